@@ -1,0 +1,7 @@
+import type { WardEnv } from './env.js';
+
+/** `ward hook` — placeholder until its issue lands. */
+export async function main(_args: string[], _env: WardEnv): Promise<number> {
+  process.stderr.write('ward hook: not available in this build yet\n');
+  return 2;
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { AgentEvent, EventKind } from './agent-event.js';
+
+const isoTime = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date-time, e.g. 2026-11-26T10:00:00Z');
+
+/** Query string of GET /api/events. */
+export const EventsQuery = z.object({
+  agent: z.string().max(128).optional(),
+  session: z.string().max(256).optional(),
+  kind: EventKind.optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  text: z.string().max(512).optional().describe('Substring of the command, target or event name'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(512).optional().describe('Opaque cursor from the previous page'),
+});
+export type EventsQuery = z.infer<typeof EventsQuery>;
+
+export const EventsPage = z.object({
+  events: z.array(AgentEvent),
+  next_cursor: z.string().nullable(),
+});
+export type EventsPage = z.infer<typeof EventsPage>;
+
+/** Query string of GET /api/sessions. */
+export const SessionsQuery = z.object({
+  agent: z.string().max(128).optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export type SessionsQuery = z.infer<typeof SessionsQuery>;
+
+/** One row of GET /api/sessions. */
+export const SessionSummary = z.object({
+  session_id: z.string(),
+  agent: z.string(),
+  user_id: z.string(),
+  host: z.string(),
+  repo: z.string(),
+  first_time: z.string(),
+  last_time: z.string(),
+  events: z.number(),
+  commands: z.number(),
+  denied: z.number(),
+  kinds: z.record(z.string(), z.number()),
+});
+export type SessionSummary = z.infer<typeof SessionSummary>;
+
+/** GET /api/sessions/:id */
+export const SessionTimeline = z.object({
+  session: SessionSummary,
+  events: z.array(AgentEvent),
+  truncated: z.boolean(),
+});
+export type SessionTimeline = z.infer<typeof SessionTimeline>;
+
+/** The error body of every non-OTLP API error. */
+export const ApiError = z.object({ error: z.string(), details: z.unknown().optional() });
+export type ApiError = z.infer<typeof ApiError>;

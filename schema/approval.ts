@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+export const APPROVAL_STATUSES = ['pending', 'approved', 'denied', 'expired'] as const;
+export const ApprovalStatus = z.enum(APPROVAL_STATUSES);
+export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
+
+/** How far an approval reaches. */
+export const GRANT_SCOPES = ['once', 'session', 'project'] as const;
+export const GrantScope = z.enum(GRANT_SCOPES);
+export type GrantScope = z.infer<typeof GrantScope>;
+
+/** One reason the gate gave for its decision. */
+export const RiskReason = z.object({
+  rule_id: z.string(),
+  category: z.string(),
+  attack_id: z.string().describe('MITRE ATT&CK technique id, empty when none applies'),
+  detail: z.string(),
+});
+export type RiskReason = z.infer<typeof RiskReason>;
+
+/** What a runner sends when the gate says ask. */
+export const ApprovalRequestInput = z.object({
+  session_id: z.string().min(1).max(256),
+  agent: z.string().min(1).max(128),
+  command: z.string().min(1).max(65_536),
+  cwd: z.string().max(4096).default(''),
+  risk: z.number().min(0).max(1),
+  reasons: z.array(RiskReason).max(64).default([]),
+  timeout_s: z.number().int().min(1).max(3600).default(300),
+});
+export type ApprovalRequestInput = z.infer<typeof ApprovalRequestInput>;
+
+/** An approval request as stored and served. */
+export const Approval = z.object({
+  id: z.string(),
+  created_at: z.string(),
+  expires_at: z.string(),
+  session_id: z.string(),
+  agent: z.string(),
+  command: z.string(),
+  cwd: z.string(),
+  risk: z.number(),
+  reasons: z.array(RiskReason),
+  requested_by: z.string(),
+  status: ApprovalStatus,
+  scope: GrantScope.or(z.literal('')),
+  decided_by: z.string(),
+  decided_at: z.string(),
+  decision_reason: z.string(),
+});
+export type Approval = z.infer<typeof Approval>;
+
+/** What an analyst posts to decide. */
+export const ApprovalDecisionInput = z.object({
+  decision: z.enum(['approve', 'deny']),
+  scope: GrantScope.default('once'),
+  reason: z.string().max(4096).default(''),
+});
+export type ApprovalDecisionInput = z.infer<typeof ApprovalDecisionInput>;

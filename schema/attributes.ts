@@ -1,0 +1,95 @@
+/** Attribute names Ward reads or writes, in one place. */
+
+/** OpenTelemetry resource and general semantic-convention attributes. */
+export const OTEL = {
+  serviceName: 'service.name',
+  serviceVersion: 'service.version',
+  hostName: 'host.name',
+  userId: 'user.id',
+  userEmail: 'user.email',
+  userName: 'user.name',
+  sessionId: 'session.id',
+  eventName: 'event.name',
+  eventTimestamp: 'event.timestamp',
+  processCwd: 'process.cwd',
+  processCommandArgs: 'process.command_args',
+  vcsRepositoryUrl: 'vcs.repository.url.full',
+  exceptionMessage: 'exception.message',
+} as const;
+
+/** GenAI semantic conventions, new names and the older ones still sent by some agents. */
+export const GEN_AI = {
+  operationName: 'gen_ai.operation.name',
+  system: 'gen_ai.system',
+  providerName: 'gen_ai.provider.name',
+  agentName: 'gen_ai.agent.name',
+  agentId: 'gen_ai.agent.id',
+  conversationId: 'gen_ai.conversation.id',
+  requestModel: 'gen_ai.request.model',
+  responseModel: 'gen_ai.response.model',
+  toolName: 'gen_ai.tool.name',
+  toolCallId: 'gen_ai.tool.call.id',
+  toolCallIdOld: 'gen_ai.tool.call_id',
+  toolType: 'gen_ai.tool.type',
+  toolCallArguments: 'gen_ai.tool.call.arguments',
+  toolCallResult: 'gen_ai.tool.call.result',
+  inputTokens: 'gen_ai.usage.input_tokens',
+  outputTokens: 'gen_ai.usage.output_tokens',
+  promptTokensOld: 'gen_ai.usage.prompt_tokens',
+  completionTokensOld: 'gen_ai.usage.completion_tokens',
+} as const;
+
+/** Values of gen_ai.operation.name. */
+export const GEN_AI_OPERATIONS = {
+  executeTool: 'execute_tool',
+  invokeAgent: 'invoke_agent',
+  createAgent: 'create_agent',
+  chat: 'chat',
+  textCompletion: 'text_completion',
+  generateContent: 'generate_content',
+  embeddings: 'embeddings',
+} as const;
+
+/** Ward's own attributes on the runner's spans (sandbox-runner emits them, the collector reads them). */
+export const WARD = {
+  command: 'ward.command',
+  argv: 'ward.argv',
+  cwd: 'ward.cwd',
+  workspace: 'ward.workspace',
+  sessionId: 'ward.session.id',
+  agent: 'ward.agent',
+  exitCode: 'ward.exit_code',
+  signal: 'ward.signal',
+  durationMs: 'ward.duration_ms',
+  decision: 'ward.decision',
+  decisionSource: 'ward.decision.source',
+  ruleIds: 'ward.rule_ids',
+  risk: 'ward.risk',
+  sandboxed: 'ward.sandboxed',
+  networkAttempts: 'ward.network.attempts',
+  fileChanges: 'ward.file_changes',
+  killedBy: 'ward.killed_by',
+  violationKind: 'ward.violation.kind',
+  violationDetail: 'ward.violation.detail',
+  netHost: 'ward.net.host',
+  netPort: 'ward.net.port',
+  netDecision: 'ward.net.decision',
+  netBytesIn: 'ward.net.bytes_in',
+  netBytesOut: 'ward.net.bytes_out',
+  approvalId: 'ward.approval.id',
+  approvalStatus: 'ward.approval.status',
+} as const;
+
+/** Span names Ward's runner emits. */
+export const WARD_SPANS = {
+  command: 'ward.exec',
+  network: 'ward.network',
+  approval: 'ward.approval',
+} as const;
+
+/** Span event names Ward's runner emits for sandbox violations and network attempts. */
+export const WARD_SPAN_EVENTS = {
+  violation: 'ward.sandbox_violation',
+  network: 'ward.network_attempt',
+  fileChange: 'ward.file_change',
+} as const;
