@@ -34,7 +34,7 @@ export const RAW_TABLES = ['otel_logs', 'otel_traces', 'otel_metrics_sum', 'otel
 /** One normalized agent action: the row of `agent_events`. */
 export const AgentEvent = z.object({
   event_id: z.string().describe('Deterministic id (hash of the raw record): a retried export does not double-count'),
-  time: z.string().describe('When it happened, ISO 8601 UTC with up to nanoseconds'),
+  time: z.string().describe('When it happened: ISO 8601 UTC, nine fraction digits (schema/time.ts)'),
   agent: z.string().describe('codex, claude-code, gemini-cli, ward, or the service.name'),
   agent_version: z.string(),
   session_id: z.string(),
@@ -68,7 +68,7 @@ export type AgentEvent = z.infer<typeof AgentEvent>;
 export function emptyAgentEvent(): AgentEvent {
   return {
     event_id: '',
-    time: '1970-01-01T00:00:00.000Z',
+    time: '1970-01-01T00:00:00.000000000Z',
     agent: '',
     agent_version: '',
     session_id: '',
@@ -92,7 +92,7 @@ export function emptyAgentEvent(): AgentEvent {
     trace_id: '',
     span_id: '',
     raw_table: '',
-    raw_time: '1970-01-01T00:00:00.000Z',
+    raw_time: '1970-01-01T00:00:00.000000000Z',
     attributes: {},
     missing: [],
   };

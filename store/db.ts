@@ -1,0 +1,62 @@
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+
+/** Named parameters bound by ClickHouse (`{name: Type}` in the SQL). Values are never interpolated. */
+export type Params = Record<string, unknown>;
+
+/**
+ * The one seam every ClickHouse call goes through: bound parameters only, a tag naming the caller (sent as
+ * the query's log comment), and retries only for retryable network errors.
+ */
+export interface Db {
+  query<T>(tag: string, sql: string, params?: Params): Promise<T[]>;
+  command(tag: string, sql: string, params?: Params, settings?: ClickHouseSettings): Promise<void>;
+  insert(tag: string, table: string, rows: readonly object[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+const RETRYABLE = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|Timeout error/i;
+
+export function createDb(client: ClickHouseClient, database: string, opts: { retries?: number } = {}): Db {
+  const retries = opts.retries ?? 2;
+  async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (attempt >= retries || !(err instanceof Error) || !RETRYABLE.test(err.message)) throw err;
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+  }
+  const settings = (tag: string): ClickHouseSettings => ({ log_comment: `ward:${tag}` });
+  return {
+    async query<T>(tag: string, sql: string, params: Params = {}) {
+      return withRetry(async () => {
+        const rs = await client.query({
+          query: sql,
+          query_params: params,
+          format: 'JSONEachRow',
+          clickhouse_settings: settings(tag),
+        });
+        return (await rs.json()) as T[];
+      });
+    },
+    async command(tag, sql, params = {}, extra = {}) {
+      await withRetry(() =>
+        client.command({ query: sql, query_params: params, clickhouse_settings: { ...settings(tag), ...extra } }),
+      );
+    },
+    async insert(tag, table, rows) {
+      if (rows.length === 0) return;
+      await withRetry(() =>
+        client.insert({
+          table: `${database}.${table}`,
+          values: rows as object[],
+          format: 'JSONEachRow',
+          clickhouse_settings: settings(tag),
+        }),
+      );
+    },
+    close: () => client.close(),
+  };
+}

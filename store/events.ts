@@ -1,0 +1,148 @@
+import type { AgentEvent, EventsPage, EventsQuery, SessionSummary, SessionTimeline, SessionsQuery } from '../schema/index.js';
+import type { Db } from './db.js';
+import { clickhouseTimeToIso } from './rows/common.js';
+import { type AgentEventRow, eventToRow, rowToEvent } from './rows/agent-events.js';
+
+const COLUMNS = `event_id, time, agent, agent_version, session_id, user_id, host, repo, cwd, kind, event_name, tool,
+  call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
+  trace_id, span_id, raw_table, raw_time, attributes, missing`;
+
+const TIMELINE_LIMIT = 5000;
+
+interface Cursor {
+  t: string;
+  id: string;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+/** Throws a RangeError (the API answers 400) for a cursor it did not issue. */
+function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (typeof c.t === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.t))) return { t: c.t, id: c.id };
+  } catch {
+    // fall through
+  }
+  throw new RangeError('cursor is not one this server issued');
+}
+
+interface SessionRow {
+  session_id: string;
+  s_agent: string;
+  s_user: string;
+  s_host: string;
+  s_repo: string;
+  first_time: string;
+  last_time: string;
+  events: string | number;
+  commands: string | number;
+  denied: string | number;
+  kinds: Record<string, string | number>;
+}
+
+function rowToSession(r: SessionRow): SessionSummary {
+  return {
+    session_id: r.session_id,
+    agent: r.s_agent,
+    user_id: r.s_user,
+    host: r.s_host,
+    repo: r.s_repo,
+    first_time: clickhouseTimeToIso(r.first_time),
+    last_time: clickhouseTimeToIso(r.last_time),
+    events: Number(r.events),
+    commands: Number(r.commands),
+    denied: Number(r.denied),
+    kinds: Object.fromEntries(Object.entries(r.kinds).map(([k, v]) => [k, Number(v)])),
+  };
+}
+
+/** Reads and writes of normalized agent events. */
+export function createEventsRepo(db: Db, database: string) {
+  const table = `"${database}".agent_events`;
+  // Aliases differ from column names: ClickHouse would otherwise resolve WHERE's `agent` to the aggregate.
+  const sessionSelect = `SELECT session_id, any(agent) AS s_agent, any(user_id) AS s_user, any(host) AS s_host,
+      anyIf(repo, repo != '') AS s_repo, min(time) AS first_time, max(time) AS last_time, count() AS events,
+      countIf(kind = 'command') AS commands, countIf(decision = 'deny') AS denied,
+      sumMap(map(kind, toUInt64(1))) AS kinds
+    FROM ${table} FINAL`;
+
+  return {
+    async insert(events: readonly AgentEvent[]): Promise<void> {
+      await db.insert('events.insert', 'agent_events', events.map(eventToRow));
+    },
+
+    async query(q: EventsQuery): Promise<EventsPage> {
+      const cursor = q.cursor ? decodeCursor(q.cursor) : { t: '', id: '' };
+      const rows = await db.query<AgentEventRow>(
+        'events.query',
+        `SELECT ${COLUMNS} FROM ${table} FINAL
+         WHERE ({agent:String} = '' OR agent = {agent:String})
+           AND ({session:String} = '' OR session_id = {session:String})
+           AND ({kind:String} = '' OR kind = {kind:String})
+           AND ({from:String} = '' OR time >= parseDateTime64BestEffortOrZero({from:String}, 9, 'UTC'))
+           AND ({to:String} = '' OR time < parseDateTime64BestEffortOrZero({to:String}, 9, 'UTC'))
+           AND ({text:String} = '' OR positionCaseInsensitiveUTF8(command, {text:String}) > 0
+                OR positionCaseInsensitiveUTF8(target, {text:String}) > 0
+                OR positionCaseInsensitiveUTF8(event_name, {text:String}) > 0)
+           AND ({ct:String} = '' OR (time, event_id) < (parseDateTime64BestEffortOrZero({ct:String}, 9, 'UTC'), {cid:String}))
+         ORDER BY time DESC, event_id DESC
+         LIMIT {limit:UInt32}`,
+        {
+          agent: q.agent ?? '',
+          session: q.session ?? '',
+          kind: q.kind ?? '',
+          from: q.from ?? '',
+          to: q.to ?? '',
+          text: q.text ?? '',
+          ct: cursor.t,
+          cid: cursor.id,
+          limit: q.limit + 1,
+        },
+      );
+      const events = rows.slice(0, q.limit).map(rowToEvent);
+      const last = events[events.length - 1];
+      const next = rows.length > q.limit && last ? encodeCursor({ t: last.time, id: last.event_id }) : null;
+      return { events, next_cursor: next };
+    },
+
+    async sessions(q: SessionsQuery): Promise<SessionSummary[]> {
+      const rows = await db.query<SessionRow>(
+        'events.sessions',
+        `${sessionSelect}
+         WHERE session_id != ''
+           AND ({agent:String} = '' OR agent = {agent:String})
+           AND ({from:String} = '' OR time >= parseDateTime64BestEffortOrZero({from:String}, 9, 'UTC'))
+           AND ({to:String} = '' OR time < parseDateTime64BestEffortOrZero({to:String}, 9, 'UTC'))
+         GROUP BY session_id
+         ORDER BY last_time DESC
+         LIMIT {limit:UInt32}`,
+        { agent: q.agent ?? '', from: q.from ?? '', to: q.to ?? '', limit: q.limit },
+      );
+      return rows.map(rowToSession);
+    },
+
+    async session(id: string): Promise<SessionTimeline | null> {
+      const [summary] = await db.query<SessionRow>(
+        'events.session.summary',
+        `${sessionSelect} WHERE session_id = {id:String} GROUP BY session_id`,
+        { id },
+      );
+      if (!summary) return null;
+      const rows = await db.query<AgentEventRow>(
+        'events.session.timeline',
+        `SELECT ${COLUMNS} FROM ${table} FINAL WHERE session_id = {id:String}
+         ORDER BY time ASC, event_id ASC LIMIT {limit:UInt32}`,
+        { id, limit: TIMELINE_LIMIT + 1 },
+      );
+      return {
+        session: rowToSession(summary),
+        events: rows.slice(0, TIMELINE_LIMIT).map(rowToEvent),
+        truncated: rows.length > TIMELINE_LIMIT,
+      };
+    },
+  };
+}
+export type EventsRepo = ReturnType<typeof createEventsRepo>;

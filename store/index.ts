@@ -1,0 +1,41 @@
+import { type ResolvedStoreConfig, StoreConfig } from './config.js';
+import { createClickHouseClient } from './connection.js';
+import { createDb, type Db } from './db.js';
+import { ddlContext } from './ddl.js';
+import { createEventsRepo } from './events.js';
+import { runMigrations } from './migrate.js';
+import { createRawRepo } from './raw.js';
+import { createReceiptsRepo } from './receipts.js';
+import { createTokensRepo } from './tokens.js';
+
+export { StoreConfig } from './config.js';
+export { allStatements, runMigrations } from './migrate.js';
+export { ddlContext } from './ddl.js';
+export { MIGRATIONS } from './migrations/index.js';
+export { hashToken } from './tokens.js';
+export { logsToRows, type OtelLogRow } from './rows/otel-logs.js';
+export { tracesToRows, type OtelTraceRow } from './rows/otel-traces.js';
+export { metricsToRows, METRIC_TABLES, type MetricRows, type MetricTable } from './rows/otel-metrics.js';
+export type { RawTable } from './raw.js';
+export type { Db } from './db.js';
+
+/** Ward's storage: one ClickHouse (embedded or server), migrated, with one repository per concern. */
+export async function createStore(input: StoreConfig) {
+  const config: ResolvedStoreConfig = StoreConfig.parse(input);
+  const { client, mode } = await createClickHouseClient(config);
+  const db: Db = createDb(client, config.database);
+  const applied = await runMigrations(db, ddlContext(config));
+  return {
+    mode,
+    config,
+    migrationsApplied: applied,
+    events: createEventsRepo(db, config.database),
+    raw: createRawRepo(db, config.database),
+    tokens: createTokensRepo(db, config.database),
+    receipts: createReceiptsRepo(db, config.database),
+    /** For cross-cutting checks (health, EXPLAIN); feature code uses the repositories. */
+    db,
+    close: () => db.close(),
+  };
+}
+export type Store = Awaited<ReturnType<typeof createStore>>;

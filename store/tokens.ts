@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { type Role, ROLES } from '../schema/index.js';
+import type { Db } from './db.js';
+
+/** SHA-256 hex of a token: the only form a token is stored in. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export interface TokenRecord {
+  name: string;
+  role: Role;
+  created_at: string;
+}
+
+interface TokenRow {
+  token_hash: string;
+  name: string;
+  role: string;
+  created_at: string;
+  revoked: number;
+}
+
+/** API tokens, hashed at rest. */
+export function createTokensRepo(db: Db, database: string) {
+  const table = `"${database}".api_tokens`;
+  return {
+    async add(token: string, name: string, role: Role): Promise<void> {
+      await db.insert('tokens.add', 'api_tokens', [
+        { token_hash: hashToken(token), name, role, created_at: new Date().toISOString(), revoked: 0, version: Date.now() },
+      ]);
+    },
+    async revoke(token: string): Promise<void> {
+      const [row] = await db.query<TokenRow>(
+        'tokens.revoke.read',
+        `SELECT token_hash, name, role, created_at, revoked FROM ${table} FINAL WHERE token_hash = {h:String}`,
+        { h: hashToken(token) },
+      );
+      if (!row) return;
+      await db.insert('tokens.revoke', 'api_tokens', [{ ...row, revoked: 1, version: Date.now() }]);
+    },
+    /** The token's record, or null when unknown or revoked. */
+    async lookup(token: string): Promise<TokenRecord | null> {
+      const [row] = await db.query<TokenRow>(
+        'tokens.lookup',
+        `SELECT token_hash, name, role, created_at, revoked FROM ${table} FINAL WHERE token_hash = {h:String}`,
+        { h: hashToken(token) },
+      );
+      if (!row || Number(row.revoked) !== 0 || !(ROLES as readonly string[]).includes(row.role)) return null;
+      return { name: row.name, role: row.role as Role, created_at: row.created_at };
+    },
+    async count(): Promise<number> {
+      const [row] = await db.query<{ n: string }>('tokens.count', `SELECT count() AS n FROM ${table} FINAL WHERE revoked = 0`);
+      return Number(row?.n ?? 0);
+    },
+  };
+}
+export type TokensRepo = ReturnType<typeof createTokensRepo>;
