@@ -1,7 +1,74 @@
+import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
-/** `ward serve` — placeholder until its issue lands. */
-export async function main(_args: string[], _env: WardEnv): Promise<number> {
-  process.stderr.write('ward serve: not available in this build yet\n');
-  return 2;
+/** `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME]` */
+export async function main(args: string[], env: WardEnv): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '4318' },
+    data: { type: 'string', default: '.ward-data' },
+    'clickhouse-url': { type: 'string' },
+    cluster: { type: 'string' },
+    database: { type: 'string' },
+    demo: { type: 'boolean', default: false },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`ward serve: --port must be 0..65535, got '${values.port}'\n`);
+    return 2;
+  }
+  const { startServer, StartupError } = await import('../collector/server.js');
+  const log = (msg: string) => process.stderr.write(`ward: ${msg}\n`);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(
+      {
+        host: values.host,
+        port,
+        dataDir: values.data,
+        adminToken: env.adminToken,
+        store: {
+          url: values['clickhouse-url'] ?? env.clickhouseUrl,
+          username: env.clickhouseUser,
+          password: env.clickhousePassword,
+          cluster: values.cluster,
+          database: values.database,
+        },
+      },
+      log,
+    );
+  } catch (err) {
+    if (err instanceof StartupError || (err instanceof Error && err.name === 'ZodError')) {
+      process.stderr.write(`ward serve: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const tokenNote = server.adminTokenSource === 'WARD_ADMIN_TOKEN' ? '(from WARD_ADMIN_TOKEN)' : `(kept in ${server.adminTokenSource})`;
+  process.stdout.write(
+    [
+      `Ward is listening on ${server.url}`,
+      `  OTLP/HTTP:  ${server.url}/v1/logs  /v1/traces  /v1/metrics`,
+      `  API:        ${server.url}/api/events  /api/sessions`,
+      `  store:      ${server.storeMode}`,
+      `  admin:      ${server.url}/?token=${server.adminToken}  ${tokenNote}`,
+      values.demo ? '' : `  demo data:  ward demo --server ${server.url}   (or npm start -- --demo)`,
+      '',
+    ]
+      .filter((l, i, a) => l !== '' || i === a.length - 1)
+      .join('\n'),
+  );
+  if (values.demo) {
+    const { runDemo } = await import('../demo/index.js');
+    const sent = await runDemo({ server: server.url, token: server.adminToken });
+    process.stdout.write(`  demo data:  sent ${sent.sessions} sessions (${sent.records} records) through OTLP\n`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stderr.write('ward: shutting down, flushing queued rows…\n');
+  await server.close();
+  return 0;
 }

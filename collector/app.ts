@@ -1,0 +1,31 @@
+import { Hono } from 'hono';
+import { createErrorHandler } from './errors.js';
+import type { Authorize } from './middleware/auth.js';
+import { eventRoutes } from './routes/events.js';
+import { type HealthDeps, healthRoutes } from './routes/health.js';
+import { otlpRoutes } from './routes/otlp.js';
+import type { Ingest } from './ingest/pipeline.js';
+import type { Store } from '../store/index.js';
+
+export interface AppDeps {
+  store: Store;
+  ingest: Ingest;
+  authorize: Authorize;
+  health: HealthDeps;
+  maxBodyBytes: number;
+  log: (msg: string) => void;
+  /** Extra route groups mounted under /api (approvals, alerts, reports as they land). */
+  apiRoutes?: Hono[];
+}
+
+/** The whole HTTP surface: OTLP under /v1, the JSON API under /api, health at /healthz. */
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+  app.onError(createErrorHandler(deps.log));
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  app.route('/', healthRoutes(deps.health));
+  app.route('/v1', otlpRoutes({ ingest: deps.ingest, authorize: deps.authorize, maxBodyBytes: deps.maxBodyBytes, log: deps.log }));
+  app.route('/api', eventRoutes({ store: deps.store, authorize: deps.authorize }));
+  for (const routes of deps.apiRoutes ?? []) app.route('/api', routes);
+  return app;
+}

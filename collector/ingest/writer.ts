@@ -1,0 +1,201 @@
+/**
+ * Batching writer: typed per-table queues flushed on size or interval, bounded, flushed on close. A caller's
+ * promise resolves only once every row it enqueued is durably stored (or durably spooled), so the HTTP layer
+ * can acknowledge with a clear conscience.
+ */
+
+export type Sink = (table: string, rows: readonly object[]) => Promise<void>;
+
+export interface Spool {
+  /** Durably keeps rows that could not be stored (fsynced before it resolves). */
+  write(table: string, rows: readonly object[]): Promise<void>;
+}
+
+export interface WriterOptions {
+  sink: Sink;
+  spool?: Spool;
+  /** Rows per insert; bounds how long one engine call holds the event loop. */
+  maxBatchRows?: number;
+  /** Longest a row waits for company before it is flushed. */
+  flushIntervalMs?: number;
+  /** Rows waiting (not yet in flight) above which new work is refused (503 + Retry-After). */
+  maxQueuedRows?: number;
+  /** Attempts per batch before it goes to the spool. */
+  attempts?: number;
+  onError?: (err: unknown, table: string) => void;
+}
+
+export class BackPressureError extends Error {
+  constructor(readonly queuedRows: number) {
+    super(`ingest queue full (${queuedRows} rows waiting): retry later`);
+  }
+}
+
+export class WriterClosedError extends Error {
+  constructor() {
+    super('writer is shutting down');
+  }
+}
+
+interface Ticket {
+  remaining: number;
+  failed: boolean;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+interface Entry {
+  rows: readonly object[];
+  ticket: Ticket;
+}
+
+interface TableQueue {
+  entries: Entry[];
+  rows: number;
+  flushing: Promise<void> | null;
+  timer: NodeJS.Timeout | null;
+}
+
+export interface WriterStats {
+  queuedRows: number;
+  storedRows: number;
+  spooledRows: number;
+  failedBatches: number;
+  flushes: number;
+}
+
+export function createBatchingWriter(opts: WriterOptions) {
+  const maxBatchRows = opts.maxBatchRows ?? 20_000;
+  const flushIntervalMs = opts.flushIntervalMs ?? 25;
+  const maxQueuedRows = opts.maxQueuedRows ?? 400_000;
+  const attempts = opts.attempts ?? 3;
+  const queues = new Map<string, TableQueue>();
+  const stats: WriterStats = { queuedRows: 0, storedRows: 0, spooledRows: 0, failedBatches: 0, flushes: 0 };
+  let closed = false;
+
+  function queue(table: string): TableQueue {
+    let q = queues.get(table);
+    if (!q) {
+      q = { entries: [], rows: 0, flushing: null, timer: null };
+      queues.set(table, q);
+    }
+    return q;
+  }
+
+  async function store(table: string, rows: object[]): Promise<'stored' | 'spooled'> {
+    let lastErr: unknown;
+    for (let i = 0; i < attempts; i++) {
+      try {
+        await opts.sink(table, rows);
+        return 'stored';
+      } catch (err) {
+        lastErr = err;
+        opts.onError?.(err, table);
+        if (i + 1 < attempts) await new Promise((r) => setTimeout(r, 20 * 4 ** i));
+      }
+    }
+    if (!opts.spool) throw lastErr;
+    await opts.spool.write(table, rows);
+    return 'spooled';
+  }
+
+  function settle(entries: Entry[], err: unknown): void {
+    for (const e of entries) {
+      if (err !== undefined) {
+        if (!e.ticket.failed) {
+          e.ticket.failed = true;
+          e.ticket.reject(err);
+        }
+      } else if (--e.ticket.remaining === 0 && !e.ticket.failed) e.ticket.resolve();
+    }
+  }
+
+  async function flushTable(table: string, q: TableQueue): Promise<void> {
+    if (q.timer) {
+      clearTimeout(q.timer);
+      q.timer = null;
+    }
+    while (q.entries.length > 0) {
+      const batch: Entry[] = [];
+      let n = 0;
+      while (q.entries.length > 0 && (n === 0 || n + (q.entries[0]?.rows.length ?? 0) <= maxBatchRows)) {
+        const e = q.entries.shift() as Entry;
+        batch.push(e);
+        n += e.rows.length;
+      }
+      q.rows -= n;
+      stats.queuedRows -= n;
+      const rows: object[] = [];
+      for (const e of batch) for (const r of e.rows) rows.push(r);
+      stats.flushes++;
+      try {
+        const how = await store(table, rows);
+        if (how === 'stored') stats.storedRows += n;
+        else stats.spooledRows += n;
+        settle(batch, undefined);
+      } catch (err) {
+        stats.failedBatches++;
+        settle(batch, err);
+      }
+    }
+  }
+
+  function scheduleFlush(table: string, q: TableQueue, now: boolean): void {
+    if (q.flushing) return; // the running flush loop drains what arrives meanwhile
+    if (now || q.rows >= maxBatchRows) {
+      q.flushing = flushTable(table, q).finally(() => {
+        q.flushing = null;
+        if (q.entries.length > 0) scheduleFlush(table, q, false);
+      });
+      return;
+    }
+    if (!q.timer) q.timer = setTimeout(() => scheduleFlush(table, q, true), flushIntervalMs);
+  }
+
+  return {
+    /** Queues rows for several tables as one unit; resolves once all of them are stored or spooled. */
+    enqueue(parts: readonly { table: string; rows: readonly object[] }[]): Promise<void> {
+      if (closed) return Promise.reject(new WriterClosedError());
+      const nonEmpty = parts.filter((p) => p.rows.length > 0);
+      if (nonEmpty.length === 0) return Promise.resolve();
+      const total = nonEmpty.reduce((s, p) => s + p.rows.length, 0);
+      if (stats.queuedRows + total > maxQueuedRows && stats.queuedRows > 0) {
+        return Promise.reject(new BackPressureError(stats.queuedRows));
+      }
+      return new Promise<void>((resolve, reject) => {
+        const ticket: Ticket = { remaining: nonEmpty.length, failed: false, resolve, reject };
+        for (const p of nonEmpty) {
+          const q = queue(p.table);
+          q.entries.push({ rows: p.rows, ticket });
+          q.rows += p.rows.length;
+          stats.queuedRows += p.rows.length;
+          scheduleFlush(p.table, q, false);
+        }
+      });
+    },
+
+    /** Flushes everything queued now and waits for it. */
+    async flush(): Promise<void> {
+      for (;;) {
+        const pending: Promise<void>[] = [];
+        for (const [table, q] of queues) {
+          if (q.entries.length > 0 && !q.flushing) scheduleFlush(table, q, true);
+          if (q.flushing) pending.push(q.flushing);
+        }
+        if (pending.length === 0) return;
+        await Promise.all(pending);
+      }
+    },
+
+    /** Refuses new work, then flushes all queued rows. */
+    async close(): Promise<void> {
+      closed = true;
+      await this.flush();
+    },
+
+    stats(): Readonly<WriterStats> {
+      return { ...stats };
+    },
+  };
+}
+export type BatchingWriter = ReturnType<typeof createBatchingWriter>;

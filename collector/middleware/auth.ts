@@ -1,0 +1,64 @@
+import type { MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { type Permission, type Role, roleAllows } from '../../schema/index.js';
+
+export interface Principal {
+  name: string;
+  role: Role;
+}
+
+export interface AuthOptions {
+  /** Resolves a bearer token to its principal, or null (unknown, revoked). */
+  lookup: (token: string) => Promise<Principal | null>;
+  /** Remote address of the request's socket ('' when unknown, e.g. in-process tests). */
+  remoteAddress: (c: Parameters<MiddlewareHandler>[0]) => string;
+  /** Local mode: OTLP ingest from a loopback peer needs no token. */
+  openLoopbackIngest: boolean;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+export function isLoopback(address: string): boolean {
+  return LOOPBACK.test(address);
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    principal: Principal;
+  }
+}
+
+/** Middleware factory: `authorize('readEvents')` lets through only roles granted that permission. */
+export function createAuthorize(opts: AuthOptions) {
+  const cache = new Map<string, { principal: Principal | null; until: number }>();
+  async function resolve(token: string): Promise<Principal | null> {
+    const hit = cache.get(token);
+    if (hit && hit.until > Date.now()) return hit.principal;
+    const principal = await opts.lookup(token);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(token, { principal, until: Date.now() + 5_000 });
+    return principal;
+  }
+
+  return function authorize(permission: Permission): MiddlewareHandler {
+    return async function authorizeRequest(c, next) {
+      const header = c.req.header('authorization') ?? '';
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match) {
+        if (permission === 'ingest' && opts.openLoopbackIngest && isLoopback(opts.remoteAddress(c))) {
+          c.set('principal', { name: 'loopback', role: 'runner' });
+          return next();
+        }
+        throw new HTTPException(401, { message: 'missing bearer token (Authorization: Bearer <token>)' });
+      }
+      const principal = await resolve(match[1] as string);
+      if (!principal) throw new HTTPException(401, { message: 'unknown or revoked token' });
+      if (!roleAllows(principal.role, permission)) {
+        throw new HTTPException(403, { message: `role '${principal.role}' may not ${permission}` });
+      }
+      c.set('principal', principal);
+      return next();
+    };
+  };
+}
+export type Authorize = ReturnType<typeof createAuthorize>;

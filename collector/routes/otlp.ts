@@ -1,0 +1,65 @@
+import { type Context, Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { OtlpSignal } from '../../schema/index.js';
+import { BackPressureError, WriterClosedError } from '../ingest/writer.js';
+import type { Ingest } from '../ingest/pipeline.js';
+import type { Authorize } from '../middleware/auth.js';
+import {
+  encodeExportResponse,
+  encodeStatus,
+  OtlpBodyError,
+  OtlpDecodeError,
+  type OtlpEncoding,
+  readOtlpBody,
+} from '../otlp/index.js';
+
+export interface OtlpRoutesDeps {
+  ingest: Ingest;
+  authorize: Authorize;
+  maxBodyBytes: number;
+  log: (msg: string) => void;
+}
+
+function encodingOf(req: Request): OtlpEncoding {
+  return (req.headers.get('content-type') ?? '').toLowerCase().includes('json') ? 'json' : 'protobuf';
+}
+
+/** An OTLP error: google.rpc.Status body in the request's encoding, per the OTLP/HTTP spec. */
+function otlpError(status: 400 | 413 | 415 | 503, req: Request, message: string, headers: Record<string, string> = {}): HTTPException {
+  const { body, contentType } = encodeStatus(encodingOf(req), status === 503 ? 14 : 3, message);
+  const res = new Response(body, { status, headers: { 'content-type': contentType, ...headers } });
+  return new HTTPException(status, { res, message });
+}
+
+/** POST /v1/logs, /v1/traces, /v1/metrics (OTLP/HTTP, protobuf or JSON, optionally gzip). */
+export function otlpRoutes(deps: OtlpRoutesDeps) {
+  const app = new Hono();
+  const handler = (signal: OtlpSignal) =>
+    async function receive(c: Context) {
+      let body: Uint8Array;
+      let encoding: OtlpEncoding;
+      try {
+        ({ body, encoding } = await readOtlpBody(c.req.raw, { maxBytes: deps.maxBodyBytes }));
+      } catch (err) {
+        if (err instanceof OtlpBodyError) throw otlpError(err.status, c.req.raw, err.message);
+        throw err;
+      }
+      try {
+        const result = await deps.ingest(signal, body, encoding);
+        const partial = result.rejected ? { rejected: result.rejected, message: result.message } : undefined;
+        const res = encodeExportResponse(signal, encoding, partial);
+        return c.body(res.body as Uint8Array<ArrayBuffer>, 200, { 'content-type': res.contentType });
+      } catch (err) {
+        if (err instanceof OtlpDecodeError) throw otlpError(400, c.req.raw, `malformed ${signal} request: ${err.message}`);
+        if (err instanceof BackPressureError || err instanceof WriterClosedError) {
+          throw otlpError(503, c.req.raw, err.message, { 'retry-after': '1' });
+        }
+        deps.log(`ingest of ${signal} failed: ${err instanceof Error ? err.message : String(err)}`);
+        throw otlpError(503, c.req.raw, 'storage unavailable: retry later', { 'retry-after': '5' });
+      }
+    };
+  app.post('/logs', deps.authorize('ingest'), handler('logs'));
+  app.post('/traces', deps.authorize('ingest'), handler('traces'));
+  app.post('/metrics', deps.authorize('ingest'), handler('metrics'));
+  return app;
+}

@@ -1,0 +1,135 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { createStore, hashToken, type RawTable, type Store } from '../store/index.js';
+import { loadAdminToken } from './admin-token.js';
+import { createApp } from './app.js';
+import { ServerConfig } from './config.js';
+import { createIngest } from './ingest/pipeline.js';
+import { createReceiptSet } from './ingest/receipts.js';
+import { createFileSpool } from './ingest/spool.js';
+import { createBatchingWriter, type Sink } from './ingest/writer.js';
+import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
+import { createRedactor } from './redact/index.js';
+
+export interface WardServer {
+  url: string;
+  storeMode: string;
+  adminToken: string;
+  adminTokenSource: string;
+  store: Store;
+  app: Hono;
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || isLoopback(host);
+}
+
+/** Starts `ward serve`: store, writer, OTLP receiver and API on one port. */
+export async function startServer(input: ServerConfig, log: (msg: string) => void = () => {}): Promise<WardServer> {
+  const config = ServerConfig.parse(input);
+  const loopback = isLoopbackHost(config.host);
+  if (!loopback && !config.adminToken) {
+    throw new StartupError(
+      `refusing to listen on ${config.host}: a non-loopback bind needs API tokens. Set WARD_ADMIN_TOKEN ` +
+        '(and create runner tokens) or bind to 127.0.0.1.',
+    );
+  }
+  const store = await createStore({ ...config.store, dataDir: config.dataDir });
+  const admin = loadAdminToken(config.dataDir, config.adminToken);
+  const adminHash = Buffer.from(hashToken(admin.token), 'hex');
+
+  const sink: Sink = async (table, rows) => {
+    if (table === 'agent_events') await store.events.insert(rows as Parameters<Store['events']['insert']>[0]);
+    else if (table === 'ingest_receipts') await store.receipts.record(rows as Parameters<Store['receipts']['record']>[0]);
+    else await store.raw.insert(table as RawTable, rows);
+  };
+  const spool = createFileSpool(join(config.dataDir, 'spool'));
+  const replayed = await spool.replay(sink).catch((err: unknown) => {
+    log(`spool replay failed, will retry: ${err instanceof Error ? err.message : String(err)}`);
+    return 0;
+  });
+  if (replayed) log(`stored ${replayed} spooled rows from a previous run`);
+  const replayTimer = setInterval(() => {
+    spool.replay(sink).catch(() => {});
+  }, 10_000);
+  replayTimer.unref();
+
+  const writer = createBatchingWriter({
+    sink,
+    spool,
+    ...config.batch,
+    onError: (err, table) => log(`insert into ${table} failed: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  const receipts = createReceiptSet();
+  for (const h of await store.receipts.recent(48, 200_000)) receipts.add(h);
+
+  const ingest = createIngest({
+    writer,
+    redactor: createRedactor(config.redaction),
+    receipts,
+    recordReceipt: (hash, signal, records) => {
+      writer.enqueue([{ table: 'ingest_receipts', rows: [{ body_hash: hash, signal, records }] }]).catch(() => {});
+    },
+  });
+
+  const authorize = createAuthorize({
+    openLoopbackIngest: loopback,
+    remoteAddress: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? '',
+    lookup: async (token): Promise<Principal | null> => {
+      const h = Buffer.from(hashToken(token), 'hex');
+      if (timingSafeEqual(h, adminHash)) return { name: 'admin', role: 'admin' };
+      const rec = await store.tokens.lookup(token);
+      return rec ? { name: rec.name, role: rec.role } : null;
+    },
+  });
+
+  const app = createApp({
+    store,
+    ingest,
+    authorize,
+    maxBodyBytes: config.maxBodyBytes,
+    log,
+    health: {
+      check: async () => {
+        await store.db.query('health', 'SELECT 1');
+      },
+      stats: () => ({ store: store.mode.startsWith('embedded') ? 'embedded' : 'server', writer: writer.stats() }),
+    },
+  });
+
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new StartupError(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use (--port)` : err.message)),
+    );
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${hostForUrl}:${address.port}`,
+    storeMode: store.mode,
+    adminToken: admin.token,
+    adminTokenSource: admin.source,
+    store,
+    app,
+    close() {
+      closing ??= (async () => {
+        clearInterval(replayTimer);
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await writer.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
