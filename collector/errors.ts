@@ -7,12 +7,8 @@ import { ZodError } from 'zod';
 export function createErrorHandler(log: (msg: string) => void): ErrorHandler {
   return (err, c) => {
     if (err instanceof HTTPException) {
-      const res = err.getResponse();
-      if (res.headers.get('content-type')) return res; // a handler built a protocol-specific body (OTLP Status)
-      const headers: Record<string, string> = {};
-      const retry = res.headers.get('retry-after');
-      if (retry) headers['retry-after'] = retry;
-      return c.json({ error: err.message, details: causeDetails(err.cause) }, err.status, headers);
+      if (err.res) return err.res; // a handler built a protocol-specific body (OTLP Status)
+      return c.json({ error: err.message, details: causeDetails(err.cause) }, err.status);
     }
     if (err instanceof ZodError) {
       return c.json({ error: 'invalid request', details: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) }, 400);
