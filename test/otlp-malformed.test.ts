@@ -81,7 +81,7 @@ const CASES: Case[] = [
     name: 'extreme nesting (beyond the JSON parser)',
     status: 400,
     headers: { 'content-type': 'application/json' },
-    body: () => `{"resourceLogs":[{"resource":{},"scopeLogs":[{"logRecords":[${nestedRecordJson(200_000)}]}]}]}`,
+    body: () => `{"resourceLogs":[{"resource":{},"scopeLogs":[{"logRecords":[${nestedRecordJson(60_000)}]}]}]}`,
   },
   {
     name: 'huge attribute count',

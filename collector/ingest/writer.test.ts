@@ -31,7 +31,7 @@ describe('batching writer', () => {
     expect(done).toBe(2);
     expect(calls.find((c) => c.table === 'logs')?.rows).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
     expect(calls.filter((c) => c.table === 'logs')).toHaveLength(1);
-    expect(w.stats()).toMatchObject({ queuedRows: 0, storedRows: 4 });
+    expect(w.stats()).toMatchObject({ queuedRows: 0, inFlightRows: 0, storedRows: 4 });
   });
 
   it('flushes as soon as a batch is full, without waiting for the timer', async () => {

@@ -18,7 +18,7 @@ export interface WriterOptions {
   maxBatchRows?: number;
   /** Longest a row waits for company before it is flushed. */
   flushIntervalMs?: number;
-  /** Rows waiting (not yet in flight) above which new work is refused (503 + Retry-After). */
+  /** Rows waiting or being inserted above which new work is refused (503 + Retry-After). */
   maxQueuedRows?: number;
   /** Attempts per batch before it goes to the spool. */
   attempts?: number;
@@ -27,7 +27,7 @@ export interface WriterOptions {
 
 export class BackPressureError extends Error {
   constructor(readonly queuedRows: number) {
-    super(`ingest queue full (${queuedRows} rows waiting): retry later`);
+    super(`ingest queue full (${queuedRows} rows pending): retry later`);
   }
 }
 
@@ -58,6 +58,7 @@ interface TableQueue {
 
 export interface WriterStats {
   queuedRows: number;
+  inFlightRows: number;
   storedRows: number;
   spooledRows: number;
   failedBatches: number;
@@ -70,7 +71,7 @@ export function createBatchingWriter(opts: WriterOptions) {
   const maxQueuedRows = opts.maxQueuedRows ?? 400_000;
   const attempts = opts.attempts ?? 3;
   const queues = new Map<string, TableQueue>();
-  const stats: WriterStats = { queuedRows: 0, storedRows: 0, spooledRows: 0, failedBatches: 0, flushes: 0 };
+  const stats: WriterStats = { queuedRows: 0, inFlightRows: 0, storedRows: 0, spooledRows: 0, failedBatches: 0, flushes: 0 };
   let closed = false;
 
   function queue(table: string): TableQueue {
@@ -125,6 +126,7 @@ export function createBatchingWriter(opts: WriterOptions) {
       }
       q.rows -= n;
       stats.queuedRows -= n;
+      stats.inFlightRows += n;
       const rows: object[] = [];
       for (const e of batch) for (const r of e.rows) rows.push(r);
       stats.flushes++;
@@ -136,6 +138,8 @@ export function createBatchingWriter(opts: WriterOptions) {
       } catch (err) {
         stats.failedBatches++;
         settle(batch, err);
+      } finally {
+        stats.inFlightRows -= n;
       }
     }
   }
@@ -159,9 +163,8 @@ export function createBatchingWriter(opts: WriterOptions) {
       const nonEmpty = parts.filter((p) => p.rows.length > 0);
       if (nonEmpty.length === 0) return Promise.resolve();
       const total = nonEmpty.reduce((s, p) => s + p.rows.length, 0);
-      if (stats.queuedRows + total > maxQueuedRows && stats.queuedRows > 0) {
-        return Promise.reject(new BackPressureError(stats.queuedRows));
-      }
+      const pending = stats.queuedRows + stats.inFlightRows;
+      if (pending > 0 && pending + total > maxQueuedRows) return Promise.reject(new BackPressureError(pending));
       return new Promise<void>((resolve, reject) => {
         const ticket: Ticket = { remaining: nonEmpty.length, failed: false, resolve, reject };
         for (const p of nonEmpty) {
