@@ -4,6 +4,7 @@ import type { Authorize } from './middleware/auth.js';
 import { eventRoutes } from './routes/events.js';
 import { type HealthDeps, healthRoutes } from './routes/health.js';
 import { otlpRoutes } from './routes/otlp.js';
+import { tokenRoutes } from './routes/tokens.js';
 import type { Ingest } from './ingest/pipeline.js';
 import type { Store } from '../store/index.js';
 
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps.health));
   app.route('/v1', otlpRoutes({ ingest: deps.ingest, authorize: deps.authorize, maxBodyBytes: deps.maxBodyBytes, log: deps.log }));
   app.route('/api', eventRoutes({ store: deps.store, authorize: deps.authorize }));
+  app.route('/api', tokenRoutes({ store: deps.store, authorize: deps.authorize }));
   for (const routes of deps.apiRoutes ?? []) app.route('/api', routes);
   return app;
 }

@@ -13,7 +13,9 @@ export const NetworkAttempt = z.object({
   port: z.number().int().min(0).max(65_535).describe('Requested port, 0 when the request was unreadable'),
   resolved_ip: z.string().describe('The checked address Ward connected to, empty when it never resolved'),
   decision: z.enum(['allow', 'deny']),
-  reason: z.string().describe('Why: the allow entry that matched, the refused address class, the approval, …'),
+  reason: z
+    .string()
+    .describe('Why: the allow entry that matched, the refused address class, the approval, …'),
   bytes_in: z.number().int().nonnegative().describe('Bytes from the remote host to the sandbox'),
   bytes_out: z.number().int().nonnegative().describe('Bytes from the sandbox to the remote host'),
   duration_ms: z.number().nonnegative().describe('From the request to the end of the connection'),

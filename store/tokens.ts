@@ -49,6 +49,27 @@ export function createTokensRepo(db: Db, database: string) {
       if (!row || Number(row.revoked) !== 0 || !(ROLES as readonly string[]).includes(row.role)) return null;
       return { name: row.name, role: row.role as Role, created_at: row.created_at };
     },
+    /** Every live token's metadata (never the token: it is not stored). `id` is a prefix of the hash. */
+    async list(): Promise<(TokenRecord & { id: string })[]> {
+      const rows = await db.query<TokenRow>(
+        'tokens.list',
+        `SELECT token_hash, name, role, created_at, revoked FROM ${table} FINAL WHERE revoked = 0 ORDER BY created_at`,
+      );
+      return rows.map((r) => ({ id: r.token_hash.slice(0, 16), name: r.name, role: r.role as Role, created_at: r.created_at }));
+    },
+    /** Revokes by the id shown in list(); false when no live token has it. */
+    async revokeById(id: string): Promise<boolean> {
+      const rows = await db.query<TokenRow>(
+        'tokens.revoke-by-id.read',
+        `SELECT token_hash, name, role, created_at, revoked FROM ${table} FINAL
+         WHERE startsWith(token_hash, {id:String}) AND revoked = 0`,
+        { id },
+      );
+      const [row] = rows;
+      if (!row || rows.length !== 1 || id.length < 8) return false;
+      await db.insert('tokens.revoke-by-id', 'api_tokens', [{ ...row, revoked: 1, version: Date.now() }]);
+      return true;
+    },
     async count(): Promise<number> {
       const [row] = await db.query<{ n: string }>('tokens.count', `SELECT count() AS n FROM ${table} FINAL WHERE revoked = 0`);
       return Number(row?.n ?? 0);

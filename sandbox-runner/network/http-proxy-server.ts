@@ -1,0 +1,185 @@
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { parsePort } from './allow-entry.js';
+import { startAttempt } from './attempt-recorder.js';
+import { type Opened, openUpstream } from './open-upstream.js';
+import type { ProxyContext } from './proxy-context.js';
+import { tunnel } from './tunnel.js';
+
+/** Largest request head accepted; bigger gets 431. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+const STATUS: Record<Exclude<Opened, { ok: true }>['failure'], string> = {
+  denied: '403 Forbidden',
+  refused: '502 Bad Gateway',
+  unreachable: '504 Gateway Timeout',
+};
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** Raw header pairs without hop-by-hop headers (including those the Connection header names). */
+function endToEndHeaders(raw: readonly string[]): string[] {
+  const named = new Set<string>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() === 'connection') {
+      for (const n of raw[i + 1]!.split(',')) named.add(n.trim().toLowerCase());
+    }
+  }
+  const out: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (!HOP_BY_HOP.has(name) && !named.has(name)) out.push(raw[i]!, raw[i + 1]!);
+  }
+  return out;
+}
+
+function rawResponse(status: string, body = ''): string {
+  const text = body === '' ? '' : `ward proxy: ${body}\n`;
+  return (
+    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`
+  );
+}
+
+/** Splits a CONNECT authority `host:port` or `[v6]:port`; null when malformed. */
+export function parseAuthority(s: string): { host: string; port: number } | null {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s/@]+)):([0-9]{1,5})$/.exec(s);
+  const port = m?.[3] === undefined ? null : parsePort(m[3]);
+  const host = m?.[1] ?? m?.[2];
+  return host === undefined || port === null ? null : { host, port };
+}
+
+async function handleConnect(
+  ctx: ProxyContext,
+  req: IncomingMessage,
+  socket: Socket,
+  head: Buffer,
+): Promise<void> {
+  socket.setTimeout(0);
+  socket.on('error', () => socket.destroy());
+  const target = parseAuthority(req.url ?? '');
+  if (target === null) {
+    const attempt = startAttempt(ctx.onAttempt, 'http-connect', req.url ?? '', 0);
+    attempt.decided({ decision: 'deny', reason: 'malformed CONNECT target' });
+    socket.end(rawResponse('400 Bad Request', 'CONNECT needs host:port'));
+    attempt.end();
+    return;
+  }
+  const attempt = startAttempt(ctx.onAttempt, 'http-connect', target.host, target.port);
+  const opened = await openUpstream(ctx, attempt, socket, target.host, target.port);
+  if (!opened.ok) {
+    socket.end(rawResponse(STATUS[opened.failure], opened.reason));
+    attempt.end();
+    return;
+  }
+  socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+  if (head.length > 0) opened.socket.write(head);
+  await tunnel(socket, opened.socket, ctx.idleTimeoutMs);
+  attempt.end();
+}
+
+function sendError(res: ServerResponse, status: string, body: string): void {
+  const text = `ward proxy: ${body}\n`;
+  res.writeHead(Number(status.slice(0, 3)), {
+    'content-type': 'text/plain; charset=utf-8',
+    connection: 'close',
+  });
+  res.end(text);
+}
+
+async function handleForward(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = req.url ?? '';
+  let url: URL | undefined;
+  try {
+    if (/^http:\/\//i.test(raw)) url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined) {
+    sendError(res, '400', 'send an absolute http:// URL, or use CONNECT for https');
+    return;
+  }
+  const port = url.port === '' ? 80 : Number(url.port);
+  const attempt = startAttempt(ctx.onAttempt, 'http', url.hostname, port);
+  const opened = await openUpstream(ctx, attempt, req.socket, url.hostname, port);
+  if (!opened.ok) {
+    sendError(res, STATUS[opened.failure], opened.reason);
+    attempt.end();
+    return;
+  }
+  const upstream = opened.socket;
+  upstream.setTimeout(ctx.idleTimeoutMs, () => upstream.destroy(new Error('upstream idle')));
+  res.once('close', () => {
+    upstream.destroy();
+    attempt.end();
+  });
+  // Host names what was checked, whatever the client put there.
+  const headers = endToEndHeaders(req.rawHeaders).filter(
+    (_, i, all) => all[i - (i % 2)]!.toLowerCase() !== 'host',
+  );
+  headers.push('Host', url.host, 'Connection', 'close');
+  const forward = request({
+    createConnection: () => upstream,
+    method: req.method,
+    path: `${url.pathname}${url.search}`,
+    headers,
+    setHost: false,
+  });
+  forward.on('response', (reply) => {
+    res.writeHead(reply.statusCode ?? 502, reply.statusMessage, endToEndHeaders(reply.rawHeaders));
+    reply.pipe(res);
+    reply.on('error', () => res.destroy());
+  });
+  forward.on('error', (err) => {
+    if (res.headersSent) res.destroy();
+    else sendError(res, '502', `upstream: ${err.message}`);
+  });
+  req.pipe(forward);
+}
+
+/** The HTTP side of the proxy: CONNECT tunnels and absolute-URI http:// forwarding, nothing else. */
+export function createHttpProxyServer(ctx: ProxyContext): Server {
+  const server = createServer({
+    maxHeaderSize: MAX_HEADER_BYTES,
+    headersTimeout: ctx.handshakeTimeoutMs,
+    // Node checks headersTimeout only this often (default 30 s).
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, ctx.handshakeTimeoutMs / 2)),
+  });
+  server.keepAliveTimeout = 5_000;
+  server.on('connection', (socket: Socket) => ctx.track(socket));
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
+    socket.end(rawResponse(status));
+  });
+  server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    handleConnect(ctx, req, socket, head).catch(() => socket.destroy());
+  });
+  server.on('upgrade', (_req: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => socket.destroy());
+    socket.end(rawResponse('400 Bad Request', 'protocol upgrades are not forwarded; use CONNECT'));
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handleForward(ctx, req, res).catch(() => res.destroy());
+  });
+  return server;
+}

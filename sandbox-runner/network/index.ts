@@ -1,0 +1,11 @@
+export { type AllowEntry, DEFAULT_PORTS, parseAllowEntry } from './allow-entry.js';
+export type { DecideFn, ResolveFn } from './connection-policy.js';
+export { isForbiddenAddress } from './forbidden-address.js';
+export {
+  RELAY_FAILED_EXIT,
+  SANDBOX_HTTP_PORT,
+  SANDBOX_SOCKS_PORT,
+  type SandboxNetworkSetup,
+  sandboxNetworkSetup,
+} from './sandbox-setup.js';
+export { type NetworkProxy, type NetworkProxyOptions, startNetworkProxy } from './start-network-proxy.js';
