@@ -1,0 +1,190 @@
+import type { AgentEvent, Decision, EventKind, OtlpAttributes, OtlpSignal } from '../../schema/index.js';
+import { emptyAgentEvent, OTEL, WARD } from '../../schema/index.js';
+import type { Redactor } from '../redact/index.js';
+import type { ResourceInfo } from './agent.js';
+import { isoToNanos, isSetNanos, nanosToIso } from './time.js';
+import { valueToString } from './values.js';
+
+/** Longest stored attribute value, command or target (characters); longer ones are cut and marked. */
+export const MAX_VALUE_CHARS = 8192;
+/** Most attributes kept per event; the rest are counted in `ward.attributes_dropped`. */
+export const MAX_ATTRIBUTES = 128;
+/** Redaction looks this far past the cut so a secret straddling it is still recognised. */
+const REDACT_MARGIN = 4096;
+const TRUNCATED = '…[truncated]';
+
+/** What a per-agent normalizer says about one event; the builder adds everything shared. */
+export interface Draft {
+  kind: EventKind;
+  event_name: string;
+  tool?: string;
+  call_id?: string;
+  command?: string;
+  target?: string;
+  decision?: Decision;
+  decision_source?: string;
+  exit_code?: number | null;
+  duration_ms?: number | null;
+  bytes_in?: number | null;
+  bytes_out?: number | null;
+  success?: boolean | null;
+  session_id?: string;
+  cwd?: string;
+  missing?: readonly string[];
+  /** Attribute keys whose values the fields above hold verbatim: left out of `attributes`. */
+  consumed?: readonly string[];
+  /** More attributes to keep (a span event's own, a log body), after the record's. */
+  extra?: OtlpAttributes;
+  /** Tells apart several events made from one record (a Ward span's command and its network events). */
+  subKey?: string;
+  /** Event time when it is not the record's (span events). */
+  timeNanos?: string;
+}
+
+/** Where an event's raw record lives and what identifies it. */
+export interface RecordBase {
+  signal: OtlpSignal;
+  rawTable: AgentEvent['raw_table'];
+  /** The raw row's timestamp (otel_logs: time, or observed time when 0; otel_traces: span start). */
+  rawNanos: string;
+  /** Best event time; falls back to the event.timestamp attribute, then to rawNanos. */
+  timeNanos: string;
+  traceId: string;
+  spanId: string;
+  /** The record's identifying content for the event id. */
+  identity: string;
+  attrs: OtlpAttributes;
+  res: ResourceInfo;
+}
+
+export interface BuildContext {
+  redact: Redactor;
+  eventId: (parts: readonly string[]) => string;
+}
+
+const SESSION_KEYS = [OTEL.sessionId, 'conversation.id', 'gen_ai.conversation.id', WARD.sessionId];
+const USER_KEYS = [OTEL.userId, OTEL.userEmail, OTEL.userName];
+const ALWAYS_CONSUMED = [OTEL.eventName, OTEL.eventTimestamp];
+
+function firstKey(attrs: OtlpAttributes, keys: readonly string[]): [string, string] | null {
+  for (const k of keys) {
+    const v = attrs[k];
+    if (v === undefined || v === null) continue;
+    const s = valueToString(v);
+    if (s !== '') return [k, s];
+  }
+  return null;
+}
+
+/** Cut at `max` characters without splitting a surrogate pair. */
+function cut(s: string, max: number): string {
+  let end = max;
+  const code = s.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return s.slice(0, end);
+}
+
+/** Redacted and bounded: what may be stored of a free-text value. */
+export function safeText(redact: Redactor, s: string, max = MAX_VALUE_CHARS): string {
+  if (s === '') return s;
+  const window = s.length > max + REDACT_MARGIN ? s.slice(0, max + REDACT_MARGIN) : s;
+  const clean = redact.text(window);
+  return clean.length > max || window.length < s.length ? `${cut(clean, max)}${TRUNCATED}` : clean;
+}
+
+function safeAttributes(
+  redact: Redactor,
+  sources: readonly (OtlpAttributes | undefined)[],
+  consumed: ReadonlySet<string>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  let count = 0;
+  let dropped = 0;
+  for (const attrs of sources) {
+    if (!attrs) continue;
+    for (const key in attrs) {
+      if (consumed.has(key)) continue;
+      const v = attrs[key];
+      if (v === undefined || v === null) continue;
+      if (count >= MAX_ATTRIBUTES) {
+        dropped++;
+        continue;
+      }
+      out[key.length > 256 ? key.slice(0, 256) : key] = safeText(redact, valueToString(v));
+      count++;
+    }
+  }
+  if (dropped > 0) out['ward.attributes_dropped'] = String(dropped);
+  return out;
+}
+
+/** Turns a draft into a stored row: shared fields, time, ids, redaction, bounds, `missing`. */
+export function buildEvent(ctx: BuildContext, base: RecordBase, d: Draft): AgentEvent {
+  const { attrs, res } = base;
+  const consumed = new Set<string>(ALWAYS_CONSUMED);
+  for (const k of d.consumed ?? []) consumed.add(k);
+  const missing = new Set<string>(d.missing ?? []);
+
+  let sessionId = d.session_id ?? '';
+  if (sessionId === '') {
+    const hit = firstKey(attrs, SESSION_KEYS);
+    if (hit) {
+      sessionId = hit[1];
+      consumed.add(hit[0]);
+    } else sessionId = res.sessionId;
+  }
+  if (sessionId === '') missing.add('session_id');
+  let userId = res.userId;
+  const user = firstKey(attrs, USER_KEYS);
+  if (user) {
+    userId = user[1];
+    consumed.add(user[0]);
+  }
+  if (res.versionMissing) missing.add('agent_version');
+
+  let timeNanos = d.timeNanos ?? base.timeNanos;
+  if (!isSetNanos(timeNanos)) {
+    const ts = attrs[OTEL.eventTimestamp];
+    timeNanos = (typeof ts === 'string' ? isoToNanos(ts) : null) ?? base.rawNanos;
+  }
+  if (!isSetNanos(timeNanos)) missing.add('time');
+
+  const e = emptyAgentEvent();
+  e.event_id = ctx.eventId([
+    base.signal,
+    base.rawTable,
+    base.traceId,
+    base.spanId,
+    base.rawNanos,
+    base.identity,
+    d.subKey ?? '',
+  ]);
+  e.time = nanosToIso(timeNanos);
+  e.agent = res.agent;
+  e.agent_version = res.agentVersion;
+  e.session_id = sessionId;
+  e.user_id = userId;
+  e.host = res.host;
+  e.repo = safeText(ctx.redact, res.repo);
+  e.cwd = d.cwd ?? res.cwd;
+  e.kind = d.kind;
+  e.event_name = d.event_name;
+  e.tool = d.tool ?? '';
+  e.call_id = d.call_id ?? '';
+  e.command = safeText(ctx.redact, d.command ?? '');
+  e.target = safeText(ctx.redact, d.target ?? '');
+  e.decision = d.decision ?? '';
+  e.decision_source = d.decision_source ?? '';
+  e.exit_code = d.exit_code ?? null;
+  e.duration_ms = d.duration_ms ?? null;
+  e.bytes_in = d.bytes_in ?? null;
+  e.bytes_out = d.bytes_out ?? null;
+  e.success = d.success ?? null;
+  e.trace_id = base.traceId;
+  e.span_id = base.spanId;
+  e.raw_table = base.rawTable;
+  e.raw_time = nanosToIso(base.rawNanos);
+  e.attributes = safeAttributes(ctx.redact, [attrs, d.extra], consumed);
+  e.missing = [...missing];
+  return e;
+}

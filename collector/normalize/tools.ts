@@ -1,0 +1,123 @@
+import type { OtlpValue } from '../../schema/index.js';
+import { type JsonObject, objectValue, valueToString } from './values.js';
+
+/** Tool names that run a shell command, across agents (Codex, Claude Code, Gemini CLI, common MCP shells). */
+const SHELL_TOOLS = new Set([
+  'exec_command',
+  'shell',
+  'local_shell',
+  'shell_command',
+  'container.exec',
+  'unified_exec',
+  'bash',
+  'run_shell_command',
+  'execute_command',
+  'run_command',
+  'terminal',
+]);
+const FILE_READ_TOOLS = new Set(['read', 'read_file', 'read_many_files', 'view', 'cat']);
+const FILE_WRITE_TOOLS = new Set([
+  'write',
+  'edit',
+  'multiedit',
+  'notebookedit',
+  'write_file',
+  'replace',
+  'edit_file',
+  'apply_patch',
+  'create_file',
+]);
+const NETWORK_TOOLS = new Set(['webfetch', 'web_fetch', 'fetch', 'http_request', 'curl']);
+
+/** What a tool call did, as far as its name and arguments tell. */
+export interface ToolFacts {
+  /** command, file_read, file_write, network; null for any other tool. */
+  kind: 'command' | 'file_read' | 'file_write' | 'network' | null;
+  command: string;
+  target: string;
+  /** Fields the call should have carried but did not (e.g. `command` without tool details). */
+  missing: string[];
+}
+
+/** `["bash","-lc","ls -la"]` → `ls -la`; other argv arrays joined with shell-style quoting. */
+export function argvToCommand(argv: readonly OtlpValue[]): string {
+  const parts = argv.map((a) => valueToString(a));
+  const shell = parts[0]?.split('/').pop() ?? '';
+  if (parts.length === 3 && /^(ba|z|da|k)?sh$/.test(shell) && /^-[a-z]*c$/.test(parts[1] ?? '')) {
+    return parts[2] ?? '';
+  }
+  return parts.map((p) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replaceAll("'", `'\\''`)}'`)).join(' ');
+}
+
+function commandFrom(args: JsonObject | null): string {
+  if (!args) return '';
+  for (const key of ['full_command', 'command', 'cmd', 'script']) {
+    const v = args[key];
+    if (typeof v === 'string' && v !== '') return v;
+    if (Array.isArray(v) && v.length > 0) return argvToCommand(v);
+  }
+  return '';
+}
+
+function firstString(args: JsonObject | null, keys: readonly string[]): string {
+  if (!args) return '';
+  for (const key of keys) {
+    const v = args[key];
+    if (typeof v === 'string' && v !== '') return v;
+    if (Array.isArray(v) && typeof v[0] === 'string')
+      return v.filter((x) => typeof x === 'string').join(', ');
+  }
+  return '';
+}
+
+/** Paths a Codex apply_patch touches (`*** Add File: x`, `*** Update File: y`, …), comma-separated. */
+function patchPaths(patch: string): string {
+  const paths: string[] = [];
+  for (const m of patch.matchAll(/^\*\*\* (?:Add|Update|Delete) File: (.+)$/gm)) paths.push(m[1]!.trim());
+  return paths.join(', ');
+}
+
+/** `https://example.com/x` → `example.com:443`; not a URL → ''. */
+export function hostPort(url: string): string {
+  const m = /\bhttps?:\/\/[^\s"'<>]+/.exec(url);
+  if (!m) return '';
+  try {
+    const u = new URL(m[0]);
+    const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+    return `${u.hostname}:${port}`;
+  } catch {
+    return '';
+  }
+}
+
+/** Arguments as an object whatever their encoding (JSON string, kvlist). */
+export function toolArgs(v: OtlpValue | undefined): JsonObject | null {
+  return objectValue(v);
+}
+
+export function isShellTool(tool: string): boolean {
+  return SHELL_TOOLS.has(tool.toLowerCase());
+}
+
+/** Classifies one call by tool name and arguments; `args` null means the agent did not export them. */
+export function classifyTool(tool: string, args: JsonObject | null): ToolFacts {
+  const name = tool.toLowerCase();
+  if (SHELL_TOOLS.has(name) || (name === '' && commandFrom(args) !== '')) {
+    const command = commandFrom(args);
+    return { kind: 'command', command, target: '', missing: command === '' ? ['command'] : [] };
+  }
+  if (FILE_READ_TOOLS.has(name)) {
+    const target = firstString(args, ['file_path', 'absolute_path', 'path', 'paths', 'notebook_path']);
+    return { kind: 'file_read', command: '', target, missing: target === '' ? ['target'] : [] };
+  }
+  if (FILE_WRITE_TOOLS.has(name)) {
+    let target = firstString(args, ['file_path', 'absolute_path', 'path', 'notebook_path']);
+    if (target === '' && args) target = patchPaths(firstString(args, ['input', 'patch']));
+    return { kind: 'file_write', command: '', target, missing: target === '' ? ['target'] : [] };
+  }
+  if (NETWORK_TOOLS.has(name)) {
+    const target = hostPort(firstString(args, ['url', 'prompt']));
+    return { kind: 'network', command: '', target, missing: target === '' ? ['target'] : [] };
+  }
+  return { kind: null, command: '', target: '', missing: [] };
+}

@@ -1,0 +1,29 @@
+import type { OtlpAttributes, OtlpValue } from '../../schema/otlp.js';
+import type { OtlpDecodeLimits } from './limits.js';
+
+/** Mutable state of one decode call: the limits and the scalar field being read (for error paths). */
+export interface DecodeContext {
+  readonly maxDepth: number;
+  readonly maxAttributes: number;
+  field: string;
+  /** Set when a JSON body contains `\uD800`-`\uDFFF` escapes: strings are then checked for lone surrogates. */
+  surrogateEscapes: boolean;
+}
+
+export function createDecodeContext(limits: OtlpDecodeLimits): DecodeContext {
+  return {
+    maxDepth: limits.maxDepth,
+    maxAttributes: limits.maxAttributes,
+    field: '',
+    surrogateEscapes: false,
+  };
+}
+
+/** Sets an attribute; `__proto__` becomes an own property instead of replacing the prototype. */
+export function setAttribute(out: OtlpAttributes, key: string, value: OtlpValue): void {
+  if (key === '__proto__') {
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    out[key] = value;
+  }
+}

@@ -1,0 +1,42 @@
+/** A request body that is not valid OTLP. `path` names the offending field, e.g. `resourceLogs[0].scopeLogs`. */
+export class OtlpDecodeError extends Error {
+  override readonly name = 'OtlpDecodeError';
+  constructor(
+    readonly reason: string,
+    readonly path = '',
+  ) {
+    super(path ? `${path}: ${reason}` : reason);
+  }
+}
+
+/**
+ * Re-throws `err` with `segment` (`name`, `name[i]` or `[i]`) prepended to its field path. `field` names the
+ * scalar field being read when the error was raised, for errors that carry no path of their own.
+ * A RangeError (stack exhausted by hostile nesting) becomes an OtlpDecodeError too.
+ */
+export function rethrowAt(err: unknown, segment: string, field = ''): never {
+  let reason: string;
+  let inner: string;
+  if (err instanceof OtlpDecodeError) {
+    reason = err.reason;
+    inner = err.path || field;
+  } else if (err instanceof RangeError) {
+    reason = `too deeply nested or out of range (${err.message})`;
+    inner = field;
+  } else {
+    throw err;
+  }
+  const sep = inner === '' || inner.startsWith('[') ? '' : '.';
+  throw new OtlpDecodeError(reason, segment + sep + inner);
+}
+
+/** A request the OTLP edge refuses before decoding, with the HTTP status to answer. */
+export class OtlpBodyError extends Error {
+  override readonly name = 'OtlpBodyError';
+  constructor(
+    readonly status: 400 | 413 | 415,
+    message: string,
+  ) {
+    super(message);
+  }
+}

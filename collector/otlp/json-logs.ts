@@ -1,0 +1,80 @@
+import type { OtlpLogRecord, OtlpLogsRequest, OtlpResourceLogs, OtlpScopeLogs } from '../../schema/otlp.js';
+import type { DecodeContext } from './decode-context.js';
+import { rethrowAt } from './errors.js';
+import {
+  type JsonObject,
+  jAttributes,
+  jElement,
+  jEnum,
+  jId,
+  jList,
+  jResource,
+  jScope,
+  jText,
+  jTime,
+  jUint32,
+  jValue,
+  SEVERITY_NUMBER,
+} from './json-common.js';
+
+function logRecord(r: JsonObject, c: DecodeContext): OtlpLogRecord {
+  c.field = 'timeUnixNano';
+  const timeUnixNano = jTime(r.timeUnixNano ?? r.time_unix_nano);
+  c.field = 'observedTimeUnixNano';
+  const observedTimeUnixNano = jTime(r.observedTimeUnixNano ?? r.observed_time_unix_nano);
+  c.field = 'severityNumber';
+  const severityNumber = jEnum(r.severityNumber ?? r.severity_number, SEVERITY_NUMBER);
+  c.field = 'severityText';
+  const severityText = jText(r.severityText ?? r.severity_text, c);
+  c.field = 'body';
+  const body = jValue(r.body, c, 1);
+  const attributes = jAttributes(r.attributes, c, 'attributes');
+  c.field = 'droppedAttributesCount';
+  const droppedAttributesCount = jUint32(r.droppedAttributesCount ?? r.dropped_attributes_count);
+  c.field = 'flags';
+  const flags = jUint32(r.flags);
+  c.field = 'traceId';
+  const traceId = jId(r.traceId ?? r.trace_id, 16);
+  c.field = 'spanId';
+  const spanId = jId(r.spanId ?? r.span_id, 8);
+  c.field = 'eventName';
+  const eventName = jText(r.eventName ?? r.event_name, c);
+  return {
+    timeUnixNano,
+    observedTimeUnixNano,
+    severityNumber,
+    severityText,
+    body,
+    attributes,
+    droppedAttributesCount,
+    flags,
+    traceId,
+    spanId,
+    eventName,
+  };
+}
+
+function scopeLogs(s: JsonObject, c: DecodeContext): OtlpScopeLogs {
+  const scope = jScope(s.scope, c);
+  c.field = 'schemaUrl';
+  const schemaUrl = jText(s.schemaUrl ?? s.schema_url, c);
+  return { scope, schemaUrl, logRecords: jList(s.logRecords ?? s.log_records, c, 'logRecords', logRecord) };
+}
+
+function resourceLogs(r: JsonObject, c: DecodeContext): OtlpResourceLogs {
+  const resource = jResource(r.resource, c);
+  c.field = 'schemaUrl';
+  const schemaUrl = jText(r.schemaUrl ?? r.schema_url, c);
+  return { resource, schemaUrl, scopeLogs: jList(r.scopeLogs ?? r.scope_logs, c, 'scopeLogs', scopeLogs) };
+}
+
+/** Converts a parsed OTLP/JSON ExportLogsServiceRequest. */
+export function jsonLogsRequest(v: unknown, c: DecodeContext): OtlpLogsRequest {
+  let root: JsonObject;
+  try {
+    root = jElement(v);
+  } catch (e) {
+    rethrowAt(e, 'request');
+  }
+  return { resourceLogs: jList(root.resourceLogs ?? root.resource_logs, c, 'resourceLogs', resourceLogs) };
+}

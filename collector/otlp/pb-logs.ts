@@ -1,0 +1,111 @@
+import type { OtlpLogRecord, OtlpLogsRequest, OtlpResourceLogs, OtlpScopeLogs } from '../../schema/otlp.js';
+import type { DecodeContext } from './decode-context.js';
+import { rethrowAt } from './errors.js';
+import {
+  type PbAnyValue,
+  type PbKeyValue,
+  type PbResource,
+  type PbScope,
+  pbAttributes,
+  pbResource,
+  pbScope,
+  pbValue,
+} from './pb-common.js';
+import { idToHex, utf8, type Wire64, wireUint64Decimal } from './wire-values.js';
+
+interface PbLogRecord {
+  timeUnixNano: Wire64;
+  observedTimeUnixNano: Wire64;
+  severityNumber: number;
+  severityText: Uint8Array;
+  body: PbAnyValue | null;
+  attributes: PbKeyValue[];
+  droppedAttributesCount: number;
+  flags: number;
+  traceId: Uint8Array;
+  spanId: Uint8Array;
+  eventName: Uint8Array;
+}
+interface PbScopeLogs {
+  scope: PbScope | null;
+  logRecords: PbLogRecord[];
+  schemaUrl: Uint8Array;
+}
+interface PbResourceLogs {
+  resource: PbResource | null;
+  scopeLogs: PbScopeLogs[];
+  schemaUrl: Uint8Array;
+}
+export interface PbLogsRequest {
+  resourceLogs: PbResourceLogs[];
+}
+
+function logRecord(r: PbLogRecord, c: DecodeContext): OtlpLogRecord {
+  c.field = 'severityText';
+  const severityText = utf8(r.severityText);
+  c.field = 'traceId';
+  const traceId = idToHex(r.traceId, 16);
+  c.field = 'spanId';
+  const spanId = idToHex(r.spanId, 8);
+  c.field = 'eventName';
+  const eventName = utf8(r.eventName);
+  c.field = 'body';
+  const body = r.body === null ? null : pbValue(r.body, c, 1);
+  return {
+    timeUnixNano: wireUint64Decimal(r.timeUnixNano),
+    observedTimeUnixNano: wireUint64Decimal(r.observedTimeUnixNano),
+    severityNumber: r.severityNumber,
+    severityText,
+    body,
+    attributes: pbAttributes(r.attributes, c, 'attributes'),
+    droppedAttributesCount: r.droppedAttributesCount,
+    flags: r.flags,
+    traceId,
+    spanId,
+    eventName,
+  };
+}
+
+function scopeLogs(s: PbScopeLogs, c: DecodeContext): OtlpScopeLogs {
+  const records = s.logRecords;
+  const logRecords: OtlpLogRecord[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    try {
+      logRecords[i] = logRecord(records[i]!, c);
+    } catch (e) {
+      rethrowAt(e, `logRecords[${i}]`, c.field);
+    }
+  }
+  const scope = pbScope(s.scope, c);
+  c.field = 'schemaUrl';
+  return { scope, schemaUrl: utf8(s.schemaUrl), logRecords };
+}
+
+function resourceLogs(r: PbResourceLogs, c: DecodeContext): OtlpResourceLogs {
+  const list = r.scopeLogs;
+  const out: OtlpScopeLogs[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    try {
+      out[i] = scopeLogs(list[i]!, c);
+    } catch (e) {
+      rethrowAt(e, `scopeLogs[${i}]`, c.field);
+    }
+  }
+  const resource = pbResource(r.resource, c);
+  c.field = 'schemaUrl';
+  return { resource, schemaUrl: utf8(r.schemaUrl), scopeLogs: out };
+}
+
+/** Converts a decoded ExportLogsServiceRequest in one pass. */
+export function pbLogsRequest(m: PbLogsRequest, c: DecodeContext): OtlpLogsRequest {
+  const list = m.resourceLogs;
+  const out: OtlpResourceLogs[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    try {
+      out[i] = resourceLogs(list[i]!, c);
+    } catch (e) {
+      rethrowAt(e, `resourceLogs[${i}]`, c.field);
+    }
+  }
+  return { resourceLogs: out };
+}

@@ -1,0 +1,149 @@
+import { createGunzip } from 'node:zlib';
+import type { OtlpEncoding } from './decode.js';
+import { OtlpBodyError } from './errors.js';
+
+/** Maps the Content-Type media type (parameters such as charset ignored) to an encoding, else 415. */
+function encodingOf(contentType: string | null): OtlpEncoding {
+  const media = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  if (media === 'application/x-protobuf') return 'protobuf';
+  if (media === 'application/json') return 'json';
+  throw new OtlpBodyError(
+    415,
+    `unsupported Content-Type ${JSON.stringify(contentType ?? '')}: use application/x-protobuf or application/json`,
+  );
+}
+
+/** True for gzip, false for identity/absent; other codings (or stacked ones) are 415. */
+function isGzip(contentEncoding: string | null): boolean {
+  const codings = (contentEncoding ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '' && s !== 'identity');
+  if (codings.length === 0) return false;
+  if (codings.length === 1 && (codings[0] === 'gzip' || codings[0] === 'x-gzip')) return true;
+  throw new OtlpBodyError(
+    415,
+    `unsupported Content-Encoding ${JSON.stringify(contentEncoding)}: use gzip or none`,
+  );
+}
+
+function tooLarge(what: string, maxBytes: number): OtlpBodyError {
+  return new OtlpBodyError(413, `${what} exceeds the limit of ${maxBytes} bytes`);
+}
+
+/**
+ * Streams gzip input through zlib, failing with 413 as soon as the output passes `maxBytes`
+ * (a gzip bomb never inflates further than that), and with 400 on corrupt or truncated data.
+ */
+class BoundedGunzip {
+  private readonly gunzip = createGunzip();
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private failure: OtlpBodyError | undefined;
+  private readonly done: Promise<void>;
+
+  constructor(maxBytes: number) {
+    this.done = new Promise((resolve, reject) => {
+      this.gunzip.on('data', (chunk: Buffer) => {
+        this.size += chunk.length;
+        if (this.size > maxBytes) {
+          this.fail(tooLarge('decompressed body', maxBytes));
+          return;
+        }
+        this.chunks.push(chunk);
+      });
+      this.gunzip.on('end', resolve);
+      this.gunzip.on('error', (err: Error) => {
+        this.failure ??= new OtlpBodyError(400, `invalid gzip body: ${err.message}`);
+        reject(this.failure);
+      });
+      this.gunzip.on('close', () => {
+        if (this.failure) reject(this.failure);
+      });
+    });
+    this.done.catch(() => {});
+  }
+
+  private fail(err: OtlpBodyError): void {
+    this.failure ??= err;
+    this.chunks.length = 0;
+    this.gunzip.destroy();
+  }
+
+  /** Feeds compressed bytes, waiting for zlib to drain so input is not buffered ahead of output. */
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!this.gunzip.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const settle = () => {
+          this.gunzip.off('drain', settle);
+          this.gunzip.off('close', settle);
+          resolve();
+        };
+        this.gunzip.on('drain', settle);
+        this.gunzip.on('close', settle);
+      });
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  async end(): Promise<Buffer> {
+    if (this.failure) throw this.failure;
+    this.gunzip.end();
+    await this.done;
+    if (this.failure) throw this.failure;
+    return Buffer.concat(this.chunks, this.size);
+  }
+
+  abort(): void {
+    this.gunzip.destroy();
+  }
+}
+
+/**
+ * Reads, checks and decompresses an OTLP/HTTP request body. Throws OtlpBodyError: 415 for an unsupported
+ * Content-Type or Content-Encoding, 413 when the body (as sent, or once decompressed) passes `maxBytes`,
+ * 400 for a corrupt gzip stream or a bad Content-Length. Works with chunked bodies (no Content-Length).
+ */
+export async function readOtlpBody(
+  req: Request,
+  opts: { maxBytes: number },
+): Promise<{ body: Uint8Array; encoding: OtlpEncoding }> {
+  const { maxBytes } = opts;
+  const encoding = encodingOf(req.headers.get('content-type'));
+  const gzip = isGzip(req.headers.get('content-encoding'));
+  const declared = req.headers.get('content-length');
+  if (declared !== null) {
+    const n = Number(declared.trim());
+    if (declared.trim() === '' || !Number.isSafeInteger(n) || n < 0) {
+      throw new OtlpBodyError(400, `invalid Content-Length ${JSON.stringify(declared)}`);
+    }
+    if (n > maxBytes) {
+      await req.body?.cancel().catch(() => {});
+      throw tooLarge(`Content-Length ${n}`, maxBytes);
+    }
+  }
+  if (req.body === null) return { body: new Uint8Array(0), encoding };
+
+  const reader = req.body.getReader();
+  const inflater = gzip ? new BoundedGunzip(maxBytes) : undefined;
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      if (received > maxBytes) throw tooLarge('request body', maxBytes);
+      if (inflater) await inflater.write(value);
+      else chunks.push(value);
+    }
+  } catch (err) {
+    inflater?.abort();
+    await reader.cancel().catch(() => {});
+    if (err instanceof OtlpBodyError) throw err;
+    throw new OtlpBodyError(400, `could not read request body: ${(err as Error).message}`);
+  }
+  if (inflater) return { body: await inflater.end(), encoding };
+  return { body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received), encoding };
+}

@@ -1,0 +1,3 @@
+export { CustomRedactionPattern, RedactionConfig, type RedactionConfigInput } from './config.js';
+export { REDACTION_KINDS, type RedactionKind } from './patterns.js';
+export { createRedactor, type Redactor, redactionMarker } from './redactor.js';

@@ -1,0 +1,125 @@
+/**
+ * Built-in secret patterns. Each is a regex source without flags (the redactor compiles them into one
+ * global alternation) and optionally the name of a leading group to keep, so that `password=hunter2`
+ * becomes `password=[REDACTED:secret-assignment]` and a URL keeps its user name and host.
+ * Patterns are case-sensitive (Node 20 has no inline flags); `ci()` spells keywords case-insensitively.
+ */
+
+export const REDACTION_KINDS = [
+  'private-key',
+  'anthropic-key',
+  'openai-key',
+  'google-api-key',
+  'github-token',
+  'gitlab-token',
+  'aws-access-key-id',
+  'aws-secret-key',
+  'jwt',
+  'url-password',
+  'authorization',
+  'secret-assignment',
+] as const;
+export type RedactionKind = (typeof REDACTION_KINDS)[number];
+
+export interface SecretPattern {
+  kind: string;
+  source: string;
+  /** Whether the pattern's first part is wrapped in a `(?<keep>…)`-style group to put back verbatim. */
+  keepsPrefix: boolean;
+}
+
+/** `password` → `[Pp][Aa]…`: a case-insensitive keyword inside a case-sensitive regex. */
+function ci(word: string): string {
+  let out = '';
+  for (const ch of word) {
+    const lower = ch.toLowerCase();
+    const upper = ch.toUpperCase();
+    out += lower === upper ? ch.replace(/[-_]/, '[-_]') : `[${upper}${lower}]`;
+  }
+  return out;
+}
+
+const KEEP = '@KEEP@';
+
+const SECRET_WORDS = [
+  'password',
+  'passwd',
+  'passphrase',
+  'pwd',
+  'secret',
+  'token',
+  'api_key',
+  'apikey',
+  'access_key',
+  'secret_key',
+  'private_key',
+  'client_secret',
+  'auth_token',
+  'access_token',
+  'refresh_token',
+].map(ci);
+
+/** A cheap necessary condition for a pattern to match `s` (`lower` is `s.toLowerCase()`). */
+export type Trigger = (s: string, lower: string) => boolean;
+
+/** Substrings every secret word contains (lower case). */
+const SECRET_TRIGGERS = ['pass', 'pwd', 'secret', 'token', 'key'];
+
+const SPECIFIC_PREFIXES = 'sk-|gh[pousr]_|github_pat_|glpat-|AKIA|ASIA|AIza|eyJ';
+
+/**
+ * Built-in patterns, most specific first (the first alternative matching at a position wins). `trigger`
+ * is a cheap necessary condition (on the text and its lower-case copy): only patterns whose trigger
+ * holds go into the one regex pass over a string, which keeps long, secret-free texts fast.
+ */
+export const BUILTIN_PATTERNS: Record<RedactionKind, { source: string; trigger: Trigger }> = {
+  // A block cut off by truncation still counts up to the end of the text.
+  'private-key': {
+    source:
+      '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----[\\s\\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----|$)',
+    trigger: (s) => s.includes('-----BEGIN '),
+  },
+  'anthropic-key': { source: '\\bsk-ant-[A-Za-z0-9_-]{20,}', trigger: (s) => s.includes('sk-ant-') },
+  // Legacy `sk-` + 48 and project/service keys; a digit is required so hyphenated prose does not match.
+  'openai-key': {
+    source: '\\bsk-(?:proj-|svcacct-|admin-)?(?=[A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]{20,}',
+    trigger: (s) => s.includes('sk-'),
+  },
+  'google-api-key': { source: '\\bAIza[0-9A-Za-z_-]{35}', trigger: (s) => s.includes('AIza') },
+  'github-token': {
+    source: '\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})',
+    trigger: (s) => /gh[pousr]_|github_pat_/.test(s),
+  },
+  'gitlab-token': { source: '\\bglpat-[A-Za-z0-9_-]{20,}', trigger: (s) => s.includes('glpat-') },
+  'aws-access-key-id': {
+    source: '\\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\\b',
+    trigger: (s) => /AKIA|ASIA|ABIA|ACCA/.test(s),
+  },
+  'aws-secret-key': {
+    source: `${KEEP}(?:${ci('aws')}[-_]?)?${ci('secret')}[-_]?(?:${ci('access')}[-_]?)?${ci('key')}["']?\\s*[=:]\\s*["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])`,
+    trigger: (_s, lower) => lower.includes('secret'),
+  },
+  jwt: { source: '\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*', trigger: (s) => s.includes('eyJ') },
+  // scheme://user:password@host: keep scheme, user and the @.
+  'url-password': {
+    source: `${KEEP}\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s:@/?#]+:)[^\\s@/?#]+(?=@)`,
+    trigger: (s) => s.includes('://'),
+  },
+  authorization: {
+    source: `${KEEP}(?:${ci('authorization')}["']?\\s*[:=]\\s*["']?(?:(?:${ci('bearer')}|${ci('basic')}|${ci('token')}|${ci('digest')})\\s+)?|\\b${ci('bearer')}\\s+))[A-Za-z0-9._~+/-]{8,}=*`,
+    trigger: (_s, lower) => lower.includes('authorization') || lower.includes('bearer'),
+  },
+  // key = value with a secret-sounding key. Values that are placeholders ($VAR, <x>, ***) or short are kept;
+  // a value that is itself a known token is left to its specific pattern (a better marker).
+  'secret-assignment': {
+    source: `${KEEP}(?<![A-Za-z0-9])(?:${SECRET_WORDS.join('|')})["']?\\s*[=:]\\s*["']?)(?![$<*%{]|${SPECIFIC_PREFIXES})(?=[^\\s"'&,;]*[A-Za-z])[^\\s"'&,;]{6,}`,
+    trigger: (_s, lower) => SECRET_TRIGGERS.some((w) => lower.includes(w)),
+  },
+};
+
+/** Replace the KEEP placeholder with a named capture group for pattern number `index`. */
+export function compileSource(source: string, index: number): { source: string; keepsPrefix: boolean } {
+  const keepsPrefix = source.startsWith(KEEP);
+  const body = keepsPrefix ? `(?<p${index}>${source.slice(KEEP.length)}` : source;
+  return { source: `(?<k${index}>${body})`, keepsPrefix };
+}

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { createRedactor, REDACTION_KINDS, RedactionConfig } from './index.js';
+
+// Built from parts so that no complete secret sits in the source file.
+const openaiLegacy = `sk-${'T3BlbkFJ'}${'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0'}`;
+const openaiProject = `sk-proj-${'Ab3dEf6hIj9lMn2pQr5tUv8xYz1'}_${'Cd4fGh7jKl0nOp3rSt6vWx9zAb2'}`;
+const anthropic = `sk-ant-api03-${'x'.repeat(10)}${'Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0'}-AAAA`;
+const google = `AIza${'SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q'}`;
+const ghp = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
+const gho = `gho_${'Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2'}`;
+const ghs = `ghs_${'Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8'}`;
+const githubPat = `github_pat_${'11ABCDEFG0123456789abc'}_${'defghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXY'}`;
+const gitlab = `glpat-${'xYz1AbC2dEf3GhI4jKl5'}`;
+const akia = `AKIA${'IOSFODNN7EXAMPLE'}`;
+const asia = `ASIA${'Y34FZKBOKMUTVV7A'}`;
+const awsSecret = `${'wJalrXUtnFEMI/K7MDENG/bPxRfiCY'}EXAMPLEKEY`;
+const jwt = `eyJhbGciOiJIUzI1NiJ9.${'eyJzdWIiOiIxMjM0NTY3ODkwIn0'}.${'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'}`;
+const pem = [
+  `-----BEGIN ${'RSA PRIVATE'} KEY-----`,
+  'MIIEpAIBAAKCAQEA1',
+  'abcdEFGH',
+  `-----END ${'RSA PRIVATE'} KEY-----`,
+].join('\n');
+
+describe('createRedactor: secrets are replaced by a marker naming the kind', () => {
+  const cases: [string, string, string][] = [
+    [
+      'OpenAI legacy key',
+      `export OPENAI_KEY_VALUE ${openaiLegacy} done`,
+      'export OPENAI_KEY_VALUE [REDACTED:openai-key] done',
+    ],
+    ['OpenAI project key', `key ${openaiProject}`, 'key [REDACTED:openai-key]'],
+    ['Anthropic key (not openai)', `k=${anthropic}`, 'k=[REDACTED:anthropic-key]'],
+    ['Google API key', `?key=${google}&x=1`, '?key=[REDACTED:google-api-key]&x=1'],
+    [
+      'GitHub ghp',
+      `git clone https://${ghp}@github.com/a/b`,
+      'git clone https://[REDACTED:github-token]@github.com/a/b',
+    ],
+    ['GitHub gho', gho, '[REDACTED:github-token]'],
+    ['GitHub ghs', `(${ghs})`, '([REDACTED:github-token])'],
+    ['GitHub fine-grained', `x ${githubPat} y`, 'x [REDACTED:github-token] y'],
+    ['GitLab', `PRIVATE-TOKEN: ${gitlab}`, 'PRIVATE-TOKEN: [REDACTED:gitlab-token]'],
+    ['AWS access key id', `id ${akia} ok`, 'id [REDACTED:aws-access-key-id] ok'],
+    ['AWS session key id', `${asia}`, '[REDACTED:aws-access-key-id]'],
+    [
+      'AWS secret in assignment',
+      `aws_secret_access_key = ${awsSecret}`,
+      'aws_secret_access_key = [REDACTED:aws-secret-key]',
+    ],
+    [
+      'AWS secret env',
+      `AWS_SECRET_ACCESS_KEY=${awsSecret} cmd`,
+      'AWS_SECRET_ACCESS_KEY=[REDACTED:aws-secret-key] cmd',
+    ],
+    ['JWT', `token is ${jwt}.`, 'token is [REDACTED:jwt].'],
+    ['PEM private key', `a\n${pem}\nb`, 'a\n[REDACTED:private-key]\nb'],
+    ['PEM cut off by truncation', `x ${pem.slice(0, 40)}`, 'x [REDACTED:private-key]'],
+    [
+      'URL password',
+      'curl https://bob:s3cretPw@example.com/x',
+      'curl https://bob:[REDACTED:url-password]@example.com/x',
+    ],
+    ['postgres URL', 'postgres://app:hunter2@db:5432/x', 'postgres://app:[REDACTED:url-password]@db:5432/x'],
+    [
+      'Bearer header',
+      'curl -H "Authorization: Bearer abc123def456ghi"',
+      'curl -H "Authorization: Bearer [REDACTED:authorization]"',
+    ],
+    [
+      'Basic header',
+      'authorization: Basic dXNlcjpwYXNzd29yZA==',
+      'authorization: Basic [REDACTED:authorization]',
+    ],
+    ['bare bearer', 'with bearer abcdefghij0123456789xyz', 'with bearer [REDACTED:authorization]'],
+    [
+      'password=',
+      'mysql --password=hunter22 -u root',
+      'mysql --password=[REDACTED:secret-assignment] -u root',
+    ],
+    ['DB_PASSWORD env', 'DB_PASSWORD="correct-horse"', 'DB_PASSWORD="[REDACTED:secret-assignment]"'],
+    ['token: in JSON', '{"token":"abc123xyz789"}', '{"token":"[REDACTED:secret-assignment]"}'],
+    ['secret=', 'client_secret=Zm9vYmFyYmF6 next', 'client_secret=[REDACTED:secret-assignment] next'],
+    ['API_KEY=', 'API_KEY=abcdef123456', 'API_KEY=[REDACTED:secret-assignment]'],
+  ];
+  const r = createRedactor();
+  it.each(cases)('%s', (_name, input, expected) => {
+    expect(r.text(input)).toBe(expected);
+  });
+});
+
+describe('createRedactor: look-alikes stay', () => {
+  const keep = [
+    'see the sk-learn docs',
+    'sk-this-is-a-long-hyphenated-phrase-in-prose',
+    'ghp_short',
+    'AKIA is a prefix',
+    'akiaiosfodnn7example lowercase',
+    'max_tokens=1024 input_token_count=1200',
+    '"max_output_token": 1000',
+    'password: $DB_PASSWORD',
+    ['token=$', '{TOKEN}'].join(''),
+    'secret=<your-secret>',
+    'password=true',
+    'Authorization: Bearer $TOKEN',
+    'https://example.com:8080/path@v2',
+    'git@github.com:org/repo.git',
+    'eyJhbGciOiJIUzI1NiJ9 alone is only a header',
+    'BEGIN PUBLIC KEY block',
+    'short',
+    '',
+  ];
+  const r = createRedactor();
+  it.each(keep)('%j', (s) => {
+    expect(r.text(s)).toBe(s);
+  });
+});
+
+describe('createRedactor: configuration', () => {
+  it('counts hits per kind', () => {
+    const r = createRedactor();
+    r.text(`${ghp} and ${gho} and password=hunter22`);
+    expect(r.hits).toEqual({ 'github-token': 2, 'secret-assignment': 1 });
+  });
+
+  it('leaves a disabled kind in clear', () => {
+    const r = createRedactor({ kinds: REDACTION_KINDS.filter((k) => k !== 'github-token') });
+    expect(r.text(`x ${ghp} password=hunter22`)).toBe(`x ${ghp} password=[REDACTED:secret-assignment]`);
+  });
+
+  it('with no kinds and no custom patterns is the identity', () => {
+    const r = createRedactor({ kinds: [] });
+    expect(r.text(`x ${ghp}`)).toBe(`x ${ghp}`);
+  });
+
+  it('adds custom patterns with their own marker, groups allowed', () => {
+    const r = createRedactor({ custom: [{ name: 'acme-key', regex: 'acme_(live|test)_[0-9a-f]{16}' }] });
+    expect(r.text('use acme_live_0123456789abcdef now')).toBe('use [REDACTED:acme-key] now');
+    expect(r.text(`${ghp}`)).toBe('[REDACTED:github-token]');
+  });
+
+  it('rejects unusable custom patterns with a reason at the path', () => {
+    const bad = [
+      { name: 'empty', regex: 'a*' },
+      { name: 'broken', regex: '(' },
+      { name: 'named', regex: '(?<x>a)b' },
+      { name: 'backref', regex: '(a)\\1' },
+      { name: 'Bad Name', regex: 'abc' },
+    ];
+    for (const p of bad) {
+      const res = RedactionConfig.safeParse({ custom: [p] });
+      expect(res.success, p.name).toBe(false);
+      expect(res.error?.issues[0]?.path.slice(0, 2)).toEqual(['custom', 0]);
+    }
+    expect(RedactionConfig.safeParse({ kinds: ['nope'] }).success).toBe(false);
+  });
+
+  it('defaults to every built-in kind', () => {
+    expect(RedactionConfig.parse({}).kinds).toEqual([...REDACTION_KINDS]);
+  });
+
+  it('redacts several secrets of different kinds in one pass, leaving the rest', () => {
+    const r = createRedactor();
+    const s = `A ${akia} B ${jwt} C https://u:pw123456@h/ D`;
+    expect(r.text(s)).toBe(
+      'A [REDACTED:aws-access-key-id] B [REDACTED:jwt] C https://u:[REDACTED:url-password]@h/ D',
+    );
+  });
+});

@@ -1,0 +1,85 @@
+import { RedactionConfig, type RedactionConfigInput } from './config.js';
+import { BUILTIN_PATTERNS, compileSource, type Trigger } from './patterns.js';
+
+/** Redacts secrets in text, counting what it replaced per kind. */
+export interface Redactor {
+  /** `s` with every secret replaced by `[REDACTED:<kind>]` (a kept prefix such as `password=` stays). */
+  text(s: string): string;
+  /** Replacements so far, per kind. */
+  readonly hits: Readonly<Record<string, number>>;
+}
+
+export function redactionMarker(kind: string): string {
+  return `[REDACTED:${kind}]`;
+}
+
+interface Entry {
+  kind: string;
+  source: string;
+  keepsPrefix: boolean;
+  marker: string;
+  /** Custom patterns have none: they are always in the pass. */
+  trigger: Trigger | null;
+}
+
+/**
+ * One regex pass per string: the enabled patterns whose cheap trigger holds (a substring test) are
+ * joined into one global alternation, compiled once per combination and cached.
+ */
+export function createRedactor(config?: RedactionConfigInput): Redactor {
+  const cfg = RedactionConfig.parse(config ?? {});
+  const enabled = new Set<string>(cfg.kinds);
+  const raw: { kind: string; source: string; trigger: Trigger | null }[] = [];
+  for (const [kind, p] of Object.entries(BUILTIN_PATTERNS)) {
+    if (enabled.has(kind)) raw.push({ kind, source: p.source, trigger: p.trigger });
+  }
+  for (const c of cfg.custom) raw.push({ kind: c.name, source: c.regex, trigger: null });
+  const entries: Entry[] = raw.map((e, i) => ({
+    kind: e.kind,
+    trigger: e.trigger,
+    marker: redactionMarker(e.kind),
+    ...compileSource(e.source, i),
+  }));
+
+  const hits: Record<string, number> = {};
+  if (entries.length === 0) return { text: (s) => s, hits };
+
+  const cache = new Map<string, { re: RegExp; replace: (...args: unknown[]) => string }>();
+  const passFor = (active: number[]) => {
+    const key = active.join(',');
+    let pass = cache.get(key);
+    if (!pass) {
+      const re = new RegExp(active.map((i) => entries[i]!.source).join('|'), 'g');
+      const replace = (...args: unknown[]): string => {
+        const groups = args[args.length - 1] as Record<string, string | undefined>;
+        for (const i of active) {
+          if (groups[`k${i}`] === undefined) continue;
+          const e = entries[i]!;
+          hits[e.kind] = (hits[e.kind] ?? 0) + 1;
+          return e.keepsPrefix ? `${groups[`p${i}`] ?? ''}${e.marker}` : e.marker;
+        }
+        return args[0] as string;
+      };
+      pass = { re, replace };
+      cache.set(key, pass);
+    }
+    return pass;
+  };
+
+  return {
+    text(s: string): string {
+      // Strings too short to hold any secret skip the regex engine.
+      if (s.length < 8) return s;
+      const lower = s.toLowerCase();
+      const active: number[] = [];
+      for (let i = 0; i < entries.length; i++) {
+        const t = entries[i]!.trigger;
+        if (t === null || t(s, lower)) active.push(i);
+      }
+      if (active.length === 0) return s;
+      const pass = passFor(active);
+      return s.replace(pass.re, pass.replace);
+    },
+    hits,
+  };
+}
