@@ -1,7 +1,10 @@
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
-/** `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME]` */
+/**
+ * `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME] [--database DB]
+ *  [--raw-ttl-days N] [--events-ttl-days N] [--demo]`
+ */
 export async function main(args: string[], env: WardEnv): Promise<number> {
   const { values } = parseCommandArgs(args, {
     host: { type: 'string', default: '127.0.0.1' },
@@ -10,6 +13,8 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     'clickhouse-url': { type: 'string' },
     cluster: { type: 'string' },
     database: { type: 'string' },
+    'raw-ttl-days': { type: 'string' },
+    'events-ttl-days': { type: 'string' },
     demo: { type: 'boolean', default: false },
   });
   const port = Number(values.port);
@@ -33,13 +38,20 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
           password: env.clickhousePassword,
           cluster: values.cluster,
           database: values.database,
+          rawTtlDays: values['raw-ttl-days'] === undefined ? undefined : Number(values['raw-ttl-days']),
+          eventsTtlDays: values['events-ttl-days'] === undefined ? undefined : Number(values['events-ttl-days']),
         },
       },
       log,
     );
   } catch (err) {
-    if (err instanceof StartupError || (err instanceof Error && err.name === 'ZodError')) {
+    if (err instanceof StartupError) {
       process.stderr.write(`ward serve: ${err.message}\n`);
+      return 2;
+    }
+    const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+    if (issues) {
+      for (const i of issues) process.stderr.write(`ward serve: invalid setting ${i.path.map(String).join('.')}: ${i.message}\n`);
       return 2;
     }
     throw err;
