@@ -78,6 +78,10 @@ export const WARD = {
   netBytesOut: 'ward.net.bytes_out',
   approvalId: 'ward.approval.id',
   approvalStatus: 'ward.approval.status',
+  approvalScope: 'ward.approval.scope',
+  approvalDecidedBy: 'ward.approval.decided_by',
+  approvalReason: 'ward.approval.reason',
+  filePath: 'ward.file.path',
 } as const;
 
 /** Span names Ward's runner emits. */

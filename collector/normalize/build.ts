@@ -2,6 +2,7 @@ import type { AgentEvent, Decision, EventKind, OtlpAttributes, OtlpSignal } from
 import { emptyAgentEvent, OTEL, WARD } from '../../schema/index.js';
 import type { Redactor } from '../redact/index.js';
 import type { ResourceInfo } from './agent.js';
+import type { IdPart } from './event-id.js';
 import { isoToNanos, isSetNanos, nanosToIso } from './time.js';
 import { valueToString } from './values.js';
 
@@ -51,7 +52,7 @@ export interface RecordBase {
   timeNanos: string;
   traceId: string;
   spanId: string;
-  /** The record's identifying content for the event id. */
+  /** The record's identifying content for the event id (its attributes are added by the builder). */
   identity: string;
   attrs: OtlpAttributes;
   res: ResourceInfo;
@@ -59,7 +60,7 @@ export interface RecordBase {
 
 export interface BuildContext {
   redact: Redactor;
-  eventId: (parts: readonly string[]) => string;
+  eventId: (parts: readonly IdPart[]) => string;
 }
 
 const SESSION_KEYS = [OTEL.sessionId, 'conversation.id', 'gen_ai.conversation.id', WARD.sessionId];
@@ -157,6 +158,7 @@ export function buildEvent(ctx: BuildContext, base: RecordBase, d: Draft): Agent
     base.spanId,
     base.rawNanos,
     base.identity,
+    attrs,
     d.subKey ?? '',
   ]);
   e.time = nanosToIso(timeNanos);

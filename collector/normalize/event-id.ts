@@ -1,7 +1,21 @@
 import { createHash } from 'node:crypto';
+import type { OtlpAttributes } from '../../schema/index.js';
+import { valueToString } from './values.js';
 
-function sha32(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 32);
+/** A part of an event's identity: text, or attributes (hashed key by key, without building JSON). */
+export type IdPart = string | OtlpAttributes;
+
+const SEP = '\u001f';
+
+function hashParts(parts: readonly IdPart[]): string {
+  // One string, one update: many small updates cost more than the copy.
+  let text = '';
+  for (const p of parts) {
+    if (typeof p === 'string') text += p;
+    else for (const key in p) text += `${key}=${valueToString(p[key])}${SEP}`;
+    text += SEP;
+  }
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
 /**
@@ -9,12 +23,12 @@ function sha32(s: string): string {
  * says. The same export retried gives the same ids; records identical in every byte within one request
  * get an occurrence suffix so they stay distinct (and stay stable when that request is retried).
  */
-export function createEventIds(): (parts: readonly string[]) => string {
+export function createEventIds(): (parts: readonly IdPart[]) => string {
   const seen = new Map<string, number>();
   return (parts) => {
-    const id = sha32(parts.join('\u001f'));
+    const id = hashParts(parts);
     const n = seen.get(id) ?? 0;
     seen.set(id, n + 1);
-    return n === 0 ? id : sha32(`${id}#${n}`);
+    return n === 0 ? id : hashParts([id, `#${n}`]);
   };
 }

@@ -67,7 +67,7 @@ export function normalizeLogs(req: OtlpLogsRequest, ctx?: NormalizeContext): Age
           timeNanos: rawNanos,
           traceId: record.traceId,
           spanId: record.spanId,
-          identity: `${eventName}\u001f${record.severityNumber}\u001f${valueToString(record.body)}\u001f${JSON.stringify(attrs)}`,
+          identity: `${eventName}\u001f${record.severityNumber}\u001f${valueToString(record.body)}`,
           attrs,
           res,
         };
@@ -141,7 +141,7 @@ export function normalizeMetrics(req: OtlpMetricsRequest, ctx?: NormalizeContext
             timeNanos: m.point.timeUnixNano,
             traceId: '',
             spanId: '',
-            identity: `${metric.name}\u001f${m.point.startTimeUnixNano}\u001f${JSON.stringify(m.point.attributes)}`,
+            identity: `${metric.name}\u001f${m.point.startTimeUnixNano}`,
             attrs: m.point.attributes,
             res,
           };

@@ -2,6 +2,9 @@
 
 const EPOCH_ISO = '1970-01-01T00:00:00.000000000Z';
 const DIGITS = /^\d+$/;
+// Records of one export mostly share their second: the formatted prefix is reused.
+let lastSeconds = '';
+let lastPrefix = '';
 
 /** True for a usable timestamp: digits, not all zeros. */
 export function isSetNanos(nanos: string | undefined): nanos is string {
@@ -12,11 +15,15 @@ export function isSetNanos(nanos: string | undefined): nanos is string {
 export function nanosToIso(nanos: string): string {
   if (!isSetNanos(nanos)) return EPOCH_ISO;
   const padded = nanos.length > 9 ? nanos : nanos.padStart(10, '0');
-  const seconds = Number(padded.slice(0, -9));
-  const date = new Date(seconds * 1000);
-  if (Number.isNaN(date.getTime())) return EPOCH_ISO;
-  // toISOString gives YYYY-MM-DDTHH:MM:SS.000Z; swap the milliseconds for the full nanosecond fraction.
-  return `${date.toISOString().slice(0, -4)}${padded.slice(-9)}Z`;
+  const secondsText = padded.slice(0, -9);
+  if (secondsText !== lastSeconds) {
+    const date = new Date(Number(secondsText) * 1000);
+    if (Number.isNaN(date.getTime())) return EPOCH_ISO;
+    // toISOString gives YYYY-MM-DDTHH:MM:SS.000Z; the fraction is replaced by the nanosecond digits.
+    lastSeconds = secondsText;
+    lastPrefix = date.toISOString().slice(0, -4);
+  }
+  return `${lastPrefix}${padded.slice(-9)}Z`;
 }
 
 /** An ISO 8601 string with up to nanosecond digits (e.g. Codex's event.timestamp) → nanos, or null. */

@@ -99,7 +99,10 @@ export const BUILTIN_PATTERNS: Record<RedactionKind, { source: string; trigger: 
     source: `${KEEP}(?:${ci('aws')}[-_]?)?${ci('secret')}[-_]?(?:${ci('access')}[-_]?)?${ci('key')}["']?\\s*[=:]\\s*["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])`,
     trigger: (_s, lower) => lower.includes('secret'),
   },
-  jwt: { source: '\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*', trigger: (s) => s.includes('eyJ') },
+  jwt: {
+    source: '\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*',
+    trigger: (s) => s.includes('eyJ'),
+  },
   // scheme://user:password@host: keep scheme, user and the @.
   'url-password': {
     source: `${KEEP}\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s:@/?#]+:)[^\\s@/?#]+(?=@)`,
