@@ -1,7 +1,7 @@
 import type { WardEnv } from './env.js';
 
-/** `ward exec` — placeholder until its issue lands. */
-export async function main(_args: string[], _env: WardEnv): Promise<number> {
-  process.stderr.write('ward exec: not available in this build yet\n');
-  return 2;
+/** `ward exec [options] -- CMD ARGS…`: one command in the sandbox, reported as a span. */
+export async function main(args: string[], env: WardEnv): Promise<number> {
+  const { runSandboxCommand } = await import('./sandbox-command.js');
+  return runSandboxCommand('exec', args, env);
 }

@@ -1,7 +1,7 @@
 import type { WardEnv } from './env.js';
 
-/** `ward run` — placeholder until its issue lands. */
-export async function main(_args: string[], _env: WardEnv): Promise<number> {
-  process.stderr.write('ward run: not available in this build yet\n');
-  return 2;
+/** `ward run [options] -- AGENT ARGS…`: a whole agent in one sandbox, with the terminal passed through. */
+export async function main(args: string[], env: WardEnv): Promise<number> {
+  const { runSandboxCommand } = await import('./sandbox-command.js');
+  return runSandboxCommand('run', args, env);
 }

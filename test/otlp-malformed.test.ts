@@ -117,7 +117,7 @@ async function rows(): Promise<number> {
 describe('malformed OTLP input', () => {
   it.each(CASES)('$name → $status with a message, nothing stored, server still up', async (c) => {
     const before = await rows();
-    const res = await fetch(`${server.url}${c.path ?? '/v1/logs'}`, { method: 'POST', headers: c.headers, body: c.body() });
+    const res = await fetch(`${server.url}${c.path ?? '/v1/logs'}`, { method: 'POST', headers: c.headers, body: c.body() as BodyInit });
     expect(res.status).toBe(c.status);
     const text = await res.text();
     expect(text.length).toBeGreaterThan(0);

@@ -1,0 +1,169 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultSandboxPolicy } from '../policy/defaults.js';
+import { createRunner } from '../runner.js';
+import { PRLIMIT_PATH } from '../sandbox/limits.js';
+import { detectCgroupBase } from '../sandbox/linux/cgroup.js';
+import { DEFAULT_BWRAP_PATH } from '../sandbox/linux/linux-sandbox.js';
+import type { NetworkPort } from '../sandbox/network-port.js';
+
+/** One doctor finding: `fix` is the exact thing to do when it is not ok. */
+export interface Check {
+  name: string;
+  ok: boolean;
+  /** A warning does not stop Ward from sandboxing (e.g. rlimits instead of cgroup v2). */
+  severity: 'required' | 'recommended';
+  detail: string;
+  fix?: string;
+}
+
+export interface DoctorDeps {
+  platform: NodeJS.Platform;
+  home: string;
+  processEnv: Readonly<Record<string, string | undefined>>;
+  bwrapPath?: string;
+  loadNetwork?: () => Promise<NetworkPort>;
+}
+
+function readNumber(path: string): number | undefined {
+  try {
+    return Number(readFileSync(path, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks everything the sandbox needs on this machine, each with the fix for a failure. */
+export async function runDoctorChecks(deps: DoctorDeps): Promise<Check[]> {
+  const out: Check[] = [];
+  const bwrap = deps.bwrapPath ?? DEFAULT_BWRAP_PATH;
+  if (deps.platform !== 'linux') {
+    return [
+      {
+        name: 'platform',
+        ok: false,
+        severity: 'required',
+        detail: `${deps.platform} is not supported`,
+        fix: 'run Ward on Linux (a VM or WSL2 works)',
+      },
+    ];
+  }
+  const version = spawnSync(bwrap, ['--version'], { encoding: 'utf8' });
+  const v = /(\d+)\.(\d+)\.(\d+)/.exec(version.stdout ?? '');
+  const newEnough = !!v && (Number(v[1]) > 0 || Number(v[2]) >= 8);
+  out.push({
+    name: 'bubblewrap',
+    ok: version.status === 0 && newEnough,
+    severity: 'required',
+    detail: version.status === 0 ? `${bwrap}: ${version.stdout.trim()}` : `${bwrap} not found`,
+    fix: 'sudo apt-get install bubblewrap   (0.8.0 or newer; Fedora: sudo dnf install bubblewrap)',
+  });
+
+  const maxNs = readNumber('/proc/sys/user/max_user_namespaces');
+  const apparmor = readNumber('/proc/sys/kernel/apparmor_restrict_unprivileged_userns');
+  const probe = spawnSync(
+    bwrap,
+    ['--ro-bind', '/', '/', '--unshare-all', '--unshare-user', '--', '/bin/true'],
+    { encoding: 'utf8' },
+  );
+  out.push({
+    name: 'user namespaces',
+    ok: probe.status === 0,
+    severity: 'required',
+    detail:
+      probe.status === 0
+        ? `bwrap can create a sandbox (max_user_namespaces=${maxNs})`
+        : (probe.stderr || probe.error?.message || 'failed').trim(),
+    fix:
+      apparmor === 1
+        ? 'sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0   (or add an AppArmor profile allowing userns for /usr/bin/bwrap)'
+        : 'sudo sysctl -w user.max_user_namespaces=15000   (and kernel.unprivileged_userns_clone=1 on older Debian kernels)',
+  });
+
+  out.push({
+    name: 'prlimit',
+    ok: existsSync(PRLIMIT_PATH),
+    severity: 'required',
+    detail: existsSync(PRLIMIT_PATH) ? `${PRLIMIT_PATH} (resource limits)` : `${PRLIMIT_PATH} missing`,
+    fix: 'sudo apt-get install util-linux',
+  });
+
+  const ws = mkdtempSync(join(tmpdir(), 'ward-doctor-'));
+  try {
+    const runner = createRunner(defaultSandboxPolicy(), {
+      cwd: ws,
+      home: deps.home,
+      processEnv: deps.processEnv,
+      ...(deps.bwrapPath ? { bwrapPath: deps.bwrapPath } : {}),
+    });
+    const r = await runner.run([
+      '/bin/sh',
+      '-c',
+      'grep -E "^(Seccomp|NoNewPrivs|CapEff):" /proc/self/status',
+    ]);
+    await runner.close();
+    const filtered = /Seccomp:\s+2/.test(r.stdout) && /NoNewPrivs:\s+1/.test(r.stdout);
+    out.push({
+      name: 'seccomp',
+      ok: filtered,
+      severity: 'required',
+      detail: filtered
+        ? `filter active in the sandbox (limits: ${r.limitsBy})`
+        : `sandbox status: ${r.stdout.trim() || r.stderr.trim()}`,
+      fix: 'use a kernel built with CONFIG_SECCOMP_FILTER=y (every mainstream distribution kernel is)',
+    });
+  } catch (err) {
+    out.push({
+      name: 'seccomp',
+      ok: false,
+      severity: 'required',
+      detail: (err as Error).message,
+      fix: 'fix the checks above first',
+    });
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+
+  const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
+  const cg = detectCgroupBase();
+  out.push({
+    name: 'cgroup v2',
+    ok: v2 && cg?.version === 'v2',
+    severity: 'recommended',
+    detail: v2
+      ? cg
+        ? `delegated at ${cg.base}`
+        : 'cgroup v2 without a delegated pids controller: limits are rlimits only'
+      : `cgroup v1/hybrid: limits are rlimits${cg ? ` plus a v1 pids group under ${cg.base}` : ''}`,
+    fix: v2
+      ? 'run Ward in a delegated scope: systemd-run --user --scope -p Delegate=yes ward …'
+      : 'boot with systemd.unified_cgroup_hierarchy=1 (add it to GRUB_CMDLINE_LINUX, then update-grub and reboot)',
+  });
+
+  if (deps.loadNetwork) {
+    try {
+      const net = await deps.loadNetwork();
+      const proxy = await net.startNetworkProxy({ allow: ['example.com:443'], onAttempt: () => {} });
+      const ok = existsSync(proxy.socketDir);
+      await proxy.close();
+      out.push({
+        name: 'network proxy',
+        ok,
+        severity: 'recommended',
+        detail: ok ? 'allowlist proxy starts and stops' : 'socket dir missing',
+        fix: 'report a bug: the proxy could not create its socket directory',
+      });
+    } catch (err) {
+      out.push({
+        name: 'network proxy',
+        ok: false,
+        severity: 'recommended',
+        detail: (err as Error).message,
+        fix: 'without it --allow-net is refused; commands still run with no network',
+      });
+    }
+  }
+  return out;
+}

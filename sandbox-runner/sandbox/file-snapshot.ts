@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/**
+ * Directories not descended into: dependency trees and VCS internals are large and churn on every install;
+ * their changes are not what a reviewer reads. (.git/hooks and .git/config are read-only anyway.)
+ */
+export const SNAPSHOT_SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv']);
+/** Bound on entries per snapshot so a huge tree cannot stall every command. */
+export const SNAPSHOT_MAX_ENTRIES = 200_000;
+const HASH_MAX_BYTES = 1024 * 1024;
+
+interface Entry {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  kind: 'file' | 'dir' | 'symlink' | 'other';
+}
+
+export interface FileSnapshot {
+  roots: string[];
+  entries: Map<string, Entry>;
+  truncated: boolean;
+}
+
+/** One change a command made in a writable root. */
+export interface FileChange {
+  path: string;
+  change: 'created' | 'modified' | 'deleted';
+  kind: Entry['kind'];
+  size: number;
+  /** sha256 of the new content, for files under 1 MiB. */
+  sha256?: string;
+}
+
+/** Records (path, size, mtime, inode) of everything under the roots, skipping SNAPSHOT_SKIP_DIRS. */
+export function takeSnapshot(roots: readonly string[]): FileSnapshot {
+  const entries = new Map<string, Entry>();
+  let truncated = false;
+  const walk = (dir: string): void => {
+    let names: import('node:fs').Dirent[];
+    try {
+      names = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const d of names) {
+      if (entries.size >= SNAPSHOT_MAX_ENTRIES) {
+        truncated = true;
+        return;
+      }
+      const path = join(dir, d.name);
+      const st = lstatSync(path, { throwIfNoEntry: false });
+      if (!st) continue;
+      const kind = st.isFile()
+        ? 'file'
+        : st.isDirectory()
+          ? 'dir'
+          : st.isSymbolicLink()
+            ? 'symlink'
+            : 'other';
+      entries.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, kind });
+      if (kind === 'dir' && !SNAPSHOT_SKIP_DIRS.has(d.name)) walk(path);
+    }
+  };
+  for (const root of roots) walk(root);
+  return { roots: [...roots], entries, truncated };
+}
+
+function hash(path: string, size: number): string | undefined {
+  if (size >= HASH_MAX_BYTES) return undefined;
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/** What changed between two snapshots; paths are reported absolute. Directories count only when created/deleted. */
+export function diffSnapshots(before: FileSnapshot, after: FileSnapshot): FileChange[] {
+  const out: FileChange[] = [];
+  for (const [path, now] of after.entries) {
+    const was = before.entries.get(path);
+    const withHash = (change: FileChange['change']): FileChange => {
+      const sha256 = now.kind === 'file' ? hash(path, now.size) : undefined;
+      return { path, change, kind: now.kind, size: now.size, ...(sha256 ? { sha256 } : {}) };
+    };
+    if (!was) out.push(withHash('created'));
+    else if (
+      now.kind !== 'dir' &&
+      (was.size !== now.size || was.mtimeMs !== now.mtimeMs || was.ino !== now.ino)
+    ) {
+      out.push(withHash('modified'));
+    }
+  }
+  for (const [path, was] of before.entries) {
+    if (!after.entries.has(path)) out.push({ path, change: 'deleted', kind: was.kind, size: was.size });
+  }
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** A path relative to whichever root holds it (for display and matching protected names). */
+export function relativeToRoots(path: string, roots: readonly string[]): string {
+  for (const r of roots) if (path === r || path.startsWith(`${r}/`)) return relative(r, path);
+  return path;
+}

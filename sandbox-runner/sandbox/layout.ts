@@ -1,0 +1,113 @@
+import { existsSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+import type { SandboxPolicy } from '../policy/sandbox-policy.js';
+import { HIDDEN_ABSOLUTE, HIDDEN_IN_HOME, READ_ONLY_IN_WRITABLE } from './protected-paths.js';
+
+/** Thrown when the sandbox cannot be set up as the policy asks; Ward then refuses to run. */
+export class SandboxSetupError extends Error {
+  override readonly name = 'SandboxSetupError';
+}
+
+/** Where the sandbox mounts what: resolved once per runner, absolute real paths. */
+export interface SandboxLayout {
+  workspace: string;
+  writable: string[];
+  hidden: { path: string; kind: 'dir' | 'file' }[];
+  readOnly: string[];
+  /** Protected names (relative to a writable root) that did not exist: creating one is a violation. */
+  watchedMissing: string[];
+}
+
+function expandHome(p: string, home: string): string {
+  if (p === '~') return home;
+  return p.startsWith('~/') ? join(home, p.slice(2)) : p;
+}
+
+function within(child: string, parent: string): boolean {
+  return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+}
+
+function realDir(path: string, what: string): string {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    throw new SandboxSetupError(`${what} ${path} does not exist`);
+  }
+  if (!statSync(real).isDirectory()) throw new SandboxSetupError(`${what} ${path} is not a directory`);
+  return real;
+}
+
+/** Resolves the policy against this machine: which roots are writable, what is hidden or read-only. */
+export function resolveLayout(
+  policy: SandboxPolicy,
+  ctx: { cwd: string; homes: readonly string[]; extraReadOnly?: readonly string[] },
+): SandboxLayout {
+  const home = ctx.homes[0] ?? '/';
+  const workspace = realDir(resolve(ctx.cwd, expandHome(policy.workspace ?? ctx.cwd, home)), 'workspace');
+  const writable = [
+    workspace,
+    ...policy.writable.map((w) => realDir(resolve(workspace, expandHome(w, home)), 'writable dir')),
+  ];
+  for (const root of writable) {
+    for (const h of ctx.homes) {
+      if (root === '/' || within(h, root)) {
+        throw new SandboxSetupError(
+          `refusing to make ${root} writable: it contains the home directory ${h} (its secrets and shell rc files); run Ward from a project directory or set sandbox.workspace`,
+        );
+      }
+    }
+  }
+
+  const hiddenCandidates = [
+    ...ctx.homes.flatMap((h) => HIDDEN_IN_HOME.map((rel) => join(h, rel))),
+    ...HIDDEN_ABSOLUTE,
+    ...sshHostKeys(),
+    ...policy.hidden.map((p) => resolve(workspace, expandHome(p, home))),
+  ];
+  const hidden: SandboxLayout['hidden'] = [];
+  const seen = new Set<string>();
+  for (const candidate of hiddenCandidates) {
+    // A symlink is hidden where it points (bwrap follows it); hiding the link alone would leave the target.
+    const path = realpathOrUndefined(candidate);
+    if (!path || seen.has(path)) continue;
+    seen.add(path);
+    hidden.push({ path, kind: statSync(path).isDirectory() ? 'dir' : 'file' });
+  }
+
+  const readOnly: string[] = [];
+  const watchedMissing: string[] = [];
+  for (const root of writable) {
+    // Without a hooks dir a command could create one; git creates it anyway, so make it now and pin it.
+    if (existsSync(join(root, '.git/config')) && !existsSync(join(root, '.git/hooks'))) {
+      mkdirSync(join(root, '.git/hooks'), { recursive: true });
+    }
+    for (const rel of [...READ_ONLY_IN_WRITABLE, ...policy.readOnly.filter((p) => !isAbsolute(p))]) {
+      const path = join(root, rel);
+      if (existsSync(path)) readOnly.push(path);
+      else watchedMissing.push(rel);
+    }
+  }
+  for (const p of [...policy.readOnly.filter((q) => isAbsolute(q)), ...(ctx.extraReadOnly ?? [])]) {
+    if (existsSync(p)) readOnly.push(p);
+  }
+  return { workspace, writable, hidden, readOnly, watchedMissing: [...new Set(watchedMissing)] };
+}
+
+function sshHostKeys(): string[] {
+  try {
+    return readdirSync('/etc/ssh')
+      .filter((f) => /^ssh_host_.*_key$/.test(f))
+      .map((f) => `/etc/ssh/${f}`);
+  } catch {
+    return [];
+  }
+}
+
+function realpathOrUndefined(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}

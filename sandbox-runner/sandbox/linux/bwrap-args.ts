@@ -1,0 +1,35 @@
+import type { SandboxLayout } from '../layout.js';
+
+/** The fixed bwrap options: namespaces, capabilities, lifetime. Mount order matters, see bwrapArgs. */
+export const BWRAP_ISOLATION = [
+  '--unshare-user',
+  '--unshare-ipc',
+  '--unshare-pid',
+  '--unshare-net',
+  '--unshare-uts',
+  '--unshare-cgroup-try',
+  '--disable-userns',
+  '--die-with-parent',
+  '--new-session',
+  '--cap-drop',
+  'ALL',
+  '--hostname',
+  'ward-sandbox',
+] as const;
+
+/**
+ * bwrap's argv up to (not including) the command: read-only root, fresh /dev, /proc and /tmp, the writable
+ * roots, then the read-only pins inside them, then the hidden paths last so nothing re-exposes them.
+ */
+export function bwrapArgs(layout: SandboxLayout, opts: { seccompFd: number; infoFd?: number }): string[] {
+  const a: string[] = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
+  for (const root of layout.writable) a.push('--bind', root, root);
+  for (const p of layout.readOnly) a.push('--ro-bind', p, p);
+  for (const h of layout.hidden) {
+    if (h.kind === 'dir') a.push('--perms', '0000', '--tmpfs', h.path, '--remount-ro', h.path);
+    else a.push('--ro-bind', '/dev/null', h.path);
+  }
+  a.push(...BWRAP_ISOLATION, '--seccomp', String(opts.seccompFd));
+  if (opts.infoFd !== undefined) a.push('--info-fd', String(opts.infoFd));
+  return a;
+}

@@ -1,0 +1,58 @@
+import { accessSync, constants } from 'node:fs';
+import type { SandboxLimits } from '../../policy/sandbox-policy.js';
+import type { SandboxLayout } from '../layout.js';
+import { SandboxSetupError } from '../layout.js';
+import { PRLIMIT_PATH, rlimitPrefix } from '../limits.js';
+import type { PreparedSandbox, WrappedCommand } from '../prepared-sandbox.js';
+import { bwrapArgs } from './bwrap-args.js';
+import { type CommandCgroup, createCommandCgroup, detectCgroupBase } from './cgroup.js';
+import { buildSeccompFilter } from './seccomp-bpf.js';
+
+export const DEFAULT_BWRAP_PATH = '/usr/bin/bwrap';
+const SECCOMP_FD = 3;
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Linux: bubblewrap + seccomp + rlimits (+ a pids cgroup when this process may create one). */
+export function prepareLinuxSandbox(
+  layout: SandboxLayout,
+  limits: SandboxLimits,
+  opts: { bwrapPath?: string; useCgroup?: boolean } = {},
+): PreparedSandbox {
+  const bwrap = opts.bwrapPath ?? DEFAULT_BWRAP_PATH;
+  if (!executable(bwrap)) {
+    throw new SandboxSetupError(
+      `bubblewrap not found at ${bwrap}; refusing to run unsandboxed. Install it (Debian/Ubuntu: sudo apt-get install bubblewrap) and run \`ward doctor\``,
+    );
+  }
+  if (!executable(PRLIMIT_PATH)) {
+    throw new SandboxSetupError(`${PRLIMIT_PATH} not found (needed for resource limits); install util-linux`);
+  }
+  const seccomp = buildSeccompFilter();
+  const prefix = [bwrap, ...bwrapArgs(layout, { seccompFd: SECCOMP_FD })];
+  const limitArgv = rlimitPrefix(limits);
+  const cgroupBase = opts.useCgroup === false ? undefined : detectCgroupBase();
+  // One group per runner (created on first use): mkdir/rmdir per command would double the warm cost.
+  let cgroup: CommandCgroup | undefined;
+  return {
+    platform: 'linux',
+    limitsBy: cgroupBase ? `rlimits+cgroup-${cgroupBase.version}` : 'rlimits',
+    wrap(argv, cwd, net): WrappedCommand {
+      const inner = [...limitArgv, ...(net ? net.wrapCommand(argv) : argv)];
+      const outer = [...prefix, ...(net?.bwrapArgs ?? []), '--chdir', cwd, '--', ...inner];
+      if (cgroupBase) cgroup ??= createCommandCgroup(cgroupBase, limits);
+      return { argv: cgroup ? cgroup.wrap(outer) : outer, fdData: [seccomp] };
+    },
+    close() {
+      cgroup?.remove();
+      cgroup = undefined;
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { NetworkAttempt } from '../../schema/network.js';
+
+/**
+ * The network proxy as the runner sees it (implemented in sandbox-runner/network/). Injected, so the runner
+ * works, and is tested, without it: no allowed hosts means no network at all.
+ */
+export interface NetworkProxyHandle {
+  socketDir: string;
+  close(): Promise<void>;
+}
+
+export interface NetworkPort {
+  startNetworkProxy(opts: {
+    allow: string[];
+    decide?: (host: string, port: number) => Promise<'allow' | 'deny'>;
+    onAttempt: (a: NetworkAttempt) => void;
+  }): Promise<NetworkProxyHandle>;
+  sandboxNetworkSetup(socketDir: string): {
+    bwrapArgs: string[];
+    env: Record<string, string>;
+    wrapCommand(argv: string[]): string[];
+  };
+}

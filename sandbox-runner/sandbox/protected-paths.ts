@@ -1,0 +1,40 @@
+/** Secrets hidden from every sandbox, relative to each home directory (the policy adds more). */
+export const HIDDEN_IN_HOME = [
+  '.ssh',
+  '.aws',
+  '.config/gcloud',
+  '.kube',
+  '.docker',
+  '.netrc',
+  '.git-credentials',
+  '.npmrc',
+  '.pypirc',
+  '.gnupg',
+  '.config/gh',
+  '.azure',
+  '.ward',
+] as const;
+
+/** Absolute paths hidden from every sandbox. /run holds host daemons' sockets (docker, dbus). */
+export const HIDDEN_ABSOLUTE = ['/etc/shadow', '/etc/gshadow', '/etc/sudoers', '/run', '/var/run'] as const;
+
+/**
+ * Paths kept read-only inside every writable root, so a command cannot weaken its own guard or plant
+ * code that runs later outside the sandbox (git hooks, shell rc files, Ward's own policy).
+ */
+export const READ_ONLY_IN_WRITABLE = [
+  '.git/hooks',
+  '.git/config',
+  '.ward',
+  'ward.yaml',
+  'ward.yml',
+  'ward.json',
+  '.bashrc',
+  '.bash_profile',
+  '.bash_login',
+  '.profile',
+  '.zshrc',
+  '.zprofile',
+  '.zshenv',
+  '.envrc',
+] as const;

@@ -1,0 +1,73 @@
+import type { FileChange } from './file-snapshot.js';
+import { relativeToRoots } from './file-snapshot.js';
+
+/** What kind of rule a command ran into. */
+export type ViolationKind =
+  | 'read_only_write'
+  | 'permission_denied'
+  | 'syscall_blocked'
+  | 'network_blocked'
+  | 'memory_limit'
+  | 'process_limit'
+  | 'file_size_limit'
+  | 'cpu_limit'
+  | 'timeout'
+  | 'protected_path_created';
+
+export interface SandboxViolation {
+  kind: ViolationKind;
+  detail: string;
+}
+
+/**
+ * Error texts the sandbox's refusals produce (strerror of EROFS, EACCES, EPERM, ENETUNREACH, ENOMEM, EAGAIN,
+ * EFBIG, and common tool wordings). Heuristic: a command may print these for other reasons.
+ */
+const STDERR_PATTERNS: [RegExp, ViolationKind][] = [
+  [/read-only file system/i, 'read_only_write'],
+  [/permission denied/i, 'permission_denied'],
+  [/operation not permitted/i, 'syscall_blocked'],
+  [
+    /network is unreachable|connection refused|could not resolve host|temporary failure in name resolution|name or service not known|couldn't connect|ECONNREFUSED|ENETUNREACH|EAI_AGAIN/i,
+    'network_blocked',
+  ],
+  [/cannot allocate memory|out of memory|allocation failed|MemoryError|bad_alloc|ENOMEM/i, 'memory_limit'],
+  [/resource temporarily unavailable|cannot fork|can't fork|fork: retry|EAGAIN/i, 'process_limit'],
+  [/file too large|EFBIG/i, 'file_size_limit'],
+];
+const MAX_VIOLATIONS = 50;
+
+/** Violations suggested by a command's error output, one per distinct line and kind. */
+export function violationsFromStderr(stderr: string): SandboxViolation[] {
+  const out: SandboxViolation[] = [];
+  const seen = new Set<string>();
+  for (const raw of stderr.split('\n')) {
+    const line = raw.trim().slice(0, 500);
+    if (!line) continue;
+    for (const [re, kind] of STDERR_PATTERNS) {
+      const key = `${kind}\0${line}`;
+      if (re.test(line) && !seen.has(key)) {
+        seen.add(key);
+        out.push({ kind, detail: line });
+        if (out.length >= MAX_VIOLATIONS) return out;
+      }
+    }
+  }
+  return out;
+}
+
+/** Creating a protected name that did not exist (a new ward.yaml, .envrc, …) is recorded as a violation. */
+export function violationsFromFileChanges(
+  changes: readonly FileChange[],
+  roots: readonly string[],
+  watched: readonly string[],
+): SandboxViolation[] {
+  const out: SandboxViolation[] = [];
+  for (const c of changes) {
+    const rel = relativeToRoots(c.path, roots);
+    if (c.change === 'created' && watched.some((w) => rel === w || rel.startsWith(`${w}/`))) {
+      out.push({ kind: 'protected_path_created', detail: c.path });
+    }
+  }
+  return out;
+}

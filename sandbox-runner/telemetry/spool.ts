@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * OTLP/JSON requests waiting to reach the server. A request is written before it is sent (".pending") and
+ * removed once the server took it, so a crash or a down server never loses a span; the next run resends.
+ */
+export interface Spool {
+  dir: string;
+  /** Saves a request; returns its file. */
+  save(body: Uint8Array): string;
+  /** Marks a saved request sent (deletes it). */
+  done(file: string): void;
+  /** Every waiting request (including ones left by earlier runs). */
+  list(): string[];
+}
+
+export function createSpool(dir: string): Spool {
+  return {
+    dir,
+    save(body) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const file = join(dir, `${Date.now()}-${randomBytes(4).toString('hex')}.otlp.json`);
+      const tmp = `${file}.tmp`;
+      writeFileSync(tmp, body, { mode: 0o600 });
+      renameSync(tmp, file);
+      return file;
+    },
+    done(file) {
+      try {
+        unlinkSync(file);
+      } catch {
+        // already sent by a concurrent run
+      }
+    },
+    list() {
+      try {
+        return readdirSync(dir)
+          .filter((f) => f.endsWith('.otlp.json'))
+          .sort()
+          .map((f) => join(dir, f));
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+/** Resends spooled requests (oldest first, at most `max`) as OTLP/JSON; stops at the first failure. */
+export async function drainSpool(
+  spool: Spool,
+  url: string,
+  headers: Record<string, string>,
+  opts: { max?: number; timeoutMs?: number; except?: string } = {},
+): Promise<{ sent: number; left: number }> {
+  const files = spool.list().filter((f) => f !== opts.except);
+  let sent = 0;
+  for (const file of files.slice(0, opts.max ?? 20)) {
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: readFileSync(file),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 2000),
+      });
+      if (!res.ok) break;
+      spool.done(file);
+      sent++;
+    } catch {
+      break;
+    }
+  }
+  return { sent, left: files.length - sent };
+}
