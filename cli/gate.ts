@@ -1,7 +1,92 @@
 import type { WardEnv } from './env.js';
 
-/** `ward gate` — placeholder until its issue lands. */
-export async function main(_args: string[], _env: WardEnv): Promise<number> {
-  process.stderr.write('ward gate: not available in this build yet\n');
-  return 2;
+const USAGE = `usage:
+  ward gate check [--policy FILE] [--org FILE] [--user FILE] [--workspace DIR] -- 'COMMAND'
+  ward gate eval  [--policy FILE] [--org FILE] [--user FILE] [--workspace DIR] FILE.jsonl
+`;
+
+/** `ward gate`: decide one command (`check`) or a JSONL file of {id, cmd} objects (`eval`). */
+export async function main(args: string[], _env: WardEnv): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'check' && sub !== 'eval') {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const { parseCommandArgs } = await import('./args.js');
+  const { createGate, loadPolicy, PolicyError } = await import('../sandbox-runner/gate/index.js');
+  let parsed: ReturnType<typeof parseCommandArgs>;
+  try {
+    parsed = parseCommandArgs(rest, {
+      policy: { type: 'string' },
+      org: { type: 'string' },
+      user: { type: 'string' },
+      workspace: { type: 'string' },
+    });
+  } catch (err) {
+    process.stderr.write(`ward gate: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    return 2;
+  }
+  const v = parsed.values as { policy?: string; org?: string; user?: string; workspace?: string };
+  let policy: Awaited<ReturnType<typeof loadPolicy>>;
+  try {
+    policy = await loadPolicy({
+      ...(v.org ? { org: v.org } : {}),
+      ...(v.user ? { user: v.user } : {}),
+      ...(v.policy ? { project: v.policy } : {}),
+    });
+  } catch (err) {
+    if (err instanceof PolicyError) {
+      process.stderr.write(`ward gate: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const gate = await createGate({ policy, workspace: v.workspace ?? process.cwd() });
+
+  if (sub === 'check') {
+    const command = parsed.rest.length > 0 ? parsed.rest.join(' ') : parsed.positionals.join(' ');
+    if (!command) {
+      process.stderr.write(`ward gate check: give the command after --\n${USAGE}`);
+      return 2;
+    }
+    process.stdout.write(`${JSON.stringify(gate.decide({ command }), null, 2)}\n`);
+    return 0;
+  }
+
+  const file = parsed.positionals[0];
+  if (!file) {
+    process.stderr.write(`ward gate eval: give a JSONL file\n${USAGE}`);
+    return 2;
+  }
+  const { createReadStream } = await import('node:fs');
+  const { createInterface } = await import('node:readline');
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  let out: string[] = [];
+  let lineNo = 0;
+  let bad = 0;
+  for await (const line of lines) {
+    lineNo++;
+    if (line.trim() === '') continue;
+    let row: { id?: unknown; cmd?: unknown };
+    try {
+      row = JSON.parse(line) as { id?: unknown; cmd?: unknown };
+    } catch {
+      process.stderr.write(`ward gate eval: ${file}:${lineNo}: not JSON, skipped\n`);
+      bad++;
+      continue;
+    }
+    if (typeof row.cmd !== 'string') {
+      process.stderr.write(`ward gate eval: ${file}:${lineNo}: no string "cmd", skipped\n`);
+      bad++;
+      continue;
+    }
+    const d = gate.decide({ command: row.cmd });
+    out.push(JSON.stringify({ id: row.id ?? null, decision: d.decision, risk: d.risk, reasons: d.reasons, escalated: d.escalated }));
+    if (out.length >= 1000) {
+      process.stdout.write(`${out.join('\n')}\n`);
+      out = [];
+    }
+  }
+  if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
+  return bad > 0 ? 1 : 0;
 }

@@ -1,7 +1,106 @@
+import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
-/** `ward hook` — placeholder until its issue lands. */
-export async function main(_args: string[], _env: WardEnv): Promise<number> {
-  process.stderr.write('ward hook: not available in this build yet\n');
-  return 2;
+const AGENTS = ['claude-code', 'codex'] as const;
+type HookAgent = (typeof AGENTS)[number];
+const MAX_INPUT = 4 * 1024 * 1024;
+
+const USAGE = `usage: ward hook <claude-code|codex> [--wait] [--policy FILE] [--mode MODE] [--server URL] [--timeout S]
+  A PreToolUse command hook: reads the agent's hook JSON on stdin, answers allow / deny / ask on stdout.
+  --wait     on Ward's "ask", create a Ward approval and wait for a human (needs WARD_SERVER / --server)
+  --timeout  longest wait for a human in seconds (default 300)
+`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > MAX_INPUT) throw new Error(`hook input is larger than ${MAX_INPUT} bytes`);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function denyJson(reason: string): string {
+  // Same shape for both agents (Codex copies Claude Code's); written without imports so it cannot fail.
+  return JSON.stringify({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: `Ward: ${reason}` } });
+}
+
+/**
+ * `ward hook claude-code|codex`: always exits 0 with a JSON answer, so the agent acts on Ward's decision;
+ * anything that goes wrong is a deny with the reason (fail closed). Imports stay lazy: start-up is the
+ * hook's whole latency budget.
+ */
+export async function main(args: string[], env: WardEnv): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandArgs<typeof OPTIONS>>;
+  try {
+    parsed = parseCommandArgs(args, OPTIONS);
+  } catch (err) {
+    process.stderr.write(`ward hook: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  // One short-lived parse never profits from V8's optimizing WASM compiler, and the process would wait
+  // ~300 ms at exit for that background compile of the shell grammar to finish: baseline code only.
+  (await import('node:v8')).setFlagsFromString('--liftoff-only');
+  const agent = positionals[0] as HookAgent;
+  if (!AGENTS.includes(agent)) {
+    process.stderr.write(`ward hook: unknown agent '${positionals[0] ?? ''}'\n${USAGE}`);
+    return 2;
+  }
+  const waitS = values.timeout === undefined ? 300 : Number(values.timeout);
+  let out: string;
+  try {
+    if (!(waitS > 0 && waitS <= 3600)) throw new Error('--timeout must be 1..3600 seconds');
+    out = await answer(agent, await readStdin(), { ...values, waitS }, env);
+  } catch (err) {
+    out = denyJson(err instanceof Error ? err.message : String(err));
+  }
+  process.stdout.write(`${out}\n`);
+  return 0;
+}
+
+const OPTIONS = {
+  wait: { type: 'boolean', default: false },
+  policy: { type: 'string' },
+  mode: { type: 'string' },
+  server: { type: 'string' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function answer(
+  agent: HookAgent,
+  stdin: string,
+  o: { wait: boolean; policy?: string; mode?: string; server?: string; waitS: number },
+  env: WardEnv,
+): Promise<string> {
+  const hooks = await import('../sandbox-runner/hooks/index.js');
+  const format = agent === 'codex' ? hooks.codexOutput : hooks.claudeCodeOutput;
+  const parsed = hooks.parseHookInput(stdin);
+  // Malformed input is denied before the gate (and its parser) is loaded.
+  if (!parsed.ok) return JSON.stringify(format({ decision: 'deny', reason: `Ward: ${parsed.reason}` }));
+  const cwd = parsed.input.cwd || process.cwd();
+  const gate = await hooks.loadHookGate({ cwd, home: env.home, policyFile: o.policy, mode: o.mode });
+  const server = o.server ?? env.server;
+  let approvals: import('../sandbox-runner/hooks/index.js').HookApprovals | undefined;
+  if (o.wait && server) {
+    const { createApprovalClient } = await import('../sandbox-runner/approvals/index.js');
+    approvals = createApprovalClient({ server, token: env.token });
+  }
+  const result = await hooks.answerHook(parsed.input, {
+    agent,
+    decide: hooks.hookDecider(gate),
+    wait: o.wait,
+    approvals,
+    waitMs: o.waitS * 1000,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  return JSON.stringify(result ? format(result) : {});
 }

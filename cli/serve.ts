@@ -43,6 +43,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
         },
       },
       log,
+      { hookDecider: (await import('./hook-endpoint.js')).createServerHookDecider(env) },
     );
   } catch (err) {
     if (err instanceof StartupError) {

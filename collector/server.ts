@@ -2,10 +2,12 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createStore, hashToken, type RawTable, type Store } from '../store/index.js';
 import { loadAdminToken } from './admin-token.js';
+import { createApprovalService } from './approvals/index.js';
 import { createApp } from './app.js';
 import { ServerConfig } from './config.js';
 import { createIngest } from './ingest/pipeline.js';
@@ -14,6 +16,8 @@ import { createFileSpool } from './ingest/spool.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
 import { createRedactor } from './redact/index.js';
+import { approvalRoutes } from './routes/approvals.js';
+import { type HookDecider, hookRoutes } from './routes/hooks.js';
 
 export interface WardServer {
   url: string;
@@ -31,8 +35,18 @@ function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || isLoopback(host);
 }
 
+/** Parts the composition root (cli/serve.ts) plugs in from other folders. */
+export interface ServerPlugins {
+  /** Agent hook decisions (the gate) for POST /api/hooks/:agent; the route is absent without it. */
+  hookDecider?: HookDecider;
+}
+
 /** Starts `ward serve`: store, writer, OTLP receiver and API on one port. */
-export async function startServer(input: ServerConfig, log: (msg: string) => void = () => {}): Promise<WardServer> {
+export async function startServer(
+  input: ServerConfig,
+  log: (msg: string) => void = () => {},
+  plugins: ServerPlugins = {},
+): Promise<WardServer> {
   const config = ServerConfig.parse(input);
   const loopback = isLoopbackHost(config.host);
   if (!loopback && !config.adminToken) {
@@ -70,9 +84,10 @@ export async function startServer(input: ServerConfig, log: (msg: string) => voi
   const receipts = createReceiptSet();
   for (const h of await store.receipts.recent(48, 200_000)) receipts.add(h);
 
+  const redactor = createRedactor(config.redaction);
   const ingest = createIngest({
     writer,
-    redactor: createRedactor(config.redaction),
+    redactor,
     receipts,
     recordReceipt: (hash, signal, records) => {
       writer.enqueue([{ table: 'ingest_receipts', rows: [{ body_hash: hash, signal, records }] }]).catch(() => {});
@@ -90,17 +105,44 @@ export async function startServer(input: ServerConfig, log: (msg: string) => voi
     },
   });
 
+  const approvals = createApprovalService({ store, log, redact: (s) => redactor.text(s) });
+  await approvals.start();
+
+  // Event-loop lag over 10 s windows (the last full one and the current, whichever is worse), for /healthz.
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  let lastLag = { p50: 0, p99: 0, max: 0 };
+  const lagNow = () => ({ p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 });
+  const lagTimer = setInterval(() => {
+    lastLag = lagNow();
+    lag.reset();
+  }, 10_000);
+  lagTimer.unref();
+
   const app = createApp({
     store,
     ingest,
     authorize,
     maxBodyBytes: config.maxBodyBytes,
     log,
+    apiRoutes: [
+      approvalRoutes({ service: approvals, authorize }),
+      ...(plugins.hookDecider ? [hookRoutes({ decide: plugins.hookDecider, service: approvals, authorize })] : []),
+    ],
     health: {
       check: async () => {
         await store.db.query('health', 'SELECT 1');
       },
-      stats: () => ({ store: store.mode.startsWith('embedded') ? 'embedded' : 'server', writer: writer.stats() }),
+      stats: () => {
+        const now = lagNow();
+        const mem = process.memoryUsage();
+        return {
+          store: store.mode.startsWith('embedded') ? 'embedded' : 'server',
+          writer: writer.stats(),
+          eventLoopLagMs: { p50: now.p50, p99: Math.max(now.p99, lastLag.p99), max: Math.max(now.max, lastLag.max) },
+          memoryMb: { rss: Math.round(mem.rss / 2 ** 20), heapUsed: Math.round(mem.heapUsed / 2 ** 20) },
+        };
+      },
     },
   });
 
@@ -125,6 +167,9 @@ export async function startServer(input: ServerConfig, log: (msg: string) => voi
     close() {
       closing ??= (async () => {
         clearInterval(replayTimer);
+        clearInterval(lagTimer);
+        lag.disable();
+        approvals.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await writer.close();
         await store.close();

@@ -2,6 +2,8 @@ import { type ResolvedStoreConfig, StoreConfig } from './config.js';
 import { createClickHouseClient } from './connection.js';
 import { createDb, type Db } from './db.js';
 import { ddlContext } from './ddl.js';
+import { createApprovalsRepo } from './approvals.js';
+import { createAuditRepo } from './audit.js';
 import { createEventsRepo } from './events.js';
 import { runMigrations } from './migrate.js';
 import { createRawRepo } from './raw.js';
@@ -18,6 +20,8 @@ export { tracesToRows, type OtelTraceRow } from './rows/otel-traces.js';
 export { metricsToRows, METRIC_TABLES, type MetricRows, type MetricTable } from './rows/otel-metrics.js';
 export type { RawTable } from './raw.js';
 export type { Db } from './db.js';
+export type { ApprovalResolution, ApprovalsRepo, ResolveResult } from './approvals.js';
+export { type AuditEntry, type AuditRepo, type AuditVerifyResult, canonicalJson } from './audit.js';
 
 /** Ward's storage: one ClickHouse (embedded or server), migrated, with one repository per concern. */
 export async function createStore(input: StoreConfig) {
@@ -33,6 +37,8 @@ export async function createStore(input: StoreConfig) {
     raw: createRawRepo(db, config.database),
     tokens: createTokensRepo(db, config.database),
     receipts: createReceiptsRepo(db, config.database),
+    approvals: createApprovalsRepo(db, config.database),
+    audit: createAuditRepo(db, config.database),
     /** For cross-cutting checks (health, EXPLAIN); feature code uses the repositories. */
     db,
     close: () => db.close(),

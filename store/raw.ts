@@ -8,7 +8,7 @@ export type RawTable = 'otel_logs' | 'otel_traces' | MetricTable;
 /** Writes and reads of the raw OTel tables. */
 export function createRawRepo(db: Db, database: string) {
   return {
-    async insert(table: RawTable, rows: readonly (OtelLogRow | OtelTraceRow | Record<string, unknown>)[]): Promise<void> {
+    async insert(table: RawTable, rows: readonly (OtelLogRow | OtelTraceRow | object)[]): Promise<void> {
       await db.insert(`raw.insert.${table}`, table, rows);
     },
     async count(table: RawTable): Promise<number> {

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Approval, ApprovalDecisionInput, ApprovalRequestInput, ApprovalStatus } from '../../schema/index.js';
+import type { ResolveResult, Store } from '../../store/index.js';
+import { type ApprovalStep, approvalEvent } from './approval-event.js';
+
+export interface ApprovalServiceDeps {
+  store: Pick<Store, 'approvals' | 'audit' | 'events'>;
+  log?: (msg: string) => void;
+  /** Redacts secrets from command text before it goes into agent_events (the approval keeps it for the reviewer). */
+  redact?: (text: string) => string;
+  /** Longest a timer waits before re-checking (a clock jump or a far deadline; ms). */
+  maxTimerMs?: number;
+}
+
+/** Result of a decision: the final approval, or why there is none. */
+export type DecideResult = ResolveResult;
+
+export function isFinal(a: Pick<Approval, 'status'>): boolean {
+  return a.status !== 'pending';
+}
+
+/**
+ * The approval workflow: requests start pending with a deadline, an analyst approves or denies, the deadline
+ * turns a pending request into `expired` (a deny). Every step goes to the audit chain and to agent_events,
+ * and waiters in this process (long-poll, SSE) hear about it at once.
+ */
+export function createApprovalService(deps: ApprovalServiceDeps) {
+  const { store } = deps;
+  const log = deps.log ?? (() => {});
+  const redact = deps.redact ?? ((s: string) => s);
+  const maxTimerMs = deps.maxTimerMs ?? 60_000;
+  const changes = new EventEmitter();
+  changes.setMaxListeners(0);
+  const timers = new Map<string, NodeJS.Timeout>();
+  const locks = new Map<string, Promise<unknown>>();
+  const lifetime = new AbortController();
+
+  /** Changes to one approval run one at a time (decide racing expiry must not both win). */
+  function serialized<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const next = (locks.get(id) ?? Promise.resolve()).then(fn, fn);
+    const tail = next.catch(() => {});
+    locks.set(id, tail);
+    void tail.then(() => {
+      if (locks.get(id) === tail) locks.delete(id);
+    });
+    return next;
+  }
+
+  async function record(a: Approval, step: ApprovalStep, actor: string): Promise<void> {
+    const event = approvalEvent({ ...a, command: redact(a.command), decision_reason: redact(a.decision_reason) }, step);
+    await Promise.all([
+      store.audit.append({
+        actor,
+        action: `approval.${step}`,
+        target: a.id,
+        details: {
+          status: a.status,
+          session_id: a.session_id,
+          agent: a.agent,
+          command: redact(a.command),
+          risk: a.risk,
+          rule_ids: a.reasons.map((r) => r.rule_id),
+          scope: a.scope,
+          reason: redact(a.decision_reason),
+        },
+      }),
+      store.events.insert([event]),
+    ]);
+  }
+
+  function schedule(a: Approval): void {
+    if (lifetime.signal.aborted || isFinal(a)) return;
+    clearTimeout(timers.get(a.id));
+    const delay = Math.max(0, Math.min(Date.parse(a.expires_at) - Date.now(), maxTimerMs));
+    const timer = setTimeout(() => {
+      timers.delete(a.id);
+      expire(a.id).catch((err: unknown) => {
+        log(`expiring approval ${a.id} failed, will retry: ${err instanceof Error ? err.message : String(err)}`);
+        schedule({ ...a, expires_at: new Date(Date.now() + 1000).toISOString() });
+      });
+    }, delay);
+    timer.unref();
+    timers.set(a.id, timer);
+  }
+
+  function finished(a: Approval): void {
+    clearTimeout(timers.get(a.id));
+    timers.delete(a.id);
+    changes.emit(a.id, a);
+  }
+
+  /** Expires the request if it is still pending and its deadline has passed; reschedules it otherwise. */
+  function expire(id: string): Promise<Approval | null> {
+    return serialized(id, async () => {
+      const current = await store.approvals.get(id);
+      if (!current || isFinal(current)) return current;
+      if (Date.parse(current.expires_at) > Date.now()) {
+        schedule(current);
+        return current;
+      }
+      const r = await store.approvals.expire(id);
+      if (!r.ok) return r.approval ?? null;
+      await record(r.approval, 'expired', 'system');
+      finished(r.approval);
+      return r.approval;
+    });
+  }
+
+  /** Calls `listener` with the approval when it becomes final. Returns the unsubscribe function. */
+  function onFinal(id: string, listener: (a: Approval) => void): () => void {
+    changes.on(id, listener);
+    return () => changes.off(id, listener);
+  }
+
+  return {
+    async create(input: ApprovalRequestInput, requestedBy: string): Promise<Approval> {
+      const now = Date.now();
+      const approval: Approval = {
+        id: randomUUID(),
+        created_at: new Date(now).toISOString(),
+        expires_at: new Date(now + input.timeout_s * 1000).toISOString(),
+        session_id: input.session_id,
+        agent: input.agent,
+        command: input.command,
+        cwd: input.cwd,
+        risk: input.risk,
+        reasons: input.reasons,
+        requested_by: requestedBy,
+        status: 'pending',
+        scope: '',
+        decided_by: '',
+        decided_at: '',
+        decision_reason: '',
+      };
+      await store.approvals.create(approval);
+      await record(approval, 'requested', requestedBy);
+      schedule(approval);
+      return approval;
+    },
+
+    get: (id: string) => store.approvals.get(id),
+    list: (status?: ApprovalStatus, limit?: number) => store.approvals.list({ status, limit }),
+
+    /** Approves or denies a pending request; `{ ok: false }` for an unknown or already final one. */
+    decide(id: string, input: ApprovalDecisionInput, decidedBy: string): Promise<DecideResult> {
+      return serialized(id, async () => {
+        const current = await store.approvals.get(id);
+        if (current && !isFinal(current) && Date.parse(current.expires_at) <= Date.now()) {
+          // The deadline passed before the decision arrived: the request is expired, not decided.
+          const expired = await store.approvals.expire(id);
+          if (expired.ok) {
+            await record(expired.approval, 'expired', 'system');
+            finished(expired.approval);
+            return { ok: false, reason: 'final', approval: expired.approval };
+          }
+        }
+        const r = await store.approvals.decide(id, {
+          status: input.decision === 'approve' ? 'approved' : 'denied',
+          scope: input.scope,
+          decided_by: decidedBy,
+          decision_reason: input.reason,
+        });
+        if (r.ok) {
+          await record(r.approval, 'decided', decidedBy);
+          finished(r.approval);
+        }
+        return r;
+      });
+    },
+
+    onFinal,
+
+    /** How many waiters (long-polls, streams) this process holds for the request. */
+    waiters: (id: string) => changes.listenerCount(id),
+
+    /**
+     * Resolves with the approval once it is final, or with its current state after `timeoutMs`
+     * (null when unknown). An aborted signal ends the wait early.
+     */
+    async waitForFinal(id: string, timeoutMs: number, signal?: AbortSignal): Promise<Approval | null> {
+      let resolveChange: (a: Approval | undefined) => void = () => {};
+      const changed = new Promise<Approval | undefined>((r) => {
+        resolveChange = r;
+      });
+      // Subscribe before reading so a decision landing in between is not missed.
+      const off = onFinal(id, (a) => resolveChange(a));
+      const timer = setTimeout(() => resolveChange(undefined), timeoutMs);
+      const onAbort = () => resolveChange(undefined);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      lifetime.signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        const current = await store.approvals.get(id);
+        if (!current || isFinal(current) || timeoutMs <= 0) return current;
+        return (await changed) ?? (await store.approvals.get(id));
+      } finally {
+        off();
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        lifetime.signal.removeEventListener('abort', onAbort);
+      }
+    },
+
+    /** Expires every overdue request and schedules the deadlines of the pending ones (run at startup). */
+    async start(): Promise<number> {
+      let expired = 0;
+      for (const a of await store.approvals.overdue()) {
+        const r = await expire(a.id);
+        if (r?.status === 'expired') expired++;
+      }
+      for (const a of await store.approvals.list({ status: 'pending', limit: 10_000 })) schedule(a);
+      if (expired) log(`expired ${expired} approval request(s) whose deadline passed while the server was down`);
+      return expired;
+    },
+
+    /** Aborted when the service closes: open streams end. */
+    closed: lifetime.signal,
+
+    close(): void {
+      lifetime.abort();
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+      changes.removeAllListeners();
+    },
+  };
+}
+export type ApprovalService = ReturnType<typeof createApprovalService>;

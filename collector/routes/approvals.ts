@@ -1,0 +1,116 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import { type Approval, ApprovalDecisionInput, ApprovalRequestInput, ApprovalStatus } from '../../schema/index.js';
+import { type ApprovalService, isFinal } from '../approvals/index.js';
+import type { Authorize } from '../middleware/auth.js';
+
+const ListQuery = z.object({
+  status: ApprovalStatus.optional().describe('Only requests in this state'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Most requests returned, newest first'),
+});
+
+const WaitQuery = z.object({
+  timeout_s: z.coerce.number().min(0).max(300).default(30).describe('Longest the call holds before answering with the current state'),
+});
+
+const ID = z.string().min(1).max(128);
+
+async function readJson(req: { json(): Promise<unknown> }): Promise<unknown> {
+  try {
+    return await req.json();
+  } catch {
+    throw new HTTPException(400, { message: 'body is not valid JSON' });
+  }
+}
+
+function parseId(raw: string): string {
+  const id = ID.safeParse(raw);
+  if (!id.success) throw new HTTPException(400, { message: 'invalid approval id', cause: id.error });
+  return id.data;
+}
+
+async function mustGet(service: ApprovalService, id: string): Promise<Approval> {
+  const a = await service.get(id);
+  if (!a) throw new HTTPException(404, { message: `no approval '${id}'` });
+  return a;
+}
+
+/** /api/approvals: runners request and wait, analysts list and decide. */
+export function approvalRoutes(deps: { service: ApprovalService; authorize: Authorize; sseHeartbeatMs?: number }) {
+  const { service, authorize } = deps;
+  const heartbeatMs = deps.sseHeartbeatMs ?? 15_000;
+  const app = new Hono();
+
+  app.post('/approvals', authorize('requestApproval'), async (c) => {
+    const input = ApprovalRequestInput.safeParse(await readJson(c.req));
+    if (!input.success) throw new HTTPException(400, { message: 'invalid approval request', cause: input.error });
+    return c.json(await service.create(input.data, c.get('principal').name), 201);
+  });
+
+  app.get('/approvals', authorize('readApproval'), async (c) => {
+    const q = ListQuery.safeParse(c.req.query());
+    if (!q.success) throw new HTTPException(400, { message: 'invalid query', cause: q.error });
+    return c.json({ approvals: await service.list(q.data.status, q.data.limit) });
+  });
+
+  app.get('/approvals/:id', authorize('readApproval'), async (c) => c.json(await mustGet(service, parseId(c.req.param('id')))));
+
+  app.get('/approvals/:id/wait', authorize('readApproval'), async (c) => {
+    const id = parseId(c.req.param('id'));
+    const q = WaitQuery.safeParse(c.req.query());
+    if (!q.success) throw new HTTPException(400, { message: 'invalid query', cause: q.error });
+    const a = await service.waitForFinal(id, q.data.timeout_s * 1000, c.req.raw.signal);
+    if (!a) throw new HTTPException(404, { message: `no approval '${id}'` });
+    return c.json(a);
+  });
+
+  app.get('/approvals/:id/events', authorize('readApproval'), async (c) => {
+    const id = parseId(c.req.param('id'));
+    const first = await mustGet(service, id);
+    return streamSSE(c, async (stream) => {
+      const send = (a: Approval) => stream.writeSSE({ event: 'approval', id: a.status, data: JSON.stringify(a) });
+      if (isFinal(first)) {
+        await send(first);
+        return;
+      }
+      let done: () => void = () => {};
+      const ended = new Promise<void>((r) => {
+        done = r;
+      });
+      const off = service.onFinal(id, (a) => {
+        send(a).finally(done);
+      });
+      stream.onAbort(done);
+      if (service.closed.aborted) return;
+      service.closed.addEventListener('abort', done, { once: true });
+      try {
+        // Re-read after subscribing: a decision between the first read and the subscription is not lost.
+        const now = (await service.get(id)) ?? first;
+        await send(now);
+        if (isFinal(now)) return;
+        const beat = setInterval(() => {
+          stream.write(': keep-alive\n\n').catch(done);
+        }, heartbeatMs);
+        await ended;
+        clearInterval(beat);
+      } finally {
+        off();
+        service.closed.removeEventListener('abort', done);
+      }
+    });
+  });
+
+  app.post('/approvals/:id/decision', authorize('decideApproval'), async (c) => {
+    const id = parseId(c.req.param('id'));
+    const input = ApprovalDecisionInput.safeParse(await readJson(c.req));
+    if (!input.success) throw new HTTPException(400, { message: 'invalid decision', cause: input.error });
+    const r = await service.decide(id, input.data, c.get('principal').name);
+    if (r.ok) return c.json(r.approval);
+    if (r.reason === 'unknown') throw new HTTPException(404, { message: `no approval '${id}'` });
+    throw new HTTPException(409, { message: `approval '${id}' is already ${r.approval?.status ?? 'final'}` });
+  });
+
+  return app;
+}

@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { type Approval, ApprovalRequestInput } from '../../schema/index.js';
+import type { ApprovalService } from '../approvals/index.js';
+import type { Authorize } from '../middleware/auth.js';
+
+export const HOOK_AGENTS = ['claude-code', 'codex'] as const;
+export type HookAgent = (typeof HOOK_AGENTS)[number];
+
+/** Ward approvals as a hook handler uses them, served in-process by the approval service. */
+export interface InProcessApprovals {
+  request(input: unknown): Promise<Approval>;
+  waitForDecision(id: string, o: { timeoutMs: number }): Promise<{ status: 'approved' | 'denied' | 'expired'; reason: string; approval?: Approval }>;
+  urlFor(id: string): string;
+}
+
+/**
+ * Answers one agent hook call (the body the agent POSTs) with the agent's hook output JSON. Supplied by
+ * the process that wires the server (cli/serve.ts): the gate lives in sandbox-runner, not here.
+ */
+export type HookDecider = (
+  agent: HookAgent,
+  body: unknown,
+  ctx: { wait: boolean; waitMs: number; approvals: InProcessApprovals },
+) => Promise<Record<string, unknown>>;
+
+function inProcessApprovals(service: ApprovalService, requestedBy: string, baseUrl: string, signal: AbortSignal): InProcessApprovals {
+  return {
+    async request(input) {
+      return service.create(ApprovalRequestInput.parse(input), requestedBy);
+    },
+    async waitForDecision(id, o) {
+      const a = await service.waitForFinal(id, o.timeoutMs, signal);
+      if (a?.status === 'approved') return { status: 'approved', reason: a.decision_reason || `approved by ${a.decided_by}`, approval: a };
+      if (a?.status === 'denied') return { status: 'denied', reason: a.decision_reason || `denied by ${a.decided_by}`, approval: a };
+      if (a?.status === 'expired') return { status: 'expired', reason: 'nobody decided before the deadline', approval: a };
+      return { status: 'denied', reason: signal.aborted ? 'the hook call was cancelled' : 'no decision in time' };
+    },
+    urlFor: (id) => `${baseUrl}/api/approvals/${encodeURIComponent(id)}`,
+  };
+}
+
+/**
+ * POST /api/hooks/:agent — the same decision as `ward hook <agent>`, as an HTTP hook. Always answers 200
+ * with the hook JSON (a malformed body is a deny): agents treat a non-2xx answer as a non-blocking error,
+ * which would let the tool call through.
+ */
+export function hookRoutes(deps: { decide: HookDecider; service: ApprovalService; authorize: Authorize }) {
+  const app = new Hono();
+  app.post('/hooks/:agent', deps.authorize('requestApproval'), async (c) => {
+    const agent = c.req.param('agent') as HookAgent;
+    if (!HOOK_AGENTS.includes(agent)) throw new HTTPException(404, { message: `no hook for agent '${c.req.param('agent')}'` });
+    const waitS = Number(c.req.query('timeout_s') ?? 300);
+    if (!(waitS > 0 && waitS <= 3600)) throw new HTTPException(400, { message: 'timeout_s must be 1..3600' });
+    const body: unknown = await c.req.json().catch(() => undefined);
+    const origin = new URL(c.req.url).origin;
+    const approvals = inProcessApprovals(deps.service, c.get('principal').name, origin, c.req.raw.signal);
+    const wait = c.req.query('wait') === '1' || c.req.query('wait') === 'true';
+    return c.json(await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals }));
+  });
+  return app;
+}

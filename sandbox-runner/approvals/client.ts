@@ -1,0 +1,136 @@
+import type { z } from 'zod';
+import { Approval, type ApprovalRequestInput } from '../../schema/index.js';
+
+export interface ApprovalClientOptions {
+  /** Ward server base URL, e.g. http://127.0.0.1:4318 */
+  server: string;
+  /** Bearer token (runner role). */
+  token?: string;
+  fetch?: typeof fetch;
+  /** Longest one long-poll is held by the server (s); the client re-polls until its own deadline. */
+  pollS?: number;
+  /** Consecutive network/5xx failures tolerated (with backoff) before the wait fails closed. */
+  maxRetries?: number;
+  retryDelayMs?: number;
+}
+
+/** How a wait ended. Anything but `approved` means: do not run. */
+export interface WaitOutcome {
+  status: 'approved' | 'denied' | 'expired';
+  reason: string;
+  approval?: Approval;
+}
+
+/** A request the server refused or could not be reached for; `retryable` for network errors and 5xx. */
+export class ApprovalClientError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'ApprovalClientError';
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? err.message;
+  }
+  return String(err);
+}
+
+/**
+ * The runner's side of the approval workflow: create a request, then long-poll until a human decides.
+ * Fails closed: an unreachable server, an HTTP error or running out of time is a deny, with the reason.
+ */
+export function createApprovalClient(opts: ApprovalClientOptions) {
+  const base = opts.server.replace(/\/+$/, '');
+  const doFetch = opts.fetch ?? fetch;
+  const pollS = opts.pollS ?? 25;
+  const maxRetries = opts.maxRetries ?? 3;
+  const retryDelayMs = opts.retryDelayMs ?? 500;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+
+  async function call(method: string, path: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<Approval> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let res: Response;
+    try {
+      res = await doFetch(`${base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (err) {
+      if (signal?.aborted) throw new ApprovalClientError('the wait was cancelled', false);
+      throw new ApprovalClientError(`cannot reach the Ward server at ${base} (${describe(err)})`, true);
+    }
+    const text = await res.text().catch(() => '');
+    if (!res.ok) {
+      let message = text.slice(0, 300);
+      try {
+        message = (JSON.parse(text) as { error?: string }).error ?? message;
+      } catch {
+        // not JSON: keep the text
+      }
+      throw new ApprovalClientError(`the Ward server answered ${res.status}: ${message}`, res.status >= 500 || res.status === 429);
+    }
+    const parsed = Approval.safeParse((() => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return undefined;
+      }
+    })());
+    if (!parsed.success) throw new ApprovalClientError('the Ward server sent something that is not an approval', false);
+    return parsed.data;
+  }
+
+  const sleep = (ms: number, signal?: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(t);
+        resolve();
+      }, { once: true });
+    });
+
+  return {
+    server: base,
+    /** Where a human decides this request (the API resource; the UI links to it). */
+    urlFor: (id: string) => `${base}/api/approvals/${encodeURIComponent(id)}`,
+
+    /** Creates a pending request. Throws ApprovalClientError: the caller must then refuse to run. */
+    request(input: z.input<typeof ApprovalRequestInput>): Promise<Approval> {
+      return call('POST', '/api/approvals', input, 15_000);
+    },
+
+    /** Waits until the request is approved, denied or expired, or `timeoutMs` passes (then: denied). */
+    async waitForDecision(id: string, o: { timeoutMs: number; signal?: AbortSignal }): Promise<WaitOutcome> {
+      const deadline = Date.now() + o.timeoutMs;
+      let failures = 0;
+      let last = '';
+      for (;;) {
+        const left = deadline - Date.now();
+        if (o.signal?.aborted) return { status: 'denied', reason: 'the wait was cancelled' };
+        if (left <= 0) return { status: 'denied', reason: `no decision within ${Math.round(o.timeoutMs / 1000)} s${last ? ` (last error: ${last})` : ''}` };
+        const holdS = Math.max(0, Math.min(pollS, left / 1000));
+        try {
+          const a = await call('GET', `/api/approvals/${encodeURIComponent(id)}/wait?timeout_s=${holdS.toFixed(3)}`, undefined, holdS * 1000 + 10_000, o.signal);
+          failures = 0;
+          if (a.status === 'approved') return { status: 'approved', reason: a.decision_reason || `approved by ${a.decided_by}`, approval: a };
+          if (a.status === 'denied') return { status: 'denied', reason: a.decision_reason || `denied by ${a.decided_by}`, approval: a };
+          if (a.status === 'expired') return { status: 'expired', reason: 'nobody decided before the deadline', approval: a };
+        } catch (err) {
+          const e = err instanceof ApprovalClientError ? err : new ApprovalClientError(describe(err), false);
+          if (!e.retryable || ++failures > maxRetries) return { status: 'denied', reason: e.message };
+          last = e.message;
+          await sleep(Math.min(retryDelayMs * 2 ** (failures - 1), Math.max(0, deadline - Date.now())), o.signal);
+        }
+      }
+    },
+  };
+}
+export type ApprovalClient = ReturnType<typeof createApprovalClient>;

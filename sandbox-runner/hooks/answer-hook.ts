@@ -1,0 +1,107 @@
+import type { Approval } from '../../schema/index.js';
+import { type GateVerdict, summarizeReasons } from '../approvals/gate-command.js';
+import type { WaitOutcome } from '../approvals/client.js';
+import type { HookAnswer } from './answer.js';
+import { parseHookInput, type PreToolUseInput } from './hook-input.js';
+
+/** One tool call as the gate sees it: shell text for Bash, the tool name and arguments otherwise. */
+export interface ToolRequest {
+  tool: string;
+  /** Shell command text (Bash only). */
+  command?: string;
+  toolInput: Record<string, unknown>;
+  cwd: string;
+  session: string;
+}
+
+/** Ward approvals as the hook needs them: the HTTP client in `ward hook`, the service itself on the server. */
+export interface HookApprovals {
+  request(input: {
+    session_id: string;
+    agent: string;
+    command: string;
+    cwd: string;
+    risk: number;
+    reasons: GateVerdict['reasons'];
+    timeout_s: number;
+  }): Promise<Pick<Approval, 'id'>>;
+  waitForDecision(id: string, o: { timeoutMs: number }): Promise<WaitOutcome>;
+  urlFor?(id: string): string;
+}
+
+export interface AnswerHookOptions {
+  agent: 'claude-code' | 'codex';
+  decide: (req: ToolRequest) => GateVerdict | Promise<GateVerdict>;
+  /** Ward's own `ask`: false passes it to the agent's prompt (Claude Code); true waits for a human in Ward. */
+  wait: boolean;
+  approvals?: HookApprovals;
+  /** Longest wait for a human (ms), default 300 s. */
+  waitMs?: number;
+  /** Gate mode; `ci` never waits. */
+  mode?: string;
+  log?: (line: string) => void;
+}
+
+const MAX_DESCRIPTION = 4000;
+
+/** What a human reviewing the approval sees as "the command". */
+export function describeToolCall(req: ToolRequest): string {
+  if (req.command !== undefined) return req.command;
+  const path = req.toolInput.file_path ?? req.toolInput.path ?? req.toolInput.notebook_path;
+  const text = typeof path === 'string' ? `${req.tool} ${path}` : `${req.tool} ${JSON.stringify(req.toolInput)}`;
+  return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION)}…` : text;
+}
+
+export function toToolRequest(input: PreToolUseInput): ToolRequest {
+  const req: ToolRequest = { tool: input.tool_name, toolInput: input.tool_input, cwd: input.cwd, session: input.session_id };
+  if (input.tool_name === 'Bash' && typeof input.tool_input.command === 'string') req.command = input.tool_input.command;
+  return req;
+}
+
+const deny = (reason: string): HookAnswer => ({ decision: 'deny', reason: `Ward: ${reason}` });
+
+/**
+ * Ward's answer to one PreToolUse call (null for other events, which get an empty answer). Never throws:
+ * malformed input, a failing gate, an unreachable server and a timeout are all denies (fail closed).
+ */
+export async function answerHook(raw: string | unknown, o: AnswerHookOptions): Promise<HookAnswer | null> {
+  const parsed = parseHookInput(raw);
+  if (!parsed.ok) return deny(parsed.reason);
+  if (parsed.input.hook_event_name !== 'PreToolUse') return null;
+  const req = toToolRequest(parsed.input);
+  let verdict: GateVerdict;
+  try {
+    verdict = await o.decide(req);
+  } catch (err) {
+    return deny(`the gate failed (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const why = summarizeReasons(verdict.reasons);
+  if (verdict.decision === 'allow') return { decision: 'allow', reason: `Ward: allowed (risk ${verdict.risk.toFixed(2)}, ${verdict.mode} mode)` };
+  if (verdict.decision === 'deny') return deny(`denied by policy: ${why}`);
+
+  if ((o.mode ?? verdict.mode) === 'ci') return deny(`needs approval, and ci mode never waits: ${why}`);
+  if (!o.wait) {
+    if (o.agent === 'claude-code') return { decision: 'ask', reason: `Ward asks for approval (risk ${verdict.risk.toFixed(2)}): ${why}` };
+    return deny(`needs approval (${why}); install the hook with --wait to ask a human in Ward`);
+  }
+  if (!o.approvals) return deny(`needs approval (${why}) but no Ward server is configured (--server / WARD_SERVER)`);
+  const waitMs = o.waitMs ?? 300_000;
+  let id: string;
+  try {
+    ({ id } = await o.approvals.request({
+      session_id: req.session || 'unknown',
+      agent: o.agent,
+      command: describeToolCall(req),
+      cwd: req.cwd,
+      risk: verdict.risk,
+      reasons: verdict.reasons.slice(0, 64),
+      timeout_s: Math.min(3600, Math.max(1, Math.ceil(waitMs / 1000))),
+    }));
+  } catch (err) {
+    return deny(`needs approval but the request failed (${err instanceof Error ? err.message : String(err)})`);
+  }
+  o.log?.(`ward: waiting for approval ${id}${o.approvals.urlFor ? ` at ${o.approvals.urlFor(id)}` : ''} (${why})`);
+  const outcome = await o.approvals.waitForDecision(id, { timeoutMs: waitMs + 5_000 });
+  if (outcome.status === 'approved') return { decision: 'allow', reason: `Ward: approved in Ward (${id}): ${outcome.reason}` };
+  return deny(`${outcome.status} in Ward (${id}): ${outcome.reason}`);
+}
