@@ -1,0 +1,278 @@
+/**
+ * `npm run bench:ingest [-- --seconds 20 --workers 2 --in-flight 8 --batch 512 --distinct 50 --profile DIR]`
+ *
+ * Starts `ward serve` in a child process (embedded store in a temp dir), drives it from worker threads
+ * with pre-encoded OTLP/protobuf log requests of Codex-shaped records, then checks that every
+ * acknowledged record is stored and measures the embedded engine's own insert rate for the same rows in
+ * a separate process. Exits 1 if acknowledged records are missing. A bench is its own entry point, so it
+ * reads its own argv.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { encodeBatches } from './lib/batches.js';
+import { measureEngine } from './lib/engine-rate.js';
+import { type LoadJob, type LoadResult, runLoad } from './lib/load.js';
+import { fmt, percentile } from './lib/stats.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const WARD = fileURLToPath(new URL('../cli/ward.js', import.meta.url));
+// Fixed so that the engine child re-encodes exactly the batches the load generator sent.
+const NOW_MS = Date.parse('2026-11-26T12:00:00Z');
+
+const { values: opts } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '20' },
+    workers: { type: 'string', default: '2' },
+    'in-flight': { type: 'string', default: '8', short: 'c' },
+    batch: { type: 'string', default: '512' },
+    distinct: { type: 'string', default: '50' },
+    profile: { type: 'string' },
+    'engine-child': { type: 'string' },
+    records: { type: 'string' },
+  },
+  strict: true,
+});
+const int = (name: keyof typeof opts) => {
+  const n = Number(opts[name]);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
+  return n;
+};
+
+interface Health {
+  eventLoopLagMs?: { p50: number; p99: number; max: number };
+  memoryMb?: { rss: number; heapUsed: number };
+  writer?: { queuedRows?: number };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function health(url: string): Promise<Health | null> {
+  try {
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+    return res.ok ? ((await res.json()) as Health) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`ward serve exited with ${child.exitCode} before it was ready`);
+    if (await health(url)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`ward serve was not healthy within ${timeoutMs} ms`);
+}
+
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+
+function runWorker(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(SELF, { workerData: job });
+    w.once('message', (r: LoadResult) => {
+      resolve(r);
+      void w.terminate();
+    });
+    w.once('error', reject);
+    w.once('exit', (code) => reject(new Error(`load worker exited with ${code} before reporting`)));
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return child.exitCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise((r) => child.once('exit', (code) => r(code)));
+}
+
+async function engineRate(records: number): Promise<{ recordsPerSec: number; seconds: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ward-bench-engine-'));
+  try {
+    const child = spawn(
+      process.execPath,
+      [
+        SELF,
+        '--engine-child',
+        dir,
+        '--records',
+        String(records),
+        '--batch',
+        opts.batch,
+        '--distinct',
+        opts.distinct,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const code = await exited(child);
+    if (code !== 0) throw new Error(`engine measurement exited with ${code}`);
+    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as { recordsPerSec: number; seconds: number };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<number> {
+  const seconds = int('seconds');
+  const workers = int('workers');
+  const inFlight = int('in-flight');
+  const batchSize = int('batch');
+  const distinct = int('distinct');
+
+  process.stdout.write(
+    `encoding ${distinct} distinct requests of ${batchSize} Codex log records (official protobuf serializer)…\n`,
+  );
+  const batches = encodeBatches(distinct, batchSize, NOW_MS);
+  const avgKb = batches.reduce((n, b) => n + b.body.byteLength, 0) / batches.length / 1024;
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'ward-bench-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const nodeArgs = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile] : [];
+  const server = spawn(
+    process.execPath,
+    [...nodeArgs, WARD, 'serve', '--port', String(port), '--data', dataDir],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let serverLog = '';
+  server.stderr?.on('data', (d: Buffer) => {
+    serverLog += d.toString();
+  });
+  try {
+    await waitHealthy(url, server, 60_000);
+    process.stdout.write(
+      `ward serve pid ${server.pid} on ${url}; ${workers} worker thread(s) × ${inFlight} in flight, ${seconds} s, ` +
+        `${fmt(avgKb)} KiB per request\n`,
+    );
+
+    const samples: Health[] = [];
+    const poller = setInterval(() => {
+      health(url).then((h) => h && samples.push(h));
+    }, 1_000);
+    const results = await Promise.all(
+      Array.from({ length: workers }, (_, i) =>
+        runWorker({
+          url: `${url}/v1/logs`,
+          batches,
+          inFlight,
+          durationMs: seconds * 1000,
+          seqBase: i * 1_000_000_000,
+        }),
+      ),
+    );
+    clearInterval(poller);
+    const final = await health(url);
+    if (final) samples.push(final);
+    const peakRss = server.pid ? peakRssMb(server.pid) : 0;
+
+    const acked = results.reduce((n, r) => n + r.ackedRecords, 0);
+    const requests = results.reduce((n, r) => n + r.requests, 0);
+    const elapsed = Math.max(...results.map((r) => r.elapsedMs)) / 1000;
+    const latencies = results.flatMap((r) => r.latenciesMs);
+    const failures: Record<string, number> = {};
+    for (const r of results)
+      for (const [k, v] of Object.entries(r.failures)) failures[k] = (failures[k] ?? 0) + v;
+    const lagP99 = Math.max(0, ...samples.map((s) => s.eventLoopLagMs?.p99 ?? 0));
+    const lagMax = Math.max(0, ...samples.map((s) => s.eventLoopLagMs?.max ?? 0));
+    const heapMax = Math.max(0, ...samples.map((s) => s.memoryMb?.heapUsed ?? 0));
+
+    server.kill('SIGINT');
+    const code = await Promise.race([
+      exited(server),
+      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 120_000)),
+    ]);
+    if (code === 'timeout') {
+      server.kill('SIGKILL');
+      throw new Error('ward serve did not shut down within 120 s');
+    }
+
+    // Count what is really stored, in this process, now that the server is gone.
+    const { createStore } = await import('../store/index.js');
+    const store = await createStore({ dataDir });
+    const stored = await store.raw.count('otel_logs');
+    const [ev] = await store.db.query<{ n: string }>(
+      'bench.count-events',
+      `SELECT count() AS n FROM "${store.config.database}"."agent_events"`,
+    );
+    await store.close();
+
+    const wardRate = acked / elapsed;
+    process.stdout.write('measuring the embedded engine alone on the same rows (separate process)…\n');
+    const engine = await engineRate(acked);
+
+    const lines = [
+      '',
+      `Ward ingest (OTLP/HTTP protobuf → decode → redact → normalize → embedded ClickHouse)`,
+      `  sustained:        ${fmt(wardRate)} events/s  (${fmt(acked)} records acknowledged in ${fmt(elapsed, 1)} s, ${fmt(requests)} requests)`,
+      `  request latency:  p50 ${fmt(percentile(latencies, 50), 1)} ms   p99 ${fmt(percentile(latencies, 99), 1)} ms   max ${fmt(percentile(latencies, 100), 1)} ms`,
+      `  failed requests:  ${Object.keys(failures).length ? JSON.stringify(failures) : 'none'}`,
+      `  server event loop lag: p99 ${fmt(lagP99, 1)} ms   max ${fmt(lagMax, 1)} ms (10 s windows from /healthz)`,
+      `  server memory:    peak RSS ${fmt(peakRss)} MiB (incl. the embedded engine), max heap used ${fmt(heapMax)} MiB`,
+      `  stored:           otel_logs ${fmt(stored)} rows, agent_events ${fmt(Number(ev?.n ?? 0))} rows`,
+      `Engine alone (store inserts of the same rows, 20k-row chunks): ${fmt(engine.recordsPerSec)} records/s (${fmt(engine.seconds, 1)} s)`,
+      `Ward / engine: ${fmt((wardRate / engine.recordsPerSec) * 100, 1)} %`,
+      `Target (2 cores): >= 100,000 events/s and p99 <= 250 ms: ${wardRate >= 100_000 && percentile(latencies, 99) <= 250 ? 'MET' : 'NOT MET'}`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+    if (stored < acked) {
+      process.stderr.write(`FAIL: ${fmt(acked - stored)} acknowledged records are missing from otel_logs\n`);
+      return 1;
+    }
+    if (stored > acked)
+      process.stdout.write(`note: ${fmt(stored - acked)} rows from requests that were not acknowledged\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(
+      `bench failed: ${err instanceof Error ? err.message : String(err)}\n${serverLog.slice(-2000)}\n`,
+    );
+    return 1;
+  } finally {
+    if (server.exitCode === null) server.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (!isMainThread) {
+  runLoad(workerData as LoadJob).then((r) => parentPort?.postMessage(r));
+} else if (opts['engine-child']) {
+  const batches = encodeBatches(int('distinct'), int('batch'), NOW_MS);
+  measureEngine(opts['engine-child'], batches, int('records'), 20_000).then(
+    (r) => {
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+    },
+    (err: unknown) => {
+      process.stderr.write(`engine measurement failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+} else {
+  // The embedded engine opened for the final count keeps native handles alive: exit explicitly.
+  main().then((code) => process.exit(code));
+}
