@@ -60,7 +60,10 @@ export async function main(args: string[], _env: WardEnv): Promise<number> {
   }
   const { createReadStream } = await import('node:fs');
   const { createInterface } = await import('node:readline');
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface({
+    input: createReadStream(file, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   let out: string[] = [];
   let lineNo = 0;
   let bad = 0;
@@ -81,7 +84,15 @@ export async function main(args: string[], _env: WardEnv): Promise<number> {
       continue;
     }
     const d = gate.decide({ command: row.cmd });
-    out.push(JSON.stringify({ id: row.id ?? null, decision: d.decision, risk: d.risk, reasons: d.reasons, escalated: d.escalated }));
+    out.push(
+      JSON.stringify({
+        id: row.id ?? null,
+        decision: d.decision,
+        risk: d.risk,
+        reasons: d.reasons,
+        escalated: d.escalated,
+      }),
+    );
     if (out.length >= 1000) {
       process.stdout.write(`${out.join('\n')}\n`);
       out = [];

@@ -1,0 +1,52 @@
+import type { AnalysisContext } from './context.js';
+import type { SimpleCommand } from './script.js';
+
+/** One program invocation being analysed: the program name, its arguments and helpers to recurse. */
+export interface Call {
+  name: string;
+  args: string[];
+  cmd: SimpleCommand;
+  ctx: AnalysisContext;
+  cwd: string | undefined;
+  /** Analyses another argv as if run here (`find -exec`, `xargs`, `sudo`). */
+  run(argv: string[]): void;
+  /** Analyses shell text (`bash -c`, `eval`, heredocs). */
+  shell(text: string): void;
+}
+
+export type Handler = (c: Call) => void;
+
+/** Non-option arguments, skipping the values of options listed in `withValue`. */
+export function operands(args: string[], withValue: readonly string[] = []): string[] {
+  const out: string[] = [];
+  let end = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (end || !a.startsWith('-') || a === '-') out.push(a);
+    else if (a === '--') end = true;
+    else if (withValue.includes(a)) i++;
+  }
+  return out;
+}
+
+/** True when a short-flag cluster or long flag is present (`-rf` has r and f). */
+export function hasFlag(args: string[], short: string, long?: string): boolean {
+  return args.some(
+    (a) =>
+      (long !== undefined && (a === long || a.startsWith(`${long}=`))) ||
+      (/^-[a-zA-Z]+$/.test(a) && a.includes(short)),
+  );
+}
+
+/** Value of an option given as `-o v`, `-ov`, `--opt v` or `--opt=v`. */
+export function optionValue(args: string[], names: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    for (const n of names) {
+      if (a === n) return args[i + 1];
+      if (n.startsWith('--') && a.startsWith(`${n}=`)) return a.slice(n.length + 1);
+      if (!n.startsWith('--') && a.startsWith(n) && a.length > n.length) return a.slice(n.length);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,30 @@
+import type { Finding, RuleId } from '../taxonomy/rules.js';
+import type { HostPolicy } from './network.js';
+import type { ShellParser } from './parser.js';
+
+/** What every analysis step needs: where the workspace is, the network policy and where findings go. */
+export interface AnalysisContext {
+  workspace: string;
+  hosts: HostPolicy;
+  parser: ShellParser;
+  /** Nesting depth of `bash -c`, `eval`, heredocs: deep nesting is itself suspicious. */
+  depth: number;
+  findings: Finding[];
+  /** Facts for policy rules: every path touched and every host contacted. */
+  facts: Facts;
+}
+
+export interface Facts {
+  argvs: string[][];
+  paths: { path: string; access: 'read' | 'write' }[];
+  hosts: string[];
+}
+
+export function report(ctx: AnalysisContext, rule: RuleId, detail: string): void {
+  if (!ctx.findings.some((f) => f.rule === rule && f.detail === detail)) ctx.findings.push({ rule, detail });
+}
+
+/** A copy of the context whose findings are collected apart, to inspect before reporting. */
+export function probe(ctx: AnalysisContext): AnalysisContext {
+  return { ...ctx, findings: [] };
+}

@@ -1,0 +1,123 @@
+import type { RuleId } from '../taxonomy/rules.js';
+import { type AnalysisContext, report } from './context.js';
+import { classifyPath, type Zone } from './paths.js';
+import { display, UNKNOWN } from './script.js';
+
+/** How a command touches a path. `meta` = names and sizes only (find, stat, du). */
+export type Access = 'read' | 'list' | 'meta' | 'write' | 'delete' | 'exec';
+
+const READ_RULES: Partial<Record<Zone, RuleId>> = {
+  'password-db': 'read.password-db',
+  'ssh-key': 'read.ssh-key',
+  history: 'read.history',
+  browser: 'read.browser',
+  keychain: 'read.keychain',
+  secret: 'read.secret',
+  sudoers: 'read.secret',
+  sensitive: 'read.sensitive',
+  logs: 'read.sensitive',
+  pam: 'read.sensitive',
+  kernel: 'read.sensitive',
+  device: 'read.sensitive',
+  cron: 'read.system',
+  service: 'read.system',
+  system: 'read.system',
+  'root-dir': 'read.system',
+};
+
+const WRITE_RULES: Partial<Record<Zone, RuleId>> = {
+  temp: 'write.temp',
+  home: 'write.home',
+  outside: 'write.outside',
+  unknown: 'write.unknown',
+  system: 'write.system',
+  'root-dir': 'write.system',
+  sensitive: 'write.system',
+  secret: 'write.system',
+  keychain: 'write.system',
+  browser: 'write.system',
+  'ssh-key': 'persist.account',
+  'password-db': 'persist.account',
+  'shell-rc': 'persist.shell-rc',
+  cron: 'persist.cron',
+  service: 'persist.service',
+  pam: 'persist.pam',
+  sudoers: 'priv.sudoers',
+  logs: 'evade.logs',
+  history: 'evade.history',
+  'git-hook': 'persist.git-hook',
+  'python-startup': 'persist.python-startup',
+  kernel: 'write.proc',
+  device: 'destroy.disk-write',
+};
+
+const DELETE_RULES: Partial<Record<Zone, RuleId>> = {
+  ...WRITE_RULES,
+  temp: 'write.temp',
+  home: 'destroy.delete-home',
+  unknown: 'destroy.delete-unknown',
+  outside: 'destroy.delete-outside',
+  system: 'destroy.delete-system',
+  'root-dir': 'destroy.delete-system',
+  sensitive: 'destroy.delete-system',
+  secret: 'destroy.delete-system',
+  'shell-rc': 'destroy.delete-system',
+};
+
+const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin\/|^\/opt\/homebrew\/bin\/|^\/usr\/libexec\//;
+
+/** Records what touching `raw` in this way means for risk. Returns the zone for callers that care. */
+export function touch(
+  ctx: AnalysisContext,
+  raw: string,
+  access: Access,
+  cwd?: string,
+  recursive = false,
+): Zone {
+  const { zone, path } = classifyPath(raw, { workspace: ctx.workspace, cwd });
+  const shown = display(path);
+  ctx.facts.paths.push({
+    path,
+    access: access === 'read' || access === 'list' || access === 'meta' ? 'read' : 'write',
+  });
+  switch (access) {
+    case 'read':
+    case 'list': {
+      let rule = READ_RULES[zone];
+      if (zone === 'shell-rc' && /^\/(root|etc)\b/.test(path)) rule = 'read.sensitive';
+      if (zone === 'root-dir' && recursive) rule = 'read.whole-fs';
+      if (rule) report(ctx, rule, `${access} ${shown}`);
+      break;
+    }
+    case 'meta': {
+      const rule = READ_RULES[zone];
+      if (rule && rule !== 'read.system' && rule !== 'read.sensitive')
+        report(ctx, 'search.secrets', `searches ${shown}`);
+      break;
+    }
+    case 'write': {
+      const rule = WRITE_RULES[zone];
+      if (rule) report(ctx, rule, `writes ${shown}`);
+      break;
+    }
+    case 'delete': {
+      let rule = DELETE_RULES[zone];
+      if ((zone === 'root-dir' || /^(~|\/)(\/\*)?$|^~\/\*$/.test(path)) && recursive)
+        rule = 'destroy.rm-root';
+      if (rule) report(ctx, rule, `deletes ${shown}`);
+      break;
+    }
+    case 'exec': {
+      if (zone === 'workspace') break;
+      if (raw.includes(UNKNOWN) && !raw.startsWith(UNKNOWN)) {
+        report(ctx, 'exec.outside-binary', `runs ${shown}`);
+      } else if (zone === 'unknown') {
+        report(ctx, 'exec.dynamic', `runs a program named at run time`);
+      } else if (!SYSTEM_BIN.test(path)) {
+        report(ctx, 'exec.outside-binary', `runs ${shown}`);
+      }
+      break;
+    }
+  }
+  return zone;
+}

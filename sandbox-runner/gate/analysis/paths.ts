@@ -1,0 +1,152 @@
+import { posix } from 'node:path';
+import { UNKNOWN } from './script.js';
+
+/** Where a path points, from the gate's point of view. Order matters: the first matching zone wins. */
+export type Zone =
+  | 'null'
+  | 'unknown'
+  | 'workspace'
+  | 'temp'
+  | 'device'
+  | 'password-db'
+  | 'ssh-key'
+  | 'history'
+  | 'browser'
+  | 'keychain'
+  | 'secret'
+  | 'shell-rc'
+  | 'cron'
+  | 'service'
+  | 'pam'
+  | 'sudoers'
+  | 'logs'
+  | 'git-hook'
+  | 'python-startup'
+  | 'kernel'
+  | 'sensitive'
+  | 'home'
+  | 'root-dir'
+  | 'outside'
+  | 'system';
+
+export interface PathContext {
+  workspace: string;
+  /** Working directory of the command when known ('' = the workspace). */
+  cwd?: string | undefined;
+}
+
+export interface ClassifiedPath {
+  zone: Zone;
+  /** Normalised absolute path ('~' kept for the home directory), or the raw text when unknown. */
+  path: string;
+}
+
+const HOME = '(?:~[^/]*|/home/[^/]+|/Users/[^/]+|/root)';
+
+/** Zone table: regexes over normalised absolute paths. Data, not code: extend here. */
+const ZONES: [Zone, RegExp][] = [
+  ['null', /^\/dev\/(null|zero|u?random|stdin|stdout|stderr|tty|fd\/\d+)$|^\/proc\/self\/fd\//],
+  ['device', /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|dm-|mapper\/|md\d|loop)/],
+  ['password-db', /^\/etc\/(shadow|gshadow|master\.passwd|security\/opasswd)(-|$)|^\/etc\/spwd\.db/],
+  ['ssh-key', /\/\.ssh(\/|$)|\/id_(rsa|dsa|ecdsa|ed25519)[^/]*$|^\/etc\/ssh\/ssh_host_.*_key$/],
+  ['history', /\/\.(bash_|zsh_|sh_|python_|mysql_|psql_|node_repl_)?history$/],
+  [
+    'browser',
+    /\/(Login Data|Cookies|Web Data|key[34]\.db|logins\.json|cookies\.sqlite)$|\/(Google\/Chrome|\.mozilla|Firefox\/Profiles)\//,
+  ],
+  ['keychain', /\/Keychains?\/|\.keychain(-db)?$/],
+  [
+    'secret',
+    new RegExp(
+      String.raw`/\.(aws|azure|oci|gnupg|password-store|docker/config\.json|kube/config|netrc|git-credentials|pgpass|my\.cnf|npmrc|pypirc|vault-token)(/|$)` +
+        String.raw`|/\.config/(gcloud|gh)(/|$)|^/etc/ssl/private|^/proc/[^/]+/(environ|mem|maps)$|^/dev/k?mem$|^/proc/kcore$` +
+        String.raw`|\.(pem|p12|pfx|key)$|/credentials(\.json|\.db)?$|/(secrets?|tokens?)(\.[a-z]+)?$`,
+    ),
+  ],
+  [
+    'shell-rc',
+    new RegExp(
+      String.raw`^${HOME}/\.(bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|shrc|kshrc|cshrc|tcshrc|inputrc|config/fish/config\.fish)$` +
+        String.raw`|^/etc/(profile|bash\.bashrc|bashrc|zshrc|zprofile|environment|csh\.cshrc)$|^/etc/profile\.d/`,
+    ),
+  ],
+  ['cron', /^\/etc\/(cron|anacrontab)|^\/var\/spool\/(cron|at)|^\/var\/at\/|^\/usr\/lib\/cron/],
+  [
+    'service',
+    new RegExp(
+      String.raw`^/(etc|lib|usr/lib|run)/systemd/|^${HOME}/\.config/systemd/|^/etc/(init\.d|rc\.local|rc\.d|init)(/|$)` +
+        String.raw`|/Library/(LaunchAgents|LaunchDaemons|StartupItems)/|^/etc/(xdg/)?autostart/|^${HOME}/\.config/autostart/`,
+    ),
+  ],
+  ['pam', /^\/etc\/pam\.(d|conf)|^\/(usr\/)?lib(64)?\/(x86_64-linux-gnu\/)?security\//],
+  ['sudoers', /^\/(usr\/local\/)?etc\/sudoers/],
+  ['logs', /^\/var\/log(\/|$)|^\/var\/(adm|run\/utmp)|^\/var\/spool\/mail/],
+  ['git-hook', /(^|\/)\.git\/hooks\//],
+  ['python-startup', /\/(site|dist)-packages\/[^/]*\.pth$|\/(usercustomize|sitecustomize)\.py$/],
+  ['kernel', /^\/proc\/(sys|sysrq-trigger)(\/|$)|^\/sys\/|^\/boot\//],
+  [
+    'sensitive',
+    new RegExp(
+      String.raw`^/etc/(ssh|ssl|security|ca-certificates|apt/trusted\.gpg|audit|selinux|apparmor)(/|$)|^/var/lib/(pam|sss|polkit)` +
+        String.raw`|^/root(/|$)|^/proc/(\d+|key-users|keys|kallsyms)(/|$)|^/usr/share/(keyrings|ca-certificates)(/|$)|^/sys(/|$)|^/app(/|$)`,
+    ),
+  ],
+  ['home', new RegExp(`^${HOME}(/|$)`)],
+  ['temp', /^\/(tmp|var\/tmp|dev\/shm|private\/tmp)(\/|$)/],
+  [
+    'root-dir',
+    /^\/((etc|usr|var|boot|lib|lib32|lib64|bin|sbin|root|opt|srv|dev|home|Users|Library|System|Applications|private)\/?)?$/,
+  ],
+];
+
+/** Top-level directories owned by the operating system (anything else outside the workspace is user data). */
+const SYSTEM_ROOTS =
+  /^\/(etc|proc|sys|usr|var|boot|lib|lib32|lib64|libx32|bin|sbin|root|opt|app|srv|dev|run|snap|nix|Library|System|Applications|private)(\/|$)/;
+/** Public source trees under system roots, read like any other user data. */
+const SOURCE_TREES = /^\/usr\/(src|ports|local\/src|share\/doc)(\/|$)/;
+
+/** Zones recognisable from the end of a path whose start is only known at run time. */
+const SUFFIX_ZONES = new Set<Zone>(['python-startup', 'ssh-key', 'history', 'git-hook']);
+
+/** Resolves a path as the command sees it and says which zone it falls in. */
+export function classifyPath(raw: string, ctx: PathContext): ClassifiedPath {
+  if (raw === '') return { zone: 'unknown', path: raw };
+  if (raw.startsWith(UNKNOWN)) {
+    for (const [zone, re] of ZONES) if (SUFFIX_ZONES.has(zone) && re.test(raw)) return { zone, path: raw };
+    return { zone: 'unknown', path: raw };
+  }
+  let p = raw;
+  if (!p.startsWith('/') && !p.startsWith('~')) {
+    const cwd = ctx.cwd;
+    if (cwd === UNKNOWN) return { zone: 'unknown', path: raw };
+    p = posix.join(
+      cwd && cwd !== ''
+        ? cwd.startsWith('/') || cwd.startsWith('~')
+          ? cwd
+          : posix.join(ctx.workspace, cwd)
+        : ctx.workspace,
+      p,
+    );
+  }
+  p = posix.normalize(p.replaceAll(UNKNOWN, '*'));
+  if (p.length > 1) p = p.replace(/\/$/, '');
+  const ws = ctx.workspace.replace(/\/$/, '');
+  const tempFirst = /^\/(tmp|var\/tmp|dev\/shm|private\/tmp)(\/|$)/.test(p);
+  if (p === ws || p.startsWith(`${ws}/`)) {
+    const inner = p.slice(ws.length);
+    if (/(^|\/)\.git\/hooks\//.test(inner)) return { zone: 'git-hook', path: p };
+    return { zone: 'workspace', path: p };
+  }
+  for (const [zone, re] of ZONES) {
+    if (zone === 'temp') continue;
+    if (tempFirst && !['null', 'ssh-key', 'secret', 'history', 'python-startup'].includes(zone)) break;
+    if (re.test(p)) return { zone, path: p };
+  }
+  if (tempFirst) return { zone: 'temp', path: p };
+  if (SOURCE_TREES.test(p) || !SYSTEM_ROOTS.test(p)) return { zone: 'outside', path: p };
+  return { zone: 'system', path: p };
+}
+
+/** File-name patterns that betray a hunt for credentials (`find / -name id_rsa`). */
+export const SECRET_NAME =
+  /id_(rsa|dsa|ecdsa|ed25519)|\.netrc|\.gnupg|\.ssh|\.aws|credentials|token|\.pem\b|\.git-credentials|\.pgpass|shadow|passw(or)?d|\.kdbx|wallet/i;

@@ -1,0 +1,393 @@
+import { type Call, type Handler, hasFlag, operands, optionValue } from '../call.js';
+import { probe, report } from '../context.js';
+import { touch } from '../effects.js';
+import { SECRET_NAME } from '../paths.js';
+import { display, UNKNOWN } from '../script.js';
+
+const readAll =
+  (withValue: readonly string[] = []): Handler =>
+  (c) => {
+    for (const p of operands(c.args, withValue)) if (p !== '-') touch(c.ctx, p, 'read', c.cwd);
+  };
+const patternFirst =
+  (withValue: readonly string[]): Handler =>
+  (c) => {
+    const ops = operands(c.args, withValue);
+    const explicit = c.args.some(
+      (a) => a === '-e' || a === '-f' || a.startsWith('--regexp') || a.startsWith('--file'),
+    );
+    const recursive = c.name === 'rgrep' || hasFlag(c.args, 'r', '--recursive') || hasFlag(c.args, 'R');
+    for (const p of explicit ? ops : ops.slice(1)) touch(c.ctx, p, 'read', c.cwd, recursive);
+  };
+const metaAll: Handler = (c) => {
+  for (const p of operands(c.args)) touch(c.ctx, p, 'meta', c.cwd);
+};
+const listAll: Handler = (c) => {
+  for (const p of operands(c.args, ['-I', '-w', '-T'])) touch(c.ctx, p, 'list', c.cwd);
+};
+const writeAll =
+  (withValue: readonly string[] = []): Handler =>
+  (c) => {
+    for (const p of operands(c.args, withValue)) touch(c.ctx, p, 'write', c.cwd);
+  };
+/** cp/mv/rsync-like: sources are read (deleted for mv), the last operand is written. */
+const copyLike =
+  (removeSources: boolean, withValue: readonly string[] = []): Handler =>
+  (c) => {
+    const ops = operands(c.args, withValue);
+    const target = optionValue(c.args, ['-t', '--target-directory']);
+    const dest = target ?? ops.pop();
+    for (const src of ops) {
+      touch(c.ctx, src, removeSources ? 'delete' : 'read', c.cwd);
+      if (/(^|\/)(ba|z|da|k)?sh$/.test(src) || c.cmd.raw.some((r) => /which\s+(ba|z|da)?sh\b/.test(r)))
+        report(c.ctx, 'evade.masquerade', `copies a shell binary to ${dest ?? '?'}`);
+    }
+    if (dest !== undefined) touch(c.ctx, dest, 'write', c.cwd);
+  };
+
+const rm: Handler = (c) => {
+  const recursive = hasFlag(c.args, 'r', '--recursive') || hasFlag(c.args, 'R');
+  if (c.args.includes('--no-preserve-root')) report(c.ctx, 'destroy.rm-root', 'rm --no-preserve-root');
+  for (const p of operands(c.args)) touch(c.ctx, p, 'delete', c.cwd, recursive);
+};
+
+const SETUID_MODE = /(^|,)[ugoa]*\+[rwxXt]*s|^[0-7]?[2467][0-7]{3}$/;
+const chmod: Handler = (c) => {
+  const ops = operands(c.args, ['--reference']);
+  const mode = ops.shift() ?? '';
+  if (SETUID_MODE.test(mode)) report(c.ctx, 'perm.setuid', `chmod ${mode}`);
+  const recursive = hasFlag(c.args, 'R', '--recursive');
+  if (recursive && /(^|,)[oa]*\+[rwxX]*w|^[0-7]?[0-7]{2}[2367]$/.test(mode))
+    report(c.ctx, 'perm.world-writable', `chmod -R ${mode}`);
+  permOperands(c, ops);
+};
+const chown: Handler = (c) => {
+  const ops = operands(c.args, ['--reference', '--from']);
+  const owner = ops.shift() ?? '';
+  if (c.name !== 'chgrp' && /^(root|0)([:.]|$)/.test(owner))
+    report(c.ctx, 'perm.root-owner', `${c.name} ${owner}`);
+  permOperands(c, ops);
+};
+function permOperands(c: Call, ops: string[]): void {
+  for (const p of ops) {
+    const side = probe(c.ctx);
+    const zone = touch(side, p, 'write', c.cwd);
+    if (['workspace', 'temp', 'null', 'home', 'outside', 'unknown'].includes(zone)) continue;
+    if (
+      side.findings.some(
+        (f) => f.rule !== 'write.system' && f.rule !== 'write.home' && f.rule !== 'write.unknown',
+      )
+    )
+      for (const f of side.findings) report(c.ctx, f.rule, f.detail);
+    else report(c.ctx, 'perm.outside', `${c.name} ${display(p)}`);
+  }
+}
+
+const ln: Handler = (c) => {
+  const ops = operands(c.args, ['-t', '--target-directory', '-S', '--suffix']);
+  const dest = ops.length > 1 ? ops.at(-1) : undefined;
+  if (dest !== undefined) touch(c.ctx, dest, 'write', c.cwd);
+};
+
+const dd: Handler = (c) => {
+  let wrote = false;
+  for (const a of c.args) {
+    if (a.startsWith('if=')) touch(c.ctx, a.slice(3), 'read', c.cwd);
+    if (a.startsWith('of=')) {
+      wrote = true;
+      touch(c.ctx, a.slice(3), 'write', c.cwd);
+    }
+  }
+  if (wrote || c.cmd.redirects.some((r) => r.op.includes('>')))
+    report(c.ctx, 'destroy.raw-copy', 'dd writes raw blocks');
+};
+
+const tar: Handler = (c) => {
+  const first = c.args[0] ?? '';
+  const mode = first.startsWith('-') ? first : `-${first}`;
+  const create = /^-[a-zA-Z]*[cru]/.test(mode) || c.args.includes('--create') || c.args.includes('--append');
+  const file =
+    optionValue(c.args, ['-f', '--file']) ?? (/^-?[a-zA-Z]*f$/.test(first) ? c.args[1] : undefined);
+  const ops = operands(c.args.slice(first.startsWith('-') ? 0 : 1), [
+    '-f',
+    '--file',
+    '-C',
+    '--directory',
+    '-T',
+    '-X',
+  ]).filter((o) => o !== file);
+  const dir = optionValue(c.args, ['-C', '--directory']);
+  if (create) {
+    if (file && file !== '-') touch(c.ctx, file, 'write', c.cwd);
+    for (const p of ops) collectOutside(c, p);
+  } else {
+    if (file && file !== '-') touch(c.ctx, file, 'read', c.cwd);
+    if (dir) touch(c.ctx, dir, 'write', c.cwd);
+  }
+};
+/** Archiving or encrypting files from outside the workspace is collection (T1560). */
+function collectOutside(c: Call, p: string): void {
+  const side = probe(c.ctx);
+  const zone = touch(side, p, 'read', c.cwd);
+  for (const f of side.findings) report(c.ctx, f.rule, f.detail);
+  if (side.findings.length > 0 || zone === 'home')
+    report(c.ctx, 'collect.archive-outside', `${c.name} ${display(p)}`);
+}
+
+const find: Handler = (c) => {
+  const starts: string[] = [];
+  let i = 0;
+  while (i < c.args.length && /^-[HLP]$|^-O\d$|^-D$/.test(c.args[i] ?? '')) i += c.args[i] === '-D' ? 2 : 1;
+  for (; i < c.args.length; i++) {
+    const a = c.args[i] ?? '';
+    if (a.startsWith('-') || a === '(' || a === '!' || a === ',') break;
+    starts.push(a);
+  }
+  if (starts.length === 0) starts.push('.');
+  for (const s of starts) touch(c.ctx, s, 'meta', c.cwd);
+  const base = starts[0] ?? '.';
+  const found = `${base.replace(/\/$/, '')}/${UNKNOWN}`;
+  for (; i < c.args.length; i++) {
+    const a = c.args[i] ?? '';
+    const next = c.args[i + 1] ?? '';
+    if (/^-i?(name|path|wholename|regex)$/.test(a) && SECRET_NAME.test(next)) {
+      const side = probe(c.ctx);
+      const zone = touch(side, base, 'meta', c.cwd);
+      if (zone !== 'workspace') report(c.ctx, 'search.secrets', `find ${base} ${a} ${next}`);
+    }
+    if (a === '-perm' && /^[-/]?[246]000$|u=s|g=s|\+s/.test(next)) {
+      const zone = touch(probe(c.ctx), base, 'meta', c.cwd);
+      if (zone !== 'workspace')
+        report(c.ctx, 'disc.privileges', `find ${base} -perm ${next} looks for setuid programs`);
+    }
+    if (a === '-delete')
+      for (const s of starts) touch(c.ctx, `${s.replace(/\/$/, '')}/${UNKNOWN}`, 'delete', c.cwd);
+    if (/^-f(print0?|printf|ls)$/.test(a)) touch(c.ctx, next, 'write', c.cwd);
+    if (/^-(exec|execdir|ok|okdir)$/.test(a)) {
+      const sub: string[] = [];
+      for (i++; i < c.args.length && c.args[i] !== ';' && c.args[i] !== '+'; i++) sub.push(c.args[i] ?? '');
+      if (sub.length > 0) c.run(sub.map((w) => w.split('{}').join(found)));
+    }
+  }
+};
+
+const xargs: Handler = (c) => {
+  const withValue = [
+    '-I',
+    '-d',
+    '-n',
+    '-L',
+    '-P',
+    '-s',
+    '-E',
+    '-a',
+    '--delimiter',
+    '--max-args',
+    '--max-procs',
+    '--arg-file',
+  ];
+  let i = 0;
+  let replace: string | undefined;
+  for (; i < c.args.length; i++) {
+    const a = c.args[i] ?? '';
+    if (!a.startsWith('-')) break;
+    if (a === '-I') replace = c.args[i + 1];
+    else if (a.startsWith('-I')) replace = a.slice(2);
+    else if (a === '-i' || a.startsWith('--replace')) replace = '{}';
+    if (withValue.includes(a)) i++;
+  }
+  const producer = c.cmd.pipeFrom;
+  let item = UNKNOWN;
+  if (producer && producer.argv[0] === 'find') {
+    const start = producer.argv.slice(1).find((x) => !x.startsWith('-')) ?? '.';
+    item = `${start.replace(/\/$/, '')}/${UNKNOWN}`;
+  }
+  const inner = c.args.slice(i);
+  if (inner.length === 0) return;
+  c.run(replace ? inner.map((w) => w.split(replace).join(item)) : [...inner, item]);
+};
+
+const sed: Handler = (c) => {
+  const explicit = c.args.some((a) => a === '-e' || a === '-f' || a.startsWith('--expression'));
+  const ops = operands(c.args, ['-e', '-f', '--expression', '--file', '-l']);
+  const files = explicit ? ops : ops.slice(1);
+  const inPlace = c.args.some((a) => /^-[a-zA-Z]*i/.test(a) || a.startsWith('--in-place'));
+  for (const p of files) touch(c.ctx, p, inPlace ? 'write' : 'read', c.cwd);
+};
+
+const awk: Handler = (c) => {
+  const explicit = c.args.some((a) => a === '-f');
+  const ops = operands(c.args, ['-F', '-v', '-f']);
+  const program = explicit ? '' : (ops.shift() ?? '');
+  if (/\bsystem\s*\(|\|\s*getline|print[^;}]*\|\s*"|\|&/.test(program))
+    report(c.ctx, 'exec.interpreter-code', 'awk program runs commands');
+  for (const m of program.matchAll(/>>?\s*"([^"]+)"/g)) touch(c.ctx, m[1] ?? '', 'write', c.cwd);
+  for (const p of ops) if (!p.includes('=')) touch(c.ctx, p, 'read', c.cwd);
+};
+
+const truncate: Handler = (c) => {
+  const grow = /^\+/.test(optionValue(c.args, ['-s', '--size']) ?? '');
+  for (const p of operands(c.args, ['-s', '--size', '-r', '--reference'])) {
+    const zone = touch(c.ctx, p, 'write', c.cwd);
+    if (grow && zone !== 'workspace') report(c.ctx, 'evade.padding', `truncate grows ${p}`);
+  }
+};
+
+const shred: Handler = (c) => {
+  report(c.ctx, 'destroy.shred', `shred ${operands(c.args, ['-n', '-s']).join(' ')}`);
+  for (const p of operands(c.args, ['-n', '-s', '--iterations', '--size'])) touch(c.ctx, p, 'delete', c.cwd);
+};
+
+const split: Handler = (c) => {
+  const ops = operands(c.args, ['-b', '-l', '-C', '-n', '-a', '-t', '--additional-suffix']);
+  if (ops[0]) touch(c.ctx, ops[0], 'read', c.cwd);
+  touch(c.ctx, ops[1] ?? 'x', 'write', c.cwd);
+};
+
+const cpio: Handler = (c) => {
+  const ops = operands(c.args, ['-H', '-F', '-O', '-I', '-E', '-R', '-D']);
+  if (hasFlag(c.args, 'p') && ops[0]) touch(c.ctx, ops[0], 'write', c.cwd);
+};
+
+const compress: Handler = (c) => {
+  const toStdout = hasFlag(c.args, 'c', '--stdout');
+  for (const p of operands(c.args, ['-S', '--suffix'])) touch(c.ctx, p, toStdout ? 'read' : 'write', c.cwd);
+};
+
+const encryptArchive: Handler = (c) => {
+  if (c.args.some((a) => /^-p.+|^-P$|^-e$|^--password/.test(a)))
+    report(c.ctx, 'impact.encrypt', `${c.name} with a password`);
+  const ops = operands(c.args, ['-P', '-x', '-i', '-t', '-m', '-o']);
+  for (const p of ops.slice(c.name === '7z' || c.name === '7za' ? 2 : 1)) collectOutside(c, p);
+  if (ops[c.name === '7z' || c.name === '7za' ? 1 : 0])
+    touch(c.ctx, ops[c.name.startsWith('7z') ? 1 : 0] ?? '', 'write', c.cwd);
+};
+
+const editor: Handler = (c) => {
+  for (const p of operands(c.args, ['-c', '-S', '-u'])) touch(c.ctx, p, 'write', c.cwd);
+};
+
+const ed: Handler = (c) => {
+  for (const p of operands(c.args)) touch(c.ctx, p, 'write', c.cwd);
+  const script = c.cmd.stdinText ?? pipedText(c);
+  for (const m of script.matchAll(/(?:^|\\n|\n)\s*([erw])\s+(\/[^\s\\]+)/g))
+    touch(c.ctx, m[2] ?? '', m[1] === 'w' ? 'write' : 'read', c.cwd);
+};
+
+/** Text an `echo`/`printf` earlier in the pipe feeds to this command, when static. */
+export function pipedText(c: Call): string {
+  const from = c.cmd.pipeFrom;
+  if (!from || (from.argv[0] !== 'echo' && from.argv[0] !== 'printf')) return '';
+  return from.argv
+    .slice(1)
+    .filter((a) => !/^-[neE]+$/.test(a))
+    .join(' ');
+}
+
+export const FILE_PROGRAMS: Record<string, Handler> = {
+  cat: readAll(),
+  tac: readAll(),
+  head: readAll(['-n', '-c']),
+  tail: readAll(['-n', '-c', '-s', '--pid']),
+  less: readAll(),
+  more: readAll(),
+  view: readAll(),
+  nl: readAll(['-s', '-w', '-b', '-v', '-i']),
+  od: readAll(['-t', '-N', '-j', '-A', '-w']),
+  xxd: readAll(['-l', '-s', '-c', '-g']),
+  hexdump: readAll(['-n', '-s', '-e']),
+  strings: readAll(['-n']),
+  md5sum: readAll(),
+  sha1sum: readAll(),
+  sha256sum: readAll(),
+  sha512sum: readAll(),
+  cksum: readAll(),
+  wc: readAll(),
+  sort: readAll(['-k', '-t', '-o', '-S', '-T']),
+  uniq: readAll(['-f', '-s', '-w']),
+  cut: readAll(['-d', '-f', '-c', '-b']),
+  paste: readAll(['-d']),
+  fold: readAll(['-w']),
+  rev: readAll(),
+  zcat: readAll(),
+  gzcat: readAll(),
+  bzcat: readAll(),
+  xzcat: readAll(),
+  base64: readAll(['-w']),
+  diff: readAll(['-x', '-X', '-I']),
+  cmp: readAll(),
+  comm: readAll(),
+  join: readAll(['-t', '-1', '-2', '-o', '-j']),
+  column: readAll(['-t', '-s', '-c']),
+  readelf: readAll(),
+  objdump: readAll(),
+  pr: readAll(),
+  plutil: readAll(),
+  sqlite3: (c) => {
+    const db = operands(c.args, ['-cmd', '-separator'])[0];
+    if (db) touch(c.ctx, db.replace(/^file:/, '').replace(/\?.*$/, ''), 'read', c.cwd);
+  },
+  source: (c) => {
+    const f = operands(c.args)[0];
+    if (f) touch(c.ctx, f, 'exec', c.cwd);
+  },
+  grep: patternFirst(['-e', '-f', '-m', '-A', '-B', '-C', '--include', '--exclude', '-d', '-D']),
+  egrep: patternFirst(['-e', '-f', '-m', '-A', '-B', '-C']),
+  fgrep: patternFirst(['-e', '-f', '-m', '-A', '-B', '-C']),
+  rgrep: patternFirst(['-e', '-f', '-m']),
+  zgrep: patternFirst(['-e', '-f', '-m']),
+  zegrep: patternFirst(['-e', '-f']),
+  rg: patternFirst(['-e', '-f', '-g', '-t', '-m']),
+  ag: patternFirst(['-G']),
+  ls: listAll,
+  tree: listAll,
+  dir: listAll,
+  find,
+  du: metaAll,
+  df: metaAll,
+  stat: metaAll,
+  file: metaAll,
+  readlink: metaAll,
+  realpath: metaAll,
+  touch: writeAll(['-d', '-t', '-r', '--date', '--reference']),
+  mkdir: writeAll(['-m', '--mode']),
+  rmdir: (c) => {
+    for (const p of operands(c.args)) touch(c.ctx, p, 'delete', c.cwd);
+  },
+  unlink: rm,
+  rm,
+  shred,
+  tee: writeAll(),
+  truncate,
+  cp: copyLike(false, ['-t', '--target-directory', '-S']),
+  install: copyLike(false, ['-m', '-o', '-g', '-t']),
+  mv: copyLike(true, ['-t', '--target-directory', '-S']),
+  ln,
+  chmod,
+  chown,
+  chgrp: chown,
+  dd,
+  tar,
+  split,
+  cpio,
+  gzip: compress,
+  gunzip: compress,
+  bzip2: compress,
+  bunzip2: compress,
+  xz: compress,
+  compress,
+  zip: encryptArchive,
+  '7z': encryptArchive,
+  '7za': encryptArchive,
+  vi: editor,
+  vim: editor,
+  nano: editor,
+  emacs: editor,
+  ed,
+  sed,
+  awk,
+  gawk: awk,
+  mawk: awk,
+  nawk: awk,
+  xargs,
+};

@@ -1,0 +1,219 @@
+import { type Call, type Handler, operands, optionValue } from '../call.js';
+import { report } from '../context.js';
+import { touch } from '../effects.js';
+import { scanPython } from '../python.js';
+import { UNKNOWN } from '../script.js';
+import { pipedText } from './files.js';
+
+const DOWNLOADERS = /^(curl|wget|fetch|http|aria2c)$/;
+const DECODERS = /^(base64|base32|basenc|xxd|openssl|uudecode|gunzip|zcat|rev)$/;
+
+/** What feeds standard input of an interpreter reading a script from a pipe. */
+function stdinSource(c: Call): void {
+  const from = c.cmd.pipeFrom;
+  if (!from) return;
+  const producer = from.argv[0] ?? '';
+  const upstream = (cmd = from): string[] =>
+    cmd.pipeFrom ? [...upstream(cmd.pipeFrom), cmd.argv[0] ?? ''] : [cmd.argv[0] ?? ''];
+  const chain = upstream();
+  if (chain.some((p) => DOWNLOADERS.test(p))) {
+    report(c.ctx, 'supply.curl-sh', `${chain.join(' | ')} | ${c.name}`);
+    report(c.ctx, 'exec.download-pipe', `${producer} output runs in ${c.name}`);
+  } else if (chain.some((p) => DECODERS.test(p))) {
+    report(c.ctx, 'exec.decode-pipe', `${chain.join(' | ')} | ${c.name}`);
+  } else if (producer === 'echo' || producer === 'printf') {
+    const text = pipedText(c);
+    if (text.includes(UNKNOWN)) report(c.ctx, 'exec.dynamic', `${c.name} runs text built at run time`);
+    else c.shell(text);
+  } else if (producer !== 'cat' || from.argv.length > 1) {
+    report(c.ctx, 'exec.dynamic', `${c.name} runs the output of ${producer}`);
+  }
+}
+
+const shellHandler: Handler = (c) => {
+  const command = optionValue(c.args, ['-c']);
+  const interactive = c.args.some((a) => /^-[a-zA-Z]*i/.test(a));
+  if (interactive && c.cmd.redirects.some((r) => /^\/dev\/(tcp|udp)\//.test(r.target))) {
+    report(c.ctx, 'revshell.netcat', `${c.name} -i bound to a socket`);
+  }
+  if (command !== undefined) {
+    c.shell(command.replaceAll(UNKNOWN, '"$UNKNOWN"'));
+    return;
+  }
+  const script = operands(c.args, ['-o', '-O', '+O'])[0];
+  if (script && script !== '-' && script !== '-s') {
+    touch(c.ctx, script, 'exec', c.cwd);
+    return;
+  }
+  if (c.cmd.stdinText !== undefined) c.shell(c.cmd.stdinText);
+  else stdinSource(c);
+};
+
+const python: Handler = (c) => {
+  const code = optionValue(c.args, ['-c']);
+  const shell = (t: string) => c.shell(t);
+  if (code !== undefined) {
+    if (DECODES.test(code)) report(c.ctx, 'evade.obfuscated', 'python one-liner decodes hidden content');
+    scanPython(code.replaceAll(UNKNOWN, 'UNKNOWN_VALUE'), c.ctx, shell);
+    return;
+  }
+  const mod = optionValue(c.args, ['-m']);
+  if (mod !== undefined) {
+    if (/^pip$/.test(mod)) c.run(['pip', ...c.args.slice(c.args.indexOf('-m') + 2)]);
+    if (/^(http\.server|SimpleHTTPServer|smtpd|pty)$/.test(mod))
+      report(c.ctx, 'net.raw-socket', `python -m ${mod}`);
+    return;
+  }
+  const script = operands(c.args, ['-W', '-X', '-Q'])[0];
+  if (script && script !== '-') {
+    touch(c.ctx, script, 'exec', c.cwd);
+    return;
+  }
+  if (c.cmd.stdinText !== undefined) scanPython(c.cmd.stdinText, c.ctx, shell);
+  else if (c.cmd.pipeFrom) stdinSource(c);
+};
+
+/** The code argument of `-e CODE`, also inside short clusters such as perl's `-lne CODE`. */
+function inlineCodeArg(args: string[], flags: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (flags.includes(a)) return args[i + 1];
+    if (/^-[a-zA-Z]+$/.test(a) && flags.some((f) => f.length === 2 && a.endsWith(f.slice(1))))
+      return args[i + 1];
+    const long = flags.find((f) => f.startsWith('--') && a.startsWith(`${f}=`));
+    if (long) return a.slice(long.length + 1);
+  }
+  return undefined;
+}
+
+const DECODES =
+  /decode_base64|b64decode|base64\.decode|atob\s*\(|Buffer\.from\([^)]*['"]base64|unpack\(\s*['"]m|\.unpack1?\(\s*['"]m|Base64\.decode/;
+
+/** node/perl/ruby/php inline code: a keyword scan for commands, sockets, HTTP and file writes. */
+const inlineCode =
+  (flags: readonly string[]): Handler =>
+  (c) => {
+    const code = inlineCodeArg(c.args, flags) ?? c.cmd.stdinText;
+    if (code === undefined) {
+      const script = operands(c.args, ['-I', '-M', '-r', '-e', '-E', '-l'])[0];
+      if (script && script !== '-') touch(c.ctx, script, 'exec', c.cwd);
+      else if (c.cmd.pipeFrom) stdinSource(c);
+      return;
+    }
+    const runs =
+      /child_process|\bexecSync\b|\bspawn\w*\(|\bsystem\s*\(|\bexec\s*\(|`[^`]*`|\bqx\b|\bpopen\b|\bIO\.popen|shell_exec|passthru|proc_open/.test(
+        code,
+      );
+    const network =
+      /\bnet\.(connect|createConnection)|require\(['"](net|tls|dgram|https?)['"]\)|\bSocket\b|IO::Socket|fsockopen|TCPSocket|\bhttps?\.(get|request)|\bfetch\s*\(|LWP|Net::|open-uri|Net::HTTP/.test(
+        code,
+      );
+    if (runs && network && /\/bin\/(ba|z|da)?sh|\bsh\b.*-i|\bpipe\(|STDIN|stdin|dup2|\bsocket\b/i.test(code))
+      report(c.ctx, 'revshell.interpreter', `${c.name} code wires a socket to a shell`);
+    else if (runs) report(c.ctx, 'exec.interpreter-code', `${c.name} code runs commands`);
+    if (network) report(c.ctx, 'net.raw-socket', `${c.name} code uses the network`);
+    if (/\beval\s*\(\s*(?!['"])/.test(code))
+      report(c.ctx, 'exec.interpreter-code', `${c.name} evaluates run-time code`);
+    if (DECODES.test(code)) report(c.ctx, 'evade.obfuscated', `${c.name} one-liner decodes hidden content`);
+    for (const m of code.matchAll(/['"]((?:\/|~\/)[^'"\s]+)['"]/g)) {
+      const path = m[1] ?? '';
+      const writes = new RegExp(
+        `(writeFile\\w*|appendFile\\w*|unlink\\w*|rm\\w*|open\\s*\\([^)]*['"]>{1,2})[^;]*${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+      ).test(code);
+      touch(c.ctx, path, writes ? 'write' : 'read', c.cwd);
+    }
+  };
+
+const evalHandler: Handler = (c) => {
+  const text = c.args.join(' ');
+  if (text.includes(UNKNOWN)) report(c.ctx, 'exec.dynamic', 'eval of text built at run time');
+  c.shell(text.replaceAll(UNKNOWN, '"$UNKNOWN"'));
+};
+
+const watch: Handler = (c) => {
+  const ops = operands(c.args, ['-n', '-d', '--interval']);
+  if (ops.length === 1) c.shell(ops[0] ?? '');
+  else if (ops.length > 1) c.run(ops);
+};
+
+const su: Handler = (c) => {
+  report(c.ctx, 'priv.su', `su ${c.args.join(' ')}`.trim().slice(0, 80));
+  const command = optionValue(c.args, ['-c', '--command']);
+  if (command !== undefined) c.shell(command);
+};
+
+const swift: Handler = (c) => {
+  const script = operands(c.args)[0];
+  if (script && /\.(swift|rb|pl|php|js|ts|lua|tcl|r|jl)$/i.test(script)) touch(c.ctx, script, 'exec', c.cwd);
+};
+
+export const INTERPRETER_PROGRAMS: Record<string, Handler> = {
+  sh: shellHandler,
+  bash: shellHandler,
+  zsh: shellHandler,
+  dash: shellHandler,
+  ksh: shellHandler,
+  csh: shellHandler,
+  tcsh: shellHandler,
+  fish: shellHandler,
+  python: python,
+  python2: python,
+  python3: python,
+  pypy: python,
+  pypy3: python,
+  node: inlineCode(['-e', '--eval', '-p', '--print']),
+  deno: inlineCode(['eval']),
+  perl: inlineCode(['-e', '-E']),
+  ruby: inlineCode(['-e']),
+  php: inlineCode(['-r']),
+  lua: inlineCode(['-e']),
+  swift,
+  osascript: swift,
+  eval: evalHandler,
+  watch,
+  su,
+};
+
+/** Interpreters and wrappers: never offered as an "always allow" prefix. */
+export const WRAPPERS = new Set([
+  ...Object.keys(INTERPRETER_PROGRAMS),
+  'sudo',
+  'doas',
+  'pkexec',
+  'env',
+  'xargs',
+  'find',
+  'nohup',
+  'timeout',
+  'nice',
+  'ionice',
+  'stdbuf',
+  'time',
+  'command',
+  'exec',
+  'builtin',
+  'chroot',
+  'strace',
+  'ltrace',
+  'gdb',
+  'setsid',
+  'script',
+  'unbuffer',
+  'flock',
+  'parallel',
+  'awk',
+  'gawk',
+  'sed',
+  'busybox',
+  'npx',
+  'source',
+  '.',
+  'run-parts',
+  'ssh',
+  'docker',
+  'kubectl',
+  'make',
+  'npm',
+  'yarn',
+  'pnpm',
+]);

@@ -1,0 +1,276 @@
+import { type Call, type Handler, hasFlag, operands, optionValue } from '../call.js';
+import { report } from '../context.js';
+import { touch } from '../effects.js';
+import { hostOf, isWebService, judgeHost } from '../network.js';
+import { UNKNOWN } from '../script.js';
+
+/** Judges one destination against the network policy. */
+export function destination(c: Call, arg: string, bareHost = false): void {
+  const dest =
+    hostOf(arg) ?? (bareHost ? { host: arg.includes(UNKNOWN) ? '' : arg.toLowerCase(), url: arg } : null);
+  if (!dest) return;
+  if (dest.host) c.ctx.facts.hosts.push(dest.host);
+  if (isWebService(dest.host)) {
+    report(c.ctx, 'net.web-service', dest.host);
+    return;
+  }
+  const verdict = judgeHost(dest.host, c.ctx.hosts);
+  if (verdict === 'unknown')
+    report(
+      c.ctx,
+      c.cmd.inLoop ? 'net.scan' : 'net.fetch-unknown',
+      `${c.name} to a host known only at run time`,
+    );
+  else if (verdict !== 'allowed') report(c.ctx, 'net.fetch-unlisted', `${c.name} ${dest.host}`);
+}
+
+const UPLOAD_FLAGS = [
+  '-d',
+  '--data',
+  '--data-binary',
+  '--data-raw',
+  '--data-urlencode',
+  '-F',
+  '--form',
+  '-T',
+  '--upload-file',
+  '--json',
+];
+
+const curl: Handler = (c) => {
+  const withValue = [
+    '-o',
+    '--output',
+    '-H',
+    '--header',
+    '-X',
+    '--request',
+    '-u',
+    '--user',
+    '-A',
+    '-e',
+    '-w',
+    '--proxy',
+    '-x',
+    '-m',
+    '--max-time',
+    '--connect-timeout',
+    '-b',
+    '-c',
+    '--cookie',
+    '--cacert',
+    '--cert',
+    '--key',
+    '-r',
+    '--retry',
+    '-K',
+    '--config',
+    ...UPLOAD_FLAGS,
+  ];
+  const urls = operands(c.args, withValue);
+  const explicitUrl = optionValue(c.args, ['--url']);
+  if (explicitUrl) urls.push(explicitUrl);
+  for (const u of urls) destination(c, /^[a-z]+:\/\//i.test(u) ? u : `http://${u}`);
+  if (urls.length === 0) report(c.ctx, 'net.fetch-unknown', 'curl destination not given');
+  const method = optionValue(c.args, ['-X', '--request'])?.toUpperCase();
+  const uploads = UPLOAD_FLAGS.map((f) => optionValue(c.args, [f])).filter(
+    (v): v is string => v !== undefined,
+  );
+  if (uploads.length > 0 || (method && method !== 'GET' && method !== 'HEAD')) {
+    report(c.ctx, 'net.upload', `curl ${method ?? 'POST'}`);
+    for (const v of uploads) {
+      const at = /@([^;]+)/.exec(v)?.[1];
+      if (at && at !== '-') touch(c.ctx, at, 'read', c.cwd);
+    }
+  }
+  if (optionValue(c.args, ['--proxy', '-x'])) report(c.ctx, 'net.proxy', 'curl --proxy');
+  const out = optionValue(c.args, ['-o', '--output']);
+  if (out && out !== '-') touch(c.ctx, out, 'write', c.cwd);
+  const cfg = optionValue(c.args, ['-K', '--config']);
+  if (cfg) touch(c.ctx, cfg, 'read', c.cwd);
+};
+
+const wget: Handler = (c) => {
+  const withValue = [
+    '-O',
+    '--output-document',
+    '-P',
+    '--directory-prefix',
+    '-o',
+    '-a',
+    '-e',
+    '-U',
+    '--header',
+    '--post-data',
+    '--post-file',
+    '-t',
+    '-T',
+    '--timeout',
+    '--body-data',
+    '--method',
+  ];
+  for (const u of operands(c.args, withValue)) destination(c, /^[a-z]+:\/\//i.test(u) ? u : `http://${u}`);
+  const post = optionValue(c.args, ['--post-data', '--post-file', '--body-data']);
+  if (post !== undefined) report(c.ctx, 'net.upload', 'wget --post');
+  const pf = optionValue(c.args, ['--post-file']);
+  if (pf) touch(c.ctx, pf, 'read', c.cwd);
+  const out = optionValue(c.args, ['-O', '--output-document']);
+  if (out && out !== '-') touch(c.ctx, out, 'write', c.cwd);
+  const dir = optionValue(c.args, ['-P', '--directory-prefix']);
+  if (dir) touch(c.ctx, dir, 'write', c.cwd);
+};
+
+const remoteShell: Handler = (c) => {
+  const ops = operands(c.args, [
+    '-p',
+    '-P',
+    '-i',
+    '-o',
+    '-e',
+    '-l',
+    '-F',
+    '-J',
+    '-L',
+    '-R',
+    '-D',
+    '-b',
+    '-c',
+    '-m',
+    '-S',
+    '-W',
+    '-w',
+  ]);
+  report(c.ctx, 'net.remote-shell', `${c.name} ${ops[0] ?? ''}`.trim());
+  for (const o of c.name === 'ssh' ? ops.slice(0, 1) : ops) {
+    const host =
+      hostOf(o)?.host ??
+      (c.name === 'ssh' ? /^(?:[^@\s]+@)?([\w.-]+)$/.exec(o)?.[1]?.toLowerCase() : undefined);
+    if (host) c.ctx.facts.hosts.push(host);
+  }
+  // What ssh runs on the other side matters as much as what runs here.
+  if (c.name === 'ssh' && ops.length > 1) c.shell(ops.slice(1).join(' '));
+  const key = optionValue(c.args, ['-i']);
+  if (key) touch(c.ctx, key, 'read', c.cwd);
+};
+
+const rsync: Handler = (c) => {
+  const ops = operands(c.args, [
+    '-e',
+    '--rsh',
+    '--exclude',
+    '--include',
+    '--filter',
+    '-f',
+    '--iconv',
+    '--port',
+    '--log-file',
+  ]);
+  if (ops.some((o) => hostOf(o)) || c.args.some((a) => a === '-e' || a.startsWith('--rsh'))) {
+    report(c.ctx, 'net.remote-shell', `rsync ${ops.join(' ')}`);
+    return;
+  }
+  const dest = ops.pop();
+  for (const s of ops) touch(c.ctx, s, 'read', c.cwd);
+  if (dest) touch(c.ctx, dest, c.args.includes('--delete') ? 'delete' : 'write', c.cwd);
+};
+
+const netcat: Handler = (c) => {
+  const execFlag = c.args.some(
+    (a) => a === '-e' || a === '-c' || a.startsWith('--exec') || a.startsWith('--sh-exec'),
+  );
+  const shellPipe = [c.cmd.pipeTo?.argv[0], c.cmd.pipeFrom?.argv[0]].some(
+    (n) => n && /^(ba|z|da|k)?sh$/.test(n),
+  );
+  if (execFlag || shellPipe || c.args.some((a) => /EXEC:|SYSTEM:.*sh/i.test(a)))
+    report(c.ctx, 'revshell.netcat', `${c.name} bound to a shell`);
+  else report(c.ctx, 'net.raw-socket', `${c.name} ${c.args.join(' ')}`.slice(0, 120));
+};
+
+const ping: Handler = (c) => {
+  const host = operands(c.args, ['-c', '-i', '-W', '-w', '-s', '-t', '-I'])[0];
+  if (host?.includes(UNKNOWN) && c.cmd.inLoop)
+    report(c.ctx, 'net.scan', 'ping sweep over computed addresses');
+};
+
+const dns: Handler = (c) => {
+  if (c.cmd.raw.some((r) => /\$\(|`/.test(r) && /base64|xxd|od\b|hexdump|basenc/.test(r)))
+    report(c.ctx, 'net.dns-exfil', `${c.name} query built from encoded data`);
+};
+
+const git: Handler = (c) => {
+  const sub = operands(c.args, ['-C', '-c', '--git-dir', '--work-tree'])[0];
+  const rest = c.args.slice(c.args.indexOf(sub ?? '') + 1);
+  if (sub === 'push' && rest.some((a) => /^(-f|--force|--force-with-lease|--mirror)$|^\+/.test(a)))
+    report(c.ctx, 'destroy.git-force-push', `git push ${rest.join(' ')}`);
+  if (sub === 'reset' && rest.includes('--hard')) report(c.ctx, 'destroy.git-reset-hard', 'git reset --hard');
+  if (sub === 'clean' && rest.some((a) => /^-[a-zA-Z]*f/.test(a) && /[dxX]/.test(a)))
+    report(c.ctx, 'destroy.git-reset-hard', `git clean ${rest.join(' ')}`);
+  if ((sub === 'commit' || sub === 'push' || sub === 'merge') && rest.includes('--no-verify'))
+    report(c.ctx, 'evade.disable-security', `git ${sub} --no-verify skips hooks`);
+  if (sub === 'config' && rest.some((a) => /core\.hooksPath|credential\.helper/i.test(a)))
+    report(c.ctx, 'persist.git-hook', `git config ${rest.join(' ')}`);
+  if (c.args.some((a) => /core\.hooksPath|core\.sshCommand|core\.fsmonitor/i.test(a) && a.includes('=')))
+    report(c.ctx, 'persist.git-hook', 'git -c runs a configured program');
+  if (sub === 'clone' || sub === 'fetch' || sub === 'pull' || sub === 'remote' || sub === 'submodule')
+    for (const a of rest) if (/^[a-z]+:\/\/|^[^/\s]+@[^/\s]+:/.test(a)) destination(c, a);
+};
+
+const scanner: Handler = (c) => report(c.ctx, 'net.scan', `${c.name} ${c.args.join(' ')}`.slice(0, 100));
+const tunnel: Handler = (c) => report(c.ctx, 'net.tunnel', `${c.name} ${c.args[0] ?? ''}`.trim());
+
+export const NET_PROGRAMS: Record<string, Handler> = {
+  curl,
+  wget,
+  http: curl,
+  ssh: remoteShell,
+  scp: remoteShell,
+  sftp: remoteShell,
+  sshpass: remoteShell,
+  ftp: remoteShell,
+  telnet: netcat,
+  rsync,
+  nc: netcat,
+  ncat: netcat,
+  netcat: netcat,
+  socat: netcat,
+  ping,
+  ping6: ping,
+  dig: dns,
+  host: dns,
+  nslookup: dns,
+  git,
+  nmap: scanner,
+  masscan: scanner,
+  zmap: scanner,
+  hping3: scanner,
+  'arp-scan': scanner,
+  nbtscan: scanner,
+  cloudflared: tunnel,
+  ngrok: tunnel,
+  lt: tunnel,
+  bore: tunnel,
+  chisel: tunnel,
+  frpc: tunnel,
+  ldapsearch: (c) => report(c.ctx, 'net.directory', 'ldapsearch'),
+  ldapdomaindump: (c) => report(c.ctx, 'net.directory', 'ldapdomaindump'),
+  whois: (c) => {
+    const h = optionValue(c.args, ['-h']);
+    if (h) destination(c, h, true);
+    if (optionValue(c.args, ['-p']))
+      report(c.ctx, 'net.raw-socket', 'whois to a chosen port sends text to any TCP service');
+  },
+  code: (c) => {
+    if (c.args[0] === 'tunnel') tunnel(c);
+  },
+  openssl: (c) => {
+    const sub = c.args[0];
+    if (sub === 's_client' || sub === 's_server') report(c.ctx, 'net.raw-socket', `openssl ${sub}`);
+    if (sub === 'enc' && !hasFlag(c.args, 'd')) {
+      report(c.ctx, 'impact.encrypt', 'openssl enc');
+      const inFile = optionValue(c.args, ['-in']);
+      if (inFile) touch(c.ctx, inFile, 'read', c.cwd);
+    }
+    const out = optionValue(c.args, ['-out']);
+    if (out) touch(c.ctx, out, 'write', c.cwd);
+  },
+};

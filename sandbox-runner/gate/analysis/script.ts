@@ -1,0 +1,320 @@
+import type { Node } from 'web-tree-sitter';
+
+/** Marks a part of a word only known at run time (a variable we could not resolve, a substitution). */
+export const UNKNOWN = '\u0001';
+
+export interface Redirect {
+  op: string;
+  /** File descriptor number when given (`2>`), else ''. */
+  fd: string;
+  target: string;
+}
+
+/** One simple command as the shell would run it, with words evaluated as far as statically possible. */
+export interface SimpleCommand {
+  argv: string[];
+  /** Raw source text of each argument (before evaluation), same length as argv. */
+  raw: string[];
+  /** Variable assignments in front of the command, or the whole statement when argv is empty. */
+  assigns: { name: string; value: string }[];
+  redirects: Redirect[];
+  /** Text fed on standard input by a here-document or here-string. */
+  stdinText?: string;
+  /** The command whose output this one reads through a pipe. */
+  pipeFrom?: SimpleCommand;
+  /** The command that reads this one's output through a pipe. */
+  pipeTo?: SimpleCommand;
+  /** Directory the command runs in when a preceding `cd` made it known. */
+  cwd?: string;
+  inLoop: boolean;
+  /** True for commands inside `$( )`, `<( )` or backticks. */
+  substituted: boolean;
+}
+
+type Env = Map<string, string>;
+
+interface WalkState {
+  env: Env;
+  out: SimpleCommand[];
+  cwd?: string;
+  inLoop: boolean;
+  substituted: boolean;
+}
+
+/** Flattens a parsed script into simple commands, tracking variables, `cd` and pipes. */
+export function collectCommands(root: Node, env: Env = new Map()): SimpleCommand[] {
+  const state: WalkState = { env, out: [], inLoop: false, substituted: false };
+  walk(root, state);
+  return state.out;
+}
+
+function kids(node: Node): Node[] {
+  return node.namedChildren.filter((n): n is Node => n !== null);
+}
+
+function walk(node: Node, s: WalkState): SimpleCommand[] {
+  switch (node.type) {
+    case 'command':
+      return [command(node, s)];
+    case 'variable_assignment': {
+      const a = assign(node, s, true);
+      const cmd: SimpleCommand = {
+        argv: [],
+        raw: [],
+        assigns: [a],
+        redirects: [],
+        inLoop: s.inLoop,
+        substituted: s.substituted,
+      };
+      s.out.push(cmd);
+      return [cmd];
+    }
+    case 'declaration_command':
+    case 'unset_command': {
+      // Kept as a command (`export X=1`, `unset HISTFILE`) so the analysis sees what is changed.
+      const assigns = kids(node)
+        .filter((c) => c.type === 'variable_assignment')
+        .map((c) => assign(c, s, true));
+      const argv = [
+        node.children[0]?.text ?? '',
+        ...kids(node)
+          .filter((c) => c.type !== 'variable_assignment')
+          .map((c) => c.text),
+      ];
+      const cmd: SimpleCommand = {
+        argv,
+        raw: [...argv],
+        assigns,
+        redirects: [],
+        inLoop: s.inLoop,
+        substituted: s.substituted,
+      };
+      s.out.push(cmd);
+      return [cmd];
+    }
+    case 'pipeline': {
+      const stages = kids(node).map((k) => walk(k, s));
+      link(stages);
+      return stages.flat();
+    }
+    case 'redirected_statement':
+      return redirected(node, s);
+    case 'for_statement':
+    case 'c_style_for_statement':
+    case 'while_statement':
+    case 'until_statement': {
+      const outer = s.inLoop;
+      const variable = node.childForFieldName('variable');
+      const values = node.childrenForFieldName('value').filter((n): n is Node => n !== null);
+      for (const v of values) scanSubstitutions(v, s);
+      if (variable)
+        s.env.set(variable.text, values.length === 1 && values[0] ? evalWord(values[0], s) : UNKNOWN);
+      s.inLoop = true;
+      const out = kids(node)
+        .filter((k) => k !== variable && !values.includes(k))
+        .flatMap((k) => walk(k, s));
+      s.inLoop = outer;
+      return out;
+    }
+    case 'function_definition': {
+      const body = node.childForFieldName('body');
+      return body ? walk(body, s) : [];
+    }
+    case 'command_substitution':
+    case 'process_substitution':
+      return substitution(node, s);
+    case 'string':
+    case 'concatenation':
+    case 'expansion': {
+      const before = s.out.length;
+      scanSubstitutions(node, s);
+      return s.out.slice(before);
+    }
+    case 'word':
+    case 'raw_string':
+    case 'number':
+    case 'comment':
+    case 'heredoc_body':
+      return [];
+    default:
+      return kids(node).flatMap((k) => walk(k, s));
+  }
+}
+
+function substitution(node: Node, s: WalkState): SimpleCommand[] {
+  const outer = s.substituted;
+  s.substituted = true;
+  const out = kids(node).flatMap((k) => walk(k, s));
+  s.substituted = outer;
+  return out;
+}
+
+function link(stages: SimpleCommand[][]): void {
+  for (let i = 1; i < stages.length; i++) {
+    const from = stages[i - 1]?.at(-1);
+    const to = stages[i]?.[0];
+    if (from && to) {
+      from.pipeTo = to;
+      to.pipeFrom = from;
+    }
+  }
+}
+
+function redirected(node: Node, s: WalkState): SimpleCommand[] {
+  const body = node.childForFieldName('body');
+  const cmds = body ? walk(body, s) : [];
+  const first = cmds[0];
+  const last = cmds.at(-1);
+  const extra: SimpleCommand[] = [];
+  for (const r of node.childrenForFieldName('redirect')) {
+    if (!r) continue;
+    if (r.type === 'heredoc_redirect') {
+      const bodyNode = kids(r).find((k) => k.type === 'heredoc_body');
+      if (first) first.stdinText = bodyNode ? bodyNode.text : '';
+      // tree-sitter-bash nests the rest of the line (`| sh`, `&& x`) inside the heredoc redirect.
+      for (const k of kids(r)) {
+        if (['heredoc_start', 'heredoc_body', 'heredoc_end', 'file_redirect'].includes(k.type)) continue;
+        const more = walk(k, s);
+        if (k.type === 'pipeline' || k.type === 'command') link([cmds, more]);
+        extra.push(...more);
+      }
+      for (const k of kids(r))
+        if (k.type === 'file_redirect' && last) last.redirects.push(fileRedirect(k, s));
+    } else if (r.type === 'herestring_redirect') {
+      const w = kids(r)[0];
+      if (first && w) first.stdinText = evalWord(w, s);
+    } else if (r.type === 'file_redirect') {
+      const red = fileRedirect(r, s);
+      const target = red.op.startsWith('<') ? first : last;
+      target?.redirects.push(red);
+    }
+  }
+  return [...cmds, ...extra];
+}
+
+function fileRedirect(node: Node, s: WalkState): Redirect {
+  const fd = node.childForFieldName('descriptor')?.text ?? '';
+  const dest = node.childForFieldName('destination');
+  let op = '';
+  for (const c of node.children) if (c && !c.isNamed) op += c.type;
+  if (dest) scanSubstitutions(dest, s);
+  return { op: op || '>', fd, target: dest ? evalWord(dest, s) : UNKNOWN };
+}
+
+function assign(node: Node, s: WalkState, persist: boolean): { name: string; value: string } {
+  const name = node.childForFieldName('name')?.text ?? '';
+  const valueNode = node.childForFieldName('value');
+  if (valueNode) scanSubstitutions(valueNode, s);
+  const value = valueNode ? evalWord(valueNode, s) : '';
+  if (persist && name) s.env.set(name, value);
+  return { name, value };
+}
+
+function command(node: Node, s: WalkState): SimpleCommand {
+  const argv: string[] = [];
+  const raw: string[] = [];
+  const assigns: { name: string; value: string }[] = [];
+  const redirects: Redirect[] = [];
+  for (const child of kids(node)) {
+    if (child.type === 'variable_assignment') assigns.push(assign(child, s, false));
+    else if (child.type === 'file_redirect') redirects.push(fileRedirect(child, s));
+    else if (child.type === 'herestring_redirect') continue;
+    else {
+      scanSubstitutions(child, s);
+      const target = child.type === 'command_name' ? (kids(child)[0] ?? child) : child;
+      argv.push(evalWord(target, s));
+      raw.push(child.text);
+    }
+  }
+  const here = kids(node).find((k) => k.type === 'herestring_redirect');
+  const cmd: SimpleCommand = {
+    argv,
+    raw,
+    assigns,
+    redirects,
+    inLoop: s.inLoop,
+    substituted: s.substituted,
+    ...(s.cwd !== undefined ? { cwd: s.cwd } : {}),
+  };
+  if (here) {
+    const w = kids(here)[0];
+    cmd.stdinText = w ? evalWord(w, s) : '';
+  }
+  if (argv[0] === 'cd' && argv.length <= 2) {
+    const dest = argv[1] ?? '~';
+    s.cwd = dest.includes(UNKNOWN)
+      ? UNKNOWN
+      : dest.startsWith('/') || dest.startsWith('~')
+        ? dest
+        : joinCwd(s.cwd, dest);
+  }
+  s.out.push(cmd);
+  return cmd;
+}
+
+function joinCwd(cwd: string | undefined, rel: string): string | undefined {
+  if (cwd === undefined) return undefined;
+  if (cwd === UNKNOWN) return UNKNOWN;
+  return `${cwd.replace(/\/$/, '')}/${rel}`;
+}
+
+/** Walks command and process substitutions inside a word so their commands are analysed too. */
+function scanSubstitutions(node: Node, s: WalkState): void {
+  if (node.type === 'command_substitution' || node.type === 'process_substitution') {
+    substitution(node, s);
+    return;
+  }
+  for (const k of kids(node)) scanSubstitutions(k, s);
+}
+
+/** Evaluates a word to text, replacing what is only known at run time with UNKNOWN. */
+export function evalWord(node: Node, s: { env: Env }): string {
+  switch (node.type) {
+    case 'word':
+      return unescapeWord(node.text);
+    case 'string_content':
+      // Inside double quotes a backslash only escapes $ ` " \\ and newline.
+      return node.text.replace(/\\([$`"\\\n])/g, '$1');
+    case 'number':
+    case 'heredoc_body':
+      return node.text;
+    case 'raw_string':
+      return node.text.slice(1, -1);
+    case 'ansi_c_string':
+      return node.text.slice(2, -1);
+    case 'string':
+    case 'concatenation':
+    case 'translated_string': {
+      if (node.type === 'string' && node.namedChildCount === 0)
+        return node.text.slice(1, -1).replace(/\\([$`"\\\n])/g, '$1');
+      return kids(node)
+        .map((k) => evalWord(k, s))
+        .join('');
+    }
+    case 'simple_expansion':
+    case 'expansion': {
+      const name = kids(node).find((k) => k.type === 'variable_name' || k.type === 'special_variable_name');
+      if (!name) return UNKNOWN;
+      if (name.text === 'HOME') return '~';
+      const known = s.env.get(name.text);
+      if (known !== undefined && (node.type === 'simple_expansion' || node.namedChildCount === 1))
+        return known;
+      return UNKNOWN;
+    }
+    case 'command_name':
+      return kids(node)
+        .map((k) => evalWord(k, s))
+        .join('');
+    default:
+      return UNKNOWN;
+  }
+}
+
+function unescapeWord(text: string): string {
+  return text.replace(/\\(.)/gs, '$1');
+}
+
+/** Text for humans: run-time parts shown as an ellipsis. */
+export function display(text: string): string {
+  return text.replaceAll(UNKNOWN, '…');
+}

@@ -1,0 +1,97 @@
+import type { Gate, GateDecision } from '../gate.js';
+
+/** One labelled row of the evaluation set (only `cmd` is ever given to the gate). */
+export interface EvalRow {
+  id: string;
+  source: string;
+  category: string;
+  label: 'risky' | 'benign';
+  cmd: string;
+  needs_approval_heuristic: boolean;
+  notes: string[];
+}
+
+export interface Rate {
+  hit: number;
+  total: number;
+}
+
+export interface EvalReport {
+  riskyRecall: Rate;
+  benignAllow: Rate;
+  benignAllowHeuristic: Rate;
+  bySource: Map<string, Rate>;
+  byCategory: Map<string, Rate>;
+  latencyMs: { p50: number; p99: number };
+  misses: { row: EvalRow; decision: GateDecision }[];
+}
+
+export const rate = (r: Rate) => (r.total === 0 ? 1 : r.hit / r.total);
+const bump = (m: Map<string, Rate>, key: string, hit: boolean) => {
+  const r = m.get(key) ?? { hit: 0, total: 0 };
+  r.total++;
+  if (hit) r.hit++;
+  m.set(key, r);
+};
+
+/** FNV-1a: splits rows into a tuning half (even) and a held-out half (odd) by id. */
+export function bucket(id: string): 'tune' | 'holdout' {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return h % 2 === 0 ? 'tune' : 'holdout';
+}
+
+export function parseRows(text: string): EvalRow[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as EvalRow);
+}
+
+/**
+ * Runs every row through the gate and scores it as the eval README says. Latency per row is the fastest of
+ * `timingRuns` decisions, so other processes pre-empting this one do not count as gate time.
+ */
+export function scoreGate(gate: Gate, rows: readonly EvalRow[], timingRuns = 1): EvalReport {
+  const report: EvalReport = {
+    riskyRecall: { hit: 0, total: 0 },
+    benignAllow: { hit: 0, total: 0 },
+    benignAllowHeuristic: { hit: 0, total: 0 },
+    bySource: new Map(),
+    byCategory: new Map(),
+    latencyMs: { p50: 0, p99: 0 },
+    misses: [],
+  };
+  const times: number[] = [];
+  for (const row of rows) {
+    let d: GateDecision | undefined;
+    let best = Number.POSITIVE_INFINITY;
+    for (let run = 0; run < Math.max(1, timingRuns); run++) {
+      const t0 = performance.now();
+      d = gate.decide({ command: row.cmd });
+      best = Math.min(best, performance.now() - t0);
+    }
+    times.push(best);
+    if (!d) continue;
+    if (row.label === 'risky') {
+      if (row.notes.includes('logic_flaw_low_exec_risk')) continue;
+      const hit = d.decision !== 'allow';
+      report.riskyRecall.total++;
+      if (hit) report.riskyRecall.hit++;
+      else report.misses.push({ row, decision: d });
+      bump(report.bySource, row.source, hit);
+      bump(report.byCategory, `${row.source}/${row.category}`, hit);
+    } else {
+      const hit = d.decision === 'allow';
+      const r = row.needs_approval_heuristic ? report.benignAllowHeuristic : report.benignAllow;
+      r.total++;
+      if (hit) r.hit++;
+      else if (!row.needs_approval_heuristic) report.misses.push({ row, decision: d });
+      bump(report.bySource, `${row.source}${row.needs_approval_heuristic ? ' (heuristic)' : ''}`, hit);
+    }
+  }
+  times.sort((a, b) => a - b);
+  const pick = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+  report.latencyMs = { p50: pick(0.5), p99: pick(0.99) };
+  return report;
+}

@@ -1,0 +1,237 @@
+import type { RiskReason } from '../../schema/approval.js';
+import { type Analysis, analyzeCommandLine, initShellParser } from './analysis/index.js';
+import { hostMatches } from './analysis/network.js';
+import type { Grant } from './policy/grants.js';
+import { grantPrefix, refuseReason } from './policy/grants.js';
+import type { ResolvedPolicy } from './policy/load.js';
+import { type CompiledRule, strictest } from './policy/rules.js';
+import type { Decision } from './policy/schema.js';
+import { type RuleId, TAXONOMY } from './taxonomy/rules.js';
+
+export interface GateInput {
+  command: string;
+  /** Non-shell tool name (Edit, mcp__server__tool); when set, `command` is the tool's input summary. */
+  tool?: string;
+  cwd?: string;
+  /** Live session anomaly score 0..1 from the analyzer. */
+  sessionScore?: number;
+  grants?: Grant[];
+}
+
+export interface GateDecision {
+  decision: Decision;
+  risk: number;
+  reasons: RiskReason[];
+  mode: string;
+  /** True when an "always allow" grant may be offered for this command. */
+  grantable: boolean;
+  /** True when the session score turned an allow into an ask. */
+  escalated: boolean;
+}
+
+export interface Gate {
+  decide(input: GateInput): GateDecision;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+function reason(rule: RuleId, detail: string): RiskReason {
+  const t = TAXONOMY[rule];
+  return { rule_id: rule, category: t.category, attack_id: t.attack, detail: `${t.reason}: ${detail}` };
+}
+
+/** Creates the approval gate. Initialises the shell parser once; `decide` is synchronous and fast. */
+export async function createGate(opts: { policy: ResolvedPolicy; workspace: string }): Promise<Gate> {
+  const parser = await initShellParser();
+  const { policy } = opts;
+  const workspace = opts.workspace.replace(/\/+$/, '') || '/';
+
+  function decide(input: GateInput): GateDecision {
+    const reasons: RiskReason[] = [];
+    let risk = 0;
+    let analysis: Analysis | null = null;
+    if (input.tool === undefined || /^(bash|shell|exec_command|run_shell_command)$/i.test(input.tool)) {
+      try {
+        analysis = analyzeCommandLine(input.command, {
+          parser,
+          workspace,
+          hosts: policy.hosts,
+          cwd: input.cwd,
+        });
+      } catch (err) {
+        analysis = {
+          findings: [
+            {
+              rule: 'exec.unparseable',
+              detail: `analysis failed: ${err instanceof Error ? err.message : String(err)}`,
+            },
+          ],
+          facts: { argvs: [], paths: [], hosts: [] },
+        };
+      }
+      for (const f of analysis.findings) {
+        risk = Math.max(risk, TAXONOMY[f.rule].risk);
+        reasons.push(reason(f.rule, f.detail));
+      }
+      for (const h of analysis.facts.hosts)
+        if (policy.hosts.deny.some((p) => hostMatches(h.toLowerCase(), p))) {
+          risk = Math.max(risk, 0.95);
+          reasons.push({
+            rule_id: 'net.denied-host',
+            category: 'network',
+            attack_id: 'T1071',
+            detail: `host ${h} is on the deny list`,
+          });
+        }
+    }
+    const t = policy.thresholds;
+    let decision: Decision = risk >= t.deny ? 'deny' : risk >= t.ask ? 'ask' : 'allow';
+    if (
+      policy.mode === 'strict' &&
+      decision === 'allow' &&
+      (input.tool !== undefined || !knownSafe(analysis))
+    ) {
+      decision = 'ask';
+      reasons.push({
+        rule_id: 'mode.strict',
+        category: 'execution',
+        attack_id: '',
+        detail: 'strict mode asks for anything not known safe',
+      });
+    }
+
+    // Policy rules: strictest matching rule; an allow rule may lift an ask but never a deny.
+    const matched = policy.rules.filter((r: CompiledRule) =>
+      r.subject === 'tool'
+        ? r.test(input.command, null, input.tool)
+        : input.tool === undefined && r.test(input.command, analysis?.facts ?? null),
+    );
+    if (matched.length > 0) {
+      const ruleDecision = matched.map((r) => r.decision).reduce(strictest);
+      for (const r of matched)
+        reasons.push({
+          rule_id: `policy.${r.layer}.${r.id}`,
+          category: 'policy',
+          attack_id: '',
+          detail: `${r.decision}: ${r.reason}`,
+        });
+      decision =
+        ruleDecision === 'allow'
+          ? decision === 'deny'
+            ? 'deny'
+            : 'allow'
+          : strictest(decision, ruleDecision);
+      if (ruleDecision === 'deny') risk = Math.max(risk, t.deny);
+    }
+
+    // Grants: lift an ask for a granted prefix, never a deny or a riskier use.
+    const argv = analysis?.facts.argvs[0] ?? [];
+    const singleCommand = (analysis?.facts.argvs.length ?? 0) === 1;
+    if (decision === 'ask' && input.grants && singleCommand && matched.every((r) => r.decision === 'allow')) {
+      const g = input.grants.find((g) => g.prefix.every((w, i) => argv[i] === w) && risk <= g.max_risk);
+      if (g) {
+        decision = 'allow';
+        reasons.push({
+          rule_id: 'grant',
+          category: 'policy',
+          attack_id: '',
+          detail: `granted by ${g.granted_by} (${g.scope}) for '${g.prefix.join(' ')}'`,
+        });
+      }
+    }
+
+    let escalated = false;
+    if (decision === 'allow' && (input.sessionScore ?? 0) > policy.escalationThreshold) {
+      decision = 'ask';
+      escalated = true;
+      reasons.push({
+        rule_id: 'policy.escalated',
+        category: 'policy',
+        attack_id: '',
+        detail: `session anomaly score ${round(input.sessionScore ?? 0)} is above ${policy.escalationThreshold}: asking instead of allowing`,
+      });
+    }
+    if (policy.mode === 'ci' && decision === 'ask') {
+      decision = 'deny';
+      reasons.push({
+        rule_id: 'mode.ci',
+        category: 'policy',
+        attack_id: '',
+        detail: 'ci mode never asks: denied',
+      });
+    }
+    const grantable =
+      decision === 'ask' &&
+      !escalated &&
+      singleCommand &&
+      refuseReason(grantPrefix(argv)) === null &&
+      input.tool === undefined;
+    return { decision, risk: round(risk), reasons, mode: policy.mode, grantable, escalated };
+  }
+  return { decide };
+}
+
+const SAFE = new Set([
+  'ls',
+  'cat',
+  'head',
+  'tail',
+  'grep',
+  'egrep',
+  'fgrep',
+  'rg',
+  'wc',
+  'sort',
+  'uniq',
+  'cut',
+  'tr',
+  'echo',
+  'printf',
+  'pwd',
+  'true',
+  'false',
+  'test',
+  '[',
+  'stat',
+  'file',
+  'du',
+  'df',
+  'date',
+  'which',
+  'type',
+  'basename',
+  'dirname',
+  'realpath',
+  'readlink',
+  'diff',
+  'cmp',
+  'tree',
+  'find',
+  'less',
+  'more',
+  'nl',
+  'md5sum',
+  'sha256sum',
+  'seq',
+  'sleep',
+  'whoami',
+  'id',
+  'uname',
+  'hostname',
+  'env',
+  'printenv',
+  'cd',
+  'git',
+]);
+
+function knownSafe(analysis: Analysis | null): boolean {
+  if (!analysis || analysis.findings.length > 0) return false;
+  return (
+    analysis.facts.argvs.every((argv) => {
+      const p = argv[0] ?? '';
+      if (p === 'git') return /^(status|log|diff|show|branch|rev-parse|ls-files|blame)$/.test(argv[1] ?? '');
+      if (p === 'find') return !argv.some((a) => /^-(exec|execdir|ok|okdir|delete|fprint)/.test(a));
+      return SAFE.has(p);
+    }) && analysis.facts.paths.every((p) => p.access === 'read')
+  );
+}

@@ -1,0 +1,155 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createGate } from '../gate.js';
+import { PolicyError } from './errors.js';
+import { loadPolicy } from './load.js';
+
+async function file(name: string, text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'ward-policy-'));
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return path;
+}
+
+async function loadError(layers: Parameters<typeof loadPolicy>[0]): Promise<string[]> {
+  try {
+    await loadPolicy(layers);
+  } catch (err) {
+    if (err instanceof PolicyError) return err.issues;
+    throw err;
+  }
+  throw new Error('expected a PolicyError');
+}
+
+describe('policy validation', () => {
+  it('names the file and the exact path of each problem, and says why', async () => {
+    const path = await file(
+      'project.yaml',
+      `mode: relaxed
+rules:
+  - id: ok
+    decision: allow
+    reason: fine
+    command: { prefix: make }
+  - id: bad-regex
+    decision: deny
+    reason: x
+    command: { regex: "([" }
+  - id: two-subjects
+    decision: ask
+    reason: y
+    host: example.org
+    tool: Edit
+`,
+    );
+    const issues = await loadError({ project: path });
+    expect(issues.some((i) => i.startsWith(`${path}: mode:`))).toBe(true);
+    expect(issues).toContainEqual(
+      expect.stringMatching(/rules\[1\]\.command\.regex: is not a valid regular expression/),
+    );
+    expect(issues).toContainEqual(
+      expect.stringMatching(/rules\[2\]: give exactly one of command, path, host or tool/),
+    );
+  });
+
+  it('rejects unknown keys and thresholds in the wrong order', async () => {
+    const issues = await loadError({ inline: { thresholds: { ask: 0.9, deny: 0.5 }, rulez: [] } });
+    expect(issues).toContainEqual(expect.stringMatching(/inline policy: \(root\): .*rulez/i));
+    expect(issues).toContainEqual(expect.stringMatching(/thresholds: ask must not exceed deny/));
+  });
+
+  it('checks each rule’s match / not_match examples at load and names the rule', async () => {
+    const issues = await loadError({
+      inline: {
+        rules: [
+          {
+            id: 'no-prod-ssh',
+            decision: 'deny',
+            reason: 'prod is off limits',
+            host: 'prod.*',
+            match: ['ssh prod.example.com uptime'],
+            not_match: ['ssh dev.example.com'],
+          },
+          { id: 'wrong', decision: 'ask', reason: 'r', command: { prefix: 'git push' }, match: ['git pull'] },
+        ],
+      },
+    });
+    expect(issues).toEqual([`inline policy: rules[1].match[0]: rule 'wrong' does not match "git pull"`]);
+  });
+
+  it('reads YAML and JSON files and reports unreadable ones', async () => {
+    const json = await file('p.json', JSON.stringify({ mode: 'strict' }));
+    expect((await loadPolicy({ user: json })).mode).toBe('strict');
+    const issues = await loadError({ user: '/nonexistent/ward.yaml' });
+    expect(issues[0]).toMatch(/^\/nonexistent\/ward\.yaml: cannot read/);
+  });
+});
+
+describe('policy layering', () => {
+  it('later layers override earlier ones: defaults < user < project', async () => {
+    const user = await file('user.yaml', 'mode: strict\n');
+    const project = await file('project.yaml', 'mode: autonomous\n');
+    const p = await loadPolicy({ user, project });
+    expect(p.mode).toBe('autonomous');
+    expect(p.sources).toEqual(['built-in defaults', user, project]);
+  });
+
+  it('an organisation mode cannot be changed below it', async () => {
+    const org = await file('org.yaml', 'mode: ci\n');
+    const user = await file('user.yaml', 'mode: autonomous\n');
+    const issues = await loadError({ org, user });
+    expect(issues).toEqual([
+      `${user}: mode: the organisation policy sets mode 'ci' and it cannot be overridden`,
+    ]);
+  });
+
+  it('an organisation deny is not relaxed by a user or project allow', async () => {
+    const org = await file(
+      'org.yaml',
+      'rules:\n  - { id: no-force, decision: deny, reason: history is shared, command: { regex: "git push.*--force" } }\n',
+    );
+    const project = await file(
+      'p.yaml',
+      'rules:\n  - { id: yolo, decision: allow, reason: we like it, command: { prefix: git push } }\n',
+    );
+    const gate = await createGate({ policy: await loadPolicy({ org, project }), workspace: '/w' });
+    const d = gate.decide({ command: 'git push --force origin main' });
+    expect(d.decision).toBe('deny');
+    expect(d.reasons.map((r) => r.rule_id)).toEqual(
+      expect.arrayContaining(['policy.org.no-force', 'policy.project.yolo']),
+    );
+    expect(gate.decide({ command: 'git push origin main' }).decision).toBe('allow');
+  });
+
+  it('org thresholds may only be tightened below it', async () => {
+    const org = await file('org.yaml', 'thresholds: { ask: 0.3 }\n');
+    const issues = await loadError({ org, inline: { thresholds: { ask: 0.6 } } });
+    expect(issues).toEqual([
+      'inline policy: thresholds: may only be made stricter than the organisation policy',
+    ]);
+  });
+
+  it('deny_hosts from any layer win over allow_hosts', async () => {
+    const policy = await loadPolicy({
+      org: await file('o.yaml', 'network: { deny_hosts: ["github.com"] }\n'),
+    });
+    const gate = await createGate({ policy, workspace: '/w' });
+    expect(gate.decide({ command: 'git clone https://github.com/a/b' }).decision).toBe('deny');
+  });
+});
+
+describe('the example policy', () => {
+  it('loads, and its rule examples hold', async () => {
+    const path = new URL('./example.yaml', import.meta.url).pathname;
+    const p = await loadPolicy({ project: path });
+    expect(p.rules.map((r) => r.id)).toEqual([
+      'deploys-need-a-look',
+      'no-etc-writes',
+      'bastion-ok',
+      'github-reads',
+    ]);
+    expect(p.hosts.deny).toContain('*.paste.example');
+  });
+});

@@ -1,0 +1,73 @@
+import type { Facts } from '../analysis/index.js';
+import { hostMatches } from '../analysis/network.js';
+import type { Decision, Rule } from './schema.js';
+
+export type Layer = 'default' | 'org' | 'user' | 'project' | 'inline';
+
+/** A rule ready to match: the data it came from plus a predicate over one command's facts. */
+export interface CompiledRule {
+  id: string;
+  decision: Decision;
+  reason: string;
+  layer: Layer;
+  subject: 'command' | 'path' | 'host' | 'tool';
+  test(line: string, facts: Facts | null, tool?: string): boolean;
+}
+
+export function globToRegExp(glob: string, opts: { path?: boolean } = {}): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i] ?? '';
+    if (ch === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i++;
+    } else if (ch === '*') re += opts.path ? '[^/]*' : '.*';
+    else if (ch === '?') re += '.';
+    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 's');
+}
+
+export function compileRule(rule: Rule, layer: Layer): CompiledRule {
+  const base = { id: rule.id, decision: rule.decision, reason: rule.reason, layer };
+  if (rule.command) {
+    const { prefix, glob, regex } = rule.command;
+    if (prefix !== undefined) {
+      const words = Array.isArray(prefix) ? prefix : prefix.split(/\s+/).filter(Boolean);
+      return {
+        ...base,
+        subject: 'command',
+        test: (_line, facts) => (facts?.argvs ?? []).some((argv) => words.every((w, i) => argv[i] === w)),
+      };
+    }
+    const re = glob !== undefined ? globToRegExp(glob) : new RegExp(regex ?? '');
+    return { ...base, subject: 'command', test: (line) => re.test(line.trim()) };
+  }
+  if (rule.path) {
+    const re = globToRegExp(rule.path.glob, { path: true });
+    const access = rule.path.access;
+    return {
+      ...base,
+      subject: 'path',
+      test: (_l, facts) =>
+        (facts?.paths ?? []).some((p) => (access === 'any' || p.access === access) && re.test(p.path)),
+    };
+  }
+  if (rule.host) {
+    const pattern = rule.host;
+    return {
+      ...base,
+      subject: 'host',
+      test: (_l, facts) => (facts?.hosts ?? []).some((h) => hostMatches(h, pattern)),
+    };
+  }
+  const re = globToRegExp(rule.tool ?? '');
+  return { ...base, subject: 'tool', test: (_l, _f, tool) => tool !== undefined && re.test(tool) };
+}
+
+const ORDER: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 };
+
+/** deny > ask > allow. */
+export function strictest(a: Decision, b: Decision): Decision {
+  return ORDER[a] >= ORDER[b] ? a : b;
+}
