@@ -20,7 +20,9 @@ function captures(folder: string): Capture[] {
     .filter((f) => !f.includes('.meta.'))
     .sort()
     .map((file) => {
-      const meta = JSON.parse(readFileSync(join(ROOT, folder, file.replace(/\.(bin|json)$/, '.meta.json')), 'utf8'));
+      const meta = JSON.parse(
+        readFileSync(join(ROOT, folder, file.replace(/\.(bin|json)$/, '.meta.json')), 'utf8'),
+      );
       const signal = /-(logs|traces|metrics)\./.exec(file)![1] as Capture['signal'];
       return { folder, file, signal, body: readFileSync(join(ROOT, folder, file)), headers: meta.headers };
     });
@@ -28,7 +30,8 @@ function captures(folder: string): Capture[] {
 
 const logRecords = (r: OtlpLogsRequest): OtlpLogRecord[] =>
   r.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords));
-const spans = (r: OtlpTracesRequest): OtlpSpan[] => r.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+const spans = (r: OtlpTracesRequest): OtlpSpan[] =>
+  r.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
 
 const FOLDERS = readdirSync(ROOT).filter((f) => !f.endsWith('.md'));
 
@@ -48,7 +51,11 @@ describe('real agent captures', () => {
     '%s reads with its real headers and decodes with well-formed ids and times',
     async (_name, c) => {
       const headers = new Headers({ 'content-type': c.headers['content-type']! });
-      const req = new Request('http://127.0.0.1/v1/x', { method: 'POST', headers, body: c.body });
+      const req = new Request('http://127.0.0.1/v1/x', {
+        method: 'POST',
+        headers,
+        body: new Uint8Array(c.body),
+      });
       const { body, encoding } = await readOtlpBody(req, { maxBytes: 8 << 20 });
       expect(encoding).toBe(c.folder === 'codex-protobuf' ? 'protobuf' : 'json');
       const hexOrEmpty = (n: number) => new RegExp(`^([0-9a-f]{${n}})?$`);
@@ -69,7 +76,9 @@ describe('real agent captures', () => {
           expect(BigInt(s.endTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(s.startTimeUnixNano));
         }
       } else {
-        const metrics = decodeMetrics(body, encoding).resourceMetrics.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics));
+        const metrics = decodeMetrics(body, encoding).resourceMetrics.flatMap((r) =>
+          r.scopeMetrics.flatMap((s) => s.metrics),
+        );
         expect(metrics.length).toBeGreaterThan(0);
         expect(metrics.every((m) => m.data.type !== 'empty')).toBe(true);
       }
@@ -105,8 +114,10 @@ describe('real agent captures', () => {
     const first = all[0]!;
     expect(first).toMatchObject({ name: 'fs.read_file', kind: 1, parentSpanId: '1e6b4865f2f0be66' });
     expect(first.attributes['code.line.number']).toBe(155);
-    const metrics = decodeMetrics(readFileSync(join(ROOT, 'codex-protobuf/0007-metrics.bin')), 'protobuf')
-      .resourceMetrics[0]!.scopeMetrics.flatMap((s) => s.metrics);
+    const metrics = decodeMetrics(
+      readFileSync(join(ROOT, 'codex-protobuf/0007-metrics.bin')),
+      'protobuf',
+    ).resourceMetrics[0]!.scopeMetrics.flatMap((s) => s.metrics);
     const sum = metrics.find((m) => m.name === 'codex.tool.call')!.data;
     expect(sum).toMatchObject({ type: 'sum', aggregationTemporality: 1 });
     const hist = metrics.find((m) => m.name === 'codex.tool.call.duration_ms')!.data;
@@ -119,7 +130,9 @@ describe('real agent captures', () => {
   });
 
   it('Codex JSON logs: intValue strings become numbers, same shapes as protobuf', () => {
-    const recs = logRecords(decodeLogs(readFileSync(join(ROOT, 'codex-tui-approvals/0015-logs.json')), 'json'));
+    const recs = logRecords(
+      decodeLogs(readFileSync(join(ROOT, 'codex-tui-approvals/0015-logs.json')), 'json'),
+    );
     expect(recs.every((r) => r.timeUnixNano === '0' && r.observedTimeUnixNano !== '0')).toBe(true);
     const decision = recs.find((r) => r.attributes['event.name'] === 'codex.tool_decision')!;
     expect(decision.attributes).toMatchObject({ tool_name: 'exec_command' });

@@ -4,10 +4,10 @@ import { AggregationType } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import type { OtlpMetric, OtlpMetricData } from '../../schema/otlp.js';
 import {
+  type CapturedRequest,
   captureLogsPayload,
   captureMetricsPayload,
   captureTracesPayload,
-  type CapturedRequest,
 } from '../../test/helpers/otel-capture.js';
 import { decodeLogs, decodeMetrics, decodeTraces, readOtlpBody } from './index.js';
 
@@ -54,9 +54,14 @@ describe.each(['protobuf', 'json'] as const)('payloads of the official %s export
         { body: 'plain text' },
       ],
       encoding,
-      { resource: { 'service.name': 'ward-test', 'host.cpus': 8 }, scope: { name: 'ward.scope', version: '1.2.3' } },
+      {
+        resource: { 'service.name': 'ward-test', 'host.cpus': 8 },
+        scope: { name: 'ward.scope', version: '1.2.3' },
+      },
     );
-    expect(captured.headers['content-type']).toContain(encoding === 'json' ? 'application/json' : 'x-protobuf');
+    expect(captured.headers['content-type']).toContain(
+      encoding === 'json' ? 'application/json' : 'x-protobuf',
+    );
     const { body, encoding: detected } = await readOtlpBody(asRequest(captured), { maxBytes: 1 << 20 });
     expect(detected).toBe(encoding);
 
@@ -111,7 +116,12 @@ describe.each(['protobuf', 'json'] as const)('payloads of the official %s export
           {
             kind: SpanKind.CLIENT,
             startTime: start,
-            links: [{ context: { traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1 }, attributes: { why: 'retry' } }],
+            links: [
+              {
+                context: { traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1 },
+                attributes: { why: 'retry' },
+              },
+            ],
           },
           ctx,
         );
@@ -146,8 +156,12 @@ describe.each(['protobuf', 'json'] as const)('payloads of the official %s export
       kind: 3,
       status: { code: 2, message: 'exit 1' },
     });
-    expect(child.events).toEqual([{ timeUnixNano: '1795731650000000005', name: 'exec', attributes: { cmd: 'ls' } }]);
-    expect(child.links).toEqual([{ traceId: TRACE_ID, spanId: SPAN_ID, traceState: '', attributes: { why: 'retry' } }]);
+    expect(child.events).toEqual([
+      { timeUnixNano: '1795731650000000005', name: 'exec', attributes: { cmd: 'ls' } },
+    ]);
+    expect(child.links).toEqual([
+      { traceId: TRACE_ID, spanId: SPAN_ID, traceState: '', attributes: { why: 'retry' } },
+    ]);
   });
 
   it('metrics: sums, gauges, histograms and exponential histograms round-trip', async () => {
@@ -158,7 +172,9 @@ describe.each(['protobuf', 'json'] as const)('payloads of the official %s export
         counter.add(2, { route: '/v1/logs' });
         meter.createUpDownCounter('ward.queue').add(-3);
         meter.createGauge('ward.temp').record(21.5, { room: 'a' });
-        const h = meter.createHistogram('ward.latency', { advice: { explicitBucketBoundaries: [1, 10, 100] } });
+        const h = meter.createHistogram('ward.latency', {
+          advice: { explicitBucketBoundaries: [1, 10, 100] },
+        });
         for (const v of [0.5, 5, 50, 500]) h.record(v);
         const e = meter.createHistogram('ward.exp');
         for (const v of [1, 2, 4, 8]) e.record(v);
@@ -175,8 +191,13 @@ describe.each(['protobuf', 'json'] as const)('payloads of the official %s export
     expect(sum).toMatchObject({ aggregationTemporality: 1, isMonotonic: true });
     expect(sum.points).toHaveLength(1);
     expect(sum.points[0]).toMatchObject({ value: 7, attributes: { route: '/v1/logs' } });
-    expect(BigInt(sum.points[0]!.timeUnixNano)).toBeGreaterThanOrEqual(BigInt(sum.points[0]!.startTimeUnixNano));
-    expect(metrics.find((m) => m.name === 'ward.requests')).toMatchObject({ unit: '{request}', description: 'requests' });
+    expect(BigInt(sum.points[0]!.timeUnixNano)).toBeGreaterThanOrEqual(
+      BigInt(sum.points[0]!.startTimeUnixNano),
+    );
+    expect(metrics.find((m) => m.name === 'ward.requests')).toMatchObject({
+      unit: '{request}',
+      description: 'requests',
+    });
 
     const upDown = dataOf(metrics, 'ward.queue', 'sum');
     expect(upDown.isMonotonic).toBe(false);

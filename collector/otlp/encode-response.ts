@@ -62,9 +62,11 @@ export function encodeExportResponse(
       : signal === 'traces'
         ? types.tracesResponse
         : types.metricsResponse;
-  const message = {
-    partialSuccess: { [REJECTED_FIELD[signal]]: partial.rejected, errorMessage: partial.message },
-  };
+  // proto3 leaves default values off the wire; protobufjs writes whatever is set, so set only non-defaults.
+  const partialSuccess: Record<string, number | string> = {};
+  if (partial.rejected !== 0) partialSuccess[REJECTED_FIELD[signal]] = partial.rejected;
+  if (partial.message !== '') partialSuccess.errorMessage = partial.message;
+  const message = { partialSuccess };
   return { body: new Uint8Array(type.encode(type.fromObject(message)).finish()), contentType };
 }
 

@@ -5,7 +5,9 @@ export class OtlpDecodeError extends Error {
     readonly reason: string,
     readonly path = '',
   ) {
-    super(path ? `${path}: ${reason}` : reason);
+    // Hostile nesting makes long paths: keep both ends.
+    const shown = path.length > 240 ? `${path.slice(0, 120)}…${path.slice(-100)}` : path;
+    super(shown ? `${shown}: ${reason}` : reason);
   }
 }
 

@@ -1,4 +1,10 @@
-import type { OtlpLogRecord, OtlpLogsRequest, OtlpResourceLogs, OtlpScopeLogs } from '../../schema/otlp.js';
+import type {
+  OtlpLogRecord,
+  OtlpLogsRequest,
+  OtlpResourceLogs,
+  OtlpScopeLogs,
+  OtlpValue,
+} from '../../schema/otlp.js';
 import type { DecodeContext } from './decode-context.js';
 import { rethrowAt } from './errors.js';
 import {
@@ -26,8 +32,12 @@ function logRecord(r: JsonObject, c: DecodeContext): OtlpLogRecord {
   const severityNumber = jEnum(r.severityNumber ?? r.severity_number, SEVERITY_NUMBER);
   c.field = 'severityText';
   const severityText = jText(r.severityText ?? r.severity_text, c);
-  c.field = 'body';
-  const body = jValue(r.body, c, 1);
+  let body: OtlpValue;
+  try {
+    body = jValue(r.body, c, 1);
+  } catch (e) {
+    rethrowAt(e, 'body');
+  }
   const attributes = jAttributes(r.attributes, c, 'attributes');
   c.field = 'droppedAttributesCount';
   const droppedAttributesCount = jUint32(r.droppedAttributesCount ?? r.dropped_attributes_count);

@@ -2,6 +2,7 @@ import type protobuf from 'protobufjs';
 import type { OtlpAttributes, OtlpResource, OtlpScope, OtlpValue } from '../../schema/otlp.js';
 import { type DecodeContext, setAttribute } from './decode-context.js';
 import { OtlpDecodeError, rethrowAt } from './errors.js';
+import { attributeKey } from './key-cache.js';
 import { otlpProtoTypes } from './otlp-proto.js';
 import { utf8, type Wire64, wireInt64Value } from './wire-values.js';
 
@@ -91,7 +92,7 @@ export function pbAttributes(list: PbKeyValue[], c: DecodeContext, name: string,
   for (let i = 0; i < n; i++) {
     const kv = list[i]!;
     try {
-      setAttribute(out, utf8(kv.key), kv.value === null ? null : pbValue(kv.value, c, depth));
+      setAttribute(out, attributeKey(kv.key), kv.value === null ? null : pbValue(kv.value, c, depth));
     } catch (e) {
       rethrowAt(e, `${name}[${i}]`);
     }

@@ -1,4 +1,10 @@
-import type { OtlpLogRecord, OtlpLogsRequest, OtlpResourceLogs, OtlpScopeLogs } from '../../schema/otlp.js';
+import type {
+  OtlpLogRecord,
+  OtlpLogsRequest,
+  OtlpResourceLogs,
+  OtlpScopeLogs,
+  OtlpValue,
+} from '../../schema/otlp.js';
 import type { DecodeContext } from './decode-context.js';
 import { rethrowAt } from './errors.js';
 import {
@@ -49,8 +55,12 @@ function logRecord(r: PbLogRecord, c: DecodeContext): OtlpLogRecord {
   const spanId = idToHex(r.spanId, 8);
   c.field = 'eventName';
   const eventName = utf8(r.eventName);
-  c.field = 'body';
-  const body = r.body === null ? null : pbValue(r.body, c, 1);
+  let body: OtlpValue = null;
+  try {
+    if (r.body !== null) body = pbValue(r.body, c, 1);
+  } catch (e) {
+    rethrowAt(e, 'body');
+  }
   return {
     timeUnixNano: wireUint64Decimal(r.timeUnixNano),
     observedTimeUnixNano: wireUint64Decimal(r.observedTimeUnixNano),

@@ -27,11 +27,18 @@ export function idToHex(bytes: Uint8Array, size: 8 | 16): string {
   return s;
 }
 
-/** Checks and lowercases a hex id from OTLP/JSON (empty or exactly `size` bytes). */
+/** Checks and lowercases a hex id from OTLP/JSON (empty or exactly `size` bytes); base64 ids are converted. */
 export function hexId(value: string, size: 8 | 16): string {
   const n = value.length;
   if (n === 0) return '';
-  if (n !== size * 2) throw new OtlpDecodeError(`id must be ${size * 2} hex digits, got ${n} characters`);
+  if (n !== size * 2) {
+    // Some exporters apply the plain protobuf JSON mapping (base64 bytes); its lengths never clash with hex.
+    if (n === Math.ceil(size / 3) * 4) {
+      const bytes = Buffer.from(value, 'base64');
+      if (bytes.length === size && bytes.toString('base64') === value) return bytes.toString('hex');
+    }
+    throw new OtlpDecodeError(`id must be ${size * 2} hex digits, got ${n} characters`);
+  }
   let lower = true;
   for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
@@ -106,7 +113,7 @@ const UINT64_MAX = '18446744073709551615';
 export function jsonUint64Decimal(v: unknown): string {
   if (typeof v === 'string') {
     const n = v.length;
-    if (n === 0 || n > 20) throw new OtlpDecodeError('expected an unsigned 64-bit integer string');
+    if (n === 0 || n > 64) throw new OtlpDecodeError('expected an unsigned 64-bit integer string');
     let start = 0;
     for (let i = 0; i < n; i++) {
       const c = v.charCodeAt(i);
@@ -114,7 +121,9 @@ export function jsonUint64Decimal(v: unknown): string {
       if (c === 0x30 && start === i && i < n - 1) start++;
     }
     const digits = start === 0 ? v : v.slice(start);
-    if (digits.length === 20 && digits > UINT64_MAX) throw new OtlpDecodeError('integer exceeds 64 bits');
+    if (digits.length > 20 || (digits.length === 20 && digits > UINT64_MAX)) {
+      throw new OtlpDecodeError('integer exceeds 64 bits');
+    }
     return digits;
   }
   if (typeof v === 'number') {

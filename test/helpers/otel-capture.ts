@@ -27,8 +27,8 @@ export interface CapturedRequest {
   path: string;
   /** Lowercase header names; repeated headers joined with ", ". */
   headers: Record<string, string>;
-  /** The body exactly as sent (still gzip-compressed when `gzip` was asked for). */
-  body: Uint8Array;
+  /** The body exactly as sent (still gzip-compressed when `gzip` was asked for), ready for `new Request()`. */
+  body: Uint8Array<ArrayBuffer>;
 }
 
 export interface CaptureOptions {
@@ -59,7 +59,11 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({ path: req.url ?? '', headers: flatHeaders(req.headers), body: new Uint8Array(Buffer.concat(chunks)) });
+      requests.push({
+        path: req.url ?? '',
+        headers: flatHeaders(req.headers),
+        body: new Uint8Array(Buffer.concat(chunks)),
+      });
       const json = (req.headers['content-type'] ?? '').includes('json');
       res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
       res.end(json ? '{}' : '');
@@ -80,7 +84,11 @@ export async function startCaptureServer(): Promise<CaptureServer> {
 
 type ExporterConfig = NonNullable<ConstructorParameters<typeof ProtoLogExporter>[0]>;
 
-function exporterConfig(server: CaptureServer, signal: string, opts: CaptureOptions | undefined): ExporterConfig {
+function exporterConfig(
+  server: CaptureServer,
+  signal: string,
+  opts: CaptureOptions | undefined,
+): ExporterConfig {
   // CompressionAlgorithm is a string enum of otlp-exporter-base ('gzip' | 'none').
   const compression = (opts?.gzip ? 'gzip' : 'none') as ExporterConfig['compression'];
   return { url: `${server.url}/v1/${signal}`, compression, timeoutMillis: 10_000 };
@@ -178,7 +186,8 @@ export async function captureMetricsPayload(
           ? AggregationTemporalityPreference.DELTA
           : AggregationTemporalityPreference.CUMULATIVE,
     };
-    const exporter = encoding === 'protobuf' ? new ProtoMetricExporter(config) : new JsonMetricExporter(config);
+    const exporter =
+      encoding === 'protobuf' ? new ProtoMetricExporter(config) : new JsonMetricExporter(config);
     const provider = new MeterProvider({
       resource: resourceOf(opts),
       views: opts?.views ?? [],
