@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
@@ -43,7 +45,10 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
         },
       },
       log,
-      { hookDecider: (await import('./hook-endpoint.js')).createServerHookDecider(env) },
+      {
+        hookDecider: (await import('./hook-endpoint.js')).createServerHookDecider(env),
+        prepareWorkerScript: builtWorker(),
+      },
     );
   } catch (err) {
     if (err instanceof StartupError) {
@@ -84,4 +89,10 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   process.stderr.write('ward: shutting down, flushing queued rows…\n');
   await server.close();
   return 0;
+}
+
+/** The ingest worker beside the built CLI (dist/cli and dist/chunks are siblings of dist/collector). */
+function builtWorker(): URL | undefined {
+  const url = new URL('../collector/ingest/prepare-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(url)) ? url : undefined;
 }

@@ -11,6 +11,13 @@ export const ServerConfig = z.object({
   adminToken: z.string().min(16, 'must be at least 16 characters').optional().describe('WARD_ADMIN_TOKEN'),
   maxBodyBytes: z.number().int().min(1024).default(64 * 1024 * 1024).describe('Largest OTLP body after decompression'),
   redaction: RedactionConfig.optional(),
+  ingestWorkers: z
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(2)
+    .describe('Worker threads that decode, redact and normalize OTLP (0 = on the main thread)'),
   batch: z
     .object({
       maxBatchRows: z.number().int().min(1).default(20_000),

@@ -11,6 +11,8 @@ import { createApprovalService } from './approvals/index.js';
 import { createApp } from './app.js';
 import { ServerConfig } from './config.js';
 import { createIngest } from './ingest/pipeline.js';
+import { createPreparePool } from './ingest/prepare-pool.js';
+import { toJsonEachRow } from './ingest/prepare.js';
 import { createReceiptSet } from './ingest/receipts.js';
 import { createFileSpool } from './ingest/spool.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
@@ -39,6 +41,8 @@ function isLoopbackHost(host: string): boolean {
 export interface ServerPlugins {
   /** Agent hook decisions (the gate) for POST /api/hooks/:agent; the route is absent without it. */
   hookDecider?: HookDecider;
+  /** The built ingest worker (dist/collector/ingest/prepare-worker.js); without it requests prepare inline. */
+  prepareWorkerScript?: URL;
 }
 
 /** Starts `ward serve`: store, writer, OTLP receiver and API on one port. */
@@ -59,11 +63,7 @@ export async function startServer(
   const admin = loadAdminToken(config.dataDir, config.adminToken);
   const adminHash = Buffer.from(hashToken(admin.token), 'hex');
 
-  const sink: Sink = async (table, rows) => {
-    if (table === 'agent_events') await store.events.insert(rows as Parameters<Store['events']['insert']>[0]);
-    else if (table === 'ingest_receipts') await store.receipts.record(rows as Parameters<Store['receipts']['record']>[0]);
-    else await store.raw.insert(table as RawTable, rows);
-  };
+  const sink: Sink = (table, payload) => store.raw.insertPayload(table as RawTable, payload);
   const spool = createFileSpool(join(config.dataDir, 'spool'));
   const replayed = await spool.replay(sink).catch((err: unknown) => {
     log(`spool replay failed, will retry: ${err instanceof Error ? err.message : String(err)}`);
@@ -85,12 +85,18 @@ export async function startServer(
   for (const h of await store.receipts.recent(48, 200_000)) receipts.add(h);
 
   const redactor = createRedactor(config.redaction);
+  const pool = createPreparePool({
+    size: config.ingestWorkers,
+    script: plugins.prepareWorkerScript,
+    redaction: config.redaction,
+  });
   const ingest = createIngest({
     writer,
-    redactor,
+    prepare: pool.prepare,
     receipts,
     recordReceipt: (hash, signal, records) => {
-      writer.enqueue([{ table: 'ingest_receipts', rows: [{ body_hash: hash, signal, records }] }]).catch(() => {});
+      const row = { body_hash: hash, signal, records, acked_at: new Date().toISOString() };
+      writer.enqueue([{ table: 'ingest_receipts', payload: toJsonEachRow([row]), rows: 1 }]).catch(() => {});
     },
   });
 
@@ -172,6 +178,7 @@ export async function startServer(
         approvals.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await writer.close();
+        await pool.close();
         await store.close();
       })();
       return closing;

@@ -17,7 +17,8 @@ const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.dev
   .flatMap((name) => [name, `${name}/*`]);
 
 await build({
-  entryPoints: ['cli/ward.ts', ...benches],
+  // The ingest worker is its own entry: worker threads load a file, not a chunk of the CLI.
+  entryPoints: ['cli/ward.ts', 'collector/ingest/prepare-worker.ts', ...benches],
   outdir: 'dist',
   outbase: '.',
   bundle: true,

@@ -2,9 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ResolvedStoreConfig } from './config.js';
+import type { RawInsert } from './db.js';
 
 /** A ClickHouse client: embedded chDB in `dataDir`, or a server at `url`. Same API above this line. */
-export async function createClickHouseClient(config: ResolvedStoreConfig): Promise<{ client: ClickHouseClient; mode: string }> {
+export async function createClickHouseClient(
+  config: ResolvedStoreConfig,
+): Promise<{ client: ClickHouseClient; mode: string; rawInsert?: RawInsert }> {
   if (config.url) {
     const client = createClient({
       url: config.url,
@@ -17,12 +20,21 @@ export async function createClickHouseClient(config: ResolvedStoreConfig): Promi
   const path = resolve(config.dataDir, 'clickhouse');
   mkdirSync(path, { recursive: true, mode: 0o700 });
   const { createChdbConnection } = await import('chdb/connection');
+  const connection = createChdbConnection({ path });
   const client = createClient({
     // chdb types its connection against @clickhouse/client-common; the runtime shape is the same.
-    connection: createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
+    connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
     clickhouse_settings: { date_time_input_format: 'best_effort' },
   });
-  return { client, mode: `embedded ClickHouse (chDB) in ${path}` };
+  const rawInsert: RawInsert = async (table, payload, settings) => {
+    await connection.chdb.rawInsert({
+      table,
+      values: payload,
+      format: 'JSONEachRow',
+      settings: { date_time_input_format: 'best_effort', ...(settings as Record<string, string | number | boolean>) },
+    });
+  };
+  return { client, mode: `embedded ClickHouse (chDB) in ${path}`, rawInsert };
 }
 
 function redactUrl(url: string): string {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 
 /** Named parameters bound by ClickHouse (`{name: Type}` in the SQL). Values are never interpolated. */
@@ -11,12 +12,21 @@ export interface Db {
   query<T>(tag: string, sql: string, params?: Params): Promise<T[]>;
   command(tag: string, sql: string, params?: Params, settings?: ClickHouseSettings): Promise<void>;
   insert(tag: string, table: string, rows: readonly object[]): Promise<void>;
+  /** Inserts a ready JSONEachRow payload (the ingest hot path: no per-row work on this thread). */
+  insertJsonEachRow(tag: string, table: string, payload: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
 const RETRYABLE = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|Timeout error/i;
 
-export function createDb(client: ClickHouseClient, database: string, opts: { retries?: number } = {}): Db {
+/** Engine-specific fast path for JSONEachRow payloads (chDB hands the buffer to its parser zero-copy). */
+export type RawInsert = (table: string, payload: Uint8Array, settings: ClickHouseSettings) => Promise<void>;
+
+export function createDb(
+  client: ClickHouseClient,
+  database: string,
+  opts: { retries?: number; rawInsert?: RawInsert } = {},
+): Db {
   const retries = opts.retries ?? 2;
   async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
@@ -52,6 +62,23 @@ export function createDb(client: ClickHouseClient, database: string, opts: { ret
         client.insert({
           table: `${database}.${table}`,
           values: rows as object[],
+          format: 'JSONEachRow',
+          clickhouse_settings: settings(tag),
+        }),
+      );
+    },
+    async insertJsonEachRow(tag, table, payload) {
+      if (payload.length === 0) return;
+      const qualified = `${database}.${table}`;
+      if (opts.rawInsert) {
+        const raw = opts.rawInsert;
+        await withRetry(() => raw(qualified, payload, settings(tag)));
+        return;
+      }
+      await withRetry(() =>
+        client.insert({
+          table: qualified,
+          values: Readable.from([Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)]),
           format: 'JSONEachRow',
           clickhouse_settings: settings(tag),
         }),

@@ -15,6 +15,7 @@ export { allStatements, runMigrations } from './migrate.js';
 export { ddlContext } from './ddl.js';
 export { MIGRATIONS } from './migrations/index.js';
 export { hashToken } from './tokens.js';
+export { eventToRow } from './rows/agent-events.js';
 export { logsToRows, type OtelLogRow } from './rows/otel-logs.js';
 export { tracesToRows, type OtelTraceRow } from './rows/otel-traces.js';
 export { metricsToRows, METRIC_TABLES, type MetricRows, type MetricTable } from './rows/otel-metrics.js';
@@ -26,8 +27,8 @@ export { type AuditEntry, type AuditRepo, type AuditVerifyResult, canonicalJson 
 /** Ward's storage: one ClickHouse (embedded or server), migrated, with one repository per concern. */
 export async function createStore(input: StoreConfig) {
   const config: ResolvedStoreConfig = StoreConfig.parse(input);
-  const { client, mode } = await createClickHouseClient(config);
-  const db: Db = createDb(client, config.database);
+  const { client, mode, rawInsert } = await createClickHouseClient(config);
+  const db: Db = createDb(client, config.database, { rawInsert });
   const applied = await runMigrations(db, ddlContext(config));
   return {
     mode,

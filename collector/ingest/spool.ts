@@ -12,14 +12,14 @@ export function createFileSpool(dir: string): Spool & { replay(sink: Sink): Prom
   let seq = 0;
   const files = async () => (await readdir(dir)).filter((f) => f.endsWith('.jsonl')).sort();
   return {
-    async write(table, rows) {
+    async write(table, payload) {
       await ready;
       // Time then a per-process sequence: names sort in write order even within one millisecond.
       const name = `${String(Date.now()).padStart(15, '0')}-${String(seq++).padStart(9, '0')}-${randomUUID()}.${table}.jsonl`;
       const tmp = join(dir, `.${name}.tmp`);
       const fh = await open(tmp, 'w', 0o600);
       try {
-        await fh.writeFile(rows.map((r) => JSON.stringify(r)).join('\n'));
+        await fh.writeFile(payload);
         await fh.sync();
       } finally {
         await fh.close();
@@ -32,11 +32,12 @@ export function createFileSpool(dir: string): Spool & { replay(sink: Sink): Prom
       let stored = 0;
       for (const f of await files()) {
         const table = f.split('.').slice(-2, -1)[0] ?? '';
-        const text = await readFile(join(dir, f), 'utf8');
-        const rows = text.length ? text.split('\n').map((l) => JSON.parse(l) as object) : [];
-        await sink(table, rows);
+        const payload = await readFile(join(dir, f));
+        let rows = 0;
+        for (const byte of payload) if (byte === 0x0a) rows++;
+        if (payload.length > 0) await sink(table, payload, rows);
         await unlink(join(dir, f));
-        stored += rows.length;
+        stored += rows;
       }
       return stored;
     },

@@ -1,10 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { toJsonEachRow } from './prepare.js';
 import { BackPressureError, createBatchingWriter, type Sink, WriterClosedError } from './writer.js';
+
+/** A writer part from row objects. */
+const part = (table: string, rows: object[]) => ({ table, payload: toJsonEachRow(rows), rows: rows.length });
+const decode = (payload: Uint8Array): object[] =>
+  new TextDecoder().decode(payload).split('\n').filter(Boolean).map((l) => JSON.parse(l) as object);
 
 function recordingSink() {
   const calls: { table: string; rows: object[] }[] = [];
-  const sink: Sink = async (table, rows) => {
-    calls.push({ table, rows: [...rows] });
+  const sink: Sink = async (table, payload, n) => {
+    const rows = decode(payload);
+    expect(rows).toHaveLength(n);
+    calls.push({ table, rows });
   };
   return { calls, sink };
 }
@@ -21,8 +29,8 @@ describe('batching writer', () => {
     const { calls, sink } = recordingSink();
     const w = createBatchingWriter({ sink, flushIntervalMs: 50, maxBatchRows: 1000 });
     let done = 0;
-    const a = w.enqueue([{ table: 'logs', rows: [{ n: 1 }] }, { table: 'events', rows: [{ e: 1 }] }]).then(() => done++);
-    const b = w.enqueue([{ table: 'logs', rows: [{ n: 2 }, { n: 3 }] }]).then(() => done++);
+    const a = w.enqueue([part('logs', [{ n: 1 }]), part('events', [{ e: 1 }])]).then(() => done++);
+    const b = w.enqueue([part('logs', [{ n: 2 }, { n: 3 }])]).then(() => done++);
     await vi.advanceTimersByTimeAsync(49);
     expect(calls).toHaveLength(0);
     expect(done).toBe(0);
@@ -37,7 +45,7 @@ describe('batching writer', () => {
   it('flushes as soon as a batch is full, without waiting for the timer', async () => {
     const { calls, sink } = recordingSink();
     const w = createBatchingWriter({ sink, flushIntervalMs: 10_000, maxBatchRows: 3 });
-    const p = w.enqueue([{ table: 't', rows: [{}, {}, {}] }]);
+    const p = w.enqueue([part('t', [{}, {}, {}])]);
     await vi.advanceTimersByTimeAsync(0);
     await p;
     expect(calls).toHaveLength(1);
@@ -49,7 +57,7 @@ describe('batching writer', () => {
       table === 'events' ? new Promise<void>((r) => (releaseEvents = r)) : Promise.resolve();
     const w = createBatchingWriter({ sink, flushIntervalMs: 1 });
     let acked = false;
-    const p = w.enqueue([{ table: 'logs', rows: [{}] }, { table: 'events', rows: [{}] }]).then(() => (acked = true));
+    const p = w.enqueue([part('logs', [{}]), part('events', [{}])]).then(() => (acked = true));
     await vi.advanceTimersByTimeAsync(5);
     expect(acked).toBe(false);
     releaseEvents();
@@ -61,20 +69,20 @@ describe('batching writer', () => {
     const inserted: Record<string, number> = {};
     const spooled: object[] = [];
     let eventsFailures = 0;
-    const sink: Sink = async (table, rows) => {
+    const sink: Sink = async (table, _payload, rows) => {
       if (table === 'events') {
         eventsFailures++;
         throw new Error('engine down');
       }
-      inserted[table] = (inserted[table] ?? 0) + rows.length;
+      inserted[table] = (inserted[table] ?? 0) + rows;
     };
     const w = createBatchingWriter({
       sink,
       flushIntervalMs: 1,
       attempts: 3,
-      spool: { write: async (_t, rows) => void spooled.push(...rows) },
+      spool: { write: async (_t, payload) => void spooled.push(...decode(payload)) },
     });
-    const p = w.enqueue([{ table: 'logs', rows: [{ a: 1 }] }, { table: 'events', rows: [{ e: 1 }, { e: 2 }] }]);
+    const p = w.enqueue([part('logs', [{ a: 1 }]), part('events', [{ e: 1 }, { e: 2 }])]);
     await vi.advanceTimersByTimeAsync(1000);
     await p;
     expect(eventsFailures).toBe(3);
@@ -96,7 +104,7 @@ describe('batching writer', () => {
         },
       },
     });
-    const p = w.enqueue([{ table: 't', rows: [{}] }]);
+    const p = w.enqueue([part('t', [{}])]);
     const check = expect(p).rejects.toThrow('disk full');
     await vi.advanceTimersByTimeAsync(10);
     await check;
@@ -105,17 +113,17 @@ describe('batching writer', () => {
 
   it('refuses work beyond the queue bound with a back-pressure error', async () => {
     const w = createBatchingWriter({ sink: () => new Promise(() => {}), maxQueuedRows: 10, flushIntervalMs: 10_000, maxBatchRows: 100 });
-    void w.enqueue([{ table: 't', rows: Array.from({ length: 8 }, () => ({})) }]);
-    await expect(w.enqueue([{ table: 't', rows: [{}, {}, {}] }])).rejects.toBeInstanceOf(BackPressureError);
+    void w.enqueue([part('t', Array.from({ length: 8 }, () => ({})))]);
+    await expect(w.enqueue([part('t', [{}, {}, {}])])).rejects.toBeInstanceOf(BackPressureError);
   });
 
   it('flushes everything on close and refuses work afterwards', async () => {
     const { calls, sink } = recordingSink();
     const w = createBatchingWriter({ sink, flushIntervalMs: 60_000 });
-    const p = w.enqueue([{ table: 't', rows: [{ x: 1 }] }]);
+    const p = w.enqueue([part('t', [{ x: 1 }])]);
     await w.close();
     await p;
     expect(calls).toHaveLength(1);
-    await expect(w.enqueue([{ table: 't', rows: [{}] }])).rejects.toBeInstanceOf(WriterClosedError);
+    await expect(w.enqueue([part('t', [{}])])).rejects.toBeInstanceOf(WriterClosedError);
   });
 });

@@ -4,11 +4,19 @@
  * can acknowledge with a clear conscience.
  */
 
-export type Sink = (table: string, rows: readonly object[]) => Promise<void>;
+/** Stores a JSONEachRow payload of `rows` rows into `table`. */
+export type Sink = (table: string, payload: Uint8Array, rows: number) => Promise<void>;
 
 export interface Spool {
-  /** Durably keeps rows that could not be stored (fsynced before it resolves). */
-  write(table: string, rows: readonly object[]): Promise<void>;
+  /** Durably keeps a JSONEachRow payload that could not be stored (fsynced before it resolves). */
+  write(table: string, payload: Uint8Array): Promise<void>;
+}
+
+/** Rows of one table as a newline-terminated JSONEachRow payload. */
+export interface WriterPart {
+  table: string;
+  payload: Uint8Array;
+  rows: number;
 }
 
 export interface WriterOptions {
@@ -45,7 +53,8 @@ interface Ticket {
 }
 
 interface Entry {
-  rows: readonly object[];
+  payload: Uint8Array;
+  rows: number;
   ticket: Ticket;
 }
 
@@ -83,11 +92,11 @@ export function createBatchingWriter(opts: WriterOptions) {
     return q;
   }
 
-  async function store(table: string, rows: object[]): Promise<'stored' | 'spooled'> {
+  async function store(table: string, payload: Uint8Array, rows: number): Promise<'stored' | 'spooled'> {
     let lastErr: unknown;
     for (let i = 0; i < attempts; i++) {
       try {
-        await opts.sink(table, rows);
+        await opts.sink(table, payload, rows);
         return 'stored';
       } catch (err) {
         lastErr = err;
@@ -96,7 +105,7 @@ export function createBatchingWriter(opts: WriterOptions) {
       }
     }
     if (!opts.spool) throw lastErr;
-    await opts.spool.write(table, rows);
+    await opts.spool.write(table, payload);
     return 'spooled';
   }
 
@@ -119,19 +128,18 @@ export function createBatchingWriter(opts: WriterOptions) {
     while (q.entries.length > 0) {
       const batch: Entry[] = [];
       let n = 0;
-      while (q.entries.length > 0 && (n === 0 || n + (q.entries[0]?.rows.length ?? 0) <= maxBatchRows)) {
+      while (q.entries.length > 0 && (n === 0 || n + (q.entries[0]?.rows ?? 0) <= maxBatchRows)) {
         const e = q.entries.shift() as Entry;
         batch.push(e);
-        n += e.rows.length;
+        n += e.rows;
       }
       q.rows -= n;
       stats.queuedRows -= n;
       stats.inFlightRows += n;
-      const rows: object[] = [];
-      for (const e of batch) for (const r of e.rows) rows.push(r);
+      const payload = batch.length === 1 ? (batch[0] as Entry).payload : Buffer.concat(batch.map((e) => e.payload));
       stats.flushes++;
       try {
-        const how = await store(table, rows);
+        const how = await store(table, payload, n);
         if (how === 'stored') stats.storedRows += n;
         else stats.spooledRows += n;
         settle(batch, undefined);
@@ -158,20 +166,20 @@ export function createBatchingWriter(opts: WriterOptions) {
 
   return {
     /** Queues rows for several tables as one unit; resolves once all of them are stored or spooled. */
-    enqueue(parts: readonly { table: string; rows: readonly object[] }[]): Promise<void> {
+    enqueue(parts: readonly WriterPart[]): Promise<void> {
       if (closed) return Promise.reject(new WriterClosedError());
-      const nonEmpty = parts.filter((p) => p.rows.length > 0);
+      const nonEmpty = parts.filter((p) => p.rows > 0);
       if (nonEmpty.length === 0) return Promise.resolve();
-      const total = nonEmpty.reduce((s, p) => s + p.rows.length, 0);
+      const total = nonEmpty.reduce((s, p) => s + p.rows, 0);
       const pending = stats.queuedRows + stats.inFlightRows;
       if (pending > 0 && pending + total > maxQueuedRows) return Promise.reject(new BackPressureError(pending));
       return new Promise<void>((resolve, reject) => {
         const ticket: Ticket = { remaining: nonEmpty.length, failed: false, resolve, reject };
         for (const p of nonEmpty) {
           const q = queue(p.table);
-          q.entries.push({ rows: p.rows, ticket });
-          q.rows += p.rows.length;
-          stats.queuedRows += p.rows.length;
+          q.entries.push({ payload: p.payload, rows: p.rows, ticket });
+          q.rows += p.rows;
+          stats.queuedRows += p.rows;
           scheduleFlush(p.table, q, false);
         }
       });

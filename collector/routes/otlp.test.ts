@@ -5,11 +5,12 @@ import { createIngest } from '../ingest/pipeline.js';
 import { createReceiptSet } from '../ingest/receipts.js';
 import { createBatchingWriter, type Sink } from '../ingest/writer.js';
 import { createAuthorize } from '../middleware/auth.js';
-import { createRedactor } from '../redact/index.js';
+import { createPreparePool } from '../ingest/prepare-pool.js';
 
 function appWith(sink: Sink, opts: { maxQueuedRows?: number; remote?: string } = {}) {
   const writer = createBatchingWriter({ sink, maxQueuedRows: opts.maxQueuedRows ?? 1000, flushIntervalMs: 1, attempts: 1 });
-  const ingest = createIngest({ writer, redactor: createRedactor(), receipts: createReceiptSet(), recordReceipt: () => {} });
+  const { prepare } = createPreparePool({ size: 0 });
+  const ingest = createIngest({ writer, prepare, receipts: createReceiptSet(), recordReceipt: () => {} });
   const authorize = createAuthorize({ lookup: async () => null, remoteAddress: () => opts.remote ?? '127.0.0.1', openLoopbackIngest: true });
   const app = createApp({
     store: {} as Store,

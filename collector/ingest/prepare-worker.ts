@@ -1,0 +1,28 @@
+/**
+ * Worker-thread entry: prepares OTLP requests off the main thread so the HTTP loop stays responsive and
+ * both cores decode. Built to dist/collector/ingest/prepare-worker.js.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { OtlpDecodeError } from '../otlp/index.js';
+import { createRedactor } from '../redact/index.js';
+import type { PrepareJob, PrepareReply } from './prepare-pool.js';
+import { prepareRequest } from './prepare.js';
+
+const redactor = createRedactor((workerData as { redaction?: unknown } | undefined)?.redaction as never);
+
+parentPort?.on('message', (job: PrepareJob) => {
+  let reply: PrepareReply;
+  try {
+    const result = prepareRequest(job.signal, job.body, job.encoding, redactor);
+    reply = { id: job.id, ok: true, result };
+  } catch (err) {
+    reply = {
+      id: job.id,
+      ok: false,
+      decode: err instanceof OtlpDecodeError,
+      message: err instanceof Error ? err.message : String(err),
+    };
+  }
+  const transfer = reply.ok ? reply.result.parts.map((p) => p.payload.buffer as ArrayBuffer) : [];
+  parentPort?.postMessage(reply, transfer);
+});
