@@ -25,6 +25,7 @@ export function createApp(deps: AppDeps) {
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.route('/', healthRoutes(deps.health));
+  app.route('/', homeRoutes());
   app.route('/v1', otlpRoutes({ ingest: deps.ingest, authorize: deps.authorize, maxBodyBytes: deps.maxBodyBytes, log: deps.log }));
   app.route('/api', eventRoutes({ store: deps.store, authorize: deps.authorize }));
   app.route('/api', tokenRoutes({ store: deps.store, authorize: deps.authorize }));

@@ -109,3 +109,14 @@ describe('API tokens', () => {
     expect((await res.json()).details[0].path).toBe('role');
   });
 });
+
+describe('home page', () => {
+  it('serves a static page that never reflects the token from the admin URL', async () => {
+    const res = await fetch(`${server.url}/?token=${server.adminToken}<script>`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('Ward');
+    expect(html).not.toContain(server.adminToken);
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+});
