@@ -3,6 +3,7 @@ import { createErrorHandler } from './errors.js';
 import type { Authorize } from './middleware/auth.js';
 import { eventRoutes } from './routes/events.js';
 import { type HealthDeps, healthRoutes } from './routes/health.js';
+import { homeRoutes } from './routes/home.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { tokenRoutes } from './routes/tokens.js';
 import type { Ingest } from './ingest/pipeline.js';
