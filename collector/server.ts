@@ -94,10 +94,11 @@ export async function startServer(
     writer,
     prepare: pool.prepare,
     receipts,
-    recordReceipt: (hash, signal, records) => {
-      const row = { body_hash: hash, signal, records, acked_at: new Date().toISOString() };
-      writer.enqueue([{ table: 'ingest_receipts', payload: toJsonEachRow([row]), rows: 1 }]).catch(() => {});
-    },
+    receiptPart: (hash, signal, records) => ({
+      table: 'ingest_receipts',
+      payload: toJsonEachRow([{ body_hash: hash, signal, records, acked_at: new Date().toISOString() }]),
+      rows: 1,
+    }),
   });
 
   const authorize = createAuthorize({

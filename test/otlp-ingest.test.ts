@@ -168,6 +168,31 @@ describe('OTLP ingest end to end (official exporters -> Ward -> ClickHouse -> AP
     expect(await countRows('otel_logs')).toBe(before + 1);
   });
 
+  it('reports records it cannot store as a partial success and stores the rest', async () => {
+    const span = (id: string, start: string) => ({
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId: id,
+      name: 'execute_tool shell',
+      kind: 1,
+      startTimeUnixNano: start,
+      endTimeUnixNano: start,
+    });
+    const now = `${Date.now()}000000`;
+    const before = await countRows('otel_traces');
+    const res = await fetch(`${server.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceSpans: [{ resource: {}, scopeSpans: [{ spans: [span('eee19b7ec3c1b174', now), span('eee19b7ec3c1b175', '9300000000000000000')] }] }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string } };
+    expect(Number(body.partialSuccess?.rejectedSpans)).toBe(1);
+    expect(body.partialSuccess?.errorMessage).toMatch(/2262/);
+    expect(await countRows('otel_traces')).toBe(before + 1);
+  });
+
   it('accepts gzip bodies', async () => {
     const body = gzipSync(
       JSON.stringify({

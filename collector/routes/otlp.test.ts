@@ -10,7 +10,7 @@ import { createPreparePool } from '../ingest/prepare-pool.js';
 function appWith(sink: Sink, opts: { maxQueuedRows?: number; remote?: string } = {}) {
   const writer = createBatchingWriter({ sink, maxQueuedRows: opts.maxQueuedRows ?? 1000, flushIntervalMs: 1, attempts: 1 });
   const { prepare } = createPreparePool({ size: 0 });
-  const ingest = createIngest({ writer, prepare, receipts: createReceiptSet(), recordReceipt: () => {} });
+  const ingest = createIngest({ writer, prepare, receipts: createReceiptSet(), receiptPart: () => ({ table: 'ingest_receipts', payload: new Uint8Array(0), rows: 0 }) });
   const authorize = createAuthorize({ lookup: async () => null, remoteAddress: () => opts.remote ?? '127.0.0.1', openLoopbackIngest: true });
   const app = createApp({
     store: {} as Store,
