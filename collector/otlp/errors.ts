@@ -42,3 +42,21 @@ export class OtlpBodyError extends Error {
     super(message);
   }
 }
+
+/** Converts each element of a repeated field, naming the failing index in the error path. */
+export function mapAt<T, R, C extends { field: string }>(
+  list: readonly T[],
+  name: string,
+  c: C,
+  convert: (item: T, c: C) => R,
+): R[] {
+  const out: R[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    try {
+      out[i] = convert(list[i] as T, c);
+    } catch (e) {
+      rethrowAt(e, `${name}[${i}]`, c.field);
+    }
+  }
+  return out;
+}

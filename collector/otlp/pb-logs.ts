@@ -6,7 +6,7 @@ import type {
   OtlpValue,
 } from '../../schema/otlp.js';
 import type { DecodeContext } from './decode-context.js';
-import { rethrowAt } from './errors.js';
+import { rethrowAt, mapAt } from './errors.js';
 import {
   type PbAnyValue,
   type PbKeyValue,
@@ -78,14 +78,7 @@ function logRecord(r: PbLogRecord, c: DecodeContext): OtlpLogRecord {
 
 function scopeLogs(s: PbScopeLogs, c: DecodeContext): OtlpScopeLogs {
   const records = s.logRecords;
-  const logRecords: OtlpLogRecord[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) {
-    try {
-      logRecords[i] = logRecord(records[i]!, c);
-    } catch (e) {
-      rethrowAt(e, `logRecords[${i}]`, c.field);
-    }
-  }
+  const logRecords: OtlpLogRecord[] = mapAt(records, 'logRecords', c, logRecord);
   const scope = pbScope(s.scope, c);
   c.field = 'schemaUrl';
   return { scope, schemaUrl: utf8(s.schemaUrl), logRecords };
@@ -93,14 +86,7 @@ function scopeLogs(s: PbScopeLogs, c: DecodeContext): OtlpScopeLogs {
 
 function resourceLogs(r: PbResourceLogs, c: DecodeContext): OtlpResourceLogs {
   const list = r.scopeLogs;
-  const out: OtlpScopeLogs[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      out[i] = scopeLogs(list[i]!, c);
-    } catch (e) {
-      rethrowAt(e, `scopeLogs[${i}]`, c.field);
-    }
-  }
+  const out: OtlpScopeLogs[] = mapAt(list, 'scopeLogs', c, scopeLogs);
   const resource = pbResource(r.resource, c);
   c.field = 'schemaUrl';
   return { resource, schemaUrl: utf8(r.schemaUrl), scopeLogs: out };
@@ -109,13 +95,6 @@ function resourceLogs(r: PbResourceLogs, c: DecodeContext): OtlpResourceLogs {
 /** Converts a decoded ExportLogsServiceRequest in one pass. */
 export function pbLogsRequest(m: PbLogsRequest, c: DecodeContext): OtlpLogsRequest {
   const list = m.resourceLogs;
-  const out: OtlpResourceLogs[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      out[i] = resourceLogs(list[i]!, c);
-    } catch (e) {
-      rethrowAt(e, `resourceLogs[${i}]`, c.field);
-    }
-  }
+  const out: OtlpResourceLogs[] = mapAt(list, 'resourceLogs', c, resourceLogs);
   return { resourceLogs: out };
 }

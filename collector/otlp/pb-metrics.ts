@@ -11,7 +11,7 @@ import type {
   OtlpSummaryPoint,
 } from '../../schema/otlp.js';
 import type { DecodeContext } from './decode-context.js';
-import { rethrowAt } from './errors.js';
+import { rethrowAt, mapAt } from './errors.js';
 import {
   type PbKeyValue,
   type PbResource,
@@ -132,14 +132,7 @@ function exemplars(list: PbExemplar[], c: DecodeContext): OtlpExemplar[] {
 
 /** Converts each point with `one`, prefixing errors with `dataPoints[i]`. */
 function points<P, T>(list: P[], c: DecodeContext, one: (p: P, c: DecodeContext) => T): T[] {
-  const out: T[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      out[i] = one(list[i]!, c);
-    } catch (e) {
-      rethrowAt(e, `dataPoints[${i}]`, c.field);
-    }
-  }
+  const out: T[] = mapAt(list, 'dataPoints', c, one);
   return out;
 }
 
@@ -266,14 +259,7 @@ function metric(m: PbMetric, c: DecodeContext): OtlpMetric {
 
 function scopeMetrics(s: PbScopeMetrics, c: DecodeContext): OtlpScopeMetrics {
   const list = s.metrics;
-  const metrics: OtlpMetric[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      metrics[i] = metric(list[i]!, c);
-    } catch (e) {
-      rethrowAt(e, `metrics[${i}]`, c.field);
-    }
-  }
+  const metrics: OtlpMetric[] = mapAt(list, 'metrics', c, metric);
   const scope = pbScope(s.scope, c);
   c.field = 'schemaUrl';
   return { scope, schemaUrl: utf8(s.schemaUrl), metrics };
@@ -281,14 +267,7 @@ function scopeMetrics(s: PbScopeMetrics, c: DecodeContext): OtlpScopeMetrics {
 
 function resourceMetrics(r: PbResourceMetrics, c: DecodeContext): OtlpResourceMetrics {
   const list = r.scopeMetrics;
-  const out: OtlpScopeMetrics[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      out[i] = scopeMetrics(list[i]!, c);
-    } catch (e) {
-      rethrowAt(e, `scopeMetrics[${i}]`, c.field);
-    }
-  }
+  const out: OtlpScopeMetrics[] = mapAt(list, 'scopeMetrics', c, scopeMetrics);
   const resource = pbResource(r.resource, c);
   c.field = 'schemaUrl';
   return { resource, schemaUrl: utf8(r.schemaUrl), scopeMetrics: out };
@@ -297,13 +276,6 @@ function resourceMetrics(r: PbResourceMetrics, c: DecodeContext): OtlpResourceMe
 /** Converts a decoded ExportMetricsServiceRequest in one pass. */
 export function pbMetricsRequest(m: PbMetricsRequest, c: DecodeContext): OtlpMetricsRequest {
   const list = m.resourceMetrics;
-  const out: OtlpResourceMetrics[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      out[i] = resourceMetrics(list[i]!, c);
-    } catch (e) {
-      rethrowAt(e, `resourceMetrics[${i}]`, c.field);
-    }
-  }
+  const out: OtlpResourceMetrics[] = mapAt(list, 'resourceMetrics', c, resourceMetrics);
   return { resourceMetrics: out };
 }

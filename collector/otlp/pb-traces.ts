@@ -7,7 +7,7 @@ import type {
   OtlpTracesRequest,
 } from '../../schema/otlp.js';
 import type { DecodeContext } from './decode-context.js';
-import { rethrowAt } from './errors.js';
+import { rethrowAt, mapAt } from './errors.js';
 import {
   type PbKeyValue,
   type PbResource,
@@ -128,14 +128,7 @@ function span(s: PbSpan, c: DecodeContext): OtlpSpan {
 
 function scopeSpans(s: PbScopeSpans, c: DecodeContext): OtlpScopeSpans {
   const list = s.spans;
-  const spans: OtlpSpan[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      spans[i] = span(list[i]!, c);
-    } catch (e) {
-      rethrowAt(e, `spans[${i}]`, c.field);
-    }
-  }
+  const spans: OtlpSpan[] = mapAt(list, 'spans', c, span);
   const scope = pbScope(s.scope, c);
   c.field = 'schemaUrl';
   return { scope, schemaUrl: utf8(s.schemaUrl), spans };
@@ -143,14 +136,7 @@ function scopeSpans(s: PbScopeSpans, c: DecodeContext): OtlpScopeSpans {
 
 function resourceSpans(r: PbResourceSpans, c: DecodeContext): OtlpResourceSpans {
   const list = r.scopeSpans;
-  const out: OtlpScopeSpans[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      out[i] = scopeSpans(list[i]!, c);
-    } catch (e) {
-      rethrowAt(e, `scopeSpans[${i}]`, c.field);
-    }
-  }
+  const out: OtlpScopeSpans[] = mapAt(list, 'scopeSpans', c, scopeSpans);
   const resource = pbResource(r.resource, c);
   c.field = 'schemaUrl';
   return { resource, schemaUrl: utf8(r.schemaUrl), scopeSpans: out };
@@ -159,13 +145,6 @@ function resourceSpans(r: PbResourceSpans, c: DecodeContext): OtlpResourceSpans 
 /** Converts a decoded ExportTraceServiceRequest in one pass. */
 export function pbTracesRequest(m: PbTracesRequest, c: DecodeContext): OtlpTracesRequest {
   const list = m.resourceSpans;
-  const out: OtlpResourceSpans[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      out[i] = resourceSpans(list[i]!, c);
-    } catch (e) {
-      rethrowAt(e, `resourceSpans[${i}]`, c.field);
-    }
-  }
+  const out: OtlpResourceSpans[] = mapAt(list, 'resourceSpans', c, resourceSpans);
   return { resourceSpans: out };
 }
