@@ -1,48 +1,77 @@
+import type { GateDecision, ResolvedPolicy } from '../sandbox-runner/gate/runtime.js';
+import type { SpanDecision } from '../sandbox-runner/telemetry/span-record.js';
 import type { WardEnv } from './env.js';
 
 function shellQuote(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`;
 }
 
+/** The gate's answer for one `ward exec`: whether the command may run, and the decision for its span. */
+export interface ExecGateResult {
+  /** null when the command may run, else the exit code (nothing ran). */
+  refusedExit: number | null;
+  decision: SpanDecision;
+  /** The command line the gate judged. */
+  command: string;
+}
+
 /**
- * The approval gate in front of `ward exec`: returns null when the command may run, else the exit code
- * after telling the user why not. An ask waits for a human through the Ward server (fail closed: no
- * server, an unreachable one, a timeout or a broken policy refuse the command).
+ * The approval gate in front of `ward exec`, with the same policy the sandbox uses. An ask waits for a
+ * human through the Ward server (fail closed: no server, an unreachable one, a timeout or a gate that
+ * cannot start refuse the command). Imports stay on the gate's zod-free start-up path.
  */
 export async function gateExec(
   argv: string[],
-  o: { mode?: string; server?: string; session?: string; agent?: string; waitS?: number },
+  policy: ResolvedPolicy,
+  o: { workspace: string; server?: string; session?: string; agent?: string; waitS?: number },
   env: WardEnv,
-): Promise<number | null> {
-  const [{ loadHookGate, hookDecider }, approvals] = await Promise.all([
-    import('../sandbox-runner/hooks/index.js'),
-    import('../sandbox-runner/approvals/index.js'),
+): Promise<ExecGateResult> {
+  const [{ createGate }, approvals, { spanDecision }] = await Promise.all([
+    import('../sandbox-runner/gate/runtime.js'),
+    import('../sandbox-runner/approvals/gate-command.js'),
+    import('../sandbox-runner/telemetry/span-record.js'),
   ]);
   const command = argv.length === 1 ? (argv[0] as string) : argv.map(shellQuote).join(' ');
   const cwd = process.cwd();
-  let decide: ReturnType<typeof hookDecider>;
+  let verdict: GateDecision;
   try {
-    decide = hookDecider(await loadHookGate({ cwd, home: env.home, mode: o.mode }));
+    // Deferred: a command of plain words is decided without loading the shell grammar at all.
+    const gate = await createGate({ policy, workspace: o.workspace, deferParser: true });
+    verdict = await gate.decideAsync({ command, cwd });
   } catch (err) {
-    process.stderr.write(`ward exec: the approval gate could not start: ${(err as Error).message}\nnothing was run\n`);
-    return approvals.REFUSED_EXIT;
+    process.stderr.write(
+      `ward exec: the approval gate could not start: ${(err as Error).message}\nnothing was run\n`,
+    );
+    return {
+      refusedExit: approvals.REFUSED_EXIT,
+      decision: { decision: 'deny', decisionSource: 'error' },
+      command,
+    };
   }
   const server = o.server ?? env.server;
+  // The approval client (and the schemas it validates answers with) only when a human must be asked.
+  const client =
+    verdict.decision === 'ask' && server
+      ? (await import('../sandbox-runner/approvals/client.js')).createApprovalClient({
+          server,
+          token: env.token,
+        })
+      : undefined;
   const outcome = await approvals.gateCommand({
-    gate: { decide: ({ command: c, cwd: d }) => decide({ tool: 'Bash', command: c, toolInput: { command: c }, cwd: d, session: '' }) },
-    ...(server ? { client: approvals.createApprovalClient({ server, token: env.token }) } : {}),
+    gate: { decide: () => verdict },
+    ...(client ? { client } : {}),
     command,
     session: o.session ?? 'ward-exec',
     agent: o.agent ?? 'ward',
     cwd,
-    mode: o.mode ?? '',
+    mode: policy.mode,
     waitMs: (o.waitS ?? 300) * 1000,
     stderr: process.stderr,
   });
   if (outcome.run) {
     if (outcome.source === 'user') process.stderr.write(`ward: approved (${outcome.reason}); running\n`);
-    return null;
+    return { refusedExit: null, decision: spanDecision(outcome), command };
   }
   process.stderr.write(`ward exec: refused, nothing was run: ${outcome.reason}\n`);
-  return approvals.REFUSED_EXIT;
+  return { refusedExit: approvals.REFUSED_EXIT, decision: spanDecision(outcome), command };
 }

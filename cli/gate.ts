@@ -1,19 +1,24 @@
 import type { WardEnv } from './env.js';
 
 const USAGE = `usage:
-  ward gate check [--policy FILE] [--org FILE] [--user FILE] [--workspace DIR] -- 'COMMAND'
-  ward gate eval  [--policy FILE] [--org FILE] [--user FILE] [--workspace DIR] FILE.jsonl
+  ward gate check [--policy FILE] [--org FILE] [--user FILE] [--workspace DIR] [--mode MODE] -- 'COMMAND'
+  ward gate eval  [--policy FILE] [--org FILE] [--user FILE] [--workspace DIR] [--mode MODE] FILE.jsonl
+  Policy as for ward exec: --policy FILE (else <workspace>/.ward/policy.yaml) over ~/.ward/policy.yaml and
+  /etc/ward/policy.yaml; --org / --user name other files for those layers.
 `;
 
 /** `ward gate`: decide one command (`check`) or a JSONL file of {id, cmd} objects (`eval`). */
-export async function main(args: string[], _env: WardEnv): Promise<number> {
+export async function main(args: string[], env: WardEnv): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'check' && sub !== 'eval') {
     process.stderr.write(USAGE);
     return 2;
   }
+  if (sub === 'check') await (await import('./baseline-wasm.js')).useBaselineWasmOnly();
   const { parseCommandArgs } = await import('./args.js');
-  const { createGate, loadPolicy, PolicyError } = await import('../sandbox-runner/gate/index.js');
+  const { createGate, discoverPolicyLayers, loadPolicy, PolicyError } = await import(
+    '../sandbox-runner/gate/runtime.js'
+  );
   let parsed: ReturnType<typeof parseCommandArgs>;
   try {
     parsed = parseCommandArgs(rest, {
@@ -21,19 +26,32 @@ export async function main(args: string[], _env: WardEnv): Promise<number> {
       org: { type: 'string' },
       user: { type: 'string' },
       workspace: { type: 'string' },
+      mode: { type: 'string' },
     });
   } catch (err) {
     process.stderr.write(`ward gate: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
     return 2;
   }
-  const v = parsed.values as { policy?: string; org?: string; user?: string; workspace?: string };
+  const v = parsed.values as {
+    policy?: string;
+    org?: string;
+    user?: string;
+    workspace?: string;
+    mode?: string;
+  };
+  const workspace = v.workspace ?? process.cwd();
   let policy: Awaited<ReturnType<typeof loadPolicy>>;
   try {
-    policy = await loadPolicy({
-      ...(v.org ? { org: v.org } : {}),
-      ...(v.user ? { user: v.user } : {}),
-      ...(v.policy ? { project: v.policy } : {}),
-    });
+    policy = await loadPolicy(
+      discoverPolicyLayers({
+        workspace,
+        home: env.home,
+        policyFile: v.policy,
+        mode: v.mode,
+        orgFile: v.org,
+        userFile: v.user,
+      }),
+    );
   } catch (err) {
     if (err instanceof PolicyError) {
       process.stderr.write(`ward gate: ${err.message}\n`);
@@ -41,7 +59,7 @@ export async function main(args: string[], _env: WardEnv): Promise<number> {
     }
     throw err;
   }
-  const gate = await createGate({ policy, workspace: v.workspace ?? process.cwd() });
+  const gate = await createGate({ policy, workspace });
 
   if (sub === 'check') {
     const command = parsed.rest.length > 0 ? parsed.rest.join(' ') : parsed.positionals.join(' ');

@@ -46,9 +46,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  // One short-lived parse never profits from V8's optimizing WASM compiler, and the process would wait
-  // ~300 ms at exit for that background compile of the shell grammar to finish: baseline code only.
-  (await import('node:v8')).setFlagsFromString('--liftoff-only');
+  await (await import('./baseline-wasm.js')).useBaselineWasmOnly();
   const agent = positionals[0] as HookAgent;
   if (!AGENTS.includes(agent)) {
     process.stderr.write(`ward hook: unknown agent '${positionals[0] ?? ''}'\n${USAGE}`);

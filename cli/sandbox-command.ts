@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
@@ -52,18 +53,60 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
     return 2;
   }
 
+  // One policy for the gate and the sandbox: --policy FILE (else <workspace>/.ward/policy.yaml) over the
+  // user's and the organisation's files (sandbox-runner/gate/policy/discover.ts).
+  const gateLib = await import('../sandbox-runner/gate/runtime.js');
+  const workspace = values.workspace ?? process.cwd();
+  let policy: import('../sandbox-runner/gate/runtime.js').ResolvedPolicy;
+  try {
+    policy = await gateLib.loadPolicy(
+      gateLib.discoverPolicyLayers({ workspace, home: env.home, policyFile: values.policy, mode: values.mode }),
+    );
+  } catch (err) {
+    process.stderr.write(`ward ${cmd}: ${(err as Error).message}\nnothing was run\n`);
+    return 125;
+  }
+  const span: import('../sandbox-runner/telemetry/span-record.js').SpanContext = {
+    sessionId: values.session ?? crypto.randomUUID(),
+    agent: values.agent ?? (cmd === 'run' ? (argv[0]?.split('/').pop() ?? 'agent') : 'ward'),
+    operation: cmd === 'exec' ? 'execute_tool' : 'invoke_agent',
+  };
+  const server = values.server ?? env.server;
+
+  // Loaded while the gate compiles the shell grammar (its module I/O overlaps the gate's work).
+  const libLoading = import('../sandbox-runner/index.js');
+  libLoading.catch(() => {});
+
   if (cmd === 'exec') {
     // The approval gate decides first: allow runs, deny refuses, ask waits for a human (cli/exec-gate.ts).
+    await (await import('./baseline-wasm.js')).useBaselineWasmOnly();
+    const startTimeMs = Date.now();
     const { gateExec } = await import('./exec-gate.js');
-    const refused = await gateExec(argv, { mode: values.mode, server: values.server, session: values.session, agent: values.agent }, env);
-    if (refused !== null) return refused;
+    const gated = await gateExec(
+      argv,
+      policy,
+      { workspace: policy.sandbox.workspace ?? workspace, server: values.server, session: values.session, agent: values.agent },
+      env,
+    );
+    Object.assign(span, gated.decision);
+    if (gated.refusedExit !== null) {
+      if (server) {
+        const { refusedSpanRecord } = await import('../sandbox-runner/telemetry/span-record.js');
+        const record = refusedSpanRecord(
+          { command: gated.command, argv, cwd: process.cwd(), exitCode: gated.refusedExit, startTimeMs, endTimeMs: Date.now() },
+          span,
+        );
+        await reportSpan(record, server, env);
+      }
+      return gated.refusedExit;
+    }
   }
 
-  const lib = await import('../sandbox-runner/index.js');
+  const lib = await libLoading;
   let runner: import('../sandbox-runner/index.js').Runner;
   try {
-    const base = values.policy ? await lib.loadSandboxPolicyFile(values.policy) : lib.defaultSandboxPolicy();
-    const policy = lib.withOverrides(base, {
+    const base = policy.sandbox;
+    const sandboxPolicy = lib.withOverrides(base, {
       ...(values.workspace ? { workspace: values.workspace } : {}),
       allowNet: (values['allow-net'] ?? []).flatMap((s) => s.split(',')).filter(Boolean),
       limits: {
@@ -73,14 +116,14 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
       },
     });
     const network =
-      policy.allowNet.length > 0 ? await import('../sandbox-runner/network/index.js') : undefined;
-    runner = lib.createRunner(policy, {
+      sandboxPolicy.allowNet.length > 0 ? await import('../sandbox-runner/network/index.js') : undefined;
+    runner = lib.createRunner(sandboxPolicy, {
       cwd: process.cwd(),
       home: env.home,
       processEnv: env.processEnv,
       ...(network ? { network } : {}),
       ...(values.unsandboxed ? { unsandboxed: true } : {}),
-      ...(values.policy ? { extraReadOnly: [values.policy] } : {}),
+      ...(values.policy ? { extraReadOnly: [resolve(values.policy)] } : {}),
     });
   } catch (err) {
     process.stderr.write(`ward ${cmd}: ${(err as Error).message}\nnothing was run; see \`ward doctor\`\n`);
@@ -118,28 +161,31 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
 
   for (const v of result.violations.slice(0, 5))
     process.stderr.write(`ward: sandbox ${v.kind}: ${v.detail}\n`);
-  const server = values.server ?? env.server;
   if (server) {
-    const [{ commandSpanRecord }, { exportCommandSpan }, { hostname }, { join }] = await Promise.all([
-      import('../sandbox-runner/telemetry/span-record.js'),
-      import('../sandbox-runner/telemetry/export-span.js'),
-      import('node:os'),
-      import('node:path'),
-    ]);
-    const record = commandSpanRecord(result, {
-      sessionId: values.session ?? crypto.randomUUID(),
-      agent: values.agent ?? (cmd === 'run' ? (argv[0]?.split('/').pop() ?? 'agent') : 'ward'),
-      operation: cmd === 'exec' ? 'execute_tool' : 'invoke_agent',
-    });
-    // Telemetry never changes the command's outcome; export-span spools and warns on failure.
-    await exportCommandSpan(record, {
-      server,
-      ...(env.token ? { token: env.token } : {}),
-      spoolDir: join(env.home, '.ward', 'spool'),
-      serviceVersion: '0.1.0',
-      hostName: hostname(),
-      warn: (m) => process.stderr.write(`ward: ${m}\n`),
-    }).catch((err: Error) => process.stderr.write(`ward: could not report the command: ${err.message}\n`));
+    const { commandSpanRecord } = await import('../sandbox-runner/telemetry/span-record.js');
+    await reportSpan(commandSpanRecord(result, span), server, env);
   }
   return received ? 128 + SIGNALS[received] : result.exitCode;
+}
+
+/** Sends the ward.exec span (OTel SDK loaded only now, after the command). Never changes the outcome. */
+async function reportSpan(
+  record: import('../sandbox-runner/telemetry/span-record.js').CommandSpanRecord,
+  server: string,
+  env: WardEnv,
+): Promise<void> {
+  const [{ exportCommandSpan }, { hostname }, { join }] = await Promise.all([
+    import('../sandbox-runner/telemetry/export-span.js'),
+    import('node:os'),
+    import('node:path'),
+  ]);
+  // export-span spools and warns on failure.
+  await exportCommandSpan(record, {
+    server,
+    ...(env.token ? { token: env.token } : {}),
+    spoolDir: join(env.home, '.ward', 'spool'),
+    serviceVersion: '0.1.0',
+    hostName: hostname(),
+    warn: (m) => process.stderr.write(`ward: ${m}\n`),
+  }).catch((err: Error) => process.stderr.write(`ward: could not report the command: ${err.message}\n`));
 }

@@ -82,6 +82,8 @@ export const WARD = {
   approvalDecidedBy: 'ward.approval.decided_by',
   approvalReason: 'ward.approval.reason',
   filePath: 'ward.file.path',
+  /** false when the gate (or a human) refused the command: nothing ran, the exit code is 126. */
+  ran: 'ward.ran',
 } as const;
 
 /** Span names Ward's runner emits. */

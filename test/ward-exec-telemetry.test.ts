@@ -1,8 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeTraces } from '../collector/normalize/index.js';
+import { decodeTraces } from '../collector/otlp/index.js';
 import { bwrapWorks } from '../sandbox-runner/sandbox/test-support.js';
 import { WARD, WARD_SPAN_EVENTS, WARD_SPANS } from '../schema/attributes.js';
 
@@ -30,32 +32,75 @@ function attr(list: OtlpJsonAttr[], key: string): unknown {
   return typeof inner === 'string' && 'intValue' in v ? Number(inner) : inner;
 }
 
-/** An OTLP/HTTP receiver on 127.0.0.1 that keeps every JSON trace request. */
-async function captureServer(): Promise<{
+/**
+ * An OTLP/HTTP receiver on 127.0.0.1 that keeps every JSON trace request; with `approver`, it also plays the
+ * approvals API: each request is created pending and the wait answers with `approver`'s decision at once.
+ */
+async function captureServer(approver?: { decidedBy: string; status: 'approved' | 'denied' }): Promise<{
   url: string;
   bodies: OtlpJsonBody[];
+  raw: Buffer[];
   auth: string[];
+  approvals: { command: string }[];
   close(): void;
 }> {
   const bodies: OtlpJsonBody[] = [];
+  const raw: Buffer[] = [];
   const auth: string[] = [];
+  const approvals: ({ command: string } & Record<string, unknown>)[] = [];
+  const approval = (i: number, status: string) => ({
+    id: `apr-${i}`,
+    created_at: new Date().toISOString(),
+    expires_at: new Date(Date.now() + 60_000).toISOString(),
+    session_id: '',
+    agent: '',
+    cwd: '',
+    risk: 0,
+    reasons: [],
+    requested_by: 'runner',
+    ...approvals[i],
+    status,
+    scope: status === 'pending' ? '' : 'once',
+    decided_by: status === 'pending' ? '' : (approver?.decidedBy ?? ''),
+    decided_at: status === 'pending' ? '' : new Date().toISOString(),
+    decision_reason: '',
+  });
   const server: Server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      let answer: unknown = {};
       if (req.url === '/v1/traces') {
-        bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpJsonBody);
+        raw.push(body);
+        bodies.push(JSON.parse(body.toString('utf8')) as OtlpJsonBody);
         auth.push(req.headers.authorization ?? '');
+      } else if (approver && req.method === 'POST' && req.url === '/api/approvals') {
+        approvals.push(JSON.parse(body.toString('utf8')) as { command: string });
+        answer = approval(approvals.length - 1, 'pending');
+      } else if (approver && req.url?.startsWith('/api/approvals/apr-')) {
+        answer = approval(Number(/apr-(\d+)/.exec(req.url)?.[1]), approver.status);
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, bodies, auth, close: () => server.close() };
+  return { url: `http://127.0.0.1:${port}`, bodies, raw, auth, approvals, close: () => server.close() };
 }
 
-function ward(args: string[], opts: { cwd: string; home: string; token?: string }) {
+/** The first span of the i-th trace request the server received. */
+function spanOf(server: { bodies: OtlpJsonBody[] }, i = 0): OtlpJsonSpan {
+  return server.bodies[i]!.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+}
+
+/** What the collector makes of the i-th trace request (its ward.exec command event). */
+function collected(server: { raw: Buffer[] }, i = 0) {
+  const events = normalizeTraces(decodeTraces(server.raw[i]!, 'json'));
+  return events.find((e) => e.kind === 'command');
+}
+
+function ward(args: string[], opts: { cwd: string; home: string; token?: string; stdin?: string }) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/ward.mjs'), ...args], {
       cwd: opts.cwd,
@@ -70,6 +115,7 @@ function ward(args: string[], opts: { cwd: string; home: string; token?: string 
     child.stdout.on('data', (b: Buffer) => (stdout += b));
     child.stderr.on('data', (b: Buffer) => (stderr += b));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(opts.stdin ?? '');
   });
 }
 
@@ -127,6 +173,148 @@ describe.runIf(bwrapWorks())('ward exec (built CLI) reports each command as an O
       const violation = span.events.find((e) => e.name === WARD_SPAN_EVENTS.violation);
       expect(violation && attr(violation.attributes, WARD.violationKind)).toBe('read_only_write');
       expect(server.auth[0]).toBe('Bearer runner-token-1');
+      // The gate's decision travels with the span, and the collector reads it back.
+      expect(a(WARD.decision)).toBe('allow');
+      expect(a(WARD.decisionSource)).toBe('gate');
+      expect(typeof a(WARD.risk)).toBe('number');
+      expect(a(WARD.ran)).toBe(true);
+      expect(collected(server)).toMatchObject({
+        kind: 'command',
+        decision: 'allow',
+        decision_source: 'gate',
+        exit_code: 3,
+      });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('one policy file: its rule denies in the gate (span: deny, not run) and its sandbox section hides a path', async () => {
+    const policy = join(home, 'both.yaml');
+    writeFileSync(
+      policy,
+      [
+        'mode: balanced',
+        'rules:',
+        '  - { id: no-deploys, decision: deny, reason: deploys go through CI, command: { prefix: make deploy } }',
+        'sandbox:',
+        '  hidden: [private.txt]',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(ws, 'private.txt'), 'top-secret-42\n');
+    const server = await captureServer();
+    try {
+      const denied = await ward(
+        ['exec', '--policy', policy, '--server', server.url, '--', 'make', 'deploy'],
+        { cwd: ws, home },
+      );
+      expect(denied.code).toBe(126);
+      expect(denied.stderr).toMatch(/refused, nothing was run: denied by policy: .*no-deploys/);
+      expect(server.bodies).toHaveLength(1);
+      const a = (k: string) => attr(spanOf(server).attributes, k);
+      expect(a(WARD.decision)).toBe('deny');
+      expect(a(WARD.decisionSource)).toBe('policy');
+      expect(a(WARD.ruleIds)).toContain('policy.project.no-deploys');
+      expect(a(WARD.ran)).toBe(false);
+      expect(a(WARD.exitCode)).toBe(126);
+      expect(a(WARD.argv)).toEqual(['make', 'deploy']);
+      expect(collected(server)).toMatchObject({
+        kind: 'command',
+        decision: 'deny',
+        decision_source: 'policy',
+        exit_code: 126,
+      });
+
+      // The same file's sandbox: section: the file is hidden inside the sandbox, visible without the policy.
+      const hidden = await ward(['exec', '--policy', policy, '--', 'cat', 'private.txt'], { cwd: ws, home });
+      expect(hidden.code).not.toBe(0);
+      expect(hidden.stdout).not.toContain('top-secret-42');
+      const plain = await ward(['exec', '--', 'cat', 'private.txt'], { cwd: ws, home });
+      expect(plain.stdout).toContain('top-secret-42');
+      const run = await ward(['run', '--policy', policy, '--', 'cat', 'private.txt'], { cwd: ws, home });
+      expect(run.stdout).not.toContain('top-secret-42');
+
+      // ward gate check and ward hook read the same file the same way.
+      const check = await ward(['gate', 'check', '--policy', policy, '--', 'make deploy'], { cwd: ws, home });
+      expect(JSON.parse(check.stdout)).toMatchObject({ decision: 'deny' });
+      const hook = await ward(['hook', 'claude-code', '--policy', policy], {
+        cwd: ws,
+        home,
+        stdin: JSON.stringify({
+          hook_event_name: 'PreToolUse',
+          cwd: ws,
+          tool_name: 'Bash',
+          tool_input: { command: 'make deploy' },
+        }),
+      });
+      expect(JSON.parse(hook.stdout)).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } });
+
+      // The project's own .ward/policy.yaml is found without --policy.
+      mkdirSync(join(ws, '.ward'), { recursive: true });
+      writeFileSync(join(ws, '.ward', 'policy.yaml'), 'sandbox:\n  hidden: [private.txt]\n');
+      const discovered = await ward(['exec', '--', 'cat', 'private.txt'], { cwd: ws, home });
+      expect(discovered.stdout).not.toContain('top-secret-42');
+    } finally {
+      server.close();
+      rmSync(join(ws, '.ward'), { recursive: true, force: true });
+      rmSync(join(ws, 'private.txt'), { force: true });
+    }
+  });
+
+  it('a bad sandbox: section refuses to run, naming the exact path', async () => {
+    const policy = join(home, 'bad.yaml');
+    writeFileSync(policy, 'sandbox:\n  limits: { processes: 1 }\n');
+    const r = await ward(['exec', '--policy', policy, '--', 'true'], { cwd: ws, home });
+    expect(r.code).toBe(125);
+    expect(r.stderr).toMatch(/sandbox\.limits\.processes: .*nothing was run/s);
+  });
+
+  it('an ask approved by a human runs, and the span names the approval and who approved', async () => {
+    const server = await captureServer({ decidedBy: 'alice', status: 'approved' });
+    try {
+      const r = await ward(
+        [
+          'exec',
+          '--server',
+          server.url,
+          '--',
+          'sh',
+          '-c',
+          'echo approved-run; git push --force 2>/dev/null || true',
+        ],
+        { cwd: ws, home },
+      );
+      expect(r.stdout).toContain('approved-run');
+      expect(r.code).toBe(0);
+      expect(server.approvals).toHaveLength(1);
+      const a = (k: string) => attr(spanOf(server).attributes, k);
+      expect(a(WARD.decision)).toBe('approved');
+      expect(a(WARD.decisionSource)).toBe('user:alice');
+      expect(a(WARD.approvalId)).toBe('apr-0');
+      expect(a(WARD.ruleIds)).toEqual(expect.arrayContaining([expect.stringMatching(/force/)]));
+      expect(a(WARD.risk)).toBeGreaterThan(0);
+      expect(collected(server)).toMatchObject({ decision: 'allow', decision_source: 'user:alice' });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('an ask a human denies does not run, and still emits the span', async () => {
+    const server = await captureServer({ decidedBy: 'bob', status: 'denied' });
+    try {
+      const r = await ward(
+        ['exec', '--server', server.url, '--', 'git', 'push', '--force', 'origin', 'main'],
+        { cwd: ws, home },
+      );
+      expect(r.code).toBe(126);
+      const a = (k: string) => attr(spanOf(server).attributes, k);
+      expect([a(WARD.decision), a(WARD.decisionSource), a(WARD.approvalId), a(WARD.ran)]).toEqual([
+        'deny',
+        'user:bob',
+        'apr-0',
+        false,
+      ]);
     } finally {
       server.close();
     }

@@ -44,6 +44,8 @@ export interface GateOutcome {
   reason: string;
   verdict: GateVerdict;
   approvalId?: string;
+  /** Who decided the approval (its `decided_by`), when a human did. */
+  decidedBy?: string;
 }
 
 export function summarizeReasons(reasons: readonly RiskReason[]): string {
@@ -90,7 +92,8 @@ export async function gateCommand(o: GateCommandOptions): Promise<GateOutcome> {
   out.write(`ward: waiting for approval ${id} at ${o.client.urlFor(id)} (${why})\n`);
   // A little longer than the server's deadline, so the server's own expiry is what normally answers.
   const outcome = await o.client.waitForDecision(id, { timeoutMs: waitMs + 5_000, signal: o.signal });
-  if (outcome.status === 'approved') return { run: true, decision: 'allow', source: 'user', reason: outcome.reason, verdict, approvalId: id };
+  const decidedBy = outcome.approval?.decided_by ? { decidedBy: outcome.approval.decided_by } : {};
+  if (outcome.status === 'approved') return { run: true, decision: 'allow', source: 'user', reason: outcome.reason, verdict, approvalId: id, ...decidedBy };
   const source = outcome.status === 'expired' || /no decision within/.test(outcome.reason) ? 'timeout' : outcome.approval ? 'user' : 'error';
-  return { run: false, decision: 'deny', source, reason: `${outcome.status}: ${outcome.reason}`, verdict, approvalId: id };
+  return { run: false, decision: 'deny', source, reason: `${outcome.status}: ${outcome.reason}`, verdict, approvalId: id, ...decidedBy };
 }

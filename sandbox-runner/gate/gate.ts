@@ -1,8 +1,14 @@
 import type { RiskReason } from '../../schema/approval.js';
-import { type Analysis, analyzeCommandLine, initShellParser } from './analysis/index.js';
+import {
+  type Analysis,
+  analyzeCommandLine,
+  deferredShellParser,
+  initShellParser,
+  ParserNotReady,
+} from './analysis/index.js';
 import { hostMatches } from './analysis/network.js';
+import { grantPrefix, refuseReason } from './policy/grant-prefix.js';
 import type { Grant } from './policy/grants.js';
-import { grantPrefix, refuseReason } from './policy/grants.js';
 import type { ResolvedPolicy } from './policy/load.js';
 import { type CompiledRule, strictest } from './policy/rules.js';
 import type { Decision } from './policy/schema.js';
@@ -30,7 +36,10 @@ export interface GateDecision {
 }
 
 export interface Gate {
+  /** Decides synchronously; with `deferParser`, throws ParserNotReady when the text needs the grammar. */
   decide(input: GateInput): GateDecision;
+  /** Decides, loading the shell grammar first when the command needs it. Same decision as `decide`. */
+  decideAsync(input: GateInput): Promise<GateDecision>;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -40,9 +49,17 @@ function reason(rule: RuleId, detail: string): RiskReason {
   return { rule_id: rule, category: t.category, attack_id: t.attack, detail: `${t.reason}: ${detail}` };
 }
 
-/** Creates the approval gate. Initialises the shell parser once; `decide` is synchronous and fast. */
-export async function createGate(opts: { policy: ResolvedPolicy; workspace: string }): Promise<Gate> {
-  const parser = await initShellParser();
+/**
+ * Creates the approval gate. Initialises the shell parser once; `decide` is synchronous and fast.
+ * `deferParser` (one-shot commands): the WASM grammar loads only when a command is more than plain words.
+ */
+export async function createGate(opts: {
+  policy: ResolvedPolicy;
+  workspace: string;
+  deferParser?: boolean;
+}): Promise<Gate> {
+  const deferred = opts.deferParser ? deferredShellParser() : undefined;
+  const parser = deferred ?? (await initShellParser());
   const { policy } = opts;
   const workspace = opts.workspace.replace(/\/+$/, '') || '/';
 
@@ -59,6 +76,7 @@ export async function createGate(opts: { policy: ResolvedPolicy; workspace: stri
           cwd: input.cwd,
         });
       } catch (err) {
+        if (err instanceof ParserNotReady) throw err;
         analysis = {
           findings: [
             {
@@ -168,7 +186,16 @@ export async function createGate(opts: { policy: ResolvedPolicy; workspace: stri
       input.tool === undefined;
     return { decision, risk: round(risk), reasons, mode: policy.mode, grantable, escalated };
   }
-  return { decide };
+  async function decideAsync(input: GateInput): Promise<GateDecision> {
+    try {
+      return decide(input);
+    } catch (err) {
+      if (!(deferred && err instanceof ParserNotReady)) throw err;
+      await deferred.load();
+      return decide(input);
+    }
+  }
+  return { decide, decideAsync };
 }
 
 const SAFE = new Set([

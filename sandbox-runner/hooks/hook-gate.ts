@@ -1,32 +1,25 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { GateVerdict } from '../approvals/gate-command.js';
-import { createGate, type Gate, type GateInput, loadPolicy, type PolicyLayers } from '../gate/index.js';
+import { createGate, discoverPolicyLayers, type Gate, type GateInput, loadPolicy, type PolicyLayers } from '../gate/runtime.js';
 import { describeToolCall, type ToolRequest } from './answer-hook.js';
 
-/** Where the hook finds its policy: explicit files win; else ~/.ward/policy.yaml and <cwd>/.ward/policy.yaml. */
+/** Where the hook finds its policy (the same discovery as ward exec: org < user < project < --mode). */
 export interface HookPolicyOptions {
   cwd: string;
   home: string;
   /** --policy FILE: the project layer. */
-  policyFile?: string;
+  policyFile?: string | undefined;
   /** --mode: an inline layer on top. */
-  mode?: string;
+  mode?: string | undefined;
 }
 
 export function hookPolicyLayers(o: HookPolicyOptions): PolicyLayers {
-  const layers: PolicyLayers = {};
-  const user = join(o.home, '.ward', 'policy.yaml');
-  if (existsSync(user)) layers.user = user;
-  const project = o.policyFile ?? join(o.cwd, '.ward', 'policy.yaml');
-  if (o.policyFile || existsSync(project)) layers.project = project;
-  if (o.mode) layers.inline = { mode: o.mode };
-  return layers;
+  return discoverPolicyLayers({ workspace: o.cwd, home: o.home, policyFile: o.policyFile, mode: o.mode });
 }
 
 /** Loads the policy and the gate for one hook call (throws PolicyError on a bad policy: the caller denies). */
 export async function loadHookGate(o: HookPolicyOptions): Promise<Gate> {
-  return createGate({ policy: await loadPolicy(hookPolicyLayers(o)), workspace: o.cwd });
+  // Deferred grammar: plain commands and non-shell tools are decided without loading the WASM parser.
+  return createGate({ policy: await loadPolicy(hookPolicyLayers(o)), workspace: o.cwd, deferParser: true });
 }
 
 /** The gate's input for one tool call: shell text for Bash, the tool name plus a summary otherwise. */
@@ -37,6 +30,6 @@ export function gateInputFor(req: ToolRequest): GateInput {
 }
 
 /** Adapts the gate to the hook's `decide`. */
-export function hookDecider(gate: Gate): (req: ToolRequest) => GateVerdict {
-  return (req) => gate.decide(gateInputFor(req));
+export function hookDecider(gate: Gate): (req: ToolRequest) => Promise<GateVerdict> {
+  return (req) => gate.decideAsync(gateInputFor(req));
 }

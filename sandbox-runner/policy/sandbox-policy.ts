@@ -2,39 +2,41 @@ import { z } from 'zod';
 import { DEFAULT_LIMITS as D } from './defaults.js';
 
 /** Resource limits applied to every sandboxed command (rlimits inside the sandbox, a wall clock outside). */
-export const SandboxLimits = z.object({
-  timeoutS: z
-    .number()
-    .positive()
-    .max(7 * 24 * 3600)
-    .default(D.timeoutS)
-    .describe('Wall-clock seconds before the whole sandbox is killed (SIGKILL to every process in it)'),
-  cpuS: z
-    .number()
-    .int()
-    .positive()
-    .max(7 * 24 * 3600)
-    .default(D.cpuS)
-    .describe('CPU seconds (RLIMIT_CPU)'),
-  memoryMb: z
-    .number()
-    .int()
-    .min(16, 'below 16 MiB even a shell cannot start')
-    .default(D.memoryMb)
-    .describe('Writable private memory per process in MiB (RLIMIT_DATA)'),
-  processes: z
-    .number()
-    .int()
-    .min(4, 'a shell pipeline needs a few processes')
-    .default(D.processes)
-    .describe('Processes and threads inside the sandbox (RLIMIT_NPROC of the sandbox user namespace)'),
-  fileSizeMb: z
-    .number()
-    .int()
-    .positive()
-    .default(D.fileSizeMb)
-    .describe('Largest file a command may write, MiB (RLIMIT_FSIZE)'),
-});
+export const SandboxLimits = z
+  .object({
+    timeoutS: z
+      .number()
+      .positive()
+      .max(7 * 24 * 3600)
+      .default(D.timeoutS)
+      .describe('Wall-clock seconds before the whole sandbox is killed (SIGKILL to every process in it)'),
+    cpuS: z
+      .number()
+      .int()
+      .positive()
+      .max(7 * 24 * 3600)
+      .default(D.cpuS)
+      .describe('CPU seconds (RLIMIT_CPU)'),
+    memoryMb: z
+      .number()
+      .int()
+      .min(16, 'below 16 MiB even a shell cannot start')
+      .default(D.memoryMb)
+      .describe('Writable private memory per process in MiB (RLIMIT_DATA)'),
+    processes: z
+      .number()
+      .int()
+      .min(4, 'a shell pipeline needs a few processes')
+      .default(D.processes)
+      .describe('Processes and threads inside the sandbox (RLIMIT_NPROC of the sandbox user namespace)'),
+    fileSizeMb: z
+      .number()
+      .int()
+      .positive()
+      .default(D.fileSizeMb)
+      .describe('Largest file a command may write, MiB (RLIMIT_FSIZE)'),
+  })
+  .strict();
 export type SandboxLimits = z.infer<typeof SandboxLimits>;
 
 const hostPort = z
@@ -43,50 +45,52 @@ const hostPort = z
   .max(260)
   .refine((s) => !/\s|\/|@/.test(s), 'a network allow entry is HOST or HOST:PORT (no scheme, path or user)');
 
-/** The sandbox policy: what a command may see, write, reach and use. Loaded from the `sandbox:` key. */
-export const SandboxPolicy = z.object({
-  workspace: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Writable project directory; default the current directory. Must not be / or your home'),
-  writable: z
-    .array(z.string().min(1))
-    .default([])
-    .describe('Extra writable directories besides the workspace and the private /tmp'),
-  hidden: z
-    .array(z.string().min(1))
-    .default([])
-    .describe('Extra paths to hide (empty dir or /dev/null over them), added to the built-in secret paths'),
-  readOnly: z
-    .array(z.string().min(1))
-    .default([])
-    .describe(
-      'Extra paths kept read-only even inside a writable root (relative paths are per writable root)',
-    ),
-  env: z
-    .array(
-      z
-        .string()
-        .min(1)
-        .regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, 'an env entry is a NAME or a NAME_PREFIX*'),
-    )
-    .default([])
-    .describe(
-      'Environment names passed in besides the safe defaults; the only way a secret-looking name gets in',
-    ),
-  allowNet: z
-    .array(hostPort)
-    .default([])
-    .describe(
-      'Hosts (HOST or HOST:PORT) reachable through the allowlist proxy; empty means no network at all',
-    ),
-  trackFiles: z
-    .boolean()
-    .default(true)
-    .describe('Snapshot writable roots before and after to report file changes'),
-  limits: SandboxLimits.default({ ...D }).describe('Resource limits'),
-});
+/** The sandbox policy: what a command may see, write, reach and use. Loaded from the `sandbox:` key; unknown keys are errors (a typo must not drop a rule). */
+export const SandboxPolicy = z
+  .object({
+    workspace: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Writable project directory; default the current directory. Must not be / or your home'),
+    writable: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Extra writable directories besides the workspace and the private /tmp'),
+    hidden: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Extra paths to hide (empty dir or /dev/null over them), added to the built-in secret paths'),
+    readOnly: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Extra paths kept read-only even inside a writable root (relative paths are per writable root)',
+      ),
+    env: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, 'an env entry is a NAME or a NAME_PREFIX*'),
+      )
+      .default([])
+      .describe(
+        'Environment names passed in besides the safe defaults; the only way a secret-looking name gets in',
+      ),
+    allowNet: z
+      .array(hostPort)
+      .default([])
+      .describe(
+        'Hosts (HOST or HOST:PORT) reachable through the allowlist proxy; empty means no network at all',
+      ),
+    trackFiles: z
+      .boolean()
+      .default(true)
+      .describe('Snapshot writable roots before and after to report file changes'),
+    limits: SandboxLimits.default({ ...D }).describe('Resource limits'),
+  })
+  .strict();
 export type SandboxPolicy = z.infer<typeof SandboxPolicy>;
 /** Policy as written by a user (defaults not yet applied). */
 export type SandboxPolicyInput = z.input<typeof SandboxPolicy>;

@@ -3,6 +3,7 @@ import type { Call, Handler } from './call.js';
 import { operands } from './call.js';
 import { type AnalysisContext, probe, report } from './context.js';
 import { touch } from './effects.js';
+import { plainCommand } from './plain-command.js';
 import { DISCOVERY, DISCOVERY_PROGRAMS } from './programs/discovery.js';
 import { FILE_PROGRAMS } from './programs/files.js';
 import { INTERPRETER_PROGRAMS } from './programs/interpreters.js';
@@ -25,10 +26,18 @@ for (const table of TABLES)
 
 const MAX_DEPTH = 6;
 
-/** Analyses shell text: parses it, then every simple command in it. Unparseable text is itself a finding. */
+/**
+ * Analyses shell text: parses it, then every simple command in it. Unparseable text is itself a finding.
+ * One command of plain words needs no parse (plain-command.ts): the common case skips the WASM grammar.
+ */
 export function analyzeShell(text: string, ctx: AnalysisContext): void {
   if (ctx.depth > MAX_DEPTH) {
     report(ctx, 'exec.dynamic', 'nesting too deep to follow');
+    return;
+  }
+  const plain = plainCommand(text);
+  if (plain) {
+    analyzeCommand(plain, { ...ctx, depth: ctx.depth + 1 });
     return;
   }
   const parsed = ctx.parser.parse(text);

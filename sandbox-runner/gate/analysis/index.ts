@@ -5,7 +5,7 @@ import type { HostPolicy } from './network.js';
 import type { ShellParser } from './parser.js';
 
 export type { Facts } from './context.js';
-export { initShellParser, type ShellParser } from './parser.js';
+export { deferredShellParser, initShellParser, ParserNotReady, type ShellParser } from './parser.js';
 
 export interface Analysis {
   findings: Finding[];

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Language, type Node, Parser } from 'web-tree-sitter';
+import type { Node, Parser } from 'web-tree-sitter';
 
 /**
  * Shell parsing with tree-sitter-bash (WASM). sh-syntax was tried first: its 0.7 build serialises only
@@ -26,8 +26,31 @@ export function initShellParser(): Promise<ShellParser> {
   return shared;
 }
 
+/** Thrown by a deferred parser asked to parse before its grammar is loaded: load it, then decide again. */
+export class ParserNotReady extends Error {
+  constructor() {
+    super('the shell grammar is not loaded yet');
+    this.name = 'ParserNotReady';
+  }
+}
+
+/** A parser that starts without the WASM grammar (~25 ms): parse() throws ParserNotReady until load(). */
+export function deferredShellParser(): ShellParser & { load(): Promise<void> } {
+  let real: ShellParser | undefined;
+  return {
+    parse(text) {
+      if (!real) throw new ParserNotReady();
+      return real.parse(text);
+    },
+    async load() {
+      real ??= await initShellParser();
+    },
+  };
+}
+
 async function load(): Promise<ShellParser> {
   const require = createRequire(import.meta.url);
+  const { Language, Parser } = await import('web-tree-sitter');
   await Parser.init();
   const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
   const parser = new Parser();

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { GrantScope } from '../../../schema/approval.js';
-import { WRAPPERS } from '../analysis/programs/interpreters.js';
+import { grantPrefix, refuseReason } from './grant-prefix.js';
+
+export { grantPrefix, refuseReason };
 
 /** An "always allow" grant: commands starting with `prefix` and no riskier than `max_risk` are allowed. */
 export const Grant = z.object({
@@ -15,23 +17,6 @@ export const Grant = z.object({
 export type Grant = z.infer<typeof Grant>;
 
 export type GrantResult = { ok: true; grant: Grant } | { ok: false; reason: string };
-
-/** The argv prefix a grant would cover: the program and up to one subcommand word. */
-export function grantPrefix(argv: readonly string[]): string[] {
-  const [program, sub] = argv;
-  if (!program) return [];
-  return sub && /^[a-z][a-z0-9-]*$/.test(sub) ? [program, sub] : [program];
-}
-
-/** Why a prefix may never be granted (interpreters, wrappers), or null when it may. */
-export function refuseReason(prefix: readonly string[]): string | null {
-  const program = (prefix[0] ?? '').split('/').pop() ?? '';
-  if (!program) return 'empty command';
-  if (WRAPPERS.has(program) || /^(python|pypy|ruby|perl|php|node|lua)\d*(\.\d+)?$/.test(program))
-    return `'${program}' runs other commands or code, so approving it once says nothing about the next use`;
-  if (program.includes('=')) return 'commands with environment assignments cannot be granted';
-  return null;
-}
 
 /** Makes a grant from an approved command, or says why it cannot be granted. */
 export function makeGrant(

@@ -1,8 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SandboxPolicy } from '../../policy/sandbox-policy.js';
 import { createGate } from '../gate.js';
+import { discoverPolicyLayers } from './discover.js';
 import { PolicyError } from './errors.js';
 import { loadPolicy } from './load.js';
 
@@ -151,5 +153,60 @@ describe('the example policy', () => {
       'github-reads',
     ]);
     expect(p.hosts.deny).toContain('*.paste.example');
+    expect(p.sandbox).toMatchObject({ allowNet: ['registry.npmjs.org'], limits: { timeoutS: 900 } });
+  });
+});
+
+describe('the sandbox: section (one file for the gate and the sandbox)', () => {
+  it('is validated by the sandbox schema, with exact paths', async () => {
+    const path = await file(
+      'both.yaml',
+      'mode: strict\nsandbox:\n  allowNet: ["https://x/y"]\n  hiden: [/data]\n  limits: { processes: 1 }\n',
+    );
+    const issues = await loadError({ project: path });
+    expect(issues).toContainEqual(expect.stringMatching(/both\.yaml: sandbox\.allowNet\[0\]: .*HOST:PORT/));
+    expect(issues).toContainEqual(expect.stringMatching(/both\.yaml: sandbox: .*hiden/));
+    expect(issues).toContainEqual(expect.stringMatching(/both\.yaml: sandbox\.limits\.processes: /));
+  });
+
+  it('defaults without a section; layers merge: lists add up, org limits are ceilings', async () => {
+    expect((await loadPolicy({})).sandbox).toEqual(SandboxPolicy.parse({}));
+    const org = await file('org.yaml', 'sandbox:\n  hidden: [/srv/keys]\n  limits: { timeoutS: 60 }\n');
+    const user = await file(
+      'user.yaml',
+      'sandbox:\n  trackFiles: false\n  limits: { timeoutS: 30, cpuS: 20 }\n',
+    );
+    const project = await file(
+      'project.yaml',
+      'rules: []\nsandbox:\n  hidden: [secrets]\n  allowNet: [pypi.org]\n  limits: { timeoutS: 3600 }\n',
+    );
+    const { sandbox } = await loadPolicy({ org, user, project });
+    expect(sandbox.hidden).toEqual(['/srv/keys', 'secrets']);
+    expect(sandbox.allowNet).toEqual(['pypi.org']);
+    expect(sandbox.trackFiles).toBe(false);
+    // The org's 60 s is a ceiling: the project's 3600 is capped at it; unset limits keep the defaults.
+    expect(sandbox.limits).toMatchObject({ timeoutS: 60, cpuS: 20, memoryMb: 4096 });
+  });
+});
+
+describe('policy discovery (ward exec, run, hook and gate)', () => {
+  it('finds org < user < project files that exist; --policy replaces the project file', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ward-discover-'));
+    const home = join(root, 'home');
+    const ws = join(root, 'ws');
+    await mkdir(join(home, '.ward'), { recursive: true });
+    await mkdir(join(ws, '.ward'), { recursive: true });
+    const org = join(root, 'org.yaml');
+    expect(discoverPolicyLayers({ workspace: ws, home, orgFile: org })).toEqual({ org });
+    await writeFile(join(home, '.ward', 'policy.yaml'), 'mode: strict\n');
+    await writeFile(join(ws, '.ward', 'policy.yaml'), 'mode: autonomous\n');
+    expect(discoverPolicyLayers({ workspace: ws, home, mode: 'ci' })).toEqual({
+      user: join(home, '.ward', 'policy.yaml'),
+      project: join(ws, '.ward', 'policy.yaml'),
+      inline: { mode: 'ci' },
+    });
+    expect(discoverPolicyLayers({ workspace: ws, home, policyFile: join(root, 'p.yaml') }).project).toBe(
+      join(root, 'p.yaml'),
+    );
   });
 });

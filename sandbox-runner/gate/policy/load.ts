@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { defaultSandboxPolicy } from '../../policy/defaults.js';
+import type { SandboxPolicy, SandboxPolicyInput } from '../../policy/sandbox-policy.js';
 import { analyzeCommandLine, initShellParser } from '../analysis/index.js';
 import { DEFAULT_ALLOW_HOSTS, DEFAULT_ESCALATION_THRESHOLD, MODE_THRESHOLDS } from './defaults.js';
 import { formatPath, PolicyError } from './errors.js';
 import { type CompiledRule, compileRule, type Layer } from './rules.js';
-import { type Mode, PolicyFile } from './schema.js';
+import type { Mode } from './schema.js';
 
 /** The merged, validated policy the gate runs with. */
 export interface ResolvedPolicy {
@@ -13,6 +14,8 @@ export interface ResolvedPolicy {
   escalationThreshold: number;
   hosts: { allow: string[]; deny: string[] };
   rules: CompiledRule[];
+  /** The merged `sandbox:` sections (defaults when no layer has one), for ward exec / ward run. */
+  sandbox: SandboxPolicy;
   /** Where each layer came from, for display. */
   sources: string[];
 }
@@ -24,7 +27,11 @@ export interface PolicyLayers {
   inline?: unknown;
 }
 
-/** Loads and merges policy layers: defaults < org (managed) < user < project < inline. Throws PolicyError. */
+/**
+ * Loads and merges policy layers: defaults < org (managed) < user < project < inline. Throws PolicyError.
+ * One file serves the gate (mode, rules, …) and the sandbox (its `sandbox:` section). yaml and the zod
+ * schemas load only when there is a layer: the default policy is the start-up path of every command.
+ */
 export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPolicy> {
   const resolved: ResolvedPolicy = {
     mode: 'balanced',
@@ -32,8 +39,10 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
     escalationThreshold: DEFAULT_ESCALATION_THRESHOLD,
     hosts: { allow: [...DEFAULT_ALLOW_HOSTS], deny: [] },
     rules: [],
+    sandbox: defaultSandboxPolicy(),
     sources: ['built-in defaults'],
   };
+  const sandboxSections: { section: SandboxPolicyInput; managed: boolean }[] = [];
   const issues: string[] = [];
   const order: [Layer, string | undefined, unknown][] = [
     ['org', layers.org, undefined],
@@ -41,6 +50,8 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
     ['project', layers.project, undefined],
     ['inline', undefined, layers.inline],
   ];
+  if (order.every(([, file, inline]) => file === undefined && inline === undefined)) return resolved;
+  const [{ PolicyFile }, { parse: parseYaml }] = await Promise.all([import('./schema.js'), import('yaml')]);
   let managedMode = false;
   let managedThresholds = false;
   for (const [layer, file, inline] of order) {
@@ -49,7 +60,7 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
     let raw: unknown = inline;
     if (file !== undefined) {
       try {
-        raw = parseYaml(await readFile(file, 'utf8'));
+        raw = parseYaml(await readFile(file, 'utf8')) as unknown;
       } catch (err) {
         issues.push(`${where}: cannot read: ${err instanceof Error ? err.message : String(err)}`);
         continue;
@@ -62,6 +73,12 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
       continue;
     }
     const p = parsed.data;
+    // The section as written (before defaults), so a layer only overrides what it sets.
+    if (p.sandbox)
+      sandboxSections.push({
+        section: (raw as { sandbox: SandboxPolicyInput }).sandbox,
+        managed: layer === 'org',
+      });
     if (p.mode !== undefined) {
       if (managedMode && p.mode !== resolved.mode)
         issues.push(
@@ -121,5 +138,12 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
     resolved.sources.push(where);
   }
   if (issues.length > 0) throw new PolicyError(issues);
+  if (sandboxSections.length > 0) {
+    const [{ SandboxPolicy }, { mergeSandboxLayers }] = await Promise.all([
+      import('../../policy/sandbox-policy.js'),
+      import('../../policy/merge-layers.js'),
+    ]);
+    resolved.sandbox = SandboxPolicy.parse(mergeSandboxLayers(sandboxSections));
+  }
   return resolved;
 }

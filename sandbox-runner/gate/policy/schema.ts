@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SandboxPolicy } from '../../policy/sandbox-policy.js';
 
 export const MODES = ['strict', 'balanced', 'autonomous', 'ci'] as const;
 export const Mode = z
@@ -112,6 +113,9 @@ export const PolicyFile = z
       .optional()
       .describe('network host lists'),
     rules: z.array(Rule).default([]).describe('rules; strictest matching decision wins'),
+    sandbox: SandboxPolicy.optional().describe(
+      'what sandboxed commands may see, write, reach and use (ward exec / ward run); validated by the sandbox runner',
+    ),
   })
   .strict();
 export type PolicyFile = z.infer<typeof PolicyFile>;

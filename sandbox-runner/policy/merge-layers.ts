@@ -1,0 +1,34 @@
+import type { SandboxPolicyInput } from './sandbox-policy.js';
+
+type Limits = NonNullable<SandboxPolicyInput['limits']>;
+const LISTS = ['writable', 'hidden', 'readOnly', 'env', 'allowNet'] as const;
+
+/**
+ * Merges the `sandbox:` sections of policy layers, lowest first (org < user < project), before defaults
+ * are applied. Lists add up; a later layer sets workspace and trackFiles; a limit the organisation layer
+ * sets is a ceiling later layers may lower but not raise.
+ */
+export function mergeSandboxLayers(
+  layers: readonly { section: SandboxPolicyInput; managed: boolean }[],
+): SandboxPolicyInput {
+  const out: SandboxPolicyInput = {};
+  const ceilings: Limits = {};
+  for (const { section, managed } of layers) {
+    for (const key of LISTS) {
+      const add = section[key];
+      if (add) out[key] = [...new Set([...(out[key] ?? []), ...add])];
+    }
+    if (section.workspace !== undefined) out.workspace = section.workspace;
+    if (section.trackFiles !== undefined) out.trackFiles = section.trackFiles;
+    if (!section.limits) continue;
+    const limits: Limits = { ...out.limits };
+    for (const [k, v] of Object.entries(section.limits) as [keyof Limits, number | undefined][]) {
+      if (v === undefined) continue;
+      const ceiling = ceilings[k];
+      limits[k] = ceiling === undefined ? v : Math.min(ceiling, v);
+      if (managed) ceilings[k] = limits[k];
+    }
+    out.limits = limits;
+  }
+  return out;
+}
