@@ -23,7 +23,10 @@ export function createServerHookDecider(env: WardEnv): HookDecider {
       });
       return answer ? format(answer) : {};
     } catch (err) {
-      return format({ decision: 'deny', reason: `Ward: ${err instanceof Error ? err.message : String(err)}` });
+      return format({
+        decision: 'deny',
+        reason: `Ward: ${err instanceof Error ? err.message : String(err)}`,
+      });
     }
   };
 }

@@ -25,7 +25,13 @@ async function readStdin(): Promise<string> {
 
 function denyJson(reason: string): string {
   // Same shape for both agents (Codex copies Claude Code's); written without imports so it cannot fail.
-  return JSON.stringify({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: `Ward: ${reason}` } });
+  return JSON.stringify({
+    hookSpecificOutput: {
+      hookEventName: 'PreToolUse',
+      permissionDecision: 'deny',
+      permissionDecisionReason: `Ward: ${reason}`,
+    },
+  });
 }
 
 /**

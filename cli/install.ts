@@ -71,16 +71,33 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       isOurs: (c) => new RegExp(`(^|[\\s/])ward(\\.mjs)?\\s+hook\\s+${agent}\\b`).test(c),
     });
   } catch (err) {
-    process.stderr.write(`ward install: cannot merge into ${file}: ${(err as Error).message}; nothing was changed\n`);
+    process.stderr.write(
+      `ward install: cannot merge into ${file}: ${(err as Error).message}; nothing was changed\n`,
+    );
     return 1;
   }
-  if (result.backup) process.stderr.write(`ward install: ${file} was not valid JSON; kept it as ${result.backup}\n`);
-  process.stdout.write(result.changed ? `installed \`${command}\` as a PreToolUse hook in ${file}\n` : `already installed in ${file}; nothing changed\n`);
-  const onPath = (env.processEnv.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, wardCommand)));
+  if (result.backup)
+    process.stderr.write(`ward install: ${file} was not valid JSON; kept it as ${result.backup}\n`);
+  process.stdout.write(
+    result.changed
+      ? `installed \`${command}\` as a PreToolUse hook in ${file}\n`
+      : `already installed in ${file}; nothing changed\n`,
+  );
+  const onPath = (env.processEnv.PATH ?? '')
+    .split(delimiter)
+    .some((d) => d && existsSync(join(d, wardCommand)));
   if (wardCommand === 'ward' && !onPath) {
-    process.stderr.write("note: `ward` is not on PATH; run `npm link` in the Ward checkout or pass --ward-command 'node /path/to/bin/ward.mjs'\n");
+    process.stderr.write(
+      "note: `ward` is not on PATH; run `npm link` in the Ward checkout or pass --ward-command 'node /path/to/bin/ward.mjs'\n",
+    );
   }
-  if (values.wait) process.stderr.write('note: the agent must run with WARD_SERVER and WARD_TOKEN (runner role) set for --wait\n');
-  if (agent === 'codex') process.stderr.write('note: older Codex releases need `[features] codex_hooks = true` in ~/.codex/config.toml\n');
+  if (values.wait)
+    process.stderr.write(
+      'note: the agent must run with WARD_SERVER and WARD_TOKEN (runner role) set for --wait\n',
+    );
+  if (agent === 'codex')
+    process.stderr.write(
+      'note: older Codex releases need `[features] codex_hooks = true` in ~/.codex/config.toml\n',
+    );
   return 0;
 }

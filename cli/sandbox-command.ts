@@ -60,7 +60,12 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
   let policy: import('../sandbox-runner/gate/runtime.js').ResolvedPolicy;
   try {
     policy = await gateLib.loadPolicy(
-      gateLib.discoverPolicyLayers({ workspace, home: env.home, policyFile: values.policy, mode: values.mode }),
+      gateLib.discoverPolicyLayers({
+        workspace,
+        home: env.home,
+        policyFile: values.policy,
+        mode: values.mode,
+      }),
     );
   } catch (err) {
     process.stderr.write(`ward ${cmd}: ${(err as Error).message}\nnothing was run\n`);
@@ -85,7 +90,12 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
     const gated = await gateExec(
       argv,
       policy,
-      { workspace: policy.sandbox.workspace ?? workspace, server: values.server, session: values.session, agent: values.agent },
+      {
+        workspace: policy.sandbox.workspace ?? workspace,
+        server: values.server,
+        session: values.session,
+        agent: values.agent,
+      },
       env,
     );
     Object.assign(span, gated.decision);
@@ -93,7 +103,14 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
       if (server) {
         const { refusedSpanRecord } = await import('../sandbox-runner/telemetry/span-record.js');
         const record = refusedSpanRecord(
-          { command: gated.command, argv, cwd: process.cwd(), exitCode: gated.refusedExit, startTimeMs, endTimeMs: Date.now() },
+          {
+            command: gated.command,
+            argv,
+            cwd: process.cwd(),
+            exitCode: gated.refusedExit,
+            startTimeMs,
+            endTimeMs: Date.now(),
+          },
           span,
         );
         await reportSpan(record, server, env);

@@ -41,7 +41,8 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
           cluster: values.cluster,
           database: values.database,
           rawTtlDays: values['raw-ttl-days'] === undefined ? undefined : Number(values['raw-ttl-days']),
-          eventsTtlDays: values['events-ttl-days'] === undefined ? undefined : Number(values['events-ttl-days']),
+          eventsTtlDays:
+            values['events-ttl-days'] === undefined ? undefined : Number(values['events-ttl-days']),
         },
       },
       log,
@@ -57,12 +58,16 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     }
     const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
     if (issues) {
-      for (const i of issues) process.stderr.write(`ward serve: invalid setting ${i.path.map(String).join('.')}: ${i.message}\n`);
+      for (const i of issues)
+        process.stderr.write(`ward serve: invalid setting ${i.path.map(String).join('.')}: ${i.message}\n`);
       return 2;
     }
     throw err;
   }
-  const tokenNote = server.adminTokenSource === 'WARD_ADMIN_TOKEN' ? '(from WARD_ADMIN_TOKEN)' : `(kept in ${server.adminTokenSource})`;
+  const tokenNote =
+    server.adminTokenSource === 'WARD_ADMIN_TOKEN'
+      ? '(from WARD_ADMIN_TOKEN)'
+      : `(kept in ${server.adminTokenSource})`;
   process.stdout.write(
     [
       `Ward is listening on ${server.url}`,
@@ -79,7 +84,9 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   if (values.demo) {
     const { runDemo } = await import('../demo/index.js');
     const sent = await runDemo({ server: server.url, token: server.adminToken });
-    process.stdout.write(`  demo data:  sent ${sent.sessions} sessions (${sent.records} records) through OTLP\n`);
+    process.stdout.write(
+      `  demo data:  sent ${sent.sessions} sessions (${sent.records} records) through OTLP\n`,
+    );
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

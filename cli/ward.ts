@@ -7,14 +7,23 @@ import { readEnv } from './env.js';
 type Main = (args: string[], env: ReturnType<typeof readEnv>) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Main }> }> = {
-  serve: { summary: 'run the collector, API and UI (default 127.0.0.1:4318)', load: () => import('./serve.js') },
+  serve: {
+    summary: 'run the collector, API and UI (default 127.0.0.1:4318)',
+    load: () => import('./serve.js'),
+  },
   demo: { summary: 'send realistic agent sessions to a server over OTLP', load: () => import('./demo.js') },
   exec: { summary: 'run one command in the sandbox', load: () => import('./exec.js') },
   run: { summary: 'run a whole agent inside one sandbox', load: () => import('./run.js') },
   doctor: { summary: 'check that this machine can sandbox, with fixes', load: () => import('./doctor.js') },
-  gate: { summary: 'approval gate: `gate check -- CMD`, `gate eval FILE.jsonl`', load: () => import('./gate.js') },
+  gate: {
+    summary: 'approval gate: `gate check -- CMD`, `gate eval FILE.jsonl`',
+    load: () => import('./gate.js'),
+  },
   hook: { summary: 'agent hooks: `hook claude-code` (PreToolUse)', load: () => import('./hook.js') },
-  install: { summary: 'install hooks into an agent: `install claude-code`', load: () => import('./install.js') },
+  install: {
+    summary: 'install hooks into an agent: `install claude-code`',
+    load: () => import('./install.js'),
+  },
 };
 
 function usage(): string {

@@ -6,7 +6,10 @@ import { join } from 'node:path';
  * The admin token: WARD_ADMIN_TOKEN when given, else generated at first start and kept in the data dir
  * (mode 0600, like an SSH key; the database only ever sees its hash).
  */
-export function loadAdminToken(dataDir: string, override: string | undefined): { token: string; source: string } {
+export function loadAdminToken(
+  dataDir: string,
+  override: string | undefined,
+): { token: string; source: string } {
   if (override) return { token: override, source: 'WARD_ADMIN_TOKEN' };
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'admin-token');

@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
+import type { Store } from '../store/index.js';
 import { createErrorHandler } from './errors.js';
+import type { Ingest } from './ingest/pipeline.js';
 import type { Authorize } from './middleware/auth.js';
 import { eventRoutes } from './routes/events.js';
 import { type HealthDeps, healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { tokenRoutes } from './routes/tokens.js';
-import type { Ingest } from './ingest/pipeline.js';
-import type { Store } from '../store/index.js';
 
 export interface AppDeps {
   store: Store;
@@ -27,7 +27,15 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.route('/', healthRoutes(deps.health));
   app.route('/', homeRoutes());
-  app.route('/v1', otlpRoutes({ ingest: deps.ingest, authorize: deps.authorize, maxBodyBytes: deps.maxBodyBytes, log: deps.log }));
+  app.route(
+    '/v1',
+    otlpRoutes({
+      ingest: deps.ingest,
+      authorize: deps.authorize,
+      maxBodyBytes: deps.maxBodyBytes,
+      log: deps.log,
+    }),
+  );
   app.route('/api', eventRoutes({ store: deps.store, authorize: deps.authorize }));
   app.route('/api', tokenRoutes({ store: deps.store, authorize: deps.authorize }));
   for (const routes of deps.apiRoutes ?? []) app.route('/api', routes);

@@ -9,7 +9,12 @@ export const ServerConfig = z.object({
   dataDir: z.string().default('.ward-data').describe('Embedded store, admin token, spool'),
   store: StoreConfig.prefault({}),
   adminToken: z.string().min(16, 'must be at least 16 characters').optional().describe('WARD_ADMIN_TOKEN'),
-  maxBodyBytes: z.number().int().min(1024).default(64 * 1024 * 1024).describe('Largest OTLP body after decompression'),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024)
+    .describe('Largest OTLP body after decompression'),
   redaction: RedactionConfig.optional(),
   ingestWorkers: z
     .number()

@@ -11,15 +11,24 @@ export function createErrorHandler(log: (msg: string) => void): ErrorHandler {
       return c.json({ error: err.message, details: causeDetails(err.cause) }, err.status);
     }
     if (err instanceof ZodError) {
-      return c.json({ error: 'invalid request', details: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) }, 400);
+      return c.json(
+        {
+          error: 'invalid request',
+          details: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        },
+        400,
+      );
     }
     if (err instanceof RangeError) return c.json({ error: err.message }, 400);
-    log(`internal error on ${c.req.method} ${c.req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    log(
+      `internal error on ${c.req.method} ${c.req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     return c.json({ error: 'internal error' }, 500 as ContentfulStatusCode);
   };
 }
 
 function causeDetails(cause: unknown): unknown {
-  if (cause instanceof ZodError) return cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  if (cause instanceof ZodError)
+    return cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   return undefined;
 }

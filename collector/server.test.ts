@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvent } from '../test/helpers/events.js';
-import { startServer, StartupError, type WardServer } from './server.js';
+import { StartupError, startServer, type WardServer } from './server.js';
 
 let server: WardServer;
 let dataDir: string;
@@ -43,19 +43,30 @@ describe('ward serve', () => {
     expect(bad.status).toBe(401);
     expect(await bad.json()).toEqual({ error: 'unknown or revoked token' });
     await server.store.tokens.add('runner-token-0123456789', 'ci', 'runner');
-    const runner = await fetch(`${server.url}/api/events`, { headers: { authorization: 'Bearer runner-token-0123456789' } });
+    const runner = await fetch(`${server.url}/api/events`, {
+      headers: { authorization: 'Bearer runner-token-0123456789' },
+    });
     expect(runner.status).toBe(403);
     await server.store.tokens.add('analyst-token-0123456789', 'alice', 'analyst');
-    const analyst = await fetch(`${server.url}/api/events`, { headers: { authorization: 'Bearer analyst-token-0123456789' } });
+    const analyst = await fetch(`${server.url}/api/events`, {
+      headers: { authorization: 'Bearer analyst-token-0123456789' },
+    });
     expect(analyst.status).toBe(200);
   });
 
   it('serves events, sessions and a session timeline', async () => {
     await server.store.events.insert([
       makeEvent({ session_id: 'api-s1', kind: 'prompt', time: '2026-11-26T09:00:00Z' }),
-      makeEvent({ session_id: 'api-s1', kind: 'command', command: 'git status', time: '2026-11-26T09:00:01Z' }),
+      makeEvent({
+        session_id: 'api-s1',
+        kind: 'command',
+        command: 'git status',
+        time: '2026-11-26T09:00:01Z',
+      }),
     ]);
-    const events = await (await fetch(`${server.url}/api/events?session=api-s1&kind=command`, { headers: auth() })).json();
+    const events = await (
+      await fetch(`${server.url}/api/events?session=api-s1&kind=command`, { headers: auth() })
+    ).json();
     expect(events.events.map((e: { command: string }) => e.command)).toEqual(['git status']);
     const sessions = await (await fetch(`${server.url}/api/sessions`, { headers: auth() })).json();
     expect(sessions.sessions.map((s: { session_id: string }) => s.session_id)).toContain('api-s1');

@@ -1,18 +1,18 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { IncomingMessage } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createStore, hashToken, type RawTable, type Store } from '../store/index.js';
 import { loadAdminToken } from './admin-token.js';
-import { createApprovalService } from './approvals/index.js';
 import { createApp } from './app.js';
+import { createApprovalService } from './approvals/index.js';
 import { ServerConfig } from './config.js';
 import { createIngest } from './ingest/pipeline.js';
-import { createPreparePool } from './ingest/prepare-pool.js';
 import { toJsonEachRow } from './ingest/prepare.js';
+import { createPreparePool } from './ingest/prepare-pool.js';
 import { createReceiptSet } from './ingest/receipts.js';
 import { createFileSpool } from './ingest/spool.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
@@ -79,7 +79,8 @@ export async function startServer(
     sink,
     spool,
     ...config.batch,
-    onError: (err, table) => log(`insert into ${table} failed: ${err instanceof Error ? err.message : String(err)}`),
+    onError: (err, table) =>
+      log(`insert into ${table} failed: ${err instanceof Error ? err.message : String(err)}`),
   });
   const receipts = createReceiptSet();
   for (const h of await store.receipts.recent(48, 200_000)) receipts.add(h);
@@ -103,7 +104,8 @@ export async function startServer(
 
   const authorize = createAuthorize({
     openLoopbackIngest: loopback,
-    remoteAddress: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? '',
+    remoteAddress: (c) =>
+      (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? '',
     lookup: async (token): Promise<Principal | null> => {
       const h = Buffer.from(hashToken(token), 'hex');
       if (timingSafeEqual(h, adminHash)) return { name: 'admin', role: 'admin' };
@@ -134,7 +136,9 @@ export async function startServer(
     log,
     apiRoutes: [
       approvalRoutes({ service: approvals, authorize }),
-      ...(plugins.hookDecider ? [hookRoutes({ decide: plugins.hookDecider, service: approvals, authorize })] : []),
+      ...(plugins.hookDecider
+        ? [hookRoutes({ decide: plugins.hookDecider, service: approvals, authorize })]
+        : []),
     ],
     health: {
       check: async () => {
@@ -146,7 +150,11 @@ export async function startServer(
         return {
           store: store.mode.startsWith('embedded') ? 'embedded' : 'server',
           writer: writer.stats(),
-          eventLoopLagMs: { p50: now.p50, p99: Math.max(now.p99, lastLag.p99), max: Math.max(now.max, lastLag.max) },
+          eventLoopLagMs: {
+            p50: now.p50,
+            p99: Math.max(now.p99, lastLag.p99),
+            max: Math.max(now.max, lastLag.max),
+          },
           memoryMb: { rss: Math.round(mem.rss / 2 ** 20), heapUsed: Math.round(mem.heapUsed / 2 ** 20) },
         };
       },
@@ -157,7 +165,13 @@ export async function startServer(
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new StartupError(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use (--port)` : err.message)),
+      reject(
+        new StartupError(
+          err.code === 'EADDRINUSE'
+            ? `port ${config.port} on ${config.host} is already in use (--port)`
+            : err.message,
+        ),
+      ),
     );
   });
   const address = server.address() as AddressInfo;

@@ -29,11 +29,20 @@ export const Decision = z.enum(DECISIONS);
 export type Decision = z.infer<typeof Decision>;
 
 /** Where the raw OTel row behind an event lives. */
-export const RAW_TABLES = ['otel_logs', 'otel_traces', 'otel_metrics_sum', 'otel_metrics_gauge', 'otel_metrics_histogram', ''] as const;
+export const RAW_TABLES = [
+  'otel_logs',
+  'otel_traces',
+  'otel_metrics_sum',
+  'otel_metrics_gauge',
+  'otel_metrics_histogram',
+  '',
+] as const;
 
 /** One normalized agent action: the row of `agent_events`. */
 export const AgentEvent = z.object({
-  event_id: z.string().describe('Deterministic id (hash of the raw record): a retried export does not double-count'),
+  event_id: z
+    .string()
+    .describe('Deterministic id (hash of the raw record): a retried export does not double-count'),
   time: z.string().describe('When it happened: ISO 8601 UTC, nine fraction digits (schema/time.ts)'),
   agent: z.string().describe('codex, claude-code, gemini-cli, ward, or the service.name'),
   agent_version: z.string(),
@@ -44,7 +53,9 @@ export const AgentEvent = z.object({
   cwd: z.string(),
   kind: EventKind,
   event_name: z.string().describe('The source event or span name, e.g. codex.tool_result'),
-  tool: z.string().describe('Tool name as the agent calls it (shell, Bash, exec_command, run_shell_command, …)'),
+  tool: z
+    .string()
+    .describe('Tool name as the agent calls it (shell, Bash, exec_command, run_shell_command, …)'),
   call_id: z.string().describe('Tool call id linking decision, call and result'),
   command: z.string().describe('Command text (redacted)'),
   target: z.string().describe('Path for file events, host:port for network events'),
@@ -59,8 +70,12 @@ export const AgentEvent = z.object({
   span_id: z.string(),
   raw_table: z.enum(RAW_TABLES).describe('Table holding the raw OTel row'),
   raw_time: z.string().describe('Timestamp of the raw row (with trace/span ids, the link back)'),
-  attributes: z.record(z.string(), z.string()).describe('Remaining source attributes, stringified and redacted'),
-  missing: z.array(z.string()).describe('Fields the source did not export (e.g. command text without OTEL_LOG_TOOL_DETAILS)'),
+  attributes: z
+    .record(z.string(), z.string())
+    .describe('Remaining source attributes, stringified and redacted'),
+  missing: z
+    .array(z.string())
+    .describe('Fields the source did not export (e.g. command text without OTEL_LOG_TOOL_DETAILS)'),
 });
 export type AgentEvent = z.infer<typeof AgentEvent>;
 

@@ -6,7 +6,13 @@
  */
 
 /** An attribute or body value. Bytes arrive base64-encoded as strings. */
-export type OtlpValue = string | number | boolean | null | OtlpValue[] | { readonly [key: string]: OtlpValue };
+export type OtlpValue =
+  | string
+  | number
+  | boolean
+  | null
+  | OtlpValue[]
+  | { readonly [key: string]: OtlpValue };
 export type OtlpAttributes = Record<string, OtlpValue>;
 
 export interface OtlpResource {
@@ -65,7 +71,14 @@ export interface OtlpSpanLink {
 }
 
 /** Span kinds by their OTLP enum number. */
-export const SPAN_KIND_NAMES = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'] as const;
+export const SPAN_KIND_NAMES = [
+  'Unspecified',
+  'Internal',
+  'Server',
+  'Client',
+  'Producer',
+  'Consumer',
+] as const;
 /** Status codes by their OTLP enum number. */
 export const STATUS_CODE_NAMES = ['Unset', 'Ok', 'Error'] as const;
 

@@ -54,7 +54,9 @@ export interface ApprovalResolution {
 }
 
 /** Result of a conditional state change: the approval after it, or the (already final) approval that refused it. */
-export type ResolveResult = { ok: true; approval: Approval } | { ok: false; reason: 'unknown' | 'final'; approval?: Approval };
+export type ResolveResult =
+  | { ok: true; approval: Approval }
+  | { ok: false; reason: 'unknown' | 'final'; approval?: Approval };
 
 /**
  * Approval requests as versioned rows: every change inserts a new version, reads take the latest (FINAL).
@@ -70,7 +72,11 @@ export function createApprovalsRepo(db: Db, database: string) {
   };
 
   async function get(id: string): Promise<Approval | null> {
-    const [row] = await db.query<ApprovalRow>('approvals.get', `SELECT ${COLUMNS} FROM ${table} FINAL WHERE id = {id:String}`, { id });
+    const [row] = await db.query<ApprovalRow>(
+      'approvals.get',
+      `SELECT ${COLUMNS} FROM ${table} FINAL WHERE id = {id:String}`,
+      { id },
+    );
     return row ? rowToApproval(row) : null;
   }
 
@@ -130,7 +136,13 @@ export function createApprovalsRepo(db: Db, database: string) {
     },
     /** Marks a pending request expired (an expiry is a deny). */
     expire(id: string, at: string = new Date().toISOString()): Promise<ResolveResult> {
-      return resolve(id, { status: 'expired', scope: '', decided_by: 'timeout', decision_reason: 'no decision before the deadline', decided_at: at });
+      return resolve(id, {
+        status: 'expired',
+        scope: '',
+        decided_by: 'timeout',
+        decision_reason: 'no decision before the deadline',
+        decided_at: at,
+      });
     },
   };
 }

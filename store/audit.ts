@@ -23,7 +23,9 @@ export type AuditVerifyResult =
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }
@@ -120,9 +122,27 @@ export function createAuditRepo(db: Db, database: string) {
         const page = await list({ afterSeq: expectSeq - 1, limit: PAGE });
         for (const r of page) {
           count++;
-          if (r.seq !== expectSeq) return { ok: false, records: count, brokenSeq: expectSeq, reason: `record ${expectSeq} is missing (next is ${r.seq})` };
-          if (r.prev_hash !== prevHash) return { ok: false, records: count, brokenSeq: r.seq, reason: 'prev_hash does not match the previous record' };
-          if (auditHash(r) !== r.hash) return { ok: false, records: count, brokenSeq: r.seq, reason: 'hash does not match the record content' };
+          if (r.seq !== expectSeq)
+            return {
+              ok: false,
+              records: count,
+              brokenSeq: expectSeq,
+              reason: `record ${expectSeq} is missing (next is ${r.seq})`,
+            };
+          if (r.prev_hash !== prevHash)
+            return {
+              ok: false,
+              records: count,
+              brokenSeq: r.seq,
+              reason: 'prev_hash does not match the previous record',
+            };
+          if (auditHash(r) !== r.hash)
+            return {
+              ok: false,
+              records: count,
+              brokenSeq: r.seq,
+              reason: 'hash does not match the record content',
+            };
           prevHash = r.hash;
           expectSeq++;
         }

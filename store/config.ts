@@ -16,8 +16,20 @@ export const StoreConfig = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/, 'must be a cluster name as in remote_servers')
     .optional()
     .describe('Cluster name: DDL ON CLUSTER, Replicated*MergeTree local tables behind Distributed tables'),
-  rawTtlDays: z.number().int().min(0).max(36500).default(30).describe('TTL of raw otel_* rows; 0 = keep forever'),
-  eventsTtlDays: z.number().int().min(0).max(36500).default(365).describe('TTL of agent_events; 0 = keep forever'),
+  rawTtlDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(36500)
+    .default(30)
+    .describe('TTL of raw otel_* rows; 0 = keep forever'),
+  eventsTtlDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(36500)
+    .default(365)
+    .describe('TTL of agent_events; 0 = keep forever'),
 });
 export type StoreConfig = z.input<typeof StoreConfig>;
 export type ResolvedStoreConfig = z.output<typeof StoreConfig>;

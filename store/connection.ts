@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import type { ResolvedStoreConfig } from './config.js';
 import type { RawInsert } from './db.js';
 
@@ -31,7 +31,10 @@ export async function createClickHouseClient(
       table,
       values: payload,
       format: 'JSONEachRow',
-      settings: { date_time_input_format: 'best_effort', ...(settings as Record<string, string | number | boolean>) },
+      settings: {
+        date_time_input_format: 'best_effort',
+        ...(settings as Record<string, string | number | boolean>),
+      },
     });
   };
   return { client, mode: `embedded ClickHouse (chDB) in ${path}`, rawInsert };

@@ -53,7 +53,11 @@ export function createDb(
     },
     async command(tag, sql, params = {}, extra = {}) {
       await withRetry(() =>
-        client.command({ query: sql, query_params: params, clickhouse_settings: { ...settings(tag), ...extra } }),
+        client.command({
+          query: sql,
+          query_params: params,
+          clickhouse_settings: { ...settings(tag), ...extra },
+        }),
       );
     },
     async insert(tag, table, rows) {

@@ -9,9 +9,18 @@ describe('cluster DDL', () => {
   const statements = allStatements(ctx);
 
   it('creates every table ON CLUSTER as a Replicated local table behind a Distributed one', () => {
-    for (const table of ['otel_logs', 'otel_traces', 'otel_metrics_sum', 'agent_events', 'approvals', 'audit_log']) {
+    for (const table of [
+      'otel_logs',
+      'otel_traces',
+      'otel_metrics_sum',
+      'agent_events',
+      'approvals',
+      'audit_log',
+    ]) {
       const local = statements.find((s) => s.includes(`"${table}_local" ON CLUSTER "ward_cluster"`));
-      expect(local, table).toMatch(/ENGINE = Replicated(Replacing)?MergeTree\('\/clickhouse\/tables\/\{shard\}/);
+      expect(local, table).toMatch(
+        /ENGINE = Replicated(Replacing)?MergeTree\('\/clickhouse\/tables\/\{shard\}/,
+      );
       const dist = statements.find((s) => s.includes(`"${table}" ON CLUSTER "ward_cluster" AS`));
       expect(dist, table).toContain(`Distributed('ward_cluster', 'ward', '${table}_local'`);
     }
@@ -20,7 +29,10 @@ describe('cluster DDL', () => {
   it('parses on the real engine (EXPLAIN AST)', async () => {
     const store = await testStore();
     for (const sql of statements) {
-      await expect(store.db.query('ddl.explain', `EXPLAIN AST ${sql}`), sql.slice(0, 80)).resolves.toBeDefined();
+      await expect(
+        store.db.query('ddl.explain', `EXPLAIN AST ${sql}`),
+        sql.slice(0, 80),
+      ).resolves.toBeDefined();
     }
   });
 

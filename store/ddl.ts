@@ -48,7 +48,9 @@ export function createTable(ctx: DdlContext, spec: TableSpec): string[] {
   const db = `"${ctx.database}"`;
   if (!ctx.cluster) {
     const args = spec.engineArgs ?? '';
-    return [`CREATE TABLE IF NOT EXISTS ${db}."${spec.name}" (${spec.columns}) ENGINE = ${spec.engine}(${args}) ${spec.tail}`];
+    return [
+      `CREATE TABLE IF NOT EXISTS ${db}."${spec.name}" (${spec.columns}) ENGINE = ${spec.engine}(${args}) ${spec.tail}`,
+    ];
   }
   const local = `${spec.name}_local`;
   const path = `'/clickhouse/tables/{shard}/${ctx.database}/${local}', '{replica}'`;

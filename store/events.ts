@@ -1,7 +1,14 @@
-import type { AgentEvent, EventsPage, EventsQuery, SessionSummary, SessionTimeline, SessionsQuery } from '../schema/index.js';
+import type {
+  AgentEvent,
+  EventsPage,
+  EventsQuery,
+  SessionSummary,
+  SessionsQuery,
+  SessionTimeline,
+} from '../schema/index.js';
 import type { Db } from './db.js';
-import { clickhouseTimeToIso } from './rows/common.js';
 import { type AgentEventRow, eventToRow, rowToEvent } from './rows/agent-events.js';
+import { clickhouseTimeToIso } from './rows/common.js';
 
 const COLUMNS = `event_id, time, agent, agent_version, session_id, user_id, host, repo, cwd, kind, event_name, tool,
   call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
@@ -22,7 +29,8 @@ function encodeCursor(c: Cursor): string {
 function decodeCursor(s: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof c.t === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.t))) return { t: c.t, id: c.id };
+    if (typeof c.t === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.t)))
+      return { t: c.t, id: c.id };
   } catch {
     // fall through
   }

@@ -1,28 +1,28 @@
+import { createApprovalsRepo } from './approvals.js';
+import { createAuditRepo } from './audit.js';
 import { type ResolvedStoreConfig, StoreConfig } from './config.js';
 import { createClickHouseClient } from './connection.js';
 import { createDb, type Db } from './db.js';
 import { ddlContext } from './ddl.js';
-import { createApprovalsRepo } from './approvals.js';
-import { createAuditRepo } from './audit.js';
 import { createEventsRepo } from './events.js';
 import { runMigrations } from './migrate.js';
 import { createRawRepo } from './raw.js';
 import { createReceiptsRepo } from './receipts.js';
 import { createTokensRepo } from './tokens.js';
 
-export { StoreConfig } from './config.js';
-export { allStatements, runMigrations } from './migrate.js';
-export { ddlContext } from './ddl.js';
-export { MIGRATIONS } from './migrations/index.js';
-export { hashToken } from './tokens.js';
-export { eventToRow } from './rows/agent-events.js';
-export { logsToRows, type OtelLogRow } from './rows/otel-logs.js';
-export { tracesToRows, type OtelTraceRow } from './rows/otel-traces.js';
-export { metricsToRows, METRIC_TABLES, type MetricRows, type MetricTable } from './rows/otel-metrics.js';
-export type { RawTable } from './raw.js';
-export type { Db } from './db.js';
 export type { ApprovalResolution, ApprovalsRepo, ResolveResult } from './approvals.js';
 export { type AuditEntry, type AuditRepo, type AuditVerifyResult, canonicalJson } from './audit.js';
+export { StoreConfig } from './config.js';
+export type { Db } from './db.js';
+export { ddlContext } from './ddl.js';
+export { allStatements, runMigrations } from './migrate.js';
+export { MIGRATIONS } from './migrations/index.js';
+export type { RawTable } from './raw.js';
+export { eventToRow } from './rows/agent-events.js';
+export { logsToRows, type OtelLogRow } from './rows/otel-logs.js';
+export { METRIC_TABLES, type MetricRows, type MetricTable, metricsToRows } from './rows/otel-metrics.js';
+export { type OtelTraceRow, tracesToRows } from './rows/otel-traces.js';
+export { hashToken } from './tokens.js';
 
 /** Ward's storage: one ClickHouse (embedded or server), migrated, with one repository per concern. */
 export async function createStore(input: StoreConfig) {

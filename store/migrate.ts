@@ -19,7 +19,11 @@ function bootstrapStatements(ctx: DdlContext): string[] {
 }
 
 /** Applies the migrations not yet recorded, in order, and records each. Returns the ids applied. */
-export async function runMigrations(db: Db, ctx: DdlContext, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+export async function runMigrations(
+  db: Db,
+  ctx: DdlContext,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
   for (const sql of bootstrapStatements(ctx)) await db.command('migrate.bootstrap', sql);
   const done = await db.query<{ id: number }>(
     'migrate.applied',
@@ -30,7 +34,9 @@ export async function runMigrations(db: Db, ctx: DdlContext, migrations: readonl
   for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
     if (applied.has(m.id)) continue;
     for (const sql of m.statements(ctx)) await db.command(`migrate.${m.id}`, sql);
-    await db.insert('migrate.record', 'ward_migrations', [{ id: m.id, name: m.name, applied_at: new Date().toISOString() }]);
+    await db.insert('migrate.record', 'ward_migrations', [
+      { id: m.id, name: m.name, applied_at: new Date().toISOString() },
+    ]);
     ran.push(m.id);
   }
   return ran;

@@ -12,11 +12,17 @@ export function createRawRepo(db: Db, database: string) {
       await db.insert(`raw.insert.${table}`, table, rows);
     },
     /** Any Ward table from a JSONEachRow payload (the ingest writer's sink). */
-    async insertPayload(table: RawTable | 'agent_events' | 'ingest_receipts', payload: Uint8Array): Promise<void> {
+    async insertPayload(
+      table: RawTable | 'agent_events' | 'ingest_receipts',
+      payload: Uint8Array,
+    ): Promise<void> {
       await db.insertJsonEachRow(`raw.payload.${table}`, table, payload);
     },
     async count(table: RawTable): Promise<number> {
-      const [row] = await db.query<{ n: string }>('raw.count', `SELECT count() AS n FROM "${database}"."${table}"`);
+      const [row] = await db.query<{ n: string }>(
+        'raw.count',
+        `SELECT count() AS n FROM "${database}"."${table}"`,
+      );
       return Number(row?.n ?? 0);
     },
   };

@@ -6,7 +6,11 @@ export function createReceiptsRepo(db: Db, database: string) {
   return {
     async record(receipts: readonly { body_hash: string; signal: string; records: number }[]): Promise<void> {
       const now = new Date().toISOString();
-      await db.insert('receipts.record', 'ingest_receipts', receipts.map((r) => ({ ...r, acked_at: now })));
+      await db.insert(
+        'receipts.record',
+        'ingest_receipts',
+        receipts.map((r) => ({ ...r, acked_at: now })),
+      );
     },
     /** Hashes acknowledged in the last `hours` (to warm the in-memory set at start). */
     async recent(hours: number, limit: number): Promise<string[]> {

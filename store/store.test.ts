@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { toCanonicalIso } from '../schema/index.js';
 import { makeEvent } from '../test/helpers/events.js';
 import { testStore } from '../test/helpers/store.js';
-import { runMigrations } from './migrate.js';
 import { ddlContext } from './ddl.js';
-import { toCanonicalIso } from '../schema/index.js';
+import { runMigrations } from './migrate.js';
 
 describe('embedded store', () => {
   it('applies every migration once and records it', async () => {
@@ -11,7 +11,10 @@ describe('embedded store', () => {
     expect(store.mode).toContain('embedded');
     const again = await runMigrations(store.db, ddlContext(store.config));
     expect(again).toEqual([]);
-    const rows = await store.db.query<{ id: number }>('t', 'SELECT id FROM ward_test.ward_migrations FINAL ORDER BY id');
+    const rows = await store.db.query<{ id: number }>(
+      't',
+      'SELECT id FROM ward_test.ward_migrations FINAL ORDER BY id',
+    );
     expect(rows.map((r) => Number(r.id))).toEqual([1, 2, 3, 4]);
   });
 
@@ -83,9 +86,24 @@ describe('embedded store', () => {
     const store = await testStore();
     const base = Date.UTC(2026, 10, 26, 12, 0, 0);
     await store.events.insert([
-      makeEvent({ session_id: 'S-tl', kind: 'prompt', time: new Date(base).toISOString(), repo: 'git@x:y.git' }),
-      makeEvent({ session_id: 'S-tl', kind: 'command', time: new Date(base + 2000).toISOString(), decision: 'deny' }),
-      makeEvent({ session_id: 'S-tl', kind: 'command', time: new Date(base + 1000).toISOString(), decision: 'allow' }),
+      makeEvent({
+        session_id: 'S-tl',
+        kind: 'prompt',
+        time: new Date(base).toISOString(),
+        repo: 'git@x:y.git',
+      }),
+      makeEvent({
+        session_id: 'S-tl',
+        kind: 'command',
+        time: new Date(base + 2000).toISOString(),
+        decision: 'deny',
+      }),
+      makeEvent({
+        session_id: 'S-tl',
+        kind: 'command',
+        time: new Date(base + 1000).toISOString(),
+        decision: 'allow',
+      }),
     ]);
     const tl = await store.events.session('S-tl');
     expect(tl?.events.map((e) => e.time)).toEqual([
@@ -93,7 +111,13 @@ describe('embedded store', () => {
       toCanonicalIso(new Date(base + 1000)),
       toCanonicalIso(new Date(base + 2000)),
     ]);
-    expect(tl?.session).toMatchObject({ events: 3, commands: 2, denied: 1, repo: 'git@x:y.git', kinds: { prompt: 1, command: 2 } });
+    expect(tl?.session).toMatchObject({
+      events: 3,
+      commands: 2,
+      denied: 1,
+      repo: 'git@x:y.git',
+      kinds: { prompt: 1, command: 2 },
+    });
     expect(await store.events.session('nope')).toBeNull();
     const sessions = await store.events.sessions({ limit: 100 });
     expect(sessions.map((s) => s.session_id)).toContain('S-tl');
@@ -102,7 +126,10 @@ describe('embedded store', () => {
   it('keeps only token hashes and honours revocation', async () => {
     const store = await testStore();
     await store.tokens.add('secret-token-value', 'ci runner', 'runner');
-    expect(await store.tokens.lookup('secret-token-value')).toMatchObject({ role: 'runner', name: 'ci runner' });
+    expect(await store.tokens.lookup('secret-token-value')).toMatchObject({
+      role: 'runner',
+      name: 'ci runner',
+    });
     const raw = await store.db.query<Record<string, string>>('t', 'SELECT * FROM ward_test.api_tokens');
     expect(JSON.stringify(raw)).not.toContain('secret-token-value');
     await store.tokens.revoke('secret-token-value');

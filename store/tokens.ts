@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Role, ROLES } from '../schema/index.js';
+import { ROLES, type Role } from '../schema/index.js';
 import type { Db } from './db.js';
 
 /** SHA-256 hex of a token: the only form a token is stored in. */
@@ -27,7 +27,14 @@ export function createTokensRepo(db: Db, database: string) {
   return {
     async add(token: string, name: string, role: Role): Promise<void> {
       await db.insert('tokens.add', 'api_tokens', [
-        { token_hash: hashToken(token), name, role, created_at: new Date().toISOString(), revoked: 0, version: Date.now() },
+        {
+          token_hash: hashToken(token),
+          name,
+          role,
+          created_at: new Date().toISOString(),
+          revoked: 0,
+          version: Date.now(),
+        },
       ]);
     },
     async revoke(token: string): Promise<void> {
@@ -55,7 +62,12 @@ export function createTokensRepo(db: Db, database: string) {
         'tokens.list',
         `SELECT token_hash, name, role, created_at, revoked FROM ${table} FINAL WHERE revoked = 0 ORDER BY created_at`,
       );
-      return rows.map((r) => ({ id: r.token_hash.slice(0, 16), name: r.name, role: r.role as Role, created_at: r.created_at }));
+      return rows.map((r) => ({
+        id: r.token_hash.slice(0, 16),
+        name: r.name,
+        role: r.role as Role,
+        created_at: r.created_at,
+      }));
     },
     /** Revokes by the id shown in list(); false when no live token has it. */
     async revokeById(id: string): Promise<boolean> {
@@ -71,7 +83,10 @@ export function createTokensRepo(db: Db, database: string) {
       return true;
     },
     async count(): Promise<number> {
-      const [row] = await db.query<{ n: string }>('tokens.count', `SELECT count() AS n FROM ${table} FINAL WHERE revoked = 0`);
+      const [row] = await db.query<{ n: string }>(
+        'tokens.count',
+        `SELECT count() AS n FROM ${table} FINAL WHERE revoked = 0`,
+      );
       return Number(row?.n ?? 0);
     },
   };

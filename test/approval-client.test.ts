@@ -4,14 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type WardServer } from '../collector/server.js';
+import { createApprovalClient, type GateVerdict, gateCommand } from '../sandbox-runner/approvals/index.js';
 import type { Approval } from '../schema/index.js';
-import { createApprovalClient, gateCommand, type GateVerdict } from '../sandbox-runner/approvals/index.js';
 
 let server: WardServer;
 const RUNNER = 'runner-client-token-0123456789';
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'ward-client-')), store: { database: 'ward_client_test' } });
+  server = await startServer({
+    port: 0,
+    dataDir: mkdtempSync(join(tmpdir(), 'ward-client-')),
+    store: { database: 'ward_client_test' },
+  });
   await server.store.tokens.add(RUNNER, 'runner-9', 'runner');
 });
 afterAll(async () => {
@@ -43,10 +47,26 @@ function fixedGate(decision: GateVerdict['decision']) {
   const verdict: GateVerdict = {
     decision,
     risk: decision === 'allow' ? 0.1 : 0.6,
-    reasons: decision === 'allow' ? [] : [{ rule_id: 'destroy.git-force-push', category: 'destructive', attack_id: 'T1485', detail: 'force-push rewrites shared git history' }],
+    reasons:
+      decision === 'allow'
+        ? []
+        : [
+            {
+              rule_id: 'destroy.git-force-push',
+              category: 'destructive',
+              attack_id: 'T1485',
+              detail: 'force-push rewrites shared git history',
+            },
+          ],
     mode: 'balanced',
   };
-  return { calls: 0, decide() { this.calls++; return verdict; } };
+  return {
+    calls: 0,
+    decide() {
+      this.calls++;
+      return verdict;
+    },
+  };
 }
 
 describe('approval client (runner side)', () => {
@@ -76,22 +96,40 @@ describe('approval client (runner side)', () => {
   });
 
   it('fails closed: unreachable server, refused token, unknown request', async () => {
-    const down = createApprovalClient({ server: `http://127.0.0.1:${await closedPort()}`, token: RUNNER, maxRetries: 1, retryDelayMs: 10 });
+    const down = createApprovalClient({
+      server: `http://127.0.0.1:${await closedPort()}`,
+      token: RUNNER,
+      maxRetries: 1,
+      retryDelayMs: 10,
+    });
     await expect(down.request(BASE)).rejects.toThrow(/cannot reach the Ward server/);
-    expect(await down.waitForDecision('x', { timeoutMs: 10_000 })).toMatchObject({ status: 'denied', reason: expect.stringContaining('cannot reach') });
+    expect(await down.waitForDecision('x', { timeoutMs: 10_000 })).toMatchObject({
+      status: 'denied',
+      reason: expect.stringContaining('cannot reach'),
+    });
 
     const badToken = createApprovalClient({ server: server.url, token: 'not-a-token' });
     await expect(badToken.request(BASE)).rejects.toThrow(/401/);
-    expect(await client().waitForDecision('no-such-id', { timeoutMs: 10_000 })).toMatchObject({ status: 'denied', reason: expect.stringContaining('404') });
+    expect(await client().waitForDecision('no-such-id', { timeoutMs: 10_000 })).toMatchObject({
+      status: 'denied',
+      reason: expect.stringContaining('404'),
+    });
   });
 
   it('reconnects through transient network failures while waiting', async () => {
     let failuresLeft = 2;
     const flaky: typeof fetch = (input, init) => {
-      if (String(input).includes('/wait') && failuresLeft-- > 0) return Promise.reject(new TypeError('fetch failed'));
+      if (String(input).includes('/wait') && failuresLeft-- > 0)
+        return Promise.reject(new TypeError('fetch failed'));
       return fetch(input, init);
     };
-    const c = createApprovalClient({ server: server.url, token: RUNNER, fetch: flaky, retryDelayMs: 10, pollS: 5 });
+    const c = createApprovalClient({
+      server: server.url,
+      token: RUNNER,
+      fetch: flaky,
+      retryDelayMs: 10,
+      pollS: 5,
+    });
     const a = await c.request(BASE);
     const waiting = c.waitForDecision(a.id, { timeoutMs: 20_000 });
     await decideWhenSeen(a.id, 'approve');
@@ -102,21 +140,60 @@ describe('approval client (runner side)', () => {
 
 describe('gateCommand', () => {
   it('runs what the gate allows and refuses what it denies, without asking anyone', async () => {
-    expect(await gateCommand({ gate: fixedGate('allow'), command: 'ls', session: 's', agent: 'ward', cwd: '/w', mode: 'balanced' })).toMatchObject({
+    expect(
+      await gateCommand({
+        gate: fixedGate('allow'),
+        command: 'ls',
+        session: 's',
+        agent: 'ward',
+        cwd: '/w',
+        mode: 'balanced',
+      }),
+    ).toMatchObject({
       run: true,
       decision: 'allow',
       source: 'gate',
     });
-    const denied = await gateCommand({ gate: fixedGate('deny'), client: client(), command: 'rm -rf /', session: 's', agent: 'ward', cwd: '/w', mode: 'balanced' });
-    expect(denied).toMatchObject({ run: false, decision: 'deny', source: 'gate', reason: expect.stringContaining('force-push') });
+    const denied = await gateCommand({
+      gate: fixedGate('deny'),
+      client: client(),
+      command: 'rm -rf /',
+      session: 's',
+      agent: 'ward',
+      cwd: '/w',
+      mode: 'balanced',
+    });
+    expect(denied).toMatchObject({
+      run: false,
+      decision: 'deny',
+      source: 'gate',
+      reason: expect.stringContaining('force-push'),
+    });
     expect(denied.approvalId).toBeUndefined();
   });
 
   it('never waits in ci mode, and refuses an ask when no server is configured', async () => {
-    const ci = await gateCommand({ gate: fixedGate('ask'), client: client(), command: 'x', session: 's', agent: 'ward', cwd: '/w', mode: 'ci' });
+    const ci = await gateCommand({
+      gate: fixedGate('ask'),
+      client: client(),
+      command: 'x',
+      session: 's',
+      agent: 'ward',
+      cwd: '/w',
+      mode: 'ci',
+    });
     expect(ci).toMatchObject({ run: false, reason: expect.stringContaining('ci mode never waits') });
     expect(ci.approvalId).toBeUndefined();
-    expect(await gateCommand({ gate: fixedGate('ask'), command: 'x', session: 's', agent: 'ward', cwd: '/w', mode: 'balanced' })).toMatchObject({
+    expect(
+      await gateCommand({
+        gate: fixedGate('ask'),
+        command: 'x',
+        session: 's',
+        agent: 'ward',
+        cwd: '/w',
+        mode: 'balanced',
+      }),
+    ).toMatchObject({
       run: false,
       reason: expect.stringContaining('no Ward server'),
     });
@@ -135,17 +212,39 @@ describe('gateCommand', () => {
         if (m?.[1]) announced(m[1]);
       },
     };
-    const outcome = gateCommand({ gate: fixedGate('ask'), client: client(), command: 'git push --force', session: 's-gc', agent: 'ward', cwd: '/w', mode: 'balanced', stderr });
+    const outcome = gateCommand({
+      gate: fixedGate('ask'),
+      client: client(),
+      command: 'git push --force',
+      session: 's-gc',
+      agent: 'ward',
+      cwd: '/w',
+      mode: 'balanced',
+      stderr,
+    });
     const id = await seen;
     expect(lines[0]).toContain(`${server.url}/api/approvals/${id}`);
     await decideWhenSeen(id, 'approve');
     expect(await outcome).toMatchObject({ run: true, decision: 'allow', source: 'user', approvalId: id });
     const stored = (await server.store.approvals.get(id)) as Approval;
-    expect(stored).toMatchObject({ session_id: 's-gc', risk: 0.6, reasons: [{ rule_id: 'destroy.git-force-push' }] });
+    expect(stored).toMatchObject({
+      session_id: 's-gc',
+      risk: 0.6,
+      reasons: [{ rule_id: 'destroy.git-force-push' }],
+    });
   });
 
   it('refuses an ask whose wait times out', async () => {
-    const outcome = await gateCommand({ gate: fixedGate('ask'), client: client(), command: 'x', session: 's', agent: 'ward', cwd: '/w', mode: 'balanced', waitMs: 1000 });
+    const outcome = await gateCommand({
+      gate: fixedGate('ask'),
+      client: client(),
+      command: 'x',
+      session: 's',
+      agent: 'ward',
+      cwd: '/w',
+      mode: 'balanced',
+      waitMs: 1000,
+    });
     expect(outcome).toMatchObject({ run: false, decision: 'deny', source: 'timeout' });
   });
 });

@@ -23,9 +23,13 @@ function freePort(): Promise<number> {
 
 /** Starts the built `ward serve` and resolves once it printed that it listens. */
 async function serve(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/ward.mjs'), 'serve', '--port', String(port), '--data', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/ward.mjs'), 'serve', '--port', String(port), '--data', dataDir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   await new Promise<void>((resolve, reject) => {
     let out = '';
@@ -52,7 +56,10 @@ const logs = (i: number) =>
                 { key: 'event.name', value: { stringValue: 'tool_result' } },
                 { key: 'session.id', value: { stringValue: 'durable-session' } },
                 { key: 'tool_name', value: { stringValue: 'Bash' } },
-                { key: 'tool_parameters', value: { stringValue: JSON.stringify({ full_command: `echo ${i}-${j}` }) } },
+                {
+                  key: 'tool_parameters',
+                  value: { stringValue: JSON.stringify({ full_command: `echo ${i}-${j}` }) },
+                },
               ],
             })),
           },
@@ -70,9 +77,11 @@ describe('durability of acknowledged events', () => {
     const bodies = Array.from({ length: 20 }, (_, i) => logs(i));
     const acks = await Promise.all(
       bodies.map((body) =>
-        fetch(`${url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
-          (r) => r.status,
-        ),
+        fetch(`${url}/v1/logs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        }).then((r) => r.status),
       ),
     );
     expect(acks.every((s) => s === 200)).toBe(true);
@@ -81,15 +90,23 @@ describe('durability of acknowledged events', () => {
 
     await serve(dataDir, port);
     const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
-    const res = await fetch(`${url}/api/sessions/durable-session`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${url}/api/sessions/durable-session`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { session: { events: number; commands: number } };
     expect(body.session.events).toBe(20 * 50);
     expect(body.session.commands).toBe(20 * 50);
     // An export retried after the restart (its ack was lost) is recognised and not stored twice.
-    const again = await fetch(`${url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[3] });
+    const again = await fetch(`${url}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: bodies[3],
+    });
     expect(again.status).toBe(200);
-    const after = (await (await fetch(`${url}/api/sessions/durable-session`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    const after = (await (
+      await fetch(`${url}/api/sessions/durable-session`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
       session: { events: number };
     };
     expect(after.session.events).toBe(20 * 50);

@@ -26,7 +26,9 @@ afterAll(async () => {
 });
 
 async function api<T>(path: string): Promise<T> {
-  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+  const res = await fetch(`${server.url}${path}`, {
+    headers: { authorization: `Bearer ${server.adminToken}` },
+  });
   expect(res.status, path).toBe(200);
   return (await res.json()) as T;
 }
@@ -42,7 +44,10 @@ interface Ev {
 }
 
 async function countRows(table: string): Promise<number> {
-  const [row] = await server.store.db.query<{ n: string }>('test', `SELECT count() AS n FROM ward_ingest_test.${table}`);
+  const [row] = await server.store.db.query<{ n: string }>(
+    'test',
+    `SELECT count() AS n FROM ward_ingest_test.${table}`,
+  );
   return Number(row?.n);
 }
 
@@ -75,7 +80,11 @@ describe('OTLP ingest end to end (official exporters -> Ward -> ClickHouse -> AP
     expect(await countRows('otel_logs')).toBe(before + 1);
     const { events } = await api<{ events: Ev[] }>('/api/events?session=proto-session');
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ agent: 'claude-code', kind: 'command', command: 'cat ~/.aws/credentials' });
+    expect(events[0]).toMatchObject({
+      agent: 'claude-code',
+      kind: 'command',
+      command: 'cat ~/.aws/credentials',
+    });
   });
 
   it('stores logs sent by the official JSON exporter', async () => {
@@ -91,7 +100,11 @@ describe('OTLP ingest end to end (official exporters -> Ward -> ClickHouse -> AP
       spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${server.url}/v1/traces` }))],
     });
     const span = provider.getTracer('t').startSpan('execute_tool shell', {
-      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'shell', 'gen_ai.conversation.id': 'genai-s1' },
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'shell',
+        'gen_ai.conversation.id': 'genai-s1',
+      },
     });
     span.end();
     await provider.forceFlush();
@@ -105,7 +118,11 @@ describe('OTLP ingest end to end (official exporters -> Ward -> ClickHouse -> AP
     const secret = 'ghp_0123456789abcdefghijABCDEFGHIJ012345';
     const provider = new LoggerProvider({
       resource: resourceFromAttributes({ 'service.name': 'claude-code' }),
-      processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporterProto({ url: `${server.url}/v1/logs` }) })],
+      processors: [
+        new SimpleLogRecordProcessor({
+          exporter: new OTLPLogExporterProto({ url: `${server.url}/v1/logs` }),
+        }),
+      ],
     });
     provider.getLogger('x').emit({
       body: 'claude_code.tool_result',
@@ -118,9 +135,15 @@ describe('OTLP ingest end to end (official exporters -> Ward -> ClickHouse -> AP
     });
     await provider.forceFlush();
     await provider.shutdown();
-    const raw = await server.store.db.query<Record<string, unknown>>('test', 'SELECT * FROM ward_ingest_test.otel_logs');
+    const raw = await server.store.db.query<Record<string, unknown>>(
+      'test',
+      'SELECT * FROM ward_ingest_test.otel_logs',
+    );
     expect(JSON.stringify(raw)).not.toContain(secret);
-    const ev = await server.store.db.query<Record<string, unknown>>('test', 'SELECT * FROM ward_ingest_test.agent_events');
+    const ev = await server.store.db.query<Record<string, unknown>>(
+      'test',
+      'SELECT * FROM ward_ingest_test.agent_events',
+    );
     expect(JSON.stringify(ev)).not.toContain(secret);
     const { events } = await api<{ events: Ev[] }>('/api/events?session=redact-session');
     expect(events[0]?.command).toMatch(/\[REDACTED:[a-z-]+\]/);
@@ -130,8 +153,12 @@ describe('OTLP ingest end to end (official exporters -> Ward -> ClickHouse -> AP
     const dirs = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory());
     expect(dirs.length).toBeGreaterThanOrEqual(6);
     for (const dir of dirs) {
-      for (const f of readdirSync(join(FIXTURES, dir.name)).filter((n) => !n.endsWith('.meta.json')).sort()) {
-        const meta = JSON.parse(readFileSync(join(FIXTURES, dir.name, f.replace(/\.(json|bin)$/, '.meta.json')), 'utf8'));
+      for (const f of readdirSync(join(FIXTURES, dir.name))
+        .filter((n) => !n.endsWith('.meta.json'))
+        .sort()) {
+        const meta = JSON.parse(
+          readFileSync(join(FIXTURES, dir.name, f.replace(/\.(json|bin)$/, '.meta.json')), 'utf8'),
+        );
         const res = await fetch(`${server.url}${meta.path}`, {
           method: 'POST',
           headers: { 'content-type': meta.content_type },
@@ -162,7 +189,11 @@ describe('OTLP ingest end to end (official exporters -> Ward -> ClickHouse -> AP
     });
     const before = await countRows('otel_logs');
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${server.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const res = await fetch(`${server.url}/v1/logs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       expect(res.status).toBe(200);
     }
     expect(await countRows('otel_logs')).toBe(before + 1);
@@ -183,11 +214,20 @@ describe('OTLP ingest end to end (official exporters -> Ward -> ClickHouse -> AP
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        resourceSpans: [{ resource: {}, scopeSpans: [{ spans: [span('eee19b7ec3c1b174', now), span('eee19b7ec3c1b175', '9300000000000000000')] }] }],
+        resourceSpans: [
+          {
+            resource: {},
+            scopeSpans: [
+              { spans: [span('eee19b7ec3c1b174', now), span('eee19b7ec3c1b175', '9300000000000000000')] },
+            ],
+          },
+        ],
       }),
     });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string } };
+    const body = (await res.json()) as {
+      partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string };
+    };
     expect(Number(body.partialSuccess?.rejectedSpans)).toBe(1);
     expect(body.partialSuccess?.errorMessage).toMatch(/2262/);
     expect(await countRows('otel_traces')).toBe(before + 1);
@@ -196,7 +236,14 @@ describe('OTLP ingest end to end (official exporters -> Ward -> ClickHouse -> AP
   it('accepts gzip bodies', async () => {
     const body = gzipSync(
       JSON.stringify({
-        resourceLogs: [{ resource: {}, scopeLogs: [{ logRecords: [{ timeUnixNano: '1764150000000000001', body: { stringValue: 'zipped' } }] }] }],
+        resourceLogs: [
+          {
+            resource: {},
+            scopeLogs: [
+              { logRecords: [{ timeUnixNano: '1764150000000000001', body: { stringValue: 'zipped' } }] },
+            ],
+          },
+        ],
       }),
     );
     const res = await fetch(`${server.url}/v1/logs`, {

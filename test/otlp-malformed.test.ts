@@ -43,10 +43,30 @@ interface Case {
 const codexLogs = () => readFileSync(join(FIXTURES, 'codex-protobuf', '0008-logs.bin'));
 
 const CASES: Case[] = [
-  { name: 'truncated protobuf', status: 400, headers: { 'content-type': 'application/x-protobuf' }, body: () => codexLogs().subarray(0, 777) },
-  { name: 'protobuf garbage', status: 400, headers: { 'content-type': 'application/x-protobuf' }, body: () => new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2]) },
-  { name: 'not JSON', status: 400, headers: { 'content-type': 'application/json' }, body: () => '{"resourceLogs": [' },
-  { name: 'JSON of the wrong shape', status: 400, headers: { 'content-type': 'application/json' }, body: () => '{"resourceLogs": {"a": 1}}' },
+  {
+    name: 'truncated protobuf',
+    status: 400,
+    headers: { 'content-type': 'application/x-protobuf' },
+    body: () => codexLogs().subarray(0, 777),
+  },
+  {
+    name: 'protobuf garbage',
+    status: 400,
+    headers: { 'content-type': 'application/x-protobuf' },
+    body: () => new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2]),
+  },
+  {
+    name: 'not JSON',
+    status: 400,
+    headers: { 'content-type': 'application/json' },
+    body: () => '{"resourceLogs": [',
+  },
+  {
+    name: 'JSON of the wrong shape',
+    status: 400,
+    headers: { 'content-type': 'application/json' },
+    body: () => '{"resourceLogs": {"a": 1}}',
+  },
   {
     name: 'wrong attribute type',
     status: 400,
@@ -81,7 +101,8 @@ const CASES: Case[] = [
     name: 'extreme nesting (beyond the JSON parser)',
     status: 400,
     headers: { 'content-type': 'application/json' },
-    body: () => `{"resourceLogs":[{"resource":{},"scopeLogs":[{"logRecords":[${nestedRecordJson(60_000)}]}]}]}`,
+    body: () =>
+      `{"resourceLogs":[{"resource":{},"scopeLogs":[{"logRecords":[${nestedRecordJson(60_000)}]}]}]}`,
   },
   {
     name: 'huge attribute count',
@@ -99,16 +120,39 @@ const CASES: Case[] = [
     headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' },
     body: () => gzipSync(Buffer.alloc(256 * 1024 * 1024)),
   },
-  { name: 'body over the limit', status: 413, headers: { 'content-type': 'application/json' }, body: () => Buffer.alloc(MAX + 10, 0x20) },
-  { name: 'corrupt gzip', status: 400, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: () => 'not gzip at all' },
-  { name: 'unsupported content type', status: 415, headers: { 'content-type': 'text/plain' }, body: () => 'hello' },
-  { name: 'unsupported encoding', status: 415, headers: { 'content-type': 'application/json', 'content-encoding': 'br' }, body: () => '{}' },
+  {
+    name: 'body over the limit',
+    status: 413,
+    headers: { 'content-type': 'application/json' },
+    body: () => Buffer.alloc(MAX + 10, 0x20),
+  },
+  {
+    name: 'corrupt gzip',
+    status: 400,
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    body: () => 'not gzip at all',
+  },
+  {
+    name: 'unsupported content type',
+    status: 415,
+    headers: { 'content-type': 'text/plain' },
+    body: () => 'hello',
+  },
+  {
+    name: 'unsupported encoding',
+    status: 415,
+    headers: { 'content-type': 'application/json', 'content-encoding': 'br' },
+    body: () => '{}',
+  },
 ];
 
 async function rows(): Promise<number> {
   let n = 0;
   for (const t of ['otel_logs', 'otel_traces', 'agent_events']) {
-    const [r] = await server.store.db.query<{ n: string }>('test', `SELECT count() AS n FROM ward_malformed_test.${t}`);
+    const [r] = await server.store.db.query<{ n: string }>(
+      'test',
+      `SELECT count() AS n FROM ward_malformed_test.${t}`,
+    );
     n += Number(r?.n);
   }
   return n;
@@ -117,7 +161,11 @@ async function rows(): Promise<number> {
 describe('malformed OTLP input', () => {
   it.each(CASES)('$name → $status with a message, nothing stored, server still up', async (c) => {
     const before = await rows();
-    const res = await fetch(`${server.url}${c.path ?? '/v1/logs'}`, { method: 'POST', headers: c.headers, body: c.body() as BodyInit });
+    const res = await fetch(`${server.url}${c.path ?? '/v1/logs'}`, {
+      method: 'POST',
+      headers: c.headers,
+      body: c.body() as BodyInit,
+    });
     expect(res.status).toBe(c.status);
     const text = await res.text();
     expect(text.length).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -123,7 +123,7 @@ describe.runIf(bwrapWorks())('ward exec (built CLI) reports each command as an O
   let ws: string;
   let home: string;
   beforeAll(() => {
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    // dist/ is built once by the vitest global setup (test/global-setup.ts).
     ws = mkdtempSync('/tmp/ward-telemetry-ws-');
     home = mkdtempSync('/var/tmp/ward-telemetry-home-');
   }, 120_000);

@@ -1,7 +1,7 @@
+import { toJsonEachRow } from '../../collector/ingest/prepare.js';
 import { normalizeLogs } from '../../collector/normalize/index.js';
 import { decodeLogs } from '../../collector/otlp/index.js';
 import { createRedactor } from '../../collector/redact/index.js';
-import { toJsonEachRow } from '../../collector/ingest/prepare.js';
 import { createStore, eventToRow, logsToRows } from '../../store/index.js';
 import type { EncodedBatch } from './batches.js';
 
@@ -40,7 +40,10 @@ export async function measureEngine(
   for (let done = 0, eventOffset = 0; done < records; ) {
     const n = Math.min(chunkRows, records - done);
     const events = Math.round(n * eventsPerRecord);
-    chunks.push({ logs: toJsonEachRow(take(allLogs, done, n)), events: toJsonEachRow(take(allEvents, eventOffset, events)) });
+    chunks.push({
+      logs: toJsonEachRow(take(allLogs, done, n)),
+      events: toJsonEachRow(take(allEvents, eventOffset, events)),
+    });
     done += n;
     eventOffset += events;
   }

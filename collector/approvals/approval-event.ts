@@ -1,10 +1,22 @@
 import { createHash } from 'node:crypto';
-import { type AgentEvent, type Approval, type Decision, emptyAgentEvent, toCanonicalIso, WARD } from '../../schema/index.js';
+import {
+  type AgentEvent,
+  type Approval,
+  type Decision,
+  emptyAgentEvent,
+  toCanonicalIso,
+  WARD,
+} from '../../schema/index.js';
 
 /** One step of an approval's life. */
 export type ApprovalStep = 'requested' | 'decided' | 'expired';
 
-const DECISION: Record<Approval['status'], Decision> = { pending: 'ask', approved: 'allow', denied: 'deny', expired: 'deny' };
+const DECISION: Record<Approval['status'], Decision> = {
+  pending: 'ask',
+  approved: 'allow',
+  denied: 'deny',
+  expired: 'deny',
+};
 
 /** Who made the decision, as `agent_events.decision_source` says it. */
 export function decisionSource(a: Approval, step: ApprovalStep): string {

@@ -9,7 +9,11 @@ let server: WardServer;
 const RUNNER = 'runner-socket-token-0123456789';
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'ward-approvals-')), store: { database: 'ward_approvals_socket' } });
+  server = await startServer({
+    port: 0,
+    dataDir: mkdtempSync(join(tmpdir(), 'ward-approvals-')),
+    store: { database: 'ward_approvals_socket' },
+  });
   await server.store.tokens.add(RUNNER, 'runner-7', 'runner');
 });
 afterAll(async () => {
@@ -22,14 +26,24 @@ async function request(timeout_s = 60): Promise<Approval> {
   const res = await fetch(`${server.url}/api/approvals`, {
     method: 'POST',
     headers: as(RUNNER),
-    body: JSON.stringify({ session_id: 's-sock', agent: 'codex', command: 'rm -rf ~/.cache', risk: 0.5, timeout_s }),
+    body: JSON.stringify({
+      session_id: 's-sock',
+      agent: 'codex',
+      command: 'rm -rf ~/.cache',
+      risk: 0.5,
+      timeout_s,
+    }),
   });
   expect(res.status).toBe(201);
   return (await res.json()) as Approval;
 }
 
 function decide(id: string, decision: 'approve' | 'deny') {
-  return fetch(`${server.url}/api/approvals/${id}/decision`, { method: 'POST', headers: as(server.adminToken), body: JSON.stringify({ decision }) });
+  return fetch(`${server.url}/api/approvals/${id}/decision`, {
+    method: 'POST',
+    headers: as(server.adminToken),
+    body: JSON.stringify({ decision }),
+  });
 }
 
 /** Reads SSE `data:` payloads until the stream ends. */
@@ -67,7 +81,9 @@ describe('approvals over a real socket', () => {
     const t0 = Date.now();
     const waiting = fetch(`${server.url}/api/approvals/${a.id}/wait?timeout_s=60`, { headers: as(RUNNER) });
     // (collector/routes/approvals.test.ts proves the hold-then-release ordering; this is the wire path.)
-    expect((await (await fetch(`${server.url}/api/approvals/${a.id}`, { headers: as(RUNNER) })).json()).status).toBe('pending');
+    expect(
+      (await (await fetch(`${server.url}/api/approvals/${a.id}`, { headers: as(RUNNER) })).json()).status,
+    ).toBe('pending');
     expect((await decide(a.id, 'approve')).status).toBe(200);
     const res = await waiting;
     expect(res.status).toBe(200);
@@ -94,8 +110,12 @@ describe('approvals over a real socket', () => {
   it('expires at the deadline and tells both the long-poll and the stream', async () => {
     const a = await request(1);
     const [poll, stream] = await Promise.all([
-      fetch(`${server.url}/api/approvals/${a.id}/wait?timeout_s=30`, { headers: as(RUNNER) }).then((r) => r.json() as Promise<Approval>),
-      fetch(`${server.url}/api/approvals/${a.id}/events`, { headers: as(RUNNER) }).then((r) => readSse(r, () => {})),
+      fetch(`${server.url}/api/approvals/${a.id}/wait?timeout_s=30`, { headers: as(RUNNER) }).then(
+        (r) => r.json() as Promise<Approval>,
+      ),
+      fetch(`${server.url}/api/approvals/${a.id}/events`, { headers: as(RUNNER) }).then((r) =>
+        readSse(r, () => {}),
+      ),
     ]);
     expect(poll).toMatchObject({ status: 'expired', decided_by: 'timeout' });
     expect(stream.at(-1)?.status).toBe('expired');

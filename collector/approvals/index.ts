@@ -1,2 +1,2 @@
+export { type ApprovalStep, approvalEvent, decisionSource } from './approval-event.js';
 export { type ApprovalService, type ApprovalServiceDeps, createApprovalService, isFinal } from './service.js';
-export { approvalEvent, type ApprovalStep, decisionSource } from './approval-event.js';

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Approval, ApprovalDecisionInput, ApprovalRequestInput, ApprovalStatus } from '../../schema/index.js';
+import type {
+  Approval,
+  ApprovalDecisionInput,
+  ApprovalRequestInput,
+  ApprovalStatus,
+} from '../../schema/index.js';
 import type { ResolveResult, Store } from '../../store/index.js';
 import { type ApprovalStep, approvalEvent } from './approval-event.js';
 
@@ -48,7 +53,10 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   }
 
   async function record(a: Approval, step: ApprovalStep, actor: string): Promise<void> {
-    const event = approvalEvent({ ...a, command: redact(a.command), decision_reason: redact(a.decision_reason) }, step);
+    const event = approvalEvent(
+      { ...a, command: redact(a.command), decision_reason: redact(a.decision_reason) },
+      step,
+    );
     await Promise.all([
       store.audit.append({
         actor,
@@ -76,7 +84,9 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     const timer = setTimeout(() => {
       timers.delete(a.id);
       expire(a.id).catch((err: unknown) => {
-        log(`expiring approval ${a.id} failed, will retry: ${err instanceof Error ? err.message : String(err)}`);
+        log(
+          `expiring approval ${a.id} failed, will retry: ${err instanceof Error ? err.message : String(err)}`,
+        );
         schedule({ ...a, expires_at: new Date(Date.now() + 1000).toISOString() });
       });
     }, delay);
@@ -209,7 +219,8 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         if (r?.status === 'expired') expired++;
       }
       for (const a of await store.approvals.list({ status: 'pending', limit: 10_000 })) schedule(a);
-      if (expired) log(`expired ${expired} approval request(s) whose deadline passed while the server was down`);
+      if (expired)
+        log(`expired ${expired} approval request(s) whose deadline passed while the server was down`);
       return expired;
     },
 

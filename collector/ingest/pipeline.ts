@@ -23,13 +23,22 @@ export interface IngestDeps {
 
 /** One OTLP request in, durably stored rows out; resolves only once everything is stored or spooled. */
 export function createIngest(deps: IngestDeps) {
-  return async function ingest(signal: OtlpSignal, body: Uint8Array, encoding: OtlpEncoding): Promise<IngestResult> {
+  return async function ingest(
+    signal: OtlpSignal,
+    body: Uint8Array,
+    encoding: OtlpEncoding,
+  ): Promise<IngestResult> {
     const hash = createHash('sha256').update(signal).update(body).digest('hex');
     if (deps.receipts.has(hash)) return { accepted: 0, rejected: 0, message: '', duplicate: true };
     const prepared = await deps.prepare(signal, body, encoding);
     await deps.writer.enqueue([...prepared.parts, deps.receiptPart(hash, signal, prepared.records)]);
     deps.receipts.add(hash);
-    return { accepted: prepared.records, rejected: prepared.rejected, message: prepared.message, duplicate: false };
+    return {
+      accepted: prepared.records,
+      rejected: prepared.rejected,
+      message: prepared.message,
+      duplicate: false,
+    };
   };
 }
 export type Ingest = ReturnType<typeof createIngest>;

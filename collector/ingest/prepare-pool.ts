@@ -23,7 +23,11 @@ export interface PreparePoolOptions {
   redaction?: RedactionConfigInput;
 }
 
-export type Prepare = (signal: OtlpSignal, body: Uint8Array, encoding: OtlpEncoding) => Promise<PreparedRequest>;
+export type Prepare = (
+  signal: OtlpSignal,
+  body: Uint8Array,
+  encoding: OtlpEncoding,
+) => Promise<PreparedRequest>;
 
 interface Slot {
   worker: Worker;

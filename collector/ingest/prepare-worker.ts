@@ -5,8 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { OtlpDecodeError } from '../otlp/index.js';
 import { createRedactor } from '../redact/index.js';
-import type { PrepareJob, PrepareReply } from './prepare-pool.js';
 import { prepareRequest } from './prepare.js';
+import type { PrepareJob, PrepareReply } from './prepare-pool.js';
 
 const redactor = createRedactor((workerData as { redaction?: unknown } | undefined)?.redaction as never);
 

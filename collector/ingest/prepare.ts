@@ -65,14 +65,24 @@ function memoize(redactor: Redactor): Redactor {
  * Decode, redact, normalize and serialize one OTLP request. Pure CPU work with no I/O, so it can run in a
  * worker thread. Throws OtlpDecodeError for malformed input.
  */
-export function prepareRequest(signal: OtlpSignal, body: Uint8Array, encoding: OtlpEncoding, base: Redactor): PreparedRequest {
+export function prepareRequest(
+  signal: OtlpSignal,
+  body: Uint8Array,
+  encoding: OtlpEncoding,
+  base: Redactor,
+): PreparedRequest {
   const redactor = memoize(base);
   const ctx = { redact: redactor };
   if (signal === 'logs') {
     const req = decodeLogs(body, encoding);
     const rows = redactRawRows(logsToRows(req), redactor);
     const events = normalizeLogs(req, ctx).map(eventToRow);
-    return { parts: [part('otel_logs', rows), part('agent_events', events)], records: rows.length, rejected: 0, message: '' };
+    return {
+      parts: [part('otel_logs', rows), part('agent_events', events)],
+      records: rows.length,
+      rejected: 0,
+      message: '',
+    };
   }
   if (signal === 'traces') {
     const req = decodeTraces(body, encoding);

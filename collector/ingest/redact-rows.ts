@@ -1,6 +1,12 @@
 import type { Redactor } from '../redact/index.js';
 
-const MAP_COLUMNS = ['ResourceAttributes', 'ScopeAttributes', 'LogAttributes', 'SpanAttributes', 'Attributes'] as const;
+const MAP_COLUMNS = [
+  'ResourceAttributes',
+  'ScopeAttributes',
+  'LogAttributes',
+  'SpanAttributes',
+  'Attributes',
+] as const;
 
 /** Redacts secrets in the raw OTel rows' text columns and attribute maps before they are stored. */
 export function redactRawRows<T extends object>(rows: T[], redactor: Redactor): T[] {
@@ -8,7 +14,8 @@ export function redactRawRows<T extends object>(rows: T[], redactor: Redactor): 
   const seen = new WeakSet<object>();
   for (const row of rows as Record<string, unknown>[]) {
     if (typeof row.Body === 'string' && row.Body) row.Body = redactor.text(row.Body);
-    if (typeof row.StatusMessage === 'string' && row.StatusMessage) row.StatusMessage = redactor.text(row.StatusMessage);
+    if (typeof row.StatusMessage === 'string' && row.StatusMessage)
+      row.StatusMessage = redactor.text(row.StatusMessage);
     for (const col of MAP_COLUMNS) {
       const map = row[col] as Record<string, string> | undefined;
       if (!map || seen.has(map)) continue;

@@ -6,7 +6,11 @@ import { toJsonEachRow } from './prepare.js';
 import { createFileSpool } from './spool.js';
 
 const decode = (payload: Uint8Array): object[] =>
-  new TextDecoder().decode(payload).split('\n').filter(Boolean).map((l) => JSON.parse(l) as object);
+  new TextDecoder()
+    .decode(payload)
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as object);
 
 describe('file spool', () => {
   it('keeps batches on disk until a replay stores them, in order, then removes them', async () => {

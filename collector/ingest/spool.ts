@@ -7,7 +7,9 @@ import type { Sink, Spool } from './writer.js';
  * Rows the store refused, kept on disk (fsynced) until a later replay stores them. One file per batch:
  * `<time>-<seq>-<uuid>.<table>.jsonl`, written to a temp name and renamed so a crash never leaves half a file.
  */
-export function createFileSpool(dir: string): Spool & { replay(sink: Sink): Promise<number>; pending(): Promise<number> } {
+export function createFileSpool(
+  dir: string,
+): Spool & { replay(sink: Sink): Promise<number>; pending(): Promise<number> } {
   const ready = mkdir(dir, { recursive: true, mode: 0o700 });
   let seq = 0;
   const files = async () => (await readdir(dir)).filter((f) => f.endsWith('.jsonl')).sort();

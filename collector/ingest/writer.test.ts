@@ -5,7 +5,11 @@ import { BackPressureError, createBatchingWriter, type Sink, WriterClosedError }
 /** A writer part from row objects. */
 const part = (table: string, rows: object[]) => ({ table, payload: toJsonEachRow(rows), rows: rows.length });
 const decode = (payload: Uint8Array): object[] =>
-  new TextDecoder().decode(payload).split('\n').filter(Boolean).map((l) => JSON.parse(l) as object);
+  new TextDecoder()
+    .decode(payload)
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as object);
 
 function recordingSink() {
   const calls: { table: string; rows: object[] }[] = [];
@@ -112,8 +116,18 @@ describe('batching writer', () => {
   });
 
   it('refuses work beyond the queue bound with a back-pressure error', async () => {
-    const w = createBatchingWriter({ sink: () => new Promise(() => {}), maxQueuedRows: 10, flushIntervalMs: 10_000, maxBatchRows: 100 });
-    void w.enqueue([part('t', Array.from({ length: 8 }, () => ({})))]);
+    const w = createBatchingWriter({
+      sink: () => new Promise(() => {}),
+      maxQueuedRows: 10,
+      flushIntervalMs: 10_000,
+      maxBatchRows: 100,
+    });
+    void w.enqueue([
+      part(
+        't',
+        Array.from({ length: 8 }, () => ({})),
+      ),
+    ]);
     await expect(w.enqueue([part('t', [{}, {}, {}])])).rejects.toBeInstanceOf(BackPressureError);
   });
 

@@ -80,7 +80,14 @@ export function createBatchingWriter(opts: WriterOptions) {
   const maxQueuedRows = opts.maxQueuedRows ?? 400_000;
   const attempts = opts.attempts ?? 3;
   const queues = new Map<string, TableQueue>();
-  const stats: WriterStats = { queuedRows: 0, inFlightRows: 0, storedRows: 0, spooledRows: 0, failedBatches: 0, flushes: 0 };
+  const stats: WriterStats = {
+    queuedRows: 0,
+    inFlightRows: 0,
+    storedRows: 0,
+    spooledRows: 0,
+    failedBatches: 0,
+    flushes: 0,
+  };
   let closed = false;
 
   function queue(table: string): TableQueue {
@@ -136,7 +143,8 @@ export function createBatchingWriter(opts: WriterOptions) {
       q.rows -= n;
       stats.queuedRows -= n;
       stats.inFlightRows += n;
-      const payload = batch.length === 1 ? (batch[0] as Entry).payload : Buffer.concat(batch.map((e) => e.payload));
+      const payload =
+        batch.length === 1 ? (batch[0] as Entry).payload : Buffer.concat(batch.map((e) => e.payload));
       stats.flushes++;
       try {
         const how = await store(table, payload, n);
@@ -172,7 +180,8 @@ export function createBatchingWriter(opts: WriterOptions) {
       if (nonEmpty.length === 0) return Promise.resolve();
       const total = nonEmpty.reduce((s, p) => s + p.rows, 0);
       const pending = stats.queuedRows + stats.inFlightRows;
-      if (pending > 0 && pending + total > maxQueuedRows) return Promise.reject(new BackPressureError(pending));
+      if (pending > 0 && pending + total > maxQueuedRows)
+        return Promise.reject(new BackPressureError(pending));
       return new Promise<void>((resolve, reject) => {
         const ticket: Ticket = { remaining: nonEmpty.length, failed: false, resolve, reject };
         for (const p of nonEmpty) {

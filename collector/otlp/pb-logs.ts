@@ -6,7 +6,7 @@ import type {
   OtlpValue,
 } from '../../schema/otlp.js';
 import type { DecodeContext } from './decode-context.js';
-import { rethrowAt, mapAt } from './errors.js';
+import { mapAt, rethrowAt } from './errors.js';
 import {
   type PbAnyValue,
   type PbKeyValue,

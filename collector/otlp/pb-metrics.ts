@@ -11,7 +11,7 @@ import type {
   OtlpSummaryPoint,
 } from '../../schema/otlp.js';
 import type { DecodeContext } from './decode-context.js';
-import { rethrowAt, mapAt } from './errors.js';
+import { mapAt, rethrowAt } from './errors.js';
 import {
   type PbKeyValue,
   type PbResource,

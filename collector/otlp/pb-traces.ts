@@ -7,7 +7,7 @@ import type {
   OtlpTracesRequest,
 } from '../../schema/otlp.js';
 import type { DecodeContext } from './decode-context.js';
-import { rethrowAt, mapAt } from './errors.js';
+import { mapAt, rethrowAt } from './errors.js';
 import {
   type PbKeyValue,
   type PbResource,

@@ -2,17 +2,33 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import { type Approval, ApprovalDecisionInput, ApprovalRequestInput, ApprovalStatus } from '../../schema/index.js';
+import {
+  type Approval,
+  ApprovalDecisionInput,
+  ApprovalRequestInput,
+  ApprovalStatus,
+} from '../../schema/index.js';
 import { type ApprovalService, isFinal } from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
 
 const ListQuery = z.object({
   status: ApprovalStatus.optional().describe('Only requests in this state'),
-  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Most requests returned, newest first'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(100)
+    .describe('Most requests returned, newest first'),
 });
 
 const WaitQuery = z.object({
-  timeout_s: z.coerce.number().min(0).max(300).default(30).describe('Longest the call holds before answering with the current state'),
+  timeout_s: z.coerce
+    .number()
+    .min(0)
+    .max(300)
+    .default(30)
+    .describe('Longest the call holds before answering with the current state'),
 });
 
 const ID = z.string().min(1).max(128);
@@ -38,14 +54,19 @@ async function mustGet(service: ApprovalService, id: string): Promise<Approval> 
 }
 
 /** /api/approvals: runners request and wait, analysts list and decide. */
-export function approvalRoutes(deps: { service: ApprovalService; authorize: Authorize; sseHeartbeatMs?: number }) {
+export function approvalRoutes(deps: {
+  service: ApprovalService;
+  authorize: Authorize;
+  sseHeartbeatMs?: number;
+}) {
   const { service, authorize } = deps;
   const heartbeatMs = deps.sseHeartbeatMs ?? 15_000;
   const app = new Hono();
 
   app.post('/approvals', authorize('requestApproval'), async (c) => {
     const input = ApprovalRequestInput.safeParse(await readJson(c.req));
-    if (!input.success) throw new HTTPException(400, { message: 'invalid approval request', cause: input.error });
+    if (!input.success)
+      throw new HTTPException(400, { message: 'invalid approval request', cause: input.error });
     return c.json(await service.create(input.data, c.get('principal').name), 201);
   });
 
@@ -55,7 +76,9 @@ export function approvalRoutes(deps: { service: ApprovalService; authorize: Auth
     return c.json({ approvals: await service.list(q.data.status, q.data.limit) });
   });
 
-  app.get('/approvals/:id', authorize('readApproval'), async (c) => c.json(await mustGet(service, parseId(c.req.param('id')))));
+  app.get('/approvals/:id', authorize('readApproval'), async (c) =>
+    c.json(await mustGet(service, parseId(c.req.param('id')))),
+  );
 
   app.get('/approvals/:id/wait', authorize('readApproval'), async (c) => {
     const id = parseId(c.req.param('id'));
@@ -70,7 +93,8 @@ export function approvalRoutes(deps: { service: ApprovalService; authorize: Auth
     const id = parseId(c.req.param('id'));
     const first = await mustGet(service, id);
     return streamSSE(c, async (stream) => {
-      const send = (a: Approval) => stream.writeSSE({ event: 'approval', id: a.status, data: JSON.stringify(a) });
+      const send = (a: Approval) =>
+        stream.writeSSE({ event: 'approval', id: a.status, data: JSON.stringify(a) });
       if (isFinal(first)) {
         await send(first);
         return;

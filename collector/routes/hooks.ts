@@ -10,7 +10,10 @@ export type HookAgent = (typeof HOOK_AGENTS)[number];
 /** Ward approvals as a hook handler uses them, served in-process by the approval service. */
 export interface InProcessApprovals {
   request(input: unknown): Promise<Approval>;
-  waitForDecision(id: string, o: { timeoutMs: number }): Promise<{ status: 'approved' | 'denied' | 'expired'; reason: string; approval?: Approval }>;
+  waitForDecision(
+    id: string,
+    o: { timeoutMs: number },
+  ): Promise<{ status: 'approved' | 'denied' | 'expired'; reason: string; approval?: Approval }>;
   urlFor(id: string): string;
 }
 
@@ -24,17 +27,32 @@ export type HookDecider = (
   ctx: { wait: boolean; waitMs: number; approvals: InProcessApprovals },
 ) => Promise<Record<string, unknown>>;
 
-function inProcessApprovals(service: ApprovalService, requestedBy: string, baseUrl: string, signal: AbortSignal): InProcessApprovals {
+function inProcessApprovals(
+  service: ApprovalService,
+  requestedBy: string,
+  baseUrl: string,
+  signal: AbortSignal,
+): InProcessApprovals {
   return {
     async request(input) {
       return service.create(ApprovalRequestInput.parse(input), requestedBy);
     },
     async waitForDecision(id, o) {
       const a = await service.waitForFinal(id, o.timeoutMs, signal);
-      if (a?.status === 'approved') return { status: 'approved', reason: a.decision_reason || `approved by ${a.decided_by}`, approval: a };
-      if (a?.status === 'denied') return { status: 'denied', reason: a.decision_reason || `denied by ${a.decided_by}`, approval: a };
-      if (a?.status === 'expired') return { status: 'expired', reason: 'nobody decided before the deadline', approval: a };
-      return { status: 'denied', reason: signal.aborted ? 'the hook call was cancelled' : 'no decision in time' };
+      if (a?.status === 'approved')
+        return {
+          status: 'approved',
+          reason: a.decision_reason || `approved by ${a.decided_by}`,
+          approval: a,
+        };
+      if (a?.status === 'denied')
+        return { status: 'denied', reason: a.decision_reason || `denied by ${a.decided_by}`, approval: a };
+      if (a?.status === 'expired')
+        return { status: 'expired', reason: 'nobody decided before the deadline', approval: a };
+      return {
+        status: 'denied',
+        reason: signal.aborted ? 'the hook call was cancelled' : 'no decision in time',
+      };
     },
     urlFor: (id) => `${baseUrl}/api/approvals/${encodeURIComponent(id)}`,
   };
@@ -49,7 +67,8 @@ export function hookRoutes(deps: { decide: HookDecider; service: ApprovalService
   const app = new Hono();
   app.post('/hooks/:agent', deps.authorize('requestApproval'), async (c) => {
     const agent = c.req.param('agent') as HookAgent;
-    if (!HOOK_AGENTS.includes(agent)) throw new HTTPException(404, { message: `no hook for agent '${c.req.param('agent')}'` });
+    if (!HOOK_AGENTS.includes(agent))
+      throw new HTTPException(404, { message: `no hook for agent '${c.req.param('agent')}'` });
     const waitS = Number(c.req.query('timeout_s') ?? 300);
     if (!(waitS > 0 && waitS <= 3600)) throw new HTTPException(400, { message: 'timeout_s must be 1..3600' });
     const body: unknown = await c.req.json().catch(() => undefined);

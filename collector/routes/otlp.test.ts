@@ -2,16 +2,30 @@ import { describe, expect, it } from 'vitest';
 import type { Store } from '../../store/index.js';
 import { createApp } from '../app.js';
 import { createIngest } from '../ingest/pipeline.js';
+import { createPreparePool } from '../ingest/prepare-pool.js';
 import { createReceiptSet } from '../ingest/receipts.js';
 import { createBatchingWriter, type Sink } from '../ingest/writer.js';
 import { createAuthorize } from '../middleware/auth.js';
-import { createPreparePool } from '../ingest/prepare-pool.js';
 
 function appWith(sink: Sink, opts: { maxQueuedRows?: number; remote?: string } = {}) {
-  const writer = createBatchingWriter({ sink, maxQueuedRows: opts.maxQueuedRows ?? 1000, flushIntervalMs: 1, attempts: 1 });
+  const writer = createBatchingWriter({
+    sink,
+    maxQueuedRows: opts.maxQueuedRows ?? 1000,
+    flushIntervalMs: 1,
+    attempts: 1,
+  });
   const { prepare } = createPreparePool({ size: 0 });
-  const ingest = createIngest({ writer, prepare, receipts: createReceiptSet(), receiptPart: () => ({ table: 'ingest_receipts', payload: new Uint8Array(0), rows: 0 }) });
-  const authorize = createAuthorize({ lookup: async () => null, remoteAddress: () => opts.remote ?? '127.0.0.1', openLoopbackIngest: true });
+  const ingest = createIngest({
+    writer,
+    prepare,
+    receipts: createReceiptSet(),
+    receiptPart: () => ({ table: 'ingest_receipts', payload: new Uint8Array(0), rows: 0 }),
+  });
+  const authorize = createAuthorize({
+    lookup: async () => null,
+    remoteAddress: () => opts.remote ?? '127.0.0.1',
+    openLoopbackIngest: true,
+  });
   const app = createApp({
     store: {} as Store,
     ingest,
@@ -34,7 +48,14 @@ const logs = (n: number, tag: string) =>
     resourceLogs: [
       {
         resource: {},
-        scopeLogs: [{ logRecords: Array.from({ length: n }, (_, i) => ({ timeUnixNano: `${Date.now()}00000${i}`, body: { stringValue: `${tag}${i}` } })) }],
+        scopeLogs: [
+          {
+            logRecords: Array.from({ length: n }, (_, i) => ({
+              timeUnixNano: `${Date.now()}00000${i}`,
+              body: { stringValue: `${tag}${i}` },
+            })),
+          },
+        ],
       },
     ],
   });
@@ -75,7 +96,11 @@ describe('OTLP routes', () => {
 
   it('answers protobuf requests with a protobuf response', async () => {
     const app = appWith(async () => {});
-    const res = await app.request('/v1/traces', { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(0) });
+    const res = await app.request('/v1/traces', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: new Uint8Array(0),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-protobuf');
   });

@@ -1,8 +1,8 @@
 import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { OtlpSignal } from '../../schema/index.js';
-import { BackPressureError, WriterClosedError } from '../ingest/writer.js';
 import type { Ingest } from '../ingest/pipeline.js';
+import { BackPressureError, WriterClosedError } from '../ingest/writer.js';
 import type { Authorize } from '../middleware/auth.js';
 import {
   encodeExportResponse,
@@ -25,7 +25,12 @@ function encodingOf(req: Request): OtlpEncoding {
 }
 
 /** An OTLP error: google.rpc.Status body in the request's encoding, per the OTLP/HTTP spec. */
-function otlpError(status: 400 | 413 | 415 | 503, req: Request, message: string, headers: Record<string, string> = {}): HTTPException {
+function otlpError(
+  status: 400 | 413 | 415 | 503,
+  req: Request,
+  message: string,
+  headers: Record<string, string> = {},
+): HTTPException {
   const { body, contentType } = encodeStatus(encodingOf(req), status === 503 ? 14 : 3, message);
   const res = new Response(body, { status, headers: { 'content-type': contentType, ...headers } });
   return new HTTPException(status, { res, message });
@@ -50,7 +55,8 @@ export function otlpRoutes(deps: OtlpRoutesDeps) {
         const res = encodeExportResponse(signal, encoding, partial);
         return c.body(res.body as Uint8Array<ArrayBuffer>, 200, { 'content-type': res.contentType });
       } catch (err) {
-        if (err instanceof OtlpDecodeError) throw otlpError(400, c.req.raw, `malformed ${signal} request: ${err.message}`);
+        if (err instanceof OtlpDecodeError)
+          throw otlpError(400, c.req.raw, `malformed ${signal} request: ${err.message}`);
         if (err instanceof BackPressureError || err instanceof WriterClosedError) {
           throw otlpError(503, c.req.raw, err.message, { 'retry-after': '1' });
         }

@@ -19,12 +19,19 @@ export function tokenRoutes(deps: { store: Pick<Store, 'tokens'>; authorize: Aut
     if (!body.success) throw new HTTPException(400, { message: 'invalid token request', cause: body.error });
     const token = `ward_${body.data.role}_${randomBytes(24).toString('base64url')}`;
     await deps.store.tokens.add(token, body.data.name, body.data.role);
-    return c.json({ token, name: body.data.name, role: body.data.role, note: 'shown once: Ward keeps only its hash' }, 201);
+    return c.json(
+      { token, name: body.data.name, role: body.data.role, note: 'shown once: Ward keeps only its hash' },
+      201,
+    );
   });
-  app.get('/tokens', deps.authorize('manageTokens'), async (c) => c.json({ tokens: await deps.store.tokens.list() }));
+  app.get('/tokens', deps.authorize('manageTokens'), async (c) =>
+    c.json({ tokens: await deps.store.tokens.list() }),
+  );
   app.delete('/tokens/:id', deps.authorize('manageTokens'), async (c) => {
     if (!(await deps.store.tokens.revokeById(c.req.param('id')))) {
-      throw new HTTPException(404, { message: 'no live token with that id (use at least 8 characters of the id)' });
+      throw new HTTPException(404, {
+        message: 'no live token with that id (use at least 8 characters of the id)',
+      });
     }
     return c.body(null, 204);
   });

@@ -53,7 +53,13 @@ export function createApprovalClient(opts: ApprovalClientOptions) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
 
-  async function call(method: string, path: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<Approval> {
+  async function call(
+    method: string,
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<Approval> {
     const timeout = AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {
@@ -75,26 +81,36 @@ export function createApprovalClient(opts: ApprovalClientOptions) {
       } catch {
         // not JSON: keep the text
       }
-      throw new ApprovalClientError(`the Ward server answered ${res.status}: ${message}`, res.status >= 500 || res.status === 429);
+      throw new ApprovalClientError(
+        `the Ward server answered ${res.status}: ${message}`,
+        res.status >= 500 || res.status === 429,
+      );
     }
-    const parsed = Approval.safeParse((() => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        return undefined;
-      }
-    })());
-    if (!parsed.success) throw new ApprovalClientError('the Ward server sent something that is not an approval', false);
+    const parsed = Approval.safeParse(
+      (() => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          return undefined;
+        }
+      })(),
+    );
+    if (!parsed.success)
+      throw new ApprovalClientError('the Ward server sent something that is not an approval', false);
     return parsed.data;
   }
 
   const sleep = (ms: number, signal?: AbortSignal) =>
     new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
-      signal?.addEventListener('abort', () => {
-        clearTimeout(t);
-        resolve();
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        { once: true },
+      );
     });
 
   return {
@@ -115,19 +131,43 @@ export function createApprovalClient(opts: ApprovalClientOptions) {
       for (;;) {
         const left = deadline - Date.now();
         if (o.signal?.aborted) return { status: 'denied', reason: 'the wait was cancelled' };
-        if (left <= 0) return { status: 'denied', reason: `no decision within ${Math.round(o.timeoutMs / 1000)} s${last ? ` (last error: ${last})` : ''}` };
+        if (left <= 0)
+          return {
+            status: 'denied',
+            reason: `no decision within ${Math.round(o.timeoutMs / 1000)} s${last ? ` (last error: ${last})` : ''}`,
+          };
         const holdS = Math.max(0, Math.min(pollS, left / 1000));
         try {
-          const a = await call('GET', `/api/approvals/${encodeURIComponent(id)}/wait?timeout_s=${holdS.toFixed(3)}`, undefined, holdS * 1000 + 10_000, o.signal);
+          const a = await call(
+            'GET',
+            `/api/approvals/${encodeURIComponent(id)}/wait?timeout_s=${holdS.toFixed(3)}`,
+            undefined,
+            holdS * 1000 + 10_000,
+            o.signal,
+          );
           failures = 0;
-          if (a.status === 'approved') return { status: 'approved', reason: a.decision_reason || `approved by ${a.decided_by}`, approval: a };
-          if (a.status === 'denied') return { status: 'denied', reason: a.decision_reason || `denied by ${a.decided_by}`, approval: a };
-          if (a.status === 'expired') return { status: 'expired', reason: 'nobody decided before the deadline', approval: a };
+          if (a.status === 'approved')
+            return {
+              status: 'approved',
+              reason: a.decision_reason || `approved by ${a.decided_by}`,
+              approval: a,
+            };
+          if (a.status === 'denied')
+            return {
+              status: 'denied',
+              reason: a.decision_reason || `denied by ${a.decided_by}`,
+              approval: a,
+            };
+          if (a.status === 'expired')
+            return { status: 'expired', reason: 'nobody decided before the deadline', approval: a };
         } catch (err) {
           const e = err instanceof ApprovalClientError ? err : new ApprovalClientError(describe(err), false);
           if (!e.retryable || ++failures > maxRetries) return { status: 'denied', reason: e.message };
           last = e.message;
-          await sleep(Math.min(retryDelayMs * 2 ** (failures - 1), Math.max(0, deadline - Date.now())), o.signal);
+          await sleep(
+            Math.min(retryDelayMs * 2 ** (failures - 1), Math.max(0, deadline - Date.now())),
+            o.signal,
+          );
         }
       }
     },

@@ -64,14 +64,35 @@ export async function gateCommand(o: GateCommandOptions): Promise<GateOutcome> {
     verdict = await o.gate.decide({ command: o.command, cwd: o.cwd });
   } catch (err) {
     const reason = `the gate failed: ${err instanceof Error ? err.message : String(err)}`;
-    return { run: false, decision: 'deny', source: 'error', reason, verdict: { decision: 'deny', risk: 1, reasons: [], mode: o.mode } };
+    return {
+      run: false,
+      decision: 'deny',
+      source: 'error',
+      reason,
+      verdict: { decision: 'deny', risk: 1, reasons: [], mode: o.mode },
+    };
   }
   const why = summarizeReasons(verdict.reasons);
-  if (verdict.decision === 'allow') return { run: true, decision: 'allow', source: 'gate', reason: why, verdict };
-  if (verdict.decision === 'deny') return { run: false, decision: 'deny', source: 'gate', reason: `denied by policy: ${why}`, verdict };
-  if (o.mode === 'ci') return { run: false, decision: 'deny', source: 'gate', reason: `needs approval, and ci mode never waits: ${why}`, verdict };
+  if (verdict.decision === 'allow')
+    return { run: true, decision: 'allow', source: 'gate', reason: why, verdict };
+  if (verdict.decision === 'deny')
+    return { run: false, decision: 'deny', source: 'gate', reason: `denied by policy: ${why}`, verdict };
+  if (o.mode === 'ci')
+    return {
+      run: false,
+      decision: 'deny',
+      source: 'gate',
+      reason: `needs approval, and ci mode never waits: ${why}`,
+      verdict,
+    };
   if (!o.client) {
-    return { run: false, decision: 'deny', source: 'error', reason: `needs approval (${why}) but no Ward server is configured (--server / WARD_SERVER)`, verdict };
+    return {
+      run: false,
+      decision: 'deny',
+      source: 'error',
+      reason: `needs approval (${why}) but no Ward server is configured (--server / WARD_SERVER)`,
+      verdict,
+    };
   }
   const waitMs = o.waitMs ?? 300_000;
   let id: string;
@@ -87,13 +108,41 @@ export async function gateCommand(o: GateCommandOptions): Promise<GateOutcome> {
     });
     id = approval.id;
   } catch (err) {
-    return { run: false, decision: 'deny', source: 'error', reason: `needs approval but the request failed: ${err instanceof Error ? err.message : String(err)}`, verdict };
+    return {
+      run: false,
+      decision: 'deny',
+      source: 'error',
+      reason: `needs approval but the request failed: ${err instanceof Error ? err.message : String(err)}`,
+      verdict,
+    };
   }
   out.write(`ward: waiting for approval ${id} at ${o.client.urlFor(id)} (${why})\n`);
   // A little longer than the server's deadline, so the server's own expiry is what normally answers.
   const outcome = await o.client.waitForDecision(id, { timeoutMs: waitMs + 5_000, signal: o.signal });
   const decidedBy = outcome.approval?.decided_by ? { decidedBy: outcome.approval.decided_by } : {};
-  if (outcome.status === 'approved') return { run: true, decision: 'allow', source: 'user', reason: outcome.reason, verdict, approvalId: id, ...decidedBy };
-  const source = outcome.status === 'expired' || /no decision within/.test(outcome.reason) ? 'timeout' : outcome.approval ? 'user' : 'error';
-  return { run: false, decision: 'deny', source, reason: `${outcome.status}: ${outcome.reason}`, verdict, approvalId: id, ...decidedBy };
+  if (outcome.status === 'approved')
+    return {
+      run: true,
+      decision: 'allow',
+      source: 'user',
+      reason: outcome.reason,
+      verdict,
+      approvalId: id,
+      ...decidedBy,
+    };
+  const source =
+    outcome.status === 'expired' || /no decision within/.test(outcome.reason)
+      ? 'timeout'
+      : outcome.approval
+        ? 'user'
+        : 'error';
+  return {
+    run: false,
+    decision: 'deny',
+    source,
+    reason: `${outcome.status}: ${outcome.reason}`,
+    verdict,
+    approvalId: id,
+    ...decidedBy,
+  };
 }

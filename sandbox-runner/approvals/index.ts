@@ -1,10 +1,16 @@
-export { type ApprovalClient, ApprovalClientError, type ApprovalClientOptions, createApprovalClient, type WaitOutcome } from './client.js';
+export {
+  type ApprovalClient,
+  ApprovalClientError,
+  type ApprovalClientOptions,
+  createApprovalClient,
+  type WaitOutcome,
+} from './client.js';
 export {
   type GateCommandOptions,
-  gateCommand,
   type GateLike,
   type GateOutcome,
   type GateVerdict,
+  gateCommand,
   REFUSED_EXIT,
   summarizeReasons,
 } from './gate-command.js';

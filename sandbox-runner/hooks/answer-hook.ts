@@ -1,8 +1,8 @@
 import type { Approval } from '../../schema/index.js';
-import { type GateVerdict, summarizeReasons } from '../approvals/gate-command.js';
 import type { WaitOutcome } from '../approvals/client.js';
+import { type GateVerdict, summarizeReasons } from '../approvals/gate-command.js';
 import type { HookAnswer } from './answer.js';
-import { parseHookInput, type PreToolUseInput } from './hook-input.js';
+import { type PreToolUseInput, parseHookInput } from './hook-input.js';
 
 /** One tool call as the gate sees it: shell text for Bash, the tool name and arguments otherwise. */
 export interface ToolRequest {
@@ -48,13 +48,20 @@ const MAX_DESCRIPTION = 4000;
 export function describeToolCall(req: ToolRequest): string {
   if (req.command !== undefined) return req.command;
   const path = req.toolInput.file_path ?? req.toolInput.path ?? req.toolInput.notebook_path;
-  const text = typeof path === 'string' ? `${req.tool} ${path}` : `${req.tool} ${JSON.stringify(req.toolInput)}`;
+  const text =
+    typeof path === 'string' ? `${req.tool} ${path}` : `${req.tool} ${JSON.stringify(req.toolInput)}`;
   return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION)}…` : text;
 }
 
 export function toToolRequest(input: PreToolUseInput): ToolRequest {
-  const req: ToolRequest = { tool: input.tool_name, toolInput: input.tool_input, cwd: input.cwd, session: input.session_id };
-  if (input.tool_name === 'Bash' && typeof input.tool_input.command === 'string') req.command = input.tool_input.command;
+  const req: ToolRequest = {
+    tool: input.tool_name,
+    toolInput: input.tool_input,
+    cwd: input.cwd,
+    session: input.session_id,
+  };
+  if (input.tool_name === 'Bash' && typeof input.tool_input.command === 'string')
+    req.command = input.tool_input.command;
   return req;
 }
 
@@ -76,15 +83,21 @@ export async function answerHook(raw: string | unknown, o: AnswerHookOptions): P
     return deny(`the gate failed (${err instanceof Error ? err.message : String(err)})`);
   }
   const why = summarizeReasons(verdict.reasons);
-  if (verdict.decision === 'allow') return { decision: 'allow', reason: `Ward: allowed (risk ${verdict.risk.toFixed(2)}, ${verdict.mode} mode)` };
+  if (verdict.decision === 'allow')
+    return {
+      decision: 'allow',
+      reason: `Ward: allowed (risk ${verdict.risk.toFixed(2)}, ${verdict.mode} mode)`,
+    };
   if (verdict.decision === 'deny') return deny(`denied by policy: ${why}`);
 
   if ((o.mode ?? verdict.mode) === 'ci') return deny(`needs approval, and ci mode never waits: ${why}`);
   if (!o.wait) {
-    if (o.agent === 'claude-code') return { decision: 'ask', reason: `Ward asks for approval (risk ${verdict.risk.toFixed(2)}): ${why}` };
+    if (o.agent === 'claude-code')
+      return { decision: 'ask', reason: `Ward asks for approval (risk ${verdict.risk.toFixed(2)}): ${why}` };
     return deny(`needs approval (${why}); install the hook with --wait to ask a human in Ward`);
   }
-  if (!o.approvals) return deny(`needs approval (${why}) but no Ward server is configured (--server / WARD_SERVER)`);
+  if (!o.approvals)
+    return deny(`needs approval (${why}) but no Ward server is configured (--server / WARD_SERVER)`);
   const waitMs = o.waitMs ?? 300_000;
   let id: string;
   try {
@@ -98,10 +111,15 @@ export async function answerHook(raw: string | unknown, o: AnswerHookOptions): P
       timeout_s: Math.min(3600, Math.max(1, Math.ceil(waitMs / 1000))),
     }));
   } catch (err) {
-    return deny(`needs approval but the request failed (${err instanceof Error ? err.message : String(err)})`);
+    return deny(
+      `needs approval but the request failed (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
-  o.log?.(`ward: waiting for approval ${id}${o.approvals.urlFor ? ` at ${o.approvals.urlFor(id)}` : ''} (${why})`);
+  o.log?.(
+    `ward: waiting for approval ${id}${o.approvals.urlFor ? ` at ${o.approvals.urlFor(id)}` : ''} (${why})`,
+  );
   const outcome = await o.approvals.waitForDecision(id, { timeoutMs: waitMs + 5_000 });
-  if (outcome.status === 'approved') return { decision: 'allow', reason: `Ward: approved in Ward (${id}): ${outcome.reason}` };
+  if (outcome.status === 'approved')
+    return { decision: 'allow', reason: `Ward: approved in Ward (${id}): ${outcome.reason}` };
   return deny(`${outcome.status} in Ward (${id}): ${outcome.reason}`);
 }

@@ -7,7 +7,11 @@ export interface HookAnswer {
 /** Claude Code PreToolUse output (hookSpecificOutput with permissionDecision). */
 export function claudeCodeOutput(a: HookAnswer): Record<string, unknown> {
   return {
-    hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: a.decision, permissionDecisionReason: a.reason },
+    hookSpecificOutput: {
+      hookEventName: 'PreToolUse',
+      permissionDecision: a.decision,
+      permissionDecisionReason: a.reason,
+    },
   };
 }
 
@@ -18,5 +22,11 @@ export function claudeCodeOutput(a: HookAnswer): Record<string, unknown> {
  */
 export function codexOutput(a: HookAnswer): Record<string, unknown> {
   if (a.decision === 'allow') return {};
-  return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: a.reason } };
+  return {
+    hookSpecificOutput: {
+      hookEventName: 'PreToolUse',
+      permissionDecision: 'deny',
+      permissionDecisionReason: a.reason,
+    },
+  };
 }

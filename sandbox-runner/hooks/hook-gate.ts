@@ -1,5 +1,12 @@
 import type { GateVerdict } from '../approvals/gate-command.js';
-import { createGate, discoverPolicyLayers, type Gate, type GateInput, loadPolicy, type PolicyLayers } from '../gate/runtime.js';
+import {
+  createGate,
+  discoverPolicyLayers,
+  type Gate,
+  type GateInput,
+  loadPolicy,
+  type PolicyLayers,
+} from '../gate/runtime.js';
 import { describeToolCall, type ToolRequest } from './answer-hook.js';
 
 /** Where the hook finds its policy (the same discovery as ward exec: org < user < project < --mode). */
@@ -24,7 +31,8 @@ export async function loadHookGate(o: HookPolicyOptions): Promise<Gate> {
 
 /** The gate's input for one tool call: shell text for Bash, the tool name plus a summary otherwise. */
 export function gateInputFor(req: ToolRequest): GateInput {
-  const input: GateInput = req.command !== undefined ? { command: req.command } : { tool: req.tool, command: describeToolCall(req) };
+  const input: GateInput =
+    req.command !== undefined ? { command: req.command } : { tool: req.tool, command: describeToolCall(req) };
   if (req.cwd) input.cwd = req.cwd;
   return input;
 }

@@ -25,7 +25,11 @@ describe('installing the hook into settings', () => {
     expect(installHook(file, SPEC)).toEqual({ file, changed: true });
     const first = readFileSync(file, 'utf8');
     expect(read(file)).toEqual({
-      hooks: { PreToolUse: [{ matcher: SPEC.matcher, hooks: [{ type: 'command', command: 'ward hook claude-code' }] }] },
+      hooks: {
+        PreToolUse: [
+          { matcher: SPEC.matcher, hooks: [{ type: 'command', command: 'ward hook claude-code' }] },
+        ],
+      },
     });
     expect(installHook(file, SPEC)).toEqual({ file, changed: false });
     expect(readFileSync(file, 'utf8')).toBe(first);
@@ -34,7 +38,14 @@ describe('installing the hook into settings', () => {
   it('keeps existing settings and other hooks, and updates its own entry in place', () => {
     const file = join(dir(), 'settings.json');
     const mine = { matcher: 'Bash', hooks: [{ type: 'command', command: './lint.sh', timeout: 5 }] };
-    writeFileSync(file, JSON.stringify({ model: 'opus', permissions: { allow: ['Bash(ls:*)'] }, hooks: { PreToolUse: [mine], Stop: [{ hooks: [] }] } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        model: 'opus',
+        permissions: { allow: ['Bash(ls:*)'] },
+        hooks: { PreToolUse: [mine], Stop: [{ hooks: [] }] },
+      }),
+    );
     installHook(file, SPEC);
     installHook(file, { ...SPEC, command: 'ward hook claude-code --wait', timeoutS: 330 });
     const s = read(file);
@@ -43,14 +54,26 @@ describe('installing the hook into settings', () => {
     expect(s.hooks.Stop).toEqual([{ hooks: [] }]);
     expect(s.hooks.PreToolUse).toEqual([
       mine,
-      { matcher: SPEC.matcher, hooks: [{ type: 'command', command: 'ward hook claude-code --wait', timeout: 330 }] },
+      {
+        matcher: SPEC.matcher,
+        hooks: [{ type: 'command', command: 'ward hook claude-code --wait', timeout: 330 }],
+      },
     ]);
     expect(readdirSync(join(file, '..')).filter((f) => f.includes('ward-tmp'))).toEqual([]);
   });
 
   it('separates its handler from a group it shares with someone else, and drops duplicates', () => {
-    const shared = { matcher: 'Bash', hooks: [{ type: 'command', command: './audit.sh' }, { type: 'command', command: 'ward hook claude-code' }] };
-    const dup = { matcher: 'Bash', hooks: [{ type: 'command', command: '/usr/bin/node /opt/ward/bin/ward.mjs hook claude-code' }] };
+    const shared = {
+      matcher: 'Bash',
+      hooks: [
+        { type: 'command', command: './audit.sh' },
+        { type: 'command', command: 'ward hook claude-code' },
+      ],
+    };
+    const dup = {
+      matcher: 'Bash',
+      hooks: [{ type: 'command', command: '/usr/bin/node /opt/ward/bin/ward.mjs hook claude-code' }],
+    };
     const { settings, changed } = mergeHook({ hooks: { PreToolUse: [shared, dup] } }, SPEC);
     expect(changed).toBe(true);
     expect((settings as unknown as Settings).hooks.PreToolUse).toEqual([

@@ -33,7 +33,11 @@ export function mergeHook(settings: Json, spec: HookSpec): { settings: Json; cha
   if (!isObject(hooks)) throw new TypeError('"hooks" is not an object');
   const groups = hooks[spec.event] ?? [];
   if (!Array.isArray(groups)) throw new TypeError(`"hooks.${spec.event}" is not an array`);
-  const handler: Json = { type: 'command', command: spec.command, ...(spec.timeoutS ? { timeout: spec.timeoutS } : {}) };
+  const handler: Json = {
+    type: 'command',
+    command: spec.command,
+    ...(spec.timeoutS ? { timeout: spec.timeoutS } : {}),
+  };
   const wanted = JSON.stringify({ matcher: spec.matcher, hooks: [handler] });
 
   let found = false;
@@ -41,7 +45,9 @@ export function mergeHook(settings: Json, spec: HookSpec): { settings: Json; cha
   const next: unknown[] = [];
   for (const group of groups) {
     const handlers = isObject(group) && Array.isArray(group.hooks) ? group.hooks : null;
-    const ours = handlers?.some((h) => isObject(h) && typeof h.command === 'string' && spec.isOurs(h.command));
+    const ours = handlers?.some(
+      (h) => isObject(h) && typeof h.command === 'string' && spec.isOurs(h.command),
+    );
     if (!ours) {
       next.push(group);
       continue;
@@ -51,8 +57,13 @@ export function mergeHook(settings: Json, spec: HookSpec): { settings: Json; cha
       continue;
     }
     found = true;
-    const others = (handlers ?? []).filter((h) => !(isObject(h) && typeof h.command === 'string' && spec.isOurs(h.command)));
-    if (others.length === 0 && JSON.stringify({ matcher: (group as Json).matcher, hooks: handlers }) === wanted) {
+    const others = (handlers ?? []).filter(
+      (h) => !(isObject(h) && typeof h.command === 'string' && spec.isOurs(h.command)),
+    );
+    if (
+      others.length === 0 &&
+      JSON.stringify({ matcher: (group as Json).matcher, hooks: handlers }) === wanted
+    ) {
       next.push(group);
       continue;
     }

@@ -143,7 +143,7 @@ describe.runIf(canSandbox)('sandbox escapes (real bubblewrap)', () => {
     });
     expect(r).toMatchObject({ killedBy: 'timeout', exitCode: 137 });
     expect(kinds(r)).toEqual(expect.arrayContaining(['process_limit']));
-    expect(await waitFor(() => hostPidsWith(marker).length === 0, 3000)).toBe(true);
+    expect(await waitFor(() => hostPidsWith(marker).length === 0, 10_000)).toBe(true);
   });
 
   it('contains a memory bomb', async () => {
@@ -165,14 +165,14 @@ describe.runIf(canSandbox)('sandbox escapes (real bubblewrap)', () => {
     expect(seen).toBeGreaterThanOrEqual(2);
     expect(timed).toMatchObject({ killedBy: 'timeout', exitCode: 137, signal: 'SIGKILL' });
     expect(kinds(timed)).toContain('timeout');
-    expect(await waitFor(() => hostPidsWith(`sleep ${m1}`).length === 0, 3000)).toBe(true);
+    expect(await waitFor(() => hostPidsWith(`sleep ${m1}`).length === 0, 10_000)).toBe(true);
 
     const m2 = `1000.${randomBytes(3).readUIntBE(0, 3)}`;
     // The background sleep must outlive its shell long enough to be seen, then die with the sandbox.
     const left = await run(`(sleep ${m2} &) ; while ! pgrep -f "sleep ${m2}" >/dev/null; do :; done; exit 0`);
     expect(left.stdout).toBe('');
     expect(left.exitCode).toBe(0);
-    expect(await waitFor(() => hostPidsWith(`sleep ${m2}`).length === 0, 3000)).toBe(true);
+    expect(await waitFor(() => hostPidsWith(`sleep ${m2}`).length === 0, 10_000)).toBe(true);
   });
 
   it('kills the whole sandbox when aborted (what SIGTERM to ward does)', async () => {
@@ -180,14 +180,12 @@ describe.runIf(canSandbox)('sandbox escapes (real bubblewrap)', () => {
     const runner = createRunner(defaultSandboxPolicy(), { cwd: ws, home, processEnv: env });
     const abort = new AbortController();
     const pending = runner.run(`sleep ${marker} & sleep ${marker}`, { abort: abort.signal });
-    expect(await waitFor(() => hostPidsWith(`sleep ${marker}`, { prefix: true }).length >= 1, 10_000)).toBe(
-      true,
-    );
+    expect(await waitFor(() => hostPidsWith(`sleep ${marker}`).length >= 1, 10_000)).toBe(true);
     abort.abort();
     const r = await pending;
     await runner.close();
     expect(r).toMatchObject({ killedBy: 'abort', exitCode: 137 });
-    expect(await waitFor(() => hostPidsWith(`sleep ${marker}`).length === 0, 3000)).toBe(true);
+    expect(await waitFor(() => hostPidsWith(`sleep ${marker}`).length === 0, 10_000)).toBe(true);
   });
 
   it('blocks ptrace, mount and new namespaces (seccomp + dropped capabilities)', async () => {

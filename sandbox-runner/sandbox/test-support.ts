@@ -11,7 +11,7 @@ export function bwrapWorks(bwrapPath = '/usr/bin/bwrap'): boolean {
 }
 
 /** Host pids whose command line contains `marker` (seen from outside any sandbox). */
-export function hostPidsWith(marker: string, opts: { prefix?: boolean } = {}): number[] {
+export function hostPidsWith(marker: string): number[] {
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;

@@ -122,15 +122,23 @@ function statements(ctx: DdlContext): string[] {
       tail: `PARTITION BY toDate(Timestamp) ORDER BY (ServiceName, SpanName, toDateTime(Timestamp)) ${ttlClause('toDateTime(Timestamp)', ctx.rawTtlDays)} ${SETTINGS}`,
       shardingKey: 'cityHash64(TraceId)',
     }),
-    ...metric('otel_metrics_gauge', `
+    ...metric(
+      'otel_metrics_gauge',
+      `
   Value Float64 CODEC(ZSTD(1)),
-  Flags UInt32 CODEC(ZSTD(1)),${EXEMPLARS}`),
-    ...metric('otel_metrics_sum', `
+  Flags UInt32 CODEC(ZSTD(1)),${EXEMPLARS}`,
+    ),
+    ...metric(
+      'otel_metrics_sum',
+      `
   Value Float64 CODEC(ZSTD(1)),
   Flags UInt32 CODEC(ZSTD(1)),${EXEMPLARS}
   AggregationTemporality Int32 CODEC(ZSTD(1)),
-  IsMonotonic Boolean CODEC(Delta, ZSTD(1)),`),
-    ...metric('otel_metrics_histogram', `
+  IsMonotonic Boolean CODEC(Delta, ZSTD(1)),`,
+    ),
+    ...metric(
+      'otel_metrics_histogram',
+      `
   Count UInt64 CODEC(Delta, ZSTD(1)),
   Sum Float64 CODEC(ZSTD(1)),
   BucketCounts Array(UInt64) CODEC(ZSTD(1)),
@@ -138,8 +146,11 @@ function statements(ctx: DdlContext): string[] {
   Flags UInt32 CODEC(ZSTD(1)),
   Min Float64 CODEC(ZSTD(1)),
   Max Float64 CODEC(ZSTD(1)),
-  AggregationTemporality Int32 CODEC(ZSTD(1)),`),
-    ...metric('otel_metrics_exponential_histogram', `
+  AggregationTemporality Int32 CODEC(ZSTD(1)),`,
+    ),
+    ...metric(
+      'otel_metrics_exponential_histogram',
+      `
   Count UInt64 CODEC(Delta, ZSTD(1)),
   Sum Float64 CODEC(ZSTD(1)),
   Scale Int32 CODEC(ZSTD(1)),
@@ -151,15 +162,19 @@ function statements(ctx: DdlContext): string[] {
   Flags UInt32 CODEC(ZSTD(1)),
   Min Float64 CODEC(ZSTD(1)),
   Max Float64 CODEC(ZSTD(1)),
-  AggregationTemporality Int32 CODEC(ZSTD(1)),`),
-    ...metric('otel_metrics_summary', `
+  AggregationTemporality Int32 CODEC(ZSTD(1)),`,
+    ),
+    ...metric(
+      'otel_metrics_summary',
+      `
   Count UInt64 CODEC(Delta, ZSTD(1)),
   Sum Float64 CODEC(ZSTD(1)),
   ValueAtQuantiles Nested(
     Quantile Float64,
     Value Float64
   ) CODEC(ZSTD(1)),
-  Flags UInt32 CODEC(ZSTD(1)),`),
+  Flags UInt32 CODEC(ZSTD(1)),`,
+    ),
   ];
 }
 

@@ -2,7 +2,8 @@ import { type AgentEvent, EventKind, toCanonicalIso } from '../../schema/index.j
 import { clickhouseTimeToIso, toNumberOrNull } from './common.js';
 
 /** agent_events row as ClickHouse returns it (64-bit ints as strings, its own date format). */
-export interface AgentEventRow extends Omit<AgentEvent, 'exit_code' | 'duration_ms' | 'bytes_in' | 'bytes_out'> {
+export interface AgentEventRow
+  extends Omit<AgentEvent, 'exit_code' | 'duration_ms' | 'bytes_in' | 'bytes_out'> {
   exit_code: number | null;
   duration_ms: number | null;
   bytes_in: string | number | null;

@@ -30,7 +30,8 @@ export function logsToRows(req: OtlpLogsRequest): OtelLogRow[] {
       const scopeAttributes = attributesToMap(sl.scope.attributes);
       for (const r of sl.logRecords) {
         // Like the contrib exporter: a record without a time uses its observed time.
-        const nanos = r.timeUnixNano !== '0' && r.timeUnixNano !== '' ? r.timeUnixNano : r.observedTimeUnixNano;
+        const nanos =
+          r.timeUnixNano !== '0' && r.timeUnixNano !== '' ? r.timeUnixNano : r.observedTimeUnixNano;
         rows.push({
           Timestamp: nanosToDateTime64(nanos || '0'),
           TraceId: r.traceId,

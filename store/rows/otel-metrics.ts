@@ -47,8 +47,19 @@ export function metricsToRows(req: OtlpMetricsRequest): MetricRows {
         ScopeSchemaUrl: sm.schemaUrl,
       };
       for (const m of sm.metrics) {
-        const base = { ...resource, ...scope, MetricName: m.name, MetricDescription: m.description, MetricUnit: m.unit };
-        const point = (p: { attributes: Parameters<typeof attributesToMap>[0]; startTimeUnixNano: string; timeUnixNano: string; flags: number }) => ({
+        const base = {
+          ...resource,
+          ...scope,
+          MetricName: m.name,
+          MetricDescription: m.description,
+          MetricUnit: m.unit,
+        };
+        const point = (p: {
+          attributes: Parameters<typeof attributesToMap>[0];
+          startTimeUnixNano: string;
+          timeUnixNano: string;
+          flags: number;
+        }) => ({
           ...base,
           Attributes: attributesToMap(p.attributes),
           StartTimeUnix: nanosToDateTime64(p.startTimeUnixNano || '0'),
@@ -58,7 +69,8 @@ export function metricsToRows(req: OtlpMetricsRequest): MetricRows {
         const d = m.data;
         switch (d.type) {
           case 'gauge':
-            for (const p of d.points) out.otel_metrics_gauge.push({ ...point(p), Value: p.value, ...exemplars(p.exemplars) });
+            for (const p of d.points)
+              out.otel_metrics_gauge.push({ ...point(p), Value: p.value, ...exemplars(p.exemplars) });
             break;
           case 'sum':
             for (const p of d.points)
