@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Ma
     summary: 'install hooks into an agent: `install claude-code`',
     load: () => import('./install.js'),
   },
+  token: {
+    summary: 'API tokens: `token create --name N --role runner`, `token list`, `token revoke ID`',
+    load: () => import('./token.js'),
+  },
 };
 
 function usage(): string {
