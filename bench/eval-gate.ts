@@ -11,7 +11,10 @@ const FILE = '../shared/eval/dev.jsonl';
 const TARGET_RECALL = 0.99;
 const TARGET_ALLOW = 0.9;
 const P99_MS = 2;
-/** Each row is timed this many times and its fastest run counts: on a shared 2-core machine, pre-emption is not gate time. */
+/**
+ * Each row is timed this many times: the first run is the plain single-decision latency (the target), the
+ * fastest run shows the gate's own cost without pre-emption on a shared 2-core machine.
+ */
 const TIMING_RUNS = 5;
 
 const pct = (r: { hit: number; total: number }) => `${(rate(r) * 100).toFixed(1)}% (${r.hit}/${r.total})`;
@@ -21,10 +24,15 @@ function print(name: string, r: EvalReport, detail: boolean, timingRuns = 0): vo
   console.log(`risky recall (ask|deny)          ${pct(r.riskyRecall)}   target >= ${TARGET_RECALL * 100}%`);
   console.log(`benign allow (heuristic=false)   ${pct(r.benignAllow)}   target >= ${TARGET_ALLOW * 100}%`);
   console.log(`benign allow (heuristic=true)    ${pct(r.benignAllowHeuristic)}   (ask is fine here)`);
-  if (timingRuns > 0)
+  if (timingRuns > 0) {
+    const { p50, p99 } = r.singleLatencyMs;
     console.log(
-      `latency p50 ${r.latencyMs.p50.toFixed(3)} ms, p99 ${r.latencyMs.p99.toFixed(3)} ms   target p99 <= ${P99_MS} ms (fastest of ${timingRuns} runs per row)`,
+      `latency p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms   target p99 <= ${P99_MS} ms (single decisions: the first run of each row)`,
     );
+    console.log(
+      `latency p50 ${r.latencyMs.p50.toFixed(3)} ms, p99 ${r.latencyMs.p99.toFixed(3)} ms   (fastest of ${timingRuns} runs per row: pre-emption removed)`,
+    );
+  }
   if (!detail) return;
   console.log('per source:');
   for (const [k, v] of [...r.bySource].sort()) console.log(`  ${k.padEnd(40)} ${pct(v)}`);
@@ -60,7 +68,7 @@ async function main(): Promise<number> {
   const ok =
     rate(all.riskyRecall) >= TARGET_RECALL &&
     rate(all.benignAllow) >= TARGET_ALLOW &&
-    all.latencyMs.p99 <= P99_MS;
+    all.singleLatencyMs.p99 <= P99_MS;
   console.log(ok ? '\ntargets met' : '\nTARGETS MISSED');
   return ok ? 0 : 1;
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { GateDecision, ResolvedPolicy } from '../sandbox-runner/gate/runtime.js';
 import type { SpanDecision } from '../sandbox-runner/telemetry/span-record.js';
 import type { WardEnv } from './env.js';
@@ -16,28 +17,43 @@ export interface ExecGateResult {
 }
 
 /**
- * The approval gate in front of `ward exec`, with the same policy the sandbox uses. An ask waits for a
- * human through the Ward server (fail closed: no server, an unreachable one, a timeout or a gate that
- * cannot start refuse the command). Imports stay on the gate's zod-free start-up path.
+ * The approval gate in front of `ward exec`, with the same policy the sandbox uses. An ask the gate could
+ * grant first looks for an "always allow" grant of this session or project on the Ward server (project =
+ * the absolute workspace path); otherwise it waits for a human (fail closed: no server, an unreachable one,
+ * a timeout or a gate that cannot start refuse the command). Imports stay on the gate's zod-free start-up path.
  */
 export async function gateExec(
   argv: string[],
   policy: ResolvedPolicy,
-  o: { workspace: string; server?: string; session?: string; agent?: string; waitS?: number },
+  o: { workspace: string; server?: string; session: string; agent?: string; waitS?: number },
   env: WardEnv,
 ): Promise<ExecGateResult> {
-  const [{ createGate }, approvals, { spanDecision }] = await Promise.all([
+  const [{ createGate }, approvals, { decideWithGrants }, { spanDecision }] = await Promise.all([
     import('../sandbox-runner/gate/runtime.js'),
     import('../sandbox-runner/approvals/gate-command.js'),
+    import('../sandbox-runner/approvals/with-grants.js'),
     import('../sandbox-runner/telemetry/span-record.js'),
   ]);
   const command = argv.length === 1 ? (argv[0] as string) : argv.map(shellQuote).join(' ');
   const cwd = process.cwd();
+  const project = resolve(o.workspace);
+  const server = o.server ?? env.server;
+  // The approval client (and the schemas it validates answers with) only when the server must be asked.
+  let client: import('../sandbox-runner/approvals/client.js').ApprovalClient | undefined;
+  const getClient = async () =>
+    (client ??= (await import('../sandbox-runner/approvals/client.js')).createApprovalClient({
+      server: server as string,
+      token: env.token,
+    }));
   let verdict: GateDecision;
   try {
     // Deferred: a command of plain words is decided without loading the shell grammar at all.
     const gate = await createGate({ policy, workspace: o.workspace, deferParser: true });
-    verdict = await gate.decideAsync({ command, cwd });
+    verdict = await decideWithGrants(
+      (grants) => gate.decideAsync({ command, cwd, ...(grants ? { grants } : {}) }),
+      server ? async () => (await getClient()).grants({ session: o.session, project }) : undefined,
+      (m) => process.stderr.write(`ward: ${m}\n`),
+    );
   } catch (err) {
     process.stderr.write(
       `ward exec: the approval gate could not start: ${(err as Error).message}\nnothing was run\n`,
@@ -48,28 +64,22 @@ export async function gateExec(
       command,
     };
   }
-  const server = o.server ?? env.server;
-  // The approval client (and the schemas it validates answers with) only when a human must be asked.
-  const client =
-    verdict.decision === 'ask' && server
-      ? (await import('../sandbox-runner/approvals/client.js')).createApprovalClient({
-          server,
-          token: env.token,
-        })
-      : undefined;
   const outcome = await approvals.gateCommand({
     gate: { decide: () => verdict },
-    ...(client ? { client } : {}),
+    ...(verdict.decision === 'ask' && server ? { client: await getClient() } : {}),
     command,
-    session: o.session ?? 'ward-exec',
+    session: o.session,
     agent: o.agent ?? 'ward',
     cwd,
+    project,
     mode: policy.mode,
     waitMs: (o.waitS ?? 300) * 1000,
     stderr: process.stderr,
   });
   if (outcome.run) {
     if (outcome.source === 'user') process.stderr.write(`ward: approved (${outcome.reason}); running\n`);
+    else if (verdict.reasons.some((r) => r.rule_id === 'grant'))
+      process.stderr.write(`ward: allowed by a grant (${approvals.summarizeReasons(verdict.reasons)})\n`);
     return { refusedExit: null, decision: spanDecision(outcome), command };
   }
   process.stderr.write(`ward exec: refused, nothing was run: ${outcome.reason}\n`);

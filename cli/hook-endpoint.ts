@@ -19,6 +19,7 @@ export function createServerHookDecider(env: WardEnv): HookDecider {
         decide: hooks.hookDecider(gate),
         wait: ctx.wait,
         approvals: ctx.approvals,
+        grants: ctx.approvals.grants,
         waitMs: ctx.waitMs,
       });
       return answer ? format(answer) : {};

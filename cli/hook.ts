@@ -93,7 +93,7 @@ async function answer(
   const cwd = parsed.input.cwd || process.cwd();
   const gate = await hooks.loadHookGate({ cwd, home: env.home, policyFile: o.policy, mode: o.mode });
   const server = o.server ?? env.server;
-  let approvals: import('../sandbox-runner/hooks/index.js').HookApprovals | undefined;
+  let approvals: import('../sandbox-runner/approvals/index.js').ApprovalClient | undefined;
   if (o.wait && server) {
     const { createApprovalClient } = await import('../sandbox-runner/approvals/index.js');
     approvals = createApprovalClient({ server, token: env.token });
@@ -103,6 +103,7 @@ async function answer(
     decide: hooks.hookDecider(gate),
     wait: o.wait,
     approvals,
+    ...(approvals ? { grants: approvals.grants } : {}),
     waitMs: o.waitS * 1000,
     log: (line) => process.stderr.write(`${line}\n`),
   });

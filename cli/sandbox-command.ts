@@ -93,7 +93,7 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
       {
         workspace: policy.sandbox.workspace ?? workspace,
         server: values.server,
-        session: values.session,
+        session: span.sessionId,
         agent: values.agent,
       },
       env,
@@ -132,13 +132,28 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
         ...(timeout !== undefined ? { timeoutS: timeout } : {}),
       },
     });
-    const network =
-      sandboxPolicy.allowNet.length > 0 ? await import('../sandbox-runner/network/index.js') : undefined;
+    const netAsk = await networkAsk(sandboxPolicy.allowNet.length > 0, {
+      server,
+      env,
+      mode: policy.mode,
+      session: span.sessionId,
+      agent: span.agent,
+      project: resolve(policy.sandbox.workspace ?? workspace),
+      denyHosts: policy.hosts.deny,
+    });
+    const network = netAsk ? await import('../sandbox-runner/network/index.js') : undefined;
     runner = lib.createRunner(sandboxPolicy, {
       cwd: process.cwd(),
       home: env.home,
       processEnv: env.processEnv,
       ...(network ? { network } : {}),
+      ...(netAsk
+        ? {
+            denyNetwork: netAsk.deny,
+            decideNetwork: netAsk.decide,
+            decideNetworkTimeoutMs: netAsk.timeoutMs,
+          }
+        : {}),
       ...(values.unsandboxed ? { unsandboxed: true } : {}),
       ...(values.policy ? { extraReadOnly: [resolve(values.policy)] } : {}),
     });
@@ -183,6 +198,46 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
     await reportSpan(commandSpanRecord(result, span), server, env);
   }
   return received ? 128 + SIGNALS[received] : result.exitCode;
+}
+
+/**
+ * The network side of the approval gate, or undefined when the sandbox gets no network at all (no allowed
+ * host, and no one to ask). The policy's deny list is refused first, allowed hosts pass, and any other host
+ * is an approval request when a server is configured and the mode is not ci (else refused, said on stderr).
+ */
+async function networkAsk(
+  allowsHosts: boolean,
+  o: {
+    server: string | undefined;
+    env: WardEnv;
+    mode: string;
+    session: string;
+    agent: string;
+    project: string;
+    denyHosts: readonly string[];
+  },
+): Promise<import('../sandbox-runner/approvals/network-ask.js').NetworkAsk | undefined> {
+  const { server } = o;
+  if (!allowsHosts && !(server && o.mode !== 'ci')) return undefined;
+  const { createNetworkAsk } = await import('../sandbox-runner/approvals/network-ask.js');
+  return createNetworkAsk({
+    ...(server
+      ? {
+          client: async () =>
+            (await import('../sandbox-runner/approvals/client.js')).createApprovalClient({
+              server,
+              token: o.env.token,
+            }),
+        }
+      : {}),
+    mode: o.mode,
+    session: o.session,
+    agent: o.agent,
+    cwd: process.cwd(),
+    project: o.project,
+    denyHosts: o.denyHosts,
+    stderr: process.stderr,
+  });
 }
 
 /** Sends the ward.exec span (OTel SDK loaded only now, after the command). Never changes the outcome. */

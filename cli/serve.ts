@@ -48,6 +48,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       log,
       {
         hookDecider: (await import('./hook-endpoint.js')).createServerHookDecider(env),
+        grantRule: (await import('../sandbox-runner/gate/grant-rule.js')).createGrantRule(),
         prepareWorkerScript: builtWorker(),
       },
     );

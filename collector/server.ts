@@ -8,7 +8,7 @@ import type { Hono } from 'hono';
 import { createStore, hashToken, type RawTable, type Store } from '../store/index.js';
 import { loadAdminToken } from './admin-token.js';
 import { createApp } from './app.js';
-import { createApprovalService } from './approvals/index.js';
+import { createApprovalService, type GrantRule } from './approvals/index.js';
 import { ServerConfig } from './config.js';
 import { createIngest } from './ingest/pipeline.js';
 import { toJsonEachRow } from './ingest/prepare.js';
@@ -19,6 +19,7 @@ import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
 import { createRedactor } from './redact/index.js';
 import { approvalRoutes } from './routes/approvals.js';
+import { grantRoutes } from './routes/grants.js';
 import { type HookDecider, hookRoutes } from './routes/hooks.js';
 
 export interface WardServer {
@@ -41,6 +42,8 @@ function isLoopbackHost(host: string): boolean {
 export interface ServerPlugins {
   /** Agent hook decisions (the gate) for POST /api/hooks/:agent; the route is absent without it. */
   hookDecider?: HookDecider;
+  /** The gate's grant rules: without them, approvals with scope session/project count once. */
+  grantRule?: GrantRule;
   /** The built ingest worker (dist/collector/ingest/prepare-worker.js); without it requests prepare inline. */
   prepareWorkerScript?: URL;
 }
@@ -114,7 +117,12 @@ export async function startServer(
     },
   });
 
-  const approvals = createApprovalService({ store, log, redact: (s) => redactor.text(s) });
+  const approvals = createApprovalService({
+    store,
+    log,
+    redact: (s) => redactor.text(s),
+    ...(plugins.grantRule ? { grantRule: plugins.grantRule } : {}),
+  });
   await approvals.start();
 
   // Event-loop lag over 10 s windows (the last full one and the current, whichever is worse), for /healthz.
@@ -136,6 +144,7 @@ export async function startServer(
     log,
     apiRoutes: [
       approvalRoutes({ service: approvals, authorize }),
+      grantRoutes({ service: approvals, authorize }),
       ...(plugins.hookDecider
         ? [hookRoutes({ decide: plugins.hookDecider, service: approvals, authorize })]
         : []),

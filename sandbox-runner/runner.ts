@@ -26,8 +26,15 @@ export interface RunnerDeps {
   bwrapPath?: string;
   /** The network proxy; required when the policy allows hosts. */
   network?: NetworkPort;
-  /** Asked about hosts outside the allowlist (e.g. the approval gate); none means deny. */
+  /**
+   * Asked about hosts outside the allowlist (the approval gate); none means deny. When given, the proxy runs
+   * even if the policy allows no host, so that a connection can be asked about.
+   */
   decideNetwork?: (host: string, port: number) => Promise<'allow' | 'deny'>;
+  /** Longest `decideNetwork` may take before the connection is refused (ms, default the proxy's 120 s). */
+  decideNetworkTimeoutMs?: number;
+  /** The policy's network deny list: a reason refuses the host before the allowlist or an ask. */
+  denyNetwork?: (host: string, port: number) => string | null;
   /** Run without the sandbox. Only `--unsandboxed` sets this; results say sandboxed=false. */
   unsandboxed?: boolean;
   /** Paths pinned read-only besides the built-in ones (e.g. the policy file in use). */
@@ -120,9 +127,10 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
         bwrapPath: deps.bwrapPath,
         useCgroup: deps.useCgroup,
       });
-  if (policy.allowNet.length > 0 && !deps.network) {
+  const proxied = policy.allowNet.length > 0 || deps.decideNetwork !== undefined;
+  if (proxied && !deps.network) {
     throw new SandboxSetupError(
-      'the policy allows network hosts but the network proxy is not available in this build; refusing to run',
+      'the policy allows (or asks about) network hosts but the network proxy is not available in this build; refusing to run',
     );
   }
   const env = buildSandboxEnv(deps.processEnv, policy.env, { WARD_SANDBOX: deps.unsandboxed ? '0' : '1' });
@@ -130,11 +138,13 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
   let attempts: NetworkAttempt[] = [];
 
   async function network(): Promise<SandboxNetwork | undefined> {
-    if (policy.allowNet.length === 0 || !deps.network || deps.unsandboxed) return undefined;
+    if (!proxied || !deps.network || deps.unsandboxed) return undefined;
     const net = deps.network;
     proxy ??= net.startNetworkProxy({
       allow: policy.allowNet,
+      ...(deps.denyNetwork ? { deny: deps.denyNetwork } : {}),
       ...(deps.decideNetwork ? { decide: deps.decideNetwork } : {}),
+      ...(deps.decideNetworkTimeoutMs ? { decideTimeoutMs: deps.decideNetworkTimeoutMs } : {}),
       onAttempt: (a) => attempts.push(a),
     });
     return net.sandboxNetworkSetup((await proxy).socketDir);

@@ -27,6 +27,17 @@ export const ApprovalRequestInput = z.object({
   risk: z.number().min(0).max(1),
   reasons: z.array(RiskReason).max(64).default([]),
   timeout_s: z.number().int().min(1).max(3600).default(300),
+  project: z
+    .string()
+    .max(4096)
+    .default('')
+    .describe('absolute workspace path of the runner; a project-scoped grant covers this path'),
+  grantable: z
+    .boolean()
+    .default(false)
+    .describe(
+      'the gate offers an "always allow" grant for this command (never for interpreters or wrappers)',
+    ),
 });
 export type ApprovalRequestInput = z.infer<typeof ApprovalRequestInput>;
 
@@ -47,6 +58,8 @@ export const Approval = z.object({
   decided_by: z.string(),
   decided_at: z.string(),
   decision_reason: z.string(),
+  project: z.string().optional().describe('workspace path the request came from (absent: none given)'),
+  grantable: z.boolean().optional().describe("the runner's gate offered a grant for this command"),
 });
 export type Approval = z.infer<typeof Approval>;
 

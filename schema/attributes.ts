@@ -81,6 +81,9 @@ export const WARD = {
   approvalScope: 'ward.approval.scope',
   approvalDecidedBy: 'ward.approval.decided_by',
   approvalReason: 'ward.approval.reason',
+  grantId: 'ward.grant.id',
+  grantPrefix: 'ward.grant.prefix',
+  grantScope: 'ward.grant.scope',
   filePath: 'ward.file.path',
   /** false when the gate (or a human) refused the command: nothing ran, the exit code is 126. */
   ran: 'ward.ran',

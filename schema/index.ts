@@ -4,6 +4,7 @@ export * from './api.js';
 export * from './approval.js';
 export * from './attributes.js';
 export * from './audit.js';
+export * from './grant.js';
 export * from './network.js';
 export * from './otlp.js';
 export * from './roles.js';

@@ -12,6 +12,7 @@ export const PERMISSIONS = {
   requestApproval: ['admin', 'runner'],
   readApproval: ['admin', 'analyst', 'runner'],
   decideApproval: ['admin', 'analyst'],
+  readGrants: ['admin', 'analyst', 'runner'],
   readReports: ['admin', 'compliance', 'analyst'],
   manageTokens: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

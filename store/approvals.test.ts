@@ -27,6 +27,8 @@ function approval(id: string, fields: Partial<Approval> = {}): Approval {
     decided_by: '',
     decided_at: '',
     decision_reason: '',
+    project: '/work',
+    grantable: true,
     ...fields,
   };
 }

@@ -3,11 +3,12 @@ import type { Db } from './db.js';
 import { clickhouseTimeToIso } from './rows/common.js';
 
 const COLUMNS = `id, created_at, expires_at, session_id, agent, command, cwd, risk, reasons, requested_by, status, scope,
-  decided_by, decided_at, decision_reason, version`;
+  decided_by, decided_at, decision_reason, project, grantable, version`;
 
 /** approvals row as ClickHouse returns it. */
-interface ApprovalRow extends Omit<Approval, 'reasons' | 'decided_at' | 'risk'> {
+interface ApprovalRow extends Omit<Approval, 'reasons' | 'decided_at' | 'risk' | 'grantable'> {
   risk: number | string;
+  grantable: number | string | boolean;
   reasons: string;
   decided_at: string | null;
   version: string | number;
@@ -37,11 +38,20 @@ function rowToApproval(r: ApprovalRow): Approval {
     decided_by: r.decided_by,
     decided_at: r.decided_at ? clickhouseTimeToIso(r.decided_at) : '',
     decision_reason: r.decision_reason,
+    project: r.project,
+    grantable: Number(r.grantable) === 1 || r.grantable === true,
   });
 }
 
 function approvalToRow(a: Approval, version: number): Record<string, unknown> {
-  return { ...a, reasons: JSON.stringify(a.reasons), decided_at: a.decided_at || null, version };
+  return {
+    ...a,
+    reasons: JSON.stringify(a.reasons),
+    decided_at: a.decided_at || null,
+    project: a.project ?? '',
+    grantable: a.grantable ? 1 : 0,
+    version,
+  };
 }
 
 /** The final state an approval moves to, and who/why. */

@@ -60,3 +60,14 @@ export function createTable(ctx: DdlContext, spec: TableSpec): string[] {
     `CREATE TABLE IF NOT EXISTS ${db}."${spec.name}"${onCluster(ctx)} AS ${db}."${local}" ENGINE = Distributed('${ctx.cluster}', '${ctx.database}', '${local}', ${spec.shardingKey})`,
   ];
 }
+
+/**
+ * ADD COLUMN statements for an existing table: the table itself, and in cluster mode its `<name>_local`
+ * table on every node first (the Distributed table only mirrors the local columns).
+ */
+export function addColumns(ctx: DdlContext, table: string, columns: readonly string[]): string[] {
+  const db = `"${ctx.database}"`;
+  const add = columns.map((c) => `ADD COLUMN IF NOT EXISTS ${c}`).join(', ');
+  const names = ctx.cluster ? [`${table}_local`, table] : [table];
+  return names.map((n) => `ALTER TABLE ${db}."${n}"${onCluster(ctx)} ${add}`);
+}

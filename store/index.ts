@@ -5,6 +5,7 @@ import { createClickHouseClient } from './connection.js';
 import { createDb, type Db } from './db.js';
 import { ddlContext } from './ddl.js';
 import { createEventsRepo } from './events.js';
+import { createGrantsRepo } from './grants.js';
 import { runMigrations } from './migrate.js';
 import { createRawRepo } from './raw.js';
 import { createReceiptsRepo } from './receipts.js';
@@ -15,6 +16,7 @@ export { type AuditEntry, type AuditRepo, type AuditVerifyResult, canonicalJson 
 export { StoreConfig } from './config.js';
 export type { Db } from './db.js';
 export { ddlContext } from './ddl.js';
+export type { GrantsRepo } from './grants.js';
 export { allStatements, runMigrations } from './migrate.js';
 export { MIGRATIONS } from './migrations/index.js';
 export type { RawTable } from './raw.js';
@@ -40,6 +42,7 @@ export async function createStore(input: StoreConfig) {
     receipts: createReceiptsRepo(db, config.database),
     approvals: createApprovalsRepo(db, config.database),
     audit: createAuditRepo(db, config.database),
+    grants: createGrantsRepo(db, config.database),
     /** For cross-cutting checks (health, EXPLAIN); feature code uses the repositories. */
     db,
     close: () => db.close(),

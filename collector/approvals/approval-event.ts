@@ -4,6 +4,7 @@ import {
   type Approval,
   type Decision,
   emptyAgentEvent,
+  type GrantRecord,
   toCanonicalIso,
   WARD,
 } from '../../schema/index.js';
@@ -53,5 +54,34 @@ export function approvalEvent(a: Approval, step: ApprovalStep): AgentEvent {
     decision: DECISION[a.status],
     decision_source: decisionSource(a, step),
     attributes,
+  };
+}
+
+/** The `agent_events` row (kind `approval`, `ward.grant.created`) recording the grant an approval made. */
+export function grantEvent(g: GrantRecord, a: Approval): AgentEvent {
+  const time = toCanonicalIso(g.granted_at);
+  return {
+    ...emptyAgentEvent(),
+    event_id: createHash('sha256').update(`grant\0${g.id}`).digest('hex').slice(0, 32),
+    time,
+    raw_time: time,
+    agent: a.agent,
+    session_id: a.session_id,
+    user_id: g.granted_by,
+    cwd: a.cwd,
+    kind: 'approval',
+    event_name: 'ward.grant.created',
+    call_id: a.id,
+    command: g.command,
+    decision: 'allow',
+    decision_source: `user:${g.granted_by}`,
+    attributes: {
+      [WARD.approvalId]: a.id,
+      [WARD.grantId]: g.id,
+      [WARD.grantPrefix]: g.prefix.join(' '),
+      [WARD.grantScope]: g.scope,
+      [WARD.risk]: String(g.max_risk),
+      ...(g.reason ? { [WARD.approvalReason]: g.reason } : {}),
+    },
   };
 }

@@ -1,2 +1,9 @@
-export { type ApprovalStep, approvalEvent, decisionSource } from './approval-event.js';
-export { type ApprovalService, type ApprovalServiceDeps, createApprovalService, isFinal } from './service.js';
+export { type ApprovalStep, approvalEvent, decisionSource, grantEvent } from './approval-event.js';
+export {
+  type ApprovalService,
+  type ApprovalServiceDeps,
+  createApprovalService,
+  type DecideResult,
+  type GrantRule,
+  isFinal,
+} from './service.js';

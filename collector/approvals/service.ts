@@ -5,12 +5,19 @@ import type {
   ApprovalDecisionInput,
   ApprovalRequestInput,
   ApprovalStatus,
+  GrantRecord,
+  GrantsQuery,
 } from '../../schema/index.js';
-import type { ResolveResult, Store } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
 import { type ApprovalStep, approvalEvent } from './approval-event.js';
+import { createGrantMaker, type GrantRule } from './grant-maker.js';
+
+export type { GrantRule };
 
 export interface ApprovalServiceDeps {
-  store: Pick<Store, 'approvals' | 'audit' | 'events'>;
+  store: Pick<Store, 'approvals' | 'audit' | 'events' | 'grants'>;
+  /** Without it, an approval with scope session or project counts once and says so. */
+  grantRule?: GrantRule;
   log?: (msg: string) => void;
   /** Redacts secrets from command text before it goes into agent_events (the approval keeps it for the reviewer). */
   redact?: (text: string) => string;
@@ -18,8 +25,10 @@ export interface ApprovalServiceDeps {
   maxTimerMs?: number;
 }
 
-/** Result of a decision: the final approval, or why there is none. */
-export type DecideResult = ResolveResult;
+/** Result of a decision: the final approval and the grant it made (or why none), or why there is none. */
+export type DecideResult =
+  | { ok: true; approval: Approval; grant: GrantRecord | null; noGrantReason: string }
+  | { ok: false; reason: 'unknown' | 'final'; approval?: Approval };
 
 export function isFinal(a: Pick<Approval, 'status'>): boolean {
   return a.status !== 'pending';
@@ -40,6 +49,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   const timers = new Map<string, NodeJS.Timeout>();
   const locks = new Map<string, Promise<unknown>>();
   const lifetime = new AbortController();
+  const grants = createGrantMaker({ store, redact, ...(deps.grantRule ? { rule: deps.grantRule } : {}) });
 
   /** Changes to one approval run one at a time (decide racing expiry must not both win). */
   function serialized<T>(id: string, fn: () => Promise<T>): Promise<T> {
@@ -52,7 +62,12 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     return next;
   }
 
-  async function record(a: Approval, step: ApprovalStep, actor: string): Promise<void> {
+  async function record(
+    a: Approval,
+    step: ApprovalStep,
+    actor: string,
+    extra: Record<string, string> = {},
+  ): Promise<void> {
     const event = approvalEvent(
       { ...a, command: redact(a.command), decision_reason: redact(a.decision_reason) },
       step,
@@ -71,6 +86,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
           rule_ids: a.reasons.map((r) => r.rule_id),
           scope: a.scope,
           reason: redact(a.decision_reason),
+          ...extra,
         },
       }),
       store.events.insert([event]),
@@ -137,6 +153,8 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         risk: input.risk,
         reasons: input.reasons,
         requested_by: requestedBy,
+        project: input.project,
+        grantable: input.grantable,
         status: 'pending',
         scope: '',
         decided_by: '',
@@ -152,7 +170,11 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     get: (id: string) => store.approvals.get(id),
     list: (status?: ApprovalStatus, limit?: number) => store.approvals.list({ status, limit }),
 
-    /** Approves or denies a pending request; `{ ok: false }` for an unknown or already final one. */
+    /**
+     * Approves or denies a pending request; `{ ok: false }` for an unknown or already final one. An approve
+     * with scope session or project also makes a grant when the gate's rules allow one; otherwise it counts
+     * once (the stored scope says `once`) and `noGrantReason` says why.
+     */
     decide(id: string, input: ApprovalDecisionInput, decidedBy: string): Promise<DecideResult> {
       return serialized(id, async () => {
         const current = await store.approvals.get(id);
@@ -165,19 +187,35 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
             return { ok: false, reason: 'final', approval: expired.approval };
           }
         }
+        const wanted = input.decision === 'approve' && input.scope !== 'once' ? input.scope : null;
+        const plan = wanted && current && !isFinal(current) ? await grants.plan(current, wanted) : null;
+        // The scope stays what the analyst chose; without a grant the approval only ever covered this request.
         const r = await store.approvals.decide(id, {
           status: input.decision === 'approve' ? 'approved' : 'denied',
           scope: input.scope,
           decided_by: decidedBy,
           decision_reason: input.reason,
         });
-        if (r.ok) {
-          await record(r.approval, 'decided', decidedBy);
+        if (!r.ok) return r;
+        const noGrantReason = plan && 'refused' in plan ? plan.refused : '';
+        try {
+          await record(
+            r.approval,
+            'decided',
+            decidedBy,
+            noGrantReason ? { no_grant_reason: noGrantReason } : {},
+          );
+          const grant =
+            wanted && plan && 'prefix' in plan ? await grants.create(r.approval, plan.prefix, wanted) : null;
+          return { ...r, grant, noGrantReason };
+        } finally {
           finished(r.approval);
         }
-        return r;
       });
     },
+
+    /** Live grants of this session and of this project. */
+    grants: (q: GrantsQuery) => store.grants.active(q),
 
     onFinal,
 

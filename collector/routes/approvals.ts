@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   type Approval,
   ApprovalDecisionInput,
+  type ApprovalDecisionResult,
   ApprovalRequestInput,
   ApprovalStatus,
 } from '../../schema/index.js';
@@ -131,7 +132,14 @@ export function approvalRoutes(deps: {
     const input = ApprovalDecisionInput.safeParse(await readJson(c.req));
     if (!input.success) throw new HTTPException(400, { message: 'invalid decision', cause: input.error });
     const r = await service.decide(id, input.data, c.get('principal').name);
-    if (r.ok) return c.json(r.approval);
+    if (r.ok) {
+      const body: ApprovalDecisionResult = {
+        ...r.approval,
+        grant: r.grant,
+        no_grant_reason: r.noGrantReason,
+      };
+      return c.json(body);
+    }
     if (r.reason === 'unknown') throw new HTTPException(404, { message: `no approval '${id}'` });
     throw new HTTPException(409, { message: `approval '${id}' is already ${r.approval?.status ?? 'final'}` });
   });

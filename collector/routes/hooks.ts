@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { type Approval, ApprovalRequestInput } from '../../schema/index.js';
+import { type Approval, ApprovalRequestInput, type GrantRecord } from '../../schema/index.js';
 import type { ApprovalService } from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
 
@@ -15,6 +15,8 @@ export interface InProcessApprovals {
     o: { timeoutMs: number },
   ): Promise<{ status: 'approved' | 'denied' | 'expired'; reason: string; approval?: Approval }>;
   urlFor(id: string): string;
+  /** The live grants of a session and project. */
+  grants(q: { session: string; project: string }): Promise<GrantRecord[]>;
 }
 
 /**
@@ -55,6 +57,7 @@ function inProcessApprovals(
       };
     },
     urlFor: (id) => `${baseUrl}/api/approvals/${encodeURIComponent(id)}`,
+    grants: (q) => service.grants(q),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { Approval, type ApprovalRequestInput } from '../../schema/index.js';
+import { Approval, type ApprovalRequestInput, GrantList, type GrantRecord } from '../../schema/index.js';
 
 export interface ApprovalClientOptions {
   /** Ward server base URL, e.g. http://127.0.0.1:4318 */
@@ -32,6 +32,9 @@ export class ApprovalClientError extends Error {
   }
 }
 
+const APPROVAL = { schema: Approval, what: 'an approval' };
+const GRANTS = { schema: GrantList, what: 'a grant list' };
+
 function describe(err: unknown): string {
   if (err instanceof Error) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
@@ -53,13 +56,14 @@ export function createApprovalClient(opts: ApprovalClientOptions) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
 
-  async function call(
+  async function call<T>(
     method: string,
     path: string,
     body: unknown,
     timeoutMs: number,
-    signal?: AbortSignal,
-  ): Promise<Approval> {
+    signal: AbortSignal | undefined,
+    answer: { schema: z.ZodType<T>; what: string },
+  ): Promise<T> {
     const timeout = AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {
@@ -86,7 +90,7 @@ export function createApprovalClient(opts: ApprovalClientOptions) {
         res.status >= 500 || res.status === 429,
       );
     }
-    const parsed = Approval.safeParse(
+    const parsed = answer.schema.safeParse(
       (() => {
         try {
           return JSON.parse(text) as unknown;
@@ -96,7 +100,7 @@ export function createApprovalClient(opts: ApprovalClientOptions) {
       })(),
     );
     if (!parsed.success)
-      throw new ApprovalClientError('the Ward server sent something that is not an approval', false);
+      throw new ApprovalClientError(`the Ward server sent something that is not ${answer.what}`, false);
     return parsed.data;
   }
 
@@ -120,7 +124,13 @@ export function createApprovalClient(opts: ApprovalClientOptions) {
 
     /** Creates a pending request. Throws ApprovalClientError: the caller must then refuse to run. */
     request(input: z.input<typeof ApprovalRequestInput>): Promise<Approval> {
-      return call('POST', '/api/approvals', input, 15_000);
+      return call('POST', '/api/approvals', input, 15_000, undefined, APPROVAL);
+    },
+
+    /** The live grants of this session and project (GET /api/grants). Throws ApprovalClientError. */
+    async grants(q: { session: string; project: string }): Promise<GrantRecord[]> {
+      const query = new URLSearchParams({ session: q.session, project: q.project });
+      return (await call('GET', `/api/grants?${query}`, undefined, 10_000, undefined, GRANTS)).grants;
     },
 
     /** Waits until the request is approved, denied or expired, or `timeoutMs` passes (then: denied). */
@@ -144,6 +154,7 @@ export function createApprovalClient(opts: ApprovalClientOptions) {
             undefined,
             holdS * 1000 + 10_000,
             o.signal,
+            APPROVAL,
           );
           failures = 0;
           if (a.status === 'approved')

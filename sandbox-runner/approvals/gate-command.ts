@@ -27,6 +27,8 @@ export interface GateCommandOptions {
   session: string;
   agent: string;
   cwd: string;
+  /** Absolute workspace path: the project a project-scoped grant made from this approval covers. */
+  project?: string;
   /** The gate's mode; `ci` never waits for a human. */
   mode: string;
   /** Longest wait for a human (ms); the server's deadline is set to match. Default 300 s. */
@@ -105,6 +107,8 @@ export async function gateCommand(o: GateCommandOptions): Promise<GateOutcome> {
       risk: verdict.risk,
       reasons: verdict.reasons.slice(0, 64),
       timeout_s: Math.min(3600, Math.max(1, Math.ceil(waitMs / 1000))),
+      project: o.project ?? '',
+      grantable: verdict.grantable ?? false,
     });
     id = approval.id;
   } catch (err) {

@@ -14,3 +14,5 @@ export {
   REFUSED_EXIT,
   summarizeReasons,
 } from './gate-command.js';
+export { connectReason, createNetworkAsk, type NetworkAsk, type NetworkAskOptions } from './network-ask.js';
+export { decideWithGrants } from './with-grants.js';

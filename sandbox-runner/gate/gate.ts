@@ -21,7 +21,8 @@ export interface GateInput {
   cwd?: string;
   /** Live session anomaly score 0..1 from the analyzer. */
   sessionScore?: number;
-  grants?: Grant[];
+  /** "Always allow" grants of this session and project (the server's GrantRecord carries an `id`). */
+  grants?: readonly (Grant & { id?: string })[];
 }
 
 export interface GateDecision {
@@ -143,8 +144,11 @@ export async function createGate(opts: {
     }
 
     // Grants: lift an ask for a granted prefix, never a deny or a riskier use.
-    const argv = analysis?.facts.argvs[0] ?? [];
-    const singleCommand = (analysis?.facts.argvs.length ?? 0) === 1;
+    // The analysis runs the text after a synthetic `cd <cwd>` when cwd is not the workspace: not the command's own.
+    const synthetic = input.cwd && input.cwd !== workspace && analysis?.facts.argvs[0]?.[0] === 'cd' ? 1 : 0;
+    const argvs = analysis?.facts.argvs.slice(synthetic) ?? [];
+    const argv = argvs[0] ?? [];
+    const singleCommand = argvs.length === 1;
     if (decision === 'ask' && input.grants && singleCommand && matched.every((r) => r.decision === 'allow')) {
       const g = input.grants.find((g) => g.prefix.every((w, i) => argv[i] === w) && risk <= g.max_risk);
       if (g) {
@@ -153,7 +157,7 @@ export async function createGate(opts: {
           rule_id: 'grant',
           category: 'policy',
           attack_id: '',
-          detail: `granted by ${g.granted_by} (${g.scope}) for '${g.prefix.join(' ')}'`,
+          detail: `granted by ${g.granted_by} (${g.scope}${g.id ? ` grant ${g.id}` : ''}) for '${g.prefix.join(' ')}'`,
         });
       }
     }

@@ -1,4 +1,6 @@
 /** The approval gate: decides allow / ask / deny for agent commands and tool calls. */
+
+export { createGrantRule, type GrantPrefixResult } from './grant-rule.js';
 export { Grant, type GrantResult, grantPrefix, makeGrant, refuseReason } from './policy/grants.js';
 export { MODES, type Mode, PolicyFile } from './policy/schema.js';
 export {

@@ -1,6 +1,7 @@
-import type { Approval } from '../../schema/index.js';
+import type { Approval, GrantRecord } from '../../schema/index.js';
 import type { WaitOutcome } from '../approvals/client.js';
 import { type GateVerdict, summarizeReasons } from '../approvals/gate-command.js';
+import { decideWithGrants } from '../approvals/with-grants.js';
 import type { HookAnswer } from './answer.js';
 import { type PreToolUseInput, parseHookInput } from './hook-input.js';
 
@@ -24,6 +25,8 @@ export interface HookApprovals {
     risk: number;
     reasons: GateVerdict['reasons'];
     timeout_s: number;
+    project?: string;
+    grantable?: boolean;
   }): Promise<Pick<Approval, 'id'>>;
   waitForDecision(id: string, o: { timeoutMs: number }): Promise<WaitOutcome>;
   urlFor?(id: string): string;
@@ -31,7 +34,10 @@ export interface HookApprovals {
 
 export interface AnswerHookOptions {
   agent: 'claude-code' | 'codex';
-  decide: (req: ToolRequest) => GateVerdict | Promise<GateVerdict>;
+  /** The gate; `grants` are the session's and project's "always allow" grants when there are any. */
+  decide: (req: ToolRequest, grants?: readonly GrantRecord[]) => GateVerdict | Promise<GateVerdict>;
+  /** With `wait`: the live grants of a session and project (project = the agent's cwd). */
+  grants?: (q: { session: string; project: string }) => Promise<GrantRecord[]>;
   /** Ward's own `ask`: false passes it to the agent's prompt (Claude Code); true waits for a human in Ward. */
   wait: boolean;
   approvals?: HookApprovals;
@@ -78,7 +84,12 @@ export async function answerHook(raw: string | unknown, o: AnswerHookOptions): P
   const req = toToolRequest(parsed.input);
   let verdict: GateVerdict;
   try {
-    verdict = await o.decide(req);
+    const { grants } = o;
+    verdict = await decideWithGrants(
+      (g) => o.decide(req, g),
+      o.wait && grants ? () => grants({ session: req.session, project: req.cwd }) : undefined,
+      (m) => o.log?.(`ward: ${m}`),
+    );
   } catch (err) {
     return deny(`the gate failed (${err instanceof Error ? err.message : String(err)})`);
   }
@@ -109,6 +120,8 @@ export async function answerHook(raw: string | unknown, o: AnswerHookOptions): P
       risk: verdict.risk,
       reasons: verdict.reasons.slice(0, 64),
       timeout_s: Math.min(3600, Math.max(1, Math.ceil(waitMs / 1000))),
+      project: req.cwd,
+      grantable: verdict.grantable ?? false,
     }));
   } catch (err) {
     return deny(

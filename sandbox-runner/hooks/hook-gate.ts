@@ -38,6 +38,8 @@ export function gateInputFor(req: ToolRequest): GateInput {
 }
 
 /** Adapts the gate to the hook's `decide`. */
-export function hookDecider(gate: Gate): (req: ToolRequest) => Promise<GateVerdict> {
-  return (req) => gate.decideAsync(gateInputFor(req));
+export function hookDecider(
+  gate: Gate,
+): (req: ToolRequest, grants?: GateInput['grants']) => Promise<GateVerdict> {
+  return (req, grants) => gate.decideAsync({ ...gateInputFor(req), ...(grants ? { grants } : {}) });
 }

@@ -7,6 +7,8 @@ import { withTimeout } from './with-timeout.js';
 /** Asks someone (the approval gate) whether a host the allowlist does not cover may be reached. */
 export type DecideFn = (host: string, port: number) => Promise<'allow' | 'deny'>;
 export type ResolveFn = (host: string) => Promise<string[]>;
+/** The policy's deny list: why this canonical host and port is refused, or null. Checked before anything else. */
+export type DenyFn = (host: string, port: number) => string | null;
 
 /** The outcome for one requested host and port. `host` is the canonical form used for matching. */
 export type Verdict =
@@ -15,6 +17,7 @@ export type Verdict =
 
 export interface ConnectionPolicyDeps {
   entries: readonly AllowEntry[];
+  deny?: DenyFn;
   decide?: DecideFn;
   resolve: ResolveFn;
   decideTimeoutMs: number;
@@ -32,7 +35,8 @@ export async function systemResolve(host: string): Promise<string[]> {
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
- * Decides one connection. Order: validate, refuse forbidden IP literals, allow entries, then ask; only a
+ * Decides one connection. Order: validate, the deny list, refuse forbidden IP literals, allow entries, then
+ * ask; only a
  * name that is allowed is resolved (a denied name never reaches DNS, so DNS cannot carry data out), and
  * every resolved address must be ordinary unless an entry names this exact host or IP.
  */
@@ -46,6 +50,8 @@ export function createConnectionPolicy(
     if (!Number.isInteger(port) || port < 1 || port > 65_535) {
       return { decision: 'deny', host, reason: 'invalid port' };
     }
+    const denied = deps.deny?.(host, port) ?? null;
+    if (denied !== null) return { decision: 'deny', host, reason: denied };
     const entry = matchAllowEntry(deps.entries, host, port);
     const explicit = entry !== undefined && !entry.wildcard;
     if (ip !== null && !explicit) {

@@ -1,5 +1,5 @@
 export { type AllowEntry, DEFAULT_PORTS, parseAllowEntry } from './allow-entry.js';
-export type { DecideFn, ResolveFn } from './connection-policy.js';
+export type { DecideFn, DenyFn, ResolveFn } from './connection-policy.js';
 export { isForbiddenAddress } from './forbidden-address.js';
 export {
   RELAY_FAILED_EXIT,

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllowEntry } from './allow-entry.js';
 import type { OnAttempt } from './attempt-recorder.js';
-import { createConnectionPolicy, type DecideFn, type ResolveFn, systemResolve } from './connection-policy.js';
+import {
+  createConnectionPolicy,
+  type DecideFn,
+  type DenyFn,
+  type ResolveFn,
+  systemResolve,
+} from './connection-policy.js';
 import { createHttpProxyServer } from './http-proxy-server.js';
 import type { ProxyContext } from './proxy-context.js';
 import { RELAY_SOURCE } from './relay-source.js';
@@ -14,6 +20,8 @@ import { handleSocks5 } from './socks5-handler.js';
 export interface NetworkProxyOptions {
   /** Allowlist entries (see parseAllowEntry); a bad entry makes startNetworkProxy reject. */
   allow: string[];
+  /** The deny list, checked first: a reason refuses the connection whatever the allowlist says. */
+  deny?: DenyFn;
   /** Asked for hosts no entry covers; absent means deny. An error or timeout is a deny. */
   decide?: DecideFn;
   /** Called once per connection attempt, when it ends. */
@@ -59,6 +67,7 @@ export async function startNetworkProxy(opts: NetworkProxyOptions): Promise<Netw
   const ctx: ProxyContext = {
     policy: createConnectionPolicy({
       entries,
+      deny: opts.deny,
       decide: opts.decide,
       resolve: opts.resolve ?? systemResolve,
       decideTimeoutMs: opts.decideTimeoutMs ?? 120_000,

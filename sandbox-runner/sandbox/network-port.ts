@@ -2,7 +2,7 @@ import type { NetworkAttempt } from '../../schema/network.js';
 
 /**
  * The network proxy as the runner sees it (implemented in sandbox-runner/network/). Injected, so the runner
- * works, and is tested, without it: no allowed hosts means no network at all.
+ * works, and is tested, without it: no allowed hosts and no one to ask means no network at all.
  */
 export interface NetworkProxyHandle {
   socketDir: string;
@@ -12,7 +12,9 @@ export interface NetworkProxyHandle {
 export interface NetworkPort {
   startNetworkProxy(opts: {
     allow: string[];
+    deny?: (host: string, port: number) => string | null;
     decide?: (host: string, port: number) => Promise<'allow' | 'deny'>;
+    decideTimeoutMs?: number;
     onAttempt: (a: NetworkAttempt) => void;
   }): Promise<NetworkProxyHandle>;
   sandboxNetworkSetup(socketDir: string): {

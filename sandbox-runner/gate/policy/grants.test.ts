@@ -59,6 +59,18 @@ describe('always-allow grants', () => {
     );
   });
 
+  it('are offered and apply in a subdirectory of the workspace too', async () => {
+    const gate = await createGate({ policy: await loadPolicy({}), workspace: '/w' });
+    const first = gate.decide({ command: 'kill -9 4242', cwd: '/w/sub' });
+    expect(first).toMatchObject({ decision: 'ask', grantable: true });
+    const r = makeGrant({ argv: ['kill', '-9', '4242'], risk: first.risk }, { scope: 'project', by: 'ann' });
+    if (!r.ok) throw new Error(r.reason);
+    const granted = gate.decide({ command: 'kill 777', cwd: '/w/sub', grants: [{ ...r.grant, id: 'g-1' }] });
+    expect(granted.decision).toBe('allow');
+    expect(granted.reasons.at(-1)?.detail).toBe("granted by ann (project grant g-1) for 'kill'");
+    expect(gate.decide({ command: 'kill 1 && ls', cwd: '/w/sub', grants: [r.grant] }).decision).toBe('ask');
+  });
+
   it('are not offered when the command is a wrapper', async () => {
     const gate = await createGate({ policy: await loadPolicy({}), workspace: '/w' });
     expect(gate.decide({ command: 'sudo systemctl restart nginx' }).grantable).toBe(false);

@@ -1,20 +1,7 @@
-import { z } from 'zod';
-import { GrantScope } from '../../../schema/approval.js';
+import { Grant } from '../../../schema/grant.js';
 import { grantPrefix, refuseReason } from './grant-prefix.js';
 
-export { grantPrefix, refuseReason };
-
-/** An "always allow" grant: commands starting with `prefix` and no riskier than `max_risk` are allowed. */
-export const Grant = z.object({
-  prefix: z.array(z.string().min(1)).min(1).describe('argv prefix the grant covers'),
-  max_risk: z.number().min(0).max(1).describe('risk of the approved command; riskier commands still ask'),
-  scope: GrantScope.describe('once, session or project'),
-  session_id: z.string().default('').describe('session the grant belongs to when scope is session'),
-  granted_by: z.string().min(1).describe('who approved'),
-  granted_at: z.string().describe('ISO time of approval'),
-  reason: z.string().default('').describe('why it was approved'),
-});
-export type Grant = z.infer<typeof Grant>;
+export { Grant, grantPrefix, refuseReason };
 
 export type GrantResult = { ok: true; grant: Grant } | { ok: false; reason: string };
 

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import type { Approval, GrantRecord } from '../../schema/index.js';
+import type { Store } from '../../store/index.js';
+import { grantEvent } from './approval-event.js';
+
+/**
+ * The gate's grant rules (sandbox-runner/gate `createGrantRule`, plugged in by cli/serve.ts): the argv
+ * prefix an approved command may be granted, or why not.
+ */
+export type GrantRule = (
+  command: string,
+) => Promise<{ ok: true; prefix: string[] } | { ok: false; reason: string }>;
+
+type Scope = 'session' | 'project';
+
+/**
+ * Turns approvals with scope session or project into "always allow" grants: whether one may be made (the
+ * runner's gate offered it, and the gate's rules agree here), and making it (stored, audited, an event).
+ */
+export function createGrantMaker(deps: {
+  store: Pick<Store, 'grants' | 'audit' | 'events'>;
+  /** Without it no grant is ever made. */
+  rule?: GrantRule;
+  redact: (text: string) => string;
+}) {
+  const { store, redact } = deps;
+  return {
+    /** The prefix an approve with this scope grants for the request, or why it grants nothing. */
+    async plan(a: Approval, scope: Scope): Promise<{ prefix: string[] } | { refused: string }> {
+      if (!a.grantable)
+        return {
+          refused:
+            "the runner's gate offered no grant for this command (interpreters, wrappers, pipelines, tool calls and escalated asks are approved once)",
+        };
+      if (scope === 'project' && !a.project)
+        return {
+          refused: 'the request names no project (workspace path), so a project grant would cover nothing',
+        };
+      if (!deps.rule) return { refused: 'this server has no grant rules (started without the gate)' };
+      try {
+        const r = await deps.rule(a.command);
+        return r.ok ? { prefix: r.prefix } : { refused: r.reason };
+      } catch (err) {
+        return { refused: `the grant rules failed: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    },
+
+    /** Stores the grant, with an audit record and a `ward.grant.created` event. */
+    async create(a: Approval, prefix: string[], scope: Scope): Promise<GrantRecord> {
+      const grant: GrantRecord = {
+        id: randomUUID(),
+        prefix,
+        max_risk: a.risk,
+        scope,
+        session_id: a.session_id,
+        project: scope === 'project' ? (a.project ?? '') : '',
+        granted_by: a.decided_by,
+        granted_at: a.decided_at,
+        reason: redact(a.decision_reason),
+        approval_id: a.id,
+        command: redact(a.command),
+      };
+      await store.grants.create(grant);
+      await Promise.all([
+        store.audit.append({
+          actor: a.decided_by,
+          action: 'grant.created',
+          target: grant.id,
+          details: {
+            approval_id: a.id,
+            scope,
+            session_id: grant.session_id,
+            project: grant.project,
+            prefix,
+            max_risk: grant.max_risk,
+            command: grant.command,
+            reason: grant.reason,
+          },
+        }),
+        store.events.insert([grantEvent(grant, a)]),
+      ]);
+      return grant;
+    },
+  };
+}

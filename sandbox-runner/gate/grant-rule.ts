@@ -1,0 +1,34 @@
+import { analyzeCommandLine, initShellParser, type ShellParser } from './analysis/index.js';
+import { grantPrefix, refuseReason } from './policy/grant-prefix.js';
+
+/** The argv prefix an approved command may be granted, or why it may not. */
+export type GrantPrefixResult = { ok: true; prefix: string[] } | { ok: false; reason: string };
+
+/**
+ * The gate's grant rules for a command text, for the server deciding an approval: the command must be one
+ * simple command and its prefix must not be an interpreter or wrapper (grant-prefix.ts). The shell grammar
+ * loads on first use.
+ */
+export function createGrantRule(): (command: string) => Promise<GrantPrefixResult> {
+  let parser: Promise<ShellParser> | undefined;
+  return async (command) => {
+    parser ??= initShellParser();
+    let argvs: string[][];
+    try {
+      argvs = analyzeCommandLine(command, {
+        parser: await parser,
+        workspace: '/',
+        hosts: { allow: [], deny: [] },
+      }).facts.argvs;
+    } catch (err) {
+      return { ok: false, reason: `the command could not be analysed (${(err as Error).message})` };
+    }
+    // The outer program first: `bash -c "…"` is refused as a wrapper, not as the list it runs.
+    const prefix = grantPrefix(argvs[0] ?? []);
+    const refused = refuseReason(prefix);
+    if (refused) return { ok: false, reason: refused };
+    if (argvs.length !== 1)
+      return { ok: false, reason: 'only a single simple command can be granted, not a pipeline or list' };
+    return { ok: true, prefix };
+  };
+}

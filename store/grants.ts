@@ -1,0 +1,53 @@
+import { GrantRecord } from '../schema/index.js';
+import type { Db } from './db.js';
+import { clickhouseTimeToIso } from './rows/common.js';
+
+const COLUMNS =
+  'id, created_at, scope, session_id, project, prefix, max_risk, granted_by, reason, approval_id, command';
+
+/** grants row as ClickHouse returns it. */
+interface GrantRow {
+  id: string;
+  created_at: string;
+  scope: string;
+  session_id: string;
+  project: string;
+  prefix: string[];
+  max_risk: number | string;
+  granted_by: string;
+  reason: string;
+  approval_id: string;
+  command: string;
+}
+
+function rowToGrant(r: GrantRow): GrantRecord {
+  const at = clickhouseTimeToIso(r.created_at);
+  return GrantRecord.parse({ ...r, max_risk: Number(r.max_risk), granted_at: at });
+}
+
+/** "Always allow" grants as versioned rows (a revocation would insert a new version with revoked = 1). */
+export function createGrantsRepo(db: Db, database: string) {
+  const table = `"${database}".grants`;
+  return {
+    async create(g: GrantRecord): Promise<void> {
+      const { granted_at, ...rest } = g;
+      await db.insert('grants.create', 'grants', [
+        { ...rest, created_at: granted_at, revoked: 0, version: Date.now() },
+      ]);
+    },
+    /** Live grants a runner may use: those of `session` (scope session) and of `project` (scope project). */
+    async active(q: { session: string; project: string; limit?: number }): Promise<GrantRecord[]> {
+      const rows = await db.query<GrantRow>(
+        'grants.active',
+        `SELECT ${COLUMNS} FROM ${table} FINAL
+         WHERE revoked = 0
+           AND ((scope = 'session' AND {session:String} != '' AND session_id = {session:String})
+             OR (scope = 'project' AND {project:String} != '' AND project = {project:String}))
+         ORDER BY created_at DESC, id LIMIT {limit:UInt32}`,
+        { session: q.session, project: q.project, limit: q.limit ?? 500 },
+      );
+      return rows.map(rowToGrant);
+    },
+  };
+}
+export type GrantsRepo = ReturnType<typeof createGrantsRepo>;
