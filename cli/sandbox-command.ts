@@ -7,6 +7,7 @@ const OPTIONS = {
   policy: { type: 'string' },
   workspace: { type: 'string' },
   'allow-net': { type: 'string', multiple: true },
+  'ask-net': { type: 'boolean' },
   server: { type: 'string' },
   agent: { type: 'string' },
   session: { type: 'string' },
@@ -20,7 +21,7 @@ const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 
 export function sandboxUsage(cmd: 'exec' | 'run'): string {
   const what = cmd === 'exec' ? 'CMD ARGS…' : 'AGENT ARGS…';
-  return `usage: ward ${cmd} [--policy FILE] [--workspace DIR] [--allow-net HOST[:PORT],…] [--server URL]
+  return `usage: ward ${cmd} [--policy FILE] [--workspace DIR] [--allow-net HOST[:PORT],…] [--ask-net] [--server URL]
                  [--agent NAME] [--session ID] [--timeout S] [--unsandboxed] [--mode MODE] -- ${what}\n`;
 }
 
@@ -132,7 +133,8 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
         ...(timeout !== undefined ? { timeoutS: timeout } : {}),
       },
     });
-    const netAsk = await networkAsk(sandboxPolicy.allowNet.length > 0, {
+    // Network stays off (no proxy, no cost) unless hosts are allowed or --ask-net asks about each one.
+    const netAsk = await networkAsk(sandboxPolicy.allowNet.length > 0 || values['ask-net'] === true, {
       server,
       env,
       mode: policy.mode,
@@ -201,12 +203,13 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
 }
 
 /**
- * The network side of the approval gate, or undefined when the sandbox gets no network at all (no allowed
- * host, and no one to ask). The policy's deny list is refused first, allowed hosts pass, and any other host
- * is an approval request when a server is configured and the mode is not ci (else refused, said on stderr).
+ * The network side of the approval gate, or undefined when the sandbox gets no network at all (the default:
+ * no allowed host and no --ask-net). The policy's deny list is refused first, allowed hosts pass, and any
+ * other host is an approval request when a server is configured and the mode is not ci (else refused, said
+ * on stderr).
  */
 async function networkAsk(
-  allowsHosts: boolean,
+  networkWanted: boolean,
   o: {
     server: string | undefined;
     env: WardEnv;
@@ -217,8 +220,8 @@ async function networkAsk(
     denyHosts: readonly string[];
   },
 ): Promise<import('../sandbox-runner/approvals/network-ask.js').NetworkAsk | undefined> {
+  if (!networkWanted) return undefined;
   const { server } = o;
-  if (!allowsHosts && !(server && o.mode !== 'ci')) return undefined;
   const { createNetworkAsk } = await import('../sandbox-runner/approvals/network-ask.js');
   return createNetworkAsk({
     ...(server

@@ -251,9 +251,10 @@ describe.runIf(bwrapWorks())(
       const stop = new AbortController();
       const deciding = analyst({ 'connect unlisted.invalid:443': 'deny' }, stop.signal);
       try {
-        // No allowed host at all: with a server to ask, the proxy still runs so the host can be asked about.
+        // No allowed host at all: --ask-net runs the proxy so that each host can be asked about.
         const asked = await run([
           'exec',
+          '--ask-net',
           '--server',
           server.url,
           '--session',

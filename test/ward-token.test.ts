@@ -20,9 +20,13 @@ afterAll(async () => {
 });
 
 const ward = (...args: string[]) =>
-  run(process.execPath, [join(ROOT, 'bin/ward.mjs'), 'token', ...args, '--server', server.url, '--data', dataDir], {
-    env: { PATH: process.env.PATH, HOME: tmpdir() },
-  });
+  run(
+    process.execPath,
+    [join(ROOT, 'bin/ward.mjs'), 'token', ...args, '--server', server.url, '--data', dataDir],
+    {
+      env: { PATH: process.env.PATH, HOME: tmpdir() },
+    },
+  );
 
 describe('ward token', () => {
   it('mints a runner token with the admin token from the data dir; the token works at once and can be revoked', async () => {
@@ -43,10 +47,17 @@ describe('ward token', () => {
   });
 
   it('explains a missing admin token and a bad role instead of failing obscurely', async () => {
-    const noToken = run(process.execPath, [join(ROOT, 'bin/ward.mjs'), 'token', 'list', '--data', '/nonexistent'], {
-      env: { PATH: process.env.PATH },
+    const noToken = run(
+      process.execPath,
+      [join(ROOT, 'bin/ward.mjs'), 'token', 'list', '--data', '/nonexistent'],
+      {
+        env: { PATH: process.env.PATH },
+      },
+    );
+    await expect(noToken).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('WARD_ADMIN_TOKEN'),
     });
-    await expect(noToken).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('WARD_ADMIN_TOKEN') });
     await expect(ward('create', '--name', 'x', '--role', 'root')).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('role'),
