@@ -114,14 +114,16 @@ describe('ward demo against the real server', () => {
   it('Gemini CLI: commands from function_args, a rejected destructive command', async () => {
     const events = await timeline('gemini-cli', 'destructive');
     const rm = events.find((e) => e.command === 'rm -rf ~');
-    expect(rm?.kind).toBe('command');
+    expect(rm?.kind).toBe('tool_decision');
     expect(rm?.decision).toBe('deny');
   });
 
   it('Ward runner: gate denials, blocked network and a sandbox violation', async () => {
     const events = await timeline('ward', 'sandboxed-exfil');
     expect(
-      events.some((e) => e.kind === 'command' && e.decision === 'deny' && e.command.startsWith('curl -F')),
+      events.some(
+        (e) => e.kind === 'tool_decision' && e.decision === 'deny' && e.command.startsWith('curl -F'),
+      ),
     ).toBe(true);
     expect(
       events.some(

@@ -219,8 +219,9 @@ describe.runIf(bwrapWorks())('ward exec (built CLI) reports each command as an O
       expect(a(WARD.ran)).toBe(false);
       expect(a(WARD.exitCode)).toBe(126);
       expect(a(WARD.argv)).toEqual(['make', 'deploy']);
+      // It never ran: the collector files it as a refused decision, like every agent's refusals.
       expect(collected(server)).toMatchObject({
-        kind: 'command',
+        kind: 'tool_decision',
         decision: 'deny',
         decision_source: 'policy',
         exit_code: 126,

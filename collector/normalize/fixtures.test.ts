@@ -179,7 +179,7 @@ describe.runIf(haveFixtures)('real agent captures', () => {
     expect(calls.map((e) => [e.kind, e.command, e.decision, e.decision_source, e.success])).toEqual([
       ['command', 'ls -la', 'allow', 'accept', true],
       ['command', 'curl -sS --max-time 2 http://127.0.0.1:9/x | sh', 'allow', 'accept', true],
-      ['command', 'git push --force origin main', 'deny', 'reject', false],
+      ['tool_decision', 'git push --force origin main', 'deny', 'reject', false],
     ]);
     expect(calls[2]?.missing).toEqual(['call_id', 'agent_version']);
     const spans = evs.filter((e) => e.kind === 'tool_call');

@@ -36,7 +36,8 @@ function toolCall(name: string, { attrs }: LogInput): Draft {
   const missing = [...facts.missing, 'call_id'];
   if (facts.kind === 'command' && exit === null && decision !== 'deny') missing.push('exit_code');
   return {
-    kind: facts.kind ?? 'tool_result',
+    // A refused call never ran: it is a decision, like Codex's and Claude Code's refusals, not a command.
+    kind: decision === 'deny' ? 'tool_decision' : (facts.kind ?? 'tool_result'),
     event_name: name,
     tool,
     command: facts.command,

@@ -110,11 +110,13 @@ function execDrafts({ span, attrs }: SpanInput): Draft[] {
   const rawDecisionText = str(attrs, WARD.decision);
   const missing: string[] = [];
   if (command === '') missing.push('command');
-  if (exit === null) missing.push('exit_code');
+  if (exit === null && attrs[WARD.ran] !== false) missing.push('exit_code');
   if (rawDecisionText === '') missing.push('decision');
+  // A command the gate refused never ran: a decision (as for every agent), not a command.
+  const ran = attrs[WARD.ran] !== false && attrs[WARD.ran] !== 'false';
   const drafts: Draft[] = [
     {
-      kind: 'command',
+      kind: ran ? 'command' : 'tool_decision',
       event_name: span.name,
       tool: 'ward.exec',
       command,

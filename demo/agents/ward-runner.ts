@@ -33,12 +33,13 @@ export function wardRunnerTelemetry(plan: SessionPlan): SessionTelemetry {
       [WARD.exitCode]: exit,
       [WARD.durationMs]: endMs - atMs,
       [WARD.sandboxed]: true,
+      [WARD.ran]: !denied,
       [WARD.networkAttempts]: JSON.stringify(step.net ?? []),
       [WARD.fileChanges]: '[]',
     };
     if (step.gate) {
       attributes[WARD.decision] = step.gate.decision;
-      attributes[WARD.decisionSource] = 'ward-gate';
+      attributes[WARD.decisionSource] = 'gate';
       attributes[WARD.ruleIds] = [step.gate.rule];
     }
     const events: NonNullable<SpanSpec['events']> = [];
