@@ -95,9 +95,10 @@ function spanOf(server: { bodies: OtlpJsonBody[] }, i = 0): OtlpJsonSpan {
 }
 
 /** What the collector makes of the i-th trace request (its ward.exec command event). */
+/** The collector's event for the exported ward.exec span (a command, or a refusal that never ran). */
 function collected(server: { raw: Buffer[] }, i = 0) {
   const events = normalizeTraces(decodeTraces(server.raw[i]!, 'json'));
-  return events.find((e) => e.kind === 'command');
+  return events.find((e) => e.event_name === WARD_SPANS.command);
 }
 
 function ward(args: string[], opts: { cwd: string; home: string; token?: string; stdin?: string }) {
