@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import type { Store } from '../store/index.js';
 import { createErrorHandler } from './errors.js';
 import type { Ingest } from './ingest/pipeline.js';
@@ -25,6 +27,16 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  // JSON API bodies are small (approvals, hook inputs, tokens); OTLP has its own limit after decompression.
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: 1024 * 1024,
+      onError: () => {
+        throw new HTTPException(413, { message: 'request body over 1 MiB' });
+      },
+    }),
+  );
   app.route('/', healthRoutes(deps.health));
   app.route('/', homeRoutes());
   app.route(

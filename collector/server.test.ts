@@ -131,3 +131,15 @@ describe('home page', () => {
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   });
 });
+
+describe('API request size', () => {
+  it('refuses an oversized JSON body with 413 before parsing it', async () => {
+    const res = await fetch(`${server.url}/api/approvals`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ command: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: 'request body over 1 MiB' });
+  });
+});
