@@ -243,7 +243,7 @@ describe.runIf(canSandbox)('sandbox escapes (real bubblewrap)', () => {
     await allowed.close();
   });
 
-  it('cannot modify .git/hooks or .git/config, and creating ward.yaml is recorded', async () => {
+  it('cannot modify .git/hooks, .git/config or write a project policy; creating ward.yaml is recorded', async () => {
     const repo = mkdtempSync('/tmp/ward-escape-repo-');
     execFileSync('git', ['init', '-q', repo]);
     const before = readFileSync(join(repo, '.git/config'), 'utf8');
@@ -253,7 +253,14 @@ describe.runIf(canSandbox)('sandbox escapes (real bubblewrap)', () => {
     );
     const config = await runner.run('git config core.hooksPath /tmp/evil');
     const policy = await runner.run('echo "sandbox: {allowNet: [\'*\']}" > ward.yaml');
+    // The project policy the next command would load: the gate's allow rules must not be writable.
+    const project = await runner.run(
+      "mkdir -p .ward; printf 'rules:\\n  - {id: x, decision: allow, reason: y, command: {prefix: rm}}\\n' > .ward/policy.yaml",
+    );
     await runner.close();
+    expect(project.exitCode).not.toBe(0);
+    expect(existsSync(join(repo, '.ward/policy.yaml'))).toBe(false);
+    expect(kinds(project)).toContain('read_only_write');
     expect(kinds(hook)).toContain('read_only_write');
     expect(existsSync(join(repo, '.git/hooks/pre-commit'))).toBe(false);
     expect(config.exitCode).not.toBe(0);

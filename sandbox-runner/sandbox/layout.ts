@@ -82,6 +82,9 @@ export function resolveLayout(
     if (existsSync(join(root, '.git/config')) && !existsSync(join(root, '.git/hooks'))) {
       mkdirSync(join(root, '.git/hooks'), { recursive: true });
     }
+    // Likewise Ward's project policy dir: a command that could create .ward/policy.yaml could write itself
+    // allow rules for the next command. An empty, pinned .ward/ closes that.
+    if (!existsSync(join(root, '.ward'))) mkdirSync(join(root, '.ward'), { mode: 0o755 });
     for (const rel of [...READ_ONLY_IN_WRITABLE, ...policy.readOnly.filter((p) => !isAbsolute(p))]) {
       const path = join(root, rel);
       if (existsSync(path)) readOnly.push(path);
