@@ -144,7 +144,7 @@ export async function startServer(
     log,
     apiRoutes: [
       approvalRoutes({ service: approvals, authorize }),
-      grantRoutes({ service: approvals, authorize }),
+      grantRoutes({ service: approvals, store, authorize }),
       ...(plugins.hookDecider
         ? [hookRoutes({ decide: plugins.hookDecider, service: approvals, authorize })]
         : []),

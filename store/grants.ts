@@ -35,6 +35,19 @@ export function createGrantsRepo(db: Db, database: string) {
         { ...rest, created_at: granted_at, revoked: 0, version: Date.now() },
       ]);
     },
+    /** Revokes a live grant (a new row version); false when there is none with that id. */
+    async revoke(id: string): Promise<GrantRecord | null> {
+      const rows = await db.query<GrantRow & { revoked: number }>(
+        'grants.revoke.read',
+        `SELECT ${COLUMNS}, revoked FROM ${table} FINAL WHERE id = {id:String} AND revoked = 0`,
+        { id },
+      );
+      const [row] = rows;
+      if (!row) return null;
+      const { revoked: _r, ...rest } = row;
+      await db.insert('grants.revoke', 'grants', [{ ...rest, revoked: 1, version: Date.now() }]);
+      return rowToGrant(rest);
+    },
     /** Live grants a runner may use: those of `session` (scope session) and of `project` (scope project). */
     async active(q: { session: string; project: string; limit?: number }): Promise<GrantRecord[]> {
       const rows = await db.query<GrantRow>(

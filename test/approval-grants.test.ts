@@ -117,6 +117,17 @@ describe('scoped "always allow" grants on the real server', () => {
     expect(r.grant).toMatchObject({ prefix: ['git', 'push'], scope: 'project', project: '/w/proj' });
     expect((await grants('session=anything&project=/w/proj')).map((g) => g.id)).toEqual([r.grant?.id]);
     expect(await grants('project=/w/other')).toEqual([]);
+
+    // An analyst takes it back: gone for every runner, audited; a runner may not revoke.
+    expect((await api('DELETE', `/grants/${r.grant?.id}`, RUNNER)).status).toBe(403);
+    expect((await api('DELETE', `/grants/${r.grant?.id}`, ANALYST)).status).toBe(204);
+    expect(await grants('project=/w/proj')).toEqual([]);
+    expect((await api('DELETE', `/grants/${r.grant?.id}`, ANALYST)).status).toBe(404);
+    const audit = (await server.store.audit.list({ limit: 10_000 })).filter((x) => x.target === r.grant?.id);
+    expect(audit.map((x) => [x.action, x.actor])).toEqual([
+      ['grant.created', 'ann'],
+      ['grant.revoked', 'ann'],
+    ]);
   });
 
   it('never grants interpreters or wrappers, even when a runner claims the command is grantable', async () => {
