@@ -116,6 +116,15 @@ export function createEventsRepo(db: Db, database: string) {
       return { events, next_cursor: next };
     },
 
+    async byId(id: string): Promise<AgentEvent | null> {
+      const [row] = await db.query<AgentEventRow>(
+        'events.by-id',
+        `SELECT ${COLUMNS} FROM ${table} FINAL WHERE event_id = {id:String} LIMIT 1`,
+        { id },
+      );
+      return row ? rowToEvent(row) : null;
+    },
+
     async sessions(q: SessionsQuery): Promise<SessionSummary[]> {
       const rows = await db.query<SessionRow>(
         'events.sessions',

@@ -18,6 +18,33 @@ export function createRawRepo(db: Db, database: string) {
     ): Promise<void> {
       await db.insertJsonEachRow(`raw.payload.${table}`, table, payload);
     },
+    /**
+     * The raw row(s) an agent event links back to: otel_logs by timestamp and trace/span ids (several records
+     * can share them: up to 10 come back), otel_traces by trace and span id.
+     */
+    async linked(link: { table: string; time: string; traceId: string; spanId: string }): Promise<object[]> {
+      if (link.table === 'otel_logs') {
+        return db.query<object>(
+          'raw.linked.logs',
+          `SELECT * FROM "${database}".otel_logs
+           WHERE Timestamp = parseDateTime64BestEffortOrZero({t:String}, 9, 'UTC')
+             AND TraceId = {trace:String} AND SpanId = {span:String}
+           LIMIT 10`,
+          { t: link.time, trace: link.traceId, span: link.spanId },
+        );
+      }
+      if (link.table === 'otel_traces') {
+        return db.query<object>(
+          'raw.linked.traces',
+          `SELECT * FROM "${database}".otel_traces
+           WHERE TraceId = {trace:String} AND SpanId = {span:String}
+             AND Timestamp = parseDateTime64BestEffortOrZero({t:String}, 9, 'UTC')
+           LIMIT 1`,
+          { t: link.time, trace: link.traceId, span: link.spanId },
+        );
+      }
+      return [];
+    },
     async count(table: RawTable): Promise<number> {
       const [row] = await db.query<{ n: string }>(
         'raw.count',

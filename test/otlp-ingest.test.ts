@@ -87,6 +87,24 @@ describe('OTLP ingest end to end (official exporters -> Ward -> ClickHouse -> AP
     });
   });
 
+  it('links an event back to the raw OTel record it came from', async () => {
+    const { events } = await api<{ events: (Ev & { event_id: string })[] }>(
+      '/api/events?session=proto-session',
+    );
+    const linked = await api<{
+      raw_table: string;
+      raw: { Body: string; LogAttributes: Record<string, string> }[];
+    }>(`/api/events/${events[0]?.event_id}/raw`);
+    expect(linked.raw_table).toBe('otel_logs');
+    expect(linked.raw).toHaveLength(1);
+    expect(linked.raw[0]?.Body).toBe('claude_code.tool_result');
+    expect(linked.raw[0]?.LogAttributes['session.id']).toBe('proto-session');
+    const missing = await fetch(`${server.url}/api/events/nope/raw`, {
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
+    expect(missing.status).toBe(404);
+  });
+
   it('stores logs sent by the official JSON exporter', async () => {
     await emitClaudeLikeLogs(new OTLPLogExporterJson({ url: `${server.url}/v1/logs` }), 'json-session');
     const { events } = await api<{ events: Ev[] }>('/api/events?session=json-session');
@@ -110,8 +128,13 @@ describe('OTLP ingest end to end (official exporters -> Ward -> ClickHouse -> AP
     await provider.forceFlush();
     await provider.shutdown();
     expect(await countRows('otel_traces')).toBe(before + 1);
-    const { events } = await api<{ events: Ev[] }>('/api/events?agent=my-agent');
+    const { events } = await api<{ events: (Ev & { event_id: string })[] }>('/api/events?agent=my-agent');
     expect(events.length).toBeGreaterThan(0);
+    const linked = await api<{ raw_table: string; raw: { SpanName: string }[] }>(
+      `/api/events/${events[0]?.event_id}/raw`,
+    );
+    expect(linked.raw_table).toBe('otel_traces');
+    expect(linked.raw.map((r) => r.SpanName)).toEqual(['execute_tool shell']);
   });
 
   it('redacts secrets before they are stored, in raw rows and normalized events', async () => {
