@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { createStore, hashToken, type RawTable, type Store } from '../store/index.js';
+import {
+  createStore,
+  hashToken,
+  type RawTable,
+  ROW_BINARY_LAYOUTS,
+  type RowBinaryTable,
+  type Store,
+} from '../store/index.js';
 import { loadAdminToken } from './admin-token.js';
 import { createApp } from './app.js';
 import { createApprovalService, type GrantRule } from './approvals/index.js';
@@ -66,7 +73,11 @@ export async function startServer(
   const admin = loadAdminToken(config.dataDir, config.adminToken);
   const adminHash = Buffer.from(hashToken(admin.token), 'hex');
 
-  const sink: Sink = (table, payload) => store.raw.insertPayload(table as RawTable, payload);
+  const sink: Sink = async (table, payload, _rows, format) => {
+    if (format === 'JSONEachRow') return store.raw.insertPayload(table as RawTable, payload);
+    if (!(table in ROW_BINARY_LAYOUTS)) throw new Error(`no RowBinary layout for table ${table}`);
+    return store.raw.insertRowBinaryPayload(table as RowBinaryTable, payload);
+  };
   const spool = createFileSpool(join(config.dataDir, 'spool'));
   const replayed = await spool.replay(sink).catch((err: unknown) => {
     log(`spool replay failed, will retry: ${err instanceof Error ? err.message : String(err)}`);
@@ -93,6 +104,7 @@ export async function startServer(
     size: config.ingestWorkers,
     script: plugins.prepareWorkerScript,
     redaction: config.redaction,
+    rowBinary: store.rowBinary,
   });
   const ingest = createIngest({
     writer,
@@ -100,6 +112,7 @@ export async function startServer(
     receipts,
     receiptPart: (hash, signal, records) => ({
       table: 'ingest_receipts',
+      format: 'JSONEachRow',
       payload: toJsonEachRow([{ body_hash: hash, signal, records, acked_at: new Date().toISOString() }]),
       rows: 1,
     }),

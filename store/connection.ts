@@ -7,7 +7,7 @@ import type { RawInsert } from './db.js';
 /** A ClickHouse client: embedded chDB in `dataDir`, or a server at `url`. Same API above this line. */
 export async function createClickHouseClient(
   config: ResolvedStoreConfig,
-): Promise<{ client: ClickHouseClient; mode: string; rawInsert?: RawInsert }> {
+): Promise<{ client: ClickHouseClient; mode: string; rawInsert?: RawInsert; fileInsertDir?: string }> {
   if (config.url) {
     const client = createClient({
       url: config.url,
@@ -37,7 +37,12 @@ export async function createClickHouseClient(
       },
     });
   };
-  return { client, mode: `embedded ClickHouse (chDB) in ${path}`, rawInsert };
+  return {
+    client,
+    mode: `embedded ClickHouse (chDB) in ${path}`,
+    rawInsert,
+    fileInsertDir: resolve(config.dataDir, 'clickhouse-tmp'),
+  };
 }
 
 function redactUrl(url: string): string {

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 
@@ -14,8 +17,21 @@ export interface Db {
   insert(tag: string, table: string, rows: readonly object[]): Promise<void>;
   /** Inserts a ready JSONEachRow payload (the ingest hot path: no per-row work on this thread). */
   insertJsonEachRow(tag: string, table: string, payload: Uint8Array): Promise<void>;
+  /**
+   * Inserts a ready RowBinary payload holding `columns` (typed by `structure`, the file() structure). Embedded
+   * engine only: the server path stores JSONEachRow.
+   */
+  insertRowBinary(
+    tag: string,
+    table: string,
+    columns: readonly string[],
+    structure: string,
+    payload: Uint8Array,
+  ): Promise<void>;
   close(): Promise<void>;
 }
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const RETRYABLE = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|Timeout error/i;
 
@@ -25,7 +41,12 @@ export type RawInsert = (table: string, payload: Uint8Array, settings: ClickHous
 export function createDb(
   client: ClickHouseClient,
   database: string,
-  opts: { retries?: number; rawInsert?: RawInsert } = {},
+  opts: {
+    retries?: number;
+    rawInsert?: RawInsert;
+    /** Private directory for RowBinary payload files (embedded engine: it reads them with file()). */
+    fileInsertDir?: string;
+  } = {},
 ): Db {
   const retries = opts.retries ?? 2;
   async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
@@ -87,6 +108,27 @@ export function createDb(
           clickhouse_settings: settings(tag),
         }),
       );
+    },
+    async insertRowBinary(tag, table, columns, structure, payload) {
+      if (payload.length === 0) return;
+      const dir = opts.fileInsertDir;
+      if (!dir) throw new Error('RowBinary inserts need the embedded engine');
+      for (const name of [database, table, ...columns]) {
+        if (!IDENTIFIER.test(name)) throw new Error(`not a plain identifier: ${JSON.stringify(name)}`);
+      }
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const path = join(dir, `${table}-${randomUUID()}.rowbinary`);
+      await writeFile(path, payload, { mode: 0o600, flag: 'wx' });
+      try {
+        await this.command(
+          tag,
+          `INSERT INTO ${database}.${table} (${columns.join(', ')})
+           SELECT * FROM file({path:String}, 'RowBinary', {structure:String})`,
+          { path, structure },
+        );
+      } finally {
+        await unlink(path).catch(() => {});
+      }
     },
     close: () => client.close(),
   };

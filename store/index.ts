@@ -20,6 +20,15 @@ export type { GrantsRepo } from './grants.js';
 export { allStatements, runMigrations } from './migrate.js';
 export { MIGRATIONS } from './migrations/index.js';
 export type { RawTable } from './raw.js';
+export {
+  AGENT_EVENTS_LAYOUT,
+  encodeAgentEventRows,
+  encodeOtelLogRows,
+  OTEL_LOGS_LAYOUT,
+  ROW_BINARY_LAYOUTS,
+  type RowBinaryLayout,
+  type RowBinaryTable,
+} from './rowbinary/tables.js';
 export { eventToRow } from './rows/agent-events.js';
 export { logsToRows, type OtelLogRow } from './rows/otel-logs.js';
 export { METRIC_TABLES, type MetricRows, type MetricTable, metricsToRows } from './rows/otel-metrics.js';
@@ -29,12 +38,14 @@ export { hashToken } from './tokens.js';
 /** Ward's storage: one ClickHouse (embedded or server), migrated, with one repository per concern. */
 export async function createStore(input: StoreConfig) {
   const config: ResolvedStoreConfig = StoreConfig.parse(input);
-  const { client, mode, rawInsert } = await createClickHouseClient(config);
-  const db: Db = createDb(client, config.database, { rawInsert });
+  const { client, mode, rawInsert, fileInsertDir } = await createClickHouseClient(config);
+  const db: Db = createDb(client, config.database, { rawInsert, fileInsertDir });
   const applied = await runMigrations(db, ddlContext(config));
   return {
     mode,
     config,
+    /** True when the engine stores otel_logs and agent_events from RowBinary (embedded); else JSONEachRow. */
+    rowBinary: fileInsertDir !== undefined,
     migrationsApplied: applied,
     events: createEventsRepo(db, config.database),
     raw: createRawRepo(db, config.database),

@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { ROW_BINARY_LAYOUTS, type RowBinaryTable } from './rowbinary/tables.js';
 import type { OtelLogRow } from './rows/otel-logs.js';
 import type { MetricTable } from './rows/otel-metrics.js';
 import type { OtelTraceRow } from './rows/otel-traces.js';
@@ -17,6 +18,11 @@ export function createRawRepo(db: Db, database: string) {
       payload: Uint8Array,
     ): Promise<void> {
       await db.insertJsonEachRow(`raw.payload.${table}`, table, payload);
+    },
+    /** otel_logs or agent_events from a RowBinary payload (store/rowbinary; embedded engine only). */
+    async insertRowBinaryPayload(table: RowBinaryTable, payload: Uint8Array): Promise<void> {
+      const { columns, structure } = ROW_BINARY_LAYOUTS[table];
+      await db.insertRowBinary(`raw.rowbinary.${table}`, table, columns, structure, payload);
     },
     /**
      * The raw row(s) an agent event links back to: otel_logs by timestamp and trace/span ids (several records

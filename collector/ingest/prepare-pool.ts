@@ -21,6 +21,8 @@ export interface PreparePoolOptions {
   /** The built worker script (dist/collector/ingest/prepare-worker.js); required when size > 0. */
   script?: URL;
   redaction?: RedactionConfigInput;
+  /** Serialize otel_logs and agent_events as RowBinary (only when the store is the embedded engine). */
+  rowBinary?: boolean;
 }
 
 export type Prepare = (
@@ -39,8 +41,10 @@ interface Slot {
 export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare; close(): Promise<void> } {
   if (opts.size <= 0 || !opts.script) {
     const redactor = createRedactor(opts.redaction);
+    const prepareOpts = { rowBinary: opts.rowBinary ?? false };
     return {
-      prepare: async (signal, body, encoding) => prepareRequest(signal, body, encoding, redactor),
+      prepare: async (signal, body, encoding) =>
+        prepareRequest(signal, body, encoding, redactor, prepareOpts),
       close: async () => {},
     };
   }
@@ -49,7 +53,9 @@ export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare;
   const script = opts.script;
   const spawn = (): Slot => {
     const slot: Slot = {
-      worker: new Worker(script, { workerData: { redaction: opts.redaction } }),
+      worker: new Worker(script, {
+        workerData: { redaction: opts.redaction, rowBinary: opts.rowBinary ?? false },
+      }),
       busy: 0,
       pending: new Map(),
     };

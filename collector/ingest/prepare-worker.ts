@@ -8,12 +8,14 @@ import { createRedactor } from '../redact/index.js';
 import { prepareRequest } from './prepare.js';
 import type { PrepareJob, PrepareReply } from './prepare-pool.js';
 
-const redactor = createRedactor((workerData as { redaction?: unknown } | undefined)?.redaction as never);
+const data = workerData as { redaction?: unknown; rowBinary?: boolean } | undefined;
+const redactor = createRedactor(data?.redaction as never);
+const opts = { rowBinary: data?.rowBinary === true };
 
 parentPort?.on('message', (job: PrepareJob) => {
   let reply: PrepareReply;
   try {
-    const result = prepareRequest(job.signal, job.body, job.encoding, redactor);
+    const result = prepareRequest(job.signal, job.body, job.encoding, redactor, opts);
     reply = { id: job.id, ok: true, result };
   } catch (err) {
     reply = {

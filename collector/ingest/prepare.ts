@@ -1,15 +1,26 @@
-import type { OtlpSignal } from '../../schema/index.js';
-import { eventToRow, logsToRows, METRIC_TABLES, metricsToRows, tracesToRows } from '../../store/index.js';
+import type { AgentEvent, OtlpSignal } from '../../schema/index.js';
+import {
+  encodeAgentEventRows,
+  encodeOtelLogRows,
+  eventToRow,
+  logsToRows,
+  METRIC_TABLES,
+  metricsToRows,
+  type OtelLogRow,
+  tracesToRows,
+} from '../../store/index.js';
 import { normalizeLogs, normalizeMetrics, normalizeTraces } from '../normalize/index.js';
 import { decodeLogs, decodeMetrics, decodeTraces, type OtlpEncoding } from '../otlp/index.js';
 import type { Redactor } from '../redact/index.js';
 import { redactRawRows } from './redact-rows.js';
+import type { WriterPart } from './writer.js';
 
-/** Rows of one table, already serialized as JSONEachRow (one JSON object per line, newline-terminated). */
-export interface TablePayload {
-  table: string;
-  payload: Uint8Array;
-  rows: number;
+/** Rows of one table, already serialized (JSONEachRow: one JSON object per line, newline-terminated). */
+export type TablePayload = WriterPart;
+
+export interface PrepareOptions {
+  /** Serialize otel_logs and agent_events as RowBinary (the embedded engine stores it faster). */
+  rowBinary: boolean;
 }
 
 /** Everything one OTLP request turns into, ready for the writer. */
@@ -36,7 +47,22 @@ export function toJsonEachRow(rows: readonly object[]): Uint8Array {
 }
 
 function part(table: string, rows: readonly object[]): TablePayload {
-  return { table, payload: toJsonEachRow(rows), rows: rows.length };
+  return { table, format: 'JSONEachRow', payload: toJsonEachRow(rows), rows: rows.length };
+}
+
+function eventsPart(events: readonly AgentEvent[], opts: PrepareOptions): TablePayload {
+  if (!opts.rowBinary) return part('agent_events', events.map(eventToRow));
+  return {
+    table: 'agent_events',
+    format: 'RowBinary',
+    payload: encodeAgentEventRows(events),
+    rows: events.length,
+  };
+}
+
+function logsPart(rows: readonly OtelLogRow[], opts: PrepareOptions): TablePayload {
+  if (!opts.rowBinary) return part('otel_logs', rows);
+  return { table: 'otel_logs', format: 'RowBinary', payload: encodeOtelLogRows(rows), rows: rows.length };
 }
 
 /**
@@ -70,15 +96,16 @@ export function prepareRequest(
   body: Uint8Array,
   encoding: OtlpEncoding,
   base: Redactor,
+  opts: PrepareOptions,
 ): PreparedRequest {
   const redactor = memoize(base);
   const ctx = { redact: redactor };
   if (signal === 'logs') {
     const req = decodeLogs(body, encoding);
     const rows = redactRawRows(logsToRows(req), redactor);
-    const events = normalizeLogs(req, ctx).map(eventToRow);
+    const events = normalizeLogs(req, ctx);
     return {
-      parts: [part('otel_logs', rows), part('agent_events', events)],
+      parts: [logsPart(rows, opts), eventsPart(events, opts)],
       records: rows.length,
       rejected: 0,
       message: '',
@@ -95,9 +122,9 @@ export function prepareRequest(
       }
     }
     const rows = redactRawRows(tracesToRows(req), redactor);
-    const events = normalizeTraces(req, ctx).map(eventToRow);
+    const events = normalizeTraces(req, ctx);
     return {
-      parts: [part('otel_traces', rows), part('agent_events', events)],
+      parts: [part('otel_traces', rows), eventsPart(events, opts)],
       records: rows.length,
       rejected,
       message: rejected ? `${rejected} span(s) rejected: start time beyond 2262-04-11` : '',
@@ -107,6 +134,6 @@ export function prepareRequest(
   const byTable = metricsToRows(req);
   const parts = METRIC_TABLES.map((t) => part(t, redactRawRows(byTable[t], redactor)));
   const records = parts.reduce((s, p) => s + p.rows, 0);
-  parts.push(part('agent_events', normalizeMetrics(req, ctx).map(eventToRow)));
+  parts.push(eventsPart(normalizeMetrics(req, ctx), opts));
   return { parts, records, rejected: 0, message: '' };
 }

@@ -1,23 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Sink, Spool } from './writer.js';
+import type { PayloadFormat, Sink, Spool } from './writer.js';
 
 /**
  * Rows the store refused, kept on disk (fsynced) until a later replay stores them. One file per batch:
- * `<time>-<seq>-<uuid>.<table>.jsonl`, written to a temp name and renamed so a crash never leaves half a file.
+ * `<time>-<seq>-<uuid>.<table>.jsonl` (JSONEachRow) or `<time>-<seq>-<uuid>.<table>.<rows>.rowbinary` (RowBinary
+ * has no line count to recover), written to a temp name and renamed so a crash never leaves half a file.
  */
 export function createFileSpool(
   dir: string,
 ): Spool & { replay(sink: Sink): Promise<number>; pending(): Promise<number> } {
   const ready = mkdir(dir, { recursive: true, mode: 0o700 });
   let seq = 0;
-  const files = async () => (await readdir(dir)).filter((f) => f.endsWith('.jsonl')).sort();
+  const files = async () =>
+    (await readdir(dir)).filter((f) => f.endsWith('.jsonl') || f.endsWith('.rowbinary')).sort();
   return {
-    async write(table, payload) {
+    async write(table, payload, format, rows) {
       await ready;
       // Time then a per-process sequence: names sort in write order even within one millisecond.
-      const name = `${String(Date.now()).padStart(15, '0')}-${String(seq++).padStart(9, '0')}-${randomUUID()}.${table}.jsonl`;
+      const stem = `${String(Date.now()).padStart(15, '0')}-${String(seq++).padStart(9, '0')}-${randomUUID()}.${table}`;
+      const name = format === 'RowBinary' ? `${stem}.${rows}.rowbinary` : `${stem}.jsonl`;
       const tmp = join(dir, `.${name}.tmp`);
       const fh = await open(tmp, 'w', 0o600);
       try {
@@ -33,11 +36,11 @@ export function createFileSpool(
       await ready;
       let stored = 0;
       for (const f of await files()) {
-        const table = f.split('.').slice(-2, -1)[0] ?? '';
+        const { table, format, rows: counted } = parseName(f);
         const payload = await readFile(join(dir, f));
-        let rows = 0;
-        for (const byte of payload) if (byte === 0x0a) rows++;
-        if (payload.length > 0) await sink(table, payload, rows);
+        let rows = counted;
+        if (format === 'JSONEachRow') for (const byte of payload) if (byte === 0x0a) rows++;
+        if (payload.length > 0) await sink(table, payload, rows, format);
         await unlink(join(dir, f));
         stored += rows;
       }
@@ -48,4 +51,14 @@ export function createFileSpool(
       return (await files()).length;
     },
   };
+}
+
+function parseName(f: string): { table: string; format: PayloadFormat; rows: number } {
+  const parts = f.split('.');
+  if (f.endsWith('.rowbinary')) {
+    const rows = Number(parts.at(-2));
+    if (!Number.isSafeInteger(rows) || rows < 0) throw new Error(`spool file without a row count: ${f}`);
+    return { table: parts.at(-3) ?? '', format: 'RowBinary', rows };
+  }
+  return { table: parts.at(-2) ?? '', format: 'JSONEachRow', rows: 0 };
 }

@@ -1,9 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { toJsonEachRow } from './prepare.js';
-import { BackPressureError, createBatchingWriter, type Sink, WriterClosedError } from './writer.js';
+import {
+  BackPressureError,
+  createBatchingWriter,
+  type Sink,
+  WriterClosedError,
+  type WriterPart,
+} from './writer.js';
 
 /** A writer part from row objects. */
-const part = (table: string, rows: object[]) => ({ table, payload: toJsonEachRow(rows), rows: rows.length });
+const part = (table: string, rows: object[]): WriterPart => ({
+  table,
+  format: 'JSONEachRow',
+  payload: toJsonEachRow(rows),
+  rows: rows.length,
+});
 const decode = (payload: Uint8Array): object[] =>
   new TextDecoder()
     .decode(payload)
@@ -139,5 +150,48 @@ describe('batching writer', () => {
     await p;
     expect(calls).toHaveLength(1);
     await expect(w.enqueue([part('t', [{}])])).rejects.toBeInstanceOf(WriterClosedError);
+  });
+
+  it('never mixes formats in one insert: one queue per table and format, spooled with its format', async () => {
+    const calls: { table: string; format: string; bytes: number[]; rows: number }[] = [];
+    const sink: Sink = async (table, payload, rows, format) => {
+      calls.push({ table, format, bytes: [...payload], rows });
+    };
+    const w = createBatchingWriter({ sink, flushIntervalMs: 10, maxBatchRows: 1000 });
+    const rb = (bytes: number[], rows: number): WriterPart => ({
+      table: 'logs',
+      format: 'RowBinary',
+      payload: Uint8Array.from(bytes),
+      rows,
+    });
+    const done = Promise.all([
+      w.enqueue([rb([1, 2], 1), part('logs', [{ n: 1 }])]),
+      w.enqueue([rb([3], 2), part('logs', [{ n: 2 }])]),
+    ]);
+    await vi.advanceTimersByTimeAsync(10);
+    await done;
+    expect(calls).toHaveLength(2);
+    expect(calls.find((c) => c.format === 'RowBinary')).toEqual({
+      table: 'logs',
+      format: 'RowBinary',
+      bytes: [1, 2, 3],
+      rows: 3,
+    });
+    const json = calls.find((c) => c.format === 'JSONEachRow');
+    expect(json && decode(Uint8Array.from(json.bytes))).toEqual([{ n: 1 }, { n: 2 }]);
+
+    const spooled: { format: string; rows: number }[] = [];
+    const failing = createBatchingWriter({
+      sink: async () => {
+        throw new Error('down');
+      },
+      spool: { write: async (_t, _p, format, rows) => void spooled.push({ format, rows }) },
+      attempts: 1,
+      flushIntervalMs: 10,
+    });
+    const stored = failing.enqueue([rb([9], 4)]);
+    await vi.advanceTimersByTimeAsync(10);
+    await stored;
+    expect(spooled).toEqual([{ format: 'RowBinary', rows: 4 }]);
   });
 });

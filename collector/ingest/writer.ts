@@ -4,17 +4,21 @@
  * can acknowledge with a clear conscience.
  */
 
-/** Stores a JSONEachRow payload of `rows` rows into `table`. */
-export type Sink = (table: string, payload: Uint8Array, rows: number) => Promise<void>;
+/** How a payload is serialized: newline-terminated JSONEachRow, or RowBinary in the store's column layout. */
+export type PayloadFormat = 'JSONEachRow' | 'RowBinary';
+
+/** Stores a payload of `rows` rows into `table`. */
+export type Sink = (table: string, payload: Uint8Array, rows: number, format: PayloadFormat) => Promise<void>;
 
 export interface Spool {
-  /** Durably keeps a JSONEachRow payload that could not be stored (fsynced before it resolves). */
-  write(table: string, payload: Uint8Array): Promise<void>;
+  /** Durably keeps a payload that could not be stored (fsynced before it resolves). */
+  write(table: string, payload: Uint8Array, format: PayloadFormat, rows: number): Promise<void>;
 }
 
-/** Rows of one table as a newline-terminated JSONEachRow payload. */
+/** Rows of one table, serialized. */
 export interface WriterPart {
   table: string;
+  format: PayloadFormat;
   payload: Uint8Array;
   rows: number;
 }
@@ -58,7 +62,10 @@ interface Entry {
   ticket: Ticket;
 }
 
+/** One queue per table and format: payloads are concatenated per insert, so formats never mix. */
 interface TableQueue {
+  table: string;
+  format: PayloadFormat;
   entries: Entry[];
   rows: number;
   flushing: Promise<void> | null;
@@ -90,20 +97,22 @@ export function createBatchingWriter(opts: WriterOptions) {
   };
   let closed = false;
 
-  function queue(table: string): TableQueue {
-    let q = queues.get(table);
+  function queue(table: string, format: PayloadFormat): TableQueue {
+    const key = `${format}:${table}`;
+    let q = queues.get(key);
     if (!q) {
-      q = { entries: [], rows: 0, flushing: null, timer: null };
-      queues.set(table, q);
+      q = { table, format, entries: [], rows: 0, flushing: null, timer: null };
+      queues.set(key, q);
     }
     return q;
   }
 
-  async function store(table: string, payload: Uint8Array, rows: number): Promise<'stored' | 'spooled'> {
+  async function store(q: TableQueue, payload: Uint8Array, rows: number): Promise<'stored' | 'spooled'> {
+    const { table, format } = q;
     let lastErr: unknown;
     for (let i = 0; i < attempts; i++) {
       try {
-        await opts.sink(table, payload, rows);
+        await opts.sink(table, payload, rows, format);
         return 'stored';
       } catch (err) {
         lastErr = err;
@@ -112,7 +121,7 @@ export function createBatchingWriter(opts: WriterOptions) {
       }
     }
     if (!opts.spool) throw lastErr;
-    await opts.spool.write(table, payload);
+    await opts.spool.write(table, payload, format, rows);
     return 'spooled';
   }
 
@@ -127,7 +136,7 @@ export function createBatchingWriter(opts: WriterOptions) {
     }
   }
 
-  async function flushTable(table: string, q: TableQueue): Promise<void> {
+  async function flushQueue(q: TableQueue): Promise<void> {
     if (q.timer) {
       clearTimeout(q.timer);
       q.timer = null;
@@ -147,7 +156,7 @@ export function createBatchingWriter(opts: WriterOptions) {
         batch.length === 1 ? (batch[0] as Entry).payload : Buffer.concat(batch.map((e) => e.payload));
       stats.flushes++;
       try {
-        const how = await store(table, payload, n);
+        const how = await store(q, payload, n);
         if (how === 'stored') stats.storedRows += n;
         else stats.spooledRows += n;
         settle(batch, undefined);
@@ -160,16 +169,16 @@ export function createBatchingWriter(opts: WriterOptions) {
     }
   }
 
-  function scheduleFlush(table: string, q: TableQueue, now: boolean): void {
+  function scheduleFlush(q: TableQueue, now: boolean): void {
     if (q.flushing) return; // the running flush loop drains what arrives meanwhile
     if (now || q.rows >= maxBatchRows) {
-      q.flushing = flushTable(table, q).finally(() => {
+      q.flushing = flushQueue(q).finally(() => {
         q.flushing = null;
-        if (q.entries.length > 0) scheduleFlush(table, q, false);
+        if (q.entries.length > 0) scheduleFlush(q, false);
       });
       return;
     }
-    if (!q.timer) q.timer = setTimeout(() => scheduleFlush(table, q, true), flushIntervalMs);
+    if (!q.timer) q.timer = setTimeout(() => scheduleFlush(q, true), flushIntervalMs);
   }
 
   return {
@@ -185,11 +194,11 @@ export function createBatchingWriter(opts: WriterOptions) {
       return new Promise<void>((resolve, reject) => {
         const ticket: Ticket = { remaining: nonEmpty.length, failed: false, resolve, reject };
         for (const p of nonEmpty) {
-          const q = queue(p.table);
+          const q = queue(p.table, p.format);
           q.entries.push({ payload: p.payload, rows: p.rows, ticket });
           q.rows += p.rows;
           stats.queuedRows += p.rows;
-          scheduleFlush(p.table, q, false);
+          scheduleFlush(q, false);
         }
       });
     },
@@ -198,8 +207,8 @@ export function createBatchingWriter(opts: WriterOptions) {
     async flush(): Promise<void> {
       for (;;) {
         const pending: Promise<void>[] = [];
-        for (const [table, q] of queues) {
-          if (q.entries.length > 0 && !q.flushing) scheduleFlush(table, q, true);
+        for (const q of queues.values()) {
+          if (q.entries.length > 0 && !q.flushing) scheduleFlush(q, true);
           if (q.flushing) pending.push(q.flushing);
         }
         if (pending.length === 0) return;

@@ -19,7 +19,12 @@ function appWith(sink: Sink, opts: { maxQueuedRows?: number; remote?: string } =
     writer,
     prepare,
     receipts: createReceiptSet(),
-    receiptPart: () => ({ table: 'ingest_receipts', payload: new Uint8Array(0), rows: 0 }),
+    receiptPart: () => ({
+      table: 'ingest_receipts',
+      format: 'JSONEachRow',
+      payload: new Uint8Array(0),
+      rows: 0,
+    }),
   });
   const authorize = createAuthorize({
     lookup: async () => null,
