@@ -1,20 +1,20 @@
-import { toJsonEachRow } from '../../collector/ingest/prepare.js';
-import { normalizeLogs } from '../../collector/normalize/index.js';
-import { decodeLogs } from '../../collector/otlp/index.js';
+import { prepareRequest, type TablePayload } from '../../collector/ingest/prepare.js';
 import { createRedactor } from '../../collector/redact/index.js';
-import { createStore, eventToRow, logsToRows } from '../../store/index.js';
+import { createStore } from '../../store/index.js';
 import type { EncodedBatch } from './batches.js';
 
 export interface EngineRate {
   records: number;
   seconds: number;
   recordsPerSec: number;
+  format: string;
 }
 
 /**
- * The embedded engine's own insert rate for Ward's rows: the same requests decoded, normalized and
- * serialized up front (not timed), then `records` otel_logs rows and their agent_events handed to the
- * engine through the store's fastest path (ready JSONEachRow payloads) in chunks of `chunkRows`.
+ * The embedded engine's own insert rate for Ward's rows: the same requests prepared up front exactly as
+ * Ward prepares them (same format: RowBinary on the embedded engine), not timed; then `records` otel_logs
+ * rows and their agent_events handed to the engine through the store's insert path in chunks of
+ * `chunkRows` requests' worth, one table after the other.
  */
 export async function measureEngine(
   dataDir: string,
@@ -24,35 +24,39 @@ export async function measureEngine(
 ): Promise<EngineRate> {
   const store = await createStore({ dataDir });
   const redact = createRedactor();
-  const prepared = batches.map((b) => {
-    const req = decodeLogs(b.body, 'protobuf');
-    return { logs: logsToRows(req), events: normalizeLogs(req, { redact }) };
-  });
-  const allLogs: object[] = prepared.flatMap((p) => p.logs);
-  const eventsPerRecord = prepared.reduce((n, p) => n + p.events.length, 0) / allLogs.length;
-  const allEvents: object[] = prepared.flatMap((p) => p.events.map(eventToRow));
-  const take = <T>(from: T[], offset: number, n: number): T[] => {
-    const out: T[] = [];
-    for (let i = 0; i < n; i++) out.push(from[(offset + i) % from.length]!);
-    return out;
-  };
-  const chunks: { logs: Uint8Array; events: Uint8Array }[] = [];
-  for (let done = 0, eventOffset = 0; done < records; ) {
-    const n = Math.min(chunkRows, records - done);
-    const events = Math.round(n * eventsPerRecord);
-    chunks.push({
-      logs: toJsonEachRow(take(allLogs, done, n)),
-      events: toJsonEachRow(take(allEvents, eventOffset, events)),
-    });
-    done += n;
-    eventOffset += events;
+  const prepared = batches.map((b) =>
+    prepareRequest('logs', b.body, 'protobuf', redact, { rowBinary: store.rowBinary }),
+  );
+  const perRequest = prepared[0]?.records ?? 1;
+  const requestsPerChunk = Math.max(1, Math.round(chunkRows / perRequest));
+  const chunks: TablePayload[][] = [];
+  for (let done = 0, i = 0; done < records; ) {
+    const group = Array.from({ length: requestsPerChunk }, (_, k) => prepared[(i + k) % prepared.length]!);
+    i += requestsPerChunk;
+    done += group.reduce((n, p) => n + p.records, 0);
+    const byTable = new Map<string, TablePayload[]>();
+    for (const p of group)
+      for (const part of p.parts) byTable.set(part.table, [...(byTable.get(part.table) ?? []), part]);
+    chunks.push(
+      [...byTable.values()].map((parts) => ({
+        ...(parts[0] as TablePayload),
+        payload: Buffer.concat(parts.map((x) => x.payload)),
+        rows: parts.reduce((n, x) => n + x.rows, 0),
+      })),
+    );
   }
+  const total = chunks.length * requestsPerChunk * perRequest;
   const start = performance.now();
-  for (const c of chunks) {
-    await store.raw.insertPayload('otel_logs', c.logs);
-    await store.raw.insertPayload('agent_events', c.events);
+  for (const chunk of chunks) {
+    for (const part of chunk) {
+      if (part.rows === 0) continue;
+      if (part.format === 'RowBinary')
+        await store.raw.insertRowBinaryPayload(part.table as 'otel_logs', part.payload);
+      else await store.raw.insertPayload(part.table as 'otel_logs', part.payload);
+    }
   }
   const seconds = (performance.now() - start) / 1000;
+  const format = store.rowBinary ? 'RowBinary' : 'JSONEachRow';
   await store.close();
-  return { records, seconds, recordsPerSec: records / seconds };
+  return { records: total, seconds, recordsPerSec: total / seconds, format };
 }
