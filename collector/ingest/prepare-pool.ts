@@ -90,7 +90,10 @@ export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare;
       return new Promise<PreparedRequest>((resolve, reject) => {
         slot.pending.set(id, { resolve, reject });
         const job: PrepareJob = { id, signal, body, encoding };
-        slot.worker.postMessage(job);
+        // Hand the body over instead of copying it when it owns its whole buffer (it is not used again here).
+        const buf = body.buffer;
+        const owns = buf instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === buf.byteLength;
+        slot.worker.postMessage(job, owns ? [buf] : []);
       });
     },
     async close() {
