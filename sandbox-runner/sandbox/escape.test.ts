@@ -34,6 +34,9 @@ describe.runIf(canSandbox)('sandbox escapes (real bubblewrap)', () => {
     mkdirSync(join(home, '.ssh'), { mode: 0o700 });
     writeFileSync(join(home, '.ssh/id_rsa'), KEY, { mode: 0o600 });
     writeFileSync(join(home, 'notes.txt'), 'visible');
+    mkdirSync(join(home, '.ward/spool'), { recursive: true });
+    writeFileSync(join(home, '.ward/policy.yaml'), 'mode: strict\n');
+    writeFileSync(join(home, '.ward/spool/old-span.json'), 'git push secret-branch');
     env.HOME = home;
   });
   afterAll(() => {
@@ -94,6 +97,16 @@ describe.runIf(canSandbox)('sandbox escapes (real bubblewrap)', () => {
     expect(r.stdout).toContain('visible');
     expect(r.stdout + r.stderr).not.toContain(KEY);
     expect(kinds(r)).toContain('permission_denied');
+  });
+
+  it("reads but cannot change the user's Ward policy, and cannot see Ward's span spool", async () => {
+    const r = await run(
+      'cat "$HOME/.ward/policy.yaml"; echo "mode: autonomous" > "$HOME/.ward/policy.yaml"; cat "$HOME/.ward/spool/old-span.json"',
+    );
+    expect(r.stdout).toContain('mode: strict');
+    expect(r.stdout + r.stderr).not.toContain('secret-branch');
+    expect(readFileSync(join(home, '.ward/policy.yaml'), 'utf8')).toBe('mode: strict\n');
+    expect(kinds(r)).toContain('read_only_write');
   });
 
   it('cannot reach a listener on the host loopback', async () => {

@@ -12,7 +12,9 @@ export const HIDDEN_IN_HOME = [
   '.gnupg',
   '.config/gh',
   '.azure',
-  '.ward',
+  // Ward's span spool (past commands of every project). ~/.ward itself stays visible, read-only like the
+  // rest of home, so a hook running inside `ward run` still sees the user's policy.
+  '.ward/spool',
 ] as const;
 
 /** Absolute paths hidden from every sandbox. /run holds host daemons' sockets (docker, dbus). */
