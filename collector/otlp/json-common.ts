@@ -285,3 +285,20 @@ export function jList<T>(
   }
   return out;
 }
+
+/** The resource and schema URL every Resource{Logs,Spans,Metrics} object starts with. */
+export function jResourceHeader(
+  r: JsonObject,
+  c: DecodeContext,
+): { resource: OtlpResource; schemaUrl: string } {
+  const resource = jResource(r.resource, c);
+  c.field = 'schemaUrl';
+  return { resource, schemaUrl: jText(r.schemaUrl ?? r.schema_url, c) };
+}
+
+/** The scope and schema URL every Scope{Logs,Spans,Metrics} object starts with. */
+export function jScopeHeader(s: JsonObject, c: DecodeContext): { scope: OtlpScope; schemaUrl: string } {
+  const scope = jScope(s.scope, c);
+  c.field = 'schemaUrl';
+  return { scope, schemaUrl: jText(s.schemaUrl ?? s.schema_url, c) };
+}

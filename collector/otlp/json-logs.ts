@@ -14,8 +14,8 @@ import {
   jEnum,
   jId,
   jList,
-  jResource,
-  jScope,
+  jResourceHeader,
+  jScopeHeader,
   jText,
   jTime,
   jUint32,
@@ -65,17 +65,17 @@ function logRecord(r: JsonObject, c: DecodeContext): OtlpLogRecord {
 }
 
 function scopeLogs(s: JsonObject, c: DecodeContext): OtlpScopeLogs {
-  const scope = jScope(s.scope, c);
-  c.field = 'schemaUrl';
-  const schemaUrl = jText(s.schemaUrl ?? s.schema_url, c);
-  return { scope, schemaUrl, logRecords: jList(s.logRecords ?? s.log_records, c, 'logRecords', logRecord) };
+  return {
+    ...jScopeHeader(s, c),
+    logRecords: jList(s.logRecords ?? s.log_records, c, 'logRecords', logRecord),
+  };
 }
 
 function resourceLogs(r: JsonObject, c: DecodeContext): OtlpResourceLogs {
-  const resource = jResource(r.resource, c);
-  c.field = 'schemaUrl';
-  const schemaUrl = jText(r.schemaUrl ?? r.schema_url, c);
-  return { resource, schemaUrl, scopeLogs: jList(r.scopeLogs ?? r.scope_logs, c, 'scopeLogs', scopeLogs) };
+  return {
+    ...jResourceHeader(r, c),
+    scopeLogs: jList(r.scopeLogs ?? r.scope_logs, c, 'scopeLogs', scopeLogs),
+  };
 }
 
 /** Converts a parsed OTLP/JSON ExportLogsServiceRequest. */

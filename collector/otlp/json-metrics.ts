@@ -27,8 +27,8 @@ import {
   jInt64Number,
   jList,
   jObject,
-  jResource,
-  jScope,
+  jResourceHeader,
+  jScopeHeader,
   jText,
   jTime,
   jUint32,
@@ -211,19 +211,12 @@ function metric(m: JsonObject, c: DecodeContext): OtlpMetric {
 }
 
 function scopeMetrics(s: JsonObject, c: DecodeContext): OtlpScopeMetrics {
-  const scope = jScope(s.scope, c);
-  c.field = 'schemaUrl';
-  const schemaUrl = jText(s.schemaUrl ?? s.schema_url, c);
-  return { scope, schemaUrl, metrics: jList(s.metrics, c, 'metrics', metric) };
+  return { ...jScopeHeader(s, c), metrics: jList(s.metrics, c, 'metrics', metric) };
 }
 
 function resourceMetrics(r: JsonObject, c: DecodeContext): OtlpResourceMetrics {
-  const resource = jResource(r.resource, c);
-  c.field = 'schemaUrl';
-  const schemaUrl = jText(r.schemaUrl ?? r.schema_url, c);
   return {
-    resource,
-    schemaUrl,
+    ...jResourceHeader(r, c),
     scopeMetrics: jList(r.scopeMetrics ?? r.scope_metrics, c, 'scopeMetrics', scopeMetrics),
   };
 }

@@ -16,8 +16,8 @@ import {
   jId,
   jList,
   jObject,
-  jResource,
-  jScope,
+  jResourceHeader,
+  jScopeHeader,
   jText,
   jTime,
   jUint32,
@@ -91,19 +91,12 @@ function span(s: JsonObject, c: DecodeContext): OtlpSpan {
 }
 
 function scopeSpans(s: JsonObject, c: DecodeContext): OtlpScopeSpans {
-  const scope = jScope(s.scope, c);
-  c.field = 'schemaUrl';
-  const schemaUrl = jText(s.schemaUrl ?? s.schema_url, c);
-  return { scope, schemaUrl, spans: jList(s.spans, c, 'spans', span) };
+  return { ...jScopeHeader(s, c), spans: jList(s.spans, c, 'spans', span) };
 }
 
 function resourceSpans(r: JsonObject, c: DecodeContext): OtlpResourceSpans {
-  const resource = jResource(r.resource, c);
-  c.field = 'schemaUrl';
-  const schemaUrl = jText(r.schemaUrl ?? r.schema_url, c);
   return {
-    resource,
-    schemaUrl,
+    ...jResourceHeader(r, c),
     scopeSpans: jList(r.scopeSpans ?? r.scope_spans, c, 'scopeSpans', scopeSpans),
   };
 }

@@ -121,3 +121,23 @@ export function pbScope(s: PbScope | null, c: DecodeContext): OtlpScope {
     droppedAttributesCount: s.droppedAttributesCount,
   };
 }
+
+/** The resource and schema URL every Resource{Logs,Spans,Metrics} message starts with. */
+export function pbResourceHeader(
+  r: { resource: PbResource | null; schemaUrl: Uint8Array },
+  c: DecodeContext,
+): { resource: OtlpResource; schemaUrl: string } {
+  const resource = pbResource(r.resource, c);
+  c.field = 'schemaUrl';
+  return { resource, schemaUrl: utf8(r.schemaUrl) };
+}
+
+/** The scope and schema URL every Scope{Logs,Spans,Metrics} message starts with. */
+export function pbScopeHeader(
+  s: { scope: PbScope | null; schemaUrl: Uint8Array },
+  c: DecodeContext,
+): { scope: OtlpScope; schemaUrl: string } {
+  const scope = pbScope(s.scope, c);
+  c.field = 'schemaUrl';
+  return { scope, schemaUrl: utf8(s.schemaUrl) };
+}

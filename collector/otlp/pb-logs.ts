@@ -13,8 +13,8 @@ import {
   type PbResource,
   type PbScope,
   pbAttributes,
-  pbResource,
-  pbScope,
+  pbResourceHeader,
+  pbScopeHeader,
   pbValue,
 } from './pb-common.js';
 import { idToHex, utf8, type Wire64, wireUint64Decimal } from './wire-values.js';
@@ -79,17 +79,13 @@ function logRecord(r: PbLogRecord, c: DecodeContext): OtlpLogRecord {
 function scopeLogs(s: PbScopeLogs, c: DecodeContext): OtlpScopeLogs {
   const records = s.logRecords;
   const logRecords: OtlpLogRecord[] = mapAt(records, 'logRecords', c, logRecord);
-  const scope = pbScope(s.scope, c);
-  c.field = 'schemaUrl';
-  return { scope, schemaUrl: utf8(s.schemaUrl), logRecords };
+  return { ...pbScopeHeader(s, c), logRecords };
 }
 
 function resourceLogs(r: PbResourceLogs, c: DecodeContext): OtlpResourceLogs {
   const list = r.scopeLogs;
   const out: OtlpScopeLogs[] = mapAt(list, 'scopeLogs', c, scopeLogs);
-  const resource = pbResource(r.resource, c);
-  c.field = 'schemaUrl';
-  return { resource, schemaUrl: utf8(r.schemaUrl), scopeLogs: out };
+  return { ...pbResourceHeader(r, c), scopeLogs: out };
 }
 
 /** Converts a decoded ExportLogsServiceRequest in one pass. */

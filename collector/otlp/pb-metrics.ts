@@ -17,8 +17,8 @@ import {
   type PbResource,
   type PbScope,
   pbAttributes,
-  pbResource,
-  pbScope,
+  pbResourceHeader,
+  pbScopeHeader,
 } from './pb-common.js';
 import {
   idToHex,
@@ -260,17 +260,13 @@ function metric(m: PbMetric, c: DecodeContext): OtlpMetric {
 function scopeMetrics(s: PbScopeMetrics, c: DecodeContext): OtlpScopeMetrics {
   const list = s.metrics;
   const metrics: OtlpMetric[] = mapAt(list, 'metrics', c, metric);
-  const scope = pbScope(s.scope, c);
-  c.field = 'schemaUrl';
-  return { scope, schemaUrl: utf8(s.schemaUrl), metrics };
+  return { ...pbScopeHeader(s, c), metrics };
 }
 
 function resourceMetrics(r: PbResourceMetrics, c: DecodeContext): OtlpResourceMetrics {
   const list = r.scopeMetrics;
   const out: OtlpScopeMetrics[] = mapAt(list, 'scopeMetrics', c, scopeMetrics);
-  const resource = pbResource(r.resource, c);
-  c.field = 'schemaUrl';
-  return { resource, schemaUrl: utf8(r.schemaUrl), scopeMetrics: out };
+  return { ...pbResourceHeader(r, c), scopeMetrics: out };
 }
 
 /** Converts a decoded ExportMetricsServiceRequest in one pass. */

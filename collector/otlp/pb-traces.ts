@@ -13,8 +13,8 @@ import {
   type PbResource,
   type PbScope,
   pbAttributes,
-  pbResource,
-  pbScope,
+  pbResourceHeader,
+  pbScopeHeader,
 } from './pb-common.js';
 import { idToHex, utf8, type Wire64, wireUint64Decimal } from './wire-values.js';
 
@@ -129,17 +129,13 @@ function span(s: PbSpan, c: DecodeContext): OtlpSpan {
 function scopeSpans(s: PbScopeSpans, c: DecodeContext): OtlpScopeSpans {
   const list = s.spans;
   const spans: OtlpSpan[] = mapAt(list, 'spans', c, span);
-  const scope = pbScope(s.scope, c);
-  c.field = 'schemaUrl';
-  return { scope, schemaUrl: utf8(s.schemaUrl), spans };
+  return { ...pbScopeHeader(s, c), spans };
 }
 
 function resourceSpans(r: PbResourceSpans, c: DecodeContext): OtlpResourceSpans {
   const list = r.scopeSpans;
   const out: OtlpScopeSpans[] = mapAt(list, 'scopeSpans', c, scopeSpans);
-  const resource = pbResource(r.resource, c);
-  c.field = 'schemaUrl';
-  return { resource, schemaUrl: utf8(r.schemaUrl), scopeSpans: out };
+  return { ...pbResourceHeader(r, c), scopeSpans: out };
 }
 
 /** Converts a decoded ExportTraceServiceRequest in one pass. */
