@@ -92,6 +92,14 @@ export async function createGate(opts: {
         risk = Math.max(risk, TAXONOMY[f.rule].risk);
         reasons.push(reason(f.rule, f.detail));
       }
+      // A raw socket (nc, /dev/tcp) carries whatever is piped into it: an upload channel too.
+      const categories = new Set(analysis.findings.map((f) => TAXONOMY[f.rule].category));
+      const sends =
+        categories.has('exfiltration') || analysis.findings.some((f) => f.rule === 'net.raw-socket');
+      if (categories.has('credential-access') && sends) {
+        risk = Math.max(risk, TAXONOMY['exfil.secret-upload'].risk);
+        reasons.push(reason('exfil.secret-upload', 'secret read and upload together'));
+      }
       for (const h of analysis.facts.hosts)
         if (policy.hosts.deny.some((p) => hostMatches(h.toLowerCase(), p))) {
           risk = Math.max(risk, 0.95);

@@ -152,6 +152,14 @@ export const TAXONOMY = {
   'net.upload': t('exfiltration', 'T1048', 0.6, 'sends local data to a remote endpoint'),
   'net.dns-exfil': t('exfiltration', 'T1048', 0.7, 'encodes data into DNS queries'),
   'net.web-service': t('exfiltration', 'T1567', 0.7, 'sends data to a paste site or webhook'),
+  // Raised by the gate when one command line both reads a secret and sends data out (a combination, not a
+  // single program): the credential-theft-then-upload sequence, denied outright in balanced mode.
+  'exfil.secret-upload': t(
+    'exfiltration',
+    'T1048',
+    0.95,
+    'reads a credential and sends data out in the same command line',
+  ),
   'net.fetch-unlisted': t('network', 'T1105', 0.45, 'fetches from a host not on the network allowlist'),
   'net.fetch-unknown': t('network', 'T1105', 0.45, 'network access to a destination only known at run time'),
   'net.remote-shell': t(
