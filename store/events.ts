@@ -71,7 +71,7 @@ function rowToSession(r: SessionRow): SessionSummary {
 export function createEventsRepo(db: Db, database: string) {
   const table = `"${database}".agent_events`;
   // Aliases differ from column names: ClickHouse would otherwise resolve WHERE's `agent` to the aggregate.
-  const sessionSelect = `SELECT session_id, any(agent) AS s_agent, any(user_id) AS s_user, any(host) AS s_host,
+  const sessionSelect = `SELECT session_id, any(agent) AS s_agent, anyIf(user_id, user_id != '') AS s_user, anyIf(host, host != '') AS s_host,
       anyIf(repo, repo != '') AS s_repo, min(time) AS first_time, max(time) AS last_time, count() AS events,
       countIf(kind = 'command') AS commands, countIf(decision = 'deny') AS denied,
       sumMap(map(kind, toUInt64(1))) AS kinds
