@@ -107,6 +107,7 @@ describe('embedded store', () => {
     ]);
     const tl = await store.events.session('S-tl');
     expect(tl?.events.map((e) => e.time)).toEqual([
+      toCanonicalIso(new Date(base - 1000)),
       toCanonicalIso(new Date(base)),
       toCanonicalIso(new Date(base + 1000)),
       toCanonicalIso(new Date(base + 2000)),
