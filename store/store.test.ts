@@ -92,17 +92,23 @@ describe('embedded store', () => {
         time: new Date(base).toISOString(),
         repo: 'git@x:y.git',
       }),
+      // An approval event carries no host or user: the summary takes them from the others.
+      makeEvent({ session_id: 'S-tl', kind: 'approval', time: new Date(base - 1000).toISOString() }),
       makeEvent({
         session_id: 'S-tl',
         kind: 'command',
         time: new Date(base + 2000).toISOString(),
         decision: 'deny',
+        host: 'dev-box',
+        user_id: 'alice',
       }),
       makeEvent({
         session_id: 'S-tl',
         kind: 'command',
         time: new Date(base + 1000).toISOString(),
         decision: 'allow',
+        host: 'dev-box',
+        user_id: 'alice',
       }),
     ]);
     const tl = await store.events.session('S-tl');
@@ -113,11 +119,13 @@ describe('embedded store', () => {
       toCanonicalIso(new Date(base + 2000)),
     ]);
     expect(tl?.session).toMatchObject({
-      events: 3,
+      events: 4,
       commands: 2,
       denied: 1,
       repo: 'git@x:y.git',
-      kinds: { prompt: 1, command: 2 },
+      host: 'dev-box',
+      user_id: 'alice',
+      kinds: { prompt: 1, command: 2, approval: 1 },
     });
     expect(await store.events.session('nope')).toBeNull();
     const sessions = await store.events.sessions({ limit: 100 });
