@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
+import { cliServer } from './server-client.js';
 
 const USAGE = `usage: ward token create --name NAME --role admin|analyst|compliance|runner [--server URL] [--data DIR]
        ward token list [--server URL] [--data DIR]
@@ -20,45 +19,29 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   }
   const { values, positionals } = parsed;
   const [action, id] = positionals;
-  const server = (values.server ?? env.server ?? 'http://127.0.0.1:4318').replace(/\/+$/, '');
-  let admin = env.adminToken;
-  if (!admin) {
-    try {
-      admin = readFileSync(join(values.data, 'admin-token'), 'utf8').trim();
-    } catch {
-      process.stderr.write(
-        `ward token: no admin token: set WARD_ADMIN_TOKEN or point --data at the server's data dir\n`,
-      );
-      return 2;
-    }
-  }
-  const headers = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
-  let res: Response;
+  let res: { status: number; text: string };
   try {
+    const server = cliServer(env, { server: values.server, data: values.data });
     if (action === 'create' && values.name && values.role) {
-      res = await fetch(`${server}/api/tokens`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ name: values.name, role: values.role }),
-      });
+      res = await server.call('POST', '/api/tokens', { name: values.name, role: values.role });
     } else if (action === 'list') {
-      res = await fetch(`${server}/api/tokens`, { headers });
+      res = await server.call('GET', '/api/tokens');
     } else if (action === 'revoke' && id) {
-      res = await fetch(`${server}/api/tokens/${encodeURIComponent(id)}`, { method: 'DELETE', headers });
+      res = await server.call('DELETE', `/api/tokens/${encodeURIComponent(id)}`);
     } else {
       process.stderr.write(USAGE);
       return 2;
     }
   } catch (err) {
-    process.stderr.write(`ward token: cannot reach ${server}: ${(err as Error).message}\n`);
+    const message = (err as Error).message;
+    process.stderr.write(`ward token: ${message}\n`);
+    return message.startsWith('no token') ? 2 : 1;
+  }
+  if (res.status >= 400) {
+    process.stderr.write(`ward token: ${res.status} ${res.text}\n`);
     return 1;
   }
-  const text = await res.text();
-  if (!res.ok) {
-    process.stderr.write(`ward token: ${res.status} ${text}\n`);
-    return 1;
-  }
-  process.stdout.write(text ? `${text}\n` : 'revoked\n');
+  process.stdout.write(res.text ? `${res.text}\n` : 'revoked\n');
   return 0;
 }
 

@@ -24,6 +24,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Ma
     summary: 'install hooks into an agent: `install claude-code`',
     load: () => import('./install.js'),
   },
+  approvals: {
+    summary:
+      'the approvals queue: `approvals list`, `approvals approve ID --scope session`, `approvals deny ID`',
+    load: () => import('./approvals.js'),
+  },
   token: {
     summary: 'API tokens: `token create --name N --role runner`, `token list`, `token revoke ID`',
     load: () => import('./token.js'),
@@ -31,7 +36,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Ma
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return `usage: ward <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
