@@ -92,7 +92,8 @@ export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare;
         const job: PrepareJob = { id, signal, body, encoding };
         // Hand the body over instead of copying it when it owns its whole buffer (it is not used again here).
         const buf = body.buffer;
-        const owns = buf instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === buf.byteLength;
+        const owns =
+          buf instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === buf.byteLength;
         slot.worker.postMessage(job, owns ? [buf] : []);
       });
     },

@@ -22,6 +22,17 @@ export function isLoopback(address: string): boolean {
   return LOOPBACK.test(address);
 }
 
+const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
+
+/**
+ * Whether the Host header names this machine's loopback. A web page that rebinds its own DNS name to
+ * 127.0.0.1 reaches the socket from loopback but still sends its own name as Host: such a request is not
+ * local and gets no token-free ingest.
+ */
+export function isLocalHostHeader(host: string | undefined): boolean {
+  return host !== undefined && LOOPBACK_HOST.test(host);
+}
+
 declare module 'hono' {
   interface ContextVariableMap {
     principal: Principal;
@@ -45,7 +56,12 @@ export function createAuthorize(opts: AuthOptions) {
       const header = c.req.header('authorization') ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) {
-        if (permission === 'ingest' && opts.openLoopbackIngest && isLoopback(opts.remoteAddress(c))) {
+        if (
+          permission === 'ingest' &&
+          opts.openLoopbackIngest &&
+          isLoopback(opts.remoteAddress(c)) &&
+          isLocalHostHeader(c.req.header('host'))
+        ) {
           c.set('principal', { name: 'loopback', role: 'runner' });
           return next();
         }

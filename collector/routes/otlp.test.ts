@@ -65,8 +65,8 @@ const logs = (n: number, tag: string) =>
     ],
   });
 
-const post = (app: ReturnType<typeof appWith>, body: string) =>
-  app.request('/v1/logs', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+const post = (app: ReturnType<typeof appWith>, body: string, host = '127.0.0.1:4318') =>
+  app.request('/v1/logs', { method: 'POST', headers: { 'content-type': 'application/json', host }, body });
 
 describe('OTLP routes', () => {
   it('answers 503 with Retry-After when the queue is full, and accepts again once it drains', async () => {
@@ -93,6 +93,12 @@ describe('OTLP routes', () => {
     expect(res.headers.get('retry-after')).toBe('5');
   });
 
+  it('needs a token when a loopback peer names another host (a DNS-rebinding web page)', async () => {
+    const app = appWith(async () => {});
+    expect((await post(app, logs(1, 'r'), 'attacker.example:4318')).status).toBe(401);
+    expect((await post(app, logs(1, 'r'), '[::1]:4318')).status).toBe(200);
+  });
+
   it('needs a token for ingest from a non-loopback peer', async () => {
     const app = appWith(async () => {}, { remote: '10.1.2.3' });
     const res = await post(app, logs(1, 'x'));
@@ -103,7 +109,7 @@ describe('OTLP routes', () => {
     const app = appWith(async () => {});
     const res = await app.request('/v1/traces', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-protobuf' },
+      headers: { 'content-type': 'application/x-protobuf', host: 'localhost:4318' },
       body: new Uint8Array(0),
     });
     expect(res.status).toBe(200);
