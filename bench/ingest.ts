@@ -104,7 +104,9 @@ function exited(child: ChildProcess): Promise<number | null> {
     : new Promise((r) => child.once('exit', (code) => r(code)));
 }
 
-async function engineRate(records: number): Promise<{ recordsPerSec: number; seconds: number; format: string }> {
+async function engineRate(
+  records: number,
+): Promise<{ recordsPerSec: number; seconds: number; format: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ward-bench-engine-'));
   try {
     const child = spawn(
@@ -130,7 +132,11 @@ async function engineRate(records: number): Promise<{ recordsPerSec: number; sec
     });
     const code = await exited(child);
     if (code !== 0) throw new Error(`engine measurement exited with ${code}`);
-    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as { recordsPerSec: number; seconds: number; format: string };
+    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+      recordsPerSec: number;
+      seconds: number;
+      format: string;
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { normalizeLogs, normalizeTraces } from '../collector/normalize/index.js';
 import { decodeLogs, decodeTraces } from '../collector/otlp/index.js';
-import { createRedactor } from '../collector/redact/index.js';
 import type { OtlpLogsRequest, OtlpTracesRequest } from '../schema/index.js';
+import { createRedactor } from '../schema/redact/index.js';
 
 const root = process.argv[2] ?? '/work/shared/fixtures/agents';
 const logs: OtlpLogsRequest[] = [];

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareRequest, toJsonEachRow } from '../collector/ingest/prepare.js';
 import { readOtlpBody } from '../collector/otlp/index.js';
-import { createRedactor } from '../collector/redact/index.js';
 import type { OtlpSignal } from '../schema/index.js';
+import { createRedactor } from '../schema/redact/index.js';
 import {
   AGENT_EVENTS_LAYOUT,
   createStore,

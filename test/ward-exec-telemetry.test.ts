@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -343,10 +343,19 @@ describe.runIf(bwrapWorks())('ward exec (built CLI) reports each command as an O
     down.close();
     const spoolDir = join(home, '.ward', 'spool');
     mkdirSync(spoolDir, { recursive: true });
-    const first = await ward(['exec', '--server', down.url, '--', 'sh', '-c', 'exit 4'], { cwd: ws, home });
+    // A secret on the command line must not reach the spool on disk (nor the server) in clear.
+    const secret = 'ghp_0123456789abcdefghijABCDEFGHIJ012345';
+    const first = await ward(['exec', '--server', down.url, '--', 'sh', '-c', `exit 4 # ${secret}`], {
+      cwd: ws,
+      home,
+    });
     expect(first.code).toBe(4);
     expect(first.stderr).toMatch(/could not send the span/);
-    expect(readdirSync(spoolDir).filter((f) => f.endsWith('.otlp.json'))).toHaveLength(1);
+    const spooled = readdirSync(spoolDir).filter((f) => f.endsWith('.otlp.json'));
+    expect(spooled).toHaveLength(1);
+    const onDisk = readFileSync(join(spoolDir, spooled[0] as string), 'utf8');
+    expect(onDisk).not.toContain(secret);
+    expect(onDisk).toContain('[REDACTED:github-token]');
 
     const up = await captureServer();
     try {
@@ -356,6 +365,7 @@ describe.runIf(bwrapWorks())('ward exec (built CLI) reports each command as an O
         attr(b.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes, WARD.exitCode),
       );
       expect(codes.sort()).toEqual([0, 4]);
+      expect(JSON.stringify(up.bodies)).not.toContain(secret);
       expect(readdirSync(spoolDir).filter((f) => f.endsWith('.otlp.json'))).toHaveLength(0);
     } finally {
       up.close();

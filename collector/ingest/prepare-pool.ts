@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { OtlpSignal } from '../../schema/index.js';
+import { createRedactor, type RedactionConfigInput } from '../../schema/redact/index.js';
 import { OtlpDecodeError, type OtlpEncoding } from '../otlp/index.js';
-import { createRedactor, type RedactionConfigInput } from '../redact/index.js';
 import { type PreparedRequest, prepareRequest } from './prepare.js';
 
 export interface PrepareJob {

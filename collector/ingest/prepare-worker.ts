@@ -3,8 +3,8 @@
  * both cores decode. Built to dist/collector/ingest/prepare-worker.js.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { createRedactor } from '../../schema/redact/index.js';
 import { OtlpDecodeError } from '../otlp/index.js';
-import { createRedactor } from '../redact/index.js';
 import { prepareRequest } from './prepare.js';
 import type { PrepareJob, PrepareReply } from './prepare-pool.js';
 

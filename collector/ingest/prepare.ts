@@ -1,4 +1,5 @@
 import type { AgentEvent, OtlpSignal } from '../../schema/index.js';
+import type { Redactor } from '../../schema/redact/index.js';
 import {
   encodeAgentEventRows,
   encodeOtelLogRows,
@@ -11,7 +12,6 @@ import {
 } from '../../store/index.js';
 import { normalizeLogs, normalizeMetrics, normalizeTraces } from '../normalize/index.js';
 import { decodeLogs, decodeMetrics, decodeTraces, type OtlpEncoding } from '../otlp/index.js';
-import type { Redactor } from '../redact/index.js';
 import { redactRawRows } from './redact-rows.js';
 import type { WriterPart } from './writer.js';
 

@@ -1,4 +1,4 @@
-import type { Redactor } from '../redact/index.js';
+import type { Redactor } from '../../schema/redact/index.js';
 
 const MAP_COLUMNS = [
   'ResourceAttributes',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AgentEvent } from '../../schema/index.js';
-import { createRedactor } from '../redact/index.js';
+import { createRedactor } from '../../schema/redact/index.js';
 import { detectAgent } from './agent.js';
 import { MAX_ATTRIBUTES, MAX_VALUE_CHARS } from './build.js';
 import { normalizeLogs, normalizeTraces } from './normalize.js';

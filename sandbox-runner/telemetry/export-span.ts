@@ -1,4 +1,5 @@
 import { WARD_SPANS } from '../../schema/attributes.js';
+import { redactSpanRecord } from './redact-span.js';
 import type { CommandSpanRecord } from './span-record.js';
 import { createSpool, drainSpool } from './spool.js';
 
@@ -19,16 +20,19 @@ export interface ExportOptions {
  * The request is spooled to disk before sending and removed once accepted: a down server never loses it.
  */
 export async function exportCommandSpan(
-  record: CommandSpanRecord,
+  unredacted: CommandSpanRecord,
   opts: ExportOptions,
 ): Promise<'sent' | 'spooled'> {
-  const [api, sdk, resources, exporterMod, transformer] = await Promise.all([
+  const [api, sdk, resources, exporterMod, transformer, redaction] = await Promise.all([
     import('@opentelemetry/api'),
     import('@opentelemetry/sdk-trace-base'),
     import('@opentelemetry/resources'),
     import('@opentelemetry/exporter-trace-otlp-http'),
     import('@opentelemetry/otlp-transformer'),
+    import('../../schema/redact/index.js'),
   ]);
+  // Redacted before it is spooled or sent: nothing Ward writes holds a secret in clear.
+  const record = redactSpanRecord(unredacted, redaction.createRedactor());
   const base = opts.server.replace(/\/+$/, '');
   const headers: Record<string, string> = opts.token ? { authorization: `Bearer ${opts.token}` } : {};
   const timeoutMs = opts.flushTimeoutMs ?? 3000;

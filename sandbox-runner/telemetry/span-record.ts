@@ -2,7 +2,7 @@ import { GEN_AI, GEN_AI_OPERATIONS, OTEL, WARD, WARD_SPAN_EVENTS } from '../../s
 import type { GateOutcome } from '../approvals/gate-command.js';
 import type { RunResult } from '../runner.js';
 
-type AttrValue = string | number | boolean | string[];
+export type AttrValue = string | number | boolean | string[];
 
 /** The approval gate's part of the span: what was decided, by whom, on which findings. */
 export interface SpanDecision {
