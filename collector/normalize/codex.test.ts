@@ -147,7 +147,7 @@ describe('Codex logs', () => {
     expect(decisions[0]?.attributes.decision).toBe('approved');
   });
 
-  it('session start, prompt (redacted), api request and error, unknown events as other', () => {
+  it('session start, prompt (redacted), api request and error, response completion, unknown events as other', () => {
     const evs = normalizeLogs(
       logsRequest(CODEX_RESOURCE, [
         codexLog({ 'event.name': 'codex.conversation_starts', approval_policy: 'on-request' }),
@@ -163,14 +163,36 @@ describe('Codex logs', () => {
           'http.response.status_code': '429',
           error: 'rate limited',
         }),
-        codexLog({ 'event.name': 'codex.sse_event', 'event.kind': 'response.completed' }),
+        // A model response's stream: only its completion (with token counts) is an action.
+        codexLog({ 'event.name': 'codex.sse_event', 'event.kind': 'response.created' }),
+        codexLog({ 'event.name': 'codex.sse_event', 'event.kind': 'response.output_text.delta' }),
+        codexLog({
+          'event.name': 'codex.sse_event',
+          'event.kind': 'response.completed',
+          input_token_count: '1200',
+          output_token_count: '88',
+        }),
+        codexLog({ 'event.name': 'codex.sse_event', 'event.kind': 'response.failed' }),
+        codexLog({ 'event.name': 'codex.some_future_event', detail: 'x' }),
       ]),
     );
-    expect(evs.map((e) => e.kind)).toEqual(['session_start', 'prompt', 'llm_request', 'llm_error', 'other']);
+    expect(evs.map((e) => e.kind)).toEqual([
+      'session_start',
+      'prompt',
+      'llm_request',
+      'llm_error',
+      'llm_request',
+      'llm_error',
+      'other',
+    ]);
     expect(evs[1]?.attributes.prompt).toBe('use password=[REDACTED:secret-assignment] please');
     expect(evs[2]).toMatchObject({ duration_ms: 18, success: true });
     expect(evs[3]).toMatchObject({ success: false });
-    expect(evs[4]?.attributes['event.kind']).toBe('response.completed');
+    expect(evs[4]?.attributes).toMatchObject({
+      'event.kind': 'response.completed',
+      input_token_count: '1200',
+    });
+    expect(evs[6]?.attributes.detail).toBe('x');
   });
 
   it('plain diagnostic logs without an event name give no event', () => {

@@ -66,6 +66,21 @@ function apiRequest(name: string, { attrs }: LogInput): Draft {
   };
 }
 
+/**
+ * Codex logs every server-sent event of a model response (created, deltas, item added/done…). Only the end
+ * of a response is an agent action: `response.completed` (with token counts) and failures. The fragments
+ * stay in otel_logs (raw) but make no agent_events row, so a session's timeline shows what the agent did.
+ */
+function sseEvent(name: string, { attrs }: LogInput): Draft[] {
+  const kind = str(attrs, 'event.kind');
+  if (kind === 'response.completed') {
+    return [{ kind: 'llm_request', event_name: name, duration_ms: num(attrs, 'duration_ms'), success: true }];
+  }
+  if (/(failed|error|incomplete)$/.test(kind))
+    return [{ kind: 'llm_error', event_name: name, success: false }];
+  return [];
+}
+
 export function normalizeCodexLog(input: LogInput): Draft[] | null {
   const name = input.eventName;
   switch (name) {
@@ -79,6 +94,8 @@ export function normalizeCodexLog(input: LogInput): Draft[] | null {
       return [toolDecision(name, input)];
     case 'codex.tool_result':
       return [toolResult(name, input)];
+    case 'codex.sse_event':
+      return sseEvent(name, input);
     default:
       return null;
   }

@@ -92,11 +92,11 @@ describe('rows', () => {
   it('event ids: deterministic across calls, distinct for distinct and for identical records', () => {
     const req = () =>
       logsRequest(CODEX_RESOURCE, [
-        logRecord({ 'event.name': 'codex.sse_event', n: '1' }),
-        logRecord({ 'event.name': 'codex.sse_event', n: '2' }),
-        logRecord({ 'event.name': 'codex.sse_event', n: '2' }),
+        logRecord({ 'event.name': 'codex.websocket_event', n: '1' }),
+        logRecord({ 'event.name': 'codex.websocket_event', n: '2' }),
+        logRecord({ 'event.name': 'codex.websocket_event', n: '2' }),
         logRecord(
-          { 'event.name': 'codex.sse_event', n: '1' },
+          { 'event.name': 'codex.websocket_event', n: '1' },
           { observedTimeUnixNano: '1', timeUnixNano: '1795731649706526731' },
         ),
       ]);
