@@ -89,6 +89,9 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       `  demo data:  sent ${sent.sessions} sessions (${sent.records} records) through OTLP\n`,
     );
   }
+  process.stdout.write(
+    `  try:        curl -s -H "Authorization: Bearer $(cat ${adminTokenHint(server)})" ${server.url}/api/sessions\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -97,6 +100,13 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   process.stderr.write('ward: shutting down, flushing queued rows…\n');
   await server.close();
   return 0;
+}
+
+/** Where a shell finds the admin token for the hint (the file, or the variable that set it). */
+function adminTokenHint(server: { adminTokenSource: string }): string {
+  return server.adminTokenSource === 'WARD_ADMIN_TOKEN'
+    ? '<(echo "$WARD_ADMIN_TOKEN")'
+    : server.adminTokenSource;
 }
 
 /** The ingest worker beside the built CLI (dist/cli and dist/chunks are siblings of dist/collector). */
