@@ -201,6 +201,26 @@ describe.runIf(canSandbox)('sandbox escapes (real bubblewrap)', () => {
     expect(await waitFor(() => hostPidsWith(`sleep ${marker}`).length === 0, 10_000)).toBe(true);
   });
 
+  it('leaves nothing behind when aborted while bubblewrap is still setting up', async () => {
+    // Caught before the inner bwrap arms --die-with-parent (it runs in a session of its own), the command
+    // would live on; the runner kills the whole tree by parentage and session before it answers.
+    const runner = createRunner(defaultSandboxPolicy(), { cwd: ws, home, processEnv: env });
+    try {
+      for (let i = 0; i < 8; i++) {
+        const marker = `1000.${randomBytes(3).readUIntBE(0, 3)}`;
+        const abort = new AbortController();
+        const pending = runner.run(`sleep ${marker} & sleep ${marker}`, { abort: abort.signal });
+        // bwrap's own command line carries the marker: abort as soon as the sandbox starts to exist.
+        expect(await waitFor(() => hostPidsWith(marker).length >= 1, 10_000)).toBe(true);
+        abort.abort();
+        expect(await pending).toMatchObject({ killedBy: 'abort' });
+        expect(hostPidsWith(marker), `iteration ${i}`).toEqual([]);
+      }
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('blocks ptrace, mount and new namespaces (seccomp + dropped capabilities)', async () => {
     // PTRACE_ATTACH (16) to pid 1; the seccomp filter answers EPERM.
     const ptrace = await run([

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
+import { killTree } from './kill-tree.js';
 
 /** How to start one (already wrapped) process. */
 export interface ProcessSpec {
@@ -83,13 +84,22 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
         // already gone
       }
     };
+    // The group alone is not enough: bwrap's inner process starts a session of its own (--new-session), and
+    // if it is caught before it has armed --die-with-parent, killing the outer bwrap leaves it running. So
+    // on a timeout or abort the whole tree goes, by parentage and by session.
+    let reaping: Promise<unknown> | undefined;
+    const killEverything = (): void => {
+      const pid = child.pid;
+      if (pid === undefined || process.platform !== 'linux') return killGroup();
+      reaping ??= killTree(pid, { killRoot: killGroup }).catch(() => 0);
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup();
+      killEverything();
     }, spec.timeoutMs);
     const onAbort = (): void => {
       aborted = true;
-      killGroup();
+      killEverything();
     };
     spec.abort?.addEventListener('abort', onAbort, { once: true });
     if (spec.abort?.aborted) onAbort();
@@ -111,20 +121,23 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
       done = true;
       clearTimeout(timer);
       spec.abort?.removeEventListener('abort', onAbort);
-      // Anything the command left in its group (unsandboxed background jobs) goes with it.
+      // Anything the command left in its group (unsandboxed background jobs) goes with it; after a timeout
+      // or abort, the answer waits until the whole tree is gone.
       killGroup();
-      resolvePromise({
-        exitCode,
-        signal,
-        timedOut,
-        aborted,
-        stdout: out.text(),
-        stderr: err.text(),
-        truncated: out.truncated || err.truncated,
-        durationMs: performance.now() - t0,
-        startTimeMs,
-        ...(spawnError ? { spawnError } : {}),
-      });
+      void (reaping ?? Promise.resolve()).then(() =>
+        resolvePromise({
+          exitCode,
+          signal,
+          timedOut,
+          aborted,
+          stdout: out.text(),
+          stderr: err.text(),
+          truncated: out.truncated || err.truncated,
+          durationMs: performance.now() - t0,
+          startTimeMs,
+          ...(spawnError ? { spawnError } : {}),
+        }),
+      );
     };
     child.on('error', (e) => finish(null, null, e));
     // Once the command is gone, whatever it left in its group goes too (so its pipes close). Should a

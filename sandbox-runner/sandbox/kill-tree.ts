@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+interface Proc {
+  pid: number;
+  ppid: number;
+  sid: number;
+  zombie: boolean;
+}
+
+function processTable(): Proc[] {
+  const out: Proc[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // "pid (comm) state ppid pgrp session …": comm may hold spaces and parentheses.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.push({ pid: Number(name), ppid: Number(f[1]), sid: Number(f[3]), zombie: f[0] === 'Z' });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * SIGKILLs `root` and everything that descends from it, including processes that moved to a session of
+ * their own (bwrap's --new-session) and orphans already re-parented to init: membership is by parent or by
+ * a session that a member started. Repeats until a scan finds nothing left, because a process caught
+ * mid-fork can still produce a child. Linux only (reads /proc).
+ */
+export function killTree(
+  root: number,
+  opts: { rounds?: number; killRoot?: () => void } = {},
+): Promise<number> {
+  const members = new Set<number>([root]);
+  const sessions = new Set<number>([root]);
+  // The first scan happens now, synchronously, while the root still stands: once it dies its children are
+  // re-parented to init and only their sessions still tie them to it.
+  let table = processTable();
+  opts.killRoot?.();
+  return (async () => {
+    let killed = 0;
+    for (let round = 0; round < (opts.rounds ?? 20); round++) {
+      if (round > 0) table = processTable();
+      let found = 0;
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const p of table) {
+          if (members.has(p.pid) && sessions.has(p.sid)) continue;
+          if (members.has(p.pid) || members.has(p.ppid) || sessions.has(p.sid)) {
+            if (!members.has(p.pid)) grew = true;
+            members.add(p.pid);
+            if (!sessions.has(p.sid) && (p.sid === p.pid || members.has(p.sid))) {
+              sessions.add(p.sid);
+              grew = true;
+            }
+          }
+        }
+      }
+      for (const p of table) {
+        if (!members.has(p.pid) || p.zombie) continue;
+        try {
+          process.kill(p.pid, 'SIGKILL');
+          found++;
+        } catch {
+          // already gone
+        }
+      }
+      killed += found;
+      if (found === 0) return killed;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return killed;
+  })();
+}
