@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -172,7 +172,8 @@ describe('OTLP ingest end to end (official exporters -> Ward -> ClickHouse -> AP
     expect(events[0]?.command).toMatch(/\[REDACTED:[a-z-]+\]/);
   });
 
-  it('accepts every real agent capture and normalizes each agent', async () => {
+  // The captures live in ../shared beside the checkout (CI has them); without them this shows as a skip.
+  it.runIf(existsSync(FIXTURES))('accepts every real agent capture and normalizes each agent', async () => {
     const dirs = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory());
     expect(dirs.length).toBeGreaterThanOrEqual(6);
     for (const dir of dirs) {

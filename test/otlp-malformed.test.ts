@@ -1,15 +1,20 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type WardServer } from '../collector/server.js';
+import { captureLogsPayload } from './helpers/otel-capture.js';
 
 let server: WardServer;
-const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'agents');
 const MAX = 4 * 1024 * 1024;
 
 beforeAll(async () => {
+  const records = Array.from({ length: 20 }, (_, i) => ({
+    body: 'codex.tool_result',
+    attributes: { 'event.name': 'codex.tool_result', arguments: JSON.stringify({ cmd: `ls ${i}` }) },
+  }));
+  officialLogs = (await captureLogsPayload(records, 'protobuf')).body;
   server = await startServer({
     port: 0,
     dataDir: mkdtempSync(join(tmpdir(), 'ward-malformed-')),
@@ -40,14 +45,15 @@ interface Case {
   body: () => Uint8Array | string;
 }
 
-const codexLogs = () => readFileSync(join(FIXTURES, 'codex-protobuf', '0008-logs.bin'));
+// A real protobuf body from the official exporter, captured once (truncated below).
+let officialLogs: Uint8Array = new Uint8Array(0);
 
 const CASES: Case[] = [
   {
     name: 'truncated protobuf',
     status: 400,
     headers: { 'content-type': 'application/x-protobuf' },
-    body: () => codexLogs().subarray(0, 777),
+    body: () => officialLogs.subarray(0, Math.floor(officialLogs.length / 2)),
   },
   {
     name: 'protobuf garbage',
