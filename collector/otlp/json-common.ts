@@ -302,3 +302,12 @@ export function jScopeHeader(s: JsonObject, c: DecodeContext): { scope: OtlpScop
   c.field = 'schemaUrl';
   return { scope, schemaUrl: jText(s.schemaUrl ?? s.schema_url, c) };
 }
+
+/** The request's top-level object, or an OtlpDecodeError at path `request`. */
+export function jRoot(v: unknown): JsonObject {
+  try {
+    return jElement(v);
+  } catch (e) {
+    rethrowAt(e, 'request');
+  }
+}

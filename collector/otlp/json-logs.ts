@@ -10,11 +10,11 @@ import { rethrowAt } from './errors.js';
 import {
   type JsonObject,
   jAttributes,
-  jElement,
   jEnum,
   jId,
   jList,
   jResourceHeader,
+  jRoot,
   jScopeHeader,
   jText,
   jTime,
@@ -80,11 +80,6 @@ function resourceLogs(r: JsonObject, c: DecodeContext): OtlpResourceLogs {
 
 /** Converts a parsed OTLP/JSON ExportLogsServiceRequest. */
 export function jsonLogsRequest(v: unknown, c: DecodeContext): OtlpLogsRequest {
-  let root: JsonObject;
-  try {
-    root = jElement(v);
-  } catch (e) {
-    rethrowAt(e, 'request');
-  }
+  const root = jRoot(v);
   return { resourceLogs: jList(root.resourceLogs ?? root.resource_logs, c, 'resourceLogs', resourceLogs) };
 }

@@ -20,7 +20,6 @@ import {
   jBool,
   jCount,
   jDouble,
-  jElement,
   jEnum,
   jId,
   jInt32,
@@ -28,6 +27,7 @@ import {
   jList,
   jObject,
   jResourceHeader,
+  jRoot,
   jScopeHeader,
   jText,
   jTime,
@@ -223,12 +223,7 @@ function resourceMetrics(r: JsonObject, c: DecodeContext): OtlpResourceMetrics {
 
 /** Converts a parsed OTLP/JSON ExportMetricsServiceRequest. */
 export function jsonMetricsRequest(v: unknown, c: DecodeContext): OtlpMetricsRequest {
-  let root: JsonObject;
-  try {
-    root = jElement(v);
-  } catch (e) {
-    rethrowAt(e, 'request');
-  }
+  const root = jRoot(v);
   return {
     resourceMetrics: jList(
       root.resourceMetrics ?? root.resource_metrics,

@@ -7,16 +7,15 @@ import type {
   OtlpTracesRequest,
 } from '../../schema/otlp.js';
 import type { DecodeContext } from './decode-context.js';
-import { rethrowAt } from './errors.js';
 import {
   type JsonObject,
   jAttributes,
-  jElement,
   jEnum,
   jId,
   jList,
   jObject,
   jResourceHeader,
+  jRoot,
   jScopeHeader,
   jText,
   jTime,
@@ -103,12 +102,7 @@ function resourceSpans(r: JsonObject, c: DecodeContext): OtlpResourceSpans {
 
 /** Converts a parsed OTLP/JSON ExportTraceServiceRequest. */
 export function jsonTracesRequest(v: unknown, c: DecodeContext): OtlpTracesRequest {
-  let root: JsonObject;
-  try {
-    root = jElement(v);
-  } catch (e) {
-    rethrowAt(e, 'request');
-  }
+  const root = jRoot(v);
   return {
     resourceSpans: jList(root.resourceSpans ?? root.resource_spans, c, 'resourceSpans', resourceSpans),
   };

@@ -77,20 +77,17 @@ function logRecord(r: PbLogRecord, c: DecodeContext): OtlpLogRecord {
 }
 
 function scopeLogs(s: PbScopeLogs, c: DecodeContext): OtlpScopeLogs {
-  const records = s.logRecords;
-  const logRecords: OtlpLogRecord[] = mapAt(records, 'logRecords', c, logRecord);
+  const logRecords = mapAt(s.logRecords, 'logRecords', c, logRecord);
   return { ...pbScopeHeader(s, c), logRecords };
 }
 
 function resourceLogs(r: PbResourceLogs, c: DecodeContext): OtlpResourceLogs {
-  const list = r.scopeLogs;
-  const out: OtlpScopeLogs[] = mapAt(list, 'scopeLogs', c, scopeLogs);
+  const out = mapAt(r.scopeLogs, 'scopeLogs', c, scopeLogs);
   return { ...pbResourceHeader(r, c), scopeLogs: out };
 }
 
 /** Converts a decoded ExportLogsServiceRequest in one pass. */
 export function pbLogsRequest(m: PbLogsRequest, c: DecodeContext): OtlpLogsRequest {
-  const list = m.resourceLogs;
-  const out: OtlpResourceLogs[] = mapAt(list, 'resourceLogs', c, resourceLogs);
+  const out = mapAt(m.resourceLogs, 'resourceLogs', c, resourceLogs);
   return { resourceLogs: out };
 }

@@ -258,20 +258,17 @@ function metric(m: PbMetric, c: DecodeContext): OtlpMetric {
 }
 
 function scopeMetrics(s: PbScopeMetrics, c: DecodeContext): OtlpScopeMetrics {
-  const list = s.metrics;
-  const metrics: OtlpMetric[] = mapAt(list, 'metrics', c, metric);
+  const metrics = mapAt(s.metrics, 'metrics', c, metric);
   return { ...pbScopeHeader(s, c), metrics };
 }
 
 function resourceMetrics(r: PbResourceMetrics, c: DecodeContext): OtlpResourceMetrics {
-  const list = r.scopeMetrics;
-  const out: OtlpScopeMetrics[] = mapAt(list, 'scopeMetrics', c, scopeMetrics);
+  const out = mapAt(r.scopeMetrics, 'scopeMetrics', c, scopeMetrics);
   return { ...pbResourceHeader(r, c), scopeMetrics: out };
 }
 
 /** Converts a decoded ExportMetricsServiceRequest in one pass. */
 export function pbMetricsRequest(m: PbMetricsRequest, c: DecodeContext): OtlpMetricsRequest {
-  const list = m.resourceMetrics;
-  const out: OtlpResourceMetrics[] = mapAt(list, 'resourceMetrics', c, resourceMetrics);
+  const out = mapAt(m.resourceMetrics, 'resourceMetrics', c, resourceMetrics);
   return { resourceMetrics: out };
 }

@@ -127,20 +127,17 @@ function span(s: PbSpan, c: DecodeContext): OtlpSpan {
 }
 
 function scopeSpans(s: PbScopeSpans, c: DecodeContext): OtlpScopeSpans {
-  const list = s.spans;
-  const spans: OtlpSpan[] = mapAt(list, 'spans', c, span);
+  const spans = mapAt(s.spans, 'spans', c, span);
   return { ...pbScopeHeader(s, c), spans };
 }
 
 function resourceSpans(r: PbResourceSpans, c: DecodeContext): OtlpResourceSpans {
-  const list = r.scopeSpans;
-  const out: OtlpScopeSpans[] = mapAt(list, 'scopeSpans', c, scopeSpans);
+  const out = mapAt(r.scopeSpans, 'scopeSpans', c, scopeSpans);
   return { ...pbResourceHeader(r, c), scopeSpans: out };
 }
 
 /** Converts a decoded ExportTraceServiceRequest in one pass. */
 export function pbTracesRequest(m: PbTracesRequest, c: DecodeContext): OtlpTracesRequest {
-  const list = m.resourceSpans;
-  const out: OtlpResourceSpans[] = mapAt(list, 'resourceSpans', c, resourceSpans);
+  const out = mapAt(m.resourceSpans, 'resourceSpans', c, resourceSpans);
   return { resourceSpans: out };
 }
