@@ -90,7 +90,10 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
     let reaping: Promise<unknown> | undefined;
     const killEverything = (): void => {
       const pid = child.pid;
-      if (pid === undefined || process.platform !== 'linux') return killGroup();
+      if (pid === undefined || process.platform !== 'linux') {
+        killGroup();
+        return;
+      }
       reaping ??= killTree(pid, { killRoot: killGroup }).catch(() => 0);
     };
     const timer = setTimeout(() => {
