@@ -4,8 +4,15 @@
  * Usage: npm run eval:gate [-- --misses] ; exits 1 when a target is missed.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { bucket, type EvalReport, parseRows, rate, scoreGate } from '../sandbox-runner/gate/eval/score.js';
-import { createGate, loadPolicy } from '../sandbox-runner/gate/index.js';
+import {
+  bucket,
+  createGate,
+  type EvalReport,
+  loadPolicy,
+  parseRows,
+  rate,
+  scoreGate,
+} from '../gate/index.js';
 
 const FILE = '../shared/eval/dev.jsonl';
 const TARGET_RECALL = 0.99;

@@ -6,7 +6,7 @@ import { decodeLogs, decodeTraces } from '../collector/otlp/index.js';
 import type { OtlpLogsRequest, OtlpTracesRequest } from '../schema/index.js';
 import { createRedactor } from '../schema/redact/index.js';
 
-const root = process.argv[2] ?? '/work/shared/fixtures/agents';
+const root = process.argv[2] ?? new URL('../../../shared/fixtures/agents', import.meta.url).pathname;
 const logs: OtlpLogsRequest[] = [];
 const traces: OtlpTracesRequest[] = [];
 let logRecords = 0;

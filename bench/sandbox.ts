@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultSandboxPolicy } from '../sandbox-runner/policy/defaults.js';
+import { defaultSandboxPolicy } from '../gate/fast.js';
 import { createRunner } from '../sandbox-runner/runner.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

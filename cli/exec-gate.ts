@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { GateDecision, ResolvedPolicy } from '../sandbox-runner/gate/runtime.js';
+import type { GateDecision, ResolvedPolicy } from '../gate/fast.js';
 import type { SpanDecision } from '../sandbox-runner/telemetry/span-record.js';
 import type { WardEnv } from './env.js';
 
@@ -29,7 +29,7 @@ export async function gateExec(
   env: WardEnv,
 ): Promise<ExecGateResult> {
   const [{ createGate }, approvals, { decideWithGrants }, { spanDecision }] = await Promise.all([
-    import('../sandbox-runner/gate/runtime.js'),
+    import('../gate/fast.js'),
     import('../sandbox-runner/approvals/gate-command.js'),
     import('../sandbox-runner/approvals/with-grants.js'),
     import('../sandbox-runner/telemetry/span-record.js'),

@@ -16,9 +16,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   }
   if (sub === 'check') await (await import('./baseline-wasm.js')).useBaselineWasmOnly();
   const { parseCommandArgs } = await import('./args.js');
-  const { createGate, discoverPolicyLayers, loadPolicy, PolicyError } = await import(
-    '../sandbox-runner/gate/runtime.js'
-  );
+  const { createGate, discoverPolicyLayers, loadPolicy, PolicyError } = await import('../gate/fast.js');
   let parsed: ReturnType<typeof parseCommandArgs>;
   try {
     parsed = parseCommandArgs(rest, {

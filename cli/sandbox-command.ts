@@ -56,9 +56,9 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
 
   // One policy for the gate and the sandbox: --policy FILE (else <workspace>/.ward/policy.yaml) over the
   // user's and the organisation's files (sandbox-runner/gate/policy/discover.ts).
-  const gateLib = await import('../sandbox-runner/gate/runtime.js');
+  const gateLib = await import('../gate/fast.js');
   const workspace = values.workspace ?? process.cwd();
-  let policy: import('../sandbox-runner/gate/runtime.js').ResolvedPolicy;
+  let policy: import('../gate/fast.js').ResolvedPolicy;
   try {
     policy = await gateLib.loadPolicy(
       gateLib.discoverPolicyLayers({
@@ -124,7 +124,7 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
   let runner: import('../sandbox-runner/index.js').Runner;
   try {
     const base = policy.sandbox;
-    const sandboxPolicy = lib.withOverrides(base, {
+    const sandboxPolicy = gateLib.withOverrides(base, {
       ...(values.workspace ? { workspace: values.workspace } : {}),
       allowNet: (values['allow-net'] ?? []).flatMap((s) => s.split(',')).filter(Boolean),
       limits: {

@@ -48,7 +48,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       log,
       {
         hookDecider: (await import('./hook-endpoint.js')).createServerHookDecider(env),
-        grantRule: (await import('../sandbox-runner/gate/grant-rule.js')).createGrantRule(),
+        grantRule: (await import('../gate/index.js')).createGrantRule(),
         prepareWorkerScript: builtWorker(),
       },
     );

@@ -1,10 +1,7 @@
 /**
  * Public surface of the sandbox runner (the CLI, the approval gate and the hooks import from here).
- * zod is not loaded until a policy file is parsed; the zod schema itself is ./policy/sandbox-policy.ts.
+ * The sandbox policy (schema, defaults) belongs to the gate's policy: gate/policy/sandbox-policy.ts.
  */
-export { DEFAULT_LIMITS, defaultSandboxPolicy, withOverrides } from './policy/defaults.js';
-export { loadSandboxPolicyFile, PolicyError, parseSandboxSection } from './policy/load-policy.js';
-export type { SandboxLimits, SandboxPolicy, SandboxPolicyInput } from './policy/sandbox-policy.js';
 export {
   createRunner,
   type KilledBy,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type WardServer } from '../collector/server.js';
-import { createGrantRule } from '../sandbox-runner/gate/index.js';
+import { createGrantRule } from '../gate/index.js';
 import { bwrapWorks } from '../sandbox-runner/sandbox/test-support.js';
 import type { Approval, ApprovalDecisionResult, GrantRecord } from '../schema/index.js';
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -10,9 +10,10 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type WardServer } from '../collector/server.js';
+import { AGENT_FIXTURES, haveShared } from './helpers/shared.js';
 
 let server: WardServer;
-const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'agents');
+const FIXTURES = AGENT_FIXTURES;
 
 beforeAll(async () => {
   server = await startServer({
@@ -173,32 +174,35 @@ describe('OTLP ingest end to end (official exporters -> Ward -> ClickHouse -> AP
   });
 
   // The captures live in ../shared beside the checkout (CI has them); without them this shows as a skip.
-  it.runIf(existsSync(FIXTURES))('accepts every real agent capture and normalizes each agent', async () => {
-    const dirs = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory());
-    expect(dirs.length).toBeGreaterThanOrEqual(6);
-    for (const dir of dirs) {
-      for (const f of readdirSync(join(FIXTURES, dir.name))
-        .filter((n) => !n.endsWith('.meta.json'))
-        .sort()) {
-        const meta = JSON.parse(
-          readFileSync(join(FIXTURES, dir.name, f.replace(/\.(json|bin)$/, '.meta.json')), 'utf8'),
-        );
-        const res = await fetch(`${server.url}${meta.path}`, {
-          method: 'POST',
-          headers: { 'content-type': meta.content_type },
-          body: readFileSync(join(FIXTURES, dir.name, f)),
-        });
-        expect(res.status, `${dir.name}/${f}`).toBe(200);
+  it.runIf(haveShared('fixtures', 'agents'))(
+    'accepts every real agent capture (needs ../shared) and normalizes each agent',
+    async () => {
+      const dirs = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory());
+      expect(dirs.length).toBeGreaterThanOrEqual(6);
+      for (const dir of dirs) {
+        for (const f of readdirSync(join(FIXTURES, dir.name))
+          .filter((n) => !n.endsWith('.meta.json'))
+          .sort()) {
+          const meta = JSON.parse(
+            readFileSync(join(FIXTURES, dir.name, f.replace(/\.(json|bin)$/, '.meta.json')), 'utf8'),
+          );
+          const res = await fetch(`${server.url}${meta.path}`, {
+            method: 'POST',
+            headers: { 'content-type': meta.content_type },
+            body: readFileSync(join(FIXTURES, dir.name, f)),
+          });
+          expect(res.status, `${dir.name}/${f}`).toBe(200);
+        }
       }
-    }
-    const { sessions } = await api<{ sessions: { agent: string }[] }>('/api/sessions?limit=1000');
-    const agents = new Set(sessions.map((s) => s.agent));
-    for (const a of ['codex', 'claude-code', 'gemini-cli']) expect(agents, a).toContain(a);
-    const { events } = await api<{ events: Ev[] }>('/api/events?text=git%20push&limit=1000');
-    const pushes = events.filter((e) => e.command.includes('git push --force'));
-    expect(pushes.length).toBeGreaterThan(0);
-    expect(pushes.some((e) => e.decision === 'deny')).toBe(true);
-  });
+      const { sessions } = await api<{ sessions: { agent: string }[] }>('/api/sessions?limit=1000');
+      const agents = new Set(sessions.map((s) => s.agent));
+      for (const a of ['codex', 'claude-code', 'gemini-cli']) expect(agents, a).toContain(a);
+      const { events } = await api<{ events: Ev[] }>('/api/events?text=git%20push&limit=1000');
+      const pushes = events.filter((e) => e.command.includes('git push --force'));
+      expect(pushes.length).toBeGreaterThan(0);
+      expect(pushes.some((e) => e.decision === 'deny')).toBe(true);
+    },
+  );
 
   it('answers an identical retried request 200 without storing it twice', async () => {
     // A current time: rows older than the raw TTL (30 days) are dropped by ClickHouse itself.

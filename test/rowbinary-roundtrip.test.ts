@@ -17,13 +17,14 @@ import {
   type Store,
 } from '../store/index.js';
 import { makeEvent } from './helpers/events.js';
+import { AGENT_FIXTURES, haveShared } from './helpers/shared.js';
 
 /**
  * The same rows stored once from RowBinary (into otel_logs / agent_events) and once from JSONEachRow (into
  * twin tables of the same layout) must read back identical, column by column.
  */
 const DB = 'ward_rowbinary';
-const ROOT = '/work/shared/fixtures/agents';
+const ROOT = AGENT_FIXTURES;
 
 async function insertBoth(
   store: Store,
@@ -80,42 +81,45 @@ describe('RowBinary and JSONEachRow store identical rows (embedded engine)', () 
       await store.db.command('t', `CREATE TABLE IF NOT EXISTS ${DB}.${t}_json AS ${DB}.${t}`);
   });
 
-  it('for every real agent capture, through the whole prepare path', async () => {
-    const redactor = createRedactor();
-    let logs = 0;
-    let events = 0;
-    for (const folder of readdirSync(ROOT).filter((f) => !f.endsWith('.md'))) {
-      for (const file of readdirSync(join(ROOT, folder)).filter((f) => !f.includes('.meta.'))) {
-        const meta = JSON.parse(
-          readFileSync(join(ROOT, folder, file.replace(/\.(bin|json)$/, '.meta.json')), 'utf8'),
-        ) as { headers: Record<string, string> };
-        const signal = /-(logs|traces|metrics)\./.exec(file)?.[1] as OtlpSignal;
-        const req = new Request('http://127.0.0.1/v1/x', {
-          method: 'POST',
-          headers: { 'content-type': meta.headers['content-type'] ?? '' },
-          body: new Uint8Array(readFileSync(join(ROOT, folder, file))),
-        });
-        const { body, encoding } = await readOtlpBody(req, { maxBytes: 8 << 20 });
-        const rb = prepareRequest(signal, body, encoding, redactor, { rowBinary: true });
-        const json = prepareRequest(signal, body, encoding, redactor, { rowBinary: false });
-        for (const [i, p] of rb.parts.entries()) {
-          const j = json.parts[i];
-          expect(j?.table).toBe(p.table);
-          if (p.table !== 'otel_logs' && p.table !== 'agent_events') {
-            expect(p.format).toBe('JSONEachRow');
-            continue;
+  it.runIf(haveShared('fixtures', 'agents'))(
+    'for every real agent capture, through the whole prepare path (needs ../shared)',
+    async () => {
+      const redactor = createRedactor();
+      let logs = 0;
+      let events = 0;
+      for (const folder of readdirSync(ROOT).filter((f) => !f.endsWith('.md'))) {
+        for (const file of readdirSync(join(ROOT, folder)).filter((f) => !f.includes('.meta.'))) {
+          const meta = JSON.parse(
+            readFileSync(join(ROOT, folder, file.replace(/\.(bin|json)$/, '.meta.json')), 'utf8'),
+          ) as { headers: Record<string, string> };
+          const signal = /-(logs|traces|metrics)\./.exec(file)?.[1] as OtlpSignal;
+          const req = new Request('http://127.0.0.1/v1/x', {
+            method: 'POST',
+            headers: { 'content-type': meta.headers['content-type'] ?? '' },
+            body: new Uint8Array(readFileSync(join(ROOT, folder, file))),
+          });
+          const { body, encoding } = await readOtlpBody(req, { maxBytes: 8 << 20 });
+          const rb = prepareRequest(signal, body, encoding, redactor, { rowBinary: true });
+          const json = prepareRequest(signal, body, encoding, redactor, { rowBinary: false });
+          for (const [i, p] of rb.parts.entries()) {
+            const j = json.parts[i];
+            expect(j?.table).toBe(p.table);
+            if (p.table !== 'otel_logs' && p.table !== 'agent_events') {
+              expect(p.format).toBe('JSONEachRow');
+              continue;
+            }
+            expect([p.format, j?.format]).toEqual(['RowBinary', 'JSONEachRow']);
+            expect(p.rows).toBe(j?.rows);
+            await insertBoth(store, p.table, p.payload, j?.payload ?? new Uint8Array());
+            if (p.table === 'otel_logs') logs += p.rows;
+            else events += p.rows;
           }
-          expect([p.format, j?.format]).toEqual(['RowBinary', 'JSONEachRow']);
-          expect(p.rows).toBe(j?.rows);
-          await insertBoth(store, p.table, p.payload, j?.payload ?? new Uint8Array());
-          if (p.table === 'otel_logs') logs += p.rows;
-          else events += p.rows;
         }
       }
-    }
-    expect(logs).toBeGreaterThan(100);
-    expect(events).toBeGreaterThan(100);
-  });
+      expect(logs).toBeGreaterThan(100);
+      expect(events).toBeGreaterThan(100);
+    },
+  );
 
   it('for edge values: nulls, empty maps, unicode, long strings, nanosecond and pre-1970 times', async () => {
     const logs: OtelLogRow[] = [

@@ -1,12 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AgentEvent } from '../../schema/index.js';
+import { AGENT_FIXTURES, haveShared } from '../../test/helpers/shared.js';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/index.js';
 import { normalizeLogs, normalizeMetrics, normalizeTraces } from './normalize.js';
 
 // Real captures from Codex CLI, Claude Code and Gemini CLI (see the README beside them).
-const ROOT = '/work/shared/fixtures/agents';
-const haveFixtures = existsSync(ROOT);
+const ROOT = AGENT_FIXTURES;
+const haveFixtures = haveShared('fixtures', 'agents');
 
 function session(folder: string): AgentEvent[] {
   const dir = `${ROOT}/${folder}`;
@@ -33,7 +34,7 @@ const facts = (evs: AgentEvent[]) =>
     raw_table: e.raw_table,
   }));
 
-describe.runIf(haveFixtures)('real agent captures', () => {
+describe.runIf(haveFixtures)('real agent captures (needs ../shared)', () => {
   it('every capture gives valid rows with unique ids and nanosecond times', () => {
     for (const folder of readdirSync(ROOT).filter((n) => !n.includes('.'))) {
       const evs = session(folder);

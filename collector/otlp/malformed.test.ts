@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { haveShared, sharedPath } from '../../test/helpers/shared.js';
 import { decodeLogs, decodeMetrics, decodeTraces, OtlpDecodeError } from './index.js';
 
 /** Minimal protobuf writer for hand-made hostile payloads (field numbers from otlp-proto.ts). */
@@ -272,18 +273,21 @@ describe('limits: deep nesting and huge attribute counts never exhaust the stack
 });
 
 describe('truncated protobuf', () => {
-  it('every cut of a real Codex logs body fails with OtlpDecodeError', () => {
-    const full = readFileSync('/work/shared/fixtures/agents/codex-protobuf/0008-logs.bin');
-    // The body is one ResourceLogs field: any cut inside it leaves a length prefix that overruns.
-    for (let cut = 1; cut < full.length; cut += 997) {
-      expect(decodeError(() => decodeLogs(full.subarray(0, cut), 'protobuf')).message).toMatch(
+  it.runIf(haveShared('fixtures', 'agents'))(
+    'every cut of a real Codex logs body fails with OtlpDecodeError (needs ../shared)',
+    () => {
+      const full = readFileSync(sharedPath('fixtures', 'agents', 'codex-protobuf', '0008-logs.bin'));
+      // The body is one ResourceLogs field: any cut inside it leaves a length prefix that overruns.
+      for (let cut = 1; cut < full.length; cut += 997) {
+        expect(decodeError(() => decodeLogs(full.subarray(0, cut), 'protobuf')).message).toMatch(
+          /^invalid protobuf/,
+        );
+      }
+      expect(decodeError(() => decodeLogs(full.subarray(0, full.length - 1), 'protobuf')).message).toMatch(
         /^invalid protobuf/,
       );
-    }
-    expect(decodeError(() => decodeLogs(full.subarray(0, full.length - 1), 'protobuf')).message).toMatch(
-      /^invalid protobuf/,
-    );
-  });
+    },
+  );
 });
 
 describe('lenient where the OTLP JSON mapping allows', () => {

@@ -1,5 +1,5 @@
+import { hostMatches } from '../../gate/fast.js';
 import type { RiskReason } from '../../schema/index.js';
-import { hostMatches } from '../gate/analysis/network.js';
 import type { ApprovalClient } from './client.js';
 
 /** Ports of the web protocols: traffic there is C2-like (T1071); anything else an alternative channel (T1048). */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultSandboxPolicy } from '../policy/defaults.js';
+import { defaultSandboxPolicy } from '../../gate/fast.js';
 import { createRunner } from '../runner.js';
 import { PRLIMIT_PATH } from '../sandbox/limits.js';
 import { detectCgroupBase } from '../sandbox/linux/cgroup.js';

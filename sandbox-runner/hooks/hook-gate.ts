@@ -1,4 +1,3 @@
-import type { GateVerdict } from '../approvals/gate-command.js';
 import {
   createGate,
   discoverPolicyLayers,
@@ -6,7 +5,8 @@ import {
   type GateInput,
   loadPolicy,
   type PolicyLayers,
-} from '../gate/runtime.js';
+} from '../../gate/fast.js';
+import type { GateVerdict } from '../approvals/gate-command.js';
 import { describeToolCall, type ToolRequest } from './answer-hook.js';
 
 /** Where the hook finds its policy (the same discovery as ward exec: org < user < project < --mode). */

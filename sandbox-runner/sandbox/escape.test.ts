@@ -12,8 +12,8 @@ import {
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSandboxPolicy, withOverrides } from '../policy/defaults.js';
-import type { SandboxPolicy } from '../policy/sandbox-policy.js';
+import type { SandboxPolicy } from '../../gate/fast.js';
+import { defaultSandboxPolicy, withOverrides } from '../../gate/fast.js';
 import { createRunner, type RunResult } from '../runner.js';
 import { bwrapWorks, hostPidsWith, waitFor } from './test-support.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
-import type { SandboxPolicy } from '../policy/sandbox-policy.js';
+import type { SandboxPolicy } from '../../gate/fast.js';
 import { HIDDEN_ABSOLUTE, HIDDEN_IN_HOME, READ_ONLY_IN_WRITABLE } from './protected-paths.js';
 
 /** Thrown when the sandbox cannot be set up as the policy asks; Ward then refuses to run. */

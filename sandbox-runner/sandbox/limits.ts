@@ -1,4 +1,4 @@
-import type { SandboxLimits } from '../policy/sandbox-policy.js';
+import type { SandboxLimits } from '../../gate/fast.js';
 
 /** util-linux prlimit: sets soft = hard, so a command without CAP_SYS_RESOURCE cannot raise them. */
 export const PRLIMIT_PATH = '/usr/bin/prlimit';

@@ -1,4 +1,4 @@
-import type { SandboxLimits } from '../policy/sandbox-policy.js';
+import type { SandboxLimits } from '../../gate/fast.js';
 import type { SandboxLayout } from './layout.js';
 import { prepareLinuxSandbox } from './linux/linux-sandbox.js';
 

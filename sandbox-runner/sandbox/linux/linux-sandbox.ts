@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import type { SandboxLimits } from '../../policy/sandbox-policy.js';
+import type { SandboxLimits } from '../../../gate/fast.js';
 import type { SandboxLayout } from '../layout.js';
 import { SandboxSetupError } from '../layout.js';
 import { PRLIMIT_PATH, rlimitPrefix } from '../limits.js';

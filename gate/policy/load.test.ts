@@ -2,11 +2,11 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SandboxPolicy } from '../../policy/sandbox-policy.js';
 import { createGate } from '../gate.js';
 import { discoverPolicyLayers } from './discover.js';
 import { PolicyError } from './errors.js';
 import { loadPolicy } from './load.js';
+import { SandboxPolicy } from './sandbox-policy.js';
 
 async function file(name: string, text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ward-policy-'));

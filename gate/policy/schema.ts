@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SandboxPolicy } from '../../policy/sandbox-policy.js';
+import { SandboxPolicy } from './sandbox-policy.js';
 
 export const MODES = ['strict', 'balanced', 'autonomous', 'ci'] as const;
 export const Mode = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_LIMITS as D } from './defaults.js';
+import { DEFAULT_LIMITS as D } from './sandbox-defaults.js';
 
 /** Resource limits applied to every sandboxed command (rlimits inside the sandbox, a wall clock outside). */
 export const SandboxLimits = z

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEV_SET, haveShared } from '../../test/helpers/shared.js';
 import { parseRows } from '../eval/score.js';
 import { createGate } from '../gate.js';
 import { loadPolicy } from '../policy/load.js';
@@ -8,7 +8,7 @@ import { initShellParser } from './parser.js';
 import { plainCommand } from './plain-command.js';
 import { collectCommands } from './script.js';
 
-const DEV = fileURLToPath(new URL('../../../../shared/eval/dev.jsonl', import.meta.url));
+const DEV = DEV_SET;
 
 /** What the tree-sitter path gives for a text: the simple commands collectCommands finds, or null. */
 async function parsedCommands(text: string) {
@@ -137,7 +137,7 @@ describe('plain commands (decided without the WASM grammar)', () => {
       expect([text, plainCommand(text)]).toEqual([text, null]);
   });
 
-  it.runIf(existsSync(DEV))(
+  it.runIf(haveShared('eval', 'dev.jsonl'))(
     'are exactly what the parser gives, for every plain row of the eval set',
     async () => {
       const rows = parseRows(readFileSync(DEV, 'utf8'));
@@ -152,15 +152,18 @@ describe('plain commands (decided without the WASM grammar)', () => {
     },
   );
 
-  it.runIf(existsSync(DEV))('a deferred-grammar gate decides every eval row like the eager one', async () => {
-    const rows = parseRows(readFileSync(DEV, 'utf8'));
-    const policy = await loadPolicy({});
-    const eager = await createGate({ policy, workspace: '/workspace/project' });
-    // The deferred gate decides the rows before the first one that needs the grammar without loading it.
-    const deferred = await createGate({ policy, workspace: '/workspace/project', deferParser: true });
-    for (const { cmd } of rows) {
-      const input = { command: cmd, cwd: '/workspace/project' };
-      expect([cmd, await deferred.decideAsync(input)]).toEqual([cmd, eager.decide(input)]);
-    }
-  });
+  it.runIf(haveShared('eval', 'dev.jsonl'))(
+    'a deferred-grammar gate decides every eval row like the eager one',
+    async () => {
+      const rows = parseRows(readFileSync(DEV, 'utf8'));
+      const policy = await loadPolicy({});
+      const eager = await createGate({ policy, workspace: '/workspace/project' });
+      // The deferred gate decides the rows before the first one that needs the grammar without loading it.
+      const deferred = await createGate({ policy, workspace: '/workspace/project', deferParser: true });
+      for (const { cmd } of rows) {
+        const input = { command: cmd, cwd: '/workspace/project' };
+        expect([cmd, await deferred.decideAsync(input)]).toEqual([cmd, eager.decide(input)]);
+      }
+    },
+  );
 });

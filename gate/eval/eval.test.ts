@@ -1,13 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEV_SET, haveShared } from '../../test/helpers/shared.js';
 import { createGate } from '../gate.js';
 import { loadPolicy } from '../policy/load.js';
 import { bucket, parseRows, rate, scoreGate } from './score.js';
 
-const DEV = fileURLToPath(new URL('../../../../shared/eval/dev.jsonl', import.meta.url));
+const DEV = DEV_SET;
 
-describe.runIf(existsSync(DEV))('evaluation on the shared dev set (held-out half)', () => {
+describe.runIf(haveShared('eval', 'dev.jsonl'))('evaluation on the shared dev set (held-out half)', () => {
   it('meets the recall, allow-rate and latency targets on a fixed sample', async () => {
     const rows = parseRows(readFileSync(DEV, 'utf8'));
     // The held-out half by id hash, every risky row and every other benign row: a fixed, reproducible sample.

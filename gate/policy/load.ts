@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { defaultSandboxPolicy } from '../../policy/defaults.js';
-import type { SandboxPolicy, SandboxPolicyInput } from '../../policy/sandbox-policy.js';
 import { analyzeCommandLine, initShellParser } from '../analysis/index.js';
 import { DEFAULT_ALLOW_HOSTS, DEFAULT_ESCALATION_THRESHOLD, MODE_THRESHOLDS } from './defaults.js';
 import { formatPath, PolicyError } from './errors.js';
 import { type CompiledRule, compileRule, type Layer } from './rules.js';
+import { defaultSandboxPolicy } from './sandbox-defaults.js';
+import type { SandboxPolicy, SandboxPolicyInput } from './sandbox-policy.js';
 import type { Mode } from './schema.js';
 
 /** The merged, validated policy the gate runs with. */
@@ -140,8 +140,8 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
   if (issues.length > 0) throw new PolicyError(issues);
   if (sandboxSections.length > 0) {
     const [{ SandboxPolicy }, { mergeSandboxLayers }] = await Promise.all([
-      import('../../policy/sandbox-policy.js'),
-      import('../../policy/merge-layers.js'),
+      import('./sandbox-policy.js'),
+      import('./merge-layers.js'),
     ]);
     resolved.sandbox = SandboxPolicy.parse(mergeSandboxLayers(sandboxSections));
   }

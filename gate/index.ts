@@ -1,0 +1,9 @@
+/** The approval gate: decides allow / ask / deny for agent commands and tool calls. Pure: no I/O but policy reads. */
+
+export { bucket, type EvalReport, type EvalRow, parseRows, rate, scoreGate } from './eval/score.js';
+export * from './fast.js';
+export { createGrantRule, type GrantPrefixResult } from './grant-rule.js';
+export { Grant, type GrantResult, grantPrefix, makeGrant, refuseReason } from './policy/grants.js';
+export { SandboxPolicy as SandboxPolicySchema } from './policy/sandbox-policy.js';
+export { MODES, type Mode, PolicyFile } from './policy/schema.js';
+export { CATEGORIES, type RuleId, TAXONOMY } from './taxonomy/rules.js';
