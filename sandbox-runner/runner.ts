@@ -13,6 +13,7 @@ import { buildSandboxEnv } from './sandbox/sandbox-env.js';
 import {
   type SandboxViolation,
   violationsFromFileChanges,
+  violationsFromGit,
   violationsFromStderr,
 } from './sandbox/violations.js';
 
@@ -202,6 +203,7 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
     const violations = [
       ...violationsFromStderr(outcome.stderr),
       ...violationsFromFileChanges(fileChanges, layout.writable, layout.watchedMissing),
+      ...(sandbox ? violationsFromGit(layout, fileChanges) : []),
     ];
     if (killedBy === 'timeout')
       violations.push({ kind: 'timeout', detail: `killed after ${policy.limits.timeoutS}s` });

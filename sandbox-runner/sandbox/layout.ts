@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SandboxPolicy } from '../../gate/fast.js';
+import { guardGit } from './git-guard.js';
 import { HIDDEN_ABSOLUTE, HIDDEN_IN_HOME, READ_ONLY_IN_WRITABLE } from './protected-paths.js';
 
 /** Thrown when the sandbox cannot be set up as the policy asks; Ward then refuses to run. */
@@ -16,6 +17,20 @@ export interface SandboxLayout {
   readOnly: string[];
   /** Protected names (relative to a writable root) that did not exist: creating one is a violation. */
   watchedMissing: string[];
+  /** Directories inside writable roots bound onto themselves so they cannot be renamed or replaced (.git). */
+  mountPoints: string[];
+  /** Git directories in writable roots whose HEAD must stay valid (checked after each command). */
+  gitDirs: string[];
+  /** Each `.git` entry in a writable root and what it was (inode, kind, link target) when the runner started. */
+  dotGits: { path: string; identity: string }[];
+}
+
+/** What a path is now (inode, kind and link target), to notice it was swapped; '' when missing. */
+export function pathIdentity(path: string): string {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (!st) return '';
+  const link = st.isSymbolicLink() ? readlinkSync(path) : '';
+  return `${st.ino}:${st.mode & 0o170000}:${link}`;
 }
 
 function expandHome(p: string, home: string): string {
@@ -77,10 +92,18 @@ export function resolveLayout(
 
   const readOnly: string[] = [];
   const watchedMissing: string[] = [];
+  const mountPoints: string[] = [];
+  const gitDirs: string[] = [];
+  const dotGits: SandboxLayout['dotGits'] = [];
   for (const root of writable) {
-    // Without a hooks dir a command could create one; git creates it anyway, so make it now and pin it.
-    if (existsSync(join(root, '.git/config')) && !existsSync(join(root, '.git/hooks'))) {
-      mkdirSync(join(root, '.git/hooks'), { recursive: true });
+    const git = guardGit(root, { writable, home });
+    mountPoints.push(...git.mountPoints);
+    readOnly.push(...git.readOnly);
+    gitDirs.push(...git.gitDirs);
+    for (const path of git.dotGits) dotGits.push({ path, identity: pathIdentity(path) });
+    for (const p of git.watchedMissing) {
+      const holder = writable.find((w) => p.startsWith(`${w}/`));
+      if (holder) watchedMissing.push(relative(holder, p));
     }
     // Likewise Ward's project policy dir: a command that could create .ward/policy.yaml could write itself
     // allow rules for the next command. An empty, pinned .ward/ closes that.
@@ -94,7 +117,16 @@ export function resolveLayout(
   for (const p of [...policy.readOnly.filter((q) => isAbsolute(q)), ...(ctx.extraReadOnly ?? [])]) {
     if (existsSync(p)) readOnly.push(p);
   }
-  return { workspace, writable, hidden, readOnly, watchedMissing: [...new Set(watchedMissing)] };
+  return {
+    workspace,
+    writable,
+    hidden,
+    readOnly: [...new Set(readOnly)],
+    watchedMissing: [...new Set(watchedMissing)],
+    mountPoints: [...new Set(mountPoints)],
+    gitDirs: [...new Set(gitDirs)],
+    dotGits,
+  };
 }
 
 function sshHostKeys(): string[] {

@@ -22,11 +22,10 @@ export const HIDDEN_ABSOLUTE = ['/etc/shadow', '/etc/gshadow', '/etc/sudoers', '
 
 /**
  * Paths kept read-only inside every writable root, so a command cannot weaken its own guard or plant
- * code that runs later outside the sandbox (git hooks, shell rc files, Ward's own policy).
+ * code that runs later outside the sandbox (shell rc files, Ward's own policy; git's metadata is guarded
+ * by git-guard.ts).
  */
 export const READ_ONLY_IN_WRITABLE = [
-  '.git/hooks',
-  '.git/config',
   '.ward',
   'ward.yaml',
   'ward.yml',

@@ -19,11 +19,13 @@ export const BWRAP_ISOLATION = [
 
 /**
  * bwrap's argv up to (not including) the command: read-only root, fresh /dev, /proc and /tmp, the writable
- * roots, then the read-only pins inside them, then the hidden paths last so nothing re-exposes them.
+ * roots, the directories pinned in place inside them, then the read-only pins, then the hidden paths last so nothing re-exposes them.
  */
 export function bwrapArgs(layout: SandboxLayout, opts: { seccompFd: number; infoFd?: number }): string[] {
   const a: string[] = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
   for (const root of layout.writable) a.push('--bind', root, root);
+  // A mount point cannot be renamed or removed (EBUSY): .git stays where the pins inside it are.
+  for (const p of layout.mountPoints) a.push('--bind', p, p);
   for (const p of layout.readOnly) a.push('--ro-bind', p, p);
   for (const h of layout.hidden) {
     if (h.kind === 'dir') a.push('--perms', '0000', '--tmpfs', h.path, '--remount-ro', h.path);
