@@ -2,6 +2,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSy
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SandboxPolicy } from '../../gate/fast.js';
 import { guardGit } from './git-guard.js';
+import { type HomeMounts, resolveHomeMounts, visibleInSandbox } from './home-layout.js';
 import { HIDDEN_ABSOLUTE, HIDDEN_IN_HOME, READ_ONLY_IN_WRITABLE } from './protected-paths.js';
 
 /** Thrown when the sandbox cannot be set up as the policy asks; Ward then refuses to run. */
@@ -14,6 +15,8 @@ export interface SandboxLayout {
   workspace: string;
   writable: string[];
   hidden: { path: string; kind: 'dir' | 'file' }[];
+  /** Each home replaced by an empty tmpfs with an allow-list bound back in. */
+  home: HomeMounts;
   readOnly: string[];
   /** Protected names (relative to a writable root) that did not exist: creating one is a violation. */
   watchedMissing: string[];
@@ -53,11 +56,23 @@ function realDir(path: string, what: string): string {
   return real;
 }
 
+/** What the layout needs from the runner's host besides the policy. */
+export interface LayoutContext {
+  cwd: string;
+  homes: readonly string[];
+  extraReadOnly?: readonly string[] | undefined;
+  /** The parent's PATH: its directories under a home stay visible (read-only). */
+  path?: string | undefined;
+  /** This node, used inside the sandbox by the network relay. */
+  execPath?: string | undefined;
+  /** `ward run`'s agent (claude, codex, gemini…): its home profile applies. */
+  agent?: string | undefined;
+  /** Ward's data directories (tokens, database, spool): hidden wherever they are. */
+  dataDirs?: readonly string[] | undefined;
+}
+
 /** Resolves the policy against this machine: which roots are writable, what is hidden or read-only. */
-export function resolveLayout(
-  policy: SandboxPolicy,
-  ctx: { cwd: string; homes: readonly string[]; extraReadOnly?: readonly string[] },
-): SandboxLayout {
+export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): SandboxLayout {
   const home = ctx.homes[0] ?? '/';
   const workspace = realDir(resolve(ctx.cwd, expandHome(policy.workspace ?? ctx.cwd, home)), 'workspace');
   const writable = [
@@ -74,20 +89,35 @@ export function resolveLayout(
     }
   }
 
+  const homeMounts = resolveHomeMounts(policy.home, {
+    homes: ctx.homes,
+    path: ctx.path,
+    execPath: ctx.execPath,
+    agent: ctx.agent,
+  });
+  const hiddenInHome = HIDDEN_IN_HOME.filter((rel) => !homeMounts.shownCredentials.includes(rel));
   const hiddenCandidates = [
-    ...ctx.homes.flatMap((h) => HIDDEN_IN_HOME.map((rel) => join(h, rel))),
+    ...ctx.homes.flatMap((h) => hiddenInHome.map((rel) => join(h, rel))),
     ...HIDDEN_ABSOLUTE,
     ...sshHostKeys(),
     ...policy.hidden.map((p) => resolve(workspace, expandHome(p, home))),
+    ...(ctx.dataDirs ?? []).map((d) => resolve(ctx.cwd, expandHome(d, home))),
   ];
   const hidden: SandboxLayout['hidden'] = [];
   const seen = new Set<string>();
   for (const candidate of hiddenCandidates) {
-    // A symlink is hidden where it points (bwrap follows it); hiding the link alone would leave the target.
-    const path = realpathOrUndefined(candidate);
-    if (!path || seen.has(path)) continue;
-    seen.add(path);
-    hidden.push({ path, kind: statSync(path).isDirectory() ? 'dir' : 'file' });
+    // A symlink is hidden where it points (bwrap follows it) and, when a bind shows it, where it is.
+    const real = realpathOrUndefined(candidate);
+    if (!real) continue;
+    const kind = statSync(real).isDirectory() ? 'dir' : 'file';
+    // The path itself differs from its target only through a symlinked parent (a bound dotfiles dir, say).
+    const asSeen = lstatSync(candidate).isSymbolicLink() ? real : candidate;
+    for (const path of new Set([real, asSeen])) {
+      // What the empty home already hides needs no mount of its own.
+      if (seen.has(path) || !visibleInSandbox(path, homeMounts, writable)) continue;
+      seen.add(path);
+      hidden.push({ path, kind });
+    }
   }
 
   const readOnly: string[] = [];
@@ -121,6 +151,7 @@ export function resolveLayout(
     workspace,
     writable,
     hidden,
+    home: homeMounts,
     readOnly: [...new Set(readOnly)],
     watchedMissing: [...new Set(watchedMissing)],
     mountPoints: [...new Set(mountPoints)],

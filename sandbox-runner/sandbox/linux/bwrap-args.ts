@@ -18,11 +18,15 @@ export const BWRAP_ISOLATION = [
 ] as const;
 
 /**
- * bwrap's argv up to (not including) the command: read-only root, fresh /dev, /proc and /tmp, the writable
+ * bwrap's argv up to (not including) the command: read-only root, fresh /dev, /proc and /tmp, the empty
+ * home with its allow-list, the writable
  * roots, the directories pinned in place inside them, then the read-only pins, then the hidden paths last so nothing re-exposes them.
  */
 export function bwrapArgs(layout: SandboxLayout, opts: { seccompFd: number; infoFd?: number }): string[] {
   const a: string[] = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
+  // An empty home with the allow-list bound back in, before the writable roots (a workspace may live in it).
+  for (const h of layout.home.tmpfs) a.push('--perms', '0700', '--tmpfs', h);
+  for (const b of layout.home.binds) a.push(b.writable ? '--bind' : '--ro-bind', b.src, b.dest);
   for (const root of layout.writable) a.push('--bind', root, root);
   // A mount point cannot be renamed or removed (EBUSY): .git stays where the pins inside it are.
   for (const p of layout.mountPoints) a.push('--bind', p, p);
