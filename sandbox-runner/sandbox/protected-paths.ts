@@ -84,5 +84,17 @@ export const READ_ONLY_IN_WRITABLE = [
   '.zshrc',
   '.zprofile',
   '.zshenv',
+  // Run by tools the user starts later, outside the sandbox: direnv and mise on entering the directory,
+  // editors' tasks and settings, Mercurial's hooks, the agents' own project settings, hooks and MCP servers.
   '.envrc',
+  '.mise.toml',
+  'mise.toml',
+  '.hg/hgrc',
+  '.vscode',
+  '.idea',
+  '.devcontainer',
+  '.claude',
+  '.mcp.json',
+  '.codex',
+  '.gemini',
 ] as const;
