@@ -33,43 +33,64 @@ export const HOME_READ_ONLY = [
   '.local/share/mise/shims',
 ] as const;
 
-/** An agent's own files under $HOME for `ward run`: config read-only, its session data writable. */
+/**
+ * An agent's own files under $HOME for `ward run`. Its directory becomes a private tmpfs holding: its
+ * session data bound read-write (persisted), its other directories read-only (settings, hooks, commands,
+ * plugins, instructions: the agent runs those unsandboxed the next time the user starts it outside Ward),
+ * and its other small files as private writable copies (state it rewrites; changes are discarded). New files
+ * land in the tmpfs and vanish with the sandbox. Its login is left out unless the policy allows it.
+ */
 export interface AgentHomeProfile {
-  readOnly: readonly string[];
-  /** Directories (created when missing) and existing files the agent writes as it works. */
+  /** The agent's directory, relative to $HOME. */
+  dir: string;
+  /** Entries of `dir` bound read-write: session data (directories are created when missing). */
   writable: readonly string[];
-  /** Its login; hidden unless `sandbox.home.agentCredentials`. */
+  /** Entries of `dir` kept read-only even though they are files (config the agent must not rewrite). */
+  readOnly: readonly string[];
+  /** Entries of `dir` left out: scratch the agent recreates in the tmpfs (discarded). */
+  ephemeral: readonly string[];
+  /** Files directly in $HOME copied in writable, changes discarded (e.g. ~/.claude.json). */
+  copiedFromHome: readonly string[];
+  /** Entries of `dir` holding its login: absent unless `sandbox.home.agentCredentials`, then read-only. */
   credentials: readonly string[];
 }
 
-/**
- * Built-in profiles by agent name. Settings, hooks, instructions, MCP servers and commands stay read-only:
- * the agent runs them unsandboxed the next time the user starts it outside Ward.
- */
+/** Built-in profiles by agent name. */
 export const AGENT_HOME_PROFILES: Readonly<Record<string, AgentHomeProfile>> = {
   claude: {
-    readOnly: ['.claude', '.claude.json'],
+    dir: '.claude',
     writable: [
-      '.claude/projects',
-      '.claude/todos',
-      '.claude/shell-snapshots',
-      '.claude/statsig',
-      '.claude/session-env',
-      '.claude/file-history',
-      '.claude/plans',
-      '.claude/debug',
-      '.claude/history.jsonl',
+      'projects',
+      'todos',
+      'shell-snapshots',
+      'statsig',
+      'session-env',
+      'file-history',
+      'plans',
+      'debug',
+      'history.jsonl',
     ],
-    credentials: ['.claude/.credentials.json'],
+    readOnly: ['settings.json', 'settings.local.json', 'CLAUDE.md'],
+    ephemeral: [],
+    // ~/.claude.json holds MCP servers (commands run at start): a private copy, never written back.
+    copiedFromHome: ['.claude.json'],
+    credentials: ['.credentials.json'],
   },
   codex: {
-    readOnly: ['.codex'],
-    writable: ['.codex/sessions', '.codex/archived_sessions', '.codex/log', '.codex/history.jsonl'],
-    credentials: ['.codex/auth.json'],
+    dir: '.codex',
+    writable: ['sessions', 'archived_sessions', 'log', 'history.jsonl'],
+    readOnly: ['config.toml', 'AGENTS.md', 'AGENTS.override.md'],
+    // Codex puts per-run helper links here (tmp/arg0) and cleans them up itself.
+    ephemeral: ['tmp'],
+    copiedFromHome: [],
+    credentials: ['auth.json'],
   },
   gemini: {
-    readOnly: ['.gemini'],
-    writable: ['.gemini/tmp', '.gemini/history'],
-    credentials: ['.gemini/oauth_creds.json', '.gemini/mcp-oauth-tokens.json'],
+    dir: '.gemini',
+    writable: ['tmp', 'history'],
+    readOnly: ['settings.json', 'GEMINI.md'],
+    ephemeral: [],
+    copiedFromHome: [],
+    credentials: ['oauth_creds.json', 'mcp-oauth-tokens.json', '.env'],
   },
 };

@@ -149,7 +149,8 @@ describe.runIf(canSandbox)(
         `cat "$HOME/.claude/settings.json"; echo; cat "$HOME/.claude/.credentials.json";
        echo '{"hooks":{"PreToolUse":[{"hooks":[{"type":"command","command":"touch /tmp/pwned"}]}]}}' > "$HOME/.claude/settings.json";
        echo '{"mcpServers":{"x":{"command":"touch"}}}' > "$HOME/.claude.json";
-       echo session > "$HOME/.claude/projects/s1.jsonl"`,
+       echo '{"mcpServers":{}}' > "$HOME/.claude/new-settings.json";
+       echo session > "$HOME/.claude/projects/s1.jsonl"; cat "$HOME/.claude.json"`,
         defaultSandboxPolicy(),
         { agent: 'claude' },
       );
@@ -158,6 +159,9 @@ describe.runIf(canSandbox)(
       expect(readFileSync(join(home, '.claude/settings.json'), 'utf8')).toBe('{"hooks":{}}');
       expect(readFileSync(join(home, '.claude.json'), 'utf8')).toBe('{"numStartups":1}');
       expect(readFileSync(join(home, '.claude/projects/s1.jsonl'), 'utf8')).toBe('session\n');
+      // Its state file is a private writable copy: the agent sees its own write, the real file does not change.
+      expect(r.stdout).toContain('{"mcpServers":{"x":{"command":"touch"}}}');
+      expect(existsSync(join(home, '.claude/new-settings.json'))).toBe(false);
       const withLogin = await run(
         'cat "$HOME/.claude/.credentials.json"',
         {

@@ -1,19 +1,27 @@
-import { lstatSync, mkdirSync, readdirSync, realpathSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import type { SandboxPolicy } from '../../gate/fast.js';
 import { AGENT_HOME_PROFILES, type AgentHomeProfile, HOME_READ_ONLY } from './home-allow.js';
 
+/** One mount of the sandbox's home, applied in order (parents before children). */
+export type HomeMount =
+  | { op: 'tmpfs'; dest: string }
+  | { op: 'bind'; src: string; dest: string; writable: boolean }
+  /** A private writable copy of a small file (bwrap --file); what the command writes is discarded. */
+  | { op: 'copy'; src: string; dest: string };
+
 /** The sandbox's view of each home: an empty tmpfs, then the allowed paths bound back in. */
 export interface HomeMounts {
   /** Home directories (real paths) replaced by an empty private tmpfs. */
-  tmpfs: string[];
-  /** Bound in after the tmpfs, parents before children: `src` is the real path, `dest` where it appears. */
-  binds: { src: string; dest: string; writable: boolean }[];
+  homes: string[];
+  mounts: HomeMount[];
   /** Credential paths (relative to a home) the agent may read (`sandbox.home.agentCredentials`). */
   shownCredentials: string[];
 }
 
 const MAX_PATH_LINKS = 256;
+const MAX_AGENT_ENTRIES = 256;
+const MAX_COPY_BYTES = 1024 * 1024;
 
 function within(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
@@ -60,71 +68,109 @@ function pathEntries(home: string, path: string | undefined): string[] {
   return out;
 }
 
+/** The agent's directory as described in AgentHomeProfile: tmpfs, then each entry bound or copied. */
+function agentMounts(home: string, profile: AgentHomeProfile, showLogin: boolean): HomeMount[] {
+  const dir = join(home, profile.dir);
+  const out: HomeMount[] = [];
+  for (const name of profile.copiedFromHome) {
+    const src = realOrUndefined(join(home, name));
+    if (src && statSync(src).isFile() && statSync(src).size <= MAX_COPY_BYTES)
+      out.push({ op: 'copy', src, dest: join(home, name) });
+  }
+  if (!realOrUndefined(dir)) return out;
+  out.push({ op: 'tmpfs', dest: dir });
+  for (const name of profile.writable) {
+    // Session directories: make them, so what the agent records persists.
+    if (!/\.\w+$/.test(name)) {
+      try {
+        mkdirSync(join(dir, name), { recursive: true });
+      } catch {
+        // not ours to create; the agent then writes into the tmpfs
+      }
+    }
+  }
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).slice(0, MAX_AGENT_ENTRIES);
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const dest = join(dir, name);
+    const src = realOrUndefined(dest);
+    if (!src || within(home, src) || profile.ephemeral.includes(name)) continue;
+    if (profile.credentials.includes(name)) {
+      if (showLogin) out.push({ op: 'bind', src, dest, writable: false });
+      continue;
+    }
+    const st = statSync(src);
+    if (profile.writable.includes(name)) out.push({ op: 'bind', src, dest, writable: true });
+    else if (st.isFile() && st.size <= MAX_COPY_BYTES && !profile.readOnly.includes(name))
+      out.push({ op: 'copy', src, dest });
+    else out.push({ op: 'bind', src, dest, writable: false });
+  }
+  return out;
+}
+
 /**
  * Resolves `sandbox.home` (plus the built-in allow-list, PATH, Ward's own node and, for `ward run`, the
- * agent's profile) into mounts. A path that resolves to a home itself or above it is never bound back.
+ * agent's profile) into mounts. A path that resolves to a home itself or above it is never bound back, and
+ * of Ward's own ~/.ward only the user policy is shown.
  */
 export function resolveHomeMounts(
   policy: SandboxPolicy['home'],
   ctx: { homes: readonly string[]; path?: string; execPath?: string; agent?: string },
 ): HomeMounts {
   const profile = agentProfile(ctx.agent);
-  const mounts: HomeMounts = {
-    tmpfs: [],
-    binds: [],
-    shownCredentials: profile && policy.agentCredentials ? [...profile.credentials] : [],
+  const showLogin = !!profile && policy.agentCredentials;
+  const result: HomeMounts = {
+    homes: [],
+    mounts: [],
+    shownCredentials: showLogin && profile ? profile.credentials.map((c) => join(profile.dir, c)) : [],
   };
   const seen = new Set<string>();
   for (const rawHome of ctx.homes) {
     const home = realOrUndefined(rawHome);
-    if (!home || home === '/' || mounts.tmpfs.includes(home)) continue;
-    mounts.tmpfs.push(home);
+    if (!home || home === '/' || result.homes.includes(home)) continue;
+    result.homes.push(home);
+    result.mounts.push({ op: 'tmpfs', dest: home });
     const rel = (p: string) => join(home, p.startsWith('~/') ? p.slice(2) : p);
+    const agentDir = profile ? join(home, profile.dir) : undefined;
     const wanted: { dest: string; writable: boolean }[] = [
-      ...[...HOME_READ_ONLY, ...policy.readOnly, ...(profile?.readOnly ?? [])].map((p) => ({
-        dest: rel(p),
-        writable: false,
-      })),
+      ...[...HOME_READ_ONLY, ...policy.readOnly].map((p) => ({ dest: rel(p), writable: false })),
       ...pathEntries(home, ctx.path).map((dest) => ({ dest, writable: false })),
       ...(ctx.execPath && within(ctx.execPath, home)
         ? [{ dest: dirname(dirname(ctx.execPath)), writable: false }]
         : []),
-      ...[...policy.writable, ...(profile?.writable ?? [])].map((p) => ({ dest: rel(p), writable: true })),
+      ...policy.writable.map((p) => ({ dest: rel(p), writable: true })),
     ];
-    for (const dir of profile?.writable ?? []) {
-      // The agent's session directories: make them when its config dir exists, so they can be bound.
-      const dest = rel(dir);
-      if (!/\.\w+$/.test(dir) && realOrUndefined(dirname(dest))) {
-        try {
-          mkdirSync(dest, { recursive: true });
-        } catch {
-          // not ours to create; it stays unbound (read-only through its parent, or absent)
-        }
-      }
-    }
+    const wardDir = join(home, '.ward');
+    const wardPolicy = join(wardDir, 'policy.yaml');
     for (const { dest, writable } of wanted) {
       const src = realOrUndefined(dest);
       const key = `${dest}\0${writable}`;
-      // Never the home itself or anything above it: that would undo the empty home. Of Ward's own directory
-      // only the user policy is shown (read-only); its tokens, spool and anything else stay out.
-      if (!src || within(home, src) || seen.has(key) || !within(dest, home) || dest === home) continue;
-      const wardDir = join(home, '.ward');
-      if (within(dest, wardDir) && dest !== join(wardDir, 'policy.yaml')) continue;
-      if (within(src, wardDir) && src !== realOrUndefined(join(wardDir, 'policy.yaml'))) continue;
+      // Never the home itself or anything above it: that would undo the empty home.
+      if (!src || within(home, src) || seen.has(key) || !within(dest, home)) continue;
+      if ((within(dest, wardDir) || within(src, wardDir)) && dest !== wardPolicy) continue;
+      // The agent's directory is laid out by its profile; a broader bind would undo that.
+      if (agentDir && (within(agentDir, dest) || within(src, realOrUndefined(agentDir) ?? agentDir)))
+        continue;
       seen.add(key);
-      mounts.binds.push({ src, dest, writable });
+      result.mounts.push({ op: 'bind', src, dest, writable });
     }
+    if (profile) result.mounts.push(...agentMounts(home, profile, showLogin));
   }
-  // Parents before children (a writable session dir inside a read-only config dir stays writable), and
-  // read-only after writable at the same place.
+  // Parents before children (a writable session dir inside a read-only config dir stays writable); at the
+  // same place a tmpfs first.
   const depth = (p: string) => p.split('/').length;
-  mounts.binds.sort((a, b) => depth(a.dest) - depth(b.dest) || Number(b.writable) - Number(a.writable));
-  return mounts;
+  const rank = (m: HomeMount) => (m.op === 'tmpfs' ? 0 : 1);
+  result.mounts.sort((a, b) => depth(a.dest) - depth(b.dest) || rank(a) - rank(b));
+  return result;
 }
 
 /** True when `path` is visible in the sandbox: outside every home, or inside something bound back in. */
-export function visibleInSandbox(path: string, mounts: HomeMounts, writable: readonly string[]): boolean {
+export function visibleInSandbox(path: string, home: HomeMounts, writable: readonly string[]): boolean {
   if (writable.some((w) => within(path, w))) return true;
-  if (!mounts.tmpfs.some((h) => within(path, h))) return true;
-  return mounts.binds.some((b) => within(path, b.dest));
+  if (!home.homes.some((h) => within(path, h))) return true;
+  return home.mounts.some((m) => m.op !== 'tmpfs' && within(path, m.dest));
 }

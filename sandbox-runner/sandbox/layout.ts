@@ -95,7 +95,7 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
     execPath: ctx.execPath,
     agent: ctx.agent,
   });
-  const hiddenInHome = HIDDEN_IN_HOME.filter((rel) => !homeMounts.shownCredentials.includes(rel));
+  const hiddenInHome = HIDDEN_IN_HOME.filter((rel) => !homeMounts.shownCredentials.includes(rel as string));
   const hiddenCandidates = [
     ...ctx.homes.flatMap((h) => hiddenInHome.map((rel) => join(h, rel))),
     ...HIDDEN_ABSOLUTE,
