@@ -34,6 +34,41 @@ export const HOME_READ_ONLY = [
 ] as const;
 
 /**
+ * Paths under $HOME that run code or grant access the next time the user logs in, starts a shell, an agent
+ * or git: never writable from a sandbox, whatever a policy (a project's included) asks. A writable home
+ * entry that is or holds one of these is shown read-only; a writable root that does is refused.
+ */
+export const HOME_NEVER_WRITABLE = [
+  '.bashrc',
+  '.bash_profile',
+  '.bash_login',
+  '.bash_logout',
+  '.profile',
+  '.zshrc',
+  '.zprofile',
+  '.zshenv',
+  '.zlogin',
+  '.config/fish',
+  '.config/autostart',
+  '.config/systemd',
+  '.config/environment.d',
+  '.config/git',
+  '.gitconfig',
+  '.ssh',
+  '.local/bin',
+  '.local/share/applications',
+  '.ward',
+  '.claude',
+  '.claude.json',
+  '.codex',
+  '.gemini',
+  '.npmrc',
+  '.pam_environment',
+  '.xprofile',
+  '.xinitrc',
+] as const;
+
+/**
  * An agent's own files under $HOME for `ward run`. Its directory becomes a private tmpfs holding: its
  * session data bound read-write (persisted), its other directories read-only (settings, hooks, commands,
  * plugins, instructions: the agent runs those unsandboxed the next time the user starts it outside Ward),

