@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import type { SandboxPolicy } from '../../gate/fast.js';
 import {
@@ -33,6 +33,8 @@ function within(child: string, parent: string): boolean {
 }
 
 function realOrUndefined(p: string): string | undefined {
+  // existsSync first: a throw per missing path costs more than the whole lookup.
+  if (!existsSync(p)) return undefined;
   try {
     return realpathSync(p);
   } catch {
@@ -64,24 +66,35 @@ export function agentProfile(agent: string | undefined): AgentHomeProfile | unde
  */
 function pathEntries(home: string, path: string | undefined): string[] {
   const out: string[] = [];
-  for (const dir of (path ?? '').split(':')) {
+  for (const dir of new Set((path ?? '').split(':'))) {
     if (!isAbsolute(dir) || !within(dir, home) || dir === home) continue;
     out.push(dir);
     if (['bin', 'shims'].includes(basename(dir))) out.push(join(dirname(dir), 'lib'));
-    let names: string[] = [];
+    let entries: import('node:fs').Dirent[] = [];
     try {
-      names = readdirSync(dir).slice(0, MAX_PATH_LINKS);
+      entries = readdirSync(dir, { withFileTypes: true }).slice(0, MAX_PATH_LINKS);
     } catch {
       continue;
     }
-    for (const name of names) {
-      const p = join(dir, name);
-      if (!lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
+    for (const e of entries) {
+      if (!e.isSymbolicLink()) continue;
+      const p = join(dir, e.name);
+      // A link to a neighbour (rustup's proxies, say) needs nothing more; only resolve the others.
+      const link = readlinkOrEmpty(p);
+      if (!link.includes('/')) continue;
       const target = realOrUndefined(p);
       if (target && within(target, home) && !within(target, dir)) out.push(dirname(target));
     }
   }
-  return out;
+  return [...new Set(out)];
+}
+
+function readlinkOrEmpty(p: string): string {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return '';
+  }
 }
 
 /** The agent's directory as described in AgentHomeProfile: tmpfs, then each entry bound or copied. */

@@ -112,12 +112,15 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
   const hidden: SandboxLayout['hidden'] = [];
   const seen = new Set<string>();
   for (const candidate of hiddenCandidates) {
+    // lstat first: most candidates do not exist, and a missing path must not cost a thrown error.
+    const st = lstatSync(candidate, { throwIfNoEntry: false });
+    if (!st) continue;
     // A symlink is hidden where it points (bwrap follows it) and, when a bind shows it, where it is.
     const real = realpathOrUndefined(candidate);
     if (!real) continue;
     const kind = statSync(real).isDirectory() ? 'dir' : 'file';
     // The path itself differs from its target only through a symlinked parent (a bound dotfiles dir, say).
-    const asSeen = lstatSync(candidate).isSymbolicLink() ? real : candidate;
+    const asSeen = st.isSymbolicLink() ? real : candidate;
     for (const path of new Set([real, asSeen])) {
       // What the empty home already hides needs no mount of its own.
       if (seen.has(path) || !visibleInSandbox(path, homeMounts, writable)) continue;
