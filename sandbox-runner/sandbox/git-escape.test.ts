@@ -144,6 +144,39 @@ describe.runIf(canSandbox)('escapes through git metadata (needs real bubblewrap)
     expect(existsSync(m)).toBe(false);
   });
 
+  it('cannot rewrite hooks in a work-tree hook directory the config names (husky, .githooks)', async () => {
+    const repo = newRepo();
+    mkdirSync(join(repo, '.husky/_'), { recursive: true });
+    writeFileSync(join(repo, '.husky/_/pre-commit'), '#!/bin/sh\n. "$(dirname "$0")/../pre-commit"\n', {
+      mode: 0o755,
+    });
+    writeFileSync(join(repo, '.husky/pre-commit'), '#!/bin/sh\ntrue\n', { mode: 0o755 });
+    git(repo, 'config', 'core.hooksPath', '.husky/_');
+    const m = freshMarker();
+    const r = await run(
+      repo,
+      `printf '#!/bin/sh\ntouch ${m}\n' > .husky/pre-commit; printf '#!/bin/sh\ntouch ${m}\n' > .husky/_/pre-commit; true`,
+    );
+    expect(kinds(r)).toContain('read_only_write');
+    userRunsGit(repo);
+    expect(existsSync(m)).toBe(false);
+    // A relative hooksPath in the user's own git config names a directory in every work tree: creating it
+    // cannot be prevented, and is recorded.
+    writeFileSync(join(home, '.gitconfig'), '[core]\n\thooksPath = .githooks\n');
+    try {
+      const planted = await run(
+        repo,
+        `mkdir .githooks && printf '#!/bin/sh\ntouch ${m}\n' > .githooks/pre-commit`,
+      );
+      expect(planted.violations).toContainEqual({
+        kind: 'protected_path_created',
+        detail: join(repo, '.githooks'),
+      });
+    } finally {
+      rmSync(join(home, '.gitconfig'));
+    }
+  });
+
   it('still lets the agent commit, branch and check out (objects, refs, index and HEAD stay writable)', async () => {
     const repo = newRepo();
     const r = await run(

@@ -7,7 +7,7 @@ import {
   realpathSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 
 /**
  * How one writable root's git metadata is protected. Git runs code named by its config (core.fsmonitor,
@@ -77,6 +77,36 @@ function includedFiles(configPath: string, home: string): string[] {
     if (!m?.[1] || (section !== 'include' && section !== 'includeif')) continue;
     const p = m[1].startsWith('~/') ? join(home, m[1].slice(2)) : m[1];
     out.push(isAbsolute(p) ? p : resolve(dirname(configPath), p));
+  }
+  return out;
+}
+
+/**
+ * Work-tree files a git config names as programs or hook directories (core.hooksPath = .husky/_,
+ * core.fsmonitor = ./tools/watch, filter.x.clean = ./scripts/clean…): git runs them, so a sandbox must not
+ * rewrite them. Relative hooksPath and commands resolve against the work tree; `~/` against home. Husky's
+ * `_` hook directory runs the scripts one level up, so that directory counts too.
+ */
+function programsNamedBy(
+  configPath: string,
+  workTree: string,
+  home: string,
+): { path: string; hooks: boolean }[] {
+  const out: { path: string; hooks: boolean }[] = [];
+  let section = '';
+  for (const line of (readText(configPath) ?? '').split('\n')) {
+    const head = /^\s*\[\s*([^\]\s"]+)/.exec(line);
+    if (head?.[1]) section = head[1].toLowerCase();
+    const m = /^\s*([A-Za-z][\w-]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m?.[1] || !m[2] || section === 'include' || section === 'includeif') continue;
+    const hooks = section === 'core' && m[1].toLowerCase() === 'hookspath';
+    for (const raw of m[2].replace(/^"|"$/g, '').split(/\s+/)) {
+      const token = raw.replace(/^['"]|['"]$/g, '');
+      if (!hooks && !/^(\.{1,2}\/|~\/|\/)/.test(token)) continue;
+      const p = token.startsWith('~/') ? join(home, token.slice(2)) : resolve(workTree, token);
+      out.push({ path: p, hooks });
+      if (hooks && basename(p) === '_') out.push({ path: dirname(p), hooks });
+    }
   }
   return out;
 }
@@ -185,6 +215,21 @@ export function guardGit(root: string, ctx: { writable: readonly string[]; home:
   };
 
   protectDotGit(join(root, '.git'));
+  // Programs and hook directories the repository's or the user's git config names inside this work tree.
+  const configs = [
+    ...guard.gitDirs.map((d) => join(d, 'config')),
+    join(ctx.home, '.gitconfig'),
+    join(ctx.home, '.config/git/config'),
+  ];
+  for (const config of configs) {
+    for (const { path, hooks } of programsNamedBy(config, root, ctx.home)) {
+      // Never the work tree itself or a git directory (or above one): only what lies strictly inside.
+      if (!inWritable(path) || ctx.writable.includes(path) || guard.gitDirs.some((d) => within(d, path)))
+        continue;
+      if (existsSync(path)) guard.readOnly.push(path);
+      else if (hooks) guard.watchedMissing.push(path);
+    }
+  }
   for (const sub of submodulePaths(root).slice(0, MAX_MODULES)) {
     if (within(sub, root) && sub !== root) protectDotGit(join(sub, '.git'));
   }
