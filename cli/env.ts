@@ -11,6 +11,8 @@ export interface WardEnv {
   /** Default server URL for runners, hooks and the demo. */
   server: string | undefined;
   home: string;
+  /** Ward's data directory (WARD_DATA_DIR): `ward serve`'s default --data, hidden from every sandbox. */
+  dataDir: string | undefined;
   /** The full parent environment, for building a sandbox's allowlisted environment. */
   processEnv: Readonly<Record<string, string | undefined>>;
 }
@@ -24,6 +26,7 @@ export function readEnv(env: NodeJS.ProcessEnv): WardEnv {
     token: env.WARD_TOKEN || undefined,
     server: env.WARD_SERVER || undefined,
     home: env.HOME || '/root',
+    dataDir: env.WARD_DATA_DIR || undefined,
     processEnv: { ...env },
   };
 }

@@ -9,6 +9,7 @@ const OPTIONS = {
   'allow-net': { type: 'string', multiple: true },
   'ask-net': { type: 'boolean' },
   server: { type: 'string' },
+  'insecure-server': { type: 'boolean' },
   agent: { type: 'string' },
   session: { type: 'string' },
   timeout: { type: 'string' },
@@ -22,7 +23,8 @@ const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 export function sandboxUsage(cmd: 'exec' | 'run'): string {
   const what = cmd === 'exec' ? 'CMD ARGS…' : 'AGENT ARGS…';
   return `usage: ward ${cmd} [--policy FILE] [--workspace DIR] [--allow-net HOST[:PORT],…] [--ask-net] [--server URL]
-                 [--agent NAME] [--session ID] [--timeout S] [--unsandboxed] [--mode MODE] -- ${what}\n`;
+                 [--insecure-server] [--agent NAME] [--session ID] [--timeout S] [--unsandboxed] [--mode MODE]
+                 -- ${what}\n`;
 }
 
 /**
@@ -47,6 +49,15 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
   if (argv.length === 0) {
     process.stderr.write(`ward ${cmd}: no command given\n${sandboxUsage(cmd)}`);
     return 2;
+  }
+  const server = values.server ?? env.server;
+  if (server && !values['insecure-server']) {
+    const { insecureServerProblem } = await import('./server-url-check.js');
+    const problem = insecureServerProblem(server);
+    if (problem) {
+      process.stderr.write(`ward ${cmd}: ${problem}\nnothing was run\n`);
+      return 2;
+    }
   }
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && !(timeout > 0)) {
@@ -77,7 +88,6 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
     agent: values.agent ?? (cmd === 'run' ? (argv[0]?.split('/').pop() ?? 'agent') : 'ward'),
     operation: cmd === 'exec' ? 'execute_tool' : 'invoke_agent',
   };
-  const server = values.server ?? env.server;
 
   // Loaded while the gate compiles the shell grammar (its module I/O overlaps the gate's work).
   const libLoading = import('../sandbox-runner/index.js');
@@ -158,6 +168,8 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
         : {}),
       ...(values.unsandboxed ? { unsandboxed: true } : {}),
       ...(values.policy ? { extraReadOnly: [resolve(values.policy)] } : {}),
+      ...(cmd === 'run' ? { agent: span.agent } : {}),
+      dataDirs: await wardDataDirs(env, policy.sandbox.workspace ?? workspace),
     });
   } catch (err) {
     process.stderr.write(`ward ${cmd}: ${(err as Error).message}\nnothing was run; see \`ward doctor\`\n`);
@@ -200,6 +212,20 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
     await reportSpan(commandSpanRecord(result, span), server, env);
   }
   return received ? 128 + SIGNALS[received] : result.exitCode;
+}
+
+/**
+ * Where Ward's data (admin token, database, spool) may be, to hide from the sandbox: WARD_DATA_DIR, and
+ * `.ward-data` in this directory, the workspace, the top of its git work tree (the one place `ward serve`
+ * accepts inside a work tree, see data-dir-check.ts) and the home directory.
+ */
+async function wardDataDirs(env: WardEnv, workspace: string): Promise<string[]> {
+  const { gitTopLevel } = await import('./data-dir-check.js');
+  const top = gitTopLevel(resolve(workspace));
+  const dirs = [resolve('.ward-data'), resolve(workspace, '.ward-data'), resolve(env.home, '.ward-data')];
+  if (top) dirs.push(resolve(top, '.ward-data'));
+  if (env.dataDir) dirs.unshift(resolve(env.dataDir));
+  return [...new Set(dirs)];
 }
 
 /**

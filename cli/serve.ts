@@ -5,13 +5,14 @@ import type { WardEnv } from './env.js';
 
 /**
  * `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME] [--database DB]
- *  [--raw-ttl-days N] [--events-ttl-days N] [--demo]`
+ *  [--raw-ttl-days N] [--events-ttl-days N] [--demo] [--allow-data-in-workspace]`
  */
 export async function main(args: string[], env: WardEnv): Promise<number> {
   const { values } = parseCommandArgs(args, {
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: '4318' },
-    data: { type: 'string', default: '.ward-data' },
+    data: { type: 'string' },
+    'allow-data-in-workspace': { type: 'boolean', default: false },
     'clickhouse-url': { type: 'string' },
     cluster: { type: 'string' },
     database: { type: 'string' },
@@ -24,6 +25,13 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     process.stderr.write(`ward serve: --port must be 0..65535, got '${values.port}'\n`);
     return 2;
   }
+  const dataDir = values.data ?? env.dataDir ?? '.ward-data';
+  const { dataDirProblem } = await import('./data-dir-check.js');
+  const dataProblem = values['allow-data-in-workspace'] ? null : dataDirProblem(dataDir);
+  if (dataProblem) {
+    process.stderr.write(`ward serve: ${dataProblem}\n`);
+    return 2;
+  }
   const { startServer, StartupError } = await import('../collector/index.js');
   const log = (msg: string) => process.stderr.write(`ward: ${msg}\n`);
   let server: Awaited<ReturnType<typeof startServer>>;
@@ -32,7 +40,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       {
         host: values.host,
         port,
-        dataDir: values.data,
+        dataDir,
         adminToken: env.adminToken,
         store: {
           url: values['clickhouse-url'] ?? env.clickhouseUrl,

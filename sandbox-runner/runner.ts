@@ -13,6 +13,7 @@ import { buildSandboxEnv } from './sandbox/sandbox-env.js';
 import {
   type SandboxViolation,
   violationsFromFileChanges,
+  violationsFromGit,
   violationsFromStderr,
 } from './sandbox/violations.js';
 
@@ -39,6 +40,10 @@ export interface RunnerDeps {
   unsandboxed?: boolean;
   /** Paths pinned read-only besides the built-in ones (e.g. the policy file in use). */
   extraReadOnly?: string[];
+  /** `ward run`'s agent name: its home profile (config read-only, sessions writable, login hidden). */
+  agent?: string;
+  /** Ward's data directories (admin token, database, spool), hidden from the sandbox wherever they are. */
+  dataDirs?: string[];
   useCgroup?: boolean;
 }
 
@@ -119,7 +124,15 @@ function shellQuote(a: string): string {
  */
 export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
   const homes = [...new Set([deps.home, safeHomedir()].filter((h): h is string => !!h))];
-  const layout = resolveLayout(policy, { cwd: deps.cwd, homes, extraReadOnly: deps.extraReadOnly });
+  const layout = resolveLayout(policy, {
+    cwd: deps.cwd,
+    homes,
+    extraReadOnly: deps.extraReadOnly,
+    path: deps.processEnv.PATH,
+    execPath: process.execPath,
+    agent: deps.agent,
+    dataDirs: deps.dataDirs,
+  });
   const platform = deps.platform ?? process.platform;
   const sandbox: PreparedSandbox | undefined = deps.unsandboxed
     ? undefined
@@ -202,6 +215,7 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
     const violations = [
       ...violationsFromStderr(outcome.stderr),
       ...violationsFromFileChanges(fileChanges, layout.writable, layout.watchedMissing),
+      ...(sandbox ? violationsFromGit(layout, fileChanges) : []),
     ];
     if (killedBy === 'timeout')
       violations.push({ kind: 'timeout', detail: `killed after ${policy.limits.timeoutS}s` });

@@ -5,18 +5,31 @@ const LISTS = ['writable', 'hidden', 'readOnly', 'env', 'allowNet'] as const;
 
 /**
  * Merges the `sandbox:` sections of policy layers, lowest first (org < user < project), before defaults
- * are applied. Lists add up; a later layer sets workspace and trackFiles; a limit the organisation layer
- * sets is a ceiling later layers may lower but not raise.
+ * are applied. Lists add up (home's too); a later layer sets workspace and trackFiles; a limit the
+ * organisation layer sets is a ceiling later layers may lower but not raise, and so is an organisation's
+ * `home.agentCredentials: false`.
  */
 export function mergeSandboxLayers(
   layers: readonly { section: SandboxPolicyInput; managed: boolean }[],
 ): SandboxPolicyInput {
   const out: SandboxPolicyInput = {};
   const ceilings: Limits = {};
+  let credentialsLocked = false;
   for (const { section, managed } of layers) {
     for (const key of LISTS) {
       const add = section[key];
       if (add) out[key] = [...new Set([...(out[key] ?? []), ...add])];
+    }
+    if (section.home) {
+      const home: NonNullable<SandboxPolicyInput['home']> = { ...out.home };
+      for (const key of ['readOnly', 'writable'] as const) {
+        const add = section.home[key];
+        if (add) home[key] = [...new Set([...(home[key] ?? []), ...add])];
+      }
+      const creds = section.home.agentCredentials;
+      if (creds !== undefined && !credentialsLocked) home.agentCredentials = creds;
+      if (managed && creds === false) credentialsLocked = true;
+      out.home = home;
     }
     if (section.workspace !== undefined) out.workspace = section.workspace;
     if (section.trackFiles !== undefined) out.trackFiles = section.trackFiles;

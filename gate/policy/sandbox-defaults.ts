@@ -21,6 +21,7 @@ export function defaultSandboxPolicy(): SandboxPolicy {
     env: [],
     allowNet: [],
     trackFiles: true,
+    home: { readOnly: [], writable: [], agentCredentials: false },
     limits: { ...DEFAULT_LIMITS },
   };
 }

@@ -39,6 +39,42 @@ export const SandboxLimits = z
   .strict();
 export type SandboxLimits = z.infer<typeof SandboxLimits>;
 
+const homePath = z
+  .string()
+  .min(1)
+  .refine(
+    (s) => !s.split('/').includes('..') && s !== '~' && s !== '.' && s !== '~/',
+    'a home entry is a path under $HOME (relative or ~/…), not $HOME itself and without ..',
+  );
+
+/**
+ * What the sandbox sees of $HOME: an empty, private home with only these paths bound in from the real one
+ * (an allow-list, so a credential file nobody thought of stays out). Credential files stay hidden even
+ * inside an allowed directory.
+ */
+export const SandboxHome = z
+  .object({
+    readOnly: z
+      .array(homePath)
+      .default([])
+      .describe(
+        'Paths under $HOME shown read-only, besides the built-in ones (git config, toolchains, directories on PATH, ~/.ward/policy.yaml)',
+      ),
+    writable: z
+      .array(homePath)
+      .default([])
+      .describe(
+        'Paths under $HOME shown read-write, e.g. .npm or .cache/pip; what a command writes there persists',
+      ),
+    agentCredentials: z
+      .boolean()
+      .default(false)
+      .describe(
+        'ward run: show the agent its own login file read-only (~/.claude/.credentials.json, ~/.codex/auth.json, ~/.gemini/oauth_creds.json); otherwise pass an API key through `env`',
+      ),
+  })
+  .strict();
+
 const hostPort = z
   .string()
   .min(1)
@@ -88,6 +124,9 @@ export const SandboxPolicy = z
       .boolean()
       .default(true)
       .describe('Snapshot writable roots before and after to report file changes'),
+    home: SandboxHome.default({ readOnly: [], writable: [], agentCredentials: false }).describe(
+      'What the sandbox sees of $HOME (empty but for an allow-list)',
+    ),
     limits: SandboxLimits.default({ ...D }).describe('Resource limits'),
   })
   .strict();

@@ -142,6 +142,8 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<Check[]> {
       : 'boot with systemd.unified_cgroup_hierarchy=1 (add it to GRUB_CMDLINE_LINUX, then update-grub and reboot)',
   });
 
+  out.push(bareRepositoryCheck(deps));
+
   if (deps.loadNetwork) {
     try {
       const net = await deps.loadNetwork();
@@ -166,4 +168,29 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<Check[]> {
     }
   }
   return out;
+}
+
+/**
+ * A sandboxed command may plant a bare repository (HEAD, objects/, refs/, config) in the work tree; git
+ * outside would obey its config wherever it finds no valid .git first. Ward records that; git itself refuses
+ * such repositories with safe.bareRepository=explicit (git 2.38 and newer).
+ */
+export function bareRepositoryCheck(deps: Pick<DoctorDeps, 'home' | 'processEnv'>): Check {
+  const r = spawnSync('git', ['config', '--global', '--get', 'safe.bareRepository'], {
+    encoding: 'utf8',
+    env: { PATH: deps.processEnv.PATH ?? '/usr/bin:/bin', HOME: deps.home },
+  });
+  const value = (r.stdout ?? '').trim();
+  const noGit = r.error !== undefined;
+  return {
+    name: 'git bare repos',
+    ok: noGit || value === 'explicit',
+    severity: 'recommended',
+    detail: noGit
+      ? 'git not installed'
+      : value === 'explicit'
+        ? 'safe.bareRepository=explicit: git ignores bare repositories planted in a work tree'
+        : `safe.bareRepository=${value || 'all (default)'}: git outside the sandbox would obey a bare repository an agent planted in the work tree`,
+    fix: 'git config --global safe.bareRepository explicit   (git 2.38 or newer)',
+  };
 }

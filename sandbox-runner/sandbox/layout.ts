@@ -1,6 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SandboxPolicy } from '../../gate/fast.js';
+import { guardGit } from './git-guard.js';
+import { type HomeMounts, persistencePathIn, resolveHomeMounts, visibleInSandbox } from './home-layout.js';
 import { HIDDEN_ABSOLUTE, HIDDEN_IN_HOME, READ_ONLY_IN_WRITABLE } from './protected-paths.js';
 
 /** Thrown when the sandbox cannot be set up as the policy asks; Ward then refuses to run. */
@@ -13,9 +15,25 @@ export interface SandboxLayout {
   workspace: string;
   writable: string[];
   hidden: { path: string; kind: 'dir' | 'file' }[];
+  /** Each home replaced by an empty tmpfs with an allow-list bound back in. */
+  home: HomeMounts;
   readOnly: string[];
   /** Protected names (relative to a writable root) that did not exist: creating one is a violation. */
   watchedMissing: string[];
+  /** Directories inside writable roots bound onto themselves so they cannot be renamed or replaced (.git). */
+  mountPoints: string[];
+  /** Git directories in writable roots whose HEAD must stay valid (checked after each command). */
+  gitDirs: string[];
+  /** Each `.git` entry in a writable root and what it was (inode, kind, link target) when the runner started. */
+  dotGits: { path: string; identity: string }[];
+}
+
+/** What a path is now (inode, kind and link target), to notice it was swapped; '' when missing. */
+export function pathIdentity(path: string): string {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (!st) return '';
+  const link = st.isSymbolicLink() ? readlinkSync(path) : '';
+  return `${st.ino}:${st.mode & 0o170000}:${link}`;
 }
 
 function expandHome(p: string, home: string): string {
@@ -38,11 +56,23 @@ function realDir(path: string, what: string): string {
   return real;
 }
 
+/** What the layout needs from the runner's host besides the policy. */
+export interface LayoutContext {
+  cwd: string;
+  homes: readonly string[];
+  extraReadOnly?: readonly string[] | undefined;
+  /** The parent's PATH: its directories under a home stay visible (read-only). */
+  path?: string | undefined;
+  /** This node, used inside the sandbox by the network relay. */
+  execPath?: string | undefined;
+  /** `ward run`'s agent (claude, codex, gemini…): its home profile applies. */
+  agent?: string | undefined;
+  /** Ward's data directories (tokens, database, spool): hidden wherever they are. */
+  dataDirs?: readonly string[] | undefined;
+}
+
 /** Resolves the policy against this machine: which roots are writable, what is hidden or read-only. */
-export function resolveLayout(
-  policy: SandboxPolicy,
-  ctx: { cwd: string; homes: readonly string[]; extraReadOnly?: readonly string[] },
-): SandboxLayout {
+export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): SandboxLayout {
   const home = ctx.homes[0] ?? '/';
   const workspace = realDir(resolve(ctx.cwd, expandHome(policy.workspace ?? ctx.cwd, home)), 'workspace');
   const writable = [
@@ -57,30 +87,62 @@ export function resolveLayout(
         );
       }
     }
+    const persistent = persistencePathIn(root, ctx.homes);
+    if (persistent) {
+      throw new SandboxSetupError(
+        `refusing to make ${root} writable: ${persistent} runs code or grants access the next time you log in or start a tool`,
+      );
+    }
   }
 
+  const homeMounts = resolveHomeMounts(policy.home, {
+    homes: ctx.homes,
+    path: ctx.path,
+    execPath: ctx.execPath,
+    agent: ctx.agent,
+  });
+  const hiddenInHome = HIDDEN_IN_HOME.filter((rel) => !homeMounts.shownCredentials.includes(rel as string));
   const hiddenCandidates = [
-    ...ctx.homes.flatMap((h) => HIDDEN_IN_HOME.map((rel) => join(h, rel))),
+    ...ctx.homes.flatMap((h) => hiddenInHome.map((rel) => join(h, rel))),
     ...HIDDEN_ABSOLUTE,
     ...sshHostKeys(),
     ...policy.hidden.map((p) => resolve(workspace, expandHome(p, home))),
+    ...(ctx.dataDirs ?? []).map((d) => resolve(ctx.cwd, expandHome(d, home))),
   ];
   const hidden: SandboxLayout['hidden'] = [];
   const seen = new Set<string>();
   for (const candidate of hiddenCandidates) {
-    // A symlink is hidden where it points (bwrap follows it); hiding the link alone would leave the target.
-    const path = realpathOrUndefined(candidate);
-    if (!path || seen.has(path)) continue;
-    seen.add(path);
-    hidden.push({ path, kind: statSync(path).isDirectory() ? 'dir' : 'file' });
+    // lstat first: most candidates do not exist, and a missing path must not cost a thrown error.
+    const st = lstatSync(candidate, { throwIfNoEntry: false });
+    if (!st) continue;
+    // A symlink is hidden where it points (bwrap follows it) and, when a bind shows it, where it is.
+    const real = realpathOrUndefined(candidate);
+    if (!real) continue;
+    const kind = statSync(real).isDirectory() ? 'dir' : 'file';
+    // The path itself differs from its target only through a symlinked parent (a bound dotfiles dir, say).
+    const asSeen = st.isSymbolicLink() ? real : candidate;
+    for (const path of new Set([real, asSeen])) {
+      // What the empty home already hides needs no mount of its own.
+      if (seen.has(path) || !visibleInSandbox(path, homeMounts, writable)) continue;
+      seen.add(path);
+      hidden.push({ path, kind });
+    }
   }
 
   const readOnly: string[] = [];
   const watchedMissing: string[] = [];
+  const mountPoints: string[] = [];
+  const gitDirs: string[] = [];
+  const dotGits: SandboxLayout['dotGits'] = [];
   for (const root of writable) {
-    // Without a hooks dir a command could create one; git creates it anyway, so make it now and pin it.
-    if (existsSync(join(root, '.git/config')) && !existsSync(join(root, '.git/hooks'))) {
-      mkdirSync(join(root, '.git/hooks'), { recursive: true });
+    const git = guardGit(root, { writable, home });
+    mountPoints.push(...git.mountPoints);
+    readOnly.push(...git.readOnly);
+    gitDirs.push(...git.gitDirs);
+    for (const path of git.dotGits) dotGits.push({ path, identity: pathIdentity(path) });
+    for (const p of git.watchedMissing) {
+      const holder = writable.find((w) => p.startsWith(`${w}/`));
+      if (holder) watchedMissing.push(relative(holder, p));
     }
     // Likewise Ward's project policy dir: a command that could create .ward/policy.yaml could write itself
     // allow rules for the next command. An empty, pinned .ward/ closes that.
@@ -94,7 +156,17 @@ export function resolveLayout(
   for (const p of [...policy.readOnly.filter((q) => isAbsolute(q)), ...(ctx.extraReadOnly ?? [])]) {
     if (existsSync(p)) readOnly.push(p);
   }
-  return { workspace, writable, hidden, readOnly, watchedMissing: [...new Set(watchedMissing)] };
+  return {
+    workspace,
+    writable,
+    hidden,
+    home: homeMounts,
+    readOnly: [...new Set(readOnly)],
+    watchedMissing: [...new Set(watchedMissing)],
+    mountPoints: [...new Set(mountPoints)],
+    gitDirs: [...new Set(gitDirs)],
+    dotGits,
+  };
 }
 
 function sshHostKeys(): string[] {

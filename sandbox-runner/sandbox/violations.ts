@@ -1,5 +1,8 @@
+import { basename } from 'node:path';
 import type { FileChange } from './file-snapshot.js';
 import { relativeToRoots } from './file-snapshot.js';
+import { validHead } from './git-guard.js';
+import { pathIdentity, type SandboxLayout } from './layout.js';
 
 /** What kind of rule a command ran into. */
 export type ViolationKind =
@@ -12,7 +15,10 @@ export type ViolationKind =
   | 'file_size_limit'
   | 'cpu_limit'
   | 'timeout'
-  | 'protected_path_created';
+  | 'protected_path_created'
+  | 'protected_path_busy'
+  | 'git_metadata_changed'
+  | 'git_repository_created';
 
 export interface SandboxViolation {
   kind: ViolationKind;
@@ -25,6 +31,8 @@ export interface SandboxViolation {
  */
 const STDERR_PATTERNS: [RegExp, ViolationKind][] = [
   [/read-only file system/i, 'read_only_write'],
+  // EBUSY: renaming or removing a directory Ward pinned in place (.git, .ward, a hidden path).
+  [/device or resource busy/i, 'protected_path_busy'],
   [/permission denied/i, 'permission_denied'],
   [/operation not permitted/i, 'syscall_blocked'],
   [
@@ -67,6 +75,34 @@ export function violationsFromFileChanges(
     const rel = relativeToRoots(c.path, roots);
     if (c.change === 'created' && watched.some((w) => rel === w || rel.startsWith(`${w}/`))) {
       out.push({ kind: 'protected_path_created', detail: c.path });
+    }
+  }
+  return out;
+}
+
+/**
+ * Git metadata a command tampered with: a `.git` entry swapped, a HEAD that no longer names a commit (git
+ * then skips that directory and may take the work tree for a bare repository), or a new repository (`.git`)
+ * or bare-repository HEAD planted in the work tree, whose config the user's tools would obey when they run
+ * git there. The last two are recorded, not prevented: see the README (sandbox, git).
+ */
+export function violationsFromGit(
+  layout: Pick<SandboxLayout, 'gitDirs' | 'dotGits'>,
+  changes: readonly FileChange[],
+): SandboxViolation[] {
+  const out: SandboxViolation[] = [];
+  for (const { path, identity } of layout.dotGits) {
+    if (pathIdentity(path) !== identity)
+      out.push({ kind: 'git_metadata_changed', detail: `${path} was replaced` });
+  }
+  for (const dir of layout.gitDirs) {
+    if (!validHead(dir))
+      out.push({ kind: 'git_metadata_changed', detail: `${dir}/HEAD no longer names a branch or commit` });
+  }
+  for (const c of changes) {
+    const name = basename(c.path);
+    if (c.change === 'created' && (name === '.git' || (name === 'HEAD' && c.kind === 'file'))) {
+      out.push({ kind: 'git_repository_created', detail: c.path });
     }
   }
   return out;

@@ -18,12 +18,27 @@ export const BWRAP_ISOLATION = [
 ] as const;
 
 /**
- * bwrap's argv up to (not including) the command: read-only root, fresh /dev, /proc and /tmp, the writable
- * roots, then the read-only pins inside them, then the hidden paths last so nothing re-exposes them.
+ * Home files copied in (HomeMount 'copy') read their bytes from fds firstCopyFd, firstCopyFd+1, … in order
+ * (default right after the seccomp fd); see homeCopySources.
+ * bwrap's argv up to (not including) the command: read-only root, fresh /dev, /proc and /tmp, the empty
+ * home with its allow-list, the writable
+ * roots, the directories pinned in place inside them, then the read-only pins, then the hidden paths last so nothing re-exposes them.
  */
-export function bwrapArgs(layout: SandboxLayout, opts: { seccompFd: number; infoFd?: number }): string[] {
+export function bwrapArgs(
+  layout: SandboxLayout,
+  opts: { seccompFd: number; infoFd?: number; firstCopyFd?: number },
+): string[] {
   const a: string[] = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
+  // An empty home with the allow-list bound back in, before the writable roots (a workspace may live in it).
+  let copyFd = opts.firstCopyFd ?? opts.seccompFd + 1;
+  for (const m of layout.home.mounts) {
+    if (m.op === 'tmpfs') a.push('--perms', '0700', '--tmpfs', m.dest);
+    else if (m.op === 'bind') a.push(m.writable ? '--bind' : '--ro-bind', m.src, m.dest);
+    else a.push('--perms', '0600', '--file', String(copyFd++), m.dest);
+  }
   for (const root of layout.writable) a.push('--bind', root, root);
+  // A mount point cannot be renamed or removed (EBUSY): .git stays where the pins inside it are.
+  for (const p of layout.mountPoints) a.push('--bind', p, p);
   for (const p of layout.readOnly) a.push('--ro-bind', p, p);
   for (const h of layout.hidden) {
     if (h.kind === 'dir') a.push('--perms', '0000', '--tmpfs', h.path, '--remount-ro', h.path);
@@ -32,4 +47,9 @@ export function bwrapArgs(layout: SandboxLayout, opts: { seccompFd: number; info
   a.push(...BWRAP_ISOLATION, '--seccomp', String(opts.seccompFd));
   if (opts.infoFd !== undefined) a.push('--info-fd', String(opts.infoFd));
   return a;
+}
+
+/** The files whose bytes bwrap reads for the home's copies, in fd order. */
+export function homeCopySources(layout: SandboxLayout): string[] {
+  return layout.home.mounts.flatMap((m) => (m.op === 'copy' ? [m.src] : []));
 }

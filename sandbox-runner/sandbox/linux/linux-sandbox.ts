@@ -1,10 +1,10 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import type { SandboxLimits } from '../../../gate/fast.js';
 import type { SandboxLayout } from '../layout.js';
 import { SandboxSetupError } from '../layout.js';
 import { PRLIMIT_PATH, rlimitPrefix } from '../limits.js';
 import type { PreparedSandbox, WrappedCommand } from '../prepared-sandbox.js';
-import { bwrapArgs } from './bwrap-args.js';
+import { bwrapArgs, homeCopySources } from './bwrap-args.js';
 import { type CommandCgroup, createCommandCgroup, detectCgroupBase } from './cgroup.js';
 import { buildSeccompFilter } from './seccomp-bpf.js';
 
@@ -36,7 +36,8 @@ export function prepareLinuxSandbox(
     throw new SandboxSetupError(`${PRLIMIT_PATH} not found (needed for resource limits); install util-linux`);
   }
   const seccomp = buildSeccompFilter();
-  const prefix = [bwrap, ...bwrapArgs(layout, { seccompFd: SECCOMP_FD })];
+  const prefix = [bwrap, ...bwrapArgs(layout, { seccompFd: SECCOMP_FD, firstCopyFd: SECCOMP_FD + 1 })];
+  const copySources = homeCopySources(layout);
   const limitArgv = rlimitPrefix(limits);
   const cgroupBase = opts.useCgroup === false ? undefined : detectCgroupBase();
   // One group per runner (created on first use): mkdir/rmdir per command would double the warm cost.
@@ -48,11 +49,21 @@ export function prepareLinuxSandbox(
       const inner = [...limitArgv, ...(net ? net.wrapCommand(argv) : argv)];
       const outer = [...prefix, ...(net?.bwrapArgs ?? []), '--chdir', cwd, '--', ...inner];
       if (cgroupBase) cgroup ??= createCommandCgroup(cgroupBase, limits);
-      return { argv: cgroup ? cgroup.wrap(outer) : outer, fdData: [seccomp] };
+      // The copies are read now, so each command starts from the agent's current state.
+      const copies = copySources.map(readOrEmpty);
+      return { argv: cgroup ? cgroup.wrap(outer) : outer, fdData: [seccomp, ...copies] };
     },
     close() {
       cgroup?.remove();
       cgroup = undefined;
     },
   };
+}
+
+function readOrEmpty(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch {
+    return Buffer.alloc(0);
+  }
 }

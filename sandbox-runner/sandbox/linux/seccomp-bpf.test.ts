@@ -3,9 +3,17 @@ import { buildSeccompFilter, seccompInstructionCount } from './seccomp-bpf.js';
 import { DENIED_SYSCALLS } from './syscalls.js';
 
 /** A tiny classic-BPF interpreter for the opcodes the builder emits, to check verdicts without a kernel. */
-function verdict(filter: Buffer, data: { nr: number; arch: number; arg0?: number }): number {
+function verdict(filter: Buffer, data: { nr: number; arch: number; arg0?: number; arg1?: number }): number {
   const word = (off: number): number =>
-    off === 0 ? data.nr : off === 4 ? data.arch : off === 16 ? (data.arg0 ?? 0) >>> 0 : 0;
+    off === 0
+      ? data.nr
+      : off === 4
+        ? data.arch
+        : off === 16
+          ? (data.arg0 ?? 0) >>> 0
+          : off === 24
+            ? (data.arg1 ?? 0) >>> 0
+            : 0;
   let acc = 0;
   for (let pc = 0; pc < filter.length / 8; pc++) {
     const code = filter.readUInt16LE(pc * 8);
@@ -50,6 +58,24 @@ describe('seccomp filter', () => {
     expect(verdict(filter, { nr: 56, arch: X86, arg0: 0x10000000 /* CLONE_NEWUSER */ })).toBe(EPERM);
     expect(verdict(filter, { nr: 56, arch: X86, arg0: 0x01200011 /* fork-like */ })).toBe(ALLOW);
     expect(verdict(filter, { nr: 435, arch: X86 })).toBe(0x00050000 | 38); // clone3 -> ENOSYS
+  });
+
+  it('denies io_uring on both architectures (it bypasses the per-syscall filter)', () => {
+    for (const nr of [425, 426, 427]) {
+      expect(verdict(filter, { nr, arch: X86 })).toBe(EPERM);
+      expect(verdict(filter, { nr, arch: ARM })).toBe(EPERM);
+    }
+  });
+
+  it('refuses TIOCSTI and TIOCLINUX ioctls and allows other ioctls', () => {
+    for (const [nr, arch] of [
+      [16, X86],
+      [29, ARM],
+    ] as const) {
+      expect(verdict(filter, { nr, arch, arg0: 0, arg1: 0x5412 })).toBe(EPERM);
+      expect(verdict(filter, { nr, arch, arg0: 0, arg1: 0x541c })).toBe(EPERM);
+      expect(verdict(filter, { nr, arch, arg0: 0, arg1: 0x5401 /* TCGETS */ })).toBe(ALLOW);
+    }
   });
 
   it('allows only harmless personality() values', () => {

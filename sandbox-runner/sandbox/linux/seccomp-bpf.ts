@@ -1,4 +1,4 @@
-import { DENIED_SYSCALLS, FILTERED_SYSCALLS, type SeccompArch } from './syscalls.js';
+import { DENIED_IOCTLS, DENIED_SYSCALLS, FILTERED_SYSCALLS, type SeccompArch } from './syscalls.js';
 
 // Classic BPF opcodes (linux/filter.h) and seccomp return values (linux/seccomp.h).
 const BPF_LD_W_ABS = 0x20;
@@ -16,6 +16,7 @@ const AUDIT_ARCH: Record<SeccompArch, number> = { x86_64: 0xc000003e, aarch64: 0
 const OFF_NR = 0;
 const OFF_ARCH = 4;
 const OFF_ARG0_LO = 16;
+const OFF_ARG1_LO = 24;
 const X32_SYSCALL_BIT = 0x40000000;
 const CLONE_NS_FLAGS =
   0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
@@ -40,6 +41,11 @@ function archBlock(arch: SeccompArch): Insn[] {
   out.push({ op: 'jeq', k: FILTERED_SYSCALLS.clone3[arch], jt: 'enosys' });
   out.push({ op: 'jeq', k: FILTERED_SYSCALLS.clone[arch], jt: `${p}clone` });
   out.push({ op: 'jeq', k: FILTERED_SYSCALLS.personality[arch], jt: `${p}personality` });
+  out.push({ op: 'jeq', k: FILTERED_SYSCALLS.ioctl[arch], jt: `${p}ioctl` });
+  out.push({ op: 'ret', k: RET_ALLOW });
+  // The kernel reads ioctl's request as an unsigned int, so the low word is the whole request.
+  out.push({ op: 'label', name: `${p}ioctl` }, { op: 'ld', k: OFF_ARG1_LO });
+  for (const k of Object.values(DENIED_IOCTLS)) out.push({ op: 'jeq', k, jt: 'eperm' });
   out.push({ op: 'ret', k: RET_ALLOW });
   out.push({ op: 'label', name: `${p}clone` }, { op: 'ld', k: OFF_ARG0_LO });
   out.push({ op: 'jset', k: CLONE_NS_FLAGS, jt: 'eperm' }, { op: 'ret', k: RET_ALLOW });

@@ -42,6 +42,11 @@ export const DENIED_SYSCALLS = {
   iopl: { x86_64: 172, aarch64: undefined },
   ioperm: { x86_64: 173, aarch64: undefined },
   uselib: { x86_64: 134, aarch64: undefined },
+  // io_uring performs reads, writes, connects and opens outside the syscall table this filter sees, and has
+  // been a steady source of kernel privilege escalations; nothing a build or test needs depends on it.
+  io_uring_setup: { x86_64: 425, aarch64: 425 },
+  io_uring_enter: { x86_64: 426, aarch64: 426 },
+  io_uring_register: { x86_64: 427, aarch64: 427 },
 } as const satisfies Record<string, { x86_64: number; aarch64: number | undefined }>;
 
 /** Syscalls allowed only with some arguments (checked by the filter, see seccomp-bpf.ts). */
@@ -50,8 +55,13 @@ export const FILTERED_SYSCALLS = {
   personality: { x86_64: 135, aarch64: 92 },
   /** clone(2): no namespace flags (a second way to unshare). */
   clone: { x86_64: 56, aarch64: 220 },
+  /** ioctl(2): no TIOCSTI / TIOCLINUX, which push keystrokes into a terminal the user types into next. */
+  ioctl: { x86_64: 16, aarch64: 29 },
   /** clone3(2): its flags sit behind a pointer, so answer ENOSYS and libc falls back to clone(2). */
   clone3: { x86_64: 435, aarch64: 435 },
 } as const;
+
+/** ioctl requests refused whatever the fd: fake terminal input (TIOCSTI) and the console's (TIOCLINUX). */
+export const DENIED_IOCTLS = { TIOCSTI: 0x5412, TIOCLINUX: 0x541c } as const;
 
 export type SeccompArch = 'x86_64' | 'aarch64';

@@ -1,0 +1,131 @@
+/**
+ * Paths under $HOME shown read-only in the sandbox's otherwise empty home: what everyday tools read and no
+ * credential (git identity and ignores, editor and shell-input settings, toolchains installed per user,
+ * Ward's user policy). Directories on PATH under $HOME are added at run time. Anything else the policy
+ * names in `sandbox.home`.
+ */
+export const HOME_READ_ONLY = [
+  '.gitconfig',
+  '.config/git/config',
+  '.config/git/ignore',
+  '.config/git/attributes',
+  '.gitignore_global',
+  '.inputrc',
+  '.editorconfig',
+  '.vimrc',
+  '.nanorc',
+  '.ward/policy.yaml',
+  '.rustup',
+  '.pyenv',
+  '.rbenv',
+  '.nvm',
+  '.volta',
+  '.cargo/bin',
+  '.local/bin',
+  '.local/lib',
+  '.bun/bin',
+  '.deno/bin',
+  'go/bin',
+  '.sdkman/candidates',
+  '.asdf/installs',
+  '.asdf/shims',
+  '.local/share/mise/installs',
+  '.local/share/mise/shims',
+] as const;
+
+/**
+ * Paths under $HOME that run code or grant access the next time the user logs in, starts a shell, an agent
+ * or git: never writable from a sandbox, whatever a policy (a project's included) asks. A writable home
+ * entry that is or holds one of these is shown read-only; a writable root that does is refused.
+ */
+export const HOME_NEVER_WRITABLE = [
+  '.bashrc',
+  '.bash_profile',
+  '.bash_login',
+  '.bash_logout',
+  '.profile',
+  '.zshrc',
+  '.zprofile',
+  '.zshenv',
+  '.zlogin',
+  '.config/fish',
+  '.config/autostart',
+  '.config/systemd',
+  '.config/environment.d',
+  '.config/git',
+  '.gitconfig',
+  '.ssh',
+  '.local/bin',
+  '.local/share/applications',
+  '.ward',
+  '.claude',
+  '.claude.json',
+  '.codex',
+  '.gemini',
+  '.npmrc',
+  '.pam_environment',
+  '.xprofile',
+  '.xinitrc',
+] as const;
+
+/**
+ * An agent's own files under $HOME for `ward run`. Its directory becomes a private tmpfs holding: its
+ * session data bound read-write (persisted), its other directories read-only (settings, hooks, commands,
+ * plugins, instructions: the agent runs those unsandboxed the next time the user starts it outside Ward),
+ * and its other small files as private writable copies (state it rewrites; changes are discarded). New files
+ * land in the tmpfs and vanish with the sandbox. Its login is left out unless the policy allows it.
+ */
+export interface AgentHomeProfile {
+  /** The agent's directory, relative to $HOME. */
+  dir: string;
+  /** Entries of `dir` bound read-write: session data (directories are created when missing). */
+  writable: readonly string[];
+  /** Entries of `dir` kept read-only even though they are files (config the agent must not rewrite). */
+  readOnly: readonly string[];
+  /** Entries of `dir` left out: scratch the agent recreates in the tmpfs (discarded). */
+  ephemeral: readonly string[];
+  /** Files directly in $HOME copied in writable, changes discarded (e.g. ~/.claude.json). */
+  copiedFromHome: readonly string[];
+  /** Entries of `dir` holding its login: absent unless `sandbox.home.agentCredentials`, then read-only. */
+  credentials: readonly string[];
+}
+
+/** Built-in profiles by agent name. */
+export const AGENT_HOME_PROFILES: Readonly<Record<string, AgentHomeProfile>> = {
+  claude: {
+    dir: '.claude',
+    writable: [
+      'projects',
+      'todos',
+      'shell-snapshots',
+      'statsig',
+      'session-env',
+      'file-history',
+      'plans',
+      'debug',
+      'history.jsonl',
+    ],
+    readOnly: ['settings.json', 'settings.local.json', 'CLAUDE.md'],
+    ephemeral: [],
+    // ~/.claude.json holds MCP servers (commands run at start): a private copy, never written back.
+    copiedFromHome: ['.claude.json'],
+    credentials: ['.credentials.json'],
+  },
+  codex: {
+    dir: '.codex',
+    writable: ['sessions', 'archived_sessions', 'log', 'history.jsonl'],
+    readOnly: ['config.toml', 'AGENTS.md', 'AGENTS.override.md'],
+    // Codex puts per-run helper links here (tmp/arg0) and cleans them up itself.
+    ephemeral: ['tmp'],
+    copiedFromHome: [],
+    credentials: ['auth.json'],
+  },
+  gemini: {
+    dir: '.gemini',
+    writable: ['tmp', 'history'],
+    readOnly: ['settings.json', 'GEMINI.md'],
+    ephemeral: [],
+    copiedFromHome: [],
+    credentials: ['oauth_creds.json', 'mcp-oauth-tokens.json', '.env'],
+  },
+};
