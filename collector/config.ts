@@ -23,6 +23,22 @@ export const ServerConfig = z.object({
     .max(64)
     .default(2)
     .describe('Worker threads that decode, redact and normalize OTLP (0 = on the main thread)'),
+  time: z
+    .object({
+      maxFutureHours: z
+        .number()
+        .min(0)
+        .default(24)
+        .describe('Records stamped later than receive time + this are refused (partial success)'),
+      maxPastDays: z
+        .number()
+        .int()
+        .min(0)
+        .optional()
+        .describe('Records older than this are refused; default: the raw retention (rawTtlDays); 0 = none'),
+    })
+    .prefault({})
+    .describe('The one time rule for logs, spans and data points (collector/ingest/time-rule.ts)'),
   batch: z
     .object({
       maxBatchRows: z.number().int().min(1).default(20_000),

@@ -105,6 +105,10 @@ export async function startServer(
     script: plugins.prepareWorkerScript,
     redaction: config.redaction,
     rowBinary: store.rowBinary,
+    time: {
+      maxFutureMs: config.time.maxFutureHours * 3600_000,
+      maxPastMs: (config.time.maxPastDays ?? config.store.rawTtlDays ?? 30) * 86_400_000,
+    },
   });
   const ingest = createIngest({
     writer,

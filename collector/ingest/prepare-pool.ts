@@ -3,6 +3,7 @@ import { createRedactor, type RedactionConfigInput } from '../../schema/fast.js'
 import type { OtlpSignal } from '../../schema/index.js';
 import { OtlpDecodeError, type OtlpEncoding } from '../otlp/index.js';
 import { type PreparedRequest, prepareRequest } from './prepare.js';
+import type { TimeWindowOptions } from './time-rule.js';
 
 export interface PrepareJob {
   id: number;
@@ -23,6 +24,8 @@ export interface PreparePoolOptions {
   redaction?: RedactionConfigInput;
   /** Serialize otel_logs and agent_events as RowBinary (only when the store is the embedded engine). */
   rowBinary?: boolean;
+  /** The accepted time range around the receive time. */
+  time?: TimeWindowOptions;
 }
 
 export type Prepare = (
@@ -41,7 +44,7 @@ interface Slot {
 export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare; close(): Promise<void> } {
   if (opts.size <= 0 || !opts.script) {
     const redactor = createRedactor(opts.redaction);
-    const prepareOpts = { rowBinary: opts.rowBinary ?? false };
+    const prepareOpts = { rowBinary: opts.rowBinary ?? false, ...(opts.time ? { time: opts.time } : {}) };
     return {
       prepare: async (signal, body, encoding) =>
         prepareRequest(signal, body, encoding, redactor, prepareOpts),
@@ -54,7 +57,7 @@ export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare;
   const spawn = (): Slot => {
     const slot: Slot = {
       worker: new Worker(script, {
-        workerData: { redaction: opts.redaction, rowBinary: opts.rowBinary ?? false },
+        workerData: { redaction: opts.redaction, rowBinary: opts.rowBinary ?? false, time: opts.time },
       }),
       busy: 0,
       pending: new Map(),

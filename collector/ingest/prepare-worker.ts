@@ -7,10 +7,11 @@ import { createRedactor } from '../../schema/fast.js';
 import { OtlpDecodeError } from '../otlp/index.js';
 import { prepareRequest } from './prepare.js';
 import type { PrepareJob, PrepareReply } from './prepare-pool.js';
+import type { TimeWindowOptions } from './time-rule.js';
 
-const data = workerData as { redaction?: unknown; rowBinary?: boolean } | undefined;
+const data = workerData as { redaction?: unknown; rowBinary?: boolean; time?: TimeWindowOptions } | undefined;
 const redactor = createRedactor(data?.redaction as never);
-const opts = { rowBinary: data?.rowBinary === true };
+const opts = { rowBinary: data?.rowBinary === true, ...(data?.time ? { time: data.time } : {}) };
 
 parentPort?.on('message', (job: PrepareJob) => {
   let reply: PrepareReply;
