@@ -22,7 +22,8 @@ import { createIngest } from './ingest/pipeline.js';
 import { toJsonEachRow } from './ingest/prepare.js';
 import { createPreparePool } from './ingest/prepare-pool.js';
 import { createReceiptSet } from './ingest/receipts.js';
-import { createFileSpool } from './ingest/spool.js';
+import { createFileSpool, isIngestTable } from './ingest/spool.js';
+import { loadSpoolKey } from './ingest/spool-key.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
 import { approvalRoutes } from './routes/approvals.js';
@@ -74,19 +75,37 @@ export async function startServer(
   const adminHash = Buffer.from(hashToken(admin.token), 'hex');
 
   const sink: Sink = async (table, payload, _rows, format) => {
+    // Only ingest tables, whatever a caller (or a spool file) names: never tokens, approvals or audit.
+    if (!isIngestTable(table)) throw new Error(`refusing to insert ingest rows into ${table}`);
     if (format === 'JSONEachRow') return store.raw.insertPayload(table as RawTable, payload);
     if (!(table in ROW_BINARY_LAYOUTS)) throw new Error(`no RowBinary layout for table ${table}`);
     return store.raw.insertRowBinaryPayload(table as RowBinaryTable, payload);
   };
-  const spool = createFileSpool(join(config.dataDir, 'spool'));
-  const replayed = await spool.replay(sink).catch((err: unknown) => {
-    log(`spool replay failed, will retry: ${err instanceof Error ? err.message : String(err)}`);
-    return 0;
+  const probe = async () => {
+    await store.db.query('health', 'SELECT 1');
+  };
+  const spool = createFileSpool({
+    dir: join(config.dataDir, 'spool'),
+    key: loadSpoolKey(config.dataDir),
+    probe,
+    log,
   });
-  if (replayed) log(`stored ${replayed} spooled rows from a previous run`);
-  const replayTimer = setInterval(() => {
-    spool.replay(sink).catch(() => {});
-  }, 10_000);
+  let spoolDown = '';
+  const replaySpool = () =>
+    spool.replay(sink).then(
+      (n) => {
+        if (n) log(`stored ${n} spooled rows`);
+        spoolDown = '';
+      },
+      (err: unknown) => {
+        // Logged once per outage, not every 10 s.
+        const msg = err instanceof Error ? err.message : String(err);
+        if (msg !== spoolDown) log(`spool replay waits for the store: ${msg}`);
+        spoolDown = msg;
+      },
+    );
+  await replaySpool();
+  const replayTimer = setInterval(() => void replaySpool(), 10_000);
   replayTimer.unref();
 
   const writer = createBatchingWriter({
@@ -167,15 +186,14 @@ export async function startServer(
         : []),
     ],
     health: {
-      check: async () => {
-        await store.db.query('health', 'SELECT 1');
-      },
-      stats: () => {
+      check: probe,
+      stats: async () => {
         const now = lagNow();
         const mem = process.memoryUsage();
         return {
           store: store.mode.startsWith('embedded') ? 'embedded' : 'server',
           writer: writer.stats(),
+          spool: await spool.stats().catch(() => null),
           eventLoopLagMs: {
             p50: now.p50,
             p99: Math.max(now.p99, lastLag.p99),
