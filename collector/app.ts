@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 import { createErrorHandler } from './errors.js';
 import type { Ingest } from './ingest/pipeline.js';
 import type { Authorize } from './middleware/auth.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { eventRoutes } from './routes/events.js';
 import { type HealthDeps, healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
@@ -25,6 +26,7 @@ export interface AppDeps {
 /** The whole HTTP surface: OTLP under /v1, the JSON API under /api, health at /healthz. */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
+  app.use('*', securityHeaders());
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   // JSON API bodies are small (approvals, hook inputs, tokens); OTLP has its own limit after decompression.

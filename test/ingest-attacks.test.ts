@@ -111,3 +111,22 @@ describe('time: a hostile timestamp is a partial success, never a retry loop', (
     expect(await count(`SELECT count() AS n FROM ${DB}.otel_logs WHERE ServiceName = 'attack-time'`)).toBe(1);
   });
 });
+
+describe('security headers on the real server', () => {
+  it('nosniff and frame-ancestors on health, OTLP errors, API errors and 404s', async () => {
+    const responses = [
+      await fetch(`${server.url}/healthz`),
+      await fetch(`${server.url}/v1/logs`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/html' },
+        body: '<x>',
+      }),
+      await fetch(`${server.url}/api/events`),
+      await fetch(`${server.url}/nowhere`),
+    ];
+    for (const res of responses) {
+      expect(res.headers.get('x-content-type-options'), res.url).toBe('nosniff');
+      expect(res.headers.get('content-security-policy'), res.url).toMatch(/frame-ancestors 'none'/);
+    }
+  });
+});
