@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Store } from '../store/index.js';
 import { createErrorHandler } from './errors.js';
+import type { Admission } from './ingest/admission.js';
 import type { Ingest } from './ingest/pipeline.js';
 import type { Authorize } from './middleware/auth.js';
 import { securityHeaders } from './middleware/security-headers.js';
@@ -18,6 +19,9 @@ export interface AppDeps {
   authorize: Authorize;
   health: HealthDeps;
   maxBodyBytes: number;
+  /** OTLP work in flight across requests (requests and bytes); unbounded without it. */
+  admission?: Admission;
+  bodyDeadlineMs?: number;
   log: (msg: string) => void;
   /** Extra route groups mounted under /api (approvals, alerts, reports as they land). */
   apiRoutes?: Hono[];
@@ -48,6 +52,8 @@ export function createApp(deps: AppDeps) {
       authorize: deps.authorize,
       maxBodyBytes: deps.maxBodyBytes,
       log: deps.log,
+      ...(deps.admission ? { admission: deps.admission } : {}),
+      ...(deps.bodyDeadlineMs ? { bodyDeadlineMs: deps.bodyDeadlineMs } : {}),
     }),
   );
   app.route('/api', eventRoutes({ store: deps.store, authorize: deps.authorize }));

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -18,6 +18,8 @@ import { loadAdminToken } from './admin-token.js';
 import { createApp } from './app.js';
 import { createApprovalService, type GrantRule } from './approvals/index.js';
 import { ServerConfig } from './config.js';
+import { createAdmission } from './ingest/admission.js';
+import { limitConnections } from './ingest/connection-limits.js';
 import { createIngest } from './ingest/pipeline.js';
 import { toJsonEachRow } from './ingest/prepare.js';
 import { createPreparePool } from './ingest/prepare-pool.js';
@@ -128,6 +130,13 @@ export async function startServer(
       maxFutureMs: config.time.maxFutureHours * 3600_000,
       maxPastMs: (config.time.maxPastDays ?? config.store.rawTtlDays ?? 30) * 86_400_000,
     },
+    limits: { maxRecords: config.ingestLimits.maxRecords, maxValues: config.ingestLimits.maxValues },
+    workerLimits: { maxOldGenerationSizeMb: config.ingestLimits.workerHeapMb, maxYoungGenerationSizeMb: 16 },
+  });
+  // Never below two maximal bodies (as sent plus decompressed), so one request alone always fits.
+  const admission = createAdmission({
+    maxRequests: config.ingestLimits.maxInflightRequests,
+    maxBytes: Math.max(config.ingestLimits.maxInflightBytes, 2 * config.maxBodyBytes),
   });
   const ingest = createIngest({
     writer,
@@ -177,6 +186,8 @@ export async function startServer(
     ingest,
     authorize,
     maxBodyBytes: config.maxBodyBytes,
+    admission,
+    bodyDeadlineMs: config.ingestLimits.bodyDeadlineMs,
     log,
     apiRoutes: [
       approvalRoutes({ service: approvals, authorize }),
@@ -193,6 +204,7 @@ export async function startServer(
         return {
           store: store.mode.startsWith('embedded') ? 'embedded' : 'server',
           writer: writer.stats(),
+          inflight: admission.stats(),
           spool: await spool.stats().catch(() => null),
           eventLoopLagMs: {
             p50: now.p50,
@@ -206,6 +218,7 @@ export async function startServer(
   });
 
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
+  limitConnections(server as unknown as HttpServer);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (err: NodeJS.ErrnoException) =>

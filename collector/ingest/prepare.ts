@@ -11,7 +11,13 @@ import {
   tracesToRows,
 } from '../../store/fast.js';
 import { normalizeLogs, normalizeMetrics, normalizeTraces } from '../normalize/index.js';
-import { decodeLogs, decodeMetrics, decodeTraces, type OtlpEncoding } from '../otlp/index.js';
+import {
+  decodeLogs,
+  decodeMetrics,
+  decodeTraces,
+  type OtlpDecodeOptions,
+  type OtlpEncoding,
+} from '../otlp/index.js';
 import { redactRawRows } from './redact-rows.js';
 import { applyTimeRule, DEFAULT_TIME_WINDOW, type TimeWindowOptions, timeWindow } from './time-rule.js';
 import type { WriterPart } from './writer.js';
@@ -24,6 +30,8 @@ export interface PrepareOptions {
   rowBinary: boolean;
   /** The accepted time range around the receive time (collector/ingest/time-rule.ts). */
   time?: TimeWindowOptions;
+  /** Decode limits (collector/otlp/limits.ts). */
+  limits?: OtlpDecodeOptions;
 }
 
 /** Everything one OTLP request turns into, ready for the writer. */
@@ -104,7 +112,7 @@ export function prepareRequest(
   const window = timeWindow(nowMs, timeOpts);
   const ctx = { redact: redactor };
   if (signal === 'logs') {
-    const req = decodeLogs(body, encoding);
+    const req = decodeLogs(body, encoding, opts.limits);
     const time = applyTimeRule(signal, req, window, timeOpts);
     const rows = redactRawRows(logsToRows(req), redactor);
     const events = normalizeLogs(req, ctx);
@@ -116,7 +124,7 @@ export function prepareRequest(
     };
   }
   if (signal === 'traces') {
-    const req = decodeTraces(body, encoding);
+    const req = decodeTraces(body, encoding, opts.limits);
     const time = applyTimeRule(signal, req, window, timeOpts);
     const rows = redactRawRows(tracesToRows(req), redactor);
     const events = normalizeTraces(req, ctx);
@@ -127,7 +135,7 @@ export function prepareRequest(
       message: time.message,
     };
   }
-  const req = decodeMetrics(body, encoding);
+  const req = decodeMetrics(body, encoding, opts.limits);
   const time = applyTimeRule(signal, req, window, timeOpts);
   const byTable = metricsToRows(req);
   const parts = METRIC_TABLES.map((t) => part(t, redactRawRows(byTable[t], redactor)));

@@ -9,3 +9,4 @@ export {
   otlpDecodeLimitsSchema,
 } from './limits.js';
 export { readOtlpBody } from './read-body.js';
+export { OtlpTooLargeError } from './scan.js';

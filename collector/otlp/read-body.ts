@@ -27,6 +27,10 @@ function isGzip(contentEncoding: string | null): boolean {
   );
 }
 
+function busy(): OtlpBodyError {
+  return new OtlpBodyError(503, 'too much OTLP data in flight: retry later');
+}
+
 function tooLarge(what: string, maxBytes: number): OtlpBodyError {
   return new OtlpBodyError(413, `${what} exceeds the limit of ${maxBytes} bytes`);
 }
@@ -42,12 +46,16 @@ class BoundedGunzip {
   private failure: OtlpBodyError | undefined;
   private readonly done: Promise<void>;
 
-  constructor(maxBytes: number) {
+  constructor(maxBytes: number, reserve: (n: number) => boolean) {
     this.done = new Promise((resolve, reject) => {
       this.gunzip.on('data', (chunk: Buffer) => {
         this.size += chunk.length;
         if (this.size > maxBytes) {
           this.fail(tooLarge('decompressed body', maxBytes));
+          return;
+        }
+        if (!reserve(chunk.length)) {
+          this.fail(busy());
           return;
         }
         this.chunks.push(chunk);
@@ -107,9 +115,16 @@ class BoundedGunzip {
  */
 export async function readOtlpBody(
   req: Request,
-  opts: { maxBytes: number },
+  opts: {
+    maxBytes: number;
+    /** Takes `n` more bytes from a budget shared by all requests; false refuses the request (503). */
+    reserve?: (n: number) => boolean;
+    /** Longest the whole body may take to arrive (slow senders hold memory and a request slot): 408. */
+    deadlineMs?: number;
+  },
 ): Promise<{ body: Uint8Array; encoding: OtlpEncoding }> {
   const { maxBytes } = opts;
+  const reserve = opts.reserve ?? (() => true);
   const encoding = encodingOf(req.headers.get('content-type'));
   const gzip = isGzip(req.headers.get('content-encoding'));
   const declared = req.headers.get('content-length');
@@ -126,15 +141,25 @@ export async function readOtlpBody(
   if (req.body === null) return { body: new Uint8Array(0), encoding };
 
   const reader = req.body.getReader();
-  const inflater = gzip ? new BoundedGunzip(maxBytes) : undefined;
+  const inflater = gzip ? new BoundedGunzip(maxBytes, reserve) : undefined;
   const chunks: Uint8Array[] = [];
   let received = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    if (opts.deadlineMs === undefined) return;
+    timer = setTimeout(
+      () => reject(new OtlpBodyError(408, `request body not received within ${opts.deadlineMs} ms`)),
+      opts.deadlineMs,
+    );
+  });
+  late.catch(() => {});
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await Promise.race([reader.read(), late]);
       if (done) break;
       received += value.byteLength;
       if (received > maxBytes) throw tooLarge('request body', maxBytes);
+      if (!reserve(value.byteLength)) throw busy();
       if (inflater) await inflater.write(value);
       else chunks.push(value);
     }
@@ -143,6 +168,8 @@ export async function readOtlpBody(
     await reader.cancel().catch(() => {});
     if (err instanceof OtlpBodyError) throw err;
     throw new OtlpBodyError(400, `could not read request body: ${(err as Error).message}`);
+  } finally {
+    clearTimeout(timer);
   }
   if (inflater) return { body: await inflater.end(), encoding };
   return { body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received), encoding };
