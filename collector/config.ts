@@ -51,7 +51,7 @@ export const ServerConfig = z.object({
         .number()
         .int()
         .min(32)
-        .default(256)
+        .default(192)
         .describe("Each ingest worker's old-generation heap limit; a request needing more gets 413"),
     })
     .prefault({}),
@@ -88,7 +88,7 @@ export const ServerConfig = z.object({
         .number()
         .int()
         .min(1024)
-        .default(128 * 1024 * 1024),
+        .default(64 * 1024 * 1024),
     })
     .prefault({}),
 });

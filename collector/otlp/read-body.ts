@@ -108,6 +108,31 @@ class BoundedGunzip {
   }
 }
 
+/** Reads and drops up to `limit` more bytes (memory stays flat); stops early on errors. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<void> {
+  let left = limit;
+  const stop = setTimeout(() => reader.cancel().catch(() => {}), 10_000);
+  try {
+    while (left > 0) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      left -= value.byteLength;
+    }
+  } catch {
+    // the client went away: nothing to answer
+  } finally {
+    clearTimeout(stop);
+  }
+}
+
+/** Drops a request body that will not be read (a refused request), up to `limit` bytes. */
+export async function discardBody(req: Request, limit: number): Promise<void> {
+  if (req.body === null || req.bodyUsed) return;
+  const reader = req.body.getReader();
+  await drain(reader, limit);
+  await reader.cancel().catch(() => {});
+}
+
 /**
  * Reads, checks and decompresses an OTLP/HTTP request body. Throws OtlpBodyError: 415 for an unsupported
  * Content-Type or Content-Encoding, 413 when the body (as sent, or once decompressed) passes `maxBytes`,
@@ -165,6 +190,8 @@ export async function readOtlpBody(
     }
   } catch (err) {
     inflater?.abort();
+    // Back-pressure: read the rest and drop it, so the client gets its 503 instead of a reset connection.
+    if (err instanceof OtlpBodyError && err.status === 503) await drain(reader, maxBytes - received);
     await reader.cancel().catch(() => {});
     if (err instanceof OtlpBodyError) throw err;
     throw new OtlpBodyError(400, `could not read request body: ${(err as Error).message}`);

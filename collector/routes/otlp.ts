@@ -7,6 +7,7 @@ import { PrepareError } from '../ingest/prepare-pool.js';
 import { BackPressureError, WriterClosedError } from '../ingest/writer.js';
 import type { Authorize } from '../middleware/auth.js';
 import {
+  discardBody,
   encodeExportResponse,
   encodeStatus,
   OtlpBodyError,
@@ -49,10 +50,12 @@ export function otlpRoutes(deps: OtlpRoutesDeps) {
   const handler = (signal: OtlpSignal) =>
     async function receive(c: Context) {
       const ticket = deps.admission?.enter();
-      if (ticket === null)
+      if (ticket === null) {
+        await discardBody(c.req.raw, deps.maxBodyBytes);
         throw otlpError(503, c.req.raw, 'too many OTLP requests in flight: retry later', {
           'retry-after': '1',
         });
+      }
       try {
         return await handle(c, signal, ticket?.reserve);
       } finally {
