@@ -18,7 +18,7 @@ import {
   type OtlpDecodeOptions,
   type OtlpEncoding,
 } from '../otlp/index.js';
-import { redactRawRows } from './redact-rows.js';
+import { redactEvents, redactRawRows } from './redact-rows.js';
 import { applyTimeRule, DEFAULT_TIME_WINDOW, type TimeWindowOptions, timeWindow } from './time-rule.js';
 import type { WriterPart } from './writer.js';
 
@@ -89,6 +89,8 @@ function memoize(redactor: Redactor): Redactor {
       if (out === undefined) {
         out = redactor.text(s);
         seen.set(s, out);
+        // A redacted text is clean: the builder's output meets the row walk without a second scan.
+        if (out !== s) seen.set(out, out);
       }
       return out;
     },
@@ -115,7 +117,7 @@ export function prepareRequest(
     const req = decodeLogs(body, encoding, opts.limits);
     const time = applyTimeRule(signal, req, window, timeOpts);
     const rows = redactRawRows(logsToRows(req), redactor);
-    const events = normalizeLogs(req, ctx);
+    const events = redactEvents(normalizeLogs(req, ctx), redactor);
     return {
       parts: [logsPart(rows, opts), eventsPart(events, opts)],
       records: rows.length,
@@ -127,7 +129,7 @@ export function prepareRequest(
     const req = decodeTraces(body, encoding, opts.limits);
     const time = applyTimeRule(signal, req, window, timeOpts);
     const rows = redactRawRows(tracesToRows(req), redactor);
-    const events = normalizeTraces(req, ctx);
+    const events = redactEvents(normalizeTraces(req, ctx), redactor);
     return {
       parts: [part('otel_traces', rows), eventsPart(events, opts)],
       records: rows.length,
@@ -140,6 +142,6 @@ export function prepareRequest(
   const byTable = metricsToRows(req);
   const parts = METRIC_TABLES.map((t) => part(t, redactRawRows(byTable[t], redactor)));
   const records = parts.reduce((s, p) => s + p.rows, 0);
-  parts.push(eventsPart(normalizeMetrics(req, ctx), opts));
+  parts.push(eventsPart(redactEvents(normalizeMetrics(req, ctx), redactor), opts));
   return { parts, records, rejected: time.rejected, message: time.message };
 }
