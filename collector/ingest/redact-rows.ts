@@ -37,19 +37,18 @@ const EVENT_SKIP = new Set([
 
 /** Redacts a Map(String, String) in place, keys as well as values (a key can carry a token too). */
 function redactMap(map: Record<string, string>, redactor: Redactor): void {
-  let renamed: [string, string, string][] | undefined;
+  const renamed: [string, string, string][] = [];
   for (const k in map) {
     const v = map[k] as string;
     const nv = v ? redactor.text(v) : v;
     const nk = redactor.text(k);
-    if (nk !== k) (renamed ??= []).push([k, nk, nv]);
+    if (nk !== k) renamed.push([k, nk, nv]);
     else if (nv !== v) map[k] = nv;
   }
-  if (renamed)
-    for (const [k, nk, nv] of renamed) {
-      delete map[k];
-      map[nk] = nv;
-    }
+  for (const [k, nk, nv] of renamed) {
+    delete map[k];
+    map[nk] = nv;
+  }
 }
 
 function redactValue(v: unknown, redactor: Redactor, seen: WeakSet<object>): unknown {
