@@ -22,8 +22,6 @@ import { fmt, percentile } from './lib/stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const WARD = fileURLToPath(new URL('../cli/ward.js', import.meta.url));
-// Fixed so that the engine child re-encodes exactly the batches the load generator sent.
-const NOW_MS = Date.parse('2026-11-26T12:00:00Z');
 
 const { values: opts } = parseArgs({
   options: {
@@ -35,9 +33,13 @@ const { values: opts } = parseArgs({
     profile: { type: 'string' },
     'engine-child': { type: 'string' },
     records: { type: 'string' },
+    now: { type: 'string' },
   },
   strict: true,
 });
+// Records are stamped near now (the server refuses times outside its window); the engine child is given the
+// same instant so that it re-encodes exactly the batches the load generator sent.
+const NOW_MS = opts.now ? Number(opts.now) : Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
 const int = (name: keyof typeof opts) => {
   const n = Number(opts[name]);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
@@ -121,6 +123,8 @@ async function engineRate(
         opts.batch,
         '--distinct',
         opts.distinct,
+        '--now',
+        String(NOW_MS),
       ],
       {
         stdio: ['ignore', 'pipe', 'inherit'],

@@ -3,8 +3,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Store } from '../store/index.js';
 import { createErrorHandler } from './errors.js';
+import type { Admission } from './ingest/admission.js';
 import type { Ingest } from './ingest/pipeline.js';
 import type { Authorize } from './middleware/auth.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { eventRoutes } from './routes/events.js';
 import { type HealthDeps, healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
@@ -17,6 +19,9 @@ export interface AppDeps {
   authorize: Authorize;
   health: HealthDeps;
   maxBodyBytes: number;
+  /** OTLP work in flight across requests (requests and bytes); unbounded without it. */
+  admission?: Admission;
+  bodyDeadlineMs?: number;
   log: (msg: string) => void;
   /** Extra route groups mounted under /api (approvals, alerts, reports as they land). */
   apiRoutes?: Hono[];
@@ -25,6 +30,7 @@ export interface AppDeps {
 /** The whole HTTP surface: OTLP under /v1, the JSON API under /api, health at /healthz. */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
+  app.use('*', securityHeaders());
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   // JSON API bodies are small (approvals, hook inputs, tokens); OTLP has its own limit after decompression.
@@ -46,6 +52,8 @@ export function createApp(deps: AppDeps) {
       authorize: deps.authorize,
       maxBodyBytes: deps.maxBodyBytes,
       log: deps.log,
+      ...(deps.admission ? { admission: deps.admission } : {}),
+      ...(deps.bodyDeadlineMs ? { bodyDeadlineMs: deps.bodyDeadlineMs } : {}),
     }),
   );
   app.route('/api', eventRoutes({ store: deps.store, authorize: deps.authorize }));

@@ -13,8 +13,48 @@ export const ServerConfig = z.object({
     .number()
     .int()
     .min(1024)
-    .default(64 * 1024 * 1024)
-    .describe('Largest OTLP body after decompression'),
+    .default(16 * 1024 * 1024)
+    .describe('Largest OTLP body, as sent and after decompression (413 beyond)'),
+  ingestLimits: z
+    .object({
+      maxRecords: z
+        .number()
+        .int()
+        .min(1)
+        .default(100_000)
+        .describe('Records (logs, spans, points) per request'),
+      maxValues: z
+        .number()
+        .int()
+        .min(1)
+        .default(1_000_000)
+        .describe('Values a request may decode to, counted on the wire before decoding (413 beyond)'),
+      maxInflightRequests: z
+        .number()
+        .int()
+        .min(1)
+        .default(64)
+        .describe('OTLP requests being read, decoded or stored at once (503 + Retry-After beyond)'),
+      maxInflightBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(64 * 1024 * 1024)
+        .describe('Body bytes (as sent plus decompressed) held by requests in flight (503 beyond)'),
+      bodyDeadlineMs: z
+        .number()
+        .int()
+        .min(100)
+        .default(30_000)
+        .describe('Longest a request body may take to arrive (408 beyond)'),
+      workerHeapMb: z
+        .number()
+        .int()
+        .min(32)
+        .default(192)
+        .describe("Each ingest worker's old-generation heap limit; a request needing more gets 413"),
+    })
+    .prefault({}),
   redaction: RedactionConfig.optional(),
   ingestWorkers: z
     .number()
@@ -23,11 +63,32 @@ export const ServerConfig = z.object({
     .max(64)
     .default(2)
     .describe('Worker threads that decode, redact and normalize OTLP (0 = on the main thread)'),
+  time: z
+    .object({
+      maxFutureHours: z
+        .number()
+        .min(0)
+        .default(24)
+        .describe('Records stamped later than receive time + this are refused (partial success)'),
+      maxPastDays: z
+        .number()
+        .int()
+        .min(0)
+        .optional()
+        .describe('Records older than this are refused; default: the raw retention (rawTtlDays); 0 = none'),
+    })
+    .prefault({})
+    .describe('The one time rule for logs, spans and data points (collector/ingest/time-rule.ts)'),
   batch: z
     .object({
       maxBatchRows: z.number().int().min(1).default(20_000),
       flushIntervalMs: z.number().int().min(1).default(25),
       maxQueuedRows: z.number().int().min(1).default(400_000),
+      maxQueuedBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(64 * 1024 * 1024),
     })
     .prefault({}),
 });

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -18,11 +18,14 @@ import { loadAdminToken } from './admin-token.js';
 import { createApp } from './app.js';
 import { createApprovalService, type GrantRule } from './approvals/index.js';
 import { ServerConfig } from './config.js';
+import { createAdmission } from './ingest/admission.js';
+import { limitConnections } from './ingest/connection-limits.js';
 import { createIngest } from './ingest/pipeline.js';
 import { toJsonEachRow } from './ingest/prepare.js';
 import { createPreparePool } from './ingest/prepare-pool.js';
 import { createReceiptSet } from './ingest/receipts.js';
-import { createFileSpool } from './ingest/spool.js';
+import { createFileSpool, isIngestTable } from './ingest/spool.js';
+import { loadSpoolKey } from './ingest/spool-key.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
 import { approvalRoutes } from './routes/approvals.js';
@@ -74,19 +77,37 @@ export async function startServer(
   const adminHash = Buffer.from(hashToken(admin.token), 'hex');
 
   const sink: Sink = async (table, payload, _rows, format) => {
+    // Only ingest tables, whatever a caller (or a spool file) names: never tokens, approvals or audit.
+    if (!isIngestTable(table)) throw new Error(`refusing to insert ingest rows into ${table}`);
     if (format === 'JSONEachRow') return store.raw.insertPayload(table as RawTable, payload);
     if (!(table in ROW_BINARY_LAYOUTS)) throw new Error(`no RowBinary layout for table ${table}`);
     return store.raw.insertRowBinaryPayload(table as RowBinaryTable, payload);
   };
-  const spool = createFileSpool(join(config.dataDir, 'spool'));
-  const replayed = await spool.replay(sink).catch((err: unknown) => {
-    log(`spool replay failed, will retry: ${err instanceof Error ? err.message : String(err)}`);
-    return 0;
+  const probe = async () => {
+    await store.db.query('health', 'SELECT 1');
+  };
+  const spool = createFileSpool({
+    dir: join(config.dataDir, 'spool'),
+    key: loadSpoolKey(config.dataDir),
+    probe,
+    log,
   });
-  if (replayed) log(`stored ${replayed} spooled rows from a previous run`);
-  const replayTimer = setInterval(() => {
-    spool.replay(sink).catch(() => {});
-  }, 10_000);
+  let spoolDown = '';
+  const replaySpool = () =>
+    spool.replay(sink).then(
+      (n) => {
+        if (n) log(`stored ${n} spooled rows`);
+        spoolDown = '';
+      },
+      (err: unknown) => {
+        // Logged once per outage, not every 10 s.
+        const msg = err instanceof Error ? err.message : String(err);
+        if (msg !== spoolDown) log(`spool replay waits for the store: ${msg}`);
+        spoolDown = msg;
+      },
+    );
+  await replaySpool();
+  const replayTimer = setInterval(() => void replaySpool(), 10_000);
   replayTimer.unref();
 
   const writer = createBatchingWriter({
@@ -105,6 +126,17 @@ export async function startServer(
     script: plugins.prepareWorkerScript,
     redaction: config.redaction,
     rowBinary: store.rowBinary,
+    time: {
+      maxFutureMs: config.time.maxFutureHours * 3600_000,
+      maxPastMs: (config.time.maxPastDays ?? config.store.rawTtlDays ?? 30) * 86_400_000,
+    },
+    limits: { maxRecords: config.ingestLimits.maxRecords, maxValues: config.ingestLimits.maxValues },
+    workerLimits: { maxOldGenerationSizeMb: config.ingestLimits.workerHeapMb, maxYoungGenerationSizeMb: 16 },
+  });
+  // Never below two maximal bodies (as sent plus decompressed), so one request alone always fits.
+  const admission = createAdmission({
+    maxRequests: config.ingestLimits.maxInflightRequests,
+    maxBytes: Math.max(config.ingestLimits.maxInflightBytes, 2 * config.maxBodyBytes),
   });
   const ingest = createIngest({
     writer,
@@ -154,6 +186,8 @@ export async function startServer(
     ingest,
     authorize,
     maxBodyBytes: config.maxBodyBytes,
+    admission,
+    bodyDeadlineMs: config.ingestLimits.bodyDeadlineMs,
     log,
     apiRoutes: [
       approvalRoutes({ service: approvals, authorize }),
@@ -163,15 +197,15 @@ export async function startServer(
         : []),
     ],
     health: {
-      check: async () => {
-        await store.db.query('health', 'SELECT 1');
-      },
-      stats: () => {
+      check: probe,
+      stats: async () => {
         const now = lagNow();
         const mem = process.memoryUsage();
         return {
           store: store.mode.startsWith('embedded') ? 'embedded' : 'server',
           writer: writer.stats(),
+          inflight: admission.stats(),
+          spool: await spool.stats().catch(() => null),
           eventLoopLagMs: {
             p50: now.p50,
             p99: Math.max(now.p99, lastLag.p99),
@@ -184,6 +218,7 @@ export async function startServer(
   });
 
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
+  limitConnections(server as unknown as HttpServer);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (err: NodeJS.ErrnoException) =>

@@ -28,6 +28,7 @@ describe('ward doctor: the server side', () => {
     const checks = await checkServer({ server: server.url, token: 'doctor-runner-token-1' });
     expect(checks.map((c) => [c.name, c.ok])).toEqual([
       ['ward server', true],
+      ['server spool', true],
       ['runner token', true],
     ]);
   });

@@ -20,6 +20,8 @@ beforeAll(async () => {
     port: 0,
     dataDir: mkdtempSync(join(tmpdir(), 'ward-ingest-')),
     store: { database: 'ward_ingest_test' },
+    // The captures are replayed as recorded, whatever their age by the time the suite runs.
+    time: { maxPastDays: 0 },
   });
 });
 afterAll(async () => {

@@ -1,8 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { createRedactor, type RedactionConfigInput } from '../../schema/fast.js';
 import type { OtlpSignal } from '../../schema/index.js';
-import { OtlpDecodeError, type OtlpEncoding } from '../otlp/index.js';
+import {
+  OtlpDecodeError,
+  type OtlpDecodeOptions,
+  type OtlpEncoding,
+  OtlpTooLargeError,
+} from '../otlp/index.js';
 import { type PreparedRequest, prepareRequest } from './prepare.js';
+import type { TimeWindowOptions } from './time-rule.js';
 
 export interface PrepareJob {
   id: number;
@@ -13,7 +19,23 @@ export interface PrepareJob {
 
 export type PrepareReply =
   | { id: number; ok: true; result: PreparedRequest }
-  | { id: number; ok: false; decode: boolean; message: string };
+  | { id: number; ok: false; decode: boolean; tooLarge?: boolean; message: string };
+
+/** Preparing a request failed for a reason in the request itself (not transient: answered 400). */
+export class PrepareError extends Error {}
+
+/** A worker died while preparing other requests than the one that killed it: retryable (503). */
+export class WorkerLostError extends Error {}
+
+/** Heap limits of each ingest worker: a request that needs more is refused, the server lives on. */
+export interface WorkerLimits {
+  maxOldGenerationSizeMb: number;
+  maxYoungGenerationSizeMb: number;
+}
+export const DEFAULT_WORKER_LIMITS: WorkerLimits = {
+  maxOldGenerationSizeMb: 256,
+  maxYoungGenerationSizeMb: 16,
+};
 
 export interface PreparePoolOptions {
   /** Worker threads; 0 prepares on the calling thread. */
@@ -23,6 +45,11 @@ export interface PreparePoolOptions {
   redaction?: RedactionConfigInput;
   /** Serialize otel_logs and agent_events as RowBinary (only when the store is the embedded engine). */
   rowBinary?: boolean;
+  /** The accepted time range around the receive time. */
+  time?: TimeWindowOptions;
+  /** Decode limits (records, values, depth, attributes). */
+  limits?: OtlpDecodeOptions;
+  workerLimits?: WorkerLimits;
 }
 
 export type Prepare = (
@@ -41,10 +68,20 @@ interface Slot {
 export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare; close(): Promise<void> } {
   if (opts.size <= 0 || !opts.script) {
     const redactor = createRedactor(opts.redaction);
-    const prepareOpts = { rowBinary: opts.rowBinary ?? false };
+    const prepareOpts = {
+      rowBinary: opts.rowBinary ?? false,
+      ...(opts.time ? { time: opts.time } : {}),
+      ...(opts.limits ? { limits: opts.limits } : {}),
+    };
     return {
-      prepare: async (signal, body, encoding) =>
-        prepareRequest(signal, body, encoding, redactor, prepareOpts),
+      prepare: async (signal, body, encoding) => {
+        try {
+          return prepareRequest(signal, body, encoding, redactor, prepareOpts);
+        } catch (err) {
+          if (err instanceof OtlpDecodeError) throw err;
+          throw new PrepareError(err instanceof Error ? err.message : String(err));
+        }
+      },
       close: async () => {},
     };
   }
@@ -54,7 +91,13 @@ export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare;
   const spawn = (): Slot => {
     const slot: Slot = {
       worker: new Worker(script, {
-        workerData: { redaction: opts.redaction, rowBinary: opts.rowBinary ?? false },
+        workerData: {
+          redaction: opts.redaction,
+          rowBinary: opts.rowBinary ?? false,
+          time: opts.time,
+          limits: opts.limits,
+        },
+        resourceLimits: { ...(opts.workerLimits ?? DEFAULT_WORKER_LIMITS), stackSizeMb: 4 },
       }),
       busy: 0,
       pending: new Map(),
@@ -65,11 +108,34 @@ export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare;
       slot.pending.delete(reply.id);
       slot.busy--;
       if (reply.ok) p.resolve(reply.result);
-      else p.reject(reply.decode ? new OtlpDecodeError(reply.message) : new Error(reply.message));
+      else
+        p.reject(
+          reply.tooLarge
+            ? new OtlpTooLargeError(reply.message)
+            : reply.decode
+              ? new OtlpDecodeError(reply.message)
+              : new PrepareError(reply.message),
+        );
     });
-    // A crashed worker fails its jobs (the client retries on 503) and is replaced.
+    // A worker that dies (out of its heap limit) is replaced. It works through its jobs in order, so the
+    // oldest pending job killed it: that request is refused for good (413); the others were innocent
+    // bystanders and are told to retry (503).
+    let why = '';
     slot.worker.on('error', (err) => {
-      for (const p of slot.pending.values()) p.reject(err);
+      why = err.message;
+    });
+    slot.worker.on('exit', () => {
+      let first = true;
+      for (const p of slot.pending.values()) {
+        p.reject(
+          first
+            ? new OtlpTooLargeError(
+                `request needs more memory than an ingest worker may use (${why || 'worker exited'})`,
+              )
+            : new WorkerLostError('ingest worker restarted: retry'),
+        );
+        first = false;
+      }
       slot.pending.clear();
       slot.busy = 0;
       const i = slots.indexOf(slot);

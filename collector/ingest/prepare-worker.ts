@@ -4,13 +4,20 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRedactor } from '../../schema/fast.js';
-import { OtlpDecodeError } from '../otlp/index.js';
+import { OtlpDecodeError, type OtlpDecodeOptions, OtlpTooLargeError } from '../otlp/index.js';
 import { prepareRequest } from './prepare.js';
 import type { PrepareJob, PrepareReply } from './prepare-pool.js';
+import type { TimeWindowOptions } from './time-rule.js';
 
-const data = workerData as { redaction?: unknown; rowBinary?: boolean } | undefined;
+const data = workerData as
+  | { redaction?: unknown; rowBinary?: boolean; time?: TimeWindowOptions; limits?: OtlpDecodeOptions }
+  | undefined;
 const redactor = createRedactor(data?.redaction as never);
-const opts = { rowBinary: data?.rowBinary === true };
+const opts = {
+  rowBinary: data?.rowBinary === true,
+  ...(data?.time ? { time: data.time } : {}),
+  ...(data?.limits ? { limits: data.limits } : {}),
+};
 
 parentPort?.on('message', (job: PrepareJob) => {
   let reply: PrepareReply;
@@ -22,6 +29,7 @@ parentPort?.on('message', (job: PrepareJob) => {
       id: job.id,
       ok: false,
       decode: err instanceof OtlpDecodeError,
+      tooLarge: err instanceof OtlpTooLargeError,
       message: err instanceof Error ? err.message : String(err),
     };
   }

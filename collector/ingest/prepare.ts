@@ -11,8 +11,15 @@ import {
   tracesToRows,
 } from '../../store/fast.js';
 import { normalizeLogs, normalizeMetrics, normalizeTraces } from '../normalize/index.js';
-import { decodeLogs, decodeMetrics, decodeTraces, type OtlpEncoding } from '../otlp/index.js';
-import { redactRawRows } from './redact-rows.js';
+import {
+  decodeLogs,
+  decodeMetrics,
+  decodeTraces,
+  type OtlpDecodeOptions,
+  type OtlpEncoding,
+} from '../otlp/index.js';
+import { redactEvents, redactRawRows } from './redact-rows.js';
+import { applyTimeRule, DEFAULT_TIME_WINDOW, type TimeWindowOptions, timeWindow } from './time-rule.js';
 import type { WriterPart } from './writer.js';
 
 /** Rows of one table, already serialized (JSONEachRow: one JSON object per line, newline-terminated). */
@@ -21,6 +28,10 @@ export type TablePayload = WriterPart;
 export interface PrepareOptions {
   /** Serialize otel_logs and agent_events as RowBinary (the embedded engine stores it faster). */
   rowBinary: boolean;
+  /** The accepted time range around the receive time (collector/ingest/time-rule.ts). */
+  time?: TimeWindowOptions;
+  /** Decode limits (collector/otlp/limits.ts). */
+  limits?: OtlpDecodeOptions;
 }
 
 /** Everything one OTLP request turns into, ready for the writer. */
@@ -32,9 +43,6 @@ export interface PreparedRequest {
   rejected: number;
   message: string;
 }
-
-// ClickHouse DateTime64(9) holds up to 2262-04-11; later records are refused (partial success).
-const MAX_NANOS = 9_223_372_036_000_000_000n;
 
 const encoder = new TextEncoder();
 
@@ -81,6 +89,8 @@ function memoize(redactor: Redactor): Redactor {
       if (out === undefined) {
         out = redactor.text(s);
         seen.set(s, out);
+        // A redacted text is clean: the builder's output meets the row walk without a second scan.
+        if (out !== s) seen.set(out, out);
       }
       return out;
     },
@@ -97,43 +107,41 @@ export function prepareRequest(
   encoding: OtlpEncoding,
   base: Redactor,
   opts: PrepareOptions,
+  nowMs: number = Date.now(),
 ): PreparedRequest {
   const redactor = memoize(base);
+  const timeOpts = opts.time ?? DEFAULT_TIME_WINDOW;
+  const window = timeWindow(nowMs, timeOpts);
   const ctx = { redact: redactor };
   if (signal === 'logs') {
-    const req = decodeLogs(body, encoding);
+    const req = decodeLogs(body, encoding, opts.limits);
+    const time = applyTimeRule(signal, req, window, timeOpts);
     const rows = redactRawRows(logsToRows(req), redactor);
-    const events = normalizeLogs(req, ctx);
+    const events = redactEvents(normalizeLogs(req, ctx), redactor);
     return {
       parts: [logsPart(rows, opts), eventsPart(events, opts)],
       records: rows.length,
-      rejected: 0,
-      message: '',
+      rejected: time.rejected,
+      message: time.message,
     };
   }
   if (signal === 'traces') {
-    const req = decodeTraces(body, encoding);
-    let rejected = 0;
-    for (const rs of req.resourceSpans) {
-      for (const ss of rs.scopeSpans) {
-        const before = ss.spans.length;
-        ss.spans = ss.spans.filter((s) => BigInt(s.startTimeUnixNano || '0') < MAX_NANOS);
-        rejected += before - ss.spans.length;
-      }
-    }
+    const req = decodeTraces(body, encoding, opts.limits);
+    const time = applyTimeRule(signal, req, window, timeOpts);
     const rows = redactRawRows(tracesToRows(req), redactor);
-    const events = normalizeTraces(req, ctx);
+    const events = redactEvents(normalizeTraces(req, ctx), redactor);
     return {
       parts: [part('otel_traces', rows), eventsPart(events, opts)],
       records: rows.length,
-      rejected,
-      message: rejected ? `${rejected} span(s) rejected: start time beyond 2262-04-11` : '',
+      rejected: time.rejected,
+      message: time.message,
     };
   }
-  const req = decodeMetrics(body, encoding);
+  const req = decodeMetrics(body, encoding, opts.limits);
+  const time = applyTimeRule(signal, req, window, timeOpts);
   const byTable = metricsToRows(req);
   const parts = METRIC_TABLES.map((t) => part(t, redactRawRows(byTable[t], redactor)));
   const records = parts.reduce((s, p) => s + p.rows, 0);
-  parts.push(eventsPart(normalizeMetrics(req, ctx), opts));
-  return { parts, records, rejected: 0, message: '' };
+  parts.push(eventsPart(redactEvents(normalizeMetrics(req, ctx), redactor), opts));
+  return { parts, records, rejected: time.rejected, message: time.message };
 }

@@ -1,32 +1,94 @@
 import type { Redactor } from '../../schema/fast.js';
+import type { AgentEvent } from '../../schema/index.js';
 
-const MAP_COLUMNS = [
-  'ResourceAttributes',
-  'ScopeAttributes',
-  'LogAttributes',
-  'SpanAttributes',
-  'Attributes',
-] as const;
+/**
+ * Columns whose text Ward itself wrote from validated input (times, hex ids, enum names): they cannot hold a
+ * secret, so the walk skips them. Every other column is redacted, so a column added later is covered
+ * without anyone remembering to list it.
+ */
+const RAW_SKIP = new Set([
+  'Timestamp',
+  'TimeUnix',
+  'StartTimeUnix',
+  'TraceId',
+  'SpanId',
+  'ParentSpanId',
+  'Duration',
+  'SpanKind',
+  'StatusCode',
+  'Events.Timestamp',
+  'Links.TraceId',
+  'Links.SpanId',
+  'Exemplars.TimeUnix',
+  'Exemplars.SpanId',
+  'Exemplars.TraceId',
+]);
 
-/** Redacts secrets in the raw OTel rows' text columns and attribute maps before they are stored. */
+const EVENT_SKIP = new Set([
+  'event_id',
+  'time',
+  'raw_time',
+  'kind',
+  'decision',
+  'trace_id',
+  'span_id',
+  'raw_table',
+]);
+
+/** Redacts a Map(String, String) in place, keys as well as values (a key can carry a token too). */
+function redactMap(map: Record<string, string>, redactor: Redactor): void {
+  const renamed: [string, string, string][] = [];
+  for (const k in map) {
+    const v = map[k] as string;
+    const nv = v ? redactor.text(v) : v;
+    const nk = redactor.text(k);
+    if (nk !== k) renamed.push([k, nk, nv]);
+    else if (nv !== v) map[k] = nv;
+  }
+  for (const [k, nk, nv] of renamed) {
+    delete map[k];
+    map[nk] = nv;
+  }
+}
+
+function redactValue(v: unknown, redactor: Redactor, seen: WeakSet<object>): unknown {
+  if (typeof v === 'string') return v ? redactor.text(v) : v;
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = redactValue(v[i], redactor, seen);
+    return v;
+  }
+  // Rows of one resource or scope share their attribute maps: redact each map once.
+  if (!seen.has(v)) {
+    seen.add(v);
+    redactMap(v as Record<string, string>, redactor);
+  }
+  return v;
+}
+
+/**
+ * Redacts every text column of raw OTel rows before they are stored: strings, map keys and values, arrays
+ * of strings and of maps (span events and links, exemplars), whatever the table.
+ */
 export function redactRawRows<T extends object>(rows: T[], redactor: Redactor): T[] {
-  // Rows of one resource/scope share their attribute maps: redact each map once.
   const seen = new WeakSet<object>();
   for (const row of rows as Record<string, unknown>[]) {
-    if (typeof row.Body === 'string' && row.Body) row.Body = redactor.text(row.Body);
-    if (typeof row.StatusMessage === 'string' && row.StatusMessage)
-      row.StatusMessage = redactor.text(row.StatusMessage);
-    for (const col of MAP_COLUMNS) {
-      const map = row[col] as Record<string, string> | undefined;
-      if (!map || seen.has(map)) continue;
-      seen.add(map);
-      for (const k in map) {
-        const v = map[k] as string;
-        if (v) map[k] = redactor.text(v);
-      }
+    for (const col in row) {
+      if (RAW_SKIP.has(col)) continue;
+      row[col] = redactValue(row[col], redactor, seen);
     }
-    const events = row['Events.Attributes'] as Record<string, string>[] | undefined;
-    if (events) for (const m of events) for (const k in m) m[k] = redactor.text(m[k] as string);
   }
   return rows;
+}
+
+/** Redacts every text field of normalized events (host, cwd, user, version, call id, attribute keys…). */
+export function redactEvents(events: AgentEvent[], redactor: Redactor): AgentEvent[] {
+  const seen = new WeakSet<object>();
+  for (const e of events as unknown as Record<string, unknown>[]) {
+    for (const col in e) {
+      if (EVENT_SKIP.has(col)) continue;
+      e[col] = redactValue(e[col], redactor, seen);
+    }
+  }
+  return events;
 }

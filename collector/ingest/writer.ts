@@ -32,14 +32,21 @@ export interface WriterOptions {
   flushIntervalMs?: number;
   /** Rows waiting or being inserted above which new work is refused (503 + Retry-After). */
   maxQueuedRows?: number;
+  /** Payload bytes waiting or being inserted above which new work is refused (rows vary in size). */
+  maxQueuedBytes?: number;
   /** Attempts per batch before it goes to the spool. */
   attempts?: number;
   onError?: (err: unknown, table: string) => void;
 }
 
 export class BackPressureError extends Error {
-  constructor(readonly queuedRows: number) {
-    super(`ingest queue full (${queuedRows} rows pending): retry later`);
+  constructor(
+    readonly queuedRows: number,
+    queuedBytes = 0,
+  ) {
+    super(
+      `ingest queue full (${queuedRows} rows, ${Math.round(queuedBytes / 2 ** 20)} MiB pending): retry later`,
+    );
   }
 }
 
@@ -58,6 +65,7 @@ interface Ticket {
 
 interface Entry {
   payload: Uint8Array;
+  bytes: number;
   rows: number;
   ticket: Ticket;
 }
@@ -75,6 +83,8 @@ interface TableQueue {
 export interface WriterStats {
   queuedRows: number;
   inFlightRows: number;
+  /** Payload bytes queued or being inserted. */
+  pendingBytes: number;
   storedRows: number;
   spooledRows: number;
   failedBatches: number;
@@ -85,11 +95,13 @@ export function createBatchingWriter(opts: WriterOptions) {
   const maxBatchRows = opts.maxBatchRows ?? 20_000;
   const flushIntervalMs = opts.flushIntervalMs ?? 25;
   const maxQueuedRows = opts.maxQueuedRows ?? 400_000;
+  const maxQueuedBytes = opts.maxQueuedBytes ?? 64 * 2 ** 20;
   const attempts = opts.attempts ?? 3;
   const queues = new Map<string, TableQueue>();
   const stats: WriterStats = {
     queuedRows: 0,
     inFlightRows: 0,
+    pendingBytes: 0,
     storedRows: 0,
     spooledRows: 0,
     failedBatches: 0,
@@ -165,6 +177,7 @@ export function createBatchingWriter(opts: WriterOptions) {
         settle(batch, err);
       } finally {
         stats.inFlightRows -= n;
+        for (const e of batch) stats.pendingBytes -= e.bytes;
       }
     }
   }
@@ -189,13 +202,15 @@ export function createBatchingWriter(opts: WriterOptions) {
       if (nonEmpty.length === 0) return Promise.resolve();
       const total = nonEmpty.reduce((s, p) => s + p.rows, 0);
       const pending = stats.queuedRows + stats.inFlightRows;
-      if (pending > 0 && pending + total > maxQueuedRows)
-        return Promise.reject(new BackPressureError(pending));
+      const bytes = nonEmpty.reduce((s, p) => s + p.payload.byteLength, 0);
+      if (pending > 0 && (pending + total > maxQueuedRows || stats.pendingBytes + bytes > maxQueuedBytes))
+        return Promise.reject(new BackPressureError(pending, stats.pendingBytes));
       return new Promise<void>((resolve, reject) => {
         const ticket: Ticket = { remaining: nonEmpty.length, failed: false, resolve, reject };
         for (const p of nonEmpty) {
           const q = queue(p.table, p.format);
-          q.entries.push({ payload: p.payload, rows: p.rows, ticket });
+          q.entries.push({ payload: p.payload, bytes: p.payload.byteLength, rows: p.rows, ticket });
+          stats.pendingBytes += p.payload.byteLength;
           q.rows += p.rows;
           stats.queuedRows += p.rows;
           scheduleFlush(q, false);

@@ -2,6 +2,7 @@
 
 const EPOCH_ISO = '1970-01-01T00:00:00.000000000Z';
 const DIGITS = /^\d+$/;
+const MAX_MS = Date.UTC(2262, 3, 11);
 // Records of one export mostly share their second: the formatted prefix is reused.
 let lastSeconds = '';
 let lastPrefix = '';
@@ -31,7 +32,8 @@ export function isoToNanos(iso: string): string | null {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(iso);
   if (!m) return null;
   const ms = Date.parse(`${m[1]}${m[3]}`);
-  if (Number.isNaN(ms) || ms < 0) return null;
+  // DateTime64(9) ends in 2262: a later time is no time (the ingest time rule then uses the record's).
+  if (Number.isNaN(ms) || ms < 0 || ms >= MAX_MS) return null;
   const fraction = (m[2] ?? '').padEnd(9, '0');
   return `${ms / 1000}${fraction}`.replace(/^0+(?=\d)/, '');
 }

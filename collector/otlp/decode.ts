@@ -5,11 +5,12 @@ import { OtlpDecodeError } from './errors.js';
 import { jsonLogsRequest } from './json-logs.js';
 import { jsonMetricsRequest } from './json-metrics.js';
 import { jsonTracesRequest } from './json-traces.js';
-import { type OtlpDecodeOptions, resolveLimits } from './limits.js';
+import { type OtlpDecodeLimits, type OtlpDecodeOptions, resolveLimits } from './limits.js';
 import { otlpProtoTypes } from './otlp-proto.js';
 import { type PbLogsRequest, pbLogsRequest } from './pb-logs.js';
 import { type PbMetricsRequest, pbMetricsRequest } from './pb-metrics.js';
 import { type PbTracesRequest, pbTracesRequest } from './pb-traces.js';
+import { OtlpTooLargeError, scanJson, scanProtobuf } from './scan.js';
 import { utf8 } from './wire-values.js';
 
 /** Wire encodings of OTLP/HTTP bodies. */
@@ -28,13 +29,14 @@ function decodeProtobuf<T>(type: protobuf.Type, body: Uint8Array): T {
 
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
-function parseJson(body: Uint8Array, c: DecodeContext): unknown {
+function parseJson(body: Uint8Array, c: DecodeContext, limits: OtlpDecodeLimits): unknown {
   let text: string;
   try {
     text = utf8(body);
   } catch {
     throw new OtlpDecodeError('invalid UTF-8 in JSON body');
   }
+  scanJson(text, limits);
   c.surrogateEscapes = text.includes('\\u') && SURROGATE_ESCAPE.test(text);
   try {
     return JSON.parse(text);
@@ -43,18 +45,22 @@ function parseJson(body: Uint8Array, c: DecodeContext): unknown {
   }
 }
 
-function context(opts: OtlpDecodeOptions | undefined): DecodeContext {
-  return createDecodeContext(resolveLimits(opts));
-}
-
 /** Decodes an ExportLogsServiceRequest body. Throws OtlpDecodeError saying what is wrong and where. */
 export function decodeLogs(
   body: Uint8Array,
   encoding: OtlpEncoding,
   opts?: OtlpDecodeOptions,
 ): OtlpLogsRequest {
-  const c = context(opts);
-  if (encoding === 'json') return jsonLogsRequest(parseJson(body, c), c);
+  const limits = resolveLimits(opts);
+  const c = createDecodeContext(limits);
+  if (encoding === 'json') {
+    const req = jsonLogsRequest(parseJson(body, c, limits), c);
+    let n = 0;
+    for (const rl of req.resourceLogs) for (const sl of rl.scopeLogs) n += sl.logRecords.length;
+    checkRecords(n, limits);
+    return req;
+  }
+  scanProtobuf('logs', body, limits);
   return pbLogsRequest(decodeProtobuf<PbLogsRequest>(otlpProtoTypes().logsRequest, body), c);
 }
 
@@ -64,8 +70,16 @@ export function decodeTraces(
   encoding: OtlpEncoding,
   opts?: OtlpDecodeOptions,
 ): OtlpTracesRequest {
-  const c = context(opts);
-  if (encoding === 'json') return jsonTracesRequest(parseJson(body, c), c);
+  const limits = resolveLimits(opts);
+  const c = createDecodeContext(limits);
+  if (encoding === 'json') {
+    const req = jsonTracesRequest(parseJson(body, c, limits), c);
+    let n = 0;
+    for (const rs of req.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
+    checkRecords(n, limits);
+    return req;
+  }
+  scanProtobuf('traces', body, limits);
   return pbTracesRequest(decodeProtobuf<PbTracesRequest>(otlpProtoTypes().tracesRequest, body), c);
 }
 
@@ -75,7 +89,24 @@ export function decodeMetrics(
   encoding: OtlpEncoding,
   opts?: OtlpDecodeOptions,
 ): OtlpMetricsRequest {
-  const c = context(opts);
-  if (encoding === 'json') return jsonMetricsRequest(parseJson(body, c), c);
+  const limits = resolveLimits(opts);
+  const c = createDecodeContext(limits);
+  if (encoding === 'json') {
+    const req = jsonMetricsRequest(parseJson(body, c, limits), c);
+    let n = 0;
+    for (const rm of req.resourceMetrics)
+      for (const sm of rm.scopeMetrics)
+        for (const m of sm.metrics) n += m.data.type === 'empty' ? 0 : m.data.points.length;
+    checkRecords(n, limits);
+    return req;
+  }
+  scanProtobuf('metrics', body, limits);
   return pbMetricsRequest(decodeProtobuf<PbMetricsRequest>(otlpProtoTypes().metricsRequest, body), c);
+}
+
+function checkRecords(n: number, limits: OtlpDecodeLimits): void {
+  if (n > limits.maxRecords)
+    throw new OtlpTooLargeError(
+      `request holds more than ${limits.maxRecords} records: split it into smaller requests`,
+    );
 }

@@ -36,7 +36,7 @@ export function rethrowAt(err: unknown, segment: string, field = ''): never {
 export class OtlpBodyError extends Error {
   override readonly name = 'OtlpBodyError';
   constructor(
-    readonly status: 400 | 413 | 415,
+    readonly status: 400 | 408 | 413 | 415 | 503,
     message: string,
   ) {
     super(message);

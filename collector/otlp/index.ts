@@ -8,4 +8,5 @@ export {
   type OtlpDecodeOptions,
   otlpDecodeLimitsSchema,
 } from './limits.js';
-export { readOtlpBody } from './read-body.js';
+export { discardBody, readOtlpBody } from './read-body.js';
+export { OtlpTooLargeError } from './scan.js';

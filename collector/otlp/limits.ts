@@ -17,6 +17,21 @@ export const otlpDecodeLimitsSchema = z.object({
     .describe(
       'Most keys accepted in one attribute list or kvlist value (per record, resource, scope or point).',
     ),
+  maxRecords: z
+    .number()
+    .int()
+    .min(1)
+    .default(100_000)
+    .describe('Most log records, spans or data points in one request; more is a 413 (split the batch).'),
+  maxValues: z
+    .number()
+    .int()
+    .min(1)
+    .default(2_000_000)
+    .describe(
+      'Most values (messages, fields, array elements) one request may decode to, counted before decoding: ' +
+        'bounds the memory a small body can expand into.',
+    ),
 });
 
 export type OtlpDecodeLimits = z.infer<typeof otlpDecodeLimitsSchema>;
@@ -30,5 +45,7 @@ export function resolveLimits(opts: OtlpDecodeOptions | undefined): OtlpDecodeLi
   return {
     maxDepth: opts.maxDepth ?? DEFAULT_OTLP_DECODE_LIMITS.maxDepth,
     maxAttributes: opts.maxAttributes ?? DEFAULT_OTLP_DECODE_LIMITS.maxAttributes,
+    maxRecords: opts.maxRecords ?? DEFAULT_OTLP_DECODE_LIMITS.maxRecords,
+    maxValues: opts.maxValues ?? DEFAULT_OTLP_DECODE_LIMITS.maxValues,
   };
 }

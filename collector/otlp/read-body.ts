@@ -27,6 +27,10 @@ function isGzip(contentEncoding: string | null): boolean {
   );
 }
 
+function busy(): OtlpBodyError {
+  return new OtlpBodyError(503, 'too much OTLP data in flight: retry later');
+}
+
 function tooLarge(what: string, maxBytes: number): OtlpBodyError {
   return new OtlpBodyError(413, `${what} exceeds the limit of ${maxBytes} bytes`);
 }
@@ -42,12 +46,16 @@ class BoundedGunzip {
   private failure: OtlpBodyError | undefined;
   private readonly done: Promise<void>;
 
-  constructor(maxBytes: number) {
+  constructor(maxBytes: number, reserve: (n: number) => boolean) {
     this.done = new Promise((resolve, reject) => {
       this.gunzip.on('data', (chunk: Buffer) => {
         this.size += chunk.length;
         if (this.size > maxBytes) {
           this.fail(tooLarge('decompressed body', maxBytes));
+          return;
+        }
+        if (!reserve(chunk.length)) {
+          this.fail(busy());
           return;
         }
         this.chunks.push(chunk);
@@ -100,6 +108,31 @@ class BoundedGunzip {
   }
 }
 
+/** Reads and drops up to `limit` more bytes (memory stays flat); stops early on errors. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<void> {
+  let left = limit;
+  const stop = setTimeout(() => reader.cancel().catch(() => {}), 10_000);
+  try {
+    while (left > 0) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      left -= value.byteLength;
+    }
+  } catch {
+    // the client went away: nothing to answer
+  } finally {
+    clearTimeout(stop);
+  }
+}
+
+/** Drops a request body that will not be read (a refused request), up to `limit` bytes. */
+export async function discardBody(req: Request, limit: number): Promise<void> {
+  if (req.body === null || req.bodyUsed) return;
+  const reader = req.body.getReader();
+  await drain(reader, limit);
+  await reader.cancel().catch(() => {});
+}
+
 /**
  * Reads, checks and decompresses an OTLP/HTTP request body. Throws OtlpBodyError: 415 for an unsupported
  * Content-Type or Content-Encoding, 413 when the body (as sent, or once decompressed) passes `maxBytes`,
@@ -107,9 +140,16 @@ class BoundedGunzip {
  */
 export async function readOtlpBody(
   req: Request,
-  opts: { maxBytes: number },
+  opts: {
+    maxBytes: number;
+    /** Takes `n` more bytes from a budget shared by all requests; false refuses the request (503). */
+    reserve?: (n: number) => boolean;
+    /** Longest the whole body may take to arrive (slow senders hold memory and a request slot): 408. */
+    deadlineMs?: number;
+  },
 ): Promise<{ body: Uint8Array; encoding: OtlpEncoding }> {
   const { maxBytes } = opts;
+  const reserve = opts.reserve ?? (() => true);
   const encoding = encodingOf(req.headers.get('content-type'));
   const gzip = isGzip(req.headers.get('content-encoding'));
   const declared = req.headers.get('content-length');
@@ -126,23 +166,37 @@ export async function readOtlpBody(
   if (req.body === null) return { body: new Uint8Array(0), encoding };
 
   const reader = req.body.getReader();
-  const inflater = gzip ? new BoundedGunzip(maxBytes) : undefined;
+  const inflater = gzip ? new BoundedGunzip(maxBytes, reserve) : undefined;
   const chunks: Uint8Array[] = [];
   let received = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    if (opts.deadlineMs === undefined) return;
+    timer = setTimeout(
+      () => reject(new OtlpBodyError(408, `request body not received within ${opts.deadlineMs} ms`)),
+      opts.deadlineMs,
+    );
+  });
+  late.catch(() => {});
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await Promise.race([reader.read(), late]);
       if (done) break;
       received += value.byteLength;
       if (received > maxBytes) throw tooLarge('request body', maxBytes);
+      if (!reserve(value.byteLength)) throw busy();
       if (inflater) await inflater.write(value);
       else chunks.push(value);
     }
   } catch (err) {
     inflater?.abort();
+    // Back-pressure: read the rest and drop it, so the client gets its 503 instead of a reset connection.
+    if (err instanceof OtlpBodyError && err.status === 503) await drain(reader, maxBytes - received);
     await reader.cancel().catch(() => {});
     if (err instanceof OtlpBodyError) throw err;
     throw new OtlpBodyError(400, `could not read request body: ${(err as Error).message}`);
+  } finally {
+    clearTimeout(timer);
   }
   if (inflater) return { body: await inflater.end(), encoding };
   return { body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received), encoding };

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 
 export interface HealthDeps {
   check: () => Promise<void>;
-  stats: () => Record<string, unknown>;
+  stats: () => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
 /** GET /healthz: 200 when the store answers, 503 otherwise. No auth, no secrets. */
@@ -11,7 +11,7 @@ export function healthRoutes(deps: HealthDeps) {
   app.get('/healthz', async (c) => {
     try {
       await deps.check();
-      return c.json({ status: 'ok', ...deps.stats() });
+      return c.json({ status: 'ok', ...(await deps.stats()) });
     } catch (err) {
       return c.json({ status: 'unavailable', error: err instanceof Error ? err.message : String(err) }, 503);
     }

@@ -1,15 +1,19 @@
 import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { OtlpSignal } from '../../schema/index.js';
+import type { Admission } from '../ingest/admission.js';
 import type { Ingest } from '../ingest/pipeline.js';
+import { PrepareError } from '../ingest/prepare-pool.js';
 import { BackPressureError, WriterClosedError } from '../ingest/writer.js';
 import type { Authorize } from '../middleware/auth.js';
 import {
+  discardBody,
   encodeExportResponse,
   encodeStatus,
   OtlpBodyError,
   OtlpDecodeError,
   type OtlpEncoding,
+  OtlpTooLargeError,
   readOtlpBody,
 } from '../otlp/index.js';
 
@@ -18,6 +22,10 @@ export interface OtlpRoutesDeps {
   authorize: Authorize;
   maxBodyBytes: number;
   log: (msg: string) => void;
+  /** Requests and bytes in flight across all OTLP requests; unbounded without it (tests). */
+  admission?: Admission;
+  /** Longest a request body may take to arrive. */
+  bodyDeadlineMs?: number;
 }
 
 function encodingOf(req: Request): OtlpEncoding {
@@ -26,7 +34,7 @@ function encodingOf(req: Request): OtlpEncoding {
 
 /** An OTLP error: google.rpc.Status body in the request's encoding, per the OTLP/HTTP spec. */
 function otlpError(
-  status: 400 | 413 | 415 | 503,
+  status: 400 | 408 | 413 | 415 | 503,
   req: Request,
   message: string,
   headers: Record<string, string> = {},
@@ -41,29 +49,51 @@ export function otlpRoutes(deps: OtlpRoutesDeps) {
   const app = new Hono();
   const handler = (signal: OtlpSignal) =>
     async function receive(c: Context) {
-      let body: Uint8Array;
-      let encoding: OtlpEncoding;
-      try {
-        ({ body, encoding } = await readOtlpBody(c.req.raw, { maxBytes: deps.maxBodyBytes }));
-      } catch (err) {
-        if (err instanceof OtlpBodyError) throw otlpError(err.status, c.req.raw, err.message);
-        throw err;
+      const ticket = deps.admission?.enter();
+      if (ticket === null) {
+        await discardBody(c.req.raw, deps.maxBodyBytes);
+        throw otlpError(503, c.req.raw, 'too many OTLP requests in flight: retry later', {
+          'retry-after': '1',
+        });
       }
       try {
-        const result = await deps.ingest(signal, body, encoding);
-        const partial = result.rejected ? { rejected: result.rejected, message: result.message } : undefined;
-        const res = encodeExportResponse(signal, encoding, partial);
-        return c.body(res.body as Uint8Array<ArrayBuffer>, 200, { 'content-type': res.contentType });
-      } catch (err) {
-        if (err instanceof OtlpDecodeError)
-          throw otlpError(400, c.req.raw, `malformed ${signal} request: ${err.message}`);
-        if (err instanceof BackPressureError || err instanceof WriterClosedError) {
-          throw otlpError(503, c.req.raw, err.message, { 'retry-after': '1' });
-        }
-        deps.log(`ingest of ${signal} failed: ${err instanceof Error ? err.message : String(err)}`);
-        throw otlpError(503, c.req.raw, 'storage unavailable: retry later', { 'retry-after': '5' });
+        return await handle(c, signal, ticket?.reserve);
+      } finally {
+        ticket?.release();
       }
     };
+  const handle = async (c: Context, signal: OtlpSignal, reserve?: (n: number) => boolean) => {
+    let body: Uint8Array;
+    let encoding: OtlpEncoding;
+    try {
+      ({ body, encoding } = await readOtlpBody(c.req.raw, {
+        maxBytes: deps.maxBodyBytes,
+        ...(reserve ? { reserve } : {}),
+        ...(deps.bodyDeadlineMs ? { deadlineMs: deps.bodyDeadlineMs } : {}),
+      }));
+    } catch (err) {
+      if (err instanceof OtlpBodyError)
+        throw otlpError(err.status, c.req.raw, err.message, err.status === 503 ? { 'retry-after': '1' } : {});
+      throw err;
+    }
+    try {
+      const result = await deps.ingest(signal, body, encoding);
+      const partial = result.rejected ? { rejected: result.rejected, message: result.message } : undefined;
+      const res = encodeExportResponse(signal, encoding, partial);
+      return c.body(res.body as Uint8Array<ArrayBuffer>, 200, { 'content-type': res.contentType });
+    } catch (err) {
+      if (err instanceof OtlpTooLargeError) throw otlpError(413, c.req.raw, err.message);
+      if (err instanceof OtlpDecodeError)
+        throw otlpError(400, c.req.raw, `malformed ${signal} request: ${err.message}`);
+      if (err instanceof BackPressureError || err instanceof WriterClosedError) {
+        throw otlpError(503, c.req.raw, err.message, { 'retry-after': '1' });
+      }
+      if (err instanceof PrepareError)
+        throw otlpError(400, c.req.raw, `${signal} request refused: ${err.message}`);
+      deps.log(`ingest of ${signal} failed: ${err instanceof Error ? err.message : String(err)}`);
+      throw otlpError(503, c.req.raw, 'storage unavailable: retry later', { 'retry-after': '5' });
+    }
+  };
   app.post('/logs', deps.authorize('ingest'), handler('logs'));
   app.post('/traces', deps.authorize('ingest'), handler('traces'));
   app.post('/metrics', deps.authorize('ingest'), handler('metrics'));

@@ -1,5 +1,32 @@
 import type { Check } from './checks.js';
 
+/** The server's spool from /healthz: batches the store refused, waiting or quarantined. */
+function spoolCheck(health: unknown, base: string): Check | null {
+  const s = (
+    health as { spool?: { depth?: unknown; oldestAgeSeconds?: unknown; quarantined?: unknown } } | null
+  )?.spool;
+  if (!s || typeof s.depth !== 'number') return null;
+  const quarantined = typeof s.quarantined === 'number' ? s.quarantined : 0;
+  const age = typeof s.oldestAgeSeconds === 'number' ? s.oldestAgeSeconds : 0;
+  const stuck = s.depth > 0 && age > 60;
+  const ok = quarantined === 0 && !stuck;
+  return {
+    name: 'server spool',
+    ok,
+    severity: 'recommended',
+    detail: ok
+      ? `${s.depth} batch(es) waiting for the store`
+      : `${s.depth} batch(es) waiting (oldest ${age} s), ${quarantined} quarantined at ${base}`,
+    ...(ok
+      ? {}
+      : {
+          fix:
+            "read the server's log for `spool:` lines; quarantined batches are in <data>/spool/quarantine/ " +
+            '(never replayed; inspect, then delete them)',
+        }),
+  };
+}
+
 /**
  * Can this runner talk to its Ward server? Reachable (/healthz), and is its token good for asking humans
  * (approvals) and reading grants? Without it commands still run sandboxed, but every `ask` is denied.
@@ -25,6 +52,8 @@ export async function checkServer(opts: {
       ...(ok ? {} : { fix: `check the server's log; \`ward serve\` must be running with a working store` }),
     });
     if (!ok) return out;
+    const spool = spoolCheck(await res.json().catch(() => null), base);
+    if (spool) out.push(spool);
   } catch (err) {
     out.push({
       name: 'ward server',

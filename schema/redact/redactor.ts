@@ -66,20 +66,49 @@ export function createRedactor(config?: RedactionConfigInput): Redactor {
     return pass;
   };
 
+  const scan = (s: string): string => {
+    // Strings too short to hold any secret skip the regex engine.
+    if (s.length < 8) return s;
+    const lower = s.toLowerCase();
+    const active: number[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const t = entries[i]!.trigger;
+      if (t === null || t(s, lower)) active.push(i);
+    }
+    if (active.length === 0) return s;
+    const pass = passFor(active);
+    return s.replace(pass.re, pass.replace);
+  };
+
+  /** The decoded text of a base64 value when a secret hides in it (redacted), else null. */
+  const insideBase64 = (b64: string): string | null => {
+    if (b64.length < 16 || b64.length % 4 !== 0) return null;
+    let decoded: string;
+    try {
+      decoded = atob(b64);
+    } catch {
+      return null;
+    }
+    const clean = scan(decoded);
+    return clean === decoded ? null : clean;
+  };
+
   return {
     text(s: string): string {
-      // Strings too short to hold any secret skip the regex engine.
-      if (s.length < 8) return s;
-      const lower = s.toLowerCase();
-      const active: number[] = [];
-      for (let i = 0; i < entries.length; i++) {
-        const t = entries[i]!.trigger;
-        if (t === null || t(s, lower)) active.push(i);
-      }
-      if (active.length === 0) return s;
-      const pass = passFor(active);
-      return s.replace(pass.re, pass.replace);
+      const out = scan(s);
+      // OTLP bytesValue arrives base64-encoded, which hides a secret from the patterns: look inside, both
+      // a whole base64 value and one quoted inside a serialized array or kvlist. A value holding a secret
+      // is stored decoded, with the secret replaced.
+      if (out === s && s.length >= 16 && BASE64.test(s)) return insideBase64(s) ?? out;
+      if (!out.includes('"')) return out;
+      return out.replace(QUOTED_BASE64, (m, b64: string) => {
+        const clean = insideBase64(b64);
+        return clean === null ? m : JSON.stringify(clean);
+      });
     },
     hits,
   };
 }
+
+const QUOTED_BASE64 = /"([A-Za-z0-9+/]{16,}={0,2})"/g;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;

@@ -1,8 +1,12 @@
 import type { OtlpAttributes, OtlpResource, OtlpValue } from '../../schema/index.js';
 
-/** Nanoseconds-since-epoch decimal string → DateTime64(9) text input ("seconds.fraction"), lossless. */
+/**
+ * Nanoseconds-since-epoch decimal string → DateTime64(9) text input ("seconds.fraction"), lossless. Seconds
+ * are padded to ten digits: best-effort parsing reads fewer (an unset "0.000000000" span event or metric
+ * start time) as a broken date, and the insert, retried and spooled, then failed for good.
+ */
 export function nanosToDateTime64(nanos: string): string {
-  const s = nanos.length > 9 ? nanos : nanos.padStart(10, '0');
+  const s = nanos.length >= 19 ? nanos : nanos.padStart(19, '0');
   return `${s.slice(0, -9)}.${s.slice(-9)}`;
 }
 

@@ -1,0 +1,21 @@
+import type { Server } from 'node:http';
+
+/** Timeouts that stop slow or held connections from tying up the server (slowloris). */
+export const CONNECTION_LIMITS = {
+  /** Whole request head (request line and headers) must arrive within this. */
+  headersTimeoutMs: 10_000,
+  /** Whole request (head and body) must arrive within this; responses (SSE, long polls) are not limited. */
+  requestTimeoutMs: 60_000,
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: 5_000,
+  /** Request headers accepted per request. */
+  maxHeadersCount: 100,
+} as const;
+
+/** Applies CONNECTION_LIMITS to a Node HTTP(S) server. */
+export function limitConnections(server: Server): void {
+  server.headersTimeout = CONNECTION_LIMITS.headersTimeoutMs;
+  server.requestTimeout = CONNECTION_LIMITS.requestTimeoutMs;
+  server.keepAliveTimeout = CONNECTION_LIMITS.keepAliveTimeoutMs;
+  server.maxHeadersCount = CONNECTION_LIMITS.maxHeadersCount;
+}
