@@ -13,11 +13,14 @@ import type { ResolvedPolicy } from './policy/load.js';
 import { type CompiledRule, strictest } from './policy/rules.js';
 import type { Decision } from './policy/schema.js';
 import { type RuleId, TAXONOMY } from './taxonomy/rules.js';
+import { analyzeToolCall, TOOL_RULES, toolAccess } from './tools/index.js';
 
 export interface GateInput {
   command: string;
   /** Non-shell tool name (Edit, mcp__server__tool); when set, `command` is the tool's input summary. */
   tool?: string;
+  /** The tool's arguments (file_path, url, patch, MCP arguments), analysed for paths, hosts and behaviour. */
+  toolInput?: Record<string, unknown>;
   cwd?: string;
   /** Live session anomaly score 0..1 from the analyzer. */
   sessionScore?: number;
@@ -58,6 +61,12 @@ export async function createGate(opts: {
   policy: ResolvedPolicy;
   workspace: string;
   deferParser?: boolean;
+  /** The agent's home directory, for `~` in tool arguments. */
+  home?: string;
+  /** Ward's data directory, protected from tool writes like configuration. */
+  dataDir?: string;
+  /** Resolves symlinks of a path's longest existing prefix (the caller's I/O; the gate does none). */
+  realpath?: (path: string) => string | undefined;
 }): Promise<Gate> {
   const deferred = opts.deferParser ? deferredShellParser() : undefined;
   const parser = deferred ?? (await initShellParser());
@@ -68,7 +77,30 @@ export async function createGate(opts: {
     const reasons: RiskReason[] = [];
     let risk = 0;
     let analysis: Analysis | null = null;
-    if (input.tool === undefined || /^(bash|shell|exec_command|run_shell_command)$/i.test(input.tool)) {
+    let toolFacts: Analysis['facts'] | null = null;
+    const shell = input.tool === undefined || toolAccess(input.tool) === 'shell';
+    if (!shell && input.tool !== undefined) {
+      const t = analyzeToolCall(input.tool, input.toolInput ?? {}, {
+        workspace,
+        home: opts.home ?? '',
+        cwd: input.cwd,
+        dataDir: opts.dataDir,
+        realpath: opts.realpath,
+        denyHosts: policy.hosts.deny,
+      });
+      for (const f of t.findings) {
+        const r = TOOL_RULES[f.rule];
+        risk = Math.max(risk, r.risk);
+        reasons.push({
+          rule_id: f.rule,
+          category: r.category,
+          attack_id: r.attack,
+          detail: `${r.reason}: ${f.detail}`,
+        });
+      }
+      toolFacts = { argvs: [], paths: t.paths, hosts: t.hosts };
+    }
+    if (shell) {
       try {
         analysis = analyzeCommandLine(input.command, {
           parser,
@@ -128,10 +160,13 @@ export async function createGate(opts: {
     }
 
     // Policy rules: strictest matching rule; an allow rule may lift an ask but never a deny.
+    // Tool rules match tool names; path and host rules match any call's facts; command rules only shell text.
     const matched = policy.rules.filter((r: CompiledRule) =>
       r.subject === 'tool'
         ? r.test(input.command, null, input.tool)
-        : input.tool === undefined && r.test(input.command, analysis?.facts ?? null),
+        : r.subject === 'command'
+          ? shell && r.test(input.command, analysis?.facts ?? null)
+          : r.test(input.command, analysis?.facts ?? toolFacts),
     );
     if (matched.length > 0) {
       const ruleDecision = matched.map((r) => r.decision).reduce(strictest);
