@@ -5,6 +5,14 @@
 export { type Check, type DoctorDeps, runDoctorChecks } from './doctor/checks.js';
 export { checkServer } from './doctor/server-check.js';
 export * from './fast.js';
+export {
+  type CodexAppServer,
+  type CodexHook,
+  listCodexHooks,
+  openCodexAppServer,
+  trustCodexHooks,
+  trustCodexProject,
+} from './hooks/codex-app-server.js';
 export { type HookSpec, type InstallResult, installHook, mergeHook } from './hooks/install-settings.js';
 export * from './network/index.js';
 export {
