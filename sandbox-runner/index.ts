@@ -3,6 +3,7 @@
  * (through ./fast.ts) the approval flow and agent hooks. The sandbox policy belongs to the gate (gate/).
  */
 export { type Check, type DoctorDeps, runDoctorChecks } from './doctor/checks.js';
+export { checkAgentHooks, type HookCheckDeps } from './doctor/hook-checks.js';
 export { checkServer } from './doctor/server-check.js';
 export * from './fast.js';
 export {
