@@ -4,7 +4,8 @@ const USAGE = `usage:
   ward gate check [--policy FILE] [--org FILE] [--user FILE] [--workspace DIR] [--mode MODE] -- 'COMMAND'
   ward gate eval  [--policy FILE] [--org FILE] [--user FILE] [--workspace DIR] [--mode MODE] FILE.jsonl
   Policy as for ward exec: --policy FILE (else <workspace>/.ward/policy.yaml) over ~/.ward/policy.yaml and
-  /etc/ward/policy.yaml; --org / --user name other files for those layers.
+  /etc/ward/policy.yaml; --org / --user name other files for those layers. Decisions are the unsandboxed
+  answer (what agent hooks get); ward exec may allow what its sandbox contains, marked contained_by: sandbox.
 `;
 
 /** `ward gate`: decide one command (`check`) or a JSONL file of {id, cmd} objects (`eval`). */
@@ -57,6 +58,8 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     }
     throw err;
   }
+  for (const note of policy.notes) process.stderr.write(`ward gate: note: ${note}\n`);
+  // No `contained`: these are the answers without a sandbox around the command (what agent hooks get).
   const gate = await createGate({ policy, workspace });
 
   if (sub === 'check') {

@@ -7,6 +7,7 @@ import {
   ParserNotReady,
 } from './analysis/index.js';
 import { hostMatches } from './analysis/network.js';
+import { containedBySandbox } from './containment.js';
 import { grantPrefix, refuseReason } from './policy/grant-prefix.js';
 import type { Grant } from './policy/grants.js';
 import type { ResolvedPolicy } from './policy/load.js';
@@ -26,6 +27,8 @@ export interface GateInput {
   sessionScore?: number;
   /** "Always allow" grants of this session and project (the server's GrantRecord carries an `id`). */
   grants?: readonly (Grant & { id?: string })[];
+  /** 'sandbox': the command runs inside Ward's sandbox (ward exec), which contains some harms. */
+  contained?: 'sandbox';
 }
 
 export interface GateDecision {
@@ -37,6 +40,8 @@ export interface GateDecision {
   grantable: boolean;
   /** True when the session score turned an allow into an ask. */
   escalated: boolean;
+  /** Set when an ask became allow only because Ward's sandbox contains what was found (ward exec). */
+  contained_by?: 'sandbox';
 }
 
 export interface Gate {
@@ -205,6 +210,30 @@ export async function createGate(opts: {
       }
     }
 
+    let containedBy: 'sandbox' | undefined;
+    if (decision === 'ask' && input.contained === 'sandbox') {
+      const riskOf = (id: string) =>
+        (TAXONOMY as Record<string, { risk: number }>)[id]?.risk ??
+        (TOOL_RULES as Record<string, { risk: number }>)[id]?.risk ??
+        1;
+      const what = containedBySandbox(reasons, riskOf, analysis?.facts ?? toolFacts, {
+        askThreshold: t.ask,
+        workspace,
+        writable: policy.sandbox.writable ?? [],
+        home: opts.home ?? '',
+      });
+      if (what) {
+        decision = 'allow';
+        containedBy = 'sandbox';
+        reasons.push({
+          rule_id: 'mode.contained',
+          category: 'policy',
+          attack_id: '',
+          detail: `allowed only because Ward's sandbox contains it (${what}: outside the workspace is read-only there); unsandboxed this asks`,
+        });
+      }
+    }
+
     let escalated = false;
     if (decision === 'allow' && (input.sessionScore ?? 0) > policy.escalationThreshold) {
       decision = 'ask';
@@ -231,7 +260,15 @@ export async function createGate(opts: {
       singleCommand &&
       refuseReason(grantPrefix(argv)) === null &&
       input.tool === undefined;
-    return { decision, risk: round(risk), reasons, mode: policy.mode, grantable, escalated };
+    return {
+      decision,
+      risk: round(risk),
+      reasons,
+      mode: policy.mode,
+      grantable,
+      escalated,
+      ...(containedBy && decision === 'allow' ? { contained_by: containedBy } : {}),
+    };
   }
   async function decideAsync(input: GateInput): Promise<GateDecision> {
     try {
