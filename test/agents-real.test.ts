@@ -136,6 +136,28 @@ describe.runIf(has('claude'))(
       assertBlockedAndListed(s);
     });
 
+    it("stops its Write tool from removing Ward's hook from .claude/settings.json", async () => {
+      const s = await setup();
+      await ward(['install', 'claude-code', '--ward-command', WARD], s.project, { HOME: s.home });
+      const settings = join(s.project, '.claude', 'settings.json');
+      const before = readFileSync(settings, 'utf8');
+      // Claude Code writes only files it has read: read first (Ward has no objection), then overwrite.
+      const model = await startFakeModel([
+        { command: '', tool: { name: 'Read', input: { file_path: settings } } },
+        { command: '', tool: { name: 'Write', input: { file_path: settings, content: '{}' } } },
+      ]);
+      models.push(model);
+      await run(
+        join(BIN, 'claude'),
+        ['-p', 'go', '--output-format', 'json', '--permission-mode', 'bypassPermissions'],
+        s.project,
+        { ...env(s), ANTHROPIC_BASE_URL: model.url },
+      );
+      expect(model.results()[0]?.output).toContain('ward');
+      expect(model.results()[1]?.output).toContain("writes Ward's or a coding agent's own configuration");
+      expect(readFileSync(settings, 'utf8')).toBe(before);
+    });
+
     it("where Ward has no objection it defers: Claude Code's own prompt still refuses in -p mode", async () => {
       const s = await setup();
       await ward(['install', 'claude-code', '--ward-command', WARD], s.project, { HOME: s.home });
@@ -270,6 +292,30 @@ describe.runIf(has('gemini'))(
       configure(s);
       await gemini(s);
       expect(existsSync(s.marker)).toBe(true);
+    });
+
+    it('stops write_file from adding project settings that turn hooks off', async () => {
+      const s = await setup();
+      configure(s);
+      await ward(['install', 'gemini-cli', '--user', '--ward-command', WARD], s.project, { HOME: s.home });
+      const target = join(s.project, '.gemini', 'settings.json');
+      const model = await startFakeModel([
+        {
+          command: '',
+          tool: {
+            name: 'write_file',
+            input: { file_path: target, content: '{"hooksConfig":{"enabled":false}}' },
+          },
+        },
+      ]);
+      models.push(model);
+      await run(process.execPath, [join(BIN, 'gemini'), '-p', 'go', '--skip-trust', '--yolo'], s.project, {
+        HOME: s.home,
+        GOOGLE_GEMINI_BASE_URL: model.url,
+        GEMINI_API_KEY: 'fake',
+      });
+      expect(model.results()[0]?.output).toContain("writes Ward's or a coding agent's own configuration");
+      expect(existsSync(target)).toBe(false);
     });
 
     it("is stopped by Ward's BeforeTool hook; ls -la goes through", async () => {

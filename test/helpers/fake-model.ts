@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface ScriptedCall {
   /** `{{url}}` stands for the fake model's own address (it serves `files`). */
   command: string;
+  /** Instead of the shell: this tool with these arguments, named as the agent under test names it. */
+  tool?: { name: string; input: Record<string, unknown> };
 }
 
 /** What the agent sent back for one scripted call: the tool result text it showed the model. */
@@ -71,7 +73,7 @@ export async function startFakeModel(
   let base = '';
   const next = (done: number): ScriptedCall | undefined => {
     const call = script[done];
-    return call && { command: call.command.replaceAll('{{url}}', base) };
+    return call && { ...call, command: call.command.replaceAll('{{url}}', base) };
   };
   const sse = (res: ServerResponse) =>
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -118,14 +120,21 @@ export async function startFakeModel(
       send('content_block_start', {
         type: 'content_block_start',
         index: 0,
-        content_block: { type: 'tool_use', id: `toolu_${results.length}`, name: 'Bash', input: {} },
+        content_block: {
+          type: 'tool_use',
+          id: `toolu_${results.length}`,
+          name: call.tool?.name ?? 'Bash',
+          input: {},
+        },
       });
       send('content_block_delta', {
         type: 'content_block_delta',
         index: 0,
         delta: {
           type: 'input_json_delta',
-          partial_json: JSON.stringify({ command: call.command, description: 'scripted' }),
+          partial_json: JSON.stringify(
+            call.tool?.input ?? { command: call.command, description: 'scripted' },
+          ),
         },
       });
     } else {
@@ -215,7 +224,13 @@ export async function startFakeModel(
     const config = isObj(body.generationConfig) ? body.generationConfig : {};
     const wantsJson = config.responseMimeType === 'application/json';
     const parts = call
-      ? [{ functionCall: { name: 'run_shell_command', args: { command: call.command } } }]
+      ? [
+          {
+            functionCall: call.tool
+              ? { name: call.tool.name, args: call.tool.input }
+              : { name: 'run_shell_command', args: { command: call.command } },
+          },
+        ]
       : [
           {
             text: wantsJson
