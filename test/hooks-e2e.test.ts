@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -228,6 +228,37 @@ describe('ward hook: every tool, every agent', () => {
     );
     const bad = await ward(['hook', 'gemini-cli'], 'not json');
     expect(JSON.parse(bad.stdout)).toMatchObject({ decision: 'deny' });
+  });
+});
+
+describe('ward gate eval: tool-call rows', () => {
+  it('decides {"tool","input"} rows next to shell rows, with the same analysis as the hooks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ward-eval-tools-'));
+    const file = join(dir, 'rows.jsonl');
+    writeFileSync(
+      file,
+      [
+        { id: 'w', tool: 'Write', input: { file_path: `${HOME}/.ssh/authorized_keys`, content: 'k' } },
+        { id: 'f', tool: 'web_fetch', input: { prompt: 'get http://[::ffff:169.254.169.254]/latest' } },
+        { id: 'r', tool: 'Read', input: { file_path: '~/.aws/credentials' } },
+        { id: 'ok', tool: 'Read', input: { file_path: 'src/index.ts' } },
+        { id: 'sh', cmd: 'ls -la' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    const r = await ward(['gate', 'eval', '--workspace', '/work/app', file], '');
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; decision: string });
+    expect(Object.fromEntries(rows.map((x) => [x.id, x.decision]))).toEqual({
+      w: 'deny',
+      f: 'deny',
+      r: 'ask',
+      ok: 'allow',
+      sh: 'allow',
+    });
   });
 });
 

@@ -138,6 +138,11 @@ describe('fetches', () => {
     expect(
       rules('web_fetch', { prompt: 'summarise http://127.0.0.1:9/x and https://docs.python.org/3/' }),
     ).toEqual(['tool.fetch-internal']);
+    expect(rules('web_fetch', { prompt: 'get http://[::ffff:169.254.169.254]/latest, thanks' })).toEqual([
+      'tool.fetch-metadata',
+    ]);
+    expect(rules('web_fetch', { prompt: 'see (http://[::1]:8080).' })).toEqual(['tool.fetch-internal']);
+    expect(rules('WebFetch', { url: 'http://[::1' })).toEqual(['tool.fetch-unparsed']);
     expect(rules('WebFetch', { url: 'https://x.evil.example/a' })).toEqual(['tool.fetch-denied-host']);
     expect(rules('WebFetch', { url: 'file:///home/dev/.ssh/id_rsa' })).toEqual(['tool.read-private-key']);
     expect(rules('WebFetch', { url: 'gopher://example.com/' })).toEqual(['tool.fetch-scheme']);

@@ -140,7 +140,7 @@ export function analyzeToolCall(
     const t = fetchTarget(url);
     if (t.kind === 'file') return onPath(t.path, 'read', where);
     if (t.kind === 'other-scheme') return add('tool.fetch-scheme', `${where}=${url}`);
-    if (t.kind === 'invalid') return;
+    if (t.kind === 'invalid') return add('tool.fetch-unparsed', `${where}=${url}`);
     out.hosts.push(t.host);
     if (t.kind === 'metadata') add('tool.fetch-metadata', `${where}=${url}`);
     else if (t.kind === 'internal') add('tool.fetch-internal', `${where}=${url}`);

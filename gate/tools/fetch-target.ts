@@ -55,5 +55,8 @@ export function fetchTarget(url: string): FetchTarget {
 
 /** URLs written anywhere in a text (a fetch prompt, an MCP argument). Bounded. */
 export function urlsIn(text: string): string[] {
-  return [...text.matchAll(/\b[a-z][a-z0-9+.-]{1,15}:\/\/[^\s"'<>`)\]]+/gi)].slice(0, 32).map((m) => m[0]);
+  // A bracketed IPv6 host is part of the URL; trailing sentence punctuation is not.
+  return [...text.matchAll(/\b[a-z][a-z0-9+.-]{1,15}:\/\/(?:\[[^\]\s]*\])?[^\s"'<>`[\]]*/gi)]
+    .slice(0, 32)
+    .map((m) => m[0].replace(/[.,;:!?)]+$/, ''));
 }

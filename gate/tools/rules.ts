@@ -70,6 +70,7 @@ export const TOOL_RULES = {
   'tool.fetch-internal': r('network', 'T1090', 0.95, 'fetches a loopback, link-local or private address'),
   'tool.fetch-denied-host': r('network', 'T1071', 0.95, 'fetches a host on the deny list'),
   'tool.fetch-scheme': r('network', 'T1071', 0.5, 'fetches with a scheme other than http(s)'),
+  'tool.fetch-unparsed': r('network', 'T1071', 0.5, 'fetches an address the gate cannot parse'),
 } as const satisfies Record<string, ToolRule>;
 
 export type ToolRuleId = keyof typeof TOOL_RULES;
