@@ -105,9 +105,15 @@ export async function createGate(opts: {
       }
       toolFacts = { argvs: [], paths: t.paths, hosts: t.hosts };
     }
-    if (shell) {
+    // An unknown tool (an MCP server's) that takes a command line gets that line analysed like the shell's.
+    const shellText = shell
+      ? input.command
+      : toolAccess(input.tool ?? '') === 'unknown'
+        ? embeddedCommand(input.toolInput)
+        : undefined;
+    if (shellText !== undefined) {
       try {
-        analysis = analyzeCommandLine(input.command, {
+        analysis = analyzeCommandLine(shellText, {
           parser,
           workspace,
           hosts: policy.hosts,
@@ -280,6 +286,16 @@ export async function createGate(opts: {
     }
   }
   return { decide, decideAsync };
+}
+
+/** A command line inside a tool's arguments (`command`, `cmd`, `script`; an argv array is joined). */
+function embeddedCommand(input: Record<string, unknown> | undefined): string | undefined {
+  for (const key of ['command', 'cmd', 'script', 'shell_command', 'commandLine']) {
+    const v = input?.[key];
+    if (typeof v === 'string' && v.trim() !== '') return v;
+    if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v.join(' ');
+  }
+  return undefined;
 }
 
 const SAFE = new Set([

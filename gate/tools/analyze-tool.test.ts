@@ -92,6 +92,34 @@ describe('file tools: protected configuration and secrets', () => {
   });
 });
 
+describe('a workspace the agent moved into cannot launder paths', () => {
+  it('treats ~, / and system directories as no workspace at all', () => {
+    for (const workspace of [HOME, '/', '/etc', '/home'])
+      expect(rules('Write', { file_path: `${HOME}/.bashrc` }, { workspace }), workspace).toEqual([
+        'tool.write-shell-rc',
+      ]);
+    expect(rules('Write', { file_path: `${HOME}/.ssh/authorized_keys` }, { workspace: HOME })).toEqual([
+      'tool.write-ssh',
+    ]);
+    expect(rules('Write', { file_path: '/etc/hosts' }, { workspace: '/' })).toEqual(['tool.write-system']);
+    expect(rules('Write', { file_path: '/etc/cron.d/job' }, { workspace: '/etc' })).toEqual([
+      'tool.write-autostart',
+    ]);
+    expect(rules('Read', { file_path: `${HOME}/.aws/credentials` }, { workspace: HOME })).toEqual([
+      'tool.read-secret',
+    ]);
+    // A project under home is still a workspace, including its look-alike file names.
+    expect(rules('Read', { file_path: `${WS}/src/tokens.ts` })).toEqual([]);
+    expect(rules('Write', { file_path: `${WS}/config/credentials.example.json` })).toEqual([]);
+  });
+  it('is not fooled by case or by replacing the .git file', () => {
+    expect(rules('Write', { file_path: `${WS}/.Claude/settings.json` })).toEqual(['tool.write-guard-config']);
+    expect(rules('Write', { file_path: `${WS}/.git`, content: 'gitdir: /tmp/evil' })).toEqual([
+      'tool.write-git-config',
+    ]);
+  });
+});
+
 describe('symlinks into secret places', () => {
   it('follows a link the agent planted in the workspace, for reads and writes', () => {
     const root = realpathSync(mkdtempSync(join(tmpdir(), 'ward-tools-')));
@@ -184,5 +212,8 @@ describe('patches and MCP tools', () => {
     );
     expect(rules('mcp__fs__read_file', { path: `${WS}/README.md` })).toEqual([]);
     expect(rules('mcp__db__query', { sql: 'select 1' })).toEqual([]);
+    expect(
+      rules('mcp__fs__write_file', { path: 'notes.md', content: '/etc/passwd is world-readable' }),
+    ).toEqual([]);
   });
 });

@@ -204,7 +204,7 @@ export function analyzeToolCall(
           if (v.length > 65_536) return;
           for (const u of urlsIn(v)) onUrl(u, `${tool} ${key}`);
           const t = v.trim();
-          const looksLikePath = /^(\/|~\/|\.\.?\/)/.test(t) && !/[\n\r]/.test(t) && t.length < 4096;
+          const looksLikePath = /^(\/|~\/|\.\.?\/)/.test(t) && !/\s/.test(t) && t.length < 4096;
           if (
             looksLikePath ||
             (PATHY_KEY.test(key) && t !== '' && !/[\n\r]/.test(t) && !/^[a-z]+:\/\//i.test(t))

@@ -36,12 +36,12 @@ export interface ToolPathContext {
 
 /** Access tokens of the agents and of Ward: reading one lets the agent act as its user elsewhere. */
 const AGENT_CREDENTIALS =
-  /\/\.codex\/auth\.json$|\/\.claude\/\.credentials\.json$|\/\.gemini\/(oauth_creds|google_accounts)\.json$|\/\.ward-data\/admin-token$|\/\.ward\/(token|credentials)[^/]*$|\/\.config\/gh\/hosts\.yml$/;
+  /\/\.codex\/auth\.json$|\/\.claude\/\.credentials\.json$|\/\.gemini\/(oauth_creds|google_accounts)\.json$|\/\.ward-data\/admin-token$|\/\.ward\/(token|credentials)[^/]*$|\/\.config\/gh\/hosts\.yml$/i;
 /** Configuration of Ward and of the agents: who may run what, which hooks run, which MCP servers start. */
 const GUARD_CONFIG =
-  /\/\.(claude|codex|gemini|ward|ward-data)(\/|$)|\/\.claude\.json$|\/\.mcp\.json$|^\/etc\/(ward|codex|gemini-cli|claude-code)(\/|$)|^\/Library\/Application Support\/ClaudeCode(\/|$)/;
+  /\/\.(claude|codex|gemini|ward|ward-data)(\/|$)|\/\.claude\.json$|\/\.mcp\.json$|^\/etc\/(ward|codex|gemini-cli|claude-code)(\/|$)|^\/Library\/Application Support\/ClaudeCode(\/|$)/i;
 /** Git runs hooks and configured programs (core.pager, core.fsmonitor, aliases) on the next git command. */
-const GIT_CONFIG = /\/\.git\/(config|hooks(\/|$))|\/\.gitconfig$|\/\.config\/git\/config$/;
+const GIT_CONFIG = /\/\.git(\/(config|hooks(\/|$))|$)|\/\.gitconfig$|\/\.config\/git\/config$/i;
 const ENV_FILE = /(^|\/)\.env(rc)?(\.[^/]*)?$/;
 const ENV_TEMPLATE = /\.(example|sample|template|dist|defaults?|schema)$/i;
 const PRIVATE_KEY = /\/id_(rsa|dsa|ecdsa|ed25519)(_sk)?$|^\/etc\/ssh\/ssh_host_.*_key$|\.(key|p12|pfx)$/;
@@ -93,6 +93,29 @@ export function resolveToolPath(raw: string, ctx: ToolPathContext): string | nul
   return n.length > 1 ? n.replace(/\/+$/, '') : n;
 }
 
+/** Zones that stay what they are even inside the workspace (a workspace at ~ or / must not launder them). */
+const ALWAYS: ReadonlySet<ToolPathKind> = new Set(['ssh', 'shell-rc', 'autostart', 'sensitive']);
+/** Credential stores by their well-known directories (inside a workspace, file names alone prove nothing). */
+const CREDENTIAL_DIRS =
+  /\/\.(aws|azure|oci|gnupg|password-store|kube|docker|netrc|git-credentials|pgpass|vault-token)(\/|$)|\/\.config\/(gcloud|gh)(\/|$)|\/\.(bash_|zsh_|sh_|python_|mysql_|psql_|node_repl_)?history$/i;
+
+/**
+ * A workspace only counts when it is a project, not a place the agent could `cd` into to make everything
+ * "inside": the root, a system directory, the home directory or one above it.
+ */
+export function usableWorkspace(workspace: string, home: string): string | null {
+  const ws = workspace.replace(/\/+$/, '') || '/';
+  const h = home.replace(/\/+$/, '');
+  if (
+    ws === '/' ||
+    /^\/(etc|usr|var|boot|root|proc|sys|dev|run|lib|lib32|lib64|bin|sbin|srv|opt|home|Users|tmp)$/.test(ws)
+  )
+    return null;
+  if (/^\/(etc|usr|boot|proc|sys|dev|run|lib|lib32|lib64|bin|sbin)\//.test(ws)) return null;
+  if (h && (ws === h || h.startsWith(`${ws}/`))) return null;
+  return ws;
+}
+
 /** The kind of one absolute path (no symlink resolution). */
 export function kindOfPath(abs: string, ctx: ToolPathContext): ToolPathKind {
   const dataDir = ctx.dataDir?.replace(/\/+$/, '');
@@ -103,16 +126,22 @@ export function kindOfPath(abs: string, ctx: ToolPathContext): ToolPathKind {
   if (GIT_CONFIG.test(abs)) return 'git-config';
   const base = posix.basename(abs);
   if (ENV_FILE.test(base) && !ENV_TEMPLATE.test(base)) return 'env-file';
-  const ws = ctx.workspace.replace(/\/+$/, '');
-  if (abs === ws || abs.startsWith(`${ws}/`)) return 'workspace';
   if (PUBLIC_CERTS.test(abs)) return 'system';
-  if (PRIVATE_KEY.test(abs) || (/\/\.ssh\/id_[^/]*$/.test(abs) && !abs.endsWith('.pub')))
+  if (
+    /\/id_(rsa|dsa|ecdsa|ed25519)(_sk)?$|^\/etc\/ssh\/ssh_host_.*_key$/i.test(abs) ||
+    (/\/\.ssh\/id_[^/]*$/.test(abs) && !abs.endsWith('.pub'))
+  )
     return 'private-key';
   // Home paths as the analysis knows them: ~ stands for this agent's home.
   const home = ctx.home.replace(/\/+$/, '');
   const shown = home && (abs === home || abs.startsWith(`${home}/`)) ? `~${abs.slice(home.length)}` : abs;
-  const zone = classifyPath(shown, { workspace: ctx.workspace }).zone;
-  return ZONE_KIND[zone] ?? 'outside';
+  const zoneKind = ZONE_KIND[classifyPath(shown, { workspace: '/\0no-workspace' }).zone] ?? 'outside';
+  if (ALWAYS.has(zoneKind)) return zoneKind;
+  if (CREDENTIAL_DIRS.test(abs)) return 'credentials';
+  const ws = usableWorkspace(ctx.workspace, ctx.home);
+  if (ws && (abs === ws || abs.startsWith(`${ws}/`))) return 'workspace';
+  if (PRIVATE_KEY.test(abs)) return 'private-key';
+  return zoneKind === 'workspace' ? 'outside' : zoneKind;
 }
 
 /**
