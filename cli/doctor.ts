@@ -1,23 +1,32 @@
+import { resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
+const DOCTOR_USAGE = 'usage: ward doctor [--server URL] [--project DIR] [--codex-command CMD]\n';
+
 /**
- * `ward doctor [--server URL]`: checks that this machine can sandbox, and that the runner can reach its
- * server with a working token, and prints the exact fix for each failure.
+ * `ward doctor [--server URL]`: checks that this machine can sandbox, that the runner can reach its server
+ * with a working token, and that each agent's Ward hook (if installed) really runs; prints the exact fix for
+ * each failure.
  */
 export async function main(args: string[], env: WardEnv): Promise<number> {
   let server: string;
+  let project: string;
+  let codexCommand: string;
   try {
-    const { values } = parseCommandArgs(args, { server: { type: 'string' } });
+    const { values } = parseCommandArgs(args, {
+      server: { type: 'string' },
+      project: { type: 'string' },
+      'codex-command': { type: 'string' },
+    });
     server = values.server ?? env.server ?? 'http://127.0.0.1:4318';
+    project = resolve(values.project ?? '.');
+    codexCommand = values['codex-command'] ?? 'codex';
   } catch (err) {
-    process.stderr.write(`ward doctor: ${(err as Error).message}\nusage: ward doctor [--server URL]\n`);
+    process.stderr.write(`ward doctor: ${(err as Error).message}\n${DOCTOR_USAGE}`);
     return 2;
   }
-  const [{ runDoctorChecks }, { checkServer }] = await Promise.all([
-    import('../sandbox-runner/index.js'),
-    import('../sandbox-runner/index.js'),
-  ]);
+  const { runDoctorChecks, checkServer, checkAgentHooks } = await import('../sandbox-runner/index.js');
   const checks = [
     ...(await runDoctorChecks({
       platform: process.platform,
@@ -26,6 +35,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       loadNetwork: () => import('../sandbox-runner/index.js'),
     })),
     ...(await checkServer({ server, token: env.token })),
+    ...(await checkAgentHooks({ home: env.home, project, processEnv: env.processEnv, codexCommand })),
   ];
   for (const c of checks) {
     const mark = c.ok ? 'ok  ' : c.severity === 'required' ? 'FAIL' : 'warn';

@@ -25,7 +25,15 @@ export interface ExecGateResult {
 export async function gateExec(
   argv: string[],
   policy: ResolvedPolicy,
-  o: { workspace: string; server?: string; session: string; agent?: string; waitS?: number },
+  o: {
+    workspace: string;
+    server?: string;
+    session: string;
+    agent?: string;
+    waitS?: number;
+    /** False with --unsandboxed: nothing contains the command, so nothing is relaxed for a sandbox. */
+    sandboxed?: boolean;
+  },
   env: WardEnv,
 ): Promise<ExecGateResult> {
   const [{ createGate }, approvals, { decideWithGrants }, { spanDecision }] = await Promise.all([
@@ -50,7 +58,13 @@ export async function gateExec(
     // Deferred: a command of plain words is decided without loading the shell grammar at all.
     const gate = await createGate({ policy, workspace: o.workspace, deferParser: true });
     verdict = await decideWithGrants(
-      (grants) => gate.decideAsync({ command, cwd, ...(grants ? { grants } : {}) }),
+      (grants) =>
+        gate.decideAsync({
+          command,
+          cwd,
+          ...(grants ? { grants } : {}),
+          ...(o.sandboxed === false ? {} : { contained: 'sandbox' as const }),
+        }),
       server ? async () => (await getClient()).grants({ session: o.session, project }) : undefined,
       (m) => process.stderr.write(`ward: ${m}\n`),
     );
@@ -64,6 +78,10 @@ export async function gateExec(
       command,
     };
   }
+  if (verdict.contained_by === 'sandbox')
+    process.stderr.write(
+      `ward: allowed because the sandbox contains it (${approvals.summarizeReasons(verdict.reasons)})\n`,
+    );
   const outcome = await approvals.gateCommand({
     gate: { decide: () => verdict },
     ...(verdict.decision === 'ask' && server ? { client: await getClient() } : {}),

@@ -2,10 +2,18 @@ import type { WardEnv } from './env.js';
 
 const USAGE = `usage:
   ward gate check [--policy FILE] [--org FILE] [--user FILE] [--workspace DIR] [--mode MODE] -- 'COMMAND'
+  ward gate check [...] --tool NAME -- '{"file_path": "..."}'   (a non-shell tool call: Write, WebFetch, mcp__x__y)
   ward gate eval  [--policy FILE] [--org FILE] [--user FILE] [--workspace DIR] [--mode MODE] FILE.jsonl
+  eval rows: {"id", "cmd"} for shell commands, {"id", "tool", "input"} for other tool calls
   Policy as for ward exec: --policy FILE (else <workspace>/.ward/policy.yaml) over ~/.ward/policy.yaml and
-  /etc/ward/policy.yaml; --org / --user name other files for those layers.
+  /etc/ward/policy.yaml; --org / --user name other files for those layers. Decisions are the unsandboxed
+  answer (what agent hooks get); ward exec may allow what its sandbox contains, marked contained_by: sandbox.
 `;
+
+/** The gate's input for a non-shell tool call, with the arguments the agent gave it. */
+function toolInput(tool: string, input: Record<string, unknown>) {
+  return { tool, toolInput: input, command: `${tool} ${JSON.stringify(input).slice(0, 4000)}` };
+}
 
 /** `ward gate`: decide one command (`check`) or a JSONL file of {id, cmd} objects (`eval`). */
 export async function main(args: string[], env: WardEnv): Promise<number> {
@@ -25,6 +33,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       user: { type: 'string' },
       workspace: { type: 'string' },
       mode: { type: 'string' },
+      tool: { type: 'string' },
     });
   } catch (err) {
     process.stderr.write(`ward gate: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
@@ -36,6 +45,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     user?: string;
     workspace?: string;
     mode?: string;
+    tool?: string;
   };
   const workspace = v.workspace ?? process.cwd();
   let policy: Awaited<ReturnType<typeof loadPolicy>>;
@@ -57,15 +67,26 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     }
     throw err;
   }
-  const gate = await createGate({ policy, workspace });
+  for (const note of policy.notes) process.stderr.write(`ward gate: note: ${note}\n`);
+  // No `contained`: these are the answers without a sandbox around the command (what agent hooks get).
+  const gate = await createGate({ policy, workspace, home: env.home });
 
   if (sub === 'check') {
-    const command = parsed.rest.length > 0 ? parsed.rest.join(' ') : parsed.positionals.join(' ');
-    if (!command) {
+    const text = parsed.rest.length > 0 ? parsed.rest.join(' ') : parsed.positionals.join(' ');
+    let command: import('../gate/fast.js').GateInput = { command: text };
+    if (v.tool) {
+      try {
+        command = toolInput(v.tool, JSON.parse(text || '{}') as Record<string, unknown>);
+      } catch {
+        process.stderr.write('ward gate check --tool: give the tool arguments as a JSON object after --\n');
+        return 2;
+      }
+    }
+    if (!text && !v.tool) {
       process.stderr.write(`ward gate check: give the command after --\n${USAGE}`);
       return 2;
     }
-    process.stdout.write(`${JSON.stringify(gate.decide({ command }), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(gate.decide(command), null, 2)}\n`);
     return 0;
   }
 
@@ -86,20 +107,31 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   for await (const line of lines) {
     lineNo++;
     if (line.trim() === '') continue;
-    let row: { id?: unknown; cmd?: unknown };
+    let row: { id?: unknown; cmd?: unknown; tool?: unknown; input?: unknown };
     try {
-      row = JSON.parse(line) as { id?: unknown; cmd?: unknown };
+      row = JSON.parse(line) as typeof row;
     } catch {
       process.stderr.write(`ward gate eval: ${file}:${lineNo}: not JSON, skipped\n`);
       bad++;
       continue;
     }
-    if (typeof row.cmd !== 'string') {
-      process.stderr.write(`ward gate eval: ${file}:${lineNo}: no string "cmd", skipped\n`);
+    // A tool call row: {"id", "tool": "Write", "input": {...}} (the agent's tool name and arguments).
+    const toolRow =
+      typeof row.tool === 'string' &&
+      typeof row.input === 'object' &&
+      row.input !== null &&
+      !Array.isArray(row.input);
+    if (typeof row.cmd !== 'string' && !toolRow) {
+      process.stderr.write(
+        `ward gate eval: ${file}:${lineNo}: no string "cmd" (or "tool" and "input"), skipped\n`,
+      );
       bad++;
       continue;
     }
-    const d = gate.decide({ command: row.cmd });
+    const d =
+      typeof row.cmd === 'string'
+        ? gate.decide({ command: row.cmd })
+        : gate.decide(toolInput(row.tool as string, row.input as Record<string, unknown>));
     out.push(
       JSON.stringify({
         id: row.id ?? null,

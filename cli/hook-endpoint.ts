@@ -9,13 +9,14 @@ import type { WardEnv } from './env.js';
 export function createServerHookDecider(env: WardEnv): HookDecider {
   return async (agent, body, ctx) => {
     const hooks = await import('../sandbox-runner/fast.js');
-    const format = agent === 'codex' ? hooks.codexOutput : hooks.claudeCodeOutput;
+    const format = (a: import('../sandbox-runner/fast.js').HookAnswer) => hooks.formatFor(agent)(a) ?? {};
     try {
       const parsed = hooks.parseHookInput(body ?? '');
       if (!parsed.ok) return format({ decision: 'deny', reason: `Ward: ${parsed.reason}` });
       const gate = await hooks.loadHookGate({ cwd: parsed.input.cwd || '/', home: env.home });
       const answer = await hooks.answerHook(parsed.input, {
         agent,
+        autoApprove: gate.autoApprove,
         decide: hooks.hookDecider(gate),
         wait: ctx.wait,
         approvals: ctx.approvals,

@@ -1,12 +1,14 @@
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
-const AGENTS = ['claude-code', 'codex'] as const;
+const AGENTS = ['claude-code', 'codex', 'gemini-cli'] as const;
 type HookAgent = (typeof AGENTS)[number];
 const MAX_INPUT = 4 * 1024 * 1024;
 
-const USAGE = `usage: ward hook <claude-code|codex> [--wait] [--policy FILE] [--mode MODE] [--server URL] [--timeout S]
-  A PreToolUse command hook: reads the agent's hook JSON on stdin, answers allow / deny / ask on stdout.
+const USAGE = `usage: ward hook <claude-code|codex|gemini-cli> [--wait] [--policy FILE] [--mode MODE] [--server URL] [--timeout S]
+  A PreToolUse (Gemini CLI: BeforeTool) command hook: reads the agent's hook JSON on stdin and answers deny
+  or ask on stdout; where the gate has no objection it prints nothing, so the agent's own permission system
+  decides (unless the org or user policy sets hooks.auto_approve: true).
   --wait     on Ward's "ask", create a Ward approval and wait for a human (needs WARD_SERVER / --server)
   --timeout  longest wait for a human in seconds (default 300)
 `;
@@ -23,8 +25,9 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function denyJson(reason: string): string {
-  // Same shape for both agents (Codex copies Claude Code's); written without imports so it cannot fail.
+function denyJson(agent: string, reason: string): string {
+  // Written without imports so it cannot fail. Codex copies Claude Code's shape; Gemini CLI has its own.
+  if (agent === 'gemini-cli') return JSON.stringify({ decision: 'deny', reason: `Ward: ${reason}` });
   return JSON.stringify({
     hookSpecificOutput: {
       hookEventName: 'PreToolUse',
@@ -35,8 +38,9 @@ function denyJson(reason: string): string {
 }
 
 /**
- * `ward hook claude-code|codex`: always exits 0 with a JSON answer, so the agent acts on Ward's decision;
- * anything that goes wrong is a deny with the reason (fail closed). Imports stay lazy: start-up is the
+ * `ward hook claude-code|codex|gemini-cli`: always exits 0, with a JSON answer (deny, ask) or none (no
+ * objection: the agent's own permission system decides); anything that goes wrong is a deny with the
+ * reason (fail closed). Imports stay lazy: start-up is the
  * hook's whole latency budget.
  */
 export async function main(args: string[], env: WardEnv): Promise<number> {
@@ -64,9 +68,9 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     if (!(waitS > 0 && waitS <= 3600)) throw new Error('--timeout must be 1..3600 seconds');
     out = await answer(agent, await readStdin(), { ...values, waitS }, env);
   } catch (err) {
-    out = denyJson(err instanceof Error ? err.message : String(err));
+    out = denyJson(agent, err instanceof Error ? err.message : String(err));
   }
-  process.stdout.write(`${out}\n`);
+  if (out !== '') process.stdout.write(`${out}\n`);
   return 0;
 }
 
@@ -86,7 +90,7 @@ async function answer(
   env: WardEnv,
 ): Promise<string> {
   const hooks = await import('../sandbox-runner/fast.js');
-  const format = agent === 'codex' ? hooks.codexOutput : hooks.claudeCodeOutput;
+  const format = hooks.formatFor(agent);
   const parsed = hooks.parseHookInput(stdin);
   // Malformed input is denied before the gate (and its parser) is loaded.
   if (!parsed.ok) return JSON.stringify(format({ decision: 'deny', reason: `Ward: ${parsed.reason}` }));
@@ -100,6 +104,7 @@ async function answer(
   }
   const result = await hooks.answerHook(parsed.input, {
     agent,
+    autoApprove: gate.autoApprove,
     decide: hooks.hookDecider(gate),
     wait: o.wait,
     approvals,
@@ -107,5 +112,6 @@ async function answer(
     waitMs: o.waitS * 1000,
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  return JSON.stringify(result ? format(result) : {});
+  const answer = result ? format(result) : null;
+  return answer ? JSON.stringify(answer) : '';
 }

@@ -1,14 +1,21 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
-const USAGE = `usage: ward install <claude-code|codex> [--project DIR | --user] [--wait] [--timeout S] [--ward-command CMD]
-  Merges Ward's PreToolUse hook into the agent's settings (idempotent; other settings and hooks are kept).
+const USAGE = `usage: ward install <claude-code|codex|gemini-cli> [--project DIR | --user] [--wait] [--timeout S]
+                    [--ward-command CMD] [--codex-command CMD] [--trust-project]
+  Merges Ward's hook into the agent's settings (idempotent; other settings and hooks are kept), for every tool.
   claude-code: DIR/.claude/settings.json (default DIR: .) or ~/.claude/settings.json with --user
-  codex:       DIR/.codex/hooks.json or ~/.codex/hooks.json with --user
+  codex:       DIR/.codex/hooks.json or ~/.codex/hooks.json (CODEX_HOME) with --user. Codex skips hooks nobody
+               reviewed: installing is that review, so Ward records trust for its own hook through Codex
+               itself (codex app-server). Codex loads a project's .codex/ only when the project is trusted:
+               --trust-project records that too.
+  gemini-cli:  DIR/.gemini/settings.json or ~/.gemini/settings.json with --user (project hooks run only in
+               folders Gemini CLI trusts)
   --wait           on Ward's "ask", wait for a human in Ward (the hook needs WARD_SERVER and WARD_TOKEN)
   --ward-command   how the agent starts Ward (default: ward)
+  --codex-command  how to start Codex to record trust (default: codex)
 `;
 
 const OPTIONS = {
@@ -17,16 +24,24 @@ const OPTIONS = {
   wait: { type: 'boolean', default: false },
   timeout: { type: 'string' },
   'ward-command': { type: 'string', default: 'ward' },
+  'codex-command': { type: 'string', default: 'codex' },
+  'trust-project': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Where each agent keeps hooks. Every tool goes through Ward: the gate analyses them all. */
 const TARGETS = {
-  'claude-code': { dir: '.claude', file: 'settings.json', matcher: 'Bash|Edit|Write|MultiEdit|mcp__.*' },
-  // Codex's hooks see its shell tool as Bash (other tools do not reach PreToolUse hooks yet).
-  codex: { dir: '.codex', file: 'hooks.json', matcher: 'Bash' },
+  'claude-code': { dir: '.claude', file: 'settings.json', event: 'PreToolUse', matcher: '*' },
+  codex: { dir: '.codex', file: 'hooks.json', event: 'PreToolUse', matcher: '*' },
+  'gemini-cli': { dir: '.gemini', file: 'settings.json', event: 'BeforeTool', matcher: '*' },
 } as const;
 
-/** `ward install claude-code|codex`. */
+/** Recognises Ward's hook command for an agent, whatever path Ward was started from. */
+export function wardHookPattern(agent: string): RegExp {
+  return new RegExp(`(^|[\\s/])ward(\\.mjs)?\\s+hook\\s+${agent}\\b`);
+}
+
+/** `ward install claude-code|codex|gemini-cli`. */
 export async function main(args: string[], env: WardEnv): Promise<number> {
   let parsed: ReturnType<typeof parseCommandArgs<typeof OPTIONS>>;
   try {
@@ -55,20 +70,26 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     process.stderr.write('ward install: --timeout must be 1..3600 seconds\n');
     return 2;
   }
-  const base = values.user ? env.home : resolve(values.project ?? '.');
-  const file = join(base, target.dir, target.file);
+  const project = resolve(values.project ?? '.');
+  const codexHome = env.processEnv.CODEX_HOME || join(env.home, '.codex');
+  const file = values.user
+    ? agent === 'codex'
+      ? join(codexHome, target.file)
+      : join(env.home, target.dir, target.file)
+    : join(project, target.dir, target.file);
   const wardCommand = values['ward-command'] ?? 'ward';
   const command = `${wardCommand} hook ${agent}${values.wait ? ` --wait${values.timeout ? ` --timeout ${waitS}` : ''}` : ''}`;
   const { installHook } = await import('../sandbox-runner/index.js');
   let result: import('../sandbox-runner/index.js').InstallResult;
   try {
     result = installHook(file, {
-      event: 'PreToolUse',
+      event: target.event,
       matcher: target.matcher,
       command,
+      ...(agent === 'gemini-cli' ? { name: 'ward', timeoutUnit: 'ms' as const } : {}),
       // The agent must let a waiting hook outlive Ward's own deadline.
       ...(values.wait ? { timeoutS: waitS + 30 } : {}),
-      isOurs: (c) => new RegExp(`(^|[\\s/])ward(\\.mjs)?\\s+hook\\s+${agent}\\b`).test(c),
+      isOurs: (c) => wardHookPattern(agent).test(c),
     });
   } catch (err) {
     process.stderr.write(
@@ -80,7 +101,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     process.stderr.write(`ward install: ${file} was not valid JSON; kept it as ${result.backup}\n`);
   process.stdout.write(
     result.changed
-      ? `installed \`${command}\` as a PreToolUse hook in ${file}\n`
+      ? `installed \`${command}\` as a ${target.event} hook in ${file}\n`
       : `already installed in ${file}; nothing changed\n`,
   );
   const onPath = (env.processEnv.PATH ?? '')
@@ -95,9 +116,85 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     process.stderr.write(
       'note: the agent must run with WARD_SERVER and WARD_TOKEN (runner role) set for --wait\n',
     );
-  if (agent === 'codex')
+  if (agent === 'codex') {
+    const ok = await trustForCodex({
+      codex: values['codex-command'] ?? 'codex',
+      env: env.processEnv,
+      cwd: values.user ? env.home : project,
+      command,
+      file,
+      trustProject: values['trust-project'] ?? false,
+      project: values.user ? undefined : project,
+    });
+    if (!ok) return 1;
+  }
+  if (agent === 'gemini-cli' && !values.user)
     process.stderr.write(
-      'note: older Codex releases need `[features] codex_hooks = true` in ~/.codex/config.toml\n',
+      'note: Gemini CLI runs project hooks only in folders it trusts (trust this folder in Gemini CLI, or use --user)\n',
     );
   return 0;
+}
+
+/**
+ * Records Codex's trust for Ward's own hook (exactly the command just written, at the hash Codex computes),
+ * through Codex's app-server as its /hooks review does. Installing is the operator's review of that hook;
+ * nothing else is trusted. Returns false (and says what to do) when Codex still would not run it.
+ */
+async function trustForCodex(o: {
+  codex: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  command: string;
+  file: string;
+  trustProject: boolean;
+  project: string | undefined;
+}): Promise<boolean> {
+  const { openCodexAppServer, listCodexHooks, trustCodexHooks, trustCodexProject } = await import(
+    '../sandbox-runner/index.js'
+  );
+  let server: Awaited<ReturnType<typeof openCodexAppServer>>;
+  try {
+    server = await openCodexAppServer({ codex: o.codex, env: { ...o.env }, cwd: o.cwd });
+  } catch (err) {
+    process.stderr.write(
+      `ward install: the hook is written but Codex will skip it until it is trusted, and Ward could not ask Codex to record that (${(err as Error).message}).\n  fix: pass --codex-command, or open \`codex\`, run /hooks and trust Ward's hook\n`,
+    );
+    return false;
+  }
+  try {
+    if (o.project && o.trustProject) await trustCodexProject(server, o.project);
+    const real = realpathSync(o.file);
+    const mine = (await listCodexHooks(server, o.cwd)).hooks.filter(
+      (h) => (h.sourcePath === o.file || h.sourcePath === real) && h.command === o.command,
+    );
+    if (mine.length === 0) {
+      process.stderr.write(
+        `ward install: Codex does not load ${o.file}${o.project ? ': the project is not trusted by Codex (pass --trust-project, trust it in Codex, or install with --user)' : ''}\n`,
+      );
+      return false;
+    }
+    await trustCodexHooks(
+      server,
+      mine.filter((h) => h.trustStatus !== 'trusted' && h.trustStatus !== 'managed'),
+    );
+    const after = (await listCodexHooks(server, o.cwd)).hooks.filter((h) =>
+      mine.some((m) => m.key === h.key),
+    );
+    const inactive = after.filter(
+      (h) => !h.enabled || (h.trustStatus !== 'trusted' && h.trustStatus !== 'managed'),
+    );
+    if (inactive.length > 0 || after.length === 0) {
+      process.stderr.write(
+        `ward install: Codex still lists Ward's hook as ${inactive[0]?.trustStatus ?? 'missing'}\n`,
+      );
+      return false;
+    }
+    process.stdout.write(`recorded Codex's trust for Ward's hook (${after.map((h) => h.key).join(', ')})\n`);
+    return true;
+  } catch (err) {
+    process.stderr.write(`ward install: recording Codex's trust failed: ${(err as Error).message}\n`);
+    return false;
+  } finally {
+    server.close();
+  }
 }

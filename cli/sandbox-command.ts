@@ -106,6 +106,7 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
         server: values.server,
         session: span.sessionId,
         agent: values.agent,
+        sandboxed: !values.unsandboxed,
       },
       env,
     );

@@ -7,22 +7,28 @@ import {
   ParserNotReady,
 } from './analysis/index.js';
 import { hostMatches } from './analysis/network.js';
+import { containedBySandbox } from './containment.js';
 import { grantPrefix, refuseReason } from './policy/grant-prefix.js';
 import type { Grant } from './policy/grants.js';
 import type { ResolvedPolicy } from './policy/load.js';
 import { type CompiledRule, strictest } from './policy/rules.js';
 import type { Decision } from './policy/schema.js';
 import { type RuleId, TAXONOMY } from './taxonomy/rules.js';
+import { analyzeToolCall, TOOL_RULES, toolAccess } from './tools/index.js';
 
 export interface GateInput {
   command: string;
   /** Non-shell tool name (Edit, mcp__server__tool); when set, `command` is the tool's input summary. */
   tool?: string;
+  /** The tool's arguments (file_path, url, patch, MCP arguments), analysed for paths, hosts and behaviour. */
+  toolInput?: Record<string, unknown>;
   cwd?: string;
   /** Live session anomaly score 0..1 from the analyzer. */
   sessionScore?: number;
   /** "Always allow" grants of this session and project (the server's GrantRecord carries an `id`). */
   grants?: readonly (Grant & { id?: string })[];
+  /** 'sandbox': the command runs inside Ward's sandbox (ward exec), which contains some harms. */
+  contained?: 'sandbox';
 }
 
 export interface GateDecision {
@@ -34,6 +40,8 @@ export interface GateDecision {
   grantable: boolean;
   /** True when the session score turned an allow into an ask. */
   escalated: boolean;
+  /** Set when an ask became allow only because Ward's sandbox contains what was found (ward exec). */
+  contained_by?: 'sandbox';
 }
 
 export interface Gate {
@@ -58,6 +66,12 @@ export async function createGate(opts: {
   policy: ResolvedPolicy;
   workspace: string;
   deferParser?: boolean;
+  /** The agent's home directory, for `~` in tool arguments. */
+  home?: string;
+  /** Ward's data directory, protected from tool writes like configuration. */
+  dataDir?: string;
+  /** Resolves symlinks of a path's longest existing prefix (the caller's I/O; the gate does none). */
+  realpath?: (path: string) => string | undefined;
 }): Promise<Gate> {
   const deferred = opts.deferParser ? deferredShellParser() : undefined;
   const parser = deferred ?? (await initShellParser());
@@ -68,9 +82,38 @@ export async function createGate(opts: {
     const reasons: RiskReason[] = [];
     let risk = 0;
     let analysis: Analysis | null = null;
-    if (input.tool === undefined || /^(bash|shell|exec_command|run_shell_command)$/i.test(input.tool)) {
+    let toolFacts: Analysis['facts'] | null = null;
+    const shell = input.tool === undefined || toolAccess(input.tool) === 'shell';
+    if (!shell && input.tool !== undefined) {
+      const t = analyzeToolCall(input.tool, input.toolInput ?? {}, {
+        workspace,
+        home: opts.home ?? '',
+        cwd: input.cwd,
+        dataDir: opts.dataDir,
+        realpath: opts.realpath,
+        denyHosts: policy.hosts.deny,
+      });
+      for (const f of t.findings) {
+        const r = TOOL_RULES[f.rule];
+        risk = Math.max(risk, r.risk);
+        reasons.push({
+          rule_id: f.rule,
+          category: r.category,
+          attack_id: r.attack,
+          detail: `${r.reason}: ${f.detail}`,
+        });
+      }
+      toolFacts = { argvs: [], paths: t.paths, hosts: t.hosts };
+    }
+    // An unknown tool (an MCP server's) that takes a command line gets that line analysed like the shell's.
+    const shellText = shell
+      ? input.command
+      : toolAccess(input.tool ?? '') === 'unknown'
+        ? embeddedCommand(input.toolInput)
+        : undefined;
+    if (shellText !== undefined) {
       try {
-        analysis = analyzeCommandLine(input.command, {
+        analysis = analyzeCommandLine(shellText, {
           parser,
           workspace,
           hosts: policy.hosts,
@@ -128,10 +171,13 @@ export async function createGate(opts: {
     }
 
     // Policy rules: strictest matching rule; an allow rule may lift an ask but never a deny.
+    // Tool rules match tool names; path and host rules match any call's facts; command rules only shell text.
     const matched = policy.rules.filter((r: CompiledRule) =>
       r.subject === 'tool'
         ? r.test(input.command, null, input.tool)
-        : input.tool === undefined && r.test(input.command, analysis?.facts ?? null),
+        : r.subject === 'command'
+          ? shell && r.test(input.command, analysis?.facts ?? null)
+          : r.test(input.command, analysis?.facts ?? toolFacts),
     );
     if (matched.length > 0) {
       const ruleDecision = matched.map((r) => r.decision).reduce(strictest);
@@ -170,6 +216,30 @@ export async function createGate(opts: {
       }
     }
 
+    let containedBy: 'sandbox' | undefined;
+    if (decision === 'ask' && input.contained === 'sandbox') {
+      const riskOf = (id: string) =>
+        (TAXONOMY as Record<string, { risk: number }>)[id]?.risk ??
+        (TOOL_RULES as Record<string, { risk: number }>)[id]?.risk ??
+        1;
+      const what = containedBySandbox(reasons, riskOf, analysis?.facts ?? toolFacts, {
+        askThreshold: t.ask,
+        workspace,
+        writable: policy.sandbox.writable ?? [],
+        home: opts.home ?? '',
+      });
+      if (what) {
+        decision = 'allow';
+        containedBy = 'sandbox';
+        reasons.push({
+          rule_id: 'mode.contained',
+          category: 'policy',
+          attack_id: '',
+          detail: `allowed only because Ward's sandbox contains it (${what}: outside the workspace is read-only there); unsandboxed this asks`,
+        });
+      }
+    }
+
     let escalated = false;
     if (decision === 'allow' && (input.sessionScore ?? 0) > policy.escalationThreshold) {
       decision = 'ask';
@@ -196,7 +266,15 @@ export async function createGate(opts: {
       singleCommand &&
       refuseReason(grantPrefix(argv)) === null &&
       input.tool === undefined;
-    return { decision, risk: round(risk), reasons, mode: policy.mode, grantable, escalated };
+    return {
+      decision,
+      risk: round(risk),
+      reasons,
+      mode: policy.mode,
+      grantable,
+      escalated,
+      ...(containedBy && decision === 'allow' ? { contained_by: containedBy } : {}),
+    };
   }
   async function decideAsync(input: GateInput): Promise<GateDecision> {
     try {
@@ -208,6 +286,16 @@ export async function createGate(opts: {
     }
   }
   return { decide, decideAsync };
+}
+
+/** A command line inside a tool's arguments (`command`, `cmd`, `script`; an argv array is joined). */
+function embeddedCommand(input: Record<string, unknown> | undefined): string | undefined {
+  for (const key of ['command', 'cmd', 'script', 'shell_command', 'commandLine']) {
+    const v = input?.[key];
+    if (typeof v === 'string' && v.trim() !== '') return v;
+    if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v.join(' ');
+  }
+  return undefined;
 }
 
 const SAFE = new Set([

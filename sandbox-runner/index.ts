@@ -3,8 +3,17 @@
  * (through ./fast.ts) the approval flow and agent hooks. The sandbox policy belongs to the gate (gate/).
  */
 export { type Check, type DoctorDeps, runDoctorChecks } from './doctor/checks.js';
+export { checkAgentHooks, type HookCheckDeps } from './doctor/hook-checks.js';
 export { checkServer } from './doctor/server-check.js';
 export * from './fast.js';
+export {
+  type CodexAppServer,
+  type CodexHook,
+  listCodexHooks,
+  openCodexAppServer,
+  trustCodexHooks,
+  trustCodexProject,
+} from './hooks/codex-app-server.js';
 export { type HookSpec, type InstallResult, installHook, mergeHook } from './hooks/install-settings.js';
 export * from './network/index.js';
 export {

@@ -4,7 +4,7 @@ import { type Approval, ApprovalRequestInput, type GrantRecord } from '../../sch
 import type { ApprovalService } from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
 
-export const HOOK_AGENTS = ['claude-code', 'codex'] as const;
+export const HOOK_AGENTS = ['claude-code', 'codex', 'gemini-cli'] as const;
 export type HookAgent = (typeof HOOK_AGENTS)[number];
 
 /** Ward approvals as a hook handler uses them, served in-process by the approval service. */

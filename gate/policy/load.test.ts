@@ -15,6 +15,9 @@ async function file(name: string, text: string): Promise<string> {
   return path;
 }
 
+/** Ward running as another user than the one owning the test's files (root): the project files are trusted. */
+const OTHER_UID = 4242;
+
 async function loadError(layers: Parameters<typeof loadPolicy>[0]): Promise<string[]> {
   try {
     await loadPolicy(layers);
@@ -93,7 +96,7 @@ describe('policy layering', () => {
   it('later layers override earlier ones: defaults < user < project', async () => {
     const user = await file('user.yaml', 'mode: strict\n');
     const project = await file('project.yaml', 'mode: autonomous\n');
-    const p = await loadPolicy({ user, project });
+    const p = await loadPolicy({ user, project, uid: OTHER_UID });
     expect(p.mode).toBe('autonomous');
     expect(p.sources).toEqual(['built-in defaults', user, project]);
   });
@@ -116,7 +119,10 @@ describe('policy layering', () => {
       'p.yaml',
       'rules:\n  - { id: yolo, decision: allow, reason: we like it, command: { prefix: git push } }\n',
     );
-    const gate = await createGate({ policy: await loadPolicy({ org, project }), workspace: '/w' });
+    const gate = await createGate({
+      policy: await loadPolicy({ org, project, uid: OTHER_UID }),
+      workspace: '/w',
+    });
     const d = gate.decide({ command: 'git push --force origin main' });
     expect(d.decision).toBe('deny');
     expect(d.reasons.map((r) => r.rule_id)).toEqual(
@@ -145,7 +151,7 @@ describe('policy layering', () => {
 describe('the example policy', () => {
   it('loads, and its rule examples hold', async () => {
     const path = new URL('./example.yaml', import.meta.url).pathname;
-    const p = await loadPolicy({ project: path });
+    const p = await loadPolicy({ project: path, uid: OTHER_UID });
     expect(p.rules.map((r) => r.id)).toEqual([
       'deploys-need-a-look',
       'no-etc-writes',
@@ -180,7 +186,7 @@ describe('the sandbox: section (one file for the gate and the sandbox)', () => {
       'project.yaml',
       'rules: []\nsandbox:\n  hidden: [secrets]\n  allowNet: [pypi.org]\n  limits: { timeoutS: 3600 }\n',
     );
-    const { sandbox } = await loadPolicy({ org, user, project });
+    const { sandbox } = await loadPolicy({ org, user, project, uid: OTHER_UID });
     expect(sandbox.hidden).toEqual(['/srv/keys', 'secrets']);
     expect(sandbox.allowNet).toEqual(['pypi.org']);
     expect(sandbox.trackFiles).toBe(false);

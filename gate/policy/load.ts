@@ -1,7 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { analyzeCommandLine, initShellParser } from '../analysis/index.js';
 import { DEFAULT_ALLOW_HOSTS, DEFAULT_ESCALATION_THRESHOLD, MODE_THRESHOLDS } from './defaults.js';
 import { formatPath, PolicyError } from './errors.js';
+import {
+  type FileOwnership,
+  modeNotLooser,
+  projectPolicyTrusted,
+  tighteningSandbox,
+} from './project-trust.js';
 import { type CompiledRule, compileRule, type Layer } from './rules.js';
 import { defaultSandboxPolicy } from './sandbox-defaults.js';
 import type { SandboxPolicy, SandboxPolicyInput } from './sandbox-policy.js';
@@ -16,6 +22,10 @@ export interface ResolvedPolicy {
   rules: CompiledRule[];
   /** The merged `sandbox:` sections (defaults when no layer has one), for ward exec / ward run. */
   sandbox: SandboxPolicy;
+  /** How agent hooks answer: autoApprove only from the org or user policy. */
+  hooks: { autoApprove: boolean };
+  /** What was ignored and why (relaxations in a project policy the agent could have written). */
+  notes: string[];
   /** Where each layer came from, for display. */
   sources: string[];
 }
@@ -25,6 +35,8 @@ export interface PolicyLayers {
   user?: string;
   project?: string;
   inline?: unknown;
+  /** This process's OS user id (default: process.getuid()); decides whether the project file is trusted. */
+  uid?: number;
 }
 
 /**
@@ -40,8 +52,11 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
     hosts: { allow: [...DEFAULT_ALLOW_HOSTS], deny: [] },
     rules: [],
     sandbox: defaultSandboxPolicy(),
+    hooks: { autoApprove: false },
+    notes: [],
     sources: ['built-in defaults'],
   };
+  const uid = layers.uid ?? process.getuid?.() ?? -1;
   const sandboxSections: { section: SandboxPolicyInput; managed: boolean }[] = [];
   const issues: string[] = [];
   const order: [Layer, string | undefined, unknown][] = [
@@ -58,14 +73,25 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
     if (file === undefined && inline === undefined) continue;
     const where = file ?? `${layer} policy`;
     let raw: unknown = inline;
+    let owner: FileOwnership | undefined;
     if (file !== undefined) {
       try {
-        raw = parseYaml(await readFile(file, 'utf8')) as unknown;
+        const fh = await open(file, 'r');
+        try {
+          owner = await fh.stat();
+          raw = parseYaml(await fh.readFile('utf8')) as unknown;
+        } finally {
+          await fh.close();
+        }
       } catch (err) {
         issues.push(`${where}: cannot read: ${err instanceof Error ? err.message : String(err)}`);
         continue;
       }
     }
+    // A project policy the agent could have written may only tighten (see project-trust.ts).
+    const untrusted = layer === 'project' && !(owner && projectPolicyTrusted(owner, uid));
+    const why = `the project policy can be written by the agent (owner uid ${owner?.uid ?? '?'}, mode ${((owner?.mode ?? 0) & 0o777).toString(8)}; Ward runs as uid ${uid}), so it may only tighten`;
+    const note = (what: string) => resolved.notes.push(`${where}: ${what} ignored: ${why}`);
     const parsed = PolicyFile.safeParse(raw ?? {});
     if (!parsed.success) {
       for (const issue of parsed.error.issues)
@@ -74,12 +100,31 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
     }
     const p = parsed.data;
     // The section as written (before defaults), so a layer only overrides what it sets.
-    if (p.sandbox)
-      sandboxSections.push({
-        section: (raw as { sandbox: SandboxPolicyInput }).sandbox,
-        managed: layer === 'org',
-      });
-    if (p.mode !== undefined) {
+    if (p.sandbox) {
+      let section = (raw as { sandbox: SandboxPolicyInput }).sandbox;
+      if (untrusted) {
+        const { kept, dropped } = tighteningSandbox(section);
+        for (const k of dropped) note(`sandbox.${k}`);
+        section = kept;
+      }
+      sandboxSections.push({ section, managed: layer === 'org' });
+    }
+    if (p.hooks?.auto_approve !== undefined) {
+      if (layer === 'org' || layer === 'user') resolved.hooks.autoApprove = p.hooks.auto_approve;
+      else
+        resolved.notes.push(
+          `${where}: hooks.auto_approve ignored: only the organisation or user policy may turn auto-approval on or off`,
+        );
+    }
+    if (untrusted && p.mode !== undefined && !modeNotLooser(resolved.mode, p.mode)) note(`mode '${p.mode}'`);
+    else if (untrusted && p.mode !== undefined) {
+      const next = MODE_THRESHOLDS[p.mode];
+      resolved.mode = p.mode;
+      resolved.thresholds = {
+        ask: Math.min(resolved.thresholds.ask, next.ask),
+        deny: Math.min(resolved.thresholds.deny, next.deny),
+      };
+    } else if (p.mode !== undefined) {
       if (managedMode && p.mode !== resolved.mode)
         issues.push(
           `${where}: mode: the organisation policy sets mode '${resolved.mode}' and it cannot be overridden`,
@@ -90,7 +135,17 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
       }
       if (layer === 'org') managedMode = true;
     }
-    if (p.thresholds) {
+    if (p.thresholds && untrusted) {
+      resolved.thresholds = {
+        ask: Math.min(p.thresholds.ask ?? 1, resolved.thresholds.ask),
+        deny: Math.min(p.thresholds.deny ?? 1, resolved.thresholds.deny),
+      };
+      if (
+        (p.thresholds.ask ?? 0) > resolved.thresholds.ask ||
+        (p.thresholds.deny ?? 0) > resolved.thresholds.deny
+      )
+        note('raising thresholds');
+    } else if (p.thresholds) {
       if (managedThresholds) {
         const looser =
           (p.thresholds.ask ?? 0) > resolved.thresholds.ask ||
@@ -106,11 +161,12 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
     }
     if (p.escalation)
       resolved.escalationThreshold =
-        layer === 'org' || !managedThresholds
+        !untrusted && (layer === 'org' || !managedThresholds)
           ? p.escalation.threshold
           : Math.min(resolved.escalationThreshold, p.escalation.threshold);
     if (p.network) {
-      resolved.hosts.allow.push(...p.network.allow_hosts);
+      if (untrusted && p.network.allow_hosts.length > 0) note('network.allow_hosts');
+      else resolved.hosts.allow.push(...p.network.allow_hosts);
       resolved.hosts.deny.push(...p.network.deny_hosts);
     }
     const parser = p.rules.some((r) => r.match.length + r.not_match.length > 0)
@@ -133,7 +189,8 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
       };
       for (const [j, ex] of rule.match.entries()) check(ex, true, 'match', j);
       for (const [j, ex] of rule.not_match.entries()) check(ex, false, 'not_match', j);
-      resolved.rules.push(compiled);
+      if (untrusted && rule.decision === 'allow') note(`rules[${i}] '${rule.id}' (allow)`);
+      else resolved.rules.push(compiled);
     });
     resolved.sources.push(where);
   }

@@ -113,6 +113,18 @@ export const PolicyFile = z
       .optional()
       .describe('network host lists'),
     rules: z.array(Rule).default([]).describe('rules; strictest matching decision wins'),
+    hooks: z
+      .object({
+        auto_approve: z
+          .boolean()
+          .optional()
+          .describe(
+            "answer allow for what the gate allows, skipping the agent's own prompt (default false: defer to it); honoured from the org and user policies only",
+          ),
+      })
+      .strict()
+      .optional()
+      .describe('how agent hooks answer'),
     sandbox: SandboxPolicy.optional().describe(
       'what sandboxed commands may see, write, reach and use (ward exec / ward run); validated by the sandbox runner',
     ),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GateVerdict } from '../approvals/gate-command.js';
-import { claudeCodeOutput, codexOutput } from './answer.js';
+import { claudeCodeOutput, codexOutput, geminiOutput } from './answer.js';
 import { answerHook, type HookApprovals, type ToolRequest } from './answer-hook.js';
 
 const reason = {
@@ -44,8 +44,21 @@ function gate(decision: GateVerdict['decision']) {
 describe('answering a PreToolUse hook', () => {
   it('passes the Bash command and the tool calls to the gate, and answers its decision', async () => {
     const g = gate('allow');
-    expect(await answerHook(input(), { agent: 'claude-code', decide: g.decide, wait: false })).toMatchObject({
-      decision: 'allow',
+    // Where the gate has no objection Ward defers: no output, the agent's own permission system decides.
+    const deferred = await answerHook(input(), { agent: 'claude-code', decide: g.decide, wait: false });
+    expect(deferred).toMatchObject({ decision: 'defer' });
+    expect(claudeCodeOutput(deferred!)).toBeNull();
+    expect(codexOutput(deferred!)).toBeNull();
+    expect(geminiOutput(deferred!)).toBeNull();
+    // Only with auto-approval (org or user policy) does an allow become an answer.
+    const approved = await answerHook(input(), {
+      agent: 'claude-code',
+      decide: g.decide,
+      wait: false,
+      autoApprove: true,
+    });
+    expect(claudeCodeOutput(approved!)).toMatchObject({
+      hookSpecificOutput: { permissionDecision: 'allow' },
     });
     expect(g.seen[0]).toEqual({
       tool: 'Bash',
@@ -58,8 +71,8 @@ describe('answering a PreToolUse hook', () => {
       input({ tool_name: 'Write', tool_input: { file_path: '/etc/cron.d/x', content: '* * * * * root sh' } }),
       { agent: 'claude-code', decide: g.decide, wait: false },
     );
-    expect(g.seen[1]).toMatchObject({ tool: 'Write', toolInput: { file_path: '/etc/cron.d/x' } });
-    expect(g.seen[1]?.command).toBeUndefined();
+    expect(g.seen[2]).toMatchObject({ tool: 'Write', toolInput: { file_path: '/etc/cron.d/x' } });
+    expect(g.seen[2]?.command).toBeUndefined();
 
     const denied = await answerHook(input(), {
       agent: 'claude-code',
@@ -85,7 +98,12 @@ describe('answering a PreToolUse hook', () => {
     ).toMatchObject({ decision: 'ask' });
     const codex = await answerHook(input(), { agent: 'codex', decide: gate('ask').decide, wait: false });
     expect(codex).toMatchObject({ decision: 'deny', reason: expect.stringContaining('--wait') });
-    expect(codexOutput({ decision: 'allow', reason: 'x' })).toEqual({});
+    expect(codexOutput({ decision: 'allow', reason: 'x' })).toBeNull();
+    const gemini = await answerHook(
+      input({ hook_event_name: 'BeforeTool', tool_name: 'run_shell_command', tool_input: { command: 'x' } }),
+      { agent: 'gemini-cli', decide: gate('ask').decide, wait: false },
+    );
+    expect(geminiOutput(gemini!)).toEqual({ decision: 'deny', reason: expect.stringContaining('--wait') });
     expect(
       await answerHook(input(), { agent: 'claude-code', decide: gate('ask').decide, wait: true, mode: 'ci' }),
     ).toMatchObject({ decision: 'deny' });

@@ -2,13 +2,13 @@ import type { Approval, GrantRecord } from '../../schema/index.js';
 import type { WaitOutcome } from '../approvals/client.js';
 import { type GateVerdict, summarizeReasons } from '../approvals/gate-command.js';
 import { decideWithGrants } from '../approvals/with-grants.js';
-import type { HookAnswer } from './answer.js';
-import { type PreToolUseInput, parseHookInput } from './hook-input.js';
+import type { HookAgentName, HookAnswer } from './answer.js';
+import { BEFORE_TOOL_EVENTS, type PreToolUseInput, parseHookInput, SHELL_TOOLS } from './hook-input.js';
 
 /** One tool call as the gate sees it: shell text for Bash, the tool name and arguments otherwise. */
 export interface ToolRequest {
   tool: string;
-  /** Shell command text (Bash only). */
+  /** Shell command text (Bash, run_shell_command). */
   command?: string;
   toolInput: Record<string, unknown>;
   cwd: string;
@@ -33,7 +33,12 @@ export interface HookApprovals {
 }
 
 export interface AnswerHookOptions {
-  agent: 'claude-code' | 'codex';
+  agent: HookAgentName;
+  /**
+   * What the gate's allow becomes: false (default) defers to the agent's own permission system (no answer);
+   * true answers allow, skipping the agent's prompt. Only the org or user policy may turn it on.
+   */
+  autoApprove?: boolean;
   /** The gate; `grants` are the session's and project's "always allow" grants when there are any. */
   decide: (req: ToolRequest, grants?: readonly GrantRecord[]) => GateVerdict | Promise<GateVerdict>;
   /** With `wait`: the live grants of a session and project (project = the agent's cwd). */
@@ -66,7 +71,7 @@ export function toToolRequest(input: PreToolUseInput): ToolRequest {
     cwd: input.cwd,
     session: input.session_id,
   };
-  if (input.tool_name === 'Bash' && typeof input.tool_input.command === 'string')
+  if (SHELL_TOOLS.test(input.tool_name) && typeof input.tool_input.command === 'string')
     req.command = input.tool_input.command;
   return req;
 }
@@ -80,7 +85,7 @@ const deny = (reason: string): HookAnswer => ({ decision: 'deny', reason: `Ward:
 export async function answerHook(raw: string | unknown, o: AnswerHookOptions): Promise<HookAnswer | null> {
   const parsed = parseHookInput(raw);
   if (!parsed.ok) return deny(parsed.reason);
-  if (parsed.input.hook_event_name !== 'PreToolUse') return null;
+  if (!BEFORE_TOOL_EVENTS.has(parsed.input.hook_event_name)) return null;
   const req = toToolRequest(parsed.input);
   let verdict: GateVerdict;
   try {
@@ -96,8 +101,8 @@ export async function answerHook(raw: string | unknown, o: AnswerHookOptions): P
   const why = summarizeReasons(verdict.reasons);
   if (verdict.decision === 'allow')
     return {
-      decision: 'allow',
-      reason: `Ward: allowed (risk ${verdict.risk.toFixed(2)}, ${verdict.mode} mode)`,
+      decision: o.autoApprove ? 'allow' : 'defer',
+      reason: `Ward: ${o.autoApprove ? 'allowed' : 'no objection, the agent decides'} (risk ${verdict.risk.toFixed(2)}, ${verdict.mode} mode)`,
     };
   if (verdict.decision === 'deny') return deny(`denied by policy: ${why}`);
 

@@ -8,6 +8,7 @@ import {
 } from '../../gate/fast.js';
 import type { GateVerdict } from '../approvals/gate-command.js';
 import { describeToolCall, type ToolRequest } from './answer-hook.js';
+import { resolveExisting } from './resolve-existing.js';
 
 /** Where the hook finds its policy (the same discovery as ward exec: org < user < project < --mode). */
 export interface HookPolicyOptions {
@@ -23,16 +24,32 @@ export function hookPolicyLayers(o: HookPolicyOptions): PolicyLayers {
   return discoverPolicyLayers({ workspace: o.cwd, home: o.home, policyFile: o.policyFile, mode: o.mode });
 }
 
+/** The gate for one hook call, with the policy's hook settings. */
+export interface HookGate extends Gate {
+  /** `hooks.auto_approve` of the org or user policy: answer allow instead of deferring to the agent. */
+  autoApprove: boolean;
+}
+
 /** Loads the policy and the gate for one hook call (throws PolicyError on a bad policy: the caller denies). */
-export async function loadHookGate(o: HookPolicyOptions): Promise<Gate> {
+export async function loadHookGate(o: HookPolicyOptions): Promise<HookGate> {
+  const policy = await loadPolicy(hookPolicyLayers(o));
   // Deferred grammar: plain commands and non-shell tools are decided without loading the WASM parser.
-  return createGate({ policy: await loadPolicy(hookPolicyLayers(o)), workspace: o.cwd, deferParser: true });
+  const gate = await createGate({
+    policy,
+    workspace: o.cwd,
+    deferParser: true,
+    home: o.home,
+    realpath: resolveExisting,
+  });
+  return { ...gate, autoApprove: policy.hooks.autoApprove };
 }
 
 /** The gate's input for one tool call: shell text for Bash, the tool name plus a summary otherwise. */
 export function gateInputFor(req: ToolRequest): GateInput {
   const input: GateInput =
-    req.command !== undefined ? { command: req.command } : { tool: req.tool, command: describeToolCall(req) };
+    req.command !== undefined
+      ? { command: req.command }
+      : { tool: req.tool, toolInput: req.toolInput, command: describeToolCall(req) };
   if (req.cwd) input.cwd = req.cwd;
   return input;
 }

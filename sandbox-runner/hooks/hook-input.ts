@@ -7,18 +7,18 @@ z.config(en());
 const text = (max: number) => z.string().check(z.maxLength(max));
 
 /**
- * The JSON Claude Code (and Codex, which copies the format) sends a PreToolUse hook on stdin or as the
- * HTTP hook's POST body. Unknown fields are kept out of the way, not rejected: new agent versions add some.
+ * The JSON Claude Code (and Codex, which copies the format) sends a PreToolUse hook, and Gemini CLI a
+ * BeforeTool hook, on stdin or as the HTTP hook's POST body. Unknown fields are kept out of the way, not rejected: new agent versions add some.
  * zod/mini, not classic zod: this parse is on the hook's start-up path, where classic zod costs ~30 ms.
  */
 export const PreToolUseInput = z.looseObject({
-  /** PreToolUse for the hooks Ward installs. */
+  /** PreToolUse (Claude Code, Codex) or BeforeTool (Gemini CLI) for the hooks Ward installs. */
   hook_event_name: z.string().check(z.minLength(1)),
   /** The agent's session id. */
   session_id: z._default(text(256), ''),
   /** Working directory of the agent. */
   cwd: z._default(text(4096), ''),
-  /** Bash, Edit, Write, MultiEdit, mcp__<server>__<tool>, … */
+  /** Bash, Edit, Write, apply_patch, run_shell_command, write_file, mcp__<server>__<tool>, … */
   tool_name: z.string().check(z.minLength(1), z.maxLength(256)),
   /** The tool arguments; Bash has `command`. */
   tool_input: z._default(z.record(z.string(), z.unknown()), {}),
@@ -27,6 +27,12 @@ export const PreToolUseInput = z.looseObject({
   permission_mode: z.optional(z.string()),
 });
 export type PreToolUseInput = z.infer<typeof PreToolUseInput>;
+
+/** Shell tools whose `command` is shell text: Claude Code's and Codex's Bash, Gemini CLI's run_shell_command. */
+export const SHELL_TOOLS = /^(Bash|run_shell_command)$/;
+
+/** The events that come before a tool runs. */
+export const BEFORE_TOOL_EVENTS = new Set(['PreToolUse', 'BeforeTool']);
 
 export type ParsedHookInput = { ok: true; input: PreToolUseInput } | { ok: false; reason: string };
 
@@ -46,8 +52,8 @@ export function parseHookInput(raw: string | unknown): ParsedHookInput {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     return { ok: false, reason: `hook input is not a PreToolUse event: ${issues}` };
   }
-  if (parsed.data.tool_name === 'Bash' && typeof parsed.data.tool_input.command !== 'string') {
-    return { ok: false, reason: 'Bash hook input has no tool_input.command' };
+  if (SHELL_TOOLS.test(parsed.data.tool_name) && typeof parsed.data.tool_input.command !== 'string') {
+    return { ok: false, reason: `${parsed.data.tool_name} hook input has no tool_input.command` };
   }
   return { ok: true, input: parsed.data };
 }

@@ -1,4 +1,12 @@
-export { claudeCodeOutput, codexOutput, type HookAnswer } from './answer.js';
+export {
+  claudeCodeOutput,
+  codexOutput,
+  formatFor,
+  geminiOutput,
+  HOOK_AGENT_NAMES,
+  type HookAgentName,
+  type HookAnswer,
+} from './answer.js';
 export {
   type AnswerHookOptions,
   answerHook,
@@ -9,9 +17,11 @@ export {
 } from './answer-hook.js';
 export {
   gateInputFor,
+  type HookGate,
   type HookPolicyOptions,
   hookDecider,
   hookPolicyLayers,
   loadHookGate,
 } from './hook-gate.js';
 export { type ParsedHookInput, PreToolUseInput, parseHookInput } from './hook-input.js';
+export { resolveExisting } from './resolve-existing.js';

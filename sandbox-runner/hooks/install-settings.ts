@@ -1,13 +1,20 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** One hook Ward puts under hooks.<event> of an agent's settings (.claude/settings.json, .codex/hooks.json). */
+/**
+ * One hook Ward puts under hooks.<event> of an agent's settings (.claude/settings.json, .codex/hooks.json,
+ * .gemini/settings.json).
+ */
 export interface HookSpec {
-  event: 'PreToolUse';
+  event: 'PreToolUse' | 'BeforeTool';
   matcher: string;
   command: string;
   /** Seconds the agent lets the hook run (a --wait hook waits for a human). */
   timeoutS?: number;
+  /** Gemini CLI counts hook timeouts in milliseconds. */
+  timeoutUnit?: 's' | 'ms';
+  /** A name the agent shows for the hook (Gemini CLI: /hooks enable|disable <name>). */
+  name?: string;
   /** Recognizes a hook entry as Ward's own, old or new (e.g. /\bward(\.mjs)? hook claude-code\b/). */
   isOurs: (command: string) => boolean;
 }
@@ -34,9 +41,10 @@ export function mergeHook(settings: Json, spec: HookSpec): { settings: Json; cha
   const groups = hooks[spec.event] ?? [];
   if (!Array.isArray(groups)) throw new TypeError(`"hooks.${spec.event}" is not an array`);
   const handler: Json = {
+    ...(spec.name ? { name: spec.name } : {}),
     type: 'command',
     command: spec.command,
-    ...(spec.timeoutS ? { timeout: spec.timeoutS } : {}),
+    ...(spec.timeoutS ? { timeout: spec.timeoutUnit === 'ms' ? spec.timeoutS * 1000 : spec.timeoutS } : {}),
   };
   const wanted = JSON.stringify({ matcher: spec.matcher, hooks: [handler] });
 

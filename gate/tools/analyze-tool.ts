@@ -1,0 +1,222 @@
+import { posix } from 'node:path';
+import { hostMatches } from '../analysis/network.js';
+import { fetchTarget, urlsIn } from './fetch-target.js';
+import { pathsInPatch } from './patch-paths.js';
+import type { ToolFinding, ToolRuleId } from './rules.js';
+import {
+  isGlob,
+  kindsOfToolPath,
+  resolveToolPath,
+  secretsReachedByGlob,
+  type ToolPathContext,
+  type ToolPathKind,
+} from './tool-paths.js';
+
+/** What a tool does with its arguments. `shell` tools go to the shell analysis instead. */
+export type ToolAccess =
+  | 'shell'
+  | 'write'
+  | 'patch'
+  | 'read'
+  | 'search'
+  | 'list'
+  | 'fetch'
+  | 'search-web'
+  | 'unknown';
+
+/** Tool names of Claude Code, Codex CLI and Gemini CLI by what they do. Data: add a row for a new tool. */
+const TOOL_ACCESS: [RegExp, ToolAccess][] = [
+  [/^(bash|run_shell_command|exec_command|shell|local_shell|container\.exec)$/i, 'shell'],
+  [
+    /^(write|edit|multiedit|notebookedit|write_file|replace|edit_file|create_file|str_replace_editor|str_replace_based_edit_tool)$/i,
+    'write',
+  ],
+  [/^apply_patch$/i, 'patch'],
+  [/^(read|notebookread|read_file|read_many_files|view_image)$/i, 'read'],
+  [/^(grep|search_file_content|grep_search)$/i, 'search'],
+  [/^(glob|ls|list_directory)$/i, 'list'],
+  [/^(webfetch|web_fetch|fetch)$/i, 'fetch'],
+  [/^(websearch|google_web_search|web_search)$/i, 'search-web'],
+];
+
+/** The kind of a tool by name (mcp__server__tool and anything unknown: 'unknown'). */
+export function toolAccess(tool: string): ToolAccess {
+  return TOOL_ACCESS.find(([re]) => re.test(tool))?.[1] ?? 'unknown';
+}
+
+const PATH_KEYS = [
+  'file_path',
+  'path',
+  'notebook_path',
+  'absolute_path',
+  'dir_path',
+  'directory',
+  'target_file',
+];
+const PATH_LIST_KEYS = ['paths', 'file_paths', 'include'];
+/** Verbs in a tool's name that say it changes something (for MCP and unknown tools). */
+const WRITE_VERBS =
+  /(^|[_\-.]|[a-z](?=[A-Z]))(write|edit|create|update|delete|remove|move|rename|put|save|patch|upload|append|mkdir|set|insert|replace|copy)/i;
+const PATHY_KEY =
+  /(^|_)(path|paths|file|files|filename|dir|directory|folder|cwd|root|dest|destination|target|source|src)$/i;
+
+const WRITE_RULE: Partial<Record<ToolPathKind, ToolRuleId>> = {
+  'agent-credentials': 'tool.write-guard-config',
+  'guard-config': 'tool.write-guard-config',
+  'git-config': 'tool.write-git-config',
+  'shell-rc': 'tool.write-shell-rc',
+  ssh: 'tool.write-ssh',
+  'private-key': 'tool.write-ssh',
+  credentials: 'tool.write-credentials',
+  autostart: 'tool.write-autostart',
+  sensitive: 'tool.write-system',
+  system: 'tool.write-system',
+  home: 'tool.write-outside',
+  outside: 'tool.write-outside',
+  unresolved: 'tool.write-unresolved',
+};
+const READ_RULE: Partial<Record<ToolPathKind, ToolRuleId>> = {
+  'private-key': 'tool.read-private-key',
+  credentials: 'tool.read-secret',
+  'agent-credentials': 'tool.read-agent-credentials',
+  'env-file': 'tool.read-env-file',
+  ssh: 'tool.read-sensitive',
+  sensitive: 'tool.read-sensitive',
+};
+
+export interface ToolAnalysisOptions extends ToolPathContext {
+  /** Hosts the policy denies. */
+  denyHosts: readonly string[];
+}
+
+/** What the analysis found, plus the facts policy rules match (paths with their access, hosts). */
+export interface ToolAnalysis {
+  findings: ToolFinding[];
+  paths: { path: string; access: 'read' | 'write' }[];
+  hosts: string[];
+}
+
+const MAX_STRINGS = 2000;
+
+/**
+ * Analyses one non-shell tool call: which paths it reads or writes (symlinks and patterns resolved), which
+ * hosts it fetches, from the arguments whatever the agent. Every finding names the argument that showed it.
+ */
+export function analyzeToolCall(
+  tool: string,
+  input: Record<string, unknown>,
+  o: ToolAnalysisOptions,
+): ToolAnalysis {
+  const out: ToolAnalysis = { findings: [], paths: [], hosts: [] };
+  const add = (rule: ToolRuleId, detail: string) => {
+    if (!out.findings.some((f) => f.rule === rule && f.detail === detail))
+      out.findings.push({ rule, detail });
+  };
+  const access = toolAccess(tool);
+  const str = (k: string) => (typeof input[k] === 'string' ? (input[k] as string) : undefined);
+  const base = () => {
+    const dir = str('path') ?? str('dir_path') ?? str('directory');
+    return (dir && resolveToolPath(dir, o)) || o.cwd || o.workspace;
+  };
+
+  const onPath = (raw: string, mode: 'read' | 'write', where: string) => {
+    if (mode === 'read' && isGlob(raw)) {
+      for (const hit of secretsReachedByGlob(raw, o.cwd || o.workspace, o)) {
+        add('tool.glob-secret', `${where}=${raw} reaches ${hit}`);
+        out.paths.push({ path: hit, access: 'read' });
+      }
+      return;
+    }
+    const { path, kinds } = kindsOfToolPath(raw, o);
+    out.paths.push({ path: resolveToolPath(raw, o) ?? raw, access: mode });
+    // Public keys and known hosts are meant to be read; the rest of ~/.ssh is not.
+    const publicSsh = mode === 'read' && /(\.pub|\/known_hosts)$/.test(path);
+    for (const kind of kinds) {
+      const rule = mode === 'write' ? WRITE_RULE[kind] : publicSsh ? undefined : READ_RULE[kind];
+      if (rule) add(rule, `${where}=${path}`);
+    }
+  };
+  const onUrl = (url: string, where: string) => {
+    const t = fetchTarget(url);
+    if (t.kind === 'file') return onPath(t.path, 'read', where);
+    if (t.kind === 'other-scheme') return add('tool.fetch-scheme', `${where}=${url}`);
+    if (t.kind === 'invalid') return add('tool.fetch-unparsed', `${where}=${url}`);
+    out.hosts.push(t.host);
+    if (t.kind === 'metadata') add('tool.fetch-metadata', `${where}=${url}`);
+    else if (t.kind === 'internal') add('tool.fetch-internal', `${where}=${url}`);
+    if (o.denyHosts.some((p) => hostMatches(t.host, p))) add('tool.fetch-denied-host', `${where}=${url}`);
+  };
+
+  switch (access) {
+    case 'shell':
+    case 'search-web':
+      break;
+    case 'write':
+    case 'read':
+      for (const k of PATH_KEYS) {
+        const v = str(k);
+        if (v !== undefined) onPath(v, access, `${tool} ${k}`);
+      }
+      for (const k of PATH_LIST_KEYS)
+        if (Array.isArray(input[k]))
+          for (const v of (input[k] as unknown[]).slice(0, 256))
+            if (typeof v === 'string') onPath(v, access, `${tool} ${k}`);
+      break;
+    case 'patch': {
+      const body = str('command') ?? str('patch') ?? str('input') ?? '';
+      for (const p of pathsInPatch(body)) onPath(p, 'write', `${tool} patch file`);
+      break;
+    }
+    case 'search': {
+      // Content search reads every file under its base: asking when that tree holds secrets (home, /).
+      const root = base();
+      const glob = str('glob') ?? str('include');
+      const reached = secretsReachedByGlob(glob ? posix.join('**', glob) : '**', root, o).filter(
+        (p) => !p.startsWith(`${o.workspace.replace(/\/+$/, '')}/`),
+      );
+      const { kinds } = kindsOfToolPath(root, o);
+      if (kinds.some((k) => READ_RULE[k])) onPath(root, 'read', `${tool} path`);
+      else if (reached.length > 0)
+        add(
+          'tool.search-secrets',
+          `${tool} path=${root}${glob ? ` glob=${glob}` : ''} reaches ${reached[0]}`,
+        );
+      out.paths.push({ path: root, access: 'read' });
+      break;
+    }
+    case 'list':
+      // Names only: nothing is read. The paths still count for policy rules.
+      out.paths.push({ path: base(), access: 'read' });
+      break;
+    case 'fetch': {
+      const url = str('url');
+      if (url !== undefined) onUrl(url, `${tool} url`);
+      const prompt = str('prompt');
+      if (url === undefined && prompt) for (const u of urlsIn(prompt)) onUrl(u, `${tool} prompt`);
+      break;
+    }
+    case 'unknown': {
+      const mode = WRITE_VERBS.test(tool.replace(/^mcp_+[^_]+_+/, '')) ? 'write' : 'read';
+      let budget = MAX_STRINGS;
+      const walk = (v: unknown, key: string, depth: number) => {
+        if (budget-- <= 0 || depth > 8) return;
+        if (typeof v === 'string') {
+          if (v.length > 65_536) return;
+          for (const u of urlsIn(v)) onUrl(u, `${tool} ${key}`);
+          const t = v.trim();
+          const looksLikePath = /^(\/|~\/|\.\.?\/)/.test(t) && !/\s/.test(t) && t.length < 4096;
+          if (
+            looksLikePath ||
+            (PATHY_KEY.test(key) && t !== '' && !/[\n\r]/.test(t) && !/^[a-z]+:\/\//i.test(t))
+          )
+            onPath(t, mode, `${tool} ${key}`);
+        } else if (Array.isArray(v)) for (const x of v) walk(x, key, depth + 1);
+        else if (typeof v === 'object' && v !== null)
+          for (const [k, x] of Object.entries(v)) walk(x, k, depth + 1);
+      };
+      walk(input, 'input', 0);
+      break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,218 @@
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { delimiter, dirname, join, sep } from 'node:path';
+import { listCodexHooks, openCodexAppServer } from '../hooks/codex-app-server.js';
+import type { Check } from './checks.js';
+
+export interface HookCheckDeps {
+  home: string;
+  /** The project directory whose hooks count (default: the current directory). */
+  project: string;
+  processEnv: Readonly<Record<string, string | undefined>>;
+  /** How to start Codex to ask which hooks it runs. */
+  codexCommand: string;
+}
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function readJson(file: string): Json | undefined {
+  try {
+    const v: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return isObj(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const wardHook = (agent: string) => new RegExp(`(^|[\\s/])ward(\\.mjs)?\\s+hook\\s+${agent}\\b`);
+
+/** Ward's hook handlers under hooks.<event> of a settings object: their matcher and command. */
+function wardHandlers(settings: Json | undefined, event: string, agent: string) {
+  const groups = isObj(settings?.hooks) ? (settings.hooks as Json)[event] : undefined;
+  if (!Array.isArray(groups)) return [];
+  return groups.flatMap((g) =>
+    isObj(g) && Array.isArray(g.hooks)
+      ? (g.hooks as unknown[])
+          .filter(
+            (h): h is Json => isObj(h) && typeof h.command === 'string' && wardHook(agent).test(h.command),
+          )
+          .map((h) => ({
+            matcher: typeof g.matcher === 'string' ? g.matcher : '',
+            command: h.command as string,
+          }))
+      : [],
+  );
+}
+
+/** Whether a hook matcher (a tool-name pattern) covers the shell tool. */
+function coversShell(matcher: string, shellTool: string): boolean {
+  if (matcher === '' || matcher === '*') return true;
+  try {
+    return new RegExp(`^(?:${matcher})$`).test(shellTool);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the hook's program can be started: an absolute path that exists, or a name on PATH. */
+function resolvable(command: string, env: HookCheckDeps['processEnv']): boolean {
+  const program = command.trim().split(/\s+/)[0] ?? '';
+  if (program.includes('/')) return existsSync(program);
+  return (env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, program)));
+}
+
+/**
+ * For each agent: is Ward's hook installed, and would the agent really run it? An installed hook the agent
+ * skips (Codex: not trusted or changed since; Claude Code: hooks disabled; Gemini CLI: hooks disabled or a
+ * project folder it does not trust; any: a matcher that misses the shell, a command that is not found)
+ * is reported with the fix.
+ */
+export async function checkAgentHooks(deps: HookCheckDeps): Promise<Check[]> {
+  return [checkClaude(deps), await checkCodex(deps), checkGemini(deps)];
+}
+
+function verdict(
+  name: string,
+  found: { where: string; matcher: string; command: string }[],
+  problems: string[],
+  fix: string,
+  shellTool: string,
+  env: HookCheckDeps['processEnv'],
+): Check {
+  if (found.length === 0)
+    return { name, ok: true, severity: 'recommended', detail: `not installed (${fix})` };
+  for (const f of found) {
+    if (!coversShell(f.matcher, shellTool))
+      problems.push(`the matcher '${f.matcher}' in ${f.where} misses ${shellTool}`);
+    if (!resolvable(f.command, env))
+      problems.push(`\`${f.command}\` in ${f.where}: program not found on PATH`);
+  }
+  if (problems.length === 0)
+    return {
+      name,
+      ok: true,
+      severity: 'recommended',
+      detail: `active (${found.map((f) => f.where).join(', ')})`,
+    };
+  return {
+    name,
+    ok: false,
+    severity: 'recommended',
+    detail: `installed but inactive: ${problems.join('; ')}`,
+    fix,
+  };
+}
+
+function checkClaude(d: HookCheckDeps): Check {
+  const files = [
+    join(d.home, '.claude', 'settings.json'),
+    join(d.project, '.claude', 'settings.json'),
+    join(d.project, '.claude', 'settings.local.json'),
+  ];
+  const found = files.flatMap((f) =>
+    wardHandlers(readJson(f), 'PreToolUse', 'claude-code').map((h) => ({ ...h, where: f })),
+  );
+  const problems = files
+    .filter((f) => readJson(f)?.disableAllHooks === true)
+    .map((f) => `disableAllHooks is set in ${f}`);
+  return verdict('claude-code hook', found, problems, 'ward install claude-code', 'Bash', d.processEnv);
+}
+
+function checkGemini(d: HookCheckDeps): Check {
+  const user = join(d.home, '.gemini', 'settings.json');
+  const project = join(d.project, '.gemini', 'settings.json');
+  const found = [user, project].flatMap((f) =>
+    wardHandlers(readJson(f), 'BeforeTool', 'gemini-cli').map((h) => ({ ...h, where: f })),
+  );
+  const problems: string[] = [];
+  for (const f of [user, project]) {
+    const cfg = readJson(f)?.hooksConfig;
+    if (isObj(cfg) && cfg.enabled === false) problems.push(`hooksConfig.enabled is false in ${f}`);
+    if (
+      isObj(cfg) &&
+      Array.isArray(cfg.disabled) &&
+      cfg.disabled.some((n) => n === 'ward' || (typeof n === 'string' && wardHook('gemini-cli').test(n)))
+    )
+      problems.push(`Ward's hook is in hooksConfig.disabled in ${f}`);
+  }
+  if (found.some((f) => f.where === project) && !found.some((f) => f.where === user) && !geminiTrusts(d))
+    problems.push(`Gemini CLI does not trust ${d.project}, so it ignores the project's hooks`);
+  return verdict(
+    'gemini-cli hook',
+    found,
+    problems,
+    'ward install gemini-cli --user',
+    'run_shell_command',
+    d.processEnv,
+  );
+}
+
+/** Gemini CLI's trusted folders (~/.gemini/trustedFolders.json): TRUST_FOLDER covers the folder, TRUST_PARENT its parent. */
+function geminiTrusts(d: HookCheckDeps): boolean {
+  const rules = readJson(join(d.home, '.gemini', 'trustedFolders.json')) ?? {};
+  const within = (dir: string) =>
+    d.project === dir || d.project.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`);
+  return Object.entries(rules).some(
+    ([dir, level]) =>
+      (level === 'TRUST_FOLDER' && within(dir)) || (level === 'TRUST_PARENT' && within(dirname(dir))),
+  );
+}
+
+async function checkCodex(d: HookCheckDeps): Promise<Check> {
+  const name = 'codex hook';
+  const codexHome = d.processEnv.CODEX_HOME || join(d.home, '.codex');
+  const files = [join(codexHome, 'hooks.json'), join(d.project, '.codex', 'hooks.json')];
+  const written = files.flatMap((f) =>
+    wardHandlers(readJson(f), 'PreToolUse', 'codex').map((h) => ({ ...h, where: f })),
+  );
+  if (written.length === 0) return verdict(name, [], [], 'ward install codex --user', 'Bash', d.processEnv);
+  let server: Awaited<ReturnType<typeof openCodexAppServer>>;
+  try {
+    server = await openCodexAppServer({ codex: d.codexCommand, env: { ...d.processEnv }, cwd: d.project });
+  } catch (err) {
+    return {
+      name,
+      ok: false,
+      severity: 'recommended',
+      detail: `installed, but Codex could not be asked whether it runs it (${(err as Error).message})`,
+      fix: 'pass --codex-command',
+    };
+  }
+  try {
+    const { hooks } = await listCodexHooks(server, d.project);
+    const real = (f: string) => (existsSync(f) ? realpathSync(f) : f);
+    const problems: string[] = [];
+    for (const w of written) {
+      const listed = hooks.filter(
+        (h) => (h.sourcePath === w.where || h.sourcePath === real(w.where)) && h.command === w.command,
+      );
+      if (listed.length === 0)
+        problems.push(`Codex does not load ${w.where} (an untrusted project, or hooks turned off)`);
+      for (const h of listed) {
+        if (!h.enabled) problems.push(`disabled in Codex (${h.key})`);
+        else if (h.trustStatus === 'untrusted' || h.trustStatus === 'modified')
+          problems.push(
+            `${h.trustStatus === 'modified' ? 'changed since it was trusted' : 'never trusted'}, so Codex skips it (${h.key})`,
+          );
+      }
+    }
+    const user = written.some((w) => w.where === files[0]);
+    return verdict(
+      name,
+      written,
+      problems,
+      `ward install codex ${user ? '--user' : '--trust-project'} (records trust for Ward's hook as written)`,
+      'Bash',
+      d.processEnv,
+    );
+  } catch (err) {
+    return {
+      name,
+      ok: false,
+      severity: 'recommended',
+      detail: `installed, but Codex's hook list failed (${(err as Error).message})`,
+    };
+  } finally {
+    server.close();
+  }
+}
