@@ -23,6 +23,7 @@ const READ_RULES: Partial<Record<Zone, RuleId>> = {
   service: 'read.system',
   system: 'read.system',
   'root-dir': 'read.system',
+  outside: 'read.outside',
 };
 
 const WRITE_RULES: Partial<Record<Zone, RuleId>> = {
@@ -86,12 +87,19 @@ export function touch(
       let rule = READ_RULES[zone];
       if (zone === 'shell-rc' && /^\/(root|etc)\b/.test(path)) rule = 'read.sensitive';
       if (zone === 'root-dir' && recursive) rule = 'read.whole-fs';
-      if (rule) report(ctx, rule, `${access} ${shown}`);
+      // A named file outside the workspace is read; a listing, a recursive search or the files a search
+      // found there (`find /data -exec grep`) are searches, judged by where they look, not each file.
+      if (
+        rule === 'read.outside' &&
+        (access === 'list' || recursive || path.endsWith('*') || /^\/usr\//.test(path))
+      )
+        rule = undefined;
+      if (rule) report(ctx, rule, `${access === 'list' ? 'lists' : 'reads'} ${shown}`);
       break;
     }
     case 'meta': {
       const rule = READ_RULES[zone];
-      if (rule && rule !== 'read.system' && rule !== 'read.sensitive')
+      if (rule && rule !== 'read.system' && rule !== 'read.sensitive' && rule !== 'read.outside')
         report(ctx, 'search.secrets', `searches ${shown}`);
       break;
     }

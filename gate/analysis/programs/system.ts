@@ -19,6 +19,25 @@ export const unlessSub =
       report(c.ctx, rule, `${c.name} ${c.args.join(' ')}`.trim().slice(0, 120));
   };
 
+/** Container subcommands that only read the daemon's state (or build an image from the workspace). */
+const CONTAINER_READ =
+  /^(ps|images|version|info|logs|inspect|stats|top|port|history|search|help|events|diff|build|pull|df|ls|du|config|show|list)$/;
+/** `docker <group> <verb>`: groups whose read verbs are listed above. */
+const CONTAINER_GROUPS =
+  /^(compose|buildx|builder|system|volume|network|image|container|context|secret|service|node|manifest|plugin|trust|machine)$/;
+
+/** docker/podman/nerdctl: the daemon is root-equivalent; reading its state and building images are not. */
+const container: Handler = (c) => {
+  if (c.args.some((a) => a === '--help' || a === '-h')) return;
+  const words = c.args.filter((a) => !a.startsWith('-'));
+  const [group, verb] = words;
+  if (group === undefined) return;
+  if (CONTAINER_READ.test(group)) return;
+  if (CONTAINER_GROUPS.test(group) && verb !== undefined && CONTAINER_READ.test(verb) && verb !== 'build')
+    return;
+  report(c.ctx, 'exec.container', `${c.name} ${c.args.join(' ')}`.trim().slice(0, 120));
+};
+
 const LOGGING =
   /syslog|rsyslog|journald|auditd|audit|syslog-ng|osquery|falcon|carbonblack|sentinel|santa|wazuh|ossec|elastic-agent|mdatp|sysmon/i;
 
@@ -228,18 +247,12 @@ export const SYSTEM_PROGRAMS: Record<string, Handler> = {
   'update-ca-certificates': always('priv.trust-cert'),
   trust: unlessSub('priv.trust-cert', /^(list|extract)$/),
   osascript: always('exec.applescript'),
-  docker: unlessSub(
-    'exec.container',
-    /^(ps|images|version|info|logs|inspect|stats|top|port|history|search|help)$/,
-  ),
-  podman: unlessSub(
-    'exec.container',
-    /^(ps|images|version|info|logs|inspect|stats|top|port|history|search|help)$/,
-  ),
-  nerdctl: unlessSub('exec.container', /^(ps|images|version|info|logs|inspect)$/),
+  docker: container,
+  podman: container,
+  nerdctl: container,
   kubectl: unlessSub(
     'exec.cluster',
-    /^(get|describe|logs|version|explain|api-resources|top|config|cluster-info|auth|help)$/,
+    /^(get|describe|logs|version|explain|api-resources|api-versions|top|config|cluster-info|auth|help|events|wait|kustomize|completion|diff|plugin)$/,
   ),
   helm: unlessSub('exec.cluster', /^(list|ls|status|get|show|search|repo|version|template|lint|help)$/),
   aws: (c) => {
