@@ -136,6 +136,71 @@ const LIBRARY_ARGS =
 const NET_MODELLED =
   /^(curl|wget|http|https|xh|ssh|scp|sftp|sshpass|ftp|rsync|nc|ncat|netcat|socat|telnet|ping|ping6|dig|host|nslookup|git|npm|pnpm|yarn|pip|pip3|uv|cargo|go|gem|docker|podman|kubectl|helm|gh|glab|aws|gcloud|az|nmap|masscan|zmap|traceroute|mtr|whois|openssl)$/;
 
+/** Code that serves the network: `http.server`, `createServer`, `.listen(`, `TCPServer`. */
+const SERVES =
+  /\bhttp\.server\b|SimpleHTTPServer|socketserver|\bTCPServer\b|\bcreateServer\s*\(|\.listen\s*\(|WEBrick|\bbind\s*\(\s*\(|IO::Socket::INET[^;]*Listen|\bServerSocket\b/;
+
+/**
+ * `echo 'system("/bin/sh")' > Gemfile`, `cat > package.json <<EOF ... /bin/sh`: text written into a file that
+ * names a shell or runs commands is a command waiting for the program that reads the file. A script's own
+ * `#!` line is left out.
+ */
+export function scanWrittenText(c: Call): void {
+  const writes = c.cmd.redirects.some(
+    (r) => r.op.includes('>') && !r.op.includes('&') && !/^\/dev\/(null|std(out|err)|tty)$/.test(r.target),
+  );
+  if (!writes && !(c.name === 'tee' && c.args.length > 0)) return;
+  const text =
+    c.name === 'echo' || c.name === 'printf'
+      ? c.args.join(' ')
+      : c.name === 'cat' || c.name === 'tee'
+        ? (c.cmd.stdinText ?? (c.cmd.pipeFrom ? c.cmd.pipeFrom.argv.slice(1).join(' ') : ''))
+        : '';
+  const body = text.replace(/^#!\S*/gm, '');
+  const shell = SHELL_PATH.exec(body);
+  if (shell) report(c.ctx, 'exec.shell-arg', `${shell[1]} written into a file by ${c.name}`);
+  const code = CODE_RUNS.exec(body);
+  if (code) report(c.ctx, 'exec.interpreter-arg', `${code[0].trim()} written into a file by ${c.name}`);
+}
+
+/** Options whose value is a file the program writes. */
+const OUTPUT_OPTION =
+  /^(-o|-O|--output|--out|--outfile|--outFile|--out-file|--output-file|--output-dir|--outdir|--outDir|--out-dir|--log-file|--logfile|--log|--dump|--save|--write|--target|--dest|--destination)$/;
+/** Options whose value is a search directory, not a file the program reads out. */
+const SEARCH_DIR_OPTION =
+  /^(-I|-L|-isystem|-iquote|-F|-B|--include-dir|--lib-dir|--prefix|--sysroot|-rpath)$/;
+/**
+ * Programs whose path-like arguments are not local files (patterns, remote or container paths, URLs) or are
+ * already judged by their handler.
+ */
+const NOT_LOCAL_PATHS =
+  /^(echo|printf|grep|egrep|fgrep|rgrep|zgrep|rg|ag|ack|sed|gsed|awk|gawk|mawk|nawk|test|\[|\[\[|expr|jq|yq|git|docker|podman|nerdctl|kubectl|helm|ssh|scp|sftp|rsync|curl|wget|http|find|locate|which|type|command|whereis|export|declare|local|set|unset|alias|cd|pushd|popd|source|\.|ls|tree|du|df|stat|file|readlink|realpath|basename|dirname|mkdir|rmdir|touch|ln|cp|mv|rm|chmod|chown|chgrp|tar|zip|unzip|7z|gzip|gunzip|cat|head|tail|less|more|vi|vim|nano|emacs|kill|pkill|pgrep|mount|umount|xargs|env|sudo|nohup|timeout|watch|time|nice|make|cmake|npm|pnpm|yarn|npx|node|python|python3|pip|pip3|cargo|go|ruby|perl|php|bash|sh|zsh|dash)$/;
+
+/**
+ * Absolute paths among the arguments of a program whose handler does not already judge them: a path after
+ * an output option is written, any other is read (`rustc /x`, `nm /x`, `shuf -o /x`, `as @/x`).
+ */
+export function scanPathArguments(c: Call): void {
+  if (NOT_LOCAL_PATHS.test(c.name)) return;
+  const seen = new Set(c.ctx.facts.paths.map((p) => p.path));
+  for (let i = 0; i < c.args.length; i++) {
+    const raw = c.args[i] ?? '';
+    const prev = c.args[i - 1] ?? '';
+    let option = '';
+    let value = raw;
+    const eq = /^(--?[\w-]+)=(.*)$/.exec(raw);
+    if (eq) {
+      option = eq[1] ?? '';
+      value = eq[2] ?? '';
+    } else if (prev.startsWith('-')) option = prev;
+    value = value.replace(/^@/, '');
+    if (!/^(\/|~\/)/.test(value) || value.includes(UNKNOWN) || value.startsWith('//')) continue;
+    if (SEARCH_DIR_OPTION.test(option)) continue;
+    if (seen.has(value)) continue;
+    touch(c.ctx, value, OUTPUT_OPTION.test(option) ? 'write' : 'read', c.cwd);
+  }
+}
+
 /** Scans every argument of one call for behaviour that does not depend on knowing the program. */
 export function scanArguments(c: Call): void {
   const data = DATA_ARGS.has(c.name);
@@ -155,6 +220,12 @@ export function scanArguments(c: Call): void {
         report(c.ctx, 'exec.interpreter-arg', interp[1] === arg ? arg : `${interp[1]} in ${clip(arg)}`);
       const code = CODE_RUNS.exec(arg);
       if (code) report(c.ctx, 'exec.interpreter-arg', `${code[0].trim()} in ${clip(arg)}`);
+      const serves = SERVES.exec(arg);
+      if (serves) report(c.ctx, 'net.listen', `${serves[0].trim()} in ${clip(arg)}`);
+      // A quoted absolute path inside code (`open("/x")`, `File.read('/x')`) is a file the code touches.
+      if (arg.length > 1 && /[(;{]/.test(arg))
+        for (const m of arg.matchAll(/(['"])((?:\/|~\/)[^'"\s]+)\1/g))
+          touch(c.ctx, m[2] ?? '', 'read', c.cwd);
     }
     if (!LIBRARY_ARGS.test(c.name)) {
       const lib = LIBRARY.exec(arg);

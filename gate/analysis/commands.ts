@@ -1,14 +1,16 @@
 import { posix } from 'node:path';
-import { KNOWN_PROGRAMS } from '../catalogue/programs.js';
-import { scanArguments } from './argument-scan.js';
+import { KNOWN_PROGRAMS, PROJECT_JS_TOOLS } from '../catalogue/programs.js';
+import { scanArguments, scanPathArguments, scanWrittenText } from './argument-scan.js';
 import type { Call, Handler } from './call.js';
 import { operands } from './call.js';
 import { type AnalysisContext, probe, report } from './context.js';
 import { touch } from './effects.js';
 import { analyzeAssignments } from './env-assignments.js';
+import { filteredHarmlessly } from './env-filter.js';
 import { applyOptionEffects } from './option-effects.js';
 import { plainCommand } from './plain-command.js';
 import { DISCOVERY, DISCOVERY_PROGRAMS } from './programs/discovery.js';
+import { ENVIRONMENT_PROGRAMS } from './programs/environment.js';
 import { FILE_PROGRAMS } from './programs/files.js';
 import { INTERPRETER_PROGRAMS } from './programs/interpreters.js';
 import { NET_PROGRAMS } from './programs/net.js';
@@ -23,6 +25,7 @@ const TABLES = [
   DISCOVERY_PROGRAMS,
   PACKAGE_PROGRAMS,
   INTERPRETER_PROGRAMS,
+  ENVIRONMENT_PROGRAMS,
 ];
 const HANDLERS = new Map<string, Handler[]>();
 for (const table of TABLES)
@@ -156,6 +159,19 @@ const RUNNERS: Record<string, RegExp> = {
   pidstat: /^-e$/,
 };
 
+/** Subcommands that open a console reading expressions the gate never sees (`terraform console`). */
+const INTERACTIVE_SUBCOMMANDS: Record<string, RegExp> = {
+  terraform: /^console$/,
+  tofu: /^console$/,
+  rails: /^(console|c|dbconsole|db)$/,
+  bundle: /^console$/,
+  artisan: /^tinker$/,
+  php: /^tinker$/,
+  mix: /^(iex)$/,
+  flask: /^shell$/,
+  dotnet: /^(fsi|repl)$/,
+};
+
 /** Options of the runners above that take a value (`uv run --with pkg cmd`). */
 const RUNNER_VALUE_OPTIONS =
   /^(-w|--with|--python|-p|--env-file|--package|--from|-C|--directory|--project|--group|--extra|-n|--name|-e|--environment)$/;
@@ -240,7 +256,11 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     if (args.includes('-l') || args.includes('--list')) report(ctx, 'disc.privileges', 'sudo -l');
     report(ctx, 'priv.sudo', `${name} ${args.join(' ')}`.slice(0, 100));
   }
-  if ((/[^\w.+@,:/~-]/.test(name) || name.startsWith('-')) && !ctx.alternatives?.has(name)) {
+  if (
+    (/[^\w.+@,:/~-]/.test(name) || name.startsWith('-')) &&
+    !ctx.alternatives?.has(name) &&
+    !isKnown(name, ctx)
+  ) {
     report(ctx, 'exec.unknown-program', `${display(head)} is not a program name`);
     scanArguments(makeCall(name, [head, ...args], cmd, ctx));
     return;
@@ -259,7 +279,7 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
       const explicitPkg = args.some((a) => /^(-p|--package|--from|--with)(=|$)/.test(a));
       if (pkg !== undefined) {
         const bare = pkg.replace(/^@[^/]+\//, '').replace(/@[^@]*$/, '');
-        if (explicitPkg || !KNOWN_PROGRAMS.has(bare) || pkg !== bare)
+        if (explicitPkg || !PROJECT_JS_TOOLS.has(bare) || pkg !== bare)
           report(ctx, 'supply.package-install', `${name} ${args.join(' ')}`.slice(0, 100));
         const start = args.indexOf(pkg);
         runArgv([bare, ...args.slice(start + 1)], cmd, ctx);
@@ -287,6 +307,7 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
   }
   const pass = PASS_THROUGH[name];
   if (pass) {
+    applyOptionEffects(makeCall(name, args, cmd, ctx));
     let rest = name === 'timeout' ? operands(args, pass).slice(1) : operands(args, pass);
     if (name === 'env')
       rest = rest.filter((a, i) => !(a.includes('=') && rest.slice(0, i).every((b) => b.includes('='))));
@@ -307,6 +328,11 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     for (const h of HANDLERS.get('') ?? []) h(makeCall('', [], cmd, ctx));
   applyOptionEffects(call);
   scanArguments(call);
+  scanPathArguments(call);
+  scanWrittenText(call);
+  const console = INTERACTIVE_SUBCOMMANDS[name];
+  if (console && args.some((a) => console.test(a)))
+    report(ctx, 'exec.interactive-shell', `${name} ${args.join(' ')}`.slice(0, 80));
   if (!head.includes('/') && !isKnown(name, ctx) && !ctx.alternatives?.has(name))
     report(ctx, 'exec.unknown-program', name);
   else if (head.includes('/') && SYSTEM_PATH.test(head) && !isKnown(name, ctx))
@@ -321,21 +347,6 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     !(name === 'tmux' || name === 'screen' || name === 'script' ? args.length > 0 : false)
   )
     report(ctx, 'exec.interactive-shell', args.length > 0 ? `${name} ${args.join(' ')}` : name);
-}
-
-/** Secret-looking names: what a filter over the environment must not be looking for. */
-const SECRET_VAR = /TOKEN|SECRET|PASS|KEY|AUTH|CRED|SESSION|COOKIE|AWS|GH_|GITHUB|NPM_|PRIVATE|SIGN/i;
-
-/**
- * `env | grep ^PATH`: the environment filtered by a static pattern that names no secret shows only that.
- * Anything else downstream (a file, a pager, a pattern built at run time) sees every token in it.
- */
-export function filteredHarmlessly(cmd: SimpleCommand): boolean {
-  const next = cmd.pipeTo;
-  if (!next || !/^(grep|egrep|fgrep|rg)$/.test(next.argv[0] ?? '')) return false;
-  const pattern = next.argv.slice(1).filter((a) => !a.startsWith('-'));
-  if (next.argv.some((a) => /^-[a-zA-Z]*v/.test(a))) return false;
-  return pattern.length === 1 && !pattern.some((p) => p.includes(UNKNOWN) || SECRET_VAR.test(p));
 }
 
 /** Runs `text` as shell text when it is one argument, or as an argv otherwise (`nix-shell --run 'x'`). */

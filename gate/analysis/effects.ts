@@ -24,6 +24,8 @@ const READ_RULES: Partial<Record<Zone, RuleId>> = {
   system: 'read.system',
   'root-dir': 'read.system',
   outside: 'read.outside',
+  'project-secret': 'read.project-secret',
+  'agent-secret': 'read.agent-credentials',
 };
 
 const WRITE_RULES: Partial<Record<Zone, RuleId>> = {
@@ -47,6 +49,8 @@ const WRITE_RULES: Partial<Record<Zone, RuleId>> = {
   logs: 'evade.logs',
   history: 'evade.history',
   'git-hook': 'persist.git-hook',
+  'agent-secret': 'evade.disable-security',
+  'agent-config': 'evade.disable-security',
   'python-startup': 'persist.python-startup',
   kernel: 'write.proc',
   device: 'destroy.disk-write',
@@ -63,6 +67,7 @@ const DELETE_RULES: Partial<Record<Zone, RuleId>> = {
   sensitive: 'destroy.delete-system',
   secret: 'destroy.delete-system',
   'shell-rc': 'destroy.delete-system',
+  'git-meta': 'destroy.git-metadata',
 };
 
 const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin\/|^\/opt\/homebrew\/bin\/|^\/usr\/libexec\//;

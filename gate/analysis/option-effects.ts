@@ -30,6 +30,19 @@ export interface OptionRow {
 const SSH_LIKE = ['ssh', 'scp', 'sftp', 'sshfs', 'autossh', 'check_by_ssh', 'mosh', 'rsync', 'sshpass'];
 const VIM_LIKE = ['vi', 'vim', 'nvim', 'view', 'vimdiff', 'rvim', 'rview', 'ex', 'gvim', 'evim', 'vimx'];
 const GCC_LIKE = ['gcc', 'g++', 'cc', 'c++', 'clang', 'clang++', 'cpp'];
+const TEX = [
+  'tex',
+  'latex',
+  'pdflatex',
+  'xelatex',
+  'lualatex',
+  'pdftex',
+  'etex',
+  'luatex',
+  'xetex',
+  'context',
+  'latexmk',
+];
 const SSH_RUNS =
   /^(?:ProxyCommand|LocalCommand|KnownHostsCommand|RemoteCommand|ssh_command|ssh_cmd|ControlPath)\s*[= ]\s*(.+)$/i;
 
@@ -176,6 +189,20 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
     programs: ['sed', 'gsed'],
     script: /(?:^|[;\n{}]|\d|\$|\/)\s*[wW]\s+(\S.*?)\s*$|s(.).*\2.*\2[gpI\d]*w\s+(\S+)/m,
     effect: 'writes',
+  },
+  { programs: TEX, script: /\\(?:immediate\s*)?\\?write18\s*\{([^}]*)\}/, effect: 'runs' },
+  {
+    programs: TEX,
+    option: /^(--shell-escape|-shell-escape|--enable-write18|-enable-write18)$/,
+    value: /^$/,
+    effect: 'runs-editor',
+  },
+  { programs: TEX, script: /\\openout\s*\\?\w*\s*=?\s*([^\s\\}]+)/, effect: 'writes' },
+  {
+    programs: TEX,
+    script:
+      /\\(?:input|include|verbatiminput|lstinputlisting|includegraphics|openin\s*\\?\w*\s*=?)\s*\{?\s*((?:\/|~\/)[^}\s]+)/,
+    effect: 'reads',
   },
   { programs: ['dc'], script: /(!.+)/, effect: 'runs' },
   { programs: ['expect'], option: /^-c$/, value: /((?:spawn|exec|system)\b.*)/, effect: 'runs' },

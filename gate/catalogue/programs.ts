@@ -126,6 +126,22 @@ const GROUPS: Record<string, string> = {
     scc sloccount ctags`,
 };
 
+/**
+ * Tools a JavaScript project installs as its own dev dependencies: `npx <tool>` runs the project's copy
+ * (node_modules/.bin). Any other name makes npx fetch a package from the registry and run it.
+ */
+export const PROJECT_JS_TOOLS: ReadonlySet<string> = new Set(
+  (GROUPS.node ?? '')
+    .split(/\s+/)
+    .filter(
+      (w) =>
+        w !== '' &&
+        !/^(npm|npx|pnpm|pnpx|yarn|yarnpkg|bun|bunx|deno|corepack|nvm|fnm|volta|n|nodenv|node|nodejs|create-react-app)$/.test(
+          w,
+        ),
+    ),
+);
+
 /** Every catalogued program name. */
 export const KNOWN_PROGRAMS: ReadonlySet<string> = new Set(
   Object.values(GROUPS).flatMap((g) => g.split(/\s+/).filter((w) => w !== '')),

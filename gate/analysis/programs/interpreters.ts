@@ -168,6 +168,10 @@ export const INTERPRETER_PROGRAMS: Record<string, Handler> = {
   csh: shellHandler,
   tcsh: shellHandler,
   fish: shellHandler,
+  ash: shellHandler,
+  mksh: shellHandler,
+  yash: shellHandler,
+  elvish: shellHandler,
   python: python,
   python2: python,
   python3: python,
@@ -184,6 +188,8 @@ export const INTERPRETER_PROGRAMS: Record<string, Handler> = {
   eval: evalHandler,
   watch,
   su,
+  sg: su,
+  newgrp: su,
 };
 
 /** Interpreters and wrappers: never offered as an "always allow" prefix. */
