@@ -2,6 +2,7 @@ import type { RuleId } from '../../taxonomy/rules.js';
 import { type Handler, operands } from '../call.js';
 import { probe, report } from '../context.js';
 import { touch } from '../effects.js';
+import { UNKNOWN } from '../script.js';
 
 export const always =
   (rule: RuleId, detail?: string): Handler =>
@@ -93,7 +94,7 @@ const container: Handler = (c) => {
     if (mount !== undefined) {
       const host =
         /(?:^|,)(?:source|src)=([^,]+)/.exec(mount)?.[1] ?? (mount.includes(':') ? mount.split(':')[0] : '');
-      if (host && /^[/~.$]|\u0001/.test(host)) {
+      if (host && (/^[/~.$]/.test(host) || host.includes(UNKNOWN))) {
         const side = probe(c.ctx);
         const zone = touch(side, host, 'write', c.cwd);
         if (zone !== 'workspace' && zone !== 'temp')
