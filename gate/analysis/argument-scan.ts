@@ -33,6 +33,11 @@ const HOST_PORT = /^(?:[\w-]+=)?((?:[a-z0-9-]+\.)+[a-z]{2,}|\d+\.\d+\.\d+\.\d+):
 /** A URL anywhere in an argument (`rest:http://host:1/x`, `--url=https://...`). */
 const URL_IN = /\b([a-z][a-z0-9+.-]*):\/\/(?:[^@/\s'"]*@)?(\[[^\]]+\]|[^/:?#\s'"]*)/i;
 
+/** Programs whose arguments are another command line, analysed by running it. */
+const ARGV_RUNNERS = new Set(['xargs', 'parallel', 'watch', 'find', 'nohup', 'time', 'timeout', 'nice', 'env', 'sudo', 'doas']);
+/** Shells: after `-c CMD`, their words are positional parameters (`sh -c '...' sh {}`), not commands. */
+const SHELLS = /^(sh|bash|zsh|dash|ksh|mksh|ash|fish|csh|tcsh|yash|elvish)$/;
+
 /**
  * Programs whose arguments are data rather than things to run (`ls -l /bin/sh`, `grep '/bin/bash'
  * /etc/passwd`, `echo sh -c x`): a shell path among their arguments is not handed over to be run.
@@ -56,6 +61,8 @@ const DATA_ARGS = new Set([
   'ag',
   'echo',
   'printf',
+  'yes',
+  'tr',
   'test',
   '[',
   '[[',
@@ -174,7 +181,7 @@ const SEARCH_DIR_OPTION =
  * already judged by their handler.
  */
 const NOT_LOCAL_PATHS =
-  /^(echo|printf|grep|egrep|fgrep|rgrep|zgrep|rg|ag|ack|sed|gsed|awk|gawk|mawk|nawk|test|\[|\[\[|expr|jq|yq|git|docker|podman|nerdctl|kubectl|helm|ssh|scp|sftp|rsync|curl|wget|http|find|locate|which|type|command|whereis|export|declare|local|set|unset|alias|cd|pushd|popd|source|\.|ls|tree|du|df|stat|file|readlink|realpath|basename|dirname|mkdir|rmdir|touch|ln|cp|mv|rm|chmod|chown|chgrp|tar|zip|unzip|7z|gzip|gunzip|cat|head|tail|less|more|vi|vim|nano|emacs|kill|pkill|pgrep|mount|umount|xargs|env|sudo|nohup|timeout|watch|time|nice|make|cmake|npm|pnpm|yarn|npx|node|python|python3|pip|pip3|cargo|go|ruby|perl|php|bash|sh|zsh|dash)$/;
+  /^(echo|printf|yes|tr|parallel|grep|egrep|fgrep|rgrep|zgrep|rg|ag|ack|sed|gsed|awk|gawk|mawk|nawk|test|\[|\[\[|expr|jq|yq|git|docker|podman|nerdctl|kubectl|helm|ssh|scp|sftp|rsync|curl|wget|http|find|locate|which|type|command|whereis|export|declare|local|set|unset|alias|cd|pushd|popd|source|\.|ls|tree|du|df|stat|file|readlink|realpath|basename|dirname|mkdir|rmdir|touch|ln|cp|mv|rm|chmod|chown|chgrp|tar|zip|unzip|7z|gzip|gunzip|cat|head|tail|less|more|vi|vim|nano|emacs|kill|pkill|pgrep|mount|umount|xargs|env|sudo|nohup|timeout|watch|time|nice|make|cmake|npm|pnpm|yarn|npx|node|python|python3|pip|pip3|cargo|go|ruby|perl|php|bash|sh|zsh|dash)$/;
 
 /**
  * Absolute paths among the arguments of a program whose handler does not already judge them: a path after
@@ -194,7 +201,7 @@ export function scanPathArguments(c: Call): void {
       value = eq[2] ?? '';
     } else if (prev.startsWith('-')) option = prev;
     value = value.replace(/^@/, '');
-    if (!/^(\/|~\/)/.test(value) || value.includes(UNKNOWN) || value.startsWith('//')) continue;
+    if (!/^(\/|~\/)[^\s]*[\w.]/.test(value) || value.includes(UNKNOWN) || value.startsWith('//')) continue;
     if (SEARCH_DIR_OPTION.test(option)) continue;
     if (seen.has(value)) continue;
     touch(c.ctx, value, OUTPUT_OPTION.test(option) ? 'write' : 'read', c.cwd);
@@ -203,13 +210,24 @@ export function scanPathArguments(c: Call): void {
 
 /** Scans every argument of one call for behaviour that does not depend on knowing the program. */
 export function scanArguments(c: Call): void {
+  // Their arguments are a command, analysed where it runs (`xargs grep ksh`, `watch lynx URL`); a shell
+  // path among them still says a shell is run with whatever items come in (`xargs -a /dev/null /bin/sh`).
+  if (ARGV_RUNNERS.has(c.name)) {
+    for (const a of c.args) {
+      const shell = SHELL_PATH.exec(a);
+      if (shell && shell[1] === a) report(c.ctx, 'exec.shell-arg', a);
+    }
+    return;
+  }
   const data = DATA_ARGS.has(c.name);
+  const isShell = SHELLS.test(c.name);
   for (let i = 0; i < c.args.length; i++) {
     const raw = c.args[i] ?? '';
     if (raw.length > 4000) continue;
     const arg = raw.replaceAll(UNKNOWN, '$X');
     // `xargs sh -c 'cmd'`: the shell's command string is analysed where the shell runs, like any command.
     const givenScript =
+      isShell ||
       /^-[a-zA-Z]*c[a-zA-Z]*$/.test(c.args[i + 1] ?? '') ||
       /^(completions?|-s|--shell)$/.test(c.args[i - 1] ?? '');
     if (!data) {

@@ -70,6 +70,9 @@ const DELETE_RULES: Partial<Record<Zone, RuleId>> = {
   'git-meta': 'destroy.git-metadata',
 };
 
+/** Under the home directory: places programs read as configuration or run as code. */
+const HOME_CONFIG = /^(~[^/]*|\/home\/[^/]+|\/Users\/[^/]+|\/root)(\/?$|\/(.*\/)?(\.[^/]+|bin|sbin|lib|node_modules|Library|site-packages)(\/|$))/;
+
 const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin\/|^\/opt\/homebrew\/bin\/|^\/usr\/libexec\//;
 
 /** Records what touching `raw` in this way means for risk. Returns the zone for callers that care. */
@@ -109,7 +112,10 @@ export function touch(
       break;
     }
     case 'write': {
-      const rule = WRITE_RULES[zone];
+      let rule = WRITE_RULES[zone];
+      // The user's documents under ~ are data; dotfiles, dot-directories, bin directories and node_modules
+      // are what programs read as configuration or run as code, and ask.
+      if (zone === 'home' && !HOME_CONFIG.test(path)) rule = 'write.home-data';
       if (rule) report(ctx, rule, `writes ${shown}`);
       break;
     }

@@ -9,7 +9,9 @@ const SECRET_VAR = /TOKEN|SECRET|PASS|KEY|AUTH|CRED|SESSION|COOKIE|AWS|GH_|GITHU
  * Anything else downstream (a file, a pager, a pattern built at run time) sees every token in it.
  */
 export function filteredHarmlessly(cmd: SimpleCommand): boolean {
-  const next = cmd.pipeTo;
+  let next = cmd.pipeTo;
+  // Reordering stages show nothing more than the filter after them lets through.
+  while (next && /^(sort|uniq|cat|tac)$/.test(next.argv[0] ?? '')) next = next.pipeTo;
   if (!next || !/^(grep|egrep|fgrep|rg)$/.test(next.argv[0] ?? '')) return false;
   const pattern = next.argv.slice(1).filter((a) => !a.startsWith('-'));
   if (next.argv.some((a) => /^-[a-zA-Z]*v/.test(a))) return false;

@@ -1,7 +1,9 @@
 import type { Call } from './call.js';
 import { report } from './context.js';
 import { touch } from './effects.js';
+import { KNOWN_PROGRAMS } from '../catalogue/programs.js';
 import { hostOf } from './network.js';
+import { classifyPath } from './paths.js';
 
 /**
  * What an option (or a command in a program's own script language) makes the program do:
@@ -16,7 +18,7 @@ export type Effect = 'runs' | 'runs-editor' | 'loads' | 'reads' | 'writes' | 'co
 /**
  * One row: for these programs, an option whose name matches `option` (given as `-o v`, `-ov` for one-letter
  * options, `--opt v` or `--opt=v`) and whose value matches `value` has `effect`; the value's first capture
- * group, when present, is what the effect applies to. A row with `script` instead matches the program's own
+ * group, when present, is what the effect applies to; `value: /^$/` marks a flag, whose presence is the effect. A row with `script` instead matches the program's own
  * language: every argument and the text fed on standard input.
  */
 export interface OptionRow {
@@ -197,7 +199,8 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
     value: /^$/,
     effect: 'runs-editor',
   },
-  { programs: TEX, script: /\\openout\s*\\?\w*\s*=?\s*([^\s\\}]+)/, effect: 'writes' },
+  // TeX given on the command line that opens a file for writing is a program writing files, wherever to.
+  { programs: TEX, script: /(\\(?:openout|newwrite)\b.*)/, effect: 'runs-editor' },
   {
     programs: TEX,
     script:
@@ -266,6 +269,11 @@ export function applyOptionEffects(c: Call): void {
       }
       continue;
     }
+    if (row.value?.source === '^$') {
+      // A flag: its presence is the effect (`--shell-escape`, vim's `+cmd`).
+      for (const a of c.args) if ((row.option as RegExp).test(a)) apply(c, row.effect, `${c.name} ${a}`, a);
+      continue;
+    }
     for (const { name, value } of optionValues(c.args, row.option as RegExp)) {
       const m = (row.value ?? /^(.*)$/s).exec(value);
       if (!m) continue;
@@ -275,6 +283,20 @@ export function applyOptionEffects(c: Call): void {
   }
 }
 
+/** Shells and interpreters: handing one to an option is running arbitrary code. */
+const INTERPRETERS =
+  /^(sh|bash|zsh|dash|ksh|mksh|ash|fish|csh|tcsh|busybox|python[\d.]*|perl|ruby|node|php|lua|tclsh|expect|env|xargs|eval|exec|nohup|sudo)$/;
+
+/** True for a catalogued (or workspace) program with plain words: no shell syntax, no interpreter. */
+function plainKnownCommand(command: string, c: Call): boolean {
+  if (/[;&|`$<>(){}!\\\n'"]/.test(command)) return false;
+  const [head = ''] = command.trim().split(/\s+/);
+  const name = head.slice(head.lastIndexOf('/') + 1);
+  if (INTERPRETERS.test(name)) return false;
+  if (head.startsWith('./')) return classifyPath(head, { workspace: c.ctx.workspace, cwd: c.cwd }).zone === 'workspace';
+  return !head.includes('/') || /^\/(usr\/)?(local\/)?s?bin\//.test(head) ? KNOWN_PROGRAMS.has(name) : false;
+}
+
 function firstGroup(m: RegExpExecArray): string | undefined {
   return m.slice(1).find((g) => g !== undefined);
 }
@@ -282,10 +304,14 @@ function firstGroup(m: RegExpExecArray): string | undefined {
 function apply(c: Call, effect: Effect, shown: string, target: string): void {
   const detail = shown.length > 120 ? `${shown.slice(0, 120)}…` : shown;
   switch (effect) {
-    case 'runs':
-      report(c.ctx, 'exec.option-command', detail);
-      if (/\s/.test(target) || target.includes('/')) c.shell(target.replace(/^[^=]*=(?=\S)/, ''));
+    case 'runs': {
+      const command = target.replace(/^[\w.:-]*=(?=\S)/, '');
+      // `tar -I pigz`, `rsync -e 'ssh -p 2222'`: a known, non-interpreter program with plain options is
+      // what the option is for; it is still analysed as the command it is. Anything else is reported.
+      if (!plainKnownCommand(command, c)) report(c.ctx, 'exec.option-command', detail);
+      c.shell(command);
       break;
+    }
     case 'runs-editor':
       report(c.ctx, 'exec.option-command', detail);
       break;

@@ -43,7 +43,9 @@ const printsVariable: Handler = (c) => {
 
 /** `ps e`, `ps eww 1`, `ps auxe`: BSD-style options with `e` print each process's environment. */
 const ps: Handler = (c) => {
-  const bsd = c.args.find((a) => /^[a-zA-Z]*e[a-zA-Z]*$/.test(a) && !a.startsWith('-'));
+  // BSD options come as one leading word without a dash (`ps eww`, `ps auxe`); later words are values.
+  const first = c.args[0] ?? '';
+  const bsd = /^[a-zA-Z]*e[a-zA-Z]*$/.test(first) && !/^(k|o|O|p|q|t|U)/.test(first);
   const envColumn = c.args.some((a) => /(^|,)environ?(,|$)/.test(a));
   if (bsd || envColumn) report(c.ctx, 'read.env-secrets', `ps ${c.args.join(' ')}`.slice(0, 80));
 };

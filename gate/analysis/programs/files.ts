@@ -264,6 +264,9 @@ const split: Handler = (c) => {
 const cpio: Handler = (c) => {
   const ops = operands(c.args, ['-H', '-F', '-O', '-I', '-E', '-R', '-D']);
   if (hasFlag(c.args, 'p') && ops[0]) touch(c.ctx, ops[0], 'write', c.cwd);
+  // `echo /etc/shadow | cpio -o`: the file list comes from standard input; static names are files read.
+  if (hasFlag(c.args, 'o', '--create') || hasFlag(c.args, 'p'))
+    for (const f of pipedText(c).split(/\s+/)) if (f !== '') touch(c.ctx, f, 'read', c.cwd);
 };
 
 const compress: Handler = (c) => {

@@ -29,7 +29,9 @@ const CONTAINER_READ =
  * host mount, host namespaces, extra capabilities or devices make a container root on the host).
  */
 const CONTAINER_CONTAINED =
-  /^(run|create|start|stop|restart|kill|pause|unpause|tag|rename|update|build|pull|down|use)$/;
+  /^(run|create|start|stop|restart|kill|pause|unpause|tag|rename|update|build|pull|down|use|commit|export|save|load|import|connect|disconnect|prune|rm|init)$/;
+/** `compose` verbs that only act on containers the compose file already created. */
+const COMPOSE_CONTAINED = /^(down|build|pull|stop|start|restart|kill|pause|unpause)$/;
 /** `docker <group> <verb>`: groups whose verbs are judged as above. */
 const CONTAINER_GROUPS =
   /^(compose|buildx|builder|system|volume|network|image|container|context|secret|service|node|manifest|plugin|trust|machine)$/;
@@ -316,10 +318,19 @@ export const SYSTEM_PROGRAMS: Record<string, Handler> = {
   docker: container,
   podman: container,
   nerdctl: container,
-  kubectl: unlessSub(
-    'exec.cluster',
-    /^(get|describe|logs|version|explain|api-resources|api-versions|top|config|cluster-info|auth|help|events|wait|kustomize|completion|diff|plugin)$/,
-  ),
+  kubectl: (c) => {
+    const [sub, verb] = c.args.filter((a) => !a.startsWith('-'));
+    // Reading the cluster, waiting on it and forwarding a local port change no workload.
+    if (
+      /^(get|describe|logs|version|explain|api-resources|api-versions|top|config|cluster-info|auth|help|events|wait|kustomize|completion|diff|plugin|port-forward|proxy)$/.test(
+        sub ?? '',
+      ) ||
+      (sub === 'rollout' && /^(status|history)$/.test(verb ?? '')) ||
+      sub === undefined
+    )
+      return;
+    report(c.ctx, 'exec.cluster', `kubectl ${c.args.join(' ')}`.slice(0, 120));
+  },
   helm: unlessSub('exec.cluster', /^(list|ls|status|get|show|search|repo|version|template|lint|help)$/),
   aws: (c) => {
     const text = c.args.join(' ');
