@@ -122,6 +122,7 @@ const PASS_THROUGH: Record<string, readonly string[]> = {
   dotenv: ['-e', '-c'],
   entr: [],
   logsave: [],
+  screen: ['-S', '-c', '-t', '-e', '-h', '-p', '-T', '-Logfile', '-X'],
 };
 
 /**
@@ -305,12 +306,16 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
       return;
     }
   }
-  const pass = PASS_THROUGH[name];
+  // screen's session verbs (-r, -x, -X title) act on a running session instead of starting a program.
+  const sessionVerb = name === 'screen' && args.some((a) => /^-([xXrRdDQ]|ls|list|wipe|dr|dR|Dr|DR|rd)$/.test(a));
+  const pass = sessionVerb ? undefined : PASS_THROUGH[name];
   if (pass) {
     applyOptionEffects(makeCall(name, args, cmd, ctx));
     let rest = name === 'timeout' ? operands(args, pass).slice(1) : operands(args, pass);
     if (name === 'env')
       rest = rest.filter((a, i) => !(a.includes('=') && rest.slice(0, i).every((b) => b.includes('='))));
+    if (rest.length === 0 && name === 'screen')
+      report(ctx, 'exec.interactive-shell', `screen ${args.join(' ')}`.trim());
     if (rest.length > 0) {
       const restStart = args.indexOf(rest[0] ?? '');
       runArgv(restStart >= 0 ? args.slice(restStart) : rest, cmd, ctx);
@@ -339,6 +344,7 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     report(ctx, 'exec.unknown-program', head);
   if (
     INTERACTIVE.test(name) &&
+    (!head.includes('/') || SYSTEM_PATH.test(head)) &&
     (name !== 'php' || args.length === 0 || args.includes('-a')) &&
     cmd.stdinText === undefined &&
     !cmd.pipeFrom &&

@@ -51,6 +51,7 @@ const WRITE_RULES: Partial<Record<Zone, RuleId>> = {
   'git-hook': 'persist.git-hook',
   'agent-secret': 'evade.disable-security',
   'agent-config': 'evade.disable-security',
+  public: 'write.outside',
   'python-startup': 'persist.python-startup',
   kernel: 'write.proc',
   device: 'destroy.disk-write',
@@ -71,7 +72,8 @@ const DELETE_RULES: Partial<Record<Zone, RuleId>> = {
 };
 
 /** Under the home directory: places programs read as configuration or run as code. */
-const HOME_CONFIG = /^(~[^/]*|\/home\/[^/]+|\/Users\/[^/]+|\/root)(\/?$|\/(.*\/)?(\.[^/]+|bin|sbin|lib|node_modules|Library|site-packages)(\/|$))/;
+const HOME_CONFIG =
+  /^(~[^/]*|\/home\/[^/]+|\/Users\/[^/]+|\/root)(\/?$|\/(bin|sbin|lib|Library)(\/|$)|\/(.*\/)?(\.[^/]+|node_modules|site-packages)(\/|$))/;
 
 const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin\/|^\/opt\/homebrew\/bin\/|^\/usr\/libexec\//;
 

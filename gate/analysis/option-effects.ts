@@ -209,7 +209,7 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   },
   { programs: ['dc'], script: /(!.+)/, effect: 'runs' },
   { programs: ['expect'], option: /^-c$/, value: /((?:spawn|exec|system)\b.*)/, effect: 'runs' },
-  { programs: ['tmate', 'tmux', 'screen'], option: /^-c$/, effect: 'runs' },
+  { programs: ['tmate'], option: /^-c$/, effect: 'runs' },
   { programs: ['script'], option: /^(-c|--command)$/, effect: 'runs' },
   { programs: ['flock'], option: /^(-c|--command)$/, effect: 'runs' },
   { programs: ['nmap'], option: /^--script$/, effect: 'runs' },

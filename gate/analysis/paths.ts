@@ -21,6 +21,7 @@ export type Zone =
   | 'sudoers'
   | 'logs'
   | 'git-hook'
+  | 'public'
   | 'project-secret'
   | 'agent-secret'
   | 'agent-config'
@@ -51,6 +52,8 @@ const HOME = '(?:~[^/]*|/home/[^/]+|/Users/[^/]+|/root)';
 const ZONES: [Zone, RegExp][] = [
   ['null', /^\/dev\/(null|zero|u?random|stdin|stdout|stderr|tty|fd\/\d+)$|^\/proc\/self\/fd\//],
   ['device', /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|dm-|mapper\/|md\d|loop)/],
+  // Public keys are meant to be shared: reading one is not reading a secret.
+  ['public', /\.pub$/],
   ['password-db', /^\/etc\/(shadow|gshadow|master\.passwd|security\/opasswd)(-|$)|^\/etc\/spwd\.db/],
   ['ssh-key', /\/\.ssh(\/|$)|\/id_(rsa|dsa|ecdsa|ed25519)[^/]*$|^\/etc\/ssh\/ssh_host_.*_key$/],
   ['history', /\/\.(bash_|zsh_|sh_|python_|mysql_|psql_|node_repl_)?history$/],

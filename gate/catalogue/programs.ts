@@ -119,6 +119,27 @@ const GROUPS: Record<string, string> = {
     gpg-agent pinentry keychain 1password op bw lpass gopass passage
     curlie httpie wuzz hurl step mkcert cfssl certstrap
     direnv envchain dotenv-linter chamber`,
+  // The userland of a stock Linux or macOS machine, package by package (util-linux, procps, psmisc,
+  // bsdextrautils, sharutils, ncurses-bin, man-db, groff, binutils, iputils, dnsutils, iproute2, net-tools,
+  // compressors, ImageMagick, Ghostscript, poppler-utils, CUPS clients, mail and text-mode browsers).
+  userland: `cal col colcrt colrm column hexdump look rev scriptreplay setsid taskset ionice chrt getopt
+    logger lsblk lscpu mcookie namei renice rename uuidgen whereis wall write ul fallocate findmnt mountpoint
+    prlimit lsns lslocks lsipc lsmem lslogins nsenter unshare more pg ipcs ipcrm flock fincore blockdev
+    pmap pwdx skill slabtop snice tload fuser killall pstree prtstat peekfd shar uuencode uudecode clear
+    tput tset reset infocmp tic toe captoinfo infotocap lesspipe lesskey zless zmore zcmp zdiff zforce znew
+    zegrep zfgrep bzcmp bzdiff bzgrep bzless bzmore bzip2recover xzdiff xzgrep xzless xzmore lzcat lzmainfo
+    manpath mandb groff nroff troff tbl eqn pic soelim grops grotty preconv arping tracepath nsupdate delv
+    tc bridge ss ip ifconfig netstat route arp iwconfig ethtool nmcli resolvectl hostnamectl as ld ar nm
+    objcopy objdump readelf size strings strip addr2line c++filt gprof ranlib elfedit convert mogrify
+    identify composite montage display compare animate import gs ps2pdf pdf2ps ps2ps epstopdf pdftotext
+    pdfinfo pdfimages pdftoppm pdftocairo pdfunite pdfseparate pdffonts qpdf sox lame flac oggenc jpegoptim
+    exiftool enscript a2ps recode aspell hunspell lp lpr lpq lprm lpstat cancel mail mailx mutt lynx w3m
+    links elinks bsdtar pax sharutils cksum sum units bc dc time timeout watch expect dialog whiptail
+    notify-send xdg-open xclip xsel wl-copy wl-paste pbcopy pbpaste open say afplay mdfind mdls
+    screencapture sips ditto hdiutil plutil pkgutil softwareupdate networksetup scutil dscacheutil
+    launchctl caffeinate pmset sysctl vm_stat top iotop nethogs iftop glances ncdu pv dstat sar lsof
+    strace ltrace ldd ldconfig file find xargs locate updatedb getent id groups newgrp sg last lastb who
+    w users finger pinky mesg chfn chsh chage gpasswd`,
   misc: `bc dc expr seq shuf yes sleep true false tput banner figlet cowsay say notify-send base64 uuidgen
     openssl gpg gpg2 age pass htpasswd md5 sha256 mkcert certutil convert magick ffmpeg ffprobe
     pandoc pdftotext gs qpdf exiftool identify optipng pngquant svgo sqlfluff hadolint shellcheck shfmt

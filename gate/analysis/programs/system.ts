@@ -143,7 +143,7 @@ const service: Handler = (c) => {
 
 const crontab: Handler = (c) => {
   if (c.args.length === 1 && c.args[0] === '-l') return;
-  if (c.args.includes('-l') && !c.args.some((a) => a === '-e' || !a.startsWith('-'))) return;
+  if (c.args.includes('-l') && !c.args.includes('-e') && operands(c.args, ['-u']).length === 0) return;
   if (c.args.includes('-r')) report(c.ctx, 'destroy.delete-system', 'crontab -r removes all cron jobs');
   else report(c.ctx, 'persist.cron', `crontab ${c.args.join(' ')}`.trim());
 };
