@@ -1,6 +1,15 @@
 /** The approval gate: decides allow / ask / deny for agent commands and tool calls. Pure: no I/O but policy reads. */
 
-export { bucket, type EvalReport, type EvalRow, parseRows, rate, scoreGate } from './eval/score.js';
+export { groupBucket, groupOf } from './eval/groups.js';
+export {
+  bucket,
+  type EvalReport,
+  type EvalRow,
+  parseRows,
+  type Rate,
+  rate,
+  scoreGate,
+} from './eval/score.js';
 export * from './fast.js';
 export { createGrantRule, type GrantPrefixResult } from './grant-rule.js';
 export { Grant, type GrantResult, grantPrefix, makeGrant, refuseReason } from './policy/grants.js';

@@ -1,10 +1,16 @@
 import { posix } from 'node:path';
+import { KNOWN_PROGRAMS, PROJECT_JS_TOOLS } from '../catalogue/programs.js';
+import { scanArguments, scanPathArguments, scanWrittenText } from './argument-scan.js';
 import type { Call, Handler } from './call.js';
 import { operands } from './call.js';
 import { type AnalysisContext, probe, report } from './context.js';
 import { touch } from './effects.js';
+import { analyzeAssignments } from './env-assignments.js';
+import { filteredHarmlessly } from './env-filter.js';
+import { applyOptionEffects } from './option-effects.js';
 import { plainCommand } from './plain-command.js';
 import { DISCOVERY, DISCOVERY_PROGRAMS } from './programs/discovery.js';
+import { ENVIRONMENT_PROGRAMS } from './programs/environment.js';
 import { FILE_PROGRAMS } from './programs/files.js';
 import { INTERPRETER_PROGRAMS } from './programs/interpreters.js';
 import { NET_PROGRAMS } from './programs/net.js';
@@ -19,6 +25,7 @@ const TABLES = [
   DISCOVERY_PROGRAMS,
   PACKAGE_PROGRAMS,
   INTERPRETER_PROGRAMS,
+  ENVIRONMENT_PROGRAMS,
 ];
 const HANDLERS = new Map<string, Handler[]>();
 for (const table of TABLES)
@@ -34,6 +41,20 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
   if (ctx.depth > MAX_DEPTH) {
     report(ctx, 'exec.dynamic', 'nesting too deep to follow');
     return;
+  }
+  if (text.includes('(') || text.includes('function')) {
+    ctx.functions ??= new Set();
+    for (const m of text.matchAll(
+      /(?:\bfunction\s+([A-Za-z_][\w.:-]*)|([A-Za-z_][\w.:-]*)\s*\(\s*\)\s*[{(\n])/g,
+    ))
+      ctx.functions.add(m[1] ?? m[2] ?? '');
+  }
+  // Documentation lists alternatives as `--restart=no|always|on-failure`: a bare word after a `|` with no
+  // space is such an alternative (bash would look it up as a program and fail), not a program being run.
+  if (text.includes('|')) {
+    ctx.alternatives ??= new Set();
+    for (const m of text.matchAll(/(?<=[^\s|])\|(-{0,2}[a-z0-9][\w.:-]*)(?=[|\s}]|$)/gi))
+      ctx.alternatives.add(m[1] ?? '');
   }
   const plain = plainCommand(text);
   if (plain) {
@@ -73,13 +94,125 @@ const PASS_THROUGH: Record<string, readonly string[]> = {
   doas: ['-u', '-C'],
   pkexec: ['--user'],
   chroot: ['--userspec', '--groups'],
-  env: ['-u', '-C', '-S', '--unset', '--chdir'],
+  env: ['-u', '-C', '--unset', '--chdir'],
+  taskset: [],
+  chrt: [],
+  cpulimit: ['-l', '-p', '-e', '--limit', '--pid', '--exe'],
+  setarch: [],
+  unshare: [],
+  nsenter: ['-t', '--target'],
+  firejail: [],
+  runuser: ['-u', '-g', '-G'],
+  catchsegv: [],
+  valgrind: [],
+  'ssh-agent': ['-a', '-E', '-t', '-P'],
+  'dbus-run-session': [],
+  'xvfb-run': ['-n', '-s', '-e', '-f'],
+  proxychains: ['-f'],
+  proxychains4: ['-f'],
+  torsocks: [],
+  torify: [],
+  faketime: [],
+  numactl: [],
+  chronic: [],
+  tini: [],
+  'dumb-init': [],
+  rlwrap: ['-l', '-f', '-H', '-P', '-S', '-a'],
+  'cross-env': [],
+  dotenv: ['-e', '-c'],
+  entr: [],
+  logsave: [],
+  screen: ['-S', '-c', '-t', '-e', '-h', '-p', '-T', '-Logfile', '-X'],
 };
+
+/**
+ * Project and environment runners: `<program> <subcommand> cmd...` runs `cmd` (`poetry run pytest`,
+ * `bundle exec rake`, `npm exec x`). The inner command is analysed like any other.
+ */
+const RUNNERS: Record<string, RegExp> = {
+  poetry: /^run$/,
+  uv: /^run$/,
+  pipenv: /^run$/,
+  pdm: /^run$/,
+  hatch: /^run$/,
+  rye: /^run$/,
+  conda: /^run$/,
+  mamba: /^run$/,
+  bundle: /^exec$/,
+  bundler: /^exec$/,
+  cabal: /^exec$/,
+  stack: /^exec$/,
+  npm: /^(exec|x)$/,
+  pnpm: /^exec$/,
+  yarn: /^exec$/,
+  bun: /^x$/,
+  mix: /^run$/,
+  direnv: /^exec$/,
+  'aws-vault': /^exec$/,
+  op: /^run$/,
+  doppler: /^run$/,
+  nix: /^(shell|develop|run)$/,
+  'nix-shell': /^--run$/,
+  xdotool: /^exec$/,
+  task: /^execute$/,
+  distrobox: /^enter$/,
+  toolbox: /^run$/,
+  pidstat: /^-e$/,
+};
+
+/** Subcommands that open a console reading expressions the gate never sees (`terraform console`). */
+const INTERACTIVE_SUBCOMMANDS: Record<string, RegExp> = {
+  terraform: /^console$/,
+  tofu: /^console$/,
+  rails: /^(console|c|dbconsole|db)$/,
+  bundle: /^console$/,
+  artisan: /^tinker$/,
+  php: /^tinker$/,
+  mix: /^(iex)$/,
+  flask: /^shell$/,
+  dotnet: /^(fsi|repl)$/,
+};
+
+/** Options of the runners above that take a value (`uv run --with pkg cmd`). */
+const RUNNER_VALUE_OPTIONS =
+  /^(-w|--with|--python|-p|--env-file|--package|--from|-C|--directory|--project|--group|--extra|-n|--name|-e|--environment)$/;
+
+/** Shells and interpreters: started with no command or script, they read commands the gate never sees. */
+const INTERACTIVE =
+  /^(sh|bash|zsh|dash|ksh|mksh|csh|tcsh|fish|ash|elvish|nu|xonsh|yash|busybox|tclsh|wish|expect|irb|pry|python[\d.]*|pypy3?|ipython|node|nodejs|deno|bun|lua[\d.]*|luajit|php|perl|ruby|julia|R|ghci|iex|erl|jshell|scala|clojure|guile|racket|sbcl|ocaml|gdb|lldb|screen|tmux|script)$/;
+/** Flags that end the program at once without reading commands. */
+const NOT_INTERACTIVE = /^(-V|-v|--version|-h|--help|-n|--syntax-check|-ls|list|ls|-list-sessions)$/;
 
 export function analyzeCommand(cmd: SimpleCommand, ctx: AnalysisContext): void {
   analyzeRedirects(cmd, ctx);
+  if (cmd.assigns.length > 0)
+    analyzeAssignments(makeCall(posix.basename(cmd.argv[0] ?? ''), cmd.argv.slice(1), cmd, ctx));
   runArgv(cmd.argv, cmd, ctx);
 }
+
+/** True when the gate has a model of this program: a handler, a catalogue entry or a function of the script. */
+function isKnown(name: string, ctx: AnalysisContext): boolean {
+  if (ctx.functions?.has(name)) return true;
+  for (const n of [
+    name,
+    name.replace(/\.[\w-]+$/, ''),
+    name.replace(/[\d.]+$/, ''),
+    name.replace(/-[\d.]+$/, ''),
+  ])
+    if (HANDLERS.has(n) || KNOWN_PROGRAMS.has(n) || PASS_THROUGH[n] || RUNNERS[n]) return true;
+  return false;
+}
+
+/** `npx pkg`, `uvx pkg`, `pnpm dlx pkg`: runs a package fetched from a registry unless it is a known tool. */
+const FETCH_AND_RUN: Record<string, RegExp | null> = {
+  npx: null,
+  bunx: null,
+  pnpx: null,
+  uvx: null,
+  pnpm: /^dlx$/,
+  yarn: /^dlx$/,
+  pipx: /^run$/,
+};
 
 function analyzeRedirects(cmd: SimpleCommand, ctx: AnalysisContext): void {
   for (const r of cmd.redirects) {
@@ -124,11 +257,65 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     if (args.includes('-l') || args.includes('--list')) report(ctx, 'disc.privileges', 'sudo -l');
     report(ctx, 'priv.sudo', `${name} ${args.join(' ')}`.slice(0, 100));
   }
-  const pass = PASS_THROUGH[name];
+  if (
+    (/[^\w.+@,:/~-]/.test(name) || name.startsWith('-')) &&
+    !ctx.alternatives?.has(name) &&
+    !isKnown(name, ctx)
+  ) {
+    report(ctx, 'exec.unknown-program', `${display(head)} is not a program name`);
+    scanArguments(makeCall(name, [head, ...args], cmd, ctx));
+    return;
+  }
+  if (name === 'env' && operands(args, PASS_THROUGH.env).every((a) => a.includes('='))) {
+    if (!args.some((a) => a === '-S' || a.startsWith('--split-string')) && !filteredHarmlessly(cmd))
+      report(ctx, 'read.env-secrets', `env ${args.join(' ')}`.trim());
+  }
+  const fetchRun = FETCH_AND_RUN[name];
+  if (fetchRun !== undefined) {
+    const ops = operands(args, ['-p', '--package', '-c', '--call', '--from', '--with', '--python']);
+    const sub = fetchRun ? ops[0] : undefined;
+    if (fetchRun === null || (sub !== undefined && fetchRun.test(sub))) {
+      const rest = fetchRun === null ? ops : ops.slice(1);
+      const pkg = rest[0];
+      const explicitPkg = args.some((a) => /^(-p|--package|--from|--with)(=|$)/.test(a));
+      if (pkg !== undefined) {
+        const bare = pkg.replace(/^@[^/]+\//, '').replace(/@[^@]*$/, '');
+        if (explicitPkg || !PROJECT_JS_TOOLS.has(bare) || pkg !== bare)
+          report(ctx, 'supply.package-install', `${name} ${args.join(' ')}`.slice(0, 100));
+        const start = args.indexOf(pkg);
+        runArgv([bare, ...args.slice(start + 1)], cmd, ctx);
+      }
+      return;
+    }
+  }
+  const runner = RUNNERS[name];
+  if (runner) {
+    const i = args.findIndex((a) => runner.test(a));
+    if (i >= 0 && (i === 0 || args.slice(0, i).every((a) => a.startsWith('-')))) {
+      let rest = args.slice(i + 1);
+      while (rest[0]?.startsWith('-') && rest[0] !== '--') {
+        if (rest[0] === '-m' || rest[0] === '--module') {
+          rest = ['python', ...rest];
+          break;
+        }
+        rest = rest.slice(RUNNER_VALUE_OPTIONS.test(rest[0] ?? '') ? 2 : 1);
+      }
+      if (rest[0] === '--') rest = rest.slice(1);
+      if (name === 'nix-shell' || name === 'pidstat') c0(rest, cmd, ctx);
+      else if (rest.length > 0) runArgv(rest, cmd, ctx);
+      return;
+    }
+  }
+  // screen's session verbs (-r, -x, -X title) act on a running session instead of starting a program.
+  const sessionVerb = name === 'screen' && args.some((a) => /^-([xXrRdDQ]|ls|list|wipe|dr|dR|Dr|DR|rd)$/.test(a));
+  const pass = sessionVerb ? undefined : PASS_THROUGH[name];
   if (pass) {
+    applyOptionEffects(makeCall(name, args, cmd, ctx));
     let rest = name === 'timeout' ? operands(args, pass).slice(1) : operands(args, pass);
     if (name === 'env')
       rest = rest.filter((a, i) => !(a.includes('=') && rest.slice(0, i).every((b) => b.includes('='))));
+    if (rest.length === 0 && name === 'screen')
+      report(ctx, 'exec.interactive-shell', `screen ${args.join(' ')}`.trim());
     if (rest.length > 0) {
       const restStart = args.indexOf(rest[0] ?? '');
       runArgv(restStart >= 0 ? args.slice(restStart) : rest, cmd, ctx);
@@ -140,10 +327,41 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     HANDLERS.get(name.replace(/\.[\w-]+$/, '')) ??
     HANDLERS.get(name.replace(/[\d.]+$/, '')) ??
     [];
-  for (const h of handlers) h(makeCall(name, args, cmd, ctx));
+  const call = makeCall(name, args, cmd, ctx);
+  for (const h of handlers) h(call);
   if (cmd.assigns.length > 0 && name !== '')
     for (const h of HANDLERS.get('') ?? []) h(makeCall('', [], cmd, ctx));
+  applyOptionEffects(call);
+  scanArguments(call);
+  scanPathArguments(call);
+  scanWrittenText(call);
+  const console = INTERACTIVE_SUBCOMMANDS[name];
+  if (console && args.some((a) => console.test(a)))
+    report(ctx, 'exec.interactive-shell', `${name} ${args.join(' ')}`.slice(0, 80));
+  if (!head.includes('/') && !isKnown(name, ctx) && !ctx.alternatives?.has(name))
+    report(ctx, 'exec.unknown-program', name);
+  else if (head.includes('/') && SYSTEM_PATH.test(head) && !isKnown(name, ctx))
+    report(ctx, 'exec.unknown-program', head);
+  if (
+    INTERACTIVE.test(name) &&
+    (!head.includes('/') || SYSTEM_PATH.test(head)) &&
+    (name !== 'php' || args.length === 0 || args.includes('-a')) &&
+    cmd.stdinText === undefined &&
+    !cmd.pipeFrom &&
+    args.every((a) => a.startsWith('-') && !NOT_INTERACTIVE.test(a)) &&
+    !args.some((a) => /^-[a-zA-Z]*[cemEr]$|^--(command|eval|execute)/.test(a)) &&
+    !(name === 'tmux' || name === 'screen' || name === 'script' ? args.length > 0 : false)
+  )
+    report(ctx, 'exec.interactive-shell', args.length > 0 ? `${name} ${args.join(' ')}` : name);
 }
+
+/** Runs `text` as shell text when it is one argument, or as an argv otherwise (`nix-shell --run 'x'`). */
+function c0(rest: string[], cmd: SimpleCommand, ctx: AnalysisContext): void {
+  if (rest.length === 1) analyzeShell(rest[0] ?? '', ctx);
+  else if (rest.length > 1) runArgv(rest, cmd, ctx);
+}
+
+const SYSTEM_PATH = /^\/(usr\/(local\/)?)?s?bin\//;
 
 function makeCall(name: string, args: string[], cmd: SimpleCommand, ctx: AnalysisContext): Call {
   return {

@@ -12,6 +12,10 @@ export interface AnalysisContext {
   findings: Finding[];
   /** Facts for policy rules: every path touched and every host contacted. */
   facts: Facts;
+  /** Functions the script defines: calling one is not running an unknown program. */
+  functions?: Set<string>;
+  /** Words written as documentation alternatives (`a|b|c` without spaces), see analyzeShell. */
+  alternatives?: Set<string>;
 }
 
 export interface Facts {

@@ -23,6 +23,9 @@ const READ_RULES: Partial<Record<Zone, RuleId>> = {
   service: 'read.system',
   system: 'read.system',
   'root-dir': 'read.system',
+  outside: 'read.outside',
+  'project-secret': 'read.project-secret',
+  'agent-secret': 'read.agent-credentials',
 };
 
 const WRITE_RULES: Partial<Record<Zone, RuleId>> = {
@@ -46,6 +49,9 @@ const WRITE_RULES: Partial<Record<Zone, RuleId>> = {
   logs: 'evade.logs',
   history: 'evade.history',
   'git-hook': 'persist.git-hook',
+  'agent-secret': 'evade.disable-security',
+  'agent-config': 'evade.disable-security',
+  public: 'write.outside',
   'python-startup': 'persist.python-startup',
   kernel: 'write.proc',
   device: 'destroy.disk-write',
@@ -62,7 +68,12 @@ const DELETE_RULES: Partial<Record<Zone, RuleId>> = {
   sensitive: 'destroy.delete-system',
   secret: 'destroy.delete-system',
   'shell-rc': 'destroy.delete-system',
+  'git-meta': 'destroy.git-metadata',
 };
+
+/** Under the home directory: places programs read as configuration or run as code. */
+const HOME_CONFIG =
+  /^(~[^/]*|\/home\/[^/]+|\/Users\/[^/]+|\/root)(\/?$|\/(bin|sbin|lib|Library)(\/|$)|\/(.*\/)?(\.[^/]+|node_modules|site-packages)(\/|$))/;
 
 const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin\/|^\/opt\/homebrew\/bin\/|^\/usr\/libexec\//;
 
@@ -86,17 +97,27 @@ export function touch(
       let rule = READ_RULES[zone];
       if (zone === 'shell-rc' && /^\/(root|etc)\b/.test(path)) rule = 'read.sensitive';
       if (zone === 'root-dir' && recursive) rule = 'read.whole-fs';
-      if (rule) report(ctx, rule, `${access} ${shown}`);
+      // A named file outside the workspace is read; a listing, a recursive search or the files a search
+      // found there (`find /data -exec grep`) are searches, judged by where they look, not each file.
+      if (
+        rule === 'read.outside' &&
+        (access === 'list' || recursive || path.endsWith('*') || /^\/usr\//.test(path))
+      )
+        rule = undefined;
+      if (rule) report(ctx, rule, `${access === 'list' ? 'lists' : 'reads'} ${shown}`);
       break;
     }
     case 'meta': {
       const rule = READ_RULES[zone];
-      if (rule && rule !== 'read.system' && rule !== 'read.sensitive')
+      if (rule && rule !== 'read.system' && rule !== 'read.sensitive' && rule !== 'read.outside')
         report(ctx, 'search.secrets', `searches ${shown}`);
       break;
     }
     case 'write': {
-      const rule = WRITE_RULES[zone];
+      let rule = WRITE_RULES[zone];
+      // The user's documents under ~ are data; dotfiles, dot-directories, bin directories and node_modules
+      // are what programs read as configuration or run as code, and ask.
+      if (zone === 'home' && !HOME_CONFIG.test(path)) rule = 'write.home-data';
       if (rule) report(ctx, rule, `writes ${shown}`);
       break;
     }

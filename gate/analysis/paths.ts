@@ -21,6 +21,11 @@ export type Zone =
   | 'sudoers'
   | 'logs'
   | 'git-hook'
+  | 'public'
+  | 'project-secret'
+  | 'agent-secret'
+  | 'agent-config'
+  | 'git-meta'
   | 'python-startup'
   | 'kernel'
   | 'sensitive'
@@ -47,6 +52,8 @@ const HOME = '(?:~[^/]*|/home/[^/]+|/Users/[^/]+|/root)';
 const ZONES: [Zone, RegExp][] = [
   ['null', /^\/dev\/(null|zero|u?random|stdin|stdout|stderr|tty|fd\/\d+)$|^\/proc\/self\/fd\//],
   ['device', /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|dm-|mapper\/|md\d|loop)/],
+  // Public keys are meant to be shared: reading one is not reading a secret.
+  ['public', /\.pub$/],
   ['password-db', /^\/etc\/(shadow|gshadow|master\.passwd|security\/opasswd)(-|$)|^\/etc\/spwd\.db/],
   ['ssh-key', /\/\.ssh(\/|$)|\/id_(rsa|dsa|ecdsa|ed25519)[^/]*$|^\/etc\/ssh\/ssh_host_.*_key$/],
   ['history', /\/\.(bash_|zsh_|sh_|python_|mysql_|psql_|node_repl_)?history$/],
@@ -55,6 +62,14 @@ const ZONES: [Zone, RegExp][] = [
     /\/(Login Data|Cookies|Web Data|key[34]\.db|logins\.json|cookies\.sqlite)$|\/(Google\/Chrome|\.mozilla|Firefox\/Profiles)\//,
   ],
   ['keychain', /\/Keychains?\/|\.keychain(-db)?$/],
+  [
+    'agent-secret',
+    /\/\.ward(-data)?(\/|$)|\/admin-token$|\/\.codex\/auth\.json$|\/\.claude\/\.credentials\.json$|\/\.claude\.json$|\/\.gemini\/(oauth_creds|google_accounts|mcp-oauth-tokens)[\w.-]*\.json$|\/\.config\/(github-copilot|gh|hub)(\/|$)/,
+  ],
+  [
+    'agent-config',
+    /\/\.(claude|codex|gemini|cursor|continue|aider[\w.-]*)(\/|$)|\/\.config\/(claude|codex|gemini)(\/|$)/,
+  ],
   [
     'secret',
     new RegExp(
@@ -132,10 +147,14 @@ export function classifyPath(raw: string, ctx: PathContext): ClassifiedPath {
   if (p.length > 1) p = p.replace(/\/$/, '');
   const ws = ctx.workspace.replace(/\/$/, '');
   const tempFirst = /^\/(tmp|var\/tmp|dev\/shm|private\/tmp)(\/|$)/.test(p);
-  if (p === ws || p.startsWith(`${ws}/`)) {
-    const inner = p.slice(ws.length);
-    if (/(^|\/)\.git\/hooks\//.test(inner)) return { zone: 'git-hook', path: p };
-    return { zone: 'workspace', path: p };
+  if (p === ws || p.startsWith(`${ws}/`)) return { zone: workspaceZone(p.slice(ws.length)), path: p };
+  if (GLOB.test(raw) && !raw.includes(UNKNOWN)) {
+    const re = globRegex(p);
+    for (const sample of [...SECRET_SAMPLES, ...WORKSPACE_SECRET_SAMPLES.map((s) => `${ws}${s}`)])
+      if (re.test(sample)) {
+        const hit = classifyPath(sample, ctx);
+        if (hit.zone !== 'workspace') return { zone: hit.zone, path: p };
+      }
   }
   for (const [zone, re] of ZONES) {
     if (zone === 'temp') continue;
@@ -145,6 +164,95 @@ export function classifyPath(raw: string, ctx: PathContext): ClassifiedPath {
   if (tempFirst) return { zone: 'temp', path: p };
   if (SOURCE_TREES.test(p) || !SYSTEM_ROOTS.test(p)) return { zone: 'outside', path: p };
   return { zone: 'system', path: p };
+}
+
+/**
+ * Inside the workspace: the project's secrets (`.env`, keys; `.env.example` and friends are templates), the
+ * agents' and Ward's own configuration (`.claude/`, `.codex/`, `.gemini/`, `.ward/`, `.git/config`), git
+ * hooks, and the `.git` directory itself (moving or deleting it destroys the history).
+ */
+function workspaceZone(inner: string): Zone {
+  if (/(^|\/)\.git\/hooks\/|(^|\/)\.husky\/[^/]+$/.test(inner)) return 'git-hook';
+  if (/(^|\/)\.ward-data(\/|$)|(^|\/)admin-token$/.test(inner)) return 'agent-secret';
+  if (
+    /(^|\/)\.(claude|codex|gemini|ward|cursor|vscode)(\/|$)|(^|\/)\.mcp\.json$|(^|\/)\.git\/config$/.test(
+      inner,
+    )
+  )
+    return 'agent-config';
+  if (/(^|\/)\.git$/.test(inner)) return 'git-meta';
+  const base = inner.slice(inner.lastIndexOf('/') + 1);
+  if (
+    (/^\.env(\..+)?$|^\.envrc$|^\.(netrc|npmrc|pypirc|pgpass|git-credentials)$|\.(pem|key|p12|pfx|jks|keystore)$|^id_(rsa|dsa|ecdsa|ed25519)$|^(secrets?|credentials)(\.[\w.-]+)?$/i.test(
+      base,
+    ) &&
+      !/\.(example|sample|template|dist|defaults?|tmpl|tpl)$|^\.env\.(example|sample|template|dist|defaults?)/i.test(
+        base,
+      )) ||
+    /(^|\/)\.(aws|ssh|gnupg)\//.test(inner)
+  )
+    return 'project-secret';
+  return 'workspace';
+}
+
+/** Glob characters the shell expands: a pattern reaches whatever real path it matches. */
+const GLOB = /[*?[]/;
+/** Real secret places a glob may reach (`~/.s*h/id_*`, `/etc/sha*`). */
+const SECRET_SAMPLES = [
+  '~/.ssh/id_rsa',
+  '~/.ssh/id_ed25519',
+  '~/.ssh/id_ecdsa',
+  '~/.aws/credentials',
+  '~/.netrc',
+  '~/.git-credentials',
+  '~/.docker/config.json',
+  '~/.kube/config',
+  '~/.npmrc',
+  '~/.pypirc',
+  '~/.pgpass',
+  '~/.gnupg/private-keys-v1.d/key.key',
+  '~/.config/gh/hosts.yml',
+  '~/.codex/auth.json',
+  '~/.claude/.credentials.json',
+  '~/.gemini/oauth_creds.json',
+  '~/.ward/admin-token',
+  '~/.bash_history',
+  '~/.zsh_history',
+  '/etc/shadow',
+  '/etc/gshadow',
+  '/etc/sudoers',
+  '/root/.ssh/id_rsa',
+];
+/** The same inside the workspace (relative to it). */
+const WORKSPACE_SECRET_SAMPLES = [
+  '/.env',
+  '/.envrc',
+  '/.env.local',
+  '/.env.production',
+  '/.ward-data/admin-token',
+];
+
+function globRegex(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i] ?? '';
+    // As in bash, a wildcard at the start of a name does not match a leading dot.
+    const atStart = i === 0 || glob[i - 1] === '/';
+    if (ch === '*') re += atStart ? '(?!\\.)[^/]*' : '[^/]*';
+    else if (ch === '?') re += atStart ? '[^/.]' : '[^/]';
+    else if (ch === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) re += '\\[';
+      else {
+        re += `[${glob
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += ch.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
 }
 
 /** File-name patterns that betray a hunt for credentials (`find / -name id_rsa`). */

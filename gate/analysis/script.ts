@@ -144,7 +144,21 @@ function walk(node: Node, s: WalkState): SimpleCommand[] {
 function substitution(node: Node, s: WalkState): SimpleCommand[] {
   const outer = s.substituted;
   s.substituted = true;
-  const out = kids(node).flatMap((k) => walk(k, s));
+  const out = kids(node).flatMap((k) => {
+    if (k.type !== 'file_redirect') return walk(k, s);
+    // `$(<file)`: bash reads the file itself, a `cat` without a program.
+    const cmd: SimpleCommand = {
+      argv: [],
+      raw: [],
+      assigns: [],
+      redirects: [fileRedirect(k, s)],
+      inLoop: s.inLoop,
+      substituted: true,
+      ...(s.cwd !== undefined ? { cwd: s.cwd } : {}),
+    };
+    s.out.push(cmd);
+    return [cmd];
+  });
   s.substituted = outer;
   return out;
 }

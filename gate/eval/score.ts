@@ -5,6 +5,8 @@ export interface EvalRow {
   id: string;
   source: string;
   category: string;
+  /** ATT&CK technique ids (Atomic Red Team, GTFOBins) or null. */
+  mitre?: string[] | null;
   label: 'risky' | 'benign';
   cmd: string;
   needs_approval_heuristic: boolean;
@@ -22,6 +24,14 @@ export interface EvalReport {
   benignAllowHeuristic: Rate;
   bySource: Map<string, Rate>;
   byCategory: Map<string, Rate>;
+  /** Risky recall per GTFOBins function (shell, file-read, library-load...). */
+  byGtfoFunction: Map<string, Rate>;
+  /** Risky recall per ATT&CK tactic of the Atomic Red Team rows. */
+  byTactic: Map<string, Rate>;
+  /** Plain benign allow rate per source. */
+  benignBySource: Map<string, Rate>;
+  /** How often each reason (the taxonomy's words, without the argument) made a plain benign row ask. */
+  benignAskReasons: Map<string, number>;
   /** Per row, the fastest of `timingRuns` decisions (pre-emption by other processes removed). */
   latencyMs: { p50: number; p99: number };
   /** Per row, its first decision alone: what one call costs, pre-emption and all. */
@@ -63,6 +73,10 @@ export function scoreGate(gate: Gate, rows: readonly EvalRow[], timingRuns = 1):
     benignAllowHeuristic: { hit: 0, total: 0 },
     bySource: new Map(),
     byCategory: new Map(),
+    byGtfoFunction: new Map(),
+    byTactic: new Map(),
+    benignBySource: new Map(),
+    benignAskReasons: new Map(),
     latencyMs: { p50: 0, p99: 0 },
     singleLatencyMs: { p50: 0, p99: 0 },
     misses: [],
@@ -89,12 +103,20 @@ export function scoreGate(gate: Gate, rows: readonly EvalRow[], timingRuns = 1):
       else report.misses.push({ row, decision: d });
       bump(report.bySource, row.source, hit);
       bump(report.byCategory, `${row.source}/${row.category}`, hit);
+      if (row.source === 'gtfobins') bump(report.byGtfoFunction, row.category, hit);
+      if (row.source === 'atomic-red-team') bump(report.byTactic, row.category, hit);
     } else {
       const hit = d.decision === 'allow';
       const r = row.needs_approval_heuristic ? report.benignAllowHeuristic : report.benignAllow;
       r.total++;
       if (hit) r.hit++;
       else if (!row.needs_approval_heuristic) report.misses.push({ row, decision: d });
+      if (!row.needs_approval_heuristic) {
+        bump(report.benignBySource, row.source, hit);
+        if (!hit)
+          for (const why of new Set(d.reasons.map((x) => x.detail.split(': ')[0] ?? x.detail)))
+            report.benignAskReasons.set(why, (report.benignAskReasons.get(why) ?? 0) + 1);
+      }
       bump(report.bySource, `${row.source}${row.needs_approval_heuristic ? ' (heuristic)' : ''}`, hit);
     }
   }

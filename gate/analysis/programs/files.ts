@@ -72,7 +72,13 @@ function permOperands(c: Call, ops: string[]): void {
   for (const p of ops) {
     const side = probe(c.ctx);
     const zone = touch(side, p, 'write', c.cwd);
-    if (['workspace', 'temp', 'null', 'home', 'outside', 'unknown'].includes(zone)) continue;
+    if (['workspace', 'temp', 'null'].includes(zone)) continue;
+    if (zone === 'home' || zone === 'outside' || zone === 'unknown') {
+      // Taking ownership of a file elsewhere is how a privileged chown becomes a privilege escalation; a mode
+      // change in the user's own data is everyday (setuid and world-writable bits are judged above).
+      if (c.name !== 'chmod' && zone !== 'unknown') report(c.ctx, 'perm.outside', `${c.name} ${display(p)}`);
+      continue;
+    }
     if (
       side.findings.some(
         (f) => f.rule !== 'write.system' && f.rule !== 'write.home' && f.rule !== 'write.unknown',
@@ -204,7 +210,18 @@ const xargs: Handler = (c) => {
   }
   const inner = c.args.slice(i);
   if (inner.length === 0) return;
-  c.run(replace ? inner.map((w) => w.split(replace).join(item)) : [...inner, item]);
+  // `echo ~/.ssh/id_rsa | xargs cat`: the items are the producer's static words, each run like a literal.
+  const words =
+    producer && (producer.argv[0] === 'echo' || producer.argv[0] === 'printf')
+      ? producer.argv
+          .slice(1)
+          .filter((w) => !/^-[neE]+$/.test(w))
+          .flatMap((w) => w.split(/\s+|\\n/))
+          .filter((w) => w !== '')
+          .slice(0, 32)
+      : [];
+  const items = words.length > 0 ? words : [item];
+  for (const it of items) c.run(replace ? inner.map((w) => w.split(replace).join(it)) : [...inner, it]);
 };
 
 const sed: Handler = (c) => {
@@ -247,6 +264,9 @@ const split: Handler = (c) => {
 const cpio: Handler = (c) => {
   const ops = operands(c.args, ['-H', '-F', '-O', '-I', '-E', '-R', '-D']);
   if (hasFlag(c.args, 'p') && ops[0]) touch(c.ctx, ops[0], 'write', c.cwd);
+  // `echo /etc/shadow | cpio -o`: the file list comes from standard input; static names are files read.
+  if (hasFlag(c.args, 'o', '--create') || hasFlag(c.args, 'p'))
+    for (const f of pipedText(c).split(/\s+/)) if (f !== '') touch(c.ctx, f, 'read', c.cwd);
 };
 
 const compress: Handler = (c) => {
@@ -350,7 +370,15 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   readlink: metaAll,
   realpath: metaAll,
   touch: writeAll(['-d', '-t', '-r', '--date', '--reference']),
-  mkdir: writeAll(['-m', '--mode']),
+  // An empty directory plants nothing; where it is made still matters for system and start-up places.
+  mkdir: (c) => {
+    for (const p of operands(c.args, ['-m', '--mode'])) {
+      const side = probe(c.ctx);
+      const zone = touch(side, p, 'write', c.cwd);
+      if (zone === 'home' || zone === 'outside') c.ctx.facts.paths.push(...side.facts.paths.slice(-1));
+      else touch(c.ctx, p, 'write', c.cwd);
+    }
+  },
   rmdir: (c) => {
     for (const p of operands(c.args)) touch(c.ctx, p, 'delete', c.cwd);
   },
@@ -360,7 +388,13 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   tee: writeAll(),
   truncate,
   cp: copyLike(false, ['-t', '--target-directory', '-S']),
-  install: copyLike(false, ['-m', '-o', '-g', '-t']),
+  install: (c) => {
+    const mode = optionValue(c.args, ['-m', '--mode']) ?? '';
+    if (SETUID_MODE.test(mode)) report(c.ctx, 'perm.setuid', `install -m ${mode}`);
+    const owner = optionValue(c.args, ['-o', '--owner']) ?? '';
+    if (/^(root|0)$/.test(owner)) report(c.ctx, 'perm.root-owner', `install -o ${owner}`);
+    copyLike(false, ['-m', '-o', '-g', '-t', '--mode', '--owner', '--group'])(c);
+  },
   mv: copyLike(true, ['-t', '--target-directory', '-S']),
   ln,
   chmod,

@@ -30,8 +30,20 @@ function stdinSource(c: Call): void {
   }
 }
 
+/** The command string of `sh -c CMD`, also in clusters (`bash -lc CMD`, `sh -ec CMD`): the first operand. */
+function commandString(args: string[]): string | undefined {
+  const i = args.findIndex((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
+  if (i < 0) return undefined;
+  for (let j = i + 1; j < args.length; j++) {
+    const a = args[j] ?? '';
+    if (a === '-o' || a === '+o' || a === '-O' || a === '+O') j++;
+    else if (!/^[-+][a-zA-Z]+$/.test(a)) return a === '--' ? args[j + 1] : a;
+  }
+  return undefined;
+}
+
 const shellHandler: Handler = (c) => {
-  const command = optionValue(c.args, ['-c']);
+  const command = commandString(c.args);
   const interactive = c.args.some((a) => /^-[a-zA-Z]*i/.test(a));
   if (interactive && c.cmd.redirects.some((r) => /^\/dev\/(tcp|udp)\//.test(r.target))) {
     report(c.ctx, 'revshell.netcat', `${c.name} -i bound to a socket`);
@@ -156,6 +168,10 @@ export const INTERPRETER_PROGRAMS: Record<string, Handler> = {
   csh: shellHandler,
   tcsh: shellHandler,
   fish: shellHandler,
+  ash: shellHandler,
+  mksh: shellHandler,
+  yash: shellHandler,
+  elvish: shellHandler,
   python: python,
   python2: python,
   python3: python,
@@ -172,6 +188,8 @@ export const INTERPRETER_PROGRAMS: Record<string, Handler> = {
   eval: evalHandler,
   watch,
   su,
+  sg: su,
+  newgrp: su,
 };
 
 /** Interpreters and wrappers: never offered as an "always allow" prefix. */

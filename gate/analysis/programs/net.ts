@@ -200,8 +200,25 @@ const dns: Handler = (c) => {
 const git: Handler = (c) => {
   const sub = operands(c.args, ['-C', '-c', '--git-dir', '--work-tree'])[0];
   const rest = c.args.slice(c.args.indexOf(sub ?? '') + 1);
-  if (sub === 'push' && rest.some((a) => /^(-f|--force|--force-with-lease|--mirror)$|^\+/.test(a)))
-    report(c.ctx, 'destroy.git-force-push', `git push ${rest.join(' ')}`);
+  if (sub === 'push') gitPush(c, rest);
+  if (sub === 'branch') {
+    const del = rest.some(
+      (a) =>
+        /^-[a-zA-Z]*D|^--delete$/.test(a) ||
+        (/^-[a-zA-Z]*d/.test(a) && rest.some((b) => /^(-[a-zA-Z]*f|--force)$/.test(b))),
+    );
+    const names = rest.filter((a) => !a.startsWith('-'));
+    if (del && names.some((n) => PROTECTED_BRANCH.test(n)))
+      report(c.ctx, 'destroy.git-history', `git branch ${rest.join(' ')}`);
+  }
+  if (
+    (sub === 'reflog' && /^(expire|delete)$/.test(rest[0] ?? '')) ||
+    sub === 'filter-branch' ||
+    sub === 'filter-repo'
+  )
+    report(c.ctx, 'destroy.git-history', `git ${sub} ${rest.join(' ')}`.slice(0, 100));
+  if (sub === 'update-ref' && rest.includes('-d'))
+    report(c.ctx, 'destroy.git-history', `git update-ref ${rest.join(' ')}`);
   if (sub === 'reset' && rest.includes('--hard')) report(c.ctx, 'destroy.git-reset-hard', 'git reset --hard');
   if (sub === 'clean' && rest.some((a) => /^-[a-zA-Z]*f/.test(a) && /[dxX]/.test(a)))
     report(c.ctx, 'destroy.git-reset-hard', `git clean ${rest.join(' ')}`);
@@ -214,6 +231,36 @@ const git: Handler = (c) => {
   if (sub === 'clone' || sub === 'fetch' || sub === 'pull' || sub === 'remote' || sub === 'submodule')
     for (const a of rest) if (/^[a-z]+:\/\/|^[^/\s]+@[^/\s]+:/.test(a)) destination(c, a);
 };
+
+/** Branches whose loss or rewrite hurts everyone who shares the repository. */
+const PROTECTED_BRANCH =
+  /^(?:refs\/heads\/)?(main|master|trunk|develop|development|production|prod|release[\w./-]*|stable)$/;
+/** Push options that take a value. */
+const PUSH_VALUE_OPTIONS = ['--repo', '--receive-pack', '--exec', '-o', '--push-option', '--signed'];
+
+/**
+ * `git push`: forced (`-f`, `-uf`, `--force-with-lease`, `+ref`), deleting (`--delete`, `-d`, `:ref`), or to
+ * a URL instead of one of the repository's remotes (where the code goes is then whatever the agent typed).
+ */
+function gitPush(c: Call, rest: string[]): void {
+  const shown = `git push ${rest.join(' ')}`.slice(0, 120);
+  if (rest.some((a) => /^-[a-zA-Z]*f[a-zA-Z]*$|^--force|^--mirror$|^\+/.test(a)))
+    report(c.ctx, 'destroy.git-force-push', shown);
+  const ops = operands(rest, PUSH_VALUE_OPTIONS);
+  const deleting = rest.some((a) => /^-[a-zA-Z]*d[a-zA-Z]*$|^--delete$|^--prune$/.test(a));
+  if (deleting || ops.slice(1).some((r) => r.startsWith(':'))) report(c.ctx, 'destroy.git-history', shown);
+  const remote = ops[0];
+  if (
+    remote &&
+    (/^[a-z][\w+.-]*:\/\//i.test(remote) ||
+      /^[^/\s]+@[^/\s]+:/.test(remote) ||
+      remote.startsWith('/') ||
+      remote.startsWith('.'))
+  ) {
+    report(c.ctx, 'net.push-unknown-remote', remote);
+    destination(c, remote);
+  }
+}
 
 const scanner: Handler = (c) => report(c.ctx, 'net.scan', `${c.name} ${c.args.join(' ')}`.slice(0, 100));
 const tunnel: Handler = (c) => report(c.ctx, 'net.tunnel', `${c.name} ${c.args[0] ?? ''}`.trim());

@@ -1,4 +1,4 @@
-import type { Handler } from '../call.js';
+import { type Handler, operands } from '../call.js';
 import { report } from '../context.js';
 import { always } from './system.js';
 
@@ -27,6 +27,108 @@ const langPkg: Handler = (c) => {
     c.args.includes('--break-system-packages')
   )
     report(c.ctx, 'write.home', `${c.name} installs outside the project`);
+};
+
+/**
+ * Language package managers: the subcommand words (joined by spaces) that install named packages. A named
+ * package runs its install scripts (or its code, on first import) here: the supply-chain question the user
+ * should answer. Installing what the lockfile or requirements file already pins (`npm ci`, `pip install -r
+ * requirements.txt`, `cargo build`) is not asked about.
+ */
+const INSTALLS: Record<string, RegExp> = {
+  npm: /^(install|i|add|isntall|in|ins|inst|insta|instal|update|up|upgrade)$/,
+  pnpm: /^(add|install|i|update|up)$/,
+  yarn: /^(add|global add|up|upgrade)$/,
+  bun: /^(add|a|install|i|update)$/,
+  pip: /^(install|download)$/,
+  pip3: /^(install|download)$/,
+  uv: /^(add|pip install|tool install|tool run)$/,
+  poetry: /^(add)$/,
+  pipx: /^(install|inject|run)$/,
+  pdm: /^(add)$/,
+  conda: /^(install|create)$/,
+  mamba: /^(install|create)$/,
+  gem: /^(install|i)$/,
+  bundle: /^(add)$/,
+  cargo: /^(install|add)$/,
+  go: /^(install|get)$/,
+  composer: /^(require|global require)$/,
+  dotnet: /^(add package|tool install)$/,
+  deno: /^(add|install)$/,
+  cpanm: /^$/,
+};
+/** Options of those commands that take a value (so it is not a package name). */
+const VALUE_OPTIONS = [
+  '-r',
+  '--requirement',
+  '-c',
+  '--constraint',
+  '-e',
+  '--editable',
+  '-t',
+  '--target',
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '-f',
+  '--find-links',
+  '--python',
+  '-p',
+  '--prefix',
+  '--root',
+  '-C',
+  '--cwd',
+  '--dir',
+  '--registry',
+  '--tag',
+  '--group',
+  '-G',
+  '--optional',
+  '--extra',
+  '-E',
+  '--features',
+  '-F',
+  '--version',
+  '-v',
+  '--source',
+  '-s',
+  '--framework',
+  '-n',
+  '--name',
+  '--channel',
+  '--env',
+  '--path',
+  '--git',
+  '--branch',
+  '--rev',
+  '--save-prefix',
+  '-w',
+  '--workspace',
+  '--filter',
+  '--only',
+  '--with',
+];
+/** Operands that are local paths, requirement files or the project itself, not registry packages. */
+const LOCAL =
+  /^(\.{1,2}(\/.*)?|\/.*|~\/.*|[\w./-]*\/$|.*\.(txt|toml|cfg|in|whl|tar\.gz|tgz|zip|csproj|fsproj|gemspec|json))$|^\.\/|^(-|pip|setuptools|wheel)$/;
+
+/** The registry packages a command installs, if any. */
+export function namedPackages(program: string, args: readonly string[]): string[] {
+  const pattern = INSTALLS[program];
+  if (!pattern) return [];
+  const ops = operands([...args], VALUE_OPTIONS);
+  for (const n of [2, 1, 0]) {
+    const sub = ops.slice(0, n).join(' ');
+    if (pattern.test(sub))
+      return ops.slice(n).filter((o) => !LOCAL.test(o) && !o.includes('\u0001') && !/^\w+=/.test(o));
+  }
+  return [];
+}
+
+const installs: Handler = (c) => {
+  const pkgs = namedPackages(c.name, c.args);
+  if (pkgs.length > 0)
+    report(c.ctx, 'supply.package-install', `${c.name} installs ${pkgs.slice(0, 4).join(' ')}`);
 };
 
 /** System and language package managers: installs from untrusted sources and publishing. */
@@ -66,3 +168,12 @@ export const PACKAGE_PROGRAMS: Record<string, Handler> = {
   },
   cpanm: langPkg,
 };
+for (const name of Object.keys(INSTALLS)) {
+  const prev = PACKAGE_PROGRAMS[name];
+  PACKAGE_PROGRAMS[name] = prev
+    ? (c) => {
+        prev(c);
+        installs(c);
+      }
+    : installs;
+}

@@ -1,6 +1,8 @@
 import type { RuleId } from '../../taxonomy/rules.js';
 import { type Handler, operands } from '../call.js';
-import { report } from '../context.js';
+import { probe, report } from '../context.js';
+import { touch } from '../effects.js';
+import { UNKNOWN } from '../script.js';
 
 export const always =
   (rule: RuleId, detail?: string): Handler =>
@@ -18,6 +20,91 @@ export const unlessSub =
     )
       report(c.ctx, rule, `${c.name} ${c.args.join(' ')}`.trim().slice(0, 120));
   };
+
+/** Container subcommands that only read the daemon's state. */
+const CONTAINER_READ =
+  /^(ps|images|version|info|logs|inspect|stats|top|port|history|search|help|events|diff|df|ls|du|config|show|list|wait)$/;
+/**
+ * Subcommands whose effect stays inside containers and the daemon's own images: judged by their flags (a
+ * host mount, host namespaces, extra capabilities or devices make a container root on the host).
+ */
+const CONTAINER_CONTAINED =
+  /^(run|create|start|stop|restart|kill|pause|unpause|tag|rename|update|build|pull|down|use|commit|export|save|load|import|connect|disconnect|prune|rm|init)$/;
+/** `compose` verbs that only act on containers the compose file already created. */
+const COMPOSE_CONTAINED = /^(down|build|pull|stop|start|restart|kill|pause|unpause)$/;
+/** `docker <group> <verb>`: groups whose verbs are judged as above. */
+const CONTAINER_GROUPS =
+  /^(compose|buildx|builder|system|volume|network|image|container|context|secret|service|node|manifest|plugin|trust|machine)$/;
+/** Flags that hand the host to the container. */
+const HOST_FLAGS =
+  /^--?(privileged|pid|net|network|ipc|uts|userns|cgroupns)(=host)?$|^--(cap-add|device|security-opt|volumes-from)(=|$)/;
+
+/** docker/podman/nerdctl: the daemon is root-equivalent, so what a container may reach on the host decides. */
+const container: Handler = (c) => {
+  if (c.args.some((a) => a === '--help' || a === '-h')) return;
+  const words = c.args.filter((a) => !a.startsWith('-'));
+  const [group, verb] = words;
+  if (group === undefined) return;
+  const sub = CONTAINER_GROUPS.test(group) ? (verb ?? '') : group;
+  if (CONTAINER_READ.test(sub)) return;
+  const shown = `${c.name} ${c.args.join(' ')}`.trim().slice(0, 120);
+  // `compose up` runs whatever the compose file (which the agent can write) mounts: not contained.
+  if (
+    !CONTAINER_CONTAINED.test(sub) ||
+    (group === 'compose' && sub !== 'down' && sub !== 'build' && sub !== 'pull')
+  ) {
+    report(c.ctx, 'exec.container', shown);
+    return;
+  }
+  if (sub === 'build') {
+    // The build context and Dockerfile are sent to the daemon: from outside the workspace that is a read
+    // of whatever lies there, and a Dockerfile nobody reviewed.
+    const ops = operands(c.args, [
+      '-t',
+      '--tag',
+      '-f',
+      '--file',
+      '--build-arg',
+      '--target',
+      '--platform',
+      '--label',
+      '-o',
+      '--output',
+      '--secret',
+      '--ssh',
+      '--network',
+      '--progress',
+      '--cache-from',
+      '--cache-to',
+      '--iidfile',
+      '--builder',
+    ]);
+    const file = c.args[c.args.findIndex((a) => a === '-f' || a === '--file') + 1];
+    for (const p of [...ops.filter((o) => o !== 'build' && o !== group), ...(file ? [file] : [])]) {
+      if (/^[a-z][\w+.-]*:\/\//i.test(p) || p === '-') continue;
+      const zone = touch(probe(c.ctx), p, 'read', c.cwd);
+      if (zone !== 'workspace')
+        report(c.ctx, 'exec.container', `${c.name} builds from ${p} outside the workspace`);
+    }
+  }
+  for (let i = 0; i < c.args.length; i++) {
+    const a = c.args[i] ?? '';
+    const next = c.args[i + 1] ?? '';
+    if (HOST_FLAGS.test(a) && (!/^--?(pid|net|network|ipc|uts|userns|cgroupns)$/.test(a) || next === 'host'))
+      report(c.ctx, 'exec.container', `${shown} (${a}${/=/.test(a) ? '' : ` ${next}`})`.trim());
+    const mount = /^(-v|--volume|--mount)$/.test(a) ? next : /^(--volume|--mount)=(.*)$/.exec(a)?.[2];
+    if (mount !== undefined) {
+      const host =
+        /(?:^|,)(?:source|src)=([^,]+)/.exec(mount)?.[1] ?? (mount.includes(':') ? mount.split(':')[0] : '');
+      if (host && (/^[/~.$]/.test(host) || host.includes(UNKNOWN))) {
+        const side = probe(c.ctx);
+        const zone = touch(side, host, 'write', c.cwd);
+        if (zone !== 'workspace' && zone !== 'temp')
+          report(c.ctx, 'exec.container', `${c.name} mounts ${host} from the host`);
+      }
+    }
+  }
+};
 
 const LOGGING =
   /syslog|rsyslog|journald|auditd|audit|syslog-ng|osquery|falcon|carbonblack|sentinel|santa|wazuh|ossec|elastic-agent|mdatp|sysmon/i;
@@ -56,7 +143,7 @@ const service: Handler = (c) => {
 
 const crontab: Handler = (c) => {
   if (c.args.length === 1 && c.args[0] === '-l') return;
-  if (c.args.includes('-l') && !c.args.some((a) => a === '-e' || !a.startsWith('-'))) return;
+  if (c.args.includes('-l') && !c.args.includes('-e') && operands(c.args, ['-u']).length === 0) return;
   if (c.args.includes('-r')) report(c.ctx, 'destroy.delete-system', 'crontab -r removes all cron jobs');
   else report(c.ctx, 'persist.cron', `crontab ${c.args.join(' ')}`.trim());
 };
@@ -228,19 +315,22 @@ export const SYSTEM_PROGRAMS: Record<string, Handler> = {
   'update-ca-certificates': always('priv.trust-cert'),
   trust: unlessSub('priv.trust-cert', /^(list|extract)$/),
   osascript: always('exec.applescript'),
-  docker: unlessSub(
-    'exec.container',
-    /^(ps|images|version|info|logs|inspect|stats|top|port|history|search|help)$/,
-  ),
-  podman: unlessSub(
-    'exec.container',
-    /^(ps|images|version|info|logs|inspect|stats|top|port|history|search|help)$/,
-  ),
-  nerdctl: unlessSub('exec.container', /^(ps|images|version|info|logs|inspect)$/),
-  kubectl: unlessSub(
-    'exec.cluster',
-    /^(get|describe|logs|version|explain|api-resources|top|config|cluster-info|auth|help)$/,
-  ),
+  docker: container,
+  podman: container,
+  nerdctl: container,
+  kubectl: (c) => {
+    const [sub, verb] = c.args.filter((a) => !a.startsWith('-'));
+    // Reading the cluster, waiting on it and forwarding a local port change no workload.
+    if (
+      /^(get|describe|logs|version|explain|api-resources|api-versions|top|config|cluster-info|auth|help|events|wait|kustomize|completion|diff|plugin|port-forward|proxy)$/.test(
+        sub ?? '',
+      ) ||
+      (sub === 'rollout' && /^(status|history)$/.test(verb ?? '')) ||
+      sub === undefined
+    )
+      return;
+    report(c.ctx, 'exec.cluster', `kubectl ${c.args.join(' ')}`.slice(0, 120));
+  },
   helm: unlessSub('exec.cluster', /^(list|ls|status|get|show|search|repo|version|template|lint|help)$/),
   aws: (c) => {
     const text = c.args.join(' ');

@@ -1,0 +1,367 @@
+import type { Call } from './call.js';
+import { report } from './context.js';
+import { touch } from './effects.js';
+import { KNOWN_PROGRAMS } from '../catalogue/programs.js';
+import { hostOf } from './network.js';
+import { classifyPath } from './paths.js';
+
+/**
+ * What an option (or a command in a program's own script language) makes the program do:
+ * - `runs`: its value is a command line the program hands to a shell;
+ * - `runs-editor`: its value is an editor/debugger command, which can escape to a shell;
+ * - `loads`: its value is a shared library or plugin loaded into the process;
+ * - `reads` / `writes`: its value is a path the program reads or writes;
+ * - `connects`: its value is a remote endpoint.
+ */
+export type Effect = 'runs' | 'runs-editor' | 'loads' | 'reads' | 'writes' | 'connects';
+
+/**
+ * One row: for these programs, an option whose name matches `option` (given as `-o v`, `-ov` for one-letter
+ * options, `--opt v` or `--opt=v`) and whose value matches `value` has `effect`; the value's first capture
+ * group, when present, is what the effect applies to; `value: /^$/` marks a flag, whose presence is the effect. A row with `script` instead matches the program's own
+ * language: every argument and the text fed on standard input.
+ */
+export interface OptionRow {
+  programs: readonly string[];
+  option?: RegExp;
+  script?: RegExp;
+  value?: RegExp;
+  effect: Effect;
+}
+
+const SSH_LIKE = ['ssh', 'scp', 'sftp', 'sshfs', 'autossh', 'check_by_ssh', 'mosh', 'rsync', 'sshpass'];
+const VIM_LIKE = ['vi', 'vim', 'nvim', 'view', 'vimdiff', 'rvim', 'rview', 'ex', 'gvim', 'evim', 'vimx'];
+const GCC_LIKE = ['gcc', 'g++', 'cc', 'c++', 'clang', 'clang++', 'cpp'];
+const TEX = [
+  'tex',
+  'latex',
+  'pdflatex',
+  'xelatex',
+  'lualatex',
+  'pdftex',
+  'etex',
+  'luatex',
+  'xetex',
+  'context',
+  'latexmk',
+];
+const SSH_RUNS =
+  /^(?:ProxyCommand|LocalCommand|KnownHostsCommand|RemoteCommand|ssh_command|ssh_cmd|ControlPath)\s*[= ]\s*(.+)$/i;
+
+/** The option table. The next program that runs what its options say is a row here, not a new function. */
+export const OPTION_EFFECTS: readonly OptionRow[] = [
+  // archivers
+  {
+    programs: ['tar', 'gtar', 'bsdtar'],
+    option: /^--checkpoint-action$/,
+    value: /exec=(.+)/,
+    effect: 'runs',
+  },
+  {
+    programs: ['tar', 'gtar', 'bsdtar'],
+    option: /^(--to-command|--use-compress-program|-I|--rsh-command|--info-script|-F|--new-volume-script)$/,
+    effect: 'runs',
+  },
+  {
+    programs: ['tar', 'gtar', 'bsdtar'],
+    option: /^(-f|--file)$/,
+    value: /^([^/\s]*@?[^/\s]+:.+)$/,
+    effect: 'connects',
+  },
+  { programs: ['zip'], option: /^(-TT|--unzip-command)$/, effect: 'runs' },
+  // remote copy and shells
+  { programs: SSH_LIKE, option: /^-o$/, value: SSH_RUNS, effect: 'runs' },
+  {
+    programs: SSH_LIKE,
+    option: /^-o$/,
+    value: /^(?:PKCS11Provider|SecurityKeyProvider)\s*[= ]\s*(.+)$/i,
+    effect: 'loads',
+  },
+  {
+    programs: ['ssh', 'ssh-keygen', 'ssh-add', 'ssh-agent'],
+    option: /^-[DPI]$/,
+    value: /(\.so\b.*|\.dylib)$/,
+    effect: 'loads',
+  },
+  { programs: ['ssh-keygen'], option: /^-D$/, effect: 'loads' },
+  { programs: ['ssh-add', 'ssh-agent'], option: /^-[sP]$/, effect: 'loads' },
+  { programs: ['scp', 'sftp'], option: /^-S$/, effect: 'runs' },
+  { programs: ['rsync'], option: /^(-e|--rsh|--rsync-path)$/, effect: 'runs' },
+  { programs: ['ssh-keyscan', 'dig', 'nslookup'], option: /^-f$/, effect: 'reads' },
+  { programs: ['wc', 'du'], option: /^--files0-from$/, effect: 'reads' },
+  // version control
+  {
+    programs: ['git'],
+    option: /^-c$/,
+    value:
+      /^((?:core\.(?:pager|sshCommand|fsmonitor|editor|hooksPath|askPass|gitProxy)|sequence\.editor|gpg\.(?:\w+\.)?program|diff\.[^.=]+\.(?:textconv|command)|merge\.[^.=]+\.driver|filter\.[^.=]+\.(?:clean|smudge|process)|credential\.helper|alias\.[^=]+=\s*!|uploadpack\.packObjectsHook|protocol\.ext\.allow|http\.proxy)\b.*)$/i,
+    effect: 'runs',
+  },
+  { programs: ['git'], option: /^(--upload-pack|--receive-pack|--exec)$/, value: /(.+)/, effect: 'runs' },
+  {
+    programs: ['git'],
+    script:
+      /(?:^|\s)((?:core\.(?:pager|sshCommand|fsmonitor|editor|askPass)|sequence\.editor|credential\.helper|gpg\.program|diff\.\S+\.textconv|filter\.\S+\.(?:clean|smudge))\s+\S.*)$/i,
+    effect: 'runs',
+  },
+  {
+    programs: ['hg'],
+    option: /^--config$/,
+    value: /^((?:alias\.[^=]+=\s*!|hooks\.|ui\.editor|pager\.pager|ui\.ssh).*)$/i,
+    effect: 'runs',
+  },
+  // editors, pagers, debuggers
+  { programs: VIM_LIKE, option: /^(-c|--cmd|-S|-u)$/, effect: 'runs-editor' },
+  { programs: VIM_LIKE, option: /^\+(?!\d*$)(.+)$/, value: /^$/, effect: 'runs-editor' },
+  {
+    programs: ['emacs', 'emacsclient'],
+    option: /^(--eval|-eval|--execute|-l|--load|-f|--funcall|-batch)$/,
+    effect: 'runs-editor',
+  },
+  { programs: ['less', 'more', 'most'], option: /^\+(.*!.*)$/, value: /^$/, effect: 'runs-editor' },
+  { programs: ['man'], option: /^(-P|--pager|-H|--html|--preprocessor)$/, effect: 'runs' },
+  {
+    programs: ['gdb', 'cgdb'],
+    option: /^(-ex|--eval-command|-iex|--init-eval-command)$/,
+    value: /^\s*(!.*|shell\b.*|python.*|pi\b.*|pipe\b.*|\|.*|call\s+(?:system|exec).*)$/,
+    effect: 'runs',
+  },
+  { programs: ['gdb', 'cgdb'], option: /^(-x|--command|-ix)$/, effect: 'runs-editor' },
+  {
+    programs: ['lldb'],
+    option: /^(-o|--one-line|-s|--source)$/,
+    value: /^\s*((?:platform shell|script|!|command script).*)$/,
+    effect: 'runs',
+  },
+  // build tools
+  { programs: ['make', 'gmake', 'bmake'], option: /^(--eval|-E)$/, effect: 'runs' },
+  { programs: ['make', 'gmake'], script: /^(SHELL=.+)$/, effect: 'runs' },
+  { programs: GCC_LIKE, option: /^-wrapper$/, effect: 'runs' },
+  { programs: GCC_LIKE, option: /^-fplugin$/, effect: 'loads' },
+  { programs: GCC_LIKE, option: /^-B$/, effect: 'runs' },
+  { programs: ['ld', 'ld.bfd', 'ld.gold', 'ld.lld'], option: /^--plugin$/, effect: 'loads' },
+  { programs: ['cmake'], option: /^-P$/, effect: 'runs-editor' },
+  { programs: ['cmake'], option: /^-D$/, value: /^(CMAKE_\w*_LAUNCHER(?::\w+)?=.+)$/, effect: 'runs' },
+  { programs: ['rpm', 'rpmbuild'], option: /^(--eval|-E)$/, value: /(%\(.*|%\{?lua.*)/, effect: 'runs' },
+  { programs: ['rpm'], option: /^--pipe$/, effect: 'runs' },
+  // package managers
+  {
+    programs: ['apt', 'apt-get', 'apt-cache', 'aptitude'],
+    option: /^-o$/,
+    value:
+      /^(\S*(?:Pre-Invoke|Post-Invoke|Pager|::Exec|Pre-Install-Pkgs|Post-Install-Pkgs|Build-Command|Diff::Command)\S*\s*=.+)$/i,
+    effect: 'runs',
+  },
+  { programs: ['dpkg'], option: /^--(pre-invoke|post-invoke|status-logger)$/, effect: 'runs' },
+  { programs: ['pip', 'pip3'], option: /^--editor$/, effect: 'runs' },
+  { programs: ['gem'], option: /^(-e|--editor)$/, effect: 'runs' },
+  { programs: ['npm', 'pnpm', 'yarn'], option: /^--script-shell$/, effect: 'runs' },
+  // databases
+  {
+    programs: ['mysql', 'mariadb'],
+    option: /^(-e|--execute)$/,
+    value: /((?:\\!|system\s).*)/i,
+    effect: 'runs',
+  },
+  {
+    programs: ['mysql', 'mariadb', 'mysqldump'],
+    option: /^(--default-auth|--plugin-dir|--plugin-load\S*|--init-command)$/,
+    effect: 'loads',
+  },
+  { programs: ['mysql', 'mariadb'], option: /^--pager$/, effect: 'runs' },
+  {
+    programs: ['psql'],
+    option: /^(-c|--command)$/,
+    value: /(\\!.*|\\o\s*\|.*|COPY\b.*PROGRAM.*)/i,
+    effect: 'runs',
+  },
+  { programs: ['sqlite3'], script: /^\s*\.(?:shell|system)\s+(.+)$/m, effect: 'runs' },
+  { programs: ['sqlite3'], script: /^\s*\.(?:output|once|save|backup)\s+(\/\S+)/m, effect: 'writes' },
+  { programs: ['sqlite3'], script: /^\s*\.(?:load)\s+(\S+)/m, effect: 'loads' },
+  { programs: ['sqlite3'], script: /^\s*\.(?:read|import)\s+(\/\S+)/m, effect: 'reads' },
+  // languages with their own command escapes
+  { programs: ['m4'], script: /\b((?:esys|sys)cmd\s*\(.*)/, effect: 'runs' },
+  {
+    programs: ['sed', 'gsed'],
+    script: /(?:^|[;\n{}]|\d|\$|\/)\s*e\s+(.+)$|s(.).*\2.*\2[gpI\d]*e/m,
+    effect: 'runs',
+  },
+  { programs: ['sed', 'gsed'], script: /(?:^|[;\n{}]|\d|\$|\/)\s*[rR]\s*(\S.*?)\s*$/m, effect: 'reads' },
+  {
+    programs: ['sed', 'gsed'],
+    script: /(?:^|[;\n{}]|\d|\$|\/)\s*[wW]\s+(\S.*?)\s*$|s(.).*\2.*\2[gpI\d]*w\s+(\S+)/m,
+    effect: 'writes',
+  },
+  { programs: TEX, script: /\\(?:immediate\s*)?\\?write18\s*\{([^}]*)\}/, effect: 'runs' },
+  {
+    programs: TEX,
+    option: /^(--shell-escape|-shell-escape|--enable-write18|-enable-write18)$/,
+    value: /^$/,
+    effect: 'runs-editor',
+  },
+  // TeX given on the command line that opens a file for writing is a program writing files, wherever to.
+  { programs: TEX, script: /(\\(?:openout|newwrite)\b.*)/, effect: 'runs-editor' },
+  {
+    programs: TEX,
+    script:
+      /\\(?:input|include|verbatiminput|lstinputlisting|includegraphics|openin\s*\\?\w*\s*=?)\s*\{?\s*((?:\/|~\/)[^}\s]+)/,
+    effect: 'reads',
+  },
+  { programs: ['dc'], script: /(!.+)/, effect: 'runs' },
+  { programs: ['expect'], option: /^-c$/, value: /((?:spawn|exec|system)\b.*)/, effect: 'runs' },
+  { programs: ['tmate'], option: /^-c$/, effect: 'runs' },
+  { programs: ['script'], option: /^(-c|--command)$/, effect: 'runs' },
+  { programs: ['flock'], option: /^(-c|--command)$/, effect: 'runs' },
+  { programs: ['nmap'], option: /^--script$/, effect: 'runs' },
+  { programs: ['nmap'], option: /^-iL$/, effect: 'reads' },
+  { programs: ['tcpdump'], option: /^-z$/, effect: 'runs' },
+  {
+    programs: ['openvpn'],
+    option:
+      /^--(up|down|route-up|route-pre-down|ipchange|client-connect|client-disconnect|learn-address|tls-verify|auth-user-pass-verify|plugin)$/,
+    effect: 'runs',
+  },
+  { programs: ['openvpn'], option: /^--config$/, effect: 'reads' },
+  {
+    programs: ['certbot'],
+    option: /^--(pre|post|deploy|renew|manual-auth|manual-cleanup)-hook$/,
+    effect: 'runs',
+  },
+  {
+    programs: ['busctl', 'dbus-send', 'gdbus'],
+    option: /^--address$/,
+    value: /(unixexec:.*)/,
+    effect: 'runs',
+  },
+  { programs: ['yt-dlp', 'youtube-dl'], option: /^--(exec|exec-before-download)$/, effect: 'runs' },
+  { programs: ['aria2c'], option: /^--on-\S+$/, effect: 'runs' },
+  { programs: ['aria2c'], option: /^(-i|--input-file)$/, effect: 'reads' },
+  { programs: ['rlwrap', 'strace', 'ltrace'], option: /^(-l|-o)$/, effect: 'writes' },
+  { programs: ['xdotool'], script: /^(exec)$/, effect: 'runs' },
+  { programs: ['pidstat'], option: /^-e$/, effect: 'runs' },
+  { programs: ['dmsetup'], option: /^--exec$/, effect: 'runs' },
+  { programs: ['fastfetch', 'neofetch'], option: /^(-c|--config)$/, effect: 'runs' },
+  { programs: ['run-parts'], option: /^--regex$/, effect: 'runs' },
+  { programs: ['crash', 'bpftrace'], option: /^-e$/, effect: 'runs' },
+  { programs: ['ab', 'siege'], option: /^-p$/, effect: 'reads' },
+  { programs: ['journalctl', 'systemctl', 'git', 'delta'], option: /^--pager$/, effect: 'runs' },
+  { programs: ['env'], option: /^(-S|--split-string)$/, effect: 'runs' },
+];
+
+const BY_PROGRAM = new Map<string, OptionRow[]>();
+for (const row of OPTION_EFFECTS)
+  for (const p of row.programs) BY_PROGRAM.set(p, [...(BY_PROGRAM.get(p) ?? []), row]);
+
+/** Applies the option table to one call: what its options and script commands run, load, read or write. */
+export function applyOptionEffects(c: Call): void {
+  const rows = BY_PROGRAM.get(c.name);
+  if (!rows) return;
+  for (const row of rows) {
+    if (row.script) {
+      const texts = [
+        ...c.args,
+        c.cmd.stdinText ?? '',
+        c.cmd.pipeFrom ? c.cmd.pipeFrom.argv.slice(1).join(' ') : '',
+      ];
+      for (const t of texts) {
+        const m = row.script.exec(t);
+        if (m) apply(c, row.effect, `${c.name} ${firstGroup(m) ?? m[0]}`, firstGroup(m) ?? m[0]);
+      }
+      continue;
+    }
+    if (row.value?.source === '^$') {
+      // A flag: its presence is the effect (`--shell-escape`, vim's `+cmd`).
+      for (const a of c.args) if ((row.option as RegExp).test(a)) apply(c, row.effect, `${c.name} ${a}`, a);
+      continue;
+    }
+    for (const { name, value } of optionValues(c.args, row.option as RegExp)) {
+      const m = (row.value ?? /^(.*)$/s).exec(value);
+      if (!m) continue;
+      const target = firstGroup(m) ?? value;
+      apply(c, row.effect, `${c.name} ${name}${value ? ` ${value}` : ''}`, target === '' ? name : target);
+    }
+  }
+}
+
+/** Shells and interpreters: handing one to an option is running arbitrary code. */
+const INTERPRETERS =
+  /^(sh|bash|zsh|dash|ksh|mksh|ash|fish|csh|tcsh|busybox|python[\d.]*|perl|ruby|node|php|lua|tclsh|expect|env|xargs|eval|exec|nohup|sudo)$/;
+
+/** True for a catalogued (or workspace) program with plain words: no shell syntax, no interpreter. */
+function plainKnownCommand(command: string, c: Call): boolean {
+  if (/[;&|`$<>(){}!\\\n'"]/.test(command)) return false;
+  const [head = ''] = command.trim().split(/\s+/);
+  const name = head.slice(head.lastIndexOf('/') + 1);
+  if (INTERPRETERS.test(name)) return false;
+  if (head.startsWith('./')) return classifyPath(head, { workspace: c.ctx.workspace, cwd: c.cwd }).zone === 'workspace';
+  return !head.includes('/') || /^\/(usr\/)?(local\/)?s?bin\//.test(head) ? KNOWN_PROGRAMS.has(name) : false;
+}
+
+function firstGroup(m: RegExpExecArray): string | undefined {
+  return m.slice(1).find((g) => g !== undefined);
+}
+
+function apply(c: Call, effect: Effect, shown: string, target: string): void {
+  const detail = shown.length > 120 ? `${shown.slice(0, 120)}…` : shown;
+  switch (effect) {
+    case 'runs': {
+      const command = target.replace(/^[\w.:-]*=(?=\S)/, '');
+      // `tar -I pigz`, `rsync -e 'ssh -p 2222'`: a known, non-interpreter program with plain options is
+      // what the option is for; it is still analysed as the command it is. Anything else is reported.
+      if (!plainKnownCommand(command, c)) report(c.ctx, 'exec.option-command', detail);
+      c.shell(command);
+      break;
+    }
+    case 'runs-editor':
+      report(c.ctx, 'exec.option-command', detail);
+      break;
+    case 'loads':
+      report(c.ctx, 'exec.library-load', detail);
+      break;
+    case 'reads':
+      if (target !== '-') touch(c.ctx, target, 'read', c.cwd);
+      break;
+    case 'writes':
+      if (target !== '-') touch(c.ctx, target, 'write', c.cwd);
+      break;
+    case 'connects': {
+      const d = hostOf(target);
+      if (d) {
+        c.ctx.facts.hosts.push(d.host);
+        report(c.ctx, 'net.remote-endpoint', `${c.name} ${target}`);
+      }
+      break;
+    }
+  }
+}
+
+/** Every (option, value) pair whose option name matches: `-o v`, `-ov` (one letter), `--opt v`, `--opt=v`. */
+function optionValues(args: readonly string[], option: RegExp): { name: string; value: string }[] {
+  const out: { name: string; value: string }[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (!a.startsWith('-') && !a.startsWith('+')) continue;
+    if (a.startsWith('+')) {
+      if (option.test(a)) out.push({ name: a, value: '' });
+      continue;
+    }
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0 && option.test(a.slice(0, eq))) {
+      out.push({ name: a.slice(0, eq), value: a.slice(eq + 1) });
+      continue;
+    }
+    if (option.test(a)) {
+      out.push({ name: a, value: args[i + 1] ?? '' });
+      i++;
+      continue;
+    }
+    if (
+      /^-[a-zA-Z]$/.test(a.slice(0, 2)) &&
+      !a.startsWith('--') &&
+      a.length > 2 &&
+      option.test(a.slice(0, 2))
+    )
+      out.push({ name: a.slice(0, 2), value: a.slice(2) });
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+import type { Handler } from '../call.js';
+import { report } from '../context.js';
+import { filteredHarmlessly } from '../env-filter.js';
+import { UNKNOWN } from '../script.js';
+
+/** Variable names that hold credentials. */
+export const SECRET_VAR =
+  /TOKEN|SECRET|PASS(WORD|WD)?\b|PASSWD|_KEY\b|KEY_ID|API_?KEY|PRIVATE|CREDENTIAL|AUTH|SESSION|COOKIE/i;
+
+/** `printenv`, `printenv GITHUB_TOKEN`: prints the environment or a secret from it. */
+const printenv: Handler = (c) => {
+  const names = c.args.filter((a) => !a.startsWith('-'));
+  if (names.length === 0) {
+    if (!filteredHarmlessly(c.cmd)) report(c.ctx, 'read.env-secrets', `printenv ${c.args.join(' ')}`.trim());
+  } else
+    for (const n of names)
+      if (SECRET_VAR.test(n) || n.includes(UNKNOWN)) report(c.ctx, 'read.env-secrets', `printenv ${n}`);
+};
+
+/** `export -p`, bare `export`, `set`, `declare -p`, `typeset -x`: every variable, tokens included. */
+const dumpsVariables: Handler = (c) => {
+  if (c.cmd.assigns.length > 0) return;
+  const ops = c.args.filter((a) => !a.startsWith('-') && !a.startsWith('+'));
+  const flagsOnly = c.args.every((a) => /^[-+][a-zA-Z]*$/.test(a));
+  if (c.name === 'set' && c.args.length > 0) return;
+  if (
+    ops.length === 0 &&
+    flagsOnly &&
+    !c.args.some((a) => /^-[a-zA-Z]*f/.test(a)) &&
+    !filteredHarmlessly(c.cmd)
+  )
+    report(c.ctx, 'read.env-secrets', `${c.name} ${c.args.join(' ')}`.trim());
+  if (c.name !== 'set' && c.args.some((a) => /^-[a-zA-Z]*p/.test(a)))
+    for (const n of ops) if (SECRET_VAR.test(n)) report(c.ctx, 'read.env-secrets', `${c.name} -p ${n}`);
+};
+
+/** `echo $AWS_SECRET_ACCESS_KEY`: a secret variable printed where the agent reads it. */
+const printsVariable: Handler = (c) => {
+  for (const raw of c.cmd.raw.slice(1))
+    for (const m of raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g))
+      if (SECRET_VAR.test(m[1] ?? '')) report(c.ctx, 'read.env-secrets', `${c.name} $${m[1]}`);
+};
+
+/** `ps e`, `ps eww 1`, `ps auxe`: BSD-style options with `e` print each process's environment. */
+const ps: Handler = (c) => {
+  // BSD options come as one leading word without a dash (`ps eww`, `ps auxe`); later words are values.
+  const first = c.args[0] ?? '';
+  const bsd = /^[a-zA-Z]*e[a-zA-Z]*$/.test(first) && !/^(k|o|O|p|q|t|U)/.test(first);
+  const envColumn = c.args.some((a) => /(^|,)environ?(,|$)/.test(a));
+  if (bsd || envColumn) report(c.ctx, 'read.env-secrets', `ps ${c.args.join(' ')}`.slice(0, 80));
+};
+
+/** Where the environment's secrets can be printed from. */
+export const ENVIRONMENT_PROGRAMS: Record<string, Handler> = {
+  printenv,
+  export: dumpsVariables,
+  declare: dumpsVariables,
+  typeset: dumpsVariables,
+  set: dumpsVariables,
+  echo: printsVariable,
+  printf: printsVariable,
+  ps,
+};
