@@ -16,7 +16,7 @@ import {
 } from '../store/index.js';
 import { loadAdminToken } from './admin-token.js';
 import { createApp } from './app.js';
-import { createApprovalService, type GrantRule } from './approvals/index.js';
+import { createApprovalService, createServerRisk, type GrantRule } from './approvals/index.js';
 import { ServerConfig } from './config.js';
 import { createIngest } from './ingest/pipeline.js';
 import { toJsonEachRow } from './ingest/prepare.js';
@@ -51,6 +51,8 @@ export interface ServerPlugins {
   hookDecider?: HookDecider;
   /** The gate's grant rules: without them, approvals with scope session/project count once. */
   grantRule?: GrantRule;
+  /** The server's risk score for an approval's command (default: the gate with built-in policy). */
+  riskOf?: (command: string) => Promise<number>;
   /** The built ingest worker (dist/collector/ingest/prepare-worker.js); without it requests prepare inline. */
   prepareWorkerScript?: URL;
 }
@@ -122,11 +124,18 @@ export async function startServer(
     openLoopbackIngest: loopback,
     remoteAddress: (c) =>
       (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? '',
-    lookup: async (token): Promise<Principal | null> => {
+    lookup: async (token): Promise<Omit<Principal, 'id'> | null> => {
       const h = Buffer.from(hashToken(token), 'hex');
       if (timingSafeEqual(h, adminHash)) return { name: 'admin', role: 'admin' };
       const rec = await store.tokens.lookup(token);
       return rec ? { name: rec.name, role: rec.role } : null;
+    },
+    onFirstUse: (p) => {
+      store.audit
+        .append({ actor: p.name, action: 'token.first-use', target: p.id, details: { role: p.role } })
+        .catch((err: unknown) =>
+          log(`audit of a token's first use failed: ${err instanceof Error ? err.message : String(err)}`),
+        );
     },
   });
 
@@ -134,6 +143,7 @@ export async function startServer(
     store,
     log,
     redact: (s) => redactor.text(s),
+    riskOf: plugins.riskOf ?? createServerRisk(),
     ...(plugins.grantRule ? { grantRule: plugins.grantRule } : {}),
   });
   await approvals.start();

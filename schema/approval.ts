@@ -53,6 +53,12 @@ export const Approval = z.object({
   risk: z.number(),
   reasons: z.array(RiskReason),
   requested_by: z.string(),
+  requester_id: z
+    .string()
+    .default('')
+    .describe(
+      'id of the token that requested it: it alone (as a runner) sees the request and never decides it',
+    ),
   status: ApprovalStatus,
   scope: GrantScope.or(z.literal('')),
   decided_by: z.string(),

@@ -3,7 +3,7 @@ import type { Db } from './db.js';
 import { clickhouseTimeToIso } from './rows/common.js';
 
 const COLUMNS = `id, created_at, expires_at, session_id, agent, command, cwd, risk, reasons, requested_by, status, scope,
-  decided_by, decided_at, decision_reason, project, grantable, version`;
+  decided_by, decided_at, decision_reason, project, grantable, requester_id, version`;
 
 /** approvals row as ClickHouse returns it. */
 interface ApprovalRow extends Omit<Approval, 'reasons' | 'decided_at' | 'risk' | 'grantable'> {
@@ -33,6 +33,7 @@ function rowToApproval(r: ApprovalRow): Approval {
     risk: Number(r.risk),
     reasons,
     requested_by: r.requested_by,
+    requester_id: r.requester_id ?? '',
     status: r.status,
     scope: r.scope,
     decided_by: r.decided_by,
@@ -111,13 +112,15 @@ export function createApprovalsRepo(db: Db, database: string) {
       await db.insert('approvals.create', 'approvals', [approvalToRow(approval, nextVersion())]);
     },
     get,
-    async list(q: { status?: ApprovalStatus; limit?: number } = {}): Promise<Approval[]> {
+    /** Newest first; `requester` limits the list to one token's requests (what a runner may see). */
+    async list(q: { status?: ApprovalStatus; limit?: number; requester?: string } = {}): Promise<Approval[]> {
       const rows = await db.query<ApprovalRow>(
         'approvals.list',
         `SELECT ${COLUMNS} FROM ${table} FINAL
          WHERE ({status:String} = '' OR status = {status:String})
+           AND ({requester:String} = '' OR requester_id = {requester:String})
          ORDER BY created_at DESC, id DESC LIMIT {limit:UInt32}`,
-        { status: q.status ?? '', limit: q.limit ?? 100 },
+        { status: q.status ?? '', limit: q.limit ?? 100, requester: q.requester ?? '' },
       );
       return rows.map(rowToApproval);
     },

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { type Approval, ApprovalRequestInput, type GrantRecord } from '../../schema/index.js';
-import type { ApprovalService } from '../approvals/index.js';
+import type { ApprovalService, Caller } from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
 
 export const HOOK_AGENTS = ['claude-code', 'codex'] as const;
@@ -31,13 +31,13 @@ export type HookDecider = (
 
 function inProcessApprovals(
   service: ApprovalService,
-  requestedBy: string,
+  caller: Caller,
   baseUrl: string,
   signal: AbortSignal,
 ): InProcessApprovals {
   return {
     async request(input) {
-      return service.create(ApprovalRequestInput.parse(input), requestedBy);
+      return service.create(ApprovalRequestInput.parse(input), caller);
     },
     async waitForDecision(id, o) {
       const a = await service.waitForFinal(id, o.timeoutMs, signal);
@@ -57,7 +57,7 @@ function inProcessApprovals(
       };
     },
     urlFor: (id) => `${baseUrl}/api/approvals/${encodeURIComponent(id)}`,
-    grants: (q) => service.grants(q),
+    grants: (q) => service.grants(q, caller),
   };
 }
 
@@ -76,7 +76,7 @@ export function hookRoutes(deps: { decide: HookDecider; service: ApprovalService
     if (!(waitS > 0 && waitS <= 3600)) throw new HTTPException(400, { message: 'timeout_s must be 1..3600' });
     const body: unknown = await c.req.json().catch(() => undefined);
     const origin = new URL(c.req.url).origin;
-    const approvals = inProcessApprovals(deps.service, c.get('principal').name, origin, c.req.raw.signal);
+    const approvals = inProcessApprovals(deps.service, c.get('principal'), origin, c.req.raw.signal);
     const wait = c.req.query('wait') === '1' || c.req.query('wait') === 'true';
     return c.json(await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals }));
   });
