@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { GateDecision, ResolvedPolicy } from '../gate/fast.js';
 import type { SpanDecision } from '../sandbox-runner/fast.js';
 import type { WardEnv } from './env.js';
+import { inert } from './untrusted-text.js';
 
 function shellQuote(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`;
@@ -52,7 +53,7 @@ export async function gateExec(
     verdict = await decideWithGrants(
       (grants) => gate.decideAsync({ command, cwd, ...(grants ? { grants } : {}) }),
       server ? async () => (await getClient()).grants({ session: o.session, project }) : undefined,
-      (m) => process.stderr.write(`ward: ${m}\n`),
+      (m) => process.stderr.write(`ward: ${inert(m)}\n`),
     );
   } catch (err) {
     process.stderr.write(
@@ -77,11 +78,12 @@ export async function gateExec(
     stderr: process.stderr,
   });
   if (outcome.run) {
-    if (outcome.source === 'user') process.stderr.write(`ward: approved (${outcome.reason}); running\n`);
+    if (outcome.source === 'user')
+      process.stderr.write(`ward: approved (${inert(outcome.reason)}); running\n`);
     else if (verdict.reasons.some((r) => r.rule_id === 'grant'))
       process.stderr.write(`ward: allowed by a grant (${approvals.summarizeReasons(verdict.reasons)})\n`);
     return { refusedExit: null, decision: spanDecision(outcome), command };
   }
-  process.stderr.write(`ward exec: refused, nothing was run: ${outcome.reason}\n`);
+  process.stderr.write(`ward exec: refused, nothing was run: ${inert(outcome.reason)}\n`);
   return { refusedExit: approvals.REFUSED_EXIT, decision: spanDecision(outcome), command };
 }

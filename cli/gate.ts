@@ -1,4 +1,5 @@
 import type { WardEnv } from './env.js';
+import { inertJson } from './untrusted-text.js';
 
 const USAGE = `usage:
   ward gate check [--policy FILE] [--org FILE] [--user FILE] [--workspace DIR] [--mode MODE] -- 'COMMAND'
@@ -65,7 +66,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       process.stderr.write(`ward gate check: give the command after --\n${USAGE}`);
       return 2;
     }
-    process.stdout.write(`${JSON.stringify(gate.decide({ command }), null, 2)}\n`);
+    process.stdout.write(`${inertJson(gate.decide({ command }), 2)}\n`);
     return 0;
   }
 
@@ -101,7 +102,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     }
     const d = gate.decide({ command: row.cmd });
     out.push(
-      JSON.stringify({
+      inertJson({
         id: row.id ?? null,
         decision: d.decision,
         risk: d.risk,

@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -14,7 +16,7 @@ import {
   type RowBinaryTable,
   type Store,
 } from '../store/index.js';
-import { loadAdminToken } from './admin-token.js';
+import { AdminTokenFileError, type AdminTokenOrigin, loadAdminToken } from './admin-token.js';
 import { createApp } from './app.js';
 import { createApprovalService, createServerRisk, type GrantRule } from './approvals/index.js';
 import { ServerConfig } from './config.js';
@@ -25,6 +27,7 @@ import { createReceiptSet } from './ingest/receipts.js';
 import { createFileSpool } from './ingest/spool.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
+import { createHoldLimit } from './middleware/hold-limit.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { grantRoutes } from './routes/grants.js';
 import { type HookDecider, hookRoutes } from './routes/hooks.js';
@@ -34,6 +37,8 @@ export interface WardServer {
   storeMode: string;
   adminToken: string;
   adminTokenSource: string;
+  /** generated (this start: show it once), file (adopted from the data dir) or env (WARD_ADMIN_TOKEN). */
+  adminTokenOrigin: AdminTokenOrigin;
   store: Store;
   app: Hono;
   close(): Promise<void>;
@@ -43,6 +48,18 @@ export class StartupError extends Error {}
 
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || isLoopback(host);
+}
+
+/** The PEM files of --tls-cert/--tls-key, read once at start (a bad path is a startup error, not a crash). */
+function readTls(files: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (what: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new StartupError(`cannot read the TLS ${what} ${file}: ${(err as Error).message}`);
+    }
+  };
+  return { cert: read('certificate', files.certFile), key: read('key', files.keyFile) };
 }
 
 /** Parts the composition root (cli/serve.ts) plugs in from other folders. */
@@ -71,8 +88,22 @@ export async function startServer(
         '(and create runner tokens) or bind to 127.0.0.1.',
     );
   }
+  let admin: ReturnType<typeof loadAdminToken>;
+  try {
+    admin = loadAdminToken(config.dataDir, config.adminToken);
+  } catch (err) {
+    if (err instanceof AdminTokenFileError) throw new StartupError(err.message);
+    throw err;
+  }
+  if (!loopback && !config.tls && !config.insecureNoTls) {
+    throw new StartupError(
+      `refusing to listen on ${config.host} without TLS: tokens and approval decisions would travel in clear. ` +
+        'Give --tls-cert FILE --tls-key FILE, put a TLS reverse proxy in front and bind 127.0.0.1, or pass ' +
+        '--insecure-no-tls on a network you trust.',
+    );
+  }
+  const tls = config.tls ? readTls(config.tls) : undefined;
   const store = await createStore({ ...config.store, dataDir: config.dataDir });
-  const admin = loadAdminToken(config.dataDir, config.adminToken);
   const adminHash = Buffer.from(hashToken(admin.token), 'hex');
 
   const sink: Sink = async (table, payload, _rows, format) => {
@@ -159,6 +190,7 @@ export async function startServer(
   }, 10_000);
   lagTimer.unref();
 
+  const holdLimit = createHoldLimit({ perToken: config.limits.heldPerToken, total: config.limits.heldTotal });
   const app = createApp({
     store,
     ingest,
@@ -166,10 +198,10 @@ export async function startServer(
     maxBodyBytes: config.maxBodyBytes,
     log,
     apiRoutes: [
-      approvalRoutes({ service: approvals, authorize }),
+      approvalRoutes({ service: approvals, authorize, holdLimit }),
       grantRoutes({ service: approvals, store, authorize }),
       ...(plugins.hookDecider
-        ? [hookRoutes({ decide: plugins.hookDecider, service: approvals, authorize })]
+        ? [hookRoutes({ decide: plugins.hookDecider, service: approvals, authorize, holdLimit })]
         : []),
     ],
     health: {
@@ -193,7 +225,27 @@ export async function startServer(
     },
   });
 
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
+  let server: HttpServer;
+  try {
+    server = serve({
+      fetch: app.fetch,
+      hostname: config.host,
+      port: config.port,
+      ...(tls
+        ? { createServer: createHttpsServer, serverOptions: { ...tls, minVersion: 'TLSv1.2' as const } }
+        : {}),
+    }) as HttpServer;
+  } catch (err) {
+    // A key that does not match the certificate, or PEM that is not one, fails here.
+    await Promise.allSettled([pool.close(), store.close()]);
+    approvals.close();
+    throw new StartupError(`cannot serve TLS with --tls-cert/--tls-key: ${(err as Error).message}`);
+  }
+  // Slow or held connections: headers and whole requests have deadlines, sockets a ceiling (held
+  // responses — long-polls, streams — are capped per token by the hold limit instead).
+  server.headersTimeout = config.limits.headersTimeoutMs;
+  server.requestTimeout = config.limits.requestTimeoutMs;
+  server.maxConnections = config.limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -211,10 +263,11 @@ export async function startServer(
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${hostForUrl}:${address.port}`,
+    url: `${tls ? 'https' : 'http'}://${hostForUrl}:${address.port}`,
     storeMode: store.mode,
     adminToken: admin.token,
     adminTokenSource: admin.source,
+    adminTokenOrigin: admin.origin,
     store,
     app,
     close() {

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import {
 } from '../../schema/index.js';
 import { type ApprovalService, type Caller, isFinal } from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
+import type { HoldLimit } from '../middleware/hold-limit.js';
 
 const ListQuery = z.object({
   status: ApprovalStatus.optional().describe('Only requests in this state'),
@@ -59,9 +60,12 @@ async function mustGet(service: ApprovalService, id: string, caller: Caller): Pr
 export function approvalRoutes(deps: {
   service: ApprovalService;
   authorize: Authorize;
+  /** Caps long-polls and streams per token and in total (none without it: in-process tests). */
+  holdLimit?: HoldLimit;
   sseHeartbeatMs?: number;
 }) {
   const { service, authorize } = deps;
+  const hold: MiddlewareHandler = deps.holdLimit ? deps.holdLimit() : (_c, next) => next();
   const heartbeatMs = deps.sseHeartbeatMs ?? 15_000;
   const app = new Hono();
 
@@ -82,7 +86,7 @@ export function approvalRoutes(deps: {
     c.json(await mustGet(service, parseId(c.req.param('id')), c.get('principal'))),
   );
 
-  app.get('/approvals/:id/wait', authorize('readApproval'), async (c) => {
+  app.get('/approvals/:id/wait', authorize('readApproval'), hold, async (c) => {
     const id = parseId(c.req.param('id'));
     const q = WaitQuery.safeParse(c.req.query());
     if (!q.success) throw new HTTPException(400, { message: 'invalid query', cause: q.error });
@@ -92,7 +96,7 @@ export function approvalRoutes(deps: {
     return c.json(a);
   });
 
-  app.get('/approvals/:id/events', authorize('readApproval'), async (c) => {
+  app.get('/approvals/:id/events', authorize('readApproval'), hold, async (c) => {
     const id = parseId(c.req.param('id'));
     const first = await mustGet(service, id, c.get('principal'));
     return streamSSE(c, async (stream) => {

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { type Approval, ApprovalRequestInput, type GrantRecord } from '../../schema/index.js';
 import type { ApprovalService, Caller } from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
+import type { HoldLimit } from '../middleware/hold-limit.js';
 
 export const HOOK_AGENTS = ['claude-code', 'codex'] as const;
 export type HookAgent = (typeof HOOK_AGENTS)[number];
@@ -66,7 +67,13 @@ function inProcessApprovals(
  * with the hook JSON (a malformed body is a deny): agents treat a non-2xx answer as a non-blocking error,
  * which would let the tool call through.
  */
-export function hookRoutes(deps: { decide: HookDecider; service: ApprovalService; authorize: Authorize }) {
+export function hookRoutes(deps: {
+  decide: HookDecider;
+  service: ApprovalService;
+  authorize: Authorize;
+  /** Caps hook calls held open (a hook may wait for a human) per token and in total. */
+  holdLimit?: HoldLimit;
+}) {
   const app = new Hono();
   app.post('/hooks/:agent', deps.authorize('requestApproval'), async (c) => {
     const agent = c.req.param('agent') as HookAgent;
@@ -77,8 +84,15 @@ export function hookRoutes(deps: { decide: HookDecider; service: ApprovalService
     const body: unknown = await c.req.json().catch(() => undefined);
     const origin = new URL(c.req.url).origin;
     const approvals = inProcessApprovals(deps.service, c.get('principal'), origin, c.req.raw.signal);
-    const wait = c.req.query('wait') === '1' || c.req.query('wait') === 'true';
-    return c.json(await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals }));
+    let wait = c.req.query('wait') === '1' || c.req.query('wait') === 'true';
+    // Over the cap a hook does not wait (it answers as without ?wait): never a non-2xx, which an agent
+    // would take as "no objection" and run the tool.
+    if (wait && deps.holdLimit && !deps.holdLimit.acquire(c).ok) wait = false;
+    try {
+      return c.json(await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals }));
+    } finally {
+      c.get('releaseHold')?.();
+    }
   });
   return app;
 }
