@@ -104,8 +104,8 @@ export type TokenResolver = ReturnType<typeof createTokenResolver>;
 export function createAuthorize(opts: AuthOptions & { resolver?: TokenResolver }) {
   const resolver = opts.resolver ?? createTokenResolver(opts);
 
-  function authorize(permission: Permission): MiddlewareHandler {
-    return async function authorizeRequest(c, next) {
+  function authorize(permission: Permission): MiddlewareHandler & { permission: Permission } {
+    const handler: MiddlewareHandler = async function authorizeRequest(c, next) {
       const token = bearerToken(c);
       if (!token) {
         if (
@@ -127,6 +127,8 @@ export function createAuthorize(opts: AuthOptions & { resolver?: TokenResolver }
       c.set('principal', principal);
       return next();
     };
+    // Tagged so the route table can be read back from the app (the README's roles table is checked so).
+    return Object.assign(handler, { permission });
   }
   return Object.assign(authorize, { resolver });
 }
