@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type {
-  Approval,
-  ApprovalDecisionInput,
-  ApprovalRequestInput,
-  ApprovalStatus,
-  GrantRecord,
-  GrantsQuery,
+import {
+  type Approval,
+  type ApprovalDecisionInput,
+  type ApprovalRequestInput,
+  type ApprovalStatus,
+  type GrantRecord,
+  type GrantsQuery,
+  OWN_ROWS_ONLY,
 } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
 import { type ApprovalStep, approvalEvent } from './approval-event.js';
@@ -43,9 +44,9 @@ export interface Caller {
   role: string;
 }
 
-/** Runners see only their own requests and grants; every other role that may read sees all. */
+/** Runners see only their own requests and grants (the token id to filter by); other readers see all. */
 export function ownedBy(caller: Pick<Caller, 'id' | 'role'>): string | undefined {
-  return caller.role === 'runner' ? caller.id : undefined;
+  return (OWN_ROWS_ONLY as readonly string[]).includes(caller.role) ? caller.id : undefined;
 }
 
 export function isFinal(a: Pick<Approval, 'status'>): boolean {
