@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { GateDecision, ResolvedPolicy } from '../gate/fast.js';
 import type { SpanDecision } from '../sandbox-runner/fast.js';
+import { pinnedDecisionKey } from './decision-key.js';
 import type { WardEnv } from './env.js';
 import { inert } from './untrusted-text.js';
 
@@ -45,6 +46,7 @@ export async function gateExec(
     (client ??= (await import('../sandbox-runner/fast.js')).createApprovalClient({
       server: server as string,
       token: env.token,
+      ...pinnedDecisionKey(env),
     }));
   let verdict: GateDecision;
   try {
@@ -65,9 +67,23 @@ export async function gateExec(
       command,
     };
   }
+  let askClient: Awaited<ReturnType<typeof getClient>> | undefined;
+  if (verdict.decision === 'ask' && server) {
+    try {
+      askClient = await getClient();
+    } catch (err) {
+      // e.g. WARD_DECISION_KEY set but unreadable: asking without checking the answer would be worse.
+      process.stderr.write(`ward exec: refused, nothing was run: ${inert((err as Error).message)}\n`);
+      return {
+        refusedExit: approvals.REFUSED_EXIT,
+        decision: { decision: 'deny', decisionSource: 'error' },
+        command,
+      };
+    }
+  }
   const outcome = await approvals.gateCommand({
     gate: { decide: () => verdict },
-    ...(verdict.decision === 'ask' && server ? { client: await getClient() } : {}),
+    ...(askClient ? { client: askClient } : {}),
     command,
     session: o.session,
     agent: o.agent ?? 'ward',

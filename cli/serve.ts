@@ -83,6 +83,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       `  API:        ${server.url}/api/events  /api/sessions`,
       `  store:      ${server.storeMode}`,
       adminLine(server, process.stdout.isTTY === true),
+      `  decisions:  signed (Ed25519); runners pin ${server.decisionPublicKeyFile} with WARD_DECISION_KEY`,
       values.demo ? '' : `  demo data:  ward demo --server ${server.url}   (or npm start -- --demo)`,
       '',
     ]

@@ -20,6 +20,7 @@ import { AdminTokenFileError, type AdminTokenOrigin, loadAdminToken } from './ad
 import { createApp } from './app.js';
 import { createApprovalService, createServerRisk, type GrantRule } from './approvals/index.js';
 import { ServerConfig } from './config.js';
+import { loadDecisionKey } from './decision-key.js';
 import { createIngest } from './ingest/pipeline.js';
 import { toJsonEachRow } from './ingest/prepare.js';
 import { createPreparePool } from './ingest/prepare-pool.js';
@@ -39,6 +40,10 @@ export interface WardServer {
   adminTokenSource: string;
   /** generated (this start: show it once), file (adopted from the data dir) or env (WARD_ADMIN_TOKEN). */
   adminTokenOrigin: AdminTokenOrigin;
+  /** SPKI PEM of the key that signs decisions (runners pin it: WARD_DECISION_KEY). */
+  decisionPublicKey: string;
+  /** Where that public key is written for operators to copy. */
+  decisionPublicKeyFile: string;
   store: Store;
   app: Hono;
   close(): Promise<void>;
@@ -103,6 +108,13 @@ export async function startServer(
     );
   }
   const tls = config.tls ? readTls(config.tls) : undefined;
+  let decisionKey: ReturnType<typeof loadDecisionKey>;
+  try {
+    decisionKey = loadDecisionKey(config.dataDir);
+  } catch (err) {
+    if (err instanceof AdminTokenFileError) throw new StartupError(err.message);
+    throw err;
+  }
   const store = await createStore({ ...config.store, dataDir: config.dataDir });
   const adminHash = Buffer.from(hashToken(admin.token), 'hex');
 
@@ -175,6 +187,7 @@ export async function startServer(
     log,
     redact: (s) => redactor.text(s),
     riskOf: plugins.riskOf ?? createServerRisk(),
+    signDecision: decisionKey.sign,
     ...(plugins.grantRule ? { grantRule: plugins.grantRule } : {}),
   });
   await approvals.start();
@@ -268,6 +281,8 @@ export async function startServer(
     adminToken: admin.token,
     adminTokenSource: admin.source,
     adminTokenOrigin: admin.origin,
+    decisionPublicKey: decisionKey.publicKeyPem,
+    decisionPublicKeyFile: join(config.dataDir, 'decision-key.pub.pem'),
     store,
     app,
     close() {

@@ -3,10 +3,10 @@ import type { Db } from './db.js';
 import { clickhouseTimeToIso } from './rows/common.js';
 
 const COLUMNS = `id, created_at, expires_at, session_id, agent, command, cwd, risk, reasons, requested_by, status, scope,
-  decided_by, decided_at, decision_reason, project, grantable, requester_id, version`;
+  decided_by, decided_at, decision_reason, project, grantable, requester_id, command_sha256, version`;
 
 /** approvals row as ClickHouse returns it. */
-interface ApprovalRow extends Omit<Approval, 'reasons' | 'decided_at' | 'risk' | 'grantable'> {
+interface ApprovalRow extends Omit<Approval, 'reasons' | 'decided_at' | 'risk' | 'grantable' | 'signature'> {
   risk: number | string;
   grantable: number | string | boolean;
   reasons: string;
@@ -34,6 +34,7 @@ function rowToApproval(r: ApprovalRow): Approval {
     reasons,
     requested_by: r.requested_by,
     requester_id: r.requester_id ?? '',
+    command_sha256: r.command_sha256 ?? '',
     status: r.status,
     scope: r.scope,
     decided_by: r.decided_by,
@@ -45,8 +46,10 @@ function rowToApproval(r: ApprovalRow): Approval {
 }
 
 function approvalToRow(a: Approval, version: number): Record<string, unknown> {
+  // The signature is made when served, with the server's key; it is never stored.
+  const { signature: _unsigned, ...row } = a;
   return {
-    ...a,
+    ...row,
     reasons: JSON.stringify(a.reasons),
     decided_at: a.decided_at || null,
     project: a.project ?? '',

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   type Approval,
@@ -8,6 +8,7 @@ import {
   type GrantRecord,
   type GrantsQuery,
   OWN_ROWS_ONLY,
+  type SignedDecisionFields,
 } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
 import { type ApprovalStep, approvalEvent } from './approval-event.js';
@@ -28,6 +29,8 @@ export interface ApprovalServiceDeps {
    * ceiling is the server's score alone (a runner cannot widen a grant). Without it, no grant is made.
    */
   riskOf?: (command: string) => Promise<number>;
+  /** Signs a decided approval (the server's Ed25519 decision key); without it answers carry no signature. */
+  signDecision?: (a: SignedDecisionFields) => string;
   /** Longest a timer waits before re-checking (a clock jump or a far deadline; ms). */
   maxTimerMs?: number;
 }
@@ -85,9 +88,25 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       reasons: a.reasons.map((r) => ({ ...r, detail: redact(r.detail) })),
     };
   }
+  /** As served: redacted, and signed once final (the signature covers the command digest, not the text). */
+  function present(a: Approval): Approval {
+    const r = redacted(a);
+    if (!deps.signDecision || !isFinal(r)) return r;
+    return {
+      ...r,
+      signature: deps.signDecision({
+        id: r.id,
+        status: r.status,
+        scope: r.scope,
+        decided_at: r.decided_at,
+        command_sha256: r.command_sha256 ?? '',
+        session_id: r.session_id,
+      }),
+    };
+  }
   const read = async (id: string) => {
     const a = await store.approvals.get(id);
-    return a && redacted(a);
+    return a && present(a);
   };
 
   async function serverRisk(command: string): Promise<number | undefined> {
@@ -159,7 +178,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   function finished(a: Approval): void {
     clearTimeout(timers.get(a.id));
     timers.delete(a.id);
-    changes.emit(a.id, a);
+    changes.emit(a.id, present(a));
   }
 
   /** Expires the request if it is still pending and its deadline has passed; reschedules it otherwise. */
@@ -199,6 +218,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         command: input.command,
         cwd: input.cwd,
         risk: Math.max(input.risk, scored ?? 0),
+        command_sha256: createHash('sha256').update(input.command, 'utf8').digest('hex'),
         reasons: input.reasons,
         requested_by: caller.name,
         requester_id: caller.id,
@@ -226,7 +246,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     async list(status?: ApprovalStatus, limit?: number, caller?: Pick<Caller, 'id' | 'role'>) {
       const requester = caller && ownedBy(caller);
       const rows = await store.approvals.list({ status, limit, ...(requester ? { requester } : {}) });
-      return rows.map(redacted);
+      return rows.map(present);
     },
 
     /**
@@ -275,7 +295,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
           });
           const grant =
             wanted && plan && 'prefix' in plan ? await grants.create(r.approval, plan, wanted) : null;
-          return { ...r, grant, noGrantReason };
+          return { ok: true, approval: present(r.approval), grant, noGrantReason };
         } finally {
           finished(r.approval);
         }
@@ -312,7 +332,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         const current = await read(id);
         if (!current || isFinal(current) || timeoutMs <= 0) return current;
         const final = await changed;
-        return final ? redacted(final) : await read(id);
+        return final ?? (await read(id));
       } finally {
         off();
         clearTimeout(timer);
