@@ -34,7 +34,7 @@ function rowToApproval(r: ApprovalRow): Approval {
     reasons,
     requested_by: r.requested_by,
     requester_id: r.requester_id ?? '',
-    command_sha256: r.command_sha256 ?? '',
+    ...(r.command_sha256 ? { command_sha256: r.command_sha256 } : {}),
     status: r.status,
     scope: r.scope,
     decided_by: r.decided_by,
