@@ -1,5 +1,6 @@
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
+import { inert } from './untrusted-text.js';
 
 /**
  * `ward doctor [--server URL]`: checks that this machine can sandbox, and that the runner can reach its
@@ -29,8 +30,8 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   ];
   for (const c of checks) {
     const mark = c.ok ? 'ok  ' : c.severity === 'required' ? 'FAIL' : 'warn';
-    process.stdout.write(`${mark} ${c.name.padEnd(16)} ${c.detail}\n`);
-    if (!c.ok && c.fix) process.stdout.write(`     ${''.padEnd(16)} fix: ${c.fix}\n`);
+    process.stdout.write(`${mark} ${c.name.padEnd(16)} ${inert(c.detail)}\n`);
+    if (!c.ok && c.fix) process.stdout.write(`     ${''.padEnd(16)} fix: ${inert(c.fix)}\n`);
   }
   const failed = checks.filter((c) => !c.ok && c.severity === 'required');
   process.stdout.write(
