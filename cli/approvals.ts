@@ -1,11 +1,15 @@
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 import { cliServer } from './server-client.js';
+import { inert, inertJson } from './untrusted-text.js';
 
 const USAGE = `usage: ward approvals list [--status pending|approved|denied|expired] [--json]
        ward approvals approve ID [--scope once|session|project] [--reason TEXT]
        ward approvals deny ID [--reason TEXT]
-  [--server URL] [--data DIR]   token: WARD_TOKEN (analyst), else WARD_ADMIN_TOKEN, else DIR/admin-token
+  [--server URL] [--ca FILE] [--data DIR]   token: WARD_TOKEN (analyst), else WARD_ADMIN_TOKEN, else DIR/admin-token
+  --ca FILE (or WARD_CA): PEM CA bundle to trust for an https server (NODE_EXTRA_CA_CERTS works too)
+Text the requester wrote is shown with control and bidi characters escaped (\x1b, \u202e): what you read is
+what would run.
 `;
 
 interface ApprovalView {
@@ -25,16 +29,20 @@ interface ApprovalView {
   grant?: { prefix: string[]; scope: string } | null;
 }
 
+/** One approval for a terminal; every field came over the wire and most from the requester: all made inert. */
 function describe(a: ApprovalView): string {
+  const risk = Number.isFinite(a.risk) ? Number(a.risk).toFixed(2) : '?';
   const lines = [
-    `${a.id}  ${a.status.toUpperCase()}  risk ${a.risk.toFixed(2)}  ${a.agent} / session ${a.session_id}`,
-    `  $ ${a.command}`,
-    ...(a.cwd ? [`  in ${a.cwd}`] : []),
-    ...a.reasons.map((r) => `  - ${r.detail} [${r.rule_id}${r.attack_id ? ` ${r.attack_id}` : ''}]`),
+    `${inert(a.id)}  ${inert(a.status).toUpperCase()}  risk ${risk}  ${inert(a.agent)} / session ${inert(a.session_id)}`,
+    `  $ ${inert(a.command)}`,
+    ...(a.cwd ? [`  in ${inert(a.cwd)}`] : []),
+    ...a.reasons.map(
+      (r) => `  - ${inert(r.detail)} [${inert(r.rule_id)}${r.attack_id ? ` ${inert(r.attack_id)}` : ''}]`,
+    ),
   ];
-  if (a.status === 'pending') lines.push(`  expires ${a.expires_at}`);
+  if (a.status === 'pending') lines.push(`  expires ${inert(a.expires_at)}`);
   else if (a.decided_by)
-    lines.push(`  by ${a.decided_by}${a.decision_reason ? `: ${a.decision_reason}` : ''}`);
+    lines.push(`  by ${inert(a.decided_by)}${a.decision_reason ? `: ${inert(a.decision_reason)}` : ''}`);
   return lines.join('\n');
 }
 
@@ -50,14 +58,20 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   const { values, positionals } = parsed;
   const [action, id] = positionals;
   try {
-    const server = cliServer(env, { server: values.server, data: values.data, prefer: env.token });
+    const server = cliServer(env, {
+      server: values.server,
+      data: values.data,
+      prefer: env.token,
+      ...(values.ca ? { ca: values.ca } : {}),
+    });
     if (action === 'list') {
       const q = new URLSearchParams({ status: values.status ?? 'pending' });
       const res = await server.call('GET', `/api/approvals?${q}`);
       if (res.status >= 400) return fail(res);
       const { approvals } = JSON.parse(res.text) as { approvals: ApprovalView[] };
-      if (values.json) process.stdout.write(`${JSON.stringify(approvals, null, 2)}\n`);
-      else if (approvals.length === 0) process.stdout.write(`no ${values.status ?? 'pending'} approvals\n`);
+      if (values.json) process.stdout.write(`${inertJson(approvals, 2)}\n`);
+      else if (approvals.length === 0)
+        process.stdout.write(`no ${inert(values.status ?? 'pending')} approvals\n`);
       else process.stdout.write(`${approvals.map(describe).join('\n\n')}\n`);
       return 0;
     }
@@ -70,13 +84,14 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       if (res.status >= 400) return fail(res);
       const a = JSON.parse(res.text) as ApprovalView;
       process.stdout.write(`${describe(a)}\n`);
-      if (a.grant) process.stdout.write(`  grant: ${a.grant.scope} for '${a.grant.prefix.join(' ')}'\n`);
-      else if (a.no_grant_reason) process.stdout.write(`  no grant: ${a.no_grant_reason}\n`);
+      if (a.grant)
+        process.stdout.write(`  grant: ${inert(a.grant.scope)} for '${inert(a.grant.prefix.join(' '))}'\n`);
+      else if (a.no_grant_reason) process.stdout.write(`  no grant: ${inert(a.no_grant_reason)}\n`);
       return 0;
     }
   } catch (err) {
     const message = (err as Error).message;
-    process.stderr.write(`ward approvals: ${message}\n`);
+    process.stderr.write(`ward approvals: ${inert(message)}\n`);
     return message.startsWith('no token') ? 2 : 1;
   }
   process.stderr.write(USAGE);
@@ -90,7 +105,7 @@ function fail(res: { status: number; text: string }): number {
   } catch {
     // not JSON: print as is
   }
-  process.stderr.write(`ward approvals: ${res.status} ${message}\n`);
+  process.stderr.write(`ward approvals: ${res.status} ${inert(message)}\n`);
   return 1;
 }
 
@@ -101,6 +116,7 @@ function parse(args: string[]) {
     reason: { type: 'string' },
     json: { type: 'boolean' },
     server: { type: 'string' },
+    ca: { type: 'string' },
     data: { type: 'string', default: '.ward-data' },
   });
 }

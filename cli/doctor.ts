@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
+import { inert } from './untrusted-text.js';
 
 const DOCTOR_USAGE = 'usage: ward doctor [--server URL] [--project DIR] [--codex-command CMD]\n';
 
@@ -39,8 +40,8 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   ];
   for (const c of checks) {
     const mark = c.ok ? 'ok  ' : c.severity === 'required' ? 'FAIL' : 'warn';
-    process.stdout.write(`${mark} ${c.name.padEnd(16)} ${c.detail}\n`);
-    if (!c.ok && c.fix) process.stdout.write(`     ${''.padEnd(16)} fix: ${c.fix}\n`);
+    process.stdout.write(`${mark} ${c.name.padEnd(16)} ${inert(c.detail)}\n`);
+    if (!c.ok && c.fix) process.stdout.write(`     ${''.padEnd(16)} fix: ${inert(c.fix)}\n`);
   }
   const failed = checks.filter((c) => !c.ok && c.severity === 'required');
   process.stdout.write(

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import type { GateDecision, ResolvedPolicy } from '../gate/fast.js';
 import type { SpanDecision } from '../sandbox-runner/fast.js';
+import { pinnedDecisionKey } from './decision-key.js';
 import type { WardEnv } from './env.js';
+import { inert } from './untrusted-text.js';
 
 function shellQuote(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`;
@@ -52,6 +54,7 @@ export async function gateExec(
     (client ??= (await import('../sandbox-runner/fast.js')).createApprovalClient({
       server: server as string,
       token: env.token,
+      ...pinnedDecisionKey(env),
     }));
   let verdict: GateDecision;
   try {
@@ -66,7 +69,7 @@ export async function gateExec(
           ...(o.sandboxed === false ? {} : { contained: 'sandbox' as const }),
         }),
       server ? async () => (await getClient()).grants({ session: o.session, project }) : undefined,
-      (m) => process.stderr.write(`ward: ${m}\n`),
+      (m) => process.stderr.write(`ward: ${inert(m)}\n`),
     );
   } catch (err) {
     process.stderr.write(
@@ -82,9 +85,23 @@ export async function gateExec(
     process.stderr.write(
       `ward: allowed because the sandbox contains it (${approvals.summarizeReasons(verdict.reasons)})\n`,
     );
+  let askClient: Awaited<ReturnType<typeof getClient>> | undefined;
+  if (verdict.decision === 'ask' && server) {
+    try {
+      askClient = await getClient();
+    } catch (err) {
+      // e.g. WARD_DECISION_KEY set but unreadable: asking without checking the answer would be worse.
+      process.stderr.write(`ward exec: refused, nothing was run: ${inert((err as Error).message)}\n`);
+      return {
+        refusedExit: approvals.REFUSED_EXIT,
+        decision: { decision: 'deny', decisionSource: 'error' },
+        command,
+      };
+    }
+  }
   const outcome = await approvals.gateCommand({
     gate: { decide: () => verdict },
-    ...(verdict.decision === 'ask' && server ? { client: await getClient() } : {}),
+    ...(askClient ? { client: askClient } : {}),
     command,
     session: o.session,
     agent: o.agent ?? 'ward',
@@ -95,11 +112,12 @@ export async function gateExec(
     stderr: process.stderr,
   });
   if (outcome.run) {
-    if (outcome.source === 'user') process.stderr.write(`ward: approved (${outcome.reason}); running\n`);
+    if (outcome.source === 'user')
+      process.stderr.write(`ward: approved (${inert(outcome.reason)}); running\n`);
     else if (verdict.reasons.some((r) => r.rule_id === 'grant'))
       process.stderr.write(`ward: allowed by a grant (${approvals.summarizeReasons(verdict.reasons)})\n`);
     return { refusedExit: null, decision: spanDecision(outcome), command };
   }
-  process.stderr.write(`ward exec: refused, nothing was run: ${outcome.reason}\n`);
+  process.stderr.write(`ward exec: refused, nothing was run: ${inert(outcome.reason)}\n`);
   return { refusedExit: approvals.REFUSED_EXIT, decision: spanDecision(outcome), command };
 }

@@ -1,4 +1,5 @@
 import type { WardEnv } from './env.js';
+import { inertJson } from './untrusted-text.js';
 
 const USAGE = `usage:
   ward gate check [--policy FILE] [--org FILE] [--user FILE] [--workspace DIR] [--mode MODE] -- 'COMMAND'
@@ -86,7 +87,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       process.stderr.write(`ward gate check: give the command after --\n${USAGE}`);
       return 2;
     }
-    process.stdout.write(`${JSON.stringify(gate.decide(command), null, 2)}\n`);
+    process.stdout.write(`${inertJson(gate.decide(command), 2)}\n`);
     return 0;
   }
 
@@ -133,7 +134,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
         ? gate.decide({ command: row.cmd })
         : gate.decide(toolInput(row.tool as string, row.input as Record<string, unknown>));
     out.push(
-      JSON.stringify({
+      inertJson({
         id: row.id ?? null,
         decision: d.decision,
         risk: d.risk,

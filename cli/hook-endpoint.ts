@@ -1,22 +1,45 @@
 import type { HookDecider } from '../collector/index.js';
+import type { PolicyLayers, ResolvedPolicy } from '../gate/fast.js';
 import type { WardEnv } from './env.js';
 
 /**
  * The server's hook decisions (POST /api/hooks/:agent): the same gate and answer as `ward hook`, with the
- * approval service in-process for `?wait=1`. Policy: the server user's ~/.ward/policy.yaml and the
- * project's .ward/policy.yaml under the agent's cwd when that path exists on the server.
+ * approval service in-process for `?wait=1`. Policy: only the server's own layers — the organisation file
+ * (/etc/ward/policy.yaml) and the server user's ~/.ward/policy.yaml — loaded once. The `cwd` a caller sends
+ * is only the workspace the command is analysed against: the server never reads a file under a path the
+ * caller names (a caller could otherwise point it at any file on the server, or at a policy it wrote to
+ * relax its own gate). A project's .ward/policy.yaml applies where the agent runs (`ward hook`, `ward exec`).
  */
 export function createServerHookDecider(env: WardEnv): HookDecider {
+  let policy: Promise<ResolvedPolicy> | undefined;
+  const serverPolicy = async (): Promise<ResolvedPolicy> => {
+    const gate = await import('../gate/fast.js');
+    const { project: _never, ...layers }: PolicyLayers = gate.discoverPolicyLayers({
+      workspace: '/nonexistent-ward-workspace',
+      home: env.home,
+    });
+    return gate.loadPolicy(layers);
+  };
   return async (agent, body, ctx) => {
     const hooks = await import('../sandbox-runner/fast.js');
     const format = (a: import('../sandbox-runner/fast.js').HookAnswer) => hooks.formatFor(agent)(a) ?? {};
     try {
       const parsed = hooks.parseHookInput(body ?? '');
       if (!parsed.ok) return format({ decision: 'deny', reason: `Ward: ${parsed.reason}` });
-      const gate = await hooks.loadHookGate({ cwd: parsed.input.cwd || '/', home: env.home });
+      policy ??= serverPolicy();
+      policy.catch(() => {
+        policy = undefined; // a broken server policy is retried on the next call (each call denies meanwhile)
+      });
+      const { createGate } = await import('../gate/fast.js');
+      const resolved = await policy;
+      const gate = await createGate({
+        policy: resolved,
+        workspace: parsed.input.cwd || '/',
+        deferParser: true,
+      });
       const answer = await hooks.answerHook(parsed.input, {
         agent,
-        autoApprove: gate.autoApprove,
+        autoApprove: resolved.hooks.autoApprove,
         decide: hooks.hookDecider(gate),
         wait: ctx.wait,
         approvals: ctx.approvals,

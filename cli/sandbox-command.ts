@@ -257,6 +257,7 @@ async function networkAsk(
             (await import('../sandbox-runner/fast.js')).createApprovalClient({
               server,
               token: o.env.token,
+              ...(await import('./decision-key.js')).pinnedDecisionKey(o.env),
             }),
         }
       : {}),

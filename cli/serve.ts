@@ -5,7 +5,8 @@ import type { WardEnv } from './env.js';
 
 /**
  * `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME] [--database DB]
- *  [--raw-ttl-days N] [--events-ttl-days N] [--demo] [--allow-data-in-workspace]`
+ *  [--raw-ttl-days N] [--events-ttl-days N] [--tls-cert FILE --tls-key FILE | --insecure-no-tls] [--demo]
+ *  [--allow-data-in-workspace]`
  */
 export async function main(args: string[], env: WardEnv): Promise<number> {
   const { values } = parseCommandArgs(args, {
@@ -19,7 +20,14 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     'raw-ttl-days': { type: 'string' },
     'events-ttl-days': { type: 'string' },
     demo: { type: 'boolean', default: false },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'insecure-no-tls': { type: 'boolean', default: false },
   });
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
+    process.stderr.write('ward serve: --tls-cert and --tls-key go together\n');
+    return 2;
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`ward serve: --port must be 0..65535, got '${values.port}'\n`);
@@ -42,6 +50,10 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
         port,
         dataDir,
         adminToken: env.adminToken,
+        ...(values['tls-cert'] && values['tls-key']
+          ? { tls: { certFile: values['tls-cert'], keyFile: values['tls-key'] } }
+          : {}),
+        insecureNoTls: values['insecure-no-tls'],
         store: {
           url: values['clickhouse-url'] ?? env.clickhouseUrl,
           username: env.clickhouseUser,
@@ -73,17 +85,14 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     }
     throw err;
   }
-  const tokenNote =
-    server.adminTokenSource === 'WARD_ADMIN_TOKEN'
-      ? '(from WARD_ADMIN_TOKEN)'
-      : `(kept in ${server.adminTokenSource})`;
   process.stdout.write(
     [
       `Ward is listening on ${server.url}`,
       `  OTLP/HTTP:  ${server.url}/v1/logs  /v1/traces  /v1/metrics`,
       `  API:        ${server.url}/api/events  /api/sessions`,
       `  store:      ${server.storeMode}`,
-      `  admin:      ${server.url}/?token=${server.adminToken}  ${tokenNote}`,
+      adminLine(server, process.stdout.isTTY === true),
+      `  decisions:  signed (Ed25519); runners pin ${server.decisionPublicKeyFile} with WARD_DECISION_KEY`,
       values.demo ? '' : `  demo data:  ward demo --server ${server.url}   (or npm start -- --demo)`,
       '',
     ]
@@ -108,6 +117,21 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   process.stderr.write('ward: shutting down, flushing queued rows…\n');
   await server.close();
   return 0;
+}
+
+/**
+ * The admin line. The token itself is printed only when this start generated it and stdout is a terminal
+ * (shown once, like `ward token create`): never when it came from WARD_ADMIN_TOKEN or an existing file, and
+ * never into a log file or a supervisor's journal, where anything that can read logs would find it.
+ */
+function adminLine(
+  server: { url: string; adminToken: string; adminTokenSource: string; adminTokenOrigin: string },
+  tty: boolean,
+): string {
+  if (server.adminTokenOrigin === 'env') return `  admin:      ${server.url}/  (token from WARD_ADMIN_TOKEN)`;
+  if (server.adminTokenOrigin === 'generated' && tty)
+    return `  admin:      ${server.url}/?token=${server.adminToken}  (new admin token, shown once; kept in ${server.adminTokenSource})`;
+  return `  admin:      ${server.url}/  (token in ${server.adminTokenSource})`;
 }
 
 /** Where a shell finds the admin token for the hint (the file, or the variable that set it). */

@@ -9,6 +9,48 @@ export const ServerConfig = z.object({
   dataDir: z.string().default('.ward-data').describe('Embedded store, admin token, spool'),
   store: StoreConfig.prefault({}),
   adminToken: z.string().min(16, 'must be at least 16 characters').optional().describe('WARD_ADMIN_TOKEN'),
+  tls: z
+    .object({
+      certFile: z.string().min(1).describe('PEM certificate chain (--tls-cert)'),
+      keyFile: z.string().min(1).describe('PEM private key (--tls-key)'),
+    })
+    .optional()
+    .describe('Serve HTTPS; required for a non-loopback bind unless insecureNoTls'),
+  insecureNoTls: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Allow plain HTTP on a non-loopback bind (--insecure-no-tls): tokens and decisions travel in clear',
+    ),
+  limits: z
+    .object({
+      heldPerToken: z
+        .number()
+        .int()
+        .min(1)
+        .default(32)
+        .describe('Long-polls, streams and waiting hooks per token'),
+      heldTotal: z
+        .number()
+        .int()
+        .min(1)
+        .default(1024)
+        .describe('Long-polls, streams and waiting hooks in total'),
+      maxConnections: z.number().int().min(1).default(4096).describe('Open sockets; more are refused'),
+      headersTimeoutMs: z
+        .number()
+        .int()
+        .min(1000)
+        .default(15_000)
+        .describe('Longest a client may take to send request headers (slow-header clients are cut)'),
+      requestTimeoutMs: z
+        .number()
+        .int()
+        .min(1000)
+        .default(120_000)
+        .describe('Longest a client may take to send a whole request (slow bodies are cut)'),
+    })
+    .prefault({}),
   maxBodyBytes: z
     .number()
     .int()

@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -14,12 +16,13 @@ import {
   type RowBinaryTable,
   type Store,
 } from '../store/index.js';
-import { loadAdminToken } from './admin-token.js';
+import { AdminTokenFileError, type AdminTokenOrigin, loadAdminToken } from './admin-token.js';
 import { createApp } from './app.js';
-import { createApprovalService, type GrantRule } from './approvals/index.js';
+import { createApprovalService, createServerRisk, type GrantRule } from './approvals/index.js';
 import { ServerConfig } from './config.js';
 import { createAdmission } from './ingest/admission.js';
 import { limitConnections } from './ingest/connection-limits.js';
+import { loadDecisionKey } from './decision-key.js';
 import { createIngest } from './ingest/pipeline.js';
 import { toJsonEachRow } from './ingest/prepare.js';
 import { createPreparePool } from './ingest/prepare-pool.js';
@@ -28,6 +31,7 @@ import { createFileSpool, isIngestTable } from './ingest/spool.js';
 import { loadSpoolKey } from './ingest/spool-key.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
+import { createHoldLimit } from './middleware/hold-limit.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { grantRoutes } from './routes/grants.js';
 import { type HookDecider, hookRoutes } from './routes/hooks.js';
@@ -37,6 +41,12 @@ export interface WardServer {
   storeMode: string;
   adminToken: string;
   adminTokenSource: string;
+  /** generated (this start: show it once), file (adopted from the data dir) or env (WARD_ADMIN_TOKEN). */
+  adminTokenOrigin: AdminTokenOrigin;
+  /** SPKI PEM of the key that signs decisions (runners pin it: WARD_DECISION_KEY). */
+  decisionPublicKey: string;
+  /** Where that public key is written for operators to copy. */
+  decisionPublicKeyFile: string;
   store: Store;
   app: Hono;
   close(): Promise<void>;
@@ -48,12 +58,26 @@ function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || isLoopback(host);
 }
 
+/** The PEM files of --tls-cert/--tls-key, read once at start (a bad path is a startup error, not a crash). */
+function readTls(files: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (what: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new StartupError(`cannot read the TLS ${what} ${file}: ${(err as Error).message}`);
+    }
+  };
+  return { cert: read('certificate', files.certFile), key: read('key', files.keyFile) };
+}
+
 /** Parts the composition root (cli/serve.ts) plugs in from other folders. */
 export interface ServerPlugins {
   /** Agent hook decisions (the gate) for POST /api/hooks/:agent; the route is absent without it. */
   hookDecider?: HookDecider;
   /** The gate's grant rules: without them, approvals with scope session/project count once. */
   grantRule?: GrantRule;
+  /** The server's risk score for an approval's command (default: the gate with built-in policy). */
+  riskOf?: (command: string) => Promise<number>;
   /** The built ingest worker (dist/collector/ingest/prepare-worker.js); without it requests prepare inline. */
   prepareWorkerScript?: URL;
 }
@@ -72,8 +96,29 @@ export async function startServer(
         '(and create runner tokens) or bind to 127.0.0.1.',
     );
   }
+  let admin: ReturnType<typeof loadAdminToken>;
+  try {
+    admin = loadAdminToken(config.dataDir, config.adminToken);
+  } catch (err) {
+    if (err instanceof AdminTokenFileError) throw new StartupError(err.message);
+    throw err;
+  }
+  if (!loopback && !config.tls && !config.insecureNoTls) {
+    throw new StartupError(
+      `refusing to listen on ${config.host} without TLS: tokens and approval decisions would travel in clear. ` +
+        'Give --tls-cert FILE --tls-key FILE, put a TLS reverse proxy in front and bind 127.0.0.1, or pass ' +
+        '--insecure-no-tls on a network you trust.',
+    );
+  }
+  const tls = config.tls ? readTls(config.tls) : undefined;
+  let decisionKey: ReturnType<typeof loadDecisionKey>;
+  try {
+    decisionKey = loadDecisionKey(config.dataDir);
+  } catch (err) {
+    if (err instanceof AdminTokenFileError) throw new StartupError(err.message);
+    throw err;
+  }
   const store = await createStore({ ...config.store, dataDir: config.dataDir });
-  const admin = loadAdminToken(config.dataDir, config.adminToken);
   const adminHash = Buffer.from(hashToken(admin.token), 'hex');
 
   const sink: Sink = async (table, payload, _rows, format) => {
@@ -154,11 +199,18 @@ export async function startServer(
     openLoopbackIngest: loopback,
     remoteAddress: (c) =>
       (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? '',
-    lookup: async (token): Promise<Principal | null> => {
+    lookup: async (token): Promise<Omit<Principal, 'id'> | null> => {
       const h = Buffer.from(hashToken(token), 'hex');
       if (timingSafeEqual(h, adminHash)) return { name: 'admin', role: 'admin' };
       const rec = await store.tokens.lookup(token);
       return rec ? { name: rec.name, role: rec.role } : null;
+    },
+    onFirstUse: (p) => {
+      store.audit
+        .append({ actor: p.name, action: 'token.first-use', target: p.id, details: { role: p.role } })
+        .catch((err: unknown) =>
+          log(`audit of a token's first use failed: ${err instanceof Error ? err.message : String(err)}`),
+        );
     },
   });
 
@@ -166,6 +218,8 @@ export async function startServer(
     store,
     log,
     redact: (s) => redactor.text(s),
+    riskOf: plugins.riskOf ?? createServerRisk(),
+    signDecision: decisionKey.sign,
     ...(plugins.grantRule ? { grantRule: plugins.grantRule } : {}),
   });
   await approvals.start();
@@ -181,6 +235,7 @@ export async function startServer(
   }, 10_000);
   lagTimer.unref();
 
+  const holdLimit = createHoldLimit({ perToken: config.limits.heldPerToken, total: config.limits.heldTotal });
   const app = createApp({
     store,
     ingest,
@@ -190,10 +245,10 @@ export async function startServer(
     bodyDeadlineMs: config.ingestLimits.bodyDeadlineMs,
     log,
     apiRoutes: [
-      approvalRoutes({ service: approvals, authorize }),
+      approvalRoutes({ service: approvals, authorize, holdLimit }),
       grantRoutes({ service: approvals, store, authorize }),
       ...(plugins.hookDecider
-        ? [hookRoutes({ decide: plugins.hookDecider, service: approvals, authorize })]
+        ? [hookRoutes({ decide: plugins.hookDecider, service: approvals, authorize, holdLimit })]
         : []),
     ],
     health: {
@@ -217,8 +272,28 @@ export async function startServer(
     },
   });
 
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
-  limitConnections(server as unknown as HttpServer);
+  let server: HttpServer;
+  try {
+    server = serve({
+      fetch: app.fetch,
+      hostname: config.host,
+      port: config.port,
+      ...(tls
+        ? { createServer: createHttpsServer, serverOptions: { ...tls, minVersion: 'TLSv1.2' as const } }
+        : {}),
+    }) as HttpServer;
+  } catch (err) {
+    // A key that does not match the certificate, or PEM that is not one, fails here.
+    await Promise.allSettled([pool.close(), store.close()]);
+    approvals.close();
+    throw new StartupError(`cannot serve TLS with --tls-cert/--tls-key: ${(err as Error).message}`);
+  }
+  // Slow or held connections: headers and whole requests have deadlines, sockets a ceiling (held
+  // responses — long-polls, streams — are capped per token by the hold limit instead).
+  limitConnections(server);
+  server.headersTimeout = config.limits.headersTimeoutMs;
+  server.requestTimeout = config.limits.requestTimeoutMs;
+  server.maxConnections = config.limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -236,10 +311,13 @@ export async function startServer(
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${hostForUrl}:${address.port}`,
+    url: `${tls ? 'https' : 'http'}://${hostForUrl}:${address.port}`,
     storeMode: store.mode,
     adminToken: admin.token,
     adminTokenSource: admin.source,
+    adminTokenOrigin: admin.origin,
+    decisionPublicKey: decisionKey.publicKeyPem,
+    decisionPublicKeyFile: join(config.dataDir, 'decision-key.pub.pem'),
     store,
     app,
     close() {

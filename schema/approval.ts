@@ -53,6 +53,12 @@ export const Approval = z.object({
   risk: z.number(),
   reasons: z.array(RiskReason),
   requested_by: z.string(),
+  requester_id: z
+    .string()
+    .default('')
+    .describe(
+      'id of the token that requested it: it alone (as a runner) sees the request and never decides it',
+    ),
   status: ApprovalStatus,
   scope: GrantScope.or(z.literal('')),
   decided_by: z.string(),
@@ -60,6 +66,16 @@ export const Approval = z.object({
   decision_reason: z.string(),
   project: z.string().optional().describe('workspace path the request came from (absent: none given)'),
   grantable: z.boolean().optional().describe("the runner's gate offered a grant for this command"),
+  command_sha256: z
+    .string()
+    .optional()
+    .describe('SHA-256 (hex) of the command as the runner sent it, before redaction'),
+  signature: z
+    .string()
+    .optional()
+    .describe(
+      "Ed25519 signature (base64) of a decided approval by the server's decision key; empty while pending",
+    ),
 });
 export type Approval = z.infer<typeof Approval>;
 

@@ -20,6 +20,10 @@ export const GrantRecord = Grant.extend({
   project: z.string().describe('workspace path the grant covers when scope is project'),
   approval_id: z.string().describe('the approval the grant was made from'),
   command: z.string().describe('the approved command (redacted)'),
+  requester_id: z
+    .string()
+    .default('')
+    .describe("id of the token whose request the grant came from: only that token's runs may use it"),
 });
 export type GrantRecord = z.infer<typeof GrantRecord>;
 

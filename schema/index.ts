@@ -4,6 +4,7 @@ export * from './alert.js';
 export * from './api.js';
 export * from './approval.js';
 export * from './audit.js';
+export * from './decision-signature.js';
 export * from './fast.js';
 export * from './grant.js';
 export * from './roles.js';

@@ -21,3 +21,9 @@ export type Permission = keyof typeof PERMISSIONS;
 export function roleAllows(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }
+
+/** Permissions that read per-requester rows (approvals, grants): some roles see only their own rows. */
+export const ROW_SCOPED_PERMISSIONS: readonly Permission[] = ['readApproval', 'readGrants'];
+
+/** Roles that see only the rows their own token requested, where a permission is row-scoped. */
+export const OWN_ROWS_ONLY: readonly Role[] = ['runner'];

@@ -22,6 +22,7 @@ function approval(id: string, fields: Partial<Approval> = {}): Approval {
       },
     ],
     requested_by: 'runner-1',
+    requester_id: 'tok-runner-1',
     status: 'pending',
     scope: '',
     decided_by: '',

@@ -3,10 +3,10 @@ import type { Db } from './db.js';
 import { clickhouseTimeToIso } from './rows/common.js';
 
 const COLUMNS = `id, created_at, expires_at, session_id, agent, command, cwd, risk, reasons, requested_by, status, scope,
-  decided_by, decided_at, decision_reason, project, grantable, version`;
+  decided_by, decided_at, decision_reason, project, grantable, requester_id, command_sha256, version`;
 
 /** approvals row as ClickHouse returns it. */
-interface ApprovalRow extends Omit<Approval, 'reasons' | 'decided_at' | 'risk' | 'grantable'> {
+interface ApprovalRow extends Omit<Approval, 'reasons' | 'decided_at' | 'risk' | 'grantable' | 'signature'> {
   risk: number | string;
   grantable: number | string | boolean;
   reasons: string;
@@ -33,6 +33,8 @@ function rowToApproval(r: ApprovalRow): Approval {
     risk: Number(r.risk),
     reasons,
     requested_by: r.requested_by,
+    requester_id: r.requester_id ?? '',
+    ...(r.command_sha256 ? { command_sha256: r.command_sha256 } : {}),
     status: r.status,
     scope: r.scope,
     decided_by: r.decided_by,
@@ -44,8 +46,10 @@ function rowToApproval(r: ApprovalRow): Approval {
 }
 
 function approvalToRow(a: Approval, version: number): Record<string, unknown> {
+  // The signature is made when served, with the server's key; it is never stored.
+  const { signature: _unsigned, ...row } = a;
   return {
-    ...a,
+    ...row,
     reasons: JSON.stringify(a.reasons),
     decided_at: a.decided_at || null,
     project: a.project ?? '',
@@ -111,13 +115,15 @@ export function createApprovalsRepo(db: Db, database: string) {
       await db.insert('approvals.create', 'approvals', [approvalToRow(approval, nextVersion())]);
     },
     get,
-    async list(q: { status?: ApprovalStatus; limit?: number } = {}): Promise<Approval[]> {
+    /** Newest first; `requester` limits the list to one token's requests (what a runner may see). */
+    async list(q: { status?: ApprovalStatus; limit?: number; requester?: string } = {}): Promise<Approval[]> {
       const rows = await db.query<ApprovalRow>(
         'approvals.list',
         `SELECT ${COLUMNS} FROM ${table} FINAL
          WHERE ({status:String} = '' OR status = {status:String})
+           AND ({requester:String} = '' OR requester_id = {requester:String})
          ORDER BY created_at DESC, id DESC LIMIT {limit:UInt32}`,
-        { status: q.status ?? '', limit: q.limit ?? 100 },
+        { status: q.status ?? '', limit: q.limit ?? 100, requester: q.requester ?? '' },
       );
       return rows.map(rowToApproval);
     },

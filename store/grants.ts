@@ -3,7 +3,7 @@ import type { Db } from './db.js';
 import { clickhouseTimeToIso } from './rows/common.js';
 
 const COLUMNS =
-  'id, created_at, scope, session_id, project, prefix, max_risk, granted_by, reason, approval_id, command';
+  'id, created_at, scope, session_id, project, prefix, max_risk, granted_by, reason, approval_id, command, requester_id';
 
 /** grants row as ClickHouse returns it. */
 interface GrantRow {
@@ -18,6 +18,7 @@ interface GrantRow {
   reason: string;
   approval_id: string;
   command: string;
+  requester_id?: string;
 }
 
 function rowToGrant(r: GrantRow): GrantRecord {
@@ -48,16 +49,32 @@ export function createGrantsRepo(db: Db, database: string) {
       await db.insert('grants.revoke', 'grants', [{ ...rest, revoked: 1, version: Date.now() }]);
       return rowToGrant(rest);
     },
-    /** Live grants a runner may use: those of `session` (scope session) and of `project` (scope project). */
-    async active(q: { session: string; project: string; limit?: number }): Promise<GrantRecord[]> {
+    /**
+     * Live grants of `session` (scope session) and of `project` (scope project). `requester` (a token id)
+     * limits them to grants made from that token's requests: what a runner may use. An empty requester
+     * never matches a bound grant, so a caller must pass one for runners.
+     */
+    async active(q: {
+      session: string;
+      project: string;
+      requester?: string;
+      limit?: number;
+    }): Promise<GrantRecord[]> {
       const rows = await db.query<GrantRow>(
         'grants.active',
         `SELECT ${COLUMNS} FROM ${table} FINAL
          WHERE revoked = 0
            AND ((scope = 'session' AND {session:String} != '' AND session_id = {session:String})
              OR (scope = 'project' AND {project:String} != '' AND project = {project:String}))
+           AND ({any:UInt8} = 1 OR requester_id = {requester:String})
          ORDER BY created_at DESC, id LIMIT {limit:UInt32}`,
-        { session: q.session, project: q.project, limit: q.limit ?? 500 },
+        {
+          session: q.session,
+          project: q.project,
+          any: q.requester === undefined ? 1 : 0,
+          requester: q.requester ?? '',
+          limit: q.limit ?? 500,
+        },
       );
       return rows.map(rowToGrant);
     },

@@ -69,8 +69,8 @@ export function createTokensRepo(db: Db, database: string) {
         created_at: r.created_at,
       }));
     },
-    /** Revokes by the id shown in list(); false when no live token has it. */
-    async revokeById(id: string): Promise<boolean> {
+    /** Revokes by the id shown in list() (8+ hex digits); the revoked token's record, or null when none matches. */
+    async revokeById(id: string): Promise<(TokenRecord & { id: string }) | null> {
       const rows = await db.query<TokenRow>(
         'tokens.revoke-by-id.read',
         `SELECT token_hash, name, role, created_at, revoked FROM ${table} FINAL
@@ -78,9 +78,14 @@ export function createTokensRepo(db: Db, database: string) {
         { id },
       );
       const [row] = rows;
-      if (!row || rows.length !== 1 || id.length < 8) return false;
+      if (!row || rows.length !== 1 || id.length < 8) return null;
       await db.insert('tokens.revoke-by-id', 'api_tokens', [{ ...row, revoked: 1, version: Date.now() }]);
-      return true;
+      return {
+        id: row.token_hash.slice(0, 16),
+        name: row.name,
+        role: row.role as Role,
+        created_at: row.created_at,
+      };
     },
     async count(): Promise<number> {
       const [row] = await db.query<{ n: string }>(

@@ -1,9 +1,12 @@
 export { type ApprovalStep, approvalEvent, decisionSource, grantEvent } from './approval-event.js';
+export { createServerRisk } from './server-risk.js';
 export {
   type ApprovalService,
   type ApprovalServiceDeps,
+  type Caller,
   createApprovalService,
   type DecideResult,
   type GrantRule,
   isFinal,
+  ownedBy,
 } from './service.js';

@@ -1,12 +1,14 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type {
-  Approval,
-  ApprovalDecisionInput,
-  ApprovalRequestInput,
-  ApprovalStatus,
-  GrantRecord,
-  GrantsQuery,
+import {
+  type Approval,
+  type ApprovalDecisionInput,
+  type ApprovalRequestInput,
+  type ApprovalStatus,
+  type GrantRecord,
+  type GrantsQuery,
+  OWN_ROWS_ONLY,
+  type SignedDecisionFields,
 } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
 import { type ApprovalStep, approvalEvent } from './approval-event.js';
@@ -19,8 +21,16 @@ export interface ApprovalServiceDeps {
   /** Without it, an approval with scope session or project counts once and says so. */
   grantRule?: GrantRule;
   log?: (msg: string) => void;
-  /** Redacts secrets from command text before it goes into agent_events (the approval keeps it for the reviewer). */
+  /** Redacts secrets from requester text (command, cwd, reasons) and decision reasons before they are stored. */
   redact?: (text: string) => string;
+  /**
+   * The server's own risk score for a command (the gate with the server's policy). The stored risk is the
+   * higher of it and the runner's claim (a runner cannot play a command down to the analyst); a grant's
+   * ceiling is the server's score alone (a runner cannot widen a grant). Without it, no grant is made.
+   */
+  riskOf?: (command: string) => Promise<number>;
+  /** Signs a decided approval (the server's Ed25519 decision key); without it answers carry no signature. */
+  signDecision?: (a: SignedDecisionFields) => string;
   /** Longest a timer waits before re-checking (a clock jump or a far deadline; ms). */
   maxTimerMs?: number;
 }
@@ -28,7 +38,19 @@ export interface ApprovalServiceDeps {
 /** Result of a decision: the final approval and the grant it made (or why none), or why there is none. */
 export type DecideResult =
   | { ok: true; approval: Approval; grant: GrantRecord | null; noGrantReason: string }
-  | { ok: false; reason: 'unknown' | 'final'; approval?: Approval };
+  | { ok: false; reason: 'unknown' | 'final' | 'own-request'; approval?: Approval };
+
+/** The caller of a service method: the token's id, its name and role (see collector/middleware/auth.ts). */
+export interface Caller {
+  id: string;
+  name: string;
+  role: string;
+}
+
+/** Runners see only their own requests and grants (the token id to filter by); other readers see all. */
+export function ownedBy(caller: Pick<Caller, 'id' | 'role'>): string | undefined {
+  return (OWN_ROWS_ONLY as readonly string[]).includes(caller.role) ? caller.id : undefined;
+}
 
 export function isFinal(a: Pick<Approval, 'status'>): boolean {
   return a.status !== 'pending';
@@ -49,7 +71,53 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   const timers = new Map<string, NodeJS.Timeout>();
   const locks = new Map<string, Promise<unknown>>();
   const lifetime = new AbortController();
-  const grants = createGrantMaker({ store, redact, ...(deps.grantRule ? { rule: deps.grantRule } : {}) });
+  const grants = createGrantMaker({
+    store,
+    redact,
+    ...(deps.grantRule ? { rule: deps.grantRule } : {}),
+    ...(deps.riskOf ? { riskOf: deps.riskOf } : {}),
+  });
+
+  /** Requester text redacted (rows written before redaction at rest are redacted again when read). */
+  function redacted(a: Approval): Approval {
+    return {
+      ...a,
+      command: redact(a.command),
+      cwd: redact(a.cwd),
+      decision_reason: redact(a.decision_reason),
+      reasons: a.reasons.map((r) => ({ ...r, detail: redact(r.detail) })),
+    };
+  }
+  /** As served: redacted, and signed once final (the signature covers the command digest, not the text). */
+  function present(a: Approval): Approval {
+    const r = redacted(a);
+    if (!deps.signDecision || !isFinal(r)) return r;
+    return {
+      ...r,
+      signature: deps.signDecision({
+        id: r.id,
+        status: r.status,
+        scope: r.scope,
+        decided_at: r.decided_at,
+        command_sha256: r.command_sha256 ?? '',
+        session_id: r.session_id,
+      }),
+    };
+  }
+  const read = async (id: string) => {
+    const a = await store.approvals.get(id);
+    return a && present(a);
+  };
+
+  async function serverRisk(command: string): Promise<number | undefined> {
+    if (!deps.riskOf) return undefined;
+    try {
+      return await deps.riskOf(command);
+    } catch (err) {
+      log(`scoring an approval's command failed: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+  }
 
   /** Changes to one approval run one at a time (decide racing expiry must not both win). */
   function serialized<T>(id: string, fn: () => Promise<T>): Promise<T> {
@@ -68,10 +136,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     actor: string,
     extra: Record<string, string> = {},
   ): Promise<void> {
-    const event = approvalEvent(
-      { ...a, command: redact(a.command), decision_reason: redact(a.decision_reason) },
-      step,
-    );
+    const event = approvalEvent(redacted(a), step);
     await Promise.all([
       store.audit.append({
         actor,
@@ -113,7 +178,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   function finished(a: Approval): void {
     clearTimeout(timers.get(a.id));
     timers.delete(a.id);
-    changes.emit(a.id, a);
+    changes.emit(a.id, present(a));
   }
 
   /** Expires the request if it is still pending and its deadline has passed; reschedules it otherwise. */
@@ -140,9 +205,11 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   }
 
   return {
-    async create(input: ApprovalRequestInput, requestedBy: string): Promise<Approval> {
+    /** A new pending request by `caller` (its token id is kept: separation of duties and visibility). */
+    async create(input: ApprovalRequestInput, caller: Caller): Promise<Approval> {
       const now = Date.now();
-      const approval: Approval = {
+      const scored = await serverRisk(input.command);
+      const approval: Approval = redacted({
         id: randomUUID(),
         created_at: new Date(now).toISOString(),
         expires_at: new Date(now + input.timeout_s * 1000).toISOString(),
@@ -150,9 +217,11 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         agent: input.agent,
         command: input.command,
         cwd: input.cwd,
-        risk: input.risk,
+        risk: Math.max(input.risk, scored ?? 0),
+        command_sha256: createHash('sha256').update(input.command, 'utf8').digest('hex'),
         reasons: input.reasons,
-        requested_by: requestedBy,
+        requested_by: caller.name,
+        requester_id: caller.id,
         project: input.project,
         grantable: input.grantable,
         status: 'pending',
@@ -160,24 +229,45 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         decided_by: '',
         decided_at: '',
         decision_reason: '',
-      };
+      });
       await store.approvals.create(approval);
-      await record(approval, 'requested', requestedBy);
+      await record(approval, 'requested', caller.name, { by_token: caller.id });
       schedule(approval);
       return approval;
     },
 
-    get: (id: string) => store.approvals.get(id),
-    list: (status?: ApprovalStatus, limit?: number) => store.approvals.list({ status, limit }),
+    /** The request, or null when unknown or (for a runner) not its own: it learns nothing of others'. */
+    async get(id: string, caller?: Pick<Caller, 'id' | 'role'>): Promise<Approval | null> {
+      const a = await read(id);
+      const owner = caller && ownedBy(caller);
+      return a && (owner === undefined || a.requester_id === owner) ? a : null;
+    },
+    /** Newest first; a runner gets only its own requests. */
+    async list(status?: ApprovalStatus, limit?: number, caller?: Pick<Caller, 'id' | 'role'>) {
+      const requester = caller && ownedBy(caller);
+      const rows = await store.approvals.list({ status, limit, ...(requester ? { requester } : {}) });
+      return rows.map(present);
+    },
 
     /**
      * Approves or denies a pending request; `{ ok: false }` for an unknown or already final one. An approve
      * with scope session or project also makes a grant when the gate's rules allow one; otherwise it counts
      * once (the stored scope says `once`) and `noGrantReason` says why.
      */
-    decide(id: string, input: ApprovalDecisionInput, decidedBy: string): Promise<DecideResult> {
+    decide(id: string, input: ApprovalDecisionInput, caller: Caller): Promise<DecideResult> {
+      const decidedBy = caller.name;
       return serialized(id, async () => {
-        const current = await store.approvals.get(id);
+        const current = await read(id);
+        // Separation of duties: the credential that asked never answers, whatever its role.
+        if (current && current.requester_id !== '' && current.requester_id === caller.id) {
+          await store.audit.append({
+            actor: caller.name,
+            action: 'approval.self-decision-refused',
+            target: id,
+            details: { by_token: caller.id, decision: input.decision },
+          });
+          return { ok: false, reason: 'own-request', approval: current };
+        }
         if (current && !isFinal(current) && Date.parse(current.expires_at) <= Date.now()) {
           // The deadline passed before the decision arrived: the request is expired, not decided.
           const expired = await store.approvals.expire(id);
@@ -194,28 +284,29 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
           status: input.decision === 'approve' ? 'approved' : 'denied',
           scope: input.scope,
           decided_by: decidedBy,
-          decision_reason: input.reason,
+          decision_reason: redact(input.reason),
         });
         if (!r.ok) return r;
         const noGrantReason = plan && 'refused' in plan ? plan.refused : '';
         try {
-          await record(
-            r.approval,
-            'decided',
-            decidedBy,
-            noGrantReason ? { no_grant_reason: noGrantReason } : {},
-          );
+          await record(r.approval, 'decided', decidedBy, {
+            by_token: caller.id,
+            ...(noGrantReason ? { no_grant_reason: noGrantReason } : {}),
+          });
           const grant =
-            wanted && plan && 'prefix' in plan ? await grants.create(r.approval, plan.prefix, wanted) : null;
-          return { ...r, grant, noGrantReason };
+            wanted && plan && 'prefix' in plan ? await grants.create(r.approval, plan, wanted) : null;
+          return { ok: true, approval: present(r.approval), grant, noGrantReason };
         } finally {
           finished(r.approval);
         }
       });
     },
 
-    /** Live grants of this session and of this project. */
-    grants: (q: GrantsQuery) => store.grants.active(q),
+    /** Live grants of this session and of this project; a runner gets only those made from its own requests. */
+    grants: (q: GrantsQuery, caller?: Pick<Caller, 'id' | 'role'>) => {
+      const requester = caller && ownedBy(caller);
+      return store.grants.active({ ...q, ...(requester !== undefined ? { requester } : {}) });
+    },
 
     onFinal,
 
@@ -238,9 +329,10 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       signal?.addEventListener('abort', onAbort, { once: true });
       lifetime.signal.addEventListener('abort', onAbort, { once: true });
       try {
-        const current = await store.approvals.get(id);
+        const current = await read(id);
         if (!current || isFinal(current) || timeoutMs <= 0) return current;
-        return (await changed) ?? (await store.approvals.get(id));
+        const final = await changed;
+        return final ?? (await read(id));
       } finally {
         off();
         clearTimeout(timer);

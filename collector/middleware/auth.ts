@@ -1,20 +1,33 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { type Permission, type Role, roleAllows } from '../../schema/index.js';
+import { hashToken } from '../../store/index.js';
 
+/** Who is calling: the token's id (the hash prefix `ward token list` shows), its name and role. */
 export interface Principal {
+  /** Stable id of the credential (token hash prefix): separation of duties and ownership compare it. */
+  id: string;
   name: string;
   role: Role;
 }
 
 export interface AuthOptions {
-  /** Resolves a bearer token to its principal, or null (unknown, revoked). */
-  lookup: (token: string) => Promise<Principal | null>;
+  /** Resolves a bearer token to its name and role, or null (unknown, revoked). */
+  lookup: (token: string) => Promise<Omit<Principal, 'id'> | null>;
   /** Remote address of the request's socket ('' when unknown, e.g. in-process tests). */
-  remoteAddress: (c: Parameters<MiddlewareHandler>[0]) => string;
+  remoteAddress: (c: Context) => string;
   /** Local mode: OTLP ingest from a loopback peer needs no token. */
   openLoopbackIngest: boolean;
+  /** How long a looked-up live token stays trusted without asking the store again (ms, default 5000). */
+  cacheMs?: number;
+  /** How long an unknown token is remembered as unknown (ms, default 1000): guessing costs no queries. */
+  negativeCacheMs?: number;
+  /** First use of each token in this process (for the audit trail); errors are the caller's to log. */
+  onFirstUse?: (p: Principal) => void;
 }
+
+/** Hex digits of the token hash that name a token (as `ward token list` shows it). */
+export const TOKEN_ID_LENGTH = 16;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
@@ -39,35 +52,74 @@ declare module 'hono' {
   }
 }
 
-/** Middleware factory: `authorize('readEvents')` lets through only roles granted that permission. */
-export function createAuthorize(opts: AuthOptions) {
-  const cache = new Map<string, { principal: Principal | null; until: number }>();
-  async function resolve(token: string): Promise<Principal | null> {
-    const hit = cache.get(token);
-    if (hit && hit.until > Date.now()) return hit.principal;
-    const principal = await opts.lookup(token);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(token, { principal, until: Date.now() + 5_000 });
-    return principal;
-  }
+/** The bearer token of a request, or undefined. */
+export function bearerToken(c: Context): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
+  return match?.[1];
+}
 
-  return function authorize(permission: Permission): MiddlewareHandler {
-    return async function authorizeRequest(c, next) {
-      const header = c.req.header('authorization') ?? '';
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match) {
+/**
+ * Token resolution with a short cache, reusable by any authentication front (bearer header, UI cookie).
+ * A revoked token is dropped from the cache at once (`forget`); an unknown one is remembered as unknown
+ * briefly; nothing that was not looked up as live is ever served as live. With several server instances
+ * a revocation reaches the others within `cacheMs`.
+ */
+export function createTokenResolver(
+  opts: Pick<AuthOptions, 'lookup' | 'cacheMs' | 'negativeCacheMs' | 'onFirstUse'>,
+) {
+  const cacheMs = opts.cacheMs ?? 5_000;
+  const negativeMs = opts.negativeCacheMs ?? 1_000;
+  const cache = new Map<string, { principal: Principal | null; until: number }>();
+  const seen = new Set<string>();
+  // Bumped by forget(): a lookup that started before a revocation must not re-cache the token as live.
+  let epoch = 0;
+  return {
+    async resolve(token: string): Promise<Principal | null> {
+      const hash = hashToken(token);
+      const id = hash.slice(0, TOKEN_ID_LENGTH);
+      const hit = cache.get(hash);
+      if (hit && hit.until > Date.now()) return hit.principal;
+      const started = epoch;
+      const found = await opts.lookup(token);
+      const principal = found ? { id, name: found.name, role: found.role } : null;
+      if (cache.size > 10_000) cache.clear();
+      if (started === epoch)
+        cache.set(hash, { principal, until: Date.now() + (principal ? cacheMs : negativeMs) });
+      if (principal && !seen.has(id) && seen.size < 100_000) {
+        seen.add(id);
+        opts.onFirstUse?.(principal);
+      }
+      return principal;
+    },
+    /** Drops a token (by id, the hash prefix) from the cache: a revocation takes effect at once here. */
+    forget(id: string): void {
+      epoch++;
+      for (const key of cache.keys()) if (key.startsWith(id)) cache.delete(key);
+    },
+  };
+}
+export type TokenResolver = ReturnType<typeof createTokenResolver>;
+
+/** Middleware factory: `authorize('readEvents')` lets through only roles granted that permission. */
+export function createAuthorize(opts: AuthOptions & { resolver?: TokenResolver }) {
+  const resolver = opts.resolver ?? createTokenResolver(opts);
+
+  function authorize(permission: Permission): MiddlewareHandler & { permission: Permission } {
+    const handler: MiddlewareHandler = async function authorizeRequest(c, next) {
+      const token = bearerToken(c);
+      if (!token) {
         if (
           permission === 'ingest' &&
           opts.openLoopbackIngest &&
           isLoopback(opts.remoteAddress(c)) &&
           isLocalHostHeader(c.req.header('host'))
         ) {
-          c.set('principal', { name: 'loopback', role: 'runner' });
+          c.set('principal', { id: 'loopback', name: 'loopback', role: 'runner' });
           return next();
         }
         throw new HTTPException(401, { message: 'missing bearer token (Authorization: Bearer <token>)' });
       }
-      const principal = await resolve(match[1] as string);
+      const principal = await resolver.resolve(token);
       if (!principal) throw new HTTPException(401, { message: 'unknown or revoked token' });
       if (!roleAllows(principal.role, permission)) {
         throw new HTTPException(403, { message: `role '${principal.role}' may not ${permission}` });
@@ -75,6 +127,9 @@ export function createAuthorize(opts: AuthOptions) {
       c.set('principal', principal);
       return next();
     };
-  };
+    // Tagged so the route table can be read back from the app (the README's roles table is checked so).
+    return Object.assign(handler, { permission });
+  }
+  return Object.assign(authorize, { resolver });
 }
 export type Authorize = ReturnType<typeof createAuthorize>;

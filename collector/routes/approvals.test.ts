@@ -74,10 +74,11 @@ describe('approval API', () => {
     expect(a).toMatchObject({
       status: 'pending',
       requested_by: 'runner-1',
-      command: REQUEST.command,
+      command: REQUEST.command.replaceAll('hunter2', '[REDACTED:test]'),
       scope: '',
       decided_by: '',
     });
+    expect((await store.approvals.get(a.id))?.command).not.toContain('hunter2');
     expect(Date.parse(a.expires_at) - Date.parse(a.created_at)).toBe(120_000);
     const audit = await store.audit.list({ limit: 10_000 });
     expect(audit.find((r) => r.target === a.id)).toMatchObject({
@@ -214,6 +215,7 @@ describe('approval API', () => {
       created_at: new Date(past.getTime() - 300_000).toISOString(),
       expires_at: past.toISOString(),
       requested_by: 'runner-1',
+      requester_id: 'tok-runner-1',
       status: 'pending',
       scope: '',
       decided_by: '',

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
@@ -9,8 +9,9 @@ import {
   ApprovalRequestInput,
   ApprovalStatus,
 } from '../../schema/index.js';
-import { type ApprovalService, isFinal } from '../approvals/index.js';
+import { type ApprovalService, type Caller, isFinal } from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
+import type { HoldLimit } from '../middleware/hold-limit.js';
 
 const ListQuery = z.object({
   status: ApprovalStatus.optional().describe('Only requests in this state'),
@@ -48,8 +49,9 @@ function parseId(raw: string): string {
   return id.data;
 }
 
-async function mustGet(service: ApprovalService, id: string): Promise<Approval> {
-  const a = await service.get(id);
+async function mustGet(service: ApprovalService, id: string, caller: Caller): Promise<Approval> {
+  // A runner asking for another runner's request gets the same 404 as for an unknown id.
+  const a = await service.get(id, caller);
   if (!a) throw new HTTPException(404, { message: `no approval '${id}'` });
   return a;
 }
@@ -58,9 +60,12 @@ async function mustGet(service: ApprovalService, id: string): Promise<Approval> 
 export function approvalRoutes(deps: {
   service: ApprovalService;
   authorize: Authorize;
+  /** Caps long-polls and streams per token and in total (none without it: in-process tests). */
+  holdLimit?: HoldLimit;
   sseHeartbeatMs?: number;
 }) {
   const { service, authorize } = deps;
+  const hold: MiddlewareHandler = deps.holdLimit ? deps.holdLimit() : (_c, next) => next();
   const heartbeatMs = deps.sseHeartbeatMs ?? 15_000;
   const app = new Hono();
 
@@ -68,31 +73,32 @@ export function approvalRoutes(deps: {
     const input = ApprovalRequestInput.safeParse(await readJson(c.req));
     if (!input.success)
       throw new HTTPException(400, { message: 'invalid approval request', cause: input.error });
-    return c.json(await service.create(input.data, c.get('principal').name), 201);
+    return c.json(await service.create(input.data, c.get('principal')), 201);
   });
 
   app.get('/approvals', authorize('readApproval'), async (c) => {
     const q = ListQuery.safeParse(c.req.query());
     if (!q.success) throw new HTTPException(400, { message: 'invalid query', cause: q.error });
-    return c.json({ approvals: await service.list(q.data.status, q.data.limit) });
+    return c.json({ approvals: await service.list(q.data.status, q.data.limit, c.get('principal')) });
   });
 
   app.get('/approvals/:id', authorize('readApproval'), async (c) =>
-    c.json(await mustGet(service, parseId(c.req.param('id')))),
+    c.json(await mustGet(service, parseId(c.req.param('id')), c.get('principal'))),
   );
 
-  app.get('/approvals/:id/wait', authorize('readApproval'), async (c) => {
+  app.get('/approvals/:id/wait', authorize('readApproval'), hold, async (c) => {
     const id = parseId(c.req.param('id'));
     const q = WaitQuery.safeParse(c.req.query());
     if (!q.success) throw new HTTPException(400, { message: 'invalid query', cause: q.error });
+    await mustGet(service, id, c.get('principal'));
     const a = await service.waitForFinal(id, q.data.timeout_s * 1000, c.req.raw.signal);
     if (!a) throw new HTTPException(404, { message: `no approval '${id}'` });
     return c.json(a);
   });
 
-  app.get('/approvals/:id/events', authorize('readApproval'), async (c) => {
+  app.get('/approvals/:id/events', authorize('readApproval'), hold, async (c) => {
     const id = parseId(c.req.param('id'));
-    const first = await mustGet(service, id);
+    const first = await mustGet(service, id, c.get('principal'));
     return streamSSE(c, async (stream) => {
       const send = (a: Approval) =>
         stream.writeSSE({ event: 'approval', id: a.status, data: JSON.stringify(a) });
@@ -131,7 +137,7 @@ export function approvalRoutes(deps: {
     const id = parseId(c.req.param('id'));
     const input = ApprovalDecisionInput.safeParse(await readJson(c.req));
     if (!input.success) throw new HTTPException(400, { message: 'invalid decision', cause: input.error });
-    const r = await service.decide(id, input.data, c.get('principal').name);
+    const r = await service.decide(id, input.data, c.get('principal'));
     if (r.ok) {
       const body: ApprovalDecisionResult = {
         ...r.approval,
@@ -141,6 +147,11 @@ export function approvalRoutes(deps: {
       return c.json(body);
     }
     if (r.reason === 'unknown') throw new HTTPException(404, { message: `no approval '${id}'` });
+    if (r.reason === 'own-request')
+      throw new HTTPException(403, {
+        message:
+          'separation of duties: the token that requested this approval cannot decide it; another person must',
+      });
     throw new HTTPException(409, { message: `approval '${id}' is already ${r.approval?.status ?? 'final'}` });
   });
 

@@ -6,7 +6,8 @@ import type { ApprovalService } from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
 
 /**
- * GET /api/grants?session=S&project=P: the live "always allow" grants a runner in S and P may use.
+ * GET /api/grants?session=S&project=P: the live "always allow" grants a runner in S and P may use (a runner
+ * gets only grants made from its own token's requests, whatever session or path it names).
  * DELETE /api/grants/:id: an analyst takes one back (audited).
  */
 export function grantRoutes(deps: {
@@ -20,7 +21,7 @@ export function grantRoutes(deps: {
     if (!q.success) throw new HTTPException(400, { message: 'invalid query', cause: q.error });
     if (!q.data.session && !q.data.project)
       throw new HTTPException(400, { message: 'give session, project or both' });
-    return c.json({ grants: await deps.service.grants(q.data) });
+    return c.json({ grants: await deps.service.grants(q.data, c.get('principal')) });
   });
   app.delete('/grants/:id', deps.authorize('decideApproval'), async (c) => {
     const id = c.req.param('id');

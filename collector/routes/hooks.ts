@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { type Approval, ApprovalRequestInput, type GrantRecord } from '../../schema/index.js';
-import type { ApprovalService } from '../approvals/index.js';
+import type { ApprovalService, Caller } from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
+import type { HoldLimit } from '../middleware/hold-limit.js';
 
 export const HOOK_AGENTS = ['claude-code', 'codex', 'gemini-cli'] as const;
 export type HookAgent = (typeof HOOK_AGENTS)[number];
@@ -31,13 +32,13 @@ export type HookDecider = (
 
 function inProcessApprovals(
   service: ApprovalService,
-  requestedBy: string,
+  caller: Caller,
   baseUrl: string,
   signal: AbortSignal,
 ): InProcessApprovals {
   return {
     async request(input) {
-      return service.create(ApprovalRequestInput.parse(input), requestedBy);
+      return service.create(ApprovalRequestInput.parse(input), caller);
     },
     async waitForDecision(id, o) {
       const a = await service.waitForFinal(id, o.timeoutMs, signal);
@@ -57,7 +58,7 @@ function inProcessApprovals(
       };
     },
     urlFor: (id) => `${baseUrl}/api/approvals/${encodeURIComponent(id)}`,
-    grants: (q) => service.grants(q),
+    grants: (q) => service.grants(q, caller),
   };
 }
 
@@ -66,7 +67,13 @@ function inProcessApprovals(
  * with the hook JSON (a malformed body is a deny): agents treat a non-2xx answer as a non-blocking error,
  * which would let the tool call through.
  */
-export function hookRoutes(deps: { decide: HookDecider; service: ApprovalService; authorize: Authorize }) {
+export function hookRoutes(deps: {
+  decide: HookDecider;
+  service: ApprovalService;
+  authorize: Authorize;
+  /** Caps hook calls held open (a hook may wait for a human) per token and in total. */
+  holdLimit?: HoldLimit;
+}) {
   const app = new Hono();
   app.post('/hooks/:agent', deps.authorize('requestApproval'), async (c) => {
     const agent = c.req.param('agent') as HookAgent;
@@ -76,9 +83,16 @@ export function hookRoutes(deps: { decide: HookDecider; service: ApprovalService
     if (!(waitS > 0 && waitS <= 3600)) throw new HTTPException(400, { message: 'timeout_s must be 1..3600' });
     const body: unknown = await c.req.json().catch(() => undefined);
     const origin = new URL(c.req.url).origin;
-    const approvals = inProcessApprovals(deps.service, c.get('principal').name, origin, c.req.raw.signal);
-    const wait = c.req.query('wait') === '1' || c.req.query('wait') === 'true';
-    return c.json(await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals }));
+    const approvals = inProcessApprovals(deps.service, c.get('principal'), origin, c.req.raw.signal);
+    let wait = c.req.query('wait') === '1' || c.req.query('wait') === 'true';
+    // Over the cap a hook does not wait (it answers as without ?wait): never a non-2xx, which an agent
+    // would take as "no objection" and run the tool.
+    if (wait && deps.holdLimit && !deps.holdLimit.acquire(c).ok) wait = false;
+    try {
+      return c.json(await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals }));
+    } finally {
+      c.get('releaseHold')?.();
+    }
   });
   return app;
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { Approval, type ApprovalRequestInput, GrantList, type GrantRecord } from '../../schema/index.js';
+import { decisionProblem, parseDecisionKey } from './verify-decision.js';
 
 export interface ApprovalClientOptions {
   /** Ward server base URL, e.g. http://127.0.0.1:4318 */
@@ -12,6 +13,12 @@ export interface ApprovalClientOptions {
   /** Consecutive network/5xx failures tolerated (with backoff) before the wait fails closed. */
   maxRetries?: number;
   retryDelayMs?: number;
+  /**
+   * The server's pinned Ed25519 decision key (PEM, <data>/decision-key.pub.pem; WARD_DECISION_KEY). With it,
+   * an approval counts only when the server signed it for this request and this exact command: an answer
+   * from anything else (a proxy, a spoofed server) is a deny.
+   */
+  decisionKey?: string;
 }
 
 /** How a wait ended. Anything but `approved` means: do not run. */
@@ -54,6 +61,9 @@ export function createApprovalClient(opts: ApprovalClientOptions) {
   const maxRetries = opts.maxRetries ?? 3;
   const retryDelayMs = opts.retryDelayMs ?? 500;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const decisionKey = opts.decisionKey ? parseDecisionKey(opts.decisionKey) : undefined;
+  // The command of each request this client made, to check a signed decision names exactly it.
+  const requested = new Map<string, string>();
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
 
   async function call<T>(
@@ -123,8 +133,11 @@ export function createApprovalClient(opts: ApprovalClientOptions) {
     urlFor: (id: string) => `${base}/api/approvals/${encodeURIComponent(id)}`,
 
     /** Creates a pending request. Throws ApprovalClientError: the caller must then refuse to run. */
-    request(input: z.input<typeof ApprovalRequestInput>): Promise<Approval> {
-      return call('POST', '/api/approvals', input, 15_000, undefined, APPROVAL);
+    async request(input: z.input<typeof ApprovalRequestInput>): Promise<Approval> {
+      const a = await call('POST', '/api/approvals', input, 15_000, undefined, APPROVAL);
+      if (requested.size > 10_000) requested.clear();
+      requested.set(a.id, input.command);
+      return a;
     },
 
     /** The live grants of this session and project (GET /api/grants). Throws ApprovalClientError. */
@@ -157,6 +170,14 @@ export function createApprovalClient(opts: ApprovalClientOptions) {
             APPROVAL,
           );
           failures = 0;
+          if (a.status === 'approved' && decisionKey) {
+            const command = requested.get(id);
+            const problem =
+              command === undefined
+                ? 'this client did not make the request, so it cannot check the decision'
+                : decisionProblem(a, { id, command }, decisionKey);
+            if (problem) return { status: 'denied', reason: `not run: ${problem}` };
+          }
           if (a.status === 'approved')
             return {
               status: 'approved',

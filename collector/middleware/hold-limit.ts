@@ -1,0 +1,81 @@
+import type { ServerResponse } from 'node:http';
+import type { Context, MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+
+export interface HoldLimitOptions {
+  /** Most held requests (long-polls, streams, waiting hooks) one token may have open at once. */
+  perToken: number;
+  /** Most held requests on this server at once. */
+  total: number;
+}
+
+/**
+ * Caps requests that hold a connection open (long-poll, SSE, a hook waiting for a human): per token and in
+ * total, so one runner (or a stolen token) cannot pin the server's sockets and memory. A hold ends when the
+ * response closes (the stream ends or the client goes away).
+ */
+export function createHoldLimit(opts: HoldLimitOptions) {
+  const perToken = new Map<string, number>();
+  let total = 0;
+
+  /** Takes a hold for the request's token until its response closes; a refusal message when over a cap. */
+  function acquire(c: Context): { ok: true } | { ok: false; message: string } {
+    const id = c.get('principal')?.id ?? 'anonymous';
+    const mine = perToken.get(id) ?? 0;
+    if (mine >= opts.perToken)
+      return {
+        ok: false,
+        message: `this token already holds ${mine} waiting requests (limit ${opts.perToken}); close some or retry later`,
+      };
+    if (total >= opts.total)
+      return {
+        ok: false,
+        message: `the server holds ${total} waiting requests (limit ${opts.total}); retry later`,
+      };
+    perToken.set(id, mine + 1);
+    total++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      total--;
+      const n = (perToken.get(id) ?? 1) - 1;
+      if (n <= 0) perToken.delete(id);
+      else perToken.set(id, n);
+    };
+    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+    // Over a socket the hold lasts until the response closes (a stream outlives the handler); in-process
+    // (app.request, no socket) it ends with the handler.
+    if (outgoing) outgoing.once('close', release);
+    else c.set('releaseHold', release);
+    return { ok: true };
+  }
+
+  /** Middleware: over a cap, 429 with Retry-After. */
+  function holdLimit(): MiddlewareHandler {
+    return async function limitHolds(c, next) {
+      const got = acquire(c);
+      if (!got.ok) {
+        c.header('Retry-After', '5');
+        throw new HTTPException(429, { message: got.message });
+      }
+      try {
+        await next();
+      } finally {
+        c.get('releaseHold')?.();
+      }
+    };
+  }
+  return Object.assign(holdLimit, {
+    acquire,
+    /** Held requests now: in total, or for one token id. */
+    held: (id?: string) => (id === undefined ? total : (perToken.get(id) ?? 0)),
+  });
+}
+export type HoldLimit = ReturnType<typeof createHoldLimit>;
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    releaseHold: () => void;
+  }
+}

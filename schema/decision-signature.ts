@@ -1,0 +1,30 @@
+/**
+ * What the server signs when it answers a decided approval, so a runner holding the server's pinned public
+ * key runs only what that server approved: the approval id, its final state and scope, when it was decided,
+ * and the SHA-256 of the command exactly as the runner sent it (the stored command is redacted). A JSON
+ * array, so no field can run into the next.
+ */
+export const DECISION_SIGNATURE_VERSION = 'ward-decision/v1';
+
+/** The fields of an approval a decision signature covers. */
+export interface SignedDecisionFields {
+  id: string;
+  status: string;
+  scope: string;
+  decided_at: string;
+  command_sha256: string;
+  session_id: string;
+}
+
+/** The exact bytes (UTF-8 of this string) that are signed with Ed25519. */
+export function decisionSignatureMessage(a: SignedDecisionFields): string {
+  return JSON.stringify([
+    DECISION_SIGNATURE_VERSION,
+    a.id,
+    a.status,
+    a.scope,
+    a.decided_at,
+    a.command_sha256,
+    a.session_id,
+  ]);
+}
