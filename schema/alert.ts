@@ -36,7 +36,9 @@ export type AlertTransition = z.infer<typeof AlertTransition>;
 
 /** An explained detection over agent events (written by analyzer/, triaged in the UI): one per (session, detector). */
 export const Alert = z.object({
-  alert_id: z.string().describe('Deterministic: a hash of session and detector, so re-runs update, never duplicate'),
+  alert_id: z
+    .string()
+    .describe('Deterministic: a hash of session and detector, so re-runs update, never duplicate'),
   time: z.string().describe('When the alert was first raised (its first evidence)'),
   rule_id: z.string().describe('The detector id'),
   title: z.string(),

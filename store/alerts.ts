@@ -104,7 +104,8 @@ function encodeCursor(c: Cursor): string {
 function decodeCursor(s: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof c.k === 'number' && Number.isFinite(c.k) && typeof c.id === 'string') return { k: c.k, id: c.id };
+    if (typeof c.k === 'number' && Number.isFinite(c.k) && typeof c.id === 'string')
+      return { k: c.k, id: c.id };
   } catch {
     // fall through
   }

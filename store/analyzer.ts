@@ -94,13 +94,12 @@ function rowToMetrics(r: MetricsRow): SessionMetrics {
   };
 }
 
-/** What novelty needs to know about a value: how many sessions saw it, and where. */
+/** What novelty needs to know about a value: how many sessions saw it, and a sample of where. */
 export interface Sighting {
   key: string;
   sessions: number;
-  agents: string[];
-  users: string[];
-  repos: string[];
+  /** Up to 50 sessions that saw it: [session, agent, user, repo]. */
+  sample: [string, string, string, string][];
 }
 
 interface SuppressionRow extends Omit<Suppression, 'created_at'> {
@@ -216,7 +215,14 @@ export function createAnalyzerRepo(db: Db, database: string) {
 
     /** Records that sessions saw values (novelty's memory); repeated sightings collapse. */
     async addSightings(
-      rows: readonly { key: string; session_id: string; agent: string; user_id: string; repo: string; time: string }[],
+      rows: readonly {
+        key: string;
+        session_id: string;
+        agent: string;
+        user_id: string;
+        repo: string;
+        time: string;
+      }[],
     ): Promise<void> {
       await db.insert('analyzer.sightings.add', 'analyzer_sightings', rows);
     },
@@ -225,20 +231,28 @@ export function createAnalyzerRepo(db: Db, database: string) {
       const rows = await db.query<{
         key: string;
         sessions: string;
-        agents: string[];
-        users: string[];
-        repos: string[];
+        sample: [string, string, string, string][];
       }>(
         'analyzer.sightings.get',
-        `SELECT key, uniqExact(session_id) AS sessions, groupUniqArray(200)(agent) AS agents,
-           groupUniqArray(200)(user_id) AS users, groupUniqArray(200)(repo) AS repos
-         FROM "${database}".analyzer_sightings WHERE key IN {k:Array(String)} GROUP BY key`,
+        `SELECT key, uniqExact(session_id) AS sessions,
+           groupArray(50)((session_id, toString(agent), user_id, repo)) AS sample
+         FROM "${database}".analyzer_sightings FINAL WHERE key IN {k:Array(String)} GROUP BY key`,
         { k: keys },
       );
-      return rows.map((r) => ({ ...r, sessions: Number(r.sessions) }));
+      return rows.map((r) => ({ key: r.key, sessions: Number(r.sessions), sample: r.sample }));
+    },
+    /** Distinct sessions the store holds (novelty's warm-up). */
+    async sessionCount(): Promise<number> {
+      const [row] = await db.query<{ n: string }>(
+        'analyzer.session-count',
+        `SELECT uniq(session_id) AS n FROM ${events} WHERE session_id != ''`,
+      );
+      return Number(row?.n ?? 0);
     },
 
-    async putRisk(rows: readonly (SessionRisk & { agent: string; user_id: string; repo: string })[]): Promise<void> {
+    async putRisk(
+      rows: readonly (SessionRisk & { agent: string; user_id: string; repo: string })[],
+    ): Promise<void> {
       await db.insert(
         'analyzer.risk.put',
         'session_risk',
@@ -263,7 +277,13 @@ export function createAnalyzerRepo(db: Db, database: string) {
     },
     /** The riskiest sessions active in a window. */
     async riskiest(from: string, to: string, limit: number) {
-      const rows = await db.query<{ session_id: string; agent: string; user_id: string; repo: string; risk: number }>(
+      const rows = await db.query<{
+        session_id: string;
+        agent: string;
+        user_id: string;
+        repo: string;
+        risk: number;
+      }>(
         'analyzer.risk.riskiest',
         `SELECT session_id, agent, user_id, repo, risk FROM "${database}".session_risk FINAL
          WHERE risk > 0
@@ -272,7 +292,13 @@ export function createAnalyzerRepo(db: Db, database: string) {
          ORDER BY risk DESC LIMIT {limit:UInt32}`,
         { from, to, limit },
       );
-      return rows.map((r) => ({ session_id: r.session_id, agent: r.agent, user: r.user_id, repo: r.repo, risk: Number(r.risk) }));
+      return rows.map((r) => ({
+        session_id: r.session_id,
+        agent: r.agent,
+        user: r.user_id,
+        repo: r.repo,
+        risk: Number(r.risk),
+      }));
     },
 
     async addSuppression(s: Suppression): Promise<void> {

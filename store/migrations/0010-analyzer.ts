@@ -77,4 +77,8 @@ function statements(ctx: DdlContext): string[] {
   ];
 }
 
-export const migration: Migration = { id: 10, name: 'analyzer: alert triage, state, risk, sightings', statements };
+export const migration: Migration = {
+  id: 10,
+  name: 'analyzer: alert triage, state, risk, sightings',
+  statements,
+};
