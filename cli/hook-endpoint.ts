@@ -13,7 +13,13 @@ export function createServerHookDecider(env: WardEnv): HookDecider {
     try {
       const parsed = hooks.parseHookInput(body ?? '');
       if (!parsed.ok) return format({ decision: 'deny', reason: `Ward: ${parsed.reason}` });
-      const gate = await hooks.loadHookGate({ cwd: parsed.input.cwd || '/', home: env.home });
+      const loaded = await hooks.loadHookGate({ cwd: parsed.input.cwd || '/', home: env.home });
+      // The analyzer's session risk reaches the gate: above the policy's escalation threshold, allow becomes ask.
+      const sessionRisk = ctx.sessionRisk ?? 0;
+      const gate: typeof loaded = {
+        decide: (input) => loaded.decide({ ...input, sessionRisk }),
+        decideAsync: (input) => loaded.decideAsync({ ...input, sessionRisk }),
+      };
       const answer = await hooks.answerHook(parsed.input, {
         agent,
         decide: hooks.hookDecider(gate),

@@ -25,9 +25,14 @@ import { createReceiptSet } from './ingest/receipts.js';
 import { createFileSpool } from './ingest/spool.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
+import { createAlertWorkflow } from './alerts/workflow.js';
+import { alertRoutes } from './routes/alerts.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { grantRoutes } from './routes/grants.js';
 import { type HookDecider, hookRoutes } from './routes/hooks.js';
+import { overviewRoutes } from './routes/overview.js';
+import { riskRoutes } from './routes/risk.js';
+import { streamRoutes } from './routes/stream.js';
 
 export interface WardServer {
   url: string;
@@ -159,8 +164,19 @@ export async function startServer(
       approvalRoutes({ service: approvals, authorize }),
       grantRoutes({ service: approvals, store, authorize }),
       ...(plugins.hookDecider
-        ? [hookRoutes({ decide: plugins.hookDecider, service: approvals, authorize })]
+        ? [
+            hookRoutes({
+              decide: plugins.hookDecider,
+              service: approvals,
+              authorize,
+              riskOf: async (session) => (await store.analyzer.risk(session))?.risk ?? 0,
+            }),
+          ]
         : []),
+      alertRoutes({ store, authorize, workflow: createAlertWorkflow(store) }),
+      riskRoutes({ store, authorize }),
+      overviewRoutes({ store, authorize }),
+      streamRoutes({ store, authorize }),
     ],
     health: {
       check: async () => {

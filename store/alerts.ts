@@ -1,4 +1,5 @@
 import {
+  type AgentEvent,
   Alert,
   AlertFactor,
   AlertNote,
@@ -7,7 +8,12 @@ import {
   SEVERITIES,
 } from '../schema/index.js';
 import type { Db } from './db.js';
+import { type AgentEventRow, rowToEvent } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
+
+const EVENT_COLUMNS = `event_id, time, agent, agent_version, session_id, user_id, host, repo, cwd, kind, event_name,
+  tool, call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
+  trace_id, span_id, raw_table, raw_time, attributes, missing`;
 
 const COLUMNS = `alert_id, time, rule_id, title, severity, attack_ids, session_id, agent, user_id, repo, detectors,
   event_ids, explanation, score, status, assignee, notes, history, first_seen, last_seen, evidence_count, updated_at`;
@@ -205,6 +211,17 @@ export function createAlertsRepo(db: Db, database: string) {
           ? encodeCursor({ k: sortValue(lastAlert, q.sort), id: lastAlert.alert_id })
           : null;
       return { alerts, next_cursor: next };
+    },
+    /** The evidence events of an alert (by id, oldest first). */
+    async evidence(eventIds: readonly string[]): Promise<AgentEvent[]> {
+      if (eventIds.length === 0) return [];
+      const rows = await db.query<AgentEventRow>(
+        'alerts.evidence',
+        `SELECT ${EVENT_COLUMNS} FROM "${database}".agent_events FINAL
+         WHERE event_id IN {ids:Array(String)} ORDER BY time, event_id LIMIT 1000`,
+        { ids: eventIds },
+      );
+      return rows.map(rowToEvent);
     },
     /** Alerts of some sessions (for risk fusion and the evidence merge). */
     async bySessions(sessions: readonly string[]): Promise<Alert[]> {

@@ -26,7 +26,13 @@ export interface InProcessApprovals {
 export type HookDecider = (
   agent: HookAgent,
   body: unknown,
-  ctx: { wait: boolean; waitMs: number; approvals: InProcessApprovals },
+  ctx: {
+    wait: boolean;
+    waitMs: number;
+    approvals: InProcessApprovals;
+    /** The analyzer's risk 0..1 for the call's session (0 when unknown): above the policy's threshold, allow becomes ask. */
+    sessionRisk?: number;
+  },
 ) => Promise<Record<string, unknown>>;
 
 function inProcessApprovals(
@@ -66,7 +72,13 @@ function inProcessApprovals(
  * with the hook JSON (a malformed body is a deny): agents treat a non-2xx answer as a non-blocking error,
  * which would let the tool call through.
  */
-export function hookRoutes(deps: { decide: HookDecider; service: ApprovalService; authorize: Authorize }) {
+export function hookRoutes(deps: {
+  decide: HookDecider;
+  service: ApprovalService;
+  authorize: Authorize;
+  /** The session's fused risk from the analyzer. */
+  riskOf?: (session: string) => Promise<number>;
+}) {
   const app = new Hono();
   app.post('/hooks/:agent', deps.authorize('requestApproval'), async (c) => {
     const agent = c.req.param('agent') as HookAgent;
@@ -78,7 +90,14 @@ export function hookRoutes(deps: { decide: HookDecider; service: ApprovalService
     const origin = new URL(c.req.url).origin;
     const approvals = inProcessApprovals(deps.service, c.get('principal').name, origin, c.req.raw.signal);
     const wait = c.req.query('wait') === '1' || c.req.query('wait') === 'true';
-    return c.json(await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals }));
+    const session =
+      body && typeof body === 'object' && typeof (body as { session_id?: unknown }).session_id === 'string'
+        ? (body as { session_id: string }).session_id.slice(0, 256)
+        : '';
+    // Fail closed on the lookup only in the direction of caution: an unreadable risk counts as 0 (the gate
+    // still decides the command itself), never as a reason to allow more.
+    const sessionRisk = session && deps.riskOf ? await deps.riskOf(session).catch(() => 0) : 0;
+    return c.json(await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals, sessionRisk }));
   });
   return app;
 }

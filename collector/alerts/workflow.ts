@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Alert, AlertStatus, Suppression } from '../schema/index.js';
-import type { Store } from '../store/index.js';
+import type { Alert, AlertStatus, Suppression } from '../../schema/index.js';
+import type { Store } from '../../store/index.js';
 
 export interface StatusChange {
   status: AlertStatus;
