@@ -181,7 +181,7 @@ export async function createGate(opts: {
         rule_id: 'policy.escalated',
         category: 'policy',
         attack_id: '',
-        detail: `session risk ${round(sessionScore)} is above ${policy.escalationThreshold}: asking instead of allowing`,
+        detail: `session anomaly score ${round(sessionScore)} is above ${policy.escalationThreshold}: asking instead of allowing`,
       });
     }
     if (policy.mode === 'ci' && decision === 'ask') {
