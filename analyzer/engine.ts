@@ -106,7 +106,6 @@ export function createEngine(o: EngineOptions) {
   async function baselineSamples(
     scope: 'agent' | 'user_id' | 'repo',
     values: string[],
-    exclude: string[],
     now: number,
   ): Promise<Map<string, SessionMetrics[]>> {
     const out = new Map<string, SessionMetrics[]>();
@@ -117,7 +116,7 @@ export function createEngine(o: EngineOptions) {
       else missing.push(v);
     }
     if (missing.length > 0) {
-      const rows = await store.analyzer.baselineSample(scope, missing, exclude, 200);
+      const rows = await store.analyzer.baselineSample(scope, missing, [], 201);
       const col = (m: SessionMetrics) =>
         scope === 'agent' ? m.agent : scope === 'user_id' ? m.user_id : m.repo;
       for (const v of missing) {
@@ -127,12 +126,6 @@ export function createEngine(o: EngineOptions) {
       }
     }
     if (baselineCache.size > 20_000) baselineCache.clear();
-    // The sessions being scored are not their own baseline.
-    for (const [v, sample] of out)
-      out.set(
-        v,
-        sample.filter((m) => !exclude.includes(m.session_id)),
-      );
     return out;
   }
 
@@ -229,35 +222,34 @@ export function createEngine(o: EngineOptions) {
       const ids = touched.map((s) => s.id);
       const metrics = await store.analyzer.sessionMetrics(ids);
       const pick = (f: (m: SessionMetrics) => string) => [...new Set(metrics.map(f).filter(Boolean))];
-      const [byRepo, byUser, byAgent] = await Promise.all([
-        baselineSamples(
-          'repo',
-          pick((m) => m.repo),
-          ids,
-          now,
-        ),
-        baselineSamples(
-          'user_id',
-          pick((m) => m.user_id),
-          ids,
-          now,
-        ),
-        baselineSamples(
-          'agent',
-          pick((m) => m.agent),
-          ids,
-          now,
-        ),
-      ]);
+      // One at a time: the embedded engine serves one query at a time anyway.
+      const byRepo = await baselineSamples(
+        'repo',
+        pick((m) => m.repo),
+        now,
+      );
+      const byUser = await baselineSamples(
+        'user_id',
+        pick((m) => m.user_id),
+        now,
+      );
+      const byAgent = await baselineSamples(
+        'agent',
+        pick((m) => m.agent),
+        now,
+      );
       for (const m of metrics) {
         const state = sessions.get(m.session_id);
         if (!state) continue;
+        // A session is not part of its own baseline.
+        const others = (l: SessionMetrics[] | undefined) =>
+          (l ?? []).filter((x) => x.session_id !== m.session_id);
+        const scopes = [
+          { scope: 'repo' as const, sample: others(byRepo.get(m.repo)) },
+          { scope: 'user' as const, sample: others(byUser.get(m.user_id)) },
+        ];
         for (const b of o.baselines) {
-          const scopes = [
-            { scope: 'repo' as const, sample: byRepo.get(m.repo) ?? [] },
-            { scope: 'user' as const, sample: byUser.get(m.user_id) ?? [] },
-          ];
-          for (const r of b.score(m, scopes, byAgent.get(m.agent) ?? [])) {
+          for (const r of b.score(m, scopes, others(byAgent.get(m.agent)))) {
             const hit: Hit = { detector: b.id, evidence: [], factors: r.factors, value: r.value };
             if (suppressed(hit, state)) continue;
             replaceFactors(state, b.id, r.factors, Date.parse(m.start), r.value);

@@ -64,13 +64,16 @@ export function createAnalyzerLoop(o: LoopOptions) {
     }
   }
 
-  /** Scores everything stored so far; returns the number of events read. */
+  /** Scores everything stored so far; returns the number of events past the previous watermark. */
   async function runOnce(): Promise<number> {
     if (!(await holdLease())) return 0;
     watermark ??= await o.store.analyzer.watermark(name);
     let from: Watermark | null = watermark
       ? { ingestedAt: earlier(watermark.ingestedAt, overlapMs), eventId: '' }
       : null;
+    const start = watermark;
+    const isNew = (t: string, id: string) =>
+      !start || t > start.ingestedAt || (t === start.ingestedAt && id > start.eventId);
     let total = 0;
     for (;;) {
       const batch = await o.store.analyzer.eventsAfter(from, batchSize);
@@ -88,7 +91,7 @@ export function createAnalyzerLoop(o: LoopOptions) {
           await o.store.analyzer.setWatermark(name, watermark);
         }
       }
-      total += batch.length;
+      for (const b of batch) if (isNew(b.ingestedAt, b.event.event_id)) total++;
       if (result.alerts.length > 0 || result.risks.length > 0) o.onBatch?.(result);
       if (batch.length < batchSize || stopped) break;
     }

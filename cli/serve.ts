@@ -65,6 +65,10 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     }
     throw err;
   }
+  // The analyzer runs inside the server by default (ward analyze --follow is the separate worker).
+  const { createAnalyzer } = await import('../analyzer/index.js');
+  const { loop: analyzer } = await createAnalyzer({ store: server.store, log });
+  analyzer.start();
   const tokenNote =
     server.adminTokenSource === 'WARD_ADMIN_TOKEN'
       ? '(from WARD_ADMIN_TOKEN)'
@@ -73,7 +77,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     [
       `Ward is listening on ${server.url}`,
       `  OTLP/HTTP:  ${server.url}/v1/logs  /v1/traces  /v1/metrics`,
-      `  API:        ${server.url}/api/events  /api/sessions`,
+      `  API:        ${server.url}/api/events  /api/sessions  /api/alerts`,
       `  store:      ${server.storeMode}`,
       `  admin:      ${server.url}/?token=${server.adminToken}  ${tokenNote}`,
       values.demo ? '' : `  demo data:  ward demo --server ${server.url}   (or npm start -- --demo)`,
@@ -98,6 +102,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     process.once('SIGTERM', stop);
   });
   process.stderr.write('ward: shutting down, flushing queued rows…\n');
+  await analyzer.stop();
   await server.close();
   return 0;
 }

@@ -29,6 +29,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Ma
       'the approvals queue: `approvals list`, `approvals approve ID --scope session`, `approvals deny ID`',
     load: () => import('./approvals.js'),
   },
+  alerts: {
+    summary: 'analyzer alerts: `alerts list`, `alerts show ID`, `alerts ack ID`, `alerts resolve ID`',
+    load: () => import('./alerts.js'),
+  },
+  analyze: {
+    summary: 'score stored events into alerts (`--follow` keeps going; a separate worker)',
+    load: () => import('./analyze.js'),
+  },
   token: {
     summary: 'API tokens: `token create --name N --role runner`, `token list`, `token revoke ID`',
     load: () => import('./token.js'),

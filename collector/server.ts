@@ -15,6 +15,7 @@ import {
   type Store,
 } from '../store/index.js';
 import { loadAdminToken } from './admin-token.js';
+import { createAlertWorkflow } from './alerts/workflow.js';
 import { createApp } from './app.js';
 import { createApprovalService, type GrantRule } from './approvals/index.js';
 import { ServerConfig } from './config.js';
@@ -25,7 +26,6 @@ import { createReceiptSet } from './ingest/receipts.js';
 import { createFileSpool } from './ingest/spool.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
-import { createAlertWorkflow } from './alerts/workflow.js';
 import { alertRoutes } from './routes/alerts.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { grantRoutes } from './routes/grants.js';

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe } from '../behaviour.js';
@@ -43,18 +44,13 @@ export function defaultRulesDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [
     join(here, 'rules'),
+    join(here, 'analyzer', 'rules'),
     join(here, '..', 'rules'),
     join(here, '..', 'analyzer', 'rules'),
     join(here, '..', '..', 'analyzer', 'rules'),
   ];
-  for (const c of candidates) {
-    try {
-      loadRules(c);
-      return c;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-  }
+  const found = candidates.find((c) => existsSync(join(c, 'credential-read.yml')));
+  if (found) return found;
   throw new Error(`no analyzer rules directory near ${here}`);
 }
 

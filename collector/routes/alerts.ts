@@ -19,7 +19,11 @@ async function jsonBody(c: { req: { json(): Promise<unknown> } }): Promise<unkno
 }
 
 /** GET /api/alerts, GET /api/alerts/:id, POST /api/alerts/:id/status, POST /api/alerts/bulk-status */
-export function alertRoutes(deps: { store: Pick<Store, 'alerts'>; authorize: Authorize; workflow: AlertWorkflow }) {
+export function alertRoutes(deps: {
+  store: Pick<Store, 'alerts'>;
+  authorize: Authorize;
+  workflow: AlertWorkflow;
+}) {
   const app = new Hono();
   app.get('/alerts', deps.authorize('readAlerts'), async (c) => {
     const q = AlertsQuery.safeParse(c.req.query());
