@@ -84,7 +84,7 @@ export function createEngine(o: EngineOptions) {
       suppressions = await store.analyzer.suppressions();
       suppressionsAt = now;
     }
-    if (now - fleet.at > 30_000) {
+    if (now - fleet.at > 5_000) {
       fleet = { n: await store.analyzer.sessionCount(), at: now };
     }
     ctx.fleetSessions = fleet.n;
@@ -112,7 +112,9 @@ export function createEngine(o: EngineOptions) {
     const missing: string[] = [];
     for (const v of values) {
       const c = baselineCache.get(`${scope}\0${v}`);
-      if (c && now - c.at < BASELINE_TTL_MS) out.set(v, c.sample);
+      // A small (still warming up) sample is re-read sooner: it grows quickly.
+      const ttl = c && c.sample.length >= 50 ? BASELINE_TTL_MS : 5_000;
+      if (c && now - c.at < ttl) out.set(v, c.sample);
       else missing.push(v);
     }
     if (missing.length > 0) {
