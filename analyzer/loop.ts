@@ -18,6 +18,8 @@ export interface LoopOptions {
   lease?: boolean;
   leaseMs?: number;
   onBatch?: (r: BatchResult) => void;
+  /** Called after each batch with the number of events it read (progress, benchmarks). */
+  onRead?: (events: number) => void;
   log?: (msg: string) => void;
 }
 
@@ -93,6 +95,7 @@ export function createAnalyzerLoop(o: LoopOptions) {
       }
       for (const b of batch) if (isNew(b.ingestedAt, b.event.event_id)) total++;
       if (result.alerts.length > 0 || result.risks.length > 0) o.onBatch?.(result);
+      o.onRead?.(batch.length);
       if (batch.length < batchSize || stopped) break;
     }
     return total;
