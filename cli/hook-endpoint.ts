@@ -32,11 +32,17 @@ export function createServerHookDecider(env: WardEnv): HookDecider {
       });
       const { createGate } = await import('../gate/fast.js');
       const resolved = await policy;
-      const gate = await createGate({
+      const loaded = await createGate({
         policy: resolved,
         workspace: parsed.input.cwd || '/',
         deferParser: true,
       });
+      // The analyzer's session risk reaches the gate: above the policy's escalation threshold, allow becomes ask.
+      const sessionRisk = ctx.sessionRisk ?? 0;
+      const gate: typeof loaded = {
+        decide: (input) => loaded.decide({ ...input, sessionRisk }),
+        decideAsync: (input) => loaded.decideAsync({ ...input, sessionRisk }),
+      };
       const answer = await hooks.answerHook(parsed.input, {
         agent,
         autoApprove: resolved.hooks.autoApprove,

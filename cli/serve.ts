@@ -85,11 +85,15 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     }
     throw err;
   }
+  // The analyzer runs inside the server by default (ward analyze --follow is the separate worker).
+  const { createAnalyzer } = await import('../analyzer/index.js');
+  const { loop: analyzer } = await createAnalyzer({ store: server.store, log });
+  analyzer.start();
   process.stdout.write(
     [
       `Ward is listening on ${server.url}`,
       `  OTLP/HTTP:  ${server.url}/v1/logs  /v1/traces  /v1/metrics`,
-      `  API:        ${server.url}/api/events  /api/sessions`,
+      `  API:        ${server.url}/api/events  /api/sessions  /api/alerts`,
       `  store:      ${server.storeMode}`,
       adminLine(server, process.stdout.isTTY === true),
       `  decisions:  signed (Ed25519); runners pin ${server.decisionPublicKeyFile} with WARD_DECISION_KEY`,
@@ -115,6 +119,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     process.once('SIGTERM', stop);
   });
   process.stderr.write('ward: shutting down, flushing queued rows…\n');
+  await analyzer.stop();
   await server.close();
   return 0;
 }

@@ -75,6 +75,14 @@ const COMMANDS: Record<string, Command> = {
 `,
     load: () => import('./approvals.js'),
   },
+  alerts: {
+    summary: 'analyzer alerts: `alerts list`, `alerts show ID`, `alerts ack ID`, `alerts resolve ID`',
+    load: () => import('./alerts.js'),
+  },
+  analyze: {
+    summary: 'score stored events into alerts (`--follow` keeps going; a separate worker)',
+    load: () => import('./analyze.js'),
+  },
   token: {
     summary: 'API tokens: `token create --name N --role runner`, `token list`, `token revoke ID`',
     usage: `usage: ward token create --name NAME --role admin|analyst|compliance|runner

@@ -17,6 +17,7 @@ import {
   type Store,
 } from '../store/index.js';
 import { AdminTokenFileError, type AdminTokenOrigin, loadAdminToken } from './admin-token.js';
+import { createAlertWorkflow } from './alerts/workflow.js';
 import { createApp } from './app.js';
 import { createApprovalService, createServerRisk, type GrantRule } from './approvals/index.js';
 import { ServerConfig } from './config.js';
@@ -32,9 +33,13 @@ import { loadSpoolKey } from './ingest/spool-key.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
 import { createHoldLimit } from './middleware/hold-limit.js';
+import { alertRoutes } from './routes/alerts.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { grantRoutes } from './routes/grants.js';
 import { type HookDecider, hookRoutes } from './routes/hooks.js';
+import { overviewRoutes } from './routes/overview.js';
+import { riskRoutes } from './routes/risk.js';
+import { streamRoutes } from './routes/stream.js';
 
 export interface WardServer {
   url: string;
@@ -248,8 +253,20 @@ export async function startServer(
       approvalRoutes({ service: approvals, authorize, holdLimit }),
       grantRoutes({ service: approvals, store, authorize }),
       ...(plugins.hookDecider
-        ? [hookRoutes({ decide: plugins.hookDecider, service: approvals, authorize, holdLimit })]
+        ? [
+            hookRoutes({
+              decide: plugins.hookDecider,
+              service: approvals,
+              authorize,
+              holdLimit,
+              riskOf: async (session) => (await store.analyzer.risk(session))?.risk ?? 0,
+            }),
+          ]
         : []),
+      alertRoutes({ store, authorize, workflow: createAlertWorkflow(store) }),
+      riskRoutes({ store, authorize }),
+      overviewRoutes({ store, authorize }),
+      streamRoutes({ store, authorize }),
     ],
     health: {
       check: probe,

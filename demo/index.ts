@@ -6,9 +6,17 @@ import { planDemo } from './plan.js';
 import { sendSession, type Target } from './send.js';
 import type { DemoAgent, SessionPlan, SessionTelemetry } from './types.js';
 
-export { planDemo } from './plan.js';
+export { planDemo, planSession } from './plan.js';
+export { createRng, type Rng } from './rng.js';
+export { CI_PERSON, PEOPLE, REPOS } from './scenarios.js';
+export { sendSession } from './send.js';
 export { emitLogs } from './send.js';
-export type { DemoAgent, LogSpec, SessionPlan, SessionTelemetry } from './types.js';
+export type { DemoAgent, LogSpec, Person, Repo, SessionPlan, SessionTelemetry, Step, Story } from './types.js';
+
+/** One planned session's telemetry in its agent's native shape. */
+export function sessionTelemetry(plan: SessionPlan): SessionTelemetry {
+  return PROFILES[plan.agent](plan);
+}
 
 const PROFILES: Record<DemoAgent, (plan: SessionPlan) => SessionTelemetry> = {
   codex: codexTelemetry,

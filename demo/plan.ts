@@ -25,7 +25,8 @@ function sessionId(agent: DemoAgent, rng: Rng, startMs: number): string {
   return agent === 'codex' ? rng.uuid7(startMs) : rng.uuid4();
 }
 
-function planSession(
+/** Plans one session of a story (times, ids, placeholders filled); the eval's scenario generator reuses it. */
+export function planSession(
   agent: DemoAgent,
   story: Story,
   person: Person,

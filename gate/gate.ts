@@ -25,6 +25,8 @@ export interface GateInput {
   cwd?: string;
   /** Live session anomaly score 0..1 from the analyzer. */
   sessionScore?: number;
+  /** The analyzer's fused session risk 0..1 (GET /api/risk); the higher of this and sessionScore escalates. */
+  sessionRisk?: number;
   /** "Always allow" grants of this session and project (the server's GrantRecord carries an `id`). */
   grants?: readonly (Grant & { id?: string })[];
   /** 'sandbox': the command runs inside Ward's sandbox (ward exec), which contains some harms. */
@@ -241,14 +243,15 @@ export async function createGate(opts: {
     }
 
     let escalated = false;
-    if (decision === 'allow' && (input.sessionScore ?? 0) > policy.escalationThreshold) {
+    const sessionScore = Math.max(input.sessionScore ?? 0, input.sessionRisk ?? 0);
+    if (decision === 'allow' && sessionScore > policy.escalationThreshold) {
       decision = 'ask';
       escalated = true;
       reasons.push({
         rule_id: 'policy.escalated',
         category: 'policy',
         attack_id: '',
-        detail: `session anomaly score ${round(input.sessionScore ?? 0)} is above ${policy.escalationThreshold}: asking instead of allowing`,
+        detail: `session anomaly score ${round(sessionScore)} is above ${policy.escalationThreshold}: asking instead of allowing`,
       });
     }
     if (policy.mode === 'ci' && decision === 'ask') {

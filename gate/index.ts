@@ -1,5 +1,6 @@
 /** The approval gate: decides allow / ask / deny for agent commands and tool calls. Pure: no I/O but policy reads. */
 
+export { type Analysis, analyzeCommandLine, initShellParser, type ShellParser } from './analysis/index.js';
 export { groupBucket, groupOf } from './eval/groups.js';
 export {
   bucket,

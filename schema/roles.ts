@@ -15,6 +15,9 @@ export const PERMISSIONS = {
   readGrants: ['admin', 'analyst', 'runner'],
   readReports: ['admin', 'compliance', 'analyst'],
   manageTokens: ['admin'],
+  readAlerts: ['admin', 'analyst', 'compliance'],
+  triageAlerts: ['admin', 'analyst'],
+  readRisk: ['admin', 'analyst', 'runner'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

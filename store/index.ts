@@ -1,3 +1,5 @@
+import { createAlertsRepo } from './alerts.js';
+import { createAnalyzerRepo } from './analyzer.js';
 import { createApprovalsRepo } from './approvals.js';
 import { createAuditRepo } from './audit.js';
 import { type ResolvedStoreConfig, StoreConfig } from './config.js';
@@ -11,6 +13,16 @@ import { createRawRepo } from './raw.js';
 import { createReceiptsRepo } from './receipts.js';
 import { createTokensRepo } from './tokens.js';
 
+export type { AlertsRepo } from './alerts.js';
+export {
+  type AnalyzerRepo,
+  type IngestedEvent,
+  type MetricName,
+  SESSION_METRICS,
+  type SessionMetrics,
+  type Sighting,
+  type Watermark,
+} from './analyzer.js';
 export type { ApprovalResolution, ApprovalsRepo, ResolveResult } from './approvals.js';
 export { type AuditEntry, type AuditRepo, type AuditVerifyResult, canonicalJson } from './audit.js';
 export { type ResolvedStoreConfig, StoreConfig } from './config.js';
@@ -42,6 +54,8 @@ export async function createStore(input: StoreConfig) {
     approvals: createApprovalsRepo(db, config.database),
     audit: createAuditRepo(db, config.database),
     grants: createGrantsRepo(db, config.database),
+    alerts: createAlertsRepo(db, config.database),
+    analyzer: createAnalyzerRepo(db, config.database),
     /** For cross-cutting checks (health, EXPLAIN); feature code uses the repositories. */
     db,
     close: () => db.close(),

@@ -27,7 +27,13 @@ export interface InProcessApprovals {
 export type HookDecider = (
   agent: HookAgent,
   body: unknown,
-  ctx: { wait: boolean; waitMs: number; approvals: InProcessApprovals },
+  ctx: {
+    wait: boolean;
+    waitMs: number;
+    approvals: InProcessApprovals;
+    /** The analyzer's risk 0..1 for the call's session (0 when unknown): above the policy's threshold, allow becomes ask. */
+    sessionRisk?: number;
+  },
 ) => Promise<Record<string, unknown>>;
 
 function inProcessApprovals(
@@ -73,6 +79,8 @@ export function hookRoutes(deps: {
   authorize: Authorize;
   /** Caps hook calls held open (a hook may wait for a human) per token and in total. */
   holdLimit?: HoldLimit;
+  /** The session's fused risk from the analyzer. */
+  riskOf?: (session: string) => Promise<number>;
 }) {
   const app = new Hono();
   app.post('/hooks/:agent', deps.authorize('requestApproval'), async (c) => {
@@ -88,8 +96,15 @@ export function hookRoutes(deps: {
     // Over the cap a hook does not wait (it answers as without ?wait): never a non-2xx, which an agent
     // would take as "no objection" and run the tool.
     if (wait && deps.holdLimit && !deps.holdLimit.acquire(c).ok) wait = false;
+    const session =
+      body && typeof body === 'object' && typeof (body as { session_id?: unknown }).session_id === 'string'
+        ? (body as { session_id: string }).session_id.slice(0, 256)
+        : '';
+    // Fail closed on the lookup only in the direction of caution: an unreadable risk counts as 0 (the gate
+    // still decides the command itself), never as a reason to allow more.
+    const sessionRisk = session && deps.riskOf ? await deps.riskOf(session).catch(() => 0) : 0;
     try {
-      return c.json(await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals }));
+      return c.json(await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals, sessionRisk }));
     } finally {
       c.get('releaseHold')?.();
     }

@@ -3,6 +3,7 @@ import { migration as m2 } from './0002-agent-events.js';
 import { migration as m3 } from './0003-workflow-tables.js';
 import { migration as m4 } from './0004-auth-and-receipts.js';
 import { migration as m5 } from './0005-grants.js';
+import { migration as m10 } from './0010-analyzer.js';
 import { migration as m30 } from './0030-requester-binding.js';
 import { migration as m31 } from './0031-command-digest.js';
 import type { Migration } from './types.js';
@@ -10,4 +11,4 @@ import type { Migration } from './types.js';
 export type { Migration } from './types.js';
 
 /** Every migration, in order. Append only: never edit or renumber one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [m1, m2, m3, m4, m5, m30, m31];
+export const MIGRATIONS: readonly Migration[] = [m1, m2, m3, m4, m5, m10, m30, m31];

@@ -1,0 +1,73 @@
+import type { Observation } from './observation.js';
+
+/** Gate categories that make an action's intent worth remembering (a retry of it is a retry of an attack). */
+export const RISKY_CATEGORIES = new Set([
+  'destructive',
+  'credential-access',
+  'exfiltration',
+  'download-execute',
+  'persistence',
+  'privilege-escalation',
+  'defense-evasion',
+  'reverse-shell',
+  'impact',
+]);
+
+const LOCAL_HOST =
+  /^(localhost|127\.\d+\.\d+\.\d+|::1|\[::1\]|0\.0\.0\.0|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|[^.]+)$/;
+
+/** Hosts off this machine and off the private network (a bare name without dots counts as local). */
+export function remoteHosts(obs: Observation): string[] {
+  return obs.facts.hosts.filter((h) => !LOCAL_HOST.test(h));
+}
+
+/** Reads a credential, key, password store, browser profile or shell history. */
+export function isSensitiveRead(obs: Observation): boolean {
+  return obs.facts.tags.some((t) =>
+    /^(read\.(secret|ssh-key|password-db|browser|keychain|history)|search\.secrets|exfil\.secret-upload)$/.test(
+      t,
+    ),
+  );
+}
+
+/** Sends to, or reaches, a remote host (allowed or not: an attempt is what matters). */
+export function isEgress(obs: Observation): boolean {
+  if (obs.actionClass === 'network') return remoteHosts(obs).length > 0;
+  if (obs.actionClass !== 'exec') return false;
+  return (
+    remoteHosts(obs).length > 0 ||
+    obs.facts.tags.some((t) =>
+      /^(net\.(upload|dns-exfil|web-service|raw-socket|remote-shell|tunnel)|exfil\.)/.test(t),
+    )
+  );
+}
+
+/** Deletes, overwrites or rewrites beyond the workspace's ordinary churn. */
+export function isDestructive(obs: Observation): boolean {
+  return obs.actionClass === 'exec' && obs.facts.categories.includes('destructive');
+}
+
+/** The risky categories of an action (its "intent"). */
+export function intentOf(obs: Observation): string[] {
+  return obs.facts.categories.filter((c) => RISKY_CATEGORIES.has(c));
+}
+
+/** Short, inert text for explanations: control characters shown as escapes, long text cut. */
+export function inert(s: string, max = 200): string {
+  const cut = s.length > max ? `${s.slice(0, max)}…` : s;
+  let out = '';
+  for (const ch of cut) {
+    const c = ch.charCodeAt(0);
+    out += c < 0x20 || (c >= 0x7f && c <= 0x9f) ? `\\x${c.toString(16).padStart(2, '0')}` : ch;
+  }
+  return out;
+}
+
+/** What an action was, in a few words, for explanations. */
+export function describe(obs: Observation): string {
+  const e = obs.event;
+  if (obs.actionClass === 'exec') return `\`${inert(e.command || e.tool)}\``;
+  if (obs.actionClass === 'network')
+    return `connection to ${inert(e.target)}${obs.denied ? ' (blocked)' : ''}`;
+  return `${obs.actionClass} of ${inert(e.target || e.tool)}`;
+}

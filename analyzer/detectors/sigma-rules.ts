@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe } from '../behaviour.js';
+import type { FixtureEvent, StreamDetector } from '../detector.js';
+import { loadRules, type SigmaRule } from '../sigma/load.js';
+import { matchRule } from '../sigma/match.js';
+
+/** A Sigma rule as a detector: each matching action is evidence, counted once per action. */
+export function sigmaDetector(rule: SigmaRule): StreamDetector {
+  return {
+    id: rule.id,
+    title: rule.title,
+    description: rule.description,
+    severity: rule.severity,
+    attack: rule.attack,
+    falsepositives: rule.falsepositives,
+    triage: rule.triage,
+    thresholds: {},
+    kind: 'signature',
+    fixtures: {
+      positive: { session: rule.fixtures.positive as FixtureEvent[] },
+      negative: { session: rule.fixtures.negative as FixtureEvent[] },
+    },
+    observe(obs, session) {
+      if (obs.actionClass === 'other' || !matchRule(rule, obs.fields)) return [];
+      void session;
+      return [
+        {
+          detector: rule.id,
+          evidence: [obs],
+          factors: [{ rule: rule.id, text: `${rule.title}: ${describe(obs)}` }],
+        },
+      ];
+    },
+  };
+}
+
+/**
+ * Where the shipped rules live: analyzer/rules in the source tree; the build copies them beside the bundle
+ * (dist/analyzer/rules), found from the module's own location either way.
+ */
+export function defaultRulesDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    join(here, 'rules'),
+    join(here, 'analyzer', 'rules'),
+    join(here, '..', 'rules'),
+    join(here, '..', 'analyzer', 'rules'),
+    join(here, '..', '..', 'analyzer', 'rules'),
+  ];
+  const found = candidates.find((c) => existsSync(join(c, 'credential-read.yml')));
+  if (found) return found;
+  throw new Error(`no analyzer rules directory near ${here}`);
+}
+
+/** The shipped Sigma rules as detectors (or those of `dir`). */
+export function sigmaDetectors(dir = defaultRulesDir()): StreamDetector[] {
+  return loadRules(dir).map(sigmaDetector);
+}

@@ -1,0 +1,340 @@
+import type { AgentEvent, Alert, Suppression } from '../schema/index.js';
+import type { IngestedEvent, SessionMetrics, Sighting, Store, Watermark } from '../store/index.js';
+import { buildAlert, detectionChanged } from './alert-build.js';
+import type { CommandAnalyzer } from './command-facts.js';
+import type { DetectContext, DetectorMeta, Hit, StreamDetector } from './detector.js';
+import type { BaselineDetector } from './detectors/baseline-activity.js';
+import { type Observation, observe } from './observation.js';
+import { fuseRisk } from './risk.js';
+import { SessionState } from './session-state.js';
+
+export interface EngineOptions {
+  store: Pick<Store, 'analyzer' | 'alerts'>;
+  analyzer: CommandAnalyzer;
+  detectors: readonly StreamDetector[];
+  baselines: readonly BaselineDetector[];
+  /** Sessions kept in memory; others are rebuilt from the store when they get new events. */
+  maxSessions?: number;
+  /** Events replayed per session when its state is rebuilt. */
+  historyCap?: number;
+  log?: (msg: string) => void;
+}
+
+/** What one batch changed. */
+export interface BatchResult {
+  alerts: Alert[];
+  risks: { session_id: string; risk: number }[];
+  sessions: number;
+}
+
+const BASELINE_TTL_MS = 60_000;
+const MAX_SIGHTINGS_CACHE = 100_000;
+const MAX_SEEN_PER_SESSION = 20_000;
+
+/**
+ * The scorer: enriches events, runs detectors with per-session state, fuses risk, and writes alerts that changed.
+ * Deterministic for the events it is given, so re-running a batch writes nothing new.
+ */
+export function createEngine(o: EngineOptions) {
+  const { store } = o;
+  const maxSessions = o.maxSessions ?? 5000;
+  const historyCap = o.historyCap ?? 5000;
+  const sessions = new Map<string, SessionState>();
+  const sightings = new Map<string, { sessions: number; sample: [string, string, string, string][] }>();
+  const baselineCache = new Map<string, { at: number; sample: SessionMetrics[] }>();
+  const meta = new Map<string, DetectorMeta>([...o.detectors, ...o.baselines].map((d) => [d.id, d]));
+  let suppressions: Suppression[] = [];
+  let suppressionsAt = 0;
+  let fleet = { n: 0, at: 0 };
+
+  const ctx: DetectContext = {
+    sighting(key, self) {
+      const s = sightings.get(key);
+      if (!s) return { others: 0, sample: [] };
+      const mine = s.sample.some((x) => x[0] === self) ? 1 : 0;
+      return { others: Math.max(0, s.sessions - mine), sample: s.sample.filter((x) => x[0] !== self) };
+    },
+    fleetSessions: 0,
+  };
+
+  function stateFor(id: string): { state: SessionState; cold: boolean } {
+    const hit = sessions.get(id);
+    if (hit) {
+      sessions.delete(id);
+      sessions.set(id, hit);
+      return { state: hit, cold: false };
+    }
+    const state = new SessionState(id);
+    sessions.set(id, state);
+    while (sessions.size > maxSessions) sessions.delete(sessions.keys().next().value as string);
+    return { state, cold: true };
+  }
+
+  function suppressed(hit: Hit, s: SessionState): boolean {
+    return suppressions.some(
+      (x) =>
+        x.detector === hit.detector &&
+        (x.value === '' || x.value === (hit.value ?? '')) &&
+        (x.scope === 'agent' ? s.agent : x.scope === 'user' ? s.user : s.repo) === x.scope_value,
+    );
+  }
+
+  async function refresh(now: number): Promise<void> {
+    if (now - suppressionsAt > 10_000) {
+      suppressions = await store.analyzer.suppressions();
+      suppressionsAt = now;
+    }
+    if (now - fleet.at > 5_000) {
+      fleet = { n: await store.analyzer.sessionCount(), at: now };
+    }
+    ctx.fleetSessions = fleet.n;
+  }
+
+  async function preloadSightings(keys: Set<string>): Promise<void> {
+    const missing = [...keys].filter((k) => !sightings.has(k));
+    for (let i = 0; i < missing.length; i += 1000) {
+      const chunk = missing.slice(i, i + 1000);
+      const found = new Map<string, Sighting>((await store.analyzer.sightings(chunk)).map((s) => [s.key, s]));
+      for (const k of chunk) {
+        const s = found.get(k);
+        sightings.set(k, s ? { sessions: s.sessions, sample: s.sample } : { sessions: 0, sample: [] });
+      }
+    }
+    while (sightings.size > MAX_SIGHTINGS_CACHE) sightings.delete(sightings.keys().next().value as string);
+  }
+
+  async function baselineSamples(
+    scope: 'agent' | 'user_id' | 'repo',
+    values: string[],
+    now: number,
+  ): Promise<Map<string, SessionMetrics[]>> {
+    const out = new Map<string, SessionMetrics[]>();
+    const missing: string[] = [];
+    for (const v of values) {
+      const c = baselineCache.get(`${scope}\0${v}`);
+      // A small (still warming up) sample is re-read sooner: it grows quickly.
+      const ttl = c && c.sample.length >= 50 ? BASELINE_TTL_MS : 5_000;
+      if (c && now - c.at < ttl) out.set(v, c.sample);
+      else missing.push(v);
+    }
+    if (missing.length > 0) {
+      const rows = await store.analyzer.baselineSample(scope, missing, [], 201);
+      const col = (m: SessionMetrics) =>
+        scope === 'agent' ? m.agent : scope === 'user_id' ? m.user_id : m.repo;
+      for (const v of missing) {
+        const sample = rows.filter((m) => col(m) === v);
+        baselineCache.set(`${scope}\0${v}`, { at: now, sample });
+        out.set(v, sample);
+      }
+    }
+    if (baselineCache.size > 20_000) baselineCache.clear();
+    return out;
+  }
+
+  /** Scores one batch of newly stored events; `before` is the watermark the batch starts after. */
+  async function processBatch(
+    batch: readonly IngestedEvent[],
+    before: Watermark | null,
+  ): Promise<BatchResult> {
+    const now = Date.now();
+    await refresh(now);
+    const bySession = new Map<string, AgentEvent[]>();
+    for (const { event } of batch) {
+      if (!event.session_id) continue;
+      const l = bySession.get(event.session_id);
+      if (l) l.push(event);
+      else bySession.set(event.session_id, [event]);
+    }
+    const touched: SessionState[] = [];
+    const cold: string[] = [];
+    for (const id of bySession.keys()) {
+      const { state, cold: isCold } = stateFor(id);
+      touched.push(state);
+      if (isCold) cold.push(id);
+    }
+    // A session new to this process replays what the store already has of it (restart, eviction, another worker).
+    if (cold.length > 0 && before) {
+      for (let i = 0; i < cold.length; i += 500) {
+        const history = await store.analyzer.sessionHistory(cold.slice(i, i + 500), before, historyCap);
+        for (const e of history) bySession.get(e.session_id)?.unshift(e);
+      }
+    }
+
+    // Pass 1: enrich, and collect novelty keys for one lookup.
+    const work: { state: SessionState; obs: Observation[] }[] = [];
+    const keys = new Set<string>();
+    for (const state of touched) {
+      const events = (bySession.get(state.id) ?? []).filter((e) => !state.seen.has(e.event_id));
+      events.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.event_id < b.event_id ? -1 : 1));
+      const obs: Observation[] = [];
+      for (const e of events) {
+        if (state.seen.has(e.event_id)) continue;
+        state.seen.add(e.event_id);
+        if (state.seen.size > MAX_SEEN_PER_SESSION)
+          state.seen.delete(state.seen.values().next().value as string);
+        state.agent ||= e.agent;
+        state.user ||= e.user_id;
+        state.repo ||= e.repo;
+        const ob = observe(e, o.analyzer);
+        obs.push(ob);
+        for (const d of o.detectors) for (const k of d.keys?.(ob) ?? []) keys.add(k);
+      }
+      work.push({ state, obs });
+    }
+    await preloadSightings(keys);
+
+    // Pass 2: detectors, in event-time order per session.
+    const newSightings: {
+      key: string;
+      session_id: string;
+      agent: string;
+      user_id: string;
+      repo: string;
+      time: string;
+    }[] = [];
+    for (const { state, obs } of work) {
+      for (const ob of obs) {
+        for (const d of o.detectors) {
+          for (const hit of d.observe(ob, state, ctx)) {
+            if (!suppressed(hit, state)) state.record(hit.detector, hit.evidence, hit.factors, hit.value);
+          }
+          for (const k of d.keys?.(ob) ?? []) {
+            const s = sightings.get(k) ?? { sessions: 0, sample: [] };
+            if (!s.sample.some((x) => x[0] === state.id)) {
+              s.sessions += 1;
+              if (s.sample.length < 50) s.sample.push([state.id, state.agent, state.user, state.repo]);
+              sightings.set(k, s);
+              newSightings.push({
+                key: k,
+                session_id: state.id,
+                agent: state.agent,
+                user_id: state.user,
+                repo: state.repo,
+                time: ob.event.time,
+              });
+            }
+          }
+        }
+      }
+    }
+    if (newSightings.length > 0) await store.analyzer.addSightings(newSightings);
+
+    // Baselines: whole-session metrics from ClickHouse against their scope and peer group.
+    if (o.baselines.length > 0 && touched.length > 0) {
+      const ids = touched.map((s) => s.id);
+      const metrics = await store.analyzer.sessionMetrics(ids);
+      const pick = (f: (m: SessionMetrics) => string) => [...new Set(metrics.map(f).filter(Boolean))];
+      // One at a time: the embedded engine serves one query at a time anyway.
+      const byRepo = await baselineSamples(
+        'repo',
+        pick((m) => m.repo),
+        now,
+      );
+      const byUser = await baselineSamples(
+        'user_id',
+        pick((m) => m.user_id),
+        now,
+      );
+      const byAgent = await baselineSamples(
+        'agent',
+        pick((m) => m.agent),
+        now,
+      );
+      for (const m of metrics) {
+        const state = sessions.get(m.session_id);
+        if (!state) continue;
+        // A session is not part of its own baseline.
+        const others = (l: SessionMetrics[] | undefined) =>
+          (l ?? []).filter((x) => x.session_id !== m.session_id);
+        const scopes = [
+          { scope: 'repo' as const, sample: others(byRepo.get(m.repo)) },
+          { scope: 'user' as const, sample: others(byUser.get(m.user_id)) },
+        ];
+        for (const b of o.baselines) {
+          for (const r of b.score(m, scopes, others(byAgent.get(m.agent)))) {
+            const hit: Hit = { detector: b.id, evidence: [], factors: r.factors, value: r.value };
+            if (suppressed(hit, state)) continue;
+            replaceFactors(state, b.id, r.factors, Date.parse(m.start), r.value);
+          }
+        }
+      }
+    }
+
+    // Alerts and risk for sessions whose evidence changed.
+    const changed = touched.filter((s) => s.touched);
+    const result: BatchResult = { alerts: [], risks: [], sessions: touched.length };
+    if (changed.length === 0) return result;
+    const stored = new Map(
+      (await store.alerts.bySessions(changed.map((s) => s.id))).map((a) => [a.alert_id, a]),
+    );
+    const toWrite: Alert[] = [];
+    const risks: Parameters<Store['analyzer']['putRisk']>[0][number][] = [];
+    for (const s of changed) {
+      const findings = [...s.evidence.values()].flatMap((ev) => {
+        const m = meta.get(ev.detector);
+        return m
+          ? [
+              {
+                detector: m.id,
+                title: m.title,
+                severity: ev.severity ?? m.severity,
+                evidence: Math.max(1, ev.actionKeys.size),
+              },
+            ]
+          : [];
+      });
+      const { risk, factors } = fuseRisk(findings);
+      risks.push({ session_id: s.id, agent: s.agent, user_id: s.user, repo: s.repo, risk, factors });
+      for (const ev of s.evidence.values()) {
+        const m = meta.get(ev.detector);
+        if (!m) continue;
+        const prev = stored.get(buildAlert(m, ev, s, risk, undefined).alert_id);
+        const next = buildAlert(m, ev, s, risk, prev);
+        if (detectionChanged(next, prev)) toWrite.push(next);
+        ev.changed = false;
+      }
+      s.touched = false;
+    }
+    if (toWrite.length > 0) result.alerts = await store.alerts.put(toWrite);
+    await store.analyzer.putRisk(risks);
+    result.risks = risks.map((r) => ({ session_id: r.session_id, risk: r.risk }));
+    return result;
+  }
+
+  return {
+    processBatch,
+    /** Detector metadata by id. */
+    meta,
+    /** Sessions held in memory (bounded by maxSessions). */
+    sessionsInMemory: () => sessions.size,
+  };
+}
+export type Engine = ReturnType<typeof createEngine>;
+
+/** Baseline evidence is a snapshot: the latest factors per metric replace the earlier ones. */
+function replaceFactors(
+  s: SessionState,
+  detector: string,
+  factors: Hit['factors'],
+  startMs: number,
+  value: string,
+): void {
+  const ev = s.evidence.get(detector);
+  if (ev) {
+    const rules = new Set(factors.map((f) => f.rule));
+    const kept = ev.factors.filter((f) => !rules.has(f.rule));
+    const before = JSON.stringify(ev.factors);
+    ev.factors = [...kept, ...factors];
+    if (JSON.stringify(ev.factors) !== before) {
+      ev.changed = true;
+      s.touched = true;
+    }
+    return;
+  }
+  s.record(detector, [], factors, value);
+  const created = s.evidence.get(detector);
+  if (created) {
+    created.firstMs = startMs;
+    created.lastMs = startMs;
+  }
+}

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { Store, Watermark } from '../store/index.js';
+import type { BatchResult, Engine } from './engine.js';
+
+export interface LoopOptions {
+  store: Pick<Store, 'analyzer'>;
+  engine: Engine;
+  /** Watermark and lease name: workers sharing a name share the work (one active at a time). */
+  name?: string;
+  batchSize?: number;
+  pollMs?: number;
+  /**
+   * Each poll re-reads this much ingest time before the watermark: an insert that started earlier but committed
+   * later is still scored (already-scored events are skipped by id).
+   */
+  overlapMs?: number;
+  /** Take a lease so that of several workers only one scores (default true). */
+  lease?: boolean;
+  leaseMs?: number;
+  onBatch?: (r: BatchResult) => void;
+  /** Called after each batch with the number of events it read (progress, benchmarks). */
+  onRead?: (events: number) => void;
+  log?: (msg: string) => void;
+}
+
+/** ISO text `ms` earlier. */
+const earlier = (iso: string, ms: number) => new Date(Date.parse(iso) - ms).toISOString();
+
+/**
+ * The analyzer loop: reads events stored after the watermark, scores them, writes alerts, then moves the
+ * watermark (so a crash replays, never skips). Restart-safe and idempotent: replays update the same alerts.
+ */
+export function createAnalyzerLoop(o: LoopOptions) {
+  const name = o.name ?? 'default';
+  const batchSize = o.batchSize ?? 20_000;
+  const pollMs = o.pollMs ?? 500;
+  const overlapMs = o.overlapMs ?? 3_000;
+  const leaseMs = o.leaseMs ?? 15_000;
+  const owner = randomUUID();
+  let watermark: Watermark | null | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let wake: (() => void) | undefined;
+
+  /** True when this worker holds (or just took) the lease. */
+  async function holdLease(): Promise<boolean> {
+    if (o.lease === false) return true;
+    const key = `lease:${name}`;
+    const now = Date.now();
+    const current = await o.store.analyzer.getState(key);
+    let holder: { owner?: string; until?: number } = {};
+    try {
+      holder = current ? (JSON.parse(current) as typeof holder) : {};
+    } catch {
+      holder = {};
+    }
+    if (holder.owner && holder.owner !== owner && (holder.until ?? 0) > now) return false;
+    await o.store.analyzer.setState(key, JSON.stringify({ owner, until: now + leaseMs }));
+    // Two workers may write at once: the row ClickHouse keeps (latest version) decides; re-read it.
+    const after = await o.store.analyzer.getState(key);
+    try {
+      return (JSON.parse(after ?? '{}') as { owner?: string }).owner === owner;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Scores everything stored so far; returns the number of events past the previous watermark. */
+  async function runOnce(): Promise<number> {
+    if (!(await holdLease())) return 0;
+    watermark ??= await o.store.analyzer.watermark(name);
+    let from: Watermark | null = watermark
+      ? { ingestedAt: earlier(watermark.ingestedAt, overlapMs), eventId: '' }
+      : null;
+    const start = watermark;
+    const isNew = (t: string, id: string) =>
+      !start || t > start.ingestedAt || (t === start.ingestedAt && id > start.eventId);
+    let total = 0;
+    for (;;) {
+      const batch = await o.store.analyzer.eventsAfter(from, batchSize);
+      if (batch.length === 0) break;
+      const result = await o.engine.processBatch(batch, from);
+      const last = batch[batch.length - 1];
+      if (last) {
+        from = { ingestedAt: last.ingestedAt, eventId: last.event.event_id };
+        if (
+          !watermark ||
+          from.ingestedAt > watermark.ingestedAt ||
+          (from.ingestedAt === watermark.ingestedAt && from.eventId > watermark.eventId)
+        ) {
+          watermark = from;
+          await o.store.analyzer.setWatermark(name, watermark);
+        }
+      }
+      for (const b of batch) if (isNew(b.ingestedAt, b.event.event_id)) total++;
+      if (result.alerts.length > 0 || result.risks.length > 0) o.onBatch?.(result);
+      o.onRead?.(batch.length);
+      if (batch.length < batchSize || stopped) break;
+    }
+    return total;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = runOnce()
+        .catch((err: unknown) => o.log?.(`analyzer: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(schedule);
+    }, pollMs);
+    wake = () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      wake = undefined;
+      running = runOnce()
+        .catch((err: unknown) => o.log?.(`analyzer: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(schedule);
+    };
+  }
+
+  return {
+    runOnce,
+    /** Polls until stopped. */
+    start(): void {
+      stopped = false;
+      schedule();
+    },
+    /** Scores soon (e.g. right after an ingest) instead of at the next poll. */
+    poke(): void {
+      wake?.();
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+export type AnalyzerLoop = ReturnType<typeof createAnalyzerLoop>;

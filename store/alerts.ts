@@ -1,0 +1,261 @@
+import {
+  type AgentEvent,
+  Alert,
+  AlertFactor,
+  AlertNote,
+  type AlertsQuery,
+  AlertTransition,
+  SEVERITIES,
+} from '../schema/index.js';
+import type { Db } from './db.js';
+import { type AgentEventRow, rowToEvent } from './rows/agent-events.js';
+import { clickhouseTimeToIso } from './rows/common.js';
+
+const EVENT_COLUMNS = `event_id, time, agent, agent_version, session_id, user_id, host, repo, cwd, kind, event_name,
+  tool, call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
+  trace_id, span_id, raw_table, raw_time, attributes, missing`;
+
+const COLUMNS = `alert_id, time, rule_id, title, severity, attack_ids, session_id, agent, user_id, repo, detectors,
+  event_ids, explanation, score, status, assignee, notes, history, first_seen, last_seen, evidence_count, updated_at`;
+
+/** alerts row as ClickHouse returns it. */
+interface AlertRow {
+  alert_id: string;
+  time: string;
+  rule_id: string;
+  title: string;
+  severity: string;
+  attack_ids: string[];
+  session_id: string;
+  agent: string;
+  user_id: string;
+  repo: string;
+  detectors: string[];
+  event_ids: string[];
+  explanation: string;
+  score: number | string;
+  status: string;
+  assignee: string;
+  notes: string;
+  history: string;
+  first_seen: string;
+  last_seen: string;
+  evidence_count: number | string;
+  updated_at: string;
+}
+
+function jsonArray<T>(text: string, item: { safeParse(v: unknown): { success: boolean; data?: T } }): T[] {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (!Array.isArray(v)) return [];
+    return v.flatMap((x) => {
+      const p = item.safeParse(x);
+      return p.success ? [p.data as T] : [];
+    });
+  } catch {
+    // written by something else (or a pre-analyzer row with plain text): keep it readable as one factor
+    return [];
+  }
+}
+
+function rowToAlert(r: AlertRow): Alert {
+  const explanation = jsonArray(r.explanation, AlertFactor);
+  return Alert.parse({
+    alert_id: r.alert_id,
+    time: clickhouseTimeToIso(r.time),
+    rule_id: r.rule_id,
+    title: r.title,
+    severity: r.severity,
+    attack_ids: r.attack_ids,
+    session_id: r.session_id,
+    agent: r.agent,
+    user: r.user_id,
+    repo: r.repo,
+    detectors: r.detectors,
+    event_ids: r.event_ids,
+    explanation: explanation.length || !r.explanation ? explanation : [{ text: r.explanation }],
+    score: Number(r.score),
+    status: r.status,
+    assignee: r.assignee,
+    notes: jsonArray(r.notes, AlertNote),
+    history: jsonArray(r.history, AlertTransition),
+    first_seen: clickhouseTimeToIso(r.first_seen),
+    last_seen: clickhouseTimeToIso(r.last_seen),
+    evidence_count: Number(r.evidence_count),
+    updated_at: clickhouseTimeToIso(r.updated_at),
+  });
+}
+
+function alertToRow(a: Alert): Record<string, unknown> {
+  const { user, explanation, notes, history, ...rest } = a;
+  return {
+    ...rest,
+    user_id: user,
+    explanation: JSON.stringify(explanation),
+    notes: JSON.stringify(notes),
+    history: JSON.stringify(history),
+  };
+}
+
+interface Cursor {
+  k: number;
+  id: string;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+/** Throws a RangeError (the API answers 400) for a cursor it did not issue. */
+function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (typeof c.k === 'number' && Number.isFinite(c.k) && typeof c.id === 'string')
+      return { k: c.k, id: c.id };
+  } catch {
+    // fall through
+  }
+  throw new RangeError('cursor is not one this server issued');
+}
+
+// Sort keys as fixed SQL (never built from input): a number per row, ties broken by alert_id.
+const SORT_KEYS = {
+  time: 'toFloat64(toUnixTimestamp64Milli(time))',
+  severity: `toFloat64(indexOf(['${SEVERITIES.join("','")}'], severity))`,
+  risk: 'score',
+} as const;
+
+const sortValue = (a: Alert, sort: keyof typeof SORT_KEYS): number =>
+  sort === 'time' ? Date.parse(a.time) : sort === 'severity' ? SEVERITIES.indexOf(a.severity) + 1 : a.score;
+
+/**
+ * Alerts as versioned rows (ReplacingMergeTree on updated_at): every change inserts a new version, reads take
+ * the latest with FINAL. Versions grow strictly within this process even inside one millisecond.
+ */
+export function createAlertsRepo(db: Db, database: string) {
+  const table = `"${database}".alerts`;
+  let last = 0;
+  const nextVersion = (): string => {
+    last = Math.max(Date.now(), last + 1);
+    return new Date(last).toISOString();
+  };
+
+  async function get(id: string): Promise<Alert | null> {
+    const [row] = await db.query<AlertRow>(
+      'alerts.get',
+      `SELECT ${COLUMNS} FROM ${table} FINAL WHERE alert_id = {id:String} LIMIT 1`,
+      { id },
+    );
+    return row ? rowToAlert(row) : null;
+  }
+
+  async function getMany(ids: readonly string[]): Promise<Alert[]> {
+    if (ids.length === 0) return [];
+    const rows = await db.query<AlertRow>(
+      'alerts.get-many',
+      `SELECT ${COLUMNS} FROM ${table} FINAL WHERE alert_id IN {ids:Array(String)}`,
+      { ids },
+    );
+    return rows.map(rowToAlert);
+  }
+
+  return {
+    get,
+    getMany,
+    /** Writes new versions of alerts (the caller merged them with what is stored); returns them as stored. */
+    async put(alerts: readonly Alert[]): Promise<Alert[]> {
+      const out = alerts.map((a) => ({ ...a, updated_at: nextVersion() }));
+      await db.insert('alerts.put', 'alerts', out.map(alertToRow));
+      return out;
+    },
+    async list(q: AlertsQuery): Promise<{ alerts: Alert[]; next_cursor: string | null }> {
+      const key = SORT_KEYS[q.sort];
+      const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+      const cmp = q.order === 'asc' ? '>' : '<';
+      const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+      const rows = await db.query<AlertRow>(
+        'alerts.list',
+        `SELECT ${COLUMNS} FROM ${table} FINAL
+         WHERE ({status:String} = '' OR status = {status:String})
+           AND ({severity:String} = '' OR severity = {severity:String})
+           AND ({agent:String} = '' OR agent = {agent:String})
+           AND ({detector:String} = '' OR rule_id = {detector:String} OR has(detectors, {detector:String}))
+           AND ({repo:String} = '' OR repo = {repo:String})
+           AND ({user:String} = '' OR user_id = {user:String})
+           AND ({session:String} = '' OR session_id = {session:String})
+           AND ({from:String} = '' OR last_seen >= parseDateTime64BestEffortOrZero({from:String}, 9, 'UTC'))
+           AND ({to:String} = '' OR time < parseDateTime64BestEffortOrZero({to:String}, 9, 'UTC'))
+           AND ({hasCursor:UInt8} = 0 OR (${key}, alert_id) ${cmp} ({ck:Float64}, {cid:String}))
+         ORDER BY ${key} ${dir}, alert_id ${dir}
+         LIMIT {limit:UInt32}`,
+        {
+          status: q.status ?? '',
+          severity: q.severity ?? '',
+          agent: q.agent ?? '',
+          detector: q.detector ?? '',
+          repo: q.repo ?? '',
+          user: q.user ?? '',
+          session: q.session ?? '',
+          from: q.from ?? '',
+          to: q.to ?? '',
+          hasCursor: cursor ? 1 : 0,
+          ck: cursor?.k ?? 0,
+          cid: cursor?.id ?? '',
+          limit: q.limit + 1,
+        },
+      );
+      const alerts = rows.slice(0, q.limit).map(rowToAlert);
+      const lastAlert = alerts[alerts.length - 1];
+      const next =
+        rows.length > q.limit && lastAlert
+          ? encodeCursor({ k: sortValue(lastAlert, q.sort), id: lastAlert.alert_id })
+          : null;
+      return { alerts, next_cursor: next };
+    },
+    /** The evidence events of an alert (by id, oldest first). */
+    async evidence(eventIds: readonly string[]): Promise<AgentEvent[]> {
+      if (eventIds.length === 0) return [];
+      const rows = await db.query<AgentEventRow>(
+        'alerts.evidence',
+        `SELECT ${EVENT_COLUMNS} FROM "${database}".agent_events FINAL
+         WHERE event_id IN {ids:Array(String)} ORDER BY time, event_id LIMIT 1000`,
+        { ids: eventIds },
+      );
+      return rows.map(rowToEvent);
+    },
+    /** Alerts of some sessions (for risk fusion and the evidence merge). */
+    async bySessions(sessions: readonly string[]): Promise<Alert[]> {
+      if (sessions.length === 0) return [];
+      const rows = await db.query<AlertRow>(
+        'alerts.by-sessions',
+        `SELECT ${COLUMNS} FROM ${table} FINAL WHERE session_id IN {s:Array(String)}`,
+        { s: sessions },
+      );
+      return rows.map(rowToAlert);
+    },
+    /** Counts per severity of alerts last seen in a window (status other than resolved/false positive). */
+    async countBySeverity(from: string, to: string): Promise<Record<string, number>> {
+      const rows = await db.query<{ severity: string; n: string }>(
+        'alerts.count-by-severity',
+        `SELECT severity, count() AS n FROM ${table} FINAL
+         WHERE ({from:String} = '' OR last_seen >= parseDateTime64BestEffortOrZero({from:String}, 9, 'UTC'))
+           AND ({to:String} = '' OR time < parseDateTime64BestEffortOrZero({to:String}, 9, 'UTC'))
+         GROUP BY severity`,
+        { from, to },
+      );
+      return Object.fromEntries(rows.map((r) => [r.severity, Number(r.n)]));
+    },
+    /** Changed alerts after a version (the stream's catch-up after a reconnect or another worker's writes). */
+    async changedSince(afterIso: string, limit = 500): Promise<Alert[]> {
+      const rows = await db.query<AlertRow>(
+        'alerts.changed-since',
+        `SELECT ${COLUMNS} FROM ${table} FINAL
+         WHERE updated_at > parseDateTime64BestEffort({after:String}, 3, 'UTC')
+         ORDER BY updated_at LIMIT {limit:UInt32}`,
+        { after: afterIso, limit },
+      );
+      return rows.map(rowToAlert);
+    },
+  };
+}
+export type AlertsRepo = ReturnType<typeof createAlertsRepo>;

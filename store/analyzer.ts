@@ -1,0 +1,352 @@
+import { type AgentEvent, RiskFactor, type SessionRisk, Suppression } from '../schema/index.js';
+import type { Db } from './db.js';
+import { type AgentEventRow, rowToEvent } from './rows/agent-events.js';
+import { clickhouseTimeToIso } from './rows/common.js';
+
+const EVENT_COLUMNS = `event_id, time, agent, agent_version, session_id, user_id, host, repo, cwd, kind, event_name, tool,
+  call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
+  trace_id, span_id, raw_table, raw_time, attributes, missing`;
+
+/** Where the analyzer has read up to: the ingest time and event id of the last event it scored. */
+export interface Watermark {
+  ingestedAt: string;
+  eventId: string;
+}
+
+/** An event with the time the store received it (the analyzer's watermark runs on ingest time). */
+export interface IngestedEvent {
+  event: AgentEvent;
+  ingestedAt: string;
+}
+
+/** Per-session activity numbers for baselines, computed by ClickHouse (one definition for every session). */
+export interface SessionMetrics {
+  session_id: string;
+  agent: string;
+  user_id: string;
+  repo: string;
+  start: string;
+  commands: number;
+  command_rate: number;
+  failure_rate: number;
+  denied_network: number;
+  bytes_out: number;
+  distinct_binaries: number;
+  approval_denials: number;
+}
+
+const METRIC_NAMES = [
+  'commands',
+  'command_rate',
+  'failure_rate',
+  'denied_network',
+  'bytes_out',
+  'distinct_binaries',
+  'approval_denials',
+] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+export const SESSION_METRICS: readonly MetricName[] = METRIC_NAMES;
+
+// One action = (session, call id or the row's own id, kind class): a tool_result log and its span count once.
+const ACTION = "if(call_id != '', call_id, event_id)";
+const IS_EXEC = `(kind IN ('command', 'tool_call', 'tool_decision', 'tool_result')
+  AND (command != '' OR tool IN ('exec_command', 'shell', 'Bash', 'run_shell_command', 'ward.exec')))`;
+
+const METRICS_SELECT = `session_id, any(agent) AS s_agent, anyIf(user_id, user_id != '') AS s_user,
+  anyIf(repo, repo != '') AS s_repo, min(time) AS start,
+  uniqExactIf(${ACTION}, ${IS_EXEC}) AS commands,
+  commands / greatest(1, dateDiff('second', min(time), max(time)) / 60) AS command_rate,
+  uniqExactIf(${ACTION}, ${IS_EXEC} AND (exit_code NOT IN (0) OR success = false)) / greatest(1, commands) AS failure_rate,
+  uniqExactIf(${ACTION}, kind = 'network' AND decision = 'deny') AS denied_network,
+  sum(ifNull(bytes_out, 0)) AS bytes_out,
+  uniqExactIf(splitByWhitespace(command)[1], ${IS_EXEC} AND command != '') AS distinct_binaries,
+  uniqExactIf(${ACTION}, kind IN ('tool_decision', 'approval') AND decision = 'deny') AS approval_denials`;
+
+interface MetricsRow {
+  session_id: string;
+  s_agent: string;
+  s_user: string;
+  s_repo: string;
+  start: string;
+  commands: string | number;
+  command_rate: string | number;
+  failure_rate: string | number;
+  denied_network: string | number;
+  bytes_out: string | number;
+  distinct_binaries: string | number;
+  approval_denials: string | number;
+}
+
+function rowToMetrics(r: MetricsRow): SessionMetrics {
+  return {
+    session_id: r.session_id,
+    agent: r.s_agent,
+    user_id: r.s_user ?? '',
+    repo: r.s_repo ?? '',
+    start: clickhouseTimeToIso(r.start),
+    commands: Number(r.commands),
+    command_rate: Number(r.command_rate),
+    failure_rate: Number(r.failure_rate),
+    denied_network: Number(r.denied_network),
+    bytes_out: Number(r.bytes_out),
+    distinct_binaries: Number(r.distinct_binaries),
+    approval_denials: Number(r.approval_denials),
+  };
+}
+
+/** What novelty needs to know about a value: how many sessions saw it, and a sample of where. */
+export interface Sighting {
+  key: string;
+  sessions: number;
+  /** Up to 50 sessions that saw it: [session, agent, user, repo]. */
+  sample: [string, string, string, string][];
+}
+
+interface SuppressionRow extends Omit<Suppression, 'created_at'> {
+  created_at: string;
+  active: number | string;
+}
+
+/** The analyzer's own state: watermark and lease, session risk, sightings, suppressions, event reads. */
+export function createAnalyzerRepo(db: Db, database: string) {
+  const events = `"${database}".agent_events`;
+  const state = `"${database}".analyzer_state`;
+  let last = 0;
+  const version = (): string => {
+    // Microsecond versions that grow strictly in this process.
+    last = Math.max(Date.now() * 1000, last + 1);
+    const ms = Math.floor(last / 1000);
+    return `${new Date(ms).toISOString().slice(0, 23)}${String(last % 1000).padStart(3, '0')}Z`;
+  };
+
+  async function getState(key: string): Promise<string | null> {
+    const [row] = await db.query<{ value: string }>(
+      'analyzer.state.get',
+      `SELECT value FROM ${state} FINAL WHERE key = {key:String} LIMIT 1`,
+      { key },
+    );
+    return row ? row.value : null;
+  }
+  async function setState(key: string, value: string): Promise<void> {
+    await db.insert('analyzer.state.set', 'analyzer_state', [{ key, value, updated_at: version() }]);
+  }
+
+  return {
+    getState,
+    setState,
+    async watermark(name: string): Promise<Watermark | null> {
+      const v = await getState(`watermark:${name}`);
+      if (!v) return null;
+      try {
+        const w = JSON.parse(v) as Partial<Watermark>;
+        if (typeof w.ingestedAt === 'string' && typeof w.eventId === 'string')
+          return { ingestedAt: w.ingestedAt, eventId: w.eventId };
+      } catch {
+        // an unreadable watermark: start over (scoring is idempotent)
+      }
+      return null;
+    },
+    setWatermark(name: string, w: Watermark): Promise<void> {
+      return setState(`watermark:${name}`, JSON.stringify(w));
+    },
+
+    /** Events received after `from` (ingest time, then id), oldest first. */
+    async eventsAfter(from: Watermark | null, limit: number): Promise<IngestedEvent[]> {
+      const rows = await db.query<AgentEventRow & { ingested_at: string }>(
+        'analyzer.events-after',
+        `SELECT ${EVENT_COLUMNS}, ingested_at FROM ${events}
+         WHERE (ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})
+         ORDER BY ingested_at, event_id
+         LIMIT {limit:UInt32}`,
+        { t: from?.ingestedAt ?? '1970-01-01T00:00:00Z', id: from?.eventId ?? '', limit },
+      );
+      return rows.map((r) => ({ event: rowToEvent(r), ingestedAt: clickhouseTimeToIso(r.ingested_at) }));
+    },
+
+    /** Events of sessions received at or before a point (a session's history when its state is rebuilt). */
+    async sessionHistory(sessions: readonly string[], upTo: Watermark, cap: number): Promise<AgentEvent[]> {
+      if (sessions.length === 0) return [];
+      const rows = await db.query<AgentEventRow>(
+        'analyzer.session-history',
+        `SELECT ${EVENT_COLUMNS} FROM ${events}
+         WHERE session_id IN {s:Array(String)}
+           AND (ingested_at, event_id) <= (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})
+         ORDER BY session_id, time DESC LIMIT {cap:UInt32} BY session_id`,
+        { s: sessions, t: upTo.ingestedAt, id: upTo.eventId, cap },
+      );
+      return rows.map(rowToEvent).reverse();
+    },
+
+    /** Per-session metrics for some sessions (computed in ClickHouse). */
+    async sessionMetrics(sessions: readonly string[]): Promise<SessionMetrics[]> {
+      if (sessions.length === 0) return [];
+      const rows = await db.query<MetricsRow>(
+        'analyzer.session-metrics',
+        `SELECT ${METRICS_SELECT} FROM ${events} FINAL WHERE session_id IN {s:Array(String)} GROUP BY session_id`,
+        { s: sessions },
+      );
+      return rows.map(rowToMetrics);
+    },
+
+    /**
+     * Baseline sample: metrics of the most recent sessions (other than `exclude`) per value of one scope
+     * column, computed by ClickHouse.
+     */
+    async baselineSample(
+      scope: 'agent' | 'user_id' | 'repo',
+      values: readonly string[],
+      exclude: readonly string[],
+      perScope: number,
+    ): Promise<SessionMetrics[]> {
+      if (values.length === 0) return [];
+      const col = { agent: 'agent', user_id: 'user_id', repo: 'repo' }[scope];
+      const rows = await db.query<MetricsRow>(
+        `analyzer.baseline.${scope}`,
+        `SELECT ${METRICS_SELECT} FROM ${events} FINAL
+         WHERE ${col} IN {v:Array(String)} AND session_id != '' AND session_id NOT IN {x:Array(String)}
+           AND time >= now64(3) - toIntervalDay(30)
+         GROUP BY session_id
+         ORDER BY start DESC
+         LIMIT {n:UInt32} BY ${scope === 'agent' ? 's_agent' : scope === 'user_id' ? 's_user' : 's_repo'}`,
+        { v: values, x: exclude, n: perScope },
+      );
+      return rows.map(rowToMetrics);
+    },
+
+    /** Records that sessions saw values (novelty's memory); repeated sightings collapse. */
+    async addSightings(
+      rows: readonly {
+        key: string;
+        session_id: string;
+        agent: string;
+        user_id: string;
+        repo: string;
+        time: string;
+      }[],
+    ): Promise<void> {
+      await db.insert('analyzer.sightings.add', 'analyzer_sightings', rows);
+    },
+    async sightings(keys: readonly string[]): Promise<Sighting[]> {
+      if (keys.length === 0) return [];
+      const rows = await db.query<{
+        key: string;
+        sessions: string;
+        sample: [string, string, string, string][];
+      }>(
+        'analyzer.sightings.get',
+        `SELECT key, uniqExact(session_id) AS sessions,
+           groupArray(50)((session_id, toString(agent), user_id, repo)) AS sample
+         FROM "${database}".analyzer_sightings FINAL WHERE key IN {k:Array(String)} GROUP BY key`,
+        { k: keys },
+      );
+      return rows.map((r) => ({ key: r.key, sessions: Number(r.sessions), sample: r.sample }));
+    },
+    /** Distinct sessions the store holds (novelty's warm-up). */
+    async sessionCount(): Promise<number> {
+      const [row] = await db.query<{ n: string }>(
+        'analyzer.session-count',
+        `SELECT uniq(session_id) AS n FROM ${events} WHERE session_id != ''`,
+      );
+      return Number(row?.n ?? 0);
+    },
+
+    async putRisk(
+      rows: readonly (SessionRisk & { agent: string; user_id: string; repo: string })[],
+    ): Promise<void> {
+      await db.insert(
+        'analyzer.risk.put',
+        'session_risk',
+        rows.map((r) => ({ ...r, factors: JSON.stringify(r.factors), updated_at: version() })),
+      );
+    },
+    async risk(session: string): Promise<SessionRisk | null> {
+      const [row] = await db.query<{ session_id: string; risk: number | string; factors: string }>(
+        'analyzer.risk.get',
+        `SELECT session_id, risk, factors FROM "${database}".session_risk FINAL WHERE session_id = {s:String}`,
+        { s: session },
+      );
+      if (!row) return null;
+      let factors: SessionRisk['factors'] = [];
+      try {
+        const parsed = RiskFactor.array().safeParse(JSON.parse(row.factors));
+        if (parsed.success) factors = parsed.data;
+      } catch {
+        // keep the number, drop unreadable factors
+      }
+      return { session_id: row.session_id, risk: Number(row.risk), factors };
+    },
+    /** The riskiest sessions active in a window. */
+    async riskiest(from: string, to: string, limit: number) {
+      const rows = await db.query<{
+        session_id: string;
+        agent: string;
+        user_id: string;
+        repo: string;
+        risk: number;
+      }>(
+        'analyzer.risk.riskiest',
+        `SELECT session_id, agent, user_id, repo, risk FROM "${database}".session_risk FINAL
+         WHERE risk > 0
+           AND ({from:String} = '' OR updated_at >= parseDateTime64BestEffortOrZero({from:String}, 6, 'UTC'))
+           AND ({to:String} = '' OR updated_at < parseDateTime64BestEffortOrZero({to:String}, 6, 'UTC'))
+         ORDER BY risk DESC LIMIT {limit:UInt32}`,
+        { from, to, limit },
+      );
+      return rows.map((r) => ({
+        session_id: r.session_id,
+        agent: r.agent,
+        user: r.user_id,
+        repo: r.repo,
+        risk: Number(r.risk),
+      }));
+    },
+
+    async addSuppression(s: Suppression): Promise<void> {
+      await db.insert('analyzer.suppressions.add', 'analyzer_suppressions', [
+        { ...s, active: 1, updated_at: version() },
+      ]);
+    },
+    async suppressions(): Promise<Suppression[]> {
+      const rows = await db.query<SuppressionRow>(
+        'analyzer.suppressions.list',
+        `SELECT id, detector, scope, scope_value, value, created_by, created_at, reason, alert_id, active
+         FROM "${database}".analyzer_suppressions FINAL WHERE active = 1 ORDER BY created_at LIMIT 10000`,
+      );
+      return rows.map(({ active: _a, ...r }) =>
+        Suppression.parse({ ...r, created_at: clickhouseTimeToIso(r.created_at) }),
+      );
+    },
+
+    /** Events per minute, agents and repos of a window (the overview), aggregated by ClickHouse. */
+    async overview(from: string, to: string) {
+      const params = { from, to };
+      const where = `({from:String} = '' OR time >= parseDateTime64BestEffortOrZero({from:String}, 9, 'UTC'))
+        AND ({to:String} = '' OR time < parseDateTime64BestEffortOrZero({to:String}, 9, 'UTC'))`;
+      const [perMinute, agents, repos] = await Promise.all([
+        db.query<{ t: string; n: string }>(
+          'analyzer.overview.per-minute',
+          `SELECT toStartOfMinute(time) AS t, count() AS n FROM ${events} WHERE ${where}
+           GROUP BY t ORDER BY t DESC LIMIT 1440`,
+          params,
+        ),
+        db.query<{ agent: string; n: string }>(
+          'analyzer.overview.agents',
+          `SELECT agent, uniqExact(session_id) AS n FROM ${events} WHERE ${where} GROUP BY agent ORDER BY n DESC LIMIT 50`,
+          params,
+        ),
+        db.query<{ repo: string; n: string }>(
+          'analyzer.overview.repos',
+          `SELECT repo, uniqExact(session_id) AS n FROM ${events} WHERE ${where} AND repo != ''
+           GROUP BY repo ORDER BY n DESC LIMIT 50`,
+          params,
+        ),
+      ]);
+      return {
+        events_per_minute: perMinute.reverse().map((r) => ({ t: clickhouseTimeToIso(r.t), n: Number(r.n) })),
+        agents: agents.map((r) => ({ agent: r.agent, n: Number(r.n) })),
+        repos: repos.map((r) => ({ repo: r.repo, n: Number(r.n) })),
+      };
+    },
+  };
+}
+export type AnalyzerRepo = ReturnType<typeof createAnalyzerRepo>;
