@@ -1,5 +1,7 @@
 import { createApprovalsRepo } from './approvals.js';
-import { createAuditRepo } from './audit.js';
+import { type AuditRepoOptions, createAuditRepo } from './audit.js';
+import { loadOrCreateSigner, trustedPublicKeys } from './audit-key.js';
+import { type AuditVerifyOptions, verifyAuditChains } from './audit-verify.js';
 import { type ResolvedStoreConfig, StoreConfig } from './config.js';
 import { createClickHouseClient } from './connection.js';
 import { createDb, type Db } from './db.js';
@@ -9,10 +11,32 @@ import { createGrantsRepo } from './grants.js';
 import { runMigrations } from './migrate.js';
 import { createRawRepo } from './raw.js';
 import { createReceiptsRepo } from './receipts.js';
+import { createRetentionRepo, resolveRetention } from './retention.js';
 import { createTokensRepo } from './tokens.js';
 
 export type { ApprovalResolution, ApprovalsRepo, ResolveResult } from './approvals.js';
-export { type AuditEntry, type AuditRepo, type AuditVerifyResult, canonicalJson } from './audit.js';
+export {
+  type AuditEntry,
+  type AuditPage,
+  type AuditQuery,
+  type AuditRepo,
+  auditHash,
+  canonicalJson,
+  checkpointBody,
+  genesisHash,
+} from './audit.js';
+export {
+  keyIdOf,
+  loadOrCreateSigner,
+  publicKeyFromPem,
+  readPublicKey,
+  SIGNING_KEY_FILE,
+  type Signer,
+  TRUSTED_KEYS_DIR,
+  trustedPublicKeys,
+  verifySignature,
+} from './audit-key.js';
+export type { AuditVerifyOptions } from './audit-verify.js';
 export { StoreConfig } from './config.js';
 export type { Db } from './db.js';
 export { ddlContext } from './ddl.js';
@@ -20,6 +44,15 @@ export type { GrantsRepo } from './grants.js';
 export { allStatements, runMigrations } from './migrate.js';
 export { MIGRATIONS } from './migrations/index.js';
 export type { RawTable } from './raw.js';
+export {
+  REQUIRED_LOG_DAYS,
+  RETENTION_TABLE_NAMES,
+  RETENTION_TABLES,
+  type RetentionRepo,
+  type RetentionStatus,
+  type RetentionTable,
+  retentionOk,
+} from './retention.js';
 export {
   AGENT_EVENTS_LAYOUT,
   encodeAgentEventRows,
@@ -35,12 +68,35 @@ export { METRIC_TABLES, type MetricRows, type MetricTable, metricsToRows } from 
 export { type OtelTraceRow, tracesToRows } from './rows/otel-traces.js';
 export { hashToken } from './tokens.js';
 
+/** Options beside the config: the audit writer's tuning (tests use small checkpoint intervals). */
+export interface StoreOptions {
+  audit?: Omit<AuditRepoOptions, 'signer'>;
+}
+
 /** Ward's storage: one ClickHouse (embedded or server), migrated, with one repository per concern. */
-export async function createStore(input: StoreConfig) {
+export async function createStore(input: StoreConfig, opts: StoreOptions = {}) {
   const config: ResolvedStoreConfig = StoreConfig.parse(input);
+  const signer = loadOrCreateSigner(config.dataDir);
   const { client, mode, rawInsert, fileInsertDir } = await createClickHouseClient(config);
   const db: Db = createDb(client, config.database, { rawInsert, fileInsertDir });
   const applied = await runMigrations(db, ddlContext(config));
+  const auditRepo = createAuditRepo(db, config.database, { ...opts.audit, signer });
+  const retention = createRetentionRepo(db, ddlContext(config), auditRepo);
+  const retentionChanges = await retention.apply(
+    resolveRetention(config.retentionDays, config.rawTtlDays, config.eventsTtlDays),
+  );
+  const audit = {
+    ...auditRepo,
+    /** Walks every chain; trusts this data dir's key and DATA/audit-keys/*.pem. */
+    async verify(o: Partial<AuditVerifyOptions> = {}) {
+      const days = (await retention.current()).get('audit_chain');
+      return verifyAuditChains(db, config.database, {
+        trustedKeys: trustedPublicKeys(config.dataDir),
+        ...(days ? { retentionDays: days } : {}),
+        ...o,
+      });
+    },
+  };
   return {
     mode,
     config,
@@ -52,11 +108,19 @@ export async function createStore(input: StoreConfig) {
     tokens: createTokensRepo(db, config.database),
     receipts: createReceiptsRepo(db, config.database),
     approvals: createApprovalsRepo(db, config.database),
-    audit: createAuditRepo(db, config.database),
+    audit,
+    retention,
+    /** Retention changes applied at this start (each audited). */
+    retentionChanges,
+    /** The data dir's Ed25519 key: audit checkpoints and report envelopes. */
+    signer,
     grants: createGrantsRepo(db, config.database),
     /** For cross-cutting checks (health, EXPLAIN); feature code uses the repositories. */
     db,
-    close: () => db.close(),
+    close: async () => {
+      await audit.close();
+      await db.close();
+    },
   };
 }
 export type Store = Awaited<ReturnType<typeof createStore>>;

@@ -3,9 +3,11 @@ import { migration as m2 } from './0002-agent-events.js';
 import { migration as m3 } from './0003-workflow-tables.js';
 import { migration as m4 } from './0004-auth-and-receipts.js';
 import { migration as m5 } from './0005-grants.js';
+import { migration as m20 } from './0020-audit-chains.js';
+import { migration as m21 } from './0021-retention.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** Every migration, in order. Append only: never edit or renumber one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [m1, m2, m3, m4, m5];
+export const MIGRATIONS: readonly Migration[] = [m1, m2, m3, m4, m5, m20, m21];
