@@ -11,6 +11,7 @@ import { createGrantsRepo } from './grants.js';
 import { runMigrations } from './migrate.js';
 import { createRawRepo } from './raw.js';
 import { createReceiptsRepo } from './receipts.js';
+import { createReportRepo } from './report-queries.js';
 import { createRetentionRepo, resolveRetention } from './retention.js';
 import { createTokensRepo } from './tokens.js';
 
@@ -44,6 +45,7 @@ export type { GrantsRepo } from './grants.js';
 export { allStatements, runMigrations } from './migrate.js';
 export { MIGRATIONS } from './migrations/index.js';
 export type { RawTable } from './raw.js';
+export type { AgentActivityRow, ReportRepo, ReportScope } from './report-queries.js';
 export {
   REQUIRED_LOG_DAYS,
   RETENTION_TABLE_NAMES,
@@ -110,6 +112,8 @@ export async function createStore(input: StoreConfig, opts: StoreOptions = {}) {
     approvals: createApprovalsRepo(db, config.database),
     audit,
     retention,
+    /** Compliance report aggregations. */
+    reports: createReportRepo(db, config.database),
     /** Retention changes applied at this start (each audited). */
     retentionChanges,
     /** The data dir's Ed25519 key: audit checkpoints and report envelopes. */
