@@ -19,7 +19,7 @@ import {
 
 let store: Store;
 const FROM = '2026-11-01T00:00:00.000Z';
-const TO = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10) + 'T00:00:00.000Z';
+const TO = `${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}T00:00:00.000Z`;
 const scope = (s: Partial<ReportScope> = {}): ReportScope => ({
   from: FROM,
   to: TO,
@@ -293,6 +293,7 @@ describe('compliance report over a known data set', () => {
       data: new Uint8Array(bytes),
       useSystemFonts: false,
       disableFontFace: true,
+      standardFontDataUrl: `${join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`,
     }).promise;
     let text = '';
     for (let i = 1; i <= doc.numPages; i++) {
@@ -325,10 +326,7 @@ describe('compliance report over a known data set', () => {
     const { privateKey } = generateKeyPairSync('ed25519');
     const other: Signer = {
       ...store.signer,
-      sign: (d) =>
-        (require('node:crypto') as typeof import('node:crypto'))
-          .sign(null, Buffer.from(d), privateKey)
-          .toString('base64'),
+      sign: (d) => sign(null, Buffer.from(d), privateKey).toString('base64'),
     };
     expect(
       verifyReport(bytes, signReport(bytes, 'json', other, new Date()), [store.signer.publicKey]),
