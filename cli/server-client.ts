@@ -6,6 +6,8 @@ import type { WardEnv } from './env.js';
 export interface CliServer {
   url: string;
   call(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }>;
+  /** GET returning the body as bytes (report files). */
+  bytes(path: string): Promise<{ status: number; bytes: Uint8Array; text: () => string }>;
 }
 
 /**
@@ -39,6 +41,16 @@ export function cliServer(env: WardEnv, opts: { server?: string; data: string; p
         throw new Error(`cannot reach ${url}: ${(err as Error).message}`);
       }
       return { status: res.status, text: await res.text() };
+    },
+    async bytes(path) {
+      let res: Response;
+      try {
+        res = await fetch(`${url}${path}`, { headers });
+      } catch (err) {
+        throw new Error(`cannot reach ${url}: ${(err as Error).message}`);
+      }
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      return { status: res.status, bytes, text: () => new TextDecoder().decode(bytes) };
     },
   };
 }

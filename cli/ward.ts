@@ -29,6 +29,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Ma
       'the approvals queue: `approvals list`, `approvals approve ID --scope session`, `approvals deny ID`',
     load: () => import('./approvals.js'),
   },
+  audit: {
+    summary: 'audit trail: `audit verify [--server URL | --data DIR] [--from --to]`, `audit pubkey`',
+    load: () => import('./audit.js'),
+  },
+  report: {
+    summary: 'compliance report: `report --from --to --format json|csv|pdf --out FILE`, `report verify FILE`',
+    load: () => import('./report.js'),
+  },
   token: {
     summary: 'API tokens: `token create --name N --role runner`, `token list`, `token revoke ID`',
     load: () => import('./token.js'),

@@ -26,8 +26,10 @@ import { createFileSpool } from './ingest/spool.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
 import { approvalRoutes } from './routes/approvals.js';
+import { auditRoutes } from './routes/audit.js';
 import { grantRoutes } from './routes/grants.js';
 import { type HookDecider, hookRoutes } from './routes/hooks.js';
+import { type ReportService, reportRoutes } from './routes/reports.js';
 
 export interface WardServer {
   url: string;
@@ -53,6 +55,8 @@ export interface ServerPlugins {
   grantRule?: GrantRule;
   /** The built ingest worker (dist/collector/ingest/prepare-worker.js); without it requests prepare inline. */
   prepareWorkerScript?: URL;
+  /** Compliance report builders (analyzer/); GET /api/reports/compliance is absent without them. */
+  reports?: (store: Store) => ReportService;
 }
 
 /** Starts `ward serve`: store, writer, OTLP receiver and API on one port. */
@@ -161,6 +165,8 @@ export async function startServer(
       ...(plugins.hookDecider
         ? [hookRoutes({ decide: plugins.hookDecider, service: approvals, authorize })]
         : []),
+      auditRoutes({ store, authorize }),
+      ...(plugins.reports ? [reportRoutes({ reports: plugins.reports(store), store, authorize })] : []),
     ],
     health: {
       check: async () => {

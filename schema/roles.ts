@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   readGrants: ['admin', 'analyst', 'runner'],
   readReports: ['admin', 'compliance', 'analyst'],
   manageTokens: ['admin'],
+  exportReports: ['admin', 'compliance'],
+  readAudit: ['admin', 'compliance'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

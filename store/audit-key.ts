@@ -121,3 +121,12 @@ export function verifySignature(
     return false;
   }
 }
+
+/** SPKI PEM text of a raw base64 Ed25519 public key (what `ward audit pubkey` prints). */
+export function publicKeyToPem(publicKeyB64: string): string {
+  const key = createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKeyB64, 'base64').toString('base64url') },
+    format: 'jwk',
+  });
+  return key.export({ format: 'pem', type: 'spki' }).toString();
+}

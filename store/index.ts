@@ -30,6 +30,7 @@ export {
   keyIdOf,
   loadOrCreateSigner,
   publicKeyFromPem,
+  publicKeyToPem,
   readPublicKey,
   SIGNING_KEY_FILE,
   type Signer,
