@@ -34,6 +34,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   }
   const { startServer, StartupError } = await import('../collector/server.js');
   const { createReportService } = await import('./report-service.js');
+  const policyAudit = (await import('./policy-audit.js')).createPolicyAudit();
   const log = (msg: string) => process.stderr.write(`ward: ${msg}\n`);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
@@ -57,7 +58,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       },
       log,
       {
-        hookDecider: (await import('./hook-endpoint.js')).createServerHookDecider(env),
+        hookDecider: (await import('./hook-endpoint.js')).createServerHookDecider(env, policyAudit),
         grantRule: (await import('../gate/index.js')).createGrantRule(),
         prepareWorkerScript: builtWorker(),
         reports: createReportService,
@@ -100,6 +101,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       `  demo data:  sent ${sent.sessions} sessions (${sent.records} records) through OTLP\n`,
     );
   }
+  policyAudit.attach((e) => server.store.audit.append(e));
   for (const t of await server.store.retention.status()) {
     if (!t.ok)
       process.stderr.write(
