@@ -216,4 +216,27 @@ describe('audit chain', () => {
       first_bad: { seq: 4, reason: expect.stringContaining('signature') },
     });
   });
+
+  it('accepts a chain whose oldest months expired by retention only at a signed checkpoint older than the window', async () => {
+    const { repo } = await chain(10, 5); // checkpoints at 0, 5 and 10
+    for (let seq = 1; seq <= 5; seq++) await deleteRecord(repo.writer, seq);
+    const later = new Date(Date.now() + 40 * 86_400_000);
+    // Within the retention window the missing head is a deletion.
+    expect(await store.audit.verify({ writers: [repo.writer], retentionDays: 30 })).toMatchObject({
+      ok: false,
+      first_bad: { seq: 5, reason: expect.stringContaining('not expired by retention') },
+    });
+    // Once the checkpoint at 5 is older than the window, records 1..5 expired: the chain starts at 6.
+    expect(await store.audit.verify({ writers: [repo.writer], retentionDays: 30, now: later })).toMatchObject(
+      {
+        ok: true,
+        writers: [{ first_seq: 6, last_seq: 10, signed_through: 10 }],
+      },
+    );
+    // Without a checkpoint exactly before the new start, a dropped head is still a deletion.
+    await deleteRecord(repo.writer, 6);
+    expect(await store.audit.verify({ writers: [repo.writer], retentionDays: 30, now: later })).toMatchObject(
+      { ok: false, first_bad: { seq: 6 } },
+    );
+  });
 });
