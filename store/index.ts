@@ -15,6 +15,8 @@ import { createReportRepo } from './report-queries.js';
 import { createRetentionRepo, resolveRetention } from './retention.js';
 import { createTokensRepo } from './tokens.js';
 
+/** Kept for callers of the single-chain API: the result of `store.audit.verify()`. */
+export type { AuditVerifyReport as AuditVerifyResult } from '../schema/index.js';
 export type { ApprovalResolution, ApprovalsRepo, ResolveResult } from './approvals.js';
 export {
   type AuditEntry,

@@ -28,7 +28,7 @@ const scope = (s: Partial<ReportScope> = {}): ReportScope => ({
   users: [],
   ...s,
 });
-const NASTY = "=cmd|' /C calc'!A0 \u001b[31mred\u001b[0m";
+const NASTY = "=cmd|' /C calc'!A0 \u001b[31mred\u001b[0m \u202egnp.exe \u{1F600} \u0000";
 
 function approval(id: string, created: string, extra: Partial<Approval> = {}): Approval {
   return {
@@ -308,6 +308,8 @@ describe('compliance report over a known data set', () => {
     expect(text).toContain('Events per day');
     expect(text).toContain('not in this repo');
     expect(text).not.toContain('\u001b');
+    expect(text).not.toContain('\u202e');
+    expect(text).toContain('\\x1b[31mred');
   });
 
   it('a signed envelope verifies the file; a changed file, envelope or unknown key does not pass', async () => {
