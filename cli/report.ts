@@ -7,6 +7,7 @@ import { cliServer } from './server-client.js';
 const USAGE = `usage: ward report --from TIME --to TIME [--agent A] [--repo R] [--user U] --format json|csv|pdf --out FILE
                    [--server URL | --data DIR]
        ward report verify FILE [--envelope FILE.sig.json] [--pubkey PEM]... [--data DIR]
+       ward report schema            (the report's JSON Schema, versioned)
 The report goes to FILE and its signed envelope (digest, signature, generation time) to FILE.sig.json.
 --agent/--repo/--user may repeat or take comma-separated values. verify trusts --pubkey keys and the key
 of DIR (default .ward-data) with DIR/audit-keys/*.pem.
@@ -24,6 +25,11 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   const { values, positionals } = parsed;
   try {
     if (positionals[0] === 'verify') return await verify(positionals[1], values);
+    if (positionals[0] === 'schema') {
+      const { reportJsonSchema } = await import('../analyzer/index.js');
+      process.stdout.write(`${JSON.stringify(reportJsonSchema(), null, 2)}\n`);
+      return 0;
+    }
     if (positionals.length > 0 || !values.from || !values.to || !values.out) {
       process.stderr.write(USAGE);
       return 2;

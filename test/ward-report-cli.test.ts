@@ -128,6 +128,16 @@ describe('ward report and ward audit', () => {
     expect(report.writers[0].signed_through).toBe(report.writers[0].last_seq);
   });
 
+  it('prints the versioned JSON Schema of the report', async () => {
+    const schema = JSON.parse((await ward(['report', 'schema'])).stdout);
+    expect(schema).toMatchObject({
+      $id: 'ward.compliance-report/1.0.0',
+      type: 'object',
+      additionalProperties: false,
+    });
+    expect(schema.required).toEqual(expect.arrayContaining(['summary', 'approvals', 'controls', 'audit']));
+  });
+
   it('explains bad arguments', async () => {
     await expect(
       ward([

@@ -27,6 +27,7 @@ export {
   SECTIONS,
 } from './model.js';
 export { reportToPdf } from './pdf.js';
+export { ComplianceReportSchema, reportJsonSchema } from './report-schema.js';
 export { reportTables } from './tables.js';
 
 /** MIME type and file extension per format. */
