@@ -7,7 +7,7 @@ export interface CliServer {
   url: string;
   call(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }>;
   /** GET returning the body as bytes (report files). */
-  bytes(path: string): Promise<{ status: number; bytes: Uint8Array; text: () => string }>;
+  bytes(path: string): Promise<{ status: number; bytes: Uint8Array; text: () => string; headers: Headers }>;
 }
 
 /**
@@ -50,7 +50,7 @@ export function cliServer(env: WardEnv, opts: { server?: string; data: string; p
         throw new Error(`cannot reach ${url}: ${(err as Error).message}`);
       }
       const bytes = new Uint8Array(await res.arrayBuffer());
-      return { status: res.status, bytes, text: () => new TextDecoder().decode(bytes) };
+      return { status: res.status, bytes, text: () => new TextDecoder().decode(bytes), headers: res.headers };
     },
   };
 }

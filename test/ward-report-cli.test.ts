@@ -101,6 +101,29 @@ describe('ward report and ward audit', () => {
     expect(statSync(join(dataDir, SIGNING_KEY_FILE)).mode & 0o777).toBe(0o600);
   });
 
+  it('exports a period that includes now (which each export changes) with the envelope of the very bytes sent', async () => {
+    const to = new Date(Date.now() + 86_400_000).toISOString();
+    for (const name of ['now1.json', 'now2.json']) {
+      const file = join(out, name);
+      await ward([
+        'report',
+        '--from',
+        '2026-11-01',
+        '--to',
+        to,
+        '--out',
+        file,
+        '--server',
+        server.url,
+        '--data',
+        dataDir,
+      ]);
+      expect((await ward(['report', 'verify', file, '--data', dataDir])).stdout).toMatch(/^OK: json/);
+    }
+    // The second export saw the first one's audit record: the files differ, each verifies.
+    expect(readFileSync(join(out, 'now1.json')).equals(readFileSync(join(out, 'now2.json')))).toBe(false);
+  });
+
   it('ward audit verify against a server: intact, then names the record tampered in the store', async () => {
     const ok = await ward(['audit', 'verify', '--server', server.url, '--data', dataDir]);
     expect(ok.stdout).toMatch(/^audit trail intact: \d+ records/);

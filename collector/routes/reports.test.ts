@@ -84,6 +84,10 @@ describe('compliance report and audit API', () => {
       );
       const b = await get(`/reports/compliance?${Q}&format=${format}&agent=codex`, 'admin-tok');
       const [ba, bb] = [new Uint8Array(await a.arrayBuffer()), new Uint8Array(await b.arrayBuffer())];
+      const inHeader = JSON.parse(
+        Buffer.from(a.headers.get('x-ward-report-envelope') ?? '', 'base64url').toString(),
+      );
+      expect(verifyReport(ba, inHeader, [store.signer.publicKey])).toMatchObject({ ok: true, trusted: true });
       expect(Buffer.from(ba).equals(Buffer.from(bb))).toBe(true);
       const env = await (
         await get(`/reports/compliance?${Q}&format=${format}&agent=codex&envelope=1`, 'compliance-tok')

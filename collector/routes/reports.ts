@@ -22,7 +22,7 @@ export interface ReportService {
 
 /**
  * GET /api/reports/compliance?from&to&agent&repo&user&format=json|csv|pdf[&envelope=1]: the report file as an
- * attachment, or its signed envelope. Compliance and admin only; every export is audited before it is served
+ * attachment (its signed envelope in the X-Ward-Report-Envelope header, base64url JSON), or the envelope alone. Compliance and admin only; every export is audited before it is served
  * (an export that cannot be audited is not served).
  */
 export function reportRoutes(deps: {
@@ -60,6 +60,9 @@ export function reportRoutes(deps: {
       'content-disposition': `attachment; filename="${name}"`,
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',
+      // The envelope of exactly these bytes: a period that includes "now" changes with every export (each is
+      // audited), so a second request could not be signed for the first one's file.
+      'x-ward-report-envelope': Buffer.from(JSON.stringify(signed)).toString('base64url'),
     });
   });
   return app;
