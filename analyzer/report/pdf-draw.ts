@@ -37,9 +37,12 @@ export function drawTable(doc: Doc, t: Table, maxRows: number): void {
   const width = doc.page.width - left - doc.page.margins.right;
   const rows = t.rows.slice(0, maxRows).map((r) => r.map(pdfText));
   const header = t.columns.map(pdfText);
-  doc.font('Helvetica').fontSize(7.5);
-  const want = header.map((h, i) =>
-    Math.min(220, Math.max(doc.widthOfString(h), ...rows.map((r) => doc.widthOfString(r[i] ?? ''))) + 8),
+  doc.font('Helvetica-Bold').fontSize(7.5);
+  const headerWidths = header.map((h) => doc.widthOfString(h));
+  doc.font('Helvetica');
+  const want = header.map(
+    (_, i) =>
+      Math.min(220, Math.max(headerWidths[i] ?? 0, ...rows.map((r) => doc.widthOfString(r[i] ?? '')))) + 8,
   );
   const total = want.reduce((a, b) => a + b, 0);
   const widths = want.map((w) => (total > width ? (w / total) * width : w));
@@ -104,7 +107,12 @@ export function drawTable(doc: Doc, t: Table, maxRows: number): void {
 }
 
 /** A bar chart of events per day with the blocked ones stacked in red, axis labels and a legend. */
-export function drawDailyChart(doc: Doc, days: { day: string; events: number; denied: number }[]): void {
+export function drawDailyChart(
+  doc: Doc,
+  data: { day: string; events: number; denied: number }[],
+  period: { from: string; to: string },
+): void {
+  const days = everyDay(data, period);
   const left = doc.page.margins.left + 30;
   const w = doc.page.width - left - doc.page.margins.right;
   const h = 150;
@@ -131,7 +139,7 @@ export function drawDailyChart(doc: Doc, days: { day: string; events: number; de
     });
   }
   const slot = days.length > 0 ? w / days.length : w;
-  const bar = Math.max(1, slot * 0.7);
+  const bar = Math.min(40, Math.max(0.5, slot * 0.7));
   days.forEach((d, i) => {
     const x = left + i * slot + (slot - bar) / 2;
     const eh = (h * d.events) / max;
@@ -149,4 +157,20 @@ export function drawDailyChart(doc: Doc, days: { day: string; events: number; de
   doc.fillColor('#000');
   doc.x = doc.page.margins.left;
   doc.y = top + h + 20;
+}
+
+/** One entry per UTC day of the period (zero where nothing happened), so the x axis is the period. */
+function everyDay(
+  data: { day: string; events: number; denied: number }[],
+  period: { from: string; to: string },
+): { day: string; events: number; denied: number }[] {
+  const byDay = new Map(data.map((d) => [d.day, d]));
+  const out: { day: string; events: number; denied: number }[] = [];
+  const start = Date.parse(period.from.slice(0, 10));
+  const end = Date.parse(period.to);
+  for (let t = start; t < end && out.length < 1200; t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    out.push(byDay.get(day) ?? { day, events: 0, denied: 0 });
+  }
+  return out;
 }

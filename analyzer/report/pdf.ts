@@ -67,7 +67,7 @@ export function reportToPdf(report: ComplianceReport): Promise<Uint8Array> {
 
   const tables = reportTables(report);
   for (const [key, title] of SECTIONS) {
-    room(doc, 80);
+    room(doc, key === 'agent_activity' ? 280 : 100);
     doc.font('Helvetica-Bold').fontSize(13).fillColor('#1d3557').text(title, doc.page.margins.left, doc.y);
     doc
       .fillColor('#000')
@@ -75,7 +75,7 @@ export function reportToPdf(report: ComplianceReport): Promise<Uint8Array> {
       .fontSize(8.5)
       .text(INTRO[key] ?? '', { width: doc.page.width - 72 });
     doc.moveDown(0.4);
-    if (key === 'agent_activity') drawDailyChart(doc, report.daily);
+    if (key === 'agent_activity') drawDailyChart(doc, report.daily, report.period);
     if (key === 'controls') {
       for (const c of report.controls) {
         room(doc, 60);
