@@ -292,14 +292,23 @@ export function createReportRepo(db: Db, database: string) {
       return rows.map((r) => ({ writer: r.w, records: n(r.c), last_seq: n(r.m) }));
     },
 
-    /** Policy versions loaded in the period (audit `policy.loaded` records), by digest. */
+    /**
+     * Policy versions in force: each set of policy files' last version loaded before the period (in force at
+     * its start) and every version loaded during it, by digest (audit `policy.loaded` records).
+     */
     async policyVersions(s: ReportScope) {
-      const rows = await db.query<{ dg: string; src: string; f: string; l: string; c: Num }>(
+      const rows = await db.query<{ dg: string; src: string; f: string; l: string; c: Num; st: Num }>(
         'report.policies',
-        `SELECT JSONExtractString(details, 'digest') AS dg, any(JSONExtractString(details, 'sources')) AS src,
-           toString(min(time)) AS f, toString(max(time)) AS l, count() AS c
-         FROM ${q('audit_chain')} WHERE action = 'policy.loaded' AND time >= ${T('from')} AND time < ${T('to')}
-         GROUP BY dg ORDER BY min(time), dg`,
+        `SELECT dg, min(src) AS src, toString(min(t)) AS f, toString(max(t)) AS l,
+           countIf(t >= ${T('from')}) AS c, max(t < ${T('from')}) AS st
+         FROM (
+           SELECT JSONExtractString(details, 'digest') AS dg, JSONExtractString(details, 'sources') AS src, time AS t
+           FROM ${q('audit_chain')} WHERE action = 'policy.loaded' AND time >= ${T('from')} AND time < ${T('to')}
+           UNION ALL
+           SELECT argMax(JSONExtractString(details, 'digest'), time) AS dg, JSONExtractString(details, 'sources') AS src,
+             max(time) AS t
+           FROM ${q('audit_chain')} WHERE action = 'policy.loaded' AND time < ${T('from')} GROUP BY src
+         ) GROUP BY dg ORDER BY min(t), dg`,
         params(s),
       );
       return rows.map((r) => ({
@@ -308,6 +317,7 @@ export function createReportRepo(db: Db, database: string) {
         first_seen: iso(r.f),
         last_seen: iso(r.l),
         loads: n(r.c),
+        in_force_at_start: n(r.st) === 1,
       }));
     },
   };

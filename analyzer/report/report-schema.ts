@@ -125,7 +125,10 @@ export const ComplianceReportSchema = z.strictObject({
       sources: z.string(),
       first_seen: z.string(),
       last_seen: z.string(),
-      loads: int,
+      loads: int.describe('loads during the period'),
+      in_force_at_start: z
+        .boolean()
+        .describe('the last version of these policy files loaded before the period'),
     }),
   ),
   retention: z.array(

@@ -226,7 +226,14 @@ describe('compliance report over a known data set', () => {
       by_severity: { high: 1, medium: 1 },
     });
     expect(r.alerts.triage_ms.p50).toBe(600_000);
-    expect(r.policy_versions).toEqual([expect.objectContaining({ digest: 'sha256:aaaa', loads: 2 })]);
+    expect(r.policy_versions).toEqual([
+      expect.objectContaining({ digest: 'sha256:aaaa', loads: 2, in_force_at_start: false }),
+    ]);
+    // A later period with no loads of its own still shows the version in force at its start.
+    const later = await buildComplianceReport(store, scope({ from: new Date().toISOString() }));
+    expect(later.policy_versions).toEqual([
+      expect.objectContaining({ digest: 'sha256:aaaa', loads: 0, in_force_at_start: true }),
+    ]);
     expect(r.retention.find((t) => t.table === 'audit_chain')).toEqual({
       table: 'audit_chain',
       days: 365,

@@ -250,9 +250,19 @@ export function reportTables(r: ComplianceReport): Table[] {
       name: 'policy_versions',
       section: 'policy_versions',
       title: 'Policy versions in force',
-      columns: ['digest', 'sources', 'first seen', 'last seen', 'loads'],
-      rows: r.policy_versions.map((p) => [p.digest, p.sources, p.first_seen, p.last_seen, p.loads]),
-      note: r.policy_versions.length === 0 ? 'no policy loads recorded in the period' : undefined,
+      columns: ['digest', 'sources', 'in force at start', 'first seen', 'last seen', 'loads in period'],
+      rows: r.policy_versions.map((p) => [
+        p.digest,
+        p.sources,
+        p.in_force_at_start,
+        p.first_seen,
+        p.last_seen,
+        p.loads,
+      ]),
+      note:
+        r.policy_versions.length === 0
+          ? 'no policy load recorded in or before the period (server-side hook decisions record them)'
+          : undefined,
     },
     {
       name: 'retention',
