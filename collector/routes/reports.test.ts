@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { renderComplianceReport, signReport, verifyReport } from '../../analyzer/index.js';
 import type { Role } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
@@ -136,6 +136,46 @@ describe('compliance report and audit API', () => {
     expect((await get('/audit?limit=0', 'compliance-tok')).status).toBe(400);
     expect((await get('/audit?cursor=bogus', 'compliance-tok')).status).toBe(400);
     expect((await get('/audit?from=nope', 'compliance-tok')).status).toBe(400);
+  });
+
+  it('builds at most maxConcurrent reports at once and refuses more with 503', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let started = 0;
+    const authorize = createAuthorize({
+      lookup: async (t) => TOKENS[t] ?? null,
+      remoteAddress: () => '',
+      openLoopbackIngest: false,
+    });
+    const slow = new Hono();
+    slow.onError(createErrorHandler(() => {}));
+    slow.route(
+      '/api',
+      reportRoutes({
+        reports: {
+          render: async () => {
+            started++;
+            await gate;
+            return new Uint8Array([1]);
+          },
+          envelope: (bytes) => signReport(bytes, 'json', store.signer, new Date()),
+        },
+        store,
+        authorize,
+        maxConcurrent: 1,
+      }),
+    );
+    const req = () =>
+      slow.request(`/api/reports/compliance?${Q}`, { headers: { authorization: 'Bearer compliance-tok' } });
+    const first = req();
+    await vi.waitFor(() => expect(started).toBe(1));
+    const second = await req();
+    expect(second.status).toBe(503);
+    release();
+    expect((await first).status).toBe(200);
+    expect((await req()).status).toBe(200);
   });
 
   it('pages audit records, verifies the chain and lists retention', async () => {

@@ -22,15 +22,20 @@ export interface ReportService {
 
 /**
  * GET /api/reports/compliance?from&to&agent&repo&user&format=json|csv|pdf[&envelope=1]: the report file as an
- * attachment (its signed envelope in the X-Ward-Report-Envelope header, base64url JSON), or the envelope alone. Compliance and admin only; every export is audited before it is served
- * (an export that cannot be audited is not served).
+ * attachment (its signed envelope in the X-Ward-Report-Envelope header, base64url JSON), or the envelope
+ * alone. Compliance and admin only; every export is audited before it is served (an export that cannot be
+ * audited is not served).
  */
 export function reportRoutes(deps: {
   reports: ReportService;
   store: Pick<Store, 'audit'>;
   authorize: Authorize;
+  /** Reports built at once (each scans the period's events); more are refused with 503. Default 2. */
+  maxConcurrent?: number;
 }) {
   const app = new Hono();
+  const max = deps.maxConcurrent ?? 2;
+  let running = 0;
   app.get('/reports/compliance', deps.authorize('exportReports'), async (c) => {
     const period = parsePeriod(c.req.query('from'), c.req.query('to'));
     const format = (c.req.query('format') ?? 'json') as ReportFileFormat;
@@ -45,7 +50,15 @@ export function reportRoutes(deps: {
       repos: listParam(c.req.queries('repo'), 'repo'),
       users: listParam(c.req.queries('user'), 'user'),
     };
-    const bytes = await deps.reports.render(scope, format);
+    if (running >= max)
+      throw new HTTPException(503, { message: `${max} reports are being built; retry in a few seconds` });
+    running++;
+    let bytes: Uint8Array;
+    try {
+      bytes = await deps.reports.render(scope, format);
+    } finally {
+      running--;
+    }
     const signed = deps.reports.envelope(bytes, format);
     await deps.store.audit.append({
       actor: c.get('principal').name,
