@@ -1,6 +1,7 @@
 import { createApprovalsRepo } from './approvals.js';
 import { type AuditRepoOptions, createAuditRepo } from './audit.js';
 import { loadOrCreateSigner, trustedPublicKeys } from './audit-key.js';
+import { importLegacyAudit } from './audit-legacy.js';
 import { type AuditVerifyOptions, verifyAuditChains } from './audit-verify.js';
 import { type ResolvedStoreConfig, StoreConfig } from './config.js';
 import { createClickHouseClient } from './connection.js';
@@ -40,6 +41,7 @@ export {
   trustedPublicKeys,
   verifySignature,
 } from './audit-key.js';
+export { LEGACY_WRITER } from './audit-legacy.js';
 export type { AuditVerifyOptions } from './audit-verify.js';
 export { StoreConfig } from './config.js';
 export type { Db } from './db.js';
@@ -86,6 +88,7 @@ export async function createStore(input: StoreConfig, opts: StoreOptions = {}) {
   const db: Db = createDb(client, config.database, { rawInsert, fileInsertDir });
   const applied = await runMigrations(db, ddlContext(config));
   const auditRepo = createAuditRepo(db, config.database, { ...opts.audit, signer });
+  await importLegacyAudit(db, config.database, auditRepo, signer);
   const retention = createRetentionRepo(db, ddlContext(config), auditRepo);
   const retentionChanges = await retention.apply(
     resolveRetention(config.retentionDays, config.rawTtlDays, config.eventsTtlDays),
