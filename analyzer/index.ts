@@ -11,6 +11,7 @@ export type { DetectorMeta, Fixture, FixtureEvent, StreamDetector } from './dete
 export { BASELINE_DETECTORS, CODE_DETECTORS, streamDetectors } from './detectors/index.js';
 export { type BatchResult, createEngine, type Engine } from './engine.js';
 export { type AnalyzerLoop, createAnalyzerLoop } from './loop.js';
+export * from './report/index.js';
 export { fuseRisk, SEVERITY_WEIGHT } from './risk.js';
 export { loadRules, parseRule, RULE_FIELDS, RuleError, SUPPORTED_MODIFIERS } from './sigma/load.js';
 

@@ -1,6 +1,7 @@
 import type { HookDecider } from '../collector/index.js';
 import type { PolicyLayers, ResolvedPolicy } from '../gate/fast.js';
 import type { WardEnv } from './env.js';
+import { loadedLayers, type PolicyAudit } from './policy-audit.js';
 
 /**
  * The server's hook decisions (POST /api/hooks/:agent): the same gate and answer as `ward hook`, with the
@@ -10,7 +11,7 @@ import type { WardEnv } from './env.js';
  * caller names (a caller could otherwise point it at any file on the server, or at a policy it wrote to
  * relax its own gate). A project's .ward/policy.yaml applies where the agent runs (`ward hook`, `ward exec`).
  */
-export function createServerHookDecider(env: WardEnv): HookDecider {
+export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit): HookDecider {
   let policy: Promise<ResolvedPolicy> | undefined;
   const serverPolicy = async (): Promise<ResolvedPolicy> => {
     const gate = await import('../gate/fast.js');
@@ -18,7 +19,9 @@ export function createServerHookDecider(env: WardEnv): HookDecider {
       workspace: '/nonexistent-ward-workspace',
       home: env.home,
     });
-    return gate.loadPolicy(layers);
+    const resolved = await gate.loadPolicy(layers);
+    policyAudit?.observe(await loadedLayers(layers), '/');
+    return resolved;
   };
   return async (agent, body, ctx) => {
     const hooks = await import('../sandbox-runner/fast.js');

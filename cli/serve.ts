@@ -5,8 +5,8 @@ import type { WardEnv } from './env.js';
 
 /**
  * `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME] [--database DB]
- *  [--raw-ttl-days N] [--events-ttl-days N] [--tls-cert FILE --tls-key FILE | --insecure-no-tls] [--demo]
- *  [--allow-data-in-workspace]`
+ *  [--raw-ttl-days N] [--events-ttl-days N] [--retention TABLE=DAYS,...] [--demo]
+ *  [--tls-cert FILE --tls-key FILE | --insecure-no-tls] [--allow-data-in-workspace]`
  */
 export async function main(args: string[], env: WardEnv): Promise<number> {
   const { values } = parseCommandArgs(args, {
@@ -19,6 +19,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     database: { type: 'string' },
     'raw-ttl-days': { type: 'string' },
     'events-ttl-days': { type: 'string' },
+    retention: { type: 'string' },
     demo: { type: 'boolean', default: false },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
@@ -40,7 +41,16 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     process.stderr.write(`ward serve: ${dataProblem}\n`);
     return 2;
   }
+  let retentionDays: Record<string, number>;
+  try {
+    retentionDays = parseRetention(values.retention ?? '');
+  } catch (err) {
+    process.stderr.write(`ward serve: --retention: ${(err as Error).message}\n`);
+    return 2;
+  }
   const { startServer, StartupError } = await import('../collector/index.js');
+  const { createReportService } = await import('./report-service.js');
+  const policyAudit = (await import('./policy-audit.js')).createPolicyAudit();
   const log = (msg: string) => process.stderr.write(`ward: ${msg}\n`);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
@@ -63,13 +73,15 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
           rawTtlDays: values['raw-ttl-days'] === undefined ? undefined : Number(values['raw-ttl-days']),
           eventsTtlDays:
             values['events-ttl-days'] === undefined ? undefined : Number(values['events-ttl-days']),
+          retentionDays,
         },
       },
       log,
       {
-        hookDecider: (await import('./hook-endpoint.js')).createServerHookDecider(env),
+        hookDecider: (await import('./hook-endpoint.js')).createServerHookDecider(env, policyAudit),
         grantRule: (await import('../gate/index.js')).createGrantRule(),
         prepareWorkerScript: builtWorker(),
+        reports: createReportService,
       },
     );
   } catch (err) {
@@ -109,6 +121,14 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     process.stdout.write(
       `  demo data:  sent ${sent.sessions} sessions (${sent.records} records) through OTLP\n`,
     );
+  }
+  policyAudit.attach((e) => server.store.audit.append(e));
+  for (const t of await server.store.retention.status()) {
+    if (!t.ok)
+      process.stderr.write(
+        `ward: warning: ${t.table} keeps ${t.days} days, below the ${t.required_days} days the mapped controls require ` +
+          `(EU AI Act Art. 19/26: logs kept at least six months); raise it with --retention ${t.table}=${t.required_days}\n`,
+      );
   }
   process.stdout.write(
     `  try:        curl -s -H "Authorization: Bearer $(cat ${adminTokenHint(server)})" ${server.url}/api/sessions\n`,
@@ -150,4 +170,15 @@ function adminTokenHint(server: { adminTokenSource: string }): string {
 function builtWorker(): URL | undefined {
   const url = new URL('../collector/ingest/prepare-worker.js', import.meta.url);
   return existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+/** `audit_chain=400,alerts=200` -> { audit_chain: 400, alerts: 200 } (validated again by the store config). */
+export function parseRetention(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of text.split(',').filter(Boolean)) {
+    const m = /^([a-z_]+)=(\d{1,5})$/.exec(part.trim());
+    if (!m) throw new Error(`expected TABLE=DAYS, got '${part}'`);
+    out[m[1] as string] = Number(m[2]);
+  }
+  return out;
 }

@@ -8,6 +8,8 @@ import type { WardEnv } from './env.js';
 export interface CliServer {
   url: string;
   call(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }>;
+  /** GET returning the body as bytes (report files). */
+  bytes(path: string): Promise<{ status: number; bytes: Uint8Array; text: () => string; headers: Headers }>;
 }
 
 /** Largest answer the CLI reads (a listing of 1000 approvals fits many times over). */
@@ -57,6 +59,16 @@ export function cliServer(
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
         throw new Error(`cannot reach ${url}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
       }
+    },
+    async bytes(path) {
+      let res: Response;
+      try {
+        res = await fetch(`${url}${path}`, { headers });
+      } catch (err) {
+        throw new Error(`cannot reach ${url}: ${(err as Error).message}`);
+      }
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      return { status: res.status, bytes, text: () => new TextDecoder().decode(bytes), headers: res.headers };
     },
   };
 }

@@ -83,6 +83,14 @@ const COMMANDS: Record<string, Command> = {
     summary: 'score stored events into alerts (`--follow` keeps going; a separate worker)',
     load: () => import('./analyze.js'),
   },
+  audit: {
+    summary: 'audit trail: `audit verify [--server URL | --data DIR] [--from --to]`, `audit pubkey`',
+    load: () => import('./audit.js'),
+  },
+  report: {
+    summary: 'compliance report: `report --from --to --format json|csv|pdf --out FILE`, `report verify FILE`',
+    load: () => import('./report.js'),
+  },
   token: {
     summary: 'API tokens: `token create --name N --role runner`, `token list`, `token revoke ID`',
     usage: `usage: ward token create --name NAME --role admin|analyst|compliance|runner

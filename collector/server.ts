@@ -21,9 +21,9 @@ import { createAlertWorkflow } from './alerts/workflow.js';
 import { createApp } from './app.js';
 import { createApprovalService, createServerRisk, type GrantRule } from './approvals/index.js';
 import { ServerConfig } from './config.js';
+import { loadDecisionKey } from './decision-key.js';
 import { createAdmission } from './ingest/admission.js';
 import { limitConnections } from './ingest/connection-limits.js';
-import { loadDecisionKey } from './decision-key.js';
 import { createIngest } from './ingest/pipeline.js';
 import { toJsonEachRow } from './ingest/prepare.js';
 import { createPreparePool } from './ingest/prepare-pool.js';
@@ -35,9 +35,11 @@ import { createAuthorize, isLoopback, type Principal } from './middleware/auth.j
 import { createHoldLimit } from './middleware/hold-limit.js';
 import { alertRoutes } from './routes/alerts.js';
 import { approvalRoutes } from './routes/approvals.js';
+import { auditRoutes } from './routes/audit.js';
 import { grantRoutes } from './routes/grants.js';
 import { type HookDecider, hookRoutes } from './routes/hooks.js';
 import { overviewRoutes } from './routes/overview.js';
+import { type ReportService, reportRoutes } from './routes/reports.js';
 import { riskRoutes } from './routes/risk.js';
 import { streamRoutes } from './routes/stream.js';
 
@@ -85,6 +87,8 @@ export interface ServerPlugins {
   riskOf?: (command: string) => Promise<number>;
   /** The built ingest worker (dist/collector/ingest/prepare-worker.js); without it requests prepare inline. */
   prepareWorkerScript?: URL;
+  /** Compliance report builders (analyzer/); GET /api/reports/compliance is absent without them. */
+  reports?: (store: Store) => ReportService;
 }
 
 /** Starts `ward serve`: store, writer, OTLP receiver and API on one port. */
@@ -267,6 +271,8 @@ export async function startServer(
       riskRoutes({ store, authorize }),
       overviewRoutes({ store, authorize }),
       streamRoutes({ store, authorize }),
+      auditRoutes({ store, authorize }),
+      ...(plugins.reports ? [reportRoutes({ reports: plugins.reports(store), store, authorize })] : []),
     ],
     health: {
       check: probe,

@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   readAlerts: ['admin', 'analyst', 'compliance'],
   triageAlerts: ['admin', 'analyst'],
   readRisk: ['admin', 'analyst', 'runner'],
+  exportReports: ['admin', 'compliance'],
+  readAudit: ['admin', 'compliance'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto';
-import type { AuditRecord } from '../schema/index.js';
+import { randomBytes } from 'node:crypto';
+import type { AuditCheckpoint, AuditRecord } from '../schema/index.js';
+import { auditHash, canonicalJson, checkpointBody, genesisHash } from './audit-hash.js';
+import type { Signer } from './audit-key.js';
 import type { Db } from './db.js';
 import { clickhouseTimeToIso } from './rows/common.js';
 
-/** prev_hash of the first record. */
-export const GENESIS_HASH = '0'.repeat(64);
+export { auditHash, canonicalJson, checkpointBody, genesisHash } from './audit-hash.js';
 
-/** What a caller appends; seq, time and the hashes are the repository's. */
+/** What a caller appends; writer, seq, time and the hashes are the repository's. */
 export interface AuditEntry {
   actor: string;
   action: string;
@@ -15,139 +16,204 @@ export interface AuditEntry {
   details?: unknown;
 }
 
-export type AuditVerifyResult =
-  | { ok: true; records: number; head: string }
-  | { ok: false; records: number; brokenSeq: number; reason: string };
-
-/** JSON with object keys sorted at every level: the same value always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  );
+/** A page of records for GET /api/audit. */
+export interface AuditPage {
+  records: AuditRecord[];
+  next_cursor: string | null;
 }
 
-/** hash = sha256(prev_hash + canonical JSON of the record without its hash). */
-export function auditHash(r: Omit<AuditRecord, 'hash'>): string {
-  const { seq, time, actor, action, target, details, prev_hash } = r;
-  return createHash('sha256')
-    .update(prev_hash + canonicalJson({ seq, time, actor, action, target, details, prev_hash }), 'utf8')
-    .digest('hex');
+export interface AuditQuery {
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
 }
 
-interface AuditRow extends Omit<AuditRecord, 'seq'> {
+export interface AuditRepoOptions {
+  signer: Signer;
+  /** Writer id; default a fresh random one (one chain per store instance). */
+  writer?: string;
+  /** Sign a checkpoint after this many records (default 64). */
+  checkpointEvery?: number;
+  /** Sign a checkpoint this long after the last unsigned record (default 30 s; 0 = only by count/close). */
+  checkpointAfterMs?: number;
+}
+
+export interface AuditRow extends Omit<AuditRecord, 'seq'> {
   seq: string | number;
 }
 
-function rowToRecord(r: AuditRow): AuditRecord {
+export function rowToRecord(r: AuditRow): AuditRecord {
   return { ...r, seq: Number(r.seq), time: clickhouseTimeToIso(r.time) };
 }
 
-const PAGE = 5000;
+export interface CheckpointRow extends Omit<AuditCheckpoint, 'seq'> {
+  seq: string | number;
+}
+
+export function rowToCheckpoint(r: CheckpointRow): AuditCheckpoint {
+  return { ...r, seq: Number(r.seq), time: clickhouseTimeToIso(r.time) };
+}
+
+export const RECORD_COLUMNS = 'writer, seq, time, actor, action, target, details, prev_hash, hash';
+
+interface Cursor {
+  t: string;
+  w: string;
+  s: number;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (
+      typeof c.t === 'string' &&
+      typeof c.w === 'string' &&
+      Number.isSafeInteger(c.s) &&
+      !Number.isNaN(Date.parse(c.t))
+    )
+      return { t: c.t, w: c.w, s: c.s as number };
+  } catch {
+    // fall through
+  }
+  throw new RangeError('cursor is not one this server issued');
+}
+
+const month = (iso: string) => iso.slice(0, 7);
 
 /**
- * The tamper-evident audit trail: a hash chain over records with increasing seq. Appends are serialized in
- * this process (one writer per database is assumed; a second process appending would fork the chain).
+ * The tamper-evident audit trail. This store instance is one writer: its own hash chain (writer id, seq from
+ * 1), appends serialized in-process, and Ed25519-signed checkpoints of its head every N records, T seconds,
+ * at each month boundary (retention drops whole months) and on close. Other processes writing to the same
+ * ClickHouse are other writers with their own chains, so nothing has to be allocated across processes.
  */
-export function createAuditRepo(db: Db, database: string) {
-  const table = `"${database}".audit_log`;
-  let head: Promise<{ seq: number; hash: string }> | undefined;
+export function createAuditRepo(db: Db, database: string, opts: AuditRepoOptions) {
+  const table = `"${database}".audit_chain`;
+  const writer = opts.writer ?? `w-${randomBytes(8).toString('hex')}`;
+  const every = opts.checkpointEvery ?? 64;
+  const afterMs = opts.checkpointAfterMs ?? 30_000;
+  let head = { seq: 0, hash: genesisHash(writer), time: '' };
+  let signedSeq = -1;
   let queue: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let stale = false;
 
-  async function readHead(): Promise<{ seq: number; hash: string }> {
-    const [row] = await db.query<AuditRow>(
-      'audit.head',
-      `SELECT seq, time, actor, action, target, details, prev_hash, hash FROM ${table} FINAL ORDER BY seq DESC LIMIT 1`,
-    );
-    return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
+  function serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = queue.then(fn);
+    queue = next.catch(() => {});
+    return next;
+  }
+
+  async function checkpointNow(): Promise<AuditCheckpoint | undefined> {
+    if (head.seq === signedSeq) return undefined;
+    const time = new Date().toISOString();
+    const body = { writer, seq: head.seq, head: head.hash, time };
+    const cp: AuditCheckpoint = {
+      ...body,
+      key_id: opts.signer.keyId,
+      public_key: opts.signer.publicKey,
+      signature: opts.signer.sign(checkpointBody(body)),
+    };
+    await db.insert('audit.checkpoint', 'audit_checkpoints', [cp]);
+    signedSeq = head.seq;
+    return cp;
   }
 
   async function appendNow(entry: AuditEntry): Promise<AuditRecord> {
-    head ??= readHead();
-    let prev: { seq: number; hash: string };
-    try {
-      prev = await head;
-    } catch (err) {
-      head = undefined; // retry the read next time
-      throw err;
+    // A failed insert may or may not have landed: continue from what the table holds for this writer.
+    if (stale) {
+      const [row] = await db.query<AuditRow>(
+        'audit.head',
+        `SELECT ${RECORD_COLUMNS} FROM ${table} WHERE writer = {w:String} ORDER BY seq DESC LIMIT 1`,
+        { w: writer },
+      );
+      if (row) head = { seq: Number(row.seq), hash: row.hash, time: clickhouseTimeToIso(row.time) };
+      stale = false;
     }
+    if (signedSeq < 0) await checkpointNow(); // the chain's signed start: a chain without one is forged
+    const time = new Date().toISOString();
+    if (head.seq > 0 && month(head.time) !== month(time)) await checkpointNow();
     const base = {
-      seq: prev.seq + 1,
-      time: new Date().toISOString(),
+      writer,
+      seq: head.seq + 1,
+      time,
       actor: entry.actor,
       action: entry.action,
       target: entry.target,
       details: canonicalJson(entry.details ?? {}),
-      prev_hash: prev.hash,
+      prev_hash: head.hash,
     };
     const record: AuditRecord = { ...base, hash: auditHash(base) };
     try {
-      await db.insert('audit.append', 'audit_log', [record]);
+      await db.insert('audit.append', 'audit_chain', [record]);
     } catch (err) {
-      head = undefined; // the insert may or may not have landed: re-read the head
+      stale = true;
       throw err;
     }
-    head = Promise.resolve({ seq: record.seq, hash: record.hash });
+    head = { seq: record.seq, hash: record.hash, time };
+    if (head.seq - Math.max(signedSeq, 0) >= every) await checkpointNow();
+    else if (afterMs > 0 && !timer) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        serial(checkpointNow).catch(() => {});
+      }, afterMs);
+      timer.unref();
+    }
     return record;
   }
 
-  /** Records in seq order, from `afterSeq` (exclusive). */
-  async function list(q: { afterSeq?: number; limit?: number } = {}): Promise<AuditRecord[]> {
+  async function page(q: AuditQuery = {}): Promise<AuditPage> {
+    const limit = Math.min(Math.max(q.limit ?? 100, 1), 10_000);
+    const c = q.cursor ? decodeCursor(q.cursor) : undefined;
     const rows = await db.query<AuditRow>(
-      'audit.list',
-      `SELECT seq, time, actor, action, target, details, prev_hash, hash FROM ${table} FINAL
-       WHERE seq > {after:UInt64} ORDER BY seq LIMIT {limit:UInt32}`,
-      { after: q.afterSeq ?? 0, limit: q.limit ?? 1000 },
+      'audit.page',
+      `SELECT ${RECORD_COLUMNS} FROM ${table}
+       WHERE time >= parseDateTime64BestEffort({from:String}, 3, 'UTC') AND time < parseDateTime64BestEffort({to:String}, 3, 'UTC')
+         AND (time, writer, seq) > (parseDateTime64BestEffort({ct:String}, 3, 'UTC'), {cw:String}, {cs:UInt64})
+       ORDER BY time, writer, seq LIMIT {limit:UInt32}`,
+      {
+        from: q.from ?? '1970-01-01T00:00:00Z',
+        to: q.to ?? '2200-01-01T00:00:00Z',
+        ct: c?.t ?? '1970-01-01T00:00:00Z',
+        cw: c?.w ?? '',
+        cs: c ? c.s : 0,
+        limit: limit + 1,
+      },
     );
-    return rows.map(rowToRecord);
+    const records = rows.slice(0, limit).map(rowToRecord);
+    const last = records[records.length - 1];
+    return {
+      records,
+      next_cursor:
+        rows.length > limit && last ? encodeCursor({ t: last.time, w: last.writer, s: last.seq }) : null,
+    };
   }
 
   return {
-    /** Appends one record to the chain (serialized with every other append of this process). */
+    /** This instance's writer id (its chain). */
+    writer,
+    /** Appends one record to this writer's chain (serialized with every other append of this instance). */
     append(entry: AuditEntry): Promise<AuditRecord> {
-      const next = queue.then(() => appendNow(entry));
-      queue = next.catch(() => {});
-      return next;
+      return serial(() => appendNow(entry));
     },
-    list,
-    /** Walks the whole chain and reports the first record whose seq, link or hash does not check out. */
-    async verify(): Promise<AuditVerifyResult> {
-      let expectSeq = 1;
-      let prevHash = GENESIS_HASH;
-      let count = 0;
-      for (;;) {
-        const page = await list({ afterSeq: expectSeq - 1, limit: PAGE });
-        for (const r of page) {
-          count++;
-          if (r.seq !== expectSeq)
-            return {
-              ok: false,
-              records: count,
-              brokenSeq: expectSeq,
-              reason: `record ${expectSeq} is missing (next is ${r.seq})`,
-            };
-          if (r.prev_hash !== prevHash)
-            return {
-              ok: false,
-              records: count,
-              brokenSeq: r.seq,
-              reason: 'prev_hash does not match the previous record',
-            };
-          if (auditHash(r) !== r.hash)
-            return {
-              ok: false,
-              records: count,
-              brokenSeq: r.seq,
-              reason: 'hash does not match the record content',
-            };
-          prevHash = r.hash;
-          expectSeq++;
-        }
-        if (page.length < PAGE) return { ok: true, records: count, head: prevHash };
-      }
+    /** Signs a checkpoint of this writer's head now, if anything is unsigned. */
+    checkpoint(): Promise<AuditCheckpoint | undefined> {
+      return serial(checkpointNow);
+    },
+    page,
+    /** Records in (time, writer, seq) order: the first `limit` of a period. */
+    async list(q: Omit<AuditQuery, 'cursor'> = {}): Promise<AuditRecord[]> {
+      return (await page({ ...q, limit: q.limit ?? 1000 })).records;
+    },
+    /** Signs the last checkpoint and stops the timer. */
+    async close(): Promise<void> {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (signedSeq >= 0) await serial(checkpointNow).catch(() => {});
     },
   };
 }

@@ -30,6 +30,13 @@ export const StoreConfig = z.object({
     .max(36500)
     .default(365)
     .describe('TTL of agent_events; 0 = keep forever'),
+  retentionDays: z
+    .partialRecord(
+      z.enum(['audit_chain', 'approvals', 'alerts', 'grants', 'agent_events', 'otel_logs', 'otel_traces']),
+      z.number().int().min(0).max(36500),
+    )
+    .default({})
+    .describe('TTL days per table (0 = keep forever); unset tables keep their default (365, raw 30)'),
 });
 export type StoreConfig = z.input<typeof StoreConfig>;
 export type ResolvedStoreConfig = z.output<typeof StoreConfig>;

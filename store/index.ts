@@ -1,7 +1,10 @@
 import { createAlertsRepo } from './alerts.js';
 import { createAnalyzerRepo } from './analyzer.js';
 import { createApprovalsRepo } from './approvals.js';
-import { createAuditRepo } from './audit.js';
+import { type AuditRepoOptions, createAuditRepo } from './audit.js';
+import { loadOrCreateSigner, trustedPublicKeys } from './audit-key.js';
+import { importLegacyAudit } from './audit-legacy.js';
+import { type AuditVerifyOptions, verifyAuditChains } from './audit-verify.js';
 import { type ResolvedStoreConfig, StoreConfig } from './config.js';
 import { createClickHouseClient } from './connection.js';
 import { createDb, type Db } from './db.js';
@@ -11,8 +14,12 @@ import { createGrantsRepo } from './grants.js';
 import { runMigrations } from './migrate.js';
 import { createRawRepo } from './raw.js';
 import { createReceiptsRepo } from './receipts.js';
+import { createReportRepo } from './report-queries.js';
+import { createRetentionRepo, resolveRetention } from './retention.js';
 import { createTokensRepo } from './tokens.js';
 
+/** Kept for callers of the single-chain API: the result of `store.audit.verify()`. */
+export type { AuditVerifyReport as AuditVerifyResult } from '../schema/index.js';
 export type { AlertsRepo } from './alerts.js';
 export {
   type AnalyzerRepo,
@@ -24,7 +31,30 @@ export {
   type Watermark,
 } from './analyzer.js';
 export type { ApprovalResolution, ApprovalsRepo, ResolveResult } from './approvals.js';
-export { type AuditEntry, type AuditRepo, type AuditVerifyResult, canonicalJson } from './audit.js';
+export {
+  type AuditEntry,
+  type AuditPage,
+  type AuditQuery,
+  type AuditRepo,
+  auditHash,
+  canonicalJson,
+  checkpointBody,
+  genesisHash,
+} from './audit.js';
+export {
+  keyIdOf,
+  loadOrCreateSigner,
+  publicKeyFromPem,
+  publicKeyToPem,
+  readPublicKey,
+  SIGNING_KEY_FILE,
+  type Signer,
+  TRUSTED_KEYS_DIR,
+  trustedPublicKeys,
+  verifySignature,
+} from './audit-key.js';
+export { LEGACY_WRITER } from './audit-legacy.js';
+export type { AuditVerifyOptions } from './audit-verify.js';
 export { type ResolvedStoreConfig, StoreConfig } from './config.js';
 export type { Db } from './db.js';
 export { ddlContext } from './ddl.js';
@@ -33,14 +63,48 @@ export type { GrantsRepo } from './grants.js';
 export { allStatements, runMigrations } from './migrate.js';
 export { MIGRATIONS } from './migrations/index.js';
 export type { RawTable } from './raw.js';
+export type { AgentActivityRow, ReportRepo, ReportScope } from './report-queries.js';
+export {
+  REQUIRED_LOG_DAYS,
+  RETENTION_TABLE_NAMES,
+  RETENTION_TABLES,
+  type RetentionRepo,
+  type RetentionStatus,
+  type RetentionTable,
+  retentionOk,
+} from './retention.js';
 export { hashToken } from './tokens.js';
 
+/** Options beside the config: the audit writer's tuning (tests use small checkpoint intervals). */
+export interface StoreOptions {
+  audit?: Omit<AuditRepoOptions, 'signer'>;
+}
+
 /** Ward's storage: one ClickHouse (embedded or server), migrated, with one repository per concern. */
-export async function createStore(input: StoreConfig) {
+export async function createStore(input: StoreConfig, opts: StoreOptions = {}) {
   const config: ResolvedStoreConfig = StoreConfig.parse(input);
+  const signer = loadOrCreateSigner(config.dataDir);
   const { client, mode, rawInsert, fileInsertDir } = await createClickHouseClient(config);
   const db: Db = createDb(client, config.database, { rawInsert, fileInsertDir });
   const applied = await runMigrations(db, ddlContext(config));
+  const auditRepo = createAuditRepo(db, config.database, { ...opts.audit, signer });
+  await importLegacyAudit(db, config.database, auditRepo, signer);
+  const retention = createRetentionRepo(db, ddlContext(config), auditRepo);
+  const retentionChanges = await retention.apply(
+    resolveRetention(config.retentionDays, config.rawTtlDays, config.eventsTtlDays),
+  );
+  const audit = {
+    ...auditRepo,
+    /** Walks every chain; trusts this data dir's key and DATA/audit-keys/*.pem. */
+    async verify(o: Partial<AuditVerifyOptions> = {}) {
+      const days = (await retention.current()).get('audit_chain');
+      return verifyAuditChains(db, config.database, {
+        trustedKeys: trustedPublicKeys(config.dataDir),
+        ...(days ? { retentionDays: days } : {}),
+        ...o,
+      });
+    },
+  };
   return {
     mode,
     config,
@@ -52,13 +116,23 @@ export async function createStore(input: StoreConfig) {
     tokens: createTokensRepo(db, config.database),
     receipts: createReceiptsRepo(db, config.database),
     approvals: createApprovalsRepo(db, config.database),
-    audit: createAuditRepo(db, config.database),
+    audit,
+    retention,
+    /** Compliance report aggregations. */
+    reports: createReportRepo(db, config.database),
+    /** Retention changes applied at this start (each audited). */
+    retentionChanges,
+    /** The data dir's Ed25519 key: audit checkpoints and report envelopes. */
+    signer,
     grants: createGrantsRepo(db, config.database),
     alerts: createAlertsRepo(db, config.database),
     analyzer: createAnalyzerRepo(db, config.database),
     /** For cross-cutting checks (health, EXPLAIN); feature code uses the repositories. */
     db,
-    close: () => db.close(),
+    close: async () => {
+      await audit.close();
+      await db.close();
+    },
   };
 }
 export type Store = Awaited<ReturnType<typeof createStore>>;

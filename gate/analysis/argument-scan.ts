@@ -34,7 +34,19 @@ const HOST_PORT = /^(?:[\w-]+=)?((?:[a-z0-9-]+\.)+[a-z]{2,}|\d+\.\d+\.\d+\.\d+):
 const URL_IN = /\b([a-z][a-z0-9+.-]*):\/\/(?:[^@/\s'"]*@)?(\[[^\]]+\]|[^/:?#\s'"]*)/i;
 
 /** Programs whose arguments are another command line, analysed by running it. */
-const ARGV_RUNNERS = new Set(['xargs', 'parallel', 'watch', 'find', 'nohup', 'time', 'timeout', 'nice', 'env', 'sudo', 'doas']);
+const ARGV_RUNNERS = new Set([
+  'xargs',
+  'parallel',
+  'watch',
+  'find',
+  'nohup',
+  'time',
+  'timeout',
+  'nice',
+  'env',
+  'sudo',
+  'doas',
+]);
 /** Shells: after `-c CMD`, their words are positional parameters (`sh -c '...' sh {}`), not commands. */
 const SHELLS = /^(sh|bash|zsh|dash|ksh|mksh|ash|fish|csh|tcsh|yash|elvish)$/;
 

@@ -307,7 +307,8 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     }
   }
   // screen's session verbs (-r, -x, -X title) act on a running session instead of starting a program.
-  const sessionVerb = name === 'screen' && args.some((a) => /^-([xXrRdDQ]|ls|list|wipe|dr|dR|Dr|DR|rd)$/.test(a));
+  const sessionVerb =
+    name === 'screen' && args.some((a) => /^-([xXrRdDQ]|ls|list|wipe|dr|dR|Dr|DR|rd)$/.test(a));
   const pass = sessionVerb ? undefined : PASS_THROUGH[name];
   if (pass) {
     applyOptionEffects(makeCall(name, args, cmd, ctx));

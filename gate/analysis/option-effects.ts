@@ -1,7 +1,7 @@
+import { KNOWN_PROGRAMS } from '../catalogue/programs.js';
 import type { Call } from './call.js';
 import { report } from './context.js';
 import { touch } from './effects.js';
-import { KNOWN_PROGRAMS } from '../catalogue/programs.js';
 import { hostOf } from './network.js';
 import { classifyPath } from './paths.js';
 
@@ -293,7 +293,8 @@ function plainKnownCommand(command: string, c: Call): boolean {
   const [head = ''] = command.trim().split(/\s+/);
   const name = head.slice(head.lastIndexOf('/') + 1);
   if (INTERPRETERS.test(name)) return false;
-  if (head.startsWith('./')) return classifyPath(head, { workspace: c.ctx.workspace, cwd: c.cwd }).zone === 'workspace';
+  if (head.startsWith('./'))
+    return classifyPath(head, { workspace: c.ctx.workspace, cwd: c.cwd }).zone === 'workspace';
   return !head.includes('/') || /^\/(usr\/)?(local\/)?s?bin\//.test(head) ? KNOWN_PROGRAMS.has(name) : false;
 }
 

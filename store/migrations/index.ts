@@ -4,6 +4,8 @@ import { migration as m3 } from './0003-workflow-tables.js';
 import { migration as m4 } from './0004-auth-and-receipts.js';
 import { migration as m5 } from './0005-grants.js';
 import { migration as m10 } from './0010-analyzer.js';
+import { migration as m20 } from './0020-audit-chains.js';
+import { migration as m21 } from './0021-retention.js';
 import { migration as m30 } from './0030-requester-binding.js';
 import { migration as m31 } from './0031-command-digest.js';
 import type { Migration } from './types.js';
@@ -11,4 +13,4 @@ import type { Migration } from './types.js';
 export type { Migration } from './types.js';
 
 /** Every migration, in order. Append only: never edit or renumber one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [m1, m2, m3, m4, m5, m10, m30, m31];
+export const MIGRATIONS: readonly Migration[] = [m1, m2, m3, m4, m5, m10, m20, m21, m30, m31];

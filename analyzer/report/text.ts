@@ -1,0 +1,31 @@
+/**
+ * Text safe to show in a CSV cell or a PDF: control characters become visible escapes (an agent-written
+ * command cannot move the cursor, hide text or break a row), and a leading = + - @ is quoted so a
+ * spreadsheet never evaluates it as a formula.
+ */
+export function inert(value: unknown, opts: { csv?: boolean } = {}): string {
+  const s = value === null || value === undefined ? '' : String(value);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  const shown = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+  return opts.csv && /^[=+\-@]/.test(shown) ? `'${shown}` : shown;
+}
+
+/** Milliseconds as a short human duration, or "n/a". */
+export function duration(ms: number | null): string {
+  if (ms === null) return 'n/a';
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  if (s < 120) return `${s.toFixed(1)} s`;
+  const m = s / 60;
+  return m < 120 ? `${m.toFixed(1)} min` : `${(m / 60).toFixed(1)} h`;
+}
+
+/** A ratio as a percentage with one decimal, or "n/a" when the denominator is 0. */
+export function pct(part: number, whole: number): string {
+  return whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)} %`;
+}

@@ -1,0 +1,162 @@
+import type { AuditCheckpoint, AuditRecord, AuditVerifyReport } from '../schema/index.js';
+import { type AuditRow, type CheckpointRow, RECORD_COLUMNS, rowToCheckpoint, rowToRecord } from './audit.js';
+import { auditHash, checkpointBody, genesisHash } from './audit-hash.js';
+import { verifySignature } from './audit-key.js';
+import type { Db } from './db.js';
+
+const PAGE = 5000;
+const DAY_MS = 86_400_000;
+
+export interface AuditVerifyOptions {
+  /** Only writers with records in [from, to) are walked (each whole, from its start). */
+  from?: string;
+  to?: string;
+  /** Raw base64 Ed25519 public keys whose checkpoints count. */
+  trustedKeys: readonly string[];
+  /** Only these writers (default: all). */
+  writers?: readonly string[];
+  /** Days audit records are kept: a chain may start after seq 1 only at a signed checkpoint older than this. */
+  retentionDays?: number;
+  now?: Date;
+}
+
+type Bad = { writer: string; seq: number; reason: string };
+
+/**
+ * Walks every writer's chain and its checkpoints. Fails on the first record that is modified (hash), deleted
+ * (seq gap, or missing below a signed checkpoint), inserted or reordered (link, duplicate seq), on a chain
+ * with no checkpoint signed by a trusted key (forged writer), and on a trusted checkpoint that does not
+ * match the chain. Records after a writer's last checkpoint are checked but only signed up to `signed_through`.
+ */
+export async function verifyAuditChains(
+  db: Db,
+  database: string,
+  o: AuditVerifyOptions,
+): Promise<AuditVerifyReport> {
+  const chain = `"${database}".audit_chain`;
+  const writers = (
+    await db.query<{ writer: string }>(
+      'audit.verify.writers',
+      `SELECT DISTINCT writer FROM ${chain}
+       WHERE time >= parseDateTime64BestEffort({from:String}, 3, 'UTC') AND time < parseDateTime64BestEffort({to:String}, 3, 'UTC') ORDER BY writer`,
+      { from: o.from ?? '1970-01-01T00:00:00Z', to: o.to ?? '2200-01-01T00:00:00Z' },
+    )
+  )
+    .map((r) => r.writer)
+    .filter((w) => !o.writers || o.writers.includes(w));
+  const trusted = new Set(o.trustedKeys);
+  const now = (o.now ?? new Date()).getTime();
+  const report: AuditVerifyReport = { ok: true, checked: 0, first_bad: null, writers: [], checkpoints: [] };
+
+  for (const writer of writers) {
+    const cps = (
+      await db.query<CheckpointRow>(
+        'audit.verify.checkpoints',
+        `SELECT writer, seq, head, time, key_id, public_key, signature FROM "${database}".audit_checkpoints
+         WHERE writer = {w:String} ORDER BY seq, time`,
+        { w: writer },
+      )
+    ).map(rowToCheckpoint);
+    const validSig = (c: AuditCheckpoint) =>
+      trusted.has(c.public_key) && verifySignature(c.public_key, checkpointBody(c), c.signature);
+    const good = cps.filter(validSig);
+    const bySeq = new Map<number, AuditCheckpoint[]>();
+    for (const c of good) bySeq.set(c.seq, [...(bySeq.get(c.seq) ?? []), c]);
+    const hashAt = new Map<number, string>();
+    const fail: Bad[] = [];
+    const bad = (seq: number, reason: string) => fail.push({ writer, seq, reason });
+
+    for (const c of cps) {
+      if (trusted.has(c.public_key) && !validSig(c))
+        bad(c.seq, `checkpoint at record ${c.seq} has an invalid signature`);
+    }
+    if (good.length === 0)
+      bad(0, `chain ${writer} has no checkpoint signed by a trusted key (forged or foreign writer)`);
+
+    let prev: AuditRecord | undefined;
+    let first = 0;
+    let records = 0;
+    let after = -1;
+    walk: for (;;) {
+      const rows = (
+        await db.query<AuditRow>(
+          'audit.verify.page',
+          `SELECT ${RECORD_COLUMNS} FROM ${chain} WHERE writer = {w:String} AND seq > {after:Int64}
+           ORDER BY seq, hash LIMIT {limit:UInt32} WITH TIES`,
+          { w: writer, after, limit: PAGE },
+        )
+      ).map(rowToRecord);
+      for (const r of rows) {
+        if (prev && r.seq === prev.seq) {
+          if (r.hash === prev.hash && auditHash(r) === r.hash) continue; // an insert retried after a lost ack
+          bad(r.seq, `record ${r.seq} appears more than once (a record was inserted)`);
+          break walk;
+        }
+        records++;
+        report.checked++;
+        if (!prev) {
+          first = r.seq;
+          if (r.seq === 1) {
+            if (r.prev_hash !== genesisHash(writer)) {
+              bad(1, 'record 1 does not start the chain (inserted or moved from another chain)');
+              break walk;
+            }
+          } else {
+            const anchor = (bySeq.get(r.seq - 1) ?? []).find((c) => c.head === r.prev_hash);
+            const expired =
+              anchor &&
+              o.retentionDays !== undefined &&
+              Date.parse(anchor.time) < now - o.retentionDays * DAY_MS;
+            if (!expired) {
+              bad(r.seq - 1, `records 1..${r.seq - 1} are missing (deleted) and not expired by retention`);
+              break walk;
+            }
+          }
+        } else if (r.seq !== prev.seq + 1) {
+          bad(prev.seq + 1, `record ${prev.seq + 1} is missing (deleted); the next is ${r.seq}`);
+          break walk;
+        } else if (r.prev_hash !== prev.hash) {
+          bad(
+            r.seq,
+            `record ${r.seq} does not link to record ${prev.seq} (inserted, reordered, or ${prev.seq} replaced)`,
+          );
+          break walk;
+        }
+        if (auditHash(r) !== r.hash) {
+          bad(r.seq, `record ${r.seq} was modified (its content does not match its hash)`);
+          break walk;
+        }
+        hashAt.set(r.seq, r.hash);
+        prev = r;
+      }
+      if (rows.length < PAGE) break;
+      after = rows[rows.length - 1]?.seq ?? after;
+    }
+    const last = prev?.seq ?? 0;
+    let signedThrough = -1;
+    for (const c of cps) {
+      const signed = c.signature !== '';
+      let valid = validSig(c);
+      if (valid) {
+        const expected = c.seq === 0 ? genesisHash(writer) : hashAt.get(c.seq);
+        if (c.seq > last && fail.length === 0) {
+          bad(
+            last + 1,
+            `records ${last + 1}..${c.seq} are missing (deleted): a signed checkpoint covers them`,
+          );
+          valid = false;
+        } else if (expected !== undefined && expected !== c.head) {
+          bad(c.seq, `record ${c.seq} differs from the signed checkpoint of that record`);
+          valid = false;
+        } else if (expected !== undefined) signedThrough = Math.max(signedThrough, c.seq);
+      }
+      report.checkpoints.push({ writer, seq: c.seq, time: c.time, signed, valid });
+    }
+    report.writers.push({ writer, records, first_seq: first, last_seq: last, signed_through: signedThrough });
+    if (fail.length > 0 && report.ok) {
+      report.ok = false;
+      report.first_bad = fail.reduce((a, b) => (b.seq < a.seq ? b : a));
+    }
+  }
+  return report;
+}

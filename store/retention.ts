@@ -1,0 +1,118 @@
+import type { AuditRepo } from './audit.js';
+import type { Db } from './db.js';
+import { type DdlContext, onCluster } from './ddl.js';
+
+/** Six months, the shortest log retention the mapped controls accept (EU AI Act Art. 19(1), 26(6)). */
+export const REQUIRED_LOG_DAYS = 183;
+
+/** Tables whose retention Ward manages: the TTL expression and the minimum the mapped controls require. */
+export const RETENTION_TABLES = {
+  audit_chain: { expr: 'toDateTime(time)', defaultDays: 365, requiredDays: REQUIRED_LOG_DAYS },
+  approvals: { expr: 'toDateTime(created_at)', defaultDays: 365, requiredDays: REQUIRED_LOG_DAYS },
+  alerts: { expr: 'toDateTime(time)', defaultDays: 365, requiredDays: REQUIRED_LOG_DAYS },
+  grants: { expr: 'toDateTime(created_at)', defaultDays: 365, requiredDays: REQUIRED_LOG_DAYS },
+  agent_events: { expr: 'toDateTime(time)', defaultDays: 365, requiredDays: REQUIRED_LOG_DAYS },
+  otel_logs: { expr: 'TimestampTime', defaultDays: 30, requiredDays: 0 },
+  otel_traces: { expr: 'toDateTime(Timestamp)', defaultDays: 30, requiredDays: 0 },
+} as const;
+export type RetentionTable = keyof typeof RETENTION_TABLES;
+export const RETENTION_TABLE_NAMES = Object.keys(RETENTION_TABLES) as RetentionTable[];
+
+/** One table's retention as GET /api/retention shows it (days 0 = kept forever). */
+export interface RetentionStatus {
+  table: string;
+  days: number;
+  required_days: number;
+  ok: boolean;
+}
+
+/** Resolved days per table from the store config (explicit settings over the raw/events TTLs over defaults). */
+export function resolveRetention(
+  explicit: Partial<Record<RetentionTable, number>>,
+  rawTtlDays: number,
+  eventsTtlDays: number,
+): Record<RetentionTable, number> {
+  const out = {} as Record<RetentionTable, number>;
+  for (const t of RETENTION_TABLE_NAMES) {
+    const fallback =
+      t === 'agent_events'
+        ? eventsTtlDays
+        : t.startsWith('otel_')
+          ? rawTtlDays
+          : RETENTION_TABLES[t].defaultDays;
+    out[t] = explicit[t] ?? fallback;
+  }
+  return out;
+}
+
+/** Whether `days` meets what the mapped controls require (0 = forever meets everything). */
+export function retentionOk(table: RetentionTable, days: number): boolean {
+  return days === 0 || days >= RETENTION_TABLES[table].requiredDays;
+}
+
+/** Applies and records retention: a TTL per table, each change audited once. */
+export function createRetentionRepo(db: Db, ctx: DdlContext, audit: AuditRepo) {
+  const settingsTable = `"${ctx.database}".retention_settings`;
+
+  async function current(): Promise<Map<string, number>> {
+    const rows = await db.query<{ table_name: string; days: number | string }>(
+      'retention.current',
+      `SELECT table_name, days FROM ${settingsTable} FINAL`,
+    );
+    return new Map(rows.map((r) => [r.table_name, Number(r.days)]));
+  }
+
+  return {
+    /** The days last applied per table. */
+    current,
+    /** Status per managed table, as applied. */
+    async status(): Promise<RetentionStatus[]> {
+      const now = await current();
+      return RETENTION_TABLE_NAMES.map((t) => {
+        const days = now.get(t) ?? 0;
+        return { table: t, days, required_days: RETENTION_TABLES[t].requiredDays, ok: retentionOk(t, days) };
+      });
+    },
+    /** Sets each table's TTL to `wanted` where it differs from what was applied; returns the changes. */
+    async apply(
+      wanted: Record<RetentionTable, number>,
+      actor = 'system',
+    ): Promise<{ table: RetentionTable; from: number | null; to: number }[]> {
+      const before = await current();
+      const changes: { table: RetentionTable; from: number | null; to: number }[] = [];
+      for (const t of RETENTION_TABLE_NAMES) {
+        const days = wanted[t];
+        if (!Number.isInteger(days) || days < 0 || days > 36_500)
+          throw new RangeError(`retention of ${t}: 0..36500 days`);
+        if (before.get(t) === days) continue;
+        const names = ctx.cluster ? [`${t}_local`] : [t];
+        for (const n of names) {
+          const ttl =
+            days > 0 ? `MODIFY TTL ${RETENTION_TABLES[t].expr} + toIntervalDay(${days})` : 'REMOVE TTL';
+          await db
+            .command('retention.apply', `ALTER TABLE "${ctx.database}"."${n}"${onCluster(ctx)} ${ttl}`)
+            .catch((err: unknown) => {
+              // REMOVE TTL on a table that never had one is not a change.
+              if (!(days === 0 && /TTL/i.test(String(err)))) throw err;
+            });
+        }
+        await db.insert('retention.record', 'retention_settings', [
+          { table_name: t, days, changed_at: new Date().toISOString(), changed_by: actor },
+        ]);
+        await audit.append({
+          actor,
+          action: 'retention.changed',
+          target: t,
+          details: {
+            from_days: before.get(t) ?? null,
+            to_days: days,
+            required_days: RETENTION_TABLES[t].requiredDays,
+          },
+        });
+        changes.push({ table: t, from: before.get(t) ?? null, to: days });
+      }
+      return changes;
+    },
+  };
+}
+export type RetentionRepo = ReturnType<typeof createRetentionRepo>;
