@@ -8,6 +8,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { indexGitlinks } from './git-index.js';
 
 /**
  * How one writable root's git metadata is protected. Git runs code named by its config (core.fsmonitor,
@@ -37,6 +38,8 @@ export interface GitGuard {
   gitDirs: string[];
   /** The `.git` entries found (dir, file or link), checked after each command for replacement. */
   dotGits: string[];
+  /** Repositories whose index is checked for planted submodules after each command. */
+  workTrees: { gitDir: string; workTree: string }[];
 }
 
 const MAX_MODULES = 64;
@@ -141,7 +144,14 @@ function moduleGitDirs(gitDir: string): string[] {
 
 /** Resolves what to bind and pin for the git metadata in one writable root (see GitGuard). */
 export function guardGit(root: string, ctx: { writable: readonly string[]; home: string }): GitGuard {
-  const guard: GitGuard = { mountPoints: [], readOnly: [], watchedMissing: [], gitDirs: [], dotGits: [] };
+  const guard: GitGuard = {
+    mountPoints: [],
+    readOnly: [],
+    watchedMissing: [],
+    gitDirs: [],
+    dotGits: [],
+    workTrees: [],
+  };
   const inWritable = (p: string): boolean => ctx.writable.some((w) => within(p, w));
   const done = new Set<string>();
   const pinIfExists = (p: string): void => {
@@ -197,11 +207,22 @@ export function guardGit(root: string, ctx: { writable: readonly string[]; home:
 
   const protectDotGit = (dotGit: string): void => {
     const k = kind(dotGit);
-    if (k === 'dir') protectGitDir(dotGit);
-    else if (k === 'file') {
+    let gitDir: string | undefined;
+    if (k === 'dir') {
+      protectGitDir(dotGit);
+      gitDir = dotGit;
+    } else if (k === 'file') {
       guard.readOnly.push(dotGit);
-      const target = gitfileTarget(dotGit);
-      if (target) protectGitDir(target);
+      gitDir = gitfileTarget(dotGit);
+      if (gitDir) protectGitDir(gitDir);
+    }
+    if (gitDir && guard.gitDirs.includes(gitDir) && !guard.workTrees.some((w) => w.gitDir === gitDir)) {
+      const workTree = dirname(dotGit);
+      guard.workTrees.push({ gitDir, workTree });
+      // Every submodule in the index, listed in .gitmodules or not: `git status` recurses into each.
+      for (const path of indexGitlinks(join(gitDir, 'index')).slice(0, MAX_MODULES)) {
+        protectDotGit(join(workTree, path, '.git'));
+      }
     } else if (k === 'symlink') {
       // A bind follows the link, so the link itself stays replaceable; protect where it points and let the
       // after-run check (dotGits) report a changed link.
@@ -241,4 +262,75 @@ export function validHead(gitDir: string): boolean {
   const head = readText(join(gitDir, 'HEAD'));
   if (head === undefined) return false;
   return /^ref: refs\/\S+\s*$/.test(head) || /^[0-9a-f]{40}([0-9a-f]{24})?\s*$/.test(head);
+}
+
+// Keys that make git run a program or read more config: [section, subsection?, key] as lower-case regexes.
+const EXEC_KEYS: [RegExp, RegExp][] = [
+  [/^core$/, /^(fsmonitor|hookspath|sshcommand|pager|editor|askpass|gitproxy)$/],
+  [/^sequence$/, /^editor$/],
+  [/^diff(\..+)?$/, /^(external|textconv|command)$/],
+  [/^(difftool|mergetool)\..+$/, /^cmd$/],
+  [/^merge\..+$/, /^driver$/],
+  [/^filter\..+$/, /^(clean|smudge|process)$/],
+  [/^credential(\..+)?$/, /^helper$/],
+  [/^gpg(\..+)?$/, /^program$/],
+  [/^(include|includeif\..+)$/, /^path$/],
+  [/^uploadpack$/, /^packobjectshook$/],
+  [/^remote\..+$/, /^(uploadpack|receivepack)$/],
+  [/^protocol(\..+)?$/, /^allow$/],
+  [/^pager$/, /.*/],
+  [/^interactive$/, /^difffilter$/],
+];
+
+/**
+ * The first setting in a git config text that makes git run a program (or read another config), as
+ * `section.key`, or undefined. An alias counts when it is a shell command (`!…`). `core.fsmonitor = true`
+ * or `false` is the built-in daemon, not a program.
+ */
+export function execCapableSetting(text: string): string | undefined {
+  let section = '';
+  for (const line of text.split('\n')) {
+    const head = /^\s*\[\s*([^\]\s"]+)(?:\s+"([^"]*)")?\s*\]/.exec(line);
+    if (head?.[1]) {
+      section = head[1].toLowerCase() + (head[2] === undefined ? '' : `.${head[2].toLowerCase()}`);
+      continue;
+    }
+    const m = /^\s*([A-Za-z][\w-]*)\s*(?:=\s*(.*?))?\s*$/.exec(line);
+    if (!m?.[1]) continue;
+    const key = m[1].toLowerCase();
+    const value = (m[2] ?? '').replace(/^"|"$/g, '');
+    if (section === 'alias' && value.startsWith('!')) return `alias.${key}`;
+    if (section === 'core' && key === 'fsmonitor' && /^(true|false|yes|no|on|off|1|0)?$/i.test(value))
+      continue;
+    if (EXEC_KEYS.some(([sec, k]) => sec.test(section) && k.test(key))) return `${section}.${key}`;
+  }
+  return undefined;
+}
+
+/** Hooks in a git directory that would run (executable, not a shipped `.sample`). */
+export function liveHooks(gitDir: string): string[] {
+  try {
+    return readdirSync(join(gitDir, 'hooks'), { withFileTypes: true })
+      .filter((d) => !d.name.endsWith('.sample') && !d.isDirectory())
+      .filter((d) => (lstatSync(join(gitDir, 'hooks', d.name)).mode & 0o111) !== 0)
+      .map((d) => d.name);
+  } catch {
+    return [];
+  }
+}
+
+/** Why a repository (its `.git` entry) would run code for whoever uses git in it, or undefined. */
+export function repositoryRunsCode(dotGit: string): string | undefined {
+  const k = kind(dotGit);
+  const gitDir = k === 'file' ? gitfileTarget(dotGit) : k === 'dir' ? dotGit : undefined;
+  if (!gitDir) return undefined;
+  const common = readText(join(gitDir, 'commondir'))?.trim();
+  const dirs = [gitDir, ...(common && common !== '.' ? [resolve(gitDir, common)] : [])];
+  for (const d of dirs) {
+    const setting = execCapableSetting(readText(join(d, 'config')) ?? '');
+    if (setting) return `its config sets ${setting}`;
+    const hooks = liveHooks(d);
+    if (hooks.length > 0) return `it has hooks (${hooks.slice(0, 3).join(', ')})`;
+  }
+  return undefined;
 }

@@ -24,6 +24,8 @@ export interface SandboxLayout {
   mountPoints: string[];
   /** Git directories in writable roots whose HEAD must stay valid (checked after each command). */
   gitDirs: string[];
+  /** Guarded repositories (git directory and work tree) whose index is checked for planted submodules. */
+  gitWorkTrees: { gitDir: string; workTree: string }[];
   /** Each `.git` entry in a writable root and what it was (inode, kind, link target) when the runner started. */
   dotGits: { path: string; identity: string }[];
 }
@@ -134,11 +136,13 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
   const mountPoints: string[] = [];
   const gitDirs: string[] = [];
   const dotGits: SandboxLayout['dotGits'] = [];
+  const gitWorkTrees: SandboxLayout['gitWorkTrees'] = [];
   for (const root of writable) {
     const git = guardGit(root, { writable, home });
     mountPoints.push(...git.mountPoints);
     readOnly.push(...git.readOnly);
     gitDirs.push(...git.gitDirs);
+    gitWorkTrees.push(...git.workTrees);
     for (const path of git.dotGits) dotGits.push({ path, identity: pathIdentity(path) });
     for (const p of git.watchedMissing) {
       const holder = writable.find((w) => p.startsWith(`${w}/`));
@@ -165,6 +169,7 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
     watchedMissing: [...new Set(watchedMissing)],
     mountPoints: [...new Set(mountPoints)],
     gitDirs: [...new Set(gitDirs)],
+    gitWorkTrees,
     dotGits,
   };
 }
