@@ -251,8 +251,10 @@ describe.runIf(canSandbox)('escapes through git metadata (needs real bubblewrap)
     const r = await run(
       repo,
       `cp -r .git evil-git && printf '[core]\n\tfsmonitor = "touch ${m}; false"\n' >> evil-git/config &&
-       mkdir -p node_modules/lib2 && echo "gitdir: ../../evil-git" > node_modules/lib2/.git &&
-       git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),node_modules/lib2`,
+       mkdir -p node_modules/lib2 lib3 && echo "gitdir: ../../evil-git" > node_modules/lib2/.git &&
+       ln -s ../evil-git lib3/.git &&
+       git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),node_modules/lib2 &&
+       git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),lib3`,
     );
     expect(r.exitCode).toBe(0);
     expect(r.violations).toContainEqual({
@@ -260,6 +262,7 @@ describe.runIf(canSandbox)('escapes through git metadata (needs real bubblewrap)
       detail: expect.stringMatching(/planted submodule node_modules\/lib2: its config sets core\.fsmonitor/),
     });
     expect(existsSync(join(repo, 'node_modules/lib2/.git'))).toBe(false);
+    expect(existsSync(join(repo, 'lib3/.git'))).toBe(false);
     userRunsGit(repo);
     expect(existsSync(m)).toBe(false);
   });

@@ -321,8 +321,17 @@ export function liveHooks(gitDir: string): string[] {
 
 /** Why a repository (its `.git` entry) would run code for whoever uses git in it, or undefined. */
 export function repositoryRunsCode(dotGit: string): string | undefined {
-  const k = kind(dotGit);
-  const gitDir = k === 'file' ? gitfileTarget(dotGit) : k === 'dir' ? dotGit : undefined;
+  let k = kind(dotGit);
+  let path = dotGit;
+  if (k === 'symlink') {
+    try {
+      path = realpathSync(dotGit);
+      k = kind(path);
+    } catch {
+      return undefined;
+    }
+  }
+  const gitDir = k === 'file' ? gitfileTarget(path) : k === 'dir' ? path : undefined;
   if (!gitDir) return undefined;
   const common = readText(join(gitDir, 'commondir'))?.trim();
   const dirs = [gitDir, ...(common && common !== '.' ? [resolve(gitDir, common)] : [])];
