@@ -309,6 +309,15 @@ describe.runIf(canSandbox)('escapes through git metadata (needs real bubblewrap)
     expect(existsSync(m)).toBe(false);
   });
 
+  it('refuses a workspace that is, or lies inside, a git directory', async () => {
+    const repo = newRepo();
+    for (const cwd of [join(repo, '.git'), join(repo, '.git/refs')]) {
+      expect(() => createRunner(defaultSandboxPolicy(), { cwd, home, processEnv: gitEnv() }), cwd).toThrow(
+        /git directory/,
+      );
+    }
+  });
+
   it('records a repository planted in a subdirectory or a bare one in the work tree', async () => {
     const repo = newRepo();
     const r = await run(

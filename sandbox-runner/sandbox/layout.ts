@@ -89,6 +89,10 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
         );
       }
     }
+    // Inside a git directory nothing above would pin its config or hooks: refuse rather than guess.
+    if (root.split(sep).includes('.git') || isGitDir(root)) {
+      throw new SandboxSetupError(`refusing to make ${root} writable: it is (inside) a git directory`);
+    }
     const persistent = persistencePathIn(root, ctx.homes);
     if (persistent) {
       throw new SandboxSetupError(
@@ -172,6 +176,11 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
     gitWorkTrees,
     dotGits,
   };
+}
+
+/** A bare repository or git directory: HEAD, objects/ and refs/ side by side. */
+function isGitDir(dir: string): boolean {
+  return ['HEAD', 'objects', 'refs'].every((n) => existsSync(join(dir, n)));
 }
 
 function sshHostKeys(): string[] {
