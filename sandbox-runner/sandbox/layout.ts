@@ -4,6 +4,7 @@ import type { SandboxPolicy } from '../../gate/fast.js';
 import { guardGit } from './git-guard.js';
 import { type HomeMounts, persistencePathIn, resolveHomeMounts, visibleInSandbox } from './home-layout.js';
 import { HIDDEN_ABSOLUTE, HIDDEN_IN_HOME, READ_ONLY_IN_WRITABLE } from './protected-paths.js';
+import { hostUnixSockets } from './unix-sockets.js';
 
 /** Thrown when the sandbox cannot be set up as the policy asks; Ward then refuses to run. */
 export class SandboxSetupError extends Error {
@@ -114,6 +115,8 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
     ...sshHostKeys(),
     ...policy.hidden.map((p) => resolve(workspace, expandHome(p, home))),
     ...(ctx.dataDirs ?? []).map((d) => resolve(ctx.cwd, expandHome(d, home))),
+    // Host daemons' sockets wherever they are still visible (most sit in /run or /tmp: private or hidden).
+    ...hostUnixSockets().filter((p) => !['/tmp', '/run', '/var/run', '/dev'].some((d) => within(p, d))),
   ];
   const hidden: SandboxLayout['hidden'] = [];
   const seen = new Set<string>();
