@@ -1,8 +1,8 @@
 import { renameSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { FileChange } from './file-snapshot.js';
-import { repositoryRunsCode } from './git-guard.js';
 import { indexGitlinks } from './git-index.js';
+import { repositoryRunsCode } from './git-repository-risk.js';
 import type { SandboxLayout } from './layout.js';
 import type { SandboxViolation } from './violations.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execCapableSetting } from './git-guard.js';
+import { execCapableSetting } from './git-repository-risk.js';
 
 describe('execCapableSetting', () => {
   it('passes the config of a fresh clone', () => {
