@@ -155,7 +155,7 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
       const holder = writable.find((w) => p.startsWith(`${w}/`));
       if (holder) watchedMissing.push(relative(holder, p));
     }
-    // Likewise Ward's project policy dir: a command that could create .ward/policy.yaml could write itself
+    // Ward's project policy dir: a command that could create .ward/policy.yaml could write itself
     // allow rules for the next command. An empty, pinned .ward/ closes that.
     if (!existsSync(join(root, '.ward'))) mkdirSync(join(root, '.ward'), { mode: 0o755 });
     for (const rel of [...READ_ONLY_IN_WRITABLE, ...policy.readOnly.filter((p) => !isAbsolute(p))]) {
