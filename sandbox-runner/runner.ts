@@ -7,6 +7,7 @@ import { diffSnapshots, type FileChange, takeSnapshot } from './sandbox/file-sna
 import { resolveLayout, type SandboxLayout, SandboxSetupError } from './sandbox/layout.js';
 import { rlimitPrefix } from './sandbox/limits.js';
 import type { NetworkPort, NetworkProxyHandle } from './sandbox/network-port.js';
+import { type IndexSeen, neutralizePlantedRepositories } from './sandbox/planted-repositories.js';
 import { type PreparedSandbox, prepareSandbox, type SandboxNetwork } from './sandbox/prepared-sandbox.js';
 import { runProcess } from './sandbox/run-process.js';
 import { buildSandboxEnv } from './sandbox/sandbox-env.js';
@@ -148,6 +149,8 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
   }
   const env = buildSandboxEnv(deps.processEnv, policy.env, { WARD_SANDBOX: deps.unsandboxed ? '0' : '1' });
   let proxy: Promise<NetworkProxyHandle> | undefined;
+  // Indexes as of the last check: only a changed index is read again.
+  const indexSeen: IndexSeen = new Map();
   let attempts: NetworkAttempt[] = [];
 
   async function network(): Promise<SandboxNetwork | undefined> {
@@ -173,6 +176,14 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
     const wrapped = sandbox
       ? sandbox.wrap(argv, cwd, net)
       : { argv: [...rlimitPrefix(policy.limits), ...argv], fdData: [] };
+    // A whole agent session (the terminal passed through) may run for hours while the user runs git next to
+    // it: check for planted repositories as it goes, not only at the end.
+    const midRun: SandboxViolation[] = [];
+    const watch =
+      sandbox && (opts.stdio ?? 'pipe') === 'inherit'
+        ? setInterval(() => midRun.push(...neutralizePlantedRepositories(layout, [], indexSeen)), 2000)
+        : undefined;
+    watch?.unref();
     const outcome = await runProcess({
       argv: wrapped.argv,
       env: { ...env, ...(net?.env ?? {}), PWD: cwd },
@@ -186,6 +197,7 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
       ...(opts.abort ? { abort: opts.abort } : {}),
       captureBytes: opts.captureBytes ?? 1024 * 1024,
     });
+    if (watch) clearInterval(watch);
     if (outcome.spawnError) {
       throw new SandboxSetupError(`could not start ${wrapped.argv[0]}: ${outcome.spawnError.message}`);
     }
@@ -216,6 +228,8 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
       ...violationsFromStderr(outcome.stderr),
       ...violationsFromFileChanges(fileChanges, layout.writable, layout.watchedMissing),
       ...(sandbox ? violationsFromGit(layout, fileChanges) : []),
+      ...midRun,
+      ...(sandbox ? neutralizePlantedRepositories(layout, fileChanges, indexSeen) : []),
     ];
     if (killedBy === 'timeout')
       violations.push({ kind: 'timeout', detail: `killed after ${policy.limits.timeoutS}s` });

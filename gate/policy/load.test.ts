@@ -195,6 +195,30 @@ describe('the sandbox: section (one file for the gate and the sandbox)', () => {
   });
 });
 
+describe('sandbox.home is the user’s and the organisation’s to set', () => {
+  it('refuses it in a project policy (it travels with the repository the agent works on)', async () => {
+    const project = await file(
+      'project.yaml',
+      'sandbox:\n  home: { readOnly: [.config, .local/share], agentCredentials: true }\n',
+    );
+    const issues = await loadError({ project });
+    expect(issues).toContainEqual(
+      expect.stringMatching(/project\.yaml: sandbox\.home: only your own policy/),
+    );
+  });
+
+  it('takes it from the user and organisation layers', async () => {
+    const user = await file('user.yaml', 'sandbox:\n  home: { writable: [.npm], agentCredentials: true }\n');
+    const org = await file('org.yaml', 'sandbox:\n  home: { readOnly: [.m2/repository] }\n');
+    const { sandbox } = await loadPolicy({ org, user });
+    expect(sandbox.home).toEqual({
+      readOnly: ['.m2/repository'],
+      writable: ['.npm'],
+      agentCredentials: true,
+    });
+  });
+});
+
 describe('policy discovery (ward exec, run, hook and gate)', () => {
   it('finds org < user < project files that exist; --policy replaces the project file', async () => {
     const root = await mkdtemp(join(tmpdir(), 'ward-discover-'));

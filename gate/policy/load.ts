@@ -99,6 +99,17 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
       continue;
     }
     const p = parsed.data;
+    // A project's policy travels with the repository the agent works on: it must not widen what the agent
+    // sees of the user's home (or hand it the agent's login). Only the user and the organisation decide that.
+    if (
+      layer === 'project' &&
+      (raw as { sandbox?: { home?: unknown } } | undefined)?.sandbox?.home !== undefined
+    ) {
+      issues.push(
+        `${where}: sandbox.home: only your own policy (~/.ward/policy.yaml) or the organisation's may set what the sandbox sees of your home`,
+      );
+      continue;
+    }
     // The section as written (before defaults), so a layer only overrides what it sets.
     if (p.sandbox) {
       let section = (raw as { sandbox: SandboxPolicyInput }).sandbox;

@@ -8,6 +8,7 @@ import { PRLIMIT_PATH } from '../sandbox/limits.js';
 import { detectCgroupBase } from '../sandbox/linux/cgroup.js';
 import { DEFAULT_BWRAP_PATH } from '../sandbox/linux/linux-sandbox.js';
 import type { NetworkPort } from '../sandbox/network-port.js';
+import { HIDDEN_IN_HOME } from '../sandbox/protected-paths.js';
 
 /** One doctor finding: `fix` is the exact thing to do when it is not ok. */
 export interface Check {
@@ -103,7 +104,27 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<Check[]> {
       '-c',
       'grep -E "^(Seccomp|NoNewPrivs|CapEff):" /proc/self/status',
     ]);
+    // Which of this user's credential paths a sandboxed command could read (the empty home should show none).
+    const present = HIDDEN_IN_HOME.filter((rel) => existsSync(join(deps.home, rel)));
+    const seen = await runner.run([
+      '/bin/sh',
+      '-c',
+      'for p in "$@"; do [ -r "$HOME/$p" ] && echo "$p"; done; true',
+      'ward-doctor',
+      ...present,
+    ]);
     await runner.close();
+    const exposed = seen.stdout.split('\n').filter(Boolean);
+    out.push({
+      name: 'home isolation',
+      ok: exposed.length === 0,
+      severity: 'required',
+      detail:
+        exposed.length === 0
+          ? `none of ${present.length} credential path(s) in ${deps.home} is readable in the sandbox`
+          : `readable in the sandbox: ${exposed.map((p) => `~/${p}`).join(', ')}`,
+      fix: 'remove the parent directory from sandbox.home (readOnly/writable) in your policy, or add the path to sandbox.hidden',
+    });
     const filtered = /Seccomp:\s+2/.test(r.stdout) && /NoNewPrivs:\s+1/.test(r.stdout);
     out.push({
       name: 'seccomp',

@@ -245,6 +245,79 @@ describe.runIf(canSandbox)('escapes through git metadata (needs real bubblewrap)
     expect(existsSync(m)).toBe(false);
   });
 
+  it("cannot plant a submodule that the user's git status would enter (moved aside and recorded)", async () => {
+    const repo = newRepo();
+    const m = freshMarker();
+    const r = await run(
+      repo,
+      `cp -r .git evil-git && printf '[core]\n\tfsmonitor = "touch ${m}; false"\n' >> evil-git/config &&
+       mkdir -p node_modules/lib2 lib3 && echo "gitdir: ../../evil-git" > node_modules/lib2/.git &&
+       ln -s ../evil-git lib3/.git &&
+       git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),node_modules/lib2 &&
+       git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),lib3`,
+    );
+    expect(r.exitCode).toBe(0);
+    expect(r.violations).toContainEqual({
+      kind: 'git_metadata_changed',
+      detail: expect.stringMatching(/planted submodule node_modules\/lib2: its config sets core\.fsmonitor/),
+    });
+    expect(existsSync(join(repo, 'node_modules/lib2/.git'))).toBe(false);
+    expect(existsSync(join(repo, 'lib3/.git'))).toBe(false);
+    userRunsGit(repo);
+    expect(existsSync(m)).toBe(false);
+  });
+
+  it('moves aside a new repository whose config runs a program, and leaves a plain one alone', async () => {
+    const repo = newRepo();
+    const m = freshMarker();
+    const r = await run(
+      repo,
+      `git init -q plain && git init -q evil && git -C evil config core.fsmonitor "touch ${m}; false" &&
+       git init -q hooked && printf '#!/bin/sh\ntouch ${m}\n' > hooked/.git/hooks/post-checkout && chmod +x hooked/.git/hooks/post-checkout`,
+    );
+    expect(r.exitCode).toBe(0);
+    expect(existsSync(join(repo, 'plain/.git'))).toBe(true);
+    expect(existsSync(join(repo, 'evil/.git'))).toBe(false);
+    expect(existsSync(join(repo, 'hooked/.git'))).toBe(false);
+    const details = r.violations.filter((v) => v.kind === 'git_metadata_changed').map((v) => v.detail);
+    expect(details).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/planted repository .*\/evil: its config sets core\.fsmonitor/),
+        expect.stringMatching(/planted repository .*\/hooked: it has hooks \(post-checkout\)/),
+      ]),
+    );
+    userRunsGit(join(repo, 'evil'));
+    expect(existsSync(m)).toBe(false);
+  });
+
+  it('cannot change the config of a repository already embedded in the index without .gitmodules', async () => {
+    const repo = newRepo();
+    const emb = join(repo, 'emb');
+    mkdirSync(emb);
+    git(emb, 'init', '-q');
+    writeFileSync(join(emb, 'x'), 'x');
+    git(emb, 'add', 'x');
+    git(emb, 'commit', '-q', '-m', 'e');
+    spawnSync('git', ['add', 'emb'], { cwd: repo, env: gitEnv(), stdio: 'ignore' });
+    const m = freshMarker();
+    const r = await run(
+      repo,
+      `printf '[core]\n\tfsmonitor = "touch ${m}; false"\n' >> emb/.git/config; mv emb/.git emb/.git-old`,
+    );
+    expect(kinds(r)).toEqual(expect.arrayContaining(['read_only_write', 'protected_path_busy']));
+    userRunsGit(repo);
+    expect(existsSync(m)).toBe(false);
+  });
+
+  it('refuses a workspace that is, or lies inside, a git directory', async () => {
+    const repo = newRepo();
+    for (const cwd of [join(repo, '.git'), join(repo, '.git/refs')]) {
+      expect(() => createRunner(defaultSandboxPolicy(), { cwd, home, processEnv: gitEnv() }), cwd).toThrow(
+        /git directory/,
+      );
+    }
+  });
+
   it('records a repository planted in a subdirectory or a bare one in the work tree', async () => {
     const repo = newRepo();
     const r = await run(

@@ -8,6 +8,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { indexGitlinks } from './git-index.js';
 
 /**
  * How one writable root's git metadata is protected. Git runs code named by its config (core.fsmonitor,
@@ -37,6 +38,8 @@ export interface GitGuard {
   gitDirs: string[];
   /** The `.git` entries found (dir, file or link), checked after each command for replacement. */
   dotGits: string[];
+  /** Repositories whose index is checked for planted submodules after each command. */
+  workTrees: { gitDir: string; workTree: string }[];
 }
 
 const MAX_MODULES = 64;
@@ -141,7 +144,14 @@ function moduleGitDirs(gitDir: string): string[] {
 
 /** Resolves what to bind and pin for the git metadata in one writable root (see GitGuard). */
 export function guardGit(root: string, ctx: { writable: readonly string[]; home: string }): GitGuard {
-  const guard: GitGuard = { mountPoints: [], readOnly: [], watchedMissing: [], gitDirs: [], dotGits: [] };
+  const guard: GitGuard = {
+    mountPoints: [],
+    readOnly: [],
+    watchedMissing: [],
+    gitDirs: [],
+    dotGits: [],
+    workTrees: [],
+  };
   const inWritable = (p: string): boolean => ctx.writable.some((w) => within(p, w));
   const done = new Set<string>();
   const pinIfExists = (p: string): void => {
@@ -197,11 +207,22 @@ export function guardGit(root: string, ctx: { writable: readonly string[]; home:
 
   const protectDotGit = (dotGit: string): void => {
     const k = kind(dotGit);
-    if (k === 'dir') protectGitDir(dotGit);
-    else if (k === 'file') {
+    let gitDir: string | undefined;
+    if (k === 'dir') {
+      protectGitDir(dotGit);
+      gitDir = dotGit;
+    } else if (k === 'file') {
       guard.readOnly.push(dotGit);
-      const target = gitfileTarget(dotGit);
-      if (target) protectGitDir(target);
+      gitDir = gitfileTarget(dotGit);
+      if (gitDir) protectGitDir(gitDir);
+    }
+    if (gitDir && guard.gitDirs.includes(gitDir) && !guard.workTrees.some((w) => w.gitDir === gitDir)) {
+      const workTree = dirname(dotGit);
+      guard.workTrees.push({ gitDir, workTree });
+      // Every submodule in the index, listed in .gitmodules or not: `git status` recurses into each.
+      for (const path of indexGitlinks(join(gitDir, 'index')).slice(0, MAX_MODULES)) {
+        protectDotGit(join(workTree, path, '.git'));
+      }
     } else if (k === 'symlink') {
       // A bind follows the link, so the link itself stays replaceable; protect where it points and let the
       // after-run check (dotGits) report a changed link.

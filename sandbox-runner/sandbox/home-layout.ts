@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { SandboxPolicy } from '../../gate/fast.js';
 import {
   AGENT_HOME_PROFILES,
@@ -195,6 +195,20 @@ export function resolveHomeMounts(
   const depth = (p: string) => p.split('/').length;
   const rank = (m: HomeMount) => (m.op === 'tmpfs' ? 0 : 1);
   result.mounts.sort((a, b) => depth(a.dest) - depth(b.dest) || rank(a) - rank(b));
+  // A read-only bind already shown, unchanged, by a read-only bind of a parent costs a mount for nothing.
+  result.mounts = result.mounts.filter(
+    (m, i) =>
+      !(m.op === 'bind' && !m.writable) ||
+      !result.mounts
+        .slice(0, i)
+        .some(
+          (p) =>
+            p.op === 'bind' &&
+            !p.writable &&
+            within(m.dest, p.dest) &&
+            m.src === join(p.src, relative(p.dest, m.dest)),
+        ),
+  );
   return result;
 }
 

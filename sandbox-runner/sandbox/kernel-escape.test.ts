@@ -77,6 +77,27 @@ describe.runIf(canSandbox)('kernel and local-service escapes (needs real bubblew
     }
   });
 
+  it('cannot reach a host service on a unix socket in a visible directory', async () => {
+    const dir = mkdtempSync('/var/tmp/ward-sock-');
+    const path = `${dir}/daemon.sock`;
+    let connections = 0;
+    const server: Server = createServer((s) => {
+      connections++;
+      s.destroy();
+    });
+    await new Promise<void>((r) => server.listen(path, r));
+    try {
+      const script = `require('net').connect(${JSON.stringify(path)}).on('connect',()=>{console.log('connected');process.exit(0)}).on('error',(e)=>{console.error('connect: '+e.message);process.exit(3)})`;
+      const r = await run([process.execPath, '-e', script]);
+      expect(r.stdout).not.toContain('connected');
+      expect(r.exitCode).toBe(3);
+      expect(connections).toBe(0);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('holds no descriptor to a host file or socket outside what it may see', async () => {
     // Every fd of every process in the sandbox: pipes, /dev and its own files only, never a host path.
     const r = await run([

@@ -4,6 +4,7 @@ import type { SandboxPolicy } from '../../gate/fast.js';
 import { guardGit } from './git-guard.js';
 import { type HomeMounts, persistencePathIn, resolveHomeMounts, visibleInSandbox } from './home-layout.js';
 import { HIDDEN_ABSOLUTE, HIDDEN_IN_HOME, READ_ONLY_IN_WRITABLE } from './protected-paths.js';
+import { hostUnixSockets } from './unix-sockets.js';
 
 /** Thrown when the sandbox cannot be set up as the policy asks; Ward then refuses to run. */
 export class SandboxSetupError extends Error {
@@ -24,6 +25,8 @@ export interface SandboxLayout {
   mountPoints: string[];
   /** Git directories in writable roots whose HEAD must stay valid (checked after each command). */
   gitDirs: string[];
+  /** Guarded repositories (git directory and work tree) whose index is checked for planted submodules. */
+  gitWorkTrees: { gitDir: string; workTree: string }[];
   /** Each `.git` entry in a writable root and what it was (inode, kind, link target) when the runner started. */
   dotGits: { path: string; identity: string }[];
 }
@@ -87,6 +90,10 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
         );
       }
     }
+    // Inside a git directory nothing above would pin its config or hooks: refuse rather than guess.
+    if (root.split(sep).includes('.git') || isGitDir(root)) {
+      throw new SandboxSetupError(`refusing to make ${root} writable: it is (inside) a git directory`);
+    }
     const persistent = persistencePathIn(root, ctx.homes);
     if (persistent) {
       throw new SandboxSetupError(
@@ -108,6 +115,8 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
     ...sshHostKeys(),
     ...policy.hidden.map((p) => resolve(workspace, expandHome(p, home))),
     ...(ctx.dataDirs ?? []).map((d) => resolve(ctx.cwd, expandHome(d, home))),
+    // Host daemons' sockets wherever they are still visible (most sit in /run or /tmp: private or hidden).
+    ...hostUnixSockets().filter((p) => !['/tmp', '/run', '/var/run', '/dev'].some((d) => within(p, d))),
   ];
   const hidden: SandboxLayout['hidden'] = [];
   const seen = new Set<string>();
@@ -134,17 +143,19 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
   const mountPoints: string[] = [];
   const gitDirs: string[] = [];
   const dotGits: SandboxLayout['dotGits'] = [];
+  const gitWorkTrees: SandboxLayout['gitWorkTrees'] = [];
   for (const root of writable) {
     const git = guardGit(root, { writable, home });
     mountPoints.push(...git.mountPoints);
     readOnly.push(...git.readOnly);
     gitDirs.push(...git.gitDirs);
+    gitWorkTrees.push(...git.workTrees);
     for (const path of git.dotGits) dotGits.push({ path, identity: pathIdentity(path) });
     for (const p of git.watchedMissing) {
       const holder = writable.find((w) => p.startsWith(`${w}/`));
       if (holder) watchedMissing.push(relative(holder, p));
     }
-    // Likewise Ward's project policy dir: a command that could create .ward/policy.yaml could write itself
+    // Ward's project policy dir: a command that could create .ward/policy.yaml could write itself
     // allow rules for the next command. An empty, pinned .ward/ closes that.
     if (!existsSync(join(root, '.ward'))) mkdirSync(join(root, '.ward'), { mode: 0o755 });
     for (const rel of [...READ_ONLY_IN_WRITABLE, ...policy.readOnly.filter((p) => !isAbsolute(p))]) {
@@ -165,8 +176,14 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
     watchedMissing: [...new Set(watchedMissing)],
     mountPoints: [...new Set(mountPoints)],
     gitDirs: [...new Set(gitDirs)],
+    gitWorkTrees,
     dotGits,
   };
+}
+
+/** A bare repository or git directory: HEAD, objects/ and refs/ side by side. */
+function isGitDir(dir: string): boolean {
+  return ['HEAD', 'objects', 'refs'].every((n) => existsSync(join(dir, n)));
 }
 
 function sshHostKeys(): string[] {

@@ -97,4 +97,9 @@ export const READ_ONLY_IN_WRITABLE = [
   '.mcp.json',
   '.codex',
   '.gemini',
+  // Git hook managers read their commands from the work tree on the user's next commit.
+  '.pre-commit-config.yaml',
+  'lefthook.yml',
+  '.lefthook.yml',
+  'lefthook-local.yml',
 ] as const;

@@ -1,0 +1,97 @@
+import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gitfileTarget } from './git-guard.js';
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function kind(path: string): 'dir' | 'file' | 'symlink' | undefined {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (!st) return undefined;
+  return st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : 'file';
+}
+
+// Keys that make git run a program or read more config: [section, subsection?, key] as lower-case regexes.
+const EXEC_KEYS: [RegExp, RegExp][] = [
+  [/^core$/, /^(fsmonitor|hookspath|sshcommand|pager|editor|askpass|gitproxy)$/],
+  [/^sequence$/, /^editor$/],
+  [/^diff(\..+)?$/, /^(external|textconv|command)$/],
+  [/^(difftool|mergetool)\..+$/, /^cmd$/],
+  [/^merge\..+$/, /^driver$/],
+  [/^filter\..+$/, /^(clean|smudge|process)$/],
+  [/^credential(\..+)?$/, /^helper$/],
+  [/^gpg(\..+)?$/, /^program$/],
+  [/^(include|includeif\..+)$/, /^path$/],
+  [/^uploadpack$/, /^packobjectshook$/],
+  [/^remote\..+$/, /^(uploadpack|receivepack)$/],
+  [/^protocol(\..+)?$/, /^allow$/],
+  [/^pager$/, /.*/],
+  [/^interactive$/, /^difffilter$/],
+];
+
+/**
+ * The first setting in a git config text that makes git run a program (or read another config), as
+ * `section.key`, or undefined. An alias counts when it is a shell command (`!…`). `core.fsmonitor = true`
+ * or `false` is the built-in daemon, not a program.
+ */
+export function execCapableSetting(text: string): string | undefined {
+  let section = '';
+  for (const line of text.split('\n')) {
+    const head = /^\s*\[\s*([^\]\s"]+)(?:\s+"([^"]*)")?\s*\]/.exec(line);
+    if (head?.[1]) {
+      section = head[1].toLowerCase() + (head[2] === undefined ? '' : `.${head[2].toLowerCase()}`);
+      continue;
+    }
+    const m = /^\s*([A-Za-z][\w-]*)\s*(?:=\s*(.*?))?\s*$/.exec(line);
+    if (!m?.[1]) continue;
+    const key = m[1].toLowerCase();
+    const value = (m[2] ?? '').replace(/^"|"$/g, '');
+    if (section === 'alias' && value.startsWith('!')) return `alias.${key}`;
+    if (section === 'core' && key === 'fsmonitor' && /^(true|false|yes|no|on|off|1|0)?$/i.test(value))
+      continue;
+    if (EXEC_KEYS.some(([sec, k]) => sec.test(section) && k.test(key))) return `${section}.${key}`;
+  }
+  return undefined;
+}
+
+/** Hooks in a git directory that would run (executable, not a shipped `.sample`). */
+export function liveHooks(gitDir: string): string[] {
+  try {
+    return readdirSync(join(gitDir, 'hooks'), { withFileTypes: true })
+      .filter((d) => !d.name.endsWith('.sample') && !d.isDirectory())
+      .filter((d) => (lstatSync(join(gitDir, 'hooks', d.name)).mode & 0o111) !== 0)
+      .map((d) => d.name);
+  } catch {
+    return [];
+  }
+}
+
+/** Why a repository (its `.git` entry) would run code for whoever uses git in it, or undefined. */
+export function repositoryRunsCode(dotGit: string): string | undefined {
+  let k = kind(dotGit);
+  let path = dotGit;
+  if (k === 'symlink') {
+    try {
+      path = realpathSync(dotGit);
+      k = kind(path);
+    } catch {
+      return undefined;
+    }
+  }
+  const gitDir = k === 'file' ? gitfileTarget(path) : k === 'dir' ? path : undefined;
+  if (!gitDir) return undefined;
+  const common = readText(join(gitDir, 'commondir'))?.trim();
+  const dirs = [gitDir, ...(common && common !== '.' ? [resolve(gitDir, common)] : [])];
+  for (const d of dirs) {
+    const setting = execCapableSetting(readText(join(d, 'config')) ?? '');
+    if (setting) return `its config sets ${setting}`;
+    const hooks = liveHooks(d);
+    if (hooks.length > 0) return `it has hooks (${hooks.slice(0, 3).join(', ')})`;
+  }
+  return undefined;
+}
