@@ -206,6 +206,24 @@ describe('ward hook: every tool, every agent', () => {
       (await call('claude-code', 'PreToolUse', 'Read', { file_path: '/work/app/src/a.ts' })).stdout,
     ).toBe('');
   });
+  it("takes the workspace from the agent's project directory, not from where a cd left the call", async () => {
+    const input = JSON.stringify({
+      session_id: 's',
+      cwd: '/work/other',
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Write',
+      tool_input: { file_path: '/work/other/x.txt', content: 'x' },
+    });
+    expect((await ward(['hook', 'claude-code'], input)).stdout).toBe('');
+    const r = await ward(['hook', 'claude-code'], input, { CLAUDE_PROJECT_DIR: '/work/app' });
+    expect(decisionOf(r.stdout)).toMatchObject({
+      permissionDecision: 'ask',
+      permissionDecisionReason: expect.stringContaining(
+        'writes outside the workspace: Write file_path=/work/other/x.txt',
+      ),
+    });
+  });
+
   it('answers Codex apply_patch and Gemini CLI tools in their own formats', async () => {
     const patch = await call('codex', 'PreToolUse', 'apply_patch', {
       command: '*** Begin Patch\n*** Add File: .codex/hooks.json\n+{}\n*** End Patch\n',
