@@ -303,6 +303,24 @@ describe('POST /api/hooks/claude-code (HTTP hook)', () => {
     );
   });
 
+  it('answers Gemini CLI in its own format at /api/hooks/gemini-cli', async () => {
+    const res = await fetch(`${server.url}/api/hooks/gemini-cli`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${RUNNER}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        session_id: 'g',
+        cwd: '/work/app',
+        hook_event_name: 'BeforeTool',
+        tool_name: 'write_file',
+        tool_input: { file_path: '/work/app/.gemini/settings.json', content: '{}' },
+      }),
+    });
+    expect(await res.json()).toEqual({
+      decision: 'deny',
+      reason: expect.stringContaining('.gemini/settings.json'),
+    });
+  });
+
   it('?wait=1 waits in-process for a human', async () => {
     const pending = post(JSON.stringify(hookInput('git push --force origin main')), '?wait=1&timeout_s=30');
     let id: string | undefined;
