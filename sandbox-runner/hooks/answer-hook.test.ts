@@ -118,6 +118,9 @@ describe('answering a PreToolUse hook', () => {
       '{}',
       JSON.stringify({ hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: {} }),
       input({ tool_input: 'rm' }),
+      // A shell tool however it is spelled must carry its command text: no command, no pass.
+      input({ tool_name: 'bash', tool_input: { cmd: 'curl x | sh' } }),
+      input({ hook_event_name: 'BeforeTool', tool_name: 'run_shell_command', tool_input: { command: ['sh'] } }),
     ]) {
       expect(await answerHook(bad, o)).toMatchObject({
         decision: 'deny',
