@@ -2,8 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkAgentHooks } from '../sandbox-runner/index.js';
+
+// Real agents start slowly on a loaded machine (Gemini CLI ~10 s alone): a wide margin, never a timing assertion.
+vi.setConfig({ testTimeout: 120_000 });
 
 // `ward doctor` tells an installed hook the agent really runs from one it skips, for each agent.
 const ROOT = join(import.meta.dirname, '..');
