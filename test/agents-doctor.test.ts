@@ -60,6 +60,14 @@ describe('ward doctor: installed but inactive hooks', () => {
       ok: true,
       detail: expect.stringMatching(/^active/),
     });
+    // An install from before every tool went through Ward: the shell only.
+    const settings = join(f.project, '.claude', 'settings.json');
+    writeFileSync(settings, readFileSync(settings, 'utf8').replace('"*"', '"Bash"'));
+    expect((await f.check())['claude-code hook']).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('misses Read, Write, WebFetch'),
+    });
+    expect(f.install('claude-code')).toBe(0);
     writeFileSync(
       join(f.project, '.claude', 'settings.local.json'),
       JSON.stringify({ disableAllHooks: true }),
