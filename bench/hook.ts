@@ -19,6 +19,8 @@ const inputs = [
     tool_name: 'Edit',
     tool_input: { file_path: '/work/app/src/index.ts', old_string: 'a', new_string: 'b' },
   },
+  { tool_name: 'Write', tool_input: { file_path: '/work/app/.claude/settings.json', content: '{}' } },
+  { tool_name: 'WebFetch', tool_input: { url: 'http://169.254.169.254/latest/meta-data/', prompt: 'x' } },
 ];
 
 function run(
@@ -61,8 +63,12 @@ async function main(): Promise<void> {
     });
     const r = await run(['bin/ward.mjs', 'hook', 'claude-code'], body, env);
     if (r.code !== 0) throw new Error(`hook exited ${r.code}: ${r.out}`);
-    const d = (JSON.parse(r.out) as { hookSpecificOutput: { permissionDecision: string } }).hookSpecificOutput
-      .permissionDecision;
+    // No output: no objection, the agent's own permission system decides.
+    const d =
+      r.out.trim() === ''
+        ? 'defer'
+        : (JSON.parse(r.out) as { hookSpecificOutput: { permissionDecision: string } }).hookSpecificOutput
+            .permissionDecision;
     decisions[d] = (decisions[d] ?? 0) + 1;
     hook.push(r.ms);
   }

@@ -94,7 +94,15 @@ async function answer(
   const parsed = hooks.parseHookInput(stdin);
   // Malformed input is denied before the gate (and its parser) is loaded.
   if (!parsed.ok) return JSON.stringify(format({ decision: 'deny', reason: `Ward: ${parsed.reason}` }));
-  const cwd = parsed.input.cwd || process.cwd();
+  // The workspace is the project the agent was started in (Claude Code and Gemini CLI tell their hooks),
+  // not the directory a `cd` left it in; relative paths still resolve against the call's own cwd.
+  const projectDir =
+    agent === 'claude-code'
+      ? env.processEnv.CLAUDE_PROJECT_DIR
+      : agent === 'gemini-cli'
+        ? env.processEnv.GEMINI_PROJECT_DIR
+        : undefined;
+  const cwd = projectDir || parsed.input.cwd || process.cwd();
   const gate = await hooks.loadHookGate({ cwd, home: env.home, policyFile: o.policy, mode: o.mode });
   const server = o.server ?? env.server;
   let approvals: import('../sandbox-runner/fast.js').ApprovalClient | undefined;

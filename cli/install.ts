@@ -10,7 +10,8 @@ const USAGE = `usage: ward install <claude-code|codex|gemini-cli> [--project DIR
   codex:       DIR/.codex/hooks.json or ~/.codex/hooks.json (CODEX_HOME) with --user. Codex skips hooks nobody
                reviewed: installing is that review, so Ward records trust for its own hook through Codex
                itself (codex app-server). Codex loads a project's .codex/ only when the project is trusted:
-               --trust-project records that too.
+               --trust-project records that too (Codex then also loads the project's .codex/config.toml,
+               which the agent can write: prefer --user).
   gemini-cli:  DIR/.gemini/settings.json or ~/.gemini/settings.json with --user (project hooks run only in
                folders Gemini CLI trusts)
   --wait           on Ward's "ask", wait for a human in Ward (the hook needs WARD_SERVER and WARD_TOKEN)

@@ -40,18 +40,21 @@ const COMMANDS: Record<string, Command> = {
   run: { summary: 'run a whole agent inside one sandbox', load: () => import('./run.js') },
   doctor: {
     summary: 'check that this machine can sandbox, with fixes',
-    usage: `usage: ward doctor [--server URL]
-  Checks bubblewrap, user namespaces, seccomp, cgroups, the network proxy and (with a server) the runner
-  token; each failure comes with its fix.
+    usage: `usage: ward doctor [--server URL] [--project DIR] [--codex-command CMD]
+  Checks bubblewrap, user namespaces, seccomp, cgroups, the network proxy, (with a server) the runner token,
+  and for each agent whether Ward's hook is installed and really runs (Codex asked through codex
+  app-server; --project: whose .claude/.codex/.gemini hooks count, default .); each failure with its fix.
 `,
     load: () => import('./doctor.js'),
   },
   gate: {
     summary: 'approval gate: `gate check -- CMD`, `gate eval FILE.jsonl`',
     usage: `usage: ward gate check [options] -- COMMAND
+       ward gate check [options] --tool NAME -- '{"file_path": "..."}'
        ward gate eval [options] FILE.jsonl
-  check: prints the decision (allow / ask / deny), risk and reasons for one command as JSON.
-  eval:  reads {"id","cmd"} per line and writes one decision per line.
+  check: prints the decision (allow / ask / deny), risk and reasons for one command (or tool call) as JSON.
+  eval:  reads {"id","cmd"} or {"id","tool","input"} per line and writes one decision per line.
+  Both give the unsandboxed answer (what agent hooks get).
   --policy FILE    project policy (default .ward/policy.yaml in the workspace)
   --org FILE, --user FILE   the organisation and user layers (default /etc/ward/policy.yaml, ~/.ward/policy.yaml)
   --workspace DIR  the workspace the command runs in (default: the current directory)
@@ -59,9 +62,12 @@ const COMMANDS: Record<string, Command> = {
 `,
     load: () => import('./gate.js'),
   },
-  hook: { summary: 'agent hooks: `hook claude-code` (PreToolUse)', load: () => import('./hook.js') },
+  hook: {
+    summary: 'agent hooks: `hook claude-code|codex|gemini-cli` (PreToolUse / BeforeTool)',
+    load: () => import('./hook.js'),
+  },
   install: {
-    summary: 'install hooks into an agent: `install claude-code`',
+    summary: 'install hooks into an agent: `install claude-code|codex|gemini-cli [--user]`',
     load: () => import('./install.js'),
   },
   approvals: {

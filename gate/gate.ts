@@ -14,7 +14,7 @@ import type { ResolvedPolicy } from './policy/load.js';
 import { type CompiledRule, strictest } from './policy/rules.js';
 import type { Decision } from './policy/schema.js';
 import { type RuleId, TAXONOMY } from './taxonomy/rules.js';
-import { analyzeToolCall, TOOL_RULES, toolAccess } from './tools/index.js';
+import { analyzeToolCall, shellPathFindings, TOOL_RULES, toolAccess } from './tools/index.js';
 
 export interface GateInput {
   command: string;
@@ -136,6 +136,16 @@ export async function createGate(opts: {
       for (const f of analysis.findings) {
         risk = Math.max(risk, TAXONOMY[f.rule].risk);
         reasons.push(reason(f.rule, f.detail));
+      }
+      for (const f of shellPathFindings(analysis.facts.paths, { workspace, home: opts.home ?? '' })) {
+        const r = TOOL_RULES[f.rule];
+        risk = Math.max(risk, r.risk);
+        reasons.push({
+          rule_id: f.rule,
+          category: r.category,
+          attack_id: r.attack,
+          detail: `${r.reason}: ${f.detail}`,
+        });
       }
       // A raw socket (nc, /dev/tcp) carries whatever is piped into it: an upload channel too.
       const categories = new Set(analysis.findings.map((f) => TAXONOMY[f.rule].category));

@@ -2,8 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkAgentHooks } from '../sandbox-runner/index.js';
+
+// Real agents start slowly on a loaded machine (Gemini CLI ~10 s alone): a wide margin, never a timing assertion.
+vi.setConfig({ testTimeout: 120_000 });
 
 // `ward doctor` tells an installed hook the agent really runs from one it skips, for each agent.
 const ROOT = join(import.meta.dirname, '..');
@@ -57,6 +60,14 @@ describe('ward doctor: installed but inactive hooks', () => {
       ok: true,
       detail: expect.stringMatching(/^active/),
     });
+    // An install from before every tool went through Ward: the shell only.
+    const settings = join(f.project, '.claude', 'settings.json');
+    writeFileSync(settings, readFileSync(settings, 'utf8').replace('"*"', '"Bash"'));
+    expect((await f.check())['claude-code hook']).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('misses Read, Write, WebFetch'),
+    });
+    expect(f.install('claude-code')).toBe(0);
     writeFileSync(
       join(f.project, '.claude', 'settings.local.json'),
       JSON.stringify({ disableAllHooks: true }),

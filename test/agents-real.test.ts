@@ -10,8 +10,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FakeModel, startFakeModel } from './helpers/fake-model.js';
+
+// Real agents start slowly on a loaded machine (Gemini CLI ~10 s alone): a wide margin, never a timing assertion.
+vi.setConfig({ testTimeout: 120_000 });
 
 // The real agent CLIs (Claude Code 2.1, Codex CLI 0.171, Gemini CLI 0.61) against a scripted model on
 // loopback, each with Ward's hook installed by `ward install <agent>` and nothing else of Ward's.
@@ -25,7 +28,7 @@ interface Run {
   out: string;
 }
 
-/** Runs a program with exactly `env` (plus PATH to node and the agent binaries); kills it after 50 s. */
+/** Runs a program with exactly `env` (plus PATH to node and the agent binaries); kills it after 100 s. */
 function run(cmd: string, args: string[], cwd: string, env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
@@ -40,7 +43,7 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       out += d;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -206,6 +206,24 @@ describe('ward hook: every tool, every agent', () => {
       (await call('claude-code', 'PreToolUse', 'Read', { file_path: '/work/app/src/a.ts' })).stdout,
     ).toBe('');
   });
+  it("takes the workspace from the agent's project directory, not from where a cd left the call", async () => {
+    const input = JSON.stringify({
+      session_id: 's',
+      cwd: '/work/other',
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Write',
+      tool_input: { file_path: '/work/other/x.txt', content: 'x' },
+    });
+    expect((await ward(['hook', 'claude-code'], input)).stdout).toBe('');
+    const r = await ward(['hook', 'claude-code'], input, { CLAUDE_PROJECT_DIR: '/work/app' });
+    expect(decisionOf(r.stdout)).toMatchObject({
+      permissionDecision: 'ask',
+      permissionDecisionReason: expect.stringContaining(
+        'writes outside the workspace: Write file_path=/work/other/x.txt',
+      ),
+    });
+  });
+
   it('answers Codex apply_patch and Gemini CLI tools in their own formats', async () => {
     const patch = await call('codex', 'PreToolUse', 'apply_patch', {
       command: '*** Begin Patch\n*** Add File: .codex/hooks.json\n+{}\n*** End Patch\n',
@@ -283,6 +301,24 @@ describe('POST /api/hooks/claude-code (HTTP hook)', () => {
     expect((await fetch(`${server.url}/api/hooks/claude-code`, { method: 'POST', body: '{}' })).status).toBe(
       401,
     );
+  });
+
+  it('answers Gemini CLI in its own format at /api/hooks/gemini-cli', async () => {
+    const res = await fetch(`${server.url}/api/hooks/gemini-cli`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${RUNNER}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        session_id: 'g',
+        cwd: '/work/app',
+        hook_event_name: 'BeforeTool',
+        tool_name: 'write_file',
+        tool_input: { file_path: '/work/app/.gemini/settings.json', content: '{}' },
+      }),
+    });
+    expect(await res.json()).toEqual({
+      decision: 'deny',
+      reason: expect.stringContaining('.gemini/settings.json'),
+    });
   });
 
   it('?wait=1 waits in-process for a human', async () => {

@@ -57,7 +57,7 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
     sources: ['built-in defaults'],
   };
   const uid = layers.uid ?? process.getuid?.() ?? -1;
-  const sandboxSections: { section: SandboxPolicyInput; managed: boolean }[] = [];
+  const sandboxSections: { section: SandboxPolicyInput; managed: boolean; tightenOnly?: boolean }[] = [];
   const issues: string[] = [];
   const order: [Layer, string | undefined, unknown][] = [
     ['org', layers.org, undefined],
@@ -118,7 +118,7 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
         for (const k of dropped) note(`sandbox.${k}`);
         section = kept;
       }
-      sandboxSections.push({ section, managed: layer === 'org' });
+      sandboxSections.push({ section, managed: layer === 'org', tightenOnly: untrusted });
     }
     if (p.hooks?.auto_approve !== undefined) {
       if (layer === 'org' || layer === 'user') resolved.hooks.autoApprove = p.hooks.auto_approve;

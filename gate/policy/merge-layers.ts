@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from './sandbox-defaults.js';
 import type { SandboxPolicyInput } from './sandbox-policy.js';
 
 type Limits = NonNullable<SandboxPolicyInput['limits']>;
@@ -10,12 +11,12 @@ const LISTS = ['writable', 'hidden', 'readOnly', 'env', 'allowNet'] as const;
  * `home.agentCredentials: false`.
  */
 export function mergeSandboxLayers(
-  layers: readonly { section: SandboxPolicyInput; managed: boolean }[],
+  layers: readonly { section: SandboxPolicyInput; managed: boolean; tightenOnly?: boolean }[],
 ): SandboxPolicyInput {
   const out: SandboxPolicyInput = {};
   const ceilings: Limits = {};
   let credentialsLocked = false;
-  for (const { section, managed } of layers) {
+  for (const { section, managed, tightenOnly } of layers) {
     for (const key of LISTS) {
       const add = section[key];
       if (add) out[key] = [...new Set([...(out[key] ?? []), ...add])];
@@ -38,7 +39,9 @@ export function mergeSandboxLayers(
     for (const [k, v] of Object.entries(section.limits) as [keyof Limits, number | undefined][]) {
       if (v === undefined) continue;
       const ceiling = ceilings[k];
-      limits[k] = ceiling === undefined ? v : Math.min(ceiling, v);
+      // A layer the agent could have written (an untrusted project policy) may only lower a limit.
+      const current = limits[k] ?? DEFAULT_LIMITS[k];
+      limits[k] = tightenOnly ? Math.min(current, v) : ceiling === undefined ? v : Math.min(ceiling, v);
       if (managed) ceilings[k] = limits[k];
     }
     out.limits = limits;

@@ -52,7 +52,7 @@ describe('a project policy the agent could write only tightens', () => {
 thresholds: { ask: 0.9, deny: 0.99 }
 network: { allow_hosts: [evil.example], deny_hosts: [pastebin.com] }
 hooks: { auto_approve: true }
-sandbox: { writable: ["~"], hidden: ["secrets/"] }
+sandbox: { writable: ["~"], hidden: ["secrets/"], limits: { memoryMb: 999999, processes: 64 } }
 rules:
   - id: no-deploys
     decision: deny
@@ -67,6 +67,8 @@ rules:
     expect(p.hooks.autoApprove).toBe(false);
     expect(p.sandbox.writable).not.toContain('~');
     expect(p.sandbox.hidden).toContain('secrets/');
+    // Limits may only go down: more memory is ignored, fewer processes holds.
+    expect(p.sandbox.limits).toMatchObject({ memoryMb: 4096, processes: 64 });
     expect(p.rules.map((r) => r.id)).toEqual(['no-deploys']);
     expect(p.notes.join('\n')).toMatch(
       /mode 'autonomous' ignored[\s\S]*raising thresholds[\s\S]*network.allow_hosts/,

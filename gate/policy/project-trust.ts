@@ -24,7 +24,7 @@ export function modeNotLooser(current: Mode, next: Mode): boolean {
   return MODE_STRICTNESS[next] >= MODE_STRICTNESS[current];
 }
 
-/** The parts of a `sandbox:` section that only take away (hide, make read-only); the rest relaxes. */
+/** The parts of a `sandbox:` section that only take away (hide, make read-only, lower limits); the rest relaxes. */
 export function tighteningSandbox(section: SandboxPolicyInput): {
   kept: SandboxPolicyInput;
   dropped: string[];
@@ -33,6 +33,10 @@ export function tighteningSandbox(section: SandboxPolicyInput): {
   if (section.hidden) kept.hidden = section.hidden;
   if (section.readOnly) kept.readOnly = section.readOnly;
   if (section.trackFiles !== undefined) kept.trackFiles = section.trackFiles;
-  const dropped = Object.keys(section).filter((k) => !['hidden', 'readOnly', 'trackFiles'].includes(k));
+  // Limits stay: the merge only lets this layer lower them (tightenOnly).
+  if (section.limits) kept.limits = section.limits;
+  const dropped = Object.keys(section).filter(
+    (k) => !['hidden', 'readOnly', 'trackFiles', 'limits'].includes(k),
+  );
   return { kept, dropped };
 }

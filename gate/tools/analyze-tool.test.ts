@@ -1,8 +1,15 @@
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readlinkSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveExisting } from '../../sandbox-runner/hooks/resolve-existing.js';
 import { analyzeToolCall } from './analyze-tool.js';
 
 const HOME = '/home/dev';
@@ -119,6 +126,22 @@ describe('a workspace the agent moved into cannot launder paths', () => {
     ]);
   });
 });
+
+/** The hook's symlink resolution in miniature (the gate takes it injected; the hook's lives in sandbox-runner). */
+function resolveExisting(path: string): string | undefined {
+  for (let head = path; ; head = dirname(head)) {
+    const rest = relative(head, path);
+    try {
+      return join(realpathSync(head), rest);
+    } catch {
+      try {
+        if (lstatSync(head).isSymbolicLink())
+          return resolveExisting(join(resolve(dirname(head), readlinkSync(head)), rest));
+      } catch {}
+    }
+    if (dirname(head) === head) return undefined;
+  }
+}
 
 describe('symlinks into secret places', () => {
   it('follows a link the agent planted in the workspace, for reads and writes', () => {

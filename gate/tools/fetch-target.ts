@@ -1,4 +1,4 @@
-import ipaddr from 'ipaddr.js';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 
 /** Where a URL leads, as far as it can be told without resolving names. */
 export type FetchTarget =
@@ -17,13 +17,60 @@ const LOOPBACK_NAMES = /(^|\.)(localhost|localtest\.me|lvh\.me|vcap\.me)$/;
 const EMBEDDED_IP =
   /(?:^|\.)(\d{1,3}[.-]\d{1,3}[.-]\d{1,3}[.-]\d{1,3})\.(?:nip\.io|sslip\.io|xip\.io|traefik\.me)$/;
 
+/** Everything that is not a public unicast address: loopback, private, link-local, CGNAT, multicast, reserved. */
+const NOT_PUBLIC = new BlockList();
+for (const [net, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 3],
+] as const)
+  NOT_PUBLIC.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['::', 96],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
+  NOT_PUBLIC.addSubnet(net, bits, 'ipv6');
+
+/** The IPv4 address inside an IPv4-mapped IPv6 address (::ffff:a.b.c.d, as URL parsing writes it). */
+function mappedV4(ip: string): string | null {
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (dotted?.[1]) return dotted[1];
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip);
+  if (!hex?.[1] || !hex[2]) return null;
+  const hi = Number.parseInt(hex[1], 16);
+  const lo = Number.parseInt(hex[2], 16);
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
+
 function judgeIp(text: string): 'metadata' | 'internal' | 'public' | null {
-  if (!ipaddr.isValid(text)) return null;
-  let ip = ipaddr.parse(text);
-  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress())
-    ip = (ip as ipaddr.IPv6).toIPv4Address();
-  if (METADATA_IPS.has(ip.toString())) return 'metadata';
-  return ip.range() === 'unicast' ? 'public' : 'internal';
+  let ip = text;
+  let family: 'ipv4' | 'ipv6';
+  if (isIPv4(ip)) family = 'ipv4';
+  else if (isIPv6(ip)) {
+    const v4 = mappedV4(ip);
+    if (v4) {
+      ip = v4;
+      family = 'ipv4';
+    } else family = 'ipv6';
+  } else return null;
+  if (METADATA_IPS.has(ip.toLowerCase())) return 'metadata';
+  return NOT_PUBLIC.check(ip, family) ? 'internal' : 'public';
 }
 
 /** Classifies a URL a tool would fetch. Numeric and mapped address forms are normalised by URL parsing. */

@@ -67,3 +67,30 @@ describe('the gate on non-shell tool calls', () => {
     expect(gate.decide(tool('Write', { file_path: 'src/a.ts', content: '' })).decision).toBe('allow');
   });
 });
+
+describe("the agents' configuration is protected from the shell too", () => {
+  it('denies shell commands that rewrite or delete it, asks for agent tokens, leaves reads alone', async () => {
+    const gate = await createGate({
+      policy: await loadPolicy({}),
+      workspace: '/work/app',
+      home: '/home/dev',
+    });
+    for (const command of [
+      "echo '{}' > .claude/settings.json",
+      'cp x ~/.codex/hooks.json',
+      'sed -i s/ward/true/ .gemini/settings.json',
+      'rm -rf .ward',
+      'mv hook.sh .git/hooks/pre-commit',
+      'tee .mcp.json < servers.json',
+    ])
+      expect((await gate.decideAsync({ command })).decision, command).toBe('deny');
+    expect((await gate.decideAsync({ command: 'cat ~/.codex/auth.json' })).decision).not.toBe('allow');
+    for (const command of [
+      'cat .claude/settings.json',
+      'ls -la ~/.codex',
+      'git status',
+      'cp README.md docs/',
+    ])
+      expect((await gate.decideAsync({ command })).decision, command).toBe('allow');
+  });
+});

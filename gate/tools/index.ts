@@ -8,3 +8,4 @@ export {
 } from './analyze-tool.js';
 export { type FetchTarget, fetchTarget } from './fetch-target.js';
 export { TOOL_RULES, type ToolFinding, type ToolRule, type ToolRuleId } from './rules.js';
+export { shellPathFindings } from './shell-paths.js';

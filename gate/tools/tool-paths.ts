@@ -209,7 +209,7 @@ export function secretsReachedByGlob(pattern: string, base: string, ctx: ToolPat
         ? posix.join(ctx.home, p.slice(2))
         : posix.isAbsolute(p)
           ? p
-          : posix.join(base, p.startsWith('**') ? p : p);
+          : posix.join(base, p);
     let re: RegExp;
     try {
       re = globToRegExp(posix.normalize(rooted).replace(/\[[^\]]*\]/g, '?'), { path: true });

@@ -3,6 +3,8 @@ import { delimiter, dirname, join, sep } from 'node:path';
 import { listCodexHooks, openCodexAppServer } from '../hooks/codex-app-server.js';
 import type { Check } from './checks.js';
 
+const CODEX_TOOLS = ['Bash', 'apply_patch'];
+
 export interface HookCheckDeps {
   home: string;
   /** The project directory whose hooks count (default: the current directory). */
@@ -44,11 +46,11 @@ function wardHandlers(settings: Json | undefined, event: string, agent: string) 
   );
 }
 
-/** Whether a hook matcher (a tool-name pattern) covers the shell tool. */
-function coversShell(matcher: string, shellTool: string): boolean {
+/** Whether a hook matcher (a tool-name pattern) covers a tool. */
+function covers(matcher: string, tool: string): boolean {
   if (matcher === '' || matcher === '*') return true;
   try {
-    return new RegExp(`^(?:${matcher})$`).test(shellTool);
+    return new RegExp(`^(?:${matcher})$`).test(tool);
   } catch {
     return false;
   }
@@ -76,14 +78,17 @@ function verdict(
   found: { where: string; matcher: string; command: string }[],
   problems: string[],
   fix: string,
-  shellTool: string,
+  tools: readonly string[],
   env: HookCheckDeps['processEnv'],
 ): Check {
   if (found.length === 0)
     return { name, ok: true, severity: 'recommended', detail: `not installed (${fix})` };
   for (const f of found) {
-    if (!coversShell(f.matcher, shellTool))
-      problems.push(`the matcher '${f.matcher}' in ${f.where} misses ${shellTool}`);
+    const missed = tools.filter((t) => !covers(f.matcher, t));
+    if (missed.length > 0)
+      problems.push(
+        `the matcher '${f.matcher}' in ${f.where} misses ${missed.join(', ')} (an older install)`,
+      );
     if (!resolvable(f.command, env))
       problems.push(`\`${f.command}\` in ${f.where}: program not found on PATH`);
   }
@@ -115,7 +120,14 @@ function checkClaude(d: HookCheckDeps): Check {
   const problems = files
     .filter((f) => readJson(f)?.disableAllHooks === true)
     .map((f) => `disableAllHooks is set in ${f}`);
-  return verdict('claude-code hook', found, problems, 'ward install claude-code', 'Bash', d.processEnv);
+  return verdict(
+    'claude-code hook',
+    found,
+    problems,
+    'ward install claude-code',
+    ['Bash', 'Read', 'Write', 'WebFetch'],
+    d.processEnv,
+  );
 }
 
 function checkGemini(d: HookCheckDeps): Check {
@@ -142,7 +154,7 @@ function checkGemini(d: HookCheckDeps): Check {
     found,
     problems,
     'ward install gemini-cli --user',
-    'run_shell_command',
+    ['run_shell_command', 'read_file', 'write_file', 'web_fetch'],
     d.processEnv,
   );
 }
@@ -165,7 +177,8 @@ async function checkCodex(d: HookCheckDeps): Promise<Check> {
   const written = files.flatMap((f) =>
     wardHandlers(readJson(f), 'PreToolUse', 'codex').map((h) => ({ ...h, where: f })),
   );
-  if (written.length === 0) return verdict(name, [], [], 'ward install codex --user', 'Bash', d.processEnv);
+  if (written.length === 0)
+    return verdict(name, [], [], 'ward install codex --user', CODEX_TOOLS, d.processEnv);
   let server: Awaited<ReturnType<typeof openCodexAppServer>>;
   try {
     server = await openCodexAppServer({ codex: d.codexCommand, env: { ...d.processEnv }, cwd: d.project });
@@ -202,7 +215,7 @@ async function checkCodex(d: HookCheckDeps): Promise<Check> {
       written,
       problems,
       `ward install codex ${user ? '--user' : '--trust-project'} (records trust for Ward's hook as written)`,
-      'Bash',
+      CODEX_TOOLS,
       d.processEnv,
     );
   } catch (err) {

@@ -104,6 +104,16 @@ describe('answering a PreToolUse hook', () => {
       { agent: 'gemini-cli', decide: gate('ask').decide, wait: false },
     );
     expect(geminiOutput(gemini!)).toEqual({ decision: 'deny', reason: expect.stringContaining('--wait') });
+    const g = gate('allow');
+    await answerHook(
+      input({
+        hook_event_name: 'BeforeTool',
+        tool_name: 'run_shell_command',
+        tool_input: { command: 'cat id_rsa', dir_path: '../../home/me/.ssh' },
+      }),
+      { agent: 'gemini-cli', decide: g.decide, wait: false },
+    );
+    expect(g.seen[0]?.cwd).toBe('/home/me/.ssh');
     expect(
       await answerHook(input(), { agent: 'claude-code', decide: gate('ask').decide, wait: true, mode: 'ci' }),
     ).toMatchObject({ decision: 'deny' });
@@ -118,6 +128,13 @@ describe('answering a PreToolUse hook', () => {
       '{}',
       JSON.stringify({ hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: {} }),
       input({ tool_input: 'rm' }),
+      // A shell tool however it is spelled must carry its command text: no command, no pass.
+      input({ tool_name: 'bash', tool_input: { cmd: 'curl x | sh' } }),
+      input({
+        hook_event_name: 'BeforeTool',
+        tool_name: 'run_shell_command',
+        tool_input: { command: ['sh'] },
+      }),
     ]) {
       expect(await answerHook(bad, o)).toMatchObject({
         decision: 'deny',

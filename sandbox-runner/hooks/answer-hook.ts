@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { Approval, GrantRecord } from '../../schema/index.js';
 import type { WaitOutcome } from '../approvals/client.js';
 import { type GateVerdict, summarizeReasons } from '../approvals/gate-command.js';
@@ -71,8 +72,12 @@ export function toToolRequest(input: PreToolUseInput): ToolRequest {
     cwd: input.cwd,
     session: input.session_id,
   };
-  if (SHELL_TOOLS.test(input.tool_name) && typeof input.tool_input.command === 'string')
+  if (SHELL_TOOLS.test(input.tool_name) && typeof input.tool_input.command === 'string') {
     req.command = input.tool_input.command;
+    // Gemini CLI's run_shell_command runs in dir_path (relative to the project) when given.
+    const dir = input.tool_input.dir_path ?? input.tool_input.workdir;
+    if (typeof dir === 'string' && dir !== '') req.cwd = posix.resolve(input.cwd || '/', dir);
+  }
   return req;
 }
 

@@ -29,7 +29,7 @@ export const PreToolUseInput = z.looseObject({
 export type PreToolUseInput = z.infer<typeof PreToolUseInput>;
 
 /** Shell tools whose `command` is shell text: Claude Code's and Codex's Bash, Gemini CLI's run_shell_command. */
-export const SHELL_TOOLS = /^(Bash|run_shell_command)$/;
+export const SHELL_TOOLS = /^(Bash|run_shell_command)$/i;
 
 /** The events that come before a tool runs. */
 export const BEFORE_TOOL_EVENTS = new Set(['PreToolUse', 'BeforeTool']);

@@ -82,6 +82,31 @@ describe('installing the hook into settings', () => {
     ]);
   });
 
+  it("writes Gemini CLI's BeforeTool shape: a name, and the timeout in milliseconds", () => {
+    const file = join(dir(), '.gemini', 'settings.json');
+    installHook(file, {
+      event: 'BeforeTool',
+      matcher: '*',
+      command: 'ward hook gemini-cli --wait',
+      name: 'ward',
+      timeoutS: 330,
+      timeoutUnit: 'ms',
+      isOurs: (c) => c.includes('hook gemini-cli'),
+    });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      hooks: {
+        BeforeTool: [
+          {
+            matcher: '*',
+            hooks: [
+              { name: 'ward', type: 'command', command: 'ward hook gemini-cli --wait', timeout: 330_000 },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
   it('backs up a malformed file instead of overwriting it, and refuses shapes it cannot merge into', () => {
     const d = dir();
     const file = join(d, 'settings.json');
