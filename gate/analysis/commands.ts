@@ -122,7 +122,18 @@ const PASS_THROUGH: Record<string, readonly string[]> = {
   dotenv: ['-e', '-c'],
   entr: [],
   logsave: [],
+  flock: ['-w', '-E', '--timeout', '--conflict-exit-code'],
   screen: ['-S', '-c', '-t', '-e', '-h', '-p', '-T', '-Logfile', '-X'],
+};
+
+/** Leading operands of a wrapper that are not the command: a duration, a CPU mask, a lock file, a log. */
+const SKIP_OPERANDS: Record<string, number> = {
+  timeout: 1,
+  taskset: 1,
+  chrt: 1,
+  flock: 1,
+  logsave: 1,
+  setarch: 1,
 };
 
 /**
@@ -258,9 +269,9 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     report(ctx, 'priv.sudo', `${name} ${args.join(' ')}`.slice(0, 100));
   }
   if (
-    (/[^\w.+@,:/~-]/.test(name) || name.startsWith('-')) &&
+    (/[^\w.+@,:/~-]/.test(head) || name.startsWith('-')) &&
     !ctx.alternatives?.has(name) &&
-    !isKnown(name, ctx)
+    !(isKnown(name, ctx) && !head.includes('/'))
   ) {
     report(ctx, 'exec.unknown-program', `${display(head)} is not a program name`);
     scanArguments(makeCall(name, [head, ...args], cmd, ctx));
@@ -307,11 +318,12 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     }
   }
   // screen's session verbs (-r, -x, -X title) act on a running session instead of starting a program.
-  const sessionVerb = name === 'screen' && args.some((a) => /^-([xXrRdDQ]|ls|list|wipe|dr|dR|Dr|DR|rd)$/.test(a));
+  const sessionVerb =
+    name === 'screen' && args.some((a) => /^-([xXrRdDQ]|ls|list|wipe|dr|dR|Dr|DR|rd)$/.test(a));
   const pass = sessionVerb ? undefined : PASS_THROUGH[name];
   if (pass) {
     applyOptionEffects(makeCall(name, args, cmd, ctx));
-    let rest = name === 'timeout' ? operands(args, pass).slice(1) : operands(args, pass);
+    let rest = operands(args, pass).slice(SKIP_OPERANDS[name] ?? 0);
     if (name === 'env')
       rest = rest.filter((a, i) => !(a.includes('=') && rest.slice(0, i).every((b) => b.includes('='))));
     if (rest.length === 0 && name === 'screen')

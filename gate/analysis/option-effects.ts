@@ -1,7 +1,7 @@
+import { KNOWN_PROGRAMS } from '../catalogue/programs.js';
 import type { Call } from './call.js';
 import { report } from './context.js';
 import { touch } from './effects.js';
-import { KNOWN_PROGRAMS } from '../catalogue/programs.js';
 import { hostOf } from './network.js';
 import { classifyPath } from './paths.js';
 
@@ -27,6 +27,11 @@ export interface OptionRow {
   script?: RegExp;
   value?: RegExp;
   effect: Effect;
+  /**
+   * The option names a helper program (a compressor, a transport, a pager): a catalogued program with plain
+   * options is what it is for and is not reported (it is still analysed as a command).
+   */
+  helper?: boolean;
 }
 
 const SSH_LIKE = ['ssh', 'scp', 'sftp', 'sshfs', 'autossh', 'check_by_ssh', 'mosh', 'rsync', 'sshpass'];
@@ -59,7 +64,13 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   },
   {
     programs: ['tar', 'gtar', 'bsdtar'],
-    option: /^(--to-command|--use-compress-program|-I|--rsh-command|--info-script|-F|--new-volume-script)$/,
+    option: /^(--use-compress-program|-I|--rsh-command)$/,
+    effect: 'runs',
+    helper: true,
+  },
+  {
+    programs: ['tar', 'gtar', 'bsdtar'],
+    option: /^(--to-command|--info-script|-F|--new-volume-script)$/,
     effect: 'runs',
   },
   {
@@ -85,8 +96,9 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   },
   { programs: ['ssh-keygen'], option: /^-D$/, effect: 'loads' },
   { programs: ['ssh-add', 'ssh-agent'], option: /^-[sP]$/, effect: 'loads' },
-  { programs: ['scp', 'sftp'], option: /^-S$/, effect: 'runs' },
-  { programs: ['rsync'], option: /^(-e|--rsh|--rsync-path)$/, effect: 'runs' },
+  { programs: ['scp', 'sftp'], option: /^-S$/, effect: 'runs', helper: true },
+  { programs: ['rsync'], option: /^(-e|--rsh)$/, effect: 'runs', helper: true },
+  { programs: ['rsync'], option: /^--rsync-path$/, effect: 'runs' },
   { programs: ['ssh-keyscan', 'dig', 'nslookup'], option: /^-f$/, effect: 'reads' },
   { programs: ['wc', 'du'], option: /^--files0-from$/, effect: 'reads' },
   // version control
@@ -119,7 +131,7 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
     effect: 'runs-editor',
   },
   { programs: ['less', 'more', 'most'], option: /^\+(.*!.*)$/, value: /^$/, effect: 'runs-editor' },
-  { programs: ['man'], option: /^(-P|--pager|-H|--html|--preprocessor)$/, effect: 'runs' },
+  { programs: ['man'], option: /^(-P|--pager|-H|--html|--preprocessor)$/, effect: 'runs', helper: true },
   {
     programs: ['gdb', 'cgdb'],
     option: /^(-ex|--eval-command|-iex|--init-eval-command)$/,
@@ -168,7 +180,7 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
     option: /^(--default-auth|--plugin-dir|--plugin-load\S*|--init-command)$/,
     effect: 'loads',
   },
-  { programs: ['mysql', 'mariadb'], option: /^--pager$/, effect: 'runs' },
+  { programs: ['mysql', 'mariadb'], option: /^--pager$/, effect: 'runs', helper: true },
   {
     programs: ['psql'],
     option: /^(-c|--command)$/,
@@ -210,8 +222,8 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   { programs: ['dc'], script: /(!.+)/, effect: 'runs' },
   { programs: ['expect'], option: /^-c$/, value: /((?:spawn|exec|system)\b.*)/, effect: 'runs' },
   { programs: ['tmate'], option: /^-c$/, effect: 'runs' },
-  { programs: ['script'], option: /^(-c|--command)$/, effect: 'runs' },
-  { programs: ['flock'], option: /^(-c|--command)$/, effect: 'runs' },
+  { programs: ['script'], option: /^(-c|--command)$/, effect: 'runs', helper: true },
+  { programs: ['flock'], option: /^(-c|--command)$/, effect: 'runs', helper: true },
   { programs: ['nmap'], option: /^--script$/, effect: 'runs' },
   { programs: ['nmap'], option: /^-iL$/, effect: 'reads' },
   { programs: ['tcpdump'], option: /^-z$/, effect: 'runs' },
@@ -244,7 +256,12 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   { programs: ['run-parts'], option: /^--regex$/, effect: 'runs' },
   { programs: ['crash', 'bpftrace'], option: /^-e$/, effect: 'runs' },
   { programs: ['ab', 'siege'], option: /^-p$/, effect: 'reads' },
-  { programs: ['journalctl', 'systemctl', 'git', 'delta'], option: /^--pager$/, effect: 'runs' },
+  {
+    programs: ['journalctl', 'systemctl', 'git', 'delta'],
+    option: /^--pager$/,
+    effect: 'runs',
+    helper: true,
+  },
   { programs: ['env'], option: /^(-S|--split-string)$/, effect: 'runs' },
 ];
 
@@ -265,20 +282,20 @@ export function applyOptionEffects(c: Call): void {
       ];
       for (const t of texts) {
         const m = row.script.exec(t);
-        if (m) apply(c, row.effect, `${c.name} ${firstGroup(m) ?? m[0]}`, firstGroup(m) ?? m[0]);
+        if (m) apply(c, row, `${c.name} ${firstGroup(m) ?? m[0]}`, firstGroup(m) ?? m[0]);
       }
       continue;
     }
     if (row.value?.source === '^$') {
       // A flag: its presence is the effect (`--shell-escape`, vim's `+cmd`).
-      for (const a of c.args) if ((row.option as RegExp).test(a)) apply(c, row.effect, `${c.name} ${a}`, a);
+      for (const a of c.args) if ((row.option as RegExp).test(a)) apply(c, row, `${c.name} ${a}`, a);
       continue;
     }
     for (const { name, value } of optionValues(c.args, row.option as RegExp)) {
       const m = (row.value ?? /^(.*)$/s).exec(value);
       if (!m) continue;
       const target = firstGroup(m) ?? value;
-      apply(c, row.effect, `${c.name} ${name}${value ? ` ${value}` : ''}`, target === '' ? name : target);
+      apply(c, row, `${c.name} ${name}${value ? ` ${value}` : ''}`, target === '' ? name : target);
     }
   }
 }
@@ -293,7 +310,8 @@ function plainKnownCommand(command: string, c: Call): boolean {
   const [head = ''] = command.trim().split(/\s+/);
   const name = head.slice(head.lastIndexOf('/') + 1);
   if (INTERPRETERS.test(name)) return false;
-  if (head.startsWith('./')) return classifyPath(head, { workspace: c.ctx.workspace, cwd: c.cwd }).zone === 'workspace';
+  if (head.startsWith('./'))
+    return classifyPath(head, { workspace: c.ctx.workspace, cwd: c.cwd }).zone === 'workspace';
   return !head.includes('/') || /^\/(usr\/)?(local\/)?s?bin\//.test(head) ? KNOWN_PROGRAMS.has(name) : false;
 }
 
@@ -301,14 +319,14 @@ function firstGroup(m: RegExpExecArray): string | undefined {
   return m.slice(1).find((g) => g !== undefined);
 }
 
-function apply(c: Call, effect: Effect, shown: string, target: string): void {
+function apply(c: Call, row: OptionRow, shown: string, target: string): void {
   const detail = shown.length > 120 ? `${shown.slice(0, 120)}…` : shown;
-  switch (effect) {
+  switch (row.effect) {
     case 'runs': {
       const command = target.replace(/^[\w.:-]*=(?=\S)/, '');
       // `tar -I pigz`, `rsync -e 'ssh -p 2222'`: a known, non-interpreter program with plain options is
       // what the option is for; it is still analysed as the command it is. Anything else is reported.
-      if (!plainKnownCommand(command, c)) report(c.ctx, 'exec.option-command', detail);
+      if (!(row.helper && plainKnownCommand(command, c))) report(c.ctx, 'exec.option-command', detail);
       c.shell(command);
       break;
     }
@@ -346,7 +364,7 @@ function optionValues(args: readonly string[], option: RegExp): { name: string; 
       continue;
     }
     const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0 && option.test(a.slice(0, eq))) {
+    if (eq > 2 && option.test(a.slice(0, eq))) {
       out.push({ name: a.slice(0, eq), value: a.slice(eq + 1) });
       continue;
     }

@@ -89,11 +89,34 @@ function permOperands(c: Call, ops: string[]): void {
   }
 }
 
+/** Rules that mean a secret place: a link to one reaches it under an innocent name. */
+const SECRET_READS = new Set([
+  'read.ssh-key',
+  'read.secret',
+  'read.password-db',
+  'read.browser',
+  'read.keychain',
+  'read.history',
+  'read.project-secret',
+  'read.agent-credentials',
+  'read.sensitive',
+]);
+
 const ln: Handler = (c) => {
   const ops = operands(c.args, ['-t', '--target-directory', '-S', '--suffix']);
   const dest = ops.length > 1 ? ops.at(-1) : undefined;
   if (dest !== undefined) touch(c.ctx, dest, 'write', c.cwd);
+  // `ln -s ~/.ssh k && cat k/id_rsa`: whatever is read through the link is read from its target.
+  for (const target of ops.length > 1 ? ops.slice(0, -1) : ops) {
+    const side = probe(c.ctx);
+    const zone = touch(side, target, 'read', c.cwd);
+    const secret = side.findings.filter((f) => SECRET_READS.has(f.rule));
+    for (const f of secret) report(c.ctx, f.rule, `links to ${display(target)}`);
+    if (secret.length === 0 && (zone === 'home' || zone === 'root-dir') && HOME_OR_ROOT.test(target))
+      report(c.ctx, 'read.outside', `links to ${display(target)}, which holds every secret below it`);
+  }
 };
+const HOME_OR_ROOT = /^(~[^/]*|\/home\/[^/]+|\/root|\/Users\/[^/]+|\/)\/?$/;
 
 const dd: Handler = (c) => {
   let wrote = false;
@@ -304,7 +327,24 @@ export function pipedText(c: Call): string {
     .join(' ');
 }
 
+/** jq/yq: the first operand is the filter (unless given with -f), the rest are files read. */
+const jq: Handler = (c) => {
+  const args: string[] = [];
+  for (let i = 0; i < c.args.length; i++) {
+    const a = c.args[i] ?? '';
+    if (/^--(arg|argjson|slurpfile|rawfile)$/.test(a)) {
+      if (/^--(slurpfile|rawfile)$/.test(a)) touch(c.ctx, c.args[i + 2] ?? '', 'read', c.cwd);
+      i += 2;
+    } else args.push(a);
+  }
+  const fromFile = optionValue(args, ['-f', '--from-file']);
+  const ops = operands(args, ['-f', '--from-file', '--indent', '-L', '--tab']);
+  for (const p of fromFile !== undefined ? ops : ops.slice(1)) touch(c.ctx, p, 'read', c.cwd);
+};
+
 export const FILE_PROGRAMS: Record<string, Handler> = {
+  jq,
+  yq: jq,
   cat: readAll(),
   tac: readAll(),
   head: readAll(['-n', '-c']),
