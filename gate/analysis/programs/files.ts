@@ -22,6 +22,12 @@ const patternFirst =
 const metaAll: Handler = (c) => {
   for (const p of operands(c.args)) touch(c.ctx, p, 'meta', c.cwd);
 };
+/** A digest or count of a file; `-c`/`--check` reads a list of names and prints them with the verdict. */
+const digest: Handler = (c) => {
+  const lists = c.args.some((a) => /^(-[a-zA-Z]*c|--check|--files0-from.*)$/.test(a)) && c.name !== 'wc';
+  for (const p of operands(c.args, ['-a', '-l', '--algorithm', '--length']))
+    touch(c.ctx, p, lists ? 'read' : 'meta', c.cwd);
+};
 const listAll: Handler = (c) => {
   for (const p of operands(c.args, ['-I', '-w', '-T'])) touch(c.ctx, p, 'list', c.cwd);
 };
@@ -327,6 +333,21 @@ export function pipedText(c: Call): string {
     .join(' ');
 }
 
+/**
+ * mkdir, touch: an empty directory or file (or a new timestamp) plants no content; where it is made still
+ * matters for system, start-up and secret places, which ask as any write there does.
+ */
+const emptyFile =
+  (withValue: readonly string[]): Handler =>
+  (c) => {
+    for (const p of operands(c.args, withValue)) {
+      const side = probe(c.ctx);
+      const zone = touch(side, p, 'write', c.cwd);
+      if (zone === 'home' || zone === 'outside') c.ctx.facts.paths.push(...side.facts.paths.slice(-1));
+      else touch(c.ctx, p, 'write', c.cwd);
+    }
+  };
+
 /** jq/yq: the first operand is the filter (unless given with -f), the rest are files read. */
 const jq: Handler = (c) => {
   const args: string[] = [];
@@ -357,12 +378,15 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   xxd: readAll(['-l', '-s', '-c', '-g']),
   hexdump: readAll(['-n', '-s', '-e']),
   strings: readAll(['-n']),
-  md5sum: readAll(),
-  sha1sum: readAll(),
-  sha256sum: readAll(),
-  sha512sum: readAll(),
-  cksum: readAll(),
-  wc: readAll(),
+  // Digests and counts print a number, not the content: they are judged like `stat` (where they look).
+  md5sum: digest,
+  sha1sum: digest,
+  sha256sum: digest,
+  sha512sum: digest,
+  b2sum: digest,
+  cksum: digest,
+  sum: digest,
+  wc: digest,
   sort: readAll(['-k', '-t', '-o', '-S', '-T']),
   uniq: readAll(['-f', '-s', '-w']),
   cut: readAll(['-d', '-f', '-c', '-b']),
@@ -409,16 +433,9 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   file: metaAll,
   readlink: metaAll,
   realpath: metaAll,
-  touch: writeAll(['-d', '-t', '-r', '--date', '--reference']),
+  touch: emptyFile(['-d', '-t', '-r', '--date', '--reference']),
   // An empty directory plants nothing; where it is made still matters for system and start-up places.
-  mkdir: (c) => {
-    for (const p of operands(c.args, ['-m', '--mode'])) {
-      const side = probe(c.ctx);
-      const zone = touch(side, p, 'write', c.cwd);
-      if (zone === 'home' || zone === 'outside') c.ctx.facts.paths.push(...side.facts.paths.slice(-1));
-      else touch(c.ctx, p, 'write', c.cwd);
-    }
-  },
+  mkdir: emptyFile(['-m', '--mode']),
   rmdir: (c) => {
     for (const p of operands(c.args)) touch(c.ctx, p, 'delete', c.cwd);
   },
