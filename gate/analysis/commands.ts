@@ -345,7 +345,7 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     for (const h of HANDLERS.get('') ?? []) h(makeCall('', [], cmd, ctx));
   applyOptionEffects(call);
   scanArguments(call);
-  scanPathArguments(call);
+  if (!FILE_PROGRAMS[name]) scanPathArguments(call);
   scanWrittenText(call);
   const console = INTERACTIVE_SUBCOMMANDS[name];
   if (console && args.some((a) => console.test(a)))

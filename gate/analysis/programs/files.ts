@@ -398,7 +398,13 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   bzcat: readAll(),
   xzcat: readAll(),
   base64: readAll(['-w']),
-  diff: readAll(['-x', '-X', '-I']),
+  diff: (c) => {
+    // `diff -q` says only whether files differ; `diff -r` compares trees (a search, judged by where).
+    const brief = hasFlag(c.args, 'q', '--brief');
+    const recursive = hasFlag(c.args, 'r', '--recursive');
+    for (const p of operands(c.args, ['-x', '-X', '-I', '--exclude', '--label', '-L']))
+      if (p !== '-') touch(c.ctx, p, brief ? 'meta' : 'read', c.cwd, recursive);
+  },
   cmp: readAll(),
   comm: readAll(),
   join: readAll(['-t', '-1', '-2', '-o', '-j']),
