@@ -326,7 +326,7 @@ const ed: Handler = (c) => {
 /** Text an `echo`/`printf` earlier in the pipe feeds to this command, when static. */
 export function pipedText(c: Call): string {
   const from = c.cmd.pipeFrom;
-  if (!from || (from.argv[0] !== 'echo' && from.argv[0] !== 'printf')) return '';
+  if (!from || (from.argv[0] !== 'echo' && from.argv[0] !== 'printf' && from.argv[0] !== 'yes')) return '';
   return from.argv
     .slice(1)
     .filter((a) => !/^-[neE]+$/.test(a))
