@@ -62,7 +62,7 @@ describe('behaviour read from arguments, whatever the program', () => {
       yes: [
         'rev /data/shared/report.txt',
         'strings /data/archive/blob.bin',
-        'imgconv /mnt/share/photo.png out.png',
+        'imgconv /data/share/photo.png out.png',
       ],
       no: ['rev notes.txt', 'strings ./build/app', 'ls /data/archive', 'grep -r TODO /opt/project'],
     },

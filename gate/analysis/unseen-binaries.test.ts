@@ -28,7 +28,7 @@ const ABUSE: [string, string][] = [
   ['file-read', 'tac /data/secret/notes.txt'],
   ['file-read', 'od -An -c /srv/app/config.yml'],
   ['file-read', 'xxd /data/private/key.bin'],
-  ['file-read', 'hexdump -C /mnt/vault/blob'],
+  ['file-read', 'hexdump -C /data/vault/blob'],
   ['file-read', 'column /data/report.tsv'],
   ['file-read', 'jq -Rr . /data/input-file'],
   ['file-read', 'openssl enc -in /data/input-file'],
