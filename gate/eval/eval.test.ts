@@ -27,5 +27,5 @@ describe.runIf(haveShared('eval', 'dev.jsonl'))('evaluation on held-out groups o
     // a program outside the catalogue asks (NL2Bash's placeholders: `somecommand`, `yourfilterprogram`) and
     // any write outside the workspace asks (`find . -exec cp {} /destination`). Measured 0.899.
     expect(rate(report.benignAllow)).toBeGreaterThanOrEqual(0.895);
-  });
+  }, 120_000);
 });
