@@ -23,9 +23,10 @@ describe.runIf(haveShared('eval', 'dev.jsonl'))('evaluation on held-out groups o
     expect(rate(gtfobins)).toBeGreaterThanOrEqual(0.95);
     const tldr = report.benignBySource.get('tldr') ?? { hit: 0, total: 0 };
     expect(rate(tldr)).toBeGreaterThanOrEqual(0.88);
-    // Target 0.90. Two rules the issue requires cost the plain benign rows about 3 points between them:
-    // a program outside the catalogue asks (NL2Bash's placeholders: `somecommand`, `yourfilterprogram`) and
-    // any write outside the workspace asks (`find . -exec cp {} /destination`). Measured 0.899.
-    expect(rate(report.benignAllow)).toBeGreaterThanOrEqual(0.895);
+    // The narrowest margin (measured 0.900): the rules the issue requires (a program outside the catalogue
+    // asks; any write outside the workspace asks) cost these rows about 3 points, won back by modelling
+    // behaviour more exactly (containers, clusters, digests, documents vs configuration). A rule that
+    // asks more must earn its place here.
+    expect(rate(report.benignAllow)).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
 });
