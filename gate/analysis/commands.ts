@@ -68,7 +68,9 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
   }
   try {
     const inner = { ...ctx, depth: ctx.depth + 1 };
-    for (const cmd of collectCommands(parsed.root)) analyzeCommand(cmd, inner);
+    // `$PWD` is the directory the command starts in: the workspace (docker run -v "$PWD":/src).
+    for (const cmd of collectCommands(parsed.root, new Map([['PWD', ctx.workspace]])))
+      analyzeCommand(cmd, inner);
   } finally {
     parsed.dispose();
   }
@@ -320,7 +322,9 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
   // screen's session verbs (-r, -x, -X title) act on a running session instead of starting a program.
   const sessionVerb =
     name === 'screen' && args.some((a) => /^-([xXrRdDQ]|ls|list|wipe|dr|dR|Dr|DR|rd)$/.test(a));
-  const pass = sessionVerb ? undefined : PASS_THROUGH[name];
+  // `command -v x`, `command -V x` only say what x is.
+  const lookup = name === 'command' && args.some((a) => /^-[a-zA-Z]*[vV]/.test(a));
+  const pass = sessionVerb || lookup ? undefined : PASS_THROUGH[name];
   if (pass) {
     applyOptionEffects(makeCall(name, args, cmd, ctx));
     let rest = operands(args, pass).slice(SKIP_OPERANDS[name] ?? 0);

@@ -33,6 +33,8 @@ describe('programs that run what their options say (one table of option -> effec
         "pdflatex '\\immediate\\write18{id}'",
         "echo 'esyscmd(id)' | m4",
         "sed -n '1e id' notes.txt",
+        "git config --global core.pager 'sh -c id'",
+        'npm config set script-shell /tmp/x',
       ],
       no: [
         'tar -czf out.tgz src',
@@ -48,6 +50,8 @@ describe('programs that run what their options say (one table of option -> effec
         'gdb -batch -ex run ./a.out',
         'sqlite3 db "select 1"',
         "sed -n '1p' notes.txt",
+        'git config --global user.email me@example.com',
+        'npm config set registry https://registry.npmjs.org/',
       ],
     },
     {

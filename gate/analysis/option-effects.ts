@@ -113,7 +113,7 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   {
     programs: ['git'],
     script:
-      /(?:^|\s)((?:core\.(?:pager|sshCommand|fsmonitor|editor|askPass)|sequence\.editor|credential\.helper|gpg\.program|diff\.\S+\.textconv|filter\.\S+\.(?:clean|smudge))\s+\S.*)$/i,
+      /(?:^|\s)((?:core\.(?:pager|sshCommand|fsmonitor|editor|askPass)|sequence\.editor|credential\.helper|gpg\.program|diff\.\S+\.textconv|filter\.\S+\.(?:clean|smudge))\s+(\S.*))$/i,
     effect: 'runs',
   },
   {
@@ -168,6 +168,11 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   { programs: ['pip', 'pip3'], option: /^--editor$/, effect: 'runs' },
   { programs: ['gem'], option: /^(-e|--editor)$/, effect: 'runs' },
   { programs: ['npm', 'pnpm', 'yarn'], option: /^--script-shell$/, effect: 'runs' },
+  {
+    programs: ['npm', 'pnpm', 'yarn'],
+    script: /^config set ((?:script-shell|shell|editor|git|browser|node-options)[= ](\S.*))$/,
+    effect: 'runs',
+  },
   // databases
   {
     programs: ['mysql', 'mariadb'],
@@ -277,12 +282,16 @@ export function applyOptionEffects(c: Call): void {
     if (row.script) {
       const texts = [
         ...c.args,
+        c.args.join(' '),
         c.cmd.stdinText ?? '',
         c.cmd.pipeFrom ? c.cmd.pipeFrom.argv.slice(1).join(' ') : '',
       ];
       for (const t of texts) {
         const m = row.script.exec(t);
-        if (m) apply(c, row, `${c.name} ${firstGroup(m) ?? m[0]}`, firstGroup(m) ?? m[0]);
+        // The first group is shown; the last one (the command or path itself, when the row has two) acts.
+        if (!m) continue;
+        const groups = m.slice(1).filter((g): g is string => g !== undefined);
+        apply(c, row, `${c.name} ${groups[0] ?? m[0]}`, groups.at(-1) ?? m[0]);
       }
       continue;
     }

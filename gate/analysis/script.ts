@@ -258,6 +258,8 @@ function command(node: Node, s: WalkState): SimpleCommand {
   }
   if (argv[0] === 'cd' && argv.length <= 2) {
     const dest = argv[1] ?? '~';
+    if (dest.startsWith('/')) s.env.set('PWD', dest);
+    else s.env.delete('PWD');
     s.cwd = dest.includes(UNKNOWN)
       ? UNKNOWN
       : dest.startsWith('/') || dest.startsWith('~')

@@ -1,6 +1,16 @@
 import { describe } from 'vitest';
 import { behaviourCases } from './behaviour-cases.js';
 
+describe('the directory a command starts in', () => {
+  behaviourCases([
+    {
+      rule: 'exec.container',
+      yes: ['docker run -v /:/host alpine', 'docker run -v "$HOME":/h alpine'],
+      no: ['docker run --rm -v "$PWD":/src -w /src node:20 npm test'],
+    },
+  ]);
+});
+
 describe('whatever runs a command string gets it analysed like the outer command', () => {
   behaviourCases([
     {
@@ -35,7 +45,14 @@ describe('whatever runs a command string gets it analysed like the outer command
         'taskset 1 bash',
         'screen',
       ],
-      no: ['bash -c "ls"', 'bash script.sh', 'bash --version', 'echo ls | sh', 'screen -ls'],
+      no: [
+        'bash -c "ls"',
+        'bash script.sh',
+        'bash --version',
+        'echo ls | sh',
+        'screen -ls',
+        'command -v bash',
+      ],
     },
   ]);
 });
