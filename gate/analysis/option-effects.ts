@@ -197,16 +197,24 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   { programs: ['sqlite3'], script: /^\s*\.(?:load)\s+(\S+)/m, effect: 'loads' },
   { programs: ['sqlite3'], script: /^\s*\.(?:read|import)\s+(\/\S+)/m, effect: 'reads' },
   // languages with their own command escapes
-  { programs: ['m4'], script: /\b((?:esys|sys)cmd\s*\(.*)/, effect: 'runs' },
+  { programs: ['m4'], script: /\b((?:esys|sys)cmd\s*\([^\n]*)/, effect: 'runs' },
+  // sed's own commands: `e` runs, `r`/`R` read, `w`/`W` write; the `s` command's `e` and `w` flags too.
+  // Tempered tokens (no `.*` between delimiters) keep these linear on hostile input.
   {
     programs: ['sed', 'gsed'],
-    script: /(?:^|[;\n{}]|\d|\$|\/)\s*e\s+(.+)$|s(.).*\2.*\2[gpI\d]*e/m,
+    script:
+      /(?:^|[;\n{}]|\d|\$|\/)\s*e\s+([^\n]+)|s([^\w\s\\])(?:(?!\2)[^\\\n]|\\.)*\2(?:(?!\2)[^\\\n]|\\.)*\2[gpIiMm\d]*e/,
     effect: 'runs',
   },
-  { programs: ['sed', 'gsed'], script: /(?:^|[;\n{}]|\d|\$|\/)\s*[rR]\s*(\S.*?)\s*$/m, effect: 'reads' },
   {
     programs: ['sed', 'gsed'],
-    script: /(?:^|[;\n{}]|\d|\$|\/)\s*[wW]\s+(\S.*?)\s*$|s(.).*\2.*\2[gpI\d]*w\s+(\S+)/m,
+    script: /(?:^|[;\n{}]|\d|\$|\/)\s*[rR]\s*(\S[^\s;}]*)/,
+    effect: 'reads',
+  },
+  {
+    programs: ['sed', 'gsed'],
+    script:
+      /(?:^|[;\n{}]|\d|\$|\/)\s*[wW]\s+(\S[^\s;}]*)|s([^\w\s\\])(?:(?!\2)[^\\\n]|\\.)*\2(?:(?!\2)[^\\\n]|\\.)*\2[gpIiMm\d]*w\s+(\S+)/,
     effect: 'writes',
   },
   { programs: TEX, script: /\\(?:immediate\s*)?\\?write18\s*\{([^}]*)\}/, effect: 'runs' },
@@ -287,7 +295,8 @@ export function applyOptionEffects(c: Call): void {
         c.cmd.pipeFrom ? c.cmd.pipeFrom.argv.slice(1).join(' ') : '',
       ];
       for (const t of texts) {
-        const m = row.script.exec(t);
+        // Bounded: a script longer than this is judged on its start (and asks for other reasons).
+        const m = row.script.exec(t.length > 4000 ? t.slice(0, 4000) : t);
         // The first group is shown; the last one (the command or path itself, when the row has two) acts.
         if (!m) continue;
         const groups = m.slice(1).filter((g): g is string => g !== undefined);
