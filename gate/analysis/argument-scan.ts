@@ -266,7 +266,7 @@ export function scanArguments(c: Call): void {
     }
     const listen = LISTEN_ALL.exec(arg);
     if (listen && !data) report(c.ctx, 'net.listen', `${c.name} ${clip(arg)}`);
-    if (!NET_MODELLED.test(c.name) && !data) endpoint(c, arg);
+    if (!NET_MODELLED.test(c.name) && !data && !listen) endpoint(c, arg);
   }
 }
 
