@@ -194,7 +194,7 @@ const SEARCH_DIR_OPTION =
  * already judged by their handler.
  */
 const NOT_LOCAL_PATHS =
-  /^(echo|printf|yes|tr|parallel|read|alias|ldd|screen|tmux|grep|egrep|fgrep|rgrep|zgrep|rg|ag|ack|sed|gsed|awk|gawk|mawk|nawk|test|\[|\[\[|expr|jq|yq|git|docker|podman|nerdctl|kubectl|helm|ssh|scp|sftp|rsync|curl|wget|http|find|locate|which|type|command|whereis|export|declare|local|set|unset|alias|cd|pushd|popd|source|\.|ls|tree|du|df|stat|file|readlink|realpath|basename|dirname|mkdir|rmdir|touch|ln|cp|mv|rm|chmod|chown|chgrp|tar|zip|unzip|7z|gzip|gunzip|cat|head|tail|less|more|vi|vim|nano|emacs|kill|pkill|pgrep|mount|umount|xargs|env|sudo|nohup|timeout|watch|time|nice|make|cmake|npm|pnpm|yarn|npx|node|python|python3|pip|pip3|cargo|go|ruby|perl|php|bash|sh|zsh|dash)$/;
+  /^(echo|printf|yes|tr|parallel|read|alias|ldd|screen|tmux|grep|egrep|fgrep|rgrep|zgrep|rg|ag|ack|sed|gsed|awk|gawk|mawk|nawk|test|\[|\[\[|expr|git|docker|podman|nerdctl|kubectl|helm|ssh|scp|sftp|rsync|curl|wget|http|find|locate|which|type|command|whereis|export|declare|local|set|unset|alias|cd|pushd|popd|source|\.|ls|tree|du|df|stat|file|readlink|realpath|basename|dirname|mkdir|rmdir|touch|ln|cp|mv|rm|chmod|chown|chgrp|tar|zip|unzip|7z|gzip|gunzip|cat|head|tail|less|more|vi|vim|nano|emacs|kill|pkill|pgrep|mount|umount|xargs|env|sudo|nohup|timeout|watch|time|nice|make|cmake|npm|pnpm|yarn|npx|node|python|python3|pip|pip3|cargo|go|ruby|perl|php|bash|sh|zsh|dash)$/;
 
 /**
  * Absolute paths among the arguments of a program whose handler does not already judge them: a path after
@@ -266,7 +266,7 @@ export function scanArguments(c: Call): void {
     }
     const listen = LISTEN_ALL.exec(arg);
     if (listen && !data) report(c.ctx, 'net.listen', `${c.name} ${clip(arg)}`);
-    if (!NET_MODELLED.test(c.name) && !data) endpoint(c, arg);
+    if (!NET_MODELLED.test(c.name) && !data && !listen) endpoint(c, arg);
   }
 }
 

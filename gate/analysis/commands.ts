@@ -68,7 +68,9 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
   }
   try {
     const inner = { ...ctx, depth: ctx.depth + 1 };
-    for (const cmd of collectCommands(parsed.root)) analyzeCommand(cmd, inner);
+    // `$PWD` is the directory the command starts in: the workspace (docker run -v "$PWD":/src).
+    for (const cmd of collectCommands(parsed.root, new Map([['PWD', ctx.workspace]])))
+      analyzeCommand(cmd, inner);
   } finally {
     parsed.dispose();
   }
@@ -122,7 +124,18 @@ const PASS_THROUGH: Record<string, readonly string[]> = {
   dotenv: ['-e', '-c'],
   entr: [],
   logsave: [],
+  flock: ['-w', '-E', '--timeout', '--conflict-exit-code'],
   screen: ['-S', '-c', '-t', '-e', '-h', '-p', '-T', '-Logfile', '-X'],
+};
+
+/** Leading operands of a wrapper that are not the command: a duration, a CPU mask, a lock file, a log. */
+const SKIP_OPERANDS: Record<string, number> = {
+  timeout: 1,
+  taskset: 1,
+  chrt: 1,
+  flock: 1,
+  logsave: 1,
+  setarch: 1,
 };
 
 /**
@@ -258,9 +271,9 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     report(ctx, 'priv.sudo', `${name} ${args.join(' ')}`.slice(0, 100));
   }
   if (
-    (/[^\w.+@,:/~-]/.test(name) || name.startsWith('-')) &&
+    (/[^\w.+@,:/~-]/.test(head) || name.startsWith('-')) &&
     !ctx.alternatives?.has(name) &&
-    !isKnown(name, ctx)
+    !(isKnown(name, ctx) && !head.includes('/'))
   ) {
     report(ctx, 'exec.unknown-program', `${display(head)} is not a program name`);
     scanArguments(makeCall(name, [head, ...args], cmd, ctx));
@@ -309,10 +322,12 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
   // screen's session verbs (-r, -x, -X title) act on a running session instead of starting a program.
   const sessionVerb =
     name === 'screen' && args.some((a) => /^-([xXrRdDQ]|ls|list|wipe|dr|dR|Dr|DR|rd)$/.test(a));
-  const pass = sessionVerb ? undefined : PASS_THROUGH[name];
+  // `command -v x`, `command -V x` only say what x is.
+  const lookup = name === 'command' && args.some((a) => /^-[a-zA-Z]*[vV]/.test(a));
+  const pass = sessionVerb || lookup ? undefined : PASS_THROUGH[name];
   if (pass) {
     applyOptionEffects(makeCall(name, args, cmd, ctx));
-    let rest = name === 'timeout' ? operands(args, pass).slice(1) : operands(args, pass);
+    let rest = operands(args, pass).slice(SKIP_OPERANDS[name] ?? 0);
     if (name === 'env')
       rest = rest.filter((a, i) => !(a.includes('=') && rest.slice(0, i).every((b) => b.includes('='))));
     if (rest.length === 0 && name === 'screen')
@@ -334,7 +349,7 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     for (const h of HANDLERS.get('') ?? []) h(makeCall('', [], cmd, ctx));
   applyOptionEffects(call);
   scanArguments(call);
-  scanPathArguments(call);
+  if (!FILE_PROGRAMS[name]) scanPathArguments(call);
   scanWrittenText(call);
   const console = INTERACTIVE_SUBCOMMANDS[name];
   if (console && args.some((a) => console.test(a)))

@@ -75,6 +75,9 @@ const DELETE_RULES: Partial<Record<Zone, RuleId>> = {
 const HOME_CONFIG =
   /^(~[^/]*|\/home\/[^/]+|\/Users\/[^/]+|\/root)(\/?$|\/(bin|sbin|lib|Library)(\/|$)|\/(.*\/)?(\.[^/]+|node_modules|site-packages)(\/|$))/;
 
+/** Mount points of the user's data volumes (USB disks, network shares, second drives). */
+const DATA_VOLUMES = /^\/(media|mnt|Volumes|run\/media)\/[^/]+\/./;
+
 const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin\/|^\/opt\/homebrew\/bin\/|^\/usr\/libexec\//;
 
 /** Records what touching `raw` in this way means for risk. Returns the zone for callers that care. */
@@ -104,6 +107,8 @@ export function touch(
         (access === 'list' || recursive || path.endsWith('*') || /^\/usr\//.test(path))
       )
         rule = undefined;
+      // The user's data volumes are read like the home directory: by where secrets are, not at all.
+      if (rule === 'read.outside' && DATA_VOLUMES.test(path)) rule = undefined;
       if (rule) report(ctx, rule, `${access === 'list' ? 'lists' : 'reads'} ${shown}`);
       break;
     }
@@ -118,6 +123,8 @@ export function touch(
       // The user's documents under ~ are data; dotfiles, dot-directories, bin directories and node_modules
       // are what programs read as configuration or run as code, and ask.
       if (zone === 'home' && !HOME_CONFIG.test(path)) rule = 'write.home-data';
+      // Removable and mounted data volumes hold the user's files the same way.
+      if (zone === 'outside' && DATA_VOLUMES.test(path)) rule = 'write.home-data';
       if (rule) report(ctx, rule, `writes ${shown}`);
       break;
     }

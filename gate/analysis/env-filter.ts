@@ -1,8 +1,9 @@
 import type { SimpleCommand } from './script.js';
 import { UNKNOWN } from './script.js';
 
-/** Secret-looking names: what a filter over the environment must not be looking for. */
-const SECRET_VAR = /TOKEN|SECRET|PASS|KEY|AUTH|CRED|SESSION|COOKIE|AWS|GH_|GITHUB|NPM_|PRIVATE|SIGN/i;
+/** Variable names that hold credentials (and the words a filter hunting for them would use). */
+export const SECRET_VAR =
+  /TOKEN|SECRET|PASS(WORD|WD)?|_KEY\b|KEY_ID|API_?KEY|PRIVATE|CREDENTIAL|AUTH|SESSION|COOKIE|AWS|GH_|GITHUB|NPM_/i;
 
 /**
  * `env | grep ^PATH`: the environment filtered by a static pattern that names no secret shows only that.

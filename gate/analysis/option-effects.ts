@@ -27,6 +27,11 @@ export interface OptionRow {
   script?: RegExp;
   value?: RegExp;
   effect: Effect;
+  /**
+   * The option names a helper program (a compressor, a transport, a pager): a catalogued program with plain
+   * options is what it is for and is not reported (it is still analysed as a command).
+   */
+  helper?: boolean;
 }
 
 const SSH_LIKE = ['ssh', 'scp', 'sftp', 'sshfs', 'autossh', 'check_by_ssh', 'mosh', 'rsync', 'sshpass'];
@@ -59,7 +64,13 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   },
   {
     programs: ['tar', 'gtar', 'bsdtar'],
-    option: /^(--to-command|--use-compress-program|-I|--rsh-command|--info-script|-F|--new-volume-script)$/,
+    option: /^(--use-compress-program|-I|--rsh-command)$/,
+    effect: 'runs',
+    helper: true,
+  },
+  {
+    programs: ['tar', 'gtar', 'bsdtar'],
+    option: /^(--to-command|--info-script|-F|--new-volume-script)$/,
     effect: 'runs',
   },
   {
@@ -85,8 +96,9 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   },
   { programs: ['ssh-keygen'], option: /^-D$/, effect: 'loads' },
   { programs: ['ssh-add', 'ssh-agent'], option: /^-[sP]$/, effect: 'loads' },
-  { programs: ['scp', 'sftp'], option: /^-S$/, effect: 'runs' },
-  { programs: ['rsync'], option: /^(-e|--rsh|--rsync-path)$/, effect: 'runs' },
+  { programs: ['scp', 'sftp'], option: /^-S$/, effect: 'runs', helper: true },
+  { programs: ['rsync'], option: /^(-e|--rsh)$/, effect: 'runs', helper: true },
+  { programs: ['rsync'], option: /^--rsync-path$/, effect: 'runs' },
   { programs: ['ssh-keyscan', 'dig', 'nslookup'], option: /^-f$/, effect: 'reads' },
   { programs: ['wc', 'du'], option: /^--files0-from$/, effect: 'reads' },
   // version control
@@ -101,7 +113,7 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   {
     programs: ['git'],
     script:
-      /(?:^|\s)((?:core\.(?:pager|sshCommand|fsmonitor|editor|askPass)|sequence\.editor|credential\.helper|gpg\.program|diff\.\S+\.textconv|filter\.\S+\.(?:clean|smudge))\s+\S.*)$/i,
+      /(?:^|\s)((?:core\.(?:pager|sshCommand|fsmonitor|editor|askPass)|sequence\.editor|credential\.helper|gpg\.program|diff\.\S+\.textconv|filter\.\S+\.(?:clean|smudge))\s+(\S.*))$/i,
     effect: 'runs',
   },
   {
@@ -119,7 +131,7 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
     effect: 'runs-editor',
   },
   { programs: ['less', 'more', 'most'], option: /^\+(.*!.*)$/, value: /^$/, effect: 'runs-editor' },
-  { programs: ['man'], option: /^(-P|--pager|-H|--html|--preprocessor)$/, effect: 'runs' },
+  { programs: ['man'], option: /^(-P|--pager|-H|--html|--preprocessor)$/, effect: 'runs', helper: true },
   {
     programs: ['gdb', 'cgdb'],
     option: /^(-ex|--eval-command|-iex|--init-eval-command)$/,
@@ -156,6 +168,11 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   { programs: ['pip', 'pip3'], option: /^--editor$/, effect: 'runs' },
   { programs: ['gem'], option: /^(-e|--editor)$/, effect: 'runs' },
   { programs: ['npm', 'pnpm', 'yarn'], option: /^--script-shell$/, effect: 'runs' },
+  {
+    programs: ['npm', 'pnpm', 'yarn'],
+    script: /^config set ((?:script-shell|shell|editor|git|browser|node-options)[= ](\S.*))$/,
+    effect: 'runs',
+  },
   // databases
   {
     programs: ['mysql', 'mariadb'],
@@ -168,7 +185,7 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
     option: /^(--default-auth|--plugin-dir|--plugin-load\S*|--init-command)$/,
     effect: 'loads',
   },
-  { programs: ['mysql', 'mariadb'], option: /^--pager$/, effect: 'runs' },
+  { programs: ['mysql', 'mariadb'], option: /^--pager$/, effect: 'runs', helper: true },
   {
     programs: ['psql'],
     option: /^(-c|--command)$/,
@@ -180,16 +197,24 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   { programs: ['sqlite3'], script: /^\s*\.(?:load)\s+(\S+)/m, effect: 'loads' },
   { programs: ['sqlite3'], script: /^\s*\.(?:read|import)\s+(\/\S+)/m, effect: 'reads' },
   // languages with their own command escapes
-  { programs: ['m4'], script: /\b((?:esys|sys)cmd\s*\(.*)/, effect: 'runs' },
+  { programs: ['m4'], script: /\b((?:esys|sys)cmd\s*\([^\n]*)/, effect: 'runs' },
+  // sed's own commands: `e` runs, `r`/`R` read, `w`/`W` write; the `s` command's `e` and `w` flags too.
+  // Tempered tokens (no `.*` between delimiters) keep these linear on hostile input.
   {
     programs: ['sed', 'gsed'],
-    script: /(?:^|[;\n{}]|\d|\$|\/)\s*e\s+(.+)$|s(.).*\2.*\2[gpI\d]*e/m,
+    script:
+      /(?:^|[;\n{}]|\d|\$|\/)\s*e\s+([^\n]+)|s([^\w\s\\])(?:(?!\2)[^\\\n]|\\.)*\2(?:(?!\2)[^\\\n]|\\.)*\2[gpIiMm\d]*e/,
     effect: 'runs',
   },
-  { programs: ['sed', 'gsed'], script: /(?:^|[;\n{}]|\d|\$|\/)\s*[rR]\s*(\S.*?)\s*$/m, effect: 'reads' },
   {
     programs: ['sed', 'gsed'],
-    script: /(?:^|[;\n{}]|\d|\$|\/)\s*[wW]\s+(\S.*?)\s*$|s(.).*\2.*\2[gpI\d]*w\s+(\S+)/m,
+    script: /(?:^|[;\n{}]|\d|\$|\/)\s*[rR]\s*(\S[^\s;}]*)/,
+    effect: 'reads',
+  },
+  {
+    programs: ['sed', 'gsed'],
+    script:
+      /(?:^|[;\n{}]|\d|\$|\/)\s*[wW]\s+(\S[^\s;}]*)|s([^\w\s\\])(?:(?!\2)[^\\\n]|\\.)*\2(?:(?!\2)[^\\\n]|\\.)*\2[gpIiMm\d]*w\s+(\S+)/,
     effect: 'writes',
   },
   { programs: TEX, script: /\\(?:immediate\s*)?\\?write18\s*\{([^}]*)\}/, effect: 'runs' },
@@ -210,8 +235,8 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   { programs: ['dc'], script: /(!.+)/, effect: 'runs' },
   { programs: ['expect'], option: /^-c$/, value: /((?:spawn|exec|system)\b.*)/, effect: 'runs' },
   { programs: ['tmate'], option: /^-c$/, effect: 'runs' },
-  { programs: ['script'], option: /^(-c|--command)$/, effect: 'runs' },
-  { programs: ['flock'], option: /^(-c|--command)$/, effect: 'runs' },
+  { programs: ['script'], option: /^(-c|--command)$/, effect: 'runs', helper: true },
+  { programs: ['flock'], option: /^(-c|--command)$/, effect: 'runs', helper: true },
   { programs: ['nmap'], option: /^--script$/, effect: 'runs' },
   { programs: ['nmap'], option: /^-iL$/, effect: 'reads' },
   { programs: ['tcpdump'], option: /^-z$/, effect: 'runs' },
@@ -244,7 +269,12 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   { programs: ['run-parts'], option: /^--regex$/, effect: 'runs' },
   { programs: ['crash', 'bpftrace'], option: /^-e$/, effect: 'runs' },
   { programs: ['ab', 'siege'], option: /^-p$/, effect: 'reads' },
-  { programs: ['journalctl', 'systemctl', 'git', 'delta'], option: /^--pager$/, effect: 'runs' },
+  {
+    programs: ['journalctl', 'systemctl', 'git', 'delta'],
+    option: /^--pager$/,
+    effect: 'runs',
+    helper: true,
+  },
   { programs: ['env'], option: /^(-S|--split-string)$/, effect: 'runs' },
 ];
 
@@ -260,25 +290,30 @@ export function applyOptionEffects(c: Call): void {
     if (row.script) {
       const texts = [
         ...c.args,
+        c.args.join(' '),
         c.cmd.stdinText ?? '',
         c.cmd.pipeFrom ? c.cmd.pipeFrom.argv.slice(1).join(' ') : '',
       ];
       for (const t of texts) {
-        const m = row.script.exec(t);
-        if (m) apply(c, row.effect, `${c.name} ${firstGroup(m) ?? m[0]}`, firstGroup(m) ?? m[0]);
+        // Bounded: a script longer than this is judged on its start (and asks for other reasons).
+        const m = row.script.exec(t.length > 4000 ? t.slice(0, 4000) : t);
+        // The first group is shown; the last one (the command or path itself, when the row has two) acts.
+        if (!m) continue;
+        const groups = m.slice(1).filter((g): g is string => g !== undefined);
+        apply(c, row, `${c.name} ${groups[0] ?? m[0]}`, groups.at(-1) ?? m[0]);
       }
       continue;
     }
     if (row.value?.source === '^$') {
       // A flag: its presence is the effect (`--shell-escape`, vim's `+cmd`).
-      for (const a of c.args) if ((row.option as RegExp).test(a)) apply(c, row.effect, `${c.name} ${a}`, a);
+      for (const a of c.args) if ((row.option as RegExp).test(a)) apply(c, row, `${c.name} ${a}`, a);
       continue;
     }
     for (const { name, value } of optionValues(c.args, row.option as RegExp)) {
       const m = (row.value ?? /^(.*)$/s).exec(value);
       if (!m) continue;
       const target = firstGroup(m) ?? value;
-      apply(c, row.effect, `${c.name} ${name}${value ? ` ${value}` : ''}`, target === '' ? name : target);
+      apply(c, row, `${c.name} ${name}${value ? ` ${value}` : ''}`, target === '' ? name : target);
     }
   }
 }
@@ -302,14 +337,14 @@ function firstGroup(m: RegExpExecArray): string | undefined {
   return m.slice(1).find((g) => g !== undefined);
 }
 
-function apply(c: Call, effect: Effect, shown: string, target: string): void {
+function apply(c: Call, row: OptionRow, shown: string, target: string): void {
   const detail = shown.length > 120 ? `${shown.slice(0, 120)}…` : shown;
-  switch (effect) {
+  switch (row.effect) {
     case 'runs': {
       const command = target.replace(/^[\w.:-]*=(?=\S)/, '');
       // `tar -I pigz`, `rsync -e 'ssh -p 2222'`: a known, non-interpreter program with plain options is
       // what the option is for; it is still analysed as the command it is. Anything else is reported.
-      if (!plainKnownCommand(command, c)) report(c.ctx, 'exec.option-command', detail);
+      if (!(row.helper && plainKnownCommand(command, c))) report(c.ctx, 'exec.option-command', detail);
       c.shell(command);
       break;
     }
@@ -347,7 +382,7 @@ function optionValues(args: readonly string[], option: RegExp): { name: string; 
       continue;
     }
     const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0 && option.test(a.slice(0, eq))) {
+    if (eq > 2 && option.test(a.slice(0, eq))) {
       out.push({ name: a.slice(0, eq), value: a.slice(eq + 1) });
       continue;
     }

@@ -50,7 +50,10 @@ const HOME = '(?:~[^/]*|/home/[^/]+|/Users/[^/]+|/root)';
 
 /** Zone table: regexes over normalised absolute paths. Data, not code: extend here. */
 const ZONES: [Zone, RegExp][] = [
-  ['null', /^\/dev\/(null|zero|u?random|stdin|stdout|stderr|tty|fd\/\d+)$|^\/proc\/self\/fd\//],
+  [
+    'null',
+    /^\/dev\/(null|zero|u?random|stdin|stdout|stderr|tty|fd\/\d+)$|^\/proc\/self\/(fd|fdinfo)(\/|$)|^\/proc\/self\/(status|stat|statm|cmdline|limits|cgroup|io|oom_score)$/,
+  ],
   ['device', /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|dm-|mapper\/|md\d|loop)/],
   // Public keys are meant to be shared: reading one is not reading a secret.
   ['public', /\.pub$/],

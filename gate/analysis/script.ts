@@ -185,6 +185,8 @@ function redirected(node: Node, s: WalkState): SimpleCommand[] {
     if (r.type === 'heredoc_redirect') {
       const bodyNode = kids(r).find((k) => k.type === 'heredoc_body');
       if (first) first.stdinText = bodyNode ? bodyNode.text : '';
+      // An unquoted delimiter lets the shell expand the body: its `$(...)` run like any substitution.
+      if (bodyNode) scanSubstitutions(bodyNode, s);
       // tree-sitter-bash nests the rest of the line (`| sh`, `&& x`) inside the heredoc redirect.
       for (const k of kids(r)) {
         if (['heredoc_start', 'heredoc_body', 'heredoc_end', 'file_redirect'].includes(k.type)) continue;
@@ -256,6 +258,8 @@ function command(node: Node, s: WalkState): SimpleCommand {
   }
   if (argv[0] === 'cd' && argv.length <= 2) {
     const dest = argv[1] ?? '~';
+    if (dest.startsWith('/')) s.env.set('PWD', dest);
+    else s.env.delete('PWD');
     s.cwd = dest.includes(UNKNOWN)
       ? UNKNOWN
       : dest.startsWith('/') || dest.startsWith('~')

@@ -3,24 +3,30 @@ import { describe, expect, it } from 'vitest';
 import { DEV_SET, haveShared } from '../../test/helpers/shared.js';
 import { createGate } from '../gate.js';
 import { loadPolicy } from '../policy/load.js';
-import { bucket, parseRows, rate, scoreGate } from './score.js';
+import { groupBucket } from './groups.js';
+import { parseRows, rate, scoreGate } from './score.js';
 
-const DEV = DEV_SET;
-
-describe.runIf(haveShared('eval', 'dev.jsonl'))('evaluation on the shared dev set (held-out half)', () => {
-  it('meets the recall, allow-rate and latency targets on a fixed sample', async () => {
-    const rows = parseRows(readFileSync(DEV, 'utf8'));
-    // The held-out half by id hash, every risky row and every other benign row: a fixed, reproducible sample.
-    const sample = rows.filter((r, i) => bucket(r.id) === 'holdout' && (r.label === 'risky' || i % 2 === 0));
+/**
+ * The gate scored on the groups it was never tuned on (a fixed split by ATT&CK technique, GTFOBins binary,
+ * RedCode scenario and utility: see groups.ts), against the issue's targets. Latency is measured by
+ * `npm run eval:gate`, never in a test.
+ */
+describe.runIf(haveShared('eval', 'dev.jsonl'))('evaluation on held-out groups of the shared dev set', () => {
+  it('meets the recall and allow-rate targets on techniques, binaries and utilities it never saw', async () => {
+    const rows = parseRows(readFileSync(DEV_SET, 'utf8')).filter((r) => groupBucket(r) === 'holdout');
     const gate = await createGate({ policy: await loadPolicy({}), workspace: '/workspace/project' });
-    scoreGate(gate, sample);
-    const report = scoreGate(gate, sample, 3);
-    expect(report.riskyRecall.total).toBeGreaterThan(200);
-    // 0.98 rather than 0.99: the held-out half alone has ~260 risky rows, so one Atomic Red Team row that is
-    // indistinguishable from everyday use (`hostname`) moves it by 0.4 points. The full-set target is
-    // asserted by `npm run eval:gate`.
-    expect(rate(report.riskyRecall)).toBeGreaterThanOrEqual(0.98);
+    const report = scoreGate(gate, rows);
+    expect(report.riskyRecall.total).toBeGreaterThan(300);
+    expect(rate(report.riskyRecall)).toBeGreaterThanOrEqual(0.99);
+    const gtfobins = report.bySource.get('gtfobins') ?? { hit: 0, total: 0 };
+    expect(gtfobins.total).toBeGreaterThan(150);
+    expect(rate(gtfobins)).toBeGreaterThanOrEqual(0.95);
+    const tldr = report.benignBySource.get('tldr') ?? { hit: 0, total: 0 };
+    expect(rate(tldr)).toBeGreaterThanOrEqual(0.88);
+    // The narrowest margin (measured 0.900): the rules the issue requires (a program outside the catalogue
+    // asks; any write outside the workspace asks) cost these rows about 3 points, won back by modelling
+    // behaviour more exactly (containers, clusters, digests, documents vs configuration). A rule that
+    // asks more must earn its place here.
     expect(rate(report.benignAllow)).toBeGreaterThanOrEqual(0.9);
-    expect(report.latencyMs.p99).toBeLessThanOrEqual(2);
-  });
+  }, 120_000);
 });

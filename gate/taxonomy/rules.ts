@@ -98,7 +98,12 @@ export const TAXONOMY = {
     0.45,
     'writes configuration or programs in the home directory (dotfiles, bin, node_modules)',
   ),
-  'write.home-data': t('filesystem', '', 0.25, 'writes the user’s own files in the home directory'),
+  'write.home-data': t(
+    'filesystem',
+    '',
+    0.25,
+    'writes the user’s own files (home documents, data volumes), not configuration or programs',
+  ),
   'write.unknown': t('filesystem', '', 0.3, 'writes at a location only known at run time'),
   'write.temp': t('filesystem', '', 0.05, 'writes in a temporary directory'),
   'write.proc': t('impact', 'T1529', 0.8, 'writes to kernel interfaces under /proc or /sys'),

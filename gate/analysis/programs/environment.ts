@@ -1,11 +1,9 @@
 import type { Handler } from '../call.js';
 import { report } from '../context.js';
-import { filteredHarmlessly } from '../env-filter.js';
+import { filteredHarmlessly, SECRET_VAR } from '../env-filter.js';
 import { UNKNOWN } from '../script.js';
 
-/** Variable names that hold credentials. */
-export const SECRET_VAR =
-  /TOKEN|SECRET|PASS(WORD|WD)?\b|PASSWD|_KEY\b|KEY_ID|API_?KEY|PRIVATE|CREDENTIAL|AUTH|SESSION|COOKIE/i;
+/TOKEN|SECRET|PASS(WORD|WD)?\b|PASSWD|_KEY\b|KEY_ID|API_?KEY|PRIVATE|CREDENTIAL|AUTH|SESSION|COOKIE/i;
 
 /** `printenv`, `printenv GITHUB_TOKEN`: prints the environment or a secret from it. */
 const printenv: Handler = (c) => {

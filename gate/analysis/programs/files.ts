@@ -22,6 +22,12 @@ const patternFirst =
 const metaAll: Handler = (c) => {
   for (const p of operands(c.args)) touch(c.ctx, p, 'meta', c.cwd);
 };
+/** A digest or count of a file; `-c`/`--check` reads a list of names and prints them with the verdict. */
+const digest: Handler = (c) => {
+  const lists = c.args.some((a) => /^(-[a-zA-Z]*c|--check|--files0-from.*)$/.test(a)) && c.name !== 'wc';
+  for (const p of operands(c.args, ['-a', '-l', '--algorithm', '--length']))
+    touch(c.ctx, p, lists ? 'read' : 'meta', c.cwd);
+};
 const listAll: Handler = (c) => {
   for (const p of operands(c.args, ['-I', '-w', '-T'])) touch(c.ctx, p, 'list', c.cwd);
 };
@@ -89,11 +95,34 @@ function permOperands(c: Call, ops: string[]): void {
   }
 }
 
+/** Rules that mean a secret place: a link to one reaches it under an innocent name. */
+const SECRET_READS = new Set([
+  'read.ssh-key',
+  'read.secret',
+  'read.password-db',
+  'read.browser',
+  'read.keychain',
+  'read.history',
+  'read.project-secret',
+  'read.agent-credentials',
+  'read.sensitive',
+]);
+
 const ln: Handler = (c) => {
   const ops = operands(c.args, ['-t', '--target-directory', '-S', '--suffix']);
   const dest = ops.length > 1 ? ops.at(-1) : undefined;
   if (dest !== undefined) touch(c.ctx, dest, 'write', c.cwd);
+  // `ln -s ~/.ssh k && cat k/id_rsa`: whatever is read through the link is read from its target.
+  for (const target of ops.length > 1 ? ops.slice(0, -1) : ops) {
+    const side = probe(c.ctx);
+    const zone = touch(side, target, 'read', c.cwd);
+    const secret = side.findings.filter((f) => SECRET_READS.has(f.rule));
+    for (const f of secret) report(c.ctx, f.rule, `links to ${display(target)}`);
+    if (secret.length === 0 && (zone === 'home' || zone === 'root-dir') && HOME_OR_ROOT.test(target))
+      report(c.ctx, 'read.outside', `links to ${display(target)}, which holds every secret below it`);
+  }
 };
+const HOME_OR_ROOT = /^(~[^/]*|\/home\/[^/]+|\/root|\/Users\/[^/]+|\/)\/?$/;
 
 const dd: Handler = (c) => {
   let wrote = false;
@@ -297,14 +326,46 @@ const ed: Handler = (c) => {
 /** Text an `echo`/`printf` earlier in the pipe feeds to this command, when static. */
 export function pipedText(c: Call): string {
   const from = c.cmd.pipeFrom;
-  if (!from || (from.argv[0] !== 'echo' && from.argv[0] !== 'printf')) return '';
+  if (!from || (from.argv[0] !== 'echo' && from.argv[0] !== 'printf' && from.argv[0] !== 'yes')) return '';
   return from.argv
     .slice(1)
     .filter((a) => !/^-[neE]+$/.test(a))
     .join(' ');
 }
 
+/**
+ * mkdir, touch: an empty directory or file (or a new timestamp) plants no content; where it is made still
+ * matters for system, start-up and secret places, which ask as any write there does.
+ */
+const emptyFile =
+  (withValue: readonly string[]): Handler =>
+  (c) => {
+    for (const p of operands(c.args, withValue)) {
+      const side = probe(c.ctx);
+      const zone = touch(side, p, 'write', c.cwd);
+      if (zone === 'home' || zone === 'outside') c.ctx.facts.paths.push(...side.facts.paths.slice(-1));
+      else touch(c.ctx, p, 'write', c.cwd);
+    }
+  };
+
+/** jq/yq: the first operand is the filter (unless given with -f), the rest are files read. */
+const jq: Handler = (c) => {
+  const args: string[] = [];
+  for (let i = 0; i < c.args.length; i++) {
+    const a = c.args[i] ?? '';
+    if (/^--(arg|argjson|slurpfile|rawfile)$/.test(a)) {
+      if (/^--(slurpfile|rawfile)$/.test(a)) touch(c.ctx, c.args[i + 2] ?? '', 'read', c.cwd);
+      i += 2;
+    } else args.push(a);
+  }
+  const fromFile = optionValue(args, ['-f', '--from-file']);
+  const ops = operands(args, ['-f', '--from-file', '--indent', '-L', '--tab']);
+  for (const p of fromFile !== undefined ? ops : ops.slice(1)) touch(c.ctx, p, 'read', c.cwd);
+};
+
 export const FILE_PROGRAMS: Record<string, Handler> = {
+  jq,
+  yq: jq,
   cat: readAll(),
   tac: readAll(),
   head: readAll(['-n', '-c']),
@@ -317,12 +378,15 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   xxd: readAll(['-l', '-s', '-c', '-g']),
   hexdump: readAll(['-n', '-s', '-e']),
   strings: readAll(['-n']),
-  md5sum: readAll(),
-  sha1sum: readAll(),
-  sha256sum: readAll(),
-  sha512sum: readAll(),
-  cksum: readAll(),
-  wc: readAll(),
+  // Digests and counts print a number, not the content: they are judged like `stat` (where they look).
+  md5sum: digest,
+  sha1sum: digest,
+  sha256sum: digest,
+  sha512sum: digest,
+  b2sum: digest,
+  cksum: digest,
+  sum: digest,
+  wc: digest,
   sort: readAll(['-k', '-t', '-o', '-S', '-T']),
   uniq: readAll(['-f', '-s', '-w']),
   cut: readAll(['-d', '-f', '-c', '-b']),
@@ -334,7 +398,13 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   bzcat: readAll(),
   xzcat: readAll(),
   base64: readAll(['-w']),
-  diff: readAll(['-x', '-X', '-I']),
+  diff: (c) => {
+    // `diff -q` says only whether files differ; `diff -r` compares trees (a search, judged by where).
+    const brief = hasFlag(c.args, 'q', '--brief');
+    const recursive = hasFlag(c.args, 'r', '--recursive');
+    for (const p of operands(c.args, ['-x', '-X', '-I', '--exclude', '--label', '-L']))
+      if (p !== '-') touch(c.ctx, p, brief ? 'meta' : 'read', c.cwd, recursive);
+  },
   cmp: readAll(),
   comm: readAll(),
   join: readAll(['-t', '-1', '-2', '-o', '-j']),
@@ -369,16 +439,9 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   file: metaAll,
   readlink: metaAll,
   realpath: metaAll,
-  touch: writeAll(['-d', '-t', '-r', '--date', '--reference']),
+  touch: emptyFile(['-d', '-t', '-r', '--date', '--reference']),
   // An empty directory plants nothing; where it is made still matters for system and start-up places.
-  mkdir: (c) => {
-    for (const p of operands(c.args, ['-m', '--mode'])) {
-      const side = probe(c.ctx);
-      const zone = touch(side, p, 'write', c.cwd);
-      if (zone === 'home' || zone === 'outside') c.ctx.facts.paths.push(...side.facts.paths.slice(-1));
-      else touch(c.ctx, p, 'write', c.cwd);
-    }
-  },
+  mkdir: emptyFile(['-m', '--mode']),
   rmdir: (c) => {
     for (const p of operands(c.args)) touch(c.ctx, p, 'delete', c.cwd);
   },

@@ -21,7 +21,7 @@ function stdinSource(c: Call): void {
     report(c.ctx, 'exec.download-pipe', `${producer} output runs in ${c.name}`);
   } else if (chain.some((p) => DECODERS.test(p))) {
     report(c.ctx, 'exec.decode-pipe', `${chain.join(' | ')} | ${c.name}`);
-  } else if (producer === 'echo' || producer === 'printf') {
+  } else if (producer === 'echo' || producer === 'printf' || producer === 'yes') {
     const text = pipedText(c);
     if (text.includes(UNKNOWN)) report(c.ctx, 'exec.dynamic', `${c.name} runs text built at run time`);
     else c.shell(text);
@@ -94,6 +94,11 @@ function inlineCodeArg(args: string[], flags: readonly string[]): string | undef
       return args[i + 1];
     const long = flags.find((f) => f.startsWith('--') && a.startsWith(`${f}=`));
     if (long) return a.slice(long.length + 1);
+    // `perl -e'code'`: the code glued to its flag.
+    const glued = flags.find(
+      (f) => f.length === 2 && a.startsWith(f) && a.length > 2 && !/^-[a-zA-Z]+$/.test(a),
+    );
+    if (glued) return a.slice(2);
   }
   return undefined;
 }
@@ -107,7 +112,7 @@ const inlineCode =
   (c) => {
     const code = inlineCodeArg(c.args, flags) ?? c.cmd.stdinText;
     if (code === undefined) {
-      const script = operands(c.args, ['-I', '-M', '-r', '-e', '-E', '-l'])[0];
+      const script = operands(c.args, ['-I', '-M', '-r', '-e', '-E'])[0];
       if (script && script !== '-') touch(c.ctx, script, 'exec', c.cwd);
       else if (c.cmd.pipeFrom) stdinSource(c);
       return;

@@ -49,10 +49,7 @@ const container: Handler = (c) => {
   if (CONTAINER_READ.test(sub)) return;
   const shown = `${c.name} ${c.args.join(' ')}`.trim().slice(0, 120);
   // `compose up` runs whatever the compose file (which the agent can write) mounts: not contained.
-  if (
-    !CONTAINER_CONTAINED.test(sub) ||
-    (group === 'compose' && sub !== 'down' && sub !== 'build' && sub !== 'pull')
-  ) {
+  if (!CONTAINER_CONTAINED.test(sub) || (group === 'compose' && !COMPOSE_CONTAINED.test(sub))) {
     report(c.ctx, 'exec.container', shown);
     return;
   }
