@@ -130,14 +130,16 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
           `(EU AI Act Art. 19/26: logs kept at least six months); raise it with --retention ${t.table}=${t.required_days}\n`,
       );
   }
-  process.stdout.write(
-    `  try:        curl -s -H "Authorization: Bearer $(cat ${adminTokenHint(server)})" ${server.url}/api/sessions\n`,
-  );
-  await new Promise<void>((resolve) => {
+  // Listen for the stop signal before the last line: a supervisor that waits for it may signal at once.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  process.stdout.write(
+    `  try:        curl -s -H "Authorization: Bearer $(cat ${adminTokenHint(server)})" ${server.url}/api/sessions\n`,
+  );
+  await stopped;
   process.stderr.write('ward: shutting down, flushing queued rows…\n');
   await analyzer.stop();
   await server.close();

@@ -63,7 +63,17 @@ export function loadOrCreateSigner(dataDir: string): Signer {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
-  return signerFor(createPrivateKey(readFileSync(path)));
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(readFileSync(path));
+    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`a ${key.asymmetricKeyType} key`);
+  } catch (err) {
+    // Never replaced silently: checkpoints and reports signed so far name this key.
+    throw new Error(
+      `${path} is not an Ed25519 private key (${(err as Error).message}); restore it from a backup`,
+    );
+  }
+  return signerFor(key);
 }
 
 /** The public half of the data dir's key, without creating one (`ward report verify`, `ward audit verify`). */

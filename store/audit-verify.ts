@@ -18,6 +18,8 @@ export interface AuditVerifyOptions {
   /** Days audit records are kept: a chain may start after seq 1 only at a signed checkpoint older than this. */
   retentionDays?: number;
   now?: Date;
+  /** Records fetched per query (default 5000). */
+  pageSize?: number;
 }
 
 type Bad = { writer: string; seq: number; reason: string };
@@ -82,10 +84,13 @@ export async function verifyAuditChains(
         await db.query<AuditRow>(
           'audit.verify.page',
           `SELECT ${RECORD_COLUMNS} FROM ${chain} WHERE writer = {w:String} AND seq > {after:Int64}
-           ORDER BY seq, hash LIMIT {limit:UInt32} WITH TIES`,
-          { w: writer, after, limit: PAGE },
+           ORDER BY seq LIMIT {limit:UInt32} WITH TIES`,
+          { w: writer, after, limit: o.pageSize ?? PAGE },
         )
-      ).map(rowToRecord);
+      )
+        .map(rowToRecord)
+        // Ties on seq stay on one page (WITH TIES), so a duplicate is never split off; order them by hash.
+        .sort((x, y) => x.seq - y.seq || (x.hash < y.hash ? -1 : x.hash > y.hash ? 1 : 0));
       for (const r of rows) {
         if (prev && r.seq === prev.seq) {
           if (r.hash === prev.hash && auditHash(r) === r.hash) continue; // an insert retried after a lost ack
@@ -129,7 +134,7 @@ export async function verifyAuditChains(
         hashAt.set(r.seq, r.hash);
         prev = r;
       }
-      if (rows.length < PAGE) break;
+      if (rows.length < (o.pageSize ?? PAGE)) break;
       after = rows[rows.length - 1]?.seq ?? after;
     }
     const last = prev?.seq ?? 0;

@@ -239,4 +239,20 @@ describe('audit chain', () => {
       { ok: false, first_bad: { seq: 6 } },
     );
   });
+
+  it('pages through long chains and never splits a duplicated record across pages', async () => {
+    const { repo, records } = await chain(7);
+    expect(await store.audit.verify({ writers: [repo.writer], pageSize: 3 })).toMatchObject({
+      ok: true,
+      checked: 7,
+    });
+    // A forged second row for record 3, the last of the first page.
+    await store.db.insert('test.tamper', 'audit_chain', [
+      { ...(records[2] as AuditRecord), details: '{"z":1}' },
+    ]);
+    expect(await store.audit.verify({ writers: [repo.writer], pageSize: 3 })).toMatchObject({
+      ok: false,
+      first_bad: { seq: 3 },
+    });
+  });
 });

@@ -202,7 +202,8 @@ export function createAuditRepo(db: Db, database: string, opts: AuditRepoOptions
     },
     /** Signs a checkpoint of this writer's head now, if anything is unsigned. */
     checkpoint(): Promise<AuditCheckpoint | undefined> {
-      return serial(checkpointNow);
+      // A writer that never appended has no chain to sign.
+      return serial(async () => (head.seq === 0 ? undefined : checkpointNow()));
     },
     page,
     /** Records in (time, writer, seq) order: the first `limit` of a period. */
