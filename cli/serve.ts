@@ -50,6 +50,8 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
         hookDecider: (await import('./hook-endpoint.js')).createServerHookDecider(env),
         grantRule: (await import('../gate/index.js')).createGrantRule(),
         prepareWorkerScript: builtWorker(),
+        uiDir: fileURLToPath(new URL('../../ui/dist', import.meta.url)),
+        policy: { home: env.home, workspace: process.cwd() },
       },
     );
   } catch (err) {
@@ -74,6 +76,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       `Ward is listening on ${server.url}`,
       `  OTLP/HTTP:  ${server.url}/v1/logs  /v1/traces  /v1/metrics`,
       `  API:        ${server.url}/api/events  /api/sessions`,
+      `  UI:         ${server.url}/  (log in with the admin URL below)`,
       `  store:      ${server.storeMode}`,
       `  admin:      ${server.url}/?token=${server.adminToken}  ${tokenNote}`,
       values.demo ? '' : `  demo data:  ward demo --server ${server.url}   (or npm start -- --demo)`,

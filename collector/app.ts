@@ -5,11 +5,14 @@ import type { Store } from '../store/index.js';
 import { createErrorHandler } from './errors.js';
 import type { Ingest } from './ingest/pipeline.js';
 import type { Authorize } from './middleware/auth.js';
+import { createBrowserSessions } from './middleware/browser-session.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { eventRoutes } from './routes/events.js';
 import { type HealthDeps, healthRoutes } from './routes/health.js';
-import { homeRoutes } from './routes/home.js';
+import { loginRoutes } from './routes/login.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { uiRoutes } from './routes/ui.js';
 
 export interface AppDeps {
   store: Store;
@@ -20,11 +23,16 @@ export interface AppDeps {
   log: (msg: string) => void;
   /** Extra route groups mounted under /api (approvals, alerts, reports as they land). */
   apiRoutes?: Hono[];
+  /** The built UI (vite's output directory); without it `/` says how to build it. */
+  uiDir?: string;
 }
 
 /** The whole HTTP surface: OTLP under /v1, the JSON API under /api, health at /healthz. */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
+  // Browser sessions live beside the token check that honours them (createAuthorize's `sessions`).
+  const sessions = deps.authorize.sessions ?? createBrowserSessions();
+  app.use('*', securityHeaders());
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   // JSON API bodies are small (approvals, hook inputs, tokens); OTLP has its own limit after decompression.
@@ -38,7 +46,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/', healthRoutes(deps.health));
-  app.route('/', homeRoutes());
+  app.route('/', uiRoutes({ authorize: deps.authorize, sessions, dir: deps.uiDir }));
   app.route(
     '/v1',
     otlpRoutes({
@@ -50,6 +58,7 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/api', eventRoutes({ store: deps.store, authorize: deps.authorize }));
   app.route('/api', tokenRoutes({ store: deps.store, authorize: deps.authorize }));
+  app.route('/api', loginRoutes({ authorize: deps.authorize, sessions }));
   for (const routes of deps.apiRoutes ?? []) app.route('/api', routes);
   return app;
 }

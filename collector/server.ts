@@ -25,9 +25,11 @@ import { createReceiptSet } from './ingest/receipts.js';
 import { createFileSpool } from './ingest/spool.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
+import { createBrowserSessions } from './middleware/browser-session.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { grantRoutes } from './routes/grants.js';
 import { type HookDecider, hookRoutes } from './routes/hooks.js';
+import { policyRoutes } from './routes/policy.js';
 
 export interface WardServer {
   url: string;
@@ -53,6 +55,10 @@ export interface ServerPlugins {
   grantRule?: GrantRule;
   /** The built ingest worker (dist/collector/ingest/prepare-worker.js); without it requests prepare inline. */
   prepareWorkerScript?: URL;
+  /** The built UI directory (ui/dist); without it `/` explains how to build it. */
+  uiDir?: string;
+  /** Where GET /api/policy and POST /api/gate/check find policy files; the routes are absent without it. */
+  policy?: { home: string; workspace: string };
 }
 
 /** Starts `ward serve`: store, writer, OTLP receiver and API on one port. */
@@ -120,6 +126,7 @@ export async function startServer(
 
   const authorize = createAuthorize({
     openLoopbackIngest: loopback,
+    sessions: createBrowserSessions(),
     remoteAddress: (c) =>
       (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? '',
     lookup: async (token): Promise<Principal | null> => {
@@ -155,7 +162,9 @@ export async function startServer(
     authorize,
     maxBodyBytes: config.maxBodyBytes,
     log,
+    ...(plugins.uiDir ? { uiDir: plugins.uiDir } : {}),
     apiRoutes: [
+      ...(plugins.policy ? [policyRoutes({ authorize, ...plugins.policy })] : []),
       approvalRoutes({ service: approvals, authorize }),
       grantRoutes({ service: approvals, store, authorize }),
       ...(plugins.hookDecider

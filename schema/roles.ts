@@ -15,6 +15,7 @@ export const PERMISSIONS = {
   readGrants: ['admin', 'analyst', 'runner'],
   readReports: ['admin', 'compliance', 'analyst'],
   manageTokens: ['admin'],
+  readPolicy: ['admin', 'analyst'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { type Permission, type Role, roleAllows } from '../../schema/index.js';
+import { type BrowserSessions, CSRF_HEADER, readSessionCookie, sameSecret } from './browser-session.js';
 
 export interface Principal {
   name: string;
@@ -14,6 +15,23 @@ export interface AuthOptions {
   remoteAddress: (c: Parameters<MiddlewareHandler>[0]) => string;
   /** Local mode: OTLP ingest from a loopback peer needs no token. */
   openLoopbackIngest: boolean;
+  /** Browser sessions (the UI's cookie); without them only bearer tokens count. */
+  sessions?: BrowserSessions;
+}
+
+// What a browser session may never do: the UI neither ingests telemetry nor asks for approvals, so a
+// stolen or forged cookie cannot either.
+const NO_COOKIE: ReadonlySet<Permission> = new Set(['ingest', 'requestApproval']);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Whether the request's Origin header names the host it was sent to (a same-origin fetch from the UI). */
+export function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin || !host || origin === 'null') return false;
+  try {
+    return new URL(origin).host.toLowerCase() === host.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
@@ -51,7 +69,7 @@ export function createAuthorize(opts: AuthOptions) {
     return principal;
   }
 
-  return function authorize(permission: Permission): MiddlewareHandler {
+  function authorize(permission: Permission): MiddlewareHandler {
     return async function authorizeRequest(c, next) {
       const header = c.req.header('authorization') ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -65,16 +83,41 @@ export function createAuthorize(opts: AuthOptions) {
           c.set('principal', { name: 'loopback', role: 'runner' });
           return next();
         }
-        throw new HTTPException(401, { message: 'missing bearer token (Authorization: Bearer <token>)' });
+        const sid = readSessionCookie(c.req.header('cookie'));
+        if (sid === undefined || !opts.sessions || NO_COOKIE.has(permission))
+          throw new HTTPException(401, { message: 'missing bearer token (Authorization: Bearer <token>)' });
+        const session = opts.sessions.get(sid);
+        if (!session) throw new HTTPException(401, { message: 'browser session expired: log in again' });
+        // A cookie rides along with any request the browser makes, so a state change must prove it comes
+        // from Ward's own page: same Origin and the session's CSRF token, which only that page can read.
+        if (!SAFE_METHODS.has(c.req.method)) {
+          if (!isSameOrigin(c.req.header('origin'), c.req.header('host')))
+            throw new HTTPException(403, { message: 'cross-origin request refused (Origin does not match)' });
+          if (!sameSecret(c.req.header(CSRF_HEADER) ?? '', session.csrf))
+            throw new HTTPException(403, { message: `missing or wrong ${CSRF_HEADER} header` });
+        }
+        return authorizeToken(c, next, session.token, permission);
       }
-      const principal = await resolve(match[1] as string);
-      if (!principal) throw new HTTPException(401, { message: 'unknown or revoked token' });
-      if (!roleAllows(principal.role, permission)) {
-        throw new HTTPException(403, { message: `role '${principal.role}' may not ${permission}` });
-      }
-      c.set('principal', principal);
-      return next();
+      return authorizeToken(c, next, match[1] as string, permission);
     };
-  };
+  }
+
+  async function authorizeToken(
+    c: Parameters<MiddlewareHandler>[0],
+    next: Parameters<MiddlewareHandler>[1],
+    token: string,
+    permission: Permission,
+  ) {
+    const principal = await resolve(token);
+    if (!principal) throw new HTTPException(401, { message: 'unknown or revoked token' });
+    if (!roleAllows(principal.role, permission)) {
+      throw new HTTPException(403, { message: `role '${principal.role}' may not ${permission}` });
+    }
+    c.set('principal', principal);
+    return next();
+  }
+
+  /** `authorize.principal(token)`: who a token belongs to (null: unknown or revoked), for the login route. */
+  return Object.assign(authorize, { principal: resolve, sessions: opts.sessions });
 }
 export type Authorize = ReturnType<typeof createAuthorize>;
