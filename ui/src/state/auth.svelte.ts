@@ -1,0 +1,62 @@
+import { ApiError, errorText } from '../lib/api.js';
+import type { Me } from '../lib/types.js';
+
+/** Who is logged in. The session itself is an HttpOnly cookie: this page never sees the token again. */
+export class Auth {
+  me = $state<Me | null>(null);
+  status = $state<'unknown' | 'in' | 'out'>('unknown');
+  error = $state('');
+
+  constructor(private readonly f: typeof fetch = (i, init) => fetch(i, init)) {}
+
+  get csrf(): string {
+    return this.me?.csrf ?? '';
+  }
+
+  async check(): Promise<void> {
+    try {
+      const res = await this.f('/api/me', { credentials: 'same-origin' });
+      if (res.ok) {
+        this.me = (await res.json()) as Me;
+        this.status = 'in';
+      } else {
+        this.me = null;
+        this.status = 'out';
+      }
+    } catch (err) {
+      this.error = errorText(err);
+      this.status = 'out';
+    }
+  }
+
+  async login(token: string): Promise<boolean> {
+    this.error = '';
+    const res = await this.f('/api/login', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: token.trim() }),
+    });
+    if (!res.ok) {
+      const body = (await res.json().catch(() => ({}))) as { error?: string };
+      this.error = body.error ?? `login failed (${res.status})`;
+      return false;
+    }
+    this.me = (await res.json()) as Me;
+    this.status = 'in';
+    return true;
+  }
+
+  async logout(): Promise<void> {
+    await this.f('/api/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => undefined);
+    this.ended();
+  }
+
+  /** The server said 401: the session is over. */
+  ended(): void {
+    this.me = null;
+    this.status = 'out';
+  }
+}
+
+export { ApiError };
