@@ -27,6 +27,26 @@ export interface AppDeps {
   uiDir?: string;
 }
 
+// API groups the UI looks for: a group is there when its first path is routed (other parts of Ward add them).
+const FEATURES: Record<string, string> = {
+  alerts: '/api/alerts',
+  overview: '/api/overview',
+  risk: '/api/risk',
+  stream: '/api/stream',
+  reports: '/api/reports/compliance',
+  audit: '/api/audit/verify',
+  retention: '/api/retention',
+  policy: '/api/policy',
+};
+
+/** Which optional API groups this app routes. */
+export function apiFeatures(app: Hono): string[] {
+  const paths = new Set(app.routes.filter((r) => r.method === 'GET').map((r) => r.path));
+  return Object.entries(FEATURES)
+    .filter(([, path]) => paths.has(path))
+    .map(([name]) => name);
+}
+
 /** The whole HTTP surface: OTLP under /v1, the JSON API under /api, health at /healthz. */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
@@ -58,7 +78,7 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/api', eventRoutes({ store: deps.store, authorize: deps.authorize }));
   app.route('/api', tokenRoutes({ store: deps.store, authorize: deps.authorize }));
-  app.route('/api', loginRoutes({ authorize: deps.authorize, sessions }));
+  app.route('/api', loginRoutes({ authorize: deps.authorize, sessions, features: () => apiFeatures(app) }));
   for (const routes of deps.apiRoutes ?? []) app.route('/api', routes);
   return app;
 }

@@ -28,6 +28,7 @@ function appWith(uiDir?: string, now?: () => number) {
   const extra = new Hono();
   extra.get('/probe', authorize('readEvents'), (c) => c.json(c.get('principal')));
   extra.post('/probe', authorize('decideApproval'), (c) => c.json(c.get('principal')));
+  extra.get('/alerts', authorize('readEvents'), (c) => c.json({ alerts: [] }));
   extra.post('/ingest-probe', authorize('requestApproval'), (c) => c.json({ ok: true }));
   const app = createApp({
     store: {} as Store,
@@ -71,7 +72,16 @@ describe('browser login (cookie session)', () => {
     expect(cookie).toContain('SameSite=Strict');
     expect(cookie).not.toContain('analyst-token');
     const me = await app.request(req('/api/me', { headers: { cookie: cookie.split(';')[0] as string } }));
-    expect(await me.json()).toMatchObject({ name: 'ann', role: 'analyst', csrf: expect.any(String) });
+    expect(await me.json()).toMatchObject({
+      authenticated: true,
+      name: 'ann',
+      role: 'analyst',
+      csrf: expect.any(String),
+      features: ['alerts'],
+    });
+    const anonymous = await app.request(req('/api/me'));
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ authenticated: false });
   });
 
   it('refuses a bad token, a runner token and a cross-site link, without setting a cookie', async () => {
@@ -121,7 +131,8 @@ describe('browser login (cookie session)', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       vi.setSystemTime(Date.now() + 6_000);
-      expect((await app.request(req('/api/me', { headers: { cookie: again.cookie } }))).status).toBe(401);
+      const me = await app.request(req('/api/me', { headers: { cookie: again.cookie } }));
+      expect(await me.json()).toEqual({ authenticated: false });
       expect((await app.request(req('/api/probe', { headers: { cookie: again.cookie } }))).status).toBe(401);
     } finally {
       vi.useRealTimers();

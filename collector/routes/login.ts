@@ -16,6 +16,8 @@ const COOKIE_MAX_AGE_S = 24 * 3600;
 export interface LoginDeps {
   authorize: Authorize;
   sessions: BrowserSessions;
+  /** API groups this server has (alerts, overview, …), so the UI calls only what exists. */
+  features?: () => string[];
 }
 
 const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:';
@@ -49,17 +51,22 @@ export function loginRoutes(deps: LoginDeps) {
     c.header('cache-control', 'no-store');
     return c.json(who);
   });
+  // Always 200: "not logged in" is an answer, not an error (the login page asks before anyone logged in).
   app.get('/me', async (c) => {
     c.header('cache-control', 'no-store');
     const sid = readSessionCookie(c.req.header('cookie'));
     const session = sid === undefined ? null : deps.sessions.get(sid);
-    if (!session) throw new HTTPException(401, { message: 'not logged in' });
-    const principal = await deps.authorize.principal(session.token);
-    if (!principal) {
+    const principal = session ? await deps.authorize.principal(session.token) : null;
+    if (!session || !principal) {
       if (sid !== undefined) deps.sessions.close(sid);
-      throw new HTTPException(401, { message: 'the token behind this session was revoked: log in again' });
+      return c.json({ authenticated: false });
     }
-    return c.json({ ...principal, csrf: session.csrf });
+    return c.json({
+      authenticated: true,
+      ...principal,
+      csrf: session.csrf,
+      features: deps.features?.() ?? [],
+    });
   });
   app.post('/logout', (c) => {
     if (!isSameOrigin(c.req.header('origin'), c.req.header('host')))

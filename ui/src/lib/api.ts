@@ -21,6 +21,26 @@ export interface ApiOptions {
   csrf: () => string;
   /** Called on 401: the session ended (expired, logged out elsewhere, token revoked). */
   onUnauthorized?: () => void;
+  /** Whether the server has an optional API group (from /api/me): calls to a missing one are not sent. */
+  has?: (feature: string) => boolean;
+}
+
+// Optional API groups by path prefix (CONTRACTS.md): other parts of Ward add them, a server may lack them.
+const FEATURE_OF: [string, string][] = [
+  ['/alerts', 'alerts'],
+  ['/overview', 'overview'],
+  ['/risk', 'risk'],
+  ['/stream', 'stream'],
+  ['/reports/', 'reports'],
+  ['/audit', 'audit'],
+  ['/retention', 'retention'],
+  ['/policy', 'policy'],
+  ['/gate/check', 'policy'],
+];
+
+/** The optional API group a path belongs to, or undefined for the core API every server has. */
+export function featureOf(path: string): string | undefined {
+  return FEATURE_OF.find(([prefix]) => path === prefix || path.startsWith(prefix))?.[1];
 }
 
 /** Builds `/api/path?query` leaving out empty values. */
@@ -35,6 +55,9 @@ export function apiUrl(path: string, query: Query = {}): string {
 export function createApi(opts: ApiOptions) {
   const f = opts.fetch ?? ((input, init) => fetch(input, init));
   async function call<T>(method: string, path: string, query: Query, body?: unknown): Promise<T> {
+    const feature = featureOf(path);
+    // Answered here, as the server would: no request, so no 404 in the console for a part not installed.
+    if (feature && opts.has && !opts.has(feature)) throw new ApiError(404, `no route for ${method} /api${path}`);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (method !== 'GET') {
       headers['x-ward-csrf'] = opts.csrf();

@@ -37,3 +37,9 @@ export function typing(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
   return !!t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
 }
+
+/** A repo URL as owner/name ("https://github.com/acme/api.git" → "acme/api"); other text unchanged. */
+export function shortRepo(repo: string): string {
+  const m = /^(?:https?:\/\/|git@)[^/:]+[/:](.+?)(?:\.git)?\/?$/.exec(repo);
+  return m?.[1] ?? repo;
+}

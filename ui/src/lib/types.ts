@@ -30,6 +30,8 @@ export interface Me {
   name: string;
   role: Role;
   csrf: string;
+  /** Optional API groups this server has: alerts, overview, risk, stream, reports, audit, retention, policy. */
+  features: string[];
 }
 
 /** One contributing factor of an alert ("why flagged"). */

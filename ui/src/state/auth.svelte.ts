@@ -13,11 +13,17 @@ export class Auth {
     return this.me?.csrf ?? '';
   }
 
+  /** Whether the server has an optional API group (alerts, overview, risk, stream, reports, audit, …). */
+  has(feature: string): boolean {
+    return this.me?.features.includes(feature) ?? false;
+  }
+
   async check(): Promise<void> {
     try {
       const res = await this.f('/api/me', { credentials: 'same-origin' });
-      if (res.ok) {
-        this.me = (await res.json()) as Me;
+      const body = res.ok ? ((await res.json()) as { authenticated?: boolean } & Partial<Me>) : {};
+      if (body.authenticated) {
+        this.me = { name: body.name ?? '', role: body.role ?? 'analyst', csrf: body.csrf ?? '', features: body.features ?? [] };
         this.status = 'in';
       } else {
         this.me = null;
@@ -42,9 +48,9 @@ export class Auth {
       this.error = body.error ?? `login failed (${res.status})`;
       return false;
     }
-    this.me = (await res.json()) as Me;
-    this.status = 'in';
-    return true;
+    // The login answer has no feature list: ask /api/me, which has.
+    await this.check();
+    return this.status === 'in';
   }
 
   async logout(): Promise<void> {
