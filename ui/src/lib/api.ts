@@ -46,7 +46,8 @@ export function featureOf(path: string): string | undefined {
 /** Builds `/api/path?query` leaving out empty values. */
 export function apiUrl(path: string, query: Query = {}): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const s = q.toString();
   return `/api${path}${s ? `?${s}` : ''}`;
 }
@@ -57,7 +58,8 @@ export function createApi(opts: ApiOptions) {
   async function call<T>(method: string, path: string, query: Query, body?: unknown): Promise<T> {
     const feature = featureOf(path);
     // Answered here, as the server would: no request, so no 404 in the console for a part not installed.
-    if (feature && opts.has && !opts.has(feature)) throw new ApiError(404, `no route for ${method} /api${path}`);
+    if (feature && opts.has && !opts.has(feature))
+      throw new ApiError(404, `no route for ${method} /api${path}`);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (method !== 'GET') {
       headers['x-ward-csrf'] = opts.csrf();

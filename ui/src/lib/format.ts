@@ -6,7 +6,13 @@ export function shortTime(iso: string, now = Date.now()): string {
   const today = new Date(now).toDateString() === d.toDateString();
   return today
     ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
-    : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+    : d.toLocaleString([], {
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+      });
 }
 
 /** "3 min ago", "2 h ago". */

@@ -5,8 +5,12 @@ export type InertSegment = { kind: 'text'; text: string } | { kind: 'ctrl'; text
 // attacker uses to make a command read differently from what runs: bidi embeddings, overrides and
 // isolates (Trojan Source), zero-width characters, line/paragraph separators, variation selectors and
 // Unicode tag characters (invisible ASCII smuggling), lone surrogates.
-const SPECIAL =
-  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u2028-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB]|[\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
+// Written as text: the pattern is made of the very characters linters flag in a regex literal.
+// biome-ignore lint/complexity/useRegexLiterals: see above.
+const SPECIAL = new RegExp(
+  String.raw`[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u2028-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB]|[\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]`,
+  'gu',
+);
 
 const NAMED: Record<string, string> = {
   '\u001b': 'escape (ANSI sequence)',

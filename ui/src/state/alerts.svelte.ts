@@ -4,7 +4,17 @@ import type { AgentEvent, AlertRecord, AlertStatus } from '../lib/types.js';
 import { Resource } from './resource.svelte.js';
 
 /** Filters of the alerts queue; each is a URL query parameter (deep links). */
-export const ALERT_FILTERS = ['status', 'severity', 'agent', 'detector', 'repo', 'user', 'session', 'from', 'to'] as const;
+export const ALERT_FILTERS = [
+  'status',
+  'severity',
+  'agent',
+  'detector',
+  'repo',
+  'user',
+  'session',
+  'from',
+  'to',
+] as const;
 export type AlertFilters = Partial<Record<(typeof ALERT_FILTERS)[number] | 'sort' | 'order', string>>;
 
 const PAGE = 500;
@@ -157,7 +167,11 @@ export class AlertsState {
     if (ids.length === 0) return;
     this.busy = true;
     try {
-      const r = await this.api.post<{ updated: number }>('/alerts/bulk-status', { ids, status, ...(note ? { note } : {}) });
+      const r = await this.api.post<{ updated: number }>('/alerts/bulk-status', {
+        ids,
+        status,
+        ...(note ? { note } : {}),
+      });
       this.message = `${r.updated} alert${r.updated === 1 ? '' : 's'} marked ${status.replace('_', ' ')}`;
       this.selected = new Set();
       await this.load(new URLSearchParams(this.filters as Record<string, string>), true);

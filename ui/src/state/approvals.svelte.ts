@@ -35,7 +35,9 @@ export class ApprovalsState {
   async refresh(): Promise<void> {
     await Promise.all([
       this.queue.run(async () =>
-        (await this.api.get<{ approvals: Approval[] }>('/approvals', { status: 'pending', limit: 200 })).approvals
+        (
+          await this.api.get<{ approvals: Approval[] }>('/approvals', { status: 'pending', limit: 200 })
+        ).approvals
           .slice()
           .sort((a, b) => a.expires_at.localeCompare(b.expires_at)),
       ),
@@ -63,7 +65,10 @@ export class ApprovalsState {
   move(step: number): void {
     const list = this.pending;
     if (list.length === 0) return;
-    const at = Math.max(0, list.findIndex((a) => a.id === this.selected?.id));
+    const at = Math.max(
+      0,
+      list.findIndex((a) => a.id === this.selected?.id),
+    );
     this.select(list[Math.min(list.length - 1, Math.max(0, at + step))]?.id ?? '');
   }
 
@@ -76,7 +81,12 @@ export class ApprovalsState {
     this.now = Date.now();
   }
 
-  async decide(id: string, decision: 'approve' | 'deny', scope: GrantScope, reason: string): Promise<boolean> {
+  async decide(
+    id: string,
+    decision: 'approve' | 'deny',
+    scope: GrantScope,
+    reason: string,
+  ): Promise<boolean> {
     this.deciding = true;
     try {
       const r = await this.api.post<ApprovalDecisionResult>(`/approvals/${encodeURIComponent(id)}/decision`, {

@@ -23,7 +23,12 @@ export class Auth {
       const res = await this.f('/api/me', { credentials: 'same-origin' });
       const body = res.ok ? ((await res.json()) as { authenticated?: boolean } & Partial<Me>) : {};
       if (body.authenticated) {
-        this.me = { name: body.name ?? '', role: body.role ?? 'analyst', csrf: body.csrf ?? '', features: body.features ?? [] };
+        this.me = {
+          name: body.name ?? '',
+          role: body.role ?? 'analyst',
+          csrf: body.csrf ?? '',
+          features: body.features ?? [],
+        };
         this.status = 'in';
       } else {
         this.me = null;

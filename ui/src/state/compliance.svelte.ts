@@ -13,7 +13,13 @@ export interface ReportScope {
 
 /** Default period: the last 30 days up to now. */
 export function defaultScope(now = Date.now()): ReportScope {
-  return { from: new Date(now - 30 * 86400_000).toISOString(), to: new Date(now).toISOString(), agent: '', repo: '', user: '' };
+  return {
+    from: new Date(now - 30 * 86400_000).toISOString(),
+    to: new Date(now).toISOString(),
+    agent: '',
+    repo: '',
+    user: '',
+  };
 }
 
 /** The compliance view: report preview (the JSON report), export links, audit chain and retention status. */
@@ -40,7 +46,9 @@ export class ComplianceState {
     this.#key = key;
     this.scope = scope;
     await Promise.all([
-      this.preview.run(() => this.api.get<Record<string, unknown>>('/reports/compliance', { ...scope, format: 'json' })),
+      this.preview.run(() =>
+        this.api.get<Record<string, unknown>>('/reports/compliance', { ...scope, format: 'json' }),
+      ),
       this.audit.run(() => this.api.get<AuditVerify>('/audit/verify', { from: scope.from, to: scope.to })),
       this.retention.run(() => this.api.get<RetentionAnswer>('/retention')),
     ]);

@@ -17,7 +17,8 @@ export type Lane = keyof typeof LANES;
 
 /** The lane an event kind belongs to. */
 export function laneOf(kind: AgentEvent['kind']): Lane {
-  for (const [lane, kinds] of Object.entries(LANES)) if ((kinds as readonly string[]).includes(kind)) return lane as Lane;
+  for (const [lane, kinds] of Object.entries(LANES))
+    if ((kinds as readonly string[]).includes(kind)) return lane as Lane;
   return 'other';
 }
 
@@ -40,7 +41,9 @@ export class InvestigationState {
       this.alertId = alertId;
       if (alertId)
         void this.focusAlert.run(() =>
-          this.api.get<{ alert: AlertRecord; events: AgentEvent[] }>(`/alerts/${encodeURIComponent(alertId)}`),
+          this.api.get<{ alert: AlertRecord; events: AgentEvent[] }>(
+            `/alerts/${encodeURIComponent(alertId)}`,
+          ),
         );
       else this.focusAlert.data = undefined;
     }
@@ -53,7 +56,8 @@ export class InvestigationState {
       this.timeline.run(() => this.api.get<SessionTimeline>(`/sessions/${encodeURIComponent(sessionId)}`)),
       this.alerts.run(
         async () =>
-          (await this.api.get<{ alerts: AlertRecord[] }>('/alerts', { session: sessionId, limit: 200 })).alerts,
+          (await this.api.get<{ alerts: AlertRecord[] }>('/alerts', { session: sessionId, limit: 200 }))
+            .alerts,
       ),
       this.risk.run(() => this.api.get<RiskAnswer>('/risk', { session: sessionId })),
     ]);

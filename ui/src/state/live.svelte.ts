@@ -14,8 +14,8 @@ export class LiveFeed {
   constructor(private readonly f: typeof fetch = (i, init) => fetch(i, init)) {}
 
   on(event: string, fn: Listener): () => void {
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, (set = new Set()));
+    const set = this.#listeners.get(event) ?? new Set<Listener>();
+    this.#listeners.set(event, set);
     set.add(fn);
     return () => set.delete(fn);
   }

@@ -3,7 +3,12 @@ import type { AgentEvent, AlertRecord, Approval, Overview, SessionSummary } from
 import { Resource } from './resource.svelte.js';
 
 /** Time ranges the overview offers; every panel uses the same one. */
-export const RANGES: Record<string, number> = { '1h': 3600_000, '6h': 6 * 3600_000, '24h': 86400_000, '7d': 7 * 86400_000 };
+export const RANGES: Record<string, number> = {
+  '1h': 3600_000,
+  '6h': 6 * 3600_000,
+  '24h': 86400_000,
+  '7d': 7 * 86400_000,
+};
 
 const VISIT_KEY = 'ward.lastVisit';
 
@@ -32,15 +37,23 @@ export function overviewFromBasics(
   const count = <K extends string>(values: string[], key: K) => {
     const m = new Map<string, number>();
     for (const v of values) if (v) m.set(v, (m.get(v) ?? 0) + 1);
-    return [...m].sort((a, b) => b[1] - a[1]).map(([v, n]) => ({ [key]: v, n }) as Record<K, string> & { n: number });
+    return [...m]
+      .sort((a, b) => b[1] - a[1])
+      .map(([v, n]) => ({ [key]: v, n }) as Record<K, string> & { n: number });
   };
   return {
     events_per_minute: [...perMinute].sort((a, b) => a[0].localeCompare(b[0])).map(([t, n]) => ({ t, n })),
     alerts_by_severity: {},
     pending_approvals: approvals.filter((a) => a.status === 'pending').length,
     riskiest_sessions: [],
-    agents: count(sessions.map((s) => s.agent), 'agent'),
-    repos: count(sessions.map((s) => s.repo), 'repo'),
+    agents: count(
+      sessions.map((s) => s.agent),
+      'agent',
+    ),
+    repos: count(
+      sessions.map((s) => s.repo),
+      'repo',
+    ),
   };
 }
 
@@ -101,6 +114,11 @@ export class OverviewState {
       .get<{ approvals: Approval[] }>('/approvals', { limit: 500 })
       .then((r) => r.approvals.filter((a) => a.decided_at && a.decided_at > last).length)
       .catch(() => 0);
-    this.since = { since: last, alerts, sessions: sessions.filter((s) => s.first_time > last).length, decided };
+    this.since = {
+      since: last,
+      alerts,
+      sessions: sessions.filter((s) => s.first_time > last).length,
+      decided,
+    };
   }
 }

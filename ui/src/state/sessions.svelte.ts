@@ -18,7 +18,8 @@ export class SessionsState {
 
   get items(): SessionSummary[] {
     const f = this.filters;
-    const has = (v: string, want: string | undefined) => !want || v.toLowerCase().includes(want.toLowerCase());
+    const has = (v: string, want: string | undefined) =>
+      !want || v.toLowerCase().includes(want.toLowerCase());
     return (this.list.data ?? []).filter(
       (s) =>
         has(s.user_id, f.user) &&
