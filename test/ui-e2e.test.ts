@@ -73,6 +73,8 @@ describe.runIf(canRun)('web UI in headless Chromium (real ward serve with demo d
       );
     });
     page = await context.newPage();
+    // A stuck page fails its step in seconds instead of holding the test to its own timeout.
+    page.setDefaultTimeout(15_000);
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
     });
@@ -187,7 +189,15 @@ describe.runIf(canRun)('web UI in headless Chromium (real ward serve with demo d
         agent: '<b>agent</b>\u001b[1m',
         command: hostile,
         risk: 0.8,
-        reasons: [{ rule_id: 'x.test', category: 'test', attack_id: 'T1059', detail: '<i>detail</i>\u202E' }],
+        reasons: [
+          { rule_id: 'x.test', category: 'test', attack_id: 'T1059', detail: '<i>detail</i>\u202E' },
+          {
+            rule_id: 'y.test',
+            category: 'test',
+            attack_id: 'javascript:alert(3)',
+            detail: 'a link that is not',
+          },
+        ],
       }),
     });
     expect(res.status).toBe(201);
@@ -206,6 +216,11 @@ describe.runIf(canRun)('web UI in headless Chromium (real ward serve with demo d
     expect(text).toContain('zeroU+200Bwidth');
     for (const raw of ['\u001b', '\u202e', '\u2066', '\u2069', '\u200b']) expect(text).not.toContain(raw);
     expect(await page.locator('img').count()).toBe(0);
+    // Every agent-supplied field is inert, not only the command: the agent name, reasons, ATT&CK ids.
+    expect(await page.locator('.detail h2').textContent()).toContain('<b>agent</b>\\x1b[1m');
+    expect(await page.locator('.queue .badge').first().textContent()).toBe('<b>agent</b>\\x1b[1m');
+    expect(await page.locator('a[href^="javascript"]').count()).toBe(0);
+    expect(await page.getByTestId('reasons').textContent()).toContain('javascript:alert(3)');
     expect(await page.locator('main script, main b, main i').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     await page.getByText('This command contains control, escape or invisible characters').waitFor();

@@ -81,3 +81,13 @@ describe('components (server-rendered markup)', () => {
     );
   });
 });
+
+describe('Badge', () => {
+  it('shows agent-supplied text inert and ignores an unknown tone', async () => {
+    const { default: Badge } = await import('./Badge.svelte');
+    const body = render(Badge, { props: { text: '<b>x</b>\u001b[1m', tone: 'evil" onclick="x' } }).body;
+    expect(body).toContain('&lt;b>x&lt;/b>\\x1b[1m');
+    expect(body).toContain('tone-neutral');
+    expect(body).not.toContain('onclick');
+  });
+});

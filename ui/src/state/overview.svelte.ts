@@ -65,6 +65,8 @@ export class OverviewState {
   range = $state('24h');
   since = $state<SinceLastVisit | null>(null);
   recentSessions = $state.raw<SessionSummary[]>([]);
+  /** The loaded time window (ms), for charts. */
+  window = $state({ from: 0, to: 0 });
 
   constructor(
     private readonly api: Api,
@@ -76,6 +78,7 @@ export class OverviewState {
     const to = new Date();
     const from = new Date(to.getTime() - (RANGES[this.range] ?? RANGES['24h']!));
     const window = { from: from.toISOString(), to: to.toISOString() };
+    this.window = { from: from.getTime(), to: to.getTime() };
     const sessionsP = this.api
       .get<{ sessions: SessionSummary[] }>('/sessions', { ...window, limit: 1000 })
       .then((r) => r.sessions)
@@ -121,4 +124,25 @@ export class OverviewState {
       decided,
     };
   }
+}
+
+/**
+ * Re-buckets per-minute counts into `buckets` equal slots over [from, to), zeros included, so the chart
+ * shows quiet periods as quiet instead of drawing a line across them.
+ */
+export function bucketize(
+  points: { t: string; n: number }[],
+  fromMs: number,
+  toMs: number,
+  buckets = 120,
+): { x: number[]; y: number[]; stepS: number } {
+  const step = Math.max(60_000, Math.ceil((toMs - fromMs) / buckets / 60_000) * 60_000);
+  const start = Math.floor(fromMs / step) * step;
+  const n = Math.max(1, Math.ceil((toMs - start) / step));
+  const y = new Array<number>(n).fill(0);
+  for (const p of points) {
+    const i = Math.floor((Date.parse(p.t) - start) / step);
+    if (i >= 0 && i < n) y[i] = (y[i] ?? 0) + p.n;
+  }
+  return { x: y.map((_, i) => (start + i * step) / 1000), y, stepS: step / 1000 };
 }
