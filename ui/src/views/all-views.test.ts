@@ -104,10 +104,23 @@ describe('every view renders from its state (catches a component used but not im
 
   it('ComplianceView with the report preview, audit status and export links', () => {
     const model = new ComplianceState(api);
-    model.preview.data = { summary: { sessions: 4, denied: 2 }, controls: [{ id: 'AC-1', status: 'ok' }] };
+    model.preview.data = {
+      summary: { sessions: 4, denied: 2 },
+      controls: [
+        {
+          framework: 'SOC 2',
+          id: 'CC6.1',
+          title: 'Logical access',
+          status: 'partial',
+          evidence: ['tokens hashed'],
+          gaps: ['no MFA'],
+        },
+      ],
+    };
     model.audit.data = { ok: true, checked: 12, first_bad: null, checkpoints: [] };
     const body = strip(render(ComplianceView, { props: { model, setQuery: noop } }).body);
-    expect(body).toContain('AC-1');
+    expect(body).toContain('SOC 2 CC6.1');
+    expect(body).toMatch(/gaps: <bdo[^>]*>no MFA/);
     expect(body).toContain('12 records checked');
     expect(body).toMatch(/href="\/api\/reports\/compliance\?[^"]*format=pdf"/);
   });
