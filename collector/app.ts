@@ -39,6 +39,12 @@ const FEATURES: Record<string, string> = {
   policy: '/api/policy',
 };
 
+/** Browser logins and logouts go to the audit trail (absent only in tests without a store). */
+function loginAudit(deps: AppDeps) {
+  const audit = deps.store.audit;
+  return audit ? (e: Parameters<typeof audit.append>[0]) => audit.append(e) : undefined;
+}
+
 /** Which optional API groups this app routes. */
 export function apiFeatures(app: Hono): string[] {
   const paths = new Set(app.routes.filter((r) => r.method === 'GET').map((r) => r.path));
@@ -66,7 +72,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/', healthRoutes(deps.health));
-  app.route('/', uiRoutes({ authorize: deps.authorize, sessions, dir: deps.uiDir }));
+  app.route('/', uiRoutes({ authorize: deps.authorize, sessions, dir: deps.uiDir, audit: loginAudit(deps) }));
   app.route(
     '/v1',
     otlpRoutes({
@@ -78,7 +84,15 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/api', eventRoutes({ store: deps.store, authorize: deps.authorize }));
   app.route('/api', tokenRoutes({ store: deps.store, authorize: deps.authorize }));
-  app.route('/api', loginRoutes({ authorize: deps.authorize, sessions, features: () => apiFeatures(app) }));
+  app.route(
+    '/api',
+    loginRoutes({
+      authorize: deps.authorize,
+      sessions,
+      features: () => apiFeatures(app),
+      audit: loginAudit(deps),
+    }),
+  );
   for (const routes of deps.apiRoutes ?? []) app.route('/api', routes);
   return app;
 }

@@ -19,6 +19,7 @@ const ORIGIN = `http://${HOST}`;
 
 function appWith(uiDir?: string, now?: () => number) {
   const revoked = new Set<string>();
+  const audited: { actor: string; action: string; details?: unknown }[] = [];
   const authorize = createAuthorize({
     lookup: async (t) => (revoked.has(t) ? null : (TOKENS[t] ?? null)),
     remoteAddress: () => '127.0.0.1',
@@ -31,7 +32,13 @@ function appWith(uiDir?: string, now?: () => number) {
   extra.get('/alerts', authorize('readEvents'), (c) => c.json({ alerts: [] }));
   extra.post('/ingest-probe', authorize('requestApproval'), (c) => c.json({ ok: true }));
   const app = createApp({
-    store: {} as Store,
+    store: {
+      audit: {
+        append: async (e: { actor: string; action: string }) => {
+          audited.push(e);
+        },
+      },
+    } as unknown as Store,
     ingest: {} as never,
     authorize,
     maxBodyBytes: 1024 * 1024,
@@ -40,7 +47,7 @@ function appWith(uiDir?: string, now?: () => number) {
     apiRoutes: [extra],
     ...(uiDir ? { uiDir } : {}),
   });
-  return { app, revoked };
+  return { app, revoked, audited };
 }
 
 const req = (path: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
@@ -60,10 +67,13 @@ async function login(app: Hono, token = 'analyst-token-0123456789') {
 
 describe('browser login (cookie session)', () => {
   it('trades the token of the printed URL for an HttpOnly SameSite=Strict cookie and drops it from the URL', async () => {
-    const { app } = appWith();
+    const { app, audited } = appWith();
     const res = await app.request(
       req('/?token=analyst-token-0123456789', { headers: { 'sec-fetch-site': 'none' } }),
     );
+    expect(audited).toEqual([
+      { actor: 'ann', action: 'login', target: 'ui', details: { role: 'analyst', via: 'link' } },
+    ]);
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/');
     const cookie = res.headers.get('set-cookie') ?? '';
@@ -116,13 +126,14 @@ describe('browser login (cookie session)', () => {
   });
 
   it('never lets a cookie ask for approvals or ingest, and ends with a revoked token or logout', async () => {
-    const { app, revoked } = appWith();
+    const { app, revoked, audited } = appWith();
     const { cookie, body } = await login(app, 'admin-token-0123456789');
     const headers = { cookie, origin: ORIGIN, 'x-ward-csrf': body.csrf };
     expect((await app.request(req('/api/ingest-probe', { method: 'POST', headers }))).status).toBe(401);
     const out = await app.request(req('/api/logout', { method: 'POST', headers }));
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
+    expect(audited.map((e) => `${e.actor} ${e.action}`)).toEqual(['admin login', 'admin logout']);
     expect((await app.request(req('/api/probe', { headers: { cookie } }))).status).toBe(401);
 
     const again = await login(app);

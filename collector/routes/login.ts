@@ -18,6 +18,8 @@ export interface LoginDeps {
   sessions: BrowserSessions;
   /** API groups this server has (alerts, overview, …), so the UI calls only what exists. */
   features?: () => string[];
+  /** The audit trail: each browser login and logout is recorded (a failing append refuses the login). */
+  audit?: (entry: { actor: string; action: string; target: string; details?: unknown }) => Promise<unknown>;
 }
 
 const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:';
@@ -27,11 +29,18 @@ export async function openBrowserSession(
   c: Context,
   deps: LoginDeps,
   token: string,
+  via: 'link' | 'form',
 ): Promise<(Principal & { csrf: string }) | null> {
   const principal = await deps.authorize.principal(token);
   // Runner tokens are for machines: a browser logged in with one could do nothing useful and would only
   // give an agent that found its own token a way into the UI.
   if (!principal || principal.role === 'runner') return null;
+  await deps.audit?.({
+    actor: principal.name,
+    action: 'login',
+    target: 'ui',
+    details: { role: principal.role, via },
+  });
   const { id, csrf } = deps.sessions.open(token);
   c.header('set-cookie', sessionCookie(id, COOKIE_MAX_AGE_S, isHttps(c)));
   return { ...principal, csrf };
@@ -46,7 +55,7 @@ export function loginRoutes(deps: LoginDeps) {
       throw new HTTPException(403, { message: 'cross-origin login refused' });
     const body = LoginBody.safeParse(await c.req.json().catch(() => undefined));
     if (!body.success) throw new HTTPException(400, { message: 'give {"token": "..."}', cause: body.error });
-    const who = await openBrowserSession(c, deps, body.data.token);
+    const who = await openBrowserSession(c, deps, body.data.token, 'form');
     if (!who) throw new HTTPException(401, { message: 'unknown, revoked or runner token' });
     c.header('cache-control', 'no-store');
     return c.json(who);
@@ -68,11 +77,14 @@ export function loginRoutes(deps: LoginDeps) {
       features: deps.features?.() ?? [],
     });
   });
-  app.post('/logout', (c) => {
+  app.post('/logout', async (c) => {
     if (!isSameOrigin(c.req.header('origin'), c.req.header('host')))
       throw new HTTPException(403, { message: 'cross-origin request refused (Origin does not match)' });
     const sid = readSessionCookie(c.req.header('cookie'));
+    const session = sid === undefined ? null : deps.sessions.get(sid);
     if (sid !== undefined) deps.sessions.close(sid);
+    const who = session ? await deps.authorize.principal(session.token) : null;
+    if (who) await deps.audit?.({ actor: who.name, action: 'logout', target: 'ui' });
     c.header('set-cookie', sessionCookie('', 0, isHttps(c)));
     return c.body(null, 204);
   });

@@ -72,7 +72,7 @@ export function uiRoutes(deps: LoginDeps & { dir: string | undefined }) {
     const site = c.req.header('sec-fetch-site');
     if (site !== undefined && site !== 'none' && site !== 'same-origin')
       return c.redirect('/login?error=cross-site', 303);
-    const who = token.length <= 512 ? await openBrowserSession(c, deps, token) : null;
+    const who = token.length <= 512 ? await openBrowserSession(c, deps, token, 'link') : null;
     return c.redirect(who ? '/' : '/login?error=invalid-token', 303);
   });
   for (const route of UI_ROUTES) {
