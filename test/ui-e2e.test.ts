@@ -303,8 +303,15 @@ describe.runIf(canRun)('web UI in headless Chromium (real ward serve with demo d
         ['exec', '--server', w.url, '--', 'bash', '-c', script],
         { ...w.env, WARD_TOKEN: w.adminToken },
         workspace,
+        /ward: (approved|denied)|refused/,
       );
     };
+    /** Click-to-runner latency, recorded as an artifact (timings are measured, never asserted). */
+    const recordLatency = (name: string, clickedAt: number, r: { matchedAt?: number }) =>
+      writeFileSync(
+        join(ARTIFACTS, `decision-latency-${name}.json`),
+        `${JSON.stringify({ clickToRunnerMs: r.matchedAt ? r.matchedAt - clickedAt : null })}\n`,
+      );
 
     it('approves a pending `ward exec` from the queue and the command runs', async () => {
       const finished = exec('echo approved-and-ran; history -c');
@@ -316,8 +323,10 @@ describe.runIf(canRun)('web UI in headless Chromium (real ward serve with demo d
       await page.getByTestId('countdown').first().waitFor();
       await shot('approval-pending');
       await page.getByTestId('reason').fill('clearing history in a scratch shell is fine');
+      const clickedAt = Date.now();
       await page.getByRole('button', { name: /Approve once/ }).click();
       const r = await finished;
+      recordLatency('approve', clickedAt, r);
       expect(r.stdout).toContain('approved-and-ran');
       expect(r.stderr).toContain('approved (clearing history in a scratch shell is fine)');
       expect(r.code).toBe(0);
@@ -334,8 +343,10 @@ describe.runIf(canRun)('web UI in headless Chromium (real ward serve with demo d
       await page.keyboard.press('r');
       await page.keyboard.type('not in this repo');
       await page.keyboard.press('Escape');
+      const clickedAt = Date.now();
       await page.keyboard.press('d');
       const r = await finished;
+      recordLatency('deny', clickedAt, r);
       expect(r.code).toBe(126);
       expect(r.stdout).not.toContain('must-not-run');
       expect(r.stderr).toContain('not in this repo');

@@ -74,18 +74,29 @@ export interface Finished {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** When stderr first matched `watch` (Date.now()), if it did. */
+  matchedAt?: number;
 }
 
 /** Starts a `ward` subcommand and returns a promise of how it ended (for commands that wait on a human). */
-export function spawnWard(args: string[], env: Record<string, string>, cwd?: string): Promise<Finished> {
+export function spawnWard(
+  args: string[],
+  env: Record<string, string>,
+  cwd?: string,
+  watch?: RegExp,
+): Promise<Finished> {
   const child = spawn(process.execPath, [WARD, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
+  let matchedAt: number | undefined;
   child.stdout.on('data', (d) => {
     stdout += d;
   });
   child.stderr.on('data', (d) => {
     stderr += d;
+    if (watch && matchedAt === undefined && watch.test(stderr)) matchedAt = Date.now();
   });
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+  return new Promise((resolve) =>
+    child.once('close', (code) => resolve({ code, stdout, stderr, ...(matchedAt ? { matchedAt } : {}) })),
+  );
 }
