@@ -1,10 +1,9 @@
 // Normalizer + redactor throughput on the real agent captures (decoded once, normalized many times).
 // Run: npm run build && node dist/bench/normalize.js [fixturesDir]
 import { readdirSync, readFileSync } from 'node:fs';
-import { normalizeLogs, normalizeTraces } from '../collector/normalize/index.js';
-import { decodeLogs, decodeTraces } from '../collector/otlp/index.js';
+import { decodeLogs, decodeTraces, normalizeLogs, normalizeTraces } from '../collector/index.js';
+import { createRedactor } from '../schema/fast.js';
 import type { OtlpLogsRequest, OtlpTracesRequest } from '../schema/index.js';
-import { createRedactor } from '../schema/redact/index.js';
 
 const root = process.argv[2] ?? new URL('../../../shared/fixtures/agents', import.meta.url).pathname;
 const logs: OtlpLogsRequest[] = [];

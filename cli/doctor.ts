@@ -15,15 +15,15 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     return 2;
   }
   const [{ runDoctorChecks }, { checkServer }] = await Promise.all([
-    import('../sandbox-runner/doctor/checks.js'),
-    import('../sandbox-runner/doctor/server-check.js'),
+    import('../sandbox-runner/index.js'),
+    import('../sandbox-runner/index.js'),
   ]);
   const checks = [
     ...(await runDoctorChecks({
       platform: process.platform,
       home: env.home,
       processEnv: env.processEnv,
-      loadNetwork: () => import('../sandbox-runner/network/index.js'),
+      loadNetwork: () => import('../sandbox-runner/index.js'),
     })),
     ...(await checkServer({ server, token: env.token })),
   ];

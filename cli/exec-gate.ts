@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { GateDecision, ResolvedPolicy } from '../gate/fast.js';
-import type { SpanDecision } from '../sandbox-runner/telemetry/span-record.js';
+import type { SpanDecision } from '../sandbox-runner/fast.js';
 import type { WardEnv } from './env.js';
 
 function shellQuote(a: string): string {
@@ -30,18 +30,18 @@ export async function gateExec(
 ): Promise<ExecGateResult> {
   const [{ createGate }, approvals, { decideWithGrants }, { spanDecision }] = await Promise.all([
     import('../gate/fast.js'),
-    import('../sandbox-runner/approvals/gate-command.js'),
-    import('../sandbox-runner/approvals/with-grants.js'),
-    import('../sandbox-runner/telemetry/span-record.js'),
+    import('../sandbox-runner/fast.js'),
+    import('../sandbox-runner/fast.js'),
+    import('../sandbox-runner/fast.js'),
   ]);
   const command = argv.length === 1 ? (argv[0] as string) : argv.map(shellQuote).join(' ');
   const cwd = process.cwd();
   const project = resolve(o.workspace);
   const server = o.server ?? env.server;
   // The approval client (and the schemas it validates answers with) only when the server must be asked.
-  let client: import('../sandbox-runner/approvals/client.js').ApprovalClient | undefined;
+  let client: import('../sandbox-runner/fast.js').ApprovalClient | undefined;
   const getClient = async () =>
-    (client ??= (await import('../sandbox-runner/approvals/client.js')).createApprovalClient({
+    (client ??= (await import('../sandbox-runner/fast.js')).createApprovalClient({
       server: server as string,
       token: env.token,
     }));

@@ -1,4 +1,4 @@
-import type { HookDecider } from '../collector/routes/hooks.js';
+import type { HookDecider } from '../collector/index.js';
 import type { WardEnv } from './env.js';
 
 /**
@@ -8,7 +8,7 @@ import type { WardEnv } from './env.js';
  */
 export function createServerHookDecider(env: WardEnv): HookDecider {
   return async (agent, body, ctx) => {
-    const hooks = await import('../sandbox-runner/hooks/index.js');
+    const hooks = await import('../sandbox-runner/fast.js');
     const format = agent === 'codex' ? hooks.codexOutput : hooks.claudeCodeOutput;
     try {
       const parsed = hooks.parseHookInput(body ?? '');

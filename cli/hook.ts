@@ -85,7 +85,7 @@ async function answer(
   o: { wait: boolean; policy?: string; mode?: string; server?: string; waitS: number },
   env: WardEnv,
 ): Promise<string> {
-  const hooks = await import('../sandbox-runner/hooks/index.js');
+  const hooks = await import('../sandbox-runner/fast.js');
   const format = agent === 'codex' ? hooks.codexOutput : hooks.claudeCodeOutput;
   const parsed = hooks.parseHookInput(stdin);
   // Malformed input is denied before the gate (and its parser) is loaded.
@@ -93,9 +93,9 @@ async function answer(
   const cwd = parsed.input.cwd || process.cwd();
   const gate = await hooks.loadHookGate({ cwd, home: env.home, policyFile: o.policy, mode: o.mode });
   const server = o.server ?? env.server;
-  let approvals: import('../sandbox-runner/approvals/index.js').ApprovalClient | undefined;
+  let approvals: import('../sandbox-runner/fast.js').ApprovalClient | undefined;
   if (o.wait && server) {
-    const { createApprovalClient } = await import('../sandbox-runner/approvals/index.js');
+    const { createApprovalClient } = await import('../sandbox-runner/fast.js');
     approvals = createApprovalClient({ server, token: env.token });
   }
   const result = await hooks.answerHook(parsed.input, {

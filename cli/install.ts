@@ -59,8 +59,8 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   const file = join(base, target.dir, target.file);
   const wardCommand = values['ward-command'] ?? 'ward';
   const command = `${wardCommand} hook ${agent}${values.wait ? ` --wait${values.timeout ? ` --timeout ${waitS}` : ''}` : ''}`;
-  const { installHook } = await import('../sandbox-runner/hooks/install-settings.js');
-  let result: import('../sandbox-runner/hooks/install-settings.js').InstallResult;
+  const { installHook } = await import('../sandbox-runner/index.js');
+  let result: import('../sandbox-runner/index.js').InstallResult;
   try {
     result = installHook(file, {
       event: 'PreToolUse',

@@ -72,7 +72,7 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
     process.stderr.write(`ward ${cmd}: ${(err as Error).message}\nnothing was run\n`);
     return 125;
   }
-  const span: import('../sandbox-runner/telemetry/span-record.js').SpanContext = {
+  const span: import('../sandbox-runner/fast.js').SpanContext = {
     sessionId: values.session ?? crypto.randomUUID(),
     agent: values.agent ?? (cmd === 'run' ? (argv[0]?.split('/').pop() ?? 'agent') : 'ward'),
     operation: cmd === 'exec' ? 'execute_tool' : 'invoke_agent',
@@ -102,7 +102,7 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
     Object.assign(span, gated.decision);
     if (gated.refusedExit !== null) {
       if (server) {
-        const { refusedSpanRecord } = await import('../sandbox-runner/telemetry/span-record.js');
+        const { refusedSpanRecord } = await import('../sandbox-runner/fast.js');
         const record = refusedSpanRecord(
           {
             command: gated.command,
@@ -143,7 +143,7 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
       project: resolve(policy.sandbox.workspace ?? workspace),
       denyHosts: policy.hosts.deny,
     });
-    const network = netAsk ? await import('../sandbox-runner/network/index.js') : undefined;
+    const network = netAsk ? await import('../sandbox-runner/index.js') : undefined;
     runner = lib.createRunner(sandboxPolicy, {
       cwd: process.cwd(),
       home: env.home,
@@ -196,7 +196,7 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
   for (const v of result.violations.slice(0, 5))
     process.stderr.write(`ward: sandbox ${v.kind}: ${v.detail}\n`);
   if (server) {
-    const { commandSpanRecord } = await import('../sandbox-runner/telemetry/span-record.js');
+    const { commandSpanRecord } = await import('../sandbox-runner/fast.js');
     await reportSpan(commandSpanRecord(result, span), server, env);
   }
   return received ? 128 + SIGNALS[received] : result.exitCode;
@@ -219,15 +219,15 @@ async function networkAsk(
     project: string;
     denyHosts: readonly string[];
   },
-): Promise<import('../sandbox-runner/approvals/network-ask.js').NetworkAsk | undefined> {
+): Promise<import('../sandbox-runner/fast.js').NetworkAsk | undefined> {
   if (!networkWanted) return undefined;
   const { server } = o;
-  const { createNetworkAsk } = await import('../sandbox-runner/approvals/network-ask.js');
+  const { createNetworkAsk } = await import('../sandbox-runner/fast.js');
   return createNetworkAsk({
     ...(server
       ? {
           client: async () =>
-            (await import('../sandbox-runner/approvals/client.js')).createApprovalClient({
+            (await import('../sandbox-runner/fast.js')).createApprovalClient({
               server,
               token: o.env.token,
             }),
@@ -245,12 +245,12 @@ async function networkAsk(
 
 /** Sends the ward.exec span (OTel SDK loaded only now, after the command). Never changes the outcome. */
 async function reportSpan(
-  record: import('../sandbox-runner/telemetry/span-record.js').CommandSpanRecord,
+  record: import('../sandbox-runner/fast.js').CommandSpanRecord,
   server: string,
   env: WardEnv,
 ): Promise<void> {
   const [{ exportCommandSpan }, { hostname }, { join }] = await Promise.all([
-    import('../sandbox-runner/telemetry/export-span.js'),
+    import('../sandbox-runner/fast.js'),
     import('node:os'),
     import('node:path'),
   ]);

@@ -24,7 +24,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     process.stderr.write(`ward serve: --port must be 0..65535, got '${values.port}'\n`);
     return 2;
   }
-  const { startServer, StartupError } = await import('../collector/server.js');
+  const { startServer, StartupError } = await import('../collector/index.js');
   const log = (msg: string) => process.stderr.write(`ward: ${msg}\n`);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {

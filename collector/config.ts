@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { RedactionConfig } from '../schema/redact/index.js';
-import { StoreConfig } from '../store/config.js';
+import { RedactionConfig } from '../schema/fast.js';
+import { StoreConfig } from '../store/index.js';
 
 /** `ward serve` settings. */
 export const ServerConfig = z.object({

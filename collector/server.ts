@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { createRedactor } from '../schema/redact/index.js';
+import { createRedactor } from '../schema/fast.js';
 import {
   createStore,
   hashToken,

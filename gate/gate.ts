@@ -1,4 +1,4 @@
-import type { RiskReason } from '../schema/approval.js';
+import type { RiskReason } from '../schema/index.js';
 import {
   type Analysis,
   analyzeCommandLine,

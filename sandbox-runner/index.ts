@@ -1,7 +1,12 @@
 /**
- * Public surface of the sandbox runner (the CLI, the approval gate and the hooks import from here).
- * The sandbox policy (schema, defaults) belongs to the gate's policy: gate/policy/sandbox-policy.ts.
+ * Public surface of the sandbox runner: the sandbox, the network proxy, the doctor, hook installers, and
+ * (through ./fast.ts) the approval flow and agent hooks. The sandbox policy belongs to the gate (gate/).
  */
+export { type Check, type DoctorDeps, runDoctorChecks } from './doctor/checks.js';
+export { checkServer } from './doctor/server-check.js';
+export * from './fast.js';
+export { type HookSpec, type InstallResult, installHook, mergeHook } from './hooks/install-settings.js';
+export * from './network/index.js';
 export {
   createRunner,
   type KilledBy,

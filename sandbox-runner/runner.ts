@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { SandboxPolicy } from '../gate/fast.js';
-import type { NetworkAttempt } from '../schema/network.js';
+import type { NetworkAttempt } from '../schema/fast.js';
 import { diffSnapshots, type FileChange, takeSnapshot } from './sandbox/file-snapshot.js';
 import { resolveLayout, type SandboxLayout, SandboxSetupError } from './sandbox/layout.js';
 import { rlimitPrefix } from './sandbox/limits.js';

@@ -1,8 +1,5 @@
 import { z } from 'zod';
 
-/** Agents Ward recognises by name; anything else is the resource's service.name. */
-export const KNOWN_AGENTS = ['codex', 'claude-code', 'gemini-cli', 'ward'] as const;
-
 /** What an agent action was. `other` keeps events Ward does not understand yet (never dropped). */
 export const EVENT_KINDS = [
   'session_start',

@@ -1,11 +1,9 @@
+/** The event model every side speaks: OTLP types, AgentEvent, approvals, alerts, audit, roles, redaction. */
 export * from './agent-event.js';
 export * from './alert.js';
 export * from './api.js';
 export * from './approval.js';
-export * from './attributes.js';
 export * from './audit.js';
+export * from './fast.js';
 export * from './grant.js';
-export * from './network.js';
-export * from './otlp.js';
 export * from './roles.js';
-export * from './time.js';

@@ -13,26 +13,14 @@ import { createTokensRepo } from './tokens.js';
 
 export type { ApprovalResolution, ApprovalsRepo, ResolveResult } from './approvals.js';
 export { type AuditEntry, type AuditRepo, type AuditVerifyResult, canonicalJson } from './audit.js';
-export { StoreConfig } from './config.js';
+export { type ResolvedStoreConfig, StoreConfig } from './config.js';
 export type { Db } from './db.js';
 export { ddlContext } from './ddl.js';
+export * from './fast.js';
 export type { GrantsRepo } from './grants.js';
 export { allStatements, runMigrations } from './migrate.js';
 export { MIGRATIONS } from './migrations/index.js';
 export type { RawTable } from './raw.js';
-export {
-  AGENT_EVENTS_LAYOUT,
-  encodeAgentEventRows,
-  encodeOtelLogRows,
-  OTEL_LOGS_LAYOUT,
-  ROW_BINARY_LAYOUTS,
-  type RowBinaryLayout,
-  type RowBinaryTable,
-} from './rowbinary/tables.js';
-export { eventToRow } from './rows/agent-events.js';
-export { logsToRows, type OtelLogRow } from './rows/otel-logs.js';
-export { METRIC_TABLES, type MetricRows, type MetricTable, metricsToRows } from './rows/otel-metrics.js';
-export { type OtelTraceRow, tracesToRows } from './rows/otel-traces.js';
 export { hashToken } from './tokens.js';
 
 /** Ward's storage: one ClickHouse (embedded or server), migrated, with one repository per concern. */

@@ -1,5 +1,5 @@
-import { prepareRequest, type TablePayload } from '../../collector/ingest/prepare.js';
-import { createRedactor } from '../../schema/redact/index.js';
+import { prepareRequest, type TablePayload } from '../../collector/index.js';
+import { createRedactor } from '../../schema/fast.js';
 import { createStore } from '../../store/index.js';
 import type { EncodedBatch } from './batches.js';
 

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
+import { createRedactor, type RedactionConfigInput } from '../../schema/fast.js';
 import type { OtlpSignal } from '../../schema/index.js';
-import { createRedactor, type RedactionConfigInput } from '../../schema/redact/index.js';
 import { OtlpDecodeError, type OtlpEncoding } from '../otlp/index.js';
 import { type PreparedRequest, prepareRequest } from './prepare.js';
 

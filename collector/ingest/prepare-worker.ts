@@ -3,7 +3,7 @@
  * both cores decode. Built to dist/collector/ingest/prepare-worker.js.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createRedactor } from '../../schema/redact/index.js';
+import { createRedactor } from '../../schema/fast.js';
 import { OtlpDecodeError } from '../otlp/index.js';
 import { prepareRequest } from './prepare.js';
 import type { PrepareJob, PrepareReply } from './prepare-pool.js';

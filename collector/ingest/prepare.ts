@@ -1,5 +1,5 @@
+import type { Redactor } from '../../schema/fast.js';
 import type { AgentEvent, OtlpSignal } from '../../schema/index.js';
-import type { Redactor } from '../../schema/redact/index.js';
 import {
   encodeAgentEventRows,
   encodeOtelLogRows,
@@ -9,7 +9,7 @@ import {
   metricsToRows,
   type OtelLogRow,
   tracesToRows,
-} from '../../store/index.js';
+} from '../../store/fast.js';
 import { normalizeLogs, normalizeMetrics, normalizeTraces } from '../normalize/index.js';
 import { decodeLogs, decodeMetrics, decodeTraces, type OtlpEncoding } from '../otlp/index.js';
 import { redactRawRows } from './redact-rows.js';

@@ -1,4 +1,4 @@
-import type { Redactor } from '../../schema/redact/index.js';
+import type { Redactor } from '../../schema/fast.js';
 
 const MAP_COLUMNS = [
   'ResourceAttributes',

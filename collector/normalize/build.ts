@@ -1,6 +1,6 @@
+import type { Redactor } from '../../schema/fast.js';
 import type { AgentEvent, Decision, EventKind, OtlpAttributes, OtlpSignal } from '../../schema/index.js';
 import { emptyAgentEvent, OTEL, WARD } from '../../schema/index.js';
-import type { Redactor } from '../../schema/redact/index.js';
 import type { ResourceInfo } from './agent.js';
 import type { IdPart } from './event-id.js';
 import { isoToNanos, isSetNanos, nanosToIso } from './time.js';

@@ -1,3 +1,4 @@
+import { createRedactor, type Redactor } from '../../schema/fast.js';
 import type {
   AgentEvent,
   OtlpLogsRequest,
@@ -5,7 +6,6 @@ import type {
   OtlpSpan,
   OtlpTracesRequest,
 } from '../../schema/index.js';
-import { createRedactor, type Redactor } from '../../schema/redact/index.js';
 import { resourceInfo } from './agent.js';
 import { type BuildContext, buildEvent, type Draft, type RecordBase } from './build.js';
 import { claudeEventName, normalizeClaudeLog, normalizeClaudeSpan } from './claude-code.js';

@@ -95,10 +95,6 @@ export function toolArgs(v: OtlpValue | undefined): JsonObject | null {
   return objectValue(v);
 }
 
-export function isShellTool(tool: string): boolean {
-  return SHELL_TOOLS.has(tool.toLowerCase());
-}
-
 /** Classifies one call by tool name and arguments; `args` null means the agent did not export them. */
 export function classifyTool(tool: string, args: JsonObject | null): ToolFacts {
   const name = tool.toLowerCase();

@@ -1,4 +1,4 @@
-import type { OtlpAttributes, OtlpValue } from '../../schema/otlp.js';
+import type { OtlpAttributes, OtlpValue } from '../../schema/fast.js';
 import type { OtlpDecodeLimits } from './limits.js';
 
 /** Mutable state of one decode call: the limits and the scalar field being read (for error paths). */

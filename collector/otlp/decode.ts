@@ -1,5 +1,5 @@
 import type protobuf from 'protobufjs';
-import type { OtlpLogsRequest, OtlpMetricsRequest, OtlpTracesRequest } from '../../schema/otlp.js';
+import type { OtlpLogsRequest, OtlpMetricsRequest, OtlpTracesRequest } from '../../schema/fast.js';
 import { createDecodeContext, type DecodeContext } from './decode-context.js';
 import { OtlpDecodeError } from './errors.js';
 import { jsonLogsRequest } from './json-logs.js';

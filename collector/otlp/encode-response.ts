@@ -1,4 +1,4 @@
-import type { OtlpSignal } from '../../schema/otlp.js';
+import type { OtlpSignal } from '../../schema/fast.js';
 import type { OtlpEncoding } from './decode.js';
 import { otlpProtoTypes } from './otlp-proto.js';
 

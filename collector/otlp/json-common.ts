@@ -1,4 +1,4 @@
-import type { OtlpAttributes, OtlpResource, OtlpScope, OtlpValue } from '../../schema/otlp.js';
+import type { OtlpAttributes, OtlpResource, OtlpScope, OtlpValue } from '../../schema/fast.js';
 import { type DecodeContext, setAttribute } from './decode-context.js';
 import { OtlpDecodeError, rethrowAt } from './errors.js';
 import {

@@ -9,7 +9,7 @@ import type {
   OtlpResourceMetrics,
   OtlpScopeMetrics,
   OtlpSummaryPoint,
-} from '../../schema/otlp.js';
+} from '../../schema/fast.js';
 import type { DecodeContext } from './decode-context.js';
 import { rethrowAt } from './errors.js';
 import {

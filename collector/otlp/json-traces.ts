@@ -5,7 +5,7 @@ import type {
   OtlpSpanEvent,
   OtlpSpanLink,
   OtlpTracesRequest,
-} from '../../schema/otlp.js';
+} from '../../schema/fast.js';
 import type { DecodeContext } from './decode-context.js';
 import {
   type JsonObject,

@@ -1,5 +1,5 @@
 import type protobuf from 'protobufjs';
-import type { OtlpAttributes, OtlpResource, OtlpScope, OtlpValue } from '../../schema/otlp.js';
+import type { OtlpAttributes, OtlpResource, OtlpScope, OtlpValue } from '../../schema/fast.js';
 import { type DecodeContext, setAttribute } from './decode-context.js';
 import { OtlpDecodeError, rethrowAt } from './errors.js';
 import { attributeKey } from './key-cache.js';

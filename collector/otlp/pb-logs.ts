@@ -4,7 +4,7 @@ import type {
   OtlpResourceLogs,
   OtlpScopeLogs,
   OtlpValue,
-} from '../../schema/otlp.js';
+} from '../../schema/fast.js';
 import type { DecodeContext } from './decode-context.js';
 import { mapAt, rethrowAt } from './errors.js';
 import {

@@ -1,4 +1,4 @@
-import { GEN_AI, OTEL, WARD, WARD_SPAN_EVENTS, WARD_SPANS } from '../../schema/attributes.js';
+import { GEN_AI, OTEL, WARD, WARD_SPAN_EVENTS, WARD_SPANS } from '../../schema/fast.js';
 import type { Attrs, SessionPlan, SessionTelemetry, SpanSpec } from '../types.js';
 import { deploymentAttrs } from './common.js';
 

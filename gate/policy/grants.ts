@@ -1,4 +1,4 @@
-import { Grant } from '../../schema/grant.js';
+import { Grant } from '../../schema/index.js';
 import { grantPrefix, refuseReason } from './grant-prefix.js';
 
 export { Grant, grantPrefix, refuseReason };

@@ -15,4 +15,3 @@ export {
   loadHookGate,
 } from './hook-gate.js';
 export { type ParsedHookInput, PreToolUseInput, parseHookInput } from './hook-input.js';
-export { type HookSpec, type InstallResult, installHook, mergeHook } from './install-settings.js';

@@ -1,4 +1,4 @@
-import type { NetworkAttempt } from '../../schema/network.js';
+import type { NetworkAttempt } from '../../schema/fast.js';
 
 /**
  * The network proxy as the runner sees it (implemented in sandbox-runner/network/). Injected, so the runner

@@ -1,4 +1,4 @@
-import { WARD_SPANS } from '../../schema/attributes.js';
+import { WARD_SPANS } from '../../schema/fast.js';
 import { redactSpanRecord } from './redact-span.js';
 import type { CommandSpanRecord } from './span-record.js';
 import { createSpool, drainSpool } from './spool.js';
@@ -29,7 +29,7 @@ export async function exportCommandSpan(
     import('@opentelemetry/resources'),
     import('@opentelemetry/exporter-trace-otlp-http'),
     import('@opentelemetry/otlp-transformer'),
-    import('../../schema/redact/index.js'),
+    import('../../schema/fast.js'),
   ]);
   // Redacted before it is spooled or sent: nothing Ward writes holds a secret in clear.
   const record = redactSpanRecord(unredacted, redaction.createRedactor());

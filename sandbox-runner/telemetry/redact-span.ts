@@ -1,4 +1,4 @@
-import type { Redactor } from '../../schema/redact/index.js';
+import type { Redactor } from '../../schema/fast.js';
 import type { AttrValue, CommandSpanRecord } from './span-record.js';
 
 function redactValue(v: AttrValue, r: Redactor): AttrValue {

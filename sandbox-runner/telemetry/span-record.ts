@@ -1,4 +1,4 @@
-import { GEN_AI, GEN_AI_OPERATIONS, OTEL, WARD, WARD_SPAN_EVENTS } from '../../schema/attributes.js';
+import { GEN_AI, GEN_AI_OPERATIONS, OTEL, WARD, WARD_SPAN_EVENTS } from '../../schema/fast.js';
 import type { GateOutcome } from '../approvals/gate-command.js';
 import type { RunResult } from '../runner.js';
 

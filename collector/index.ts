@@ -1,0 +1,6 @@
+/** The collector's public surface: the OTLP/HTTP server with its JSON API, and its pure OTLP pipeline pieces. */
+export { prepareRequest, type TablePayload, toJsonEachRow } from './ingest/prepare.js';
+export * from './normalize/index.js';
+export * from './otlp/index.js';
+export { HOOK_AGENTS, type HookAgent, type HookDecider } from './routes/hooks.js';
+export { type ServerPlugins, StartupError, startServer, type WardServer } from './server.js';

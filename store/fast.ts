@@ -1,0 +1,18 @@
+/**
+ * Store's fast entry: the pure row codecs (OTel rows, agent-event rows, RowBinary encoding), importable by
+ * ingest worker threads without loading @clickhouse/client or the migrations. Everything else imports
+ * ./index.ts.
+ */
+export {
+  AGENT_EVENTS_LAYOUT,
+  encodeAgentEventRows,
+  encodeOtelLogRows,
+  OTEL_LOGS_LAYOUT,
+  ROW_BINARY_LAYOUTS,
+  type RowBinaryLayout,
+  type RowBinaryTable,
+} from './rowbinary/tables.js';
+export { eventToRow } from './rows/agent-events.js';
+export { logsToRows, type OtelLogRow } from './rows/otel-logs.js';
+export { METRIC_TABLES, type MetricRows, type MetricTable, metricsToRows } from './rows/otel-metrics.js';
+export { type OtelTraceRow, tracesToRows } from './rows/otel-traces.js';

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+const DEPCRUISE = join(ROOT, 'node_modules', '.bin', 'depcruise');
+const FOLDERS = [
+  'schema',
+  'store',
+  'gate',
+  'collector',
+  'analyzer',
+  'sandbox-runner',
+  'cli',
+  'bench',
+  'demo',
+  'test',
+];
+
+/** Runs the project's import rules over `cwd`; resolves with the rule names that were broken. */
+async function broken(cwd: string, paths: string[]): Promise<string[]> {
+  try {
+    await promisify(execFile)(
+      DEPCRUISE,
+      ['--config', '.dependency-cruiser.cjs', '--output-type', 'err', ...paths],
+      { cwd, maxBuffer: 16 << 20 },
+    );
+    return [];
+  } catch (err) {
+    const out = String((err as { stdout?: string }).stdout ?? '');
+    const names = [...out.matchAll(/error ([\w-]+):/g)].map((m) => m[1]!);
+    if (names.length === 0) throw err;
+    return names;
+  }
+}
+
+/** A scratch project with the real rules and the given files. */
+function scratch(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ward-imports-'));
+  copyFileSync(join(ROOT, '.dependency-cruiser.cjs'), join(dir, '.dependency-cruiser.cjs'));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } }),
+  );
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+describe('import rules (STYLE.md layout, one public surface per folder)', () => {
+  it('hold for the whole tree', async () => {
+    expect(
+      await broken(
+        ROOT,
+        FOLDERS.filter((f) => existsSync(join(ROOT, f))),
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuse a deep import into another folder, and a break of the matrix', async () => {
+    const dir = scratch({
+      'schema/index.ts': "export * from './otlp.js';\n",
+      'schema/otlp.ts': 'export const X = 1;\n',
+      'collector/index.ts': "export { X } from '../schema/index.js';\n",
+      'collector/deep.ts': "import { X } from '../schema/otlp.js';\nexport const Y = X;\n",
+      'gate/index.ts': "import { X } from '../collector/index.js';\nexport const Z = X;\n",
+      'store/index.ts': "export { X } from '../schema/index.js';\n",
+      'store/own.test.ts': "import { X } from '../schema/otlp.js';\nexport const T = X;\n",
+    });
+    const names = await broken(dir, ['schema', 'collector', 'gate', 'store']);
+    expect(names.sort()).toEqual(['matrix-gate', 'through-the-surface']);
+  });
+});
