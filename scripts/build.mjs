@@ -47,7 +47,9 @@ async function buildUi() {
   const { writeFileSync } = await import('node:fs');
   const hash = createHash('sha256');
   const walk = (dir) => {
-    for (const name of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const name of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       if (name.name === 'dist' || name.name === 'node_modules' || name.name.endsWith('.test.ts')) continue;
       const full = join(dir, name.name);
       if (name.isDirectory()) walk(full);
@@ -55,7 +57,9 @@ async function buildUi() {
     }
   };
   walk('ui');
-  hash.update(JSON.parse(readFileSync('package-lock.json', 'utf8')).packages?.['node_modules/svelte']?.version ?? '');
+  hash.update(
+    JSON.parse(readFileSync('package-lock.json', 'utf8')).packages?.['node_modules/svelte']?.version ?? '',
+  );
   const stamp = hash.digest('hex');
   const stampFile = 'ui/dist/.build-stamp';
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bwrapWorks } from '../sandbox-runner/sandbox/test-support.js';
-import { runWard, spawnWard, startWardServe, type WardProcess } from './helpers/ward-serve.js';
+import { runWard } from './helpers/cli.js';
+import { startWardServe, type WardProcess } from './helpers/ward-serve.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..');
@@ -59,7 +60,8 @@ describe.runIf(canRun)('web UI in headless Chromium (real ward serve with demo d
     const w = ward as WardProcess;
     mkdirSync(ARTIFACTS, { recursive: true });
     workspace = mkdtempSync(join(tmpdir(), 'ward-e2e-ws-'));
-    await runWard(['demo', '--server', w.url], w.env);
+    const demo = await runWard(['demo', '--server', w.url], { env: w.env });
+    expect(demo.code, demo.stderr).toBe(0);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu'],
@@ -299,12 +301,11 @@ describe.runIf(canRun)('web UI in headless Chromium (real ward serve with demo d
   describe.runIf(bwrapWorks())('approvals reach a waiting `ward exec` (needs bubblewrap)', () => {
     const exec = (script: string) => {
       const w = ward as WardProcess;
-      return spawnWard(
-        ['exec', '--server', w.url, '--', 'bash', '-c', script],
-        { ...w.env, WARD_TOKEN: w.adminToken },
-        workspace,
-        /ward: (approved|denied)|refused/,
-      );
+      return runWard(['exec', '--server', w.url, '--', 'bash', '-c', script], {
+        env: { ...w.env, WARD_TOKEN: w.adminToken },
+        cwd: workspace,
+        watch: /ward: (approved|denied)|refused/,
+      });
     };
     /** Click-to-runner latency, recorded as an artifact (timings are measured, never asserted). */
     const recordLatency = (name: string, clickedAt: number, r: { matchedAt?: number }) =>

@@ -1,8 +1,7 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The built `ward` command (test/global-setup.ts builds dist/ and ui/dist before any test file). */
@@ -62,41 +61,4 @@ export async function startWardServe(): Promise<WardProcess> {
       rmSync(home, { recursive: true, force: true });
     },
   };
-}
-
-/** Runs a `ward` subcommand to completion. */
-export function runWard(args: string[], env: Record<string, string>, cwd?: string) {
-  return promisify(execFile)(process.execPath, [WARD, ...args], { env, ...(cwd ? { cwd } : {}) });
-}
-
-/** The result of a `ward` command run in the background. */
-export interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** When stderr first matched `watch` (Date.now()), if it did. */
-  matchedAt?: number;
-}
-
-/** Starts a `ward` subcommand and returns a promise of how it ended (for commands that wait on a human). */
-export function spawnWard(
-  args: string[],
-  env: Record<string, string>,
-  cwd?: string,
-  watch?: RegExp,
-): Promise<Finished> {
-  const child = spawn(process.execPath, [WARD, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let matchedAt: number | undefined;
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-    if (watch && matchedAt === undefined && watch.test(stderr)) matchedAt = Date.now();
-  });
-  return new Promise((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr, ...(matchedAt ? { matchedAt } : {}) })),
-  );
 }
