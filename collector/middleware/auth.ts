@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { type Permission, type Role, roleAllows } from '../../schema/index.js';
-import { type BrowserSessions, CSRF_HEADER, readSessionCookie, sameSecret } from './browser-session.js';
+import { type BrowserSessions, browserSessionToken } from './browser-session.js';
 
 export interface Principal {
   name: string;
@@ -22,17 +22,6 @@ export interface AuthOptions {
 // What a browser session may never do: the UI neither ingests telemetry nor asks for approvals, so a
 // stolen or forged cookie cannot either.
 const NO_COOKIE: ReadonlySet<Permission> = new Set(['ingest', 'requestApproval']);
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** Whether the request's Origin header names the host it was sent to (a same-origin fetch from the UI). */
-export function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
-  if (!origin || !host || origin === 'null') return false;
-  try {
-    return new URL(origin).host.toLowerCase() === host.toLowerCase();
-  } catch {
-    return false;
-  }
-}
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
@@ -83,20 +72,10 @@ export function createAuthorize(opts: AuthOptions) {
           c.set('principal', { name: 'loopback', role: 'runner' });
           return next();
         }
-        const sid = readSessionCookie(c.req.header('cookie'));
-        if (sid === undefined || !opts.sessions || NO_COOKIE.has(permission))
+        const token = browserSessionToken(c, opts.sessions, NO_COOKIE.has(permission));
+        if (token === undefined)
           throw new HTTPException(401, { message: 'missing bearer token (Authorization: Bearer <token>)' });
-        const session = opts.sessions.get(sid);
-        if (!session) throw new HTTPException(401, { message: 'browser session expired: log in again' });
-        // A cookie rides along with any request the browser makes, so a state change must prove it comes
-        // from Ward's own page: same Origin and the session's CSRF token, which only that page can read.
-        if (!SAFE_METHODS.has(c.req.method)) {
-          if (!isSameOrigin(c.req.header('origin'), c.req.header('host')))
-            throw new HTTPException(403, { message: 'cross-origin request refused (Origin does not match)' });
-          if (!sameSecret(c.req.header(CSRF_HEADER) ?? '', session.csrf))
-            throw new HTTPException(403, { message: `missing or wrong ${CSRF_HEADER} header` });
-        }
-        return authorizeToken(c, next, session.token, permission);
+        return authorizeToken(c, next, token, permission);
       }
       return authorizeToken(c, next, match[1] as string, permission);
     };

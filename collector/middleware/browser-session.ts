@@ -1,4 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 
 /** The cookie that carries a browser session id (HttpOnly, SameSite=Strict). */
 export const SESSION_COOKIE = 'ward_session';
@@ -109,4 +111,40 @@ export function readSessionCookie(header: string | undefined): string | undefine
     }
   }
   return undefined;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Whether the request's Origin header names the host it was sent to (a same-origin fetch from the UI). */
+export function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin || !host || origin === 'null') return false;
+  try {
+    return new URL(origin).host.toLowerCase() === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The API token behind a request's session cookie, or undefined when it carries none (or cookies may not
+ * be used here). Throws 401 for an ended session, 403 for a state change that does not prove it comes from
+ * Ward's own page: a cookie rides along with any request the browser makes, so a POST needs the same Origin
+ * and the session's CSRF token, which only that page can read.
+ */
+export function browserSessionToken(
+  c: Context,
+  sessions: BrowserSessions | undefined,
+  refuseCookies = false,
+): string | undefined {
+  const sid = readSessionCookie(c.req.header('cookie'));
+  if (sid === undefined || !sessions || refuseCookies) return undefined;
+  const session = sessions.get(sid);
+  if (!session) throw new HTTPException(401, { message: 'browser session expired: log in again' });
+  if (!SAFE_METHODS.has(c.req.method)) {
+    if (!isSameOrigin(c.req.header('origin'), c.req.header('host')))
+      throw new HTTPException(403, { message: 'cross-origin request refused (Origin does not match)' });
+    if (!sameSecret(c.req.header(CSRF_HEADER) ?? '', session.csrf))
+      throw new HTTPException(403, { message: `missing or wrong ${CSRF_HEADER} header` });
+  }
+  return session.token;
 }

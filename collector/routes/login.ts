@@ -3,8 +3,12 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { Authorize, Principal } from '../middleware/auth.js';
-import { isSameOrigin } from '../middleware/auth.js';
-import { type BrowserSessions, readSessionCookie, sessionCookie } from '../middleware/browser-session.js';
+import {
+  type BrowserSessions,
+  isSameOrigin,
+  readSessionCookie,
+  sessionCookie,
+} from '../middleware/browser-session.js';
 
 const LoginBody = z.object({
   token: z.string().min(1).max(512).describe('An API token (admin, analyst, …)'),
