@@ -298,6 +298,47 @@ describe.runIf(canRun)('web UI in headless Chromium (real ward serve with demo d
     expect(consoleErrors).toEqual([]);
   });
 
+  it('logs a compliance officer in through the login form; navigation follows the role', async () => {
+    const w = ward as WardProcess;
+    const officer = await api<{ token: string }>('/api/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'cora', role: 'compliance' }),
+    });
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await other.newPage();
+      p.setDefaultTimeout(15_000);
+      const errors: string[] = [];
+      p.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await p.goto(`${w.url}/approvals`);
+      await p.getByTestId('token-input').waitFor();
+      expect(new URL(p.url()).pathname).toBe('/login');
+      await p.getByTestId('token-input').fill('not-a-token');
+      await p.getByRole('button', { name: 'Log in' }).click();
+      await p.getByRole('alert').waitFor();
+      expect(await p.getByRole('alert').textContent()).toContain('unknown, revoked or runner token');
+      await p.getByTestId('token-input').fill(officer.token);
+      await p.getByRole('button', { name: 'Log in' }).click();
+      await p.getByRole('heading', { level: 1, name: 'Compliance' }).waitFor();
+      const nav = await p.getByRole('navigation', { name: 'main' }).getByRole('link').allTextContents();
+      expect(nav.map((t) => t.replace(/g \w$/, '').trim()).filter((t) => t !== 'Ward')).toEqual([
+        'Overview',
+        'Alerts',
+        'Sessions',
+        'Compliance',
+      ]);
+      await p.goto(`${w.url}/approvals`);
+      await p.getByText('Your role (compliance) cannot open this page.').waitFor();
+      await p.screenshot({ path: join(ARTIFACTS, 'compliance-officer.png') });
+      // The failed login's 401 is the only console error the browser logs here.
+      expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
   describe.runIf(bwrapWorks())('approvals reach a waiting `ward exec` (needs bubblewrap)', () => {
     const exec = (script: string) => {
       const w = ward as WardProcess;
