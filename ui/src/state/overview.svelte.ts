@@ -11,6 +11,7 @@ export const RANGES: Record<string, number> = {
 };
 
 const VISIT_KEY = 'ward.lastVisit';
+const SINCE_KEY = 'ward.visitSince';
 
 /** What changed since the analyst last opened the overview. */
 export interface SinceLastVisit {
@@ -70,7 +71,10 @@ export class OverviewState {
 
   constructor(
     private readonly api: Api,
+    /** Kept across visits (localStorage). */
     private readonly storage: Pick<Storage, 'getItem' | 'setItem'>,
+    /** Kept for this tab's visit (sessionStorage). */
+    private readonly tab: Pick<Storage, 'getItem' | 'setItem'> = storage,
   ) {}
 
   async load(q: URLSearchParams): Promise<void> {
@@ -103,7 +107,13 @@ export class OverviewState {
   }
 
   async #sinceLastVisit(sessions: SessionSummary[]): Promise<void> {
-    const last = this.storage.getItem(VISIT_KEY);
+    // A visit is one browser tab's session: its start is remembered for the tab (so reloading the overview
+    // keeps showing what changed since the previous visit), and becomes the next visit's "last".
+    let last = this.tab.getItem(SINCE_KEY);
+    if (last === null) {
+      last = this.storage.getItem(VISIT_KEY) ?? '';
+      this.tab.setItem(SINCE_KEY, last);
+    }
     this.storage.setItem(VISIT_KEY, new Date().toISOString());
     if (!last || Number.isNaN(Date.parse(last))) {
       this.since = null;
