@@ -1,4 +1,4 @@
-import { ApiError, errorText } from '../lib/api.js';
+import { errorText } from '../lib/api.js';
 import type { Me } from '../lib/types.js';
 
 /** Who is logged in. The session itself is an HttpOnly cookie: this page never sees the token again. */
@@ -69,5 +69,3 @@ export class Auth {
     this.status = 'out';
   }
 }
-
-export { ApiError };
