@@ -417,6 +417,14 @@ describe.runIf(canRun)('web UI in headless Chromium (real ward serve with demo d
       expect(alert.status).toBe('acknowledged');
       expect(JSON.stringify(alert.notes ?? [])).toContain('looked at it: expected in CI');
       await shot('alerts-triaged');
+
+      // Pivot to the session: the alert's evidence is highlighted in its timeline, with why it was flagged.
+      await detail.getByRole('link', { name: 'Investigate session' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Session' }).waitFor();
+      await page.getByTestId('why-flagged').waitFor();
+      await page.getByRole('button', { name: 'Jump to evidence' }).click();
+      await page.locator('[data-testid=timeline-row].evidence').first().waitFor();
+      await shot('investigation-evidence');
       expect(consoleErrors).toEqual([]);
     });
   });
