@@ -82,6 +82,8 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
         grantRule: (await import('../gate/index.js')).createGrantRule(),
         prepareWorkerScript: builtWorker(),
         reports: createReportService,
+        uiDir: fileURLToPath(new URL('../../ui/dist', import.meta.url)),
+        policy: { home: env.home, workspace: process.cwd() },
       },
     );
   } catch (err) {
@@ -106,6 +108,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       `Ward is listening on ${server.url}`,
       `  OTLP/HTTP:  ${server.url}/v1/logs  /v1/traces  /v1/metrics`,
       `  API:        ${server.url}/api/events  /api/sessions  /api/alerts`,
+      `  UI:         ${server.url}/  (log in with the admin URL below)`,
       `  store:      ${server.storeMode}`,
       adminLine(server, process.stdout.isTTY === true),
       `  decisions:  signed (Ed25519); runners pin ${server.decisionPublicKeyFile} with WARD_DECISION_KEY`,

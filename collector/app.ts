@@ -6,12 +6,14 @@ import { createErrorHandler } from './errors.js';
 import type { Admission } from './ingest/admission.js';
 import type { Ingest } from './ingest/pipeline.js';
 import type { Authorize } from './middleware/auth.js';
+import { createBrowserSessions } from './middleware/browser-session.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { eventRoutes } from './routes/events.js';
 import { type HealthDeps, healthRoutes } from './routes/health.js';
-import { homeRoutes } from './routes/home.js';
+import { loginRoutes } from './routes/login.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { uiRoutes } from './routes/ui.js';
 
 export interface AppDeps {
   store: Store;
@@ -25,11 +27,41 @@ export interface AppDeps {
   log: (msg: string) => void;
   /** Extra route groups mounted under /api (approvals, alerts, reports as they land). */
   apiRoutes?: Hono[];
+  /** The built UI (vite's output directory); without it `/` says how to build it. */
+  uiDir?: string;
+}
+
+// API groups the UI looks for: a group is there when its first path is routed (other parts of Ward add them).
+const FEATURES: Record<string, string> = {
+  alerts: '/api/alerts',
+  overview: '/api/overview',
+  risk: '/api/risk',
+  stream: '/api/stream',
+  reports: '/api/reports/compliance',
+  audit: '/api/audit/verify',
+  retention: '/api/retention',
+  policy: '/api/policy',
+};
+
+/** Browser logins and logouts go to the audit trail (absent only in tests without a store). */
+function loginAudit(deps: AppDeps) {
+  const audit = deps.store.audit;
+  return audit ? (e: Parameters<typeof audit.append>[0]) => audit.append(e) : undefined;
+}
+
+/** Which optional API groups this app routes. */
+export function apiFeatures(app: Hono): string[] {
+  const paths = new Set(app.routes.filter((r) => r.method === 'GET').map((r) => r.path));
+  return Object.entries(FEATURES)
+    .filter(([, path]) => paths.has(path))
+    .map(([name]) => name);
 }
 
 /** The whole HTTP surface: OTLP under /v1, the JSON API under /api, health at /healthz. */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
+  // Browser sessions live beside the token check that honours them (createAuthorize's `sessions`).
+  const sessions = deps.authorize.sessions ?? createBrowserSessions();
   app.use('*', securityHeaders());
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
@@ -44,7 +76,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/', healthRoutes(deps.health));
-  app.route('/', homeRoutes());
+  app.route('/', uiRoutes({ authorize: deps.authorize, sessions, dir: deps.uiDir, audit: loginAudit(deps) }));
   app.route(
     '/v1',
     otlpRoutes({
@@ -58,6 +90,15 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/api', eventRoutes({ store: deps.store, authorize: deps.authorize }));
   app.route('/api', tokenRoutes({ store: deps.store, authorize: deps.authorize }));
+  app.route(
+    '/api',
+    loginRoutes({
+      authorize: deps.authorize,
+      sessions,
+      features: () => apiFeatures(app),
+      audit: loginAudit(deps),
+    }),
+  );
   for (const routes of deps.apiRoutes ?? []) app.route('/api', routes);
   return app;
 }

@@ -122,13 +122,19 @@ describe('API tokens', () => {
 });
 
 describe('home page', () => {
-  it('serves a static page that never reflects the token from the admin URL', async () => {
-    const res = await fetch(`${server.url}/?token=${server.adminToken}<script>`);
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    expect(html).toContain('Ward');
-    expect(html).not.toContain(server.adminToken);
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  it('trades the admin URL for a session cookie and never reflects the token', async () => {
+    const ok = await fetch(`${server.url}/?token=${server.adminToken}`, { redirect: 'manual' });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe('/');
+    expect(ok.headers.get('set-cookie')).toMatch(/^ward_session=/);
+    expect(ok.headers.get('set-cookie')).not.toContain(server.adminToken);
+    expect(await ok.text()).not.toContain(server.adminToken);
+    expect(ok.headers.get('referrer-policy')).toBe('no-referrer');
+    const bad = await fetch(`${server.url}/?token=${server.adminToken}<script>`, { redirect: 'manual' });
+    expect(bad.headers.get('location')).toBe('/login?error=invalid-token');
+    expect(await bad.text()).not.toContain('<script>');
+    const page = await fetch(`${server.url}/`);
+    expect(await page.text()).toContain('Ward');
   });
 });
 

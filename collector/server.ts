@@ -34,6 +34,7 @@ import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
 import { createHoldLimit } from './middleware/hold-limit.js';
 import { alertRoutes } from './routes/alerts.js';
+import { createBrowserSessions } from './middleware/browser-session.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
 import { grantRoutes } from './routes/grants.js';
@@ -42,6 +43,7 @@ import { overviewRoutes } from './routes/overview.js';
 import { type ReportService, reportRoutes } from './routes/reports.js';
 import { riskRoutes } from './routes/risk.js';
 import { streamRoutes } from './routes/stream.js';
+import { policyRoutes } from './routes/policy.js';
 
 export interface WardServer {
   url: string;
@@ -89,6 +91,10 @@ export interface ServerPlugins {
   prepareWorkerScript?: URL;
   /** Compliance report builders (analyzer/); GET /api/reports/compliance is absent without them. */
   reports?: (store: Store) => ReportService;
+  /** The built UI directory (ui/dist); without it `/` explains how to build it. */
+  uiDir?: string;
+  /** Where GET /api/policy and POST /api/gate/check find policy files; the routes are absent without it. */
+  policy?: { home: string; workspace: string };
 }
 
 /** Starts `ward serve`: store, writer, OTLP receiver and API on one port. */
@@ -206,6 +212,7 @@ export async function startServer(
 
   const authorize = createAuthorize({
     openLoopbackIngest: loopback,
+    sessions: createBrowserSessions(),
     remoteAddress: (c) =>
       (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? '',
     lookup: async (token): Promise<Omit<Principal, 'id'> | null> => {
@@ -253,7 +260,9 @@ export async function startServer(
     admission,
     bodyDeadlineMs: config.ingestLimits.bodyDeadlineMs,
     log,
+    ...(plugins.uiDir ? { uiDir: plugins.uiDir } : {}),
     apiRoutes: [
+      ...(plugins.policy ? [policyRoutes({ authorize, ...plugins.policy })] : []),
       approvalRoutes({ service: approvals, authorize, holdLimit }),
       grantRoutes({ service: approvals, store, authorize }),
       ...(plugins.hookDecider

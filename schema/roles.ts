@@ -20,6 +20,7 @@ export const PERMISSIONS = {
   readRisk: ['admin', 'analyst', 'runner'],
   exportReports: ['admin', 'compliance'],
   readAudit: ['admin', 'compliance'],
+  readPolicy: ['admin', 'analyst'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -36,3 +36,34 @@ await build({
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
 });
+
+// The web UI (Svelte + Vite) into ui/dist, which `ward serve` serves at `/`. Skipped when nothing under ui/
+// changed since the last build (a stamp of the sources' hash): test runs rebuild dist/ often.
+await buildUi();
+
+async function buildUi() {
+  const { createHash } = await import('node:crypto');
+  const { join } = await import('node:path');
+  const { writeFileSync } = await import('node:fs');
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const name of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      if (name.name === 'dist' || name.name === 'node_modules' || name.name.endsWith('.test.ts')) continue;
+      const full = join(dir, name.name);
+      if (name.isDirectory()) walk(full);
+      else hash.update(full).update(readFileSync(full));
+    }
+  };
+  walk('ui');
+  hash.update(
+    JSON.parse(readFileSync('package-lock.json', 'utf8')).packages?.['node_modules/svelte']?.version ?? '',
+  );
+  const stamp = hash.digest('hex');
+  const stampFile = 'ui/dist/.build-stamp';
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: 'ui/vite.config.ts', logLevel: 'warn' });
+  writeFileSync(stampFile, stamp);
+}

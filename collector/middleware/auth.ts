@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { type Permission, type Role, roleAllows } from '../../schema/index.js';
 import { hashToken } from '../../store/index.js';
+import { type BrowserSessions, browserSessionToken } from './browser-session.js';
 
 /** Who is calling: the token's id (the hash prefix `ward token list` shows), its name and role. */
 export interface Principal {
@@ -24,7 +25,18 @@ export interface AuthOptions {
   negativeCacheMs?: number;
   /** First use of each token in this process (for the audit trail); errors are the caller's to log. */
   onFirstUse?: (p: Principal) => void;
+  /**
+   * Where a request's token is found, first match wins (default: the bearer header). The UI's cookie login
+   * adds its cookie reader here, so every front resolves tokens, roles and revocations the same way.
+   */
+  credentials?: ((c: Context) => string | undefined)[];
+  /** Browser sessions (the UI's cookie, checked after the bearer header); without them only tokens count. */
+  sessions?: BrowserSessions;
 }
+
+// What a browser session may never do: the UI neither ingests telemetry nor asks for approvals, so a
+// stolen or forged cookie cannot either.
+const NO_COOKIE: ReadonlySet<Permission> = new Set(['ingest', 'requestApproval']);
 
 /** Hex digits of the token hash that name a token (as `ward token list` shows it). */
 export const TOKEN_ID_LENGTH = 16;
@@ -44,6 +56,14 @@ const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
  */
 export function isLocalHostHeader(host: string | undefined): boolean {
   return host !== undefined && LOOPBACK_HOST.test(host);
+}
+
+/**
+ * Whether a proxy forwarded the request: it then comes from loopback on behalf of someone else and gets no
+ * token-free ingest (a reverse proxy on the same host would otherwise open ingest to its whole network).
+ */
+function forwarded(c: Context): boolean {
+  return ['forwarded', 'x-forwarded-for', 'x-real-ip', 'via'].some((h) => c.req.header(h) !== undefined);
 }
 
 declare module 'hono' {
@@ -103,23 +123,34 @@ export type TokenResolver = ReturnType<typeof createTokenResolver>;
 /** Middleware factory: `authorize('readEvents')` lets through only roles granted that permission. */
 export function createAuthorize(opts: AuthOptions & { resolver?: TokenResolver }) {
   const resolver = opts.resolver ?? createTokenResolver(opts);
+  const credentials = opts.credentials ?? [bearerToken];
+  const tokenOf = (c: Context) => {
+    for (const read of credentials) {
+      const t = read(c);
+      if (t) return t;
+    }
+    return undefined;
+  };
 
   function authorize(permission: Permission): MiddlewareHandler & { permission: Permission } {
     const handler: MiddlewareHandler = async function authorizeRequest(c, next) {
-      const token = bearerToken(c);
-      if (!token) {
-        if (
-          permission === 'ingest' &&
-          opts.openLoopbackIngest &&
-          isLoopback(opts.remoteAddress(c)) &&
-          isLocalHostHeader(c.req.header('host'))
-        ) {
-          c.set('principal', { id: 'loopback', name: 'loopback', role: 'runner' });
-          return next();
-        }
-        throw new HTTPException(401, { message: 'missing bearer token (Authorization: Bearer <token>)' });
+      const token = tokenOf(c);
+      if (
+        !token &&
+        permission === 'ingest' &&
+        opts.openLoopbackIngest &&
+        !forwarded(c) &&
+        isLoopback(opts.remoteAddress(c)) &&
+        isLocalHostHeader(c.req.header('host'))
+      ) {
+        c.set('principal', { id: 'loopback', name: 'loopback', role: 'runner' });
+        return next();
       }
-      const principal = await resolver.resolve(token);
+      // The UI's cookie (same-origin and CSRF-checked for changes) stands for the token it was made from.
+      const resolved = token ?? browserSessionToken(c, opts.sessions, NO_COOKIE.has(permission));
+      if (!resolved)
+        throw new HTTPException(401, { message: 'missing bearer token (Authorization: Bearer <token>)' });
+      const principal = await resolver.resolve(resolved);
       if (!principal) throw new HTTPException(401, { message: 'unknown or revoked token' });
       if (!roleAllows(principal.role, permission)) {
         throw new HTTPException(403, { message: `role '${principal.role}' may not ${permission}` });
@@ -130,6 +161,11 @@ export function createAuthorize(opts: AuthOptions & { resolver?: TokenResolver }
     // Tagged so the route table can be read back from the app (the README's roles table is checked so).
     return Object.assign(handler, { permission });
   }
-  return Object.assign(authorize, { resolver });
+  return Object.assign(authorize, {
+    resolver,
+    /** Who a token belongs to (null: unknown or revoked), for the login route. */
+    principal: (token: string) => resolver.resolve(token),
+    sessions: opts.sessions,
+  });
 }
 export type Authorize = ReturnType<typeof createAuthorize>;

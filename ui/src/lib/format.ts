@@ -1,0 +1,51 @@
+/** "12:03:44" today, "Nov 26 12:03" otherwise: short, local time. */
+export function shortTime(iso: string, now = Date.now()): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const d = new Date(t);
+  const today = new Date(now).toDateString() === d.toDateString();
+  return today
+    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
+    : d.toLocaleString([], {
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+      });
+}
+
+/** "3 min ago", "2 h ago". */
+export function ago(iso: string, now = Date.now()): string {
+  const s = Math.round((now - Date.parse(iso)) / 1000);
+  if (Number.isNaN(s)) return '';
+  if (s < 60) return `${Math.max(0, s)} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} d ago`;
+}
+
+/** Milliseconds as "850 ms" / "3.2 s". */
+export function duration(ms: number | null): string {
+  if (ms === null) return '';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A value of any kind as short display text (numbers rounded). */
+export function display(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(2);
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** Whether a key event comes from a text field (global shortcuts then stay out of the way). */
+export function typing(e: KeyboardEvent): boolean {
+  const t = e.target as HTMLElement | null;
+  return !!t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+}
+
+/** A repo URL as owner/name ("https://github.com/acme/api.git" → "acme/api"); other text unchanged. */
+export function shortRepo(repo: string): string {
+  const m = /^(?:https?:\/\/|git@)[^/:]+[/:](.+?)(?:\.git)?\/?$/.exec(repo);
+  return m?.[1] ?? repo;
+}
