@@ -12,21 +12,13 @@ import type { WardEnv } from './env.js';
  */
 export function createServerHookDecider(env: WardEnv): HookDecider {
   let policy: Promise<ResolvedPolicy> | undefined;
-  const serverPolicy = async (): Promise<ResolvedPolicy> => {
-    const gate = await import('../gate/fast.js');
-    const { project: _never, ...layers }: PolicyLayers = gate.discoverPolicyLayers({
-      workspace: '/nonexistent-ward-workspace',
-      home: env.home,
-    });
-    return gate.loadPolicy(layers);
-  };
   return async (agent, body, ctx) => {
     const hooks = await import('../sandbox-runner/fast.js');
     const format = agent === 'codex' ? hooks.codexOutput : hooks.claudeCodeOutput;
     try {
       const parsed = hooks.parseHookInput(body ?? '');
       if (!parsed.ok) return format({ decision: 'deny', reason: `Ward: ${parsed.reason}` });
-      policy ??= serverPolicy();
+      policy ??= serverPolicy(env);
       policy.catch(() => {
         policy = undefined; // a broken server policy is retried on the next call (each call denies meanwhile)
       });
@@ -52,4 +44,17 @@ export function createServerHookDecider(env: WardEnv): HookDecider {
       });
     }
   };
+}
+
+/**
+ * The server's own policy: the organisation layer and the server user's ~/.ward/policy.yaml, never a
+ * project's (the requester controls its workspace). Used for hook decisions and approval risk scores.
+ */
+export async function serverPolicy(env: WardEnv): Promise<ResolvedPolicy> {
+  const gate = await import('../gate/fast.js');
+  const { project: _requesterControlled, ...layers }: PolicyLayers = gate.discoverPolicyLayers({
+    workspace: '/nonexistent-ward-workspace',
+    home: env.home,
+  });
+  return gate.loadPolicy(layers);
 }

@@ -60,6 +60,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       {
         hookDecider: (await import('./hook-endpoint.js')).createServerHookDecider(env),
         grantRule: (await import('../gate/index.js')).createGrantRule(),
+        riskOf: await serverRisk(env),
         prepareWorkerScript: builtWorker(),
       },
     );
@@ -130,6 +131,15 @@ function adminTokenHint(server: { adminTokenSource: string }): string {
   return server.adminTokenSource === 'WARD_ADMIN_TOKEN'
     ? '<(echo "$WARD_ADMIN_TOKEN")'
     : server.adminTokenSource;
+}
+
+/** The server's own score for approval commands: the gate with the server's policy (hook-endpoint.ts). */
+async function serverRisk(env: WardEnv): Promise<(command: string) => Promise<number>> {
+  const [{ createServerRisk }, { serverPolicy }] = await Promise.all([
+    import('../collector/index.js'),
+    import('./hook-endpoint.js'),
+  ]);
+  return createServerRisk(() => serverPolicy(env));
 }
 
 /** The ingest worker beside the built CLI (dist/cli and dist/chunks are siblings of dist/collector). */

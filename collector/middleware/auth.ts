@@ -24,6 +24,11 @@ export interface AuthOptions {
   negativeCacheMs?: number;
   /** First use of each token in this process (for the audit trail); errors are the caller's to log. */
   onFirstUse?: (p: Principal) => void;
+  /**
+   * Where a request's token is found, first match wins (default: the bearer header). The UI's cookie login
+   * adds its cookie reader here, so every front resolves tokens, roles and revocations the same way.
+   */
+  credentials?: ((c: Context) => string | undefined)[];
 }
 
 /** Hex digits of the token hash that name a token (as `ward token list` shows it). */
@@ -103,10 +108,18 @@ export type TokenResolver = ReturnType<typeof createTokenResolver>;
 /** Middleware factory: `authorize('readEvents')` lets through only roles granted that permission. */
 export function createAuthorize(opts: AuthOptions & { resolver?: TokenResolver }) {
   const resolver = opts.resolver ?? createTokenResolver(opts);
+  const credentials = opts.credentials ?? [bearerToken];
+  const tokenOf = (c: Context) => {
+    for (const read of credentials) {
+      const t = read(c);
+      if (t) return t;
+    }
+    return undefined;
+  };
 
   function authorize(permission: Permission): MiddlewareHandler & { permission: Permission } {
     const handler: MiddlewareHandler = async function authorizeRequest(c, next) {
-      const token = bearerToken(c);
+      const token = tokenOf(c);
       if (!token) {
         if (
           permission === 'ingest' &&
