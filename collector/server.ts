@@ -188,6 +188,7 @@ export async function startServer(
     redact: (s) => redactor.text(s),
     riskOf: plugins.riskOf ?? createServerRisk(),
     signDecision: decisionKey.sign,
+    signGrant: decisionKey.signGrant,
     ...(plugins.grantRule ? { grantRule: plugins.grantRule } : {}),
   });
   await approvals.start();
