@@ -5,7 +5,8 @@ import type { WardEnv } from './env.js';
 
 /**
  * `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME] [--database DB]
- *  [--raw-ttl-days N] [--events-ttl-days N] [--tls-cert FILE --tls-key FILE | --insecure-no-tls] [--demo]`
+ *  [--raw-ttl-days N] [--events-ttl-days N] [--tls-cert FILE --tls-key FILE | --insecure-no-tls]
+ *  [--require-ingest-token] [--demo]`
  */
 export async function main(args: string[], env: WardEnv): Promise<number> {
   const { values } = parseCommandArgs(args, {
@@ -21,6 +22,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'insecure-no-tls': { type: 'boolean', default: false },
+    'require-ingest-token': { type: 'boolean', default: false },
   });
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
     process.stderr.write('ward serve: --tls-cert and --tls-key go together\n');
@@ -45,6 +47,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
           ? { tls: { certFile: values['tls-cert'], keyFile: values['tls-key'] } }
           : {}),
         insecureNoTls: values['insecure-no-tls'],
+        requireIngestToken: values['require-ingest-token'],
         store: {
           url: values['clickhouse-url'] ?? env.clickhouseUrl,
           username: env.clickhouseUser,

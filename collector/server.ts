@@ -164,7 +164,7 @@ export async function startServer(
   });
 
   const authorize = createAuthorize({
-    openLoopbackIngest: loopback,
+    openLoopbackIngest: loopback && !config.requireIngestToken,
     remoteAddress: (c) =>
       (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? '',
     lookup: async (token): Promise<Omit<Principal, 'id'> | null> => {

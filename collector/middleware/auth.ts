@@ -51,6 +51,14 @@ export function isLocalHostHeader(host: string | undefined): boolean {
   return host !== undefined && LOOPBACK_HOST.test(host);
 }
 
+/**
+ * Whether a proxy forwarded the request: it then comes from loopback on behalf of someone else and gets no
+ * token-free ingest (a reverse proxy on the same host would otherwise open ingest to its whole network).
+ */
+function forwarded(c: Context): boolean {
+  return ['forwarded', 'x-forwarded-for', 'x-real-ip', 'via'].some((h) => c.req.header(h) !== undefined);
+}
+
 declare module 'hono' {
   interface ContextVariableMap {
     principal: Principal;
@@ -124,6 +132,7 @@ export function createAuthorize(opts: AuthOptions & { resolver?: TokenResolver }
         if (
           permission === 'ingest' &&
           opts.openLoopbackIngest &&
+          !forwarded(c) &&
           isLoopback(opts.remoteAddress(c)) &&
           isLocalHostHeader(c.req.header('host'))
         ) {
