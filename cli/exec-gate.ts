@@ -45,11 +45,12 @@ export async function gateExec(
   const getClient = async () => {
     const insecure = insecureServerProblem(server as string, env);
     if (insecure) throw new Error(insecure);
-    return (client ??= (await import('../sandbox-runner/fast.js')).createApprovalClient({
+    client ??= (await import('../sandbox-runner/fast.js')).createApprovalClient({
       server: server as string,
       token: env.token,
       ...pinnedDecisionKey(env),
-    }));
+    });
+    return client;
   };
   let verdict: GateDecision;
   try {
