@@ -245,11 +245,14 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       const owner = caller && ownedBy(caller);
       return a && (owner === undefined || a.requester_id === owner) ? a : null;
     },
-    /** Newest first; a runner gets only its own requests. */
+    /**
+     * Newest first; a runner gets only its own requests. Unsigned (a signature costs ~0.1 ms and a list may
+     * hold a thousand): runners take decisions from a single approval's answer (get, wait, stream).
+     */
     async list(status?: ApprovalStatus, limit?: number, caller?: Pick<Caller, 'id' | 'role'>) {
       const requester = caller && ownedBy(caller);
       const rows = await store.approvals.list({ status, limit, ...(requester ? { requester } : {}) });
-      return rows.map(present);
+      return rows.map(redacted);
     },
 
     /**
