@@ -93,19 +93,19 @@ export async function startServer(
         '(and create runner tokens) or bind to 127.0.0.1.',
     );
   }
-  let admin: ReturnType<typeof loadAdminToken>;
-  try {
-    admin = loadAdminToken(config.dataDir, config.adminToken);
-  } catch (err) {
-    if (err instanceof AdminTokenFileError) throw new StartupError(err.message);
-    throw err;
-  }
   if (!loopback && !config.tls && !config.insecureNoTls) {
     throw new StartupError(
       `refusing to listen on ${config.host} without TLS: tokens and approval decisions would travel in clear. ` +
         'Give --tls-cert FILE --tls-key FILE, put a TLS reverse proxy in front and bind 127.0.0.1, or pass ' +
         '--insecure-no-tls on a network you trust.',
     );
+  }
+  let admin: ReturnType<typeof loadAdminToken>;
+  try {
+    admin = loadAdminToken(config.dataDir, config.adminToken);
+  } catch (err) {
+    if (err instanceof AdminTokenFileError) throw new StartupError(err.message);
+    throw err;
   }
   const tls = config.tls ? readTls(config.tls) : undefined;
   let decisionKey: ReturnType<typeof loadDecisionKey>;
