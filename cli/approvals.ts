@@ -25,6 +25,8 @@ interface ApprovalView {
   reasons: { rule_id: string; attack_id: string; detail: string }[];
   decided_by: string;
   decision_reason: string;
+  requested_by?: string;
+  requester_id?: string;
   no_grant_reason?: string | null;
   grant?: { prefix: string[]; scope: string } | null;
 }
@@ -35,6 +37,11 @@ function describe(a: ApprovalView): string {
   const lines = [
     `${inert(a.id)}  ${inert(a.status).toUpperCase()}  risk ${risk}  ${inert(a.agent)} / session ${inert(a.session_id)}`,
     `  $ ${inert(a.command)}`,
+    ...(a.requested_by
+      ? [
+          `  requested by ${inert(a.requested_by)}${a.requester_id ? ` (token ${inert(a.requester_id)})` : ''}`,
+        ]
+      : []),
     ...(a.cwd ? [`  in ${inert(a.cwd)}`] : []),
     ...a.reasons.map(
       (r) => `  - ${inert(r.detail)} [${inert(r.rule_id)}${r.attack_id ? ` ${inert(r.attack_id)}` : ''}]`,

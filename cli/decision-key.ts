@@ -15,3 +15,26 @@ export function pinnedDecisionKey(env: WardEnv): { decisionKey?: string } {
     throw new Error(`cannot read WARD_DECISION_KEY ${file}: ${(err as Error).message}`);
   }
 }
+
+const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
+
+/**
+ * Why a runner must not send its token and take decisions from `server`, or null: plain http:// to anything
+ * but loopback carries both in clear (anyone on the path could answer "approved"). WARD_INSECURE_NO_TLS=1
+ * accepts it knowingly, for a server started with --insecure-no-tls.
+ */
+export function insecureServerProblem(server: string, env: WardEnv): string | null {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    return `the server URL '${server}' is not a URL`;
+  }
+  if (url.protocol === 'https:' || LOOPBACK_HOST.test(url.hostname)) return null;
+  if (env.processEnv.WARD_INSECURE_NO_TLS === '1') return null;
+  return (
+    `refusing to use ${url.origin} over plain HTTP: the runner token and the approval decisions would travel ` +
+    'in clear. Use https:// (ward serve --tls-cert/--tls-key, or a TLS proxy), or set WARD_INSECURE_NO_TLS=1 ' +
+    'on a network you trust'
+  );
+}

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { GateDecision, ResolvedPolicy } from '../gate/fast.js';
 import type { SpanDecision } from '../sandbox-runner/fast.js';
-import { pinnedDecisionKey } from './decision-key.js';
+import { insecureServerProblem, pinnedDecisionKey } from './decision-key.js';
 import type { WardEnv } from './env.js';
 import { inert } from './untrusted-text.js';
 
@@ -50,12 +50,16 @@ export async function gateExec(
   const server = o.server ?? env.server;
   // The approval client (and the schemas it validates answers with) only when the server must be asked.
   let client: import('../sandbox-runner/fast.js').ApprovalClient | undefined;
-  const getClient = async () =>
-    (client ??= (await import('../sandbox-runner/fast.js')).createApprovalClient({
+  const getClient = async () => {
+    const insecure = insecureServerProblem(server as string, env);
+    if (insecure) throw new Error(insecure);
+    client ??= (await import('../sandbox-runner/fast.js')).createApprovalClient({
       server: server as string,
       token: env.token,
       ...pinnedDecisionKey(env),
-    }));
+    });
+    return client;
+  };
   let verdict: GateDecision;
   try {
     // Deferred: a command of plain words is decided without loading the shell grammar at all.

@@ -13,23 +13,13 @@ import { loadedLayers, type PolicyAudit } from './policy-audit.js';
  */
 export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit): HookDecider {
   let policy: Promise<ResolvedPolicy> | undefined;
-  const serverPolicy = async (): Promise<ResolvedPolicy> => {
-    const gate = await import('../gate/fast.js');
-    const { project: _never, ...layers }: PolicyLayers = gate.discoverPolicyLayers({
-      workspace: '/nonexistent-ward-workspace',
-      home: env.home,
-    });
-    const resolved = await gate.loadPolicy(layers);
-    policyAudit?.observe(await loadedLayers(layers), '/');
-    return resolved;
-  };
   return async (agent, body, ctx) => {
     const hooks = await import('../sandbox-runner/fast.js');
     const format = (a: import('../sandbox-runner/fast.js').HookAnswer) => hooks.formatFor(agent)(a) ?? {};
     try {
       const parsed = hooks.parseHookInput(body ?? '');
       if (!parsed.ok) return format({ decision: 'deny', reason: `Ward: ${parsed.reason}` });
-      policy ??= serverPolicy();
+      policy ??= serverPolicy(env, policyAudit);
       policy.catch(() => {
         policy = undefined; // a broken server policy is retried on the next call (each call denies meanwhile)
       });
@@ -63,4 +53,19 @@ export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit)
       });
     }
   };
+}
+
+/**
+ * The server's own policy: the organisation layer and the server user's ~/.ward/policy.yaml, never a
+ * project's (the requester controls its workspace). Used for hook decisions and approval risk scores.
+ */
+export async function serverPolicy(env: WardEnv, policyAudit?: PolicyAudit): Promise<ResolvedPolicy> {
+  const gate = await import('../gate/fast.js');
+  const { project: _requesterControlled, ...layers }: PolicyLayers = gate.discoverPolicyLayers({
+    workspace: '/nonexistent-ward-workspace',
+    home: env.home,
+  });
+  const resolved = await gate.loadPolicy(layers);
+  policyAudit?.observe(await loadedLayers(layers), '/');
+  return resolved;
 }

@@ -253,12 +253,16 @@ async function networkAsk(
   return createNetworkAsk({
     ...(server
       ? {
-          client: async () =>
-            (await import('../sandbox-runner/fast.js')).createApprovalClient({
+          client: async () => {
+            const trust = await import('./decision-key.js');
+            const insecure = trust.insecureServerProblem(server, o.env);
+            if (insecure) throw new Error(insecure);
+            return (await import('../sandbox-runner/fast.js')).createApprovalClient({
               server,
               token: o.env.token,
-              ...(await import('./decision-key.js')).pinnedDecisionKey(o.env),
-            }),
+              ...trust.pinnedDecisionKey(o.env),
+            });
+          },
         }
       : {}),
     mode: o.mode,
@@ -277,11 +281,18 @@ async function reportSpan(
   server: string,
   env: WardEnv,
 ): Promise<void> {
-  const [{ exportCommandSpan }, { hostname }, { join }] = await Promise.all([
+  const [{ exportCommandSpan }, { hostname }, { join }, { insecureServerProblem }] = await Promise.all([
     import('../sandbox-runner/fast.js'),
     import('node:os'),
     import('node:path'),
+    import('./decision-key.js'),
   ]);
+  const insecure = insecureServerProblem(server, env);
+  if (insecure) {
+    // The span would carry the runner token in clear.
+    process.stderr.write(`ward: not reporting the command: ${insecure}\n`);
+    return;
+  }
   // export-span spools and warns on failure.
   await exportCommandSpan(record, {
     server,

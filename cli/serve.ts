@@ -6,7 +6,7 @@ import type { WardEnv } from './env.js';
 /**
  * `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME] [--database DB]
  *  [--raw-ttl-days N] [--events-ttl-days N] [--retention TABLE=DAYS,...] [--demo]
- *  [--tls-cert FILE --tls-key FILE | --insecure-no-tls] [--allow-data-in-workspace]`
+ *  [--tls-cert FILE --tls-key FILE | --insecure-no-tls] [--require-ingest-token] [--allow-data-in-workspace]`
  */
 export async function main(args: string[], env: WardEnv): Promise<number> {
   const { values } = parseCommandArgs(args, {
@@ -24,6 +24,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'insecure-no-tls': { type: 'boolean', default: false },
+    'require-ingest-token': { type: 'boolean', default: false },
   });
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
     process.stderr.write('ward serve: --tls-cert and --tls-key go together\n');
@@ -64,6 +65,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
           ? { tls: { certFile: values['tls-cert'], keyFile: values['tls-key'] } }
           : {}),
         insecureNoTls: values['insecure-no-tls'],
+        requireIngestToken: values['require-ingest-token'],
         store: {
           url: values['clickhouse-url'] ?? env.clickhouseUrl,
           username: env.clickhouseUser,
@@ -80,6 +82,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       {
         hookDecider: (await import('./hook-endpoint.js')).createServerHookDecider(env, policyAudit),
         grantRule: (await import('../gate/index.js')).createGrantRule(),
+        riskOf: await serverRisk(env),
         prepareWorkerScript: builtWorker(),
         reports: createReportService,
         uiDir: fileURLToPath(new URL('../../ui/dist', import.meta.url)),
@@ -169,6 +172,15 @@ function adminTokenHint(server: { adminTokenSource: string }): string {
   return server.adminTokenSource === 'WARD_ADMIN_TOKEN'
     ? '<(echo "$WARD_ADMIN_TOKEN")'
     : server.adminTokenSource;
+}
+
+/** The server's own score for approval commands: the gate with the server's policy (hook-endpoint.ts). */
+async function serverRisk(env: WardEnv): Promise<(command: string) => Promise<number>> {
+  const [{ createServerRisk }, { serverPolicy }] = await Promise.all([
+    import('../collector/index.js'),
+    import('./hook-endpoint.js'),
+  ]);
+  return createServerRisk(() => serverPolicy(env));
 }
 
 /** The ingest worker beside the built CLI (dist/cli and dist/chunks are siblings of dist/collector). */

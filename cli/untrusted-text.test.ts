@@ -34,6 +34,7 @@ const HOSTILE: [string, string, string][] = [
   ['bidi isolate', 'a\u2067b\u2069', 'a\\u2067b\\u2069'],
   ['zero width joiner in a host', 'git\u200dhub.com', 'git\\u200dhub.com'],
   ['unicode tag smuggling', `x${String.fromCodePoint(0xe0041)}`, 'x\\u{e0041}'],
+  ['unassigned code point', `x${String.fromCodePoint(0xe0000)}`, 'x\\u{e0000}'],
   ['backspace', 'rm -rf ~\b\b\b\b\b\b\b\bls', 'rm -rf ~\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08ls'],
 ];
 

@@ -8,8 +8,9 @@
 
 // C0 and C1 controls, DEL, and the invisible format characters that change how text around them reads:
 // bidi embeddings/overrides/isolates and marks, zero-width characters, line/paragraph separators, BOM,
-// the Arabic letter mark, soft hyphen and other Cf characters.
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+// the Arabic letter mark, soft hyphen, tag characters and other Cf characters; also unassigned code points
+// and lone surrogates, which a terminal may draw as nothing.
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Cn}\p{Cs}\p{Zl}\p{Zp}]/gu;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

@@ -16,6 +16,12 @@ export const ServerConfig = z.object({
     })
     .optional()
     .describe('Serve HTTPS; required for a non-loopback bind unless insecureNoTls'),
+  requireIngestToken: z
+    .boolean()
+    .default(false)
+    .describe(
+      'OTLP ingest needs a token even from loopback (--require-ingest-token; behind a reverse proxy)',
+    ),
   insecureNoTls: z
     .boolean()
     .default(false)

@@ -1,7 +1,12 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decisionSignatureMessage, type SignedDecisionFields } from '../schema/index.js';
+import {
+  decisionSignatureMessage,
+  grantSignatureMessage,
+  type SignedDecisionFields,
+  type SignedGrantFields,
+} from '../schema/index.js';
 import { OwnerOnlyFileError, readOwnerOnlyFile } from './owner-only-file.js';
 
 /** The server's Ed25519 decision key: signs decided approvals; runners pin its public half. */
@@ -10,6 +15,8 @@ export interface DecisionKey {
   publicKeyPem: string;
   /** Base64 signature of a decided approval's fields. */
   sign(a: SignedDecisionFields): string;
+  /** Base64 signature of a grant's fields. */
+  signGrant(g: SignedGrantFields): string;
 }
 
 /**
@@ -41,5 +48,7 @@ export function loadDecisionKey(dataDir: string): DecisionKey {
   return {
     publicKeyPem,
     sign: (a) => sign(null, Buffer.from(decisionSignatureMessage(a), 'utf8'), privateKey).toString('base64'),
+    signGrant: (g) =>
+      sign(null, Buffer.from(grantSignatureMessage(g), 'utf8'), privateKey).toString('base64'),
   };
 }

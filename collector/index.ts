@@ -1,4 +1,6 @@
 /** The collector's public surface: the OTLP/HTTP server with its JSON API, and its pure OTLP pipeline pieces. */
+
+export { createServerRisk } from './approvals/index.js';
 export { prepareRequest, type TablePayload, toJsonEachRow } from './ingest/prepare.js';
 export * from './normalize/index.js';
 export * from './otlp/index.js';

@@ -32,18 +32,18 @@ import { createFileSpool, isIngestTable } from './ingest/spool.js';
 import { loadSpoolKey } from './ingest/spool-key.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
+import { createBrowserSessions } from './middleware/browser-session.js';
 import { createHoldLimit } from './middleware/hold-limit.js';
 import { alertRoutes } from './routes/alerts.js';
-import { createBrowserSessions } from './middleware/browser-session.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
 import { grantRoutes } from './routes/grants.js';
 import { type HookDecider, hookRoutes } from './routes/hooks.js';
 import { overviewRoutes } from './routes/overview.js';
+import { policyRoutes } from './routes/policy.js';
 import { type ReportService, reportRoutes } from './routes/reports.js';
 import { riskRoutes } from './routes/risk.js';
 import { streamRoutes } from './routes/stream.js';
-import { policyRoutes } from './routes/policy.js';
 
 export interface WardServer {
   url: string;
@@ -111,19 +111,19 @@ export async function startServer(
         '(and create runner tokens) or bind to 127.0.0.1.',
     );
   }
-  let admin: ReturnType<typeof loadAdminToken>;
-  try {
-    admin = loadAdminToken(config.dataDir, config.adminToken);
-  } catch (err) {
-    if (err instanceof AdminTokenFileError) throw new StartupError(err.message);
-    throw err;
-  }
   if (!loopback && !config.tls && !config.insecureNoTls) {
     throw new StartupError(
       `refusing to listen on ${config.host} without TLS: tokens and approval decisions would travel in clear. ` +
         'Give --tls-cert FILE --tls-key FILE, put a TLS reverse proxy in front and bind 127.0.0.1, or pass ' +
         '--insecure-no-tls on a network you trust.',
     );
+  }
+  let admin: ReturnType<typeof loadAdminToken>;
+  try {
+    admin = loadAdminToken(config.dataDir, config.adminToken);
+  } catch (err) {
+    if (err instanceof AdminTokenFileError) throw new StartupError(err.message);
+    throw err;
   }
   const tls = config.tls ? readTls(config.tls) : undefined;
   let decisionKey: ReturnType<typeof loadDecisionKey>;
@@ -211,7 +211,7 @@ export async function startServer(
   });
 
   const authorize = createAuthorize({
-    openLoopbackIngest: loopback,
+    openLoopbackIngest: loopback && !config.requireIngestToken,
     sessions: createBrowserSessions(),
     remoteAddress: (c) =>
       (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? '',
@@ -236,6 +236,7 @@ export async function startServer(
     redact: (s) => redactor.text(s),
     riskOf: plugins.riskOf ?? createServerRisk(),
     signDecision: decisionKey.sign,
+    signGrant: decisionKey.signGrant,
     ...(plugins.grantRule ? { grantRule: plugins.grantRule } : {}),
   });
   await approvals.start();

@@ -28,3 +28,30 @@ export function decisionSignatureMessage(a: SignedDecisionFields): string {
     a.session_id,
   ]);
 }
+
+export const GRANT_SIGNATURE_VERSION = 'ward-grant/v1';
+
+/** The fields of a grant its signature covers: what it allows, where, and for whose requests. */
+export interface SignedGrantFields {
+  id: string;
+  scope: string;
+  session_id: string;
+  project: string;
+  prefix: readonly string[];
+  max_risk: number;
+  requester_id: string;
+}
+
+/** The exact bytes (UTF-8 of this string) of a grant that are signed with Ed25519. */
+export function grantSignatureMessage(g: SignedGrantFields): string {
+  return JSON.stringify([
+    GRANT_SIGNATURE_VERSION,
+    g.id,
+    g.scope,
+    g.session_id,
+    g.project,
+    g.prefix,
+    g.max_risk,
+    g.requester_id,
+  ]);
+}

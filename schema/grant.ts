@@ -24,6 +24,10 @@ export const GrantRecord = Grant.extend({
     .string()
     .default('')
     .describe("id of the token whose request the grant came from: only that token's runs may use it"),
+  signature: z
+    .string()
+    .optional()
+    .describe("Ed25519 signature (base64) by the server's decision key, made when served"),
 });
 export type GrantRecord = z.infer<typeof GrantRecord>;
 

@@ -31,7 +31,8 @@ export function createGrantsRepo(db: Db, database: string) {
   const table = `"${database}".grants`;
   return {
     async create(g: GrantRecord): Promise<void> {
-      const { granted_at, ...rest } = g;
+      // A signature is made when served and never stored.
+      const { granted_at, signature: _served, ...rest } = g;
       await db.insert('grants.create', 'grants', [
         { ...rest, created_at: granted_at, revoked: 0, version: Date.now() },
       ]);

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type WardServer } from '../collector/server.js';
+import { createGrantRule } from '../gate/index.js';
 import { createApprovalClient } from '../sandbox-runner/fast.js';
-import { type Approval, decisionSignatureMessage } from '../schema/index.js';
+import { type Approval, decisionSignatureMessage, type GrantRecord } from '../schema/index.js';
 
 // A runner that pins the server's decision key runs only what that server approved for this request and this
 // exact command. Whatever else answers "approved" — a proxy, a spoofed server, a replayed answer — is a deny.
@@ -20,10 +21,14 @@ let fake: Server;
 let fakeUrl: string;
 /** What the fake server answers to the next wait. */
 let fakeAnswer: (requested: { id: string; command: string }) => Approval;
+/** What the fake server answers to GET /api/grants. */
+let fakeGrants: GrantRecord[] = [];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'ward-signature-'));
-  server = await startServer({ port: 0, dataDir, store: { database: 'ward_signature_test' } });
+  server = await startServer({ port: 0, dataDir, store: { database: 'ward_signature_test' } }, () => {}, {
+    grantRule: createGrantRule(),
+  });
   await server.store.tokens.add(RUNNER, 'laptop', 'runner');
   await server.store.tokens.add(ANALYST, 'ann', 'analyst');
   let last = { id: 'fake-1', command: '' };
@@ -38,7 +43,8 @@ beforeAll(async () => {
         last = { id: last.id, command: (JSON.parse(body) as { command: string }).command };
         res.statusCode = 201;
         res.end(JSON.stringify({ ...base(last.id, last.command), status: 'pending' }));
-      } else res.end(JSON.stringify(fakeAnswer(last)));
+      } else if (req.url?.startsWith('/api/grants')) res.end(JSON.stringify({ grants: fakeGrants }));
+      else res.end(JSON.stringify(fakeAnswer(last)));
     });
   });
   await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
@@ -149,5 +155,53 @@ describe('signed decisions', () => {
     await pinned2.request({ ...request, command: 'rm -rf build' });
     const relabelled = await pinned2.waitForDecision('fake-1', { timeoutMs: 5_000 });
     expect(relabelled.status).toBe('denied');
+  });
+});
+
+describe('signed grants', () => {
+  it('a pinned runner uses only grants the server signed for its token, session and project', async () => {
+    const client = createApprovalClient({
+      server: server.url,
+      token: RUNNER,
+      decisionKey: server.decisionPublicKey,
+    });
+    const a = await client.request({
+      ...request,
+      session_id: 's-grant-sig',
+      command: 'git push origin main',
+      grantable: true,
+    });
+    const res = await fetch(`${server.url}/api/approvals/${a.id}/decision`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ANALYST}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ decision: 'approve', scope: 'session' }),
+    });
+    expect(((await res.json()) as { grant: unknown }).grant).not.toBeNull();
+    const genuine = await client.grants({ session: 's-grant-sig', project: '' });
+    expect(genuine).toHaveLength(1);
+    const g = genuine[0] as GrantRecord;
+
+    const pinned = createApprovalClient({
+      server: fakeUrl,
+      token: RUNNER,
+      decisionKey: server.decisionPublicKey,
+    });
+    // Forged (a wider prefix under the genuine signature), unsigned, and a genuine one replayed into another session.
+    fakeGrants = [
+      { ...g, prefix: ['git'] },
+      { ...g, signature: undefined },
+    ];
+    expect(await pinned.grants({ session: 's-grant-sig', project: '' })).toEqual([]);
+    fakeGrants = [g];
+    expect(await pinned.grants({ session: 'another-session', project: '' })).toEqual([]);
+    // Another runner's token cannot use it even when handed the genuine signed grant.
+    const otherRunner = createApprovalClient({
+      server: fakeUrl,
+      token: 'some-other-runner-token-0123456789',
+      decisionKey: server.decisionPublicKey,
+    });
+    expect(await otherRunner.grants({ session: 's-grant-sig', project: '' })).toEqual([]);
+    // The genuine one, for the right token and session, passes.
+    expect(await pinned.grants({ session: 's-grant-sig', project: '' })).toHaveLength(1);
   });
 });

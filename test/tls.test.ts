@@ -127,6 +127,38 @@ describe('ward serve --tls-cert/--tls-key', () => {
   });
 });
 
+describe('a runner and a plain-http server beyond loopback', () => {
+  it('ward exec refuses to send its token and take a decision over plain HTTP (nothing is run)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'ward-tls-home-'));
+    const r = await run(
+      process.execPath,
+      [
+        join(ROOT, 'bin/ward.mjs'),
+        'exec',
+        '--server',
+        'http://192.0.2.1:4318',
+        '--',
+        'git',
+        'push',
+        '--force',
+        'origin',
+        'main',
+      ],
+      { cwd: home, env: { PATH: process.env.PATH, HOME: home, WARD_TOKEN: 'runner-token-never-sent-0123' } },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(r.code).toBe(126);
+    // Nothing was sent: not the approval request, not the span (both would carry the token in clear).
+    expect(r.stderr).toMatch(/not reporting the command/);
+    expect(r.stderr).not.toMatch(/could not send the span/);
+    expect(r.stderr).toMatch(
+      /refused, nothing was run: refusing to use http:\/\/192\.0\.2\.1:4318 over plain HTTP/,
+    );
+  });
+});
+
 describe('binding beyond loopback', () => {
   it('refuses plain HTTP on a non-loopback address unless told --insecure-no-tls', async () => {
     const attempt = startServer({

@@ -9,6 +9,7 @@ import {
   type GrantsQuery,
   OWN_ROWS_ONLY,
   type SignedDecisionFields,
+  type SignedGrantFields,
 } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
 import { type ApprovalStep, approvalEvent } from './approval-event.js';
@@ -31,6 +32,8 @@ export interface ApprovalServiceDeps {
   riskOf?: (command: string) => Promise<number>;
   /** Signs a decided approval (the server's Ed25519 decision key); without it answers carry no signature. */
   signDecision?: (a: SignedDecisionFields) => string;
+  /** Signs a grant as served (the same key); without it grants carry no signature. */
+  signGrant?: (g: SignedGrantFields) => string;
   /** Longest a timer waits before re-checking (a clock jump or a far deadline; ms). */
   maxTimerMs?: number;
 }
@@ -242,11 +245,14 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       const owner = caller && ownedBy(caller);
       return a && (owner === undefined || a.requester_id === owner) ? a : null;
     },
-    /** Newest first; a runner gets only its own requests. */
+    /**
+     * Newest first; a runner gets only its own requests. Unsigned (a signature costs ~0.1 ms and a list may
+     * hold a thousand): runners take decisions from a single approval's answer (get, wait, stream).
+     */
     async list(status?: ApprovalStatus, limit?: number, caller?: Pick<Caller, 'id' | 'role'>) {
       const requester = caller && ownedBy(caller);
       const rows = await store.approvals.list({ status, limit, ...(requester ? { requester } : {}) });
-      return rows.map(present);
+      return rows.map(redacted);
     },
 
     /**
@@ -303,9 +309,11 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     },
 
     /** Live grants of this session and of this project; a runner gets only those made from its own requests. */
-    grants: (q: GrantsQuery, caller?: Pick<Caller, 'id' | 'role'>) => {
+    async grants(q: GrantsQuery, caller?: Pick<Caller, 'id' | 'role'>): Promise<GrantRecord[]> {
       const requester = caller && ownedBy(caller);
-      return store.grants.active({ ...q, ...(requester !== undefined ? { requester } : {}) });
+      const found = await store.grants.active({ ...q, ...(requester !== undefined ? { requester } : {}) });
+      const signGrant = deps.signGrant;
+      return signGrant ? found.map((g) => ({ ...g, signature: signGrant(g) })) : found;
     },
 
     onFinal,

@@ -1,6 +1,8 @@
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { hashToken } from '../../store/index.js';
-import { createTokenResolver, type Principal, TOKEN_ID_LENGTH } from './auth.js';
+import { createErrorHandler } from '../errors.js';
+import { createAuthorize, createTokenResolver, type Principal, TOKEN_ID_LENGTH } from './auth.js';
 
 /** A token store the test controls, counting lookups (each one is a database query in the server). */
 function fakeStore() {
@@ -75,5 +77,37 @@ describe('token resolver', () => {
     await r.resolve('tok-c');
     await r.resolve('unknown');
     expect(seen).toEqual(['c']);
+  });
+});
+
+describe('token-free loopback ingest', () => {
+  function app(open: boolean) {
+    const authorize = createAuthorize({
+      lookup: async () => null,
+      remoteAddress: () => '127.0.0.1',
+      openLoopbackIngest: open,
+    });
+    const a = new Hono();
+    a.onError(createErrorHandler(() => {}));
+    a.post('/v1/logs', authorize('ingest'), (c) => c.text('stored'));
+    return a;
+  }
+  const post = (a: Hono, headers: Record<string, string>) =>
+    a.request('/v1/logs', { method: 'POST', headers: { host: '127.0.0.1:4318', ...headers } });
+
+  it('is refused for a request a reverse proxy forwarded (it only looks local)', async () => {
+    const a = app(true);
+    expect((await post(a, {})).status).toBe(200);
+    const proxied: Record<string, string>[] = [
+      { 'x-forwarded-for': '203.0.113.9' },
+      { forwarded: 'for=203.0.113.9' },
+      { 'x-real-ip': '203.0.113.9' },
+      { via: '1.1 proxy' },
+    ];
+    for (const h of proxied) expect((await post(a, h)).status).toBe(401);
+  });
+
+  it('is off entirely with --require-ingest-token', async () => {
+    expect((await post(app(false), {})).status).toBe(401);
   });
 });

@@ -7,7 +7,7 @@ import { hashToken, type Store } from '../../store/index.js';
 import { type Authorize, TOKEN_ID_LENGTH } from '../middleware/auth.js';
 
 // Control, bidi and other invisible format characters: a token name is printed in terminals and the UI.
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cn}\p{Cs}\p{Zl}\p{Zp}]/u;
 
 const CreateToken = z.object({
   name: z

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { Approval, type ApprovalRequestInput, GrantList, type GrantRecord } from '../../schema/index.js';
-import { decisionProblem, parseDecisionKey } from './verify-decision.js';
+import { decisionProblem, grantProblem, parseDecisionKey, tokenIdOf } from './verify-decision.js';
 
 export interface ApprovalClientOptions {
   /** Ward server base URL, e.g. http://127.0.0.1:4318 */
@@ -143,7 +143,11 @@ export function createApprovalClient(opts: ApprovalClientOptions) {
     /** The live grants of this session and project (GET /api/grants). Throws ApprovalClientError. */
     async grants(q: { session: string; project: string }): Promise<GrantRecord[]> {
       const query = new URLSearchParams({ session: q.session, project: q.project });
-      return (await call('GET', `/api/grants?${query}`, undefined, 10_000, undefined, GRANTS)).grants;
+      const grants = (await call('GET', `/api/grants?${query}`, undefined, 10_000, undefined, GRANTS)).grants;
+      if (!decisionKey) return grants;
+      // With a pinned key only grants the server signed for this token, session and project count.
+      const expected = { ...q, requesterId: opts.token ? tokenIdOf(opts.token) : undefined };
+      return grants.filter((g) => grantProblem(g, expected, decisionKey) === null);
     },
 
     /** Waits until the request is approved, denied or expired, or `timeoutMs` passes (then: denied). */

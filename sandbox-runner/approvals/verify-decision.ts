@@ -1,5 +1,10 @@
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { type Approval, decisionSignatureMessage } from '../../schema/index.js';
+import {
+  type Approval,
+  decisionSignatureMessage,
+  type GrantRecord,
+  grantSignatureMessage,
+} from '../../schema/index.js';
 
 /** SHA-256 (hex) of a command as sent: what a signed decision names. */
 export function commandDigest(command: string): string {
@@ -43,4 +48,32 @@ export function decisionProblem(
     Buffer.from(a.signature, 'base64'),
   );
   return ok ? null : "the decision's signature does not verify with the pinned server key";
+}
+
+/** The id the server knows a token by (the hash prefix `ward token list` shows): grants name it. */
+export function tokenIdOf(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex').slice(0, 16);
+}
+
+/**
+ * Why a grant must not be used, or null when the pinned server signed it for this runner's token and for
+ * the session or project asked about (a genuine grant of another session or runner, replayed, is refused).
+ */
+export function grantProblem(
+  g: GrantRecord,
+  expected: { session: string; project: string; requesterId: string | undefined },
+  key: KeyObject,
+): string | null {
+  if (!expected.requesterId) return 'this runner has no token, so no grant can be checked as its own';
+  if (g.requester_id !== expected.requesterId) return 'the grant was made for another token';
+  if (g.scope === 'session' && g.session_id !== expected.session) return 'the grant is for another session';
+  if (g.scope === 'project' && g.project !== expected.project) return 'the grant is for another project';
+  if (!g.signature) return 'the grant is not signed';
+  const ok = verify(
+    null,
+    Buffer.from(grantSignatureMessage(g), 'utf8'),
+    key,
+    Buffer.from(g.signature, 'base64'),
+  );
+  return ok ? null : "the grant's signature does not verify with the pinned server key";
 }
