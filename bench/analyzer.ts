@@ -79,15 +79,64 @@ function session(n: number, startMs: number): AgentEvent[] {
     const call = `call_${n}_${k}`;
     const r = (n * 31 + k * 17) % 100;
     if (r < 10) {
-      out.push({ ...base, event_id: id(), time, raw_time: time, kind: 'file_read', tool: 'Read', call_id: call, target: `${base.cwd}/src/f${r}.ts` });
+      out.push({
+        ...base,
+        event_id: id(),
+        time,
+        raw_time: time,
+        kind: 'file_read',
+        tool: 'Read',
+        call_id: call,
+        target: `${base.cwd}/src/f${r}.ts`,
+      });
     } else if (r < 14) {
-      out.push({ ...base, event_id: id(), time, raw_time: time, kind: 'network', target: 'registry.npmjs.org:443', decision: 'allow' });
+      out.push({
+        ...base,
+        event_id: id(),
+        time,
+        raw_time: time,
+        kind: 'network',
+        target: 'registry.npmjs.org:443',
+        decision: 'allow',
+      });
     } else if (r < 20) {
-      out.push({ ...base, event_id: id(), time, raw_time: time, kind: 'llm_request', event_name: `${agent}.api_request` });
+      out.push({
+        ...base,
+        event_id: id(),
+        time,
+        raw_time: time,
+        kind: 'llm_request',
+        event_name: `${agent}.api_request`,
+      });
     } else {
-      const cmd = attack && k % 10 === 3 ? (ATTACK[(k / 10) % ATTACK.length | 0] as string) : (BENIGN[(r + n) % BENIGN.length] as string);
-      out.push({ ...base, event_id: id(), time, raw_time: time, kind: 'tool_decision', tool: 'Bash', call_id: call, command: cmd, decision: 'allow', decision_source: 'config' });
-      out.push({ ...base, event_id: id(), time, raw_time: time, kind: 'command', tool: 'Bash', call_id: call, command: cmd, exit_code: r % 9 === 0 ? 1 : 0, success: r % 9 !== 0 });
+      const cmd =
+        attack && k % 10 === 3
+          ? (ATTACK[((k / 10) % ATTACK.length) | 0] as string)
+          : (BENIGN[(r + n) % BENIGN.length] as string);
+      out.push({
+        ...base,
+        event_id: id(),
+        time,
+        raw_time: time,
+        kind: 'tool_decision',
+        tool: 'Bash',
+        call_id: call,
+        command: cmd,
+        decision: 'allow',
+        decision_source: 'config',
+      });
+      out.push({
+        ...base,
+        event_id: id(),
+        time,
+        raw_time: time,
+        kind: 'command',
+        tool: 'Bash',
+        call_id: call,
+        command: cmd,
+        exit_code: r % 9 === 0 ? 1 : 0,
+        success: r % 9 !== 0,
+      });
     }
   }
   return out.slice(0, SESSION);

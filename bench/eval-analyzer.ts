@@ -104,16 +104,26 @@ if (values.json) {
     '',
     'per detector:            alerts  on attacks  precision  attack coverage',
     ...report.detectors.map(
-      (d) => `  ${d.id.padEnd(26)} ${String(d.alerts).padStart(5)} ${String(d.onAttack).padStart(10)} ${p(d.precision).padStart(10)} ${p(d.attackCoverage).padStart(12)}`,
+      (d) =>
+        `  ${d.id.padEnd(26)} ${String(d.alerts).padStart(5)} ${String(d.onAttack).padStart(10)} ${p(d.precision).padStart(10)} ${p(d.attackCoverage).padStart(12)}`,
     ),
     '',
     'per family:',
     ...report.families.map(
-      (f) => `  ${f.family.padEnd(22)} ${f.split.padEnd(8)} ${f.attack ? 'attack' : 'benign'}  ${f.alerted}/${f.sessions} alerted`,
+      (f) =>
+        `  ${f.family.padEnd(22)} ${f.split.padEnd(8)} ${f.attack ? 'attack' : 'benign'}  ${f.alerted}/${f.sessions} alerted`,
     ),
-    ...(report.missed.length ? ['', 'missed attacks:', ...report.missed.map((m) => `  ${m.family} (${m.agent}) ${m.sessionId}`)] : []),
+    ...(report.missed.length
+      ? ['', 'missed attacks:', ...report.missed.map((m) => `  ${m.family} (${m.agent}) ${m.sessionId}`)]
+      : []),
     ...(report.falseAlerts.length
-      ? ['', 'false alerts:', ...report.falseAlerts.slice(0, 40).map((f) => `  ${f.family} (${f.agent}) ${f.detector}: ${f.text}`)]
+      ? [
+          '',
+          'false alerts:',
+          ...report.falseAlerts
+            .slice(0, 40)
+            .map((f) => `  ${f.family} (${f.agent}) ${f.detector}: ${f.text}`),
+        ]
       : []),
     '',
   ];

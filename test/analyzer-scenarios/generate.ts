@@ -46,7 +46,8 @@ export function generateScenarios(o: {
   const benign = FAMILIES.filter((f) => !f.attack);
   const warm = Array.from({ length: o.warmup }, () => make(rng.pick(benign), i++));
   const rest: LabelledSession[] = [];
-  for (const f of FAMILIES) for (let k = 0; k < (f.attack ? o.perAttack : o.perBenign); k++) rest.push(make(f, i++));
+  for (const f of FAMILIES)
+    for (let k = 0; k < (f.attack ? o.perAttack : o.perBenign); k++) rest.push(make(f, i++));
   for (let k = rest.length - 1; k > 0; k--) {
     const j = rng.int(0, k);
     [rest[k], rest[j]] = [rest[j] as LabelledSession, rest[k] as LabelledSession];

@@ -12,7 +12,10 @@ export interface SentSession {
 
 export interface EvalReport {
   sessions: { benign: number; attack: number };
-  bySplit: Record<string, { attackRecall: number; attacks: number; benign: number; falseAlertsPer100: number }>;
+  bySplit: Record<
+    string,
+    { attackRecall: number; attacks: number; benign: number; falseAlertsPer100: number }
+  >;
   session: { precision: number; recall: number; falseAlertsPer100Benign: number };
   detectors: { id: string; alerts: number; onAttack: number; precision: number; attackCoverage: number }[];
   families: { family: string; split: string; attack: boolean; sessions: number; alerted: number }[];
@@ -69,7 +72,9 @@ export function scoreEval(
       attacks: a.length,
       benign: b.length,
       attackRecall: a.length ? a.filter(alerted).length / a.length : 0,
-      falseAlertsPer100: b.length ? (100 * b.reduce((n, s) => n + (bySession.get(s.sessionId)?.length ?? 0), 0)) / b.length : 0,
+      falseAlertsPer100: b.length
+        ? (100 * b.reduce((n, s) => n + (bySession.get(s.sessionId)?.length ?? 0), 0)) / b.length
+        : 0,
     };
   }
   const families = [...new Set(sent.map((s) => s.family))].map((family) => {
@@ -95,8 +100,15 @@ export function scoreEval(
     },
     detectors,
     families,
-    missed: attacks.filter((s) => !alerted(s)).map((s) => ({ family: s.family, agent: s.agent, sessionId: s.sessionId })),
+    missed: attacks
+      .filter((s) => !alerted(s))
+      .map((s) => ({ family: s.family, agent: s.agent, sessionId: s.sessionId })),
     falseAlerts,
-    latency: { p50: pct(latencies, 50), p95: pct(latencies, 95), max: Math.max(0, ...latencies), n: latencies.length },
+    latency: {
+      p50: pct(latencies, 50),
+      p95: pct(latencies, 95),
+      max: Math.max(0, ...latencies),
+      n: latencies.length,
+    },
   };
 }
