@@ -165,12 +165,19 @@ export function createEngine(o: EngineOptions) {
       if (isCold) cold.push(id);
     }
     // A session new to this process replays what the store already has of it (restart, eviction, another worker).
+    const withHistory = new Set<string>();
     if (cold.length > 0 && before) {
       for (let i = 0; i < cold.length; i += 500) {
         const history = await store.analyzer.sessionHistory(cold.slice(i, i + 500), before, historyCap);
-        for (const e of history) bySession.get(e.session_id)?.unshift(e);
+        for (const e of history) {
+          bySession.get(e.session_id)?.unshift(e);
+          withHistory.add(e.session_id);
+        }
       }
     }
+    // Brand-new sessions grow the fleet now (the periodic count catches up with everything else).
+    fleet.n += cold.filter((id) => !withHistory.has(id)).length;
+    ctx.fleetSessions = fleet.n;
 
     // Pass 1: enrich, and collect novelty keys for one lookup.
     const work: { state: SessionState; obs: Observation[] }[] = [];
