@@ -154,8 +154,11 @@ export function createEngine(o: EngineOptions) {
     const touched: SessionState[] = [];
     const cold: string[] = [];
     // Sessions in order of their first event: novelty's "seen before" follows time, not the batch's row order.
-    const firstTime = (id: string) =>
-      (bySession.get(id) ?? []).reduce((m, e) => (e.time < m ? e.time : m), '\uffff');
+    const firstTime = (id: string) => {
+      let first = '\uffff';
+      for (const e of bySession.get(id) ?? []) if (e.time < first) first = e.time;
+      return first;
+    };
     const order = [...bySession.keys()].sort((a, b) =>
       firstTime(a) < firstTime(b) ? -1 : firstTime(a) > firstTime(b) ? 1 : 0,
     );
