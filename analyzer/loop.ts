@@ -136,8 +136,24 @@ export function createAnalyzerLoop(o: LoopOptions) {
     };
   }
 
+  /**
+   * Scores everything stored, waiting for the lease when another worker holds it (or held it and died: a
+   * lease runs out after leaseMs). Returns the number of events scored.
+   */
+  async function catchUp(): Promise<number> {
+    const deadline = Date.now() + 2 * leaseMs + 5_000;
+    while (!(await holdLease())) {
+      if (Date.now() > deadline) throw new Error(`another analyzer worker holds the lease '${name}'`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    let n = 0;
+    for (let read = await runOnce(); read > 0; read = await runOnce()) n += read;
+    return n;
+  }
+
   return {
     runOnce,
+    catchUp,
     /** Polls until stopped. */
     start(): void {
       stopped = false;
