@@ -9,9 +9,17 @@ import type { DemoAgent, SessionPlan, SessionTelemetry } from './types.js';
 export { planDemo, planSession } from './plan.js';
 export { createRng, type Rng } from './rng.js';
 export { CI_PERSON, PEOPLE, REPOS } from './scenarios.js';
-export { sendSession } from './send.js';
-export { emitLogs } from './send.js';
-export type { DemoAgent, LogSpec, Person, Repo, SessionPlan, SessionTelemetry, Step, Story } from './types.js';
+export { emitLogs, sendSession } from './send.js';
+export type {
+  DemoAgent,
+  LogSpec,
+  Person,
+  Repo,
+  SessionPlan,
+  SessionTelemetry,
+  Step,
+  Story,
+} from './types.js';
 
 /** One planned session's telemetry in its agent's native shape. */
 export function sessionTelemetry(plan: SessionPlan): SessionTelemetry {
