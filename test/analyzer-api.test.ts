@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { novelBinary } from '../analyzer/detectors/novelty-binary.js';
-import { type AnalyzerLoop, createAnalyzer } from '../analyzer/index.js';
+import { type AnalyzerLoop, CODE_DETECTORS, createAnalyzer } from '../analyzer/index.js';
 import { readEnv } from '../cli/env.js';
 import { createServerHookDecider } from '../cli/hook-endpoint.js';
 import { startServer, type WardServer } from '../collector/server.js';
@@ -296,6 +295,8 @@ describe('overview and stream', () => {
 describe('false positives on novelty create a scoped, audited suppression', () => {
   it('silences the value in that repo only', async () => {
     const repoA = 'https://github.com/acme/novel-a';
+    const novelBinary = CODE_DETECTORS.find((d) => d.id === 'novelty.binary');
+    if (!novelBinary) throw new Error('no novelty.binary detector');
     const events = fixtureEvents(novelBinary.fixtures.positive, {
       session: 'nov-a',
       user: 'bob',

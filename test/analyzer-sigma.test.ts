@@ -2,8 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRules, parseRule, RuleError } from '../analyzer/index.js';
-import { matchRule } from '../analyzer/sigma/match.js';
+import { loadRules, matchRule, parseRule, RuleError } from '../analyzer/index.js';
 
 const rule = (detection: string, extra = '') => `title: Test rule
 id: test-rule
