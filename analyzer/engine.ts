@@ -30,6 +30,17 @@ export interface BatchResult {
 const BASELINE_TTL_MS = 60_000;
 const MAX_SIGHTINGS_CACHE = 100_000;
 const MAX_SEEN_PER_SESSION = 20_000;
+const ACTION_KINDS = new Set<AgentEvent['kind']>([
+  'tool_call',
+  'tool_decision',
+  'tool_result',
+  'command',
+  'file_read',
+  'file_write',
+  'network',
+  'approval',
+  'sandbox_violation',
+]);
 
 /**
  * The scorer: enriches events, runs detectors with per-session state, fuses risk, and writes alerts that changed.
@@ -41,7 +52,7 @@ export function createEngine(o: EngineOptions) {
   const historyCap = o.historyCap ?? 5000;
   const sessions = new Map<string, SessionState>();
   const sightings = new Map<string, { sessions: number; sample: [string, string, string, string][] }>();
-  const baselineCache = new Map<string, { at: number; sample: SessionMetrics[] }>();
+  const baselineCache = new Map<string, { at: number; byValue: Map<string, SessionMetrics[]> }>();
   const meta = new Map<string, DetectorMeta>([...o.detectors, ...o.baselines].map((d) => [d.id, d]));
   let suppressions: Suppression[] = [];
   let suppressionsAt = 0;
@@ -103,32 +114,27 @@ export function createEngine(o: EngineOptions) {
     while (sightings.size > MAX_SIGHTINGS_CACHE) sightings.delete(sightings.keys().next().value as string);
   }
 
+  /**
+   * Baseline samples per scope value, for all values at once (one ClickHouse aggregate per scope type), kept
+   * for a minute; re-read every few seconds while the fleet is still small.
+   */
   async function baselineSamples(
     scope: 'agent' | 'user_id' | 'repo',
-    values: string[],
     now: number,
   ): Promise<Map<string, SessionMetrics[]>> {
-    const out = new Map<string, SessionMetrics[]>();
-    const missing: string[] = [];
-    for (const v of values) {
-      const c = baselineCache.get(`${scope}\0${v}`);
-      // A small (still warming up) sample is re-read sooner: it grows quickly.
-      const ttl = c && c.sample.length >= 50 ? BASELINE_TTL_MS : 5_000;
-      if (c && now - c.at < ttl) out.set(v, c.sample);
-      else missing.push(v);
+    const c = baselineCache.get(scope);
+    const ttl = ctx.fleetSessions >= 500 ? BASELINE_TTL_MS : 5_000;
+    if (c && now - c.at < ttl) return c.byValue;
+    const rows = await store.analyzer.baselineSample(scope, [], [], 201);
+    const byValue = new Map<string, SessionMetrics[]>();
+    for (const m of rows) {
+      const v = scope === 'agent' ? m.agent : scope === 'user_id' ? m.user_id : m.repo;
+      const l = byValue.get(v);
+      if (l) l.push(m);
+      else byValue.set(v, [m]);
     }
-    if (missing.length > 0) {
-      const rows = await store.analyzer.baselineSample(scope, missing, [], 201);
-      const col = (m: SessionMetrics) =>
-        scope === 'agent' ? m.agent : scope === 'user_id' ? m.user_id : m.repo;
-      for (const v of missing) {
-        const sample = rows.filter((m) => col(m) === v);
-        baselineCache.set(`${scope}\0${v}`, { at: now, sample });
-        out.set(v, sample);
-      }
-    }
-    if (baselineCache.size > 20_000) baselineCache.clear();
-    return out;
+    baselineCache.set(scope, { at: now, byValue });
+    return byValue;
   }
 
   /** Scores one batch of newly stored events; `before` is the watermark the batch starts after. */
@@ -147,18 +153,34 @@ export function createEngine(o: EngineOptions) {
     }
     const touched: SessionState[] = [];
     const cold: string[] = [];
-    for (const id of bySession.keys()) {
+    // Sessions in order of their first event: novelty's "seen before" follows time, not the batch's row order.
+    const firstTime = (id: string) => {
+      let first = '\uffff';
+      for (const e of bySession.get(id) ?? []) if (e.time < first) first = e.time;
+      return first;
+    };
+    const order = [...bySession.keys()].sort((a, b) =>
+      firstTime(a) < firstTime(b) ? -1 : firstTime(a) > firstTime(b) ? 1 : 0,
+    );
+    for (const id of order) {
       const { state, cold: isCold } = stateFor(id);
       touched.push(state);
       if (isCold) cold.push(id);
     }
     // A session new to this process replays what the store already has of it (restart, eviction, another worker).
+    const withHistory = new Set<string>();
     if (cold.length > 0 && before) {
       for (let i = 0; i < cold.length; i += 500) {
         const history = await store.analyzer.sessionHistory(cold.slice(i, i + 500), before, historyCap);
-        for (const e of history) bySession.get(e.session_id)?.unshift(e);
+        for (const e of history) {
+          bySession.get(e.session_id)?.unshift(e);
+          withHistory.add(e.session_id);
+        }
       }
     }
+    // Brand-new sessions grow the fleet now (the periodic count catches up with everything else).
+    fleet.n += cold.filter((id) => !withHistory.has(id)).length;
+    ctx.fleetSessions = fleet.n;
 
     // Pass 1: enrich, and collect novelty keys for one lookup.
     const work: { state: SessionState; obs: Observation[] }[] = [];
@@ -175,6 +197,8 @@ export function createEngine(o: EngineOptions) {
         state.agent ||= e.agent;
         state.user ||= e.user_id;
         state.repo ||= e.repo;
+        // Model calls, prompts and other non-actions carry nothing a detector reads.
+        if (!ACTION_KINDS.has(e.kind)) continue;
         const ob = observe(e, o.analyzer);
         obs.push(ob);
         for (const d of o.detectors) for (const k of d.keys?.(ob) ?? []) keys.add(k);
@@ -223,23 +247,10 @@ export function createEngine(o: EngineOptions) {
     if (o.baselines.length > 0 && touched.length > 0) {
       const ids = touched.map((s) => s.id);
       const metrics = await store.analyzer.sessionMetrics(ids);
-      const pick = (f: (m: SessionMetrics) => string) => [...new Set(metrics.map(f).filter(Boolean))];
       // One at a time: the embedded engine serves one query at a time anyway.
-      const byRepo = await baselineSamples(
-        'repo',
-        pick((m) => m.repo),
-        now,
-      );
-      const byUser = await baselineSamples(
-        'user_id',
-        pick((m) => m.user_id),
-        now,
-      );
-      const byAgent = await baselineSamples(
-        'agent',
-        pick((m) => m.agent),
-        now,
-      );
+      const byRepo = await baselineSamples('repo', now);
+      const byUser = await baselineSamples('user_id', now);
+      const byAgent = await baselineSamples('agent', now);
       for (const m of metrics) {
         const state = sessions.get(m.session_id);
         if (!state) continue;

@@ -14,6 +14,7 @@ export { type AnalyzerLoop, createAnalyzerLoop } from './loop.js';
 export * from './report/index.js';
 export { fuseRisk, SEVERITY_WEIGHT } from './risk.js';
 export { loadRules, parseRule, RULE_FIELDS, RuleError, SUPPORTED_MODIFIERS } from './sigma/load.js';
+export { matchRule } from './sigma/match.js';
 
 /** Detector metadata for listing (what each detects, severity, ATT&CK, false positives, triage, thresholds). */
 export function detectorCatalog(rulesDir?: string): Omit<DetectorMeta, 'fixtures'>[] {

@@ -10,8 +10,9 @@ export interface LoopOptions {
   batchSize?: number;
   pollMs?: number;
   /**
-   * Each poll re-reads this much ingest time before the watermark: an insert that started earlier but committed
-   * later is still scored (already-scored events are skipped by id).
+   * How far back before the watermark a late insert can land (its ingest time is set when it starts, it becomes
+   * visible when it commits). Each poll compares row counts per ingest time in this window with what it read and
+   * re-reads from the first that grew; after a restart the whole window is re-read (scored events are skipped).
    */
   overlapMs?: number;
   /** Take a lease so that of several workers only one scores (default true). */
@@ -38,6 +39,10 @@ export function createAnalyzerLoop(o: LoopOptions) {
   const leaseMs = o.leaseMs ?? 15_000;
   const owner = randomUUID();
   let watermark: Watermark | null | undefined;
+  /** Rows read per ingest time within the overlap window. */
+  const recent = new Map<string, number>();
+  const lateCheckMs = Math.min(2_000, overlapMs);
+  let lastLateCheck = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
@@ -70,9 +75,19 @@ export function createAnalyzerLoop(o: LoopOptions) {
   async function runOnce(): Promise<number> {
     if (!(await holdLease())) return 0;
     watermark ??= await o.store.analyzer.watermark(name);
-    let from: Watermark | null = watermark
-      ? { ingestedAt: earlier(watermark.ingestedAt, overlapMs), eventId: '' }
-      : null;
+    let from: Watermark | null = watermark;
+    if (watermark && Date.now() - lastLateCheck >= lateCheckMs) {
+      lastLateCheck = Date.now();
+      const lo = earlier(watermark.ingestedAt, overlapMs);
+      for (const t of recent.keys()) if (t < lo) recent.delete(t);
+      const counts = await o.store.analyzer.ingestCounts(lo, watermark);
+      let late: string | undefined;
+      for (const [t, n] of counts) if (n > (recent.get(t) ?? 0) && (late === undefined || t < late)) late = t;
+      if (late !== undefined) {
+        for (const t of recent.keys()) if (t >= late) recent.delete(t);
+        from = { ingestedAt: earlier(late, 1), eventId: '\uffff' };
+      }
+    }
     const start = watermark;
     const isNew = (t: string, id: string) =>
       !start || t > start.ingestedAt || (t === start.ingestedAt && id > start.eventId);
@@ -93,7 +108,10 @@ export function createAnalyzerLoop(o: LoopOptions) {
           await o.store.analyzer.setWatermark(name, watermark);
         }
       }
-      for (const b of batch) if (isNew(b.ingestedAt, b.event.event_id)) total++;
+      for (const b of batch) {
+        if (isNew(b.ingestedAt, b.event.event_id)) total++;
+        recent.set(b.ingestedAt, (recent.get(b.ingestedAt) ?? 0) + 1);
+      }
       if (result.alerts.length > 0 || result.risks.length > 0) o.onBatch?.(result);
       o.onRead?.(batch.length);
       if (batch.length < batchSize || stopped) break;
@@ -118,8 +136,24 @@ export function createAnalyzerLoop(o: LoopOptions) {
     };
   }
 
+  /**
+   * Scores everything stored, waiting for the lease when another worker holds it (or held it and died: a
+   * lease runs out after leaseMs). Returns the number of events scored.
+   */
+  async function catchUp(): Promise<number> {
+    const deadline = Date.now() + 2 * leaseMs + 5_000;
+    while (!(await holdLease())) {
+      if (Date.now() > deadline) throw new Error(`another analyzer worker holds the lease '${name}'`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    let n = 0;
+    for (let read = await runOnce(); read > 0; read = await runOnce()) n += read;
+    return n;
+  }
+
   return {
     runOnce,
+    catchUp,
     /** Polls until stopped. */
     start(): void {
       stopped = false;

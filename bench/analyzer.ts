@@ -194,7 +194,6 @@ try {
     [
       `scored ${fmt(scored)} events in ${seconds.toFixed(1)} s: ${fmt(scored / seconds)} events/s (target 50,000)`,
       `alerts written: ${fmt(alerts)}; sessions in memory at the end: ${fmt(engine.sessionsInMemory())}`,
-      JSON.stringify((globalThis as any).__T),
       `peak RSS ${fmt(peakRss / 2 ** 20)} MB`,
       ...heapAt.map((h) => `  after ${h}`),
       '',

@@ -1,7 +1,7 @@
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
-const USAGE = `usage: ward analyze [--follow] [--data DIR] [--clickhouse-url URL] [--database DB] [--cluster NAME]
+const USAGE = `usage: ward analyze [--follow] [--batch-size N] [--data DIR] [--clickhouse-url URL] [--database DB] [--cluster NAME]
   Scores stored agent events into alerts and session risk, from the analyzer's watermark on.
   Without --follow: catch up and exit. With --follow: keep scoring new events until SIGINT/SIGTERM.
   Several workers on one ClickHouse server share the work through a lease (one scores at a time).
@@ -15,6 +15,11 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     ({ values } = parse(args));
   } catch (err) {
     process.stderr.write(`ward analyze: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const batchSize = Number(values['batch-size']);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1_000_000) {
+    process.stderr.write(`ward analyze: --batch-size must be 1..1000000\n${USAGE}`);
     return 2;
   }
   if (values.help) {
@@ -38,14 +43,14 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     const { loop } = await createAnalyzer({
       store,
       log,
+      batchSize,
       onBatch: (r) => {
         for (const a of r.alerts)
           log(`alert ${a.severity} ${a.rule_id} session ${a.session_id} (${a.evidence_count})`);
       },
     });
     if (!values.follow) {
-      let n = 0;
-      for (let read = await loop.runOnce(); read > 0; read = await loop.runOnce()) n += read;
+      const n = await loop.catchUp();
       process.stdout.write(`scored ${n} events\n`);
       return 0;
     }
@@ -69,6 +74,7 @@ function parse(args: string[]) {
     'clickhouse-url': { type: 'string' },
     database: { type: 'string' },
     cluster: { type: 'string' },
+    'batch-size': { type: 'string', default: '20000' },
     help: { type: 'boolean', default: false },
   });
 }

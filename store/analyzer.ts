@@ -3,6 +3,11 @@ import type { Db } from './db.js';
 import { type AgentEventRow, rowToEvent } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
 
+// What scoring needs (no raw attributes: they carry tool output and dominate the row size).
+const SCORE_COLUMNS = `event_id, time, agent, '' AS agent_version, session_id, user_id, '' AS host, repo, cwd, kind, event_name,
+  tool, call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
+  '' AS trace_id, '' AS span_id, '' AS raw_table, time AS raw_time, map() AS attributes, missing`;
+
 const EVENT_COLUMNS = `event_id, time, agent, agent_version, session_id, user_id, host, repo, cwd, kind, event_name, tool,
   call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
   trace_id, span_id, raw_table, raw_time, attributes, missing`;
@@ -150,17 +155,49 @@ export function createAnalyzerRepo(db: Db, database: string) {
       return setState(`watermark:${name}`, JSON.stringify(w));
     },
 
-    /** Events received after `from` (ingest time, then id), oldest first. */
+    /**
+     * Events received after `from` (ingest time, then id), oldest first, up to `limit`. Two steps: the keys
+     * alone find the batch's upper bound (cheap: two columns), then only that range's rows are read. The
+     * analyzer's columns only (no raw attributes: they hold tool output and are large).
+     */
     async eventsAfter(from: Watermark | null, limit: number): Promise<IngestedEvent[]> {
+      const t = from?.ingestedAt ?? '1970-01-01T00:00:00Z';
+      const id = from?.eventId ?? '';
+      const after = `WHERE ingested_at >= parseDateTime64BestEffort({t:String}, 3, 'UTC')
+           AND (ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})`;
+      // The keys alone (two columns) bound the batch; then only that range's full rows are read.
+      const keys = await db.query<{ t: string; id: string }>(
+        'analyzer.events-after.keys',
+        `SELECT toString(ingested_at) AS t, event_id AS id FROM ${events} ${after}
+         ORDER BY ingested_at, event_id LIMIT {limit:UInt32}`,
+        { t, id, limit },
+      );
+      const upper = keys[keys.length - 1];
+      if (!upper) return [];
       const rows = await db.query<AgentEventRow & { ingested_at: string }>(
         'analyzer.events-after',
-        `SELECT ${EVENT_COLUMNS}, ingested_at FROM ${events}
-         WHERE (ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})
-         ORDER BY ingested_at, event_id
-         LIMIT {limit:UInt32}`,
-        { t: from?.ingestedAt ?? '1970-01-01T00:00:00Z', id: from?.eventId ?? '', limit },
+        `SELECT ${SCORE_COLUMNS}, ingested_at FROM ${events}
+         WHERE ingested_at >= parseDateTime64BestEffort({t:String}, 3, 'UTC')
+           AND ingested_at <= parseDateTime64BestEffort({ut:String}, 3, 'UTC')
+           AND (ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})
+           AND (ingested_at, event_id) <= (parseDateTime64BestEffort({ut:String}, 3, 'UTC'), {uid:String})
+         ORDER BY ingested_at, event_id`,
+        { t, id, ut: upper.t, uid: upper.id },
       );
       return rows.map((r) => ({ event: rowToEvent(r), ingestedAt: clickhouseTimeToIso(r.ingested_at) }));
+    },
+
+    /** Rows per ingest time in a window (the loop compares them with what it read: a late insert shows). */
+    async ingestCounts(fromIso: string, to: Watermark): Promise<Map<string, number>> {
+      const rows = await db.query<{ t: string; n: string }>(
+        'analyzer.ingest-counts',
+        `SELECT toString(ingested_at) AS t, count() AS n FROM ${events}
+         WHERE ingested_at >= parseDateTime64BestEffort({f:String}, 3, 'UTC')
+           AND (ingested_at, event_id) <= (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})
+         GROUP BY ingested_at`,
+        { f: fromIso, t: to.ingestedAt, id: to.eventId },
+      );
+      return new Map(rows.map((r) => [clickhouseTimeToIso(r.t), Number(r.n)]));
     },
 
     /** Events of sessions received at or before a point (a session's history when its state is rebuilt). */
@@ -182,7 +219,7 @@ export function createAnalyzerRepo(db: Db, database: string) {
       if (sessions.length === 0) return [];
       const rows = await db.query<MetricsRow>(
         'analyzer.session-metrics',
-        `SELECT ${METRICS_SELECT} FROM ${events} FINAL WHERE session_id IN {s:Array(String)} GROUP BY session_id`,
+        `SELECT ${METRICS_SELECT} FROM ${events} WHERE session_id IN {s:Array(String)} GROUP BY session_id`,
         { s: sessions },
       );
       return rows.map(rowToMetrics);
@@ -190,7 +227,8 @@ export function createAnalyzerRepo(db: Db, database: string) {
 
     /**
      * Baseline sample: metrics of the most recent sessions (other than `exclude`) per value of one scope
-     * column, computed by ClickHouse.
+     * column (all values when `values` is empty), computed by ClickHouse. Counts are of distinct actions, so a
+     * retried export's duplicate row (before the merge) does not change them.
      */
     async baselineSample(
       scope: 'agent' | 'user_id' | 'repo',
@@ -198,17 +236,16 @@ export function createAnalyzerRepo(db: Db, database: string) {
       exclude: readonly string[],
       perScope: number,
     ): Promise<SessionMetrics[]> {
-      if (values.length === 0) return [];
       const col = { agent: 'agent', user_id: 'user_id', repo: 'repo' }[scope];
       const rows = await db.query<MetricsRow>(
         `analyzer.baseline.${scope}`,
-        `SELECT ${METRICS_SELECT} FROM ${events} FINAL
-         WHERE ${col} IN {v:Array(String)} AND session_id != '' AND session_id NOT IN {x:Array(String)}
+        `SELECT ${METRICS_SELECT} FROM ${events}
+         WHERE ({all:UInt8} = 1 OR ${col} IN {v:Array(String)}) AND session_id != '' AND session_id NOT IN {x:Array(String)}
            AND time >= now64(3) - toIntervalDay(30)
          GROUP BY session_id
          ORDER BY start DESC
          LIMIT {n:UInt32} BY ${scope === 'agent' ? 's_agent' : scope === 'user_id' ? 's_user' : 's_repo'}`,
-        { v: values, x: exclude, n: perScope },
+        { all: values.length === 0 ? 1 : 0, v: values, x: exclude, n: perScope },
       );
       return rows.map(rowToMetrics);
     },

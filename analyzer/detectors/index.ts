@@ -6,6 +6,7 @@ import { novelPathClass } from './novelty-path-class.js';
 import { denialThenVariantRetry } from './sequence-denial-retry.js';
 import { destructiveBurst } from './sequence-destructive-burst.js';
 import { newBinaryThenNetwork } from './sequence-new-binary-network.js';
+import { refusalBurst } from './sequence-refusal-burst.js';
 import { sensitiveReadThenEgress } from './sequence-sensitive-read-egress.js';
 import { sigmaDetectors } from './sigma-rules.js';
 
@@ -14,6 +15,7 @@ export const CODE_DETECTORS: readonly StreamDetector[] = [
   sensitiveReadThenEgress,
   denialThenVariantRetry,
   destructiveBurst,
+  refusalBurst,
   newBinaryThenNetwork,
   novelBinary,
   novelDomain,

@@ -2,7 +2,7 @@ import { remoteHosts } from '../behaviour.js';
 import type { StreamDetector } from '../detector.js';
 import { noveltyHit, quote, warmFleet } from './novelty.js';
 
-const thresholds = { min_fleet_sessions: 30, max_fleet_share: 0.02 } as const;
+const thresholds = { min_fleet_sessions: 100, max_fleet_share: 0.02 } as const;
 
 /** Data sent to, or a blocked connection to, a host the fleet has (almost) never contacted. */
 export const novelDomain: StreamDetector = {
@@ -19,7 +19,7 @@ export const novelDomain: StreamDetector = {
   kind: 'novelty',
   fixtures: {
     positive: {
-      history: warmFleet(32),
+      history: warmFleet(100),
       session: [
         {
           kind: 'command',
@@ -29,7 +29,7 @@ export const novelDomain: StreamDetector = {
       ],
     },
     negative: {
-      history: warmFleet(32, [
+      history: warmFleet(100, [
         {
           kind: 'command',
           command: 'curl -s -X POST --data-binary @r.json https://ci.known.example/in',

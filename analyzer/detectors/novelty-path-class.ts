@@ -1,7 +1,7 @@
 import type { StreamDetector } from '../detector.js';
 import { noveltyHit, warmFleet } from './novelty.js';
 
-const thresholds = { min_fleet_sessions: 30, max_fleet_share: 0.05 } as const;
+const thresholds = { min_fleet_sessions: 100, max_fleet_share: 0.05 } as const;
 
 // Path classes are the gate's own classification of a path (one analysis in the project).
 const CLASSES: Record<string, string> = {
@@ -33,11 +33,11 @@ export const novelPathClass: StreamDetector = {
   kind: 'novelty',
   fixtures: {
     positive: {
-      history: warmFleet(32),
+      history: warmFleet(100),
       session: [{ kind: 'file_read', tool: 'Read', target: '/home/zed/.ssh/id_ed25519', t: 0 }],
     },
     negative: {
-      history: warmFleet(32),
+      history: warmFleet(100),
       session: [{ kind: 'file_read', tool: 'Read', target: 'src/index.ts', t: 0 }],
     },
   },

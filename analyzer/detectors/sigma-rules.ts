@@ -8,6 +8,27 @@ import { matchRule } from '../sigma/match.js';
 
 /** A Sigma rule as a detector: each matching action is evidence, counted once per action. */
 export function sigmaDetector(rule: SigmaRule): StreamDetector {
+  // Agents repeat themselves: the same command in the same place matches the same way. A bounded memo keyed
+  // by exactly the fields this rule reads keeps the regexes off the hot path.
+  const fields = [
+    ...new Set(Object.values(rule.selections).flatMap((sel) => sel.flatMap((m) => m.map((t) => t.field)))),
+  ];
+  const memo = new Map<string, boolean>();
+  const matches = (f: Record<string, string | string[]>): boolean => {
+    const key = fields
+      .map((k) => {
+        const v = f[k];
+        return Array.isArray(v) ? v.join('\u0001') : (v ?? '');
+      })
+      .join('\u0000');
+    let r = memo.get(key);
+    if (r === undefined) {
+      r = matchRule(rule, f);
+      memo.set(key, r);
+      if (memo.size > 5000) memo.delete(memo.keys().next().value as string);
+    }
+    return r;
+  };
   return {
     id: rule.id,
     title: rule.title,
@@ -23,7 +44,7 @@ export function sigmaDetector(rule: SigmaRule): StreamDetector {
       negative: { session: rule.fixtures.negative as FixtureEvent[] },
     },
     observe(obs, session) {
-      if (obs.actionClass === 'other' || !matchRule(rule, obs.fields)) return [];
+      if (obs.actionClass === 'other' || !matches(obs.fields)) return [];
       void session;
       return [
         {

@@ -1,11 +1,17 @@
-import { addColumns, createTable, type DdlContext } from '../ddl.js';
+import { addColumns, createTable, type DdlContext, onCluster } from '../ddl.js';
 import type { Migration } from './types.js';
 
 // The analyzer's tables. Alerts gain the triage fields (one row version per change; the alert id is a hash of
 // session and detector so a re-run or a second worker writes the same row). Analyzer state (watermark, lease)
 // and session risk are versioned rows; sightings feed novelty (first seen per agent/user/repo, fleet rarity).
 function statements(ctx: DdlContext): string[] {
+  const db = `"${ctx.database}"`;
   return [
+    // The analyzer reads agent_events by ingest time: a min/max index lets it skip what it has read.
+    ...(ctx.cluster ? ['agent_events_local'] : ['agent_events']).map(
+      (t) =>
+        `ALTER TABLE ${db}."${t}"${onCluster(ctx)} ADD INDEX IF NOT EXISTS idx_ingested ingested_at TYPE minmax GRANULARITY 1`,
+    ),
     ...addColumns(ctx, 'alerts', [
       "user_id String DEFAULT ''",
       "repo String DEFAULT ''",

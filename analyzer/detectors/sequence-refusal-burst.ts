@@ -1,0 +1,60 @@
+import { describe } from '../behaviour.js';
+import type { StreamDetector } from '../detector.js';
+
+const thresholds = { window_s: 600, min_refusals: 3 } as const;
+
+/**
+ * Several refused actions close together. Works without command text: Codex, for one, reports a refused call
+ * without what it was, and an agent that keeps pushing against refusals is worth a look whatever it tried.
+ */
+export const refusalBurst: StreamDetector = {
+  id: 'seq.refusal-burst',
+  title: 'Repeated refused actions',
+  description:
+    'At least min_refusals actions were refused (by the person, the gate, the sandbox or the proxy) within window_s: ' +
+    'the agent keeps trying things its operator does not allow.',
+  severity: 'medium',
+  attack: ['T1059', 'T1562'],
+  falsepositives: ['A person declining several harmless suggestions in a row while steering the agent'],
+  triage:
+    'Read the refused actions (and the prompt before them): was the agent steered somewhere else, or pushing on?',
+  thresholds,
+  kind: 'sequence',
+  fixtures: {
+    positive: {
+      session: [
+        { kind: 'tool_decision', decision: 'deny', decision_source: 'User', tool: 'exec_command', t: 0 },
+        { kind: 'tool_decision', decision: 'deny', decision_source: 'User', tool: 'exec_command', t: 30 },
+        { kind: 'tool_decision', decision: 'deny', decision_source: 'aborted', tool: 'exec_command', t: 60 },
+      ],
+    },
+    negative: {
+      session: [
+        { kind: 'tool_decision', decision: 'deny', decision_source: 'User', tool: 'exec_command', t: 0 },
+        { kind: 'tool_decision', decision: 'deny', decision_source: 'User', tool: 'exec_command', t: 30 },
+        { kind: 'command', command: 'npm test', t: 60 },
+      ],
+    },
+  },
+  observe(obs, s) {
+    if (!obs.denied || obs.actionClass === 'other') return [];
+    s.mark('refused', obs);
+    const windowMs = thresholds.window_s * 1000;
+    const near = s.marksOf('refused').filter((m) => Math.abs(m.timeMs - obs.timeMs) <= windowMs);
+    if (near.length < thresholds.min_refusals) return [];
+    return [
+      {
+        detector: this.id,
+        evidence: near.map((m) => m.obs),
+        factors: [
+          {
+            rule: this.id,
+            value: near.length,
+            baseline: thresholds.min_refusals,
+            text: `${near.length} refused actions within ${thresholds.window_s} s, latest ${describe(obs)}`,
+          },
+        ],
+      },
+    ];
+  },
+};
