@@ -74,6 +74,14 @@ function logsPart(rows: readonly OtelLogRow[], opts: PrepareOptions): TablePaylo
 }
 
 /**
+ * Short texts found clean, across requests (attribute keys, names, versions, hosts repeat in every export):
+ * a clean text stays clean, so it is not scanned again. Bounded: cleared when full.
+ */
+const knownClean = new Set<string>();
+const KNOWN_CLEAN_MAX = 100_000;
+const KNOWN_CLEAN_LEN = 256;
+
+/**
  * The same text is often redacted twice (a raw attribute and the event field drawn from it): remember the
  * answers for the length of one request.
  */
@@ -84,13 +92,17 @@ function memoize(redactor: Redactor): Redactor {
       return redactor.hits;
     },
     text(s: string): string {
-      if (s.length < 8) return s;
+      if (s.length < 8 || (s.length <= KNOWN_CLEAN_LEN && knownClean.has(s))) return s;
       let out = seen.get(s);
       if (out === undefined) {
         out = redactor.text(s);
         seen.set(s, out);
         // A redacted text is clean: the builder's output meets the row walk without a second scan.
         if (out !== s) seen.set(out, out);
+        else if (s.length <= KNOWN_CLEAN_LEN) {
+          if (knownClean.size >= KNOWN_CLEAN_MAX) knownClean.clear();
+          knownClean.add(s);
+        }
       }
       return out;
     },

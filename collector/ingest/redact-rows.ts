@@ -1,5 +1,5 @@
 import type { Redactor } from '../../schema/fast.js';
-import type { AgentEvent } from '../../schema/index.js';
+import { type AgentEvent, emptyAgentEvent } from '../../schema/index.js';
 
 /**
  * Columns whose text Ward itself wrote from validated input (times, hex ids, enum names): they cannot hold a
@@ -81,14 +81,35 @@ export function redactRawRows<T extends object>(rows: T[], redactor: Redactor): 
   return rows;
 }
 
-/** Redacts every text field of normalized events (host, cwd, user, version, call id, attribute keys…). */
+/**
+ * Redacts every text field of normalized events that the builder did not (host, cwd, user, version, call id,
+ * tool, session…) and the attribute keys (their values were redacted and cut by the builder).
+ */
 export function redactEvents(events: AgentEvent[], redactor: Redactor): AgentEvent[] {
-  const seen = new WeakSet<object>();
-  for (const e of events as unknown as Record<string, unknown>[]) {
-    for (const col in e) {
-      if (EVENT_SKIP.has(col)) continue;
-      e[col] = redactValue(e[col], redactor, seen);
+  for (const e of events as unknown as Record<string, string>[]) {
+    for (const col of EVENT_TEXT_FIELDS) {
+      const v = e[col] as string;
+      if (v) e[col] = redactor.text(v);
     }
+    redactKeys((e as unknown as AgentEvent).attributes, redactor);
   }
   return events;
+}
+
+/** Every text field of an event, taken from the schema's empty event so a new field is covered. */
+const EVENT_TEXT_FIELDS = Object.entries(emptyAgentEvent())
+  .filter(([k, v]) => typeof v === 'string' && !EVENT_SKIP.has(k))
+  .map(([k]) => k);
+
+function redactKeys(map: Record<string, string>, redactor: Redactor): void {
+  const renamed: [string, string][] = [];
+  for (const k in map) {
+    const nk = redactor.text(k);
+    if (nk !== k) renamed.push([k, nk]);
+  }
+  for (const [k, nk] of renamed) {
+    const v = map[k] as string;
+    delete map[k];
+    map[nk] = v;
+  }
 }

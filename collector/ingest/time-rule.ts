@@ -58,7 +58,19 @@ function cmp(a: string, b: string): number {
 
 /** True when `nanos` is a set time (not empty, not zero). */
 function isSet(nanos: string): boolean {
-  return nanos !== '' && nanos !== '0' && /[1-9]/.test(nanos);
+  if (nanos === '' || nanos === '0') return false;
+  return nanos.charCodeAt(0) !== 48 || /[1-9]/.test(nanos);
+}
+
+/** Keeps the items `keep` accepts, in place (no new array per scope on the hot path). */
+function retain<T>(items: T[], keep: (item: T) => boolean): T[] {
+  let w = 0;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i] as T;
+    if (keep(it)) items[w++] = it;
+  }
+  items.length = w;
+  return items;
 }
 
 function attributeTime(v: unknown): string | null {
@@ -106,7 +118,7 @@ class Tally {
 function logsRule(req: OtlpLogsRequest, w: TimeWindow, tally: Tally): void {
   for (const rl of req.resourceLogs) {
     for (const sl of rl.scopeLogs) {
-      sl.logRecords = sl.logRecords.filter((r) => {
+      retain(sl.logRecords, (r) => {
         // Missing time → observed time → the event.timestamp attribute (Codex) → receive time.
         const t = isSet(r.timeUnixNano)
           ? strip(r.timeUnixNano)
@@ -124,7 +136,7 @@ function logsRule(req: OtlpLogsRequest, w: TimeWindow, tally: Tally): void {
 function tracesRule(req: OtlpTracesRequest, w: TimeWindow, tally: Tally): void {
   for (const rs of req.resourceSpans) {
     for (const ss of rs.scopeSpans) {
-      ss.spans = ss.spans.filter((s) => {
+      retain(ss.spans, (s) => {
         const t = isSet(s.startTimeUnixNano) ? strip(s.startTimeUnixNano) : w.receive;
         s.startTimeUnixNano = t;
         if (!tally.count(judge(t, w))) return false;
@@ -158,16 +170,16 @@ function metricsRule(req: OtlpMetricsRequest, w: TimeWindow, tally: Tally): void
         switch (d.type) {
           case 'gauge':
           case 'sum':
-            d.points = d.points.filter(keep);
+            retain<(typeof d.points)[number]>(d.points, keep);
             break;
           case 'histogram':
-            d.points = d.points.filter(keep);
+            retain<(typeof d.points)[number]>(d.points, keep);
             break;
           case 'exponentialHistogram':
-            d.points = d.points.filter(keep);
+            retain<(typeof d.points)[number]>(d.points, keep);
             break;
           case 'summary':
-            d.points = d.points.filter(keep);
+            retain<(typeof d.points)[number]>(d.points, keep);
             break;
         }
       }

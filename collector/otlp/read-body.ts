@@ -1,4 +1,4 @@
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import type { OtlpEncoding } from './decode.js';
 import { OtlpBodyError } from './errors.js';
 
@@ -166,7 +166,6 @@ export async function readOtlpBody(
   if (req.body === null) return { body: new Uint8Array(0), encoding };
 
   const reader = req.body.getReader();
-  const inflater = gzip ? new BoundedGunzip(maxBytes, reserve) : undefined;
   const chunks: Uint8Array[] = [];
   let received = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -185,11 +184,9 @@ export async function readOtlpBody(
       received += value.byteLength;
       if (received > maxBytes) throw tooLarge('request body', maxBytes);
       if (!reserve(value.byteLength)) throw busy();
-      if (inflater) await inflater.write(value);
-      else chunks.push(value);
+      chunks.push(value);
     }
   } catch (err) {
-    inflater?.abort();
     // Back-pressure: read the rest and drop it, so the client gets its 503 instead of a reset connection.
     if (err instanceof OtlpBodyError && err.status === 503) await drain(reader, maxBytes - received);
     await reader.cancel().catch(() => {});
@@ -198,6 +195,39 @@ export async function readOtlpBody(
   } finally {
     clearTimeout(timer);
   }
-  if (inflater) return { body: await inflater.end(), encoding };
-  return { body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received), encoding };
+  const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+  if (!gzip) return { body: raw, encoding };
+  return { body: await inflate(raw, maxBytes, reserve), encoding };
+}
+
+/** Small outputs inflate in one synchronous call (a stream costs more than the work); larger ones stream. */
+const ONE_SHOT_OUTPUT = 1024 * 1024;
+
+/**
+ * Decompresses a gzip body, never holding more than `maxBytes` of output (413 beyond) and taking each
+ * decompressed byte from the shared budget (503 when spent). Corrupt or truncated data is 400.
+ */
+async function inflate(
+  raw: Uint8Array,
+  maxBytes: number,
+  reserve: (n: number) => boolean,
+): Promise<Uint8Array> {
+  try {
+    const out = gunzipSync(raw, { maxOutputLength: Math.min(maxBytes, ONE_SHOT_OUTPUT) });
+    if (!reserve(out.length)) throw busy();
+    return out;
+  } catch (err) {
+    if (err instanceof OtlpBodyError) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE')
+      throw new OtlpBodyError(400, `invalid gzip body: ${(err as Error).message}`);
+    if (maxBytes <= ONE_SHOT_OUTPUT) throw tooLarge('decompressed body', maxBytes);
+  }
+  const inflater = new BoundedGunzip(maxBytes, reserve);
+  try {
+    for (let i = 0; i < raw.length; i += 64 * 1024) await inflater.write(raw.subarray(i, i + 64 * 1024));
+  } catch (err) {
+    inflater.abort();
+    throw err;
+  }
+  return inflater.end();
 }
