@@ -1,0 +1,73 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bwrapWorks } from '../sandbox-runner/sandbox/test-support.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const WARD = join(ROOT, 'bin/ward.mjs');
+
+/**
+ * Red team, inside `ward exec`: the agent looks for Ward's secrets where the operator put the server's data
+ * (`ward serve --data /var/tmp/…`, outside the workspace, the home directory and WARD_DATA_DIR). The
+ * sandbox binds the system read-only, so without more the admin token and signing keys are readable.
+ */
+describe.runIf(bwrapWorks())('red team: sandbox (needs real bubblewrap)', () => {
+  let base: string;
+  let home: string;
+  let ws: string;
+  beforeAll(() => {
+    base = mkdtempSync('/var/tmp/ward-redteam-sbx-');
+    home = join(base, 'home');
+    ws = join(base, 'ws');
+    mkdirSync(home);
+    mkdirSync(ws);
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  const env = () => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home });
+
+  it("a server's data dir outside workspace and home is hidden from a later sandbox", async () => {
+    const data = join(base, 'srv-data');
+    const child = spawn(process.execPath, [WARD, 'serve', '--port', '0', '--data', data], {
+      cwd: base,
+      env: env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      await new Promise<void>((ok, fail) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (/listening on/.test(out)) ok();
+        });
+        child.once('exit', (code) => fail(new Error(`ward serve exited ${code}`)));
+      });
+    } finally {
+      await new Promise<void>((ok) => {
+        if (child.exitCode !== null) return ok();
+        child.once('exit', () => ok());
+        child.kill('SIGTERM');
+      });
+    }
+    const token = readFileSync(join(data, 'admin-token'), 'utf8').trim();
+    expect(token.length).toBeGreaterThan(10);
+    // A workspace script: the gate allows the project's own programs, so only the sandbox stands here.
+    const script = join(ws, 'look.sh');
+    writeFileSync(
+      script,
+      `#!/bin/sh\ncat ${data}/admin-token ${data}/audit-signing-key.pem ${data}/spool.key ${data}/decision-key.pem 2>&1\nls ${data} 2>&1\n`,
+    );
+    chmodSync(script, 0o755);
+    const r = spawnSync(process.execPath, [WARD, 'exec', '--', './look.sh'], {
+      cwd: ws,
+      env: env(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stderr).not.toMatch(/refused/);
+    expect(r.stdout).not.toContain(token);
+    expect(r.stdout).not.toMatch(/PRIVATE KEY/);
+    expect(r.stdout).not.toMatch(/clickhouse/);
+  });
+});
