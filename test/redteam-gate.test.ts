@@ -66,4 +66,46 @@ describe('red team: gate evasions', () => {
     ])
       expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
   });
+
+  it('a secret copied or kept in a temp directory is still a secret (the temp zone laundered it)', async () => {
+    const g = await gate();
+    for (const cmd of [
+      'cat /tmp/x/.ssh/id_rsa',
+      'cat /var/tmp/h/.aws/credentials',
+      'cat /tmp/k.pem',
+      'cat /dev/shm/x/.bash_history',
+    ])
+      expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
+    expect(g.decide({ command: 'cat /tmp/build.log' }).decision).toBe('allow');
+    expect(g.decide({ command: 'rm -rf /tmp/x' }).decision).toBe('allow');
+  });
+
+  it("Ward's own secrets are recognised by name wherever the data dir is (--data /var/tmp/ward, /srv/ward)", async () => {
+    const g = await gate();
+    for (const f of [
+      '/var/tmp/ward/admin-token',
+      '/srv/ward/decision-key.pem',
+      '/srv/ward/audit-signing-key.pem',
+      '/srv/ward/spool.key',
+    ]) {
+      expect(g.decide({ command: `cat ${f}` }).decision, `cat ${f}`).not.toBe('allow');
+      const read = g.decide({ command: f, tool: 'Read', toolInput: { file_path: f } });
+      expect(read.decision, `Read ${f}`).not.toBe('allow');
+      const write = g.decide({ command: f, tool: 'Write', toolInput: { file_path: f, content: 'x' } });
+      expect(write.decision, `Write ${f}`).toBe('deny');
+    }
+  });
+
+  it('.git/commondir (where git reads config and hooks from) is protected like .git/config', async () => {
+    const g = await gate();
+    const sh = g.decide({ command: 'echo /tmp/evil > .git/commondir' });
+    expect(sh.decision).not.toBe('allow');
+    const w = g.decide({
+      command: '.git/commondir',
+      tool: 'Write',
+      toolInput: { file_path: '/home/dev/project/.git/commondir', content: '/tmp/evil' },
+    });
+    expect(w.decision).toBe('deny');
+    expect(g.decide({ command: 'cat .git/commondir' }).decision).toBe('allow');
+  });
 });
