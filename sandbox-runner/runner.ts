@@ -11,6 +11,7 @@ import { type PreparedSandbox, prepareSandbox, type SandboxNetwork } from './san
 import { runProcess } from './sandbox/run-process.js';
 import { buildSandboxEnv } from './sandbox/sandbox-env.js';
 import {
+  quarantinePlantedRepos,
   type SandboxViolation,
   violationsFromFileChanges,
   violationsFromGit,
@@ -215,7 +216,8 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
     const violations = [
       ...violationsFromStderr(outcome.stderr),
       ...violationsFromFileChanges(fileChanges, layout.writable, layout.watchedMissing),
-      ...(sandbox ? violationsFromGit(layout, fileChanges) : []),
+      // A repository planted in the work tree runs its config outside (git status recurses into gitlinks).
+      ...(sandbox ? quarantinePlantedRepos(violationsFromGit(layout, fileChanges)) : []),
     ];
     if (killedBy === 'timeout')
       violations.push({ kind: 'timeout', detail: `killed after ${policy.limits.timeoutS}s` });

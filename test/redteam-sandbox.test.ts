@@ -70,4 +70,59 @@ describe.runIf(bwrapWorks())('red team: sandbox (needs real bubblewrap)', () => 
     expect(r.stdout).not.toMatch(/PRIVATE KEY/);
     expect(r.stdout).not.toMatch(/clickhouse/);
   });
+
+  /** A git work tree with one commit, a planting script, and the marker the planted command would create. */
+  const plantRepo = (name: string, subdir: string) => {
+    const repo = join(base, name);
+    mkdirSync(repo);
+    const git = (...args: string[]) =>
+      spawnSync('git', ['-c', 'user.email=a@b', '-c', 'user.name=a', ...args], {
+        cwd: repo,
+        encoding: 'utf8',
+      });
+    git('init', '-q');
+    writeFileSync(join(repo, 'a'), 'a\n');
+    git('add', 'a');
+    git('commit', '-qm', 'i');
+    const marker = join(base, `${name}-PWNED`);
+    // The marker is outside the workspace: only a command run outside the sandbox can create it.
+    writeFileSync(
+      join(repo, 'plant.sh'),
+      `#!/bin/sh\nset -e\nmkdir -p ${subdir} && cd ${subdir} && git init -q && git -c user.email=a@b -c user.name=a commit -q --allow-empty -m x\n` +
+        `git config core.fsmonitor 'touch ${marker}; false'\ncd "$OLDPWD"\n` +
+        `git update-index --add --cacheinfo 160000,$(git -C ${subdir} rev-parse HEAD),${subdir}\n`,
+    );
+    chmodSync(join(repo, 'plant.sh'), 0o755);
+    return { repo, marker, git };
+  };
+
+  it("a repository planted as a gitlink does not run its fsmonitor on the user's next git status", () => {
+    const { repo, marker, git } = plantRepo('plant', 'sub');
+    const r = spawnSync(process.execPath, [WARD, 'exec', '--', './plant.sh'], {
+      cwd: repo,
+      env: env(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stderr).toMatch(/git_repository_created/);
+    // The user, outside any sandbox, asks git what changed.
+    git('status', '--short');
+    expect(spawnSync('test', ['-e', marker]).status, 'planted fsmonitor ran outside the sandbox').not.toBe(0);
+  });
+
+  // DEFECT (open): the file snapshot skips node_modules (and stops at 200k entries), so a repository planted
+  // there is neither seen nor quarantined, and git status in the enclosing repository runs its fsmonitor.
+  // Fix: compare the gitlinks in each protected repository's index before and after the command (or look
+  // for new `.git` names in skipped directories too) and quarantine their worktrees' `.git`.
+  it.fails('a repository planted as a gitlink under node_modules does not run on the next git status', () => {
+    const { repo, marker, git } = plantRepo('plant-nm', 'node_modules/sub');
+    spawnSync(process.execPath, [WARD, 'exec', '--', './plant.sh'], {
+      cwd: repo,
+      env: env(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    git('status', '--short');
+    expect(spawnSync('test', ['-e', marker]).status, 'planted fsmonitor ran outside the sandbox').not.toBe(0);
+  });
 });

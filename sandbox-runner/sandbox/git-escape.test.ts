@@ -255,11 +255,14 @@ describe.runIf(canSandbox)('escapes through git metadata (needs real bubblewrap)
     const details = r.violations.map((v) => `${v.kind} ${v.detail}`);
     expect(details).toEqual(
       expect.arrayContaining([
-        `git_repository_created ${join(repo, 'nested/.git')}`,
+        `git_repository_created ${join(repo, 'nested/.git')} (quarantined as ${join(repo, 'nested/.git.ward-quarantine')}; mv it back if you want it)`,
         `git_repository_created ${join(repo, 'HEAD')}`,
         expect.stringMatching(/^git_metadata_changed .*\.git\/HEAD/),
       ]),
     );
+    // The planted repository is moved aside: git outside the sandbox no longer finds its config.
+    expect(existsSync(join(repo, 'nested/.git'))).toBe(false);
+    expect(existsSync(join(repo, 'nested/.git.ward-quarantine/config'))).toBe(true);
   });
 });
 

@@ -1,3 +1,4 @@
+import { existsSync, renameSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { FileChange } from './file-snapshot.js';
 import { relativeToRoots } from './file-snapshot.js';
@@ -106,4 +107,24 @@ export function violationsFromGit(
     }
   }
   return out;
+}
+
+/**
+ * Moves each `.git` a sandboxed command planted in the work tree aside (`.git.ward-quarantine`), so nothing
+ * outside obeys its config: the user's `git status` in the enclosing repository recurses into a gitlink's
+ * directory and runs that repository's `core.fsmonitor` unsandboxed. Returns the violations, quarantined
+ * ones saying so (and how to restore one that was wanted).
+ */
+export function quarantinePlantedRepos(violations: readonly SandboxViolation[]): SandboxViolation[] {
+  return violations.map((v) => {
+    if (v.kind !== 'git_repository_created' || basename(v.detail) !== '.git') return v;
+    let target = `${v.detail}.ward-quarantine`;
+    for (let i = 1; existsSync(target); i++) target = `${v.detail}.ward-quarantine-${i}`;
+    try {
+      renameSync(v.detail, target);
+    } catch (err) {
+      return { ...v, detail: `${v.detail} (could not quarantine: ${(err as Error).message})` };
+    }
+    return { ...v, detail: `${v.detail} (quarantined as ${target}; mv it back if you want it)` };
+  });
 }
