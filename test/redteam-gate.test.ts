@@ -120,4 +120,12 @@ describe('red team: gate evasions', () => {
     ])
       expect(call(input).decision, JSON.stringify(input)).not.toBe('allow');
   });
+
+  it('ps with a BSD e option anywhere prints the environment (ps -ef e, ps -e e, ps -efww e)', async () => {
+    const g = await gate();
+    for (const cmd of ['ps -ef e', 'ps -e e', 'ps -efww e', 'ps eww 1', 'ps -p 1 -o command,environ'])
+      expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
+    for (const cmd of ['ps -ef', 'ps aux', 'ps -o pid,comm -p 1', 'ps -u dev', 'ps -C node'])
+      expect(g.decide({ command: cmd }).decision, cmd).toBe('allow');
+  });
 });
