@@ -128,4 +128,31 @@ describe('red team: gate evasions', () => {
     for (const cmd of ['ps -ef', 'ps aux', 'ps -o pid,comm -p 1', 'ps -u dev', 'ps -C node'])
       expect(g.decide({ command: cmd }).decision, cmd).toBe('allow');
   });
+
+  // Open defects found by the red team (each an allowed command that reads a secret). it.fails keeps them
+  // visible: when one is fixed, its test starts passing and vitest reports it, so flip it to it().
+  const OPEN: [string, string][] = [
+    // find's -exec runs cat on every private key it finds under home; -name 'id_*' is not seen as a key search.
+    ['find -exec over home', "find ~ -name 'id_*' -exec cat {} \\;"],
+    // A recursive grep of the home directory reads ~/.ssh, ~/.aws… (the Grep tool asks for the same search).
+    ['recursive grep of home', 'grep -r BEGIN ~'],
+    // Bracket and ? globs are not expanded against the secret samples (`*` is).
+    ['bracket glob onto .env', 'cat .[e]nv'],
+    ['? glob onto .env', 'cat .en?'],
+    // Programs whose subcommand prints a stored credential.
+    ['gh auth token', 'gh auth token'],
+    ['kubectl config view --raw', 'kubectl config view --raw'],
+    ['git credential fill', "git credential fill <<< 'host=github.com'"],
+    // Readers outside the text-utility list.
+    ['jq reads .env', 'jq . .env'],
+    // Python building the path from parts.
+    [
+      'python pathlib parts',
+      "python3 -c \"import pathlib;print(pathlib.Path.home().joinpath('.ssh','id_rsa').read_text())\"",
+    ],
+  ];
+  for (const [name, cmd] of OPEN)
+    it.fails(`OPEN: ${name} is not allowed (${cmd})`, async () => {
+      expect((await gate()).decide({ command: cmd }).decision).not.toBe('allow');
+    });
 });
