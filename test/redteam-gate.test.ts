@@ -125,7 +125,33 @@ describe('red team: gate evasions', () => {
     const g = await gate();
     for (const cmd of ['ps -ef e', 'ps -e e', 'ps -efww e', 'ps eww 1', 'ps -p 1 -o command,environ'])
       expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
-    for (const cmd of ['ps -ef', 'ps aux', 'ps -o pid,comm -p 1', 'ps -u dev', 'ps -C node'])
+    for (const cmd of [
+      'ps -ef',
+      'ps aux',
+      'ps -o pid,comm -p 1',
+      'ps -u dev',
+      'ps -C node',
+      'ps k size',
+      'ps aux k size',
+    ])
+      expect(g.decide({ command: cmd }).decision, cmd).toBe('allow');
+  });
+
+  it('writes through extraction, clone and checkout destinations reach protected places', async () => {
+    const g = await gate();
+    for (const cmd of [
+      'unzip p.zip -d ~',
+      'git clone https://github.com/x/y ~/.ward',
+      'git checkout evil-branch -- .claude/settings.json',
+      'git restore --source evil -- .git/hooks/pre-commit',
+    ])
+      expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
+    for (const cmd of [
+      'unzip p.zip -d build',
+      'git clone https://github.com/x/y vendor/y',
+      'git checkout main -- src/app.ts',
+      'git checkout -b feature',
+    ])
       expect(g.decide({ command: cmd }).decision, cmd).toBe('allow');
   });
 

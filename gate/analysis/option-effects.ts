@@ -69,6 +69,8 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
     effect: 'connects',
   },
   { programs: ['zip'], option: /^(-TT|--unzip-command)$/, effect: 'runs' },
+  // Where an archive is extracted to is written (`unzip x.zip -d ~` drops ~/.bashrc like `tar -C ~` does).
+  { programs: ['unzip', '7z', '7za', 'bsdtar'], option: /^(-d|-o|-C)$/, effect: 'writes' },
   // remote copy and shells
   { programs: SSH_LIKE, option: /^-o$/, value: SSH_RUNS, effect: 'runs' },
   {

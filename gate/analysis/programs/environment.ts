@@ -51,7 +51,7 @@ const ps: Handler = (c) => {
   let bsd = false;
   for (let i = 0; i < c.args.length; i++) {
     const a = c.args[i] as string;
-    if (PS_VALUE_OPTIONS.test(a)) i++;
+    if (PS_VALUE_OPTIONS.test(a) || /^[kOopqtU]$/.test(a)) i++;
     else if (/^[a-zA-Z]*e[a-zA-Z]*$/.test(a) && !/^(k|o|O|p|q|t|U)/.test(a)) bsd = true;
   }
   const envColumn = c.args.some((a) => /(^|,)environ?(,|$)/.test(a));

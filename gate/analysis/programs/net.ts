@@ -225,6 +225,29 @@ const git: Handler = (c) => {
   if ((sub === 'commit' || sub === 'push' || sub === 'merge') && rest.includes('--no-verify'))
     report(c.ctx, 'evade.disable-security', `git ${sub} --no-verify skips hooks`);
   if (sub === 'config') gitConfig(c, rest);
+  // Paths git writes: a clone's directory, files checked out or restored from another commit.
+  if (sub === 'clone') {
+    const ops = operands(rest, [
+      '-b',
+      '--branch',
+      '-o',
+      '--origin',
+      '--depth',
+      '-c',
+      '--config',
+      '--reference',
+      '--separate-git-dir',
+      '-u',
+      '--upload-pack',
+      '--template',
+      '-j',
+      '--jobs',
+      '--filter',
+    ]);
+    if (ops.length >= 2) touch(c.ctx, ops[ops.length - 1] as string, 'write', c.cwd);
+  }
+  if ((sub === 'checkout' || sub === 'restore') && rest.includes('--'))
+    for (const p of rest.slice(rest.indexOf('--') + 1).slice(0, 64)) touch(c.ctx, p, 'write', c.cwd);
   if (c.args.some((a) => /core\.hooksPath|core\.sshCommand|core\.fsmonitor/i.test(a) && a.includes('=')))
     report(c.ctx, 'persist.git-hook', 'git -c runs a configured program');
   if (sub === 'clone' || sub === 'fetch' || sub === 'pull' || sub === 'remote' || sub === 'submodule')
