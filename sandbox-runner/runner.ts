@@ -7,12 +7,14 @@ import { diffSnapshots, type FileChange, takeSnapshot } from './sandbox/file-sna
 import { resolveLayout, type SandboxLayout, SandboxSetupError } from './sandbox/layout.js';
 import { rlimitPrefix } from './sandbox/limits.js';
 import type { NetworkPort, NetworkProxyHandle } from './sandbox/network-port.js';
+import { gitlinkDotGits, plantedGitlinks } from './sandbox/planted-gitlinks.js';
 import { type PreparedSandbox, prepareSandbox, type SandboxNetwork } from './sandbox/prepared-sandbox.js';
 import { runProcess } from './sandbox/run-process.js';
 import { buildSandboxEnv } from './sandbox/sandbox-env.js';
 import {
   quarantinePlantedRepos,
   type SandboxViolation,
+  uniqueViolations,
   violationsFromFileChanges,
   violationsFromGit,
   violationsFromStderr,
@@ -169,6 +171,8 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
     if (argv.length === 0) throw new Error('nothing to run: the command is empty');
     const cwd = resolve(layout.workspace, opts.cwd ?? layout.workspace);
     const before = policy.trackFiles ? takeSnapshot(layout.writable) : undefined;
+    // Gitlinks' .git entries, read from the index: the file snapshot skips node_modules and stops at a bound.
+    const gitlinksBefore = sandbox ? gitlinkDotGits(layout.gitDirs) : undefined;
     attempts = [];
     const net = await network();
     const wrapped = sandbox
@@ -217,7 +221,14 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
       ...violationsFromStderr(outcome.stderr),
       ...violationsFromFileChanges(fileChanges, layout.writable, layout.watchedMissing),
       // A repository planted in the work tree runs its config outside (git status recurses into gitlinks).
-      ...(sandbox ? quarantinePlantedRepos(violationsFromGit(layout, fileChanges)) : []),
+      ...(sandbox
+        ? quarantinePlantedRepos(
+            uniqueViolations([
+              ...violationsFromGit(layout, fileChanges),
+              ...plantedGitlinks(gitlinksBefore, gitlinkDotGits(layout.gitDirs)),
+            ]),
+          )
+        : []),
     ];
     if (killedBy === 'timeout')
       violations.push({ kind: 'timeout', detail: `killed after ${policy.limits.timeoutS}s` });

@@ -110,19 +110,42 @@ describe.runIf(bwrapWorks())('red team: sandbox (needs real bubblewrap)', () => 
     expect(spawnSync('test', ['-e', marker]).status, 'planted fsmonitor ran outside the sandbox').not.toBe(0);
   });
 
-  // DEFECT (open): the file snapshot skips node_modules (and stops at 200k entries), so a repository planted
-  // there is neither seen nor quarantined, and git status in the enclosing repository runs its fsmonitor.
-  // Fix: compare the gitlinks in each protected repository's index before and after the command (or look
-  // for new `.git` names in skipped directories too) and quarantine their worktrees' `.git`.
-  it.fails('a repository planted as a gitlink under node_modules does not run on the next git status', () => {
+  // The file snapshot skips node_modules (and stops at 200k entries): the index's gitlinks are checked too.
+  it('a repository planted as a gitlink under node_modules does not run on the next git status', () => {
     const { repo, marker, git } = plantRepo('plant-nm', 'node_modules/sub');
-    spawnSync(process.execPath, [WARD, 'exec', '--', './plant.sh'], {
+    const r = spawnSync(process.execPath, [WARD, 'exec', '--', './plant.sh'], {
       cwd: repo,
       env: env(),
       encoding: 'utf8',
       timeout: 60_000,
     });
+    expect(r.stderr).toMatch(/git_repository_created: .*node_modules\/sub\/\.git \(quarantined/);
     git('status', '--short');
     expect(spawnSync('test', ['-e', marker]).status, 'planted fsmonitor ran outside the sandbox').not.toBe(0);
+  });
+
+  it('an ordinary command in a repository with a real submodule records nothing about it', () => {
+    const { repo, git } = plantRepo('plain', 'unused');
+    const sub = join(base, 'sub-origin');
+    mkdirSync(sub);
+    spawnSync('git', ['init', '-q'], { cwd: sub });
+    spawnSync(
+      'git',
+      ['-c', 'user.email=a@b', '-c', 'user.name=a', 'commit', '-q', '--allow-empty', '-m', 's'],
+      {
+        cwd: sub,
+      },
+    );
+    git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'lib');
+    git('commit', '-qm', 'sub');
+    const r = spawnSync(process.execPath, [WARD, 'exec', '--', 'git', 'status', '--short'], {
+      cwd: repo,
+      env: env(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toMatch(/git_repository_created|git_metadata_changed/);
+    expect(spawnSync('test', ['-e', join(repo, 'lib/.git')]).status).toBe(0);
   });
 });

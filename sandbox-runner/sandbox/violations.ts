@@ -128,3 +128,14 @@ export function quarantinePlantedRepos(violations: readonly SandboxViolation[]):
     return { ...v, detail: `${v.detail} (quarantined as ${target}; mv it back if you want it)` };
   });
 }
+
+/** The same violation found two ways (file snapshot and git index) is reported once. */
+export function uniqueViolations(violations: readonly SandboxViolation[]): SandboxViolation[] {
+  const seen = new Set<string>();
+  return violations.filter((v) => {
+    const key = `${v.kind}\0${v.detail}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
