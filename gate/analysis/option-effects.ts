@@ -365,6 +365,11 @@ function optionValues(args: readonly string[], option: RegExp): { name: string; 
       option.test(a.slice(0, 2))
     )
       out.push({ name: a.slice(0, 2), value: a.slice(2) });
+    // A cluster of one-letter flags ending in the option (`script -qc CMD`, `rsync -ave CMD`).
+    else if (/^-[a-zA-Z]{2,}$/.test(a) && option.test(`-${a.slice(-1)}`)) {
+      out.push({ name: `-${a.slice(-1)}`, value: args[i + 1] ?? '' });
+      i++;
+    }
   }
   return out;
 }
