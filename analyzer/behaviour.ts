@@ -21,10 +21,10 @@ export function remoteHosts(obs: Observation): string[] {
   return obs.facts.hosts.filter((h) => !LOCAL_HOST.test(h));
 }
 
-/** Reads a credential, key, password store, browser profile or shell history. */
+/** Reads a credential, key, password store, browser profile, shell history, project secrets file, agent login or the environment. */
 export function isSensitiveRead(obs: Observation): boolean {
   return obs.facts.tags.some((t) =>
-    /^(read\.(secret|ssh-key|password-db|browser|keychain|history)|search\.secrets|exfil\.secret-upload)$/.test(
+    /^(read\.(secret|ssh-key|password-db|browser|keychain|history|project-secret|agent-credentials|env-secrets)|search\.secrets|exfil\.secret-upload)$/.test(
       t,
     ),
   );

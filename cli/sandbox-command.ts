@@ -218,7 +218,8 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
 /**
  * Where Ward's data (admin token, database, spool) may be, to hide from the sandbox: WARD_DATA_DIR, and
  * `.ward-data` in this directory, the workspace, the top of its git work tree (the one place `ward serve`
- * accepts inside a work tree, see data-dir-check.ts) and the home directory.
+ * accepts inside a work tree, see data-dir-check.ts), the home directory, and every data dir `ward serve`
+ * recorded in ~/.ward/data-dirs (a server's `--data /srv/ward` is otherwise readable on the read-only system).
  */
 async function wardDataDirs(env: WardEnv, workspace: string): Promise<string[]> {
   const { gitTopLevel } = await import('./data-dir-check.js');
@@ -226,6 +227,8 @@ async function wardDataDirs(env: WardEnv, workspace: string): Promise<string[]> 
   const dirs = [resolve('.ward-data'), resolve(workspace, '.ward-data'), resolve(env.home, '.ward-data')];
   if (top) dirs.push(resolve(top, '.ward-data'));
   if (env.dataDir) dirs.unshift(resolve(env.dataDir));
+  const { knownDataDirs } = await import('./data-dir-registry.js');
+  dirs.push(...knownDataDirs(env.home));
   return [...new Set(dirs)];
 }
 

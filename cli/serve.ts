@@ -42,6 +42,9 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     process.stderr.write(`ward serve: ${dataProblem}\n`);
     return 2;
   }
+  // Recorded before anything else: every later `ward exec` / `ward run` on this account hides it.
+  const registryProblem = (await import('./data-dir-registry.js')).recordDataDir(env.home, dataDir);
+  if (registryProblem) process.stderr.write(`ward serve: warning: ${registryProblem}\n`);
   let retentionDays: Record<string, number>;
   try {
     retentionDays = parseRetention(values.retention ?? '');

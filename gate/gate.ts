@@ -301,14 +301,26 @@ export async function createGate(opts: {
   return { decide, decideAsync };
 }
 
-/** A command line inside a tool's arguments (`command`, `cmd`, `script`; an argv array is joined). */
+/**
+ * A command line inside a tool's arguments (`command`, `cmd`, `script`; an argv array, or `command` plus
+ * `args`, is joined with each word quoted, so `["sh","-c","cat ~/.ssh/id_rsa"]` stays one `-c` script).
+ */
 function embeddedCommand(input: Record<string, unknown> | undefined): string | undefined {
-  for (const key of ['command', 'cmd', 'script', 'shell_command', 'commandLine']) {
+  const words = (v: unknown): string[] | undefined =>
+    Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+  const args = words(input?.args) ?? words(input?.arguments);
+  for (const key of ['command', 'cmd', 'script', 'shell_command', 'commandLine', 'argv']) {
     const v = input?.[key];
-    if (typeof v === 'string' && v.trim() !== '') return v;
-    if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v.join(' ');
+    if (typeof v === 'string' && v.trim() !== '') return args ? [v, ...args].map(quoteWord).join(' ') : v;
+    const argv = words(v);
+    if (argv) return [...argv, ...(args ?? [])].map(quoteWord).join(' ');
   }
   return undefined;
+}
+
+/** One word for a POSIX shell: plain words as they are, anything else single-quoted. */
+function quoteWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`;
 }
 
 const SAFE = new Set([

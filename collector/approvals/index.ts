@@ -8,5 +8,7 @@ export {
   type DecideResult,
   type GrantRule,
   isFinal,
+  MAX_PENDING_PER_TOKEN,
   ownedBy,
+  TooManyPending,
 } from './service.js';

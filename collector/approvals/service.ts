@@ -64,6 +64,16 @@ export function isFinal(a: Pick<Approval, 'status'>): boolean {
  * turns a pending request into `expired` (a deny). Every step goes to the audit chain and to agent_events,
  * and waiters in this process (long-poll, SSE) hear about it at once.
  */
+/** Pending requests one token may hold at once: enough for any real agent, too few to bury a queue. */
+export const MAX_PENDING_PER_TOKEN = 64;
+
+/** Thrown by create when the caller already has MAX_PENDING_PER_TOKEN requests pending (the route: 429). */
+export class TooManyPending extends Error {
+  constructor(readonly limit: number) {
+    super(`this token already has ${limit} approval requests pending: wait for decisions (or their expiry)`);
+  }
+}
+
 export function createApprovalService(deps: ApprovalServiceDeps) {
   const { store } = deps;
   const log = deps.log ?? (() => {});
@@ -72,6 +82,21 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
   const timers = new Map<string, NodeJS.Timeout>();
+  /** Pending request ids by requester token id: a runner flooding the analysts' queue is refused. */
+  const pendingBy = new Map<string, Set<string>>();
+  const pendingOf = (tokenId: string) => {
+    let set = pendingBy.get(tokenId);
+    if (!set) {
+      set = new Set();
+      pendingBy.set(tokenId, set);
+    }
+    return set;
+  };
+  const settle = (a: Pick<Approval, 'id' | 'requester_id'>) => {
+    const set = pendingBy.get(a.requester_id);
+    set?.delete(a.id);
+    if (set?.size === 0) pendingBy.delete(a.requester_id);
+  };
   const locks = new Map<string, Promise<unknown>>();
   const lifetime = new AbortController();
   const grants = createGrantMaker({
@@ -162,7 +187,12 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   }
 
   function schedule(a: Approval): void {
-    if (lifetime.signal.aborted || isFinal(a)) return;
+    if (isFinal(a)) {
+      settle(a);
+      return;
+    }
+    if (a.requester_id !== '') pendingOf(a.requester_id).add(a.id);
+    if (lifetime.signal.aborted) return;
     clearTimeout(timers.get(a.id));
     const delay = Math.max(0, Math.min(Date.parse(a.expires_at) - Date.now(), maxTimerMs));
     const timer = setTimeout(() => {
@@ -179,6 +209,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   }
 
   function finished(a: Approval): void {
+    settle(a);
     clearTimeout(timers.get(a.id));
     timers.delete(a.id);
     changes.emit(a.id, present(a));
@@ -210,6 +241,8 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   return {
     /** A new pending request by `caller` (its token id is kept: separation of duties and visibility). */
     async create(input: ApprovalRequestInput, caller: Caller): Promise<Approval> {
+      if ((pendingBy.get(caller.id)?.size ?? 0) >= MAX_PENDING_PER_TOKEN)
+        throw new TooManyPending(MAX_PENDING_PER_TOKEN);
       const now = Date.now();
       const scored = await serverRisk(input.command);
       const approval: Approval = redacted({

@@ -9,7 +9,7 @@ import {
   ApprovalRequestInput,
   ApprovalStatus,
 } from '../../schema/index.js';
-import { type ApprovalService, type Caller, isFinal } from '../approvals/index.js';
+import { type ApprovalService, type Caller, isFinal, TooManyPending } from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
 import type { HoldLimit } from '../middleware/hold-limit.js';
 
@@ -73,7 +73,13 @@ export function approvalRoutes(deps: {
     const input = ApprovalRequestInput.safeParse(await readJson(c.req));
     if (!input.success)
       throw new HTTPException(400, { message: 'invalid approval request', cause: input.error });
-    return c.json(await service.create(input.data, c.get('principal')), 201);
+    try {
+      return c.json(await service.create(input.data, c.get('principal')), 201);
+    } catch (err) {
+      if (!(err instanceof TooManyPending)) throw err;
+      c.header('Retry-After', '30');
+      return c.json({ error: err.message }, 429);
+    }
   });
 
   app.get('/approvals', authorize('readApproval'), async (c) => {

@@ -80,6 +80,8 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
     effect: 'connects',
   },
   { programs: ['zip'], option: /^(-TT|--unzip-command)$/, effect: 'runs' },
+  // Where an archive is extracted to is written (`unzip x.zip -d ~` drops ~/.bashrc like `tar -C ~` does).
+  { programs: ['unzip', '7z', '7za', 'bsdtar'], option: /^(-d|-o|-C)$/, effect: 'writes' },
   // remote copy and shells
   { programs: SSH_LIKE, option: /^-o$/, value: SSH_RUNS, effect: 'runs' },
   {
@@ -398,6 +400,11 @@ function optionValues(args: readonly string[], option: RegExp): { name: string; 
       option.test(a.slice(0, 2))
     )
       out.push({ name: a.slice(0, 2), value: a.slice(2) });
+    // A cluster of one-letter flags ending in the option (`script -qc CMD`, `rsync -ave CMD`).
+    else if (/^-[a-zA-Z]{2,}$/.test(a) && option.test(`-${a.slice(-1)}`)) {
+      out.push({ name: `-${a.slice(-1)}`, value: args[i + 1] ?? '' });
+      i++;
+    }
   }
   return out;
 }

@@ -67,7 +67,7 @@ const ZONES: [Zone, RegExp][] = [
   ['keychain', /\/Keychains?\/|\.keychain(-db)?$/],
   [
     'agent-secret',
-    /\/\.ward(-data)?(\/|$)|\/admin-token$|\/\.codex\/auth\.json$|\/\.claude\/\.credentials\.json$|\/\.claude\.json$|\/\.gemini\/(oauth_creds|google_accounts|mcp-oauth-tokens)[\w.-]*\.json$|\/\.config\/(github-copilot|gh|hub)(\/|$)/,
+    /\/\.ward(-data)?(\/|$)|\/admin-token$|\/(decision|audit-signing)-key\.pem$|\/spool\.key$|\/\.codex\/auth\.json$|\/\.claude\/\.credentials\.json$|\/\.claude\.json$|\/\.gemini\/(oauth_creds|google_accounts|mcp-oauth-tokens)[\w.-]*\.json$|\/\.config\/(github-copilot|gh|hub)(\/|$)/,
   ],
   [
     'agent-config',
@@ -126,6 +126,17 @@ const SOURCE_TREES = /^\/usr\/(src|ports|local\/src|share\/doc)(\/|$)/;
 /** Zones recognisable from the end of a path whose start is only known at run time. */
 const SUFFIX_ZONES = new Set<Zone>(['python-startup', 'ssh-key', 'history', 'git-hook']);
 
+/** Zones a path in a temp directory still falls in (a key is a key wherever it was copied). */
+const TEMP_KEEPS = new Set<Zone>([
+  'null',
+  'ssh-key',
+  'secret',
+  'history',
+  'python-startup',
+  'agent-secret',
+  'browser',
+]);
+
 /** Resolves a path as the command sees it and says which zone it falls in. */
 export function classifyPath(raw: string, ctx: PathContext): ClassifiedPath {
   if (raw === '') return { zone: 'unknown', path: raw };
@@ -161,7 +172,9 @@ export function classifyPath(raw: string, ctx: PathContext): ClassifiedPath {
   }
   for (const [zone, re] of ZONES) {
     if (zone === 'temp') continue;
-    if (tempFirst && !['null', 'ssh-key', 'secret', 'history', 'python-startup'].includes(zone)) break;
+    // A temp path is temp unless it is a secret by name: skip (not stop at) the zones that don't say so,
+    // or a zone listed before `secret` would end the search and launder `/tmp/x/.aws/credentials`.
+    if (tempFirst && !TEMP_KEEPS.has(zone)) continue;
     if (re.test(p)) return { zone, path: p };
   }
   if (tempFirst) return { zone: 'temp', path: p };
@@ -176,6 +189,8 @@ export function classifyPath(raw: string, ctx: PathContext): ClassifiedPath {
  */
 function workspaceZone(inner: string): Zone {
   if (/(^|\/)\.git\/hooks\/|(^|\/)\.husky\/[^/]+$/.test(inner)) return 'git-hook';
+  // commondir names where git reads config and hooks from: pointing it away plants both.
+  if (/(^|\/)\.git\/commondir$/.test(inner)) return 'git-hook';
   if (/(^|\/)\.ward-data(\/|$)|(^|\/)admin-token$/.test(inner)) return 'agent-secret';
   if (
     /(^|\/)\.(claude|codex|gemini|ward|cursor|vscode)(\/|$)|(^|\/)\.mcp\.json$|(^|\/)\.git\/config$/.test(

@@ -36,12 +36,12 @@ export interface ToolPathContext {
 
 /** Access tokens of the agents and of Ward: reading one lets the agent act as its user elsewhere. */
 const AGENT_CREDENTIALS =
-  /\/\.codex\/auth\.json$|\/\.claude\/\.credentials\.json$|\/\.gemini\/(oauth_creds|google_accounts)\.json$|\/\.ward-data\/admin-token$|\/\.ward\/(token|credentials)[^/]*$|\/\.config\/gh\/hosts\.yml$/i;
+  /\/\.codex\/auth\.json$|\/\.claude\/\.credentials\.json$|\/\.gemini\/(oauth_creds|google_accounts)\.json$|\/admin-token$|\/(decision|audit-signing)-key\.pem$|\/spool\.key$|\/\.ward\/(token|credentials)[^/]*$|\/\.config\/gh\/hosts\.yml$/i;
 /** Configuration of Ward and of the agents: who may run what, which hooks run, which MCP servers start. */
 const GUARD_CONFIG =
   /\/\.(claude|codex|gemini|ward|ward-data)(\/|$)|\/\.claude\.json$|\/\.mcp\.json$|^\/etc\/(ward|codex|gemini-cli|claude-code)(\/|$)|^\/Library\/Application Support\/ClaudeCode(\/|$)/i;
 /** Git runs hooks and configured programs (core.pager, core.fsmonitor, aliases) on the next git command. */
-const GIT_CONFIG = /\/\.git(\/(config|hooks(\/|$))|$)|\/\.gitconfig$|\/\.config\/git\/config$/i;
+const GIT_CONFIG = /\/\.git(\/(config|commondir|hooks(\/|$))|$)|\/\.gitconfig$|\/\.config\/git\/config$/i;
 const ENV_FILE = /(^|\/)\.env(rc)?(\.[^/]*)?$/;
 const ENV_TEMPLATE = /\.(example|sample|template|dist|defaults?|schema)$/i;
 const PRIVATE_KEY = /\/id_(rsa|dsa|ecdsa|ed25519)(_sk)?$|^\/etc\/ssh\/ssh_host_.*_key$|\.(key|p12|pfx)$/;

@@ -39,11 +39,19 @@ const printsVariable: Handler = (c) => {
       if (SECRET_VAR.test(m[1] ?? '')) report(c.ctx, 'read.env-secrets', `${c.name} $${m[1]}`);
 };
 
-/** `ps e`, `ps eww 1`, `ps auxe`: BSD-style options with `e` print each process's environment. */
+/** ps options whose value is the next word (so that word is not a BSD option). */
+const PS_VALUE_OPTIONS =
+  /^(-[oOpqtuUgGCN]|--(format|sort|pid|ppid|user|User|group|Group|tty|cols|columns|rows|lines|width|sid|quick-pid))$/;
+
+/** `ps e`, `ps eww 1`, `ps auxe`, `ps -ef e`: a dashless option word with `e` prints each process's environment. */
 const ps: Handler = (c) => {
-  // BSD options come as one leading word without a dash (`ps eww`, `ps auxe`); later words are values.
-  const first = c.args[0] ?? '';
-  const bsd = /^[a-zA-Z]*e[a-zA-Z]*$/.test(first) && !/^(k|o|O|p|q|t|U)/.test(first);
+  // procps takes BSD option words (no dash) anywhere, mixed with Unix ones (`ps -ef e`); values follow options.
+  let bsd = false;
+  for (let i = 0; i < c.args.length; i++) {
+    const a = c.args[i] as string;
+    if (PS_VALUE_OPTIONS.test(a) || /^[kOopqtU]$/.test(a)) i++;
+    else if (/^[a-zA-Z]*e[a-zA-Z]*$/.test(a) && !/^(k|o|O|p|q|t|U)/.test(a)) bsd = true;
+  }
   const envColumn = c.args.some((a) => /(^|,)environ?(,|$)/.test(a));
   if (bsd || envColumn) report(c.ctx, 'read.env-secrets', `ps ${c.args.join(' ')}`.slice(0, 80));
 };

@@ -224,13 +224,68 @@ const git: Handler = (c) => {
     report(c.ctx, 'destroy.git-reset-hard', `git clean ${rest.join(' ')}`);
   if ((sub === 'commit' || sub === 'push' || sub === 'merge') && rest.includes('--no-verify'))
     report(c.ctx, 'evade.disable-security', `git ${sub} --no-verify skips hooks`);
-  if (sub === 'config' && rest.some((a) => /core\.hooksPath|credential\.helper/i.test(a)))
-    report(c.ctx, 'persist.git-hook', `git config ${rest.join(' ')}`);
+  if (sub === 'config') gitConfig(c, rest);
+  // Paths git writes: a clone's directory, files checked out or restored from another commit.
+  if (sub === 'clone') {
+    const ops = operands(rest, [
+      '-b',
+      '--branch',
+      '-o',
+      '--origin',
+      '--depth',
+      '-c',
+      '--config',
+      '--reference',
+      '--separate-git-dir',
+      '-u',
+      '--upload-pack',
+      '--template',
+      '-j',
+      '--jobs',
+      '--filter',
+    ]);
+    if (ops.length >= 2) touch(c.ctx, ops[ops.length - 1] as string, 'write', c.cwd);
+  }
+  if ((sub === 'checkout' || sub === 'restore') && rest.includes('--'))
+    for (const p of rest.slice(rest.indexOf('--') + 1).slice(0, 64)) touch(c.ctx, p, 'write', c.cwd);
   if (c.args.some((a) => /core\.hooksPath|core\.sshCommand|core\.fsmonitor/i.test(a) && a.includes('=')))
     report(c.ctx, 'persist.git-hook', 'git -c runs a configured program');
   if (sub === 'clone' || sub === 'fetch' || sub === 'pull' || sub === 'remote' || sub === 'submodule')
     for (const a of rest) if (/^[a-z]+:\/\/|^[^/\s]+@[^/\s]+:/.test(a)) destination(c, a);
 };
+
+/**
+ * Config keys whose value git runs (or whose file it reads config from) on later git commands, outside any
+ * sandbox: setting one is planting a hook, whatever the value looks like.
+ */
+const GIT_RUNS_KEY =
+  /^(?:core\.(?:hooksPath|fsmonitor|sshCommand|askPass|gitProxy)|gpg\.(?:[^.]+\.)?program|diff\.external|diff\.[^.]+\.(?:textconv|command)|merge\.[^.]+\.driver|filter\.[^.]+\.(?:clean|smudge|process)|credential\.(?:[^.]+\.)?helper|uploadpack\.packObjectsHook|include\.path|includeIf\..+\.path|interactive\.diffFilter|sendemail\.(?:smtpServer|toCmd|ccCmd))$/i;
+/** Editor and pager keys: an everyday editor or pager is what they are for; anything else is a planted command. */
+const GIT_EDITOR_KEY = /^(?:core\.(?:editor|pager)|sequence\.editor|pager\.[^.]+)$/i;
+const EVERYDAY_EDITOR =
+  /^(?:vim?|nvim|nano|emacs|micro|hx|helix|code(?: -w| --wait)?|subl(?: -w| --wait)?|less(?: -[A-Za-z]+)*|more|cat|delta|diff-so-fancy|false|true)$/;
+/** Options of `git config` that take a value (so the value is not the key). */
+const GIT_CONFIG_VALUE_OPTIONS = ['-f', '--file', '--blob', '--type', '--default', '--comment', '--value'];
+
+/** `git config [set] KEY VALUE`: keys git later runs (fsmonitor, hooksPath, filters, `!` aliases, includes). */
+function gitConfig(c: Call, rest: string[]): void {
+  const words: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i] as string;
+    if (GIT_CONFIG_VALUE_OPTIONS.includes(a)) i++;
+    else if (!a.startsWith('-')) words.push(a);
+  }
+  if (/^(set|add|replace-all)$/.test(words[0] ?? '')) words.shift();
+  const [key = '', value] = words;
+  const shown = `git config ${rest.join(' ')}`.slice(0, 120);
+  if (value === undefined) return;
+  if (
+    GIT_RUNS_KEY.test(key) ||
+    (/^alias\./i.test(key) && value.trim().startsWith('!')) ||
+    (GIT_EDITOR_KEY.test(key) && !EVERYDAY_EDITOR.test(value.trim()))
+  )
+    report(c.ctx, 'persist.git-hook', shown);
+}
 
 /** Branches whose loss or rewrite hurts everyone who shares the repository. */
 const PROTECTED_BRANCH =
