@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAnalyzer } from '../analyzer/index.js';
-import { startServer } from '../collector/server.js';
+import { startServer } from '../collector/index.js';
 import { sendSession } from '../demo/index.js';
 import type { Alert } from '../schema/index.js';
 import { generateScenarios } from '../test/analyzer-scenarios/generate.js';

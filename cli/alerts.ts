@@ -3,7 +3,7 @@ import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 import { cliServer } from './server-client.js';
 
-const USAGE = `usage: ward alerts list [--status open|acknowledged|resolved|false_positive] [--severity S] [--session ID]
+export const USAGE = `usage: ward alerts list [--status open|acknowledged|resolved|false_positive] [--severity S] [--session ID]
                        [--agent A] [--detector D] [--sort time|severity|risk] [--limit N] [--json]
        ward alerts show ID [--json]
        ward alerts ack ID [--note TEXT] [--assignee NAME]

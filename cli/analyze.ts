@@ -1,7 +1,7 @@
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
-const USAGE = `usage: ward analyze [--follow] [--batch-size N] [--data DIR] [--clickhouse-url URL] [--database DB] [--cluster NAME]
+export const USAGE = `usage: ward analyze [--follow] [--batch-size N] [--data DIR] [--clickhouse-url URL] [--database DB] [--cluster NAME]
   Scores stored agent events into alerts and session risk, from the analyzer's watermark on.
   Without --follow: catch up and exit. With --follow: keep scoring new events until SIGINT/SIGTERM.
   Several workers on one ClickHouse server share the work through a lease (one scores at a time).

@@ -4,7 +4,7 @@ import type { WardEnv } from './env.js';
 import { openLocalStore } from './local-store.js';
 import { cliServer } from './server-client.js';
 
-const USAGE = `usage: ward audit verify [--server URL | --data DIR] [--from TIME] [--to TIME] [--json]
+export const USAGE = `usage: ward audit verify [--server URL | --data DIR] [--from TIME] [--to TIME] [--json]
        ward audit pubkey [--server URL | --data DIR]
 verify walks the hash chains and signed checkpoints and names the first bad record (exit 1).
 With --data it opens the store directly (server stopped) and trusts DIR's key and DIR/audit-keys/*.pem;

@@ -35,6 +35,6 @@ export function insecureServerProblem(server: string, env: WardEnv): string | nu
   return (
     `refusing to use ${url.origin} over plain HTTP: the runner token and the approval decisions would travel ` +
     'in clear. Use https:// (ward serve --tls-cert/--tls-key, or a TLS proxy), or set WARD_INSECURE_NO_TLS=1 ' +
-    'on a network you trust'
+    '(--insecure-server) on a network you trust'
   );
 }

@@ -1,5 +1,5 @@
 import { renderComplianceReport, signReport } from '../analyzer/index.js';
-import type { ReportService } from '../collector/routes/reports.js';
+import type { ReportService } from '../collector/index.js';
 import type { Store } from '../store/index.js';
 
 /** The server's report builder and signer (analyzer/report) over its store and data dir key. */

@@ -4,7 +4,7 @@ import type { WardEnv } from './env.js';
 import { openLocalStore } from './local-store.js';
 import { cliServer } from './server-client.js';
 
-const USAGE = `usage: ward report --from TIME --to TIME [--agent A] [--repo R] [--user U] --format json|csv|pdf --out FILE
+export const USAGE = `usage: ward report --from TIME --to TIME [--agent A] [--repo R] [--user U] --format json|csv|pdf --out FILE
                    [--server URL | --data DIR]
        ward report verify FILE [--envelope FILE.sig.json] [--pubkey PEM]... [--data DIR]
        ward report schema            (the report's JSON Schema, versioned)
@@ -55,7 +55,7 @@ async function exportReport(
   let bytes: Uint8Array;
   let envelope: unknown;
   if (v.data !== undefined && v.server === undefined) {
-    const { parsePeriod } = await import('../collector/routes/period-query.js');
+    const { parsePeriod } = await import('../collector/index.js');
     const period = parsePeriod(v.from, v.to);
     const store = await openLocalStore(env, v.data);
     try {

@@ -32,7 +32,11 @@ export function sandboxUsage(cmd: 'exec' | 'run'): string {
  * configured, and returns the command's exit code (128+signal when killed). Fails closed: if the sandbox
  * cannot be set up nothing runs and the exit code is 125.
  */
-export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env: WardEnv): Promise<number> {
+export async function runSandboxCommand(
+  cmd: 'exec' | 'run',
+  args: string[],
+  baseEnv: WardEnv,
+): Promise<number> {
   let parsed: ReturnType<typeof parseCommandArgs<typeof OPTIONS>>;
   try {
     parsed = parseCommandArgs(args, OPTIONS);
@@ -41,6 +45,10 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
     return 2;
   }
   const { values, rest, positionals } = parsed;
+  // --insecure-server is the flag form of WARD_INSECURE_NO_TLS=1: one rule for every server call below.
+  const env: WardEnv = values['insecure-server']
+    ? { ...baseEnv, processEnv: { ...baseEnv.processEnv, WARD_INSECURE_NO_TLS: '1' } }
+    : baseEnv;
   if (values.help) {
     process.stdout.write(sandboxUsage(cmd));
     return 0;
@@ -51,9 +59,9 @@ export async function runSandboxCommand(cmd: 'exec' | 'run', args: string[], env
     return 2;
   }
   const server = values.server ?? env.server;
-  if (server && !values['insecure-server']) {
-    const { insecureServerProblem } = await import('./server-url-check.js');
-    const problem = insecureServerProblem(server);
+  if (server) {
+    const { insecureServerProblem } = await import('./decision-key.js');
+    const problem = insecureServerProblem(server, env);
     if (problem) {
       process.stderr.write(`ward ${cmd}: ${problem}\nnothing was run\n`);
       return 2;

@@ -13,7 +13,7 @@ type Main = (args: string[], env: ReturnType<typeof readEnv>) => Promise<number>
 interface Command {
   summary: string;
   usage?: string;
-  load: () => Promise<{ main: Main }>;
+  load: () => Promise<{ main: Main; USAGE?: string }>;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -136,6 +136,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const mod = await command.load();
+  if (mod.USAGE && wantsHelp(rest)) {
+    process.stdout.write(mod.USAGE);
+    return 0;
+  }
   return mod.main(rest, readEnv(process.env));
 }
 

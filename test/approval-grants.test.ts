@@ -271,7 +271,10 @@ describe.runIf(bwrapWorks())('ward exec and ward hook use the grants of their se
         tool_input: { command: 'git push --force' },
       }),
     });
-    expect(JSON.parse(hook.stdout)).toMatchObject({ hookSpecificOutput: { permissionDecision: 'allow' } });
+    // The grant clears Ward's objection without asking again; with nothing to object to, the hook stays
+    // silent and the agent's own guard decides (Ward never answers "allow" unless auto-approve is on).
+    expect(hook.code).toBe(0);
+    expect(hook.stdout.trim()).toBe('');
     expect(await approvalsOf('p-s3')).toEqual([]);
   });
 });

@@ -68,7 +68,7 @@ describe('POST /api/hooks/:agent and the caller-named cwd', () => {
     );
     const d = await hook(project, 'ls -la');
     expect(d.reason).not.toContain('planted');
-    expect(d.permissionDecision).toBe('allow');
+    expect(d.permissionDecision).toBeUndefined(); // no objection: the agent's own guard decides
   });
 
   it('never parses a file the caller points at (an invalid one would surface as a policy error)', async () => {
@@ -76,7 +76,7 @@ describe('POST /api/hooks/:agent and the caller-named cwd', () => {
     mkdirSync(join(project, '.ward'));
     writeFileSync(join(project, '.ward', 'policy.yaml'), 'root:x:0:0:secret-looking-line\n: : :\n');
     const d = await hook(project, 'ls');
-    expect(d.permissionDecision).toBe('allow');
+    expect(d.permissionDecision).toBeUndefined(); // no objection: the agent's own guard decides
     expect(d.reason).not.toMatch(/secret-looking|policy/i);
   });
 

@@ -148,7 +148,7 @@ describe.runIf(bwrapWorks())('ward exec (built CLI) reports each command as an O
           '--',
           'sh',
           '-c',
-          'echo hi > out.txt; touch .ward/ward-x; exit 3',
+          'echo hi > out.txt; touch /usr/ward-x; exit 3',
         ],
         { cwd: ws, home, token: 'runner-token-1' },
       );
@@ -166,7 +166,7 @@ describe.runIf(bwrapWorks())('ward exec (built CLI) reports each command as an O
       expect(a(WARD.exitCode)).toBe(3);
       expect(a(WARD.sandboxed)).toBe(true);
       expect(a(WARD.cwd)).toBe(ws);
-      expect(a(WARD.argv)).toEqual(['sh', '-c', 'echo hi > out.txt; touch .ward/ward-x; exit 3']);
+      expect(a(WARD.argv)).toEqual(['sh', '-c', 'echo hi > out.txt; touch /usr/ward-x; exit 3']);
       const changes = JSON.parse(a(WARD.fileChanges) as string) as { path: string; change: string }[];
       expect(changes).toContainEqual(
         expect.objectContaining({ path: join(ws, 'out.txt'), change: 'created' }),

@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { behaviourCases } from './behaviour-cases.js';
+import { behaviourCases } from './behaviour.case.js';
 
 // Written for these tests: programs and placeholders that appear nowhere in the evaluation set.
 describe('behaviour read from arguments, whatever the program', () => {

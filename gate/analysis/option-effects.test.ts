@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { behaviourCases } from './behaviour-cases.js';
+import { behaviourCases } from './behaviour.case.js';
 import { OPTION_EFFECTS } from './option-effects.js';
 
 describe('programs that run what their options say (one table of option -> effect)', () => {

@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { behaviourCases } from './behaviour-cases.js';
+import { behaviourCases } from './behaviour.case.js';
 
 describe('secrets: the environment, project files, the agents and Ward, globs and links into them', () => {
   behaviourCases([

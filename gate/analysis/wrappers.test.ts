@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { behaviourCases } from './behaviour-cases.js';
+import { behaviourCases } from './behaviour.case.js';
 
 describe('the directory a command starts in', () => {
   behaviourCases([

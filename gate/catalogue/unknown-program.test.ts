@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { behaviourCases } from '../analysis/behaviour-cases.js';
+import { behaviourCases } from '../analysis/behaviour.case.js';
 import { KNOWN_PROGRAMS } from './programs.js';
 
 describe('an unknown program is not a safe program', () => {

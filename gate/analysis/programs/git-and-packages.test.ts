@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { behaviourCases } from '../behaviour-cases.js';
+import { behaviourCases } from '../behaviour.case.js';
 
 describe('history-destroying git forms, pushes to unknown remotes, installs from registries', () => {
   behaviourCases([

@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { renderComplianceReport, signReport, verifyReport } from '../../analyzer/index.js';
-import type { Role } from '../../schema/index.js';
-import type { Store } from '../../store/index.js';
-import { makeEvent } from '../../test/helpers/events.js';
-import { testStore } from '../../test/helpers/store.js';
-import { createErrorHandler } from '../errors.js';
-import { createAuthorize } from '../middleware/auth.js';
-import { auditRoutes } from './audit.js';
-import { reportRoutes } from './reports.js';
+import { renderComplianceReport, signReport, verifyReport } from '../analyzer/index.js';
+import { createErrorHandler } from '../collector/errors.js';
+import { createAuthorize } from '../collector/middleware/auth.js';
+import { auditRoutes } from '../collector/routes/audit.js';
+import { reportRoutes } from '../collector/routes/reports.js';
+import type { Role } from '../schema/index.js';
+import type { Store } from '../store/index.js';
+import { makeEvent } from './helpers/events.js';
+import { testStore } from './helpers/store.js';
 
 const TOKENS: Record<string, { name: string; role: Role }> = {
   'runner-tok': { name: 'runner-1', role: 'runner' },
