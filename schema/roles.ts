@@ -13,7 +13,6 @@ export const PERMISSIONS = {
   readApproval: ['admin', 'analyst', 'runner'],
   decideApproval: ['admin', 'analyst'],
   readGrants: ['admin', 'analyst', 'runner'],
-  readReports: ['admin', 'compliance', 'analyst'],
   manageTokens: ['admin'],
   readAlerts: ['admin', 'analyst', 'compliance'],
   triageAlerts: ['admin', 'analyst'],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnv } from '../cli/env.js';
 import { createServerHookDecider } from '../cli/hook-endpoint.js';
+import { createReportService } from '../cli/report-service.js';
 import { startServer, type WardServer } from '../collector/server.js';
 import {
   OWN_ROWS_ONLY,
@@ -28,7 +29,11 @@ beforeAll(async () => {
       store: { database: 'ward_readme_test' },
     },
     () => {},
-    { hookDecider: createServerHookDecider(readEnv({ HOME: tmpdir() })) },
+    {
+      hookDecider: createServerHookDecider(readEnv({ HOME: tmpdir() })),
+      reports: createReportService,
+      policy: { home: tmpdir(), workspace: tmpdir() },
+    },
   );
 });
 afterAll(async () => {
