@@ -180,8 +180,6 @@ describe('red team: gate evasions', () => {
     ['gh auth token', 'gh auth token'],
     ['kubectl config view --raw', 'kubectl config view --raw'],
     ['git credential fill', "git credential fill <<< 'host=github.com'"],
-    // Readers outside the text-utility list.
-    ['jq reads .env', 'jq . .env'],
     // GNU parallel runs its command on the ::: arguments; git diff --no-index reads any two files.
     ['parallel cat ::: key', 'parallel cat ::: ~/.ssh/id_rsa'],
     ['git diff --no-index of a key', 'git diff --no-index /dev/null ~/.ssh/id_rsa'],

@@ -117,6 +117,8 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
     script:
       /(?:^|\s)((?:core\.(?:pager|sshCommand|fsmonitor|editor|askPass)|sequence\.editor|credential\.helper|gpg\.program|diff\.\S+\.textconv|filter\.\S+\.(?:clean|smudge))\s+(\S.*))$/i,
     effect: 'runs',
+    // An everyday editor or pager (`core.editor vim`) is what the key is for; `git config` judges the rest.
+    helper: true,
   },
   {
     programs: ['hg'],
@@ -311,7 +313,7 @@ export function applyOptionEffects(c: Call): void {
       for (const a of c.args) if ((row.option as RegExp).test(a)) apply(c, row, `${c.name} ${a}`, a);
       continue;
     }
-    for (const { name, value } of optionValues(c.args, row.option as RegExp)) {
+    for (const { name, value } of optionValues(c.args, row.option as RegExp, !SINGLE_DASH_LONG.has(c.name))) {
       const m = (row.value ?? /^(.*)$/s).exec(value);
       if (!m) continue;
       const target = firstGroup(m) ?? value;
@@ -346,8 +348,11 @@ function apply(c: Call, row: OptionRow, shown: string, target: string): void {
       const command = target.replace(/^[\w.:-]*=(?=\S)/, '');
       // `tar -I pigz`, `rsync -e 'ssh -p 2222'`: a known, non-interpreter program with plain options is
       // what the option is for; it is still analysed as the command it is. Anything else is reported.
-      if (!(row.helper && plainKnownCommand(command, c))) report(c.ctx, 'exec.option-command', detail);
-      c.shell(command);
+      const helper = row.helper && plainKnownCommand(command, c);
+      if (!helper) report(c.ctx, 'exec.option-command', detail);
+      // A bare transport (`rsync -e ssh`) has no destination of its own: the outer command's operands say
+      // where it goes. With arguments (`-e 'ssh -o ProxyCommand=…'`) it is analysed as the command it is.
+      if (!(helper && command.trim().split(/\s+/).length === 1)) c.shell(command);
       break;
     }
     case 'runs-editor':
@@ -373,8 +378,29 @@ function apply(c: Call, row: OptionRow, shown: string, target: string): void {
   }
 }
 
-/** Every (option, value) pair whose option name matches: `-o v`, `-ov` (one letter), `--opt v`, `--opt=v`. */
-function optionValues(args: readonly string[], option: RegExp): { name: string; value: string }[] {
+/** Programs whose options are words after one dash (`gdb -ex`, `find -exec`): `-ex` is not `-e -x`. */
+const SINGLE_DASH_LONG = new Set([
+  'gdb',
+  'cgdb',
+  'find',
+  'java',
+  'ffmpeg',
+  'ffprobe',
+  'openssl',
+  'xterm',
+  'convert',
+  'magick',
+]);
+
+/**
+ * Every (option, value) pair whose option name matches: `-o v`, `-ov` (one letter), `--opt v`, `--opt=v`, and
+ * with `clusters`, a group of one-letter flags ending in the option (`-ave v`).
+ */
+function optionValues(
+  args: readonly string[],
+  option: RegExp,
+  clusters = true,
+): { name: string; value: string }[] {
   const out: { name: string; value: string }[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
@@ -401,7 +427,7 @@ function optionValues(args: readonly string[], option: RegExp): { name: string; 
     )
       out.push({ name: a.slice(0, 2), value: a.slice(2) });
     // A cluster of one-letter flags ending in the option (`script -qc CMD`, `rsync -ave CMD`).
-    else if (/^-[a-zA-Z]{2,}$/.test(a) && option.test(`-${a.slice(-1)}`)) {
+    else if (clusters && /^-[a-zA-Z]{2,}$/.test(a) && option.test(`-${a.slice(-1)}`)) {
       out.push({ name: `-${a.slice(-1)}`, value: args[i + 1] ?? '' });
       i++;
     }

@@ -25,7 +25,12 @@ export async function startWardServe(): Promise<WardProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ward-e2e-data-'));
   const home = mkdtempSync(join(tmpdir(), 'ward-e2e-home-'));
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home };
-  const child: ChildProcess = spawn(process.execPath, [WARD, 'serve', '--port', '0', '--data', dataDir], {
+  // Under a pseudo-terminal (util-linux `script`), as a person runs it: `ward serve` shows a new admin
+  // token only on a terminal, never into a pipe or a log.
+  const command = [process.execPath, WARD, 'serve', '--port', '0', '--data', dataDir]
+    .map((a) => `'${a.replaceAll("'", "'\\''")}'`)
+    .join(' ');
+  const child: ChildProcess = spawn('script', ['-qfec', command, '/dev/null'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
