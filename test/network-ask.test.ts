@@ -245,9 +245,13 @@ describe.runIf(bwrapWorks())(
           child.on('close', (code) => resolve({ code, stdout, stderr }));
           child.stdin.end();
         });
-      const script = join(ws, 'connect.cjs');
-      // Run as a file, the targets start one argument later than with -e.
-      writeFileSync(script, CONNECT_EACH.replace('process.argv.slice(1)', 'process.argv.slice(2)'));
+      // The targets are inside the script, not on its command line: the gate would (rightly) ask about a
+      // host:port argument itself, and this test is about the proxy asking per connection.
+      const scriptFor = (name: string, targets: string[]) => {
+        const path = join(ws, `${name}.cjs`);
+        writeFileSync(path, CONNECT_EACH.replace('process.argv.slice(1)', JSON.stringify(targets)));
+        return path;
+      };
       const stop = new AbortController();
       const deciding = analyst({ 'connect unlisted.invalid:443': 'deny' }, stop.signal);
       try {
@@ -261,8 +265,7 @@ describe.runIf(bwrapWorks())(
           'net-cli',
           '--',
           process.execPath,
-          script,
-          'unlisted.invalid:443',
+          scriptFor('connect-asked', ['unlisted.invalid:443']),
         ]);
         expect(asked.stdout).toBe('unlisted.invalid:443 status 403\n');
         expect(asked.stderr).toMatch(/waiting for approval .* to connect to unlisted\.invalid:443/);
@@ -288,9 +291,7 @@ describe.runIf(bwrapWorks())(
         `127.0.0.1:${echo.port}`,
         '--',
         process.execPath,
-        script,
-        `127.0.0.1:${echo.port}`,
-        'unlisted.invalid:443',
+        scriptFor('connect-ci', [`127.0.0.1:${echo.port}`, 'unlisted.invalid:443']),
       ]);
       expect(ci.stdout).toBe(`127.0.0.1:${echo.port} echo ping\nunlisted.invalid:443 status 403\n`);
       expect(ci.stderr).toContain(
