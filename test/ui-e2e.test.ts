@@ -340,10 +340,20 @@ describe.runIf(canRun)('web UI in headless Chromium (real ward serve with demo d
   });
 
   describe.runIf(bwrapWorks())('approvals reach a waiting `ward exec` (needs bubblewrap)', () => {
+    // The runner asks with its own token: the token that asked can never decide (separation of duties).
+    let runnerToken = '';
+    beforeAll(async () => {
+      runnerToken = (
+        await api<{ token: string }>('/api/tokens', {
+          method: 'POST',
+          body: JSON.stringify({ name: 'e2e runner', role: 'runner' }),
+        })
+      ).token;
+    });
     const exec = (script: string) => {
       const w = ward as WardProcess;
       return runWard(['exec', '--server', w.url, '--', 'bash', '-c', script], {
-        env: { ...w.env, WARD_TOKEN: w.adminToken },
+        env: { ...w.env, WARD_TOKEN: runnerToken },
         cwd: workspace,
         watch: /ward: (approved|denied)|refused/,
       });
