@@ -20,8 +20,12 @@ const FOLDERS = [
   'test',
 ];
 
-/** Runs the project's import rules over `cwd`; resolves with the rule names that were broken. */
-async function broken(cwd: string, paths: string[]): Promise<string[]> {
+/**
+ * Runs the project's import rules over `cwd`; resolves with the rule names that were broken. A run that
+ * ended without a verdict (killed by a signal, e.g. memory pressure on a loaded CI box) is run once more;
+ * any other failure throws with everything depcruise said.
+ */
+async function broken(cwd: string, paths: string[], again = true): Promise<string[]> {
   try {
     await promisify(execFile)(
       DEPCRUISE,
@@ -30,10 +34,14 @@ async function broken(cwd: string, paths: string[]): Promise<string[]> {
     );
     return [];
   } catch (err) {
-    const out = String((err as { stdout?: string }).stdout ?? '');
+    const e = err as { stdout?: string; stderr?: string; code?: number | string; signal?: string | null };
+    const out = String(e.stdout ?? '');
     const names = [...out.matchAll(/error ([\w-]+):/g)].map((m) => m[1]!);
-    if (names.length === 0) throw err;
-    return names;
+    if (names.length > 0) return names;
+    if (again && e.signal) return broken(cwd, paths, false);
+    throw new Error(
+      `depcruise gave no verdict (code ${e.code}, signal ${e.signal}):\n${out}\n${String(e.stderr ?? '')}`,
+    );
   }
 }
 
