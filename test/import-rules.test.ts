@@ -30,12 +30,14 @@ async function broken(cwd: string, paths: string[], again = true): Promise<strin
     await promisify(execFile)(
       DEPCRUISE,
       ['--config', '.dependency-cruiser.cjs', '--output-type', 'err', ...paths],
-      { cwd, maxBuffer: 16 << 20 },
+      // CI=true makes depcruise colour its output: ask for plain text, and strip colour codes anyway.
+      { cwd, maxBuffer: 16 << 20, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } },
     );
     return [];
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; code?: number | string; signal?: string | null };
-    const out = String(e.stdout ?? '');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
+    const out = String(e.stdout ?? '').replace(/\x1b\[[0-9;]*m/g, '');
     const names = [...out.matchAll(/error ([\w-]+):/g)].map((m) => m[1]!);
     if (names.length > 0) return names;
     if (again && e.signal) return broken(cwd, paths, false);
