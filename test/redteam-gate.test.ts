@@ -47,8 +47,10 @@ describe('red team: gate evasions', () => {
     for (const cmd of [
       "c''at ~/.ssh/id_rsa",
       'c\\at ~/.ssh/id_rsa',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, not a template
       'cat${IFS}~/.ssh/id_rsa',
       'cat ~/.ssh/{id_rsa,x}',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, not a template
       'a=.ss; cat ~/${a}h/id_rsa',
       'f(){ cat "$@"; }; f ~/.ssh/id_rsa',
       'alias c=cat; c ~/.ssh/id_rsa',
