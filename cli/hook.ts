@@ -107,8 +107,15 @@ async function answer(
   const server = o.server ?? env.server;
   let approvals: import('../sandbox-runner/fast.js').ApprovalClient | undefined;
   if (o.wait && server) {
-    const { createApprovalClient } = await import('../sandbox-runner/fast.js');
-    approvals = createApprovalClient({ server, token: env.token });
+    const [{ createApprovalClient }, trust] = await Promise.all([
+      import('../sandbox-runner/fast.js'),
+      import('./decision-key.js'),
+    ]);
+    // The same trust rules as `ward exec`: no token or decision over plain http beyond loopback, and with
+    // WARD_DECISION_KEY an unsigned or forged answer counts as a deny (errors here deny the call).
+    const insecure = trust.insecureServerProblem(server, env);
+    if (insecure) throw new Error(insecure);
+    approvals = createApprovalClient({ server, token: env.token, ...trust.pinnedDecisionKey(env) });
   }
   const result = await hooks.answerHook(parsed.input, {
     agent,
