@@ -3,7 +3,7 @@ import { report } from '../context.js';
 import { touch } from '../effects.js';
 import { scanPython } from '../python.js';
 import { UNKNOWN } from '../script.js';
-import { pipedText } from './files.js';
+import { pipedText } from './script-tools.js';
 
 const DOWNLOADERS = /^(curl|wget|fetch|http|aria2c)$/;
 const DECODERS = /^(base64|base32|basenc|xxd|openssl|uudecode|gunzip|zcat|rev)$/;

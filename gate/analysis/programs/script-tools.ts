@@ -1,0 +1,148 @@
+/**
+ * Programs that run a script or command of their own (find -exec, xargs, sed, awk, ed, editors): the text
+ * they are given is analysed as what it runs. File readers and writers are ./files.ts.
+ */
+import { type Call, type Handler, operands } from '../call.js';
+import { probe, report } from '../context.js';
+import { touch } from '../effects.js';
+import { SECRET_NAME } from '../paths.js';
+import { UNKNOWN } from '../script.js';
+
+const find: Handler = (c) => {
+  const starts: string[] = [];
+  let i = 0;
+  while (i < c.args.length && /^-[HLP]$|^-O\d$|^-D$/.test(c.args[i] ?? '')) i += c.args[i] === '-D' ? 2 : 1;
+  for (; i < c.args.length; i++) {
+    const a = c.args[i] ?? '';
+    if (a.startsWith('-') || a === '(' || a === '!' || a === ',') break;
+    starts.push(a);
+  }
+  if (starts.length === 0) starts.push('.');
+  for (const s of starts) touch(c.ctx, s, 'meta', c.cwd);
+  const base = starts[0] ?? '.';
+  const found = `${base.replace(/\/$/, '')}/${UNKNOWN}`;
+  for (; i < c.args.length; i++) {
+    const a = c.args[i] ?? '';
+    const next = c.args[i + 1] ?? '';
+    if (/^-i?(name|path|wholename|regex)$/.test(a) && SECRET_NAME.test(next)) {
+      const side = probe(c.ctx);
+      const zone = touch(side, base, 'meta', c.cwd);
+      if (zone !== 'workspace') report(c.ctx, 'search.secrets', `find ${base} ${a} ${next}`);
+    }
+    if (a === '-perm' && /^[-/]?[246]000$|u=s|g=s|\+s/.test(next)) {
+      const zone = touch(probe(c.ctx), base, 'meta', c.cwd);
+      if (zone !== 'workspace')
+        report(c.ctx, 'disc.privileges', `find ${base} -perm ${next} looks for setuid programs`);
+    }
+    if (a === '-delete')
+      for (const s of starts) touch(c.ctx, `${s.replace(/\/$/, '')}/${UNKNOWN}`, 'delete', c.cwd);
+    if (/^-f(print0?|printf|ls)$/.test(a)) touch(c.ctx, next, 'write', c.cwd);
+    if (/^-(exec|execdir|ok|okdir)$/.test(a)) {
+      const sub: string[] = [];
+      for (i++; i < c.args.length && c.args[i] !== ';' && c.args[i] !== '+'; i++) sub.push(c.args[i] ?? '');
+      if (sub.length > 0) c.run(sub.map((w) => w.split('{}').join(found)));
+    }
+  }
+};
+
+const xargs: Handler = (c) => {
+  const withValue = [
+    '-I',
+    '-d',
+    '-n',
+    '-L',
+    '-P',
+    '-s',
+    '-E',
+    '-a',
+    '--delimiter',
+    '--max-args',
+    '--max-procs',
+    '--arg-file',
+  ];
+  let i = 0;
+  let replace: string | undefined;
+  for (; i < c.args.length; i++) {
+    const a = c.args[i] ?? '';
+    if (!a.startsWith('-')) break;
+    if (a === '-I') replace = c.args[i + 1];
+    else if (a.startsWith('-I')) replace = a.slice(2);
+    else if (a === '-i' || a.startsWith('--replace')) replace = '{}';
+    if (withValue.includes(a)) i++;
+  }
+  const producer = c.cmd.pipeFrom;
+  let item = UNKNOWN;
+  if (producer && producer.argv[0] === 'find') {
+    const start = producer.argv.slice(1).find((x) => !x.startsWith('-')) ?? '.';
+    item = `${start.replace(/\/$/, '')}/${UNKNOWN}`;
+  }
+  const inner = c.args.slice(i);
+  if (inner.length === 0) return;
+  // `echo ~/.ssh/id_rsa | xargs cat`: the items are the producer's static words, each run like a literal.
+  const words =
+    producer && (producer.argv[0] === 'echo' || producer.argv[0] === 'printf')
+      ? producer.argv
+          .slice(1)
+          .filter((w) => !/^-[neE]+$/.test(w))
+          .flatMap((w) => w.split(/\s+|\\n/))
+          .filter((w) => w !== '')
+          .slice(0, 32)
+      : [];
+  const items = words.length > 0 ? words : [item];
+  for (const it of items) c.run(replace ? inner.map((w) => w.split(replace).join(it)) : [...inner, it]);
+};
+
+const sed: Handler = (c) => {
+  const explicit = c.args.some((a) => a === '-e' || a === '-f' || a.startsWith('--expression'));
+  const ops = operands(c.args, ['-e', '-f', '--expression', '--file', '-l']);
+  const files = explicit ? ops : ops.slice(1);
+  const inPlace = c.args.some((a) => /^-[a-zA-Z]*i/.test(a) || a.startsWith('--in-place'));
+  for (const p of files) touch(c.ctx, p, inPlace ? 'write' : 'read', c.cwd);
+};
+
+const awk: Handler = (c) => {
+  const explicit = c.args.some((a) => a === '-f');
+  const ops = operands(c.args, ['-F', '-v', '-f']);
+  const program = explicit ? '' : (ops.shift() ?? '');
+  if (/\bsystem\s*\(|\|\s*getline|print[^;}]*\|\s*"|\|&/.test(program))
+    report(c.ctx, 'exec.interpreter-code', 'awk program runs commands');
+  for (const m of program.matchAll(/>>?\s*"([^"]+)"/g)) touch(c.ctx, m[1] ?? '', 'write', c.cwd);
+  for (const p of ops) if (!p.includes('=')) touch(c.ctx, p, 'read', c.cwd);
+};
+
+const editor: Handler = (c) => {
+  for (const p of operands(c.args, ['-c', '-S', '-u'])) touch(c.ctx, p, 'write', c.cwd);
+};
+
+const ed: Handler = (c) => {
+  for (const p of operands(c.args)) touch(c.ctx, p, 'write', c.cwd);
+  const script = c.cmd.stdinText ?? pipedText(c);
+  for (const m of script.matchAll(/(?:^|\\n|\n)\s*([erw])\s+(\/[^\s\\]+)/g))
+    touch(c.ctx, m[2] ?? '', m[1] === 'w' ? 'write' : 'read', c.cwd);
+};
+
+/** Text an `echo`/`printf` earlier in the pipe feeds to this command, when static. */
+export function pipedText(c: Call): string {
+  const from = c.cmd.pipeFrom;
+  if (!from || (from.argv[0] !== 'echo' && from.argv[0] !== 'printf' && from.argv[0] !== 'yes')) return '';
+  return from.argv
+    .slice(1)
+    .filter((a) => !/^-[neE]+$/.test(a))
+    .join(' ');
+}
+
+/** Handlers of the programs above, by name. */
+export const SCRIPT_TOOL_PROGRAMS: Record<string, Handler> = {
+  find,
+  xargs,
+  sed,
+  awk,
+  gawk: awk,
+  mawk: awk,
+  nawk: awk,
+  ed,
+  vi: editor,
+  vim: editor,
+  nano: editor,
+  emacs: editor,
+};
