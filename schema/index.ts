@@ -7,4 +7,5 @@ export * from './audit.js';
 export * from './decision-signature.js';
 export * from './fast.js';
 export * from './grant.js';
+export * from './policy-view.js';
 export * from './roles.js';

@@ -1,31 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { PolicyFile, type PolicyLayers, type ResolvedPolicy } from '../../gate/index.js';
+import type { PolicySource, PolicyView } from '../../schema/index.js';
 
-/** Where a setting of the effective policy comes from. */
-export interface PolicySource {
-  layer: 'default' | 'org' | 'user' | 'project' | 'inline';
-  /** The file of that layer ('' for built-in defaults). */
-  file: string;
-}
-
-/** A value with where it comes from. */
-export interface Sourced<T> {
-  value: T;
-  source: PolicySource;
-}
-
-/** GET /api/policy: the effective policy, each part with its source. */
-export interface PolicyView {
-  workspace: string;
-  layers: PolicySource[];
-  mode: Sourced<string>;
-  thresholds: { ask: Sourced<number>; deny: Sourced<number> };
-  escalation_threshold: Sourced<number>;
-  hosts: { allow: Sourced<string>[]; deny: Sourced<string>[] };
-  rules: { id: string; decision: string; reason: string; subject: string; source: PolicySource }[];
-  sandbox: ResolvedPolicy['sandbox'];
-}
+export type { PolicySource, PolicyView, Sourced } from '../../schema/index.js';
 
 const DEFAULT: PolicySource = { layer: 'default', file: '' };
 type FileLayer = 'org' | 'user' | 'project';

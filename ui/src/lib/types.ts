@@ -102,22 +102,4 @@ export interface GateCheck {
   policy_sources: string[];
 }
 
-export interface PolicySource {
-  layer: string;
-  file: string;
-}
-export interface Sourced<T> {
-  value: T;
-  source: PolicySource;
-}
-/** GET /api/policy */
-export interface PolicyView {
-  workspace: string;
-  layers: PolicySource[];
-  mode: Sourced<string>;
-  thresholds: { ask: Sourced<number>; deny: Sourced<number> };
-  escalation_threshold: Sourced<number>;
-  hosts: { allow: Sourced<string>[]; deny: Sourced<string>[] };
-  rules: { id: string; decision: string; reason: string; subject: string; source: PolicySource }[];
-  sandbox: Record<string, unknown>;
-}
+export type { PolicySource, PolicyView, Sourced } from '../../../schema/index.js';

@@ -127,16 +127,18 @@ describe('every view renders from its state (catches a component used but not im
 
   it('PoliciesView with the effective policy and a gate decision', () => {
     const model = new PolicyState(api);
-    const src = { layer: 'default', file: '' };
+    const src = { layer: 'default' as const, file: '' };
     model.view.data = {
       workspace: '/w',
-      layers: [src, { layer: 'project', file: '/w/.ward/policy.yaml' }],
+      layers: [src, { layer: 'project' as const, file: '/w/.ward/policy.yaml' }],
       mode: { value: 'balanced', source: src },
       thresholds: { ask: { value: 0.4, source: src }, deny: { value: 0.9, source: src } },
       escalation_threshold: { value: 0.7, source: src },
       hosts: {
         allow: [],
-        deny: [{ value: '*.paste.example', source: { layer: 'project', file: '/w/.ward/policy.yaml' } }],
+        deny: [
+          { value: '*.paste.example', source: { layer: 'project' as const, file: '/w/.ward/policy.yaml' } },
+        ],
       },
       rules: [
         {

@@ -30,6 +30,7 @@ function approval(over: Partial<Approval> = {}): Approval {
       },
     ],
     requested_by: 'runner-1',
+    requester_id: 'tok-runner-1',
     status: 'pending',
     scope: '',
     decided_by: '',
