@@ -25,6 +25,9 @@ import { AGENT_FIXTURES, haveShared } from './helpers/shared.js';
  */
 const DB = 'ward_rowbinary';
 const ROOT = AGENT_FIXTURES;
+/** With ../shared the real captures fill both tables; without it only the edge-value rows are compared. */
+const CAPTURES = haveShared('fixtures', 'agents');
+const MIN_ROWS = CAPTURES ? 100 : 1;
 
 async function insertBoth(
   store: Store,
@@ -182,10 +185,10 @@ describe('RowBinary and JSONEachRow store identical rows (embedded engine)', () 
 
   it('reads back identical rows from both tables', async () => {
     const logs = await readSorted(store, 'otel_logs', false);
-    expect(logs.length).toBeGreaterThan(100);
+    expect(logs.length).toBeGreaterThan(MIN_ROWS);
     expect(logs).toEqual(await readSorted(store, 'otel_logs_json', false));
     const events = await readSorted(store, 'agent_events', true);
-    expect(events.length).toBeGreaterThan(100);
+    expect(events.length).toBeGreaterThan(MIN_ROWS);
     expect(events).toEqual(await readSorted(store, 'agent_events_json', true));
     expect(events.some((e) => e.includes('"e-nulls"'))).toBe(true);
     // Every payload file was removed once its insert finished.
