@@ -48,6 +48,9 @@ export function applyOptionEffects(c: Call): void {
   }
 }
 
+/** A remote-shell transport named alone (`rsync -e ssh`): it goes where the outer command's operands say. */
+const BARE_TRANSPORT = /^(?:\/usr\/bin\/)?(?:ssh|rsh|autossh|mosh)$/;
+
 /** Shells and interpreters: handing one to an option is running arbitrary code. */
 const INTERPRETERS =
   /^(sh|bash|zsh|dash|ksh|mksh|ash|fish|csh|tcsh|busybox|python[\d.]*|perl|ruby|node|php|lua|tclsh|expect|env|xargs|eval|exec|nohup|sudo)$/;
@@ -78,7 +81,7 @@ function apply(c: Call, row: OptionRow, shown: string, target: string): void {
       if (!helper) report(c.ctx, 'exec.option-command', detail);
       // A bare transport (`rsync -e ssh`) has no destination of its own: the outer command's operands say
       // where it goes. With arguments (`-e 'ssh -o ProxyCommand=…'`) it is analysed as the command it is.
-      if (!(helper && command.trim().split(/\s+/).length === 1)) c.shell(command);
+      if (!(helper && BARE_TRANSPORT.test(command.trim()))) c.shell(command);
       break;
     }
     case 'runs-editor':
