@@ -14,7 +14,8 @@ export type Params = Record<string, unknown>;
 export interface Db {
   query<T>(tag: string, sql: string, params?: Params): Promise<T[]>;
   command(tag: string, sql: string, params?: Params, settings?: ClickHouseSettings): Promise<void>;
-  insert(tag: string, table: string, rows: readonly object[]): Promise<void>;
+  /** `extra` settings ride along (e.g. an insert_deduplication_token making the insert happen once). */
+  insert(tag: string, table: string, rows: readonly object[], extra?: ClickHouseSettings): Promise<void>;
   /** Inserts a ready JSONEachRow payload (the ingest hot path: no per-row work on this thread). */
   insertJsonEachRow(tag: string, table: string, payload: Uint8Array): Promise<void>;
   /**
@@ -81,14 +82,14 @@ export function createDb(
         }),
       );
     },
-    async insert(tag, table, rows) {
+    async insert(tag, table, rows, extra = {}) {
       if (rows.length === 0) return;
       await withRetry(() =>
         client.insert({
           table: `${database}.${table}`,
           values: rows as object[],
           format: 'JSONEachRow',
-          clickhouse_settings: settings(tag),
+          clickhouse_settings: { ...settings(tag), ...extra },
         }),
       );
     },

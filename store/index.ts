@@ -30,7 +30,7 @@ export {
   type Sighting,
   type Watermark,
 } from './analyzer.js';
-export type { ApprovalResolution, ApprovalsRepo, ResolveResult } from './approvals.js';
+export type { ApprovalResolution, ApprovalsRepo, ResolveResult, VersionedApproval } from './approvals.js';
 export {
   type AuditEntry,
   type AuditPage,
