@@ -22,6 +22,13 @@ export const ServerConfig = z.object({
     .describe(
       'OTLP ingest needs a token even from loopback (--require-ingest-token; behind a reverse proxy)',
     ),
+  sharedReceipts: z
+    .boolean()
+    .optional()
+    .describe(
+      'On a local miss, look an OTLP body hash up in the store (several instances on one ClickHouse: a retry ' +
+        'landing on another instance is not stored twice); default on with a ClickHouse server URL',
+    ),
   insecureNoTls: z
     .boolean()
     .default(false)

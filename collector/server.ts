@@ -95,6 +95,11 @@ export interface ServerPlugins {
   uiDir?: string;
   /** Where GET /api/policy and POST /api/gate/check find policy files; the routes are absent without it. */
   policy?: { home: string; workspace: string };
+  /**
+   * An open store to serve from instead of opening `config.store` (tests run several instances on one
+   * engine, as several `ward serve` share one ClickHouse server); the caller closes it.
+   */
+  store?: Store;
 }
 
 /** Starts `ward serve`: store, writer, OTLP receiver and API on one port. */
@@ -133,7 +138,7 @@ export async function startServer(
     if (err instanceof AdminTokenFileError) throw new StartupError(err.message);
     throw err;
   }
-  const store = await createStore({ ...config.store, dataDir: config.dataDir });
+  const store = plugins.store ?? (await createStore({ ...config.store, dataDir: config.dataDir }));
   const adminHash = Buffer.from(hashToken(admin.token), 'hex');
 
   const sink: Sink = async (table, payload, _rows, format) => {
@@ -202,6 +207,9 @@ export async function startServer(
     writer,
     prepare: pool.prepare,
     receipts,
+    ...((config.sharedReceipts ?? config.store.url !== undefined)
+      ? { seen: (hash: string) => store.receipts.has(hash) }
+      : {}),
     receiptPart: (hash, signal, records) => ({
       table: 'ingest_receipts',
       format: 'JSONEachRow',
@@ -362,7 +370,7 @@ export async function startServer(
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await writer.close();
         await pool.close();
-        await store.close();
+        if (!plugins.store) await store.close();
       })();
       return closing;
     },

@@ -17,6 +17,8 @@ export interface IngestDeps {
   /** Decode, redact, normalize, serialize (inline or on worker threads). */
   prepare: Prepare;
   receipts: ReceiptSet;
+  /** Receipts other instances stored (asked on a local miss); an error counts as unseen (stored, not lost). */
+  seen?: (hash: string) => Promise<boolean>;
   /** The receipt row stored with a request's rows, so an acknowledged body is recognised after a restart. */
   receiptPart: (hash: string, signal: OtlpSignal, records: number) => WriterPart;
 }
@@ -29,7 +31,10 @@ export function createIngest(deps: IngestDeps) {
     encoding: OtlpEncoding,
   ): Promise<IngestResult> {
     const hash = createHash('sha256').update(signal).update(body).digest('hex');
-    if (deps.receipts.has(hash)) return { accepted: 0, rejected: 0, message: '', duplicate: true };
+    if (deps.receipts.has(hash) || (deps.seen && (await deps.seen(hash).catch(() => false)))) {
+      deps.receipts.add(hash);
+      return { accepted: 0, rejected: 0, message: '', duplicate: true };
+    }
     const prepared = await deps.prepare(signal, body, encoding);
     await deps.writer.enqueue([...prepared.parts, deps.receiptPart(hash, signal, prepared.records)]);
     deps.receipts.add(hash);
