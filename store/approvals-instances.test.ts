@@ -79,16 +79,6 @@ describe('approvals resolved by several instances', () => {
     });
     release();
     const second = await late;
-    console.log(
-      JSON.stringify(first),
-      JSON.stringify(second),
-      await store.db.query(
-        'x',
-        'SELECT id, status, version FROM ' + database + '.approvals WHERE id = {id:String}',
-        { id: 'race-1' },
-      ),
-    );
-
     expect(first).toMatchObject({ ok: true, approval: { status: 'denied', decided_by: 'alice' } });
     expect(second).toMatchObject({
       ok: false,
