@@ -1,0 +1,21 @@
+import { test } from 'vitest';
+import { testStore } from '../helpers/store.js';
+test('dedup', async () => {
+  const s = await testStore('x');
+  const db = s.db;
+  await db.command('t', `CREATE TABLE IF NOT EXISTS x.t (id String, v UInt64) ENGINE = ReplacingMergeTree(v) ORDER BY id`);
+  await db.command('t', `CREATE TABLE IF NOT EXISTS x.u (id String, v UInt64) ENGINE = MergeTree ORDER BY id`);
+  await db.command('t', `ALTER TABLE x.t MODIFY SETTING non_replicated_deduplication_window = 1000`);
+  await db.insert('a', 't', [{ id: 'a', v: 1 }]);
+  console.log(await db.query('q', "SELECT getSetting('insert_deduplication_token') AS d"));
+  await db.insert('a', 't', [{ id: 'a', v: 5 }], { insert_deduplication_token: 'r:a' });
+  console.log(await db.query('q', "SELECT getSetting('insert_deduplication_token') AS d"));
+  await db.insert('a', 't', [{ id: 'a', v: 9 }], { insert_deduplication_token: 'r:a' });
+  await db.insert('a', 't', [{ id: 'a', v: 2 }]);
+  await db.insert('a', 'u', [{ id: 'a', v: 2 }]);
+  await db.insert('a', 'u', [{ id: 'a', v: 2 }]);
+  await db.insert('a', 't', [{ id: 'b', v: 3 }], { insert_deduplication_token: 'r:b' });
+  await db.insert('a', 't', [{ id: 'b', v: 3 }]);
+  console.log(await db.query('q', 'SELECT * FROM x.t ORDER BY v'));
+  console.log(await db.query('q', 'SELECT * FROM x.u ORDER BY v'));
+});
