@@ -6,7 +6,8 @@ import type { WardEnv } from './env.js';
 /**
  * `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME] [--database DB]
  *  [--raw-ttl-days N] [--events-ttl-days N] [--retention TABLE=DAYS,...] [--demo]
- *  [--tls-cert FILE --tls-key FILE | --insecure-no-tls] [--require-ingest-token] [--allow-data-in-workspace]`
+ *  [--tls-cert FILE --tls-key FILE | --insecure-no-tls] [--require-ingest-token] [--allow-data-in-workspace]
+ *  [--local-receipts]`
  */
 export async function main(args: string[], env: WardEnv): Promise<number> {
   const { values } = parseCommandArgs(args, {
@@ -25,6 +26,8 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     'tls-key': { type: 'string' },
     'insecure-no-tls': { type: 'boolean', default: false },
     'require-ingest-token': { type: 'boolean', default: false },
+    // Several instances on one ClickHouse skip the per-request receipt lookup (docs/scale.md).
+    'local-receipts': { type: 'boolean', default: false },
   });
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
     process.stderr.write('ward serve: --tls-cert and --tls-key go together\n');
@@ -69,6 +72,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
           : {}),
         insecureNoTls: values['insecure-no-tls'],
         requireIngestToken: values['require-ingest-token'],
+        ...(values['local-receipts'] ? { sharedReceipts: false } : {}),
         store: {
           url: values['clickhouse-url'] ?? env.clickhouseUrl,
           username: env.clickhouseUser,
