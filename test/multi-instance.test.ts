@@ -225,7 +225,9 @@ describe('tokens across instances', () => {
     const token = made.body.token;
     // B and C have looked it up and hold it as live in their caches.
     for (const s of [B, C]) expect((await api(s, '/api/approvals', token)).status).toBe(200);
-    expect((await api(A, `/api/tokens/${made.body.id}`, ADMIN, { method: 'DELETE' })).status).toBeLessThan(300);
+    expect((await api(A, `/api/tokens/${made.body.id}`, ADMIN, { method: 'DELETE' })).status).toBeLessThan(
+      300,
+    );
     expect((await api(A, '/api/approvals', token)).status).toBe(401);
     for (const s of [B, C])
       await eventually('another instance refuses the revoked token', async () => {
