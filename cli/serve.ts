@@ -7,7 +7,7 @@ import type { WardEnv } from './env.js';
  * `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME] [--database DB]
  *  [--raw-ttl-days N] [--events-ttl-days N] [--retention TABLE=DAYS,...] [--demo]
  *  [--tls-cert FILE --tls-key FILE | --insecure-no-tls] [--require-ingest-token] [--allow-data-in-workspace]
- *  [--local-receipts]`
+ *  [--local-receipts] [--approval-poll-ms N]`
  */
 export async function main(args: string[], env: WardEnv): Promise<number> {
   const { values } = parseCommandArgs(args, {
@@ -28,6 +28,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     'require-ingest-token': { type: 'boolean', default: false },
     // Several instances on one ClickHouse skip the per-request receipt lookup (docs/scale.md).
     'local-receipts': { type: 'boolean', default: false },
+    'approval-poll-ms': { type: 'string' },
   });
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
     process.stderr.write('ward serve: --tls-cert and --tls-key go together\n');
@@ -36,6 +37,17 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`ward serve: --port must be 0..65535, got '${values.port}'\n`);
+    return 2;
+  }
+  const approvalPollMs =
+    values['approval-poll-ms'] === undefined ? undefined : Number(values['approval-poll-ms']);
+  if (
+    approvalPollMs !== undefined &&
+    !(Number.isInteger(approvalPollMs) && approvalPollMs >= 50 && approvalPollMs <= 60_000)
+  ) {
+    process.stderr.write(
+      `ward serve: --approval-poll-ms must be an integer from 50 to 60000, got '${values['approval-poll-ms']}'\n`,
+    );
     return 2;
   }
   const dataDir = values.data ?? env.dataDir ?? '.ward-data';
@@ -73,6 +85,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
         insecureNoTls: values['insecure-no-tls'],
         requireIngestToken: values['require-ingest-token'],
         ...(values['local-receipts'] ? { sharedReceipts: false } : {}),
+        ...(approvalPollMs !== undefined ? { approvalPollMs } : {}),
         store: {
           url: values['clickhouse-url'] ?? env.clickhouseUrl,
           username: env.clickhouseUser,

@@ -245,6 +245,7 @@ export async function startServer(
     riskOf: plugins.riskOf ?? createServerRisk(),
     signDecision: decisionKey.sign,
     signGrant: decisionKey.signGrant,
+    pollMs: config.approvalPollMs,
     ...(plugins.grantRule ? { grantRule: plugins.grantRule } : {}),
   });
   await approvals.start();
