@@ -34,6 +34,7 @@ import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
 import { createBrowserSessions } from './middleware/browser-session.js';
 import { createHoldLimit } from './middleware/hold-limit.js';
+import { createRevocationFeed } from './middleware/revocation-feed.js';
 import { alertRoutes } from './routes/alerts.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
@@ -218,7 +219,10 @@ export async function startServer(
     }),
   });
 
+  // Other instances' revocations reach this one's token cache through the store (one query a second).
+  const revocations = createRevocationFeed({ revokedAmong: (h) => store.tokens.revokedAmong(h), log });
   const authorize = createAuthorize({
+    cacheMs: revocations.cacheMs,
     openLoopbackIngest: loopback && !config.requireIngestToken,
     sessions: createBrowserSessions(),
     remoteAddress: (c) =>
@@ -237,6 +241,8 @@ export async function startServer(
         );
     },
   });
+
+  revocations.start(authorize.resolver);
 
   const approvals = createApprovalService({
     store,
@@ -368,6 +374,7 @@ export async function startServer(
         clearInterval(lagTimer);
         lag.disable();
         approvals.close();
+        revocations.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await writer.close();
         await pool.close();

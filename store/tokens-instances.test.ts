@@ -25,5 +25,10 @@ describe('token revocation across instances', () => {
     const other = 'other-token-0123456789abcdef';
     await store.tokens.add(other, 'other', 'runner');
     expect(await store.tokens.count()).toBe(1);
+    // What the revocation feed asks: of these cached hashes, which are revoked.
+    expect(await store.tokens.revokedAmong([hashToken(token), hashToken(other), 'f'.repeat(64)])).toEqual([
+      hashToken(token),
+    ]);
+    expect(await store.tokens.revokedAmong([])).toEqual([]);
   });
 });

@@ -101,6 +101,16 @@ export function createTokensRepo(db: Db, database: string) {
         created_at: row.created_at,
       };
     },
+    /** Those of `hashes` (token hashes) that are revoked: what another instance's cache must drop. */
+    async revokedAmong(hashes: readonly string[]): Promise<string[]> {
+      if (hashes.length === 0) return [];
+      const rows = await db.query<{ token_hash: string }>(
+        'tokens.revoked-among',
+        `SELECT DISTINCT token_hash FROM ${table} WHERE token_hash IN {h:Array(String)} AND revoked = 1`,
+        { h: hashes },
+      );
+      return rows.map((r) => r.token_hash);
+    },
     async count(): Promise<number> {
       const [row] = await db.query<{ n: string }>(
         'tokens.count',
