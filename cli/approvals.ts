@@ -1,7 +1,7 @@
+import { inert, inertJson } from '../schema/fast.js';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 import { cliServer } from './server-client.js';
-import { inert, inertJson } from './untrusted-text.js';
 
 const USAGE = `usage: ward approvals list [--status pending|approved|denied|expired] [--json]
        ward approvals approve ID [--scope once|session|project] [--reason TEXT]

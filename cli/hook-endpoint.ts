@@ -42,7 +42,6 @@ export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit)
         decide: hooks.hookDecider(gate),
         wait: ctx.wait,
         approvals: ctx.approvals,
-        grants: ctx.approvals.grants,
         waitMs: ctx.waitMs,
       });
       return answer ? format(answer) : {};

@@ -123,7 +123,6 @@ async function answer(
     decide: hooks.hookDecider(gate),
     wait: o.wait,
     approvals,
-    ...(approvals ? { grants: approvals.grants } : {}),
     waitMs: o.waitS * 1000,
     log: (line) => process.stderr.write(`${line}\n`),
   });

@@ -11,7 +11,6 @@ export {
   type AnswerHookOptions,
   answerHook,
   describeToolCall,
-  type HookApprovals,
   type ToolRequest,
   toToolRequest,
 } from './answer-hook.js';
