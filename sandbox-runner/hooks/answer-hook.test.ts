@@ -203,6 +203,14 @@ describe('answering a PreToolUse hook', () => {
       }),
     ).toMatchObject({ decision: 'deny' });
     expect(
+      await answerHook(input(), {
+        agent: 'gemini-cli',
+        decide: gate('ask').decide,
+        wait: true,
+        approvals: approvals('denied'),
+      }),
+    ).toMatchObject({ decision: 'deny', reason: expect.stringContaining('denied in Ward (A1): no') });
+    expect(
       await answerHook(input(), { agent: 'claude-code', decide: gate('ask').decide, wait: true }),
     ).toMatchObject({
       decision: 'deny',
