@@ -1,9 +1,10 @@
 import { posix } from 'node:path';
+import { isShellTool } from '../../schema/fast.js';
 import type { ApprovalPort, GrantRecord } from '../../schema/index.js';
 import { askHuman, type GateOutcome, type GateVerdict, summarizeReasons } from '../approvals/ask-human.js';
 import { decideWithGrants } from '../approvals/with-grants.js';
 import type { HookAgentName, HookAnswer } from './answer.js';
-import { BEFORE_TOOL_EVENTS, type PreToolUseInput, parseHookInput, SHELL_TOOLS } from './hook-input.js';
+import { BEFORE_TOOL_EVENTS, type PreToolUseInput, parseHookInput } from './hook-input.js';
 
 /** One tool call as the gate sees it: shell text for Bash, the tool name and arguments otherwise. */
 export interface ToolRequest {
@@ -51,7 +52,7 @@ export function toToolRequest(input: PreToolUseInput): ToolRequest {
     cwd: input.cwd,
     session: input.session_id,
   };
-  if (SHELL_TOOLS.test(input.tool_name) && typeof input.tool_input.command === 'string') {
+  if (isShellTool(input.tool_name) && typeof input.tool_input.command === 'string') {
     req.command = input.tool_input.command;
     // Gemini CLI's run_shell_command runs in dir_path (relative to the project) when given.
     const dir = input.tool_input.dir_path ?? input.tool_input.workdir;
