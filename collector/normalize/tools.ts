@@ -1,5 +1,5 @@
-import { isShellTool, type OtlpValue } from '../../schema/fast.js';
-import { type JsonObject, objectValue, valueToString } from './values.js';
+import { isShellTool, type OtlpValue, valueToString } from '../../schema/fast.js';
+import { type JsonObject, objectValue } from './values.js';
 
 const FILE_READ_TOOLS = new Set(['read', 'read_file', 'read_many_files', 'view', 'cat']);
 const FILE_WRITE_TOOLS = new Set([
