@@ -70,8 +70,16 @@ const deny = (reason: string): HookAnswer => ({ decision: 'deny', reason: `Ward:
 export async function answerHook(raw: string | unknown, o: AnswerHookOptions): Promise<HookAnswer | null> {
   const parsed = parseHookInput(raw);
   if (!parsed.ok) return deny(parsed.reason);
-  if (!BEFORE_TOOL_EVENTS.has(parsed.input.hook_event_name)) return null;
-  const req = toToolRequest(parsed.input);
+  return answerToolCall(parsed.input, o);
+}
+
+/** answerHook for input already parsed (null for events other than PreToolUse / BeforeTool). Never throws. */
+export async function answerToolCall(
+  input: PreToolUseInput,
+  o: AnswerHookOptions,
+): Promise<HookAnswer | null> {
+  if (!BEFORE_TOOL_EVENTS.has(input.hook_event_name)) return null;
+  const req = toToolRequest(input);
   const { approvals } = o;
   let verdict: GateVerdict;
   try {

@@ -10,10 +10,12 @@ export {
 export {
   type AnswerHookOptions,
   answerHook,
+  answerToolCall,
   describeToolCall,
   type ToolRequest,
   toToolRequest,
 } from './answer-hook.js';
+export { answerHookCall, type HookCallOptions } from './hook-call.js';
 export {
   gateInputFor,
   type HookGate,
