@@ -4,7 +4,6 @@
  * when a command gets that far). Everything else imports ./index.ts.
  */
 export * from './approvals/index.js';
-export { commandLine, type ExecGateOptions, type ExecGateResult, gateExec } from './command/exec-gate.js';
 export {
   runSandboxCommand,
   type SandboxCommand,

@@ -10,7 +10,6 @@ export {
 export {
   type AnswerHookOptions,
   answerHook,
-  answerToolCall,
   describeToolCall,
   type ToolRequest,
   toToolRequest,
