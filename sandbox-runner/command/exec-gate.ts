@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { GateDecision, ResolvedPolicy } from '../../gate/fast.js';
+import { createGate, type GateDecision, type ResolvedPolicy } from '../../gate/fast.js';
 import { inert } from '../../schema/fast.js';
 import type { ApprovalPort } from '../../schema/index.js';
 import { askHuman, REFUSED_EXIT, summarizeReasons } from '../approvals/ask-human.js';
@@ -59,7 +59,6 @@ export async function gateExec(
   const getPort = approvals ? () => (port ??= approvals()) : undefined;
   let verdict: GateDecision;
   try {
-    const { createGate } = await import('../../gate/fast.js');
     // Deferred: a command of plain words is decided without loading the shell grammar at all.
     const gate = await createGate({ policy, workspace: o.workspace, deferParser: true });
     verdict = await decideWithGrants(

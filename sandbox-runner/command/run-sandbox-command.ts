@@ -1,10 +1,16 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { ResolvedPolicy } from '../../gate/fast.js';
+import { discoverPolicyLayers, loadPolicy, type ResolvedPolicy, withOverrides } from '../../gate/fast.js';
 import type { ApprovalPort } from '../../schema/index.js';
-import type { NetworkAsk } from '../approvals/network-ask.js';
+import { createNetworkAsk, type NetworkAsk } from '../approvals/network-ask.js';
 import type { Runner, RunResult } from '../runner.js';
-import type { CommandSpanRecord, SpanContext } from '../telemetry/span-record.js';
+import {
+  type CommandSpanRecord,
+  commandSpanRecord,
+  refusedSpanRecord,
+  type SpanContext,
+} from '../telemetry/span-record.js';
+import { gateExec } from './exec-gate.js';
 
 /** Exit code when Ward could not set the command up (bad policy, no sandbox): nothing ran. */
 export const SETUP_FAILED_EXIT = 125;
@@ -57,12 +63,11 @@ export interface SandboxCommandDeps {
  */
 export async function runSandboxCommand(c: SandboxCommand, deps: SandboxCommandDeps): Promise<number> {
   const say = (s: string) => deps.stderr.write(s);
-  const gateLib = await import('../../gate/fast.js');
   const workspace = c.workspace ?? deps.cwd;
   let policy: ResolvedPolicy;
   try {
-    policy = await gateLib.loadPolicy(
-      gateLib.discoverPolicyLayers({
+    policy = await loadPolicy(
+      discoverPolicyLayers({
         workspace,
         home: deps.home,
         policyFile: c.policyFile,
@@ -78,7 +83,6 @@ export async function runSandboxCommand(c: SandboxCommand, deps: SandboxCommandD
     agent: c.agent ?? (c.cmd === 'run' ? (c.argv[0]?.split('/').pop() ?? 'agent') : 'ward'),
     operation: c.cmd === 'exec' ? 'execute_tool' : 'invoke_agent',
   };
-  const telemetry = import('../telemetry/span-record.js');
 
   // Loaded while the gate compiles the shell grammar (its module I/O overlaps the gate's work).
   const runnerLoading = import('../runner.js');
@@ -87,7 +91,6 @@ export async function runSandboxCommand(c: SandboxCommand, deps: SandboxCommandD
   if (c.cmd === 'exec') {
     // The approval gate decides first: allow runs, deny refuses, ask waits for a human.
     const startTimeMs = Date.now();
-    const { gateExec } = await import('./exec-gate.js');
     const gated = await gateExec(c.argv, policy, {
       workspace: policy.sandbox.workspace ?? workspace,
       cwd: deps.cwd,
@@ -99,7 +102,7 @@ export async function runSandboxCommand(c: SandboxCommand, deps: SandboxCommandD
     });
     Object.assign(span, gated.decision);
     if (gated.refusedExit !== null) {
-      const record = (await telemetry).refusedSpanRecord(
+      const record = refusedSpanRecord(
         {
           command: gated.command,
           argv: c.argv,
@@ -152,7 +155,7 @@ export async function runSandboxCommand(c: SandboxCommand, deps: SandboxCommandD
   }
 
   for (const v of result.violations.slice(0, 5)) say(`ward: sandbox ${v.kind}: ${v.detail}\n`);
-  await deps.reportSpan?.((await telemetry).commandSpanRecord(result, span));
+  await deps.reportSpan?.(commandSpanRecord(result, span));
   return received ? 128 + SIGNALS[received] : result.exitCode;
 }
 
@@ -164,7 +167,6 @@ async function createCommandRunner(
   span: SpanContext,
   createRunner: typeof import('../runner.js').createRunner,
 ): Promise<Runner> {
-  const { withOverrides } = await import('../../gate/fast.js');
   const base = policy.sandbox;
   const workspace = base.workspace ?? c.workspace ?? deps.cwd;
   const sandboxPolicy = withOverrides(base, {
@@ -207,7 +209,6 @@ async function networkAsk(
   span: SpanContext,
   project: string,
 ): Promise<NetworkAsk> {
-  const { createNetworkAsk } = await import('../approvals/network-ask.js');
   return createNetworkAsk({
     ...(deps.approvals ? { client: deps.approvals } : {}),
     mode: policy.mode,
