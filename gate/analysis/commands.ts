@@ -9,6 +9,7 @@ import { analyzeAssignments } from './env-assignments.js';
 import { filteredHarmlessly } from './env-filter.js';
 import { applyOptionEffects } from './option-effects.js';
 import { plainCommand } from './plain-command.js';
+import { CREDENTIAL_PROGRAMS } from './programs/credentials.js';
 import { DISCOVERY, DISCOVERY_PROGRAMS } from './programs/discovery.js';
 import { ENVIRONMENT_PROGRAMS } from './programs/environment.js';
 import { FILE_PROGRAMS } from './programs/files.js';
@@ -26,6 +27,7 @@ const TABLES = [
   PACKAGE_PROGRAMS,
   INTERPRETER_PROGRAMS,
   ENVIRONMENT_PROGRAMS,
+  CREDENTIAL_PROGRAMS,
 ];
 const HANDLERS = new Map<string, Handler[]>();
 for (const table of TABLES)
@@ -388,5 +390,11 @@ function makeCall(name: string, args: string[], cmd: SimpleCommand, ctx: Analysi
     cwd: cmd.cwd,
     run: (argv) => runArgv(argv, { ...cmd, argv, raw: argv, redirects: [] }, ctx),
     shell: (text) => analyzeShell(text, ctx),
+    trial: (what) => {
+      const side = { ...ctx, findings: [], facts: { argvs: [], paths: [], hosts: [] } };
+      if (typeof what === 'string') analyzeShell(what, side);
+      else runArgv(what, { ...cmd, argv: what, raw: what, redirects: [] }, side);
+      return side.findings;
+    },
   };
 }

@@ -1,7 +1,8 @@
+import { pathsInPatch } from '../../tools/patch-paths.js';
 import { type Call, type Handler, hasFlag, operands, optionValue } from '../call.js';
 import { probe, report } from '../context.js';
 import { touch } from '../effects.js';
-import { display } from '../script.js';
+import { display, UNKNOWN } from '../script.js';
 import { pipedText, SCRIPT_TOOL_PROGRAMS } from './script-tools.js';
 
 const readAll =
@@ -16,7 +17,15 @@ const patternFirst =
     const explicit = c.args.some(
       (a) => a === '-e' || a === '-f' || a.startsWith('--regexp') || a.startsWith('--file'),
     );
-    const recursive = c.name === 'rgrep' || hasFlag(c.args, 'r', '--recursive') || hasFlag(c.args, 'R');
+    // ripgrep and ag always recurse but skip dot directories (where secrets live) unless told not to.
+    const recursive =
+      c.name === 'rgrep' ||
+      c.name === 'ack' ||
+      (c.name === 'rg' || c.name === 'ag'
+        ? c.args.some((a) =>
+            /^(-[a-zA-Z]*(uu|\.)[a-zA-Z]*|--hidden|--unrestricted|--no-ignore-dot|--all-types)$/.test(a),
+          )
+        : hasFlag(c.args, 'r', '--recursive') || hasFlag(c.args, 'R'));
     for (const p of explicit ? ops : ops.slice(1)) touch(c.ctx, p, 'read', c.cwd, recursive);
   };
 const metaAll: Handler = (c) => {
@@ -158,8 +167,46 @@ const tar: Handler = (c) => {
   } else {
     if (file && file !== '-') touch(c.ctx, file, 'read', c.cwd);
     if (dir) touch(c.ctx, dir, 'write', c.cwd);
+    // With absolute names kept, the archive itself says where each file lands: anywhere under /.
+    if (/^-[a-zA-Z]*P/.test(mode) || hasFlag(c.args, 'P', '--absolute-names'))
+      touch(c.ctx, `/${UNKNOWN}`, 'write', c.cwd);
   }
 };
+
+/** Options of `patch` that take a value. */
+const PATCH_VALUE = ['-p', '-i', '-o', '-d', '-D', '-F', '-r', '-B', '-V', '-z', '-Y', '-g'];
+
+/**
+ * `patch [-d DIR] [-pN] [FILE [PATCH]]`: writes FILE, or the files the patch names under DIR (GNU patch
+ * refuses `..` and absolute names, so DIR is where it writes). A patch given inline is read for its paths.
+ */
+const patch: Handler = (c) => {
+  const dir = optionValue(c.args, ['-d', '--directory']);
+  const strip = Number(optionValue(c.args, ['-p', '--strip']) ?? '0');
+  const out = optionValue(c.args, ['-o', '--output']);
+  const input = optionValue(c.args, ['-i', '--input']);
+  const [file, patchFile] = operands(c.args, PATCH_VALUE);
+  if (input) touch(c.ctx, input, 'read', c.cwd);
+  if (patchFile) touch(c.ctx, patchFile, 'read', c.cwd);
+  if (out) touch(c.ctx, out, 'write', c.cwd);
+  else if (file) touch(c.ctx, dir && !file.startsWith('/') ? `${dir}/${file}` : file, 'write', c.cwd);
+  else patchedFiles(c, c.cmd.stdinText, strip, dir);
+};
+
+/** Writes of the files an inline patch names (stripped of `strip` leading parts), or of DIR/… when unknown. */
+export function patchedFiles(c: Call, text: string | undefined, strip: number, dir?: string): void {
+  const base = dir ? dir.replace(/\/+$/, '') : '.';
+  const names = text ? pathsInPatch(text) : [];
+  if (names.length === 0) {
+    // Any file under DIR, dot files (start-up scripts, configuration) included.
+    if (dir) touch(c.ctx, `${base}/.${UNKNOWN}`, 'write', c.cwd);
+    return;
+  }
+  for (const n of names.slice(0, 64)) {
+    const parts = n.split('/');
+    touch(c.ctx, `${base}/${parts.slice(Math.min(strip, parts.length - 1)).join('/')}`, 'write', c.cwd);
+  }
+}
 /** Archiving or encrypting files from outside the workspace is collection (T1560). */
 function collectOutside(c: Call, p: string): void {
   const side = probe(c.ctx);
@@ -307,6 +354,7 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   zegrep: patternFirst(['-e', '-f']),
   rg: patternFirst(['-e', '-f', '-g', '-t', '-m']),
   ag: patternFirst(['-G']),
+  ack: patternFirst(['-G', '--type', '-t', '-m', '--max-count', '--ignore-dir', '--ignore-file']),
   ls: listAll,
   tree: listAll,
   dir: listAll,
@@ -342,6 +390,7 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   chgrp: chown,
   dd,
   tar,
+  patch,
   split,
   cpio,
   gzip: compress,

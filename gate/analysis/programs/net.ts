@@ -3,6 +3,7 @@ import { report } from '../context.js';
 import { touch } from '../effects.js';
 import { hostOf, isWebService, judgeHost } from '../network.js';
 import { UNKNOWN } from '../script.js';
+import { patchedFiles } from './files.js';
 
 /** Judges one destination against the network policy. */
 export function destination(c: Call, arg: string, bareHost = false): void {
@@ -225,6 +226,16 @@ const git: Handler = (c) => {
   if ((sub === 'commit' || sub === 'push' || sub === 'merge') && rest.includes('--no-verify'))
     report(c.ctx, 'evade.disable-security', `git ${sub} --no-verify skips hooks`);
   if (sub === 'config') gitConfig(c, rest);
+  // `git diff --no-index A B` compares any two files, printing both: a reader like cat.
+  if (sub === 'diff' && rest.includes('--no-index'))
+    for (const p of operands(rest).slice(0, 8)) touch(c.ctx, p, 'read', c.cwd);
+  // git apply keeps to the work tree unless told otherwise; an inline patch shows which files it writes.
+  if (sub === 'apply' || sub === 'am') {
+    const dir = optionValue(rest, ['--directory']);
+    if (rest.includes('--unsafe-paths')) touch(c.ctx, `/${UNKNOWN}`, 'write', c.cwd);
+    if (sub === 'apply' && !rest.some((a) => /^(--stat|--numstat|--summary|--check)$/.test(a)))
+      patchedFiles(c, c.cmd.stdinText, 0, dir);
+  }
   // Paths git writes: a clone's directory, files checked out or restored from another commit.
   if (sub === 'clone') {
     const ops = operands(rest, [
