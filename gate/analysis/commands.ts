@@ -4,6 +4,7 @@ import { scanArguments, scanPathArguments, scanWrittenText } from './argument-sc
 import type { Call, Handler } from './call.js';
 import { operands } from './call.js';
 import { type AnalysisContext, probe, report } from './context.js';
+import { repairDocumentationSyntax, withoutPrompt } from './doc-syntax.js';
 import { touch } from './effects.js';
 import { analyzeAssignments } from './env-assignments.js';
 import { filteredHarmlessly } from './env-filter.js';
@@ -58,12 +59,17 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
     for (const m of text.matchAll(/(?<=[^\s|])\|(-{0,2}[a-z0-9][\w.:-]*)(?=[|\s}]|$)/gi))
       ctx.alternatives.add(m[1] ?? '');
   }
+  text = withoutPrompt(text);
   const plain = plainCommand(text);
   if (plain) {
     analyzeCommand(plain, { ...ctx, depth: ctx.depth + 1 });
     return;
   }
-  const parsed = ctx.parser.parse(text);
+  const repaired = () => {
+    const r = repairDocumentationSyntax(text);
+    return r === null ? null : ctx.parser.parse(r);
+  };
+  const parsed = ctx.parser.parse(text) ?? repaired();
   if (!parsed) {
     report(ctx, 'exec.unparseable', text.length > 60 ? `${text.slice(0, 60)}…` : text);
     return;

@@ -87,7 +87,8 @@ function permOperands(c: Call, ops: string[]): void {
   for (const p of ops) {
     const side = probe(c.ctx);
     const zone = touch(side, p, 'write', c.cwd);
-    if (['workspace', 'temp', 'null'].includes(zone)) continue;
+    // A mode change inside the project (its secrets and tool files included) changes nothing outside it.
+    if (['workspace', 'temp', 'null', 'project-secret', 'env-script', 'exec-config'].includes(zone)) continue;
     if (zone === 'home' || zone === 'outside' || zone === 'unknown') {
       // Taking ownership of a file elsewhere is how a privileged chown becomes a privilege escalation; a mode
       // change in the user's own data is everyday (setuid and world-writable bits are judged above).
