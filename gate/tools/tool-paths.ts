@@ -182,6 +182,8 @@ function probes(ctx: ToolPathContext): string[] {
     '.gemini/oauth_creds.json',
     '.config/gh/hosts.yml',
     '.bash_history',
+    // Other projects' secrets files, anywhere under home.
+    'src/other-project/.env',
   ].map((p) => `${home}/${p}`);
   return [
     ...inHome,

@@ -71,7 +71,14 @@ const curl: Handler = (c) => {
   const urls = operands(c.args, withValue);
   const explicitUrl = optionValue(c.args, ['--url']);
   if (explicitUrl) urls.push(explicitUrl);
-  for (const u of urls) destination(c, /^[a-z]+:\/\//i.test(u) ? u : `http://${u}`);
+  for (const u of urls) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(u)?.[1]?.toLowerCase();
+    // file:// reads a local file; gopher, dict, telnet… write raw bytes to any port (a Redis, an SMTP server).
+    if (scheme === 'file') touch(c.ctx, decodeURIComponent(u.slice(7)) || '/', 'read', c.cwd);
+    else if (scheme && !/^(https?|ftps?|sftp|scp)$/.test(scheme))
+      report(c.ctx, 'net.raw-socket', `curl ${scheme}:// speaks a raw protocol to ${u.slice(0, 80)}`);
+    if (scheme !== 'file') destination(c, scheme ? u : `http://${u}`);
+  }
   if (urls.length === 0) report(c.ctx, 'net.fetch-unknown', 'curl destination not given');
   const method = optionValue(c.args, ['-X', '--request'])?.toUpperCase();
   const uploads = UPLOAD_FLAGS.map((f) => optionValue(c.args, [f])).filter(
