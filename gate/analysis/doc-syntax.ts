@@ -16,11 +16,32 @@ const PLACEHOLDER = /<([A-Za-z][\w.:/-]*)>(?=[ \t]*(?:$|\n|;|\)|`)|[ \t]+\|)/g;
 /** `!(…)`, `@(…)`, `+(…)`, `*(…)`, `?(…)`: extended globs, one level of nesting. */
 const EXTGLOB = /[!@+*?]\((?:[^()\s]|\([^()\s]*\))*\)/g;
 
-/** The text with documentation notation rewritten, or null when there was none to rewrite. */
+/**
+ * The text with documentation notation rewritten, or null when there was none to rewrite. A command cut
+ * short (an unterminated quote, a trailing backslash) is closed: bash stops at end of input inside a quote
+ * and runs nothing of that command, so analysing its closed form can only find more.
+ */
 export function repairDocumentationSyntax(text: string): string | null {
-  const repaired = text
+  let repaired = text
     .replace(PLACEHOLDER, (_m, name: string) => `"$DOC_${name.replace(/\W/g, '_')}"`)
     .replace(EXTGLOB, '*')
-    .replace(/(?<=[\w-])\|[ \t]*$/, '');
+    .replace(/(?<=[\w-])\|[ \t]*$/, '')
+    .replace(/[ \t;]\\$/, (m) => m.slice(0, -1));
+  const open = openQuote(repaired);
+  if (open) repaired += open;
   return repaired === text ? null : repaired;
+}
+
+/** The quote (', ", `) left open at the end of the text, if any. */
+function openQuote(text: string): string | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote === "'") {
+      if (ch === "'") quote = undefined;
+    } else if (ch === '\\') i++;
+    else if (quote === undefined && (ch === "'" || ch === '"' || ch === '`')) quote = ch;
+    else if (ch === quote) quote = undefined;
+  }
+  return quote;
 }
