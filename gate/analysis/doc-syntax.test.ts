@@ -11,6 +11,8 @@ describe('documentation notation the grammar rejects', () => {
     expect(repairDocumentationSyntax('npm pkg get name|version|')).toBe('npm pkg get name|version');
     expect(repairDocumentationSyntax("find -name '*.jpg")).toBe("find -name '*.jpg'");
     expect(repairDocumentationSyntax('find . -exec ls {} \\; \\')).toBe('find . -exec ls {} \\; ');
+    expect(repairDocumentationSyntax('for f do echo $f; done')).toBe('for f in "$@"; do echo $f; done');
+    expect(repairDocumentationSyntax('(find . | head -2')).toBe('(find . | head -2)');
     // `cat <in>out` is a real redirect (bash runs it): not a placeholder.
     expect(repairDocumentationSyntax('cat <in>out')).toBeNull();
     expect(repairDocumentationSyntax('ls src')).toBeNull();
@@ -21,6 +23,10 @@ describe('documentation notation the grammar rejects', () => {
     expect(await rulesFor('ls !(b*); cat ~/.ssh/id_rsa')).toContain('read.ssh-key');
     expect(await rulesFor("cat ~/.aws/credentials '")).toContain('read.secret');
     expect(await rulesFor('sudo <cmd>')).toContain('priv.sudo');
+    expect(await rulesFor("find . -exec sh -c 'for f do cat ~/.ssh/id_rsa; done' _ {} +")).toContain(
+      'read.ssh-key',
+    );
+    expect(await rulesFor('(cat ~/.netrc | head -2')).toContain('read.secret');
     for (const cmd of ['ps -fp <pid>', 'ls -d !(*@(.c|.h))', "find . -name '*.jpg", '$ tar xvfJ a.tar.xz'])
       expect(await rulesFor(cmd), cmd).toEqual([]);
   });

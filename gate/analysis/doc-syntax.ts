@@ -26,15 +26,20 @@ export function repairDocumentationSyntax(text: string): string | null {
     .replace(PLACEHOLDER, (_m, name: string) => `"$DOC_${name.replace(/\W/g, '_')}"`)
     .replace(EXTGLOB, '*')
     .replace(/(?<=[\w-])\|[ \t]*$/, '')
-    .replace(/[ \t;]\\$/, (m) => m.slice(0, -1));
-  const open = openQuote(repaired);
-  if (open) repaired += open;
+    .replace(/[ \t;]\\$/, (m) => m.slice(0, -1))
+    // Forms bash accepts and the grammar does not: `for x do` (over "$@"), a `$` ending a backquoted command.
+    .replace(/\bfor(\s+[A-Za-z_]\w*)(\s*;?\s*)do\b/g, 'for$1 in "$@";$2do')
+    .replace(/\$`/g, '\\$`');
+  const { quote, depth } = openAtEnd(repaired);
+  if (quote) repaired += quote;
+  if (depth > 0 && depth < 8) repaired += ')'.repeat(depth);
   return repaired === text ? null : repaired;
 }
 
-/** The quote (', ", `) left open at the end of the text, if any. */
-function openQuote(text: string): string | undefined {
+/** The quote (', ", `) left open at the end of the text, and how many `(` are left unclosed outside quotes. */
+function openAtEnd(text: string): { quote: string | undefined; depth: number } {
   let quote: string | undefined;
+  let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quote === "'") {
@@ -42,6 +47,8 @@ function openQuote(text: string): string | undefined {
     } else if (ch === '\\') i++;
     else if (quote === undefined && (ch === "'" || ch === '"' || ch === '`')) quote = ch;
     else if (ch === quote) quote = undefined;
+    else if (quote === undefined && ch === '(') depth++;
+    else if (quote === undefined && ch === ')') depth = Math.max(0, depth - 1);
   }
-  return quote;
+  return { quote, depth };
 }

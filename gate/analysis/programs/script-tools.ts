@@ -215,7 +215,9 @@ const awk: Handler = (c) => {
   const explicit = c.args.some((a) => a === '-f');
   const ops = operands(c.args, ['-F', '-v', '-f']);
   const program = explicit ? '' : (ops.shift() ?? '');
-  if (/\bsystem\s*\(|\|\s*getline|print[^;}]*\|\s*"|\|&/.test(program))
+  // A `|` inside a string literal is text (`print a"|"b`); outside one it pipes to a command.
+  const code = program.replace(/"(?:\\.|[^"\\])*"/g, '""');
+  if (/\bsystem\s*\(|\|\s*getline|print[^;}]*\|\s*"|\|&/.test(code))
     report(c.ctx, 'exec.interpreter-code', 'awk program runs commands');
   for (const m of program.matchAll(/>>?\s*"([^"]+)"/g)) touch(c.ctx, m[1] ?? '', 'write', c.cwd);
   for (const p of ops) if (!p.includes('=')) touch(c.ctx, p, 'read', c.cwd);
