@@ -143,7 +143,8 @@ const dd: Handler = (c) => {
       touch(c.ctx, a.slice(3), 'write', c.cwd);
     }
   }
-  if (wrote || c.cmd.redirects.some((r) => r.op.includes('>')))
+  // Its output redirected to a file (not its diagnostics, not to /dev/null) is a raw copy too.
+  if (wrote || c.cmd.redirects.some((r) => r.op.includes('>') && r.fd !== '2' && r.target !== '/dev/null'))
     report(c.ctx, 'destroy.raw-copy', 'dd writes raw blocks');
 };
 

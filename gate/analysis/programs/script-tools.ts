@@ -114,13 +114,16 @@ const xargs: Handler = (c) => {
     '--max-args',
     '--max-procs',
     '--arg-file',
+    // BSD xargs: -J names the replacement string, -R bounds the replacements.
+    '-J',
+    '-R',
   ];
   let i = 0;
   let replace: string | undefined;
   for (; i < c.args.length; i++) {
     const a = c.args[i] ?? '';
     if (!a.startsWith('-')) break;
-    if (a === '-I') replace = c.args[i + 1];
+    if (a === '-I' || a === '-J') replace = c.args[i + 1];
     else if (a.startsWith('-I')) replace = a.slice(2);
     else if (a === '-i' || a.startsWith('--replace')) replace = '{}';
     if (withValue.includes(a)) i++;
