@@ -315,7 +315,11 @@ describe('red team: gate evasions', () => {
       'patch -p1 < fix.patch',
       'tar -xf dist.tar',
       'cat .envrc.example',
+      'ssh -O check build-host',
+      'find x | dd bs=16 count=1 2>/dev/null',
     ])
       expect(g.decide({ command: cmd }).decision, cmd).toBe('allow');
+    // A control command with a remote command after it is analysed like any ssh.
+    expect(g.decide({ command: "ssh -O exit host 'cat ~/.ssh/id_rsa'" }).decision).not.toBe('allow');
   });
 });

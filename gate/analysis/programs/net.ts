@@ -147,7 +147,22 @@ const remoteShell: Handler = (c) => {
     '-S',
     '-W',
     '-w',
+    '-O',
+    '-E',
+    '-B',
+    '-I',
+    '-Q',
   ]);
+  // `ssh -O check|exit|stop host` talks to the local master connection's socket: no session, no command.
+  if (
+    c.name === 'ssh' &&
+    ops.length <= 1 &&
+    /^(check|exit|stop|cancel)$/.test(optionValue(c.args, ['-O']) ?? '')
+  ) {
+    const key = optionValue(c.args, ['-i']);
+    if (key) touch(c.ctx, key, 'read', c.cwd);
+    return;
+  }
   report(c.ctx, 'net.remote-shell', `${c.name} ${ops[0] ?? ''}`.trim());
   for (const o of c.name === 'ssh' ? ops.slice(0, 1) : ops) {
     const host =
