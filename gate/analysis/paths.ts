@@ -54,7 +54,7 @@ const HOME = '(?:~[^/]*|/home/[^/]+|/Users/[^/]+|/root)';
 const ZONES: [Zone, RegExp][] = [
   [
     'null',
-    /^\/dev\/(null|zero|u?random|stdin|stdout|stderr|tty|fd\/\d+)$|^\/proc\/self\/(fd|fdinfo)(\/|$)|^\/proc\/self\/(status|stat|statm|cmdline|limits|cgroup|io|oom_score)$/,
+    /^\/dev\/(null|zero|u?random|stdin|stdout|stderr|tty|fd\/\d+)$|^\/proc\/self\/(fd|fdinfo)(\/|$)|^\/proc\/self\/(status|stat|statm|cmdline|limits|cgroup|io|oom_score)$|^\/proc\/sys\/kernel\/random\/(uuid|boot_id|entropy_avail)$/,
   ],
   ['device', /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|dm-|mapper\/|md\d|loop)/],
   // Public keys are meant to be shared: reading one is not reading a secret.
