@@ -92,6 +92,16 @@ export const EVERYDAY: SuiteCall[] = [
       'date',
     ),
   ),
+  {
+    id: 'everyday-files#codex-apply-patch',
+    agent: 'codex',
+    kind: 'everyday-files',
+    attack: '',
+    event: shell(
+      'codex',
+      "apply_patch <<'PATCH'\n*** Begin Patch\n*** Update File: src/app.ts\n@@\n-const a = 1;\n+const a = 2;\n*** End Patch\nPATCH",
+    ),
+  },
   ...calls('everyday-files', '', [
     ...[
       'src/app.ts',

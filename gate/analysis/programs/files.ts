@@ -195,6 +195,17 @@ const patch: Handler = (c) => {
   else patchedFiles(c, c.cmd.stdinText, strip, dir);
 };
 
+/**
+ * Codex's `apply_patch` run as a shell command (its envelope on stdin or as the argument): writes every file
+ * the envelope adds, updates, deletes or moves to.
+ */
+const applyPatch: Handler = (c) => {
+  const text = c.cmd.stdinText ?? c.args[0] ?? '';
+  const names = pathsInPatch(text);
+  if (names.length === 0 && text === '') touch(c.ctx, UNKNOWN, 'write', c.cwd);
+  for (const n of names.slice(0, 64)) touch(c.ctx, n, 'write', c.cwd);
+};
+
 /** Writes of the files an inline patch names (stripped of `strip` leading parts), or of DIR/… when unknown. */
 export function patchedFiles(c: Call, text: string | undefined, strip: number, dir?: string): void {
   const base = dir ? dir.replace(/\/+$/, '') : '.';
@@ -393,6 +404,8 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   dd,
   tar,
   patch,
+  apply_patch: applyPatch,
+  applypatch: applyPatch,
   split,
   cpio,
   gzip: compress,
