@@ -181,6 +181,8 @@ describe('red team: gate evasions', () => {
         'find $HOME -name credentials -execdir cat {} \\;',
         'find ~/.aws -type f -print0 | xargs -0 head -50',
         "find ~ -iname '*history*' -exec tail {} +",
+        "find . -name '.env*' -exec cat {} +",
+        "find . -name '*.env' | xargs grep -h KEY",
       ],
     ],
     // Reading every file of a tree that holds the user's credentials.
@@ -298,6 +300,7 @@ describe('red team: gate evasions', () => {
       'find / -type f -size +20M -exec ls -lh {} \\;',
       'find ~ -type f -mtime +1825 | xargs -r ls -l',
       "find ~ -maxdepth 1 -name 'id_*' -exec cat {} +",
+      "find . -name '.env*' -exec ls -l {} +",
       'grep -r TODO src',
       'grep -r foo ~/projects',
       'rg foo ~',

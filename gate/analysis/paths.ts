@@ -284,6 +284,12 @@ export function secretUnder(
   );
 }
 
+/** The project secret file (`.env`, `.envrc`…) a find `-name` pattern selects, if any. */
+export function projectSecretNamed(name: string): string | undefined {
+  const re = globRegex(name, true);
+  return WORKSPACE_SECRET_SAMPLES.map((s) => s.slice(s.lastIndexOf('/') + 1)).find((b) => re.test(b));
+}
+
 /** How many levels below `dir` a sample lies (`~` is two levels below /: /home/user). */
 function depthBelow(dir: string, sample: string): number {
   const parts = (p: string) =>

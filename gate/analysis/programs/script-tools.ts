@@ -5,7 +5,7 @@
 import { type Call, type Handler, operands } from '../call.js';
 import { probe, report } from '../context.js';
 import { touch } from '../effects.js';
-import { classifyPath, SECRET_NAME, secretUnder } from '../paths.js';
+import { classifyPath, projectSecretNamed, SECRET_NAME, secretUnder } from '../paths.js';
 import { UNKNOWN } from '../script.js';
 
 const find: Handler = (c) => {
@@ -71,7 +71,14 @@ function foundFilesRead(
   }
   for (const s of starts.length > 0 ? starts : ['.']) {
     const { zone, path } = classifyPath(s, { workspace: c.ctx.workspace, cwd: c.cwd });
-    if (zone === 'workspace') continue;
+    if (zone === 'workspace') {
+      // In the project, only a search that names its secrets files (`-name '.env*'`) is after them.
+      const secret = names.map(projectSecretNamed).find((x) => x !== undefined);
+      const file = secret && `${path}/${secret}`;
+      if (file && c.trial(runOn(file)).some((f) => SECRET_READS.has(f.rule) && f.detail.includes('reads')))
+        report(c.ctx, 'read.project-secret', `find ${s} -name hands ${secret} to a command that reads it`);
+      continue;
+    }
     const hit =
       names.length > 0
         ? names.map((n) => secretUnder(path, n, maxDepth)).find((x) => x !== undefined)
