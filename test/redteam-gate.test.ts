@@ -301,6 +301,7 @@ describe('red team: gate evasions', () => {
       'find ~ -type f -mtime +1825 | xargs -r ls -l',
       "find ~ -maxdepth 1 -name 'id_*' -exec cat {} +",
       "find . -name '.env*' -exec ls -l {} +",
+      "find . -name '*' -print0 | xargs -0 grep -il todo",
       'grep -r TODO src',
       'grep -r foo ~/projects',
       'rg foo ~',

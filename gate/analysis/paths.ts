@@ -284,9 +284,13 @@ export function secretUnder(
   );
 }
 
-/** The project secret file (`.env`, `.envrc`…) a find `-name` pattern selects, if any. */
+/**
+ * The project secret file (`.env`, `.envrc`…) a find `-name` pattern singles out, if any: a pattern that
+ * also matches ordinary project files (`*`, `*.[!r]*`) is a search of everything, judged like `grep -r`.
+ */
 export function projectSecretNamed(name: string): string | undefined {
   const re = globRegex(name, true);
+  if (['README.md', 'index.ts', 'main.py', 'Makefile'].some((f) => re.test(f))) return undefined;
   return WORKSPACE_SECRET_SAMPLES.map((s) => s.slice(s.lastIndexOf('/') + 1)).find((b) => re.test(b));
 }
 
