@@ -21,8 +21,7 @@ export function createRawRepo(db: Db, database: string) {
     },
     /** otel_logs or agent_events from a RowBinary payload (store/rowbinary; embedded engine only). */
     async insertRowBinaryPayload(table: RowBinaryTable, payload: Uint8Array): Promise<void> {
-      const { columns, structure } = ROW_BINARY_LAYOUTS[table];
-      await db.insertRowBinary(`raw.rowbinary.${table}`, table, columns, structure, payload);
+      await db.insertRowBinary(`raw.rowbinary.${table}`, ROW_BINARY_LAYOUTS[table].table, payload);
     },
     /**
      * The raw row(s) an agent event links back to: otel_logs by timestamp and trace/span ids (several records

@@ -7,12 +7,10 @@ import { readOtlpBody } from '../collector/otlp/index.js';
 import type { OtlpSignal } from '../schema/index.js';
 import { createRedactor } from '../schema/redact/index.js';
 import {
-  AGENT_EVENTS_LAYOUT,
   createStore,
   encodeAgentEventRows,
   encodeOtelLogRows,
   eventToRow,
-  OTEL_LOGS_LAYOUT,
   type OtelLogRow,
   type Store,
 } from '../store/index.js';
@@ -35,8 +33,7 @@ async function insertBoth(
   rb: Uint8Array,
   json: Uint8Array,
 ) {
-  const layout = table === 'otel_logs' ? OTEL_LOGS_LAYOUT : AGENT_EVENTS_LAYOUT;
-  await store.db.insertRowBinary('t', table, layout.columns, layout.structure, rb);
+  await store.db.insertRowBinary('t', table, rb);
   await store.db.insertJsonEachRow('t', `${table}_json`, json);
 }
 
