@@ -57,6 +57,11 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   const policyAudit = (await import('./policy-audit.js')).createPolicyAudit();
   const log = (msg: string) => process.stderr.write(`ward: ${msg}\n`);
   let server: Awaited<ReturnType<typeof startServer>>;
+  // The embedded engine down for good (its worker restarts spent): stop as on a signal, exit 1.
+  let storeDown: () => void = () => {};
+  const down = new Promise<'down'>((resolve) => {
+    storeDown = () => resolve('down');
+  });
   try {
     server = await startServer(
       {
@@ -90,6 +95,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
         reports: createReportService,
         uiDir: fileURLToPath(new URL('../../ui/dist', import.meta.url)),
         policy: { home: env.home, workspace: process.cwd() },
+        onStoreDown: () => storeDown(),
       },
     );
   } catch (err) {
@@ -140,19 +146,23 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       );
   }
   // Listen for the stop signal before the last line: a supervisor that waits for it may signal at once.
-  const stopped = new Promise<void>((resolve) => {
-    const stop = () => resolve();
+  const stopped = new Promise<'signal'>((resolve) => {
+    const stop = () => resolve('signal');
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   process.stdout.write(
     `  try:        curl -s -H "Authorization: Bearer $(cat ${adminTokenHint(server)})" ${server.url}/api/sessions\n`,
   );
-  await stopped;
-  process.stderr.write('ward: shutting down, flushing queued rows…\n');
+  const why = await Promise.race([stopped, down]);
+  process.stderr.write(
+    why === 'down'
+      ? 'ward: the embedded store is down; shutting down, spooling queued rows…\n'
+      : 'ward: shutting down, flushing queued rows…\n',
+  );
   await analyzer.stop();
   await server.close();
-  return 0;
+  return why === 'down' ? 1 : 0;
 }
 
 /**

@@ -95,6 +95,8 @@ export interface ServerPlugins {
   uiDir?: string;
   /** Where GET /api/policy and POST /api/gate/check find policy files; the routes are absent without it. */
   policy?: { home: string; workspace: string };
+  /** The embedded engine stopped for good (its restarts spent): the process should shut down. */
+  onStoreDown?: (err: Error) => void;
 }
 
 /** Starts `ward serve`: store, writer, OTLP receiver and API on one port. */
@@ -133,7 +135,16 @@ export async function startServer(
     if (err instanceof AdminTokenFileError) throw new StartupError(err.message);
     throw err;
   }
-  const store = await createStore({ ...config.store, dataDir: config.dataDir });
+  const store = await createStore(
+    { ...config.store, dataDir: config.dataDir },
+    {
+      engine: {
+        log,
+        maxBulkBytes: config.batch.maxQueuedBytes,
+        ...(plugins.onStoreDown ? { onFatal: plugins.onStoreDown } : {}),
+      },
+    },
+  );
   const adminHash = Buffer.from(hashToken(admin.token), 'hex');
 
   const sink: Sink = async (table, payload, _rows, format) => {
@@ -292,6 +303,7 @@ export async function startServer(
         return {
           store: store.mode.startsWith('embedded') ? 'embedded' : 'server',
           writer: writer.stats(),
+          engine: store.engineStats() ?? null,
           inflight: admission.stats(),
           spool: await spool.stats().catch(() => null),
           eventLoopLagMs: {

@@ -117,6 +117,8 @@ export async function createStore(input: StoreConfig, opts: StoreOptions = {}) {
     rowBinary: bulk !== undefined,
     /** The embedded engine's lanes and state (undefined with a ClickHouse server). */
     engineStats: () => engine?.stats(),
+    /** The embedded engine's thread (undefined with a ClickHouse server). */
+    engine,
     migrationsApplied: applied,
     events: createEventsRepo(db, config.database),
     raw: createRawRepo(db, config.database),

@@ -69,11 +69,41 @@ function pinAddon(): void {
 }
 
 /**
+ * One engine per data directory per process: chDB binds one directory per process, and a second worker's
+ * connections closing would tear down the first's. A second store on the same directory shares the worker
+ * (and the first opener's limits); the worker ends with the last close.
+ */
+const shared = new Map<string, { client: Promise<EngineClient>; refs: number }>();
+
+/**
  * The main thread's side of the embedded engine: message passing to the worker that holds chDB, two lanes
  * (interactive statements at once, bulk inserts one at a time behind a byte budget), fail closed when the
  * worker dies (every open call rejects with EngineUnavailableError), and a bounded number of restarts.
  */
-export async function startEngineClient(opts: EngineClientOptions) {
+export async function startEngineClient(opts: EngineClientOptions): Promise<EngineClient> {
+  let entry = shared.get(opts.path);
+  if (!entry) {
+    entry = { client: startOwnEngine(opts), refs: 0 };
+    shared.set(opts.path, entry);
+    entry.client.catch(() => shared.delete(opts.path));
+  }
+  entry.refs++;
+  const e = entry;
+  const client = await e.client;
+  let open = true;
+  return {
+    ...client,
+    async close() {
+      if (!open) return;
+      open = false;
+      if (--e.refs > 0) return;
+      shared.delete(opts.path);
+      await client.close();
+    },
+  };
+}
+
+async function startOwnEngine(opts: EngineClientOptions) {
   const maxBulkBytes = opts.maxBulkBytes ?? 64 * 2 ** 20;
   const maxInteractive = opts.maxInteractive ?? 1024;
   const maxRestarts = opts.maxRestarts ?? 3;
@@ -91,6 +121,8 @@ export async function startEngineClient(opts: EngineClientOptions) {
   const restartTimes: number[] = [];
   let state: EngineState = 'restarting';
   let worker: Worker;
+  /** Settles when the current (re)start is over: ready, or down for good. */
+  let started: Promise<void> = Promise.resolve();
 
   function settle(id: number, fn: (p: Pending) => void): void {
     const p = pending.get(id);
@@ -153,7 +185,7 @@ export async function startEngineClient(opts: EngineClientOptions) {
     restartTimes.push(now);
     restarts++;
     log(`the embedded ClickHouse worker stopped (${why}); restarting it`);
-    spawn().then(
+    started = spawn().then(
       () => {
         if (state === 'restarting') state = 'ready';
         log('the embedded ClickHouse worker is back');
@@ -214,20 +246,35 @@ export async function startEngineClient(opts: EngineClientOptions) {
         return false;
       }
     },
+    /** Waits for a restart in progress to end; true when the engine is ready. */
+    async whenReady(): Promise<boolean> {
+      for (let p = started; ; p = started) {
+        await p;
+        if (p === started) return state === 'ready';
+      }
+    },
     stats(): EngineStats {
       return { state, interactiveInFlight, bulkInFlight, bulkBytes, refused, restarts };
     },
-    /** Ends the worker abruptly, as a crash would (drills and tests of the fail-closed path). */
-    async kill(): Promise<void> {
-      await worker.terminate();
+    /**
+     * Makes the worker fail as a bug in it would (drills and tests of the fail-closed path). Never
+     * `terminate()`: ending a thread while chDB runs a statement for it aborts the whole process.
+     */
+    crash(): Promise<void> {
+      const w = worker;
+      // Resolves after the exit handler above has failed open calls and begun the restart.
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.postMessage({ id: nextId++, op: 'crash' });
+      return exited;
     },
     /** Waits for queued inserts, closes the engine's connections and ends the worker. */
     async close(): Promise<void> {
       if (state === 'closed') return;
       if (state === 'ready') await send({ id: nextId++, op: 'close' }, 0).catch(() => {});
       state = 'closed';
+      // The worker answered close once nothing ran in the engine, so ending it now is safe.
       await worker.terminate();
     },
   };
 }
-export type EngineClient = Awaited<ReturnType<typeof startEngineClient>>;
+export type EngineClient = Awaited<ReturnType<typeof startOwnEngine>>;

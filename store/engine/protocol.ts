@@ -32,9 +32,10 @@ export interface BulkRequest {
   settings: EngineSettings;
 }
 
+/** ping; close (drain, then close the connections); crash (a drill: the worker fails as a bug would make it). */
 export interface ControlRequest {
   id: number;
-  op: 'ping' | 'close';
+  op: 'ping' | 'close' | 'crash';
 }
 
 export type EngineRequest = InteractiveRequest | BulkRequest | ControlRequest;

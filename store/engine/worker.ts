@@ -129,7 +129,7 @@ let draining: Promise<void> | null = null;
 async function drainBulk(): Promise<void> {
   for (let r = bulkQueue.shift(); r; r = bulkQueue.shift()) {
     try {
-      await bulk(bulkConn, r);
+      await track(bulk(bulkConn, r));
       reply({ id: r.id, ok: true });
     } catch (err) {
       reply({ id: r.id, ok: false, error: errorData(err) });
@@ -137,7 +137,46 @@ async function drainBulk(): Promise<void> {
   }
 }
 
+/** Statements running in the engine: a worker must never end while one runs (chDB aborts the process). */
+const running = new Set<Promise<unknown>>();
+function track<T>(p: Promise<T>): Promise<T> {
+  running.add(p);
+  p.then(
+    () => running.delete(p),
+    () => running.delete(p),
+  );
+  return p;
+}
+
+let dying = false;
+
+/**
+ * A bug in this thread: stop taking work, let what runs in the engine finish and answer, close the engine's
+ * connections, then end the thread. The main thread fails what is still open and starts a new worker.
+ */
+async function die(err: unknown): Promise<void> {
+  if (dying) return;
+  dying = true;
+  process.stderr.write(`ward: the embedded ClickHouse worker failed: ${errorData(err).message}\n`);
+  bulkQueue.splice(0).forEach((r) => {
+    reply({ id: r.id, ok: false, error: { message: 'the embedded ClickHouse worker is stopping: retry' } });
+  });
+  while (running.size > 0) await Promise.allSettled([...running]);
+  await Promise.allSettled([interactiveConn.close(), bulkConn.close()]);
+  process.exit(70);
+}
+process.on('uncaughtException', (err) => void die(err));
+process.on('unhandledRejection', (err) => void die(err));
+
 port.on('message', (r: EngineRequest) => {
+  if (dying) {
+    reply({ id: r.id, ok: false, error: { message: 'the embedded ClickHouse worker is stopping: retry' } });
+    return;
+  }
+  if (r.op === 'crash') {
+    void die(new Error('crash drill'));
+    return;
+  }
   if (r.op === 'bulk') {
     bulkQueue.push(r);
     draining ??= drainBulk().finally(() => {
@@ -148,19 +187,20 @@ port.on('message', (r: EngineRequest) => {
   if (r.op === 'close') {
     void (async () => {
       await draining;
+      while (running.size > 0) await Promise.allSettled([...running]);
       await Promise.allSettled([interactiveConn.close(), bulkConn.close()]);
       reply({ id: r.id, ok: true });
     })();
     return;
   }
   if (r.op === 'ping') {
-    interactiveConn.ping({ select: true }).then(
+    track(interactiveConn.ping({ select: true })).then(
       (p) => reply(p.success ? { id: r.id, ok: true } : { id: r.id, ok: false, error: errorData(p.error) }),
       (err: unknown) => reply({ id: r.id, ok: false, error: errorData(err) }),
     );
     return;
   }
-  interactive(interactiveConn, r as InteractiveRequest).then(
+  track(interactive(interactiveConn, r as InteractiveRequest)).then(
     (bytes) => reply({ id: r.id, ok: true, ...(bytes ? { bytes } : {}) }),
     (err: unknown) => reply({ id: r.id, ok: false, error: errorData(err) }),
   );
