@@ -113,7 +113,9 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   }
   // The analyzer runs inside the server by default (ward analyze --follow is the separate worker).
   const { createAnalyzer } = await import('../analyzer/index.js');
-  const { loop: analyzer } = await createAnalyzer({ store: server.store, log });
+  // Small batches: scoring runs on the thread that answers approvals and hooks, so no batch may hold it long
+  // (20k events took ~1.3 s of it under saturated ingest); `ward analyze --follow` keeps the large default.
+  const { loop: analyzer } = await createAnalyzer({ store: server.store, log, batchSize: 2_000 });
   analyzer.start();
   process.stdout.write(
     [

@@ -11,6 +11,7 @@ import { createDb, type Db } from './db.js';
 import { ddlContext } from './ddl.js';
 import { createEventsRepo } from './events.js';
 import { createGrantsRepo } from './grants.js';
+import { createIngestRepo } from './ingest/write.js';
 import { runMigrations } from './migrate.js';
 import { createRawRepo } from './raw.js';
 import { createReceiptsRepo } from './receipts.js';
@@ -63,6 +64,7 @@ export type { EngineStats } from './engine/client.js';
 export { EngineBusyError, EngineUnavailableError } from './engine/errors.js';
 export * from './fast.js';
 export type { GrantsRepo } from './grants.js';
+export type { IngestRepo } from './ingest/write.js';
 export { allStatements, runMigrations } from './migrate.js';
 export { MIGRATIONS } from './migrations/index.js';
 export type { RawTable } from './raw.js';
@@ -113,8 +115,8 @@ export async function createStore(input: StoreConfig, opts: StoreOptions = {}) {
   return {
     mode,
     config,
-    /** True when the engine stores otel_logs and agent_events from RowBinary (embedded); else JSONEachRow. */
-    rowBinary: bulk !== undefined,
+    /** The one ingest call: the codec workers encode with (format chosen here) and the write of each part. */
+    ingest: createIngestRepo(db, { rowBinary: bulk !== undefined }),
     /** The embedded engine's lanes and state (undefined with a ClickHouse server). */
     engineStats: () => engine?.stats(),
     /** The embedded engine's thread (undefined with a ClickHouse server). */
