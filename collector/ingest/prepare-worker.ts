@@ -8,11 +8,14 @@ import type { IngestCodec } from '../../store/fast.js';
 import { OtlpDecodeError, type OtlpDecodeOptions, OtlpTooLargeError } from '../otlp/index.js';
 import { prepareRequest } from './prepare.js';
 import type { PrepareJob, PrepareReply } from './prepare-pool.js';
+import { lowerThisThreadPriority } from './thread-priority.js';
 import type { TimeWindowOptions } from './time-rule.js';
 
 const data = workerData as
   | { redaction?: unknown; codec?: IngestCodec; time?: TimeWindowOptions; limits?: OtlpDecodeOptions }
   | undefined;
+// Interactive first: decoding yields the CPU to the thread that answers approvals, hooks and the API.
+lowerThisThreadPriority(10);
 const redactor = createRedactor(data?.redaction as never);
 const opts = {
   codec: { rowBinary: data?.codec?.rowBinary === true },
