@@ -45,7 +45,8 @@ export interface EngineStats {
 interface Pending {
   resolve: (bytes: Uint8Array | undefined) => void;
   reject: (err: Error) => void;
-  bulkBytes: number;
+  /** Bulk payload bytes this call holds of the budget; null for the interactive lane. */
+  bulkBytes: number | null;
 }
 
 /** An engine error from the worker, with the fields @clickhouse/client's errors carry. */
@@ -128,10 +129,11 @@ async function startOwnEngine(opts: EngineClientOptions) {
     const p = pending.get(id);
     if (!p) return;
     pending.delete(id);
-    if (p.bulkBytes > 0 || p.bulkBytes === -1) {
+    if (p.bulkBytes === null) interactiveInFlight--;
+    else {
       bulkInFlight--;
-      bulkBytes -= Math.max(0, p.bulkBytes);
-    } else interactiveInFlight--;
+      bulkBytes -= p.bulkBytes;
+    }
     fn(p);
   }
 
@@ -194,7 +196,7 @@ async function startOwnEngine(opts: EngineClientOptions) {
     );
   }
 
-  function send(req: EngineRequest, bulk: number): Promise<Uint8Array | undefined> {
+  function send(req: EngineRequest, bulk: number | null): Promise<Uint8Array | undefined> {
     if (state !== 'ready') {
       return Promise.reject(
         new EngineUnavailableError(
@@ -204,10 +206,11 @@ async function startOwnEngine(opts: EngineClientOptions) {
     }
     return new Promise((resolve, reject) => {
       pending.set(req.id, { resolve, reject, bulkBytes: bulk });
-      if (bulk !== 0) {
+      if (bulk === null) interactiveInFlight++;
+      else {
         bulkInFlight++;
-        bulkBytes += Math.max(0, bulk);
-      } else interactiveInFlight++;
+        bulkBytes += bulk;
+      }
       worker.postMessage(req);
     });
   }
@@ -224,7 +227,7 @@ async function startOwnEngine(opts: EngineClientOptions) {
           new EngineBusyError(`${interactiveInFlight} statements are already waiting for the engine: retry`),
         );
       }
-      return send({ ...req, id: nextId++ } as InteractiveRequest, 0);
+      return send({ ...req, id: nextId++ } as InteractiveRequest, null);
     },
     /** An ingest payload on the bulk lane (copied to the worker: the caller keeps it for retry or spool). */
     async bulk(req: Omit<BulkRequest, 'id'>): Promise<void> {
@@ -236,11 +239,11 @@ async function startOwnEngine(opts: EngineClientOptions) {
           `the engine's insert queue holds ${Math.round(bulkBytes / 2 ** 20)} MiB: retry later`,
         );
       }
-      await send({ ...req, id: nextId++ }, n > 0 ? n : -1);
+      await send({ ...req, id: nextId++ }, n);
     },
     async ping(): Promise<boolean> {
       try {
-        await send({ id: nextId++, op: 'ping' }, 0);
+        await send({ id: nextId++, op: 'ping' }, null);
         return true;
       } catch {
         return false;
@@ -270,7 +273,7 @@ async function startOwnEngine(opts: EngineClientOptions) {
     /** Waits for queued inserts, closes the engine's connections and ends the worker. */
     async close(): Promise<void> {
       if (state === 'closed') return;
-      if (state === 'ready') await send({ id: nextId++, op: 'close' }, 0).catch(() => {});
+      if (state === 'ready') await send({ id: nextId++, op: 'close' }, null).catch(() => {});
       state = 'closed';
       // The worker answered close once nothing ran in the engine, so ending it now is safe.
       await worker.terminate();
