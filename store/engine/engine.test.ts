@@ -90,6 +90,24 @@ describe('lanes', () => {
   }, 120_000);
 });
 
+describe('background work', () => {
+  it("runs one statement at a time, so an approval's statement waits behind at most one", async () => {
+    const order: string[] = [];
+    // The analyzer's reads (tagged analyzer.events-after): bound statements of ~0.3 s each.
+    const slow = Array.from({ length: 4 }, (_, i) =>
+      store.db
+        .query('analyzer.events-after', 'SELECT sleepEachRow(0.05) FROM numbers({n:UInt32})', { n: 6 })
+        .then(() => order.push(`bg${i}`)),
+    );
+    const fg = store.db
+      .query('approvals.get', 'SELECT {x:UInt8} AS x', { x: 1 })
+      .then(() => order.push('fg'));
+    await Promise.all([...slow, fg]);
+    // Without the background lane every read given before it would run first (one bound statement at a time).
+    expect(order).toEqual(['bg0', 'fg', 'bg1', 'bg2', 'bg3']);
+  }, 60_000);
+});
+
 describe('a failing worker', () => {
   it('a worker that fails lets running statements finish, refuses new ones, restarts and keeps the data', async () => {
     const engine = engineOf(store);

@@ -18,6 +18,8 @@ export interface InteractiveRequest {
   queryId?: string;
   /** insert/exec: the body (JSONEachRow text), materialized on the main thread. */
   values?: string;
+  /** Background work (store/engine/lanes.ts): run one at a time, behind nothing but each other. */
+  background?: boolean;
 }
 
 /** An ingest payload on the bulk lane. */

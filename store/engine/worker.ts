@@ -200,9 +200,21 @@ port.on('message', (r: EngineRequest) => {
     );
     return;
   }
-  track(interactive(interactiveConn, r as InteractiveRequest)).then(
+  const req = r as InteractiveRequest;
+  if (req.background) {
+    background = background.then(() => runInteractive(req));
+    return;
+  }
+  void runInteractive(req);
+});
+
+/** Background statements, chained: at most one of them is ever ahead of a foreground statement. */
+let background: Promise<void> = Promise.resolve();
+
+function runInteractive(r: InteractiveRequest): Promise<void> {
+  return track(interactive(interactiveConn, r)).then(
     (bytes) => reply({ id: r.id, ok: true, ...(bytes ? { bytes } : {}) }),
     (err: unknown) => reply({ id: r.id, ok: false, error: errorData(err) }),
   );
-});
+}
 reply({ id: READY_ID, ok: true });
