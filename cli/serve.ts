@@ -72,6 +72,11 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   const policyAudit = (await import('./policy-audit.js')).createPolicyAudit();
   const log = (msg: string) => process.stderr.write(`ward: ${msg}\n`);
   let server: Awaited<ReturnType<typeof startServer>>;
+  // The embedded engine down for good (its worker restarts spent): stop as on a signal, exit 1.
+  let storeDown: () => void = () => {};
+  const down = new Promise<'down'>((resolve) => {
+    storeDown = () => resolve('down');
+  });
   try {
     server = await startServer(
       {
@@ -107,6 +112,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
         reports: createReportService,
         uiDir: fileURLToPath(new URL('../../ui/dist', import.meta.url)),
         policy: { home: env.home, workspace: process.cwd() },
+        onStoreDown: () => storeDown(),
       },
     );
   } catch (err) {
@@ -124,7 +130,9 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   }
   // The analyzer runs inside the server by default (ward analyze --follow is the separate worker).
   const { createAnalyzer } = await import('../analyzer/index.js');
-  const { loop: analyzer } = await createAnalyzer({ store: server.store, log });
+  // Small batches: scoring runs on the thread that answers approvals and hooks, so no batch may hold it long
+  // (20k events took ~1.3 s of it under saturated ingest); `ward analyze --follow` keeps the large default.
+  const { loop: analyzer } = await createAnalyzer({ store: server.store, log, batchSize: 2_000 });
   analyzer.start();
   process.stdout.write(
     [
@@ -157,19 +165,23 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       );
   }
   // Listen for the stop signal before the last line: a supervisor that waits for it may signal at once.
-  const stopped = new Promise<void>((resolve) => {
-    const stop = () => resolve();
+  const stopped = new Promise<'signal'>((resolve) => {
+    const stop = () => resolve('signal');
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   process.stdout.write(
     `  try:        curl -s -H "Authorization: Bearer $(cat ${adminTokenHint(server)})" ${server.url}/api/sessions\n`,
   );
-  await stopped;
-  process.stderr.write('ward: shutting down, flushing queued rows…\n');
+  const why = await Promise.race([stopped, down]);
+  process.stderr.write(
+    why === 'down'
+      ? 'ward: the embedded store is down; shutting down, spooling queued rows…\n'
+      : 'ward: shutting down, flushing queued rows…\n',
+  );
   await analyzer.stop();
   await server.close();
-  return 0;
+  return why === 'down' ? 1 : 0;
 }
 
 /**

@@ -12,17 +12,9 @@ export function createRawRepo(db: Db, database: string) {
     async insert(table: RawTable, rows: readonly (OtelLogRow | OtelTraceRow | object)[]): Promise<void> {
       await db.insert(`raw.insert.${table}`, table, rows);
     },
-    /** Any Ward table from a JSONEachRow payload (the ingest writer's sink). */
-    async insertPayload(
-      table: RawTable | 'agent_events' | 'ingest_receipts',
-      payload: Uint8Array,
-    ): Promise<void> {
-      await db.insertJsonEachRow(`raw.payload.${table}`, table, payload);
-    },
     /** otel_logs or agent_events from a RowBinary payload (store/rowbinary; embedded engine only). */
     async insertRowBinaryPayload(table: RowBinaryTable, payload: Uint8Array): Promise<void> {
-      const { columns, structure } = ROW_BINARY_LAYOUTS[table];
-      await db.insertRowBinary(`raw.rowbinary.${table}`, table, columns, structure, payload);
+      await db.insertRowBinary(`raw.rowbinary.${table}`, ROW_BINARY_LAYOUTS[table].table, payload);
     },
     /**
      * The raw row(s) an agent event links back to: otel_logs by timestamp and trace/span ids (several records
