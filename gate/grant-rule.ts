@@ -1,15 +1,13 @@
+import type { GrantRule } from '../schema/index.js';
 import { analyzeCommandLine, initShellParser, type ShellParser } from './analysis/index.js';
 import { grantPrefix, refuseReason } from './policy/grant-prefix.js';
-
-/** The argv prefix an approved command may be granted, or why it may not. */
-export type GrantPrefixResult = { ok: true; prefix: string[] } | { ok: false; reason: string };
 
 /**
  * The gate's grant rules for a command text, for the server deciding an approval: the command must be one
  * simple command and its prefix must not be an interpreter or wrapper (grant-prefix.ts). The shell grammar
  * loads on first use.
  */
-export function createGrantRule(): (command: string) => Promise<GrantPrefixResult> {
+export function createGrantRule(): GrantRule {
   let parser: Promise<ShellParser> | undefined;
   return async (command) => {
     parser ??= initShellParser();

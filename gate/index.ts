@@ -12,7 +12,7 @@ export {
   scoreGate,
 } from './eval/score.js';
 export * from './fast.js';
-export { createGrantRule, type GrantPrefixResult } from './grant-rule.js';
+export { createGrantRule } from './grant-rule.js';
 export { Grant, type GrantResult, grantPrefix, makeGrant, refuseReason } from './policy/grants.js';
 export { SandboxPolicy as SandboxPolicySchema } from './policy/sandbox-policy.js';
 export { MODES, type Mode, PolicyFile } from './policy/schema.js';

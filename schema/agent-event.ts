@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GATE_DECISIONS } from './decision.js';
 
 /** What an agent action was. `other` keeps events Ward does not understand yet (never dropped). */
 export const EVENT_KINDS = [
@@ -21,7 +22,7 @@ export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;
 
 /** Normalized decision: what was allowed to happen. Empty when the event carries no decision. */
-export const DECISIONS = ['allow', 'deny', 'ask', ''] as const;
+export const DECISIONS = [...GATE_DECISIONS, ''] as const;
 export const Decision = z.enum(DECISIONS);
 export type Decision = z.infer<typeof Decision>;
 

@@ -4,6 +4,7 @@
  * imports ./index.ts.
  */
 export * from './attributes.js';
+export * from './decision.js';
 export * from './network.js';
 export * from './otlp.js';
 export * from './redact/index.js';

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { Approval, GrantScope } from './approval.js';
 
+/**
+ * The argv prefix an approved command may be granted, or why it may not: the gate computes it
+ * (gate/grant-rule.ts), the server's grant maker consumes it.
+ */
+export type GrantPrefixResult = { ok: true; prefix: string[] } | { ok: false; reason: string };
+
+/** The gate's grant rule for a command text, as the server plugs it in. */
+export type GrantRule = (command: string) => Promise<GrantPrefixResult>;
+
 /** An "always allow" grant: commands starting with `prefix` and no riskier than `max_risk` are allowed. */
 export const Grant = z.object({
   prefix: z.array(z.string().min(1)).min(1).describe('argv prefix the grant covers'),

@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Approval, GrantRecord } from '../../schema/index.js';
+import type { Approval, GrantRecord, GrantRule } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
 import { grantEvent } from './approval-event.js';
-
-/**
- * The gate's grant rules (sandbox-runner/gate `createGrantRule`, plugged in by cli/serve.ts): the argv
- * prefix an approved command may be granted, or why not.
- */
-export type GrantRule = (
-  command: string,
-) => Promise<{ ok: true; prefix: string[] } | { ok: false; reason: string }>;
 
 type Scope = 'session' | 'project';
 

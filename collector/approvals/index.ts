@@ -6,7 +6,6 @@ export {
   type Caller,
   createApprovalService,
   type DecideResult,
-  type GrantRule,
   isFinal,
   MAX_PENDING_PER_TOKEN,
   ownedBy,

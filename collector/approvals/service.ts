@@ -6,6 +6,7 @@ import {
   type ApprovalRequestInput,
   type ApprovalStatus,
   type GrantRecord,
+  type GrantRule,
   type GrantsQuery,
   OWN_ROWS_ONLY,
   type SignedDecisionFields,
@@ -13,9 +14,7 @@ import {
 } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
 import { type ApprovalStep, approvalEvent } from './approval-event.js';
-import { createGrantMaker, type GrantRule } from './grant-maker.js';
-
-export type { GrantRule };
+import { createGrantMaker } from './grant-maker.js';
 
 export interface ApprovalServiceDeps {
   store: Pick<Store, 'approvals' | 'audit' | 'events' | 'grants'>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GATE_DECISIONS } from '../../schema/fast.js';
 import { SandboxPolicy } from './sandbox-policy.js';
 
 export const MODES = ['strict', 'balanced', 'autonomous', 'ci'] as const;
@@ -9,7 +10,7 @@ export const Mode = z
   );
 export type Mode = z.infer<typeof Mode>;
 
-export const Decision = z.enum(['allow', 'ask', 'deny']).describe('what the gate does when the rule matches');
+export const Decision = z.enum(GATE_DECISIONS).describe('what the gate does when the rule matches');
 export type Decision = z.infer<typeof Decision>;
 
 const isRegex = (s: string) => {
