@@ -39,7 +39,12 @@ export function scopeHeader(
   c: DecodeContext,
 ): { scope: OtlpScope; schemaUrl: string } {
   return {
-    scope: sub(rd, s, 'scope', c, scope) ?? { name: '', version: '', attributes: {}, droppedAttributesCount: 0 },
+    scope: sub(rd, s, 'scope', c, scope) ?? {
+      name: '',
+      version: '',
+      attributes: {},
+      droppedAttributesCount: 0,
+    },
     schemaUrl: rd.text(s, 'schemaUrl', c),
   };
 }

@@ -1,9 +1,4 @@
-import type {
-  OtlpLogRecord,
-  OtlpLogsRequest,
-  OtlpResourceLogs,
-  OtlpScopeLogs,
-} from '../../schema/fast.js';
+import type { OtlpLogRecord, OtlpLogsRequest, OtlpResourceLogs, OtlpScopeLogs } from '../../schema/fast.js';
 import { resourceHeader, scopeHeader } from './convert-common.js';
 import type { DecodeContext } from './decode-context.js';
 import { SEVERITY_NUMBER } from './enum-names.js';

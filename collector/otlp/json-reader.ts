@@ -174,7 +174,6 @@ function scalar<T>(m: unknown, key: string, read: (v: unknown) => T): T {
   }
 }
 
-const timeOf = (v: unknown): string => (v === undefined || v === null ? '0' : jsonUint64Decimal(v));
 const int64Of = (v: unknown): number => (v === undefined || v === null ? 0 : jsonInt64Number(v));
 
 function listOf<T>(m: unknown, key: string, read: (v: unknown) => T): T[] {
@@ -244,7 +243,8 @@ export const jsonReader: WireReader = {
   keyValue(kv, c, depth, out) {
     const o = jElement(kv);
     const key = o.key;
-    if (typeof key !== 'string') throw new OtlpDecodeError(`key: expected a string, got ${jsonTypeName(key)}`);
+    if (typeof key !== 'string')
+      throw new OtlpDecodeError(`key: expected a string, got ${jsonTypeName(key)}`);
     setAttribute(out, c.surrogateEscapes ? checkWellFormed(key) : key, anyValue(o.value, c, depth));
   },
 };

