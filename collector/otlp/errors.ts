@@ -30,6 +30,11 @@ export function rethrowAt(err: unknown, segment: string): never {
   throw new OtlpDecodeError(reason, segment + sep + inner);
 }
 
+/** Re-throws `err` at element `i` of the repeated field `name` (`name[i]`). */
+export function rethrowAtIndex(err: unknown, name: string, i: number): never {
+  rethrowAt(err, `${name}[${i}]`);
+}
+
 /** A request the OTLP edge refuses before decoding, with the HTTP status to answer. */
 export class OtlpBodyError extends Error {
   override readonly name = 'OtlpBodyError';

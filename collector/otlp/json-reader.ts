@@ -1,7 +1,7 @@
-import type { OtlpValue } from '../../schema/fast.js';
+import type { OtlpAttributes, OtlpValue } from '../../schema/fast.js';
 import { type DecodeContext, setAttribute } from './decode-context.js';
-import { OtlpDecodeError, rethrowAt } from './errors.js';
-import { arrayValues, checkDepth, keyValues, kvlistValues } from './walk.js';
+import { OtlpDecodeError, rethrowAt, rethrowAtIndex } from './errors.js';
+import { ARRAY_VALUES, arrayValues, checkAttributeCount, checkDepth, KVLIST_VALUES } from './walk.js';
 import type { EnumNames, WireReader } from './wire-reader.js';
 import {
   hexId,
@@ -143,12 +143,12 @@ function anyValue(v: unknown, c: DecodeContext, depth: number): OtlpValue {
   x = o.kvlistValue ?? o.kvlist_value;
   if (x !== undefined) {
     checkDepth(c, depth);
-    return kvlistValues(jsonReader, repeated(jObject(x)?.values, 'kvlistValue.values'), c, depth);
+    return keyValues(repeated(jObject(x)?.values, KVLIST_VALUES), KVLIST_VALUES, c, depth + 1);
   }
   x = o.arrayValue ?? o.array_value;
   if (x !== undefined) {
     checkDepth(c, depth);
-    return arrayValues(jsonReader, repeated(jObject(x)?.values, 'arrayValue.values'), c, depth);
+    return arrayValues(jsonReader, repeated(jObject(x)?.values, ARRAY_VALUES), c, depth);
   }
   x = o.bytesValue ?? o.bytes_value;
   if (x !== undefined) return jBytes(x);
@@ -184,6 +184,25 @@ function listOf<T>(m: unknown, key: string, read: (v: unknown) => T): T[] {
       out[i] = read(list[i]);
     } catch (e) {
       rethrowAt(e, `${key}[${i}]`);
+    }
+  }
+  return out;
+}
+
+function keyValues(list: readonly unknown[], name: string, c: DecodeContext, depth: number): OtlpAttributes {
+  const out: OtlpAttributes = {};
+  const n = list.length;
+  if (n === 0) return out;
+  checkAttributeCount(n, name, c);
+  for (let i = 0; i < n; i++) {
+    try {
+      const kv = jElement(list[i]);
+      const key = kv.key;
+      if (typeof key !== 'string')
+        throw new OtlpDecodeError(`key: expected a string, got ${jsonTypeName(key)}`);
+      setAttribute(out, c.surrogateEscapes ? checkWellFormed(key) : key, anyValue(kv.value, c, depth));
+    } catch (e) {
+      rethrowAtIndex(e, name, i);
     }
   }
   return out;
@@ -235,18 +254,11 @@ export const jsonReader: WireReader = {
       rethrowAt(e, key);
     }
   },
-  attributes: (m, key, c) => keyValues(jsonReader, repeated(get(m, key), key), key, c, 1),
+  attributes: (m, key, c) => keyValues(repeated(get(m, key), key), key, c, 1),
   message: <T>(m: unknown, key: string) => scalar(m, key, jObject) as T | null,
   list: (m, key) => repeated(get(m, key), key),
   element: <T>(v: unknown) => jElement(v) as T,
   anyValue,
-  keyValue(kv, c, depth, out) {
-    const o = jElement(kv);
-    const key = o.key;
-    if (typeof key !== 'string')
-      throw new OtlpDecodeError(`key: expected a string, got ${jsonTypeName(key)}`);
-    setAttribute(out, c.surrogateEscapes ? checkWellFormed(key) : key, anyValue(o.value, c, depth));
-  },
 };
 
 /** The request's top-level object, or an OtlpDecodeError at path `request`. */

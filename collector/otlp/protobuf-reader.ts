@@ -1,10 +1,10 @@
 import type protobuf from 'protobufjs';
-import type { OtlpValue } from '../../schema/fast.js';
+import type { OtlpAttributes, OtlpValue } from '../../schema/fast.js';
 import { type DecodeContext, setAttribute } from './decode-context.js';
-import { OtlpDecodeError, rethrowAt } from './errors.js';
+import { OtlpDecodeError, rethrowAt, rethrowAtIndex } from './errors.js';
 import { attributeKey } from './key-cache.js';
 import { otlpProtoTypes } from './otlp-proto.js';
-import { arrayValues, checkDepth, keyValues, kvlistValues } from './walk.js';
+import { arrayValues, checkAttributeCount, checkDepth, KVLIST_VALUES } from './walk.js';
 import type { WireReader } from './wire-reader.js';
 import {
   idToHex,
@@ -38,7 +38,6 @@ interface PbKeyValue {
 
 /** A decoded message's fields (field names as in otlp-proto.ts). */
 type Fields = Record<string, unknown>;
-const get = (m: unknown, key: string): unknown => (m as Fields)[key];
 
 function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -66,8 +65,8 @@ function anyValue(v: PbAnyValue, c: DecodeContext, depth: number): OtlpValue {
   if (v.doubleValue !== null) return v.doubleValue;
   if (v.kvlistValue !== null) {
     checkDepth(c, depth);
-    const list = decodeNested<{ values: unknown[] }>(otlpProtoTypes().keyValueList, v.kvlistValue);
-    return kvlistValues(protobufReader, list.values, c, depth);
+    const list = decodeNested<{ values: PbKeyValue[] }>(otlpProtoTypes().keyValueList, v.kvlistValue);
+    return keyValues(list.values, KVLIST_VALUES, c, depth + 1);
   }
   if (v.arrayValue !== null) {
     checkDepth(c, depth);
@@ -78,38 +77,54 @@ function anyValue(v: PbAnyValue, c: DecodeContext, depth: number): OtlpValue {
   return null;
 }
 
+function keyValues(list: PbKeyValue[], name: string, c: DecodeContext, depth: number): OtlpAttributes {
+  const out: OtlpAttributes = {};
+  const n = list.length;
+  if (n === 0) return out;
+  checkAttributeCount(n, name, c);
+  for (let i = 0; i < n; i++) {
+    const kv = list[i]!;
+    try {
+      setAttribute(out, attributeKey(kv.key), kv.value === null ? null : anyValue(kv.value, c, depth));
+    } catch (e) {
+      rethrowAtIndex(e, name, i);
+    }
+  }
+  return out;
+}
+
 /** Reads protobufjs-decoded OTLP messages. */
 export const protobufReader: WireReader = {
   text(m, key) {
     try {
-      return utf8(get(m, key) as Uint8Array);
+      return utf8((m as Fields)[key] as Uint8Array);
     } catch (e) {
       rethrowAt(e, key);
     }
   },
   id(m, key, size) {
     try {
-      return idToHex(get(m, key) as Uint8Array, size);
+      return idToHex((m as Fields)[key] as Uint8Array, size);
     } catch (e) {
       rethrowAt(e, key);
     }
   },
-  time: (m, key) => wireUint64Decimal(get(m, key) as Wire64),
-  count: (m, key) => wireUint64Number(get(m, key) as Wire64),
+  time: (m, key) => wireUint64Decimal((m as Fields)[key] as Wire64),
+  count: (m, key) => wireUint64Number((m as Fields)[key] as Wire64),
   int64(m, key) {
-    const v = get(m, key) as Wire64 | null;
+    const v = (m as Fields)[key] as Wire64 | null;
     return v === null ? 0 : wireInt64Number(v);
   },
-  double: (m, key) => (get(m, key) as number | null) ?? 0,
-  has: (m, key) => get(m, key) !== null,
-  uint32: (m, key) => get(m, key) as number,
-  int32: (m, key) => get(m, key) as number,
-  enumOf: (m, key) => get(m, key) as number,
-  bool: (m, key) => get(m, key) as boolean,
-  counts: (m, key) => numbers(get(m, key) as Wire64[]),
-  doubles: (m, key) => (get(m, key) as number[]).slice(),
+  double: (m, key) => ((m as Fields)[key] as number | null) ?? 0,
+  has: (m, key) => (m as Fields)[key] !== null,
+  uint32: (m, key) => (m as Fields)[key] as number,
+  int32: (m, key) => (m as Fields)[key] as number,
+  enumOf: (m, key) => (m as Fields)[key] as number,
+  bool: (m, key) => (m as Fields)[key] as boolean,
+  counts: (m, key) => numbers((m as Fields)[key] as Wire64[]),
+  doubles: (m, key) => ((m as Fields)[key] as number[]).slice(),
   value(m, key, c) {
-    const v = get(m, key) as PbAnyValue | null;
+    const v = (m as Fields)[key] as PbAnyValue | null;
     if (v === null) return null;
     try {
       return anyValue(v, c, 1);
@@ -117,13 +132,9 @@ export const protobufReader: WireReader = {
       rethrowAt(e, key);
     }
   },
-  attributes: (m, key, c) => keyValues(protobufReader, get(m, key) as unknown[], key, c, 1),
-  message: <T>(m: unknown, key: string) => get(m, key) as T | null,
-  list: (m, key) => get(m, key) as unknown[],
+  attributes: (m, key, c) => keyValues((m as Fields)[key] as PbKeyValue[], key, c, 1),
+  message: <T>(m: unknown, key: string) => (m as Fields)[key] as T | null,
+  list: (m, key) => (m as Fields)[key] as unknown[],
   element: <T>(v: unknown) => v as T,
   anyValue: (v, c, depth) => anyValue(v as PbAnyValue, c, depth),
-  keyValue(kv, c, depth, out) {
-    const { key, value } = kv as PbKeyValue;
-    setAttribute(out, attributeKey(key), value === null ? null : anyValue(value, c, depth));
-  },
 };

@@ -1,6 +1,6 @@
-import type { OtlpAttributes, OtlpValue } from '../../schema/fast.js';
+import type { OtlpValue } from '../../schema/fast.js';
 import type { DecodeContext } from './decode-context.js';
-import { OtlpDecodeError, rethrowAt } from './errors.js';
+import { OtlpDecodeError, rethrowAt, rethrowAtIndex } from './errors.js';
 import type { KeyOf, List, Of, Sub } from './otlp-messages.js';
 import type { WireReader } from './wire-reader.js';
 
@@ -24,7 +24,7 @@ export function each<M, K extends KeyOf<M, List<unknown>>, T>(
     try {
       out[i] = one(rd, rd.element(list[i]), c);
     } catch (e) {
-      rethrowAt(e, `${key}[${i}]`);
+      rethrowAtIndex(e, key, i);
     }
   }
   return out;
@@ -47,42 +47,19 @@ export function sub<M, K extends KeyOf<M, Sub<unknown>>, T>(
   }
 }
 
-/** Converts a KeyValue list to a record; `name` is its path (`attributes`, `kvlistValue.values`). */
-export function keyValues(
-  rd: WireReader,
-  list: readonly unknown[],
-  name: string,
-  c: DecodeContext,
-  depth: number,
-): OtlpAttributes {
-  const out: OtlpAttributes = {};
-  const n = list.length;
-  if (n === 0) return out;
+/** Refuses a KeyValue list (attributes, a kvlist) longer than the limit; `name` is its path. */
+export function checkAttributeCount(n: number, name: string, c: DecodeContext): void {
   if (n > c.maxAttributes)
     throw new OtlpDecodeError(`${n} attributes exceed the limit of ${c.maxAttributes}`, name);
-  for (let i = 0; i < n; i++) {
-    try {
-      rd.keyValue(list[i], c, depth, out);
-    } catch (e) {
-      rethrowAt(e, `${name}[${i}]`);
-    }
-  }
-  return out;
 }
+
+/** The paths of a kvlist and an array AnyValue's elements. */
+export const KVLIST_VALUES = 'kvlistValue.values';
+export const ARRAY_VALUES = 'arrayValue.values';
 
 /** Refuses to open one more nesting level of array/kvlist values past the limit. */
 export function checkDepth(c: DecodeContext, depth: number): void {
   if (depth >= c.maxDepth) throw new OtlpDecodeError(`value nested deeper than ${c.maxDepth} levels`);
-}
-
-/** The values of a kvlist AnyValue at `depth` (checked with checkDepth before they were unpacked). */
-export function kvlistValues(
-  rd: WireReader,
-  list: readonly unknown[],
-  c: DecodeContext,
-  depth: number,
-): OtlpAttributes {
-  return keyValues(rd, list, 'kvlistValue.values', c, depth + 1);
 }
 
 /** The values of an array AnyValue at `depth` (checked with checkDepth before they were unpacked). */
@@ -98,7 +75,7 @@ export function arrayValues(
     try {
       out[i] = rd.anyValue(list[i], c, depth + 1);
     } catch (e) {
-      rethrowAt(e, `arrayValue.values[${i}]`);
+      rethrowAtIndex(e, ARRAY_VALUES, i);
     }
   }
   return out;

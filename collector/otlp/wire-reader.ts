@@ -60,9 +60,7 @@ export interface WireReader {
   /** One element of a repeated message field (JSON: must be an object). */
   element<T>(v: unknown): T;
 
-  // Below: the parts of an AnyValue, used by walk-value.ts. They carry no path of their own.
-  /** One AnyValue; `depth` is 1 for an attribute or a body. */
+  // Below: the parts of an AnyValue, used by walk.ts.
+  /** One AnyValue; `depth` is 1 for an attribute or a body. No path of its own. */
   anyValue(v: unknown, c: DecodeContext, depth: number): OtlpValue;
-  /** Converts one KeyValue and sets it in `out`. */
-  keyValue(kv: unknown, c: DecodeContext, depth: number, out: OtlpAttributes): void;
 }

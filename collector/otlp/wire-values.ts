@@ -22,6 +22,8 @@ export function idToHex(bytes: Uint8Array, size: 8 | 16): string {
   const n = bytes.length;
   if (n === 0) return '';
   if (n !== size) throw new OtlpDecodeError(`id must be ${size} bytes, got ${n}`);
+  // protobufjs hands out Buffers: their native hex gives a flat string, faster than concatenating.
+  if (Buffer.isBuffer(bytes)) return bytes.toString('hex');
   let s = '';
   for (let i = 0; i < n; i++) s += HEX_BYTE[bytes[i]!];
   return s;
