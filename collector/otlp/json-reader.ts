@@ -256,8 +256,17 @@ export const jsonReader: WireReader = {
   },
   attributes: (m, key, c) => keyValues(repeated(get(m, key), key), key, c, 1),
   message: <T>(m: unknown, key: string) => scalar(m, key, jObject) as T | null,
-  list: (m, key) => repeated(get(m, key), key),
-  element: <T>(v: unknown) => jElement(v) as T,
+  list<T>(m: unknown, key: string): T[] {
+    const list = repeated(get(m, key), key);
+    for (let i = 0; i < list.length; i++) {
+      try {
+        jElement(list[i]);
+      } catch (e) {
+        rethrowAtIndex(e, key, i);
+      }
+    }
+    return list as T[];
+  },
   anyValue,
 };
 

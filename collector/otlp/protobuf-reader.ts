@@ -134,7 +134,6 @@ export const protobufReader: WireReader = {
   },
   attributes: (m, key, c) => keyValues((m as Fields)[key] as PbKeyValue[], key, c, 1),
   message: <T>(m: unknown, key: string) => (m as Fields)[key] as T | null,
-  list: (m, key) => (m as Fields)[key] as unknown[],
-  element: <T>(v: unknown) => v as T,
+  list: <T>(m: unknown, key: string) => (m as Fields)[key] as T[],
   anyValue: (v, c, depth) => anyValue(v as PbAnyValue, c, depth),
 };

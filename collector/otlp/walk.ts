@@ -22,7 +22,7 @@ export function each<M, K extends KeyOf<M, List<unknown>>, T>(
   const out: T[] = new Array(n);
   for (let i = 0; i < n; i++) {
     try {
-      out[i] = one(rd, rd.element(list[i]), c);
+      out[i] = one(rd, list[i]!, c);
     } catch (e) {
       rethrowAtIndex(e, key, i);
     }

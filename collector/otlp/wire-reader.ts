@@ -55,10 +55,8 @@ export interface WireReader {
   attributes<M>(m: M, key: KeyOf<M, KeyValues>, c: DecodeContext): OtlpAttributes;
   /** A message field, or null when absent. */
   message<M, K extends KeyOf<M, Sub<unknown>>>(m: M, key: K): Of<M[K]> | null;
-  /** A repeated message field's raw elements: pass each through `element`. */
-  list<M, K extends KeyOf<M, List<unknown>>>(m: M, key: K): readonly unknown[];
-  /** One element of a repeated message field (JSON: must be an object). */
-  element<T>(v: unknown): T;
+  /** A repeated message field's elements (JSON: each must be an object, else an error at `key[i]`). */
+  list<M, K extends KeyOf<M, List<unknown>>>(m: M, key: K): readonly Of<M[K]>[];
 
   // Below: the parts of an AnyValue, used by walk.ts.
   /** One AnyValue; `depth` is 1 for an attribute or a body. No path of its own. */
