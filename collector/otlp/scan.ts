@@ -64,7 +64,29 @@ const M: Record<string, Msg> = {
   kvList: { fields: { 1: 'keyValue' } },
   leaf: { fields: {} },
 };
-const ROOT: Record<OtlpSignal, string> = { logs: 'logs', traces: 'traces', metrics: 'metrics' };
+/** A message type of M with its children resolved (the scan runs per request: no lookups by name). */
+interface Node {
+  name: string;
+  record: boolean;
+  nests: boolean;
+  /** By field number. */
+  children: (Node | undefined)[];
+  packed: (Packed | undefined)[];
+}
+
+function resolve(): Record<string, Node> {
+  const nodes: Record<string, Node> = {};
+  for (const [name, m] of Object.entries(M))
+    nodes[name] = { name, record: m.record === true, nests: m.nests === true, children: [], packed: [] };
+  for (const [name, m] of Object.entries(M)) {
+    const node = nodes[name]!;
+    for (const [num, child] of Object.entries(m.fields)) node.children[Number(num)] = nodes[child];
+    for (const [num, kind] of Object.entries(m.packed ?? {})) node.packed[Number(num)] = kind;
+  }
+  return nodes;
+}
+const NODES = resolve();
+const ROOT: Record<OtlpSignal, Node> = { logs: NODES.logs!, traces: NODES.traces!, metrics: NODES.metrics! };
 
 class Scanner {
   records = 0;
@@ -103,8 +125,7 @@ class Scanner {
     }
   }
 
-  message(type: string, start: number, end: number, depth: number): void {
-    const m = M[type] as Msg;
+  message(m: Node, start: number, end: number, depth: number): void {
     if (m.record && ++this.records > this.limits.maxRecords)
       throw new OtlpTooLargeError(
         `request holds more than ${this.limits.maxRecords} records: split it into smaller requests`,
@@ -118,7 +139,7 @@ class Scanner {
       const wire = tag & 7;
       if (field === 0) this.bad('field number 0');
       if (++this.values > maxValues) this.tooMany();
-      const child = m.fields[field];
+      const child = m.children[field];
       if (wire === 2) {
         const len = this.varint(end);
         const from = this.p;
@@ -129,7 +150,7 @@ class Scanner {
           if (d > this.limits.maxDepth)
             throw new OtlpDecodeError(`value nested deeper than ${this.limits.maxDepth} levels`);
           this.message(child, from, to, d);
-        } else if (m.packed) {
+        } else {
           const packed = m.packed[field];
           if (packed === 'f64') this.values += len >> 3;
           else if (packed === 'varint')
@@ -139,7 +160,7 @@ class Scanner {
         this.p = to;
         continue;
       }
-      if (child !== undefined) this.bad(`field ${field} of ${type} is not a message`);
+      if (child !== undefined) this.bad(`field ${field} of ${m.name} is not a message`);
       if (wire === 0) this.varint(end);
       else if (wire === 1) this.p += 8;
       else if (wire === 5) this.p += 4;
