@@ -1,22 +1,16 @@
 import type { OtlpAttributes, OtlpValue } from '../../schema/fast.js';
 import type { OtlpDecodeLimits } from './limits.js';
 
-/** Mutable state of one decode call: the limits and the scalar field being read (for error paths). */
+/** State of one decode call: the limits the converter checks and what the JSON body may contain. */
 export interface DecodeContext {
   readonly maxDepth: number;
   readonly maxAttributes: number;
-  field: string;
   /** Set when a JSON body contains `\uD800`-`\uDFFF` escapes: strings are then checked for lone surrogates. */
   surrogateEscapes: boolean;
 }
 
 export function createDecodeContext(limits: OtlpDecodeLimits): DecodeContext {
-  return {
-    maxDepth: limits.maxDepth,
-    maxAttributes: limits.maxAttributes,
-    field: '',
-    surrogateEscapes: false,
-  };
+  return { maxDepth: limits.maxDepth, maxAttributes: limits.maxAttributes, surrogateEscapes: false };
 }
 
 /** Sets an attribute; `__proto__` becomes an own property instead of replacing the prototype. */

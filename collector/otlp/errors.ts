@@ -12,24 +12,27 @@ export class OtlpDecodeError extends Error {
 }
 
 /**
- * Re-throws `err` with `segment` (`name`, `name[i]` or `[i]`) prepended to its field path. `field` names the
- * scalar field being read when the error was raised, for errors that carry no path of their own.
+ * Re-throws `err` with `segment` (`name`, `name[i]` or `[i]`) prepended to its field path.
  * A RangeError (stack exhausted by hostile nesting) becomes an OtlpDecodeError too.
  */
-export function rethrowAt(err: unknown, segment: string, field = ''): never {
+export function rethrowAt(err: unknown, segment: string): never {
   let reason: string;
-  let inner: string;
+  let inner = '';
   if (err instanceof OtlpDecodeError) {
     reason = err.reason;
-    inner = err.path || field;
+    inner = err.path;
   } else if (err instanceof RangeError) {
     reason = `too deeply nested or out of range (${err.message})`;
-    inner = field;
   } else {
     throw err;
   }
   const sep = inner === '' || inner.startsWith('[') ? '' : '.';
   throw new OtlpDecodeError(reason, segment + sep + inner);
+}
+
+/** Re-throws `err` at element `i` of the repeated field `name` (`name[i]`). */
+export function rethrowAtIndex(err: unknown, name: string, i: number): never {
+  rethrowAt(err, `${name}[${i}]`);
 }
 
 /** A request the OTLP edge refuses before decoding, with the HTTP status to answer. */
@@ -41,22 +44,4 @@ export class OtlpBodyError extends Error {
   ) {
     super(message);
   }
-}
-
-/** Converts each element of a repeated field, naming the failing index in the error path. */
-export function mapAt<T, R, C extends { field: string }>(
-  list: readonly T[],
-  name: string,
-  c: C,
-  convert: (item: T, c: C) => R,
-): R[] {
-  const out: R[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    try {
-      out[i] = convert(list[i] as T, c);
-    } catch (e) {
-      rethrowAt(e, `${name}[${i}]`, c.field);
-    }
-  }
-  return out;
 }

@@ -12,7 +12,7 @@ import {
 } from '../../test/helpers/hostile-bodies.js';
 import { decodeLogs, decodeMetrics, decodeTraces } from './decode.js';
 import { OtlpDecodeError } from './errors.js';
-import { OtlpTooLargeError, scanProtobuf } from './scan.js';
+import { closingQuote, OtlpTooLargeError, scanProtobuf } from './scan.js';
 
 const LIMITS = { maxRecords: 1000, maxValues: 20_000, maxDepth: 32 };
 
@@ -45,5 +45,39 @@ describe('the wire scan refuses expansion before decoding', () => {
   it('a length past the end or a message field sent as a varint is malformed (400)', () => {
     expect(() => scanProtobuf('logs', Buffer.from([0x0a, 0x7f, 0x00]), LIMITS)).toThrow(/past the end/);
     expect(() => scanProtobuf('logs', Buffer.from([0x08, 0x01]), LIMITS)).toThrow(/not a message/);
+  });
+});
+
+describe('the JSON scan skips strings as JSON does', () => {
+  /** The rule written out: a backslash escapes the next character, the first unescaped quote closes. */
+  function byChars(text: string, open: number): number {
+    for (let i = open + 1; i < text.length; i++) {
+      const d = text.charCodeAt(i);
+      if (d === 92) i++;
+      else if (d === 34) return i;
+    }
+    return text.length;
+  }
+
+  it('finds the same closing quote as the character-by-character rule, escapes and all', () => {
+    const parts = ['"', '\\', 'a', '{', ',', '\\"', '\\\\'];
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    for (let n = 0; n < 20_000; n++) {
+      let text = '"';
+      const len = next() % 40;
+      for (let k = 0; k < len; k++) text += parts[next() % parts.length];
+      expect(closingQuote(text, 0), JSON.stringify(text)).toBe(byChars(text, 0));
+    }
+  });
+
+  it('an escaped quote does not end the string: its commas are not counted', () => {
+    const body = new TextEncoder().encode(
+      `{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"a\\",${',\\"'.repeat(50)}"}}]}]}]}`,
+    );
+    expect(() => decodeLogs(body, 'json', { maxValues: 20 })).not.toThrow();
   });
 });

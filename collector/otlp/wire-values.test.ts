@@ -36,6 +36,23 @@ describe('64-bit conversions', () => {
     }
   });
 
+  it('uint64ToDecimal is exact for runs of values sharing a high word (times in one batch)', () => {
+    const base = 1795731649706526730n;
+    for (const hiStep of [0n, 1n, 2n ** 31n]) {
+      const high = (base >> 32n) + hiStep;
+      for (const low of [0n, 1n, 999_999_999n, 1_000_000_000n, 4_294_967_295n, 2_705_032_704n]) {
+        const v = (high << 32n) | low;
+        const [lo, hi] = split(v);
+        expect(uint64ToDecimal(lo, hi)).toBe(v.toString());
+      }
+      for (let i = 0; i < 2000; i++) {
+        const v = (high << 32n) | BigInt(Math.floor(Math.random() * 2 ** 32));
+        const [lo, hi] = split(v);
+        expect(uint64ToDecimal(lo, hi)).toBe(v.toString());
+      }
+    }
+  });
+
   it('signed int64 attribute values are numbers when exact and strings otherwise', () => {
     const cases: [bigint, number | string][] = [
       [-1n, -1],

@@ -22,6 +22,8 @@ export function idToHex(bytes: Uint8Array, size: 8 | 16): string {
   const n = bytes.length;
   if (n === 0) return '';
   if (n !== size) throw new OtlpDecodeError(`id must be ${size} bytes, got ${n}`);
+  // protobufjs hands out Buffers: their native hex gives a flat string, faster than concatenating.
+  if (Buffer.isBuffer(bytes)) return bytes.toString('hex');
   let s = '';
   for (let i = 0; i < n; i++) s += HEX_BYTE[bytes[i]!];
   return s;
@@ -53,32 +55,37 @@ export function hexId(value: string, size: 8 | 16): string {
   return lower ? value : value.toLowerCase();
 }
 
-function pad7(n: number): string {
+function pad9(n: number): string {
   const s = String(n);
-  return '0000000'.slice(s.length) + s;
+  return '000000000'.slice(s.length) + s;
 }
 
-/** Decimal string of the unsigned 64-bit integer `high * 2^32 + low`, without BigInt. */
+// `high * 2^32` as `a * 1e9 + b`, for the last high word seen. Nanosecond times keep their high word for
+// 4.3 s, so a batch's times nearly all share it: the split (BigInt, exact) is then made once per batch.
+let lastHigh = -1;
+let lastA = 0;
+let lastB = 0;
+
+/** Decimal string of the unsigned 64-bit integer `high * 2^32 + low`. */
 export function uint64ToDecimal(low: number, high: number): string {
   const lo = low >>> 0;
   const hi = high >>> 0;
   if (hi <= 0x1fffff) return String(hi * 4294967296 + lo);
-  // Split into 24-bit limbs and carry in base 1e7: 2^24 = 1e7 + 6777216, 2^48 = 2e14 + 8147497e7 + 6710656.
-  const a0 = lo & 0xffffff;
-  const a1 = ((lo >>> 24) | (hi << 8)) & 0xffffff;
-  const a2 = hi >>> 16;
-  let d0 = a0 + a1 * 6777216 + a2 * 6710656;
-  let d1 = a1 + a2 * 8147497;
-  let d2 = a2 * 2;
-  if (d0 >= 1e7) {
-    d1 += Math.floor(d0 / 1e7);
-    d0 %= 1e7;
+  if (hi !== lastHigh) {
+    const v = BigInt(hi) << 32n;
+    lastA = Number(v / 1_000_000_000n);
+    lastB = Number(v % 1_000_000_000n);
+    lastHigh = hi;
   }
-  if (d1 >= 1e7) {
-    d2 += Math.floor(d1 / 1e7);
-    d1 %= 1e7;
+  // a <= 1.9e10 and b + lo < 5.3e9: both exact in a double.
+  let a = lastA;
+  let b = lastB + lo;
+  if (b >= 1e9) {
+    const carry = Math.floor(b / 1e9);
+    a += carry;
+    b -= carry * 1e9;
   }
-  return String(d2) + pad7(d1) + pad7(d0);
+  return String(a) + pad9(b);
 }
 
 /** A protobufjs 64-bit value: a Long-like object, or a number when protobufjs runs without long.js. */
