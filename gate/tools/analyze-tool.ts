@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { isShellTool } from '../../schema/fast.js';
 import { hostMatches } from '../analysis/network.js';
 import { fetchTarget, urlsIn } from './fetch-target.js';
 import { destructiveQuery, mcpAction } from './mcp-action.js';
@@ -25,9 +26,11 @@ export type ToolAccess =
   | 'search-web'
   | 'unknown';
 
-/** Tool names of Claude Code, Codex CLI and Gemini CLI by what they do. Data: add a row for a new tool. */
+/**
+ * Tool names of Claude Code, Codex CLI and Gemini CLI by what they do, beside the shell tools (one list in
+ * schema/, `isShellTool`). Data: add a row for a new tool.
+ */
 const TOOL_ACCESS: [RegExp, ToolAccess][] = [
-  [/^(bash|run_shell_command|exec_command|shell|local_shell|container\.exec)$/i, 'shell'],
   [
     /^(write|edit|multiedit|notebookedit|write_file|replace|edit_file|create_file|str_replace_editor|str_replace_based_edit_tool)$/i,
     'write',
@@ -42,6 +45,7 @@ const TOOL_ACCESS: [RegExp, ToolAccess][] = [
 
 /** The kind of a tool by name (mcp__server__tool and anything unknown: 'unknown'). */
 export function toolAccess(tool: string): ToolAccess {
+  if (isShellTool(tool)) return 'shell';
   return TOOL_ACCESS.find(([re]) => re.test(tool))?.[1] ?? 'unknown';
 }
 
