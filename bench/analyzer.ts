@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAnalyzer } from '../analyzer/index.js';
@@ -142,6 +142,37 @@ function session(n: number, startMs: number): AgentEvent[] {
   return out.slice(0, SESSION);
 }
 
+/** The store with its analyzer and alert calls timed (where the scoring time goes). */
+function timeCalls(s: Awaited<ReturnType<typeof createStore>>) {
+  const spent = new Map<string, { n: number; ms: number }>();
+  const wrap = <T extends object>(group: string, target: T): T =>
+    new Proxy(target, {
+      get(t, prop, recv) {
+        const v = Reflect.get(t, prop, recv) as unknown;
+        if (typeof v !== 'function') return v;
+        return async (...args: unknown[]) => {
+          const t0 = performance.now();
+          try {
+            return await (v as (...a: unknown[]) => Promise<unknown>).apply(t, args);
+          } finally {
+            const k = `${group}.${String(prop)}`;
+            const e = spent.get(k) ?? { n: 0, ms: 0 };
+            e.n++;
+            e.ms += performance.now() - t0;
+            spent.set(k, e);
+          }
+        };
+      },
+    });
+  return {
+    store: { ...s, analyzer: wrap('analyzer', s.analyzer), alerts: wrap('alerts', s.alerts) },
+    report: () =>
+      [...spent]
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .map(([k, e]) => `${k}: ${fmt(e.n)} calls, ${(e.ms / 1000).toFixed(2)} s`),
+  };
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'ward-bench-analyzer-'));
 const store = await createStore({ dataDir });
 try {
@@ -169,8 +200,9 @@ try {
   let alerts = 0;
   const quarter = Math.floor(TOTAL / 4);
   let nextMark = quarter;
+  const timed = timeCalls(store);
   const { loop, engine } = await createAnalyzer({
-    store,
+    store: timed.store,
     lease: false,
     onBatch: (r) => {
       alerts += r.alerts.length;
@@ -185,17 +217,24 @@ try {
     },
   });
   const t1 = Date.now();
+  const cpu0 = process.cpuUsage();
   while ((await loop.runOnce()) > 0) {
     // until caught up
   }
   const seconds = (Date.now() - t1) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   clearInterval(sampler);
   process.stdout.write(
     [
       `scored ${fmt(scored)} events in ${seconds.toFixed(1)} s: ${fmt(scored / seconds)} events/s (target 50,000)`,
+      // CPU time is steadier than wall time on a shared machine (it includes the embedded ClickHouse's threads).
+      `CPU ${cpuSeconds.toFixed(1)} s (${fmt(scored / cpuSeconds)} events per CPU second); load average ${os.loadavg()[0]?.toFixed(1)}`,
       `alerts written: ${fmt(alerts)}; sessions in memory at the end: ${fmt(engine.sessionsInMemory())}`,
       `peak RSS ${fmt(peakRss / 2 ** 20)} MB`,
       ...heapAt.map((h) => `  after ${h}`),
+      'store calls (count, seconds):',
+      ...timed.report().map((l) => `  ${l}`),
       '',
     ].join('\n'),
   );
