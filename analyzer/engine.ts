@@ -30,6 +30,7 @@ export interface BatchResult {
 const BASELINE_TTL_MS = 60_000;
 const MAX_SIGHTINGS_CACHE = 100_000;
 const MAX_SEEN_PER_SESSION = 20_000;
+const NO_KEYS: string[] = [];
 const ACTION_KINDS = new Set<AgentEvent['kind']>([
   'tool_call',
   'tool_decision',
@@ -154,14 +155,17 @@ export function createEngine(o: EngineOptions) {
     const touched: SessionState[] = [];
     const cold: string[] = [];
     // Sessions in order of their first event: novelty's "seen before" follows time, not the batch's row order.
-    const firstTime = (id: string) => {
+    const firstTime = new Map<string, string>();
+    for (const [id, events] of bySession) {
       let first = '\uffff';
-      for (const e of bySession.get(id) ?? []) if (e.time < first) first = e.time;
-      return first;
-    };
-    const order = [...bySession.keys()].sort((a, b) =>
-      firstTime(a) < firstTime(b) ? -1 : firstTime(a) > firstTime(b) ? 1 : 0,
-    );
+      for (const e of events) if (e.time < first) first = e.time;
+      firstTime.set(id, first);
+    }
+    const order = [...bySession.keys()].sort((a, b) => {
+      const x = firstTime.get(a) as string;
+      const y = firstTime.get(b) as string;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
     for (const id of order) {
       const { state, cold: isCold } = stateFor(id);
       touched.push(state);
@@ -183,12 +187,14 @@ export function createEngine(o: EngineOptions) {
     ctx.fleetSessions = fleet.n;
 
     // Pass 1: enrich, and collect novelty keys for one lookup.
-    const work: { state: SessionState; obs: Observation[] }[] = [];
+    const work: { state: SessionState; obs: Observation[]; keys: string[][][] }[] = [];
     const keys = new Set<string>();
+    const keyed = o.detectors.filter((d) => d.keys);
     for (const state of touched) {
       const events = (bySession.get(state.id) ?? []).filter((e) => !state.seen.has(e.event_id));
       events.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.event_id < b.event_id ? -1 : 1));
       const obs: Observation[] = [];
+      const obsKeys: string[][][] = [];
       for (const e of events) {
         if (state.seen.has(e.event_id)) continue;
         state.seen.add(e.event_id);
@@ -201,9 +207,11 @@ export function createEngine(o: EngineOptions) {
         if (!ACTION_KINDS.has(e.kind)) continue;
         const ob = observe(e, o.analyzer);
         obs.push(ob);
-        for (const d of o.detectors) for (const k of d.keys?.(ob) ?? []) keys.add(k);
+        const ks = keyed.map((d) => d.keys?.(ob) ?? NO_KEYS);
+        obsKeys.push(ks);
+        for (const l of ks) for (const k of l) keys.add(k);
       }
-      work.push({ state, obs });
+      work.push({ state, obs, keys: obsKeys });
     }
     await preloadSightings(keys);
 
@@ -216,27 +224,34 @@ export function createEngine(o: EngineOptions) {
       repo: string;
       time: string;
     }[] = [];
-    for (const { state, obs } of work) {
-      for (const ob of obs) {
+    for (const { state, obs, keys: obsKeys } of work) {
+      for (let i = 0; i < obs.length; i++) {
+        const ob = obs[i] as Observation;
         for (const d of o.detectors) {
           for (const hit of d.observe(ob, state, ctx)) {
             if (!suppressed(hit, state)) state.record(hit.detector, hit.evidence, hit.factors, hit.value);
           }
-          for (const k of d.keys?.(ob) ?? []) {
+        }
+        // After the detectors: a value counts as seen by this session from its next action on.
+        for (const l of obsKeys[i] as string[][]) {
+          for (const k of l) {
+            if (state.sighted.has(k)) continue;
+            state.sighted.add(k);
+            if (state.sighted.size > MAX_SEEN_PER_SESSION)
+              state.sighted.delete(state.sighted.values().next().value as string);
             const s = sightings.get(k) ?? { sessions: 0, sample: [] };
-            if (!s.sample.some((x) => x[0] === state.id)) {
-              s.sessions += 1;
-              if (s.sample.length < 50) s.sample.push([state.id, state.agent, state.user, state.repo]);
-              sightings.set(k, s);
-              newSightings.push({
-                key: k,
-                session_id: state.id,
-                agent: state.agent,
-                user_id: state.user,
-                repo: state.repo,
-                time: ob.event.time,
-              });
-            }
+            if (s.sample.some((x) => x[0] === state.id)) continue;
+            s.sessions += 1;
+            if (s.sample.length < 50) s.sample.push([state.id, state.agent, state.user, state.repo]);
+            sightings.set(k, s);
+            newSightings.push({
+              key: k,
+              session_id: state.id,
+              agent: state.agent,
+              user_id: state.user,
+              repo: state.repo,
+              time: ob.event.time,
+            });
           }
         }
       }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Store, Watermark } from '../store/index.js';
+import type { IngestedEvent, Store, Watermark } from '../store/index.js';
 import type { BatchResult, Engine } from './engine.js';
 
 export interface LoopOptions {
@@ -33,7 +33,7 @@ const earlier = (iso: string, ms: number) => new Date(Date.parse(iso) - ms).toIS
  */
 export function createAnalyzerLoop(o: LoopOptions) {
   const name = o.name ?? 'default';
-  const batchSize = o.batchSize ?? 20_000;
+  const batchSize = o.batchSize ?? 50_000;
   const pollMs = o.pollMs ?? 500;
   const overlapMs = o.overlapMs ?? 3_000;
   const leaseMs = o.leaseMs ?? 15_000;
@@ -92,13 +92,23 @@ export function createAnalyzerLoop(o: LoopOptions) {
     const isNew = (t: string, id: string) =>
       !start || t > start.ingestedAt || (t === start.ingestedAt && id > start.eventId);
     let total = 0;
-    for (;;) {
-      const batch = await o.store.analyzer.eventsAfter(from, batchSize);
-      if (batch.length === 0) break;
-      const result = await o.engine.processBatch(batch, from);
-      const last = batch[batch.length - 1];
-      if (last) {
-        from = { ingestedAt: last.ingestedAt, eventId: last.event.event_id };
+    // The next batch is read while this one is scored (the store works on its own threads meanwhile); it starts
+    // after this batch's last event, so the watermark still only moves past events that were scored.
+    let next: Promise<IngestedEvent[]> | undefined = o.store.analyzer.eventsAfter(from, batchSize);
+    try {
+      while (next) {
+        const batch: IngestedEvent[] = await next;
+        next = undefined;
+        if (batch.length === 0) break;
+        const last = batch[batch.length - 1] as IngestedEvent;
+        const upTo: Watermark = { ingestedAt: last.ingestedAt, eventId: last.event.event_id };
+        if (batch.length >= batchSize && !stopped) {
+          next = o.store.analyzer.eventsAfter(upTo, batchSize);
+          // Kept for the next turn; a failure surfaces there (or is dropped with the batch on an earlier error).
+          next.catch(() => {});
+        }
+        const result = await o.engine.processBatch(batch, from);
+        from = upTo;
         if (
           !watermark ||
           from.ingestedAt > watermark.ingestedAt ||
@@ -107,14 +117,16 @@ export function createAnalyzerLoop(o: LoopOptions) {
           watermark = from;
           await o.store.analyzer.setWatermark(name, watermark);
         }
+        for (const b of batch) {
+          if (isNew(b.ingestedAt, b.event.event_id)) total++;
+          recent.set(b.ingestedAt, (recent.get(b.ingestedAt) ?? 0) + 1);
+        }
+        if (result.alerts.length > 0 || result.risks.length > 0) o.onBatch?.(result);
+        o.onRead?.(batch.length);
       }
-      for (const b of batch) {
-        if (isNew(b.ingestedAt, b.event.event_id)) total++;
-        recent.set(b.ingestedAt, (recent.get(b.ingestedAt) ?? 0) + 1);
-      }
-      if (result.alerts.length > 0 || result.risks.length > 0) o.onBatch?.(result);
-      o.onRead?.(batch.length);
-      if (batch.length < batchSize || stopped) break;
+    } finally {
+      // A batch read ahead but not scored (stop, or an error): its read is simply dropped.
+      next?.catch(() => {});
     }
     return total;
   }

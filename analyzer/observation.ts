@@ -16,6 +16,37 @@ export interface Observation {
   facts: CommandFacts;
   /** Fields for Sigma rules: scalar or list (a list matches when any element does). */
   fields: Record<string, string | string[]>;
+  /**
+   * Everything the derived fields (binary, path, tags, host…) are computed from, as one string: two observations
+   * with the same key and the same plain fields match the same rules (the Sigma detectors' memo key).
+   */
+  inputKey: string;
+}
+
+const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+/** A command's Sigma list fields, derived once per analysed command (the analysis itself is memoized). */
+interface ListFields {
+  binary: string[];
+  path: string[];
+  path_read: string[];
+  path_write: string[];
+}
+const LIST_FIELDS = new WeakMap<CommandFacts, ListFields>();
+const NONE: string[] = [];
+
+function listFields(facts: CommandFacts): ListFields {
+  let l = LIST_FIELDS.get(facts);
+  if (!l) {
+    l = {
+      binary: facts.binaries.map(basename),
+      path: facts.paths.map((p) => p.path),
+      path_read: facts.paths.filter((p) => p.access === 'read').map((p) => p.path),
+      path_write: facts.paths.filter((p) => p.access === 'write').map((p) => p.path),
+    };
+    LIST_FIELDS.set(facts, l);
+  }
+  return l;
 }
 
 const SHELL_TOOLS = /^(bash|shell|exec_command|run_shell_command|ward\.exec|local_shell|container\.exec)$/i;
@@ -54,8 +85,6 @@ export function hostOf(target: string): string {
   return hp ? (hp[1] ?? '') : '';
 }
 
-const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
-
 /**
  * Enriches one event. Shell text goes through the gate's analysis; a file tool's path goes through the same
  * analysis as the equivalent shell read or append, so there is one place that knows which paths matter.
@@ -71,6 +100,7 @@ export function observe(e: AgentEvent, analyzer: CommandAnalyzer): Observation {
   else facts = analyzer.analyze('', workspace);
   const hosts = cls === 'network' ? [hostOf(e.target)].filter(Boolean) : facts.hosts;
   const denied = e.decision === 'deny';
+  const lists = listFields(facts);
   const fields: Record<string, string | string[]> = {
     agent: e.agent,
     kind: e.kind,
@@ -85,12 +115,12 @@ export function observe(e: AgentEvent, analyzer: CommandAnalyzer): Observation {
     user: e.user_id,
     repo: e.repo,
     // the file tools' synthetic `cat`/`echo` are not programs the agent ran
-    binary: cls === 'exec' ? facts.binaries.map(basename) : [],
-    binary_path: cls === 'exec' ? facts.binaries : [],
-    argv: cls === 'exec' ? facts.argv : [],
-    path: facts.paths.map((p) => p.path),
-    path_read: facts.paths.filter((p) => p.access === 'read').map((p) => p.path),
-    path_write: facts.paths.filter((p) => p.access === 'write').map((p) => p.path),
+    binary: cls === 'exec' ? lists.binary : NONE,
+    binary_path: cls === 'exec' ? facts.binaries : NONE,
+    argv: cls === 'exec' ? facts.argv : NONE,
+    path: lists.path,
+    path_read: lists.path_read,
+    path_write: lists.path_write,
     host: hosts,
     tags: facts.tags,
     category: facts.categories,
@@ -104,5 +134,6 @@ export function observe(e: AgentEvent, analyzer: CommandAnalyzer): Observation {
     denied,
     facts: cls === 'network' ? { ...facts, hosts } : facts,
     fields,
+    inputKey: `${cls}\0${e.kind}\0${e.tool}\0${e.cwd}\0${e.target}\0${e.command}`,
   };
 }

@@ -156,22 +156,28 @@ export function createAnalyzerRepo(db: Db, database: string) {
     async eventsAfter(from: Watermark | null, limit: number): Promise<IngestedEvent[]> {
       const t = from?.ingestedAt ?? '1970-01-01T00:00:00Z';
       const id = from?.eventId ?? '';
-      const groups = await db.query<{ t: string; n: string }>(
-        'analyzer.events-after.groups',
-        `SELECT toString(ingested_at) AS t,
-           countIf((ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})) AS n
-         FROM ${events}
-         WHERE ingested_at >= parseDateTime64BestEffort({t:String}, 3, 'UTC')
-         GROUP BY ingested_at HAVING n > 0 ORDER BY ingested_at LIMIT {limit:UInt32}`,
-        { t, id, limit },
+      // Rows per later ingest time read the ingest time alone; only the group the watermark is inside reads ids.
+      const [first] = await db.query<{ n: string }>(
+        'analyzer.events-after.rest',
+        `SELECT count() AS n FROM ${events}
+         WHERE ingested_at = parseDateTime64BestEffort({t:String}, 3, 'UTC') AND event_id > {id:String}`,
+        { t, id },
       );
-      if (groups.length === 0) return [];
-      let upper = groups[0]?.t as string;
-      let rows = 0;
-      for (const g of groups) {
+      const later = await db.query<{ t: string; n: string }>(
+        'analyzer.events-after.groups',
+        `SELECT toString(ingested_at) AS t, count() AS n FROM ${events}
+         WHERE ingested_at > parseDateTime64BestEffort({t:String}, 3, 'UTC')
+         GROUP BY ingested_at ORDER BY ingested_at LIMIT {limit:UInt32}`,
+        { t, limit },
+      );
+      const rest = Number(first?.n ?? 0);
+      if (rest === 0 && later.length === 0) return [];
+      let upper = t;
+      let rows = rest;
+      for (const g of later) {
+        if (rows >= limit) break;
         upper = g.t;
         rows += Number(g.n);
-        if (rows >= limit) break;
       }
       const buf = await db.queryRowBinary(
         'analyzer.events-after',
@@ -212,13 +218,22 @@ export function createAnalyzerRepo(db: Db, database: string) {
       return rows.map(rowToEvent).reverse();
     },
 
-    /** Per-session metrics for some sessions (computed in ClickHouse). */
-    async sessionMetrics(sessions: readonly string[]): Promise<SessionMetrics[]> {
+    /**
+     * Per-session metrics for some sessions (computed in ClickHouse). `agents` (when given: every agent name
+     * those sessions' events carry) lets the primary key (agent, session_id, …) find the sessions' rows instead
+     * of scanning the table.
+     */
+    async sessionMetrics(
+      sessions: readonly string[],
+      agents: readonly string[] = [],
+    ): Promise<SessionMetrics[]> {
       if (sessions.length === 0) return [];
       const rows = await db.query<MetricsRow>(
         'analyzer.session-metrics',
-        `SELECT ${METRICS_SELECT} FROM ${events} WHERE session_id IN {s:Array(String)} GROUP BY session_id`,
-        { s: sessions },
+        `SELECT ${METRICS_SELECT} FROM ${events}
+         WHERE ({any:UInt8} = 1 OR agent IN {a:Array(String)}) AND session_id IN {s:Array(String)}
+         GROUP BY session_id`,
+        { s: sessions, a: agents, any: agents.length === 0 ? 1 : 0 },
       );
       return rows.map(rowToMetrics);
     },
@@ -259,7 +274,19 @@ export function createAnalyzerRepo(db: Db, database: string) {
         time: string;
       }[],
     ): Promise<void> {
-      await db.insert('analyzer.sightings.add', 'analyzer_sightings', rows);
+      // One ready JSONEachRow payload: the embedded engine takes it without copying it into the SQL text.
+      let payload = '';
+      for (const r of rows) {
+        payload += `${JSON.stringify({
+          key: r.key,
+          session_id: r.session_id,
+          agent: r.agent,
+          user_id: r.user_id,
+          repo: r.repo,
+          time: r.time,
+        })}\n`;
+      }
+      await db.insertJsonEachRow('analyzer.sightings.add', 'analyzer_sightings', Buffer.from(payload));
     },
     async sightings(keys: readonly string[]): Promise<Sighting[]> {
       if (keys.length === 0) return [];

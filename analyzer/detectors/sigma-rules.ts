@@ -3,27 +3,29 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe } from '../behaviour.js';
 import type { FixtureEvent, StreamDetector } from '../detector.js';
+import type { Observation } from '../observation.js';
 import { loadRules, type SigmaRule } from '../sigma/load.js';
 import { matchRule } from '../sigma/match.js';
 
+// Rule fields that are not derived from an observation's input key (kind, tool, cwd, target, command).
+const PLAIN_FIELDS = ['agent', 'event_name', 'decision', 'decision_source', 'user', 'repo'] as const;
+
 /** A Sigma rule as a detector: each matching action is evidence, counted once per action. */
 export function sigmaDetector(rule: SigmaRule): StreamDetector {
-  // Agents repeat themselves: the same command in the same place matches the same way. A bounded memo keyed
-  // by exactly the fields this rule reads keeps the regexes off the hot path.
-  const fields = [
-    ...new Set(Object.values(rule.selections).flatMap((sel) => sel.flatMap((m) => m.map((t) => t.field)))),
-  ];
+  // Agents repeat themselves: the same command in the same place matches the same way. A bounded memo keyed by
+  // what the rule's fields come from (the observation's input key, plus the plain fields outside it that the
+  // rule reads) keeps the regexes off the hot path.
+  const fields = new Set(
+    Object.values(rule.selections).flatMap((sel) => sel.flatMap((m) => m.map((t) => t.field))),
+  );
+  const extra = PLAIN_FIELDS.filter((f) => fields.has(f));
   const memo = new Map<string, boolean>();
-  const matches = (f: Record<string, string | string[]>): boolean => {
-    const key = fields
-      .map((k) => {
-        const v = f[k];
-        return Array.isArray(v) ? v.join('\u0001') : (v ?? '');
-      })
-      .join('\u0000');
+  const matches = (obs: Observation): boolean => {
+    let key = obs.inputKey;
+    for (const f of extra) key += `\0${obs.fields[f] as string}`;
     let r = memo.get(key);
     if (r === undefined) {
-      r = matchRule(rule, f);
+      r = matchRule(rule, obs.fields);
       memo.set(key, r);
       if (memo.size > 5000) memo.delete(memo.keys().next().value as string);
     }
@@ -44,7 +46,7 @@ export function sigmaDetector(rule: SigmaRule): StreamDetector {
       negative: { session: rule.fixtures.negative as FixtureEvent[] },
     },
     observe(obs, session) {
-      if (obs.actionClass === 'other' || !matches(obs.fields)) return [];
+      if (obs.actionClass === 'other' || !matches(obs)) return [];
       void session;
       return [
         {
