@@ -1,15 +1,18 @@
 import { type AgentEvent, EVENT_KINDS } from '../schema/index.js';
 import { RowBinaryReader } from './rowbinary/reader.js';
-import { clickhouseTimeToIso } from './rows/common.js';
+
+// ISO text made by ClickHouse: one flat string per value (the engine compares and sorts them a lot; a string
+// pieced together in JS is re-flattened on every comparison).
+const iso = (col: string) => `concat(replaceOne(toString(${col}), ' ', 'T'), 'Z')`;
 
 /**
  * The columns scoring reads, in RowBinary order: no raw attributes (they hold tool output and dominate the row),
- * no trace ids, host or version. Times as text so they become Ward's canonical ISO with one replace.
+ * no trace ids, host or version. Times as Ward's canonical ISO text.
  */
-export const SCORE_SELECT = `event_id, toString(time), toString(agent), session_id, user_id, repo, cwd, toString(kind),
+export const SCORE_SELECT = `event_id, ${iso('time')}, toString(agent), session_id, user_id, repo, cwd, toString(kind),
   toString(event_name), toString(tool), call_id, command, target, toString(decision), toString(decision_source),
   exit_code, duration_ms, bytes_in, bytes_out, success, arrayMap(x -> toString(x), missing),
-  toString(ingested_at)`;
+  ${iso('ingested_at')}`;
 
 const KINDS = new Set<string>(EVENT_KINDS);
 
@@ -27,12 +30,9 @@ export function decodeScoreRows(buf: Buffer): IngestedEvent[] {
   const f64 = () => r.float64();
   const u64 = () => r.uint64();
   const bool = () => r.uint8() !== 0;
-  // Ingest and event times repeat across a batch's rows: convert each distinct text once.
-  let lastIngestRaw = '';
-  let lastIngest = '';
   while (!r.done()) {
     const event_id = r.string();
-    const time = clickhouseTimeToIso(r.string());
+    const time = r.string();
     const agent = r.lowCardinality();
     const session_id = r.lowCardinality();
     const user_id = r.lowCardinality();
@@ -52,11 +52,7 @@ export function decodeScoreRows(buf: Buffer): IngestedEvent[] {
     const bytes_out = r.nullable(u64);
     const success = r.nullable(bool);
     const missing = r.strings();
-    const ingestRaw = r.lowCardinality();
-    if (ingestRaw !== lastIngestRaw) {
-      lastIngestRaw = ingestRaw;
-      lastIngest = clickhouseTimeToIso(ingestRaw);
-    }
+    const ingestedAt = r.lowCardinality();
     out.push({
       event: {
         event_id,
@@ -88,7 +84,7 @@ export function decodeScoreRows(buf: Buffer): IngestedEvent[] {
         attributes: {},
         missing,
       },
-      ingestedAt: lastIngest,
+      ingestedAt,
     });
   }
   return out;
