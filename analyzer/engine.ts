@@ -28,6 +28,7 @@ export interface BatchResult {
 }
 
 const BASELINE_TTL_MS = 60_000;
+type BaselineScope = 'agent' | 'user_id' | 'repo';
 const MAX_SIGHTINGS_CACHE = 100_000;
 const MAX_SEEN_PER_SESSION = 20_000;
 const NO_KEYS: string[] = [];
@@ -53,7 +54,9 @@ export function createEngine(o: EngineOptions) {
   const historyCap = o.historyCap ?? 5000;
   const sessions = new Map<string, SessionState>();
   const sightings = new Map<string, { sessions: number; sample: [string, string, string, string][] }>();
-  const baselineCache = new Map<string, { at: number; byValue: Map<string, SessionMetrics[]> }>();
+  let baselineCache:
+    | { at: number; byScope: Record<BaselineScope, Map<string, SessionMetrics[]>> }
+    | undefined;
   const meta = new Map<string, DetectorMeta>([...o.detectors, ...o.baselines].map((d) => [d.id, d]));
   let suppressions: Suppression[] = [];
   let suppressionsAt = 0;
@@ -116,26 +119,26 @@ export function createEngine(o: EngineOptions) {
   }
 
   /**
-   * Baseline samples per scope value, for all values at once (one ClickHouse aggregate per scope type), kept
+   * Baseline samples per scope value, for all scope types and values at once (one ClickHouse aggregate), kept
    * for a minute; re-read every few seconds while the fleet is still small.
    */
-  async function baselineSamples(
-    scope: 'agent' | 'user_id' | 'repo',
-    now: number,
-  ): Promise<Map<string, SessionMetrics[]>> {
-    const c = baselineCache.get(scope);
+  async function baselineSamples(now: number): Promise<Record<BaselineScope, Map<string, SessionMetrics[]>>> {
     const ttl = ctx.fleetSessions >= 500 ? BASELINE_TTL_MS : 5_000;
-    if (c && now - c.at < ttl) return c.byValue;
-    const rows = await store.analyzer.baselineSample(scope, [], [], 201);
-    const byValue = new Map<string, SessionMetrics[]>();
-    for (const m of rows) {
-      const v = scope === 'agent' ? m.agent : scope === 'user_id' ? m.user_id : m.repo;
-      const l = byValue.get(v);
-      if (l) l.push(m);
-      else byValue.set(v, [m]);
+    if (baselineCache && now - baselineCache.at < ttl) return baselineCache.byScope;
+    const rows = await store.analyzer.baselineSamples(201);
+    const byScope = {} as Record<BaselineScope, Map<string, SessionMetrics[]>>;
+    for (const scope of ['agent', 'user_id', 'repo'] as const) {
+      const byValue = new Map<string, SessionMetrics[]>();
+      for (const m of rows[scope]) {
+        const v = scope === 'agent' ? m.agent : scope === 'user_id' ? m.user_id : m.repo;
+        const l = byValue.get(v);
+        if (l) l.push(m);
+        else byValue.set(v, [m]);
+      }
+      byScope[scope] = byValue;
     }
-    baselineCache.set(scope, { at: now, byValue });
-    return byValue;
+    baselineCache = { at: now, byScope };
+    return byScope;
   }
 
   /** Scores one batch of newly stored events; `before` is the watermark the batch starts after. */
@@ -262,10 +265,7 @@ export function createEngine(o: EngineOptions) {
     if (o.baselines.length > 0 && touched.length > 0) {
       const ids = touched.map((s) => s.id);
       const metrics = await store.analyzer.sessionMetrics(ids);
-      // One at a time: the embedded engine serves one query at a time anyway.
-      const byRepo = await baselineSamples('repo', now);
-      const byUser = await baselineSamples('user_id', now);
-      const byAgent = await baselineSamples('agent', now);
+      const { repo: byRepo, user_id: byUser, agent: byAgent } = await baselineSamples(now);
       for (const m of metrics) {
         const state = sessions.get(m.session_id);
         if (!state) continue;

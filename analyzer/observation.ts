@@ -50,7 +50,6 @@ function listFields(facts: CommandFacts): ListFields {
 }
 
 const SHELL_TOOLS = /^(bash|shell|exec_command|run_shell_command|ward\.exec|local_shell|container\.exec)$/i;
-const QUOTE = (p: string) => `'${p.replace(/'/g, `'\\''`)}'`;
 
 function actionClass(e: AgentEvent): ActionClass {
   switch (e.kind) {
@@ -158,9 +157,9 @@ export function observe(e: AgentEvent, analyzer: CommandAnalyzer): Observation {
   const workspace = e.cwd;
   let facts: CommandFacts;
   if (cls === 'exec') facts = analyzer.analyze(e.command, workspace);
-  else if (cls === 'read' && e.target) facts = analyzer.analyze(`cat -- ${QUOTE(e.target)}`, workspace);
+  else if (cls === 'read' && e.target) facts = analyzer.analyzeFile('read', e.target, workspace);
   else if ((cls === 'write' || cls === 'violation') && e.target)
-    facts = analyzer.analyze(`echo x >> ${QUOTE(e.target)}`, workspace);
+    facts = analyzer.analyzeFile('write', e.target, workspace);
   else facts = analyzer.analyze('', workspace);
   if (cls === 'network') {
     const host = hostOf(e.target);

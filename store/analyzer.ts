@@ -157,24 +157,23 @@ export function createAnalyzerRepo(db: Db, database: string) {
       const t = from?.ingestedAt ?? '1970-01-01T00:00:00Z';
       const id = from?.eventId ?? '';
       // Rows per later ingest time read the ingest time alone; only the group the watermark is inside reads ids.
-      const [first] = await db.query<{ n: string }>(
-        'analyzer.events-after.rest',
-        `SELECT count() AS n FROM ${events}
-         WHERE ingested_at = parseDateTime64BestEffort({t:String}, 3, 'UTC') AND event_id > {id:String}`,
-        { t, id },
-      );
-      const later = await db.query<{ t: string; n: string }>(
+      const groups = await db.query<{ t: string; n: string }>(
         'analyzer.events-after.groups',
-        `SELECT toString(ingested_at) AS t, count() AS n FROM ${events}
-         WHERE ingested_at > parseDateTime64BestEffort({t:String}, 3, 'UTC')
-         GROUP BY ingested_at ORDER BY ingested_at LIMIT {limit:UInt32}`,
-        { t, limit },
+        `SELECT t, n FROM (
+           SELECT toString(ingested_at) AS t, count() AS n FROM ${events}
+           WHERE ingested_at = parseDateTime64BestEffort({t:String}, 3, 'UTC') AND event_id > {id:String}
+           GROUP BY ingested_at
+           UNION ALL
+           SELECT toString(ingested_at) AS t, count() AS n FROM ${events}
+           WHERE ingested_at > parseDateTime64BestEffort({t:String}, 3, 'UTC')
+           GROUP BY ingested_at
+         ) ORDER BY t LIMIT {limit:UInt32}`,
+        { t, id, limit },
       );
-      const rest = Number(first?.n ?? 0);
-      if (rest === 0 && later.length === 0) return [];
+      if (groups.length === 0) return [];
       let upper = t;
-      let rows = rest;
-      for (const g of later) {
+      let rows = 0;
+      for (const g of groups) {
         if (rows >= limit) break;
         upper = g.t;
         rows += Number(g.n);
@@ -261,6 +260,36 @@ export function createAnalyzerRepo(db: Db, database: string) {
         { all: values.length === 0 ? 1 : 0, v: values, x: exclude, n: perScope },
       );
       return rows.map(rowToMetrics);
+    },
+
+    /**
+     * Baseline samples for every scope at once: each session's metrics are aggregated once (last 30 days), then
+     * the most recent `perScope` sessions are kept per repo, per user and per agent. One pass over the events
+     * instead of one per scope type.
+     */
+    async baselineSamples(perScope: number): Promise<Record<'agent' | 'user_id' | 'repo', SessionMetrics[]>> {
+      const rows = await db.query<MetricsRow & { scope: string; scope_value: string }>(
+        'analyzer.baseline.all',
+        `SELECT *, scope, scope_value FROM (
+           SELECT ${METRICS_SELECT} FROM ${events}
+           WHERE session_id != '' AND time >= now64(3) - toIntervalDay(30)
+           GROUP BY session_id
+         )
+         ARRAY JOIN ['repo', 'user_id', 'agent'] AS scope, [s_repo, s_user, toString(s_agent)] AS scope_value
+         ORDER BY start DESC
+         LIMIT {n:UInt32} BY scope, scope_value`,
+        { n: perScope },
+      );
+      const out: Record<'agent' | 'user_id' | 'repo', SessionMetrics[]> = {
+        agent: [],
+        user_id: [],
+        repo: [],
+      };
+      for (const r of rows) {
+        const l = out[r.scope as keyof typeof out];
+        if (l) l.push(rowToMetrics(r));
+      }
+      return out;
     },
 
     /** Records that sessions saw values (novelty's memory); repeated sightings collapse. */
