@@ -198,6 +198,9 @@ try {
   }
   process.stdout.write(`stored ${fmt(stored)} events in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 
+  // What the process holds before scoring (the embedded ClickHouse with the stored events, the generator's garbage):
+  // the analyzer's own memory is the growth over this.
+  const rssBefore = process.memoryUsage().rss;
   let peakRss = 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -263,7 +266,7 @@ try {
         .sort((a, b) => (a[0] < b[0] ? -1 : 1))
         .map(([d, n]) => `${d} ${fmt(n)}`)
         .join(', ')}`,
-      `peak RSS ${fmt(peakRss / 2 ** 20)} MB`,
+      `peak RSS ${fmt(peakRss / 2 ** 20)} MB (before scoring ${fmt(rssBefore / 2 ** 20)} MB: +${fmt((peakRss - rssBefore) / 2 ** 20)} MB while scoring)`,
       ...heapAt.map((h) => `  after ${h}`),
       'store calls (count, wall seconds, CPU seconds):',
       ...timed.report().map((l) => `  ${l}`),
