@@ -189,6 +189,16 @@ export function createEngine(o: EngineOptions) {
     fleet.n += cold.filter((id) => !withHistory.has(id)).length;
     ctx.fleetSessions = fleet.n;
 
+    // Store reads that do not depend on this batch's scoring start now: the store works on its own threads while
+    // the detectors run here. (The batch's events are already stored; alerts change only when this batch writes.)
+    const touchedIds = touched.map((s) => s.id);
+    const metricsRead =
+      o.baselines.length > 0 && touchedIds.length > 0 ? store.analyzer.sessionMetrics(touchedIds) : undefined;
+    const alertsRead = touchedIds.length > 0 ? store.alerts.bySessions(touchedIds) : undefined;
+    // Not awaited on every path: keep a failure from being an unhandled rejection (it surfaces where awaited).
+    metricsRead?.catch(() => {});
+    alertsRead?.catch(() => {});
+
     // Pass 1: enrich, and collect novelty keys for one lookup.
     const work: { state: SessionState; obs: Observation[]; keys: string[][][] }[] = [];
     const keys = new Set<string>();
@@ -259,12 +269,12 @@ export function createEngine(o: EngineOptions) {
         }
       }
     }
-    if (newSightings.length > 0) await store.analyzer.addSightings(newSightings);
+    const sightingsWrite = newSightings.length > 0 ? store.analyzer.addSightings(newSightings) : undefined;
+    sightingsWrite?.catch(() => {});
 
     // Baselines: whole-session metrics from ClickHouse against their scope and peer group.
     if (o.baselines.length > 0 && touched.length > 0) {
-      const ids = touched.map((s) => s.id);
-      const metrics = await store.analyzer.sessionMetrics(ids);
+      const metrics = (await metricsRead) ?? [];
       const { repo: byRepo, user_id: byUser, agent: byAgent } = await baselineSamples(now);
       for (const m of metrics) {
         const state = sessions.get(m.session_id);
@@ -289,10 +299,11 @@ export function createEngine(o: EngineOptions) {
     // Alerts and risk for sessions whose evidence changed.
     const changed = touched.filter((s) => s.touched);
     const result: BatchResult = { alerts: [], risks: [], sessions: touched.length };
-    if (changed.length === 0) return result;
-    const stored = new Map(
-      (await store.alerts.bySessions(changed.map((s) => s.id))).map((a) => [a.alert_id, a]),
-    );
+    if (changed.length === 0) {
+      await sightingsWrite;
+      return result;
+    }
+    const stored = new Map(((await alertsRead) ?? []).map((a) => [a.alert_id, a]));
     const toWrite: Alert[] = [];
     const risks: Parameters<Store['analyzer']['putRisk']>[0][number][] = [];
     for (const s of changed) {
@@ -321,8 +332,12 @@ export function createEngine(o: EngineOptions) {
       }
       s.touched = false;
     }
-    if (toWrite.length > 0) result.alerts = await store.alerts.put(toWrite);
-    await store.analyzer.putRisk(risks);
+    const [written] = await Promise.all([
+      toWrite.length > 0 ? store.alerts.put(toWrite) : [],
+      store.analyzer.putRisk(risks),
+      sightingsWrite,
+    ]);
+    result.alerts = written;
     result.risks = risks.map((r) => ({ session_id: r.session_id, risk: r.risk }));
     return result;
   }

@@ -12,6 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createAnalyzer } from '../analyzer/index.js';
 import { type AgentEvent, emptyAgentEvent, toCanonicalIso } from '../schema/index.js';
 import { createStore, encodeAgentEventRows } from '../store/index.js';
@@ -180,6 +182,9 @@ function timeCalls(s: Awaited<ReturnType<typeof createStore>>) {
   };
 }
 
+v8.setFlagsFromString('--expose-gc');
+const fullGc = runInNewContext('gc') as () => void;
+
 const dataDir = mkdtempSync(join(tmpdir(), 'ward-bench-analyzer-'));
 const store = await createStore({ dataDir });
 try {
@@ -221,7 +226,12 @@ try {
       scored += n;
       while (scored >= nextMark && heapAt.length < 4) {
         const m = process.memoryUsage();
-        heapAt.push(`${fmt(nextMark)}: heap ${fmt(m.heapUsed / 2 ** 20)} MB, rss ${fmt(m.rss / 2 ** 20)} MB`);
+        // Live heap after a full collection: what the analyzer keeps, without the garbage not yet collected.
+        fullGc();
+        const live = process.memoryUsage().heapUsed;
+        heapAt.push(
+          `${fmt(nextMark)}: heap ${fmt(m.heapUsed / 2 ** 20)} MB (live after GC ${fmt(live / 2 ** 20)} MB), rss ${fmt(m.rss / 2 ** 20)} MB`,
+        );
         nextMark += quarter;
       }
     },

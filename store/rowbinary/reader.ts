@@ -105,7 +105,7 @@ export class RowBinaryReader {
     return this.uint8() === 1 ? null : read();
   }
 
-  /** Array(String). */
+  /** Array(String); an empty one is a fresh array too (callers may keep and change it). */
   strings(): string[] {
     const n = this.varUInt();
     const out: string[] = [];
