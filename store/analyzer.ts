@@ -217,22 +217,13 @@ export function createAnalyzerRepo(db: Db, database: string) {
       return rows.map(rowToEvent).reverse();
     },
 
-    /**
-     * Per-session metrics for some sessions (computed in ClickHouse). `agents` (when given: every agent name
-     * those sessions' events carry) lets the primary key (agent, session_id, …) find the sessions' rows instead
-     * of scanning the table.
-     */
-    async sessionMetrics(
-      sessions: readonly string[],
-      agents: readonly string[] = [],
-    ): Promise<SessionMetrics[]> {
+    /** Per-session metrics for some sessions (computed in ClickHouse). */
+    async sessionMetrics(sessions: readonly string[]): Promise<SessionMetrics[]> {
       if (sessions.length === 0) return [];
       const rows = await db.query<MetricsRow>(
         'analyzer.session-metrics',
-        `SELECT ${METRICS_SELECT} FROM ${events}
-         WHERE ({any:UInt8} = 1 OR agent IN {a:Array(String)}) AND session_id IN {s:Array(String)}
-         GROUP BY session_id`,
-        { s: sessions, a: agents, any: agents.length === 0 ? 1 : 0 },
+        `SELECT ${METRICS_SELECT} FROM ${events} WHERE session_id IN {s:Array(String)} GROUP BY session_id`,
+        { s: sessions },
       );
       return rows.map(rowToMetrics);
     },
