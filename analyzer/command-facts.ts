@@ -43,6 +43,7 @@ export interface CommandAnalyzer {
 const QUOTE = (p: string) => `'${p.replace(/'/g, `'\\''`)}'`;
 
 const MAX_COMMAND = 64 * 1024;
+const MAX_CACHED = 4096;
 
 /** Loads the shell grammar and the default host policy once; results are cached (about LRU, `cacheSize` lines). */
 export async function createCommandAnalyzer(cacheSize = 20_000): Promise<CommandAnalyzer> {
@@ -65,7 +66,7 @@ export async function createCommandAnalyzer(cacheSize = 20_000): Promise<Command
         access === 'read' ? `cat -- ${QUOTE(path)}` : `echo x >> ${QUOTE(path)}`,
         workspace,
       );
-      c.set(workspace, path, facts);
+      if (path.length + workspace.length <= MAX_CACHED) c.set(workspace, path, facts);
       return facts;
     },
     analyze(command, workspace) {
@@ -97,7 +98,8 @@ export async function createCommandAnalyzer(cacheSize = 20_000): Promise<Command
         facts = { ...EMPTY, tags: ['exec.unparseable'], categories: ['parse'] };
         void err;
       }
-      cache.set(workspace, command, facts);
+      // Long command lines are one-offs: not kept, so the cache's memory stays bounded whatever the agent sends.
+      if (command.length + workspace.length <= MAX_CACHED) cache.set(workspace, command, facts);
       return facts;
     },
   };

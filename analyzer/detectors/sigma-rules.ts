@@ -17,6 +17,7 @@ const PLAIN_FIELDS = {
   repo: 'repo',
 } as const;
 const MEMO_SIZE = 20_000;
+const MAX_MEMO_KEY = 4096;
 
 const fieldsOf = (rule: SigmaRule) =>
   new Set(Object.values(rule.selections).flatMap((sel) => sel.flatMap((m) => m.map((t) => t.field))));
@@ -43,8 +44,11 @@ export function sigmaMatcher(rules: readonly SigmaRule[]): (obs: Observation) =>
     if (r === undefined) {
       const fields = obs.fields;
       r = new Set(rules.filter((rule) => matchRule(rule, fields)));
-      memo.set(key, r);
-      if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+      // Long inputs are one-offs: not kept, so the memo's memory stays bounded whatever the agent sends.
+      if (key.length <= MAX_MEMO_KEY) {
+        memo.set(key, r);
+        if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+      }
     }
     lastObs = obs;
     last = r;
