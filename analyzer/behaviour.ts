@@ -1,3 +1,4 @@
+import type { CommandFacts } from './command-facts.js';
 import type { Observation } from './observation.js';
 
 /** Gate categories that make an action's intent worth remembering (a retry of it is a retry of an attack). */
@@ -16,40 +17,66 @@ export const RISKY_CATEGORIES = new Set([
 const LOCAL_HOST =
   /^(localhost|127\.\d+\.\d+\.\d+|::1|\[::1\]|0\.0\.0\.0|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|[^.]+)$/;
 
+const SENSITIVE_READ =
+  /^(read\.(secret|ssh-key|password-db|browser|keychain|history|project-secret|agent-credentials|env-secrets)|search\.secrets|exfil\.secret-upload)$/;
+const EGRESS_TAG = /^(net\.(upload|dns-exfil|web-service|raw-socket|remote-shell|tunnel)|exfil\.)/;
+
+/** What the predicates below read, worked out once per analysed command (facts are memoized per command). */
+interface Traits {
+  remote: string[];
+  sensitiveRead: boolean;
+  egressTag: boolean;
+  intent: string[];
+  destructive: boolean;
+}
+const TRAITS = new WeakMap<CommandFacts, Traits>();
+
+function traits(facts: CommandFacts): Traits {
+  let t = TRAITS.get(facts);
+  if (!t) {
+    t = {
+      remote: facts.hosts.filter((h) => !LOCAL_HOST.test(h)),
+      sensitiveRead: facts.tags.some((x) => SENSITIVE_READ.test(x)),
+      egressTag: facts.tags.some((x) => EGRESS_TAG.test(x)),
+      intent: facts.categories.filter((c) => RISKY_CATEGORIES.has(c)),
+      destructive: facts.categories.includes('destructive'),
+    };
+    TRAITS.set(facts, t);
+  }
+  return t;
+}
+
 /** Hosts off this machine and off the private network (a bare name without dots counts as local). */
 export function remoteHosts(obs: Observation): string[] {
-  return obs.facts.hosts.filter((h) => !LOCAL_HOST.test(h));
+  return traits(obs.facts).remote;
+}
+
+/** remoteHosts of an analysed command's facts. */
+export function remoteHostsOf(facts: CommandFacts): string[] {
+  return traits(facts).remote;
 }
 
 /** Reads a credential, key, password store, browser profile, shell history, project secrets file, agent login or the environment. */
 export function isSensitiveRead(obs: Observation): boolean {
-  return obs.facts.tags.some((t) =>
-    /^(read\.(secret|ssh-key|password-db|browser|keychain|history|project-secret|agent-credentials|env-secrets)|search\.secrets|exfil\.secret-upload)$/.test(
-      t,
-    ),
-  );
+  return traits(obs.facts).sensitiveRead;
 }
 
 /** Sends to, or reaches, a remote host (allowed or not: an attempt is what matters). */
 export function isEgress(obs: Observation): boolean {
   if (obs.actionClass === 'network') return remoteHosts(obs).length > 0;
   if (obs.actionClass !== 'exec') return false;
-  return (
-    remoteHosts(obs).length > 0 ||
-    obs.facts.tags.some((t) =>
-      /^(net\.(upload|dns-exfil|web-service|raw-socket|remote-shell|tunnel)|exfil\.)/.test(t),
-    )
-  );
+  const t = traits(obs.facts);
+  return t.remote.length > 0 || t.egressTag;
 }
 
 /** Deletes, overwrites or rewrites beyond the workspace's ordinary churn. */
 export function isDestructive(obs: Observation): boolean {
-  return obs.actionClass === 'exec' && obs.facts.categories.includes('destructive');
+  return obs.actionClass === 'exec' && traits(obs.facts).destructive;
 }
 
 /** The risky categories of an action (its "intent"). */
 export function intentOf(obs: Observation): string[] {
-  return obs.facts.categories.filter((c) => RISKY_CATEGORIES.has(c));
+  return traits(obs.facts).intent;
 }
 
 /** Short, inert text for explanations: control characters shown as escapes, long text cut. */

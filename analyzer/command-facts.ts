@@ -5,6 +5,7 @@ import {
   type ShellParser,
   TAXONOMY,
 } from '../gate/index.js';
+import { TwoKeyCache } from './two-key-cache.js';
 
 /** What the gate's one shell analysis says about a command line, flattened for detectors. */
 export interface CommandFacts {
@@ -35,27 +36,43 @@ const EMPTY: CommandFacts = {
 /** A bounded memo of the gate's analysis: agents repeat the same commands, the analysis is the hot path. */
 export interface CommandAnalyzer {
   analyze(command: string, workspace: string): CommandFacts;
+  /** A file tool's read or write of `path`, analysed as the equivalent shell read (`cat`) or append. */
+  analyzeFile(access: 'read' | 'write', path: string, workspace: string): CommandFacts;
 }
 
-const MAX_COMMAND = 64 * 1024;
+const QUOTE = (p: string) => `'${p.replace(/'/g, `'\\''`)}'`;
 
-/** Loads the shell grammar and the default host policy once; results are cached (LRU, `cacheSize` lines). */
+const MAX_COMMAND = 64 * 1024;
+const MAX_CACHED = 4096;
+
+/** Loads the shell grammar and the default host policy once; results are cached (about LRU, `cacheSize` lines). */
 export async function createCommandAnalyzer(cacheSize = 20_000): Promise<CommandAnalyzer> {
   const [parser, policy]: [ShellParser, Awaited<ReturnType<typeof loadPolicy>>] = await Promise.all([
     initShellParser(),
     loadPolicy(),
   ]);
-  const cache = new Map<string, CommandFacts>();
-  return {
+  const cache = new TwoKeyCache<CommandFacts>(cacheSize);
+  // File tools name a path: their own caches keep the synthetic command off the hot path.
+  const files = {
+    read: new TwoKeyCache<CommandFacts>(cacheSize),
+    write: new TwoKeyCache<CommandFacts>(cacheSize),
+  };
+  const analyzer: CommandAnalyzer = {
+    analyzeFile(access, path, workspace) {
+      const c = files[access];
+      const hit = c.get(workspace, path);
+      if (hit) return hit;
+      const facts = analyzer.analyze(
+        access === 'read' ? `cat -- ${QUOTE(path)}` : `echo x >> ${QUOTE(path)}`,
+        workspace,
+      );
+      if (path.length + workspace.length <= MAX_CACHED) c.set(workspace, path, facts);
+      return facts;
+    },
     analyze(command, workspace) {
       if (command === '') return EMPTY;
-      const key = `${workspace}\0${command}`;
-      const hit = cache.get(key);
-      if (hit) {
-        cache.delete(key);
-        cache.set(key, hit);
-        return hit;
-      }
+      const hit = cache.get(workspace, command);
+      if (hit) return hit;
       let facts: CommandFacts;
       try {
         const a = analyzeCommandLine(command.slice(0, MAX_COMMAND), {
@@ -81,9 +98,10 @@ export async function createCommandAnalyzer(cacheSize = 20_000): Promise<Command
         facts = { ...EMPTY, tags: ['exec.unparseable'], categories: ['parse'] };
         void err;
       }
-      cache.set(key, facts);
-      if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
+      // Long command lines are one-offs: not kept, so the cache's memory stays bounded whatever the agent sends.
+      if (command.length + workspace.length <= MAX_CACHED) cache.set(workspace, command, facts);
       return facts;
     },
   };
+  return analyzer;
 }

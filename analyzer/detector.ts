@@ -38,6 +38,9 @@ export interface Hit {
   value?: string;
 }
 
+/** "Nothing found": one shared, frozen empty list (detectors run for every action; the engine only reads it). */
+export const NO_HITS: Hit[] = Object.freeze([]) as unknown as Hit[];
+
 /** Lookups a streaming detector may make (all synchronous: the engine preloads what they need). */
 export interface DetectContext {
   /** Other sessions that saw a novelty key, and a sample of their agent/user/repo. */

@@ -28,8 +28,10 @@ export interface BatchResult {
 }
 
 const BASELINE_TTL_MS = 60_000;
+type BaselineScope = 'agent' | 'user_id' | 'repo';
 const MAX_SIGHTINGS_CACHE = 100_000;
 const MAX_SEEN_PER_SESSION = 20_000;
+const NO_KEYS: string[] = [];
 const ACTION_KINDS = new Set<AgentEvent['kind']>([
   'tool_call',
   'tool_decision',
@@ -52,7 +54,9 @@ export function createEngine(o: EngineOptions) {
   const historyCap = o.historyCap ?? 5000;
   const sessions = new Map<string, SessionState>();
   const sightings = new Map<string, { sessions: number; sample: [string, string, string, string][] }>();
-  const baselineCache = new Map<string, { at: number; byValue: Map<string, SessionMetrics[]> }>();
+  let baselineCache:
+    | { at: number; byScope: Record<BaselineScope, Map<string, SessionMetrics[]>> }
+    | undefined;
   const meta = new Map<string, DetectorMeta>([...o.detectors, ...o.baselines].map((d) => [d.id, d]));
   let suppressions: Suppression[] = [];
   let suppressionsAt = 0;
@@ -115,26 +119,26 @@ export function createEngine(o: EngineOptions) {
   }
 
   /**
-   * Baseline samples per scope value, for all values at once (one ClickHouse aggregate per scope type), kept
+   * Baseline samples per scope value, for all scope types and values at once (one ClickHouse aggregate), kept
    * for a minute; re-read every few seconds while the fleet is still small.
    */
-  async function baselineSamples(
-    scope: 'agent' | 'user_id' | 'repo',
-    now: number,
-  ): Promise<Map<string, SessionMetrics[]>> {
-    const c = baselineCache.get(scope);
+  async function baselineSamples(now: number): Promise<Record<BaselineScope, Map<string, SessionMetrics[]>>> {
     const ttl = ctx.fleetSessions >= 500 ? BASELINE_TTL_MS : 5_000;
-    if (c && now - c.at < ttl) return c.byValue;
-    const rows = await store.analyzer.baselineSample(scope, [], [], 201);
-    const byValue = new Map<string, SessionMetrics[]>();
-    for (const m of rows) {
-      const v = scope === 'agent' ? m.agent : scope === 'user_id' ? m.user_id : m.repo;
-      const l = byValue.get(v);
-      if (l) l.push(m);
-      else byValue.set(v, [m]);
+    if (baselineCache && now - baselineCache.at < ttl) return baselineCache.byScope;
+    const rows = await store.analyzer.baselineSamples(201);
+    const byScope = {} as Record<BaselineScope, Map<string, SessionMetrics[]>>;
+    for (const scope of ['agent', 'user_id', 'repo'] as const) {
+      const byValue = new Map<string, SessionMetrics[]>();
+      for (const m of rows[scope]) {
+        const v = scope === 'agent' ? m.agent : scope === 'user_id' ? m.user_id : m.repo;
+        const l = byValue.get(v);
+        if (l) l.push(m);
+        else byValue.set(v, [m]);
+      }
+      byScope[scope] = byValue;
     }
-    baselineCache.set(scope, { at: now, byValue });
-    return byValue;
+    baselineCache = { at: now, byScope };
+    return byScope;
   }
 
   /** Scores one batch of newly stored events; `before` is the watermark the batch starts after. */
@@ -154,14 +158,17 @@ export function createEngine(o: EngineOptions) {
     const touched: SessionState[] = [];
     const cold: string[] = [];
     // Sessions in order of their first event: novelty's "seen before" follows time, not the batch's row order.
-    const firstTime = (id: string) => {
+    const firstTime = new Map<string, string>();
+    for (const [id, events] of bySession) {
       let first = '\uffff';
-      for (const e of bySession.get(id) ?? []) if (e.time < first) first = e.time;
-      return first;
-    };
-    const order = [...bySession.keys()].sort((a, b) =>
-      firstTime(a) < firstTime(b) ? -1 : firstTime(a) > firstTime(b) ? 1 : 0,
-    );
+      for (const e of events) if (e.time < first) first = e.time;
+      firstTime.set(id, first);
+    }
+    const order = [...bySession.keys()].sort((a, b) => {
+      const x = firstTime.get(a) as string;
+      const y = firstTime.get(b) as string;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
     for (const id of order) {
       const { state, cold: isCold } = stateFor(id);
       touched.push(state);
@@ -182,13 +189,25 @@ export function createEngine(o: EngineOptions) {
     fleet.n += cold.filter((id) => !withHistory.has(id)).length;
     ctx.fleetSessions = fleet.n;
 
+    // Store reads that do not depend on this batch's scoring start now: the store works on its own threads while
+    // the detectors run here. (The batch's events are already stored; alerts change only when this batch writes.)
+    const touchedIds = touched.map((s) => s.id);
+    const metricsRead =
+      o.baselines.length > 0 && touchedIds.length > 0 ? store.analyzer.sessionMetrics(touchedIds) : undefined;
+    const alertsRead = touchedIds.length > 0 ? store.alerts.bySessions(touchedIds) : undefined;
+    // Not awaited on every path: keep a failure from being an unhandled rejection (it surfaces where awaited).
+    metricsRead?.catch(() => {});
+    alertsRead?.catch(() => {});
+
     // Pass 1: enrich, and collect novelty keys for one lookup.
-    const work: { state: SessionState; obs: Observation[] }[] = [];
+    const work: { state: SessionState; obs: Observation[]; keys: string[][][] }[] = [];
     const keys = new Set<string>();
+    const keyed = o.detectors.filter((d) => d.keys);
     for (const state of touched) {
       const events = (bySession.get(state.id) ?? []).filter((e) => !state.seen.has(e.event_id));
       events.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.event_id < b.event_id ? -1 : 1));
       const obs: Observation[] = [];
+      const obsKeys: string[][][] = [];
       for (const e of events) {
         if (state.seen.has(e.event_id)) continue;
         state.seen.add(e.event_id);
@@ -201,9 +220,11 @@ export function createEngine(o: EngineOptions) {
         if (!ACTION_KINDS.has(e.kind)) continue;
         const ob = observe(e, o.analyzer);
         obs.push(ob);
-        for (const d of o.detectors) for (const k of d.keys?.(ob) ?? []) keys.add(k);
+        const ks = keyed.map((d) => d.keys?.(ob) ?? NO_KEYS);
+        obsKeys.push(ks);
+        for (const l of ks) for (const k of l) keys.add(k);
       }
-      work.push({ state, obs });
+      work.push({ state, obs, keys: obsKeys });
     }
     await preloadSightings(keys);
 
@@ -216,41 +237,45 @@ export function createEngine(o: EngineOptions) {
       repo: string;
       time: string;
     }[] = [];
-    for (const { state, obs } of work) {
-      for (const ob of obs) {
+    for (const { state, obs, keys: obsKeys } of work) {
+      for (let i = 0; i < obs.length; i++) {
+        const ob = obs[i] as Observation;
         for (const d of o.detectors) {
           for (const hit of d.observe(ob, state, ctx)) {
             if (!suppressed(hit, state)) state.record(hit.detector, hit.evidence, hit.factors, hit.value);
           }
-          for (const k of d.keys?.(ob) ?? []) {
+        }
+        // After the detectors: a value counts as seen by this session from its next action on.
+        for (const l of obsKeys[i] as string[][]) {
+          for (const k of l) {
+            if (state.sighted.has(k)) continue;
+            state.sighted.add(k);
+            if (state.sighted.size > MAX_SEEN_PER_SESSION)
+              state.sighted.delete(state.sighted.values().next().value as string);
             const s = sightings.get(k) ?? { sessions: 0, sample: [] };
-            if (!s.sample.some((x) => x[0] === state.id)) {
-              s.sessions += 1;
-              if (s.sample.length < 50) s.sample.push([state.id, state.agent, state.user, state.repo]);
-              sightings.set(k, s);
-              newSightings.push({
-                key: k,
-                session_id: state.id,
-                agent: state.agent,
-                user_id: state.user,
-                repo: state.repo,
-                time: ob.event.time,
-              });
-            }
+            if (s.sample.some((x) => x[0] === state.id)) continue;
+            s.sessions += 1;
+            if (s.sample.length < 50) s.sample.push([state.id, state.agent, state.user, state.repo]);
+            sightings.set(k, s);
+            newSightings.push({
+              key: k,
+              session_id: state.id,
+              agent: state.agent,
+              user_id: state.user,
+              repo: state.repo,
+              time: ob.event.time,
+            });
           }
         }
       }
     }
-    if (newSightings.length > 0) await store.analyzer.addSightings(newSightings);
+    const sightingsWrite = newSightings.length > 0 ? store.analyzer.addSightings(newSightings) : undefined;
+    sightingsWrite?.catch(() => {});
 
     // Baselines: whole-session metrics from ClickHouse against their scope and peer group.
     if (o.baselines.length > 0 && touched.length > 0) {
-      const ids = touched.map((s) => s.id);
-      const metrics = await store.analyzer.sessionMetrics(ids);
-      // One at a time: the embedded engine serves one query at a time anyway.
-      const byRepo = await baselineSamples('repo', now);
-      const byUser = await baselineSamples('user_id', now);
-      const byAgent = await baselineSamples('agent', now);
+      const metrics = (await metricsRead) ?? [];
+      const { repo: byRepo, user_id: byUser, agent: byAgent } = await baselineSamples(now);
       for (const m of metrics) {
         const state = sessions.get(m.session_id);
         if (!state) continue;
@@ -274,10 +299,11 @@ export function createEngine(o: EngineOptions) {
     // Alerts and risk for sessions whose evidence changed.
     const changed = touched.filter((s) => s.touched);
     const result: BatchResult = { alerts: [], risks: [], sessions: touched.length };
-    if (changed.length === 0) return result;
-    const stored = new Map(
-      (await store.alerts.bySessions(changed.map((s) => s.id))).map((a) => [a.alert_id, a]),
-    );
+    if (changed.length === 0) {
+      await sightingsWrite;
+      return result;
+    }
+    const stored = new Map(((await alertsRead) ?? []).map((a) => [a.alert_id, a]));
     const toWrite: Alert[] = [];
     const risks: Parameters<Store['analyzer']['putRisk']>[0][number][] = [];
     for (const s of changed) {
@@ -306,8 +332,12 @@ export function createEngine(o: EngineOptions) {
       }
       s.touched = false;
     }
-    if (toWrite.length > 0) result.alerts = await store.alerts.put(toWrite);
-    await store.analyzer.putRisk(risks);
+    const [written] = await Promise.all([
+      toWrite.length > 0 ? store.alerts.put(toWrite) : [],
+      store.analyzer.putRisk(risks),
+      sightingsWrite,
+    ]);
+    result.alerts = written;
     result.risks = risks.map((r) => ({ session_id: r.session_id, risk: r.risk }));
     return result;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Store, Watermark } from '../store/index.js';
+import type { IngestedEvent, Store, Watermark } from '../store/index.js';
 import type { BatchResult, Engine } from './engine.js';
 
 export interface LoopOptions {
@@ -33,7 +33,7 @@ const earlier = (iso: string, ms: number) => new Date(Date.parse(iso) - ms).toIS
  */
 export function createAnalyzerLoop(o: LoopOptions) {
   const name = o.name ?? 'default';
-  const batchSize = o.batchSize ?? 20_000;
+  const batchSize = o.batchSize ?? 50_000;
   const pollMs = o.pollMs ?? 500;
   const overlapMs = o.overlapMs ?? 3_000;
   const leaseMs = o.leaseMs ?? 15_000;
@@ -48,11 +48,15 @@ export function createAnalyzerLoop(o: LoopOptions) {
   let running: Promise<unknown> = Promise.resolve();
   let wake: (() => void) | undefined;
 
+  /** Until when this worker's lease is known to run (renewed once a third of it has passed: fewer round trips). */
+  let heldUntil = 0;
+
   /** True when this worker holds (or just took) the lease. */
   async function holdLease(): Promise<boolean> {
     if (o.lease === false) return true;
-    const key = `lease:${name}`;
     const now = Date.now();
+    if (heldUntil - now > (2 * leaseMs) / 3) return true;
+    const key = `lease:${name}`;
     const current = await o.store.analyzer.getState(key);
     let holder: { owner?: string; until?: number } = {};
     try {
@@ -61,12 +65,16 @@ export function createAnalyzerLoop(o: LoopOptions) {
       holder = {};
     }
     if (holder.owner && holder.owner !== owner && (holder.until ?? 0) > now) return false;
-    await o.store.analyzer.setState(key, JSON.stringify({ owner, until: now + leaseMs }));
+    const until = now + leaseMs;
+    await o.store.analyzer.setState(key, JSON.stringify({ owner, until }));
     // Two workers may write at once: the row ClickHouse keeps (latest version) decides; re-read it.
     const after = await o.store.analyzer.getState(key);
     try {
-      return (JSON.parse(after ?? '{}') as { owner?: string }).owner === owner;
+      const mine = (JSON.parse(after ?? '{}') as { owner?: string }).owner === owner;
+      heldUntil = mine ? until : 0;
+      return mine;
     } catch {
+      heldUntil = 0;
       return false;
     }
   }
@@ -92,13 +100,23 @@ export function createAnalyzerLoop(o: LoopOptions) {
     const isNew = (t: string, id: string) =>
       !start || t > start.ingestedAt || (t === start.ingestedAt && id > start.eventId);
     let total = 0;
-    for (;;) {
-      const batch = await o.store.analyzer.eventsAfter(from, batchSize);
-      if (batch.length === 0) break;
-      const result = await o.engine.processBatch(batch, from);
-      const last = batch[batch.length - 1];
-      if (last) {
-        from = { ingestedAt: last.ingestedAt, eventId: last.event.event_id };
+    // The next batch is read while this one is scored (the store works on its own threads meanwhile); it starts
+    // after this batch's last event, so the watermark still only moves past events that were scored.
+    let next: Promise<IngestedEvent[]> | undefined = o.store.analyzer.eventsAfter(from, batchSize);
+    try {
+      while (next) {
+        const batch: IngestedEvent[] = await next;
+        next = undefined;
+        if (batch.length === 0) break;
+        const last = batch[batch.length - 1] as IngestedEvent;
+        const upTo: Watermark = { ingestedAt: last.ingestedAt, eventId: last.event.event_id };
+        if (batch.length >= batchSize && !stopped) {
+          next = o.store.analyzer.eventsAfter(upTo, batchSize);
+          // Kept for the next turn; a failure surfaces there (or is dropped with the batch on an earlier error).
+          next.catch(() => {});
+        }
+        const result = await o.engine.processBatch(batch, from);
+        from = upTo;
         if (
           !watermark ||
           from.ingestedAt > watermark.ingestedAt ||
@@ -107,14 +125,16 @@ export function createAnalyzerLoop(o: LoopOptions) {
           watermark = from;
           await o.store.analyzer.setWatermark(name, watermark);
         }
+        for (const b of batch) {
+          if (isNew(b.ingestedAt, b.event.event_id)) total++;
+          recent.set(b.ingestedAt, (recent.get(b.ingestedAt) ?? 0) + 1);
+        }
+        if (result.alerts.length > 0 || result.risks.length > 0) o.onBatch?.(result);
+        o.onRead?.(batch.length);
       }
-      for (const b of batch) {
-        if (isNew(b.ingestedAt, b.event.event_id)) total++;
-        recent.set(b.ingestedAt, (recent.get(b.ingestedAt) ?? 0) + 1);
-      }
-      if (result.alerts.length > 0 || result.risks.length > 0) o.onBatch?.(result);
-      o.onRead?.(batch.length);
-      if (batch.length < batchSize || stopped) break;
+    } finally {
+      // A batch read ahead but not scored (stop, or an error): its read is simply dropped.
+      next?.catch(() => {});
     }
     return total;
   }

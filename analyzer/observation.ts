@@ -6,20 +6,50 @@ export type ActionClass = 'exec' | 'read' | 'write' | 'network' | 'violation' | 
 
 /** One agent event enriched for detection: the fields rules match on, plus the action it belongs to. */
 export interface Observation {
-  event: AgentEvent;
+  readonly event: AgentEvent;
   /** (session, call id or event id, class): counts actions, never rows. */
-  actionKey: string;
-  actionClass: ActionClass;
-  timeMs: number;
+  readonly actionKey: string;
+  readonly actionClass: ActionClass;
+  readonly timeMs: number;
   /** The action was refused (by the person, the gate, the sandbox or the proxy). */
-  denied: boolean;
-  facts: CommandFacts;
+  readonly denied: boolean;
+  readonly facts: CommandFacts;
   /** Fields for Sigma rules: scalar or list (a list matches when any element does). */
-  fields: Record<string, string | string[]>;
+  readonly fields: Record<string, string | string[]>;
+  /**
+   * Everything the derived fields (binary, path, tags, host…) are computed from, as one string: two observations
+   * with the same key and the same plain fields match the same rules (the Sigma detectors' memo key).
+   */
+  readonly inputKey: string;
+}
+
+const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+/** A command's Sigma list fields, derived once per analysed command (the analysis itself is memoized). */
+interface ListFields {
+  binary: string[];
+  path: string[];
+  path_read: string[];
+  path_write: string[];
+}
+const LIST_FIELDS = new WeakMap<CommandFacts, ListFields>();
+const NONE: string[] = [];
+
+function listFields(facts: CommandFacts): ListFields {
+  let l = LIST_FIELDS.get(facts);
+  if (!l) {
+    l = {
+      binary: facts.binaries.map(basename),
+      path: facts.paths.map((p) => p.path),
+      path_read: facts.paths.filter((p) => p.access === 'read').map((p) => p.path),
+      path_write: facts.paths.filter((p) => p.access === 'write').map((p) => p.path),
+    };
+    LIST_FIELDS.set(facts, l);
+  }
+  return l;
 }
 
 const SHELL_TOOLS = /^(bash|shell|exec_command|run_shell_command|ward\.exec|local_shell|container\.exec)$/i;
-const QUOTE = (p: string) => `'${p.replace(/'/g, `'\\''`)}'`;
 
 function actionClass(e: AgentEvent): ActionClass {
   switch (e.kind) {
@@ -54,7 +84,69 @@ export function hostOf(target: string): string {
   return hp ? (hp[1] ?? '') : '';
 }
 
-const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+/** An observation: the cheap parts computed at once, the Sigma field map only when a rule has to read it. */
+class Obs implements Observation {
+  private fieldMap: Record<string, string | string[]> | undefined;
+  private key: string | undefined;
+  private action: string | undefined;
+  constructor(
+    readonly event: AgentEvent,
+    readonly actionClass: ActionClass,
+    readonly facts: CommandFacts,
+    readonly denied: boolean,
+    readonly timeMs: number,
+  ) {}
+
+  get actionKey(): string {
+    if (this.action === undefined) {
+      const e = this.event;
+      this.action = `${e.session_id}\0${e.call_id || e.event_id}\0${this.actionClass}`;
+    }
+    return this.action;
+  }
+
+  get inputKey(): string {
+    if (this.key === undefined) {
+      const e = this.event;
+      this.key = `${this.actionClass}\0${e.kind}\0${e.tool}\0${e.cwd}\0${e.target}\0${e.command}`;
+    }
+    return this.key;
+  }
+
+  get fields(): Record<string, string | string[]> {
+    if (this.fieldMap) return this.fieldMap;
+    const e = this.event;
+    const cls = this.actionClass;
+    const facts = this.facts;
+    const lists = listFields(facts);
+    this.fieldMap = {
+      agent: e.agent,
+      kind: e.kind,
+      action: cls,
+      tool: e.tool,
+      event_name: e.event_name,
+      command: e.command,
+      target: e.target,
+      decision: e.decision,
+      decision_source: e.decision_source,
+      cwd: e.cwd,
+      user: e.user_id,
+      repo: e.repo,
+      // the file tools' synthetic `cat`/`echo` are not programs the agent ran
+      binary: cls === 'exec' ? lists.binary : NONE,
+      binary_path: cls === 'exec' ? facts.binaries : NONE,
+      argv: cls === 'exec' ? facts.argv : NONE,
+      path: lists.path,
+      path_read: lists.path_read,
+      path_write: lists.path_write,
+      host: facts.hosts,
+      tags: facts.tags,
+      category: facts.categories,
+      attack: facts.attack,
+    };
+    return this.fieldMap;
+  }
+}
 
 /**
  * Enriches one event. Shell text goes through the gate's analysis; a file tool's path goes through the same
@@ -65,44 +157,13 @@ export function observe(e: AgentEvent, analyzer: CommandAnalyzer): Observation {
   const workspace = e.cwd;
   let facts: CommandFacts;
   if (cls === 'exec') facts = analyzer.analyze(e.command, workspace);
-  else if (cls === 'read' && e.target) facts = analyzer.analyze(`cat -- ${QUOTE(e.target)}`, workspace);
+  else if (cls === 'read' && e.target) facts = analyzer.analyzeFile('read', e.target, workspace);
   else if ((cls === 'write' || cls === 'violation') && e.target)
-    facts = analyzer.analyze(`echo x >> ${QUOTE(e.target)}`, workspace);
+    facts = analyzer.analyzeFile('write', e.target, workspace);
   else facts = analyzer.analyze('', workspace);
-  const hosts = cls === 'network' ? [hostOf(e.target)].filter(Boolean) : facts.hosts;
-  const denied = e.decision === 'deny';
-  const fields: Record<string, string | string[]> = {
-    agent: e.agent,
-    kind: e.kind,
-    action: cls,
-    tool: e.tool,
-    event_name: e.event_name,
-    command: e.command,
-    target: e.target,
-    decision: e.decision,
-    decision_source: e.decision_source,
-    cwd: e.cwd,
-    user: e.user_id,
-    repo: e.repo,
-    // the file tools' synthetic `cat`/`echo` are not programs the agent ran
-    binary: cls === 'exec' ? facts.binaries.map(basename) : [],
-    binary_path: cls === 'exec' ? facts.binaries : [],
-    argv: cls === 'exec' ? facts.argv : [],
-    path: facts.paths.map((p) => p.path),
-    path_read: facts.paths.filter((p) => p.access === 'read').map((p) => p.path),
-    path_write: facts.paths.filter((p) => p.access === 'write').map((p) => p.path),
-    host: hosts,
-    tags: facts.tags,
-    category: facts.categories,
-    attack: facts.attack,
-  };
-  return {
-    event: e,
-    actionKey: `${e.session_id}\0${e.call_id || e.event_id}\0${cls}`,
-    actionClass: cls,
-    timeMs: Date.parse(e.time),
-    denied,
-    facts: cls === 'network' ? { ...facts, hosts } : facts,
-    fields,
-  };
+  if (cls === 'network') {
+    const host = hostOf(e.target);
+    facts = { ...facts, hosts: host ? [host] : [] };
+  }
+  return new Obs(e, cls, facts, e.decision === 'deny', Date.parse(e.time));
 }

@@ -32,6 +32,8 @@ export class SessionState {
   readonly marks = new Map<string, Mark[]>();
   /** Values this session already recorded for novelty (so each is looked at once). */
   readonly noted = new Set<string>();
+  /** Novelty keys this session already counted in the fleet's sightings (once per session, however often). */
+  readonly sighted = new Set<string>();
   agent = '';
   user = '';
   repo = '';

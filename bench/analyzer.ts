@@ -9,9 +9,11 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createAnalyzer } from '../analyzer/index.js';
 import { type AgentEvent, emptyAgentEvent, toCanonicalIso } from '../schema/index.js';
 import { createStore, encodeAgentEventRows } from '../store/index.js';
@@ -142,6 +144,47 @@ function session(n: number, startMs: number): AgentEvent[] {
   return out.slice(0, SESSION);
 }
 
+/** The store with its analyzer and alert calls timed (where the scoring time goes). */
+function timeCalls(s: Awaited<ReturnType<typeof createStore>>) {
+  // The bench awaits one call at a time, so the process's CPU time during a call is the engine's work for it.
+  const spent = new Map<string, { n: number; ms: number; cpu: number }>();
+  const wrap = <T extends object>(group: string, target: T): T =>
+    new Proxy(target, {
+      get(t, prop, recv) {
+        const v = Reflect.get(t, prop, recv) as unknown;
+        if (typeof v !== 'function') return v;
+        return async (...args: unknown[]) => {
+          const t0 = performance.now();
+          const c0 = process.cpuUsage();
+          try {
+            return await (v as (...a: unknown[]) => Promise<unknown>).apply(t, args);
+          } finally {
+            const k = `${group}.${String(prop)}`;
+            const e = spent.get(k) ?? { n: 0, ms: 0, cpu: 0 };
+            const c = process.cpuUsage(c0);
+            e.n++;
+            e.ms += performance.now() - t0;
+            e.cpu += (c.user + c.system) / 1000;
+            spent.set(k, e);
+          }
+        };
+      },
+    });
+  return {
+    store: { ...s, analyzer: wrap('analyzer', s.analyzer), alerts: wrap('alerts', s.alerts) },
+    report: () =>
+      [...spent]
+        .sort((a, b) => b[1].cpu - a[1].cpu)
+        .map(
+          ([k, e]) =>
+            `${k}: ${fmt(e.n)} calls, ${(e.ms / 1000).toFixed(2)} s, CPU ${(e.cpu / 1000).toFixed(2)} s`,
+        ),
+  };
+}
+
+v8.setFlagsFromString('--expose-gc');
+const fullGc = runInNewContext('gc') as () => void;
+
 const dataDir = mkdtempSync(join(tmpdir(), 'ward-bench-analyzer-'));
 const store = await createStore({ dataDir });
 try {
@@ -160,6 +203,9 @@ try {
   }
   process.stdout.write(`stored ${fmt(stored)} events in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 
+  // What the process holds before scoring (the embedded ClickHouse with the stored events, the generator's garbage):
+  // the analyzer's own memory is the growth over this.
+  const rssBefore = process.memoryUsage().rss;
   let peakRss = 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -169,8 +215,9 @@ try {
   let alerts = 0;
   const quarter = Math.floor(TOTAL / 4);
   let nextMark = quarter;
+  const timed = timeCalls(store);
   const { loop, engine } = await createAnalyzer({
-    store,
+    store: timed.store,
     lease: false,
     onBatch: (r) => {
       alerts += r.alerts.length;
@@ -179,23 +226,60 @@ try {
       scored += n;
       while (scored >= nextMark && heapAt.length < 4) {
         const m = process.memoryUsage();
-        heapAt.push(`${fmt(nextMark)}: heap ${fmt(m.heapUsed / 2 ** 20)} MB, rss ${fmt(m.rss / 2 ** 20)} MB`);
+        // Live heap after a full collection: what the analyzer keeps, without the garbage not yet collected.
+        fullGc();
+        const live = process.memoryUsage().heapUsed;
+        heapAt.push(
+          `${fmt(nextMark)}: heap ${fmt(m.heapUsed / 2 ** 20)} MB (live after GC ${fmt(live / 2 ** 20)} MB), rss ${fmt(m.rss / 2 ** 20)} MB`,
+        );
         nextMark += quarter;
       }
     },
   });
   const t1 = Date.now();
+  const cpu0 = process.cpuUsage();
   while ((await loop.runOnce()) > 0) {
     // until caught up
   }
   const seconds = (Date.now() - t1) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   clearInterval(sampler);
+  // What was found, as alerts in the store (not writes: a bigger batch updates an alert fewer times).
+  const byDetector = new Map<string, number>();
+  const attackSessions = new Set<string>();
+  let distinct = 0;
+  for (let cursor: string | null | undefined; ; ) {
+    const page = await store.alerts.list({
+      sort: 'time',
+      order: 'asc',
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const a of page.alerts) {
+      distinct++;
+      for (const d of a.detectors) byDetector.set(d, (byDetector.get(d) ?? 0) + 1);
+      if (Number(a.session_id.slice('bench-'.length)) % 50 === 7) attackSessions.add(a.session_id);
+    }
+    cursor = page.next_cursor;
+    if (!cursor) break;
+  }
+  let attacks = 0;
+  for (let n = 0; n < Math.ceil(TOTAL / SESSION); n++) if (n % 50 === 7) attacks++;
   process.stdout.write(
     [
       `scored ${fmt(scored)} events in ${seconds.toFixed(1)} s: ${fmt(scored / seconds)} events/s (target 50,000)`,
-      `alerts written: ${fmt(alerts)}; sessions in memory at the end: ${fmt(engine.sessionsInMemory())}`,
-      `peak RSS ${fmt(peakRss / 2 ** 20)} MB`,
+      // CPU time is steadier than wall time on a shared machine (it includes the embedded ClickHouse's threads).
+      `CPU ${cpuSeconds.toFixed(1)} s (${fmt(scored / cpuSeconds)} events per CPU second); load average ${os.loadavg()[0]?.toFixed(1)}`,
+      `alerts written: ${fmt(alerts)} versions of ${fmt(distinct)} alerts; attack sessions alerted ${fmt(attackSessions.size)} of ${fmt(attacks)}; sessions in memory at the end: ${fmt(engine.sessionsInMemory())}`,
+      `alerts by detector: ${[...byDetector]
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+        .map(([d, n]) => `${d} ${fmt(n)}`)
+        .join(', ')}`,
+      `peak RSS ${fmt(peakRss / 2 ** 20)} MB (before scoring ${fmt(rssBefore / 2 ** 20)} MB: +${fmt((peakRss - rssBefore) / 2 ** 20)} MB while scoring)`,
       ...heapAt.map((h) => `  after ${h}`),
+      'store calls (count, wall seconds, CPU seconds):',
+      ...timed.report().map((l) => `  ${l}`),
       '',
     ].join('\n'),
   );

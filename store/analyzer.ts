@@ -1,27 +1,19 @@
 import { type AgentEvent, RiskFactor, type SessionRisk, Suppression } from '../schema/index.js';
+import { decodeScoreRows, type IngestedEvent, SCORE_SELECT } from './analyzer-events.js';
 import type { Db } from './db.js';
 import { type AgentEventRow, rowToEvent } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
-
-// What scoring needs (no raw attributes: they carry tool output and dominate the row size).
-const SCORE_COLUMNS = `event_id, time, agent, '' AS agent_version, session_id, user_id, '' AS host, repo, cwd, kind, event_name,
-  tool, call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
-  '' AS trace_id, '' AS span_id, '' AS raw_table, time AS raw_time, map() AS attributes, missing`;
 
 const EVENT_COLUMNS = `event_id, time, agent, agent_version, session_id, user_id, host, repo, cwd, kind, event_name, tool,
   call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
   trace_id, span_id, raw_table, raw_time, attributes, missing`;
 
+export type { IngestedEvent };
+
 /** Where the analyzer has read up to: the ingest time and event id of the last event it scored. */
 export interface Watermark {
   ingestedAt: string;
   eventId: string;
-}
-
-/** An event with the time the store received it (the analyzer's watermark runs on ingest time). */
-export interface IngestedEvent {
-  event: AgentEvent;
-  ingestedAt: string;
 }
 
 /** Per-session activity numbers for baselines, computed by ClickHouse (one definition for every session). */
@@ -156,35 +148,46 @@ export function createAnalyzerRepo(db: Db, database: string) {
     },
 
     /**
-     * Events received after `from` (ingest time, then id), oldest first, up to `limit`. Two steps: the keys
-     * alone find the batch's upper bound (cheap: two columns), then only that range's rows are read. The
-     * analyzer's columns only (no raw attributes: they hold tool output and are large).
+     * Events received after `from` (ingest time, then id), oldest first, up to `limit`. Two steps, each bounded
+     * by the batch rather than by what is left to read: rows per ingest time (one narrow column) find the batch's
+     * last ingest time, then only that range is read, sorted and cut, in RowBinary and with the analyzer's columns
+     * only. One insert shares one ingest time, so a range holds whole inserts except a too-large last one.
      */
     async eventsAfter(from: Watermark | null, limit: number): Promise<IngestedEvent[]> {
       const t = from?.ingestedAt ?? '1970-01-01T00:00:00Z';
       const id = from?.eventId ?? '';
-      const after = `WHERE ingested_at >= parseDateTime64BestEffort({t:String}, 3, 'UTC')
-           AND (ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})`;
-      // The keys alone (two columns) bound the batch; then only that range's full rows are read.
-      const keys = await db.query<{ t: string; id: string }>(
-        'analyzer.events-after.keys',
-        `SELECT toString(ingested_at) AS t, event_id AS id FROM ${events} ${after}
-         ORDER BY ingested_at, event_id LIMIT {limit:UInt32}`,
+      // Rows per later ingest time read the ingest time alone; only the group the watermark is inside reads ids.
+      const groups = await db.query<{ t: string; n: string }>(
+        'analyzer.events-after.groups',
+        `SELECT t, n FROM (
+           SELECT toString(ingested_at) AS t, count() AS n FROM ${events}
+           WHERE ingested_at = parseDateTime64BestEffort({t:String}, 3, 'UTC') AND event_id > {id:String}
+           GROUP BY ingested_at
+           UNION ALL
+           SELECT toString(ingested_at) AS t, count() AS n FROM ${events}
+           WHERE ingested_at > parseDateTime64BestEffort({t:String}, 3, 'UTC')
+           GROUP BY ingested_at
+         ) ORDER BY t LIMIT {limit:UInt32}`,
         { t, id, limit },
       );
-      const upper = keys[keys.length - 1];
-      if (!upper) return [];
-      const rows = await db.query<AgentEventRow & { ingested_at: string }>(
+      if (groups.length === 0) return [];
+      let upper = t;
+      let rows = 0;
+      for (const g of groups) {
+        if (rows >= limit) break;
+        upper = g.t;
+        rows += Number(g.n);
+      }
+      const buf = await db.queryRowBinary(
         'analyzer.events-after',
-        `SELECT ${SCORE_COLUMNS}, ingested_at FROM ${events}
+        `SELECT ${SCORE_SELECT} FROM ${events}
          WHERE ingested_at >= parseDateTime64BestEffort({t:String}, 3, 'UTC')
            AND ingested_at <= parseDateTime64BestEffort({ut:String}, 3, 'UTC')
            AND (ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})
-           AND (ingested_at, event_id) <= (parseDateTime64BestEffort({ut:String}, 3, 'UTC'), {uid:String})
-         ORDER BY ingested_at, event_id`,
-        { t, id, ut: upper.t, uid: upper.id },
+         ORDER BY ingested_at, event_id LIMIT {limit:UInt32}`,
+        { t, id, ut: upper, limit },
       );
-      return rows.map((r) => ({ event: rowToEvent(r), ingestedAt: clickhouseTimeToIso(r.ingested_at) }));
+      return decodeScoreRows(buf);
     },
 
     /** Rows per ingest time in a window (the loop compares them with what it read: a late insert shows). */
@@ -250,6 +253,36 @@ export function createAnalyzerRepo(db: Db, database: string) {
       return rows.map(rowToMetrics);
     },
 
+    /**
+     * Baseline samples for every scope at once: each session's metrics are aggregated once (last 30 days), then
+     * the most recent `perScope` sessions are kept per repo, per user and per agent. One pass over the events
+     * instead of one per scope type.
+     */
+    async baselineSamples(perScope: number): Promise<Record<'agent' | 'user_id' | 'repo', SessionMetrics[]>> {
+      const rows = await db.query<MetricsRow & { scope: string; scope_value: string }>(
+        'analyzer.baseline.all',
+        `SELECT *, scope, scope_value FROM (
+           SELECT ${METRICS_SELECT} FROM ${events}
+           WHERE session_id != '' AND time >= now64(3) - toIntervalDay(30)
+           GROUP BY session_id
+         )
+         ARRAY JOIN ['repo', 'user_id', 'agent'] AS scope, [s_repo, s_user, toString(s_agent)] AS scope_value
+         ORDER BY start DESC
+         LIMIT {n:UInt32} BY scope, scope_value`,
+        { n: perScope },
+      );
+      const out: Record<'agent' | 'user_id' | 'repo', SessionMetrics[]> = {
+        agent: [],
+        user_id: [],
+        repo: [],
+      };
+      for (const r of rows) {
+        const l = out[r.scope as keyof typeof out];
+        if (l) l.push(rowToMetrics(r));
+      }
+      return out;
+    },
+
     /** Records that sessions saw values (novelty's memory); repeated sightings collapse. */
     async addSightings(
       rows: readonly {
@@ -261,7 +294,19 @@ export function createAnalyzerRepo(db: Db, database: string) {
         time: string;
       }[],
     ): Promise<void> {
-      await db.insert('analyzer.sightings.add', 'analyzer_sightings', rows);
+      // One ready JSONEachRow payload: the embedded engine takes it without copying it into the SQL text.
+      let payload = '';
+      for (const r of rows) {
+        payload += `${JSON.stringify({
+          key: r.key,
+          session_id: r.session_id,
+          agent: r.agent,
+          user_id: r.user_id,
+          repo: r.repo,
+          time: r.time,
+        })}\n`;
+      }
+      await db.insertJsonEachRow('analyzer.sightings.add', 'analyzer_sightings', Buffer.from(payload));
     },
     async sightings(keys: readonly string[]): Promise<Sighting[]> {
       if (keys.length === 0) return [];

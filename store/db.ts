@@ -10,6 +10,8 @@ export type Params = Record<string, unknown>;
  */
 export interface Db {
   query<T>(tag: string, sql: string, params?: Params): Promise<T[]>;
+  /** A SELECT's result in RowBinary (bulk reads: no JSON on either side); the SQL carries no FORMAT. */
+  queryRowBinary(tag: string, sql: string, params?: Params): Promise<Buffer>;
   command(tag: string, sql: string, params?: Params, settings?: ClickHouseSettings): Promise<void>;
   /** `extra` settings ride along (e.g. an insert_deduplication_token making the insert happen once). */
   insert(tag: string, table: string, rows: readonly object[], extra?: ClickHouseSettings): Promise<void>;
@@ -67,6 +69,18 @@ export function createDb(
           clickhouse_settings: settings(tag),
         });
         return (await rs.json()) as T[];
+      });
+    },
+    async queryRowBinary(tag, sql, params = {}) {
+      return withRetry(async () => {
+        const r = await client.exec({
+          query: `${sql}\nFORMAT RowBinary`,
+          query_params: params,
+          clickhouse_settings: settings(tag),
+        });
+        const chunks: Buffer[] = [];
+        for await (const c of r.stream) chunks.push(c as Buffer);
+        return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
       });
     },
     async command(tag, sql, params = {}, extra = {}) {

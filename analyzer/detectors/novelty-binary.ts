@@ -1,6 +1,6 @@
 import { intentOf, isEgress } from '../behaviour.js';
-import type { StreamDetector } from '../detector.js';
-import { noveltyHit, quote, warmFleet } from './novelty.js';
+import { NO_HITS, type StreamDetector } from '../detector.js';
+import { noveltyHit, perFacts, quote, warmFleet } from './novelty.js';
 
 const thresholds = { min_fleet_sessions: 100, max_fleet_share: 0.02 } as const;
 
@@ -22,6 +22,9 @@ const EVERYWHERE = new Set([
   'cd',
 ]);
 const UNUSUAL_PLACE = /^(\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|~\/\.|\/home\/[^/]+\/\.)/;
+
+const binaryKeys = perFacts((f) => f.binaries.map((b) => `bin:${basename(b)}`));
+const NO_KEYS: string[] = [];
 
 /** A program no session of this repo ran before and few in the fleet ever ran, doing something that matters. */
 export const novelBinary: StreamDetector = {
@@ -47,16 +50,16 @@ export const novelBinary: StreamDetector = {
     },
   },
   keys(obs) {
-    return obs.actionClass === 'exec' ? obs.facts.binaries.map((b) => `bin:${basename(b)}`) : [];
+    return obs.actionClass === 'exec' ? binaryKeys(obs.facts) : NO_KEYS;
   },
   observe(obs, s, ctx) {
-    if (obs.actionClass !== 'exec') return [];
+    if (obs.actionClass !== 'exec') return NO_HITS;
     const ws = obs.event.cwd;
     const interesting = isEgress(obs) || intentOf(obs).length > 0;
     return obs.facts.binaries.flatMap((b) => {
-      if (ws && b.startsWith(`${ws}/`)) return [];
-      if (b.startsWith('./') || b.startsWith('../') || EVERYWHERE.has(basename(b))) return [];
-      if (!interesting && !UNUSUAL_PLACE.test(b)) return [];
+      if (ws && b.startsWith(`${ws}/`)) return NO_HITS;
+      if (b.startsWith('./') || b.startsWith('../') || EVERYWHERE.has(basename(b))) return NO_HITS;
+      if (!interesting && !UNUSUAL_PLACE.test(b)) return NO_HITS;
       return noveltyHit(
         { id: this.id, thresholds },
         'repo',

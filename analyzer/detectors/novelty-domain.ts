@@ -1,10 +1,12 @@
-import { remoteHosts } from '../behaviour.js';
-import type { StreamDetector } from '../detector.js';
-import { noveltyHit, quote, warmFleet } from './novelty.js';
+import { remoteHosts, remoteHostsOf } from '../behaviour.js';
+import { NO_HITS, type StreamDetector } from '../detector.js';
+import { noveltyHit, perFacts, quote, warmFleet } from './novelty.js';
 
 const thresholds = { min_fleet_sessions: 100, max_fleet_share: 0.02 } as const;
 
 /** Data sent to, or a blocked connection to, a host the fleet has (almost) never contacted. */
+const domainKeys = perFacts((f) => remoteHostsOf(f).map((h) => `dom:${h}`));
+
 export const novelDomain: StreamDetector = {
   id: 'novelty.domain',
   title: 'First-seen destination',
@@ -46,7 +48,7 @@ export const novelDomain: StreamDetector = {
     },
   },
   keys(obs) {
-    return remoteHosts(obs).map((h) => `dom:${h}`);
+    return domainKeys(obs.facts);
   },
   observe(obs, s, ctx) {
     const sends =
@@ -59,7 +61,7 @@ export const novelDomain: StreamDetector = {
     if (!sends) {
       // Still note it (so a later upload in this session to the same host is not "new"), without an alert.
       for (const h of remoteHosts(obs)) s.noted.add(`${this.id}\0dom:${h}`);
-      return [];
+      return NO_HITS;
     }
     return remoteHosts(obs).flatMap((h) =>
       noveltyHit(

@@ -1,5 +1,5 @@
-import type { StreamDetector } from '../detector.js';
-import { noveltyHit, warmFleet } from './novelty.js';
+import { NO_HITS, type StreamDetector } from '../detector.js';
+import { noveltyHit, perFacts, warmFleet } from './novelty.js';
 
 const thresholds = { min_fleet_sessions: 100, max_fleet_share: 0.05 } as const;
 
@@ -19,6 +19,8 @@ const CLASSES: Record<string, string> = {
 };
 
 /** A user (through an agent) touches a sensitive class of paths for the first time. */
+const pathKeys = perFacts((f) => f.tags.filter((t) => t in CLASSES).map((t) => `path:${t}`));
+
 export const novelPathClass: StreamDetector = {
   id: 'novelty.path-class',
   title: 'First access to a sensitive path class',
@@ -42,10 +44,10 @@ export const novelPathClass: StreamDetector = {
     },
   },
   keys(obs) {
-    return obs.facts.tags.filter((t) => t in CLASSES).map((t) => `path:${t}`);
+    return pathKeys(obs.facts);
   },
   observe(obs, s, ctx) {
-    if (obs.actionClass === 'other') return [];
+    if (obs.actionClass === 'other') return NO_HITS;
     return obs.facts.tags
       .filter((t) => t in CLASSES)
       .flatMap((t) =>

@@ -1,5 +1,12 @@
 import { inert } from '../behaviour.js';
-import type { DetectContext, FixtureEvent, Hit, StreamDetector } from '../detector.js';
+import type { CommandFacts } from '../command-facts.js';
+import {
+  type DetectContext,
+  type FixtureEvent,
+  type Hit,
+  NO_HITS,
+  type StreamDetector,
+} from '../detector.js';
 import type { Observation } from '../observation.js';
 import type { SessionState } from '../session-state.js';
 
@@ -34,14 +41,14 @@ export function noveltyHit(
   s: SessionState,
   ctx: DetectContext,
 ): Hit[] {
-  if (s.noted.has(`${d.id}\0${key}`)) return [];
+  if (s.noted.has(`${d.id}\0${key}`)) return NO_HITS;
   s.noted.add(`${d.id}\0${key}`);
-  if (ctx.fleetSessions < d.thresholds.min_fleet_sessions) return [];
+  if (ctx.fleetSessions < d.thresholds.min_fleet_sessions) return NO_HITS;
   const { others, sample } = ctx.sighting(key, s.id);
   const share = others / Math.max(1, ctx.fleetSessions);
-  if (share > d.thresholds.max_fleet_share) return [];
+  if (share > d.thresholds.max_fleet_share) return NO_HITS;
   const where = newFor(s, sample);
-  if (!where[scope]) return [];
+  if (!where[scope]) return NO_HITS;
   const scopes = (['agent', 'user', 'repo'] as const).filter((k) => where[k]);
   return [
     {
@@ -69,6 +76,19 @@ export function warmFleet(n: number, extra: FixtureEvent[] = []): FixtureEvent[]
     { kind: 'command' as const, command: 'npm test', t: 5, repo: `https://git.example/fleet/r${i % 5}` },
     ...extra,
   ]);
+}
+
+/** A function of an analysed command's facts, computed once per facts object (they are memoized per command). */
+export function perFacts<T>(fn: (facts: CommandFacts) => T): (facts: CommandFacts) => T {
+  const memo = new WeakMap<CommandFacts, T>();
+  return (facts) => {
+    let v = memo.get(facts);
+    if (v === undefined) {
+      v = fn(facts);
+      memo.set(facts, v);
+    }
+    return v;
+  };
 }
 
 export const quote = (s: string) => `'${inert(s, 120)}'`;

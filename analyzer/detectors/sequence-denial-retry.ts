@@ -1,5 +1,5 @@
 import { describe, intentOf } from '../behaviour.js';
-import type { StreamDetector } from '../detector.js';
+import { NO_HITS, type StreamDetector } from '../detector.js';
 
 const thresholds = { window_s: 900 } as const;
 
@@ -32,12 +32,12 @@ export const denialThenVariantRetry: StreamDetector = {
     },
   },
   observe(obs, s) {
-    if (obs.actionClass !== 'exec') return [];
+    if (obs.actionClass !== 'exec') return NO_HITS;
     const intent = intentOf(obs);
-    if (intent.length === 0) return [];
+    if (intent.length === 0) return NO_HITS;
     if (obs.denied) {
       s.mark('denied', obs);
-      return [];
+      return NO_HITS;
     }
     const hits = [];
     for (const d of s.marksOf('denied')) {

@@ -1,5 +1,5 @@
 import { describe, isDestructive } from '../behaviour.js';
-import type { StreamDetector } from '../detector.js';
+import { NO_HITS, type StreamDetector } from '../detector.js';
 
 const thresholds = { window_s: 300, min_actions: 3 } as const;
 
@@ -38,11 +38,11 @@ export const destructiveBurst: StreamDetector = {
     },
   },
   observe(obs, s) {
-    if (!isDestructive(obs)) return [];
+    if (!isDestructive(obs)) return NO_HITS;
     s.mark('destructive', obs);
     const windowMs = thresholds.window_s * 1000;
     const near = s.marksOf('destructive').filter((m) => Math.abs(m.timeMs - obs.timeMs) <= windowMs);
-    if (near.length < thresholds.min_actions) return [];
+    if (near.length < thresholds.min_actions) return NO_HITS;
     return [
       {
         detector: this.id,

@@ -1,5 +1,5 @@
 import { describe, isEgress, remoteHosts } from '../behaviour.js';
-import type { StreamDetector } from '../detector.js';
+import { NO_HITS, type StreamDetector } from '../detector.js';
 import type { Observation } from '../observation.js';
 
 const thresholds = { window_s: 1800 } as const;
@@ -38,7 +38,7 @@ export const newBinaryThenNetwork: StreamDetector = {
     },
   },
   observe(obs, s) {
-    if (obs.actionClass !== 'exec' || obs.denied) return [];
+    if (obs.actionClass !== 'exec' || obs.denied) return NO_HITS;
     const windowMs = thresholds.window_s * 1000;
     const egress = isEgress(obs);
     if (egress) s.mark('net', obs);

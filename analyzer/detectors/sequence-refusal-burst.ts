@@ -1,5 +1,5 @@
 import { describe } from '../behaviour.js';
-import type { StreamDetector } from '../detector.js';
+import { NO_HITS, type StreamDetector } from '../detector.js';
 
 const thresholds = { window_s: 600, min_refusals: 3 } as const;
 
@@ -37,11 +37,11 @@ export const refusalBurst: StreamDetector = {
     },
   },
   observe(obs, s) {
-    if (!obs.denied || obs.actionClass === 'other') return [];
+    if (!obs.denied || obs.actionClass === 'other') return NO_HITS;
     s.mark('refused', obs);
     const windowMs = thresholds.window_s * 1000;
     const near = s.marksOf('refused').filter((m) => Math.abs(m.timeMs - obs.timeMs) <= windowMs);
-    if (near.length < thresholds.min_refusals) return [];
+    if (near.length < thresholds.min_refusals) return NO_HITS;
     return [
       {
         detector: this.id,

@@ -1,5 +1,5 @@
 import { describe, isEgress, isSensitiveRead, remoteHosts } from '../behaviour.js';
-import type { StreamDetector } from '../detector.js';
+import { NO_HITS, type StreamDetector } from '../detector.js';
 
 const thresholds = { window_s: 1800 } as const;
 
@@ -40,7 +40,7 @@ export const sensitiveReadThenEgress: StreamDetector = {
     if (isEgress(obs)) s.mark('egress', obs);
     const reads = s.marksOf('sensitive-read');
     const egress = s.marksOf('egress');
-    if (reads.length === 0 || egress.length === 0) return [];
+    if (reads.length === 0 || egress.length === 0) return NO_HITS;
     // Only pairs involving this observation: earlier ones were reported when they arrived.
     const pairs = isSensitiveRead(obs)
       ? egress

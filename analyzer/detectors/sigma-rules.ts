@@ -2,33 +2,65 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe } from '../behaviour.js';
-import type { FixtureEvent, StreamDetector } from '../detector.js';
+import { type FixtureEvent, NO_HITS, type StreamDetector } from '../detector.js';
+import type { Observation } from '../observation.js';
 import { loadRules, type SigmaRule } from '../sigma/load.js';
 import { matchRule } from '../sigma/match.js';
 
-/** A Sigma rule as a detector: each matching action is evidence, counted once per action. */
-export function sigmaDetector(rule: SigmaRule): StreamDetector {
-  // Agents repeat themselves: the same command in the same place matches the same way. A bounded memo keyed
-  // by exactly the fields this rule reads keeps the regexes off the hot path.
-  const fields = [
-    ...new Set(Object.values(rule.selections).flatMap((sel) => sel.flatMap((m) => m.map((t) => t.field)))),
-  ];
-  const memo = new Map<string, boolean>();
-  const matches = (f: Record<string, string | string[]>): boolean => {
-    const key = fields
-      .map((k) => {
-        const v = f[k];
-        return Array.isArray(v) ? v.join('\u0001') : (v ?? '');
-      })
-      .join('\u0000');
+// Rule fields that are not derived from an observation's input key (kind, tool, cwd, target, command).
+const PLAIN_FIELDS = {
+  agent: 'agent',
+  event_name: 'event_name',
+  decision: 'decision',
+  decision_source: 'decision_source',
+  user: 'user_id',
+  repo: 'repo',
+} as const;
+const MEMO_SIZE = 20_000;
+const MAX_MEMO_KEY = 4096;
+
+const fieldsOf = (rule: SigmaRule) =>
+  new Set(Object.values(rule.selections).flatMap((sel) => sel.flatMap((m) => m.map((t) => t.field))));
+
+/**
+ * Which of a set of rules match an observation. Agents repeat themselves: the same command in the same place
+ * matches the same way, so results are memoized (bounded) by what the fields come from: the observation's input
+ * key plus the plain fields outside it that some rule reads. The rules of one set are asked about the same
+ * observation one after the other: the last answer is kept for the next rule.
+ */
+export function sigmaMatcher(rules: readonly SigmaRule[]): (obs: Observation) => ReadonlySet<SigmaRule> {
+  const used = new Set(rules.flatMap((r) => [...fieldsOf(r)]));
+  const extra = (Object.keys(PLAIN_FIELDS) as (keyof typeof PLAIN_FIELDS)[])
+    .filter((f) => used.has(f))
+    .map((f) => PLAIN_FIELDS[f]);
+  const memo = new Map<string, ReadonlySet<SigmaRule>>();
+  let lastObs: Observation | undefined;
+  let last: ReadonlySet<SigmaRule> = new Set();
+  return (obs) => {
+    if (obs === lastObs) return last;
+    let key = obs.inputKey;
+    for (const f of extra) key += `\0${obs.event[f]}`;
     let r = memo.get(key);
     if (r === undefined) {
-      r = matchRule(rule, f);
-      memo.set(key, r);
-      if (memo.size > 5000) memo.delete(memo.keys().next().value as string);
+      const fields = obs.fields;
+      r = new Set(rules.filter((rule) => matchRule(rule, fields)));
+      // Long inputs are one-offs: not kept, so the memo's memory stays bounded whatever the agent sends.
+      if (key.length <= MAX_MEMO_KEY) {
+        memo.set(key, r);
+        if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+      }
     }
+    lastObs = obs;
+    last = r;
     return r;
   };
+}
+
+/** A Sigma rule as a detector: each matching action is evidence, counted once per action. */
+export function sigmaDetector(
+  rule: SigmaRule,
+  matcher: (obs: Observation) => ReadonlySet<SigmaRule> = sigmaMatcher([rule]),
+): StreamDetector {
   return {
     id: rule.id,
     title: rule.title,
@@ -44,7 +76,7 @@ export function sigmaDetector(rule: SigmaRule): StreamDetector {
       negative: { session: rule.fixtures.negative as FixtureEvent[] },
     },
     observe(obs, session) {
-      if (obs.actionClass === 'other' || !matches(obs.fields)) return [];
+      if (obs.actionClass === 'other' || !matcher(obs).has(rule)) return NO_HITS;
       void session;
       return [
         {
@@ -77,5 +109,7 @@ export function defaultRulesDir(): string {
 
 /** The shipped Sigma rules as detectors (or those of `dir`). */
 export function sigmaDetectors(dir = defaultRulesDir()): StreamDetector[] {
-  return loadRules(dir).map(sigmaDetector);
+  const rules = loadRules(dir);
+  const matcher = sigmaMatcher(rules);
+  return rules.map((r) => sigmaDetector(r, matcher));
 }

@@ -15,7 +15,14 @@ export interface EvalReport {
   sessions: { benign: number; attack: number };
   bySplit: Record<
     string,
-    { attackRecall: number; attacks: number; benign: number; falseAlertsPer100: number }
+    {
+      attackRecall: number;
+      attacks: number;
+      benign: number;
+      falseAlertsPer100: number;
+      /** p95 event-to-alert of the split's detected attacks, ms. */
+      p95Ms: number;
+    }
   >;
   session: { precision: number; recall: number; falseAlertsPer100Benign: number };
   detectors: { id: string; alerts: number; onAttack: number; precision: number; attackCoverage: number }[];
@@ -59,6 +66,10 @@ export function scoreEval(
       attackCoverage: attacks.length ? onAttack / attacks.length : 0,
     };
   });
+  const latencyOf = (l: readonly SentSession[]) =>
+    l
+      .filter((s) => firstAlertAtMs.has(s.sessionId))
+      .map((s) => Math.max(0, (firstAlertAtMs.get(s.sessionId) as number) - s.sentAtMs));
   const bySplit: EvalReport['bySplit'] = {};
   for (const split of ['tune', 'heldout'] as const) {
     const a = attacks.filter((s) => s.split === split);
@@ -70,6 +81,7 @@ export function scoreEval(
       falseAlertsPer100: b.length
         ? (100 * b.reduce((n, s) => n + (bySession.get(s.sessionId)?.length ?? 0), 0)) / b.length
         : 0,
+      p95Ms: percentile(latencyOf(a), 95),
     };
   }
   const families = [...new Set(sent.map((s) => s.family))].map((family) => {
@@ -82,9 +94,7 @@ export function scoreEval(
       alerted: mine.filter(alerted).length,
     };
   });
-  const latencies = attacks
-    .filter((s) => firstAlertAtMs.has(s.sessionId))
-    .map((s) => Math.max(0, (firstAlertAtMs.get(s.sessionId) as number) - s.sentAtMs));
+  const latencies = latencyOf(attacks);
   return {
     sessions: { benign: benign.length, attack: attacks.length },
     bySplit,

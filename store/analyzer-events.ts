@@ -1,0 +1,91 @@
+import { type AgentEvent, EVENT_KINDS } from '../schema/index.js';
+import { RowBinaryReader } from './rowbinary/reader.js';
+
+// ISO text made by ClickHouse: one flat string per value (the engine compares and sorts them a lot; a string
+// pieced together in JS is re-flattened on every comparison).
+const iso = (col: string) => `concat(replaceOne(toString(${col}), ' ', 'T'), 'Z')`;
+
+/**
+ * The columns scoring reads, in RowBinary order: no raw attributes (they hold tool output and dominate the row),
+ * no trace ids, host or version. Times as Ward's canonical ISO text.
+ */
+export const SCORE_SELECT = `event_id, ${iso('time')}, toString(agent), session_id, user_id, repo, cwd, toString(kind),
+  toString(event_name), toString(tool), call_id, command, target, toString(decision), toString(decision_source),
+  exit_code, duration_ms, bytes_in, bytes_out, success, arrayMap(x -> toString(x), missing),
+  ${iso('ingested_at')}`;
+
+const KINDS = new Set<string>(EVENT_KINDS);
+
+/** An event with the time the store received it (the analyzer's watermark runs on ingest time). */
+export interface IngestedEvent {
+  event: AgentEvent;
+  ingestedAt: string;
+}
+
+/** Decodes a RowBinary result of `SELECT ${SCORE_SELECT}` into events (fields scoring does not read are empty). */
+export function decodeScoreRows(buf: Buffer): IngestedEvent[] {
+  const r = new RowBinaryReader(buf);
+  const out: IngestedEvent[] = [];
+  const int32 = () => r.int32();
+  const f64 = () => r.float64();
+  const u64 = () => r.uint64();
+  const bool = () => r.uint8() !== 0;
+  while (!r.done()) {
+    const event_id = r.string();
+    const time = r.string();
+    const agent = r.lowCardinality();
+    const session_id = r.lowCardinality();
+    const user_id = r.lowCardinality();
+    const repo = r.lowCardinality();
+    const cwd = r.lowCardinality();
+    const kind = r.lowCardinality();
+    const event_name = r.lowCardinality();
+    const tool = r.lowCardinality();
+    const call_id = r.string();
+    const command = r.string();
+    const target = r.string();
+    const decision = r.lowCardinality();
+    const decision_source = r.lowCardinality();
+    const exit_code = r.nullable(int32);
+    const duration_ms = r.nullable(f64);
+    const bytes_in = r.nullable(u64);
+    const bytes_out = r.nullable(u64);
+    const success = r.nullable(bool);
+    const missing = r.strings();
+    const ingestedAt = r.lowCardinality();
+    out.push({
+      event: {
+        event_id,
+        time,
+        agent,
+        agent_version: '',
+        session_id,
+        user_id,
+        host: '',
+        repo,
+        cwd,
+        kind: KINDS.has(kind) ? (kind as AgentEvent['kind']) : 'other',
+        event_name,
+        tool,
+        call_id,
+        command,
+        target,
+        decision: decision as AgentEvent['decision'],
+        decision_source,
+        exit_code,
+        duration_ms,
+        bytes_in,
+        bytes_out,
+        success,
+        trace_id: '',
+        span_id: '',
+        raw_table: '',
+        raw_time: time,
+        attributes: {},
+        missing,
+      },
+      ingestedAt,
+    });
+  }
+  return out;
+}
