@@ -1,4 +1,4 @@
-import type { AgentEvent } from '../schema/index.js';
+import { type AgentEvent, isShellTool } from '../schema/index.js';
 import type { CommandAnalyzer, CommandFacts } from './command-facts.js';
 
 /** What kind of action a row is part of: the rows of one action share (session, call id, class). */
@@ -49,8 +49,6 @@ function listFields(facts: CommandFacts): ListFields {
   return l;
 }
 
-const SHELL_TOOLS = /^(bash|shell|exec_command|run_shell_command|ward\.exec|local_shell|container\.exec)$/i;
-
 function actionClass(e: AgentEvent): ActionClass {
   switch (e.kind) {
     case 'file_read':
@@ -66,7 +64,7 @@ function actionClass(e: AgentEvent): ActionClass {
     case 'tool_decision':
     case 'tool_result':
     case 'approval':
-      if (e.command !== '' || SHELL_TOOLS.test(e.tool)) return 'exec';
+      if (e.command !== '' || isShellTool(e.tool)) return 'exec';
       if (/read|view|cat|open/i.test(e.tool)) return 'read';
       if (/edit|write|patch|replace|create/i.test(e.tool)) return 'write';
       return 'other';

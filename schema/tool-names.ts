@@ -14,6 +14,8 @@ export const SHELL_TOOL_NAMES: ReadonlySet<string> = new Set([
   'execute_command',
   'run_command',
   'terminal',
+  // Ward's own runner spans name the command they ran this way.
+  'ward.exec',
 ]);
 
 /** True for a tool that runs a shell command (any case: Claude Code says `Bash`, Codex `shell`). */
