@@ -7,12 +7,11 @@ import type {
   SessionTimeline,
 } from '../schema/index.js';
 import type { Db } from './db.js';
-import { type AgentEventRow, eventToRow, rowToEvent } from './rows/agent-events.js';
+import { restoreElidedAttributes } from './raw-attributes.js';
+import { type AgentEventRow, EVENT_READ_COLUMNS, eventToRow, rowToEvent } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
 
-const COLUMNS = `event_id, time, agent, agent_version, session_id, user_id, host, repo, cwd, kind, event_name, tool,
-  call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
-  trace_id, span_id, raw_table, raw_time, attributes, missing`;
+const COLUMNS = EVENT_READ_COLUMNS;
 
 const TIMELINE_LIMIT = 5000;
 
@@ -110,7 +109,9 @@ export function createEventsRepo(db: Db, database: string) {
           limit: q.limit + 1,
         },
       );
-      const events = rows.slice(0, q.limit).map(rowToEvent);
+      const page = rows.slice(0, q.limit);
+      await restoreElidedAttributes(db, database, page);
+      const events = page.map(rowToEvent);
       const last = events[events.length - 1];
       const next = rows.length > q.limit && last ? encodeCursor({ t: last.time, id: last.event_id }) : null;
       return { events, next_cursor: next };
@@ -122,7 +123,9 @@ export function createEventsRepo(db: Db, database: string) {
         `SELECT ${COLUMNS} FROM ${table} FINAL WHERE event_id = {id:String} LIMIT 1`,
         { id },
       );
-      return row ? rowToEvent(row) : null;
+      if (!row) return null;
+      await restoreElidedAttributes(db, database, [row]);
+      return rowToEvent(row);
     },
 
     async sessions(q: SessionsQuery): Promise<SessionSummary[]> {
@@ -154,9 +157,11 @@ export function createEventsRepo(db: Db, database: string) {
          ORDER BY time ASC, event_id ASC LIMIT {limit:UInt32}`,
         { id, limit: TIMELINE_LIMIT + 1 },
       );
+      const timeline = rows.slice(0, TIMELINE_LIMIT);
+      await restoreElidedAttributes(db, database, timeline);
       return {
         session: rowToSession(summary),
-        events: rows.slice(0, TIMELINE_LIMIT).map(rowToEvent),
+        events: timeline.map(rowToEvent),
         truncated: rows.length > TIMELINE_LIMIT,
       };
     },

@@ -3,11 +3,12 @@ import type { AgentEvent, OtlpSignal } from '../../schema/index.js';
 import {
   encodeAgentEventRows,
   encodeOtelLogRows,
-  eventToRow,
+  eventsToRows,
   logsToRows,
   METRIC_TABLES,
   metricsToRows,
   type OtelLogRow,
+  type RawRowsRef,
   tracesToRows,
 } from '../../store/fast.js';
 import { normalizeLogs, normalizeMetrics, normalizeTraces } from '../normalize/index.js';
@@ -58,12 +59,13 @@ function part(table: string, rows: readonly object[]): TablePayload {
   return { table, format: 'JSONEachRow', payload: toJsonEachRow(rows), rows: rows.length };
 }
 
-function eventsPart(events: readonly AgentEvent[], opts: PrepareOptions): TablePayload {
-  if (!opts.rowBinary) return part('agent_events', events.map(eventToRow));
+// `raw`: the request's raw rows, so that long values they hold are stored once (store/rows/elide.ts).
+function eventsPart(events: readonly AgentEvent[], opts: PrepareOptions, raw?: RawRowsRef): TablePayload {
+  if (!opts.rowBinary) return part('agent_events', eventsToRows(events, raw));
   return {
     table: 'agent_events',
     format: 'RowBinary',
-    payload: encodeAgentEventRows(events),
+    payload: encodeAgentEventRows(events, raw),
     rows: events.length,
   };
 }
@@ -131,7 +133,7 @@ export function prepareRequest(
     const rows = redactRawRows(logsToRows(req), redactor);
     const events = redactEvents(normalizeLogs(req, ctx), redactor);
     return {
-      parts: [logsPart(rows, opts), eventsPart(events, opts)],
+      parts: [logsPart(rows, opts), eventsPart(events, opts, { table: 'otel_logs', rows })],
       records: rows.length,
       rejected: time.rejected,
       message: time.message,
@@ -143,7 +145,7 @@ export function prepareRequest(
     const rows = redactRawRows(tracesToRows(req), redactor);
     const events = redactEvents(normalizeTraces(req, ctx), redactor);
     return {
-      parts: [part('otel_traces', rows), eventsPart(events, opts)],
+      parts: [part('otel_traces', rows), eventsPart(events, opts, { table: 'otel_traces', rows })],
       records: rows.length,
       rejected: time.rejected,
       message: time.message,

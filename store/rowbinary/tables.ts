@@ -1,4 +1,5 @@
 import { type AgentEvent, toCanonicalIso } from '../../schema/index.js';
+import { elideAttributes, type RawRowsRef } from '../rows/elide.js';
 import type { OtelLogRow } from '../rows/otel-logs.js';
 import { isoToTicks, secondsDotNanosToTicks } from './times.js';
 import { RowBinaryWriter } from './writer.js';
@@ -72,6 +73,7 @@ export const AGENT_EVENTS_LAYOUT = layout('agent_events', [
   ['raw_time', "DateTime64(9, 'UTC')"],
   ['attributes', MAP],
   ['missing', 'Array(LowCardinality(String))'],
+  ['attributes_ref', 'Map(LowCardinality(String), UInt64)'],
 ]);
 
 /** Tables the embedded engine stores from RowBinary. */
@@ -120,10 +122,16 @@ function eventTimeTicks(t: string): bigint {
 // JS numbers into 64-bit unsigned columns: whole part, wrapped like ClickHouse's own integer conversion.
 const toUInt64 = (n: number): bigint => BigInt.asUintN(64, BigInt(Math.trunc(n)));
 
-/** Agent events → agent_events RowBinary in AGENT_EVENTS_LAYOUT column order. */
-export function encodeAgentEventRows(events: readonly AgentEvent[]): Uint8Array {
+/**
+ * Agent events → agent_events RowBinary in AGENT_EVENTS_LAYOUT column order. With `raw` (the raw rows of the
+ * same request), long attribute values those rows hold are stored once, there (store/rows/elide.ts).
+ */
+export function encodeAgentEventRows(events: readonly AgentEvent[], raw?: RawRowsRef): Uint8Array {
   const w = new RowBinaryWriter();
-  for (const e of events) {
+  const stored = elideAttributes(events, raw);
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as AgentEvent;
+    const s = stored[i] as (typeof stored)[number];
     w.string(e.event_id);
     w.int64(eventTimeTicks(e.time));
     w.string(e.agent);
@@ -150,8 +158,9 @@ export function encodeAgentEventRows(events: readonly AgentEvent[]): Uint8Array 
     w.string(e.span_id);
     w.string(e.raw_table);
     w.int64(eventTimeTicks(e.raw_time));
-    w.map(e.attributes);
+    w.map(s.attributes);
     w.strings(e.missing);
+    w.mapUInt64(s.refs);
   }
   return w.finish();
 }
