@@ -7,6 +7,7 @@ import type {
   SessionTimeline,
 } from '../schema/index.js';
 import type { Db } from './db.js';
+import { readEventsPage } from './events-page.js';
 import { restoreElidedAttributes } from './raw-attributes.js';
 import { type AgentEventRow, EVENT_READ_COLUMNS, eventToRow, rowToEvent } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
@@ -83,32 +84,7 @@ export function createEventsRepo(db: Db, database: string) {
 
     async query(q: EventsQuery): Promise<EventsPage> {
       const cursor = q.cursor ? decodeCursor(q.cursor) : { t: '', id: '' };
-      const rows = await db.query<AgentEventRow>(
-        'events.query',
-        `SELECT ${COLUMNS} FROM ${table} FINAL
-         WHERE ({agent:String} = '' OR agent = {agent:String})
-           AND ({session:String} = '' OR session_id = {session:String})
-           AND ({kind:String} = '' OR kind = {kind:String})
-           AND ({from:String} = '' OR time >= parseDateTime64BestEffortOrZero({from:String}, 9, 'UTC'))
-           AND ({to:String} = '' OR time < parseDateTime64BestEffortOrZero({to:String}, 9, 'UTC'))
-           AND ({text:String} = '' OR positionCaseInsensitiveUTF8(command, {text:String}) > 0
-                OR positionCaseInsensitiveUTF8(target, {text:String}) > 0
-                OR positionCaseInsensitiveUTF8(event_name, {text:String}) > 0)
-           AND ({ct:String} = '' OR (time, event_id) < (parseDateTime64BestEffortOrZero({ct:String}, 9, 'UTC'), {cid:String}))
-         ORDER BY time DESC, event_id DESC
-         LIMIT {limit:UInt32}`,
-        {
-          agent: q.agent ?? '',
-          session: q.session ?? '',
-          kind: q.kind ?? '',
-          from: q.from ?? '',
-          to: q.to ?? '',
-          text: q.text ?? '',
-          ct: cursor.t,
-          cid: cursor.id,
-          limit: q.limit + 1,
-        },
-      );
+      const rows = await readEventsPage(db, table, q, cursor, q.limit + 1);
       const page = rows.slice(0, q.limit);
       await restoreElidedAttributes(db, database, page);
       const events = page.map(rowToEvent);
