@@ -2,7 +2,7 @@ import type { Db, Params } from './db.js';
 import { isoToTicks } from './rowbinary/times.js';
 import type { AgentEventRow } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
-import { linkOf, valueHash } from './rows/elide.js';
+import { elidedTail, linkOf, readElisionRef, valueHash } from './rows/elide.js';
 
 // Raw rows are looked up by time ranges around the events (the raw tables' keys lead with time after the
 // service); events far apart in time get separate ranges so a page spanning a month reads minutes, not a month.
@@ -24,7 +24,8 @@ interface Wanted {
 
 /**
  * Puts back the long attribute values agent_events keeps only in the raw row (store/rows/elide.ts): for each
- * row with references, the raw row of the same link whose value under the same key has the same hash. A value
+ * row with references, the raw row of the same link whose value under the same key (its start, plus the stored
+ * tail) has the stored hash. A value
  * whose raw row is gone (raw rows expire first) keeps its stored prefix and mark. Mutates `rows`.
  */
 export async function restoreElidedAttributes(
@@ -98,10 +99,14 @@ async function restoreFrom(db: Db, database: string, table: LinkedTable, wanted:
     const candidates = byLink.get(w.link);
     if (!candidates) continue;
     const attributes = { ...w.row.attributes };
-    for (const [key, hash] of w.refs) {
+    for (const [key, ref] of w.refs) {
+      const { hash, rawChars } = readElisionRef(ref);
+      const tail = elidedTail(attributes[key] ?? '');
       for (const a of candidates) {
-        const v = a[key];
-        if (v !== undefined && valueHash(v) === hash) {
+        const r = a[key];
+        if (r === undefined || r.length < rawChars) continue;
+        const v = `${r.slice(0, rawChars)}${tail}`;
+        if (valueHash(v) === hash) {
           attributes[key] = v;
           break;
         }

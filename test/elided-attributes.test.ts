@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareRequest } from '../collector/index.js';
+import { MAX_VALUE_CHARS, prepareRequest } from '../collector/index.js';
 import { createRedactor } from '../schema/fast.js';
 import { ELIDED_MARK, type Store } from '../store/index.js';
 import { testStore } from './helpers/store.js';
@@ -58,6 +58,8 @@ describe.each([true, false])('long attribute values kept once (RowBinary: %s)', 
   // A hostile agent sends a value that already looks like an elided one: it must come back as sent.
   const spoof = `short${ELIDED_MARK}`;
   const longSpoof = `${text('charlie', 400)}${ELIDED_MARK}`;
+  // Longer than the normalizer keeps: the event holds its start and a truncation mark, the raw row all of it.
+  const huge = text(`delta ${rowBinary}`, MAX_VALUE_CHARS + 5000);
 
   beforeAll(async () => {
     store = await testStore(`ward_elide_${rowBinary ? 'rb' : 'json'}`);
@@ -69,6 +71,7 @@ describe.each([true, false])('long attribute values kept once (RowBinary: %s)', 
         record(T0, [attr('event.name', 'tool.result'), attr('output', outA), attr('note', spoof)]),
         record(T0, [attr('event.name', 'tool.result'), attr('output', outB), attr('note', longSpoof)]),
         record(T0 + 1000n, [attr('event.name', 'tool.small'), attr('output', 'ok')]),
+        record(T0 + 2000n, [attr('event.name', 'tool.huge'), attr('output', huge)]),
       ]),
       rowBinary,
     );
@@ -83,25 +86,32 @@ describe.each([true, false])('long attribute values kept once (RowBinary: %s)', 
       `SELECT attributes, attributes_ref FROM ${store.config.database}.agent_events WHERE session_id = {s:String}`,
       { s: session },
     );
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     const stored = rows.flatMap((r) => Object.values(r.attributes)).join('');
     expect(stored).not.toContain(outA.slice(0, 300));
     expect(stored).not.toContain(outB.slice(0, 300));
+    expect(stored).not.toContain(huge.slice(0, 300));
     for (const r of rows) for (const v of Object.values(r.attributes)) expect(v.length).toBeLessThan(500);
-    expect(rows.filter((r) => Object.keys(r.attributes_ref).length > 0)).toHaveLength(2);
+    expect(rows.filter((r) => Object.keys(r.attributes_ref).length > 0)).toHaveLength(3);
   });
 
   it('gives every reader the full values back, each event its own', async () => {
     const page = await store.events.query({ session, limit: 10 });
+    const cut = page.events.find((e) => e.event_name === 'tool.huge')?.attributes.output ?? '';
+    // What the normalizer stored: the value's start and its truncation mark, not the raw row's whole value.
+    expect(cut.startsWith(huge.slice(0, MAX_VALUE_CHARS))).toBe(true);
+    expect(cut.length).toBeGreaterThan(MAX_VALUE_CHARS);
+    expect(cut.length).toBeLessThan(MAX_VALUE_CHARS + 64);
+    expect(cut).toMatch(/truncated\]$/);
     const outputs = page.events.map((e) => e.attributes.output).sort();
-    expect(outputs).toEqual([outA, outB, 'ok'].sort());
+    expect(outputs).toEqual([outA, outB, 'ok', cut].sort());
     const a = page.events.find((e) => e.attributes.output === outA);
     expect(a?.attributes.note).toBe(spoof);
     const b = page.events.find((e) => e.attributes.output === outB);
     expect(b?.attributes.note).toBe(longSpoof);
 
     const timeline = await store.events.session(session);
-    expect(timeline?.events.map((e) => e.attributes.output).sort()).toEqual([outA, outB, 'ok'].sort());
+    expect(timeline?.events.map((e) => e.attributes.output).sort()).toEqual([outA, outB, 'ok', cut].sort());
     const byId = await store.events.byId(b?.event_id ?? '');
     expect(byId?.attributes).toEqual(b?.attributes);
     const evidence = await store.alerts.evidence([a?.event_id ?? '', b?.event_id ?? '']);
@@ -112,11 +122,13 @@ describe.each([true, false])('long attribute values kept once (RowBinary: %s)', 
   it('keeps the prefix and says where the rest was once the raw rows are gone', async () => {
     await store.db.command('t', `TRUNCATE TABLE ${store.config.database}.otel_logs`);
     const page = await store.events.query({ session, limit: 10 });
-    const cut = page.events.map((e) => e.attributes.output ?? '').filter((v) => v !== 'ok');
-    expect(cut).toHaveLength(2);
-    for (const v of cut) {
-      expect(v.endsWith(ELIDED_MARK)).toBe(true);
-      expect([outA, outB].some((o) => o.startsWith(v.slice(0, -ELIDED_MARK.length)))).toBe(true);
+    const kept = page.events.map((e) => e.attributes.output ?? '').filter((v) => v !== 'ok');
+    expect(kept).toHaveLength(3);
+    for (const v of kept) {
+      expect(v.length).toBeLessThan(300);
+      const [prefix] = v.split(ELIDED_MARK);
+      expect(v).toContain(ELIDED_MARK);
+      expect([outA, outB, huge].some((o) => o.startsWith(prefix ?? '-'))).toBe(true);
     }
   });
 });

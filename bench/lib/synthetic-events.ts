@@ -117,6 +117,10 @@ export function* syntheticBatches(
     const repo = `github.com/acme/service-${Math.floor(r() * 80)}`;
     const cwd = `/home/dev/src/service-${Math.floor(r() * 80)}`;
     const resource = { 'service.name': a.agent, 'service.version': a.version, 'host.name': host };
+    const attrs: Record<string, string> = {
+      model: a.agent === 'codex' ? 'gpt-5-codex' : 'local-model',
+      'terminal.type': 'xterm-256color',
+    };
     // Sessions are in time order, like ingest: later sessions start later.
     let tMs = nowMs - spanMs + Math.floor(((made + r() * size) / total) * spanMs);
     for (let i = 0; i < size; i++) {
@@ -164,7 +168,7 @@ export function* syntheticBatches(
       }
       if (kind === 'tool_result' && r() < 0.2) {
         const output = outputText(r, 400 + Math.floor(r() * 3000));
-        e.attributes.output = output;
+        e.attributes = { ...attrs, output };
         batch.rawRows.push({
           Timestamp: nanosText(ns),
           TraceId: '',

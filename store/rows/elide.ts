@@ -2,11 +2,14 @@ import type { AgentEvent } from '../../schema/index.js';
 import { isoToTicks, secondsDotNanosToTicks } from '../rowbinary/times.js';
 
 /**
- * Large attribute values are kept once, in the raw OTel row. An event attribute longer than this that equals
- * the raw row's attribute of the same key is stored in agent_events as a short prefix plus a reference (its
- * hash); readers put the full value back from the raw row (store/raw-attributes.ts).
+ * Large attribute values are kept once, in the raw OTel row. An event attribute longer than this that the raw
+ * row's attribute of the same key holds (whole, or cut with a short tail added: the normalizer's truncation) is
+ * stored in agent_events as a short prefix, the tail, and a reference (how much of the raw value, and a hash of
+ * the event's value); readers put the value back from the raw row (store/raw-attributes.ts).
  */
 export const ELIDE_MIN_CHARS = 256;
+/** Longest tail an elided value may add to the raw value's start (the normalizer's truncation mark). */
+export const MAX_TAIL_CHARS = 64;
 /** What agent_events keeps of an elided value: the start, so an event still reads after the raw row is gone. */
 export const ELIDED_PREFIX_CHARS = 96;
 /** Marks a value cut here because its full text is in the raw row (it stays when the raw row has expired). */
@@ -21,12 +24,15 @@ export interface RawRowsRef {
 /** An event as stored: its attributes with elided values cut, and the elided keys with their values' hashes. */
 export interface StoredAttributes {
   attributes: Record<string, string>;
-  /** Key → hash of the full value (`valueHash`); empty when nothing was elided. */
+  /** Key → `elisionRef` of the value; empty when nothing was elided. */
   refs: Record<string, bigint>;
 }
 
-/** 53-bit hash of a string (cyrb53): a reader tells apart raw rows that share a link. Not for security. */
-export function valueHash(s: string): bigint {
+/**
+ * 32-bit hash of a string (cyrb53's low word): tells apart raw rows that share a link, and checks that a value
+ * put back is the one stored. Not for security: the rows it chooses between come from the same exporter.
+ */
+export function valueHash(s: string): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < s.length; i++) {
@@ -35,8 +41,37 @@ export function valueHash(s: string): bigint {
     h2 = Math.imul(h2 ^ c, 1597334677);
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return BigInt(4294967296 * (2097151 & h2) + (h1 >>> 0));
+  return h1 >>> 0;
+}
+
+// A reference packs the value's hash above how much of the raw value it takes, in 52 bits: JSON readers see
+// UInt64 map values as plain numbers, exact only below 2^53.
+const RAW_CHARS_BITS = 20n;
+const MAX_RAW_CHARS = 2 ** 20 - 1;
+
+/** The reference stored per elided key: the value's hash and how much of the raw value it takes. */
+export function elisionRef(value: string, rawChars: number): bigint {
+  return (BigInt(valueHash(value)) << RAW_CHARS_BITS) | BigInt(rawChars);
+}
+
+/** A reference's parts. */
+export function readElisionRef(ref: bigint): { hash: number; rawChars: number } {
+  return { hash: Number(ref >> RAW_CHARS_BITS), rawChars: Number(ref & BigInt(MAX_RAW_CHARS)) };
+}
+
+/** The tail an elided value added to the raw value's start (what follows the mark in the stored value). */
+export function elidedTail(stored: string): string {
+  const at = stored.indexOf(ELIDED_MARK, ELIDED_PREFIX_CHARS - 1);
+  return at < 0 ? '' : stored.slice(at + ELIDED_MARK.length);
+}
+
+/** How many leading UTF-16 units two strings share. */
+function commonPrefix(a: string, b: string): number {
+  if (a === b) return a.length;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
 }
 
 /** The stored prefix of an elided value (whole UTF-16 pairs only). */
@@ -90,14 +125,32 @@ export function elideAttributes(
     const refs: Record<string, bigint> = {};
     for (const k in e.attributes) {
       const v = e.attributes[k] as string;
-      if (v.length > ELIDE_MIN_CHARS && candidates.some((row) => rowAttributes(row, raw.table)?.[k] === v)) {
-        attributes[k] = elidedPrefix(v);
-        refs[k] = valueHash(v);
+      const shared = v.length > ELIDE_MIN_CHARS ? sharedChars(v, k, candidates, raw.table) : 0;
+      if (shared > 0) {
+        attributes[k] = `${elidedPrefix(v)}${v.slice(shared)}`;
+        refs[k] = elisionRef(v, shared);
       } else attributes[k] = v;
     }
     out.push({ attributes, refs });
   }
   return out;
+}
+
+/** How much of `v` a candidate raw row's `key` holds, when enough to elide (else 0). */
+function sharedChars(
+  v: string,
+  key: string,
+  candidates: readonly object[],
+  table: RawRowsRef['table'],
+): number {
+  for (const row of candidates) {
+    const r = rowAttributes(row, table)?.[key];
+    if (r === undefined) continue;
+    const shared = commonPrefix(v, r);
+    if (shared >= ELIDE_MIN_CHARS && shared <= MAX_RAW_CHARS && v.length - shared <= MAX_TAIL_CHARS)
+      return shared;
+  }
+  return 0;
 }
 
 /** The link an event keeps to its raw row, as one string. */
