@@ -75,6 +75,7 @@ async function main(): Promise<number> {
   const batcher = createBatcher(store);
   const nowMs = Date.now();
   let jsonBytes = 0;
+  const jsonBySignal = new Map<string, number>();
   let records = 0;
   let requests = 0;
   const started = performance.now();
@@ -88,6 +89,7 @@ async function main(): Promise<number> {
       const startMs = nowMs - (sessions - i) * 600_000 - 3_600_000;
       for (const req of makeSession(folder, i, startMs)) {
         jsonBytes += req.body.byteLength;
+        jsonBySignal.set(req.signal, (jsonBySignal.get(req.signal) ?? 0) + req.body.byteLength);
         requests++;
         const prepared = prepareRequest(
           req.signal,
@@ -123,8 +125,16 @@ async function main(): Promise<number> {
         `${t.table.padEnd(32)} ${fmt(t.rows).padStart(9)} ${fmt(t.parts).padStart(6)} ${mib(t.bytesOnDisk).padStart(10)} ${mib(t.uncompressedBytes).padStart(12)}  ${fmt(t.bytesOnDisk / Math.max(1, t.rows)).padStart(6)}\n`,
       );
     }
-    process.stdout.write('\nagent_events columns (compressed, largest first):\n');
-    for (const c of (await store.storage.columns('agent_events')).slice(0, 12)) {
+    process.stdout.write(
+      `OTLP/JSON by signal: ${[...jsonBySignal].map(([k, v]) => `${k} ${mib(v)}`).join(', ')}\n`,
+    );
+    const columns = (await store.storage.columns('agent_events')).filter((c) => c.compressedBytes > 0);
+    process.stdout.write(
+      columns.length > 0
+        ? '\nagent_events columns (compressed, largest first):\n'
+        : '\n(agent_events is one compact part: no per-column sizes; more --sessions make it wide)\n',
+    );
+    for (const c of columns.slice(0, 12)) {
       process.stdout.write(
         `  ${c.column.padEnd(20)} ${fmt(c.compressedBytes / Math.max(1, events), 1).padStart(8)} B/event  (${fmt(c.uncompressedBytes / Math.max(1, events), 1)} B raw)\n`,
       );

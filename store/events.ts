@@ -11,6 +11,7 @@ import { readEventsPage } from './events-page.js';
 import { restoreElidedAttributes } from './raw-attributes.js';
 import { type AgentEventRow, EVENT_READ_COLUMNS, eventToRow, rowToEvent } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
+import { summarizeTimeline } from './session-summary.js';
 
 const COLUMNS = EVENT_READ_COLUMNS;
 
@@ -121,25 +122,27 @@ export function createEventsRepo(db: Db, database: string) {
     },
 
     async session(id: string): Promise<SessionTimeline | null> {
-      const [summary] = await db.query<SessionRow>(
-        'events.session.summary',
-        `${sessionSelect} WHERE session_id = {id:String} GROUP BY session_id`,
-        { id },
-      );
-      if (!summary) return null;
       const rows = await db.query<AgentEventRow>(
         'events.session.timeline',
         `SELECT ${COLUMNS} FROM ${table} FINAL WHERE session_id = {id:String}
          ORDER BY time ASC, event_id ASC LIMIT {limit:UInt32}`,
         { id, limit: TIMELINE_LIMIT + 1 },
       );
+      const truncated = rows.length > TIMELINE_LIMIT;
       const timeline = rows.slice(0, TIMELINE_LIMIT);
+      // The whole session is in hand unless it was cut: summarize it here instead of reading it again.
+      let session = truncated ? null : summarizeTimeline(id, timeline);
+      if (truncated) {
+        const [summary] = await db.query<SessionRow>(
+          'events.session.summary',
+          `${sessionSelect} WHERE session_id = {id:String} GROUP BY session_id`,
+          { id },
+        );
+        session = summary ? rowToSession(summary) : null;
+      }
+      if (!session) return null;
       await restoreElidedAttributes(db, database, timeline);
-      return {
-        session: rowToSession(summary),
-        events: timeline.map(rowToEvent),
-        truncated: rows.length > TIMELINE_LIMIT,
-      };
+      return { session, events: timeline.map(rowToEvent), truncated };
     },
   };
 }
