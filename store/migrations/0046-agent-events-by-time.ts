@@ -23,7 +23,7 @@ function columns(): string {
   agent LowCardinality(String),
   agent_version LowCardinality(String),
   session_id String CODEC(ZSTD(1)),
-  user_id LowCardinality(String),
+  user_id String CODEC(ZSTD(1)),
   host LowCardinality(String),
   repo String CODEC(ZSTD(1)),
   cwd String CODEC(ZSTD(1)),
