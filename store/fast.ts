@@ -5,6 +5,7 @@
  */
 export {
   AGENT_EVENTS_LAYOUT,
+  AGENT_EVENTS_LEGACY_LAYOUT,
   encodeAgentEventRows,
   encodeOtelLogRows,
   OTEL_LOGS_LAYOUT,

@@ -44,7 +44,7 @@ export const OTEL_LOGS_LAYOUT = layout('otel_logs', [
 ]);
 
 // ingested_at (DEFAULT now64(3)) is left out so ClickHouse fills it.
-export const AGENT_EVENTS_LAYOUT = layout('agent_events', [
+const AGENT_EVENTS_COLUMNS: readonly [string, string][] = [
   ['event_id', 'String'],
   ['time', "DateTime64(9, 'UTC')"],
   ['agent', LC],
@@ -74,7 +74,14 @@ export const AGENT_EVENTS_LAYOUT = layout('agent_events', [
   ['attributes', MAP],
   ['missing', 'Array(LowCardinality(String))'],
   ['attributes_ref', 'Map(LowCardinality(String), UInt64)'],
-]);
+];
+export const AGENT_EVENTS_LAYOUT = layout('agent_events', AGENT_EVENTS_COLUMNS);
+
+/**
+ * agent_events as written before attributes_ref (migration 45): payloads a spool kept across the upgrade. The
+ * store falls back to it when a payload does not parse in the current layout.
+ */
+export const AGENT_EVENTS_LEGACY_LAYOUT = layout('agent_events', AGENT_EVENTS_COLUMNS.slice(0, -1));
 
 /** Tables the embedded engine stores from RowBinary. */
 export const ROW_BINARY_LAYOUTS = {
