@@ -1,7 +1,8 @@
 /**
  * Import rules (npm run check): the layout of ../shared/STYLE.md. A folder is entered only through its
  * index.ts or its one named fast entry (fast.ts, for cold-start paths and worker threads); tests beside the
- * code and cross-folder tests under test/ may reach internals, but never break the matrix.
+ * code (*.test.ts, *.bench.ts, contract suites *.case.ts) and cross-folder tests under test/ may reach
+ * internals and test/helpers/, but never break the matrix. Shipped code never imports test code.
  */
 const FOLDERS = 'schema|store|gate|collector|analyzer|sandbox-runner|ui';
 const TESTS = ['\\.(test|bench|case)\\.ts$', '^test/'];

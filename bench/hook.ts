@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { percentile } from './lib/stats.js';
 
 const N = Number(process.argv[2] ?? 50);
 const BUDGET_P95_MS = 150;
@@ -41,10 +42,6 @@ function run(
   });
 }
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
 async function main(): Promise<void> {
   // A home without a user policy, so the measurement does not depend on this machine's ~/.ward.
   const env = { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'ward-bench-home-')) };
@@ -72,12 +69,10 @@ async function main(): Promise<void> {
     decisions[d] = (decisions[d] ?? 0) + 1;
     hook.push(r.ms);
   }
-  floor.sort((a, b) => a - b);
-  hook.sort((a, b) => a - b);
-  const f50 = pct(floor, 50);
-  const f95 = pct(floor, 95);
-  const h50 = pct(hook, 50);
-  const h95 = pct(hook, 95);
+  const f50 = percentile(floor, 50);
+  const f95 = percentile(floor, 95);
+  const h50 = percentile(hook, 50);
+  const h95 = percentile(hook, 95);
   const fmt = (n: number) => `${n.toFixed(1)} ms`;
   process.stdout.write(
     [

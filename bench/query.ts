@@ -55,7 +55,7 @@ interface Generated {
 /** The child: generate and store; prints one JSON line (Generated). */
 async function generate(dataDir: string, total: number, batchEvents: number, nowMs: number): Promise<void> {
   const store = await createStore({ dataDir });
-  if (!store.rowBinary) throw new Error('the query bench generates through the embedded engine');
+  if (!store.ingest.codec.rowBinary) throw new Error('the query bench generates through the embedded engine');
   const started = performance.now();
   let stored = 0;
   let lastPrint = 0;

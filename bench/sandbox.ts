@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSandboxPolicy } from '../gate/fast.js';
 import { createRunner } from '../sandbox-runner/index.js';
+import { percentile } from './lib/stats.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'node_modules/.bin');
@@ -27,11 +28,7 @@ async function timeIt(fn: () => Promise<unknown>): Promise<{ median: number; p95
     await fn();
     ts.push(performance.now() - t);
   }
-  ts.sort((a, b) => a - b);
-  return {
-    median: ts[Math.floor(ts.length / 2)]!,
-    p95: ts[Math.min(ts.length - 1, Math.ceil(ts.length * 0.95) - 1)]!,
-  };
+  return { median: percentile(ts, 50), p95: percentile(ts, 95) };
 }
 
 /** Checks a command works once; returns why not otherwise. */

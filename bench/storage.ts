@@ -46,9 +46,7 @@ function createBatcher(store: Store) {
     if (!first) return;
     const payload = Buffer.concat(parts.map((p) => p.payload));
     if (payload.length === 0) return;
-    if (first.format === 'RowBinary')
-      await store.raw.insertRowBinaryPayload(first.table as 'otel_logs' | 'agent_events', payload);
-    else await store.raw.insertPayload(first.table as 'otel_logs', payload);
+    await store.ingest.write({ ...first, payload, rows: parts.reduce((n, p) => n + p.rows, 0) });
   }
   return {
     async add(part: TablePayload): Promise<void> {
@@ -96,7 +94,7 @@ async function main(): Promise<number> {
           req.body,
           'json',
           redact,
-          { rowBinary: store.rowBinary },
+          { codec: store.ingest.codec },
           nowMs,
         );
         records += prepared.records;

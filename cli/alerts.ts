@@ -1,7 +1,7 @@
 import type { AgentEvent, Alert } from '../schema/index.js';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
-import { cliServer } from './server-client.js';
+import { cliServer, serverError } from './server-client.js';
 
 export const USAGE = `usage: ward alerts list [--status open|acknowledged|resolved|false_positive] [--severity S] [--session ID]
                        [--agent A] [--detector D] [--sort time|severity|risk] [--limit N] [--json]
@@ -98,7 +98,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     }
   } catch (err) {
     const message = (err as Error).message;
-    process.stderr.write(`ward alerts: ${message}\n`);
+    process.stderr.write(`ward alerts: ${inert(message)}\n`);
     return message.startsWith('no token') ? 2 : 1;
   }
   process.stderr.write(USAGE);
@@ -106,13 +106,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
 }
 
 function fail(res: { status: number; text: string }): number {
-  let message = res.text;
-  try {
-    message = (JSON.parse(res.text) as { error?: string }).error ?? res.text;
-  } catch {
-    // not JSON: print as is
-  }
-  process.stderr.write(`ward alerts: ${res.status} ${inert(message)}\n`);
+  process.stderr.write(`ward alerts: ${inert(serverError(res))}\n`);
   return 1;
 }
 

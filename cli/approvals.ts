@@ -1,7 +1,7 @@
+import { inert, inertJson } from '../schema/fast.js';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
-import { cliServer } from './server-client.js';
-import { inert, inertJson } from './untrusted-text.js';
+import { cliServer, serverError } from './server-client.js';
 
 const USAGE = `usage: ward approvals list [--status pending|approved|denied|expired] [--json]
        ward approvals approve ID [--scope once|session|project] [--reason TEXT]
@@ -106,13 +106,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
 }
 
 function fail(res: { status: number; text: string }): number {
-  let message = res.text;
-  try {
-    message = (JSON.parse(res.text) as { error?: string }).error ?? res.text;
-  } catch {
-    // not JSON: print as is
-  }
-  process.stderr.write(`ward approvals: ${res.status} ${inert(message)}\n`);
+  process.stderr.write(`ward approvals: ${inert(serverError(res))}\n`);
   return 1;
 }
 

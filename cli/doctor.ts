@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
+import { inert } from '../schema/fast.js';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
-import { inert } from './untrusted-text.js';
 
 const DOCTOR_USAGE = 'usage: ward doctor [--server URL] [--project DIR] [--codex-command CMD]\n';
 

@@ -1,5 +1,5 @@
+import { inertJson } from '../schema/fast.js';
 import type { WardEnv } from './env.js';
-import { inertJson } from './untrusted-text.js';
 
 const USAGE = `usage:
   ward gate check [--policy FILE] [--org FILE] [--user FILE] [--workspace DIR] [--mode MODE] -- 'COMMAND'

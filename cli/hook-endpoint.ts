@@ -15,44 +15,43 @@ export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit)
   let policy: Promise<ResolvedPolicy> | undefined;
   return async (agent, body, ctx) => {
     const hooks = await import('../sandbox-runner/fast.js');
-    const format = (a: import('../sandbox-runner/fast.js').HookAnswer) => hooks.formatFor(agent)(a) ?? {};
+    // answerHookCall never throws; the guard stays because an error answer (5xx) lets the agent go ahead.
     try {
-      const parsed = hooks.parseHookInput(body ?? '');
-      if (!parsed.ok) return format({ decision: 'deny', reason: `Ward: ${parsed.reason}` });
-      policy ??= serverPolicy(env, policyAudit);
-      policy.catch(() => {
-        policy = undefined; // a broken server policy is retried on the next call (each call denies meanwhile)
-      });
-      const { createGate } = await import('../gate/fast.js');
-      const resolved = await policy;
-      const loaded = await createGate({
-        policy: resolved,
-        workspace: parsed.input.cwd || '/',
-        deferParser: true,
-      });
-      // The analyzer's session risk reaches the gate: above the policy's escalation threshold, allow becomes ask.
-      const sessionRisk = ctx.sessionRisk ?? 0;
-      const gate: typeof loaded = {
-        decide: (input) => loaded.decide({ ...input, sessionRisk }),
-        decideAsync: (input) => loaded.decideAsync({ ...input, sessionRisk }),
-      };
-      const answer = await hooks.answerHook(parsed.input, {
-        agent,
-        autoApprove: resolved.hooks.autoApprove,
-        decide: hooks.hookDecider(gate),
-        wait: ctx.wait,
-        approvals: ctx.approvals,
-        grants: ctx.approvals.grants,
-        waitMs: ctx.waitMs,
-      });
-      return answer ? format(answer) : {};
+      return (await answerCall(hooks, agent, body, ctx)) ?? {};
     } catch (err) {
-      return format({
-        decision: 'deny',
-        reason: `Ward: ${err instanceof Error ? err.message : String(err)}`,
-      });
+      const reason = `Ward: ${err instanceof Error ? err.message : String(err)}`;
+      return hooks.formatFor(agent)({ decision: 'deny', reason }) ?? {};
     }
   };
+
+  function answerCall(
+    hooks: typeof import('../sandbox-runner/fast.js'),
+    agent: Parameters<HookDecider>[0],
+    body: unknown,
+    ctx: Parameters<HookDecider>[2],
+  ): Promise<Record<string, unknown> | null> {
+    return hooks.answerHookCall(agent, body ?? '', {
+      loadGate: async (input) => {
+        policy ??= serverPolicy(env, policyAudit);
+        policy.catch(() => {
+          policy = undefined; // a broken server policy is retried on the next call (each call denies meanwhile)
+        });
+        const { createGate } = await import('../gate/fast.js');
+        const resolved = await policy;
+        const loaded = await createGate({ policy: resolved, workspace: input.cwd || '/', deferParser: true });
+        // The analyzer's session risk reaches the gate: above the policy's escalation threshold, allow becomes ask.
+        const sessionRisk = ctx.sessionRisk ?? 0;
+        const gate: typeof loaded = {
+          decide: (i) => loaded.decide({ ...i, sessionRisk }),
+          decideAsync: (i) => loaded.decideAsync({ ...i, sessionRisk }),
+        };
+        return { decide: hooks.hookDecider(gate), autoApprove: resolved.hooks.autoApprove };
+      },
+      wait: ctx.wait,
+      approvals: ctx.approvals,
+      waitMs: ctx.waitMs,
+    });
+  }
 }
 
 /**

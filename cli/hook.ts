@@ -83,6 +83,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Wires one `ward hook` call: the project dir the agent names, the policy flags and the approval client. */
 async function answer(
   agent: HookAgent,
   stdin: string,
@@ -90,10 +91,16 @@ async function answer(
   env: WardEnv,
 ): Promise<string> {
   const hooks = await import('../sandbox-runner/fast.js');
-  const format = hooks.formatFor(agent);
-  const parsed = hooks.parseHookInput(stdin);
-  // Malformed input is denied before the gate (and its parser) is loaded.
-  if (!parsed.ok) return JSON.stringify(format({ decision: 'deny', reason: `Ward: ${parsed.reason}` }));
+  const server = o.server ?? env.server;
+  let approvals: import('../sandbox-runner/fast.js').ApprovalClient | undefined;
+  if (o.wait && server) {
+    const trust = await import('./decision-key.js');
+    // The same trust rules as `ward exec`: no token or decision over plain http beyond loopback, and with
+    // WARD_DECISION_KEY an unsigned or forged answer counts as a deny (errors here deny the call).
+    const insecure = trust.insecureServerProblem(server, env);
+    if (insecure) throw new Error(insecure);
+    approvals = hooks.createApprovalClient({ server, token: env.token, ...trust.pinnedDecisionKey(env) });
+  }
   // The workspace is the project the agent was started in (Claude Code and Gemini CLI tell their hooks),
   // not the directory a `cd` left it in; relative paths still resolve against the call's own cwd.
   const projectDir =
@@ -102,31 +109,16 @@ async function answer(
       : agent === 'gemini-cli'
         ? env.processEnv.GEMINI_PROJECT_DIR
         : undefined;
-  const cwd = projectDir || parsed.input.cwd || process.cwd();
-  const gate = await hooks.loadHookGate({ cwd, home: env.home, policyFile: o.policy, mode: o.mode });
-  const server = o.server ?? env.server;
-  let approvals: import('../sandbox-runner/fast.js').ApprovalClient | undefined;
-  if (o.wait && server) {
-    const [{ createApprovalClient }, trust] = await Promise.all([
-      import('../sandbox-runner/fast.js'),
-      import('./decision-key.js'),
-    ]);
-    // The same trust rules as `ward exec`: no token or decision over plain http beyond loopback, and with
-    // WARD_DECISION_KEY an unsigned or forged answer counts as a deny (errors here deny the call).
-    const insecure = trust.insecureServerProblem(server, env);
-    if (insecure) throw new Error(insecure);
-    approvals = createApprovalClient({ server, token: env.token, ...trust.pinnedDecisionKey(env) });
-  }
-  const result = await hooks.answerHook(parsed.input, {
-    agent,
-    autoApprove: gate.autoApprove,
-    decide: hooks.hookDecider(gate),
+  const out = await hooks.answerHookCall(agent, stdin, {
+    loadGate: async (input) => {
+      const cwd = projectDir || input.cwd || process.cwd();
+      const gate = await hooks.loadHookGate({ cwd, home: env.home, policyFile: o.policy, mode: o.mode });
+      return { decide: hooks.hookDecider(gate), autoApprove: gate.autoApprove };
+    },
     wait: o.wait,
     approvals,
-    ...(approvals ? { grants: approvals.grants } : {}),
     waitMs: o.waitS * 1000,
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  const answer = result ? format(result) : null;
-  return answer ? JSON.stringify(answer) : '';
+  return out ? JSON.stringify(out) : '';
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { ApprovalPort } from '../schema/index.js';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
@@ -18,8 +19,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
-
 export function sandboxUsage(cmd: 'exec' | 'run'): string {
   const what = cmd === 'exec' ? 'CMD ARGS…' : 'AGENT ARGS…';
   return `usage: ward ${cmd} [--policy FILE] [--workspace DIR] [--allow-net HOST[:PORT],…] [--ask-net] [--server URL]
@@ -28,9 +27,9 @@ export function sandboxUsage(cmd: 'exec' | 'run'): string {
 }
 
 /**
- * Runs one command (exec) or a whole agent (run) in the sandbox, reports it as a span when a server is
- * configured, and returns the command's exit code (128+signal when killed). Fails closed: if the sandbox
- * cannot be set up nothing runs and the exit code is 125.
+ * `ward exec` / `ward run`: parses the arguments, applies the runner's trust rules for the server, and wires
+ * the environment into sandbox-runner's runSandboxCommand (which decides, runs and reports). Returns the exit
+ * code; 2 for a bad command line.
  */
 export async function runSandboxCommand(
   cmd: 'exec' | 'run',
@@ -67,160 +66,60 @@ export async function runSandboxCommand(
       return 2;
     }
   }
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeout !== undefined && !(timeout > 0)) {
+  const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutS !== undefined && !(timeoutS > 0)) {
     process.stderr.write(`ward ${cmd}: --timeout must be a positive number of seconds\n`);
     return 2;
   }
-
-  // One policy for the gate and the sandbox: --policy FILE (else <workspace>/.ward/policy.yaml) over the
-  // user's and the organisation's files (sandbox-runner/gate/policy/discover.ts).
-  const gateLib = await import('../gate/fast.js');
-  const workspace = values.workspace ?? process.cwd();
-  let policy: import('../gate/fast.js').ResolvedPolicy;
-  try {
-    policy = await gateLib.loadPolicy(
-      gateLib.discoverPolicyLayers({
-        workspace,
-        home: env.home,
-        policyFile: values.policy,
-        mode: values.mode,
-      }),
-    );
-  } catch (err) {
-    process.stderr.write(`ward ${cmd}: ${(err as Error).message}\nnothing was run\n`);
-    return 125;
-  }
-  const span: import('../sandbox-runner/fast.js').SpanContext = {
-    sessionId: values.session ?? crypto.randomUUID(),
-    agent: values.agent ?? (cmd === 'run' ? (argv[0]?.split('/').pop() ?? 'agent') : 'ward'),
-    operation: cmd === 'exec' ? 'execute_tool' : 'invoke_agent',
-  };
-
-  // Loaded while the gate compiles the shell grammar (its module I/O overlaps the gate's work).
-  const libLoading = import('../sandbox-runner/index.js');
-  libLoading.catch(() => {});
-
-  if (cmd === 'exec') {
-    // The approval gate decides first: allow runs, deny refuses, ask waits for a human (cli/exec-gate.ts).
-    await (await import('./baseline-wasm.js')).useBaselineWasmOnly();
-    const startTimeMs = Date.now();
-    const { gateExec } = await import('./exec-gate.js');
-    const gated = await gateExec(
+  // One short parse never profits from V8's optimizing WASM compiler (cli/baseline-wasm.ts).
+  if (cmd === 'exec') await (await import('./baseline-wasm.js')).useBaselineWasmOnly();
+  const runner = await import('../sandbox-runner/fast.js');
+  return runner.runSandboxCommand(
+    {
+      cmd,
       argv,
-      policy,
-      {
-        workspace: policy.sandbox.workspace ?? workspace,
-        server: values.server,
-        session: span.sessionId,
-        agent: values.agent,
-        sandboxed: !values.unsandboxed,
-      },
-      env,
-    );
-    Object.assign(span, gated.decision);
-    if (gated.refusedExit !== null) {
-      if (server) {
-        const { refusedSpanRecord } = await import('../sandbox-runner/fast.js');
-        const record = refusedSpanRecord(
-          {
-            command: gated.command,
-            argv,
-            cwd: process.cwd(),
-            exitCode: gated.refusedExit,
-            startTimeMs,
-            endTimeMs: Date.now(),
-          },
-          span,
-        );
-        await reportSpan(record, server, env);
-      }
-      return gated.refusedExit;
-    }
-  }
-
-  const lib = await libLoading;
-  let runner: import('../sandbox-runner/index.js').Runner;
-  try {
-    const base = policy.sandbox;
-    const sandboxPolicy = gateLib.withOverrides(base, {
-      ...(values.workspace ? { workspace: values.workspace } : {}),
-      allowNet: (values['allow-net'] ?? []).flatMap((s) => s.split(',')).filter(Boolean),
-      limits: {
-        // A whole agent session runs for hours; one command gets the policy's limits.
-        ...(cmd === 'run' ? { timeoutS: 24 * 3600, cpuS: Math.max(base.limits.cpuS, 24 * 3600) } : {}),
-        ...(timeout !== undefined ? { timeoutS: timeout } : {}),
-      },
-    });
-    // Network stays off (no proxy, no cost) unless hosts are allowed or --ask-net asks about each one.
-    const netAsk = await networkAsk(sandboxPolicy.allowNet.length > 0 || values['ask-net'] === true, {
-      server,
-      env,
-      mode: policy.mode,
-      session: span.sessionId,
-      agent: span.agent,
-      project: resolve(policy.sandbox.workspace ?? workspace),
-      denyHosts: policy.hosts.deny,
-    });
-    const network = netAsk ? await import('../sandbox-runner/index.js') : undefined;
-    runner = lib.createRunner(sandboxPolicy, {
+      policyFile: values.policy,
+      workspace: values.workspace,
+      mode: values.mode,
+      allowNet: values['allow-net'] ?? [],
+      askNet: values['ask-net'] === true,
+      agent: values.agent,
+      session: values.session,
+      timeoutS,
+      unsandboxed: values.unsandboxed === true,
+    },
+    {
       cwd: process.cwd(),
       home: env.home,
       processEnv: env.processEnv,
-      ...(network ? { network } : {}),
-      ...(netAsk
-        ? {
-            denyNetwork: netAsk.deny,
-            decideNetwork: netAsk.decide,
-            decideNetworkTimeoutMs: netAsk.timeoutMs,
-          }
-        : {}),
-      ...(values.unsandboxed ? { unsandboxed: true } : {}),
-      ...(values.policy ? { extraReadOnly: [resolve(values.policy)] } : {}),
-      ...(cmd === 'run' ? { agent: span.agent } : {}),
-      dataDirs: await wardDataDirs(env, policy.sandbox.workspace ?? workspace),
-    });
-  } catch (err) {
-    process.stderr.write(`ward ${cmd}: ${(err as Error).message}\nnothing was run; see \`ward doctor\`\n`);
-    return 125;
-  }
-  if (values.unsandboxed)
-    process.stderr.write(`ward ${cmd}: running UNSANDBOXED (--unsandboxed); this is recorded\n`);
-
-  const abort = new AbortController();
-  let received: keyof typeof SIGNALS | undefined;
-  const handlers = (Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]).map((sig) => {
-    const h = (): void => {
-      received ??= sig;
-      abort.abort();
-    };
-    process.on(sig, h);
-    return [sig, h] as const;
-  });
-  let result: import('../sandbox-runner/index.js').RunResult;
-  try {
-    result = await runner.run(argv, {
-      stdio: cmd === 'run' ? 'inherit' : 'pipe',
-      stdin: 'inherit',
       stdout: process.stdout,
       stderr: process.stderr,
-      abort: abort.signal,
-    });
-  } catch (err) {
-    process.stderr.write(`ward ${cmd}: ${(err as Error).message}\nnothing was run; see \`ward doctor\`\n`);
-    return 125;
-  } finally {
-    for (const [sig, h] of handlers) process.off(sig, h);
-    await runner.close();
-  }
+      signals: process,
+      approvals: server ? approvalsFor(server, env) : undefined,
+      reportSpan: server ? (record) => reportSpan(record, server, env) : undefined,
+      dataDirs: (workspace) => wardDataDirs(env, workspace),
+    },
+  );
+}
 
-  for (const v of result.violations.slice(0, 5))
-    process.stderr.write(`ward: sandbox ${v.kind}: ${v.detail}\n`);
-  if (server) {
-    const { commandSpanRecord } = await import('../sandbox-runner/fast.js');
-    await reportSpan(commandSpanRecord(result, span), server, env);
-  }
-  return received ? 128 + SIGNALS[received] : result.exitCode;
+/**
+ * The runner's approval client, made once on first use: the same trust rules as every server call (no token
+ * or decision over plain http beyond loopback; with WARD_DECISION_KEY an unsigned or forged answer is a deny,
+ * and an unreadable key refuses rather than asks unchecked).
+ */
+function approvalsFor(server: string, env: WardEnv): () => Promise<ApprovalPort> {
+  let client: Promise<ApprovalPort> | undefined;
+  return () =>
+    (client ??= (async () => {
+      const trust = await import('./decision-key.js');
+      const insecure = trust.insecureServerProblem(server, env);
+      if (insecure) throw new Error(insecure);
+      return (await import('../sandbox-runner/fast.js')).createApprovalClient({
+        server,
+        token: env.token,
+        ...trust.pinnedDecisionKey(env),
+      });
+    })());
 }
 
 /**
@@ -238,52 +137,6 @@ async function wardDataDirs(env: WardEnv, workspace: string): Promise<string[]> 
   const { knownDataDirs } = await import('./data-dir-registry.js');
   dirs.push(...knownDataDirs(env.home));
   return [...new Set(dirs)];
-}
-
-/**
- * The network side of the approval gate, or undefined when the sandbox gets no network at all (the default:
- * no allowed host and no --ask-net). The policy's deny list is refused first, allowed hosts pass, and any
- * other host is an approval request when a server is configured and the mode is not ci (else refused, said
- * on stderr).
- */
-async function networkAsk(
-  networkWanted: boolean,
-  o: {
-    server: string | undefined;
-    env: WardEnv;
-    mode: string;
-    session: string;
-    agent: string;
-    project: string;
-    denyHosts: readonly string[];
-  },
-): Promise<import('../sandbox-runner/fast.js').NetworkAsk | undefined> {
-  if (!networkWanted) return undefined;
-  const { server } = o;
-  const { createNetworkAsk } = await import('../sandbox-runner/fast.js');
-  return createNetworkAsk({
-    ...(server
-      ? {
-          client: async () => {
-            const trust = await import('./decision-key.js');
-            const insecure = trust.insecureServerProblem(server, o.env);
-            if (insecure) throw new Error(insecure);
-            return (await import('../sandbox-runner/fast.js')).createApprovalClient({
-              server,
-              token: o.env.token,
-              ...trust.pinnedDecisionKey(o.env),
-            });
-          },
-        }
-      : {}),
-    mode: o.mode,
-    session: o.session,
-    agent: o.agent,
-    cwd: process.cwd(),
-    project: o.project,
-    denyHosts: o.denyHosts,
-    stderr: process.stderr,
-  });
 }
 
 /** Sends the ward.exec span (OTel SDK loaded only now, after the command). Never changes the outcome. */

@@ -6,7 +6,8 @@ import type { WardEnv } from './env.js';
 /**
  * `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME] [--database DB]
  *  [--raw-ttl-days N] [--events-ttl-days N] [--retention TABLE=DAYS,...] [--demo]
- *  [--tls-cert FILE --tls-key FILE | --insecure-no-tls] [--require-ingest-token] [--allow-data-in-workspace]`
+ *  [--tls-cert FILE --tls-key FILE | --insecure-no-tls] [--require-ingest-token] [--allow-data-in-workspace]
+ *  [--local-receipts] [--approval-poll-ms N]`
  */
 export async function main(args: string[], env: WardEnv): Promise<number> {
   const { values } = parseCommandArgs(args, {
@@ -25,6 +26,9 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     'tls-key': { type: 'string' },
     'insecure-no-tls': { type: 'boolean', default: false },
     'require-ingest-token': { type: 'boolean', default: false },
+    // Several instances on one ClickHouse skip the per-request receipt lookup (docs/scale.md).
+    'local-receipts': { type: 'boolean', default: false },
+    'approval-poll-ms': { type: 'string' },
   });
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
     process.stderr.write('ward serve: --tls-cert and --tls-key go together\n');
@@ -33,6 +37,17 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`ward serve: --port must be 0..65535, got '${values.port}'\n`);
+    return 2;
+  }
+  const approvalPollMs =
+    values['approval-poll-ms'] === undefined ? undefined : Number(values['approval-poll-ms']);
+  if (
+    approvalPollMs !== undefined &&
+    !(Number.isInteger(approvalPollMs) && approvalPollMs >= 50 && approvalPollMs <= 60_000)
+  ) {
+    process.stderr.write(
+      `ward serve: --approval-poll-ms must be an integer from 50 to 60000, got '${values['approval-poll-ms']}'\n`,
+    );
     return 2;
   }
   const dataDir = values.data ?? env.dataDir ?? '.ward-data';
@@ -57,6 +72,11 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   const policyAudit = (await import('./policy-audit.js')).createPolicyAudit();
   const log = (msg: string) => process.stderr.write(`ward: ${msg}\n`);
   let server: Awaited<ReturnType<typeof startServer>>;
+  // The embedded engine down for good (its worker restarts spent): stop as on a signal, exit 1.
+  let storeDown: () => void = () => {};
+  const down = new Promise<'down'>((resolve) => {
+    storeDown = () => resolve('down');
+  });
   try {
     server = await startServer(
       {
@@ -69,6 +89,8 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
           : {}),
         insecureNoTls: values['insecure-no-tls'],
         requireIngestToken: values['require-ingest-token'],
+        ...(values['local-receipts'] ? { sharedReceipts: false } : {}),
+        ...(approvalPollMs !== undefined ? { approvalPollMs } : {}),
         store: {
           url: values['clickhouse-url'] ?? env.clickhouseUrl,
           username: env.clickhouseUser,
@@ -90,6 +112,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
         reports: createReportService,
         uiDir: fileURLToPath(new URL('../../ui/dist', import.meta.url)),
         policy: { home: env.home, workspace: process.cwd() },
+        onStoreDown: () => storeDown(),
       },
     );
   } catch (err) {
@@ -107,7 +130,9 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   }
   // The analyzer runs inside the server by default (ward analyze --follow is the separate worker).
   const { createAnalyzer } = await import('../analyzer/index.js');
-  const { loop: analyzer } = await createAnalyzer({ store: server.store, log });
+  // Small batches: scoring runs on the thread that answers approvals and hooks, so no batch may hold it long
+  // (20k events took ~1.3 s of it under saturated ingest); `ward analyze --follow` keeps the large default.
+  const { loop: analyzer } = await createAnalyzer({ store: server.store, log, batchSize: 2_000 });
   analyzer.start();
   process.stdout.write(
     [
@@ -140,19 +165,23 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       );
   }
   // Listen for the stop signal before the last line: a supervisor that waits for it may signal at once.
-  const stopped = new Promise<void>((resolve) => {
-    const stop = () => resolve();
+  const stopped = new Promise<'signal'>((resolve) => {
+    const stop = () => resolve('signal');
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   process.stdout.write(
     `  try:        curl -s -H "Authorization: Bearer $(cat ${adminTokenHint(server)})" ${server.url}/api/sessions\n`,
   );
-  await stopped;
-  process.stderr.write('ward: shutting down, flushing queued rows…\n');
+  const why = await Promise.race([stopped, down]);
+  process.stderr.write(
+    why === 'down'
+      ? 'ward: the embedded store is down; shutting down, spooling queued rows…\n'
+      : 'ward: shutting down, flushing queued rows…\n',
+  );
   await analyzer.stop();
   await server.close();
-  return 0;
+  return why === 'down' ? 1 : 0;
 }
 
 /**

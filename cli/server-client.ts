@@ -12,6 +12,16 @@ export interface CliServer {
   bytes(path: string): Promise<{ status: number; bytes: Uint8Array; text: () => string; headers: Headers }>;
 }
 
+/** What a failed call says: the server's JSON `error`, else its body as is (untrusted: print it inert). */
+export function serverError(res: { status: number; text: string }): string {
+  try {
+    const error = (JSON.parse(res.text) as { error?: unknown }).error;
+    return `${res.status} ${typeof error === 'string' ? error : res.text}`;
+  } catch {
+    return `${res.status} ${res.text}`;
+  }
+}
+
 /** Largest answer the CLI reads (a listing of 1000 approvals fits many times over). */
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
+import { inert, inertJson } from '../schema/fast.js';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 import { cliServer } from './server-client.js';
-import { inert, inertJson } from './untrusted-text.js';
 
 const USAGE = `usage: ward token create --name NAME --role admin|analyst|compliance|runner [--server URL] [--ca FILE] [--data DIR]
        ward token list [--server URL] [--ca FILE] [--data DIR]

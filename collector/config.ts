@@ -22,6 +22,23 @@ export const ServerConfig = z.object({
     .describe(
       'OTLP ingest needs a token even from loopback (--require-ingest-token; behind a reverse proxy)',
     ),
+  approvalPollMs: z
+    .number()
+    .int()
+    .min(50)
+    .max(60_000)
+    .default(500)
+    .describe(
+      'How often waiters re-read their approvals from the store (--approval-poll-ms): the delay of a decision ' +
+        'made on another instance; one query per interval per instance while anything waits',
+    ),
+  sharedReceipts: z
+    .boolean()
+    .optional()
+    .describe(
+      'On a local miss, look an OTLP body hash up in the store (several instances on one ClickHouse: a retry ' +
+        'landing on another instance is not stored twice); default on with a ClickHouse server URL',
+    ),
   insecureNoTls: z
     .boolean()
     .default(false)

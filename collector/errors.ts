@@ -2,6 +2,7 @@ import type { ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
+import { EngineBusyError, EngineUnavailableError } from '../store/index.js';
 
 /** The one place an error becomes a response: `{ error, details? }` JSON with a deliberate status. */
 export function createErrorHandler(log: (msg: string) => void): ErrorHandler {
@@ -20,6 +21,11 @@ export function createErrorHandler(log: (msg: string) => void): ErrorHandler {
       );
     }
     if (err instanceof RangeError) return c.json({ error: err.message }, 400);
+    // The store is saturated or restarting: a clear, retryable answer (a runner waiting on it fails closed).
+    if (err instanceof EngineBusyError || err instanceof EngineUnavailableError) {
+      c.header('retry-after', String(err.retryAfterSeconds));
+      return c.json({ error: `store unavailable: ${err.message}` }, 503);
+    }
     log(
       `internal error on ${c.req.method} ${c.req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
     );

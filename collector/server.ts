@@ -8,14 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createRedactor } from '../schema/fast.js';
-import {
-  createStore,
-  hashToken,
-  type RawTable,
-  ROW_BINARY_LAYOUTS,
-  type RowBinaryTable,
-  type Store,
-} from '../store/index.js';
+import { createStore, hashToken, type Store } from '../store/index.js';
 import { AdminTokenFileError, type AdminTokenOrigin, loadAdminToken } from './admin-token.js';
 import { createAlertWorkflow } from './alerts/workflow.js';
 import { createApp } from './app.js';
@@ -25,15 +18,15 @@ import { loadDecisionKey } from './decision-key.js';
 import { createAdmission } from './ingest/admission.js';
 import { limitConnections } from './ingest/connection-limits.js';
 import { createIngest } from './ingest/pipeline.js';
-import { toJsonEachRow } from './ingest/prepare.js';
 import { createPreparePool } from './ingest/prepare-pool.js';
 import { createReceiptSet } from './ingest/receipts.js';
-import { createFileSpool, isIngestTable } from './ingest/spool.js';
+import { createFileSpool } from './ingest/spool.js';
 import { loadSpoolKey } from './ingest/spool-key.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
 import { createBrowserSessions } from './middleware/browser-session.js';
 import { createHoldLimit } from './middleware/hold-limit.js';
+import { createRevocationFeed } from './middleware/revocation-feed.js';
 import { alertRoutes } from './routes/alerts.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
@@ -95,6 +88,13 @@ export interface ServerPlugins {
   uiDir?: string;
   /** Where GET /api/policy and POST /api/gate/check find policy files; the routes are absent without it. */
   policy?: { home: string; workspace: string };
+  /**
+   * An open store to serve from instead of opening `config.store` (tests run several instances on one
+   * engine, as several `ward serve` share one ClickHouse server); the caller closes it.
+   */
+  store?: Store;
+  /** The embedded engine stopped for good (its restarts spent): the process should shut down. */
+  onStoreDown?: (err: Error) => void;
 }
 
 /** Starts `ward serve`: store, writer, OTLP receiver and API on one port. */
@@ -133,16 +133,22 @@ export async function startServer(
     if (err instanceof AdminTokenFileError) throw new StartupError(err.message);
     throw err;
   }
-  const store = await createStore({ ...config.store, dataDir: config.dataDir });
+  const store =
+    plugins.store ??
+    (await createStore(
+      { ...config.store, dataDir: config.dataDir },
+      {
+        engine: {
+          log,
+          maxBulkBytes: config.batch.maxQueuedBytes,
+          ...(plugins.onStoreDown ? { onFatal: plugins.onStoreDown } : {}),
+        },
+      },
+    ));
   const adminHash = Buffer.from(hashToken(admin.token), 'hex');
 
-  const sink: Sink = async (table, payload, _rows, format) => {
-    // Only ingest tables, whatever a caller (or a spool file) names: never tokens, approvals or audit.
-    if (!isIngestTable(table)) throw new Error(`refusing to insert ingest rows into ${table}`);
-    if (format === 'JSONEachRow') return store.raw.insertPayload(table as RawTable, payload);
-    if (!(table in ROW_BINARY_LAYOUTS)) throw new Error(`no RowBinary layout for table ${table}`);
-    return store.raw.insertRowBinaryPayload(table as RowBinaryTable, payload);
-  };
+  // Every stored ingest part (and every spooled one replayed) goes through the store's one ingest write.
+  const sink: Sink = (table, payload, rows, format) => store.ingest.write({ table, format, payload, rows });
   const probe = async () => {
     await store.db.query('health', 'SELECT 1');
   };
@@ -185,7 +191,7 @@ export async function startServer(
     size: config.ingestWorkers,
     script: plugins.prepareWorkerScript,
     redaction: config.redaction,
-    rowBinary: store.rowBinary,
+    codec: store.ingest.codec,
     time: {
       maxFutureMs: config.time.maxFutureHours * 3600_000,
       maxPastMs: (config.time.maxPastDays ?? config.store.rawTtlDays ?? 30) * 86_400_000,
@@ -202,15 +208,15 @@ export async function startServer(
     writer,
     prepare: pool.prepare,
     receipts,
-    receiptPart: (hash, signal, records) => ({
-      table: 'ingest_receipts',
-      format: 'JSONEachRow',
-      payload: toJsonEachRow([{ body_hash: hash, signal, records, acked_at: new Date().toISOString() }]),
-      rows: 1,
-    }),
+    ...((config.sharedReceipts ?? config.store.url !== undefined)
+      ? { seen: (hash: string) => store.receipts.has(hash) }
+      : {}),
   });
 
+  // Other instances' revocations reach this one's token cache through the store (one query a second).
+  const revocations = createRevocationFeed({ revokedAmong: (h) => store.tokens.revokedAmong(h), log });
   const authorize = createAuthorize({
+    cacheMs: revocations.cacheMs,
     openLoopbackIngest: loopback && !config.requireIngestToken,
     sessions: createBrowserSessions(),
     remoteAddress: (c) =>
@@ -230,6 +236,8 @@ export async function startServer(
     },
   });
 
+  revocations.start(authorize.resolver);
+
   const approvals = createApprovalService({
     store,
     log,
@@ -237,6 +245,7 @@ export async function startServer(
     riskOf: plugins.riskOf ?? createServerRisk(),
     signDecision: decisionKey.sign,
     signGrant: decisionKey.signGrant,
+    pollMs: config.approvalPollMs,
     ...(plugins.grantRule ? { grantRule: plugins.grantRule } : {}),
   });
   await approvals.start();
@@ -292,6 +301,7 @@ export async function startServer(
         return {
           store: store.mode.startsWith('embedded') ? 'embedded' : 'server',
           writer: writer.stats(),
+          engine: store.engineStats() ?? null,
           inflight: admission.stats(),
           spool: await spool.stats().catch(() => null),
           eventLoopLagMs: {
@@ -359,10 +369,11 @@ export async function startServer(
         clearInterval(lagTimer);
         lag.disable();
         approvals.close();
+        revocations.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await writer.close();
         await pool.close();
-        await store.close();
+        if (!plugins.store) await store.close();
       })();
       return closing;
     },

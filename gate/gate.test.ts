@@ -64,7 +64,10 @@ describe('gate decisions', () => {
       const d = gate.decide({ command: cmd });
       expect(['ask', 'allow'], cmd.slice(0, 10)).toContain(d.decision);
     }
-    expect(gate.decide({ command: "echo 'open" }).reasons[0]?.rule_id).toBe('exec.unparseable');
+    expect(gate.decide({ command: 'echo "$(' }).reasons[0]?.rule_id).toBe('exec.unparseable');
+    // A command cut short inside a quote runs nothing in bash; it is judged in its closed form (doc-syntax.ts).
+    expect(gate.decide({ command: "echo 'open" }).decision).toBe('allow');
+    expect(gate.decide({ command: "cat ~/.ssh/id_rsa 'open" }).decision).toBe('ask');
   });
 
   it('resolves relative paths against cwd', async () => {

@@ -1,8 +1,15 @@
 /**
- * The runner's fast entry, for cold-start paths (`ward exec`, `ward hook`): the approval flow, the agent hooks
- * and the command span, without the sandbox, the proxy or the doctor. Everything else imports ./index.ts.
+ * The runner's fast entry, for cold-start paths (`ward exec`, `ward hook`): the approval flow, the agent hooks,
+ * the command span and the `ward exec`/`ward run` orchestration (which loads the sandbox and the proxy only
+ * when a command gets that far). Everything else imports ./index.ts.
  */
 export * from './approvals/index.js';
+export {
+  runSandboxCommand,
+  type SandboxCommand,
+  type SandboxCommandDeps,
+  SETUP_FAILED_EXIT,
+} from './command/run-sandbox-command.js';
 export * from './hooks/index.js';
 export { type ExportOptions, exportCommandSpan } from './telemetry/export-span.js';
 export {

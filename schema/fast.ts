@@ -8,3 +8,5 @@ export * from './network.js';
 export * from './otlp.js';
 export * from './redact/index.js';
 export * from './time.js';
+export * from './tool-names.js';
+export * from './untrusted-text.js';

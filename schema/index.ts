@@ -3,6 +3,7 @@ export * from './agent-event.js';
 export * from './alert.js';
 export * from './api.js';
 export * from './approval.js';
+export type * from './approval-port.js';
 export * from './audit.js';
 export * from './decision-signature.js';
 export * from './fast.js';

@@ -15,6 +15,14 @@ export type OtlpValue =
   | { readonly [key: string]: OtlpValue };
 export type OtlpAttributes = Record<string, OtlpValue>;
 
+/** A value as the raw tables store it (Map(String, String)): strings as is, scalars via String, the rest as JSON. */
+export function valueToString(v: OtlpValue | undefined): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
 export interface OtlpResource {
   attributes: OtlpAttributes;
   droppedAttributesCount: number;

@@ -132,8 +132,10 @@ const sortValue = (a: Alert, sort: keyof typeof SORT_KEYS): number =>
 export function createAlertsRepo(db: Db, database: string) {
   const table = `"${database}".alerts`;
   let last = 0;
-  const nextVersion = (): string => {
-    last = Math.max(Date.now(), last + 1);
+  // Above the version the caller read too: another instance (or the analyzer) whose clock runs ahead of
+  // this one must not make an analyst's change lose to the row it replaces.
+  const nextVersion = (above = ''): string => {
+    last = Math.max(Date.now(), last + 1, (Date.parse(above) || 0) + 1);
     return new Date(last).toISOString();
   };
 
@@ -161,7 +163,7 @@ export function createAlertsRepo(db: Db, database: string) {
     getMany,
     /** Writes new versions of alerts (the caller merged them with what is stored); returns them as stored. */
     async put(alerts: readonly Alert[]): Promise<Alert[]> {
-      const out = alerts.map((a) => ({ ...a, updated_at: nextVersion() }));
+      const out = alerts.map((a) => ({ ...a, updated_at: nextVersion(a.updated_at) }));
       await db.insert('alerts.put', 'alerts', out.map(alertToRow));
       return out;
     },

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { Approval, type ApprovalStatus, type GrantScope, RiskReason } from '../schema/index.js';
 import type { Db } from './db.js';
 import { clickhouseTimeToIso } from './rows/common.js';
@@ -72,31 +73,63 @@ export type ResolveResult =
   | { ok: true; approval: Approval }
   | { ok: false; reason: 'unknown' | 'final'; approval?: Approval };
 
+/** A stored approval with the row version it was read at (change feeds page on it). */
+export interface VersionedApproval {
+  approval: Approval;
+  version: number;
+}
+
+/** Whether two final states are the same decision (the row read back is the one this instance wrote). */
+function sameResolution(a: Approval, b: Approval): boolean {
+  return (
+    a.status === b.status &&
+    a.scope === b.scope &&
+    a.decided_by === b.decided_by &&
+    a.decision_reason === b.decision_reason &&
+    Date.parse(a.decided_at) === Date.parse(b.decided_at)
+  );
+}
+
 /**
  * Approval requests as versioned rows: every change inserts a new version, reads take the latest (FINAL).
- * Changes are conditional on the request still being pending; callers serialize changes per id in-process.
+ * Changes are conditional on the request still being pending. Across server instances the first final
+ * version wins: it is inserted with the deduplication token `resolve:<id>` (ClickHouse keeps only the first
+ * insert with a token; migration 55), and each caller reads back which decision was kept. Callers still
+ * serialize changes per id in-process (one query round instead of a lost race).
  */
 export function createApprovalsRepo(db: Db, database: string) {
   const table = `"${database}".approvals`;
   let lastVersion = 0;
-  // Versions must grow per id even when two changes land in the same millisecond.
-  const nextVersion = () => {
-    lastVersion = Math.max(Date.now() * 1000, lastVersion + 1);
+  // Versions grow per id even when two changes land in the same millisecond, and a final version is always
+  // above the version it replaces (another instance's clock may run behind the one that created the row).
+  // The random microseconds keep two instances deciding in the same millisecond apart.
+  const nextVersion = (above = 0) => {
+    lastVersion = Math.max(Date.now() * 1000 + randomInt(1000), lastVersion + 1, above + 1);
     return lastVersion;
   };
+  // Every insert here names its token: the embedded engine keeps a query's settings for the next query on
+  // its session, so an insert without one would inherit the previous resolve token and be dropped.
+  const once = (token: string) => ({
+    insert_deduplication_token: token,
+    insert_distributed_sync: 1 as const,
+  });
 
-  async function get(id: string): Promise<Approval | null> {
+  async function getVersioned(id: string): Promise<VersionedApproval | null> {
     const [row] = await db.query<ApprovalRow>(
       'approvals.get',
       `SELECT ${COLUMNS} FROM ${table} FINAL WHERE id = {id:String}`,
       { id },
     );
-    return row ? rowToApproval(row) : null;
+    return row ? { approval: rowToApproval(row), version: Number(row.version) } : null;
+  }
+  async function get(id: string): Promise<Approval | null> {
+    return (await getVersioned(id))?.approval ?? null;
   }
 
   async function resolve(id: string, change: ApprovalResolution): Promise<ResolveResult> {
-    const current = await get(id);
-    if (!current) return { ok: false, reason: 'unknown' };
+    const found = await getVersioned(id);
+    if (!found) return { ok: false, reason: 'unknown' };
+    const current = found.approval;
     if (current.status !== 'pending') return { ok: false, reason: 'final', approval: current };
     const next: Approval = {
       ...current,
@@ -106,13 +139,23 @@ export function createApprovalsRepo(db: Db, database: string) {
       decision_reason: change.decision_reason,
       decided_at: change.decided_at ?? new Date().toISOString(),
     };
-    await db.insert('approvals.resolve', 'approvals', [approvalToRow(next, nextVersion())]);
-    return { ok: true, approval: next };
+    const version = nextVersion(found.version);
+    await db.insert('approvals.resolve', 'approvals', [approvalToRow(next, version)], once(`resolve:${id}`));
+    // Another instance may have resolved it first: its row was kept and this one dropped.
+    const kept = await getVersioned(id);
+    if (kept && kept.version === version && sameResolution(kept.approval, next))
+      return { ok: true, approval: kept.approval };
+    return { ok: false, reason: 'final', ...(kept ? { approval: kept.approval } : {}) };
   }
 
   return {
     async create(approval: Approval): Promise<void> {
-      await db.insert('approvals.create', 'approvals', [approvalToRow(approval, nextVersion())]);
+      await db.insert(
+        'approvals.create',
+        'approvals',
+        [approvalToRow(approval, nextVersion())],
+        once(`create:${approval.id}`),
+      );
     },
     get,
     /** Newest first; `requester` limits the list to one token's requests (what a runner may see). */
@@ -126,6 +169,40 @@ export function createApprovalsRepo(db: Db, database: string) {
         { status: q.status ?? '', limit: q.limit ?? 100, requester: q.requester ?? '' },
       );
       return rows.map(rowToApproval);
+    },
+    /** Those of `ids` that are final now (what waiters on this instance poll for: decisions made elsewhere). */
+    async finalAmong(ids: readonly string[]): Promise<Approval[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.query<ApprovalRow>(
+        'approvals.final-among',
+        `SELECT ${COLUMNS} FROM ${table} FINAL WHERE id IN {ids:Array(String)} AND status != 'pending'`,
+        { ids },
+      );
+      return rows.map(rowToApproval);
+    },
+    /** Approvals whose latest version is above `version`, oldest change first (the change feed's page). */
+    async changedSince(version: number, limit = 1000): Promise<VersionedApproval[]> {
+      const rows = await db.query<ApprovalRow>(
+        'approvals.changed-since',
+        `SELECT ${COLUMNS} FROM ${table} FINAL WHERE version > {v:UInt64} ORDER BY version LIMIT {limit:UInt32}`,
+        { v: Math.max(0, Math.floor(version)), limit },
+      );
+      return rows.map((r) => ({ approval: rowToApproval(r), version: Number(r.version) }));
+    },
+    /**
+     * Pending, unexpired requests of one token, counting only those created up to `upTo` (created_at, id)
+     * when given: of several requests racing for the last free place, the earliest keeps it.
+     */
+    async pendingOf(requester: string, upTo?: { created_at: string; id: string }): Promise<number> {
+      const [row] = await db.query<{ n: string }>(
+        'approvals.pending-of',
+        `SELECT count() AS n FROM ${table} FINAL
+         WHERE requester_id = {r:String} AND status = 'pending' AND expires_at > now64(3)
+           AND ({id:String} = ''
+             OR (created_at, id) <= (parseDateTime64BestEffort({at:String}, 3, 'UTC'), {id:String}))`,
+        { r: requester, id: upTo?.id ?? '', at: upTo?.created_at ?? '1970-01-01T00:00:00Z' },
+      );
+      return Number(row?.n ?? 0);
     },
     /** Pending requests whose deadline is at or before `now`. */
     async overdue(now: Date = new Date()): Promise<Approval[]> {

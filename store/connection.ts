@@ -2,12 +2,27 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import type { ResolvedStoreConfig } from './config.js';
-import type { RawInsert } from './db.js';
+import type { BulkInsert } from './db.js';
+import { type EngineClient, startEngineClient } from './engine/client.js';
+import { engineWorkerScript } from './engine/script.js';
+import { createWorkerConnection } from './engine/worker-connection.js';
 
-/** A ClickHouse client: embedded chDB in `dataDir`, or a server at `url`. Same API above this line. */
+/** Tuning of the embedded engine's thread (defaults suit `ward serve`). */
+export interface EngineOptions {
+  /** The built worker script; found beside the bundle or under dist/ when unset. */
+  script?: URL;
+  /** Ingest payload bytes handed to the engine and not yet stored (default 64 MiB). */
+  maxBulkBytes?: number;
+  log?: (msg: string) => void;
+  /** The engine stopped for good (its restarts spent): the process should stop. */
+  onFatal?: (err: Error) => void;
+}
+
+/** A ClickHouse client: embedded chDB in `dataDir` (on its own thread), or a server at `url`. */
 export async function createClickHouseClient(
   config: ResolvedStoreConfig,
-): Promise<{ client: ClickHouseClient; mode: string; rawInsert?: RawInsert; fileInsertDir?: string }> {
+  engineOpts: EngineOptions = {},
+): Promise<{ client: ClickHouseClient; mode: string; bulk?: BulkInsert; engine?: EngineClient }> {
   if (config.url) {
     const client = createClient({
       url: config.url,
@@ -19,30 +34,34 @@ export async function createClickHouseClient(
   }
   const path = resolve(config.dataDir, 'clickhouse');
   mkdirSync(path, { recursive: true, mode: 0o700 });
-  const { createChdbConnection } = await import('chdb/connection');
-  const connection = createChdbConnection({ path });
+  const script = engineOpts.script ?? engineWorkerScript();
+  if (!script) {
+    throw new Error(
+      "the embedded ClickHouse engine's worker (dist/store/engine/worker.js) is not built: run npm run build",
+    );
+  }
+  const engine = await startEngineClient({
+    path,
+    tmpDir: resolve(config.dataDir, 'clickhouse-tmp'),
+    script,
+    ...(engineOpts.maxBulkBytes ? { maxBulkBytes: engineOpts.maxBulkBytes } : {}),
+    ...(engineOpts.log ? { log: engineOpts.log } : {}),
+    ...(engineOpts.onFatal ? { onFatal: engineOpts.onFatal } : {}),
+  });
   const client = createClient({
-    // chdb types its connection against @clickhouse/client-common; the runtime shape is the same.
-    connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
+    connection: createWorkerConnection(engine),
     clickhouse_settings: { date_time_input_format: 'best_effort' },
   });
-  const rawInsert: RawInsert = async (table, payload, settings) => {
-    await connection.chdb.rawInsert({
+  const bulk: BulkInsert = (table, format, payload, settings) =>
+    engine.bulk({
+      op: 'bulk',
       table,
-      values: payload,
-      format: 'JSONEachRow',
-      settings: {
-        date_time_input_format: 'best_effort',
-        ...(settings as Record<string, string | number | boolean>),
-      },
+      format,
+      payload,
+      // Interactive first: the engine's threads for an ingest insert run at a lower OS priority.
+      settings: { date_time_input_format: 'best_effort', os_thread_priority: 10, ...settings },
     });
-  };
-  return {
-    client,
-    mode: `embedded ClickHouse (chDB) in ${path}`,
-    rawInsert,
-    fileInsertDir: resolve(config.dataDir, 'clickhouse-tmp'),
-  };
+  return { client, mode: `embedded ClickHouse (chDB) in ${path}, on its own thread`, bulk, engine };
 }
 
 function redactUrl(url: string): string {

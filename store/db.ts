@@ -1,6 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 
@@ -14,38 +11,38 @@ export type Params = Record<string, unknown>;
 export interface Db {
   query<T>(tag: string, sql: string, params?: Params): Promise<T[]>;
   command(tag: string, sql: string, params?: Params, settings?: ClickHouseSettings): Promise<void>;
-  insert(tag: string, table: string, rows: readonly object[]): Promise<void>;
+  /** `extra` settings ride along (e.g. an insert_deduplication_token making the insert happen once). */
+  insert(tag: string, table: string, rows: readonly object[], extra?: ClickHouseSettings): Promise<void>;
   /** Inserts a ready JSONEachRow payload (the ingest hot path: no per-row work on this thread). */
   insertJsonEachRow(tag: string, table: string, payload: Uint8Array): Promise<void>;
   /**
-   * Inserts a ready RowBinary payload holding `columns` (typed by `structure`, the file() structure). Embedded
-   * engine only: the server path stores JSONEachRow.
+   * Inserts a ready RowBinary payload in the table's layout (store/rowbinary/tables.ts). Embedded engine
+   * only: the server path stores JSONEachRow.
    */
-  insertRowBinary(
-    tag: string,
-    table: string,
-    columns: readonly string[],
-    structure: string,
-    payload: Uint8Array,
-  ): Promise<void>;
+  insertRowBinary(tag: string, table: string, payload: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 const RETRYABLE = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|Timeout error/i;
 
-/** Engine-specific fast path for JSONEachRow payloads (chDB hands the buffer to its parser zero-copy). */
-export type RawInsert = (table: string, payload: Uint8Array, settings: ClickHouseSettings) => Promise<void>;
+/**
+ * The embedded engine's bulk lane: ingest payloads stored one at a time beside (never ahead of) the
+ * interactive statements, behind a byte budget (store/engine/client.ts).
+ */
+export type BulkInsert = (
+  table: string,
+  format: 'JSONEachRow' | 'RowBinary',
+  payload: Uint8Array,
+  settings: Record<string, string>,
+) => Promise<void>;
 
 export function createDb(
   client: ClickHouseClient,
   database: string,
   opts: {
     retries?: number;
-    rawInsert?: RawInsert;
-    /** Private directory for RowBinary payload files (embedded engine: it reads them with file()). */
-    fileInsertDir?: string;
+    /** The embedded engine's bulk lane; without it payloads go through the client (a server). */
+    bulk?: BulkInsert;
   } = {},
 ): Db {
   const retries = opts.retries ?? 2;
@@ -59,7 +56,7 @@ export function createDb(
       }
     }
   }
-  const settings = (tag: string): ClickHouseSettings => ({ log_comment: `ward:${tag}` });
+  const settings = (tag: string) => ({ log_comment: `ward:${tag}` });
   return {
     async query<T>(tag: string, sql: string, params: Params = {}) {
       return withRetry(async () => {
@@ -81,23 +78,22 @@ export function createDb(
         }),
       );
     },
-    async insert(tag, table, rows) {
+    async insert(tag, table, rows, extra = {}) {
       if (rows.length === 0) return;
       await withRetry(() =>
         client.insert({
           table: `${database}.${table}`,
           values: rows as object[],
           format: 'JSONEachRow',
-          clickhouse_settings: settings(tag),
+          clickhouse_settings: { ...settings(tag), ...extra },
         }),
       );
     },
     async insertJsonEachRow(tag, table, payload) {
       if (payload.length === 0) return;
       const qualified = `${database}.${table}`;
-      if (opts.rawInsert) {
-        const raw = opts.rawInsert;
-        await withRetry(() => raw(qualified, payload, settings(tag)));
+      if (opts.bulk) {
+        await opts.bulk(qualified, 'JSONEachRow', payload, settings(tag));
         return;
       }
       await withRetry(() =>
@@ -109,26 +105,10 @@ export function createDb(
         }),
       );
     },
-    async insertRowBinary(tag, table, columns, structure, payload) {
+    async insertRowBinary(tag, table, payload) {
       if (payload.length === 0) return;
-      const dir = opts.fileInsertDir;
-      if (!dir) throw new Error('RowBinary inserts need the embedded engine');
-      for (const name of [database, table, ...columns]) {
-        if (!IDENTIFIER.test(name)) throw new Error(`not a plain identifier: ${JSON.stringify(name)}`);
-      }
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      const path = join(dir, `${table}-${randomUUID()}.rowbinary`);
-      await writeFile(path, payload, { mode: 0o600, flag: 'wx' });
-      try {
-        await this.command(
-          tag,
-          `INSERT INTO ${database}.${table} (${columns.join(', ')})
-           SELECT * FROM file({path:String}, 'RowBinary', {structure:String})`,
-          { path, structure },
-        );
-      } finally {
-        await unlink(path).catch(() => {});
-      }
+      if (!opts.bulk) throw new Error('RowBinary inserts need the embedded engine');
+      await opts.bulk(`${database}.${table}`, 'RowBinary', payload, settings(tag));
     },
     close: () => client.close(),
   };

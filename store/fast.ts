@@ -3,6 +3,17 @@
  * ingest worker threads without loading @clickhouse/client or the migrations. Everything else imports
  * ./index.ts.
  */
+
+export {
+  type EncodedIngest,
+  encodeIngest,
+  type IngestCodec,
+  type IngestFormat,
+  type IngestInput,
+  type IngestPart,
+  isIngestTable,
+  toJsonEachRow,
+} from './ingest/codec.js';
 export {
   AGENT_EVENTS_LAYOUT,
   AGENT_EVENTS_LEGACY_LAYOUT,

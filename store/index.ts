@@ -6,11 +6,12 @@ import { loadOrCreateSigner, trustedPublicKeys } from './audit-key.js';
 import { importLegacyAudit } from './audit-legacy.js';
 import { type AuditVerifyOptions, verifyAuditChains } from './audit-verify.js';
 import { type ResolvedStoreConfig, StoreConfig } from './config.js';
-import { createClickHouseClient } from './connection.js';
+import { createClickHouseClient, type EngineOptions } from './connection.js';
 import { createDb, type Db } from './db.js';
 import { ddlContext } from './ddl.js';
 import { createEventsRepo } from './events.js';
 import { createGrantsRepo } from './grants.js';
+import { createIngestRepo } from './ingest/write.js';
 import { runMigrations } from './migrate.js';
 import { createRawRepo } from './raw.js';
 import { createReceiptsRepo } from './receipts.js';
@@ -31,7 +32,7 @@ export {
   type Sighting,
   type Watermark,
 } from './analyzer.js';
-export type { ApprovalResolution, ApprovalsRepo, ResolveResult } from './approvals.js';
+export type { ApprovalResolution, ApprovalsRepo, ResolveResult, VersionedApproval } from './approvals.js';
 export {
   type AuditEntry,
   type AuditPage,
@@ -57,10 +58,14 @@ export {
 export { LEGACY_WRITER } from './audit-legacy.js';
 export type { AuditVerifyOptions } from './audit-verify.js';
 export { type ResolvedStoreConfig, StoreConfig } from './config.js';
+export type { EngineOptions } from './connection.js';
 export type { Db } from './db.js';
 export { ddlContext } from './ddl.js';
+export type { EngineStats } from './engine/client.js';
+export { EngineBusyError, EngineUnavailableError } from './engine/errors.js';
 export * from './fast.js';
 export type { GrantsRepo } from './grants.js';
+export type { IngestRepo } from './ingest/write.js';
 export { allStatements, runMigrations } from './migrate.js';
 export { MIGRATIONS } from './migrations/index.js';
 export type { RawTable } from './raw.js';
@@ -80,14 +85,16 @@ export { hashToken } from './tokens.js';
 /** Options beside the config: the audit writer's tuning (tests use small checkpoint intervals). */
 export interface StoreOptions {
   audit?: Omit<AuditRepoOptions, 'signer'>;
+  /** The embedded engine's thread: worker script, bulk byte budget, log, what to do if it stays down. */
+  engine?: EngineOptions;
 }
 
 /** Ward's storage: one ClickHouse (embedded or server), migrated, with one repository per concern. */
 export async function createStore(input: StoreConfig, opts: StoreOptions = {}) {
   const config: ResolvedStoreConfig = StoreConfig.parse(input);
   const signer = loadOrCreateSigner(config.dataDir);
-  const { client, mode, rawInsert, fileInsertDir } = await createClickHouseClient(config);
-  const db: Db = createDb(client, config.database, { rawInsert, fileInsertDir });
+  const { client, mode, bulk, engine } = await createClickHouseClient(config, opts.engine);
+  const db: Db = createDb(client, config.database, bulk ? { bulk } : {});
   const applied = await runMigrations(db, ddlContext(config));
   const auditRepo = createAuditRepo(db, config.database, { ...opts.audit, signer });
   await importLegacyAudit(db, config.database, auditRepo, signer);
@@ -110,8 +117,12 @@ export async function createStore(input: StoreConfig, opts: StoreOptions = {}) {
   return {
     mode,
     config,
-    /** True when the engine stores otel_logs and agent_events from RowBinary (embedded); else JSONEachRow. */
-    rowBinary: fileInsertDir !== undefined,
+    /** The one ingest call: the codec workers encode with (format chosen here) and the write of each part. */
+    ingest: createIngestRepo(db, { rowBinary: bulk !== undefined }),
+    /** The embedded engine's lanes and state (undefined with a ClickHouse server). */
+    engineStats: () => engine?.stats(),
+    /** The embedded engine's thread (undefined with a ClickHouse server). */
+    engine,
     migrationsApplied: applied,
     events: createEventsRepo(db, config.database),
     raw: createRawRepo(db, config.database),

@@ -19,6 +19,21 @@ interface TokenRow {
   role: string;
   created_at: string;
   revoked: number;
+  version: string | number;
+}
+
+// One row per token from all its versions: a revocation is final whatever its version (an instance whose
+// clock runs behind the one that created the token must still revoke it), the rest is the latest version.
+const tokensView = (table: string, where: string) => `
+  SELECT token_hash, argMax(n, v) AS name, argMax(r, v) AS role, min(c) AS created_at, max(x) AS revoked,
+         max(v) AS version
+  FROM (SELECT token_hash, name AS n, role AS r, created_at AS c, revoked AS x, version AS v
+        FROM ${table} WHERE ${where})
+  GROUP BY token_hash`;
+
+/** The revoked version of a token row: above every version seen, whatever this instance's clock says. */
+function revokedRow(row: TokenRow): Record<string, unknown> {
+  return { ...row, revoked: 1, version: Math.max(Date.now(), Number(row.version) + 1) };
 }
 
 /** API tokens, hashed at rest. */
@@ -40,19 +55,19 @@ export function createTokensRepo(db: Db, database: string) {
     async revoke(token: string): Promise<void> {
       const [row] = await db.query<TokenRow>(
         'tokens.revoke.read',
-        `SELECT token_hash, name, role, created_at, revoked FROM ${table} FINAL WHERE token_hash = {h:String}`,
-        { h: hashToken(token) },
+        tokensView(table, 'token_hash = {h:String}'),
+        {
+          h: hashToken(token),
+        },
       );
       if (!row) return;
-      await db.insert('tokens.revoke', 'api_tokens', [{ ...row, revoked: 1, version: Date.now() }]);
+      await db.insert('tokens.revoke', 'api_tokens', [revokedRow(row)]);
     },
     /** The token's record, or null when unknown or revoked. */
     async lookup(token: string): Promise<TokenRecord | null> {
-      const [row] = await db.query<TokenRow>(
-        'tokens.lookup',
-        `SELECT token_hash, name, role, created_at, revoked FROM ${table} FINAL WHERE token_hash = {h:String}`,
-        { h: hashToken(token) },
-      );
+      const [row] = await db.query<TokenRow>('tokens.lookup', tokensView(table, 'token_hash = {h:String}'), {
+        h: hashToken(token),
+      });
       if (!row || Number(row.revoked) !== 0 || !(ROLES as readonly string[]).includes(row.role)) return null;
       return { name: row.name, role: row.role as Role, created_at: row.created_at };
     },
@@ -60,7 +75,7 @@ export function createTokensRepo(db: Db, database: string) {
     async list(): Promise<(TokenRecord & { id: string })[]> {
       const rows = await db.query<TokenRow>(
         'tokens.list',
-        `SELECT token_hash, name, role, created_at, revoked FROM ${table} FINAL WHERE revoked = 0 ORDER BY created_at`,
+        `${tokensView(table, '1')} HAVING revoked = 0 ORDER BY created_at`,
       );
       return rows.map((r) => ({
         id: r.token_hash.slice(0, 16),
@@ -73,13 +88,12 @@ export function createTokensRepo(db: Db, database: string) {
     async revokeById(id: string): Promise<(TokenRecord & { id: string }) | null> {
       const rows = await db.query<TokenRow>(
         'tokens.revoke-by-id.read',
-        `SELECT token_hash, name, role, created_at, revoked FROM ${table} FINAL
-         WHERE startsWith(token_hash, {id:String}) AND revoked = 0`,
+        `${tokensView(table, 'startsWith(token_hash, {id:String})')} HAVING revoked = 0`,
         { id },
       );
       const [row] = rows;
       if (!row || rows.length !== 1 || id.length < 8) return null;
-      await db.insert('tokens.revoke-by-id', 'api_tokens', [{ ...row, revoked: 1, version: Date.now() }]);
+      await db.insert('tokens.revoke-by-id', 'api_tokens', [revokedRow(row)]);
       return {
         id: row.token_hash.slice(0, 16),
         name: row.name,
@@ -87,10 +101,20 @@ export function createTokensRepo(db: Db, database: string) {
         created_at: row.created_at,
       };
     },
+    /** Those of `hashes` (token hashes) that are revoked: what another instance's cache must drop. */
+    async revokedAmong(hashes: readonly string[]): Promise<string[]> {
+      if (hashes.length === 0) return [];
+      const rows = await db.query<{ token_hash: string }>(
+        'tokens.revoked-among',
+        `SELECT DISTINCT token_hash FROM ${table} WHERE token_hash IN {h:Array(String)} AND revoked = 1`,
+        { h: hashes },
+      );
+      return rows.map((r) => r.token_hash);
+    },
     async count(): Promise<number> {
       const [row] = await db.query<{ n: string }>(
         'tokens.count',
-        `SELECT count() AS n FROM ${table} FINAL WHERE revoked = 0`,
+        `SELECT count() AS n FROM (${tokensView(table, '1')} HAVING revoked = 0)`,
       );
       return Number(row?.n ?? 0);
     },

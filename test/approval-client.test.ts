@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type WardServer } from '../collector/server.js';
-import { createApprovalClient, type GateVerdict, gateCommand } from '../sandbox-runner/approvals/index.js';
+import { askHuman, createApprovalClient, type GateVerdict } from '../sandbox-runner/fast.js';
 import type { Approval } from '../schema/index.js';
 
 let server: WardServer;
@@ -43,8 +43,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function fixedGate(decision: GateVerdict['decision']) {
-  const verdict: GateVerdict = {
+function fixedVerdict(decision: GateVerdict['decision'], mode = 'balanced'): GateVerdict {
+  return {
     decision,
     risk: decision === 'allow' ? 0.1 : 0.6,
     reasons:
@@ -58,16 +58,17 @@ function fixedGate(decision: GateVerdict['decision']) {
               detail: 'force-push rewrites shared git history',
             },
           ],
-    mode: 'balanced',
-  };
-  return {
-    calls: 0,
-    decide() {
-      this.calls++;
-      return verdict;
-    },
+    mode,
   };
 }
+
+const request = (command: string, session = 's') => ({
+  command,
+  session,
+  agent: 'ward',
+  cwd: '/w',
+  project: '/w',
+});
 
 describe('approval client (runner side)', () => {
   it('creates a request and returns approved / denied when a human decides', async () => {
@@ -138,30 +139,16 @@ describe('approval client (runner side)', () => {
   });
 });
 
-describe('gateCommand', () => {
+describe('askHuman over the real approval client', () => {
   it('runs what the gate allows and refuses what it denies, without asking anyone', async () => {
-    expect(
-      await gateCommand({
-        gate: fixedGate('allow'),
-        command: 'ls',
-        session: 's',
-        agent: 'ward',
-        cwd: '/w',
-        mode: 'balanced',
-      }),
-    ).toMatchObject({
+    expect(await askHuman(fixedVerdict('allow'), { request: request('ls') })).toMatchObject({
       run: true,
       decision: 'allow',
       source: 'gate',
     });
-    const denied = await gateCommand({
-      gate: fixedGate('deny'),
-      client: client(),
-      command: 'rm -rf /',
-      session: 's',
-      agent: 'ward',
-      cwd: '/w',
-      mode: 'balanced',
+    const denied = await askHuman(fixedVerdict('deny'), {
+      approvals: client(),
+      request: request('rm -rf /'),
     });
     expect(denied).toMatchObject({
       run: false,
@@ -173,57 +160,33 @@ describe('gateCommand', () => {
   });
 
   it('never waits in ci mode, and refuses an ask when no server is configured', async () => {
-    const ci = await gateCommand({
-      gate: fixedGate('ask'),
-      client: client(),
-      command: 'x',
-      session: 's',
-      agent: 'ward',
-      cwd: '/w',
-      mode: 'ci',
+    const ci = await askHuman(fixedVerdict('ask', 'ci'), {
+      approvals: client(),
+      request: request('x', 's-ci'),
     });
     expect(ci).toMatchObject({ run: false, reason: expect.stringContaining('ci mode never waits') });
     expect(ci.approvalId).toBeUndefined();
-    expect(
-      await gateCommand({
-        gate: fixedGate('ask'),
-        command: 'x',
-        session: 's',
-        agent: 'ward',
-        cwd: '/w',
-        mode: 'balanced',
-      }),
-    ).toMatchObject({
+    expect(await server.store.approvals.list({ limit: 500 })).not.toContainEqual(
+      expect.objectContaining({ session_id: 's-ci' }),
+    );
+    expect(await askHuman(fixedVerdict('ask'), { request: request('x') })).toMatchObject({
       run: false,
       reason: expect.stringContaining('no Ward server'),
     });
   });
 
   it('on ask, says where it waits, then runs once a human approves', async () => {
-    const lines: string[] = [];
-    let announced: (id: string) => void = () => {};
+    let announced: (line: string) => void = () => {};
     const seen = new Promise<string>((r) => {
       announced = r;
     });
-    const stderr = {
-      write(s: string) {
-        lines.push(s);
-        const m = /waiting for approval (\S+) at/.exec(s);
-        if (m?.[1]) announced(m[1]);
-      },
-    };
-    const outcome = gateCommand({
-      gate: fixedGate('ask'),
-      client: client(),
-      command: 'git push --force',
-      session: 's-gc',
-      agent: 'ward',
-      cwd: '/w',
-      mode: 'balanced',
-      stderr,
+    const outcome = askHuman(fixedVerdict('ask'), {
+      approvals: client(),
+      request: request('git push --force', 's-gc'),
+      onWaiting: (id, url) => announced(`${id} ${url}`),
     });
-    const id = await seen;
-    expect(lines[0]).toContain(`${server.url}/api/approvals/${id}`);
+    const [id, url] = (await seen).split(' ') as [string, string];
+    expect(url).toBe(`${server.url}/api/approvals/${id}`);
     await decideWhenSeen(id, 'approve');
     expect(await outcome).toMatchObject({ run: true, decision: 'allow', source: 'user', approvalId: id });
     const stored = (await server.store.approvals.get(id)) as Approval;
@@ -234,17 +197,18 @@ describe('gateCommand', () => {
     });
   });
 
-  it('refuses an ask whose wait times out', async () => {
-    const outcome = await gateCommand({
-      gate: fixedGate('ask'),
-      client: client(),
-      command: 'x',
-      session: 's',
-      agent: 'ward',
-      cwd: '/w',
-      mode: 'balanced',
+  it('refuses an ask whose wait times out, and one whose server is unreachable', async () => {
+    const outcome = await askHuman(fixedVerdict('ask'), {
+      approvals: client(),
+      request: request('x'),
       waitMs: 1000,
     });
     expect(outcome).toMatchObject({ run: false, decision: 'deny', source: 'timeout' });
+    const down = createApprovalClient({ server: `http://127.0.0.1:${await closedPort()}`, maxRetries: 0 });
+    expect(await askHuman(fixedVerdict('ask'), { approvals: down, request: request('x') })).toMatchObject({
+      run: false,
+      source: 'error',
+      step: 'request-failed',
+    });
   });
 });

@@ -40,13 +40,8 @@ function logsBody(session: string, records: ReturnType<typeof record>[]): Uint8A
 }
 
 async function ingest(store: Store, body: Uint8Array, rowBinary: boolean): Promise<void> {
-  const prepared = prepareRequest('logs', body, 'json', createRedactor(), { rowBinary }, NOW);
-  for (const part of prepared.parts) {
-    if (part.rows === 0) continue;
-    if (part.format === 'RowBinary')
-      await store.raw.insertRowBinaryPayload(part.table as 'otel_logs' | 'agent_events', part.payload);
-    else await store.raw.insertPayload(part.table as 'otel_logs', part.payload);
-  }
+  const prepared = prepareRequest('logs', body, 'json', createRedactor(), { codec: { rowBinary } }, NOW);
+  for (const part of prepared.parts) if (part.rows > 0) await store.ingest.write(part);
 }
 
 describe.each([true, false])('long attribute values kept once (RowBinary: %s)', (rowBinary) => {

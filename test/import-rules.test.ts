@@ -85,4 +85,26 @@ describe('import rules (STYLE.md layout, one public surface per folder)', () => 
     const names = await broken(dir, ['schema', 'collector', 'gate', 'store']);
     expect(names.sort()).toEqual(['matrix-gate', 'through-the-surface']);
   });
+
+  it('let tests, benches and contract cases beside the code use test/helpers, and nothing shipped', async () => {
+    const helper = "import { H } from '../test/helpers/store.js';\nexport const T = H;\n";
+    const allowed = scratch({
+      'test/helpers/store.ts': 'export const H = 1;\n',
+      'store/store.case.ts': helper,
+      'store/own.test.ts': helper,
+      'collector/decode.bench.ts': helper,
+    });
+    expect(await broken(allowed, ['store', 'collector', 'test'])).toEqual([]);
+    const shipped = scratch({
+      'test/helpers/store.ts': 'export const H = 1;\n',
+      'store/index.ts': helper,
+      // A contract case is still held to the matrix: store/ never imports collector/.
+      'store/store.case.ts': "import { C } from '../collector/index.js';\nexport const T = C;\n",
+      'collector/index.ts': 'export const C = 1;\n',
+    });
+    expect((await broken(shipped, ['store', 'collector', 'test'])).sort()).toEqual([
+      'matrix-store',
+      'no-test-code-in-production',
+    ]);
+  });
 });

@@ -7,12 +7,10 @@ import { readOtlpBody } from '../collector/otlp/index.js';
 import type { OtlpSignal } from '../schema/index.js';
 import { createRedactor } from '../schema/redact/index.js';
 import {
-  AGENT_EVENTS_LAYOUT,
   createStore,
   encodeAgentEventRows,
   encodeOtelLogRows,
   eventToRow,
-  OTEL_LOGS_LAYOUT,
   type OtelLogRow,
   type Store,
 } from '../store/index.js';
@@ -35,8 +33,7 @@ async function insertBoth(
   rb: Uint8Array,
   json: Uint8Array,
 ) {
-  const layout = table === 'otel_logs' ? OTEL_LOGS_LAYOUT : AGENT_EVENTS_LAYOUT;
-  await store.db.insertRowBinary('t', table, layout.columns, layout.structure, rb);
+  await store.db.insertRowBinary('t', table, rb);
   await store.db.insertJsonEachRow('t', `${table}_json`, json);
 }
 
@@ -79,7 +76,7 @@ describe('RowBinary and JSONEachRow store identical rows (embedded engine)', () 
     // No TTL: rows from 1970 or 2001 would otherwise be dropped on insert, on both sides alike.
     dataDir = mkdtempSync(join(tmpdir(), 'ward-rowbinary-'));
     store = await createStore({ dataDir, database: DB, rawTtlDays: 0, eventsTtlDays: 0 });
-    expect(store.rowBinary).toBe(true);
+    expect(store.ingest.codec.rowBinary).toBe(true);
     for (const t of ['otel_logs', 'agent_events'])
       await store.db.command('t', `CREATE TABLE IF NOT EXISTS ${DB}.${t}_json AS ${DB}.${t}`);
   });
@@ -102,8 +99,8 @@ describe('RowBinary and JSONEachRow store identical rows (embedded engine)', () 
             body: new Uint8Array(readFileSync(join(ROOT, folder, file))),
           });
           const { body, encoding } = await readOtlpBody(req, { maxBytes: 8 << 20 });
-          const rb = prepareRequest(signal, body, encoding, redactor, { rowBinary: true });
-          const json = prepareRequest(signal, body, encoding, redactor, { rowBinary: false });
+          const rb = prepareRequest(signal, body, encoding, redactor, { codec: { rowBinary: true } });
+          const json = prepareRequest(signal, body, encoding, redactor, { codec: { rowBinary: false } });
           for (const [i, p] of rb.parts.entries()) {
             const j = json.parts[i];
             expect(j?.table).toBe(p.table);

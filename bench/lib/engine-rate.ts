@@ -25,7 +25,7 @@ export async function measureEngine(
   const store = await createStore({ dataDir });
   const redact = createRedactor();
   const prepared = batches.map((b) =>
-    prepareRequest('logs', b.body, 'protobuf', redact, { rowBinary: store.rowBinary }),
+    prepareRequest('logs', b.body, 'protobuf', redact, { codec: store.ingest.codec }),
   );
   const perRequest = prepared[0]?.records ?? 1;
   const requestsPerChunk = Math.max(1, Math.round(chunkRows / perRequest));
@@ -50,13 +50,11 @@ export async function measureEngine(
   for (const chunk of chunks) {
     for (const part of chunk) {
       if (part.rows === 0) continue;
-      if (part.format === 'RowBinary')
-        await store.raw.insertRowBinaryPayload(part.table as 'otel_logs', part.payload);
-      else await store.raw.insertPayload(part.table as 'otel_logs', part.payload);
+      await store.ingest.write(part);
     }
   }
   const seconds = (performance.now() - start) / 1000;
-  const format = store.rowBinary ? 'RowBinary' : 'JSONEachRow';
+  const format = store.ingest.codec.rowBinary ? 'RowBinary' : 'JSONEachRow';
   await store.close();
   return { records: total, seconds, recordsPerSec: total / seconds, format };
 }

@@ -36,6 +36,14 @@ export interface ApprovalServiceDeps {
   signGrant?: (g: SignedGrantFields) => string;
   /** Longest a timer waits before re-checking (a clock jump or a far deadline; ms). */
   maxTimerMs?: number;
+  /**
+   * How often waiters on this instance re-read their requests from the store (ms, default 500): a decision
+   * made on another instance behind the same load balancer reaches them within this bound. One query per
+   * interval for all of this instance's waiters, none while nobody waits.
+   */
+  pollMs?: number;
+  /** How often this instance expires overdue requests, whoever created them (ms, default 5000). */
+  sweepMs?: number;
 }
 
 /** Result of a decision: the final approval and the grant it made (or why none), or why there is none. */
@@ -79,24 +87,12 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   const log = deps.log ?? (() => {});
   const redact = deps.redact ?? ((s: string) => s);
   const maxTimerMs = deps.maxTimerMs ?? 60_000;
+  const pollMs = deps.pollMs ?? 500;
+  const sweepMs = deps.sweepMs ?? 5_000;
+  // Local wake-ups for waiters (long-polls, SSE) of this instance; the store poll below covers the others.
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
   const timers = new Map<string, NodeJS.Timeout>();
-  /** Pending request ids by requester token id: a runner flooding the analysts' queue is refused. */
-  const pendingBy = new Map<string, Set<string>>();
-  const pendingOf = (tokenId: string) => {
-    let set = pendingBy.get(tokenId);
-    if (!set) {
-      set = new Set();
-      pendingBy.set(tokenId, set);
-    }
-    return set;
-  };
-  const settle = (a: Pick<Approval, 'id' | 'requester_id'>) => {
-    const set = pendingBy.get(a.requester_id);
-    set?.delete(a.id);
-    if (set?.size === 0) pendingBy.delete(a.requester_id);
-  };
   const locks = new Map<string, Promise<unknown>>();
   const lifetime = new AbortController();
   const grants = createGrantMaker({
@@ -187,11 +183,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   }
 
   function schedule(a: Approval): void {
-    if (isFinal(a)) {
-      settle(a);
-      return;
-    }
-    if (a.requester_id !== '') pendingOf(a.requester_id).add(a.id);
+    if (isFinal(a)) return;
     if (lifetime.signal.aborted) return;
     clearTimeout(timers.get(a.id));
     const delay = Math.max(0, Math.min(Date.parse(a.expires_at) - Date.now(), maxTimerMs));
@@ -209,7 +201,6 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   }
 
   function finished(a: Approval): void {
-    settle(a);
     clearTimeout(timers.get(a.id));
     timers.delete(a.id);
     changes.emit(a.id, present(a));
@@ -232,6 +223,38 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     });
   }
 
+  /** Waiters of this instance hear of decisions and expiries made by other instances (one query a tick). */
+  let polling = false;
+  async function pollWaited(): Promise<void> {
+    const ids = changes.eventNames().filter((n): n is string => typeof n === 'string');
+    if (polling || ids.length === 0) return;
+    polling = true;
+    try {
+      for (const a of await store.approvals.finalAmong(ids)) finished(a);
+    } catch (err) {
+      log(`re-reading waited approvals failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      polling = false;
+    }
+  }
+
+  /** Expires overdue requests, also those whose instance went away (resolving once makes races harmless). */
+  let sweeping = false;
+  async function sweep(): Promise<number> {
+    if (sweeping) return 0;
+    sweeping = true;
+    let expired = 0;
+    try {
+      for (const a of await store.approvals.overdue()) {
+        const r = await expire(a.id);
+        if (r?.status === 'expired') expired++;
+      }
+    } finally {
+      sweeping = false;
+    }
+    return expired;
+  }
+
   /** Calls `listener` with the approval when it becomes final. Returns the unsubscribe function. */
   function onFinal(id: string, listener: (a: Approval) => void): () => void {
     changes.on(id, listener);
@@ -241,7 +264,8 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   return {
     /** A new pending request by `caller` (its token id is kept: separation of duties and visibility). */
     async create(input: ApprovalRequestInput, caller: Caller): Promise<Approval> {
-      if ((pendingBy.get(caller.id)?.size ?? 0) >= MAX_PENDING_PER_TOKEN)
+      // Counted in the store, not here: a runner hopping between instances gets no fresh allowance.
+      if ((await store.approvals.pendingOf(caller.id)) >= MAX_PENDING_PER_TOKEN)
         throw new TooManyPending(MAX_PENDING_PER_TOKEN);
       const now = Date.now();
       const scored = await serverRisk(input.command);
@@ -268,6 +292,22 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       });
       await store.approvals.create(approval);
       await record(approval, 'requested', caller.name, { by_token: caller.id });
+      // Requests racing on several instances all passed the check above: the earliest keep the places.
+      if ((await store.approvals.pendingOf(caller.id, approval)) > MAX_PENDING_PER_TOKEN) {
+        const r = await serialized(approval.id, () =>
+          store.approvals.decide(approval.id, {
+            status: 'denied',
+            scope: '',
+            decided_by: 'system',
+            decision_reason: `over the limit of ${MAX_PENDING_PER_TOKEN} pending requests per token`,
+          }),
+        );
+        if (r.ok) {
+          await record(r.approval, 'decided', 'system', { by_token: caller.id });
+          finished(r.approval);
+        }
+        throw new TooManyPending(MAX_PENDING_PER_TOKEN);
+      }
       schedule(approval);
       return approval;
     },
@@ -384,14 +424,24 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
 
     /** Expires every overdue request and schedules the deadlines of the pending ones (run at startup). */
     async start(): Promise<number> {
-      let expired = 0;
-      for (const a of await store.approvals.overdue()) {
-        const r = await expire(a.id);
-        if (r?.status === 'expired') expired++;
-      }
+      const expired = await sweep();
       for (const a of await store.approvals.list({ status: 'pending', limit: 10_000 })) schedule(a);
       if (expired)
         log(`expired ${expired} approval request(s) whose deadline passed while the server was down`);
+      if (!lifetime.signal.aborted) {
+        const poll = setInterval(() => void pollWaited(), pollMs);
+        const sweeper = setInterval(() => {
+          sweep().catch((err: unknown) =>
+            log(`expiring overdue approvals failed: ${err instanceof Error ? err.message : String(err)}`),
+          );
+        }, sweepMs);
+        poll.unref();
+        sweeper.unref();
+        lifetime.signal.addEventListener('abort', () => {
+          clearInterval(poll);
+          clearInterval(sweeper);
+        });
+      }
       return expired;
     },
 

@@ -3,7 +3,7 @@ import type { OtlpSignal } from '../../schema/index.js';
 import type { OtlpEncoding } from '../otlp/index.js';
 import type { Prepare } from './prepare-pool.js';
 import type { ReceiptSet } from './receipts.js';
-import type { BatchingWriter, WriterPart } from './writer.js';
+import type { BatchingWriter } from './writer.js';
 
 export interface IngestResult {
   accepted: number;
@@ -17,8 +17,8 @@ export interface IngestDeps {
   /** Decode, redact, normalize, serialize (inline or on worker threads). */
   prepare: Prepare;
   receipts: ReceiptSet;
-  /** The receipt row stored with a request's rows, so an acknowledged body is recognised after a restart. */
-  receiptPart: (hash: string, signal: OtlpSignal, records: number) => WriterPart;
+  /** Receipts other instances stored (asked on a local miss); an error counts as unseen (stored, not lost). */
+  seen?: (hash: string) => Promise<boolean>;
 }
 
 /** One OTLP request in, durably stored rows out; resolves only once everything is stored or spooled. */
@@ -29,9 +29,14 @@ export function createIngest(deps: IngestDeps) {
     encoding: OtlpEncoding,
   ): Promise<IngestResult> {
     const hash = createHash('sha256').update(signal).update(body).digest('hex');
-    if (deps.receipts.has(hash)) return { accepted: 0, rejected: 0, message: '', duplicate: true };
-    const prepared = await deps.prepare(signal, body, encoding);
-    await deps.writer.enqueue([...prepared.parts, deps.receiptPart(hash, signal, prepared.records)]);
+    if (deps.receipts.has(hash) || (deps.seen && (await deps.seen(hash).catch(() => false)))) {
+      deps.receipts.add(hash);
+      return { accepted: 0, rejected: 0, message: '', duplicate: true };
+    }
+    // The parts hold the receipt row too (the store's codec adds it), so an acknowledged body is
+    // recognised after a restart.
+    const prepared = await deps.prepare(signal, body, encoding, hash);
+    await deps.writer.enqueue(prepared.parts);
     deps.receipts.add(hash);
     return {
       accepted: prepared.records,

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { createRedactor, type RedactionConfigInput } from '../../schema/fast.js';
 import type { OtlpSignal } from '../../schema/index.js';
+import type { IngestCodec } from '../../store/fast.js';
 import {
   OtlpDecodeError,
   type OtlpDecodeOptions,
@@ -15,6 +16,8 @@ export interface PrepareJob {
   signal: OtlpSignal;
   body: Uint8Array;
   encoding: OtlpEncoding;
+  /** SHA-256 of the signal and body: the receipt row's key. */
+  bodyHash: string;
 }
 
 export type PrepareReply =
@@ -43,8 +46,8 @@ export interface PreparePoolOptions {
   /** The built worker script (dist/collector/ingest/prepare-worker.js); required when size > 0. */
   script?: URL;
   redaction?: RedactionConfigInput;
-  /** Serialize otel_logs and agent_events as RowBinary (only when the store is the embedded engine). */
-  rowBinary?: boolean;
+  /** The store's wire format (`store.ingest.codec`). */
+  codec: IngestCodec;
   /** The accepted time range around the receive time. */
   time?: TimeWindowOptions;
   /** Decode limits (records, values, depth, attributes). */
@@ -56,6 +59,7 @@ export type Prepare = (
   signal: OtlpSignal,
   body: Uint8Array,
   encoding: OtlpEncoding,
+  bodyHash: string,
 ) => Promise<PreparedRequest>;
 
 interface Slot {
@@ -69,14 +73,14 @@ export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare;
   if (opts.size <= 0 || !opts.script) {
     const redactor = createRedactor(opts.redaction);
     const prepareOpts = {
-      rowBinary: opts.rowBinary ?? false,
+      codec: opts.codec,
       ...(opts.time ? { time: opts.time } : {}),
       ...(opts.limits ? { limits: opts.limits } : {}),
     };
     return {
-      prepare: async (signal, body, encoding) => {
+      prepare: async (signal, body, encoding, bodyHash) => {
         try {
-          return prepareRequest(signal, body, encoding, redactor, prepareOpts);
+          return prepareRequest(signal, body, encoding, redactor, prepareOpts, Date.now(), bodyHash);
         } catch (err) {
           if (err instanceof OtlpDecodeError) throw err;
           throw new PrepareError(err instanceof Error ? err.message : String(err));
@@ -93,7 +97,7 @@ export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare;
       worker: new Worker(script, {
         workerData: {
           redaction: opts.redaction,
-          rowBinary: opts.rowBinary ?? false,
+          codec: opts.codec,
           time: opts.time,
           limits: opts.limits,
         },
@@ -147,7 +151,7 @@ export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare;
   let closed = false;
   for (let i = 0; i < opts.size; i++) slots.push(spawn());
   return {
-    prepare(signal, body, encoding) {
+    prepare(signal, body, encoding, bodyHash) {
       if (closed) return Promise.reject(new Error('prepare pool closed'));
       let slot = slots[0] as Slot;
       for (const s of slots) if (s.busy < slot.busy) slot = s;
@@ -155,7 +159,7 @@ export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare;
       slot.busy++;
       return new Promise<PreparedRequest>((resolve, reject) => {
         slot.pending.set(id, { resolve, reject });
-        const job: PrepareJob = { id, signal, body, encoding };
+        const job: PrepareJob = { id, signal, body, encoding, bodyHash };
         // Hand the body over instead of copying it when it owns its whole buffer (it is not used again here).
         const buf = body.buffer;
         const owns =

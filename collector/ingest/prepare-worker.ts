@@ -4,17 +4,21 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRedactor } from '../../schema/fast.js';
+import type { IngestCodec } from '../../store/fast.js';
 import { OtlpDecodeError, type OtlpDecodeOptions, OtlpTooLargeError } from '../otlp/index.js';
 import { prepareRequest } from './prepare.js';
 import type { PrepareJob, PrepareReply } from './prepare-pool.js';
+import { lowerThisThreadPriority } from './thread-priority.js';
 import type { TimeWindowOptions } from './time-rule.js';
 
 const data = workerData as
-  | { redaction?: unknown; rowBinary?: boolean; time?: TimeWindowOptions; limits?: OtlpDecodeOptions }
+  | { redaction?: unknown; codec?: IngestCodec; time?: TimeWindowOptions; limits?: OtlpDecodeOptions }
   | undefined;
+// Interactive first: decoding yields the CPU to the thread that answers approvals, hooks and the API.
+lowerThisThreadPriority(10);
 const redactor = createRedactor(data?.redaction as never);
 const opts = {
-  rowBinary: data?.rowBinary === true,
+  codec: { rowBinary: data?.codec?.rowBinary === true },
   ...(data?.time ? { time: data.time } : {}),
   ...(data?.limits ? { limits: data.limits } : {}),
 };
@@ -22,7 +26,15 @@ const opts = {
 parentPort?.on('message', (job: PrepareJob) => {
   let reply: PrepareReply;
   try {
-    const result = prepareRequest(job.signal, job.body, job.encoding, redactor, opts);
+    const result = prepareRequest(
+      job.signal,
+      job.body,
+      job.encoding,
+      redactor,
+      opts,
+      Date.now(),
+      job.bodyHash,
+    );
     reply = { id: job.id, ok: true, result };
   } catch (err) {
     reply = {

@@ -1,16 +1,6 @@
 import type { Redactor } from '../../schema/fast.js';
-import type { AgentEvent, OtlpSignal } from '../../schema/index.js';
-import {
-  encodeAgentEventRows,
-  encodeOtelLogRows,
-  eventsToRows,
-  logsToRows,
-  METRIC_TABLES,
-  metricsToRows,
-  type OtelLogRow,
-  type RawRowsRef,
-  tracesToRows,
-} from '../../store/fast.js';
+import type { OtlpSignal } from '../../schema/index.js';
+import { encodeIngest, type IngestCodec, type IngestPart } from '../../store/fast.js';
 import { normalizeLogs, normalizeMetrics, normalizeTraces } from '../normalize/index.js';
 import {
   decodeLogs,
@@ -19,23 +9,24 @@ import {
   type OtlpDecodeOptions,
   type OtlpEncoding,
 } from '../otlp/index.js';
-import { redactEvents, redactRawRows } from './redact-rows.js';
+import { redactEvents } from './redact-rows.js';
 import { applyTimeRule, DEFAULT_TIME_WINDOW, type TimeWindowOptions, timeWindow } from './time-rule.js';
-import type { WriterPart } from './writer.js';
 
-/** Rows of one table, already serialized (JSONEachRow: one JSON object per line, newline-terminated). */
-export type TablePayload = WriterPart;
+export { toJsonEachRow } from '../../store/fast.js';
+
+/** Rows of one table, already serialized by the store's codec. */
+export type TablePayload = IngestPart;
 
 export interface PrepareOptions {
-  /** Serialize otel_logs and agent_events as RowBinary (the embedded engine stores it faster). */
-  rowBinary: boolean;
+  /** The store's wire format (`store.ingest.codec`): the collector passes it on, never chooses it. */
+  codec: IngestCodec;
   /** The accepted time range around the receive time (collector/ingest/time-rule.ts). */
   time?: TimeWindowOptions;
   /** Decode limits (collector/otlp/limits.ts). */
   limits?: OtlpDecodeOptions;
 }
 
-/** Everything one OTLP request turns into, ready for the writer. */
+/** Everything one OTLP request turns into, ready for the writer (its receipt row included). */
 export interface PreparedRequest {
   parts: TablePayload[];
   /** OTel records accepted (log records, spans or metric points). */
@@ -43,36 +34,6 @@ export interface PreparedRequest {
   /** Records refused (reported as OTLP partial success). */
   rejected: number;
   message: string;
-}
-
-const encoder = new TextEncoder();
-
-/** Serializes rows as JSONEachRow. */
-export function toJsonEachRow(rows: readonly object[]): Uint8Array {
-  if (rows.length === 0) return new Uint8Array(0);
-  let text = '';
-  for (const r of rows) text += `${JSON.stringify(r)}\n`;
-  return encoder.encode(text);
-}
-
-function part(table: string, rows: readonly object[]): TablePayload {
-  return { table, format: 'JSONEachRow', payload: toJsonEachRow(rows), rows: rows.length };
-}
-
-// `raw`: the request's raw rows, so that long values they hold are stored once (store/rows/elide.ts).
-function eventsPart(events: readonly AgentEvent[], opts: PrepareOptions, raw?: RawRowsRef): TablePayload {
-  if (!opts.rowBinary) return part('agent_events', eventsToRows(events, raw));
-  return {
-    table: 'agent_events',
-    format: 'RowBinary',
-    payload: encodeAgentEventRows(events, raw),
-    rows: events.length,
-  };
-}
-
-function logsPart(rows: readonly OtelLogRow[], opts: PrepareOptions): TablePayload {
-  if (!opts.rowBinary) return part('otel_logs', rows);
-  return { table: 'otel_logs', format: 'RowBinary', payload: encodeOtelLogRows(rows), rows: rows.length };
 }
 
 /**
@@ -112,8 +73,9 @@ function memoize(redactor: Redactor): Redactor {
 }
 
 /**
- * Decode, redact, normalize and serialize one OTLP request. Pure CPU work with no I/O, so it can run in a
- * worker thread. Throws OtlpDecodeError for malformed input.
+ * Decode, apply the time rule, normalize and redact one OTLP request, then hand the request and its events
+ * to the store's one ingest call (layout, redaction of every stored text column, format, receipt row). Pure
+ * CPU work with no I/O, so it can run in a worker thread. Throws OtlpDecodeError for malformed input.
  */
 export function prepareRequest(
   signal: OtlpSignal,
@@ -122,40 +84,34 @@ export function prepareRequest(
   base: Redactor,
   opts: PrepareOptions,
   nowMs: number = Date.now(),
+  bodyHash = '',
 ): PreparedRequest {
   const redactor = memoize(base);
   const timeOpts = opts.time ?? DEFAULT_TIME_WINDOW;
   const window = timeWindow(nowMs, timeOpts);
   const ctx = { redact: redactor };
+  const store = { codec: opts.codec, redact: (s: string) => redactor.text(s) };
+  let out: { encoded: ReturnType<typeof encodeIngest>; time: { rejected: number; message: string } };
   if (signal === 'logs') {
-    const req = decodeLogs(body, encoding, opts.limits);
-    const time = applyTimeRule(signal, req, window, timeOpts);
-    const rows = redactRawRows(logsToRows(req), redactor);
-    const events = redactEvents(normalizeLogs(req, ctx), redactor);
-    return {
-      parts: [logsPart(rows, opts), eventsPart(events, opts, { table: 'otel_logs', rows })],
-      records: rows.length,
-      rejected: time.rejected,
-      message: time.message,
-    };
+    const request = decodeLogs(body, encoding, opts.limits);
+    const time = applyTimeRule(signal, request, window, timeOpts);
+    const events = redactEvents(normalizeLogs(request, ctx), redactor);
+    out = { encoded: encodeIngest({ signal, request, events, bodyHash }, store), time };
+  } else if (signal === 'traces') {
+    const request = decodeTraces(body, encoding, opts.limits);
+    const time = applyTimeRule(signal, request, window, timeOpts);
+    const events = redactEvents(normalizeTraces(request, ctx), redactor);
+    out = { encoded: encodeIngest({ signal, request, events, bodyHash }, store), time };
+  } else {
+    const request = decodeMetrics(body, encoding, opts.limits);
+    const time = applyTimeRule(signal, request, window, timeOpts);
+    const events = redactEvents(normalizeMetrics(request, ctx), redactor);
+    out = { encoded: encodeIngest({ signal, request, events, bodyHash }, store), time };
   }
-  if (signal === 'traces') {
-    const req = decodeTraces(body, encoding, opts.limits);
-    const time = applyTimeRule(signal, req, window, timeOpts);
-    const rows = redactRawRows(tracesToRows(req), redactor);
-    const events = redactEvents(normalizeTraces(req, ctx), redactor);
-    return {
-      parts: [part('otel_traces', rows), eventsPart(events, opts, { table: 'otel_traces', rows })],
-      records: rows.length,
-      rejected: time.rejected,
-      message: time.message,
-    };
-  }
-  const req = decodeMetrics(body, encoding, opts.limits);
-  const time = applyTimeRule(signal, req, window, timeOpts);
-  const byTable = metricsToRows(req);
-  const parts = METRIC_TABLES.map((t) => part(t, redactRawRows(byTable[t], redactor)));
-  const records = parts.reduce((s, p) => s + p.rows, 0);
-  parts.push(eventsPart(redactEvents(normalizeMetrics(req, ctx), redactor), opts));
-  return { parts, records, rejected: time.rejected, message: time.message };
+  return {
+    parts: out.encoded.parts,
+    records: out.encoded.records,
+    rejected: out.time.rejected,
+    message: out.time.message,
+  };
 }

@@ -1,16 +1,11 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isIngestTable } from '../../store/fast.js';
 import type { PayloadFormat, Sink, Spool } from './writer.js';
 
-/** The only tables a spool file may name: ingest output, never tokens, approvals, grants or the audit log. */
-const INGEST_TABLE =
-  /^(?:otel_logs|otel_traces|otel_metrics_(?:gauge|sum|histogram|exponential_histogram|summary)|agent_events|ingest_receipts)$/;
-
-/** True for a table the ingest path (and so the spool) may write. */
-export function isIngestTable(table: string): boolean {
-  return INGEST_TABLE.test(table);
-}
+/** The only tables a spool file may name: the store's ingest tables (never tokens, approvals or audit). */
+export { isIngestTable };
 
 const MAGIC = 'WARDSPOOL1 ';
 const HEADER_BYTES = MAGIC.length + 64 + 1; // magic, hex HMAC-SHA256, newline

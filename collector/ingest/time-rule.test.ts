@@ -134,7 +134,14 @@ describe('the time rule (one for every signal)', () => {
 
   it('prepared RowBinary never throws on a hostile time: the record is a partial success instead', () => {
     const body = new TextEncoder().encode(logs([Y2263, '0'], [nanos(NOW), '0']));
-    const out = prepareRequest('logs', body, 'json', createRedactor(), { rowBinary: true, time: OPTS }, NOW);
+    const out = prepareRequest(
+      'logs',
+      body,
+      'json',
+      createRedactor(),
+      { codec: { rowBinary: true }, time: OPTS },
+      NOW,
+    );
     expect(out.records).toBe(1);
     expect(out.rejected).toBe(1);
     expect(out.message).toMatch(/rejected/);
@@ -162,7 +169,14 @@ describe('the time rule (one for every signal)', () => {
         ],
       }),
     );
-    const out = prepareRequest('logs', body, 'json', createRedactor(), { rowBinary: true, time: OPTS }, NOW);
+    const out = prepareRequest(
+      'logs',
+      body,
+      'json',
+      createRedactor(),
+      { codec: { rowBinary: true }, time: OPTS },
+      NOW,
+    );
     expect(out.rejected).toBe(0);
     expect(out.records).toBe(1);
   });

@@ -19,8 +19,11 @@ export interface AuthOptions {
   remoteAddress: (c: Context) => string;
   /** Local mode: OTLP ingest from a loopback peer needs no token. */
   openLoopbackIngest: boolean;
-  /** How long a looked-up live token stays trusted without asking the store again (ms, default 5000). */
-  cacheMs?: number;
+  /**
+   * How long a looked-up live token stays trusted without asking the store again (ms, default 5000). A
+   * function is asked at each use: the revocation feed lengthens it while it runs and shortens it when it stops.
+   */
+  cacheMs?: number | (() => number);
   /** How long an unknown token is remembered as unknown (ms, default 1000): guessing costs no queries. */
   negativeCacheMs?: number;
   /** First use of each token in this process (for the audit trail); errors are the caller's to log. */
@@ -82,14 +85,17 @@ export function bearerToken(c: Context): string | undefined {
  * Token resolution with a short cache, reusable by any authentication front (bearer header, UI cookie).
  * A revoked token is dropped from the cache at once (`forget`); an unknown one is remembered as unknown
  * briefly; nothing that was not looked up as live is ever served as live. With several server instances
- * a revocation reaches the others within `cacheMs`.
+ * a revocation reaches the others through the revocation feed (revocation-feed.ts), or within `cacheMs`.
  */
 export function createTokenResolver(
   opts: Pick<AuthOptions, 'lookup' | 'cacheMs' | 'negativeCacheMs' | 'onFirstUse'>,
 ) {
-  const cacheMs = opts.cacheMs ?? 5_000;
+  const configured = opts.cacheMs ?? 5_000;
+  const liveMs = typeof configured === 'function' ? configured : () => configured;
   const negativeMs = opts.negativeCacheMs ?? 1_000;
-  const cache = new Map<string, { principal: Principal | null; until: number }>();
+  // When each entry was looked up: its age is compared with the bound at each use, so a shorter bound (a
+  // stalled revocation feed) applies to entries cached under a longer one too.
+  const cache = new Map<string, { principal: Principal | null; at: number }>();
   const seen = new Set<string>();
   // Bumped by forget(): a lookup that started before a revocation must not re-cache the token as live.
   let epoch = 0;
@@ -98,13 +104,12 @@ export function createTokenResolver(
       const hash = hashToken(token);
       const id = hash.slice(0, TOKEN_ID_LENGTH);
       const hit = cache.get(hash);
-      if (hit && hit.until > Date.now()) return hit.principal;
+      if (hit && Date.now() - hit.at < (hit.principal ? liveMs() : negativeMs)) return hit.principal;
       const started = epoch;
       const found = await opts.lookup(token);
       const principal = found ? { id, name: found.name, role: found.role } : null;
       if (cache.size > 10_000) cache.clear();
-      if (started === epoch)
-        cache.set(hash, { principal, until: Date.now() + (principal ? cacheMs : negativeMs) });
+      if (started === epoch) cache.set(hash, { principal, at: Date.now() });
       if (principal && !seen.has(id) && seen.size < 100_000) {
         seen.add(id);
         opts.onFirstUse?.(principal);
@@ -115,6 +120,12 @@ export function createTokenResolver(
     forget(id: string): void {
       epoch++;
       for (const key of cache.keys()) if (key.startsWith(id)) cache.delete(key);
+    },
+    /** Hashes of the tokens held as live now (what the revocation feed asks the store about). */
+    liveHashes(): string[] {
+      const out: string[] = [];
+      for (const [hash, e] of cache) if (e.principal) out.push(hash);
+      return out;
     },
   };
 }

@@ -1,10 +1,10 @@
 import type { Redactor } from '../../schema/fast.js';
+import { valueToString } from '../../schema/fast.js';
 import type { AgentEvent, Decision, EventKind, OtlpAttributes, OtlpSignal } from '../../schema/index.js';
 import { emptyAgentEvent, OTEL, WARD } from '../../schema/index.js';
 import type { ResourceInfo } from './agent.js';
 import type { IdPart } from './event-id.js';
 import { isoToNanos, isSetNanos, nanosToIso } from './time.js';
-import { valueToString } from './values.js';
 
 /** Longest stored attribute value, command or target (characters); longer ones are cut and marked. */
 export const MAX_VALUE_CHARS = 8192;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { valueToString } from '../../schema/fast.js';
 import type { OtlpAttributes } from '../../schema/index.js';
-import { valueToString } from './values.js';
 
 /** A part of an event's identity: text, or attributes (hashed key by key, without building JSON). */
 export type IdPart = string | OtlpAttributes;

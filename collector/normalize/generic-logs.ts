@@ -1,9 +1,9 @@
+import { valueToString } from '../../schema/fast.js';
 import type { OtlpLogRecord } from '../../schema/index.js';
 import { OTEL } from '../../schema/index.js';
 import type { Draft } from './build.js';
 import { hasGenAiAttributes } from './genai-spans.js';
 import type { LogInput } from './inputs.js';
-import { valueToString } from './values.js';
 
 /** Record.eventName is a name only when it looks like one (Codex puts a source location there). */
 const NAME_LIKE = /^[A-Za-z0-9_.:-]+$/;

@@ -1,4 +1,4 @@
-import { createRedactor, type Redactor } from '../../schema/fast.js';
+import { createRedactor, type Redactor, valueToString } from '../../schema/fast.js';
 import type {
   AgentEvent,
   OtlpLogsRequest,
@@ -17,7 +17,6 @@ import { logEventName, normalizeGenericLog } from './generic-logs.js';
 import type { LogNormalizer, SpanNormalizer } from './inputs.js';
 import { normalizeCodexMetric } from './metrics.js';
 import { isSetNanos, nanosDiffMs } from './time.js';
-import { valueToString } from './values.js';
 import { normalizeWardSpan } from './ward-spans.js';
 
 /** What normalization needs besides the request. */

@@ -1,20 +1,6 @@
-import type { OtlpValue } from '../../schema/index.js';
-import { type JsonObject, objectValue, valueToString } from './values.js';
+import { isShellTool, type OtlpValue, valueToString } from '../../schema/fast.js';
+import { type JsonObject, objectValue } from './values.js';
 
-/** Tool names that run a shell command, across agents (Codex, Claude Code, Gemini CLI, common MCP shells). */
-const SHELL_TOOLS = new Set([
-  'exec_command',
-  'shell',
-  'local_shell',
-  'shell_command',
-  'container.exec',
-  'unified_exec',
-  'bash',
-  'run_shell_command',
-  'execute_command',
-  'run_command',
-  'terminal',
-]);
 const FILE_READ_TOOLS = new Set(['read', 'read_file', 'read_many_files', 'view', 'cat']);
 const FILE_WRITE_TOOLS = new Set([
   'write',
@@ -98,7 +84,7 @@ export function toolArgs(v: OtlpValue | undefined): JsonObject | null {
 /** Classifies one call by tool name and arguments; `args` null means the agent did not export them. */
 export function classifyTool(tool: string, args: JsonObject | null): ToolFacts {
   const name = tool.toLowerCase();
-  if (SHELL_TOOLS.has(name) || (name === '' && commandFrom(args) !== '')) {
+  if (isShellTool(name) || (name === '' && commandFrom(args) !== '')) {
     const command = commandFrom(args);
     return { kind: 'command', command, target: '', missing: command === '' ? ['command'] : [] };
   }

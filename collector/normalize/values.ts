@@ -1,17 +1,9 @@
-import type { OtlpAttributes, OtlpValue } from '../../schema/index.js';
+import { type OtlpAttributes, type OtlpValue, valueToString } from '../../schema/fast.js';
 
 /**
  * Attribute access that tolerates how agents really send values: Codex sends numbers and booleans as
  * strings in logs, Gemini sends attributes without a value (null), JSON arrives as strings.
  */
-
-/** Stringified like the raw tables do: strings as is, scalars via String, objects and arrays as JSON. */
-export function valueToString(v: OtlpValue | undefined): string {
-  if (v === undefined || v === null) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v);
-}
 
 /** The first present, non-empty attribute among `keys`, as a string ('' when none). */
 export function str(attrs: OtlpAttributes, ...keys: string[]): string {

@@ -1,3 +1,4 @@
+import { valueToString } from '../../schema/fast.js';
 import type { OtlpAttributes, OtlpSpanEvent, OtlpValue } from '../../schema/index.js';
 import { WARD, WARD_SPAN_EVENTS, WARD_SPANS } from '../../schema/index.js';
 import type { Draft } from './build.js';
@@ -6,7 +7,7 @@ import { spanSuccess } from './genai-spans.js';
 import type { SpanInput } from './inputs.js';
 import { nanosDiffMs } from './time.js';
 import { argvToCommand } from './tools.js';
-import { int, num, str, valueToString } from './values.js';
+import { int, num, str } from './values.js';
 
 /**
  * Ward's own runner spans. `ward.exec` gives one `command` event, plus one `network` event per

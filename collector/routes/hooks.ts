@@ -1,24 +1,12 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { type Approval, ApprovalRequestInput, type GrantRecord } from '../../schema/index.js';
+import { type ApprovalPort, ApprovalRequestInput } from '../../schema/index.js';
 import type { ApprovalService, Caller } from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
 import type { HoldLimit } from '../middleware/hold-limit.js';
 
 export const HOOK_AGENTS = ['claude-code', 'codex', 'gemini-cli'] as const;
 export type HookAgent = (typeof HOOK_AGENTS)[number];
-
-/** Ward approvals as a hook handler uses them, served in-process by the approval service. */
-export interface InProcessApprovals {
-  request(input: unknown): Promise<Approval>;
-  waitForDecision(
-    id: string,
-    o: { timeoutMs: number },
-  ): Promise<{ status: 'approved' | 'denied' | 'expired'; reason: string; approval?: Approval }>;
-  urlFor(id: string): string;
-  /** The live grants of a session and project. */
-  grants(q: { session: string; project: string }): Promise<GrantRecord[]>;
-}
 
 /**
  * Answers one agent hook call (the body the agent POSTs) with the agent's hook output JSON. Supplied by
@@ -30,7 +18,7 @@ export type HookDecider = (
   ctx: {
     wait: boolean;
     waitMs: number;
-    approvals: InProcessApprovals;
+    approvals: ApprovalPort;
     /** The analyzer's risk 0..1 for the call's session (0 when unknown): above the policy's threshold, allow becomes ask. */
     sessionRisk?: number;
   },
@@ -41,7 +29,7 @@ function inProcessApprovals(
   caller: Caller,
   baseUrl: string,
   signal: AbortSignal,
-): InProcessApprovals {
+): ApprovalPort {
   return {
     async request(input) {
       return service.create(ApprovalRequestInput.parse(input), caller);

@@ -14,17 +14,11 @@ function appWith(sink: Sink, opts: { maxQueuedRows?: number; remote?: string } =
     flushIntervalMs: 1,
     attempts: 1,
   });
-  const { prepare } = createPreparePool({ size: 0 });
+  const { prepare } = createPreparePool({ size: 0, codec: { rowBinary: false } });
   const ingest = createIngest({
     writer,
     prepare,
     receipts: createReceiptSet(),
-    receiptPart: () => ({
-      table: 'ingest_receipts',
-      format: 'JSONEachRow',
-      payload: new Uint8Array(0),
-      rows: 0,
-    }),
   });
   const authorize = createAuthorize({
     lookup: async () => null,

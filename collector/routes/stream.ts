@@ -3,67 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import { type Alert, type Approval, roleAllows } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
 import type { Authorize } from '../middleware/auth.js';
-
-type Listener = (event: 'alert' | 'approval', data: Alert | Approval) => void;
-
-/**
- * One poller for every stream client: it reads alerts changed since the last version it saw and approvals
- * whose status changed, from the store (so changes made by another process, e.g. `ward analyze`, show too).
- */
-function createChangeFeed(store: Pick<Store, 'alerts' | 'approvals'>, intervalMs: number) {
-  const listeners = new Set<Listener>();
-  let timer: NodeJS.Timeout | undefined;
-  let since = new Date().toISOString();
-  const approvalState = new Map<string, string>();
-  let primed = false;
-  let busy = false;
-
-  async function poll(): Promise<void> {
-    if (busy) return;
-    busy = true;
-    try {
-      const alerts = await store.alerts.changedSince(since);
-      for (const a of alerts) {
-        if (a.updated_at > since) since = a.updated_at;
-        for (const l of listeners) l('alert', a);
-      }
-      const approvals = await store.approvals.list({ limit: 200 });
-      for (const a of approvals) {
-        const key = `${a.status}`;
-        if (approvalState.get(a.id) === key) continue;
-        approvalState.set(a.id, key);
-        if (primed) for (const l of listeners) l('approval', a);
-      }
-      if (approvalState.size > 10_000) approvalState.clear();
-      primed = true;
-    } catch {
-      // a failed poll is retried at the next tick
-    } finally {
-      busy = false;
-    }
-  }
-
-  return {
-    subscribe(l: Listener): () => void {
-      listeners.add(l);
-      if (!timer) {
-        since = new Date().toISOString();
-        primed = false;
-        approvalState.clear();
-        void poll();
-        timer = setInterval(() => void poll(), intervalMs);
-        timer.unref();
-      }
-      return () => {
-        listeners.delete(l);
-        if (listeners.size === 0 && timer) {
-          clearInterval(timer);
-          timer = undefined;
-        }
-      };
-    },
-  };
-}
+import { createChangeFeed } from './change-feed.js';
 
 /** GET /api/stream — server-sent events: `event: alert` and `event: approval`, data the JSON object. */
 export function streamRoutes(deps: {
@@ -72,7 +12,7 @@ export function streamRoutes(deps: {
   pollMs?: number;
   heartbeatMs?: number;
 }) {
-  const feed = createChangeFeed(deps.store, deps.pollMs ?? 1000);
+  const feed = createChangeFeed(deps.store, { intervalMs: deps.pollMs ?? 1000 });
   const app = new Hono();
   app.get('/stream', deps.authorize('readAlerts'), (c) =>
     streamSSE(c, async (stream) => {

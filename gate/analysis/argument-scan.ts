@@ -228,7 +228,10 @@ export function scanArguments(c: Call): void {
   // Their arguments are a command, analysed where it runs (`xargs grep ksh`, `watch lynx URL`); a shell
   // path among them still says a shell is run with whatever items come in (`xargs -a /dev/null /bin/sh`).
   if (ARGV_RUNNERS.has(c.name)) {
-    for (const a of c.args) {
+    for (let i = 0; i < c.args.length; i++) {
+      const a = c.args[i] ?? '';
+      // find runs only the word after -exec; the words after it are that program's arguments (a pattern).
+      if (c.name === 'find' && !/^-(exec|execdir|ok|okdir)$/.test(c.args[i - 1] ?? '')) continue;
       const shell = SHELL_PATH.exec(a);
       if (shell && shell[1] === a) report(c.ctx, 'exec.shell-arg', a);
     }

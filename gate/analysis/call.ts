@@ -1,3 +1,4 @@
+import type { Finding } from '../taxonomy/rules.js';
 import type { AnalysisContext } from './context.js';
 import type { SimpleCommand } from './script.js';
 
@@ -12,6 +13,8 @@ export interface Call {
   run(argv: string[]): void;
   /** Analyses shell text (`bash -c`, `eval`, heredocs). */
   shell(text: string): void;
+  /** What running an argv (or, given a string, shell text) here would find, without reporting it. */
+  trial(what: string[] | string): Finding[];
 }
 
 export type Handler = (c: Call) => void;

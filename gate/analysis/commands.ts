@@ -4,11 +4,13 @@ import { scanArguments, scanPathArguments, scanWrittenText } from './argument-sc
 import type { Call, Handler } from './call.js';
 import { operands } from './call.js';
 import { type AnalysisContext, probe, report } from './context.js';
+import { repairDocumentationSyntax, withoutPrompt } from './doc-syntax.js';
 import { touch } from './effects.js';
 import { analyzeAssignments } from './env-assignments.js';
 import { filteredHarmlessly } from './env-filter.js';
 import { applyOptionEffects } from './option-effects.js';
 import { plainCommand } from './plain-command.js';
+import { CREDENTIAL_PROGRAMS } from './programs/credentials.js';
 import { DISCOVERY, DISCOVERY_PROGRAMS } from './programs/discovery.js';
 import { ENVIRONMENT_PROGRAMS } from './programs/environment.js';
 import { FILE_PROGRAMS } from './programs/files.js';
@@ -26,6 +28,7 @@ const TABLES = [
   PACKAGE_PROGRAMS,
   INTERPRETER_PROGRAMS,
   ENVIRONMENT_PROGRAMS,
+  CREDENTIAL_PROGRAMS,
 ];
 const HANDLERS = new Map<string, Handler[]>();
 for (const table of TABLES)
@@ -56,12 +59,17 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
     for (const m of text.matchAll(/(?<=[^\s|])\|(-{0,2}[a-z0-9][\w.:-]*)(?=[|\s}]|$)/gi))
       ctx.alternatives.add(m[1] ?? '');
   }
+  text = withoutPrompt(text);
   const plain = plainCommand(text);
   if (plain) {
     analyzeCommand(plain, { ...ctx, depth: ctx.depth + 1 });
     return;
   }
-  const parsed = ctx.parser.parse(text);
+  const repaired = () => {
+    const r = repairDocumentationSyntax(text);
+    return r === null ? null : ctx.parser.parse(r);
+  };
+  const parsed = ctx.parser.parse(text) ?? repaired();
   if (!parsed) {
     report(ctx, 'exec.unparseable', text.length > 60 ? `${text.slice(0, 60)}…` : text);
     return;
@@ -388,5 +396,11 @@ function makeCall(name: string, args: string[], cmd: SimpleCommand, ctx: Analysi
     cwd: cmd.cwd,
     run: (argv) => runArgv(argv, { ...cmd, argv, raw: argv, redirects: [] }, ctx),
     shell: (text) => analyzeShell(text, ctx),
+    trial: (what) => {
+      const side = { ...ctx, findings: [], facts: { argvs: [], paths: [], hosts: [] } };
+      if (typeof what === 'string') analyzeShell(what, side);
+      else runArgv(what, { ...cmd, argv: what, raw: what, redirects: [] }, side);
+      return side.findings;
+    },
   };
 }

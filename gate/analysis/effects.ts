@@ -1,6 +1,6 @@
 import type { RuleId } from '../taxonomy/rules.js';
 import { type AnalysisContext, report } from './context.js';
-import { classifyPath, type Zone } from './paths.js';
+import { classifyPath, secretUnder, type Zone } from './paths.js';
 import { display, UNKNOWN } from './script.js';
 
 /** How a command touches a path. `meta` = names and sizes only (find, stat, du). */
@@ -25,6 +25,7 @@ const READ_RULES: Partial<Record<Zone, RuleId>> = {
   'root-dir': 'read.system',
   outside: 'read.outside',
   'project-secret': 'read.project-secret',
+  'env-script': 'read.project-secret',
   'agent-secret': 'read.agent-credentials',
 };
 
@@ -49,6 +50,8 @@ const WRITE_RULES: Partial<Record<Zone, RuleId>> = {
   logs: 'evade.logs',
   history: 'evade.history',
   'git-hook': 'persist.git-hook',
+  'exec-config': 'persist.exec-config',
+  'env-script': 'persist.exec-config',
   'agent-secret': 'evade.disable-security',
   'agent-config': 'evade.disable-security',
   public: 'write.outside',
@@ -69,6 +72,8 @@ const DELETE_RULES: Partial<Record<Zone, RuleId>> = {
   secret: 'destroy.delete-system',
   'shell-rc': 'destroy.delete-system',
   'git-meta': 'destroy.git-metadata',
+  // Removing an editor's or CI's configuration plants nothing.
+  'exec-config': undefined,
 };
 
 /** Under the home directory: places programs read as configuration or run as code. */
@@ -109,7 +114,13 @@ export function touch(
         rule = undefined;
       // The user's data volumes are read like the home directory: by where secrets are, not at all.
       if (rule === 'read.outside' && DATA_VOLUMES.test(path)) rule = undefined;
+      // Names of a project's secret files say nothing; their contents do.
+      if (access === 'list' && (zone === 'project-secret' || zone === 'env-script')) rule = undefined;
       if (rule) report(ctx, rule, `${access === 'list' ? 'lists' : 'reads'} ${shown}`);
+      // Reading every file of a tree reads the secrets kept in it (`grep -r x ~`, `find ~ -exec cat`).
+      const kept = recursive && access === 'read' && zone !== 'workspace' ? secretUnder(path) : undefined;
+      if (kept)
+        report(ctx, 'read.secret-tree', `reads every file under ${shown}, ${display(kept)} among them`);
       break;
     }
     case 'meta': {

@@ -21,6 +21,8 @@ export type Zone =
   | 'sudoers'
   | 'logs'
   | 'git-hook'
+  | 'exec-config'
+  | 'env-script'
   | 'public'
   | 'project-secret'
   | 'agent-secret'
@@ -52,7 +54,7 @@ const HOME = '(?:~[^/]*|/home/[^/]+|/Users/[^/]+|/root)';
 const ZONES: [Zone, RegExp][] = [
   [
     'null',
-    /^\/dev\/(null|zero|u?random|stdin|stdout|stderr|tty|fd\/\d+)$|^\/proc\/self\/(fd|fdinfo)(\/|$)|^\/proc\/self\/(status|stat|statm|cmdline|limits|cgroup|io|oom_score)$/,
+    /^\/dev\/(null|zero|u?random|stdin|stdout|stderr|tty|fd\/\d+)$|^\/proc\/self\/(fd|fdinfo)(\/|$)|^\/proc\/self\/(status|stat|statm|cmdline|limits|cgroup|io|oom_score)$|^\/proc\/sys\/kernel\/random\/(uuid|boot_id|entropy_avail)$/,
   ],
   ['device', /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|disk|rdisk|dm-|mapper\/|md\d|loop)/],
   // Public keys are meant to be shared: reading one is not reading a secret.
@@ -161,7 +163,8 @@ export function classifyPath(raw: string, ctx: PathContext): ClassifiedPath {
   if (p.length > 1) p = p.replace(/\/$/, '');
   const ws = ctx.workspace.replace(/\/$/, '');
   const tempFirst = /^\/(tmp|var\/tmp|dev\/shm|private\/tmp)(\/|$)/.test(p);
-  if (p === ws || p.startsWith(`${ws}/`)) return { zone: workspaceZone(p.slice(ws.length)), path: p };
+  // A pattern is judged by the real places it can match first: `.[e]nv`, `.en?` and `~/.s*h` are spellings
+  // of secrets, in the workspace as outside it.
   if (GLOB.test(raw) && !raw.includes(UNKNOWN)) {
     const re = globRegex(p);
     for (const sample of [...SECRET_SAMPLES, ...WORKSPACE_SECRET_SAMPLES.map((s) => `${ws}${s}`)])
@@ -170,6 +173,7 @@ export function classifyPath(raw: string, ctx: PathContext): ClassifiedPath {
         if (hit.zone !== 'workspace') return { zone: hit.zone, path: p };
       }
   }
+  if (p === ws || p.startsWith(`${ws}/`)) return { zone: workspaceZone(p.slice(ws.length)), path: p };
   for (const [zone, re] of ZONES) {
     if (zone === 'temp') continue;
     // A temp path is temp unless it is a secret by name: skip (not stop at) the zones that don't say so,
@@ -192,11 +196,10 @@ function workspaceZone(inner: string): Zone {
   // commondir names where git reads config and hooks from: pointing it away plants both.
   if (/(^|\/)\.git\/commondir$/.test(inner)) return 'git-hook';
   if (/(^|\/)\.ward-data(\/|$)|(^|\/)admin-token$/.test(inner)) return 'agent-secret';
-  if (
-    /(^|\/)\.(claude|codex|gemini|ward|cursor|vscode)(\/|$)|(^|\/)\.mcp\.json$|(^|\/)\.git\/config$/.test(
-      inner,
-    )
-  )
+  // direnv's `.envrc` is both: the project's secrets and a script direnv runs on `cd`.
+  if (/(^|\/)\.envrc$/.test(inner)) return 'env-script';
+  if (EXEC_CONFIG.test(inner)) return 'exec-config';
+  if (/(^|\/)\.(claude|codex|gemini|ward|cursor)(\/|$)|(^|\/)\.mcp\.json$|(^|\/)\.git\/config$/.test(inner))
     return 'agent-config';
   if (/(^|\/)\.git$/.test(inner)) return 'git-meta';
   const base = inner.slice(inner.lastIndexOf('/') + 1);
@@ -212,6 +215,15 @@ function workspaceZone(inner: string): Zone {
     return 'project-secret';
   return 'workspace';
 }
+
+/**
+ * Project files whose commands a developer tool runs later without asking anyone: editor tasks and settings
+ * (`.vscode/tasks.json`, `.idea/`), direnv's `.envrc`, CI workflows (they run with the repository's secrets),
+ * dev containers, git hook managers (husky, lefthook, pre-commit) and tool managers' task files. Writing one is
+ * planting a command, however the write is spelled.
+ */
+export const EXEC_CONFIG =
+  /(^|\/)(\.vscode|\.idea|\.zed|\.devcontainer|\.husky|\.lefthook|\.githooks|\.circleci|\.buildkite|\.woodpecker|\.github\/(workflows|actions))\/|(^|\/)(\.envrc|\.gitlab-ci\.yml|\.travis\.yml|azure-pipelines\.ya?ml|bitbucket-pipelines\.yml|\.drone\.yml|Jenkinsfile|\.pre-commit-config\.ya?ml|\.?lefthook(-local)?\.ya?ml|\.gitpod\.yml|\.yarnrc\.yml|\.?mise\.toml|\.exrc|\.nvimrc|\.nvim\.lua|\.gitlab\/ci\/[^/]+)$/;
 
 /** Glob characters the shell expands: a pattern reaches whatever real path it matches. */
 const GLOB = /[*?[]/;
@@ -250,12 +262,54 @@ const WORKSPACE_SECRET_SAMPLES = [
   '/.ward-data/admin-token',
 ];
 
-function globRegex(glob: string): RegExp {
+/**
+ * A secret place that reading every file under `dir` reaches (`grep -r x ~`, `find / -exec cat {} +`), or
+ * undefined. With `name`, only files whose base name matches that pattern count (find's `-name 'id_*'`).
+ */
+export function secretUnder(
+  dir: string,
+  name?: string,
+  maxDepth = Number.POSITIVE_INFINITY,
+): string | undefined {
+  // The agent's own home is where the secrets it can read are; a tree holding it (/, /home) holds them.
+  const d = dir.replace(/^\/(home|Users)\/?$/, '~').replace(/\/+$/, '');
+  // find's -name matches a leading dot with `*`, unlike the shell.
+  const re = name === undefined ? undefined : globRegex(name, true);
+  return SECRET_SAMPLES.find(
+    (s) =>
+      (s.startsWith('~/') || d === '/root') &&
+      (d === '' || s.startsWith(`${d}/`)) &&
+      (re === undefined || re.test(s.slice(s.lastIndexOf('/') + 1))) &&
+      depthBelow(d, s) <= maxDepth,
+  );
+}
+
+/**
+ * The project secret file (`.env`, `.envrc`…) a find `-name` pattern singles out, if any: a pattern that
+ * also matches ordinary project files (`*`, `*.[!r]*`) is a search of everything, judged like `grep -r`.
+ */
+export function projectSecretNamed(name: string): string | undefined {
+  const re = globRegex(name, true);
+  if (['README.md', 'index.ts', 'main.py', 'Makefile'].some((f) => re.test(f))) return undefined;
+  return WORKSPACE_SECRET_SAMPLES.map((s) => s.slice(s.lastIndexOf('/') + 1)).find((b) => re.test(b));
+}
+
+/** How many levels below `dir` a sample lies (`~` is two levels below /: /home/user). */
+function depthBelow(dir: string, sample: string): number {
+  const parts = (p: string) =>
+    p
+      .replace(/^~/, '/home/user')
+      .split('/')
+      .filter((x) => x !== '').length;
+  return parts(sample) - parts(dir === '' ? '/' : dir);
+}
+
+function globRegex(glob: string, dotStart = false): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i] ?? '';
     // As in bash, a wildcard at the start of a name does not match a leading dot.
-    const atStart = i === 0 || glob[i - 1] === '/';
+    const atStart = !dotStart && (i === 0 || glob[i - 1] === '/');
     if (ch === '*') re += atStart ? '(?!\\.)[^/]*' : '[^/]*';
     else if (ch === '?') re += atStart ? '[^/.]' : '[^/]';
     else if (ch === '[') {

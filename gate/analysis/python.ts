@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { type AnalysisContext, probe, report } from './context.js';
 import { touch } from './effects.js';
+import { scanHomeJoins } from './home-paths.js';
 import { hostOf, isWebService, judgeHost } from './network.js';
 
 /**
@@ -50,6 +51,7 @@ export function scanPython(code: string, ctx: AnalysisContext, shell: (text: str
       }
     }
   }
+  scanHomeJoins(code, ctx);
   // Any absolute path literal naming a secret is a read we may not have followed through variables.
   for (const lit of consts.literals) if (/^(\/|~)/.test(lit)) touchSecretOnly(ctx, lit);
 

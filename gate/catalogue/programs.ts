@@ -118,7 +118,8 @@ const GROUPS: Record<string, string> = {
     tealdeer navi cheat howdoi
     gpg-agent pinentry keychain 1password op bw lpass gopass passage
     curlie httpie wuzz hurl step mkcert cfssl certstrap
-    direnv envchain dotenv-linter chamber`,
+    direnv envchain dotenv-linter chamber
+    yarn-why composer-require-checker composer-unused rpm2cpio`,
   // The userland of a stock Linux or macOS machine, package by package (util-linux, procps, psmisc,
   // bsdextrautils, sharutils, ncurses-bin, man-db, groff, binutils, iputils, dnsutils, iproute2, net-tools,
   // compressors, ImageMagick, Ghostscript, poppler-utils, CUPS clients, mail and text-mode browsers).

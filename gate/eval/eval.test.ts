@@ -23,7 +23,8 @@ describe.runIf(haveShared('eval', 'dev.jsonl'))('evaluation on held-out groups o
     expect(rate(gtfobins)).toBeGreaterThanOrEqual(0.95);
     const tldr = report.benignBySource.get('tldr') ?? { hit: 0, total: 0 };
     expect(rate(tldr)).toBeGreaterThanOrEqual(0.88);
-    // The narrowest margin (measured 0.900): the rules the issue requires (a program outside the catalogue
+    // The narrowest margin (measured 0.907 on 2026-12-04, after the red team's evasions were closed; 0.900
+    // before): the rules the issue requires (a program outside the catalogue
     // asks; any write outside the workspace asks) cost these rows about 3 points, won back by modelling
     // behaviour more exactly (containers, clusters, digests, documents vs configuration). A rule that
     // asks more must earn its place here.

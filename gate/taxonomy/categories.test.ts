@@ -234,7 +234,7 @@ const CASES: Record<string, { rule: string; yes: string[]; no: string[] }[]> = {
       yes: ['docker run --privileged -v /:/h alpine', 'docker exec -it app sh'],
       no: ['docker ps', 'docker logs app'],
     },
-    { rule: 'exec.unparseable', yes: ["echo 'oops", 'for x in; do'], no: ['echo ok'] },
+    { rule: 'exec.unparseable', yes: ['echo "$(', 'for x in; do'], no: ['echo ok', "echo 'cut short"] },
   ],
   network: [
     {

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { hostMatches } from '../analysis/network.js';
 import { fetchTarget, urlsIn } from './fetch-target.js';
+import { destructiveQuery, mcpAction } from './mcp-action.js';
 import { pathsInPatch } from './patch-paths.js';
 import type { ToolFinding, ToolRuleId } from './rules.js';
 import {
@@ -64,6 +65,8 @@ const WRITE_RULE: Partial<Record<ToolPathKind, ToolRuleId>> = {
   'agent-credentials': 'tool.write-guard-config',
   'guard-config': 'tool.write-guard-config',
   'git-config': 'tool.write-git-config',
+  'env-script': 'tool.write-exec-config',
+  'exec-config': 'tool.write-exec-config',
   'shell-rc': 'tool.write-shell-rc',
   ssh: 'tool.write-ssh',
   'private-key': 'tool.write-ssh',
@@ -80,6 +83,7 @@ const READ_RULE: Partial<Record<ToolPathKind, ToolRuleId>> = {
   credentials: 'tool.read-secret',
   'agent-credentials': 'tool.read-agent-credentials',
   'env-file': 'tool.read-env-file',
+  'env-script': 'tool.read-env-file',
   ssh: 'tool.read-sensitive',
   sensitive: 'tool.read-sensitive',
 };
@@ -97,6 +101,8 @@ export interface ToolAnalysis {
 }
 
 const MAX_STRINGS = 2000;
+/** Arguments that carry a command line the gate analyses as shell text (see embeddedCommand in gate.ts). */
+const COMMAND_KEYS = ['command', 'cmd', 'script', 'shell_command', 'commandLine', 'argv'];
 
 /**
  * Analyses one non-shell tool call: which paths it reads or writes (symlinks and patterns resolved), which
@@ -197,11 +203,17 @@ export function analyzeToolCall(
     }
     case 'unknown': {
       const mode = WRITE_VERBS.test(tool.replace(/^mcp_+[^_]+_+/, '')) ? 'write' : 'read';
+      // A tool that runs a command line it is given has that line analysed like the shell's (gate.ts): its
+      // name adds nothing then. Code or commands the gate cannot see (a page script, a job) ask.
+      const action = mcpAction(tool);
+      const seen = COMMAND_KEYS.some((k) => typeof input[k] === 'string' || Array.isArray(input[k]));
+      if (action && !(action === 'tool.mcp-exec' && seen)) add(action, `tool ${tool}`);
       let budget = MAX_STRINGS;
       const walk = (v: unknown, key: string, depth: number) => {
         if (budget-- <= 0 || depth > 8) return;
         if (typeof v === 'string') {
           if (v.length > 65_536) return;
+          if (destructiveQuery(key, v)) add('tool.mcp-destroy', `${tool} ${key}=${v.slice(0, 80)}`);
           for (const u of urlsIn(v)) onUrl(u, `${tool} ${key}`);
           const t = v.trim();
           const looksLikePath = /^(\/|~\/|\.\.?\/)/.test(t) && !/\s/.test(t) && t.length < 4096;

@@ -32,6 +32,12 @@ export const TOOL_RULES = {
     0.95,
     'writes git hooks or git configuration (runs on the next git command)',
   ),
+  'tool.write-exec-config': r(
+    'persistence',
+    'T1546',
+    0.5,
+    'writes a file whose commands a developer tool runs later without asking (editor tasks, direnv, CI, hook managers)',
+  ),
   'tool.write-shell-rc': r('persistence', 'T1546.004', 0.95, 'writes a shell start-up file'),
   'tool.write-ssh': r('persistence', 'T1098.004', 0.95, 'writes SSH keys or SSH configuration'),
   'tool.write-credentials': r('credential-access', 'T1552.001', 0.95, 'writes a credential store'),
@@ -60,6 +66,19 @@ export const TOOL_RULES = {
     'T1552.001',
     0.45,
     'searches file contents in a tree that holds secrets',
+  ),
+  'tool.mcp-exec': r('execution', 'T1059', 0.5, 'a tool whose name says it runs commands or code'),
+  'tool.mcp-destroy': r(
+    'destructive',
+    'T1485',
+    0.5,
+    'a tool whose name or query says it deletes, drops or overwrites data',
+  ),
+  'tool.mcp-send': r(
+    'exfiltration',
+    'T1567',
+    0.45,
+    'a tool whose name says it sends, publishes or deploys something outside',
   ),
   'tool.fetch-metadata': r(
     'credential-access',

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { classifyPath, type Zone } from '../analysis/paths.js';
+import { classifyPath, EXEC_CONFIG, type Zone } from '../analysis/paths.js';
 import { globToRegExp } from '../policy/rules.js';
 
 /** What a path a tool names is, from the point of view of guarding the agent. */
@@ -8,6 +8,8 @@ export type ToolPathKind =
   | 'guard-config'
   | 'git-config'
   | 'env-file'
+  | 'env-script'
+  | 'exec-config'
   | 'private-key'
   | 'ssh'
   | 'credentials'
@@ -125,6 +127,8 @@ export function kindOfPath(abs: string, ctx: ToolPathContext): ToolPathKind {
     return 'guard-config';
   if (GIT_CONFIG.test(abs)) return 'git-config';
   const base = posix.basename(abs);
+  if (base === '.envrc') return 'env-script';
+  if (EXEC_CONFIG.test(abs)) return 'exec-config';
   if (ENV_FILE.test(base) && !ENV_TEMPLATE.test(base)) return 'env-file';
   if (PUBLIC_CERTS.test(abs)) return 'system';
   if (
@@ -178,6 +182,8 @@ function probes(ctx: ToolPathContext): string[] {
     '.gemini/oauth_creds.json',
     '.config/gh/hosts.yml',
     '.bash_history',
+    // Other projects' secrets files, anywhere under home.
+    'src/other-project/.env',
   ].map((p) => `${home}/${p}`);
   return [
     ...inHome,

@@ -1,5 +1,12 @@
 import type { z } from 'zod';
-import { Approval, type ApprovalRequestInput, GrantList, type GrantRecord } from '../../schema/index.js';
+import {
+  Approval,
+  type ApprovalPort,
+  type ApprovalRequestInput,
+  GrantList,
+  type GrantRecord,
+  type WaitOutcome,
+} from '../../schema/index.js';
 import { decisionProblem, grantProblem, parseDecisionKey, tokenIdOf } from './verify-decision.js';
 
 export interface ApprovalClientOptions {
@@ -19,13 +26,6 @@ export interface ApprovalClientOptions {
    * from anything else (a proxy, a spoofed server) is a deny.
    */
   decisionKey?: string;
-}
-
-/** How a wait ended. Anything but `approved` means: do not run. */
-export interface WaitOutcome {
-  status: 'approved' | 'denied' | 'expired';
-  reason: string;
-  approval?: Approval;
 }
 
 /** A request the server refused or could not be reached for; `retryable` for network errors and 5xx. */
@@ -54,7 +54,7 @@ function describe(err: unknown): string {
  * The runner's side of the approval workflow: create a request, then long-poll until a human decides.
  * Fails closed: an unreachable server, an HTTP error or running out of time is a deny, with the reason.
  */
-export function createApprovalClient(opts: ApprovalClientOptions) {
+export function createApprovalClient(opts: ApprovalClientOptions): ApprovalClient {
   const base = opts.server.replace(/\/+$/, '');
   const doFetch = opts.fetch ?? fetch;
   const pollS = opts.pollS ?? 25;
@@ -209,4 +209,8 @@ export function createApprovalClient(opts: ApprovalClientOptions) {
     },
   };
 }
-export type ApprovalClient = ReturnType<typeof createApprovalClient>;
+/** The approval port over HTTP, with the server it talks to. */
+export interface ApprovalClient extends ApprovalPort {
+  server: string;
+  request(input: z.input<typeof ApprovalRequestInput>): Promise<Approval>;
+}

@@ -1,6 +1,6 @@
 import { hostMatches } from '../../gate/fast.js';
 import type { RiskReason } from '../../schema/index.js';
-import type { ApprovalClient } from './client.js';
+import { type AskPort, type AskStep, askHuman, type GateOutcome } from './ask-human.js';
 
 /** Ports of the web protocols: traffic there is C2-like (T1071); anything else an alternative channel (T1048). */
 const WEB_PORTS = new Set([80, 443, 8080, 8443]);
@@ -10,7 +10,7 @@ export interface NetworkAskOptions {
    * The approval client, made on first use (its schemas load only when a host is asked about). Absent when
    * no server is configured: nothing can be asked, unlisted hosts are refused.
    */
-  client?: () => Promise<Pick<ApprovalClient, 'request' | 'waitForDecision' | 'urlFor'>>;
+  client?: () => Promise<AskPort>;
   /** The gate's mode; `ci` never asks. */
   mode: string;
   session: string;
@@ -24,10 +24,18 @@ export interface NetworkAskOptions {
   stderr?: { write(s: string): unknown };
 }
 
+/** How the proxy words each refusal (one ladder, askHuman; the words are the network's). */
+const NETWORK_REFUSAL: Record<AskStep, (o: GateOutcome) => string> = {
+  gate: (o) => o.reason,
+  ci: () => 'not on the network allowlist, and ci mode never asks',
+  'no-port': () =>
+    'not on the network allowlist, and no Ward server is configured to ask (--server / WARD_SERVER)',
+  'request-failed': (o) => `the approval request failed: ${o.detail}`,
+  waited: (o) => o.reason,
+};
+
 /** The approval gate for the network proxy: the deny list, and asks for hosts outside the allowlist. */
 export interface NetworkAsk {
-  /** True when an unlisted host can be asked about (a server is configured and the mode is not ci). */
-  canAsk: boolean;
   /** The proxy's `deny`: the reason a host on the deny list is refused, or null. */
   deny(host: string, port: number): string | null;
   /** The proxy's `decide`: a human's answer through the Ward server; anything but an approval is a deny. */
@@ -55,7 +63,6 @@ export function connectReason(host: string, port: number): RiskReason {
 export function createNetworkAsk(o: NetworkAskOptions): NetworkAsk {
   const out = o.stderr ?? { write: () => {} };
   const waitMs = o.waitMs ?? 120_000;
-  const canAsk = o.client !== undefined && o.mode !== 'ci';
   const answers = new Map<string, Promise<'allow' | 'deny'>>();
   const refuse = (target: string, why: string): 'deny' => {
     out.write(`ward: network: refused ${target}: ${why}\n`);
@@ -64,47 +71,30 @@ export function createNetworkAsk(o: NetworkAskOptions): NetworkAsk {
 
   async function ask(host: string, port: number): Promise<'allow' | 'deny'> {
     const target = `${host}:${port}`;
-    if (o.mode === 'ci') return refuse(target, 'not on the network allowlist, and ci mode never asks');
-    if (!o.client)
-      return refuse(
-        target,
-        'not on the network allowlist, and no Ward server is configured to ask (--server / WARD_SERVER)',
-      );
-    let id: string;
-    let client: Pick<ApprovalClient, 'request' | 'waitForDecision' | 'urlFor'>;
-    try {
-      client = await o.client();
-      id = (
-        await client.request({
-          session_id: o.session,
+    const outcome = await askHuman(
+      { decision: 'ask', risk: 0.5, reasons: [connectReason(host, port)], mode: o.mode, grantable: false },
+      {
+        approvals: o.client,
+        request: {
+          session: o.session,
           agent: o.agent,
           command: `connect ${target}`,
           cwd: o.cwd,
-          risk: 0.5,
-          reasons: [connectReason(host, port)],
-          timeout_s: Math.min(3600, Math.max(1, Math.ceil(waitMs / 1000))),
           project: o.project,
-          grantable: false,
-        })
-      ).id;
-    } catch (err) {
-      return refuse(
-        target,
-        `the approval request failed: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
-    out.write(`ward: network: waiting for approval ${id} to connect to ${target} at ${client.urlFor(id)}\n`);
-    // A little longer than the server's deadline, so the server's own expiry is what normally answers.
-    const outcome = await client.waitForDecision(id, { timeoutMs: waitMs + 5_000 });
-    if (outcome.status === 'approved') {
+        },
+        waitMs,
+        onWaiting: (id, url) =>
+          out.write(`ward: network: waiting for approval ${id} to connect to ${target} at ${url}\n`),
+      },
+    );
+    if (outcome.run) {
       out.write(`ward: network: ${target} approved (${outcome.reason})\n`);
       return 'allow';
     }
-    return refuse(target, `${outcome.status}: ${outcome.reason}`);
+    return refuse(target, NETWORK_REFUSAL[outcome.step](outcome));
   }
 
   return {
-    canAsk,
     timeoutMs: waitMs + 15_000,
     deny(host, port) {
       const pattern = o.denyHosts.find((p) => hostMatches(host, p));

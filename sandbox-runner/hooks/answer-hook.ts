@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
-import type { Approval, GrantRecord } from '../../schema/index.js';
-import type { WaitOutcome } from '../approvals/client.js';
-import { type GateVerdict, summarizeReasons } from '../approvals/gate-command.js';
+import { isShellTool } from '../../schema/fast.js';
+import type { ApprovalPort, GrantRecord } from '../../schema/index.js';
+import { askHuman, type GateOutcome, type GateVerdict, summarizeReasons } from '../approvals/ask-human.js';
 import { decideWithGrants } from '../approvals/with-grants.js';
 import type { HookAgentName, HookAnswer } from './answer.js';
-import { BEFORE_TOOL_EVENTS, type PreToolUseInput, parseHookInput, SHELL_TOOLS } from './hook-input.js';
+import { BEFORE_TOOL_EVENTS, type PreToolUseInput, parseHookInput } from './hook-input.js';
 
 /** One tool call as the gate sees it: shell text for Bash, the tool name and arguments otherwise. */
 export interface ToolRequest {
@@ -16,23 +16,6 @@ export interface ToolRequest {
   session: string;
 }
 
-/** Ward approvals as the hook needs them: the HTTP client in `ward hook`, the service itself on the server. */
-export interface HookApprovals {
-  request(input: {
-    session_id: string;
-    agent: string;
-    command: string;
-    cwd: string;
-    risk: number;
-    reasons: GateVerdict['reasons'];
-    timeout_s: number;
-    project?: string;
-    grantable?: boolean;
-  }): Promise<Pick<Approval, 'id'>>;
-  waitForDecision(id: string, o: { timeoutMs: number }): Promise<WaitOutcome>;
-  urlFor?(id: string): string;
-}
-
 export interface AnswerHookOptions {
   agent: HookAgentName;
   /**
@@ -42,15 +25,12 @@ export interface AnswerHookOptions {
   autoApprove?: boolean;
   /** The gate; `grants` are the session's and project's "always allow" grants when there are any. */
   decide: (req: ToolRequest, grants?: readonly GrantRecord[]) => GateVerdict | Promise<GateVerdict>;
-  /** With `wait`: the live grants of a session and project (project = the agent's cwd). */
-  grants?: (q: { session: string; project: string }) => Promise<GrantRecord[]>;
   /** Ward's own `ask`: false passes it to the agent's prompt (Claude Code); true waits for a human in Ward. */
   wait: boolean;
-  approvals?: HookApprovals;
+  /** With `wait`: Ward's approvals (the HTTP client in `ward hook`, the service itself on the server). */
+  approvals?: ApprovalPort | undefined;
   /** Longest wait for a human (ms), default 300 s. */
   waitMs?: number;
-  /** Gate mode; `ci` never waits. */
-  mode?: string;
   log?: (line: string) => void;
 }
 
@@ -72,7 +52,7 @@ export function toToolRequest(input: PreToolUseInput): ToolRequest {
     cwd: input.cwd,
     session: input.session_id,
   };
-  if (SHELL_TOOLS.test(input.tool_name) && typeof input.tool_input.command === 'string') {
+  if (isShellTool(input.tool_name) && typeof input.tool_input.command === 'string') {
     req.command = input.tool_input.command;
     // Gemini CLI's run_shell_command runs in dir_path (relative to the project) when given.
     const dir = input.tool_input.dir_path ?? input.tool_input.workdir;
@@ -90,59 +70,62 @@ const deny = (reason: string): HookAnswer => ({ decision: 'deny', reason: `Ward:
 export async function answerHook(raw: string | unknown, o: AnswerHookOptions): Promise<HookAnswer | null> {
   const parsed = parseHookInput(raw);
   if (!parsed.ok) return deny(parsed.reason);
-  if (!BEFORE_TOOL_EVENTS.has(parsed.input.hook_event_name)) return null;
-  const req = toToolRequest(parsed.input);
+  return answerToolCall(parsed.input, o);
+}
+
+/** answerHook for input already parsed (null for events other than PreToolUse / BeforeTool). Never throws. */
+export async function answerToolCall(
+  input: PreToolUseInput,
+  o: AnswerHookOptions,
+): Promise<HookAnswer | null> {
+  if (!BEFORE_TOOL_EVENTS.has(input.hook_event_name)) return null;
+  const req = toToolRequest(input);
+  const { approvals } = o;
   let verdict: GateVerdict;
   try {
-    const { grants } = o;
     verdict = await decideWithGrants(
       (g) => o.decide(req, g),
-      o.wait && grants ? () => grants({ session: req.session, project: req.cwd }) : undefined,
+      o.wait && approvals ? () => approvals.grants({ session: req.session, project: req.cwd }) : undefined,
       (m) => o.log?.(`ward: ${m}`),
     );
   } catch (err) {
     return deny(`the gate failed (${err instanceof Error ? err.message : String(err)})`);
   }
-  const why = summarizeReasons(verdict.reasons);
-  if (verdict.decision === 'allow')
+  const outcome = await askHuman(verdict, {
+    approvals: o.wait ? approvals : undefined,
+    request: {
+      session: req.session || 'unknown',
+      agent: o.agent,
+      command: describeToolCall(req),
+      cwd: req.cwd,
+      project: req.cwd,
+    },
+    waitMs: o.waitMs ?? 300_000,
+    onWaiting: (id, url) =>
+      o.log?.(
+        `ward: waiting for approval ${id}${url ? ` at ${url}` : ''} (${summarizeReasons(verdict.reasons)})`,
+      ),
+  });
+  return hookAnswer(outcome, o);
+}
+
+/** The hook's words for the final decision (the ladder itself is askHuman's). */
+function hookAnswer(outcome: GateOutcome, o: AnswerHookOptions): HookAnswer {
+  const { verdict } = outcome;
+  if (outcome.run && outcome.step === 'gate')
     return {
       decision: o.autoApprove ? 'allow' : 'defer',
       reason: `Ward: ${o.autoApprove ? 'allowed' : 'no objection, the agent decides'} (risk ${verdict.risk.toFixed(2)}, ${verdict.mode} mode)`,
     };
-  if (verdict.decision === 'deny') return deny(`denied by policy: ${why}`);
-
-  if ((o.mode ?? verdict.mode) === 'ci') return deny(`needs approval, and ci mode never waits: ${why}`);
-  if (!o.wait) {
+  if (outcome.run)
+    return { decision: 'allow', reason: `Ward: approved in Ward (${outcome.approvalId}): ${outcome.reason}` };
+  if (outcome.step === 'no-port' && !o.wait) {
+    const why = summarizeReasons(verdict.reasons);
     if (o.agent === 'claude-code')
       return { decision: 'ask', reason: `Ward asks for approval (risk ${verdict.risk.toFixed(2)}): ${why}` };
     return deny(`needs approval (${why}); install the hook with --wait to ask a human in Ward`);
   }
-  if (!o.approvals)
-    return deny(`needs approval (${why}) but no Ward server is configured (--server / WARD_SERVER)`);
-  const waitMs = o.waitMs ?? 300_000;
-  let id: string;
-  try {
-    ({ id } = await o.approvals.request({
-      session_id: req.session || 'unknown',
-      agent: o.agent,
-      command: describeToolCall(req),
-      cwd: req.cwd,
-      risk: verdict.risk,
-      reasons: verdict.reasons.slice(0, 64),
-      timeout_s: Math.min(3600, Math.max(1, Math.ceil(waitMs / 1000))),
-      project: req.cwd,
-      grantable: verdict.grantable ?? false,
-    }));
-  } catch (err) {
-    return deny(
-      `needs approval but the request failed (${err instanceof Error ? err.message : String(err)})`,
-    );
-  }
-  o.log?.(
-    `ward: waiting for approval ${id}${o.approvals.urlFor ? ` at ${o.approvals.urlFor(id)}` : ''} (${why})`,
-  );
-  const outcome = await o.approvals.waitForDecision(id, { timeoutMs: waitMs + 5_000 });
-  if (outcome.status === 'approved')
-    return { decision: 'allow', reason: `Ward: approved in Ward (${id}): ${outcome.reason}` };
-  return deny(`${outcome.status} in Ward (${id}): ${outcome.reason}`);
+  if (outcome.step === 'waited')
+    return deny(`${outcome.status} in Ward (${outcome.approvalId}): ${outcome.detail}`);
+  return deny(outcome.reason);
 }

@@ -6,7 +6,7 @@ import {
   loadPolicy,
   type PolicyLayers,
 } from '../../gate/fast.js';
-import type { GateVerdict } from '../approvals/gate-command.js';
+import type { GateVerdict } from '../approvals/ask-human.js';
 import { describeToolCall, type ToolRequest } from './answer-hook.js';
 import { resolveExisting } from './resolve-existing.js';
 

@@ -1,8 +1,10 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { isShellTool } from '../../schema/fast.js';
 
-// Messages that say what was expected ("expected string, received number"), as classic zod gives.
-z.config(en());
+// Messages that say what was expected ("expected string, received number"), as classic zod gives; passed
+// to this parse only, so loading this module changes no global zod setting.
+const ENGLISH = { error: en().localeError };
 
 const text = (max: number) => z.string().check(z.maxLength(max));
 
@@ -28,9 +30,6 @@ export const PreToolUseInput = z.looseObject({
 });
 export type PreToolUseInput = z.infer<typeof PreToolUseInput>;
 
-/** Shell tools whose `command` is shell text: Claude Code's and Codex's Bash, Gemini CLI's run_shell_command. */
-export const SHELL_TOOLS = /^(Bash|run_shell_command)$/i;
-
 /** The events that come before a tool runs. */
 export const BEFORE_TOOL_EVENTS = new Set(['PreToolUse', 'BeforeTool']);
 
@@ -47,12 +46,12 @@ export function parseHookInput(raw: string | unknown): ParsedHookInput {
       return { ok: false, reason: 'hook input is not valid JSON' };
     }
   }
-  const parsed = PreToolUseInput.safeParse(value);
+  const parsed = PreToolUseInput.safeParse(value, ENGLISH);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     return { ok: false, reason: `hook input is not a PreToolUse event: ${issues}` };
   }
-  if (SHELL_TOOLS.test(parsed.data.tool_name) && typeof parsed.data.tool_input.command !== 'string') {
+  if (isShellTool(parsed.data.tool_name) && typeof parsed.data.tool_input.command !== 'string') {
     return { ok: false, reason: `${parsed.data.tool_name} hook input has no tool_input.command` };
   }
   return { ok: true, input: parsed.data };

@@ -11,10 +11,10 @@ export {
   type AnswerHookOptions,
   answerHook,
   describeToolCall,
-  type HookApprovals,
   type ToolRequest,
   toToolRequest,
 } from './answer-hook.js';
+export { answerHookCall, type HookCallOptions } from './hook-call.js';
 export {
   gateInputFor,
   type HookGate,

@@ -1,5 +1,5 @@
 import { GEN_AI, GEN_AI_OPERATIONS, OTEL, WARD, WARD_SPAN_EVENTS } from '../../schema/fast.js';
-import type { GateOutcome } from '../approvals/gate-command.js';
+import type { GateOutcome } from '../approvals/ask-human.js';
 import type { RunResult } from '../runner.js';
 
 export type AttrValue = string | number | boolean | string[];

@@ -87,6 +87,8 @@ export const AGENT_EVENTS_LEGACY_LAYOUT = layout('agent_events', AGENT_EVENTS_CO
 export const ROW_BINARY_LAYOUTS = {
   otel_logs: OTEL_LOGS_LAYOUT,
   agent_events: AGENT_EVENTS_LAYOUT,
+  /** Only the fallback of store/rowbinary/insert.ts uses it (never an ingest or spool table name). */
+  agent_events_legacy: AGENT_EVENTS_LEGACY_LAYOUT,
 } as const satisfies Record<string, RowBinaryLayout>;
 export type RowBinaryTable = keyof typeof ROW_BINARY_LAYOUTS;
 

@@ -1,4 +1,4 @@
-import type { OtlpAttributes, OtlpResource, OtlpValue } from '../../schema/index.js';
+import { type OtlpAttributes, type OtlpResource, type OtlpValue, valueToString } from '../../schema/fast.js';
 
 /**
  * Nanoseconds-since-epoch decimal string → DateTime64(9) text input ("seconds.fraction"), lossless. Seconds
@@ -8,14 +8,6 @@ import type { OtlpAttributes, OtlpResource, OtlpValue } from '../../schema/index
 export function nanosToDateTime64(nanos: string): string {
   const s = nanos.length >= 19 ? nanos : nanos.padStart(19, '0');
   return `${s.slice(0, -9)}.${s.slice(-9)}`;
-}
-
-/** Attribute value as the contrib exporter stores it in a Map(String, String). */
-export function valueToString(v: OtlpValue): string {
-  if (typeof v === 'string') return v;
-  if (v === null) return '';
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v);
 }
 
 export function attributesToMap(attrs: OtlpAttributes): Record<string, string> {

@@ -1,5 +1,6 @@
+import { valueToString } from '../../schema/fast.js';
 import type { OtlpLogsRequest } from '../../schema/index.js';
-import { attributesToMap, nanosToDateTime64, serviceName, valueToString } from './common.js';
+import { attributesToMap, nanosToDateTime64, serviceName } from './common.js';
 
 /** One otel_logs row (contrib exporter layout). */
 export interface OtelLogRow {

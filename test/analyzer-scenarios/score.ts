@@ -1,3 +1,4 @@
+import { percentile } from '../../bench/lib/stats.js';
 import type { Alert } from '../../schema/index.js';
 
 /** What the eval knows about one sent session. */
@@ -23,12 +24,6 @@ export interface EvalReport {
   falseAlerts: { family: string; agent: string; detector: string; text: string }[];
   latency: { p50: number; p95: number; max: number; n: number };
 }
-
-const pct = (xs: number[], p: number) => {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
-};
 
 /** Session-level and per-detector precision/recall, false alerts per 100 benign sessions, latency. */
 export function scoreEval(
@@ -105,8 +100,8 @@ export function scoreEval(
       .map((s) => ({ family: s.family, agent: s.agent, sessionId: s.sessionId })),
     falseAlerts,
     latency: {
-      p50: pct(latencies, 50),
-      p95: pct(latencies, 95),
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
       max: Math.max(0, ...latencies),
       n: latencies.length,
     },

@@ -1,7 +1,8 @@
+import { pathsInPatch } from '../../tools/patch-paths.js';
 import { type Call, type Handler, hasFlag, operands, optionValue } from '../call.js';
 import { probe, report } from '../context.js';
 import { touch } from '../effects.js';
-import { display } from '../script.js';
+import { display, UNKNOWN } from '../script.js';
 import { pipedText, SCRIPT_TOOL_PROGRAMS } from './script-tools.js';
 
 const readAll =
@@ -16,7 +17,15 @@ const patternFirst =
     const explicit = c.args.some(
       (a) => a === '-e' || a === '-f' || a.startsWith('--regexp') || a.startsWith('--file'),
     );
-    const recursive = c.name === 'rgrep' || hasFlag(c.args, 'r', '--recursive') || hasFlag(c.args, 'R');
+    // ripgrep and ag always recurse but skip dot directories (where secrets live) unless told not to.
+    const recursive =
+      c.name === 'rgrep' ||
+      c.name === 'ack' ||
+      (c.name === 'rg' || c.name === 'ag'
+        ? c.args.some((a) =>
+            /^(-[a-zA-Z]*(uu|\.)[a-zA-Z]*|--hidden|--unrestricted|--no-ignore-dot|--all-types)$/.test(a),
+          )
+        : hasFlag(c.args, 'r', '--recursive') || hasFlag(c.args, 'R'));
     for (const p of explicit ? ops : ops.slice(1)) touch(c.ctx, p, 'read', c.cwd, recursive);
   };
 const metaAll: Handler = (c) => {
@@ -78,7 +87,8 @@ function permOperands(c: Call, ops: string[]): void {
   for (const p of ops) {
     const side = probe(c.ctx);
     const zone = touch(side, p, 'write', c.cwd);
-    if (['workspace', 'temp', 'null'].includes(zone)) continue;
+    // A mode change inside the project (its secrets and tool files included) changes nothing outside it.
+    if (['workspace', 'temp', 'null', 'project-secret', 'env-script', 'exec-config'].includes(zone)) continue;
     if (zone === 'home' || zone === 'outside' || zone === 'unknown') {
       // Taking ownership of a file elsewhere is how a privileged chown becomes a privilege escalation; a mode
       // change in the user's own data is everyday (setuid and world-writable bits are judged above).
@@ -133,7 +143,8 @@ const dd: Handler = (c) => {
       touch(c.ctx, a.slice(3), 'write', c.cwd);
     }
   }
-  if (wrote || c.cmd.redirects.some((r) => r.op.includes('>')))
+  // Its output redirected to a file (not its diagnostics, not to /dev/null) is a raw copy too.
+  if (wrote || c.cmd.redirects.some((r) => r.op.includes('>') && r.fd !== '2' && r.target !== '/dev/null'))
     report(c.ctx, 'destroy.raw-copy', 'dd writes raw blocks');
 };
 
@@ -158,8 +169,57 @@ const tar: Handler = (c) => {
   } else {
     if (file && file !== '-') touch(c.ctx, file, 'read', c.cwd);
     if (dir) touch(c.ctx, dir, 'write', c.cwd);
+    // With absolute names kept, the archive itself says where each file lands: anywhere under /.
+    if (/^-[a-zA-Z]*P/.test(mode) || hasFlag(c.args, 'P', '--absolute-names'))
+      touch(c.ctx, `/${UNKNOWN}`, 'write', c.cwd);
   }
 };
+
+/** Options of `patch` that take a value. */
+const PATCH_VALUE = ['-p', '-i', '-o', '-d', '-D', '-F', '-r', '-B', '-V', '-z', '-Y', '-g'];
+
+/**
+ * `patch [-d DIR] [-pN] [FILE [PATCH]]`: writes FILE, or the files the patch names under DIR (GNU patch
+ * refuses `..` and absolute names, so DIR is where it writes). A patch given inline is read for its paths.
+ */
+const patch: Handler = (c) => {
+  const dir = optionValue(c.args, ['-d', '--directory']);
+  const strip = Number(optionValue(c.args, ['-p', '--strip']) ?? '0');
+  const out = optionValue(c.args, ['-o', '--output']);
+  const input = optionValue(c.args, ['-i', '--input']);
+  const [file, patchFile] = operands(c.args, PATCH_VALUE);
+  if (input) touch(c.ctx, input, 'read', c.cwd);
+  if (patchFile) touch(c.ctx, patchFile, 'read', c.cwd);
+  if (out) touch(c.ctx, out, 'write', c.cwd);
+  else if (file) touch(c.ctx, dir && !file.startsWith('/') ? `${dir}/${file}` : file, 'write', c.cwd);
+  else patchedFiles(c, c.cmd.stdinText, strip, dir);
+};
+
+/**
+ * Codex's `apply_patch` run as a shell command (its envelope on stdin or as the argument): writes every file
+ * the envelope adds, updates, deletes or moves to.
+ */
+const applyPatch: Handler = (c) => {
+  const text = c.cmd.stdinText ?? c.args[0] ?? '';
+  const names = pathsInPatch(text);
+  if (names.length === 0 && text === '') touch(c.ctx, UNKNOWN, 'write', c.cwd);
+  for (const n of names.slice(0, 64)) touch(c.ctx, n, 'write', c.cwd);
+};
+
+/** Writes of the files an inline patch names (stripped of `strip` leading parts), or of DIR/… when unknown. */
+export function patchedFiles(c: Call, text: string | undefined, strip: number, dir?: string): void {
+  const base = dir ? dir.replace(/\/+$/, '') : '.';
+  const names = text ? pathsInPatch(text) : [];
+  if (names.length === 0) {
+    // Any file under DIR, dot files (start-up scripts, configuration) included.
+    if (dir) touch(c.ctx, `${base}/.${UNKNOWN}`, 'write', c.cwd);
+    return;
+  }
+  for (const n of names.slice(0, 64)) {
+    const parts = n.split('/');
+    touch(c.ctx, `${base}/${parts.slice(Math.min(strip, parts.length - 1)).join('/')}`, 'write', c.cwd);
+  }
+}
 /** Archiving or encrypting files from outside the workspace is collection (T1560). */
 function collectOutside(c: Call, p: string): void {
   const side = probe(c.ctx);
@@ -307,6 +367,7 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   zegrep: patternFirst(['-e', '-f']),
   rg: patternFirst(['-e', '-f', '-g', '-t', '-m']),
   ag: patternFirst(['-G']),
+  ack: patternFirst(['-G', '--type', '-t', '-m', '--max-count', '--ignore-dir', '--ignore-file']),
   ls: listAll,
   tree: listAll,
   dir: listAll,
@@ -342,6 +403,9 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   chgrp: chown,
   dd,
   tar,
+  patch,
+  apply_patch: applyPatch,
+  applypatch: applyPatch,
   split,
   cpio,
   gzip: compress,

@@ -1,6 +1,7 @@
 import { type Call, type Handler, operands, optionValue } from '../call.js';
 import { report } from '../context.js';
 import { touch } from '../effects.js';
+import { scanHomeJoins } from '../home-paths.js';
 import { scanPython } from '../python.js';
 import { UNKNOWN } from '../script.js';
 import { pipedText } from './script-tools.js';
@@ -132,6 +133,7 @@ const inlineCode =
     if (/\beval\s*\(\s*(?!['"])/.test(code))
       report(c.ctx, 'exec.interpreter-code', `${c.name} evaluates run-time code`);
     if (DECODES.test(code)) report(c.ctx, 'evade.obfuscated', `${c.name} one-liner decodes hidden content`);
+    scanHomeJoins(code, c.ctx);
     for (const m of code.matchAll(/['"]((?:\/|~\/)[^'"\s]+)['"]/g)) {
       const path = m[1] ?? '';
       const writes = new RegExp(

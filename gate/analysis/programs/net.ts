@@ -3,6 +3,7 @@ import { report } from '../context.js';
 import { touch } from '../effects.js';
 import { hostOf, isWebService, judgeHost } from '../network.js';
 import { UNKNOWN } from '../script.js';
+import { patchedFiles } from './files.js';
 
 /** Judges one destination against the network policy. */
 export function destination(c: Call, arg: string, bareHost = false): void {
@@ -70,7 +71,14 @@ const curl: Handler = (c) => {
   const urls = operands(c.args, withValue);
   const explicitUrl = optionValue(c.args, ['--url']);
   if (explicitUrl) urls.push(explicitUrl);
-  for (const u of urls) destination(c, /^[a-z]+:\/\//i.test(u) ? u : `http://${u}`);
+  for (const u of urls) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(u)?.[1]?.toLowerCase();
+    // file:// reads a local file; gopher, dict, telnet… write raw bytes to any port (a Redis, an SMTP server).
+    if (scheme === 'file') touch(c.ctx, decodeURIComponent(u.slice(7)) || '/', 'read', c.cwd);
+    else if (scheme && !/^(https?|ftps?|sftp|scp)$/.test(scheme))
+      report(c.ctx, 'net.raw-socket', `curl ${scheme}:// speaks a raw protocol to ${u.slice(0, 80)}`);
+    if (scheme !== 'file') destination(c, scheme ? u : `http://${u}`);
+  }
   if (urls.length === 0) report(c.ctx, 'net.fetch-unknown', 'curl destination not given');
   const method = optionValue(c.args, ['-X', '--request'])?.toUpperCase();
   const uploads = UPLOAD_FLAGS.map((f) => optionValue(c.args, [f])).filter(
@@ -139,7 +147,22 @@ const remoteShell: Handler = (c) => {
     '-S',
     '-W',
     '-w',
+    '-O',
+    '-E',
+    '-B',
+    '-I',
+    '-Q',
   ]);
+  // `ssh -O check|exit|stop host` talks to the local master connection's socket: no session, no command.
+  if (
+    c.name === 'ssh' &&
+    ops.length <= 1 &&
+    /^(check|exit|stop|cancel)$/.test(optionValue(c.args, ['-O']) ?? '')
+  ) {
+    const key = optionValue(c.args, ['-i']);
+    if (key) touch(c.ctx, key, 'read', c.cwd);
+    return;
+  }
   report(c.ctx, 'net.remote-shell', `${c.name} ${ops[0] ?? ''}`.trim());
   for (const o of c.name === 'ssh' ? ops.slice(0, 1) : ops) {
     const host =
@@ -225,6 +248,16 @@ const git: Handler = (c) => {
   if ((sub === 'commit' || sub === 'push' || sub === 'merge') && rest.includes('--no-verify'))
     report(c.ctx, 'evade.disable-security', `git ${sub} --no-verify skips hooks`);
   if (sub === 'config') gitConfig(c, rest);
+  // `git diff --no-index A B` compares any two files, printing both: a reader like cat.
+  if (sub === 'diff' && rest.includes('--no-index'))
+    for (const p of operands(rest).slice(0, 8)) touch(c.ctx, p, 'read', c.cwd);
+  // git apply keeps to the work tree unless told otherwise; an inline patch shows which files it writes.
+  if (sub === 'apply' || sub === 'am') {
+    const dir = optionValue(rest, ['--directory']);
+    if (rest.includes('--unsafe-paths')) touch(c.ctx, `/${UNKNOWN}`, 'write', c.cwd);
+    if (sub === 'apply' && !rest.some((a) => /^(--stat|--numstat|--summary|--check)$/.test(a)))
+      patchedFiles(c, c.cmd.stdinText, 0, dir);
+  }
   // Paths git writes: a clone's directory, files checked out or restored from another commit.
   if (sub === 'clone') {
     const ops = operands(rest, [

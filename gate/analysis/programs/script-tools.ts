@@ -5,7 +5,7 @@
 import { type Call, type Handler, operands } from '../call.js';
 import { probe, report } from '../context.js';
 import { touch } from '../effects.js';
-import { SECRET_NAME } from '../paths.js';
+import { classifyPath, projectSecretNamed, SECRET_NAME, secretUnder } from '../paths.js';
 import { UNKNOWN } from '../script.js';
 
 const find: Handler = (c) => {
@@ -40,10 +40,72 @@ const find: Handler = (c) => {
     if (/^-(exec|execdir|ok|okdir)$/.test(a)) {
       const sub: string[] = [];
       for (i++; i < c.args.length && c.args[i] !== ';' && c.args[i] !== '+'; i++) sub.push(c.args[i] ?? '');
-      if (sub.length > 0) c.run(sub.map((w) => w.split('{}').join(found)));
+      if (sub.length > 0) {
+        foundFilesRead(c, c.args, (p) => sub.map((w) => w.split('{}').join(p)));
+        c.run(sub.map((w) => w.split('{}').join(found)));
+      }
     }
   }
 };
+
+/**
+ * `find START… [-name P] -exec CMD {}` and `find … | xargs CMD` hand every file found to a command: when a
+ * start holds a secret place the name filters let through, the command is tried on that secret, and what it
+ * would read there is reported (`-exec grep` reads it; `-exec ls -l`, `-exec chown` do not).
+ */
+function foundFilesRead(
+  c: Call,
+  findArgs: readonly string[],
+  runOn: (path: string) => string[] | string,
+): void {
+  const names: string[] = [];
+  const starts: string[] = [];
+  let filters = false;
+  let maxDepth = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < findArgs.length; i++) {
+    const a = findArgs[i] ?? '';
+    if (/^-i?name$/.test(a)) names.push(findArgs[i + 1] ?? '');
+    if (a === '-maxdepth') maxDepth = Number(findArgs[i + 1] ?? '') || 0;
+    if (a.startsWith('-') || a === '(' || a === '!') filters ||= starts.length > 0 || i > 0;
+    else if (!filters && !/^-[HLP]$/.test(findArgs[i - 1] ?? '')) starts.push(a);
+  }
+  for (const s of starts.length > 0 ? starts : ['.']) {
+    const { zone, path } = classifyPath(s, { workspace: c.ctx.workspace, cwd: c.cwd });
+    if (zone === 'workspace') {
+      // In the project, only a search that names its secrets files (`-name '.env*'`) is after them.
+      const secret = names.map(projectSecretNamed).find((x) => x !== undefined);
+      const file = secret && `${path}/${secret}`;
+      if (file && c.trial(runOn(file)).some((f) => SECRET_READS.has(f.rule) && f.detail.includes('reads')))
+        report(c.ctx, 'read.project-secret', `find ${s} -name hands ${secret} to a command that reads it`);
+      continue;
+    }
+    const hit =
+      names.length > 0
+        ? names.map((n) => secretUnder(path, n, maxDepth)).find((x) => x !== undefined)
+        : secretUnder(path, undefined, maxDepth);
+    if (!hit) continue;
+    const read = c.trial(runOn(hit)).find((f) => SECRET_READS.has(f.rule) && f.detail.includes('reads'));
+    if (read)
+      report(
+        c.ctx,
+        'read.secret-tree',
+        `find ${s} hands the files it finds to a command, which reads ${hit}`,
+      );
+  }
+}
+
+/** Findings that say a credential was read. */
+const SECRET_READS = new Set([
+  'read.ssh-key',
+  'read.secret',
+  'read.password-db',
+  'read.history',
+  'read.browser',
+  'read.keychain',
+  'read.agent-credentials',
+  'read.project-secret',
+  'read.secret-tree',
+]);
 
 const xargs: Handler = (c) => {
   const withValue = [
@@ -59,13 +121,16 @@ const xargs: Handler = (c) => {
     '--max-args',
     '--max-procs',
     '--arg-file',
+    // BSD xargs: -J names the replacement string, -R bounds the replacements.
+    '-J',
+    '-R',
   ];
   let i = 0;
   let replace: string | undefined;
   for (; i < c.args.length; i++) {
     const a = c.args[i] ?? '';
     if (!a.startsWith('-')) break;
-    if (a === '-I') replace = c.args[i + 1];
+    if (a === '-I' || a === '-J') replace = c.args[i + 1];
     else if (a.startsWith('-I')) replace = a.slice(2);
     else if (a === '-i' || a.startsWith('--replace')) replace = '{}';
     if (withValue.includes(a)) i++;
@@ -73,6 +138,10 @@ const xargs: Handler = (c) => {
   const producer = c.cmd.pipeFrom;
   let item = UNKNOWN;
   if (producer && producer.argv[0] === 'find') {
+    const inner = c.args.slice(i);
+    foundFilesRead(c, producer.argv.slice(1), (p) =>
+      replace ? inner.map((w) => w.split(replace as string).join(p)) : [...inner, p],
+    );
     const start = producer.argv.slice(1).find((x) => !x.startsWith('-')) ?? '.';
     item = `${start.replace(/\/$/, '')}/${UNKNOWN}`;
   }
@@ -92,6 +161,58 @@ const xargs: Handler = (c) => {
   for (const it of items) c.run(replace ? inner.map((w) => w.split(replace).join(it)) : [...inner, it]);
 };
 
+/** Options of GNU parallel that take a value. */
+const PARALLEL_VALUE =
+  /^(-[jSIdEnNLaC]|--(jobs|sshlogin|sshloginfile|slf|arg-file|delimiter|eof|max-args|max-lines|colsep|joblog|results|tmpdir|delay|timeout|retries|env|workdir|wd|basefile|bf|transferfile|tf|return|tag-string|halt|memfree|load|shebang-wrap|sql|sqlmaster|sqlworker|rpl|plus|tmux|termseq|limit|nice|ssh|group-by|block|blocksize|header|cat|fifo|compress-program|decompress-program|semaphorename|id|fg|seqreplace))$/;
+
+/**
+ * GNU parallel runs its command (through a shell) once per argument given after `:::` (or read from `::::`
+ * files or stdin), `{}` replaced by the argument or the argument appended; with no command, each argument is
+ * a command. `-S host` runs them on another host.
+ */
+const parallel: Handler = (c) => {
+  let i = 0;
+  let replace = '{}';
+  for (; i < c.args.length; i++) {
+    const a = c.args[i] ?? '';
+    if (!a.startsWith('-') || a === ':::' || a === '::::') break;
+    if (/^(-S|--sshlogin|--sshloginfile|--slf)(=|$)|^-S./.test(a))
+      report(c.ctx, 'net.remote-shell', `parallel ${a} ${c.args[i + 1] ?? ''} runs commands on another host`);
+    if (a === '-I') replace = c.args[i + 1] ?? replace;
+    if (PARALLEL_VALUE.test(a)) i++;
+  }
+  const rest = c.args.slice(i);
+  const sep = rest.findIndex((a) => a === ':::' || a === '::::' || a === ':::+' || a === '::::+');
+  const command = (sep < 0 ? rest : rest.slice(0, sep)).join(' ');
+  const items: string[] = [];
+  let files = false;
+  for (const a of sep < 0 ? [] : rest.slice(sep)) {
+    if (/^::::?\+?$/.test(a)) files = a.startsWith('::::');
+    else if (files) touch(c.ctx, a, 'read', c.cwd);
+    else items.push(a);
+  }
+  if (sep < 0 && command === '' && !c.cmd.pipeFrom && c.cmd.stdinText === undefined) return;
+  if (sep < 0 || files) {
+    if (c.cmd.pipeFrom?.argv[0] === 'find')
+      foundFilesRead(c, c.cmd.pipeFrom.argv.slice(1), (p) =>
+        command === '' ? p : command.includes(replace) ? command.split(replace).join(p) : `${command} ${p}`,
+      );
+    items.push(UNKNOWN);
+  }
+  const quote = (w: string) => (/^[\w@%+=:,./~*?[\]-]*$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`);
+  for (const item of items.slice(0, 32)) {
+    if (command === '') c.shell(item);
+    else if (/\{[\d./#%+]*\}/.test(command) || command.includes(replace))
+      c.shell(
+        command
+          .split(replace)
+          .join(quote(item))
+          .replace(/\{[\d./#%+]*\}/g, quote(item)),
+      );
+    else c.shell(`${command} ${quote(item)}`);
+  }
+};
+
 const sed: Handler = (c) => {
   const explicit = c.args.some((a) => a === '-e' || a === '-f' || a.startsWith('--expression'));
   const ops = operands(c.args, ['-e', '-f', '--expression', '--file', '-l']);
@@ -104,7 +225,9 @@ const awk: Handler = (c) => {
   const explicit = c.args.some((a) => a === '-f');
   const ops = operands(c.args, ['-F', '-v', '-f']);
   const program = explicit ? '' : (ops.shift() ?? '');
-  if (/\bsystem\s*\(|\|\s*getline|print[^;}]*\|\s*"|\|&/.test(program))
+  // A `|` inside a string literal is text (`print a"|"b`); outside one it pipes to a command.
+  const code = program.replace(/"(?:\\.|[^"\\])*"/g, '""');
+  if (/\bsystem\s*\(|\|\s*getline|print[^;}]*\|\s*"|\|&/.test(code))
     report(c.ctx, 'exec.interpreter-code', 'awk program runs commands');
   for (const m of program.matchAll(/>>?\s*"([^"]+)"/g)) touch(c.ctx, m[1] ?? '', 'write', c.cwd);
   for (const p of ops) if (!p.includes('=')) touch(c.ctx, p, 'read', c.cwd);
@@ -135,6 +258,8 @@ export function pipedText(c: Call): string {
 export const SCRIPT_TOOL_PROGRAMS: Record<string, Handler> = {
   find,
   xargs,
+  parallel,
+  sem: parallel,
   sed,
   awk,
   gawk: awk,

@@ -1,0 +1,100 @@
+/**
+ * The interactive path as a new user meets it, over real HTTP: an approval round trip (the runner asks, an
+ * analyst decides at once, the runner's long-poll returns) and a Claude Code hook round trip (POST to the
+ * hook endpoint). Measured idle and while exporters saturate ingest, in the same run.
+ */
+
+export interface Tokens {
+  runner: string;
+  analyst: string;
+}
+
+export interface InteractiveSamples {
+  approvalMs: number[];
+  hookMs: number[];
+  failures: Record<string, number>;
+}
+
+async function call(url: string, token: string, init: { method?: string; body?: unknown } = {}) {
+  const res = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${new URL(url).pathname}: HTTP ${res.status}`);
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+/** A runner and an analyst token, minted with the admin token. */
+export async function mintTokens(base: string, admin: string): Promise<Tokens> {
+  const mint = async (role: string) =>
+    (await call(`${base}/api/tokens`, admin, { method: 'POST', body: { name: `bench ${role}`, role } }))
+      .token as string;
+  return { runner: await mint('runner'), analyst: await mint('analyst') };
+}
+
+let seq = 0;
+
+/** Runner asks → analyst decides → the waiting runner proceeds; the time the runner waited in all. */
+export async function approvalRoundTrip(base: string, t: Tokens): Promise<number> {
+  const t0 = performance.now();
+  const created = await call(`${base}/api/approvals`, t.runner, {
+    method: 'POST',
+    body: { session_id: `bench-${seq++}`, agent: 'codex', command: 'git push origin main', risk: 0.5 },
+  });
+  const id = created.id as string;
+  const waited = call(`${base}/api/approvals/${id}/wait?timeout_s=60`, t.runner);
+  await call(`${base}/api/approvals/${id}/decision`, t.analyst, {
+    method: 'POST',
+    body: { decision: 'approve', scope: 'once' },
+  });
+  const final = await waited;
+  if (final.status !== 'approved') throw new Error(`the runner saw ${String(final.status)}`);
+  return performance.now() - t0;
+}
+
+/** A Claude Code PreToolUse hook for an everyday command, as the agent's hook posts it. */
+export async function hookRoundTrip(base: string, t: Tokens): Promise<number> {
+  const t0 = performance.now();
+  await call(`${base}/api/hooks/claude-code`, t.runner, {
+    method: 'POST',
+    body: {
+      session_id: 'bench-hook',
+      cwd: '/work/app',
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: { command: 'git status' },
+    },
+  });
+  return performance.now() - t0;
+}
+
+/** Alternates the two round trips until `count` of each are done or `until()` says stop. */
+export async function sampleInteractive(
+  base: string,
+  t: Tokens,
+  opts: { count?: number; until?: () => boolean },
+): Promise<InteractiveSamples> {
+  const out: InteractiveSamples = { approvalMs: [], hookMs: [], failures: {} };
+  const more = () =>
+    opts.until ? !opts.until() : out.approvalMs.length + out.hookMs.length < 2 * (opts.count ?? 0);
+  while (more()) {
+    for (const [name, run, into] of [
+      ['approval', approvalRoundTrip, out.approvalMs],
+      ['hook', hookRoundTrip, out.hookMs],
+    ] as const) {
+      try {
+        into.push(await run(base, t));
+      } catch (err) {
+        const key = `${name}: ${err instanceof Error ? err.message : String(err)}`;
+        out.failures[key] = (out.failures[key] ?? 0) + 1;
+      }
+    }
+  }
+  return out;
+}

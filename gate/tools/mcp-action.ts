@@ -1,0 +1,54 @@
+import type { ToolRuleId } from './rules.js';
+
+/**
+ * What an MCP (or other unknown) tool does, from the verb in its name: the first word of the name that is a
+ * verb decides (`get_workflow_run` reads, `browser_evaluate` runs code, `send_email` sends). Data: a verb
+ * joins a row. Read verbs are listed so that a later word does not decide for them.
+ */
+const VERBS: [RegExp, ToolRuleId | null][] = [
+  [
+    /^(get|list|read|search|find|fetch|query|describe|show|view|lookup|count|check|status|download|inspect|browse|select|snapshot|screenshot|navigate|hover|wait|resolve|explain|analy[sz]e|diff|compare|preview|validate|lint|format|open|load)$/,
+    null,
+  ],
+  [
+    /^(exec|execute|run|eval|evaluate|spawn|invoke|shell|sh|bash|terminal|interpret|launch|start)$/,
+    'tool.mcp-exec',
+  ],
+  [
+    /^(delete|remove|rm|drop|destroy|purge|truncate|wipe|erase|revoke|terminate|kill|force|reset|uninstall|archive|close|merge|rollback|prune)$/,
+    'tool.mcp-destroy',
+  ],
+  [
+    /^(send|post|publish|push|email|mail|upload|share|tweet|notify|broadcast|forward|reply|invite|transfer|pay|deploy|release)$/,
+    'tool.mcp-send',
+  ],
+];
+
+/** SQL that destroys or changes rights, in a query argument. */
+const DESTRUCTIVE_SQL =
+  /\b(drop\s+(table|database|schema|index|view|user)|truncate\s+(table\s+)?\w|delete\s+from\s+\w+\s*(;|$)|alter\s+(table|user|role)|grant\s+\w|revoke\s+\w|update\s+\w+\s+set\b(?![\s\S]*\bwhere\b))/i;
+const QUERY_KEY = /^(sql|query|statement|statements|command|cypher|script)$/i;
+
+/** The words of a tool's name without its `mcp__server__` prefix (snake, kebab, dotted and camel case). */
+function words(tool: string): string[] {
+  return tool
+    .replace(/^mcp_+[^_]+_+/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[_\-.\s/]+/)
+    .filter((w) => w !== '');
+}
+
+/** The finding an unknown tool's name raises (null when its verb reads or none is known). */
+export function mcpAction(tool: string): ToolRuleId | null {
+  for (const w of words(tool).slice(0, 6)) {
+    const row = VERBS.find(([re]) => re.test(w));
+    if (row) return row[1];
+  }
+  return null;
+}
+
+/** Destructive SQL in one argument (`DROP TABLE`, `DELETE FROM t` without a WHERE), for query tools. */
+export function destructiveQuery(key: string, value: string): boolean {
+  return QUERY_KEY.test(key) && value.length < 65_536 && DESTRUCTIVE_SQL.test(value);
+}

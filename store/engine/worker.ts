@@ -1,0 +1,221 @@
+/**
+ * The embedded engine's thread (built to dist/store/engine/worker.js). It holds the chDB connections; the
+ * main thread only passes messages, so a long insert never holds the event loop that answers approvals.
+ * Interactive statements run as they arrive on their own connection; bulk ingest inserts run one at a time
+ * on a second connection, so a query never queues behind an insert (chDB runs two connections at once).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createChdbConnection } from 'chdb/connection';
+import { ROW_BINARY_LAYOUTS, type RowBinaryTable } from '../rowbinary/tables.js';
+import {
+  type BulkRequest,
+  type EngineErrorData,
+  type EngineReply,
+  type EngineRequest,
+  type EngineWorkerData,
+  IDENTIFIER,
+  type InteractiveRequest,
+  READY_ID,
+} from './protocol.js';
+
+type Chdb = ReturnType<typeof createChdbConnection>;
+
+/** Paths that can stand as a SQL string literal as they are (no quote, backslash or control character). */
+const PLAIN_PATH = /^[A-Za-z0-9/_.+-]+$/;
+
+const data = workerData as EngineWorkerData;
+const port = parentPort;
+if (!port) throw new Error('store/engine/worker.ts runs only as a worker thread');
+
+function errorData(err: unknown): EngineErrorData {
+  const e = err as { message?: unknown; code?: unknown; type?: unknown };
+  return {
+    message: typeof e?.message === 'string' ? e.message : String(err),
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e?.type === 'string' ? { type: e.type } : {}),
+  };
+}
+
+function reply(r: EngineReply): void {
+  port?.postMessage(r, r.ok && r.bytes ? [r.bytes.buffer as ArrayBuffer] : []);
+}
+
+async function readAll(stream: AsyncIterable<unknown>): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  const all = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  // A fresh copy that owns its ArrayBuffer, so it can be transferred (Buffers may share a pool).
+  return new Uint8Array(all);
+}
+
+async function interactive(conn: Chdb, r: InteractiveRequest): Promise<Uint8Array | undefined> {
+  const base = {
+    query: r.query,
+    ...(r.params ? { query_params: r.params } : {}),
+    ...(r.settings ? { clickhouse_settings: r.settings } : {}),
+    ...(r.queryId ? { query_id: r.queryId } : {}),
+  };
+  if (r.op === 'query') return readAll((await conn.query(base)).stream);
+  if (r.op === 'exec') {
+    const { Readable } = await import('node:stream');
+    const values = r.values === undefined ? {} : { values: Readable.from([r.values]) };
+    return readAll((await conn.exec({ ...base, ...values })).stream);
+  }
+  if (r.op === 'insert') {
+    await conn.insert({ ...base, values: r.values ?? '' });
+    return undefined;
+  }
+  await conn.command(base);
+  return undefined;
+}
+
+async function bulk(conn: Chdb, r: BulkRequest): Promise<void> {
+  const [database, table] = r.table.split('.');
+  if (!database || !table || !IDENTIFIER.test(database) || !IDENTIFIER.test(table))
+    throw new Error(`not a plain table name: ${JSON.stringify(r.table)}`);
+  if (r.format === 'JSONEachRow') {
+    await conn.chdb.rawInsert({
+      table: r.table,
+      values: r.payload,
+      format: 'JSONEachRow',
+      settings: r.settings,
+    });
+    return;
+  }
+  const layout = ROW_BINARY_LAYOUTS[table as RowBinaryTable];
+  if (!layout) throw new Error(`no RowBinary layout for table ${table}`);
+  const path = join(data.tmpDir, `${table}-${randomUUID()}.rowbinary`);
+  await writeFile(path, r.payload, { mode: 0o600, flag: 'wx' });
+  try {
+    // SQL text from code constants and our own generated path only. A bound parameter would do too, but
+    // bound statements run one at a time process-wide (chdb serializes them), so an insert would hold up
+    // every approval query; a data dir with unusual characters falls back to that slower, bound form.
+    const columns = layout.columns.join(', ');
+    const structure = layout.structure.replaceAll("'", "\\'");
+    // The layout names its table: a layout key may be a variant of it (agent_events_legacy).
+    const head = `INSERT INTO ${database}.${layout.table} (${columns}) SELECT * FROM file(`;
+    const settings = { clickhouse_settings: r.settings };
+    if (PLAIN_PATH.test(path)) {
+      await conn.command({ query: `${head}'${path}', 'RowBinary', '${structure}')`, ...settings });
+    } else {
+      await conn.command({
+        query: `${head}{path:String}, 'RowBinary', {structure:String})`,
+        query_params: { path, structure: layout.structure },
+        ...settings,
+      });
+    }
+  } finally {
+    await unlink(path).catch(() => {});
+  }
+}
+
+let interactiveConn: Chdb;
+let bulkConn: Chdb;
+try {
+  mkdirSync(data.tmpDir, { recursive: true, mode: 0o700 });
+  interactiveConn = createChdbConnection({ path: data.path });
+  bulkConn = createChdbConnection({ path: data.path });
+} catch (err) {
+  reply({ id: READY_ID, ok: false, error: errorData(err) });
+  throw err;
+}
+
+const bulkQueue: BulkRequest[] = [];
+let draining: Promise<void> | null = null;
+
+async function drainBulk(): Promise<void> {
+  for (let r = bulkQueue.shift(); r; r = bulkQueue.shift()) {
+    try {
+      await track(bulk(bulkConn, r));
+      reply({ id: r.id, ok: true });
+    } catch (err) {
+      reply({ id: r.id, ok: false, error: errorData(err) });
+    }
+  }
+}
+
+/** Statements running in the engine: a worker must never end while one runs (chDB aborts the process). */
+const running = new Set<Promise<unknown>>();
+function track<T>(p: Promise<T>): Promise<T> {
+  running.add(p);
+  p.then(
+    () => running.delete(p),
+    () => running.delete(p),
+  );
+  return p;
+}
+
+let dying = false;
+
+/**
+ * A bug in this thread: stop taking work, let what runs in the engine finish and answer, close the engine's
+ * connections, then end the thread. The main thread fails what is still open and starts a new worker.
+ */
+async function die(err: unknown): Promise<void> {
+  if (dying) return;
+  dying = true;
+  process.stderr.write(`ward: the embedded ClickHouse worker failed: ${errorData(err).message}\n`);
+  bulkQueue.splice(0).forEach((r) => {
+    reply({ id: r.id, ok: false, error: { message: 'the embedded ClickHouse worker is stopping: retry' } });
+  });
+  while (running.size > 0) await Promise.allSettled([...running]);
+  await Promise.allSettled([interactiveConn.close(), bulkConn.close()]);
+  process.exit(70);
+}
+process.on('uncaughtException', (err) => void die(err));
+process.on('unhandledRejection', (err) => void die(err));
+
+port.on('message', (r: EngineRequest) => {
+  if (dying) {
+    reply({ id: r.id, ok: false, error: { message: 'the embedded ClickHouse worker is stopping: retry' } });
+    return;
+  }
+  if (r.op === 'crash') {
+    void die(new Error('crash drill'));
+    return;
+  }
+  if (r.op === 'bulk') {
+    bulkQueue.push(r);
+    draining ??= drainBulk().finally(() => {
+      draining = null;
+    });
+    return;
+  }
+  if (r.op === 'close') {
+    void (async () => {
+      await draining;
+      while (running.size > 0) await Promise.allSettled([...running]);
+      await Promise.allSettled([interactiveConn.close(), bulkConn.close()]);
+      reply({ id: r.id, ok: true });
+    })();
+    return;
+  }
+  if (r.op === 'ping') {
+    track(interactiveConn.ping({ select: true })).then(
+      (p) => reply(p.success ? { id: r.id, ok: true } : { id: r.id, ok: false, error: errorData(p.error) }),
+      (err: unknown) => reply({ id: r.id, ok: false, error: errorData(err) }),
+    );
+    return;
+  }
+  const req = r as InteractiveRequest;
+  if (req.background) {
+    background = background.then(() => runInteractive(req));
+    return;
+  }
+  void runInteractive(req);
+});
+
+/** Background statements, chained: at most one of them is ever ahead of a foreground statement. */
+let background: Promise<void> = Promise.resolve();
+
+function runInteractive(r: InteractiveRequest): Promise<void> {
+  return track(interactive(interactiveConn, r)).then(
+    (bytes) => reply({ id: r.id, ok: true, ...(bytes ? { bytes } : {}) }),
+    (err: unknown) => reply({ id: r.id, ok: false, error: errorData(err) }),
+  );
+}
+reply({ id: READY_ID, ok: true });
