@@ -81,6 +81,11 @@ async function generate(dataDir: string, total: number, batchEvents: number, now
   // has scored its history already.
   await store.analyzer.setWatermark('default', { ingestedAt: new Date().toISOString(), eventId: '' });
   const seconds = (performance.now() - started) / 1000;
+  // Let the merges of what was just written finish here: measured reads then meet settled parts, not a
+  // server busy catching up (a one-off after a bulk load; live ingest merges small parts as it goes).
+  const settleUntil = Date.now() + 600_000;
+  while ((await store.storage.activeMerges()) > 0 && Date.now() < settleUntil)
+    await new Promise((r) => setTimeout(r, 1000));
   await store.close();
   process.stdout.write(
     `${JSON.stringify({ events: stored, sessions: sessions.size, nowMs, seconds } satisfies Generated)}\n`,

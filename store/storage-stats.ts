@@ -35,6 +35,15 @@ export function createStorageStatsRepo(db: Db, database: string) {
         },
       );
     },
+    /** Merges running now in this database (a benchmark waits for them before it measures reads). */
+    async activeMerges(): Promise<number> {
+      const [row] = await db.query<{ n: string }>(
+        'storage.merges',
+        'SELECT count() AS n FROM system.merges WHERE database = {db:String}',
+        { db: database },
+      );
+      return Number(row?.n ?? 0);
+    },
     async tables(): Promise<TableSize[]> {
       const rows = await db.query<{
         table: string;
