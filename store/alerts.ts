@@ -8,12 +8,9 @@ import {
   SEVERITIES,
 } from '../schema/index.js';
 import type { Db } from './db.js';
-import { type AgentEventRow, rowToEvent } from './rows/agent-events.js';
+import { restoreElidedAttributes } from './raw-attributes.js';
+import { type AgentEventRow, EVENT_READ_COLUMNS, rowToEvent } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
-
-const EVENT_COLUMNS = `event_id, time, agent, agent_version, session_id, user_id, host, repo, cwd, kind, event_name,
-  tool, call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
-  trace_id, span_id, raw_table, raw_time, attributes, missing`;
 
 const COLUMNS = `alert_id, time, rule_id, title, severity, attack_ids, session_id, agent, user_id, repo, detectors,
   event_ids, explanation, score, status, assignee, notes, history, first_seen, last_seen, evidence_count, updated_at`;
@@ -219,10 +216,11 @@ export function createAlertsRepo(db: Db, database: string) {
       if (eventIds.length === 0) return [];
       const rows = await db.query<AgentEventRow>(
         'alerts.evidence',
-        `SELECT ${EVENT_COLUMNS} FROM "${database}".agent_events FINAL
+        `SELECT ${EVENT_READ_COLUMNS} FROM "${database}".agent_events FINAL
          WHERE event_id IN {ids:Array(String)} ORDER BY time, event_id LIMIT 1000`,
         { ids: eventIds },
       );
+      await restoreElidedAttributes(db, database, rows);
       return rows.map(rowToEvent);
     },
     /** Alerts of some sessions (for risk fusion and the evidence merge). */

@@ -7,12 +7,13 @@ import type {
   SessionTimeline,
 } from '../schema/index.js';
 import type { Db } from './db.js';
-import { type AgentEventRow, eventToRow, rowToEvent } from './rows/agent-events.js';
+import { readEventsPage } from './events-page.js';
+import { restoreElidedAttributes } from './raw-attributes.js';
+import { type AgentEventRow, EVENT_READ_COLUMNS, eventToRow, rowToEvent } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
+import { summarizeTimeline } from './session-summary.js';
 
-const COLUMNS = `event_id, time, agent, agent_version, session_id, user_id, host, repo, cwd, kind, event_name, tool,
-  call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
-  trace_id, span_id, raw_table, raw_time, attributes, missing`;
+const COLUMNS = EVENT_READ_COLUMNS;
 
 const TIMELINE_LIMIT = 5000;
 
@@ -84,33 +85,10 @@ export function createEventsRepo(db: Db, database: string) {
 
     async query(q: EventsQuery): Promise<EventsPage> {
       const cursor = q.cursor ? decodeCursor(q.cursor) : { t: '', id: '' };
-      const rows = await db.query<AgentEventRow>(
-        'events.query',
-        `SELECT ${COLUMNS} FROM ${table} FINAL
-         WHERE ({agent:String} = '' OR agent = {agent:String})
-           AND ({session:String} = '' OR session_id = {session:String})
-           AND ({kind:String} = '' OR kind = {kind:String})
-           AND ({from:String} = '' OR time >= parseDateTime64BestEffortOrZero({from:String}, 9, 'UTC'))
-           AND ({to:String} = '' OR time < parseDateTime64BestEffortOrZero({to:String}, 9, 'UTC'))
-           AND ({text:String} = '' OR positionCaseInsensitiveUTF8(command, {text:String}) > 0
-                OR positionCaseInsensitiveUTF8(target, {text:String}) > 0
-                OR positionCaseInsensitiveUTF8(event_name, {text:String}) > 0)
-           AND ({ct:String} = '' OR (time, event_id) < (parseDateTime64BestEffortOrZero({ct:String}, 9, 'UTC'), {cid:String}))
-         ORDER BY time DESC, event_id DESC
-         LIMIT {limit:UInt32}`,
-        {
-          agent: q.agent ?? '',
-          session: q.session ?? '',
-          kind: q.kind ?? '',
-          from: q.from ?? '',
-          to: q.to ?? '',
-          text: q.text ?? '',
-          ct: cursor.t,
-          cid: cursor.id,
-          limit: q.limit + 1,
-        },
-      );
-      const events = rows.slice(0, q.limit).map(rowToEvent);
+      const rows = await readEventsPage(db, table, q, cursor, q.limit + 1);
+      const page = rows.slice(0, q.limit);
+      await restoreElidedAttributes(db, database, page);
+      const events = page.map(rowToEvent);
       const last = events[events.length - 1];
       const next = rows.length > q.limit && last ? encodeCursor({ t: last.time, id: last.event_id }) : null;
       return { events, next_cursor: next };
@@ -122,7 +100,9 @@ export function createEventsRepo(db: Db, database: string) {
         `SELECT ${COLUMNS} FROM ${table} FINAL WHERE event_id = {id:String} LIMIT 1`,
         { id },
       );
-      return row ? rowToEvent(row) : null;
+      if (!row) return null;
+      await restoreElidedAttributes(db, database, [row]);
+      return rowToEvent(row);
     },
 
     async sessions(q: SessionsQuery): Promise<SessionSummary[]> {
@@ -142,23 +122,27 @@ export function createEventsRepo(db: Db, database: string) {
     },
 
     async session(id: string): Promise<SessionTimeline | null> {
-      const [summary] = await db.query<SessionRow>(
-        'events.session.summary',
-        `${sessionSelect} WHERE session_id = {id:String} GROUP BY session_id`,
-        { id },
-      );
-      if (!summary) return null;
       const rows = await db.query<AgentEventRow>(
         'events.session.timeline',
         `SELECT ${COLUMNS} FROM ${table} FINAL WHERE session_id = {id:String}
          ORDER BY time ASC, event_id ASC LIMIT {limit:UInt32}`,
         { id, limit: TIMELINE_LIMIT + 1 },
       );
-      return {
-        session: rowToSession(summary),
-        events: rows.slice(0, TIMELINE_LIMIT).map(rowToEvent),
-        truncated: rows.length > TIMELINE_LIMIT,
-      };
+      const truncated = rows.length > TIMELINE_LIMIT;
+      const timeline = rows.slice(0, TIMELINE_LIMIT);
+      // The whole session is in hand unless it was cut: summarize it here instead of reading it again.
+      let session = truncated ? null : summarizeTimeline(id, timeline);
+      if (truncated) {
+        const [summary] = await db.query<SessionRow>(
+          'events.session.summary',
+          `${sessionSelect} WHERE session_id = {id:String} GROUP BY session_id`,
+          { id },
+        );
+        session = summary ? rowToSession(summary) : null;
+      }
+      if (!session) return null;
+      await restoreElidedAttributes(db, database, timeline);
+      return { session, events: timeline.map(rowToEvent), truncated };
     },
   };
 }

@@ -16,6 +16,7 @@ export {
 } from './ingest/codec.js';
 export {
   AGENT_EVENTS_LAYOUT,
+  AGENT_EVENTS_LEGACY_LAYOUT,
   encodeAgentEventRows,
   encodeOtelLogRows,
   OTEL_LOGS_LAYOUT,
@@ -23,7 +24,8 @@ export {
   type RowBinaryLayout,
   type RowBinaryTable,
 } from './rowbinary/tables.js';
-export { eventToRow } from './rows/agent-events.js';
+export { eventsToRows, eventToRow } from './rows/agent-events.js';
+export { ELIDE_MIN_CHARS, ELIDED_MARK, type RawRowsRef } from './rows/elide.js';
 export { logsToRows, type OtelLogRow } from './rows/otel-logs.js';
 export { METRIC_TABLES, type MetricRows, type MetricTable, metricsToRows } from './rows/otel-metrics.js';
 export { type OtelTraceRow, tracesToRows } from './rows/otel-traces.js';

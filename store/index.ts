@@ -17,6 +17,7 @@ import { createRawRepo } from './raw.js';
 import { createReceiptsRepo } from './receipts.js';
 import { createReportRepo } from './report-queries.js';
 import { createRetentionRepo, resolveRetention } from './retention.js';
+import { createStorageStatsRepo } from './storage-stats.js';
 import { createTokensRepo } from './tokens.js';
 
 /** Kept for callers of the single-chain API: the result of `store.audit.verify()`. */
@@ -78,6 +79,7 @@ export {
   type RetentionTable,
   retentionOk,
 } from './retention.js';
+export type { ColumnSize, StorageStatsRepo, TableSize } from './storage-stats.js';
 export { hashToken } from './tokens.js';
 
 /** Options beside the config: the audit writer's tuning (tests use small checkpoint intervals). */
@@ -138,6 +140,8 @@ export async function createStore(input: StoreConfig, opts: StoreOptions = {}) {
     grants: createGrantsRepo(db, config.database),
     alerts: createAlertsRepo(db, config.database),
     analyzer: createAnalyzerRepo(db, config.database),
+    /** Bytes per table and column, and forced merges (benchmarks). */
+    storage: createStorageStatsRepo(db, config.database),
     /** For cross-cutting checks (health, EXPLAIN); feature code uses the repositories. */
     db,
     close: async () => {

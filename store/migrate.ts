@@ -33,7 +33,9 @@ export async function runMigrations(
   const ran: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
     if (applied.has(m.id)) continue;
-    for (const sql of m.statements(ctx)) await db.command(`migrate.${m.id}`, sql);
+    const plan = m.plan ? await m.plan(db, ctx) : m.statements(ctx);
+    // Inserts into a Distributed table (a rebuild's backfill) finish before the next step reads them.
+    for (const sql of plan) await db.command(`migrate.${m.id}`, sql, {}, { insert_distributed_sync: 1 });
     await db.insert('migrate.record', 'ward_migrations', [
       { id: m.id, name: m.name, applied_at: new Date().toISOString() },
     ]);

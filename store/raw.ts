@@ -1,5 +1,6 @@
 import type { Db } from './db.js';
-import { ROW_BINARY_LAYOUTS, type RowBinaryTable } from './rowbinary/tables.js';
+import { insertRowBinary } from './rowbinary/insert.js';
+import type { RowBinaryTable } from './rowbinary/tables.js';
 import type { OtelLogRow } from './rows/otel-logs.js';
 import type { MetricTable } from './rows/otel-metrics.js';
 import type { OtelTraceRow } from './rows/otel-traces.js';
@@ -14,7 +15,7 @@ export function createRawRepo(db: Db, database: string) {
     },
     /** otel_logs or agent_events from a RowBinary payload (store/rowbinary; embedded engine only). */
     async insertRowBinaryPayload(table: RowBinaryTable, payload: Uint8Array): Promise<void> {
-      await db.insertRowBinary(`raw.rowbinary.${table}`, ROW_BINARY_LAYOUTS[table].table, payload);
+      await insertRowBinary(db, `raw.rowbinary.${table}`, table, payload);
     },
     /**
      * The raw row(s) an agent event links back to: otel_logs by timestamp and trace/span ids (several records

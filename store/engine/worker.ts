@@ -96,7 +96,8 @@ async function bulk(conn: Chdb, r: BulkRequest): Promise<void> {
     // every approval query; a data dir with unusual characters falls back to that slower, bound form.
     const columns = layout.columns.join(', ');
     const structure = layout.structure.replaceAll("'", "\\'");
-    const head = `INSERT INTO ${database}.${table} (${columns}) SELECT * FROM file(`;
+    // The layout names its table: a layout key may be a variant of it (agent_events_legacy).
+    const head = `INSERT INTO ${database}.${layout.table} (${columns}) SELECT * FROM file(`;
     const settings = { clickhouse_settings: r.settings };
     if (PLAIN_PATH.test(path)) {
       await conn.command({ query: `${head}'${path}', 'RowBinary', '${structure}')`, ...settings });

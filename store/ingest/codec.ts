@@ -6,7 +6,8 @@ import type {
   OtlpTracesRequest,
 } from '../../schema/index.js';
 import { encodeAgentEventRows, encodeOtelLogRows } from '../rowbinary/tables.js';
-import { eventToRow } from '../rows/agent-events.js';
+import { eventsToRows } from '../rows/agent-events.js';
+import type { RawRowsRef } from '../rows/elide.js';
 import { logsToRows } from '../rows/otel-logs.js';
 import { METRIC_TABLES, metricsToRows } from '../rows/otel-metrics.js';
 import { tracesToRows } from '../rows/otel-traces.js';
@@ -80,15 +81,20 @@ export function encodeIngest(
 ): EncodedIngest {
   const { codec, redact } = opts;
   const parts: IngestPart[] = [];
+  // The request's raw rows: long event values they hold are stored once, there (store/rows/elide.ts).
+  let raw: RawRowsRef | undefined;
   if (input.signal === 'logs') {
     const rows = rewriteRowText(logsToRows(input.request), redact);
+    raw = { table: 'otel_logs', rows };
     parts.push(
       codec.rowBinary
         ? { table: 'otel_logs', format: 'RowBinary', payload: encodeOtelLogRows(rows), rows: rows.length }
         : json('otel_logs', rows),
     );
   } else if (input.signal === 'traces') {
-    parts.push(json('otel_traces', rewriteRowText(tracesToRows(input.request), redact)));
+    const rows = rewriteRowText(tracesToRows(input.request), redact);
+    raw = { table: 'otel_traces', rows };
+    parts.push(json('otel_traces', rows));
   } else {
     const byTable = metricsToRows(input.request);
     for (const t of METRIC_TABLES) parts.push(json(t, rewriteRowText(byTable[t], redact)));
@@ -100,10 +106,10 @@ export function encodeIngest(
       ? {
           table: 'agent_events',
           format: 'RowBinary',
-          payload: encodeAgentEventRows(events),
+          payload: encodeAgentEventRows(events, raw),
           rows: events.length,
         }
-      : json('agent_events', events.map(eventToRow)),
+      : json('agent_events', eventsToRows(events, raw)),
   );
   parts.push(json('ingest_receipts', [receiptRow(input.bodyHash, input.signal, records)]));
   return { parts, records };

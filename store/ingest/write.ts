@@ -1,5 +1,6 @@
 import type { Db } from '../db.js';
-import { ROW_BINARY_LAYOUTS } from '../rowbinary/tables.js';
+import { insertRowBinary } from '../rowbinary/insert.js';
+import { ROW_BINARY_LAYOUTS, type RowBinaryTable } from '../rowbinary/tables.js';
 import { type IngestCodec, type IngestPart, isIngestTable } from './codec.js';
 
 /** The store side of ingest: the format workers encode in, and the one write every ingest part goes through. */
@@ -19,7 +20,7 @@ export function createIngestRepo(db: Db, codec: IngestCodec) {
       }
       if (!(part.table in ROW_BINARY_LAYOUTS)) throw new Error(`no RowBinary layout for table ${part.table}`);
       if (!codec.rowBinary) throw new Error('this store does not take RowBinary (a ClickHouse server)');
-      await db.insertRowBinary(`ingest.${part.table}`, part.table, part.payload);
+      await insertRowBinary(db, `ingest.${part.table}`, part.table as RowBinaryTable, part.payload);
     },
   };
 }

@@ -8,10 +8,12 @@ import { migration as m20 } from './0020-audit-chains.js';
 import { migration as m21 } from './0021-retention.js';
 import { migration as m30 } from './0030-requester-binding.js';
 import { migration as m31 } from './0031-command-digest.js';
+import { migration as m45 } from './0045-agent-events-compact.js';
+import { migration as m46 } from './0046-agent-events-by-time.js';
 import { migration as m55 } from './0055-approval-resolve-once.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** Every migration, in order. Append only: never edit or renumber one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [m1, m2, m3, m4, m5, m10, m20, m21, m30, m31, m55];
+export const MIGRATIONS: readonly Migration[] = [m1, m2, m3, m4, m5, m10, m20, m21, m30, m31, m45, m46, m55];

@@ -1,4 +1,5 @@
 import { type AgentEvent, toCanonicalIso } from '../../schema/index.js';
+import { elideAttributes, type RawRowsRef } from '../rows/elide.js';
 import type { OtelLogRow } from '../rows/otel-logs.js';
 import { isoToTicks, secondsDotNanosToTicks } from './times.js';
 import { RowBinaryWriter } from './writer.js';
@@ -43,7 +44,7 @@ export const OTEL_LOGS_LAYOUT = layout('otel_logs', [
 ]);
 
 // ingested_at (DEFAULT now64(3)) is left out so ClickHouse fills it.
-export const AGENT_EVENTS_LAYOUT = layout('agent_events', [
+const AGENT_EVENTS_COLUMNS: readonly [string, string][] = [
   ['event_id', 'String'],
   ['time', "DateTime64(9, 'UTC')"],
   ['agent', LC],
@@ -72,12 +73,22 @@ export const AGENT_EVENTS_LAYOUT = layout('agent_events', [
   ['raw_time', "DateTime64(9, 'UTC')"],
   ['attributes', MAP],
   ['missing', 'Array(LowCardinality(String))'],
-]);
+  ['attributes_ref', 'Map(LowCardinality(String), UInt64)'],
+];
+export const AGENT_EVENTS_LAYOUT = layout('agent_events', AGENT_EVENTS_COLUMNS);
+
+/**
+ * agent_events as written before attributes_ref (migration 45): payloads a spool kept across the upgrade. The
+ * store falls back to it when a payload does not parse in the current layout.
+ */
+export const AGENT_EVENTS_LEGACY_LAYOUT = layout('agent_events', AGENT_EVENTS_COLUMNS.slice(0, -1));
 
 /** Tables the embedded engine stores from RowBinary. */
 export const ROW_BINARY_LAYOUTS = {
   otel_logs: OTEL_LOGS_LAYOUT,
   agent_events: AGENT_EVENTS_LAYOUT,
+  /** Only the fallback of store/rowbinary/insert.ts uses it (never an ingest or spool table name). */
+  agent_events_legacy: AGENT_EVENTS_LEGACY_LAYOUT,
 } as const satisfies Record<string, RowBinaryLayout>;
 export type RowBinaryTable = keyof typeof ROW_BINARY_LAYOUTS;
 
@@ -120,10 +131,16 @@ function eventTimeTicks(t: string): bigint {
 // JS numbers into 64-bit unsigned columns: whole part, wrapped like ClickHouse's own integer conversion.
 const toUInt64 = (n: number): bigint => BigInt.asUintN(64, BigInt(Math.trunc(n)));
 
-/** Agent events → agent_events RowBinary in AGENT_EVENTS_LAYOUT column order. */
-export function encodeAgentEventRows(events: readonly AgentEvent[]): Uint8Array {
+/**
+ * Agent events → agent_events RowBinary in AGENT_EVENTS_LAYOUT column order. With `raw` (the raw rows of the
+ * same request), long attribute values those rows hold are stored once, there (store/rows/elide.ts).
+ */
+export function encodeAgentEventRows(events: readonly AgentEvent[], raw?: RawRowsRef): Uint8Array {
   const w = new RowBinaryWriter();
-  for (const e of events) {
+  const stored = elideAttributes(events, raw);
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as AgentEvent;
+    const s = stored[i] as (typeof stored)[number];
     w.string(e.event_id);
     w.int64(eventTimeTicks(e.time));
     w.string(e.agent);
@@ -150,8 +167,9 @@ export function encodeAgentEventRows(events: readonly AgentEvent[]): Uint8Array 
     w.string(e.span_id);
     w.string(e.raw_table);
     w.int64(eventTimeTicks(e.raw_time));
-    w.map(e.attributes);
+    w.map(s.attributes);
     w.strings(e.missing);
+    w.mapUInt64(s.refs);
   }
   return w.finish();
 }

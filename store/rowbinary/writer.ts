@@ -125,6 +125,16 @@ export class RowBinaryWriter {
     }
   }
 
+  /** Map(String, UInt64). */
+  mapUInt64(m: Readonly<Record<string, bigint>>): void {
+    const keys = Object.keys(m);
+    this.varUInt(keys.length);
+    for (const k of keys) {
+      this.string(k);
+      this.uint64(m[k] as bigint);
+    }
+  }
+
   strings(a: readonly string[]): void {
     this.varUInt(a.length);
     for (const s of a) this.string(s);

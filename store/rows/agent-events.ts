@@ -1,5 +1,6 @@
 import { type AgentEvent, EventKind, toCanonicalIso } from '../../schema/index.js';
 import { clickhouseTimeToIso, toNumberOrNull } from './common.js';
+import { elideAttributes, type RawRowsRef, type StoredAttributes } from './elide.js';
 
 /** agent_events row as ClickHouse returns it (64-bit ints as strings, its own date format). */
 export interface AgentEventRow
@@ -8,17 +9,47 @@ export interface AgentEventRow
   duration_ms: number | null;
   bytes_in: string | number | null;
   bytes_out: string | number | null;
+  /** Elided attribute keys → hashes of their full values (64-bit ints come back as strings). */
+  attributes_ref?: Record<string, string | number>;
 }
+
+/** agent_events columns a full event is read from (with the references readers resolve; store/raw-attributes.ts). */
+export const EVENT_READ_COLUMNS = `event_id, time, agent, agent_version, session_id, user_id, host, repo, cwd, kind,
+  event_name, tool, call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in,
+  bytes_out, success, trace_id, span_id, raw_table, raw_time, attributes, missing, attributes_ref`;
 
 /** AgentEvent → insertable row (ISO times are parsed by ClickHouse's best_effort input format). */
 export function eventToRow(e: AgentEvent): Record<string, unknown> {
-  return { ...e, time: toCanonicalIso(e.time), raw_time: toCanonicalIso(e.raw_time) };
+  return storedRow(e, undefined);
+}
+
+function storedRow(e: AgentEvent, stored: StoredAttributes | undefined): Record<string, unknown> {
+  const row: Record<string, unknown> = {
+    ...e,
+    time: toCanonicalIso(e.time),
+    raw_time: toCanonicalIso(e.raw_time),
+  };
+  if (stored && stored.attributes !== e.attributes) {
+    row.attributes = stored.attributes;
+    row.attributes_ref = Object.fromEntries(Object.entries(stored.refs).map(([k, h]) => [k, h.toString()]));
+  }
+  return row;
+}
+
+/**
+ * Agent events → insertable rows; with `raw` (the request's raw rows) long values those rows hold are stored
+ * once, there (store/rows/elide.ts).
+ */
+export function eventsToRows(events: readonly AgentEvent[], raw?: RawRowsRef): Record<string, unknown>[] {
+  const stored = elideAttributes(events, raw);
+  return events.map((e, i) => storedRow(e, stored[i]));
 }
 
 export function rowToEvent(r: AgentEventRow): AgentEvent {
   const kind = EventKind.safeParse(r.kind);
+  const { attributes_ref: _ref, ...rest } = r;
   return {
-    ...r,
+    ...rest,
     time: clickhouseTimeToIso(r.time),
     raw_time: clickhouseTimeToIso(r.raw_time),
     kind: kind.success ? kind.data : 'other',

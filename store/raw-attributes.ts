@@ -1,0 +1,140 @@
+import type { Db, Params } from './db.js';
+import { isoToTicks } from './rowbinary/times.js';
+import type { AgentEventRow } from './rows/agent-events.js';
+import { clickhouseTimeToIso } from './rows/common.js';
+import { elidedTail, linkOf, readElisionRef, valueHash } from './rows/elide.js';
+
+// Raw rows are looked up by time ranges around the events (the raw tables' keys lead with time after the
+// service); events far apart in time get separate ranges so a page spanning a month reads minutes, not a month.
+const GAP_NS = 120n * 1_000_000_000n;
+const MAX_RANGES = 32;
+
+const TABLES = {
+  otel_logs: { attrs: 'LogAttributes', time: 'TimestampTime', seconds: true },
+  otel_traces: { attrs: 'SpanAttributes', time: 'Timestamp', seconds: false },
+} as const;
+type LinkedTable = keyof typeof TABLES;
+
+interface Wanted {
+  row: AgentEventRow;
+  link: string;
+  ticks: bigint;
+  refs: [string, bigint][];
+}
+
+/**
+ * Puts back the long attribute values agent_events keeps only in the raw row (store/rows/elide.ts): for each
+ * row with references, the raw row of the same link whose value under the same key (its start, plus the stored
+ * tail) has the stored hash. A value
+ * whose raw row is gone (raw rows expire first) keeps its stored prefix and mark. Mutates `rows`.
+ */
+export async function restoreElidedAttributes(
+  db: Db,
+  database: string,
+  rows: AgentEventRow[],
+): Promise<void> {
+  const byTable = new Map<LinkedTable, Wanted[]>();
+  for (const row of rows) {
+    const ref = row.attributes_ref;
+    if (!ref) continue;
+    const entries = Object.entries(ref);
+    if (entries.length === 0 || !(row.raw_table in TABLES)) continue;
+    let ticks: bigint;
+    try {
+      ticks = isoToTicks(canonical(clickhouseTimeToIso(row.raw_time)));
+    } catch {
+      continue;
+    }
+    const list = byTable.get(row.raw_table as LinkedTable) ?? [];
+    list.push({
+      row,
+      ticks,
+      link: linkOf(ticks, row.trace_id, row.span_id),
+      refs: entries.map(([k, h]) => [k, BigInt(h)]),
+    });
+    byTable.set(row.raw_table as LinkedTable, list);
+  }
+  for (const [table, wanted] of byTable) await restoreFrom(db, database, table, wanted);
+}
+
+// ClickHouse prints nine fraction digits already; pad anything shorter the way the canonical form wants.
+function canonical(iso: string): string {
+  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/.exec(iso);
+  return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}Z` : iso;
+}
+
+async function restoreFrom(db: Db, database: string, table: LinkedTable, wanted: Wanted[]): Promise<void> {
+  const spec = TABLES[table];
+  const ranges = timeRanges(wanted.map((w) => w.ticks));
+  const params: Params = {
+    keys: [...new Set(wanted.flatMap((w) => w.refs.map(([k]) => k)))],
+    ns: [...new Set(wanted.map((w) => w.ticks.toString()))],
+    traces: [...new Set(wanted.map((w) => w.row.trace_id))],
+  };
+  const where = ranges.map(([lo, hi], i) => {
+    params[`lo${i}`] = spec.seconds ? (lo / 1_000_000_000n).toString() : lo.toString();
+    params[`hi${i}`] = spec.seconds ? (hi / 1_000_000_000n).toString() : hi.toString();
+    return spec.seconds
+      ? `(${spec.time} BETWEEN toDateTime({lo${i}:UInt32}) AND toDateTime({hi${i}:UInt32}))`
+      : `(${spec.time} BETWEEN fromUnixTimestamp64Nano({lo${i}:Int64}) AND fromUnixTimestamp64Nano({hi${i}:Int64}))`;
+  });
+  const found = await db.query<{ ns: string; tr: string; sp: string; a: Record<string, string> }>(
+    `events.raw-values.${table}`,
+    `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS ns, TraceId AS tr, SpanId AS sp,
+            mapFilter((k, v) -> has({keys:Array(String)}, k), ${spec.attrs}) AS a
+     FROM "${database}".${table}
+     WHERE (${where.join(' OR ')})
+       AND TraceId IN {traces:Array(String)}
+       AND toString(toUnixTimestamp64Nano(Timestamp)) IN {ns:Array(String)}`,
+    params,
+  );
+  const byLink = new Map<string, Record<string, string>[]>();
+  for (const f of found) {
+    const key = linkOf(BigInt(f.ns), f.tr, f.sp);
+    const list = byLink.get(key);
+    if (list) list.push(f.a);
+    else byLink.set(key, [f.a]);
+  }
+  for (const w of wanted) {
+    const candidates = byLink.get(w.link);
+    if (!candidates) continue;
+    const attributes = { ...w.row.attributes };
+    for (const [key, ref] of w.refs) {
+      const { hash, rawChars } = readElisionRef(ref);
+      const tail = elidedTail(attributes[key] ?? '');
+      for (const a of candidates) {
+        const r = a[key];
+        if (r === undefined || r.length < rawChars) continue;
+        const v = `${r.slice(0, rawChars)}${tail}`;
+        if (valueHash(v) === hash) {
+          attributes[key] = v;
+          break;
+        }
+      }
+    }
+    w.row.attributes = attributes;
+  }
+}
+
+/** Sorted ticks → at most MAX_RANGES [lo, hi] ranges, split at the widest gaps above GAP_NS. */
+function timeRanges(ticks: bigint[]): [bigint, bigint][] {
+  const sorted = [...ticks].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const gaps: { at: number; size: bigint }[] = [];
+  for (let i = 1; i < sorted.length; i++) {
+    const size = (sorted[i] as bigint) - (sorted[i - 1] as bigint);
+    if (size > GAP_NS) gaps.push({ at: i, size });
+  }
+  gaps.sort((a, b) => (b.size > a.size ? 1 : b.size < a.size ? -1 : 0));
+  const cuts = gaps
+    .slice(0, MAX_RANGES - 1)
+    .map((g) => g.at)
+    .sort((a, b) => a - b);
+  const ranges: [bigint, bigint][] = [];
+  let start = 0;
+  for (const cut of [...cuts, sorted.length]) {
+    // One second either side: TimestampTime is whole seconds.
+    ranges.push([(sorted[start] as bigint) - 1_000_000_000n, (sorted[cut - 1] as bigint) + 1_000_000_000n]);
+    start = cut;
+  }
+  return ranges;
+}
