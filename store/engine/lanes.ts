@@ -7,7 +7,21 @@
 const BACKGROUND =
   /^ward:(?:analyzer\.(?:events-after|ingest-counts|sightings\.|session-|state\.|risk\.put|suppressions\.)|report\.|audit\.verify\.)/;
 
+/**
+ * Statements an approval or a hook waits on: the approval's own reads and writes, the audit append that
+ * records its steps, its agent_events row, grants and token lookups. They run on their own engine connection
+ * (a connection runs one statement at a time, so on a shared one they would queue behind the API's and the
+ * analyzer's).
+ */
+const APPROVAL_PATH =
+  /^ward:(?:approvals\.|audit\.(?:append|checkpoint|head)$|events\.insert$|grants\.|tokens\.lookup$)/;
+
 /** True when a statement with this log comment is background work. */
 export function isBackground(logComment: unknown): boolean {
   return typeof logComment === 'string' && BACKGROUND.test(logComment);
+}
+
+/** True when a statement with this log comment is on the approval path (the worker's approval lane). */
+export function isApprovalPath(logComment: unknown): boolean {
+  return typeof logComment === 'string' && APPROVAL_PATH.test(logComment);
 }

@@ -113,10 +113,12 @@ async function bulk(conn: Chdb, r: BulkRequest): Promise<void> {
 }
 
 let interactiveConn: Chdb;
+let approvalConn: Chdb;
 let bulkConn: Chdb;
 try {
   mkdirSync(data.tmpDir, { recursive: true, mode: 0o700 });
   interactiveConn = createChdbConnection({ path: data.path });
+  approvalConn = createChdbConnection({ path: data.path });
   bulkConn = createChdbConnection({ path: data.path });
 } catch (err) {
   reply({ id: READY_ID, ok: false, error: errorData(err) });
@@ -158,11 +160,11 @@ async function die(err: unknown): Promise<void> {
   if (dying) return;
   dying = true;
   process.stderr.write(`ward: the embedded ClickHouse worker failed: ${errorData(err).message}\n`);
-  bulkQueue.splice(0).forEach((r) => {
+  [...bulkQueue.splice(0), ...mainLane.drain(), ...approvalLane.drain()].forEach((r) => {
     reply({ id: r.id, ok: false, error: { message: 'the embedded ClickHouse worker is stopping: retry' } });
   });
   while (running.size > 0) await Promise.allSettled([...running]);
-  await Promise.allSettled([interactiveConn.close(), bulkConn.close()]);
+  await Promise.allSettled([interactiveConn.close(), approvalConn.close(), bulkConn.close()]);
   process.exit(70);
 }
 process.on('uncaughtException', (err) => void die(err));
@@ -187,8 +189,10 @@ port.on('message', (r: EngineRequest) => {
   if (r.op === 'close') {
     void (async () => {
       await draining;
-      while (running.size > 0) await Promise.allSettled([...running]);
-      await Promise.allSettled([interactiveConn.close(), bulkConn.close()]);
+      // Statements given before close still run: wait for both lanes to be empty.
+      while (running.size > 0 || mainLane.busy() || approvalLane.busy())
+        await (running.size > 0 ? Promise.allSettled([...running]) : new Promise((r) => setImmediate(r)));
+      await Promise.allSettled([interactiveConn.close(), approvalConn.close(), bulkConn.close()]);
       reply({ id: r.id, ok: true });
     })();
     return;
@@ -201,18 +205,54 @@ port.on('message', (r: EngineRequest) => {
     return;
   }
   const req = r as InteractiveRequest;
-  if (req.background) {
-    background = background.then(() => runInteractive(req));
-    return;
-  }
-  void runInteractive(req);
+  if (req.approval) approvalLane.push(req);
+  else if (req.background) mainLane.later(req);
+  else mainLane.push(req);
 });
 
-/** Background statements, chained: at most one of them is ever ahead of a foreground statement. */
-let background: Promise<void> = Promise.resolve();
+/**
+ * One engine connection's statements, given to it one at a time (a connection runs one statement at a time
+ * anyway; queued here they keep their order, foreground ahead of background, and chDB's process-wide chain
+ * of bound statements holds at most one statement of each lane, so an approval's waits behind at most one).
+ */
+function lane(conn: () => Chdb) {
+  const now: InteractiveRequest[] = [];
+  const after: InteractiveRequest[] = [];
+  let busy = false;
+  const next = (): void => {
+    const r = now.shift() ?? after.shift();
+    if (!r) {
+      busy = false;
+      return;
+    }
+    busy = true;
+    void runInteractive(conn(), r).finally(next);
+  };
+  return {
+    push(r: InteractiveRequest): void {
+      now.push(r);
+      if (!busy) next();
+    },
+    later(r: InteractiveRequest): void {
+      after.push(r);
+      if (!busy) next();
+    },
+    /** A statement runs or waits. */
+    busy: () => busy,
+    /** Takes the waiting statements out (the worker is stopping: they are refused, never run). */
+    drain(): InteractiveRequest[] {
+      return [...now.splice(0), ...after.splice(0)];
+    },
+  };
+}
 
-function runInteractive(r: InteractiveRequest): Promise<void> {
-  return track(interactive(interactiveConn, r)).then(
+/** The API, hooks' other reads, the analyzer: foreground first, background work after it. */
+const mainLane = lane(() => interactiveConn);
+/** Approvals, their audit records and events, grants, token lookups (store/engine/lanes.ts). */
+const approvalLane = lane(() => approvalConn);
+
+function runInteractive(conn: Chdb, r: InteractiveRequest): Promise<void> {
+  return track(interactive(conn, r)).then(
     (bytes) => reply({ id: r.id, ok: true, ...(bytes ? { bytes } : {}) }),
     (err: unknown) => reply({ id: r.id, ok: false, error: errorData(err) }),
   );
