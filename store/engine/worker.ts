@@ -113,12 +113,14 @@ async function bulk(conn: Chdb, r: BulkRequest): Promise<void> {
 }
 
 let interactiveConn: Chdb;
-let approvalConn: Chdb;
+let approvalConns: Chdb[];
 let bulkConn: Chdb;
 try {
   mkdirSync(data.tmpDir, { recursive: true, mode: 0o700 });
   interactiveConn = createChdbConnection({ path: data.path });
-  approvalConn = createChdbConnection({ path: data.path });
+  // Two: an approval's audit record, its event row and its pending count are written at once (bound reads
+  // still take turns: chDB runs bound statements one at a time per process).
+  approvalConns = [createChdbConnection({ path: data.path }), createChdbConnection({ path: data.path })];
   bulkConn = createChdbConnection({ path: data.path });
 } catch (err) {
   reply({ id: READY_ID, ok: false, error: errorData(err) });
@@ -164,7 +166,7 @@ async function die(err: unknown): Promise<void> {
     reply({ id: r.id, ok: false, error: { message: 'the embedded ClickHouse worker is stopping: retry' } });
   });
   while (running.size > 0) await Promise.allSettled([...running]);
-  await Promise.allSettled([interactiveConn.close(), approvalConn.close(), bulkConn.close()]);
+  await Promise.allSettled([interactiveConn, ...approvalConns, bulkConn].map((c) => c.close()));
   process.exit(70);
 }
 process.on('uncaughtException', (err) => void die(err));
@@ -192,7 +194,7 @@ port.on('message', (r: EngineRequest) => {
       // Statements given before close still run: wait for both lanes to be empty.
       while (running.size > 0 || mainLane.busy() || approvalLane.busy())
         await (running.size > 0 ? Promise.allSettled([...running]) : new Promise((r) => setImmediate(r)));
-      await Promise.allSettled([interactiveConn.close(), approvalConn.close(), bulkConn.close()]);
+      await Promise.allSettled([interactiveConn, ...approvalConns, bulkConn].map((c) => c.close()));
       reply({ id: r.id, ok: true });
     })();
     return;
@@ -211,34 +213,42 @@ port.on('message', (r: EngineRequest) => {
 });
 
 /**
- * One engine connection's statements, given to it one at a time (a connection runs one statement at a time
- * anyway; queued here they keep their order, foreground ahead of background, and chDB's process-wide chain
- * of bound statements holds at most one statement of each lane, so an approval's waits behind at most one).
+ * Statements for a set of engine connections, each given one at a time (a connection runs one statement at a
+ * time anyway; queued here they keep their order, foreground ahead of background, and chDB's process-wide
+ * chain of bound statements holds at most one statement per connection, so an approval's waits behind few).
  */
-function lane(conn: () => Chdb) {
+function lane(conns: () => Chdb[]) {
   const now: InteractiveRequest[] = [];
   const after: InteractiveRequest[] = [];
-  let busy = false;
+  // The connections exist once the worker has opened them (after this module's first lines ran).
+  let free: Chdb[] | undefined;
+  let size = 0;
   const next = (): void => {
-    const r = now.shift() ?? after.shift();
-    if (!r) {
-      busy = false;
-      return;
+    if (!free) {
+      free = [...conns()];
+      size = free.length;
     }
-    busy = true;
-    void runInteractive(conn(), r).finally(next);
+    while (free.length > 0) {
+      const r = now.shift() ?? after.shift();
+      if (!r) return;
+      const c = free.pop() as Chdb;
+      void runInteractive(c, r).finally(() => {
+        free?.push(c);
+        next();
+      });
+    }
   };
   return {
     push(r: InteractiveRequest): void {
       now.push(r);
-      if (!busy) next();
+      next();
     },
     later(r: InteractiveRequest): void {
       after.push(r);
-      if (!busy) next();
+      next();
     },
     /** A statement runs or waits. */
-    busy: () => busy,
+    busy: () => now.length + after.length > 0 || (free !== undefined && free.length < size),
     /** Takes the waiting statements out (the worker is stopping: they are refused, never run). */
     drain(): InteractiveRequest[] {
       return [...now.splice(0), ...after.splice(0)];
@@ -247,9 +257,9 @@ function lane(conn: () => Chdb) {
 }
 
 /** The API, hooks' other reads, the analyzer: foreground first, background work after it. */
-const mainLane = lane(() => interactiveConn);
+const mainLane = lane(() => [interactiveConn]);
 /** Approvals, their audit records and events, grants, token lookups (store/engine/lanes.ts). */
-const approvalLane = lane(() => approvalConn);
+const approvalLane = lane(() => approvalConns);
 
 function runInteractive(conn: Chdb, r: InteractiveRequest): Promise<void> {
   return track(interactive(conn, r)).then(
