@@ -9,12 +9,13 @@ const BACKGROUND =
 
 /**
  * Statements an approval or a hook waits on: the approval's own reads and writes, the audit append that
- * records its steps, its agent_events row, grants and token lookups. They run on their own engine connection
+ * records its steps, its agent_events row, grants and token lookups. They run on their own engine connections
  * (a connection runs one statement at a time, so on a shared one they would queue behind the API's and the
- * analyzer's).
+ * analyzer's). The periodic scans (waiters' poll for decisions made elsewhere, the expiry sweep, lists) are
+ * not on it: one of them can take 100 ms under load.
  */
 const APPROVAL_PATH =
-  /^ward:(?:approvals\.|audit\.(?:append|checkpoint|head)$|events\.insert$|grants\.|tokens\.lookup$)/;
+  /^ward:(?:approvals\.(?:get|create|resolve|pending-of)$|audit\.(?:append|checkpoint|head)$|events\.insert$|grants\.|tokens\.lookup$)/;
 
 /** True when a statement with this log comment is background work. */
 export function isBackground(logComment: unknown): boolean {
