@@ -126,8 +126,14 @@ export function createApprovalsRepo(db: Db, database: string) {
     return (await getVersioned(id))?.approval ?? null;
   }
 
-  async function resolve(id: string, change: ApprovalResolution): Promise<ResolveResult> {
-    const found = await getVersioned(id);
+  async function resolve(
+    id: string,
+    change: ApprovalResolution,
+    read?: VersionedApproval | null,
+  ): Promise<ResolveResult> {
+    // A caller that just read the row (under its per-id lock) passes it: one statement less. Were it stale
+    // (decided on another instance since), the insert below is dropped by its token and the read-back says so.
+    const found = read === undefined ? await getVersioned(id) : read;
     if (!found) return { ok: false, reason: 'unknown' };
     const current = found.approval;
     if (current.status !== 'pending') return { ok: false, reason: 'final', approval: current };
@@ -158,6 +164,8 @@ export function createApprovalsRepo(db: Db, database: string) {
       );
     },
     get,
+    /** The approval with its row version (pass it to `decide` to spare that read). */
+    getVersioned,
     /** Newest first; `requester` limits the list to one token's requests (what a runner may see). */
     async list(q: { status?: ApprovalStatus; limit?: number; requester?: string } = {}): Promise<Approval[]> {
       const rows = await db.query<ApprovalRow>(
@@ -223,9 +231,12 @@ export function createApprovalsRepo(db: Db, database: string) {
       );
       return row && Number(row.n) > 0 && row.t ? clickhouseTimeToIso(row.t) : null;
     },
-    /** approve/deny a pending request (a new row version); refuses unknown and already-final requests. */
-    decide(id: string, change: ApprovalResolution): Promise<ResolveResult> {
-      return resolve(id, change);
+    /**
+     * approve/deny a pending request (a new row version); refuses unknown and already-final requests. `read`:
+     * the row as the caller just read it with getVersioned (spares reading it again).
+     */
+    decide(id: string, change: ApprovalResolution, read?: VersionedApproval | null): Promise<ResolveResult> {
+      return resolve(id, change, read);
     },
     /** Marks a pending request expired (an expiry is a deny). */
     expire(id: string, at: string = new Date().toISOString()): Promise<ResolveResult> {

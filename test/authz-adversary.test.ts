@@ -92,6 +92,8 @@ describe('a runner sees only what it requested', () => {
     for (const path of [
       `/approvals/${a.id}`,
       `/approvals/${a.id}/wait?timeout_s=0`,
+      // A long wait too: refused on its first read, never held until the request is decided.
+      `/approvals/${a.id}/wait?timeout_s=300`,
       `/approvals/${a.id}/events`,
     ])
       expect((await api('GET', path, RUNNER_B)).status).toBe(404);

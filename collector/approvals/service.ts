@@ -93,6 +93,12 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   changes.setMaxListeners(0);
   const timers = new Map<string, NodeJS.Timeout>();
   const locks = new Map<string, Promise<unknown>>();
+  // Each token's pending count as this instance last read it from the store (only ever a hint: see create).
+  const pendingSeen = new Map<string, number>();
+  const notePending = (token: string, n: number) => {
+    if (pendingSeen.size >= 10_000 && !pendingSeen.has(token)) pendingSeen.clear();
+    pendingSeen.set(token, n);
+  };
   const lifetime = new AbortController();
   const grants = createGrantMaker({
     store,
@@ -263,9 +269,15 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   return {
     /** A new pending request by `caller` (its token id is kept: separation of duties and visibility). */
     async create(input: ApprovalRequestInput, caller: Caller): Promise<Approval> {
-      // Counted in the store, not here: a runner hopping between instances gets no fresh allowance.
-      if ((await store.approvals.pendingOf(caller.id)) >= MAX_PENDING_PER_TOKEN)
-        throw new TooManyPending(MAX_PENDING_PER_TOKEN);
+      // Counted in the store, not here: a runner hopping between instances gets no fresh allowance. The count
+      // after the insert below is the one that decides; this one only spares a full token the writes, so it
+      // is skipped while this instance's last count for the token left room.
+      const seen = pendingSeen.get(caller.id);
+      if (seen === undefined || seen >= MAX_PENDING_PER_TOKEN - 1) {
+        const n = await store.approvals.pendingOf(caller.id);
+        notePending(caller.id, n);
+        if (n >= MAX_PENDING_PER_TOKEN) throw new TooManyPending(MAX_PENDING_PER_TOKEN);
+      }
       const now = Date.now();
       const scored = await serverRisk(input.command);
       const approval: Approval = redacted({
@@ -290,9 +302,13 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         decision_reason: '',
       });
       await store.approvals.create(approval);
-      await record(approval, 'requested', caller.name, { by_token: caller.id });
-      // Requests racing on several instances all passed the check above: the earliest keep the places.
-      if ((await store.approvals.pendingOf(caller.id, approval)) > MAX_PENDING_PER_TOKEN) {
+      // Requests racing (on several instances, or past the skipped check above): the earliest keep the places.
+      const [, pending] = await Promise.all([
+        record(approval, 'requested', caller.name, { by_token: caller.id }),
+        store.approvals.pendingOf(caller.id, approval),
+      ]);
+      notePending(caller.id, pending);
+      if (pending > MAX_PENDING_PER_TOKEN) {
         const r = await serialized(approval.id, () =>
           store.approvals.decide(approval.id, {
             status: 'denied',
@@ -335,7 +351,10 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     decide(id: string, input: ApprovalDecisionInput, caller: Caller): Promise<DecideResult> {
       const decidedBy = caller.name;
       return serialized(id, async () => {
-        const current = await read(id);
+        // One read serves the checks below and the conditional change (repo.decide would read it again).
+        let found: Awaited<ReturnType<typeof store.approvals.getVersioned>> | undefined =
+          await store.approvals.getVersioned(id);
+        const current = found && present(found.approval);
         // Separation of duties: the credential that asked never answers, whatever its role.
         if (current && current.requester_id !== '' && current.requester_id === caller.id) {
           await store.audit.append({
@@ -354,16 +373,21 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
             finished(expired.approval);
             return { ok: false, reason: 'final', approval: expired.approval };
           }
+          found = undefined; // changed meanwhile: decide reads it afresh
         }
         const wanted = input.decision === 'approve' && input.scope !== 'once' ? input.scope : null;
         const plan = wanted && current && !isFinal(current) ? await grants.plan(current, wanted) : null;
         // The scope stays what the analyst chose; without a grant the approval only ever covered this request.
-        const r = await store.approvals.decide(id, {
-          status: input.decision === 'approve' ? 'approved' : 'denied',
-          scope: input.scope,
-          decided_by: decidedBy,
-          decision_reason: redact(input.reason),
-        });
+        const r = await store.approvals.decide(
+          id,
+          {
+            status: input.decision === 'approve' ? 'approved' : 'denied',
+            scope: input.scope,
+            decided_by: decidedBy,
+            decision_reason: redact(input.reason),
+          },
+          found,
+        );
         if (!r.ok) return r;
         const noGrantReason = plan && 'refused' in plan ? plan.refused : '';
         try {
@@ -395,9 +419,14 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
 
     /**
      * Resolves with the approval once it is final, or with its current state after `timeoutMs`
-     * (null when unknown). An aborted signal ends the wait early.
+     * (null when unknown, or for a runner `caller` when not its own). An aborted signal ends the wait early.
      */
-    async waitForFinal(id: string, timeoutMs: number, signal?: AbortSignal): Promise<Approval | null> {
+    async waitForFinal(
+      id: string,
+      timeoutMs: number,
+      signal?: AbortSignal,
+      caller?: Pick<Caller, 'id' | 'role'>,
+    ): Promise<Approval | null> {
       let resolveChange: (a: Approval | undefined) => void = () => {};
       const changed = new Promise<Approval | undefined>((r) => {
         resolveChange = r;
@@ -410,6 +439,9 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       lifetime.signal.addEventListener('abort', onAbort, { once: true });
       try {
         const current = await read(id);
+        const owner = caller && ownedBy(caller);
+        // The same answer as for an unknown id: a runner learns nothing of others' requests.
+        if (current && owner !== undefined && current.requester_id !== owner) return null;
         if (!current || isFinal(current) || timeoutMs <= 0) return current;
         const final = await changed;
         return final ?? (await read(id));

@@ -96,8 +96,8 @@ export function approvalRoutes(deps: {
     const id = parseId(c.req.param('id'));
     const q = WaitQuery.safeParse(c.req.query());
     if (!q.success) throw new HTTPException(400, { message: 'invalid query', cause: q.error });
-    await mustGet(service, id, c.get('principal'));
-    const a = await service.waitForFinal(id, q.data.timeout_s * 1000, c.req.raw.signal);
+    // One read checks visibility and state (mustGet's would be a second statement on the approval path).
+    const a = await service.waitForFinal(id, q.data.timeout_s * 1000, c.req.raw.signal, c.get('principal'));
     if (!a) throw new HTTPException(404, { message: `no approval '${id}'` });
     return c.json(a);
   });

@@ -108,6 +108,23 @@ describe('background work', () => {
   }, 60_000);
 });
 
+describe('the approval lane', () => {
+  it("an approval's statements run on their own connection, beside a long statement of the API", async () => {
+    const order: string[] = [];
+    // A long unbound read of the API (an engine connection runs one statement at a time).
+    const slow = store.db
+      .query('events.list', 'SELECT sleepEachRow(0.1) FROM numbers(10) SETTINGS max_block_size = 1')
+      .then(() => order.push('api'));
+    const approval = Promise.all([
+      store.db.query('approvals.get', 'SELECT {x:UInt8} AS x', { x: 1 }),
+      store.db.insert('audit.append', 'bulk', [{ id: 1, body: 'x' }]),
+    ]).then(() => order.push('approval'));
+    await Promise.all([slow, approval]);
+    // On one shared connection the approval's read and insert would wait for the whole second.
+    expect(order).toEqual(['approval', 'api']);
+  }, 60_000);
+});
+
 describe('a failing worker', () => {
   it('a worker that fails lets running statements finish, refuses new ones, restarts and keeps the data', async () => {
     const engine = engineOf(store);

@@ -7,7 +7,22 @@
 const BACKGROUND =
   /^ward:(?:analyzer\.(?:events-after|ingest-counts|sightings\.|session-|state\.|risk\.put|suppressions\.)|report\.|audit\.verify\.)/;
 
+/**
+ * Statements an approval or a hook waits on: the approval's own reads and writes, the audit append that
+ * records its steps, its agent_events row, grants and token lookups. They run on their own engine connections
+ * (a connection runs one statement at a time, so on a shared one they would queue behind the API's and the
+ * analyzer's). The periodic scans (waiters' poll for decisions made elsewhere, the expiry sweep, lists) are
+ * not on it: one of them can take 100 ms under load.
+ */
+const APPROVAL_PATH =
+  /^ward:(?:approvals\.(?:get|create|resolve|pending-of)$|audit\.(?:append|checkpoint|head)$|events\.insert$|grants\.|tokens\.lookup$)/;
+
 /** True when a statement with this log comment is background work. */
 export function isBackground(logComment: unknown): boolean {
   return typeof logComment === 'string' && BACKGROUND.test(logComment);
+}
+
+/** True when a statement with this log comment is on the approval path (the worker's approval lane). */
+export function isApprovalPath(logComment: unknown): boolean {
+  return typeof logComment === 'string' && APPROVAL_PATH.test(logComment);
 }

@@ -18,8 +18,10 @@ export interface InteractiveRequest {
   queryId?: string;
   /** insert/exec: the body (JSONEachRow text), materialized on the main thread. */
   values?: string;
-  /** Background work (store/engine/lanes.ts): run one at a time, behind nothing but each other. */
+  /** Background work (store/engine/lanes.ts): runs after every foreground statement already waiting. */
   background?: boolean;
+  /** The approval path (store/engine/lanes.ts): runs on its own engine connection, ahead of the rest. */
+  approval?: boolean;
 }
 
 /** An ingest payload on the bulk lane. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { createClient } from '@clickhouse/client';
 import type { EngineClient } from './client.js';
-import { isBackground } from './lanes.js';
+import { isApprovalPath, isBackground } from './lanes.js';
 import type { EngineSettings } from './protocol.js';
 
 /** The connection shape @clickhouse/client accepts (`createClient({ connection })`). */
@@ -45,6 +45,7 @@ function request(p: Params) {
     ...(p.query_params && Object.keys(p.query_params).length > 0 ? { params: p.query_params } : {}),
     ...(p.clickhouse_settings ? { settings: p.clickhouse_settings as EngineSettings } : {}),
     ...(isBackground(p.clickhouse_settings?.log_comment) ? { background: true } : {}),
+    ...(isApprovalPath(p.clickhouse_settings?.log_comment) ? { approval: true } : {}),
   };
 }
 

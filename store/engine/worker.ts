@@ -114,10 +114,14 @@ async function bulk(conn: Chdb, r: BulkRequest): Promise<void> {
 }
 
 let interactiveConn: Chdb;
+let approvalConns: Chdb[];
 let bulkConn: Chdb;
 try {
   mkdirSync(data.tmpDir, { recursive: true, mode: 0o700 });
   interactiveConn = createChdbConnection({ path: data.path });
+  // Two: an approval's audit record, its event row and its pending count are written at once (bound reads
+  // still take turns: chDB runs bound statements one at a time per process).
+  approvalConns = [createChdbConnection({ path: data.path }), createChdbConnection({ path: data.path })];
   bulkConn = createChdbConnection({ path: data.path });
 } catch (err) {
   reply({ id: READY_ID, ok: false, error: errorData(err) });
@@ -159,11 +163,11 @@ async function die(err: unknown): Promise<void> {
   if (dying) return;
   dying = true;
   process.stderr.write(`ward: the embedded ClickHouse worker failed: ${errorData(err).message}\n`);
-  bulkQueue.splice(0).forEach((r) => {
+  [...bulkQueue.splice(0), ...mainLane.drain(), ...approvalLane.drain()].forEach((r) => {
     reply({ id: r.id, ok: false, error: { message: 'the embedded ClickHouse worker is stopping: retry' } });
   });
   while (running.size > 0) await Promise.allSettled([...running]);
-  await Promise.allSettled([interactiveConn.close(), bulkConn.close()]);
+  await Promise.allSettled([interactiveConn, ...approvalConns, bulkConn].map((c) => c.close()));
   process.exit(70);
 }
 process.on('uncaughtException', (err) => void die(err));
@@ -188,8 +192,10 @@ port.on('message', (r: EngineRequest) => {
   if (r.op === 'close') {
     void (async () => {
       await draining;
-      while (running.size > 0) await Promise.allSettled([...running]);
-      await Promise.allSettled([interactiveConn.close(), bulkConn.close()]);
+      // Statements given before close still run: wait for both lanes to be empty.
+      while (running.size > 0 || mainLane.busy() || approvalLane.busy())
+        await (running.size > 0 ? Promise.allSettled([...running]) : new Promise((r) => setImmediate(r)));
+      await Promise.allSettled([interactiveConn, ...approvalConns, bulkConn].map((c) => c.close()));
       reply({ id: r.id, ok: true });
     })();
     return;
@@ -202,18 +208,62 @@ port.on('message', (r: EngineRequest) => {
     return;
   }
   const req = r as InteractiveRequest;
-  if (req.background) {
-    background = background.then(() => runInteractive(req));
-    return;
-  }
-  void runInteractive(req);
+  if (req.approval) approvalLane.push(req);
+  else if (req.background) mainLane.later(req);
+  else mainLane.push(req);
 });
 
-/** Background statements, chained: at most one of them is ever ahead of a foreground statement. */
-let background: Promise<void> = Promise.resolve();
+/**
+ * Statements for a set of engine connections, each given one at a time (a connection runs one statement at a
+ * time anyway; queued here they keep their order, foreground ahead of background, and chDB's process-wide
+ * chain of bound statements holds at most one statement per connection, so an approval's waits behind few).
+ */
+function lane(conns: () => Chdb[]) {
+  const now: InteractiveRequest[] = [];
+  const after: InteractiveRequest[] = [];
+  // The connections exist once the worker has opened them (after this module's first lines ran).
+  let free: Chdb[] | undefined;
+  let size = 0;
+  const next = (): void => {
+    if (!free) {
+      free = [...conns()];
+      size = free.length;
+    }
+    while (free.length > 0) {
+      const r = now.shift() ?? after.shift();
+      if (!r) return;
+      const c = free.pop() as Chdb;
+      void runInteractive(c, r).finally(() => {
+        free?.push(c);
+        next();
+      });
+    }
+  };
+  return {
+    push(r: InteractiveRequest): void {
+      now.push(r);
+      next();
+    },
+    later(r: InteractiveRequest): void {
+      after.push(r);
+      next();
+    },
+    /** A statement runs or waits. */
+    busy: () => now.length + after.length > 0 || (free !== undefined && free.length < size),
+    /** Takes the waiting statements out (the worker is stopping: they are refused, never run). */
+    drain(): InteractiveRequest[] {
+      return [...now.splice(0), ...after.splice(0)];
+    },
+  };
+}
 
-function runInteractive(r: InteractiveRequest): Promise<void> {
-  return track(interactive(interactiveConn, r)).then(
+/** The API, hooks' other reads, the analyzer: foreground first, background work after it. */
+const mainLane = lane(() => [interactiveConn]);
+/** Approvals, their audit records and events, grants, token lookups (store/engine/lanes.ts). */
+const approvalLane = lane(() => approvalConns);
+
+function runInteractive(conn: Chdb, r: InteractiveRequest): Promise<void> {
+  return track(interactive(conn, r)).then(
     (bytes) => reply({ id: r.id, ok: true, ...(bytes ? { bytes } : {}) }),
     (err: unknown) => reply({ id: r.id, ok: false, error: errorData(err) }),
   );
