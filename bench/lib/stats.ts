@@ -1,9 +1,8 @@
-/** The p-th percentile (0..100) of unsorted values, nearest rank; 0 for none. */
+import { quantile } from 'simple-statistics';
+
+/** The p-th percentile (0..100) of unsorted values (simple-statistics' quantile); 0 for none. */
 export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
+  return values.length === 0 ? 0 : quantile([...values], p / 100);
 }
 
 export function fmt(n: number, digits = 0): string {

@@ -1,3 +1,4 @@
+import { quantile } from 'simple-statistics';
 import type { Gate, GateDecision } from '../gate.js';
 
 /** One labelled row of the evaluation set (only `cmd` is ever given to the gate). */
@@ -120,11 +121,8 @@ export function scoreGate(gate: Gate, rows: readonly EvalRow[], timingRuns = 1):
       bump(report.bySource, `${row.source}${row.needs_approval_heuristic ? ' (heuristic)' : ''}`, hit);
     }
   }
-  const quantiles = (xs: number[]) => {
-    xs.sort((a, b) => a - b);
-    const pick = (q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
-    return { p50: pick(0.5), p99: pick(0.99) };
-  };
+  const quantiles = (xs: number[]) =>
+    xs.length === 0 ? { p50: 0, p99: 0 } : { p50: quantile(xs, 0.5), p99: quantile(xs, 0.99) };
   report.latencyMs = quantiles(times);
   report.singleLatencyMs = quantiles(firsts);
   return report;
