@@ -13,8 +13,12 @@ export function withoutPrompt(text: string): string {
 
 /** `<name>` ending a command: `< name >` with nothing to write to is a syntax error in bash. */
 const PLACEHOLDER = /<([A-Za-z][\w.:/-]*)>(?=[ \t]*(?:$|\n|;|\)|`)|[ \t]+\|)/g;
-/** `!(…)`, `@(…)`, `+(…)`, `*(…)`, `?(…)`: extended globs, one level of nesting. */
-const EXTGLOB = /[!@+*?]\((?:[^()\s]|\([^()\s]*\))*\)/g;
+/**
+ * `!(…)`, `@(…)`, `+(…)`, `*(…)`, `?(…)`: extended globs, one level of nesting. Never one holding an expansion
+ * (`$`, a backquote, `<(`/`>(`): with `shopt -s extglob` bash expands `$(…)` inside the pattern, and `*` would
+ * hide the command it runs.
+ */
+const EXTGLOB = /[!@+*?]\((?:[^()\s$`<>\\]|\([^()\s$`<>\\]*\))*\)/g;
 
 /**
  * The text with documentation notation rewritten, or null when there was none to rewrite. A command cut
