@@ -20,7 +20,10 @@ export interface EngineClientOptions {
   script: URL;
   /** Bulk payload bytes handed to the worker and not yet stored, above which inserts are refused. */
   maxBulkBytes?: number;
-  /** Interactive statements in flight above which new ones are refused. */
+  /**
+   * Interactive statements in flight above which new ones are refused, per lane: the approval path counts
+   * apart, so a flood of API reads that fills the cap does not refuse an approval's statements.
+   */
   maxInteractive?: number;
   /** Restarts allowed within `restartWindowMs` after a crash; beyond them the engine stays down. */
   maxRestarts?: number;
@@ -47,6 +50,8 @@ interface Pending {
   reject: (err: Error) => void;
   /** Bulk payload bytes this call holds of the budget; null for the interactive lane. */
   bulkBytes: number | null;
+  /** An interactive statement on the approval path (counted apart from the rest). */
+  approval?: boolean;
 }
 
 /** An engine error from the worker, with the fields @clickhouse/client's errors carry. */
@@ -115,6 +120,7 @@ async function startOwnEngine(opts: EngineClientOptions) {
   const pending = new Map<number, Pending>();
   let nextId = READY_ID + 1;
   let interactiveInFlight = 0;
+  let approvalInFlight = 0;
   let bulkInFlight = 0;
   let bulkBytes = 0;
   let refused = 0;
@@ -129,8 +135,10 @@ async function startOwnEngine(opts: EngineClientOptions) {
     const p = pending.get(id);
     if (!p) return;
     pending.delete(id);
-    if (p.bulkBytes === null) interactiveInFlight--;
-    else {
+    if (p.bulkBytes === null) {
+      interactiveInFlight--;
+      if (p.approval) approvalInFlight--;
+    } else {
       bulkInFlight--;
       bulkBytes -= p.bulkBytes;
     }
@@ -205,9 +213,12 @@ async function startOwnEngine(opts: EngineClientOptions) {
       );
     }
     return new Promise((resolve, reject) => {
-      pending.set(req.id, { resolve, reject, bulkBytes: bulk });
-      if (bulk === null) interactiveInFlight++;
-      else {
+      const approval = req.op !== 'bulk' && 'approval' in req && req.approval === true;
+      pending.set(req.id, { resolve, reject, bulkBytes: bulk, ...(approval ? { approval } : {}) });
+      if (bulk === null) {
+        interactiveInFlight++;
+        if (approval) approvalInFlight++;
+      } else {
         bulkInFlight++;
         bulkBytes += bulk;
       }
@@ -221,10 +232,12 @@ async function startOwnEngine(opts: EngineClientOptions) {
   return {
     /** A statement on the interactive lane; resolves with the result bytes of a query or exec. */
     interactive(req: Omit<InteractiveRequest, 'id'>): Promise<Uint8Array | undefined> {
-      if (interactiveInFlight >= maxInteractive) {
+      // Each lane has its own cap: the API (which any token reaches) cannot use up the approval path's.
+      const inLane = req.approval ? approvalInFlight : interactiveInFlight - approvalInFlight;
+      if (inLane >= maxInteractive) {
         refused++;
         return Promise.reject(
-          new EngineBusyError(`${interactiveInFlight} statements are already waiting for the engine: retry`),
+          new EngineBusyError(`${inLane} statements are already waiting for the engine: retry`),
         );
       }
       return send({ ...req, id: nextId++ } as InteractiveRequest, null);
