@@ -2,7 +2,14 @@ import type { Db, Params } from './db.js';
 import { isoToTicks } from './rowbinary/times.js';
 import type { AgentEventRow } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
-import { elidedTail, linkOf, readElisionRef, valueHash } from './rows/elide.js';
+import {
+  ELIDED_MARK,
+  ELIDED_PREFIX_CHARS,
+  elidedTail,
+  linkOf,
+  readElisionRef,
+  valueHash,
+} from './rows/elide.js';
 
 // Raw rows are looked up by time ranges around the events (the raw tables' keys lead with time after the
 // service); events far apart in time get separate ranges so a page spanning a month reads minutes, not a month.
@@ -101,19 +108,32 @@ async function restoreFrom(db: Db, database: string, table: LinkedTable, wanted:
     const attributes = { ...w.row.attributes };
     for (const [key, ref] of w.refs) {
       const { hash, rawChars } = readElisionRef(ref);
-      const tail = elidedTail(attributes[key] ?? '');
+      const stored = attributes[key] ?? '';
+      const tail = elidedTail(stored);
+      const prefix = storedPrefix(stored);
+      // The hash is 32 bits and the sender chooses both the raw rows and their links: another raw row at the
+      // same link with a colliding value (found by brute force in seconds) must not stand in for this one. A
+      // value is put back only when it starts as stored and no other candidate value has the same hash.
+      let match: string | undefined;
+      let ambiguous = false;
       for (const a of candidates) {
         const r = a[key];
         if (r === undefined || r.length < rawChars) continue;
         const v = `${r.slice(0, rawChars)}${tail}`;
-        if (valueHash(v) === hash) {
-          attributes[key] = v;
-          break;
-        }
+        if (!v.startsWith(prefix) || valueHash(v) !== hash) continue;
+        if (match !== undefined && match !== v) ambiguous = true;
+        match = v;
       }
+      if (match !== undefined && !ambiguous) attributes[key] = match;
     }
     w.row.attributes = attributes;
   }
+}
+
+/** The start of the value an elided attribute keeps before its mark. */
+function storedPrefix(stored: string): string {
+  const at = stored.indexOf(ELIDED_MARK, ELIDED_PREFIX_CHARS - 1);
+  return at < 0 ? '' : stored.slice(0, at);
 }
 
 /** Sorted ticks → at most MAX_RANGES [lo, hi] ranges, split at the widest gaps above GAP_NS. */
