@@ -79,6 +79,22 @@ function foundFilesRead(
         report(c.ctx, 'read.project-secret', `find ${s} -name hands ${secret} to a command that reads it`);
       continue;
     }
+    // Outside the project (`..`, `~`, `/`), a search that names project secrets files finds other projects'
+    // (`find ~ -name .env -exec cat {} +`): judged as the same command handed this project's would be.
+    const named = names.map(projectSecretNamed).find((x) => x !== undefined);
+    if (
+      named &&
+      c
+        .trial(runOn(`${c.ctx.workspace}/${named}`))
+        .some((f) => SECRET_READS.has(f.rule) && f.detail.includes('reads'))
+    ) {
+      report(
+        c.ctx,
+        'read.secret-tree',
+        `find ${s} -name hands other projects' ${named} files to a command that reads them`,
+      );
+      continue;
+    }
     const hit =
       names.length > 0
         ? names.map((n) => secretUnder(path, n, maxDepth)).find((x) => x !== undefined)
