@@ -24,9 +24,34 @@ const VERBS: [RegExp, ToolRuleId | null][] = [
   ],
 ];
 
-/** SQL that destroys or changes rights, in a query argument. */
+/** SQL that destroys or changes rights, in a query argument (DELETE and UPDATE are judged per statement). */
 const DESTRUCTIVE_SQL =
-  /\b(drop\s+(table|database|schema|index|view|user)|truncate\s+(table\s+)?\w|delete\s+from\s+\w+\s*(;|$)|alter\s+(table|user|role)|grant\s+\w|revoke\s+\w|update\s+\w+\s+set\b(?![\s\S]*\bwhere\b))/i;
+  /\b(drop\s+(table|database|schema|index|view|user)|truncate\s+(table\s+)?\w|alter\s+(table|user|role)|grant\s+\w|revoke\s+\w)/i;
+/** A statement that deletes or updates rows, with the table spelled any way (`public.users`, `"users"`). */
+const ROW_CHANGE = /\b(delete\s+from|update\s+\S+(\s+(as\s+)?\w+)?\s+set)\b/i;
+/** A WHERE that selects rows: not absent, not always true (`1=1`, `true`, `'a'='a'`, `x = x`). */
+const TAUTOLOGY =
+  /\bwhere\s+(\(\s*)*(true|not\s+false|(\S+)\s*=\s*\3|1\s*(>|<>|!=)\s*0|0\s*<\s*1)\s*\)*\s*(;|$|returning\b)/i;
+
+/** Statements of SQL as written and with comments removed (a comment hides a keyword's spacing: DROP/**\/TABLE). */
+function sqlSpellings(sql: string): string[] {
+  const bare = sql
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/#[^\n]*/g, ' ');
+  return [sql, bare];
+}
+
+function destructiveSql(sql: string): boolean {
+  for (const text of sqlSpellings(sql)) {
+    if (DESTRUCTIVE_SQL.test(text)) return true;
+    for (const stmt of text.split(';'))
+      if (ROW_CHANGE.test(stmt) && (!/\bwhere\b/i.test(stmt) || TAUTOLOGY.test(`${stmt.trim()};`)))
+        return true;
+  }
+  return false;
+}
+
 const QUERY_KEY = /^(sql|query|statement|statements|command|cypher|script)$/i;
 
 /** The words of a tool's name without its `mcp__server__` prefix (snake, kebab, dotted and camel case). */
@@ -50,5 +75,5 @@ export function mcpAction(tool: string): ToolRuleId | null {
 
 /** Destructive SQL in one argument (`DROP TABLE`, `DELETE FROM t` without a WHERE), for query tools. */
 export function destructiveQuery(key: string, value: string): boolean {
-  return QUERY_KEY.test(key) && value.length < 65_536 && DESTRUCTIVE_SQL.test(value);
+  return QUERY_KEY.test(key) && value.length < 65_536 && destructiveSql(value);
 }
