@@ -27,7 +27,12 @@ const EXTGLOB = /[!@+*?]\((?:[^()\s$`<>\\]|\([^()\s$`<>\\]*\))*\)/g;
  */
 export function repairDocumentationSyntax(text: string): string | null {
   let repaired = text
-    .replace(PLACEHOLDER, (_m, name: string) => `"$DOC_${name.replace(/\W/g, '_')}"`)
+    .replace(PLACEHOLDER, (m: string, name: string, at: number) =>
+      // Before a backquote that opens a command (`cat <in>`cmd``) the `>` is a real redirect bash runs.
+      /^[ \t]*`/.test(text.slice(at + m.length, at + m.length + 64)) && !insideBackquote(text, at)
+        ? m
+        : `"$DOC_${name.replace(/\W/g, '_')}"`,
+    )
     .replace(EXTGLOB, '*')
     .replace(/(?<=[\w-])\|[ \t]*$/, '')
     .replace(/[ \t;]\\$/, (m) => m.slice(0, -1))
@@ -38,6 +43,16 @@ export function repairDocumentationSyntax(text: string): string | null {
   if (quote) repaired += quote;
   if (depth > 0 && depth < 8) repaired += ')'.repeat(depth);
   return repaired === text ? null : repaired;
+}
+
+/** Whether offset `at` lies inside a backquoted command (an odd number of unescaped backquotes before it). */
+function insideBackquote(text: string, at: number): boolean {
+  let open = false;
+  for (let i = 0; i < at; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '`') open = !open;
+  }
+  return open;
 }
 
 /** The quote (', ", `) left open at the end of the text, and how many `(` are left unclosed outside quotes. */
