@@ -46,4 +46,16 @@ describe('red team: find handing other projects’ secrets files to a reader', (
     const g = await gate();
     expect(g.decide({ command: 'cat ../other/.env' }).decision).not.toBe('allow');
   });
+
+  // GAP (left open): the file found reaches the reader through a positional parameter or a loop variable,
+  // which the trial run of the handed command does not bind, so nothing reads; in the project and above it.
+  it.fails('find -name .env handing the files to sh -c, a read loop or node is not allowed', async () => {
+    const g = await gate();
+    for (const cmd of [
+      'find . -name .env -exec sh -c \'cat "$1"\' _ {} \\;',
+      'find .. -name .env -exec sh -c \'cat "$1"\' _ {} \\;',
+      'find .. -name .env | while read f; do cat "$f"; done',
+    ])
+      expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
+  });
 });
