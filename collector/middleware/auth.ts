@@ -26,6 +26,12 @@ export interface AuthOptions {
   cacheMs?: number | (() => number);
   /** How long an unknown token is remembered as unknown (ms, default 1000): guessing costs no queries. */
   negativeCacheMs?: number;
+  /**
+   * Most store lookups of distinct tokens in flight at once (default 256); beyond it a request is refused with
+   * 503. Token lookups run on the engine's approval lane: random bearer tokens (no valid token needed) would
+   * otherwise fill that lane's cap and refuse every approval.
+   */
+  maxLookups?: number;
   /** First use of each token in this process (for the audit trail); errors are the caller's to log. */
   onFirstUse?: (p: Principal) => void;
   /**
@@ -88,8 +94,12 @@ export function bearerToken(c: Context): string | undefined {
  * a revocation reaches the others through the revocation feed (revocation-feed.ts), or within `cacheMs`.
  */
 export function createTokenResolver(
-  opts: Pick<AuthOptions, 'lookup' | 'cacheMs' | 'negativeCacheMs' | 'onFirstUse'>,
+  opts: Pick<AuthOptions, 'lookup' | 'cacheMs' | 'negativeCacheMs' | 'onFirstUse' | 'maxLookups'>,
 ) {
+  const maxLookups = opts.maxLookups ?? 256;
+  // One store lookup per token at a time: requests with the same token wait for it together.
+  // Each with the revocation epoch it started in, so a request joining it later caches nothing stale.
+  const inFlight = new Map<string, { lookup: Promise<Omit<Principal, 'id'> | null>; epoch: number }>();
   const configured = opts.cacheMs ?? 5_000;
   const liveMs = typeof configured === 'function' ? configured : () => configured;
   const negativeMs = opts.negativeCacheMs ?? 1_000;
@@ -105,8 +115,21 @@ export function createTokenResolver(
       const id = hash.slice(0, TOKEN_ID_LENGTH);
       const hit = cache.get(hash);
       if (hit && Date.now() - hit.at < (hit.principal ? liveMs() : negativeMs)) return hit.principal;
-      const started = epoch;
-      const found = await opts.lookup(token);
+      let entry = inFlight.get(hash);
+      if (!entry) {
+        if (inFlight.size >= maxLookups)
+          throw new HTTPException(503, { message: 'too many token lookups at once: retry' });
+        const mine = {
+          lookup: opts.lookup(token).finally(() => {
+            if (inFlight.get(hash) === mine) inFlight.delete(hash);
+          }),
+          epoch,
+        };
+        entry = mine;
+        inFlight.set(hash, mine);
+      }
+      const started = entry.epoch;
+      const found = await entry.lookup;
       const principal = found ? { id, name: found.name, role: found.role } : null;
       if (cache.size > 10_000) cache.clear();
       if (started === epoch) cache.set(hash, { principal, at: Date.now() });
@@ -120,6 +143,8 @@ export function createTokenResolver(
     forget(id: string): void {
       epoch++;
       for (const key of cache.keys()) if (key.startsWith(id)) cache.delete(key);
+      // A request after the revocation looks the token up afresh rather than joining an older lookup.
+      for (const key of inFlight.keys()) if (key.startsWith(id)) inFlight.delete(key);
     },
     /** Hashes of the tokens held as live now (what the revocation feed asks the store about). */
     liveHashes(): string[] {
