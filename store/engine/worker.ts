@@ -11,11 +11,13 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createChdbConnection } from 'chdb/connection';
 import { ROW_BINARY_LAYOUTS, type RowBinaryTable } from '../rowbinary/tables.js';
+import { lowerEngineBackgroundThreads } from './background-priority.js';
 import {
   type BulkRequest,
   type EngineErrorData,
   type EngineReply,
   type EngineRequest,
+  type EngineSettings,
   type EngineWorkerData,
   IDENTIFIER,
   type InteractiveRequest,
@@ -53,10 +55,15 @@ async function readAll(stream: AsyncIterable<unknown>): Promise<Uint8Array> {
 }
 
 async function interactive(conn: Chdb, r: InteractiveRequest): Promise<Uint8Array | undefined> {
+  // Background work (the analyzer's reads, reports, audit verification) runs at ingest's lower OS priority:
+  // an approval's statements and the API get the CPU first.
+  const settings: EngineSettings | undefined = r.background
+    ? { ...r.settings, os_thread_priority: 10 }
+    : r.settings;
   const base = {
     query: r.query,
     ...(r.params ? { query_params: r.params } : {}),
-    ...(r.settings ? { clickhouse_settings: r.settings } : {}),
+    ...(settings ? { clickhouse_settings: settings } : {}),
     ...(r.queryId ? { query_id: r.queryId } : {}),
   };
   if (r.op === 'query') return readAll((await conn.query(base)).stream);
@@ -127,6 +134,12 @@ try {
   reply({ id: READY_ID, ok: false, error: errorData(err) });
   throw err;
 }
+
+// Merges run at ingest's lower priority (nice 10) rather than ahead of it and beside approvals; the engine
+// starts its merge threads lazily, so they are looked for again now and then.
+const lowered = new Set<number>();
+lowerEngineBackgroundThreads(10, lowered);
+setInterval(() => lowerEngineBackgroundThreads(10, lowered), 2_000).unref();
 
 const bulkQueue: BulkRequest[] = [];
 let draining: Promise<void> | null = null;
