@@ -1,5 +1,6 @@
-import { describe, isDestructive } from '../behaviour.js';
+import { isDestructive } from '../behaviour.js';
 import { NO_HITS, type StreamDetector } from '../detector.js';
+import { burstHit } from './burst.js';
 
 const thresholds = { window_s: 300, min_actions: 3 } as const;
 
@@ -39,23 +40,11 @@ export const destructiveBurst: StreamDetector = {
   },
   observe(obs, s) {
     if (!isDestructive(obs)) return NO_HITS;
-    s.mark('destructive', obs);
-    const windowMs = thresholds.window_s * 1000;
-    const near = s.marksOf('destructive').filter((m) => Math.abs(m.timeMs - obs.timeMs) <= windowMs);
-    if (near.length < thresholds.min_actions) return NO_HITS;
-    return [
-      {
-        detector: this.id,
-        evidence: near.map((m) => m.obs),
-        factors: [
-          {
-            rule: this.id,
-            value: near.length,
-            baseline: thresholds.min_actions,
-            text: `${near.length} destructive actions within ${thresholds.window_s} s, latest ${describe(obs)}`,
-          },
-        ],
-      },
-    ];
+    return burstHit(this.id, s, obs, {
+      list: 'destructive',
+      windowS: thresholds.window_s,
+      min: thresholds.min_actions,
+      what: 'destructive actions',
+    });
   },
 };

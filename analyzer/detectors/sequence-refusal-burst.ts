@@ -1,5 +1,5 @@
-import { describe } from '../behaviour.js';
 import { NO_HITS, type StreamDetector } from '../detector.js';
+import { burstHit } from './burst.js';
 
 const thresholds = { window_s: 600, min_refusals: 3 } as const;
 
@@ -38,23 +38,11 @@ export const refusalBurst: StreamDetector = {
   },
   observe(obs, s) {
     if (!obs.denied || obs.actionClass === 'other') return NO_HITS;
-    s.mark('refused', obs);
-    const windowMs = thresholds.window_s * 1000;
-    const near = s.marksOf('refused').filter((m) => Math.abs(m.timeMs - obs.timeMs) <= windowMs);
-    if (near.length < thresholds.min_refusals) return NO_HITS;
-    return [
-      {
-        detector: this.id,
-        evidence: near.map((m) => m.obs),
-        factors: [
-          {
-            rule: this.id,
-            value: near.length,
-            baseline: thresholds.min_refusals,
-            text: `${near.length} refused actions within ${thresholds.window_s} s, latest ${describe(obs)}`,
-          },
-        ],
-      },
-    ];
+    return burstHit(this.id, s, obs, {
+      list: 'refused',
+      windowS: thresholds.window_s,
+      min: thresholds.min_refusals,
+      what: 'refused actions',
+    });
   },
 };
