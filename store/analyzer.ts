@@ -1,5 +1,6 @@
 import { type AgentEvent, RiskFactor, type SessionRisk, Suppression } from '../schema/index.js';
 import { decodeScoreRows, type IngestedEvent, SCORE_SELECT } from './analyzer-events.js';
+import { createMetricsQueries } from './analyzer-metrics.js';
 import type { Db } from './db.js';
 import { type AgentEventRow, rowToEvent } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
@@ -8,87 +9,13 @@ const EVENT_COLUMNS = `event_id, time, agent, agent_version, session_id, user_id
   call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
   trace_id, span_id, raw_table, raw_time, attributes, missing`;
 
+export { type MetricName, SESSION_METRICS, type SessionMetrics } from './analyzer-metrics.js';
 export type { IngestedEvent };
 
 /** Where the analyzer has read up to: the ingest time and event id of the last event it scored. */
 export interface Watermark {
   ingestedAt: string;
   eventId: string;
-}
-
-/** Per-session activity numbers for baselines, computed by ClickHouse (one definition for every session). */
-export interface SessionMetrics {
-  session_id: string;
-  agent: string;
-  user_id: string;
-  repo: string;
-  start: string;
-  commands: number;
-  command_rate: number;
-  failure_rate: number;
-  denied_network: number;
-  bytes_out: number;
-  distinct_binaries: number;
-  approval_denials: number;
-}
-
-const METRIC_NAMES = [
-  'commands',
-  'command_rate',
-  'failure_rate',
-  'denied_network',
-  'bytes_out',
-  'distinct_binaries',
-  'approval_denials',
-] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
-export const SESSION_METRICS: readonly MetricName[] = METRIC_NAMES;
-
-// One action = (session, call id or the row's own id, kind class): a tool_result log and its span count once.
-const ACTION = "if(call_id != '', call_id, event_id)";
-const IS_EXEC = `(kind IN ('command', 'tool_call', 'tool_decision', 'tool_result')
-  AND (command != '' OR tool IN ('exec_command', 'shell', 'Bash', 'run_shell_command', 'ward.exec')))`;
-
-const METRICS_SELECT = `session_id, any(agent) AS s_agent, anyIf(user_id, user_id != '') AS s_user,
-  anyIf(repo, repo != '') AS s_repo, min(time) AS start,
-  uniqExactIf(${ACTION}, ${IS_EXEC}) AS commands,
-  commands / greatest(1, dateDiff('second', min(time), max(time)) / 60) AS command_rate,
-  uniqExactIf(${ACTION}, ${IS_EXEC} AND (exit_code NOT IN (0) OR success = false)) / greatest(1, commands) AS failure_rate,
-  uniqExactIf(${ACTION}, kind = 'network' AND decision = 'deny') AS denied_network,
-  sum(ifNull(bytes_out, 0)) AS bytes_out,
-  uniqExactIf(splitByWhitespace(command)[1], ${IS_EXEC} AND command != '') AS distinct_binaries,
-  uniqExactIf(${ACTION}, kind IN ('tool_decision', 'approval') AND decision = 'deny') AS approval_denials`;
-
-interface MetricsRow {
-  session_id: string;
-  s_agent: string;
-  s_user: string;
-  s_repo: string;
-  start: string;
-  commands: string | number;
-  command_rate: string | number;
-  failure_rate: string | number;
-  denied_network: string | number;
-  bytes_out: string | number;
-  distinct_binaries: string | number;
-  approval_denials: string | number;
-}
-
-function rowToMetrics(r: MetricsRow): SessionMetrics {
-  return {
-    session_id: r.session_id,
-    agent: r.s_agent,
-    user_id: r.s_user ?? '',
-    repo: r.s_repo ?? '',
-    start: clickhouseTimeToIso(r.start),
-    commands: Number(r.commands),
-    command_rate: Number(r.command_rate),
-    failure_rate: Number(r.failure_rate),
-    denied_network: Number(r.denied_network),
-    bytes_out: Number(r.bytes_out),
-    distinct_binaries: Number(r.distinct_binaries),
-    approval_denials: Number(r.approval_denials),
-  };
 }
 
 /** What novelty needs to know about a value: how many sessions saw it, and a sample of where. */
@@ -129,6 +56,7 @@ export function createAnalyzerRepo(db: Db, database: string) {
   }
 
   return {
+    ...createMetricsQueries(db, events),
     getState,
     setState,
     async watermark(name: string): Promise<Watermark | null> {
@@ -215,72 +143,6 @@ export function createAnalyzerRepo(db: Db, database: string) {
         { s: sessions, t: upTo.ingestedAt, id: upTo.eventId, cap },
       );
       return rows.map(rowToEvent).reverse();
-    },
-
-    /** Per-session metrics for some sessions (computed in ClickHouse). */
-    async sessionMetrics(sessions: readonly string[]): Promise<SessionMetrics[]> {
-      if (sessions.length === 0) return [];
-      const rows = await db.query<MetricsRow>(
-        'analyzer.session-metrics',
-        `SELECT ${METRICS_SELECT} FROM ${events} WHERE session_id IN {s:Array(String)} GROUP BY session_id`,
-        { s: sessions },
-      );
-      return rows.map(rowToMetrics);
-    },
-
-    /**
-     * Baseline sample: metrics of the most recent sessions (other than `exclude`) per value of one scope
-     * column (all values when `values` is empty), computed by ClickHouse. Counts are of distinct actions, so a
-     * retried export's duplicate row (before the merge) does not change them.
-     */
-    async baselineSample(
-      scope: 'agent' | 'user_id' | 'repo',
-      values: readonly string[],
-      exclude: readonly string[],
-      perScope: number,
-    ): Promise<SessionMetrics[]> {
-      const col = { agent: 'agent', user_id: 'user_id', repo: 'repo' }[scope];
-      const rows = await db.query<MetricsRow>(
-        `analyzer.baseline.${scope}`,
-        `SELECT ${METRICS_SELECT} FROM ${events}
-         WHERE ({all:UInt8} = 1 OR ${col} IN {v:Array(String)}) AND session_id != '' AND session_id NOT IN {x:Array(String)}
-           AND time >= now64(3) - toIntervalDay(30)
-         GROUP BY session_id
-         ORDER BY start DESC
-         LIMIT {n:UInt32} BY ${scope === 'agent' ? 's_agent' : scope === 'user_id' ? 's_user' : 's_repo'}`,
-        { all: values.length === 0 ? 1 : 0, v: values, x: exclude, n: perScope },
-      );
-      return rows.map(rowToMetrics);
-    },
-
-    /**
-     * Baseline samples for every scope at once: each session's metrics are aggregated once (last 30 days), then
-     * the most recent `perScope` sessions are kept per repo, per user and per agent. One pass over the events
-     * instead of one per scope type.
-     */
-    async baselineSamples(perScope: number): Promise<Record<'agent' | 'user_id' | 'repo', SessionMetrics[]>> {
-      const rows = await db.query<MetricsRow & { scope: string; scope_value: string }>(
-        'analyzer.baseline.all',
-        `SELECT *, scope, scope_value FROM (
-           SELECT ${METRICS_SELECT} FROM ${events}
-           WHERE session_id != '' AND time >= now64(3) - toIntervalDay(30)
-           GROUP BY session_id
-         )
-         ARRAY JOIN ['repo', 'user_id', 'agent'] AS scope, [s_repo, s_user, toString(s_agent)] AS scope_value
-         ORDER BY start DESC
-         LIMIT {n:UInt32} BY scope, scope_value`,
-        { n: perScope },
-      );
-      const out: Record<'agent' | 'user_id' | 'repo', SessionMetrics[]> = {
-        agent: [],
-        user_id: [],
-        repo: [],
-      };
-      for (const r of rows) {
-        const l = out[r.scope as keyof typeof out];
-        if (l) l.push(rowToMetrics(r));
-      }
-      return out;
     },
 
     /** Records that sessions saw values (novelty's memory); repeated sightings collapse. */
@@ -431,4 +293,5 @@ export function createAnalyzerRepo(db: Db, database: string) {
     },
   };
 }
+/** The analyzer repo: what `store.analyzer` exposes. */
 export type AnalyzerRepo = ReturnType<typeof createAnalyzerRepo>;
