@@ -1,270 +1,63 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import {
-  type Approval,
-  type ApprovalDecisionInput,
-  type ApprovalRequestInput,
-  type ApprovalStatus,
-  type GrantRecord,
-  type GrantRule,
-  type GrantsQuery,
-  OWN_ROWS_ONLY,
-  type SignedDecisionFields,
-  type SignedGrantFields,
+import type {
+  Approval,
+  ApprovalDecisionInput,
+  ApprovalRequestInput,
+  ApprovalStatus,
+  GrantRecord,
+  GrantsQuery,
 } from '../../schema/index.js';
-import type { Store } from '../../store/index.js';
-import { type ApprovalStep, approvalEvent } from './approval-event.js';
+import { createApprovalLifecycle } from './approval-lifecycle.js';
 import { createGrantMaker } from './grant-maker.js';
-
-export interface ApprovalServiceDeps {
-  store: Pick<Store, 'approvals' | 'audit' | 'events' | 'grants'>;
-  /** Without it, an approval with scope session or project counts once and says so. */
-  grantRule?: GrantRule;
-  log?: (msg: string) => void;
-  /** Redacts secrets from requester text (command, cwd, reasons) and decision reasons before they are stored. */
-  redact?: (text: string) => string;
-  /**
-   * The server's own risk score for a command (the gate with the server's policy). The stored risk is the
-   * higher of it and the runner's claim (a runner cannot play a command down to the analyst); a grant's
-   * ceiling is the server's score alone (a runner cannot widen a grant). Without it, no grant is made.
-   */
-  riskOf?: (command: string) => Promise<number>;
-  /** Signs a decided approval (the server's Ed25519 decision key); without it answers carry no signature. */
-  signDecision?: (a: SignedDecisionFields) => string;
-  /** Signs a grant as served (the same key); without it grants carry no signature. */
-  signGrant?: (g: SignedGrantFields) => string;
-  /** Longest a timer waits before re-checking (a clock jump or a far deadline; ms). */
-  maxTimerMs?: number;
-  /**
-   * How often waiters on this instance re-read their requests from the store (ms, default 500): a decision
-   * made on another instance behind the same load balancer reaches them within this bound. One query per
-   * interval for all of this instance's waiters, none while nobody waits.
-   */
-  pollMs?: number;
-  /** How often this instance expires overdue requests, whoever created them (ms, default 5000). */
-  sweepMs?: number;
-}
-
-/** Result of a decision: the final approval and the grant it made (or why none), or why there is none. */
-export type DecideResult =
-  | { ok: true; approval: Approval; grant: GrantRecord | null; noGrantReason: string }
-  | { ok: false; reason: 'unknown' | 'final' | 'own-request'; approval?: Approval };
-
-/** The caller of a service method: the token's id, its name and role (see collector/middleware/auth.ts). */
-export interface Caller {
-  id: string;
-  name: string;
-  role: string;
-}
-
-/** Runners see only their own requests and grants (the token id to filter by); other readers see all. */
-export function ownedBy(caller: Pick<Caller, 'id' | 'role'>): string | undefined {
-  return (OWN_ROWS_ONLY as readonly string[]).includes(caller.role) ? caller.id : undefined;
-}
-
-export function isFinal(a: Pick<Approval, 'status'>): boolean {
-  return a.status !== 'pending';
-}
+import {
+  type ApprovalServiceDeps,
+  type Caller,
+  type DecideResult,
+  isFinal,
+  MAX_PENDING_PER_TOKEN,
+  ownedBy,
+  TooManyPending,
+} from './service-types.js';
 
 /**
  * The approval workflow: requests start pending with a deadline, an analyst approves or denies, the deadline
  * turns a pending request into `expired` (a deny). Every step goes to the audit chain and to agent_events,
  * and waiters in this process (long-poll, SSE) hear about it at once.
  */
-/** Pending requests one token may hold at once: enough for any real agent, too few to bury a queue. */
-export const MAX_PENDING_PER_TOKEN = 64;
-
-/** Thrown by create when the caller already has MAX_PENDING_PER_TOKEN requests pending (the route: 429). */
-export class TooManyPending extends Error {
-  constructor(readonly limit: number) {
-    super(`this token already has ${limit} approval requests pending: wait for decisions (or their expiry)`);
-  }
-}
-
 export function createApprovalService(deps: ApprovalServiceDeps) {
   const { store } = deps;
-  const log = deps.log ?? (() => {});
-  const redact = deps.redact ?? ((s: string) => s);
-  const maxTimerMs = deps.maxTimerMs ?? 60_000;
   const pollMs = deps.pollMs ?? 500;
   const sweepMs = deps.sweepMs ?? 5_000;
-  // Local wake-ups for waiters (long-polls, SSE) of this instance; the store poll below covers the others.
-  const changes = new EventEmitter();
-  changes.setMaxListeners(0);
-  const timers = new Map<string, NodeJS.Timeout>();
-  const locks = new Map<string, Promise<unknown>>();
+  const {
+    log,
+    redact,
+    changes,
+    timers,
+    lifetime,
+    redacted,
+    present,
+    read,
+    serverRisk,
+    serialized,
+    record,
+    schedule,
+    finished,
+    pollWaited,
+    sweep,
+    onFinal,
+  } = createApprovalLifecycle(deps);
   // Each token's pending count as this instance last read it from the store (only ever a hint: see create).
   const pendingSeen = new Map<string, number>();
   const notePending = (token: string, n: number) => {
     if (pendingSeen.size >= 10_000 && !pendingSeen.has(token)) pendingSeen.clear();
     pendingSeen.set(token, n);
   };
-  const lifetime = new AbortController();
   const grants = createGrantMaker({
     store,
     redact,
     ...(deps.grantRule ? { rule: deps.grantRule } : {}),
     ...(deps.riskOf ? { riskOf: deps.riskOf } : {}),
   });
-
-  /** Requester text redacted (rows written before redaction at rest are redacted again when read). */
-  function redacted(a: Approval): Approval {
-    return {
-      ...a,
-      command: redact(a.command),
-      cwd: redact(a.cwd),
-      decision_reason: redact(a.decision_reason),
-      reasons: a.reasons.map((r) => ({ ...r, detail: redact(r.detail) })),
-    };
-  }
-  /** As served: redacted, and signed once final (the signature covers the command digest, not the text). */
-  function present(a: Approval): Approval {
-    const r = redacted(a);
-    if (!deps.signDecision || !isFinal(r)) return r;
-    return {
-      ...r,
-      signature: deps.signDecision({
-        id: r.id,
-        status: r.status,
-        scope: r.scope,
-        decided_at: r.decided_at,
-        command_sha256: r.command_sha256 ?? '',
-        session_id: r.session_id,
-      }),
-    };
-  }
-  const read = async (id: string) => {
-    const a = await store.approvals.get(id);
-    return a && present(a);
-  };
-
-  async function serverRisk(command: string): Promise<number | undefined> {
-    if (!deps.riskOf) return undefined;
-    try {
-      return await deps.riskOf(command);
-    } catch (err) {
-      log(`scoring an approval's command failed: ${err instanceof Error ? err.message : String(err)}`);
-      return undefined;
-    }
-  }
-
-  /** Changes to one approval run one at a time (decide racing expiry must not both win). */
-  function serialized<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const next = (locks.get(id) ?? Promise.resolve()).then(fn, fn);
-    const tail = next.catch(() => {});
-    locks.set(id, tail);
-    void tail.then(() => {
-      if (locks.get(id) === tail) locks.delete(id);
-    });
-    return next;
-  }
-
-  async function record(
-    a: Approval,
-    step: ApprovalStep,
-    actor: string,
-    extra: Record<string, string> = {},
-  ): Promise<void> {
-    const event = approvalEvent(redacted(a), step);
-    await Promise.all([
-      store.audit.append({
-        actor,
-        action: `approval.${step}`,
-        target: a.id,
-        details: {
-          status: a.status,
-          session_id: a.session_id,
-          agent: a.agent,
-          command: redact(a.command),
-          risk: a.risk,
-          rule_ids: a.reasons.map((r) => r.rule_id),
-          scope: a.scope,
-          reason: redact(a.decision_reason),
-          ...extra,
-        },
-      }),
-      store.events.insert([event]),
-    ]);
-  }
-
-  function schedule(a: Approval): void {
-    if (isFinal(a)) return;
-    if (lifetime.signal.aborted) return;
-    clearTimeout(timers.get(a.id));
-    const delay = Math.max(0, Math.min(Date.parse(a.expires_at) - Date.now(), maxTimerMs));
-    const timer = setTimeout(() => {
-      timers.delete(a.id);
-      expire(a.id).catch((err: unknown) => {
-        log(
-          `expiring approval ${a.id} failed, will retry: ${err instanceof Error ? err.message : String(err)}`,
-        );
-        schedule({ ...a, expires_at: new Date(Date.now() + 1000).toISOString() });
-      });
-    }, delay);
-    timer.unref();
-    timers.set(a.id, timer);
-  }
-
-  function finished(a: Approval): void {
-    clearTimeout(timers.get(a.id));
-    timers.delete(a.id);
-    changes.emit(a.id, present(a));
-  }
-
-  /** Expires the request if it is still pending and its deadline has passed; reschedules it otherwise. */
-  function expire(id: string): Promise<Approval | null> {
-    return serialized(id, async () => {
-      const current = await store.approvals.get(id);
-      if (!current || isFinal(current)) return current;
-      if (Date.parse(current.expires_at) > Date.now()) {
-        schedule(current);
-        return current;
-      }
-      const r = await store.approvals.expire(id);
-      if (!r.ok) return r.approval ?? null;
-      await record(r.approval, 'expired', 'system');
-      finished(r.approval);
-      return r.approval;
-    });
-  }
-
-  /** Waiters of this instance hear of decisions and expiries made by other instances (one query a tick). */
-  let polling = false;
-  async function pollWaited(): Promise<void> {
-    const ids = changes.eventNames().filter((n): n is string => typeof n === 'string');
-    if (polling || ids.length === 0) return;
-    polling = true;
-    try {
-      for (const a of await store.approvals.finalAmong(ids)) finished(a);
-    } catch (err) {
-      log(`re-reading waited approvals failed: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      polling = false;
-    }
-  }
-
-  /** Expires overdue requests, also those whose instance went away (resolving once makes races harmless). */
-  let sweeping = false;
-  async function sweep(): Promise<number> {
-    if (sweeping) return 0;
-    sweeping = true;
-    let expired = 0;
-    try {
-      for (const a of await store.approvals.overdue()) {
-        const r = await expire(a.id);
-        if (r?.status === 'expired') expired++;
-      }
-    } finally {
-      sweeping = false;
-    }
-    return expired;
-  }
-
-  /** Calls `listener` with the approval when it becomes final. Returns the unsubscribe function. */
-  function onFinal(id: string, listener: (a: Approval) => void): () => void {
-    changes.on(id, listener);
-    return () => changes.off(id, listener);
-  }
 
   return {
     /** A new pending request by `caller` (its token id is kept: separation of duties and visibility). */
@@ -487,4 +280,5 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     },
   };
 }
+/** The approval service as created by createApprovalService. */
 export type ApprovalService = ReturnType<typeof createApprovalService>;

@@ -1,0 +1,199 @@
+import { EventEmitter } from 'node:events';
+import type { Approval } from '../../schema/index.js';
+import { type ApprovalStep, approvalEvent } from './approval-event.js';
+import { type ApprovalServiceDeps, isFinal } from './service-types.js';
+
+/** The approval service's shared core: redaction, signing, audit records, per-id locks, deadlines, waiters. */
+export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
+  const { store } = deps;
+  const log = deps.log ?? (() => {});
+  const redact = deps.redact ?? ((s: string) => s);
+  const maxTimerMs = deps.maxTimerMs ?? 60_000;
+  // Local wake-ups for waiters (long-polls, SSE) of this instance; the store poll below covers the others.
+  const changes = new EventEmitter();
+  changes.setMaxListeners(0);
+  const timers = new Map<string, NodeJS.Timeout>();
+  const locks = new Map<string, Promise<unknown>>();
+  const lifetime = new AbortController();
+
+  /** Requester text redacted (rows written before redaction at rest are redacted again when read). */
+  function redacted(a: Approval): Approval {
+    return {
+      ...a,
+      command: redact(a.command),
+      cwd: redact(a.cwd),
+      decision_reason: redact(a.decision_reason),
+      reasons: a.reasons.map((r) => ({ ...r, detail: redact(r.detail) })),
+    };
+  }
+  /** As served: redacted, and signed once final (the signature covers the command digest, not the text). */
+  function present(a: Approval): Approval {
+    const r = redacted(a);
+    if (!deps.signDecision || !isFinal(r)) return r;
+    return {
+      ...r,
+      signature: deps.signDecision({
+        id: r.id,
+        status: r.status,
+        scope: r.scope,
+        decided_at: r.decided_at,
+        command_sha256: r.command_sha256 ?? '',
+        session_id: r.session_id,
+      }),
+    };
+  }
+  const read = async (id: string) => {
+    const a = await store.approvals.get(id);
+    return a && present(a);
+  };
+
+  async function serverRisk(command: string): Promise<number | undefined> {
+    if (!deps.riskOf) return undefined;
+    try {
+      return await deps.riskOf(command);
+    } catch (err) {
+      log(`scoring an approval's command failed: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+  }
+
+  /** Changes to one approval run one at a time (decide racing expiry must not both win). */
+  function serialized<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const next = (locks.get(id) ?? Promise.resolve()).then(fn, fn);
+    const tail = next.catch(() => {});
+    locks.set(id, tail);
+    void tail.then(() => {
+      if (locks.get(id) === tail) locks.delete(id);
+    });
+    return next;
+  }
+
+  async function record(
+    a: Approval,
+    step: ApprovalStep,
+    actor: string,
+    extra: Record<string, string> = {},
+  ): Promise<void> {
+    const event = approvalEvent(redacted(a), step);
+    await Promise.all([
+      store.audit.append({
+        actor,
+        action: `approval.${step}`,
+        target: a.id,
+        details: {
+          status: a.status,
+          session_id: a.session_id,
+          agent: a.agent,
+          command: redact(a.command),
+          risk: a.risk,
+          rule_ids: a.reasons.map((r) => r.rule_id),
+          scope: a.scope,
+          reason: redact(a.decision_reason),
+          ...extra,
+        },
+      }),
+      store.events.insert([event]),
+    ]);
+  }
+
+  function schedule(a: Approval): void {
+    if (isFinal(a)) return;
+    if (lifetime.signal.aborted) return;
+    clearTimeout(timers.get(a.id));
+    const delay = Math.max(0, Math.min(Date.parse(a.expires_at) - Date.now(), maxTimerMs));
+    const timer = setTimeout(() => {
+      timers.delete(a.id);
+      expire(a.id).catch((err: unknown) => {
+        log(
+          `expiring approval ${a.id} failed, will retry: ${err instanceof Error ? err.message : String(err)}`,
+        );
+        schedule({ ...a, expires_at: new Date(Date.now() + 1000).toISOString() });
+      });
+    }, delay);
+    timer.unref();
+    timers.set(a.id, timer);
+  }
+
+  function finished(a: Approval): void {
+    clearTimeout(timers.get(a.id));
+    timers.delete(a.id);
+    changes.emit(a.id, present(a));
+  }
+
+  /** Expires the request if it is still pending and its deadline has passed; reschedules it otherwise. */
+  function expire(id: string): Promise<Approval | null> {
+    return serialized(id, async () => {
+      const current = await store.approvals.get(id);
+      if (!current || isFinal(current)) return current;
+      if (Date.parse(current.expires_at) > Date.now()) {
+        schedule(current);
+        return current;
+      }
+      const r = await store.approvals.expire(id);
+      if (!r.ok) return r.approval ?? null;
+      await record(r.approval, 'expired', 'system');
+      finished(r.approval);
+      return r.approval;
+    });
+  }
+
+  /** Waiters of this instance hear of decisions and expiries made by other instances (one query a tick). */
+  let polling = false;
+  async function pollWaited(): Promise<void> {
+    const ids = changes.eventNames().filter((n): n is string => typeof n === 'string');
+    if (polling || ids.length === 0) return;
+    polling = true;
+    try {
+      for (const a of await store.approvals.finalAmong(ids)) finished(a);
+    } catch (err) {
+      log(`re-reading waited approvals failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      polling = false;
+    }
+  }
+
+  /** Expires overdue requests, also those whose instance went away (resolving once makes races harmless). */
+  let sweeping = false;
+  async function sweep(): Promise<number> {
+    if (sweeping) return 0;
+    sweeping = true;
+    let expired = 0;
+    try {
+      for (const a of await store.approvals.overdue()) {
+        const r = await expire(a.id);
+        if (r?.status === 'expired') expired++;
+      }
+    } finally {
+      sweeping = false;
+    }
+    return expired;
+  }
+
+  /** Calls `listener` with the approval when it becomes final. Returns the unsubscribe function. */
+  function onFinal(id: string, listener: (a: Approval) => void): () => void {
+    changes.on(id, listener);
+    return () => changes.off(id, listener);
+  }
+
+  return {
+    log,
+    redact,
+    changes,
+    timers,
+    lifetime,
+    redacted,
+    present,
+    read,
+    serverRisk,
+    serialized,
+    record,
+    schedule,
+    finished,
+    expire,
+    pollWaited,
+    sweep,
+    onFinal,
+  };
+}
+/** The core shared by the approval service's methods (see createApprovalLifecycle). */
+export type ApprovalLifecycle = ReturnType<typeof createApprovalLifecycle>;
