@@ -3,7 +3,6 @@ import { report } from '../context.js';
 import { touch } from '../effects.js';
 import { hostOf, isWebService, judgeHost } from '../network.js';
 import { UNKNOWN } from '../script.js';
-import { patchedFiles } from './files.js';
 
 /** Judges one destination against the network policy. */
 export function destination(c: Call, arg: string, bareHost = false): void {
@@ -220,136 +219,6 @@ const dns: Handler = (c) => {
     report(c.ctx, 'net.dns-exfil', `${c.name} query built from encoded data`);
 };
 
-const git: Handler = (c) => {
-  const sub = operands(c.args, ['-C', '-c', '--git-dir', '--work-tree'])[0];
-  const rest = c.args.slice(c.args.indexOf(sub ?? '') + 1);
-  if (sub === 'push') gitPush(c, rest);
-  if (sub === 'branch') {
-    const del = rest.some(
-      (a) =>
-        /^-[a-zA-Z]*D|^--delete$/.test(a) ||
-        (/^-[a-zA-Z]*d/.test(a) && rest.some((b) => /^(-[a-zA-Z]*f|--force)$/.test(b))),
-    );
-    const names = rest.filter((a) => !a.startsWith('-'));
-    if (del && names.some((n) => PROTECTED_BRANCH.test(n)))
-      report(c.ctx, 'destroy.git-history', `git branch ${rest.join(' ')}`);
-  }
-  if (
-    (sub === 'reflog' && /^(expire|delete)$/.test(rest[0] ?? '')) ||
-    sub === 'filter-branch' ||
-    sub === 'filter-repo'
-  )
-    report(c.ctx, 'destroy.git-history', `git ${sub} ${rest.join(' ')}`.slice(0, 100));
-  if (sub === 'update-ref' && rest.includes('-d'))
-    report(c.ctx, 'destroy.git-history', `git update-ref ${rest.join(' ')}`);
-  if (sub === 'reset' && rest.includes('--hard')) report(c.ctx, 'destroy.git-reset-hard', 'git reset --hard');
-  if (sub === 'clean' && rest.some((a) => /^-[a-zA-Z]*f/.test(a) && /[dxX]/.test(a)))
-    report(c.ctx, 'destroy.git-reset-hard', `git clean ${rest.join(' ')}`);
-  if ((sub === 'commit' || sub === 'push' || sub === 'merge') && rest.includes('--no-verify'))
-    report(c.ctx, 'evade.disable-security', `git ${sub} --no-verify skips hooks`);
-  if (sub === 'config') gitConfig(c, rest);
-  // `git diff --no-index A B` compares any two files, printing both: a reader like cat.
-  if (sub === 'diff' && rest.includes('--no-index'))
-    for (const p of operands(rest).slice(0, 8)) touch(c.ctx, p, 'read', c.cwd);
-  // git apply keeps to the work tree unless told otherwise; an inline patch shows which files it writes.
-  if (sub === 'apply' || sub === 'am') {
-    const dir = optionValue(rest, ['--directory']);
-    if (rest.includes('--unsafe-paths')) touch(c.ctx, `/${UNKNOWN}`, 'write', c.cwd);
-    if (sub === 'apply' && !rest.some((a) => /^(--stat|--numstat|--summary|--check)$/.test(a)))
-      patchedFiles(c, c.cmd.stdinText, 0, dir);
-  }
-  // Paths git writes: a clone's directory, files checked out or restored from another commit.
-  if (sub === 'clone') {
-    const ops = operands(rest, [
-      '-b',
-      '--branch',
-      '-o',
-      '--origin',
-      '--depth',
-      '-c',
-      '--config',
-      '--reference',
-      '--separate-git-dir',
-      '-u',
-      '--upload-pack',
-      '--template',
-      '-j',
-      '--jobs',
-      '--filter',
-    ]);
-    if (ops.length >= 2) touch(c.ctx, ops[ops.length - 1] as string, 'write', c.cwd);
-  }
-  if ((sub === 'checkout' || sub === 'restore') && rest.includes('--'))
-    for (const p of rest.slice(rest.indexOf('--') + 1).slice(0, 64)) touch(c.ctx, p, 'write', c.cwd);
-  if (c.args.some((a) => /core\.hooksPath|core\.sshCommand|core\.fsmonitor/i.test(a) && a.includes('=')))
-    report(c.ctx, 'persist.git-hook', 'git -c runs a configured program');
-  if (sub === 'clone' || sub === 'fetch' || sub === 'pull' || sub === 'remote' || sub === 'submodule')
-    for (const a of rest) if (/^[a-z]+:\/\/|^[^/\s]+@[^/\s]+:/.test(a)) destination(c, a);
-};
-
-/**
- * Config keys whose value git runs (or whose file it reads config from) on later git commands, outside any
- * sandbox: setting one is planting a hook, whatever the value looks like.
- */
-const GIT_RUNS_KEY =
-  /^(?:core\.(?:hooksPath|fsmonitor|sshCommand|askPass|gitProxy)|gpg\.(?:[^.]+\.)?program|diff\.external|diff\.[^.]+\.(?:textconv|command)|merge\.[^.]+\.driver|filter\.[^.]+\.(?:clean|smudge|process)|credential\.(?:[^.]+\.)?helper|uploadpack\.packObjectsHook|include\.path|includeIf\..+\.path|interactive\.diffFilter|sendemail\.(?:smtpServer|toCmd|ccCmd))$/i;
-/** Editor and pager keys: an everyday editor or pager is what they are for; anything else is a planted command. */
-const GIT_EDITOR_KEY = /^(?:core\.(?:editor|pager)|sequence\.editor|pager\.[^.]+)$/i;
-const EVERYDAY_EDITOR =
-  /^(?:vim?|nvim|nano|emacs|micro|hx|helix|code(?: -w| --wait)?|subl(?: -w| --wait)?|less(?: -[A-Za-z]+)*|more|cat|delta|diff-so-fancy|false|true)$/;
-/** Options of `git config` that take a value (so the value is not the key). */
-const GIT_CONFIG_VALUE_OPTIONS = ['-f', '--file', '--blob', '--type', '--default', '--comment', '--value'];
-
-/** `git config [set] KEY VALUE`: keys git later runs (fsmonitor, hooksPath, filters, `!` aliases, includes). */
-function gitConfig(c: Call, rest: string[]): void {
-  const words: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i] as string;
-    if (GIT_CONFIG_VALUE_OPTIONS.includes(a)) i++;
-    else if (!a.startsWith('-')) words.push(a);
-  }
-  if (/^(set|add|replace-all)$/.test(words[0] ?? '')) words.shift();
-  const [key = '', value] = words;
-  const shown = `git config ${rest.join(' ')}`.slice(0, 120);
-  if (value === undefined) return;
-  if (
-    GIT_RUNS_KEY.test(key) ||
-    (/^alias\./i.test(key) && value.trim().startsWith('!')) ||
-    (GIT_EDITOR_KEY.test(key) && !EVERYDAY_EDITOR.test(value.trim()))
-  )
-    report(c.ctx, 'persist.git-hook', shown);
-}
-
-/** Branches whose loss or rewrite hurts everyone who shares the repository. */
-const PROTECTED_BRANCH =
-  /^(?:refs\/heads\/)?(main|master|trunk|develop|development|production|prod|release[\w./-]*|stable)$/;
-/** Push options that take a value. */
-const PUSH_VALUE_OPTIONS = ['--repo', '--receive-pack', '--exec', '-o', '--push-option', '--signed'];
-
-/**
- * `git push`: forced (`-f`, `-uf`, `--force-with-lease`, `+ref`), deleting (`--delete`, `-d`, `:ref`), or to
- * a URL instead of one of the repository's remotes (where the code goes is then whatever the agent typed).
- */
-function gitPush(c: Call, rest: string[]): void {
-  const shown = `git push ${rest.join(' ')}`.slice(0, 120);
-  if (rest.some((a) => /^-[a-zA-Z]*f[a-zA-Z]*$|^--force|^--mirror$|^\+/.test(a)))
-    report(c.ctx, 'destroy.git-force-push', shown);
-  const ops = operands(rest, PUSH_VALUE_OPTIONS);
-  const deleting = rest.some((a) => /^-[a-zA-Z]*d[a-zA-Z]*$|^--delete$|^--prune$/.test(a));
-  if (deleting || ops.slice(1).some((r) => r.startsWith(':'))) report(c.ctx, 'destroy.git-history', shown);
-  const remote = ops[0];
-  if (
-    remote &&
-    (/^[a-z][\w+.-]*:\/\//i.test(remote) ||
-      /^[^/\s]+@[^/\s]+:/.test(remote) ||
-      remote.startsWith('/') ||
-      remote.startsWith('.'))
-  ) {
-    report(c.ctx, 'net.push-unknown-remote', remote);
-    destination(c, remote);
-  }
-}
-
 const scanner: Handler = (c) => report(c.ctx, 'net.scan', `${c.name} ${c.args.join(' ')}`.slice(0, 100));
 const tunnel: Handler = (c) => report(c.ctx, 'net.tunnel', `${c.name} ${c.args[0] ?? ''}`.trim());
 
@@ -373,7 +242,6 @@ export const NET_PROGRAMS: Record<string, Handler> = {
   dig: dns,
   host: dns,
   nslookup: dns,
-  git,
   nmap: scanner,
   masscan: scanner,
   zmap: scanner,
