@@ -2,10 +2,13 @@
  * Import rules (npm run check): the layout of ../shared/STYLE.md. A folder is entered only through its
  * index.ts or its one named fast entry (fast.ts, for cold-start paths and worker threads); tests beside the
  * code (*.test.ts, *.bench.ts, contract suites *.case.ts) and cross-folder tests under test/ may reach
- * internals and test/helpers/, but never break the matrix. Shipped code never imports test code.
+ * internals, but never break the matrix. Only *.test.ts files and test/ import test/helpers/: a contract
+ * case or bench beside the code is handed what it needs by its test. Shipped code never imports test code.
  */
 const FOLDERS = 'schema|store|gate|collector|analyzer|sandbox-runner|ui';
 const TESTS = ['\\.(test|bench|case)\\.ts$', '^test/'];
+/** Files that may import test code (test/helpers/). */
+const TEST_CODE_USERS = ['\\.test\\.ts$', '^test/'];
 
 /** What each folder may import besides itself (cli, bench, demo and scripts may import any folder but ui). */
 const MATRIX = {
@@ -52,6 +55,13 @@ module.exports = {
       severity: 'error',
       from: { path: `^(${FOLDERS}|cli|demo|scripts)/`, pathNot: TESTS },
       to: { path: ['^test/', '\\.test\\.ts$', 'test-support\\.ts$', 'test-helpers\\.ts$'] },
+    },
+    {
+      name: 'test-helpers-only-from-tests',
+      comment: 'a contract case or bench beside the code is handed test/helpers values by its *.test.ts',
+      severity: 'error',
+      from: { path: `^(${FOLDERS}|cli|demo|scripts)/`, pathNot: TEST_CODE_USERS },
+      to: { path: '^test/' },
     },
     {
       name: 'no-cli-from-folders',

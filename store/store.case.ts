@@ -1,6 +1,5 @@
 import { expect, it } from 'vitest';
-import { toCanonicalIso } from '../schema/index.js';
-import { makeEvent } from '../test/helpers/events.js';
+import { type AgentEvent, toCanonicalIso } from '../schema/index.js';
 import { ddlContext } from './ddl.js';
 import type { Store } from './index.js';
 import { runMigrations } from './migrate.js';
@@ -10,7 +9,11 @@ import { MIGRATIONS } from './migrations/index.js';
  * The store's contract: what every ClickHouse behind Ward (embedded chDB, a server, a cluster) must do the
  * same. Declared inside a `describe` by store.test.ts once per implementation.
  */
-export function storeContract(open: () => Promise<Store>): void {
+export function storeContract(
+  open: () => Promise<Store>,
+  /** An event factory (the test's own helper): the contract names only the fields it is about. */
+  makeEvent: (o: Partial<AgentEvent>) => AgentEvent,
+): void {
   it('applies every migration once and records it', async () => {
     const store = await open();
     const again = await runMigrations(store.db, ddlContext(store.config));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { makeEvent } from '../test/helpers/events.js';
 import { testStore } from '../test/helpers/store.js';
 import { createStore, type Store } from './index.js';
 import { storeContract } from './store.case.js';
@@ -7,7 +8,7 @@ describe('embedded store (chDB)', () => {
   it('runs in-process', async () => {
     expect((await testStore()).mode).toContain('embedded');
   });
-  storeContract(() => testStore());
+  storeContract(() => testStore(), makeEvent);
 });
 
 // The same contract against a ClickHouse server when one is configured (CI has none: this shows as a skip).
@@ -22,5 +23,5 @@ describe.runIf(url)('ClickHouse server store (needs CLICKHOUSE_URL)', () => {
       database: `ward_contract_${process.pid}`,
     });
     return server;
-  });
+  }, makeEvent);
 });

@@ -86,25 +86,32 @@ describe('import rules (STYLE.md layout, one public surface per folder)', () => 
     expect(names.sort()).toEqual(['matrix-gate', 'through-the-surface']);
   });
 
-  it('let tests, benches and contract cases beside the code use test/helpers, and nothing shipped', async () => {
+  it('let tests beside the code use test/helpers, and neither contract cases, benches nor shipped code', async () => {
     const helper = "import { H } from '../test/helpers/store.js';\nexport const T = H;\n";
     const allowed = scratch({
       'test/helpers/store.ts': 'export const H = 1;\n',
-      'store/store.case.ts': helper,
       'store/own.test.ts': helper,
-      'collector/decode.bench.ts': helper,
     });
-    expect(await broken(allowed, ['store', 'collector', 'test'])).toEqual([]);
-    const shipped = scratch({
+    expect(await broken(allowed, ['store', 'test'])).toEqual([]);
+    for (const file of ['store/store.case.ts', 'collector/decode.bench.ts']) {
+      const refused = scratch({ 'test/helpers/store.ts': 'export const H = 1;\n', [file]: helper });
+      expect(await broken(refused, [file.split('/')[0] as string, 'test'])).toEqual([
+        'test-helpers-only-from-tests',
+      ]);
+    }
+    const shippedHelper = scratch({
       'test/helpers/store.ts': 'export const H = 1;\n',
       'store/index.ts': helper,
+    });
+    expect((await broken(shippedHelper, ['store', 'test'])).sort()).toEqual([
+      'no-test-code-in-production',
+      'test-helpers-only-from-tests',
+    ]);
+    const shipped = scratch({
       // A contract case is still held to the matrix: store/ never imports collector/.
       'store/store.case.ts': "import { C } from '../collector/index.js';\nexport const T = C;\n",
       'collector/index.ts': 'export const C = 1;\n',
     });
-    expect((await broken(shipped, ['store', 'collector', 'test'])).sort()).toEqual([
-      'matrix-store',
-      'no-test-code-in-production',
-    ]);
+    expect(await broken(shipped, ['store', 'collector'])).toEqual(['matrix-store']);
   });
 });

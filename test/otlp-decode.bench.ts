@@ -1,17 +1,13 @@
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { bench, describe } from 'vitest';
-import {
-  captureLogsPayload,
-  captureMetricsPayload,
-  captureTracesPayload,
-} from '../../test/helpers/otel-capture.js';
-import { decodeLogs, decodeMetrics, decodeTraces } from './index.js';
+import { decodeLogs, decodeMetrics, decodeTraces } from '../collector/index.js';
+import { captureLogsPayload, captureMetricsPayload, captureTracesPayload } from './helpers/otel-capture.js';
 
 /**
  * Decode cost of the ingest target's unit of work: one 512-record protobuf logs batch shaped like Codex
  * events (~20 attributes), and exporter-made traces (512 spans) and metrics batches in both encodings.
- * Run: npx vitest bench --run collector/otlp/decode.bench.ts
+ * Run: npx vitest bench --run test/otlp-decode.bench.ts
  * records/s = 512 * hz of the protobuf logs case.
  */
 const records = Array.from({ length: 512 }, (_, i) => ({
