@@ -18,11 +18,24 @@ export interface LoopOptions {
   /** Take a lease so that of several workers only one scores (default true). */
   lease?: boolean;
   leaseMs?: number;
+  /**
+   * The share of wall time scoring may take right now, in (0, 1] (default: always 1). Checked after each batch:
+   * a batch that took `t` ms is followed by a pause of `t × (1 − share) / share` ms. `ward serve` lowers it
+   * while ingest is busy, so scoring (on the thread that also answers approvals) takes a bounded part of the
+   * machine and catches up when ingest quiets down; it never stops, so a flood of telemetry delays alerts by a
+   * bounded factor rather than starving them.
+   */
+  share?: () => number;
   onBatch?: (r: BatchResult) => void;
   /** Called after each batch with the number of events it read (progress, benchmarks). */
   onRead?: (events: number) => void;
   log?: (msg: string) => void;
 }
+
+/** The least share of wall time scoring gets, however busy ingest is: alerts are delayed, never starved. */
+const MIN_SHARE = 0.1;
+/** The longest pause between two batches. */
+const MAX_PAUSE_MS = 5_000;
 
 /** ISO text `ms` earlier. */
 const earlier = (iso: string, ms: number) => new Date(Date.parse(iso) - ms).toISOString();
@@ -47,6 +60,23 @@ export function createAnalyzerLoop(o: LoopOptions) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let wake: (() => void) | undefined;
+  /** Resolves a pause between batches early (stop). */
+  let cutPause: (() => void) | undefined;
+
+  /** Waits so that scoring stays within its share of wall time, given that the last batch took `busyMs`. */
+  async function pace(busyMs: number): Promise<void> {
+    const share = Math.min(1, Math.max(MIN_SHARE, o.share?.() ?? 1));
+    if (share >= 1 || stopped) return;
+    const ms = Math.min(MAX_PAUSE_MS, (busyMs * (1 - share)) / share);
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      cutPause = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+    cutPause = undefined;
+  }
 
   /** Until when this worker's lease is known to run (renewed once a third of it has passed: fewer round trips). */
   let heldUntil = 0;
@@ -115,6 +145,7 @@ export function createAnalyzerLoop(o: LoopOptions) {
           // Kept for the next turn; a failure surfaces there (or is dropped with the batch on an earlier error).
           next.catch(() => {});
         }
+        const began = performance.now();
         const result = await o.engine.processBatch(batch, from);
         from = upTo;
         if (
@@ -131,6 +162,8 @@ export function createAnalyzerLoop(o: LoopOptions) {
         }
         if (result.alerts.length > 0 || result.risks.length > 0) o.onBatch?.(result);
         o.onRead?.(batch.length);
+        await pace(performance.now() - began);
+        if (stopped) break; // the batch read ahead is dropped: the watermark has not moved past it
       }
     } finally {
       // A batch read ahead but not scored (stop, or an error): its read is simply dropped.
@@ -185,6 +218,7 @@ export function createAnalyzerLoop(o: LoopOptions) {
     },
     async stop(): Promise<void> {
       stopped = true;
+      cutPause?.();
       if (timer) clearTimeout(timer);
       await running;
     },

@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
+/** The share of wall time the in-server analyzer may take while ingest is busy (analyzer/loop.ts `share`). */
+const BUSY_SHARE = 0.25;
+
 /**
  * `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME] [--database DB]
  *  [--raw-ttl-days N] [--events-ttl-days N] [--retention TABLE=DAYS,...] [--demo]
@@ -132,7 +135,13 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   const { createAnalyzer } = await import('../analyzer/index.js');
   // Small batches: scoring runs on the thread that answers approvals and hooks, so no batch may hold it long
   // (20k events took ~1.3 s of it under saturated ingest); `ward analyze --follow` keeps the large default.
-  const { loop: analyzer } = await createAnalyzer({ store: server.store, log, batchSize: 2_000 });
+  // While ingest is busy scoring takes at most a quarter of wall time (it catches up when ingest quiets down).
+  const { loop: analyzer } = await createAnalyzer({
+    store: server.store,
+    log,
+    batchSize: 2_000,
+    share: () => (server.ingestBusy() ? BUSY_SHARE : 1),
+  });
   analyzer.start();
   process.stdout.write(
     [

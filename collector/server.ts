@@ -52,6 +52,8 @@ export interface WardServer {
   decisionPublicKeyFile: string;
   store: Store;
   app: Hono;
+  /** True while OTLP requests are being received or their rows wait to be stored. */
+  ingestBusy(): boolean;
   close(): Promise<void>;
 }
 
@@ -364,6 +366,10 @@ export async function startServer(
     decisionPublicKeyFile: join(config.dataDir, 'decision-key.pub.pem'),
     store,
     app,
+    ingestBusy(): boolean {
+      const w = writer.stats();
+      return admission.stats().requests > 0 || w.queuedRows + w.inFlightRows > 0;
+    },
     close() {
       closing ??= (async () => {
         clearInterval(replayTimer);

@@ -11,9 +11,25 @@ import { migration as m31 } from './0031-command-digest.js';
 import { migration as m45 } from './0045-agent-events-compact.js';
 import { migration as m46 } from './0046-agent-events-by-time.js';
 import { migration as m55 } from './0055-approval-resolve-once.js';
+import { migration as m60 } from './0060-ingest-merge-width.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** Every migration, in order. Append only: never edit or renumber one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [m1, m2, m3, m4, m5, m10, m20, m21, m30, m31, m45, m46, m55];
+export const MIGRATIONS: readonly Migration[] = [
+  m1,
+  m2,
+  m3,
+  m4,
+  m5,
+  m10,
+  m20,
+  m21,
+  m30,
+  m31,
+  m45,
+  m46,
+  m55,
+  m60,
+];
