@@ -131,6 +131,19 @@ export function createAnalyzerRepo(db: Db, database: string) {
       return new Map(rows.map((r) => [clickhouseTimeToIso(r.t), Number(r.n)]));
     },
 
+    /** Events stored after a watermark, not yet scored (all of them when there is none): the analyzer's backlog. */
+    async unscored(after: Watermark | null): Promise<number> {
+      const rows = await db.query<{ n: string }>(
+        'analyzer.unscored',
+        after
+          ? `SELECT count() AS n FROM ${events}
+             WHERE (ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})`
+          : `SELECT count() AS n FROM ${events}`,
+        after ? { t: after.ingestedAt, id: after.eventId } : {},
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+
     /** Events of sessions received at or before a point (a session's history when its state is rebuilt). */
     async sessionHistory(sessions: readonly string[], upTo: Watermark, cap: number): Promise<AgentEvent[]> {
       if (sessions.length === 0) return [];

@@ -106,6 +106,21 @@ describe('background work', () => {
     // Without the background lane every read given before it would run first (one bound statement at a time).
     expect(order).toEqual(['bg0', 'fg', 'bg1', 'bg2', 'bg3']);
   }, 60_000);
+
+  it("the API's reads run beside a long background statement, not behind it", async () => {
+    const order: string[] = [];
+    // The analyzer's baseline read over 30 days of events: seconds on a large store, sent unbound.
+    const baseline = store.db
+      .query('analyzer.baseline.all', 'SELECT sleepEachRow(0.1) FROM numbers(10) SETTINGS max_block_size = 1')
+      .then(() => order.push('baseline'));
+    const api = Promise.all([
+      store.db.query('events.query.keys', 'SELECT {x:UInt8} AS x', { x: 1 }),
+      store.db.query('sessions.list', 'SELECT 1 AS x'),
+    ]).then(() => order.push('api'));
+    await Promise.all([baseline, api]);
+    // On the one connection the API shares with nothing else now, its reads are answered first.
+    expect(order).toEqual(['api', 'baseline']);
+  }, 60_000);
 });
 
 describe('the approval lane', () => {

@@ -1,11 +1,11 @@
 /**
  * Statements of background work, by the tag each store call carries (sent as `log_comment: ward:<tag>`): the
- * analyzer's scoring loop, report builds and audit verification. The engine's worker runs them one at a time,
- * so an approval's or a hook's statement waits behind at most one of them (chDB runs bound statements one at
- * a time per process, in the order they are given).
+ * analyzer's scoring loop, report builds and audit verification. The engine's worker runs them one at a time on
+ * their own connection, so the API's statements never queue behind one of them, and an approval's or a hook's
+ * bound statement waits behind at most one (chDB runs bound statements one at a time per process).
  */
 const BACKGROUND =
-  /^ward:(?:analyzer\.(?:events-after|ingest-counts|sightings\.|session-|state\.|risk\.put|suppressions\.)|report\.|audit\.verify\.)/;
+  /^ward:(?:analyzer\.(?:events-after|ingest-counts|sightings\.|session-|state\.|risk\.put|suppressions\.|baseline\.|unscored$)|alerts\.by-sessions$|report\.|audit\.verify\.)/;
 
 /**
  * Statements an approval or a hook waits on: the approval's own reads and writes, the audit append that

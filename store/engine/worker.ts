@@ -122,6 +122,7 @@ async function bulk(conn: Chdb, r: BulkRequest): Promise<void> {
 
 let interactiveConn: Chdb;
 let approvalConns: Chdb[];
+let backgroundConn: Chdb;
 let bulkConn: Chdb;
 try {
   mkdirSync(data.tmpDir, { recursive: true, mode: 0o700 });
@@ -129,6 +130,9 @@ try {
   // Two: an approval's audit record, its event row and its pending count are written at once (bound reads
   // still take turns: chDB runs bound statements one at a time per process).
   approvalConns = [createChdbConnection({ path: data.path }), createChdbConnection({ path: data.path })];
+  // Background work (the analyzer's reads, report builds, audit verification) on its own connection: one of its
+  // statements can run for seconds on a large store, and the API's statements must not queue behind it.
+  backgroundConn = createChdbConnection({ path: data.path });
   bulkConn = createChdbConnection({ path: data.path });
 } catch (err) {
   reply({ id: READY_ID, ok: false, error: errorData(err) });
@@ -168,6 +172,8 @@ function track<T>(p: Promise<T>): Promise<T> {
 
 let dying = false;
 
+const connections = (): Chdb[] => [interactiveConn, ...approvalConns, backgroundConn, bulkConn];
+
 /**
  * A bug in this thread: stop taking work, let what runs in the engine finish and answer, close the engine's
  * connections, then end the thread. The main thread fails what is still open and starts a new worker.
@@ -176,11 +182,13 @@ async function die(err: unknown): Promise<void> {
   if (dying) return;
   dying = true;
   process.stderr.write(`ward: the embedded ClickHouse worker failed: ${errorData(err).message}\n`);
-  [...bulkQueue.splice(0), ...mainLane.drain(), ...approvalLane.drain()].forEach((r) => {
-    reply({ id: r.id, ok: false, error: { message: 'the embedded ClickHouse worker is stopping: retry' } });
-  });
+  [...bulkQueue.splice(0), ...mainLane.drain(), ...approvalLane.drain(), ...backgroundLane.drain()].forEach(
+    (r) => {
+      reply({ id: r.id, ok: false, error: { message: 'the embedded ClickHouse worker is stopping: retry' } });
+    },
+  );
   while (running.size > 0) await Promise.allSettled([...running]);
-  await Promise.allSettled([interactiveConn, ...approvalConns, bulkConn].map((c) => c.close()));
+  await Promise.allSettled(connections().map((c) => c.close()));
   process.exit(70);
 }
 process.on('uncaughtException', (err) => void die(err));
@@ -206,9 +214,9 @@ port.on('message', (r: EngineRequest) => {
     void (async () => {
       await draining;
       // Statements given before close still run: wait for both lanes to be empty.
-      while (running.size > 0 || mainLane.busy() || approvalLane.busy())
+      while (running.size > 0 || mainLane.busy() || approvalLane.busy() || backgroundLane.busy())
         await (running.size > 0 ? Promise.allSettled([...running]) : new Promise((r) => setImmediate(r)));
-      await Promise.allSettled([interactiveConn, ...approvalConns, bulkConn].map((c) => c.close()));
+      await Promise.allSettled(connections().map((c) => c.close()));
       reply({ id: r.id, ok: true });
     })();
     return;
@@ -222,18 +230,17 @@ port.on('message', (r: EngineRequest) => {
   }
   const req = r as InteractiveRequest;
   if (req.approval) approvalLane.push(req);
-  else if (req.background) mainLane.later(req);
+  else if (req.background) backgroundLane.push(req);
   else mainLane.push(req);
 });
 
 /**
- * Statements for a set of engine connections, each given one at a time (a connection runs one statement at a
- * time anyway; queued here they keep their order, foreground ahead of background, and chDB's process-wide
- * chain of bound statements holds at most one statement per connection, so an approval's waits behind few).
+ * Statements for a set of engine connections, each given one at a time, in order (a connection runs one
+ * statement at a time anyway; chDB's process-wide chain of bound statements then holds at most one statement
+ * per connection, so a bound statement waits behind few).
  */
 function lane(conns: () => Chdb[]) {
-  const now: InteractiveRequest[] = [];
-  const after: InteractiveRequest[] = [];
+  const waiting: InteractiveRequest[] = [];
   // The connections exist once the worker has opened them (after this module's first lines ran).
   let free: Chdb[] | undefined;
   let size = 0;
@@ -243,7 +250,7 @@ function lane(conns: () => Chdb[]) {
       size = free.length;
     }
     while (free.length > 0) {
-      const r = now.shift() ?? after.shift();
+      const r = waiting.shift();
       if (!r) return;
       const c = free.pop() as Chdb;
       void runInteractive(c, r).finally(() => {
@@ -254,24 +261,22 @@ function lane(conns: () => Chdb[]) {
   };
   return {
     push(r: InteractiveRequest): void {
-      now.push(r);
-      next();
-    },
-    later(r: InteractiveRequest): void {
-      after.push(r);
+      waiting.push(r);
       next();
     },
     /** A statement runs or waits. */
-    busy: () => now.length + after.length > 0 || (free !== undefined && free.length < size),
+    busy: () => waiting.length > 0 || (free !== undefined && free.length < size),
     /** Takes the waiting statements out (the worker is stopping: they are refused, never run). */
     drain(): InteractiveRequest[] {
-      return [...now.splice(0), ...after.splice(0)];
+      return waiting.splice(0);
     },
   };
 }
 
-/** The API, hooks' other reads, the analyzer: foreground first, background work after it. */
+/** The API and hooks' other reads. */
 const mainLane = lane(() => [interactiveConn]);
+/** The analyzer's scoring loop, report builds, audit verification (store/engine/lanes.ts). */
+const backgroundLane = lane(() => [backgroundConn]);
 /** Approvals, their audit records and events, grants, token lookups (store/engine/lanes.ts). */
 const approvalLane = lane(() => approvalConns);
 
