@@ -3,8 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
-/** The share of wall time the in-server analyzer may take while ingest is busy (analyzer/loop.ts `share`). */
+/**
+ * The share of wall time the in-server analyzer may take while ingest is busy or analysts are reading
+ * (analyzer/loop.ts `share`): its scoring runs on the thread that answers them.
+ */
 const BUSY_SHARE = 0.25;
+/** An API request within this many milliseconds counts as analysts reading. */
+const API_RECENT_MS = 2_000;
 
 /**
  * `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME] [--database DB]
@@ -135,12 +140,12 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   const { createAnalyzer } = await import('../analyzer/index.js');
   // Small batches: scoring runs on the thread that answers approvals and hooks, so no batch may hold it long
   // (20k events took ~1.3 s of it under saturated ingest); `ward analyze --follow` keeps the large default.
-  // While ingest is busy scoring takes at most a quarter of wall time (it catches up when ingest quiets down).
+  // While ingest is busy or the API is in use, scoring takes at most a quarter of wall time (it catches up after).
   const { loop: analyzer } = await createAnalyzer({
     store: server.store,
     log,
     batchSize: 2_000,
-    share: () => (server.ingestBusy() ? BUSY_SHARE : 1),
+    share: () => (server.ingestBusy() || server.apiRecent(API_RECENT_MS) ? BUSY_SHARE : 1),
   });
   analyzer.start();
   process.stdout.write(

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Store } from '../store/index.js';
@@ -16,6 +16,8 @@ import { tokenRoutes } from './routes/tokens.js';
 import { uiRoutes } from './routes/ui.js';
 
 export interface AppDeps {
+  /** Notes each JSON API request (collector/middleware/api-activity.ts). */
+  apiActivity?: MiddlewareHandler;
   store: Store;
   ingest: Ingest;
   authorize: Authorize;
@@ -65,6 +67,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', securityHeaders());
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  if (deps.apiActivity) app.use('/api/*', deps.apiActivity);
   // JSON API bodies are small (approvals, hook inputs, tokens); OTLP has its own limit after decompression.
   app.use(
     '/api/*',

@@ -24,6 +24,7 @@ import { createReceiptSet } from './ingest/receipts.js';
 import { createFileSpool } from './ingest/spool.js';
 import { loadSpoolKey } from './ingest/spool-key.js';
 import { createBatchingWriter, type Sink } from './ingest/writer.js';
+import { createApiActivity } from './middleware/api-activity.js';
 import { createAuthorize, isLoopback, type Principal } from './middleware/auth.js';
 import { createBrowserSessions } from './middleware/browser-session.js';
 import { createHoldLimit } from './middleware/hold-limit.js';
@@ -54,6 +55,8 @@ export interface WardServer {
   app: Hono;
   /** True while OTLP requests are being received or their rows wait to be stored. */
   ingestBusy(): boolean;
+  /** True when the JSON API took a request within the last `ms` milliseconds. */
+  apiRecent(ms: number): boolean;
   close(): Promise<void>;
 }
 
@@ -265,7 +268,9 @@ export async function startServer(
   lagTimer.unref();
 
   const holdLimit = createHoldLimit({ perToken: config.limits.heldPerToken, total: config.limits.heldTotal });
+  const apiActivity = createApiActivity();
   const app = createApp({
+    apiActivity: apiActivity.middleware,
     store,
     ingest,
     authorize,
@@ -366,6 +371,7 @@ export async function startServer(
     decisionPublicKeyFile: join(config.dataDir, 'decision-key.pub.pem'),
     store,
     app,
+    apiRecent: apiActivity.recent,
     ingestBusy(): boolean {
       const w = writer.stats();
       return admission.stats().requests > 0 || w.queuedRows + w.inFlightRows > 0;

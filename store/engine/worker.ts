@@ -12,6 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createChdbConnection } from 'chdb/connection';
 import { ROW_BINARY_LAYOUTS, type RowBinaryTable } from '../rowbinary/tables.js';
 import { lowerEngineBackgroundThreads } from './background-priority.js';
+import { toFileParams } from './file-params.js';
 import {
   type BulkRequest,
   type EngineErrorData,
@@ -66,6 +67,21 @@ async function interactive(conn: Chdb, r: InteractiveRequest): Promise<Uint8Arra
     ...(settings ? { clickhouse_settings: settings } : {}),
     ...(r.queryId ? { query_id: r.queryId } : {}),
   };
+  if (r.op === 'query' && r.background && r.params) {
+    // Background reads take their values from a file, unbound, so they never hold chDB's one-at-a-time chain
+    // of bound statements that the API's and the approvals' reads wait in (store/engine/file-params.ts).
+    const path = join(data.tmpDir, `params-${randomUUID()}.json`);
+    const viaFile = toFileParams(r.query, r.params, path);
+    if (viaFile) {
+      await writeFile(path, viaFile.line, { mode: 0o600, flag: 'wx' });
+      try {
+        const { query_params: _bound, ...unbound } = base as typeof base & { query_params?: unknown };
+        return readAll((await conn.query({ ...unbound, query: viaFile.sql })).stream);
+      } finally {
+        await unlink(path).catch(() => {});
+      }
+    }
+  }
   if (r.op === 'query') return readAll((await conn.query(base)).stream);
   if (r.op === 'exec') {
     const { Readable } = await import('node:stream');
