@@ -78,6 +78,8 @@ describe('analyzer loop pacing (share of wall time)', () => {
     expect(await run).toBe(3 * BATCH);
     expect(started[1]! - started[0]!).toBe(WORK_MS + 300);
     expect(started[2]! - started[1]!).toBe(WORK_MS + 300);
+    // /healthz shows where scoring stands and the share it is held to.
+    expect(loop.status()).toEqual({ scoredUpTo: events(3 * BATCH).at(-1)?.ingestedAt, share: 0.25 });
   });
 
   it('does not pause at a full share (ingest idle)', async () => {

@@ -64,8 +64,10 @@ export function createAnalyzerLoop(o: LoopOptions) {
   let cutPause: (() => void) | undefined;
 
   /** Waits so that scoring stays within its share of wall time, given that the last batch took `busyMs`. */
+  const currentShare = () => Math.min(1, Math.max(MIN_SHARE, o.share?.() ?? 1));
+
   async function pace(busyMs: number): Promise<void> {
-    const share = Math.min(1, Math.max(MIN_SHARE, o.share?.() ?? 1));
+    const share = currentShare();
     if (share >= 1 || stopped) return;
     const ms = Math.min(MAX_PAUSE_MS, (busyMs * (1 - share)) / share);
     await new Promise<void>((resolve) => {
@@ -211,6 +213,10 @@ export function createAnalyzerLoop(o: LoopOptions) {
     start(): void {
       stopped = false;
       schedule();
+    },
+    /** Where scoring stands: the ingest time of the last event scored, and the share of wall time it may take. */
+    status(): { scoredUpTo: string | null; share: number } {
+      return { scoredUpTo: watermark?.ingestedAt ?? null, share: currentShare() };
     },
     /** Scores soon (e.g. right after an ingest) instead of at the next poll. */
     poke(): void {

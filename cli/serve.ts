@@ -147,6 +147,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     batchSize: 2_000,
     share: () => (server.ingestBusy() || server.apiRecent(API_RECENT_MS) ? BUSY_SHARE : 1),
   });
+  server.reportAnalyzer(() => analyzer.status());
   analyzer.start();
   process.stdout.write(
     [

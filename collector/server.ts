@@ -57,6 +57,8 @@ export interface WardServer {
   ingestBusy(): boolean;
   /** True when the JSON API took a request within the last `ms` milliseconds. */
   apiRecent(ms: number): boolean;
+  /** Shows the in-server analyzer's progress on /healthz (`analyzer`). */
+  reportAnalyzer(status: () => Record<string, unknown>): void;
   close(): Promise<void>;
 }
 
@@ -269,6 +271,7 @@ export async function startServer(
 
   const holdLimit = createHoldLimit({ perToken: config.limits.heldPerToken, total: config.limits.heldTotal });
   const apiActivity = createApiActivity();
+  let analyzerStatus: (() => Record<string, unknown>) | undefined;
   const app = createApp({
     apiActivity: apiActivity.middleware,
     store,
@@ -312,6 +315,7 @@ export async function startServer(
           engine: store.engineStats() ?? null,
           inflight: admission.stats(),
           spool: await spool.stats().catch(() => null),
+          analyzer: analyzerStatus?.() ?? null,
           eventLoopLagMs: {
             p50: now.p50,
             p99: Math.max(now.p99, lastLag.p99),
@@ -372,6 +376,9 @@ export async function startServer(
     store,
     app,
     apiRecent: apiActivity.recent,
+    reportAnalyzer(status) {
+      analyzerStatus = status;
+    },
     ingestBusy(): boolean {
       const w = writer.stats();
       return admission.stats().requests > 0 || w.queuedRows + w.inFlightRows > 0;
