@@ -1,8 +1,8 @@
 /**
  * The embedded engine's thread (built to dist/store/engine/worker.js). It holds the chDB connections; the
  * main thread only passes messages, so a long insert never holds the event loop that answers approvals.
- * Interactive statements run as they arrive on their own connection; bulk ingest inserts run one at a time
- * on a second connection, so a query never queues behind an insert (chDB runs two connections at once).
+ * Lanes, each with its own connections (chDB runs connections at once): bulk ingest inserts, the approval
+ * path, the API, and background work (store/engine/lanes.ts), so none queues behind another.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
