@@ -43,6 +43,17 @@ function busyEngine(started: number[]): Engine {
   } as unknown as Engine;
 }
 
+/** A loop over `n` stored events whose batches each take WORK_MS; `started` gets each batch's start time. */
+function pacedLoop(n: number, share: number, started: number[]) {
+  return createAnalyzerLoop({
+    store: memoryStore(events(n)),
+    engine: busyEngine(started),
+    batchSize: BATCH,
+    lease: false,
+    share: () => share,
+  });
+}
+
 /** Lets the loop's promise chain run (no timers move). */
 const settle = async () => {
   for (let i = 0; i < 20; i++) await Promise.resolve();
@@ -58,13 +69,7 @@ describe('analyzer loop pacing (share of wall time)', () => {
 
   it('after a batch that took t ms, waits t × (1 − share) / share before the next one', async () => {
     const started: number[] = [];
-    const loop = createAnalyzerLoop({
-      store: memoryStore(events(3 * BATCH)),
-      engine: busyEngine(started),
-      batchSize: BATCH,
-      lease: false,
-      share: () => 0.25,
-    });
+    const loop = pacedLoop(3 * BATCH, 0.25, started);
     const run = loop.runOnce();
     await settle();
     expect(started).toHaveLength(1);
@@ -84,13 +89,7 @@ describe('analyzer loop pacing (share of wall time)', () => {
 
   it('does not pause at a full share (ingest idle)', async () => {
     const started: number[] = [];
-    const loop = createAnalyzerLoop({
-      store: memoryStore(events(3 * BATCH)),
-      engine: busyEngine(started),
-      batchSize: BATCH,
-      lease: false,
-      share: () => 1,
-    });
+    const loop = pacedLoop(3 * BATCH, 1, started);
     const run = loop.runOnce();
     await settle();
     expect(await run).toBe(3 * BATCH);
@@ -99,13 +98,7 @@ describe('analyzer loop pacing (share of wall time)', () => {
 
   it('never starves: a share of 0 (or less) still scores at the floor of a tenth', async () => {
     const started: number[] = [];
-    const loop = createAnalyzerLoop({
-      store: memoryStore(events(2 * BATCH)),
-      engine: busyEngine(started),
-      batchSize: BATCH,
-      lease: false,
-      share: () => 0,
-    });
+    const loop = pacedLoop(2 * BATCH, 0, started);
     const run = loop.runOnce();
     await settle();
     await vi.advanceTimersByTimeAsync(900);
@@ -118,13 +111,7 @@ describe('analyzer loop pacing (share of wall time)', () => {
 
   it('stop() ends a pause at once', async () => {
     const started: number[] = [];
-    const loop = createAnalyzerLoop({
-      store: memoryStore(events(3 * BATCH)),
-      engine: busyEngine(started),
-      batchSize: BATCH,
-      lease: false,
-      share: () => 0.1,
-    });
+    const loop = pacedLoop(3 * BATCH, 0.1, started);
     const run = loop.runOnce();
     await settle();
     expect(started).toHaveLength(1);
