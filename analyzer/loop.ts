@@ -63,9 +63,10 @@ export function createAnalyzerLoop(o: LoopOptions) {
   /** Resolves a pause between batches early (stop). */
   let cutPause: (() => void) | undefined;
 
-  /** Waits so that scoring stays within its share of wall time, given that the last batch took `busyMs`. */
+  /** The share of wall time scoring may take now, within [MIN_SHARE, 1]. */
   const currentShare = () => Math.min(1, Math.max(MIN_SHARE, o.share?.() ?? 1));
 
+  /** Waits so that scoring stays within its share of wall time, given that the last batch took `busyMs`. */
   async function pace(busyMs: number): Promise<void> {
     const share = currentShare();
     if (share >= 1 || stopped) return;

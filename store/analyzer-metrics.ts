@@ -98,11 +98,6 @@ export function createMetricsQueries(db: Db, events: string) {
      * instead of one per scope type.
      */
     async baselineSamples(perScope: number): Promise<Record<'agent' | 'user_id' | 'repo', SessionMetrics[]>> {
-      // This statement reads 30 days of events (seconds on a large store). The embedded engine runs bound
-      // statements one at a time per process, so bound it would hold up every approval's and the API's bound
-      // reads for its whole run. Its one value is an integer from code, checked here, so it is sent unbound.
-      if (!Number.isSafeInteger(perScope) || perScope < 1)
-        throw new Error(`perScope must be a positive integer`);
       const rows = await db.query<MetricsRow & { scope: string; scope_value: string }>(
         'analyzer.baseline.all',
         `SELECT *, scope, scope_value FROM (
@@ -112,7 +107,8 @@ export function createMetricsQueries(db: Db, events: string) {
          )
          ARRAY JOIN ['repo', 'user_id', 'agent'] AS scope, [s_repo, s_user, toString(s_agent)] AS scope_value
          ORDER BY start DESC
-         LIMIT ${perScope} BY scope, scope_value`,
+         LIMIT {n:UInt32} BY scope, scope_value`,
+        { n: perScope },
       );
       const out: Record<'agent' | 'user_id' | 'repo', SessionMetrics[]> = {
         agent: [],

@@ -110,9 +110,13 @@ describe('background work', () => {
 
   it("the API's reads run beside a long background statement, not behind it", async () => {
     const order: string[] = [];
-    // The analyzer's baseline read over 30 days of events: seconds on a large store, sent unbound.
+    // The analyzer's baseline read over 30 days of events: seconds on a large store (bound, as it is sent).
     const baseline = store.db
-      .query('analyzer.baseline.all', 'SELECT sleepEachRow(0.1) FROM numbers(10) SETTINGS max_block_size = 1')
+      .query(
+        'analyzer.baseline.all',
+        'SELECT sleepEachRow(0.1) FROM numbers({n:UInt32}) SETTINGS max_block_size = 1',
+        { n: 10 },
+      )
       .then(() => order.push('baseline'));
     const api = Promise.all([
       store.db.query('events.query.keys', 'SELECT {x:UInt8} AS x', { x: 1 }),
