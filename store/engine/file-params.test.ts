@@ -63,6 +63,15 @@ describe('background reads with file parameters, on the real engine', () => {
     expect(Number(viaFile[0]?.has)).toBe(1);
   });
 
+  it('reads typed values as binding does: numbers given as text, times, 64-bit integers', async () => {
+    const sql = `SELECT {n:UInt64} + 1 AS n, toString({t:DateTime64(3, 'UTC')}) AS t, {f:Float64} AS f,
+      {b:Bool} AS b, {ids:Array(UInt32)} AS ids`;
+    const params = { n: '18446744073709551610', t: '2026-12-05 01:02:03.456', f: 0.25, b: true, ids: [1, 2] };
+    const viaFile = await store.db.query<Record<string, unknown>>('analyzer.events-after', sql, params);
+    const bound = await store.db.query<Record<string, unknown>>('events.query.keys', sql, params);
+    expect(viaFile).toEqual(bound);
+  });
+
   it("a long background read no longer holds up an approval's bound read", async () => {
     const order: string[] = [];
     const background = store.db
