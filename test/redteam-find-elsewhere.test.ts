@@ -40,11 +40,29 @@ describe('red team: find handing other projects’ secrets files to a reader', (
       ).not.toContain('read.secret-tree');
   });
 
-  // GAP (left open: path zones, not today's find handler): a secrets file of another project named directly
-  // is an `outside` read, allowed without a finding, while the glob `cat ../*/.env` asks.
-  it.fails('cat of another project’s .env is not allowed', async () => {
+  // Was a gap: a secrets file of another project named directly was an `outside` (or home) read, allowed
+  // without a finding, while the glob `cat ../*/.env` asked.
+  it('cat of another project’s secrets file is not allowed; its template and its other files are', async () => {
     const g = await gate();
-    expect(g.decide({ command: 'cat ../other/.env' }).decision).not.toBe('allow');
+    for (const cmd of [
+      'cat ../other/.env',
+      'head -50 /home/dev/other/.env.production',
+      'less ../api/config/credentials.json',
+      'cat /mnt/work/app/.env',
+      'grep TOKEN ../other/.env.local',
+    ]) {
+      const d = g.decide({ command: cmd });
+      expect(d.decision, cmd).not.toBe('allow');
+      expect(
+        d.reasons.some((r) => r.rule_id === 'read.project-secret' || r.rule_id === 'read.secret'),
+        cmd,
+      ).toBe(true);
+    }
+    for (const cmd of ['cat ../other/.env.example', 'cat ../other/README.md', 'ls -la ../other'])
+      expect(
+        g.decide({ command: cmd }).reasons.map((r) => r.rule_id),
+        cmd,
+      ).not.toContain('read.project-secret');
   });
 
   // GAP (left open): the file found reaches the reader through a positional parameter or a loop variable,

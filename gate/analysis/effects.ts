@@ -1,6 +1,6 @@
 import type { RuleId } from '../taxonomy/rules.js';
 import { type AnalysisContext, report } from './context.js';
-import { classifyPath, secretUnder, type Zone } from './paths.js';
+import { classifyPath, isSecretFileName, secretUnder, type Zone } from './paths.js';
 import { display, UNKNOWN } from './script.js';
 
 /** How a command touches a path. `meta` = names and sizes only (find, stat, du). */
@@ -116,6 +116,14 @@ export function touch(
       if (rule === 'read.outside' && DATA_VOLUMES.test(path)) rule = undefined;
       // Names of a project's secret files say nothing; their contents do.
       if (access === 'list' && (zone === 'project-secret' || zone === 'env-script')) rule = undefined;
+      // Another project's secrets file, named (`cat ../other/.env`): as secret as this project's own.
+      if (
+        access === 'read' &&
+        !recursive &&
+        (zone === 'home' || zone === 'outside' || zone === 'public' || zone === 'unknown') &&
+        isSecretFileName(path.slice(path.lastIndexOf('/') + 1))
+      )
+        rule = 'read.project-secret';
       if (rule) report(ctx, rule, `${access === 'list' ? 'lists' : 'reads'} ${shown}`);
       // Reading every file of a tree reads the secrets kept in it (`grep -r x ~`, `find ~ -exec cat`).
       const kept = recursive && access === 'read' && zone !== 'workspace' ? secretUnder(path) : undefined;

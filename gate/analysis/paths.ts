@@ -202,18 +202,24 @@ function workspaceZone(inner: string): Zone {
   if (/(^|\/)\.(claude|codex|gemini|ward|cursor)(\/|$)|(^|\/)\.mcp\.json$|(^|\/)\.git\/config$/.test(inner))
     return 'agent-config';
   if (/(^|\/)\.git$/.test(inner)) return 'git-meta';
-  const base = inner.slice(inner.lastIndexOf('/') + 1);
-  if (
-    (/^\.env(\..+)?$|^\.envrc$|^\.(netrc|npmrc|pypirc|pgpass|git-credentials)$|\.(pem|key|p12|pfx|jks|keystore)$|^id_(rsa|dsa|ecdsa|ed25519)$|^(secrets?|credentials)(\.[\w.-]+)?$/i.test(
-      base,
-    ) &&
-      !/\.(example|sample|template|dist|defaults?|tmpl|tpl)$|^\.env\.(example|sample|template|dist|defaults?)/i.test(
-        base,
-      )) ||
-    /(^|\/)\.(aws|ssh|gnupg)\//.test(inner)
-  )
+  if (isSecretFileName(inner.slice(inner.lastIndexOf('/') + 1)) || /(^|\/)\.(aws|ssh|gnupg)\//.test(inner))
     return 'project-secret';
   return 'workspace';
+}
+
+/**
+ * A file name a project keeps its secrets under (`.env`, `.env.production`, keys, `credentials.json`); its
+ * templates (`.env.example`, `*.sample`) are not. The same name in another project is as secret.
+ */
+export function isSecretFileName(base: string): boolean {
+  return (
+    /^\.env(\..+)?$|^\.envrc$|^\.(netrc|npmrc|pypirc|pgpass|git-credentials)$|\.(pem|key|p12|pfx|jks|keystore)$|^id_(rsa|dsa|ecdsa|ed25519)$|^(secrets?|credentials)(\.[\w.-]+)?$/i.test(
+      base,
+    ) &&
+    !/\.(example|sample|template|dist|defaults?|tmpl|tpl)$|^\.env\.(example|sample|template|dist|defaults?)/i.test(
+      base,
+    )
+  );
 }
 
 /**
