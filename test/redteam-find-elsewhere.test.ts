@@ -65,15 +65,27 @@ describe('red team: find handing other projects’ secrets files to a reader', (
       ).not.toContain('read.project-secret');
   });
 
-  // GAP (left open): the file found reaches the reader through a positional parameter or a loop variable,
-  // which the trial run of the handed command does not bind, so nothing reads; in the project and above it.
-  it.fails('find -name .env handing the files to sh -c, a read loop or node is not allowed', async () => {
+  // Was a gap: the file found reaches the reader as `sh -c`'s positional parameter, which the trial run of the
+  // handed command did not bind, so nothing read.
+  it('find -name .env handing the files to sh -c is not allowed, in the project and above it', async () => {
     const g = await gate();
     for (const cmd of [
       'find . -name .env -exec sh -c \'cat "$1"\' _ {} \\;',
       'find .. -name .env -exec sh -c \'cat "$1"\' _ {} \\;',
-      'find .. -name .env | while read f; do cat "$f"; done',
+      'find ~ -name .env -exec sh -c \'grep -H . "$@"\' sh {} +',
     ])
       expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
+    // The same shape over ordinary files stays allowed.
+    expect(g.decide({ command: 'find . -name "*.md" -exec sh -c \'wc -l "$1"\' _ {} \\;' }).decision).toBe(
+      'allow',
+    );
+  });
+
+  // GAP (left open): the file found reaches the reader through a loop variable (read from the pipe, or
+  // `for f; do …` over the positional parameters), which the analysis does not bind.
+  it.fails('find -name .env piped into a read loop is not allowed', async () => {
+    const g = await gate();
+    const cmd = 'find .. -name .env | while read f; do cat "$f"; done';
+    expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
   });
 });

@@ -2,6 +2,7 @@ import { type Call, type Handler, operands, optionValue } from '../call.js';
 import { report } from '../context.js';
 import { touch } from '../effects.js';
 import { scanHomeJoins } from '../home-paths.js';
+import { bindPositional } from '../positional.js';
 import { scanPython } from '../python.js';
 import { UNKNOWN } from '../script.js';
 import { pipedText } from './script-tools.js';
@@ -31,14 +32,21 @@ function stdinSource(c: Call): void {
   }
 }
 
-/** The command string of `sh -c CMD`, also in clusters (`bash -lc CMD`, `sh -ec CMD`): the first operand. */
-function commandString(args: string[]): string | undefined {
+/**
+ * The command string of `sh -c CMD`, also in clusters (`bash -lc CMD`, `sh -ec CMD`): the first operand; and
+ * the words after it, the script's `$0`, `$1`….
+ */
+function commandString(args: string[]): { text: string; params: string[] } | undefined {
   const i = args.findIndex((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a));
   if (i < 0) return undefined;
   for (let j = i + 1; j < args.length; j++) {
     const a = args[j] ?? '';
     if (a === '-o' || a === '+o' || a === '-O' || a === '+O') j++;
-    else if (!/^[-+][a-zA-Z]+$/.test(a)) return a === '--' ? args[j + 1] : a;
+    else if (!/^[-+][a-zA-Z]+$/.test(a)) {
+      const at = a === '--' ? j + 1 : j;
+      const text = args[at];
+      return text === undefined ? undefined : { text, params: args.slice(at + 1) };
+    }
   }
   return undefined;
 }
@@ -50,7 +58,7 @@ const shellHandler: Handler = (c) => {
     report(c.ctx, 'revshell.netcat', `${c.name} -i bound to a socket`);
   }
   if (command !== undefined) {
-    c.shell(command.replaceAll(UNKNOWN, '"$UNKNOWN"'));
+    c.shell(bindPositional(command.text, command.params).replaceAll(UNKNOWN, '"$UNKNOWN"'));
     return;
   }
   const script = operands(c.args, ['-o', '-O', '+O'])[0];
