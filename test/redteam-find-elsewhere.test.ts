@@ -81,11 +81,26 @@ describe('red team: find handing other projects’ secrets files to a reader', (
     );
   });
 
-  // GAP (left open): the file found reaches the reader through a loop variable (read from the pipe, or
-  // `for f; do …` over the positional parameters), which the analysis does not bind.
-  it.fails('find -name .env piped into a read loop is not allowed', async () => {
+  // Was a gap: the file found reached the reader through the variable of a `while read` loop fed by the pipe.
+  it('find -name .env piped into a read loop that reads each file is not allowed', async () => {
     const g = await gate();
-    const cmd = 'find .. -name .env | while read f; do cat "$f"; done';
+    for (const cmd of [
+      'find .. -name .env | while read f; do cat "$f"; done',
+      'find . -name \'.env*\' | while IFS= read -r f; do cat "$f"; done',
+      'find ~ -name .env -print | while read -r path; do grep -H . "$path"; done',
+    ])
+      expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
+    for (const cmd of [
+      'find . -name "*.md" | while read f; do wc -l "$f"; done',
+      'find .. -name .env | while read f; do echo "$f"; done',
+    ])
+      expect(g.decide({ command: cmd }).decision, cmd).toBe('allow');
+  });
+
+  // GAP (left open): `for f; do …` over sh -c's positional parameters is a loop the analysis does not bind.
+  it.fails('find -exec bash -c looping over its parameters is not allowed', async () => {
+    const g = await gate();
+    const cmd = 'find .. -name .env -exec bash -c \'for f; do head "$f"; done\' _ {} +';
     expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
   });
 });

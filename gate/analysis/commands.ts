@@ -9,6 +9,7 @@ import { touch } from './effects.js';
 import { analyzeAssignments } from './env-assignments.js';
 import { filteredHarmlessly } from './env-filter.js';
 import { applyOptionEffects } from './option-effects.js';
+import { foundFileLine } from './piped-lines.js';
 import { plainCommand } from './plain-command.js';
 import { CREDENTIAL_PROGRAMS } from './programs/credentials.js';
 import { DISCOVERY, DISCOVERY_PROGRAMS } from './programs/discovery.js';
@@ -87,7 +88,7 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
   try {
     const inner = { ...ctx, depth: ctx.depth + 1 };
     // `$PWD` is the directory the command starts in: the workspace (docker run -v "$PWD":/src).
-    for (const cmd of collectCommands(parsed.root, new Map([['PWD', ctx.workspace]])))
+    for (const cmd of collectCommands(parsed.root, new Map([['PWD', ctx.workspace]]), foundFileLine))
       analyzeCommand(cmd, inner);
   } finally {
     parsed.dispose();

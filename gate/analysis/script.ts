@@ -33,19 +33,47 @@ export interface SimpleCommand {
 
 type Env = Map<string, string>;
 
+/** What one line of a command's output stands for, when that is known (a file `find -name .env` finds). */
+export type PipedLine = (producer: SimpleCommand) => string | undefined;
+
 interface WalkState {
   env: Env;
   out: SimpleCommand[];
   cwd?: string;
   inLoop: boolean;
   substituted: boolean;
+  pipedLine?: PipedLine;
 }
 
-/** Flattens a parsed script into simple commands, tracking variables, `cd` and pipes. */
-export function collectCommands(root: Node, env: Env = new Map()): SimpleCommand[] {
-  const state: WalkState = { env, out: [], inLoop: false, substituted: false };
+/**
+ * Flattens a parsed script into simple commands, tracking variables, `cd` and pipes. `pipedLine` gives the
+ * variable of a `… | while read v` loop the value of a line the command before it prints.
+ */
+export function collectCommands(root: Node, env: Env = new Map(), pipedLine?: PipedLine): SimpleCommand[] {
+  const state: WalkState = {
+    env,
+    out: [],
+    inLoop: false,
+    substituted: false,
+    ...(pipedLine ? { pipedLine } : {}),
+  };
   walk(root, state);
   return state.out;
+}
+
+/** `… | while read [-r] v; do …`: the loop's variable takes each line the producer prints. */
+function bindReadLoop(loop: Node, producer: SimpleCommand | undefined, s: WalkState): void {
+  if (!producer || !s.pipedLine) return;
+  const condition = loop.childForFieldName('condition')?.text ?? '';
+  const words = condition.replace(/;\s*$/, '').trim().split(/\s+/);
+  const at = words.indexOf('read');
+  if (at < 0) return;
+  const name = words
+    .slice(at + 1)
+    .filter((w) => /^[A-Za-z_]\w*$/.test(w))
+    .at(-1);
+  const line = s.pipedLine(producer);
+  if (name && line !== undefined) s.env.set(name, line);
 }
 
 function kids(node: Node): Node[] {
@@ -93,7 +121,11 @@ function walk(node: Node, s: WalkState): SimpleCommand[] {
       return [cmd];
     }
     case 'pipeline': {
-      const stages = kids(node).map((k) => walk(k, s));
+      const stages: SimpleCommand[][] = [];
+      for (const k of kids(node)) {
+        if (k.type === 'while_statement') bindReadLoop(k, stages.at(-1)?.at(-1), s);
+        stages.push(walk(k, s));
+      }
       link(stages);
       return stages.flat();
     }
