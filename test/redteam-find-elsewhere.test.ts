@@ -97,10 +97,15 @@ describe('red team: find handing other projects’ secrets files to a reader', (
       expect(g.decide({ command: cmd }).decision, cmd).toBe('allow');
   });
 
-  // GAP (left open): `for f; do …` over sh -c's positional parameters is a loop the analysis does not bind.
-  it.fails('find -exec bash -c looping over its parameters is not allowed', async () => {
+  // Was a gap: `for f; do …` loops over sh -c's positional parameters.
+  it('find -exec bash -c looping over its parameters is not allowed', async () => {
     const g = await gate();
-    const cmd = 'find .. -name .env -exec bash -c \'for f; do head "$f"; done\' _ {} +';
-    expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
+    for (const cmd of [
+      'find .. -name .env -exec bash -c \'for f; do head "$f"; done\' _ {} +',
+      'find . -name .env -exec sh -c \'for f do cat "$f"; done\' sh {} +',
+    ])
+      expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
+    const plain = 'find . -name "*.ts" -exec sh -c \'for f; do wc -l "$f"; done\' _ {} +';
+    expect(g.decide({ command: plain }).decision, plain).toBe('allow');
   });
 });

@@ -9,6 +9,12 @@ describe('positional parameters of sh -c', () => {
     expect(bindPositional('cat "$3"', ['_', 'a'])).toBe('cat ""');
   });
 
+  it('spells out `for f; do` as the loop over the parameters it is', () => {
+    expect(bindPositional('for f; do head "$f"; done', ['_', '/p/.env'])).toBe(
+      'for f in "/p/.env"; do head "$f"; done',
+    );
+  });
+
   it('leaves single quotes, escapes and other variables alone', () => {
     expect(bindPositional("echo '$1' \\$1 $HOME $f", ['_', 'x'])).toBe("echo '$1' \\$1 $HOME $f");
   });

@@ -3,10 +3,13 @@
  * positional parameters (`find -exec sh -c 'cat "$1"' _ {} \;` hands each file found as `$1`). Bound here as
  * text before the script is analysed, so what the script does with them is judged on the real values.
  * Inside single quotes nothing is expanded, as in the shell; a value is escaped for the double quotes it
- * lands in (or wrapped in some when it stands bare).
+ * lands in (or wrapped in some when it stands bare). `for f; do` loops over them as `for f in "$@"; do`.
  */
 export function bindPositional(script: string, params: readonly string[]): string {
-  if (params.length === 0 || !script.includes('$')) return script;
+  if (params.length === 0) return script;
+  // `for f; do` (no `in`) loops over the positional parameters: spelled out, its list is bound below.
+  script = script.replace(/\bfor\s+([A-Za-z_]\w*)(?:\s*;\s*|\s+)do\b/g, 'for $1 in "$@"; do');
+  if (!script.includes('$')) return script;
   const all = params.slice(1);
   let out = '';
   let quote: "'" | '"' | '' = '';
