@@ -4,7 +4,6 @@ import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createRedactor } from '../schema/fast.js';
@@ -16,6 +15,7 @@ import { createApp } from './app.js';
 import { createApprovalService, createServerRisk } from './approvals/index.js';
 import { ServerConfig } from './config.js';
 import { loadDecisionKey } from './decision-key.js';
+import { createLagMonitor } from './event-loop-lag.js';
 import { createAdmission } from './ingest/admission.js';
 import { limitConnections } from './ingest/connection-limits.js';
 import { createIngest } from './ingest/pipeline.js';
@@ -258,16 +258,7 @@ export async function startServer(
   });
   await approvals.start();
 
-  // Event-loop lag over 10 s windows (the last full one and the current, whichever is worse), for /healthz.
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  let lastLag = { p50: 0, p99: 0, max: 0 };
-  const lagNow = () => ({ p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 });
-  const lagTimer = setInterval(() => {
-    lastLag = lagNow();
-    lag.reset();
-  }, 10_000);
-  lagTimer.unref();
+  const lag = createLagMonitor();
 
   const holdLimit = createHoldLimit({ perToken: config.limits.heldPerToken, total: config.limits.heldTotal });
   const apiActivity = createApiActivity();
@@ -307,7 +298,6 @@ export async function startServer(
     health: {
       check: probe,
       stats: async () => {
-        const now = lagNow();
         const mem = process.memoryUsage();
         return {
           store: store.mode.startsWith('embedded') ? 'embedded' : 'server',
@@ -316,11 +306,7 @@ export async function startServer(
           inflight: admission.stats(),
           spool: await spool.stats().catch(() => null),
           analyzer: analyzerStatus?.() ?? null,
-          eventLoopLagMs: {
-            p50: now.p50,
-            p99: Math.max(now.p99, lastLag.p99),
-            max: Math.max(now.max, lastLag.max),
-          },
+          eventLoopLagMs: lag.now(),
           memoryMb: { rss: Math.round(mem.rss / 2 ** 20), heapUsed: Math.round(mem.heapUsed / 2 ** 20) },
         };
       },
@@ -386,8 +372,7 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         clearInterval(replayTimer);
-        clearInterval(lagTimer);
-        lag.disable();
+        lag.stop();
         approvals.close();
         revocations.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -49,11 +49,22 @@ function exemplar(rd: WireReader, e: ExemplarMsg, c: DecodeContext): OtlpExempla
   };
 }
 
-function numberPoint(rd: WireReader, p: NumberPointMsg, c: DecodeContext): OtlpNumberPoint {
+/** What every data point has: its attributes and its start and end times. */
+function pointBase(
+  rd: WireReader,
+  p: NumberPointMsg | HistogramPointMsg | ExpHistogramPointMsg | SummaryPointMsg,
+  c: DecodeContext,
+) {
   return {
     attributes: rd.attributes(p, 'attributes', c),
     startTimeUnixNano: rd.time(p, 'startTimeUnixNano'),
     timeUnixNano: rd.time(p, 'timeUnixNano'),
+  };
+}
+
+function numberPoint(rd: WireReader, p: NumberPointMsg, c: DecodeContext): OtlpNumberPoint {
+  return {
+    ...pointBase(rd, p, c),
     value: pointValue(rd, p),
     exemplars: each(rd, p, 'exemplars', c, exemplar),
     flags: rd.uint32(p, 'flags'),
@@ -62,9 +73,7 @@ function numberPoint(rd: WireReader, p: NumberPointMsg, c: DecodeContext): OtlpN
 
 function histogramPoint(rd: WireReader, p: HistogramPointMsg, c: DecodeContext): OtlpHistogramPoint {
   return {
-    attributes: rd.attributes(p, 'attributes', c),
-    startTimeUnixNano: rd.time(p, 'startTimeUnixNano'),
-    timeUnixNano: rd.time(p, 'timeUnixNano'),
+    ...pointBase(rd, p, c),
     count: rd.count(p, 'count'),
     sum: rd.double(p, 'sum'),
     bucketCounts: rd.counts(p, 'bucketCounts'),
@@ -86,9 +95,7 @@ function expHistogramPoint(
   c: DecodeContext,
 ): OtlpExponentialHistogramPoint {
   return {
-    attributes: rd.attributes(p, 'attributes', c),
-    startTimeUnixNano: rd.time(p, 'startTimeUnixNano'),
-    timeUnixNano: rd.time(p, 'timeUnixNano'),
+    ...pointBase(rd, p, c),
     count: rd.count(p, 'count'),
     sum: rd.double(p, 'sum'),
     scale: rd.int32(p, 'scale'),
@@ -108,9 +115,7 @@ function quantile(rd: WireReader, q: QuantileMsg): { quantile: number; value: nu
 
 function summaryPoint(rd: WireReader, p: SummaryPointMsg, c: DecodeContext): OtlpSummaryPoint {
   return {
-    attributes: rd.attributes(p, 'attributes', c),
-    startTimeUnixNano: rd.time(p, 'startTimeUnixNano'),
-    timeUnixNano: rd.time(p, 'timeUnixNano'),
+    ...pointBase(rd, p, c),
     count: rd.count(p, 'count'),
     sum: rd.double(p, 'sum'),
     quantileValues: each(rd, p, 'quantileValues', c, quantile),
