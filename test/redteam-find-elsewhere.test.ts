@@ -88,11 +88,15 @@ describe('red team: find handing other projects’ secrets files to a reader', (
       'find .. -name .env | while read f; do cat "$f"; done',
       'find . -name \'.env*\' | while IFS= read -r f; do cat "$f"; done',
       'find ~ -name .env -print | while read -r path; do grep -H . "$path"; done',
+      // The same with another producer of the paths (found by playing the attacker against the fix).
+      'ls ../*/.env | while read f; do cat "$f"; done',
+      'echo ../other/.env | while read f; do cat "$f"; done',
     ])
       expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
     for (const cmd of [
       'find . -name "*.md" | while read f; do wc -l "$f"; done',
       'find .. -name .env | while read f; do echo "$f"; done',
+      'ls ../*/README.md | while read f; do cat "$f"; done',
     ])
       expect(g.decide({ command: cmd }).decision, cmd).toBe('allow');
   });

@@ -3,13 +3,19 @@ import { projectSecretNamed } from './paths.js';
 import type { PipedLine } from './script.js';
 
 /**
- * A line of `find START -name PATTERN`'s output, when PATTERN names a project's secrets file: that file under
- * START (`find .. -name .env | while read f; do cat "$f"; done` reads other projects' `.env`). Other
+ * A line a producer prints, when it names a project's secrets file: the file `find START -name PATTERN` finds
+ * under START (`find .. -name .env | while read f; do cat "$f"; done` reads other projects' `.env`), or the
+ * path that `ls`, `echo` or `printf` is given (`ls ../other/.env | while read f …`, globs too). Other
  * producers' lines stay unknown.
  */
 export const foundFileLine: PipedLine = (producer) => {
   const argv = producer.argv;
-  if (posix.basename(argv[0] ?? '') !== 'find') return undefined;
+  const program = posix.basename(argv[0] ?? '');
+  if (PRINTS_ITS_PATHS.has(program))
+    return argv
+      .slice(1)
+      .find((a) => !a.startsWith('-') && projectSecretNamed(posix.basename(a)) !== undefined);
+  if (program !== 'find') return undefined;
   let i = 1;
   while (/^-[HLP]$/.test(argv[i] ?? '')) i++;
   const first = argv[i];
@@ -21,3 +27,6 @@ export const foundFileLine: PipedLine = (producer) => {
   }
   return undefined;
 };
+
+/** Programs whose output lines are the paths they are given. */
+const PRINTS_ITS_PATHS = new Set(['ls', 'echo', 'printf', 'realpath', 'readlink']);
