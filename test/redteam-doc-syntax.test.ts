@@ -34,10 +34,10 @@ describe('red team: documentation-notation rewriting', () => {
 });
 
 describe('red team: a pasted prompt', () => {
-  // GAP (left open, a policy choice): `$ cmd` is judged as `cmd`, but bash runs a program named `$` with `cmd`
-  // as its argument. An agent that earlier placed an executable named `$` in a PATH directory it can write
-  // (~/.local/bin) runs it under an `allow`; the same text with any other unknown name asks (exec.unknown-program).
-  it.fails('`$ ls` is judged like any unknown program, since bash runs `$`', async () => {
+  // `$ cmd` was judged as `cmd` alone, but bash runs a program named `$` with `cmd` as its argument. An agent
+  // that earlier placed an executable named `$` in a PATH directory it can write (~/.local/bin) ran it under an
+  // `allow`; the same text with any other unknown name asks (exec.unknown-program), and now so does `$`.
+  it('`$ ls` is judged like any unknown program, since bash runs `$`', async () => {
     const g = await gate();
     expect(g.decide({ command: 'dollar ls' }).decision).toBe('ask');
     expect(g.decide({ command: '$ ls' }).decision).not.toBe('allow');

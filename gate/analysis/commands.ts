@@ -70,7 +70,10 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
     for (const m of text.matchAll(/(?<=[^\s|])\|(-{0,2}[a-z0-9][\w.:-]*)(?=[|\s}]|$)/gi))
       ctx.alternatives.add(m[1] ?? '');
   }
-  text = withoutPrompt(text);
+  const unprompted = withoutPrompt(text);
+  // Bash runs the pasted prompt as a program named `$` (one the agent may have put on PATH): as unknown as any.
+  if (unprompted !== text) report(ctx, 'exec.unknown-program', '$ (a pasted prompt: bash runs a program named $)');
+  text = unprompted;
   const plain = plainCommand(text);
   if (plain) {
     analyzeCommand(plain, { ...ctx, depth: ctx.depth + 1 });

@@ -6,7 +6,10 @@
  * whose analysis covers every command bash could have run from the original: never less.
  */
 
-/** `$ cmd` (a shell prompt pasted with the command): bash would run a program named `$`, which fails. */
+/**
+ * `$ cmd` (a shell prompt pasted with the command) without the prompt. Bash runs a program named `$`, so the
+ * caller reports that as an unknown program as well as analysing `cmd`.
+ */
 export function withoutPrompt(text: string): string {
   return /^\$ +[A-Za-z_./~]/.test(text) && !text.includes('\n') ? text.replace(/^\$ +/, '') : text;
 }
