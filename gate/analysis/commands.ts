@@ -72,7 +72,8 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
   }
   const unprompted = withoutPrompt(text);
   // Bash runs the pasted prompt as a program named `$` (one the agent may have put on PATH): as unknown as any.
-  if (unprompted !== text) report(ctx, 'exec.unknown-program', '$ (a pasted prompt: bash runs a program named $)');
+  if (unprompted !== text)
+    report(ctx, 'exec.unknown-program', '$ (a pasted prompt: bash runs a program named $)');
   text = unprompted;
   const plain = plainCommand(text);
   if (plain) {
