@@ -2,14 +2,7 @@ import type { Db, Params } from './db.js';
 import { isoToTicks } from './rowbinary/times.js';
 import type { AgentEventRow } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
-import {
-  ELIDED_MARK,
-  ELIDED_PREFIX_CHARS,
-  elidedTail,
-  linkOf,
-  readElisionRef,
-  valueHash,
-} from './rows/elide.js';
+import { linkOf, readElided, readElisionRef, valueDigest, valueHash } from './rows/elide.js';
 
 // Raw rows are looked up by time ranges around the events (the raw tables' keys lead with time after the
 // service); events far apart in time get separate ranges so a page spanning a month reads minutes, not a month.
@@ -108,19 +101,20 @@ async function restoreFrom(db: Db, database: string, table: LinkedTable, wanted:
     const attributes = { ...w.row.attributes };
     for (const [key, ref] of w.refs) {
       const { hash, rawChars } = readElisionRef(ref);
-      const stored = attributes[key] ?? '';
-      const tail = elidedTail(stored);
-      const prefix = storedPrefix(stored);
-      // The hash is 32 bits and the sender chooses both the raw rows and their links: another raw row at the
-      // same link with a colliding value (found by brute force in seconds) must not stand in for this one. A
-      // value is put back only when it starts as stored and no other candidate value has the same hash.
+      const parts = readElided(attributes[key] ?? '');
+      if (!parts) continue;
+      // The sender chooses both the raw rows and their links: another raw row at the same link must not stand
+      // in for this one. A value is put back when it starts as stored and has the stored SHA-256 digest; a row
+      // stored before the digest (its 32-bit hash is brute-forced in seconds) only when no other candidate
+      // value has the same hash.
       let match: string | undefined;
       let ambiguous = false;
       for (const a of candidates) {
         const r = a[key];
         if (r === undefined || r.length < rawChars) continue;
-        const v = `${r.slice(0, rawChars)}${tail}`;
-        if (!v.startsWith(prefix) || valueHash(v) !== hash) continue;
+        const v = `${r.slice(0, rawChars)}${parts.tail}`;
+        if (!v.startsWith(parts.prefix)) continue;
+        if (parts.digest !== undefined ? valueDigest(v) !== parts.digest : valueHash(v) !== hash) continue;
         if (match !== undefined && match !== v) ambiguous = true;
         match = v;
       }
@@ -128,12 +122,6 @@ async function restoreFrom(db: Db, database: string, table: LinkedTable, wanted:
     }
     w.row.attributes = attributes;
   }
-}
-
-/** The start of the value an elided attribute keeps before its mark. */
-function storedPrefix(stored: string): string {
-  const at = stored.indexOf(ELIDED_MARK, ELIDED_PREFIX_CHARS - 1);
-  return at < 0 ? '' : stored.slice(0, at);
 }
 
 /** Sorted ticks → at most MAX_RANGES [lo, hi] ranges, split at the widest gaps above GAP_NS. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_VALUE_CHARS, prepareRequest } from '../collector/index.js';
 import { createRedactor } from '../schema/fast.js';
 import { ELIDED_MARK, type Store } from '../store/index.js';
+import { valueDigest } from '../store/rows/elide.js';
 import { testStore } from './helpers/store.js';
 
 /**
@@ -51,8 +52,8 @@ describe.each([true, false])('long attribute values kept once (RowBinary: %s)', 
   const outA = text(`alpha ${rowBinary}`, 3000);
   const outB = text(`bravo ${rowBinary}`, 3000);
   // A hostile agent sends a value that already looks like an elided one: it must come back as sent.
-  const spoof = `short${ELIDED_MARK}`;
-  const longSpoof = `${text('charlie', 400)}${ELIDED_MARK}`;
+  const spoof = `short${ELIDED_MARK}]`;
+  const longSpoof = `${text('charlie', 400)}${ELIDED_MARK}, sha256 ${valueDigest(outA)}]`;
   // Longer than the normalizer keeps: the event holds its start and a truncation mark, the raw row all of it.
   const huge = text(`delta ${rowBinary}`, MAX_VALUE_CHARS + 5000);
 
@@ -122,8 +123,14 @@ describe.each([true, false])('long attribute values kept once (RowBinary: %s)', 
     for (const v of kept) {
       expect(v.length).toBeLessThan(300);
       const [prefix] = v.split(ELIDED_MARK);
-      expect(v).toContain(ELIDED_MARK);
-      expect([outA, outB, huge].some((o) => o.startsWith(prefix ?? '-'))).toBe(true);
+      // The mark names the full value's digest, so a raw row found elsewhere can be checked against it.
+      const digest = /^, sha256 ([0-9a-f]{32})\]/.exec(
+        v.slice((prefix ?? '').length + ELIDED_MARK.length),
+      )?.[1];
+      const full = [outA, outB, huge].find((o) => o.startsWith(prefix ?? '-'));
+      expect(full).toBeDefined();
+      if (full !== huge) expect(digest).toBe(valueDigest(full ?? ''));
+      else expect(digest).toMatch(/^[0-9a-f]{32}$/);
     }
   });
 });

@@ -2,15 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareRequest } from '../collector/index.js';
 import { createRedactor } from '../schema/fast.js';
 import { ELIDED_MARK, type Store } from '../store/index.js';
-import { valueHash } from '../store/rows/elide.js';
+import { ELIDED_PREFIX_CHARS, elisionRef, valueHash } from '../store/rows/elide.js';
 import { testStore } from './helpers/store.js';
 
 /**
- * Red team: long attribute values are put back from the raw row whose value at the same link has the stored
- * 32-bit hash (store/raw-attributes.ts). The agent chooses its raw rows' links (time, no trace/span ids) and
- * their values: it sends a decoy with a colliding hash at the same link as the command it runs, so every
- * reader shows the decoy and the real command is gone. The collisions below took ~2 s each to find with a
- * brute force over the last 7 characters (a C loop over the hash's state after the fixed start).
+ * Red team: long attribute values are put back from the raw row at the same link (store/raw-attributes.ts).
+ * The agent chooses its raw rows' links (time, no trace/span ids) and their values: it sends a decoy at the
+ * same link as the command it runs, so that a reader shows the decoy and the real command is gone. The decoys
+ * below collide with the real value on the 32-bit hash the reference keeps (found in ~2 s each by brute force
+ * over the last 7 characters); the SHA-256 digest in the stored mark tells them apart.
  */
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const T0 = BigInt(NOW - 60_000) * 1_000_000n;
@@ -94,18 +94,69 @@ describe('red team: a colliding raw value stands in for an elided one', () => {
     const shown = real?.attributes.command ?? '';
     expect(shown).not.toBe(DECOY);
     expect(shown).not.toBe(SAME_START);
-    // Ambiguous (three raw values at this link share the hash): kept as stored, never a guess.
+    // Never a guess: the real value, or (should the digest ever not decide) its stored start and the mark.
     expect(shown === REAL || (shown.startsWith(REAL.slice(0, 90)) && shown.includes(ELIDED_MARK))).toBe(true);
     const evidence = await store.alerts.evidence([real?.event_id ?? '']);
     expect(evidence[0]?.attributes.command).not.toBe(DECOY);
     expect(evidence[0]?.attributes.command).not.toBe(SAME_START);
   });
 
-  // GAP (left open: needs a wider hash in attributes_ref, a storage change): with a colliding decoy at its link
-  // the real value is shown only as its stored start and the mark, so the agent can still hide everything after
-  // the first 96 characters from the API (the raw row keeps it).
-  it.fails('shows the real value despite a colliding decoy', async () => {
+  // This was a gap while the 32-bit hash alone chose the raw value: the real value was then shown only as its
+  // stored start and the mark, hiding everything after the first 96 characters from the API.
+  it('shows the real value despite a colliding decoy', async () => {
     const page = await store.events.query({ session: 'rt-collide', limit: 10 });
     expect(page.events.find((e) => e.event_name === 'tool.exec')?.attributes.command).toBe(REAL);
+  });
+});
+
+describe('rows elided before the mark carried a digest', () => {
+  let store: Store;
+  // A stored row as written then: the prefix, the mark without a digest, the reference with the 32-bit hash.
+  async function storeLegacyCopy(session: string, eventName: string): Promise<string> {
+    const db = store.config.database;
+    const [row] = await store.db.query<Record<string, unknown> & { attributes: Record<string, string> }>(
+      't',
+      `SELECT * EXCEPT (ingested_at) FROM ${db}.agent_events WHERE session_id = {s:String} AND event_name = 'tool.exec'`,
+      { s: session },
+    );
+    if (!row) throw new Error('no event to copy');
+    const id = `${String(row.event_id)}-legacy`;
+    const legacy = `${REAL.slice(0, ELIDED_PREFIX_CHARS)}${ELIDED_MARK}]`;
+    await store.db.insert('t', 'agent_events', [
+      {
+        ...row,
+        event_id: id,
+        event_name: eventName,
+        attributes: { ...row.attributes, command: legacy },
+        attributes_ref: { command: elisionRef(REAL, REAL.length).toString() },
+      },
+    ]);
+    return id;
+  }
+  beforeAll(async () => {
+    store = await testStore('ward_redteam_elide_legacy');
+    await ingest(store, logsBody('rt-legacy-clean', [record(T0 + 5_000_000_000n, 'tool.exec', REAL)]));
+    await ingest(
+      store,
+      logsBody('rt-legacy-decoy', [
+        record(T0 + 9_000_000_000n, 'decoy', SAME_START),
+        record(T0 + 9_000_000_000n, 'tool.exec', REAL),
+      ]),
+    );
+  });
+  afterAll(async () => {
+    await store?.db.command('t', `TRUNCATE TABLE ${store.config.database}.otel_logs`);
+  });
+
+  it('are still put back by their 32-bit hash when no other value at the link shares it', async () => {
+    const id = await storeLegacyCopy('rt-legacy-clean', 'legacy.exec');
+    expect((await store.events.byId(id))?.attributes.command).toBe(REAL);
+  });
+
+  it('keep their prefix and mark, never the decoy, when another value at the link shares the hash', async () => {
+    const id = await storeLegacyCopy('rt-legacy-decoy', 'legacy.exec');
+    const shown = (await store.events.byId(id))?.attributes.command ?? '';
+    expect(shown).not.toBe(SAME_START);
+    expect(shown).toBe(`${REAL.slice(0, ELIDED_PREFIX_CHARS)}${ELIDED_MARK}]`);
   });
 });

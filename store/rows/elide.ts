@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AgentEvent } from '../../schema/index.js';
 import { isoToTicks, secondsDotNanosToTicks } from '../rowbinary/times.js';
 
@@ -12,8 +13,41 @@ export const ELIDE_MIN_CHARS = 256;
 export const MAX_TAIL_CHARS = 64;
 /** What agent_events keeps of an elided value: the start, so an event still reads after the raw row is gone. */
 export const ELIDED_PREFIX_CHARS = 96;
-/** Marks a value cut here because its full text is in the raw row (it stays when the raw row has expired). */
-export const ELIDED_MARK = '…[full value in the raw row]';
+/**
+ * Marks a value cut here because its full text is in the raw row (it stays when the raw row has expired). The
+ * mark carries a digest of the full value: `…[full value in the raw row, sha256 <32 hex>]`. Values elided
+ * before the digest end the mark at `row]`.
+ */
+export const ELIDED_MARK = '…[full value in the raw row';
+const DIGEST_HEX = 32;
+/** The mark after its fixed start: `]` (no digest, older rows) or `, sha256 <hex>]`. */
+const MARK_END = new RegExp(`\\]|, sha256 ([0-9a-f]{${DIGEST_HEX}})\\]`, 'y');
+
+/**
+ * SHA-256 of a value's UTF-8 (what the store keeps), first 128 bits in hex. The sender chooses its raw rows'
+ * links and values: a reader puts back only a raw value with this digest, and finding two values that share
+ * it is out of reach (a 32-bit hash was brute-forced in seconds).
+ */
+export function valueDigest(s: string): string {
+  return createHash('sha256').update(s, 'utf8').digest('hex').slice(0, DIGEST_HEX);
+}
+
+/** An elided value's parts as stored: its start, the digest of the full value (when stored), the tail added. */
+export interface ElidedParts {
+  prefix: string;
+  digest: string | undefined;
+  tail: string;
+}
+
+/** The parts of a stored elided value, or undefined when it carries no mark where the prefix ends. */
+export function readElided(stored: string): ElidedParts | undefined {
+  const at = stored.indexOf(ELIDED_MARK, ELIDED_PREFIX_CHARS - 1);
+  if (at < 0 || at > ELIDED_PREFIX_CHARS) return undefined;
+  MARK_END.lastIndex = at + ELIDED_MARK.length;
+  const m = MARK_END.exec(stored);
+  if (!m) return undefined;
+  return { prefix: stored.slice(0, at), digest: m[1], tail: stored.slice(MARK_END.lastIndex) };
+}
 
 /** The raw rows one request produced: the table and each row's link and attributes. */
 export interface RawRowsRef {
@@ -29,8 +63,8 @@ export interface StoredAttributes {
 }
 
 /**
- * 32-bit hash of a string (cyrb53's low word): tells apart raw rows that share a link, and checks that a value
- * put back is the one stored. Not for security: the rows it chooses between come from the same exporter.
+ * 32-bit hash of a string (cyrb53's low word), kept in the reference. Rows elided before the mark carried a
+ * digest are checked with it alone (and put back only when no other value at the link shares it).
  */
 export function valueHash(s: string): number {
   let h1 = 0xdeadbeef;
@@ -59,12 +93,6 @@ export function readElisionRef(ref: bigint): { hash: number; rawChars: number } 
   return { hash: Number(ref >> RAW_CHARS_BITS), rawChars: Number(ref & BigInt(MAX_RAW_CHARS)) };
 }
 
-/** The tail an elided value added to the raw value's start (what follows the mark in the stored value). */
-export function elidedTail(stored: string): string {
-  const at = stored.indexOf(ELIDED_MARK, ELIDED_PREFIX_CHARS - 1);
-  return at < 0 ? '' : stored.slice(at + ELIDED_MARK.length);
-}
-
 /** How many leading UTF-16 units two strings share. */
 function commonPrefix(a: string, b: string): number {
   if (a === b) return a.length;
@@ -74,12 +102,12 @@ function commonPrefix(a: string, b: string): number {
   return i;
 }
 
-/** The stored prefix of an elided value (whole UTF-16 pairs only). */
+/** What agent_events keeps of an elided value before its tail: its start (whole UTF-16 pairs) and the mark. */
 export function elidedPrefix(s: string): string {
   let end = ELIDED_PREFIX_CHARS;
   const code = s.charCodeAt(end - 1);
   if (code >= 0xd800 && code <= 0xdbff) end--;
-  return `${s.slice(0, end)}${ELIDED_MARK}`;
+  return `${s.slice(0, end)}${ELIDED_MARK}, sha256 ${valueDigest(s)}]`;
 }
 
 const NONE: StoredAttributes['refs'] = Object.freeze({}) as Record<string, bigint>;
