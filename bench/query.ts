@@ -66,7 +66,12 @@ async function generate(dataDir: string, total: number, batchEvents: number, now
       await store.raw.insertRowBinaryPayload('otel_logs', encodeOtelLogRows(b.rawRows));
     await store.raw.insertRowBinaryPayload(
       'agent_events',
-      encodeAgentEventRows(b.events, { table: 'otel_logs', rows: b.rawRows }),
+      // Stored as it arrived: each batch is received when its newest event happened.
+      encodeAgentEventRows(b.events, {
+        table: 'otel_logs',
+        rows: b.rawRows,
+        receivedAtMs: b.events.reduce((m, e) => Math.max(m, Date.parse(e.time)), 0),
+      }),
     );
     stored += b.events.length;
     const s = (performance.now() - started) / 1000;

@@ -90,7 +90,7 @@ export function prepareRequest(
   const timeOpts = opts.time ?? DEFAULT_TIME_WINDOW;
   const window = timeWindow(nowMs, timeOpts);
   const ctx = { redact: redactor };
-  const store = { codec: opts.codec, redact: (s: string) => redactor.text(s) };
+  const store = { codec: opts.codec, redact: (s: string) => redactor.text(s), receivedAtMs: nowMs };
   let out: { encoded: ReturnType<typeof encodeIngest>; time: { rejected: number; message: string } };
   if (signal === 'logs') {
     const request = decodeLogs(body, encoding, opts.limits);

@@ -77,15 +77,16 @@ const json = (table: string, rows: readonly object[]): IngestPart => ({
  */
 export function encodeIngest(
   input: IngestInput,
-  opts: { codec: IngestCodec; redact: (text: string) => string },
+  opts: { codec: IngestCodec; redact: (text: string) => string; receivedAtMs?: number },
 ): EncodedIngest {
   const { codec, redact } = opts;
+  const receivedAtMs = opts.receivedAtMs ?? Date.now();
   const parts: IngestPart[] = [];
   // The request's raw rows: long event values they hold are stored once, there (store/rows/elide.ts).
   let raw: RawRowsRef | undefined;
   if (input.signal === 'logs') {
     const rows = rewriteRowText(logsToRows(input.request), redact);
-    raw = { table: 'otel_logs', rows };
+    raw = { table: 'otel_logs', rows, receivedAtMs };
     parts.push(
       codec.rowBinary
         ? { table: 'otel_logs', format: 'RowBinary', payload: encodeOtelLogRows(rows), rows: rows.length }
@@ -93,7 +94,7 @@ export function encodeIngest(
     );
   } else if (input.signal === 'traces') {
     const rows = rewriteRowText(tracesToRows(input.request), redact);
-    raw = { table: 'otel_traces', rows };
+    raw = { table: 'otel_traces', rows, receivedAtMs };
     parts.push(json('otel_traces', rows));
   } else {
     const byTable = metricsToRows(input.request);

@@ -49,10 +49,19 @@ export function readElided(stored: string): ElidedParts | undefined {
   return { prefix: stored.slice(0, at), digest: m[1], tail: stored.slice(MARK_END.lastIndex) };
 }
 
+/**
+ * How old (by its own time, which the sender chooses) an event may be and still have its values elided. A raw
+ * row expires by its own time, so a record stamped just inside the raw retention would lose its full value
+ * within seconds while its event is kept for a year: older records keep their values inline.
+ */
+export const ELIDE_MAX_AGE_MS = 86_400_000;
+
 /** The raw rows one request produced: the table and each row's link and attributes. */
 export interface RawRowsRef {
   table: 'otel_logs' | 'otel_traces';
   rows: readonly { Timestamp: string; TraceId: string; SpanId: string }[];
+  /** When the request was received (epoch ms; the time rule's "now"). */
+  receivedAtMs: number;
 }
 
 /** An event as stored: its attributes with elided values cut, and the elided keys with their values' hashes. */
@@ -147,6 +156,10 @@ export function elideAttributes(
       out.push({ attributes: e.attributes, refs: NONE });
       continue;
     }
+    if (ticks < BigInt(raw.receivedAtMs - ELIDE_MAX_AGE_MS) * 1_000_000n) {
+      out.push({ attributes: e.attributes, refs: NONE });
+      continue;
+    }
     index ??= indexRows(raw);
     const candidates = index.get(linkOf(ticks, e.trace_id, e.span_id)) ?? [];
     const attributes: Record<string, string> = {};
@@ -174,7 +187,11 @@ function sharedChars(
   for (const row of candidates) {
     const r = rowAttributes(row, table)?.[key];
     if (r === undefined) continue;
-    const shared = commonPrefix(v, r);
+    let shared = commonPrefix(v, r);
+    // Never between the halves of a surrogate pair: a tail that starts with a lone half is stored as U+FFFD,
+    // and the value put back would never match its digest (a decoy sharing half an emoji hid the real value).
+    const last = v.charCodeAt(shared - 1);
+    if (shared < v.length && last >= 0xd800 && last <= 0xdbff) shared--;
     if (shared >= ELIDE_MIN_CHARS && shared <= MAX_RAW_CHARS && v.length - shared <= MAX_TAIL_CHARS)
       return shared;
   }
