@@ -8,6 +8,12 @@ import { linkOf, readElided, readElisionRef, valueDigest, valueHash } from './ro
 // service); events far apart in time get separate ranges so a page spanning a month reads minutes, not a month.
 const GAP_NS = 120n * 1_000_000_000n;
 const MAX_RANGES = 32;
+// The sender chooses its raw rows' links: it can put any number of them, as large as it likes, where its own
+// event is. Reads are bounded whatever it sends: events restored per query, raw rows read per link (those whose
+// whole value has a wanted digest first), characters per value (no more than the events take), and rows per
+// block (the engine holds a block's whole values: 16 rows of 1 MB decoys took 86 MB where 8,192 took 1.9 GB).
+const GROUP_EVENTS = 100;
+const ROWS_PER_LINK = 8;
 
 const TABLES = {
   otel_logs: { attrs: 'LogAttributes', time: 'TimestampTime', seconds: true },
@@ -54,7 +60,10 @@ export async function restoreElidedAttributes(
     });
     byTable.set(row.raw_table as LinkedTable, list);
   }
-  for (const [table, wanted] of byTable) await restoreFrom(db, database, table, wanted);
+  // A page's events in groups: one group's candidates are all that is held at a time.
+  for (const [table, wanted] of byTable)
+    for (let i = 0; i < wanted.length; i += GROUP_EVENTS)
+      await restoreFrom(db, database, table, wanted.slice(i, i + GROUP_EVENTS));
 }
 
 // ClickHouse prints nine fraction digits already; pad anything shorter the way the canonical form wants.
@@ -66,10 +75,23 @@ function canonical(iso: string): string {
 async function restoreFrom(db: Db, database: string, table: LinkedTable, wanted: Wanted[]): Promise<void> {
   const spec = TABLES[table];
   const ranges = timeRanges(wanted.map((w) => w.ticks));
+  const digests = new Set<string>();
+  let maxChars = 0;
+  for (const w of wanted)
+    for (const [key, ref] of w.refs) {
+      const digest = readElided(w.row.attributes[key] ?? '')?.digest;
+      if (digest !== undefined) digests.add(digest);
+      maxChars = Math.max(maxChars, readElisionRef(ref).rawChars);
+    }
   const params: Params = {
     keys: [...new Set(wanted.flatMap((w) => w.refs.map(([k]) => k)))],
     ns: [...new Set(wanted.map((w) => w.ticks.toString()))],
     traces: [...new Set(wanted.map((w) => w.row.trace_id))],
+    spans: [...new Set(wanted.map((w) => w.row.span_id))],
+    digests: [...digests],
+    // UTF-16 units (rawChars) are never fewer than the code points substringUTF8 counts.
+    chars: maxChars,
+    perLink: ROWS_PER_LINK,
   };
   const where = ranges.map(([lo, hi], i) => {
     params[`lo${i}`] = spec.seconds ? (lo / 1_000_000_000n).toString() : lo.toString();
@@ -80,12 +102,23 @@ async function restoreFrom(db: Db, database: string, table: LinkedTable, wanted:
   });
   const found = await db.query<{ ns: string; tr: string; sp: string; a: Record<string, string> }>(
     `events.raw-values.${table}`,
-    `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS ns, TraceId AS tr, SpanId AS sp,
-            mapFilter((k, v) -> has({keys:Array(String)}, k), ${spec.attrs}) AS a
-     FROM "${database}".${table}
-     WHERE (${where.join(' OR ')})
-       AND TraceId IN {traces:Array(String)}
-       AND toString(toUnixTimestamp64Nano(Timestamp)) IN {ns:Array(String)}`,
+    `SELECT ns, tr, sp, a FROM (
+       SELECT ns, tr, sp, mapApply((k, v) -> (k, substringUTF8(v, 1, {chars:UInt32})), full) AS a,
+              arrayExists(x -> has({digests:Array(String)}, substring(lower(hex(SHA256(x))), 1, 32)),
+                          mapValues(full)) AS hit
+       FROM (
+         SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS ns, TraceId AS tr, SpanId AS sp,
+                mapFilter((k, v) -> has({keys:Array(String)}, k), ${spec.attrs}) AS full
+         FROM "${database}".${table}
+         WHERE (${where.join(' OR ')})
+           AND TraceId IN {traces:Array(String)}
+           AND SpanId IN {spans:Array(String)}
+           AND toString(toUnixTimestamp64Nano(Timestamp)) IN {ns:Array(String)}
+       )
+     )
+     ORDER BY hit DESC
+     LIMIT {perLink:UInt32} BY ns, tr, sp
+     SETTINGS max_block_size = 16, max_threads = 1`,
     params,
   );
   const byLink = new Map<string, Record<string, string>[]>();

@@ -114,3 +114,34 @@ describe.each([true, false])('red team: hiding an elided value (RowBinary: %s)',
     expect(row?.c.length).toBeLessThan(200);
   });
 });
+
+describe('red team: a flood of raw rows at the link of an event', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await testStore('ward_redteam_flood');
+  });
+  afterAll(async () => {
+    await store?.db.command('t', `TRUNCATE TABLE ${store.config.database}.otel_logs`);
+  });
+
+  it('reads a bounded number of candidates per link and still finds the one with the digest', async () => {
+    const session = 'rt-flood';
+    const at = nanos(NOW - 60_000);
+    // Many large decoys sharing the real value's stored start, at its link, sent before it: more than a reader
+    // takes per link, each far longer than the event's value.
+    const decoys = Array.from({ length: 40 }, (_, i) =>
+      record(at, [attr('command', `${START.slice(0, 150)} ${i} ${'x'.repeat(100_000)}`)]),
+    );
+    const prepared = prepareRequest(
+      'logs',
+      logsBody(session, [...decoys, record(at, [attr('event.name', 'tool.exec'), attr('command', REAL)])]),
+      'json',
+      createRedactor(),
+      { codec: { rowBinary: true } },
+      NOW,
+    );
+    for (const part of prepared.parts) if (part.rows > 0) await store.ingest.write(part);
+    const page = await store.events.query({ session, limit: 10 });
+    expect(page.events.find((e) => e.event_name === 'tool.exec')?.attributes.command).toBe(REAL);
+  });
+});
