@@ -9,6 +9,7 @@ import { touch } from './effects.js';
 import { analyzeAssignments } from './env-assignments.js';
 import { filteredHarmlessly } from './env-filter.js';
 import { applyOptionEffects } from './option-effects.js';
+import { forParser } from './parser-input.js';
 import { foundFileLine } from './piped-lines.js';
 import { plainCommand } from './plain-command.js';
 import { CREDENTIAL_PROGRAMS } from './programs/credentials.js';
@@ -82,9 +83,9 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
   }
   const repaired = () => {
     const r = repairDocumentationSyntax(text);
-    return r === null ? null : ctx.parser.parse(r);
+    return r === null ? null : ctx.parser.parse(forParser(r));
   };
-  const parsed = ctx.parser.parse(text) ?? repaired();
+  const parsed = ctx.parser.parse(forParser(text)) ?? repaired();
   if (!parsed) {
     report(ctx, 'exec.unparseable', text.length > 60 ? `${text.slice(0, 60)}…` : text);
     return;

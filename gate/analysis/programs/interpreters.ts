@@ -10,6 +10,18 @@ import { pipedText } from './script-tools.js';
 const DOWNLOADERS = /^(curl|wget|fetch|http|aria2c)$/;
 const DECODERS = /^(base64|base32|basenc|xxd|openssl|uudecode|gunzip|zcat|rev)$/;
 
+/**
+ * The text an interpreter reads on standard input when it is given in the command itself: a here-document or
+ * here-string of its own, or one that `cat` (no file operands) passes on through a pipe
+ * (`cat <<EOF | bash`).
+ */
+function stdinText(c: Call): string | undefined {
+  if (c.cmd.stdinText !== undefined) return c.cmd.stdinText;
+  const from = c.cmd.pipeFrom;
+  const passes = from && from.argv[0] === 'cat' && from.argv.slice(1).every((a) => a === '-');
+  return passes ? from.stdinText : undefined;
+}
+
 /** What feeds standard input of an interpreter reading a script from a pipe. */
 function stdinSource(c: Call): void {
   const from = c.cmd.pipeFrom;
@@ -66,7 +78,8 @@ const shellHandler: Handler = (c) => {
     touch(c.ctx, script, 'exec', c.cwd);
     return;
   }
-  if (c.cmd.stdinText !== undefined) c.shell(c.cmd.stdinText);
+  const stdin = stdinText(c);
+  if (stdin !== undefined) c.shell(stdin);
   else stdinSource(c);
 };
 
@@ -90,7 +103,8 @@ const python: Handler = (c) => {
     touch(c.ctx, script, 'exec', c.cwd);
     return;
   }
-  if (c.cmd.stdinText !== undefined) scanPython(c.cmd.stdinText, c.ctx, shell);
+  const stdin = stdinText(c);
+  if (stdin !== undefined) scanPython(stdin, c.ctx, shell);
   else if (c.cmd.pipeFrom) stdinSource(c);
 };
 
@@ -119,7 +133,7 @@ const DECODES =
 const inlineCode =
   (flags: readonly string[]): Handler =>
   (c) => {
-    const code = inlineCodeArg(c.args, flags) ?? c.cmd.stdinText;
+    const code = inlineCodeArg(c.args, flags) ?? stdinText(c);
     if (code === undefined) {
       const script = operands(c.args, ['-I', '-M', '-r', '-e', '-E'])[0];
       if (script && script !== '-') touch(c.ctx, script, 'exec', c.cwd);
