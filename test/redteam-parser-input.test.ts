@@ -80,4 +80,47 @@ describe('red team: what the grammar reads differently from bash', () => {
       ),
     ).not.toEqual([]);
   });
+
+  it('line continuations join words as bash joins them, wherever they are', async () => {
+    // Found by running generated texts through bash 5.2 with logging stubs and through the gate side by side.
+    for (const [cmd, rule] of [
+      ['echo hi\\\r\nrm -rf ~', 'destroy.rm-root'], // backslash + CR is an escaped CR; the LF ends the command
+      ['head <<EOF\nEO\\\nF\nrm -rf ~\nEOF', 'destroy.rm-root'], // the delimiter line, continued
+      ['echo a\\\n#;rm -rf ~', 'destroy.rm-root'], // `a#` is one word: no comment starts there
+      ['echo "$\\\n(cat ~/.ssh/id_rsa)"', 'read.ssh-key'],
+      ['cat .e\\\nnv', 'read.project-secret'],
+      ['cat ~/.bash_his\\\ntory', 'read.history'],
+    ] as const)
+      expect(await rulesFor(cmd), cmd).toContain(rule);
+  });
+
+  it('a quote in a comment or a here-document body opens nothing', async () => {
+    const g = await gate();
+    for (const cmd of [
+      "echo hi # don't\nnice $ ls",
+      "cat <<EOF\ndon't\nEOF\nnice $ ls",
+      'echo $((1 << 2))\nnice $ ls', // a shift, not a here-document
+      'echo "$((1<<2))"\nnice $ ls',
+    ])
+      expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
+  });
+
+  it('what runs inside here-strings, subscripts and partly unknown names is analysed', async () => {
+    for (const [cmd, rule] of [
+      ['c${x}at ~/.ssh/id_rsa', 'read.ssh-key'], // the program is known only at run time, its arguments are not
+      ['r${x}m -rf ~', 'exec.dynamic'],
+      ['head <<< $(cat ~/.ssh/id_rsa)', 'read.ssh-key'],
+      ['head <<< "`cat ~/.ssh/id_rsa`"', 'read.ssh-key'],
+      ['a[$(cat ~/.ssh/id_rsa)]=1', 'read.ssh-key'],
+      ['declare a[$(cat ~/.ssh/id_rsa)]=1', 'read.ssh-key'],
+      ['unset a[$(cat ~/.ssh/id_rsa)]', 'read.ssh-key'],
+      ["cat $'.en\\x76'", 'read.project-secret'], // ANSI-C escapes decoded as bash decodes them
+      ["cat $'\\056env'", 'read.project-secret'],
+      ['1a=b ls', 'exec.unknown-program'], // not an assignment: bash runs a program named `1a=b`
+      ["echo 'evilprog(){'; evilprog", 'exec.unknown-program'], // a definition only in a string defines nothing
+    ] as const)
+      expect(await rulesFor(cmd), cmd).toContain(rule);
+    // Real definitions still make their calls known.
+    expect(await rulesFor('greet() { echo hi; }; greet')).toEqual([]);
+  });
 });

@@ -57,15 +57,10 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
     report(ctx, 'exec.dynamic', 'nesting too deep to follow');
     return;
   }
-  if (text.includes('(') || text.includes('function')) {
-    ctx.functions ??= new Set();
-    for (const m of text.matchAll(
-      /(?:\bfunction\s+([A-Za-z_][\w.:-]*)|([A-Za-z_][\w.:-]*)\s*\(\s*\)\s*[{(\n])/g,
-    ))
-      ctx.functions.add(m[1] ?? m[2] ?? '');
-  }
   // Documentation lists alternatives as `--restart=no|always|on-failure`: a bare word after a `|` with no
   // space is such an alternative (bash would look it up as a program and fail), not a program being run.
+  // (A policy choice: `echo x|prog` runs a prog planted on PATH unasked; tldr's `git show commit|tag` forms
+  // are textually the same, and writing a program into a PATH directory asks first.)
   if (text.includes('|')) {
     ctx.alternatives ??= new Set();
     for (const m of text.matchAll(/(?<=[^\s|])\|(-{0,2}[a-z0-9][\w.:-]*)(?=[|\s}]|$)/gi))
@@ -91,6 +86,12 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
     return;
   }
   try {
+    // Functions the text defines are known programs to it: only real definitions, not text that looks like one
+    // (`echo 'prog(){'; prog` runs a prog from PATH).
+    for (const def of parsed.root.descendantsOfType('function_definition')) {
+      const name = def?.childForFieldName('name')?.text;
+      if (name) (ctx.functions ??= new Set()).add(name);
+    }
     const inner = { ...ctx, depth: ctx.depth + 1 };
     // `$PWD` is the directory the command starts in: the workspace (docker run -v "$PWD":/src).
     for (const cmd of collectCommands(parsed.root, new Map([['PWD', ctx.workspace]]), foundFileLine))
@@ -156,9 +157,14 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
   }
   const head = argv[0] ?? '';
   if (head.includes(UNKNOWN)) {
-    if (head.startsWith(UNKNOWN))
+    // `c${x}at`, `$BIN/tool`: which program runs is known only at run time; its arguments are still data it
+    // is given (`c${x}at ~/.ssh/id_rsa` reads the key).
+    if (head.startsWith(UNKNOWN) || posix.basename(head).includes(UNKNOWN))
       report(ctx, 'exec.dynamic', `runs a command named at run time (${cmd.raw[0] ?? '?'})`);
-    else touch(ctx, head, 'exec', cmd.cwd);
+    if (!head.startsWith(UNKNOWN)) touch(ctx, head, 'exec', cmd.cwd);
+    const call = makeCall(posix.basename(head), argv.slice(1), cmd, ctx);
+    scanArguments(call);
+    scanPathArguments(call);
     return;
   }
   const name = posix.basename(head);

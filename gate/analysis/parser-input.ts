@@ -1,63 +1,191 @@
 /**
- * Shell text as the grammar (tree-sitter-bash) must see it to find what bash runs. Two of its lexing rules
- * differ from bash in ways an agent can use to hide a command; both rewrites below keep bash's meaning.
+ * Shell text as the grammar (tree-sitter-bash) must see it to find what bash runs. Where its lexing differs
+ * from bash in ways an agent can use to hide a command, the text is rewritten into a form both read alike,
+ * keeping bash's meaning:
+ * - line continuations (backslash + newline) are removed, as bash removes them before it reads words
+ *   (`echo a\` + newline + `#;rm -rf ~` runs rm; `cat .e\` + newline + `nv` reads .env), except in single
+ *   quotes, `$'…'`, comments and the bodies of here-documents with a quoted delimiter, where bash keeps them;
+ * - a backslash before a carriage return (an escaped CR, then the newline that ends the command) becomes a
+ *   quoted CR: the grammar took backslash + CR + LF for a continuation;
+ * - a bare `$` word (one that starts no expansion: `nice $ ls`, `$ "ls"`) is escaped: bash runs a program
+ *   named `$`, the grammar dropped it or joined it with the quoted word after it;
+ * - a blank is put before a backslash that starts a line: the grammar read `\cat` on a new line as part of
+ *   the last word of the line before.
+ * Here-document bodies are skipped as data (a quote in them opens nothing), and so are comments.
  */
-
-/** The text with both rewrites. */
 export function forParser(text: string): string {
-  // In this order: an escaped `$` may itself start a line.
-  return spaceLineStartBackslash(escapeBareDollars(text));
+  if (!text.includes('\\') && !text.includes('$')) return text;
+  return new Scanner(text).run().replace(/\n\\/g, '\n \\');
 }
 
-/**
- * A line that starts with a backslash (`\cat ~/.ssh/id_rsa`: the usual way past an alias, or a line
- * continuation `\` + newline) was read as part of the last word of the line before: `echo hi` + newline +
- * `\cat …` became `echo hi '\ncat' …` and the `cat` bash runs was never analysed. A blank at the start of a
- * line changes nothing to bash (in a quoted string or a here-document body it adds one space to the data).
- */
-export function spaceLineStartBackslash(text: string): string {
-  return text.includes('\\') ? text.replace(/\n\\/g, '\n \\') : text;
-}
-
-/**
- * A `$` that starts no expansion (followed by a blank, the end, or an operator) is a literal `$` to bash: `nice
- * $ ls` runs a program named `$`, and so does `$ "ls"`. tree-sitter-bash drops such a `$` (`nice ls`) or joins
- * it with a quoted word after a blank (as if it were `$"ls"`, a locale string, which runs `ls`), so the analysis
- * never saw the program bash runs.
- * Escaping it (`\$`, which bash reads as the same literal `$`, in double quotes as outside) keeps it a word.
- * Single-quoted and ANSI-C-quoted text is left as it is: there `\$` would be two characters.
- */
+/** After a `$` that starts no expansion: a blank, the end, or an operator. */
 const BARE_AFTER = /[\s;|&)<>]/;
+/** Before a `#` that starts a comment: the start, a blank or an operator. */
+const WORD_START = /[\s;|&()<>]/;
 
-/** Bare `$` words escaped. */
-export function escapeBareDollars(text: string): string {
-  if (!text.includes('$')) return text;
-  let out = '';
-  let from = 0;
-  let double = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '\\') {
-      i++;
-    } else if (ch === "'" && !double) {
-      const end = text.indexOf("'", i + 1);
-      if (end < 0) break;
-      i = end;
-    } else if (ch === '"') {
-      double = !double;
-    } else if (ch === '$') {
-      const next = text[i + 1];
-      if (next === "'" && !double) {
-        i = ansiEnd(text, i + 2);
-      } else if (next === '$') {
-        i++;
-      } else if (next === undefined || BARE_AFTER.test(next)) {
-        out += `${text.slice(from, i)}\\$`;
-        from = i + 1;
-      }
+interface HereDoc {
+  delimiter: string;
+  quoted: boolean;
+  stripTabs: boolean;
+}
+
+type Context =
+  | { kind: 'code'; parens: number; closer: ')' | '`' | '' }
+  | { kind: 'double' }
+  | { kind: 'arith'; parens: number };
+
+class Scanner {
+  private out = '';
+  private i = 0;
+  private readonly stack: Context[] = [{ kind: 'code', parens: 0, closer: '' }];
+  private pending: HereDoc[] = [];
+
+  constructor(private readonly text: string) {}
+
+  run(): string {
+    const t = this.text;
+    while (this.i < t.length) {
+      const ch = t[this.i] as string;
+      const next = t[this.i + 1];
+      const top = this.stack[this.stack.length - 1] as Context;
+      if (ch === '\\') {
+        this.backslash(next, top.kind === 'code');
+      } else if (top.kind === 'arith') {
+        // `$(( … ))`, `(( … ))`: `<<` is a shift here, not a here-document.
+        if (ch === '$' && next === '(') {
+          this.stack.push({ kind: 'code', parens: 0, closer: ')' });
+          this.emit(2);
+          continue;
+        }
+        if (ch === '(') top.parens++;
+        else if (ch === ')' && top.parens > 0) top.parens--;
+        else if (ch === ')' && next === ')') {
+          this.stack.pop();
+          this.emit(2);
+          continue;
+        }
+        this.emit(1);
+      } else if (top.kind === 'double') {
+        if (ch === '"') this.stack.pop();
+        else if (ch === '$' && next === '(' && t[this.i + 2] === '(') {
+          this.stack.push({ kind: 'arith', parens: 0 });
+          this.emit(3);
+          continue;
+        } else if (ch === '$' && next === '(') {
+          this.stack.push({ kind: 'code', parens: 0, closer: ')' });
+          this.emit(2);
+          continue;
+        } else if (ch === '`') this.stack.push({ kind: 'code', parens: 0, closer: '`' });
+        this.emit(1);
+      } else this.code(ch, next, top);
+    }
+    return this.out;
+  }
+
+  private backslash(next: string | undefined, code: boolean): void {
+    if (next === '\n') {
+      this.i += 2; // a line continuation: gone, as bash reads it
+    } else if (next === '\r' && code && this.text[this.i + 2] === '\n') {
+      this.out += "'\r'";
+      this.i += 2;
+    } else {
+      this.out += this.text.slice(this.i, this.i + 2);
+      this.i += 2;
     }
   }
-  return from === 0 ? text : out + text.slice(from);
+
+  private code(ch: string, next: string | undefined, top: Context & { kind: 'code' }): void {
+    const t = this.text;
+    // What bash has read before this character: the output, where continued lines are already joined.
+    const prev = this.out.length === 0 ? ' ' : (this.out[this.out.length - 1] as string);
+    if (ch === "'") return this.copyUntil(t.indexOf("'", this.i + 1));
+    if (ch === '$' && next === "'") return this.copyUntil(ansiEnd(t, this.i + 2));
+    if (ch === '"') {
+      this.stack.push({ kind: 'double' });
+      return this.emit(1);
+    }
+    if (ch === '#' && WORD_START.test(prev)) {
+      const end = t.indexOf('\n', this.i);
+      return this.copyUntil(end < 0 ? t.length : end - 1);
+    }
+    if ((ch === '$' && next === '(' && t[this.i + 2] === '(') || (ch === '(' && next === '(')) {
+      this.stack.push({ kind: 'arith', parens: 0 });
+      return this.emit(ch === '$' ? 3 : 2);
+    }
+    if (ch === '$' && next === '(') {
+      this.stack.push({ kind: 'code', parens: 0, closer: ')' });
+      return this.emit(2);
+    }
+    if (ch === '`') {
+      if (top.closer === '`') this.stack.pop();
+      else this.stack.push({ kind: 'code', parens: 0, closer: '`' });
+      return this.emit(1);
+    }
+    if (ch === '(') top.parens++;
+    if (ch === ')') {
+      if (top.parens > 0) top.parens--;
+      else if (top.closer === ')') this.stack.pop();
+    }
+    if (ch === '$' && (next === undefined || BARE_AFTER.test(next))) {
+      this.out += '\\$';
+      this.i++;
+      return;
+    }
+    if (ch === '$' && next === '$') return this.emit(2);
+    if (ch === '<' && next === '<' && t[this.i + 2] !== '<') return this.hereDocStart();
+    if (ch === '\n' && this.pending.length > 0) {
+      this.emit(1);
+      for (const doc of this.pending.splice(0)) this.hereDocBody(doc);
+      return;
+    }
+    this.emit(1);
+  }
+
+  private emit(n: number): void {
+    this.out += this.text.slice(this.i, this.i + n);
+    this.i += n;
+  }
+
+  /** Copies through index `end` (inclusive) unchanged; an unclosed quote runs to the end. */
+  private copyUntil(end: number): void {
+    const stop = end < 0 ? this.text.length : end + 1;
+    this.out += this.text.slice(this.i, stop);
+    this.i = stop;
+  }
+
+  /** `<<WORD` / `<<-WORD`: the delimiter as bash reads it (quotes removed; any quoting means a literal body). */
+  private hereDocStart(): void {
+    const m = /^<<(-?)([ \t]*)((?:[^\s;|&<>()\\'"]|\\.|'[^']*'|"[^"]*")+)/s.exec(this.text.slice(this.i));
+    if (!m) return this.emit(2);
+    const word = m[3] as string;
+    this.pending.push({
+      delimiter: word.replace(/\\(.)/gs, '$1').replace(/['"]/g, ''),
+      quoted: /['"\\]/.test(word),
+      stripTabs: m[1] === '-',
+    });
+    this.emit(m[0].length);
+  }
+
+  /** A here-document body up to its delimiter line: data, continued lines joined unless the delimiter was quoted. */
+  private hereDocBody(doc: HereDoc): void {
+    const t = this.text;
+    while (this.i < t.length) {
+      let end = t.indexOf('\n', this.i);
+      if (end < 0) end = t.length;
+      let line = t.slice(this.i, end);
+      let next = end + 1;
+      while (!doc.quoted && /(^|[^\\])(\\\\)*\\$/.test(line) && next <= t.length && end < t.length) {
+        const more = t.indexOf('\n', next);
+        const stop = more < 0 ? t.length : more;
+        line = line.slice(0, -1) + t.slice(next, stop);
+        end = stop;
+        next = stop + 1;
+      }
+      this.out += line + (end < t.length ? '\n' : '');
+      this.i = Math.min(next, t.length);
+      if ((doc.stripTabs ? line.replace(/^\t+/, '') : line) === doc.delimiter) return;
+    }
+  }
 }
 
 /** The index of the quote closing a `$'…'` string whose text starts at `i` (backslash escapes inside). */
@@ -66,5 +194,5 @@ function ansiEnd(text: string, i: number): number {
     if (text[j] === '\\') j++;
     else if (text[j] === "'") return j;
   }
-  return text.length;
+  return text.length - 1;
 }

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { decodeAnsiC } from './ansi-c.js';
 
 /** Marks a part of a word only known at run time (a variable we could not resolve, a substitution). */
 export const UNKNOWN = '\u0001';
@@ -103,6 +104,8 @@ function walk(node: Node, s: WalkState): SimpleCommand[] {
       const assigns = kids(node)
         .filter((c) => c.type === 'variable_assignment')
         .map((c) => assign(c, s, true));
+      // `unset a[$(cmd)]`, `declare -n r=…`: bash evaluates subscripts in the names it is given.
+      for (const c of kids(node)) if (c.type !== 'variable_assignment') scanSubstitutions(c, s);
       const argv = [
         node.children[0]?.text ?? '',
         ...kids(node)
@@ -229,6 +232,7 @@ function redirected(node: Node, s: WalkState): SimpleCommand[] {
       for (const k of kids(r))
         if (k.type === 'file_redirect' && last) last.redirects.push(fileRedirect(k, s));
     } else if (r.type === 'herestring_redirect') {
+      scanSubstitutions(r, s);
       const w = kids(r)[0];
       if (first && w) first.stdinText = evalWord(w, s);
     } else if (r.type === 'file_redirect') {
@@ -250,7 +254,10 @@ function fileRedirect(node: Node, s: WalkState): Redirect {
 }
 
 function assign(node: Node, s: WalkState, persist: boolean): { name: string; value: string } {
-  const name = node.childForFieldName('name')?.text ?? '';
+  const nameNode = node.childForFieldName('name');
+  // `a[$(cmd)]=1`: bash evaluates the subscript, and its substitutions run.
+  if (nameNode) scanSubstitutions(nameNode, s);
+  const name = nameNode?.text ?? '';
   const valueNode = node.childForFieldName('value');
   if (valueNode) scanSubstitutions(valueNode, s);
   const value = valueNode ? evalWord(valueNode, s) : '';
@@ -258,15 +265,26 @@ function assign(node: Node, s: WalkState, persist: boolean): { name: string; val
   return { name, value };
 }
 
+/** A name bash assigns to: an identifier, or an array element. */
+const ASSIGNABLE = /^[A-Za-z_][A-Za-z0-9_]*(?:\[.*\])?$/s;
+
 function command(node: Node, s: WalkState): SimpleCommand {
   const argv: string[] = [];
   const raw: string[] = [];
   const assigns: { name: string; value: string }[] = [];
   const redirects: Redirect[] = [];
   for (const child of kids(node)) {
-    if (child.type === 'variable_assignment') assigns.push(assign(child, s, false));
-    else if (child.type === 'file_redirect') redirects.push(fileRedirect(child, s));
-    else if (child.type === 'herestring_redirect') continue;
+    const name = child.type === 'variable_assignment' ? (child.childForFieldName('name')?.text ?? '') : '';
+    // Only `NAME=…` before the first word is an assignment: bash runs `1a=b ls` as a program named `1a=b`.
+    if (child.type === 'variable_assignment' && argv.length === 0 && ASSIGNABLE.test(name))
+      assigns.push(assign(child, s, false));
+    else if (child.type === 'variable_assignment') {
+      scanSubstitutions(child, s);
+      const value = child.childForFieldName('value');
+      argv.push(`${name}=${value ? evalWord(value, s) : ''}`);
+      raw.push(child.text);
+    } else if (child.type === 'file_redirect') redirects.push(fileRedirect(child, s));
+    else if (child.type === 'herestring_redirect') scanSubstitutions(child, s);
     else {
       scanSubstitutions(child, s);
       const target = child.type === 'command_name' ? (kids(child)[0] ?? child) : child;
@@ -331,7 +349,7 @@ export function evalWord(node: Node, s: { env: Env }): string {
     case 'raw_string':
       return node.text.slice(1, -1);
     case 'ansi_c_string':
-      return node.text.slice(2, -1);
+      return decodeAnsiC(node.text.slice(2, -1));
     case 'string':
     case 'concatenation':
     case 'translated_string': {
