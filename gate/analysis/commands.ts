@@ -90,7 +90,9 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
     // (`echo 'prog(){'; prog` runs a prog from PATH).
     for (const def of parsed.root.descendantsOfType('function_definition')) {
       const name = def?.childForFieldName('name')?.text;
-      if (name) (ctx.functions ??= new Set()).add(name);
+      if (!name) continue;
+      ctx.functions ??= new Set();
+      ctx.functions.add(name);
     }
     const inner = { ...ctx, depth: ctx.depth + 1 };
     // `$PWD` is the directory the command starts in: the workspace (docker run -v "$PWD":/src).

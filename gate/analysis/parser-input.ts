@@ -98,28 +98,39 @@ class Scanner {
     const t = this.text;
     // What bash has read before this character: the output, where continued lines are already joined.
     const prev = this.out.length === 0 ? ' ' : (this.out[this.out.length - 1] as string);
-    if (ch === "'") return this.copyUntil(t.indexOf("'", this.i + 1));
-    if (ch === '$' && next === "'") return this.copyUntil(ansiEnd(t, this.i + 2));
+    if (ch === "'") {
+      this.copyUntil(t.indexOf("'", this.i + 1));
+      return;
+    }
+    if (ch === '$' && next === "'") {
+      this.copyUntil(ansiEnd(t, this.i + 2));
+      return;
+    }
     if (ch === '"') {
       this.stack.push({ kind: 'double' });
-      return this.emit(1);
+      this.emit(1);
+      return;
     }
     if (ch === '#' && WORD_START.test(prev)) {
       const end = t.indexOf('\n', this.i);
-      return this.copyUntil(end < 0 ? t.length : end - 1);
+      this.copyUntil(end < 0 ? t.length : end - 1);
+      return;
     }
     if ((ch === '$' && next === '(' && t[this.i + 2] === '(') || (ch === '(' && next === '(')) {
       this.stack.push({ kind: 'arith', parens: 0 });
-      return this.emit(ch === '$' ? 3 : 2);
+      this.emit(ch === '$' ? 3 : 2);
+      return;
     }
     if (ch === '$' && next === '(') {
       this.stack.push({ kind: 'code', parens: 0, closer: ')' });
-      return this.emit(2);
+      this.emit(2);
+      return;
     }
     if (ch === '`') {
       if (top.closer === '`') this.stack.pop();
       else this.stack.push({ kind: 'code', parens: 0, closer: '`' });
-      return this.emit(1);
+      this.emit(1);
+      return;
     }
     if (ch === '(') top.parens++;
     if (ch === ')') {
@@ -131,8 +142,14 @@ class Scanner {
       this.i++;
       return;
     }
-    if (ch === '$' && next === '$') return this.emit(2);
-    if (ch === '<' && next === '<' && t[this.i + 2] !== '<') return this.hereDocStart();
+    if (ch === '$' && next === '$') {
+      this.emit(2);
+      return;
+    }
+    if (ch === '<' && next === '<' && t[this.i + 2] !== '<') {
+      this.hereDocStart();
+      return;
+    }
     if (ch === '\n' && this.pending.length > 0) {
       this.emit(1);
       for (const doc of this.pending.splice(0)) this.hereDocBody(doc);
@@ -156,7 +173,10 @@ class Scanner {
   /** `<<WORD` / `<<-WORD`: the delimiter as bash reads it (quotes removed; any quoting means a literal body). */
   private hereDocStart(): void {
     const m = /^<<(-?)([ \t]*)((?:[^\s;|&<>()\\'"]|\\.|'[^']*'|"[^"]*")+)/s.exec(this.text.slice(this.i));
-    if (!m) return this.emit(2);
+    if (!m) {
+      this.emit(2);
+      return;
+    }
     const word = m[3] as string;
     this.pending.push({
       delimiter: word.replace(/\\(.)/gs, '$1').replace(/['"]/g, ''),
