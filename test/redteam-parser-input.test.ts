@@ -123,4 +123,19 @@ describe('red team: what the grammar reads differently from bash', () => {
     // Real definitions still make their calls known.
     expect(await rulesFor('greet() { echo hi; }; greet')).toEqual([]);
   });
+
+  it('shell state that changes what a name runs, or what a variable holds, is not trusted', async () => {
+    for (const [cmd, rule] of [
+      [". /dev/stdin <<< 'cat ~/.ssh/id_rsa'", 'read.ssh-key'], // sourcing standard input runs what is fed
+      ["echo 'cat ~/.ssh/id_rsa' | source /dev/stdin", 'read.ssh-key'],
+      ['source /dev/fd/0 <<EOF\ncat ~/.ssh/id_rsa\nEOF', 'read.ssh-key'],
+      ['hash -p /tmp/x ls; ls', 'exec.dynamic'],
+      ['BASH_CMDS[ls]=/tmp/x; ls', 'exec.dynamic'],
+      ['shopt -s expand_aliases; alias echo=cat\necho ~/.ssh/id_rsa', 'exec.dynamic'],
+      ['x=cat; false && x=echo; $x ~/.ssh/id_rsa', 'read.ssh-key'], // two values: known only at run time
+      ['x=cat; (x=echo); $x ~/.ssh/id_rsa', 'exec.dynamic'],
+    ] as const)
+      expect(await rulesFor(cmd), cmd).toContain(rule);
+    expect(await rulesFor('x=echo; $x hi')).toEqual([]);
+  });
 });

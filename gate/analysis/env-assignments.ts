@@ -45,6 +45,11 @@ export function analyzeAssignments(c: Call): void {
       if (opts.test(value)) report(c.ctx, 'exec.env-command', shown);
       continue;
     }
+    // `BASH_CMDS[ls]=/tmp/x`, `BASH_ALIASES[ls]=…`: a command name now runs another program.
+    if (/^BASH_(?:CMDS|ALIASES)(?:\[|$)/.test(name)) {
+      report(c.ctx, 'exec.dynamic', `${shown}: a command name runs another program`);
+      continue;
+    }
     if (NAMES_A_COMMAND.test(name)) {
       if (!BENIGN_COMMAND.test(value.trim())) {
         report(c.ctx, 'exec.env-command', shown);

@@ -261,7 +261,10 @@ function assign(node: Node, s: WalkState, persist: boolean): { name: string; val
   const valueNode = node.childForFieldName('value');
   if (valueNode) scanSubstitutions(valueNode, s);
   const value = valueNode ? evalWord(valueNode, s) : '';
-  if (persist && name) s.env.set(name, value);
+  // A name given two values is known only at run time: which one holds depends on control flow the walk does
+  // not follow (`x=cat; false && x=echo; $x …` runs cat).
+  const before = s.env.get(name);
+  if (persist && name) s.env.set(name, before === undefined || before === value ? value : UNKNOWN);
   return { name, value };
 }
 

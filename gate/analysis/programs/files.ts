@@ -246,10 +246,6 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
     const db = operands(c.args, ['-cmd', '-separator'])[0];
     if (db) touch(c.ctx, db.replace(/^file:/, '').replace(/\?.*$/, ''), 'read', c.cwd);
   },
-  source: (c) => {
-    const f = operands(c.args)[0];
-    if (f) touch(c.ctx, f, 'exec', c.cwd);
-  },
   grep: patternFirst(['-e', '-f', '-m', '-A', '-B', '-C', '--include', '--exclude', '-d', '-D']),
   egrep: patternFirst(['-e', '-f', '-m', '-A', '-B', '-C']),
   fgrep: patternFirst(['-e', '-f', '-m', '-A', '-B', '-C']),

@@ -83,6 +83,31 @@ const shellHandler: Handler = (c) => {
   else stdinSource(c);
 };
 
+/** Files that are the shell's own standard input when sourced. */
+const STDIN_FILE = /^(?:-|\/dev\/stdin|\/dev\/fd\/0|\/proc\/self\/fd\/0)$/;
+
+/** `source FILE` / `. FILE`: runs the file in this shell; sourcing standard input runs the text fed to it. */
+const sourceHandler: Handler = (c) => {
+  const f = operands(c.args)[0];
+  if (!f) return;
+  if (!STDIN_FILE.test(f)) {
+    touch(c.ctx, f, 'exec', c.cwd);
+    return;
+  }
+  const stdin = stdinText(c);
+  if (stdin !== undefined) c.shell(stdin);
+  else if (c.cmd.pipeFrom) stdinSource(c);
+  else report(c.ctx, 'exec.dynamic', `${c.name} ${f} runs what is fed to it`);
+};
+
+/** `hash -p PATH name`, `shopt -s expand_aliases`: later command names run another program than their own. */
+const rebinds: Handler = (c) => {
+  if (c.name === 'hash' && c.args.some((a) => /^-[a-zA-Z]*p/.test(a)))
+    report(c.ctx, 'exec.dynamic', `hash ${c.args.join(' ')}: a command name runs another program`);
+  if (c.name === 'shopt' && c.args.includes('expand_aliases') && c.args.some((a) => /^-[a-zA-Z]*s/.test(a)))
+    report(c.ctx, 'exec.dynamic', 'aliases expand: a command name may run another command');
+};
+
 const python: Handler = (c) => {
   const code = optionValue(c.args, ['-c']);
   const shell = (t: string) => c.shell(t);
@@ -189,6 +214,10 @@ const swift: Handler = (c) => {
 };
 
 export const INTERPRETER_PROGRAMS: Record<string, Handler> = {
+  source: sourceHandler,
+  '.': sourceHandler,
+  hash: rebinds,
+  shopt: rebinds,
   sh: shellHandler,
   bash: shellHandler,
   zsh: shellHandler,
