@@ -95,9 +95,10 @@ function sameResolution(a: Approval, b: Approval): boolean {
  * Changes are conditional on the request still being pending. Across server instances the first final
  * version wins: it is inserted with the deduplication token `resolve:<id>` (ClickHouse keeps only the first
  * insert with a token; migration 55), and each caller reads back which decision was kept. Callers still
- * serialize changes per id in-process (one query round instead of a lost race).
+ * serialize changes per id in-process (one query round instead of a lost race). With `exclusive` (the embedded
+ * engine: its data dir is locked by one process) a change made right after the caller's own read is not read back.
  */
-export function createApprovalsRepo(db: Db, database: string) {
+export function createApprovalsRepo(db: Db, database: string, opts: { exclusive?: boolean } = {}) {
   const table = `"${database}".approvals`;
   let lastVersion = 0;
   // Versions grow per id even when two changes land in the same millisecond, and a final version is always
@@ -147,6 +148,9 @@ export function createApprovalsRepo(db: Db, database: string) {
     };
     const version = nextVersion(found.version);
     await db.insert('approvals.resolve', 'approvals', [approvalToRow(next, version)], once(`resolve:${id}`));
+    // The embedded engine's data dir is locked by one process, and this process changes a request only under
+    // its per-id lock after reading it: no other writer can have resolved it since, so there is none to read.
+    if (opts.exclusive && read !== undefined) return { ok: true, approval: next };
     // Another instance may have resolved it first: its row was kept and this one dropped.
     const kept = await getVersioned(id);
     if (kept && kept.version === version && sameResolution(kept.approval, next))

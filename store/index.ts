@@ -128,7 +128,7 @@ export async function createStore(input: StoreConfig, opts: StoreOptions = {}) {
     raw: createRawRepo(db, config.database),
     tokens: createTokensRepo(db, config.database),
     receipts: createReceiptsRepo(db, config.database),
-    approvals: createApprovalsRepo(db, config.database),
+    approvals: createApprovalsRepo(db, config.database, { exclusive: engine !== undefined }),
     audit,
     retention,
     /** Compliance report aggregations. */
