@@ -138,4 +138,65 @@ describe('red team: what the grammar reads differently from bash', () => {
       expect(await rulesFor(cmd), cmd).toContain(rule);
     expect(await rulesFor('x=echo; $x hi')).toEqual([]);
   });
+
+  it('backquotes and substitutions the grammar leaves as text are analysed as the commands bash runs', async () => {
+    for (const cmd of [
+      'echo ${x:-`cat ~/.ssh/id_rsa`}',
+      'echo `echo \\`cat ~/.ssh/id_rsa\\``',
+      '[[ x =~ (`cat ~/.ssh/id_rsa`) ]]',
+      'head <<EOF\n`cat ~/.ssh/id_rsa`\nEOF',
+      'head <<EOF\n $(cat ~/.ssh/id_rsa)\nEOF',
+      'head <<-EOF\n\t\\\\$(cat ~/.ssh/id_rsa)\n\tEOF',
+      'head <<EOF\n$(echo "\nEOF\ncat ~/.ssh/id_rsa\n")\nEOF', // bash ends the body at the first EOF line
+      'x=$(head <<\\$\n$)\ncat ~/.ssh/id_rsa\n$\n)', // and, in $(…), at a `$)` line (bash 5.2)
+      'while read x; do :; done <<< $(cat ~/.ssh/id_rsa)',
+    ])
+      expect(await rulesFor(cmd), cmd).toContain('read.ssh-key');
+    // A quoted here-document's body is data, backquotes and all.
+    expect(await rulesFor("cat > notes.md <<'EOF'\nRun `cat ~/.ssh/id_rsa` never\nEOF")).not.toContain(
+      'read.ssh-key',
+    );
+  });
+
+  it('quoted text that bash evaluates again as arithmetic or as a prompt asks', async () => {
+    for (const cmd of [
+      "let 'a[$(cat ~/.ssh/id_rsa)]'",
+      "[[ 'a[$(cat ~/.ssh/id_rsa)]' -eq 1 ]]",
+      "test -v 'a[$(cat ~/.ssh/id_rsa)]'",
+      "printf -v 'a[$(cat ~/.ssh/id_rsa)]' x",
+      "x='a[$(cat ~/.ssh/id_rsa)]'; echo ${y[x]}",
+      "x='$(cat ~/.ssh/id_rsa)'; echo ${x@P}",
+      "PS4='$(cat ~/.ssh/id_rsa)'; set -x; :",
+      "(( ${x:-'$(cat ~/.ssh/id_rsa)'} ))",
+    ])
+      expect(await rulesFor(cmd), cmd).toContain('exec.dynamic');
+    expect(await rulesFor('echo "groups: [ $(id -Gn) ]"')).toEqual([]);
+  });
+
+  it('variables set by builtins, defaults and appends are not taken for their earlier value', async () => {
+    for (const cmd of [
+      'x=echo; read x <<< cat; $x ~/.ssh/id_rsa',
+      'x=echo; printf -v x cat; $x ~/.ssh/id_rsa',
+      'x=echo; unset x; : ${x:=cat}; $x ~/.ssh/id_rsa',
+    ])
+      expect(await rulesFor(cmd), cmd).toContain('exec.dynamic');
+    expect(await rulesFor('x=~/.ssh/; x+=id_rsa; cat $x')).toContain('read.ssh-key');
+  });
+
+  it('a misjudged quote or context in the rewrite does not hide what the other readings see', async () => {
+    // Each once put the rewrite in the wrong context (found by playing the attacker against it).
+    for (const cmd of [
+      "head <<<'E'\n:\\\n#;cat ~/.ssh/id_rsa", // `<<<` is not a here-document
+      "echo $[1<<'2']\necho a\\\n#;cat ~/.ssh/id_rsa",
+      'echo \\ #\\\n#;cat ~/.ssh/id_rsa', // an escaped blank does not start a comment
+      'echo $(true)#b c\\\n#;cat ~/.ssh/id_rsa',
+      'echo ${x:- #} a\\\n#;cat ~/.ssh/id_rsa',
+      'echo "${x:-"\'"}" a\\\n#;cat ~/.ssh/id_rsa #\'',
+      'echo "$(case x in x) esac\necho hi\\\r\ncat ~/.ssh/id_rsa\n)"',
+      "(( x = ' ))' )); echo a\\\n#;cat ~/.ssh/id_rsa #'",
+      '[[ x == @((x)|y) ]]; echo hi\\\r\ncat ~/.ssh/id_rsa',
+      'nice $\\\n ls ~/.ssh/id_rsa',
+    ])
+      expect(await rulesFor(cmd), cmd).not.toEqual([]);
+  });
 });

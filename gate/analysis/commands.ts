@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { Node } from 'web-tree-sitter';
 import { KNOWN_PROGRAMS, PROJECT_JS_TOOLS } from '../catalogue/programs.js';
 import { scanArguments, scanPathArguments, scanWrittenText } from './argument-scan.js';
 import type { Call, Handler } from './call.js';
@@ -9,7 +10,7 @@ import { touch } from './effects.js';
 import { analyzeAssignments } from './env-assignments.js';
 import { filteredHarmlessly } from './env-filter.js';
 import { applyOptionEffects } from './option-effects.js';
-import { forParser } from './parser-input.js';
+import { forParser, parserViews } from './parser-input.js';
 import { foundFileLine } from './piped-lines.js';
 import { plainCommand } from './plain-command.js';
 import { CREDENTIAL_PROGRAMS } from './programs/credentials.js';
@@ -48,6 +49,18 @@ for (const table of TABLES)
 
 const MAX_DEPTH = 6;
 
+/** A command substitution in an array subscript (`a[$(cmd)]`), in a quoted string. */
+const QUOTED_SUBSCRIPT = /['"][^'"]*\w\[\s*\\?(?:\$\(|`)/;
+/** Constructs that evaluate a string as arithmetic, where a subscript's substitution runs. */
+const ARITHMETIC =
+  /\blet\b|\(\(|\[\[|\btest\b|(?:^|[\s;&|(])\[\s|\bprintf\s+-v|\bread\b|\bdeclare\b|\btypeset\b|\blocal\b|\$\{!|\$\{#?\w+\[|\$\[/;
+
+function evaluatedAgain(text: string): boolean {
+  if (QUOTED_SUBSCRIPT.test(text) && ARITHMETIC.test(text)) return true;
+  if (/@P\}|\bPS4=/.test(text) && /\$\(|`/.test(text)) return true;
+  return /\$\{[^}]*'[^']*(?:\$\(|`)/.test(text);
+}
+
 /**
  * Analyses shell text: parses it, then every simple command in it. Unparseable text is itself a finding.
  * One command of plain words needs no parse (plain-command.ts): the common case skips the WASM grammar.
@@ -80,7 +93,14 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
     const r = repairDocumentationSyntax(text);
     return r === null ? null : ctx.parser.parse(forParser(r));
   };
-  const parsed = ctx.parser.parse(forParser(text)) ?? repaired();
+  // A command substitution in quotes is text, until bash evaluates that text again: as an array subscript in
+  // arithmetic (`let 'a[$(cmd)]'`, `[[ 'a[$(cmd)]' -eq 1 ]]`, `test -v`, `printf -v`, `read`, `declare`, `((…))`,
+  // `${y[x]}`), as a prompt (`${x@P}`, `PS4` with `set -x`), or in `${x:-'…'}` where the quotes quote nothing
+  // (a here-document body, arithmetic).
+  if (evaluatedAgain(text))
+    report(ctx, 'exec.dynamic', 'quoted text that bash evaluates again runs a command substitution');
+  const [primary, ...others] = parserViews(text);
+  const parsed = ctx.parser.parse(primary as string) ?? repaired();
   if (!parsed) {
     report(ctx, 'exec.unparseable', text.length > 60 ? `${text.slice(0, 60)}…` : text);
     return;
@@ -94,13 +114,28 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
       ctx.functions ??= new Set();
       ctx.functions.add(name);
     }
-    const inner = { ...ctx, depth: ctx.depth + 1 };
-    // `$PWD` is the directory the command starts in: the workspace (docker run -v "$PWD":/src).
-    for (const cmd of collectCommands(parsed.root, new Map([['PWD', ctx.workspace]]), foundFileLine))
-      analyzeCommand(cmd, inner);
+    analyzeTree(parsed.root, ctx);
   } finally {
     parsed.dispose();
   }
+  // The other readings of text the rewrite changed (parser-input.ts): what any of them finds counts too, so a
+  // text whose quoting the rewrite misjudges still shows what bash runs. They define no functions of their own.
+  for (const view of others) {
+    const other = ctx.parser.parse(view);
+    if (!other) continue;
+    try {
+      analyzeTree(other.root, { ...ctx, functions: new Set(ctx.functions ?? []) });
+    } finally {
+      other.dispose();
+    }
+  }
+}
+
+function analyzeTree(root: Node, ctx: AnalysisContext): void {
+  const inner = { ...ctx, depth: ctx.depth + 1 };
+  // `$PWD` is the directory the command starts in: the workspace (docker run -v "$PWD":/src).
+  for (const cmd of collectCommands(root, new Map([['PWD', ctx.workspace]]), foundFileLine))
+    analyzeCommand(cmd, inner);
 }
 
 /** Shells and interpreters: started with no command or script, they read commands the gate never sees. */

@@ -18,6 +18,27 @@ export function forParser(text: string): string {
   return new Scanner(text).run().replace(/\n\\/g, '\n \\');
 }
 
+/**
+ * The readings of a text the gate analyses, the rewrite above first. Where a rewrite could apply, the text as
+ * it is (the grammar's own reading) and the same rewrites applied everywhere regardless of quoting (`naive`)
+ * are analysed too, and what any of them finds counts: to hide a command, a text must now mislead
+ * the grammar, the rewrite's quote tracking and a reading that ignores quoting, all three. None of the three
+ * adds a command bash cannot run there, except as data inside quotes, comments and here-document bodies.
+ */
+export function parserViews(text: string): string[] {
+  if (!text.includes('\\') && !text.includes('$')) return [text];
+  return [...new Set([forParser(text), text, naive(text)])];
+}
+
+/** The rewrites of forParser by pattern alone, wherever they match. */
+function naive(text: string): string {
+  return text
+    .replace(/\\\r\n/g, "'\r'\n")
+    .replace(/\\\n/g, '')
+    .replace(/(?<![\\$])\$(?=[\s;|&)<>]|$)/g, '\\$')
+    .replace(/\n\\/g, '\n \\');
+}
+
 /** After a `$` that starts no expansion: a blank, the end, or an operator. */
 const BARE_AFTER = /[\s;|&)<>]/;
 /** Before a `#` that starts a comment: the start, a blank or an operator. */
@@ -88,6 +109,11 @@ class Scanner {
     } else if (next === '\r' && code && this.text[this.i + 2] === '\n') {
       this.out += "'\r'";
       this.i += 2;
+    } else if ((next === ' ' || next === '\t') && code) {
+      // An escaped blank is part of its word; the grammar took a `#` after it for a comment (`echo \ #` + a
+      // continued line hid the command after it). Quoted, it reads the same to both.
+      this.out += `'${next}'`;
+      this.i += 2;
     } else {
       this.out += this.text.slice(this.i, this.i + 2);
       this.i += 2;
@@ -111,7 +137,7 @@ class Scanner {
       this.emit(1);
       return;
     }
-    if (ch === '#' && WORD_START.test(prev)) {
+    if (ch === '#' && WORD_START.test(prev) && !this.out.endsWith("' '") && !this.out.endsWith("'\t'")) {
       const end = t.indexOf('\n', this.i);
       this.copyUntil(end < 0 ? t.length : end - 1);
       return;

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { decodeAnsiC } from './ansi-c.js';
+import { hiddenBackquoted } from './backquotes.js';
 
 /** Marks a part of a word only known at run time (a variable we could not resolve, a substitution). */
 export const UNKNOWN = '\u0001';
@@ -44,6 +45,8 @@ interface WalkState {
   inLoop: boolean;
   substituted: boolean;
   pipedLine?: PipedLine;
+  /** Variables a `… | while read v` loop bound to what the producer prints (their `read` keeps that value). */
+  readBound?: Set<string>;
 }
 
 /**
@@ -59,6 +62,10 @@ export function collectCommands(root: Node, env: Env = new Map(), pipedLine?: Pi
     ...(pipedLine ? { pipedLine } : {}),
   };
   walk(root, state);
+  // What bash runs in backquotes the grammar left as text: analysed as the shell would run it.
+  for (const text of hiddenBackquoted(root)) runsText(text, state);
+  // Here-strings wherever they are (a loop's `done <<< $(cmd)` too): their substitutions run.
+  for (const h of root.descendantsOfType('herestring_redirect')) if (h) scanSubstitutions(h, state);
   return state.out;
 }
 
@@ -74,7 +81,10 @@ function bindReadLoop(loop: Node, producer: SimpleCommand | undefined, s: WalkSt
     .filter((w) => /^[A-Za-z_]\w*$/.test(w))
     .at(-1);
   const line = s.pipedLine(producer);
-  if (name && line !== undefined) s.env.set(name, line);
+  if (name && line !== undefined) {
+    s.env.set(name, line);
+    (s.readBound ??= new Set()).add(name);
+  }
 }
 
 function kids(node: Node): Node[] {
@@ -222,6 +232,8 @@ function redirected(node: Node, s: WalkState): SimpleCommand[] {
       if (first) first.stdinText = bodyNode ? bodyNode.text : '';
       // An unquoted delimiter lets the shell expand the body: its `$(...)` run like any substitution.
       if (bodyNode) scanSubstitutions(bodyNode, s);
+      const rest = bodyNode ? afterHereDocEnd(r, bodyNode) : undefined;
+      if (rest) extra.push(runsText(rest, s));
       // tree-sitter-bash nests the rest of the line (`| sh`, `&& x`) inside the heredoc redirect.
       for (const k of kids(r)) {
         if (['heredoc_start', 'heredoc_body', 'heredoc_end', 'file_redirect'].includes(k.type)) continue;
@@ -244,6 +256,38 @@ function redirected(node: Node, s: WalkState): SimpleCommand[] {
   return [...cmds, ...extra];
 }
 
+/**
+ * Bash ends a here-document at the first line that is its delimiter (bash 5.2 also at `DELIM)` inside `$(…)`),
+ * even where the grammar, inside an unclosed `$(echo "` or `${x#` of the body, reads on: the lines after that
+ * one are commands bash runs.
+ */
+function afterHereDocEnd(redirect: Node, body: Node): string | undefined {
+  const start = kids(redirect).find((k) => k.type === 'heredoc_start')?.text ?? '';
+  const delimiter = start.replace(/\\(.)/gs, '$1').replace(/['"]/g, '');
+  if (!delimiter) return undefined;
+  const lines = body.text.split('\n');
+  const stripTabs = /^<<-/.test(redirect.text);
+  const at = lines.findIndex((line, i) => {
+    const l = stripTabs ? line.replace(/^\t+/, '') : line;
+    return i < lines.length - 1 && (l === delimiter || l === `${delimiter})` || l === `${delimiter}\``);
+  });
+  return at < 0 ? undefined : lines.slice(at + 1).join('\n');
+}
+
+/** A command that runs `text` as shell text (`sh -c`): what bash runs where the grammar saw only data. */
+function runsText(text: string, s: WalkState): SimpleCommand {
+  const cmd: SimpleCommand = {
+    argv: ['sh', '-c', text],
+    raw: ['sh', '-c', text],
+    assigns: [],
+    redirects: [],
+    inLoop: s.inLoop,
+    substituted: s.substituted,
+  };
+  s.out.push(cmd);
+  return cmd;
+}
+
 function fileRedirect(node: Node, s: WalkState): Redirect {
   const fd = node.childForFieldName('descriptor')?.text ?? '';
   const dest = node.childForFieldName('destination');
@@ -264,9 +308,14 @@ function assign(node: Node, s: WalkState, persist: boolean): { name: string; val
   // A name given two values is known only at run time: which one holds depends on control flow the walk does
   // not follow (`x=cat; false && x=echo; $x …` runs cat).
   const before = s.env.get(name);
-  if (persist && name) s.env.set(name, before === undefined || before === value ? value : UNKNOWN);
+  // `x+=more` appends (to an unknown value when x was not set here).
+  const appends = node.children.some((c) => c?.type === '+=');
+  const now = appends ? (before === undefined ? UNKNOWN : before + value) : value;
+  if (persist && name) s.env.set(name, before === undefined || before === now || appends ? now : UNKNOWN);
   return { name, value };
 }
+
+const SETS_VARIABLES = /^(?:read|mapfile|readarray|getopts|printf)$/;
 
 /** A name bash assigns to: an identifier, or an array element. */
 const ASSIGNABLE = /^[A-Za-z_][A-Za-z0-9_]*(?:\[.*\])?$/s;
@@ -309,6 +358,12 @@ function command(node: Node, s: WalkState): SimpleCommand {
     const w = kids(here)[0];
     cmd.stdinText = w ? evalWord(w, s) : '';
   }
+  // Builtins that set the variables they name (`read x`, `printf -v x …`, `mapfile a`, `getopts o v`): their
+  // values are known only at run time.
+  if (SETS_VARIABLES.test(argv[0] ?? ''))
+    for (const [i, a] of argv.entries())
+      if (i > 0 && /^[A-Za-z_]\w*$/.test(a) && (argv[0] !== 'printf' || argv[i - 1] === '-v'))
+        if (argv[0] !== 'read' || !s.readBound?.has(a)) s.env.set(a, UNKNOWN);
   if (argv[0] === 'cd' && argv.length <= 2) {
     const dest = argv[1] ?? '~';
     if (dest.startsWith('/')) s.env.set('PWD', dest);
@@ -366,6 +421,11 @@ export function evalWord(node: Node, s: { env: Env }): string {
     case 'expansion': {
       const name = kids(node).find((k) => k.type === 'variable_name' || k.type === 'special_variable_name');
       if (!name) return UNKNOWN;
+      // `${x:=value}` assigns when x is unset or empty: from here on, x is known only at run time.
+      if (/^\$\{\w+:?=/.test(node.text)) {
+        s.env.set(name.text, UNKNOWN);
+        return UNKNOWN;
+      }
       if (name.text === 'HOME') return '~';
       const known = s.env.get(name.text);
       if (known !== undefined && (node.type === 'simple_expansion' || node.namedChildCount === 1))
