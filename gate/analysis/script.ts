@@ -1,9 +1,8 @@
 import type { Node } from 'web-tree-sitter';
-import { decodeAnsiC } from './ansi-c.js';
 import { hiddenBackquoted } from './backquotes.js';
+import { type Env, evalWord, UNKNOWN } from './words.js';
 
-/** Marks a part of a word only known at run time (a variable we could not resolve, a substitution). */
-export const UNKNOWN = '\u0001';
+export { display, evalWord, UNKNOWN } from './words.js';
 
 export interface Redirect {
   op: string;
@@ -32,8 +31,6 @@ export interface SimpleCommand {
   /** True for commands inside `$( )`, `<( )` or backticks. */
   substituted: boolean;
 }
-
-type Env = Map<string, string>;
 
 /** What one line of a command's output stands for, when that is known (a file `find -name .env` finds). */
 export type PipedLine = (producer: SimpleCommand) => string | undefined;
@@ -83,7 +80,8 @@ function bindReadLoop(loop: Node, producer: SimpleCommand | undefined, s: WalkSt
   const line = s.pipedLine(producer);
   if (name && line !== undefined) {
     s.env.set(name, line);
-    (s.readBound ??= new Set()).add(name);
+    s.readBound ??= new Set();
+    s.readBound.add(name);
   }
 }
 
@@ -391,61 +389,4 @@ function scanSubstitutions(node: Node, s: WalkState): void {
     return;
   }
   for (const k of kids(node)) scanSubstitutions(k, s);
-}
-
-/** Evaluates a word to text, replacing what is only known at run time with UNKNOWN. */
-export function evalWord(node: Node, s: { env: Env }): string {
-  switch (node.type) {
-    case 'word':
-      return unescapeWord(node.text);
-    case 'string_content':
-      // Inside double quotes a backslash only escapes $ ` " \\ and newline.
-      return node.text.replace(/\\([$`"\\\n])/g, '$1');
-    case 'number':
-    case 'heredoc_body':
-      return node.text;
-    case 'raw_string':
-      return node.text.slice(1, -1);
-    case 'ansi_c_string':
-      return decodeAnsiC(node.text.slice(2, -1));
-    case 'string':
-    case 'concatenation':
-    case 'translated_string': {
-      if (node.type === 'string' && node.namedChildCount === 0)
-        return node.text.slice(1, -1).replace(/\\([$`"\\\n])/g, '$1');
-      return kids(node)
-        .map((k) => evalWord(k, s))
-        .join('');
-    }
-    case 'simple_expansion':
-    case 'expansion': {
-      const name = kids(node).find((k) => k.type === 'variable_name' || k.type === 'special_variable_name');
-      if (!name) return UNKNOWN;
-      // `${x:=value}` assigns when x is unset or empty: from here on, x is known only at run time.
-      if (/^\$\{\w+:?=/.test(node.text)) {
-        s.env.set(name.text, UNKNOWN);
-        return UNKNOWN;
-      }
-      if (name.text === 'HOME') return '~';
-      const known = s.env.get(name.text);
-      if (known !== undefined && (node.type === 'simple_expansion' || node.namedChildCount === 1))
-        return known;
-      return UNKNOWN;
-    }
-    case 'command_name':
-      return kids(node)
-        .map((k) => evalWord(k, s))
-        .join('');
-    default:
-      return UNKNOWN;
-  }
-}
-
-function unescapeWord(text: string): string {
-  return text.replace(/\\(.)/gs, '$1');
-}
-
-/** Text for humans: run-time parts shown as an ellipsis. */
-export function display(text: string): string {
-  return text.replaceAll(UNKNOWN, '…');
 }
