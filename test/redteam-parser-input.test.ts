@@ -174,8 +174,8 @@ describe('red team: what the grammar reads differently from bash', () => {
   });
 
   it('variables set by builtins, defaults and appends are not taken for their earlier value', async () => {
+    expect(await rulesFor('x=echo; read x <<< cat; $x ~/.ssh/id_rsa')).toContain('read.ssh-key');
     for (const cmd of [
-      'x=echo; read x <<< cat; $x ~/.ssh/id_rsa',
       'x=echo; printf -v x cat; $x ~/.ssh/id_rsa',
       'x=echo; unset x; : ${x:=cat}; $x ~/.ssh/id_rsa',
     ])
@@ -196,6 +196,41 @@ describe('red team: what the grammar reads differently from bash', () => {
       "(( x = ' ))' )); echo a\\\n#;cat ~/.ssh/id_rsa #'",
       '[[ x == @((x)|y) ]]; echo hi\\\r\ncat ~/.ssh/id_rsa',
       'nice $\\\n ls ~/.ssh/id_rsa',
+    ])
+      expect(await rulesFor(cmd), cmd).not.toEqual([]);
+  });
+
+  it('more of what the same parse misreads in every reading (found by playing the attacker again)', async () => {
+    for (const [cmd, rule] of [
+      ['cat 2>/dev/null ~/.ssh/id_rsa', 'read.ssh-key'], // words after a redirect are arguments
+      ['rm 2>/dev/null -rf ~', 'destroy.rm-root'],
+      ['cat <<EOF ~/.ssh/id_rsa\nx\nEOF', 'read.ssh-key'],
+      ['a=(1)#;cat ~/.ssh/id_rsa', 'read.ssh-key'], // `#` inside a word is not a comment
+      ['echo hi\r#;rm -rf ~', 'destroy.rm-root'], // a CR is part of a word to bash
+      ['\ufeff#;cat ~/.ssh/id_rsa', 'read.ssh-key'],
+      ['echo hi >\f\ncat ~/.ssh/id_rsa', 'read.ssh-key'],
+      ["echo $'\\\\'; cat ~/.ssh/id_rsa #'", 'read.ssh-key'], // $'\\' ends at its own quote
+      ["''\\rm -rf ~", 'destroy.rm-root'], // empty quotes glued to a word add nothing
+      ['echo `echo x``cat ~/.ssh/id_rsa`', 'read.ssh-key'], // two backquoted commands side by side
+      ['echo ${x:-<(cat ~/.ssh/id_rsa)}', 'read.ssh-key'],
+      ['[[ a =~ >(cat ~/.ssh/id_rsa) ]]', 'read.ssh-key'],
+      ['cat <<EOF;\n$x\nEOF\ncat ~/.ssh/id_rsa\n', 'read.ssh-key'], // the commands after a body's end
+      ['cat <<E"O"F\n$x\nEOF\nrm -rf ~\n', 'destroy.rm-root'],
+      ["mapfile -C 'cat ~/.ssh/id_rsa #' -c 1 arr <<< a", 'read.ssh-key'],
+      ['cat $(echo ~/.ssh/id_rsa)', 'read.ssh-key'],
+      ['read x <<< ~/.ssh/id_rsa; cat $x', 'read.ssh-key'],
+      ['set -- ~/.ssh/id_rsa; cat "$1"', 'read.ssh-key'],
+      ['rm -rf {~,}', 'destroy.rm-root'],
+    ] as const)
+      expect(await rulesFor(cmd), cmd).toContain(rule);
+    for (const cmd of [
+      '[1]#;cat ~/.ssh/id_rsa',
+      "(( '$(cat ~/.ssh/id_rsa)' ))",
+      "a['$(cat ~/.ssh/id_rsa)']=1",
+      "x='a[0+$(rm -rf ~)]'; let x",
+      "decla''re -i x='a[$(cat ~/.ssh/id_rsa)]'",
+      'echo `head <<EOF\nx`\ncat ~/.ssh/id_rsa\nEOF\n`',
+      'history -s x; fc -s cat',
     ])
       expect(await rulesFor(cmd), cmd).not.toEqual([]);
   });

@@ -13,20 +13,30 @@ export function hiddenBackquoted(root: Node): string[] {
     if (n.type === 'heredoc_body') {
       // The grammar misses `$(…)` in a body line that starts with a blank, and misreads backslashes before it.
       if (!quotedHereDoc(n)) out.push(...segments(n.text), ...dollarParens(n.text));
-    } else if (!n.text.includes('`')) {
     } else if (n.type === 'command_substitution') {
-      // Inside backquotes, `\`` is a backquote of the command they hold.
+      // Inside backquotes, `\`` is a backquote of the command they hold; two substitutions side by side
+      // (`` `a``b` ``) were read as one.
       if (n.text.startsWith('`') && n.text.includes('\\`')) out.push(unescapeBackquoted(n.text.slice(1, -1)));
-    } else out.push(...segments(n.text));
+      if (n.text.startsWith('`') && segments(n.text).length > 1) out.push(...segments(n.text));
+    } else {
+      out.push(...segments(n.text));
+      // `${x:-<(cmd)}`, `[[ a =~ <(cmd) ]]`: process substitutions the grammar leaves as text.
+      out.push(...balanced(n.text, /[<>]\(/g));
+    }
   }
   return out;
 }
 
 /** The commands of each `$(…)` in `text` (parentheses balanced; `$((` is arithmetic and skipped). */
 function dollarParens(text: string): string[] {
+  return balanced(text, /\$\((?!\()/g);
+}
+
+/** The text inside the balanced parentheses after each match of `opener` (which ends with the `(`). */
+function balanced(text: string, opener: RegExp): string[] {
   const found: string[] = [];
-  for (let i = text.indexOf('$('); i >= 0; i = text.indexOf('$(', i + 2)) {
-    if (text[i + 2] === '(') continue;
+  for (const m of text.matchAll(opener)) {
+    const i = (m.index ?? 0) + m[0].length - 2;
     let depth = 0;
     for (let j = i + 1; j < text.length; j++) {
       // A comment inside runs to the end of its line: its parentheses close nothing (`$(# )` + newline + cmd).

@@ -10,7 +10,7 @@ import { touch } from './effects.js';
 import { analyzeAssignments } from './env-assignments.js';
 import { filteredHarmlessly } from './env-filter.js';
 import { applyOptionEffects } from './option-effects.js';
-import { forParser, parserViews } from './parser-input.js';
+import { forParser, parserViews, unterminatedHereDoc } from './parser-input.js';
 import { foundFileLine } from './piped-lines.js';
 import { plainCommand } from './plain-command.js';
 import { CREDENTIAL_PROGRAMS } from './programs/credentials.js';
@@ -49,16 +49,23 @@ for (const table of TABLES)
 
 const MAX_DEPTH = 6;
 
-/** A command substitution in an array subscript (`a[$(cmd)]`), in a quoted string. */
-const QUOTED_SUBSCRIPT = /['"][^'"]*\w\[\s*\\?(?:\$\(|`)/;
+/** A command substitution inside an array subscript (`a[$(cmd)]`, `a[0+$(cmd)]`), quoted or not. */
+const SUBSCRIPT_SUBSTITUTION = /\w\[[^\]]*(?:\$\(|`)/;
 /** Constructs that evaluate a string as arithmetic, where a subscript's substitution runs. */
 const ARITHMETIC =
   /\blet\b|\(\(|\[\[|\btest\b|(?:^|[\s;&|(])\[\s|\bprintf\s+-v|\bread\b|\bdeclare\b|\btypeset\b|\blocal\b|\$\{!|\$\{#?\w+\[|\$\[/;
+/** A single-quoted command substitution in arithmetic, where quotes quote nothing: `(( '$(cmd)' ))`, `a['$(cmd)']`. */
+const QUOTED_IN_ARITHMETIC = /(?:\(\(|\$\[|\w\[)[^)\]']*'[^']*(?:\$\(|`)/;
 
 function evaluatedAgain(text: string): boolean {
-  if (QUOTED_SUBSCRIPT.test(text) && ARITHMETIC.test(text)) return true;
-  if (/@P\}|\bPS4=/.test(text) && /\$\(|`/.test(text)) return true;
-  return /\$\{[^}]*'[^']*(?:\$\(|`)/.test(text);
+  // Empty quotes and backslashes inside a word do not change it to bash (`l''et`, `decla\re`).
+  const t = text.replace(/''|""/g, '').replace(/\\([A-Za-z])/g, '$1');
+  if (QUOTED_IN_ARITHMETIC.test(t)) return true;
+  if (/['"]/.test(t) && SUBSCRIPT_SUBSTITUTION.test(t) && ARITHMETIC.test(t)) return true;
+  if (/@P\}|\bPS4=/.test(t) && /\$\(|`/.test(t)) return true;
+  // A here-document begun inside backquotes: bash ends the substitution at the next backquote, in the body.
+  if (/`[^`]*<<(?!<)/.test(t)) return true;
+  return /\$\{[^}]*'[^']*(?:\$\(|`)/.test(t);
 }
 
 /**
@@ -97,6 +104,8 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
   // arithmetic (`let 'a[$(cmd)]'`, `[[ 'a[$(cmd)]' -eq 1 ]]`, `test -v`, `printf -v`, `read`, `declare`, `((…))`,
   // `${y[x]}`), as a prompt (`${x@P}`, `PS4` with `set -x`), or in `${x:-'…'}` where the quotes quote nothing
   // (a here-document body, arithmetic).
+  if (unterminatedHereDoc(text))
+    report(ctx, 'exec.unparseable', 'a here-document without its delimiter line runs to the end of the text');
   if (evaluatedAgain(text))
     report(ctx, 'exec.dynamic', 'quoted text that bash evaluates again runs a command substitution');
   const [primary, ...others] = parserViews(text);
@@ -122,7 +131,13 @@ export function analyzeShell(text: string, ctx: AnalysisContext): void {
   // text whose quoting the rewrite misjudges still shows what bash runs. They define no functions of their own.
   for (const view of others) {
     const other = ctx.parser.parse(view);
-    if (!other) continue;
+    if (!other) {
+      // The reading without here-document bodies shows what follows a body's real end; unreadable, it
+      // cannot vouch for that part (bash runs the lines it reads before a syntax error).
+      if (view === others.at(-1) && text.includes('<<'))
+        report(ctx, 'exec.unparseable', 'the text after a here-document cannot be read');
+      continue;
+    }
     try {
       analyzeTree(other.root, { ...ctx, functions: new Set(ctx.functions ?? []) });
     } finally {

@@ -10,7 +10,7 @@ describe('shell text as the grammar must read it', () => {
     expect(forParser('echo a\\\nb')).toBe('echo ab');
     expect(forParser('echo "a\\\nb"')).toBe('echo "ab"');
     expect(forParser("echo 'a\\\nb'")).toBe("echo 'a\\\nb'");
-    expect(forParser("echo $'a\\\nb'")).toBe("echo $'a\\\nb'");
+    expect(forParser("echo $'a\\\nb'")).toBe("echo 'a\\\nb'"); // $'…' as its decoded value
     expect(forParser('echo a # c \\\necho b')).toBe('echo a # c \\\necho b');
     expect(forParser("cat <<'EOF'\na\\\nb\nEOF")).toBe("cat <<'EOF'\na\\\nb\nEOF");
     expect(forParser('cat <<EOF\na\\\nb\nEOF')).toBe('cat <<EOF\nab\nEOF');

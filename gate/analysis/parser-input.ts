@@ -1,3 +1,5 @@
+import { decodeAnsiC } from './ansi-c.js';
+
 /**
  * Shell text as the grammar (tree-sitter-bash) must see it to find what bash runs. Where its lexing differs
  * from bash in ways an agent can use to hide a command, the text is rewritten into a form both read alike,
@@ -14,7 +16,7 @@
  * Here-document bodies are skipped as data (a quote in them opens nothing), and so are comments.
  */
 export function forParser(text: string): string {
-  if (!text.includes('\\') && !text.includes('$')) return text;
+  if (!REWRITABLE.test(text)) return text;
   return new Scanner(text).run().replace(/\n\\/g, '\n \\');
 }
 
@@ -26,23 +28,49 @@ export function forParser(text: string): string {
  * adds a command bash cannot run there, except as data inside quotes, comments and here-document bodies.
  */
 export function parserViews(text: string): string[] {
-  if (!text.includes('\\') && !text.includes('$')) return [text];
-  return [...new Set([forParser(text), text, naive(text)])];
+  if (!REWRITABLE.test(text) && !text.includes('<<')) return [text];
+  const views = [forParser(text), text, naive(text)];
+  // Where the grammar ends a here-document later than bash (`cat <<EOF;`, `<<E"O"F`), the commands after
+  // it were read as body: the reading without bodies shows them.
+  if (text.includes('<<')) views.push(new Scanner(text, true).run());
+  return [...new Set(views)];
+}
+
+/**
+ * Whether a here-document in `text` has no delimiter line: bash reads it to the end of the input, where the
+ * grammar gives up on it or reads it otherwise (an unclosed body hid a backquoted command).
+ */
+export function unterminatedHereDoc(text: string): boolean {
+  if (!text.includes('<<')) return false;
+  const scanner = new Scanner(text);
+  scanner.run();
+  return scanner.unterminated;
 }
 
 /** The rewrites of forParser by pattern alone, wherever they match. */
 function naive(text: string): string {
   return text
     .replace(/\\\r\n/g, "'\r'\n")
+    .replace(/[\v\f\ufeff]|\r(?!\n)/g, (c) => `'${c}'`)
+    .replace(/(?<=[)\]])#/g, '\\#')
     .replace(/\\\n/g, '')
     .replace(/(?<![\\$])\$(?=[\s;|&)<>]|$)/g, '\\$')
     .replace(/\n\\/g, '\n \\');
 }
 
+/** Characters some rewrite below applies to; text without any is read alike by the grammar and bash. */
+const REWRITABLE = /[\\$#'"\v\f\r\ufeff]/;
+
+/** Characters bash keeps in a word and the grammar takes for blanks. */
+const CONTROL_BLANKS = /[\v\f\r\ufeff]/;
+
+/** Whether `c` would join the word beside it (not a blank, an operator or the end). */
+function glued(c: string | undefined): boolean {
+  return c !== undefined && !/[\s;|&()<>]/.test(c);
+}
+
 /** After a `$` that starts no expansion: a blank, the end, or an operator. */
 const BARE_AFTER = /[\s;|&)<>]/;
-/** Before a `#` that starts a comment: the start, a blank or an operator. */
-const WORD_START = /[\s;|&()<>]/;
 
 interface HereDoc {
   delimiter: string;
@@ -51,17 +79,27 @@ interface HereDoc {
 }
 
 type Context =
-  | { kind: 'code'; parens: number; closer: ')' | '`' | '' }
+  | { kind: 'code'; parens: boolean[]; closer: ')' | '`' | '' }
   | { kind: 'double' }
-  | { kind: 'arith'; parens: number };
+  | { kind: 'arith'; parens: number; closer: '))' | ']'; dollar: boolean };
 
 class Scanner {
   private out = '';
   private i = 0;
-  private readonly stack: Context[] = [{ kind: 'code', parens: 0, closer: '' }];
+  private readonly stack: Context[] = [{ kind: 'code', parens: [], closer: '' }];
+  /** How many `${` are open (in code or in double quotes): a `#` in them is an operator. */
+  private braces = 0;
+  /** Whether a here-document ran to the end of the text without its delimiter line. */
+  unterminated = false;
+  /** Whether the last `)` closed part of a word (`$(…)`, `a=(…)`, `<(…)`) rather than a subshell. */
+  private closedWordPart = false;
   private pending: HereDoc[] = [];
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    /** Replace each here-document by an empty here-string, its body left out (the reading without bodies). */
+    private readonly dropHereDocs = false,
+  ) {}
 
   run(): string {
     const t = this.text;
@@ -74,29 +112,38 @@ class Scanner {
       } else if (top.kind === 'arith') {
         // `$(( … ))`, `(( … ))`: `<<` is a shift here, not a here-document.
         if (ch === '$' && next === '(') {
-          this.stack.push({ kind: 'code', parens: 0, closer: ')' });
+          this.stack.push({ kind: 'code', parens: [], closer: ')' });
           this.emit(2);
+          continue;
+        }
+        if (ch === "'") {
+          // Quotes quote nothing in arithmetic: `(( '$(cmd)' ))` runs cmd. Kept as they are (the other
+          // readings and evaluatedAgain see the substitution).
+          this.emit(1);
           continue;
         }
         if (ch === '(') top.parens++;
         else if (ch === ')' && top.parens > 0) top.parens--;
-        else if (ch === ')' && next === ')') {
+        else if (top.closer === '))' ? ch === ')' && next === ')' : ch === ']') {
           this.stack.pop();
-          this.emit(2);
+          this.closedWordPart = top.dollar;
+          this.emit(top.closer.length);
           continue;
         }
         this.emit(1);
       } else if (top.kind === 'double') {
+        if (ch === '$' && next === '{') this.braces++;
+        else if (ch === '}' && this.braces > 0) this.braces--;
         if (ch === '"') this.stack.pop();
         else if (ch === '$' && next === '(' && t[this.i + 2] === '(') {
-          this.stack.push({ kind: 'arith', parens: 0 });
+          this.stack.push({ kind: 'arith', parens: 0, closer: '))', dollar: true });
           this.emit(3);
           continue;
         } else if (ch === '$' && next === '(') {
-          this.stack.push({ kind: 'code', parens: 0, closer: ')' });
+          this.stack.push({ kind: 'code', parens: [], closer: ')' });
           this.emit(2);
           continue;
-        } else if (ch === '`') this.stack.push({ kind: 'code', parens: 0, closer: '`' });
+        } else if (ch === '`') this.stack.push({ kind: 'code', parens: [], closer: '`' });
         this.emit(1);
       } else this.code(ch, next, top);
     }
@@ -125,43 +172,83 @@ class Scanner {
     // What bash has read before this character: the output, where continued lines are already joined.
     const prev = this.out.length === 0 ? ' ' : (this.out[this.out.length - 1] as string);
     if (ch === "'") {
+      // `''` glued to a word adds nothing to it; the grammar split the word or dropped it (`''\rm -rf ~`).
+      if (next === "'" && (glued(prev) || glued(t[this.i + 2]))) {
+        this.i += 2;
+        return;
+      }
       this.copyUntil(t.indexOf("'", this.i + 1));
       return;
     }
     if (ch === '$' && next === "'") {
-      this.copyUntil(ansiEnd(t, this.i + 2));
+      // As a plain single-quoted string of its value: the grammar read `$'\\'` on to the next quote.
+      const end = ansiEnd(t, this.i + 2);
+      const value = decodeAnsiC(t.slice(this.i + 2, end));
+      if (value !== '' || !(glued(prev) || glued(t[end + 1])))
+        this.out += `'${value.replaceAll("'", "'\\''")}'`;
+      this.i = end + 1;
       return;
     }
     if (ch === '"') {
+      if (next === '"' && (glued(prev) || glued(t[this.i + 2]))) {
+        this.i += 2;
+        return;
+      }
       this.stack.push({ kind: 'double' });
       this.emit(1);
       return;
     }
-    if (ch === '#' && WORD_START.test(prev) && !this.out.endsWith("' '") && !this.out.endsWith("'\t'")) {
-      const end = t.indexOf('\n', this.i);
-      this.copyUntil(end < 0 ? t.length : end - 1);
+    if (ch === '#' && (prev === '$' || this.braces > 0)) {
+      this.emit(1); // `$#`, `${#x}`, `${x#pat}`, `${x##*/}`
+      return;
+    }
+    if (ch === '#') {
+      if (this.wordStart(prev)) {
+        const end = t.indexOf('\n', this.i);
+        this.copyUntil(end < 0 ? t.length : end - 1);
+      } else {
+        // Inside a word (`[1]#`, `a=(1)#`, `$(x)#y`) it is part of the word to bash, not a comment.
+        this.out += '\\#';
+        this.i++;
+      }
+      return;
+    }
+    if (CONTROL_BLANKS.test(ch)) {
+      // Part of a word to bash, a blank to the grammar (`echo hi\r#;rm -rf ~`, a BOM before `#`).
+      this.out += `'${ch}'`;
+      this.i++;
+      return;
+    }
+    if (ch === '$' && next === '{') this.braces++;
+    else if (ch === '}' && this.braces > 0) this.braces--;
+    if (ch === '$' && next === '[') {
+      this.stack.push({ kind: 'arith', parens: 0, closer: ']', dollar: true });
+      this.emit(2);
       return;
     }
     if ((ch === '$' && next === '(' && t[this.i + 2] === '(') || (ch === '(' && next === '(')) {
-      this.stack.push({ kind: 'arith', parens: 0 });
+      this.stack.push({ kind: 'arith', parens: 0, closer: '))', dollar: ch === '$' });
       this.emit(ch === '$' ? 3 : 2);
       return;
     }
     if (ch === '$' && next === '(') {
-      this.stack.push({ kind: 'code', parens: 0, closer: ')' });
+      this.stack.push({ kind: 'code', parens: [], closer: ')' });
       this.emit(2);
       return;
     }
     if (ch === '`') {
       if (top.closer === '`') this.stack.pop();
-      else this.stack.push({ kind: 'code', parens: 0, closer: '`' });
+      else this.stack.push({ kind: 'code', parens: [], closer: '`' });
       this.emit(1);
       return;
     }
-    if (ch === '(') top.parens++;
+    if (ch === '(') top.parens.push(/[=<>@!?*+]/.test(prev));
     if (ch === ')') {
-      if (top.parens > 0) top.parens--;
-      else if (top.closer === ')') this.stack.pop();
+      if (top.parens.length > 0) this.closedWordPart = top.parens.pop() as boolean;
+      else if (top.closer === ')') {
+        this.stack.pop();
+        this.closedWordPart = true;
+      }
     }
     if (ch === '$' && (next === undefined || BARE_AFTER.test(next))) {
       this.out += '\\$';
@@ -172,7 +259,11 @@ class Scanner {
       this.emit(2);
       return;
     }
-    if (ch === '<' && next === '<' && t[this.i + 2] !== '<') {
+    if (ch === '<' && next === '<' && t[this.i + 2] === '<') {
+      this.emit(3); // a here-string
+      return;
+    }
+    if (ch === '<' && next === '<') {
       this.hereDocStart();
       return;
     }
@@ -182,6 +273,12 @@ class Scanner {
       return;
     }
     this.emit(1);
+  }
+
+  /** Whether a `#` after `prev` (the last character output) starts a word, and so a comment. */
+  private wordStart(prev: string): boolean {
+    if (prev === ')') return !this.closedWordPart;
+    return /[\s;|&<>(]/.test(prev);
   }
 
   private emit(n: number): void {
@@ -205,11 +302,17 @@ class Scanner {
     }
     const word = m[3] as string;
     this.pending.push({
-      delimiter: word.replace(/\\(.)/gs, '$1').replace(/['"]/g, ''),
+      delimiter: word
+        .replace(/\$'((?:[^'\\]|\\.)*)'/g, (_m, body: string) => decodeAnsiC(body))
+        .replace(/\\(.)/gs, '$1')
+        .replace(/['"]/g, ''),
       quoted: /['"\\]/.test(word),
       stripTabs: m[1] === '-',
     });
-    this.emit(m[0].length);
+    if (this.dropHereDocs) {
+      this.out += "<<<'' ";
+      this.i += m[0].length;
+    } else this.emit(m[0].length);
   }
 
   /** A here-document body up to its delimiter line: data, continued lines joined unless the delimiter was quoted. */
@@ -227,10 +330,11 @@ class Scanner {
         end = stop;
         next = stop + 1;
       }
-      this.out += line + (end < t.length ? '\n' : '');
+      if (!this.dropHereDocs) this.out += line + (end < t.length ? '\n' : '');
       this.i = Math.min(next, t.length);
       if ((doc.stripTabs ? line.replace(/^\t+/, '') : line) === doc.delimiter) return;
     }
+    this.unterminated = true;
   }
 }
 

@@ -1,6 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import { hiddenBackquoted } from './backquotes.js';
-import { type Env, evalWord, UNKNOWN } from './words.js';
+import { afterHereDocEnd } from './here-doc-end.js';
+import { trackBuiltinState } from './variables.js';
+import { type Env, evalWord, expandBraces, UNKNOWN, WORDS } from './words.js';
 
 export { display, evalWord, UNKNOWN } from './words.js';
 
@@ -235,41 +237,30 @@ function redirected(node: Node, s: WalkState): SimpleCommand[] {
       // tree-sitter-bash nests the rest of the line (`| sh`, `&& x`) inside the heredoc redirect.
       for (const k of kids(r)) {
         if (['heredoc_start', 'heredoc_body', 'heredoc_end', 'file_redirect'].includes(k.type)) continue;
+        // `cat <<EOF ~/.ssh/id_rsa`: words after the delimiter are the command's arguments.
+        if (WORDS.has(k.type) && first) {
+          scanSubstitutions(k, s);
+          first.argv.push(evalWord(k, s));
+          first.raw.push(k.text);
+          continue;
+        }
         const more = walk(k, s);
         if (k.type === 'pipeline' || k.type === 'command') link([cmds, more]);
         extra.push(...more);
       }
       for (const k of kids(r))
-        if (k.type === 'file_redirect' && last) last.redirects.push(fileRedirect(k, s));
+        if (k.type === 'file_redirect' && last) last.redirects.push(fileRedirect(k, s, last));
     } else if (r.type === 'herestring_redirect') {
       scanSubstitutions(r, s);
       const w = kids(r)[0];
       if (first && w) first.stdinText = evalWord(w, s);
     } else if (r.type === 'file_redirect') {
-      const red = fileRedirect(r, s);
+      const red = fileRedirect(r, s, last);
       const target = red.op.startsWith('<') ? first : last;
       target?.redirects.push(red);
     }
   }
   return [...cmds, ...extra];
-}
-
-/**
- * Bash ends a here-document at the first line that is its delimiter (bash 5.2 also at `DELIM)` inside `$(…)`),
- * even where the grammar, inside an unclosed `$(echo "` or `${x#` of the body, reads on: the lines after that
- * one are commands bash runs.
- */
-function afterHereDocEnd(redirect: Node, body: Node): string | undefined {
-  const start = kids(redirect).find((k) => k.type === 'heredoc_start')?.text ?? '';
-  const delimiter = start.replace(/\\(.)/gs, '$1').replace(/['"]/g, '');
-  if (!delimiter) return undefined;
-  const lines = body.text.split('\n');
-  const stripTabs = /^<<-/.test(redirect.text);
-  const at = lines.findIndex((line, i) => {
-    const l = stripTabs ? line.replace(/^\t+/, '') : line;
-    return i < lines.length - 1 && (l === delimiter || l === `${delimiter})` || l === `${delimiter}\``);
-  });
-  return at < 0 ? undefined : lines.slice(at + 1).join('\n');
 }
 
 /** A command that runs `text` as shell text (`sh -c`): what bash runs where the grammar saw only data. */
@@ -286,12 +277,21 @@ function runsText(text: string, s: WalkState): SimpleCommand {
   return cmd;
 }
 
-function fileRedirect(node: Node, s: WalkState): Redirect {
+/**
+ * A redirect and its target. The grammar puts every word after a redirect under it (`cat 2>/dev/null
+ * ~/.ssh/id_rsa`): only the first is the target, the others are the command's arguments, added to `cmd`.
+ */
+function fileRedirect(node: Node, s: WalkState, cmd?: Pick<SimpleCommand, 'argv' | 'raw'>): Redirect {
   const fd = node.childForFieldName('descriptor')?.text ?? '';
-  const dest = node.childForFieldName('destination');
+  const [dest, ...more] = node.childrenForFieldName('destination').filter((d): d is Node => d !== null);
   let op = '';
   for (const c of node.children) if (c && !c.isNamed) op += c.type;
   if (dest) scanSubstitutions(dest, s);
+  for (const word of more) {
+    scanSubstitutions(word, s);
+    cmd?.argv.push(evalWord(word, s));
+    cmd?.raw.push(word.text);
+  }
   return { op: op || '>', fd, target: dest ? evalWord(dest, s) : UNKNOWN };
 }
 
@@ -313,8 +313,6 @@ function assign(node: Node, s: WalkState, persist: boolean): { name: string; val
   return { name, value };
 }
 
-const SETS_VARIABLES = /^(?:read|mapfile|readarray|getopts|printf)$/;
-
 /** A name bash assigns to: an identifier, or an array element. */
 const ASSIGNABLE = /^[A-Za-z_][A-Za-z0-9_]*(?:\[.*\])?$/s;
 
@@ -333,13 +331,16 @@ function command(node: Node, s: WalkState): SimpleCommand {
       const value = child.childForFieldName('value');
       argv.push(`${name}=${value ? evalWord(value, s) : ''}`);
       raw.push(child.text);
-    } else if (child.type === 'file_redirect') redirects.push(fileRedirect(child, s));
+    } else if (child.type === 'file_redirect') redirects.push(fileRedirect(child, s, { argv, raw }));
     else if (child.type === 'herestring_redirect') scanSubstitutions(child, s);
     else {
       scanSubstitutions(child, s);
       const target = child.type === 'command_name' ? (kids(child)[0] ?? child) : child;
-      argv.push(evalWord(target, s));
-      raw.push(child.text);
+      const words = expandBraces(child.text) ?? [evalWord(target, s)];
+      for (const w of words) {
+        argv.push(w);
+        raw.push(child.text);
+      }
     }
   }
   const here = kids(node).find((k) => k.type === 'herestring_redirect');
@@ -356,12 +357,7 @@ function command(node: Node, s: WalkState): SimpleCommand {
     const w = kids(here)[0];
     cmd.stdinText = w ? evalWord(w, s) : '';
   }
-  // Builtins that set the variables they name (`read x`, `printf -v x …`, `mapfile a`, `getopts o v`): their
-  // values are known only at run time.
-  if (SETS_VARIABLES.test(argv[0] ?? ''))
-    for (const [i, a] of argv.entries())
-      if (i > 0 && /^[A-Za-z_]\w*$/.test(a) && (argv[0] !== 'printf' || argv[i - 1] === '-v'))
-        if (argv[0] !== 'read' || !s.readBound?.has(a)) s.env.set(a, UNKNOWN);
+  trackBuiltinState(argv, cmd.stdinText, s.env, s.readBound);
   if (argv[0] === 'cd' && argv.length <= 2) {
     const dest = argv[1] ?? '~';
     if (dest.startsWith('/')) s.env.set('PWD', dest);

@@ -50,6 +50,15 @@ export function evalWord(node: Node, s: { env: Env }): string {
         return known;
       return UNKNOWN;
     }
+    case 'command_substitution': {
+      // `$(echo text)`: the text, when every word of it is known (`cat $(echo ~/.ssh/id_rsa)`).
+      const [only, ...more] = kids(node);
+      if (!only || more.length > 0 || only.type !== 'command') return UNKNOWN;
+      const words = kids(only).map((k) => evalWord(k, s));
+      if (words[0] !== 'echo' || words.some((w, i) => w.includes(UNKNOWN) || (i > 0 && w.startsWith('-'))))
+        return UNKNOWN;
+      return words.slice(1).join(' ');
+    }
     case 'command_name':
       return kids(node)
         .map((k) => evalWord(k, s))
@@ -66,4 +75,28 @@ function unescapeWord(text: string): string {
 /** Text for humans: run-time parts shown as an ellipsis. */
 export function display(text: string): string {
   return text.replaceAll(UNKNOWN, '…');
+}
+
+/** A word of plain characters with one brace group of alternatives: prefix, alternatives, suffix. */
+const BRACE_GROUP = /^([^'"\\$`{}\s]*)\{([^'"\\$`{}\s]*,[^'"\\$`{}\s]*)\}([^'"\\$`{}\s]*)$/;
+
+/** Nodes that are one word of a command. */
+export const WORDS = new Set([
+  'word',
+  'string',
+  'raw_string',
+  'concatenation',
+  'simple_expansion',
+  'expansion',
+  'number',
+  'ansi_c_string',
+  'command_substitution',
+]);
+
+/** `{~,}`, `{a,b}c`: the words bash expands one brace group of plain characters into (at most 64). */
+export function expandBraces(text: string): string[] | undefined {
+  const m = BRACE_GROUP.exec(text);
+  const alternatives = m?.[2]?.split(',') ?? [];
+  if (!m || alternatives.length > 64) return undefined;
+  return alternatives.map((alt) => `${m[1]}${alt}${m[3]}`);
 }

@@ -100,6 +100,20 @@ const sourceHandler: Handler = (c) => {
   else report(c.ctx, 'exec.dynamic', `${c.name} ${f} runs what is fed to it`);
 };
 
+/** `mapfile -C CALLBACK`: bash evaluates the callback as a command; `fc -s` / `fc -e` re-run history. */
+const runsText: Handler = (c) => {
+  if (c.name === 'fc' && c.args.some((a) => /^-[a-zA-Z]*[se]/.test(a))) {
+    report(c.ctx, 'exec.dynamic', `fc ${c.args.join(' ')}: re-runs a command from history`);
+    return;
+  }
+  const at = c.args.findIndex((a) => a === '-C' || (a.startsWith('-C') && a.length > 2));
+  if (at < 0) return;
+  const callback = c.args[at] === '-C' ? c.args[at + 1] : c.args[at]?.slice(2);
+  if (callback === undefined || callback.includes(UNKNOWN))
+    report(c.ctx, 'exec.dynamic', `${c.name} -C runs a command known only at run time`);
+  else c.shell(callback);
+};
+
 /** `hash -p PATH name`, `shopt -s expand_aliases`: later command names run another program than their own. */
 const rebinds: Handler = (c) => {
   if (c.name === 'hash' && c.args.some((a) => /^-[a-zA-Z]*p/.test(a)))
@@ -218,6 +232,9 @@ export const INTERPRETER_PROGRAMS: Record<string, Handler> = {
   '.': sourceHandler,
   hash: rebinds,
   shopt: rebinds,
+  mapfile: runsText,
+  readarray: runsText,
+  fc: runsText,
   sh: shellHandler,
   bash: shellHandler,
   zsh: shellHandler,
