@@ -221,6 +221,9 @@ describe('red team: what the grammar reads differently from bash', () => {
       ['read x <<< ~/.ssh/id_rsa; cat $x', 'read.ssh-key'],
       ['set -- ~/.ssh/id_rsa; cat "$1"', 'read.ssh-key'],
       ['rm -rf {~,}', 'destroy.rm-root'],
+      ['bash -c "\n  set -e\n  echo start\n  cat ~/.ssh/id_rsa\n"', 'read.ssh-key'], // a string's newlines kept
+      ['eval "echo hi\nrm -rf ~"', 'destroy.rm-root'],
+      ['s="echo hi\nrm -rf ~"; bash -c "$s"', 'destroy.rm-root'],
     ] as const)
       expect(await rulesFor(cmd), cmd).toContain(rule);
     for (const cmd of [

@@ -31,9 +31,25 @@ export function evalWord(node: Node, s: { env: Env }): string {
     case 'translated_string': {
       if (node.type === 'string' && node.namedChildCount === 0)
         return node.text.slice(1, -1).replace(/\\([$`"\\\n])/g, '$1');
-      return kids(node)
-        .map((k) => evalWord(k, s))
-        .join('');
+      // The text between the parts is kept: the grammar leaves a string's newlines out of every part, and
+      // `bash -c "echo hi` + newline + `cat ~/.ssh/id_rsa"` was read as one `echo` line.
+      const quoted = node.type !== 'concatenation';
+      const open = node.type === 'translated_string' ? 2 : quoted ? 1 : 0;
+      const between = (from: number, to: number) => {
+        const gap = node.text.slice(from, to);
+        return quoted ? gap.replace(/\\([$`"\\\n])/g, '$1') : unescapeWord(gap);
+      };
+      let out = '';
+      let at = open;
+      for (const k of kids(node)) {
+        const start = k.startIndex - node.startIndex;
+        if (start > at) out += between(at, start);
+        out += evalWord(k, s);
+        at = k.endIndex - node.startIndex;
+      }
+      const end = node.text.length - (quoted ? 1 : 0);
+      if (end > at) out += between(at, end);
+      return out;
     }
     case 'simple_expansion':
     case 'expansion': {
