@@ -3,6 +3,7 @@ import { prepareRequest } from '../collector/index.js';
 import { createRedactor } from '../schema/fast.js';
 import { ELIDED_MARK, type Store } from '../store/index.js';
 import { ELIDED_PREFIX_CHARS, elisionRef, valueHash } from '../store/rows/elide.js';
+import { attr, logsBody } from './helpers/otlp-json-logs.js';
 import { testStore } from './helpers/store.js';
 
 /**
@@ -30,26 +31,12 @@ const DECOY = `${pad('npm run build && npm test', 393, ' # build step ok')}AAxYT
 // The same first 120 characters as the real value (past the stored prefix), then harmless.
 const SAME_START = `${pad(`${REAL.slice(0, 120)} # and that is all`, 393, ' # ok')}ABjt5Zl`;
 
-const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
 const record = (nanos: bigint, name: string, command: string) => ({
   timeUnixNano: nanos.toString(),
   observedTimeUnixNano: nanos.toString(),
   body: { stringValue: '' },
   attributes: [attr('event.name', name), attr('command', command)],
 });
-
-function logsBody(session: string, records: ReturnType<typeof record>[]): Uint8Array {
-  return new TextEncoder().encode(
-    JSON.stringify({
-      resourceLogs: [
-        {
-          resource: { attributes: [attr('service.name', 'rt-service'), attr('session.id', session)] },
-          scopeLogs: [{ scope: { name: 'rt' }, logRecords: records }],
-        },
-      ],
-    }),
-  );
-}
 
 async function ingest(store: Store, body: Uint8Array): Promise<void> {
   const prepared = prepareRequest(

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareRequest } from '../collector/index.js';
 import { createRedactor } from '../schema/fast.js';
 import type { Store } from '../store/index.js';
+import { attr, logsBody } from './helpers/otlp-json-logs.js';
 import { testStore } from './helpers/store.js';
 
 /**
@@ -22,26 +23,12 @@ const START =
 const REAL = `${START}\u{1F600} && echo done`;
 const DECOY = `${START}\u{1F601}`;
 
-const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
 const record = (at: bigint, attributes: ReturnType<typeof attr>[]) => ({
   timeUnixNano: at.toString(),
   observedTimeUnixNano: at.toString(),
   body: { stringValue: '' },
   attributes,
 });
-
-function logsBody(session: string, records: ReturnType<typeof record>[]): Uint8Array {
-  return new TextEncoder().encode(
-    JSON.stringify({
-      resourceLogs: [
-        {
-          resource: { attributes: [attr('service.name', 'rt-service'), attr('session.id', session)] },
-          scopeLogs: [{ scope: { name: 'rt' }, logRecords: records }],
-        },
-      ],
-    }),
-  );
-}
 
 describe.each([true, false])('red team: hiding an elided value (RowBinary: %s)', (rowBinary) => {
   let store: Store;
