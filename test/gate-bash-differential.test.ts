@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createGate, loadPolicy } from '../gate/index.js';
 
 /**
- * What bash 5.2 really runs, against what the gate allows. test/fixtures/shell-differential.jsonl holds 4,193
+ * What bash 5.2 really runs, against what the gate allows. test/fixtures/shell-differential.jsonl holds 4,213
  * shell texts generated to stress how the grammar reads shell (separators, continuations, comments, quoting,
  * here-documents, substitutions in every position, arithmetic, variables and shell state) and each run by bash
  * in a scratch directory whose PATH held only logging stubs: `bash_ran` is what the stubs logged. Every row

@@ -224,6 +224,7 @@ describe('red team: what the grammar reads differently from bash', () => {
       ['bash -c "\n  set -e\n  echo start\n  cat ~/.ssh/id_rsa\n"', 'read.ssh-key'], // a string's newlines kept
       ['eval "echo hi\nrm -rf ~"', 'destroy.rm-root'],
       ['s="echo hi\nrm -rf ~"; bash -c "$s"', 'destroy.rm-root'],
+      ['bash -c "echo a\\\n#;cat ~/.ssh/id_rsa"', 'read.ssh-key'], // a backslash-newline in "…" is removed
     ] as const)
       expect(await rulesFor(cmd), cmd).toContain(rule);
     for (const cmd of [
@@ -234,6 +235,11 @@ describe('red team: what the grammar reads differently from bash', () => {
       "decla''re -i x='a[$(cat ~/.ssh/id_rsa)]'",
       'echo `head <<EOF\nx`\ncat ~/.ssh/id_rsa\nEOF\n`',
       'history -s x; fc -s cat',
+      // Positional parameters moved or set again: known only at run time (the first value was trusted).
+      'set -- true \'cat ~/.ssh/id_rsa\'; shift; eval "$1"',
+      'set -- HIDDEN; (set -- true); $1',
+      'set -- true; f(){ eval "$1"; }; f \'cat ~/.ssh/id_rsa\'',
+      'bash -c \'set -- true "$0"; shift; eval "$1"\' \'cat ~/.ssh/id_rsa\'',
     ])
       expect(await rulesFor(cmd), cmd).not.toEqual([]);
   });

@@ -10,6 +10,9 @@ export function bindPositional(script: string, params: readonly string[]): strin
   // `for f; do` (no `in`) loops over the positional parameters: spelled out, its list is bound below.
   script = script.replace(/\bfor\s+([A-Za-z_]\w*)(?:\s*;\s*|\s+)do\b/g, 'for $1 in "$@"; do');
   if (!script.includes('$')) return script;
+  // A script that moves its parameters (`shift`, `set …`) or defines functions (whose `$1` are their own)
+  // is analysed with the parameters unknown: bound as text, `set -- x "$0"; shift; eval "$1"` read as `eval ""`.
+  if (/(?:^|[\s;&|(){}])(?:shift|set|function)(?=$|[\s;&|)])|\w\s*\(\s*\)/.test(script)) return script;
   const all = params.slice(1);
   let out = '';
   let quote: "'" | '"' | '' = '';

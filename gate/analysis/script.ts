@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { hiddenBackquoted } from './backquotes.js';
 import { afterHereDocEnd } from './here-doc-end.js';
-import { trackBuiltinState } from './variables.js';
+import { forgetPositional, trackBuiltinState } from './variables.js';
 import { type Env, evalWord, expandBraces, UNKNOWN, WORDS } from './words.js';
 
 export { display, evalWord, UNKNOWN } from './words.js';
@@ -162,8 +162,15 @@ function walk(node: Node, s: WalkState): SimpleCommand[] {
       return out;
     }
     case 'function_definition': {
+      // In a function body `$1`… are the function's arguments, and what it does to them stays there.
       const body = node.childForFieldName('body');
-      return body ? walk(body, s) : [];
+      const outer = new Map(s.env);
+      forgetPositional(s.env);
+      const cmds = body ? walk(body, s) : [];
+      for (const k of [...s.env.keys()]) if (/^\d+$|^#set$/.test(k)) s.env.delete(k);
+      for (const [k, v] of outer) if (/^\d+$|^#set$/.test(k)) s.env.set(k, v);
+      if (outer.has('1') || outer.has('#set')) forgetPositional(s.env);
+      return cmds;
     }
     case 'command_substitution':
     case 'process_substitution':

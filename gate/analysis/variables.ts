@@ -23,7 +23,34 @@ export function trackBuiltinState(
   const names = argv.slice(1).filter((a) => !a.startsWith('-'));
   if (argv[0] === 'read' && names.length === 1 && stdinText !== undefined && !/[\n]/.test(stdinText))
     env.set(names[0] as string, stdinText);
-  // `set -- a b`: the positional parameters `$1`, `$2`… hold them.
-  if (argv[0] === 'set' && argv[1] === '--')
-    for (const [i, a] of argv.slice(2).entries()) env.set(String(i + 1), a);
+  // `set -- a b`: the positional parameters `$1`, `$2`… hold them, the first time they are set in the text;
+  // set again (in a function, a subshell, a branch not taken…) or shifted, they are known only at run time.
+  if (argv[0] === 'shift') forgetPositional(env);
+  if (argv[0] === 'set') {
+    const values = positionalArguments(argv.slice(1));
+    if (values === undefined) return;
+    if (env.has('1') || env.has('#set')) forgetPositional(env);
+    else {
+      env.set('#set', '');
+      for (const [i, a] of values.entries()) env.set(String(i + 1), a);
+    }
+  }
+}
+
+/** What `set` makes the positional parameters: the words after its options (and `--`), if any. */
+function positionalArguments(args: readonly string[]): string[] | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--' || a === '-') return args.slice(i + 1);
+    if (a === '-o' || a === '+o') i++;
+    else if (!/^[-+][a-zA-Z]+$/.test(a)) return args.slice(i);
+  }
+  return undefined;
+}
+
+/** The positional parameters become known only at run time. */
+export function forgetPositional(env: Env): void {
+  for (const k of [...env.keys()]) if (/^\d+$/.test(k)) env.set(k, UNKNOWN);
+  env.set('#set', '');
+  for (let i = 1; i <= 9; i++) env.set(String(i), UNKNOWN);
 }

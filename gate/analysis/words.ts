@@ -18,7 +18,7 @@ export function evalWord(node: Node, s: { env: Env }): string {
       return unescapeWord(node.text);
     case 'string_content':
       // Inside double quotes a backslash only escapes $ ` " \\ and newline.
-      return node.text.replace(/\\([$`"\\\n])/g, '$1');
+      return node.text.replace(DQ_ESCAPE, unescapeOne);
     case 'number':
     case 'heredoc_body':
       return node.text;
@@ -30,14 +30,14 @@ export function evalWord(node: Node, s: { env: Env }): string {
     case 'concatenation':
     case 'translated_string': {
       if (node.type === 'string' && node.namedChildCount === 0)
-        return node.text.slice(1, -1).replace(/\\([$`"\\\n])/g, '$1');
+        return node.text.slice(1, -1).replace(DQ_ESCAPE, unescapeOne);
       // The text between the parts is kept: the grammar leaves a string's newlines out of every part, and
       // `bash -c "echo hi` + newline + `cat ~/.ssh/id_rsa"` was read as one `echo` line.
       const quoted = node.type !== 'concatenation';
       const open = node.type === 'translated_string' ? 2 : quoted ? 1 : 0;
       const between = (from: number, to: number) => {
         const gap = node.text.slice(from, to);
-        return quoted ? gap.replace(/\\([$`"\\\n])/g, '$1') : unescapeWord(gap);
+        return quoted ? gap.replace(DQ_ESCAPE, unescapeOne) : unescapeWord(gap);
       };
       let out = '';
       let at = open;
@@ -85,7 +85,15 @@ export function evalWord(node: Node, s: { env: Env }): string {
 }
 
 function unescapeWord(text: string): string {
-  return text.replace(/\\(.)/gs, '$1');
+  return text.replace(/\\(.)/gs, unescapeOne);
+}
+
+/** Inside double quotes a backslash escapes only `$`, a backquote, `"`, `\` and a newline. */
+const DQ_ESCAPE = /\\([$`"\\\n])/g;
+
+/** An escaped character as bash reads it: a backslash-newline is removed altogether (a line continuation). */
+function unescapeOne(_m: string, c: string): string {
+  return c === '\n' ? '' : c;
 }
 
 /** Text for humans: run-time parts shown as an ellipsis. */
