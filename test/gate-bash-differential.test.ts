@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createGate, loadPolicy } from '../gate/index.js';
 
 /**
- * What bash 5.2 really runs, against what the gate allows. test/fixtures/shell-differential.jsonl holds 4,213
+ * What bash 5.2 really runs, against what the gate allows. test/fixtures/shell-differential.jsonl holds 4,237
  * shell texts generated to stress how the grammar reads shell (separators, continuations, comments, quoting,
  * here-documents, substitutions in every position, arithmetic, variables and shell state) and each run by bash
  * in a scratch directory whose PATH held only logging stubs: `bash_ran` is what the stubs logged. Every row
@@ -27,8 +27,7 @@ const ACCEPTED: Record<string, string> = {
   'bash HIDDEN': 'a script looked up on PATH',
   'sh -- HIDDEN arg': 'a script looked up on PATH',
   // Deleting a path known only at run time scores under the ask threshold (destroy.delete-unknown, 0.35).
-  'x=(~); rm -rf ${x[0]}': 'an array element is known only at run time',
-  'printf -v x %s ~; rm -rf $x': 'printf -v makes x known only at run time',
+  "read -a x <<< 'x /home/dev'; rm -rf ${x[@]}": 'all elements of an array, split at run time',
 };
 
 describe('the gate against what bash runs', () => {

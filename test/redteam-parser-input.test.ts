@@ -175,8 +175,9 @@ describe('red team: what the grammar reads differently from bash', () => {
 
   it('variables set by builtins, defaults and appends are not taken for their earlier value', async () => {
     expect(await rulesFor('x=echo; read x <<< cat; $x ~/.ssh/id_rsa')).toContain('read.ssh-key');
+    expect(await rulesFor('x=echo; printf -v x cat; $x ~/.ssh/id_rsa')).toContain('read.ssh-key');
     for (const cmd of [
-      'x=echo; printf -v x cat; $x ~/.ssh/id_rsa',
+      'x=echo; printf -v x "%s%s" c at; $x ~/.ssh/id_rsa',
       'x=echo; unset x; : ${x:=cat}; $x ~/.ssh/id_rsa',
     ])
       expect(await rulesFor(cmd), cmd).toContain('exec.dynamic');
@@ -221,6 +222,14 @@ describe('red team: what the grammar reads differently from bash', () => {
       ['read x <<< ~/.ssh/id_rsa; cat $x', 'read.ssh-key'],
       ['set -- ~/.ssh/id_rsa; cat "$1"', 'read.ssh-key'],
       ['rm -rf {~,}', 'destroy.rm-root'],
+      ['x=; rm -rf ${x:-~}', 'destroy.rm-root'], // the value the text decides, folded
+      ['rm -rf ${FOO:-~}', 'destroy.rm-root'],
+      ['x=a; rm -rf ${x/a/~}', 'destroy.rm-root'],
+      ['x=a; rm -rf ${x/a/$HOME}', 'destroy.rm-root'],
+      ['x=ls; cat ${x/#ls/\\/home\\/dev\\/.ssh\\/id_rsa}', 'read.ssh-key'],
+      ["read x y <<< 'a /home/dev/.ssh/id_rsa'; cat $y", 'read.ssh-key'],
+      ['x=(a ~/.ssh/id_rsa); cat ${x[1]}', 'read.ssh-key'],
+      ['printf -v x %s ~; rm -rf $x', 'destroy.rm-root'],
       ['bash -c "\n  set -e\n  echo start\n  cat ~/.ssh/id_rsa\n"', 'read.ssh-key'], // a string's newlines kept
       ['eval "echo hi\nrm -rf ~"', 'destroy.rm-root'],
       ['s="echo hi\nrm -rf ~"; bash -c "$s"', 'destroy.rm-root'],

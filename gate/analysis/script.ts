@@ -317,6 +317,12 @@ function assign(node: Node, s: WalkState, persist: boolean): { name: string; val
   const appends = node.children.some((c) => c?.type === '+=');
   const now = appends ? (before === undefined ? UNKNOWN : before + value) : value;
   if (persist && name) s.env.set(name, before === undefined || before === now || appends ? now : UNKNOWN);
+  // `x=(a ~)`: its elements, for `${x[1]}` (once; a second array makes them unknown like any value).
+  if (persist && name && valueNode?.type === 'array')
+    for (const [i, el] of kids(valueNode).entries()) {
+      const key = `${name}[${i}]`;
+      s.env.set(key, s.env.has(key) ? UNKNOWN : evalWord(el, s));
+    }
   return { name, value };
 }
 

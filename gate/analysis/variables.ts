@@ -19,10 +19,35 @@ export function trackBuiltinState(
     for (const [i, a] of argv.entries())
       if (i > 0 && /^[A-Za-z_]\w*$/.test(a) && (argv[0] !== 'printf' || argv[i - 1] === '-v'))
         if (argv[0] !== 'read' || !readBound?.has(a)) env.set(a, UNKNOWN);
-  // `read x <<< word`: x holds the word (one line, one name).
+  // `read x y <<< 'a b'`, `read -a x <<< 'a b'`: the names (or the array's elements) hold the words of the
+  // line, the last name the rest.
   const names = argv.slice(1).filter((a) => !a.startsWith('-'));
-  if (argv[0] === 'read' && names.length === 1 && stdinText !== undefined && !/[\n]/.test(stdinText))
-    env.set(names[0] as string, stdinText);
+  const options = argv.slice(1).filter((a) => a.startsWith('-'));
+  if (argv[0] === 'read' && stdinText !== undefined && !/\n./.test(stdinText) && !env.has('IFS')) {
+    const line = stdinText.replace(/\n$/, '');
+    const words = line.trim().split(/[ \t]+/);
+    if (options.every((o) => o === '-r') && names.length >= 1)
+      for (const [i, n] of names.entries())
+        env.set(
+          n,
+          names.length === 1
+            ? line.trim()
+            : i < names.length - 1
+              ? (words[i] ?? '')
+              : words.slice(i).join(' '),
+        );
+    else if (options.every((o) => o === '-r' || o === '-a') && options.includes('-a') && names.length === 1)
+      for (const [i, w] of words.entries()) env.set(`${names[0]}[${i}]`, w);
+  }
+  // `printf -v x FORMAT [ARG]`: a format without conversions, or `%s` of one argument, is the value.
+  const v = argv[0] === 'printf' ? argv.indexOf('-v') : -1;
+  if (v > 0) {
+    const [name, format, ...args] = argv.slice(v + 1);
+    if (name && format !== undefined && !format.includes('\\')) {
+      if (!format.includes('%') && args.length === 0) env.set(name, format);
+      else if (format === '%s' && args.length === 1) env.set(name, args[0] as string);
+    }
+  }
   // `set -- a b`: the positional parameters `$1`, `$2`… hold them, the first time they are set in the text;
   // set again (in a function, a subshell, a branch not taken…) or shifted, they are known only at run time.
   if (argv[0] === 'shift') forgetPositional(env);

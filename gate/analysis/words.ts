@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { decodeAnsiC } from './ansi-c.js';
+import { foldExpansion } from './parameter-expansion.js';
 
 /** Marks a part of a word only known at run time (a variable we could not resolve, a substitution). */
 export const UNKNOWN = '\u0001';
@@ -54,17 +55,19 @@ export function evalWord(node: Node, s: { env: Env }): string {
     case 'simple_expansion':
     case 'expansion': {
       const name = kids(node).find((k) => k.type === 'variable_name' || k.type === 'special_variable_name');
-      if (!name) return UNKNOWN;
+      if (!name)
+        return (node.type === 'expansion' ? foldExpansion(node.text, s.env, UNKNOWN) : undefined) ?? UNKNOWN;
       // `${x:=value}` assigns when x is unset or empty: from here on, x is known only at run time.
       if (/^\$\{\w+:?=/.test(node.text)) {
         s.env.set(name.text, UNKNOWN);
         return UNKNOWN;
       }
-      if (name.text === 'HOME') return '~';
+      if (name.text === 'HOME' && (node.type === 'simple_expansion' || node.namedChildCount === 1))
+        return '~';
       const known = s.env.get(name.text);
       if (known !== undefined && (node.type === 'simple_expansion' || node.namedChildCount === 1))
         return known;
-      return UNKNOWN;
+      return (node.type === 'expansion' ? foldExpansion(node.text, s.env, UNKNOWN) : undefined) ?? UNKNOWN;
     }
     case 'command_substitution': {
       // `$(echo text)`: the text, when every word of it is known (`cat $(echo ~/.ssh/id_rsa)`).
