@@ -38,14 +38,14 @@ export function foldExpansion(text: string, env: Env, unknown: string): string |
   }
   if (op.startsWith('/')) {
     const at = rest.search(/(?<!\\)\//);
-    const pattern = glob(unescape(at < 0 ? rest : rest.slice(0, at)), op === '/' || op === '//');
-    const replacement = at < 0 ? '' : unescape(rest.slice(at + 1));
+    const pattern = glob(unescapeGlob(at < 0 ? rest : rest.slice(0, at)), op === '/' || op === '//');
+    const replacement = at < 0 ? '' : unescapeGlob(rest.slice(at + 1));
     const anchored = op === '/#' ? `^(?:${pattern})` : op === '/%' ? `(?:${pattern})$` : pattern;
     return value.replace(new RegExp(anchored, op === '//' ? 'g' : ''), () => replacement);
   }
   // `%` / `%%` trim the shortest / longest matching suffix, `#` / `##` the prefix.
   const lazy = op === '%' || op === '#';
-  const pattern = glob(unescape(rest), !lazy);
+  const pattern = glob(unescapeGlob(rest), !lazy);
   return op.startsWith('%')
     ? value.replace(new RegExp(`${lazy ? '(?<=^.*?)' : ''}(?:${pattern})$`, 's'), '')
     : value.replace(new RegExp(`^(?:${pattern})`, 's'), '');
@@ -61,6 +61,6 @@ function glob(pattern: string, greedy: boolean): string {
     .join('');
 }
 
-function unescape(text: string): string {
+function unescapeGlob(text: string): string {
   return text.replace(/\\(.)/gs, '$1');
 }

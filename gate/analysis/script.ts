@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { hiddenBackquoted } from './backquotes.js';
 import { afterHereDocEnd } from './here-doc-end.js';
-import { forgetPositional, trackBuiltinState } from './variables.js';
+import { forgetPositional, joinCwd, trackBuiltinState } from './variables.js';
 import { type Env, evalWord, expandBraces, UNKNOWN, WORDS } from './words.js';
 
 export { display, evalWord, UNKNOWN } from './words.js';
@@ -317,7 +317,7 @@ function assign(node: Node, s: WalkState, persist: boolean): { name: string; val
   const appends = node.children.some((c) => c?.type === '+=');
   const now = appends ? (before === undefined ? UNKNOWN : before + value) : value;
   if (persist && name) s.env.set(name, before === undefined || before === now || appends ? now : UNKNOWN);
-  // `x=(a ~)`: its elements, for `${x[1]}` (once; a second array makes them unknown like any value).
+  // `x=(a ~)`: its elements, for `${x[1]}` (a second array makes them unknown, like any value).
   if (persist && name && valueNode?.type === 'array')
     for (const [i, el] of kids(valueNode).entries()) {
       const key = `${name}[${i}]`;
@@ -383,12 +383,6 @@ function command(node: Node, s: WalkState): SimpleCommand {
   }
   s.out.push(cmd);
   return cmd;
-}
-
-function joinCwd(cwd: string | undefined, rel: string): string | undefined {
-  if (cwd === undefined) return undefined;
-  if (cwd === UNKNOWN) return UNKNOWN;
-  return `${cwd.replace(/\/$/, '')}/${rel}`;
 }
 
 /** Walks command and process substitutions inside a word so their commands are analysed too. */

@@ -79,3 +79,10 @@ export function forgetPositional(env: Env): void {
   env.set('#set', '');
   for (let i = 1; i <= 9; i++) env.set(String(i), UNKNOWN);
 }
+
+/** `cd rel` from `cwd`: the directory it leads to, as far as known. */
+export function joinCwd(cwd: string | undefined, rel: string): string | undefined {
+  if (cwd === undefined) return undefined;
+  if (cwd === UNKNOWN) return UNKNOWN;
+  return `${cwd.replace(/\/$/, '')}/${rel}`;
+}
