@@ -12,8 +12,12 @@ import { decodeAnsiC } from './ansi-c.js';
  * - a bare `$` word (one that starts no expansion: `nice $ ls`, `$ "ls"`) is escaped: bash runs a program
  *   named `$`, the grammar dropped it or joined it with the quoted word after it;
  * - a blank is put before a backslash that starts a line: the grammar read `\cat` on a new line as part of
- *   the last word of the line before.
- * Here-document bodies are skipped as data (a quote in them opens nothing), and so are comments.
+ *   the last word of the line before;
+ * - a `#` inside a word (`[1]#`, `a=(1)#`, `$(x)#y`) is escaped: bash keeps it in the word, the grammar
+ *   started a comment; escaped blanks and CR/VT/FF/BOM are quoted (blanks to the grammar, word characters
+ *   to bash); `$'…'` becomes a plain single-quoted string of its value; empty quotes glued to a word go.
+ * Here-document bodies are skipped as data (a quote in them opens nothing), and so are comments; `$((…))`,
+ * `((…))` and `$[…]` are arithmetic (`<<` there is a shift).
  */
 export function forParser(text: string): string {
   if (!REWRITABLE.test(text)) return text;
@@ -22,10 +26,10 @@ export function forParser(text: string): string {
 
 /**
  * The readings of a text the gate analyses, the rewrite above first. Where a rewrite could apply, the text as
- * it is (the grammar's own reading) and the same rewrites applied everywhere regardless of quoting (`naive`)
- * are analysed too, and what any of them finds counts: to hide a command, a text must now mislead
- * the grammar, the rewrite's quote tracking and a reading that ignores quoting, all three. None of the three
- * adds a command bash cannot run there, except as data inside quotes, comments and here-document bodies.
+ * it is (the grammar's own reading), the same rewrites applied everywhere regardless of quoting (`naive`)
+ * and, with a here-document, the text without here-document bodies are analysed too, and what any of them
+ * finds counts: to hide a command, a text must mislead every one. None adds a command bash cannot run
+ * there, except as data inside quotes, comments and here-document bodies.
  */
 export function parserViews(text: string): string[] {
   if (!REWRITABLE.test(text) && !text.includes('<<')) return [text];
