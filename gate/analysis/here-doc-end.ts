@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { hereDocDelimiter } from './parser-input.js';
 
 /**
  * Bash ends a here-document at the first line that is its delimiter (bash 5.2 also at `DELIM)` inside `$(…)`),
@@ -7,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
  */
 export function afterHereDocEnd(redirect: Node, body: Node): string | undefined {
   const start = redirect.namedChildren.find((k) => k?.type === 'heredoc_start')?.text ?? '';
-  const delimiter = start.replace(/\\(.)/gs, '$1').replace(/['"]/g, '');
+  const delimiter = hereDocDelimiter(start);
   if (!delimiter) return undefined;
   const lines = body.text.split('\n');
   const stripTabs = /^<<-/.test(redirect.text);

@@ -306,10 +306,7 @@ class Scanner {
     }
     const word = m[3] as string;
     this.pending.push({
-      delimiter: word
-        .replace(/\$'((?:[^'\\]|\\.)*)'/g, (_m, body: string) => decodeAnsiC(body))
-        .replace(/\\(.)/gs, '$1')
-        .replace(/['"]/g, ''),
+      delimiter: hereDocDelimiter(word),
       quoted: /['"\\]/.test(word),
       stripTabs: m[1] === '-',
     });
@@ -349,4 +346,12 @@ function ansiEnd(text: string, i: number): number {
     else if (text[j] === "'") return j;
   }
   return text.length - 1;
+}
+
+/** A here-document's delimiter word as bash matches it: quotes removed (`$'…'` decoded), escapes undone. */
+export function hereDocDelimiter(word: string): string {
+  return word
+    .replace(/\$'((?:[^'\\]|\\.)*)'/g, (_m, body: string) => decodeAnsiC(body))
+    .replace(/\\(.)/gs, '$1')
+    .replace(/['"]/g, '');
 }
