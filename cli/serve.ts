@@ -15,7 +15,7 @@ const API_RECENT_MS = 2_000;
  * `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME] [--database DB]
  *  [--raw-ttl-days N] [--events-ttl-days N] [--retention TABLE=DAYS,...] [--demo]
  *  [--tls-cert FILE --tls-key FILE | --insecure-no-tls] [--require-ingest-token] [--allow-data-in-workspace]
- *  [--local-receipts] [--approval-poll-ms N]`
+ *  [--local-receipts] [--approval-poll-ms N] [--ingest-ack journal|stored]`
  */
 export async function main(args: string[], env: WardEnv): Promise<number> {
   const { values } = parseCommandArgs(args, {
@@ -37,6 +37,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     // Several instances on one ClickHouse skip the per-request receipt lookup (docs/scale.md).
     'local-receipts': { type: 'boolean', default: false },
     'approval-poll-ms': { type: 'string' },
+    'ingest-ack': { type: 'string' },
   });
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
     process.stderr.write('ward serve: --tls-cert and --tls-key go together\n');
@@ -56,6 +57,11 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     process.stderr.write(
       `ward serve: --approval-poll-ms must be an integer from 50 to 60000, got '${values['approval-poll-ms']}'\n`,
     );
+    return 2;
+  }
+  const ack = values['ingest-ack'];
+  if (ack !== undefined && ack !== 'journal' && ack !== 'stored') {
+    process.stderr.write(`ward serve: --ingest-ack must be journal or stored, got '${ack}'\n`);
     return 2;
   }
   const dataDir = values.data ?? env.dataDir ?? '.ward-data';
@@ -99,6 +105,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
         requireIngestToken: values['require-ingest-token'],
         ...(values['local-receipts'] ? { sharedReceipts: false } : {}),
         ...(approvalPollMs !== undefined ? { approvalPollMs } : {}),
+        ...(ack ? { batch: { ack } } : {}),
         store: {
           url: values['clickhouse-url'] ?? env.clickhouseUrl,
           username: env.clickhouseUser,

@@ -146,6 +146,15 @@ export const ServerConfig = z.object({
     .describe('The one time rule for logs, spans and data points (collector/ingest/time-rule.ts)'),
   batch: z
     .object({
+      ack: z
+        .enum(['journal', 'stored'])
+        .optional()
+        .describe(
+          'When an OTLP request is acknowledged: once its rows are fsynced to the journal under the data dir ' +
+            '(inserted in large batches afterwards), or once ClickHouse has stored them. Default: journal, ' +
+            'but stored where receipts are shared (several instances on one ClickHouse, see sharedReceipts): a ' +
+            'retry landing on another instance finds the receipt only once the rows are stored',
+        ),
       maxBatchRows: z.number().int().min(1).default(20_000),
       flushIntervalMs: z.number().int().min(1).default(25),
       maxQueuedRows: z.number().int().min(1).default(400_000),

@@ -39,6 +39,7 @@ afterAll(async () => {
 });
 
 const count = async (sql: string): Promise<number> => {
+  await server.flushIngest(); // acknowledged rows may still be in the journal only
   const [r] = await server.store.db.query<{ n: string }>('test', sql);
   return Number(r?.n ?? 0);
 };

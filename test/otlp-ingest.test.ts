@@ -46,7 +46,10 @@ interface Ev {
   attributes: Record<string, string>;
 }
 
+// A 200 means the rows are durable in the journal; these tests read the store directly, so they first store
+// what was acknowledged (the API's reads wait for it by themselves).
 async function countRows(table: string): Promise<number> {
+  await server.flushIngest();
   const [row] = await server.store.db.query<{ n: string }>(
     'test',
     `SELECT count() AS n FROM ward_ingest_test.${table}`,
@@ -161,6 +164,7 @@ describe('OTLP ingest end to end (official exporters -> Ward -> ClickHouse -> AP
     });
     await provider.forceFlush();
     await provider.shutdown();
+    await server.flushIngest();
     const raw = await server.store.db.query<Record<string, unknown>>(
       'test',
       'SELECT * FROM ward_ingest_test.otel_logs',

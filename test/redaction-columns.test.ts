@@ -316,6 +316,7 @@ describe('redaction covers every stored column', () => {
   });
 
   it('no secret is found in any column of any raw table or agent_events (system.columns)', async () => {
+    await server.flushIngest();
     const columns = await server.store.db.query<{ table: string; name: string }>(
       'test',
       `SELECT table, name FROM system.columns WHERE database = {db:String}

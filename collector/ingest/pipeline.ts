@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { OtlpSignal } from '../../schema/index.js';
 import type { OtlpEncoding } from '../otlp/index.js';
+import type { Journal } from './journal.js';
 import type { Prepare } from './prepare-pool.js';
 import type { ReceiptSet } from './receipts.js';
 import type { BatchingWriter } from './writer.js';
@@ -19,9 +20,19 @@ export interface IngestDeps {
   receipts: ReceiptSet;
   /** Receipts other instances stored (asked on a local miss); an error counts as unseen (stored, not lost). */
   seen?: (hash: string) => Promise<boolean>;
+  /**
+   * With a journal a request is acknowledged once its rows are fsynced there (the writer stores them in large
+   * batches afterwards); without one, once ClickHouse has stored them.
+   */
+  journal?: Journal;
+  /** A journaled batch the writer could neither store nor spool (its rows stay in the journal). */
+  onLate?: (err: unknown) => void;
 }
 
-/** One OTLP request in, durably stored rows out; resolves only once everything is stored or spooled. */
+/** How long a request waits for a saturated writer before it is refused (exporters retry after a 503). */
+const ROOM_WAIT_MS = 5_000;
+
+/** One OTLP request in, durable rows out: resolves once they are in the journal, or stored or spooled. */
 export function createIngest(deps: IngestDeps) {
   return async function ingest(
     signal: OtlpSignal,
@@ -36,7 +47,20 @@ export function createIngest(deps: IngestDeps) {
     // The parts hold the receipt row too (the store's codec adds it), so an acknowledged body is
     // recognised after a restart.
     const prepared = await deps.prepare(signal, body, encoding, hash);
-    await deps.writer.enqueue(prepared.parts);
+    if (deps.journal) {
+      // Room first, in line behind earlier requests while the writer is full (503 if none comes in time):
+      // exporters slow down rather than fail. The rows go into the writer once durable.
+      const room = await deps.writer.reserve(prepared.parts, ROOM_WAIT_MS);
+      const late = deps.onLate ?? (() => {});
+      try {
+        await deps.journal.append(prepared.parts, (seq) => {
+          room.commit(seq).catch(late);
+        });
+      } catch (err) {
+        room.cancel();
+        throw err;
+      }
+    } else await deps.writer.enqueue(prepared.parts);
     deps.receipts.add(hash);
     return {
       accepted: prepared.records,

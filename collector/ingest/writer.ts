@@ -37,6 +37,21 @@ export interface WriterOptions {
   /** Attempts per batch before it goes to the spool. */
   attempts?: number;
   onError?: (err: unknown, table: string) => void;
+  /**
+   * After each batch of `table` is stored or spooled: the highest journal sequence number in it. Batches of a
+   * table settle in the order their rows were committed, so every row of that table up to `seq` is safe.
+   */
+  onStored?: (table: string, seq: number) => void;
+  /** A batch of `table` was neither stored nor spooled: rows from `seq` on are kept only where they came from. */
+  onLost?: (table: string, seq: number) => void;
+}
+
+/** Room held for rows about to be committed (journal mode): counted against the bounds until committed. */
+export interface Reservation {
+  /** Queues the rows under journal sequence `seq`; resolves once all of them are stored or spooled. */
+  commit(seq: number): Promise<void>;
+  /** Gives the room back (the rows were not made durable). */
+  cancel(): void;
 }
 
 export class BackPressureError extends Error {
@@ -68,6 +83,17 @@ interface Entry {
   bytes: number;
   rows: number;
   ticket: Ticket;
+  /** Journal sequence number (0 without a journal). */
+  seq: number;
+  settled: boolean;
+}
+
+interface Waiter {
+  rows: number;
+  bytes: number;
+  grant: () => void;
+  refuse: (err: unknown) => void;
+  timer: NodeJS.Timeout;
 }
 
 /** One queue per table and format: payloads are concatenated per insert, so formats never mix. */
@@ -77,6 +103,8 @@ interface TableQueue {
   entries: Entry[];
   rows: number;
   flushing: Promise<void> | null;
+  /** The last entry of the batch being inserted. */
+  inFlight: Entry | null;
   timer: NodeJS.Timeout | null;
 }
 
@@ -108,12 +136,19 @@ export function createBatchingWriter(opts: WriterOptions) {
     flushes: 0,
   };
   let closed = false;
+  /** Rows and bytes reserved but not yet committed. */
+  let reservedRows = 0;
+  let reservedBytes = 0;
+  /** Callers waiting in line for room (reserve with a wait). */
+  const waiting: Waiter[] = [];
+  /** Barriers waiting for entries to settle, re-checked whenever a batch settles. */
+  const barriers = new Set<() => void>();
 
   function queue(table: string, format: PayloadFormat): TableQueue {
     const key = `${format}:${table}`;
     let q = queues.get(key);
     if (!q) {
-      q = { table, format, entries: [], rows: 0, flushing: null, timer: null };
+      q = { table, format, entries: [], rows: 0, flushing: null, inFlight: null, timer: null };
       queues.set(key, q);
     }
     return q;
@@ -139,6 +174,7 @@ export function createBatchingWriter(opts: WriterOptions) {
 
   function settle(entries: Entry[], err: unknown): void {
     for (const e of entries) {
+      e.settled = true;
       if (err !== undefined) {
         if (!e.ticket.failed) {
           e.ticket.failed = true;
@@ -161,25 +197,37 @@ export function createBatchingWriter(opts: WriterOptions) {
         batch.push(e);
         n += e.rows;
       }
+      q.inFlight = batch[batch.length - 1] ?? null;
       q.rows -= n;
       stats.queuedRows -= n;
       stats.inFlightRows += n;
       const payload =
         batch.length === 1 ? (batch[0] as Entry).payload : Buffer.concat(batch.map((e) => e.payload));
       stats.flushes++;
+      const seq = Math.max(...batch.map((e) => e.seq));
       try {
         const how = await store(q, payload, n);
         if (how === 'stored') stats.storedRows += n;
         else stats.spooledRows += n;
+        if (seq > 0) opts.onStored?.(q.table, seq);
         settle(batch, undefined);
       } catch (err) {
         stats.failedBatches++;
+        if (seq > 0) opts.onLost?.(q.table, Math.min(...batch.map((e) => e.seq)));
         settle(batch, err);
       } finally {
+        q.inFlight = null;
         stats.inFlightRows -= n;
         for (const e of batch) stats.pendingBytes -= e.bytes;
+        serveWaiting();
+        for (const wake of [...barriers]) wake();
       }
     }
+  }
+
+  /** The last entry of the batch `q` is inserting (queues keep it until it settles). */
+  function inFlightTail(q: TableQueue): Entry[] {
+    return q.inFlight ? [q.inFlight] : [];
   }
 
   function scheduleFlush(q: TableQueue, now: boolean): void {
@@ -194,27 +242,138 @@ export function createBatchingWriter(opts: WriterOptions) {
     if (!q.timer) q.timer = setTimeout(() => scheduleFlush(q, true), flushIntervalMs);
   }
 
+  /** Would the rows stay within the bounds? (An empty writer takes anything once.) */
+  function fits(rows: number, bytes: number): boolean {
+    const pending = stats.queuedRows + stats.inFlightRows + reservedRows;
+    return (
+      pending === 0 ||
+      (pending + rows <= maxQueuedRows && stats.pendingBytes + reservedBytes + bytes <= maxQueuedBytes)
+    );
+  }
+  const refusal = () =>
+    new BackPressureError(
+      stats.queuedRows + stats.inFlightRows + reservedRows,
+      stats.pendingBytes + reservedBytes,
+    );
+
+  /** Grants room to callers waiting in line, in order, while it lasts. */
+  function serveWaiting(): void {
+    while (waiting.length > 0) {
+      const w = waiting[0] as Waiter;
+      if (!closed && !fits(w.rows, w.bytes)) return;
+      waiting.shift();
+      clearTimeout(w.timer);
+      if (closed) w.refuse(new WriterClosedError());
+      else w.grant();
+    }
+  }
+
+  function push(parts: readonly WriterPart[], seq: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const ticket: Ticket = { remaining: parts.length, failed: false, resolve, reject };
+      for (const p of parts) {
+        const q = queue(p.table, p.format);
+        const bytes = p.payload.byteLength;
+        q.entries.push({ payload: p.payload, bytes, rows: p.rows, ticket, seq, settled: false });
+        stats.pendingBytes += bytes;
+        q.rows += p.rows;
+        stats.queuedRows += p.rows;
+        scheduleFlush(q, false);
+      }
+    });
+  }
+
+  const sizeOf = (parts: readonly WriterPart[]) => ({
+    rows: parts.reduce((s, p) => s + p.rows, 0),
+    bytes: parts.reduce((s, p) => s + p.payload.byteLength, 0),
+  });
+
   return {
     /** Queues rows for several tables as one unit; resolves once all of them are stored or spooled. */
     enqueue(parts: readonly WriterPart[]): Promise<void> {
-      if (closed) return Promise.reject(new WriterClosedError());
       const nonEmpty = parts.filter((p) => p.rows > 0);
+      if (closed) return Promise.reject(new WriterClosedError());
       if (nonEmpty.length === 0) return Promise.resolve();
-      const total = nonEmpty.reduce((s, p) => s + p.rows, 0);
-      const pending = stats.queuedRows + stats.inFlightRows;
-      const bytes = nonEmpty.reduce((s, p) => s + p.payload.byteLength, 0);
-      if (pending > 0 && (pending + total > maxQueuedRows || stats.pendingBytes + bytes > maxQueuedBytes))
-        return Promise.reject(new BackPressureError(pending, stats.pendingBytes));
-      return new Promise<void>((resolve, reject) => {
-        const ticket: Ticket = { remaining: nonEmpty.length, failed: false, resolve, reject };
-        for (const p of nonEmpty) {
-          const q = queue(p.table, p.format);
-          q.entries.push({ payload: p.payload, bytes: p.payload.byteLength, rows: p.rows, ticket });
-          stats.pendingBytes += p.payload.byteLength;
-          q.rows += p.rows;
-          stats.queuedRows += p.rows;
-          scheduleFlush(q, false);
-        }
+      const { rows, bytes } = sizeOf(nonEmpty);
+      if (waiting.length > 0 || !fits(rows, bytes)) return Promise.reject(refusal());
+      return push(nonEmpty, 0);
+    },
+
+    /**
+     * Holds room for rows that are first made durable elsewhere (the journal), to be committed with their
+     * sequence number. A full writer refuses at once (BackPressureError, as `enqueue`), or with `waitMs` keeps
+     * the caller waiting in line (first come, first served) until room frees up, refusing after `waitMs`.
+     * Rows committed after `close` began are refused (they stay in the journal for the next start).
+     */
+    reserve(parts: readonly WriterPart[], waitMs = 0): Promise<Reservation> {
+      const nonEmpty = parts.filter((p) => p.rows > 0);
+      const { rows, bytes } = sizeOf(nonEmpty);
+      if (closed) return Promise.reject(new WriterClosedError());
+      const grant = (): Reservation => {
+        reservedRows += rows;
+        reservedBytes += bytes;
+        let open = true;
+        const release = () => {
+          if (!open) return false;
+          open = false;
+          reservedRows -= rows;
+          reservedBytes -= bytes;
+          return true;
+        };
+        return {
+          commit(seq) {
+            if (!release()) return Promise.reject(new Error('reservation already used'));
+            if (closed) return Promise.reject(new WriterClosedError());
+            return nonEmpty.length === 0 ? Promise.resolve() : push(nonEmpty, seq);
+          },
+          cancel() {
+            if (release()) serveWaiting();
+          },
+        };
+      };
+      if (waiting.length === 0 && fits(rows, bytes)) return Promise.resolve(grant());
+      if (waitMs <= 0) return Promise.reject(refusal());
+      return new Promise<Reservation>((resolve, reject) => {
+        const w: Waiter = {
+          rows,
+          bytes,
+          grant: () => resolve(grant()),
+          refuse: reject,
+          timer: setTimeout(() => {
+            waiting.splice(waiting.indexOf(w), 1);
+            reject(refusal());
+            serveWaiting();
+          }, waitMs),
+        };
+        waiting.push(w);
+      });
+    },
+
+    /**
+     * Flushes what is queued now and resolves true once every row queued before the call is stored or spooled,
+     * or false after `timeoutMs` (rows queued meanwhile are not waited for, so a busy writer cannot hold it).
+     */
+    barrier(timeoutMs: number): Promise<boolean> {
+      const last: Entry[] = [];
+      for (const q of queues.values()) {
+        const e = q.entries[q.entries.length - 1];
+        if (e) last.push(e);
+        else if (q.flushing) last.push(...inFlightTail(q));
+      }
+      const done = () => last.every((e) => e.settled);
+      if (done()) return Promise.resolve(true);
+      for (const q of queues.values()) if (q.entries.length > 0) scheduleFlush(q, true);
+      return new Promise<boolean>((resolve) => {
+        const finish = (ok: boolean) => {
+          clearTimeout(timer);
+          barriers.delete(check);
+          resolve(ok);
+        };
+        const check = () => {
+          if (done()) finish(true);
+        };
+        const timer = setTimeout(() => finish(false), timeoutMs);
+        barriers.add(check);
       });
     },
 
@@ -234,6 +393,7 @@ export function createBatchingWriter(opts: WriterOptions) {
     /** Refuses new work, then flushes all queued rows. */
     async close(): Promise<void> {
       closed = true;
+      serveWaiting();
       await this.flush();
     },
 

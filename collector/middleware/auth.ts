@@ -41,6 +41,12 @@ export interface AuthOptions {
   credentials?: ((c: Context) => string | undefined)[];
   /** Browser sessions (the UI's cookie, checked after the bearer header); without them only tokens count. */
   sessions?: BrowserSessions;
+  /**
+   * Runs once a request's credential is accepted, before its handler (never for refused requests, so
+   * requests without a valid token cannot make it work): `ward serve` waits here until rows acknowledged
+   * before a read are stored.
+   */
+  beforeHandler?: (c: Context, permission: Permission) => Promise<unknown> | undefined;
 }
 
 // What a browser session may never do: the UI neither ingests telemetry nor asks for approvals, so a
@@ -192,6 +198,7 @@ export function createAuthorize(opts: AuthOptions & { resolver?: TokenResolver }
         throw new HTTPException(403, { message: `role '${principal.role}' may not ${permission}` });
       }
       c.set('principal', principal);
+      await opts.beforeHandler?.(c, permission);
       return next();
     };
     // Tagged so the route table can be read back from the app (the README's roles table is checked so).
