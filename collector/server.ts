@@ -197,7 +197,7 @@ export async function startServer(
   replayTimer.unref();
 
   const sharedReceipts = config.sharedReceipts ?? config.store.url !== undefined;
-  const { ack = sharedReceipts ? 'stored' : 'journal', ...batch } = config.batch;
+  const { ack = 'stored', ...batch } = config.batch;
   const journal =
     ack === 'journal'
       ? await openJournal({ dir: join(config.dataDir, 'journal'), key: spoolKey, log })

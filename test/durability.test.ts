@@ -22,10 +22,10 @@ function freePort(): Promise<number> {
 }
 
 /** Starts the built `ward serve` and resolves once it printed that it listens. */
-async function serve(dataDir: string, port: number): Promise<ChildProcess> {
+async function serve(dataDir: string, port: number, extra: string[] = []): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'bin/ward.mjs'), 'serve', '--port', String(port), '--data', dataDir],
+    [join(ROOT, 'bin/ward.mjs'), 'serve', '--port', String(port), '--data', dataDir, ...extra],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -68,11 +68,14 @@ const logs = (i: number) =>
     ],
   });
 
-describe('durability of acknowledged events', () => {
+describe.each([
+  ['acknowledged once stored (the default)', []],
+  ['acknowledged once in the journal (--ingest-ack journal)', ['--ingest-ack', 'journal']],
+])('durability of acknowledged events, %s', (_name, extra: string[]) => {
   it('keeps every acknowledged record when the server is killed with SIGKILL right after the acks', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ward-durable-'));
     const port = await freePort();
-    const first = await serve(dataDir, port);
+    const first = await serve(dataDir, port, extra);
     const url = `http://127.0.0.1:${port}`;
     const bodies = Array.from({ length: 20 }, (_, i) => logs(i));
     const acks = await Promise.all(
@@ -88,7 +91,7 @@ describe('durability of acknowledged events', () => {
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
 
-    await serve(dataDir, port);
+    await serve(dataDir, port, extra);
     const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
     const res = await fetch(`${url}/api/sessions/durable-session`, {
       headers: { authorization: `Bearer ${token}` },

@@ -7,14 +7,14 @@ import { createStore, type Store } from '../store/index.js';
 import { instanceStore } from './helpers/instances.js';
 import { attr, logsBody } from './helpers/otlp-json-logs.js';
 
-// With the journal a 200 means "fsynced in <data>/journal", and ClickHouse gets the rows in large batches
+// With `--ingest-ack journal` a 200 means "fsynced in <data>/journal", and ClickHouse gets the rows in large batches
 // later. What must hold: a process that dies after acknowledging loses nothing (the next start stores what
 // the journal holds), a reader of the API sees every row acknowledged before its request, and rows already
 // stored are not stored again. Writers here never flush on their own (an hour's interval), so the rows are
 // in the journal only until something makes them go.
 
 const ADMIN = 'journal-admin-token-0123456789abcdef';
-const NEVER = { flushIntervalMs: 3_600_000, maxBatchRows: 1_000_000 };
+const NEVER = { ack: 'journal' as const, flushIntervalMs: 3_600_000, maxBatchRows: 1_000_000 };
 let base: Store;
 const opened: WardServer[] = [];
 
