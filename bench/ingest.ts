@@ -1,5 +1,6 @@
 /**
- * `npm run bench:ingest [-- --seconds 20 --workers 2 --in-flight 8 --batch 512 --distinct 50 --profile DIR]`
+ * `npm run bench:ingest [-- --seconds 20 --workers 2 --in-flight 8 --batch 512 --distinct 50 --profile DIR
+ *   --ingest-ack stored|journal]`
  *
  * Starts `ward serve` in a child process (embedded store in a temp dir), drives it from worker threads
  * with pre-encoded OTLP/protobuf log requests of Codex-shaped records, then checks that every
@@ -34,6 +35,7 @@ const { values: opts } = parseArgs({
     batch: { type: 'string', default: '512' },
     distinct: { type: 'string', default: '50' },
     profile: { type: 'string' },
+    'ingest-ack': { type: 'string', default: 'stored' },
     'engine-child': { type: 'string' },
     records: { type: 'string' },
     now: { type: 'string' },
@@ -168,7 +170,17 @@ async function main(): Promise<number> {
   const nodeArgs = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile] : [];
   const server = spawn(
     process.execPath,
-    [...nodeArgs, WARD, 'serve', '--port', String(port), '--data', dataDir],
+    [
+      ...nodeArgs,
+      WARD,
+      'serve',
+      '--port',
+      String(port),
+      '--data',
+      dataDir,
+      '--ingest-ack',
+      opts['ingest-ack'],
+    ],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
@@ -263,7 +275,7 @@ async function main(): Promise<number> {
       Object.keys(x.failures).length ? `   failures ${JSON.stringify(x.failures)}` : '';
     const lines = [
       '',
-      `Ward ingest (OTLP/HTTP protobuf → decode → redact → normalize → embedded ClickHouse)`,
+      `Ward ingest (OTLP/HTTP protobuf → decode → redact → normalize → embedded ClickHouse), acknowledged once ${opts['ingest-ack'] === 'journal' ? 'in the journal' : 'stored'}`,
       `  sustained:        ${fmt(wardRate)} events/s  (${fmt(acked)} records acknowledged in ${fmt(elapsed, 1)} s, ${fmt(requests)} requests)`,
       `  request latency:  p50 ${fmt(percentile(latencies, 50), 1)} ms   p99 ${fmt(percentile(latencies, 99), 1)} ms   max ${fmt(percentile(latencies, 100), 1)} ms`,
       `  failed requests:  ${Object.keys(failures).length ? JSON.stringify(failures) : 'none'}`,
