@@ -26,6 +26,8 @@ const COMMANDS: Record<string, Command> = {
   --port               port (default 4318)
   --raw-ttl-days N     keep raw OTel rows N days; --events-ttl-days N the same for agent events
   --demo               send the demo sessions once the server is up
+  --ingest-ack MODE    stored (default): answer OTLP once ClickHouse stored the rows; journal: once fsynced to
+                       DATA/journal (large inserts afterwards, replayed at the next start)
 `,
     load: () => import('./serve.js'),
   },

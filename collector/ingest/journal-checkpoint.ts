@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { NotRegularFileError, readRegularFile } from './read-regular.js';
 
 /** The journal's marks: the next sequence number, and per table the highest one whose rows are stored. */
 export interface Checkpoint {
@@ -25,10 +26,11 @@ export async function readCheckpoint(
 ): Promise<Checkpoint> {
   let text: string;
   try {
-    text = await readFile(join(dir, FILE), 'utf8');
+    text = (await readRegularFile(join(dir, FILE), 64 * 1024)).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY;
-    throw err;
+    if (!(err instanceof NotRegularFileError)) throw err;
+    text = '';
   }
   const nl = text.indexOf('\n');
   const body = text.slice(nl + 1);

@@ -1,5 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -149,6 +159,30 @@ describe('ingest journal', () => {
       const { summary } = await recovered(dir, key, logs);
       expect(summary).toEqual(['1:otel_logs=a']);
       expect(logs.join('\n')).toMatch(/checkpoint not signed/);
+    });
+
+    it('a named pipe or a symlink to /dev/zero under segment or mark names neither hangs nor exhausts the start', async () => {
+      const dir = tmp();
+      const key = randomBytes(32);
+      mkdirSync(dir, { recursive: true });
+      execFileSync('mkfifo', [join(dir, '0000000000000001.wal')]);
+      symlinkSync('/dev/zero', join(dir, '0000000000000002.wal'));
+      execFileSync('mkfifo', [join(dir, 'checkpoint')]);
+      writeFileSync(
+        join(dir, '0000000000000003.wal'),
+        Buffer.concat(encodeRecord(key, 3, [part('otel_logs', 'real')])),
+      );
+      const logs: string[] = [];
+      const { j, summary } = await recovered(dir, key, logs);
+      expect(summary).toEqual(['3:otel_logs=real']);
+      expect(logs.join('\n')).toMatch(/not a regular file/);
+      expect(logs.join('\n')).toMatch(/symbolic link/);
+      j.stored('otel_logs', 3);
+      await j.close();
+      expect(readdirSync(join(dir, 'quarantine')).sort()).toEqual([
+        '0000000000000001.wal',
+        '0000000000000002.wal',
+      ]);
     });
 
     it('a record length beyond any real request is refused before it is allocated', async () => {

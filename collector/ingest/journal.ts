@@ -1,8 +1,9 @@
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readCheckpoint, writeCheckpoint } from './journal-checkpoint.js';
 import { encodeRecord, type JournalRecord, readRecord } from './journal-frame.js';
+import { NotRegularFileError, readRegularFile } from './read-regular.js';
 import type { WriterPart } from './writer.js';
 
 /**
@@ -53,6 +54,8 @@ interface Waiting {
 }
 
 const SEGMENT = /^(\d{16})\.wal$/;
+/** Larger segment files are refused unread (a segment is closed at `segmentBytes` plus one group commit). */
+const MAX_SEGMENT_READ = 512 * 2 ** 20;
 
 async function writeAll(fh: FileHandle, buffers: Buffer[]): Promise<void> {
   let rest = buffers;
@@ -206,7 +209,16 @@ export async function openJournal(opts: JournalOptions) {
       let records = 0;
       for (const name of names) {
         const seg: Segment = { name, bytes: 0, tables: new Map(), fh: null, refused: false };
-        const data = await readFile(join(dir, name));
+        let data: Buffer;
+        try {
+          data = await readRegularFile(join(dir, name), MAX_SEGMENT_READ);
+        } catch (err) {
+          if (!(err instanceof NotRegularFileError)) throw err;
+          log(`journal: ${name} not replayed: ${err.message}`);
+          seg.refused = true;
+          segments.push(seg);
+          continue;
+        }
         seg.bytes = data.length;
         segments.push(seg);
         let at = 0;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   mkdtempSync,
@@ -5,6 +6,7 @@ import {
   readFileSync,
   renameSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +95,22 @@ describe('file spool', () => {
     expect(await spool.stats()).toMatchObject({ depth: 0, quarantined: 5 });
     expect(logs.join('\n')).toMatch(/not an ingest table/);
     expect(logs.join('\n')).toMatch(/HMAC does not match/);
+  });
+
+  it('attack: a named pipe or a symlink to /dev/zero under a spool name neither hangs nor exhausts the replay', async () => {
+    const { dir, spool, logs } = setup();
+    await spool.stats();
+    const uuid = '00000000-0000-4000-8000-000000000000';
+    execFileSync('mkfifo', [join(dir, `000000000000001-000000000-${uuid}.otel_logs.1.jsonl`)]);
+    symlinkSync('/dev/zero', join(dir, `000000000000002-000000000-${uuid}.otel_logs.1.jsonl`));
+    await spool.write('otel_logs', toJsonEachRow([{ real: 1 }]), 'JSONEachRow', 1);
+    const { seen, sink } = collect();
+    // Listed entries that are not regular files are passed over, and the file itself is opened without
+    // following links or blocking (readRegularFile), so one swapped in after the listing is refused too.
+    expect(await spool.replay(sink)).toBe(1);
+    expect(seen.map((s) => decode(s.payload))).toEqual([[{ real: 1 }]]);
+    expect(await spool.stats()).toMatchObject({ depth: 0 });
+    expect(logs).toEqual([]);
   });
 
   it('a batch that keeps failing while the store answers is logged, quarantined, and blocks nothing behind it', async () => {

@@ -1,7 +1,8 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isIngestTable } from '../../store/fast.js';
+import { readRegularFile } from './read-regular.js';
 import type { PayloadFormat, Sink, Spool } from './writer.js';
 
 /** The only tables a spool file may name: the store's ingest tables (never tokens, approvals or audit). */
@@ -9,6 +10,8 @@ export { isIngestTable };
 
 const MAGIC = 'WARDSPOOL1 ';
 const HEADER_BYTES = MAGIC.length + 64 + 1; // magic, hex HMAC-SHA256, newline
+/** Larger files are refused unread (a spooled batch is one writer flush, far smaller). */
+const MAX_FILE_BYTES = 512 * 2 ** 20;
 
 export interface FileSpoolOptions {
   dir: string;
@@ -88,7 +91,7 @@ export function createFileSpool(opts: FileSpoolOptions): Spool & {
     const rows = Number(m[2]);
     const format: PayloadFormat = m[3] === 'rowbinary' ? 'RowBinary' : 'JSONEachRow';
     if (!isIngestTable(table)) return { ok: false, why: `table ${table} is not an ingest table` };
-    const data = await readFile(join(dir, f));
+    const data = await readRegularFile(join(dir, f), MAX_FILE_BYTES);
     const head = data.subarray(0, HEADER_BYTES).toString('latin1');
     if (data.length < HEADER_BYTES || !head.startsWith(MAGIC) || !head.endsWith('\n'))
       return { ok: false, why: 'no spool header (not written by this server)' };
