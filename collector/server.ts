@@ -18,7 +18,7 @@ import { loadDecisionKey } from './decision-key.js';
 import { createLagMonitor } from './event-loop-lag.js';
 import { createAdmission } from './ingest/admission.js';
 import { limitConnections } from './ingest/connection-limits.js';
-import { openJournal } from './ingest/journal.js';
+import { openIngestJournal, readBarrier, storeJournaled } from './ingest/journal-wiring.js';
 import { createIngest } from './ingest/pipeline.js';
 import { createPreparePool } from './ingest/prepare-pool.js';
 import { createReceiptSet } from './ingest/receipts.js';
@@ -56,10 +56,7 @@ export interface WardServer {
   app: Hono;
   /** True while OTLP requests are being received or their rows wait to be stored. */
   ingestBusy(): boolean;
-  /**
-   * Stores every row acknowledged so far (with the journal a 200 means durable on disk, not yet in ClickHouse);
-   * for in-process readers of `store`, as the API's reads do by themselves.
-   */
+  /** Stores every row acknowledged so far (with the journal, a 200 precedes the insert): for readers of `store`. */
   flushIngest(): Promise<void>;
   /** True when the JSON API took a request within the last `ms` milliseconds. */
   apiRecent(ms: number): boolean;
@@ -73,11 +70,6 @@ export class StartupError extends Error {}
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || isLoopback(host);
 }
-
-/** Permissions whose answers come from ingested rows: with the journal, such reads wait for queued rows. */
-const READS_INGEST: ReadonlySet<string> = new Set(['readEvents', 'exportReports']);
-/** The longest such a read waits for the writer (a saturated writer flushes every few hundred ms). */
-const READ_BARRIER_MS = 250;
 
 /** The PEM files of --tls-cert/--tls-key, read once at start (a bad path is a startup error, not a crash). */
 function readTls(files: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
@@ -196,12 +188,8 @@ export async function startServer(
   const replayTimer = setInterval(() => void replaySpool(), 10_000);
   replayTimer.unref();
 
-  const sharedReceipts = config.sharedReceipts ?? config.store.url !== undefined;
   const { ack = 'stored', ...batch } = config.batch;
-  const journal =
-    ack === 'journal'
-      ? await openJournal({ dir: join(config.dataDir, 'journal'), key: spoolKey, log })
-      : undefined;
+  const journal = ack === 'journal' ? await openIngestJournal(config.dataDir, spoolKey, log) : null;
   const writer = createBatchingWriter({
     sink,
     spool,
@@ -210,17 +198,7 @@ export async function startServer(
       log(`insert into ${table} failed: ${err instanceof Error ? err.message : String(err)}`),
     ...(journal ? { onStored: journal.stored, onLost: journal.lost } : {}),
   });
-  const late = (err: unknown) =>
-    log(`journaled rows not stored yet: ${err instanceof Error ? err.message : String(err)}`);
-  if (journal) {
-    // Rows acknowledged by an earlier run and not stored then: stored now, before receipts are read back.
-    const n = await journal.recover(async (record) => {
-      const room = await writer.reserve(record.parts, 10 * 60_000);
-      room.commit(record.seq).catch(late);
-    });
-    await writer.flush();
-    if (n) log(`stored ${n} journaled requests from the last run`);
-  }
+  const onLate = journal && (await storeJournaled(journal, writer, log));
   const receipts = createReceiptSet();
   for (const h of await store.receipts.recent(48, 200_000)) receipts.add(h);
 
@@ -246,21 +224,16 @@ export async function startServer(
     writer,
     prepare: pool.prepare,
     receipts,
-    ...(journal ? { journal, onLate: late } : {}),
-    ...(sharedReceipts ? { seen: (hash: string) => store.receipts.has(hash) } : {}),
+    ...(journal && onLate ? { journal, onLate } : {}),
+    ...((config.sharedReceipts ?? config.store.url !== undefined)
+      ? { seen: (hash: string) => store.receipts.has(hash) }
+      : {}),
   });
 
   // Other instances' revocations reach this one's token cache through the store (one query a second).
   const revocations = createRevocationFeed({ revokedAmong: (h) => store.tokens.revokedAmong(h), log });
   const authorize = createAuthorize({
-    // Reads of events see every request acknowledged before them (the writer flushes what is queued), waiting
-    // at most READ_BARRIER_MS when ingest is saturated.
-    ...(journal
-      ? {
-          beforeHandler: (_c: unknown, p: string) =>
-            READS_INGEST.has(p) ? writer.barrier(READ_BARRIER_MS) : undefined,
-        }
-      : {}),
+    ...(journal ? { beforeHandler: readBarrier(writer) } : {}),
     cacheMs: revocations.cacheMs,
     openLoopbackIngest: loopback && !config.requireIngestToken,
     sessions: createBrowserSessions(),
@@ -283,15 +256,11 @@ export async function startServer(
 
   revocations.start(authorize.resolver);
 
-  const riskOf = plugins.riskOf ?? createServerRisk();
-  // The shell grammar loads on the first score: loaded now, so the first approval asked while ingest keeps the
-  // cores busy does not wait for it (measured: 0.1 s idle, 7.9 s under a flood of 5,000-record requests).
-  await riskOf('true').catch(() => {});
   const approvals = createApprovalService({
     store,
     log,
     redact: (s) => redactor.text(s),
-    riskOf,
+    riskOf: plugins.riskOf ?? createServerRisk(),
     signDecision: decisionKey.sign,
     signGrant: decisionKey.signGrant,
     pollMs: config.approvalPollMs,

@@ -1,8 +1,10 @@
 /**
  * Batching writer: typed per-table queues flushed on size or interval, bounded, flushed on close. A caller's
  * promise resolves only once every row it enqueued is durably stored (or durably spooled), so the HTTP layer
- * can acknowledge with a clear conscience.
+ * can acknowledge with a clear conscience. With the journal, room is reserved first and rows are committed
+ * once durable there; the writer then reports per table what it stored.
  */
+import { createWaitingLine, whenReady } from './waiting-line.js';
 
 /** How a payload is serialized: newline-terminated JSONEachRow, or RowBinary in the store's column layout. */
 export type PayloadFormat = 'JSONEachRow' | 'RowBinary';
@@ -88,14 +90,6 @@ interface Entry {
   settled: boolean;
 }
 
-interface Waiter {
-  rows: number;
-  bytes: number;
-  grant: () => void;
-  refuse: (err: unknown) => void;
-  timer: NodeJS.Timeout;
-}
-
 /** One queue per table and format: payloads are concatenated per insert, so formats never mix. */
 interface TableQueue {
   table: string;
@@ -140,7 +134,7 @@ export function createBatchingWriter(opts: WriterOptions) {
   let reservedRows = 0;
   let reservedBytes = 0;
   /** Callers waiting in line for room (reserve with a wait). */
-  const waiting: Waiter[] = [];
+  const waiting = createWaitingLine();
   /** Barriers waiting for entries to settle, re-checked whenever a batch settles. */
   const barriers = new Set<() => void>();
 
@@ -257,16 +251,7 @@ export function createBatchingWriter(opts: WriterOptions) {
     );
 
   /** Grants room to callers waiting in line, in order, while it lasts. */
-  function serveWaiting(): void {
-    while (waiting.length > 0) {
-      const w = waiting[0] as Waiter;
-      if (!closed && !fits(w.rows, w.bytes)) return;
-      waiting.shift();
-      clearTimeout(w.timer);
-      if (closed) w.refuse(new WriterClosedError());
-      else w.grant();
-    }
-  }
+  const serveWaiting = () => waiting.serve(fits, closed ? () => new WriterClosedError() : undefined);
 
   function push(parts: readonly WriterPart[], seq: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -333,20 +318,7 @@ export function createBatchingWriter(opts: WriterOptions) {
       };
       if (waiting.length === 0 && fits(rows, bytes)) return Promise.resolve(grant());
       if (waitMs <= 0) return Promise.reject(refusal());
-      return new Promise<Reservation>((resolve, reject) => {
-        const w: Waiter = {
-          rows,
-          bytes,
-          grant: () => resolve(grant()),
-          refuse: reject,
-          timer: setTimeout(() => {
-            waiting.splice(waiting.indexOf(w), 1);
-            reject(refusal());
-            serveWaiting();
-          }, waitMs),
-        };
-        waiting.push(w);
-      });
+      return waiting.join({ rows, bytes }, waitMs, grant, refusal, serveWaiting);
     },
 
     /**
@@ -363,18 +335,7 @@ export function createBatchingWriter(opts: WriterOptions) {
       const done = () => last.every((e) => e.settled);
       if (done()) return Promise.resolve(true);
       for (const q of queues.values()) if (q.entries.length > 0) scheduleFlush(q, true);
-      return new Promise<boolean>((resolve) => {
-        const finish = (ok: boolean) => {
-          clearTimeout(timer);
-          barriers.delete(check);
-          resolve(ok);
-        };
-        const check = () => {
-          if (done()) finish(true);
-        };
-        const timer = setTimeout(() => finish(false), timeoutMs);
-        barriers.add(check);
-      });
+      return whenReady(barriers, done, timeoutMs);
     },
 
     /** Flushes everything queued now and waits for it. */
