@@ -104,13 +104,22 @@ describe('ingest journal end to end', () => {
     expect(body.session.events).toBe(25);
   });
 
-  it('a request without a valid token does not make the writer flush (no cheap way to shrink its batches)', async () => {
+  it("a request without a valid token, or the agent's own runner token, does not make the writer flush", async () => {
+    // Forced flushes would shrink the writer's batches (the agent slowing ingest down for everyone); only a
+    // credential allowed to read events may ask for one.
     const server = await serve(mkdtempSync(join(tmpdir(), 'ward-journal-anon-')));
+    const runner = 'journal-runner-token-0123456789abcdef';
+    await base.tokens.add(runner, 'agent', 'runner');
     expect(await post(server, 'anon-flush', 10)).toBe(200);
-    const res = await fetch(`${server.url}/api/sessions/anon-flush`, {
-      headers: { authorization: 'Bearer not-a-token' },
-    });
-    expect(res.status).toBe(401);
+    for (const [token, status] of [
+      ['not-a-token', 401],
+      [runner, 403],
+    ] as const) {
+      const res = await fetch(`${server.url}/api/sessions/anon-flush`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(status);
+    }
     expect(await storedOf('anon-flush')).toBe(0);
   });
 });

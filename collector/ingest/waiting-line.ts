@@ -11,9 +11,18 @@ export function createWaitingLine() {
     timer: NodeJS.Timeout;
   }
   const line: Waiter[] = [];
+  let bytes = 0;
+  const leave = (w: Waiter) => {
+    line.splice(line.indexOf(w), 1);
+    bytes -= w.bytes;
+  };
   return {
     get length(): number {
       return line.length;
+    },
+    /** Bytes the callers in line hold. */
+    get bytes(): number {
+      return bytes;
     },
 
     /**
@@ -33,12 +42,13 @@ export function createWaitingLine() {
           grant: () => resolve(grant()),
           refuse: reject,
           timer: setTimeout(() => {
-            line.splice(line.indexOf(w), 1);
+            leave(w);
             reject(refusal());
             onLeave();
           }, waitMs),
         };
         line.push(w);
+        bytes += w.bytes;
       });
     },
 
@@ -47,7 +57,7 @@ export function createWaitingLine() {
       while (line.length > 0) {
         const w = line[0] as Waiter;
         if (!closedError && !fits(w.rows, w.bytes)) return;
-        line.shift();
+        leave(w);
         clearTimeout(w.timer);
         if (closedError) w.refuse(closedError());
         else w.grant();

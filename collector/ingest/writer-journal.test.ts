@@ -63,6 +63,31 @@ describe('batching writer with a journal', () => {
     expect(order).toEqual(['second', 'third']);
   });
 
+  it("attack: requests prepared while the writer is full hold at most a queue's worth of bytes in line", async () => {
+    // A flood of large requests, each prepared and then kept waiting with its rows in memory, would hold
+    // memory outside every bound; beyond one queue's worth of waiting bytes the answer is at once a 503.
+    const held = heldSink();
+    const big = (n: number): WriterPart => ({
+      table: 'logs',
+      format: 'RowBinary',
+      payload: new Uint8Array(n),
+      rows: 1,
+    });
+    const w = createBatchingWriter({ sink: held.sink, flushIntervalMs: 1, maxQueuedBytes: 1000 });
+    void (await w.reserve([big(1000)])).commit(1); // the writer is full
+    const inLine = [w.reserve([big(600)], 10_000), w.reserve([big(400)], 10_000)];
+    let refused: unknown;
+    w.reserve([big(1)], 10_000).catch((err: unknown) => {
+      refused = err;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(refused).toBeInstanceOf(BackPressureError); // at once, not after its wait
+    await vi.advanceTimersByTimeAsync(1); // the full batch is being inserted
+    held.releaseAll();
+    await vi.advanceTimersByTimeAsync(5);
+    await Promise.all(inLine); // the two in line were served once room came
+  });
+
   it('refuses a caller still in line after its wait, and a cancelled reservation gives its room back', async () => {
     const held = heldSink();
     const w = createBatchingWriter({ sink: held.sink, flushIntervalMs: 1, maxQueuedRows: 10 });

@@ -198,7 +198,8 @@ export function createBatchingWriter(opts: WriterOptions) {
       const payload =
         batch.length === 1 ? (batch[0] as Entry).payload : Buffer.concat(batch.map((e) => e.payload));
       stats.flushes++;
-      const seq = Math.max(...batch.map((e) => e.seq));
+      // Entries are queued in sequence order (0 without a journal): the batch spans first to last.
+      const seq = (batch[batch.length - 1] as Entry).seq;
       try {
         const how = await store(q, payload, n);
         if (how === 'stored') stats.storedRows += n;
@@ -207,7 +208,7 @@ export function createBatchingWriter(opts: WriterOptions) {
         settle(batch, undefined);
       } catch (err) {
         stats.failedBatches++;
-        if (seq > 0) opts.onLost?.(q.table, Math.min(...batch.map((e) => e.seq)));
+        if (seq > 0) opts.onLost?.(q.table, (batch[0] as Entry).seq);
         settle(batch, err);
       } finally {
         q.inFlight = null;
@@ -317,7 +318,9 @@ export function createBatchingWriter(opts: WriterOptions) {
         };
       };
       if (waiting.length === 0 && fits(rows, bytes)) return Promise.resolve(grant());
-      if (waitMs <= 0) return Promise.reject(refusal());
+      // Callers in line hold their prepared rows: at most another queue's worth of bytes may wait, or a flood
+      // of requests prepared while the writer is full would hold memory the bounds above do not count.
+      if (waitMs <= 0 || waiting.bytes + bytes > maxQueuedBytes) return Promise.reject(refusal());
       return waiting.join({ rows, bytes }, waitMs, grant, refusal, serveWaiting);
     },
 
