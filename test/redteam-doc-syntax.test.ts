@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { rulesFor } from '../gate/analysis/test-helpers.js';
-import { createGate, loadPolicy } from '../gate/index.js';
+import { defaultGate } from './helpers/gate.js';
 
 /**
  * Red team: the gate rewrites documentation notation the grammar rejects (gate/analysis/doc-syntax.ts). A
  * hostile agent writes text bash runs but the grammar rejects, so that the rewrite drops what bash runs.
  */
-const gate = async () =>
-  createGate({ policy: await loadPolicy({ inline: {} }), workspace: '/home/dev/project' });
+const gate = defaultGate;
 
 describe('red team: documentation-notation rewriting', () => {
   it('an extended glob does not swallow the command substitution bash expands inside it', async () => {

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createGate, loadPolicy } from '../gate/index.js';
+import { defaultGate, expectAllowed, expectNotAllowed } from './helpers/gate.js';
 
 /**
  * Red team: find's new handler judges a search that names secrets files (`-name .env`) and hands them to a
  * reader, but only inside the project; started above it (`..`, `~`, /home) the same search read every other
  * project's .env with no finding at all.
  */
-const gate = async () =>
-  createGate({ policy: await loadPolicy({ inline: {} }), workspace: '/home/dev/project' });
+const gate = defaultGate;
 
 describe('red team: find handing other projects’ secrets files to a reader', () => {
   it('is not allowed when started above the project', async () => {
@@ -69,12 +68,11 @@ describe('red team: find handing other projects’ secrets files to a reader', (
   // handed command did not bind, so nothing read.
   it('find -name .env handing the files to sh -c is not allowed, in the project and above it', async () => {
     const g = await gate();
-    for (const cmd of [
+    expectNotAllowed(g, [
       'find . -name .env -exec sh -c \'cat "$1"\' _ {} \\;',
       'find .. -name .env -exec sh -c \'cat "$1"\' _ {} \\;',
       'find ~ -name .env -exec sh -c \'grep -H . "$@"\' sh {} +',
-    ])
-      expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
+    ]);
     // The same shape over ordinary files stays allowed.
     expect(g.decide({ command: 'find . -name "*.md" -exec sh -c \'wc -l "$1"\' _ {} \\;' }).decision).toBe(
       'allow',
@@ -84,31 +82,28 @@ describe('red team: find handing other projects’ secrets files to a reader', (
   // Was a gap: the file found reached the reader through the variable of a `while read` loop fed by the pipe.
   it('find -name .env piped into a read loop that reads each file is not allowed', async () => {
     const g = await gate();
-    for (const cmd of [
+    expectNotAllowed(g, [
       'find .. -name .env | while read f; do cat "$f"; done',
       'find . -name \'.env*\' | while IFS= read -r f; do cat "$f"; done',
       'find ~ -name .env -print | while read -r path; do grep -H . "$path"; done',
       // The same with another producer of the paths (found by playing the attacker against the fix).
       'ls ../*/.env | while read f; do cat "$f"; done',
       'echo ../other/.env | while read f; do cat "$f"; done',
-    ])
-      expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
-    for (const cmd of [
+    ]);
+    expectAllowed(g, [
       'find . -name "*.md" | while read f; do wc -l "$f"; done',
       'find .. -name .env | while read f; do echo "$f"; done',
       'ls ../*/README.md | while read f; do cat "$f"; done',
-    ])
-      expect(g.decide({ command: cmd }).decision, cmd).toBe('allow');
+    ]);
   });
 
   // Was a gap: `for f; do …` loops over sh -c's positional parameters.
   it('find -exec bash -c looping over its parameters is not allowed', async () => {
     const g = await gate();
-    for (const cmd of [
+    expectNotAllowed(g, [
       'find .. -name .env -exec bash -c \'for f; do head "$f"; done\' _ {} +',
       'find . -name .env -exec sh -c \'for f do cat "$f"; done\' sh {} +',
-    ])
-      expect(g.decide({ command: cmd }).decision, cmd).not.toBe('allow');
+    ]);
     const plain = 'find . -name "*.ts" -exec sh -c \'for f; do wc -l "$f"; done\' _ {} +';
     expect(g.decide({ command: plain }).decision, plain).toBe('allow');
   });
