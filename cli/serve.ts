@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
@@ -163,6 +164,9 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       `  API:        ${server.url}/api/events  /api/sessions  /api/alerts`,
       `  UI:         ${server.url}/  (log in with the admin URL below)`,
       `  store:      ${server.storeMode}`,
+      ack === 'journal'
+        ? `  ingest:     acknowledged once fsynced to ${join(dataDir, 'journal')} (--ingest-ack journal)`
+        : '',
       adminLine(server, process.stdout.isTTY === true),
       `  decisions:  signed (Ed25519); runners pin ${server.decisionPublicKeyFile} with WARD_DECISION_KEY`,
       values.demo ? '' : `  demo data:  ward demo --server ${server.url}   (or npm start -- --demo)`,
