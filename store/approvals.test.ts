@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Approval } from '../schema/index.js';
 import { testStore } from '../test/helpers/store.js';
+import { createApprovalsRepo } from './approvals.js';
+import type { Db } from './db.js';
 
 function approval(id: string, fields: Partial<Approval> = {}): Approval {
   const now = Date.now();
@@ -97,5 +99,63 @@ describe('approvals repository', () => {
     expect(pending).not.toContain('A-overdue');
     const expired = (await store.approvals.list({ status: 'expired' })).map((a) => a.id);
     expect(expired).toEqual(['A-overdue']);
+  });
+
+  it('with the embedded engine, reads come from memory and equal what the table holds', async () => {
+    const store = await testStore();
+    expect(store.approvals.soleWriter).toBe(true);
+    const table = createApprovalsRepo(store.db, store.config.database); // reads the table every time
+    const odd = approval('A-cache', {
+      command: 'printf "\u0007 é 🚀 \ud800 \x1b[31m" | tee /tmp/x',
+      cwd: '/work/ümlaut',
+      risk: 0.123456789,
+      project: '',
+      grantable: false,
+    });
+    await store.approvals.create(odd);
+    await store.approvals.create(
+      approval('A-cache-2', { expires_at: new Date(Date.now() - 1000).toISOString() }),
+    );
+    expect(await store.approvals.get('A-cache')).toEqual(await table.get('A-cache'));
+    const decided = await store.approvals.decide('A-cache', {
+      status: 'denied',
+      scope: 'once',
+      decided_by: 'alice',
+      decision_reason: 'no\nthanks',
+    });
+    expect(decided.ok).toBe(true);
+    expect(decided.ok && decided.approval).toEqual(await table.get('A-cache'));
+    expect(await store.approvals.getVersioned('A-cache')).toEqual(await table.getVersioned('A-cache'));
+    await store.approvals.expire('A-cache-2');
+    expect(await store.approvals.get('A-cache-2')).toEqual(await table.get('A-cache-2'));
+    // What a caller does to what it got does not change what the next caller reads.
+    const mine = await store.approvals.get('A-cache');
+    if (mine) mine.status = 'approved';
+    expect((await store.approvals.get('A-cache'))?.status).toBe('denied');
+  });
+
+  it('after a write that failed (but may have landed) the next read goes to the table', async () => {
+    const store = await testStore();
+    let failNext = false;
+    const flaky: Db = {
+      ...store.db,
+      async insert(tag, tableName, rows, extra) {
+        await store.db.insert(tag, tableName, rows, extra);
+        if (failNext && tag === 'approvals.resolve') {
+          failNext = false;
+          throw new Error('socket hang up after the insert landed');
+        }
+      },
+    };
+    const repo = createApprovalsRepo(flaky, store.config.database, { exclusive: true });
+    await repo.create(approval('A-landed'));
+    expect((await repo.get('A-landed'))?.status).toBe('pending');
+    failNext = true;
+    const change = { status: 'approved', scope: 'once', decided_by: 'alice', decision_reason: '' } as const;
+    await expect(repo.decide('A-landed', change)).rejects.toThrow(/hang up/);
+    // Memory said pending; the table says approved, and that is what the next read and change see.
+    expect((await repo.get('A-landed'))?.status).toBe('approved');
+    const again = await repo.decide('A-landed', { ...change, status: 'denied' });
+    expect(again).toMatchObject({ ok: false, reason: 'final', approval: { status: 'approved' } });
   });
 });

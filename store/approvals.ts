@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { Approval, type ApprovalStatus, type GrantScope, RiskReason } from '../schema/index.js';
+import { createApprovalCache } from './approvals-cache.js';
 import type { Db } from './db.js';
 import { clickhouseTimeToIso } from './rows/common.js';
+import { wellFormed } from './rows/well-formed.js';
 
 const COLUMNS = `id, created_at, expires_at, session_id, agent, command, cwd, risk, reasons, requested_by, status, scope,
   decided_by, decided_at, decision_reason, project, grantable, requester_id, command_sha256, version`;
@@ -79,6 +81,12 @@ export interface VersionedApproval {
   version: number;
 }
 
+/** An approval as a read of its row returns it (what the cache keeps must equal what the table gives). */
+function normalized(v: VersionedApproval): VersionedApproval {
+  const row = wellFormed(approvalToRow(v.approval, v.version)) as unknown as ApprovalRow;
+  return { approval: rowToApproval(row), version: v.version };
+}
+
 /** Whether two final states are the same decision (the row read back is the one this instance wrote). */
 function sameResolution(a: Approval, b: Approval): boolean {
   return (
@@ -96,7 +104,8 @@ function sameResolution(a: Approval, b: Approval): boolean {
  * version wins: it is inserted with the deduplication token `resolve:<id>` (ClickHouse keeps only the first
  * insert with a token; migration 55), and each caller reads back which decision was kept. Callers still
  * serialize changes per id in-process (one query round instead of a lost race). With `exclusive` (the embedded
- * engine: its data dir is locked by one process) a change made right after the caller's own read is not read back.
+ * engine: its data dir is locked by one process) a change made right after the caller's own read is not read back,
+ * and a request's reads come from what this process last wrote or read (store/approvals-cache.ts).
  */
 export function createApprovalsRepo(db: Db, database: string, opts: { exclusive?: boolean } = {}) {
   const table = `"${database}".approvals`;
@@ -115,7 +124,27 @@ export function createApprovalsRepo(db: Db, database: string, opts: { exclusive?
     insert_distributed_sync: 1 as const,
   });
 
+  const cache = opts.exclusive ? createApprovalCache() : undefined;
+  // What this process knows of a request is kept only when the table is known to hold it: after a failed
+  // insert (it may or may not have landed) the next read goes to the table.
+  const written = async (v: VersionedApproval, insert: () => Promise<void>) => {
+    try {
+      await insert();
+    } catch (err) {
+      cache?.forget(v.approval.id);
+      throw err;
+    }
+    cache?.put(normalized(v));
+  };
+
   async function getVersioned(id: string): Promise<VersionedApproval | null> {
+    const hit = cache?.get(id);
+    if (hit) return hit;
+    const found = await readTable(id);
+    if (found) cache?.put(found);
+    return found;
+  }
+  async function readTable(id: string): Promise<VersionedApproval | null> {
     const [row] = await db.query<ApprovalRow>(
       'approvals.get',
       `SELECT ${COLUMNS} FROM ${table} FINAL WHERE id = {id:String}`,
@@ -147,24 +176,34 @@ export function createApprovalsRepo(db: Db, database: string, opts: { exclusive?
       decided_at: change.decided_at ?? new Date().toISOString(),
     };
     const version = nextVersion(found.version);
-    await db.insert('approvals.resolve', 'approvals', [approvalToRow(next, version)], once(`resolve:${id}`));
+    await written({ approval: next, version }, () =>
+      db.insert('approvals.resolve', 'approvals', [approvalToRow(next, version)], once(`resolve:${id}`)),
+    );
     // The embedded engine's data dir is locked by one process, and this process changes a request only under
     // its per-id lock after reading it: no other writer can have resolved it since, so there is none to read.
-    if (opts.exclusive && read !== undefined) return { ok: true, approval: next };
+    if (opts.exclusive) return { ok: true, approval: normalized({ approval: next, version }).approval };
     // Another instance may have resolved it first: its row was kept and this one dropped.
-    const kept = await getVersioned(id);
+    const kept = await readTable(id);
     if (kept && kept.version === version && sameResolution(kept.approval, next))
       return { ok: true, approval: kept.approval };
     return { ok: false, reason: 'final', ...(kept ? { approval: kept.approval } : {}) };
   }
 
   return {
+    /**
+     * True when this process is the table's only writer (the embedded engine): a change it makes under its
+     * per-id lock cannot lose to another instance's, so callers may write its audit record alongside it.
+     */
+    soleWriter: opts.exclusive === true,
     async create(approval: Approval): Promise<void> {
-      await db.insert(
-        'approvals.create',
-        'approvals',
-        [approvalToRow(approval, nextVersion())],
-        once(`create:${approval.id}`),
+      const version = nextVersion();
+      await written({ approval, version }, () =>
+        db.insert(
+          'approvals.create',
+          'approvals',
+          [approvalToRow(approval, version)],
+          once(`create:${approval.id}`),
+        ),
       );
     },
     get,
@@ -213,6 +252,16 @@ export function createApprovalsRepo(db: Db, database: string, opts: { exclusive?
            AND ({id:String} = ''
              OR (created_at, id) <= (parseDateTime64BestEffort({at:String}, 3, 'UTC'), {id:String}))`,
         { r: requester, id: upTo?.id ?? '', at: upTo?.created_at ?? '1970-01-01T00:00:00Z' },
+      );
+      return Number(row?.n ?? 0);
+    },
+    /** Pending, unexpired requests of one token other than `id` (whether or not `id` is stored yet). */
+    async pendingBesides(requester: string, id: string): Promise<number> {
+      const [row] = await db.query<{ n: string }>(
+        'approvals.pending-of',
+        `SELECT count() AS n FROM ${table} FINAL
+         WHERE requester_id = {r:String} AND status = 'pending' AND expires_at > now64(3) AND id != {id:String}`,
+        { r: requester, id },
       );
       return Number(row?.n ?? 0);
     },

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import { wellFormed } from './rows/well-formed.js';
 
 /** Named parameters bound by ClickHouse (`{name: Type}` in the SQL). Values are never interpolated. */
 export type Params = Record<string, unknown>;
@@ -94,10 +95,11 @@ export function createDb(
     },
     async insert(tag, table, rows, extra = {}) {
       if (rows.length === 0) return;
+      const values = wellFormed(rows as object[]);
       await withRetry(() =>
         client.insert({
           table: `${database}.${table}`,
-          values: rows as object[],
+          values,
           format: 'JSONEachRow',
           clickhouse_settings: { ...settings(tag), ...extra },
         }),

@@ -10,7 +10,10 @@ export interface Tokens {
 }
 
 export interface InteractiveSamples {
+  /** From the runner's request to the moment its wait returns with the decision. */
   approvalMs: number[];
+  /** The analyst's side of the same round trip: the decision request's own answer time. */
+  decisionMs: number[];
   hookMs: number[];
   failures: Record<string, number>;
 }
@@ -40,22 +43,34 @@ export async function mintTokens(base: string, admin: string): Promise<Tokens> {
 
 let seq = 0;
 
-/** Runner asks → analyst decides → the waiting runner proceeds; the time the runner waited in all. */
-export async function approvalRoundTrip(base: string, t: Tokens): Promise<number> {
+/**
+ * Runner asks → analyst decides → the waiting runner proceeds: the time from the runner's request until its
+ * wait returns with the decision, and the analyst's decision request's own answer time.
+ */
+export async function approvalRoundTrip(
+  base: string,
+  t: Tokens,
+): Promise<{ runner: number; analyst: number }> {
   const t0 = performance.now();
   const created = await call(`${base}/api/approvals`, t.runner, {
     method: 'POST',
     body: { session_id: `bench-${seq++}`, agent: 'codex', command: 'git push origin main', risk: 0.5 },
   });
   const id = created.id as string;
-  const waited = call(`${base}/api/approvals/${id}/wait?timeout_s=60`, t.runner);
+  let proceeded = 0;
+  const waited = call(`${base}/api/approvals/${id}/wait?timeout_s=60`, t.runner).then((final) => {
+    proceeded = performance.now();
+    return final;
+  });
+  const t1 = performance.now();
   await call(`${base}/api/approvals/${id}/decision`, t.analyst, {
     method: 'POST',
     body: { decision: 'approve', scope: 'once' },
   });
+  const analyst = performance.now() - t1;
   const final = await waited;
   if (final.status !== 'approved') throw new Error(`the runner saw ${String(final.status)}`);
-  return performance.now() - t0;
+  return { runner: proceeded - t0, analyst };
 }
 
 /** A Claude Code PreToolUse hook for an everyday command, as the agent's hook posts it. */
@@ -80,20 +95,25 @@ export async function sampleInteractive(
   t: Tokens,
   opts: { count?: number; until?: () => boolean },
 ): Promise<InteractiveSamples> {
-  const out: InteractiveSamples = { approvalMs: [], hookMs: [], failures: {} };
+  const out: InteractiveSamples = { approvalMs: [], decisionMs: [], hookMs: [], failures: {} };
   const more = () =>
     opts.until ? !opts.until() : out.approvalMs.length + out.hookMs.length < 2 * (opts.count ?? 0);
+  const failed = (name: string, err: unknown) => {
+    const key = `${name}: ${err instanceof Error ? err.message : String(err)}`;
+    out.failures[key] = (out.failures[key] ?? 0) + 1;
+  };
   while (more()) {
-    for (const [name, run, into] of [
-      ['approval', approvalRoundTrip, out.approvalMs],
-      ['hook', hookRoundTrip, out.hookMs],
-    ] as const) {
-      try {
-        into.push(await run(base, t));
-      } catch (err) {
-        const key = `${name}: ${err instanceof Error ? err.message : String(err)}`;
-        out.failures[key] = (out.failures[key] ?? 0) + 1;
-      }
+    try {
+      const { runner, analyst } = await approvalRoundTrip(base, t);
+      out.approvalMs.push(runner);
+      out.decisionMs.push(analyst);
+    } catch (err) {
+      failed('approval', err);
+    }
+    try {
+      out.hookMs.push(await hookRoundTrip(base, t));
+    } catch (err) {
+      failed('hook', err);
     }
   }
   return out;

@@ -42,8 +42,26 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
       }),
     };
   }
+  // Requests whose decision is being stored with its audit record: their row may be readable before the record
+  // is, so a read of one waits until the runner may be told (no runner learns a decision the trail lacks).
+  const held = new Map<string, Promise<void>>();
+  /** Reads of `id` wait until the returned function is called (decide calls it when it tells the runner). */
+  function hold(id: string): () => void {
+    let release: () => void = () => {};
+    const p = new Promise<void>((r) => {
+      release = r;
+    });
+    held.set(id, p);
+    return () => {
+      if (held.get(id) === p) held.delete(id);
+      release();
+    };
+  }
   const read = async (id: string) => {
+    await held.get(id);
     const a = await store.approvals.get(id);
+    // Read from the table while a decision was being stored: wait for its audit record as well.
+    if (a && isFinal(a)) await held.get(id);
     return a && present(a);
   };
 
@@ -68,32 +86,61 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
     return next;
   }
 
+  /** The step's audit record (the tamper-evident one). */
+  async function audited(
+    a: Approval,
+    step: ApprovalStep | `${ApprovalStep}-not-stored`,
+    actor: string,
+    extra: Record<string, string> = {},
+  ): Promise<void> {
+    await store.audit.append({
+      actor,
+      action: `approval.${step}`,
+      target: a.id,
+      details: {
+        status: a.status,
+        session_id: a.session_id,
+        agent: a.agent,
+        command: redact(a.command),
+        risk: a.risk,
+        rule_ids: a.reasons.map((r) => r.rule_id),
+        scope: a.scope,
+        reason: redact(a.decision_reason),
+        ...extra,
+      },
+    });
+  }
+
+  /** The step's agent_events row (the session's timeline). */
+  function eventRow(a: Approval, step: ApprovalStep): Promise<void> {
+    return store.events.insert([approvalEvent(redacted(a), step)]);
+  }
+
+  /**
+   * The step's audit record and its agent_events row, written at once. `onAudited` runs once the audit record
+   * is stored (the event row can take longer): the caller may let a waiting runner go then.
+   */
   async function record(
     a: Approval,
     step: ApprovalStep,
     actor: string,
     extra: Record<string, string> = {},
+    onAudited?: () => void,
   ): Promise<void> {
-    const event = approvalEvent(redacted(a), step);
-    await Promise.all([
-      store.audit.append({
-        actor,
-        action: `approval.${step}`,
-        target: a.id,
-        details: {
-          status: a.status,
-          session_id: a.session_id,
-          agent: a.agent,
-          command: redact(a.command),
-          risk: a.risk,
-          rule_ids: a.reasons.map((r) => r.rule_id),
-          scope: a.scope,
-          reason: redact(a.decision_reason),
-          ...extra,
-        },
-      }),
-      store.events.insert([event]),
-    ]);
+    await Promise.all([audited(a, step, actor, extra).then(() => onAudited?.()), eventRow(a, step)]);
+  }
+
+  /**
+   * After an audit record was written alongside a change that then failed to store: the trail says so. Best
+   * effort (the store that refused the change may refuse this too); a failure is logged.
+   */
+  async function notStored(a: Approval, step: ApprovalStep, actor: string, err: unknown): Promise<void> {
+    const why = err instanceof Error ? err.message : String(err);
+    await audited(a, `${step}-not-stored`, actor, { error: why.slice(0, 500) }).catch((e: unknown) =>
+      log(
+        `auditing that approval ${a.id} was not stored failed: ${e instanceof Error ? e.message : String(e)}`,
+      ),
+    );
   }
 
   function schedule(a: Approval): void {
@@ -144,7 +191,10 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
     if (polling || ids.length === 0) return;
     polling = true;
     try {
-      for (const a of await store.approvals.finalAmong(ids)) finished(a);
+      for (const a of await store.approvals.finalAmong(ids)) {
+        await held.get(a.id);
+        finished(a);
+      }
     } catch (err) {
       log(`re-reading waited approvals failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
@@ -186,7 +236,11 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
     read,
     serverRisk,
     serialized,
+    hold,
+    audited,
+    eventRow,
     record,
+    notStored,
     schedule,
     finished,
     expire,

@@ -7,7 +7,9 @@ import type {
   GrantRecord,
   GrantsQuery,
 } from '../../schema/index.js';
+import type { ApprovalResolution } from '../../store/index.js';
 import { createApprovalLifecycle } from './approval-lifecycle.js';
+import { createWrites } from './approval-writes.js';
 import { createGrantMaker } from './grant-maker.js';
 import {
   type ApprovalServiceDeps,
@@ -39,7 +41,11 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     read,
     serverRisk,
     serialized,
+    hold,
+    audited,
+    eventRow,
     record,
+    notStored,
     schedule,
     finished,
     pollWaited,
@@ -52,6 +58,15 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     if (pendingSeen.size >= 10_000 && !pendingSeen.has(token)) pendingSeen.clear();
     pendingSeen.set(token, n);
   };
+  const { createThenRecord, createAlongside, decideAlongside } = createWrites(store, {
+    audited,
+    eventRow,
+    record,
+    notStored,
+    finished,
+    present,
+    serialized,
+  });
   const grants = createGrantMaker({
     store,
     redact,
@@ -94,12 +109,10 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         decided_at: '',
         decision_reason: '',
       });
-      await store.approvals.create(approval);
       // Requests racing (on several instances, or past the skipped check above): the earliest keep the places.
-      const [, pending] = await Promise.all([
-        record(approval, 'requested', caller.name, { by_token: caller.id }),
-        store.approvals.pendingOf(caller.id, approval),
-      ]);
+      const pending = store.approvals.soleWriter
+        ? await createAlongside(approval, caller)
+        : await createThenRecord(approval, caller);
       notePending(caller.id, pending);
       if (pending > MAX_PENDING_PER_TOKEN) {
         const r = await serialized(approval.id, () =>
@@ -171,28 +184,46 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         const wanted = input.decision === 'approve' && input.scope !== 'once' ? input.scope : null;
         const plan = wanted && current && !isFinal(current) ? await grants.plan(current, wanted) : null;
         // The scope stays what the analyst chose; without a grant the approval only ever covered this request.
-        const r = await store.approvals.decide(
-          id,
-          {
-            status: input.decision === 'approve' ? 'approved' : 'denied',
-            scope: input.scope,
-            decided_by: decidedBy,
-            decision_reason: redact(input.reason),
-          },
-          found,
-        );
-        if (!r.ok) return r;
+        const change: ApprovalResolution = {
+          status: input.decision === 'approve' ? 'approved' : 'denied',
+          scope: input.scope,
+          decided_by: decidedBy,
+          decision_reason: redact(input.reason),
+          decided_at: new Date().toISOString(),
+        };
         const noGrantReason = plan && 'refused' in plan ? plan.refused : '';
+        const granting = wanted && plan && 'prefix' in plan ? plan : null;
+        // Until the runner may be told, reads of the request wait (its row can be stored before its record).
+        const release = hold(id);
         try {
-          await record(r.approval, 'decided', decidedBy, {
-            by_token: caller.id,
-            ...(noGrantReason ? { no_grant_reason: noGrantReason } : {}),
-          });
-          const grant =
-            wanted && plan && 'prefix' in plan ? await grants.create(r.approval, plan, wanted) : null;
-          return { ok: true, approval: present(r.approval), grant, noGrantReason };
+          if (store.approvals.soleWriter && found && current && !isFinal(current) && !granting)
+            return await decideAlongside(found, change, caller, noGrantReason, release);
+          const r = await store.approvals.decide(id, change, found);
+          if (!r.ok) return r;
+          // The waiting runner goes on once the decision and its audit record are stored; with a grant, once
+          // the grant is too (its next call may rely on it). The event row and the analyst's answer follow.
+          let told = false;
+          const tell = () => {
+            if (told) return;
+            told = true;
+            release();
+            finished(r.approval);
+          };
+          try {
+            await record(
+              r.approval,
+              'decided',
+              decidedBy,
+              { by_token: caller.id, ...(noGrantReason ? { no_grant_reason: noGrantReason } : {}) },
+              granting ? undefined : tell,
+            );
+            const grant = wanted && granting ? await grants.create(r.approval, granting, wanted) : null;
+            return { ok: true, approval: present(r.approval), grant, noGrantReason };
+          } finally {
+            tell();
+          }
         } finally {
-          finished(r.approval);
+          release();
         }
       });
     },

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import type { Approval } from '../../schema/index.js';
+import type { Store } from '../../store/index.js';
+import { testStore } from '../../test/helpers/store.js';
+import { createApprovalService } from './service.js';
+import type { Caller } from './service-types.js';
+
+// With the embedded engine this process is the approvals table's only writer, so a request's row and its audit
+// record are written at once, and so are a decision's; the waiting runner is told when both are stored. What
+// that must never allow: a runner going on before the decision is on the audit trail, or a trail that claims
+// a decision (or a request) the store does not hold.
+
+const RUNNER: Caller = { id: 'tok-runner-alongside', name: 'runner-a', role: 'runner' };
+const ANALYST: Caller = { id: 'tok-analyst-alongside', name: 'alice', role: 'analyst' };
+
+const ask = (session: string) => ({
+  session_id: session,
+  agent: 'codex',
+  command: 'git push --force origin main',
+  cwd: '/work',
+  project: '/work',
+  risk: 0.6,
+  reasons: [],
+  timeout_s: 300,
+  grantable: false,
+});
+
+type Deps = Parameters<typeof createApprovalService>[0]['store'];
+
+/** A latch: `wait` resolves once `open` is called. */
+function latch() {
+  let open: () => void = () => {};
+  const wait = new Promise<void>((r) => {
+    open = r;
+  });
+  return { open, wait };
+}
+
+async function trailOf(store: Store, id: string): Promise<string[]> {
+  const records = await store.audit.list({ limit: 10_000 });
+  return records.filter((r) => r.target === id).map((r) => r.action);
+}
+
+describe('approval rows and their audit records written at once (sole writer)', () => {
+  it('the runner is released only once the decision is on the audit trail, and before its event row', async () => {
+    const store = await testStore();
+    const auditCalled = latch();
+    const auditGo = latch();
+    const decisionStored = latch();
+    const eventGo = latch();
+    const deps: Deps = {
+      ...store,
+      approvals: {
+        ...store.approvals,
+        async decide(...args: Parameters<Store['approvals']['decide']>) {
+          const r = await store.approvals.decide(...args);
+          decisionStored.open();
+          return r;
+        },
+      },
+      audit: {
+        ...store.audit,
+        async append(entry) {
+          if (entry.action === 'approval.decided') {
+            auditCalled.open();
+            await auditGo.wait;
+          }
+          return store.audit.append(entry);
+        },
+      },
+      events: {
+        ...store.events,
+        async insert(rows) {
+          if (rows.some((r) => r.event_name.endsWith('decided'))) await eventGo.wait;
+          return store.events.insert(rows);
+        },
+      },
+    };
+    const service = createApprovalService({ store: deps });
+    const a = await service.create(ask('s-order'), RUNNER);
+    let released: Approval | null = null;
+    const waiting = service.waitForFinal(a.id, 60_000, undefined, RUNNER).then((x) => {
+      released = x;
+      return x;
+    });
+    const deciding = service.decide(a.id, { decision: 'approve', scope: 'once', reason: '' }, ANALYST);
+    await Promise.all([auditCalled.wait, decisionStored.wait]);
+    // The decision's row is stored, its audit record is not yet: the runner still waits, and a runner that
+    // asks only now (its wait's first read, or a plain get) learns nothing before the record is stored.
+    expect(released).toBeNull();
+    let lateSaw: Approval | null = null;
+    const late = service.waitForFinal(a.id, 0, undefined, RUNNER).then((x) => {
+      lateSaw = x;
+    });
+    const got = service.get(a.id, RUNNER).then((x) => {
+      lateSaw ??= x;
+    });
+    await new Promise((r) => setImmediate(r)); // their reads (from memory) have had their turn
+    expect(released).toBeNull();
+    expect(lateSaw).toBeNull();
+    auditGo.open();
+    // Released with the event row still held back.
+    expect((await waiting)?.status).toBe('approved');
+    await Promise.all([late, got]);
+    expect((lateSaw as Approval | null)?.status).toBe('approved');
+    eventGo.open();
+    expect(await deciding).toMatchObject({ ok: true, approval: { status: 'approved' } });
+    expect(await trailOf(store, a.id)).toEqual(['approval.requested', 'approval.decided']);
+    service.close();
+  });
+
+  it('a decision the store refuses is not told to the runner, and the trail says it was not stored', async () => {
+    const store = await testStore();
+    const deps: Deps = {
+      ...store,
+      approvals: {
+        ...store.approvals,
+        decide: () =>
+          Promise.reject(new Error('Code: 243. DB::Exception: Cannot reserve 1.00 MiB (NOT_ENOUGH_SPACE)')),
+      },
+    };
+    const service = createApprovalService({ store: deps });
+    const a = await service.create(ask('s-refused'), RUNNER);
+    await expect(
+      service.decide(a.id, { decision: 'approve', scope: 'once', reason: '' }, ANALYST),
+    ).rejects.toThrow(/NOT_ENOUGH_SPACE/);
+    // Still pending, in the store and for a runner that asks now.
+    expect((await store.approvals.get(a.id))?.status).toBe('pending');
+    expect((await service.waitForFinal(a.id, 0, undefined, RUNNER))?.status).toBe('pending');
+    expect(await trailOf(store, a.id)).toEqual([
+      'approval.requested',
+      'approval.decided',
+      'approval.decided-not-stored',
+    ]);
+    const [notStored] = (await store.audit.list({ limit: 10_000 })).filter(
+      (r) => r.target === a.id && r.action === 'approval.decided-not-stored',
+    );
+    expect(notStored?.details).toContain('NOT_ENOUGH_SPACE');
+    service.close();
+  });
+
+  it('a request whose row fails to store is refused, and the trail says it was not stored', async () => {
+    const store = await testStore();
+    const deps: Deps = {
+      ...store,
+      approvals: { ...store.approvals, create: () => Promise.reject(new Error('engine unavailable')) },
+    };
+    const service = createApprovalService({ store: deps });
+    await expect(service.create(ask('s-create-refused'), RUNNER)).rejects.toThrow(/engine unavailable/);
+    const records = await store.audit.list({ limit: 10_000 });
+    const requested = records.find(
+      (r) => r.action === 'approval.requested' && String(r.details).includes('s-create-refused'),
+    );
+    expect(requested).toBeDefined();
+    expect(await trailOf(store, requested?.target ?? '')).toEqual([
+      'approval.requested',
+      'approval.requested-not-stored',
+    ]);
+    expect(await store.approvals.get(requested?.target ?? '')).toBeNull();
+    service.close();
+  });
+
+  it('keeps the per-token limit on requests made at once', async () => {
+    const store = await testStore();
+    const service = createApprovalService({ store });
+    const caller: Caller = { id: 'tok-flood', name: 'flood', role: 'runner' };
+    const results = await Promise.allSettled(
+      Array.from({ length: 120 }, (_, i) => service.create(ask(`s-flood-${i}`), caller)),
+    );
+    const made = results.filter((r) => r.status === 'fulfilled').length;
+    expect(made).toBe(64);
+    expect(await store.approvals.pendingOf(caller.id)).toBe(64);
+    expect(results.some((r) => r.status === 'rejected')).toBe(true);
+    service.close();
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { Approval } from '../schema/index.js';
+import { createApprovalCache } from './approvals-cache.js';
+
+const a = (id: string, status: Approval['status'] = 'pending') => ({ id, status }) as Approval;
+
+describe('the approvals cache', () => {
+  it('keeps at most its limit, dropping the least recently used', () => {
+    const cache = createApprovalCache(3);
+    for (const id of ['a', 'b', 'c']) cache.put({ approval: a(id), version: 1 });
+    expect(cache.get('a')).toBeDefined(); // a is now the most recent
+    cache.put({ approval: a('d'), version: 1 });
+    expect(cache.size).toBe(3);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBeDefined();
+    for (let i = 0; i < 10_000; i++) cache.put({ approval: a(`x${i}`), version: 1 });
+    expect(cache.size).toBe(3);
+  });
+
+  it('never replaces a version with an older one, and forgets on request', () => {
+    const cache = createApprovalCache();
+    cache.put({ approval: a('a', 'approved'), version: 5 });
+    cache.put({ approval: a('a', 'pending'), version: 4 });
+    expect(cache.get('a')).toEqual({ approval: a('a', 'approved'), version: 5 });
+    cache.forget('a');
+    expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('hands out copies', () => {
+    const cache = createApprovalCache();
+    const v = { approval: a('a'), version: 1 };
+    cache.put(v);
+    v.approval.status = 'approved';
+    const got = cache.get('a');
+    expect(got?.approval.status).toBe('pending');
+    if (got) got.approval.status = 'denied';
+    expect(cache.get('a')?.approval.status).toBe('pending');
+  });
+});
