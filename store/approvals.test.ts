@@ -158,4 +158,51 @@ describe('approvals repository', () => {
     const again = await repo.decide('A-landed', { ...change, status: 'denied' });
     expect(again).toMatchObject({ ok: false, reason: 'final', approval: { status: 'approved' } });
   });
+
+  it('a read in flight across a failed write does not put the old state back (a retry is refused)', async () => {
+    const store = await testStore();
+    const table = createApprovalsRepo(store.db, store.config.database);
+    let failResolve = false;
+    let holdRead = false;
+    let readDone: () => void = () => {};
+    const readStarted = new Promise<void>((r) => {
+      readDone = r;
+    });
+    let letRead: () => void = () => {};
+    const readMayEnd = new Promise<void>((r) => {
+      letRead = r;
+    });
+    const flaky: Db = {
+      ...store.db,
+      async insert(tag, tableName, rows, extra) {
+        await store.db.insert(tag, tableName, rows, extra);
+        if (failResolve && tag === 'approvals.resolve') {
+          failResolve = false;
+          throw new Error('the engine restarted: the insert may or may not have landed');
+        }
+      },
+      async query<T>(tag: string, sql: string, params?: Record<string, unknown>) {
+        const rows = await store.db.query<T>(tag, sql, params);
+        if (holdRead && tag === 'approvals.get') {
+          holdRead = false;
+          readDone();
+          await readMayEnd;
+        }
+        return rows;
+      },
+    };
+    await table.create(approval('A-stale')); // not in this repo's memory (made before it existed)
+    const repo = createApprovalsRepo(flaky, store.config.database, { exclusive: true });
+    holdRead = true;
+    const inFlight = repo.get('A-stale');
+    await readStarted; // it has read "pending"
+    failResolve = true;
+    const change = { status: 'denied', scope: 'once', decided_by: 'alice', decision_reason: '' } as const;
+    await expect(repo.decide('A-stale', change)).rejects.toThrow(/may or may not/);
+    letRead();
+    expect((await inFlight)?.status).toBe('pending'); // its answer, from before the write
+    expect((await repo.get('A-stale'))?.status).toBe('denied'); // not kept: the table is read again
+    const retry = await repo.decide('A-stale', { ...change, status: 'approved' });
+    expect(retry).toMatchObject({ ok: false, reason: 'final', approval: { status: 'denied' } });
+  });
 });

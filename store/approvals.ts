@@ -125,12 +125,18 @@ export function createApprovalsRepo(db: Db, database: string, opts: { exclusive?
   });
 
   const cache = opts.exclusive ? createApprovalCache() : undefined;
+  // Counts the writes begun: a table read keeps its answer only if no write began while it ran (it may have
+  // read the row from before that write, and must not put it back after the write's own entry or after a
+  // failed write's forgetting).
+  let writes = 0;
   // What this process knows of a request is kept only when the table is known to hold it: after a failed
   // insert (it may or may not have landed) the next read goes to the table.
   const written = async (v: VersionedApproval, insert: () => Promise<void>) => {
+    writes++;
     try {
       await insert();
     } catch (err) {
+      writes++; // a read that ran meanwhile may hold the row from before this write landed
       cache?.forget(v.approval.id);
       throw err;
     }
@@ -140,8 +146,9 @@ export function createApprovalsRepo(db: Db, database: string, opts: { exclusive?
   async function getVersioned(id: string): Promise<VersionedApproval | null> {
     const hit = cache?.get(id);
     if (hit) return hit;
+    const before = writes;
     const found = await readTable(id);
-    if (found) cache?.put(found);
+    if (found && writes === before) cache?.put(found);
     return found;
   }
   async function readTable(id: string): Promise<VersionedApproval | null> {

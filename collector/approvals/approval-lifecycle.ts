@@ -57,6 +57,13 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
       release();
     };
   }
+  /** Waits for the holds on any of `ids`; true when there was one (what was read meanwhile may be stale). */
+  async function waitHeld(ids: readonly string[]): Promise<boolean> {
+    const holds = ids.flatMap((id) => held.get(id) ?? []);
+    if (holds.length === 0) return false;
+    await Promise.all(holds);
+    return true;
+  }
   const read = async (id: string) => {
     await held.get(id);
     const a = await store.approvals.get(id);
@@ -237,6 +244,7 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
     serverRisk,
     serialized,
     hold,
+    waitHeld,
     audited,
     eventRow,
     record,

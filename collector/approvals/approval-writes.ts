@@ -1,7 +1,7 @@
 import type { Approval } from '../../schema/index.js';
 import type { ApprovalResolution, VersionedApproval } from '../../store/index.js';
 import type { ApprovalLifecycle } from './approval-lifecycle.js';
-import type { ApprovalServiceDeps, Caller, DecideResult } from './service-types.js';
+import { type ApprovalServiceDeps, type Caller, type DecideResult, TooManyPending } from './service-types.js';
 
 /**
  * How a request and a decision reach the store with their audit records. With several instances on one
@@ -31,10 +31,30 @@ export function createWrites(
    * The same with this process as the store's only writer: the row, its audit record, its event row and the
    * count of the token's other pending requests are written and read at once (one round instead of two on the
    * runner's path). One token's requests take turns here, so that count holds every earlier one and the limit
-   * stays exact. An audit record whose row then failed to store is followed by one saying so.
+   * stays exact; a request over it is denied (`refuse`) before the next one's turn. An audit record whose row
+   * then failed to store is followed by one saying so.
    */
-  function createAlongside(approval: Approval, caller: Caller): Promise<number> {
+  function createAlongside(
+    approval: Approval,
+    caller: Caller,
+    pending: {
+      limit: number;
+      /** Whether this instance's last count for the token left no room (then it counts before writing). */
+      nearLimit: () => boolean;
+      /** Denies a request found over the limit after it was written. */
+      refuse: () => Promise<void>;
+      /** Takes note of a fresh count. */
+      seen: (n: number) => void;
+    },
+  ): Promise<number> {
+    const { limit, refuse } = pending;
     return serialized(`token:${caller.id}`, async () => {
+      if (pending.nearLimit()) {
+        // Counted before writing: a request over the limit is never stored, not even for a moment as pending.
+        const n = await store.approvals.pendingBesides(caller.id, approval.id);
+        pending.seen(n);
+        if (n >= limit) throw new TooManyPending(limit);
+      }
       const [row, audit, event, others] = await Promise.allSettled([
         store.approvals.create(approval),
         audited(approval, 'requested', caller.name, { by_token: caller.id }),
@@ -46,7 +66,10 @@ export function createWrites(
         throw row.reason;
       }
       for (const r of [audit, event, others]) if (r.status === 'rejected') throw r.reason;
-      return (others.status === 'fulfilled' ? others.value : 0) + 1;
+      const now = (others.status === 'fulfilled' ? others.value : 0) + 1;
+      pending.seen(now);
+      if (now > limit) await refuse();
+      return now;
     });
   }
 
@@ -80,9 +103,18 @@ export function createWrites(
       return r;
     }
     const decided = r.approval;
+    // The decision is stored and stands (the first final version is kept): its record must follow it. A
+    // failed append is tried once more (the chain re-reads its head first) before the runner is told.
+    const again =
+      audit.status === 'rejected'
+        ? await audited(next, 'decided', caller.name, extra).then(
+            () => null,
+            (err: unknown) => err,
+          )
+        : null;
     release();
     finished(decided);
-    if (audit.status === 'rejected') throw audit.reason;
+    if (audit.status === 'rejected' && again !== null) throw again;
     await eventRow(decided, 'decided');
     return { ok: true, approval: present(decided), grant: null, noGrantReason };
   }

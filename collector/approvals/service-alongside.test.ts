@@ -48,10 +48,16 @@ describe('approval rows and their audit records written at once (sole writer)', 
     const auditGo = latch();
     const decisionStored = latch();
     const eventGo = latch();
+    const listAnswered = latch();
     const deps: Deps = {
       ...store,
       approvals: {
         ...store.approvals,
+        async list(...args: Parameters<Store['approvals']['list']>) {
+          const r = await store.approvals.list(...args);
+          listAnswered.open();
+          return r;
+        },
         async decide(...args: Parameters<Store['approvals']['decide']>) {
           const r = await store.approvals.decide(...args);
           decisionStored.open();
@@ -95,13 +101,20 @@ describe('approval rows and their audit records written at once (sole writer)', 
     const got = service.get(a.id, RUNNER).then((x) => {
       lateSaw ??= x;
     });
+    let listed: Approval[] | null = null;
+    const list = service.list('approved', 100, RUNNER).then((xs) => {
+      listed = xs;
+    });
+    await listAnswered.wait; // the table has answered the list (with the decision's row in it)
     await new Promise((r) => setImmediate(r)); // their reads (from memory) have had their turn
     expect(released).toBeNull();
     expect(lateSaw).toBeNull();
+    expect(listed).toBeNull();
     auditGo.open();
     // Released with the event row still held back.
     expect((await waiting)?.status).toBe('approved');
-    await Promise.all([late, got]);
+    await Promise.all([late, got, list]);
+    expect((listed as Approval[] | null)?.find((x) => x.id === a.id)?.status).toBe('approved');
     expect((lateSaw as Approval | null)?.status).toBe('approved');
     eventGo.open();
     expect(await deciding).toMatchObject({ ok: true, approval: { status: 'approved' } });
@@ -171,6 +184,33 @@ describe('approval rows and their audit records written at once (sole writer)', 
     expect(made).toBe(64);
     expect(await store.approvals.pendingOf(caller.id)).toBe(64);
     expect(results.some((r) => r.status === 'rejected')).toBe(true);
+    service.close();
+  });
+
+  it('an audit append that fails once is tried again before the runner is told', async () => {
+    const store = await testStore();
+    let failures = 0;
+    const deps: Deps = {
+      ...store,
+      audit: {
+        ...store.audit,
+        async append(entry) {
+          if (entry.action === 'approval.decided' && failures === 0) {
+            failures++;
+            throw new Error('Code: 241. DB::Exception: Memory limit exceeded');
+          }
+          return store.audit.append(entry);
+        },
+      },
+    };
+    const service = createApprovalService({ store: deps });
+    const a = await service.create(ask('s-audit-retry'), RUNNER);
+    const waiting = service.waitForFinal(a.id, 60_000, undefined, RUNNER);
+    const r = await service.decide(a.id, { decision: 'approve', scope: 'once', reason: '' }, ANALYST);
+    expect(r).toMatchObject({ ok: true, approval: { status: 'approved' } });
+    expect((await waiting)?.status).toBe('approved');
+    expect(failures).toBe(1);
+    expect(await trailOf(store, a.id)).toEqual(['approval.requested', 'approval.decided']);
     service.close();
   });
 });

@@ -42,6 +42,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     serverRisk,
     serialized,
     hold,
+    waitHeld,
     audited,
     eventRow,
     record,
@@ -80,8 +81,13 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       // Counted in the store, not here: a runner hopping between instances gets no fresh allowance. The count
       // after the insert below is the one that decides; this one only spares a full token the writes, so it
       // is skipped while this instance's last count for the token left room.
+      // With the embedded engine the same check runs inside the token's turn (createAlongside), where it is exact.
       const seen = pendingSeen.get(caller.id);
-      if (seen === undefined || seen >= MAX_PENDING_PER_TOKEN - 1) {
+      const nearLimit = () => {
+        const last = pendingSeen.get(caller.id);
+        return last === undefined || last >= MAX_PENDING_PER_TOKEN - 1;
+      };
+      if (!store.approvals.soleWriter && (seen === undefined || seen >= MAX_PENDING_PER_TOKEN - 1)) {
         const n = await store.approvals.pendingOf(caller.id);
         notePending(caller.id, n);
         if (n >= MAX_PENDING_PER_TOKEN) throw new TooManyPending(MAX_PENDING_PER_TOKEN);
@@ -110,11 +116,9 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         decision_reason: '',
       });
       // Requests racing (on several instances, or past the skipped check above): the earliest keep the places.
-      const pending = store.approvals.soleWriter
-        ? await createAlongside(approval, caller)
-        : await createThenRecord(approval, caller);
-      notePending(caller.id, pending);
-      if (pending > MAX_PENDING_PER_TOKEN) {
+      // Over the limit: denied at once (with the embedded engine inside the token's turn, so no other
+      // request of the token is made meanwhile and the over-limit one is never seen pending by the next).
+      const refuse = async () => {
         const r = await serialized(approval.id, () =>
           store.approvals.decide(approval.id, {
             status: 'denied',
@@ -127,6 +131,18 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
           await record(r.approval, 'decided', 'system', { by_token: caller.id });
           finished(r.approval);
         }
+      };
+      const pending = store.approvals.soleWriter
+        ? await createAlongside(approval, caller, {
+            limit: MAX_PENDING_PER_TOKEN,
+            nearLimit,
+            refuse,
+            seen: (n) => notePending(caller.id, n),
+          })
+        : await createThenRecord(approval, caller);
+      notePending(caller.id, pending);
+      if (pending > MAX_PENDING_PER_TOKEN) {
+        if (!store.approvals.soleWriter) await refuse();
         throw new TooManyPending(MAX_PENDING_PER_TOKEN);
       }
       schedule(approval);
@@ -145,7 +161,10 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
      */
     async list(status?: ApprovalStatus, limit?: number, caller?: Pick<Caller, 'id' | 'role'>) {
       const requester = caller && ownedBy(caller);
-      const rows = await store.approvals.list({ status, limit, ...(requester ? { requester } : {}) });
+      const q = { status, limit, ...(requester ? { requester } : {}) };
+      let rows = await store.approvals.list(q);
+      // A decision being stored with its audit record: listed only once its record is stored, as for get.
+      while (await waitHeld(rows.filter(isFinal).map((a) => a.id))) rows = await store.approvals.list(q);
       return rows.map(redacted);
     },
 
