@@ -28,48 +28,44 @@ export function createWrites(
   }
 
   /**
-   * The same with this process as the store's only writer: the row, its audit record, its event row and the
-   * count of the token's other pending requests are written and read at once (one round instead of two on the
-   * runner's path). One token's requests take turns here, so that count holds every earlier one and the limit
-   * stays exact; a request over it is denied (`refuse`) before the next one's turn. An audit record whose row
-   * then failed to store is followed by one saying so.
+   * The same with this process as the store's only writer: the row, its audit record and its event row are
+   * written at once (one round instead of two on the runner's path). One token's requests take turns here, and
+   * every request is made here, so the count this process last noted for the token (one more for each request
+   * since) is never below the true one: decisions and expiries only lower it. The store is counted only when
+   * that note leaves no room or is missing, before writing, so a request over the limit is never stored. An
+   * audit record whose row then failed to store is followed by one saying so.
    */
   function createAlongside(
     approval: Approval,
     caller: Caller,
     pending: {
       limit: number;
-      /** Whether this instance's last count for the token left no room (then it counts before writing). */
-      nearLimit: () => boolean;
-      /** Denies a request found over the limit after it was written. */
-      refuse: () => Promise<void>;
-      /** Takes note of a fresh count. */
-      seen: (n: number) => void;
+      /** The token's pending count as this process last noted it. */
+      noted: () => number | undefined;
+      note: (n: number) => void;
     },
   ): Promise<number> {
-    const { limit, refuse } = pending;
+    const { limit } = pending;
     return serialized(`token:${caller.id}`, async () => {
-      if (pending.nearLimit()) {
-        // Counted before writing: a request over the limit is never stored, not even for a moment as pending.
-        const n = await store.approvals.pendingBesides(caller.id, approval.id);
-        pending.seen(n);
-        if (n >= limit) throw new TooManyPending(limit);
+      let before = pending.noted();
+      if (before === undefined || before >= limit - 1) {
+        before = await store.approvals.pendingBesides(caller.id, approval.id);
+        pending.note(before);
+        if (before >= limit) throw new TooManyPending(limit);
       }
-      const [row, audit, event, others] = await Promise.allSettled([
+      // Noted before writing: a row that lands although its write reports a failure is counted too.
+      pending.note(before + 1);
+      const [row, audit, event] = await Promise.allSettled([
         store.approvals.create(approval),
         audited(approval, 'requested', caller.name, { by_token: caller.id }),
         eventRow(approval, 'requested'),
-        store.approvals.pendingBesides(caller.id, approval.id),
       ]);
       if (row.status === 'rejected') {
         if (audit.status === 'fulfilled') await notStored(approval, 'requested', caller.name, row.reason);
         throw row.reason;
       }
-      for (const r of [audit, event, others]) if (r.status === 'rejected') throw r.reason;
-      const now = (others.status === 'fulfilled' ? others.value : 0) + 1;
-      pending.seen(now);
-      if (now > limit) await refuse();
-      return now;
+      for (const r of [audit, event]) if (r.status === 'rejected') throw r.reason;
+      return before + 1;
     });
   }
 

@@ -81,12 +81,8 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       // Counted in the store, not here: a runner hopping between instances gets no fresh allowance. The count
       // after the insert below is the one that decides; this one only spares a full token the writes, so it
       // is skipped while this instance's last count for the token left room.
-      // With the embedded engine the same check runs inside the token's turn (createAlongside), where it is exact.
+      // With the embedded engine the check runs inside the token's turn instead (createAlongside).
       const seen = pendingSeen.get(caller.id);
-      const nearLimit = () => {
-        const last = pendingSeen.get(caller.id);
-        return last === undefined || last >= MAX_PENDING_PER_TOKEN - 1;
-      };
       if (!store.approvals.soleWriter && (seen === undefined || seen >= MAX_PENDING_PER_TOKEN - 1)) {
         const n = await store.approvals.pendingOf(caller.id);
         notePending(caller.id, n);
@@ -116,8 +112,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         decision_reason: '',
       });
       // Requests racing (on several instances, or past the skipped check above): the earliest keep the places.
-      // Over the limit: denied at once (with the embedded engine inside the token's turn, so no other
-      // request of the token is made meanwhile and the over-limit one is never seen pending by the next).
+      // Over the limit (several instances: requests racing past the check above): denied at once.
       const refuse = async () => {
         const r = await serialized(approval.id, () =>
           store.approvals.decide(approval.id, {
@@ -135,14 +130,13 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       const pending = store.approvals.soleWriter
         ? await createAlongside(approval, caller, {
             limit: MAX_PENDING_PER_TOKEN,
-            nearLimit,
-            refuse,
-            seen: (n) => notePending(caller.id, n),
+            noted: () => pendingSeen.get(caller.id),
+            note: (n) => notePending(caller.id, n),
           })
         : await createThenRecord(approval, caller);
       notePending(caller.id, pending);
       if (pending > MAX_PENDING_PER_TOKEN) {
-        if (!store.approvals.soleWriter) await refuse();
+        await refuse();
         throw new TooManyPending(MAX_PENDING_PER_TOKEN);
       }
       schedule(approval);
