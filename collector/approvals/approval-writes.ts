@@ -10,12 +10,27 @@ import { type ApprovalServiceDeps, type Caller, type DecideResult, TooManyPendin
  */
 export function createWrites(
   store: ApprovalServiceDeps['store'],
-  life: Pick<
-    ApprovalLifecycle,
-    'audited' | 'eventRow' | 'record' | 'notStored' | 'finished' | 'present' | 'serialized'
-  >,
+  life: Pick<ApprovalLifecycle, 'audited' | 'eventRow' | 'record' | 'notStored' | 'finished' | 'present'>,
 ) {
-  const { audited, eventRow, record, notStored, finished, present, serialized } = life;
+  const { audited, eventRow, record, notStored, finished, present } = life;
+
+  // One token's requests take turns (a lock map of their own: approval ids come from URLs). At most `limit`
+  // wait for a turn: a token that is full cannot queue bodies without bound while each recounts in turn.
+  const turns = new Map<string, { tail: Promise<unknown>; waiting: number }>();
+  function inTurn<T>(token: string, limit: number, fn: () => Promise<T>): Promise<T> {
+    const t = turns.get(token) ?? { tail: Promise.resolve(), waiting: 0 };
+    if (t.waiting >= limit) return Promise.reject(new TooManyPending(limit));
+    t.waiting++;
+    turns.set(token, t);
+    const next = t.tail.then(fn, fn);
+    t.tail = next.catch(() => {});
+    const done = () => {
+      t.waiting--;
+      if (t.waiting === 0 && turns.get(token) === t) turns.delete(token);
+    };
+    next.then(done, done);
+    return next;
+  }
 
   /** Stores the request, then its audit record and event row; its place among the token's pending requests. */
   async function createThenRecord(approval: Approval, caller: Caller): Promise<number> {
@@ -46,7 +61,7 @@ export function createWrites(
     },
   ): Promise<number> {
     const { limit } = pending;
-    return serialized(`token:${caller.id}`, async () => {
+    return inTurn(caller.id, limit, async () => {
       let before = pending.noted();
       if (before === undefined || before >= limit - 1) {
         before = await store.approvals.pendingBesides(caller.id, approval.id);

@@ -213,4 +213,31 @@ describe('approval rows and their audit records written at once (sole writer)', 
     expect(await trailOf(store, a.id)).toEqual(['approval.requested', 'approval.decided']);
     service.close();
   });
+
+  it('a full token cannot queue requests without bound: past the limit waiting, they are refused at once', async () => {
+    const store = await testStore();
+    let counts = 0;
+    const deps: Deps = {
+      ...store,
+      approvals: {
+        ...store.approvals,
+        async pendingBesides(...args: Parameters<Store['approvals']['pendingBesides']>) {
+          counts++;
+          return store.approvals.pendingBesides(...args);
+        },
+      },
+    };
+    const service = createApprovalService({ store: deps });
+    const caller: Caller = { id: 'tok-full', name: 'full', role: 'runner' };
+    for (let i = 0; i < 64; i++) await service.create(ask(`s-full-${i}`), caller);
+    counts = 0;
+    const results = await Promise.allSettled(
+      Array.from({ length: 500 }, (_, i) => service.create(ask(`s-over-${i}`), caller)),
+    );
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    // Each request that waited for its turn counted the store once; the rest never waited.
+    expect(counts).toBeLessThanOrEqual(64);
+    expect(await store.approvals.pendingOf(caller.id)).toBe(64);
+    service.close();
+  });
 });

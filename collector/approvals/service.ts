@@ -66,7 +66,6 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     notStored,
     finished,
     present,
-    serialized,
   });
   const grants = createGrantMaker({
     store,
@@ -157,8 +156,12 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       const requester = caller && ownedBy(caller);
       const q = { status, limit, ...(requester ? { requester } : {}) };
       let rows = await store.approvals.list(q);
-      // A decision being stored with its audit record: listed only once its record is stored, as for get.
-      while (await waitHeld(rows.filter(isFinal).map((a) => a.id))) rows = await store.approvals.list(q);
+      // A decision being stored with its audit record: listed only once its record is stored, as for get (read
+      // again a few times while decisions land; then the last read's final rows wait for their records).
+      const finalIds = () => rows.filter(isFinal).map((a) => a.id);
+      for (let tries = 0; tries < 4 && (await waitHeld(finalIds())); tries++)
+        rows = await store.approvals.list(q);
+      await waitHeld(finalIds());
       return rows.map(redacted);
     },
 

@@ -136,7 +136,7 @@ describe('the approval lane', () => {
       .query('events.list', 'SELECT sleepEachRow(0.1) FROM numbers(10) SETTINGS max_block_size = 1')
       .then(() => order.push('api'));
     const approval = Promise.all([
-      store.db.query('approvals.get', 'SELECT {x:UInt8} AS x', { x: 1 }),
+      store.db.query('approvals.pending-of', 'SELECT {x:UInt8} AS x', { x: 1 }),
       store.db.insert('audit.append', 'bulk', [{ id: 1, body: 'x' }]),
     ]).then(() => order.push('approval'));
     await Promise.all([slow, approval]);

@@ -8,14 +8,16 @@ const BACKGROUND =
   /^ward:(?:analyzer\.(?:events-after|ingest-counts|sightings\.|session-|state\.|risk\.put|suppressions\.|baseline\.|unscored$)|alerts\.by-sessions$|report\.|audit\.verify\.)/;
 
 /**
- * Statements an approval or a hook waits on: the approval's own reads and writes, the audit append that
- * records its steps, its agent_events row, grants and token lookups. They run on their own engine connections
- * (a connection runs one statement at a time, so on a shared one they would queue behind the API's and the
- * analyzer's). The periodic scans (waiters' poll for decisions made elsewhere, the expiry sweep, lists) are
- * not on it: one of them can take 100 ms under load.
+ * Statements an approval or a hook waits on: the approval's own writes and its pending count, the audit append
+ * that records its steps, its agent_events row, grants and token lookups. They run on their own engine
+ * connections (a connection runs one statement at a time, so on a shared one they would queue behind the API's
+ * and the analyzer's). The periodic scans (waiters' poll for decisions made elsewhere, the expiry sweep, lists)
+ * are not on it: one of them can take 100 ms under load. Nor is the read of one request (`approvals.get`): with
+ * the embedded engine it is served from memory on the approval's own path, and any runner can send it for
+ * unknown ids as fast as it likes, which on this lane filled its cap and refused other runners' requests.
  */
 const APPROVAL_PATH =
-  /^ward:(?:approvals\.(?:get|create|resolve|pending-of)$|audit\.(?:append|checkpoint|head)$|events\.insert$|grants\.|tokens\.lookup$)/;
+  /^ward:(?:approvals\.(?:create|resolve|pending-of)$|audit\.(?:append|checkpoint|head)$|events\.insert$|grants\.|tokens\.lookup$)/;
 
 /** True when a statement with this log comment is background work. */
 export function isBackground(logComment: unknown): boolean {
