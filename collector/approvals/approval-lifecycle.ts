@@ -183,11 +183,19 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
         schedule(current);
         return current;
       }
-      const r = await store.approvals.expire(id);
-      if (!r.ok) return r.approval ?? null;
-      await record(r.approval, 'expired', 'system');
-      finished(r.approval);
-      return r.approval;
+      // As for a decision: reads of the request (and the poll for other instances' changes) wait until the
+      // expiry's audit record and event row are stored.
+      const release = hold(id);
+      try {
+        const r = await store.approvals.expire(id);
+        if (!r.ok) return r.approval ?? null;
+        await record(r.approval, 'expired', 'system');
+        release();
+        finished(r.approval);
+        return r.approval;
+      } finally {
+        release();
+      }
     });
   }
 

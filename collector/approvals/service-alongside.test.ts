@@ -240,4 +240,41 @@ describe('approval rows and their audit records written at once (sole writer)', 
     expect(await store.approvals.pendingOf(caller.id)).toBe(64);
     service.close();
   });
+
+  it('an expiry is told to nobody before its audit record and event row are stored', async () => {
+    const store = await testStore();
+    const expiredStored = latch();
+    const eventGo = latch();
+    const deps: Deps = {
+      ...store,
+      approvals: {
+        ...store.approvals,
+        async expire(...args: Parameters<Store['approvals']['expire']>) {
+          const r = await store.approvals.expire(...args);
+          expiredStored.open();
+          return r;
+        },
+      },
+      events: {
+        ...store.events,
+        async insert(rows) {
+          if (rows.some((r) => r.event_name.endsWith('expired'))) await eventGo.wait;
+          return store.events.insert(rows);
+        },
+      },
+    };
+    const service = createApprovalService({ store: deps });
+    const a = await service.create({ ...ask('s-expiry'), timeout_s: 1 }, RUNNER);
+    await expiredStored.wait; // the deadline passed and the expiry's row is stored
+    let seen: Approval | null = null;
+    const got = service.get(a.id, RUNNER).then((x) => {
+      seen = x;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toBeNull();
+    eventGo.open();
+    await got;
+    expect((seen as Approval | null)?.status).toBe('expired');
+    service.close();
+  });
 });
