@@ -27,11 +27,14 @@ function processTable(): Proc[] {
  * SIGKILLs `root` and everything that descends from it, including processes that moved to a session of
  * their own (bwrap's --new-session) and orphans already re-parented to init: membership is by parent or by
  * a session that a member started. Repeats until a scan finds nothing left, because a process caught
- * mid-fork can still produce a child. Linux only (reads /proc).
+ * mid-fork can still produce a child, and a killed process in the middle of a system call (bwrap setting up
+ * mounts on a busy machine) still stands, cmdline and all, until that call returns: so the rounds go on until
+ * every member is gone or a zombie, for up to `deadlineMs`, not for a fixed count of rounds (20 rounds, ~0.2 s,
+ * once answered with four killed processes of a sandbox still standing). Linux only (reads /proc).
  */
 export function killTree(
   root: number,
-  opts: { rounds?: number; killRoot?: () => void } = {},
+  opts: { deadlineMs?: number; killRoot?: () => void } = {},
 ): Promise<number> {
   const members = new Set<number>([root]);
   const sessions = new Set<number>([root]);
@@ -41,7 +44,8 @@ export function killTree(
   opts.killRoot?.();
   return (async () => {
     let killed = 0;
-    for (let round = 0; round < (opts.rounds ?? 20); round++) {
+    const deadline = Date.now() + (opts.deadlineMs ?? 5_000);
+    for (let round = 0; round === 0 || Date.now() < deadline; round++) {
       if (round > 0) table = processTable();
       let found = 0;
       for (let grew = true; grew; ) {
