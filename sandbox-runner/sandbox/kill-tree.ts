@@ -23,6 +23,22 @@ function processTable(): Proc[] {
   return out;
 }
 
+/** Waits until `pid` is stopped, a zombie or gone (a SIGSTOP takes effect when the process next runs). */
+async function untilStopped(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let state = '';
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    } catch {
+      return; // gone
+    }
+    if (state === 'T' || state === 't' || state === 'Z' || Date.now() >= deadline) return;
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
 /**
  * SIGKILLs `root` and everything that descends from it, including processes that moved to a session of
  * their own (bwrap's --new-session) and orphans already re-parented to init: membership is by parent or by
@@ -38,11 +54,20 @@ export function killTree(
 ): Promise<number> {
   const members = new Set<number>([root]);
   const sessions = new Set<number>([root]);
-  // The first scan happens now, synchronously, while the root still stands: once it dies its children are
-  // re-parented to init and only their sessions still tie them to it.
-  let table = processTable();
-  opts.killRoot?.();
+  // Stopped first: a root that is still running can fork a child that starts a session of its own between the
+  // first scan and the kill (bwrap does, setting up), and once the root dies nothing ties that child to it:
+  // measured, 3 sandboxes in 60 aborts on a loaded machine lived on. A stopped root forks no more.
+  try {
+    process.kill(-root, 'SIGSTOP');
+  } catch {
+    // already gone
+  }
   return (async () => {
+    await untilStopped(root, 500);
+    // The first scan happens while the root still stands (stopped): once it dies its children are re-parented
+    // to init and only their sessions still tie them to it.
+    let table = processTable();
+    opts.killRoot?.();
     let killed = 0;
     const deadline = Date.now() + (opts.deadlineMs ?? 5_000);
     for (let round = 0; round === 0 || Date.now() < deadline; round++) {
