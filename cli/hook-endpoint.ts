@@ -15,6 +15,7 @@ export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit)
   let policy: Promise<ResolvedPolicy> | undefined;
   return async (agent, body, ctx) => {
     const hooks = await import('../sandbox-runner/fast.js');
+    if (ctx.refuse) return hooks.formatFor(agent)({ decision: 'deny', reason: `Ward: ${ctx.refuse}` }) ?? {};
     // answerHookCall never throws; the guard stays because an error answer (5xx) lets the agent go ahead.
     try {
       return (await answerCall(hooks, agent, body, ctx)) ?? {};

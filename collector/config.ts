@@ -59,6 +59,12 @@ export const ServerConfig = z.object({
         .min(1)
         .default(1024)
         .describe('Long-polls, streams and waiting hooks in total'),
+      apiPerToken: z
+        .number()
+        .int()
+        .min(1)
+        .default(64)
+        .describe('API requests in progress per token, held ones included (429 beyond)'),
       maxConnections: z.number().int().min(1).default(4096).describe('Open sockets; more are refused'),
       headersTimeoutMs: z
         .number()
@@ -72,6 +78,9 @@ export const ServerConfig = z.object({
         .min(1000)
         .default(120_000)
         .describe('Longest a client may take to send a whole request (slow bodies are cut)'),
+    })
+    .refine((l) => l.apiPerToken > l.heldPerToken, {
+      message: 'limits.apiPerToken must be above limits.heldPerToken (held requests count toward it)',
     })
     .prefault({}),
   maxBodyBytes: z

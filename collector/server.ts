@@ -235,6 +235,7 @@ export async function startServer(
   const authorize = createAuthorize({
     ...(journal ? { beforeHandler: readBarrier(writer) } : {}),
     cacheMs: revocations.cacheMs,
+    maxInProgressPerToken: config.limits.apiPerToken,
     openLoopbackIngest: loopback && !config.requireIngestToken,
     sessions: createBrowserSessions(),
     remoteAddress: (c) =>

@@ -69,3 +69,41 @@ describe('red team: approval queue flooding', () => {
     expect((await ask(FLOOD, 1001)).status).toBe(429);
   }, 120_000);
 });
+
+describe('red team: one token floods the API with cheap reads', () => {
+  it('the flood is cut at the per-token limit; analysts and other runners are answered, nobody gets 503', async () => {
+    const statuses = new Map<number, number>();
+    const flood = Array.from({ length: 1_500 }, (_, i) =>
+      fetch(`${server.url}/api/approvals/apr-unknown-${i}`, {
+        headers: { authorization: `Bearer ${FLOOD}` },
+      }).then(async (r) => {
+        await r.arrayBuffer();
+        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+      }),
+    );
+    // While it runs: an analyst reads events and approvals, another runner asks for an approval.
+    const [events, list, other] = await Promise.all([
+      fetch(`${server.url}/api/events?limit=5`, { headers: { authorization: `Bearer ${ANALYST}` } }),
+      fetch(`${server.url}/api/approvals?status=pending`, {
+        headers: { authorization: `Bearer ${ANALYST}` },
+      }),
+      fetch(`${server.url}/api/approvals/apr-other-unknown`, {
+        headers: { authorization: `Bearer ${OTHER}` },
+      }),
+    ]);
+    await Promise.all(flood);
+    expect(events.status).toBe(200);
+    expect(list.status).toBe(200);
+    expect(other.status).toBe(404);
+    // The flood itself: refused beyond the limit, the rest answered (unknown ids), never a full engine lane.
+    expect(statuses.get(503) ?? 0).toBe(0);
+    expect(statuses.get(429) ?? 0).toBeGreaterThan(0);
+    expect((statuses.get(429) ?? 0) + (statuses.get(404) ?? 0)).toBe(1_500);
+    expect(server.store.engineStats()?.refused ?? 0).toBe(0);
+    // And the token is not locked out afterwards.
+    const after = await fetch(`${server.url}/api/approvals/apr-unknown-after`, {
+      headers: { authorization: `Bearer ${FLOOD}` },
+    });
+    expect(after.status).toBe(404);
+  }, 120_000);
+});

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { type Permission, type Role, roleAllows } from '../../schema/index.js';
 import { hashToken } from '../../store/index.js';
 import { type BrowserSessions, browserSessionToken } from './browser-session.js';
+import { createInProgressLimit } from './in-progress.js';
 
 /** Who is calling: the token's id (the hash prefix `ward token list` shows), its name and role. */
 export interface Principal {
@@ -47,6 +48,11 @@ export interface AuthOptions {
    * before a read are stored.
    */
   beforeHandler?: (c: Context, permission: Permission) => Promise<unknown> | undefined;
+  /**
+   * Most API requests one token may have in progress at once (default 64; held ones such as long-polls count
+   * too); beyond it 429 with Retry-After. OTLP ingest is not counted here: admission bounds it for everyone.
+   */
+  maxInProgressPerToken?: number;
 }
 
 // What a browser session may never do: the UI neither ingests telemetry nor asks for approvals, so a
@@ -84,6 +90,8 @@ function forwarded(c: Context): boolean {
 declare module 'hono' {
   interface ContextVariableMap {
     principal: Principal;
+    /** Set (to the reason) when `authorize(…, { overLimit: 'flag' })` let a request past its token's limit. */
+    overLimit: string;
   }
 }
 
@@ -165,6 +173,7 @@ export type TokenResolver = ReturnType<typeof createTokenResolver>;
 /** Middleware factory: `authorize('readEvents')` lets through only roles granted that permission. */
 export function createAuthorize(opts: AuthOptions & { resolver?: TokenResolver }) {
   const resolver = opts.resolver ?? createTokenResolver(opts);
+  const inProgress = createInProgressLimit(opts.maxInProgressPerToken ?? 64);
   const credentials = opts.credentials ?? [bearerToken];
   const tokenOf = (c: Context) => {
     for (const read of credentials) {
@@ -174,7 +183,15 @@ export function createAuthorize(opts: AuthOptions & { resolver?: TokenResolver }
     return undefined;
   };
 
-  function authorize(permission: Permission): MiddlewareHandler & { permission: Permission } {
+  /**
+   * `overLimit: 'flag'` lets a request past its token's in-progress limit without a slot, with
+   * `c.get('overLimit')` set, for a route whose every non-2xx answer is unsafe (an agent's hook call: the
+   * agent takes any error as "go ahead", so the route must answer "deny" itself, at no cost).
+   */
+  function authorize(
+    permission: Permission,
+    options: { overLimit?: 'refuse' | 'flag' } = {},
+  ): MiddlewareHandler & { permission: Permission } {
     const handler: MiddlewareHandler = async function authorizeRequest(c, next) {
       const token = tokenOf(c);
       if (
@@ -198,8 +215,27 @@ export function createAuthorize(opts: AuthOptions & { resolver?: TokenResolver }
         throw new HTTPException(403, { message: `role '${principal.role}' may not ${permission}` });
       }
       c.set('principal', principal);
-      await opts.beforeHandler?.(c, permission);
-      return next();
+      if (permission === 'ingest') {
+        await opts.beforeHandler?.(c, permission);
+        return next();
+      }
+      const release = inProgress.take(principal.id);
+      if (!release && options.overLimit === 'flag') {
+        c.set('overLimit', `this token already has ${inProgress.perToken} requests in progress`);
+        return next();
+      }
+      if (!release) {
+        c.header('Retry-After', '1');
+        throw new HTTPException(429, {
+          message: `this token already has ${inProgress.perToken} requests in progress (the limit); wait for some to finish`,
+        });
+      }
+      try {
+        await opts.beforeHandler?.(c, permission);
+        return await next();
+      } finally {
+        release();
+      }
     };
     // Tagged so the route table can be read back from the app (the README's roles table is checked so).
     return Object.assign(handler, { permission });
@@ -209,6 +245,8 @@ export function createAuthorize(opts: AuthOptions & { resolver?: TokenResolver }
     /** Who a token belongs to (null: unknown or revoked), for the login route. */
     principal: (token: string) => resolver.resolve(token),
     sessions: opts.sessions,
+    /** Each token's API requests in progress (for tests and /healthz). */
+    inProgress,
   });
 }
 export type Authorize = ReturnType<typeof createAuthorize>;

@@ -21,6 +21,8 @@ export type HookDecider = (
     approvals: ApprovalPort;
     /** The analyzer's risk 0..1 for the call's session (0 when unknown): above the policy's threshold, allow becomes ask. */
     sessionRisk?: number;
+    /** Answer "deny" with this reason at once, without analysing the call (its token is over a limit). */
+    refuse?: string;
   },
 ) => Promise<Record<string, unknown>>;
 
@@ -71,10 +73,19 @@ export function hookRoutes(deps: {
   riskOf?: (session: string) => Promise<number>;
 }) {
   const app = new Hono();
-  app.post('/hooks/:agent', deps.authorize('requestApproval'), async (c) => {
+  app.post('/hooks/:agent', deps.authorize('requestApproval', { overLimit: 'flag' }), async (c) => {
     const agent = c.req.param('agent') as HookAgent;
     if (!HOOK_AGENTS.includes(agent))
       throw new HTTPException(404, { message: `no hook for agent '${c.req.param('agent')}'` });
+    // Over its token's in-progress limit a hook call is denied at once, unread and unanalysed (a 429 would be
+    // taken as "no objection", and analysing it would let one token's calls fill the engine's lanes).
+    const overLimit = c.get('overLimit');
+    if (overLimit) {
+      const approvals = inProcessApprovals(deps.service, c.get('principal'), '', c.req.raw.signal);
+      return c.json(
+        await deps.decide(agent, undefined, { wait: false, waitMs: 0, approvals, refuse: overLimit }),
+      );
+    }
     const waitS = Number(c.req.query('timeout_s') ?? 300);
     if (!(waitS > 0 && waitS <= 3600)) throw new HTTPException(400, { message: 'timeout_s must be 1..3600' });
     const body: unknown = await c.req.json().catch(() => undefined);

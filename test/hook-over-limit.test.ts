@@ -1,0 +1,111 @@
+import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEnv } from '../cli/env.js';
+import { createServerHookDecider } from '../cli/hook-endpoint.js';
+import { startServer, type WardServer } from '../collector/server.js';
+
+// Red team: an agent fills its own token's API requests in progress, then runs a tool. Its hook call must not
+// get the 429 the API gives (Claude Code and the other agents take any non-2xx hook answer as "no objection"
+// and run the tool): the hook answers 200 with a deny, without analysing the call.
+
+const RUNNER = 'runner-over-limit-token-0123456789';
+let server: WardServer;
+
+beforeAll(async () => {
+  server = await startServer(
+    {
+      port: 0,
+      dataDir: mkdtempSync(join(tmpdir(), 'ward-hook-over-limit-')),
+      store: { database: 'ward_hook_over_limit' },
+      limits: { apiPerToken: 2, heldPerToken: 1 },
+    },
+    () => {},
+    {
+      hookDecider: createServerHookDecider(readEnv({ HOME: mkdtempSync(join(tmpdir(), 'ward-hol-home-')) })),
+    },
+  );
+  await server.store.tokens.add(RUNNER, 'laptop', 'runner');
+}, 120_000);
+afterAll(async () => {
+  await server?.close();
+});
+
+/** A POST whose body never finishes until `end()`: its request stays in progress inside the handler. */
+function slowPost(): { end: () => Promise<number> } {
+  const url = new URL('/api/approvals', server.url);
+  let status: Promise<number> = Promise.resolve(0);
+  const req = request(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${RUNNER}`,
+      'content-type': 'application/json',
+      'content-length': '200',
+    },
+  });
+  status = new Promise((resolve, reject) => {
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+  });
+  req.write('{"session_id": "hol", ');
+  return {
+    end: () => {
+      req.end(`${'"agent": "codex", "command": "ls", "risk": 0.1}'.padEnd(178, ' ')}`);
+      return status;
+    },
+  };
+}
+
+async function hook(command: string) {
+  const res = await fetch(`${server.url}/api/hooks/claude-code`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${RUNNER}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      session_id: 'hol',
+      cwd: '/tmp',
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: { command },
+    }),
+  });
+  const out = (await res.json()) as {
+    hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string };
+  };
+  return {
+    status: res.status,
+    decision: out.hookSpecificOutput?.permissionDecision,
+    reason: out.hookSpecificOutput?.permissionDecisionReason ?? '',
+  };
+}
+
+describe('a hook call from a token at its in-progress limit', () => {
+  it('is answered 200 with a deny (never a 429 the agent would take as "go ahead")', async () => {
+    expect(await hook('ls -la')).toEqual({ status: 200, decision: undefined, reason: '' });
+    const held = [slowPost(), slowPost()];
+    const ended = () => Promise.all(held.map((h) => h.end()));
+    try {
+      // Until both are inside their handler, a probe from the same token gets in and finishes; then 429.
+      for (;;) {
+        const probe = await fetch(`${server.url}/api/approvals/apr-probe`, {
+          headers: { authorization: `Bearer ${RUNNER}` },
+        });
+        await probe.arrayBuffer();
+        if (probe.status === 429) break;
+        expect(probe.status).toBe(404);
+      }
+      const over = await hook('ls -la');
+      expect(over.status).toBe(200);
+      expect(over.decision).toBe('deny');
+      expect(over.reason).toMatch(/requests in progress/);
+    } finally {
+      expect((await ended()).every((s) => s === 201)).toBe(true);
+    }
+    // The limit was the only reason: with the slots back, the same call is not objected to.
+    expect(await hook('ls -la')).toEqual({ status: 200, decision: undefined, reason: '' });
+  }, 60_000);
+});
