@@ -162,6 +162,30 @@ describe.runIf(canSandbox)('sandbox escapes (real bubblewrap)', () => {
     expect(await waitFor(() => hostPidsWith(marker).length === 0, 10_000)).toBe(true);
   });
 
+  it('leaves nothing standing when aborted in the middle of a fork storm of new sessions', async () => {
+    // Every child starts a session of its own and forks again as fast as the process limit lets it: a kill by
+    // parentage or session alone would chase it. Nothing may stand once the runner answers.
+    const marker = `ward-storm-${randomBytes(4).toString('hex')}`;
+    const runner = createRunner(withOverrides(defaultSandboxPolicy(), { limits: { processes: 256 } }), {
+      cwd: ws,
+      home,
+      processEnv: env,
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const abort = new AbortController();
+        const storm = `f(){ setsid /bin/bash -c ': ${marker}; f(){ f & f & sleep 1000; }; f' & }; while :; do f; done`;
+        const pending = runner.run(['/bin/bash', '-c', storm], { abort: abort.signal });
+        expect(await waitFor(() => hostPidsWith(marker).length >= 50, 20_000)).toBe(true);
+        abort.abort();
+        expect(await pending).toMatchObject({ killedBy: 'abort' });
+        expect(hostPidsWith(marker), `iteration ${i}`).toEqual([]);
+      }
+    } finally {
+      await runner.close();
+    }
+  }, 90_000);
+
   it('contains a memory bomb', async () => {
     const r = await run([process.execPath, '-e', 'const a=[];for(;;)a.push(Buffer.alloc(1<<24,1))'], {
       memoryMb: 256,
