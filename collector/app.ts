@@ -15,6 +15,9 @@ import { otlpRoutes } from './routes/otlp.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { uiRoutes } from './routes/ui.js';
 
+/** Largest JSON API body (the hook route applies the same limit itself). */
+const API_BODY_LIMIT = 1024 * 1024;
+
 export interface AppDeps {
   /** Notes each JSON API request (collector/middleware/api-activity.ts). */
   apiActivity?: MiddlewareHandler;
@@ -69,15 +72,14 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   if (deps.apiActivity) app.use('/api/*', deps.apiActivity);
   // JSON API bodies are small (approvals, hook inputs, tokens); OTLP has its own limit after decompression.
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: 1024 * 1024,
-      onError: () => {
-        throw new HTTPException(413, { message: 'request body over 1 MiB' });
-      },
-    }),
-  );
+  // Hook calls apply the same limit themselves, answering a deny: an agent takes a 413 as "no objection".
+  const apiBodyLimit = bodyLimit({
+    maxSize: API_BODY_LIMIT,
+    onError: () => {
+      throw new HTTPException(413, { message: 'request body over 1 MiB' });
+    },
+  });
+  app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/hooks/') ? next() : apiBodyLimit(c, next)));
   app.route('/', healthRoutes(deps.health));
   app.route('/', uiRoutes({ authorize: deps.authorize, sessions, dir: deps.uiDir, audit: loginAudit(deps) }));
   app.route(

@@ -109,3 +109,49 @@ describe('a hook call from a token at its in-progress limit', () => {
     expect(await hook('ls -la')).toEqual({ status: 200, decision: undefined, reason: '' });
   }, 60_000);
 });
+
+describe('a hook call with a body over the API limit', () => {
+  it('is answered 200 with a deny, not 413 (a dangerous command behind a 1 MiB comment would run)', async () => {
+    for (const agent of ['claude-code', 'codex', 'gemini-cli']) {
+      const command = `rm -rf ~ # ${'a'.repeat(1_100_000)}`;
+      const res = await fetch(`${server.url}/api/hooks/${agent}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${RUNNER}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          session_id: 'hol',
+          cwd: '/tmp',
+          hook_event_name: agent === 'gemini-cli' ? 'BeforeTool' : 'PreToolUse',
+          tool_name: agent === 'gemini-cli' ? 'run_shell_command' : 'Bash',
+          tool_input: { command },
+        }),
+      });
+      expect(res.status, agent).toBe(200);
+      const out = JSON.stringify(await res.json());
+      expect(out, agent).toMatch(/"(permissionDecision|decision)":"deny"/);
+      expect(out, agent).toMatch(/over 1 MiB/);
+    }
+    // Sent in chunks, without a length up front: the limit applies as the body arrives.
+    const text = JSON.stringify({
+      session_id: 'hol',
+      cwd: '/tmp',
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: { command: `rm -rf ~ # ${'b'.repeat(1_100_000)}` },
+    });
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = new TextEncoder().encode(text);
+        for (let i = 0; i < bytes.length; i += 65_536) controller.enqueue(bytes.subarray(i, i + 65_536));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${server.url}/api/hooks/claude-code`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${RUNNER}`, 'content-type': 'application/json' },
+      body: chunks,
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(200);
+    expect(JSON.stringify(await streamed.json())).toMatch(/"permissionDecision":"deny".*over 1 MiB/);
+  }, 60_000);
+});

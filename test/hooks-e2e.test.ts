@@ -298,9 +298,19 @@ describe('POST /api/hooks/claude-code (HTTP hook)', () => {
     const bad = await post('{nope');
     expect(bad.status).toBe(200);
     expect(decisionOf(await bad.text()).permissionDecision).toBe('deny');
-    expect((await fetch(`${server.url}/api/hooks/claude-code`, { method: 'POST', body: '{}' })).status).toBe(
-      401,
-    );
+    // Without a token (or with a revoked one) it is still a deny, never the 401 the agent would run past.
+    const anonymous = await fetch(`${server.url}/api/hooks/claude-code`, { method: 'POST', body: '{}' });
+    expect(anonymous.status).toBe(200);
+    const refused = decisionOf(await anonymous.text());
+    expect(refused.permissionDecision).toBe('deny');
+    expect(JSON.stringify(refused)).toMatch(/missing bearer token/);
+    const revoked = await fetch(`${server.url}/api/hooks/claude-code`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer not-a-token-this-server-knows-0123456789' },
+      body: JSON.stringify(hookInput('ls -la')),
+    });
+    expect(revoked.status).toBe(200);
+    expect(decisionOf(await revoked.text()).permissionDecision).toBe('deny');
   });
 
   it('answers Gemini CLI in its own format at /api/hooks/gemini-cli', async () => {

@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { type ApprovalPort, ApprovalRequestInput } from '../../schema/index.js';
 import type { ApprovalService, Caller } from '../approvals/index.js';
@@ -58,6 +59,14 @@ function inProcessApprovals(
   };
 }
 
+/** For a call refused before its decision: it never asks a human. */
+const REFUSING: ApprovalPort = {
+  request: () => Promise.reject(new Error('this hook call was refused')),
+  waitForDecision: async () => ({ status: 'denied', reason: 'this hook call was refused' }),
+  urlFor: () => '',
+  grants: async () => [],
+};
+
 /**
  * POST /api/hooks/:agent — the same decision as `ward hook <agent>`, as an HTTP hook. Always answers 200
  * with the hook JSON (a malformed body is a deny): agents treat a non-2xx answer as a non-blocking error,
@@ -71,23 +80,51 @@ export function hookRoutes(deps: {
   holdLimit?: HoldLimit;
   /** The session's fused risk from the analyzer. */
   riskOf?: (session: string) => Promise<number>;
+  /** Largest hook input (default 1 MiB, the API's limit); over it, a deny. */
+  maxBodyBytes?: number;
 }) {
   const app = new Hono();
-  app.post('/hooks/:agent', deps.authorize('requestApproval', { overLimit: 'flag' }), async (c) => {
+  const maxBody = deps.maxBodyBytes ?? 1024 * 1024;
+  const authorize = deps.authorize('requestApproval', { overLimit: 'flag' });
+  /** A deny in the agent's own format, without reading or analysing the call. */
+  const refuse = async (c: Context, agent: HookAgent, reason: string) =>
+    c.json(
+      await deps.decide(agent, undefined, { wait: false, waitMs: 0, approvals: REFUSING, refuse: reason }),
+    );
+
+  // Every refusal before the decision is a deny, never a 4xx/5xx: a revoked or unknown token, a token lookup
+  // the server cannot make now (503), a token over its in-progress limit (429), a body over the limit (413),
+  // a bad timeout. Only an unknown agent name, whose answer format is unknown, is a 404.
+  const guard: MiddlewareHandler = async (c, next) => {
     const agent = c.req.param('agent') as HookAgent;
     if (!HOOK_AGENTS.includes(agent))
       throw new HTTPException(404, { message: `no hook for agent '${c.req.param('agent')}'` });
-    // Over its token's in-progress limit a hook call is denied at once, unread and unanalysed (a 429 would be
-    // taken as "no objection", and analysing it would let one token's calls fill the engine's lanes).
-    const overLimit = c.get('overLimit');
-    if (overLimit) {
-      const approvals = inProcessApprovals(deps.service, c.get('principal'), '', c.req.raw.signal);
-      return c.json(
-        await deps.decide(agent, undefined, { wait: false, waitMs: 0, approvals, refuse: overLimit }),
-      );
+    try {
+      // The token's in-progress slot is held until the decision is answered (authorize releases it after).
+      await authorize(c, async () => {
+        const overLimit = c.get('overLimit');
+        const waitS = Number(c.req.query('timeout_s') ?? 300);
+        if (overLimit) c.res = await refuse(c, agent, overLimit);
+        else if (!(waitS > 0 && waitS <= 3600)) c.res = await refuse(c, agent, 'timeout_s must be 1..3600');
+        else await next();
+      });
+    } catch (err) {
+      if (!(err instanceof HTTPException)) throw err;
+      c.res = await refuse(c, agent, err.message);
     }
+  };
+  const limitBody = bodyLimit({
+    maxSize: maxBody,
+    onError: (c) => {
+      // The rest of the body stays unread: the socket cannot carry another request.
+      c.header('Connection', 'close');
+      const size = maxBody === 1024 * 1024 ? '1 MiB' : `${maxBody} bytes`;
+      return refuse(c, c.req.param('agent') as HookAgent, `hook input over ${size}, denied unread`);
+    },
+  });
+  app.post('/hooks/:agent', guard, limitBody, async (c) => {
+    const agent = c.req.param('agent') as HookAgent;
     const waitS = Number(c.req.query('timeout_s') ?? 300);
-    if (!(waitS > 0 && waitS <= 3600)) throw new HTTPException(400, { message: 'timeout_s must be 1..3600' });
     const body: unknown = await c.req.json().catch(() => undefined);
     const origin = new URL(c.req.url).origin;
     const approvals = inProcessApprovals(deps.service, c.get('principal'), origin, c.req.raw.signal);
