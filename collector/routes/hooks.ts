@@ -122,28 +122,33 @@ export function hookRoutes(deps: {
       return refuse(c, c.req.param('agent') as HookAgent, `hook input over ${size}, denied unread`);
     },
   });
-  app.post('/hooks/:agent', guard, limitBody, async (c) => {
-    const agent = c.req.param('agent') as HookAgent;
-    const waitS = Number(c.req.query('timeout_s') ?? 300);
-    const body: unknown = await c.req.json().catch(() => undefined);
-    const origin = new URL(c.req.url).origin;
-    const approvals = inProcessApprovals(deps.service, c.get('principal'), origin, c.req.raw.signal);
-    let wait = c.req.query('wait') === '1' || c.req.query('wait') === 'true';
-    // Over the cap a hook does not wait (it answers as without ?wait): never a non-2xx, which an agent
-    // would take as "no objection" and run the tool.
-    if (wait && deps.holdLimit && !deps.holdLimit.acquire(c).ok) wait = false;
-    const session =
-      body && typeof body === 'object' && typeof (body as { session_id?: unknown }).session_id === 'string'
-        ? (body as { session_id: string }).session_id.slice(0, 256)
-        : '';
-    // Fail closed on the lookup only in the direction of caution: an unreadable risk counts as 0 (the gate
-    // still decides the command itself), never as a reason to allow more.
-    const sessionRisk = session && deps.riskOf ? await deps.riskOf(session).catch(() => 0) : 0;
-    try {
-      return c.json(await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals, sessionRisk }));
-    } finally {
-      c.get('releaseHold')?.();
-    }
-  });
+  app.post(
+    '/hooks/:agent',
+    Object.assign(guard, { permission: authorize.permission }),
+    limitBody,
+    async (c) => {
+      const agent = c.req.param('agent') as HookAgent;
+      const waitS = Number(c.req.query('timeout_s') ?? 300);
+      const body: unknown = await c.req.json().catch(() => undefined);
+      const origin = new URL(c.req.url).origin;
+      const approvals = inProcessApprovals(deps.service, c.get('principal'), origin, c.req.raw.signal);
+      let wait = c.req.query('wait') === '1' || c.req.query('wait') === 'true';
+      // Over the cap a hook does not wait (it answers as without ?wait): never a non-2xx, which an agent
+      // would take as "no objection" and run the tool.
+      if (wait && deps.holdLimit && !deps.holdLimit.acquire(c).ok) wait = false;
+      const session =
+        body && typeof body === 'object' && typeof (body as { session_id?: unknown }).session_id === 'string'
+          ? (body as { session_id: string }).session_id.slice(0, 256)
+          : '';
+      // Fail closed on the lookup only in the direction of caution: an unreadable risk counts as 0 (the gate
+      // still decides the command itself), never as a reason to allow more.
+      const sessionRisk = session && deps.riskOf ? await deps.riskOf(session).catch(() => 0) : 0;
+      try {
+        return c.json(await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals, sessionRisk }));
+      } finally {
+        c.get('releaseHold')?.();
+      }
+    },
+  );
   return app;
 }
