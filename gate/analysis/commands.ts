@@ -9,6 +9,7 @@ import { repairDocumentationSyntax, withoutPrompt } from './doc-syntax.js';
 import { touch } from './effects.js';
 import { analyzeAssignments } from './env-assignments.js';
 import { filteredHarmlessly } from './env-filter.js';
+import { evaluatedAgain } from './evaluated-again.js';
 import { applyOptionEffects } from './option-effects.js';
 import { forParser, parserViews, unterminatedHereDoc } from './parser-input.js';
 import { foundFileLine } from './piped-lines.js';
@@ -48,25 +49,6 @@ for (const table of TABLES)
   for (const [name, h] of Object.entries(table)) HANDLERS.set(name, [...(HANDLERS.get(name) ?? []), h]);
 
 const MAX_DEPTH = 6;
-
-/** A command substitution inside an array subscript (`a[$(cmd)]`, `a[0+$(cmd)]`), quoted or not. */
-const SUBSCRIPT_SUBSTITUTION = /\w\[[^\]]*(?:\$\(|`)/;
-/** Constructs that evaluate a string as arithmetic, where a subscript's substitution runs. */
-const ARITHMETIC =
-  /\blet\b|\(\(|\[\[|\btest\b|(?:^|[\s;&|(])\[\s|\bprintf\s+-v|\bread\b|\bdeclare\b|\btypeset\b|\blocal\b|\$\{!|\$\{#?\w+\[|\$\[/;
-/** A single-quoted command substitution in arithmetic, where quotes quote nothing: `(( '$(cmd)' ))`, `a['$(cmd)']`. */
-const QUOTED_IN_ARITHMETIC = /(?:\(\(|\$\[|\w\[)[^)\]']*'[^']*(?:\$\(|`)/;
-
-function evaluatedAgain(text: string): boolean {
-  // Empty quotes and backslashes inside a word do not change it to bash (`l''et`, `decla\re`).
-  const t = text.replace(/''|""/g, '').replace(/\\([A-Za-z])/g, '$1');
-  if (QUOTED_IN_ARITHMETIC.test(t)) return true;
-  if (/['"]/.test(t) && SUBSCRIPT_SUBSTITUTION.test(t) && ARITHMETIC.test(t)) return true;
-  if (/@P\}|\bPS4=/.test(t) && /\$\(|`/.test(t)) return true;
-  // A here-document begun inside backquotes: bash ends the substitution at the next backquote, in the body.
-  if (/`[^`]*<<(?!<)/.test(t)) return true;
-  return /\$\{[^}]*'[^']*(?:\$\(|`)/.test(t);
-}
 
 /**
  * Analyses shell text: parses it, then every simple command in it. Unparseable text is itself a finding.

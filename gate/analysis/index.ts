@@ -1,6 +1,6 @@
 import type { Finding } from '../taxonomy/rules.js';
 import { analyzeShell } from './commands.js';
-import type { Facts } from './context.js';
+import { type Facts, report } from './context.js';
 import type { HostPolicy } from './network.js';
 import type { ShellParser } from './parser.js';
 
@@ -12,22 +12,47 @@ export interface Analysis {
   facts: Facts;
 }
 
+/** The longest command the gate analyses (characters); a longer one is not read and asks (exec.unanalysable). */
+export const MAX_ANALYSED_CHARS = 256 * 1024;
+
+/**
+ * Time one decision may spend analysing a command: 250 ms plus 2 ms per KiB. Ordinary commands take well under
+ * a millisecond and a 1 MB list of words ~0.7 s; the grammar's error recovery on hostile nesting grows faster
+ * than the text (50,000 unclosed `${` took 11 s), and the gate runs in the agent's hook (whose timeout lets the
+ * tool run) and on the server's event loop.
+ */
+export function analysisBudgetMs(chars: number): number {
+  return 250 + (2 * chars) / 1024;
+}
+
 /** Analyses one shell command line: what it runs, which paths it reads and writes, which hosts it reaches. */
 export function analyzeCommandLine(
   command: string,
   opts: { parser: ShellParser; workspace: string; hosts: HostPolicy; cwd?: string | undefined },
 ): Analysis {
   const facts: Facts = { argvs: [], paths: [], hosts: [] };
-  const ctx = {
-    workspace: opts.workspace,
-    hosts: opts.hosts,
-    parser: opts.parser,
-    depth: 0,
-    findings: [],
-    facts,
-  };
+  if (command.length > MAX_ANALYSED_CHARS) {
+    const kib = Math.ceil(command.length / 1024);
+    const detail = `${kib} KiB, over the ${MAX_ANALYSED_CHARS / 1024} KiB the gate reads`;
+    return { findings: [{ rule: 'exec.unanalysable', detail }], facts };
+  }
   const text =
     opts.cwd && opts.cwd !== opts.workspace ? `cd ${JSON.stringify(opts.cwd)}\n${command}` : command;
+  const budgetMs = analysisBudgetMs(text.length);
+  const deadline = performance.now() + budgetMs;
+  let cancelled = false;
+  // Every parse of this decision (each reading, each nested `bash -c`) shares one deadline.
+  const parser: ShellParser = {
+    parse(t) {
+      const parsed = performance.now() > deadline ? null : opts.parser.parse(t, deadline);
+      if (!parsed && performance.now() > deadline) cancelled = true;
+      return parsed;
+    },
+  };
+  const ctx = { workspace: opts.workspace, hosts: opts.hosts, parser, depth: 0, findings: [], facts };
   analyzeShell(text, ctx);
+  // What was found stands; what the budget cut short may hide more.
+  if (cancelled || performance.now() > deadline)
+    report(ctx, 'exec.unanalysable', `analysis took longer than its ${Math.round(budgetMs)} ms`);
   return { findings: ctx.findings, facts };
 }

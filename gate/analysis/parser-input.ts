@@ -88,7 +88,10 @@ type Context =
   | { kind: 'arith'; parens: number; closer: '))' | ']'; dollar: boolean };
 
 class Scanner {
-  private out = '';
+  // The output in pieces, and its last character: appending to one string and reading its end flattened the
+  // whole string each time (quadratic: 250 KB of `$(` took seconds).
+  private out: string[] = [];
+  private last = ' ';
   private i = 0;
   private readonly stack: Context[] = [{ kind: 'code', parens: [], closer: '' }];
   /** How many `${` are open (in code or in double quotes): a `#` in them is an operator. */
@@ -151,22 +154,28 @@ class Scanner {
         this.emit(1);
       } else this.code(ch, next, top);
     }
-    return this.out;
+    return this.out.join('');
+  }
+
+  private put(s: string): void {
+    if (s === '') return;
+    this.out.push(s);
+    this.last = s[s.length - 1] as string;
   }
 
   private backslash(next: string | undefined, code: boolean): void {
     if (next === '\n') {
       this.i += 2; // a line continuation: gone, as bash reads it
     } else if (next === '\r' && code && this.text[this.i + 2] === '\n') {
-      this.out += "'\r'";
+      this.put("'\r'");
       this.i += 2;
     } else if ((next === ' ' || next === '\t') && code) {
       // An escaped blank is part of its word; the grammar took a `#` after it for a comment (`echo \ #` + a
       // continued line hid the command after it). Quoted, it reads the same to both.
-      this.out += `'${next}'`;
+      this.put(`'${next}'`);
       this.i += 2;
     } else {
-      this.out += this.text.slice(this.i, this.i + 2);
+      this.put(this.text.slice(this.i, this.i + 2));
       this.i += 2;
     }
   }
@@ -174,7 +183,7 @@ class Scanner {
   private code(ch: string, next: string | undefined, top: Context & { kind: 'code' }): void {
     const t = this.text;
     // What bash has read before this character: the output, where continued lines are already joined.
-    const prev = this.out.length === 0 ? ' ' : (this.out[this.out.length - 1] as string);
+    const prev = this.last;
     if (ch === "'") {
       // `''` glued to a word adds nothing to it; the grammar split the word or dropped it (`''\rm -rf ~`).
       if (next === "'" && (glued(prev) || glued(t[this.i + 2]))) {
@@ -189,7 +198,7 @@ class Scanner {
       const end = ansiEnd(t, this.i + 2);
       const value = decodeAnsiC(t.slice(this.i + 2, end));
       if (value !== '' || !(glued(prev) || glued(t[end + 1])))
-        this.out += `'${value.replaceAll("'", "'\\''")}'`;
+        this.put(`'${value.replaceAll("'", "'\\''")}'`);
       this.i = end + 1;
       return;
     }
@@ -212,14 +221,14 @@ class Scanner {
         this.copyUntil(end < 0 ? t.length : end - 1);
       } else {
         // Inside a word (`[1]#`, `a=(1)#`, `$(x)#y`) it is part of the word to bash, not a comment.
-        this.out += '\\#';
+        this.put('\\#');
         this.i++;
       }
       return;
     }
     if (CONTROL_BLANKS.test(ch)) {
       // Part of a word to bash, a blank to the grammar (`echo hi\r#;rm -rf ~`, a BOM before `#`).
-      this.out += `'${ch}'`;
+      this.put(`'${ch}'`);
       this.i++;
       return;
     }
@@ -255,7 +264,7 @@ class Scanner {
       }
     }
     if (ch === '$' && (next === undefined || BARE_AFTER.test(next))) {
-      this.out += '\\$';
+      this.put('\\$');
       this.i++;
       return;
     }
@@ -286,14 +295,14 @@ class Scanner {
   }
 
   private emit(n: number): void {
-    this.out += this.text.slice(this.i, this.i + n);
+    this.put(this.text.slice(this.i, this.i + n));
     this.i += n;
   }
 
   /** Copies through index `end` (inclusive) unchanged; an unclosed quote runs to the end. */
   private copyUntil(end: number): void {
     const stop = end < 0 ? this.text.length : end + 1;
-    this.out += this.text.slice(this.i, stop);
+    this.put(this.text.slice(this.i, stop));
     this.i = stop;
   }
 
@@ -311,7 +320,7 @@ class Scanner {
       stripTabs: m[1] === '-',
     });
     if (this.dropHereDocs) {
-      this.out += "<<<'' ";
+      this.put('</dev/null ');
       this.i += m[0].length;
     } else this.emit(m[0].length);
   }
@@ -331,7 +340,7 @@ class Scanner {
         end = stop;
         next = stop + 1;
       }
-      if (!this.dropHereDocs) this.out += line + (end < t.length ? '\n' : '');
+      if (!this.dropHereDocs) this.put(line + (end < t.length ? '\n' : ''));
       this.i = Math.min(next, t.length);
       if ((doc.stripTabs ? line.replace(/^\t+/, '') : line) === doc.delimiter) return;
     }

@@ -265,6 +265,9 @@ function redirected(node: Node, s: WalkState): SimpleCommand[] {
       const red = fileRedirect(r, s, last);
       const target = red.op.startsWith('<') ? first : last;
       target?.redirects.push(red);
+      // Standard input from /dev/null is empty: a shell or interpreter given it reads no commands.
+      if (first && red.op === '<' && (red.fd === '' || red.fd === '0') && red.target === '/dev/null')
+        first.stdinText ??= '';
     }
   }
   return [...cmds, ...extra];
