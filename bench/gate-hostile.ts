@@ -7,8 +7,7 @@
  * budget (what is not parsing, e.g. walking 80,000 commands, cannot be cut short).
  */
 import { parseArgs } from 'node:util';
-import { analysisBudgetMs, MAX_ANALYSED_CHARS } from '../gate/analysis/index.js';
-import { createGate, loadPolicy } from '../gate/fast.js';
+import { analysisBudgetMs, createGate, loadPolicy, MAX_ANALYSED_CHARS } from '../gate/index.js';
 
 const { values } = parseArgs({
   options: { kib: { type: 'string', default: String(MAX_ANALYSED_CHARS / 1024) } },

@@ -1,6 +1,13 @@
 /** The approval gate: decides allow / ask / deny for agent commands and tool calls. Pure: no I/O but policy reads. */
 
-export { type Analysis, analyzeCommandLine, initShellParser, type ShellParser } from './analysis/index.js';
+export {
+  type Analysis,
+  analysisBudgetMs,
+  analyzeCommandLine,
+  initShellParser,
+  MAX_ANALYSED_CHARS,
+  type ShellParser,
+} from './analysis/index.js';
 export { groupBucket, groupOf } from './eval/groups.js';
 export {
   bucket,
