@@ -1,6 +1,13 @@
 import type { HookDecider } from '../collector/index.js';
-import type { PolicyLayers, ResolvedPolicy } from '../gate/fast.js';
+import {
+  analysisBudgetMs,
+  discoverPolicyLayers,
+  type Gate,
+  type PolicyLayers,
+  type ResolvedPolicy,
+} from '../gate/fast.js';
 import type { WardEnv } from './env.js';
+import { createGateThreads, gateThreadScript } from './gate-threads.js';
 import { loadedLayers, type PolicyAudit } from './policy-audit.js';
 
 /**
@@ -13,7 +20,18 @@ import { loadedLayers, type PolicyAudit } from './policy-audit.js';
  */
 export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit): HookDecider {
   let policy: Promise<ResolvedPolicy> | undefined;
-  return async (agent, body, ctx) => {
+  // Decisions run on threads of their own (gate-threads.ts): never on the event loop approvals share, one
+  // caller at a time in turn, a thread past its deadline ended. Without a built thread (sources without a
+  // build), in this thread.
+  const script = gateThreadScript();
+  const threads = script
+    ? createGateThreads({
+        script,
+        layers: serverLayers(env),
+        deadlineMs: (chars) => 2 * analysisBudgetMs(chars) + 2_000,
+      })
+    : undefined;
+  const decider: HookDecider = async (agent, body, ctx) => {
     const hooks = await import('../sandbox-runner/fast.js');
     if (ctx.refuse) return hooks.formatFor(agent)({ decision: 'deny', reason: `Ward: ${ctx.refuse}` }) ?? {};
     // answerHookCall never throws; the guard stays because an error answer (5xx) lets the agent go ahead.
@@ -24,6 +42,7 @@ export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit)
       return hooks.formatFor(agent)({ decision: 'deny', reason }) ?? {};
     }
   };
+  return Object.assign(decider, { close: async () => threads?.close() });
 
   function answerCall(
     hooks: typeof import('../sandbox-runner/fast.js'),
@@ -37,15 +56,27 @@ export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit)
         policy.catch(() => {
           policy = undefined; // a broken server policy is retried on the next call (each call denies meanwhile)
         });
-        const { createGate } = await import('../gate/fast.js');
         const resolved = await policy;
-        const loaded = await createGate({ policy: resolved, workspace: input.cwd || '/', deferParser: true });
         // The analyzer's session risk reaches the gate: above the policy's escalation threshold, allow becomes ask.
         const sessionRisk = ctx.sessionRisk ?? 0;
-        const gate: typeof loaded = {
-          decide: (i) => loaded.decide({ ...i, sessionRisk }),
-          decideAsync: (i) => loaded.decideAsync({ ...i, sessionRisk }),
-        };
+        const workspace = input.cwd || '/';
+        let gate: Gate;
+        if (threads) {
+          const caller = ctx.caller ?? 'anonymous';
+          gate = {
+            decide: () => {
+              throw new Error('the server decides on its gate threads (decideAsync)');
+            },
+            decideAsync: (i) => threads.decide(caller, workspace, { ...i, sessionRisk }),
+          };
+        } else {
+          const { createGate } = await import('../gate/fast.js');
+          const loaded = await createGate({ policy: resolved, workspace, deferParser: true });
+          gate = {
+            decide: (i) => loaded.decide({ ...i, sessionRisk }),
+            decideAsync: (i) => loaded.decideAsync({ ...i, sessionRisk }),
+          };
+        }
         return { decide: hooks.hookDecider(gate), autoApprove: resolved.hooks.autoApprove };
       },
       wait: ctx.wait,
@@ -61,11 +92,17 @@ export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit)
  */
 export async function serverPolicy(env: WardEnv, policyAudit?: PolicyAudit): Promise<ResolvedPolicy> {
   const gate = await import('../gate/fast.js');
-  const { project: _requesterControlled, ...layers }: PolicyLayers = gate.discoverPolicyLayers({
-    workspace: '/nonexistent-ward-workspace',
-    home: env.home,
-  });
+  const layers = serverLayers(env);
   const resolved = await gate.loadPolicy(layers);
   policyAudit?.observe(await loadedLayers(layers), '/');
   return resolved;
+}
+
+/** The organisation's and the server user's policy files; never a project's (the requester controls it). */
+function serverLayers(env: WardEnv): PolicyLayers {
+  const { project: _requesterControlled, ...layers } = discoverPolicyLayers({
+    workspace: '/nonexistent-ward-workspace',
+    home: env.home,
+  });
+  return layers;
 }

@@ -392,6 +392,7 @@ export async function startServer(
         await writer.close();
         await journal?.close();
         await pool.close();
+        await plugins.hookDecider?.close?.();
         if (!plugins.store) await store.close();
       })();
       return closing;

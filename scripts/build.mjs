@@ -22,8 +22,14 @@ const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.dev
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  // The ingest and engine workers are their own entries: worker threads load a file, not a chunk of the CLI.
-  entryPoints: ['cli/ward.ts', 'collector/ingest/prepare-worker.ts', 'store/engine/worker.ts', ...benches],
+  // The gate, ingest and engine workers are their own entries: worker threads load a file, not a chunk of the CLI.
+  entryPoints: [
+    'cli/ward.ts',
+    'cli/gate-thread.ts',
+    'collector/ingest/prepare-worker.ts',
+    'store/engine/worker.ts',
+    ...benches,
+  ],
   outdir: 'dist',
   outbase: '.',
   bundle: true,

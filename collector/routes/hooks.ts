@@ -13,7 +13,7 @@ export type HookAgent = (typeof HOOK_AGENTS)[number];
  * Answers one agent hook call (the body the agent POSTs) with the agent's hook output JSON. Supplied by
  * the process that wires the server (cli/serve.ts): the gate lives in sandbox-runner, not here.
  */
-export type HookDecider = (
+export type HookDecider = ((
   agent: HookAgent,
   body: unknown,
   ctx: {
@@ -24,8 +24,13 @@ export type HookDecider = (
     sessionRisk?: number;
     /** Answer "deny" with this reason at once, without analysing the call (its token is over a limit). */
     refuse?: string;
+    /** Who is calling (the token's id): callers take turns for the gate. */
+    caller?: string;
   },
-) => Promise<Record<string, unknown>>;
+) => Promise<Record<string, unknown>>) & {
+  /** Ends what the decider holds (its threads), when the server stops. */
+  close?: () => Promise<void>;
+};
 
 function inProcessApprovals(
   service: ApprovalService,
@@ -144,7 +149,10 @@ export function hookRoutes(deps: {
       // still decides the command itself), never as a reason to allow more.
       const sessionRisk = session && deps.riskOf ? await deps.riskOf(session).catch(() => 0) : 0;
       try {
-        return c.json(await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals, sessionRisk }));
+        const caller = c.get('principal').id;
+        return c.json(
+          await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals, sessionRisk, caller }),
+        );
       } finally {
         c.get('releaseHold')?.();
       }

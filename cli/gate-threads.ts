@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { GateDecision, GateInput, PolicyLayers } from '../gate/fast.js';
+import type { GateThreadReply, GateThreadRequest } from './gate-thread.js';
+
+/** The built gate thread: dist/cli/gate-thread.js beside the bundle's chunks, or under dist/ from the sources. */
+export function gateThreadScript(): URL | undefined {
+  const candidates = [
+    new URL('../cli/gate-thread.js', import.meta.url),
+    new URL('../dist/cli/gate-thread.js', import.meta.url),
+  ];
+  return candidates.find((u) => existsSync(fileURLToPath(u)));
+}
+
+export class GateBusyError extends Error {
+  override readonly name = 'GateBusyError';
+}
+
+export interface GateThreadsOptions {
+  script: URL;
+  /** The server's policy layers (the thread loads them itself: a compiled policy holds functions). */
+  layers: PolicyLayers;
+  /** Threads (default 2). */
+  size?: number;
+  /** Longest one decision may take before its thread is ended and the call refused (ms, for `chars` of text). */
+  deadlineMs: (chars: number) => number;
+  /** Calls of one caller waiting for a thread (default 8); more are refused at once. */
+  perCaller?: number;
+  /** Calls waiting in total (default 1024). */
+  total?: number;
+}
+
+interface Job {
+  caller: string;
+  workspace: string;
+  input: GateInput;
+  resolve: (d: GateDecision) => void;
+  reject: (e: Error) => void;
+}
+
+/** A caller's waiting calls, how many decisions it was given, and how many are running now. */
+interface Caller {
+  line: Job[];
+  given: number;
+  deciding: number;
+}
+
+interface Thread {
+  worker: Worker;
+  job?: Job & { id: number; timer: NodeJS.Timeout; from: Caller };
+}
+
+/**
+ * Gate decisions on worker threads. Each caller (token) has its own line, and the next free thread takes the
+ * waiting caller given the fewest decisions so far (first come first among equals; a caller arriving starts level
+ * with the last one served): one runner's queue of hostile texts delays another runner's hook call by at most
+ * one decision per thread. A decision past its deadline ends its thread (a new one takes its place) and is
+ * refused.
+ */
+export function createGateThreads(opts: GateThreadsOptions) {
+  const size = opts.size ?? 2;
+  const perCaller = opts.perCaller ?? 8;
+  const total = opts.total ?? 1024;
+  const callers = new Map<string, Caller>();
+  let clock = 0;
+  let waiting = 0;
+  let nextId = 1;
+  let closed = false;
+  const threads: Thread[] = [];
+
+  const spawn = (): Thread => {
+    const t: Thread = { worker: new Worker(opts.script, { workerData: { layers: opts.layers } }) };
+    t.worker.on('message', (reply: GateThreadReply) => {
+      const job = t.job;
+      if (!job || job.id !== reply.id) return;
+      finish(t, reply.ok ? { decision: reply.decision } : { error: new Error(reply.error) });
+    });
+    const lost = (why: string) => {
+      const i = threads.indexOf(t);
+      if (i >= 0) threads.splice(i, 1);
+      finish(t, { error: new Error(why) });
+    };
+    t.worker.on('error', (err) => lost(`the gate's thread failed: ${err.message}`));
+    t.worker.on('exit', () => lost("the gate's thread stopped"));
+    t.worker.unref();
+    threads.push(t);
+    return t;
+  };
+
+  /** Settles the thread's job (if any), frees the thread and serves the next caller. */
+  function finish(t: Thread, outcome: { decision: GateDecision } | { error: Error }): void {
+    const job = t.job;
+    t.job = undefined;
+    if (job) {
+      clearTimeout(job.timer);
+      job.from.deciding--;
+      if (job.from.deciding === 0 && job.from.line.length === 0) callers.delete(job.caller);
+      if ('decision' in outcome) job.resolve(outcome.decision);
+      else job.reject(outcome.error);
+    }
+    dispatch();
+  }
+
+  function dispatch(): void {
+    while (!closed && waiting > 0) {
+      let t = threads.find((x) => !x.job);
+      if (!t && threads.length < size) t = spawn();
+      if (!t) return;
+      let turn: Caller | undefined;
+      for (const c of callers.values()) if (c.line.length > 0 && (!turn || c.given < turn.given)) turn = c;
+      if (!turn) return;
+      const job = turn.line.shift() as Job;
+      clock = Math.max(clock, turn.given);
+      turn.given++;
+      turn.deciding++;
+      waiting--;
+      const id = nextId++;
+      const thread = t;
+      const ms = opts.deadlineMs(job.input.command.length);
+      const timer = setTimeout(() => {
+        const i = threads.indexOf(thread);
+        if (i >= 0) threads.splice(i, 1);
+        void thread.worker.terminate();
+        finish(thread, { error: new Error(`the analysis did not finish within ${Math.round(ms)} ms`) });
+      }, ms);
+      thread.job = { ...job, id, timer, from: turn };
+      thread.worker.postMessage({
+        id,
+        workspace: job.workspace,
+        input: job.input,
+      } satisfies GateThreadRequest);
+    }
+  }
+
+  return {
+    /** Decides `input` for `caller` (who takes turns with other callers) against `workspace`. */
+    decide(caller: string, workspace: string, input: GateInput): Promise<GateDecision> {
+      if (closed) return Promise.reject(new GateBusyError("the gate's threads are closed"));
+      const state = callers.get(caller) ?? { line: [], given: clock, deciding: 0 };
+      if (state.line.length >= perCaller)
+        return Promise.reject(
+          new GateBusyError(`${state.line.length} hook calls of this token are already waiting`),
+        );
+      if (waiting >= total)
+        return Promise.reject(new GateBusyError(`${waiting} hook calls are already waiting`));
+      return new Promise<GateDecision>((resolve, reject) => {
+        state.line.push({ caller, workspace, input, resolve, reject });
+        callers.set(caller, state);
+        waiting++;
+        dispatch();
+      });
+    },
+    stats: () => ({ threads: threads.length, busy: threads.filter((t) => t.job).length, waiting }),
+    async close(): Promise<void> {
+      closed = true;
+      for (const c of callers.values())
+        for (const j of c.line.splice(0)) j.reject(new GateBusyError('the server is stopping'));
+      callers.clear();
+      waiting = 0;
+      await Promise.all(threads.splice(0).map((t) => t.worker.terminate()));
+    },
+  };
+}
+export type GateThreads = ReturnType<typeof createGateThreads>;
