@@ -13,6 +13,9 @@ export function gateThreadScript(): URL | undefined {
   return candidates.find((u) => existsSync(fileURLToPath(u)));
 }
 
+/** Texts longer than this end their thread once decided (see spawn). */
+const RECYCLE_AFTER_CHARS = 64 * 1024;
+
 export class GateBusyError extends Error {
   override readonly name = 'GateBusyError';
 }
@@ -21,10 +24,12 @@ export interface GateThreadsOptions {
   script: URL;
   /** The server's policy layers (the thread loads them itself: a compiled policy holds functions). */
   layers: PolicyLayers;
-  /** Threads (default 2). */
+  /** Threads (default 1: each may hold ~250 MiB while it decides a hostile text at the size limit). */
   size?: number;
   /** Longest one decision may take before its thread is ended and the call refused (ms, for `chars` of text). */
   deadlineMs: (chars: number) => number;
+  /** Old-generation heap of each thread (MiB, default 160). */
+  heapMb?: number;
   /** Calls of one caller waiting for a thread (default 8); more are refused at once. */
   perCaller?: number;
   /** Calls waiting in total (default 1024). */
@@ -59,7 +64,7 @@ interface Thread {
  * refused.
  */
 export function createGateThreads(opts: GateThreadsOptions) {
-  const size = opts.size ?? 2;
+  const size = opts.size ?? 1;
   const perCaller = opts.perCaller ?? 8;
   const total = opts.total ?? 1024;
   const callers = new Map<string, Caller>();
@@ -70,10 +75,23 @@ export function createGateThreads(opts: GateThreadsOptions) {
   const threads: Thread[] = [];
 
   const spawn = (): Thread => {
-    const t: Thread = { worker: new Worker(opts.script, { workerData: { layers: opts.layers } }) };
+    const t: Thread = {
+      worker: new Worker(opts.script, {
+        workerData: { layers: opts.layers },
+        // A decision that needs more is refused (its thread ends), so hostile text cannot grow the server.
+        resourceLimits: { maxOldGenerationSizeMb: opts.heapMb ?? 160, maxYoungGenerationSizeMb: 32 },
+      }),
+    };
     t.worker.on('message', (reply: GateThreadReply) => {
       const job = t.job;
       if (!job || job.id !== reply.id) return;
+      // A large text grew the thread's heap and its grammar's WASM memory, which never shrinks: the thread
+      // ends after it, and the next decision starts a new one.
+      if (job.input.command.length > RECYCLE_AFTER_CHARS) {
+        const i = threads.indexOf(t);
+        if (i >= 0) threads.splice(i, 1);
+        void t.worker.terminate();
+      }
       finish(t, reply.ok ? { decision: reply.decision } : { error: new Error(reply.error) });
     });
     const lost = (why: string) => {
