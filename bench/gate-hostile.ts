@@ -7,7 +7,13 @@
  * budget (what is not parsing, e.g. walking 80,000 commands, cannot be cut short).
  */
 import { parseArgs } from 'node:util';
-import { analysisBudgetMs, createGate, loadPolicy, MAX_ANALYSED_CHARS } from '../gate/index.js';
+import {
+  analysisBudgetMs,
+  createGate,
+  loadPolicy,
+  MAX_ANALYSED_CHARS,
+  shellParserBroken,
+} from '../gate/index.js';
 
 const { values } = parseArgs({
   options: { kib: { type: 'string', default: String(MAX_ANALYSED_CHARS / 1024) } },
@@ -31,6 +37,7 @@ const CASES: Record<string, string> = {
   'line continuations': fill('a\\\n'),
   'here-document starts': fill('cat <<E\n'),
   'here-document body': fill('line\n', "cat > f <<'EOF'\n", 'EOF'),
+  'here-document continuations': fill('a\\\n', 'cat <<EOF\n', '\nEOF'),
   'braces {': fill('{ '),
   'eval chain': fill('eval '),
   words: fill('x ', 'echo '),
@@ -39,6 +46,8 @@ const CASES: Record<string, string> = {
   'function definitions': fill('f(){ f; };'),
   'case arms': fill('a) ;; ', 'case x in ', 'esac'),
   'process substitutions': fill('<(', 'cat '),
+  // Last: it may exhaust the grammar's memory, after which this process parses nothing (decisions fail closed).
+  'documentation alternatives': fill('[--a|--b] ', 'cmd '),
 };
 
 const gate = await createGate({ policy: await loadPolicy({}), workspace: '/tmp/project' });
@@ -59,6 +68,8 @@ for (const [name, command] of Object.entries(CASES)) {
     `  ${name.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms  ${d.decision.padEnd(5)} ${rules}\n`,
   );
 }
+if (shellParserBroken())
+  process.stdout.write("(the last case exhausted the grammar's memory: its module aborted, as designed)\n");
 const ok = worst <= 2 * budget;
 process.stdout.write(
   `worst: ${worst.toFixed(0)} ms (${worstName}) = ${(worst / budget).toFixed(2)} × the budget; target <= 2 ×: ${ok ? 'MET' : 'NOT MET'}\n`,

@@ -12,11 +12,15 @@ export interface GateThreadRequest {
   workspace: string;
   input: GateInput;
 }
-export type GateThreadReply =
-  | { id: number; ok: true; decision: GateDecision }
-  | { id: number; ok: false; error: string };
+/** `retire`: the thread should make way for a new one (its grammar failed, or holds too much memory). */
+export type GateThreadReply = { id: number; retire: boolean } & (
+  | { ok: true; decision: GateDecision }
+  | { ok: false; error: string }
+);
 
 const MAX_GATES = 64;
+/** The grammar's memory above which the thread makes way for a new one. */
+const RETIRE_ABOVE_BYTES = 96 * 2 ** 20;
 
 if (parentPort) {
   const port = parentPort;
@@ -44,16 +48,18 @@ if (parentPort) {
   };
 
   port.on('message', (req: GateThreadRequest) => {
+    const reply = (r: { ok: true; decision: GateDecision } | { ok: false; error: string }) =>
+      gateModule.then((gate) => {
+        // A grammar that aborted parses nothing more, and one that grew large keeps its memory: the thread
+        // says so with its answer, and the pool puts a new one in its place.
+        const retire = gate.shellParserBroken() || gate.shellParserMemory() > RETIRE_ABOVE_BYTES;
+        port.postMessage({ id: req.id, ...r, retire } satisfies GateThreadReply);
+      });
     gateFor(req.workspace)
       .then((g) => g.decideAsync(req.input))
       .then(
-        (decision) => port.postMessage({ id: req.id, ok: true, decision } satisfies GateThreadReply),
-        (err: unknown) =>
-          port.postMessage({
-            id: req.id,
-            ok: false,
-            error: err instanceof Error ? err.message : String(err),
-          } satisfies GateThreadReply),
+        (decision) => reply({ ok: true, decision }),
+        (err: unknown) => reply({ ok: false, error: err instanceof Error ? err.message : String(err) }),
       );
   });
 }

@@ -87,7 +87,7 @@ export function createGateThreads(opts: GateThreadsOptions) {
       if (!job || job.id !== reply.id) return;
       // A large text grew the thread's heap and its grammar's WASM memory, which never shrinks: the thread
       // ends after it, and the next decision starts a new one.
-      if (job.input.command.length > RECYCLE_AFTER_CHARS) {
+      if (reply.retire || job.input.command.length > RECYCLE_AFTER_CHARS) {
         const i = threads.indexOf(t);
         if (i >= 0) threads.splice(i, 1);
         void t.worker.terminate();

@@ -3,7 +3,12 @@
  * itself and the sandbox defaults, without the zod schemas (they load only when a policy file exists).
  * Everything else imports ./index.ts.
  */
-export { analysisBudgetMs, MAX_ANALYSED_CHARS } from './analysis/index.js';
+export {
+  analysisBudgetMs,
+  MAX_ANALYSED_CHARS,
+  shellParserBroken,
+  shellParserMemory,
+} from './analysis/index.js';
 export { hostMatches } from './analysis/network.js';
 export { createGate, type Gate, type GateDecision, type GateInput } from './gate.js';
 export { discoverPolicyLayers, ORG_POLICY_FILE, type PolicySearch } from './policy/discover.js';

@@ -7,6 +7,8 @@ export {
   initShellParser,
   MAX_ANALYSED_CHARS,
   type ShellParser,
+  shellParserBroken,
+  shellParserMemory,
 } from './analysis/index.js';
 export { groupBucket, groupOf } from './eval/groups.js';
 export {

@@ -114,8 +114,8 @@ export function hookRoutes(deps: {
         else await next();
       });
     } catch (err) {
-      if (!(err instanceof HTTPException)) throw err;
-      c.res = await refuse(c, agent, err.message);
+      // Whatever stopped it (a refusal, or the store failing a token lookup: 503/500) is a deny.
+      c.res = await refuse(c, agent, err instanceof Error ? err.message : String(err));
     }
   };
   const limitBody = bodyLimit({

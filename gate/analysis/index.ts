@@ -2,10 +2,17 @@ import type { Finding } from '../taxonomy/rules.js';
 import { analyzeShell } from './commands.js';
 import { type Facts, report } from './context.js';
 import type { HostPolicy } from './network.js';
-import type { ShellParser } from './parser.js';
+import { type ShellParser, shellParseCancelled, shellParserBroken } from './parser.js';
 
 export type { Facts } from './context.js';
-export { deferredShellParser, initShellParser, ParserNotReady, type ShellParser } from './parser.js';
+export {
+  deferredShellParser,
+  initShellParser,
+  ParserNotReady,
+  type ShellParser,
+  shellParserBroken,
+  shellParserMemory,
+} from './parser.js';
 
 export interface Analysis {
   findings: Finding[];
@@ -16,13 +23,13 @@ export interface Analysis {
 export const MAX_ANALYSED_CHARS = 256 * 1024;
 
 /**
- * Time one decision may spend analysing a command: 250 ms plus 2 ms per KiB. Ordinary commands take well under
- * a millisecond and a 1 MB list of words ~0.7 s; the grammar's error recovery on hostile nesting grows faster
- * than the text (50,000 unclosed `${` took 11 s), and the gate runs in the agent's hook (whose timeout lets the
- * tool run) and on the server's event loop.
+ * Time one decision may spend analysing a command: 1 s plus 2 ms per KiB. Ordinary commands take well under a
+ * millisecond (the base is for a busy machine, where a cold thread's first decision took 307 ms) and a 1 MB
+ * list of words ~0.7 s; the grammar's error recovery on hostile nesting grows faster than the text (50,000
+ * unclosed `${` took 11 s), and the gate runs in the agent's hook, whose timeout lets the tool run.
  */
 export function analysisBudgetMs(chars: number): number {
-  return 250 + (2 * chars) / 1024;
+  return 1_000 + (2 * chars) / 1024;
 }
 
 /** Analyses one shell command line: what it runs, which paths it reads and writes, which hosts it reaches. */
@@ -45,7 +52,7 @@ export function analyzeCommandLine(
   const parser: ShellParser = {
     parse(t) {
       const parsed = performance.now() > deadline ? null : opts.parser.parse(t, deadline);
-      if (!parsed && performance.now() > deadline) cancelled = true;
+      if (!parsed && (performance.now() > deadline || shellParseCancelled())) cancelled = true;
       return parsed;
     },
   };
@@ -53,6 +60,12 @@ export function analyzeCommandLine(
   analyzeShell(text, ctx);
   // What was found stands; what the budget cut short may hide more.
   if (cancelled || performance.now() > deadline)
-    report(ctx, 'exec.unanalysable', `analysis took longer than its ${Math.round(budgetMs)} ms`);
+    report(ctx, 'exec.unanalysable', `analysis took more than its ${Math.round(budgetMs)} ms or its memory`);
+  if (shellParserBroken())
+    report(
+      ctx,
+      'exec.unanalysable',
+      'the shell grammar failed earlier in this process and parses nothing more',
+    );
   return { findings: ctx.findings, facts };
 }

@@ -232,11 +232,18 @@ function redirected(node: Node, s: WalkState): SimpleCommand[] {
   const first = cmds[0];
   const last = cmds.at(-1);
   const extra: SimpleCommand[] = [];
+  // `bash 0</dev/null`: the grammar made the `0` the command's last argument (see isGluedDescriptor).
+  const firstRedirect = node.childrenForFieldName('redirect')[0] ?? null;
+  const lastWord = body?.type === 'command' ? body.lastChild : null;
+  if (last && lastWord && isGluedDescriptor(lastWord, firstRedirect) && last.raw.at(-1) === lastWord.text) {
+    last.argv.pop();
+    last.raw.pop();
+  }
   for (const r of node.childrenForFieldName('redirect')) {
     if (!r) continue;
     if (r.type === 'heredoc_redirect') {
       const bodyNode = kids(r).find((k) => k.type === 'heredoc_body');
-      if (first) first.stdinText = bodyNode ? bodyNode.text : '';
+      if (first) setStdin(first, bodyNode ? bodyNode.text : '');
       // An unquoted delimiter lets the shell expand the body: its `$(...)` run like any substitution.
       if (bodyNode) scanSubstitutions(bodyNode, s);
       const rest = bodyNode ? afterHereDocEnd(r, bodyNode) : undefined;
@@ -260,14 +267,15 @@ function redirected(node: Node, s: WalkState): SimpleCommand[] {
     } else if (r.type === 'herestring_redirect') {
       scanSubstitutions(r, s);
       const w = kids(r)[0];
-      if (first && w) first.stdinText = evalWord(w, s);
+      if (first && w) setStdin(first, evalWord(w, s));
     } else if (r.type === 'file_redirect') {
       const red = fileRedirect(r, s, last);
       const target = red.op.startsWith('<') ? first : last;
       target?.redirects.push(red);
-      // Standard input from /dev/null is empty: a shell or interpreter given it reads no commands.
-      if (first && red.op === '<' && (red.fd === '' || red.fd === '0') && red.target === '/dev/null')
-        first.stdinText ??= '';
+      // The last redirect of fd 0 is what a shell or interpreter reads: `</dev/null` is empty, any other
+      // file, descriptor or process substitution is text the gate does not see.
+      const input = stdinFrom(red);
+      if (first && input !== null) setStdin(first, input);
     }
   }
   return [...cmds, ...extra];
@@ -291,18 +299,60 @@ function runsText(text: string, s: WalkState): SimpleCommand {
  * A redirect and its target. The grammar puts every word after a redirect under it (`cat 2>/dev/null
  * ~/.ssh/id_rsa`): only the first is the target, the others are the command's arguments, added to `cmd`.
  */
+/**
+ * What a redirect leaves on standard input: '' for `</dev/null` (empty), undefined for anything else read from
+ * (a file, a descriptor, a process substitution: unknown text), null when it does not touch fd 0.
+ */
+function stdinFrom(red: Redirect): string | undefined | null {
+  const fd0 = red.fd === '' ? red.op.startsWith('<') : red.fd === '0';
+  if (!fd0) return null;
+  return red.op === '<' && red.target === '/dev/null' ? '' : undefined;
+}
+
+function setStdin(cmd: SimpleCommand, text: string | undefined): void {
+  if (text === undefined) delete cmd.stdinText;
+  else cmd.stdinText = text;
+}
+
 function fileRedirect(node: Node, s: WalkState, cmd?: Pick<SimpleCommand, 'argv' | 'raw'>): Redirect {
-  const fd = node.childForFieldName('descriptor')?.text ?? '';
+  const fd = node.childForFieldName('descriptor')?.text ?? gluedDescriptor(node) ?? '';
   const [dest, ...more] = node.childrenForFieldName('destination').filter((d): d is Node => d !== null);
   let op = '';
   for (const c of node.children) if (c && !c.isNamed) op += c.type;
   if (dest) scanSubstitutions(dest, s);
   for (const word of more) {
+    // The descriptor of the next redirect, which the grammar read as a word of this one.
+    if (isGluedDescriptor(word, node.nextSibling)) continue;
     scanSubstitutions(word, s);
     cmd?.argv.push(evalWord(word, s));
     cmd?.raw.push(word.text);
   }
   return { op: op || '>', fd, target: dest ? evalWord(dest, s) : UNKNOWN };
+}
+
+/**
+ * tree-sitter-bash reads the descriptor of some redirects (`bash 0</dev/null 0<&3`) as a number word of what
+ * comes before (an argument, or a destination of the previous redirect) and gives the redirect none: bash
+ * reads `0<` as one token. A number word that ends where a redirect starts is that redirect's descriptor.
+ */
+function isGluedDescriptor(word: Node, next: Node | null): boolean {
+  return (
+    word.type === 'number' &&
+    next !== null &&
+    next.type === 'file_redirect' &&
+    word.endIndex === next.startIndex &&
+    next.childForFieldName('descriptor') === null
+  );
+}
+
+/** The descriptor glued to this redirect that the grammar put in the node before it (see isGluedDescriptor). */
+function gluedDescriptor(node: Node): string | undefined {
+  const prev = node.previousSibling;
+  if (!prev) return undefined;
+  // The word is the last leaf before the redirect: an argument of the command, or a previous redirect's word.
+  let leaf: Node | null = prev;
+  while (leaf && leaf.type !== 'number' && leaf.childCount > 0) leaf = leaf.lastChild;
+  return leaf && isGluedDescriptor(leaf, node) ? leaf.text : undefined;
 }
 
 function assign(node: Node, s: WalkState, persist: boolean): { name: string; value: string } {
@@ -337,6 +387,8 @@ function command(node: Node, s: WalkState): SimpleCommand {
   const raw: string[] = [];
   const assigns: { name: string; value: string }[] = [];
   const redirects: Redirect[] = [];
+  // What standard input holds, as the last redirect of fd 0 leaves it (undefined text: unknown).
+  let stdin: { text: string | undefined } | undefined;
   for (const child of kids(node)) {
     const name = child.type === 'variable_assignment' ? (child.childForFieldName('name')?.text ?? '') : '';
     // Only `NAME=…` before the first word is an assignment: bash runs `1a=b ls` as a program named `1a=b`.
@@ -347,9 +399,16 @@ function command(node: Node, s: WalkState): SimpleCommand {
       const value = child.childForFieldName('value');
       argv.push(`${name}=${value ? evalWord(value, s) : ''}`);
       raw.push(child.text);
-    } else if (child.type === 'file_redirect') redirects.push(fileRedirect(child, s, { argv, raw }));
-    else if (child.type === 'herestring_redirect') scanSubstitutions(child, s);
-    else {
+    } else if (child.type === 'file_redirect') {
+      const red = fileRedirect(child, s, { argv, raw });
+      redirects.push(red);
+      const input = stdinFrom(red);
+      if (input !== null) stdin = { text: input };
+    } else if (child.type === 'herestring_redirect') {
+      scanSubstitutions(child, s);
+      const w = kids(child)[0];
+      stdin = { text: w ? evalWord(w, s) : '' };
+    } else {
       scanSubstitutions(child, s);
       const target = child.type === 'command_name' ? (kids(child)[0] ?? child) : child;
       const words = expandBraces(child.text) ?? [evalWord(target, s)];
@@ -359,7 +418,6 @@ function command(node: Node, s: WalkState): SimpleCommand {
       }
     }
   }
-  const here = kids(node).find((k) => k.type === 'herestring_redirect');
   const cmd: SimpleCommand = {
     argv,
     raw,
@@ -369,10 +427,7 @@ function command(node: Node, s: WalkState): SimpleCommand {
     substituted: s.substituted,
     ...(s.cwd !== undefined ? { cwd: s.cwd } : {}),
   };
-  if (here) {
-    const w = kids(here)[0];
-    cmd.stdinText = w ? evalWord(w, s) : '';
-  }
+  if (stdin?.text !== undefined) cmd.stdinText = stdin.text;
   trackBuiltinState(argv, cmd.stdinText, s.env, s.readBound);
   if (argv[0] === 'cd' && argv.length <= 2) {
     const dest = argv[1] ?? '~';
