@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { shellParserBroken, shellParserMemory } from '../gate/fast.js';
 import { createRedactor } from '../schema/fast.js';
 import type { GrantRule } from '../schema/index.js';
 import { createStore, hashToken, type Store } from '../store/index.js';
@@ -318,6 +319,8 @@ export async function startServer(
           spool: await spool.stats().catch(() => null),
           journal: journal?.stats() ?? null,
           analyzer: analyzerStatus?.() ?? null,
+          // The shell grammar the in-server analyzer reads commands with (the hook decisions have their own).
+          grammar: { failed: shellParserBroken(), memoryMb: Math.round(shellParserMemory() / 2 ** 20) },
           eventLoopLagMs: lag.now(),
           memoryMb: { rss: Math.round(mem.rss / 2 ** 20), heapUsed: Math.round(mem.heapUsed / 2 ** 20) },
         };

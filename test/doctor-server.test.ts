@@ -29,8 +29,28 @@ describe('ward doctor: the server side', () => {
     expect(checks.map((c) => [c.name, c.ok])).toEqual([
       ['ward server', true],
       ['server spool', true],
+      ['server command analysis', true],
       ['runner token', true],
     ]);
+  });
+
+  it('reports a server whose shell grammar failed (its analyzer then reads no command), with the fix', async () => {
+    const health = {
+      spool: { depth: 0, oldestAgeSeconds: 0, quarantined: 0 },
+      grammar: { failed: true, memoryMb: 512 },
+    };
+    const fakeFetch = (async (url: string) =>
+      String(url).endsWith('/healthz')
+        ? Response.json(health)
+        : new Response('{}', { status: 200 })) as typeof fetch;
+    const checks = await checkServer({ server: 'http://127.0.0.1:9', token: 't', fetch: fakeFetch });
+    const g = byName(checks, 'server command analysis');
+    expect(g?.ok).toBe(false);
+    expect(g?.detail).toMatch(/exec\.unanalysable/);
+    expect(g?.fix).toMatch(/restart/);
+    // And the real server says how its grammar is.
+    const real = (await (await fetch(`${server.url}/healthz`)).json()) as { grammar?: { failed: boolean } };
+    expect(real.grammar?.failed).toBe(false);
   });
 
   it('says exactly what to do about a missing, unknown or under-privileged token', async () => {

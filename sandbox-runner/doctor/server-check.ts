@@ -27,6 +27,23 @@ function spoolCheck(health: unknown, base: string): Check | null {
   };
 }
 
+/** The server's shell grammar (/healthz `grammar`): once failed, its analyzer reads no command until a restart. */
+function grammarCheck(health: unknown): Check | null {
+  const g = (health as { grammar?: { failed?: unknown; memoryMb?: unknown } } | null)?.grammar;
+  if (!g || typeof g.failed !== 'boolean') return null;
+  return {
+    name: 'server command analysis',
+    ok: !g.failed,
+    severity: 'recommended',
+    detail: g.failed
+      ? 'the shell grammar of `ward serve` failed (a command exhausted its memory): its analyzer tags every command exec.unanalysable'
+      : `the shell grammar of \`ward serve\` works (${typeof g.memoryMb === 'number' ? g.memoryMb : '?'} MiB)`,
+    ...(g.failed
+      ? { fix: 'restart `ward serve`, and look in the alerts for the session that sent the command' }
+      : {}),
+  };
+}
+
 /**
  * Can this runner talk to its Ward server? Reachable (/healthz), and is its token good for asking humans
  * (approvals) and reading grants? Without it commands still run sandboxed, but every `ask` is denied.
@@ -52,8 +69,11 @@ export async function checkServer(opts: {
       ...(ok ? {} : { fix: `check the server's log; \`ward serve\` must be running with a working store` }),
     });
     if (!ok) return out;
-    const spool = spoolCheck(await res.json().catch(() => null), base);
+    const health: unknown = await res.json().catch(() => null);
+    const spool = spoolCheck(health, base);
     if (spool) out.push(spool);
+    const grammar = grammarCheck(health);
+    if (grammar) out.push(grammar);
   } catch (err) {
     out.push({
       name: 'ward server',
