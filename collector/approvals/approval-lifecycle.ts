@@ -9,6 +9,7 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
   const log = deps.log ?? (() => {});
   const redact = deps.redact ?? ((s: string) => s);
   const maxTimerMs = deps.maxTimerMs ?? 60_000;
+  const HOLD_WAIT_MS = deps.holdWaitMs ?? 2_000;
   // Local wake-ups for waiters (long-polls, SSE) of this instance; the store poll below covers the others.
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
@@ -43,34 +44,91 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
     };
   }
   // Requests whose decision is being stored with its audit record: their row may be readable before the record
-  // is, so a read of one waits until the runner may be told (no runner learns a decision the trail lacks).
-  const held = new Map<string, Promise<void>>();
+  // is, so until the runner may be told, a read of one waits (at most HOLD_WAIT_MS) and then answers with the
+  // request as it was before (`before`): no runner learns a decision the trail lacks.
+  const held = new Map<string, { done: Promise<void>; before: Approval | undefined }>();
   /** Reads of `id` wait until the returned function is called (decide calls it when it tells the runner). */
-  function hold(id: string): () => void {
+  function hold(id: string, before?: Approval): () => void {
     let release: () => void = () => {};
-    const p = new Promise<void>((r) => {
+    const done = new Promise<void>((r) => {
       release = r;
     });
-    held.set(id, p);
+    const h = { done, before };
+    held.set(id, h);
     return () => {
-      if (held.get(id) === p) held.delete(id);
+      if (held.get(id) === h) held.delete(id);
       release();
     };
   }
-  /** Waits for the holds on any of `ids`; true when there was one (what was read meanwhile may be stale). */
+  /** Waits for the hold on `id` at most HOLD_WAIT_MS: the hold still standing then, or undefined. */
+  async function standingHold(id: string) {
+    const h = held.get(id);
+    if (!h) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      h.done.then(() => true),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(false), HOLD_WAIT_MS);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+    return ended ? undefined : h;
+  }
+  /** Waits for the holds on any of `ids` (bounded); true when there was one (what was read meanwhile may be stale). */
   async function waitHeld(ids: readonly string[]): Promise<boolean> {
-    const holds = ids.flatMap((id) => held.get(id) ?? []);
-    if (holds.length === 0) return false;
-    await Promise.all(holds);
+    const there = ids.filter((id) => held.has(id));
+    if (there.length === 0) return false;
+    await Promise.all(there.map(standingHold));
     return true;
   }
+  /** A listed row as it may be shown: the request as it was before, while its decision waits for its record. */
+  function shown(a: Approval): Approval {
+    return (isFinal(a) && held.get(a.id)?.before) || a;
+  }
   const read = async (id: string) => {
-    await held.get(id);
+    const before = (await standingHold(id))?.before;
+    if (before) return present(before);
     const a = await store.approvals.get(id);
     // Read from the table while a decision was being stored: wait for its audit record as well.
-    if (a && isFinal(a)) await held.get(id);
+    if (a && isFinal(a)) {
+      const still = (await standingHold(id))?.before;
+      if (still) return present(still);
+    }
     return a && present(a);
   };
+
+  /**
+   * A decision stored while its audit record was refused twice: it stands (the first final version is kept),
+   * so its record is appended again in the background, with growing pauses, until the trail takes it. Until
+   * then the runner is not told (reads answer with the request as it was); once recorded, it is.
+   */
+  function keepRecording(
+    a: Approval,
+    actor: string,
+    extra: Record<string, string>,
+    release: () => void,
+    then: () => void,
+  ): void {
+    let pause = 1_000;
+    const attempt = () => {
+      if (lifetime.signal.aborted) return;
+      audited(a, 'decided', actor, { ...extra, recorded_late: 'true' }).then(
+        () => {
+          release();
+          then();
+        },
+        (err: unknown) => {
+          log(
+            `the audit record of approval ${a.id}'s decision is still refused (${err instanceof Error ? err.message : String(err)}); the runner is not told; retrying`,
+          );
+          pause = Math.min(pause * 2, 30_000);
+          setTimeout(attempt, pause).unref();
+        },
+      );
+    };
+    setTimeout(attempt, pause).unref();
+  }
 
   async function serverRisk(command: string): Promise<number | undefined> {
     if (!deps.riskOf) return undefined;
@@ -207,7 +265,8 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
     polling = true;
     try {
       for (const a of await store.approvals.finalAmong(ids)) {
-        await held.get(a.id);
+        // Its decision's record is not stored yet: whoever stores it tells the waiters.
+        if (await standingHold(a.id)) continue;
         finished(a);
       }
     } catch (err) {
@@ -253,6 +312,8 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
     serialized,
     hold,
     waitHeld,
+    shown,
+    keepRecording,
     audited,
     eventRow,
     record,

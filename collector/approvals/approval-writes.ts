@@ -1,7 +1,13 @@
 import type { Approval } from '../../schema/index.js';
 import type { ApprovalResolution, VersionedApproval } from '../../store/index.js';
 import type { ApprovalLifecycle } from './approval-lifecycle.js';
-import { type ApprovalServiceDeps, type Caller, type DecideResult, TooManyPending } from './service-types.js';
+import {
+  type ApprovalServiceDeps,
+  AuditPendingError,
+  type Caller,
+  type DecideResult,
+  TooManyPending,
+} from './service-types.js';
 
 /**
  * How a request and a decision reach the store with their audit records. With several instances on one
@@ -10,9 +16,12 @@ import { type ApprovalServiceDeps, type Caller, type DecideResult, TooManyPendin
  */
 export function createWrites(
   store: ApprovalServiceDeps['store'],
-  life: Pick<ApprovalLifecycle, 'audited' | 'eventRow' | 'record' | 'notStored' | 'finished' | 'present'>,
+  life: Pick<
+    ApprovalLifecycle,
+    'audited' | 'eventRow' | 'record' | 'notStored' | 'finished' | 'present' | 'keepRecording'
+  >,
 ) {
-  const { audited, eventRow, record, notStored, finished, present } = life;
+  const { audited, eventRow, record, notStored, finished, present, keepRecording } = life;
 
   // One token's requests take turns (a lock map of their own: approval ids come from URLs). At most `limit`
   // wait for a turn: a token that is full cannot queue bodies without bound while each recounts in turn.
@@ -96,6 +105,7 @@ export function createWrites(
     caller: Caller,
     noGrantReason: string,
     release: () => void,
+    keep: () => void,
   ): Promise<DecideResult> {
     const next: Approval = { ...found.approval, ...change, decided_at: change.decided_at ?? '' };
     const extra = { by_token: caller.id, ...(noGrantReason ? { no_grant_reason: noGrantReason } : {}) };
@@ -115,7 +125,8 @@ export function createWrites(
     }
     const decided = r.approval;
     // The decision is stored and stands (the first final version is kept): its record must follow it. A
-    // failed append is tried once more (the chain re-reads its head first) before the runner is told.
+    // failed append is tried once more (the chain re-reads its head first) before the runner is told; refused
+    // again, it is appended in the background until the trail takes it, and only then is the runner told.
     const again =
       audit.status === 'rejected'
         ? await audited(next, 'decided', caller.name, extra).then(
@@ -123,9 +134,16 @@ export function createWrites(
             (err: unknown) => err,
           )
         : null;
+    if (audit.status === 'rejected' && again !== null) {
+      keep();
+      keepRecording(next, caller.name, extra, release, () => {
+        finished(decided);
+        eventRow(decided, 'decided').catch(() => {});
+      });
+      throw new AuditPendingError(again);
+    }
     release();
     finished(decided);
-    if (audit.status === 'rejected' && again !== null) throw again;
     await eventRow(decided, 'decided');
     return { ok: true, approval: present(decided), grant: null, noGrantReason };
   }

@@ -3,6 +3,7 @@ export { createServerRisk } from './server-risk.js';
 export { type ApprovalService, createApprovalService } from './service.js';
 export {
   type ApprovalServiceDeps,
+  AuditPendingError,
   type Caller,
   type DecideResult,
   isFinal,

@@ -214,6 +214,53 @@ describe('approval rows and their audit records written at once (sole writer)', 
     service.close();
   });
 
+  for (const soleWriter of [true, false]) {
+    it(`a decision whose record the trail refuses twice is told to nobody until the record is stored (${soleWriter ? 'sole writer' : 'several instances'})`, async () => {
+      const store = await testStore();
+      let refuse = true;
+      let refused = 0;
+      const deps: Deps = {
+        ...store,
+        approvals: { ...store.approvals, soleWriter },
+        audit: {
+          ...store.audit,
+          async append(entry) {
+            if (entry.action === 'approval.decided' && refuse) {
+              refused++;
+              throw new Error('Code: 241. DB::Exception: Memory limit exceeded');
+            }
+            return store.audit.append(entry);
+          },
+        },
+      };
+      const service = createApprovalService({ store: deps, holdWaitMs: 50 });
+      const a = await service.create(ask(`s-audit-down-${soleWriter}`), RUNNER);
+      let told: Approval | null | undefined;
+      const waiting = service.waitForFinal(a.id, 60_000, undefined, RUNNER).then((x) => {
+        told = x;
+        return x;
+      });
+      await expect(
+        service.decide(a.id, { decision: 'approve', scope: 'once', reason: '' }, ANALYST),
+      ).rejects.toThrow(/told once the record is stored/);
+      // The table holds the decision; every read answers with the request as it was, after a bounded wait.
+      expect((await store.approvals.get(a.id))?.status).toBe('approved');
+      expect((await service.get(a.id, RUNNER))?.status).toBe('pending');
+      expect((await service.list(undefined, 10, RUNNER)).find((x) => x.id === a.id)?.status).toBe('pending');
+      expect(told).toBeUndefined();
+      expect(await trailOf(store, a.id)).toEqual(['approval.requested']);
+      // The trail takes it again: recorded (marked late), and only then is the runner told.
+      refuse = false;
+      expect((await waiting)?.status).toBe('approved');
+      expect(refused).toBeGreaterThanOrEqual(soleWriter ? 2 : 1);
+      const records = (await store.audit.list({ limit: 1000 })).filter((r) => r.target === a.id);
+      expect(records.map((r) => r.action)).toEqual(['approval.requested', 'approval.decided']);
+      expect(JSON.stringify(records[1])).toMatch(/recorded_late/);
+      expect((await service.get(a.id, RUNNER))?.status).toBe('approved');
+      service.close();
+    }, 60_000);
+  }
+
   it('a full token cannot queue requests without bound: past the limit waiting, they are refused at once', async () => {
     const store = await testStore();
     let counts = 0;

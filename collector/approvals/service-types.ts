@@ -27,6 +27,11 @@ export interface ApprovalServiceDeps {
   /** Signs a grant as served (the same key); without it grants carry no signature. */
   signGrant?: (g: SignedGrantFields) => string;
   /** Longest a timer waits before re-checking (a clock jump or a far deadline; ms). */
+  /**
+   * Longest a read of a request waits for its decision's audit record (ms, default 2000); then it answers with
+   * the request as it was before the decision.
+   */
+  holdWaitMs?: number;
   maxTimerMs?: number;
   /**
    * How often waiters on this instance re-read their requests from the store (ms, default 500): a decision
@@ -66,5 +71,18 @@ export const MAX_PENDING_PER_TOKEN = 64;
 export class TooManyPending extends Error {
   constructor(readonly limit: number) {
     super(`this token already has ${limit} approval requests pending: wait for decisions (or their expiry)`);
+  }
+}
+
+/**
+ * A decision stored while the audit trail refused its record twice: it stands, its record is appended again in
+ * the background, and no runner is told of it until the trail has it.
+ */
+export class AuditPendingError extends Error {
+  constructor(cause: unknown) {
+    super(
+      `the decision is stored, but the audit trail refused its record (${cause instanceof Error ? cause.message : String(cause)}); the runner is told once the record is stored (retrying)`,
+    );
+    this.name = 'AuditPendingError';
   }
 }

@@ -13,6 +13,7 @@ import { createWrites } from './approval-writes.js';
 import { createGrantMaker } from './grant-maker.js';
 import {
   type ApprovalServiceDeps,
+  AuditPendingError,
   type Caller,
   type DecideResult,
   isFinal,
@@ -43,6 +44,8 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     serialized,
     hold,
     waitHeld,
+    shown,
+    keepRecording,
     audited,
     eventRow,
     record,
@@ -66,6 +69,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     notStored,
     finished,
     present,
+    keepRecording,
   });
   const grants = createGrantMaker({
     store,
@@ -162,7 +166,8 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       for (let tries = 0; tries < 4 && (await waitHeld(finalIds())); tries++)
         rows = await store.approvals.list(q);
       await waitHeld(finalIds());
-      return rows.map(redacted);
+      // Still waiting for its record after that: listed as it was before the decision.
+      return rows.map((a) => redacted(shown(a)));
     },
 
     /**
@@ -209,11 +214,20 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         };
         const noGrantReason = plan && 'refused' in plan ? plan.refused : '';
         const granting = wanted && plan && 'prefix' in plan ? plan : null;
-        // Until the runner may be told, reads of the request wait (its row can be stored before its record).
-        const release = hold(id);
+        // Until the runner may be told, reads of the request wait (its row can be stored before its record), and
+        // then answer with the request as it was.
+        const hold_ = hold(id, found && !isFinal(found.approval) ? found.approval : undefined);
+        // Handed to keepRecording when the record is refused: the hold then lasts until the trail takes it.
+        let handedOff = false;
+        const keep = () => {
+          handedOff = true;
+        };
+        const release = () => {
+          if (!handedOff) hold_();
+        };
         try {
           if (store.approvals.soleWriter && found && current && !isFinal(current) && !granting)
-            return await decideAlongside(found, change, caller, noGrantReason, release);
+            return await decideAlongside(found, change, caller, noGrantReason, hold_, keep);
           const r = await store.approvals.decide(id, change, found);
           if (!r.ok) return r;
           // The waiting runner goes on once the decision and its audit record are stored; with a grant, once
@@ -225,16 +239,20 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
             release();
             finished(r.approval);
           };
+          const extra = { by_token: caller.id, ...(noGrantReason ? { no_grant_reason: noGrantReason } : {}) };
           try {
-            await record(
-              r.approval,
-              'decided',
-              decidedBy,
-              { by_token: caller.id, ...(noGrantReason ? { no_grant_reason: noGrantReason } : {}) },
-              granting ? undefined : tell,
-            );
+            await record(r.approval, 'decided', decidedBy, extra, granting ? undefined : tell);
             const grant = wanted && granting ? await grants.create(r.approval, granting, wanted) : null;
             return { ok: true, approval: present(r.approval), grant, noGrantReason };
+          } catch (err) {
+            // The decision stands but its record was refused: this instance's runners are not told until it is.
+            if (!told && !granting) {
+              keep();
+              told = true;
+              keepRecording(r.approval, decidedBy, extra, hold_, () => finished(r.approval));
+              throw new AuditPendingError(err);
+            }
+            throw err;
           } finally {
             tell();
           }

@@ -9,7 +9,13 @@ import {
   ApprovalRequestInput,
   ApprovalStatus,
 } from '../../schema/index.js';
-import { type ApprovalService, type Caller, isFinal, TooManyPending } from '../approvals/index.js';
+import {
+  type ApprovalService,
+  AuditPendingError,
+  type Caller,
+  isFinal,
+  TooManyPending,
+} from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
 import type { HoldLimit } from '../middleware/hold-limit.js';
 
@@ -143,7 +149,11 @@ export function approvalRoutes(deps: {
     const id = parseId(c.req.param('id'));
     const input = ApprovalDecisionInput.safeParse(await readJson(c.req));
     if (!input.success) throw new HTTPException(400, { message: 'invalid decision', cause: input.error });
-    const r = await service.decide(id, input.data, c.get('principal'));
+    const r = await service.decide(id, input.data, c.get('principal')).catch((err: unknown) => {
+      // Stored, but not yet on the audit trail: the analyst learns that the runner waits for the record.
+      if (err instanceof AuditPendingError) throw new HTTPException(503, { message: err.message });
+      throw err;
+    });
     if (r.ok) {
       const body: ApprovalDecisionResult = {
         ...r.approval,
