@@ -1,38 +1,13 @@
 import type { Node } from 'web-tree-sitter';
 import { hiddenBackquoted } from './backquotes.js';
 import { afterHereDocEnd } from './here-doc-end.js';
+import { gluedDescriptor, isGluedDescriptor, setStdin, stdinFrom } from './redirects.js';
+import type { Redirect, SimpleCommand } from './simple-command.js';
 import { forgetPositional, joinCwd, trackBuiltinState } from './variables.js';
 import { type Env, evalWord, expandBraces, UNKNOWN, WORDS } from './words.js';
 
+export type { Redirect, SimpleCommand } from './simple-command.js';
 export { display, evalWord, UNKNOWN } from './words.js';
-
-export interface Redirect {
-  op: string;
-  /** File descriptor number when given (`2>`), else ''. */
-  fd: string;
-  target: string;
-}
-
-/** One simple command as the shell would run it, with words evaluated as far as statically possible. */
-export interface SimpleCommand {
-  argv: string[];
-  /** Raw source text of each argument (before evaluation), same length as argv. */
-  raw: string[];
-  /** Variable assignments in front of the command, or the whole statement when argv is empty. */
-  assigns: { name: string; value: string }[];
-  redirects: Redirect[];
-  /** Text fed on standard input by a here-document or here-string. */
-  stdinText?: string;
-  /** The command whose output this one reads through a pipe. */
-  pipeFrom?: SimpleCommand;
-  /** The command that reads this one's output through a pipe. */
-  pipeTo?: SimpleCommand;
-  /** Directory the command runs in when a preceding `cd` made it known. */
-  cwd?: string;
-  inLoop: boolean;
-  /** True for commands inside `$( )`, `<( )` or backticks. */
-  substituted: boolean;
-}
 
 /** What one line of a command's output stands for, when that is known (a file `find -name .env` finds). */
 export type PipedLine = (producer: SimpleCommand) => string | undefined;
@@ -299,21 +274,6 @@ function runsText(text: string, s: WalkState): SimpleCommand {
  * A redirect and its target. The grammar puts every word after a redirect under it (`cat 2>/dev/null
  * ~/.ssh/id_rsa`): only the first is the target, the others are the command's arguments, added to `cmd`.
  */
-/**
- * What a redirect leaves on standard input: '' for `</dev/null` (empty), undefined for anything else read from
- * (a file, a descriptor, a process substitution: unknown text), null when it does not touch fd 0.
- */
-function stdinFrom(red: Redirect): string | undefined | null {
-  const fd0 = red.fd === '' ? red.op.startsWith('<') : red.fd === '0';
-  if (!fd0) return null;
-  return red.op === '<' && red.target === '/dev/null' ? '' : undefined;
-}
-
-function setStdin(cmd: SimpleCommand, text: string | undefined): void {
-  if (text === undefined) delete cmd.stdinText;
-  else cmd.stdinText = text;
-}
-
 function fileRedirect(node: Node, s: WalkState, cmd?: Pick<SimpleCommand, 'argv' | 'raw'>): Redirect {
   const fd = node.childForFieldName('descriptor')?.text ?? gluedDescriptor(node) ?? '';
   const [dest, ...more] = node.childrenForFieldName('destination').filter((d): d is Node => d !== null);
@@ -328,31 +288,6 @@ function fileRedirect(node: Node, s: WalkState, cmd?: Pick<SimpleCommand, 'argv'
     cmd?.raw.push(word.text);
   }
   return { op: op || '>', fd, target: dest ? evalWord(dest, s) : UNKNOWN };
-}
-
-/**
- * tree-sitter-bash reads the descriptor of some redirects (`bash 0</dev/null 0<&3`) as a number word of what
- * comes before (an argument, or a destination of the previous redirect) and gives the redirect none: bash
- * reads `0<` as one token. A number word that ends where a redirect starts is that redirect's descriptor.
- */
-function isGluedDescriptor(word: Node, next: Node | null): boolean {
-  return (
-    word.type === 'number' &&
-    next !== null &&
-    next.type === 'file_redirect' &&
-    word.endIndex === next.startIndex &&
-    next.childForFieldName('descriptor') === null
-  );
-}
-
-/** The descriptor glued to this redirect that the grammar put in the node before it (see isGluedDescriptor). */
-function gluedDescriptor(node: Node): string | undefined {
-  const prev = node.previousSibling;
-  if (!prev) return undefined;
-  // The word is the last leaf before the redirect: an argument of the command, or a previous redirect's word.
-  let leaf: Node | null = prev;
-  while (leaf && leaf.type !== 'number' && leaf.childCount > 0) leaf = leaf.lastChild;
-  return leaf && isGluedDescriptor(leaf, node) ? leaf.text : undefined;
 }
 
 function assign(node: Node, s: WalkState, persist: boolean): { name: string; value: string } {
