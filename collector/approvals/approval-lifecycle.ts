@@ -47,8 +47,13 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
   // is, so until the runner may be told, a read of one waits (at most HOLD_WAIT_MS) and then answers with the
   // request as it was before (`before`): no runner learns a decision the trail lacks.
   const held = new Map<string, { done: Promise<void>; before: Approval | undefined }>();
-  /** Reads of `id` wait until the returned function is called (decide calls it when it tells the runner). */
+  /**
+   * Reads of `id` wait until the returned function is called (decide calls it when it tells the runner). A hold
+   * already standing (a decision whose record is still being appended) stays as it is, and only its owner ends
+   * it: a second decide of the request must not lift it.
+   */
   function hold(id: string, before?: Approval): () => void {
+    if (held.has(id)) return () => {};
     let release: () => void = () => {};
     const done = new Promise<void>((r) => {
       release = r;
@@ -85,6 +90,10 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
   /** A listed row as it may be shown: the request as it was before, while its decision waits for its record. */
   function shown(a: Approval): Approval {
     return (isFinal(a) && held.get(a.id)?.before) || a;
+  }
+  /** The requests whose decision still waits for its record, as they were before it. */
+  function heldBefore(): Approval[] {
+    return [...held.values()].flatMap((h) => (h.before ? [h.before] : []));
   }
   const read = async (id: string) => {
     const before = (await standingHold(id))?.before;
@@ -313,6 +322,7 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
     hold,
     waitHeld,
     shown,
+    heldBefore,
     keepRecording,
     audited,
     eventRow,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createGrantRule } from '../../gate/index.js';
 import type { Approval } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
 import { testStore } from '../../test/helpers/store.js';
@@ -214,8 +215,12 @@ describe('approval rows and their audit records written at once (sole writer)', 
     service.close();
   });
 
-  for (const soleWriter of [true, false]) {
-    it(`a decision whose record the trail refuses twice is told to nobody until the record is stored (${soleWriter ? 'sole writer' : 'several instances'})`, async () => {
+  for (const { soleWriter, grant } of [
+    { soleWriter: true, grant: false },
+    { soleWriter: false, grant: false },
+    { soleWriter: true, grant: true },
+  ]) {
+    it(`a decision whose record the trail refuses twice is told to nobody until the record is stored (${soleWriter ? 'sole writer' : 'several instances'}${grant ? ', with a grant' : ''})`, async () => {
       const store = await testStore();
       let refuse = true;
       let refused = 0;
@@ -233,26 +238,40 @@ describe('approval rows and their audit records written at once (sole writer)', 
           },
         },
       };
-      const service = createApprovalService({ store: deps, holdWaitMs: 50 });
-      const a = await service.create(ask(`s-audit-down-${soleWriter}`), RUNNER);
+      const service = createApprovalService({
+        store: deps,
+        holdWaitMs: 50,
+        ...(grant ? { grantRule: createGrantRule(), riskOf: async () => 0.3 } : {}),
+      });
+      const a = await service.create(
+        { ...ask(`s-audit-down-${soleWriter}-${grant}`), command: 'git push origin main', grantable: grant },
+        RUNNER,
+      );
       let told: Approval | null | undefined;
       const waiting = service.waitForFinal(a.id, 60_000, undefined, RUNNER).then((x) => {
         told = x;
         return x;
       });
-      await expect(
-        service.decide(a.id, { decision: 'approve', scope: 'once', reason: '' }, ANALYST),
-      ).rejects.toThrow(/told once the record is stored/);
-      // The table holds the decision; every read answers with the request as it was, after a bounded wait.
+      const decision = { decision: 'approve', scope: grant ? 'session' : 'once', reason: '' } as const;
+      await expect(service.decide(a.id, decision, ANALYST)).rejects.toThrow(/told once the record is stored/);
+      // An analyst who tries again after the error learns it is decided; that lifts nothing for the runner.
+      expect(await service.decide(a.id, decision, ANALYST)).toMatchObject({ ok: false, reason: 'final' });
+      // The table holds the decision; every read answers with the request as it was, after a bounded wait,
+      // and lists by status place it where it was (its decision shows in none of them).
       expect((await store.approvals.get(a.id))?.status).toBe('approved');
       expect((await service.get(a.id, RUNNER))?.status).toBe('pending');
-      expect((await service.list(undefined, 10, RUNNER)).find((x) => x.id === a.id)?.status).toBe('pending');
+      const listed = async (status?: 'pending' | 'approved' | 'denied') =>
+        (await service.list(status, 10, RUNNER)).filter((x) => x.id === a.id).map((x) => x.status);
+      expect(await listed()).toEqual(['pending']);
+      expect(await listed('pending')).toEqual(['pending']);
+      expect(await listed('approved')).toEqual([]);
+      expect(await listed('denied')).toEqual([]);
       expect(told).toBeUndefined();
       expect(await trailOf(store, a.id)).toEqual(['approval.requested']);
       // The trail takes it again: recorded (marked late), and only then is the runner told.
       refuse = false;
       expect((await waiting)?.status).toBe('approved');
-      expect(refused).toBeGreaterThanOrEqual(soleWriter ? 2 : 1);
+      expect(refused).toBeGreaterThanOrEqual(soleWriter && !grant ? 2 : 1);
       const records = (await store.audit.list({ limit: 1000 })).filter((r) => r.target === a.id);
       expect(records.map((r) => r.action)).toEqual(['approval.requested', 'approval.decided']);
       expect(JSON.stringify(records[1])).toMatch(/recorded_late/);

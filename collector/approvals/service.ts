@@ -45,6 +45,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     hold,
     waitHeld,
     shown,
+    heldBefore,
     keepRecording,
     audited,
     eventRow,
@@ -166,8 +167,16 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       for (let tries = 0; tries < 4 && (await waitHeld(finalIds())); tries++)
         rows = await store.approvals.list(q);
       await waitHeld(finalIds());
-      // Still waiting for its record after that: listed as it was before the decision.
-      return rows.map((a) => redacted(shown(a)));
+      // Still waiting for its record after that: listed as it was before the decision, under the status it had
+      // then (a runner listing by status must not learn the decision from where its request appears).
+      const listed = rows.map(shown).filter((a) => !status || a.status === status);
+      if (!status || status === 'pending') {
+        const ids = new Set(listed.map((a) => a.id));
+        for (const a of heldBefore())
+          if (!ids.has(a.id) && (!requester || a.requester_id === requester)) listed.push(a);
+        listed.sort((x, y) => y.created_at.localeCompare(x.created_at));
+      }
+      return listed.slice(0, limit ?? listed.length).map(redacted);
     },
 
     /**
@@ -240,13 +249,18 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
             finished(r.approval);
           };
           const extra = { by_token: caller.id, ...(noGrantReason ? { no_grant_reason: noGrantReason } : {}) };
+          let recorded = false;
           try {
-            await record(r.approval, 'decided', decidedBy, extra, granting ? undefined : tell);
+            await record(r.approval, 'decided', decidedBy, extra, () => {
+              recorded = true;
+              if (!granting) tell();
+            });
             const grant = wanted && granting ? await grants.create(r.approval, granting, wanted) : null;
             return { ok: true, approval: present(r.approval), grant, noGrantReason };
           } catch (err) {
-            // The decision stands but its record was refused: this instance's runners are not told until it is.
-            if (!told && !granting) {
+            // The decision stands but its record was refused: this instance's runners are not told until it is
+            // (with a grant too: its grant is then not made, and the approval counts once).
+            if (!recorded) {
               keep();
               told = true;
               keepRecording(r.approval, decidedBy, extra, hold_, () => finished(r.approval));
