@@ -6,6 +6,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Gate, GateDecision, GateInput, PolicyLayers, ResolvedPolicy } from '../gate/fast.js';
+import { fileDigest } from './policy-digest.js';
+
+class PolicyChangedError extends Error {
+  constructor() {
+    super(
+      "the server's policy files changed on disk since ward serve loaded them: restart ward serve to use them",
+    );
+  }
+}
 
 export interface GateThreadRequest {
   id: number;
@@ -24,14 +33,26 @@ const RETIRE_ABOVE_BYTES = 96 * 2 ** 20;
 
 if (parentPort) {
   const port = parentPort;
-  const layers = (workerData as { layers: PolicyLayers }).layers;
+  const { layers, digests } = workerData as {
+    layers: PolicyLayers;
+    digests?: Record<string, string>;
+  };
+  /** The policy, as long as its files are what the server loaded (checked before and after reading them). */
+  const loadChecked = async (gate: typeof import('../gate/fast.js')): Promise<ResolvedPolicy> => {
+    const changed = () =>
+      digests !== undefined && Object.entries(digests).some(([path, sha]) => fileDigest(path) !== sha);
+    if (changed()) throw new PolicyChangedError();
+    const resolved = await gate.loadPolicy(layers);
+    if (changed()) throw new PolicyChangedError();
+    return resolved;
+  };
   const gateModule = import('../gate/fast.js');
   let policy: Promise<ResolvedPolicy> | undefined;
   const gates = new Map<string, Promise<Gate>>();
 
   const gateFor = async (workspace: string): Promise<Gate> => {
     const gate = await gateModule;
-    policy ??= gate.loadPolicy(layers);
+    policy ??= loadChecked(gate);
     // A broken policy is read again on the next call (each call is refused meanwhile).
     policy.catch(() => {
       policy = undefined;

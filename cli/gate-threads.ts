@@ -16,6 +16,9 @@ export function gateThreadScript(): URL | undefined {
 /** Texts longer than this end their thread once decided (see spawn). */
 const RECYCLE_AFTER_CHARS = 64 * 1024;
 
+/** The text a decision reads: the command, and the working directory the caller names. */
+const textLength = (input: GateInput) => input.command.length + (input.cwd?.length ?? 0);
+
 export class GateBusyError extends Error {
   override readonly name = 'GateBusyError';
 }
@@ -24,6 +27,11 @@ export interface GateThreadsOptions {
   script: URL;
   /** The server's policy layers (the thread loads them itself: a compiled policy holds functions). */
   layers: PolicyLayers;
+  /**
+   * The SHA-256 of each layer file as the server loaded it ('' for none), asked when a thread starts: a thread
+   * that finds other content refuses to decide (a replaced thread must not pick up a policy edited on disk).
+   */
+  digests?: () => Record<string, string> | undefined;
   /** Threads (default 1: each may hold ~250 MiB while it decides a hostile text at the size limit). */
   size?: number;
   /** Longest one decision may take before its thread is ended and the call refused (ms, for `chars` of text). */
@@ -77,7 +85,7 @@ export function createGateThreads(opts: GateThreadsOptions) {
   const spawn = (): Thread => {
     const t: Thread = {
       worker: new Worker(opts.script, {
-        workerData: { layers: opts.layers },
+        workerData: { layers: opts.layers, digests: opts.digests?.() },
         // A decision that needs more is refused (its thread ends), so hostile text cannot grow the server.
         resourceLimits: { maxOldGenerationSizeMb: opts.heapMb ?? 160, maxYoungGenerationSizeMb: 32 },
       }),
@@ -87,7 +95,7 @@ export function createGateThreads(opts: GateThreadsOptions) {
       if (!job || job.id !== reply.id) return;
       // A large text grew the thread's heap and its grammar's WASM memory, which never shrinks: the thread
       // ends after it, and the next decision starts a new one.
-      if (reply.retire || job.input.command.length > RECYCLE_AFTER_CHARS) {
+      if (reply.retire || textLength(job.input) > RECYCLE_AFTER_CHARS) {
         const i = threads.indexOf(t);
         if (i >= 0) threads.splice(i, 1);
         void t.worker.terminate();
@@ -135,7 +143,7 @@ export function createGateThreads(opts: GateThreadsOptions) {
       waiting--;
       const id = nextId++;
       const thread = t;
-      const ms = opts.deadlineMs(job.input.command.length);
+      const ms = opts.deadlineMs(textLength(job.input));
       const timer = setTimeout(() => {
         const i = threads.indexOf(thread);
         if (i >= 0) threads.splice(i, 1);

@@ -9,6 +9,7 @@ import {
 import type { WardEnv } from './env.js';
 import { createGateThreads, gateThreadScript } from './gate-threads.js';
 import { loadedLayers, type PolicyAudit } from './policy-audit.js';
+import { layerDigests } from './policy-digest.js';
 
 /**
  * The server's hook decisions (POST /api/hooks/:agent): the same gate and answer as `ward hook`, with the
@@ -20,6 +21,8 @@ import { loadedLayers, type PolicyAudit } from './policy-audit.js';
  */
 export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit): HookDecider {
   let policy: Promise<ResolvedPolicy> | undefined;
+  // The layer files as this thread loaded them: the gate threads hold to the same content.
+  let loadedDigests: Record<string, string> | undefined;
   // Decisions run on threads of their own (gate-threads.ts): never on the event loop approvals share, one
   // caller at a time in turn, a thread past its deadline ended. Without a built thread (sources without a
   // build), in this thread.
@@ -28,6 +31,7 @@ export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit)
     ? createGateThreads({
         script,
         layers: serverLayers(env),
+        digests: () => loadedDigests,
         deadlineMs: (chars) => 2 * analysisBudgetMs(chars) + 2_000,
       })
     : undefined;
@@ -52,7 +56,15 @@ export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit)
   ): Promise<Record<string, unknown> | null> {
     return hooks.answerHookCall(agent, body ?? '', {
       loadGate: async (input) => {
-        policy ??= serverPolicy(env, policyAudit);
+        policy ??= (async () => {
+          const digests = layerDigests(serverLayers(env));
+          const resolved = await serverPolicy(env, policyAudit);
+          // Read between two digests: a file that changed meanwhile is read again on the next call.
+          if (JSON.stringify(layerDigests(serverLayers(env))) !== JSON.stringify(digests))
+            throw new Error('the policy files changed while they were read: try again');
+          loadedDigests = digests;
+          return resolved;
+        })();
         policy.catch(() => {
           policy = undefined; // a broken server policy is retried on the next call (each call denies meanwhile)
         });

@@ -20,6 +20,12 @@ describe('analysis bounds', () => {
     expect(d.decision).toBe('ask');
     expect(rules(d)).toEqual(['exec.unanalysable']);
     expect(d.reasons[0]?.detail ?? JSON.stringify(d.reasons[0])).toMatch(/KiB/);
+    // Nor when the padding is the working directory the caller names.
+    const viaCwd = await gate.decideAsync({
+      command: 'ls',
+      cwd: `/home/dev/${'d/'.repeat(MAX_ANALYSED_CHARS / 2)}`,
+    });
+    expect(rules(viaCwd)).toEqual(['exec.unanalysable']);
     // A shorter one is read as usual.
     const under = await gate.decideAsync({ command: `ls ${'a '.repeat(2_000)}` });
     expect(under.decision).toBe('allow');

@@ -38,13 +38,14 @@ export function analyzeCommandLine(
   opts: { parser: ShellParser; workspace: string; hosts: HostPolicy; cwd?: string | undefined },
 ): Analysis {
   const facts: Facts = { argvs: [], paths: [], hosts: [] };
-  if (command.length > MAX_ANALYSED_CHARS) {
-    const kib = Math.ceil(command.length / 1024);
+  const text =
+    opts.cwd && opts.cwd !== opts.workspace ? `cd ${JSON.stringify(opts.cwd)}\n${command}` : command;
+  // The working directory the caller names is read too: it counts.
+  if (text.length > MAX_ANALYSED_CHARS) {
+    const kib = Math.ceil(text.length / 1024);
     const detail = `${kib} KiB, over the ${MAX_ANALYSED_CHARS / 1024} KiB the gate reads`;
     return { findings: [{ rule: 'exec.unanalysable', detail }], facts };
   }
-  const text =
-    opts.cwd && opts.cwd !== opts.workspace ? `cd ${JSON.stringify(opts.cwd)}\n${command}` : command;
   const budgetMs = analysisBudgetMs(text.length);
   const deadline = performance.now() + budgetMs;
   let cancelled = false;
