@@ -238,6 +238,17 @@ export function createApprovalsRepo(db: Db, database: string, opts: { exclusive?
       );
       return rows.map(rowToApproval);
     },
+    /** Approved or denied requests decided at or after `since` (ISO time), newest first, at most `limit`. */
+    async decidedSince(since: string, limit = 1000): Promise<Approval[]> {
+      const rows = await db.query<ApprovalRow>(
+        'approvals.decided-since',
+        `SELECT ${COLUMNS} FROM ${table} FINAL
+         WHERE status IN ('approved', 'denied') AND decided_at >= parseDateTime64BestEffort({since:String}, 3, 'UTC')
+         ORDER BY decided_at DESC LIMIT {limit:UInt32}`,
+        { since, limit },
+      );
+      return rows.map(rowToApproval);
+    },
     /** Approvals whose latest version is above `version`, oldest change first (the change feed's page). */
     async changedSince(version: number, limit = 1000): Promise<VersionedApproval[]> {
       const rows = await db.query<ApprovalRow>(

@@ -206,6 +206,16 @@ export function createAuditRepo(db: Db, database: string, opts: AuditRepoOptions
       return serial(async () => (head.seq === 0 ? undefined : checkpointNow()));
     },
     page,
+    /** Which of `targets` have at least one record of `action` (any writer). */
+    async targetsWith(action: string, targets: readonly string[]): Promise<Set<string>> {
+      if (targets.length === 0) return new Set();
+      const rows = await db.query<{ target: string }>(
+        'audit.targets-with',
+        `SELECT DISTINCT target FROM ${table} WHERE action = {action:String} AND target IN {targets:Array(String)}`,
+        { action, targets },
+      );
+      return new Set(rows.map((r) => r.target));
+    },
     /** Records in (time, writer, seq) order: the first `limit` of a period. */
     async list(q: Omit<AuditQuery, 'cursor'> = {}): Promise<AuditRecord[]> {
       return (await page({ ...q, limit: q.limit ?? 1000 })).records;

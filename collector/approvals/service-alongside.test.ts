@@ -280,6 +280,44 @@ describe('approval rows and their audit records written at once (sole writer)', 
     }, 60_000);
   }
 
+  it('a decision left without its record when the server stopped is recorded before anyone reads it after a restart', async () => {
+    const store = await testStore();
+    let refuse = true;
+    const deps: Deps = {
+      ...store,
+      audit: {
+        ...store.audit,
+        async append(entry) {
+          if (entry.action === 'approval.decided' && refuse)
+            throw new Error('Code: 241. DB::Exception: Memory limit exceeded');
+          return store.audit.append(entry);
+        },
+      },
+    };
+    const first = createApprovalService({ store: deps, holdWaitMs: 50 });
+    const a = await first.create(ask('s-restart'), RUNNER);
+    await expect(
+      first.decide(a.id, { decision: 'deny', scope: 'once', reason: 'no' }, ANALYST),
+    ).rejects.toThrow(/told once the record is stored/);
+    first.close(); // stopped before the trail took the record: only the table knows the decision
+    // Restarted while the trail still refuses: the request reads as it was, and is recorded once it can be.
+    const second = createApprovalService({ store: deps, holdWaitMs: 50 });
+    await second.start();
+    expect((await second.get(a.id, RUNNER))?.status).toBe('pending');
+    const told = second.waitForFinal(a.id, 60_000, undefined, RUNNER);
+    refuse = false;
+    expect((await told)?.status).toBe('denied');
+    second.close();
+    // A third start finds it recorded, and records nothing twice.
+    const third = createApprovalService({ store: deps, holdWaitMs: 50 });
+    await third.start();
+    const records = (await store.audit.list({ limit: 1000 })).filter((r) => r.target === a.id);
+    expect(records.map((r) => r.action)).toEqual(['approval.requested', 'approval.decided']);
+    expect(JSON.stringify(records[1])).toMatch(/after_restart/);
+    expect((await third.get(a.id, RUNNER))?.status).toBe('denied');
+    third.close();
+  }, 60_000);
+
   it('a full token cannot queue requests without bound: past the limit waiting, they are refused at once', async () => {
     const store = await testStore();
     let counts = 0;

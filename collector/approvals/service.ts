@@ -79,6 +79,45 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     ...(deps.riskOf ? { riskOf: deps.riskOf } : {}),
   });
 
+  /**
+   * Decisions of the last day without their audit record: the process stopped after the row was stored and
+   * before the trail took its record (which it kept retrying in memory). Each is recorded now, marked late, and
+   * until then no reader sees it decided (it is held as at decide time, and retried if the trail still
+   * refuses). With several instances, only decisions older than a minute: younger ones may be another
+   * instance's, whose record is on its way.
+   */
+  async function recordUnrecorded(): Promise<number> {
+    const since = new Date(Date.now() - 24 * 3_600_000).toISOString();
+    const settled = store.approvals.soleWriter ? Number.POSITIVE_INFINITY : Date.now() - 60_000;
+    const decided = (await store.approvals.decidedSince(since, 1000)).filter(
+      (a) => Date.parse(a.decided_at) <= settled,
+    );
+    if (decided.length === 0) return 0;
+    const recorded = await store.audit.targetsWith(
+      'approval.decided',
+      decided.map((a) => a.id),
+    );
+    let late = 0;
+    for (const a of decided) {
+      if (recorded.has(a.id)) continue;
+      late++;
+      const before: Approval = {
+        ...a,
+        status: 'pending',
+        scope: '',
+        decided_by: '',
+        decided_at: '',
+        decision_reason: '',
+      };
+      const release = hold(a.id, before);
+      const extra = { after_restart: 'true' };
+      await audited(a, 'decided', a.decided_by, { ...extra, recorded_late: 'true' }).then(release, () =>
+        keepRecording(a, a.decided_by, extra, release, () => finished(a)),
+      );
+    }
+    return late;
+  }
+
   return {
     /** A new pending request by `caller` (its token id is kept: separation of duties and visibility). */
     async create(input: ApprovalRequestInput, caller: Caller): Promise<Approval> {
@@ -325,8 +364,13 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       }
     },
 
-    /** Expires every overdue request and schedules the deadlines of the pending ones (run at startup). */
+    /**
+     * Expires every overdue request and schedules the deadlines of the pending ones (run at startup), after
+     * recording the decisions whose record never reached the trail.
+     */
     async start(): Promise<number> {
+      const late = await recordUnrecorded();
+      if (late) log(`recorded ${late} approval decision(s) whose audit record was missing after a restart`);
       const expired = await sweep();
       for (const a of await store.approvals.list({ status: 'pending', limit: 10_000 })) schedule(a);
       if (expired)
