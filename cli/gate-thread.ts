@@ -1,20 +1,11 @@
 /**
  * The server's hook decisions run here, on a thread of their own (built to dist/cli/gate-thread.js): an analysis
  * that runs long on hostile text then holds neither the event loop that approvals, the API and ingest share,
- * nor other runners' hook calls, and a thread that outlives its deadline is ended (gate-threads.ts). It loads
- * the server's policy from the same layers the main thread loaded, once, and keeps a gate per workspace.
+ * nor other runners' hook calls, and a thread that outlives its deadline is ended (gate-threads.ts). It compiles
+ * the policy text `ward serve` read at start (it never reads the files) and keeps a gate per workspace.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Gate, GateDecision, GateInput, PolicyLayers, ResolvedPolicy } from '../gate/fast.js';
-import { fileDigest } from './policy-digest.js';
-
-class PolicyChangedError extends Error {
-  constructor() {
-    super(
-      "the server's policy files changed on disk since ward serve loaded them: restart ward serve to use them",
-    );
-  }
-}
 
 export interface GateThreadRequest {
   id: number;
@@ -33,26 +24,14 @@ const RETIRE_ABOVE_BYTES = 96 * 2 ** 20;
 
 if (parentPort) {
   const port = parentPort;
-  const { layers, digests } = workerData as {
-    layers: PolicyLayers;
-    digests?: Record<string, string>;
-  };
-  /** The policy, as long as its files are what the server loaded (checked before and after reading them). */
-  const loadChecked = async (gate: typeof import('../gate/fast.js')): Promise<ResolvedPolicy> => {
-    const changed = () =>
-      digests !== undefined && Object.entries(digests).some(([path, sha]) => fileDigest(path) !== sha);
-    if (changed()) throw new PolicyChangedError();
-    const resolved = await gate.loadPolicy(layers);
-    if (changed()) throw new PolicyChangedError();
-    return resolved;
-  };
+  const { layers } = workerData as { layers: PolicyLayers };
   const gateModule = import('../gate/fast.js');
   let policy: Promise<ResolvedPolicy> | undefined;
   const gates = new Map<string, Promise<Gate>>();
 
   const gateFor = async (workspace: string): Promise<Gate> => {
     const gate = await gateModule;
-    policy ??= loadChecked(gate);
+    policy ??= gate.loadPolicy(layers);
     // A broken policy is read again on the next call (each call is refused meanwhile).
     policy.catch(() => {
       policy = undefined;

@@ -1,9 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGateThreads, GateBusyError, type GateThreads, gateThreadScript } from './gate-threads.js';
-import { fileDigest } from './policy-digest.js';
 
 // The server's hook decisions on threads of their own. A runner's agent sends texts that take the gate a long
 // time: that must hold neither the server's event loop nor other runners' hook calls, and a decision that runs
@@ -64,24 +63,25 @@ describe('gate threads', () => {
     expect(order).toEqual(['hostile-1', 'other', 'hostile-2', 'hostile-3']);
   }, 60_000);
 
-  it('a thread that replaces another holds to the policy the server loaded, not to one edited on disk since', async () => {
+  it('a thread that replaces another holds to the policy the server read at start, not one edited on disk since', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ward-gate-thread-policy-'));
     const file = join(dir, 'policy.yaml');
     writeFileSync(file, 'version: 1\nmode: strict\n');
-    const loaded = { [file]: fileDigest(file) };
     const th = createGateThreads({
       script: script ?? new URL('file:///nonexistent'),
-      layers: { user: file },
-      digests: () => loaded,
+      layers: { user: file, texts: { user: readFileSync(file, 'utf8') } },
       deadlineMs: () => 60_000,
     });
     threads = th;
     expect((await th.decide('a', '/w', { command: 'cat notes.txt' })).mode).toBe('strict');
     // The agent rewrites the policy file, then sends a long text so that the thread is replaced.
     writeFileSync(file, 'version: 1\nmode: autonomous\n');
-    expect((await th.decide('a', '/w', { command: 'cat notes.txt' })).mode).toBe('strict');
     await th.decide('a', '/w', { command: HOSTILE });
-    await expect(th.decide('a', '/w', { command: 'cat notes.txt' })).rejects.toThrow(/changed on disk/);
+    expect((await th.decide('a', '/w', { command: 'cat notes.txt' })).mode).toBe('strict');
+    // Even with the file gone.
+    rmSync(file);
+    await th.decide('a', '/w', { command: HOSTILE });
+    expect((await th.decide('a', '/w', { command: 'cat notes.txt' })).mode).toBe('strict');
   }, 60_000);
 
   it('refuses a caller’s calls beyond its waiting limit at once, and only that caller’s', async () => {

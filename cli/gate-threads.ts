@@ -25,13 +25,12 @@ export class GateBusyError extends Error {
 
 export interface GateThreadsOptions {
   script: URL;
-  /** The server's policy layers (the thread loads them itself: a compiled policy holds functions). */
-  layers: PolicyLayers;
   /**
-   * The SHA-256 of each layer file as the server loaded it ('' for none), asked when a thread starts: a thread
-   * that finds other content refuses to decide (a replaced thread must not pick up a policy edited on disk).
+   * The server's policy layers with their text as `ward serve` read it at start (`texts`): a thread compiles
+   * them itself (a compiled policy holds functions), and never reads the files again.
    */
-  digests?: () => Record<string, string> | undefined;
+  layers: PolicyLayers;
+
   /** Threads (default 1: each may hold ~250 MiB while it decides a hostile text at the size limit). */
   size?: number;
   /** Longest one decision may take before its thread is ended and the call refused (ms, for `chars` of text). */
@@ -85,7 +84,7 @@ export function createGateThreads(opts: GateThreadsOptions) {
   const spawn = (): Thread => {
     const t: Thread = {
       worker: new Worker(opts.script, {
-        workerData: { layers: opts.layers, digests: opts.digests?.() },
+        workerData: { layers: opts.layers },
         // A decision that needs more is refused (its thread ends), so hostile text cannot grow the server.
         resourceLimits: { maxOldGenerationSizeMb: opts.heapMb ?? 160, maxYoungGenerationSizeMb: 32 },
       }),

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { HookDecider } from '../collector/index.js';
 import {
   analysisBudgetMs,
@@ -8,8 +10,7 @@ import {
 } from '../gate/fast.js';
 import type { WardEnv } from './env.js';
 import { createGateThreads, gateThreadScript } from './gate-threads.js';
-import { loadedLayers, type PolicyAudit } from './policy-audit.js';
-import { layerDigests } from './policy-digest.js';
+import type { LoadedLayer, PolicyAudit } from './policy-audit.js';
 
 /**
  * The server's hook decisions (POST /api/hooks/:agent): the same gate and answer as `ward hook`, with the
@@ -19,10 +20,12 @@ import { layerDigests } from './policy-digest.js';
  * caller names (a caller could otherwise point it at any file on the server, or at a policy it wrote to
  * relax its own gate). A project's .ward/policy.yaml applies where the agent runs (`ward hook`, `ward exec`).
  */
-export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit): HookDecider {
+export function createServerHookDecider(
+  env: WardEnv,
+  policyAudit?: PolicyAudit,
+  layers: PolicyLayers = serverLayers(env),
+): HookDecider {
   let policy: Promise<ResolvedPolicy> | undefined;
-  // The layer files as this thread loaded them: the gate threads hold to the same content.
-  let loadedDigests: Record<string, string> | undefined;
   // Decisions run on threads of their own (gate-threads.ts): never on the event loop approvals share, one
   // caller at a time in turn, a thread past its deadline ended. Without a built thread (sources without a
   // build), in this thread.
@@ -30,8 +33,7 @@ export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit)
   const threads = script
     ? createGateThreads({
         script,
-        layers: serverLayers(env),
-        digests: () => loadedDigests,
+        layers,
         deadlineMs: (chars) => 2 * analysisBudgetMs(chars) + 2_000,
       })
     : undefined;
@@ -56,15 +58,7 @@ export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit)
   ): Promise<Record<string, unknown> | null> {
     return hooks.answerHookCall(agent, body ?? '', {
       loadGate: async (input) => {
-        policy ??= (async () => {
-          const digests = layerDigests(serverLayers(env));
-          const resolved = await serverPolicy(env, policyAudit);
-          // Read between two digests: a file that changed meanwhile is read again on the next call.
-          if (JSON.stringify(layerDigests(serverLayers(env))) !== JSON.stringify(digests))
-            throw new Error('the policy files changed while they were read: try again');
-          loadedDigests = digests;
-          return resolved;
-        })();
+        policy ??= serverPolicy(env, policyAudit, layers);
         policy.catch(() => {
           policy = undefined; // a broken server policy is retried on the next call (each call denies meanwhile)
         });
@@ -102,19 +96,52 @@ export function createServerHookDecider(env: WardEnv, policyAudit?: PolicyAudit)
  * The server's own policy: the organisation layer and the server user's ~/.ward/policy.yaml, never a
  * project's (the requester controls its workspace). Used for hook decisions and approval risk scores.
  */
-export async function serverPolicy(env: WardEnv, policyAudit?: PolicyAudit): Promise<ResolvedPolicy> {
+export async function serverPolicy(
+  env: WardEnv,
+  policyAudit?: PolicyAudit,
+  layers: PolicyLayers = serverLayers(env),
+): Promise<ResolvedPolicy> {
   const gate = await import('../gate/fast.js');
-  const layers = serverLayers(env);
   const resolved = await gate.loadPolicy(layers);
-  policyAudit?.observe(await loadedLayers(layers), '/');
+  policyAudit?.observe(textLayers(layers), '/');
   return resolved;
 }
 
-/** The organisation's and the server user's policy files; never a project's (the requester controls it). */
-function serverLayers(env: WardEnv): PolicyLayers {
-  const { project: _requesterControlled, ...layers } = discoverPolicyLayers({
+/**
+ * The organisation's and the server user's policy files, never a project's (the requester controls it), with
+ * their text read now and never again: `ward serve` (and every gate thread it starts or replaces) keeps the
+ * policy it started with. An agent running as the server's user could otherwise edit ~/.ward/policy.yaml and
+ * have a new thread, or the first hook call after a restart, load it (a swap between two reads took 5 of 43
+ * decisions into autonomous mode).
+ */
+export function serverLayers(env: WardEnv): PolicyLayers {
+  const { project: _requesterControlled, ...paths } = discoverPolicyLayers({
     workspace: '/nonexistent-ward-workspace',
     home: env.home,
   });
-  return layers;
+  const read = (path: string | undefined) => {
+    if (!path) return null;
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  return { ...paths, texts: { org: read(paths.org), user: read(paths.user) } };
+}
+
+/** What `policy.loaded` records: each layer file's path and the SHA-256 of the text the server loaded. */
+function textLayers(layers: PolicyLayers): LoadedLayer[] {
+  const out: LoadedLayer[] = [];
+  for (const layer of ['org', 'user'] as const) {
+    const path = layers[layer];
+    const text = layers.texts?.[layer];
+    if (!path) continue;
+    out.push({
+      layer,
+      path,
+      sha256: text == null ? 'unreadable' : createHash('sha256').update(text, 'utf8').digest('hex'),
+    });
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PolicyLayers } from '../gate/fast.js';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
@@ -85,6 +86,8 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   const { startServer, StartupError } = await import('../collector/index.js');
   const { createReportService } = await import('./report-service.js');
   const policyAudit = (await import('./policy-audit.js')).createPolicyAudit();
+  // The server's policy files, read once now: hook decisions and approval scores keep this text.
+  const serverLayers = (await import('./hook-endpoint.js')).serverLayers(env);
   const log = (msg: string) => process.stderr.write(`ward: ${msg}\n`);
   let server: Awaited<ReturnType<typeof startServer>>;
   // The embedded engine down for good (its worker restarts spent): stop as on a signal, exit 1.
@@ -121,9 +124,13 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       },
       log,
       {
-        hookDecider: (await import('./hook-endpoint.js')).createServerHookDecider(env, policyAudit),
+        hookDecider: (await import('./hook-endpoint.js')).createServerHookDecider(
+          env,
+          policyAudit,
+          serverLayers,
+        ),
         grantRule: (await import('../gate/index.js')).createGrantRule(),
-        riskOf: await serverRisk(env),
+        riskOf: await serverRisk(env, serverLayers),
         prepareWorkerScript: builtWorker(),
         reports: createReportService,
         uiDir: fileURLToPath(new URL('../../ui/dist', import.meta.url)),
@@ -233,12 +240,12 @@ function adminTokenHint(server: { adminTokenSource: string }): string {
 }
 
 /** The server's own score for approval commands: the gate with the server's policy (hook-endpoint.ts). */
-async function serverRisk(env: WardEnv): Promise<(command: string) => Promise<number>> {
+async function serverRisk(env: WardEnv, layers: PolicyLayers): Promise<(command: string) => Promise<number>> {
   const [{ createServerRisk }, { serverPolicy }] = await Promise.all([
     import('../collector/index.js'),
     import('./hook-endpoint.js'),
   ]);
-  return createServerRisk(() => serverPolicy(env));
+  return createServerRisk(() => serverPolicy(env, undefined, layers));
 }
 
 /** The ingest worker beside the built CLI (dist/cli and dist/chunks are siblings of dist/collector). */

@@ -37,6 +37,12 @@ export interface PolicyLayers {
   inline?: unknown;
   /** This process's OS user id (default: process.getuid()); decides whether the project file is trusted. */
   uid?: number;
+  /**
+   * The org and user files' text as read once before (null: no such file). Given, the files are not read again:
+   * a long-lived process (`ward serve`, its gate threads) keeps the policy it started with, whatever is written
+   * to the files later.
+   */
+  texts?: { org?: string | null; user?: string | null };
 }
 
 /**
@@ -74,7 +80,16 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
     const where = file ?? `${layer} policy`;
     let raw: unknown = inline;
     let owner: FileOwnership | undefined;
-    if (file !== undefined) {
+    const given = layer === 'org' || layer === 'user' ? layers.texts?.[layer] : undefined;
+    if (given === null) continue;
+    if (file !== undefined && given !== undefined) {
+      try {
+        raw = parseYaml(given) as unknown;
+      } catch (err) {
+        issues.push(`${where}: cannot read: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
+    } else if (file !== undefined) {
       try {
         const fh = await open(file, 'r');
         try {
