@@ -238,14 +238,19 @@ export function createApprovalsRepo(db: Db, database: string, opts: { exclusive?
       );
       return rows.map(rowToApproval);
     },
-    /** Approved or denied requests decided at or after `since` (ISO time), newest first, at most `limit`. */
-    async decidedSince(since: string, limit = 1000): Promise<Approval[]> {
+    /**
+     * Requests a person approved or denied between `since` and `until` (ISO times), newest first, at most
+     * `limit` (the server's own refusals, decided by `system`, are left out: a runner can cause many).
+     */
+    async decidedBetween(since: string, until: string, limit = 1000): Promise<Approval[]> {
       const rows = await db.query<ApprovalRow>(
-        'approvals.decided-since',
+        'approvals.decided-between',
         `SELECT ${COLUMNS} FROM ${table} FINAL
-         WHERE status IN ('approved', 'denied') AND decided_at >= parseDateTime64BestEffort({since:String}, 3, 'UTC')
+         WHERE status IN ('approved', 'denied') AND decided_by != 'system'
+           AND decided_at >= parseDateTime64BestEffort({since:String}, 3, 'UTC')
+           AND decided_at <= parseDateTime64BestEffort({until:String}, 3, 'UTC')
          ORDER BY decided_at DESC LIMIT {limit:UInt32}`,
-        { since, limit },
+        { since, until, limit },
       );
       return rows.map(rowToApproval);
     },

@@ -206,15 +206,20 @@ export function createAuditRepo(db: Db, database: string, opts: AuditRepoOptions
       return serial(async () => (head.seq === 0 ? undefined : checkpointNow()));
     },
     page,
-    /** Which of `targets` have at least one record of `action` (any writer). */
-    async targetsWith(action: string, targets: readonly string[]): Promise<Set<string>> {
-      if (targets.length === 0) return new Set();
-      const rows = await db.query<{ target: string }>(
-        'audit.targets-with',
-        `SELECT DISTINCT target FROM ${table} WHERE action = {action:String} AND target IN {targets:Array(String)}`,
-        { action, targets },
+    /**
+     * The decision records of `targets` (`approval.decided`, `approval.decided-not-stored`), each with the status
+     * it names: a decision is on the trail when its status has more of the first than of the second.
+     */
+    async decisionRecords(
+      targets: readonly string[],
+    ): Promise<{ target: string; action: string; status: string }[]> {
+      if (targets.length === 0) return [];
+      return db.query<{ target: string; action: string; status: string }>(
+        'audit.decision-records',
+        `SELECT target, action, JSONExtractString(details, 'status') AS status FROM ${table}
+         WHERE action IN ('approval.decided', 'approval.decided-not-stored') AND target IN {targets:Array(String)}`,
+        { targets },
       );
-      return new Set(rows.map((r) => r.target));
     },
     /** Records in (time, writer, seq) order: the first `limit` of a period. */
     async list(q: Omit<AuditQuery, 'cursor'> = {}): Promise<AuditRecord[]> {

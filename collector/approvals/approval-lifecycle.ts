@@ -191,8 +191,10 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
   }
 
   /**
-   * The step's audit record and its agent_events row, written at once. `onAudited` runs once the audit record
-   * is stored (the event row can take longer): the caller may let a waiting runner go then.
+   * The step's audit record and its agent_events row, written at once; a decision's event row only once its
+   * record is stored (the session's timeline, which the analyzer scores and runners' risk reads, must not show
+   * a decision the trail lacks). `onAudited` runs once the audit record is stored: the caller may let a waiting
+   * runner go then.
    */
   async function record(
     a: Approval,
@@ -201,6 +203,12 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
     extra: Record<string, string> = {},
     onAudited?: () => void,
   ): Promise<void> {
+    if (step === 'decided') {
+      await audited(a, step, actor, extra);
+      onAudited?.();
+      await eventRow(a, step);
+      return;
+    }
     await Promise.all([audited(a, step, actor, extra).then(() => onAudited?.()), eventRow(a, step)]);
   }
 

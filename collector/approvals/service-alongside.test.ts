@@ -224,9 +224,18 @@ describe('approval rows and their audit records written at once (sole writer)', 
       const store = await testStore();
       let refuse = true;
       let refused = 0;
+      const decidedEvents: string[] = [];
       const deps: Deps = {
         ...store,
         approvals: { ...store.approvals, soleWriter },
+        events: {
+          ...store.events,
+          async insert(rows) {
+            for (const r of rows)
+              if (r.event_name === 'ward.approval.decided') decidedEvents.push(r.event_name);
+            return store.events.insert(rows);
+          },
+        },
         audit: {
           ...store.audit,
           async append(entry) {
@@ -268,6 +277,8 @@ describe('approval rows and their audit records written at once (sole writer)', 
       expect(await listed('denied')).toEqual([]);
       expect(told).toBeUndefined();
       expect(await trailOf(store, a.id)).toEqual(['approval.requested']);
+      // Nor does the session's timeline show it (the analyzer scores it, and a runner reads its risk).
+      expect(decidedEvents).toEqual([]);
       // The trail takes it again: recorded (marked late), and only then is the runner told.
       refuse = false;
       expect((await waiting)?.status).toBe('approved');
@@ -316,6 +327,86 @@ describe('approval rows and their audit records written at once (sole writer)', 
     expect(JSON.stringify(records[1])).toMatch(/after_restart/);
     expect((await third.get(a.id, RUNNER))?.status).toBe('denied');
     third.close();
+  }, 60_000);
+
+  it('a held decision is not given away by where its request is listed, whatever the page size', async () => {
+    const store = await testStore();
+    let refuse = false;
+    const deps: Deps = {
+      ...store,
+      audit: {
+        ...store.audit,
+        async append(entry) {
+          if (entry.action === 'approval.decided' && refuse) throw new Error('the trail refuses');
+          return store.audit.append(entry);
+        },
+      },
+    };
+    const service = createApprovalService({ store: deps, holdWaitMs: 50 });
+    const a1 = await service.create(ask('s-page-1'), RUNNER);
+    await service.decide(a1.id, { decision: 'approve', scope: 'once', reason: '' }, ANALYST);
+    const d1 = await service.create(ask('s-page-2'), RUNNER);
+    await service.decide(d1.id, { decision: 'deny', scope: 'once', reason: '' }, ANALYST);
+    const a2 = await service.create(ask('s-page-3'), RUNNER);
+    refuse = true;
+    await expect(
+      service.decide(a2.id, { decision: 'approve', scope: 'once', reason: '' }, ANALYST),
+    ).rejects.toThrow(/told once the record is stored/);
+    const ids = async (status: 'approved' | 'denied' | 'pending') =>
+      (await service.list(status, 1, RUNNER)).map((x) => x.id);
+    expect(await ids('approved')).toEqual([a1.id]);
+    expect(await ids('denied')).toEqual([d1.id]);
+    expect(await ids('pending')).toEqual([a2.id]);
+    service.close();
+  }, 60_000);
+
+  it('a record of an earlier decision that failed to store does not pass for the one that stood', async () => {
+    const store = await testStore();
+    let failRow = true;
+    let refuse = false;
+    const deps: Deps = {
+      ...store,
+      approvals: {
+        ...store.approvals,
+        async decide(...args: Parameters<Store['approvals']['decide']>) {
+          if (failRow) {
+            failRow = false;
+            throw new Error('the row insert failed');
+          }
+          return store.approvals.decide(...args);
+        },
+      },
+      audit: {
+        ...store.audit,
+        async append(entry) {
+          if (entry.action === 'approval.decided' && refuse) throw new Error('the trail refuses');
+          return store.audit.append(entry);
+        },
+      },
+    };
+    const first = createApprovalService({ store: deps, holdWaitMs: 50 });
+    const a = await first.create(ask('s-stale-record'), RUNNER);
+    // A deny whose record is stored but whose row is not; then an approve whose row stands, record refused.
+    await expect(
+      first.decide(a.id, { decision: 'deny', scope: 'once', reason: '' }, ANALYST),
+    ).rejects.toThrow(/row insert failed/);
+    refuse = true;
+    await expect(
+      first.decide(a.id, { decision: 'approve', scope: 'once', reason: '' }, ANALYST),
+    ).rejects.toThrow(/told once the record is stored/);
+    first.close();
+    const second = createApprovalService({ store: deps, holdWaitMs: 50 });
+    await second.start();
+    expect((await second.get(a.id, RUNNER))?.status).toBe('pending');
+    refuse = false;
+    expect((await second.waitForFinal(a.id, 60_000, undefined, RUNNER))?.status).toBe('approved');
+    expect(await trailOf(store, a.id)).toEqual([
+      'approval.requested',
+      'approval.decided',
+      'approval.decided-not-stored',
+      'approval.decided',
+    ]);
+    second.close();
   }, 60_000);
 
   it('a full token cannot queue requests without bound: past the limit waiting, they are refused at once', async () => {

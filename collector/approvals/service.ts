@@ -84,22 +84,27 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
    * before the trail took its record (which it kept retrying in memory). Each is recorded now, marked late, and
    * until then no reader sees it decided (it is held as at decide time, and retried if the trail still
    * refuses). With several instances, only decisions older than a minute: younger ones may be another
-   * instance's, whose record is on its way.
+   * instance's, whose record is on its way. Only people's decisions: the server's own refusals, which a runner
+   * can cause by the hundred, are recorded before their row is read back and would crowd the window.
    */
   async function recordUnrecorded(): Promise<number> {
-    const since = new Date(Date.now() - 24 * 3_600_000).toISOString();
-    const settled = store.approvals.soleWriter ? Number.POSITIVE_INFINITY : Date.now() - 60_000;
-    const decided = (await store.approvals.decidedSince(since, 1000)).filter(
-      (a) => Date.parse(a.decided_at) <= settled,
-    );
+    const now = Date.now();
+    const since = new Date(now - 24 * 3_600_000).toISOString();
+    const until = new Date(store.approvals.soleWriter ? now + 60_000 : now - 60_000).toISOString();
+    const decided = await store.approvals.decidedBetween(since, until, 10_000);
     if (decided.length === 0) return 0;
-    const recorded = await store.audit.targetsWith(
-      'approval.decided',
-      decided.map((a) => a.id),
-    );
+    const records = await store.audit.decisionRecords(decided.map((a) => a.id));
+    // On the trail: more records of the row's own decision than records saying one was not stored (a record of
+    // an earlier decision that failed to store does not count).
+    const onTrail = (a: Approval) =>
+      records.reduce(
+        (n, r) =>
+          r.target === a.id && r.status === a.status ? n + (r.action === 'approval.decided' ? 1 : -1) : n,
+        0,
+      ) > 0;
     let late = 0;
     for (const a of decided) {
-      if (recorded.has(a.id)) continue;
+      if (onTrail(a)) continue;
       late++;
       const before: Approval = {
         ...a,
@@ -198,7 +203,10 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
      */
     async list(status?: ApprovalStatus, limit?: number, caller?: Pick<Caller, 'id' | 'role'>) {
       const requester = caller && ownedBy(caller);
-      const q = { status, limit, ...(requester ? { requester } : {}) };
+      const want = limit ?? 100;
+      // Held requests may be read back and left out below: asked for that many more, so a page is never short
+      // for them (a short page would say where a held request's decision went).
+      const q = { status, limit: want + heldBefore().length, ...(requester ? { requester } : {}) };
       let rows = await store.approvals.list(q);
       // A decision being stored with its audit record: listed only once its record is stored, as for get (read
       // again a few times while decisions land; then the last read's final rows wait for their records).
@@ -215,7 +223,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
           if (!ids.has(a.id) && (!requester || a.requester_id === requester)) listed.push(a);
         listed.sort((x, y) => y.created_at.localeCompare(x.created_at));
       }
-      return listed.slice(0, limit ?? listed.length).map(redacted);
+      return listed.slice(0, want).map(redacted);
     },
 
     /**
@@ -302,7 +310,10 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
             if (!recorded) {
               keep();
               told = true;
-              keepRecording(r.approval, decidedBy, extra, hold_, () => finished(r.approval));
+              keepRecording(r.approval, decidedBy, extra, hold_, () => {
+                finished(r.approval);
+                eventRow(r.approval, 'decided').catch(() => {});
+              });
               throw new AuditPendingError(err);
             }
             throw err;
