@@ -94,7 +94,7 @@ export function createGateThreads(opts: GateThreadsOptions) {
       if (!job || job.id !== reply.id) return;
       // A large text grew the thread's heap and its grammar's WASM memory, which never shrinks: the thread
       // ends after it, and the next decision starts a new one.
-      if (reply.retire || textLength(job.input) > RECYCLE_AFTER_CHARS) {
+      if (reply.retire || textLength(job.input) + job.workspace.length > RECYCLE_AFTER_CHARS) {
         const i = threads.indexOf(t);
         if (i >= 0) threads.splice(i, 1);
         void t.worker.terminate();
@@ -142,7 +142,7 @@ export function createGateThreads(opts: GateThreadsOptions) {
       waiting--;
       const id = nextId++;
       const thread = t;
-      const ms = opts.deadlineMs(textLength(job.input));
+      const ms = opts.deadlineMs(textLength(job.input) + job.workspace.length);
       const timer = setTimeout(() => {
         const i = threads.indexOf(thread);
         if (i >= 0) threads.splice(i, 1);

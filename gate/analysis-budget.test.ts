@@ -20,12 +20,17 @@ describe('analysis bounds', () => {
     expect(d.decision).toBe('ask');
     expect(rules(d)).toEqual(['exec.unanalysable']);
     expect(d.reasons[0]?.detail ?? JSON.stringify(d.reasons[0])).toMatch(/KiB/);
-    // Nor when the padding is the working directory the caller names.
-    const viaCwd = await gate.decideAsync({
-      command: 'ls',
-      cwd: `/home/dev/${'d/'.repeat(MAX_ANALYSED_CHARS / 2)}`,
-    });
+    // Nor when the padding is the working directory the caller names (no path is longer than 4096 bytes), or
+    // the workspace the server's hook analyses against.
+    const viaCwd = await gate.decideAsync({ command: 'ls', cwd: `/home/dev/${'d/'.repeat(3_000)}` });
     expect(rules(viaCwd)).toEqual(['exec.unanalysable']);
+    const wide = await createGate({
+      policy: await loadPolicy({ inline: { mode: 'autonomous' } }),
+      workspace: `/w/${'d/'.repeat(100_000)}`,
+    });
+    const viaWorkspace = await wide.decideAsync({ command: `cat ${'a/b '.repeat(1_000)}` });
+    expect(viaWorkspace.decision).toBe('ask');
+    expect(rules(viaWorkspace)).toEqual(['exec.unanalysable']);
     // A shorter one is read as usual.
     const under = await gate.decideAsync({ command: `ls ${'a '.repeat(2_000)}` });
     expect(under.decision).toBe('allow');
