@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { shellParserBroken, shellParserMemory } from '../gate/fast.js';
 import { createRedactor } from '../schema/fast.js';
 import type { GrantRule } from '../schema/index.js';
 import { createStore, hashToken, type Store } from '../store/index.js';
@@ -31,6 +30,7 @@ import { createAuthorize, isLoopback, type Principal } from './middleware/auth.j
 import { createBrowserSessions } from './middleware/browser-session.js';
 import { createHoldLimit } from './middleware/hold-limit.js';
 import { createRevocationFeed } from './middleware/revocation-feed.js';
+import { processHealth } from './process-health.js';
 import { alertRoutes } from './routes/alerts.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
@@ -309,22 +309,17 @@ export async function startServer(
     ],
     health: {
       check: probe,
-      stats: async () => {
-        const mem = process.memoryUsage();
-        return {
-          store: store.mode.startsWith('embedded') ? 'embedded' : 'server',
-          writer: writer.stats(),
-          engine: store.engineStats() ?? null,
-          inflight: admission.stats(),
-          spool: await spool.stats().catch(() => null),
-          journal: journal?.stats() ?? null,
-          analyzer: analyzerStatus?.() ?? null,
-          // The shell grammar the in-server analyzer reads commands with (the hook decisions have their own).
-          grammar: { failed: shellParserBroken(), memoryMb: Math.round(shellParserMemory() / 2 ** 20) },
-          eventLoopLagMs: lag.now(),
-          memoryMb: { rss: Math.round(mem.rss / 2 ** 20), heapUsed: Math.round(mem.heapUsed / 2 ** 20) },
-        };
-      },
+      stats: async () => ({
+        store: store.mode.startsWith('embedded') ? 'embedded' : 'server',
+        writer: writer.stats(),
+        engine: store.engineStats() ?? null,
+        inflight: admission.stats(),
+        spool: await spool.stats().catch(() => null),
+        journal: journal?.stats() ?? null,
+        analyzer: analyzerStatus?.() ?? null,
+        eventLoopLagMs: lag.now(),
+        ...processHealth(),
+      }),
     },
   });
 

@@ -21,6 +21,7 @@ import {
   ownedBy,
   TooManyPending,
 } from './service-types.js';
+import { recordUnrecorded } from './unrecorded.js';
 
 /**
  * The approval workflow: requests start pending with a deadline, an analyst approves or denies, the deadline
@@ -78,50 +79,6 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     ...(deps.grantRule ? { rule: deps.grantRule } : {}),
     ...(deps.riskOf ? { riskOf: deps.riskOf } : {}),
   });
-
-  /**
-   * Decisions of the last day without their audit record: the process stopped after the row was stored and
-   * before the trail took its record (which it kept retrying in memory). Each is recorded now, marked late, and
-   * until then no reader sees it decided (it is held as at decide time, and retried if the trail still
-   * refuses). With several instances, only decisions older than a minute: younger ones may be another
-   * instance's, whose record is on its way. Only people's decisions: the server's own refusals, which a runner
-   * can cause by the hundred, are recorded before their row is read back and would crowd the window.
-   */
-  async function recordUnrecorded(): Promise<number> {
-    const now = Date.now();
-    const since = new Date(now - 24 * 3_600_000).toISOString();
-    const until = new Date(store.approvals.soleWriter ? now + 60_000 : now - 60_000).toISOString();
-    const decided = await store.approvals.decidedBetween(since, until, 10_000);
-    if (decided.length === 0) return 0;
-    const records = await store.audit.decisionRecords(decided.map((a) => a.id));
-    // On the trail: more records of the row's own decision than records saying one was not stored (a record of
-    // an earlier decision that failed to store does not count).
-    const onTrail = (a: Approval) =>
-      records.reduce(
-        (n, r) =>
-          r.target === a.id && r.status === a.status ? n + (r.action === 'approval.decided' ? 1 : -1) : n,
-        0,
-      ) > 0;
-    let late = 0;
-    for (const a of decided) {
-      if (onTrail(a)) continue;
-      late++;
-      const before: Approval = {
-        ...a,
-        status: 'pending',
-        scope: '',
-        decided_by: '',
-        decided_at: '',
-        decision_reason: '',
-      };
-      const release = hold(a.id, before);
-      const extra = { after_restart: 'true' };
-      await audited(a, 'decided', a.decided_by, { ...extra, recorded_late: 'true' }).then(release, () =>
-        keepRecording(a, a.decided_by, extra, release, () => finished(a)),
-      );
-    }
-    return late;
-  }
 
   return {
     /** A new pending request by `caller` (its token id is kept: separation of duties and visibility). */
@@ -380,7 +337,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
      * recording the decisions whose record never reached the trail.
      */
     async start(): Promise<number> {
-      const late = await recordUnrecorded();
+      const late = await recordUnrecorded(store, { hold, audited, keepRecording, finished });
       if (late) log(`recorded ${late} approval decision(s) whose audit record was missing after a restart`);
       const expired = await sweep();
       for (const a of await store.approvals.list({ status: 'pending', limit: 10_000 })) schedule(a);

@@ -281,12 +281,7 @@ export const TAXONOMY = {
   'exec.schedule-once': t('execution', 'T1053.002', 0.55, 'schedules a command for later'),
   'exec.unbounded': t('impact', 'T1496', 0.4, 'runs without end, burning CPU'),
   'exec.unparseable': t('parse', '', 0.5, 'the command could not be parsed, so it cannot be judged'),
-  'exec.unanalysable': t(
-    'parse',
-    '',
-    0.8,
-    'the command is too long or too costly to analyse in full, so it cannot be judged',
-  ),
+  'exec.unanalysable': t('parse', '', 0.8, 'too long or too costly to analyse in full: it cannot be judged'),
   'exec.signal': t('impact', 'T1489', 0.45, 'kills processes'),
   'exec.power': t('impact', 'T1529', 0.8, 'shuts down or reboots the machine'),
   // persistence
