@@ -87,22 +87,30 @@ export function createApprovalLifecycle(deps: ApprovalServiceDeps) {
     await Promise.all(there.map(standingHold));
     return true;
   }
+  /**
+   * A request whose decision waits for its record, as a reader may see it: as it was, and past its deadline as
+   * an undecided request would be by then (expired), so that its status says nothing of the decision.
+   */
+  function asBefore(before: Approval): Approval {
+    return Date.parse(before.expires_at) <= Date.now() ? { ...before, status: 'expired' } : before;
+  }
   /** A listed row as it may be shown: the request as it was before, while its decision waits for its record. */
   function shown(a: Approval): Approval {
-    return (isFinal(a) && held.get(a.id)?.before) || a;
+    const before = isFinal(a) ? held.get(a.id)?.before : undefined;
+    return before ? asBefore(before) : a;
   }
-  /** The requests whose decision still waits for its record, as they were before it. */
+  /** The requests whose decision still waits for its record, as they may be shown. */
   function heldBefore(): Approval[] {
-    return [...held.values()].flatMap((h) => (h.before ? [h.before] : []));
+    return [...held.values()].flatMap((h) => (h.before ? [asBefore(h.before)] : []));
   }
   const read = async (id: string) => {
     const before = (await standingHold(id))?.before;
-    if (before) return present(before);
+    if (before) return present(asBefore(before));
     const a = await store.approvals.get(id);
     // Read from the table while a decision was being stored: wait for its audit record as well.
     if (a && isFinal(a)) {
       const still = (await standingHold(id))?.before;
-      if (still) return present(still);
+      if (still) return present(asBefore(still));
     }
     return a && present(a);
   };

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createGrantRule } from '../../gate/index.js';
 import type { Approval } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
@@ -343,20 +343,32 @@ describe('approval rows and their audit records written at once (sole writer)', 
       },
     };
     const service = createApprovalService({ store: deps, holdWaitMs: 50 });
-    const a1 = await service.create(ask('s-page-1'), RUNNER);
+    // A runner of its own: the lists below are this runner's alone.
+    const PAGER: Caller = { ...RUNNER, id: 'tok-runner-pages' };
+    const a1 = await service.create(ask('s-page-1'), PAGER);
     await service.decide(a1.id, { decision: 'approve', scope: 'once', reason: '' }, ANALYST);
-    const d1 = await service.create(ask('s-page-2'), RUNNER);
+    const d1 = await service.create(ask('s-page-2'), PAGER);
     await service.decide(d1.id, { decision: 'deny', scope: 'once', reason: '' }, ANALYST);
-    const a2 = await service.create(ask('s-page-3'), RUNNER);
+    const a2 = await service.create(ask('s-page-3'), PAGER);
     refuse = true;
     await expect(
       service.decide(a2.id, { decision: 'approve', scope: 'once', reason: '' }, ANALYST),
     ).rejects.toThrow(/told once the record is stored/);
-    const ids = async (status: 'approved' | 'denied' | 'pending') =>
-      (await service.list(status, 1, RUNNER)).map((x) => x.id);
+    const ids = async (status: 'approved' | 'denied' | 'pending' | 'expired') =>
+      (await service.list(status, 1, PAGER)).map((x) => x.id);
     expect(await ids('approved')).toEqual([a1.id]);
     expect(await ids('denied')).toEqual([d1.id]);
     expect(await ids('pending')).toEqual([a2.id]);
+    // Past its deadline it reads as an undecided request would by then: expired, not pending.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 400_000);
+      expect((await service.get(a2.id, PAGER))?.status).toBe('expired');
+      expect(await ids('expired')).toEqual([a2.id]);
+      expect(await ids('pending')).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
     service.close();
   }, 60_000);
 

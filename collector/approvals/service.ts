@@ -174,12 +174,15 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       // Still waiting for its record after that: listed as it was before the decision, under the status it had
       // then (a runner listing by status must not learn the decision from where its request appears).
       const listed = rows.map(shown).filter((a) => !status || a.status === status);
-      if (!status || status === 'pending') {
-        const ids = new Set(listed.map((a) => a.id));
-        for (const a of heldBefore())
-          if (!ids.has(a.id) && (!requester || a.requester_id === requester)) listed.push(a);
-        listed.sort((x, y) => y.created_at.localeCompare(x.created_at));
-      }
+      const ids = new Set(listed.map((a) => a.id));
+      for (const a of heldBefore())
+        if (
+          (!status || a.status === status) &&
+          !ids.has(a.id) &&
+          (!requester || a.requester_id === requester)
+        )
+          listed.push(a);
+      listed.sort((x, y) => y.created_at.localeCompare(x.created_at) || y.id.localeCompare(x.id));
       return listed.slice(0, want).map(redacted);
     },
 
