@@ -248,9 +248,13 @@ function redirected(node: Node, s: WalkState): SimpleCommand[] {
       const target = red.op.startsWith('<') ? first : last;
       target?.redirects.push(red);
       // The last redirect of fd 0 is what a shell or interpreter reads: `</dev/null` is empty, any other
-      // file, descriptor or process substitution is text the gate does not see.
+      // file, descriptor or process substitution is text the gate does not see. An empty one counts only where
+      // the first command reads the statement's input: on a pipeline or a list (`a | bash | cat </dev/null`)
+      // it is the last command's, and bash in front reads the pipe.
       const input = stdinFrom(red);
-      if (first && input !== null) setStdin(first, input);
+      const firstReads =
+        body?.type === 'command' || body?.type === 'subshell' || body?.type === 'compound_statement';
+      if (first && input !== null && (input === undefined || firstReads)) setStdin(first, input);
     }
   }
   return [...cmds, ...extra];
