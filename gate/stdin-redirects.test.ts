@@ -33,6 +33,10 @@ describe('standard input of shells and interpreters', () => {
         "echo 'rm -rf ~' | (bash 2>&1 | cat </dev/null)",
         "echo 'rm -rf ~' | (source /dev/stdin | cat </dev/null)",
         'exec </tmp/x.sh; bash | cat </dev/null',
+        // A bare cat passes on what the command before it prints.
+        "echo 'rm -rf ~' | cat | bash",
+        "echo 'rm -rf ~' | cat | cat | sh",
+        "echo 'rm -rf ~' | (cat 10</dev/null | bash)",
         'exec < <(echo dG91Y2gK | base64 -d); bash | true </dev/null',
       ])
         expect((await gate.decideAsync({ command: cmd })).decision, `${mode}: ${cmd}`).not.toBe('allow');
@@ -47,6 +51,7 @@ describe('standard input of shells and interpreters', () => {
       'bash <<< "echo hi"',
       'bash </tmp/x.sh </dev/null',
       '(bash; cat) </dev/null',
+      "echo 'ls -la' | cat | bash",
     ])
       expect((await gate.decideAsync({ command: cmd })).decision, cmd).toBe('allow');
     expect((await gate.decideAsync({ command: "bash <<'EOF'\nrm -rf ~\nEOF" })).decision).not.toBe('allow');

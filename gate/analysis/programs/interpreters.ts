@@ -5,7 +5,7 @@ import { scanHomeJoins } from '../home-paths.js';
 import { bindPositional } from '../positional.js';
 import { scanPython } from '../python.js';
 import { UNKNOWN } from '../script.js';
-import { pipedText } from './script-tools.js';
+import { producedText } from './script-tools.js';
 
 const DOWNLOADERS = /^(curl|wget|fetch|http|aria2c)$/;
 const DECODERS = /^(base64|base32|basenc|xxd|openssl|uudecode|gunzip|zcat|rev)$/;
@@ -24,7 +24,9 @@ function stdinText(c: Call): string | undefined {
 
 /** What feeds standard input of an interpreter reading a script from a pipe. */
 function stdinSource(c: Call): void {
-  const from = c.cmd.pipeFrom;
+  let from = c.cmd.pipeFrom;
+  // A bare `cat` passes on what it reads: the text comes from the command before it (`echo … | cat | bash`).
+  while (from?.argv[0] === 'cat' && from.argv.length === 1 && from.pipeFrom) from = from.pipeFrom;
   if (!from) return;
   const producer = from.argv[0] ?? '';
   const upstream = (cmd = from): string[] =>
@@ -36,7 +38,7 @@ function stdinSource(c: Call): void {
   } else if (chain.some((p) => DECODERS.test(p))) {
     report(c.ctx, 'exec.decode-pipe', `${chain.join(' | ')} | ${c.name}`);
   } else if (producer === 'echo' || producer === 'printf' || producer === 'yes') {
-    const text = pipedText(c);
+    const text = producedText(from);
     if (text.includes(UNKNOWN)) report(c.ctx, 'exec.dynamic', `${c.name} runs text built at run time`);
     else c.shell(text);
   } else if (producer !== 'cat' || from.argv.length > 1) {

@@ -6,7 +6,7 @@ import { type Call, type Handler, operands } from '../call.js';
 import { probe, report } from '../context.js';
 import { touch } from '../effects.js';
 import { classifyPath, projectSecretNamed, SECRET_NAME, secretUnder } from '../paths.js';
-import { UNKNOWN } from '../script.js';
+import { type SimpleCommand, UNKNOWN } from '../script.js';
 
 const find: Handler = (c) => {
   const starts: string[] = [];
@@ -262,8 +262,12 @@ const ed: Handler = (c) => {
 
 /** Text an `echo`/`printf` earlier in the pipe feeds to this command, when static. */
 export function pipedText(c: Call): string {
-  const from = c.cmd.pipeFrom;
-  if (!from || (from.argv[0] !== 'echo' && from.argv[0] !== 'printf' && from.argv[0] !== 'yes')) return '';
+  return c.cmd.pipeFrom ? producedText(c.cmd.pipeFrom) : '';
+}
+
+/** The text `echo`, `printf` or `yes` prints (their words), '' for any other producer. */
+export function producedText(from: Pick<SimpleCommand, 'argv'>): string {
+  if (from.argv[0] !== 'echo' && from.argv[0] !== 'printf' && from.argv[0] !== 'yes') return '';
   return from.argv
     .slice(1)
     .filter((a) => !/^-[neE]+$/.test(a))
