@@ -16,9 +16,6 @@ export function gateThreadScript(): URL | undefined {
 /** Texts longer than this end their thread once decided (see spawn). */
 const RECYCLE_AFTER_CHARS = 64 * 1024;
 
-/** The text a decision reads: the command, and the working directory the caller names. */
-const textLength = (input: GateInput) => input.command.length + (input.cwd?.length ?? 0);
-
 export class GateBusyError extends Error {
   override readonly name = 'GateBusyError';
 }
@@ -47,6 +44,8 @@ interface Job {
   caller: string;
   workspace: string;
   input: GateInput;
+  /** Characters the decision reads: the command, the working directory and the workspace. */
+  chars: number;
   resolve: (d: GateDecision) => void;
   reject: (e: Error) => void;
 }
@@ -94,16 +93,11 @@ export function createGateThreads(opts: GateThreadsOptions) {
       if (!job || job.id !== reply.id) return;
       // A large text grew the thread's heap and its grammar's WASM memory, which never shrinks: the thread
       // ends after it, and the next decision starts a new one.
-      if (reply.retire || textLength(job.input) + job.workspace.length > RECYCLE_AFTER_CHARS) {
-        const i = threads.indexOf(t);
-        if (i >= 0) threads.splice(i, 1);
-        void t.worker.terminate();
-      }
+      if (reply.retire || job.chars > RECYCLE_AFTER_CHARS) retire(t);
       finish(t, reply.ok ? { decision: reply.decision } : { error: new Error(reply.error) });
     });
     const lost = (why: string) => {
-      const i = threads.indexOf(t);
-      if (i >= 0) threads.splice(i, 1);
+      retire(t);
       finish(t, { error: new Error(why) });
     };
     t.worker.on('error', (err) => lost(`the gate's thread failed: ${err.message}`));
@@ -112,6 +106,14 @@ export function createGateThreads(opts: GateThreadsOptions) {
     threads.push(t);
     return t;
   };
+
+  /** Takes a thread out of service and ends it (a new one is started when a decision needs one). */
+  function retire(t: Thread): void {
+    const i = threads.indexOf(t);
+    if (i < 0) return;
+    threads.splice(i, 1);
+    void t.worker.terminate();
+  }
 
   /** Settles the thread's job (if any), frees the thread and serves the next caller. */
   function finish(t: Thread, outcome: { decision: GateDecision } | { error: Error }): void {
@@ -142,11 +144,9 @@ export function createGateThreads(opts: GateThreadsOptions) {
       waiting--;
       const id = nextId++;
       const thread = t;
-      const ms = opts.deadlineMs(textLength(job.input) + job.workspace.length);
+      const ms = opts.deadlineMs(job.chars);
       const timer = setTimeout(() => {
-        const i = threads.indexOf(thread);
-        if (i >= 0) threads.splice(i, 1);
-        void thread.worker.terminate();
+        retire(thread);
         finish(thread, { error: new Error(`the analysis did not finish within ${Math.round(ms)} ms`) });
       }, ms);
       thread.job = { ...job, id, timer, from: turn };
@@ -170,7 +170,8 @@ export function createGateThreads(opts: GateThreadsOptions) {
       if (waiting >= total)
         return Promise.reject(new GateBusyError(`${waiting} hook calls are already waiting`));
       return new Promise<GateDecision>((resolve, reject) => {
-        state.line.push({ caller, workspace, input, resolve, reject });
+        const chars = input.command.length + (input.cwd?.length ?? 0) + workspace.length;
+        state.line.push({ caller, workspace, input, chars, resolve, reject });
         callers.set(caller, state);
         waiting++;
         dispatch();

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { createInProgressLimit } from './in-progress.js';
 
 export interface HoldLimitOptions {
   /** Most held requests (long-polls, streams, waiting hooks) one token may have open at once. */
@@ -15,33 +16,31 @@ export interface HoldLimitOptions {
  * response closes (the stream ends or the client goes away).
  */
 export function createHoldLimit(opts: HoldLimitOptions) {
-  const perToken = new Map<string, number>();
+  // The same per-token count as the API's requests in progress (in-progress.ts), with a total beside it.
+  const perToken = createInProgressLimit(opts.perToken);
   let total = 0;
 
   /** Takes a hold for the request's token until its response closes; a refusal message when over a cap. */
   function acquire(c: Context): { ok: true } | { ok: false; message: string } {
     const id = c.get('principal')?.id ?? 'anonymous';
-    const mine = perToken.get(id) ?? 0;
-    if (mine >= opts.perToken)
+    if (perToken.of(id) >= opts.perToken)
       return {
         ok: false,
-        message: `this token already holds ${mine} waiting requests (limit ${opts.perToken}); close some or retry later`,
+        message: `this token already holds ${perToken.of(id)} waiting requests (limit ${opts.perToken}); close some or retry later`,
       };
     if (total >= opts.total)
       return {
         ok: false,
         message: `the server holds ${total} waiting requests (limit ${opts.total}); retry later`,
       };
-    perToken.set(id, mine + 1);
+    const releaseToken = perToken.take(id) as () => void;
     total++;
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       total--;
-      const n = (perToken.get(id) ?? 1) - 1;
-      if (n <= 0) perToken.delete(id);
-      else perToken.set(id, n);
+      releaseToken();
     };
     const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
     // Over a socket the hold lasts until the response closes (a stream outlives the handler); in-process
@@ -69,7 +68,7 @@ export function createHoldLimit(opts: HoldLimitOptions) {
   return Object.assign(holdLimit, {
     acquire,
     /** Held requests now: in total, or for one token id. */
-    held: (id?: string) => (id === undefined ? total : (perToken.get(id) ?? 0)),
+    held: (id?: string) => (id === undefined ? total : perToken.of(id)),
   });
 }
 export type HoldLimit = ReturnType<typeof createHoldLimit>;
