@@ -33,6 +33,11 @@ describe('standard input of shells and interpreters', () => {
         "echo 'rm -rf ~' | (bash 2>&1 | cat </dev/null)",
         "echo 'rm -rf ~' | (source /dev/stdin | cat </dev/null)",
         'exec </tmp/x.sh; bash | cat </dev/null',
+        // Non-interactive bash sources BASH_ENV: through `env` as well as written in front of the command.
+        'env BASH_ENV=/tmp/x.sh bash </dev/null',
+        'env -i ENV=/tmp/x.sh sh </dev/null',
+        'env LD_PRELOAD=/tmp/x.so ls',
+        'env PATH=/tmp:$PATH ls',
         // A bare cat passes on what the command before it prints.
         "echo 'rm -rf ~' | cat | bash",
         "echo 'rm -rf ~' | cat | cat | sh",
@@ -52,6 +57,7 @@ describe('standard input of shells and interpreters', () => {
       'bash </tmp/x.sh </dev/null',
       '(bash; cat) </dev/null',
       "echo 'ls -la' | cat | bash",
+      'env NODE_ENV=production npm test',
     ])
       expect((await gate.decideAsync({ command: cmd })).decision, cmd).toBe('allow');
     expect((await gate.decideAsync({ command: "bash <<'EOF'\nrm -rf ~\nEOF" })).decision).not.toBe('allow');

@@ -267,8 +267,19 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
   if (pass) {
     applyOptionEffects(makeCall(name, args, cmd, ctx));
     let rest = operands(args, pass).slice(SKIP_OPERANDS[name] ?? 0);
-    if (name === 'env')
-      rest = rest.filter((a, i) => !(a.includes('=') && rest.slice(0, i).every((b) => b.includes('='))));
+    if (name === 'env') {
+      // `env NAME=VALUE … prog`: the same assignments as `NAME=VALUE prog` (LD_PRELOAD, BASH_ENV, PATH…).
+      const leading = rest.findIndex((a) => !a.includes('='));
+      const assigned = leading < 0 ? rest : rest.slice(0, leading);
+      if (assigned.length > 0) {
+        const assigns = assigned.map((a) => ({
+          name: a.slice(0, a.indexOf('=')),
+          value: a.slice(a.indexOf('=') + 1),
+        }));
+        analyzeAssignments(makeCall('env', [], { ...cmd, assigns }, ctx));
+      }
+      rest = rest.slice(assigned.length);
+    }
     if (rest.length === 0 && name === 'screen')
       report(ctx, 'exec.interactive-shell', `screen ${args.join(' ')}`.trim());
     if (rest.length > 0) {
