@@ -1,107 +1,129 @@
-import {
-  analyzeCommandLine,
-  initShellParser,
-  loadPolicy,
-  type ShellParser,
-  TAXONOMY,
-} from '../gate/index.js';
+import { initShellParser, loadPolicy } from '../gate/index.js';
+import { type CommandFacts, commandFacts, NO_FACTS, unanalysedFacts } from './facts.js';
+import { createFactsThreads, factsThreadScript } from './facts-threads.js';
 import { TwoKeyCache } from './two-key-cache.js';
 
-/** What the gate's one shell analysis says about a command line, flattened for detectors. */
-export interface CommandFacts {
-  /** Gate finding ids (behaviour tags), e.g. read.secret, net.upload. */
-  tags: string[];
-  /** Their categories, e.g. credential-access, exfiltration. */
-  categories: string[];
-  /** Their ATT&CK technique ids. */
-  attack: string[];
-  /** Programs run (argv[0] of each simple command, as written). */
-  binaries: string[];
-  /** Every word of every command (for text rules that want a whole argument). */
-  argv: string[];
-  paths: { path: string; access: 'read' | 'write' }[];
-  hosts: string[];
-}
+export type { CommandFacts } from './facts.js';
 
-const EMPTY: CommandFacts = {
-  tags: [],
-  categories: [],
-  attack: [],
-  binaries: [],
-  argv: [],
-  paths: [],
-  hosts: [],
-};
+/** One analysis the scorer will ask for: a command line, or a file tool's read or write of a path. */
+export type AnalysisWanted =
+  | { command: string; workspace: string }
+  | { file: 'read' | 'write'; path: string; workspace: string };
 
-/** A bounded memo of the gate's analysis: agents repeat the same commands, the analysis is the hot path. */
+/**
+ * The gate's analysis of the commands the scorer sees, memoised: agents repeat the same commands. Scoring is
+ * synchronous, so a batch's analyses are made first, together (`prepare`), on the analysis thread when there is
+ * one; `analyze` and `analyzeFile` then read what was prepared.
+ */
 export interface CommandAnalyzer {
+  /** Analyses ahead what the next `analyze`/`analyzeFile` calls will ask (what is cached is not analysed again). */
+  prepare(wanted: readonly AnalysisWanted[]): Promise<void>;
   analyze(command: string, workspace: string): CommandFacts;
   /** A file tool's read or write of `path`, analysed as the equivalent shell read (`cat`) or append. */
   analyzeFile(access: 'read' | 'write', path: string, workspace: string): CommandFacts;
+  /** Rejects a `prepare` in progress and ends the analysis thread (a later `prepare` starts a new one). */
+  stop(): Promise<void>;
+  /** Analysis threads replaced so far (0 when analysing on this thread). */
+  replaced(): number;
 }
 
 const QUOTE = (p: string) => `'${p.replace(/'/g, `'\\''`)}'`;
+/** The shell equivalent of a file tool's access, analysed in its place. */
+const fileCommand = (access: 'read' | 'write', path: string) =>
+  access === 'read' ? `cat -- ${QUOTE(path)}` : `echo x >> ${QUOTE(path)}`;
 
-const MAX_COMMAND = 64 * 1024;
+/** Longer command lines are one-offs: not kept, so the cache's memory stays bounded whatever the agent sends. */
 const MAX_CACHED = 4096;
 
-/** Loads the shell grammar and the default host policy once; results are cached (about LRU, `cacheSize` lines). */
-export async function createCommandAnalyzer(cacheSize = 20_000): Promise<CommandAnalyzer> {
-  const [parser, policy]: [ShellParser, Awaited<ReturnType<typeof loadPolicy>>] = await Promise.all([
-    initShellParser(),
-    loadPolicy(),
-  ]);
+export interface CommandAnalyzerOptions {
+  /** Entries per cache (about LRU). */
+  cacheSize?: number;
+  /**
+   * Where the analysis runs: `thread` (the default when the built thread exists: dist/analyzer/facts-thread.js)
+   * keeps hostile text off the caller's event loop and memory; `inline` runs it here (tests, evaluations).
+   */
+  run?: 'thread' | 'inline';
+  log?: (msg: string) => void;
+}
+
+/** Loads the shell grammar (on the analysis thread, or here) and the default host policy once. */
+export async function createCommandAnalyzer(o: CommandAnalyzerOptions = {}): Promise<CommandAnalyzer> {
+  const cacheSize = o.cacheSize ?? 20_000;
+  const script = o.run === 'inline' ? undefined : factsThreadScript();
+  if (o.run === 'thread' && !script)
+    throw new Error('dist/analyzer/facts-thread.js is not built (npm run build)');
+  const threads = script
+    ? createFactsThreads({ script, onReplaced: (why) => o.log?.(`analysis thread replaced: ${why}`) })
+    : undefined;
+  const inline = threads
+    ? undefined
+    : await Promise.all([initShellParser(), loadPolicy()]).then(([parser, policy]) => ({
+        parser,
+        hosts: policy.hosts,
+      }));
   const cache = new TwoKeyCache<CommandFacts>(cacheSize);
   // File tools name a path: their own caches keep the synthetic command off the hot path.
   const files = {
     read: new TwoKeyCache<CommandFacts>(cacheSize),
     write: new TwoKeyCache<CommandFacts>(cacheSize),
   };
+  // What the last `prepare` analysed, whatever its length or the caches' turnover, until the next one.
+  let prepared = new Map<string, Map<string, CommandFacts | null>>();
+  let unprepared = 0;
+
+  const remember = (workspace: string, command: string, facts: CommandFacts) => {
+    if (command.length + workspace.length <= MAX_CACHED) cache.set(workspace, command, facts);
+  };
+  const lookup = (workspace: string, command: string) =>
+    cache.get(workspace, command) ?? prepared.get(workspace)?.get(command) ?? undefined;
+
   const analyzer: CommandAnalyzer = {
+    async prepare(wanted) {
+      const next = new Map<string, Map<string, CommandFacts | null>>();
+      const missing: [string, string][] = [];
+      for (const w of wanted) {
+        const command = 'command' in w ? w.command : fileCommand(w.file, w.path);
+        if (command === '') continue;
+        const inner = next.get(w.workspace) ?? new Map<string, CommandFacts | null>();
+        next.set(w.workspace, inner);
+        if (inner.has(command)) continue;
+        const hit = cache.get(w.workspace, command) ?? null;
+        inner.set(command, hit);
+        if (!hit) missing.push([command, w.workspace]);
+      }
+      const facts = threads
+        ? await threads.analyse(missing)
+        : missing.map(([c, ws]) => commandFacts(c, ws, inline as NonNullable<typeof inline>));
+      missing.forEach(([command, workspace], i) => {
+        const f = facts[i] as CommandFacts;
+        next.get(workspace)?.set(command, f);
+        remember(workspace, command, f);
+      });
+      prepared = next;
+    },
     analyzeFile(access, path, workspace) {
       const c = files[access];
       const hit = c.get(workspace, path);
       if (hit) return hit;
-      const facts = analyzer.analyze(
-        access === 'read' ? `cat -- ${QUOTE(path)}` : `echo x >> ${QUOTE(path)}`,
-        workspace,
-      );
+      const facts = analyzer.analyze(fileCommand(access, path), workspace);
       if (path.length + workspace.length <= MAX_CACHED) c.set(workspace, path, facts);
       return facts;
     },
     analyze(command, workspace) {
-      if (command === '') return EMPTY;
-      const hit = cache.get(workspace, command);
+      if (command === '') return NO_FACTS;
+      const hit = lookup(workspace, command);
       if (hit) return hit;
-      let facts: CommandFacts;
-      try {
-        const a = analyzeCommandLine(command.slice(0, MAX_COMMAND), {
-          parser,
-          workspace: workspace || '/nonexistent-workspace',
-          hosts: policy.hosts,
-        });
-        const tags = [...new Set(a.findings.map((f) => f.rule))];
-        facts = {
-          tags,
-          categories: [
-            ...new Set(tags.map((t) => TAXONOMY[t as keyof typeof TAXONOMY]?.category ?? '')),
-          ].filter(Boolean),
-          attack: [...new Set(tags.map((t) => TAXONOMY[t as keyof typeof TAXONOMY]?.attack ?? ''))].filter(
-            Boolean,
-          ),
-          binaries: [...new Set(a.facts.argvs.map((v) => v[0] ?? '').filter(Boolean))],
-          argv: a.facts.argvs.flat().slice(0, 512),
-          paths: a.facts.paths.slice(0, 256),
-          hosts: [...new Set(a.facts.hosts.map((h) => h.toLowerCase()))].slice(0, 64),
-        };
-      } catch (err) {
-        facts = { ...EMPTY, tags: ['exec.unparseable'], categories: ['parse'] };
-        void err;
+      if (inline) {
+        const facts = commandFacts(command, workspace, inline);
+        remember(workspace, command, facts);
+        return facts;
       }
-      // Long command lines are one-offs: not kept, so the cache's memory stays bounded whatever the agent sends.
-      if (command.length + workspace.length <= MAX_CACHED) cache.set(workspace, command, facts);
-      return facts;
+      // Not prepared, and the grammar is not loaded on this thread: never guessed clean.
+      if (unprepared++ === 0) o.log?.('a command was scored without being prepared: said unanalysable');
+      return unanalysedFacts();
     },
+    stop: async () => threads?.stop(),
+    replaced: () => threads?.stats().replaced ?? 0,
   };
   return analyzer;
 }

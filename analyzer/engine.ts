@@ -1,10 +1,10 @@
 import type { AgentEvent, Alert, Suppression } from '../schema/index.js';
 import type { IngestedEvent, SessionMetrics, Sighting, Store, Watermark } from '../store/index.js';
 import { buildAlert, detectionChanged } from './alert-build.js';
-import type { CommandAnalyzer } from './command-facts.js';
+import type { AnalysisWanted, CommandAnalyzer } from './command-facts.js';
 import type { DetectContext, DetectorMeta, Hit, StreamDetector } from './detector.js';
 import type { BaselineDetector } from './detectors/baseline-activity.js';
-import { type Observation, observe } from './observation.js';
+import { type Observation, observe, wantedAnalysis } from './observation.js';
 import { fuseRisk } from './risk.js';
 import { SessionState } from './session-state.js';
 
@@ -199,6 +199,17 @@ export function createEngine(o: EngineOptions) {
     metricsRead?.catch(() => {});
     alertsRead?.catch(() => {});
 
+    // The batch's command analyses, made together before scoring (on the analysis thread: hostile shell text
+    // then never holds this thread). Replayed history is mostly cached already.
+    const wanted: AnalysisWanted[] = [];
+    for (const events of bySession.values())
+      for (const e of events) {
+        if (!ACTION_KINDS.has(e.kind)) continue;
+        const w = wantedAnalysis(e);
+        if (w) wanted.push(w);
+      }
+    await o.analyzer.prepare(wanted);
+
     // Pass 1: enrich, and collect novelty keys for one lookup.
     const work: { state: SessionState; obs: Observation[]; keys: string[][][] }[] = [];
     const keys = new Set<string>();
@@ -344,6 +355,10 @@ export function createEngine(o: EngineOptions) {
 
   return {
     processBatch,
+    /** Ends a batch's command analysis in progress (its processBatch rejects) and the analysis thread. */
+    stop: () => o.analyzer.stop(),
+    /** Analysis threads replaced so far (hostile text past its deadline, or a grammar that failed). */
+    analysisReplaced: () => o.analyzer.replaced(),
     /** Detector metadata by id. */
     meta,
     /** Sessions held in memory (bounded by maxSessions). */

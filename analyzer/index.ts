@@ -35,11 +35,19 @@ export function detectorCatalog(rulesDir?: string): Omit<DetectorMeta, 'fixtures
 
 /** The analyzer as `ward serve` and `ward analyze` run it: engine + watermark loop over one store. */
 export async function createAnalyzer(
-  o: { store: Store; rulesDir?: string } & Omit<LoopOptions, 'store' | 'engine'>,
+  o: {
+    store: Store;
+    rulesDir?: string;
+    /** Where command analysis runs (default: its own thread when built; see createCommandAnalyzer). */
+    analysis?: 'thread' | 'inline';
+  } & Omit<LoopOptions, 'store' | 'engine'>,
 ) {
   const engine = createEngine({
     store: o.store,
-    analyzer: await createCommandAnalyzer(),
+    analyzer: await createCommandAnalyzer({
+      ...(o.analysis ? { run: o.analysis } : {}),
+      ...(o.log ? { log: o.log } : {}),
+    }),
     detectors: streamDetectors(o.rulesDir),
     baselines: BASELINE_DETECTORS,
     ...(o.log ? { log: o.log } : {}),

@@ -84,7 +84,11 @@ describe('analyzer loop pacing (share of wall time)', () => {
     expect(started[1]! - started[0]!).toBe(WORK_MS + 300);
     expect(started[2]! - started[1]!).toBe(WORK_MS + 300);
     // /healthz shows where scoring stands and the share it is held to.
-    expect(loop.status()).toEqual({ scoredUpTo: events(3 * BATCH).at(-1)?.ingestedAt, share: 0.25 });
+    expect(loop.status()).toEqual({
+      scoredUpTo: events(3 * BATCH).at(-1)?.ingestedAt,
+      share: 0.25,
+      analysisThreadsReplaced: 0,
+    });
   });
 
   it('does not pause at a full share (ingest idle)', async () => {

@@ -215,9 +215,16 @@ export function createAnalyzerLoop(o: LoopOptions) {
       stopped = false;
       schedule();
     },
-    /** Where scoring stands: the ingest time of the last event scored, and the share of wall time it may take. */
-    status(): { scoredUpTo: string | null; share: number } {
-      return { scoredUpTo: watermark?.ingestedAt ?? null, share: currentShare() };
+    /**
+     * Where scoring stands: the ingest time of the last event scored, the share of wall time it may take, and how
+     * many times its command analysis thread was replaced (hostile text past its deadline, or its grammar failed).
+     */
+    status(): { scoredUpTo: string | null; share: number; analysisThreadsReplaced: number } {
+      return {
+        scoredUpTo: watermark?.ingestedAt ?? null,
+        share: currentShare(),
+        analysisThreadsReplaced: o.engine.analysisReplaced?.() ?? 0,
+      };
     },
     /** Scores soon (e.g. right after an ingest) instead of at the next poll. */
     poke(): void {
@@ -227,6 +234,8 @@ export function createAnalyzerLoop(o: LoopOptions) {
       stopped = true;
       cutPause?.();
       if (timer) clearTimeout(timer);
+      // A batch waiting on its command analyses (hostile text can take minutes) is cut short, not waited for.
+      await o.engine.stop?.();
       await running;
     },
   };

@@ -1,5 +1,5 @@
 import { type AgentEvent, isShellTool } from '../schema/index.js';
-import type { CommandAnalyzer, CommandFacts } from './command-facts.js';
+import type { AnalysisWanted, CommandAnalyzer, CommandFacts } from './command-facts.js';
 
 /** What kind of action a row is part of: the rows of one action share (session, call id, class). */
 export type ActionClass = 'exec' | 'read' | 'write' | 'network' | 'violation' | 'other';
@@ -146,19 +146,27 @@ class Obs implements Observation {
   }
 }
 
+/** The analysis `observe` will ask of the analyzer for this event (prepared ahead for a whole batch). */
+export function wantedAnalysis(e: AgentEvent): AnalysisWanted | undefined {
+  const cls = actionClass(e);
+  if (cls === 'exec') return { command: e.command, workspace: e.cwd };
+  if (!e.target) return undefined;
+  if (cls === 'read') return { file: 'read', path: e.target, workspace: e.cwd };
+  if (cls === 'write' || cls === 'violation') return { file: 'write', path: e.target, workspace: e.cwd };
+  return undefined;
+}
+
 /**
  * Enriches one event. Shell text goes through the gate's analysis; a file tool's path goes through the same
  * analysis as the equivalent shell read or append, so there is one place that knows which paths matter.
  */
 export function observe(e: AgentEvent, analyzer: CommandAnalyzer): Observation {
   const cls = actionClass(e);
-  const workspace = e.cwd;
+  const wanted = wantedAnalysis(e);
   let facts: CommandFacts;
-  if (cls === 'exec') facts = analyzer.analyze(e.command, workspace);
-  else if (cls === 'read' && e.target) facts = analyzer.analyzeFile('read', e.target, workspace);
-  else if ((cls === 'write' || cls === 'violation') && e.target)
-    facts = analyzer.analyzeFile('write', e.target, workspace);
-  else facts = analyzer.analyze('', workspace);
+  if (!wanted) facts = analyzer.analyze('', e.cwd);
+  else if ('command' in wanted) facts = analyzer.analyze(wanted.command, wanted.workspace);
+  else facts = analyzer.analyzeFile(wanted.file, wanted.path, wanted.workspace);
   if (cls === 'network') {
     const host = hostOf(e.target);
     facts = { ...facts, hosts: host ? [host] : [] };

@@ -1,8 +1,9 @@
 import { shellParserBroken, shellParserMemory } from '../gate/fast.js';
 
 /**
- * This process's side of /healthz: its memory, and the shell grammar the in-server analyzer reads commands with
- * (failed: it reads no command until a restart; the hook decisions have their own, on their thread).
+ * This process's side of /healthz: its memory, and the shell grammar the policy check (`POST /api/gate/check`)
+ * reads commands with on this thread (failed: it reads no command until a restart; the analyzer and the hook
+ * decisions have their own, on threads that are replaced when theirs fails).
  */
 export function processHealth() {
   const mem = process.memoryUsage();

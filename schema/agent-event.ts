@@ -26,6 +26,12 @@ export const DECISIONS = [...GATE_DECISIONS, ''] as const;
 export const Decision = z.enum(DECISIONS);
 export type Decision = z.infer<typeof Decision>;
 
+/**
+ * Ends a stored text value (a command, a target, an attribute) that was longer than the store keeps: what
+ * precedes it is the value's start, the rest is not in the event.
+ */
+export const TRUNCATED_MARK = '…[truncated]';
+
 /** Where the raw OTel row behind an event lives. */
 export const RAW_TABLES = [
   'otel_logs',

@@ -22,10 +22,11 @@ const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.dev
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  // The gate, ingest and engine workers are their own entries: worker threads load a file, not a chunk of the CLI.
+  // The gate, analysis, ingest and engine workers are their own entries: worker threads load a file, not a chunk of the CLI.
   entryPoints: [
     'cli/ward.ts',
     'cli/gate-thread.ts',
+    'analyzer/facts-thread.ts',
     'collector/ingest/prepare-worker.ts',
     'store/engine/worker.ts',
     ...benches,

@@ -34,7 +34,7 @@ describe('ward doctor: the server side', () => {
     ]);
   });
 
-  it('reports a server whose shell grammar failed (its analyzer then reads no command), with the fix', async () => {
+  it('reports a server whose shell grammar failed (its policy check then reads no command), with the fix', async () => {
     const health = {
       spool: { depth: 0, oldestAgeSeconds: 0, quarantined: 0 },
       grammar: { failed: true, memoryMb: 512 },

@@ -1,7 +1,7 @@
 import type { Redactor } from '../../schema/fast.js';
 import { valueToString } from '../../schema/fast.js';
 import type { AgentEvent, Decision, EventKind, OtlpAttributes, OtlpSignal } from '../../schema/index.js';
-import { emptyAgentEvent, OTEL, WARD } from '../../schema/index.js';
+import { emptyAgentEvent, OTEL, TRUNCATED_MARK, WARD } from '../../schema/index.js';
 import type { ResourceInfo } from './agent.js';
 import type { IdPart } from './event-id.js';
 import { isoToNanos, isSetNanos, nanosToIso } from './time.js';
@@ -12,7 +12,6 @@ export const MAX_VALUE_CHARS = 8192;
 export const MAX_ATTRIBUTES = 128;
 /** Redaction looks this far past the cut so a secret straddling it is still recognised. */
 const REDACT_MARGIN = 4096;
-const TRUNCATED = '…[truncated]';
 
 /** What a per-agent normalizer says about one event; the builder adds everything shared. */
 export interface Draft {
@@ -90,7 +89,7 @@ export function safeText(redact: Redactor, s: string, max = MAX_VALUE_CHARS): st
   if (s === '') return s;
   const window = s.length > max + REDACT_MARGIN ? s.slice(0, max + REDACT_MARGIN) : s;
   const clean = redact.text(window);
-  return clean.length > max || window.length < s.length ? `${cut(clean, max)}${TRUNCATED}` : clean;
+  return clean.length > max || window.length < s.length ? `${cut(clean, max)}${TRUNCATED_MARK}` : clean;
 }
 
 function safeAttributes(

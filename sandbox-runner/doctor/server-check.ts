@@ -27,7 +27,11 @@ function spoolCheck(health: unknown, base: string): Check | null {
   };
 }
 
-/** The server's shell grammar (/healthz `grammar`): once failed, its analyzer reads no command until a restart. */
+/**
+ * The server's own shell grammar (/healthz `grammar`), which its policy check (`POST /api/gate/check`) reads
+ * commands with: once failed, every check answers exec.unanalysable until a restart. (The analyzer and the hook
+ * decisions parse on threads that are replaced when their grammar fails.)
+ */
 function grammarCheck(health: unknown): Check | null {
   const g = (health as { grammar?: { failed?: unknown; memoryMb?: unknown } } | null)?.grammar;
   if (!g || typeof g.failed !== 'boolean') return null;
@@ -36,7 +40,7 @@ function grammarCheck(health: unknown): Check | null {
     ok: !g.failed,
     severity: 'recommended',
     detail: g.failed
-      ? 'the shell grammar of `ward serve` failed (a command exhausted its memory): its analyzer tags every command exec.unanalysable'
+      ? 'the shell grammar of `ward serve` failed (a command exhausted its memory): its policy check (POST /api/gate/check) answers exec.unanalysable for every command'
       : `the shell grammar of \`ward serve\` works (${typeof g.memoryMb === 'number' ? g.memoryMb : '?'} MiB)`,
     ...(g.failed
       ? { fix: 'restart `ward serve`, and look in the alerts for the session that sent the command' }

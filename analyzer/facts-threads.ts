@@ -1,0 +1,176 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { analysisBudgetMs } from '../gate/index.js';
+import { type CommandFacts, unanalysedFacts } from './facts.js';
+import type { FactsThreadReply, FactsThreadRequest } from './facts-thread.js';
+
+/** The built facts thread: dist/analyzer/facts-thread.js beside the bundle's chunks, or under dist/ from the sources. */
+export function factsThreadScript(): URL | undefined {
+  const candidates = [
+    new URL('../analyzer/facts-thread.js', import.meta.url),
+    new URL('../dist/analyzer/facts-thread.js', import.meta.url),
+  ];
+  return candidates.find((u) => existsSync(fileURLToPath(u)));
+}
+
+export interface FactsThreadsOptions {
+  script: URL;
+  /** Longest one item may take before its thread is ended and the item said unanalysed (ms, for its length). */
+  deadlineMs?: (chars: number) => number;
+  /** Old-generation heap of the thread (MiB, default 160). */
+  heapMb?: number;
+  /** Called when a thread is ended before its work was done (why, for the log). */
+  onReplaced?: (why: string) => void;
+}
+
+interface Batch {
+  items: [string, string][];
+  out: CommandFacts[];
+  /** Items answered so far (they are answered in order). */
+  done: number;
+  resolve: (facts: CommandFacts[]) => void;
+  reject: (err: Error) => void;
+}
+
+/** By default: twice the analysis budget, and 2 s for what is not parsing (a busy machine). */
+const defaultDeadline = (chars: number) => 2 * analysisBudgetMs(chars) + 2_000;
+
+/**
+ * Command analysis on one worker thread, batches in turn. An item whose analysis runs past its deadline ends
+ * its thread and is said unanalysed (`exec.unanalysable`); a new thread takes the rest.
+ */
+export function createFactsThreads(opts: FactsThreadsOptions) {
+  const deadlineMs = opts.deadlineMs ?? defaultDeadline;
+  const line: Batch[] = [];
+  let worker: Worker | undefined;
+  let running: { batch: Batch; id: number; start: number; timer?: NodeJS.Timeout } | undefined;
+  let nextId = 1;
+  let replaced = 0;
+
+  const retire = (why: string) => {
+    const w = worker;
+    worker = undefined;
+    if (w) {
+      w.removeAllListeners();
+      w.on('error', () => {});
+      void w.terminate();
+    }
+    if (why) {
+      replaced++;
+      opts.onReplaced?.(why);
+    }
+  };
+
+  const spawn = (): Worker => {
+    const w = new Worker(opts.script, {
+      resourceLimits: { maxOldGenerationSizeMb: opts.heapMb ?? 160, maxYoungGenerationSizeMb: 32 },
+    });
+    w.on('message', (reply: FactsThreadReply) => {
+      const r = running;
+      if (!r || reply.id !== r.id || r.start + reply.index !== r.batch.done) return;
+      r.batch.out[r.batch.done++] = reply.facts;
+      if (reply.retire) {
+        retire('the grammar failed or holds too much memory');
+        send();
+      } else if (r.batch.done === r.batch.items.length) {
+        clearTimeout(r.timer);
+        running = undefined;
+        r.batch.resolve(r.batch.out);
+        next();
+      } else arm();
+    });
+    // The item being analysed when the thread failed is said unanalysed; the rest go to a new thread.
+    const lost = (why: string) => {
+      if (worker !== w) return;
+      retire(why);
+      skipCurrent();
+    };
+    w.on('error', (err) => lost(`the analysis thread failed: ${err.message}`));
+    w.on('exit', () => lost('the analysis thread stopped'));
+    w.unref();
+    return w;
+  };
+
+  /** Starts the deadline of the item the thread is on now. */
+  function arm(): void {
+    const r = running;
+    if (!r) return;
+    clearTimeout(r.timer);
+    const [command, workspace] = r.batch.items[r.batch.done] as [string, string];
+    const ms = deadlineMs(command.length + workspace.length);
+    r.timer = setTimeout(() => {
+      retire(`an analysis did not finish within ${Math.round(ms)} ms`);
+      skipCurrent();
+    }, ms);
+  }
+
+  /** Says the current item unanalysed and sends the rest of its batch to a new thread. */
+  function skipCurrent(): void {
+    const r = running;
+    if (!r) return;
+    r.batch.out[r.batch.done++] = unanalysedFacts();
+    send();
+  }
+
+  /** Sends what is left of the running batch (to a new thread when the last one was retired). */
+  function send(): void {
+    const r = running;
+    if (!r) return;
+    clearTimeout(r.timer);
+    if (r.batch.done >= r.batch.items.length) {
+      running = undefined;
+      r.batch.resolve(r.batch.out);
+      next();
+      return;
+    }
+    worker ??= spawn();
+    // Items already answered are not sent again: the request starts where the batch stands.
+    running = { batch: r.batch, id: nextId++, start: r.batch.done };
+    worker.postMessage({
+      id: running.id,
+      items: r.batch.items.slice(r.batch.done),
+    } satisfies FactsThreadRequest);
+    arm();
+  }
+
+  function next(): void {
+    if (running) return;
+    const batch = line.shift();
+    if (!batch) return;
+    running = { batch, id: 0, start: 0 };
+    send();
+  }
+
+  return {
+    /** Facts of each (command, workspace), in order. */
+    analyse(items: [string, string][]): Promise<CommandFacts[]> {
+      if (items.length === 0) return Promise.resolve([]);
+      return new Promise<CommandFacts[]>((resolve, reject) => {
+        line.push({ items, out: [], done: 0, resolve, reject });
+        next();
+      });
+    },
+    /** Threads replaced so far (deadlines, failures, grammar retired). */
+    stats: () => ({ replaced, waiting: line.length, running: running !== undefined }),
+    /** Rejects what waits and ends the thread; a later `analyse` starts a new one. */
+    async stop(): Promise<void> {
+      const stopping = new Error('the analyzer is stopping');
+      for (const b of line.splice(0)) b.reject(stopping);
+      const r = running;
+      running = undefined;
+      if (r) {
+        clearTimeout(r.timer);
+        r.batch.reject(stopping);
+      }
+      const w = worker;
+      worker = undefined;
+      if (w) {
+        w.removeAllListeners();
+        w.on('error', () => {});
+        await w.terminate();
+      }
+    },
+  };
+}
+export type FactsThreads = ReturnType<typeof createFactsThreads>;
