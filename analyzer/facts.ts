@@ -32,8 +32,10 @@ export interface FactsContext {
   hosts: { allow: string[]; deny: string[] };
 }
 
-/** Lines of a text that does not parse as a whole, each analysed on its own (more are not). */
+/** Lines of a text that does not parse as a whole that are read again (more are not). */
 const MAX_RECOVERED_LINES = 1000;
+/** Most lines one command of such a text may span (a quote, a continuation or a loop across lines). */
+const MAX_COMMAND_LINES = 64;
 
 /** Facts that say the text could not be analysed, and why (the why is for logs; detectors read the tag). */
 export function unanalysedFacts(): CommandFacts {
@@ -60,21 +62,14 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
   const paths = [...whole.facts.paths];
   const hosts = [...whole.facts.hosts];
   if (findings.some((f) => f.rule === 'exec.unparseable') && text.includes('\n')) {
-    // One budget for all the lines together, as for the whole text.
-    const deadline = performance.now() + analysisBudgetMs(text.length);
-    const lines = text.split('\n');
-    let i = 0;
-    for (; i < lines.length && i < MAX_RECOVERED_LINES && performance.now() < deadline; i++) {
-      const line = lines[i] as string;
-      if (line.trim() === '') continue;
-      const a = analyzeCommandLine(line, opts);
-      if (a.findings.some((f) => f.rule === 'exec.unparseable')) continue;
+    const lines = recoverLines(text, opts);
+    for (const a of lines.parsed) {
       findings.push(...a.findings);
       argvs.push(...a.facts.argvs);
       paths.push(...a.facts.paths);
       hosts.push(...a.facts.hosts);
     }
-    if (i < lines.length) findings.push({ rule: 'exec.unanalysable', detail: 'too many lines to recover' });
+    if (!lines.complete) findings.push({ rule: 'exec.unanalysable', detail: 'too many lines to recover' });
   }
   if (cut) findings.push({ rule: 'exec.unanalysable', detail: 'cut when stored' });
   const tags = [...new Set(findings.map((f) => f.rule))];
@@ -88,4 +83,44 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
     paths: paths.slice(0, 256),
     hosts: [...new Set(hosts.map((h) => h.toLowerCase()))].slice(0, 64),
   };
+}
+
+type Analysis = ReturnType<typeof analyzeCommandLine>;
+
+/**
+ * Reads a text that does not parse as a whole the way bash runs it: command by command, each from the line it
+ * starts on through as many lines as it needs (an open quote, a trailing backslash, a loop), and a line that
+ * starts no command that parses is skipped, as bash skips a command with a syntax error and goes on. One budget
+ * for all the parses together, as for the whole text; `complete` is false when it ran out first.
+ */
+function recoverLines(
+  text: string,
+  opts: Parameters<typeof analyzeCommandLine>[1],
+): { parsed: Analysis[]; complete: boolean } {
+  const deadline = performance.now() + analysisBudgetMs(text.length);
+  const lines = text.split('\n');
+  const parsed: Analysis[] = [];
+  let i = 0;
+  let read = 0;
+  while (i < lines.length) {
+    if (read >= MAX_RECOVERED_LINES || performance.now() > deadline) return { parsed, complete: false };
+    if ((lines[i] as string).trim() === '') {
+      i++;
+      continue;
+    }
+    read++;
+    let end = -1;
+    for (let j = i; j < lines.length && j < i + MAX_COMMAND_LINES; j++) {
+      if (performance.now() > deadline) return { parsed, complete: false };
+      // A line that ends in an unescaped backslash goes on to the next, whatever the grammar makes of it alone.
+      if (/(^|[^\\])(\\\\)*\\$/.test(lines[j] as string) && j + 1 < lines.length) continue;
+      const a = analyzeCommandLine(lines.slice(i, j + 1).join('\n'), opts);
+      if (a.findings.some((f) => f.rule === 'exec.unparseable' || f.rule === 'exec.unanalysable')) continue;
+      parsed.push(a);
+      end = j;
+      break;
+    }
+    i = end >= 0 ? end + 1 : i + 1;
+  }
+  return { parsed, complete: true };
 }
