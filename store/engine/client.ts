@@ -286,6 +286,14 @@ async function startOwnEngine(opts: EngineClientOptions) {
     /** Waits for queued inserts, closes the engine's connections and ends the worker. */
     async close(): Promise<void> {
       if (state === 'closed') return;
+      // A worker still starting is inside chDB, opening its connections: ending it there hung `close` for good
+      // (a napi throw in a terminating thread) after a crash under load. Let the restart end first.
+      for (let p = started; ; p = started) {
+        await p;
+        if (p === started) break;
+      }
+      // Another close may have ended it meanwhile.
+      if ((state as EngineState) === 'closed') return;
       if (state === 'ready') await send({ id: nextId++, op: 'close' }, null).catch(() => {});
       state = 'closed';
       // The worker answered close once nothing ran in the engine, so ending it now is safe.

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -187,10 +187,25 @@ parentPort.on('message', (r) => {
 parentPort.postMessage({ id: 0, ok: true });
 `;
 
-async function fakeEngine(opts: Partial<Parameters<typeof startEngineClient>[0]> = {}) {
+/** A stand-in worker whose restarts take their time to start, and that notes the close it is sent. */
+const SLOW_RESTART_WORKER = `
+import { existsSync, writeFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+const again = existsSync(workerData.path + '/started');
+writeFileSync(workerData.path + '/started', '');
+parentPort.on('message', (r) => {
+  if (r.op === 'crash') process.exit(3);
+  if (r.op === 'close') writeFileSync(workerData.path + '/closed', '');
+  parentPort.postMessage({ id: r.id, ok: true });
+});
+if (again) setTimeout(() => parentPort.postMessage({ id: 0, ok: true }), 300);
+else parentPort.postMessage({ id: 0, ok: true });
+`;
+
+async function fakeEngine(opts: Partial<Parameters<typeof startEngineClient>[0]> = {}, source = FAKE_WORKER) {
   const dir = mkdtempSync(join(tmpdir(), 'ward-fake-engine-'));
   const script = join(dir, 'worker.mjs');
-  writeFileSync(script, FAKE_WORKER);
+  writeFileSync(script, source);
   return startEngineClient({ path: dir, tmpDir: dir, script: pathToFileURL(script), ...opts });
 }
 
@@ -243,6 +258,18 @@ describe('bounds and failures (stand-in worker)', () => {
     } finally {
       await engine.close();
     }
+  });
+
+  it('closing while a restart is under way waits for the new worker, then closes it as usual', async () => {
+    // Ending a worker while chDB opens its connections hung `close` forever (and with it the server's stop)
+    // when a crash under load was followed by a stop.
+    const dir = mkdtempSync(join(tmpdir(), 'ward-slow-restart-'));
+    const engine = await fakeEngine({ path: dir }, SLOW_RESTART_WORKER);
+    await engine.crash();
+    expect(engine.stats().state).toBe('restarting');
+    await engine.close();
+    expect(engine.stats().state).toBe('closed');
+    expect(existsSync(join(dir, 'closed'))).toBe(true);
   });
 
   it('restarts spent: the engine stays down, refuses every call and says so once', async () => {
