@@ -7,7 +7,6 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { initShellParser, loadPolicy, shellParserBroken, shellParserMemory } from '../gate/index.js';
-import { lowerThisThreadPriority } from '../store/fast.js';
 import { type CommandFacts, commandFacts } from './facts.js';
 
 /** Command lines with the workspace each ran in. */
@@ -28,8 +27,6 @@ const RETIRE_ABOVE_BYTES = 96 * 2 ** 20;
 
 if (parentPort) {
   const port = parentPort;
-  // Background work: on a busy machine the thread that answers approvals and hooks gets the CPU first.
-  lowerThisThreadPriority(10);
   const ready = Promise.all([initShellParser(), loadPolicy()]);
   port.on('message', (req: FactsThreadRequest) => {
     void ready.then(([parser, policy]) => {

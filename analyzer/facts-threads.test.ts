@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCommandAnalyzer } from './command-facts.js';
 import { createFactsThreads, type FactsThreads, factsThreadScript } from './facts-threads.js';
@@ -52,24 +51,6 @@ describe('analysis thread', () => {
     expect(got).toEqual(commands.map((c) => inline.analyze(c, WS)));
     expect(got[0]?.tags).toEqual(expect.arrayContaining(['read.ssh-key', 'net.upload']));
   });
-
-  it.runIf(process.platform === 'linux')(
-    'runs at a lower OS priority than the thread that answers approvals (nice 10, read back from the kernel)',
-    async () => {
-      const niced = () =>
-        readdirSync('/proc/self/task').filter((t) => {
-          try {
-            const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
-            return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) === 10;
-          } catch {
-            return false; // the thread ended meanwhile
-          }
-        }).length;
-      const before = niced();
-      await make().analyse([['ls', WS]]);
-      expect(niced()).toBe(before + 1);
-    },
-  );
 
   it("hostile texts cost the thread's time, not the event loop's", async () => {
     const t = make();

@@ -29,4 +29,3 @@ export { ELIDE_MIN_CHARS, ELIDED_MARK, type RawRowsRef } from './rows/elide.js';
 export { logsToRows, type OtelLogRow } from './rows/otel-logs.js';
 export { METRIC_TABLES, type MetricRows, type MetricTable, metricsToRows } from './rows/otel-metrics.js';
 export { type OtelTraceRow, tracesToRows } from './rows/otel-traces.js';
-export { lowerThisThreadPriority } from './thread-priority.js';

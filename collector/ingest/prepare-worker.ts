@@ -4,10 +4,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRedactor } from '../../schema/fast.js';
-import { type IngestCodec, lowerThisThreadPriority } from '../../store/fast.js';
+import type { IngestCodec } from '../../store/fast.js';
 import { OtlpDecodeError, type OtlpDecodeOptions, OtlpTooLargeError } from '../otlp/index.js';
 import { prepareRequest } from './prepare.js';
 import type { PrepareJob, PrepareReply } from './prepare-pool.js';
+import { lowerThisThreadPriority } from './thread-priority.js';
 import type { TimeWindowOptions } from './time-rule.js';
 
 const data = workerData as

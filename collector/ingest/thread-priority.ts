@@ -3,8 +3,8 @@ import { setPriority } from 'node:os';
 
 /**
  * Lowers the OS scheduling priority of the calling thread only (Linux: /proc/thread-self names its task id).
- * Ingest workers and the analyzer's command analysis call it so that on a busy machine the thread that answers
- * approvals and hooks gets the CPU first; they take what is left. Best effort: elsewhere, or when refused, nothing changes.
+ * Ingest workers call it so that on a busy machine the thread that answers approvals and hooks gets the CPU
+ * first; ingest takes what is left. Best effort: elsewhere, or when refused, nothing changes.
  */
 export function lowerThisThreadPriority(nice: number): boolean {
   try {
