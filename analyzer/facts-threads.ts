@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { analysisBudgetMs } from '../gate/index.js';
-import { type CommandFacts, unanalysedFacts } from './facts.js';
-import type { FactsThreadReply, FactsThreadRequest } from './facts-thread.js';
+import { analyzerBudgetMs, type CommandFacts, unanalysedFacts } from './facts.js';
+import type { FactsThreadData, FactsThreadReply, FactsThreadRequest } from './facts-thread.js';
 
 /** The built facts thread: dist/analyzer/facts-thread.js beside the bundle's chunks, or under dist/ from the sources. */
 export function factsThreadScript(): URL | undefined {
@@ -20,6 +19,11 @@ export interface FactsThreadsOptions {
   deadlineMs?: (chars: number) => number;
   /** Old-generation heap of the thread (MiB, default 160). */
   heapMb?: number;
+  /**
+   * The grammar's memory above which a thread makes way for a new one (bytes, default 96 MiB): a WASM memory
+   * never shrinks, and a hostile parse can grow it to its 512 MiB maximum.
+   */
+  retireAboveBytes?: number;
   /** Called when a thread is ended before its work was done (why, for the log). */
   onReplaced?: (why: string) => void;
 }
@@ -33,8 +37,15 @@ interface Batch {
   reject: (err: Error) => void;
 }
 
-/** By default: twice the analysis budget, and 2 s for what is not parsing (a busy machine). */
-const defaultDeadline = (chars: number) => 2 * analysisBudgetMs(chars) + 2_000;
+/** Most items, and characters, one request to the thread holds. */
+const MAX_ITEMS_PER_REQUEST = 256;
+const MAX_CHARS_PER_REQUEST = 2 * 2 ** 20;
+
+/**
+ * By default: the analysis budget for each of its runs (one, and up to two more when the thread was starved of
+ * CPU: facts-thread.ts), and 2 s for what is not parsing.
+ */
+const defaultDeadline = (chars: number) => 3 * analyzerBudgetMs(chars) + 2_000;
 
 /**
  * Command analysis on one worker thread, batches in turn. An item whose analysis runs past its deadline ends
@@ -44,7 +55,7 @@ export function createFactsThreads(opts: FactsThreadsOptions) {
   const deadlineMs = opts.deadlineMs ?? defaultDeadline;
   const line: Batch[] = [];
   let worker: Worker | undefined;
-  let running: { batch: Batch; id: number; start: number; timer?: NodeJS.Timeout } | undefined;
+  let running: { batch: Batch; id: number; start: number; end: number; timer?: NodeJS.Timeout } | undefined;
   let nextId = 1;
   let replaced = 0;
 
@@ -64,6 +75,7 @@ export function createFactsThreads(opts: FactsThreadsOptions) {
 
   const spawn = (): Worker => {
     const w = new Worker(opts.script, {
+      workerData: { retireAboveBytes: opts.retireAboveBytes ?? 96 * 2 ** 20 } satisfies FactsThreadData,
       resourceLimits: { maxOldGenerationSizeMb: opts.heapMb ?? 160, maxYoungGenerationSizeMb: 32 },
     });
     w.on('message', (reply: FactsThreadReply) => {
@@ -73,11 +85,9 @@ export function createFactsThreads(opts: FactsThreadsOptions) {
       if (reply.retire) {
         retire('the grammar failed or holds too much memory');
         send();
-      } else if (r.batch.done === r.batch.items.length) {
-        clearTimeout(r.timer);
-        running = undefined;
-        r.batch.resolve(r.batch.out);
-        next();
+      } else if (r.batch.done === r.end) {
+        // This request is answered: the batch's next part (or its end).
+        send();
       } else arm();
     });
     // The item being analysed when the thread failed is said unanalysed; the rest go to a new thread.
@@ -125,11 +135,19 @@ export function createFactsThreads(opts: FactsThreadsOptions) {
       return;
     }
     worker ??= spawn();
-    // Items already answered are not sent again: the request starts where the batch stands.
-    running = { batch: r.batch, id: nextId++, start: r.batch.done };
+    // Items already answered are not sent again: the request starts where the batch stands, and holds a part
+    // of it (a whole large batch, copied to the thread at once, ran its heap out of memory on receipt).
+    const start = r.batch.done;
+    let end = start;
+    for (let chars = 0; end < r.batch.items.length && end - start < MAX_ITEMS_PER_REQUEST; end++) {
+      const [command, workspace] = r.batch.items[end] as [string, string];
+      chars += command.length + workspace.length;
+      if (chars > MAX_CHARS_PER_REQUEST && end > start) break;
+    }
+    running = { batch: r.batch, id: nextId++, start, end };
     worker.postMessage({
       id: running.id,
-      items: r.batch.items.slice(r.batch.done),
+      items: r.batch.items.slice(start, end),
     } satisfies FactsThreadRequest);
     arm();
   }
@@ -138,7 +156,7 @@ export function createFactsThreads(opts: FactsThreadsOptions) {
     if (running) return;
     const batch = line.shift();
     if (!batch) return;
-    running = { batch, id: 0, start: 0 };
+    running = { batch, id: 0, start: 0, end: 0 };
     send();
   }
 

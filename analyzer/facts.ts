@@ -1,4 +1,4 @@
-import { analysisBudgetMs, analyzeCommandLine, type ShellParser, TAXONOMY } from '../gate/index.js';
+import { analyzeCommandLine, type ShellParser, TAXONOMY } from '../gate/index.js';
 import { TRUNCATED_MARK } from '../schema/index.js';
 
 /** What the gate's one shell analysis says about a command line, flattened for detectors. */
@@ -35,7 +35,18 @@ export interface FactsContext {
 /** Lines of a text that does not parse as a whole that are read again (more are not). */
 const MAX_RECOVERED_LINES = 1000;
 /** Most lines one command of such a text may span (a quote, a continuation or a loop across lines). */
-const MAX_COMMAND_LINES = 64;
+const MAX_COMMAND_LINES = 256;
+
+/**
+ * How long the analyzer may spend on one stored command (ms, for its length; stored commands are at most 8 KiB).
+ * Shorter than the gate's, which decides interactively on up to 256 KiB: what the analyzer reads already ran, and
+ * every command in a batch waits for the slowest. Ordinary commands take a few milliseconds; hostile text takes
+ * the whole budget and is said unanalysable (rule unanalysed-command), so a flood of it delays scoring by at most
+ * this much per text.
+ */
+export function analyzerBudgetMs(chars: number): number {
+  return 500 + (2 * chars) / 1024;
+}
 
 /** Facts that say the text could not be analysed, and why (the why is for logs; detectors read the tag). */
 export function unanalysedFacts(): CommandFacts {
@@ -55,21 +66,25 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
   if (command === '') return NO_FACTS;
   const cut = command.endsWith(TRUNCATED_MARK);
   const text = cut ? command.slice(0, -TRUNCATED_MARK.length) : command;
-  const opts = { parser: ctx.parser, workspace: workspace || '/nonexistent-workspace', hosts: ctx.hosts };
+  const base = { parser: ctx.parser, workspace: workspace || '/nonexistent-workspace', hosts: ctx.hosts };
+  // One budget for the whole text and the re-reading of its lines.
+  const deadline = performance.now() + analyzerBudgetMs(text.length);
+  const opts = { ...base, deadline };
   const whole = analyzeCommandLine(text, opts);
   const findings = [...whole.findings];
   const argvs = [...whole.facts.argvs];
   const paths = [...whole.facts.paths];
   const hosts = [...whole.facts.hosts];
   if (findings.some((f) => f.rule === 'exec.unparseable') && text.includes('\n')) {
-    const lines = recoverLines(text, opts);
+    const lines = recoverLines(text, opts, deadline);
     for (const a of lines.parsed) {
       findings.push(...a.findings);
       argvs.push(...a.facts.argvs);
       paths.push(...a.facts.paths);
       hosts.push(...a.facts.hosts);
     }
-    if (!lines.complete) findings.push({ rule: 'exec.unanalysable', detail: 'too many lines to recover' });
+    if (!lines.complete)
+      findings.push({ rule: 'exec.unanalysable', detail: 'its lines could not all be read' });
   }
   if (cut) findings.push({ rule: 'exec.unanalysable', detail: 'cut when stored' });
   const tags = [...new Set(findings.map((f) => f.rule))];
@@ -89,17 +104,28 @@ type Analysis = ReturnType<typeof analyzeCommandLine>;
 
 /**
  * Reads a text that does not parse as a whole the way bash runs it: command by command, each from the line it
- * starts on through as many lines as it needs (an open quote, a trailing backslash, a loop), and a line that
- * starts no command that parses is skipped, as bash skips a command with a syntax error and goes on. One budget
- * for all the parses together, as for the whole text; `complete` is false when it ran out first.
+ * starts on through as many lines as it needs (an open quote, a trailing backslash, a loop). A window counts
+ * only when the grammar takes it as it is: the gate's analysis repairs what looks like documentation syntax
+ * (it closes an open quote or parenthesis at the end of its input), which at a window's end would end a quote
+ * that bash continues on the next line, and the line after it would then open a quote that hides the rest. A
+ * line from which no window parses is read alone, as the gate reads it (bash skips a command with a syntax error
+ * and goes on). `complete` is false when the budget ran out, or a command ran on past the window's most lines.
  */
 function recoverLines(
   text: string,
   opts: Parameters<typeof analyzeCommandLine>[1],
+  deadline: number,
 ): { parsed: Analysis[]; complete: boolean } {
-  const deadline = performance.now() + analysisBudgetMs(text.length);
   const lines = text.split('\n');
   const parsed: Analysis[] = [];
+  const unparseable = (a: Analysis) =>
+    a.findings.some((f) => f.rule === 'exec.unparseable' || f.rule === 'exec.unanalysable');
+  const takenAsIs = (window: string) => {
+    const tree = opts.parser.parse(window, deadline);
+    tree?.dispose();
+    return tree !== null;
+  };
+  let complete = true;
   let i = 0;
   let read = 0;
   while (i < lines.length) {
@@ -110,17 +136,26 @@ function recoverLines(
     }
     read++;
     let end = -1;
-    for (let j = i; j < lines.length && j < i + MAX_COMMAND_LINES; j++) {
+    let j = i;
+    for (; j < lines.length && j < i + MAX_COMMAND_LINES; j++) {
       if (performance.now() > deadline) return { parsed, complete: false };
       // A line that ends in an unescaped backslash goes on to the next, whatever the grammar makes of it alone.
       if (/(^|[^\\])(\\\\)*\\$/.test(lines[j] as string) && j + 1 < lines.length) continue;
-      const a = analyzeCommandLine(lines.slice(i, j + 1).join('\n'), opts);
-      if (a.findings.some((f) => f.rule === 'exec.unparseable' || f.rule === 'exec.unanalysable')) continue;
-      parsed.push(a);
+      const window = lines.slice(i, j + 1).join('\n');
+      if (!takenAsIs(window)) continue;
+      parsed.push(analyzeCommandLine(window, opts));
       end = j;
       break;
     }
-    i = end >= 0 ? end + 1 : i + 1;
+    if (end >= 0) {
+      i = end + 1;
+      continue;
+    }
+    // A construct longer than the window may hide what follows it: said, not guessed.
+    if (j < lines.length) complete = false;
+    const alone = analyzeCommandLine(lines[i] as string, opts);
+    if (!unparseable(alone)) parsed.push(alone);
+    i++;
   }
-  return { parsed, complete: true };
+  return { parsed, complete };
 }

@@ -38,7 +38,14 @@ export function analysisBudgetMs(chars: number): number {
 /** Analyses one shell command line: what it runs, which paths it reads and writes, which hosts it reaches. */
 export function analyzeCommandLine(
   command: string,
-  opts: { parser: ShellParser; workspace: string; hosts: HostPolicy; cwd?: string | undefined },
+  opts: {
+    parser: ShellParser;
+    workspace: string;
+    hosts: HostPolicy;
+    cwd?: string | undefined;
+    /** When the analysis must end (a `performance.now()` time); default: its budget for the text's length. */
+    deadline?: number;
+  },
 ): Analysis {
   const facts: Facts = { argvs: [], paths: [], hosts: [] };
   const text =
@@ -55,8 +62,9 @@ export function analyzeCommandLine(
     const detail = `${kib} KiB, over the ${MAX_ANALYSED_CHARS / 1024} KiB the gate reads`;
     return { findings: [{ rule: 'exec.unanalysable', detail }], facts };
   }
-  const budgetMs = analysisBudgetMs(text.length);
-  const deadline = performance.now() + budgetMs;
+  const started = performance.now();
+  const deadline = opts.deadline ?? started + analysisBudgetMs(text.length);
+  const budgetMs = Math.max(0, deadline - started);
   let cancelled = false;
   // Every parse of this decision (each reading, each nested `bash -c`) shares one deadline.
   const parser: ShellParser = {
