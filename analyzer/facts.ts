@@ -75,8 +75,12 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
   const argvs = [...whole.facts.argvs];
   const paths = [...whole.facts.paths];
   const hosts = [...whole.facts.hosts];
-  if (findings.some((f) => f.rule === 'exec.unparseable') && text.includes('\n')) {
+  const unread: string[] = [];
+  const wholeUnparseable = findings.some((f) => f.rule === 'exec.unparseable');
+  if (wholeUnparseable && !text.includes('\n')) unread.push(...roughReading(text));
+  if (wholeUnparseable && text.includes('\n')) {
     const lines = recoverLines(text, opts, deadline);
+    for (const line of lines.unread) unread.push(...roughReading(line));
     for (const a of lines.parsed) {
       findings.push(...a.findings);
       argvs.push(...a.facts.argvs);
@@ -85,6 +89,14 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
     }
     if (!lines.complete)
       findings.push({ rule: 'exec.unanalysable', detail: 'its lines could not all be read' });
+  }
+  // Whatever the grammar could not read at all is still read roughly: words between shell separators.
+  for (const piece of unread) {
+    const a = analyzeCommandLine(piece, opts);
+    findings.push(...a.findings);
+    argvs.push(...a.facts.argvs);
+    paths.push(...a.facts.paths);
+    hosts.push(...a.facts.hosts);
   }
   if (cut) findings.push({ rule: 'exec.unanalysable', detail: 'cut when stored' });
   const tags = [...new Set(findings.map((f) => f.rule))];
@@ -115,9 +127,10 @@ function recoverLines(
   text: string,
   opts: Parameters<typeof analyzeCommandLine>[1],
   deadline: number,
-): { parsed: Analysis[]; complete: boolean } {
+): { parsed: Analysis[]; unread: string[]; complete: boolean } {
   const lines = text.split('\n');
   const parsed: Analysis[] = [];
+  const unread: string[] = [];
   const unparseable = (a: Analysis) =>
     a.findings.some((f) => f.rule === 'exec.unparseable' || f.rule === 'exec.unanalysable');
   const takenAsIs = (window: string) => {
@@ -129,7 +142,8 @@ function recoverLines(
   let i = 0;
   let read = 0;
   while (i < lines.length) {
-    if (read >= MAX_RECOVERED_LINES || performance.now() > deadline) return { parsed, complete: false };
+    if (read >= MAX_RECOVERED_LINES || performance.now() > deadline)
+      return { parsed, unread, complete: false };
     if ((lines[i] as string).trim() === '') {
       i++;
       continue;
@@ -138,12 +152,16 @@ function recoverLines(
     let end = -1;
     let j = i;
     for (; j < lines.length && j < i + MAX_COMMAND_LINES; j++) {
-      if (performance.now() > deadline) return { parsed, complete: false };
+      if (performance.now() > deadline) return { parsed, unread, complete: false };
       // A line that ends in an unescaped backslash goes on to the next, whatever the grammar makes of it alone.
       if (/(^|[^\\])(\\\\)*\\$/.test(lines[j] as string) && j + 1 < lines.length) continue;
       const window = lines.slice(i, j + 1).join('\n');
       if (!takenAsIs(window)) continue;
-      parsed.push(analyzeCommandLine(window, opts));
+      const a = analyzeCommandLine(window, opts);
+      parsed.push(a);
+      // The grammar took the window but the analysis could not read it (a here-document whose delimiter the two
+      // read differently): its lines are read roughly too.
+      if (unparseable(a)) unread.push(...lines.slice(i, j + 1));
       end = j;
       break;
     }
@@ -155,7 +173,55 @@ function recoverLines(
     if (j < lines.length) complete = false;
     const alone = analyzeCommandLine(lines[i] as string, opts);
     if (!unparseable(alone)) parsed.push(alone);
+    else unread.push(lines[i] as string);
     i++;
   }
-  return { parsed, complete };
+  return { parsed, unread, complete };
+}
+
+const KEYWORDS = new Set([
+  'do',
+  'then',
+  'else',
+  'elif',
+  'if',
+  'while',
+  'until',
+  'time',
+  '!',
+  'fi',
+  'done',
+  'esac',
+]);
+
+/** Pieces of text the grammar could not read that are read roughly, at most. */
+const MAX_ROUGH_PIECES = 256;
+
+/**
+ * A rough reading of shell text the grammar rejects (bash runs some of it: `1<>file` redirections, brace
+ * expansion as the command word `{cat,.env}`, `for x in a; { …; }`): brace lists expanded, the text cut at shell
+ * separators, and each piece's words quoted one by one, so the gate's analysis reads each as a plain command
+ * (`curl -d@.ssh/id_rsa https://…` after an unreadable redirection is still an upload of a key).
+ */
+export function roughReading(text: string): string[] {
+  const expanded = text.replace(
+    /\{([^{}\s]*,[^{}\s]*)\}/g,
+    (_m, list: string) => ` ${list.replaceAll(',', ' ')} `,
+  );
+  const out: string[] = [];
+  for (const piece of expanded.split(/\|\||&&|\$\(|[;&|\n(){}`]/)) {
+    const words = piece
+      .split(/\s+/)
+      .map((w) => w.replace(/["']/g, ''))
+      .filter((w) => w !== '' && !/^\d*[<>]/.test(w));
+    // A piece that starts inside a compound command: the keyword is not the program.
+    while (words.length > 0 && KEYWORDS.has(words[0] as string)) words.shift();
+    if (words.length === 0) continue;
+    // Plain words stay as they are (a leading ~ is still home); the rest is quoted, so nothing is re-read as syntax.
+    out.push(
+      words.map((w) => (/^[\w./:+,@=~%-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`)).join(' '),
+    );
+    if (out.length >= MAX_ROUGH_PIECES) break;
+  }
+  return out;
 }

@@ -66,6 +66,23 @@ export type Trigger = (s: string, lower: string) => boolean;
 const SECRET_TRIGGERS = ['pass', 'pwd', 'secret', 'token', 'key'];
 
 const SPECIFIC_PREFIXES = 'sk-|gh[pousr]_|github_pat_|glpat-|AKIA|ASIA|AIza|eyJ';
+/**
+ * Shell syntax a secret's value never runs across (separators, pipes, redirections, subshells): the command text
+ * the analyzer reads is the redacted one, and a value that ran on past `;rm${IFS}-rf${IFS}~;` hid the command
+ * from it. A URL password with such a character (RFC 3986 allows some) is not redacted; quotes inside a
+ * redacted value are kept after its marker (redactor.ts), so `echo a://u:x'@ ' ; rm -rf ~/ #'` keeps its `rm`.
+ */
+const SHELL_SYNTAX = '`;|&<>()';
+/**
+ * A PEM key's body, line by line (base64 lines, Proc-Type/DEK-Info headers; lines end in newlines, escaped `\n`
+ * in JSON, or spaces): never shell words. A key matched to the end of the text, or lazily to an END line across
+ * anything, hid the rest of a command (`echo -----BEGIN PRIVATE KEY-----; rm -rf ~/`). Without its END line, a
+ * body line counts from 16 characters, or fewer at the very end of the text (where a cut key ends).
+ */
+const PEM_SEP = '(?:\\s|\\\\[nr])+';
+const PEM_HEADER = '(?:Proc-Type|DEK-Info): [A-Za-z0-9,-]+';
+const PEM_TO_END = `(?:${PEM_SEP}(?:${PEM_HEADER}|[A-Za-z0-9+/=]+))*?(?:${PEM_SEP})?`;
+const PEM_CUT = `(?:${PEM_SEP}(?:${PEM_HEADER}|[A-Za-z0-9+/=]{16,}))*(?:${PEM_SEP}[A-Za-z0-9+/=]{1,15}$)?`;
 
 /**
  * Built-in patterns, most specific first (the first alternative matching at a position wins). `trigger`
@@ -73,10 +90,9 @@ const SPECIFIC_PREFIXES = 'sk-|gh[pousr]_|github_pat_|glpat-|AKIA|ASIA|AIza|eyJ'
  * holds go into the one regex pass over a string, which keeps long, secret-free texts fast.
  */
 export const BUILTIN_PATTERNS: Record<RedactionKind, { source: string; trigger: Trigger }> = {
-  // A block cut off by truncation still counts up to the end of the text.
+  // A block cut off by truncation still counts as far as its body goes.
   'private-key': {
-    source:
-      '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----[\\s\\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----|$)',
+    source: `-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----(?:${PEM_TO_END}-----END (?:[A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----|${PEM_CUT})`,
     trigger: (s) => s.includes('-----BEGIN '),
   },
   'anthropic-key': { source: '\\bsk-ant-[A-Za-z0-9_-]{20,}', trigger: (s) => s.includes('sk-ant-') },
@@ -105,7 +121,7 @@ export const BUILTIN_PATTERNS: Record<RedactionKind, { source: string; trigger: 
   },
   // scheme://user:password@host: keep scheme, user and the @.
   'url-password': {
-    source: `${KEEP}\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s:@/?#]+:)[^\\s@/?#]+(?=@)`,
+    source: `${KEEP}\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s:@/?#]+:)[^\\s@/?#${SHELL_SYNTAX}]+(?=@)`,
     trigger: (s) => s.includes('://'),
   },
   authorization: {
@@ -115,7 +131,7 @@ export const BUILTIN_PATTERNS: Record<RedactionKind, { source: string; trigger: 
   // key = value with a secret-sounding key. Values that are placeholders ($VAR, <x>, ***) or short are kept;
   // a value that is itself a known token is left to its specific pattern (a better marker).
   'secret-assignment': {
-    source: `${KEEP}(?<![A-Za-z0-9])(?:${SECRET_WORDS.join('|')})["']?\\s*[=:]\\s*["']?)(?![$<*%{]|${SPECIFIC_PREFIXES})(?=[^\\s"'&,;]*[A-Za-z])[^\\s"'&,;]{6,}`,
+    source: `${KEEP}(?<![A-Za-z0-9])(?:${SECRET_WORDS.join('|')})["']?\\s*[=:]\\s*["']?)(?![$<*%{]|${SPECIFIC_PREFIXES})(?=[^\\s"'&,;${SHELL_SYNTAX}]*[A-Za-z])[^\\s"'&,;${SHELL_SYNTAX}]{6,}`,
     trigger: (_s, lower) => SECRET_TRIGGERS.some((w) => lower.includes(w)),
   },
 };

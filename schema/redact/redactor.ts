@@ -56,7 +56,10 @@ export function createRedactor(config?: RedactionConfigInput): Redactor {
           if (groups[`k${i}`] === undefined) continue;
           const e = entries[i]!;
           hits[e.kind] = (hits[e.kind] ?? 0) + 1;
-          return e.keepsPrefix ? `${groups[`p${i}`] ?? ''}${e.marker}` : e.marker;
+          const prefix = e.keepsPrefix ? (groups[`p${i}`] ?? '') : '';
+          // Quotes the value held stay (after the marker): shell text keeps its structure when redacted.
+          const quotes = (groups[`k${i}`] as string).slice(prefix.length).replace(/[^'"`]/g, '');
+          return `${prefix}${e.marker}${quotes}`;
         }
         return args[0] as string;
       };
