@@ -59,14 +59,18 @@ export function createFactsThreads(opts: FactsThreadsOptions) {
   let nextId = 1;
   let replaced = 0;
 
-  const retire = (why: string) => {
+  /** Ends the current thread, if any, without hearing from it again. */
+  const endWorker = (): Promise<number> | undefined => {
     const w = worker;
     worker = undefined;
-    if (w) {
-      w.removeAllListeners();
-      w.on('error', () => {});
-      void w.terminate();
-    }
+    if (!w) return undefined;
+    w.removeAllListeners();
+    w.on('error', () => {});
+    return w.terminate();
+  };
+
+  const retire = (why: string) => {
+    void endWorker();
     if (why) {
       replaced++;
       opts.onReplaced?.(why);
@@ -181,13 +185,7 @@ export function createFactsThreads(opts: FactsThreadsOptions) {
         clearTimeout(r.timer);
         r.batch.reject(stopping);
       }
-      const w = worker;
-      worker = undefined;
-      if (w) {
-        w.removeAllListeners();
-        w.on('error', () => {});
-        await w.terminate();
-      }
+      await endWorker();
     },
   };
 }
