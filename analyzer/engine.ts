@@ -190,14 +190,13 @@ export function createEngine(o: EngineOptions) {
     ctx.fleetSessions = fleet.n;
 
     // Store reads that do not depend on this batch's scoring start now: the store works on its own threads while
-    // the detectors run here. (The batch's events are already stored; alerts change only when this batch writes.)
+    // the detectors run here. (The batch's events are already stored.) Not the stored alerts: an analyst may
+    // triage one while the batch is scored, and the alert written back carries the status it was read with.
     const touchedIds = touched.map((s) => s.id);
     const metricsRead =
       o.baselines.length > 0 && touchedIds.length > 0 ? store.analyzer.sessionMetrics(touchedIds) : undefined;
-    const alertsRead = touchedIds.length > 0 ? store.alerts.bySessions(touchedIds) : undefined;
     // Not awaited on every path: keep a failure from being an unhandled rejection (it surfaces where awaited).
     metricsRead?.catch(() => {});
-    alertsRead?.catch(() => {});
 
     // The batch's command analyses, made together before scoring (on the analysis thread: hostile shell text
     // then never holds this thread). Replayed history is mostly cached already.
@@ -314,7 +313,11 @@ export function createEngine(o: EngineOptions) {
       await sightingsWrite;
       return result;
     }
-    const stored = new Map(((await alertsRead) ?? []).map((a) => [a.alert_id, a]));
+    // Read just before the write: an acknowledgement made while this batch was scored (its commands analysed
+    // on their thread, which can take seconds) was written over with the status read at the batch's start.
+    const stored = new Map(
+      (await store.alerts.bySessions(changed.map((s) => s.id))).map((a) => [a.alert_id, a]),
+    );
     const toWrite: Alert[] = [];
     const risks: Parameters<Store['analyzer']['putRisk']>[0][number][] = [];
     for (const s of changed) {

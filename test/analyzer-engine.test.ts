@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createAnalyzer } from '../analyzer/index.js';
+import { type CommandAnalyzer, createCommandAnalyzer } from '../analyzer/command-facts.js';
+import {
+  BASELINE_DETECTORS,
+  createAnalyzer,
+  createAnalyzerLoop,
+  createEngine,
+  streamDetectors,
+} from '../analyzer/index.js';
 import { alertRows, attackSession } from './helpers/analyzer.js';
+import { makeEvent } from './helpers/events.js';
 import { testStore } from './helpers/store.js';
 
 describe('incremental, idempotent scoring', () => {
@@ -56,5 +64,80 @@ describe('incremental, idempotent scoring', () => {
     const b = await createAnalyzer({ store, name: 'leased' });
     expect(await a.loop.runOnce()).toBeGreaterThan(0);
     expect(await b.loop.runOnce()).toBe(0);
+  });
+});
+
+describe('scoring beside an analyst', () => {
+  it('an acknowledgement made while a batch is scored is kept when the batch writes the alert', async () => {
+    const store = await testStore('ward_analyzer_engine');
+    await store.events.insert(attackSession('race-1'));
+    // The stored alerts the engine reads, and when.
+    const reads: Promise<unknown>[] = [];
+    const watched = {
+      ...store,
+      alerts: {
+        ...store.alerts,
+        bySessions: (ids: string[]) => {
+          const read = store.alerts.bySessions(ids);
+          reads.push(read);
+          return read;
+        },
+      },
+    };
+    // The analyst acts while the batch's commands are analysed (on their own thread, which can take seconds),
+    // after whatever the batch has read of its alerts so far.
+    const real = await createCommandAnalyzer({ run: 'inline' });
+    let analyst: (() => Promise<void>) | undefined;
+    const analyzer: CommandAnalyzer = {
+      ...real,
+      async prepare(wanted) {
+        const act = analyst;
+        analyst = undefined;
+        if (act) {
+          await Promise.all(reads.splice(0));
+          await act();
+        }
+        return real.prepare(wanted);
+      },
+    };
+    const engine = createEngine({
+      store: watched,
+      analyzer,
+      detectors: streamDetectors(),
+      baselines: BASELINE_DETECTORS,
+    });
+    const loop = createAnalyzerLoop({ store, engine, lease: false, name: 'race' });
+    while ((await loop.runOnce()) > 0) {}
+    const [alert] = (
+      await store.alerts.list({
+        session: 'race-1',
+        detector: 'cred-read',
+        sort: 'time',
+        order: 'desc',
+        limit: 1,
+      })
+    ).alerts;
+    if (!alert) throw new Error('expected a cred-read alert');
+    expect(alert.status).toBe('open');
+
+    // One more credential read arrives; while its batch is scored, the analyst acknowledges the alert.
+    await store.events.insert([
+      makeEvent({
+        session_id: 'race-1',
+        call_id: 'race-1-more',
+        command: 'cat ~/.aws/credentials',
+        time: new Date(Date.now() - 3_500_000).toISOString(),
+      }),
+    ]);
+    analyst = async () => {
+      const current = await store.alerts.get(alert.alert_id);
+      if (current) await store.alerts.put([{ ...current, status: 'acknowledged' }]);
+    };
+    await loop.runOnce();
+    expect(analyst).toBeUndefined();
+
+    const after = await store.alerts.get(alert.alert_id);
+    expect(after?.evidence_count).toBeGreaterThan(alert.evidence_count);
+    expect(after?.status).toBe('acknowledged');
   });
 });
