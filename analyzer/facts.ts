@@ -54,11 +54,11 @@ export function unanalysedFacts(): CommandFacts {
 }
 
 /**
- * Analyses one command line as the gate would, for the analyzer. Two differences, both because the analyzer
- * sees what already ran rather than what is about to:
- * - A text that does not parse as a whole is also read line by line (bash runs each complete line before it
- *   reads the next, so `curl … | sh` followed by a line with a syntax error still ran): the facts of the lines
- *   that parse are added to `exec.unparseable`.
+ * Analyses one command line as the gate would, for the analyzer. Three differences, because the analyzer sees
+ * what already ran rather than what is about to:
+ * - A text that does not parse as a whole is also read command by command (bash runs each complete command
+ *   before it reads the next, so `curl … | sh` followed by a line with a syntax error still ran).
+ * - What the grammar cannot read at all is read roughly (`roughReading`): bash runs some of it.
  * - A command the store cut (it ends with the truncation mark) is analysed as far as it goes and tagged
  *   `exec.unanalysable`: its end was never seen.
  */
@@ -70,33 +70,27 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
   // One budget for the whole text and the re-reading of its lines.
   const deadline = performance.now() + analyzerBudgetMs(text.length);
   const opts = { ...base, deadline };
-  const whole = analyzeCommandLine(text, opts);
-  const findings = [...whole.findings];
-  const argvs = [...whole.facts.argvs];
-  const paths = [...whole.facts.paths];
-  const hosts = [...whole.facts.hosts];
-  const unread: string[] = [];
-  const wholeUnparseable = findings.some((f) => f.rule === 'exec.unparseable');
-  if (wholeUnparseable && !text.includes('\n')) unread.push(...roughReading(text));
-  if (wholeUnparseable && text.includes('\n')) {
-    const lines = recoverLines(text, opts, deadline);
-    for (const line of lines.unread) unread.push(...roughReading(line));
-    for (const a of lines.parsed) {
-      findings.push(...a.findings);
-      argvs.push(...a.facts.argvs);
-      paths.push(...a.facts.paths);
-      hosts.push(...a.facts.hosts);
-    }
-    if (!lines.complete)
-      findings.push({ rule: 'exec.unanalysable', detail: 'its lines could not all be read' });
-  }
-  // Whatever the grammar could not read at all is still read roughly: words between shell separators.
-  for (const piece of unread) {
-    const a = analyzeCommandLine(piece, opts);
+  const findings: Analysis['findings'] = [];
+  const argvs: string[][] = [];
+  const paths: Analysis['facts']['paths'] = [];
+  const hosts: string[] = [];
+  const add = (a: Analysis) => {
     findings.push(...a.findings);
     argvs.push(...a.facts.argvs);
     paths.push(...a.facts.paths);
     hosts.push(...a.facts.hosts);
+  };
+  add(analyzeCommandLine(text, opts));
+  if (findings.some((f) => f.rule === 'exec.unparseable')) {
+    let unread = [text];
+    if (text.includes('\n')) {
+      const lines = recoverLines(text, opts, deadline);
+      for (const a of lines.parsed) add(a);
+      if (!lines.complete)
+        findings.push({ rule: 'exec.unanalysable', detail: 'its lines could not all be read' });
+      unread = lines.unread;
+    }
+    for (const piece of unread.flatMap(roughReading)) add(analyzeCommandLine(piece, opts));
   }
   if (cut) findings.push({ rule: 'exec.unanalysable', detail: 'cut when stored' });
   const tags = [...new Set(findings.map((f) => f.rule))];
