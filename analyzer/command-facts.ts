@@ -34,6 +34,22 @@ const fileCommand = (access: 'read' | 'write', path: string) =>
 
 /** Longer command lines are one-offs: not kept, so the cache's memory stays bounded whatever the agent sends. */
 const MAX_CACHED = 4096;
+/**
+ * Characters each cache holds at most (keys and facts), whatever the entry count: 20,000 commands just under
+ * `MAX_CACHED` of two-byte characters, with their facts (every word again), held ~300 MiB of the server's heap
+ * under a flood of one-off commands. 8 Mi characters is 16 MiB of two-byte text; ordinary commands (~100
+ * characters, ~300 with their facts) still fill the entry bound first.
+ */
+const MAX_CACHED_CHARS = 8 * 2 ** 20;
+
+/** The characters an analysis holds (its facts repeat the command's words and paths). */
+function factsChars(f: CommandFacts): number {
+  let n = 0;
+  for (const list of [f.tags, f.categories, f.attack, f.binaries, f.argv, f.hosts])
+    for (const s of list) n += s.length;
+  for (const p of f.paths) n += p.path.length;
+  return n;
+}
 
 export interface CommandAnalyzerOptions {
   /** Entries per cache (about LRU). */
@@ -61,18 +77,19 @@ export async function createCommandAnalyzer(o: CommandAnalyzerOptions = {}): Pro
         parser,
         hosts: policy.hosts,
       }));
-  const cache = new TwoKeyCache<CommandFacts>(cacheSize);
+  const cache = new TwoKeyCache<CommandFacts>(cacheSize, MAX_CACHED_CHARS);
   // File tools name a path: their own caches keep the synthetic command off the hot path.
   const files = {
-    read: new TwoKeyCache<CommandFacts>(cacheSize),
-    write: new TwoKeyCache<CommandFacts>(cacheSize),
+    read: new TwoKeyCache<CommandFacts>(cacheSize, MAX_CACHED_CHARS),
+    write: new TwoKeyCache<CommandFacts>(cacheSize, MAX_CACHED_CHARS),
   };
   // What the last `prepare` analysed, whatever its length or the caches' turnover, until the next one.
   let prepared = new Map<string, Map<string, CommandFacts | null>>();
   let unprepared = 0;
 
   const remember = (workspace: string, command: string, facts: CommandFacts) => {
-    if (command.length + workspace.length <= MAX_CACHED) cache.set(workspace, command, facts);
+    if (command.length + workspace.length <= MAX_CACHED)
+      cache.set(workspace, command, facts, workspace.length + command.length + factsChars(facts));
   };
   const lookup = (workspace: string, command: string) =>
     cache.get(workspace, command) ?? prepared.get(workspace)?.get(command) ?? undefined;
@@ -106,7 +123,8 @@ export async function createCommandAnalyzer(o: CommandAnalyzerOptions = {}): Pro
       const hit = c.get(workspace, path);
       if (hit) return hit;
       const facts = analyzer.analyze(fileCommand(access, path), workspace);
-      if (path.length + workspace.length <= MAX_CACHED) c.set(workspace, path, facts);
+      if (path.length + workspace.length <= MAX_CACHED)
+        c.set(workspace, path, facts, workspace.length + path.length + factsChars(facts));
       return facts;
     },
     analyze(command, workspace) {

@@ -10,6 +10,11 @@ export function processHealth() {
   const mb = (n: number) => Math.round(n / 2 ** 20);
   return {
     grammar: { failed: shellParserBroken(), memoryMb: mb(shellParserMemory()) },
-    memoryMb: { rss: mb(mem.rss), heapUsed: mb(mem.heapUsed) },
+    memoryMb: {
+      rss: mb(mem.rss),
+      heapUsed: mb(mem.heapUsed),
+      external: mb(mem.external),
+      arrayBuffers: mb(mem.arrayBuffers),
+    },
   };
 }

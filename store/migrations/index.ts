@@ -12,6 +12,7 @@ import { migration as m45 } from './0045-agent-events-compact.js';
 import { migration as m46 } from './0046-agent-events-by-time.js';
 import { migration as m55 } from './0055-approval-resolve-once.js';
 import { migration as m60 } from './0060-ingest-merge-width.js';
+import { migration as m61 } from './0061-ingest-small-granules.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m46,
   m55,
   m60,
+  m61,
 ];
