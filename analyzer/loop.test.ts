@@ -87,6 +87,7 @@ describe('analyzer loop pacing (share of wall time)', () => {
     expect(loop.status()).toEqual({
       scoredUpTo: events(3 * BATCH).at(-1)?.ingestedAt,
       share: 0.25,
+      mainThreadShare: 1,
       analysisThreadsReplaced: 0,
     });
   });
@@ -125,5 +126,99 @@ describe('analyzer loop pacing (share of wall time)', () => {
     expect(await run).toBe(BATCH);
     await stopping;
     expect(started).toHaveLength(1);
+  });
+});
+
+describe('analyzer loop pacing (share of this thread)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Batches of WORK_MS wall time, `activeMs` of it on this thread (the rest waits on the analysis thread). */
+  function loopWith(o: { share: number; mainShare: number; activeMs: number }, started: number[]) {
+    let active = 0;
+    const engine = {
+      processBatch: async () => {
+        started.push(performance.now());
+        vi.advanceTimersByTime(WORK_MS);
+        active += o.activeMs;
+        return { alerts: [], risks: [], sessions: 0 };
+      },
+    } as unknown as Engine;
+    return createAnalyzerLoop({
+      store: memoryStore(events(2 * BATCH)),
+      engine,
+      batchSize: BATCH,
+      lease: false,
+      share: () => o.share,
+      mainThreadShare: () => o.mainShare,
+      mainThreadBusyMs: () => active,
+    });
+  }
+  async function gap(o: { share: number; mainShare: number; activeMs: number }): Promise<number> {
+    const started: number[] = [];
+    const run = loopWith(o, started).runOnce();
+    await settle();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await run).toBe(2 * BATCH);
+    return started[1]! - started[0]! - WORK_MS;
+  }
+
+  it('while analysts read, pauses for what the batch took of this thread, not for the analysis thread', async () => {
+    // 100 ms of wall time, 10 of them on this thread, at a quarter of this thread: 30 ms of pause (not 300).
+    expect(await gap({ share: 1, mainShare: 0.25, activeMs: 10 })).toBe(30);
+    // A batch that keeps this thread busy the whole time is held to the quarter as before.
+    expect(await gap({ share: 1, mainShare: 0.25, activeMs: WORK_MS })).toBe(300);
+  });
+
+  it('takes the longer of the two pauses when ingest is busy too', async () => {
+    expect(await gap({ share: 0.5, mainShare: 0.25, activeMs: 10 })).toBe(WORK_MS);
+    expect(await gap({ share: 1, mainShare: 1, activeMs: WORK_MS })).toBe(0);
+  });
+});
+
+describe('analyzer loop batch size', () => {
+  /** The limits the loop asked the store for while it caught up with `all`. */
+  async function limitsAsked(all: IngestedEvent[]): Promise<number[]> {
+    const store = memoryStore(all);
+    const asked: number[] = [];
+    const read = store.analyzer.eventsAfter;
+    store.analyzer.eventsAfter = (w, limit) => {
+      asked.push(limit);
+      return read(w, limit);
+    };
+    const scored: number[] = [];
+    const loop = createAnalyzerLoop({
+      store,
+      engine: {
+        processBatch: async (b: IngestedEvent[]) => {
+          scored.push(b.length);
+          return { alerts: [], risks: [], sessions: 0 };
+        },
+      } as unknown as Engine,
+      batchSize: 100,
+      batchChars: 100_000,
+      lease: false,
+    });
+    expect(await loop.catchUp()).toBe(all.length);
+    expect(scored.reduce((a, b) => a + b, 0)).toBe(all.length);
+    return asked;
+  }
+  const withCommand = (n: number, command: string) =>
+    events(n).map((e) => ({ ...e, event: { ...e.event, command } as AgentEvent }));
+
+  it('reads fewer events at a time after a batch of large ones (a flood of long commands)', async () => {
+    const asked = await limitsAsked(withCommand(500, '中'.repeat(10_000)));
+    // The first read asks for the batch size; 100 events of ~10,000 characters are ten times the bound.
+    expect(asked[0]).toBe(100);
+    expect(asked.slice(1).every((n) => n === 16)).toBe(true);
+  });
+
+  it('keeps the batch size for ordinary events', async () => {
+    const asked = await limitsAsked(withCommand(500, 'git status'));
+    expect(asked.every((n) => n === 100)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance as perfHooks } from 'node:perf_hooks';
 import type { IngestedEvent, Store, Watermark } from '../store/index.js';
 import type { BatchResult, Engine } from './engine.js';
 
@@ -8,6 +9,12 @@ export interface LoopOptions {
   /** Watermark and lease name: workers sharing a name share the work (one active at a time). */
   name?: string;
   batchSize?: number;
+  /**
+   * About the most text one batch may hold, in characters (default 32 Mi): after a batch, the next one reads
+   * fewer events when these were large. Commands near the store's 8 KiB cut, 2,000 to a batch with the one read
+   * ahead, took `ward serve` ~250 MiB over its bound under a flood of them.
+   */
+  batchChars?: number;
   pollMs?: number;
   /**
    * How far back before the watermark a late insert can land (its ingest time is set when it starts, it becomes
@@ -26,6 +33,15 @@ export interface LoopOptions {
    * bounded factor rather than starving them.
    */
   share?: () => number;
+  /**
+   * The share of this thread's own time scoring may take right now, in (0, 1] (default: always 1): a batch that
+   * kept the event loop busy for `a` ms is followed by a pause of `a × (1 − share) / share` ms (the longer of this
+   * pause and the one `share` asks). The command analysis runs on its own thread and does not count here.
+   * `ward serve` lowers it while analysts use the API: their answers wait on this thread, not on the machine.
+   */
+  mainThreadShare?: () => number;
+  /** Milliseconds this thread's event loop has been busy so far (tests; default: its event-loop utilization). */
+  mainThreadBusyMs?: () => number;
   onBatch?: (r: BatchResult) => void;
   /** Called after each batch with the number of events it read (progress, benchmarks). */
   onRead?: (events: number) => void;
@@ -37,6 +53,19 @@ const MIN_SHARE = 0.1;
 /** The longest pause between two batches. */
 const MAX_PAUSE_MS = 5_000;
 
+/** The fewest events a batch reads, however large they are. */
+const MIN_BATCH = 16;
+/** What an event holds besides its text fields (object, times, small fields), in characters' worth. */
+const EVENT_OVERHEAD_CHARS = 200;
+
+/** The characters an event's text holds in memory, about. */
+function eventChars({ event: e }: IngestedEvent): number {
+  let n = EVENT_OVERHEAD_CHARS;
+  for (const s of [e.command, e.target, e.cwd, e.repo, e.session_id, e.event_id, e.call_id, e.user_id])
+    n += s?.length ?? 0;
+  return n;
+}
+
 /** ISO text `ms` earlier. */
 const earlier = (iso: string, ms: number) => new Date(Date.parse(iso) - ms).toISOString();
 
@@ -47,6 +76,15 @@ const earlier = (iso: string, ms: number) => new Date(Date.parse(iso) - ms).toIS
 export function createAnalyzerLoop(o: LoopOptions) {
   const name = o.name ?? 'default';
   const batchSize = o.batchSize ?? 50_000;
+  const batchChars = o.batchChars ?? 32 * 2 ** 20;
+  /** Events the next read asks for: `batchSize`, fewer after a batch of large events. */
+  let limit = batchSize;
+  const nextLimit = (batch: readonly IngestedEvent[]) => {
+    let chars = 0;
+    for (const b of batch) chars += eventChars(b);
+    const perEvent = chars / Math.max(1, batch.length);
+    return Math.min(batchSize, Math.max(MIN_BATCH, Math.floor(batchChars / perEvent)));
+  };
   const pollMs = o.pollMs ?? 500;
   const overlapMs = o.overlapMs ?? 3_000;
   const leaseMs = o.leaseMs ?? 15_000;
@@ -65,12 +103,18 @@ export function createAnalyzerLoop(o: LoopOptions) {
 
   /** The share of wall time scoring may take now, within [MIN_SHARE, 1]. */
   const currentShare = () => Math.min(1, Math.max(MIN_SHARE, o.share?.() ?? 1));
+  const currentMainShare = () => Math.min(1, Math.max(MIN_SHARE, o.mainThreadShare?.() ?? 1));
+  // From perf_hooks itself: the global `performance` may be a test's fake clock.
+  const mainBusyMs = o.mainThreadBusyMs ?? (() => perfHooks.eventLoopUtilization().active);
 
   /** Waits so that scoring stays within its share of wall time, given that the last batch took `busyMs`. */
-  async function pace(busyMs: number): Promise<void> {
+  /** The pause after a batch that took `wallMs`, `activeMs` of it on this thread's event loop. */
+  async function pace(wallMs: number, activeMs: number): Promise<void> {
     const share = currentShare();
-    if (share >= 1 || stopped) return;
-    const ms = Math.min(MAX_PAUSE_MS, (busyMs * (1 - share)) / share);
+    const mainShare = currentMainShare();
+    if ((share >= 1 && mainShare >= 1) || stopped) return;
+    const pause = (ms: number, s: number) => (ms * (1 - s)) / s;
+    const ms = Math.min(MAX_PAUSE_MS, Math.max(pause(wallMs, share), pause(activeMs, mainShare)));
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
       cutPause = () => {
@@ -135,7 +179,8 @@ export function createAnalyzerLoop(o: LoopOptions) {
     let total = 0;
     // The next batch is read while this one is scored (the store works on its own threads meanwhile); it starts
     // after this batch's last event, so the watermark still only moves past events that were scored.
-    let next: Promise<IngestedEvent[]> | undefined = o.store.analyzer.eventsAfter(from, batchSize);
+    let asked = limit;
+    let next: Promise<IngestedEvent[]> | undefined = o.store.analyzer.eventsAfter(from, asked);
     try {
       while (next) {
         const batch: IngestedEvent[] = await next;
@@ -143,12 +188,16 @@ export function createAnalyzerLoop(o: LoopOptions) {
         if (batch.length === 0) break;
         const last = batch[batch.length - 1] as IngestedEvent;
         const upTo: Watermark = { ingestedAt: last.ingestedAt, eventId: last.event.event_id };
-        if (batch.length >= batchSize && !stopped) {
-          next = o.store.analyzer.eventsAfter(upTo, batchSize);
+        const full = batch.length >= asked;
+        limit = nextLimit(batch);
+        if (full && !stopped) {
+          asked = limit;
+          next = o.store.analyzer.eventsAfter(upTo, asked);
           // Kept for the next turn; a failure surfaces there (or is dropped with the batch on an earlier error).
           next.catch(() => {});
         }
         const began = performance.now();
+        const activeBefore = mainBusyMs();
         const result = await o.engine.processBatch(batch, from);
         from = upTo;
         if (
@@ -165,7 +214,7 @@ export function createAnalyzerLoop(o: LoopOptions) {
         }
         if (result.alerts.length > 0 || result.risks.length > 0) o.onBatch?.(result);
         o.onRead?.(batch.length);
-        await pace(performance.now() - began);
+        await pace(performance.now() - began, mainBusyMs() - activeBefore);
         if (stopped) break; // the batch read ahead is dropped: the watermark has not moved past it
       }
     } finally {
@@ -219,10 +268,16 @@ export function createAnalyzerLoop(o: LoopOptions) {
      * Where scoring stands: the ingest time of the last event scored, the share of wall time it may take, and how
      * many times its command analysis thread was replaced (hostile text past its deadline, or its grammar failed).
      */
-    status(): { scoredUpTo: string | null; share: number; analysisThreadsReplaced: number } {
+    status(): {
+      scoredUpTo: string | null;
+      share: number;
+      mainThreadShare: number;
+      analysisThreadsReplaced: number;
+    } {
       return {
         scoredUpTo: watermark?.ingestedAt ?? null,
         share: currentShare(),
+        mainThreadShare: currentMainShare(),
         analysisThreadsReplaced: o.engine.analysisReplaced?.() ?? 0,
       };
     },

@@ -8,9 +8,8 @@
  * a separate process. Exits 1 if acknowledged records are missing. A bench is its own entry point, so it
  * reads its own argv.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +20,7 @@ import { measureEngine } from './lib/engine-rate.js';
 import { type InteractiveSamples, mintTokens, sampleInteractive } from './lib/interactive.js';
 import { type LoadJob, type LoadResult, runLoad } from './lib/load.js';
 import { fmt, percentile } from './lib/stats.js';
+import { exited, freePort, type Health, health, peakRssMb, waitHealthy } from './lib/ward-child.js';
 
 const SELF = fileURLToPath(import.meta.url);
 /** The README's memory bound for `ward serve` with the defaults (Memory and performance). */
@@ -51,48 +51,6 @@ const int = (name: keyof typeof opts) => {
   return n;
 };
 
-interface Health {
-  eventLoopLagMs?: { p50: number; p99: number; max: number };
-  memoryMb?: { rss: number; heapUsed: number };
-  writer?: { queuedRows?: number };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function health(url: string): Promise<Health | null> {
-  try {
-    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-    return res.ok ? ((await res.json()) as Health) : null;
-  } catch {
-    return null;
-  }
-}
-
-async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`ward serve exited with ${child.exitCode} before it was ready`);
-    if (await health(url)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`ward serve was not healthy within ${timeoutMs} ms`);
-}
-
-function peakRssMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : 0;
-}
-
 function runWorker(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const w = new Worker(SELF, { workerData: job });
@@ -103,12 +61,6 @@ function runWorker(job: LoadJob): Promise<LoadResult> {
     w.once('error', reject);
     w.once('exit', (code) => reject(new Error(`load worker exited with ${code} before reporting`)));
   });
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((r) => child.once('exit', (code) => r(code)));
 }
 
 async function engineRate(

@@ -9,10 +9,9 @@
  * dir and reuses it when it already holds the events (generation of 10M takes minutes). A bench is its own
  * entry point, so it reads its own argv.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { createStore, encodeAgentEventRows, encodeOtelLogRows } from '../store/index.js';
 import { fmt, percentile } from './lib/stats.js';
 import { sessionId, syntheticBatches } from './lib/synthetic-events.js';
+import { exited, freePort, waitHealthy } from './lib/ward-child.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const WARD = fileURLToPath(new URL('../cli/ward.js', import.meta.url));
@@ -97,23 +97,6 @@ async function generate(dataDir: string, total: number, batchEvents: number, now
   );
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((r) => child.once('exit', (code) => r(code)));
-}
-
 async function runGenerator(dataDir: string, total: number, nowMs: number): Promise<Generated> {
   const child = spawn(
     process.execPath,
@@ -137,21 +120,6 @@ async function runGenerator(dataDir: string, total: number, nowMs: number): Prom
   const code = await exited(child);
   if (code !== 0) throw new Error(`the generator exited with ${code}`);
   return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Generated;
-}
-
-async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`ward serve exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
-    } catch {
-      // not yet listening
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`ward serve was not healthy within ${timeoutMs} ms`);
 }
 
 interface Case {

@@ -6,8 +6,9 @@ import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
 /**
- * The share of wall time the in-server analyzer may take while ingest is busy or analysts are reading
- * (analyzer/loop.ts `share`): its scoring runs on the thread that answers them.
+ * The share the in-server analyzer may take while ingest is busy (of wall time: the machine's CPU goes to ingest)
+ * or analysts are reading (of this thread's time: their answers wait on it, not on the analysis thread). See
+ * analyzer/loop.ts `share` and `mainThreadShare`.
  */
 const BUSY_SHARE = 0.25;
 /** An API request within this many milliseconds counts as analysts reading. */
@@ -155,12 +156,16 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   const { createAnalyzer } = await import('../analyzer/index.js');
   // Small batches: scoring runs on the thread that answers approvals and hooks, so no batch may hold it long
   // (20k events took ~1.3 s of it under saturated ingest); `ward analyze --follow` keeps the large default.
-  // While ingest is busy or the API is in use, scoring takes at most a quarter of wall time (it catches up after).
+  // While ingest is busy scoring takes at most a quarter of wall time, while the API is in use at most a quarter
+  // of this thread's time (it catches up after).
   const { loop: analyzer } = await createAnalyzer({
     store: server.store,
     log,
     batchSize: 2_000,
-    share: () => (server.ingestBusy() || server.apiRecent(API_RECENT_MS) ? BUSY_SHARE : 1),
+    // 2,000 ordinary events are ~0.5 Mi characters; large ones (commands at the 8 KiB cut) make smaller batches.
+    batchChars: 4 * 2 ** 20,
+    share: () => (server.ingestBusy() ? BUSY_SHARE : 1),
+    mainThreadShare: () => (server.apiRecent(API_RECENT_MS) ? BUSY_SHARE : 1),
   });
   server.reportAnalyzer(() => analyzer.status());
   analyzer.start();

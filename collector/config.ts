@@ -165,6 +165,12 @@ export const ServerConfig = z.object({
             'receipts a retry landing on another instance before the rows are stored is stored twice)',
         ),
       maxBatchRows: z.number().int().min(1).default(20_000),
+      maxBatchBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(16 * 1024 * 1024)
+        .describe('Payload bytes per insert; a larger request is inserted alone'),
       flushIntervalMs: z.number().int().min(1).default(25),
       maxQueuedRows: z.number().int().min(1).default(400_000),
       maxQueuedBytes: z

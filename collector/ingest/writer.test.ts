@@ -66,6 +66,28 @@ describe('batching writer', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('keeps each insert within its byte bound: large requests go one at a time, small ones together', async () => {
+    const { calls, sink } = recordingSink();
+    const w = createBatchingWriter({ sink, flushIntervalMs: 50, maxBatchRows: 1000, maxBatchBytes: 4096 });
+    const big = (i: number) => part('logs', [{ i, pad: 'x'.repeat(3_000) }]);
+    const small = (i: number) => part('logs', [{ i }]);
+    const all = Promise.all([
+      w.enqueue([big(1)]),
+      w.enqueue([big(2)]),
+      w.enqueue([small(3)]),
+      w.enqueue([small(4)]),
+    ]);
+    await vi.advanceTimersByTimeAsync(50);
+    await all;
+    // Two 3 KiB requests never share a 4 KiB insert; the small ones join the last.
+    expect(calls.map((c) => c.rows.map((r) => (r as { i: number }).i))).toEqual([[1], [2, 3, 4]]);
+    // A request over the bound on its own is still stored (alone), not refused.
+    const over = w.enqueue([part('logs', [{ i: 5, pad: 'x'.repeat(10_000) }])]);
+    await vi.advanceTimersByTimeAsync(50);
+    await over;
+    expect(calls.at(-1)?.rows).toHaveLength(1);
+  });
+
   it('acknowledges a request only when all of its tables are stored', async () => {
     let releaseEvents: () => void = () => {};
     const sink: Sink = (table) =>

@@ -1,0 +1,58 @@
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+/** A `ward serve` child of a benchmark: a free loopback port for it, its health, its exit and its peak memory. */
+
+/** What the benchmarks read of `/healthz`. */
+export interface Health {
+  eventLoopLagMs?: { p50: number; p99: number; max: number };
+  memoryMb?: { rss: number; heapUsed: number };
+  writer?: { queuedRows?: number };
+  analyzer?: { scoredUpTo?: string; analysisThreadsReplaced?: number };
+}
+
+/** A port nothing listens on right now, on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** `/healthz`, or null when the server does not answer within 2 s. */
+export async function health(url: string): Promise<Health | null> {
+  try {
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+    return res.ok ? ((await res.json()) as Health) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`ward serve exited with ${child.exitCode} before it was ready`);
+    if (await health(url)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`ward serve was not healthy within ${timeoutMs} ms`);
+}
+
+/** The process's peak resident memory so far (VmHWM), in MiB. */
+export function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+
+export function exited(child: ChildProcess): Promise<number | null> {
+  return child.exitCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise((r) => child.once('exit', (code) => r(code)));
+}
