@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fmt } from './lib/stats.js';
-import { exited, freePort, health, peakRssMb, waitHealthy } from './lib/ward-child.js';
+import { exited, freePort, health, peakRssMb, SERVE_ENV, waitHealthy } from './lib/ward-child.js';
 
 const WARD = fileURLToPath(new URL('../cli/ward.js', import.meta.url));
 /** The README's memory bound for `ward serve` with the defaults (Memory and performance). */
@@ -98,6 +98,7 @@ async function main(): Promise<number> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [WARD, 'serve', '--port', String(port), '--data', dataDir], {
+    env: SERVE_ENV,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let serverLog = '';

@@ -20,7 +20,15 @@ import { measureEngine } from './lib/engine-rate.js';
 import { type InteractiveSamples, mintTokens, sampleInteractive } from './lib/interactive.js';
 import { type LoadJob, type LoadResult, runLoad } from './lib/load.js';
 import { fmt, percentile } from './lib/stats.js';
-import { exited, freePort, type Health, health, peakRssMb, waitHealthy } from './lib/ward-child.js';
+import {
+  exited,
+  freePort,
+  type Health,
+  health,
+  peakRssMb,
+  SERVE_ENV,
+  waitHealthy,
+} from './lib/ward-child.js';
 
 const SELF = fileURLToPath(import.meta.url);
 /** The README's memory bound for `ward serve` with the defaults (Memory and performance). */
@@ -135,6 +143,7 @@ async function main(): Promise<number> {
     ],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: SERVE_ENV,
     },
   );
   let serverLog = '';

@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { createStore, encodeAgentEventRows, encodeOtelLogRows } from '../store/index.js';
 import { fmt, percentile } from './lib/stats.js';
 import { sessionId, syntheticBatches } from './lib/synthetic-events.js';
-import { exited, freePort, waitHealthy } from './lib/ward-child.js';
+import { exited, freePort, SERVE_ENV, waitHealthy } from './lib/ward-child.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const WARD = fileURLToPath(new URL('../cli/ward.js', import.meta.url));
@@ -166,7 +166,7 @@ async function main(): Promise<number> {
   const url = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [WARD, 'serve', '--port', String(port), '--data', dataDir], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, WARD_ADMIN_TOKEN: token },
+    env: { ...SERVE_ENV, WARD_ADMIN_TOKEN: token },
   });
   let serverLog = '';
   server.stderr?.on('data', (d: Buffer) => {

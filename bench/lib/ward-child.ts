@@ -4,6 +4,13 @@ import { createServer } from 'node:net';
 
 /** A `ward serve` child of a benchmark: a free loopback port for it, its health, its exit and its peak memory. */
 
+/**
+ * The environment `npm start` gives `ward serve` (package.json): glibc's malloc returns large buffers (request
+ * bodies, row payloads, query results) to the system when they are freed instead of keeping them in its arenas.
+ * The benchmarks run the server as `npm start` does.
+ */
+export const SERVE_ENV = { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' };
+
 /** What the benchmarks read of `/healthz`. */
 export interface Health {
   eventLoopLagMs?: { p50: number; p99: number; max: number };
