@@ -17,7 +17,11 @@ export interface FactsThreadsOptions {
   script: URL;
   /** Longest one item may take before its thread is ended and the item said unanalysed (ms, for its length). */
   deadlineMs?: (chars: number) => number;
-  /** Old-generation heap of the thread (MiB, default 160). */
+  /**
+   * Old-generation heap of the thread (MiB, default 64). It receives at most 2 MiB of commands at a time and
+   * keeps nothing between them; V8 lets a heap grow with garbage up to its limit, and at 160 MiB a flood of
+   * large commands took ~50 MiB more of `ward serve` (bench:flood) with no analysis needing it.
+   */
   heapMb?: number;
   /**
    * The grammar's memory above which a thread makes way for a new one (bytes, default 96 MiB): a WASM memory
@@ -80,7 +84,7 @@ export function createFactsThreads(opts: FactsThreadsOptions) {
   const spawn = (): Worker => {
     const w = new Worker(opts.script, {
       workerData: { retireAboveBytes: opts.retireAboveBytes ?? 96 * 2 ** 20 } satisfies FactsThreadData,
-      resourceLimits: { maxOldGenerationSizeMb: opts.heapMb ?? 160, maxYoungGenerationSizeMb: 32 },
+      resourceLimits: { maxOldGenerationSizeMb: opts.heapMb ?? 64, maxYoungGenerationSizeMb: 32 },
     });
     w.on('message', (reply: FactsThreadReply) => {
       const r = running;
