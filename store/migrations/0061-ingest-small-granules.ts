@@ -13,8 +13,11 @@ import type { Migration } from './types.js';
 // The setting is fixed when a table is created. Each table is made again with it: a new table like the old one,
 // the old one's partitions moved into it (moved, so no row is ever in both), the two exchanged (one step in an
 // Atomic database), the old one dropped. Parts written before keep their granules until they are merged.
-// A cluster's tables are left as they are: their servers bound merges with their own memory settings, and a
-// Replicated table would need the move on every replica.
+// With several instances on one ClickHouse server, rows another instance stores in the old table during the
+// moves are moved after the exchange too; only rows of a partition that did not exist when the migration
+// started, stored in that window, would go with the old table. A cluster's tables are left as they are: their
+// servers bound merges with their own memory settings, and a Replicated table would need the move on every
+// replica.
 export const GRANULE_BYTES = 1_048_576;
 
 const TABLES = ['otel_logs', 'otel_traces', ...METRIC_TABLES, 'agent_events'];
@@ -24,7 +27,7 @@ const HAS_SETTING = new RegExp(`\\bindex_granularity_bytes = ${GRANULE_BYTES}\\b
 
 const name = (ctx: DdlContext, t: string) => `"${ctx.database}"."${t}"`;
 
-/** The new table, the partitions moved into it, the exchange and the drop of what is left. */
+/** The new table, the partitions moved into it, the exchange, late rows moved after, the old table dropped. */
 function rebuild(
   ctx: DdlContext,
   table: string,
@@ -33,15 +36,19 @@ function rebuild(
 ): string[] {
   const t = name(ctx, table);
   const copy = name(ctx, table + SUFFIX);
+  for (const p of partitions)
+    if (!PARTITION_ID.test(p)) throw new Error(`unexpected partition id ${JSON.stringify(p)} in ${table}`);
+  const move = (from: string, to: string) =>
+    partitions.map((p) => `ALTER TABLE ${from} MOVE PARTITION ID '${p}' TO TABLE ${to}`);
   return [
     ...(copyExists
       ? []
       : [`CREATE TABLE ${copy} AS ${t} SETTINGS index_granularity_bytes = ${GRANULE_BYTES}`]),
-    ...partitions.map((p) => {
-      if (!PARTITION_ID.test(p)) throw new Error(`unexpected partition id ${JSON.stringify(p)} in ${table}`);
-      return `ALTER TABLE ${t} MOVE PARTITION ID '${p}' TO TABLE ${copy}`;
-    }),
+    ...move(t, copy),
     `EXCHANGE TABLES ${t} AND ${copy}`,
+    // Rows another instance on the same server stored in the old table meanwhile follow them (moving a
+    // partition the old table no longer has does nothing).
+    ...move(copy, t),
     `DROP TABLE IF EXISTS ${copy} SYNC`,
   ];
 }
