@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../schema/index.js';
-import { attr } from './helpers/otlp-json-logs.js';
+import { claudeLogsBody, claudeToolDecision } from './helpers/otlp-json-logs.js';
 import { startWardServe, type WardProcess } from './helpers/ward-serve.js';
 
 /**
@@ -21,29 +21,10 @@ afterAll(async () => {
   await w?.stop();
 });
 
-const claude = (session: string, command: string, i: number) => ({
-  timeUnixNano: String(BigInt(Date.now()) * 1_000_000n + BigInt(i)),
-  attributes: [
-    attr('session.id', session),
-    attr('event.name', 'tool_decision'),
-    attr('decision', 'accept'),
-    attr('source', 'config'),
-    attr('tool_name', 'Bash'),
-    attr('tool_use_id', `toolu_${session}_${i}`),
-    attr('tool_parameters', JSON.stringify({ bash_command: command, full_command: command })),
-  ],
-  body: { stringValue: 'claude_code.tool_decision' },
-});
+const claude = claudeToolDecision;
 
 async function send(records: object[]): Promise<void> {
-  const body = JSON.stringify({
-    resourceLogs: [
-      {
-        resource: { attributes: [attr('service.name', 'claude-code'), attr('service.version', '2.1.197')] },
-        scopeLogs: [{ scope: { name: 'com.anthropic.claude_code.events' }, logRecords: records }],
-      },
-    ],
-  });
+  const body = claudeLogsBody(records);
   const res = await fetch(`${w.url}/v1/logs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${w.adminToken}` },
