@@ -35,10 +35,10 @@ const fileCommand = (access: 'read' | 'write', path: string) =>
 /** Longer command lines are one-offs: not kept, so the cache's memory stays bounded whatever the agent sends. */
 const MAX_CACHED = 4096;
 /**
- * Characters each cache holds at most (keys and facts), whatever the entry count: 20,000 commands just under
- * `MAX_CACHED` of two-byte characters, with their facts (every word again), held ~300 MiB of the server's heap
- * under a flood of one-off commands. 8 Mi characters is 16 MiB of two-byte text; ordinary commands (~100
- * characters, ~300 with their facts) still fill the entry bound first.
+ * Characters each cache holds at most (keys and facts), whatever the entry count: by entries alone, 20,000
+ * commands just under `MAX_CACHED` of two-byte characters, with their facts (every word again), could hold
+ * ~300 MiB of the server's heap under a flood of one-off commands. 8 Mi characters is 16 MiB of two-byte text;
+ * ordinary commands (~100 characters, ~300 with their facts) still fill the entry bound first.
  */
 const MAX_CACHED_CHARS = 8 * 2 ** 20;
 

@@ -107,8 +107,10 @@ export function createAnalyzerLoop(o: LoopOptions) {
   // From perf_hooks itself: the global `performance` may be a test's fake clock.
   const mainBusyMs = o.mainThreadBusyMs ?? (() => perfHooks.eventLoopUtilization().active);
 
-  /** Waits so that scoring stays within its share of wall time, given that the last batch took `busyMs`. */
-  /** The pause after a batch that took `wallMs`, `activeMs` of it on this thread's event loop. */
+  /**
+   * Waits so that scoring stays within its shares, given that the last batch took `wallMs`, `activeMs` of them on
+   * this thread's event loop.
+   */
   async function pace(wallMs: number, activeMs: number): Promise<void> {
     const share = currentShare();
     const mainShare = currentMainShare();
@@ -265,8 +267,9 @@ export function createAnalyzerLoop(o: LoopOptions) {
       schedule();
     },
     /**
-     * Where scoring stands: the ingest time of the last event scored, the share of wall time it may take, and how
-     * many times its command analysis thread was replaced (hostile text past its deadline, or its grammar failed).
+     * Where scoring stands: the ingest time of the last event scored, the shares of wall time and of this thread's
+     * time it may take, and how many times its command analysis thread was replaced (hostile text past its
+     * deadline, or its grammar failed).
      */
     status(): {
       scoredUpTo: string | null;

@@ -31,8 +31,8 @@ export interface WriterOptions {
   /** Rows per insert; bounds how long one engine call holds the event loop. */
   maxBatchRows?: number;
   /**
-   * Payload bytes per insert (a request larger than this is inserted alone). The engine works on about three
-   * times an insert's bytes at once: 64 MiB inserts of large rows took 120-190 MiB of it each.
+   * Payload bytes per insert (a request larger than this is inserted alone): the engine's memory for an insert
+   * grows with it (inserts of large rows took 120-190 MiB each in bench:flood).
    */
   maxBatchBytes?: number;
   /** Longest a row waits for company before it is flushed. */
