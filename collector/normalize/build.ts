@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redactor } from '../../schema/fast.js';
 import { valueToString } from '../../schema/fast.js';
 import type { AgentEvent, Decision, EventKind, OtlpAttributes, OtlpSignal } from '../../schema/index.js';
@@ -10,6 +11,10 @@ import { isoToNanos, isSetNanos, nanosToIso } from './time.js';
 export const MAX_VALUE_CHARS = 8192;
 /** Most attributes kept per event; the rest are counted in `ward.attributes_dropped`. */
 export const MAX_ATTRIBUTES = 128;
+/** Longest stored identifier (session, user, host, tool call); a longer one keeps its start and a digest. */
+export const MAX_ID_CHARS = 256;
+/** Longest stored working directory (PATH_MAX); a longer one is cut and marked. */
+export const MAX_CWD_CHARS = 4096;
 /** Redaction looks this far past the cut so a secret straddling it is still recognised. */
 const REDACT_MARGIN = 4096;
 
@@ -82,6 +87,22 @@ function cut(s: string, max: number): string {
   const code = s.charCodeAt(end - 1);
   if (code >= 0xd800 && code <= 0xdbff) end--;
   return s.slice(0, end);
+}
+
+/**
+ * An identifier within MAX_ID_CHARS: a longer one (no agent sends one; an attacker's 64 Ki `user.id` repeated on
+ * every event of a request made every analyzer batch tiny) keeps its start and a digest of the whole, so two
+ * long ids stay apart.
+ */
+export function boundedId(s: string): string {
+  if (s.length <= MAX_ID_CHARS) return s;
+  const digest = createHash('sha256').update(s).digest('hex').slice(0, 16);
+  return `${cut(s, MAX_ID_CHARS - 18)}…#${digest}`;
+}
+
+/** A working directory within MAX_CWD_CHARS, cut and marked beyond (no path is longer). */
+function boundedCwd(s: string): string {
+  return s.length > MAX_CWD_CHARS ? `${cut(s, MAX_CWD_CHARS)}${TRUNCATED_MARK}` : s;
 }
 
 /** Redacted and bounded: what may be stored of a free-text value. */
@@ -163,15 +184,15 @@ export function buildEvent(ctx: BuildContext, base: RecordBase, d: Draft): Agent
   e.time = nanosToIso(timeNanos);
   e.agent = res.agent;
   e.agent_version = res.agentVersion;
-  e.session_id = sessionId;
-  e.user_id = userId;
-  e.host = res.host;
+  e.session_id = boundedId(sessionId);
+  e.user_id = boundedId(userId);
+  e.host = boundedId(res.host);
   e.repo = safeText(ctx.redact, res.repo);
-  e.cwd = d.cwd ?? res.cwd;
+  e.cwd = boundedCwd(d.cwd ?? res.cwd);
   e.kind = d.kind;
   e.event_name = d.event_name;
-  e.tool = d.tool ?? '';
-  e.call_id = d.call_id ?? '';
+  e.tool = boundedId(d.tool ?? '');
+  e.call_id = boundedId(d.call_id ?? '');
   e.command = safeText(ctx.redact, d.command ?? '');
   e.target = safeText(ctx.redact, d.target ?? '');
   e.decision = d.decision ?? '';

@@ -2,9 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { AgentEvent } from '../../schema/index.js';
 import { createRedactor } from '../../schema/redact/index.js';
 import { detectAgent } from './agent.js';
-import { MAX_ATTRIBUTES, MAX_VALUE_CHARS } from './build.js';
+import { MAX_ATTRIBUTES, MAX_ID_CHARS, MAX_VALUE_CHARS } from './build.js';
 import { normalizeLogs, normalizeTraces } from './normalize.js';
-import { CODEX_RESOURCE, logRecord, logsRequest, span, tracesRequest } from './test-support.js';
+import {
+  CLAUDE_RESOURCE,
+  CODEX_RESOURCE,
+  logRecord,
+  logsRequest,
+  span,
+  tracesRequest,
+} from './test-support.js';
 
 describe('detectAgent', () => {
   it.each([
@@ -135,6 +142,38 @@ describe('rows', () => {
     expect(e?.attributes.output?.length).toBeLessThanOrEqual(MAX_VALUE_CHARS + 20);
     expect(Object.keys(e?.attributes ?? {})).toHaveLength(MAX_ATTRIBUTES + 1);
     expect(Number(e?.attributes['ward.attributes_dropped'])).toBeGreaterThan(0);
+  });
+
+  it('bounds identifiers and the working directory: one long resource value is not repeated on every event', () => {
+    // An agent's 64 Ki user.id and session id, and a cwd past PATH_MAX, on a request of events (each analyzer
+    // batch was sized by them, so every batch held a few events and alerts came five times later).
+    const long = (c: string) => c.repeat(65_536);
+    const resource = {
+      ...CLAUDE_RESOURCE,
+      'user.id': long('u'),
+      'session.id': long('s'),
+      'process.cwd': long('/d'),
+    };
+    const [a, b] = normalizeLogs(
+      logsRequest(resource, [
+        logRecord({ 'event.name': 'user_prompt', prompt: 'hi' }),
+        logRecord({ 'event.name': 'user_prompt', prompt: 'hi', 'session.id': `${long('s')}x` }),
+      ]),
+    );
+    for (const id of [a?.user_id, a?.session_id, b?.session_id])
+      expect(id?.length).toBeLessThanOrEqual(MAX_ID_CHARS);
+    // Two long ids that differ only past the cut stay two.
+    expect(a?.session_id).not.toBe(b?.session_id);
+    expect(a?.session_id.startsWith('sss')).toBe(true);
+    expect(a?.cwd.length).toBeLessThanOrEqual(4096 + 20);
+    expect(a?.cwd.endsWith('…[truncated]')).toBe(true);
+    // Ordinary ids are kept as sent.
+    const [c] = normalizeLogs(
+      logsRequest({ ...CLAUDE_RESOURCE, 'session.id': 'abc-123' }, [
+        logRecord({ 'event.name': 'user_prompt' }),
+      ]),
+    );
+    expect(c?.session_id).toBe('abc-123');
   });
 
   it('uses the redactor given in the context', () => {
