@@ -6,7 +6,8 @@ import type { DetectContext, DetectorMeta, Hit, StreamDetector } from './detecto
 import type { BaselineDetector } from './detectors/baseline-activity.js';
 import { type Observation, observe, wantedAnalysis } from './observation.js';
 import { fuseRisk } from './risk.js';
-import { SessionState } from './session-state.js';
+import type { SessionState } from './session-state.js';
+import { SessionStates } from './session-states.js';
 
 export interface EngineOptions {
   store: Pick<Store, 'analyzer' | 'alerts'>;
@@ -15,6 +16,8 @@ export interface EngineOptions {
   baselines: readonly BaselineDetector[];
   /** Sessions kept in memory; others are rebuilt from the store when they get new events. */
   maxSessions?: number;
+  /** Characters the sessions' marks may hold in all (default 32 Mi); beyond, the oldest sessions are forgotten. */
+  maxMarkChars?: number;
   /** Events replayed per session when its state is rebuilt. */
   historyCap?: number;
   log?: (msg: string) => void;
@@ -50,9 +53,8 @@ const ACTION_KINDS = new Set<AgentEvent['kind']>([
  */
 export function createEngine(o: EngineOptions) {
   const { store } = o;
-  const maxSessions = o.maxSessions ?? 5000;
   const historyCap = o.historyCap ?? 5000;
-  const sessions = new Map<string, SessionState>();
+  const sessions = new SessionStates(o.maxSessions ?? 5000, o.maxMarkChars ?? 32 * 2 ** 20);
   const sightings = new Map<string, { sessions: number; sample: [string, string, string, string][] }>();
   let baselineCache:
     | { at: number; byScope: Record<BaselineScope, Map<string, SessionMetrics[]>> }
@@ -71,19 +73,6 @@ export function createEngine(o: EngineOptions) {
     },
     fleetSessions: 0,
   };
-
-  function stateFor(id: string): { state: SessionState; cold: boolean } {
-    const hit = sessions.get(id);
-    if (hit) {
-      sessions.delete(id);
-      sessions.set(id, hit);
-      return { state: hit, cold: false };
-    }
-    const state = new SessionState(id);
-    sessions.set(id, state);
-    while (sessions.size > maxSessions) sessions.delete(sessions.keys().next().value as string);
-    return { state, cold: true };
-  }
 
   function suppressed(hit: Hit, s: SessionState): boolean {
     return suppressions.some(
@@ -170,7 +159,7 @@ export function createEngine(o: EngineOptions) {
       return x < y ? -1 : x > y ? 1 : 0;
     });
     for (const id of order) {
-      const { state, cold: isCold } = stateFor(id);
+      const { state, cold: isCold } = sessions.take(id);
       touched.push(state);
       if (isCold) cold.push(id);
     }

@@ -20,9 +20,35 @@ export interface Mark {
   obs: Observation;
 }
 
+/** The characters the marks of an engine's sessions hold, all together. */
+export interface MarkBudget {
+  chars: number;
+}
+
 const MAX_EVENT_IDS = 200;
 const MAX_FACTORS = 20;
 const MAX_MARKS = 200;
+/**
+ * What one session's marks may hold: characters (a mark keeps its whole observation: the command, its facts and
+ * fields) and lists (one per path written outside the workspace). Counted in marks alone, an agent's sessions
+ * could hold 200 marks of ~8 KiB commands in thousands of lists each.
+ */
+const MAX_SESSION_MARK_CHARS = 2 ** 20;
+const MAX_MARK_LISTS = 256;
+
+/** About the characters an observation holds (its command, target and everything derived from them). */
+function observationChars(o: Observation): number {
+  let n = o.event.command.length + o.event.target.length + o.inputKey.length;
+  for (const v of Object.values(o.fields))
+    n += typeof v === 'string' ? v.length : v.reduce((a, x) => a + x.length, 0);
+  return n;
+}
+
+interface Held {
+  list: string;
+  mark: Mark;
+  chars: number;
+}
 
 /** Per-session memory of the scorer: bounded, and rebuilt from the store when evicted. */
 export class SessionState {
@@ -39,7 +65,14 @@ export class SessionState {
   repo = '';
   touched = false;
 
-  constructor(readonly id: string) {}
+  /** Every mark, oldest first, with its size. */
+  private readonly held = new Map<Mark, Held>();
+  private markChars = 0;
+
+  constructor(
+    readonly id: string,
+    private readonly budget: MarkBudget = { chars: 0 },
+  ) {}
 
   mark(list: string, obs: Observation): void {
     let l = this.marks.get(list);
@@ -48,8 +81,42 @@ export class SessionState {
       this.marks.set(list, l);
     }
     if (l.some((m) => m.obs.actionKey === obs.actionKey)) return;
-    l.push({ timeMs: obs.timeMs, obs });
-    if (l.length > MAX_MARKS) l.shift();
+    const mark = { timeMs: obs.timeMs, obs };
+    const chars = observationChars(obs);
+    l.push(mark);
+    this.held.set(mark, { list, mark, chars });
+    this.markChars += chars;
+    this.budget.chars += chars;
+    if (l.length > MAX_MARKS) this.forget(l[0] as Mark);
+    // The oldest marks go first, whatever their list, while the session holds too much (never the newest).
+    while (
+      (this.markChars > MAX_SESSION_MARK_CHARS || this.marks.size > MAX_MARK_LISTS) &&
+      this.held.size > 1
+    )
+      this.forget(this.held.keys().next().value as Mark);
+  }
+
+  private forget(mark: Mark): void {
+    const h = this.held.get(mark);
+    if (!h) return;
+    this.held.delete(mark);
+    this.markChars -= h.chars;
+    this.budget.chars -= h.chars;
+    const l = this.marks.get(h.list);
+    if (!l) return;
+    l.splice(l.indexOf(mark), 1);
+    if (l.length === 0) this.marks.delete(h.list);
+  }
+
+  /** The characters this session's marks hold. */
+  markSize(): number {
+    return this.markChars;
+  }
+
+  /** Gives back this session's share of the engine's budget (the engine forgets the session). */
+  release(): void {
+    this.budget.chars -= this.markChars;
+    this.markChars = 0;
   }
 
   marksOf(list: string): readonly Mark[] {

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { Observation } from './observation.js';
+import { SessionState } from './session-state.js';
+import { SessionStates } from './session-states.js';
+
+// Marks keep whole observations (an agent's command near the 8 KiB cut, its facts and fields). Counted only in
+// marks per list, with a list per path written outside the workspace, one session could hold millions of
+// characters, and thousands of sessions many times that.
+
+let n = 0;
+const obs = (chars: number): Observation =>
+  ({
+    event: { command: 'x'.repeat(chars), target: '', event_id: `e${n}` },
+    actionKey: `k${n++}`,
+    timeMs: n,
+    inputKey: '',
+    fields: { path: ['/tmp/a'] },
+  }) as unknown as Observation;
+
+describe('the memory of sequence marks', () => {
+  it("bounds one session's marks in characters, oldest first, whatever the list", () => {
+    const s = new SessionState('s');
+    for (let i = 0; i < 300; i++) s.mark(i % 2 ? 'egress' : 'sensitive-read', obs(8_192));
+    // 2 × 200 marks would be allowed by count; 1 Mi characters hold ~127 of these.
+    expect(s.markSize()).toBeLessThanOrEqual(2 ** 20 + 8_200);
+    const kept = s.marksOf('egress').length + s.marksOf('sensitive-read').length;
+    expect(kept).toBeGreaterThan(100);
+    expect(kept).toBeLessThan(130);
+    // The newest stay.
+    expect(s.marksOf('egress').at(-1)?.obs.actionKey).toBe(`k${n - 1}`);
+  });
+
+  it('bounds the number of lists (one per path written outside the workspace)', () => {
+    const s = new SessionState('s');
+    for (let i = 0; i < 10_000; i++) s.mark(`written:/tmp/f${i}`, obs(10));
+    expect(s.marks.size).toBeLessThanOrEqual(256);
+    expect(s.marksOf('written:/tmp/f9999')).toHaveLength(1);
+    expect(s.marksOf('written:/tmp/f0')).toHaveLength(0);
+  });
+
+  it("forgets the least recently scored sessions when all sessions' marks hold too much", () => {
+    const states = new SessionStates(5_000, 100_000);
+    for (let i = 0; i < 50; i++) states.take(`s${i}`).state.mark('egress', obs(10_000));
+    // 100,000 characters hold ~10 sessions of one 10,000-character mark; the count bound would have kept 50.
+    expect(states.size).toBeLessThanOrEqual(11);
+    expect(states.markChars()).toBeLessThanOrEqual(110_000);
+    expect(states.get('s49')).toBeDefined();
+    expect(states.get('s0')).toBeUndefined();
+    // A forgotten session comes back cold (it is rebuilt from the store).
+    expect(states.take('s0').cold).toBe(true);
+    expect(states.take('s49').cold).toBe(false);
+  });
+});

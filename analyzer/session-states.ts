@@ -1,0 +1,46 @@
+import { type MarkBudget, SessionState } from './session-state.js';
+
+/**
+ * The sessions an engine holds in memory, least recently scored first. The oldest are forgotten (and rebuilt
+ * from the store if they come back) while there are more than `maxSessions` or their marks hold more than
+ * `maxMarkChars` characters in all; never the one being scored.
+ */
+export class SessionStates {
+  private readonly sessions = new Map<string, SessionState>();
+  private readonly budget: MarkBudget = { chars: 0 };
+
+  constructor(
+    private readonly maxSessions: number,
+    private readonly maxMarkChars: number,
+  ) {}
+
+  /** The session's state, made the most recent; `cold` when it was not held (new, or forgotten). */
+  take(id: string): { state: SessionState; cold: boolean } {
+    const hit = this.sessions.get(id);
+    this.sessions.delete(id);
+    const state = hit ?? new SessionState(id, this.budget);
+    this.sessions.set(id, state);
+    while (
+      this.sessions.size > 1 &&
+      (this.sessions.size > this.maxSessions || this.budget.chars > this.maxMarkChars)
+    ) {
+      const [oldest, s] = this.sessions.entries().next().value as [string, SessionState];
+      s.release();
+      this.sessions.delete(oldest);
+    }
+    return { state, cold: !hit };
+  }
+
+  get(id: string): SessionState | undefined {
+    return this.sessions.get(id);
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** The characters all held sessions' marks hold. */
+  markChars(): number {
+    return this.budget.chars;
+  }
+}
