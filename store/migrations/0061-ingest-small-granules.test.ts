@@ -67,7 +67,8 @@ describe('migration 61 gives the ingest tables 1 MiB granules', () => {
     // Another instance on the same server stores a row in the old table between the moves and the exchange.
     const late = event(50, '11', 'echo late');
     for (const sql of plan) {
-      if (sql.startsWith('EXCHANGE TABLES') && sql.includes('agent_events')) await store.events.insert([late]);
+      if (sql.startsWith('EXCHANGE TABLES') && sql.includes('agent_events'))
+        await store.events.insert([late]);
       await db().command('t', sql);
     }
     expect(await ddl('agent_events')).toMatch(new RegExp(`index_granularity_bytes = ${GRANULE_BYTES}\\b`));
