@@ -68,6 +68,8 @@ export class SessionState {
   /** Every mark, oldest first, with its size. */
   private readonly held = new Map<Mark, Held>();
   private markChars = 0;
+  /** Forgotten by the engine (a batch may still be scoring it): its marks no longer count in the budget. */
+  private released = false;
 
   constructor(
     readonly id: string,
@@ -86,7 +88,7 @@ export class SessionState {
     l.push(mark);
     this.held.set(mark, { list, mark, chars });
     this.markChars += chars;
-    this.budget.chars += chars;
+    if (!this.released) this.budget.chars += chars;
     if (l.length > MAX_MARKS) this.forget(l[0] as Mark);
     // The oldest marks go first, whatever their list, while the session holds too much (never the newest).
     while (
@@ -101,7 +103,7 @@ export class SessionState {
     if (!h) return;
     this.held.delete(mark);
     this.markChars -= h.chars;
-    this.budget.chars -= h.chars;
+    if (!this.released) this.budget.chars -= h.chars;
     const l = this.marks.get(h.list);
     if (!l) return;
     l.splice(l.indexOf(mark), 1);
@@ -115,8 +117,8 @@ export class SessionState {
 
   /** Gives back this session's share of the engine's budget (the engine forgets the session). */
   release(): void {
-    this.budget.chars -= this.markChars;
-    this.markChars = 0;
+    if (!this.released) this.budget.chars -= this.markChars;
+    this.released = true;
   }
 
   marksOf(list: string): readonly Mark[] {

@@ -50,4 +50,18 @@ describe('the memory of sequence marks', () => {
     expect(states.take('s0').cold).toBe(true);
     expect(states.take('s49').cold).toBe(false);
   });
+
+  it('keeps the budget exact when a forgotten session is still scored in the same batch', () => {
+    const states = new SessionStates(2, 1_000_000);
+    const first = states.take('a').state;
+    first.mark('egress', obs(1_000));
+    states.take('b').state.mark('egress', obs(1_000));
+    states.take('c'); // forgets 'a'
+    const b = states.get('b')?.markSize() ?? 0;
+    expect(b).toBeGreaterThan(1_000);
+    expect(states.markChars()).toBe(b);
+    // The batch goes on with 'a' (its detectors still run): its marks no longer count, now or when they go.
+    for (let i = 0; i < 300; i++) first.mark('egress', obs(1_000));
+    expect(states.markChars()).toBe(b);
+  });
 });
