@@ -1,4 +1,4 @@
-import { analyzeCommandLine, type ShellParser, TAXONOMY } from '../gate/index.js';
+import { analyzeCommandLine, PATH_MAX, type ShellParser, TAXONOMY } from '../gate/index.js';
 import { TRUNCATED_MARK } from '../schema/index.js';
 
 /** What the gate's one shell analysis says about a command line, flattened for detectors. */
@@ -36,8 +36,6 @@ export interface FactsContext {
 const MAX_RECOVERED_LINES = 1000;
 /** Most lines one command of such a text may span (a quote, a continuation or a loop across lines). */
 const MAX_COMMAND_LINES = 256;
-/** The longest working directory a command is read in (PATH_MAX). */
-const MAX_WORKSPACE_CHARS = 4096;
 
 /**
  * How long the analyzer may spend on one stored command (ms, for its length; stored commands are at most 8 KiB).
@@ -70,7 +68,7 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
   const text = cut ? command.slice(0, -TRUNCATED_MARK.length) : command;
   // A working directory longer than a path can be (an agent's telemetry says what it likes) would make the gate's
   // analysis give up on the whole command: it is read as if from an unknown directory instead, and said so.
-  const impossibleCwd = workspace.length > MAX_WORKSPACE_CHARS;
+  const impossibleCwd = workspace.length > PATH_MAX;
   const cwd = impossibleCwd ? '' : workspace;
   const base = { parser: ctx.parser, workspace: cwd || '/nonexistent-workspace', hosts: ctx.hosts };
   // One budget for the whole text and the re-reading of its lines.
@@ -102,20 +100,15 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
   if (impossibleCwd)
     findings.push({ rule: 'exec.unanalysable', detail: 'a working directory longer than a path can be' });
   const tags = [...new Set(findings.map((f) => f.rule))];
+  const budget = factsBudget(text);
   const meta = (t: string) => TAXONOMY[t as keyof typeof TAXONOMY];
   return {
     tags,
     categories: [...new Set(tags.map((t) => meta(t)?.category ?? ''))].filter(Boolean),
     attack: [...new Set(tags.map((t) => meta(t)?.attack ?? ''))].filter(Boolean),
     binaries: [...new Set(argvs.map((v) => v[0] ?? '').filter(Boolean))],
-    argv: within(argvs.flat(), 512, factsBudget(text), (w) => w.length),
-    // Shortest first: what a long working directory makes long goes before a path named outright (~/.ssh/id_rsa).
-    paths: within(
-      [...paths].sort((a, b) => a.path.length - b.path.length),
-      256,
-      factsBudget(text),
-      (p) => p.path.length,
-    ),
+    argv: within(argvs.flat(), 512, budget, (w) => w.length),
+    paths: boundedPaths(paths, budget),
     hosts: [...new Set(hosts.map((h) => h.toLowerCase()))].slice(0, 64),
   };
 }
@@ -129,6 +122,22 @@ type Analysis = ReturnType<typeof analyzeCommandLine>;
  * are made from every path, whatever is kept here.
  */
 const factsBudget = (text: string) => 2 * text.length + 8_192;
+
+/**
+ * The paths, as found when they fit (256 and the budget); else shortest first, so that what a long working
+ * directory made long goes before a path named outright (`~/.ssh/id_rsa`).
+ */
+function boundedPaths(paths: Analysis['facts']['paths'], budget: number): Analysis['facts']['paths'] {
+  let chars = 0;
+  for (const p of paths) chars += p.path.length;
+  if (paths.length <= 256 && chars <= budget) return paths;
+  return within(
+    [...paths].sort((a, b) => a.path.length - b.path.length),
+    256,
+    budget,
+    (p) => p.path.length,
+  );
+}
 
 /** The first items, at most `max` of them and `budget` characters in all. */
 function within<T>(items: readonly T[], max: number, budget: number, chars: (t: T) => number): T[] {

@@ -6,6 +6,7 @@ export {
   analyzeCommandLine,
   initShellParser,
   MAX_ANALYSED_CHARS,
+  PATH_MAX,
   type ShellParser,
   shellParserBroken,
   shellParserMemory,

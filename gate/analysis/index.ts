@@ -23,7 +23,7 @@ export interface Analysis {
 export const MAX_ANALYSED_CHARS = 256 * 1024;
 
 /** Linux's PATH_MAX: the longest path a working directory can have. */
-const PATH_MAX = 4096;
+export const PATH_MAX = 4096;
 
 /**
  * Time one decision may spend analysing a command: 1 s plus 2 ms per KiB. Ordinary commands take well under a
