@@ -54,7 +54,6 @@ export async function createClickHouseClient(
   });
   const bulk: BulkInsert = (table, format, payload, settings) =>
     engine.bulk({
-      op: 'bulk',
       table,
       format,
       payload,

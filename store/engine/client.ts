@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { EngineBusyError, EngineUnavailableError } from './errors.js';
+import { preparePayloadDir, removePayloadFile, writePayloadFile } from './payload-files.js';
 import {
-  type BulkRequest,
+  type BulkInsert,
   type EngineErrorData,
   type EngineReply,
   type EngineRequest,
@@ -116,6 +117,7 @@ async function startOwnEngine(opts: EngineClientOptions) {
   const restartWindowMs = opts.restartWindowMs ?? 60_000;
   const log = opts.log ?? (() => {});
   pinAddon();
+  preparePayloadDir(opts.tmpDir);
 
   const pending = new Map<number, Pending>();
   let nextId = READY_ID + 1;
@@ -123,6 +125,8 @@ async function startOwnEngine(opts: EngineClientOptions) {
   let approvalInFlight = 0;
   let bulkInFlight = 0;
   let bulkBytes = 0;
+  /** Bulk payloads being written to their files: held against the same budget. */
+  const writing = { count: 0, bytes: 0 };
   let refused = 0;
   let restarts = 0;
   const restartTimes: number[] = [];
@@ -204,14 +208,14 @@ async function startOwnEngine(opts: EngineClientOptions) {
     );
   }
 
+  function unavailable(): EngineUnavailableError {
+    return new EngineUnavailableError(
+      state === 'closed' ? 'the store is closed' : `the embedded ClickHouse engine is ${state}: retry`,
+    );
+  }
+
   function send(req: EngineRequest, bulk: number | null): Promise<Uint8Array | undefined> {
-    if (state !== 'ready') {
-      return Promise.reject(
-        new EngineUnavailableError(
-          state === 'closed' ? 'the store is closed' : `the embedded ClickHouse engine is ${state}: retry`,
-        ),
-      );
-    }
+    if (state !== 'ready') return Promise.reject(unavailable());
     return new Promise((resolve, reject) => {
       const approval = req.op !== 'bulk' && 'approval' in req && req.approval === true;
       pending.set(req.id, { resolve, reject, bulkBytes: bulk, ...(approval ? { approval } : {}) });
@@ -242,17 +246,41 @@ async function startOwnEngine(opts: EngineClientOptions) {
       }
       return send({ ...req, id: nextId++ } as InteractiveRequest, null);
     },
-    /** An ingest payload on the bulk lane (copied to the worker: the caller keeps it for retry or spool). */
-    async bulk(req: Omit<BulkRequest, 'id'>): Promise<void> {
+    /**
+     * An ingest payload on the bulk lane. The caller keeps it for retry or spool, so the engine's thread gets no
+     * copy: a RowBinary payload is written to a file it reads (store/engine/payload-files.ts).
+     */
+    async bulk(req: BulkInsert): Promise<void> {
       const n = req.payload.byteLength;
       // One payload alone always fits, so a large batch is never refused forever.
-      if (bulkInFlight > 0 && bulkBytes + n > maxBulkBytes) {
+      if (bulkInFlight + writing.count > 0 && bulkBytes + writing.bytes + n > maxBulkBytes) {
         refused++;
         throw new EngineBusyError(
-          `the engine's insert queue holds ${Math.round(bulkBytes / 2 ** 20)} MiB: retry later`,
+          `the engine's insert queue holds ${Math.round((bulkBytes + writing.bytes) / 2 ** 20)} MiB: retry later`,
         );
       }
-      await send({ ...req, id: nextId++ }, n);
+      const { table, format, settings } = req;
+      if (format === 'JSONEachRow') {
+        await send({ id: nextId++, op: 'bulk', table, format, settings, payload: req.payload }, n);
+        return;
+      }
+      if (state !== 'ready') throw unavailable();
+      writing.count++;
+      writing.bytes += n;
+      let file: string;
+      try {
+        file = await writePayloadFile(opts.tmpDir, req.payload);
+      } finally {
+        writing.count--;
+        writing.bytes -= n;
+      }
+      try {
+        await send({ id: nextId++, op: 'bulk', table, format, settings, file }, n);
+      } catch (err) {
+        // Removed by the engine once read; not when the worker never got it or died before.
+        await removePayloadFile(opts.tmpDir, file);
+        throw err;
+      }
     },
     async ping(): Promise<boolean> {
       try {

@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeEvent } from '../../test/helpers/events.js';
 import { createStore, type Store } from '../index.js';
+import { encodeAgentEventRows } from '../rowbinary/tables.js';
 import { type EngineClient, startEngineClient } from './client.js';
 import { EngineBusyError, EngineUnavailableError } from './errors.js';
 
@@ -56,6 +58,23 @@ describe('the engine worker behind the store', () => {
     await store.db.insertJsonEachRow('t', 'bulk', rows(1000));
     const [n] = await store.db.query<{ n: string }>('t', `SELECT count() AS n FROM ${DB}.bulk`);
     expect(Number(n?.n)).toBe(1000);
+  });
+
+  it('a RowBinary payload reaches the engine as a file that is gone once stored, or once refused', async () => {
+    const events = Array.from({ length: 50 }, (_, i) =>
+      makeEvent({
+        session_id: 'S-engine-file',
+        command: `printf ${i}`,
+        time: new Date(Date.UTC(2026, 11, 1, 0, 0, i)).toISOString(),
+      }),
+    );
+    await store.raw.insertRowBinaryPayload('agent_events', encodeAgentEventRows(events));
+    const page = await store.events.query({ session: 'S-engine-file', limit: 100 });
+    expect(page.events).toHaveLength(50);
+    await expect(
+      store.raw.insertRowBinaryPayload('agent_events', new Uint8Array([5, 1, 2, 3])),
+    ).rejects.toThrow();
+    expect(readdirSync(join(dataDir, 'clickhouse-tmp')).filter((n) => n.startsWith('payload-'))).toEqual([]);
   });
 
   it('turns an engine error into a rejected call with its ClickHouse code, not a crash', async () => {
@@ -187,6 +206,26 @@ parentPort.on('message', (r) => {
 parentPort.postMessage({ id: 0, ok: true });
 `;
 
+/**
+ * A stand-in worker that refuses every RowBinary insert, saying what it was sent (the message's fields and the
+ * size of the file it names), and holds every other bulk insert until the worker ends.
+ */
+const FILE_WORKER = `
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+parentPort.on('message', (r) => {
+  if (r.op === 'crash') process.exit(3);
+  if (r.op === 'bulk' && r.format === 'RowBinary' && r.file.endsWith('.rowbinary') && statSync(join(workerData.tmpDir, r.file)).size === 4096) {
+    const bytes = statSync(join(workerData.tmpDir, r.file)).size;
+    return void parentPort.postMessage({ id: r.id, ok: false, error: { message: JSON.stringify({ keys: Object.keys(r), bytes }) } });
+  }
+  if (r.op === 'bulk') return;
+  parentPort.postMessage({ id: r.id, ok: true });
+});
+parentPort.postMessage({ id: 0, ok: true });
+`;
+
 /** A stand-in worker whose restarts take their time to start, and that notes the close it is sent. */
 const SLOW_RESTART_WORKER = `
 import { existsSync, writeFileSync } from 'node:fs';
@@ -211,7 +250,6 @@ async function fakeEngine(opts: Partial<Parameters<typeof startEngineClient>[0]>
 
 const bulkOf = (engine: EngineClient, bytes: number) =>
   engine.bulk({
-    op: 'bulk',
     table: 'd.t',
     format: 'JSONEachRow',
     payload: new Uint8Array(bytes),
@@ -255,6 +293,39 @@ describe('bounds and failures (stand-in worker)', () => {
       await engine.ping();
       await after;
       expect(logged.join('\n')).toMatch(/restarting it[\s\S]*is back/);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('a RowBinary payload is handed over as a file name, never as bytes; a refused or lost one is removed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ward-payload-files-'));
+    const engine = await fakeEngine({ tmpDir: dir }, FILE_WORKER);
+    try {
+      const rowBinary = (n: number) =>
+        engine.bulk({ table: 'd.t', format: 'RowBinary', payload: new Uint8Array(n).fill(7), settings: {} });
+      const refused = await rowBinary(4096).catch((e: Error) => e);
+      const seen = JSON.parse((refused as Error).message) as { keys: string[]; bytes: number };
+      expect(seen.keys).not.toContain('payload');
+      expect(seen.keys).toContain('file');
+      expect(seen.bytes).toBe(4096);
+      const held = rowBinary(10).catch((e: unknown) => e);
+      await engine.crash();
+      expect(await held).toBeInstanceOf(EngineUnavailableError);
+      expect(readdirSync(dir).filter((n) => n.startsWith('payload-'))).toEqual([]);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('payload and parameter files a stopped process left behind are removed when the engine starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ward-stale-payloads-'));
+    const uuid = '0b7a2f5e-9c1d-4e8a-b6f3-2d4c5e6f7a8b';
+    for (const n of [`payload-${uuid}.rowbinary`, `params-${uuid}.json`, 'keep.txt'])
+      writeFileSync(join(dir, n), 'x');
+    const engine = await fakeEngine({ tmpDir: dir });
+    try {
+      expect(readdirSync(dir).sort()).toEqual(['keep.txt']);
     } finally {
       await engine.close();
     }

@@ -24,10 +24,8 @@ export interface InteractiveRequest {
   approval?: boolean;
 }
 
-/** An ingest payload on the bulk lane. */
-export interface BulkRequest {
-  id: number;
-  op: 'bulk';
+/** An ingest payload for the bulk lane, as the store hands it over. */
+export interface BulkInsert {
   /** Database-qualified table (plain identifiers, checked on both sides). */
   table: string;
   /** RowBinary payloads follow the table's layout in store/rowbinary/tables.ts. */
@@ -35,6 +33,15 @@ export interface BulkRequest {
   payload: Uint8Array;
   settings: EngineSettings;
 }
+
+/**
+ * An ingest payload on the bulk lane. A RowBinary payload travels as the name of a file in the engine's private
+ * directory (store/engine/payload-files.ts), a JSONEachRow one as the bytes.
+ */
+export type BulkRequest = { id: number; op: 'bulk'; table: string; settings: EngineSettings } & (
+  | { format: 'JSONEachRow'; payload: Uint8Array }
+  | { format: 'RowBinary'; file: string }
+);
 
 /** ping; close (drain, then close the connections); crash (a drill: the worker fails as a bug would make it). */
 export interface ControlRequest {

@@ -13,6 +13,7 @@ import { createChdbConnection } from 'chdb/connection';
 import { ROW_BINARY_LAYOUTS, type RowBinaryTable } from '../rowbinary/tables.js';
 import { lowerEngineBackgroundThreads } from './background-priority.js';
 import { toFileParams } from './file-params.js';
+import { isPayloadFile, removePayloadFile } from './payload-files.js';
 import {
   type BulkRequest,
   type EngineErrorData,
@@ -111,8 +112,8 @@ async function bulk(conn: Chdb, r: BulkRequest): Promise<void> {
   }
   const layout = ROW_BINARY_LAYOUTS[table as RowBinaryTable];
   if (!layout) throw new Error(`no RowBinary layout for table ${table}`);
-  const path = join(data.tmpDir, `${table}-${randomUUID()}.rowbinary`);
-  await writeFile(path, r.payload, { mode: 0o600, flag: 'wx' });
+  if (!isPayloadFile(r.file)) throw new Error(`not a payload file name: ${JSON.stringify(r.file)}`);
+  const path = join(data.tmpDir, r.file);
   try {
     // SQL text from code constants and our own generated path only. A bound parameter would do too, but
     // bound statements run one at a time process-wide (chdb serializes them), so an insert would hold up
@@ -132,7 +133,7 @@ async function bulk(conn: Chdb, r: BulkRequest): Promise<void> {
       });
     }
   } finally {
-    await unlink(path).catch(() => {});
+    await removePayloadFile(data.tmpDir, r.file);
   }
 }
 

@@ -13,6 +13,7 @@ import { migration as m46 } from './0046-agent-events-by-time.js';
 import { migration as m55 } from './0055-approval-resolve-once.js';
 import { migration as m60 } from './0060-ingest-merge-width.js';
 import { migration as m61 } from './0061-ingest-small-granules.js';
+import { migration as m62 } from './0062-ingest-vertical-merges.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m55,
   m60,
   m61,
+  m62,
 ];
