@@ -1,5 +1,8 @@
 import type { AlertFactor, Severity } from '../schema/index.js';
+import { type Mark, markChars, markOf } from './mark.js';
 import type { Observation } from './observation.js';
+
+export type { Mark } from './mark.js';
 
 /** What one detector has found in one session so far: the alert's content. */
 export interface Evidence {
@@ -14,12 +17,6 @@ export interface Evidence {
   changed: boolean;
 }
 
-/** A timestamped action a sequence detector remembers. */
-export interface Mark {
-  timeMs: number;
-  obs: Observation;
-}
-
 /** The characters the marks of an engine's sessions hold, all together. */
 export interface MarkBudget {
   chars: number;
@@ -29,20 +26,12 @@ const MAX_EVENT_IDS = 200;
 const MAX_FACTORS = 20;
 const MAX_MARKS = 200;
 /**
- * What one session's marks may hold: characters (a mark keeps its whole observation: the command, its facts and
- * fields) and lists (one per path written outside the workspace). Counted in marks alone, an agent's sessions
- * could hold 200 marks of ~8 KiB commands in thousands of lists each.
+ * What one session's marks may hold: characters (a mark keeps a slim copy of its observation, ~1k characters at
+ * most: analyzer/mark.ts) and lists (one per path written outside the workspace). Counted in marks alone, an
+ * agent's sessions could hold 200 marks in thousands of lists each.
  */
 const MAX_SESSION_MARK_CHARS = 2 ** 20;
 const MAX_MARK_LISTS = 256;
-
-/** About the characters an observation holds (its command, target and everything derived from them). */
-function observationChars(o: Observation): number {
-  let n = o.event.command.length + o.event.target.length + o.inputKey.length;
-  for (const v of Object.values(o.fields))
-    n += typeof v === 'string' ? v.length : v.reduce((a, x) => a + x.length, 0);
-  return n;
-}
 
 interface Held {
   list: string;
@@ -83,8 +72,8 @@ export class SessionState {
       this.marks.set(list, l);
     }
     if (l.some((m) => m.obs.actionKey === obs.actionKey)) return;
-    const mark = { timeMs: obs.timeMs, obs };
-    const chars = observationChars(obs);
+    const mark = markOf(obs);
+    const chars = markChars(mark);
     l.push(mark);
     this.held.set(mark, { list, mark, chars });
     this.markChars += chars;

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { NO_FACTS } from './facts.js';
+import { markChars, markOf } from './mark.js';
 import type { Observation } from './observation.js';
 import { SessionState } from './session-state.js';
 import { SessionStates } from './session-states.js';
 
-// Marks keep whole observations (an agent's command near the 8 KiB cut, its facts and fields). Counted only in
-// marks per list, with a list per path written outside the workspace, one session could hold millions of
-// characters, and thousands of sessions many times that.
+// Marks kept whole observations (an agent's command near the 8 KiB cut, its facts and fields), now a slim copy
+// (analyzer/mark.ts) of about a kilobyte. Counted only in marks per list, with a list per path written outside the
+// workspace, one session could still hold hundreds of thousands of marks, and thousands of sessions more.
 
 let n = 0;
 const obs = (chars: number): Observation =>
@@ -15,19 +17,24 @@ const obs = (chars: number): Observation =>
     timeMs: n,
     inputKey: '',
     fields: { path: ['/tmp/a'] },
+    facts: NO_FACTS,
   }) as unknown as Observation;
+/** What one mark of a command of `chars` characters holds. */
+const one = (chars: number) => markChars(markOf(obs(chars)));
 
 describe('the memory of sequence marks', () => {
   it("bounds one session's marks in characters, oldest first, whatever the list", () => {
+    const each = one(8_192);
     const s = new SessionState('s');
-    for (let i = 0; i < 300; i++) s.mark(i % 2 ? 'egress' : 'sensitive-read', obs(8_192));
-    // 2 × 200 marks would be allowed by count; 1 Mi characters hold ~127 of these.
-    expect(s.markSize()).toBeLessThanOrEqual(2 ** 20 + 8_200);
-    const kept = s.marksOf('egress').length + s.marksOf('sensitive-read').length;
-    expect(kept).toBeGreaterThan(100);
-    expect(kept).toBeLessThan(130);
+    const lists = ['egress', 'sensitive-read', 'denied', 'refused', 'destructive', 'net', 'a', 'b'];
+    for (let i = 0; i < 3_000; i++) s.mark(lists[i % lists.length] as string, obs(8_192));
+    // 8 × 200 marks would be allowed by count; 1 Mi characters hold fewer.
+    expect(s.markSize()).toBeLessThanOrEqual(2 ** 20 + each);
+    const kept = lists.reduce((a, l) => a + s.marksOf(l).length, 0);
+    expect(kept).toBeGreaterThan(0.95 * (2 ** 20 / each));
+    expect(kept).toBeLessThan(1_600);
     // The newest stay.
-    expect(s.marksOf('egress').at(-1)?.obs.actionKey).toBe(`k${n - 1}`);
+    expect(s.marksOf(lists[(3_000 - 1) % lists.length] as string).at(-1)?.obs.actionKey).toBe(`k${n - 1}`);
   });
 
   it('bounds the number of lists (one per path written outside the workspace)', () => {
@@ -39,11 +46,12 @@ describe('the memory of sequence marks', () => {
   });
 
   it("forgets the least recently scored sessions when all sessions' marks hold too much", () => {
-    const states = new SessionStates(5_000, 100_000);
+    const each = one(10_000);
+    const states = new SessionStates(5_000, 10 * each);
     for (let i = 0; i < 50; i++) states.take(`s${i}`).state.mark('egress', obs(10_000));
-    // 100,000 characters hold ~10 sessions of one 10,000-character mark; the count bound would have kept 50.
+    // The budget holds ~10 sessions of one mark; the count bound would have kept 50.
     expect(states.size).toBeLessThanOrEqual(11);
-    expect(states.markChars()).toBeLessThanOrEqual(110_000);
+    expect(states.markChars()).toBeLessThanOrEqual(11 * each);
     expect(states.get('s49')).toBeDefined();
     expect(states.get('s0')).toBeUndefined();
     // A forgotten session comes back cold (it is rebuilt from the store).
@@ -58,7 +66,7 @@ describe('the memory of sequence marks', () => {
     states.take('b').state.mark('egress', obs(1_000));
     states.take('c'); // forgets 'a'
     const b = states.get('b')?.markSize() ?? 0;
-    expect(b).toBeGreaterThan(1_000);
+    expect(b).toBe(one(1_000));
     expect(states.markChars()).toBe(b);
     // The batch goes on with 'a' (its detectors still run): its marks no longer count, now or when they go.
     for (let i = 0; i < 300; i++) first.mark('egress', obs(1_000));

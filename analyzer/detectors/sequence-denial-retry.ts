@@ -1,5 +1,6 @@
 import { describe, intentOf } from '../behaviour.js';
 import { NO_HITS, type StreamDetector } from '../detector.js';
+import { commandKey } from '../mark.js';
 
 const thresholds = { window_s: 900 } as const;
 
@@ -40,11 +41,13 @@ export const denialThenVariantRetry: StreamDetector = {
       return NO_HITS;
     }
     const hits = [];
+    let key: string | undefined;
     for (const d of s.marksOf('denied')) {
       const dt = obs.timeMs - d.timeMs;
       if (dt < 0 || dt > thresholds.window_s * 1000) continue;
       if (d.obs.event.call_id && d.obs.event.call_id === obs.event.call_id) continue; // the same call's other rows
-      if (d.obs.event.command.trim() === obs.event.command.trim()) continue; // a re-asked identical command
+      key ??= commandKey(obs);
+      if (d.command === key) continue; // a re-asked identical command
       const shared = intentOf(d.obs).filter((c) => intent.includes(c));
       if (shared.length === 0) continue;
       hits.push({
