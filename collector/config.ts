@@ -113,7 +113,7 @@ export const ServerConfig = z.object({
         .number()
         .int()
         .min(1024)
-        .default(64 * 1024 * 1024)
+        .default(48 * 1024 * 1024)
         .describe('Body bytes (as sent plus decompressed) held by requests in flight (503 beyond)'),
       bodyDeadlineMs: z
         .number()
