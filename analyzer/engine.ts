@@ -302,8 +302,8 @@ export function createEngine(o: EngineOptions) {
       await sightingsWrite;
       return result;
     }
-    // Read just before the write: an acknowledgement made while this batch was scored (its commands analysed
-    // on their thread, which can take seconds) was written over with the status read at the batch's start.
+    // Read late, to tell what changed; the write itself keeps the triage stored when it is made
+    // (store.alerts.putDetections), so an analyst's acknowledgement made meanwhile is never written over.
     const stored = new Map(
       (await store.alerts.bySessions(changed.map((s) => s.id))).map((a) => [a.alert_id, a]),
     );
@@ -336,7 +336,7 @@ export function createEngine(o: EngineOptions) {
       s.touched = false;
     }
     const [written] = await Promise.all([
-      toWrite.length > 0 ? store.alerts.put(toWrite) : [],
+      toWrite.length > 0 ? store.alerts.putDetections(toWrite) : [],
       store.analyzer.putRisk(risks),
       sightingsWrite,
     ]);

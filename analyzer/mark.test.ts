@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { describe as explain, isEgress, isSensitiveRead, remoteHosts } from './behaviour.js';
 import type { DetectContext } from './detector.js';
@@ -56,6 +58,29 @@ describe('sequence marks keep a slim copy of the action', () => {
     expect(remoteHosts(m.obs)).toEqual(remoteHosts(o).slice(0, 16));
     expect(m.obs.event.event_id).toBe(o.event.event_id);
     expect(m.obs.actionKey).toBe(o.actionKey);
+  });
+
+  it('holds no reference to the long texts it was cut from', () => {
+    // V8 keeps a slice as a view of its whole string: a mark counted at ~1k characters held an 8 MiB
+    // decision_source per denied action, and memory grew with every one.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const marks = [];
+    for (let i = 0; i < 40; i++) {
+      const o = observation(`rm -rf ~/${'x'.repeat(1 << 20)}${i}`, {
+        denied: true,
+        categories: ['destructive'],
+      });
+      (o.event as { decision_source: string }).decision_source = `user${'☃'.repeat(1 << 20)}${i}`;
+      (o.event as { repo: string }).repo = `${'r'.repeat(1 << 20)}${i}`;
+      marks.push(markOf(o));
+    }
+    gc();
+    // The whole texts would be 40 × 4 MiB; the marks themselves are ~1k characters each.
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(8 * 2 ** 20);
+    expect(marks.every((m) => markChars(m) < 3_000)).toBe(true);
   });
 
   it('denial-retry still tells a re-asked long command from a variant that differs past what a mark keeps', () => {

@@ -158,14 +158,55 @@ export function createAlertsRepo(db: Db, database: string) {
     return rows.map(rowToAlert);
   }
 
+  async function put(alerts: readonly Alert[]): Promise<Alert[]> {
+    const out = alerts.map((a) => ({ ...a, updated_at: nextVersion(a.updated_at) }));
+    await db.insert('alerts.put', 'alerts', out.map(alertToRow));
+    return out;
+  }
+
+  // The analyzer and analysts write the same rows: each write below reads what is stored and keeps the other's
+  // fields, one write at a time in this process. Without it, an acknowledgement made between the analyzer's read
+  // and its write was replaced by a version with the status it had read (open).
+  let writing: Promise<unknown> = Promise.resolve();
+  function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+    const next = writing.then(fn, fn);
+    writing = next.catch(() => {});
+    return next;
+  }
+
   return {
     get,
     getMany,
-    /** Writes new versions of alerts (the caller merged them with what is stored); returns them as stored. */
-    async put(alerts: readonly Alert[]): Promise<Alert[]> {
-      const out = alerts.map((a) => ({ ...a, updated_at: nextVersion(a.updated_at) }));
-      await db.insert('alerts.put', 'alerts', out.map(alertToRow));
-      return out;
+    /** Writes new versions of alerts as given (seeding, imports); returns them as stored. */
+    put,
+    /**
+     * The analyzer's new detections: each keeps the triage (status, assignee, notes, history) and the first
+     * time stored when it is written.
+     */
+    putDetections(alerts: readonly Alert[]): Promise<Alert[]> {
+      return oneAtATime(async () => {
+        const stored = new Map((await getMany(alerts.map((a) => a.alert_id))).map((a) => [a.alert_id, a]));
+        return put(
+          alerts.map((a) => {
+            const s = stored.get(a.alert_id);
+            if (!s) return a;
+            const { time, status, assignee, notes, history, updated_at } = s;
+            return { ...a, time, status, assignee, notes, history, updated_at };
+          }),
+        );
+      });
+    },
+    /** An analyst's change: `change` gets the alert as stored now and returns its triage fields' next values. */
+    update(
+      id: string,
+      change: (current: Alert) => Pick<Alert, 'status' | 'assignee' | 'notes' | 'history'>,
+    ): Promise<{ before: Alert; after: Alert } | null> {
+      return oneAtATime(async () => {
+        const before = await get(id);
+        if (!before) return null;
+        const [after] = await put([{ ...before, ...change(before) }]);
+        return { before, after: after as Alert };
+      });
     },
     async list(q: AlertsQuery): Promise<{ alerts: Alert[]; next_cursor: string | null }> {
       const key = SORT_KEYS[q.sort];

@@ -7,6 +7,7 @@ import {
   createEngine,
   streamDetectors,
 } from '../analyzer/index.js';
+import { createAlertWorkflow } from '../collector/alerts/workflow.js';
 import { alertRows, attackSession } from './helpers/analyzer.js';
 import { makeEvent } from './helpers/events.js';
 import { testStore } from './helpers/store.js';
@@ -139,6 +140,58 @@ describe('scoring beside an analyst', () => {
     const after = await store.alerts.get(alert.alert_id);
     expect(after?.evidence_count).toBeGreaterThan(alert.evidence_count);
     expect(after?.status).toBe('acknowledged');
+  });
+});
+
+describe('scoring beside an analyst, to the millisecond', () => {
+  it('an acknowledgement made between the batch reading its alerts and writing them is kept', async () => {
+    const store = await testStore('ward_analyzer_engine');
+    const workflow = createAlertWorkflow(store);
+    await store.events.insert(attackSession('race-2'));
+    let analyst: (() => Promise<unknown>) | undefined;
+    // The engine reads the stored alerts just before writing; the analyst acts right after that read.
+    const watched = {
+      ...store,
+      alerts: {
+        ...store.alerts,
+        bySessions: async (ids: string[]) => {
+          const read = await store.alerts.bySessions(ids);
+          const act = analyst;
+          analyst = undefined;
+          if (act) await act();
+          return read;
+        },
+      },
+    };
+    const engine = createEngine({
+      store: watched,
+      analyzer: await createCommandAnalyzer({ run: 'inline' }),
+      detectors: streamDetectors(),
+      baselines: BASELINE_DETECTORS,
+    });
+    const loop = createAnalyzerLoop({ store, engine, lease: false, name: 'race-2' });
+    while ((await loop.runOnce()) > 0) {}
+    const q = { session: 'race-2', detector: 'cred-read', sort: 'time', order: 'desc', limit: 1 } as const;
+    const [alert] = (await store.alerts.list(q)).alerts;
+    if (!alert) throw new Error('expected a cred-read alert');
+
+    await store.events.insert([
+      makeEvent({
+        session_id: 'race-2',
+        call_id: 'race-2-more',
+        command: 'cat ~/.aws/credentials',
+        time: new Date(Date.now() - 3_500_000).toISOString(),
+      }),
+    ]);
+    analyst = () => workflow.change(alert.alert_id, { status: 'acknowledged', note: 'seen' }, 'ana');
+    await loop.runOnce();
+    expect(analyst).toBeUndefined();
+
+    const after = await store.alerts.get(alert.alert_id);
+    // Both writers' changes are there: the new evidence, and the acknowledgement with its note.
+    expect(after?.evidence_count).toBeGreaterThan(alert.evidence_count);
+    expect(after?.status).toBe('acknowledged');
+    expect(after?.notes.map((n) => n.text)).toEqual(['seen']);
   });
 });
 

@@ -58,11 +58,8 @@ export function createAlertWorkflow(store: Pick<Store, 'alerts' | 'audit' | 'ana
 
   async function change(id: string, c: StatusChange, by: string): Promise<Alert | null> {
     return serialized(id, async () => {
-      const current = await store.alerts.get(id);
-      if (!current) return null;
       const time = new Date().toISOString();
-      const next: Alert = {
-        ...current,
+      const done = await store.alerts.update(id, (current) => ({
         status: c.status,
         assignee: c.assignee ?? current.assignee,
         notes: c.note ? [...current.notes, { time, by, text: c.note }] : current.notes,
@@ -73,8 +70,9 @@ export function createAlertWorkflow(store: Pick<Store, 'alerts' | 'audit' | 'ana
                 { time, by, from: current.status, to: c.status, ...(c.note ? { note: c.note } : {}) },
               ]
             : current.history,
-      };
-      const [stored] = await store.alerts.put([next]);
+      }));
+      if (!done) return null;
+      const { before: current, after } = done;
       await store.audit.append({
         actor: by,
         action: 'alert.status',
@@ -83,7 +81,7 @@ export function createAlertWorkflow(store: Pick<Store, 'alerts' | 'audit' | 'ana
       });
       if (c.status === 'false_positive' && current.status !== 'false_positive')
         await suppress(current, by, c.note ?? '');
-      return stored ?? next;
+      return after;
     });
   }
 

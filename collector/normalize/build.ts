@@ -11,7 +11,10 @@ import { isoToNanos, isSetNanos, nanosToIso } from './time.js';
 export const MAX_VALUE_CHARS = 8192;
 /** Most attributes kept per event; the rest are counted in `ward.attributes_dropped`. */
 export const MAX_ATTRIBUTES = 128;
-/** Longest stored identifier (session, user, host, tool call); a longer one keeps its start and a digest. */
+/**
+ * Longest stored identifier or name (session, user, host, tool, call id, agent, version, event name, decision
+ * source); a longer one keeps its start and a digest.
+ */
 export const MAX_ID_CHARS = 256;
 /** Longest stored working directory (PATH_MAX); a longer one is cut and marked. */
 export const MAX_CWD_CHARS = 4096;
@@ -182,21 +185,21 @@ export function buildEvent(ctx: BuildContext, base: RecordBase, d: Draft): Agent
     d.subKey ?? '',
   ]);
   e.time = nanosToIso(timeNanos);
-  e.agent = res.agent;
-  e.agent_version = res.agentVersion;
+  e.agent = boundedId(res.agent);
+  e.agent_version = boundedId(res.agentVersion);
   e.session_id = boundedId(sessionId);
   e.user_id = boundedId(userId);
   e.host = boundedId(res.host);
   e.repo = safeText(ctx.redact, res.repo);
   e.cwd = boundedCwd(d.cwd ?? res.cwd);
   e.kind = d.kind;
-  e.event_name = d.event_name;
+  e.event_name = boundedId(d.event_name);
   e.tool = boundedId(d.tool ?? '');
   e.call_id = boundedId(d.call_id ?? '');
   e.command = safeText(ctx.redact, d.command ?? '');
   e.target = safeText(ctx.redact, d.target ?? '');
   e.decision = d.decision ?? '';
-  e.decision_source = d.decision_source ?? '';
+  e.decision_source = boundedId(d.decision_source ?? '');
   e.exit_code = d.exit_code ?? null;
   e.duration_ms = d.duration_ms ?? null;
   e.bytes_in = d.bytes_in ?? null;

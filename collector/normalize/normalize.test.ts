@@ -176,6 +176,36 @@ describe('rows', () => {
     expect(c?.session_id).toBe('abc-123');
   });
 
+  it('bounds the names an agent sends: decision source, event name, agent and version', () => {
+    // A 2 MiB `source` on every refused tool decision was stored whole and kept by the analyzer's marks.
+    const long = (c: string) => c.repeat(1 << 20);
+    const [e] = normalizeLogs(
+      logsRequest({ ...CLAUDE_RESOURCE, 'service.version': long('9') }, [
+        logRecord({
+          'event.name': 'tool_decision',
+          decision: 'reject',
+          source: `user${long('☃')}`,
+          tool_name: 'Bash',
+          tool_use_id: 'toolu_1',
+          tool_parameters: JSON.stringify({ full_command: 'rm -rf ~/x' }),
+        }),
+      ]),
+    );
+    expect(e?.decision).toBe('deny');
+    expect(e?.decision_source.startsWith('user☃')).toBe(true);
+    for (const v of [e?.decision_source, e?.agent_version, e?.agent])
+      expect(v?.length).toBeLessThanOrEqual(MAX_ID_CHARS);
+    const [, odd] = normalizeLogs(
+      logsRequest(CLAUDE_RESOURCE, [
+        logRecord({ 'event.name': 'user_prompt' }),
+        logRecord({ 'event.name': long('n') }),
+      ]),
+    );
+    // An event of a name no agent sends is kept as `other`, its name bounded.
+    expect(odd?.kind).toBe('other');
+    expect(odd?.event_name.length).toBe(MAX_ID_CHARS);
+  });
+
   it('uses the redactor given in the context', () => {
     const redact = createRedactor({ kinds: [], custom: [{ name: 'word', regex: 'banana' }] });
     const [e] = normalizeLogs(
