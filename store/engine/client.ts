@@ -117,7 +117,6 @@ async function startOwnEngine(opts: EngineClientOptions) {
   const restartWindowMs = opts.restartWindowMs ?? 60_000;
   const log = opts.log ?? (() => {});
   pinAddon();
-  preparePayloadDir(opts.tmpDir);
 
   const pending = new Map<number, Pending>();
   let nextId = READY_ID + 1;
@@ -231,6 +230,8 @@ async function startOwnEngine(opts: EngineClientOptions) {
   }
 
   await spawn();
+  // Once the engine holds the data dir (a second process on it would delete files the first still needs).
+  preparePayloadDir(opts.tmpDir);
   state = 'ready';
 
   return {

@@ -21,7 +21,13 @@ export function isPayloadFile(name: string): boolean {
 /** Writes `payload` to a new owner-only file in `dir` (never an existing one); returns its name. */
 export async function writePayloadFile(dir: string, payload: Uint8Array): Promise<string> {
   const name = `payload-${randomUUID()}.rowbinary`;
-  await writeFile(join(dir, name), payload, { mode: 0o600, flag: 'wx' });
+  try {
+    await writeFile(join(dir, name), payload, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // A write that failed part way (a full disk) leaves no file behind; the caller retries or spools.
+    await unlink(join(dir, name)).catch(() => {});
+    throw err;
+  }
   return name;
 }
 
