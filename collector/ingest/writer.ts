@@ -123,7 +123,7 @@ export function createBatchingWriter(opts: WriterOptions) {
   const maxBatchBytes = opts.maxBatchBytes ?? 16 * 2 ** 20;
   const flushIntervalMs = opts.flushIntervalMs ?? 25;
   const maxQueuedRows = opts.maxQueuedRows ?? 400_000;
-  const maxQueuedBytes = opts.maxQueuedBytes ?? 64 * 2 ** 20;
+  const maxQueuedBytes = opts.maxQueuedBytes ?? 32 * 2 ** 20;
   const attempts = opts.attempts ?? 3;
   const queues = new Map<string, TableQueue>();
   const stats: WriterStats = {
