@@ -41,7 +41,7 @@ export function buildAlert(
     history: stored?.history ?? [],
     first_seen: iso(ev.firstMs),
     last_seen: iso(ev.lastMs),
-    evidence_count: ev.actionKeys.size,
+    evidence_count: ev.actions,
     updated_at: stored?.updated_at ?? iso(Date.now()),
   };
 }

@@ -318,7 +318,7 @@ export function createEngine(o: EngineOptions) {
                 detector: m.id,
                 title: m.title,
                 severity: ev.severity ?? m.severity,
-                evidence: Math.max(1, ev.actionKeys.size),
+                evidence: Math.max(1, ev.actions),
               },
             ]
           : [];

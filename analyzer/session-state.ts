@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AlertFactor, Severity } from '../schema/index.js';
 import { type Mark, markChars, markOf } from './mark.js';
 import type { Observation } from './observation.js';
@@ -7,7 +8,12 @@ export type { Mark } from './mark.js';
 /** What one detector has found in one session so far: the alert's content. */
 export interface Evidence {
   detector: string;
+  /** Digests of the first MAX_ACTION_KEYS actions' keys. */
   actionKeys: Set<string>;
+  /** Digests of the latest actions past those (rows of one action arrive together). */
+  recentKeys: string[];
+  /** Distinct actions: those above, and later ones told apart from the recent ones. */
+  actions: number;
   eventIds: string[];
   factors: AlertFactor[];
   firstMs: number;
@@ -23,6 +29,14 @@ export interface MarkBudget {
 }
 
 const MAX_EVENT_IDS = 200;
+/**
+ * Actions remembered per finding, as 16-character digests. Kept whole and without a bound, one session's
+ * credential reads with 256-character call ids held ~0.5 KB each for good (100 MB after 200k events: an
+ * attacker helper's probe); later actions are still counted.
+ */
+const MAX_ACTION_KEYS = 200;
+const RECENT_KEYS = 32;
+const keyDigest = (k: string) => createHash('sha256').update(k).digest('base64').slice(0, 16);
 const MAX_FACTORS = 20;
 const MAX_MARKS = 200;
 /**
@@ -126,6 +140,8 @@ export class SessionState {
       ev = {
         detector,
         actionKeys: new Set(),
+        recentKeys: [],
+        actions: 0,
         eventIds: [],
         factors: [],
         firstMs: Number.POSITIVE_INFINITY,
@@ -137,8 +153,11 @@ export class SessionState {
     }
     let grew = false;
     for (const o of evidence) {
-      if (!ev.actionKeys.has(o.actionKey)) {
-        ev.actionKeys.add(o.actionKey);
+      const key = keyDigest(o.actionKey);
+      if (!ev.actionKeys.has(key) && !ev.recentKeys.includes(key)) {
+        if (ev.actionKeys.size < MAX_ACTION_KEYS) ev.actionKeys.add(key);
+        else if (ev.recentKeys.push(key) > RECENT_KEYS) ev.recentKeys.shift();
+        ev.actions++;
         grew = true;
       }
       if (ev.eventIds.length < MAX_EVENT_IDS && !ev.eventIds.includes(o.event.event_id)) {

@@ -73,3 +73,30 @@ describe('the memory of sequence marks', () => {
     expect(states.markChars()).toBe(b);
   });
 });
+
+describe('the memory of a finding', () => {
+  it('remembers a bounded number of actions and keeps counting the rest, rows of one action once', () => {
+    const s = new SessionState('s');
+    const long = 'c'.repeat(256);
+    const row = (i: number) =>
+      ({
+        actionKey: `${'s'.repeat(256)}\u0000${long}${i}\u0000read`,
+        timeMs: i,
+        event: { event_id: `e${i}` },
+      }) as unknown as Observation;
+    for (let i = 0; i < 10_000; i++) {
+      s.record('cred-read', [row(i)], []);
+      // The action's other row (its result), right after.
+      s.record('cred-read', [row(i)], []);
+    }
+    const ev = s.evidence.get('cred-read');
+    expect(ev?.actions).toBe(10_000);
+    expect(ev?.actionKeys.size).toBe(200);
+    expect(ev?.recentKeys.length).toBeLessThanOrEqual(32);
+    for (const k of [...(ev?.actionKeys ?? []), ...(ev?.recentKeys ?? [])]) expect(k.length).toBe(16);
+    expect(ev?.eventIds).toHaveLength(200);
+    // An early action seen again is not counted again.
+    s.record('cred-read', [row(3)], []);
+    expect(ev?.actions).toBe(10_000);
+  });
+});
