@@ -178,7 +178,9 @@ export const ServerConfig = z.object({
         .int()
         .min(1024)
         .default(32 * 1024 * 1024)
-        .describe('Prepared row bytes waiting for the store (503 beyond); a larger request alone is still taken'),
+        .describe(
+          'Prepared row bytes waiting for the store (503 beyond); a larger request alone is still taken',
+        ),
     })
     .prefault({}),
 });

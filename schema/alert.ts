@@ -67,7 +67,7 @@ export type Alert = z.infer<typeof Alert>;
 export const AlertsQuery = z.object({
   status: AlertStatus.optional(),
   severity: Severity.optional(),
-  agent: z.string().max(128).optional(),
+  agent: z.string().max(256).optional(),
   detector: z.string().max(128).optional(),
   repo: z.string().max(512).optional(),
   user: z.string().max(256).optional(),

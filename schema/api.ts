@@ -7,7 +7,7 @@ const isoTime = z
 
 /** Query string of GET /api/events. */
 export const EventsQuery = z.object({
-  agent: z.string().max(128).optional(),
+  agent: z.string().max(256).optional(),
   session: z.string().max(256).optional(),
   kind: EventKind.optional(),
   from: isoTime.optional(),
@@ -26,7 +26,7 @@ export type EventsPage = z.infer<typeof EventsPage>;
 
 /** Query string of GET /api/sessions. */
 export const SessionsQuery = z.object({
-  agent: z.string().max(128).optional(),
+  agent: z.string().max(256).optional(),
   from: isoTime.optional(),
   to: isoTime.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AgentEvent } from '../../schema/index.js';
+import { AgentEvent, AlertsQuery, EventsQuery, SessionsQuery } from '../../schema/index.js';
 import { createRedactor } from '../../schema/redact/index.js';
 import { detectAgent } from './agent.js';
 import { MAX_ATTRIBUTES, MAX_ID_CHARS, MAX_VALUE_CHARS } from './build.js';
@@ -201,6 +201,10 @@ describe('rows', () => {
         logRecord({ 'event.name': long('n') }),
       ]),
     );
+    // Analysts can filter on every bounded name the store holds.
+    expect(AlertsQuery.safeParse({ agent: e?.agent_version }).success).toBe(true);
+    expect(EventsQuery.safeParse({ agent: 'a'.repeat(MAX_ID_CHARS) }).success).toBe(true);
+    expect(SessionsQuery.safeParse({ agent: 'a'.repeat(MAX_ID_CHARS) }).success).toBe(true);
     // An event of a name no agent sends is kept as `other`, its name bounded.
     expect(odd?.kind).toBe('other');
     expect(odd?.event_name.length).toBe(MAX_ID_CHARS);
