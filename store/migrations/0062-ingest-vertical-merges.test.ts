@@ -3,8 +3,9 @@ import { testStore } from '../../test/helpers/store.js';
 import { ddlContext } from '../ddl.js';
 import type { Store } from '../index.js';
 import { migration as m62, VERTICAL_MERGE_TABLES } from './0062-ingest-vertical-merges.js';
+import { migration as m63, WIDE_PART_BYTES } from './0063-ingest-wide-parts.js';
 
-describe('migration 62: vertical merges and compact parts up to 32 MiB on the ingest tables', () => {
+describe('migrations 62 and 63: vertical merges, and compact parts up to 20 MiB, on the ingest tables', () => {
   let store: Store;
   beforeAll(async () => {
     store = await testStore('ward_m62');
@@ -23,7 +24,7 @@ describe('migration 62: vertical merges and compact parts up to 32 MiB on the in
       .filter(
         (r) =>
           /vertical_merge_algorithm_min_rows_to_activate = 1\b/.test(r.c) &&
-          /min_bytes_for_wide_part = 33554432\b/.test(r.c),
+          new RegExp(`min_bytes_for_wide_part = ${WIDE_PART_BYTES}\\b`).test(r.c),
       )
       .map((r) => r.name);
     expect(vertical.sort()).toEqual([...VERTICAL_MERGE_TABLES].sort());
@@ -45,8 +46,10 @@ describe('migration 62: vertical merges and compact parts up to 32 MiB on the in
 
   it('alters the local tables on a cluster, on every replica', () => {
     const ctx = { ...ddlContext(store.config), cluster: 'c1' };
-    const sql = m62.statements(ctx);
-    expect(sql).toHaveLength(VERTICAL_MERGE_TABLES.length);
-    for (const s of sql) expect(s).toMatch(/_local" ON CLUSTER "c1" MODIFY SETTING/);
+    for (const m of [m62, m63]) {
+      const sql = m.statements(ctx);
+      expect(sql).toHaveLength(VERTICAL_MERGE_TABLES.length);
+      for (const s of sql) expect(s).toMatch(/_local" ON CLUSTER "c1" MODIFY SETTING/);
+    }
   });
 });

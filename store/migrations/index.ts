@@ -14,6 +14,7 @@ import { migration as m55 } from './0055-approval-resolve-once.js';
 import { migration as m60 } from './0060-ingest-merge-width.js';
 import { migration as m61 } from './0061-ingest-small-granules.js';
 import { migration as m62 } from './0062-ingest-vertical-merges.js';
+import { migration as m63 } from './0063-ingest-wide-parts.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m60,
   m61,
   m62,
+  m63,
 ];
