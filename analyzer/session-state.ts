@@ -28,6 +28,10 @@ export interface MarkBudget {
   chars: number;
 }
 
+/**
+ * Events an alert links: the first half and the latest half. Only the first 200 were kept, so an agent could
+ * make a finding's first 200 actions harmless ones and the real one would not be among the alert's events.
+ */
 const MAX_EVENT_IDS = 200;
 /**
  * Actions remembered per finding, as 16-character digests. Kept whole and without a bound, one session's
@@ -160,7 +164,8 @@ export class SessionState {
         ev.actions++;
         grew = true;
       }
-      if (ev.eventIds.length < MAX_EVENT_IDS && !ev.eventIds.includes(o.event.event_id)) {
+      if (!ev.eventIds.includes(o.event.event_id)) {
+        if (ev.eventIds.length >= MAX_EVENT_IDS) ev.eventIds.splice(MAX_EVENT_IDS / 2, 1);
         ev.eventIds.push(o.event.event_id);
         grew = true;
       }

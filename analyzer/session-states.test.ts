@@ -95,6 +95,9 @@ describe('the memory of a finding', () => {
     expect(ev?.recentKeys.length).toBeLessThanOrEqual(32);
     for (const k of [...(ev?.actionKeys ?? []), ...(ev?.recentKeys ?? [])]) expect(k.length).toBe(16);
     expect(ev?.eventIds).toHaveLength(200);
+    // The alert links the first actions and the latest: a run of harmless ones cannot push the real one out.
+    expect(ev?.eventIds.slice(0, 100)).toEqual(Array.from({ length: 100 }, (_, i) => `e${i}`));
+    expect(ev?.eventIds.slice(100)).toEqual(Array.from({ length: 100 }, (_, i) => `e${9_900 + i}`));
     // An early action seen again is not counted again.
     s.record('cred-read', [row(3)], []);
     expect(ev?.actions).toBe(10_000);
