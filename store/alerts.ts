@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type AgentEvent,
   Alert,
@@ -7,15 +8,24 @@ import {
   AlertTransition,
   SEVERITIES,
 } from '../schema/index.js';
+import {
+  alertsWithTriage,
+  changeToRow,
+  foldTriage,
+  type TriageChange,
+  type TriageTuple,
+  tupleToChange,
+} from './alert-triage.js';
 import type { Db } from './db.js';
 import { restoreElidedAttributes } from './raw-attributes.js';
 import { type AgentEventRow, EVENT_READ_COLUMNS, rowToEvent } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
 
 const COLUMNS = `alert_id, time, rule_id, title, severity, attack_ids, session_id, agent, user_id, repo, detectors,
-  event_ids, explanation, score, status, assignee, notes, history, first_seen, last_seen, evidence_count, updated_at`;
+  event_ids, explanation, score, base_status, base_assignee, notes, history, first_seen, last_seen, evidence_count,
+  updated_at, base_updated_at, triage`;
 
-/** alerts row as ClickHouse returns it. */
+/** An alert as `alertsWithTriage` returns it: the alert's row, its first triage and the analysts' changes. */
 interface AlertRow {
   alert_id: string;
   time: string;
@@ -31,14 +41,16 @@ interface AlertRow {
   event_ids: string[];
   explanation: string;
   score: number | string;
-  status: string;
-  assignee: string;
+  base_status: string;
+  base_assignee: string;
   notes: string;
   history: string;
   first_seen: string;
   last_seen: string;
   evidence_count: number | string;
   updated_at: string;
+  base_updated_at: string;
+  triage: TriageTuple[];
 }
 
 function jsonArray<T>(text: string, item: { safeParse(v: unknown): { success: boolean; data?: T } }): T[] {
@@ -55,7 +67,8 @@ function jsonArray<T>(text: string, item: { safeParse(v: unknown): { success: bo
   }
 }
 
-function rowToAlert(r: AlertRow): Alert {
+/** The alert as its row holds it, before the analysts' changes (`base_status` as `status`). */
+function rowToBaseAlert(r: AlertRow): Alert {
   const explanation = jsonArray(r.explanation, AlertFactor);
   return Alert.parse({
     alert_id: r.alert_id,
@@ -72,8 +85,8 @@ function rowToAlert(r: AlertRow): Alert {
     event_ids: r.event_ids,
     explanation: explanation.length || !r.explanation ? explanation : [{ text: r.explanation }],
     score: Number(r.score),
-    status: r.status,
-    assignee: r.assignee,
+    status: r.base_status,
+    assignee: r.base_assignee,
     notes: jsonArray(r.notes, AlertNote),
     history: jsonArray(r.history, AlertTransition),
     first_seen: clickhouseTimeToIso(r.first_seen),
@@ -81,6 +94,14 @@ function rowToAlert(r: AlertRow): Alert {
     evidence_count: Number(r.evidence_count),
     updated_at: clickhouseTimeToIso(r.updated_at),
   });
+}
+
+const changesOf = (r: AlertRow): TriageChange[] => (r.triage ?? []).map(tupleToChange);
+
+/** The alert as it stands: its first triage followed by the analysts' changes. */
+function rowToAlert(r: AlertRow): Alert {
+  const base = rowToBaseAlert(r);
+  return { ...base, ...foldTriage(base, changesOf(r)) };
 }
 
 function alertToRow(a: Alert): Record<string, unknown> {
@@ -126,36 +147,39 @@ const sortValue = (a: Alert, sort: keyof typeof SORT_KEYS): number =>
   sort === 'time' ? Date.parse(a.time) : sort === 'severity' ? SEVERITIES.indexOf(a.severity) + 1 : a.score;
 
 /**
- * Alerts as versioned rows (ReplacingMergeTree on updated_at): every change inserts a new version, reads take
- * the latest with FINAL. Versions grow strictly within this process even inside one millisecond.
+ * Alerts as versioned rows (ReplacingMergeTree on updated_at) that only the analyzer (and seeding) writes, each
+ * read with the analysts' changes, which are rows of their own (`alert_triage`, `./alert-triage.ts`): no writer
+ * rewrites what another wrote, on this instance or any other. Versions grow strictly within this process even
+ * inside one millisecond.
  */
 export function createAlertsRepo(db: Db, database: string) {
-  const table = `"${database}".alerts`;
+  const triageTable = 'alert_triage';
   let last = 0;
   // Above the version the caller read too: another instance (or the analyzer) whose clock runs ahead of
-  // this one must not make an analyst's change lose to the row it replaces.
+  // this one must not make a change lose to the row (or the change) it follows.
   const nextVersion = (above = ''): string => {
     last = Math.max(Date.now(), last + 1, (Date.parse(above) || 0) + 1);
     return new Date(last).toISOString();
   };
+  const byIds = alertsWithTriage(database, {
+    alertWhere: 'a.alert_id IN {ids:Array(String)}',
+    triageWhere: 'alert_id IN {ids:Array(String)}',
+  });
+  const all = alertsWithTriage(database);
+  const bySessions = alertsWithTriage(database, { alertWhere: 'a.session_id IN {s:Array(String)}' });
+
+  async function rowsOf(ids: readonly string[], name: string): Promise<AlertRow[]> {
+    if (ids.length === 0) return [];
+    return db.query<AlertRow>(name, `SELECT ${COLUMNS} FROM ${byIds}`, { ids });
+  }
 
   async function get(id: string): Promise<Alert | null> {
-    const [row] = await db.query<AlertRow>(
-      'alerts.get',
-      `SELECT ${COLUMNS} FROM ${table} FINAL WHERE alert_id = {id:String} LIMIT 1`,
-      { id },
-    );
+    const [row] = await rowsOf([id], 'alerts.get');
     return row ? rowToAlert(row) : null;
   }
 
   async function getMany(ids: readonly string[]): Promise<Alert[]> {
-    if (ids.length === 0) return [];
-    const rows = await db.query<AlertRow>(
-      'alerts.get-many',
-      `SELECT ${COLUMNS} FROM ${table} FINAL WHERE alert_id IN {ids:Array(String)}`,
-      { ids },
-    );
-    return rows.map(rowToAlert);
+    return (await rowsOf(ids, 'alerts.get-many')).map(rowToAlert);
   }
 
   async function put(alerts: readonly Alert[]): Promise<Alert[]> {
@@ -164,49 +188,62 @@ export function createAlertsRepo(db: Db, database: string) {
     return out;
   }
 
-  // The analyzer and analysts write the same rows: each write below reads what is stored and keeps the other's
-  // fields, one write at a time in this process. Without it, an acknowledgement made between the analyzer's read
-  // and its write was replaced by a version with the status it had read (open).
-  let writing: Promise<unknown> = Promise.resolve();
-  function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
-    const next = writing.then(fn, fn);
-    writing = next.catch(() => {});
-    return next;
-  }
-
   return {
     get,
     getMany,
-    /** Writes new versions of alerts as given (seeding, imports); returns them as stored. */
+    /** Writes new versions of alerts as given (seeding, imports), as their first triage; returns them as stored. */
     put,
     /**
-     * The analyzer's new detections: each keeps the triage (status, assignee, notes, history) and the first
-     * time stored when it is written.
+     * The analyzer's new detections: each keeps the first time and first triage stored, and is returned with
+     * the analysts' changes, as a read would show it.
      */
-    putDetections(alerts: readonly Alert[]): Promise<Alert[]> {
-      return oneAtATime(async () => {
-        const stored = new Map((await getMany(alerts.map((a) => a.alert_id))).map((a) => [a.alert_id, a]));
-        return put(
-          alerts.map((a) => {
-            const s = stored.get(a.alert_id);
-            if (!s) return a;
-            const { time, status, assignee, notes, history, updated_at } = s;
-            return { ...a, time, status, assignee, notes, history, updated_at };
-          }),
-        );
+    async putDetections(alerts: readonly Alert[]): Promise<Alert[]> {
+      const stored = new Map(
+        (
+          await rowsOf(
+            alerts.map((a) => a.alert_id),
+            'alerts.get-many',
+          )
+        ).map((r) => [r.alert_id, r]),
+      );
+      const written = await put(
+        alerts.map((a) => {
+          const r = stored.get(a.alert_id);
+          if (!r) return a;
+          const { time, status, assignee, notes, history } = rowToBaseAlert(r);
+          return {
+            ...a,
+            time,
+            status,
+            assignee,
+            notes,
+            history,
+            updated_at: clickhouseTimeToIso(r.base_updated_at),
+          };
+        }),
+      );
+      return written.map((a) => {
+        const r = stored.get(a.alert_id);
+        if (!r) return a;
+        const changes = changesOf(r);
+        const latest = changes.reduce((t, c) => Math.max(t, Date.parse(c.time)), Date.parse(a.updated_at));
+        return { ...a, ...foldTriage(a, changes), updated_at: new Date(latest).toISOString() };
       });
     },
-    /** An analyst's change: `change` gets the alert as stored now and returns its triage fields' next values. */
-    update(
+    /**
+     * An analyst's change, stored as a row of its own after the alert's latest change. `before` is the alert as
+     * read just before; `after` is `before` with this change (a change made at once elsewhere shows on the next
+     * read, in the order of their times).
+     */
+    async update(
       id: string,
-      change: (current: Alert) => Pick<Alert, 'status' | 'assignee' | 'notes' | 'history'>,
+      change: Omit<TriageChange, 'time' | 'change_id'>,
     ): Promise<{ before: Alert; after: Alert } | null> {
-      return oneAtATime(async () => {
-        const before = await get(id);
-        if (!before) return null;
-        const [after] = await put([{ ...before, ...change(before) }]);
-        return { before, after: after as Alert };
-      });
+      const before = await get(id);
+      if (!before) return null;
+      const c: TriageChange = { ...change, time: nextVersion(before.updated_at), change_id: randomUUID() };
+      await db.insert('alerts.triage', triageTable, [changeToRow(id, c)]);
+      return { before, after: { ...before, ...foldTriage(before, [c]), updated_at: c.time } };
     },
     async list(q: AlertsQuery): Promise<{ alerts: Alert[]; next_cursor: string | null }> {
       const key = SORT_KEYS[q.sort];
@@ -215,7 +252,7 @@ export function createAlertsRepo(db: Db, database: string) {
       const dir = q.order === 'asc' ? 'ASC' : 'DESC';
       const rows = await db.query<AlertRow>(
         'alerts.list',
-        `SELECT ${COLUMNS} FROM ${table} FINAL
+        `SELECT ${COLUMNS} FROM ${all}
          WHERE ({status:String} = '' OR status = {status:String})
            AND ({severity:String} = '' OR severity = {severity:String})
            AND ({agent:String} = '' OR agent = {agent:String})
@@ -267,18 +304,16 @@ export function createAlertsRepo(db: Db, database: string) {
     /** Alerts of some sessions (for risk fusion and the evidence merge). */
     async bySessions(sessions: readonly string[]): Promise<Alert[]> {
       if (sessions.length === 0) return [];
-      const rows = await db.query<AlertRow>(
-        'alerts.by-sessions',
-        `SELECT ${COLUMNS} FROM ${table} FINAL WHERE session_id IN {s:Array(String)}`,
-        { s: sessions },
-      );
+      const rows = await db.query<AlertRow>('alerts.by-sessions', `SELECT ${COLUMNS} FROM ${bySessions}`, {
+        s: sessions,
+      });
       return rows.map(rowToAlert);
     },
     /** Counts per severity of alerts last seen in a window (status other than resolved/false positive). */
     async countBySeverity(from: string, to: string): Promise<Record<string, number>> {
       const rows = await db.query<{ severity: string; n: string }>(
         'alerts.count-by-severity',
-        `SELECT severity, count() AS n FROM ${table} FINAL
+        `SELECT severity, count() AS n FROM "${database}".alerts FINAL
          WHERE ({from:String} = '' OR last_seen >= parseDateTime64BestEffortOrZero({from:String}, 9, 'UTC'))
            AND ({to:String} = '' OR time < parseDateTime64BestEffortOrZero({to:String}, 9, 'UTC'))
          GROUP BY severity`,
@@ -290,7 +325,7 @@ export function createAlertsRepo(db: Db, database: string) {
     async changedSince(afterIso: string, limit = 500): Promise<Alert[]> {
       const rows = await db.query<AlertRow>(
         'alerts.changed-since',
-        `SELECT ${COLUMNS} FROM ${table} FINAL
+        `SELECT ${COLUMNS} FROM ${all}
          WHERE updated_at > parseDateTime64BestEffort({after:String}, 3, 'UTC')
          ORDER BY updated_at LIMIT {limit:UInt32}`,
         { after: afterIso, limit },

@@ -1,3 +1,4 @@
+import { alertsWithTriage } from './alert-triage.js';
 import type { Db, Params } from './db.js';
 import { clickhouseTimeToIso } from './rows/common.js';
 
@@ -201,13 +202,14 @@ export function createReportRepo(db: Db, database: string) {
 
     /**
      * Alerts raised in the period with their current disposition. Time to triage is the time from the alert
-     * to its latest status change (the alert's first change is not stored separately).
+     * to its analysts' latest change (for an alert triaged before changes were rows of their own, its row's
+     * latest version).
      */
     async alerts(s: ReportScope, limit = 2000) {
       const p = params(s);
       const base = `SELECT alert_id, time, rule_id, title, severity, session_id, agent, status, assignee, updated_at,
-          if(status = 'open', NULL, dateDiff('millisecond', time, updated_at)) AS ms
-        FROM ${q('alerts')} FINAL WHERE time >= ${T('from')} AND time < ${T('to')} AND ${sessionScope}`;
+          if(status = 'open', NULL, dateDiff('millisecond', time, ifNull(triaged_at, base_updated_at))) AS ms
+        FROM ${alertsWithTriage(database)} WHERE time >= ${T('from')} AND time < ${T('to')} AND ${sessionScope}`;
       const byStatus = await db.query<{ k: string; c: Num }>(
         'report.alerts.status',
         `SELECT status AS k, count() AS c FROM (${base}) GROUP BY k ORDER BY k`,

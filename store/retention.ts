@@ -16,6 +16,14 @@ export const RETENTION_TABLES = {
   otel_traces: { expr: 'toDateTime(Timestamp)', defaultDays: 30, requiredDays: 0 },
 } as const;
 export type RetentionTable = keyof typeof RETENTION_TABLES;
+
+/**
+ * Tables kept exactly as long as another: an alert's triage changes (`alert_triage`) with the alerts. Each is
+ * applied and recorded under its own name, so a table added after its leader's retention was set gets it too.
+ */
+const COMPANIONS: Partial<Record<RetentionTable, { table: string; expr: string }[]>> = {
+  alerts: [{ table: 'alert_triage', expr: 'toDateTime(time)' }],
+};
 export const RETENTION_TABLE_NAMES = Object.keys(RETENTION_TABLES) as RetentionTable[];
 
 /** One table's retention as GET /api/retention shows it (days 0 = kept forever). */
@@ -62,6 +70,29 @@ export function createRetentionRepo(db: Db, ctx: DdlContext, audit: AuditRepo) {
     return new Map(rows.map((r) => [r.table_name, Number(r.days)]));
   }
 
+  async function alterTtl(table: string, ttl: string, days: number): Promise<void> {
+    for (const n of ctx.cluster ? [`${table}_local`] : [table]) {
+      await db
+        .command('retention.apply', `ALTER TABLE "${ctx.database}"."${n}"${onCluster(ctx)} ${ttl}`)
+        .catch((err: unknown) => {
+          // REMOVE TTL on a table that never had one is not a change.
+          if (!(days === 0 && /TTL/i.test(String(err)))) throw err;
+        });
+    }
+  }
+
+  async function record(table: string, days: number, actor: string, from: number | null, required: number) {
+    await db.insert('retention.record', 'retention_settings', [
+      { table_name: table, days, changed_at: new Date().toISOString(), changed_by: actor },
+    ]);
+    await audit.append({
+      actor,
+      action: 'retention.changed',
+      target: table,
+      details: { from_days: from, to_days: days, required_days: required },
+    });
+  }
+
   return {
     /** The days last applied per table. */
     current,
@@ -84,31 +115,16 @@ export function createRetentionRepo(db: Db, ctx: DdlContext, audit: AuditRepo) {
         const days = wanted[t];
         if (!Number.isInteger(days) || days < 0 || days > 36_500)
           throw new RangeError(`retention of ${t}: 0..36500 days`);
-        if (before.get(t) === days) continue;
-        const names = ctx.cluster ? [`${t}_local`] : [t];
-        for (const n of names) {
-          const ttl =
-            days > 0 ? `MODIFY TTL ${RETENTION_TABLES[t].expr} + toIntervalDay(${days})` : 'REMOVE TTL';
-          await db
-            .command('retention.apply', `ALTER TABLE "${ctx.database}"."${n}"${onCluster(ctx)} ${ttl}`)
-            .catch((err: unknown) => {
-              // REMOVE TTL on a table that never had one is not a change.
-              if (!(days === 0 && /TTL/i.test(String(err)))) throw err;
-            });
+        const ttlFor = (expr: string) =>
+          days > 0 ? `MODIFY TTL ${expr} + toIntervalDay(${days})` : 'REMOVE TTL';
+        for (const c of COMPANIONS[t] ?? []) {
+          if (before.get(c.table) === days) continue;
+          await alterTtl(c.table, ttlFor(c.expr), days);
+          await record(c.table, days, actor, before.get(c.table) ?? null, RETENTION_TABLES[t].requiredDays);
         }
-        await db.insert('retention.record', 'retention_settings', [
-          { table_name: t, days, changed_at: new Date().toISOString(), changed_by: actor },
-        ]);
-        await audit.append({
-          actor,
-          action: 'retention.changed',
-          target: t,
-          details: {
-            from_days: before.get(t) ?? null,
-            to_days: days,
-            required_days: RETENTION_TABLES[t].requiredDays,
-          },
-        });
+        if (before.get(t) === days) continue;
+        await alterTtl(t, ttlFor(RETENTION_TABLES[t].expr), days);
+        await record(t, days, actor, before.get(t) ?? null, RETENTION_TABLES[t].requiredDays);
         changes.push({ table: t, from: before.get(t) ?? null, to: days });
       }
       return changes;

@@ -56,6 +56,18 @@ describe('ward serve retention', () => {
         { from_days: null, to_days: 30, required_days: 183 },
         { from_days: 30, to_days: 365, required_days: 183 },
       ]);
+      // Analysts' triage changes are kept exactly as long as the alerts they change.
+      const triage = changes.filter((r) => r.target === 'alert_triage').map((r) => JSON.parse(r.details));
+      expect(triage).toEqual([
+        { from_days: null, to_days: 400, required_days: 183 },
+        { from_days: 400, to_days: 365, required_days: 183 },
+      ]);
+      const [ddl] = await store.db.query<{ q: string }>(
+        'test.ddl',
+        `SELECT create_table_query AS q FROM system.tables WHERE database = {db:String} AND name = 'alert_triage'`,
+        { db: store.config.database },
+      );
+      expect(ddl?.q).toContain('TTL toDateTime(time) + toIntervalDay(365)');
       expect((await store.retention.status()).find((t) => t.table === 'audit_chain')).toMatchObject({
         days: 365,
         ok: true,

@@ -58,19 +58,12 @@ export function createAlertWorkflow(store: Pick<Store, 'alerts' | 'audit' | 'ana
 
   async function change(id: string, c: StatusChange, by: string): Promise<Alert | null> {
     return serialized(id, async () => {
-      const time = new Date().toISOString();
-      const done = await store.alerts.update(id, (current) => ({
+      const done = await store.alerts.update(id, {
+        by,
         status: c.status,
-        assignee: c.assignee ?? current.assignee,
-        notes: c.note ? [...current.notes, { time, by, text: c.note }] : current.notes,
-        history:
-          c.status !== current.status || c.assignee !== undefined
-            ? [
-                ...current.history,
-                { time, by, from: current.status, to: c.status, ...(c.note ? { note: c.note } : {}) },
-              ]
-            : current.history,
-      }));
+        assignee: c.assignee,
+        note: c.note,
+      });
       if (!done) return null;
       const { before: current, after } = done;
       await store.audit.append({

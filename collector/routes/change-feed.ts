@@ -66,7 +66,10 @@ export function createChangeFeed(store: Pick<Store, 'alerts' | 'approvals'>, opt
     alertFull = alerts.length === pageSize;
     for (const a of alerts) {
       if (a.updated_at > alertCursor) alertCursor = a.updated_at;
-      if (alertsSeen.fresh(a.alert_id, a.updated_at)) emit('alert', a, a.updated_at > startAlert);
+      // An analyst's change on another instance whose time falls before the analyzer's latest write of the alert
+      // leaves updated_at as it was: its note or transition still makes it a change to show.
+      const version = `${a.updated_at}#${a.history.length}.${a.notes.length}`;
+      if (alertsSeen.fresh(a.alert_id, version)) emit('alert', a, a.updated_at > startAlert);
     }
     alertsSeen.forgetBelow(new Date(Date.parse(alertCursor) - overlapMs).toISOString());
   }

@@ -15,6 +15,7 @@ import { migration as m60 } from './0060-ingest-merge-width.js';
 import { migration as m61 } from './0061-ingest-small-granules.js';
 import { migration as m62 } from './0062-ingest-vertical-merges.js';
 import { migration as m63 } from './0063-ingest-wide-parts.js';
+import { migration as m64 } from './0064-alert-triage.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m61,
   m62,
   m63,
+  m64,
 ];

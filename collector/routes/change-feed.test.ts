@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert, Approval } from '../../schema/index.js';
+import { testStore } from '../../test/helpers/store.js';
+import { createChangeFeed } from './change-feed.js';
+
+function alert(id: string): Alert {
+  const now = new Date().toISOString();
+  return {
+    alert_id: id,
+    time: now,
+    rule_id: 'cred-read',
+    title: 'credential file read',
+    severity: 'high',
+    attack_ids: [],
+    session_id: `s-${id}`,
+    agent: 'codex',
+    user: 'alice',
+    repo: '',
+    detectors: ['cred-read'],
+    event_ids: [],
+    explanation: [],
+    score: 0.7,
+    status: 'open',
+    assignee: '',
+    notes: [],
+    history: [],
+    first_seen: now,
+    last_seen: now,
+    evidence_count: 1,
+    updated_at: now,
+  };
+}
+
+describe('the change feed', () => {
+  it("shows an analyst's change stamped before the analyzer's latest write of the alert but stored after it", async () => {
+    const store = await testStore('ward_change_feed');
+    const feed = createChangeFeed(store, { intervalMs: 25 });
+    const seen: Alert[] = [];
+    const waiters: { test: (a: Alert) => boolean; done: (a: Alert) => void }[] = [];
+    const until = (test: (a: Alert) => boolean) =>
+      new Promise<Alert>((done) => {
+        const hit = seen.find(test);
+        if (hit) done(hit);
+        else waiters.push({ test, done });
+      });
+    const stop = feed.subscribe((event, data: Alert | Approval) => {
+      if (event !== 'alert') return;
+      const a = data as Alert;
+      seen.push(a);
+      for (const w of waiters.splice(0))
+        if (w.test(a)) w.done(a);
+        else waiters.push(w);
+    });
+    try {
+      const id = `feed-${Date.now()}`;
+      const [written] = await store.alerts.put([alert(id)]);
+      const first = await until((a) => a.alert_id === id);
+      expect(first.status).toBe('open');
+      // Another instance's analyst acknowledged it with a clock a little behind: the change's time is before the
+      // alert's version, so the alert's updated_at stays as it was.
+      await store.db.insert('test.triage', 'alert_triage', [
+        {
+          alert_id: id,
+          time: new Date(Date.parse(written?.updated_at ?? '') - 5).toISOString(),
+          change_id: 'late',
+          by: 'bob',
+          status: 'acknowledged',
+          set_assignee: 0,
+          assignee: '',
+          note: 'seen',
+        },
+      ]);
+      const acked = await until((a) => a.alert_id === id && a.status === 'acknowledged');
+      expect(acked.updated_at).toBe(first.updated_at);
+      expect(acked.notes.map((n) => n.text)).toEqual(['seen']);
+    } finally {
+      stop();
+    }
+  });
+});

@@ -1,0 +1,28 @@
+import { createTable, type DdlContext } from '../ddl.js';
+import type { Migration } from './types.js';
+
+// Analysts' changes to alerts (status, assignee, notes) as rows of their own that only analysts write, one row
+// per change, never replaced. Before, a change was a new version of the alert's row, which the analyzer also
+// rewrites with each detection: an acknowledgement made on one instance between another instance's read of the
+// alert and its write was written over. An alert's triage is now its first triage (in `alerts`) followed by
+// these rows in (time, change_id) order, so no writer can undo another's change.
+function statements(ctx: DdlContext): string[] {
+  return createTable(ctx, {
+    name: 'alert_triage',
+    columns: `
+  alert_id String,
+  time DateTime64(3, 'UTC'),
+  change_id String,
+  by String,
+  status LowCardinality(String),
+  set_assignee UInt8,
+  assignee String,
+  note String`,
+    engine: 'MergeTree',
+    tail: `PARTITION BY toYYYYMM(time) ORDER BY (alert_id, time, change_id)`,
+    // With the alert's own rows, so a shard joins an alert with its changes.
+    shardingKey: 'cityHash64(alert_id)',
+  });
+}
+
+export const migration: Migration = { id: 64, name: 'alert triage as rows of their own', statements };
