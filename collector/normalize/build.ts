@@ -190,7 +190,8 @@ export function buildEvent(ctx: BuildContext, base: RecordBase, d: Draft): Agent
   e.session_id = boundedId(sessionId);
   e.user_id = boundedId(userId);
   e.host = boundedId(res.host);
-  e.repo = safeText(ctx.redact, res.repo);
+  // An identifier analysts filter alerts, events and reports by (a filter takes 512 characters at most).
+  e.repo = boundedId(safeText(ctx.redact, res.repo));
   e.cwd = boundedCwd(d.cwd ?? res.cwd);
   e.kind = d.kind;
   e.event_name = boundedId(d.event_name);

@@ -153,6 +153,7 @@ describe('rows', () => {
       'user.id': long('u'),
       'session.id': long('s'),
       'process.cwd': long('/d'),
+      'vcs.repository.url.full': `https://github.com/acme/${long('r')}`,
     };
     const [a, b] = normalizeLogs(
       logsRequest(resource, [
@@ -160,8 +161,11 @@ describe('rows', () => {
         logRecord({ 'event.name': 'user_prompt', prompt: 'hi', 'session.id': `${long('s')}x` }),
       ]),
     );
-    for (const id of [a?.user_id, a?.session_id, b?.session_id])
+    for (const id of [a?.user_id, a?.session_id, b?.session_id, a?.repo])
       expect(id?.length).toBeLessThanOrEqual(MAX_ID_CHARS);
+    // An analyst can filter alerts by the repo stored (it was cut at 8 KiB, where the filter takes 512).
+    expect(a?.repo.startsWith('https://github.com/acme/rrr')).toBe(true);
+    expect(AlertsQuery.safeParse({ repo: a?.repo }).success).toBe(true);
     // Two long ids that differ only past the cut stay two.
     expect(a?.session_id).not.toBe(b?.session_id);
     expect(a?.session_id.startsWith('sss')).toBe(true);
