@@ -108,13 +108,17 @@ export const ServerConfig = z.object({
         .int()
         .min(1)
         .default(64)
-        .describe('OTLP requests being read, decoded or stored at once (503 + Retry-After beyond)'),
+        .describe(
+          'OTLP requests being read, decoded or stored at once (503 + Retry-After beyond); one sender (token) holds at most three quarters',
+        ),
       maxInflightBytes: z
         .number()
         .int()
         .min(1024)
         .default(48 * 1024 * 1024)
-        .describe('Body bytes (as sent plus decompressed) held by requests in flight (503 beyond)'),
+        .describe(
+          'Body bytes (as sent plus decompressed) held by requests in flight (503 beyond); at least three maximal bodies, one sender (token) holding at most all but one',
+        ),
       bodyDeadlineMs: z
         .number()
         .int()

@@ -216,10 +216,15 @@ export async function startServer(
     limits: { maxRecords: config.ingestLimits.maxRecords, maxValues: config.ingestLimits.maxValues },
     workerLimits: { maxOldGenerationSizeMb: config.ingestLimits.workerHeapMb, maxYoungGenerationSizeMb: 16 },
   });
-  // Never below two maximal bodies (as sent plus decompressed), so one request alone always fits.
+  // Never below three maximal bodies: one request (as sent plus decompressed) within one sender's share, and
+  // one more body's room that a sender holding its share leaves to the others; a quarter of the requests too.
+  const admissionBytes = Math.max(config.ingestLimits.maxInflightBytes, 3 * config.maxBodyBytes);
+  const maxRequests = config.ingestLimits.maxInflightRequests;
   const admission = createAdmission({
-    maxRequests: config.ingestLimits.maxInflightRequests,
-    maxBytes: Math.max(config.ingestLimits.maxInflightBytes, 2 * config.maxBodyBytes),
+    maxRequests,
+    maxBytes: admissionBytes,
+    perSenderRequests: Math.max(1, maxRequests - Math.ceil(maxRequests / 4)),
+    perSenderBytes: admissionBytes - config.maxBodyBytes,
   });
   const ingest = createIngest({
     writer,

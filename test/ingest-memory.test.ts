@@ -20,7 +20,7 @@ import {
 import { startWardProcess, type WardProcess } from './helpers/ward-process.js';
 
 /** The README's bound: RSS growth above the idle server under any input, with the defaults. */
-const BOUND_MIB = 640;
+const BOUND_MIB = 560;
 
 let ward: WardProcess;
 let baseline = 0;

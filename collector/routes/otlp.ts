@@ -49,12 +49,19 @@ export function otlpRoutes(deps: OtlpRoutesDeps) {
   const app = new Hono();
   const handler = (signal: OtlpSignal) =>
     async function receive(c: Context) {
-      const ticket = deps.admission?.enter();
+      // The sender is the token (every open loopback sender is one: `loopback`).
+      const sender = (c.get('principal') as { id?: string } | undefined)?.id ?? '';
+      const ticket = deps.admission?.enter(sender);
       if (ticket === null) {
         await discardBody(c.req.raw, deps.maxBodyBytes);
-        throw otlpError(503, c.req.raw, 'too many OTLP requests in flight: retry later', {
-          'retry-after': '1',
-        });
+        throw otlpError(
+          503,
+          c.req.raw,
+          'too many OTLP requests in flight (in all, or from this sender): retry later',
+          {
+            'retry-after': '1',
+          },
+        );
       }
       try {
         return await handle(c, signal, ticket?.reserve);
