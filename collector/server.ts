@@ -195,6 +195,8 @@ export async function startServer(
     sink,
     spool,
     ...batch,
+    // One sender may hold three quarters of the queue: the rest stays for the others (see admission below).
+    maxSenderQueuedBytes: Math.floor((batch.maxQueuedBytes ?? 32 * 2 ** 20) * 0.75),
     onError: (err, table) =>
       log(`insert into ${table} failed: ${err instanceof Error ? err.message : String(err)}`),
     ...(journal ? { onStored: journal.stored, onLost: journal.lost } : {}),

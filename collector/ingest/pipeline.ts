@@ -38,6 +38,8 @@ export function createIngest(deps: IngestDeps) {
     signal: OtlpSignal,
     body: Uint8Array,
     encoding: OtlpEncoding,
+    /** Who sent it (a token id): the writer's queue takes only a share from one sender. */
+    sender = '',
   ): Promise<IngestResult> {
     const hash = createHash('sha256').update(signal).update(body).digest('hex');
     if (deps.receipts.has(hash) || (deps.seen && (await deps.seen(hash).catch(() => false)))) {
@@ -50,7 +52,7 @@ export function createIngest(deps: IngestDeps) {
     if (deps.journal) {
       // Room first, in line behind earlier requests while the writer is full (503 if none comes in time):
       // exporters slow down rather than fail. The rows go into the writer once durable.
-      const room = await deps.writer.reserve(prepared.parts, ROOM_WAIT_MS);
+      const room = await deps.writer.reserve(prepared.parts, ROOM_WAIT_MS, sender);
       const late = deps.onLate ?? (() => {});
       try {
         await deps.journal.append(prepared.parts, (seq) => {
@@ -60,7 +62,7 @@ export function createIngest(deps: IngestDeps) {
         room.cancel();
         throw err;
       }
-    } else await deps.writer.enqueue(prepared.parts);
+    } else await deps.writer.enqueue(prepared.parts, sender);
     deps.receipts.add(hash);
     return {
       accepted: prepared.records,

@@ -164,6 +164,38 @@ describe('batching writer', () => {
     await expect(w.enqueue([part('t', [{}, {}, {}])])).rejects.toBeInstanceOf(BackPressureError);
   });
 
+  it('keeps the rest of the queue for others while one sender holds its share, and gives it back once stored', async () => {
+    let store: () => void = () => {};
+    const w = createBatchingWriter({
+      sink: () =>
+        new Promise<void>((r) => {
+          store = r;
+        }),
+      maxQueuedBytes: 1000,
+      maxSenderQueuedBytes: 600,
+      flushIntervalMs: 10_000,
+      maxBatchRows: 1000,
+    });
+    const bytesPart = (n: number) => ({ ...part('t', [{}]), payload: new Uint8Array(n) });
+    const first = w.enqueue([bytesPart(500)], 'flooder');
+    // Its next request would pass its share (500 + 200 > 600), though the queue (700 of 1000) has room.
+    await expect(w.enqueue([bytesPart(200)], 'flooder')).rejects.toBeInstanceOf(BackPressureError);
+    // Another sender still gets in, up to the queue's own bound.
+    const other = w.enqueue([bytesPart(400)], 'victim');
+    await expect(w.enqueue([bytesPart(200)], 'third')).rejects.toBeInstanceOf(BackPressureError);
+    // Stored, the flooder's share is free again.
+    await vi.advanceTimersByTimeAsync(10_000);
+    store();
+    await first;
+    await vi.advanceTimersByTimeAsync(10_000);
+    store();
+    await other;
+    const again = w.enqueue([bytesPart(600)], 'flooder');
+    await vi.advanceTimersByTimeAsync(10_000);
+    store();
+    await again;
+  });
+
   it('flushes everything on close and refuses work afterwards', async () => {
     const { calls, sink } = recordingSink();
     const w = createBatchingWriter({ sink, flushIntervalMs: 60_000 });

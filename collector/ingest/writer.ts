@@ -4,6 +4,7 @@
  * can acknowledge with a clear conscience. With the journal, room is reserved first and rows are committed
  * once durable there; the writer then reports per table what it stored.
  */
+import { createSenderShare } from './sender-share.js';
 import { createWaitingLine, whenReady } from './waiting-line.js';
 
 /** How a payload is serialized: newline-terminated JSONEachRow, or RowBinary in the store's column layout. */
@@ -41,6 +42,8 @@ export interface WriterOptions {
   maxQueuedRows?: number;
   /** Payload bytes waiting or being inserted above which new work is refused (rows vary in size). */
   maxQueuedBytes?: number;
+  /** Of those, what one sender may hold (default: all of them); one holding nothing is taken as above. */
+  maxSenderQueuedBytes?: number;
   /** Attempts per batch before it goes to the spool. */
   attempts?: number;
   onError?: (err: unknown, table: string) => void;
@@ -93,6 +96,7 @@ interface Entry {
   /** Journal sequence number (0 without a journal). */
   seq: number;
   settled: boolean;
+  sender: string;
 }
 
 /** One queue per table and format: payloads are concatenated per insert, so formats never mix. */
@@ -124,6 +128,7 @@ export function createBatchingWriter(opts: WriterOptions) {
   const flushIntervalMs = opts.flushIntervalMs ?? 25;
   const maxQueuedRows = opts.maxQueuedRows ?? 400_000;
   const maxQueuedBytes = opts.maxQueuedBytes ?? 32 * 2 ** 20;
+  const shares = createSenderShare(opts.maxSenderQueuedBytes ?? maxQueuedBytes);
   const attempts = opts.attempts ?? 3;
   const queues = new Map<string, TableQueue>();
   const stats: WriterStats = {
@@ -222,7 +227,10 @@ export function createBatchingWriter(opts: WriterOptions) {
       } finally {
         q.inFlight = null;
         stats.inFlightRows -= n;
-        for (const e of batch) stats.pendingBytes -= e.bytes;
+        for (const e of batch) {
+          stats.pendingBytes -= e.bytes;
+          shares.remove(e.sender, e.bytes);
+        }
         serveWaiting();
         for (const wake of [...barriers]) wake();
       }
@@ -263,14 +271,15 @@ export function createBatchingWriter(opts: WriterOptions) {
   /** Grants room to callers waiting in line, in order, while it lasts. */
   const serveWaiting = () => waiting.serve(fits, closed ? () => new WriterClosedError() : undefined);
 
-  function push(parts: readonly WriterPart[], seq: number): Promise<void> {
+  function push(parts: readonly WriterPart[], seq: number, sender: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const ticket: Ticket = { remaining: parts.length, failed: false, resolve, reject };
       for (const p of parts) {
         const q = queue(p.table, p.format);
         const bytes = p.payload.byteLength;
-        q.entries.push({ payload: p.payload, bytes, rows: p.rows, ticket, seq, settled: false });
+        q.entries.push({ payload: p.payload, bytes, rows: p.rows, ticket, seq, settled: false, sender });
         stats.pendingBytes += bytes;
+        shares.add(sender, bytes);
         q.rows += p.rows;
         stats.queuedRows += p.rows;
         scheduleFlush(q, false);
@@ -284,23 +293,28 @@ export function createBatchingWriter(opts: WriterOptions) {
   });
 
   return {
-    /** Queues rows for several tables as one unit; resolves once all of them are stored or spooled. */
-    enqueue(parts: readonly WriterPart[]): Promise<void> {
+    /**
+     * Queues rows for several tables as one unit; resolves once all of them are stored or spooled. Refused
+     * (BackPressureError) when the queue is full, or when `sender` holds its share of it.
+     */
+    enqueue(parts: readonly WriterPart[], sender = ''): Promise<void> {
       const nonEmpty = parts.filter((p) => p.rows > 0);
       if (closed) return Promise.reject(new WriterClosedError());
       if (nonEmpty.length === 0) return Promise.resolve();
       const { rows, bytes } = sizeOf(nonEmpty);
-      if (waiting.length > 0 || !fits(rows, bytes)) return Promise.reject(refusal());
-      return push(nonEmpty, 0);
+      if (waiting.length > 0 || !fits(rows, bytes) || !shares.fits(sender, bytes))
+        return Promise.reject(refusal());
+      return push(nonEmpty, 0, sender);
     },
 
     /**
      * Holds room for rows that are first made durable elsewhere (the journal), to be committed with their
      * sequence number. A full writer refuses at once (BackPressureError, as `enqueue`), or with `waitMs` keeps
      * the caller waiting in line (first come, first served) until room frees up, refusing after `waitMs`.
-     * Rows committed after `close` began are refused (they stay in the journal for the next start).
+     * Rows committed after `close` began are refused (they stay in the journal for the next start). The
+     * sender's share is not applied here: callers wait in line in the order they came.
      */
-    reserve(parts: readonly WriterPart[], waitMs = 0): Promise<Reservation> {
+    reserve(parts: readonly WriterPart[], waitMs = 0, sender = ''): Promise<Reservation> {
       const nonEmpty = parts.filter((p) => p.rows > 0);
       const { rows, bytes } = sizeOf(nonEmpty);
       if (closed) return Promise.reject(new WriterClosedError());
@@ -319,7 +333,7 @@ export function createBatchingWriter(opts: WriterOptions) {
           commit(seq) {
             if (!release()) return Promise.reject(new Error('reservation already used'));
             if (closed) return Promise.reject(new WriterClosedError());
-            return nonEmpty.length === 0 ? Promise.resolve() : push(nonEmpty, seq);
+            return nonEmpty.length === 0 ? Promise.resolve() : push(nonEmpty, seq, sender);
           },
           cancel() {
             if (release()) serveWaiting();

@@ -64,12 +64,12 @@ export function otlpRoutes(deps: OtlpRoutesDeps) {
         );
       }
       try {
-        return await handle(c, signal, ticket?.reserve);
+        return await handle(c, signal, sender, ticket?.reserve);
       } finally {
         ticket?.release();
       }
     };
-  const handle = async (c: Context, signal: OtlpSignal, reserve?: (n: number) => boolean) => {
+  const handle = async (c: Context, signal: OtlpSignal, sender: string, reserve?: (n: number) => boolean) => {
     let body: Uint8Array;
     let encoding: OtlpEncoding;
     try {
@@ -84,7 +84,7 @@ export function otlpRoutes(deps: OtlpRoutesDeps) {
       throw err;
     }
     try {
-      const result = await deps.ingest(signal, body, encoding);
+      const result = await deps.ingest(signal, body, encoding, sender);
       const partial = result.rejected ? { rejected: result.rejected, message: result.message } : undefined;
       const res = encodeExportResponse(signal, encoding, partial);
       return c.body(res.body as Uint8Array<ArrayBuffer>, 200, { 'content-type': res.contentType });
