@@ -120,7 +120,7 @@ describe('alerts written by several instances', () => {
     const id = `inst-${Date.now()}-b`;
     await createAlertsRepo(store.db, database).put([alert(id)]);
 
-    const held = heldDb(store.db, 'alerts.get');
+    const held = heldDb(store.db, 'alerts.triage-of');
     const onA = createAlertsRepo(held.db, database);
     const onB = createAlertsRepo(store.db, database);
 

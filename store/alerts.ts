@@ -1,118 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type AgentEvent,
-  Alert,
-  AlertFactor,
-  AlertNote,
-  type AlertsQuery,
-  AlertTransition,
-  SEVERITIES,
-} from '../schema/index.js';
+import { type AgentEvent, type Alert, type AlertsQuery, SEVERITIES } from '../schema/index.js';
 import {
   alertsWithTriage,
   changeToRow,
   foldTriage,
   type TriageChange,
-  type TriageTuple,
+  type TriageChangesRow,
+  triageChanges,
   tupleToChange,
 } from './alert-triage.js';
 import type { Db } from './db.js';
 import { restoreElidedAttributes } from './raw-attributes.js';
 import { type AgentEventRow, EVENT_READ_COLUMNS, rowToEvent } from './rows/agent-events.js';
+import {
+  ALERT_ROW_COLUMNS,
+  ALERT_ROW_NAMES,
+  type AlertRow,
+  alertToRow,
+  rowToBaseAlert,
+} from './rows/alerts.js';
 import { clickhouseTimeToIso } from './rows/common.js';
 
-const COLUMNS = `alert_id, time, rule_id, title, severity, attack_ids, session_id, agent, user_id, repo, detectors,
-  event_ids, explanation, score, base_status, base_assignee, notes, history, first_seen, last_seen, evidence_count,
-  updated_at, base_updated_at, triage`;
-
-/** An alert as `alertsWithTriage` returns it: the alert's row, its first triage and the analysts' changes. */
-interface AlertRow {
-  alert_id: string;
-  time: string;
-  rule_id: string;
-  title: string;
-  severity: string;
-  attack_ids: string[];
-  session_id: string;
-  agent: string;
-  user_id: string;
-  repo: string;
-  detectors: string[];
-  event_ids: string[];
-  explanation: string;
-  score: number | string;
-  base_status: string;
-  base_assignee: string;
-  notes: string;
-  history: string;
-  first_seen: string;
-  last_seen: string;
-  evidence_count: number | string;
-  updated_at: string;
-  base_updated_at: string;
-  triage: TriageTuple[];
-}
-
-function jsonArray<T>(text: string, item: { safeParse(v: unknown): { success: boolean; data?: T } }): T[] {
-  try {
-    const v: unknown = JSON.parse(text);
-    if (!Array.isArray(v)) return [];
-    return v.flatMap((x) => {
-      const p = item.safeParse(x);
-      return p.success ? [p.data as T] : [];
-    });
-  } catch {
-    // written by something else (or a pre-analyzer row with plain text): keep it readable as one factor
-    return [];
-  }
-}
-
-/** The alert as its row holds it, before the analysts' changes (`base_status` as `status`). */
-function rowToBaseAlert(r: AlertRow): Alert {
-  const explanation = jsonArray(r.explanation, AlertFactor);
-  return Alert.parse({
-    alert_id: r.alert_id,
-    time: clickhouseTimeToIso(r.time),
-    rule_id: r.rule_id,
-    title: r.title,
-    severity: r.severity,
-    attack_ids: r.attack_ids,
-    session_id: r.session_id,
-    agent: r.agent,
-    user: r.user_id,
-    repo: r.repo,
-    detectors: r.detectors,
-    event_ids: r.event_ids,
-    explanation: explanation.length || !r.explanation ? explanation : [{ text: r.explanation }],
-    score: Number(r.score),
-    status: r.base_status,
-    assignee: r.base_assignee,
-    notes: jsonArray(r.notes, AlertNote),
-    history: jsonArray(r.history, AlertTransition),
-    first_seen: clickhouseTimeToIso(r.first_seen),
-    last_seen: clickhouseTimeToIso(r.last_seen),
-    evidence_count: Number(r.evidence_count),
-    updated_at: clickhouseTimeToIso(r.updated_at),
-  });
-}
-
-const changesOf = (r: AlertRow): TriageChange[] => (r.triage ?? []).map(tupleToChange);
-
-/** The alert as it stands: its first triage followed by the analysts' changes. */
-function rowToAlert(r: AlertRow): Alert {
-  const base = rowToBaseAlert(r);
-  return { ...base, ...foldTriage(base, changesOf(r)) };
-}
-
-function alertToRow(a: Alert): Record<string, unknown> {
-  const { user, explanation, notes, history, ...rest } = a;
-  return {
-    ...rest,
-    user_id: user,
-    explanation: JSON.stringify(explanation),
-    notes: JSON.stringify(notes),
-    history: JSON.stringify(history),
-  };
+/** The alert as it stands: its row's first triage followed by the analysts' changes. */
+function standing(base: Alert, changes: readonly TriageChange[]): Alert {
+  const latest = changes.reduce((t, c) => Math.max(t, Date.parse(c.time)), Date.parse(base.updated_at));
+  return { ...base, ...foldTriage(base, changes), updated_at: new Date(latest).toISOString() };
 }
 
 interface Cursor {
@@ -153,7 +65,7 @@ const sortValue = (a: Alert, sort: keyof typeof SORT_KEYS): number =>
  * inside one millisecond.
  */
 export function createAlertsRepo(db: Db, database: string) {
-  const triageTable = 'alert_triage';
+  const table = `"${database}".alerts`;
   let last = 0;
   // Above the version the caller read too: another instance (or the analyzer) whose clock runs ahead of
   // this one must not make a change lose to the row (or the change) it follows.
@@ -161,25 +73,43 @@ export function createAlertsRepo(db: Db, database: string) {
     last = Math.max(Date.now(), last + 1, (Date.parse(above) || 0) + 1);
     return new Date(last).toISOString();
   };
-  const byIds = alertsWithTriage(database, {
-    alertWhere: 'a.alert_id IN {ids:Array(String)}',
-    triageWhere: 'alert_id IN {ids:Array(String)}',
-  });
-  const all = alertsWithTriage(database);
-  const bySessions = alertsWithTriage(database, { alertWhere: 'a.session_id IN {s:Array(String)}' });
+
+  /** The analysts' changes of these alerts (rows as read), by alert id, for the time each was raised. */
+  async function changesOf(rows: readonly AlertRow[]): Promise<Map<string, TriageChange[]>> {
+    const out = new Map<string, TriageChange[]>();
+    if (rows.length === 0) return out;
+    const raised = new Map(rows.map((r) => [r.alert_id, Date.parse(clickhouseTimeToIso(r.time))]));
+    const found = await db.query<TriageChangesRow>('alerts.triage-of', triageChanges(database), {
+      tids: [...raised.keys()],
+    });
+    for (const f of found)
+      if (raised.get(f.alert_id) === Date.parse(clickhouseTimeToIso(f.alert_time)))
+        out.set(f.alert_id, f.changes.map(tupleToChange));
+    return out;
+  }
+
+  /** The alerts of these rows as they stand, in the rows' order. */
+  async function standingOf(rows: readonly AlertRow[]): Promise<Alert[]> {
+    const changes = await changesOf(rows);
+    return rows.map((r) => standing(rowToBaseAlert(r), changes.get(r.alert_id) ?? []));
+  }
 
   async function rowsOf(ids: readonly string[], name: string): Promise<AlertRow[]> {
     if (ids.length === 0) return [];
-    return db.query<AlertRow>(name, `SELECT ${COLUMNS} FROM ${byIds}`, { ids });
+    return db.query<AlertRow>(
+      name,
+      `SELECT ${ALERT_ROW_COLUMNS} FROM ${table} FINAL WHERE alert_id IN {ids:Array(String)}`,
+      { ids },
+    );
   }
 
   async function get(id: string): Promise<Alert | null> {
-    const [row] = await rowsOf([id], 'alerts.get');
-    return row ? rowToAlert(row) : null;
+    const [alert] = await standingOf(await rowsOf([id], 'alerts.get'));
+    return alert ?? null;
   }
 
   async function getMany(ids: readonly string[]): Promise<Alert[]> {
-    return (await rowsOf(ids, 'alerts.get-many')).map(rowToAlert);
+    return standingOf(await rowsOf(ids, 'alerts.get-many'));
   }
 
   async function put(alerts: readonly Alert[]): Promise<Alert[]> {
@@ -188,47 +118,33 @@ export function createAlertsRepo(db: Db, database: string) {
     return out;
   }
 
+  const listed = alertsWithTriage(database);
+
   return {
     get,
     getMany,
     /** Writes new versions of alerts as given (seeding, imports), as their first triage; returns them as stored. */
     put,
     /**
-     * The analyzer's new detections: each keeps the first time and first triage stored, and is returned with
-     * the analysts' changes, as a read would show it.
+     * The analyzer's new detections: each keeps the time it was raised and its first triage as stored, and is
+     * returned with the analysts' changes read just before the write.
      */
     async putDetections(alerts: readonly Alert[]): Promise<Alert[]> {
-      const stored = new Map(
-        (
-          await rowsOf(
-            alerts.map((a) => a.alert_id),
-            'alerts.get-many',
-          )
-        ).map((r) => [r.alert_id, r]),
+      const rows = await rowsOf(
+        alerts.map((a) => a.alert_id),
+        'alerts.get-many',
       );
+      const stored = new Map(rows.map((r) => [r.alert_id, rowToBaseAlert(r)]));
+      const changes = await changesOf(rows);
       const written = await put(
         alerts.map((a) => {
-          const r = stored.get(a.alert_id);
-          if (!r) return a;
-          const { time, status, assignee, notes, history } = rowToBaseAlert(r);
-          return {
-            ...a,
-            time,
-            status,
-            assignee,
-            notes,
-            history,
-            updated_at: clickhouseTimeToIso(r.base_updated_at),
-          };
+          const s = stored.get(a.alert_id);
+          if (!s) return a;
+          const { time, status, assignee, notes, history, updated_at } = s;
+          return { ...a, time, status, assignee, notes, history, updated_at };
         }),
       );
-      return written.map((a) => {
-        const r = stored.get(a.alert_id);
-        if (!r) return a;
-        const changes = changesOf(r);
-        const latest = changes.reduce((t, c) => Math.max(t, Date.parse(c.time)), Date.parse(a.updated_at));
-        return { ...a, ...foldTriage(a, changes), updated_at: new Date(latest).toISOString() };
-      });
+      return written.map((a) => standing(a, changes.get(a.alert_id) ?? []));
     },
     /**
      * An analyst's change, stored as a row of its own after the alert's latest change. `before` is the alert as
@@ -242,7 +158,7 @@ export function createAlertsRepo(db: Db, database: string) {
       const before = await get(id);
       if (!before) return null;
       const c: TriageChange = { ...change, time: nextVersion(before.updated_at), change_id: randomUUID() };
-      await db.insert('alerts.triage', triageTable, [changeToRow(id, c)]);
+      await db.insert('alerts.triage', 'alert_triage', [changeToRow(before, c, c.status !== before.status)]);
       return { before, after: { ...before, ...foldTriage(before, [c]), updated_at: c.time } };
     },
     async list(q: AlertsQuery): Promise<{ alerts: Alert[]; next_cursor: string | null }> {
@@ -252,7 +168,7 @@ export function createAlertsRepo(db: Db, database: string) {
       const dir = q.order === 'asc' ? 'ASC' : 'DESC';
       const rows = await db.query<AlertRow>(
         'alerts.list',
-        `SELECT ${COLUMNS} FROM ${all}
+        `SELECT ${ALERT_ROW_NAMES} FROM ${listed}
          WHERE ({status:String} = '' OR status = {status:String})
            AND ({severity:String} = '' OR severity = {severity:String})
            AND ({agent:String} = '' OR agent = {agent:String})
@@ -281,7 +197,7 @@ export function createAlertsRepo(db: Db, database: string) {
           limit: q.limit + 1,
         },
       );
-      const alerts = rows.slice(0, q.limit).map(rowToAlert);
+      const alerts = await standingOf(rows.slice(0, q.limit));
       const lastAlert = alerts[alerts.length - 1];
       const next =
         rows.length > q.limit && lastAlert
@@ -304,10 +220,12 @@ export function createAlertsRepo(db: Db, database: string) {
     /** Alerts of some sessions (for risk fusion and the evidence merge). */
     async bySessions(sessions: readonly string[]): Promise<Alert[]> {
       if (sessions.length === 0) return [];
-      const rows = await db.query<AlertRow>('alerts.by-sessions', `SELECT ${COLUMNS} FROM ${bySessions}`, {
-        s: sessions,
-      });
-      return rows.map(rowToAlert);
+      const rows = await db.query<AlertRow>(
+        'alerts.by-sessions',
+        `SELECT ${ALERT_ROW_COLUMNS} FROM ${table} FINAL WHERE session_id IN {s:Array(String)}`,
+        { s: sessions },
+      );
+      return standingOf(rows);
     },
     /** Counts per severity of alerts last seen in a window (status other than resolved/false positive). */
     async countBySeverity(from: string, to: string): Promise<Record<string, number>> {
@@ -321,16 +239,20 @@ export function createAlertsRepo(db: Db, database: string) {
       );
       return Object.fromEntries(rows.map((r) => [r.severity, Number(r.n)]));
     },
-    /** Changed alerts after a version (the stream's catch-up after a reconnect or another worker's writes). */
+    /**
+     * Alerts changed after a time, by the analyzer or an analyst (the stream's catch-up after a reconnect or
+     * another instance's writes), oldest change first. Only the changes after that time are joined.
+     */
     async changedSince(afterIso: string, limit = 500): Promise<Alert[]> {
+      const after = "parseDateTime64BestEffort({after:String}, 3, 'UTC')";
       const rows = await db.query<AlertRow>(
         'alerts.changed-since',
-        `SELECT ${COLUMNS} FROM ${all}
-         WHERE updated_at > parseDateTime64BestEffort({after:String}, 3, 'UTC')
-         ORDER BY updated_at LIMIT {limit:UInt32}`,
+        `SELECT ${ALERT_ROW_NAMES} FROM ${alertsWithTriage(database, { triageWhere: `time > ${after}` })}
+         WHERE updated_at > ${after}
+         ORDER BY updated_at, alert_id LIMIT {limit:UInt32}`,
         { after: afterIso, limit },
       );
-      return rows.map(rowToAlert);
+      return standingOf(rows);
     },
   };
 }

@@ -22,7 +22,7 @@ export type RetentionTable = keyof typeof RETENTION_TABLES;
  * applied and recorded under its own name, so a table added after its leader's retention was set gets it too.
  */
 const COMPANIONS: Partial<Record<RetentionTable, { table: string; expr: string }[]>> = {
-  alerts: [{ table: 'alert_triage', expr: 'toDateTime(time)' }],
+  alerts: [{ table: 'alert_triage', expr: 'toDateTime(alert_time)' }],
 };
 export const RETENTION_TABLE_NAMES = Object.keys(RETENTION_TABLES) as RetentionTable[];
 

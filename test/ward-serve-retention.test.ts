@@ -67,7 +67,7 @@ describe('ward serve retention', () => {
         `SELECT create_table_query AS q FROM system.tables WHERE database = {db:String} AND name = 'alert_triage'`,
         { db: store.config.database },
       );
-      expect(ddl?.q).toContain('TTL toDateTime(time) + toIntervalDay(365)');
+      expect(ddl?.q).toContain('TTL toDateTime(alert_time) + toIntervalDay(365)');
       expect((await store.retention.status()).find((t) => t.table === 'audit_chain')).toMatchObject({
         days: 365,
         ok: true,

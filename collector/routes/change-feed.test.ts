@@ -32,9 +32,10 @@ function alert(id: string): Alert {
 }
 
 describe('the change feed', () => {
-  it("shows an analyst's change stamped before the analyzer's latest write of the alert but stored after it", async () => {
+  it("shows an analyst's change stamped before the analyzer's latest write of the alert but stored after it, past the first page", async () => {
     const store = await testStore('ward_change_feed');
-    const feed = createChangeFeed(store, { intervalMs: 25 });
+    // Pages of two: the alert changed is the third of four written in the window.
+    const feed = createChangeFeed(store, { intervalMs: 25, pageSize: 2 });
     const seen: Alert[] = [];
     const waiters: { test: (a: Alert) => boolean; done: (a: Alert) => void }[] = [];
     const until = (test: (a: Alert) => boolean) =>
@@ -52,8 +53,12 @@ describe('the change feed', () => {
         else waiters.push(w);
     });
     try {
-      const id = `feed-${Date.now()}`;
-      const [written] = await store.alerts.put([alert(id)]);
+      const p = `feed-${Date.now()}`;
+      const written: Alert[] = [];
+      for (const n of ['a', 'b', 'x', 'c']) written.push(...(await store.alerts.put([alert(`${p}-${n}`)])));
+      for (const w of written) await until((a) => a.alert_id === w.alert_id);
+      const target = written[2] as Alert;
+      const id = target.alert_id;
       const first = await until((a) => a.alert_id === id);
       expect(first.status).toBe('open');
       // Another instance's analyst acknowledged it with a clock a little behind: the change's time is before the
@@ -61,13 +66,15 @@ describe('the change feed', () => {
       await store.db.insert('test.triage', 'alert_triage', [
         {
           alert_id: id,
-          time: new Date(Date.parse(written?.updated_at ?? '') - 5).toISOString(),
+          alert_time: target.time,
+          time: new Date(Date.parse(target.updated_at) - 5).toISOString(),
           change_id: 'late',
           by: 'bob',
           status: 'acknowledged',
           set_assignee: 0,
           assignee: '',
           note: 'seen',
+          moved: 1,
         },
       ]);
       const acked = await until((a) => a.alert_id === id && a.status === 'acknowledged');

@@ -13,9 +13,12 @@ export interface ChangeFeedOptions {
    * change can land behind one already seen; the overlap catches it, and a bounded seen-set drops repeats.
    */
   overlapMs?: number;
-  /** Rows per read; a full page is followed by the next one without overlap (default 1000). */
+  /** Rows per read (default 1000): alerts page through the overlap window; approvals go on from a full page without overlap. */
   pageSize?: number;
 }
+
+/** Pages of alert changes one poll reads at most (the overlap window's changes, past the first page). */
+const MAX_ALERT_PAGES = 20;
 
 /** Changes seen in the overlap window, keyed `id@version`, forgotten once below the window. */
 function createSeen<V extends string | number>() {
@@ -45,7 +48,6 @@ export function createChangeFeed(store: Pick<Store, 'alerts' | 'approvals'>, opt
   const listeners = new Set<ChangeListener>();
   let timer: NodeJS.Timeout | undefined;
   let alertCursor = '';
-  let alertFull = false;
   let approvalCursor = 0;
   let approvalFull = false;
   let alertsSeen = createSeen<string>();
@@ -60,16 +62,26 @@ export function createChangeFeed(store: Pick<Store, 'alerts' | 'approvals'>, opt
     if (primed || newer) for (const l of listeners) l(event, data);
   };
 
+  // Every poll reads the whole overlap window, a page at a time: a change that lands behind the cursor (a slow
+  // insert, another instance's clock, an analyst's change stamped before the analyzer's write it raced with)
+  // can be past the first page when many alerts change at once.
   async function pollAlerts(): Promise<void> {
-    const from = alertFull ? alertCursor : new Date(Date.parse(alertCursor) - overlapMs).toISOString();
-    const alerts = await store.alerts.changedSince(from, pageSize);
-    alertFull = alerts.length === pageSize;
-    for (const a of alerts) {
-      if (a.updated_at > alertCursor) alertCursor = a.updated_at;
-      // An analyst's change on another instance whose time falls before the analyzer's latest write of the alert
-      // leaves updated_at as it was: its note or transition still makes it a change to show.
-      const version = `${a.updated_at}#${a.history.length}.${a.notes.length}`;
-      if (alertsSeen.fresh(a.alert_id, version)) emit('alert', a, a.updated_at > startAlert);
+    let from = new Date(Date.parse(alertCursor) - overlapMs).toISOString();
+    for (let page = 0; page < MAX_ALERT_PAGES; page++) {
+      const alerts = await store.alerts.changedSince(from, pageSize);
+      for (const a of alerts) {
+        if (a.updated_at > alertCursor) alertCursor = a.updated_at;
+        // An analyst's change whose time falls before the analyzer's latest write of the alert leaves
+        // updated_at as it was: its note or transition still makes it a change to show.
+        const version = `${a.updated_at}#${a.history.length}.${a.notes.length}`;
+        if (alertsSeen.fresh(a.alert_id, version)) emit('alert', a, a.updated_at > startAlert);
+      }
+      const lastAt = alerts[alerts.length - 1]?.updated_at;
+      if (alerts.length < pageSize || !lastAt) break;
+      // From just before the page's last time: rows sharing it are read again, and the seen-set drops them.
+      const next = new Date(Date.parse(lastAt) - 1).toISOString();
+      if (next <= from) break; // a whole page in one millisecond: the next poll goes on from the cursor
+      from = next;
     }
     alertsSeen.forgetBelow(new Date(Date.parse(alertCursor) - overlapMs).toISOString());
   }
@@ -107,7 +119,6 @@ export function createChangeFeed(store: Pick<Store, 'alerts' | 'approvals'>, opt
         approvalCursor = Date.now() * 1000;
         startAlert = alertCursor;
         startApproval = approvalCursor;
-        alertFull = false;
         approvalFull = false;
         alertsSeen = createSeen<string>();
         approvalsSeen = createSeen<number>();
