@@ -158,7 +158,12 @@ export function createAlertsRepo(db: Db, database: string) {
       const before = await get(id);
       if (!before) return null;
       const c: TriageChange = { ...change, time: nextVersion(before.updated_at), change_id: randomUUID() };
-      await db.insert('alerts.triage', 'alert_triage', [changeToRow(before, c, c.status !== before.status)]);
+      // On a cluster: stored on its shard before the analyst is answered, and a retry of an insert that landed
+      // is dropped there (a change stored twice anywhere else counts once when folded).
+      await db.insert('alerts.triage', 'alert_triage', [changeToRow(before, c, c.status !== before.status)], {
+        insert_deduplication_token: c.change_id,
+        insert_distributed_sync: 1,
+      });
       return { before, after: { ...before, ...foldTriage(before, [c]), updated_at: c.time } };
     },
     async list(q: AlertsQuery): Promise<{ alerts: Alert[]; next_cursor: string | null }> {
