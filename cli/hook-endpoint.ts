@@ -65,6 +65,7 @@ export function createServerHookDecider(
         const resolved = await policy;
         // The analyzer's session risk reaches the gate: above the policy's escalation threshold, allow becomes ask.
         const sessionRisk = ctx.sessionRisk ?? 0;
+        const behind = ctx.riskUnknown ? { riskUnknown: ctx.riskUnknown } : {};
         const workspace = input.cwd || '/';
         let gate: Gate;
         if (threads) {
@@ -73,14 +74,14 @@ export function createServerHookDecider(
             decide: () => {
               throw new Error('the server decides on its gate threads (decideAsync)');
             },
-            decideAsync: (i) => threads.decide(caller, workspace, { ...i, sessionRisk }),
+            decideAsync: (i) => threads.decide(caller, workspace, { ...i, sessionRisk, ...behind }),
           };
         } else {
           const { createGate } = await import('../gate/fast.js');
           const loaded = await createGate({ policy: resolved, workspace, deferParser: true });
           gate = {
-            decide: (i) => loaded.decide({ ...i, sessionRisk }),
-            decideAsync: (i) => loaded.decideAsync({ ...i, sessionRisk }),
+            decide: (i) => loaded.decide({ ...i, sessionRisk, ...behind }),
+            decideAsync: (i) => loaded.decideAsync({ ...i, sessionRisk, ...behind }),
           };
         }
         return { decide: hooks.hookDecider(gate), autoApprove: resolved.hooks.autoApprove };

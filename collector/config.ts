@@ -22,6 +22,15 @@ export const ServerConfig = z.object({
     .describe(
       'OTLP ingest needs a token even from loopback (--require-ingest-token; behind a reverse proxy)',
     ),
+  riskBehindMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(10_000)
+    .describe(
+      "A hook call's session with events received this long ago that the analyzer has not scored: its risk is not trusted, and what the gate would allow it asks for",
+    ),
   approvalPollMs: z
     .number()
     .int()

@@ -35,6 +35,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
 import { grantRoutes } from './routes/grants.js';
+import { createRiskBehind } from './routes/hook-risk.js';
 import { type HookDecider, hookRoutes } from './routes/hooks.js';
 import { overviewRoutes } from './routes/overview.js';
 import { policyRoutes } from './routes/policy.js';
@@ -304,6 +305,7 @@ export async function startServer(
               authorize,
               holdLimit,
               riskOf: async (session) => (await store.analyzer.risk(session))?.risk ?? 0,
+              riskBehind: createRiskBehind({ store, behindMs: config.riskBehindMs }),
             }),
           ]
         : []),

@@ -111,6 +111,20 @@ describe('auto-escalation from the session score', () => {
     const gate = await gateWith();
     expect(gate.decide({ command: 'rm -rf /', sessionScore: 1 }).decision).toBe('deny');
   });
+
+  it("asks for what it would allow while the session's risk is unknown (the analyzer is behind its events)", async () => {
+    const gate = await gateWith();
+    const why = "the analyzer has not scored this session's events received more than 10 s ago";
+    const d = gate.decide({ command: 'ls', riskUnknown: why });
+    expect(d).toMatchObject({ decision: 'ask', escalated: true, grantable: false });
+    expect(d.reasons.at(-1)).toMatchObject({
+      rule_id: 'policy.risk-unknown',
+      detail: `${why}: asking instead of allowing`,
+    });
+    expect(gate.decide({ command: 'rm -rf /', riskUnknown: why }).decision).toBe('deny');
+    const ci = await gateWith({ mode: 'ci' });
+    expect(ci.decide({ command: 'ls', riskUnknown: why }).decision).toBe('deny');
+  });
 });
 
 describe('policy rules', () => {

@@ -27,6 +27,11 @@ export interface GateInput {
   sessionScore?: number;
   /** The analyzer's fused session risk 0..1 (GET /api/risk); the higher of this and sessionScore escalates. */
   sessionRisk?: number;
+  /**
+   * Why the session's risk cannot be trusted now (the analyzer has not scored some of its events in time): what
+   * the gate would allow it asks for instead, as above the escalation threshold.
+   */
+  riskUnknown?: string;
   /** "Always allow" grants of this session and project (the server's GrantRecord carries an `id`). */
   grants?: readonly (Grant & { id?: string })[];
   /** 'sandbox': the command runs inside Ward's sandbox (ward exec), which contains some harms. */
@@ -262,6 +267,16 @@ export async function createGate(opts: {
         category: 'policy',
         attack_id: '',
         detail: `session anomaly score ${round(sessionScore)} is above ${policy.escalationThreshold}: asking instead of allowing`,
+      });
+    }
+    if (decision === 'allow' && input.riskUnknown) {
+      decision = 'ask';
+      escalated = true;
+      reasons.push({
+        rule_id: 'policy.risk-unknown',
+        category: 'policy',
+        attack_id: '',
+        detail: `${input.riskUnknown}: asking instead of allowing`,
       });
     }
     if (policy.mode === 'ci' && decision === 'ask') {

@@ -59,8 +59,20 @@ export function createAnalyzerRepo(db: Db, database: string) {
     ...createMetricsQueries(db, events),
     getState,
     setState,
-    async watermark(name: string): Promise<Watermark | null> {
-      const v = await getState(`watermark:${name}`);
+    /**
+     * How far the analyzer has scored. `forHook`: read for a hook's decision, on the API's lane rather than
+     * behind the analyzer's own reads.
+     */
+    async watermark(name: string, forHook = false): Promise<Watermark | null> {
+      const v = forHook
+        ? ((
+            await db.query<{ value: string }>(
+              'hooks.scored-up-to',
+              `SELECT value FROM ${state} FINAL WHERE key = {key:String} LIMIT 1`,
+              { key: `watermark:${name}` },
+            )
+          )[0]?.value ?? null)
+        : await getState(`watermark:${name}`);
       if (!v) return null;
       try {
         const w = JSON.parse(v) as Partial<Watermark>;
@@ -142,6 +154,31 @@ export function createAnalyzerRepo(db: Db, database: string) {
         after ? { t: after.ingestedAt, id: after.eventId } : {},
       );
       return Number(rows[0]?.n ?? 0);
+    },
+
+    /**
+     * Whether a session has events received before `beforeIso` that the analyzer has not scored (past the
+     * watermark; all of them when there is none): its risk is behind what it did. For a hook's decision (the
+     * API's lane, not the analyzer's).
+     */
+    async sessionBehind(session: string, after: Watermark | null, beforeIso: string): Promise<boolean> {
+      const rows = await db.query<{ n: number }>(
+        'hooks.session-behind',
+        `SELECT 1 AS n FROM ${events}
+         WHERE session_id = {s:String}
+           AND ingested_at < parseDateTime64BestEffort({b:String}, 3, 'UTC')
+           AND ({none:UInt8} = 1
+             OR (ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String}))
+         LIMIT 1`,
+        {
+          s: session,
+          b: beforeIso,
+          none: after ? 0 : 1,
+          t: after?.ingestedAt ?? '1970-01-01',
+          id: after?.eventId ?? '',
+        },
+      );
+      return rows.length > 0;
     },
 
     /** Events of sessions received at or before a point (a session's history when its state is rebuilt). */

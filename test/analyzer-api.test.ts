@@ -63,7 +63,8 @@ async function score(): Promise<void> {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'ward-analyzer-api-'));
-  server = await startServer({ host: '127.0.0.1', port: 0, dataDir }, () => {}, {
+  // riskBehindMs 0: a hook call's session with any event not yet scored is behind (10 s by default).
+  server = await startServer({ host: '127.0.0.1', port: 0, dataDir, riskBehindMs: 0 }, () => {}, {
     hookDecider: createServerHookDecider(readEnv({ HOME: dataDir })),
   });
   await server.store.tokens.add(RUNNER, 'runner', 'runner');
@@ -243,6 +244,32 @@ describe('session risk and the gate', () => {
     }>('/api/hooks/claude-code', RUNNER, { method: 'POST', body: input('theft-1') });
     expect(risky.body.hookSpecificOutput.permissionDecision).toBe('ask');
     expect(risky.body.hookSpecificOutput.permissionDecisionReason).toMatch(/session anomaly score/);
+  });
+
+  it('asks, rather than allows, in a session whose events the analyzer has not scored yet', async () => {
+    // An agent reads a credential and floods ingest so that the analyzer, which yields to ingest, has not scored
+    // the read when the upload's hook call arrives: the session's risk is still 0.
+    // (Stored as another agent's, so the overview's per-agent counts below stay as they were.)
+    const read = claudeAction('flood-1', 'toolu_9', 'cat ~/.aws/credentials', Date.now());
+    await server.store.events.insert(read.map((e) => ({ ...e, agent: 'gemini-cli' })));
+    const res = await api<{
+      hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string };
+    }>('/api/hooks/claude-code', RUNNER, {
+      method: 'POST',
+      body: JSON.stringify({
+        session_id: 'flood-1',
+        transcript_path: '/tmp/t.jsonl',
+        cwd: dataDir,
+        permission_mode: 'default',
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Bash',
+        tool_input: { command: 'ls' },
+      }),
+    });
+    expect(res.body.hookSpecificOutput.permissionDecision).toBe('ask');
+    expect(res.body.hookSpecificOutput.permissionDecisionReason).toMatch(
+      /has not scored this session's events/,
+    );
   });
 });
 

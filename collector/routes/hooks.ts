@@ -22,6 +22,8 @@ export type HookDecider = ((
     approvals: ApprovalPort;
     /** The analyzer's risk 0..1 for the call's session (0 when unknown): above the policy's threshold, allow becomes ask. */
     sessionRisk?: number;
+    /** Why that risk cannot be trusted now (events of the session not yet scored): allow becomes ask. */
+    riskUnknown?: string;
     /** Answer "deny" with this reason at once, without analysing the call (its token is over a limit). */
     refuse?: string;
     /** Who is calling (the token's id): callers take turns for the gate. */
@@ -85,6 +87,8 @@ export function hookRoutes(deps: {
   holdLimit?: HoldLimit;
   /** The session's fused risk from the analyzer. */
   riskOf?: (session: string) => Promise<number>;
+  /** Why the analyzer's risk for the session is behind its events (null when it is not). */
+  riskBehind?: (session: string) => Promise<string | null>;
   /** Largest hook input (default 1 MiB, the API's limit); over it, a deny. */
   maxBodyBytes?: number;
 }) {
@@ -148,10 +152,24 @@ export function hookRoutes(deps: {
       // Fail closed on the lookup only in the direction of caution: an unreadable risk counts as 0 (the gate
       // still decides the command itself), never as a reason to allow more.
       const sessionRisk = session && deps.riskOf ? await deps.riskOf(session).catch(() => 0) : 0;
+      // A risk the analyzer has fallen behind on (an agent flooding ingest holds it back) is not trusted: an
+      // agent could read a credential, flood, and upload before the analyzer scored the read. A check that fails
+      // counts as behind.
+      const riskUnknown =
+        session && deps.riskBehind
+          ? await deps.riskBehind(session).catch(() => "the session's risk could not be checked")
+          : null;
       try {
         const caller = c.get('principal').id;
         return c.json(
-          await deps.decide(agent, body, { wait, waitMs: waitS * 1000, approvals, sessionRisk, caller }),
+          await deps.decide(agent, body, {
+            wait,
+            waitMs: waitS * 1000,
+            approvals,
+            sessionRisk,
+            ...(riskUnknown ? { riskUnknown } : {}),
+            caller,
+          }),
         );
       } finally {
         c.get('releaseHold')?.();
