@@ -257,26 +257,26 @@ export async function createGate(opts: {
       }
     }
 
-    let escalated = false;
+    // What the analyzer says of the session (its score, or that it has not scored the session's latest events)
+    // turns an allow into an ask, never the other way.
     const sessionScore = Math.max(input.sessionScore ?? 0, input.sessionRisk ?? 0);
-    if (decision === 'allow' && sessionScore > policy.escalationThreshold) {
+    const escalation =
+      sessionScore > policy.escalationThreshold
+        ? {
+            rule_id: 'policy.escalated',
+            detail: `session anomaly score ${round(sessionScore)} is above ${policy.escalationThreshold}`,
+          }
+        : input.riskUnknown
+          ? { rule_id: 'policy.risk-unknown', detail: input.riskUnknown }
+          : null;
+    const escalated = decision === 'allow' && escalation !== null;
+    if (escalated) {
       decision = 'ask';
-      escalated = true;
       reasons.push({
-        rule_id: 'policy.escalated',
+        rule_id: escalation.rule_id,
         category: 'policy',
         attack_id: '',
-        detail: `session anomaly score ${round(sessionScore)} is above ${policy.escalationThreshold}: asking instead of allowing`,
-      });
-    }
-    if (decision === 'allow' && input.riskUnknown) {
-      decision = 'ask';
-      escalated = true;
-      reasons.push({
-        rule_id: 'policy.risk-unknown',
-        category: 'policy',
-        attack_id: '',
-        detail: `${input.riskUnknown}: asking instead of allowing`,
+        detail: `${escalation.detail}: asking instead of allowing`,
       });
     }
     if (policy.mode === 'ci' && decision === 'ask') {

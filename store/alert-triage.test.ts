@@ -1,39 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '../schema/index.js';
+import { makeAlert } from '../test/helpers/alerts.js';
 import { testStore } from '../test/helpers/store.js';
 import { changeToRow } from './alert-triage.js';
 import { createAlertsRepo } from './alerts.js';
 import type { Db } from './db.js';
 import { createReportRepo } from './report-queries.js';
-
-function alert(id: string, over: Partial<Alert> = {}): Alert {
-  const now = new Date().toISOString();
-  return {
-    alert_id: id,
-    time: now,
-    rule_id: 'cred-read',
-    title: 'credential file read',
-    severity: 'high',
-    attack_ids: [],
-    session_id: `s-${id}`,
-    agent: 'claude-code',
-    user: 'alice',
-    repo: 'acme/app',
-    detectors: ['cred-read'],
-    event_ids: ['e1'],
-    explanation: [],
-    score: 0.7,
-    status: 'open',
-    assignee: '',
-    notes: [],
-    history: [],
-    first_seen: now,
-    last_seen: now,
-    evidence_count: 1,
-    updated_at: now,
-    ...over,
-  };
-}
 
 /** The store's Db with settings appended to every read, as a server's user profile would set them. */
 const withSettings = (db: Db, settings: string): Db => ({
@@ -50,7 +21,7 @@ describe('alert triage as rows of their own', () => {
     const quiet = `nulls-open-${Date.now()}`;
     const seen = `nulls-acked-${Date.now()}`;
     const time = new Date(Date.now() - 60_000).toISOString();
-    await repo.put([alert(quiet, { agent, time }), alert(seen, { agent, time })]);
+    await repo.put([makeAlert(quiet, { agent, time }), makeAlert(seen, { agent, time })]);
     await repo.update(seen, { by: 'ana', status: 'acknowledged' });
 
     const list = async (status: 'open' | 'acknowledged') =>
@@ -75,7 +46,7 @@ describe('alert triage as rows of their own', () => {
     const database = store.config.database;
     const repo = createAlertsRepo(store.db, database);
     const id = `amp-${Date.now()}`;
-    await repo.put([alert(id)]);
+    await repo.put([makeAlert(id)]);
     await repo.update(id, { by: 'ana', status: 'acknowledged', note: 'mine' });
     // 20,000 changes with 4,000-character notes on 5,000 other alerts (bulk changes take 1,000 ids at once).
     await store.db.command(
@@ -101,7 +72,7 @@ describe('alert triage as rows of their own', () => {
     const database = store.config.database;
     const repo = createAlertsRepo(store.db, database);
     const id = `again-${Date.now()}`;
-    await repo.put([alert(id, { time: '2026-01-05T10:00:00.000Z' })]);
+    await repo.put([makeAlert(id, { time: '2026-01-05T10:00:00.000Z' })]);
     await repo.update(id, { by: 'ana', status: 'false_positive', note: 'benign build step' });
     // The first alert's row goes (its retention); its triage rows, kept by the same time, would go with it.
     await store.db.command(
@@ -110,7 +81,7 @@ describe('alert triage as rows of their own', () => {
       { id },
     );
     // The agent triggers the same detector in the same session: the same id, raised now.
-    await repo.putDetections([alert(id)]);
+    await repo.putDetections([makeAlert(id)]);
     const now = await repo.get(id);
     expect(now).toMatchObject({ status: 'open', notes: [], history: [] });
     expect(
@@ -122,7 +93,7 @@ describe('alert triage as rows of their own', () => {
     const store = await testStore('ward_alert_triage');
     const repo = createAlertsRepo(store.db, store.config.database);
     const id = `twice-${Date.now()}`;
-    const [stored] = await repo.put([alert(id)]);
+    const [stored] = await repo.put([makeAlert(id)]);
     if (!stored) throw new Error('not stored');
     const row = changeToRow(
       stored,

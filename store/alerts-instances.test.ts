@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '../schema/index.js';
+import { makeAlert } from '../test/helpers/alerts.js';
 import { testStore } from '../test/helpers/store.js';
 import { createAlertsRepo } from './alerts.js';
 import type { Db } from './db.js';
@@ -7,35 +7,6 @@ import type { Db } from './db.js';
 // Two server instances writing one alert, interleaved the worst way: instance A reads the alert, instance B
 // (its own process: its own in-memory order of writes) changes it completely, then A's write lands. An analyst's
 // change must survive whatever another instance's analyzer or analyst writes at the same moment.
-
-function alert(id: string, over: Partial<Alert> = {}): Alert {
-  const now = new Date().toISOString();
-  return {
-    alert_id: id,
-    time: now,
-    rule_id: 'cred-read',
-    title: 'credential file read',
-    severity: 'high',
-    attack_ids: ['T1552.001'],
-    session_id: `s-${id}`,
-    agent: 'claude-code',
-    user: 'alice',
-    repo: 'acme/app',
-    detectors: ['cred-read'],
-    event_ids: ['e1'],
-    explanation: [],
-    score: 0.7,
-    status: 'open',
-    assignee: '',
-    notes: [],
-    history: [],
-    first_seen: now,
-    last_seen: now,
-    evidence_count: 1,
-    updated_at: now,
-    ...over,
-  };
-}
 
 /** A Db whose first read tagged `tag` says when it has read, then answers only once `release` resolves. */
 function heldDb(db: Db, tag: string) {
@@ -68,14 +39,14 @@ describe('alerts written by several instances', () => {
     const store = await testStore('ward_alerts_instances');
     const database = store.config.database;
     const id = `inst-${Date.now()}-a`;
-    await createAlertsRepo(store.db, database).put([alert(id)]);
+    await createAlertsRepo(store.db, database).put([makeAlert(id)]);
 
     const held = heldDb(store.db, 'alerts.get-many');
     const analyzerOnA = createAlertsRepo(held.db, database);
     const analystOnB = createAlertsRepo(store.db, database);
 
     const detection = analyzerOnA.putDetections([
-      alert(id, { event_ids: ['e1', 'e2'], evidence_count: 2, score: 0.9 }),
+      makeAlert(id, { event_ids: ['e1', 'e2'], evidence_count: 2, score: 0.9 }),
     ]);
     await held.firstRead;
     const acked = await analystOnB.update(id, {
@@ -118,7 +89,7 @@ describe('alerts written by several instances', () => {
     const store = await testStore('ward_alerts_instances');
     const database = store.config.database;
     const id = `inst-${Date.now()}-b`;
-    await createAlertsRepo(store.db, database).put([alert(id)]);
+    await createAlertsRepo(store.db, database).put([makeAlert(id)]);
 
     const held = heldDb(store.db, 'alerts.triage-of');
     const onA = createAlertsRepo(held.db, database);
@@ -147,11 +118,11 @@ describe('alerts written by several instances', () => {
     const store = await testStore('ward_alerts_instances');
     const repo = createAlertsRepo(store.db, store.config.database);
     const id = `inst-${Date.now()}-c`;
-    const first = alert(id, { time: '2026-01-01T00:00:00.000Z' });
+    const first = makeAlert(id, { time: '2026-01-01T00:00:00.000Z' });
     await repo.put([first]);
     await repo.update(id, { by: 'ana', status: 'resolved', note: 'fixed' });
     for (let i = 0; i < 3; i++)
-      await repo.putDetections([alert(id, { time: new Date().toISOString(), evidence_count: 2 + i })]);
+      await repo.putDetections([makeAlert(id, { time: new Date().toISOString(), evidence_count: 2 + i })]);
     const now = await repo.get(id);
     expect(now).toMatchObject({ status: 'resolved', evidence_count: 4 });
     expect(Date.parse(now?.time ?? '')).toBe(Date.parse(first.time));

@@ -1,35 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, Approval } from '../../schema/index.js';
+import { makeAlert } from '../../test/helpers/alerts.js';
 import { testStore } from '../../test/helpers/store.js';
 import { createChangeFeed } from './change-feed.js';
-
-function alert(id: string): Alert {
-  const now = new Date().toISOString();
-  return {
-    alert_id: id,
-    time: now,
-    rule_id: 'cred-read',
-    title: 'credential file read',
-    severity: 'high',
-    attack_ids: [],
-    session_id: `s-${id}`,
-    agent: 'codex',
-    user: 'alice',
-    repo: '',
-    detectors: ['cred-read'],
-    event_ids: [],
-    explanation: [],
-    score: 0.7,
-    status: 'open',
-    assignee: '',
-    notes: [],
-    history: [],
-    first_seen: now,
-    last_seen: now,
-    evidence_count: 1,
-    updated_at: now,
-  };
-}
 
 describe('the change feed', () => {
   it("shows an analyst's change stamped before the analyzer's latest write of the alert but stored after it, past the first page", async () => {
@@ -55,7 +28,8 @@ describe('the change feed', () => {
     try {
       const p = `feed-${Date.now()}`;
       const written: Alert[] = [];
-      for (const n of ['a', 'b', 'x', 'c']) written.push(...(await store.alerts.put([alert(`${p}-${n}`)])));
+      for (const n of ['a', 'b', 'x', 'c'])
+        written.push(...(await store.alerts.put([makeAlert(`${p}-${n}`)])));
       for (const w of written) await until((a) => a.alert_id === w.alert_id);
       const target = written[2] as Alert;
       const id = target.alert_id;
