@@ -29,7 +29,7 @@ export const ServerConfig = z.object({
     .max(3_600_000)
     .default(10_000)
     .describe(
-      "A hook call's session with events received this long ago that the analyzer has not scored: its risk is not trusted, and what the gate would allow it asks for",
+      'While the oldest event the analyzer has not scored is older than this, a hook call whose session has any unscored event gets ask where the gate would allow (its risk is not known); 0 turns this off',
     ),
   approvalPollMs: z
     .number()

@@ -198,6 +198,7 @@ export async function startServer(
     ...batch,
     // One sender may hold three quarters of the queue: the rest stays for the others (see admission below).
     maxSenderQueuedBytes: Math.floor((batch.maxQueuedBytes ?? 32 * 2 ** 20) * 0.75),
+    maxSenderQueuedRows: Math.floor((batch.maxQueuedRows ?? 400_000) * 0.75),
     onError: (err, table) =>
       log(`insert into ${table} failed: ${err instanceof Error ? err.message : String(err)}`),
     ...(journal ? { onStored: journal.stored, onLost: journal.lost } : {}),

@@ -157,26 +157,31 @@ export function createAnalyzerRepo(db: Db, database: string) {
     },
 
     /**
-     * Whether a session has events received before `beforeIso` that the analyzer has not scored (past the
-     * watermark; all of them when there is none): its risk is behind what it did. For a hook's decision (the
-     * API's lane, not the analyzer's).
+     * How far behind the analyzer is, for a hook's decision (the API's lane, not the analyzer's): the age of the
+     * oldest event stored and not yet scored (past the watermark; null when there is none), by the engine's
+     * clock, the one that stamped them.
      */
-    async sessionBehind(session: string, after: Watermark | null, beforeIso: string): Promise<boolean> {
+    async backlogAgeMs(after: Watermark | null): Promise<number | null> {
+      const rows = await db.query<{ n: number | string; age: number | string }>(
+        'hooks.backlog-age',
+        `SELECT count() AS n, dateDiff('millisecond', min(ingested_at), now64(3)) AS age FROM ${events}
+         WHERE {none:UInt8} = 1 OR (ingested_at >= parseDateTime64BestEffort({t:String}, 3, 'UTC')
+           AND (ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String}))`,
+        { none: after ? 0 : 1, t: after?.ingestedAt ?? '1970-01-01', id: after?.eventId ?? '' },
+      );
+      return Number(rows[0]?.n ?? 0) > 0 ? Number(rows[0]?.age ?? 0) : null;
+    },
+
+    /** Whether a session has events the analyzer has not scored (past the watermark), for a hook's decision. */
+    async sessionBehind(session: string, after: Watermark | null): Promise<boolean> {
       const rows = await db.query<{ n: number }>(
         'hooks.session-behind',
         `SELECT 1 AS n FROM ${events}
          WHERE session_id = {s:String}
-           AND ingested_at < parseDateTime64BestEffort({b:String}, 3, 'UTC')
-           AND ({none:UInt8} = 1
-             OR (ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String}))
+           AND ({none:UInt8} = 1 OR (ingested_at >= parseDateTime64BestEffort({t:String}, 3, 'UTC')
+             AND (ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})))
          LIMIT 1`,
-        {
-          s: session,
-          b: beforeIso,
-          none: after ? 0 : 1,
-          t: after?.ingestedAt ?? '1970-01-01',
-          id: after?.eventId ?? '',
-        },
+        { s: session, none: after ? 0 : 1, t: after?.ingestedAt ?? '1970-01-01', id: after?.eventId ?? '' },
       );
       return rows.length > 0;
     },

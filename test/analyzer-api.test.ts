@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AnalyzerLoop, CODE_DETECTORS, createAnalyzer } from '../analyzer/index.js';
 import { readEnv } from '../cli/env.js';
 import { createServerHookDecider } from '../cli/hook-endpoint.js';
@@ -63,8 +63,8 @@ async function score(): Promise<void> {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'ward-analyzer-api-'));
-  // riskBehindMs 0: a hook call's session with any event not yet scored is behind (10 s by default).
-  server = await startServer({ host: '127.0.0.1', port: 0, dataDir, riskBehindMs: 0 }, () => {}, {
+  // riskBehindMs 1: behind as soon as an event waits 1 ms unscored (10 s by default).
+  server = await startServer({ host: '127.0.0.1', port: 0, dataDir, riskBehindMs: 1 }, () => {}, {
     hookDecider: createServerHookDecider(readEnv({ HOME: dataDir })),
   });
   await server.store.tokens.add(RUNNER, 'runner', 'runner');
@@ -252,23 +252,29 @@ describe('session risk and the gate', () => {
     // (Stored as another agent's, so the overview's per-agent counts below stay as they were.)
     const read = claudeAction('flood-1', 'toolu_9', 'cat ~/.aws/credentials', Date.now());
     await server.store.events.insert(read.map((e) => ({ ...e, agent: 'gemini-cli' })));
-    const res = await api<{
-      hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string };
-    }>('/api/hooks/claude-code', RUNNER, {
-      method: 'POST',
-      body: JSON.stringify({
-        session_id: 'flood-1',
-        transcript_path: '/tmp/t.jsonl',
-        cwd: dataDir,
-        permission_mode: 'default',
-        hook_event_name: 'PreToolUse',
-        tool_name: 'Bash',
-        tool_input: { command: 'ls' },
-      }),
-    });
-    expect(res.body.hookSpecificOutput.permissionDecision).toBe('ask');
-    expect(res.body.hookSpecificOutput.permissionDecisionReason).toMatch(
-      /has not scored this session's events/,
+    // The server reuses what it read of the analyzer's progress for a second: the read shows once that is over.
+    await vi.waitFor(
+      async () => {
+        const res = await api<{
+          hookSpecificOutput?: { permissionDecision: string; permissionDecisionReason: string };
+        }>('/api/hooks/claude-code', RUNNER, {
+          method: 'POST',
+          body: JSON.stringify({
+            session_id: 'flood-1',
+            transcript_path: '/tmp/t.jsonl',
+            cwd: dataDir,
+            permission_mode: 'default',
+            hook_event_name: 'PreToolUse',
+            tool_name: 'Bash',
+            tool_input: { command: 'ls' },
+          }),
+        });
+        expect(res.body.hookSpecificOutput?.permissionDecision).toBe('ask');
+        expect(res.body.hookSpecificOutput?.permissionDecisionReason).toMatch(
+          /has not scored this session's latest events/,
+        );
+      },
+      { timeout: 10_000, interval: 100 },
     );
   });
 });

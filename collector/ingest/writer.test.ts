@@ -196,6 +196,21 @@ describe('batching writer', () => {
     await again;
   });
 
+  it("counts a sender's rows against its share too: small rows fill the row bound before the byte bound", async () => {
+    const w = createBatchingWriter({
+      sink: () => new Promise<void>(() => {}),
+      maxQueuedRows: 1000,
+      maxSenderQueuedRows: 750,
+      flushIntervalMs: 10_000,
+      maxBatchRows: 10_000,
+    });
+    const rowsPart = (n: number) => ({ ...part('t', [{}]), rows: n, payload: new Uint8Array(n) });
+    void w.enqueue([rowsPart(700)], 'flooder');
+    await expect(w.enqueue([rowsPart(100)], 'flooder')).rejects.toBeInstanceOf(BackPressureError);
+    void w.enqueue([rowsPart(250)], 'victim');
+    expect(w.stats().queuedRows).toBe(950);
+  });
+
   it('flushes everything on close and refuses work afterwards', async () => {
     const { calls, sink } = recordingSink();
     const w = createBatchingWriter({ sink, flushIntervalMs: 60_000 });

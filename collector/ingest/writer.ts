@@ -44,6 +44,8 @@ export interface WriterOptions {
   maxQueuedBytes?: number;
   /** Of those, what one sender may hold (default: all of them); one holding nothing is taken as above. */
   maxSenderQueuedBytes?: number;
+  /** Of the rows, what one sender may hold (default: all of them). */
+  maxSenderQueuedRows?: number;
   /** Attempts per batch before it goes to the spool. */
   attempts?: number;
   onError?: (err: unknown, table: string) => void;
@@ -128,7 +130,10 @@ export function createBatchingWriter(opts: WriterOptions) {
   const flushIntervalMs = opts.flushIntervalMs ?? 25;
   const maxQueuedRows = opts.maxQueuedRows ?? 400_000;
   const maxQueuedBytes = opts.maxQueuedBytes ?? 32 * 2 ** 20;
-  const shares = createSenderShare(opts.maxSenderQueuedBytes ?? maxQueuedBytes);
+  const shares = createSenderShare({
+    bytes: opts.maxSenderQueuedBytes ?? maxQueuedBytes,
+    rows: opts.maxSenderQueuedRows ?? maxQueuedRows,
+  });
   const attempts = opts.attempts ?? 3;
   const queues = new Map<string, TableQueue>();
   const stats: WriterStats = {
@@ -229,7 +234,7 @@ export function createBatchingWriter(opts: WriterOptions) {
         stats.inFlightRows -= n;
         for (const e of batch) {
           stats.pendingBytes -= e.bytes;
-          shares.remove(e.sender, e.bytes);
+          shares.remove(e.sender, e.bytes, e.rows);
         }
         serveWaiting();
         for (const wake of [...barriers]) wake();
@@ -279,7 +284,7 @@ export function createBatchingWriter(opts: WriterOptions) {
         const bytes = p.payload.byteLength;
         q.entries.push({ payload: p.payload, bytes, rows: p.rows, ticket, seq, settled: false, sender });
         stats.pendingBytes += bytes;
-        shares.add(sender, bytes);
+        shares.add(sender, bytes, p.rows);
         q.rows += p.rows;
         stats.queuedRows += p.rows;
         scheduleFlush(q, false);
@@ -302,7 +307,7 @@ export function createBatchingWriter(opts: WriterOptions) {
       if (closed) return Promise.reject(new WriterClosedError());
       if (nonEmpty.length === 0) return Promise.resolve();
       const { rows, bytes } = sizeOf(nonEmpty);
-      if (waiting.length > 0 || !fits(rows, bytes) || !shares.fits(sender, bytes))
+      if (waiting.length > 0 || !fits(rows, bytes) || !shares.fits(sender, bytes, rows))
         return Promise.reject(refusal());
       return push(nonEmpty, 0, sender);
     },

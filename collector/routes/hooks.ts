@@ -5,6 +5,7 @@ import { type ApprovalPort, ApprovalRequestInput } from '../../schema/index.js';
 import type { ApprovalService, Caller } from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
 import type { HoldLimit } from '../middleware/hold-limit.js';
+import { boundedId } from '../normalize/index.js';
 
 export const HOOK_AGENTS = ['claude-code', 'codex', 'gemini-cli'] as const;
 export type HookAgent = (typeof HOOK_AGENTS)[number];
@@ -145,9 +146,10 @@ export function hookRoutes(deps: {
       // Over the cap a hook does not wait (it answers as without ?wait): never a non-2xx, which an agent
       // would take as "no objection" and run the tool.
       if (wait && deps.holdLimit && !deps.holdLimit.acquire(c).ok) wait = false;
+      // Bounded as the normalizer bounds the session ids it stores, so a long id finds its own events.
       const session =
         body && typeof body === 'object' && typeof (body as { session_id?: unknown }).session_id === 'string'
-          ? (body as { session_id: string }).session_id.slice(0, 256)
+          ? boundedId((body as { session_id: string }).session_id)
           : '';
       // Fail closed on the lookup only in the direction of caution: an unreadable risk counts as 0 (the gate
       // still decides the command itself), never as a reason to allow more.
