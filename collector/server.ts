@@ -16,8 +16,8 @@ import { createApprovalService, createServerRisk } from './approvals/index.js';
 import { ServerConfig } from './config.js';
 import { loadDecisionKey } from './decision-key.js';
 import { createLagMonitor } from './event-loop-lag.js';
-import { createAdmission } from './ingest/admission.js';
-import { limitConnections } from './ingest/connection-limits.js';
+import { admissionBounds, createAdmission, SENDER_SHARE } from './ingest/admission.js';
+import { limitConnections, listening } from './ingest/connection-limits.js';
 import { openIngestJournal, readBarrier, storeJournaled } from './ingest/journal-wiring.js';
 import { createIngest } from './ingest/pipeline.js';
 import { createPreparePool } from './ingest/prepare-pool.js';
@@ -196,9 +196,9 @@ export async function startServer(
     sink,
     spool,
     ...batch,
-    // One sender may hold three quarters of the queue: the rest stays for the others (see admission below).
-    maxSenderQueuedBytes: Math.floor((batch.maxQueuedBytes ?? 32 * 2 ** 20) * 0.75),
-    maxSenderQueuedRows: Math.floor((batch.maxQueuedRows ?? 400_000) * 0.75),
+    // One sender may hold three quarters of the queue: the rest stays for the others (as in admission).
+    maxSenderQueuedBytes: Math.floor((batch.maxQueuedBytes ?? 32 * 2 ** 20) * SENDER_SHARE),
+    maxSenderQueuedRows: Math.floor((batch.maxQueuedRows ?? 400_000) * SENDER_SHARE),
     onError: (err, table) =>
       log(`insert into ${table} failed: ${err instanceof Error ? err.message : String(err)}`),
     ...(journal ? { onStored: journal.stored, onLost: journal.lost } : {}),
@@ -220,16 +220,13 @@ export async function startServer(
     limits: { maxRecords: config.ingestLimits.maxRecords, maxValues: config.ingestLimits.maxValues },
     workerLimits: { maxOldGenerationSizeMb: config.ingestLimits.workerHeapMb, maxYoungGenerationSizeMb: 16 },
   });
-  // Never below three maximal bodies: one request (as sent plus decompressed) within one sender's share, and
-  // one more body's room that a sender holding its share leaves to the others; a quarter of the requests too.
-  const admissionBytes = Math.max(config.ingestLimits.maxInflightBytes, 3 * config.maxBodyBytes);
-  const maxRequests = config.ingestLimits.maxInflightRequests;
-  const admission = createAdmission({
-    maxRequests,
-    maxBytes: admissionBytes,
-    perSenderRequests: Math.max(1, maxRequests - Math.ceil(maxRequests / 4)),
-    perSenderBytes: admissionBytes - config.maxBodyBytes,
-  });
+  const admission = createAdmission(
+    admissionBounds(
+      config.ingestLimits.maxInflightRequests,
+      config.ingestLimits.maxInflightBytes,
+      config.maxBodyBytes,
+    ),
+  );
   const ingest = createIngest({
     writer,
     prepare: pool.prepare,
@@ -355,18 +352,11 @@ export async function startServer(
   server.headersTimeout = config.limits.headersTimeoutMs;
   server.requestTimeout = config.limits.requestTimeoutMs;
   server.maxConnections = config.limits.maxConnections;
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        new StartupError(
-          err.code === 'EADDRINUSE'
-            ? `port ${config.port} on ${config.host} is already in use (--port)`
-            : err.message,
-        ),
-      ),
-    );
-  });
+  await listening(server, (err) =>
+    err.code === 'EADDRINUSE'
+      ? new StartupError(`port ${config.port} on ${config.host} is already in use (--port)`)
+      : new StartupError(err.message),
+  );
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 

@@ -8,6 +8,7 @@ import {
 } from './analysis/index.js';
 import { hostMatches } from './analysis/network.js';
 import { containedBySandbox } from './containment.js';
+import { sessionEscalation } from './escalation.js';
 import { grantPrefix, refuseReason } from './policy/grant-prefix.js';
 import type { Grant } from './policy/grants.js';
 import type { ResolvedPolicy } from './policy/load.js';
@@ -257,18 +258,7 @@ export async function createGate(opts: {
       }
     }
 
-    // What the analyzer says of the session (its score, or that it has not scored the session's latest events)
-    // turns an allow into an ask, never the other way.
-    const sessionScore = Math.max(input.sessionScore ?? 0, input.sessionRisk ?? 0);
-    const escalation =
-      sessionScore > policy.escalationThreshold
-        ? {
-            rule_id: 'policy.escalated',
-            detail: `session anomaly score ${round(sessionScore)} is above ${policy.escalationThreshold}`,
-          }
-        : input.riskUnknown
-          ? { rule_id: 'policy.risk-unknown', detail: input.riskUnknown }
-          : null;
+    const escalation = sessionEscalation(input, policy.escalationThreshold);
     const escalated = decision === 'allow' && escalation !== null;
     if (escalated) {
       decision = 'ask';

@@ -34,6 +34,28 @@ export interface AdmissionStats {
   senders: number;
 }
 
+/** What one sender may hold of a shared bound: the rest stays for the others. */
+export const SENDER_SHARE = 0.75;
+
+/**
+ * Ward's bounds from its settings: the byte budget never below three maximal bodies (one request as sent plus
+ * decompressed within one sender's share, and one more body's room that a sender holding its share leaves to
+ * the others); a sender holds three quarters of the requests.
+ */
+export function admissionBounds(
+  maxRequests: number,
+  maxInflightBytes: number,
+  maxBodyBytes: number,
+): AdmissionOptions {
+  const maxBytes = Math.max(maxInflightBytes, 3 * maxBodyBytes);
+  return {
+    maxRequests,
+    maxBytes,
+    perSenderRequests: Math.max(1, Math.floor(maxRequests * SENDER_SHARE)),
+    perSenderBytes: maxBytes - maxBodyBytes,
+  };
+}
+
 export function createAdmission(opts: AdmissionOptions) {
   const perSenderRequests = Math.min(opts.perSenderRequests ?? opts.maxRequests, opts.maxRequests);
   const perSenderBytes = Math.min(opts.perSenderBytes ?? opts.maxBytes, opts.maxBytes);

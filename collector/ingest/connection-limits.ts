@@ -19,3 +19,11 @@ export function limitConnections(server: Server): void {
   server.keepAliveTimeout = CONNECTION_LIMITS.keepAliveTimeoutMs;
   server.maxHeadersCount = CONNECTION_LIMITS.maxHeadersCount;
 }
+
+/** Resolves once the server listens; rejects with `refusal(err)` when it cannot (a port in use). */
+export function listening(server: Server, refusal: (err: NodeJS.ErrnoException) => Error): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', (err: NodeJS.ErrnoException) => reject(refusal(err)));
+  });
+}
