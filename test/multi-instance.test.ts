@@ -10,6 +10,7 @@ import {
   decisionSignatureMessage,
 } from '../schema/index.js';
 import { hashToken, type Store } from '../store/index.js';
+import { makeAlert } from './helpers/alerts.js';
 import { makeEvent } from './helpers/events.js';
 import { instanceStore, startInstances } from './helpers/instances.js';
 import { testStore } from './helpers/store.js';
@@ -239,31 +240,17 @@ describe('tokens across instances', () => {
 describe('live stream across instances', () => {
   it('GET /api/stream on A shows alerts and approvals changed through B and by the analyzer', async () => {
     const stream = await sse(A, '/api/stream', ANALYST);
-    const now = new Date().toISOString();
-    const alert: Alert = {
-      alert_id: `multi-alert-${Date.now()}`,
-      time: now,
+    const alert = makeAlert(`multi-alert-${Date.now()}`, {
       rule_id: 'download-execute',
       title: 'download piped to a shell',
-      severity: 'high',
       attack_ids: ['T1059.004'],
       session_id: 'multi-s2',
       agent: 'codex',
-      user: 'alice',
       repo: '',
       detectors: ['download-execute'],
       event_ids: [],
-      explanation: [],
       score: 0.8,
-      status: 'open',
-      assignee: '',
-      notes: [],
-      history: [],
-      first_seen: now,
-      last_seen: now,
-      evidence_count: 1,
-      updated_at: now,
-    };
+    });
     // As the analyzer (another process) writes it.
     await base.alerts.put([alert]);
     await stream.until<Alert>('alert', (a) => a.alert_id === alert.alert_id && a.status === 'open');
