@@ -89,6 +89,21 @@ export function createServerHookDecider(
       wait: ctx.wait,
       approvals: ctx.approvals,
       waitMs: ctx.waitMs,
+      ...(ctx.record
+        ? {
+            onDecided: ({ input, request, answer }) =>
+              ctx.record?.({
+                session: input.session_id,
+                tool: input.tool_name,
+                command: request.command ?? '',
+                target: toolTarget(request.toolInput),
+                cwd: request.cwd,
+                callId: input.tool_use_id ?? '',
+                decision: answer.decision,
+                reason: answer.reason,
+              }),
+          }
+        : {}),
     });
   }
 }
@@ -145,4 +160,11 @@ function textLayers(layers: PolicyLayers): LoadedLayer[] {
     });
   }
   return out;
+}
+
+/** The path or URL a non-shell tool call works on, as recorded with its decision ('' when none). */
+function toolTarget(input: Record<string, unknown>): string {
+  for (const k of ['file_path', 'path', 'notebook_path', 'url', 'absolute_path'])
+    if (typeof input[k] === 'string') return input[k] as string;
+  return '';
 }

@@ -16,7 +16,7 @@ import { createApprovalService, createServerRisk } from './approvals/index.js';
 import { ServerConfig } from './config.js';
 import { loadDecisionKey } from './decision-key.js';
 import { createLagMonitor } from './event-loop-lag.js';
-import { admissionBounds, createAdmission, SENDER_SHARE } from './ingest/admission.js';
+import { admissionBounds, createAdmission, writerShares } from './ingest/admission.js';
 import { limitConnections, listening } from './ingest/connection-limits.js';
 import { openIngestJournal, readBarrier, storeJournaled } from './ingest/journal-wiring.js';
 import { createIngest } from './ingest/pipeline.js';
@@ -35,8 +35,8 @@ import { alertRoutes } from './routes/alerts.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
 import { grantRoutes } from './routes/grants.js';
-import { createRiskBehind } from './routes/hook-risk.js';
-import { type HookDecider, hookRoutes } from './routes/hooks.js';
+import { serverHooks } from './routes/hook-wiring.js';
+import type { HookDecider } from './routes/hooks.js';
 import { overviewRoutes } from './routes/overview.js';
 import { policyRoutes } from './routes/policy.js';
 import { type ReportService, reportRoutes } from './routes/reports.js';
@@ -196,9 +196,7 @@ export async function startServer(
     sink,
     spool,
     ...batch,
-    // One sender may hold three quarters of the queue: the rest stays for the others (as in admission).
-    maxSenderQueuedBytes: Math.floor((batch.maxQueuedBytes ?? 32 * 2 ** 20) * SENDER_SHARE),
-    maxSenderQueuedRows: Math.floor((batch.maxQueuedRows ?? 400_000) * SENDER_SHARE),
+    ...writerShares(batch),
     onError: (err, table) =>
       log(`insert into ${table} failed: ${err instanceof Error ? err.message : String(err)}`),
     ...(journal ? { onStored: journal.stored, onLost: journal.lost } : {}),
@@ -279,6 +277,18 @@ export async function startServer(
   const lag = createLagMonitor();
 
   const holdLimit = createHoldLimit({ perToken: config.limits.heldPerToken, total: config.limits.heldTotal });
+  const hooks = plugins.hookDecider
+    ? serverHooks({
+        decide: plugins.hookDecider,
+        service: approvals,
+        authorize,
+        holdLimit,
+        store,
+        log,
+        riskBehindMs: config.riskBehindMs,
+        redact: redactor,
+      })
+    : undefined;
   const apiActivity = createApiActivity();
   let analyzerStatus: (() => Record<string, unknown>) | undefined;
   const app = createApp({
@@ -295,18 +305,7 @@ export async function startServer(
       ...(plugins.policy ? [policyRoutes({ authorize, ...plugins.policy })] : []),
       approvalRoutes({ service: approvals, authorize, holdLimit }),
       grantRoutes({ service: approvals, store, authorize }),
-      ...(plugins.hookDecider
-        ? [
-            hookRoutes({
-              decide: plugins.hookDecider,
-              service: approvals,
-              authorize,
-              holdLimit,
-              riskOf: async (session) => (await store.analyzer.risk(session))?.risk ?? 0,
-              riskBehind: createRiskBehind({ store, behindMs: config.riskBehindMs }),
-            }),
-          ]
-        : []),
+      ...(hooks ? [hooks.routes] : []),
       alertRoutes({ store, authorize, workflow: createAlertWorkflow(store) }),
       riskRoutes({ store, authorize }),
       overviewRoutes({ store, authorize }),
@@ -391,6 +390,7 @@ export async function startServer(
         await journal?.close();
         await pool.close();
         await plugins.hookDecider?.close?.();
+        await hooks?.flush();
         if (!plugins.store) await store.close();
       })();
       return closing;

@@ -79,8 +79,13 @@ export function createEventsRepo(db: Db, database: string) {
     FROM ${table} FINAL`;
 
   return {
-    async insert(events: readonly AgentEvent[]): Promise<void> {
-      await db.insert('events.insert', 'agent_events', events.map(eventToRow));
+    /**
+     * Stores events. `from`: 'approvals' (the default) runs on the approval path's engine lane, where an approval
+     * waits on its event row; 'hooks' runs beside the API, for the hook decisions recorded in batches.
+     */
+    async insert(events: readonly AgentEvent[], from: 'approvals' | 'hooks' = 'approvals'): Promise<void> {
+      const tag = from === 'hooks' ? 'hooks.events-insert' : 'events.insert';
+      await db.insert(tag, 'agent_events', events.map(eventToRow));
     },
 
     async query(q: EventsQuery): Promise<EventsPage> {

@@ -249,7 +249,7 @@ describe('session risk and the gate', () => {
   it('asks, rather than allows, in a session whose events the analyzer has not scored yet', async () => {
     // An agent reads a credential and floods ingest so that the analyzer, which yields to ingest, has not scored
     // the read when the upload's hook call arrives: the session's risk is still 0.
-    // (Stored as another agent's, so the overview's per-agent counts below stay as they were.)
+    // (Stored as another agent's: the overview below counts agents.)
     const read = claudeAction('flood-1', 'toolu_9', 'cat ~/.aws/credentials', Date.now());
     await server.store.events.insert(read.map((e) => ({ ...e, agent: 'gemini-cli' })));
     // The server reuses what it read of the analyzer's progress for a second: the read shows once that is over.
@@ -279,6 +279,37 @@ describe('session risk and the gate', () => {
   });
 });
 
+describe('hook decisions as events', () => {
+  it("the analyzer raises an alert from a hook call alone, when the agent's own telemetry never arrives", async () => {
+    // An agent whose telemetry is refused (a flood), turned off, or without command text: its hook call is the
+    // only trace of the credential read.
+    const session = 'hook-only-1';
+    await api('/api/hooks/gemini-cli', RUNNER, {
+      method: 'POST',
+      body: JSON.stringify({
+        session_id: session,
+        transcript_path: '/tmp/t.jsonl',
+        cwd: dataDir,
+        hook_event_name: 'BeforeTool',
+        tool_name: 'run_shell_command',
+        tool_input: { command: 'cat ~/.aws/credentials' },
+      }),
+    });
+    await vi.waitFor(
+      async () => {
+        const { events } = await server.store.events.query({ session, limit: 10 });
+        expect(events.map((e) => [e.kind, e.event_name, e.command])).toEqual([
+          ['tool_decision', 'ward.hook.decision', 'cat ~/.aws/credentials'],
+        ]);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    await score();
+    const { body } = await api<{ alerts: Alert[] }>(`/api/alerts?session=${session}`, ANALYST);
+    expect(body.alerts.map((a) => a.rule_id)).toContain('cred-read');
+  });
+});
+
 describe('overview and stream', () => {
   it('GET /api/overview', async () => {
     const { status, body } = await api<{
@@ -298,7 +329,8 @@ describe('overview and stream', () => {
     ]);
     expect(body.alerts_by_severity.critical).toBeGreaterThan(0);
     expect(body.riskiest_sessions[0]?.session_id).toBe('theft-1');
-    expect(body.agents).toContainEqual({ agent: 'claude-code', n: 2 });
+    // theft-1 and benign-1, and flood-1 by its hook call (a recorded decision; its telemetry came as gemini-cli's).
+    expect(body.agents).toContainEqual({ agent: 'claude-code', n: 3 });
     expect(body.pending_approvals).toBe(0);
     expect(body.events_per_minute.length).toBeGreaterThan(0);
   });

@@ -56,6 +56,14 @@ export function admissionBounds(
   };
 }
 
+/** One sender's share of the writer's queue (rows waiting for the store), as of the requests in flight. */
+export function writerShares(batch: { maxQueuedBytes?: number; maxQueuedRows?: number }) {
+  return {
+    maxSenderQueuedBytes: Math.floor((batch.maxQueuedBytes ?? 32 * 2 ** 20) * SENDER_SHARE),
+    maxSenderQueuedRows: Math.floor((batch.maxQueuedRows ?? 400_000) * SENDER_SHARE),
+  };
+}
+
 export function createAdmission(opts: AdmissionOptions) {
   const perSenderRequests = Math.min(opts.perSenderRequests ?? opts.maxRequests, opts.maxRequests);
   const perSenderBytes = Math.min(opts.perSenderBytes ?? opts.maxBytes, opts.maxBytes);

@@ -104,7 +104,7 @@ export function boundedId(s: string): string {
 }
 
 /** A working directory within MAX_CWD_CHARS, cut and marked beyond (no path is longer). */
-function boundedCwd(s: string): string {
+export function boundedCwd(s: string): string {
   return s.length > MAX_CWD_CHARS ? `${cut(s, MAX_CWD_CHARS)}${TRUNCATED_MARK}` : s;
 }
 

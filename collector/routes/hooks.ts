@@ -6,6 +6,7 @@ import type { ApprovalService, Caller } from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
 import type { HoldLimit } from '../middleware/hold-limit.js';
 import { boundedId } from '../normalize/index.js';
+import type { HookCallSeen, HookRecorder } from './hook-events.js';
 
 export const HOOK_AGENTS = ['claude-code', 'codex', 'gemini-cli'] as const;
 export type HookAgent = (typeof HOOK_AGENTS)[number];
@@ -29,6 +30,8 @@ export type HookDecider = ((
     refuse?: string;
     /** Who is calling (the token's id): callers take turns for the gate. */
     caller?: string;
+    /** Told each tool call decided, to record it as an event. */
+    record?: (seen: HookCallSeen) => void;
   },
 ) => Promise<Record<string, unknown>>) & {
   /** Ends what the decider holds (its threads), when the server stops. */
@@ -90,6 +93,8 @@ export function hookRoutes(deps: {
   riskOf?: (session: string) => Promise<number>;
   /** Why the analyzer's risk for the session is behind its events (null when it is not). */
   riskBehind?: (session: string) => Promise<string | null>;
+  /** Records each decided tool call as an agent event (by the caller's token id). */
+  recorder?: Pick<HookRecorder, 'record'>;
   /** Largest hook input (default 1 MiB, the API's limit); over it, a deny. */
   maxBodyBytes?: number;
 }) {
@@ -171,6 +176,9 @@ export function hookRoutes(deps: {
             sessionRisk,
             ...(riskUnknown ? { riskUnknown } : {}),
             caller,
+            ...(deps.recorder
+              ? { record: (seen: HookCallSeen) => deps.recorder?.record(caller, agent, seen) }
+              : {}),
           }),
         );
       } finally {

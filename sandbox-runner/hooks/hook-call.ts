@@ -1,5 +1,5 @@
-import { formatFor, type HookAgentName } from './answer.js';
-import { type AnswerHookOptions, answerToolCall } from './answer-hook.js';
+import { formatFor, type HookAgentName, type HookAnswer } from './answer.js';
+import { type AnswerHookOptions, answerToolCall, type ToolRequest, toToolRequest } from './answer-hook.js';
 import { BEFORE_TOOL_EVENTS, type PreToolUseInput, parseHookInput } from './hook-input.js';
 
 /** One hook call's options: answerHook's, with the gate loaded for the call's input. */
@@ -9,6 +9,8 @@ export interface HookCallOptions extends Omit<AnswerHookOptions, 'agent' | 'deci
    * the input's cwd). Throwing (a bad policy) is a deny.
    */
   loadGate: (input: PreToolUseInput) => Promise<Pick<AnswerHookOptions, 'decide' | 'autoApprove'>>;
+  /** Told every tool call decided (the server records it): its input, the request the gate saw, the answer. */
+  onDecided?: (call: { input: PreToolUseInput; request: ToolRequest; answer: HookAnswer }) => void;
 }
 
 /**
@@ -33,7 +35,8 @@ export async function answerHookCall(
   } catch (err) {
     return deny(err instanceof Error ? err.message : String(err));
   }
-  const { loadGate: _, ...rest } = o;
+  const { loadGate: _, onDecided, ...rest } = o;
   const answer = await answerToolCall(parsed.input, { ...rest, ...gate, agent });
+  if (answer && onDecided) onDecided({ input: parsed.input, request: toToolRequest(parsed.input), answer });
   return answer ? format(answer) : null;
 }

@@ -1,0 +1,32 @@
+import type { Redactor } from '../../schema/fast.js';
+import type { Store } from '../../store/index.js';
+import { createHookRecorder } from './hook-events.js';
+import { createRiskBehind } from './hook-risk.js';
+import { hookRoutes } from './hooks.js';
+
+type HookDeps = Parameters<typeof hookRoutes>[0];
+
+/**
+ * The server's hook endpoint with what it draws on from the store: the analyzer's session risk, whether the
+ * analyzer is behind the session, and the recorder of each decided tool call (flushed when the server stops).
+ */
+export function serverHooks(
+  o: Pick<HookDeps, 'decide' | 'service' | 'authorize' | 'holdLimit'> & {
+    store: Pick<Store, 'analyzer' | 'events'>;
+    riskBehindMs: number;
+    redact: Redactor;
+    log: (msg: string) => void;
+  },
+) {
+  const recorder = createHookRecorder({ store: o.store, redact: o.redact, log: o.log });
+  const routes = hookRoutes({
+    decide: o.decide,
+    service: o.service,
+    authorize: o.authorize,
+    ...(o.holdLimit ? { holdLimit: o.holdLimit } : {}),
+    riskOf: async (session) => (await o.store.analyzer.risk(session))?.risk ?? 0,
+    riskBehind: createRiskBehind({ store: o.store, behindMs: o.riskBehindMs }),
+    recorder,
+  });
+  return { routes, flush: () => recorder.flush(), stats: () => recorder.stats() };
+}
