@@ -96,7 +96,7 @@ export function createServerHookDecider(
                 session: input.session_id,
                 tool: input.tool_name,
                 command: request.command ?? '',
-                target: toolTarget(request.toolInput),
+                toolInput: request.toolInput,
                 cwd: request.cwd,
                 callId: input.tool_use_id ?? '',
                 decision: answer.decision,
@@ -160,11 +160,4 @@ function textLayers(layers: PolicyLayers): LoadedLayer[] {
     });
   }
   return out;
-}
-
-/** The path or URL a non-shell tool call works on, as recorded with its decision ('' when none). */
-function toolTarget(input: Record<string, unknown>): string {
-  for (const k of ['file_path', 'path', 'notebook_path', 'url', 'absolute_path'])
-    if (typeof input[k] === 'string') return input[k] as string;
-  return '';
 }

@@ -94,12 +94,17 @@ export function classifyTool(tool: string, args: JsonObject | null): ToolFacts {
   }
   if (FILE_WRITE_TOOLS.has(name)) {
     let target = firstString(args, ['file_path', 'absolute_path', 'path', 'notebook_path']);
-    if (target === '' && args) target = patchPaths(firstString(args, ['input', 'patch']));
+    // Codex's apply_patch carries its patch as `input` (telemetry) or `command` (its hook).
+    if (target === '' && args) target = patchPaths(firstString(args, ['input', 'patch', 'command']));
     return { kind: 'file_write', command: '', target, missing: target === '' ? ['target'] : [] };
   }
   if (NETWORK_TOOLS.has(name)) {
     const target = hostPort(firstString(args, ['url', 'prompt']));
     return { kind: 'network', command: '', target, missing: target === '' ? ['target'] : [] };
   }
+  // Any other tool given an http(s) URL fetches it (an MCP fetch server, a browser tool): by what it does, not
+  // by a list of names.
+  const url = hostPort(firstString(args, ['url', 'uri', 'href']));
+  if (url !== '') return { kind: 'network', command: '', target: url, missing: [] };
   return { kind: null, command: '', target: '', missing: [] };
 }

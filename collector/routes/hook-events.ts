@@ -2,16 +2,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Redactor } from '../../schema/fast.js';
 import { type AgentEvent, type Decision, emptyAgentEvent } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
-import { boundedCwd, boundedId, safeText } from '../normalize/index.js';
+import { boundedCwd, boundedId, classifyTool, safeText } from '../normalize/index.js';
 
 /** A tool call a hook decided, as the hook endpoint tells it. */
 export interface HookCallSeen {
   session: string;
   tool: string;
-  /** The shell command ('' for other tools). */
+  /** The shell command as the gate saw it ('' for other tools). */
   command: string;
-  /** The path or URL another tool works on ('' when none). */
-  target: string;
+  /** The tool's arguments, classified as telemetry's are (paths, patches, URLs). */
+  toolInput: Record<string, unknown>;
   cwd: string;
   callId: string;
   decision: 'allow' | 'ask' | 'deny' | 'defer';
@@ -72,8 +72,11 @@ export function createHookRecorder(o: HookRecorderOptions) {
   }
 
   return {
-    /** Records one decided tool call of `sender` (a token id) made by `agent`. */
-    record(sender: string, agent: string, seen: HookCallSeen): void {
+    /**
+     * Records one decided tool call made by `agent`, through the token `sender` (its id; `senderName` its name,
+     * both kept on the event: any runner can name any session, and analysts must see whose call it was).
+     */
+    record(sender: string, agent: string, seen: HookCallSeen, senderName = ''): void {
       const mine = held.get(sender) ?? 0;
       if (queue.length >= maxQueued || mine >= perSender) {
         dropped++;
@@ -82,6 +85,11 @@ export function createHookRecorder(o: HookRecorderOptions) {
       }
       const time = new Date().toISOString();
       const decision: Decision = seen.decision === 'defer' ? 'allow' : seen.decision;
+      // What it does, as telemetry's tool calls are classified: an allowed call is that action (a WebFetch is
+      // egress, a Read of a key a read of it); a refused or asked one stays a decision (it has not run).
+      // (The hook's arguments are parsed JSON, which the classifier reads by type at each use.)
+      const facts = classifyTool(seen.tool, seen.toolInput as Parameters<typeof classifyTool>[1]);
+      const kind = decision === 'allow' && facts.kind ? facts.kind : 'tool_decision';
       const event: AgentEvent = {
         ...emptyAgentEvent(),
         event_id: createHash('sha256')
@@ -92,15 +100,19 @@ export function createHookRecorder(o: HookRecorderOptions) {
         agent: boundedId(agent),
         session_id: boundedId(seen.session),
         cwd: boundedCwd(seen.cwd),
-        kind: 'tool_decision',
+        kind,
         event_name: 'ward.hook.decision',
         tool: boundedId(seen.tool),
         call_id: boundedId(seen.callId),
-        command: safeText(o.redact, seen.command),
-        target: safeText(o.redact, seen.target),
+        command: safeText(o.redact, seen.command || facts.command),
+        target: safeText(o.redact, facts.target),
         decision,
         decision_source: 'ward-hook',
-        attributes: { 'ward.hook.reason': safeText(o.redact, seen.reason) },
+        attributes: {
+          'ward.hook.reason': safeText(o.redact, seen.reason),
+          'ward.hook.token_id': boundedId(sender),
+          'ward.hook.token_name': boundedId(senderName),
+        },
       };
       queue.push({ sender, event });
       held.set(sender, mine + 1);

@@ -19,7 +19,8 @@ const MAX_SESSIONS = 10_000;
  * slow to analyse) holds it back: it could read a credential and upload before the read was scored and its
  * session's risk raised. While the oldest unscored event is older than `behindMs`, a session with any event not
  * yet scored, however recent, is behind. Otherwise nothing is looked up per session. Reads are shared: the
- * analyzer's progress once per `cacheMs`, one lookup per session at a time.
+ * analyzer's progress once per `cacheMs`, one lookup per session at a time, and a session found behind for
+ * `cacheMs`.
  */
 export function createRiskBehind(o: RiskBehindOptions) {
   const cacheMs = o.cacheMs ?? 1_000;
@@ -52,8 +53,14 @@ export function createRiskBehind(o: RiskBehindOptions) {
           : null,
       );
     if (answers.size >= MAX_SESSIONS) answers.clear();
-    answers.set(session, { at: t, reason });
-    reason.catch(() => answers.delete(session));
+    const entry = { at: t, reason };
+    answers.set(session, entry);
+    // Only "behind" is kept for the next calls: "not behind" can end at the session's next recorded call (a read
+    // whose decision was stored a moment ago), so it is shared only while the lookup runs.
+    const drop = () => {
+      if (answers.get(session) === entry) answers.delete(session);
+    };
+    reason.then((r) => r === null && drop(), drop);
     return reason;
   };
 }

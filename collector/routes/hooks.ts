@@ -177,7 +177,11 @@ export function hookRoutes(deps: {
             ...(riskUnknown ? { riskUnknown } : {}),
             caller,
             ...(deps.recorder
-              ? { record: (seen: HookCallSeen) => deps.recorder?.record(caller, agent, seen) }
+              ? {
+                  record: (seen: HookCallSeen) => {
+                    deps.recorder?.record(caller, agent, seen, c.get('principal').name);
+                  },
+                }
               : {}),
           }),
         );
