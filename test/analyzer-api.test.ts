@@ -200,6 +200,18 @@ describe('alerts over the API', () => {
   });
 });
 
+/** A Claude Code PreToolUse hook call for `ls` in a session. */
+const lsHookCall = (session: string) =>
+  JSON.stringify({
+    session_id: session,
+    transcript_path: '/tmp/t.jsonl',
+    cwd: dataDir,
+    permission_mode: 'default',
+    hook_event_name: 'PreToolUse',
+    tool_name: 'Bash',
+    tool_input: { command: 'ls' },
+  });
+
 describe('session risk and the gate', () => {
   it('GET /api/risk explains the risk to analysts, gives runners the number only', async () => {
     const a = await api<{
@@ -219,16 +231,7 @@ describe('session risk and the gate', () => {
   });
 
   it('the hook endpoint asks for what it would allow once the session is risky', async () => {
-    const input = (session: string) =>
-      JSON.stringify({
-        session_id: session,
-        transcript_path: '/tmp/t.jsonl',
-        cwd: dataDir,
-        permission_mode: 'default',
-        hook_event_name: 'PreToolUse',
-        tool_name: 'Bash',
-        tool_input: { command: 'ls' },
-      });
+    const input = lsHookCall;
     const calm = await api<{ hookSpecificOutput?: { permissionDecision: string } }>(
       '/api/hooks/claude-code',
       RUNNER,
@@ -259,15 +262,7 @@ describe('session risk and the gate', () => {
           hookSpecificOutput?: { permissionDecision: string; permissionDecisionReason: string };
         }>('/api/hooks/claude-code', RUNNER, {
           method: 'POST',
-          body: JSON.stringify({
-            session_id: 'flood-1',
-            transcript_path: '/tmp/t.jsonl',
-            cwd: dataDir,
-            permission_mode: 'default',
-            hook_event_name: 'PreToolUse',
-            tool_name: 'Bash',
-            tool_input: { command: 'ls' },
-          }),
+          body: lsHookCall('flood-1'),
         });
         expect(res.body.hookSpecificOutput?.permissionDecision).toBe('ask');
         expect(res.body.hookSpecificOutput?.permissionDecisionReason).toMatch(
