@@ -118,6 +118,8 @@ export async function startServer(
 ): Promise<WardServer> {
   const config = ServerConfig.parse(input);
   const loopback = isLoopbackHost(config.host);
+  // Ingest with no token from loopback: tokens then do not tell senders apart (ingest shares, otlp.ts).
+  const openIngest = loopback && !config.requireIngestToken;
   if (!loopback && !config.adminToken) {
     throw new StartupError(
       `refusing to listen on ${config.host}: a non-loopback bind needs API tokens. Set WARD_ADMIN_TOKEN ` +
@@ -196,7 +198,7 @@ export async function startServer(
     sink,
     spool,
     ...batch,
-    ...writerShares(batch),
+    ...writerShares(batch, openIngest),
     onError: (err, table) =>
       log(`insert into ${table} failed: ${err instanceof Error ? err.message : String(err)}`),
     ...(journal ? { onStored: journal.stored, onLost: journal.lost } : {}),
@@ -218,13 +220,7 @@ export async function startServer(
     limits: { maxRecords: config.ingestLimits.maxRecords, maxValues: config.ingestLimits.maxValues },
     workerLimits: { maxOldGenerationSizeMb: config.ingestLimits.workerHeapMb, maxYoungGenerationSizeMb: 16 },
   });
-  const admission = createAdmission(
-    admissionBounds(
-      config.ingestLimits.maxInflightRequests,
-      config.ingestLimits.maxInflightBytes,
-      config.maxBodyBytes,
-    ),
-  );
+  const admission = createAdmission(admissionBounds(config.ingestLimits, config.maxBodyBytes, openIngest));
   const ingest = createIngest({
     writer,
     prepare: pool.prepare,
@@ -241,7 +237,7 @@ export async function startServer(
     ...(journal ? { beforeHandler: readBarrier(writer) } : {}),
     cacheMs: revocations.cacheMs,
     maxInProgressPerToken: config.limits.apiPerToken,
-    openLoopbackIngest: loopback && !config.requireIngestToken,
+    openLoopbackIngest: openIngest,
     sessions: createBrowserSessions(),
     remoteAddress: (c) =>
       (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? '',
@@ -298,6 +294,7 @@ export async function startServer(
     authorize,
     maxBodyBytes: config.maxBodyBytes,
     admission,
+    oneIngestSender: openIngest,
     bodyDeadlineMs: config.ingestLimits.bodyDeadlineMs,
     log,
     ...(plugins.uiDir ? { uiDir: plugins.uiDir } : {}),

@@ -23,6 +23,9 @@ beforeAll(async () => {
     dataDir: mkdtempSync(join(tmpdir(), 'ward-share-')),
     store: { database: 'ward_share_test' },
     ingestLimits: { maxInflightRequests: ADMITTED },
+    // Tokens tell senders apart only where ingest needs one: with open loopback ingest, an agent holding a token
+    // could also send without it, as a second sender.
+    requireIngestToken: true,
   });
   await server.store.tokens.add(HOSTILE, 'hostile', 'runner');
   await server.store.tokens.add(VICTIM, 'victim', 'runner');

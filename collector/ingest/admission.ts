@@ -43,11 +43,14 @@ export const SENDER_SHARE = 0.75;
  * the others); a sender holds three quarters of the requests.
  */
 export function admissionBounds(
-  maxRequests: number,
-  maxInflightBytes: number,
+  limits: { maxInflightRequests: number; maxInflightBytes: number },
   maxBodyBytes: number,
+  /** Every request is one sender (open loopback ingest): no shares, they would only leave room unused. */
+  oneSender = false,
 ): AdmissionOptions {
-  const maxBytes = Math.max(maxInflightBytes, 3 * maxBodyBytes);
+  const maxRequests = limits.maxInflightRequests;
+  const maxBytes = Math.max(limits.maxInflightBytes, 3 * maxBodyBytes);
+  if (oneSender) return { maxRequests, maxBytes };
   return {
     maxRequests,
     maxBytes,
@@ -57,7 +60,8 @@ export function admissionBounds(
 }
 
 /** One sender's share of the writer's queue (rows waiting for the store), as of the requests in flight. */
-export function writerShares(batch: { maxQueuedBytes?: number; maxQueuedRows?: number }) {
+export function writerShares(batch: { maxQueuedBytes?: number; maxQueuedRows?: number }, oneSender = false) {
+  if (oneSender) return {};
   return {
     maxSenderQueuedBytes: Math.floor((batch.maxQueuedBytes ?? 32 * 2 ** 20) * SENDER_SHARE),
     maxSenderQueuedRows: Math.floor((batch.maxQueuedRows ?? 400_000) * SENDER_SHARE),
