@@ -274,37 +274,6 @@ describe('session risk and the gate', () => {
   });
 });
 
-describe('hook decisions as events', () => {
-  it("the analyzer raises an alert from a hook call alone, when the agent's own telemetry never arrives", async () => {
-    // An agent whose telemetry is refused (a flood), turned off, or without command text: its hook call is the
-    // only trace of the credential read.
-    const session = 'hook-only-1';
-    await api('/api/hooks/gemini-cli', RUNNER, {
-      method: 'POST',
-      body: JSON.stringify({
-        session_id: session,
-        transcript_path: '/tmp/t.jsonl',
-        cwd: dataDir,
-        hook_event_name: 'BeforeTool',
-        tool_name: 'run_shell_command',
-        tool_input: { command: 'cat ~/.aws/credentials' },
-      }),
-    });
-    await vi.waitFor(
-      async () => {
-        const { events } = await server.store.events.query({ session, limit: 10 });
-        expect(events.map((e) => [e.kind, e.event_name, e.command])).toEqual([
-          ['tool_decision', 'ward.hook.decision', 'cat ~/.aws/credentials'],
-        ]);
-      },
-      { timeout: 10_000, interval: 50 },
-    );
-    await score();
-    const { body } = await api<{ alerts: Alert[] }>(`/api/alerts?session=${session}`, ANALYST);
-    expect(body.alerts.map((a) => a.rule_id)).toContain('cred-read');
-  });
-});
-
 describe('overview and stream', () => {
   it('GET /api/overview', async () => {
     const { status, body } = await api<{
