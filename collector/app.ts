@@ -28,8 +28,6 @@ export interface AppDeps {
   maxBodyBytes: number;
   /** OTLP work in flight across requests (requests and bytes); unbounded without it. */
   admission?: Admission;
-  /** Every OTLP request is one sender for admission's shares (open loopback ingest: see otlp.ts). */
-  oneIngestSender?: boolean;
   bodyDeadlineMs?: number;
   log: (msg: string) => void;
   /** Extra route groups mounted under /api (approvals, alerts, reports as they land). */
@@ -92,7 +90,6 @@ export function createApp(deps: AppDeps) {
       maxBodyBytes: deps.maxBodyBytes,
       log: deps.log,
       ...(deps.admission ? { admission: deps.admission } : {}),
-      ...(deps.oneIngestSender ? { oneSender: true } : {}),
       ...(deps.bodyDeadlineMs ? { bodyDeadlineMs: deps.bodyDeadlineMs } : {}),
     }),
   );

@@ -294,7 +294,6 @@ export async function startServer(
     authorize,
     maxBodyBytes: config.maxBodyBytes,
     admission,
-    oneIngestSender: openIngest,
     bodyDeadlineMs: config.ingestLimits.bodyDeadlineMs,
     log,
     ...(plugins.uiDir ? { uiDir: plugins.uiDir } : {}),

@@ -2,6 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Redactor } from '../../schema/fast.js';
 import { type AgentEvent, type Decision, emptyAgentEvent } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
+import { SENDER_SHARE } from '../ingest/admission.js';
+import { createSenderShare } from '../ingest/sender-share.js';
 import { boundedCwd, boundedId, classifyTool, safeText } from '../normalize/index.js';
 
 /** A tool call a hook decided, as the hook endpoint tells it. */
@@ -38,9 +40,12 @@ export interface HookRecorderOptions {
 export function createHookRecorder(o: HookRecorderOptions) {
   const flushMs = o.flushMs ?? 250;
   const maxQueued = o.maxQueued ?? 5_000;
-  const perSender = Math.floor(maxQueued * 0.75);
+  // Decisions each token has waiting, against its share (bytes are not counted: each event is bounded).
+  const shares = createSenderShare({
+    bytes: Number.POSITIVE_INFINITY,
+    rows: Math.floor(maxQueued * SENDER_SHARE),
+  });
   let queue: { sender: string; event: AgentEvent }[] = [];
-  const held = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
   let dropped = 0;
@@ -63,11 +68,7 @@ export function createHookRecorder(o: HookRecorderOptions) {
         `hook decisions not stored (${batch.length}): ${err instanceof Error ? err.message : String(err)}`,
       );
     } finally {
-      for (const b of batch) {
-        const n = (held.get(b.sender) ?? 1) - 1;
-        if (n <= 0) held.delete(b.sender);
-        else held.set(b.sender, n);
-      }
+      for (const b of batch) shares.remove(b.sender, 0, 1);
     }
   }
 
@@ -77,8 +78,7 @@ export function createHookRecorder(o: HookRecorderOptions) {
      * both kept on the event: any runner can name any session, and analysts must see whose call it was).
      */
     record(sender: string, agent: string, seen: HookCallSeen, senderName = ''): void {
-      const mine = held.get(sender) ?? 0;
-      if (queue.length >= maxQueued || mine >= perSender) {
+      if (queue.length >= maxQueued || !shares.fits(sender, 0, 1)) {
         dropped++;
         if (dropped % 1000 === 1) o.log?.(`hook decisions dropped: ${dropped} (the queue is full)`);
         return;
@@ -115,7 +115,7 @@ export function createHookRecorder(o: HookRecorderOptions) {
         },
       };
       queue.push({ sender, event });
-      held.set(sender, mine + 1);
+      shares.add(sender, 0, 1);
       timer ??= setTimeout(() => {
         flushing = flushing.then(flush);
       }, flushMs);

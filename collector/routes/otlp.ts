@@ -24,11 +24,6 @@ export interface OtlpRoutesDeps {
   log: (msg: string) => void;
   /** Requests and bytes in flight across all OTLP requests; unbounded without it (tests). */
   admission?: Admission;
-  /**
-   * Count every request as one sender: with open loopback ingest, any local process sends with no token, so an
-   * agent holding a token could send as itself and as `loopback` and take two senders' shares.
-   */
-  oneSender?: boolean;
   /** Longest a request body may take to arrive. */
   bodyDeadlineMs?: number;
 }
@@ -54,10 +49,9 @@ export function otlpRoutes(deps: OtlpRoutesDeps) {
   const app = new Hono();
   const handler = (signal: OtlpSignal) =>
     async function receive(c: Context) {
-      // The sender is the token, where tokens tell senders apart (ingest needs one).
-      const sender = deps.oneSender
-        ? 'loopback'
-        : ((c.get('principal') as { id?: string } | undefined)?.id ?? '');
+      // The sender is the token (every open loopback sender is `loopback`; with open loopback ingest no share
+      // applies, since a token does not tell agents apart there: admissionBounds).
+      const sender = (c.get('principal') as { id?: string } | undefined)?.id ?? '';
       const ticket = deps.admission?.enter(sender);
       if (ticket === null) {
         await discardBody(c.req.raw, deps.maxBodyBytes);
