@@ -21,7 +21,7 @@ export interface HookCallSeen {
 }
 
 export interface HookRecorderOptions {
-  store: Pick<Store, 'events'>;
+  store: { events: Pick<Store['events'], 'insert'> };
   redact: Redactor;
   /** How often what was recorded is stored (ms). */
   flushMs?: number;
@@ -35,7 +35,7 @@ export interface HookRecorderOptions {
  * analyzer sees each call the agent made through its hooks even when the agent's own telemetry is refused
  * (a flood), off, or without the command text. Stored in batches beside the API, not on the approval lane; the
  * hook's answer does not wait for it. Bounded: beyond `maxQueued` waiting, or a sender's share of them, a
- * decision is counted as dropped and logged.
+ * decision is counted as dropped and logged; the hook route asks `hasRoom` first and denies the call without it.
  */
 export function createHookRecorder(o: HookRecorderOptions) {
   const flushMs = o.flushMs ?? 250;
@@ -120,6 +120,8 @@ export function createHookRecorder(o: HookRecorderOptions) {
         flushing = flushing.then(flush);
       }, flushMs);
     },
+    /** Whether a decision of `sender` would be recorded now (the hook is denied otherwise: fail closed). */
+    hasRoom: (sender: string): boolean => queue.length < maxQueued && shares.fits(sender, 0, 1),
     /** Stores what is waiting now (a stop, or a test). */
     async flush(): Promise<void> {
       if (timer) clearTimeout(timer);

@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { createRedactor } from '../../schema/fast.js';
 import type { ApprovalService } from '../approvals/index.js';
 import { createErrorHandler } from '../errors.js';
 import { createAuthorize } from '../middleware/auth.js';
+import { createHookRecorder } from './hook-events.js';
 import { type HookDecider, hookRoutes } from './hooks.js';
 
 // An agent runs its tool past any error status of its hook: whatever stops a hook call before its decision
@@ -42,5 +44,61 @@ describe('hook calls stopped before their decision', () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ decision: 'deny', reason: err.message });
     }
+  });
+});
+
+describe('hook decisions that cannot be recorded', () => {
+  it("deny a token's calls while its recorded decisions pile up, and only that token's", async () => {
+    // The store takes the decisions and never answers: what a slow engine, or a token flooding its own hook
+    // calls to push its next decisions out of the record, would leave.
+    const recorder = createHookRecorder({
+      store: { events: { insert: () => new Promise<void>(() => {}) } },
+      redact: createRedactor(),
+      flushMs: 0,
+      maxQueued: 4,
+    });
+    const decide: HookDecider = async (_agent, _body, ctx) => {
+      if (ctx.refuse) return { decision: 'deny', reason: ctx.refuse };
+      ctx.record?.({
+        session: 's',
+        tool: 'Bash',
+        command: 'ls',
+        toolInput: {},
+        cwd: '/w',
+        callId: '',
+        decision: 'defer',
+        reason: '',
+      });
+      return {};
+    };
+    const a = new Hono();
+    a.onError(createErrorHandler(() => {}));
+    a.route(
+      '/api',
+      hookRoutes({
+        decide,
+        service: {} as ApprovalService,
+        recorder,
+        authorize: createAuthorize({
+          lookup: async (t) => ({ name: t.slice(0, 6), role: 'runner' }),
+          remoteAddress: () => '10.0.0.2',
+          openLoopbackIngest: false,
+        }),
+      }),
+    );
+    const as = (token: string) =>
+      a.request('/api/hooks/claude-code', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ tool_name: 'Bash', tool_input: { command: 'ls' } }),
+      });
+    const flooder = 'flooder-token-0123456789';
+    for (let i = 0; i < 3; i++) expect(await (await as(flooder)).json()).toEqual({});
+    expect(await (await as(flooder)).json()).toEqual({
+      decision: 'deny',
+      reason: "too many of this token's hook decisions wait to be recorded: retry shortly",
+    });
+    // Another token's calls are still decided (and recorded).
+    expect(await (await as('victim-token-0123456789')).json()).toEqual({});
   });
 });

@@ -94,7 +94,7 @@ export function hookRoutes(deps: {
   /** Why the analyzer's risk for the session is behind its events (null when it is not). */
   riskBehind?: (session: string) => Promise<string | null>;
   /** Records each decided tool call as an agent event (by the caller's token id). */
-  recorder?: Pick<HookRecorder, 'record'>;
+  recorder?: Pick<HookRecorder, 'record' | 'hasRoom'>;
   /** Largest hook input (default 1 MiB, the API's limit); over it, a deny. */
   maxBodyBytes?: number;
 }) {
@@ -143,6 +143,10 @@ export function hookRoutes(deps: {
     limitBody,
     async (c) => {
       const agent = c.req.param('agent') as HookAgent;
+      // A decision that could not be recorded would be a tool call the analyzer never sees: a token whose
+      // recorded decisions are piling up (the store is slow, or it floods its own hook calls) is denied.
+      if (deps.recorder && !deps.recorder.hasRoom(c.get('principal').id))
+        return refuse(c, agent, "too many of this token's hook decisions wait to be recorded: retry shortly");
       const waitS = Number(c.req.query('timeout_s') ?? 300);
       const body: unknown = await c.req.json().catch(() => undefined);
       const origin = new URL(c.req.url).origin;
