@@ -3,8 +3,9 @@
  *   --ingest-ack stored|journal]`
  *
  * Starts `ward serve` in a child process (embedded store in a temp dir), drives it from worker threads
- * with pre-encoded OTLP/protobuf log requests of Codex-shaped records, then checks that every
- * acknowledged record is stored and measures the embedded engine's own insert rate for the same rows in
+ * with pre-encoded OTLP/protobuf log requests of Codex-shaped records in two phases of `seconds` each (beside
+ * steady interactive traffic, then beside approval and hook round trips back to back), then checks that every
+ * acknowledged record is stored and measures the embedded engine's own insert rate for phase 1's rows in
  * a separate process. Exits 1 if acknowledged records are missing. A bench is its own entry point, so it
  * reads its own argv.
  */
@@ -17,7 +18,12 @@ import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { encodeBatches } from './lib/batches.js';
 import { measureEngine } from './lib/engine-rate.js';
-import { type InteractiveSamples, mintTokens, sampleInteractive } from './lib/interactive.js';
+import {
+  type InteractiveSamples,
+  mintTokens,
+  paceInteractive,
+  sampleInteractive,
+} from './lib/interactive.js';
 import { type LoadJob, type LoadResult, runLoad } from './lib/load.js';
 import { fmt, percentile } from './lib/stats.js';
 import {
@@ -31,6 +37,13 @@ import {
 } from './lib/ward-child.js';
 
 const SELF = fileURLToPath(import.meta.url);
+/**
+ * Phase 1's interactive traffic, beside which the ingest ratio is measured: ten hook calls a second (every tool
+ * call of a few dozen agents at work) and an approval every two seconds (an analyst's pace is minutes). Round
+ * trips back to back, phase 2, are ~80 hook calls or ~10 approvals a second: each approval stores six small
+ * rows (six new parts), and they took half of ingest's rate (README, Memory and performance).
+ */
+const STEADY = { hookEveryMs: 100, approvalEveryMs: 2_000 };
 /** The README's memory bound for `ward serve` with the defaults (Memory and performance). */
 const RSS_BOUND_MIB = 1024;
 const WARD = fileURLToPath(new URL('../cli/ward.js', import.meta.url));
@@ -165,35 +178,54 @@ async function main(): Promise<number> {
     const poller = setInterval(() => {
       health(url).then((h) => h && samples.push(h));
     }, 1_000);
-    let loadDone = false;
-    const loaded = Promise.all(
-      Array.from({ length: workers }, (_, i) =>
-        runWorker({
-          url: `${url}/v1/logs`,
-          batches,
-          inFlight,
-          durationMs: seconds * 1000,
-          seqBase: i * 1_000_000_000,
-        }),
-      ),
-    ).finally(() => {
-      loadDone = true;
-    });
-    // The same round trips while the exporters saturate ingest (after a short ramp-up).
-    await new Promise((r) => setTimeout(r, 2_000));
-    const busy = await sampleInteractive(url, tokens, { until: () => loadDone });
-    const results = await loaded;
+    // One phase: the exporters saturate ingest for `seconds` while `interactive` runs beside them (after a short
+    // ramp-up) until they stop.
+    const phase = async (
+      seqBase: number,
+      interactive: (until: () => boolean) => Promise<InteractiveSamples>,
+    ): Promise<{ results: LoadResult[]; busy: InteractiveSamples }> => {
+      let loadDone = false;
+      const loaded = Promise.all(
+        Array.from({ length: workers }, (_, i) =>
+          runWorker({
+            url: `${url}/v1/logs`,
+            batches,
+            inFlight,
+            durationMs: seconds * 1000,
+            seqBase: seqBase + i * 1_000_000_000,
+          }),
+        ),
+      ).finally(() => {
+        loadDone = true;
+      });
+      await new Promise((r) => setTimeout(r, 2_000));
+      const busy = await interactive(() => loadDone);
+      return { results: await loaded, busy };
+    };
+    // The ingest ratio is measured beside steady interactive traffic (STEADY); the interactive targets then
+    // under the worst case, round trips back to back, in a second phase of the same length.
+    process.stdout.write(
+      `phase 1: ingest saturated, a hook call every ${STEADY.hookEveryMs} ms and an approval every ${STEADY.approvalEveryMs} ms…\n`,
+    );
+    const steady = await phase(0, (until) => paceInteractive(url, tokens, { ...STEADY, until }));
+    process.stdout.write('phase 2: ingest saturated, approval and hook round trips back to back…\n');
+    const stress = await phase(500_000_000, (until) => sampleInteractive(url, tokens, { until }));
+    const busy = stress.busy;
     clearInterval(poller);
     const final = await health(url);
     if (final) samples.push(final);
     const peakRss = server.pid ? peakRssMb(server.pid) : 0;
 
+    const results = steady.results;
     const acked = results.reduce((n, r) => n + r.ackedRecords, 0);
+    const ackedAll = acked + stress.results.reduce((n, r) => n + r.ackedRecords, 0);
     const requests = results.reduce((n, r) => n + r.requests, 0);
-    const elapsed = Math.max(...results.map((r) => r.elapsedMs)) / 1000;
+    const elapsedOf = (rs: LoadResult[]) => Math.max(...rs.map((r) => r.elapsedMs)) / 1000;
+    const elapsed = elapsedOf(results);
+    const stressRate = (ackedAll - acked) / elapsedOf(stress.results);
     const latencies = results.flatMap((r) => r.latenciesMs);
     const failures: Record<string, number> = {};
-    for (const r of results)
+    for (const r of [...results, ...stress.results])
       for (const [k, v] of Object.entries(r.failures)) failures[k] = (failures[k] ?? 0) + v;
     const lagP99 = Math.max(0, ...samples.map((s) => s.eventLoopLagMs?.p99 ?? 0));
     const lagMax = Math.max(0, ...samples.map((s) => s.eventLoopLagMs?.max ?? 0));
@@ -236,19 +268,22 @@ async function main(): Promise<number> {
       Object.keys(x.failures).length ? `   failures ${JSON.stringify(x.failures)}` : '';
     const lines = [
       '',
-      `Ward ingest (OTLP/HTTP protobuf → decode → redact → normalize → embedded ClickHouse), acknowledged once ${opts['ingest-ack'] === 'journal' ? 'in the journal' : 'stored'}`,
+      `Ward ingest (OTLP/HTTP protobuf → decode → redact → normalize → embedded ClickHouse), acknowledged once ${opts['ingest-ack'] === 'journal' ? 'in the journal' : 'stored'};`,
+      `phase 1, beside ${fmt(steady.busy.hookMs.length)} hook calls and ${fmt(steady.busy.approvalMs.length)} approvals at a steady pace:`,
       `  sustained:        ${fmt(wardRate)} events/s  (${fmt(acked)} records acknowledged in ${fmt(elapsed, 1)} s, ${fmt(requests)} requests)`,
       `  request latency:  p50 ${fmt(percentile(latencies, 50), 1)} ms   p99 ${fmt(percentile(latencies, 99), 1)} ms   max ${fmt(percentile(latencies, 100), 1)} ms`,
       `  failed requests:  ${Object.keys(failures).length ? JSON.stringify(failures) : 'none'}`,
       `  server event loop lag: p99 ${fmt(lagP99, 1)} ms   max ${fmt(lagMax, 1)} ms (10 s windows from /healthz)`,
       `  server memory:    peak RSS ${fmt(peakRss)} MiB (incl. the embedded engine), max heap used ${fmt(heapMax)} MiB`,
       `  stored:           otel_logs ${fmt(stored)} rows, agent_events ${fmt(events)} rows`,
-      `  analyzer in serve: ${fmt(events - backlog)} events scored during the run (${fmt((events - backlog) / elapsed)}/s), ${fmt(backlog)} left to score when the load stopped`,
+      `  analyzer in serve: ${fmt(events - backlog)} events scored during both phases, ${fmt(backlog)} left to score when the load stopped`,
       `Engine alone (the same rows, prepared as Ward prepares them (${engine.format}), inserted in ~20k-row chunks): ${fmt(engine.recordsPerSec)} records/s (${fmt(engine.seconds, 1)} s)`,
       `Ward / engine: ${fmt(ratio, 2)} × (target >= 0.6; request p99 <= 250 ms): ${ratio >= 0.6 && wardP99 <= 250 ? 'MET' : 'NOT MET'}`,
+      `  its steady interactive traffic: hook ${rt(steady.busy.hookMs)}; approval ${rt(steady.busy.approvalMs)}${failed(steady.busy)}`,
+      `phase 2, beside approvals and hook calls back to back: ${fmt(stressRate)} events/s (${fmt(stressRate / engine.recordsPerSec, 2)} × the engine alone)`,
       '',
       'Interactive path over HTTP (approval: from the runner asking until its wait returns with the decision an analyst',
-      'sent at once; hook: Claude Code PreToolUse)',
+      'sent at once; hook: Claude Code PreToolUse); busy = phase 2',
       `  approval, idle:           ${rt(idle.approvalMs)}${failed(idle)}`,
       `  approval, ingest busy:    ${rt(busy.approvalMs)}${failed(busy)}`,
       `  (the analyst's decision request answered: idle ${rt(idle.decisionMs)}; busy ${rt(busy.decisionMs)})`,
@@ -259,12 +294,14 @@ async function main(): Promise<number> {
       '',
     ];
     process.stdout.write(lines.join('\n'));
-    if (stored < acked) {
-      process.stderr.write(`FAIL: ${fmt(acked - stored)} acknowledged records are missing from otel_logs\n`);
+    if (stored < ackedAll) {
+      process.stderr.write(
+        `FAIL: ${fmt(ackedAll - stored)} acknowledged records are missing from otel_logs\n`,
+      );
       return 1;
     }
-    if (stored > acked)
-      process.stdout.write(`note: ${fmt(stored - acked)} rows from requests that were not acknowledged\n`);
+    if (stored > ackedAll)
+      process.stdout.write(`note: ${fmt(stored - ackedAll)} rows from requests that were not acknowledged\n`);
     return 0;
   } catch (err) {
     process.stderr.write(

@@ -85,7 +85,8 @@ export function createGateThreads(opts: GateThreadsOptions) {
       worker: new Worker(opts.script, {
         workerData: { layers: opts.layers },
         // A decision that needs more is refused (its thread ends), so hostile text cannot grow the server.
-        resourceLimits: { maxOldGenerationSizeMb: opts.heapMb ?? 160, maxYoungGenerationSizeMb: 32 },
+        // Young generation: 4 MiB semi-spaces (12 MiB), as under the process-wide flag it ran with before.
+        resourceLimits: { maxOldGenerationSizeMb: opts.heapMb ?? 160, maxYoungGenerationSizeMb: 12 },
       }),
     };
     t.worker.on('message', (reply: GateThreadReply) => {

@@ -20,7 +20,7 @@ import { admissionBounds, createAdmission, writerShares } from './ingest/admissi
 import { limitConnections, listening } from './ingest/connection-limits.js';
 import { openIngestJournal, readBarrier, storeJournaled } from './ingest/journal-wiring.js';
 import { createIngest } from './ingest/pipeline.js';
-import { createPreparePool } from './ingest/prepare-pool.js';
+import { createPreparePool, INGEST_YOUNG_GENERATION_MB } from './ingest/prepare-pool.js';
 import { createReceiptSet } from './ingest/receipts.js';
 import { createFileSpool } from './ingest/spool.js';
 import { loadSpoolKey } from './ingest/spool-key.js';
@@ -218,7 +218,10 @@ export async function startServer(
       maxPastMs: (config.time.maxPastDays ?? config.store.rawTtlDays ?? 30) * 86_400_000,
     },
     limits: { maxRecords: config.ingestLimits.maxRecords, maxValues: config.ingestLimits.maxValues },
-    workerLimits: { maxOldGenerationSizeMb: config.ingestLimits.workerHeapMb, maxYoungGenerationSizeMb: 16 },
+    workerLimits: {
+      maxOldGenerationSizeMb: config.ingestLimits.workerHeapMb,
+      maxYoungGenerationSizeMb: INGEST_YOUNG_GENERATION_MB,
+    },
   });
   const admission = createAdmission(admissionBounds(config.ingestLimits, config.maxBodyBytes, openIngest));
   const ingest = createIngest({

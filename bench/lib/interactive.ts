@@ -118,3 +118,57 @@ export async function sampleInteractive(
   }
   return out;
 }
+
+/**
+ * Open-loop interactive traffic at a steady pace until `until()` says stop: a hook call every `hookEveryMs` and
+ * an approval round trip every `approvalEveryMs`, each started on time whether or not the previous one has
+ * returned (a slow answer does not slow the traffic down, so it cannot hide itself).
+ */
+export async function paceInteractive(
+  base: string,
+  t: Tokens,
+  opts: { hookEveryMs: number; approvalEveryMs: number; until: () => boolean },
+): Promise<InteractiveSamples> {
+  const out: InteractiveSamples = { approvalMs: [], decisionMs: [], hookMs: [], failures: {} };
+  const failed = (name: string, err: unknown) => {
+    const key = `${name}: ${err instanceof Error ? err.message : String(err)}`;
+    out.failures[key] = (out.failures[key] ?? 0) + 1;
+  };
+  const running = new Set<Promise<void>>();
+  const start = (p: Promise<void>) => {
+    running.add(p);
+    void p.finally(() => running.delete(p));
+  };
+  const t0 = performance.now();
+  let hooks = 0;
+  let approvals = 0;
+  while (!opts.until()) {
+    const now = performance.now() - t0;
+    if (now >= hooks * opts.hookEveryMs) {
+      hooks++;
+      start(
+        hookRoundTrip(base, t).then(
+          (ms) => void out.hookMs.push(ms),
+          (err) => failed('hook', err),
+        ),
+      );
+    }
+    if (now >= approvals * opts.approvalEveryMs) {
+      approvals++;
+      start(
+        approvalRoundTrip(base, t).then(
+          ({ runner, analyst }) => {
+            out.approvalMs.push(runner);
+            out.decisionMs.push(analyst);
+          },
+          (err) => failed('approval', err),
+        ),
+      );
+    }
+    const next =
+      Math.min(hooks * opts.hookEveryMs, approvals * opts.approvalEveryMs) - (performance.now() - t0);
+    await new Promise((r) => setTimeout(r, Math.max(1, next)));
+  }
+  await Promise.all(running);
+  return out;
+}

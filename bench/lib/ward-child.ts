@@ -5,21 +5,14 @@ import { createServer } from 'node:net';
 /** A `ward serve` child of a benchmark: a free loopback port for it, its health, its exit and its peak memory. */
 
 /**
- * V8's flags for `ward serve` in `npm start` (package.json): young generations of 4 MiB semi-spaces instead of 16
- * (every thread's heap reserves them, and garbage from large requests filled them: bench:flood's peak 914–1,027
- * → 847–920 MiB, bench:ingest's 666–680 against 706–736 MiB at the same rate).
- */
-export const SERVE_NODE_FLAGS = '--max-semi-space-size=4';
-
-/**
  * The environment `npm start` gives `ward serve` (package.json): glibc's malloc returns large buffers (request
- * bodies, row payloads, query results) to the system when they are freed instead of keeping them in its arenas;
- * and the V8 flags above. The benchmarks run the server as `npm start` does.
+ * bodies, row payloads, query results) to the system when they are freed instead of keeping them in its arenas.
+ * The benchmarks run the server as `npm start` does. (Each thread's young generation is set where the thread is
+ * started, no longer by a process-wide V8 flag: see collector/ingest/prepare-pool.ts.)
  */
 export const SERVE_ENV = {
   ...process.env,
   MALLOC_MMAP_THRESHOLD_: '131072',
-  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${SERVE_NODE_FLAGS}`.trim(),
 };
 
 /** What the benchmarks read of `/healthz`. */

@@ -150,7 +150,10 @@ async function startOwnEngine(opts: EngineClientOptions) {
 
   function spawn(): Promise<void> {
     const data: EngineWorkerData = { path: opts.path, tmpDir: opts.tmpDir };
-    const w = new Worker(opts.script, { workerData: data });
+    // This thread only passes statements and their results (buffers, outside the heap): a small young
+    // generation (4 MiB semi-spaces, V8's default is 16), as `ward serve` ran every thread before the ingest
+    // workers needed the default.
+    const w = new Worker(opts.script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 12 } });
     worker = w;
     return new Promise<void>((resolve, reject) => {
       let ready = false;
