@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { createGate, loadPolicy } from '../../gate/index.js';
 import { createRedactor } from '../../schema/fast.js';
 import type { ApprovalService } from '../approvals/index.js';
 import { createErrorHandler } from '../errors.js';
@@ -100,5 +101,58 @@ describe('hook decisions that cannot be recorded', () => {
     });
     // Another token's calls are still decided (and recorded).
     expect(await (await as('victim-token-0123456789')).json()).toEqual({});
+  });
+});
+
+describe("a session's risk that cannot be read", () => {
+  // The real gate behind the route: a failed lookup of the session's risk must not be taken as risk 0, which
+  // decides an escalated session's upload on the command alone while the store fails its reads.
+  async function gateApp(riskOf: (session: string) => Promise<number>, mode?: 'ci') {
+    const gate = await createGate({
+      policy: await loadPolicy(mode ? { inline: { mode } } : {}),
+      workspace: '/w',
+    });
+    const decide: HookDecider = async (_agent, body, ctx) => {
+      const command = (body as { tool_input: { command: string } }).tool_input.command;
+      const d = gate.decide({
+        command,
+        sessionRisk: ctx.sessionRisk ?? 0,
+        ...(ctx.riskUnknown ? { riskUnknown: ctx.riskUnknown } : {}),
+      });
+      return d.decision === 'allow' ? {} : { decision: d.decision, reason: d.reasons.at(-1)?.rule_id ?? '' };
+    };
+    const a = new Hono();
+    a.onError(createErrorHandler(() => {}));
+    a.route(
+      '/api',
+      hookRoutes({
+        decide,
+        service: {} as ApprovalService,
+        riskOf,
+        riskBehind: async () => null,
+        authorize: createAuthorize({
+          lookup: async (t) => ({ name: t.slice(0, 6), role: 'runner' }),
+          remoteAddress: () => '10.0.0.2',
+          openLoopbackIngest: false,
+        }),
+      }),
+    );
+    return (command: string) =>
+      a
+        .request('/api/hooks/claude-code', {
+          method: 'POST',
+          headers: { authorization: 'Bearer runner-token-0123456789', 'content-type': 'application/json' },
+          body: JSON.stringify({ session_id: 's1', tool_name: 'Bash', tool_input: { command } }),
+        })
+        .then((r) => r.json());
+  }
+
+  it('asks (ci: denies) where a readable low risk allows', async () => {
+    const calm = await gateApp(async () => 0);
+    expect(await calm('git status')).toEqual({});
+    const failing = await gateApp(() => Promise.reject(new Error('store unavailable: engine restarting')));
+    expect(await failing('git status')).toEqual({ decision: 'ask', reason: 'policy.risk-unknown' });
+    const ci = await gateApp(() => Promise.reject(new Error('boom')), 'ci');
+    expect(await ci('git status')).toMatchObject({ decision: 'deny' });
   });
 });

@@ -160,13 +160,20 @@ export function hookRoutes(deps: {
         body && typeof body === 'object' && typeof (body as { session_id?: unknown }).session_id === 'string'
           ? boundedId((body as { session_id: string }).session_id)
           : '';
-      // Fail closed on the lookup only in the direction of caution: an unreadable risk counts as 0 (the gate
-      // still decides the command itself), never as a reason to allow more.
-      const sessionRisk = session && deps.riskOf ? await deps.riskOf(session).catch(() => 0) : 0;
+      // A risk that cannot be read is unknown, not 0: 0 would let a session the analyzer had escalated (a
+      // credential read, then an upload) be decided on the command alone while the store fails its lookups.
+      let riskUnknown: string | null = null;
+      const sessionRisk =
+        session && deps.riskOf
+          ? await deps.riskOf(session).catch(() => {
+              riskUnknown = "the session's risk could not be read";
+              return 0;
+            })
+          : 0;
       // A risk the analyzer has fallen behind on (an agent flooding ingest holds it back) is not trusted: an
       // agent could read a credential, flood, and upload before the analyzer scored the read. A check that fails
       // counts as behind.
-      const riskUnknown =
+      riskUnknown ??=
         session && deps.riskBehind
           ? await deps.riskBehind(session).catch(() => "the session's risk could not be checked")
           : null;
