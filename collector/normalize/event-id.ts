@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { valueToString } from '../../schema/fast.js';
 import type { OtlpAttributes } from '../../schema/index.js';
 
@@ -15,7 +15,8 @@ function hashParts(parts: readonly IdPart[]): string {
     else for (const key in p) text += `${key}=${valueToString(p[key])}${SEP}`;
     text += SEP;
   }
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  // One-shot: ~2.5 × faster than a Hash object for texts this short (one per event).
+  return hash('sha256', text, 'hex').slice(0, 32);
 }
 
 /**

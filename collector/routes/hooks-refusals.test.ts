@@ -137,14 +137,14 @@ describe("a session's risk that cannot be read", () => {
         }),
       }),
     );
-    return (command: string) =>
-      a
-        .request('/api/hooks/claude-code', {
-          method: 'POST',
-          headers: { authorization: 'Bearer runner-token-0123456789', 'content-type': 'application/json' },
-          body: JSON.stringify({ session_id: 's1', tool_name: 'Bash', tool_input: { command } }),
-        })
-        .then((r) => r.json());
+    return async (command: string) => {
+      const res = await a.request('/api/hooks/claude-code', {
+        method: 'POST',
+        headers: { authorization: 'Bearer runner-token-0123456789', 'content-type': 'application/json' },
+        body: JSON.stringify({ session_id: 's1', tool_name: 'Bash', tool_input: { command } }),
+      });
+      return res.json();
+    };
   }
 
   it('asks (ci: denies) where a readable low risk allows', async () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AgentEvent } from '../../schema/index.js';
 import { isoToTicks, secondsDotNanosToTicks } from '../rowbinary/times.js';
 
@@ -29,7 +29,7 @@ const MARK_END = new RegExp(`\\]|, sha256 ([0-9a-f]{${DIGEST_HEX}})\\]`, 'y');
  * it is out of reach (a 32-bit hash was brute-forced in seconds).
  */
 export function valueDigest(s: string): string {
-  return createHash('sha256').update(s, 'utf8').digest('hex').slice(0, DIGEST_HEX);
+  return hash('sha256', s, 'hex').slice(0, DIGEST_HEX);
 }
 
 /** An elided value's parts as stored: its start, the digest of the full value (when stored), the tail added. */
