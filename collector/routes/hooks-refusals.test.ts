@@ -11,9 +11,17 @@ import { type HookDecider, hookRoutes } from './hooks.js';
 // An agent runs its tool past any error status of its hook: whatever stops a hook call before its decision
 // (here, the store failing the token lookup while the engine restarts) must be a 200 deny.
 
-function app(lookup: (token: string) => Promise<never>) {
-  const decide: HookDecider = async (_agent, _body, ctx) =>
-    ctx.refuse ? { decision: 'deny', reason: ctx.refuse } : {};
+type HookDeps = Parameters<typeof hookRoutes>[0];
+
+/** The hook routes behind the server's error handler, as a runner off the loopback reaches them. */
+function mount(
+  decide: HookDecider,
+  deps: Omit<HookDeps, 'decide' | 'service' | 'authorize'> = {},
+  lookup: (token: string) => Promise<{ name: string; role: 'runner' }> = async (t) => ({
+    name: t.slice(0, 6),
+    role: 'runner',
+  }),
+): Hono {
   const a = new Hono();
   a.onError(createErrorHandler(() => {}));
   a.route(
@@ -21,10 +29,17 @@ function app(lookup: (token: string) => Promise<never>) {
     hookRoutes({
       decide,
       service: {} as ApprovalService,
+      ...deps,
       authorize: createAuthorize({ lookup, remoteAddress: () => '10.0.0.2', openLoopbackIngest: false }),
     }),
   );
   return a;
+}
+
+function app(lookup: (token: string) => Promise<never>) {
+  const decide: HookDecider = async (_agent, _body, ctx) =>
+    ctx.refuse ? { decision: 'deny', reason: ctx.refuse } : {};
+  return mount(decide, {}, lookup);
 }
 
 const call = (a: Hono) =>
@@ -72,21 +87,7 @@ describe('hook decisions that cannot be recorded', () => {
       });
       return {};
     };
-    const a = new Hono();
-    a.onError(createErrorHandler(() => {}));
-    a.route(
-      '/api',
-      hookRoutes({
-        decide,
-        service: {} as ApprovalService,
-        recorder,
-        authorize: createAuthorize({
-          lookup: async (t) => ({ name: t.slice(0, 6), role: 'runner' }),
-          remoteAddress: () => '10.0.0.2',
-          openLoopbackIngest: false,
-        }),
-      }),
-    );
+    const a = mount(decide, { recorder });
     const as = (token: string) =>
       a.request('/api/hooks/claude-code', {
         method: 'POST',
@@ -121,22 +122,7 @@ describe("a session's risk that cannot be read", () => {
       });
       return d.decision === 'allow' ? {} : { decision: d.decision, reason: d.reasons.at(-1)?.rule_id ?? '' };
     };
-    const a = new Hono();
-    a.onError(createErrorHandler(() => {}));
-    a.route(
-      '/api',
-      hookRoutes({
-        decide,
-        service: {} as ApprovalService,
-        riskOf,
-        riskBehind: async () => null,
-        authorize: createAuthorize({
-          lookup: async (t) => ({ name: t.slice(0, 6), role: 'runner' }),
-          remoteAddress: () => '10.0.0.2',
-          openLoopbackIngest: false,
-        }),
-      }),
-    );
+    const a = mount(decide, { riskOf, riskBehind: async () => null });
     return async (command: string) => {
       const res = await a.request('/api/hooks/claude-code', {
         method: 'POST',
