@@ -39,7 +39,7 @@ export interface WorkerLimits {
  * An ingest worker's young generation: V8's default on 64-bit (16 MiB semi-spaces, 48 MiB). A request's records
  * live until its rows are encoded, so with 4 MiB semi-spaces each scavenge copied ~3 MiB of them and promoted
  * them to the old generation (700 scavenges and 35 full collections per worker in 20 s of saturated
- * bench:ingest); 48 MiB measured 17.2k → 21–24k events/s (see README, Memory and performance).
+ * bench:ingest); 48 MiB: +16 % events/s on average over seven alternating runs (README, Memory and performance).
  */
 export const INGEST_YOUNG_GENERATION_MB = 48;
 export const DEFAULT_WORKER_LIMITS: WorkerLimits = {
