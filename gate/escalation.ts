@@ -18,6 +18,10 @@ export function sessionEscalation(
   s: SessionSignals,
   threshold: number,
 ): { rule_id: string; detail: string } | null {
+  // A score that is not a number (a corrupted or hostile value read back from the store) is not a low score:
+  // Math.max would pass NaN through and `NaN > threshold` is false, so it counts as unknown.
+  const odd = [s.sessionScore, s.sessionRisk].some((x) => x !== undefined && !Number.isFinite(x));
+  if (odd) return { rule_id: 'policy.risk-unknown', detail: "the session's risk is not a number" };
   const score = Math.max(s.sessionScore ?? 0, s.sessionRisk ?? 0);
   if (score > threshold)
     return {

@@ -125,6 +125,18 @@ describe('auto-escalation from the session score', () => {
     const ci = await gateWith({ mode: 'ci' });
     expect(ci.decide({ command: 'ls', riskUnknown: why }).decision).toBe('deny');
   });
+
+  it('takes a session risk that is not a number as unknown, not as low', async () => {
+    const gate = await gateWith();
+    // Math.max passes NaN through and NaN > threshold is false: a NaN read back from the store hid the session's
+    // escalation and 'ls' was allowed.
+    for (const signals of [{ sessionRisk: Number.NaN }, { sessionScore: Number.NaN, sessionRisk: 0.1 }]) {
+      const d = gate.decide({ command: 'ls', ...signals });
+      expect(d).toMatchObject({ decision: 'ask', escalated: true });
+      expect(d.reasons.at(-1)?.rule_id).toBe('policy.risk-unknown');
+    }
+    expect(gate.decide({ command: 'ls', sessionRisk: 0.1 }).decision).toBe('allow');
+  });
 });
 
 describe('policy rules', () => {

@@ -259,7 +259,7 @@ export function createAnalyzerRepo(db: Db, database: string) {
       );
     },
     async risk(session: string): Promise<SessionRisk | null> {
-      const [row] = await db.query<{ session_id: string; risk: number | string; factors: string }>(
+      const [row] = await db.query<{ session_id: string; risk: number | string | null; factors: string }>(
         'analyzer.risk.get',
         `SELECT session_id, risk, factors FROM "${database}".session_risk FINAL WHERE session_id = {s:String}`,
         { s: session },
@@ -272,7 +272,10 @@ export function createAnalyzerRepo(db: Db, database: string) {
       } catch {
         // keep the number, drop unreadable factors
       }
-      return { session_id: row.session_id, risk: Number(row.risk), factors };
+      // ClickHouse writes a NaN or infinite Float64 as null in JSON, which Number() would read as 0: a risk that
+      // is not a number stays NaN, and the gate takes it as unknown.
+      const risk = row.risk === null ? Number.NaN : Number(row.risk);
+      return { session_id: row.session_id, risk, factors };
     },
     /** The riskiest sessions active in a window. */
     async riskiest(from: string, to: string, limit: number) {

@@ -13,7 +13,9 @@ export function riskRoutes(deps: { store: Pick<Store, 'analyzer'>; authorize: Au
     const session = c.req.query('session') ?? '';
     if (session === '' || session.length > 256)
       throw new HTTPException(400, { message: 'session is required (at most 256 characters)' });
-    const r = (await deps.store.analyzer.risk(session)) ?? { session_id: session, risk: 0, factors: [] };
+    const found = (await deps.store.analyzer.risk(session)) ?? { session_id: session, risk: 0, factors: [] };
+    // Shown as before (0) when the stored risk is not a number; the hook endpoint's gate takes it as unknown.
+    const r = Number.isFinite(found.risk) ? found : { ...found, risk: 0 };
     return c.json(c.get('principal').role === 'runner' ? { ...r, factors: [] } : r);
   });
   return app;
