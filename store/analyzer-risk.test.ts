@@ -10,6 +10,7 @@ describe("a session's stored risk that is not a number", () => {
     store = await testStore('ward_risk_nan');
     await store.analyzer.putRisk([
       { session_id: 'calm', risk: 0.2, factors: [], agent: 'codex', user_id: 'u', repo: 'r' },
+      { session_id: 'computed', risk: Number.NaN, factors: [], agent: 'codex', user_id: 'u', repo: 'r' },
     ]);
     await store.db.command(
       'test.nan-risk',
@@ -24,6 +25,8 @@ describe("a session's stored risk that is not a number", () => {
   it('reads back as NaN (the gate takes it as unknown), never as 0', async () => {
     expect((await store.analyzer.risk('calm'))?.risk).toBe(0.2);
     expect((await store.analyzer.risk('odd'))?.risk).toBeNaN();
+    // The analyzer's own write of a NaN (JSON has none: it used to land as the column's default, 0).
+    expect((await store.analyzer.risk('computed'))?.risk).toBeNaN();
     expect(await store.analyzer.risk('absent')).toBeNull();
   });
 });

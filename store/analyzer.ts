@@ -255,7 +255,14 @@ export function createAnalyzerRepo(db: Db, database: string) {
       await db.insert(
         'analyzer.risk.put',
         'session_risk',
-        rows.map((r) => ({ ...r, factors: JSON.stringify(r.factors), updated_at: version() })),
+        // A risk that is not a number is stored as NaN (quoted: JSON has no NaN, and a null would be stored as the
+        // column's default, 0), so it reads back as unknown, not as calm.
+        rows.map((r) => ({
+          ...r,
+          risk: Number.isFinite(r.risk) ? r.risk : 'nan',
+          factors: JSON.stringify(r.factors),
+          updated_at: version(),
+        })),
       );
     },
     async risk(session: string): Promise<SessionRisk | null> {
