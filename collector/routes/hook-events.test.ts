@@ -71,6 +71,8 @@ describe('hook decisions recorded as agent events', () => {
       target: '/work/app/README.md',
       decision: 'allow',
     });
+    // Its raw time is its own (no raw row behind it), not 1970.
+    for (const e of events) expect(e.raw_time).toBe(e.time);
     // Whose call it was: any runner can name any session.
     expect(byCall.toolu_1?.attributes).toMatchObject({ 'ward.hook.token_id': 'runner-1' });
   });

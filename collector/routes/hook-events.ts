@@ -97,6 +97,8 @@ export function createHookRecorder(o: HookRecorderOptions) {
           .digest('hex')
           .slice(0, 32),
         time,
+        // No raw OTel row stands behind it (raw_table stays empty); its raw time is its own, as approval events'.
+        raw_time: time,
         agent: boundedId(agent),
         session_id: boundedId(seen.session),
         cwd: boundedCwd(seen.cwd),
