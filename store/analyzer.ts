@@ -32,6 +32,18 @@ interface SuppressionRow extends Omit<Suppression, 'created_at'> {
 }
 
 /** The analyzer's own state: watermark and lease, session risk, sightings, suppressions, event reads. */
+/**
+ * Events stored past a watermark (all of them when there is none), with `pastWatermark`'s parameters. The
+ * `ingested_at >=` bound lets the sorting key prune parts; the tuple orders events of one instant.
+ */
+const PAST_WATERMARK = `({none:UInt8} = 1 OR (ingested_at >= parseDateTime64BestEffort({t:String}, 3, 'UTC')
+  AND (ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})))`;
+const pastWatermark = (after: Watermark | null) => ({
+  none: after ? 0 : 1,
+  t: after?.ingestedAt ?? '1970-01-01',
+  id: after?.eventId ?? '',
+});
+
 export function createAnalyzerRepo(db: Db, database: string) {
   const events = `"${database}".agent_events`;
   const state = `"${database}".analyzer_state`;
@@ -43,9 +55,10 @@ export function createAnalyzerRepo(db: Db, database: string) {
     return `${new Date(ms).toISOString().slice(0, 23)}${String(last % 1000).padStart(3, '0')}Z`;
   };
 
-  async function getState(key: string): Promise<string | null> {
+  /** `tag` picks the lane: the analyzer's own reads by default, `hooks.*` for a hook's decision (the API's). */
+  async function getState(key: string, tag = 'analyzer.state.get'): Promise<string | null> {
     const [row] = await db.query<{ value: string }>(
-      'analyzer.state.get',
+      tag,
       `SELECT value FROM ${state} FINAL WHERE key = {key:String} LIMIT 1`,
       { key },
     );
@@ -64,15 +77,7 @@ export function createAnalyzerRepo(db: Db, database: string) {
      * behind the analyzer's own reads.
      */
     async watermark(name: string, forHook = false): Promise<Watermark | null> {
-      const v = forHook
-        ? ((
-            await db.query<{ value: string }>(
-              'hooks.scored-up-to',
-              `SELECT value FROM ${state} FINAL WHERE key = {key:String} LIMIT 1`,
-              { key: `watermark:${name}` },
-            )
-          )[0]?.value ?? null)
-        : await getState(`watermark:${name}`);
+      const v = await getState(`watermark:${name}`, forHook ? 'hooks.scored-up-to' : undefined);
       if (!v) return null;
       try {
         const w = JSON.parse(v) as Partial<Watermark>;
@@ -165,9 +170,8 @@ export function createAnalyzerRepo(db: Db, database: string) {
       const rows = await db.query<{ n: number | string; age: number | string }>(
         'hooks.backlog-age',
         `SELECT count() AS n, dateDiff('millisecond', min(ingested_at), now64(3)) AS age FROM ${events}
-         WHERE {none:UInt8} = 1 OR (ingested_at >= parseDateTime64BestEffort({t:String}, 3, 'UTC')
-           AND (ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String}))`,
-        { none: after ? 0 : 1, t: after?.ingestedAt ?? '1970-01-01', id: after?.eventId ?? '' },
+         WHERE ${PAST_WATERMARK}`,
+        pastWatermark(after),
       );
       return Number(rows[0]?.n ?? 0) > 0 ? Number(rows[0]?.age ?? 0) : null;
     },
@@ -177,11 +181,9 @@ export function createAnalyzerRepo(db: Db, database: string) {
       const rows = await db.query<{ n: number }>(
         'hooks.session-behind',
         `SELECT 1 AS n FROM ${events}
-         WHERE session_id = {s:String}
-           AND ({none:UInt8} = 1 OR (ingested_at >= parseDateTime64BestEffort({t:String}, 3, 'UTC')
-             AND (ingested_at, event_id) > (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})))
+         WHERE session_id = {s:String} AND ${PAST_WATERMARK}
          LIMIT 1`,
-        { s: session, none: after ? 0 : 1, t: after?.ingestedAt ?? '1970-01-01', id: after?.eventId ?? '' },
+        { s: session, ...pastWatermark(after) },
       );
       return rows.length > 0;
     },

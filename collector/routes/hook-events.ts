@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { Redactor } from '../../schema/fast.js';
 import { type AgentEvent, type Decision, emptyAgentEvent } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
@@ -92,10 +92,11 @@ export function createHookRecorder(o: HookRecorderOptions) {
       const kind = decision === 'allow' && facts.kind ? facts.kind : 'tool_decision';
       const event: AgentEvent = {
         ...emptyAgentEvent(),
-        event_id: createHash('sha256')
-          .update(`hook\0${agent}\0${seen.session}\0${seen.callId}\0${time}\0${randomUUID()}`)
-          .digest('hex')
-          .slice(0, 32),
+        event_id: hash(
+          'sha256',
+          `hook\0${agent}\0${seen.session}\0${seen.callId}\0${time}\0${randomUUID()}`,
+          'hex',
+        ).slice(0, 32),
         time,
         // No raw OTel row stands behind it (raw_table stays empty); its raw time is its own, as approval events'.
         raw_time: time,
