@@ -61,6 +61,8 @@ export interface RecordBase {
   spanId: string;
   /** The record's identifying content for the event id (its attributes are added by the builder). */
   identity: string;
+  /** Its resource's digest (event-id.ts sourceKey): the same record from another resource is another event. */
+  source: string;
   attrs: OtlpAttributes;
   res: ResourceInfo;
 }
@@ -181,6 +183,7 @@ export function buildEvent(ctx: BuildContext, base: RecordBase, d: Draft): Agent
     base.spanId,
     base.rawNanos,
     base.identity,
+    base.source,
     attrs,
     d.subKey ?? '',
   ]);

@@ -20,6 +20,16 @@ function hashParts(parts: readonly IdPart[]): string {
 }
 
 /**
+ * What identifies where records come from: a digest of their resource's attributes (session, host, service,
+ * process), computed once per resource. It is part of every event id, so identical records of two resources
+ * (two sessions, two hosts) never share an id: agent_events keeps one row per id, and an agent that sent a copy
+ * of another session's record under its own resource would otherwise replace that session's event.
+ */
+export function sourceKey(resourceAttributes: OtlpAttributes): string {
+  return hashParts([resourceAttributes]);
+}
+
+/**
  * Deterministic event ids: sha256 (hex, first 32 chars = 128 bits) of where the record sits and what it
  * says. The same export retried gives the same ids; records identical in every byte within one request
  * get an occurrence suffix so they stay distinct (and stay stable when that request is retried).

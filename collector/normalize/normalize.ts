@@ -10,7 +10,7 @@ import { resourceInfo } from './agent.js';
 import { type BuildContext, buildEvent, type Draft, type RecordBase } from './build.js';
 import { claudeEventName, normalizeClaudeLog, normalizeClaudeSpan } from './claude-code.js';
 import { normalizeCodexLog, normalizeCodexSpan } from './codex.js';
-import { createEventIds } from './event-id.js';
+import { createEventIds, sourceKey } from './event-id.js';
 import { normalizeGeminiLog, normalizeGeminiSpan } from './gemini-cli.js';
 import { normalizeGenAiSpan } from './genai-spans.js';
 import { logEventName, normalizeGenericLog } from './generic-logs.js';
@@ -49,6 +49,7 @@ export function normalizeLogs(req: OtlpLogsRequest, ctx?: NormalizeContext): Age
   const out: AgentEvent[] = [];
   for (const rl of req.resourceLogs) {
     const res = resourceInfo(rl.resource);
+    const source = sourceKey(rl.resource.attributes);
     const agentLog = LOG_NORMALIZERS[res.agent];
     for (const sl of rl.scopeLogs) {
       for (const record of sl.logRecords) {
@@ -67,6 +68,7 @@ export function normalizeLogs(req: OtlpLogsRequest, ctx?: NormalizeContext): Age
           traceId: record.traceId,
           spanId: record.spanId,
           identity: `${eventName}\u001f${record.severityNumber}\u001f${valueToString(record.body)}`,
+          source,
           attrs,
           res,
         };
@@ -83,6 +85,7 @@ export function normalizeTraces(req: OtlpTracesRequest, ctx?: NormalizeContext):
   const out: AgentEvent[] = [];
   for (const rs of req.resourceSpans) {
     const res = resourceInfo(rs.resource);
+    const source = sourceKey(rs.resource.attributes);
     const agentSpan = SPAN_NORMALIZERS[res.agent];
     const spansById = new Map<string, OtlpSpan>();
     for (const ss of rs.scopeSpans) for (const s of ss.spans) if (s.spanId !== '') spansById.set(s.spanId, s);
@@ -99,6 +102,7 @@ export function normalizeTraces(req: OtlpTracesRequest, ctx?: NormalizeContext):
           traceId: span.traceId,
           spanId: span.spanId,
           identity: span.name,
+          source,
           attrs: span.attributes,
           res,
         };
@@ -130,6 +134,7 @@ export function normalizeMetrics(req: OtlpMetricsRequest, ctx?: NormalizeContext
   for (const rm of req.resourceMetrics) {
     const res = resourceInfo(rm.resource);
     if (res.agent !== 'codex') continue;
+    const source = sourceKey(rm.resource.attributes);
     for (const sm of rm.scopeMetrics) {
       for (const metric of sm.metrics) {
         for (const m of normalizeCodexMetric(metric)) {
@@ -141,6 +146,7 @@ export function normalizeMetrics(req: OtlpMetricsRequest, ctx?: NormalizeContext
             traceId: '',
             spanId: '',
             identity: `${metric.name}\u001f${m.point.startTimeUnixNano}`,
+            source,
             attrs: m.point.attributes,
             res,
           };
