@@ -16,7 +16,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { claudeLogsBody, claudeToolDecision } from '../test/helpers/otlp-json-logs.js';
 import { fmt } from './lib/stats.js';
-import { exited, freePort, health, peakRssMb, SERVE_ENV, waitHealthy } from './lib/ward-child.js';
+import {
+  exited,
+  freePort,
+  health,
+  peakRssMb,
+  SERVE_ENV,
+  SERVE_NODE_ARGS,
+  waitHealthy,
+} from './lib/ward-child.js';
 
 const WARD = fileURLToPath(new URL('../cli/ward.js', import.meta.url));
 /** The README's memory bound for `ward serve` with the defaults (Memory and performance). */
@@ -70,10 +78,14 @@ async function main(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ward-bench-flood-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [WARD, 'serve', '--port', String(port), '--data', dataDir], {
-    env: SERVE_ENV,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const server = spawn(
+    process.execPath,
+    [...SERVE_NODE_ARGS, WARD, 'serve', '--port', String(port), '--data', dataDir],
+    {
+      env: SERVE_ENV,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let serverLog = '';
   server.stderr?.on('data', (d: Buffer) => {
     serverLog += d.toString();

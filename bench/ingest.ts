@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { encodeBatches } from './lib/batches.js';
-import { measureEngine } from './lib/engine-rate.js';
+import { type EngineRate, measureEngine } from './lib/engine-rate.js';
 import {
   type InteractiveSamples,
   mintTokens,
@@ -25,6 +25,7 @@ import {
   sampleInteractive,
 } from './lib/interactive.js';
 import { type LoadJob, type LoadResult, runLoad } from './lib/load.js';
+import { cpuPerRecord, type ProcessCpu, processCpu } from './lib/process-cpu.js';
 import { fmt, percentile } from './lib/stats.js';
 import {
   exited,
@@ -33,6 +34,7 @@ import {
   health,
   peakRssMb,
   SERVE_ENV,
+  SERVE_NODE_ARGS,
   waitHealthy,
 } from './lib/ward-child.js';
 
@@ -84,9 +86,7 @@ function runWorker(job: LoadJob): Promise<LoadResult> {
   });
 }
 
-async function engineRate(
-  records: number,
-): Promise<{ recordsPerSec: number; seconds: number; format: string }> {
+async function engineRate(records: number): Promise<EngineRate> {
   const dir = mkdtempSync(join(tmpdir(), 'ward-bench-engine-'));
   try {
     const child = spawn(
@@ -114,11 +114,7 @@ async function engineRate(
     });
     const code = await exited(child);
     if (code !== 0) throw new Error(`engine measurement exited with ${code}`);
-    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
-      recordsPerSec: number;
-      seconds: number;
-      format: string;
-    };
+    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as EngineRate;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -140,7 +136,10 @@ async function main(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ward-bench-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const nodeArgs = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile] : [];
+  const nodeArgs = [
+    ...SERVE_NODE_ARGS,
+    ...(opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile] : []),
+  ];
   const server = spawn(
     process.execPath,
     [
@@ -183,8 +182,9 @@ async function main(): Promise<number> {
     const phase = async (
       seqBase: number,
       interactive: (until: () => boolean) => Promise<InteractiveSamples>,
-    ): Promise<{ results: LoadResult[]; busy: InteractiveSamples }> => {
+    ): Promise<{ results: LoadResult[]; busy: InteractiveSamples; cpu: [ProcessCpu?, ProcessCpu?] }> => {
       let loadDone = false;
+      const cpuBefore = server.pid ? processCpu(server.pid) : undefined;
       const loaded = Promise.all(
         Array.from({ length: workers }, (_, i) =>
           runWorker({
@@ -200,7 +200,8 @@ async function main(): Promise<number> {
       });
       await new Promise((r) => setTimeout(r, 2_000));
       const busy = await interactive(() => loadDone);
-      return { results: await loaded, busy };
+      const results = await loaded;
+      return { results, busy, cpu: [cpuBefore, server.pid ? processCpu(server.pid) : undefined] };
     };
     // The ingest ratio is measured beside steady interactive traffic (STEADY); the interactive targets then
     // under the worst case, round trips back to back, in a second phase of the same length.
@@ -260,6 +261,7 @@ async function main(): Promise<number> {
     const engine = await engineRate(acked);
 
     const wardP99 = percentile(latencies, 99);
+    const cpu = cpuPerRecord(...steady.cpu, acked);
     const ratio = wardRate / engine.recordsPerSec;
     const rt = (xs: number[]) =>
       `p50 ${fmt(percentile(xs, 50), 1)} ms   p95 ${fmt(percentile(xs, 95), 1)} ms   (n=${xs.length})`;
@@ -275,9 +277,12 @@ async function main(): Promise<number> {
       `  failed requests:  ${Object.keys(failures).length ? JSON.stringify(failures) : 'none'}`,
       `  server event loop lag: p99 ${fmt(lagP99, 1)} ms   max ${fmt(lagMax, 1)} ms (10 s windows from /healthz)`,
       `  server memory:    peak RSS ${fmt(peakRss)} MiB (incl. the embedded engine), max heap used ${fmt(heapMax)} MiB`,
+      cpu
+        ? `  server CPU:       ${fmt(cpu.totalUs, 1)} µs per record (Node's threads ${fmt(cpu.nodeUs, 1)}, the engine's ${fmt(cpu.engineUs, 1)}; with the analyzer and the steady traffic)`
+        : '  server CPU:       not measured (no /proc)',
       `  stored:           otel_logs ${fmt(stored)} rows, agent_events ${fmt(events)} rows`,
       `  analyzer in serve: ${fmt(events - backlog)} events scored during both phases, ${fmt(backlog)} left to score when the load stopped`,
-      `Engine alone (the same rows, prepared as Ward prepares them (${engine.format}), inserted in ~20k-row chunks): ${fmt(engine.recordsPerSec)} records/s (${fmt(engine.seconds, 1)} s)`,
+      `Engine alone (the same rows, prepared as Ward prepares them (${engine.format}), inserted in ~20k-row chunks): ${fmt(engine.recordsPerSec)} records/s (${fmt(engine.seconds, 1)} s), ${fmt(engine.cpuUs, 1)} µs of CPU per record`,
       `Ward / engine: ${fmt(ratio, 2)} × (target >= 0.6; request p99 <= 250 ms): ${ratio >= 0.6 && wardP99 <= 250 ? 'MET' : 'NOT MET'}`,
       `  its steady interactive traffic: hook ${rt(steady.busy.hookMs)}; approval ${rt(steady.busy.approvalMs)}${failed(steady.busy)}`,
       `phase 2, beside approvals and hook calls back to back: ${fmt(stressRate)} events/s (${fmt(stressRate / engine.recordsPerSec, 2)} × the engine alone)`,

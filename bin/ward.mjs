@@ -1,5 +1,5 @@
-#!/usr/bin/env node
-// Thin launcher: the CLI is bundled to dist/ by `npm run build` (run by `npm install`, `npm start` and `npm test`).
+#!/usr/bin/env -S node --initial-old-space-size=96
+// Thin launcher (the flag: cli/main-heap.ts): the CLI is bundled to dist/ by `npm run build` (run by `npm install`, `npm start` and `npm test`).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

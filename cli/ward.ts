@@ -3,6 +3,9 @@
  * This is the only place (with cli/env.ts) that reads process.env and process.argv.
  */
 import { readEnv } from './env.js';
+import { keepWorkerHeapsDefault } from './main-heap.js';
+
+keepWorkerHeapsDefault();
 
 type Main = (args: string[], env: ReturnType<typeof readEnv>) => Promise<number>;
 

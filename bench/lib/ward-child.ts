@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { MAIN_HEAP_NODE_ARGS } from '../../cli/main-heap.js';
 
 /** A `ward serve` child of a benchmark: a free loopback port for it, its health, its exit and its peak memory. */
 
@@ -14,6 +15,9 @@ export const SERVE_ENV = {
   ...process.env,
   MALLOC_MMAP_THRESHOLD_: '131072',
 };
+
+/** The `node` arguments `npm start` gives `ward serve`: the main thread's old-generation floor (cli/main-heap.ts). */
+export const SERVE_NODE_ARGS = MAIN_HEAP_NODE_ARGS;
 
 /** What the benchmarks read of `/healthz`. */
 export interface Health {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { MAIN_HEAP_NODE_ARGS } from '../../cli/main-heap.js';
 
 const WARD = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'ward.js');
 
@@ -18,9 +19,13 @@ export interface WardProcess {
 /** Starts `ward serve --port 0` in its own data dir and waits until it listens. */
 export async function startWardProcess(args: string[] = []): Promise<WardProcess> {
   const data = mkdtempSync(join(tmpdir(), 'ward-proc-'));
-  const child = spawn(process.execPath, [WARD, 'serve', '--port', '0', '--data', data, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...MAIN_HEAP_NODE_ARGS, WARD, 'serve', '--port', '0', '--data', data, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {

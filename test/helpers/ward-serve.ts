@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAIN_HEAP_NODE_ARGS } from '../../cli/main-heap.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The built `ward` command (test/global-setup.ts builds dist/ and ui/dist before any test file). */
@@ -27,7 +28,7 @@ export async function startWardServe(): Promise<WardProcess> {
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home };
   // Under a pseudo-terminal (util-linux `script`), as a person runs it: `ward serve` shows a new admin
   // token only on a terminal, never into a pipe or a log.
-  const command = [process.execPath, WARD, 'serve', '--port', '0', '--data', dataDir]
+  const command = [process.execPath, ...MAIN_HEAP_NODE_ARGS, WARD, 'serve', '--port', '0', '--data', dataDir]
     .map((a) => `'${a.replaceAll("'", "'\\''")}'`)
     .join(' ');
   const child: ChildProcess = spawn('script', ['-qfec', command, '/dev/null'], {

@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * CPU time a process has used (Linux /proc, clock ticks of 10 ms), and the part of it on Node's own threads: the
+ * main thread, worker threads, V8's helpers and libuv's pool are all named `node`; the embedded engine names
+ * its threads (QueryPipelineEx, MergeMutate, …). The process total counts threads that have exited too, so the
+ * engine's share is the total minus Node's (Node's threads live as long as the process).
+ */
+export interface ProcessCpu {
+  totalMs: number;
+  nodeMs: number;
+}
+
+const TICK_MS = 10;
+
+/** utime + stime of one /proc stat line, in ms (fields 14 and 15, counted after the parenthesised name). */
+function statMs(line: string): { name: string; ms: number } {
+  const open = line.indexOf('(');
+  const close = line.lastIndexOf(')');
+  const fields = line.slice(close + 2).split(' ');
+  // fields[0] is field 3 (state): utime is field 14, stime field 15.
+  return {
+    name: line.slice(open + 1, close),
+    ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS,
+  };
+}
+
+export function processCpu(pid: number): ProcessCpu | undefined {
+  try {
+    const totalMs = statMs(readFileSync(`/proc/${pid}/stat`, 'utf8')).ms;
+    let nodeMs = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const t = statMs(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+        if (t.name === 'node') nodeMs += t.ms;
+      } catch {
+        // the thread ended meanwhile: its time is in the total
+      }
+    }
+    return { totalMs, nodeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU used between two readings, per record, in µs: all of it, Node's threads, the engine's. */
+export function cpuPerRecord(
+  before: ProcessCpu | undefined,
+  after: ProcessCpu | undefined,
+  records: number,
+): { totalUs: number; nodeUs: number; engineUs: number } | undefined {
+  if (!before || !after || records <= 0) return undefined;
+  const total = after.totalMs - before.totalMs;
+  const node = after.nodeMs - before.nodeMs;
+  return {
+    totalUs: (total * 1000) / records,
+    nodeUs: (node * 1000) / records,
+    engineUs: ((total - node) * 1000) / records,
+  };
+}
