@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareRequest } from '../collector/index.js';
-import { createRedactor } from '../schema/fast.js';
 import { ELIDED_MARK, type Store } from '../store/index.js';
 import { ELIDED_PREFIX_CHARS, elisionRef, valueHash } from '../store/rows/elide.js';
 import { attr, logsBody } from './helpers/otlp-json-logs.js';
-import { testStore } from './helpers/store.js';
+import { ingestJsonLogs, testStore } from './helpers/store.js';
 
 /**
  * Red team: long attribute values are put back from the raw row at the same link (store/raw-attributes.ts).
@@ -38,17 +36,7 @@ const record = (nanos: bigint, name: string, command: string) => ({
   attributes: [attr('event.name', name), attr('command', command)],
 });
 
-async function ingest(store: Store, body: Uint8Array): Promise<void> {
-  const prepared = prepareRequest(
-    'logs',
-    body,
-    'json',
-    createRedactor(),
-    { codec: { rowBinary: true } },
-    NOW,
-  );
-  for (const part of prepared.parts) if (part.rows > 0) await store.ingest.write(part);
-}
+const ingest = (store: Store, body: Uint8Array) => ingestJsonLogs(store, body, NOW);
 
 describe('red team: a colliding raw value stands in for an elided one', () => {
   let store: Store;

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareRequest } from '../collector/index.js';
-import { createRedactor } from '../schema/fast.js';
 import type { Store } from '../store/index.js';
 import { attr, logsBody } from './helpers/otlp-json-logs.js';
-import { testStore } from './helpers/store.js';
+import { ingestJsonLogs, testStore } from './helpers/store.js';
 
 /**
  * Red team: agent_events keeps one row per (time, event id). The agent knows the exact record its own telemetry
@@ -22,17 +20,7 @@ const record = {
   attributes: [attr('event.name', 'tool.exec'), attr('command', COMMAND)],
 };
 
-async function ingest(store: Store, body: Uint8Array): Promise<void> {
-  const prepared = prepareRequest(
-    'logs',
-    body,
-    'json',
-    createRedactor(),
-    { codec: { rowBinary: true } },
-    NOW,
-  );
-  for (const part of prepared.parts) if (part.rows > 0) await store.ingest.write(part);
-}
+const ingest = (store: Store, body: Uint8Array) => ingestJsonLogs(store, body, NOW);
 
 describe('red team: a copy of a record under another resource', () => {
   let store: Store;

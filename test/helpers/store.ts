@@ -1,6 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { prepareRequest } from '../../collector/index.js';
+import { createRedactor } from '../../schema/fast.js';
 import { createStore, type Store } from '../../store/index.js';
 
 let shared: Promise<Store> | undefined;
@@ -15,4 +17,20 @@ export function testStore(database = 'ward_test'): Promise<Store> {
     shared = createStore({ dataDir, database });
   }
   return shared;
+}
+
+/**
+ * An OTLP/JSON logs body prepared as the collector prepares it (received at `nowMs`) and written through the
+ * store's ingest path, part by part, without a server.
+ */
+export async function ingestJsonLogs(store: Store, body: Uint8Array, nowMs: number): Promise<void> {
+  const prepared = prepareRequest(
+    'logs',
+    body,
+    'json',
+    createRedactor(),
+    { codec: { rowBinary: true } },
+    nowMs,
+  );
+  for (const part of prepared.parts) if (part.rows > 0) await store.ingest.write(part);
 }
