@@ -8,7 +8,6 @@
  * server's peak RSS beside the README's bound (1 GiB), the longest `/healthz` wait, and how long that session
  * waited for its alert. Exits 1 if the alert never comes. A bench is its own entry point, so it reads its own argv.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,15 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { claudeLogsBody, claudeToolDecision } from '../test/helpers/otlp-json-logs.js';
 import { fmt } from './lib/stats.js';
-import {
-  exited,
-  freePort,
-  health,
-  peakRssMb,
-  SERVE_ENV,
-  SERVE_NODE_ARGS,
-  waitHealthy,
-} from './lib/ward-child.js';
+import { exited, freePort, health, peakRssMb, spawnWardServe, waitHealthy } from './lib/ward-child.js';
 
 const WARD = fileURLToPath(new URL('../cli/ward.js', import.meta.url));
 /** The README's memory bound for `ward serve` with the defaults (Memory and performance). */
@@ -78,18 +69,7 @@ async function main(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ward-bench-flood-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const server = spawn(
-    process.execPath,
-    [...SERVE_NODE_ARGS, WARD, 'serve', '--port', String(port), '--data', dataDir],
-    {
-      env: SERVE_ENV,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  let serverLog = '';
-  server.stderr?.on('data', (d: Buffer) => {
-    serverLog += d.toString();
-  });
+  const { server, log: serverLog } = spawnWardServe(WARD, { port, dataDir });
   try {
     await waitHealthy(url, server, 60_000);
     const admin = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
@@ -167,7 +147,7 @@ async function main(): Promise<number> {
     server.kill('SIGTERM');
     const code = await exited(server);
     if (code !== 0 && code !== null)
-      process.stderr.write(`ward serve exited with ${code}:\n${serverLog.slice(-2_000)}\n`);
+      process.stderr.write(`ward serve exited with ${code}:\n${serverLog().slice(-2_000)}\n`);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -33,8 +33,7 @@ import {
   type Health,
   health,
   peakRssMb,
-  SERVE_ENV,
-  SERVE_NODE_ARGS,
+  spawnWardServe,
   waitHealthy,
 } from './lib/ward-child.js';
 
@@ -136,31 +135,11 @@ async function main(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ward-bench-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const nodeArgs = [
-    ...SERVE_NODE_ARGS,
-    ...(opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile] : []),
-  ];
-  const server = spawn(
-    process.execPath,
-    [
-      ...nodeArgs,
-      WARD,
-      'serve',
-      '--port',
-      String(port),
-      '--data',
-      dataDir,
-      '--ingest-ack',
-      opts['ingest-ack'],
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: SERVE_ENV,
-    },
-  );
-  let serverLog = '';
-  server.stderr?.on('data', (d: Buffer) => {
-    serverLog += d.toString();
+  const { server, log: serverLog } = spawnWardServe(WARD, {
+    port,
+    dataDir,
+    args: ['--ingest-ack', opts['ingest-ack']],
+    nodeArgs: opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile] : [],
   });
   try {
     await waitHealthy(url, server, 60_000);
@@ -310,7 +289,7 @@ async function main(): Promise<number> {
     return 0;
   } catch (err) {
     process.stderr.write(
-      `bench failed: ${err instanceof Error ? err.message : String(err)}\n${serverLog.slice(-2000)}\n`,
+      `bench failed: ${err instanceof Error ? err.message : String(err)}\n${serverLog().slice(-2000)}\n`,
     );
     return 1;
   } finally {

@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { createStore, encodeAgentEventRows, encodeOtelLogRows } from '../store/index.js';
 import { fmt, percentile } from './lib/stats.js';
 import { sessionId, syntheticBatches } from './lib/synthetic-events.js';
-import { exited, freePort, SERVE_ENV, SERVE_NODE_ARGS, waitHealthy } from './lib/ward-child.js';
+import { exited, freePort, spawnWardServe, waitHealthy } from './lib/ward-child.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const WARD = fileURLToPath(new URL('../cli/ward.js', import.meta.url));
@@ -164,17 +164,10 @@ async function main(): Promise<number> {
   const token = randomBytes(24).toString('hex');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const server = spawn(
-    process.execPath,
-    [...SERVE_NODE_ARGS, WARD, 'serve', '--port', String(port), '--data', dataDir],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...SERVE_ENV, WARD_ADMIN_TOKEN: token },
-    },
-  );
-  let serverLog = '';
-  server.stderr?.on('data', (d: Buffer) => {
-    serverLog += d.toString();
+  const { server, log: serverLog } = spawnWardServe(WARD, {
+    port,
+    dataDir,
+    env: { WARD_ADMIN_TOKEN: token },
   });
   try {
     await waitHealthy(url, server, 120_000);
@@ -246,7 +239,7 @@ async function main(): Promise<number> {
     process.stdout.write(line('GET /api/sessions/:id', all.session));
     return 0;
   } catch (err) {
-    process.stderr.write(serverLog.slice(-4000));
+    process.stderr.write(serverLog().slice(-4000));
     throw err;
   } finally {
     server.kill('SIGTERM');

@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
  * the old generation's limit until the next full collection. With V8's own limit (~50 MiB for this thread's
  * ~30 MiB of live objects) that meant a full collection every ~8 MiB of such memory, ~3 a second under saturated
  * ingest: bench:ingest measured 105–125 of them in 45 s. With the floor, 4–6, and Node's threads spent ~15 µs
- * less CPU per record (56–59 → 42–43 µs; alternating runs, 2026-12-06). The main heap may hold ~45 MiB more
+ * less CPU per record (55–59 → 42–47 µs; alternating runs, 2026-12-06). The main heap may hold ~45 MiB more
  * before it is collected; the memory bound in the README counts it.
  */
 export const MAIN_OLD_SPACE_FLOOR_MB = 96;

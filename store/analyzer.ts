@@ -31,7 +31,6 @@ interface SuppressionRow extends Omit<Suppression, 'created_at'> {
   active: number | string;
 }
 
-/** The analyzer's own state: watermark and lease, session risk, sightings, suppressions, event reads. */
 /**
  * Events stored past a watermark (all of them when there is none), with `pastWatermark`'s parameters. The
  * `ingested_at >=` bound lets the sorting key prune parts; the tuple orders events of one instant.
@@ -44,6 +43,7 @@ const pastWatermark = (after: Watermark | null) => ({
   id: after?.eventId ?? '',
 });
 
+/** The analyzer's own state: watermark and lease, session risk, sightings, suppressions, event reads. */
 export function createAnalyzerRepo(db: Db, database: string) {
   const events = `"${database}".agent_events`;
   const state = `"${database}".analyzer_state`;

@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { MAIN_HEAP_NODE_ARGS } from '../../cli/main-heap.js';
@@ -11,13 +11,46 @@ import { MAIN_HEAP_NODE_ARGS } from '../../cli/main-heap.js';
  * The benchmarks run the server as `npm start` does. (Each thread's young generation is set where the thread is
  * started, no longer by a process-wide V8 flag: see collector/ingest/prepare-pool.ts.)
  */
-export const SERVE_ENV = {
+const SERVE_ENV = {
   ...process.env,
   MALLOC_MMAP_THRESHOLD_: '131072',
 };
 
-/** The `node` arguments `npm start` gives `ward serve`: the main thread's old-generation floor (cli/main-heap.ts). */
-export const SERVE_NODE_ARGS = MAIN_HEAP_NODE_ARGS;
+/** A `ward serve` child and the end of what it wrote to stderr (for a failure's message). */
+export interface ServeChild {
+  server: ChildProcess;
+  log: () => string;
+}
+
+/**
+ * Starts `ward` (the built CLI, `dist/cli/ward.js`) as `npm start` starts it: its environment (above) and the main
+ * thread's old-generation floor (cli/main-heap.ts), with `args` after `serve --port --data`.
+ */
+export function spawnWardServe(
+  ward: string,
+  o: { port: number; dataDir: string; args?: string[]; nodeArgs?: string[]; env?: Record<string, string> },
+): ServeChild {
+  const server = spawn(
+    process.execPath,
+    [
+      ...MAIN_HEAP_NODE_ARGS,
+      ...(o.nodeArgs ?? []),
+      ward,
+      'serve',
+      '--port',
+      String(o.port),
+      '--data',
+      o.dataDir,
+      ...(o.args ?? []),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...SERVE_ENV, ...o.env } },
+  );
+  let log = '';
+  server.stderr?.on('data', (d: Buffer) => {
+    log = (log + d.toString()).slice(-8_000);
+  });
+  return { server, log: () => log };
+}
 
 /** What the benchmarks read of `/healthz`. */
 export interface Health {
