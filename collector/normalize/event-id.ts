@@ -7,16 +7,21 @@ export type IdPart = string | OtlpAttributes;
 
 const SEP = '\u001f';
 
-function hashParts(parts: readonly IdPart[]): string {
-  // One string, one update: many small updates cost more than the copy.
+/** The parts as one text (attributes key by key), separated: what an id is the digest of. */
+export function idText(parts: readonly IdPart[]): string {
   let text = '';
   for (const p of parts) {
     if (typeof p === 'string') text += p;
     else for (const key in p) text += `${key}=${valueToString(p[key])}${SEP}`;
     text += SEP;
   }
-  // One-shot: ~2.5 × faster than a Hash object for texts this short (one per event).
-  return hash('sha256', text, 'hex').slice(0, 32);
+  return text;
+}
+
+function hashParts(parts: readonly IdPart[]): string {
+  // One string, one digest: many small updates cost more than the copy. One-shot: ~2.5 × faster than a Hash
+  // object for texts this short (one per event).
+  return hash('sha256', idText(parts), 'hex').slice(0, 32);
 }
 
 /**

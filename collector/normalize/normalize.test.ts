@@ -114,6 +114,38 @@ describe('rows', () => {
     for (const id of a) expect(id).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  it('event ids cover every part of a record the event is built from, so a changed copy cannot replace it', () => {
+    // agent_events keeps one row per time and id: a copy that differs only where the id does not look would
+    // replace the stored event (its outcome, duration, tool or name) at the next merge.
+    const base = span('execute_tool', {
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': 'Bash',
+    });
+    const spanIds = (over: Partial<typeof base>) =>
+      normalizeTraces(tracesRequest({ 'service.name': 'a' }, [{ ...base, ...over }]))[0]?.event_id;
+    const original = spanIds({});
+    expect(original).toBeDefined();
+    expect(spanIds({})).toBe(original);
+    for (const over of [
+      { status: { code: 1, message: '' } },
+      { status: { code: 2, message: 'failed' } },
+      { endTimeUnixNano: '1795731659000000000' },
+      { parentSpanId: '00000000000000ff' },
+      { kind: 3 },
+      { events: [{ name: 'exception', timeUnixNano: '1795731650100000000', attributes: { x: '1' } }] },
+    ])
+      expect(spanIds(over), JSON.stringify(over)).not.toBe(original);
+
+    // A log event without a name is named after its severity text.
+    const logIds = (severityText: string) =>
+      normalizeLogs(
+        logsRequest({ 'service.name': 'a' }, [logRecord({ 'gen_ai.system': 'x' }, { severityText })]),
+      )[0]?.event_id;
+    expect(logIds('INFO')).toBeDefined();
+    expect(logIds('INFO')).toBe(logIds('INFO'));
+    expect(logIds('WARN')).not.toBe(logIds('INFO'));
+  });
+
   it('span events and spans get different ids for the same trace position', () => {
     const s = span('x', { 'gen_ai.operation.name': 'chat' });
     const [t] = normalizeTraces(tracesRequest({ 'service.name': 'a' }, [s]));

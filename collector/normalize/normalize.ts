@@ -10,7 +10,7 @@ import { resourceInfo } from './agent.js';
 import { type BuildContext, buildEvent, type Draft, type RecordBase } from './build.js';
 import { claudeEventName, normalizeClaudeLog, normalizeClaudeSpan } from './claude-code.js';
 import { normalizeCodexLog, normalizeCodexSpan } from './codex.js';
-import { createEventIds, sourceKey } from './event-id.js';
+import { createEventIds, type IdPart, idText, sourceKey } from './event-id.js';
 import { normalizeGeminiLog, normalizeGeminiSpan } from './gemini-cli.js';
 import { normalizeGenAiSpan } from './genai-spans.js';
 import { logEventName, normalizeGenericLog } from './generic-logs.js';
@@ -67,7 +67,7 @@ export function normalizeLogs(req: OtlpLogsRequest, ctx?: NormalizeContext): Age
           timeNanos: rawNanos,
           traceId: record.traceId,
           spanId: record.spanId,
-          identity: `${eventName}\u001f${record.severityNumber}\u001f${valueToString(record.body)}`,
+          identity: `${eventName}\u001f${record.severityNumber}\u001f${record.severityText}\u001f${valueToString(record.body)}`,
           source,
           attrs,
           res,
@@ -77,6 +77,24 @@ export function normalizeLogs(req: OtlpLogsRequest, ctx?: NormalizeContext): Age
     }
   }
   return out;
+}
+
+/**
+ * Everything of a span its events are built from besides its attributes, ids and start (which the builder adds):
+ * its outcome (status), duration (end), tool (parent), kind and span events. A copy that changes any of them is
+ * another event, never a replacement of this one (agent_events keeps one row per time and id).
+ */
+function spanIdentity(span: OtlpSpan): string {
+  const parts: IdPart[] = [
+    span.name,
+    String(span.kind),
+    span.endTimeUnixNano,
+    String(span.status.code),
+    span.status.message,
+    span.parentSpanId,
+  ];
+  for (const e of span.events) parts.push(e.name, e.timeUnixNano, e.attributes);
+  return idText(parts);
 }
 
 /** Agent actions in an OTLP traces request. Plain spans without gen_ai.* or a known shape give nothing. */
@@ -101,7 +119,7 @@ export function normalizeTraces(req: OtlpTracesRequest, ctx?: NormalizeContext):
           timeNanos: span.startTimeUnixNano,
           traceId: span.traceId,
           spanId: span.spanId,
-          identity: span.name,
+          identity: spanIdentity(span),
           source,
           attrs: span.attributes,
           res,
