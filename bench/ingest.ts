@@ -45,6 +45,8 @@ const SELF = fileURLToPath(import.meta.url);
  * rows (six new parts), and they took half of ingest's rate (README, Memory and performance).
  */
 const STEADY = { hookEveryMs: 100, approvalEveryMs: 2_000 };
+/** The peer's insert size: the engine alone, on the same rows, in inserts this large. */
+const PEER_CHUNK_ROWS = 20_000;
 /** The README's memory bound for `ward serve` with the defaults (Memory and performance). */
 const RSS_BOUND_MIB = 1024;
 const WARD = fileURLToPath(new URL('../cli/ward.js', import.meta.url));
@@ -61,6 +63,7 @@ const { values: opts } = parseArgs({
     'engine-child': { type: 'string' },
     records: { type: 'string' },
     now: { type: 'string' },
+    chunk: { type: 'string', default: String(PEER_CHUNK_ROWS) },
   },
   strict: true,
 });
@@ -85,7 +88,7 @@ function runWorker(job: LoadJob): Promise<LoadResult> {
   });
 }
 
-async function engineRate(records: number): Promise<EngineRate> {
+async function engineRate(records: number, chunkRows: number): Promise<EngineRate> {
   const dir = mkdtempSync(join(tmpdir(), 'ward-bench-engine-'));
   try {
     const child = spawn(
@@ -102,6 +105,8 @@ async function engineRate(records: number): Promise<EngineRate> {
         opts.distinct,
         '--now',
         String(NOW_MS),
+        '--chunk',
+        String(chunkRows),
       ],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -161,9 +166,15 @@ async function main(): Promise<number> {
     const phase = async (
       seqBase: number,
       interactive: (until: () => boolean) => Promise<InteractiveSamples>,
-    ): Promise<{ results: LoadResult[]; busy: InteractiveSamples; cpu: [ProcessCpu?, ProcessCpu?] }> => {
+    ): Promise<{
+      results: LoadResult[];
+      busy: InteractiveSamples;
+      cpu: [ProcessCpu?, ProcessCpu?];
+      inserts: [Health | null, Health | null];
+    }> => {
       let loadDone = false;
       const cpuBefore = server.pid ? processCpu(server.pid) : undefined;
+      const insertsBefore = await health(url);
       const loaded = Promise.all(
         Array.from({ length: workers }, (_, i) =>
           runWorker({
@@ -180,7 +191,12 @@ async function main(): Promise<number> {
       await new Promise((r) => setTimeout(r, 2_000));
       const busy = await interactive(() => loadDone);
       const results = await loaded;
-      return { results, busy, cpu: [cpuBefore, server.pid ? processCpu(server.pid) : undefined] };
+      return {
+        results,
+        busy,
+        cpu: [cpuBefore, server.pid ? processCpu(server.pid) : undefined],
+        inserts: [insertsBefore, await health(url)],
+      };
     };
     // The ingest ratio is measured beside steady interactive traffic (STEADY); the interactive targets then
     // under the worst case, round trips back to back, in a second phase of the same length.
@@ -237,7 +253,14 @@ async function main(): Promise<number> {
 
     const wardRate = acked / elapsed;
     process.stdout.write('measuring the embedded engine alone on the same rows (separate process)…\n');
-    const engine = await engineRate(acked);
+    const engine = await engineRate(acked, PEER_CHUNK_ROWS);
+    // Ward can insert no more rows at once than its exporters have in flight: the engine alone again, in inserts
+    // of the size Ward's raw rows reached in phase 1 (a limit measured beside the target, not the target's peer).
+    const wardInsert = insertSize(steady.inserts, 'otel_logs');
+    process.stdout.write(
+      `measuring the engine alone in inserts of Ward's own size (${fmt(wardInsert)} rows)…\n`,
+    );
+    const engineAtWardSize = wardInsert > 0 ? await engineRate(acked, wardInsert) : undefined;
 
     const wardP99 = percentile(latencies, 99);
     const cpu = cpuPerRecord(...steady.cpu, acked);
@@ -261,8 +284,9 @@ async function main(): Promise<number> {
         : '  server CPU:       not measured (no /proc)',
       `  stored:           otel_logs ${fmt(stored)} rows, agent_events ${fmt(events)} rows`,
       `  analyzer in serve: ${fmt(events - backlog)} events scored during both phases, ${fmt(backlog)} left to score when the load stopped`,
-      `Engine alone (the same rows, prepared as Ward prepares them (${engine.format}), inserted in ~20k-row chunks): ${fmt(engine.recordsPerSec)} records/s (${fmt(engine.seconds, 1)} s), ${fmt(engine.cpuUs, 1)} µs of CPU per record`,
+      `Engine alone (the same rows, prepared as Ward prepares them (${engine.format}), inserted in ~${fmt(PEER_CHUNK_ROWS)}-row chunks): ${fmt(engine.recordsPerSec)} records/s (${fmt(engine.seconds, 1)} s), ${fmt(engine.cpuUs, 1)} µs of CPU per record`,
       `Ward / engine: ${fmt(ratio, 2)} × (target >= 0.6; request p99 <= 250 ms): ${ratio >= 0.6 && wardP99 <= 250 ? 'MET' : 'NOT MET'}`,
+      ...limits(engineAtWardSize, wardInsert, wardRate, workers * inFlight * batchSize, latencies),
       `  its steady interactive traffic: hook ${rt(steady.busy.hookMs)}; approval ${rt(steady.busy.approvalMs)}${failed(steady.busy)}`,
       `phase 2, beside approvals and hook calls back to back: ${fmt(stressRate)} events/s (${fmt(stressRate / engine.recordsPerSec, 2)} × the engine alone)`,
       '',
@@ -298,11 +322,40 @@ async function main(): Promise<number> {
   }
 }
 
+/** Rows per insert into `table` between two /healthz samples (0 when unknown). */
+function insertSize([before, after]: [Health | null, Health | null], table: string): number {
+  const a = before?.writer?.inserts?.[table] ?? { count: 0, rows: 0 };
+  const b = after?.writer?.inserts?.[table];
+  if (!b || b.count <= a.count) return 0;
+  return Math.round((b.rows - a.rows) / (b.count - a.count));
+}
+
+/**
+ * The limits measured beside the targets: the engine alone in inserts as large as Ward's (what the exporters'
+ * records in flight allow), and Little's law for the latency (a request waits on average the records in flight
+ * over the rate, so p99 <= 250 ms needs at least that many records a second).
+ */
+function limits(
+  atWardSize: EngineRate | undefined,
+  wardInsert: number,
+  wardRate: number,
+  inFlightRecords: number,
+  latencies: number[],
+): string[] {
+  const mean = latencies.reduce((s, x) => s + x, 0) / Math.max(1, latencies.length);
+  return [
+    atWardSize
+      ? `  limit: the engine alone in inserts of Ward's size (${fmt(wardInsert)} raw rows, as many as ${fmt(inFlightRecords)} records in flight allow): ${fmt(atWardSize.recordsPerSec)} records/s, ${fmt(atWardSize.cpuUs, 1)} µs of CPU per record; Ward / that: ${fmt(wardRate / atWardSize.recordsPerSec, 2)} ×`
+      : "  limit: Ward's insert size not reported by /healthz",
+    `  limit: ${fmt(inFlightRecords)} records in flight at ${fmt(wardRate)} records/s wait ${fmt((1000 * inFlightRecords) / wardRate, 1)} ms on average (Little's law; measured mean ${fmt(mean, 1)} ms); p99 <= 250 ms needs more than ${fmt(inFlightRecords / 0.25)} records/s`,
+  ];
+}
+
 if (!isMainThread) {
   runLoad(workerData as LoadJob).then((r) => parentPort?.postMessage(r));
 } else if (opts['engine-child']) {
   const batches = encodeBatches(int('distinct'), int('batch'), NOW_MS);
-  measureEngine(opts['engine-child'], batches, int('records'), 20_000).then(
+  measureEngine(opts['engine-child'], batches, int('records'), int('chunk')).then(
     (r) => {
       process.stdout.write(`${JSON.stringify(r)}\n`);
     },

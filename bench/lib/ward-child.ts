@@ -56,7 +56,7 @@ export function spawnWardServe(
 export interface Health {
   eventLoopLagMs?: { p50: number; p99: number; max: number };
   memoryMb?: { rss: number; heapUsed: number };
-  writer?: { queuedRows?: number };
+  writer?: { queuedRows?: number; inserts?: Record<string, { count: number; rows: number }> };
   analyzer?: { scoredUpTo?: string; analysisThreadsReplaced?: number };
 }
 

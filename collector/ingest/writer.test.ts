@@ -57,6 +57,22 @@ describe('batching writer', () => {
     expect(w.stats()).toMatchObject({ queuedRows: 0, inFlightRows: 0, storedRows: 4 });
   });
 
+  it('counts the inserts and rows it stored per table', async () => {
+    const { sink } = recordingSink();
+    const w = createBatchingWriter({ sink, flushIntervalMs: 10 });
+    const first = w.enqueue([part('logs', [{}, {}, {}]), part('events', [{}])]);
+    await vi.advanceTimersByTimeAsync(10);
+    await first;
+    const second = w.enqueue([part('logs', [{}])]);
+    await vi.advanceTimersByTimeAsync(10);
+    await second;
+    const stats = w.stats();
+    expect(stats.inserts).toEqual({ logs: { count: 2, rows: 4 }, events: { count: 1, rows: 1 } });
+    // A copy: the caller cannot change the writer's counts.
+    (stats.inserts.logs as { count: number }).count = 99;
+    expect(w.stats().inserts.logs?.count).toBe(2);
+  });
+
   it('flushes as soon as a batch is full, without waiting for the timer', async () => {
     const { calls, sink } = recordingSink();
     const w = createBatchingWriter({ sink, flushIntervalMs: 10_000, maxBatchRows: 3 });

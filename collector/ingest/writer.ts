@@ -122,6 +122,8 @@ export interface WriterStats {
   spooledRows: number;
   failedBatches: number;
   flushes: number;
+  /** Per table: inserts that stored rows, and the rows they stored (their ratio is the insert size ingest reaches). */
+  inserts: Record<string, { count: number; rows: number }>;
 }
 
 export function createBatchingWriter(opts: WriterOptions) {
@@ -136,7 +138,8 @@ export function createBatchingWriter(opts: WriterOptions) {
   });
   const attempts = opts.attempts ?? 3;
   const queues = new Map<string, TableQueue>();
-  const stats: WriterStats = {
+  const inserts = new Map<string, { count: number; rows: number }>();
+  const stats: Omit<WriterStats, 'inserts'> = {
     queuedRows: 0,
     inFlightRows: 0,
     pendingBytes: 0,
@@ -221,8 +224,13 @@ export function createBatchingWriter(opts: WriterOptions) {
       const seq = (batch[batch.length - 1] as Entry).seq;
       try {
         const how = await store(q, payload, n);
-        if (how === 'stored') stats.storedRows += n;
-        else stats.spooledRows += n;
+        if (how === 'stored') {
+          stats.storedRows += n;
+          const t = inserts.get(q.table) ?? { count: 0, rows: 0 };
+          t.count++;
+          t.rows += n;
+          inserts.set(q.table, t);
+        } else stats.spooledRows += n;
         if (seq > 0) opts.onStored?.(q.table, seq);
         settle(batch, undefined);
       } catch (err) {
@@ -390,7 +398,10 @@ export function createBatchingWriter(opts: WriterOptions) {
     },
 
     stats(): Readonly<WriterStats> {
-      return { ...stats };
+      return {
+        ...stats,
+        inserts: Object.fromEntries([...inserts].map(([t, v]) => [t, { ...v }])),
+      };
     },
   };
 }
