@@ -28,6 +28,7 @@ function memoryStore(all: IngestedEvent[]): Pick<Store, 'analyzer'> {
       watermark: async () => null,
       setWatermark: async () => {},
       ingestCounts: async () => new Map(),
+      oldestRunningInsert: async () => null,
       eventsAfter: async (w: Watermark | null, limit: number) => after(w).slice(0, limit),
     },
   } as unknown as Pick<Store, 'analyzer'>;

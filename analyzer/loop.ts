@@ -20,6 +20,7 @@ export interface LoopOptions {
    * How far back before the watermark a late insert can land (its ingest time is set when it starts, it becomes
    * visible when it commits). Each poll compares row counts per ingest time in this window with what it read and
    * re-reads from the first that grew; after a restart the whole window is re-read (scored events are skipped).
+   * The window reaches further back to the start of any insert seen running (a slow one, however slow).
    */
   overlapMs?: number;
   /** Take a lease so that of several workers only one scores (default true). */
@@ -66,6 +67,9 @@ function eventChars({ event: e }: IngestedEvent): number {
   return n;
 }
 
+/** Looked back this much before a running insert's start (its start is derived from a rounded elapsed time). */
+const INSERT_START_SLACK_MS = 1_000;
+
 /** ISO text `ms` earlier. */
 const earlier = (iso: string, ms: number) => new Date(Date.parse(iso) - ms).toISOString();
 
@@ -94,6 +98,11 @@ export function createAnalyzerLoop(o: LoopOptions) {
   const recent = new Map<string, number>();
   const lateCheckMs = Math.min(2_000, overlapMs);
   let lastLateCheck = 0;
+  /**
+   * When the oldest insert running at the last check began. Its rows show only once it commits, after which no
+   * check sees it running: the check after that one still looks back to its start.
+   */
+  let runningSince: string | null = null;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
@@ -165,7 +174,12 @@ export function createAnalyzerLoop(o: LoopOptions) {
     let from: Watermark | null = watermark;
     if (watermark && Date.now() - lastLateCheck >= lateCheckMs) {
       lastLateCheck = Date.now();
-      const lo = earlier(watermark.ingestedAt, overlapMs);
+      const running = await o.store.analyzer.oldestRunningInsert();
+      let lo = earlier(watermark.ingestedAt, overlapMs);
+      for (const since of [running, runningSince])
+        if (since !== null && earlier(since, INSERT_START_SLACK_MS) < lo)
+          lo = earlier(since, INSERT_START_SLACK_MS);
+      runningSince = running;
       for (const t of recent.keys()) if (t < lo) recent.delete(t);
       const counts = await o.store.analyzer.ingestCounts(lo, watermark);
       let late: string | undefined;

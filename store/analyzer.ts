@@ -148,6 +148,22 @@ export function createAnalyzerRepo(db: Db, database: string) {
       return new Map(rows.map((r) => [clickhouseTimeToIso(r.t), Number(r.n)]));
     },
 
+    /**
+     * When the oldest insert still running on this server began, or null when none runs. Its rows become
+     * visible when it commits but carry an ingest time from when it began (`ingested_at DEFAULT now64(3)` is
+     * fixed as the statement starts), so the analyzer must look back that far for them.
+     */
+    async oldestRunningInsert(): Promise<string | null> {
+      const rows = await db.query<{ since: string; n: string }>(
+        'analyzer.running-inserts',
+        `SELECT toString(min(now64(3, 'UTC') - toIntervalMillisecond(toUInt64(elapsed * 1000)))) AS since,
+                count() AS n
+         FROM system.processes WHERE query_kind = 'Insert'`,
+      );
+      const row = rows[0];
+      return row && Number(row.n) > 0 ? clickhouseTimeToIso(row.since) : null;
+    },
+
     /** Events stored after a watermark, not yet scored (all of them when there is none): the analyzer's backlog. */
     async unscored(after: Watermark | null): Promise<number> {
       const rows = await db.query<{ n: string }>(
