@@ -286,7 +286,14 @@ async function main(): Promise<number> {
       `  analyzer in serve: ${fmt(events - backlog)} events scored during both phases, ${fmt(backlog)} left to score when the load stopped`,
       `Engine alone (the same rows, prepared as Ward prepares them (${engine.format}), inserted in ~${fmt(PEER_CHUNK_ROWS)}-row chunks): ${fmt(engine.recordsPerSec)} records/s (${fmt(engine.seconds, 1)} s), ${fmt(engine.cpuUs, 1)} µs of CPU per record`,
       `Ward / engine: ${fmt(ratio, 2)} × (target >= 0.6; request p99 <= 250 ms): ${ratio >= 0.6 && wardP99 <= 250 ? 'MET' : 'NOT MET'}`,
-      ...limits(engineAtWardSize, wardInsert, wardRate, workers * inFlight * batchSize, latencies),
+      ...limits(
+        engineAtWardSize,
+        wardInsert,
+        wardRate,
+        workers * inFlight * batchSize,
+        latencies,
+        opts['ingest-ack'] === 'journal',
+      ),
       `  its steady interactive traffic: hook ${rt(steady.busy.hookMs)}; approval ${rt(steady.busy.approvalMs)}${failed(steady.busy)}`,
       `phase 2, beside approvals and hook calls back to back: ${fmt(stressRate)} events/s (${fmt(stressRate / engine.recordsPerSec, 2)} × the engine alone)`,
       '',
@@ -341,11 +348,12 @@ function limits(
   wardRate: number,
   inFlightRecords: number,
   latencies: number[],
+  journaled: boolean,
 ): string[] {
   const mean = latencies.reduce((s, x) => s + x, 0) / Math.max(1, latencies.length);
   return [
     atWardSize
-      ? `  limit: the engine alone in inserts of Ward's size (${fmt(wardInsert)} raw rows, as many as ${fmt(inFlightRecords)} records in flight allow): ${fmt(atWardSize.recordsPerSec)} records/s, ${fmt(atWardSize.cpuUs, 1)} µs of CPU per record; Ward / that: ${fmt(wardRate / atWardSize.recordsPerSec, 2)} ×`
+      ? `  limit: the engine alone in inserts of Ward's size (${fmt(wardInsert)} raw rows${journaled ? ', the journal lets them outgrow' : ', at most what'} the ${fmt(inFlightRecords)} records in flight${journaled ? '' : ' allow'}): ${fmt(atWardSize.recordsPerSec)} records/s, ${fmt(atWardSize.cpuUs, 1)} µs of CPU per record; Ward / that: ${fmt(wardRate / atWardSize.recordsPerSec, 2)} ×`
       : "  limit: Ward's insert size not reported by /healthz",
     `  limit: ${fmt(inFlightRecords)} records in flight at ${fmt(wardRate)} records/s wait ${fmt((1000 * inFlightRecords) / wardRate, 1)} ms on average (Little's law; measured mean ${fmt(mean, 1)} ms); p99 <= 250 ms needs more than ${fmt(inFlightRecords / 0.25)} records/s`,
   ];
