@@ -131,6 +131,15 @@ describe('ward hook claude-code (command hook)', () => {
       expect(r.code).toBe(0);
       expect(decisionOf(r.stdout).permissionDecision).toBe('deny');
     }
+    // The reason names what is wrong in English: the built CLI keeps zod's English messages (the only locale
+    // scripts/build.mjs bundles).
+    const wrongType = await ward(
+      ['hook', 'claude-code'],
+      '{"hook_event_name": "PreToolUse", "tool_name": 3}',
+    );
+    expect(decisionOf(wrongType.stdout).permissionDecisionReason).toContain(
+      'tool_name: Invalid input: expected string, received number',
+    );
   });
 
   it('--wait turns an ask into a Ward approval and answers the human decision', async () => {
