@@ -28,7 +28,9 @@ function memoryStore(all: IngestedEvent[]): Pick<Store, 'analyzer'> {
       watermark: async () => null,
       setWatermark: async () => {},
       ingestCounts: async () => new Map(),
-      oldestRunningInsert: async () => null,
+      unseenFrom: async () => new Date().toISOString(),
+      getState: async () => null,
+      setState: async () => {},
       eventsAfter: async (w: Watermark | null, limit: number) => after(w).slice(0, limit),
     },
   } as unknown as Pick<Store, 'analyzer'>;

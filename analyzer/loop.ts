@@ -20,7 +20,9 @@ export interface LoopOptions {
    * How far back before the watermark a late insert can land (its ingest time is set when it starts, it becomes
    * visible when it commits). Each poll compares row counts per ingest time in this window with what it read and
    * re-reads from the first that grew; after a restart the whole window is re-read (scored events are skipped).
-   * The window reaches further back to the start of any insert seen running (a slow one, however slow).
+   * The window also reaches back to what the previous check could not see yet (the start of any insert running
+   * then, or the engine's time then), kept in the analyzer's state so that a restart or another worker looks back
+   * as far. A check falls due every ~2 s even while batches keep coming (a flood): the loop stops reading for it.
    */
   overlapMs?: number;
   /** Take a lease so that of several workers only one scores (default true). */
@@ -97,12 +99,12 @@ export function createAnalyzerLoop(o: LoopOptions) {
   /** Rows read per ingest time within the overlap window. */
   const recent = new Map<string, number>();
   const lateCheckMs = Math.min(2_000, overlapMs);
-  let lastLateCheck = 0;
-  /**
-   * When the oldest insert running at the last check began. Its rows show only once it commits, after which no
-   * check sees it running: the check after that one still looks back to its start.
-   */
-  let runningSince: string | null = null;
+  // The first check comes one interval after the start: it looks back to what the last run could not see.
+  let lastLateCheck = Date.now();
+  /** From the last check: rows it could not see carry this ingest time or a later one (undefined: not read yet). */
+  let unseenFrom: string | null | undefined;
+  /** The last run stopped reading because a check fell due: run again at once. */
+  let checkDue = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
@@ -174,12 +176,13 @@ export function createAnalyzerLoop(o: LoopOptions) {
     let from: Watermark | null = watermark;
     if (watermark && Date.now() - lastLateCheck >= lateCheckMs) {
       lastLateCheck = Date.now();
-      const running = await o.store.analyzer.oldestRunningInsert();
+      const key = `unseen-from:${name}`;
+      if (unseenFrom === undefined) unseenFrom = await o.store.analyzer.getState(key);
+      // Read before the counts: whatever they miss is of an insert running now or begun after this.
+      const next = await o.store.analyzer.unseenFrom();
       let lo = earlier(watermark.ingestedAt, overlapMs);
-      for (const since of [running, runningSince])
-        if (since !== null && earlier(since, INSERT_START_SLACK_MS) < lo)
-          lo = earlier(since, INSERT_START_SLACK_MS);
-      runningSince = running;
+      if (unseenFrom && earlier(unseenFrom, INSERT_START_SLACK_MS) < lo)
+        lo = earlier(unseenFrom, INSERT_START_SLACK_MS);
       for (const t of recent.keys()) if (t < lo) recent.delete(t);
       const counts = await o.store.analyzer.ingestCounts(lo, watermark);
       let late: string | undefined;
@@ -188,6 +191,9 @@ export function createAnalyzerLoop(o: LoopOptions) {
         for (const t of recent.keys()) if (t >= late) recent.delete(t);
         from = { ingestedAt: earlier(late, 1), eventId: '\uffff' };
       }
+      // Only now that these counts were compared may the next check look back less far.
+      unseenFrom = next;
+      await o.store.analyzer.setState(key, next);
     }
     const start = watermark;
     const isNew = (t: string, id: string) =>
@@ -232,6 +238,11 @@ export function createAnalyzerLoop(o: LoopOptions) {
         o.onRead?.(batch.length);
         await pace(performance.now() - began, mainBusyMs() - activeBefore);
         if (stopped) break; // the batch read ahead is dropped: the watermark has not moved past it
+        if (next && Date.now() - lastLateCheck >= lateCheckMs) {
+          // A flood keeps batches full: stop here (the read ahead is dropped) so the check runs, then go on.
+          checkDue = true;
+          break;
+        }
       }
     } finally {
       // A batch read ahead but not scored (stop, or an error): its read is simply dropped.
@@ -242,11 +253,13 @@ export function createAnalyzerLoop(o: LoopOptions) {
 
   function schedule(): void {
     if (stopped) return;
+    const delay = checkDue ? 0 : pollMs;
+    checkDue = false;
     timer = setTimeout(() => {
       running = runOnce()
         .catch((err: unknown) => o.log?.(`analyzer: ${err instanceof Error ? err.message : String(err)}`))
         .finally(schedule);
-    }, pollMs);
+    }, delay);
     wake = () => {
       if (timer) clearTimeout(timer);
       timer = undefined;
@@ -268,7 +281,10 @@ export function createAnalyzerLoop(o: LoopOptions) {
       await new Promise((r) => setTimeout(r, 500));
     }
     let n = 0;
-    for (let read = await runOnce(); read > 0; read = await runOnce()) n += read;
+    for (let read = await runOnce(); read > 0 || checkDue; read = await runOnce()) {
+      checkDue = false;
+      n += read;
+    }
     return n;
   }
 

@@ -149,19 +149,20 @@ export function createAnalyzerRepo(db: Db, database: string) {
     },
 
     /**
-     * When the oldest insert still running on this server began, or null when none runs. Its rows become
-     * visible when it commits but carry an ingest time from when it began (`ingested_at DEFAULT now64(3)` is
-     * fixed as the statement starts), so the analyzer must look back that far for them.
+     * The earliest ingest time a row that is not visible yet can carry: the start of the oldest insert still
+     * running on this server, or the engine's time now. An insert's rows show when it commits but carry the
+     * time it began (`ingested_at DEFAULT now64(3)` is fixed as the statement starts).
      */
-    async oldestRunningInsert(): Promise<string | null> {
-      const rows = await db.query<{ since: string; n: string }>(
-        'analyzer.running-inserts',
-        `SELECT toString(min(now64(3, 'UTC') - toIntervalMillisecond(toUInt64(elapsed * 1000)))) AS since,
-                count() AS n
+    async unseenFrom(): Promise<string> {
+      const rows = await db.query<{ t: string }>(
+        'analyzer.unseen-from',
+        `SELECT toString(if(count() = 0, now64(3, 'UTC'), least(now64(3, 'UTC'),
+                  min(now64(3, 'UTC') - toIntervalMillisecond(toUInt64(elapsed * 1000)))))) AS t
          FROM system.processes WHERE query_kind = 'Insert'`,
       );
-      const row = rows[0];
-      return row && Number(row.n) > 0 ? clickhouseTimeToIso(row.since) : null;
+      const t = rows[0]?.t;
+      if (!t) throw new Error('the engine did not answer with its time');
+      return clickhouseTimeToIso(t);
     },
 
     /** Events stored after a watermark, not yet scored (all of them when there is none): the analyzer's backlog. */

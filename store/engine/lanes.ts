@@ -5,7 +5,7 @@
  * bound statement waits behind at most one (chDB runs bound statements one at a time per process).
  */
 const BACKGROUND =
-  /^ward:(?:analyzer\.(?:events-after|ingest-counts|running-inserts|sightings\.|session-|state\.|risk\.put|suppressions\.|baseline\.|unscored$)|alerts\.by-sessions$|report\.|audit\.verify\.)/;
+  /^ward:(?:analyzer\.(?:events-after|ingest-counts|unseen-from|sightings\.|session-|state\.|risk\.put|suppressions\.|baseline\.|unscored$)|alerts\.by-sessions$|report\.|audit\.verify\.)/;
 
 /**
  * Statements an approval or a hook waits on: the approval's own writes and its pending count, the audit append
