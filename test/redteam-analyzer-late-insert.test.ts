@@ -78,6 +78,19 @@ async function alertsOf(loop: AnalyzerLoop, session: string): Promise<string[]> 
   return rules;
 }
 
+/**
+ * Each scenario's two checks: the attack was set up (the watermark `got` reports, taken before the row showed,
+ * had passed the row's ingest time by more than the overlap), and the command was scored anyway.
+ */
+function attackScored(session: string, got: () => { loop: AnalyzerLoop; watermark: string }): void {
+  it('the watermark had passed the row by more than the overlap before the row showed (the attack set up)', async () => {
+    expect(got().watermark > later(await ingestedAt(session), OVERLAP_MS)).toBe(true);
+  });
+  it('the command is scored: the alert is raised', async () => {
+    expect(await alertsOf(got().loop, session)).toContain('download-execute');
+  });
+}
+
 beforeAll(async () => {
   store = await testStore('ward_redteam_late_insert');
   db = store.config.database;
@@ -123,14 +136,7 @@ describe('red team: a slow insert carrying an attack command, the analyzer scori
     await slow;
   }, 60_000);
   afterAll(() => loop?.stop());
-
-  it('the watermark had passed the row by more than the overlap before the row showed (the attack set up)', async () => {
-    expect(watermarkBeforeCommit > later(await ingestedAt('rt-late'), OVERLAP_MS)).toBe(true);
-  });
-
-  it('the command is scored once its insert commits: the alert is raised', async () => {
-    expect(await alertsOf(loop, 'rt-late')).toContain('download-execute');
-  });
+  attackScored('rt-late', () => ({ loop, watermark: watermarkBeforeCommit }));
 });
 
 describe('red team: the slow insert inside one long read of a flood', () => {
@@ -181,14 +187,7 @@ describe('red team: the slow insert inside one long read of a flood', () => {
     await driver;
   }, 60_000);
   afterAll(() => loop?.stop());
-
-  it('the reader had passed the row before it showed (the attack set up)', async () => {
-    expect(watermarkAtCommit > later(await ingestedAt('rt-late-flood'), OVERLAP_MS)).toBe(true);
-  });
-
-  it('the command is scored: the alert is raised', async () => {
-    expect(await alertsOf(loop, 'rt-late-flood')).toContain('download-execute');
-  });
+  attackScored('rt-late-flood', () => ({ loop, watermark: watermarkAtCommit }));
 });
 
 describe('red team: the slow insert commits while the analyzer restarts', () => {
@@ -231,12 +230,6 @@ describe('red team: the slow insert commits while the analyzer restarts', () => 
     }));
   }, 60_000);
   afterAll(() => loop?.stop());
-
-  it('the watermark had passed the row by more than the overlap at the stop (the attack set up)', async () => {
-    expect(watermarkAtStop > later(await ingestedAt('rt-late-restart'), OVERLAP_MS)).toBe(true);
-  });
-
-  it('after the restart the command is scored, with no later event of its session: the alert is raised', async () => {
-    expect(await alertsOf(loop, 'rt-late-restart')).toContain('download-execute');
-  });
+  // No later event of the session comes to replay its history: the check alone must find the row.
+  attackScored('rt-late-restart', () => ({ loop, watermark: watermarkAtStop }));
 });
