@@ -35,7 +35,7 @@ async function busy(count = 1): Promise<void> {
   await ingestJsonLogs(store, enc(claudeLogsBody(records)), Date.now());
 }
 
-/** Stores the attack command of `session` aside; `slowInsert` puts it into agent_events, taking ~2 s. */
+/** Stores the attack command of `session` aside; `slowInsert` puts it into agent_events, taking ~4 s. */
 async function stageAttack(session: string): Promise<void> {
   await store.db.command('t', `DROP TABLE IF EXISTS ${db}.late_stage`);
   await store.db.command('t', `CREATE TABLE ${db}.late_stage AS ${db}.agent_events`);
@@ -52,7 +52,8 @@ function slowInsert(): Promise<void> {
   return store.db.command(
     't',
     `INSERT INTO ${db}.agent_events (${columns}) SELECT ${columns} FROM ${db}.late_stage
-     WHERE sleepEachRow(2) = 0 SETTINGS max_block_size = 1`,
+     WHERE sleepEachRow(4) = 0
+     SETTINGS max_block_size = 1, function_sleep_max_microseconds_per_block = 5000000`,
   );
 }
 
@@ -210,7 +211,7 @@ describe('red team: the slow insert commits while the analyzer restarts', () => 
       committed = true;
     });
     // The first analyzer scores other sessions while the insert runs, then stops before it commits.
-    const stopAt = Date.now() + 1_200;
+    const stopAt = Date.now() + 2_500;
     while (Date.now() < stopAt) {
       await busy();
       await first.loop.catchUp();
