@@ -98,7 +98,7 @@ if (values.json) {
     `session level: recall ${p(report.session.recall)}  precision ${p(report.session.precision)}  false alerts per 100 benign sessions ${report.session.falseAlertsPer100Benign.toFixed(2)}`,
     ...Object.entries(report.bySplit).map(
       ([split, s]) =>
-        `  ${(split === 'tune' ? 'in-sample (tune families)' : 'held-out families').padEnd(26)} attack recall ${p(s.attackRecall)} (${s.attacks} attacks)   false alerts per 100 benign ${s.falseAlertsPer100.toFixed(2)} (${s.benign} benign)   p95 ${s.p95Ms} ms`,
+        `  ${(split === 'tune' ? 'in-sample (tune families)' : 'held-out families').padEnd(26)} attack recall ${p(s.attackRecall)} (${s.attacks} attacks)   false alerts per 100 benign ${s.falseAlertsPer100.toFixed(2)} (${s.benign} benign)   p95 ${Math.round(s.p95Ms)} ms`,
     ),
     `event-to-alert (session sent -> first alert): p50 ${report.latency.p50} ms  p95 ${report.latency.p95} ms  max ${report.latency.max} ms (n=${report.latency.n})`,
     '',
