@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { performance as perfHooks } from 'node:perf_hooks';
-import type { IngestedEvent, Store, Watermark } from '../store/index.js';
+import {
+  type IngestedEvent,
+  type IngestGroup,
+  idFingerprint,
+  type Store,
+  type Watermark,
+} from '../store/index.js';
 import type { BatchResult, Engine } from './engine.js';
 
 export interface LoopOptions {
@@ -96,8 +102,8 @@ export function createAnalyzerLoop(o: LoopOptions) {
   const leaseMs = o.leaseMs ?? 15_000;
   const owner = randomUUID();
   let watermark: Watermark | null | undefined;
-  /** Rows read per ingest time within the overlap window. */
-  const recent = new Map<string, number>();
+  /** What was read per ingest time within the window: rows, and the fingerprint of their ids. */
+  const recent = new Map<string, IngestGroup>();
   const lateCheckMs = Math.min(2_000, overlapMs);
   // The first check comes one interval after the start: it looks back to what the last run could not see.
   let lastLateCheck = Date.now();
@@ -186,7 +192,11 @@ export function createAnalyzerLoop(o: LoopOptions) {
       for (const t of recent.keys()) if (t < lo) recent.delete(t);
       const counts = await o.store.analyzer.ingestCounts(lo, watermark);
       let late: string | undefined;
-      for (const [t, n] of counts) if (n > (recent.get(t) ?? 0) && (late === undefined || t < late)) late = t;
+      for (const [t, stored] of counts) {
+        const read = recent.get(t);
+        const same = read !== undefined && read.n === stored.n && read.x === stored.x;
+        if (!same && (late === undefined || t < late)) late = t;
+      }
       if (late !== undefined) {
         for (const t of recent.keys()) if (t >= late) recent.delete(t);
         from = { ingestedAt: earlier(late, 1), eventId: '\uffff' };
@@ -232,7 +242,10 @@ export function createAnalyzerLoop(o: LoopOptions) {
         }
         for (const b of batch) {
           if (isNew(b.ingestedAt, b.event.event_id)) total++;
-          recent.set(b.ingestedAt, (recent.get(b.ingestedAt) ?? 0) + 1);
+          const group = recent.get(b.ingestedAt) ?? { n: 0, x: 0n };
+          group.n++;
+          group.x ^= idFingerprint(b.event.event_id);
+          recent.set(b.ingestedAt, group);
         }
         if (result.alerts.length > 0 || result.risks.length > 0) o.onBatch?.(result);
         o.onRead?.(batch.length);

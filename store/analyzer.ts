@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type AgentEvent, RiskFactor, type SessionRisk, Suppression } from '../schema/index.js';
 import { decodeScoreRows, type IngestedEvent, SCORE_SELECT } from './analyzer-events.js';
 import { createMetricsQueries } from './analyzer-metrics.js';
@@ -16,6 +17,20 @@ export type { IngestedEvent };
 export interface Watermark {
   ingestedAt: string;
   eventId: string;
+}
+
+/** Rows of one ingest time, and the XOR of their ids' fingerprints. */
+export interface IngestGroup {
+  n: number;
+  x: bigint;
+}
+
+/**
+ * An event id's fingerprint, as `ingestCounts` computes it in SQL (`reinterpretAsUInt64(MD5(event_id))`: the
+ * digest's first 8 bytes, little-endian). Not a security boundary: ids are digests Ward computes itself.
+ */
+export function idFingerprint(eventId: string): bigint {
+  return createHash('md5').update(eventId, 'utf8').digest().readBigUInt64LE(0);
 }
 
 /** What novelty needs to know about a value: how many sessions saw it, and a sample of where. */
@@ -135,17 +150,22 @@ export function createAnalyzerRepo(db: Db, database: string) {
       return decodeScoreRows(buf);
     },
 
-    /** Rows per ingest time in a window (the loop compares them with what it read: a late insert shows). */
-    async ingestCounts(fromIso: string, to: Watermark): Promise<Map<string, number>> {
-      const rows = await db.query<{ t: string; n: string }>(
+    /**
+     * Per ingest time in a window: the rows, and the XOR of their ids' fingerprints (`idFingerprint`). The loop
+     * compares them with what it read: a late insert shows, even where a merge took a row away at the same time.
+     */
+    async ingestCounts(fromIso: string, to: Watermark): Promise<Map<string, IngestGroup>> {
+      const rows = await db.query<{ t: string; n: string; x: string }>(
         'analyzer.ingest-counts',
-        `SELECT toString(ingested_at) AS t, count() AS n FROM ${events}
+        `SELECT toString(ingested_at) AS t, count() AS n,
+                toString(groupBitXor(reinterpretAsUInt64(MD5(event_id)))) AS x
+         FROM ${events}
          WHERE ingested_at >= parseDateTime64BestEffort({f:String}, 3, 'UTC')
            AND (ingested_at, event_id) <= (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})
          GROUP BY ingested_at`,
         { f: fromIso, t: to.ingestedAt, id: to.eventId },
       );
-      return new Map(rows.map((r) => [clickhouseTimeToIso(r.t), Number(r.n)]));
+      return new Map(rows.map((r) => [clickhouseTimeToIso(r.t), { n: Number(r.n), x: BigInt(r.x) }]));
     },
 
     /**

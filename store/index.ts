@@ -26,6 +26,8 @@ export type { AlertsRepo } from './alerts.js';
 export {
   type AnalyzerRepo,
   type IngestedEvent,
+  type IngestGroup,
+  idFingerprint,
   type MetricName,
   SESSION_METRICS,
   type SessionMetrics,

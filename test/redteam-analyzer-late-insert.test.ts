@@ -66,9 +66,9 @@ async function ingestedAt(session: string): Promise<string> {
   return new Date(`${(row?.t ?? '').replace(' ', 'T')}Z`).toISOString();
 }
 
-/** Scores until `session` has an alert or two seconds have passed (late checks run every OVERLAP_MS at most). */
-async function alertsOf(loop: AnalyzerLoop, session: string): Promise<string[]> {
-  const deadline = Date.now() + 2_000;
+/** Scores until `session` has an alert or `ms` have passed (late checks run every OVERLAP_MS, at most 2 s). */
+async function alertsOf(loop: AnalyzerLoop, session: string, ms = 2_000): Promise<string[]> {
+  const deadline = Date.now() + ms;
   let rules: string[] = [];
   while (Date.now() < deadline) {
     await loop.catchUp();
@@ -233,4 +233,60 @@ describe('red team: the slow insert commits while the analyzer restarts', () => 
   afterAll(() => loop?.stop());
   // No later event of the session comes to replay its history: the check alone must find the row.
   attackScored('rt-late-restart', () => ({ loop, watermark: watermarkAtStop }));
+});
+
+describe('red team: a late row on an ingest time where a merge took a row away', () => {
+  // Partly simulated: the late row is given the ingest time of an insert already read (in Ward a second insert
+  // would have to begin in the same millisecond); the merge is forced (a background merge does it later). The
+  // window is wide: what hid the row was the count per ingest time, which the merge had brought down by one.
+  let loop: AnalyzerLoop;
+  let t = '';
+  let rowsAtTAfterMerge = 0;
+
+  beforeAll(async () => {
+    await stageAttack('rt-late-merge');
+    ({ loop } = await createAnalyzer({
+      store,
+      lease: false,
+      name: 'merge',
+      overlapMs: 60_000,
+      analysis: 'inline',
+    }));
+    const first = claudeToolDecision('rt-late-merge', 'git status', 2);
+    await ingestJsonLogs(
+      store,
+      enc(claudeLogsBody([first, claudeToolDecision('rt-late-merge', 'git log', 3)])),
+      Date.now(),
+    );
+    await loop.catchUp();
+    t = await ingestedAt('rt-late-merge');
+    await busy();
+    // The sender retries the export: the same record again (same time and id), a later ingest time; the merge
+    // keeps that copy, and the first insert's ingest time has one row fewer than the analyzer read there.
+    await ingestJsonLogs(store, enc(claudeLogsBody([first])), Date.now());
+    await loop.catchUp();
+    await store.db.command('t', `OPTIMIZE TABLE ${db}.agent_events FINAL`);
+    const [c] = await store.db.query<{ n: string }>(
+      't',
+      `SELECT count() AS n FROM ${db}.agent_events
+       WHERE ingested_at = parseDateTime64BestEffort({t:String}, 3, 'UTC')`,
+      { t },
+    );
+    rowsAtTAfterMerge = Number(c?.n);
+    await store.db.command(
+      't',
+      `INSERT INTO ${db}.agent_events (${columns}, ingested_at)
+       SELECT ${columns}, parseDateTime64BestEffort({t:String}, 3, 'UTC') FROM ${db}.late_stage`,
+      { t },
+    );
+  }, 60_000);
+  afterAll(() => loop?.stop());
+
+  it('the merge took one of the two rows read at that ingest time (the attack set up)', () => {
+    expect(rowsAtTAfterMerge).toBe(1);
+  });
+
+  it('the late row is scored all the same: the alert is raised', async () => {
+    expect(await alertsOf(loop, 'rt-late-merge', 4_000)).toContain('download-execute');
+  });
 });
