@@ -251,8 +251,9 @@ export function createAnalyzerLoop(o: LoopOptions) {
         o.onRead?.(batch.length);
         await pace(performance.now() - began, mainBusyMs() - activeBefore);
         if (stopped) break; // the batch read ahead is dropped: the watermark has not moved past it
-        if (next && Date.now() - lastLateCheck >= lateCheckMs) {
-          // A flood keeps batches full: stop here (the read ahead is dropped) so the check runs, then go on.
+        if (next && isNew(upTo.ingestedAt, upTo.eventId) && Date.now() - lastLateCheck >= lateCheckMs) {
+          // A flood keeps batches full: stop here (the read ahead is dropped) so the check runs, then go on. Not
+          // while re-reading behind the watermark: a check would find that re-read unfinished and start it over.
           checkDue = true;
           break;
         }

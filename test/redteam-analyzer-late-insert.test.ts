@@ -290,3 +290,65 @@ describe('red team: a late row on an ingest time where a merge took a row away',
     expect(await alertsOf(loop, 'rt-late-merge', 4_000)).toContain('download-execute');
   });
 });
+
+describe('red team: a re-read inside an ingest time larger than a batch, paced as under a flood', () => {
+  // A restart makes the first check re-read its window from the start of an ingest time. One request is one
+  // insert and one ingest time, and may hold more rows than a batch. Stopping the re-read halfway for the next
+  // check (as a flood's reads stop) made that check find it unfinished and start it over, forever: nothing after
+  // it was scored, and catchUp never returned.
+  let loop: AnalyzerLoop;
+  let reads = 0;
+  const paced = () => {
+    let busyMs = 0;
+    return {
+      store,
+      lease: false,
+      name: 'big-group',
+      overlapMs: OVERLAP_MS,
+      analysis: 'inline' as const,
+      batchSize: 4,
+      mainThreadShare: () => 0.1,
+      mainThreadBusyMs: () => {
+        busyMs += 40;
+        return busyMs;
+      },
+      onRead: (count: number) => {
+        reads += count;
+      },
+    };
+  };
+
+  beforeAll(async () => {
+    await store.db.command('t', `TRUNCATE TABLE ${db}.agent_events`);
+    const records = Array.from({ length: 12 }, (_, i) => claudeToolDecision('rt-big', `ls -la src/${i}`, i));
+    await ingestJsonLogs(store, enc(claudeLogsBody(records)), Date.now());
+    const first = await createAnalyzer(paced());
+    await first.loop.catchUp();
+    await first.loop.stop();
+    ({ loop } = await createAnalyzer(paced()));
+    await pause(OVERLAP_MS + 100);
+    await ingestJsonLogs(
+      store,
+      enc(claudeLogsBody([claudeToolDecision('rt-after-big', ATTACK, 1)])),
+      Date.now(),
+    );
+    reads = 0;
+  }, 60_000);
+  afterAll(() => loop?.stop());
+
+  it('the 12 records share one ingest time, three batches of it (the set-up)', async () => {
+    const [g] = await store.db.query<{ n: string }>(
+      't',
+      `SELECT uniqExact(ingested_at) AS n FROM ${db}.agent_events WHERE session_id = 'rt-big'`,
+    );
+    expect(Number(g?.n)).toBe(1);
+  });
+
+  it('catching up ends, having read the group again once and then the command after it: the alert is raised', async () => {
+    await loop.catchUp();
+    expect(reads).toBe(13);
+    expect((await store.alerts.bySessions(['rt-after-big'])).map((a) => a.rule_id)).toContain(
+      'download-execute',
+    );
+  }, 20_000);
+});
