@@ -175,22 +175,34 @@ export function createAnalyzerLoop(o: LoopOptions) {
     }
   }
 
-  /** Scores everything stored so far; returns the number of events past the previous watermark. */
-  async function runOnce(): Promise<number> {
-    if (!(await holdLease())) return 0;
-    watermark ??= await o.store.analyzer.watermark(name);
-    let from: Watermark | null = watermark;
-    if (watermark && Date.now() - lastLateCheck >= lateCheckMs) {
-      lastLateCheck = Date.now();
-      const key = `unseen-from:${name}`;
-      if (unseenFrom === undefined) unseenFrom = await o.store.analyzer.getState(key);
-      // Read before the counts: whatever they miss is of an insert running now or begun after this.
-      const next = await o.store.analyzer.unseenFrom();
-      let lo = earlier(watermark.ingestedAt, overlapMs);
-      if (unseenFrom && earlier(unseenFrom, INSERT_START_SLACK_MS) < lo)
-        lo = earlier(unseenFrom, INSERT_START_SLACK_MS);
-      for (const t of recent.keys()) if (t < lo) recent.delete(t);
-      const counts = await o.store.analyzer.ingestCounts(lo, watermark);
+  const unseenKey = `unseen-from:${name}`;
+  /** Where rows the last check could not see may be, less the slack (null: not known, look back the overlap). */
+  const lookBack = () => (unseenFrom ? earlier(unseenFrom, INSERT_START_SLACK_MS) : null);
+  /** Takes the engine's `unseenFrom` as the next check's bound (once what is behind the watermark is settled). */
+  async function noteUnseen(next: string, w: Watermark): Promise<void> {
+    const keep = earlier(w.ingestedAt, overlapMs);
+    const floor = earlier(next, INSERT_START_SLACK_MS);
+    for (const t of recent.keys()) if (t < keep && t < floor) recent.delete(t);
+    unseenFrom = next;
+    await o.store.analyzer.setState(unseenKey, next);
+  }
+
+  /**
+   * The late check: where to read again from (null when nothing is missing). Rows the previous check could not see
+   * carry its `unseenFrom` or later; while the watermark is behind that, none of them can be behind it and the
+   * counts are not read.
+   */
+  async function lateCheck(w: Watermark): Promise<Watermark | null> {
+    lastLateCheck = Date.now();
+    if (unseenFrom === undefined) unseenFrom = await o.store.analyzer.getState(unseenKey);
+    // Read before the counts: whatever they miss is of an insert running now or begun after this.
+    const next = await o.store.analyzer.unseenFrom();
+    const back = lookBack();
+    let reread: Watermark | null = null;
+    if (back === null || back <= w.ingestedAt) {
+      const lo =
+        back !== null && back < earlier(w.ingestedAt, overlapMs) ? back : earlier(w.ingestedAt, overlapMs);
+      const counts = await o.store.analyzer.ingestCounts(lo, w);
       let late: string | undefined;
       for (const [t, stored] of counts) {
         const read = recent.get(t);
@@ -199,12 +211,20 @@ export function createAnalyzerLoop(o: LoopOptions) {
       }
       if (late !== undefined) {
         for (const t of recent.keys()) if (t >= late) recent.delete(t);
-        from = { ingestedAt: earlier(late, 1), eventId: '\uffff' };
+        reread = { ingestedAt: earlier(late, 1), eventId: '\uffff' };
       }
-      // Only now that these counts were compared may the next check look back less far.
-      unseenFrom = next;
-      await o.store.analyzer.setState(key, next);
     }
+    // Only now that these counts were compared (or had nothing to compare) may the next check look back less far.
+    await noteUnseen(next, w);
+    return reread;
+  }
+
+  /** Scores everything stored so far; returns the number of events past the previous watermark. */
+  async function runOnce(): Promise<number> {
+    if (!(await holdLease())) return 0;
+    watermark ??= await o.store.analyzer.watermark(name);
+    let from: Watermark | null = watermark;
+    if (watermark && Date.now() - lastLateCheck >= lateCheckMs) from = (await lateCheck(watermark)) ?? from;
     const start = watermark;
     const isNew = (t: string, id: string) =>
       !start || t > start.ingestedAt || (t === start.ingestedAt && id > start.eventId);
@@ -251,11 +271,19 @@ export function createAnalyzerLoop(o: LoopOptions) {
         o.onRead?.(batch.length);
         await pace(performance.now() - began, mainBusyMs() - activeBefore);
         if (stopped) break; // the batch read ahead is dropped: the watermark has not moved past it
-        if (next && isNew(upTo.ingestedAt, upTo.eventId) && Date.now() - lastLateCheck >= lateCheckMs) {
-          // A flood keeps batches full: stop here (the read ahead is dropped) so the check runs, then go on. Not
-          // while re-reading behind the watermark: a check would find that re-read unfinished and start it over.
-          checkDue = true;
-          break;
+        if (next && watermark && Date.now() - lastLateCheck >= lateCheckMs) {
+          const back = lookBack();
+          if (back !== null && back > watermark.ingestedAt) {
+            // Far behind what may still be missing: nothing to compare, only the bound to move on (cheap).
+            lastLateCheck = Date.now();
+            await noteUnseen(await o.store.analyzer.unseenFrom(), watermark);
+          } else if (isNew(upTo.ingestedAt, upTo.eventId)) {
+            // A flood keeps batches full: stop here (the read ahead is dropped) so the check runs, then go on.
+            // Not while re-reading behind the watermark: a check would find that re-read unfinished and start
+            // it over.
+            checkDue = true;
+            break;
+          }
         }
       }
     } finally {

@@ -292,7 +292,7 @@ describe('red team: a late row on an ingest time where a merge took a row away',
 });
 
 describe('red team: a re-read inside an ingest time larger than a batch, paced as under a flood', () => {
-  // A restart makes the first check re-read its window from the start of an ingest time. One request is one
+  // A re-read (after a restart with no mark, a late row or a merge) starts at the start of an ingest time. One request is one
   // insert and one ingest time, and may hold more rows than a batch. Stopping the re-read halfway for the next
   // check (as a flood's reads stop) made that check find it unfinished and start it over, forever: nothing after
   // it was scored, and catchUp never returned.
@@ -325,6 +325,9 @@ describe('red team: a re-read inside an ingest time larger than a batch, paced a
     const first = await createAnalyzer(paced());
     await first.loop.catchUp();
     await first.loop.stop();
+    // Restarted as after an upgrade from a version that kept no mark of what it could not see: the first check
+    // re-reads its whole window.
+    await store.analyzer.setState('unseen-from:big-group', '');
     ({ loop } = await createAnalyzer(paced()));
     await pause(OVERLAP_MS + 100);
     await ingestJsonLogs(
