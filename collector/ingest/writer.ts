@@ -226,10 +226,8 @@ export function createBatchingWriter(opts: WriterOptions) {
         const how = await store(q, payload, n);
         if (how === 'stored') {
           stats.storedRows += n;
-          const t = inserts.get(q.table) ?? { count: 0, rows: 0 };
-          t.count++;
-          t.rows += n;
-          inserts.set(q.table, t);
+          const t = inserts.get(q.table);
+          inserts.set(q.table, { count: (t?.count ?? 0) + 1, rows: (t?.rows ?? 0) + n });
         } else stats.spooledRows += n;
         if (seq > 0) opts.onStored?.(q.table, seq);
         settle(batch, undefined);
@@ -398,10 +396,7 @@ export function createBatchingWriter(opts: WriterOptions) {
     },
 
     stats(): Readonly<WriterStats> {
-      return {
-        ...stats,
-        inserts: Object.fromEntries([...inserts].map(([t, v]) => [t, { ...v }])),
-      };
+      return { ...stats, inserts: Object.fromEntries([...inserts].map(([t, v]) => [t, { ...v }])) };
     },
   };
 }
