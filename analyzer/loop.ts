@@ -28,7 +28,8 @@ export interface LoopOptions {
    * re-reads from the first that grew; after a restart the whole window is re-read (scored events are skipped).
    * The window also reaches back to what the previous check could not see yet (the start of any insert running
    * then, or the engine's time then), kept in the analyzer's state so that a restart or another worker looks back
-   * as far. A check falls due every ~2 s even while batches keep coming (a flood): the loop stops reading for it.
+   * as far. While batches keep coming (a flood) the loop stops reading for a due check once its watermark has
+   * reached that point; behind it, nothing can be missing and the check only moves the point on.
    */
   overlapMs?: number;
   /** Take a lease so that of several workers only one scores (default true). */
@@ -194,7 +195,11 @@ export function createAnalyzerLoop(o: LoopOptions) {
    */
   async function lateCheck(w: Watermark): Promise<Watermark | null> {
     lastLateCheck = Date.now();
-    if (unseenFrom === undefined) unseenFrom = await o.store.analyzer.getState(unseenKey);
+    if (unseenFrom === undefined) {
+      const kept = await o.store.analyzer.getState(unseenKey);
+      // An unreadable mark counts as none: the check then looks back the overlap (and writes a good one).
+      unseenFrom = kept && !Number.isNaN(Date.parse(kept)) ? kept : null;
+    }
     // Read before the counts: whatever they miss is of an insert running now or begun after this.
     const next = await o.store.analyzer.unseenFrom();
     const back = lookBack();

@@ -325,9 +325,9 @@ describe('red team: a re-read inside an ingest time larger than a batch, paced a
     const first = await createAnalyzer(paced());
     await first.loop.catchUp();
     await first.loop.stop();
-    // Restarted as after an upgrade from a version that kept no mark of what it could not see: the first check
-    // re-reads its whole window.
-    await store.analyzer.setState('unseen-from:big-group', '');
+    // Restarted with an unreadable mark of what the last run could not see (as after an upgrade from a version
+    // that kept none): the first check re-reads its whole window.
+    await store.analyzer.setState('unseen-from:big-group', 'not a time');
     ({ loop } = await createAnalyzer(paced()));
     await pause(OVERLAP_MS + 100);
     await ingestJsonLogs(
