@@ -4,7 +4,12 @@
  * can acknowledge with a clear conscience. With the journal, room is reserved first and rows are committed
  * once durable there; the writer then reports per table what it stored.
  */
+
 import { createSenderShare } from './sender-share.js';
+import { BackPressureError, WriterClosedError } from './writer-errors.js';
+
+export { BackPressureError, WriterClosedError };
+
 import { createWaitingLine, whenReady } from './waiting-line.js';
 
 /** How a payload is serialized: newline-terminated JSONEachRow, or RowBinary in the store's column layout. */
@@ -64,23 +69,6 @@ export interface Reservation {
   commit(seq: number): Promise<void>;
   /** Gives the room back (the rows were not made durable). */
   cancel(): void;
-}
-
-export class BackPressureError extends Error {
-  constructor(
-    readonly queuedRows: number,
-    queuedBytes = 0,
-  ) {
-    super(
-      `ingest queue full (${queuedRows} rows, ${Math.round(queuedBytes / 2 ** 20)} MiB pending): retry later`,
-    );
-  }
-}
-
-export class WriterClosedError extends Error {
-  constructor() {
-    super('writer is shutting down');
-  }
 }
 
 interface Ticket {
