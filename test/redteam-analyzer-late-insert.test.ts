@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnalyzerLoop, createAnalyzer } from '../analyzer/index.js';
+import { prepareRequest } from '../collector/index.js';
+import { createRedactor } from '../schema/fast.js';
 import type { Store } from '../store/index.js';
-import { claudeLogsBody, claudeToolDecision } from './helpers/otlp-json-logs.js';
+import { attr, claudeLogsBody, claudeToolDecision } from './helpers/otlp-json-logs.js';
 import { ingestJsonLogs, testStore } from './helpers/store.js';
 
 /**
@@ -58,12 +60,12 @@ function slowInsert(): Promise<void> {
 }
 
 async function ingestedAt(session: string): Promise<string> {
-  const [row] = await store.db.query<{ t: string }>(
+  const [row] = await store.db.query<{ ms: string }>(
     't',
-    `SELECT toString(ingested_at) AS t FROM ${db}.agent_events WHERE session_id = {s:String}`,
+    `SELECT toUnixTimestamp64Milli(ingested_at) AS ms FROM ${db}.agent_events WHERE session_id = {s:String}`,
     { s: session },
   );
-  return new Date(`${(row?.t ?? '').replace(' ', 'T')}Z`).toISOString();
+  return new Date(Number(row?.ms)).toISOString();
 }
 
 /** Scores until `session` has an alert or `ms` have passed (late checks run every OVERLAP_MS, at most 2 s). */
@@ -354,4 +356,42 @@ describe('red team: a re-read inside an ingest time larger than a batch, paced a
       'download-execute',
     );
   }, 20_000);
+});
+
+describe('red team: the agent names its own ingest time', () => {
+  // The next step past the checks: put the command behind the watermark on purpose, by sending an ingest time
+  // of long ago with it (as an attribute, on the resource, or in the JSON rows a ClickHouse server is sent).
+  // The column is filled by the engine alone, in both formats.
+  it('stores the time the insert began, whatever the record says', async () => {
+    const past = '2020-01-01 00:00:00.000';
+    for (const rowBinary of [true, false]) {
+      const session = `rt-own-time-${rowBinary ? 'rowbinary' : 'json'}`;
+      const base = claudeToolDecision(session, ATTACK, 1);
+      const record = { ...base, attributes: [...base.attributes, attr('ingested_at', past)] };
+      const body = enc(
+        claudeLogsBody([record]).replace(
+          '"resource":{"attributes":[',
+          `"resource":{"attributes":[{"key":"ingested_at","value":{"stringValue":"${past}"}},`,
+        ),
+      );
+      const before = Date.now() - 1_000;
+      const prepared = prepareRequest(
+        'logs',
+        body,
+        'json',
+        createRedactor(),
+        { codec: { rowBinary } },
+        Date.now(),
+      );
+      for (const part of prepared.parts) if (part.rows > 0) await store.ingest.write(part);
+      const [row] = await store.db.query<{ ms: string; n: string }>(
+        't',
+        `SELECT toUnixTimestamp64Milli(min(ingested_at)) AS ms, count() AS n FROM ${db}.agent_events
+         WHERE session_id = {s:String}`,
+        { s: session },
+      );
+      expect(Number(row?.n)).toBe(1);
+      expect(Number(row?.ms)).toBeGreaterThanOrEqual(before);
+    }
+  });
 });
