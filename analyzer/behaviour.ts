@@ -1,3 +1,4 @@
+import { isRemoteHost, isSendingRule } from '../gate/index.js';
 import type { CommandFacts } from './command-facts.js';
 import type { Observation } from './observation.js';
 
@@ -14,12 +15,8 @@ export const RISKY_CATEGORIES = new Set([
   'impact',
 ]);
 
-const LOCAL_HOST =
-  /^(localhost|127\.\d+\.\d+\.\d+|::1|\[::1\]|0\.0\.0\.0|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|[^.]+)$/;
-
 const SENSITIVE_READ =
   /^(read\.(secret|ssh-key|password-db|browser|keychain|history|project-secret|agent-credentials|env-secrets)|search\.secrets|exfil\.secret-upload)$/;
-const EGRESS_TAG = /^(net\.(upload|dns-exfil|web-service|raw-socket|remote-shell|tunnel)|exfil\.)/;
 
 /** What the predicates below read, worked out once per analysed command (facts are memoized per command). */
 interface Traits {
@@ -35,9 +32,9 @@ function traits(facts: CommandFacts): Traits {
   let t = TRAITS.get(facts);
   if (!t) {
     t = {
-      remote: facts.hosts.filter((h) => !LOCAL_HOST.test(h)),
+      remote: facts.hosts.filter(isRemoteHost),
       sensitiveRead: facts.tags.some((x) => SENSITIVE_READ.test(x)),
-      egressTag: facts.tags.some((x) => EGRESS_TAG.test(x)),
+      egressTag: facts.tags.some(isSendingRule),
       intent: facts.categories.filter((c) => RISKY_CATEGORIES.has(c)),
       destructive: facts.categories.includes('destructive'),
     };

@@ -3,14 +3,20 @@ import { readFileSync } from 'node:fs';
 import type { HookDecider } from '../collector/index.js';
 import {
   analysisBudgetMs,
+  createReadMemory,
   discoverPolicyLayers,
   type Gate,
+  type GateDecision,
   type PolicyLayers,
   type ResolvedPolicy,
+  secretReadOf,
 } from '../gate/fast.js';
 import type { WardEnv } from './env.js';
 import { createGateThreads, gateThreadScript } from './gate-threads.js';
 import type { LoadedLayer, PolicyAudit } from './policy-audit.js';
+
+/** The longest session id a read is remembered under (the normalizer bounds stored ids the same way). */
+const MAX_SESSION_KEY = 256;
 
 /**
  * The server's hook decisions (POST /api/hooks/:agent): the same gate and answer as `ward hook`, with the
@@ -37,6 +43,9 @@ export function createServerHookDecider(
         deadlineMs: (chars) => 2 * analysisBudgetMs(chars) + 2_000,
       })
     : undefined;
+  // The secrets each session read lately: a later call of the session that sends anything out asks at once,
+  // before the analyzer has scored the read (read-then-send.ts).
+  const reads = createReadMemory();
   const decider: HookDecider = async (agent, body, ctx) => {
     const hooks = await import('../sandbox-runner/fast.js');
     if (ctx.refuse) return hooks.formatFor(agent)({ decision: 'deny', reason: `Ward: ${ctx.refuse}` }) ?? {};
@@ -56,6 +65,8 @@ export function createServerHookDecider(
     body: unknown,
     ctx: Parameters<HookDecider>[2],
   ): Promise<Record<string, unknown> | null> {
+    /** What this call read of secrets, as its gate decision said (null: nothing, or it was denied). */
+    let read: string | null = null;
     return hooks.answerHookCall(agent, body ?? '', {
       loadGate: async (input) => {
         policy ??= serverPolicy(env, policyAudit, layers);
@@ -64,24 +75,34 @@ export function createServerHookDecider(
         });
         const resolved = await policy;
         // The analyzer's session risk reaches the gate: above the policy's escalation threshold, allow becomes ask.
-        const sessionRisk = ctx.sessionRisk ?? 0;
-        const behind = ctx.riskUnknown ? { riskUnknown: ctx.riskUnknown } : {};
+        // So does a secret the session read lately (remembered here: the analyzer scores it seconds later).
+        const caller = ctx.caller ?? 'anonymous';
+        const session = input.session_id.slice(0, MAX_SESSION_KEY);
+        const earlier = session ? reads.earlier(caller, session) : undefined;
+        const signals = {
+          sessionRisk: ctx.sessionRisk ?? 0,
+          ...(ctx.riskUnknown ? { riskUnknown: ctx.riskUnknown } : {}),
+          ...(earlier ? { readEarlier: earlier } : {}),
+        };
+        const seen = (d: GateDecision) => {
+          read = d.decision === 'deny' ? null : secretReadOf(d.reasons);
+          return d;
+        };
         const workspace = input.cwd || '/';
         let gate: Gate;
         if (threads) {
-          const caller = ctx.caller ?? 'anonymous';
           gate = {
             decide: () => {
               throw new Error('the server decides on its gate threads (decideAsync)');
             },
-            decideAsync: (i) => threads.decide(caller, workspace, { ...i, sessionRisk, ...behind }),
+            decideAsync: async (i) => seen(await threads.decide(caller, workspace, { ...i, ...signals })),
           };
         } else {
           const { createGate } = await import('../gate/fast.js');
           const loaded = await createGate({ policy: resolved, workspace, deferParser: true });
           gate = {
-            decide: (i) => loaded.decide({ ...i, sessionRisk, ...behind }),
-            decideAsync: (i) => loaded.decideAsync({ ...i, sessionRisk, ...behind }),
+            decide: (i) => seen(loaded.decide({ ...i, ...signals })),
+            decideAsync: async (i) => seen(await loaded.decideAsync({ ...i, ...signals })),
           };
         }
         return { decide: hooks.hookDecider(gate), autoApprove: resolved.hooks.autoApprove };
@@ -89,21 +110,21 @@ export function createServerHookDecider(
       wait: ctx.wait,
       approvals: ctx.approvals,
       waitMs: ctx.waitMs,
-      ...(ctx.record
-        ? {
-            onDecided: ({ input, request, answer }) =>
-              ctx.record?.({
-                session: input.session_id,
-                tool: input.tool_name,
-                command: request.command ?? '',
-                toolInput: request.toolInput,
-                cwd: request.cwd,
-                callId: input.tool_use_id ?? '',
-                decision: answer.decision,
-                reason: answer.reason,
-              }),
-          }
-        : {}),
+      onDecided: ({ input, request, answer }) => {
+        // A read the gate allowed or asked about (a human may let it run) counts from now; a denied one never ran.
+        if (read !== null && answer.decision !== 'deny' && input.session_id)
+          reads.note(ctx.caller ?? 'anonymous', input.session_id.slice(0, MAX_SESSION_KEY), read);
+        ctx.record?.({
+          session: input.session_id,
+          tool: input.tool_name,
+          command: request.command ?? '',
+          toolInput: request.toolInput,
+          cwd: request.cwd,
+          callId: input.tool_use_id ?? '',
+          decision: answer.decision,
+          reason: answer.reason,
+        });
+      },
     });
   }
 }

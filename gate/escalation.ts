@@ -6,7 +6,15 @@ export interface SessionSignals {
   sessionRisk?: number;
   /** Why the session's risk cannot be trusted now (the analyzer has not scored its latest events). */
   riskUnknown?: string;
+  /**
+   * A secret this session read a moment ago, as its caller remembers it (`cat .env`, 12 s ago): a call that
+   * sends anything out is asked for, though the analyzer may not have scored the read yet.
+   */
+  readEarlier?: string;
 }
+
+import type { RiskReason } from '../schema/index.js';
+import { TAXONOMY } from './taxonomy/rules.js';
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
@@ -17,6 +25,8 @@ const round = (n: number) => Math.round(n * 100) / 100;
 export function sessionEscalation(
   s: SessionSignals,
   threshold: number,
+  /** What this call sends out (sendOf), or null. */
+  sends: string | null = null,
 ): { rule_id: string; detail: string } | null {
   // A score that is not a number (a corrupted or hostile value read back from the store) is not a low score:
   // Math.max would pass NaN through and `NaN > threshold` is false, so it counts as unknown.
@@ -28,6 +38,28 @@ export function sessionEscalation(
       rule_id: 'policy.escalated',
       detail: `session anomaly score ${round(score)} is above ${threshold}`,
     };
+  if (s.readEarlier && sends)
+    return {
+      rule_id: 'policy.read-then-send',
+      detail: `this session ${s.readEarlier}, and this call ${sends}`,
+    };
   if (s.riskUnknown) return { rule_id: 'policy.risk-unknown', detail: s.riskUnknown };
   return null;
+}
+
+/** sessionEscalation as the reason the gate adds to an allow it turns into an ask. */
+export function escalationReason(
+  s: SessionSignals,
+  threshold: number,
+  sends: string | null,
+): RiskReason | null {
+  const e = sessionEscalation(s, threshold, sends);
+  if (!e) return null;
+  const sequence = e.rule_id === 'policy.read-then-send';
+  return {
+    rule_id: e.rule_id,
+    category: sequence ? TAXONOMY['policy.read-then-send'].category : 'policy',
+    attack_id: sequence ? TAXONOMY['policy.read-then-send'].attack : '',
+    detail: `${e.detail}: asking instead of allowing`,
+  };
 }

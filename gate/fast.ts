@@ -16,3 +16,11 @@ export { PolicyError } from './policy/errors.js';
 export { loadPolicy, type PolicyLayers, type ResolvedPolicy } from './policy/load.js';
 export { DEFAULT_LIMITS, defaultSandboxPolicy, withOverrides } from './policy/sandbox-defaults.js';
 export type { SandboxLimits, SandboxPolicy, SandboxPolicyInput } from './policy/sandbox-policy.js';
+export { createReadMemory, type ReadMemory } from './read-memory.js';
+export {
+  isRemoteHost,
+  isSendingRule,
+  READ_THEN_SEND_WINDOW_S,
+  secretReadOf,
+  sendOf,
+} from './read-then-send.js';

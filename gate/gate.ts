@@ -8,12 +8,13 @@ import {
 } from './analysis/index.js';
 import { hostMatches } from './analysis/network.js';
 import { containedBySandbox } from './containment.js';
-import { sessionEscalation } from './escalation.js';
+import { escalationReason } from './escalation.js';
 import { grantPrefix, refuseReason } from './policy/grant-prefix.js';
 import type { Grant } from './policy/grants.js';
 import type { ResolvedPolicy } from './policy/load.js';
 import { type CompiledRule, strictest } from './policy/rules.js';
 import type { Decision } from './policy/schema.js';
+import { sendOf } from './read-then-send.js';
 import { type RuleId, TAXONOMY } from './taxonomy/rules.js';
 import { analyzeToolCall, shellPathFindings, TOOL_RULES, toolAccess } from './tools/index.js';
 
@@ -33,6 +34,8 @@ export interface GateInput {
    * the gate would allow it asks for instead, as above the escalation threshold.
    */
   riskUnknown?: string;
+  /** A secret this session read earlier (its caller remembers, see read-then-send.ts): allowed sends ask. */
+  readEarlier?: string;
   /** "Always allow" grants of this session and project (the server's GrantRecord carries an `id`). */
   grants?: readonly (Grant & { id?: string })[];
   /** 'sandbox': the command runs inside Ward's sandbox (ward exec), which contains some harms. */
@@ -258,16 +261,19 @@ export async function createGate(opts: {
       }
     }
 
-    const escalation = sessionEscalation(input, policy.escalationThreshold);
-    const escalated = decision === 'allow' && escalation !== null;
-    if (escalated) {
+    // The session's risk, or a secret it read before a send, turns an allow into an ask (never anything else).
+    const escalation =
+      decision === 'allow'
+        ? escalationReason(
+            input,
+            policy.escalationThreshold,
+            input.readEarlier ? sendOf(reasons, analysis?.facts ?? toolFacts) : null,
+          )
+        : null;
+    const escalated = escalation !== null;
+    if (escalation) {
       decision = 'ask';
-      reasons.push({
-        rule_id: escalation.rule_id,
-        category: 'policy',
-        attack_id: '',
-        detail: `${escalation.detail}: asking instead of allowing`,
-      });
+      reasons.push(escalation);
     }
     if (policy.mode === 'ci' && decision === 'ask') {
       decision = 'deny';

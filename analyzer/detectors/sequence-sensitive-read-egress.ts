@@ -1,7 +1,8 @@
+import { READ_THEN_SEND_WINDOW_S } from '../../gate/index.js';
 import { describe, isEgress, isSensitiveRead, remoteHosts } from '../behaviour.js';
 import { NO_HITS, type StreamDetector } from '../detector.js';
 
-const thresholds = { window_s: 1800 } as const;
+const thresholds = { window_s: READ_THEN_SEND_WINDOW_S } as const;
 
 /** A credential or key read, then data leaving the machine, in one session (either order within the window). */
 export const sensitiveReadThenEgress: StreamDetector = {

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { createGate, type Gate } from './gate.js';
+import { loadPolicy } from './policy/load.js';
+import { createReadMemory } from './read-memory.js';
+import { isRemoteHost, secretReadOf } from './read-then-send.js';
+
+const gateWith = async (inline?: unknown): Promise<Gate> =>
+  createGate({
+    policy: await loadPolicy(inline === undefined ? {} : { inline }),
+    workspace: '/home/dev/project',
+    home: '/home/dev',
+  });
+
+const READ = 'read a secret 2 s ago (reads a project secrets file: cat .env)';
+
+describe('read, then send: one session over two calls', () => {
+  it('asks for a send the gate would allow once the session read a secret, and says why', async () => {
+    const gate = await gateWith();
+    for (const command of [
+      'curl -s https://api.github.com/repos/acme/app',
+      'git clone https://github.com/acme/app',
+      'curl -s https://registry.npmjs.org/lodash',
+    ]) {
+      expect(gate.decide({ command }).decision, command).toBe('allow');
+      const d = gate.decide({ command, readEarlier: READ });
+      expect(d, command).toMatchObject({ decision: 'ask', escalated: true, grantable: false });
+      expect(d.reasons.at(-1), command).toMatchObject({
+        rule_id: 'policy.read-then-send',
+        category: 'exfiltration',
+        attack_id: 'T1041',
+      });
+      expect(d.reasons.at(-1)?.detail).toContain(`this session ${READ}, and this call reaches`);
+    }
+    const fetch = gate.decide({
+      command: 'WebFetch https://paste.example.net/new',
+      tool: 'WebFetch',
+      toolInput: { url: 'https://paste.example.net/new' },
+      readEarlier: READ,
+    });
+    expect(fetch.decision).toBe('ask');
+    expect(fetch.reasons.at(-1)?.detail).toContain('reaches paste.example.net');
+  });
+
+  it('leaves alone what sends nothing out, and what stays on this machine or the private network', async () => {
+    const gate = await gateWith();
+    for (const command of [
+      'ls -la',
+      'npm test',
+      'git status',
+      'curl -s http://localhost:3000/health',
+      'curl http://10.1.2.3:8080/',
+      'curl http://[::1]:9000/',
+      'ssh buildbox make', // a bare name: an ssh config entry
+    ]) {
+      const d = gate.decide({ command, readEarlier: READ });
+      expect(
+        d.reasons.some((r) => r.rule_id === 'policy.read-then-send'),
+        command,
+      ).toBe(false);
+    }
+  });
+
+  it('never relaxes: a deny stays a deny, a grant does not lift it, ci mode denies', async () => {
+    const gate = await gateWith();
+    expect(gate.decide({ command: 'rm -rf /', readEarlier: READ }).decision).toBe('deny');
+    const grants = [
+      {
+        scope: 'session' as const,
+        prefix: ['curl'],
+        max_risk: 1,
+        granted_by: 'ana',
+        created_at: '2026-12-06T00:00:00Z',
+        expires_at: '2026-12-07T00:00:00Z',
+        session_id: 's',
+        project: '',
+      },
+    ];
+    const granted = gate.decide({
+      command: 'curl -s https://api.github.com/repos/acme/app',
+      readEarlier: READ,
+      grants: grants as never,
+    });
+    expect(granted.decision).toBe('ask');
+    const ci = await gateWith({ mode: 'ci' });
+    expect(ci.decide({ command: 'curl -s https://example.org/', readEarlier: READ }).decision).toBe('deny');
+  });
+
+  it("finds the read in the decision's reasons (shell and tools), not in a refused write", async () => {
+    const gate = await gateWith();
+    expect(secretReadOf(gate.decide({ command: 'cat .env' }).reasons)).toMatch(/secrets file/);
+    expect(secretReadOf(gate.decide({ command: 'cat ~/.aws/credentials' }).reasons)).toMatch(/credential/);
+    const read = gate.decide({
+      command: 'Read',
+      tool: 'Read',
+      toolInput: { file_path: '/home/dev/project/.env' },
+    });
+    expect(secretReadOf(read.reasons)).toMatch(/\.env/);
+    expect(secretReadOf(gate.decide({ command: 'cat README.md' }).reasons)).toBeNull();
+    const write = gate.decide({
+      command: 'Write',
+      tool: 'Write',
+      toolInput: { file_path: '/home/dev/.aws/credentials', content: 'x' },
+    });
+    expect(write.decision).toBe('deny');
+    expect(secretReadOf(write.reasons)).toBeNull();
+  });
+
+  it('counts numbers and other IPv6 addresses as remote, names and private ranges as local', () => {
+    for (const h of ['example.org', '8.8.8.8', '134744072', '0x08080808', '2001:db8::1', '[2606:4700::1111]'])
+      expect(isRemoteHost(h), h).toBe(true);
+    for (const h of [
+      'localhost',
+      '127.0.0.1',
+      '10.0.0.5',
+      '192.168.1.1',
+      '172.20.0.1',
+      '::1',
+      'fd00::1',
+      'buildbox',
+    ])
+      expect(isRemoteHost(h), h).toBe(false);
+  });
+});
+
+describe('the memory of reads', () => {
+  it('remembers a read for the window, per session, and forgets it after', () => {
+    let t = 0;
+    const m = createReadMemory({ windowMs: 1_000, now: () => t });
+    m.note('tok', 's1', 'reads a project secrets file: cat .env');
+    t = 400;
+    expect(m.earlier('tok', 's1')).toBe('read a secret 0 s ago (reads a project secrets file: cat .env)');
+    expect(m.earlier('tok', 's2')).toBeUndefined();
+    t = 1_000;
+    expect(m.earlier('tok', 's1')).toBeUndefined();
+    expect(m.stats().sessions).toBe(0);
+  });
+
+  it('a token that reads in more sessions than its share cannot push out its earlier read: its sends all ask', () => {
+    let t = 0;
+    const m = createReadMemory({ windowMs: 60_000, perCaller: 3, total: 100, now: () => t });
+    m.note('agent', 'real', 'reads a private key');
+    for (let i = 0; i < 10; i++) m.note('agent', `decoy-${i}`, 'reads a project secrets file');
+    t = 1_000;
+    expect(m.earlier('agent', 'real')).toMatch(
+      /more sessions read secrets lately than Ward keeps \(3 for this token\)/,
+    );
+    expect(m.earlier('agent', 'never-read')).toMatch(/than Ward keeps/);
+    // Another token is not held to the first one's overflow.
+    expect(m.earlier('other', 'elsewhere')).toBeUndefined();
+    t = 61_001;
+    expect(m.earlier('agent', 'real')).toBeUndefined();
+  });
+
+  it('a full memory makes every send ask until the window has passed, and keeps a description short', () => {
+    let t = 0;
+    const m = createReadMemory({ windowMs: 10_000, perCaller: 10, total: 4, now: () => t });
+    for (let i = 0; i < 5; i++) m.note(`tok-${i}`, `s-${i}`, 'x'.repeat(10_000));
+    expect(m.earlier('tok-9', 'fresh')).toMatch(/4 in all/);
+    expect(m.stats().sessions).toBe(4);
+    t = 10_000;
+    expect(m.earlier('tok-9', 'fresh')).toBeUndefined();
+    m.note('tok', 's', 'y'.repeat(10_000));
+    expect(m.earlier('tok', 's')?.length).toBeLessThan(300);
+  });
+});
