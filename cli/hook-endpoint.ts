@@ -51,6 +51,7 @@ export function createServerHookDecider(
     if (ctx.refuse) return hooks.formatFor(agent)({ decision: 'deny', reason: `Ward: ${ctx.refuse}` }) ?? {};
     // answerHookCall never throws; the guard stays because an error answer (5xx) lets the agent go ahead.
     try {
+      if (ctx.signalsOnly) return await signalsCall(hooks, body, ctx);
       return (await answerCall(hooks, agent, body, ctx)) ?? {};
     } catch (err) {
       const reason = `Ward: ${err instanceof Error ? err.message : String(err)}`;
@@ -59,74 +60,121 @@ export function createServerHookDecider(
   };
   return Object.assign(decider, { close: async () => threads?.close() });
 
-  function answerCall(
-    hooks: typeof import('../sandbox-runner/fast.js'),
-    agent: Parameters<HookDecider>[0],
-    body: unknown,
-    ctx: Parameters<HookDecider>[2],
-  ): Promise<Record<string, unknown> | null> {
-    /** What this call read of secrets, as its gate decision said (null: nothing, or it was denied). */
+  type Hooks = typeof import('../sandbox-runner/fast.js');
+  type Ctx = Parameters<HookDecider>[2];
+  type Input = import('../sandbox-runner/fast.js').PreToolUseInput;
+
+  /**
+   * The gate for one call with what the server knows of its session: the analyzer's risk (above the policy's
+   * escalation threshold, allow becomes ask), whether it is behind, and a secret the session read lately
+   * (remembered here: the analyzer scores it seconds later). `read()` is what this call read of secrets, once
+   * decided (null: nothing, or it was denied).
+   */
+  async function prepare(input: Input, ctx: Ctx) {
+    policy ??= serverPolicy(env, policyAudit, layers);
+    policy.catch(() => {
+      policy = undefined; // a broken server policy is retried on the next call (each call denies meanwhile)
+    });
+    const resolved = await policy;
+    const caller = ctx.caller ?? 'anonymous';
+    const session = input.session_id.slice(0, MAX_SESSION_KEY);
+    // An empty session id is a session too: a read under it makes its sends ask.
+    const earlier = reads.earlier(caller, session);
+    const signals = {
+      sessionRisk: ctx.sessionRisk ?? 0,
+      ...(ctx.riskUnknown ? { riskUnknown: ctx.riskUnknown } : {}),
+      ...(earlier ? { readEarlier: earlier } : {}),
+    };
     let read: string | null = null;
+    const seen = (d: GateDecision) => {
+      read = d.decision === 'deny' ? null : secretReadOf(d.reasons);
+      return d;
+    };
+    const workspace = input.cwd || '/';
+    let gate: Gate;
+    if (threads) {
+      gate = {
+        decide: () => {
+          throw new Error('the server decides on its gate threads (decideAsync)');
+        },
+        decideAsync: async (i) => seen(await threads.decide(caller, workspace, { ...i, ...signals })),
+      };
+    } else {
+      const { createGate } = await import('../gate/fast.js');
+      const loaded = await createGate({ policy: resolved, workspace, deferParser: true });
+      gate = {
+        decide: (i) => seen(loaded.decide({ ...i, ...signals })),
+        decideAsync: async (i) => seen(await loaded.decideAsync({ ...i, ...signals })),
+      };
+    }
+    const note = () => {
+      if (read !== null) reads.note(caller, session, read);
+    };
+    return { gate, signals, autoApprove: resolved.hooks.autoApprove, note };
+  }
+
+  function answerCall(hooks: Hooks, agent: Parameters<HookDecider>[0], body: unknown, ctx: Ctx) {
+    let note = () => {};
     return hooks.answerHookCall(agent, body ?? '', {
       loadGate: async (input) => {
-        policy ??= serverPolicy(env, policyAudit, layers);
-        policy.catch(() => {
-          policy = undefined; // a broken server policy is retried on the next call (each call denies meanwhile)
-        });
-        const resolved = await policy;
-        // The analyzer's session risk reaches the gate: above the policy's escalation threshold, allow becomes ask.
-        // So does a secret the session read lately (remembered here: the analyzer scores it seconds later).
-        const caller = ctx.caller ?? 'anonymous';
-        const session = input.session_id.slice(0, MAX_SESSION_KEY);
-        const earlier = session ? reads.earlier(caller, session) : undefined;
-        const signals = {
-          sessionRisk: ctx.sessionRisk ?? 0,
-          ...(ctx.riskUnknown ? { riskUnknown: ctx.riskUnknown } : {}),
-          ...(earlier ? { readEarlier: earlier } : {}),
-        };
-        const seen = (d: GateDecision) => {
-          read = d.decision === 'deny' ? null : secretReadOf(d.reasons);
-          return d;
-        };
-        const workspace = input.cwd || '/';
-        let gate: Gate;
-        if (threads) {
-          gate = {
-            decide: () => {
-              throw new Error('the server decides on its gate threads (decideAsync)');
-            },
-            decideAsync: async (i) => seen(await threads.decide(caller, workspace, { ...i, ...signals })),
-          };
-        } else {
-          const { createGate } = await import('../gate/fast.js');
-          const loaded = await createGate({ policy: resolved, workspace, deferParser: true });
-          gate = {
-            decide: (i) => seen(loaded.decide({ ...i, ...signals })),
-            decideAsync: async (i) => seen(await loaded.decideAsync({ ...i, ...signals })),
-          };
-        }
-        return { decide: hooks.hookDecider(gate), autoApprove: resolved.hooks.autoApprove };
+        const p = await prepare(input, ctx);
+        note = p.note;
+        return { decide: hooks.hookDecider(p.gate), autoApprove: p.autoApprove };
       },
       wait: ctx.wait,
       approvals: ctx.approvals,
       waitMs: ctx.waitMs,
       onDecided: ({ input, request, answer }) => {
         // A read the gate allowed or asked about (a human may let it run) counts from now; a denied one never ran.
-        if (read !== null && answer.decision !== 'deny' && input.session_id)
-          reads.note(ctx.caller ?? 'anonymous', input.session_id.slice(0, MAX_SESSION_KEY), read);
-        ctx.record?.({
-          session: input.session_id,
-          tool: input.tool_name,
-          command: request.command ?? '',
-          toolInput: request.toolInput,
-          cwd: request.cwd,
-          callId: input.tool_use_id ?? '',
-          decision: answer.decision,
-          reason: answer.reason,
-        });
+        if (answer.decision !== 'deny') note();
+        ctx.record?.(seenOf(input, request, answer));
       },
     });
   }
+
+  /**
+   * For `ward hook` on the agent's machine (`?signals=1`): what the server knows of the call's session, for
+   * the hook's own gate (which has the project's policy). Taken before this call counts: the call is decided
+   * here too, with the server's policy, to record it and remember what it read (an ask may be approved there).
+   */
+  async function signalsCall(hooks: Hooks, body: unknown, ctx: Ctx): Promise<Record<string, unknown>> {
+    const parsed = hooks.parseHookInput(body ?? '');
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const { input } = parsed;
+    if (input.hook_event_name !== 'PreToolUse' && input.hook_event_name !== 'BeforeTool')
+      return { signals: { sessionRisk: 0 } };
+    const p = await prepare(input, ctx);
+    const request = hooks.toToolRequest(input);
+    const verdict = await hooks.hookDecider(p.gate)(request);
+    if (verdict.decision !== 'deny') p.note();
+    ctx.record?.(seenOf(input, request, { decision: verdict.decision, reason: summary(verdict) }));
+    return { signals: p.signals };
+  }
+}
+
+type HookCallSeen = Parameters<NonNullable<Parameters<HookDecider>[2]['record']>>[0];
+
+function seenOf(
+  input: import('../sandbox-runner/fast.js').PreToolUseInput,
+  request: import('../sandbox-runner/fast.js').ToolRequest,
+  answer: { decision: HookCallSeen['decision']; reason: string },
+): HookCallSeen {
+  return {
+    session: input.session_id,
+    tool: input.tool_name,
+    command: request.command ?? '',
+    toolInput: request.toolInput,
+    cwd: request.cwd,
+    callId: input.tool_use_id ?? '',
+    decision: answer.decision,
+    reason: answer.reason,
+  };
+}
+
+/** The server's own decision of a call `ward hook` decides, as its recorded reason says it. */
+function summary(v: { decision: string; risk: number; reasons: readonly { detail: string }[] }): string {
+  const why = v.reasons.map((r) => r.detail).join('; ');
+  return `Ward (the server's view, for ward hook): ${v.decision}, risk ${v.risk.toFixed(2)}${why ? `: ${why}` : ''}`;
 }
 
 /**

@@ -10,6 +10,8 @@ const USAGE = `usage: ward hook <claude-code|codex|gemini-cli> [--wait] [--polic
   or ask on stdout; where the gate has no objection it prints nothing, so the agent's own permission system
   decides (unless the org or user policy sets hooks.auto_approve: true).
   --wait     on Ward's "ask", create a Ward approval and wait for a human (needs WARD_SERVER / --server)
+  With a server and WARD_TOKEN, the server's view of the session (the analyzer's risk, a secret read lately)
+  joins the decision and the server records the call; a server that cannot answer makes allowed calls ask.
   --timeout  longest wait for a human in seconds (default 300)
 `;
 
@@ -109,11 +111,28 @@ async function answer(
       : agent === 'gemini-cli'
         ? env.processEnv.GEMINI_PROJECT_DIR
         : undefined;
+  const token = env.token;
   const out = await hooks.answerHookCall(agent, stdin, {
     loadGate: async (input) => {
       const cwd = projectDir || input.cwd || process.cwd();
+      // With a server and a token, what the server knows of the session (the analyzer's risk, a secret read
+      // lately) reaches this gate too, asked for while the gate loads; the server records the call.
+      const asked =
+        server && token
+          ? import('./hook-signals.js').then((m) =>
+              m.fetchSessionSignals({ server, token, agent, input: stdin }, env),
+            )
+          : undefined;
       const gate = await hooks.loadHookGate({ cwd, home: env.home, policyFile: o.policy, mode: o.mode });
-      return { decide: hooks.hookDecider(gate), autoApprove: gate.autoApprove };
+      const signals = asked ? await asked : {};
+      if ('deny' in signals) throw new Error(`the Ward server refused the call: ${signals.deny}`);
+      return {
+        decide: hooks.hookDecider({
+          decide: (i) => gate.decide({ ...i, ...signals }),
+          decideAsync: (i) => gate.decideAsync({ ...i, ...signals }),
+        }),
+        autoApprove: gate.autoApprove,
+      };
     },
     wait: o.wait,
     approvals,

@@ -113,10 +113,11 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       "note: `ward` is not on PATH; run `npm link` in the Ward checkout or pass --ward-command 'node /path/to/bin/ward.mjs'\n",
     );
   }
-  if (values.wait)
-    process.stderr.write(
-      'note: the agent must run with WARD_SERVER and WARD_TOKEN (runner role) set for --wait\n',
-    );
+  process.stderr.write(
+    values.wait
+      ? 'note: the agent must run with WARD_SERVER and WARD_TOKEN (runner role) set for --wait\n'
+      : "note: with WARD_SERVER and WARD_TOKEN (runner role) in the agent's environment, the hook also counts the session's risk\n",
+  );
   if (agent === 'codex') {
     const ok = await trustForCodex({
       codex: values['codex-command'] ?? 'codex',

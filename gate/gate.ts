@@ -14,7 +14,7 @@ import type { Grant } from './policy/grants.js';
 import type { ResolvedPolicy } from './policy/load.js';
 import { type CompiledRule, strictest } from './policy/rules.js';
 import type { Decision } from './policy/schema.js';
-import { sendOf } from './read-then-send.js';
+import { joinFacts, sendOf } from './read-then-send.js';
 import { type RuleId, TAXONOMY } from './taxonomy/rules.js';
 import { analyzeToolCall, shellPathFindings, TOOL_RULES, toolAccess } from './tools/index.js';
 
@@ -176,6 +176,7 @@ export async function createGate(opts: {
         }
     }
     const t = policy.thresholds;
+    const facts = joinFacts(analysis?.facts ?? null, toolFacts); // a tool's own and its command line's
     let decision: Decision = risk >= t.deny ? 'deny' : risk >= t.ask ? 'ask' : 'allow';
     if (
       policy.mode === 'strict' &&
@@ -198,7 +199,7 @@ export async function createGate(opts: {
         ? r.test(input.command, null, input.tool)
         : r.subject === 'command'
           ? shell && r.test(input.command, analysis?.facts ?? null)
-          : r.test(input.command, analysis?.facts ?? toolFacts),
+          : r.test(input.command, facts),
     );
     if (matched.length > 0) {
       const ruleDecision = matched.map((r) => r.decision).reduce(strictest);
@@ -243,7 +244,7 @@ export async function createGate(opts: {
         (TAXONOMY as Record<string, { risk: number }>)[id]?.risk ??
         (TOOL_RULES as Record<string, { risk: number }>)[id]?.risk ??
         1;
-      const what = containedBySandbox(reasons, riskOf, analysis?.facts ?? toolFacts, {
+      const what = containedBySandbox(reasons, riskOf, facts, {
         askThreshold: t.ask,
         workspace,
         writable: policy.sandbox.writable ?? [],
@@ -262,14 +263,9 @@ export async function createGate(opts: {
     }
 
     // The session's risk, or a secret it read before a send, turns an allow into an ask (never anything else).
+    const sends = input.readEarlier ? sendOf(reasons, facts, input) : null;
     const escalation =
-      decision === 'allow'
-        ? escalationReason(
-            input,
-            policy.escalationThreshold,
-            input.readEarlier ? sendOf(reasons, analysis?.facts ?? toolFacts) : null,
-          )
-        : null;
+      decision === 'allow' ? escalationReason(input, policy.escalationThreshold, sends) : null;
     const escalated = escalation !== null;
     if (escalation) {
       decision = 'ask';

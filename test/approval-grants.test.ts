@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEnv } from '../cli/env.js';
+import { createServerHookDecider } from '../cli/hook-endpoint.js';
 import { startServer, type WardServer } from '../collector/server.js';
 import { createGrantRule } from '../gate/index.js';
 import { bwrapWorks } from '../sandbox-runner/sandbox/test-support.js';
@@ -23,7 +25,14 @@ beforeAll(async () => {
       store: { database: 'ward_grants_test' },
     },
     () => {},
-    { grantRule: createGrantRule() },
+    // The hook endpoint too: `ward hook` with a server asks it for the session's signals (a server without
+    // it cannot tell the session's risk, and the hook asks).
+    {
+      grantRule: createGrantRule(),
+      hookDecider: createServerHookDecider(
+        readEnv({ HOME: mkdtempSync(join(tmpdir(), 'ward-grants-home-')) }),
+      ),
+    },
   );
   await server.store.tokens.add(RUNNER, 'runner-7', 'runner');
   await server.store.tokens.add(ANALYST, 'ann', 'analyst');

@@ -32,6 +32,11 @@ export type HookDecider = ((
     caller?: string;
     /** Told each tool call decided, to record it as an event. */
     record?: (seen: HookCallSeen) => void;
+    /**
+     * `?signals=1` (`ward hook` on the agent's machine): answer `{signals}`, what the server knows of the
+     * session (risk, whether it is behind, a secret read lately), for the hook's own gate; still record the call.
+     */
+    signalsOnly?: boolean;
   },
 ) => Promise<Record<string, unknown>>) & {
   /** Ends what the decider holds (its threads), when the server stops. */
@@ -151,7 +156,8 @@ export function hookRoutes(deps: {
       const body: unknown = await c.req.json().catch(() => undefined);
       const origin = new URL(c.req.url).origin;
       const approvals = inProcessApprovals(deps.service, c.get('principal'), origin, c.req.raw.signal);
-      let wait = c.req.query('wait') === '1' || c.req.query('wait') === 'true';
+      const signalsOnly = c.req.query('signals') === '1';
+      let wait = !signalsOnly && (c.req.query('wait') === '1' || c.req.query('wait') === 'true');
       // Over the cap a hook does not wait (it answers as without ?wait): never a non-2xx, which an agent
       // would take as "no objection" and run the tool.
       if (wait && deps.holdLimit && !deps.holdLimit.acquire(c).ok) wait = false;
@@ -187,6 +193,7 @@ export function hookRoutes(deps: {
             sessionRisk,
             ...(riskUnknown ? { riskUnknown } : {}),
             caller,
+            ...(signalsOnly ? { signalsOnly } : {}),
             ...(deps.recorder
               ? {
                   record: (seen: HookCallSeen) => {

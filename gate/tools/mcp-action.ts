@@ -73,6 +73,15 @@ export function mcpAction(tool: string): ToolRuleId | null {
   return null;
 }
 
+/** Whether an unknown tool's name says it only reads (`get_issue`, `search_code`): its first known verb reads. */
+export function mcpOnlyReads(tool: string): boolean {
+  for (const w of words(tool).slice(0, 6)) {
+    const row = VERBS.find(([re]) => re.test(w));
+    if (row) return row[1] === null;
+  }
+  return false;
+}
+
 /** Destructive SQL in one argument (`DROP TABLE`, `DELETE FROM t` without a WHERE), for query tools. */
 export function destructiveQuery(key: string, value: string): boolean {
   return QUERY_KEY.test(key) && value.length < 65_536 && destructiveSql(value);

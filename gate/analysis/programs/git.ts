@@ -34,6 +34,16 @@ const git: Handler = (c) => {
   if ((sub === 'commit' || sub === 'push' || sub === 'merge') && rest.includes('--no-verify'))
     report(c.ctx, 'evade.disable-security', `git ${sub} --no-verify skips hooks`);
   if (sub === 'config') gitConfig(c, rest);
+  // A file's content from history is that file read: `git show HEAD:.env`, `git cat-file -p HEAD:.env`, and
+  // the paths after `--` of a patch (`git log -p -- .env`, `git show HEAD -- .env`).
+  if (sub === 'show' || sub === 'cat-file')
+    for (const op of operands(rest).slice(0, 8)) {
+      const at = op.indexOf(':');
+      if (at >= 0 && at < op.length - 1) touch(c.ctx, op.slice(at + 1), 'read', c.cwd);
+    }
+  const patch = sub === 'show' || sub === 'diff' || rest.some((a) => /^(-p|-u|--patch)$/.test(a));
+  if (patch && (sub === 'log' || sub === 'show' || sub === 'diff') && rest.includes('--'))
+    for (const p of rest.slice(rest.indexOf('--') + 1).slice(0, 8)) touch(c.ctx, p, 'read', c.cwd);
   // `git diff --no-index A B` compares any two files, printing both: a reader like cat.
   if (sub === 'diff' && rest.includes('--no-index'))
     for (const p of operands(rest).slice(0, 8)) touch(c.ctx, p, 'read', c.cwd);

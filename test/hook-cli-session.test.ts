@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readEnv } from '../cli/env.js';
+import { createServerHookDecider } from '../cli/hook-endpoint.js';
+import { startServer, type WardServer } from '../collector/server.js';
+import { runWard } from './helpers/cli.js';
+
+// `ward hook` (the command hook `ward install` puts in front of every tool call) decided with its own policy
+// only: a session the analyzer had escalated, or one that had just read a secret, got the same answer as a
+// calm one. With a server and a runner token it now asks the server what it knows of the session.
+
+const RUNNER = 'runner-token-for-hook-cli-session-test';
+let server: WardServer;
+let dataDir: string;
+let home: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'ward-hook-cli-session-'));
+  home = join(dataDir, 'home');
+  server = await startServer({ host: '127.0.0.1', port: 0, dataDir }, () => {}, {
+    hookDecider: createServerHookDecider(readEnv({ HOME: dataDir })),
+  });
+  await server.store.tokens.add(RUNNER, 'laptop-runner', 'runner');
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+type Answer = { hookSpecificOutput?: { permissionDecision: string; permissionDecisionReason: string } };
+
+async function hook(
+  session: string,
+  tool: string,
+  input: Record<string, unknown>,
+  env: Record<string, string>,
+) {
+  const r = await runWard(['hook', 'claude-code'], {
+    cwd: dataDir,
+    input: JSON.stringify({
+      session_id: session,
+      transcript_path: '/tmp/t.jsonl',
+      cwd: join(dataDir, 'project'),
+      hook_event_name: 'PreToolUse',
+      tool_name: tool,
+      tool_input: input,
+      tool_use_id: `toolu_${session}_${tool}`,
+    }),
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ...env },
+  });
+  expect(r.code).toBe(0);
+  const a = (r.stdout.trim() === '' ? {} : JSON.parse(r.stdout)) as Answer;
+  return {
+    decision: a.hookSpecificOutput?.permissionDecision ?? 'no objection',
+    reason: a.hookSpecificOutput?.permissionDecisionReason ?? '',
+  };
+}
+const withServer = () => ({ WARD_SERVER: server.url, WARD_TOKEN: RUNNER });
+const SEND = 'curl -s https://api.github.com/repos/acme/app';
+
+describe('ward hook with a server: the session counts', () => {
+  it('asks for a send right after the session read a secret, and the server records both calls', async () => {
+    expect((await hook('cli-calm', 'Bash', { command: SEND }, withServer())).decision).toBe('no objection');
+    const read = await hook(
+      'cli-thief',
+      'Read',
+      { file_path: join(dataDir, 'project', '.env') },
+      withServer(),
+    );
+    expect(read.decision).toBe('ask');
+    const send = await hook('cli-thief', 'Bash', { command: SEND }, withServer());
+    expect(send).toMatchObject({
+      decision: 'ask',
+      reason: expect.stringMatching(/read a secret .* reaches api\.github\.com/),
+    });
+    // Without a server the hook decides alone, as before.
+    expect((await hook('cli-thief', 'Bash', { command: SEND }, {})).decision).toBe('no objection');
+    await vi.waitFor(
+      async () => {
+        const { events } = await server.store.events.query({ session: 'cli-thief', limit: 10 });
+        expect(events.map((e) => [e.event_name, e.attributes['ward.hook.token_name']])).toEqual([
+          ['ward.hook.decision', 'laptop-runner'],
+          ['ward.hook.decision', 'laptop-runner'],
+        ]);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+  });
+
+  it("takes the analyzer's session risk: above the threshold, what it would allow asks", async () => {
+    await server.store.analyzer.putRisk([
+      {
+        session_id: 'cli-escalated',
+        risk: 0.95,
+        factors: [{ detector: 'seq.sensitive-read-egress', weight: 0.95, text: 'read then sent' }],
+        agent: 'claude-code',
+        user_id: '',
+        repo: '',
+      },
+    ]);
+    const d = await hook('cli-escalated', 'Bash', { command: 'ls -la' }, withServer());
+    expect(d).toMatchObject({
+      decision: 'ask',
+      reason: expect.stringMatching(/session anomaly score 0\.95/),
+    });
+    expect((await hook('cli-other', 'Bash', { command: 'ls -la' }, withServer())).decision).toBe(
+      'no objection',
+    );
+  });
+
+  it('fails closed: an unreachable server makes what it would allow ask, a refusing one denies', async () => {
+    const down = await hook(
+      'cli-down',
+      'Bash',
+      { command: 'ls -la' },
+      {
+        WARD_SERVER: 'http://127.0.0.1:9',
+        WARD_TOKEN: RUNNER,
+      },
+    );
+    expect(down).toMatchObject({
+      decision: 'ask',
+      reason: expect.stringMatching(/could not tell this session's risk/),
+    });
+    const revoked = await hook(
+      'cli-revoked',
+      'Bash',
+      { command: 'ls -la' },
+      {
+        WARD_SERVER: server.url,
+        WARD_TOKEN: 'not-a-token-the-server-knows',
+      },
+    );
+    expect(revoked).toMatchObject({ decision: 'deny', reason: expect.stringMatching(/refused the call/) });
+    // What the policy denies stays denied whatever the server says.
+    expect((await hook('cli-down', 'Bash', { command: 'rm -rf /' }, withServer())).decision).toBe('deny');
+  });
+});
