@@ -68,7 +68,11 @@ export function createReadMemory(o: ReadMemoryOptions = {}) {
       if (full.has(caller) || full.has(''))
         return `may have read a secret: more sessions read secrets lately than Ward keeps (${full.has(caller) ? `${perCaller} for this token` : `${total} in all`})`;
       const r = reads.get(session);
-      return r ? `read a secret ${Math.round((t - r.at) / 1000)} s ago (${r.what})` : undefined;
+      if (!r) return undefined;
+      // What was read is told only to the token that read it: another runner naming the session learns no
+      // more than a runner's GET /api/risk tells it.
+      const what = r.caller === caller ? ` (${r.what})` : ' (through another token)';
+      return `read a secret ${Math.round((t - r.at) / 1000)} s ago${what}`;
     },
     stats: () => ({ sessions: reads.size, full: full.size }),
   };

@@ -167,6 +167,8 @@ describe('the memory of reads', () => {
     t = 400;
     expect(m.earlier('tok', 's1')).toBe('read a secret 0 s ago (reads a project secrets file: cat .env)');
     expect(m.earlier('tok', 's2')).toBeUndefined();
+    // Another token naming the session is asked too, but not told what was read.
+    expect(m.earlier('other', 's1')).toBe('read a secret 0 s ago (through another token)');
     t = 1_000;
     expect(m.earlier('tok', 's1')).toBeUndefined();
     expect(m.stats().sessions).toBe(0);

