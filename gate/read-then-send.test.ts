@@ -132,6 +132,22 @@ describe('read, then send: one session over two calls', () => {
       toolInput: { file_path: '/home/dev/project/.env' },
     });
     expect(secretReadOf(read.reasons)).toMatch(/\.env/);
+    // The Read tool is asked about the names `cat` is asked about, in any case.
+    for (const file of ['credentials.json', 'config/secrets.yml', '.ENV', 'deploy/server.key']) {
+      const d = gate.decide({
+        command: 'Read',
+        tool: 'Read',
+        toolInput: { file_path: `/home/dev/project/${file}` },
+      });
+      expect(d.decision, file).toBe('ask');
+      expect(secretReadOf(d.reasons), file).not.toBeNull();
+    }
+    for (const command of ['git show HEAD:.env', 'git cat-file -p HEAD~1:.env', 'git log -p -- .env']) {
+      const d = gate.decide({ command });
+      expect(d.decision, command).toBe('ask');
+      expect(secretReadOf(d.reasons), command).toMatch(/secrets file/);
+    }
+    expect(gate.decide({ command: 'git show HEAD:README.md' }).decision).toBe('allow');
     expect(secretReadOf(gate.decide({ command: 'cat README.md' }).reasons)).toBeNull();
     const write = gate.decide({
       command: 'Write',

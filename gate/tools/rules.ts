@@ -58,7 +58,12 @@ export const TOOL_RULES = {
     0.6,
     "reads a coding agent's or Ward's access token",
   ),
-  'tool.read-env-file': r('credential-access', 'T1552.001', 0.5, 'reads a project secrets file (.env)'),
+  'tool.read-env-file': r(
+    'credential-access',
+    'T1552.001',
+    0.5,
+    'reads a project secrets file (.env, credentials, keys)',
+  ),
   'tool.read-sensitive': r('discovery', 'T1005', 0.45, 'reads a sensitive system location'),
   'tool.glob-secret': r('credential-access', 'T1552.001', 0.5, 'a file pattern that reaches secret files'),
   'tool.search-secrets': r(

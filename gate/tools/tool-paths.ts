@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { classifyPath, EXEC_CONFIG, type Zone } from '../analysis/paths.js';
+import { classifyPath, EXEC_CONFIG, isSecretFileName, type Zone } from '../analysis/paths.js';
 import { globToRegExp } from '../policy/rules.js';
 
 /** What a path a tool names is, from the point of view of guarding the agent. */
@@ -44,7 +44,7 @@ const GUARD_CONFIG =
   /\/\.(claude|codex|gemini|ward|ward-data)(\/|$)|\/\.claude\.json$|\/\.mcp\.json$|^\/etc\/(ward|codex|gemini-cli|claude-code)(\/|$)|^\/Library\/Application Support\/ClaudeCode(\/|$)/i;
 /** Git runs hooks and configured programs (core.pager, core.fsmonitor, aliases) on the next git command. */
 const GIT_CONFIG = /\/\.git(\/(config|commondir|hooks(\/|$))|$)|\/\.gitconfig$|\/\.config\/git\/config$/i;
-const ENV_FILE = /(^|\/)\.env(rc)?(\.[^/]*)?$/;
+const ENV_FILE = /(^|\/)\.env(rc)?(\.[^/]*)?$/i;
 const ENV_TEMPLATE = /\.(example|sample|template|dist|defaults?|schema)$/i;
 const PRIVATE_KEY = /\/id_(rsa|dsa|ecdsa|ed25519)(_sk)?$|^\/etc\/ssh\/ssh_host_.*_key$|\.(key|p12|pfx)$/;
 /** Public certificate stores: readable by anyone, nothing secret. */
@@ -143,7 +143,9 @@ export function kindOfPath(abs: string, ctx: ToolPathContext): ToolPathKind {
   if (ALWAYS.has(zoneKind)) return zoneKind;
   if (CREDENTIAL_DIRS.test(abs)) return 'credentials';
   const ws = usableWorkspace(ctx.workspace, ctx.home);
-  if (ws && (abs === ws || abs.startsWith(`${ws}/`))) return 'workspace';
+  // A project's secrets beyond .env (`credentials.json`, `secrets.yml`, a key): the names `cat` is asked about.
+  if (ws && (abs === ws || abs.startsWith(`${ws}/`)))
+    return isSecretFileName(base) ? 'env-file' : 'workspace';
   if (PRIVATE_KEY.test(abs)) return 'private-key';
   return zoneKind === 'workspace' ? 'outside' : zoneKind;
 }
