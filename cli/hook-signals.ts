@@ -38,12 +38,16 @@ export async function fetchSessionSignals(
       body: o.input,
       signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
     });
-    if (!res.ok) return unknown(`HTTP ${res.status}`);
-    text = await res.text();
+    if (!res.ok) {
+      await res.body?.cancel();
+      return unknown(`HTTP ${res.status}`);
+    }
+    const read = await readCapped(res, MAX_ANSWER_BYTES);
+    if (read === null) return unknown('its answer is too long');
+    text = read;
   } catch (err) {
     return unknown(err instanceof Error ? err.message : String(err));
   }
-  if (text.length > MAX_ANSWER_BYTES) return unknown('its answer is too long');
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -80,4 +84,20 @@ function deniedBecause(b: Record<string, unknown>): string | null {
     return String(claude.permissionDecisionReason ?? 'denied by the Ward server').slice(0, MAX_TEXT);
   if (b.decision === 'deny') return String(b.reason ?? 'denied by the Ward server').slice(0, MAX_TEXT);
   return null;
+}
+
+/** The body as text, or null past `max` bytes (read no further: a server cannot make the hook hold more). */
+async function readCapped(res: Response, max: number): Promise<string | null> {
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > max) {
+      await res.body.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -148,6 +148,14 @@ describe('read, then send: one session over two calls', () => {
       expect(secretReadOf(d.reasons), command).toMatch(/secrets file/);
     }
     expect(gate.decide({ command: 'git show HEAD:README.md' }).decision).toBe('allow');
+    // A search whose pattern picks out the project's secrets reads them; an everyday search does not.
+    const grep = (toolInput: Record<string, unknown>) =>
+      gate.decide({ command: 'Grep', tool: 'Grep', toolInput: { pattern: '.', ...toolInput } });
+    expect(grep({ glob: '.env', output_mode: 'content' }).decision).toBe('ask');
+    expect(grep({ glob: '.env*' }).decision).toBe('ask');
+    expect(secretReadOf(grep({ glob: '.env' }).reasons)).not.toBeNull();
+    for (const ordinary of [{}, { glob: '*.ts' }, { glob: '**/*' }, { glob: '*' }])
+      expect(grep(ordinary).decision, JSON.stringify(ordinary)).toBe('allow');
     expect(secretReadOf(gate.decide({ command: 'cat README.md' }).reasons)).toBeNull();
     const write = gate.decide({
       command: 'Write',

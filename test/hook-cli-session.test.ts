@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -135,6 +137,25 @@ describe('ward hook with a server: the session counts', () => {
       },
     );
     expect(revoked).toMatchObject({ decision: 'deny', reason: expect.stringMatching(/refused the call/) });
+    // A server that answers something else than signals (an old one, a spoofed one, an endless one) is no answer.
+    for (const [body, why] of [
+      ['{}', /has no session signals/],
+      ['{"signals":{"sessionRisk":"low"}}', /has no session signals/],
+      ['not json', /not JSON/],
+      [`{"signals":{"sessionRisk":0,"pad":"${'x'.repeat(2_000_000)}"}}`, /too long/],
+    ] as const) {
+      const fake = createServer((_req, res) => res.end(body));
+      await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+      const d = await hook(
+        'cli-fake',
+        'Bash',
+        { command: 'ls -la' },
+        { WARD_SERVER: url, WARD_TOKEN: RUNNER },
+      );
+      fake.close();
+      expect(d, body.slice(0, 40)).toMatchObject({ decision: 'ask', reason: expect.stringMatching(why) });
+    }
     // What the policy denies stays denied whatever the server says.
     expect((await hook('cli-down', 'Bash', { command: 'rm -rf /' }, withServer())).decision).toBe('deny');
   });

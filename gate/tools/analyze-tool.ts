@@ -181,8 +181,11 @@ export function analyzeToolCall(
       // Content search reads every file under its base: asking when that tree holds secrets (home, /).
       const root = base();
       const glob = str('glob') ?? str('include');
+      // Inside the workspace only a pattern that picks out its secrets counts (`glob: ".env"`): every search
+      // of a project would otherwise ask.
+      const inWorkspace = (p: string) => p.startsWith(`${o.workspace.replace(/\/+$/, '')}/`);
       const reached = secretsReachedByGlob(glob ? posix.join('**', glob) : '**', root, o).filter(
-        (p) => !p.startsWith(`${o.workspace.replace(/\/+$/, '')}/`),
+        (p) => !inWorkspace(p) || (glob !== undefined && !/^(\*\*\/)*\*(\.\*)?$/.test(glob)),
       );
       const { kinds } = kindsOfToolPath(root, o);
       if (kinds.some((k) => READ_RULE[k])) onPath(root, 'read', `${tool} path`);

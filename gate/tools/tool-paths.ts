@@ -224,8 +224,8 @@ export function secretsReachedByGlob(pattern: string, base: string, ctx: ToolPat
     } catch {
       continue;
     }
-    // `**/x` also matches `x` directly under the base.
-    const loose = new RegExp(re.source.replaceAll('.*/', '(?:.*/)?'), re.flags);
+    // `**/x` also matches `x` directly under the base (the pattern's slashes are escaped in the source).
+    const loose = new RegExp(re.source.replaceAll('.*\\/', '(?:.*\\/)?'), re.flags);
     for (const probe of probes(ctx)) if (loose.test(probe)) hits.add(probe);
   }
   return [...hits];
