@@ -1,13 +1,16 @@
 /**
  * `npm run bench:hook`: the Claude Code hook's full round trip as the agent sees it — spawn
  * `node bin/ward.mjs hook claude-code`, write the hook JSON on stdin, read the answer — N times, next to a
- * bare `node -e 0` in the same run as the floor. Prints p50/p95 and the ratio to the floor.
+ * bare `node -e 0` in the same run as the floor, and again with a `ward serve` on loopback to ask for the
+ * session's signals (WARD_SERVER, WARD_TOKEN). Prints p50/p95 and the ratios to the floor.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mintTokens } from './lib/interactive.js';
 import { percentile } from './lib/stats.js';
+import { exited, freePort, spawnWardServe, waitHealthy } from './lib/ward-child.js';
 
 const N = Number(process.argv[2] ?? 50);
 const BUDGET_P95_MS = 150;
@@ -44,9 +47,27 @@ function run(
 
 async function main(): Promise<void> {
   // A home without a user policy, so the measurement does not depend on this machine's ~/.ward.
-  const env = { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'ward-bench-home-')) };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'ward-bench-home-')) };
+  delete env.WARD_SERVER;
+  delete env.WARD_TOKEN;
+  const dataDir = mkdtempSync(join(tmpdir(), 'ward-bench-hook-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const { server } = spawnWardServe('dist/cli/ward.js', { port, dataDir });
+  try {
+    await waitHealthy(url, server, 60_000);
+    const { runner } = await mintTokens(url, readFileSync(join(dataDir, 'admin-token'), 'utf8').trim());
+    await measure(env, { ...env, WARD_SERVER: url, WARD_TOKEN: runner });
+  } finally {
+    server.kill('SIGTERM');
+    await exited(server);
+  }
+}
+
+async function measure(env: NodeJS.ProcessEnv, withServer: NodeJS.ProcessEnv): Promise<void> {
   const floor: number[] = [];
   const hook: number[] = [];
+  const served: number[] = [];
   const decisions: Record<string, number> = {};
   for (let i = 0; i < N; i++) {
     // Interleaved, so load on the machine hits both series alike.
@@ -68,11 +89,20 @@ async function main(): Promise<void> {
             .permissionDecision;
     decisions[d] = (decisions[d] ?? 0) + 1;
     hook.push(r.ms);
+    const s = await run(
+      ['bin/ward.mjs', 'hook', 'claude-code'],
+      body.replace('"bench"', `"bench-${i}"`),
+      withServer,
+    );
+    if (s.code !== 0) throw new Error(`hook with a server exited ${s.code}: ${s.out}`);
+    served.push(s.ms);
   }
   const f50 = percentile(floor, 50);
   const f95 = percentile(floor, 95);
   const h50 = percentile(hook, 50);
   const h95 = percentile(hook, 95);
+  const s50 = percentile(served, 50);
+  const s95 = percentile(served, 95);
   const fmt = (n: number) => `${n.toFixed(1)} ms`;
   process.stdout.write(
     [
@@ -81,6 +111,9 @@ async function main(): Promise<void> {
       `  ward hook           p50 ${fmt(h50)}  p95 ${fmt(h95)}`,
       `  ratio to floor      p50 ${(h50 / f50).toFixed(2)}x  p95 ${(h95 / f95).toFixed(2)}x`,
       `  budget p95 <= ${BUDGET_P95_MS} ms: ${h95 <= BUDGET_P95_MS ? 'met' : 'MISSED'}`,
+      `  with a server       p50 ${fmt(s50)}  p95 ${fmt(s95)}  (the session's signals asked of ward serve on loopback)`,
+      `  ratio to the hook   p50 ${(s50 / h50).toFixed(2)}x  p95 ${(s95 / h95).toFixed(2)}x; to the floor p95 ${(s95 / f95).toFixed(2)}x`,
+      `  budget p95 <= ${BUDGET_P95_MS} ms with a server: ${s95 <= BUDGET_P95_MS ? 'met' : 'MISSED'}`,
       '',
     ].join('\n'),
   );

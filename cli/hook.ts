@@ -92,8 +92,18 @@ async function answer(
   o: { wait: boolean; policy?: string; mode?: string; server?: string; waitS: number },
   env: WardEnv,
 ): Promise<string> {
-  const hooks = await import('../sandbox-runner/fast.js');
   const server = o.server ?? env.server;
+  const token = env.token;
+  // With a server and a token, what the server knows of the session (the analyzer's risk, a secret read
+  // lately) reaches this gate too; asked for at once, while the hook's own code and gate load. The server
+  // records the call. (Never rejects: a failure is a risk not known.)
+  const asked =
+    server && token
+      ? import('./hook-signals.js').then((m) =>
+          m.fetchSessionSignals({ server, token, agent, input: stdin }, env),
+        )
+      : undefined;
+  const hooks = await import('../sandbox-runner/fast.js');
   let approvals: import('../sandbox-runner/fast.js').ApprovalClient | undefined;
   if (o.wait && server) {
     const trust = await import('./decision-key.js');
@@ -111,18 +121,9 @@ async function answer(
       : agent === 'gemini-cli'
         ? env.processEnv.GEMINI_PROJECT_DIR
         : undefined;
-  const token = env.token;
   const out = await hooks.answerHookCall(agent, stdin, {
     loadGate: async (input) => {
       const cwd = projectDir || input.cwd || process.cwd();
-      // With a server and a token, what the server knows of the session (the analyzer's risk, a secret read
-      // lately) reaches this gate too, asked for while the gate loads; the server records the call.
-      const asked =
-        server && token
-          ? import('./hook-signals.js').then((m) =>
-              m.fetchSessionSignals({ server, token, agent, input: stdin }, env),
-            )
-          : undefined;
       const gate = await hooks.loadHookGate({ cwd, home: env.home, policyFile: o.policy, mode: o.mode });
       const signals = asked ? await asked : {};
       if ('deny' in signals) throw new Error(`the Ward server refused the call: ${signals.deny}`);
