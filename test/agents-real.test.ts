@@ -11,6 +11,9 @@ import {
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readEnv } from '../cli/env.js';
+import { createServerHookDecider } from '../cli/hook-endpoint.js';
+import { startServer, type WardServer } from '../collector/server.js';
 import { type FakeModel, startFakeModel } from './helpers/fake-model.js';
 
 // Real agents start slowly on a loaded machine (Gemini CLI ~10 s alone): a wide margin, never a timing assertion.
@@ -191,6 +194,65 @@ describe.runIf(has('claude'))(
         }),
       ]);
       expect(existsSync(join(s.project, 'made-by-agent.txt'))).toBe(false);
+    });
+  },
+);
+
+describe.runIf(has('claude'))(
+  'Claude Code 2.1 with `ward hook` and a Ward server: the session counts',
+  () => {
+    let server: WardServer | undefined;
+    afterEach(async () => {
+      await server?.close();
+      server = undefined;
+    });
+
+    it('asks for a send right after the session read a secret, which the hook alone lets run', async () => {
+      const s = await setup();
+      writeFileSync(join(s.project, '.env'), 'API_KEY=not-a-real-key\n');
+      server = await startServer(
+        { host: '127.0.0.1', port: 0, dataDir: join(s.root, 'ward-data') },
+        () => {},
+        {
+          hookDecider: createServerHookDecider(readEnv({ HOME: join(s.root, 'server-home') })),
+        },
+      );
+      await server.store.tokens.add('runner-token-agents-real-session', 'claude-runner', 'runner');
+      await ward(['install', 'claude-code', '--ward-command', WARD], s.project, { HOME: s.home });
+      // Read the secret (Ward asks; -p mode refuses it), then ship a note with gh (not installed: it would fail).
+      const script = [
+        { command: '', tool: { name: 'Read', input: { file_path: join(s.project, '.env') } } },
+        { command: 'gh gist create notes.txt' },
+      ];
+      const go = async (extra: Record<string, string>) => {
+        const model = await startFakeModel(script);
+        models.push(model);
+        const env = {
+          HOME: s.home,
+          ANTHROPIC_BASE_URL: model.url,
+          ANTHROPIC_API_KEY: 'fake',
+          IS_SANDBOX: '1',
+        };
+        const args = ['-p', 'go', '--output-format', 'json', '--permission-mode', 'bypassPermissions'];
+        const r = await run(join(BIN, 'claude'), args, s.project, { ...env, ...extra });
+        return { r, results: model.results() };
+      };
+      const alone = await go({});
+      expect(alone.results[1]?.output, alone.r.out).toMatch(/gh: (command )?not found/);
+      const served = await go({ WARD_SERVER: server.url, WARD_TOKEN: 'runner-token-agents-real-session' });
+      expect(served.results[1]?.output, served.r.out).toMatch(/read a secret .* runs gh.*policy\.read-then-send/);
+      const denied = JSON.parse(served.r.out.slice(served.r.out.indexOf('{')))
+        .permission_denials as unknown[];
+      const gist = expect.objectContaining({ command: 'gh gist create notes.txt' });
+      expect(denied).toContainEqual(expect.objectContaining({ tool_name: 'Bash', tool_input: gist }));
+      // The server recorded the agent's calls, decided by its hook: the analyzer sees them.
+      await vi.waitFor(async () => {
+        const { events } = await (server as WardServer).store.events.query({
+          agent: 'claude-code',
+          limit: 10,
+        });
+        expect(events.map((e) => e.event_name)).toContain('ward.hook.decision');
+      });
     });
   },
 );
