@@ -210,13 +210,8 @@ describe.runIf(has('claude'))(
     it('asks for a send right after the session read a secret, which the hook alone lets run', async () => {
       const s = await setup();
       writeFileSync(join(s.project, '.env'), 'API_KEY=not-a-real-key\n');
-      server = await startServer(
-        { host: '127.0.0.1', port: 0, dataDir: join(s.root, 'ward-data') },
-        () => {},
-        {
-          hookDecider: createServerHookDecider(readEnv({ HOME: join(s.root, 'server-home') })),
-        },
-      );
+      const hookDecider = createServerHookDecider(readEnv({ HOME: join(s.root, 'server-home') }));
+      server = await startServer({ port: 0, dataDir: join(s.root, 'ward-data') }, () => {}, { hookDecider });
       await server.store.tokens.add('runner-token-agents-real-session', 'claude-runner', 'runner');
       await ward(['install', 'claude-code', '--ward-command', WARD], s.project, { HOME: s.home });
       // Read the secret (Ward asks; -p mode refuses it), then ship a note with gh (not installed: it would fail).
@@ -240,17 +235,16 @@ describe.runIf(has('claude'))(
       const alone = await go({});
       expect(alone.results[1]?.output, alone.r.out).toMatch(/gh: (command )?not found/);
       const served = await go({ WARD_SERVER: server.url, WARD_TOKEN: 'runner-token-agents-real-session' });
-      expect(served.results[1]?.output, served.r.out).toMatch(/read a secret .* runs gh.*policy\.read-then-send/);
-      const denied = JSON.parse(served.r.out.slice(served.r.out.indexOf('{')))
-        .permission_denials as unknown[];
+      expect(served.results[1]?.output, served.r.out).toMatch(
+        /read a secret .* runs gh.*policy\.read-then-send/,
+      );
+      const { permission_denials: denied } = JSON.parse(served.r.out.slice(served.r.out.indexOf('{')));
       const gist = expect.objectContaining({ command: 'gh gist create notes.txt' });
       expect(denied).toContainEqual(expect.objectContaining({ tool_name: 'Bash', tool_input: gist }));
       // The server recorded the agent's calls, decided by its hook: the analyzer sees them.
+      const stored = (server as WardServer).store.events;
       await vi.waitFor(async () => {
-        const { events } = await (server as WardServer).store.events.query({
-          agent: 'claude-code',
-          limit: 10,
-        });
+        const { events } = await stored.query({ agent: 'claude-code', limit: 9 });
         expect(events.map((e) => e.event_name)).toContain('ward.hook.decision');
       });
     });
