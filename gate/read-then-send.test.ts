@@ -142,12 +142,18 @@ describe('read, then send: one session over two calls', () => {
       expect(d.decision, file).toBe('ask');
       expect(secretReadOf(d.reasons), file).not.toBeNull();
     }
-    for (const command of ['git show HEAD:.env', 'git cat-file -p HEAD~1:.env', 'git log -p -- .env']) {
+    for (const command of [
+      'git show HEAD:.env',
+      'git cat-file -p HEAD~1:.env',
+      'git log -p -- .env',
+      'git add -f .env',
+    ]) {
       const d = gate.decide({ command });
       expect(d.decision, command).toBe('ask');
       expect(secretReadOf(d.reasons), command).toMatch(/secrets file/);
     }
-    expect(gate.decide({ command: 'git show HEAD:README.md' }).decision).toBe('allow');
+    for (const command of ['git show HEAD:README.md', 'git add .', 'git add -A src/index.ts'])
+      expect(gate.decide({ command }).decision, command).toBe('allow');
     // A search whose pattern picks out the project's secrets reads them; an everyday search does not.
     const grep = (toolInput: Record<string, unknown>) =>
       gate.decide({ command: 'Grep', tool: 'Grep', toolInput: { pattern: '.', ...toolInput } });
