@@ -34,7 +34,7 @@ function traits(facts: CommandFacts): Traits {
     t = {
       remote: facts.hosts.filter(isRemoteHost),
       sensitiveRead: facts.tags.some((x) => SENSITIVE_READ.test(x)),
-      egressTag: facts.tags.some(isSendingRule),
+      egressTag: facts.tags.some(isSendingRule) || (facts.sending ?? []).length > 0,
       intent: facts.categories.filter((c) => RISKY_CATEGORIES.has(c)),
       destructive: facts.categories.includes('destructive'),
     };

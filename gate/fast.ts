@@ -22,5 +22,6 @@ export {
   isSendingRule,
   READ_THEN_SEND_WINDOW_S,
   secretReadOf,
+  sendingProgram,
   sendOf,
 } from './read-then-send.js';

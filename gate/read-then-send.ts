@@ -112,7 +112,8 @@ function localOnly(args: readonly string[]): boolean {
   return urls.length > 0 && urls.every((u) => LOCAL_URL.test(u)) && !args.some((a) => a.includes(UNKNOWN));
 }
 
-function sendingProgram(argv: readonly string[]): string | null {
+/** The program of one command that reaches other machines, as the reason says it (`git push`, `gh`), or null. */
+export function sendingProgram(argv: readonly string[]): string | null {
   const name = posix.basename(argv[0] ?? '');
   // `python3 -m twine upload`: the module is the program.
   if (/^python[\d.]*$/.test(name) && argv[1] === '-m') return sendingProgram(argv.slice(2));
