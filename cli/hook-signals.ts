@@ -119,6 +119,11 @@ async function post(
         res.on('aborted', () => reject(new Error('the answer was cut off')));
       },
     );
+    // A server that switches protocols would leave the request unsettled (node drops the socket): no answer.
+    req.on('upgrade', (_res, socket) => {
+      socket.destroy();
+      reject(new Error('the server switched protocols'));
+    });
     req.on('error', reject);
     req.end(body);
   });

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
@@ -65,6 +66,15 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     return 2;
   }
   const waitS = values.timeout === undefined ? 300 : Number(values.timeout);
+  // Nothing printed is "no objection". Should the answer never come (a promise nothing settles: a socket a
+  // server took over), the event loop empties and the process would end silent: it denies instead.
+  let answered = false;
+  const silent = () => {
+    if (answered) return;
+    answered = true;
+    writeSync(1, `${denyJson(agent, 'the hook ended without an answer')}\n`);
+  };
+  process.once('beforeExit', silent);
   let out: string;
   try {
     if (!(waitS > 0 && waitS <= 3600)) throw new Error('--timeout must be 1..3600 seconds');
@@ -72,6 +82,8 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   } catch (err) {
     out = denyJson(agent, err instanceof Error ? err.message : String(err));
   }
+  process.off('beforeExit', silent);
+  answered = true;
   if (out !== '') process.stdout.write(`${out}\n`);
   return 0;
 }

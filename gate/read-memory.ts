@@ -50,13 +50,16 @@ export function createReadMemory(o: ReadMemoryOptions = {}) {
       const t = now();
       prune(t);
       const before = reads.get(session);
-      if (before) {
-        reads.delete(session);
-        release(before.caller);
-      }
-      if ((held.get(caller) ?? 0) >= perCaller) full.set(caller, t + windowMs);
-      else if (reads.size >= total) full.set('', t + windowMs);
+      // A caller over its share, or a full memory, remembers nothing new, and never takes a read another
+      // caller noted out of memory (it stays, under its first caller, until the window has passed).
+      const own = before?.caller === caller ? 1 : 0;
+      if ((held.get(caller) ?? 0) - own >= perCaller) full.set(caller, t + windowMs);
+      else if (!before && reads.size >= total) full.set('', t + windowMs);
       else {
+        if (before) {
+          reads.delete(session);
+          release(before.caller);
+        }
         reads.set(session, { at: t, what: what.slice(0, MAX_WHAT), caller });
         held.set(caller, (held.get(caller) ?? 0) + 1);
       }

@@ -220,6 +220,18 @@ describe('the memory of reads', () => {
     expect(m.earlier('agent', 'real')).toBeUndefined();
   });
 
+  it("a token over its share never takes another token's read out of memory", () => {
+    let t = 0;
+    const m = createReadMemory({ windowMs: 60_000, perCaller: 2, total: 100, now: () => t });
+    m.note('agent', 'S', 'reads a project secrets file: .env');
+    for (const s of ['d1', 'd2', 'd3', 'S']) m.note('other', s, 'reads a private key');
+    t = 1_000;
+    expect(m.earlier('agent', 'S')).toBe('read a secret 1 s ago (reads a project secrets file: .env)');
+    // Its own read it may refresh, over its share or not.
+    m.note('agent', 'S', 'reads a credential');
+    expect(m.earlier('agent', 'S')).toMatch(/\(reads a credential\)/);
+  });
+
   it('a full memory makes every send ask until the window has passed, and keeps a description short', () => {
     let t = 0;
     const m = createReadMemory({ windowMs: 10_000, perCaller: 10, total: 4, now: () => t });

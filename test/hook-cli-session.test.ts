@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -156,6 +156,23 @@ describe('ward hook with a server: the session counts', () => {
       fake.close();
       expect(d, body.slice(0, 40)).toMatchObject({ decision: 'ask', reason: expect.stringMatching(why) });
     }
+    // A server that switches protocols took the socket and never answered: the hook ended silent, which is
+    // "no objection", even for what its own policy denies.
+    const upgrade = createNetServer((socket) => {
+      socket.once('data', () =>
+        socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\n'),
+      );
+    });
+    await new Promise<void>((r) => upgrade.listen(0, '127.0.0.1', r));
+    const switched = {
+      WARD_SERVER: `http://127.0.0.1:${(upgrade.address() as AddressInfo).port}`,
+      WARD_TOKEN: RUNNER,
+    };
+    const asked = await hook('cli-upgrade', 'Bash', { command: 'ls -la' }, switched);
+    const denied = await hook('cli-upgrade', 'Bash', { command: 'rm -rf /' }, switched);
+    upgrade.close();
+    expect(asked).toMatchObject({ decision: 'ask', reason: expect.stringMatching(/switched protocols/) });
+    expect(denied.decision).toBe('deny');
     // What the policy denies stays denied whatever the server says.
     expect((await hook('cli-down', 'Bash', { command: 'rm -rf /' }, withServer())).decision).toBe('deny');
   });
