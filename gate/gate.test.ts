@@ -172,3 +172,12 @@ describe('policy rules', () => {
     expect(gate.decide({ command: '{}', tool: 'Read' }).decision).toBe('allow');
   });
 });
+
+describe('a FIFO or a device node is a write where it is made', () => {
+  it("denies one in Ward's configuration, as any write there", async () => {
+    const gate = await gateWith();
+    expect(gate.decide({ command: 'mkfifo .ward/policy.yaml' }).decision).toBe('deny');
+    expect(gate.decide({ command: 'mknod .ward/policy.yaml p' }).decision).toBe('deny');
+    expect(gate.decide({ command: 'mkfifo /tmp/pipe-for-tests' }).decision).toBe('allow');
+  });
+});

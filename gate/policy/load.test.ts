@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +90,17 @@ rules:
     expect((await loadPolicy({ user: json })).mode).toBe('strict');
     const issues = await loadError({ user: '/nonexistent/ward.yaml' });
     expect(issues[0]).toMatch(/^\/nonexistent\/ward\.yaml: cannot read/);
+  });
+
+  it('refuses, without blocking, a policy that is a FIFO or a device, and one too large to be a policy', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ward-policy-fifo-'));
+    const fifo = join(dir, 'policy.yaml');
+    // A FIFO with no writer blocked open(): every hook call hung until the agent's timeout let the tool run.
+    execFileSync('mkfifo', [fifo]);
+    expect((await loadError({ project: fifo }))[0]).toMatch(/cannot read: not a regular file/);
+    expect((await loadError({ project: '/dev/urandom' }))[0]).toMatch(/cannot read: not a regular file/);
+    const big = await file('big.yaml', `# ${'x'.repeat(1024 * 1024)}\nmode: strict\n`);
+    expect((await loadError({ project: big }))[0]).toMatch(/cannot read: larger than 1048576 bytes/);
   });
 });
 

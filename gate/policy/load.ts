@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { analyzeCommandLine, initShellParser } from '../analysis/index.js';
 import { DEFAULT_ALLOW_HOSTS, DEFAULT_ESCALATION_THRESHOLD, MODE_THRESHOLDS } from './defaults.js';
@@ -12,6 +13,9 @@ import { type CompiledRule, compileRule, type Layer } from './rules.js';
 import { defaultSandboxPolicy } from './sandbox-defaults.js';
 import type { SandboxPolicy, SandboxPolicyInput } from './sandbox-policy.js';
 import type { Mode } from './schema.js';
+
+/** The largest policy file read (a policy is a few KiB; a device or a huge file is refused, not read). */
+const MAX_POLICY_BYTES = 1024 * 1024;
 
 /** The merged, validated policy the gate runs with. */
 export interface ResolvedPolicy {
@@ -91,10 +95,20 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
       }
     } else if (file !== undefined) {
       try {
-        const fh = await open(file, 'r');
+        // Non-blocking, a regular file, bounded: a FIFO a repository or the agent put there would hang every
+        // hook call on open (an agent's hook that times out lets the tool run), and /dev/urandom would never end.
+        const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
         try {
-          owner = await fh.stat();
-          raw = parseYaml(await fh.readFile('utf8')) as unknown;
+          const st = await fh.stat();
+          owner = st;
+          if (!st.isFile()) throw new Error('not a regular file');
+          if (st.size > MAX_POLICY_BYTES) throw new Error(`larger than ${MAX_POLICY_BYTES} bytes`);
+          const buf = Buffer.allocUnsafe(MAX_POLICY_BYTES + 1);
+          let size = 0;
+          for (let n = -1; n !== 0 && size < buf.length; size += n)
+            n = (await fh.read(buf, size, buf.length - size, size)).bytesRead;
+          if (size > MAX_POLICY_BYTES) throw new Error(`larger than ${MAX_POLICY_BYTES} bytes`);
+          raw = parseYaml(buf.subarray(0, size).toString('utf8')) as unknown;
         } finally {
           await fh.close();
         }

@@ -267,6 +267,15 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   touch: emptyFile(['-d', '-t', '-r', '--date', '--reference']),
   // An empty directory plants nothing; where it is made still matters for system and start-up places.
   mkdir: emptyFile(['-m', '--mode']),
+  // A FIFO or a device node is no empty file: whatever opens it blocks or reads a device (a policy file
+  // made a FIFO hung every hook). A write where it is made.
+  mkfifo: (c) => {
+    for (const p of operands(c.args, ['-m', '--mode', '--context'])) touch(c.ctx, p, 'write', c.cwd);
+  },
+  mknod: (c) => {
+    const name = operands(c.args, ['-m', '--mode', '--context'])[0];
+    if (name) touch(c.ctx, name, 'write', c.cwd);
+  },
   rmdir: (c) => {
     for (const p of operands(c.args)) touch(c.ctx, p, 'delete', c.cwd);
   },
