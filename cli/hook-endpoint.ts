@@ -51,6 +51,7 @@ export function createServerHookDecider(
     if (ctx.refuse) return hooks.formatFor(agent)({ decision: 'deny', reason: `Ward: ${ctx.refuse}` }) ?? {};
     // answerHookCall never throws; the guard stays because an error answer (5xx) lets the agent go ahead.
     try {
+      if (ctx.readNote !== undefined) return await readCall(hooks, body, ctx);
       if (ctx.signalsOnly) return await signalsCall(hooks, body, ctx);
       return (await answerCall(hooks, agent, body, ctx)) ?? {};
     } catch (err) {
@@ -107,8 +108,11 @@ export function createServerHookDecider(
         decideAsync: async (i) => seen(await loaded.decideAsync({ ...i, ...signals })),
       };
     }
-    const note = () => {
-      if (read !== null) reads.note(caller, session, read);
+    /** Remembers this call's secret read, if it had one (true then). */
+    const note = (): boolean => {
+      if (read === null) return false;
+      reads.note(caller, session, read);
+      return true;
     };
     return { gate, signals, autoApprove: resolved.hooks.autoApprove, note };
   }
@@ -146,9 +150,27 @@ export function createServerHookDecider(
     const p = await prepare(input, ctx);
     const request = hooks.toToolRequest(input);
     const verdict = await hooks.hookDecider(p.gate)(request);
-    if (verdict.decision !== 'deny') p.note();
+    const noted = verdict.decision !== 'deny' && p.note();
     ctx.record?.(seenOf(input, request, { decision: verdict.decision, reason: summary(verdict) }));
-    return { signals: p.signals };
+    return { signals: p.signals, noted };
+  }
+
+  /**
+   * `?read=1` (`ward hook`, after deciding a call `?signals=1` did not see as a secret read): the secret the
+   * hook's own gate found it read (through a symlink, `~`, the agent's home: what only the agent's machine
+   * resolves). Remembered for the session as the server's own reads are; it can only make later sends ask.
+   */
+  async function readCall(hooks: Hooks, body: unknown, ctx: Ctx): Promise<Record<string, unknown>> {
+    const parsed = hooks.parseHookInput(body ?? '');
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const what = (ctx.readNote ?? '').slice(0, 240);
+    if (what === '') throw new Error('no read to note');
+    reads.note(
+      ctx.caller ?? 'anonymous',
+      parsed.input.session_id.slice(0, MAX_SESSION_KEY),
+      `${what} (the hook's)`,
+    );
+    return { noted: true };
   }
 }
 

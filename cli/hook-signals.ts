@@ -1,3 +1,4 @@
+import { type GateDecision, secretReadOf } from '../gate/fast.js';
 import type { WardEnv } from './env.js';
 
 /** What the server knows of a session, as the gate takes it (GateInput's session fields). */
@@ -7,9 +8,46 @@ export interface SessionSignals {
   readEarlier?: string;
 }
 
+/**
+ * The server's answer: the signals, and whether it remembered this call's secret read itself (null: it was not
+ * asked, or did not answer).
+ */
+export interface Answered {
+  signals: SessionSignals;
+  noted: boolean | null;
+}
+
 /** The server's answer is cut here: it is only ever a number and two short sentences. */
 const MAX_ANSWER_BYTES = 16 * 1024;
 const MAX_TEXT = 1_000;
+
+/**
+ * One `ward hook` call's exchange with the server: the session's signals asked for at once; then, once the
+ * hook has answered, the secret its own gate found the call read when the server's gate did not see it.
+ */
+export function askServer(o: { server: string; token: string; agent: string; input: string }, env: WardEnv) {
+  const answered = fetchSessionSignals(o, env);
+  let read: string | null = null;
+  return {
+    /** The signals for the hook's gate; throws when the server refused the call (the hook denies). */
+    async signals(): Promise<SessionSignals> {
+      const a = await answered;
+      if ('deny' in a) throw new Error(`the Ward server refused the call: ${a.deny}`);
+      return a.signals;
+    },
+    /** Each decision of the hook's gate for this call (the last one counts). */
+    decided(d: Pick<GateDecision, 'decision' | 'reasons'>): void {
+      read = d.decision === 'deny' ? null : secretReadOf(d.reasons);
+    },
+    /** After the hook's answer: a read that ran (or may, once a human allows it) and the server missed. */
+    async finish(answer: string | undefined): Promise<void> {
+      const a = await answered;
+      if (read === null || answer === undefined || answer === 'deny' || 'deny' in a || a.noted !== false)
+        return;
+      await reportSecretRead({ ...o, what: read });
+    },
+  };
+}
 
 /**
  * `ward hook` with a server and a runner token: asks the server (`POST /api/hooks/:agent?signals=1`, the same
@@ -22,9 +60,10 @@ const MAX_TEXT = 1_000;
 export async function fetchSessionSignals(
   o: { server: string; token: string; agent: string; input: string; timeoutMs?: number },
   env: WardEnv,
-): Promise<SessionSignals | { deny: string }> {
-  const unknown = (why: string): SessionSignals => ({
-    riskUnknown: `the Ward server could not tell this session's risk (${why.slice(0, 300)})`,
+): Promise<Answered | { deny: string }> {
+  const unknown = (why: string): Answered => ({
+    signals: { riskUnknown: `the Ward server could not tell this session's risk (${why.slice(0, 300)})` },
+    noted: null,
   });
   const trust = await import('./decision-key.js');
   const insecure = trust.insecureServerProblem(o.server, env);
@@ -48,7 +87,7 @@ export async function fetchSessionSignals(
   return readAnswer(body) ?? unknown('its answer has no session signals');
 }
 
-function readAnswer(body: unknown): SessionSignals | { deny: string } | null {
+function readAnswer(body: unknown): Answered | { deny: string } | null {
   if (!body || typeof body !== 'object') return null;
   const b = body as Record<string, unknown>;
   const deny = deniedBecause(b);
@@ -62,10 +101,32 @@ function readAnswer(body: unknown): SessionSignals | { deny: string } | null {
   const unknownWhy = text(riskUnknown);
   const earlier = text(readEarlier);
   return {
-    sessionRisk,
-    ...(unknownWhy ? { riskUnknown: unknownWhy } : {}),
-    ...(earlier ? { readEarlier: earlier } : {}),
+    signals: {
+      sessionRisk,
+      ...(unknownWhy ? { riskUnknown: unknownWhy } : {}),
+      ...(earlier ? { readEarlier: earlier } : {}),
+    },
+    noted: b.noted === true,
   };
+}
+
+/**
+ * Tells the server (`?read=1`) the secret the hook's own gate found this call read, when the server's gate did
+ * not see it (a symlink, `~`, a search of the agent's home: paths only the agent's machine resolves). Its later
+ * sends then ask there too. Best effort, bounded: a failure leaves it to the analyzer.
+ */
+export async function reportSecretRead(o: {
+  server: string;
+  token: string;
+  agent: string;
+  input: string;
+  what: string;
+  timeoutMs?: number;
+}): Promise<void> {
+  const url = new URL(`/api/hooks/${encodeURIComponent(o.agent)}?read=1`, o.server);
+  await post(url, o.token, o.input, o.timeoutMs ?? 3_000, encodeURIComponent(o.what.slice(0, 240))).catch(
+    () => {},
+  );
 }
 
 /** The reason of a deny in any agent's hook format (the server refused the call before deciding it), or null. */
@@ -86,6 +147,7 @@ async function post(
   token: string,
   body: string,
   timeoutMs: number,
+  read?: string,
 ): Promise<{ status: number; text: string | null }> {
   const lib = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
@@ -98,6 +160,7 @@ async function post(
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
           connection: 'close',
+          ...(read ? { 'x-ward-read': read } : {}),
         },
         // The whole exchange, not only a silent socket: a server trickling bytes is cut off too.
         signal: AbortSignal.timeout(timeoutMs),

@@ -111,9 +111,7 @@ async function answer(
   // records the call. (Never rejects: a failure is a risk not known.)
   const asked =
     server && token
-      ? import('./hook-signals.js').then((m) =>
-          m.fetchSessionSignals({ server, token, agent, input: stdin }, env),
-        )
+      ? import('./hook-signals.js').then((m) => m.askServer({ server, token, agent, input: stdin }, env))
       : undefined;
   const hooks = await import('../sandbox-runner/fast.js');
   let approvals: import('../sandbox-runner/fast.js').ApprovalClient | undefined;
@@ -133,16 +131,21 @@ async function answer(
       : agent === 'gemini-cli'
         ? env.processEnv.GEMINI_PROJECT_DIR
         : undefined;
+  const asking = asked ? await asked : undefined;
+  let final: string | undefined;
   const out = await hooks.answerHookCall(agent, stdin, {
     loadGate: async (input) => {
       const cwd = projectDir || input.cwd || process.cwd();
       const gate = await hooks.loadHookGate({ cwd, home: env.home, policyFile: o.policy, mode: o.mode });
-      const signals = asked ? await asked : {};
-      if ('deny' in signals) throw new Error(`the Ward server refused the call: ${signals.deny}`);
+      const signals = asking ? await asking.signals() : {};
+      const seen = <D extends Parameters<NonNullable<typeof asking>['decided']>[0]>(d: D) => {
+        asking?.decided(d);
+        return d;
+      };
       return {
         decide: hooks.hookDecider({
-          decide: (i) => gate.decide({ ...i, ...signals }),
-          decideAsync: (i) => gate.decideAsync({ ...i, ...signals }),
+          decide: (i) => seen(gate.decide({ ...i, ...signals })),
+          decideAsync: async (i) => seen(await gate.decideAsync({ ...i, ...signals })),
         }),
         autoApprove: gate.autoApprove,
       };
@@ -151,6 +154,10 @@ async function answer(
     approvals,
     waitMs: o.waitS * 1000,
     log: (line) => process.stderr.write(`${line}\n`),
+    onDecided: ({ answer }) => {
+      final = answer.decision;
+    },
   });
+  await asking?.finish(final);
   return out ? JSON.stringify(out) : '';
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -90,6 +90,20 @@ describe('ward hook with a server: the session counts', () => {
       },
       { timeout: 10_000, interval: 100 },
     );
+  });
+
+  it('tells the server a secret read only the hook could see (a symlink), so the next send asks there too', async () => {
+    const project = join(dataDir, 'project');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, '.env'), 'API_KEY=not-a-real-key\n');
+    symlinkSync(join(project, '.env'), join(project, 'settings.txt'));
+    const read = await hook('cli-link', 'Read', { file_path: join(project, 'settings.txt') }, withServer());
+    expect(read).toMatchObject({ decision: 'ask', reason: expect.stringMatching(/-> .*\.env/) });
+    const send = await hook('cli-link', 'Bash', { command: SEND }, withServer());
+    expect(send).toMatchObject({
+      decision: 'ask',
+      reason: expect.stringMatching(/read a secret .*the hook's/),
+    });
   });
 
   it("takes the analyzer's session risk: above the threshold, what it would allow asks", async () => {

@@ -37,6 +37,8 @@ export type HookDecider = ((
      * session (risk, whether it is behind, a secret read lately), for the hook's own gate; still record the call.
      */
     signalsOnly?: boolean;
+    /** `?read=1` (`ward hook`): the secret its own gate found the call read (header `x-ward-read`), to remember. */
+    readNote?: string;
   },
 ) => Promise<Record<string, unknown>>) & {
   /** Ends what the decider holds (its threads), when the server stops. */
@@ -73,6 +75,15 @@ function inProcessApprovals(
     urlFor: (id) => `${baseUrl}/api/approvals/${encodeURIComponent(id)}`,
     grants: (q) => service.grants(q, caller),
   };
+}
+
+/** A header `ward hook` percent-encodes (a header carries no control characters or UTF-8 as such). */
+function decodedHeader(v: string | undefined): string {
+  try {
+    return decodeURIComponent(v ?? '');
+  } catch {
+    return v ?? '';
+  }
 }
 
 /** For a call refused before its decision: it never asks a human. */
@@ -156,7 +167,8 @@ export function hookRoutes(deps: {
       const body: unknown = await c.req.json().catch(() => undefined);
       const origin = new URL(c.req.url).origin;
       const approvals = inProcessApprovals(deps.service, c.get('principal'), origin, c.req.raw.signal);
-      const signalsOnly = c.req.query('signals') === '1';
+      const readNote = c.req.query('read') === '1' ? decodedHeader(c.req.header('x-ward-read')) : undefined;
+      const signalsOnly = readNote !== undefined || c.req.query('signals') === '1';
       let wait = !signalsOnly && (c.req.query('wait') === '1' || c.req.query('wait') === 'true');
       // Over the cap a hook does not wait (it answers as without ?wait): never a non-2xx, which an agent
       // would take as "no objection" and run the tool.
@@ -194,6 +206,7 @@ export function hookRoutes(deps: {
             ...(riskUnknown ? { riskUnknown } : {}),
             caller,
             ...(signalsOnly ? { signalsOnly } : {}),
+            ...(readNote !== undefined ? { readNote } : {}),
             ...(deps.recorder
               ? {
                   record: (seen: HookCallSeen) => {
