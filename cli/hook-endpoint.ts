@@ -138,8 +138,9 @@ export function createServerHookDecider(
 
   /**
    * For `ward hook` on the agent's machine (`?signals=1`): what the server knows of the call's session, for
-   * the hook's own gate (which has the project's policy). Taken before this call counts: the call is decided
-   * here too, with the server's policy, to record it and remember what it read (an ask may be approved there).
+   * the hook's own gate (which has the project's policy), taken before this call counts; and the server's own
+   * decision of the call (`verdict`), which the hook may only make stricter. It also records the call and
+   * remembers what it read (an ask may be approved there).
    */
   async function signalsCall(hooks: Hooks, body: unknown, ctx: Ctx): Promise<Record<string, unknown>> {
     const parsed = hooks.parseHookInput(body ?? '');
@@ -149,10 +150,20 @@ export function createServerHookDecider(
       return { signals: { sessionRisk: 0 } };
     const p = await prepare(input, ctx);
     const request = hooks.toToolRequest(input);
-    const verdict = await hooks.hookDecider(p.gate)(request);
+    // The server's own decision, with its policy, the session's signals and its grants: the floor under the
+    // hook's (whose user and project policy files the agent can write).
+    const verdict = await hooks.decideWithGrants(
+      (g) => hooks.hookDecider(p.gate)(request, g),
+      () => ctx.approvals.grants({ session: request.session, project: request.cwd }),
+    );
     const noted = verdict.decision !== 'deny' && p.note();
     ctx.record?.(seenOf(input, request, { decision: verdict.decision, reason: summary(verdict) }));
-    return { signals: p.signals, noted };
+    const reasons = verdict.reasons.slice(0, 8).map((r) => ({ ...r, detail: r.detail.slice(0, 300) }));
+    return {
+      signals: p.signals,
+      noted,
+      verdict: { decision: verdict.decision, risk: verdict.risk, reasons },
+    };
   }
 
   /**

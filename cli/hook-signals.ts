@@ -1,4 +1,5 @@
 import { type GateDecision, secretReadOf } from '../gate/fast.js';
+import type { RiskReason } from '../schema/index.js';
 import type { WardEnv } from './env.js';
 
 /** What the server knows of a session, as the gate takes it (GateInput's session fields). */
@@ -15,6 +16,37 @@ export interface SessionSignals {
 export interface Answered {
   signals: SessionSignals;
   noted: boolean | null;
+  /** The server's own decision of the call (its policy, the session, its grants): the hook's floor. */
+  floor?: Floor;
+}
+
+/** A decision as the server answers it (its reasons cut to what the hook shows). */
+export interface Floor {
+  decision: 'allow' | 'ask' | 'deny';
+  risk: number;
+  reasons: RiskReason[];
+}
+
+const RANK = { allow: 0, ask: 1, deny: 2 } as const;
+
+/**
+ * The hook's decision, made at least as strict as the server's: the user's and project's policy files are the
+ * agent's to write (a script can), the server's are not. A stricter floor brings its reasons; what a human may
+ * then allow is not offered as a standing grant.
+ */
+export function atLeast<D extends Pick<GateDecision, 'decision' | 'risk' | 'reasons' | 'grantable'>>(
+  d: D,
+  floor: Floor | undefined,
+): D {
+  if (!floor || RANK[floor.decision] <= RANK[d.decision]) return d;
+  const reasons = floor.reasons.map((r) => ({ ...r, detail: `the Ward server: ${r.detail}` }));
+  return {
+    ...d,
+    decision: floor.decision,
+    risk: Math.max(d.risk, floor.risk),
+    reasons: [...d.reasons, ...reasons],
+    grantable: false,
+  };
 }
 
 /** The server's answer is cut here: it is only ever a number and two short sentences. */
@@ -35,9 +67,14 @@ export function askServer(o: { server: string; token: string; agent: string; inp
       if ('deny' in a) throw new Error(`the Ward server refused the call: ${a.deny}`);
       return a.signals;
     },
-    /** Each decision of the hook's gate for this call (the last one counts). */
-    decided(d: Pick<GateDecision, 'decision' | 'reasons'>): void {
-      read = d.decision === 'deny' ? null : secretReadOf(d.reasons);
+    /** Each decision of the hook's gate for this call, made at least as strict as the server's. */
+    async decided<D extends Pick<GateDecision, 'decision' | 'risk' | 'reasons' | 'grantable'>>(
+      d: D,
+    ): Promise<D> {
+      const a = await answered;
+      const out = 'deny' in a ? d : atLeast(d, a.floor);
+      read = out.decision === 'deny' ? null : secretReadOf(out.reasons);
+      return out;
     },
     /** After the hook's answer: a read that ran (or may, once a human allows it) and the server missed. */
     async finish(answer: string | undefined): Promise<void> {
@@ -100,6 +137,7 @@ function readAnswer(body: unknown): Answered | { deny: string } | null {
   const text = (x: unknown) => (typeof x === 'string' && x !== '' ? x.slice(0, MAX_TEXT) : undefined);
   const unknownWhy = text(riskUnknown);
   const earlier = text(readEarlier);
+  const floor = floorOf(b.verdict);
   return {
     signals: {
       sessionRisk,
@@ -107,6 +145,28 @@ function readAnswer(body: unknown): Answered | { deny: string } | null {
       ...(earlier ? { readEarlier: earlier } : {}),
     },
     noted: b.noted === true,
+    ...(floor ? { floor } : {}),
+  };
+}
+
+/** The server's decision in its answer, checked field by field (anything else is no floor). */
+function floorOf(v: unknown): Floor | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const { decision, risk, reasons } = v as Record<string, unknown>;
+  if (decision !== 'allow' && decision !== 'ask' && decision !== 'deny') return undefined;
+  const text = (x: unknown, max: number) => (typeof x === 'string' ? x.slice(0, max) : '');
+  const list = Array.isArray(reasons) ? reasons.slice(0, 8) : [];
+  return {
+    decision,
+    risk: typeof risk === 'number' && risk >= 0 && risk <= 1 ? risk : 0,
+    reasons: list
+      .filter((r): r is Record<string, unknown> => !!r && typeof r === 'object')
+      .map((r) => ({
+        rule_id: text(r.rule_id, 120),
+        category: text(r.category, 60),
+        attack_id: text(r.attack_id, 20),
+        detail: text(r.detail, 300),
+      })),
   };
 }
 

@@ -138,14 +138,13 @@ async function answer(
       const cwd = projectDir || input.cwd || process.cwd();
       const gate = await hooks.loadHookGate({ cwd, home: env.home, policyFile: o.policy, mode: o.mode });
       const signals = asking ? await asking.signals() : {};
-      const seen = <D extends Parameters<NonNullable<typeof asking>['decided']>[0]>(d: D) => {
-        asking?.decided(d);
-        return d;
-      };
       return {
         decide: hooks.hookDecider({
-          decide: (i) => seen(gate.decide({ ...i, ...signals })),
-          decideAsync: async (i) => seen(await gate.decideAsync({ ...i, ...signals })),
+          decide: (i) => gate.decide({ ...i, ...signals }),
+          decideAsync: async (i) => {
+            const d = await gate.decideAsync({ ...i, ...signals });
+            return asking ? asking.decided(d) : d;
+          },
         }),
         autoApprove: gate.autoApprove,
       };

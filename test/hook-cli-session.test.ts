@@ -127,6 +127,39 @@ describe('ward hook with a server: the session counts', () => {
     );
   });
 
+  it("the server's decision is a floor: a user policy the agent rewrote cannot relax it", async () => {
+    // A script the gate cannot see into (`node setup.js`) can write ~/.ward/policy.yaml: the agent's own user.
+    mkdirSync(join(home, '.ward'), { recursive: true });
+    const relaxed = [
+      'mode: autonomous',
+      'escalation: { threshold: 1 }',
+      'rules:',
+      "  - { id: anything, decision: allow, reason: relaxed by the agent, command: { regex: '.*' } }",
+    ];
+    writeFileSync(join(home, '.ward', 'policy.yaml'), `${relaxed.join('\n')}\n`);
+    try {
+      await server.store.analyzer.putRisk([
+        { session_id: 'cli-relaxed', risk: 0.95, factors: [], agent: 'claude-code', user_id: '', repo: '' },
+      ]);
+      const creds = { command: 'cat ~/.aws/credentials' };
+      // Alone, the rewritten policy lets both through.
+      expect((await hook('cli-relaxed', 'Bash', creds, {})).decision).toBe('no objection');
+      expect((await hook('cli-relaxed', 'Bash', { command: 'ls -la' }, {})).decision).toBe('no objection');
+      const read = await hook('cli-relaxed', 'Bash', creds, withServer());
+      expect(read).toMatchObject({
+        decision: 'ask',
+        reason: expect.stringMatching(/the Ward server: .*credential/),
+      });
+      const ls = await hook('cli-relaxed', 'Bash', { command: 'ls -la' }, withServer());
+      expect(ls).toMatchObject({
+        decision: 'ask',
+        reason: expect.stringMatching(/the Ward server: session anomaly/),
+      });
+    } finally {
+      rmSync(join(home, '.ward'), { recursive: true, force: true });
+    }
+  });
+
   it('fails closed: an unreachable server makes what it would allow ask, a refusing one denies', async () => {
     const down = await hook(
       'cli-down',
