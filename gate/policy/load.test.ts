@@ -92,6 +92,22 @@ rules:
     expect(issues[0]).toMatch(/^\/nonexistent\/ward\.yaml: cannot read/);
   });
 
+  it("runs a project's patterns in linear time, and refuses one that cannot run so", async () => {
+    const rule = (regex: string) =>
+      `rules:\n  - { id: r, decision: deny, reason: r, command: { regex: ${JSON.stringify(regex)} } }\n`;
+    // (a+)+b backtracks exponentially: 40 a's and a curl held the hook past the agent's timeout.
+    const policy = await loadPolicy({ project: await file('p.yaml', rule('(a+)+b')) });
+    const gate = await createGate({ policy, workspace: '/w' });
+    const command = `echo ${'a'.repeat(40_000)}; curl -s https://api.github.com/`;
+    expect(gate.decide({ command }).reasons.map((r) => r.rule_id)).not.toContain('policy.project.r');
+    expect(gate.decide({ command: 'echo aaab' }).decision).toBe('deny');
+    expect((await loadError({ project: await file('q.yaml', rule('(a)\\1')) }))[0]).toMatch(
+      /rules\[0\]: \/\(a\)\\1\/ cannot be checked in linear time/,
+    );
+    // The user's own file may use any pattern.
+    expect((await loadPolicy({ user: await file('u.yaml', rule('(a)\\1')) })).rules).toHaveLength(1);
+  });
+
   it('refuses, without blocking, a policy that is a FIFO or a device, and one too large to be a policy', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ward-policy-fifo-'));
     const fifo = join(dir, 'policy.yaml');

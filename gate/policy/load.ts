@@ -213,7 +213,13 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
       ? await initShellParser()
       : undefined;
     p.rules.forEach((rule, i) => {
-      const compiled = compileRule(rule, layer);
+      let compiled: CompiledRule;
+      try {
+        compiled = compileRule(rule, layer);
+      } catch (err) {
+        issues.push(`${where}: rules[${i}]: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
       const check = (example: string, want: boolean, key: 'match' | 'not_match', j: number) => {
         const facts = parser
           ? analyzeCommandLine(example, { parser, workspace: '/workspace', hosts: resolved.hosts }).facts

@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import type { Facts } from '../analysis/index.js';
 import { hostMatches } from '../analysis/network.js';
 import type { Decision, Rule } from './schema.js';
@@ -14,7 +15,28 @@ export interface CompiledRule {
   test(line: string, facts: Facts | null, tool?: string): boolean;
 }
 
-export function globToRegExp(glob: string, opts: { path?: boolean } = {}): RegExp {
+let linearEngine = false;
+
+/**
+ * A regular expression V8 runs in time linear in the text (its experimental engine, enabled once): a project's
+ * policy comes with the repository, and `(a+)+b` against a long command held the hook past the agent's timeout,
+ * which lets the tool run. Back-references and look-arounds cannot run so and are refused.
+ */
+export function linearRegExp(source: string, flags = ''): RegExp {
+  if (!linearEngine) {
+    setFlagsFromString('--enable-experimental-regexp-engine');
+    linearEngine = true;
+  }
+  try {
+    return new RegExp(source, `${flags}l`);
+  } catch (err) {
+    throw new Error(
+      `/${source.slice(0, 80)}/ cannot be checked in linear time (${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
+}
+
+export function globToRegExp(glob: string, opts: { path?: boolean; linear?: boolean } = {}): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i] ?? '';
@@ -25,11 +47,13 @@ export function globToRegExp(glob: string, opts: { path?: boolean } = {}): RegEx
     else if (ch === '?') re += '.';
     else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`, 's');
+  return opts.linear ? linearRegExp(`^${re}$`, 's') : new RegExp(`^${re}$`, 's');
 }
 
 export function compileRule(rule: Rule, layer: Layer): CompiledRule {
   const base = { id: rule.id, decision: rule.decision, reason: rule.reason, layer };
+  // The project's file comes with the repository: its patterns run in linear time.
+  const linear = layer === 'project';
   if (rule.command) {
     const { prefix, glob, regex } = rule.command;
     if (prefix !== undefined) {
@@ -40,11 +64,16 @@ export function compileRule(rule: Rule, layer: Layer): CompiledRule {
         test: (_line, facts) => (facts?.argvs ?? []).some((argv) => words.every((w, i) => argv[i] === w)),
       };
     }
-    const re = glob !== undefined ? globToRegExp(glob) : new RegExp(regex ?? '');
+    const re =
+      glob !== undefined
+        ? globToRegExp(glob, { linear })
+        : linear
+          ? linearRegExp(regex ?? '')
+          : new RegExp(regex ?? '');
     return { ...base, subject: 'command', test: (line) => re.test(line.trim()) };
   }
   if (rule.path) {
-    const re = globToRegExp(rule.path.glob, { path: true });
+    const re = globToRegExp(rule.path.glob, { path: true, linear });
     const access = rule.path.access;
     return {
       ...base,
@@ -61,7 +90,7 @@ export function compileRule(rule: Rule, layer: Layer): CompiledRule {
       test: (_l, facts) => (facts?.hosts ?? []).some((h) => hostMatches(h, pattern)),
     };
   }
-  const re = globToRegExp(rule.tool ?? '');
+  const re = globToRegExp(rule.tool ?? '', { linear });
   return { ...base, subject: 'tool', test: (_l, _f, tool) => tool !== undefined && re.test(tool) };
 }
 
