@@ -92,7 +92,7 @@ rules:
     expect(issues[0]).toMatch(/^\/nonexistent\/ward\.yaml: cannot read/);
   });
 
-  it("runs a project's patterns in linear time, and refuses one that cannot run so", async () => {
+  it("runs a project's and a user's patterns in linear time, and refuses one that cannot run so", async () => {
     const rule = (regex: string) =>
       `rules:\n  - { id: r, decision: deny, reason: r, command: { regex: ${JSON.stringify(regex)} } }\n`;
     // (a+)+b backtracks exponentially: 40 a's and a curl held the hook past the agent's timeout.
@@ -104,8 +104,9 @@ rules:
     expect((await loadError({ project: await file('q.yaml', rule('(a)\\1')) }))[0]).toMatch(
       /rules\[0\]: \/\(a\)\\1\/ cannot be checked in linear time/,
     );
-    // The user's own file may use any pattern.
-    expect((await loadPolicy({ user: await file('u.yaml', rule('(a)\\1')) })).rules).toHaveLength(1);
+    // So does the user's (the agent runs as that user); the organisation's may use any pattern.
+    expect((await loadError({ user: await file('u.yaml', rule('(a)\\1')) }))[0]).toMatch(/linear time/);
+    expect((await loadPolicy({ org: await file('o.yaml', rule('(a)\\1')) })).rules).toHaveLength(1);
   });
 
   it('refuses, without blocking, a policy that is a FIFO or a device, and one too large to be a policy', async () => {

@@ -52,8 +52,9 @@ export function globToRegExp(glob: string, opts: { path?: boolean; linear?: bool
 
 export function compileRule(rule: Rule, layer: Layer): CompiledRule {
   const base = { id: rule.id, decision: rule.decision, reason: rule.reason, layer };
-  // The project's file comes with the repository: its patterns run in linear time.
-  const linear = layer === 'project';
+  // The project's file comes with the repository, and the user's is the agent's own user's to write (a script
+  // can): their patterns run in linear time. The organisation's (root's) may use any.
+  const linear = layer === 'project' || layer === 'user';
   if (rule.command) {
     const { prefix, glob, regex } = rule.command;
     if (prefix !== undefined) {
