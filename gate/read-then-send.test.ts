@@ -160,6 +160,14 @@ describe('read, then send: one session over two calls', () => {
     expect(grep({ glob: '.env', output_mode: 'content' }).decision).toBe('ask');
     expect(grep({ glob: '.env*' }).decision).toBe('ask');
     expect(secretReadOf(grep({ glob: '.env' }).reasons)).not.toBeNull();
+    for (const command of [
+      "grep -rh . --include='.env*'",
+      "rg -g '*.pem' KEY",
+      'grep -r --include=.env TOKEN src',
+    ])
+      expect(secretReadOf(gate.decide({ command }).reasons), command).not.toBeNull();
+    for (const command of ["grep -r --include='*.json' name .", 'grep -rn TODO src', "rg -g '*' x"])
+      expect(gate.decide({ command }).decision, command).toBe('allow');
     for (const ordinary of [{}, { glob: '*.ts' }, { glob: '**/*' }, { glob: '*' }])
       expect(grep(ordinary).decision, JSON.stringify(ordinary)).toBe('allow');
     expect(secretReadOf(gate.decide({ command: 'cat README.md' }).reasons)).toBeNull();

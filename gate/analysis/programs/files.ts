@@ -26,8 +26,59 @@ const patternFirst =
             /^(-[a-zA-Z]*(uu|\.)[a-zA-Z]*|--hidden|--unrestricted|--no-ignore-dot|--all-types)$/.test(a),
           )
         : hasFlag(c.args, 'r', '--recursive') || hasFlag(c.args, 'R'));
-    for (const p of explicit ? ops : ops.slice(1)) touch(c.ctx, p, 'read', c.cwd, recursive);
+    const searched = explicit ? ops : ops.slice(1);
+    for (const p of searched) touch(c.ctx, p, 'read', c.cwd, recursive);
+    // A recursive search told to look only into secrets' names (`--include='.env*'`, `-g '*.pem'`) reads them.
+    if (recursive || c.name === 'rg' || c.name === 'ag')
+      for (const name of secretsPicked(c.args))
+        for (const dir of searched.length > 0 ? searched : ['.'])
+          touch(c.ctx, `${dir}/${name}`, 'read', c.cwd);
   };
+
+/** Names a project keeps secrets under, to test a search's file filter against. */
+const SECRET_NAMES = [
+  '.env',
+  '.env.local',
+  '.env.production',
+  'credentials.json',
+  'secrets.yml',
+  'id_rsa',
+  'key.pem',
+];
+
+const ORDINARY_NAMES = [
+  'package.json',
+  'config.yml',
+  'index.ts',
+  'main.py',
+  'README.md',
+  'notes.txt',
+  'env.ts',
+];
+
+/** The secret names a search's include filters pick out (none without a filter: a whole tree is not a read). */
+function secretsPicked(args: readonly string[]): string[] {
+  const globs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    const eq = /^(--include|--glob|--iglob)=(.*)$/.exec(a);
+    if (eq) globs.push(eq[2] ?? '');
+    else if (/^(--include|--glob|--iglob|-g)$/.test(a)) globs.push(args[++i] ?? '');
+  }
+  const picked = new Set<string>();
+  for (const g of globs.slice(0, 16)) {
+    if (g.startsWith('!') || g.length > 200) continue;
+    const base = g.slice(g.lastIndexOf('/') + 1);
+    const re = new RegExp(
+      `^${[...base].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`,
+      'i',
+    );
+    // A filter as wide as ordinary files (`*.json`, `*`) is a search of those, not of secrets.
+    if (ORDINARY_NAMES.some((n) => re.test(n))) continue;
+    for (const n of SECRET_NAMES) if (re.test(n)) picked.add(n);
+  }
+  return [...picked];
+}
 const metaAll: Handler = (c) => {
   for (const p of operands(c.args)) touch(c.ctx, p, 'meta', c.cwd);
 };
