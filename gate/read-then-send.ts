@@ -14,20 +14,17 @@ import { mcpOnlyReads } from './tools/mcp-action.js';
 /** How long a secret read counts toward a later send in the same session (seconds). */
 export const READ_THEN_SEND_WINDOW_S = 1800;
 
-/**
- * This machine and the private networks, as dotted IPv4 or IPv6 literals, and bare names without dots that
- * start with a letter (a local alias or an ssh config entry). A number written as one name (`2130706433`,
- * `0x08080808`) or another IPv6 address is an address anywhere: remote.
- */
-const LOCAL_HOST =
-  /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|\[?(::1|f[cd][0-9a-f]{0,2}:[0-9a-f:]*|fe80:[0-9a-f:]*)\]?|[a-z_][a-z0-9_-]*)$/i;
-
 /** Findings that carry data off the machine whatever the host (uploads, paste sites, DNS, sockets, tunnels). */
 const SENDING_RULE = /^(net\.(upload|dns-exfil|web-service|raw-socket|remote-shell|tunnel)|exfil\.)/;
 
-/** A host off this machine and off the private network. */
+/**
+ * A host off this machine and off the private network, for the analyzer: a bare name without dots that starts
+ * with a letter (a local alias, an ssh config entry) counts as local there; a number written as one name
+ * (`2130706433`, `0x08080808`) or another IPv6 address is an address anywhere. (A send after a secret read
+ * counts bare names too: see ON_THIS_NETWORK.)
+ */
 export function isRemoteHost(host: string): boolean {
-  return !LOCAL_HOST.test(host);
+  return !ON_THIS_NETWORK.test(host) && !/^[a-z_][a-z0-9_-]*$/i.test(host);
 }
 
 /** A finding that sends data out by itself, whatever host it names. */
