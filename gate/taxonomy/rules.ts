@@ -386,12 +386,7 @@ export const TAXONOMY = {
   // policy
   'policy.rule': t('execution', '', 0, 'matched a policy rule'),
   'policy.escalated': t('execution', '', 0.4, 'session anomaly score above threshold'),
-  'policy.read-then-send': t(
-    'exfiltration',
-    'T1041',
-    0.4,
-    'sends data out after the session read a credential or secret',
-  ),
+  'policy.read-then-send': t('exfiltration', 'T1041', 0.4, 'sends data out after the session read a secret'),
   'policy.tool': t('execution', '', 0, 'matched a tool rule'),
 } as const satisfies Record<string, TaxonomyEntry>;
 
