@@ -11,6 +11,7 @@ import {
   type ResolvedPolicy,
   secretReadOf,
 } from '../gate/fast.js';
+import { inert } from '../schema/fast.js';
 import type { WardEnv } from './env.js';
 import { createGateThreads, gateThreadScript } from './gate-threads.js';
 import type { LoadedLayer, PolicyAudit } from './policy-audit.js';
@@ -174,7 +175,8 @@ export function createServerHookDecider(
   async function readCall(hooks: Hooks, body: unknown, ctx: Ctx): Promise<Record<string, unknown>> {
     const parsed = hooks.parseHookInput(body ?? '');
     if (!parsed.ok) throw new Error(parsed.reason);
-    const what = (ctx.readNote ?? '').slice(0, 240);
+    // Shown later in a reason: control and format characters shown as escapes (the header is percent-decoded).
+    const what = inert((ctx.readNote ?? '').slice(0, 240));
     if (what === '') throw new Error('no read to note');
     reads.note(
       ctx.caller ?? 'anonymous',

@@ -92,6 +92,31 @@ describe('red team: read a secret, then send it before the analyzer scores the r
     expect(decision(await bash('claude-code', 'calm', SEND))).toBe('no objection');
   });
 
+  it('a read a hook reports (?read=1) makes the next send ask, its text shown inert', async () => {
+    const res = await fetch(`${server.url}/api/hooks/claude-code?read=1`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${RUNNER}`,
+        'content-type': 'application/json',
+        'x-ward-read': encodeURIComponent('reads a private key: \u001b]0;pwned\u0007 ~/.ssh/id_rsa'),
+      },
+      body: JSON.stringify({
+        session_id: 'reported',
+        transcript_path: '/tmp/t.jsonl',
+        cwd: workspace,
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Read',
+        tool_input: { file_path: 'x' },
+      }),
+    });
+    expect(await res.json()).toEqual({ noted: true });
+    const send = await bash('claude-code', 'reported', SEND);
+    expect(decision(send)).toBe('ask');
+    const why = send.hookSpecificOutput?.permissionDecisionReason ?? '';
+    expect(why).toContain('\\x1b]0;pwned\\x07');
+    expect([...why].some((ch) => (ch.codePointAt(0) ?? 0) < 0x20)).toBe(false);
+  });
+
   it('a read the hook refused never ran, so it does not count', async () => {
     // Codex acts only on deny: Ward's "ask" without --wait is a deny there, and the key was never read.
     expect(decision(await bash('codex', 'refused-read', 'cat ~/.ssh/id_rsa'))).toBe('deny');
