@@ -166,7 +166,20 @@ describe('read, then send: one session over two calls', () => {
       'grep -r --include=.env TOKEN src',
     ])
       expect(secretReadOf(gate.decide({ command }).reasons), command).not.toBeNull();
-    for (const command of ["grep -r --include='*.json' name .", 'grep -rn TODO src', "rg -g '*' x"])
+    // A one-liner that opens a secret by a relative name, or a line loop over one.
+    for (const command of [
+      `node -p "require('fs').readFileSync('.env','utf8')"`,
+      'perl -ne print .env',
+      `ruby -e "puts File.read('config/credentials.json')"`,
+    ])
+      expect(secretReadOf(gate.decide({ command }).reasons), command).not.toBeNull();
+    for (const command of [
+      `node -e "require('./index.js')"`,
+      "perl -ne 'print if /x/' README.md",
+      "grep -r --include='*.json' name .",
+      'grep -rn TODO src',
+      "rg -g '*' x",
+    ])
       expect(gate.decide({ command }).decision, command).toBe('allow');
     for (const ordinary of [{}, { glob: '*.ts' }, { glob: '**/*' }, { glob: '*' }])
       expect(grep(ordinary).decision, JSON.stringify(ordinary)).toBe('allow');

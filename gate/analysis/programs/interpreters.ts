@@ -2,6 +2,7 @@ import { type Call, type Handler, operands, optionValue } from '../call.js';
 import { report } from '../context.js';
 import { touch } from '../effects.js';
 import { scanHomeJoins } from '../home-paths.js';
+import { isSecretFileName } from '../paths.js';
 import { bindPositional } from '../positional.js';
 import { scanPython } from '../python.js';
 import { UNKNOWN } from '../script.js';
@@ -197,6 +198,19 @@ const inlineCode =
       report(c.ctx, 'exec.interpreter-code', `${c.name} evaluates run-time code`);
     if (DECODES.test(code)) report(c.ctx, 'evade.obfuscated', `${c.name} one-liner decodes hidden content`);
     scanHomeJoins(code, c.ctx);
+    // A project's secrets named relative to the working directory (`readFileSync('.env')`, `File.read("id_rsa")`).
+    for (const m of code.matchAll(/['"]([\w.-][^'"\s]*)['"]/g)) {
+      const rel = m[1] ?? '';
+      if (isSecretFileName(rel.slice(rel.lastIndexOf('/') + 1))) touch(c.ctx, rel, 'read', c.cwd);
+    }
+    // `perl -ne 'print' .env`, `ruby -ne …`: a line loop reads the files named after its code.
+    const at = c.args.indexOf(code);
+    if (at > 0 && c.args.slice(0, at).some((a) => /^-[a-zA-Z]*[np][a-zA-Z]*$/.test(a)))
+      for (const f of c.args
+        .slice(at + 1)
+        .filter((a) => !a.startsWith('-'))
+        .slice(0, 16))
+        touch(c.ctx, f, 'read', c.cwd);
     for (const m of code.matchAll(/['"]((?:\/|~\/)[^'"\s]+)['"]/g)) {
       const path = m[1] ?? '';
       const writes = new RegExp(
