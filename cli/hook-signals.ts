@@ -59,28 +59,29 @@ const MAX_TEXT = 1_000;
  */
 export function askServer(o: { server: string; token: string; agent: string; input: string }, env: WardEnv) {
   const answered = fetchSessionSignals(o, env);
+  let got: Answered | undefined;
   let read: string | null = null;
   return {
-    /** The signals for the hook's gate; throws when the server refused the call (the hook denies). */
+    /**
+     * The signals for the hook's gate, once the server has answered (or failed to); throws when it refused the
+     * call (the hook denies). Every decision after this is held to the server's (`decided`).
+     */
     async signals(): Promise<SessionSignals> {
       const a = await answered;
       if ('deny' in a) throw new Error(`the Ward server refused the call: ${a.deny}`);
+      got = a;
       return a.signals;
     },
-    /** Each decision of the hook's gate for this call, made at least as strict as the server's. */
-    async decided<D extends Pick<GateDecision, 'decision' | 'risk' | 'reasons' | 'grantable'>>(
-      d: D,
-    ): Promise<D> {
-      const a = await answered;
-      const out = 'deny' in a ? d : atLeast(d, a.floor);
+    /** One decision of the hook's gate for this call, made at least as strict as the server's. */
+    decided<D extends Pick<GateDecision, 'decision' | 'risk' | 'reasons' | 'grantable'>>(d: D): D {
+      // Before the signals were read there is nothing to hold it to, and nothing may be decided: deny.
+      const out = got ? atLeast(d, got.floor) : { ...d, decision: 'deny' as const, grantable: false };
       read = out.decision === 'deny' ? null : secretReadOf(out.reasons);
       return out;
     },
     /** After the hook's answer: a read that ran (or may, once a human allows it) and the server missed. */
     async finish(answer: string | undefined): Promise<void> {
-      const a = await answered;
-      if (read === null || answer === undefined || answer === 'deny' || 'deny' in a || a.noted !== false)
-        return;
+      if (!got || read === null || answer === undefined || answer === 'deny' || got.noted !== false) return;
       await reportSecretRead({ ...o, what: read });
     },
   };

@@ -138,13 +138,13 @@ async function answer(
       const cwd = projectDir || input.cwd || process.cwd();
       const gate = await hooks.loadHookGate({ cwd, home: env.home, policyFile: o.policy, mode: o.mode });
       const signals = asking ? await asking.signals() : {};
+      const held = <D extends Parameters<NonNullable<typeof asking>['decided']>[0]>(d: D): D =>
+        asking ? asking.decided(d) : d;
       return {
+        // Both ways of deciding are held to the server's decision.
         decide: hooks.hookDecider({
-          decide: (i) => gate.decide({ ...i, ...signals }),
-          decideAsync: async (i) => {
-            const d = await gate.decideAsync({ ...i, ...signals });
-            return asking ? asking.decided(d) : d;
-          },
+          decide: (i) => held(gate.decide({ ...i, ...signals })),
+          decideAsync: async (i) => held(await gate.decideAsync({ ...i, ...signals })),
         }),
         autoApprove: gate.autoApprove,
       };

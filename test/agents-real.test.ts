@@ -211,7 +211,9 @@ describe.runIf(has('claude'))(
       const s = await setup();
       writeFileSync(join(s.project, '.env'), 'API_KEY=not-a-real-key\n');
       const hookDecider = createServerHookDecider(readEnv({ HOME: join(s.root, 'server-home') }));
-      server = await startServer({ port: 0, dataDir: join(s.root, 'ward-data') }, () => {}, { hookDecider });
+      server = await startServer({ port: 0, dataDir: join(s.root, 'ward-data'), riskBehindMs: 0 }, () => {}, {
+        hookDecider,
+      });
       await server.store.tokens.add('runner-token-agents-real-session', 'claude-runner', 'runner');
       await ward(['install', 'claude-code', '--ward-command', WARD], s.project, { HOME: s.home });
       // Read the secret (Ward asks; -p mode refuses it), then ship a note with gh (not installed: it would fail).

@@ -21,7 +21,8 @@ let home: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'ward-hook-cli-session-'));
   home = join(dataDir, 'home');
-  server = await startServer({ host: '127.0.0.1', port: 0, dataDir }, () => {}, {
+  // No analyzer runs: riskBehindMs 0, or every recorded session would ask once its first call is 10 s old.
+  server = await startServer({ host: '127.0.0.1', port: 0, dataDir, riskBehindMs: 0 }, () => {}, {
     hookDecider: createServerHookDecider(readEnv({ HOME: dataDir })),
   });
   await server.store.tokens.add(RUNNER, 'laptop-runner', 'runner');

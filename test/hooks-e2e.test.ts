@@ -18,7 +18,14 @@ beforeAll(async () => {
   // dist/ is built once by the vitest global setup (test/global-setup.ts).
   const env = readEnv({ HOME });
   server = await startServer(
-    { port: 0, dataDir: mkdtempSync(join(tmpdir(), 'ward-hooks-')), store: { database: 'ward_hooks_e2e' } },
+    // No analyzer runs here, so its backlog only grows: the hook's "analyzer behind" check (riskBehindMs)
+    // would ask for every call of a session with recorded calls once the first is 10 s old. Off.
+    {
+      port: 0,
+      dataDir: mkdtempSync(join(tmpdir(), 'ward-hooks-')),
+      store: { database: 'ward_hooks_e2e' },
+      riskBehindMs: 0,
+    },
     () => {},
     {
       hookDecider: createServerHookDecider(env),

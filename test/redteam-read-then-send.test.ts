@@ -19,7 +19,8 @@ let workspace: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'ward-read-then-send-'));
   workspace = join(dataDir, 'project');
-  server = await startServer({ host: '127.0.0.1', port: 0, dataDir }, () => {}, {
+  // riskBehindMs 0: the asks here must come from the read, not from an analyzer that never runs.
+  server = await startServer({ host: '127.0.0.1', port: 0, dataDir, riskBehindMs: 0 }, () => {}, {
     hookDecider: createServerHookDecider(readEnv({ HOME: dataDir })),
   });
   await server.store.tokens.add(RUNNER, 'runner', 'runner');
