@@ -139,10 +139,13 @@ function readAnswer(body: unknown): Answered | { deny: string } | null {
   const unknownWhy = text(riskUnknown);
   const earlier = text(readEarlier);
   const floor = floorOf(b.verdict);
+  // No decision of its own (an older server, a proxy that cut it): nothing holds the hook's policy, which the
+  // agent can write, so what it would allow asks.
+  const why = unknownWhy ?? (floor ? undefined : 'the Ward server gave no decision of its own for this call');
   return {
     signals: {
       sessionRisk,
-      ...(unknownWhy ? { riskUnknown: unknownWhy } : {}),
+      ...(why ? { riskUnknown: why } : {}),
       ...(earlier ? { readEarlier: earlier } : {}),
     },
     noted: b.noted === true,

@@ -147,6 +147,8 @@ describe('read, then send: one session over two calls', () => {
       'git cat-file -p HEAD~1:.env',
       'git log -p -- .env',
       'git add -f .env',
+      'git stage .env',
+      `perl -ne print ${'a '.repeat(20)}.env`,
     ]) {
       const d = gate.decide({ command });
       expect(d.decision, command).toBe('ask');
@@ -174,6 +176,10 @@ describe('read, then send: one session over two calls', () => {
     ])
       expect(secretReadOf(gate.decide({ command }).reasons), command).not.toBeNull();
     for (const command of [
+      `node -e "require('fs').copyFileSync('.env.example', '.env')"`,
+      `node -e "require('fs').writeFileSync('.env', 'PORT=3000')"`,
+      `node -e "console.log(require('fs').existsSync('.env'))"`,
+      `python3 -c "open('.env', 'w').write('PORT=3000')"`,
       `node -e "require('./index.js')"`,
       "perl -ne 'print if /x/' README.md",
       "grep -r --include='*.json' name .",

@@ -188,6 +188,8 @@ describe('ward hook with a server: the session counts', () => {
     // A server that answers something else than signals (an old one, a spoofed one, an endless one) is no answer.
     for (const [body, why] of [
       ['{}', /has no session signals/],
+      // Signals, but no decision of its own (an older server, a proxy that cut it): nothing holds the policy.
+      ['{"signals":{"sessionRisk":0}}', /gave no decision of its own/],
       ['{"signals":{"sessionRisk":"low"}}', /has no session signals/],
       ['not json', /not JSON/],
       [`{"signals":{"sessionRisk":0,"pad":"${'x'.repeat(2_000_000)}"}}`, /too long/],

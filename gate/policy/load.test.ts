@@ -104,6 +104,13 @@ rules:
     expect((await loadError({ project: await file('q.yaml', rule('(a)\\1')) }))[0]).toMatch(
       /rules\[0\]: \/\(a\)\\1\/ cannot be checked in linear time/,
     );
+    // Linear, but in time that grows with the pattern: a user's or project's patterns are bounded, and so are
+    // the examples checked at every load (an 8 KB alternation and a 50 KB example took 6 s per load).
+    const huge = `${'(?:a|b)?'.repeat(1000)}Z`;
+    expect((await loadError({ project: await file('h.yaml', rule(huge)) }))[0]).toMatch(/patterns over 512/);
+    const example = `rules:\n  - { id: r, decision: deny, reason: r, command: { regex: "Z" }, not_match: ["${'a'.repeat(5000)}"] }\n`;
+    expect((await loadError({ user: await file('e.yaml', example) }))[0]).toMatch(/examples over 4096/);
+    expect((await loadPolicy({ org: await file('ho.yaml', rule(huge)) })).rules).toHaveLength(1);
     // So does the user's (the agent runs as that user); the organisation's may use any pattern.
     expect((await loadError({ user: await file('u.yaml', rule('(a)\\1')) }))[0]).toMatch(/linear time/);
     expect((await loadPolicy({ org: await file('o.yaml', rule('(a)\\1')) })).rules).toHaveLength(1);

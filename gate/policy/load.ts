@@ -12,10 +12,25 @@ import {
 import { type CompiledRule, compileRule, type Layer } from './rules.js';
 import { defaultSandboxPolicy } from './sandbox-defaults.js';
 import type { SandboxPolicy, SandboxPolicyInput } from './sandbox-policy.js';
-import type { Mode } from './schema.js';
+import type { Mode, Rule } from './schema.js';
 
 /** The largest policy file read (a policy is a few KiB; a device or a huge file is refused, not read). */
 const MAX_POLICY_BYTES = 1024 * 1024;
+/** Bounds on the user's and project's patterns (characters of one rule, of the file) and of one example. */
+const MAX_PATTERN_CHARS = 512;
+const MAX_PATTERNS_CHARS = 4096;
+const MAX_EXAMPLE_CHARS = 4096;
+
+/** The characters of a rule's patterns. */
+function patternChars(rule: Rule): number {
+  const c = rule.command;
+  return (
+    (c?.regex?.length ?? 0) +
+    (c?.glob?.length ?? 0) +
+    (rule.path?.glob.length ?? 0) +
+    (rule.tool?.length ?? 0)
+  );
+}
 
 /** The merged, validated policy the gate runs with. */
 export interface ResolvedPolicy {
@@ -212,7 +227,19 @@ export async function loadPolicy(layers: PolicyLayers = {}): Promise<ResolvedPol
     const parser = p.rules.some((r) => r.match.length + r.not_match.length > 0)
       ? await initShellParser()
       : undefined;
+    // The user's and project's patterns run in linear time, but in time that grows with the pattern and the text
+    // (an 8 KB alternation against a 50 KB command took 6 s, and examples are checked at every load): bounded.
+    let budget = layer === 'user' || layer === 'project' ? MAX_PATTERNS_CHARS : Number.POSITIVE_INFINITY;
     p.rules.forEach((rule, i) => {
+      const size = patternChars(rule);
+      budget -= size;
+      const long = [...rule.match, ...rule.not_match].some((x) => x.length > MAX_EXAMPLE_CHARS);
+      if (budget < 0 || (Number.isFinite(budget) && (size > MAX_PATTERN_CHARS || long))) {
+        issues.push(
+          `${where}: rules[${i}]: patterns over ${MAX_PATTERN_CHARS} characters, ${MAX_PATTERNS_CHARS} in all, or examples over ${MAX_EXAMPLE_CHARS}, in a file the agent can write`,
+        );
+        return;
+      }
       let compiled: CompiledRule;
       try {
         compiled = compileRule(rule, layer);

@@ -17,6 +17,9 @@ export interface CompiledRule {
 
 let linearEngine = false;
 
+/** The text a user's or project's command pattern reads. */
+const LINEAR_TEXT_CHARS = 64 * 1024;
+
 /**
  * A regular expression V8 runs in time linear in the text (its experimental engine, enabled once): a project's
  * policy comes with the repository, and `(a+)+b` against a long command held the hook past the agent's timeout,
@@ -71,7 +74,9 @@ export function compileRule(rule: Rule, layer: Layer): CompiledRule {
         : linear
           ? linearRegExp(regex ?? '')
           : new RegExp(regex ?? '');
-    return { ...base, subject: 'command', test: (line) => re.test(line.trim()) };
+    // A linear pattern's time grows with the text too: it reads the first 64 KiB of a command.
+    const cut = linear ? LINEAR_TEXT_CHARS : Number.POSITIVE_INFINITY;
+    return { ...base, subject: 'command', test: (line) => re.test(line.trim().slice(0, cut)) };
   }
   if (rule.path) {
     const re = globToRegExp(rule.path.glob, { path: true, linear });

@@ -42,7 +42,8 @@ const git: Handler = (c) => {
       if (at >= 0 && at < op.length - 1) touch(c.ctx, op.slice(at + 1), 'read', c.cwd);
     }
   // `git add .env` copies the file into the repository, from where a push sends it: a read of what it names.
-  if (sub === 'add') for (const p of operands(rest).slice(0, 32)) touch(c.ctx, p, 'read', c.cwd);
+  if (sub === 'add' || sub === 'stage')
+    for (const p of operands(rest).slice(0, 256)) touch(c.ctx, p, 'read', c.cwd);
   const patch = sub === 'show' || sub === 'diff' || rest.some((a) => /^(-p|-u|--patch)$/.test(a));
   if (patch && (sub === 'log' || sub === 'show' || sub === 'diff') && rest.includes('--'))
     for (const p of rest.slice(rest.indexOf('--') + 1).slice(0, 8)) touch(c.ctx, p, 'read', c.cwd);

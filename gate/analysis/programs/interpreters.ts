@@ -171,6 +171,10 @@ function inlineCodeArg(args: string[], flags: readonly string[]): string | undef
 const DECODES =
   /decode_base64|b64decode|base64\.decode|atob\s*\(|Buffer\.from\([^)]*['"]base64|unpack\(\s*['"]m|\.unpack1?\(\s*['"]m|Base64\.decode/;
 
+/** A call that opens a file for reading, its relative name, and what follows (an open's mode). */
+const READ_CALL =
+  /\b(readFile\w*|createReadStream|File\.(?:read|open|readlines|foreach|binread)|IO\.(?:read|readlines)|file_get_contents|file|fopen|open)\s*\(\s*['"]([\w.-][^'"\s]*)['"]([^)]{0,20})/g;
+
 /** node/perl/ruby/php inline code: a keyword scan for commands, sockets, HTTP and file writes. */
 const inlineCode =
   (flags: readonly string[]): Handler =>
@@ -198,10 +202,12 @@ const inlineCode =
       report(c.ctx, 'exec.interpreter-code', `${c.name} evaluates run-time code`);
     if (DECODES.test(code)) report(c.ctx, 'evade.obfuscated', `${c.name} one-liner decodes hidden content`);
     scanHomeJoins(code, c.ctx);
-    // A project's secrets named relative to the working directory (`readFileSync('.env')`, `File.read("id_rsa")`).
-    for (const m of code.matchAll(/['"]([\w.-][^'"\s]*)['"]/g)) {
-      const rel = m[1] ?? '';
-      if (isSecretFileName(rel.slice(rel.lastIndexOf('/') + 1))) touch(c.ctx, rel, 'read', c.cwd);
+    // A project's secret opened for reading by a name relative to the working directory (`readFileSync('.env')`,
+    // `File.read("id_rsa")`); writing, removing or naming one in a message is not reading it.
+    for (const m of code.matchAll(READ_CALL)) {
+      const rel = m[2] ?? '';
+      if (isSecretFileName(rel.slice(rel.lastIndexOf('/') + 1)) && !/^\s*,\s*['"][wax]/.test(m[3] ?? ''))
+        touch(c.ctx, rel, 'read', c.cwd);
     }
     // `perl -ne 'print' .env`, `ruby -ne …`: a line loop reads the files named after its code.
     const at = c.args.indexOf(code);
@@ -209,7 +215,7 @@ const inlineCode =
       for (const f of c.args
         .slice(at + 1)
         .filter((a) => !a.startsWith('-'))
-        .slice(0, 16))
+        .slice(0, 256))
         touch(c.ctx, f, 'read', c.cwd);
     for (const m of code.matchAll(/['"]((?:\/|~\/)[^'"\s]+)['"]/g)) {
       const path = m[1] ?? '';
