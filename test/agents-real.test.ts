@@ -229,6 +229,7 @@ describe.runIf(has('claude'))(
           ANTHROPIC_BASE_URL: model.url,
           ANTHROPIC_API_KEY: 'fake',
           IS_SANDBOX: '1',
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', // no update checks or telemetry: no network here
         };
         const args = ['-p', 'go', '--output-format', 'json', '--permission-mode', 'bypassPermissions'];
         const r = await run(join(BIN, 'claude'), args, s.project, { ...env, ...extra });
