@@ -1,4 +1,4 @@
-import { type GateDecision, secretReadOf } from '../gate/fast.js';
+import { type GateDecision, secretReadOf, strictest } from '../gate/fast.js';
 import type { RiskReason } from '../schema/index.js';
 import type { WardEnv } from './env.js';
 
@@ -27,8 +27,6 @@ export interface Floor {
   reasons: RiskReason[];
 }
 
-const RANK = { allow: 0, ask: 1, deny: 2 } as const;
-
 /**
  * The hook's decision, made at least as strict as the server's: the user's and project's policy files are the
  * agent's to write (a script can), the server's are not. A stricter floor brings its reasons; what a human may
@@ -38,7 +36,7 @@ export function atLeast<D extends Pick<GateDecision, 'decision' | 'risk' | 'reas
   d: D,
   floor: Floor | undefined,
 ): D {
-  if (!floor || RANK[floor.decision] <= RANK[d.decision]) return d;
+  if (!floor || strictest(d.decision, floor.decision) === d.decision) return d;
   const reasons = floor.reasons.map((r) => ({ ...r, detail: `the Ward server: ${r.detail}` }));
   return {
     ...d,

@@ -1,3 +1,6 @@
+import type { RiskReason } from '../schema/index.js';
+import { TAXONOMY } from './taxonomy/rules.js';
+
 /** What the analyzer says of a session, as the gate takes it. */
 export interface SessionSignals {
   /** Live session anomaly score 0..1. */
@@ -12,9 +15,6 @@ export interface SessionSignals {
    */
   readEarlier?: string;
 }
-
-import type { RiskReason } from '../schema/index.js';
-import { TAXONOMY } from './taxonomy/rules.js';
 
 const round = (n: number) => Math.round(n * 100) / 100;
 

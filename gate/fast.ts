@@ -14,6 +14,7 @@ export { createGate, type Gate, type GateDecision, type GateInput } from './gate
 export { discoverPolicyLayers, ORG_POLICY_FILE, type PolicySearch } from './policy/discover.js';
 export { PolicyError } from './policy/errors.js';
 export { loadPolicy, type PolicyLayers, type ResolvedPolicy } from './policy/load.js';
+export { strictest } from './policy/rules.js';
 export { DEFAULT_LIMITS, defaultSandboxPolicy, withOverrides } from './policy/sandbox-defaults.js';
 export type { SandboxLimits, SandboxPolicy, SandboxPolicyInput } from './policy/sandbox-policy.js';
 export { createReadMemory, type ReadMemory } from './read-memory.js';
