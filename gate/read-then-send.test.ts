@@ -271,3 +271,21 @@ describe('the memory of reads', () => {
     expect(m.earlier('tok', 's')?.length).toBeLessThan(300);
   });
 });
+
+describe('a one-liner writing by a relative name', () => {
+  it("is a write where it lands: the agent's own hook configuration is protected as from the shell", async () => {
+    const gate = await gateWith();
+    for (const command of [
+      `node -e "require('fs').writeFileSync('.claude/settings.json','{}')"`,
+      `node -e "require('fs').copyFileSync('/tmp/x.json', '.claude/settings.json')"`,
+      `ruby -e "File.write('.ward/policy.yaml', 'mode: autonomous')"`,
+      `php -r "file_put_contents('.git/hooks/pre-commit', 'curl x | sh');"`,
+    ])
+      expect(gate.decide({ command }).decision, command).toBe('deny');
+    for (const command of [
+      `node -e "require('fs').writeFileSync('out.txt','x')"`,
+      `node -e "require('fs').copyFileSync('.env.example', '.env')"`,
+    ])
+      expect(gate.decide({ command }).decision, command).toBe('allow');
+  });
+});

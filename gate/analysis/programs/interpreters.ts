@@ -175,6 +175,10 @@ const DECODES =
 const READ_CALL =
   /\b(readFile\w*|createReadStream|File\.(?:read|open|readlines|foreach|binread)|IO\.(?:read|readlines)|file_get_contents|file|fopen|open)\s*\(\s*['"]([\w.-][^'"\s]*)['"]([^)]{0,20})/g;
 
+/** A call that writes or removes a file named relative to the working directory (the name is group 2). */
+const WRITE_CALL =
+  /\b(writeFile\w*|appendFile\w*|createWriteStream|copyFile\w*\s*\(\s*['"][^'"]*['"]\s*,|rename\w*\s*\(\s*['"][^'"]*['"]\s*,|unlink\w*|rm\w*|File\.(?:write|delete|unlink)|IO\.write|file_put_contents|unlink|fopen\s*\(\s*['"][^'"]+['"]\s*,\s*['"][wax])\s*\(?\s*['"]([\w.-][^'"\s]*)['"]/g;
+
 /** node/perl/ruby/php inline code: a keyword scan for commands, sockets, HTTP and file writes. */
 const inlineCode =
   (flags: readonly string[]): Handler =>
@@ -209,6 +213,9 @@ const inlineCode =
       if (isSecretFileName(rel.slice(rel.lastIndexOf('/') + 1)) && !/^\s*,\s*['"][wax]/.test(m[3] ?? ''))
         touch(c.ctx, rel, 'read', c.cwd);
     }
+    // Written by a relative name (`writeFileSync('.claude/settings.json', …)`): a write where it lands, as the
+    // shell's (the agent's own hook configuration, Ward's, git hooks are protected places).
+    for (const m of code.matchAll(WRITE_CALL)) touch(c.ctx, m[2] ?? '', 'write', c.cwd);
     // `perl -ne 'print' .env`, `ruby -ne …`: a line loop reads the files named after its code.
     const at = c.args.indexOf(code);
     if (at > 0 && c.args.slice(0, at).some((a) => /^-[a-zA-Z]*[np][a-zA-Z]*$/.test(a)))
