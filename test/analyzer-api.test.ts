@@ -276,13 +276,23 @@ describe('session risk and the gate', () => {
 
 describe('overview and stream', () => {
   it('GET /api/overview', async () => {
-    const { status, body } = await api<{
+    type Overview = {
       alerts_by_severity: Record<string, number>;
       riskiest_sessions: { session_id: string; risk: number }[];
       agents: { agent: string; n: number }[];
       pending_approvals: number;
       events_per_minute: { t: string; n: number }[];
-    }>('/api/overview', ANALYST);
+    };
+    // flood-1's hook call is recorded in a batch after its answer (every 250 ms): under load it may not be
+    // stored yet when this test starts.
+    const { status, body } = await vi.waitFor(
+      async () => {
+        const r = await api<Overview>('/api/overview', ANALYST);
+        expect(r.body.agents).toContainEqual({ agent: 'claude-code', n: 3 });
+        return r;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     expect(status).toBe(200);
     expect(Object.keys(body.alerts_by_severity).sort()).toEqual([
       'critical',
