@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { encodeBatches } from './lib/batches.js';
 import { type EngineRate, measureEngine } from './lib/engine-rate.js';
+import { insertSize, limits } from './lib/ingest-limits.js';
 import {
   type InteractiveSamples,
   mintTokens,
@@ -25,6 +26,7 @@ import {
   sampleInteractive,
 } from './lib/interactive.js';
 import { type LoadJob, type LoadResult, runLoad } from './lib/load.js';
+import { measurePrepare, type PrepareJob, type PrepareRate, runPrepare } from './lib/prepare-rate.js';
 import { cpuPerRecord, type ProcessCpu, processCpu } from './lib/process-cpu.js';
 import { fmt, percentile } from './lib/stats.js';
 import {
@@ -47,6 +49,9 @@ const SELF = fileURLToPath(import.meta.url);
 const STEADY = { hookEveryMs: 100, approvalEveryMs: 2_000 };
 /** The peer's insert size: the engine alone, on the same rows, in inserts this large. */
 const PEER_CHUNK_ROWS = 20_000;
+/** The server's ingest workers (collector/config.ts `ingestWorkers`), and how many records the prepare limit times. */
+const PREPARE_THREADS = 2;
+const PREPARE_RECORDS = 300_000;
 /** The README's memory bound for `ward serve` with the defaults (Memory and performance). */
 const RSS_BOUND_MIB = 1024;
 const WARD = fileURLToPath(new URL('../cli/ward.js', import.meta.url));
@@ -61,6 +66,7 @@ const { values: opts } = parseArgs({
     profile: { type: 'string' },
     'ingest-ack': { type: 'string', default: 'stored' },
     'engine-child': { type: 'string' },
+    'prepare-child': { type: 'string' },
     records: { type: 'string' },
     now: { type: 'string' },
     chunk: { type: 'string', default: String(PEER_CHUNK_ROWS) },
@@ -88,37 +94,33 @@ function runWorker(job: LoadJob): Promise<LoadResult> {
   });
 }
 
+/** Runs this file again as a separate process with `args` and returns the JSON line it prints last. */
+async function measureInChild<T>(what: string, args: string[]): Promise<T> {
+  const child = spawn(
+    process.execPath,
+    [SELF, ...args, '--batch', opts.batch, '--distinct', opts.distinct, '--now', String(NOW_MS)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const code = await exited(child);
+  if (code !== 0) throw new Error(`${what} measurement exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as T;
+}
+
 async function engineRate(records: number, chunkRows: number): Promise<EngineRate> {
   const dir = mkdtempSync(join(tmpdir(), 'ward-bench-engine-'));
   try {
-    const child = spawn(
-      process.execPath,
-      [
-        SELF,
-        '--engine-child',
-        dir,
-        '--records',
-        String(records),
-        '--batch',
-        opts.batch,
-        '--distinct',
-        opts.distinct,
-        '--now',
-        String(NOW_MS),
-        '--chunk',
-        String(chunkRows),
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    const code = await exited(child);
-    if (code !== 0) throw new Error(`engine measurement exited with ${code}`);
-    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as EngineRate;
+    return await measureInChild<EngineRate>('engine', [
+      '--engine-child',
+      dir,
+      '--records',
+      String(records),
+      '--chunk',
+      String(chunkRows),
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -170,10 +172,13 @@ async function main(): Promise<number> {
       results: LoadResult[];
       busy: InteractiveSamples;
       cpu: [ProcessCpu?, ProcessCpu?];
+      /** This process's CPU over the phase (the load generator and the interactive clients), in µs. */
+      ownCpuUs: number;
       inserts: [Health | null, Health | null];
     }> => {
       let loadDone = false;
       const cpuBefore = server.pid ? processCpu(server.pid) : undefined;
+      const ownBefore = process.cpuUsage();
       const insertsBefore = await health(url);
       const loaded = Promise.all(
         Array.from({ length: workers }, (_, i) =>
@@ -195,6 +200,7 @@ async function main(): Promise<number> {
         results,
         busy,
         cpu: [cpuBefore, server.pid ? processCpu(server.pid) : undefined],
+        ownCpuUs: ((u) => u.user + u.system)(process.cpuUsage(ownBefore)),
         inserts: [insertsBefore, await health(url)],
       };
     };
@@ -261,6 +267,16 @@ async function main(): Promise<number> {
       `measuring the engine alone in inserts of Ward's own size (${fmt(wardInsert)} rows)…\n`,
     );
     const engineAtWardSize = wardInsert > 0 ? await engineRate(acked, wardInsert) : undefined;
+    // Ward's own share without the engine: what the ingest workers do per record, alone on the machine.
+    process.stdout.write(
+      `measuring decode → redact → normalize → RowBinary alone on ${PREPARE_THREADS} threads (separate process)…\n`,
+    );
+    const prepared = await measureInChild<PrepareRate>('prepare', [
+      '--prepare-child',
+      String(PREPARE_THREADS),
+      '--records',
+      String(Math.min(acked, PREPARE_RECORDS)),
+    ]);
 
     const wardP99 = percentile(latencies, 99);
     const cpu = cpuPerRecord(...steady.cpu, acked);
@@ -282,12 +298,15 @@ async function main(): Promise<number> {
       cpu
         ? `  server CPU:       ${fmt(cpu.totalUs, 1)} µs per record (Node's threads ${fmt(cpu.nodeUs, 1)}, the engine's ${fmt(cpu.engineUs, 1)}; with the analyzer and the steady traffic)`
         : '  server CPU:       not measured (no /proc)',
+      `  load generator:   ${fmt(steady.ownCpuUs / acked, 1)} µs of CPU per record on the same cores (${fmt(steady.ownCpuUs / 1e6 / elapsed, 2)} of a core)`,
       `  stored:           otel_logs ${fmt(stored)} rows, agent_events ${fmt(events)} rows`,
       `  analyzer in serve: ${fmt(events - backlog)} events scored during both phases, ${fmt(backlog)} left to score when the load stopped`,
       `Engine alone (the same rows, prepared as Ward prepares them (${engine.format}), inserted in ~${fmt(PEER_CHUNK_ROWS)}-row chunks): ${fmt(engine.recordsPerSec)} records/s (${fmt(engine.seconds, 1)} s), ${fmt(engine.cpuUs, 1)} µs of CPU per record`,
       `Ward / engine: ${fmt(ratio, 2)} × (target >= 0.6; request p99 <= 250 ms): ${ratio >= 0.6 && wardP99 <= 250 ? 'MET' : 'NOT MET'}`,
       ...limits(
         engineAtWardSize,
+        prepared,
+        engine.recordsPerSec,
         wardInsert,
         wardRate,
         workers * inFlight * batchSize,
@@ -329,38 +348,21 @@ async function main(): Promise<number> {
   }
 }
 
-/** Rows per insert into `table` between two /healthz samples (0 when unknown). */
-function insertSize([before, after]: [Health | null, Health | null], table: string): number {
-  const a = before?.writer?.inserts?.[table] ?? { count: 0, rows: 0 };
-  const b = after?.writer?.inserts?.[table];
-  if (!b || b.count <= a.count) return 0;
-  return Math.round((b.rows - a.rows) / (b.count - a.count));
-}
-
-/**
- * The limits measured beside the targets: the engine alone in inserts as large as Ward's (what the exporters'
- * records in flight allow), and Little's law for the latency (a request waits on average the records in flight
- * over the rate, so p99 <= 250 ms needs at least that many records a second).
- */
-function limits(
-  atWardSize: EngineRate | undefined,
-  wardInsert: number,
-  wardRate: number,
-  inFlightRecords: number,
-  latencies: number[],
-  journaled: boolean,
-): string[] {
-  const mean = latencies.reduce((s, x) => s + x, 0) / Math.max(1, latencies.length);
-  return [
-    atWardSize
-      ? `  limit: the engine alone in inserts of Ward's size (${fmt(wardInsert)} raw rows${journaled ? ', the journal lets them outgrow' : ', at most what'} the ${fmt(inFlightRecords)} records in flight${journaled ? '' : ' allow'}): ${fmt(atWardSize.recordsPerSec)} records/s, ${fmt(atWardSize.cpuUs, 1)} µs of CPU per record; Ward / that: ${fmt(wardRate / atWardSize.recordsPerSec, 2)} ×`
-      : "  limit: Ward's insert size not reported by /healthz",
-    `  limit: ${fmt(inFlightRecords)} records in flight at ${fmt(wardRate)} records/s wait ${fmt((1000 * inFlightRecords) / wardRate, 1)} ms on average (Little's law; measured mean ${fmt(mean, 1)} ms); p99 <= 250 ms needs more than ${fmt(inFlightRecords / 0.25)} records/s`,
-  ];
-}
-
 if (!isMainThread) {
-  runLoad(workerData as LoadJob).then((r) => parentPort?.postMessage(r));
+  const job = workerData as LoadJob | PrepareJob;
+  if ('kind' in job) runPrepare(job);
+  else runLoad(job).then((r) => parentPort?.postMessage(r));
+} else if (opts['prepare-child']) {
+  const batches = encodeBatches(int('distinct'), int('batch'), NOW_MS);
+  measurePrepare(SELF, int('prepare-child'), batches, int('records')).then(
+    (r) => {
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+    },
+    (err: unknown) => {
+      process.stderr.write(`prepare measurement failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 } else if (opts['engine-child']) {
   const batches = encodeBatches(int('distinct'), int('batch'), NOW_MS);
   measureEngine(opts['engine-child'], batches, int('records'), int('chunk')).then(

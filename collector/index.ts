@@ -2,6 +2,7 @@
 
 export { createServerRisk } from './approvals/index.js';
 export { prepareRequest, type TablePayload, toJsonEachRow } from './ingest/prepare.js';
+export { DEFAULT_WORKER_LIMITS } from './ingest/prepare-pool.js';
 export * from './normalize/index.js';
 export * from './otlp/index.js';
 export { HOOK_AGENTS, type HookAgent, type HookDecider } from './routes/hooks.js';
