@@ -8,7 +8,9 @@ import {
 } from './analysis/index.js';
 import { hostMatches } from './analysis/network.js';
 import { containedBySandbox } from './containment.js';
+import { argumentTexts, credentialsWrittenOut } from './credential-literal.js';
 import { escalationReason } from './escalation.js';
+import { knownSafe } from './known-safe.js';
 import { grantPrefix, refuseReason } from './policy/grant-prefix.js';
 import type { Grant } from './policy/grants.js';
 import type { ResolvedPolicy } from './policy/load.js';
@@ -61,6 +63,9 @@ export interface Gate {
   /** Decides, loading the shell grammar first when the command needs it. Same decision as `decide`. */
   decideAsync(input: GateInput): Promise<GateDecision>;
 }
+
+/** Tools whose arguments leave the machine or go to another program. */
+const CARRIES = new Set(['fetch', 'search-web', 'unknown']);
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
@@ -122,6 +127,16 @@ export async function createGate(opts: {
       : toolAccess(input.tool ?? '') === 'unknown'
         ? embeddedCommand(input.toolInput)
         : undefined;
+    // A credential written into a command line, or into the arguments of a call that reaches other programs or
+    // hosts (a fetch, a web search, an MCP tool), not into a local file's contents.
+    const access = input.tool === undefined ? 'shell' : toolAccess(input.tool);
+    const written = credentialsWrittenOut(
+      shell ? [input.command] : CARRIES.has(access) ? argumentTexts(input.toolInput ?? {}) : [],
+    );
+    if (written.length > 0) {
+      risk = Math.max(risk, TAXONOMY['cred.written-out'].risk);
+      reasons.push(reason('cred.written-out', written.join(', ')));
+    }
     if (shellText !== undefined) {
       try {
         analysis = analyzeCommandLine(shellText, {
@@ -158,6 +173,7 @@ export async function createGate(opts: {
       }
       // A raw socket (nc, /dev/tcp) carries whatever is piped into it: an upload channel too.
       const categories = new Set(analysis.findings.map((f) => TAXONOMY[f.rule].category));
+      if (written.length > 0) categories.add('credential-access');
       const sends =
         categories.has('exfiltration') || analysis.findings.some((f) => f.rule === 'net.raw-socket');
       if (categories.has('credential-access') && sends) {
@@ -328,69 +344,4 @@ function embeddedCommand(input: Record<string, unknown> | undefined): string | u
 /** One word for a POSIX shell: plain words as they are, anything else single-quoted. */
 function quoteWord(w: string): string {
   return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`;
-}
-
-const SAFE = new Set([
-  'ls',
-  'cat',
-  'head',
-  'tail',
-  'grep',
-  'egrep',
-  'fgrep',
-  'rg',
-  'wc',
-  'sort',
-  'uniq',
-  'cut',
-  'tr',
-  'echo',
-  'printf',
-  'pwd',
-  'true',
-  'false',
-  'test',
-  '[',
-  'stat',
-  'file',
-  'du',
-  'df',
-  'date',
-  'which',
-  'type',
-  'basename',
-  'dirname',
-  'realpath',
-  'readlink',
-  'diff',
-  'cmp',
-  'tree',
-  'find',
-  'less',
-  'more',
-  'nl',
-  'md5sum',
-  'sha256sum',
-  'seq',
-  'sleep',
-  'whoami',
-  'id',
-  'uname',
-  'hostname',
-  'env',
-  'printenv',
-  'cd',
-  'git',
-]);
-
-function knownSafe(analysis: Analysis | null): boolean {
-  if (!analysis || analysis.findings.length > 0) return false;
-  return (
-    analysis.facts.argvs.every((argv) => {
-      const p = argv[0] ?? '';
-      if (p === 'git') return /^(status|log|diff|show|branch|rev-parse|ls-files|blame)$/.test(argv[1] ?? '');
-      if (p === 'find') return !argv.some((a) => /^-(exec|execdir|ok|okdir|delete|fprint)/.test(a));
-      return SAFE.has(p);
-    }) && analysis.facts.paths.every((p) => p.access === 'read')
-  );
 }
