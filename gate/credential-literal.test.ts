@@ -30,6 +30,10 @@ describe('a credential written out in a call', () => {
       [`git remote set-url origin https://me:hunter2hunter2@github.com/me/app.git`, 'url-password'],
       [`printf '%s' '${JWT}' | base64 -d`, 'jwt'],
       [`cat > key <<'EOF'\n${PEM}\nEOF`, 'private-key'],
+      [
+        'npm config set //registry.npmjs.org/:_authToken npm_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LmNbVc',
+        'npm-token',
+      ],
     ] as const) {
       const d = gate.decide({ command });
       expect(d.decision, command).not.toBe('allow');
@@ -37,7 +41,7 @@ describe('a credential written out in a call', () => {
       expect(reason, command).toMatchObject({ category: 'credential-access', attack_id: 'T1552' });
       expect(reason?.detail, command).toContain(kind);
       // The reason is stored and shown to reviewers: it names the kind, never the value.
-      for (const secret of [GH, AWS_ID, 'hunter2hunter2', JWT, 'b3BlbnNzaC1rZXktdjE'])
+      for (const secret of [GH, AWS_ID, 'hunter2hunter2', JWT, 'b3BlbnNzaC1rZXktdjE', 'Zx9Qw8Er7Ty6'])
         expect(reason?.detail, command).not.toContain(secret);
     }
   });
@@ -53,6 +57,7 @@ describe('a credential written out in a call', () => {
     const gate = await gateWith();
     for (const command of [
       'curl -s -H "Authorization: Bearer $GITHUB_TOKEN" https://api.github.com/user',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text, not a template
       'curl -s -H "Authorization: Bearer ${GITHUB_TOKEN}" https://api.github.com/user',
       'curl -s -H "Authorization: Bearer $(gh auth token)" https://api.github.com/user',
       'git clone https://me:$GIT_PASSWORD@github.com/me/app.git',

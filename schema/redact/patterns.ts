@@ -12,6 +12,12 @@ export const REDACTION_KINDS = [
   'google-api-key',
   'github-token',
   'gitlab-token',
+  'slack-token',
+  'stripe-key',
+  'npm-token',
+  'pypi-token',
+  'huggingface-token',
+  'sendgrid-key',
   'aws-access-key-id',
   'aws-secret-key',
   'jwt',
@@ -65,7 +71,8 @@ export type Trigger = (s: string, lower: string) => boolean;
 /** Substrings every secret word contains (lower case). */
 const SECRET_TRIGGERS = ['pass', 'pwd', 'secret', 'token', 'key'];
 
-const SPECIFIC_PREFIXES = 'sk-|gh[pousr]_|github_pat_|glpat-|AKIA|ASIA|AIza|eyJ';
+const SPECIFIC_PREFIXES =
+  'sk-|gh[pousr]_|github_pat_|glpat-|xox|xapp-|[sr]k_live_|[sr]k_test_|npm_|pypi-AgE|hf_|SG\\.|AKIA|ASIA|AIza|eyJ';
 /**
  * Shell syntax a secret's value never runs across (separators, pipes, redirections, subshells): the command text
  * the analyzer reads is the redacted one, and a value that ran on past `;rm${IFS}-rf${IFS}~;` hid the command
@@ -107,6 +114,25 @@ export const BUILTIN_PATTERNS: Record<RedactionKind, { source: string; trigger: 
     trigger: (s) => /gh[pousr]_|github_pat_/.test(s),
   },
   'gitlab-token': { source: '\\bglpat-[A-Za-z0-9_-]{20,}', trigger: (s) => s.includes('glpat-') },
+  // Bot, user, app and configuration tokens (xoxb-, xoxp-, xapp-, xoxe-…; digits first, so `xoxo-hugs` is prose),
+  // and incoming-webhook URLs (the URL is the credential).
+  'slack-token': {
+    source:
+      '\\b(?:xox[abposre](?:\\.[a-z]+)?-[0-9]+-[A-Za-z0-9-]{8,}|xapp-[0-9]-[A-Za-z0-9-]{10,}|hooks\\.slack\\.com/services/[A-Za-z0-9/_-]{20,})',
+    trigger: (s) => /xox|xapp-|hooks\.slack\.com/.test(s),
+  },
+  // Secret and restricted keys, live and test (publishable pk_ keys are public by design).
+  'stripe-key': {
+    source: '\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}',
+    trigger: (s) => /[sr]k_(?:live|test)_/.test(s),
+  },
+  'npm-token': { source: '\\bnpm_[A-Za-z0-9]{36}\\b', trigger: (s) => s.includes('npm_') },
+  'pypi-token': { source: '\\bpypi-AgE[A-Za-z0-9_-]{50,}', trigger: (s) => s.includes('pypi-AgE') },
+  'huggingface-token': { source: '\\bhf_[A-Za-z0-9]{30,}\\b', trigger: (s) => s.includes('hf_') },
+  'sendgrid-key': {
+    source: '\\bSG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{16,64}',
+    trigger: (s) => s.includes('SG.'),
+  },
   'aws-access-key-id': {
     source: '\\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\\b',
     trigger: (s) => /AKIA|ASIA|ABIA|ACCA/.test(s),

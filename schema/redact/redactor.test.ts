@@ -193,3 +193,35 @@ describe('createRedactor: command text keeps its structure (the analyzer reads t
     expect(r.text(`echo '${pem}' > k; ssh -i k h`)).toBe("echo '[REDACTED:private-key]' > k; ssh -i k h");
   });
 });
+
+describe('createRedactor: service tokens with shapes of their own', () => {
+  // Shaped like each service's credentials, valid for nothing.
+  const r = createRedactor();
+  it.each([
+    ['slack-token', `SLACK=xoxb-${'1234567890'}-${'0987654321'}-AbCdEfGhIjKlMnOpQrStUvWx`],
+    [
+      'slack-token',
+      'curl -d @m.json https://hooks.slack.com/services/T000AAAA/B000BBBB/XxXxXxXxXxXxXxXxXxXxXxXx',
+    ],
+    ['stripe-key', 'stripe.api_key = "sk_live_51AbCdEfGhIjKlMnOpQrStUv"'],
+    ['stripe-key', 'rk_test_51AbCdEfGhIjKlMnOpQrStUv used in CI'],
+    ['npm-token', '//registry.npmjs.org/:_authToken=npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'],
+    ['pypi-token', `password = pypi-AgEIcHlwaS5vcmc${'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_'.repeat(2)}`],
+    ['huggingface-token', 'HF_TOKEN=hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh'],
+    ['sendgrid-key', 'SG.AbCdEfGhIjKlMnOpQrStUv.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIj'],
+  ])('%s: %s', (kind, text) => {
+    const out = r.text(text);
+    expect(out).toContain(`[REDACTED:${kind}]`);
+    expect(out).not.toMatch(/AbCdEfGhIjKl|XxXxXxXx/);
+  });
+
+  it.each([
+    'xoxo-hugs-and-kisses from the team',
+    'pk_live_51AbCdEfGhIjKlMnOpQrStUv is the publishable key',
+    'npm_config_cache=/tmp/npm',
+    'hf_hub_download(repo_id)',
+    'see SG.Singapore.region for details',
+  ])('leaves alone: %s', (text) => {
+    expect(r.text(text)).toBe(text);
+  });
+});
