@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { HookDecider } from '../collector/index.js';
+import type { HookDecider, SharedReads } from '../collector/index.js';
 import {
   analysisBudgetMs,
   createReadMemory,
@@ -18,6 +18,8 @@ import type { LoadedLayer, PolicyAudit } from './policy-audit.js';
 
 /** The longest session id a read is remembered under (the normalizer bounds stored ids the same way). */
 const MAX_SESSION_KEY = 256;
+/** Reads loaded from the store when the first hook call comes (the memory's own bound). */
+const WARM_READS = 20_000;
 
 /**
  * The server's hook decisions (POST /api/hooks/:agent): the same gate and answer as `ward hook`, with the
@@ -47,6 +49,32 @@ export function createServerHookDecider(
   // The secrets each session read lately: a later call of the session that sends anything out asks at once,
   // before the analyzer has scored the read (read-then-send.ts).
   const reads = createReadMemory();
+  // The store's copy (store/session-reads.ts): loaded into memory once, for the reads noted before a restart;
+  // looked up on a miss when other instances note reads too.
+  let warmed: Promise<void> | undefined;
+  const sharedEarlier = async (
+    shared: SharedReads,
+    caller: string,
+    session: string,
+  ): Promise<string | undefined> => {
+    try {
+      warmed ??= shared.since(Date.now() - reads.windowMs, WARM_READS).then((rs) => {
+        for (const r of rs) reads.note(r.caller, r.session_id, r.what, r.atMs);
+      });
+      await warmed.catch((err: unknown) => {
+        warmed = undefined; // tried again on the next call
+        throw err;
+      });
+      if (shared.shared) {
+        const r = await shared.latest(session, Date.now() - reads.windowMs);
+        if (r) reads.note(r.caller, r.session_id, r.what, r.atMs);
+      }
+      return reads.earlier(caller, session);
+    } catch {
+      // Fail closed: a read noted elsewhere may be missed.
+      return 'may have read a secret: the reads noted by other instances (or before a restart) could not be checked';
+    }
+  };
   const decider: HookDecider = async (agent, body, ctx) => {
     const hooks = await import('../sandbox-runner/fast.js');
     if (ctx.refuse) return hooks.formatFor(agent)({ decision: 'deny', reason: `Ward: ${ctx.refuse}` }) ?? {};
@@ -81,7 +109,9 @@ export function createServerHookDecider(
     const caller = ctx.caller ?? 'anonymous';
     const session = input.session_id.slice(0, MAX_SESSION_KEY);
     // An empty session id is a session too: a read under it makes its sends ask.
-    const earlier = reads.earlier(caller, session);
+    const earlier =
+      reads.earlier(caller, session) ??
+      (ctx.sharedReads ? await sharedEarlier(ctx.sharedReads, caller, session) : undefined);
     const signals = {
       sessionRisk: ctx.sessionRisk ?? 0,
       ...(ctx.riskUnknown ? { riskUnknown: ctx.riskUnknown } : {}),
@@ -109,18 +139,26 @@ export function createServerHookDecider(
         decideAsync: async (i) => seen(await loaded.decideAsync({ ...i, ...signals })),
       };
     }
-    /** Remembers this call's secret read, if it had one (true then). */
-    const note = (): boolean => {
-      if (read === null) return false;
-      reads.note(caller, session, read);
-      return true;
+    /** Remembers this call's secret read, if it had one (true then), here and in the store. */
+    const note = (): Promise<boolean> => {
+      if (read === null) return Promise.resolve(false);
+      return remember(ctx, caller, session, read).then(() => true);
     };
     return { gate, signals, autoApprove: resolved.hooks.autoApprove, note };
   }
 
-  function answerCall(hooks: Hooks, agent: Parameters<HookDecider>[0], body: unknown, ctx: Ctx) {
-    let note = () => {};
-    return hooks.answerHookCall(agent, body ?? '', {
+  /** Notes a read in memory, and in the store before the answer goes out (the next call may reach another instance). */
+  async function remember(ctx: Ctx, caller: string, session: string, what: string): Promise<void> {
+    const atMs = Date.now();
+    reads.note(caller, session, what, atMs);
+    // Not stored: this instance still holds it; another one may miss it (see docs/scale.md).
+    await ctx.sharedReads?.note({ session_id: session, caller, atMs, what }).catch(() => {});
+  }
+
+  async function answerCall(hooks: Hooks, agent: Parameters<HookDecider>[0], body: unknown, ctx: Ctx) {
+    let note = (): Promise<boolean> => Promise.resolve(false);
+    let noted: Promise<boolean> = Promise.resolve(false);
+    const answer = await hooks.answerHookCall(agent, body ?? '', {
       loadGate: async (input) => {
         const p = await prepare(input, ctx);
         note = p.note;
@@ -131,10 +169,12 @@ export function createServerHookDecider(
       waitMs: ctx.waitMs,
       onDecided: ({ input, request, answer }) => {
         // A read the gate allowed or asked about (a human may let it run) counts from now; a denied one never ran.
-        if (answer.decision !== 'deny') note();
+        if (answer.decision !== 'deny') noted = note();
         ctx.record?.(seenOf(input, request, answer));
       },
     });
+    await noted;
+    return answer;
   }
 
   /**
@@ -157,7 +197,7 @@ export function createServerHookDecider(
       (g) => hooks.hookDecider(p.gate)(request, g),
       () => ctx.approvals.grants({ session: request.session, project: request.cwd }),
     );
-    const noted = verdict.decision !== 'deny' && p.note();
+    const noted = verdict.decision !== 'deny' && (await p.note());
     ctx.record?.(seenOf(input, request, { decision: verdict.decision, reason: summary(verdict) }));
     const reasons = verdict.reasons.slice(0, 8).map((r) => ({ ...r, detail: r.detail.slice(0, 300) }));
     return {
@@ -178,7 +218,8 @@ export function createServerHookDecider(
     // Shown later in a reason: control and format characters shown as escapes (the header is percent-decoded).
     const what = inert((ctx.readNote ?? '').slice(0, 240));
     if (what === '') throw new Error('no read to note');
-    reads.note(
+    await remember(
+      ctx,
       ctx.caller ?? 'anonymous',
       parsed.input.session_id.slice(0, MAX_SESSION_KEY),
       `${what} (the hook's)`,

@@ -48,6 +48,14 @@ export const ServerConfig = z.object({
       'On a local miss, look an OTLP body hash up in the store (several instances on one ClickHouse: a retry ' +
         'landing on another instance is not stored twice); default on with a ClickHouse server URL',
     ),
+  sharedReads: z
+    .boolean()
+    .optional()
+    .describe(
+      "On a hook call, look the session's secret reads up in the store when this instance holds none (several " +
+        'instances on one ClickHouse: a read on one and a send on another still asks); default on with a ' +
+        'ClickHouse server URL',
+    ),
   insecureNoTls: z
     .boolean()
     .default(false)

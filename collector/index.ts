@@ -5,7 +5,7 @@ export { prepareRequest, type TablePayload, toJsonEachRow } from './ingest/prepa
 export { DEFAULT_WORKER_LIMITS } from './ingest/prepare-pool.js';
 export * from './normalize/index.js';
 export * from './otlp/index.js';
-export { HOOK_AGENTS, type HookAgent, type HookDecider } from './routes/hooks.js';
+export { HOOK_AGENTS, type HookAgent, type HookDecider, type SharedReads } from './routes/hooks.js';
 export { parsePeriod } from './routes/period-query.js';
 export type { ReportService } from './routes/reports.js';
 export { type ServerPlugins, StartupError, startServer, type WardServer } from './server.js';

@@ -285,6 +285,7 @@ export async function startServer(
         store,
         log,
         riskBehindMs: config.riskBehindMs,
+        sharedReads: config.sharedReads ?? config.store.url !== undefined,
         redact: redactor,
       })
     : undefined;

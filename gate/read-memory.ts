@@ -45,11 +45,17 @@ export function createReadMemory(o: ReadMemoryOptions = {}) {
   };
 
   return {
-    /** Notes that `session` (through `caller`) read a secret, described by `what`. */
-    note(caller: string, session: string, what: string): void {
+    /**
+     * Notes that `session` (through `caller`) read a secret, described by `what`, at `atMs` (now, or the time
+     * another instance noted it).
+     */
+    note(caller: string, session: string, what: string, atMs?: number): void {
       const t = now();
       prune(t);
+      const at = Math.min(atMs ?? t, t);
+      if (t - at >= windowMs) return;
       const before = reads.get(session);
+      if (before && before.at > at) return; // a newer read of the session is kept
       // A caller over its share, or a full memory, remembers nothing new, and never takes a read another
       // caller noted out of memory (it stays, under its first caller, until the window has passed).
       const own = before?.caller === caller ? 1 : 0;
@@ -60,7 +66,7 @@ export function createReadMemory(o: ReadMemoryOptions = {}) {
           reads.delete(session);
           release(before.caller);
         }
-        reads.set(session, { at: t, what: what.slice(0, MAX_WHAT), caller });
+        reads.set(session, { at, what: what.slice(0, MAX_WHAT), caller });
         held.set(caller, (held.get(caller) ?? 0) + 1);
       }
     },
@@ -71,13 +77,16 @@ export function createReadMemory(o: ReadMemoryOptions = {}) {
       if (full.has(caller) || full.has(''))
         return `may have read a secret: more sessions read secrets lately than Ward keeps (${full.has(caller) ? `${perCaller} for this token` : `${total} in all`})`;
       const r = reads.get(session);
-      if (!r) return undefined;
+      // One noted out of order (from another instance) may sit behind newer ones that prune stops at.
+      if (!r || t - r.at >= windowMs) return undefined;
       // What was read is told only to the token that read it: another runner naming the session learns no
       // more than a runner's GET /api/risk tells it.
       const what = r.caller === caller ? ` (${r.what})` : ' (through another token)';
       return `read a secret ${Math.round((t - r.at) / 1000)} s ago${what}`;
     },
     stats: () => ({ sessions: reads.size, full: full.size }),
+    /** How long a read is remembered (ms). */
+    windowMs,
   };
 }
 export type ReadMemory = ReturnType<typeof createReadMemory>;

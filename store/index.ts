@@ -17,6 +17,7 @@ import { createRawRepo } from './raw.js';
 import { createReceiptsRepo } from './receipts.js';
 import { createReportRepo } from './report-queries.js';
 import { createRetentionRepo, resolveRetention } from './retention.js';
+import { createSessionReadsRepo } from './session-reads.js';
 import { createStorageStatsRepo } from './storage-stats.js';
 import { createTokensRepo } from './tokens.js';
 
@@ -81,6 +82,7 @@ export {
   type RetentionTable,
   retentionOk,
 } from './retention.js';
+export type { SessionRead, SessionReadsRepo } from './session-reads.js';
 export type { ColumnSize, StorageStatsRepo, TableSize } from './storage-stats.js';
 export { hashToken } from './tokens.js';
 
@@ -130,6 +132,8 @@ export async function createStore(input: StoreConfig, opts: StoreOptions = {}) {
     raw: createRawRepo(db, config.database),
     tokens: createTokensRepo(db, config.database),
     receipts: createReceiptsRepo(db, config.database),
+    /** Secrets sessions read lately (the hook endpoint's read-then-send memory, shared and kept). */
+    sessionReads: createSessionReadsRepo(db, config.database),
     approvals: createApprovalsRepo(db, config.database, { exclusive: engine !== undefined }),
     audit,
     retention,

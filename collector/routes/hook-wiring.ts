@@ -12,8 +12,10 @@ type HookDeps = Parameters<typeof hookRoutes>[0];
  */
 export function serverHooks(
   o: Pick<HookDeps, 'decide' | 'service' | 'authorize' | 'holdLimit'> & {
-    store: Pick<Store, 'analyzer' | 'events'>;
+    store: Pick<Store, 'analyzer' | 'events' | 'sessionReads'>;
     riskBehindMs: number;
+    /** Other instances share the store: look sessions' secret reads up there on a miss. */
+    sharedReads: boolean;
     redact: Redactor;
     log: (msg: string) => void;
   },
@@ -27,6 +29,7 @@ export function serverHooks(
     riskOf: async (session) => (await o.store.analyzer.risk(session))?.risk ?? 0,
     riskBehind: createRiskBehind({ store: o.store, behindMs: o.riskBehindMs }),
     recorder,
+    sharedReads: { ...o.store.sessionReads, shared: o.sharedReads },
   });
   return { routes, flush: () => recorder.flush(), stats: () => recorder.stats() };
 }

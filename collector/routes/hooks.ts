@@ -2,11 +2,24 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { type ApprovalPort, ApprovalRequestInput } from '../../schema/index.js';
+import type { SessionRead } from '../../store/index.js';
 import type { ApprovalService, Caller } from '../approvals/index.js';
 import type { Authorize } from '../middleware/auth.js';
 import type { HoldLimit } from '../middleware/hold-limit.js';
 import { boundedId } from '../normalize/index.js';
 import type { HookCallSeen, HookRecorder } from './hook-events.js';
+
+/**
+ * The secrets sessions read lately as the store keeps them (store/session-reads.ts): what other instances noted,
+ * and what this one noted before it restarted.
+ */
+export interface SharedReads {
+  note(read: SessionRead): Promise<void>;
+  latest(session: string, sinceMs: number): Promise<SessionRead | null>;
+  since(sinceMs: number, limit: number): Promise<SessionRead[]>;
+  /** Other instances note reads too: a session this one holds no read for is looked up (else memory suffices). */
+  shared: boolean;
+}
 
 export const HOOK_AGENTS = ['claude-code', 'codex', 'gemini-cli'] as const;
 export type HookAgent = (typeof HOOK_AGENTS)[number];
@@ -39,6 +52,8 @@ export type HookDecider = ((
     signalsOnly?: boolean;
     /** `?read=1` (`ward hook`): the secret its own gate found the call read (header `x-ward-read`), to remember. */
     readNote?: string;
+    /** Secrets sessions read, as other instances (and this one before a restart) noted them. */
+    sharedReads?: SharedReads;
   },
 ) => Promise<Record<string, unknown>>) & {
   /** Ends what the decider holds (its threads), when the server stops. */
@@ -113,6 +128,8 @@ export function hookRoutes(deps: {
   recorder?: Pick<HookRecorder, 'record' | 'hasRoom'>;
   /** Largest hook input (default 1 MiB, the API's limit); over it, a deny. */
   maxBodyBytes?: number;
+  /** Secrets sessions read, kept in the store for other instances and restarts. */
+  sharedReads?: SharedReads;
 }) {
   const app = new Hono();
   const maxBody = deps.maxBodyBytes ?? 1024 * 1024;
@@ -207,6 +224,7 @@ export function hookRoutes(deps: {
             caller,
             ...(signalsOnly ? { signalsOnly } : {}),
             ...(readNote !== undefined ? { readNote } : {}),
+            ...(deps.sharedReads ? { sharedReads: deps.sharedReads } : {}),
             ...(deps.recorder
               ? {
                   record: (seen: HookCallSeen) => {

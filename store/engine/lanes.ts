@@ -17,7 +17,7 @@ const BACKGROUND =
  * unknown ids as fast as it likes, which on this lane filled its cap and refused other runners' requests.
  */
 const APPROVAL_PATH =
-  /^ward:(?:approvals\.(?:create|resolve|pending-of)$|audit\.(?:append|checkpoint|head)$|events\.insert$|grants\.|tokens\.lookup$)/;
+  /^ward:(?:approvals\.(?:create|resolve|pending-of)$|audit\.(?:append|checkpoint|head)$|events\.insert$|grants\.|tokens\.lookup$|session-reads\.(?:note|latest)$)/;
 
 /** True when a statement with this log comment is background work. */
 export function isBackground(logComment: unknown): boolean {

@@ -16,6 +16,7 @@ import { migration as m61 } from './0061-ingest-small-granules.js';
 import { migration as m62 } from './0062-ingest-vertical-merges.js';
 import { migration as m63 } from './0063-ingest-wide-parts.js';
 import { migration as m64 } from './0064-alert-triage.js';
+import { migration as m65 } from './0065-session-secret-reads.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m62,
   m63,
   m64,
+  m65,
 ];

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type WardServer } from '../../collector/server.js';
+import { type ServerPlugins, startServer, type WardServer } from '../../collector/server.js';
 import { createAlertsRepo } from '../../store/alerts.js';
 import { createAnalyzerRepo } from '../../store/analyzer.js';
 import { createApprovalsRepo } from '../../store/approvals.js';
@@ -30,7 +30,14 @@ export function instanceStore(base: Store): Store {
 export async function startInstances(
   base: Store,
   n: number,
-  opts: { adminToken: string; log?: (msg: string) => void },
+  opts: {
+    adminToken: string;
+    log?: (msg: string) => void;
+    /** More of each instance's configuration (e.g. riskBehindMs). */
+    config?: Record<string, unknown>;
+    /** Each instance's hook decider, when its hook endpoint is wanted (each instance its own). */
+    hookDecider?: () => ServerPlugins['hookDecider'];
+  },
 ): Promise<{ servers: WardServer[]; stores: Store[]; close(): Promise<void> }> {
   const servers: WardServer[] = [];
   const stores: Store[] = [];
@@ -46,10 +53,12 @@ export async function startInstances(
         dataDir,
         adminToken: opts.adminToken,
         sharedReceipts: true,
+        sharedReads: true,
         store: { database: base.config.database },
+        ...opts.config,
       },
       opts.log ?? (() => {}),
-      { store },
+      { store, ...(opts.hookDecider ? { hookDecider: opts.hookDecider() } : {}) },
     );
     firstDir ||= dataDir;
     servers.push(server);

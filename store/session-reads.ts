@@ -1,0 +1,60 @@
+import type { Db } from './db.js';
+
+/** A secret a session read, as the hook endpoint noted it. */
+export interface SessionRead {
+  session_id: string;
+  /** The token id that noted it. */
+  caller: string;
+  /** When, in ms since the epoch. */
+  atMs: number;
+  what: string;
+}
+
+/**
+ * The secrets sessions read lately (gate/read-then-send.ts), shared by every instance on this ClickHouse and
+ * kept across restarts. Each instance remembers its own in memory first; this is what the others noted.
+ */
+export function createSessionReadsRepo(db: Db, database: string) {
+  const table = `"${database}".session_secret_reads`;
+  const toRead = (r: { session_id: string; caller: string; at_ms: string | number; what: string }) => ({
+    session_id: r.session_id,
+    caller: r.caller,
+    atMs: Number(r.at_ms),
+    what: r.what,
+  });
+  return {
+    async note(read: SessionRead): Promise<void> {
+      await db.insert('session-reads.note', 'session_secret_reads', [
+        {
+          session_id: read.session_id,
+          caller: read.caller,
+          at: new Date(read.atMs).toISOString(),
+          what: read.what,
+        },
+      ]);
+    },
+    /** The newest read of `session` at or after `sinceMs`, or null. */
+    async latest(session: string, sinceMs: number): Promise<SessionRead | null> {
+      const rows = await db.query<{ session_id: string; caller: string; at_ms: string; what: string }>(
+        'session-reads.latest',
+        `SELECT session_id, caller, toUnixTimestamp64Milli(at) AS at_ms, what FROM ${table}
+         WHERE session_id = {s:String} AND at >= fromUnixTimestamp64Milli({since:Int64}, 'UTC')
+         ORDER BY at DESC LIMIT 1`,
+        { s: session, since: Math.floor(sinceMs) },
+      );
+      return rows[0] ? toRead(rows[0]) : null;
+    },
+    /** Reads at or after `sinceMs`, oldest first (to warm an instance's memory when it starts). */
+    async since(sinceMs: number, limit: number): Promise<SessionRead[]> {
+      const rows = await db.query<{ session_id: string; caller: string; at_ms: string; what: string }>(
+        'session-reads.since',
+        `SELECT session_id, caller, toUnixTimestamp64Milli(at) AS at_ms, what FROM ${table}
+         WHERE at >= fromUnixTimestamp64Milli({since:Int64}, 'UTC')
+         ORDER BY at DESC LIMIT {limit:UInt32}`,
+        { since: Math.floor(sinceMs), limit },
+      );
+      return rows.map(toRead).reverse();
+    },
+  };
+}
+export type SessionReadsRepo = ReturnType<typeof createSessionReadsRepo>;
