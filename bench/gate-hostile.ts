@@ -46,6 +46,11 @@ const CASES: Record<string, string> = {
   'function definitions': fill('f(){ f; };'),
   'case arms': fill('a) ;; ', 'case x in ', 'esac'),
   'process substitutions': fill('<(', 'cat '),
+  // The credential scan (gate/credential-literal.ts): its spellings, URL passwords, header values, prefixes.
+  'URL user:password': fill('x://u:p', 'curl '),
+  'bearer values': fill('Bearer a1', 'curl -H "', '"'),
+  'token prefixes': fill('ghp_', 'echo '),
+  'percent escapes': fill('%67', 'curl https://x.example/?t='),
   // Last: it may exhaust the grammar's memory, after which this process parses nothing (decisions fail closed).
   'documentation alternatives': fill('[--a|--b] ', 'cmd '),
 };

@@ -1,11 +1,13 @@
 import { createRedactor, type RedactionKind } from '../schema/fast.js';
+import { isRemoteHost } from './read-then-send.js';
 
 /**
- * Credentials with a shape of their own (the redactor's patterns, the same ones that keep them out of storage).
- * Not `password=…` assignments: setup commands are full of local databases' passwords (`POSTGRES_PASSWORD=postgres`).
+ * Credentials with a shape of their own (the redactor's patterns, the same ones that keep them out of storage). A
+ * variable or a placeholder never has such a shape, so they are looked for in every spelling the shell or a URL
+ * would turn back into the credential: quotes and backslashes removed (`"ghp_"abc`, `gh\p_`), wrappers opened
+ * (`$(echo ghp_…)`, `${X:-ghp_…}`, `<ghp_…>`), percent escapes decoded, and glued to a word (`_ghp_…`).
  */
-const KINDS = [
-  'private-key',
+const SHAPED = [
   'anthropic-key',
   'openai-key',
   'google-api-key',
@@ -18,24 +20,64 @@ const KINDS = [
   'huggingface-token',
   'sendgrid-key',
   'aws-access-key-id',
-  'aws-secret-key',
   'jwt',
-  'url-password',
-  'authorization',
 ] as const satisfies readonly RedactionKind[];
 
+/** Prefixes long and distinctive enough to count inside a word (the pattern's `\b` would miss `_ghp_…`). */
+const GLUED_PREFIX = /(gh[pousr]_|github_pat_|glpat-|sk-ant-|pypi-AgE|xox[abposre]-|npm_|hf_)/g;
+
 /**
- * What stands for a credential kept elsewhere rather than being one: shell expansions (`$TOKEN`, `${TOKEN}`,
- * `$(pass show x)`) and placeholders (`{{token}}`, `<token>`). Taken out before the scan, so
- * `https://me:$PASS@host` is not a password written out.
+ * Credentials known by where they stand, not by their shape: a value after `Authorization:`/`Bearer`/an API-key
+ * header (with a digit, 16 characters or more: `Bearer undefined` and "bearer authentication" are prose), a URL's
+ * password for a host elsewhere (`postgres://postgres:postgres@localhost` and a compose service's `@db` are
+ * local), a private key with its body (a `grep` for the header line alone is not one), and an AWS secret key
+ * assigned by name.
  */
-const STAND_INS = /\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{[^}]*\}\}|<[^<>\s]+>/g;
+const HEADER_VALUE =
+  /(?:authorization["']?\s*[:=]\s*["']?(?:(?:bearer|basic|token|digest)\s+)?|\bbearer\s+|--oauth2-bearer[=\s]+|\bprivate-token["']?\s*[:=]\s*["']?|\bx-api-key["']?\s*[:=]\s*["']?)(?=[A-Za-z0-9._~+/=-]{0,512}\d)[A-Za-z0-9._~+/=-]{16,}/i;
+const URL_CREDENTIALS =
+  /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:@/?#'"]{1,256}:([^\s@/?#'"]{1,256})@(\[[0-9a-f:.]{1,64}\]|[^\s/?#:'"[\]]{1,256})/gi;
+const PRIVATE_KEY =
+  /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----(?:\s|\\[nr]){1,8}[A-Za-z0-9+/=]{40,}/;
+const AWS_SECRET =
+  /\baws[-_]?secret[-_]?(?:access[-_]?)?key["']?(?:\s*[=:]\s*|\s+)["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/i;
 
-/** Strings looked at in one call, and nesting followed in its arguments: a hook body is bounded anyway. */
-const MAX_TEXTS = 1_000;
-const MAX_DEPTH = 8;
+/**
+ * What stands for a credential kept elsewhere rather than being one, for the credentials known by where they
+ * stand: shell expansions (`$TOKEN`, `${TOKEN}`, `$(pass show x)`) and placeholders (`{{token}}`, `<token>`).
+ * Bounded, so a text of many unclosed `$(` is not scanned once per opening.
+ */
+const STAND_INS =
+  /\$\{[^}]{0,256}\}|\$\([^)]{0,256}\)|\$[A-Za-z_][A-Za-z0-9_]{0,64}|\{\{[^}]{0,256}\}\}|<[^<>\s]{1,256}>/g;
 
-const redactor = createRedactor({ kinds: [...KINDS] });
+/** The most text looked at in one call (a hook body is bounded at 1 MiB). */
+const MAX_CHARS = 1_048_576;
+
+const shaped = createRedactor({ kinds: [...SHAPED] });
+
+/** `%67hp_…` → `ghp_…`; a lone `%` stays. */
+function percentDecoded(s: string): string {
+  return s.includes('%')
+    ? s.replace(/%[0-9A-Fa-f]{2}/g, (m) => String.fromCharCode(Number.parseInt(m.slice(1), 16)))
+    : s;
+}
+
+/** The spellings of `t` that the shell, a URL or a receiver would turn back into the same credential. */
+function spellings(t: string): string[] {
+  const opened = t.replace(/[$<>{}()`]/g, ' ');
+  const joined = opened.replace(/\\\r?\n/g, '').replace(/["'\\]/g, '');
+  const decoded = percentDecoded(joined);
+  return [t, opened, joined, decoded, decoded.replace(GLUED_PREFIX, ' $1')];
+}
+
+function urlPasswordElsewhere(t: string): boolean {
+  for (const m of t.matchAll(URL_CREDENTIALS)) {
+    const [, password = '', host = ''] = m;
+    if (/^[$<{]/.test(password)) continue;
+    if (isRemoteHost(host.replace(/^\[|\]$/g, '').toLowerCase())) return true;
+  }
+  return false;
+}
 
 /**
  * The kinds of credential written out in these texts (a command line, a tool's arguments). An agent that puts
@@ -43,20 +85,37 @@ const redactor = createRedactor({ kinds: [...KINDS] });
  * conversation): the call uses or moves it, and a human should see where it goes.
  */
 export function credentialsWrittenOut(texts: readonly string[]): string[] {
-  const before = { ...redactor.hits };
-  for (const t of texts.slice(0, MAX_TEXTS)) redactor.text(t.replace(STAND_INS, ''));
-  return KINDS.filter((k) => (redactor.hits[k] ?? 0) > (before[k] ?? 0));
+  const found = new Set<string>();
+  const before = { ...shaped.hits };
+  let budget = MAX_CHARS;
+  for (const raw of texts) {
+    if (budget <= 0) break;
+    const t = raw.length > budget ? raw.slice(0, budget) : raw;
+    budget -= t.length;
+    const variants = spellings(t);
+    for (const v of variants) shaped.text(v);
+    // By where they stand: with stand-ins taken out (`Bearer $TOKEN`, `https://me:$PASS@host`).
+    const bare = t.replace(STAND_INS, '');
+    const bareJoined = bare.replace(/\\\r?\n/g, '').replace(/["'\\]/g, '');
+    for (const v of [bare, bareJoined]) {
+      if (HEADER_VALUE.test(v)) found.add('authorization');
+      if (urlPasswordElsewhere(v)) found.add('url-password');
+      if (AWS_SECRET.test(v)) found.add('aws-secret-key');
+    }
+    if (PRIVATE_KEY.test(t)) found.add('private-key');
+  }
+  for (const k of SHAPED) if ((shaped.hits[k] ?? 0) > (before[k] ?? 0)) found.add(k);
+  return [...found];
 }
 
-/** Every string in a tool's arguments (keys included: a header's name can hold the credential's shape). */
-export function argumentTexts(value: unknown, out: string[] = [], depth = 0): string[] {
-  if (out.length >= MAX_TEXTS || depth > MAX_DEPTH) return out;
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) argumentTexts(v, out, depth + 1);
-  else if (value !== null && typeof value === 'object')
-    for (const [k, v] of Object.entries(value)) {
-      out.push(k);
-      argumentTexts(v, out, depth + 1);
-    }
-  return out;
+/**
+ * A tool's arguments as one text to scan: every string at any depth, keys included (a header's name can hold the
+ * credential's shape), as JSON writes them.
+ */
+export function argumentText(input: unknown): string {
+  try {
+    return JSON.stringify(input) ?? '';
+  } catch {
+    return '';
+  }
 }

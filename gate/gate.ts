@@ -8,7 +8,7 @@ import {
 } from './analysis/index.js';
 import { hostMatches } from './analysis/network.js';
 import { containedBySandbox } from './containment.js';
-import { argumentTexts, credentialsWrittenOut } from './credential-literal.js';
+import { argumentText, credentialsWrittenOut } from './credential-literal.js';
 import { escalationReason } from './escalation.js';
 import { knownSafe } from './known-safe.js';
 import { grantPrefix, refuseReason } from './policy/grant-prefix.js';
@@ -131,7 +131,7 @@ export async function createGate(opts: {
     // hosts (a fetch, a web search, an MCP tool), not into a local file's contents.
     const access = input.tool === undefined ? 'shell' : toolAccess(input.tool);
     const written = credentialsWrittenOut(
-      shell ? [input.command] : CARRIES.has(access) ? argumentTexts(input.toolInput ?? {}) : [],
+      shell ? [input.command] : CARRIES.has(access) ? [argumentText(input.toolInput ?? {})] : [],
     );
     if (written.length > 0) {
       risk = Math.max(risk, TAXONOMY['cred.written-out'].risk);
