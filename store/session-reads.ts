@@ -23,15 +23,19 @@ export function createSessionReadsRepo(db: Db, database: string) {
     what: r.what,
   });
   return {
-    async note(read: SessionRead): Promise<void> {
-      await db.insert('session-reads.note', 'session_secret_reads', [
-        {
-          session_id: read.session_id,
-          caller: read.caller,
-          at: new Date(read.atMs).toISOString(),
-          what: read.what,
-        },
-      ]);
+    /** Stores reads, one insert for all of them. */
+    async note(reads: readonly SessionRead[]): Promise<void> {
+      if (reads.length === 0) return;
+      await db.insert(
+        'session-reads.note',
+        'session_secret_reads',
+        reads.map((r) => ({
+          session_id: r.session_id,
+          caller: r.caller,
+          at: new Date(r.atMs).toISOString(),
+          what: r.what,
+        })),
+      );
     },
     /** The newest read of `session` at or after `sinceMs`, or null. */
     async latest(session: string, sinceMs: number): Promise<SessionRead | null> {

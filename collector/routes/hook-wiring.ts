@@ -3,6 +3,7 @@ import type { Store } from '../../store/index.js';
 import { createHookRecorder } from './hook-events.js';
 import { createRiskBehind } from './hook-risk.js';
 import { hookRoutes } from './hooks.js';
+import { createSharedReads } from './shared-reads.js';
 
 type HookDeps = Parameters<typeof hookRoutes>[0];
 
@@ -21,6 +22,7 @@ export function serverHooks(
   },
 ) {
   const recorder = createHookRecorder({ store: o.store, redact: o.redact, log: o.log });
+  const sharedReads = createSharedReads(o.store.sessionReads, o.sharedReads);
   const routes = hookRoutes({
     decide: o.decide,
     service: o.service,
@@ -29,7 +31,14 @@ export function serverHooks(
     riskOf: async (session) => (await o.store.analyzer.risk(session))?.risk ?? 0,
     riskBehind: createRiskBehind({ store: o.store, behindMs: o.riskBehindMs }),
     recorder,
-    sharedReads: { ...o.store.sessionReads, shared: o.sharedReads },
+    sharedReads,
   });
-  return { routes, flush: () => recorder.flush(), stats: () => recorder.stats() };
+  return {
+    routes,
+    flush: async () => {
+      await sharedReads.flush();
+      await recorder.flush();
+    },
+    stats: () => recorder.stats(),
+  };
 }

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionRead } from '../../store/index.js';
+import { createSharedReads } from './shared-reads.js';
+
+function fakeRepo(fail = () => false) {
+  const inserts: SessionRead[][] = [];
+  return {
+    inserts,
+    note: async (reads: readonly SessionRead[]) => {
+      if (fail()) throw new Error('store down');
+      inserts.push([...reads]);
+    },
+    latest: async () => null,
+    since: async () => [],
+  };
+}
+const read = (session: string, atMs: number, caller = 'runner'): SessionRead => ({
+  session_id: session,
+  caller,
+  atMs,
+  what: 'reads a project secrets file: cat .env',
+});
+
+describe('secret reads stored for other instances', () => {
+  it('stores the reads noted close together in one insert, each call answered once it is stored', async () => {
+    const repo = fakeRepo();
+    const shared = createSharedReads(repo, true, { flushMs: 20 });
+    const noted = Array.from({ length: 100 }, (_, i) => shared.note(read(`s${i}`, 1_000)));
+    await Promise.all(noted);
+    expect(repo.inserts).toHaveLength(1);
+    expect(repo.inserts[0]).toHaveLength(100);
+  });
+
+  it("stores a session's read again for the same token once a minute, another token's at once", async () => {
+    const repo = fakeRepo();
+    const shared = createSharedReads(repo, true, { flushMs: 1 });
+    await shared.note(read('s', 0));
+    await shared.note(read('s', 30_000));
+    await shared.note(read('s', 30_000, 'other'));
+    await shared.note(read('s', 61_000));
+    expect(repo.inserts.flat().map((r) => [r.caller, r.atMs])).toEqual([
+      ['runner', 0],
+      ['other', 30_000],
+      ['runner', 61_000],
+    ]);
+  });
+
+  it('is bounded, and a read that failed to store is stored on its next note', async () => {
+    let down = true;
+    const repo = fakeRepo(() => down);
+    const shared = createSharedReads(repo, true, { flushMs: 1, maxQueued: 3 });
+    await Promise.all([1, 2, 3, 4, 5].map((i) => shared.note(read(`s${i}`, 0))));
+    expect(repo.inserts).toHaveLength(0);
+    down = false;
+    await shared.note(read('s1', 10));
+    await shared.flush();
+    expect(repo.inserts.flat().map((r) => r.session_id)).toEqual(['s1']);
+  });
+});
