@@ -22,7 +22,9 @@ export function serverHooks(
   },
 ) {
   const recorder = createHookRecorder({ store: o.store, redact: o.redact, log: o.log });
-  const sharedReads = createSharedReads(o.store.sessionReads, o.sharedReads);
+  const sharedReads = createSharedReads(o.store.sessionReads, o.sharedReads, {
+    redact: (s) => o.redact.text(s),
+  });
   const routes = hookRoutes({
     decide: o.decide,
     service: o.service,

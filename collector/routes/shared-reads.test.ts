@@ -45,6 +45,18 @@ describe('secret reads stored for other instances', () => {
     ]);
   });
 
+  it('stores what was read redacted (it quotes the command)', async () => {
+    const repo = fakeRepo();
+    const shared = createSharedReads(repo, true, {
+      flushMs: 1,
+      redact: (s) => s.replace(/ghp_\w+/g, '[REDACTED:github-token]'),
+    });
+    await shared.note({ ...read('s', 0), what: 'reads a project secrets file: cat .env; echo ghp_abc' });
+    expect(repo.inserts[0]?.[0]?.what).toBe(
+      'reads a project secrets file: cat .env; echo [REDACTED:github-token]',
+    );
+  });
+
   it('is bounded, and a read that failed to store is stored on its next note', async () => {
     let down = true;
     const repo = fakeRepo(() => down);

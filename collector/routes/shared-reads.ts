@@ -8,6 +8,8 @@ export interface SharedReadsOptions {
   maxQueued?: number;
   /** A session's read is stored again by the same token only after this long (ms). */
   againAfterMs?: number;
+  /** Applied to what was read before it is stored (it quotes the command, which may hold a secret). */
+  redact?: (s: string) => string;
 }
 
 /** Sessions whose last stored read is remembered (to store a repeat once a minute); cleared when full. */
@@ -26,6 +28,7 @@ export function createSharedReads(
   const flushMs = o.flushMs ?? 100;
   const maxQueued = o.maxQueued ?? 10_000;
   const againAfterMs = o.againAfterMs ?? 60_000;
+  const redact = o.redact ?? ((s: string) => s);
   let queue: { read: SessionRead; settle: () => void }[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -40,7 +43,7 @@ export function createSharedReads(
     // One insert at a time, in order.
     running = running.then(async () => {
       try {
-        await repo.note(batch.map((b) => b.read));
+        await repo.note(batch.map((b) => ({ ...b.read, what: redact(b.read.what) })));
       } catch {
         // Held by this instance only; another one may miss it.
         for (const { read } of batch) stored.delete(key(read));
