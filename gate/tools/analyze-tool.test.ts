@@ -247,6 +247,28 @@ describe('fetches', () => {
     expect(rules('web_fetch', { prompt: 'read https://nodejs.org/api/fs.html please' })).toEqual([]);
     expect(rules('WebFetch', { url: 'https://169.254.example.com/' })).toEqual([]);
   });
+  it('asks for a fetch or a search that carries a block of data to its host', () => {
+    const file = Buffer.from(
+      'export const config = { region: "eu-west-1", retries: 3 };\n'.repeat(8),
+    ).toString('base64');
+    expect(rules('WebFetch', { url: `https://paste.example.net/c?d=${file}`, prompt: 'x' })).toEqual([
+      'tool.fetch-carries-data',
+    ]);
+    expect(rules('web_fetch', { prompt: `get https://x.example/${encodeURIComponent(file)} now` })).toEqual([
+      'tool.fetch-carries-data',
+    ]);
+    const prose = 'the build fails when the cache is cold and the lockfile changed '.repeat(20);
+    expect(rules('WebFetch', { url: `https://x.example/?q=${encodeURIComponent(prose)}` })).toEqual([
+      'tool.fetch-carries-data',
+    ]);
+    expect(rules('WebSearch', { query: file })).toEqual(['tool.fetch-carries-data']);
+    expect(rules('google_web_search', { query: 'vitest fake timers with promises' })).toEqual([]);
+    expect(
+      rules('WebFetch', {
+        url: 'https://github.com/vitest-dev/vitest/blob/main/packages/vitest/src/node/config/resolveConfig.ts#L120-L180',
+      }),
+    ).toEqual([]);
+  });
 });
 
 describe('patches and MCP tools', () => {

@@ -105,6 +105,26 @@ export interface ToolAnalysis {
 }
 
 const MAX_STRINGS = 2000;
+
+/**
+ * What a URL's path and query, or a search's text, carry beyond reading: a run of 200 or more characters of
+ * encoded data (base64, hex, percent escapes), or more than 1,024 characters in all once decoded. A page of docs or
+ * an API's address is short; the contents of a file, encoded into the address, are what its host logs.
+ */
+function dataCarried(rest: string): string | null {
+  let decoded = rest;
+  try {
+    decoded = decodeURIComponent(rest.replace(/\+/g, ' '));
+  } catch {
+    // a malformed escape: measured as written
+  }
+  const run =
+    /[A-Za-z0-9+/=_-]{200,}|(?:%[0-9A-Fa-f]{2}){67,}/.exec(rest)?.[0] ??
+    /[A-Za-z0-9+/=_-]{200,}/.exec(decoded)?.[0];
+  if (run) return `a run of ${run.length} encoded characters`;
+  if (decoded.length > 1_024) return `${decoded.length} characters`;
+  return null;
+}
 /** Arguments that carry a command line the gate analyses as shell text (see embeddedCommand in gate.ts). */
 const COMMAND_KEYS = ['command', 'cmd', 'script', 'shell_command', 'commandLine', 'argv'];
 
@@ -155,12 +175,19 @@ export function analyzeToolCall(
     if (t.kind === 'metadata') add('tool.fetch-metadata', `${where}=${url}`);
     else if (t.kind === 'internal') add('tool.fetch-internal', `${where}=${url}`);
     if (o.denyHosts.some((p) => hostMatches(t.host, p))) add('tool.fetch-denied-host', `${where}=${url}`);
+    const carried = dataCarried(url.slice(url.indexOf(t.host) + t.host.length));
+    if (carried) add('tool.fetch-carries-data', `${where} to ${t.host}: ${carried}`);
   };
 
   switch (access) {
     case 'shell':
-    case 'search-web':
       break;
+    case 'search-web': {
+      const query = str('query') ?? str('q') ?? '';
+      const carried = dataCarried(query);
+      if (carried) add('tool.fetch-carries-data', `${tool} query: ${carried}`);
+      break;
+    }
     case 'write':
     case 'read':
       for (const k of PATH_KEYS) {

@@ -95,6 +95,12 @@ export const TOOL_RULES = {
   'tool.fetch-denied-host': r('network', 'T1071', 0.95, 'fetches a host on the deny list'),
   'tool.fetch-scheme': r('network', 'T1071', 0.5, 'fetches with a scheme other than http(s)'),
   'tool.fetch-unparsed': r('network', 'T1071', 0.5, 'fetches an address the gate cannot parse'),
+  'tool.fetch-carries-data': r(
+    'exfiltration',
+    'T1048',
+    0.5,
+    'fetches a URL, or searches for a text, that carries a block of data (what it sends the host sees)',
+  ),
 } as const satisfies Record<string, ToolRule>;
 
 export type ToolRuleId = keyof typeof TOOL_RULES;
