@@ -343,19 +343,23 @@ describe.runIf(bwrapWorks())('ward exec (built CLI) reports each command as an O
     down.close();
     const spoolDir = join(home, '.ward', 'spool');
     mkdirSync(spoolDir, { recursive: true });
-    // A secret on the command line must not reach the spool on disk (nor the server) in clear.
-    const secret = 'ghp_0123456789abcdefghijABCDEFGHIJ012345';
-    const first = await ward(['exec', '--server', down.url, '--', 'sh', '-c', `exit 4 # ${secret}`], {
-      cwd: ws,
-      home,
-    });
+    // A secret on the command line must not reach the spool on disk (nor the server) in clear. (A password
+    // assigned by name: a shaped token written out would make the gate ask, cred.written-out.)
+    const secret = 'hunter2-correct-horse-battery';
+    const first = await ward(
+      ['exec', '--server', down.url, '--', 'sh', '-c', `exit 4 # password=${secret}`],
+      {
+        cwd: ws,
+        home,
+      },
+    );
     expect(first.code).toBe(4);
     expect(first.stderr).toMatch(/could not send the span/);
     const spooled = readdirSync(spoolDir).filter((f) => f.endsWith('.otlp.json'));
     expect(spooled).toHaveLength(1);
     const onDisk = readFileSync(join(spoolDir, spooled[0] as string), 'utf8');
     expect(onDisk).not.toContain(secret);
-    expect(onDisk).toContain('[REDACTED:github-token]');
+    expect(onDisk).toContain('[REDACTED:secret-assignment]');
 
     const up = await captureServer();
     try {
