@@ -12,6 +12,7 @@ import {
   secretReadOf,
 } from '../gate/fast.js';
 import { inert } from '../schema/fast.js';
+import type { SessionRead } from '../store/index.js';
 import type { WardEnv } from './env.js';
 import { createGateThreads, gateThreadScript } from './gate-threads.js';
 import type { LoadedLayer, PolicyAudit } from './policy-audit.js';
@@ -20,6 +21,17 @@ import type { LoadedLayer, PolicyAudit } from './policy-audit.js';
 const MAX_SESSION_KEY = 256;
 /** Reads loaded from the store when the first hook call comes (the memory's own bound). */
 const WARM_READS = 20_000;
+/** What a read is described by, at most (the read memory keeps as much). */
+const MAX_WHAT = 240;
+
+/**
+ * The key a session's reads are remembered and stored under: bounded, and well-formed (a lone surrogate, or a pair
+ * the bound cuts in half, would be stored as U+FFFD and found under another key after a restart).
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+function sessionKey(id: string): string {
+  return id.slice(0, MAX_SESSION_KEY).replace(LONE_SURROGATE, '\uFFFD');
+}
 
 /**
  * The server's hook decisions (POST /api/hooks/:agent): the same gate and answer as `ward hook`, with the
@@ -58,16 +70,20 @@ export function createServerHookDecider(
     session: string,
   ): Promise<string | undefined> => {
     try {
-      warmed ??= shared.since(Date.now() - reads.windowMs, WARM_READS).then((rs) => {
-        for (const r of rs) reads.note(r.caller, r.session_id, r.what, r.atMs);
+      // A stored read may stand for repeats not stored after it (once per `repeatMs`): counted as that much newer.
+      const restore = (r: SessionRead) =>
+        reads.note(r.caller, r.session_id, r.what, r.atMs + shared.repeatMs);
+      const since = () => Date.now() - reads.windowMs - shared.repeatMs;
+      warmed ??= shared.since(since(), WARM_READS).then((rs) => {
+        for (const r of rs) restore(r);
       });
       await warmed.catch((err: unknown) => {
         warmed = undefined; // tried again on the next call
         throw err;
       });
       if (shared.shared) {
-        const r = await shared.latest(session, Date.now() - reads.windowMs);
-        if (r) reads.note(r.caller, r.session_id, r.what, r.atMs);
+        const r = await shared.latest(session, Date.now() - reads.windowMs - shared.repeatMs);
+        if (r) reads.note(r.caller, r.session_id, r.what, r.atMs + shared.repeatMs);
       }
       return reads.earlier(caller, session);
     } catch {
@@ -107,7 +123,7 @@ export function createServerHookDecider(
     });
     const resolved = await policy;
     const caller = ctx.caller ?? 'anonymous';
-    const session = input.session_id.slice(0, MAX_SESSION_KEY);
+    const session = sessionKey(input.session_id);
     // An empty session id is a session too: a read under it makes its sends ask.
     const earlier =
       reads.earlier(caller, session) ??
@@ -148,8 +164,10 @@ export function createServerHookDecider(
   }
 
   /** Notes a read in memory, and in the store before the answer goes out (the next call may reach another instance). */
-  async function remember(ctx: Ctx, caller: string, session: string, what: string): Promise<void> {
+  async function remember(ctx: Ctx, caller: string, session: string, read: string): Promise<void> {
     const atMs = Date.now();
+    // Shown again in later reasons: control and format characters as escapes; as long as the memory keeps.
+    const what = inert(read).slice(0, MAX_WHAT);
     reads.note(caller, session, what, atMs);
     // Not stored: this instance still holds it; another one may miss it (see docs/scale.md).
     await ctx.sharedReads?.note({ session_id: session, caller, atMs, what }).catch(() => {});
@@ -221,7 +239,7 @@ export function createServerHookDecider(
     await remember(
       ctx,
       ctx.caller ?? 'anonymous',
-      parsed.input.session_id.slice(0, MAX_SESSION_KEY),
+      sessionKey(parsed.input.session_id),
       `${what} (the hook's)`,
     );
     return { noted: true };

@@ -41,21 +41,27 @@ export function createSessionReadsRepo(db: Db, database: string) {
     async latest(session: string, sinceMs: number): Promise<SessionRead | null> {
       const rows = await db.query<{ session_id: string; caller: string; at_ms: string; what: string }>(
         'session-reads.latest',
-        `SELECT session_id, caller, toUnixTimestamp64Milli(at) AS at_ms, what FROM ${table}
-         WHERE session_id = {s:String} AND at >= fromUnixTimestamp64Milli({since:Int64}, 'UTC')
+        `SELECT session_id, caller, toUnixTimestamp64Milli(at) AS at_ms, substringUTF8(what, 1, 240) AS what
+         FROM ${table} WHERE session_id = {s:String} AND at >= fromUnixTimestamp64Milli({since:Int64}, 'UTC')
          ORDER BY at DESC LIMIT 1`,
         { s: session, since: Math.floor(sinceMs) },
       );
       return rows[0] ? toRead(rows[0]) : null;
     },
-    /** Reads at or after `sinceMs`, oldest first (to warm an instance's memory when it starts). */
-    async since(sinceMs: number, limit: number): Promise<SessionRead[]> {
+    /**
+     * Reads at or after `sinceMs`, oldest first (to warm an instance's memory when it starts): each session's
+     * newest, at most `perCaller` of one token's (as the memory keeps), at most `limit` in all, 240 characters of
+     * each. One token's rows, however many, cannot push another's out.
+     */
+    async since(sinceMs: number, limit: number, perCaller = 1_000): Promise<SessionRead[]> {
       const rows = await db.query<{ session_id: string; caller: string; at_ms: string; what: string }>(
         'session-reads.since',
-        `SELECT session_id, caller, toUnixTimestamp64Milli(at) AS at_ms, what FROM ${table}
-         WHERE at >= fromUnixTimestamp64Milli({since:Int64}, 'UTC')
-         ORDER BY at DESC LIMIT {limit:UInt32}`,
-        { since: Math.floor(sinceMs), limit },
+        `SELECT session_id, caller, at_ms, what FROM (
+           SELECT session_id, caller, at, toUnixTimestamp64Milli(at) AS at_ms, substringUTF8(what, 1, 240) AS what
+           FROM ${table} WHERE at >= fromUnixTimestamp64Milli({since:Int64}, 'UTC')
+           ORDER BY at DESC LIMIT 1 BY session_id
+         ) ORDER BY at DESC LIMIT {per:UInt32} BY caller LIMIT {limit:UInt32}`,
+        { since: Math.floor(sinceMs), limit, per: perCaller },
       );
       return rows.map(toRead).reverse();
     },

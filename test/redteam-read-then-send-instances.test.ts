@@ -95,6 +95,14 @@ describe('red team: read on one instance, send on another', () => {
     const rows = await base.sessionReads.since(Date.now() - 60_000, 100);
     expect(rows.filter((r) => r.session_id === 'hopper')).toHaveLength(1);
   });
+
+  it('finds the read under the same session however its id is spelled (a lone surrogate, a pair cut at the bound)', async () => {
+    const [A, B] = servers as [WardServer, WardServer];
+    for (const session of ['odd-\ud83d-x', `${'s'.repeat(255)}\u{1F600}`]) {
+      expect(decision(await hook(A, session, 'Bash', { command: 'cat .env' }, workspace))).toBe('ask');
+      expect(decision(await hook(B, session, 'Bash', { command: SEND }, workspace)), session).toBe('ask');
+    }
+  });
 });
 
 describe('the store cannot be read', () => {
@@ -104,8 +112,9 @@ describe('the store cannot be read', () => {
     urlFor: () => '',
     grants: async () => [],
   };
-  const failing = (shared: boolean, what: 'since' | 'latest'): SharedReads => ({
+  const failing = (shared: boolean, what: 'since' | 'latest' | 'none'): SharedReads => ({
     shared,
+    repeatMs: 60_000,
     note: async () => {},
     latest: async () => {
       if (what === 'latest') throw new Error('store down');
@@ -115,6 +124,26 @@ describe('the store cannot be read', () => {
       if (what === 'since') throw new Error('store down');
       return [];
     },
+  });
+
+  it('counts a stored read as recent as the repeats not stored after it could be', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'ward-rts-repeat-'));
+    const decide = createServerHookDecider(readEnv({ HOME: home }));
+    // Stored 30 min 30 s ago; the same token read again up to a minute later, which was not stored.
+    const row = { session_id: 's', caller: 'runner', atMs: Date.now() - 1_830_000, what: 'cat .env' };
+    try {
+      const send = (await decide('claude-code', hookCall('s', 'Bash', { command: SEND }, join(home, 'p')), {
+        wait: false,
+        waitMs: 0,
+        approvals: NONE,
+        caller: 'runner',
+        sharedReads: { ...failing(true, 'none'), latest: async () => row },
+      })) as ClaudeAnswer;
+      expect(decision(send)).toBe('ask');
+    } finally {
+      await decide.close?.();
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -19,6 +19,8 @@ export interface SharedReads {
   since(sinceMs: number, limit: number): Promise<SessionRead[]>;
   /** Other instances note reads too: a session this one holds no read for is looked up (else memory suffices). */
   shared: boolean;
+  /** A session's read is stored again by the same token once per this long (ms): a stored one may be this stale. */
+  repeatMs: number;
 }
 
 export const HOOK_AGENTS = ['claude-code', 'codex', 'gemini-cli'] as const;

@@ -55,6 +55,9 @@ describe('secret reads stored for other instances', () => {
     expect(repo.inserts[0]?.[0]?.what).toBe(
       'reads a project secrets file: cat .env; echo [REDACTED:github-token]',
     );
+    // Redacted first, then cut to what the memory keeps: a path as long as the request body is not stored whole.
+    await shared.note({ ...read('t', 0), what: `reads ${'a/'.repeat(50_000)}.env ghp_abc` });
+    expect(repo.inserts[1]?.[0]?.what).toHaveLength(240);
   });
 
   it('is bounded, and a read that failed to store is stored on its next note', async () => {

@@ -12,6 +12,9 @@ export interface SharedReadsOptions {
   redact?: (s: string) => string;
 }
 
+/** What a read is described by, at most (the hook endpoint's memory keeps as much). */
+const MAX_WHAT = 240;
+
 /** Sessions whose last stored read is remembered (to store a repeat once a minute); cleared when full. */
 const MAX_STORED = 20_000;
 
@@ -43,7 +46,8 @@ export function createSharedReads(
     // One insert at a time, in order.
     running = running.then(async () => {
       try {
-        await repo.note(batch.map((b) => ({ ...b.read, what: redact(b.read.what) })));
+        // Redacted, then cut (a cut first could leave half a secret the patterns no longer match).
+        await repo.note(batch.map((b) => ({ ...b.read, what: redact(b.read.what).slice(0, MAX_WHAT) })));
       } catch {
         // Held by this instance only; another one may miss it.
         for (const { read } of batch) stored.delete(key(read));
@@ -55,6 +59,7 @@ export function createSharedReads(
 
   return {
     shared,
+    repeatMs: againAfterMs,
     latest: (session, sinceMs) => repo.latest(session, sinceMs),
     since: (sinceMs, limit) => repo.since(sinceMs, limit),
     note(read) {

@@ -247,6 +247,11 @@ describe('fetches', () => {
     expect(rules('web_fetch', { prompt: 'read https://nodejs.org/api/fs.html please' })).toEqual([]);
     expect(rules('WebFetch', { url: 'https://169.254.example.com/' })).toEqual([]);
   });
+  it('reads a secret in a directory named with brackets or braces (a route folder), not only the pattern', () => {
+    for (const file_path of [`${WS}/app/[id]/.env`, `${WS}/src/routes/{slug}/.env.local`, `${WS}/what?/.env`])
+      expect(rules('Read', { file_path }), file_path).toContain('tool.read-env-file');
+    expect(rules('Read', { file_path: `${WS}/app/[id]/page.tsx` })).toEqual([]);
+  });
   it('asks for a fetch or a search that carries a block of data to its host', () => {
     const file = Buffer.from(
       'export const config = { region: "eu-west-1", retries: 3 };\n'.repeat(8),

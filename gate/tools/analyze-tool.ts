@@ -155,7 +155,9 @@ export function analyzeToolCall(
         add('tool.glob-secret', `${where}=${raw} reaches ${hit}`);
         out.paths.push({ path: hit, access: 'read' });
       }
-      return;
+      // The same text is also a path as written: a directory named with brackets or braces (`app/[id]/.env`, a
+      // route of Next.js or SvelteKit) holds its own secrets, which no sample path of the pattern matches.
+      if (!kindsOfToolPath(raw, o).kinds.some((k) => READ_RULE[k])) return;
     }
     const { path, kinds } = kindsOfToolPath(raw, o);
     out.paths.push({ path: resolveToolPath(raw, o) ?? raw, access: mode });
