@@ -156,7 +156,7 @@ export const TAXONOMY = {
     'reads Ward’s or a coding agent’s own credentials or data',
   ),
   'read.history': t('credential-access', 'T1552.003', 0.5, 'reads shell history, which often holds secrets'),
-  'cred.written-out': t('credential-access', 'T1552', 0.6, 'carries a credential written out (the agent holds it)'),
+  'cred.written-out': t('credential-access', 'T1552', 0.6, 'carries a credential written out'),
   'read.whole-fs': t('collection', 'T1005', 0.5, 'reads recursively across the whole filesystem'),
   'read.secret-tree': t(
     'credential-access',
