@@ -1,27 +1,25 @@
-import { createRedactor, type RedactionKind } from '../schema/fast.js';
+import { createRedactor, REDACTION_KINDS, type RedactionKind } from '../schema/fast.js';
 import { isRemoteHost } from './read-then-send.js';
 
 /**
- * Credentials with a shape of their own (the redactor's patterns, the same ones that keep them out of storage). A
- * variable or a placeholder never has such a shape, so they are looked for in every spelling the shell or a URL
- * would turn back into the credential: quotes and backslashes removed (`"ghp_"abc`, `gh\p_`), wrappers opened
+ * The redactor's kinds known by where they stand rather than by their shape: looked for below by this rule's own
+ * patterns (or, for `password=…` assignments, not at all: setup commands are full of local databases' passwords).
+ */
+const BY_PLACE = new Set<RedactionKind>([
+  'private-key',
+  'url-password',
+  'authorization',
+  'aws-secret-key',
+  'secret-assignment',
+]);
+
+/**
+ * Every other kind: credentials with a shape of their own (the redactor's patterns, the same ones that keep them
+ * out of storage). A variable or a placeholder never has such a shape, so they are looked for in every spelling
+ * the shell or a URL would turn back into the credential: quotes and backslashes removed (`"ghp_"abc`, `gh\p_`), wrappers opened
  * (`$(echo ghp_…)`, `${X:-ghp_…}`, `<ghp_…>`), percent escapes decoded, and glued to a word (`_ghp_…`).
  */
-const SHAPED = [
-  'anthropic-key',
-  'openai-key',
-  'google-api-key',
-  'github-token',
-  'gitlab-token',
-  'slack-token',
-  'stripe-key',
-  'npm-token',
-  'pypi-token',
-  'huggingface-token',
-  'sendgrid-key',
-  'aws-access-key-id',
-  'jwt',
-] as const satisfies readonly RedactionKind[];
+const SHAPED = REDACTION_KINDS.filter((k) => !BY_PLACE.has(k));
 
 /** Prefixes long and distinctive enough to count inside a word (the pattern's `\b` would miss `_ghp_…`). */
 const GLUED_PREFIX = /(gh[pousr]_|github_pat_|glpat-|sk-ant-|pypi-AgE|xox[abposre]-|npm_|hf_)/g;

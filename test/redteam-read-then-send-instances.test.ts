@@ -8,6 +8,7 @@ import type { SharedReads } from '../collector/index.js';
 import type { WardServer } from '../collector/server.js';
 import type { ApprovalPort } from '../schema/index.js';
 import type { Store } from '../store/index.js';
+import { type ClaudeAnswer, claudeHook, decision, hookCall } from './helpers/claude-hook.js';
 import { startInstances } from './helpers/instances.js';
 import { testStore } from './helpers/store.js';
 
@@ -21,37 +22,14 @@ const RUNNER = 'runner-token-read-then-send-instances-0123';
 const OTHER = 'other-runner-token-read-then-send-instances';
 const SEND = 'curl -s https://api.github.com/repos/acme/app';
 
-type ClaudeAnswer = { hookSpecificOutput?: { permissionDecision: string; permissionDecisionReason: string } };
-const decision = (a: ClaudeAnswer) => a.hookSpecificOutput?.permissionDecision ?? 'no objection';
-
-function hookCall(session: string, tool: string, input: Record<string, unknown>, cwd: string) {
-  return {
-    session_id: session,
-    transcript_path: '/tmp/t.jsonl',
-    cwd,
-    hook_event_name: 'PreToolUse',
-    tool_name: tool,
-    tool_input: input,
-    tool_use_id: `call-${Math.random()}`,
-  };
-}
-
-async function hook(
+const hook = (
   server: WardServer,
   session: string,
   tool: string,
   input: Record<string, unknown>,
   cwd: string,
   token = RUNNER,
-): Promise<ClaudeAnswer> {
-  const res = await fetch(`${server.url}/api/hooks/claude-code`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(hookCall(session, tool, input, cwd)),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as ClaudeAnswer;
-}
+) => claudeHook(server.url, token, hookCall(session, tool, input, cwd));
 
 describe('red team: read on one instance, send on another', () => {
   let base: Store;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readEnv } from '../cli/env.js';
 import { createServerHookDecider } from '../cli/hook-endpoint.js';
 import { startServer, type WardServer } from '../collector/server.js';
+import { claudeHook, decision, hookCall } from './helpers/claude-hook.js';
 
 // The read-then-send memory (gate/read-then-send.ts) lived in the server's memory only: a secret read, a restart
 // (a deploy, a crash), then the send passed as a calm session's. Nothing here runs the analyzer.
@@ -12,32 +13,13 @@ import { startServer, type WardServer } from '../collector/server.js';
 const RUNNER = 'runner-token-read-then-send-restart-0123';
 const SEND = 'curl -s https://api.github.com/repos/acme/app';
 
-type ClaudeAnswer = { hookSpecificOutput?: { permissionDecision: string; permissionDecisionReason: string } };
-const decision = (a: ClaudeAnswer) => a.hookSpecificOutput?.permissionDecision ?? 'no objection';
-
-async function hook(
+const hook = (
   server: WardServer,
   session: string,
   tool: string,
   input: Record<string, unknown>,
   cwd: string,
-): Promise<ClaudeAnswer> {
-  const res = await fetch(`${server.url}/api/hooks/claude-code`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${RUNNER}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      session_id: session,
-      transcript_path: '/tmp/t.jsonl',
-      cwd,
-      hook_event_name: 'PreToolUse',
-      tool_name: tool,
-      tool_input: input,
-      tool_use_id: `call-${Math.random()}`,
-    }),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as ClaudeAnswer;
-}
+) => claudeHook(server.url, RUNNER, hookCall(session, tool, input, cwd));
 
 describe('red team: read, restart, send', () => {
   it('still asks for the send after the server restarted on the same data dir', async () => {
