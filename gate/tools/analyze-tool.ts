@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { isShellTool } from '../../schema/fast.js';
+import { dataCarried } from '../analysis/data-carried.js';
 import { hostMatches } from '../analysis/network.js';
 import { fetchTarget, urlsIn } from './fetch-target.js';
 import { destructiveQuery, mcpAction } from './mcp-action.js';
@@ -106,25 +107,6 @@ export interface ToolAnalysis {
 
 const MAX_STRINGS = 2000;
 
-/**
- * What a URL's path and query, or a search's text, carry beyond reading: a run of 200 or more characters of
- * encoded data (base64, hex, percent escapes), or more than 1,024 characters in all once decoded. A page of docs or
- * an API's address is short; the contents of a file, encoded into the address, are what its host logs.
- */
-function dataCarried(rest: string): string | null {
-  let decoded = rest;
-  try {
-    decoded = decodeURIComponent(rest.replace(/\+/g, ' '));
-  } catch {
-    // a malformed escape: measured as written
-  }
-  const run =
-    /[A-Za-z0-9+/=_-]{200,}|(?:%[0-9A-Fa-f]{2}){67,}/.exec(rest)?.[0] ??
-    /[A-Za-z0-9+/=_-]{200,}/.exec(decoded)?.[0];
-  if (run) return `a run of ${run.length} encoded characters`;
-  if (decoded.length > 1_024) return `${decoded.length} characters`;
-  return null;
-}
 /** Arguments that carry a command line the gate analyses as shell text (see embeddedCommand in gate.ts). */
 const COMMAND_KEYS = ['command', 'cmd', 'script', 'shell_command', 'commandLine', 'argv'];
 

@@ -1,5 +1,6 @@
 import { type Call, type Handler, hasFlag, operands, optionValue } from '../call.js';
 import { report } from '../context.js';
+import { dataCarried } from '../data-carried.js';
 import { touch } from '../effects.js';
 import { hostOf, isWebService, judgeHost } from '../network.js';
 import { UNKNOWN } from '../script.js';
@@ -10,6 +11,11 @@ export function destination(c: Call, arg: string, bareHost = false): void {
     hostOf(arg) ?? (bareHost ? { host: arg.includes(UNKNOWN) ? '' : arg.toLowerCase(), url: arg } : null);
   if (!dest) return;
   if (dest.host) c.ctx.facts.hosts.push(dest.host);
+  // Whatever the host (an allowlisted one too): data written into the address is what its server logs.
+  const carried = dest.host
+    ? dataCarried(dest.url.slice(dest.url.indexOf(dest.host) + dest.host.length))
+    : null;
+  if (carried) report(c.ctx, 'net.url-carries-data', `${c.name} to ${dest.host}: ${carried}`);
   if (isWebService(dest.host)) {
     report(c.ctx, 'net.web-service', dest.host);
     return;
