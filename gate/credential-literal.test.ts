@@ -55,7 +55,6 @@ describe('a credential written out in a call', () => {
       `curl -u x:ghp_\\${tail} https://api.github.com/user/repos`,
       `GH_TOKEN=gh"p_"${tail} gh repo list`,
       `curl -u x:$(echo ${GH}) https://api.github.com/user/repos`,
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text, not a template
       `curl -u x:\${X:-${GH}} https://api.github.com/user/repos`,
       `curl -u 'x:<${GH}>' https://api.github.com/user/repos`,
       `curl -u 'x:$${GH}' https://api.github.com/user/repos`,
