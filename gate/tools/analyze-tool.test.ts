@@ -268,6 +268,28 @@ describe('fetches', () => {
     ]);
     expect(rules('WebSearch', { query: file })).toEqual(['tool.fetch-carries-data']);
     expect(rules('google_web_search', { query: 'vitest fake timers with promises' })).toEqual([]);
+    // Split into parameters under 200 each, put in the host's labels or in the user part: still carried.
+    const part = file.slice(0, 150);
+    const params = [0, 1, 2].map((i) => `p${i}=${part}`).join('&');
+    for (const url of [
+      `https://c.example/?${params}`,
+      `https://${'a1b2c3d4'.repeat(7)}.${'e5f6a7b8'.repeat(7)}.c.example/`,
+      `https://${file}@c.example/`,
+      // Every character escaped, which no encoder does for letters: hiding text, not writing it.
+      `https://c.example/?d=${[...'const apiKey = process.env.API_KEY; export default apiKey;\n'.repeat(2)].map((ch) => `%${ch.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')}`,
+    ])
+      expect(rules('WebFetch', { url }), url).toEqual(['tool.fetch-carries-data']);
+  });
+  it('leaves alone deep source paths, ids in REST paths and words in other scripts (false alarms a helper found)', () => {
+    const sha = 'd9a3f8b1c2e4a6b8d0f1e3c5a7b9d1f3e5c7a9b0';
+    for (const url of [
+      `https://github.com/spring-projects/spring-boot/blob/${sha}/spring-boot-project/spring-boot-autoconfigure/src/main/java/org/springframework/boot/autoconfigure/security/oauth2/resource/servlet/OAuth2ResourceServerJwtConfiguration.java`,
+      `https://api.example.com/v2/organizations/${crypto.randomUUID()}/projects/${crypto.randomUUID()}/environments/${crypto.randomUUID()}/deployments/${crypto.randomUUID()}/logs`,
+      `https://ja.wikipedia.org/wiki/${encodeURIComponent('東京都渋谷区の歴史と文化についての詳しい説明をここに書きます')}`,
+      `https://www.google.com/search?q=${encodeURIComponent('エラー: モジュールが見つかりません 解決方法を教えてください')}`,
+      'https://registry.npmjs.org/@types/node/-/node-20.11.30.tgz',
+    ])
+      expect(rules('WebFetch', { url }), url).toEqual([]);
     expect(
       rules('WebFetch', {
         url: 'https://github.com/vitest-dev/vitest/blob/main/packages/vitest/src/node/config/resolveConfig.ts#L120-L180',

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { isShellTool } from '../../schema/fast.js';
-import { dataCarried } from '../analysis/data-carried.js';
+import { dataCarried, dataInUrl } from '../analysis/data-carried.js';
 import { hostMatches } from '../analysis/network.js';
 import { fetchTarget, urlsIn } from './fetch-target.js';
 import { destructiveQuery, mcpAction } from './mcp-action.js';
@@ -159,7 +159,7 @@ export function analyzeToolCall(
     if (t.kind === 'metadata') add('tool.fetch-metadata', `${where}=${url}`);
     else if (t.kind === 'internal') add('tool.fetch-internal', `${where}=${url}`);
     if (o.denyHosts.some((p) => hostMatches(t.host, p))) add('tool.fetch-denied-host', `${where}=${url}`);
-    const carried = dataCarried(url.slice(url.indexOf(t.host) + t.host.length));
+    const carried = dataInUrl(url, t.host);
     if (carried) add('tool.fetch-carries-data', `${where} to ${t.host}: ${carried}`);
   };
 

@@ -1,6 +1,6 @@
 import { type Call, type Handler, hasFlag, operands, optionValue } from '../call.js';
 import { report } from '../context.js';
-import { dataCarried } from '../data-carried.js';
+import { dataInUrl } from '../data-carried.js';
 import { touch } from '../effects.js';
 import { hostOf, isWebService, judgeHost } from '../network.js';
 import { UNKNOWN } from '../script.js';
@@ -12,9 +12,7 @@ export function destination(c: Call, arg: string, bareHost = false): void {
   if (!dest) return;
   if (dest.host) c.ctx.facts.hosts.push(dest.host);
   // Whatever the host (an allowlisted one too): data written into the address is what its server logs.
-  const carried = dest.host
-    ? dataCarried(dest.url.slice(dest.url.indexOf(dest.host) + dest.host.length))
-    : null;
+  const carried = dest.host ? dataInUrl(dest.url, dest.host) : null;
   if (carried) report(c.ctx, 'net.url-carries-data', `${c.name} to ${dest.host}: ${carried}`);
   if (isWebService(dest.host)) {
     report(c.ctx, 'net.web-service', dest.host);
