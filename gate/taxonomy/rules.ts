@@ -202,12 +202,7 @@ export const TAXONOMY = {
   ),
   'net.fetch-unlisted': t('network', 'T1105', 0.45, 'fetches from a host not on the network allowlist'),
   'net.fetch-unknown': t('network', 'T1105', 0.45, 'network access to a destination only known at run time'),
-  'net.url-carries-data': t(
-    'exfiltration',
-    'T1048',
-    0.5,
-    'writes a block of data into the address it fetches',
-  ),
+  'net.url-carries-data': t('exfiltration', 'T1048', 0.5, 'writes a block of data into the URL'),
   'net.remote-shell': t(
     'network',
     'T1021.004',
