@@ -82,7 +82,9 @@ const git: Handler = (c) => {
     for (const p of rest.slice(rest.indexOf('--') + 1).slice(0, 64)) touch(c.ctx, p, 'write', c.cwd);
   if (c.args.some((a) => /core\.hooksPath|core\.sshCommand|core\.fsmonitor/i.test(a) && a.includes('=')))
     report(c.ctx, 'persist.git-hook', 'git -c runs a configured program');
-  if (sub === 'clone' || sub === 'fetch' || sub === 'pull' || sub === 'remote' || sub === 'submodule')
+  // The subcommands that reach a URL they are given (ls-remote too: it connects, and its URL carries what it is
+  // given to that host; push has its own rule).
+  if (/^(?:clone|fetch|pull|remote|submodule|ls-remote)$/.test(sub ?? ''))
     for (const a of rest) if (/^[a-z]+:\/\/|^[^/\s]+@[^/\s]+:/.test(a)) destination(c, a);
 };
 
