@@ -294,11 +294,25 @@ export function secretUnder(
  * The project secret file (`.env`, `.envrc`…) a find `-name` pattern singles out, if any: a pattern that
  * also matches ordinary project files (`*`, `*.[!r]*`) is a search of everything, judged like `grep -r`.
  */
-export function projectSecretNamed(name: string): string | undefined {
+export function projectSecretNamed(name: string, also: readonly string[] = []): string | undefined {
   const re = globRegex(name, true);
-  if (['README.md', 'index.ts', 'main.py', 'Makefile'].some((f) => re.test(f))) return undefined;
-  return WORKSPACE_SECRET_SAMPLES.map((s) => s.slice(s.lastIndexOf('/') + 1)).find((b) => re.test(b));
+  if (ORDINARY_FILES.some((f) => re.test(f))) return undefined;
+  return [...WORKSPACE_SECRET_SAMPLES.map((s) => s.slice(s.lastIndexOf('/') + 1)), ...also].find((b) =>
+    re.test(b),
+  );
 }
+
+/** Files every project has: a name pattern that matches one of them is a search of everything. */
+const ORDINARY_FILES = [
+  'README.md',
+  'index.ts',
+  'main.py',
+  'Makefile',
+  'package.json',
+  'config.yml',
+  'notes.txt',
+  'env.ts',
+];
 
 /** How many levels below `dir` a sample lies (`~` is two levels below /: /home/user). */
 function depthBelow(dir: string, sample: string): number {

@@ -1,6 +1,7 @@
 import { type Call, type Handler, hasFlag, operands, optionValue } from '../call.js';
 import { probe, report } from '../context.js';
 import { touch } from '../effects.js';
+import { projectSecretNamed } from '../paths.js';
 import { display } from '../script.js';
 import { ARCHIVE_PROGRAMS } from './archives.js';
 import { SCRIPT_TOOL_PROGRAMS } from './script-tools.js';
@@ -35,26 +36,8 @@ const patternFirst =
           touch(c.ctx, `${dir}/${name}`, 'read', c.cwd);
   };
 
-/** Names a project keeps secrets under, to test a search's file filter against. */
-const SECRET_NAMES = [
-  '.env',
-  '.env.local',
-  '.env.production',
-  'credentials.json',
-  'secrets.yml',
-  'id_rsa',
-  'key.pem',
-];
-
-const ORDINARY_NAMES = [
-  'package.json',
-  'config.yml',
-  'index.ts',
-  'main.py',
-  'README.md',
-  'notes.txt',
-  'env.ts',
-];
+/** Secret files a content search's filter may single out, besides the `.env` family (`find -name` knows those). */
+const SEARCHED_SECRETS = ['credentials.json', 'secrets.yml', 'id_rsa', 'key.pem'];
 
 /** The secret names a search's include filters pick out (none without a filter: a whole tree is not a read). */
 function secretsPicked(args: readonly string[]): string[] {
@@ -68,14 +51,9 @@ function secretsPicked(args: readonly string[]): string[] {
   const picked = new Set<string>();
   for (const g of globs.slice(0, 16)) {
     if (g.startsWith('!') || g.length > 200) continue;
-    const base = g.slice(g.lastIndexOf('/') + 1);
-    const re = new RegExp(
-      `^${[...base].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`,
-      'i',
-    );
     // A filter as wide as ordinary files (`*.json`, `*`) is a search of those, not of secrets.
-    if (ORDINARY_NAMES.some((n) => re.test(n))) continue;
-    for (const n of SECRET_NAMES) if (re.test(n)) picked.add(n);
+    const name = projectSecretNamed(g.slice(g.lastIndexOf('/') + 1), SEARCHED_SECRETS);
+    if (name) picked.add(name);
   }
   return [...picked];
 }

@@ -73,7 +73,7 @@ function foundFilesRead(
     const { zone, path } = classifyPath(s, { workspace: c.ctx.workspace, cwd: c.cwd });
     if (zone === 'workspace') {
       // In the project, only a search that names its secrets files (`-name '.env*'`) is after them.
-      const secret = names.map(projectSecretNamed).find((x) => x !== undefined);
+      const secret = names.map((n) => projectSecretNamed(n)).find((x) => x !== undefined);
       const file = secret && `${path}/${secret}`;
       if (file && c.trial(runOn(file)).some((f) => SECRET_READS.has(f.rule) && f.detail.includes('reads')))
         report(c.ctx, 'read.project-secret', `find ${s} -name hands ${secret} to a command that reads it`);
@@ -81,7 +81,7 @@ function foundFilesRead(
     }
     // Outside the project (`..`, `~`, `/`), a search that names project secrets files finds other projects'
     // (`find ~ -name .env -exec cat {} +`): judged as the same command handed this project's would be.
-    const named = names.map(projectSecretNamed).find((x) => x !== undefined);
+    const named = names.map((n) => projectSecretNamed(n)).find((x) => x !== undefined);
     if (
       named &&
       c
