@@ -21,8 +21,6 @@ import type { LoadedLayer, PolicyAudit } from './policy-audit.js';
 const MAX_SESSION_KEY = 256;
 /** Reads loaded from the store when the first hook call comes (the memory's own bound). */
 const WARM_READS = 20_000;
-/** What a read is described by, at most (the read memory keeps as much). */
-const MAX_WHAT = 240;
 
 /**
  * The key a session's reads are remembered and stored under: bounded, and well-formed (a lone surrogate, or a pair
@@ -166,8 +164,9 @@ export function createServerHookDecider(
   /** Notes a read in memory, and in the store before the answer goes out (the next call may reach another instance). */
   async function remember(ctx: Ctx, caller: string, session: string, read: string): Promise<void> {
     const atMs = Date.now();
-    // Shown again in later reasons: control and format characters as escapes; as long as the memory keeps.
-    const what = inert(read).slice(0, MAX_WHAT);
+    // Shown again in later reasons: control and format characters as escapes. Not cut here: the store's copy is
+    // redacted first (a cut could leave half a secret the patterns no longer see), and the memory cuts its own.
+    const what = inert(read);
     reads.note(caller, session, what, atMs);
     // Not stored: this instance still holds it; another one may miss it (see docs/scale.md).
     await ctx.sharedReads?.note({ session_id: session, caller, atMs, what }).catch(() => {});

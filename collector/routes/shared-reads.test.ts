@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRedactor } from '../../schema/fast.js';
 import type { SessionRead } from '../../store/index.js';
 import { createSharedReads } from './shared-reads.js';
 
@@ -58,6 +59,17 @@ describe('secret reads stored for other instances', () => {
     // Redacted first, then cut to what the memory keeps: a path as long as the request body is not stored whole.
     await shared.note({ ...read('t', 0), what: `reads ${'a/'.repeat(50_000)}.env ghp_abc` });
     expect(repo.inserts[1]?.[0]?.what).toHaveLength(240);
+  });
+
+  it('redacts before it cuts: a credential across the cut leaves none of itself behind', async () => {
+    const repo = fakeRepo();
+    const redactor = createRedactor();
+    const shared = createSharedReads(repo, true, { flushMs: 1, redact: (s) => redactor.text(s) });
+    const token = `ghp_${'Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LmNbVc'}`;
+    await shared.note({ ...read('u', 0), what: `cat .env; echo ${'x'.repeat(216)} ${token}` });
+    const stored = repo.inserts[0]?.[0]?.what ?? '';
+    expect(stored).toHaveLength(240);
+    expect(stored).not.toContain('ghp_');
   });
 
   it('is bounded, and a read that failed to store is stored on its next note', async () => {

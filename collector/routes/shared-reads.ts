@@ -46,8 +46,7 @@ export function createSharedReads(
     // One insert at a time, in order.
     running = running.then(async () => {
       try {
-        // Redacted, then cut (a cut first could leave half a secret the patterns no longer match).
-        await repo.note(batch.map((b) => ({ ...b.read, what: redact(b.read.what).slice(0, MAX_WHAT) })));
+        await repo.note(batch.map((b) => b.read));
       } catch {
         // Held by this instance only; another one may miss it.
         for (const { read } of batch) stored.delete(key(read));
@@ -69,8 +68,11 @@ export function createSharedReads(
       if (queue.length >= maxQueued) return Promise.resolve();
       if (stored.size >= MAX_STORED) stored.clear();
       stored.set(k, read.atMs);
+      // Redacted, then cut (a cut first could leave half a secret the patterns no longer match): only that much
+      // waits in the queue.
+      const kept = { ...read, what: redact(read.what).slice(0, MAX_WHAT) };
       return new Promise<void>((settle) => {
-        queue.push({ read, settle });
+        queue.push({ read: kept, settle });
         timer ??= setTimeout(() => void flush(), flushMs);
       });
     },
