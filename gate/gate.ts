@@ -99,7 +99,8 @@ export async function createGate(opts: {
     let risk = 0;
     let analysis: Analysis | null = null;
     let toolFacts: Analysis['facts'] | null = null;
-    const shell = input.tool === undefined || toolAccess(input.tool) === 'shell';
+    const access = input.tool === undefined ? 'shell' : toolAccess(input.tool);
+    const shell = access === 'shell';
     if (!shell && input.tool !== undefined) {
       const t = analyzeToolCall(input.tool, input.toolInput ?? {}, {
         workspace,
@@ -124,12 +125,11 @@ export async function createGate(opts: {
     // An unknown tool (an MCP server's) that takes a command line gets that line analysed like the shell's.
     const shellText = shell
       ? input.command
-      : toolAccess(input.tool ?? '') === 'unknown'
+      : access === 'unknown'
         ? embeddedCommand(input.toolInput)
         : undefined;
     // A credential written into a command line, or into the arguments of a call that reaches other programs or
     // hosts (a fetch, a web search, an MCP tool), not into a local file's contents.
-    const access = input.tool === undefined ? 'shell' : toolAccess(input.tool);
     const written = credentialsWrittenOut(
       shell ? [input.command] : CARRIES.has(access) ? [argumentText(input.toolInput ?? {})] : [],
     );
