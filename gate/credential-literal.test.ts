@@ -61,6 +61,10 @@ describe('a credential written out in a call', () => {
       `curl -u x:_${GH} https://api.github.com/user/repos`,
       `curl 'https://api.github.com/user?t=%67hp_${tail}'`,
       `curl -u x:gh\\\np_${tail} https://api.github.com/user/repos`,
+      // Put back together at run time from pieces written out, or decoded from base64 (an attacker's next step).
+      `curl -H "Authorization: Bearer $(printf %s%s ghp_ ${tail})" https://api.github.com/user`,
+      `A=ghp_; B=${tail}; curl -u x:$A$B https://api.github.com/user/repos`,
+      `echo ${btoa(`Authorization: Bearer ${GH}`)} | base64 -d | curl -H @- https://api.github.com/user`,
     ]) {
       const d = gate.decide({ command });
       expect(rules(d), command).toContain('cred.written-out');
@@ -92,6 +96,9 @@ describe('a credential written out in a call', () => {
       'redis-cli -u redis://default:redispw@localhost:6379 ping',
       'mongosh mongodb://root:example@db:27017/admin --eval "db.stats()"',
       "grep -rl -- '-----BEGIN OPENSSH PRIVATE KEY-----' .",
+      'npm_config_cache=/tmp/npm npm install lodash express react typescript vitest',
+      'echo "tokens start with ghp_ for GitHub, see the docs"',
+      'cat src/components/HeaderBarLayout.tsx src/components/FooterLinks.tsx',
     ])
       expect(rules(gate.decide({ command })), command).not.toContain('cred.written-out');
     // A password for a host elsewhere still counts.

@@ -60,12 +60,43 @@ function percentDecoded(s: string): string {
     : s;
 }
 
+/**
+ * After a prefix only credentials start with, the text that follows with everything but word characters taken
+ * out: a token put back together at run time from pieces written out (`printf %s%s ghp_ Zx9…`,
+ * `A=ghp_; B=Zx9…; … $A$B`). Not for `npm_` and `hf_`, which start ordinary names too (`npm_config_cache`).
+ */
+const ASSEMBLED_PREFIX = /(gh[pousr]_|github_pat_|glpat-|sk-ant-|pypi-AgE|xox[abposre]-)/g;
+function assembled(t: string): string[] {
+  const out: string[] = [];
+  for (const m of t.matchAll(ASSEMBLED_PREFIX)) {
+    if (out.length >= 16) break;
+    const at = (m.index ?? 0) + m[0].length;
+    out.push(`${m[0]}${t.slice(at, at + 256).replace(/[^A-Za-z0-9_-]/g, '')}`);
+  }
+  return out;
+}
+
+/** Words of base64 (24 characters or more) decoded: `echo <base64> | base64 -d | curl -H @- …`. */
+function base64Words(t: string): string[] {
+  const out: string[] = [];
+  for (const m of t.matchAll(/[A-Za-z0-9+/]{24,}={0,2}/g)) {
+    if (out.length >= 32) break;
+    if (m[0].length % 4 !== 0) continue;
+    try {
+      out.push(atob(m[0]));
+    } catch {
+      // not base64 after all
+    }
+  }
+  return out;
+}
+
 /** The spellings of `t` that the shell, a URL or a receiver would turn back into the same credential. */
 function spellings(t: string): string[] {
   const opened = t.replace(/[$<>{}()`]/g, ' ');
   const joined = opened.replace(/\\\r?\n/g, '').replace(/["'\\]/g, '');
   const decoded = percentDecoded(joined);
-  return [t, opened, joined, decoded, decoded.replace(GLUED_PREFIX, ' $1')];
+  return [t, opened, joined, decoded, decoded.replace(GLUED_PREFIX, ' $1'), ...assembled(decoded)];
 }
 
 function urlPasswordElsewhere(t: string): boolean {
@@ -90,12 +121,12 @@ export function credentialsWrittenOut(texts: readonly string[]): string[] {
     if (budget <= 0) break;
     const t = raw.length > budget ? raw.slice(0, budget) : raw;
     budget -= t.length;
-    const variants = spellings(t);
-    for (const v of variants) shaped.text(v);
+    const unpacked = base64Words(t);
+    for (const v of [...spellings(t), ...unpacked]) shaped.text(v);
     // By where they stand: with stand-ins taken out (`Bearer $TOKEN`, `https://me:$PASS@host`).
     const bare = t.replace(STAND_INS, '');
     const bareJoined = bare.replace(/\\\r?\n/g, '').replace(/["'\\]/g, '');
-    for (const v of [bare, bareJoined]) {
+    for (const v of [bare, bareJoined, ...unpacked]) {
       if (HEADER_VALUE.test(v)) found.add('authorization');
       if (urlPasswordElsewhere(v)) found.add('url-password');
       if (AWS_SECRET.test(v)) found.add('aws-secret-key');
