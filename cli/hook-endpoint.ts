@@ -69,8 +69,7 @@ export function createServerHookDecider(
   ): Promise<string | undefined> => {
     try {
       // A stored read may stand for repeats not stored after it (once per `repeatMs`): counted as that much newer.
-      const restore = (r: SessionRead) =>
-        reads.note(r.caller, r.session_id, r.what, r.atMs + shared.repeatMs);
+      const restore = (r: SessionRead) => reads.note(r.caller, r.session_id, r.what, r.atMs, shared.repeatMs);
       const since = () => Date.now() - reads.windowMs - shared.repeatMs;
       warmed ??= shared.since(since(), WARM_READS).then((rs) => {
         for (const r of rs) restore(r);
@@ -81,7 +80,7 @@ export function createServerHookDecider(
       });
       if (shared.shared) {
         const r = await shared.latest(session, Date.now() - reads.windowMs - shared.repeatMs);
-        if (r) reads.note(r.caller, r.session_id, r.what, r.atMs + shared.repeatMs);
+        if (r) restore(r);
       }
       return reads.earlier(caller, session);
     } catch {

@@ -25,7 +25,7 @@ export function createReadMemory(o: ReadMemoryOptions = {}) {
   const total = o.total ?? 20_000;
   const now = o.now ?? Date.now;
   // In the order of their last read, so the expired ones are at the front.
-  const reads = new Map<string, { at: number; what: string; caller: string }>();
+  const reads = new Map<string, { at: number; until: number; what: string; caller: string }>();
   const held = new Map<string, number>();
   /** Callers whose share overflowed, until when; the whole memory's overflow under ''. */
   const full = new Map<string, number>();
@@ -37,7 +37,7 @@ export function createReadMemory(o: ReadMemoryOptions = {}) {
   };
   const prune = (t: number) => {
     for (const [session, r] of reads) {
-      if (t - r.at < windowMs) break;
+      if (t < r.until) break;
       reads.delete(session);
       release(r.caller);
     }
@@ -47,15 +47,17 @@ export function createReadMemory(o: ReadMemoryOptions = {}) {
   return {
     /**
      * Notes that `session` (through `caller`) read a secret, described by `what`, at `atMs` (now, or the time
-     * another instance noted it).
+     * another instance noted it), remembered for the window and `slackMs` more (repeats of a stored read that
+     * were not stored after it).
      */
-    note(caller: string, session: string, what: string, atMs?: number): void {
+    note(caller: string, session: string, what: string, atMs?: number, slackMs = 0): void {
       const t = now();
       prune(t);
       const at = Math.min(atMs ?? t, t);
-      if (t - at >= windowMs) return;
+      const until = at + windowMs + slackMs;
+      if (t >= until) return;
       const before = reads.get(session);
-      if (before && before.at > at) return; // a newer read of the session is kept
+      if (before && before.until > until) return; // a read of the session remembered longer is kept
       // A caller over its share, or a full memory, remembers nothing new, and never takes a read another
       // caller noted out of memory (it stays, under its first caller, until the window has passed).
       const own = before?.caller === caller ? 1 : 0;
@@ -66,7 +68,7 @@ export function createReadMemory(o: ReadMemoryOptions = {}) {
           reads.delete(session);
           release(before.caller);
         }
-        reads.set(session, { at, what: what.slice(0, MAX_WHAT), caller });
+        reads.set(session, { at, until, what: what.slice(0, MAX_WHAT), caller });
         held.set(caller, (held.get(caller) ?? 0) + 1);
       }
     },
@@ -78,7 +80,7 @@ export function createReadMemory(o: ReadMemoryOptions = {}) {
         return `may have read a secret: more sessions read secrets lately than Ward keeps (${full.has(caller) ? `${perCaller} for this token` : `${total} in all`})`;
       const r = reads.get(session);
       // One noted out of order (from another instance) may sit behind newer ones that prune stops at.
-      if (!r || t - r.at >= windowMs) return undefined;
+      if (!r || t >= r.until) return undefined;
       // What was read is told only to the token that read it: another runner naming the session learns no
       // more than a runner's GET /api/risk tells it.
       const what = r.caller === caller ? ` (${r.what})` : ' (through another token)';

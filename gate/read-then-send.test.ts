@@ -231,6 +231,18 @@ describe('the memory of reads', () => {
     expect(m.stats().sessions).toBe(0);
   });
 
+  it('keeps a read restored from the store for the window and its slack, and tells its real age', () => {
+    let t = 100_000;
+    const m = createReadMemory({ windowMs: 60_000, now: () => t });
+    // Stored 40 s ago; repeats up to a minute after it may not have been stored.
+    m.note('tok', 's', 'cat .env', t - 40_000, 60_000);
+    expect(m.earlier('tok', 's')).toBe('read a secret 40 s ago (cat .env)');
+    t += 79_000;
+    expect(m.earlier('tok', 's')).toBe('read a secret 119 s ago (cat .env)');
+    t += 2_000;
+    expect(m.earlier('tok', 's')).toBeUndefined();
+  });
+
   it('a token that reads in more sessions than its share cannot push out its earlier read: its sends all ask', () => {
     let t = 0;
     const m = createReadMemory({ windowMs: 60_000, perCaller: 3, total: 100, now: () => t });
