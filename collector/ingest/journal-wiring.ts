@@ -4,8 +4,12 @@ import type { BatchingWriter } from './writer.js';
 
 /** Permissions whose answers come from ingested rows: with the journal, such reads wait for queued rows. */
 const READS_INGEST: ReadonlySet<string> = new Set(['readEvents', 'exportReports']);
-/** The longest such a read waits for the writer (a saturated writer flushes every few hundred ms). */
-const READ_BARRIER_MS = 250;
+/**
+ * The longest such a read waits for the writer. It waits only for rows queued before it (one insert, a few
+ * hundred ms when saturated), so this bounds a stalled engine, not a busy one: at 250 ms a loaded machine's
+ * first insert of a new table part missed it, and the read answered without rows it had acknowledged.
+ */
+const READ_BARRIER_MS = 5_000;
 /** How long one replayed record may wait for room in the writer at start. */
 const REPLAY_ROOM_MS = 10 * 60_000;
 
@@ -41,7 +45,7 @@ export async function storeJournaled(
 
 /**
  * The auth hook that makes reads of events and reports see every request acknowledged before them: the
- * writer flushes what is queued, and the read waits at most READ_BARRIER_MS when ingest is saturated.
+ * writer flushes what is queued, and the read waits for it (at most READ_BARRIER_MS if the engine stalls).
  */
 export function readBarrier(writer: BatchingWriter) {
   return (_c: unknown, permission: string) =>

@@ -5,15 +5,26 @@ import type { OtlpAttributes } from '../../schema/index.js';
 /** A part of an event's identity: text, or attributes (hashed key by key, without building JSON). */
 export type IdPart = string | OtlpAttributes;
 
-const SEP = '\u001f';
-
-/** The parts as one text (attributes key by key), separated: what an id is the digest of. */
+/**
+ * The parts as one text that no other parts give: every text and every attribute key and value is written
+ * with its length first. (Joined by a separator alone, `a=b` + `c=d` and `a=b<sep>c=d` read the same: a sender
+ * could then give its copy of another event that event's id, with the session moved into a value, and replace
+ * the stored row.)
+ */
 export function idText(parts: readonly IdPart[]): string {
   let text = '';
   for (const p of parts) {
-    if (typeof p === 'string') text += p;
-    else for (const key in p) text += `${key}=${valueToString(p[key])}${SEP}`;
-    text += SEP;
+    if (typeof p === 'string') text += `${p.length}:${p};`;
+    else {
+      let n = 0;
+      for (const _ in p) n++;
+      text += `{${n}:`;
+      for (const key in p) {
+        const v = valueToString(p[key]);
+        text += `${key.length}:${key}${v.length}:${v}`;
+      }
+      text += '}';
+    }
   }
   return text;
 }

@@ -2,6 +2,7 @@ import type { Call } from './call.js';
 import { report } from './context.js';
 import { touch } from './effects.js';
 import { hostOf, judgeHost } from './network.js';
+import { classifyPath, type Zone } from './paths.js';
 import { UNKNOWN } from './script.js';
 
 /**
@@ -196,9 +197,29 @@ const SEARCH_DIR_OPTION =
 const NOT_LOCAL_PATHS =
   /^(echo|printf|yes|tr|parallel|read|alias|ldd|screen|tmux|grep|egrep|fgrep|rgrep|zgrep|rg|ag|ack|sed|gsed|awk|gawk|mawk|nawk|test|\[|\[\[|expr|git|docker|podman|nerdctl|kubectl|helm|ssh|scp|sftp|rsync|curl|wget|http|find|locate|which|type|command|whereis|export|declare|local|set|unset|alias|cd|pushd|popd|source|\.|ls|tree|du|df|stat|file|readlink|realpath|basename|dirname|mkdir|rmdir|touch|ln|cp|mv|rm|chmod|chown|chgrp|tar|zip|unzip|7z|gzip|gunzip|cat|head|tail|less|more|vi|vim|nano|emacs|kill|pkill|pgrep|mount|umount|xargs|env|sudo|nohup|timeout|watch|time|nice|make|cmake|npm|pnpm|yarn|npx|node|python|python3|pip|pip3|cargo|go|ruby|perl|php|bash|sh|zsh|dash)$/;
 
+/** Zones a relative argument of an unknown program is judged in: secrets, and places that run what is written. */
+const GUARDED_ZONES = new Set<Zone>([
+  'ssh-key',
+  'secret',
+  'password-db',
+  'history',
+  'browser',
+  'keychain',
+  'shell-rc',
+  'git-hook',
+  'exec-config',
+  'env-script',
+  'project-secret',
+  'agent-secret',
+  'agent-config',
+  'python-startup',
+  'sensitive',
+]);
+
 /**
- * Absolute paths among the arguments of a program whose handler does not already judge them: a path after
- * an output option is written, any other is read (`rustc /x`, `nm /x`, `shuf -o /x`, `as @/x`).
+ * Paths among the arguments of a program whose handler does not already judge them (absolute ones, and
+ * relative ones leading somewhere guarded): a path after an output option is written, any other is read
+ * (`rustc /x`, `nm /x`, `shuf -o /x`, `as @/x`, `base32 .env`).
  */
 export function scanPathArguments(c: Call): void {
   if (NOT_LOCAL_PATHS.test(c.name)) return;
@@ -214,8 +235,14 @@ export function scanPathArguments(c: Call): void {
       value = eq[2] ?? '';
     } else if (prev.startsWith('-')) option = prev;
     value = value.replace(/^@/, '');
-    if (!/^(\/|~\/)[^\s]*[\w.]/.test(value) || value.includes(UNKNOWN) || value.startsWith('//')) continue;
-    if (SEARCH_DIR_OPTION.test(option)) continue;
+    if (value.includes(UNKNOWN) || value.startsWith('//')) continue;
+    if (!/^(\/|~\/)[^\s]*[\w.]/.test(value)) {
+      // A relative name counts where it leads somewhere guarded (`base32 .env`, `hd id_rsa` after `cd ~/.ssh`,
+      // `zstd -d x -o .claude/settings.json`): the program is unknown, the place is not.
+      if (!/^[\w.~-][^\s]*$/.test(value) || seen.has(value)) continue;
+      const zone = classifyPath(value, { workspace: c.ctx.workspace, cwd: c.cwd }).zone;
+      if (!GUARDED_ZONES.has(zone)) continue;
+    } else if (SEARCH_DIR_OPTION.test(option)) continue;
     // Installed programs and libraries are public: inspecting them reads nothing private.
     if (/^\/(usr|bin|sbin|lib\w*|opt)\//.test(value) && !OUTPUT_OPTION.test(option)) continue;
     if (seen.has(value)) continue;

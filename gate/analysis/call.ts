@@ -19,6 +19,30 @@ export interface Call {
 
 export type Handler = (c: Call) => void;
 
+/**
+ * Short-flag clusters spelled out: `-sd@.env` is `-s -d @.env` when `d` takes a value (`letters`), so the
+ * value is found whichever flag comes first. A cluster led by a value flag (`-XPOST`) is left as it is.
+ */
+export function splitClusters(args: readonly string[], letters: string): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    const m = /^-([a-zA-Z]+)(.*)$/.exec(a);
+    if (!m || a.startsWith('--') || letters.includes(a[1] as string)) {
+      out.push(a);
+      continue;
+    }
+    const cluster = `${m[1]}${m[2]}`;
+    const at = [...cluster].findIndex((ch) => letters.includes(ch));
+    if (at <= 0) out.push(a);
+    else {
+      for (const ch of cluster.slice(0, at)) out.push(`-${ch}`);
+      out.push(`-${cluster[at]}`);
+      if (at + 1 < cluster.length) out.push(cluster.slice(at + 1));
+    }
+  }
+  return out;
+}
+
 /** Non-option arguments, skipping the values of options listed in `withValue`. */
 export function operands(args: string[], withValue: readonly string[] = []): string[] {
   const out: string[] = [];

@@ -213,7 +213,7 @@ function workspaceZone(inner: string): Zone {
  */
 export function isSecretFileName(base: string): boolean {
   return (
-    /^\.env(\..+)?$|^\.envrc$|^\.(netrc|npmrc|pypirc|pgpass|git-credentials)$|\.(pem|key|p12|pfx|jks|keystore)$|^id_(rsa|dsa|ecdsa|ed25519)$|^(secrets?|credentials)(\.[\w.-]+)?$/i.test(
+    /^\.env(\..+)?$|^\.envrc$|^\.(netrc|npmrc|pypirc|pgpass|git-credentials|s3cfg|dev\.vars)$|\.(pem|key|p12|pfx|jks|keystore|tfstate|tfstate\.backup)$|^id_(rsa|dsa|ecdsa|ed25519)$|^(secrets?|credentials)(\.[\w.-]+)?$|^rclone\.conf$|service-?account[\w.-]*\.json$/i.test(
       base,
     ) &&
     !/\.(example|sample|template|dist|defaults?|tmpl|tpl)$|^\.env\.(example|sample|template|dist|defaults?)/i.test(

@@ -3,7 +3,7 @@ import { hiddenBackquoted } from './backquotes.js';
 import { afterHereDocEnd } from './here-doc-end.js';
 import { gluedDescriptor, isGluedDescriptor, setStdin, stdinFrom } from './redirects.js';
 import type { Redirect, SimpleCommand } from './simple-command.js';
-import { forgetPositional, joinCwd, trackBuiltinState } from './variables.js';
+import { cdDestination, forgetPositional, joinCwd, trackBuiltinState } from './variables.js';
 import { type Env, evalWord, expandBraces, UNKNOWN, WORDS } from './words.js';
 
 export type { Redirect, SimpleCommand } from './simple-command.js';
@@ -368,15 +368,11 @@ function command(node: Node, s: WalkState): SimpleCommand {
   };
   if (stdin?.text !== undefined) cmd.stdinText = stdin.text;
   trackBuiltinState(argv, cmd.stdinText, s.env, s.readBound);
-  if (argv[0] === 'cd' && argv.length <= 2) {
-    const dest = argv[1] ?? '~';
+  const dest = cdDestination(argv);
+  if (dest !== undefined) {
     if (dest.startsWith('/')) s.env.set('PWD', dest);
     else s.env.delete('PWD');
-    s.cwd = dest.includes(UNKNOWN)
-      ? UNKNOWN
-      : dest.startsWith('/') || dest.startsWith('~')
-        ? dest
-        : joinCwd(s.cwd, dest);
+    s.cwd = dest === UNKNOWN || dest.startsWith('/') || dest.startsWith('~') ? dest : joinCwd(s.cwd, dest);
   }
   s.out.push(cmd);
   return cmd;

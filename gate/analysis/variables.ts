@@ -80,9 +80,39 @@ export function forgetPositional(env: Env): void {
   for (let i = 1; i <= 9; i++) env.set(String(i), UNKNOWN);
 }
 
-/** `cd rel` from `cwd`: the directory it leads to, as far as known. */
+/**
+ * `cd rel` from `cwd`: the directory it leads to, as far as known. No cwd is the workspace itself, so a relative
+ * destination stays relative (paths.ts resolves it against the workspace).
+ */
 export function joinCwd(cwd: string | undefined, rel: string): string | undefined {
-  if (cwd === undefined) return undefined;
   if (cwd === UNKNOWN) return UNKNOWN;
+  if (cwd === undefined) return rel;
   return `${cwd.replace(/\/$/, '')}/${rel}`;
+}
+
+/**
+ * Where `cd`, `pushd` or `popd` (after `builtin` or `command`) leaves the shell: the destination as written
+ * (absolute, `~…` or relative), UNKNOWN when it cannot be told (`cd -`, `popd`, `pushd +1`, a bad option), or
+ * undefined for any other command.
+ */
+export function cdDestination(argv: readonly string[]): string | undefined {
+  let i = 0;
+  while (argv[i] === 'builtin' || argv[i] === 'command') i++;
+  const name = argv[i];
+  if (name !== 'cd' && name !== 'pushd' && name !== 'popd') return undefined;
+  if (name === 'popd') return UNKNOWN;
+  let j = i + 1;
+  for (; j < argv.length; j++) {
+    const a = argv[j] as string;
+    if (a === '--') {
+      j++;
+      break;
+    }
+    if (!/^-[LPe@n]+$/.test(a)) break;
+  }
+  const rest = argv.slice(j);
+  if (rest.length > 1) return UNKNOWN;
+  const dest = rest[0] ?? (name === 'cd' ? '~' : UNKNOWN);
+  if (dest === '' || dest === '-' || /^[-+]\d*$/.test(dest) || dest.includes(UNKNOWN)) return UNKNOWN;
+  return dest;
 }

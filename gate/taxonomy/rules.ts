@@ -2,6 +2,8 @@
  * The risk taxonomy: every finding the analysis can raise, with its category, MITRE ATT&CK technique,
  * base risk (0..1) and a human-readable reason. Data only; the analysis refers to entries by id.
  */
+import { GATE_RULES } from './gate-rules.js';
+
 export const CATEGORIES = [
   'destructive',
   'credential-access',
@@ -39,6 +41,7 @@ const t = (category: Category, attack: string, risk: number, reason: string): Ta
 });
 
 export const TAXONOMY = {
+  ...GATE_RULES,
   // destructive
   'destroy.rm-root': t(
     'destructive',
@@ -385,11 +388,6 @@ export const TAXONOMY = {
   'disc.shares': t('discovery', 'T1135', 0.45, 'lists network shares'),
   'disc.cloud': t('discovery', 'T1619', 0.5, 'lists cloud storage'),
   'disc.privileges': t('discovery', 'T1069', 0.4, 'lists the privileges this user can use'),
-  // policy
-  'policy.rule': t('execution', '', 0, 'matched a policy rule'),
-  'policy.escalated': t('execution', '', 0.4, 'session anomaly score above threshold'),
-  'policy.read-then-send': t('exfiltration', 'T1041', 0.4, 'sends data out after the session read a secret'),
-  'policy.tool': t('execution', '', 0, 'matched a tool rule'),
 } as const satisfies Record<string, TaxonomyEntry>;
 
 export type RuleId = keyof typeof TAXONOMY;

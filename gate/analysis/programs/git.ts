@@ -42,8 +42,16 @@ const git: Handler = (c) => {
       if (at >= 0 && at < op.length - 1) touch(c.ctx, op.slice(at + 1), 'read', c.cwd);
     }
   // `git add .env` copies the file into the repository, from where a push sends it: a read of what it names.
-  if (sub === 'add' || sub === 'stage')
+  if (sub === 'add' || sub === 'stage') {
     for (const p of operands(rest).slice(0, 256)) touch(c.ctx, p, 'read', c.cwd);
+    // `--force` adds what .gitignore keeps out: with `.`, `-A` or a directory that is every ignored `.env`.
+    if (rest.some((a) => a === '--force' || /^-[a-zA-Z]*f[a-zA-Z]*$/.test(a)))
+      report(c.ctx, 'collect.force-add', `git ${sub} ${rest.join(' ')}`.slice(0, 100));
+  }
+  // `git grep --no-index` and `--untracked` print lines of files git does not track, secrets included.
+  if (sub === 'grep' && rest.some((a) => a === '--no-index' || a === '--untracked'))
+    for (const p of rest.includes('--') ? rest.slice(rest.indexOf('--') + 1).slice(0, 64) : [])
+      touch(c.ctx, p, 'read', c.cwd);
   const patch = sub === 'show' || sub === 'diff' || rest.some((a) => /^(-p|-u|--patch)$/.test(a));
   if (patch && (sub === 'log' || sub === 'show' || sub === 'diff') && rest.includes('--'))
     for (const p of rest.slice(rest.indexOf('--') + 1).slice(0, 8)) touch(c.ctx, p, 'read', c.cwd);
@@ -80,6 +88,8 @@ const git: Handler = (c) => {
   }
   if ((sub === 'checkout' || sub === 'restore') && rest.includes('--'))
     for (const p of rest.slice(rest.indexOf('--') + 1).slice(0, 64)) touch(c.ctx, p, 'write', c.cwd);
+  else if (sub === 'restore')
+    for (const p of operands(rest, ['-s', '--source']).slice(0, 64)) touch(c.ctx, p, 'write', c.cwd);
   if (c.args.some((a) => /core\.hooksPath|core\.sshCommand|core\.fsmonitor/i.test(a) && a.includes('=')))
     report(c.ctx, 'persist.git-hook', 'git -c runs a configured program');
   // The subcommands that reach a URL they are given (ls-remote too: it connects, and its URL carries what it is

@@ -4,6 +4,7 @@ import { touch } from '../effects.js';
 import { scanHomeJoins } from '../home-paths.js';
 import { isSecretFileName } from '../paths.js';
 import { bindPositional } from '../positional.js';
+import { inPlaceEdits, scanEnvironmentDump } from '../code-effects.js';
 import { scanPython } from '../python.js';
 import { UNKNOWN } from '../script.js';
 import { producedText } from './script-tools.js';
@@ -131,6 +132,7 @@ const python: Handler = (c) => {
   if (code !== undefined) {
     if (DECODES.test(code)) report(c.ctx, 'evade.obfuscated', 'python one-liner decodes hidden content');
     scanPython(code.replaceAll(UNKNOWN, 'UNKNOWN_VALUE'), c.ctx, shell);
+    scanEnvironmentDump(c, code);
     return;
   }
   const mod = optionValue(c.args, ['-m']);
@@ -173,7 +175,7 @@ const DECODES =
 
 /** A call that opens a file for reading, its relative name, and what follows (an open's mode). */
 const READ_CALL =
-  /\b(readFile\w*|createReadStream|File\.(?:read|open|readlines|foreach|binread)|IO\.(?:read|readlines)|file_get_contents|file|fopen|open)\s*\(\s*['"]([\w.-][^'"\s]*)['"]([^)]{0,20})/g;
+  /\b(readFile\w*|createReadStream|File\.(?:read|open|readlines|foreach|binread)|IO\.(?:read|readlines)|file_get_contents|file|fopen|open)(?:\s*\(\s*|\s+)(?:(?:my\s+)?[\w$]+\s*,\s*)?(?:['"][<+]{1,2}['"]\s*,\s*)?['"]<?\s*([\w.-][^'"\s]*)['"]([^)]{0,20})/g;
 
 /** A call that writes or removes a file named relative to the working directory (the name is group 2). */
 const WRITE_CALL =
@@ -216,6 +218,8 @@ const inlineCode =
     // Written by a relative name (`writeFileSync('.claude/settings.json', …)`): a write where it lands, as the
     // shell's (the agent's own hook configuration, Ward's, git hooks are protected places).
     for (const m of code.matchAll(WRITE_CALL)) touch(c.ctx, m[2] ?? '', 'write', c.cwd);
+    scanEnvironmentDump(c, code);
+    inPlaceEdits(c, code);
     // `perl -ne 'print' .env`, `ruby -ne …`: a line loop reads the files named after its code.
     const at = c.args.indexOf(code);
     if (at > 0 && c.args.slice(0, at).some((a) => /^-[a-zA-Z]*[np][a-zA-Z]*$/.test(a)))

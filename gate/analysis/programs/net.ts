@@ -1,4 +1,4 @@
-import { type Call, type Handler, hasFlag, operands, optionValue } from '../call.js';
+import { type Call, type Handler, hasFlag, operands, optionValue, splitClusters } from '../call.js';
 import { report } from '../context.js';
 import { dataInUrl } from '../data-carried.js';
 import { touch } from '../effects.js';
@@ -41,7 +41,11 @@ const UPLOAD_FLAGS = [
   '--json',
 ];
 
-const curl: Handler = (c) => {
+/** curl's short flags that take a value (`-sd@.env` sends .env). */
+const CURL_VALUE_LETTERS = 'oHXuAewxmbcrKdFTE';
+
+const curl: Handler = (given) => {
+  const c = { ...given, args: splitClusters(given.args, CURL_VALUE_LETTERS) };
   const withValue = [
     '-o',
     '--output',
@@ -99,6 +103,10 @@ const curl: Handler = (c) => {
   if (out && out !== '-') touch(c.ctx, out, 'write', c.cwd);
   const cfg = optionValue(c.args, ['-K', '--config']);
   if (cfg) touch(c.ctx, cfg, 'read', c.cwd);
+  // `-H @file` sends the file's lines as headers.
+  for (let i = 0; i < c.args.length; i++)
+    if (/^(-H|--header)$/.test(c.args[i] ?? '') && c.args[i + 1]?.startsWith('@'))
+      touch(c.ctx, (c.args[i + 1] as string).slice(1), 'read', c.cwd);
 };
 
 const wget: Handler = (c) => {

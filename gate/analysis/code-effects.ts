@@ -1,0 +1,38 @@
+/**
+ * What inline interpreter code does to files and the environment beyond its calls: the environment printed
+ * whole, and the files an in-place edit (`perl -pi -e …`, `ruby -i -pe …`) rewrites.
+ */
+import type { Call } from './call.js';
+import { report } from './context.js';
+import { touch } from './effects.js';
+
+/**
+ * The whole environment, not one variable of it: Python's `os.environ` (not `.get(…)` or `[…]`), Node's
+ * `process.env` (not `.X` or `[…]`), Perl's `%ENV`, Ruby's `ENV` (not `ENV[…]`/`ENV.fetch`), PHP's
+ * `getenv()` or `$_ENV`, and `/proc/<pid>/environ`.
+ */
+const WHOLE_ENVIRONMENT =
+  /\bos\.environ\b(?!\s*(?:\.get\b|\[|\.setdefault\b|\.pop\b))|\bos\.environb?\.(?:items|keys|values|copy)\b|\bprocess\.env\b(?!\s*(?:\.\s*[A-Za-z_]\w*\b(?!\s*\()|\[|\?\.\s*[A-Za-z_]))|%ENV\b|\bENV\b(?!\s*(?:\[|\.fetch\b|\.key\?|\.has_key\?|\.include\?))(?<!\$ENV)|\$_ENV\b|\bgetenv\s*\(\s*\)|\/proc\/(?:self|\d+|\$\$|\*)\/environ\b|\benviron\s*\(\s*\)/;
+
+/** Reports code that reads the whole environment (where the tokens the agent was given live). */
+export function scanEnvironmentDump(c: Call, code: string): void {
+  const m = WHOLE_ENVIRONMENT.exec(code);
+  if (m) report(c.ctx, 'read.env-secrets', `${c.name} code reads ${m[0].trim()} whole`);
+}
+
+/**
+ * `perl -pi -e CODE FILES`, `perl -i.bak -ne …`, `ruby -i -pe …`: the files named after the code are rewritten
+ * in place (a flag cluster before the code holds `i`).
+ */
+export function inPlaceEdits(c: Call, code: string): void {
+  const at = c.args.indexOf(code);
+  if (at <= 0) return;
+  const flags = c.args.slice(0, at).filter((a) => /^-[a-zA-Z]/.test(a) && !a.startsWith('--'));
+  // perl's `-i` takes its backup extension glued (`-i.bak`, `-pi.orig`); `-I dir` is an include path.
+  if (!flags.some((f) => /^-[a-zA-HJ-Z]*i/.test(f))) return;
+  for (const f of c.args
+    .slice(at + 1)
+    .filter((a) => !a.startsWith('-'))
+    .slice(0, 256))
+    touch(c.ctx, f, 'write', c.cwd);
+}
