@@ -241,7 +241,8 @@ export function scanPathArguments(c: Call): void {
       // `zstd -d x -o .claude/settings.json`): the program is unknown, the place is not.
       if (!/^[\w.~-][^\s]*$/.test(value) || seen.has(value)) continue;
       const zone = classifyPath(value, { workspace: c.ctx.workspace, cwd: c.cwd }).zone;
-      if (!GUARDED_ZONES.has(zone)) continue;
+      // A bare word is a subcommand as often as a file (`gh secret list`): in the project it needs a dot or a slash.
+      if (!GUARDED_ZONES.has(zone) || (zone === 'project-secret' && !/[./]/.test(value))) continue;
     } else if (SEARCH_DIR_OPTION.test(option)) continue;
     // Installed programs and libraries are public: inspecting them reads nothing private.
     if (/^\/(usr|bin|sbin|lib\w*|opt)\//.test(value) && !OUTPUT_OPTION.test(option)) continue;

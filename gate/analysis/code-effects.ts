@@ -2,7 +2,7 @@
  * What inline interpreter code does to files and the environment beyond its calls: the environment printed
  * whole, and the files an in-place edit (`perl -pi -e …`, `ruby -i -pe …`) rewrites.
  */
-import type { Call } from './call.js';
+import { type Call, operands } from './call.js';
 import { report } from './context.js';
 import { touch } from './effects.js';
 
@@ -35,4 +35,18 @@ export function inPlaceEdits(c: Call, code: string): void {
     .filter((a) => !a.startsWith('-'))
     .slice(0, 256))
     touch(c.ctx, f, 'write', c.cwd);
+}
+
+/**
+ * The files a `python -m` module is given: read (`-m base64 .env`, `-m json.tool in`), and json.tool's second,
+ * written (`-m json.tool in out`).
+ */
+export function moduleFiles(c: Call, mod: string): void {
+  const after = c.args.slice(c.args.indexOf('-m') + 2);
+  const ops = operands(after).slice(0, 64);
+  const writesLast = mod === 'json.tool' && ops.length >= 2;
+  ops.forEach((p, i) => {
+    if (/^[\w.~/-][^\s]*$/.test(p))
+      touch(c.ctx, p, writesLast && i === ops.length - 1 ? 'write' : 'read', c.cwd);
+  });
 }

@@ -23,6 +23,7 @@ import { INTERPRETER_PROGRAMS } from './programs/interpreters.js';
 import { NET_PROGRAMS } from './programs/net.js';
 import { PACKAGE_PROGRAMS } from './programs/packages.js';
 import { SYSTEM_PROGRAMS } from './programs/system.js';
+import { TOOL_FILE_PROGRAMS } from './programs/tool-files.js';
 import { WARD_PROGRAMS } from './programs/ward.js';
 import { collectCommands, display, type SimpleCommand, UNKNOWN } from './script.js';
 import {
@@ -45,6 +46,7 @@ const TABLES = [
   ENVIRONMENT_PROGRAMS,
   CREDENTIAL_PROGRAMS,
   WARD_PROGRAMS,
+  TOOL_FILE_PROGRAMS,
 ];
 const HANDLERS = new Map<string, Handler[]>();
 for (const table of TABLES)

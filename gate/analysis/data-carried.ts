@@ -25,6 +25,23 @@ function runsLength(s: string): number {
  * short; the contents of a file, encoded into the address, are what its host logs.
  */
 export function dataCarried(rest: string): string | null {
+  const encoded = encodedData(rest);
+  if (encoded) return encoded;
+  let decoded = rest;
+  try {
+    decoded = decodeURIComponent(rest.replace(/\+/g, ' '));
+  } catch {
+    // a malformed escape: measured as written
+  }
+  if (decoded.length > MAX_TEXT) return `${decoded.length} characters`;
+  return null;
+}
+
+/**
+ * Encoded data alone (runs of base64 or hex, escapes of bytes rather than text), whatever the length of the
+ * text around it: what a tool's free-text arguments (an issue's body, a page) may hold without asking.
+ */
+export function encodedData(rest: string): string | null {
   let decoded = rest;
   try {
     decoded = decodeURIComponent(rest.replace(/\+/g, ' '));
@@ -44,7 +61,6 @@ export function dataCarried(rest: string): string | null {
     }
     if (!text || NEEDLESS_ESCAPE.test(m[0])) return `${m[0].length / 3} percent-escaped bytes`;
   }
-  if (decoded.length > MAX_TEXT) return `${decoded.length} characters`;
   return null;
 }
 

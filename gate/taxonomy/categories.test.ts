@@ -142,6 +142,16 @@ const CASES: Record<string, { rule: string; yes: string[]; no: string[] }[]> = {
   ],
   'defense-evasion': [
     {
+      rule: 'evade.ward-admin',
+      yes: [
+        'ward approvals approve 42 --scope project',
+        'WARD_TOKEN= ward token create --name x --role admin',
+        'node bin/ward.mjs alerts resolve 7',
+        'ward install claude-code --user',
+      ],
+      no: ['ward gate check -- ls', 'ward doctor', 'ward approvals list'],
+    },
+    {
       rule: 'evade.history',
       yes: ['history -c', 'unset HISTFILE', 'export HISTSIZE=0', 'ln -sf /dev/null ~/.bash_history'],
       no: ['history | tail -5', 'export EDITOR=vim'],
@@ -259,6 +269,11 @@ const CASES: Record<string, { rule: string; yes: string[]; no: string[] }[]> = {
     },
   ],
   collection: [
+    {
+      rule: 'collect.force-add',
+      yes: ['git add -f .', 'git add --force -A', 'git stage -f config/.env'],
+      no: ['git add .', 'git add -p src/app.ts'],
+    },
     {
       rule: 'read.system',
       yes: ['cat /etc/passwd', 'ls /usr/lib/'],

@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
 import { isShellTool } from '../../schema/fast.js';
-import { dataCarried, dataInUrl } from '../analysis/data-carried.js';
+import { dataCarried, dataInUrl, encodedData } from '../analysis/data-carried.js';
 import { hostMatches } from '../analysis/network.js';
+import { isSecretFileName } from '../analysis/paths.js';
 import { fetchTarget, urlsIn } from './fetch-target.js';
 import { destructiveQuery, mcpAction } from './mcp-action.js';
 import { pathsInPatch } from './patch-paths.js';
@@ -105,6 +106,8 @@ export interface ToolAnalysis {
   hosts: string[];
 }
 
+/** Argument names that say where a request goes. */
+const HOST_KEY = /^(host|hostname|domain|server|endpoint|base_?url|baseUrl|origin)$/i;
 const MAX_STRINGS = 2000;
 
 /** Arguments that carry a command line the gate analyses as shell text (see embeddedCommand in gate.ts). */
@@ -227,10 +230,16 @@ export function analyzeToolCall(
       const seen = COMMAND_KEYS.some((k) => typeof input[k] === 'string' || Array.isArray(input[k]));
       if (action && !(action === 'tool.mcp-exec' && seen)) add(action, `tool ${tool}`);
       let budget = MAX_STRINGS;
+      // The tool's other strings, measured together once it names a host (`{host, path, query}`, `{url,
+      // params, headers, body}`): what a request carries is not only in its address.
+      const strings: string[] = [];
+      let namesHost = false;
       const walk = (v: unknown, key: string, depth: number) => {
         if (budget-- <= 0 || depth > 8) return;
         if (typeof v === 'string') {
           if (v.length > 65_536) return;
+          if (HOST_KEY.test(key) && v.trim() !== '') namesHost = true;
+          if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v.trim())) strings.push(v);
           if (destructiveQuery(key, v)) add('tool.mcp-destroy', `${tool} ${key}=${v.slice(0, 80)}`);
           for (const u of urlsIn(v)) onUrl(u, `${tool} ${key}`);
           const t = v.trim();
@@ -240,11 +249,19 @@ export function analyzeToolCall(
             (PATHY_KEY.test(key) && t !== '' && !/[\n\r]/.test(t) && !/^[a-z]+:\/\//i.test(t))
           )
             onPath(t, mode, `${tool} ${key}`);
+          // A git object named by commit and path (`HEAD:.env`) is that file's content.
+          const object = /^[^\s:/]+:([^\s:/][^\s:]*)$/.exec(t)?.[1];
+          if (object && isSecretFileName(object.slice(object.lastIndexOf('/') + 1)))
+            onPath(object, 'read', `${tool} ${key}`);
         } else if (Array.isArray(v)) for (const x of v) walk(x, key, depth + 1);
         else if (typeof v === 'object' && v !== null)
           for (const [k, x] of Object.entries(v)) walk(x, k, depth + 1);
       };
       walk(input, 'input', 0);
+      if (namesHost || out.hosts.length > 0) {
+        const carried = encodedData(strings.join('/'));
+        if (carried) add('tool.fetch-carries-data', `${tool} arguments: ${carried}`);
+      }
       break;
     }
   }

@@ -147,6 +147,9 @@ export function kindOfPath(abs: string, ctx: ToolPathContext): ToolPathKind {
   if (ws && (abs === ws || abs.startsWith(`${ws}/`)))
     return isSecretFileName(base) ? 'env-file' : 'workspace';
   if (PRIVATE_KEY.test(abs)) return 'private-key';
+  // A secret's file name outside the project (`~/.s3cfg`, `../other/.env`): as `cat` is judged (effects.ts).
+  if ((zoneKind === 'home' || zoneKind === 'outside' || zoneKind === 'workspace') && isSecretFileName(base))
+    return 'credentials';
   return zoneKind === 'workspace' ? 'outside' : zoneKind;
 }
 

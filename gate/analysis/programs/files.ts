@@ -86,7 +86,14 @@ const copyLike =
       if (/(^|\/)(ba|z|da|k)?sh$/.test(src) || c.cmd.raw.some((r) => /which\s+(ba|z|da)?sh\b/.test(r)))
         report(c.ctx, 'evade.masquerade', `copies a shell binary to ${dest ?? '?'}`);
     }
-    if (dest !== undefined) touch(c.ctx, dest, 'write', c.cwd);
+    if (dest === undefined) return;
+    touch(c.ctx, dest, 'write', c.cwd);
+    // Into a directory, each source lands under its own name (`cp -r /tmp/x/.claude .` writes ./.claude).
+    for (const src of ops.slice(0, 64)) {
+      const name = src.replace(/\/+$/, '').split('/').pop();
+      if (name && name !== '.' && name !== '..')
+        touch(c.ctx, `${dest.replace(/\/+$/, '')}/${name}`, 'write', c.cwd);
+    }
   };
 
 const rm: Handler = (c) => {

@@ -1,10 +1,10 @@
 import { type Call, type Handler, operands, optionValue } from '../call.js';
+import { inPlaceEdits, moduleFiles, scanEnvironmentDump } from '../code-effects.js';
 import { report } from '../context.js';
 import { touch } from '../effects.js';
 import { scanHomeJoins } from '../home-paths.js';
 import { isSecretFileName } from '../paths.js';
 import { bindPositional } from '../positional.js';
-import { inPlaceEdits, scanEnvironmentDump } from '../code-effects.js';
 import { scanPython } from '../python.js';
 import { UNKNOWN } from '../script.js';
 import { producedText } from './script-tools.js';
@@ -140,6 +140,7 @@ const python: Handler = (c) => {
     if (/^pip$/.test(mod)) c.run(['pip', ...c.args.slice(c.args.indexOf('-m') + 2)]);
     if (/^(http\.server|SimpleHTTPServer|smtpd|pty)$/.test(mod))
       report(c.ctx, 'net.raw-socket', `python -m ${mod}`);
+    moduleFiles(c, mod);
     return;
   }
   const script = operands(c.args, ['-W', '-X', '-Q'])[0];

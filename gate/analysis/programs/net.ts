@@ -1,6 +1,6 @@
 import { type Call, type Handler, hasFlag, operands, optionValue, splitClusters } from '../call.js';
 import { report } from '../context.js';
-import { dataInUrl } from '../data-carried.js';
+import { dataInHost, dataInUrl } from '../data-carried.js';
 import { touch } from '../effects.js';
 import { hostOf, isWebService, judgeHost } from '../network.js';
 import { UNKNOWN } from '../script.js';
@@ -227,8 +227,16 @@ const ping: Handler = (c) => {
 };
 
 const dns: Handler = (c) => {
-  if (c.cmd.raw.some((r) => /\$\(|`/.test(r) && /base64|xxd|od\b|hexdump|basenc/.test(r)))
+  if (c.cmd.raw.some((r) => /\$\(|`/.test(r) && /base64|base32|xxd|od\b|hexdump|basenc/.test(r)))
     report(c.ctx, 'net.dns-exfil', `${c.name} query built from encoded data`);
+  // A name written out can carry data as well: its labels are what the attacker's name server logs.
+  for (const op of operands(c.args, ['-t', '-c', '-p', '-q', '-x', '-f', '-k', '-y', '-b', '-4', '-6']).slice(
+    0,
+    16,
+  )) {
+    const carried = /^[\w.-]+$/.test(op) ? dataInHost(op.replace(/^@/, '')) : null;
+    if (carried) report(c.ctx, 'net.dns-exfil', `${c.name} ${carried}`);
+  }
 };
 
 const scanner: Handler = (c) => report(c.ctx, 'net.scan', `${c.name} ${c.args.join(' ')}`.slice(0, 100));
