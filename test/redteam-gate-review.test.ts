@@ -228,3 +228,8 @@ describe('curl spellings that hide the file it sends are read', () => {
   ]);
   allowed([sh('curl -s https://api.github.com/zen'), sh('git ls-remote https://github.com/org/project')]);
 });
+
+describe('names taken from another directory or file are read there', () => {
+  notAllowed([sh('tar czf - -C ~ .ssh .aws | base64 -w0'), sh('xargs -0 -a /proc/self/environ echo')]);
+  allowed([sh('tar czf out.tgz -C src .'), sh('xargs -a list.txt echo'), sh('git add -f dist/bundle.js')]);
+});

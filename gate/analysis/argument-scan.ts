@@ -186,7 +186,7 @@ export function scanWrittenText(c: Call): void {
 
 /** Options whose value is a file the program writes. */
 const OUTPUT_OPTION =
-  /^(-o|-O|--output|--out|--outfile|--outFile|--out-file|--output-file|--output-dir|--outdir|--outDir|--out-dir|--log-file|--logfile|--log|--dump|--save|--write|--target|--dest|--destination)$/;
+  /^(-o|-O|-out|--output|--out|--outfile|--outFile|--out-file|--output-file|--output-dir|--outdir|--outDir|--out-dir|--log-file|--logfile|--log|--dump|--save|--write|--target|--dest|--destination)$/;
 /** Options whose value is a search directory, not a file the program reads out. */
 const SEARCH_DIR_OPTION =
   /^(-I|-L|-isystem|-iquote|-F|-B|--include-dir|--lib-dir|--prefix|--sysroot|-rpath)$/;
@@ -196,6 +196,15 @@ const SEARCH_DIR_OPTION =
  */
 const NOT_LOCAL_PATHS =
   /^(echo|printf|yes|tr|parallel|read|alias|ldd|screen|tmux|grep|egrep|fgrep|rgrep|zgrep|rg|ag|ack|sed|gsed|awk|gawk|mawk|nawk|test|\[|\[\[|expr|git|docker|podman|nerdctl|kubectl|helm|ssh|scp|sftp|rsync|curl|wget|http|find|locate|which|type|command|whereis|export|declare|local|set|unset|alias|cd|pushd|popd|source|\.|ls|tree|du|df|stat|file|readlink|realpath|basename|dirname|mkdir|rmdir|touch|ln|cp|mv|rm|chmod|chown|chgrp|tar|zip|unzip|7z|gzip|gunzip|cat|head|tail|less|more|vi|vim|nano|emacs|kill|pkill|pgrep|mount|umount|xargs|env|sudo|nohup|timeout|watch|time|nice|make|cmake|npm|pnpm|yarn|npx|node|python|python3|pip|pip3|cargo|go|ruby|perl|php|bash|sh|zsh|dash)$/;
+
+/** Programs and the secret files that are theirs to use. */
+const OWN_KIND: [RegExp, RegExp][] = [
+  [
+    /^(ssh|ssh-keygen|ssh-add|scp|sftp|openssl|gpg|gpg2|keytool|step|certutil|age|minisign|signify|cosign)$/,
+    /\.(pem|key|p12|pfx|jks|keystore|crt|cer)$|(^|\/)id_\w+$/i,
+  ],
+  [/^(terraform|tofu|terragrunt)$/, /\.tfstate(\.backup)?$/],
+];
 
 /** Zones a relative argument of an unknown program is judged in: secrets, and places that run what is written. */
 const GUARDED_ZONES = new Set<Zone>([
@@ -243,6 +252,9 @@ export function scanPathArguments(c: Call): void {
       const zone = classifyPath(value, { workspace: c.ctx.workspace, cwd: c.cwd }).zone;
       // A bare word is a subcommand as often as a file (`gh secret list`): in the project it needs a dot or a slash.
       if (!GUARDED_ZONES.has(zone) || (zone === 'project-secret' && !/[./]/.test(value))) continue;
+      // A key or a state file handed to the program that uses it (`ssh -i ./id.pem`, `openssl x509 -in c.pem`,
+      // `terraform show x.tfstate`) is used, not read out; the same program given `.env` is.
+      if (zone === 'project-secret' && OWN_KIND.some(([p, f]) => p.test(c.name) && f.test(value))) continue;
     } else if (SEARCH_DIR_OPTION.test(option)) continue;
     // Installed programs and libraries are public: inspecting them reads nothing private.
     if (/^\/(usr|bin|sbin|lib\w*|opt)\//.test(value) && !OUTPUT_OPTION.test(option)) continue;

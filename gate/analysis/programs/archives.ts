@@ -23,7 +23,9 @@ const tar: Handler = (c) => {
   const dir = optionValue(c.args, ['-C', '--directory']);
   if (create) {
     if (file && file !== '-') touch(c.ctx, file, 'write', c.cwd);
-    for (const p of ops) collectOutside(c, p);
+    // `-C DIR` first: the names after it are taken from DIR (`tar czf - -C ~ .ssh .aws`).
+    const from = (p: string) => (dir && !/^[/~]/.test(p) ? `${dir.replace(/\/+$/, '')}/${p}` : p);
+    for (const p of ops) collectOutside(c, from(p));
   } else {
     if (file && file !== '-') touch(c.ctx, file, 'read', c.cwd);
     if (dir) touch(c.ctx, dir, 'write', c.cwd);

@@ -2,6 +2,7 @@
 import { type Call, type Handler, operands, optionValue } from '../call.js';
 import { report } from '../context.js';
 import { touch } from '../effects.js';
+import { isSecretFileName } from '../paths.js';
 import { UNKNOWN } from '../script.js';
 import { patchedFiles } from './archives.js';
 import { destination } from './net.js';
@@ -44,8 +45,13 @@ const git: Handler = (c) => {
   // `git add .env` copies the file into the repository, from where a push sends it: a read of what it names.
   if (sub === 'add' || sub === 'stage') {
     for (const p of operands(rest).slice(0, 256)) touch(c.ctx, p, 'read', c.cwd);
-    // `--force` adds what .gitignore keeps out: with `.`, `-A` or a directory that is every ignored `.env`.
-    if (rest.some((a) => a === '--force' || /^-[a-zA-Z]*f[a-zA-Z]*$/.test(a)))
+    // `--force` adds what .gitignore keeps out: with `.`, `-A`, a directory or a pattern that is every ignored
+    // `.env` below it (one named file that is not a secret is what the developer meant).
+    const ops = operands(rest);
+    const wide =
+      ops.length === 0 ||
+      ops.some((p) => /^\.\/?$|\/$|[*?[]/.test(p) || isSecretFileName(p.slice(p.lastIndexOf('/') + 1)));
+    if (wide && rest.some((a) => a === '--force' || /^-[a-zA-Z]*f[a-zA-Z]*$/.test(a)))
       report(c.ctx, 'collect.force-add', `git ${sub} ${rest.join(' ')}`.slice(0, 100));
   }
   // `git grep --no-index` and `--untracked` print lines of files git does not track, secrets included.

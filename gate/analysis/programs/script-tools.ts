@@ -2,7 +2,7 @@
  * Programs that run a script or command of their own (find -exec, xargs, sed, awk, ed, editors): the text
  * they are given is analysed as what it runs. File readers and writers are ./files.ts.
  */
-import { type Call, type Handler, operands } from '../call.js';
+import { type Call, type Handler, operands, optionValue } from '../call.js';
 import { probe, report } from '../context.js';
 import { touch } from '../effects.js';
 import { classifyPath, projectSecretNamed, SECRET_NAME, secretUnder } from '../paths.js';
@@ -124,6 +124,9 @@ const SECRET_READS = new Set([
 ]);
 
 const xargs: Handler = (c) => {
+  // `-a FILE` reads the items from FILE: its contents reach the command line (`xargs -a .env echo`).
+  const argFile = optionValue(c.args, ['-a', '--arg-file']);
+  if (argFile && argFile !== '-') touch(c.ctx, argFile, 'read', c.cwd);
   const withValue = [
     '-I',
     '-d',
