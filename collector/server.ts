@@ -345,12 +345,9 @@ export async function startServer(
     approvals.close();
     throw new StartupError(`cannot serve TLS with --tls-cert/--tls-key: ${(err as Error).message}`);
   }
-  // Slow or held connections: headers and whole requests have deadlines, sockets a ceiling (held
-  // responses — long-polls, streams — are capped per token by the hold limit instead).
-  limitConnections(server);
-  server.headersTimeout = config.limits.headersTimeoutMs;
-  server.requestTimeout = config.limits.requestTimeoutMs;
-  server.maxConnections = config.limits.maxConnections;
+  // Slow or held connections: headers and whole requests have deadlines, sockets a ceiling that silent ones
+  // make room under (held responses — long-polls, streams — are capped per token by the hold limit instead).
+  limitConnections(server, config.limits);
   await listening(server, (err) =>
     err.code === 'EADDRINUSE'
       ? new StartupError(`port ${config.port} on ${config.host} is already in use (--port)`)

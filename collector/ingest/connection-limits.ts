@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { closeSilentSockets } from './silent-sockets.js';
 
 /** Timeouts that stop slow or held connections from tying up the server (slowloris). */
 export const CONNECTION_LIMITS = {
@@ -12,12 +13,26 @@ export const CONNECTION_LIMITS = {
   maxHeadersCount: 100,
 } as const;
 
-/** Applies CONNECTION_LIMITS to a Node HTTP(S) server. */
-export function limitConnections(server: Server): void {
-  server.headersTimeout = CONNECTION_LIMITS.headersTimeoutMs;
-  server.requestTimeout = CONNECTION_LIMITS.requestTimeoutMs;
+/** What `ward serve` configures of them (collector/config.ts `limits`), and the socket ceiling. */
+export interface ServerLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
+}
+
+/**
+ * Applies CONNECTION_LIMITS to a Node HTTP(S) server, `limits` over them when given: deadlines for headers and
+ * whole requests, a socket ceiling, and silent sockets closed before the ceiling is reached.
+ */
+export function limitConnections(server: Server, limits?: ServerLimits): void {
+  server.headersTimeout = limits?.headersTimeoutMs ?? CONNECTION_LIMITS.headersTimeoutMs;
+  server.requestTimeout = limits?.requestTimeoutMs ?? CONNECTION_LIMITS.requestTimeoutMs;
   server.keepAliveTimeout = CONNECTION_LIMITS.keepAliveTimeoutMs;
   server.maxHeadersCount = CONNECTION_LIMITS.maxHeadersCount;
+  if (limits) {
+    server.maxConnections = limits.maxConnections;
+    closeSilentSockets(server, limits.maxConnections);
+  }
 }
 
 /** Resolves once the server listens; rejects with `refusal(err)` when it cannot (a port in use). */
