@@ -3,6 +3,7 @@ import type { FileChange } from './file-snapshot.js';
 import { relativeToRoots } from './file-snapshot.js';
 import { validHead } from './git-guard.js';
 import { pathIdentity, type SandboxLayout } from './layout.js';
+import { READ_ONLY_IN_WRITABLE } from './protected-paths.js';
 
 /** What kind of rule a command ran into. */
 export type ViolationKind =
@@ -16,6 +17,7 @@ export type ViolationKind =
   | 'cpu_limit'
   | 'timeout'
   | 'protected_path_created'
+  | 'protected_path_changed'
   | 'protected_path_busy'
   | 'git_metadata_changed'
   | 'git_repository_created';
@@ -64,7 +66,12 @@ export function violationsFromStderr(stderr: string): SandboxViolation[] {
   return out;
 }
 
-/** Creating a protected name that did not exist (a new ward.yaml, .envrc, …) is recorded as a violation. */
+/**
+ * Creating a protected name that did not exist (a new ward.yaml, .envrc, …) is recorded as a violation. So is
+ * any change under a protected name below the root (`packages/app/.claude/settings.json`, `sub/.mcp.json`):
+ * the agents, editors and direnv read those per directory, outside the sandbox, when the user starts them
+ * there; only the roots' own are bound read-only.
+ */
 export function violationsFromFileChanges(
   changes: readonly FileChange[],
   roots: readonly string[],
@@ -75,7 +82,16 @@ export function violationsFromFileChanges(
     const rel = relativeToRoots(c.path, roots);
     if (c.change === 'created' && watched.some((w) => rel === w || rel.startsWith(`${w}/`))) {
       out.push({ kind: 'protected_path_created', detail: c.path });
+      continue;
     }
+    const nested = READ_ONLY_IN_WRITABLE.some(
+      (w) => rel.includes(`/${w}/`) || rel.endsWith(`/${w}`) || (w.includes('/') && rel.includes(`/${w}`)),
+    );
+    if (nested)
+      out.push({
+        kind: c.change === 'created' ? 'protected_path_created' : 'protected_path_changed',
+        detail: c.path,
+      });
   }
   return out;
 }
