@@ -1,11 +1,4 @@
-import type { Category, TaxonomyEntry } from './rules.js';
-
-const entry = (category: Category, attack: string, risk: number, reason: string): TaxonomyEntry => ({
-  category,
-  attack,
-  risk,
-  reason,
-});
+import { t as entry, type TaxonomyEntry } from './entry.js';
 
 /**
  * Part of TAXONOMY (rules.ts): the gate's own findings (policy, session risk, a send after a secret read), an

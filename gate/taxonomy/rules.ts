@@ -2,43 +2,10 @@
  * The risk taxonomy: every finding the analysis can raise, with its category, MITRE ATT&CK technique,
  * base risk (0..1) and a human-readable reason. Data only; the analysis refers to entries by id.
  */
+import { type TaxonomyEntry, t } from './entry.js';
 import { GATE_RULES } from './gate-rules.js';
 
-export const CATEGORIES = [
-  'destructive',
-  'credential-access',
-  'exfiltration',
-  'download-execute',
-  'persistence',
-  'privilege-escalation',
-  'defense-evasion',
-  'reverse-shell',
-  'supply-chain',
-  'discovery',
-  'execution',
-  'network',
-  'collection',
-  'impact',
-  'filesystem',
-  'parse',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-export interface TaxonomyEntry {
-  category: Category;
-  /** MITRE ATT&CK technique id, '' when none applies. */
-  attack: string;
-  /** Base risk 0..1: below 0.4 is allowed in balanced mode, 0.4+ asks, 0.9+ is denied. */
-  risk: number;
-  reason: string;
-}
-
-const t = (category: Category, attack: string, risk: number, reason: string): TaxonomyEntry => ({
-  category,
-  attack,
-  risk,
-  reason,
-});
+export { CATEGORIES, type Category, type TaxonomyEntry } from './entry.js';
 
 export const TAXONOMY = {
   ...GATE_RULES,
