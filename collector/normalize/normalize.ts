@@ -84,7 +84,7 @@ export function normalizeLogs(req: OtlpLogsRequest, ctx?: NormalizeContext): Age
  * its outcome (status), duration (end), tool (parent), kind and span events. A copy that changes any of them is
  * another event, never a replacement of this one (agent_events keeps one row per time and id).
  */
-function spanIdentity(span: OtlpSpan): string {
+function spanIdentity(span: OtlpSpan, parent: OtlpSpan | undefined): string {
   const parts: IdPart[] = [
     span.name,
     String(span.kind),
@@ -94,6 +94,9 @@ function spanIdentity(span: OtlpSpan): string {
     span.parentSpanId,
   ];
   for (const e of span.events) parts.push(e.name, e.timeUnixNano, e.attributes);
+  // A child's event takes fields from its parent in the same request (Claude Code's tool name and call id): the
+  // same child sent without its parent, or under another, is another event, not a blanked copy of this one.
+  parts.push(parent ? parent.name : '', parent ? parent.attributes : {});
   return idText(parts);
 }
 
@@ -119,7 +122,7 @@ export function normalizeTraces(req: OtlpTracesRequest, ctx?: NormalizeContext):
           timeNanos: span.startTimeUnixNano,
           traceId: span.traceId,
           spanId: span.spanId,
-          identity: spanIdentity(span),
+          identity: spanIdentity(span, spansById.get(span.parentSpanId)),
           source,
           attrs: span.attributes,
           res,
@@ -163,7 +166,12 @@ export function normalizeMetrics(req: OtlpMetricsRequest, ctx?: NormalizeContext
             timeNanos: m.point.timeUnixNano,
             traceId: '',
             spanId: '',
-            identity: `${metric.name}\u001f${m.point.startTimeUnixNano}`,
+            // The count is part of what the event says: a copy with another count is another event.
+            identity: idText([
+              metric.name,
+              m.point.startTimeUnixNano,
+              String(m.draft.extra?.['metric.occurrences'] ?? ''),
+            ]),
             source,
             attrs: m.point.attributes,
             res,
