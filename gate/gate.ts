@@ -126,7 +126,7 @@ export async function createGate(opts: {
     const shellText = shell
       ? input.command
       : access === 'unknown'
-        ? embeddedCommand(input.toolInput)
+        ? embeddedCommand(input.toolInput, input.tool)
         : undefined;
     // A credential written into a command line, or into the arguments of a call that reaches other programs or
     // hosts (a fetch, a web search, an MCP tool), not into a local file's contents.
@@ -328,7 +328,12 @@ export async function createGate(opts: {
  * A command line inside a tool's arguments (`command`, `cmd`, `script`; an argv array, or `command` plus
  * `args`, is joined with each word quoted, so `["sh","-c","cat ~/.ssh/id_rsa"]` stays one `-c` script).
  */
-function embeddedCommand(input: Record<string, unknown> | undefined): string | undefined {
+function embeddedCommand(input: Record<string, unknown> | undefined, tool = ''): string | undefined {
+  // What a tool types into a running shell or REPL (`interact_with_process {input}`, `send_keys`) is a command line.
+  const typed = /process|terminal|shell|session|repl|tmux|keys/i.test(tool)
+    ? [input?.input, input?.keys, input?.text].find((v) => typeof v === 'string' && v.trim() !== '')
+    : undefined;
+  if (typeof typed === 'string') return typed;
   const words = (v: unknown): string[] | undefined =>
     Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
   const args = words(input?.args) ?? words(input?.arguments);

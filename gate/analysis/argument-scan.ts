@@ -2,7 +2,8 @@ import type { Call } from './call.js';
 import { report } from './context.js';
 import { touch } from './effects.js';
 import { hostOf, judgeHost } from './network.js';
-import { classifyPath, type Zone } from './paths.js';
+import { classifyPath, isSecretFileName, type Zone } from './paths.js';
+import { WARD_ADMIN_TEXT } from './programs/ward.js';
 import { UNKNOWN } from './script.js';
 
 /**
@@ -182,6 +183,8 @@ export function scanWrittenText(c: Call): void {
   if (shell) report(c.ctx, 'exec.shell-arg', `${shell[1]} written into a file by ${c.name}`);
   const code = CODE_RUNS.exec(body);
   if (code) report(c.ctx, 'exec.interpreter-arg', `${code[0].trim()} written into a file by ${c.name}`);
+  if (WARD_ADMIN_TEXT.test(body))
+    report(c.ctx, 'evade.ward-admin', `Ward's admin command written into a file by ${c.name}`);
 }
 
 /** Options whose value is a file the program writes. */
@@ -244,14 +247,18 @@ export function scanPathArguments(c: Call): void {
       value = eq[2] ?? '';
     } else if (prev.startsWith('-')) option = prev;
     value = value.replace(/^@/, '');
-    if (value.includes(UNKNOWN) || value.startsWith('//')) continue;
-    if (!/^(\/|~\/)[^\s]*[\w.]/.test(value)) {
+    if (value.startsWith('//')) continue;
+    if (!/^(\/|~\/)[^\s]*[\w.]/.test(value) || value.includes(UNKNOWN)) {
       // A relative name counts where it leads somewhere guarded (`base32 .env`, `hd id_rsa` after `cd ~/.ssh`,
-      // `zstd -d x -o .claude/settings.json`): the program is unknown, the place is not.
-      if (!/^[\w.~-][^\s]*$/.test(value) || seen.has(value)) continue;
-      const zone = classifyPath(value, { workspace: c.ctx.workspace, cwd: c.cwd }).zone;
+      // `zstd -d x -o .claude/settings.json`), and so does a name with a part known only at run time
+      // (`base32 /home/$USER/.ssh/id_rsa`): the program is unknown, the place is not.
+      if (!/^[\w.~*?[/-][^\s]*$/.test(value.replaceAll(UNKNOWN, 'x')) || seen.has(value)) continue;
+      let zone = classifyPath(value, { workspace: c.ctx.workspace, cwd: c.cwd }).zone;
+      // From a directory known only at run time (`cd -`, `cd "$OLDPWD"`), a secret's name is still that.
+      if (zone === 'unknown' && isSecretFileName(value.slice(value.lastIndexOf('/') + 1)))
+        zone = 'project-secret';
       // A bare word is a subcommand as often as a file (`gh secret list`): in the project it needs a dot or a slash.
-      if (!GUARDED_ZONES.has(zone) || (zone === 'project-secret' && !/[./]/.test(value))) continue;
+      if (!GUARDED_ZONES.has(zone) || (zone === 'project-secret' && !/[./]|^id_/.test(value))) continue;
       // A key or a state file handed to the program that uses it (`ssh -i ./id.pem`, `openssl x509 -in c.pem`,
       // `terraform show x.tfstate`) is used, not read out; the same program given `.env` is.
       if (zone === 'project-secret' && OWN_KIND.some(([p, f]) => p.test(c.name) && f.test(value))) continue;

@@ -11,8 +11,27 @@ import { touch } from './effects.js';
  * `process.env` (not `.X` or `[…]`), Perl's `%ENV`, Ruby's `ENV` (not `ENV[…]`/`ENV.fetch`), PHP's
  * `getenv()` or `$_ENV`, and `/proc/<pid>/environ`.
  */
-const WHOLE_ENVIRONMENT =
-  /\bos\.environ\b(?!\s*(?:\.get\b|\[|\.setdefault\b|\.pop\b))|\bos\.environb?\.(?:items|keys|values|copy)\b|\bprocess\.env\b(?!\s*(?:\.\s*[A-Za-z_]\w*\b(?!\s*\()|\[|\?\.\s*[A-Za-z_]))|%ENV\b|\bENV\b(?!\s*(?:\[|\.fetch\b|\.key\?|\.has_key\?|\.include\?))(?<!\$ENV)|\$_ENV\b|\bgetenv\s*\(\s*\)|\/proc\/(?:self|\d+|\$\$|\*)\/environ\b|\benviron\s*\(\s*\)/;
+const WHOLE_ENVIRONMENT = new RegExp(
+  [
+    String.raw`\bos\.environ\b(?!\s*(?:\.get\b|\[|\.setdefault\b|\.pop\b))`,
+    String.raw`\bos\.environb?\.(?:items|keys|values|copy)\b`,
+    String.raw`\bfrom\s+(?:os|posix|nt)\s+import\s+[^\n;]*\benvironb?\b`,
+    String.raw`\bgetattr\s*\(\s*\w+\s*,\s*['"]environb?['"]`,
+    String.raw`\b(?:posix|nt)\.environb?\b`,
+    String.raw`\bos\.environb\b`,
+    String.raw`\bprocess\.env\b(?!\s*(?:\.\s*[A-Za-z_]\w*\b(?!\s*\()|\[|\?\.\s*[A-Za-z_]))`,
+    String.raw`\bprocess\s*\[\s*['"\`]env['"\`]\s*\](?!\s*(?:\.\s*[A-Za-z_]|\[))`,
+    String.raw`\{\s*env\b[^}]*\}\s*=\s*(?:process|require\s*\(\s*['"](?:node:)?process['"]\s*\))`,
+    String.raw`require\s*\(\s*['"](?:node:)?process['"]\s*\)\s*\.env\b(?!\s*(?:\.\s*[A-Za-z_]|\[))`,
+    String.raw`%ENV\b`,
+    String.raw`\bENV\b(?!\s*(?:\[|\.fetch\b|\.key\?|\.has_key\?|\.include\?))(?<!\$ENV)`,
+    String.raw`\$_ENV\b`,
+    String.raw`\$_SERVER\b(?!\s*\[)`,
+    String.raw`\bgetenv\s*\(\s*\)`,
+    String.raw`\/proc\/(?:self|\d+|\$\$|\*)\/(?:task\/[^/'"\s]+\/)?environ\b`,
+    String.raw`\benviron\s*\(\s*\)`,
+  ].join('|'),
+);
 
 /** Reports code that reads the whole environment (where the tokens the agent was given live). */
 export function scanEnvironmentDump(c: Call, code: string): void {

@@ -16,7 +16,7 @@ import { foundFileLine } from './piped-lines.js';
 import { plainCommand } from './plain-command.js';
 import { CREDENTIAL_PROGRAMS } from './programs/credentials.js';
 import { DISCOVERY, DISCOVERY_PROGRAMS } from './programs/discovery.js';
-import { ENVIRONMENT_PROGRAMS } from './programs/environment.js';
+import { ENVIRONMENT_PROGRAMS, environmentInAnyCommand } from './programs/environment.js';
 import { FILE_PROGRAMS } from './programs/files.js';
 import { GIT_PROGRAMS } from './programs/git.js';
 import { INTERPRETER_PROGRAMS } from './programs/interpreters.js';
@@ -24,7 +24,7 @@ import { NET_PROGRAMS } from './programs/net.js';
 import { PACKAGE_PROGRAMS } from './programs/packages.js';
 import { SYSTEM_PROGRAMS } from './programs/system.js';
 import { TOOL_FILE_PROGRAMS } from './programs/tool-files.js';
-import { WARD_PROGRAMS } from './programs/ward.js';
+import { wardInArgv } from './programs/ward.js';
 import { collectCommands, display, type SimpleCommand, UNKNOWN } from './script.js';
 import {
   FETCH_AND_RUN,
@@ -45,7 +45,6 @@ const TABLES = [
   INTERPRETER_PROGRAMS,
   ENVIRONMENT_PROGRAMS,
   CREDENTIAL_PROGRAMS,
-  WARD_PROGRAMS,
   TOOL_FILE_PROGRAMS,
 ];
 const HANDLERS = new Map<string, Handler[]>();
@@ -207,6 +206,7 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
   }
   const name = posix.basename(head);
   ctx.facts.argvs.push(argv);
+  wardInArgv(ctx, argv);
   if (head.includes('/')) touch(ctx, head, 'exec', cmd.cwd);
   const args = argv.slice(1);
   if (name === 'sudo' || name === 'doas' || name === 'pkexec') {
@@ -299,6 +299,7 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     [];
   const call = makeCall(name, args, cmd, ctx);
   for (const h of handlers) h(call);
+  environmentInAnyCommand(call);
   if (cmd.assigns.length > 0 && name !== '')
     for (const h of HANDLERS.get('') ?? []) h(makeCall('', [], cmd, ctx));
   applyOptionEffects(call);
@@ -341,7 +342,12 @@ function makeCall(name: string, args: string[], cmd: SimpleCommand, ctx: Analysi
     ctx,
     cwd: cmd.cwd,
     run: (argv) => runArgv(argv, { ...cmd, argv, raw: argv, redirects: [] }, ctx),
-    shell: (text) => analyzeShell(text, ctx),
+    // A shell started here starts in this directory (`cd ~/.ssh && bash -c 'base32 id_rsa'`).
+    shell: (text) =>
+      analyzeShell(
+        cmd.cwd && !cmd.cwd.includes(UNKNOWN) && !cmd.cwd.includes("'") ? `cd '${cmd.cwd}'\n${text}` : text,
+        ctx,
+      ),
     trial: (what) => {
       const side = { ...ctx, findings: [], facts: { argvs: [], paths: [], hosts: [] } };
       if (typeof what === 'string') analyzeShell(what, side);

@@ -16,6 +16,8 @@ export interface AnalysisContext {
   functions?: Set<string>;
   /** Words written as documentation alternatives (`a|b|c` without spaces), see analyzeShell. */
   alternatives?: Set<string>;
+  /** Git remotes this text points somewhere (`git remote add x URL`, `set-url`): a push to one goes there. */
+  remotesSet?: Set<string>;
 }
 
 export interface Facts {

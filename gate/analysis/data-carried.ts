@@ -81,3 +81,17 @@ export function dataInUrl(url: string, host: string): string | null {
   const rest = at >= 0 ? url.slice(scheme, at) + url.slice(at + host.length) : url.slice(scheme);
   return dataCarried(rest) ?? (host ? dataInHost(host) : null);
 }
+
+/**
+ * Data cut into pieces too short for one run each (hex or base64 words of 32 or more characters, with digits and
+ * letters, separated by dots, spaces, lines or array items): 480 or more characters of them in all. Git object
+ * ids (40 hex) count too, a dozen of them; only what is sent to a host is measured so.
+ */
+export function chunkedData(text: string): string | null {
+  let total = 0;
+  for (const m of text.matchAll(/[A-Za-z0-9+/_-]{32,}={0,2}/g)) {
+    const w = m[0];
+    if (/\d/.test(w) && /[A-Za-z]/.test(w)) total += w.length;
+  }
+  return total >= 480 ? `${total} characters of encoded data in pieces` : null;
+}

@@ -1,6 +1,6 @@
 import type { RuleId } from '../taxonomy/rules.js';
 import { type AnalysisContext, report } from './context.js';
-import { classifyPath, isSecretFileName, secretUnder, type Zone } from './paths.js';
+import { classifyPath, guardedByPattern, isSecretFileName, secretUnder, type Zone } from './paths.js';
 import { display, UNKNOWN } from './script.js';
 
 /** How a command touches a path. `meta` = names and sizes only (find, stat, du). */
@@ -94,6 +94,12 @@ export function touch(
   recursive = false,
 ): Zone {
   const { zone, path } = classifyPath(raw, { workspace: ctx.workspace, cwd });
+  // A pattern that a removal, or a write naming it (`.clau?e/settings.json`, not `.[^.]*`), expands to a guarded
+  // place is judged as that place too.
+  const named = (raw.split('/').pop() ?? '').replace(/\[[^\]]*\]|[*?.]/g, '').length >= 2;
+  if (access === 'delete' || (access === 'write' && named))
+    for (const hit of guardedByPattern(raw, { workspace: ctx.workspace, cwd }).slice(0, 4))
+      touch(ctx, hit, access, cwd, recursive);
   const shown = display(path);
   ctx.facts.paths.push({
     path,

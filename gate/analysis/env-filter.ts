@@ -3,7 +3,7 @@ import { UNKNOWN } from './script.js';
 
 /** Variable names that hold credentials (and the words a filter hunting for them would use). */
 export const SECRET_VAR =
-  /TOKEN|SECRET|PASS(WORD|WD)?|_KEY\b|KEY_ID|API_?KEY|PRIVATE|CREDENTIAL|AUTH|SESSION|COOKIE|AWS|GH_|GITHUB|NPM_/i;
+  /TOKEN|SECRET|PASS(WORD|WD)?|_KEY\b|KEY_ID|API_?KEY|PRIVATE|CREDENTIAL|AUTH|SESSION|COOKIE|AWS|GH_|GITHUB|NPM_|DATABASE_URL|_DSN\b|^DSN$|REDIS_URL|MONGO\w*_URI|AMQP_URL/i;
 
 /**
  * Lines of an environment that holds credentials, as `env` prints them: a filter that lets any of them through

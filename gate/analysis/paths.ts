@@ -79,7 +79,10 @@ const ZONES: [Zone, RegExp][] = [
     'secret',
     new RegExp(
       String.raw`/\.(aws|azure|oci|gnupg|password-store|docker/config\.json|kube/config|netrc|git-credentials|pgpass|my\.cnf|npmrc|pypirc|vault-token)(/|$)` +
-        String.raw`|/\.config/(gcloud|gh)(/|$)|^/etc/ssl/private|^/proc/[^/]+/(environ|mem|maps)$|^/dev/k?mem$|^/proc/kcore$` +
+        String.raw`|/\.config/(gcloud|gh)(/|$)|^/etc/ssl/private|^/proc/[^/]+/(task/[^/]+/)?(environ|mem|maps)$|^/dev/k?mem$|^/proc/kcore$` +
+        // Tools' own credential files: Maven, Gradle, Composer, Stripe, ngrok, Fly, Netlify, Firebase, Supabase,
+        // Wrangler, the desktop keyring.
+        String.raw`|/\.m2/settings(-security)?\.xml$|/\.gradle/gradle\.properties$|/\.composer/auth\.json$|/\.config/(stripe|ngrok|netlify|configstore|rclone)/|/\.fly/config\.yml$|/\.netlify/|/\.supabase/access-token$|/\.wrangler/config/|/\.local/share/keyrings/` +
         String.raw`|\.(pem|p12|pfx|key)$|/credentials(\.json|\.db)?$|/(secrets?|tokens?)(\.[a-z]+)?$`,
     ),
   ],
@@ -267,6 +270,48 @@ const WORKSPACE_SECRET_SAMPLES = [
   '/.env.production',
   '/.ward-data/admin-token',
 ];
+
+/**
+ * Places a write or a removal must not reach, as the samples a pattern is tried on: the agents' hooks and
+ * settings, Ward's policy and data, git's hooks and config, editors' tasks (`rm -rf .[c]laude`, `mv .cl* /tmp`,
+ * `echo {} > .clau?e/settings.json`, `rm -rf .??*`).
+ */
+const GUARDED_SAMPLES = [
+  '/.claude',
+  '/.claude/settings.json',
+  '/.claude/settings.local.json',
+  '/.codex',
+  '/.codex/config.toml',
+  '/.codex/hooks.json',
+  '/.gemini',
+  '/.gemini/settings.json',
+  '/.ward',
+  '/.ward/policy.yaml',
+  '/.mcp.json',
+  '/.ward-data',
+  '/.git',
+  '/.git/config',
+  '/.git/hooks/pre-commit',
+  '/.husky/pre-commit',
+  '/.vscode/tasks.json',
+  '/.envrc',
+];
+
+/** What a pattern (`.cl*`, `.[c]laude/*`) reaches among the guarded places of the workspace and the home. */
+export function guardedByPattern(raw: string, ctx: PathContext): string[] {
+  if (!GLOB.test(raw) || raw.includes(UNKNOWN)) return [];
+  const ws = ctx.workspace.replace(/\/$/, '');
+  let p = raw;
+  if (!p.startsWith('/') && !p.startsWith('~')) {
+    const cwd = ctx.cwd;
+    if (cwd === UNKNOWN) return [];
+    p = posix.join(cwd ? (/^[/~]/.test(cwd) ? cwd : posix.join(ws, cwd)) : ws, p);
+  }
+  const re = globRegex(posix.normalize(p));
+  return [...GUARDED_SAMPLES.map((s) => `${ws}${s}`), ...GUARDED_SAMPLES.map((s) => `~${s}`)].filter((s) =>
+    re.test(s),
+  );
+}
 
 /**
  * A secret place that reading every file under `dir` reaches (`grep -r x ~`, `find / -exec cat {} +`), or

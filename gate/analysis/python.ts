@@ -23,8 +23,9 @@ export function scanPython(code: string, ctx: AnalysisContext, shell: (text: str
     if (path === undefined) continue;
     touch(ctx, path, /[wax+]/.test(mode) ? 'write' : 'read');
   }
-  const calls: [RegExp, 'read' | 'write' | 'delete' | 'list' | 'copy'][] = [
-    [/\bshutil\.(?:copy|copy2|copyfile|copytree|move)\(/g, 'copy'],
+  const calls: [RegExp, 'read' | 'write' | 'delete' | 'list' | 'copy' | 'move'][] = [
+    [/\bshutil\.(?:copy|copy2|copyfile|copytree)\(/g, 'copy'],
+    [/\b(?:shutil\.move|os\.rename|os\.renames|os\.replace)\(/g, 'move'],
     [/\b(?:shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|os\.removedirs)\(/g, 'delete'],
     [/\b(?:os\.listdir|os\.scandir|os\.walk|glob\.glob|glob\.iglob)\(/g, 'list'],
     [/\b(?:os\.chmod|os\.chown|os\.truncate)\(/g, 'write'],
@@ -36,8 +37,9 @@ export function scanPython(code: string, ctx: AnalysisContext, shell: (text: str
       const start = (m.index ?? 0) + m[0].indexOf('(') + 1;
       const args = callArgs(code, start);
       const a = value(args[0] ?? '');
-      if (kind === 'copy') {
-        if (a !== undefined) touch(ctx, a, 'read');
+      if (kind === 'copy' || kind === 'move') {
+        // A move takes its source away from where it was (`os.rename('.claude', …)` removes the hooks).
+        if (a !== undefined) touch(ctx, a, kind === 'move' ? 'delete' : 'read', undefined, kind === 'move');
         const b = value(args[1] ?? '');
         if (b !== undefined) touch(ctx, b, 'write');
       } else if (a !== undefined) {

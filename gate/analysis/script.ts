@@ -327,7 +327,7 @@ function command(node: Node, s: WalkState): SimpleCommand {
   const assigns: { name: string; value: string }[] = [];
   const redirects: Redirect[] = [];
   // What standard input holds, as the last redirect of fd 0 leaves it (undefined text: unknown).
-  let stdin: { text: string | undefined } | undefined;
+  let stdin: { text: string | undefined; raw?: string } | undefined;
   for (const child of kids(node)) {
     const name = child.type === 'variable_assignment' ? (child.childForFieldName('name')?.text ?? '') : '';
     // Only `NAME=…` before the first word is an assignment: bash runs `1a=b ls` as a program named `1a=b`.
@@ -346,7 +346,7 @@ function command(node: Node, s: WalkState): SimpleCommand {
     } else if (child.type === 'herestring_redirect') {
       scanSubstitutions(child, s);
       const w = kids(child)[0];
-      stdin = { text: w ? evalWord(w, s) : '' };
+      stdin = { text: w ? evalWord(w, s) : '', raw: child.text };
     } else {
       scanSubstitutions(child, s);
       const target = child.type === 'command_name' ? (kids(child)[0] ?? child) : child;
@@ -367,6 +367,7 @@ function command(node: Node, s: WalkState): SimpleCommand {
     ...(s.cwd !== undefined ? { cwd: s.cwd } : {}),
   };
   if (stdin?.text !== undefined) cmd.stdinText = stdin.text;
+  if (stdin?.raw !== undefined) cmd.hereRaw = stdin.raw;
   trackBuiltinState(argv, cmd.stdinText, s.env, s.readBound);
   const dest = cdDestination(argv);
   if (dest !== undefined) {

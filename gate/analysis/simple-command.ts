@@ -17,6 +17,8 @@ export interface SimpleCommand {
   redirects: Redirect[];
   /** Text on standard input: a here-document's or here-string's, '' for `</dev/null` (undefined: unknown). */
   stdinText?: string;
+  /** A here-string's source text (`<<< "$TOKEN"`), before evaluation. */
+  hereRaw?: string;
   /** The command whose output this one reads through a pipe. */
   pipeFrom?: SimpleCommand;
   /** The command that reads this one's output through a pipe. */

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { isShellTool } from '../../schema/fast.js';
-import { dataCarried, dataInUrl, encodedData } from '../analysis/data-carried.js';
+import { chunkedData, dataCarried, dataInHost, dataInUrl, encodedData } from '../analysis/data-carried.js';
 import { hostMatches } from '../analysis/network.js';
 import { isSecretFileName } from '../analysis/paths.js';
 import { fetchTarget, urlsIn } from './fetch-target.js';
@@ -65,7 +65,7 @@ const PATH_LIST_KEYS = ['paths', 'file_paths', 'include'];
 const WRITE_VERBS =
   /(^|[_\-.]|[a-z](?=[A-Z]))(write|edit|create|update|delete|remove|move|rename|put|save|patch|upload|append|mkdir|set|insert|replace|copy)/i;
 const PATHY_KEY =
-  /(^|_)(path|paths|file|files|filename|dir|directory|folder|cwd|root|dest|destination|target|source|src)$/i;
+  /(^|_|[a-z](?=[A-Z]))(path|paths|file|files|filename|dir|directory|folder|cwd|root|dest|destination|target|source|src|name|uri)$/i;
 
 const WRITE_RULE: Partial<Record<ToolPathKind, ToolRuleId>> = {
   'agent-credentials': 'tool.write-guard-config',
@@ -107,7 +107,8 @@ export interface ToolAnalysis {
 }
 
 /** Argument names that say where a request goes. */
-const HOST_KEY = /^(host|hostname|domain|server|endpoint|base_?url|baseUrl|origin)$/i;
+const HOST_KEY =
+  /^(host|hosts|hostname|host_name|domain|server|endpoint|address|addr|ip|uri|webhook|origin|base_?url|api_?url|(base|api|webhook)Url)$/i;
 const MAX_STRINGS = 2000;
 
 /** Arguments that carry a command line the gate analyses as shell text (see embeddedCommand in gate.ts). */
@@ -153,9 +154,10 @@ export function analyzeToolCall(
       if (rule) add(rule, `${where}=${path}`);
     }
   };
-  const onUrl = (url: string, where: string) => {
+  const onUrl = (url: string, where: string, mode: 'read' | 'write' = 'read') => {
     const t = fetchTarget(url);
-    if (t.kind === 'file') return onPath(t.path, 'read', where);
+    // A file: URI is the file, read or written as the tool does (an MCP write given `uri: file:///…`).
+    if (t.kind === 'file') return onPath(t.path, mode, where);
     if (t.kind === 'other-scheme') return add('tool.fetch-scheme', `${where}=${url}`);
     if (t.kind === 'invalid') return add('tool.fetch-unparsed', `${where}=${url}`);
     out.hosts.push(t.host);
@@ -238,10 +240,14 @@ export function analyzeToolCall(
         if (budget-- <= 0 || depth > 8) return;
         if (typeof v === 'string') {
           if (v.length > 65_536) return;
-          if (HOST_KEY.test(key) && v.trim() !== '') namesHost = true;
+          if ((HOST_KEY.test(key) || (key === 'url' && v.startsWith('//'))) && v.trim() !== '')
+            namesHost = true;
+          // A name looked up or reached carries what its labels spell (`{domain: "<hex>.evil.example"}`).
+          const host = /^[\w-]+(\.[\w-]+)+$/.test(v.trim()) ? dataInHost(v.trim()) : null;
+          if (host) add('tool.fetch-carries-data', `${tool} ${key}: ${host}`);
           if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v.trim())) strings.push(v);
           if (destructiveQuery(key, v)) add('tool.mcp-destroy', `${tool} ${key}=${v.slice(0, 80)}`);
-          for (const u of urlsIn(v)) onUrl(u, `${tool} ${key}`);
+          for (const u of urlsIn(v)) onUrl(u, `${tool} ${key}`, mode);
           const t = v.trim();
           const looksLikePath = /^(\/|~\/|\.\.?\/)/.test(t) && !/\s/.test(t) && t.length < 4096;
           if (
@@ -255,11 +261,15 @@ export function analyzeToolCall(
             onPath(object, 'read', `${tool} ${key}`);
         } else if (Array.isArray(v)) for (const x of v) walk(x, key, depth + 1);
         else if (typeof v === 'object' && v !== null)
-          for (const [k, x] of Object.entries(v)) walk(x, k, depth + 1);
+          for (const [k, x] of Object.entries(v)) {
+            // Keys carry data as well as values (a header or a form field named by the data).
+            if (k.length >= 16) strings.push(k);
+            walk(x, k, depth + 1);
+          }
       };
       walk(input, 'input', 0);
       if (namesHost || out.hosts.length > 0) {
-        const carried = encodedData(strings.join('/'));
+        const carried = encodedData(strings.join('/')) ?? chunkedData(strings.join('\n'));
         if (carried) add('tool.fetch-carries-data', `${tool} arguments: ${carried}`);
       }
       break;

@@ -99,7 +99,7 @@ export function resolveToolPath(raw: string, ctx: ToolPathContext): string | nul
 const ALWAYS: ReadonlySet<ToolPathKind> = new Set(['ssh', 'shell-rc', 'autostart', 'sensitive']);
 /** Credential stores by their well-known directories (inside a workspace, file names alone prove nothing). */
 const CREDENTIAL_DIRS =
-  /\/\.(aws|azure|oci|gnupg|password-store|kube|docker|netrc|git-credentials|pgpass|vault-token)(\/|$)|\/\.config\/(gcloud|gh)(\/|$)|\/\.(bash_|zsh_|sh_|python_|mysql_|psql_|node_repl_)?history$/i;
+  /\/\.(aws|azure|oci|gnupg|password-store|kube|docker|netrc|git-credentials|pgpass|vault-token)(\/|$)|\/\.config\/(gcloud|gh)(\/|$)|\/\.(bash_|zsh_|sh_|python_|mysql_|psql_|node_repl_)?history$|\/\.local\/share\/fish\/fish_history$/i;
 
 /**
  * A workspace only counts when it is a project, not a place the agent could `cd` into to make everything

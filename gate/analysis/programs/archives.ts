@@ -24,7 +24,7 @@ const tar: Handler = (c) => {
   if (create) {
     if (file && file !== '-') touch(c.ctx, file, 'write', c.cwd);
     // `-C DIR` first: the names after it are taken from DIR (`tar czf - -C ~ .ssh .aws`).
-    const from = (p: string) => (dir && !/^[/~]/.test(p) ? `${dir.replace(/\/+$/, '')}/${p}` : p);
+    const from = (p: string) => (dir && !/^[/~-]/.test(p) ? `${dir.replace(/\/+$/, '')}/${p}` : p);
     for (const p of ops) collectOutside(c, from(p));
   } else {
     if (file && file !== '-') touch(c.ctx, file, 'read', c.cwd);

@@ -56,8 +56,47 @@ const ps: Handler = (c) => {
   if (bsd || envColumn) report(c.ctx, 'read.env-secrets', `ps ${c.args.join(' ')}`.slice(0, 80));
 };
 
+/**
+ * Any command given a secret variable as a here-string (`cat <<< "$ANTHROPIC_API_KEY"`, `tee <<< $WARD_TOKEN`),
+ * or a variable named at run time (`${!v}`, after `compgen -e` lists the names): the value is printed or sent.
+ */
+export const environmentInAnyCommand: Handler = (c) => {
+  for (const raw of c.cmd.raw) {
+    if (/\$\{!\w+[@*]?\}/.test(raw))
+      report(c.ctx, 'read.env-secrets', `${c.name} reads a variable named at run time`);
+  }
+  for (const m of (c.cmd.hereRaw ?? '').matchAll(/\$\{?([A-Za-z_]\w*)/g))
+    if (SECRET_VAR.test(m[1] ?? '')) report(c.ctx, 'read.env-secrets', `${c.name} <<< $${m[1]}`);
+};
+
+/** jq's `env` and `$ENV` are the whole environment (`env.HOME` is one variable). */
+const jq: Handler = (c) => {
+  if (c.args.some((a) => /(^|[^\w.$])(env|\$ENV)\b(?!\s*[.[])/.test(a)))
+    report(c.ctx, 'read.env-secrets', `${c.name} prints the environment`);
+  for (const a of c.args)
+    for (const m of a.matchAll(/(?:^|[^\w.$])(?:env|\$ENV)\s*\.\s*(\w+)|(?:env|\$ENV)\s*\[\s*"(\w+)"/g))
+      if (SECRET_VAR.test(m[1] ?? m[2] ?? ''))
+        report(c.ctx, 'read.env-secrets', `${c.name} env.${m[1] ?? m[2]}`);
+};
+
+/** awk's ENVIRON walked or printed whole (`for (k in ENVIRON)`), not `ENVIRON["HOME"]`. */
+const awk: Handler = (c) => {
+  if (c.args.some((a) => /\bENVIRON\b(?!\s*\[)/.test(a)))
+    report(c.ctx, 'read.env-secrets', `${c.name} walks ENVIRON`);
+  for (const a of c.args)
+    for (const m of a.matchAll(/\bENVIRON\s*\[\s*"(\w+)"/g))
+      if (SECRET_VAR.test(m[1] ?? '')) report(c.ctx, 'read.env-secrets', `${c.name} ENVIRON["${m[1]}"]`);
+};
+
 /** Where the environment's secrets can be printed from. */
 export const ENVIRONMENT_PROGRAMS: Record<string, Handler> = {
+  jq,
+  gojq: jq,
+  yq: jq,
+  awk,
+  gawk: awk,
+  mawk: awk,
+  nawk: awk,
   printenv,
   export: dumpsVariables,
   declare: dumpsVariables,

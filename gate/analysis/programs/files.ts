@@ -91,7 +91,7 @@ const copyLike =
     // Into a directory, each source lands under its own name (`cp -r /tmp/x/.claude .` writes ./.claude).
     for (const src of ops.slice(0, 64)) {
       const name = src.replace(/\/+$/, '').split('/').pop();
-      if (name && name !== '.' && name !== '..')
+      if (name && name !== '.' && name !== '..' && !/[*?[]/.test(name))
         touch(c.ctx, `${dest.replace(/\/+$/, '')}/${name}`, 'write', c.cwd);
     }
   };

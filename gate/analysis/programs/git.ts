@@ -35,6 +35,10 @@ const git: Handler = (c) => {
   if ((sub === 'commit' || sub === 'push' || sub === 'merge') && rest.includes('--no-verify'))
     report(c.ctx, 'evade.disable-security', `git ${sub} --no-verify skips hooks`);
   if (sub === 'config') gitConfig(c, rest);
+  if (sub === 'remote' && /^(add|set-url)$/.test(rest[0] ?? '')) {
+    const name = operands(rest.slice(1), ['-t', '-m', '--push'])[0];
+    if (name) (c.ctx.remotesSet ??= new Set()).add(name);
+  }
   // A file's content from history is that file read: `git show HEAD:.env`, `git cat-file -p HEAD:.env`, and
   // the paths after `--` of a patch (`git log -p -- .env`, `git show HEAD -- .env`).
   if (sub === 'show' || sub === 'cat-file')
@@ -154,7 +158,10 @@ function gitPush(c: Call, rest: string[]): void {
   const ops = operands(rest, PUSH_VALUE_OPTIONS);
   const deleting = rest.some((a) => /^-[a-zA-Z]*d[a-zA-Z]*$|^--delete$|^--prune$/.test(a));
   if (deleting || ops.slice(1).some((r) => r.startsWith(':'))) report(c.ctx, 'destroy.git-history', shown);
-  const remote = ops[0];
+  const remote = ops[0] ?? (c.ctx.remotesSet?.has('origin') ? 'origin' : undefined);
+  // A remote the same text added or pointed elsewhere goes where the agent typed, like a URL.
+  if (remote && c.ctx.remotesSet?.has(remote))
+    report(c.ctx, 'net.push-unknown-remote', `${remote}, set in the same command`);
   if (
     remote &&
     (/^[a-z][\w+.-]*:\/\//i.test(remote) ||

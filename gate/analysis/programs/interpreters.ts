@@ -8,6 +8,7 @@ import { bindPositional } from '../positional.js';
 import { scanPython } from '../python.js';
 import { UNKNOWN } from '../script.js';
 import { producedText } from './script-tools.js';
+import { WARD_IMPORT } from './ward.js';
 
 const DOWNLOADERS = /^(curl|wget|fetch|http|aria2c)$/;
 const DECODERS = /^(base64|base32|basenc|xxd|openssl|uudecode|gunzip|zcat|rev)$/;
@@ -182,6 +183,10 @@ const READ_CALL =
 const WRITE_CALL =
   /\b(writeFile\w*|appendFile\w*|createWriteStream|copyFile\w*\s*\(\s*['"][^'"]*['"]\s*,|rename\w*\s*\(\s*['"][^'"]*['"]\s*,|unlink\w*|rm\w*|File\.(?:write|delete|unlink)|IO\.write|file_put_contents|unlink|fopen\s*\(\s*['"][^'"]+['"]\s*,\s*['"][wax])\s*\(?\s*['"]([\w.-][^'"\s]*)['"]/g;
 
+/** The first argument of a rename, a move or a tree removal, named relative to the working directory. */
+const MOVED_FROM =
+  /\b(?:rename\w*|move|mv|rmtree|rm_rf|rm_r|rmdirSync|rmSync|rmdir|remove_dir_all)\s*\(?\s*['"]([\w.~-][^'"\s]*)['"]/g;
+
 /** node/perl/ruby/php inline code: a keyword scan for commands, sockets, HTTP and file writes. */
 const inlineCode =
   (flags: readonly string[]): Handler =>
@@ -219,8 +224,11 @@ const inlineCode =
     // Written by a relative name (`writeFileSync('.claude/settings.json', …)`): a write where it lands, as the
     // shell's (the agent's own hook configuration, Ward's, git hooks are protected places).
     for (const m of code.matchAll(WRITE_CALL)) touch(c.ctx, m[2] ?? '', 'write', c.cwd);
+    // A rename's or a move's source is gone from where it was (`fs.renameSync('.claude', …)`, `rename ".claude", …`).
+    for (const m of code.matchAll(MOVED_FROM)) touch(c.ctx, m[1] ?? '', 'delete', c.cwd, true);
     scanEnvironmentDump(c, code);
     inPlaceEdits(c, code);
+    if (WARD_IMPORT.test(code)) report(c.ctx, 'read.agent-credentials', `${c.name} code loads Ward's CLI`);
     // `perl -ne 'print' .env`, `ruby -ne …`: a line loop reads the files named after its code.
     const at = c.args.indexOf(code);
     if (at > 0 && c.args.slice(0, at).some((a) => /^-[a-zA-Z]*[np][a-zA-Z]*$/.test(a)))

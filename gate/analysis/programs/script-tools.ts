@@ -242,14 +242,18 @@ const sed: Handler = (c) => {
 
 const awk: Handler = (c) => {
   const explicit = c.args.some((a) => a === '-f');
-  const ops = operands(c.args, ['-F', '-v', '-f']);
+  // gawk's `-i inplace` (or `-i inplace.awk`, `--include=inplace`) rewrites the files it is given.
+  const inPlace = c.args.some(
+    (a, i) => (/^(-i|--include)$/.test(c.args[i - 1] ?? '') || /^--include=/.test(a)) && /inplace/.test(a),
+  );
+  const ops = operands(c.args, ['-F', '-v', '-f', '-i', '--include', '-E']);
   const program = explicit ? '' : (ops.shift() ?? '');
   // A `|` inside a string literal is text (`print a"|"b`); outside one it pipes to a command.
   const code = program.replace(/"(?:\\.|[^"\\])*"/g, '""');
   if (/\bsystem\s*\(|\|\s*getline|print[^;}]*\|\s*"|\|&/.test(code))
     report(c.ctx, 'exec.interpreter-code', 'awk program runs commands');
   for (const m of program.matchAll(/>>?\s*"([^"]+)"/g)) touch(c.ctx, m[1] ?? '', 'write', c.cwd);
-  for (const p of ops) if (!p.includes('=')) touch(c.ctx, p, 'read', c.cwd);
+  for (const p of ops) if (!p.includes('=')) touch(c.ctx, p, inPlace ? 'write' : 'read', c.cwd);
 };
 
 const editor: Handler = (c) => {
@@ -284,6 +288,7 @@ export const SCRIPT_TOOL_PROGRAMS: Record<string, Handler> = {
   parallel,
   sem: parallel,
   sed,
+  gsed: sed,
   awk,
   gawk: awk,
   mawk: awk,

@@ -2,32 +2,47 @@
  * Ward's own CLI run by the agent. Its admin commands take their token from `WARD_ADMIN_TOKEN` or the admin
  * token Ward keeps on disk, not from the runner token the agent was given: an agent that runs `ward approvals
  * approve` decides its own ask with an analyst's authority, and one that runs `ward token create` mints it.
+ * Found wherever the CLI is started: `ward`, `node bin/ward.mjs`, `npx ward`, `yarn ward`, `bun run ward`,
+ * `tsx cli/ward.ts`, `node -r x node_modules/.bin/ward`, or its words written into a script.
  */
-import { type Call, type Handler, operands } from '../call.js';
-import { report } from '../context.js';
+import { type AnalysisContext, report } from '../context.js';
+import { UNKNOWN } from '../script.js';
 
 /** Subcommands that change what Ward decides or records: approvals, alert triage, tokens, the agents' hooks. */
 const CHANGES = /^(approvals\s+(?!list\b)\S|alerts\s+(?!(list|show)\b)\S|token\b|install\b)/;
 /** Subcommands that only read, but with the admin or an analyst token taken from disk. */
 const READS_AS_ADMIN = /^(approvals|alerts|report|audit|analyze)\b/;
-/** The CLI's entry points when run through node or npx (`node bin/ward.mjs`, `node dist/cli/ward.js`). */
-const WARD_SCRIPT = /(^|\/)(bin\/ward\.mjs|cli\/ward\.[jt]s)$/;
+/** The CLI itself: the command, its bin link, its entry scripts. */
+const WARD_ENTRY = /(^|\/)(ward|ward\.m?js|ward\.ts)$/;
+/** Programs that start another program named among their arguments (runtimes, package runners, wrappers). */
+const STARTERS =
+  /^(node|nodejs|npx|npm|yarn|pnpm|pnpx|bun|bunx|tsx|ts-node|deno|exec|env|command|builtin|nohup|timeout|nice|sudo|doas|xargs|time|stdbuf|setsid|watch|parallel|corepack)$/;
+/** The same words written into a file that a later command runs. */
+export const WARD_ADMIN_TEXT =
+  /(?:^|[\s;&|(`'"/]|\\n)ward(?:\.m?[jt]s)?\s+(?:approvals\s+(?:approve|deny)|alerts\s+(?:ack|resolve|triage|assign|note)|token\s+(?:create|revoke)|install)\b/;
 
-function judge(c: Call, args: readonly string[]): void {
+/** Judges the CLI's arguments once it is found in `argv` (directly, or after a runtime or a runner). */
+export function wardInArgv(ctx: AnalysisContext, argv: readonly string[]): void {
+  const name = (argv[0] ?? '').replace(/^.*\//, '');
+  const start = WARD_ENTRY.test(argv[0] ?? '')
+    ? 0
+    : STARTERS.test(name)
+      ? argv.findIndex((a, i) => i > 0 && WARD_ENTRY.test(a))
+      : -1;
+  if (start < 0) return;
+  const args = argv.slice(start + 1);
+  // `xargs ward < args.txt`: its arguments arrive on standard input.
+  if (name === 'xargs') {
+    report(ctx, 'read.agent-credentials', 'ward with arguments read from standard input');
+    return;
+  }
   const text = args.join(' ');
-  if (CHANGES.test(text)) report(c.ctx, 'evade.ward-admin', `ward ${text}`.slice(0, 100));
-  else if (READS_AS_ADMIN.test(text)) report(c.ctx, 'read.agent-credentials', `ward ${text}`.slice(0, 100));
+  if (CHANGES.test(text)) report(ctx, 'evade.ward-admin', `ward ${text}`.slice(0, 100));
+  else if (READS_AS_ADMIN.test(text)) report(ctx, 'read.agent-credentials', `ward ${text}`.slice(0, 100));
+  else if (args.some((a) => a.includes(UNKNOWN)))
+    report(ctx, 'read.agent-credentials', 'ward with arguments known only at run time');
 }
 
-const ward: Handler = (c) => judge(c, c.args);
-
-/** `node bin/ward.mjs …`, `npx ward …`, `npx @ward/cli …`: the same CLI. */
-const throughNode: Handler = (c) => {
-  const [script] = operands(c.args);
-  if (script === undefined) return;
-  const at = c.args.indexOf(script);
-  if (WARD_SCRIPT.test(script) || (c.name !== 'node' && /^(ward|@[\w-]+\/ward(-cli)?)$/.test(script)))
-    judge(c, c.args.slice(at + 1));
-};
-
-export const WARD_PROGRAMS: Record<string, Handler> = { ward, node: throughNode, npx: throughNode };
+/** Code that loads the CLI itself (`import('./dist/cli/ward.js')` after setting `process.argv`). */
+export const WARD_IMPORT =
+  /(?:import|require)\s*\(\s*['"`][^'"`]*(?:bin\/ward\.mjs|cli\/ward(?:\.[jt]s)?)['"`]/;
