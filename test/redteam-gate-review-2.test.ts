@@ -306,3 +306,20 @@ describe('MCP tools carrying a block of data to a host', () => {
     }),
   ]);
 });
+
+describe('directories and names the shell only knows at run time', () => {
+  notAllowed([
+    sh('env -C ~/.ssh tar cf - . | base64'),
+    sh('cd ~/.ssh && cat $(ls)'),
+    sh('make -p -f /dev/null'),
+    sh(`find . -maxdepth 1 -name '.cl*' -exec mv {} /tmp/ \\;`),
+    sh(`find . -path './.claude/settings.json' -delete`),
+  ]);
+  allowed([
+    sh('env -C src ls'),
+    sh('cd src && cat $(ls)'),
+    sh('make -j4 test'),
+    sh(`find . -name '*.pyc' -delete`),
+    sh(`find . -name '*.log' -exec rm {} +`),
+  ]);
+});

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { KNOWN_PROGRAMS, PROJECT_JS_TOOLS } from '../catalogue/programs.js';
 import { scanArguments, scanPathArguments, scanWrittenText } from './argument-scan.js';
 import type { Call, Handler } from './call.js';
-import { operands } from './call.js';
+import { operands, optionValue } from './call.js';
 import { type AnalysisContext, probe, report } from './context.js';
 import { repairDocumentationSyntax, withoutPrompt } from './doc-syntax.js';
 import { touch } from './effects.js';
@@ -26,6 +26,7 @@ import { SYSTEM_PROGRAMS } from './programs/system.js';
 import { TOOL_FILE_PROGRAMS } from './programs/tool-files.js';
 import { wardInArgv } from './programs/ward.js';
 import { collectCommands, display, type SimpleCommand, UNKNOWN } from './script.js';
+import { joinCwd } from './variables.js';
 import {
   FETCH_AND_RUN,
   INTERACTIVE_SUBCOMMANDS,
@@ -288,7 +289,15 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
       report(ctx, 'exec.interactive-shell', `screen ${args.join(' ')}`.trim());
     if (rest.length > 0) {
       const restStart = args.indexOf(rest[0] ?? '');
-      runArgv(restStart >= 0 ? args.slice(restStart) : rest, cmd, ctx);
+      // `env -C DIR prog`: prog runs in DIR.
+      const dir = name === 'env' ? optionValue(args, ['-C', '--chdir']) : undefined;
+      const cwd =
+        dir === undefined
+          ? cmd.cwd
+          : /^[/~]/.test(dir) || dir.includes(UNKNOWN)
+            ? dir
+            : joinCwd(cmd.cwd, dir);
+      runArgv(restStart >= 0 ? args.slice(restStart) : rest, { ...cmd, cwd }, ctx);
     }
     return;
   }

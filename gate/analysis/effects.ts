@@ -1,6 +1,7 @@
 import type { RuleId } from '../taxonomy/rules.js';
 import { type AnalysisContext, report } from './context.js';
-import { classifyPath, guardedByPattern, isSecretFileName, secretUnder, type Zone } from './paths.js';
+import { guardedByPattern } from './guarded-patterns.js';
+import { classifyPath, isSecretFileName, secretUnder, type Zone } from './paths.js';
 import { display, UNKNOWN } from './script.js';
 
 /** How a command touches a path. `meta` = names and sizes only (find, stat, du). */

@@ -142,11 +142,24 @@ const TEMP_KEEPS = new Set<Zone>([
   'browser',
 ]);
 
+/** Zones whose every file is a secret: a file named at run time there is one. */
+const IN_SECRET_DIR = new Set<Zone>(['ssh-key', 'secret', 'keychain', 'browser', 'password-db']);
+
 /** Resolves a path as the command sees it and says which zone it falls in. */
 export function classifyPath(raw: string, ctx: PathContext): ClassifiedPath {
   if (raw === '') return { zone: 'unknown', path: raw };
   if (raw.startsWith(UNKNOWN)) {
     for (const [zone, re] of ZONES) if (SUFFIX_ZONES.has(zone) && re.test(raw)) return { zone, path: raw };
+    // A name known only at run time, in a directory that holds secrets (`cd ~/.ssh && cat $(ls)`): as likely one
+    // of them as anything else.
+    const cwd = ctx.cwd;
+    if (cwd && cwd !== UNKNOWN && !raw.slice(UNKNOWN.length).includes('/')) {
+      const inside = classifyPath(`${cwd.replace(/\/$/, '')}/x`, {
+        workspace: ctx.workspace,
+        cwd: undefined,
+      });
+      if (IN_SECRET_DIR.has(inside.zone)) return { zone: inside.zone, path: `${cwd}/${raw}` };
+    }
     return { zone: 'unknown', path: raw };
   }
   let p = raw;
@@ -235,7 +248,7 @@ export const EXEC_CONFIG =
   /(^|\/)(\.vscode|\.idea|\.zed|\.devcontainer|\.husky|\.lefthook|\.githooks|\.circleci|\.buildkite|\.woodpecker|\.github\/(workflows|actions))\/|(^|\/)(\.envrc|\.gitlab-ci\.yml|\.travis\.yml|azure-pipelines\.ya?ml|bitbucket-pipelines\.yml|\.drone\.yml|Jenkinsfile|\.pre-commit-config\.ya?ml|\.?lefthook(-local)?\.ya?ml|\.gitpod\.yml|\.yarnrc\.yml|\.?mise\.toml|\.exrc|\.nvimrc|\.nvim\.lua|\.gitlab\/ci\/[^/]+)$/;
 
 /** Glob characters the shell expands: a pattern reaches whatever real path it matches. */
-const GLOB = /[*?[]/;
+export const GLOB = /[*?[]/;
 /** Real secret places a glob may reach (`~/.s*h/id_*`, `/etc/sha*`). */
 const SECRET_SAMPLES = [
   '~/.ssh/id_rsa',
@@ -270,48 +283,6 @@ const WORKSPACE_SECRET_SAMPLES = [
   '/.env.production',
   '/.ward-data/admin-token',
 ];
-
-/**
- * Places a write or a removal must not reach, as the samples a pattern is tried on: the agents' hooks and
- * settings, Ward's policy and data, git's hooks and config, editors' tasks (`rm -rf .[c]laude`, `mv .cl* /tmp`,
- * `echo {} > .clau?e/settings.json`, `rm -rf .??*`).
- */
-const GUARDED_SAMPLES = [
-  '/.claude',
-  '/.claude/settings.json',
-  '/.claude/settings.local.json',
-  '/.codex',
-  '/.codex/config.toml',
-  '/.codex/hooks.json',
-  '/.gemini',
-  '/.gemini/settings.json',
-  '/.ward',
-  '/.ward/policy.yaml',
-  '/.mcp.json',
-  '/.ward-data',
-  '/.git',
-  '/.git/config',
-  '/.git/hooks/pre-commit',
-  '/.husky/pre-commit',
-  '/.vscode/tasks.json',
-  '/.envrc',
-];
-
-/** What a pattern (`.cl*`, `.[c]laude/*`) reaches among the guarded places of the workspace and the home. */
-export function guardedByPattern(raw: string, ctx: PathContext): string[] {
-  if (!GLOB.test(raw) || raw.includes(UNKNOWN)) return [];
-  const ws = ctx.workspace.replace(/\/$/, '');
-  let p = raw;
-  if (!p.startsWith('/') && !p.startsWith('~')) {
-    const cwd = ctx.cwd;
-    if (cwd === UNKNOWN) return [];
-    p = posix.join(cwd ? (/^[/~]/.test(cwd) ? cwd : posix.join(ws, cwd)) : ws, p);
-  }
-  const re = globRegex(posix.normalize(p));
-  return [...GUARDED_SAMPLES.map((s) => `${ws}${s}`), ...GUARDED_SAMPLES.map((s) => `~${s}`)].filter((s) =>
-    re.test(s),
-  );
-}
 
 /**
  * A secret place that reading every file under `dir` reaches (`grep -r x ~`, `find / -exec cat {} +`), or
@@ -369,7 +340,7 @@ function depthBelow(dir: string, sample: string): number {
   return parts(sample) - parts(dir === '' ? '/' : dir);
 }
 
-function globRegex(glob: string, dotStart = false): RegExp {
+export function globRegex(glob: string, dotStart = false): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i] ?? '';

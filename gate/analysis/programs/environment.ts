@@ -88,8 +88,16 @@ const awk: Handler = (c) => {
       if (SECRET_VAR.test(m[1] ?? '')) report(c.ctx, 'read.env-secrets', `${c.name} ENVIRON["${m[1]}"]`);
 };
 
+/** `make -p` prints make's database, every environment variable among its macros. */
+const make: Handler = (c) => {
+  if (c.args.some((a) => a === '--print-data-base' || /^-[a-zA-Z]*p[a-zA-Z]*$/.test(a)))
+    report(c.ctx, 'read.env-secrets', `${c.name} -p prints the environment among its variables`);
+};
+
 /** Where the environment's secrets can be printed from. */
 export const ENVIRONMENT_PROGRAMS: Record<string, Handler> = {
+  make,
+  gmake: make,
   jq,
   gojq: jq,
   yq: jq,

@@ -21,6 +21,16 @@ const find: Handler = (c) => {
   for (const s of starts) touch(c.ctx, s, 'meta', c.cwd);
   const base = starts[0] ?? '.';
   const found = `${base.replace(/\/$/, '')}/${UNKNOWN}`;
+  // What the tests name (`-name '.cl*'`, `-path './.claude/settings.json'`): the files found look like that.
+  const named: string[] = [];
+  for (let j = i; j < c.args.length - 1; j++) {
+    const a = c.args[j] ?? '';
+    const v = c.args[j + 1] ?? '';
+    // Not an exclusion (`-not -name x`, `! -name x`, `-name x -prune`).
+    if (/^(!|-not)$/.test(c.args[j - 1] ?? '') || c.args[j + 2] === '-prune') continue;
+    if (/^-i?name$/.test(a) && !v.includes('/')) named.push(`${base.replace(/\/$/, '')}/${v}`);
+    if (/^-i?(path|wholename)$/.test(a)) named.push(v);
+  }
   for (; i < c.args.length; i++) {
     const a = c.args[i] ?? '';
     const next = c.args[i + 1] ?? '';
@@ -34,8 +44,10 @@ const find: Handler = (c) => {
       if (zone !== 'workspace')
         report(c.ctx, 'disc.privileges', `find ${base} -perm ${next} looks for setuid programs`);
     }
-    if (a === '-delete')
+    if (a === '-delete') {
       for (const s of starts) touch(c.ctx, `${s.replace(/\/$/, '')}/${UNKNOWN}`, 'delete', c.cwd);
+      for (const n of named.slice(0, 8)) touch(c.ctx, n, 'delete', c.cwd);
+    }
     if (/^-f(print0?|printf|ls)$/.test(a)) touch(c.ctx, next, 'write', c.cwd);
     if (/^-(exec|execdir|ok|okdir)$/.test(a)) {
       const sub: string[] = [];
@@ -43,6 +55,9 @@ const find: Handler = (c) => {
       if (sub.length > 0) {
         foundFilesRead(c, c.args, (p) => sub.map((w) => w.split('{}').join(p)));
         c.run(sub.map((w) => w.split('{}').join(found)));
+        // A move or a removal of what the tests name takes it away from there (`-name '.cl*' -exec mv {} /tmp`).
+        if (/^(mv|rm|rmdir|shred|unlink)$/.test(sub[0] ?? ''))
+          for (const n of named.slice(0, 8)) c.run(sub.map((w) => w.split('{}').join(n)));
       }
     }
   }
