@@ -323,3 +323,11 @@ describe('directories and names the shell only knows at run time', () => {
     sh(`find . -name '*.log' -exec rm {} +`),
   ]);
 });
+
+describe("the agent's grep pattern is not run when it could backtrack for ever", () => {
+  // Run on the sample lines, these would hold the gate's thread for hours (the test would time out).
+  it('asks for a catastrophic pattern instead of running it on the sample environment', () => {
+    for (const p of ['(.*)*x$', '(.|.)+x', '(a|aa)+$', '(\\w+\\s?)+$', '(x)\\1'])
+      expect(g.decide(sh(`env | grep -E '${p}'`)).decision, p).not.toBe('allow');
+  });
+});

@@ -42,6 +42,9 @@ function lineTest(argv: readonly string[]): ((line: string) => boolean) | undefi
   if (patterns.length !== 1 || /[vfe]/.test(flags)) return undefined;
   const pattern = patterns[0] as string;
   if (pattern.includes(UNKNOWN) || SECRET_VAR.test(pattern)) return undefined;
+  // The pattern is the agent's: one that could backtrack for ever (a quantified group holding a quantifier or an
+  // alternation, a back-reference) or a long one is not run here, and the filter is not vouched for.
+  if (pattern.length > 120 || /\\\d|\([^)]*[*+?{|][^)]*\)\s*[*+?{]/.test(pattern)) return undefined;
   const fixed = argv[0] === 'fgrep' || flags.includes('F');
   let source = fixed ? pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : pattern;
   // Basic regular expressions: \| \( \) \{ \} are the operators, bare ones are characters.
