@@ -253,6 +253,9 @@ export function scanPathArguments(c: Call): void {
       // `zstd -d x -o .claude/settings.json`), and so does a name with a part known only at run time
       // (`base32 /home/$USER/.ssh/id_rsa`): the program is unknown, the place is not.
       if (!/^[\w.~*?[/-][^\s]*$/.test(value.replaceAll(UNKNOWN, 'x')) || seen.has(value)) continue;
+      // In the workspace itself only a dotted name, a path or a key's name can lead somewhere guarded: the rest
+      // (most words of most commands) need no classifying.
+      if (c.cwd === undefined && !/[./*?[]|^id_/.test(value) && !value.includes(UNKNOWN)) continue;
       let zone = classifyPath(value, { workspace: c.ctx.workspace, cwd: c.cwd }).zone;
       // From a directory known only at run time (`cd -`, `cd "$OLDPWD"`), a secret's name is still that.
       if (zone === 'unknown' && isSecretFileName(value.slice(value.lastIndexOf('/') + 1)))
