@@ -16,7 +16,7 @@ export const RISKY_CATEGORIES = new Set([
 ]);
 
 const SENSITIVE_READ =
-  /^(read\.(secret|ssh-key|password-db|browser|keychain|history|project-secret|agent-credentials|env-secrets)|search\.secrets|exfil\.secret-upload)$/;
+  /^(read\.(secret|ssh-key|password-db|browser|keychain|history|project-secret|agent-credentials|env-secrets|stored-credential)|search\.secrets|exfil\.secret-upload)$/;
 
 /** What the predicates below read, worked out once per analysed command (facts are memoized per command). */
 interface Traits {

@@ -30,7 +30,12 @@ export interface CommandAnalyzer {
 const QUOTE = (p: string) => `'${p.replace(/'/g, `'\\''`)}'`;
 /** The shell equivalent of a file tool's access, analysed in its place. */
 const fileCommand = (access: 'read' | 'write', path: string) =>
-  access === 'read' ? `cat -- ${QUOTE(path)}` : `echo x >> ${QUOTE(path)}`;
+  // A patch's files come joined in one target (`a, b`): each is read or written.
+  path
+    .split(/, (?=[/~.\w])/)
+    .slice(0, 64)
+    .map((p) => (access === 'read' ? `cat -- ${QUOTE(p)}` : `echo x >> ${QUOTE(p)}`))
+    .join('; ');
 
 /** Longer command lines are one-offs: not kept, so the cache's memory stays bounded whatever the agent sends. */
 const MAX_CACHED = 4096;

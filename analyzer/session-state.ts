@@ -97,12 +97,22 @@ export class SessionState {
     this.markChars += chars;
     if (!this.released) this.budget.chars += chars;
     if (l.length > MAX_MARKS) this.forget(l[0] as Mark);
-    // The oldest marks go first, whatever their list, while the session holds too much (never the newest).
+    // The oldest marks go first while the session holds too much (never the newest), those of the per-path lists
+    // before those of the detectors' own: a flood of written paths (one list each) must not push out the
+    // credential read that a later upload pairs with.
     while (
       (this.markChars > MAX_SESSION_MARK_CHARS || this.marks.size > MAX_MARK_LISTS) &&
       this.held.size > 1
     )
-      this.forget(this.held.keys().next().value as Mark);
+      this.forget(this.oldestPerPath() ?? (this.held.keys().next().value as Mark));
+  }
+
+  /** The oldest mark of a per-path list (`written:…`), other than the newest mark of all; undefined if none. */
+  private oldestPerPath(): Mark | undefined {
+    let newest: Mark | undefined;
+    for (const m of this.held.keys()) newest = m;
+    for (const [m, h] of this.held) if (m !== newest && h.list.includes(':')) return m;
+    return undefined;
   }
 
   private forget(mark: Mark): void {

@@ -6,7 +6,9 @@ import { cliServer } from './server-client.js';
 
 export const USAGE = `usage: ward audit verify [--server URL | --data DIR] [--from TIME] [--to TIME] [--json]
        ward audit pubkey [--server URL | --data DIR]
-verify walks the hash chains and signed checkpoints and names the first bad record (exit 1).
+verify walks the hash chains and signed checkpoints and names the first bad record (exit 1). With
+--from/--to it walks, whole, every chain the period relies on: records in it, policy loads before it, and
+chains with a checkpoint signed before its end (a forged one of these fails the period).
 With --data it opens the store directly (server stopped) and trusts DIR's key and DIR/audit-keys/*.pem;
 otherwise it asks the server (WARD_TOKEN of a compliance or admin token, else the admin token).
 `;

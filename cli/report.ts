@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 import { openLocalStore } from './local-store.js';
+import { reportTrustAnchors } from './report-trust.js';
 import { cliServer } from './server-client.js';
 
 export const USAGE = `usage: ward report --from TIME --to TIME [--agent A] [--repo R] [--user U] --format json|csv|pdf --out FILE
@@ -9,8 +10,9 @@ export const USAGE = `usage: ward report --from TIME --to TIME [--agent A] [--re
        ward report verify FILE [--envelope FILE.sig.json] [--pubkey PEM]... [--data DIR]
        ward report schema            (the report's JSON Schema, versioned)
 The report goes to FILE and its signed envelope (digest, signature, generation time) to FILE.sig.json.
---agent/--repo/--user may repeat or take comma-separated values. verify trusts --pubkey keys and the key
-of DIR (default .ward-data) with DIR/audit-keys/*.pem.
+--agent/--repo/--user may repeat or take comma-separated values. verify trusts only the keys you name:
+--pubkey keys, and the key of --data DIR (else of an absolute WARD_DATA_DIR) with DIR/audit-keys/*.pem;
+never a key it merely finds in the current directory (name ./.ward-data with --data to trust it).
 `;
 
 /** `ward report`: export a signed compliance report, or verify one. */
@@ -24,7 +26,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   }
   const { values, positionals } = parsed;
   try {
-    if (positionals[0] === 'verify') return await verify(positionals[1], values);
+    if (positionals[0] === 'verify') return await verify(positionals[1], values, env);
     if (positionals[0] === 'schema') {
       const { reportJsonSchema } = await import('../analyzer/index.js');
       process.stdout.write(`${JSON.stringify(reportJsonSchema(), null, 2)}\n`);
@@ -104,13 +106,18 @@ async function exportReport(
   return 0;
 }
 
-async function verify(file: string | undefined, v: Values): Promise<number> {
+async function verify(file: string | undefined, v: Values, env: WardEnv): Promise<number> {
   if (!file) {
     process.stderr.write(USAGE);
     return 2;
   }
+  const anchors = await reportTrustAnchors({ pubkey: v.pubkey, data: v.data, envDataDir: env.dataDir });
+  if ('problem' in anchors) {
+    process.stderr.write(`ward report verify: ${anchors.problem}\n`);
+    return 2;
+  }
   const { verifyReport } = await import('../analyzer/index.js');
-  const { publicKeyFromPem, trustedPublicKeys, keyIdOf } = await import('../store/index.js');
+  const { keyIdOf } = await import('../store/index.js');
   const bytes = new Uint8Array(readFileSync(file));
   const envelopePath = v.envelope ?? `${file}.sig.json`;
   let envelope: unknown;
@@ -119,11 +126,7 @@ async function verify(file: string | undefined, v: Values): Promise<number> {
   } catch (err) {
     throw new Error(`cannot read the envelope ${envelopePath}: ${(err as Error).message}`);
   }
-  const trusted = [
-    ...(v.pubkey ?? []).map((p) => publicKeyFromPem(readFileSync(p, 'utf8'))),
-    ...trustedPublicKeys(v.data ?? '.ward-data'),
-  ];
-  const check = verifyReport(bytes, envelope, trusted);
+  const check = verifyReport(bytes, envelope, anchors.keys);
   if (!check.ok) {
     process.stdout.write(`INVALID: ${check.reason}\n`);
     return 1;

@@ -8,7 +8,7 @@ const PAGE = 5000;
 const DAY_MS = 86_400_000;
 
 export interface AuditVerifyOptions {
-  /** Only writers with records in [from, to) are walked (each whole, from its start). */
+  /** A period: which writers are walked (each whole, from its start); see `writersToVerify`. */
   from?: string;
   to?: string;
   /** Raw base64 Ed25519 public keys whose checkpoints count. */
@@ -24,11 +24,52 @@ export interface AuditVerifyOptions {
 
 type Bad = { writer: string; seq: number; reason: string };
 
+const T = (p: string) => `parseDateTime64BestEffort({${p}:String}, 3, 'UTC')`;
+
+/**
+ * The writers a verification walks. Without a period: every writer with a record, and every writer with a
+ * checkpoint signed by a trusted key (so a chain whose records were all deleted is still walked, and its
+ * checkpoints name what is missing). With a period [from, to), the writers whose records a report of that
+ * period relies on or could have lost:
+ * - writers with a record in the period (the actions and chain heads it counts);
+ * - writers with a `policy.loaded` record before the period (the policy in force at its start);
+ * - writers with a trusted checkpoint dated before the period's end (a chain that overlaps or precedes the
+ *   period: its records in the period, or its policy loads before it, may have been deleted).
+ * A writer of the first two kinds without a trusted checkpoint fails as forged, so the period's report says
+ * the trail is broken instead of presenting that writer's records (say, a back-dated policy load) as verified
+ * evidence. A compliance officer reads "chain intact" as "every record this report uses is authentic and
+ * none is missing", so a forged or gutted chain the report depends on must turn the verdict, not be dropped
+ * quietly from the numbers.
+ */
+async function writersToVerify(db: Db, database: string, o: AuditVerifyOptions): Promise<string[]> {
+  const period = o.from !== undefined || o.to !== undefined;
+  const chainWhere = period
+    ? `time < ${T('to')} AND (time >= ${T('from')} OR action = 'policy.loaded')`
+    : '1';
+  const checkpointWhere = period ? `time < ${T('to')}` : '1';
+  const rows = await db.query<{ writer: string }>(
+    'audit.verify.writers',
+    `SELECT writer FROM (
+       SELECT DISTINCT writer FROM "${database}".audit_chain WHERE ${chainWhere}
+       UNION DISTINCT
+       SELECT DISTINCT writer FROM "${database}".audit_checkpoints
+       WHERE has({keys:Array(String)}, public_key) AND ${checkpointWhere}
+     ) ORDER BY writer`,
+    {
+      from: o.from ?? '1970-01-01T00:00:00Z',
+      to: o.to ?? '2200-01-01T00:00:00Z',
+      keys: [...o.trustedKeys],
+    },
+  );
+  return rows.map((r) => r.writer).filter((w) => !o.writers || o.writers.includes(w));
+}
+
 /**
  * Walks every writer's chain and its checkpoints. Fails on the first record that is modified (hash), deleted
- * (seq gap, or missing below a signed checkpoint), inserted or reordered (link, duplicate seq), on a chain
- * with no checkpoint signed by a trusted key (forged writer), and on a trusted checkpoint that does not
- * match the chain. Records after a writer's last checkpoint are checked but only signed up to `signed_through`.
+ * (seq gap, missing below a signed checkpoint, or a whole chain gone while its signed checkpoints remain),
+ * inserted or reordered (link, duplicate seq), on a chain with no checkpoint signed by a trusted key (forged
+ * writer), and on a trusted checkpoint that does not match the chain. Records after a writer's last checkpoint
+ * are checked but only signed up to `signed_through`.
  */
 export async function verifyAuditChains(
   db: Db,
@@ -36,16 +77,7 @@ export async function verifyAuditChains(
   o: AuditVerifyOptions,
 ): Promise<AuditVerifyReport> {
   const chain = `"${database}".audit_chain`;
-  const writers = (
-    await db.query<{ writer: string }>(
-      'audit.verify.writers',
-      `SELECT DISTINCT writer FROM ${chain}
-       WHERE time >= parseDateTime64BestEffort({from:String}, 3, 'UTC') AND time < parseDateTime64BestEffort({to:String}, 3, 'UTC') ORDER BY writer`,
-      { from: o.from ?? '1970-01-01T00:00:00Z', to: o.to ?? '2200-01-01T00:00:00Z' },
-    )
-  )
-    .map((r) => r.writer)
-    .filter((w) => !o.writers || o.writers.includes(w));
+  const writers = await writersToVerify(db, database, o);
   const trusted = new Set(o.trustedKeys);
   const now = (o.now ?? new Date()).getTime();
   const report: AuditVerifyReport = { ok: true, checked: 0, first_bad: null, writers: [], checkpoints: [] };
@@ -138,16 +170,23 @@ export async function verifyAuditChains(
       after = rows[rows.length - 1]?.seq ?? after;
     }
     const last = prev?.seq ?? 0;
+    // No record left at all: only retention may have taken them, once the newest signed checkpoint is past it.
+    const expiredWhole =
+      records === 0 &&
+      o.retentionDays !== undefined &&
+      good.every((c) => Date.parse(c.time) < now - (o.retentionDays ?? 0) * DAY_MS);
     let signedThrough = -1;
     for (const c of cps) {
       const signed = c.signature !== '';
       let valid = validSig(c);
       if (valid) {
         const expected = c.seq === 0 ? genesisHash(writer) : hashAt.get(c.seq);
-        if (c.seq > last && fail.length === 0) {
+        if (c.seq > last && fail.length === 0 && !expiredWhole) {
           bad(
             last + 1,
-            `records ${last + 1}..${c.seq} are missing (deleted): a signed checkpoint covers them`,
+            records === 0
+              ? `chain ${writer} has none of its records: a signed checkpoint covers records 1..${c.seq} (deleted, not expired by retention)`
+              : `records ${last + 1}..${c.seq} are missing (deleted): a signed checkpoint covers them`,
           );
           valid = false;
         } else if (expected !== undefined && expected !== c.head) {

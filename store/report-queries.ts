@@ -37,6 +37,16 @@ export interface AgentActivityRow {
   last_time: string;
 }
 
+/**
+ * Agent text is cut in the query (a report never carries a whole 8 KiB command), and the cut is never silent:
+ * `cut` selects the first `max` characters as `alias` and whether more followed as `alias_cut`, and `shown`
+ * ends cut text in '…', so a command padded past the cut cannot pass for a complete, harmless one.
+ */
+const cut = (expr: string, max: number, alias: string) =>
+  `substringUTF8(${expr}, 1, ${max}) AS ${alias}, lengthUTF8(${expr}) > ${max} AS ${alias}_cut`;
+const isCut = (v: unknown): boolean => Number(v) === 1 || v === true;
+const shown = (text: unknown, wasCut: unknown): string => `${String(text ?? '')}${isCut(wasCut) ? '…' : ''}`;
+
 const T = (p: string) => `parseDateTime64BestEffort({${p}:String}, 3, 'UTC')`;
 const EVENT_SCOPE = `time >= ${T('from')} AND time < ${T('to')}
   AND (empty({agents:Array(String)}) OR has({agents:Array(String)}, agent))
@@ -118,27 +128,28 @@ export function createReportRepo(db: Db, database: string) {
          WHERE ${where} GROUP BY a, k, src ORDER BY c DESC, a, k, src`,
         p,
       );
-      const items = await db.query<Record<string, string>>(
+      const items = await db.query<Record<string, string | Num>>(
         'report.blocked.items',
         `SELECT toString(time) AS t, agent AS a, session_id AS sid, user_id AS u, repo AS r, kind AS k, tool AS tl,
-           substring(command, 1, 300) AS cmd, substring(target, 1, 200) AS tg, decision_source AS src, event_id AS id
+           ${cut('command', 300, 'cmd')}, ${cut('target', 200, 'tg')}, decision_source AS src, event_id AS id
          FROM ${q('agent_events')} FINAL WHERE ${where} ORDER BY time, event_id LIMIT {limit:UInt32}`,
         { ...p, limit },
       );
       return {
         groups: groups.map((g) => ({ agent: g.a, kind: g.k, source: g.src, count: n(g.c) })),
         items: items.map((r) => ({
-          time: iso(r.t),
-          agent: r.a ?? '',
-          session_id: r.sid ?? '',
-          user: r.u ?? '',
-          repo: r.r ?? '',
-          kind: r.k ?? '',
-          tool: r.tl ?? '',
-          command: r.cmd ?? '',
-          target: r.tg ?? '',
-          source: r.src ?? '',
-          event_id: r.id ?? '',
+          time: iso(String(r.t)),
+          agent: String(r.a ?? ''),
+          session_id: String(r.sid ?? ''),
+          user: String(r.u ?? ''),
+          repo: String(r.r ?? ''),
+          kind: String(r.k ?? ''),
+          tool: String(r.tl ?? ''),
+          command: shown(r.cmd, r.cmd_cut),
+          command_truncated: isCut(r.cmd_cut),
+          target: shown(r.tg, r.tg_cut),
+          source: String(r.src ?? ''),
+          event_id: String(r.id ?? ''),
         })),
       };
     },
@@ -169,8 +180,8 @@ export function createReportRepo(db: Db, database: string) {
       );
       const items = await db.query<Record<string, string | Num | null>>(
         'report.approvals.items',
-        `SELECT id AS i, toString(created_at) AS t, agent AS a, session_id AS sid, substring(command, 1, 300) AS cmd,
-           status AS st, scope AS sc, decided_by AS by, substring(decision_reason, 1, 300) AS why, risk AS rk, ms AS d
+        `SELECT id AS i, toString(created_at) AS t, agent AS a, session_id AS sid, ${cut('command', 300, 'cmd')},
+           status AS st, scope AS sc, decided_by AS by, ${cut('decision_reason', 300, 'why')}, risk AS rk, ms AS d
          FROM (${base}) ORDER BY created_at, id LIMIT {limit:UInt32}`,
         { ...p, limit },
       );
@@ -189,11 +200,12 @@ export function createReportRepo(db: Db, database: string) {
           time: iso(String(r.t)),
           agent: String(r.a),
           session_id: String(r.sid),
-          command: String(r.cmd),
+          command: shown(r.cmd, r.cmd_cut),
+          command_truncated: isCut(r.cmd_cut),
           status: String(r.st),
           scope: String(r.sc),
           decided_by: String(r.by),
-          reason: String(r.why),
+          reason: shown(r.why, r.why_cut),
           risk: n(r.rk as Num),
           decision_ms: nOrNull(r.d as Num | null),
         })),
@@ -233,7 +245,7 @@ export function createReportRepo(db: Db, database: string) {
       );
       const items = await db.query<Record<string, string | Num | null>>(
         'report.alerts.items',
-        `SELECT alert_id AS i, toString(time) AS t, rule_id AS r, substring(title, 1, 200) AS ti, severity AS sv,
+        `SELECT alert_id AS i, toString(time) AS t, rule_id AS r, ${cut('title', 200, 'ti')}, severity AS sv,
            agent AS a, session_id AS sid, status AS st, assignee AS asg, ms AS d
          FROM (${base}) ORDER BY time, alert_id LIMIT {limit:UInt32}`,
         { ...p, limit },
@@ -250,7 +262,7 @@ export function createReportRepo(db: Db, database: string) {
           alert_id: String(r.i),
           time: iso(String(r.t)),
           rule_id: String(r.r),
-          title: String(r.ti),
+          title: shown(r.ti, r.ti_cut),
           severity: String(r.sv),
           agent: String(r.a),
           session_id: String(r.sid),

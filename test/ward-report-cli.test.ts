@@ -154,7 +154,7 @@ describe('ward report and ward audit', () => {
   it('prints the versioned JSON Schema of the report', async () => {
     const schema = JSON.parse((await ward(['report', 'schema'])).stdout);
     expect(schema).toMatchObject({
-      $id: 'ward.compliance-report/1.0.0',
+      $id: 'ward.compliance-report/1.1.0',
       type: 'object',
       additionalProperties: false,
     });

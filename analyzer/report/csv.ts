@@ -3,9 +3,15 @@ import type { ComplianceReport } from './model.js';
 import { reportTables } from './tables.js';
 import { inert } from './text.js';
 
-function cell(v: string | number | boolean | null): string {
+/**
+ * One RFC 4180 cell. Quoted when it holds the delimiter, a quote or a line break, and also `;` and tab: a
+ * spreadsheet in a locale whose list separator is `;` (or one sniffing tabs) splits an unquoted cell there,
+ * and the piece after `echo hi;` could start with `=`; quoted, the cell stays one field, whose start `inert`
+ * already guards.
+ */
+export function csvCell(v: string | number | boolean | null): string {
   const s = inert(v, { csv: true });
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  return /[",;\t\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 // Zip entries carry a DOS timestamp in local time: a date built from local fields reads back the same
@@ -17,7 +23,7 @@ export function reportToCsvZip(report: ComplianceReport): Uint8Array {
   const files: Record<string, [Uint8Array, { mtime: Date }]> = {};
   const enc = new TextEncoder();
   reportTables(report).forEach((t, i) => {
-    const lines = [t.columns, ...t.rows].map((row) => row.map(cell).join(','));
+    const lines = [t.columns, ...t.rows].map((row) => row.map(csvCell).join(','));
     const name = `${String(i + 1).padStart(2, '0')}-${t.name}.csv`;
     files[name] = [enc.encode(`${lines.join('\r\n')}\r\n`), { mtime: FIXED_MTIME }];
   });

@@ -2,7 +2,7 @@ import type { AgentActivityRow, ReportRepo, RetentionStatus } from '../../store/
 
 /** Version of the report's JSON shape (semver: a new field is minor, a changed or removed one is major). */
 export const REPORT_SCHEMA = 'ward.compliance-report';
-export const REPORT_SCHEMA_VERSION = '1.0.0';
+export const REPORT_SCHEMA_VERSION = '1.1.0';
 
 type Awaited2<F> = F extends (...a: never[]) => Promise<infer R> ? R : never;
 

@@ -4,9 +4,14 @@ import { inert } from './text.js';
 
 type Doc = InstanceType<typeof PDFDocument>;
 
-/** Text the standard PDF fonts can show: control characters made inert, anything beyond Latin-1 as '?'. */
+/**
+ * Text the standard PDF fonts can show: control characters made inert, the report's cut marker '…' as '...',
+ * anything else beyond Latin-1 as '?'.
+ */
 export function pdfText(v: unknown): string {
-  return inert(v).replace(/[^\u0020-\u007e\u00a0-\u00ff]/g, '?');
+  return inert(v)
+    .replaceAll('\u2026', '...')
+    .replace(/[^\u0020-\u007e\u00a0-\u00ff]/g, '?');
 }
 
 function clip(doc: Doc, text: string, width: number): string {

@@ -69,6 +69,9 @@ export const ComplianceReportSchema = z.strictObject({
         agent: z.string(),
         session_id: z.string(),
         command: z.string(),
+        command_truncated: z
+          .boolean()
+          .describe("longer than 300 characters: `command` is its first 300 followed by '…'"),
         status: z.string(),
         scope: z.string(),
         decided_by: z.string(),
@@ -90,6 +93,9 @@ export const ComplianceReportSchema = z.strictObject({
         kind: z.string(),
         tool: z.string(),
         command: z.string(),
+        command_truncated: z
+          .boolean()
+          .describe("longer than 300 characters: `command` is its first 300 followed by '…'"),
         target: z.string(),
         source: z.string(),
         event_id: z.string(),

@@ -15,6 +15,14 @@ export interface Table {
 }
 
 const kv = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => [k, v]);
+const notes = (...parts: (string | undefined)[]) => parts.filter(Boolean).join('; ') || undefined;
+/** The report cuts commands at 300 characters (their text then ends in '…'); the PDF says so under the table. */
+const cutNote = (items: readonly { command_truncated: boolean }[]) => {
+  const n = items.filter((i) => i.command_truncated).length;
+  return n > 0
+    ? `${n} command(s) longer than 300 characters cut: shown up to the cut, ending in '…'`
+    : undefined;
+};
 
 /** Every table of the report, in document order. */
 export function reportTables(r: ComplianceReport): Table[] {
@@ -145,7 +153,10 @@ export function reportTables(r: ComplianceReport): Table[] {
         i.risk,
         duration(i.decision_ms),
       ]),
-      note: a.items.length < a.requested ? `first ${a.items.length} of ${a.requested}` : undefined,
+      note: notes(
+        a.items.length < a.requested ? `first ${a.items.length} of ${a.requested}` : undefined,
+        cutNote(a.items),
+      ),
     },
     {
       name: 'blocked_summary',
@@ -184,10 +195,12 @@ export function reportTables(r: ComplianceReport): Table[] {
         b.source,
         b.event_id,
       ]),
-      note:
+      note: notes(
         r.blocked.items.length < s.actions_blocked + s.sandbox_violations
           ? `first ${r.blocked.items.length} of ${s.actions_blocked + s.sandbox_violations}`
           : undefined,
+        cutNote(r.blocked.items),
+      ),
     },
     {
       name: 'alerts_summary',

@@ -1,7 +1,9 @@
 /**
- * Text safe to show in a CSV cell or a PDF: control characters become visible escapes (an agent-written
- * command cannot move the cursor, hide text or break a row), and a leading = + - @ is quoted so a
- * spreadsheet never evaluates it as a formula.
+ * Text safe to show in a CSV cell or a PDF: control characters (tab and line breaks included) become visible
+ * escapes (an agent-written command cannot move the cursor, hide text or break a row), and a leading
+ * = + - @ is quoted so a spreadsheet never evaluates it as a formula. That guards the cell's start only: a
+ * `;` inside it is a field boundary in some spreadsheet locales, so the CSV writer (`csvCell`) quotes any
+ * cell holding one.
  */
 export function inert(value: unknown, opts: { csv?: boolean } = {}): string {
   const s = value === null || value === undefined ? '' : String(value);

@@ -2,6 +2,8 @@ import { isShellTool, type OtlpValue, valueToString } from '../../schema/fast.js
 import { type JsonObject, objectValue } from './values.js';
 
 const FILE_READ_TOOLS = new Set(['read', 'read_file', 'read_many_files', 'view', 'cat']);
+/** Content searches read every file under their path (Claude Code's Grep, Gemini's search_file_content). */
+const SEARCH_TOOLS = new Set(['grep', 'search_file_content', 'search_files', 'ripgrep']);
 const FILE_WRITE_TOOLS = new Set([
   'write',
   'edit',
@@ -91,6 +93,11 @@ export function classifyTool(tool: string, args: JsonObject | null): ToolFacts {
   if (FILE_READ_TOOLS.has(name)) {
     const target = firstString(args, ['file_path', 'absolute_path', 'path', 'paths', 'notebook_path']);
     return { kind: 'file_read', command: '', target, missing: target === '' ? ['target'] : [] };
+  }
+  if (SEARCH_TOOLS.has(name)) {
+    const target = firstString(args, ['path', 'dir_path', 'directory', 'absolute_path']);
+    // Without a path it searches the workspace: nothing to say about where.
+    if (target !== '') return { kind: 'file_read', command: '', target, missing: [] };
   }
   if (FILE_WRITE_TOOLS.has(name)) {
     let target = firstString(args, ['file_path', 'absolute_path', 'path', 'notebook_path']);

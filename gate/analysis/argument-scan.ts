@@ -178,6 +178,7 @@ export function scanWrittenText(c: Call): void {
       : c.name === 'cat' || c.name === 'tee'
         ? (c.cmd.stdinText ?? (c.cmd.pipeFrom ? c.cmd.pipeFrom.argv.slice(1).join(' ') : ''))
         : '';
+  rememberWritten(c, text);
   const body = text.replace(/^#!\S*/gm, '');
   const shell = SHELL_PATH.exec(body);
   if (shell) report(c.ctx, 'exec.shell-arg', `${shell[1]} written into a file by ${c.name}`);
@@ -185,6 +186,25 @@ export function scanWrittenText(c: Call): void {
   if (code) report(c.ctx, 'exec.interpreter-arg', `${code[0].trim()} written into a file by ${c.name}`);
   if (WARD_ADMIN_TEXT.test(body))
     report(c.ctx, 'evade.ward-admin', `Ward's admin command written into a file by ${c.name}`);
+}
+
+/** Keeps what echo, printf, cat or tee writes into a file, for a later `sh FILE`, `git apply FILE` in the same text. */
+function rememberWritten(c: Call, text: string): void {
+  const target = c.cmd.redirects.find((r) => /^>>?$|^>\|$/.test(r.op) && r.fd !== '2')?.target;
+  if (!target || target.includes(UNKNOWN) || text === '') return;
+  // printf and (in dash, or with -e) echo turn escapes into the characters they name.
+  const shown =
+    c.name === 'printf' || c.name === 'echo'
+      ? text.replace(/\\(n|t|\\)/g, (_m, e: string) => (e === 'n' ? '\n' : e === 't' ? '\t' : '\\'))
+      : text;
+  const path = classifyPath(target, { workspace: c.ctx.workspace, cwd: c.cwd }).path;
+  (c.ctx.written ??= new Map()).set(path, (c.ctx.written.get(path) ?? '') + shown.slice(0, 65_536));
+}
+
+/** What this command line wrote into `file` before (see rememberWritten), or undefined. */
+export function writtenText(c: Call, file: string): string | undefined {
+  if (!c.ctx.written) return undefined;
+  return c.ctx.written.get(classifyPath(file, { workspace: c.ctx.workspace, cwd: c.cwd }).path);
 }
 
 /** Options whose value is a file the program writes. */

@@ -69,3 +69,20 @@ export function moduleFiles(c: Call, mod: string): void {
       touch(c.ctx, p, writesLast && i === ops.length - 1 ? 'write' : 'read', c.cwd);
   });
 }
+
+/** A string in code naming the agents' hooks, Ward's policy or a shell start-up file. */
+const GUARDED_LITERAL =
+  /['"`]((?:~\/)?\.(?:claude|codex|gemini|ward|husky|vscode)(?:\/[^'"`\s]*)?|(?:~\/)?\.mcp\.json|~\/\.(?:bashrc|zshrc|profile|bash_profile|ssh\/authorized_keys))['"`]/g;
+/** Code that writes, moves or removes files (whatever names them). */
+const CHANGES_FILES =
+  /\b(?:writeFile\w*|appendFile\w*|createWriteStream|rename\w*|rmSync|rmdir\w*|unlink\w*|copyFile\w*|cpSync|write_text|write_bytes|File\.write|IO\.write|file_put_contents|shutil\.\w+|os\.(?:remove|rename|replace|unlink|makedirs))\b|\bopen\s*\([^;]*?,\s*['"][wax]/;
+
+/**
+ * Code that changes files and names a guarded place in a string, however the path is put together
+ * (`writeFileSync(path.join('.claude', 'settings.json'), …)`, `open(os.path.expanduser('~/.claude/…'), 'w')`):
+ * a write there.
+ */
+export function guardedLiteralsWritten(c: Call, code: string): void {
+  if (!CHANGES_FILES.test(code)) return;
+  for (const m of code.matchAll(GUARDED_LITERAL)) touch(c.ctx, m[1] ?? '', 'write', c.cwd);
+}

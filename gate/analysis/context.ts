@@ -18,6 +18,8 @@ export interface AnalysisContext {
   alternatives?: Set<string>;
   /** Git remotes this text points somewhere (`git remote add x URL`, `set-url`): a push to one goes there. */
   remotesSet?: Set<string>;
+  /** Text this command line writes into files (by resolved path), for the commands after it that run or apply them. */
+  written?: Map<string, string>;
 }
 
 export interface Facts {

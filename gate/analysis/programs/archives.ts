@@ -1,5 +1,6 @@
 /** Archivers, compressors and patch tools: what they read, write and collect from outside the workspace. */
 import { pathsInPatch } from '../../tools/patch-paths.js';
+import { writtenText } from '../argument-scan.js';
 import { type Call, type Handler, hasFlag, operands, optionValue } from '../call.js';
 import { probe, report } from '../context.js';
 import { touch } from '../effects.js';
@@ -52,7 +53,15 @@ const patch: Handler = (c) => {
   if (patchFile) touch(c.ctx, patchFile, 'read', c.cwd);
   if (out) touch(c.ctx, out, 'write', c.cwd);
   else if (file) touch(c.ctx, dir && !file.startsWith('/') ? `${dir}/${file}` : file, 'write', c.cwd);
-  else patchedFiles(c, c.cmd.stdinText, strip, dir);
+  else {
+    // `patch -p1 < fix.patch` where this command line wrote fix.patch: its text names the files.
+    // (A `<` redirect of a statement is not kept on the command: the last patch-shaped text written stands in.)
+    const from = input ?? c.cmd.redirects.find((r) => r.op === '<')?.target;
+    const written = from
+      ? writtenText(c, from)
+      : [...(c.ctx.written?.values() ?? [])].reverse().find((t) => /^(?:\+\+\+|---) /m.test(t));
+    patchedFiles(c, c.cmd.stdinText ?? written, strip, dir);
+  }
 };
 
 /**
@@ -75,9 +84,11 @@ export function patchedFiles(c: Call, text: string | undefined, strip: number, d
     if (dir) touch(c.ctx, `${base}/.${UNKNOWN}`, 'write', c.cwd);
     return;
   }
+  // pathsInPatch already took off git's a/ and b/: that is one of the components `-p1` strips.
+  const left = text && /^(?:\+\+\+|---) [ab]\//m.test(text) ? Math.max(0, strip - 1) : strip;
   for (const n of names.slice(0, 64)) {
     const parts = n.split('/');
-    touch(c.ctx, `${base}/${parts.slice(Math.min(strip, parts.length - 1)).join('/')}`, 'write', c.cwd);
+    touch(c.ctx, `${base}/${parts.slice(Math.min(left, parts.length - 1)).join('/')}`, 'write', c.cwd);
   }
 }
 /** Archiving or encrypting files from outside the workspace is collection (T1560). */

@@ -1,5 +1,6 @@
+import { writtenText } from '../argument-scan.js';
 import { type Call, type Handler, operands, optionValue } from '../call.js';
-import { inPlaceEdits, moduleFiles, scanEnvironmentDump } from '../code-effects.js';
+import { guardedLiteralsWritten, inPlaceEdits, moduleFiles, scanEnvironmentDump } from '../code-effects.js';
 import { report } from '../context.js';
 import { touch } from '../effects.js';
 import { scanHomeJoins } from '../home-paths.js';
@@ -81,6 +82,9 @@ const shellHandler: Handler = (c) => {
   const script = operands(c.args, ['-o', '-O', '+O'])[0];
   if (script && script !== '-' && script !== '-s') {
     touch(c.ctx, script, 'exec', c.cwd);
+    // A script this command line wrote a moment ago runs what it wrote (`printf '…' > t.sh && sh t.sh`).
+    const written = writtenText(c, script);
+    if (written !== undefined) c.shell(written);
     return;
   }
   const stdin = stdinText(c);
@@ -97,6 +101,8 @@ const sourceHandler: Handler = (c) => {
   if (!f) return;
   if (!STDIN_FILE.test(f)) {
     touch(c.ctx, f, 'exec', c.cwd);
+    const written = writtenText(c, f);
+    if (written !== undefined) c.shell(written);
     return;
   }
   const stdin = stdinText(c);
@@ -134,6 +140,7 @@ const python: Handler = (c) => {
     if (DECODES.test(code)) report(c.ctx, 'evade.obfuscated', 'python one-liner decodes hidden content');
     scanPython(code.replaceAll(UNKNOWN, 'UNKNOWN_VALUE'), c.ctx, shell);
     scanEnvironmentDump(c, code);
+    guardedLiteralsWritten(c, code);
     return;
   }
   const mod = optionValue(c.args, ['-m']);
@@ -228,6 +235,7 @@ const inlineCode =
     for (const m of code.matchAll(MOVED_FROM)) touch(c.ctx, m[1] ?? '', 'delete', c.cwd, true);
     scanEnvironmentDump(c, code);
     inPlaceEdits(c, code);
+    guardedLiteralsWritten(c, code);
     if (WARD_IMPORT.test(code)) report(c.ctx, 'read.agent-credentials', `${c.name} code loads Ward's CLI`);
     // `perl -ne 'print' .env`, `ruby -ne …`: a line loop reads the files named after its code.
     const at = c.args.indexOf(code);
