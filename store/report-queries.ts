@@ -178,6 +178,16 @@ export function createReportRepo(db: Db, database: string) {
          FROM (${base}) WHERE status IN ('approved', 'denied') GROUP BY by ORDER BY by`,
         p,
       );
+      // Decided rows whose decision is not on the signed trail (an `approval.decided` record of that status):
+      // the table can be rewritten, the trail cannot without verification noticing.
+      const offTrail = await db.query<{ i: string }>(
+        'report.approvals.off-trail',
+        `SELECT a.id AS i FROM (SELECT id, status FROM (${base}) WHERE status IN ('approved', 'denied')) AS a
+         LEFT ANTI JOIN (SELECT target, JSONExtractString(details, 'status') AS status FROM ${q('audit_chain')}
+           WHERE action = 'approval.decided') AS r ON a.id = r.target AND a.status = r.status
+         ORDER BY i LIMIT 100`,
+        p,
+      );
       const items = await db.query<Record<string, string | Num | null>>(
         'report.approvals.items',
         `SELECT id AS i, toString(created_at) AS t, agent AS a, session_id AS sid, ${cut('command', 300, 'cmd')},
@@ -193,6 +203,7 @@ export function createReportRepo(db: Db, database: string) {
         pending: n(tot?.pending),
         scoped: n(tot?.scoped),
         approved_under_5s: n(tot?.fast_approved),
+        off_trail: offTrail.map((r) => String(r.i)),
         decision_ms: { p50: nOrNull(tot?.p50), p90: nOrNull(tot?.p90), max: nOrNull(tot?.mx) },
         deciders: deciders.map((d) => ({ decided_by: d.by, approved: n(d.ap), denied: n(d.de) })),
         items: items.map((r) => ({

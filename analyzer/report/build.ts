@@ -60,6 +60,15 @@ export async function buildComplianceReport(
   await store.audit.checkpoint();
   const verify = await step('audit verification', store.audit.verify({ from: scope.from, to: scope.to }));
   const audit = auditSection(actions, verify, heads);
+  // An approval row that says other than its signed decision record is evidence changed after the fact.
+  if (approvals.off_trail.length > 0 && audit.chain_ok) {
+    audit.chain_ok = false;
+    audit.first_bad = {
+      writer: '',
+      seq: 0,
+      reason: `${approvals.off_trail.length} decided approval(s) disagree with the signed trail: ${approvals.off_trail.slice(0, 5).join(', ')}`,
+    };
+  }
 
   const groupsOf = (kind: string) =>
     blocked.groups.filter((g) => g.kind === kind).reduce((a, g) => a + g.count, 0);

@@ -124,6 +124,12 @@ beforeAll(async () => {
     decision_reason: 'not in this repo',
     decided_at: '2026-11-03T09:11:00.000Z',
   });
+  // The approval service records each decision on the trail (the report checks the rows against it).
+  for (const [id, status, by] of [
+    ['a1', 'approved', 'ann'],
+    ['a2', 'denied', 'ben'],
+  ] as const)
+    await store.audit.append({ actor: by, action: 'approval.decided', target: id, details: { status } });
   await store.approvals.create(approval('a3', '2026-11-03T09:20:00.000Z', { session_id: 's2' }));
   await store.approvals.expire('a3', '2026-11-03T09:25:00.000Z');
   await store.approvals.create(
