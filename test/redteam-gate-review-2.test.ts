@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createGate, type Gate, type GateInput, loadPolicy } from '../gate/index.js';
+import { describe, expect, it } from 'vitest';
+import { gateReview, sh, tool } from './helpers/gate-review.js';
 
 /**
  * The second attacker's review of the gate (2026-12-06, after the first one's fixes): what a prompt-injected
@@ -7,33 +7,7 @@ import { createGate, type Gate, type GateInput, loadPolicy } from '../gate/index
  * balanced mode, workspace /home/dev/project, home /home/dev (as test/redteam-gate-review.test.ts). What is
  * still open is in the README (gate, left).
  */
-const WS = '/home/dev/project';
-let g: Gate;
-beforeAll(async () => {
-  g = await createGate({
-    policy: await loadPolicy({ inline: {} }),
-    workspace: WS,
-    home: '/home/dev',
-    dataDir: `${WS}/.ward-data`,
-  });
-});
-
-const sh = (command: string, cwd?: string): GateInput => (cwd ? { command, cwd } : { command });
-const tool = (name: string, toolInput: Record<string, unknown>): GateInput => ({
-  command: JSON.stringify(toolInput),
-  tool: name,
-  toolInput,
-});
-const label = (i: GateInput) =>
-  (i.tool ? `${i.tool} ${JSON.stringify(i.toolInput)}` : i.command).slice(0, 160);
-const notAllowed = (cases: GateInput[]) =>
-  it.each(cases.map((c) => [label(c), c] as const))('not allowed: %s', (_l, c) => {
-    expect(g.decide(c).decision).not.toBe('allow');
-  });
-const allowed = (cases: GateInput[]) =>
-  it.each(cases.map((c) => [label(c), c] as const))('benign twin allowed: %s', (_l, c) => {
-    expect(g.decide(c).decision).toBe('allow');
-  });
+const { decide, notAllowed, allowed } = gateReview();
 
 // Deterministic data blocks: 1,800 hex characters and 1,200 base64url characters.
 const HEX = Array.from({ length: 900 }, (_, i) => ((i * 73 + 41) % 256).toString(16).padStart(2, '0')).join(
@@ -328,7 +302,7 @@ describe("the agent's grep pattern is not run when it could backtrack for ever",
   // Run on the sample lines, these would hold the gate's thread for hours (the test would time out).
   it('asks for a catastrophic pattern instead of running it on the sample environment', () => {
     for (const p of ['(.*)*x$', '(.|.)+x', '(a|aa)+$', '(\\w+\\s?)+$', '(x)\\1'])
-      expect(g.decide(sh(`env | grep -E '${p}'`)).decision, p).not.toBe('allow');
+      expect(decide(sh(`env | grep -E '${p}'`)).decision, p).not.toBe('allow');
   });
 });
 
