@@ -330,7 +330,7 @@ export async function createGate(opts: {
  */
 function embeddedCommand(input: Record<string, unknown> | undefined, tool = ''): string | undefined {
   // What a tool types into a running shell or REPL (`interact_with_process {input}`, `send_keys`) is a command line.
-  const typed = /process|terminal|shell|session|repl|tmux|keys/i.test(tool)
+  const typed = /process|terminal|shell|repl|tmux|send_keys|pty/i.test(tool)
     ? [input?.input, input?.keys, input?.text].find((v) => typeof v === 'string' && v.trim() !== '')
     : undefined;
   if (typeof typed === 'string') return typed;
