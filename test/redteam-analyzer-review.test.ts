@@ -466,11 +466,14 @@ describe('analyzer review: evasions and false alarms (real engine, embedded Clic
     },
   );
 
-  it.each(BENIGN.map((c) => [c.id, c] as const))('%s (benign) raises no alert', (_id, c) => {
+  // A first sighting of an everyday program (`ssh`) may raise a low novelty note, depending on what the warm
+  // fleet happened to run: what must not happen is an alert that asks for triage, or a risk that escalates.
+  it.each(BENIGN.map((c) => [c.id, c] as const))('%s (benign) raises no medium or higher alert', (_id, c) => {
     const got = alerts.get(c.id) ?? [];
     expect(
-      got.map((a) => `${a.rule_id}:${a.severity}`),
+      got.filter(serious).map((a) => `${a.rule_id}:${a.severity}`),
       `${c.goal}; risk ${risks.get(c.id)}`,
     ).toEqual([]);
+    expect(risks.get(c.id) ?? 0).toBeLessThan(0.7);
   });
 });
