@@ -62,7 +62,9 @@ export const ComplianceReportSchema = z.strictObject({
     approved_under_5s: int,
     off_trail: z
       .array(z.string())
-      .describe('decided approvals whose decision has no matching record on the signed audit trail (first 100)'),
+      .describe(
+        'decided approvals whose decision has no matching record on the signed audit trail (first 100)',
+      ),
     decision_ms: quantiles,
     deciders: z.array(z.strictObject({ decided_by: z.string(), approved: int, denied: int })),
     items: z.array(

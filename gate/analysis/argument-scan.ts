@@ -198,7 +198,8 @@ function rememberWritten(c: Call, text: string): void {
       ? text.replace(/\\(n|t|\\)/g, (_m, e: string) => (e === 'n' ? '\n' : e === 't' ? '\t' : '\\'))
       : text;
   const path = classifyPath(target, { workspace: c.ctx.workspace, cwd: c.cwd }).path;
-  (c.ctx.written ??= new Map()).set(path, (c.ctx.written.get(path) ?? '') + shown.slice(0, 65_536));
+  c.ctx.written ??= new Map();
+  c.ctx.written.set(path, (c.ctx.written.get(path) ?? '') + shown.slice(0, 65_536));
 }
 
 /** What this command line wrote into `file` before (see rememberWritten), or undefined. */

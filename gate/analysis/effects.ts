@@ -112,7 +112,8 @@ export function touch(
       let rule = READ_RULES[zone];
       if (zone === 'shell-rc' && /^\/(root|etc)\b/.test(path)) rule = 'read.sensitive';
       // SSH's public halves, known hosts and client config are read to fix a connection; they hold no key.
-      if (zone === 'ssh-key' && /\/(known_hosts(\.old)?|config|authorized_keys|[^/]+\.pub)$/.test(path)) rule = undefined;
+      if (zone === 'ssh-key' && /\/(known_hosts(\.old)?|config|authorized_keys|[^/]+\.pub)$/.test(path))
+        rule = undefined;
       if (zone === 'root-dir' && recursive) rule = 'read.whole-fs';
       // A named file outside the workspace is read; a listing, a recursive search or the files a search
       // found there (`find /data -exec grep`) are searches, judged by where they look, not each file.

@@ -39,7 +39,10 @@ const git: Handler = (c) => {
   if (sub === 'config') gitConfig(c, rest);
   if (sub === 'remote' && /^(add|set-url)$/.test(rest[0] ?? '')) {
     const name = operands(rest.slice(1), ['-t', '-m', '--push'])[0];
-    if (name) (c.ctx.remotesSet ??= new Set()).add(name);
+    if (name) {
+      c.ctx.remotesSet ??= new Set();
+      c.ctx.remotesSet.add(name);
+    }
   }
   // A file's content from history is that file read: `git show HEAD:.env`, `git cat-file -p HEAD:.env`, and
   // the paths after `--` of a patch (`git log -p -- .env`, `git show HEAD -- .env`).
