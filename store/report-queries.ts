@@ -188,6 +188,17 @@ export function createReportRepo(db: Db, database: string) {
          ORDER BY i LIMIT 100`,
         p,
       );
+      // Decisions the trail holds only as recorded late (after a restart, by the recovery of unrecorded ones): a
+      // row rewritten before a restart ends up there too, so the officer sees them apart.
+      const late = await db.query<{ i: string }>(
+        'report.approvals.recorded-late',
+        `SELECT DISTINCT a.id AS i FROM (SELECT id, status FROM (${base}) WHERE status IN ('approved', 'denied')) AS a
+         INNER JOIN (SELECT target, JSONExtractString(details, 'status') AS status FROM ${q('audit_chain')}
+           WHERE action = 'approval.decided' AND JSONExtractString(details, 'recorded_late') = 'true') AS r
+           ON a.id = r.target AND a.status = r.status
+         ORDER BY i LIMIT 100`,
+        p,
+      );
       const items = await db.query<Record<string, string | Num | null>>(
         'report.approvals.items',
         `SELECT id AS i, toString(created_at) AS t, agent AS a, session_id AS sid, ${cut('command', 300, 'cmd')},
@@ -204,6 +215,7 @@ export function createReportRepo(db: Db, database: string) {
         scoped: n(tot?.scoped),
         approved_under_5s: n(tot?.fast_approved),
         off_trail: offTrail.map((r) => String(r.i)),
+        recorded_late: late.map((r) => String(r.i)),
         decision_ms: { p50: nOrNull(tot?.p50), p90: nOrNull(tot?.p90), max: nOrNull(tot?.mx) },
         deciders: deciders.map((d) => ({ decided_by: d.by, approved: n(d.ap), denied: n(d.de) })),
         items: items.map((r) => ({

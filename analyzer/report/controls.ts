@@ -161,6 +161,10 @@ export function mapControls(r: Facts): ControlFinding[] {
         a.approved > 0 &&
           a.approved_under_5s / a.approved > 0.5 &&
           'most approvals were given within 5 s: possible rubber-stamping (automation bias)',
+        a.off_trail.length > 0 &&
+          `${a.off_trail.length} decided approval(s) disagree with their signed decision record: ${a.off_trail.slice(0, 5).join(', ')}`,
+        a.recorded_late.length > 0 &&
+          `${a.recorded_late.length} decision(s) are on the trail only as recorded late, after a restart: confirm them with the deciders (${a.recorded_late.slice(0, 5).join(', ')})`,
         'stop-button use (killing an agent session) is not recorded by Ward',
       ],
     ),

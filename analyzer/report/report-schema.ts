@@ -65,6 +65,9 @@ export const ComplianceReportSchema = z.strictObject({
       .describe(
         'decided approvals whose decision has no matching record on the signed audit trail (first 100)',
       ),
+    recorded_late: z
+      .array(z.string())
+      .describe('decided approvals whose decision record was written late, after a restart (first 100)'),
     decision_ms: quantiles,
     deciders: z.array(z.strictObject({ decided_by: z.string(), approved: int, denied: int })),
     items: z.array(
