@@ -245,15 +245,15 @@ function redirected(node: Node, s: WalkState): SimpleCommand[] {
       if (first && w) setStdin(first, evalWord(w, s));
     } else if (r.type === 'file_redirect') {
       const red = fileRedirect(r, s, last);
-      const target = red.op.startsWith('<') ? first : last;
-      target?.redirects.push(red);
       // The last redirect of fd 0 is what a shell or interpreter reads: `</dev/null` is empty, any other
       // file, descriptor or process substitution is text the gate does not see. An empty one counts only where
-      // the first command reads the statement's input: on a pipeline or a list (`a | bash | cat </dev/null`)
-      // it is the last command's, and bash in front reads the pipe.
+      // the first command reads the statement's input: on a pipeline or a list (`a | bash | cat </dev/null`,
+      // `printf … > p && patch < p`) it is the last command's, and so is the redirect.
       const input = stdinFrom(red);
       const firstReads =
         body?.type === 'command' || body?.type === 'subshell' || body?.type === 'compound_statement';
+      const target = red.op.startsWith('<') && firstReads ? first : last;
+      target?.redirects.push(red);
       if (first && input !== null && (input === undefined || firstReads)) setStdin(first, input);
     }
   }

@@ -55,12 +55,8 @@ const patch: Handler = (c) => {
   else if (file) touch(c.ctx, dir && !file.startsWith('/') ? `${dir}/${file}` : file, 'write', c.cwd);
   else {
     // `patch -p1 < fix.patch` where this command line wrote fix.patch: its text names the files.
-    // (A `<` redirect of a statement is not kept on the command: the last patch-shaped text written stands in.)
     const from = input ?? c.cmd.redirects.find((r) => r.op === '<')?.target;
-    const written = from
-      ? writtenText(c, from)
-      : [...(c.ctx.written?.values() ?? [])].reverse().find((t) => /^(?:\+\+\+|---) /m.test(t));
-    patchedFiles(c, c.cmd.stdinText ?? written, strip, dir);
+    patchedFiles(c, c.cmd.stdinText ?? (from ? writtenText(c, from) : undefined), strip, dir);
   }
 };
 
