@@ -104,13 +104,11 @@ export class SessionState {
       (this.markChars > MAX_SESSION_MARK_CHARS || this.marks.size > MAX_MARK_LISTS) &&
       this.held.size > 1
     )
-      this.forget(this.oldestPerPath() ?? (this.held.keys().next().value as Mark));
+      this.forget(this.oldestPerPath(mark) ?? (this.held.keys().next().value as Mark));
   }
 
-  /** The oldest mark of a per-path list (`written:…`), other than the newest mark of all; undefined if none. */
-  private oldestPerPath(): Mark | undefined {
-    let newest: Mark | undefined;
-    for (const m of this.held.keys()) newest = m;
+  /** The oldest mark of a per-path list (`written:…`) other than `newest`, or undefined. */
+  private oldestPerPath(newest: Mark): Mark | undefined {
     for (const [m, h] of this.held) if (m !== newest && h.list.includes(':')) return m;
     return undefined;
   }

@@ -25,16 +25,20 @@ function runsLength(s: string): number {
  * short; the contents of a file, encoded into the address, are what its host logs.
  */
 export function dataCarried(rest: string): string | null {
-  const encoded = encodedData(rest);
+  const decoded = urlDecoded(rest);
+  const encoded = encodedIn(rest, decoded);
   if (encoded) return encoded;
-  let decoded = rest;
-  try {
-    decoded = decodeURIComponent(rest.replace(/\+/g, ' '));
-  } catch {
-    // a malformed escape: measured as written
-  }
   if (decoded.length > MAX_TEXT) return `${decoded.length} characters`;
   return null;
+}
+
+/** The text with its URL escapes (and `+` for space) undone; as written when an escape is malformed. */
+function urlDecoded(rest: string): string {
+  try {
+    return decodeURIComponent(rest.replace(/\+/g, ' '));
+  } catch {
+    return rest;
+  }
 }
 
 /**
@@ -42,12 +46,10 @@ export function dataCarried(rest: string): string | null {
  * text around it: what a tool's free-text arguments (an issue's body, a page) may hold without asking.
  */
 export function encodedData(rest: string): string | null {
-  let decoded = rest;
-  try {
-    decoded = decodeURIComponent(rest.replace(/\+/g, ' '));
-  } catch {
-    // a malformed escape: measured as written
-  }
+  return encodedIn(rest, urlDecoded(rest));
+}
+
+function encodedIn(rest: string, decoded: string): string | null {
   const encoded = Math.max(runsLength(rest), runsLength(decoded));
   if (encoded >= CARRIED) return `${encoded} characters of encoded data`;
   // Text in a script without spaces (CJK) is long runs of escapes too: only bytes that are not UTF-8 text, or

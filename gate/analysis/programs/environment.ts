@@ -62,7 +62,7 @@ const ps: Handler = (c) => {
  */
 export const environmentInAnyCommand: Handler = (c) => {
   for (const raw of c.cmd.raw) {
-    if (/\$\{!\w+[@*]?\}/.test(raw))
+    if (raw.includes('${!') && /\$\{!\w+[@*]?\}/.test(raw))
       report(c.ctx, 'read.env-secrets', `${c.name} reads a variable named at run time`);
   }
   for (const m of (c.cmd.hereRaw ?? '').matchAll(/\$\{?([A-Za-z_]\w*)/g))
