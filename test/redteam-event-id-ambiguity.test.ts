@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type WardServer } from '../collector/server.js';
 import { createGrantRule } from '../gate/index.js';
+import { attr } from './helpers/otlp-json-logs.js';
 
 // The agent holds a runner token and knows a record its own telemetry sent (test/redteam-event-id-source.test.ts).
 // Event ids were the digest of texts and attributes joined by a separator: a copy whose attributes fold the
@@ -32,8 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
 
 async function api(method: string, path: string, token: string, body?: unknown): Promise<Response> {
   return fetch(`${server.url}/api${path}`, {

@@ -327,3 +327,11 @@ describe('what a command line writes and then runs or applies', () => {
     sh(`node -e "require('fs').writeFileSync('out.json', JSON.stringify({a: 1}))"`),
   ]);
 });
+
+describe("Ward's CLI under another name still names its admin verbs", () => {
+  notAllowed([
+    sh('cp bin/ward.mjs tools/x.mjs && node tools/x.mjs approvals approve ap-1 --scope project'),
+    sh('ln -s "$(command -v ward)" ./w && ./w token create --name ci --role admin'),
+  ]);
+  allowed([sh('node tools/x.mjs build --watch'), sh('git log --grep "token create"')]);
+});

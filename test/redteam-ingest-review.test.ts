@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type WardServer } from '../collector/server.js';
+import { attr } from './helpers/otlp-json-logs.js';
 
 // A second attacker's review of ingest (2026-12-06): a prompt-injected agent on the same host, loopback only,
 // holding a runner token. Event ids must cover everything an event is built from (a copy that says something
@@ -35,8 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
 
 async function api(method: string, path: string, token: string, body?: unknown): Promise<Response> {
   return fetch(`${server.url}/api${path}`, {

@@ -12,6 +12,8 @@ import { UNKNOWN } from '../script.js';
 const CHANGES = /^(approvals\s+(?!list\b)\S|alerts\s+(?!(list|show)\b)\S|token\b|install\b)/;
 /** Subcommands that only read, but with the admin or an analyst token taken from disk. */
 const READS_AS_ADMIN = /^(approvals|alerts|report|audit|analyze)\b/;
+/** The words of Ward's deciding and minting commands, whatever program is given them. */
+const ADMIN_VERBS = /^(?:approvals\s+(?:approve|deny)|token\s+(?:create|revoke))\s+\S/;
 /** The CLI itself: the command, its bin link, its entry scripts. */
 const WARD_ENTRY = /(^|\/)(ward|ward\.m?js|ward\.ts)$/;
 /** Programs that start another program named among their arguments (runtimes, package runners, wrappers). */
@@ -29,7 +31,13 @@ export function wardInArgv(ctx: AnalysisContext, argv: readonly string[]): void 
     : STARTERS.test(name)
       ? argv.findIndex((a, i) => i > 0 && WARD_ENTRY.test(a))
       : -1;
-  if (start < 0) return;
+  if (start < 0) {
+    // The CLI under another name (`cp bin/ward.mjs x.mjs && node x.mjs …`, a symlink): its admin verbs still say
+    // what it is.
+    const at = argv.findIndex((_a, i) => i > 0 && ADMIN_VERBS.test(argv.slice(i).join(' ')));
+    if (at > 0) report(ctx, 'evade.ward-admin', `${name} ${argv.slice(at).join(' ')}`.slice(0, 100));
+    return;
+  }
   const args = argv.slice(start + 1);
   // `xargs ward < args.txt`: its arguments arrive on standard input.
   if (name === 'xargs') {
