@@ -125,7 +125,9 @@ describe('home page', () => {
   it('trades the admin URL for a session cookie and never reflects the token', async () => {
     const ok = await fetch(`${server.url}/?token=${server.adminToken}`, { redirect: 'manual' });
     expect(ok.status).toBe(303);
-    expect(ok.headers.get('location')).toBe('/');
+    // The session's key goes to the page in the fragment (the cookie alone opens nothing).
+    expect(ok.headers.get('location')).toMatch(/^\/#session=[\w-]{40,}$/);
+    expect(ok.headers.get('location')).not.toContain(server.adminToken);
     expect(ok.headers.get('set-cookie')).toMatch(/^ward_session=/);
     expect(ok.headers.get('set-cookie')).not.toContain(server.adminToken);
     expect(await ok.text()).not.toContain(server.adminToken);

@@ -18,6 +18,22 @@ export const RiskReason = z.object({
 });
 export type RiskReason = z.infer<typeof RiskReason>;
 
+/** A string cut to `max` characters (code points), with "…" where it was cut. */
+const cut = (max: number) =>
+  z.string().transform((s) => (s.length <= max ? s : `${Array.from(s).slice(0, max).join('')}…`));
+
+/**
+ * A reason as a runner sends it, each text cut to a bound: a runner could otherwise send 64 reasons of ~16 KB
+ * each with every request, and every list of approvals carries them (the server shows them, it decides nothing
+ * by them).
+ */
+export const RiskReasonInput = z.object({
+  rule_id: cut(128),
+  category: cut(128),
+  attack_id: cut(64),
+  detail: cut(1024),
+});
+
 /** What a runner sends when the gate says ask. */
 export const ApprovalRequestInput = z.object({
   session_id: z.string().min(1).max(256),
@@ -25,7 +41,7 @@ export const ApprovalRequestInput = z.object({
   command: z.string().min(1).max(65_536),
   cwd: z.string().max(4096).default(''),
   risk: z.number().min(0).max(1),
-  reasons: z.array(RiskReason).max(64).default([]),
+  reasons: z.array(RiskReasonInput).max(64).default([]),
   timeout_s: z.number().int().min(1).max(3600).default(300),
   project: z
     .string()

@@ -8,6 +8,13 @@ import { wellFormed } from './rows/well-formed.js';
 const COLUMNS = `id, created_at, expires_at, session_id, agent, command, cwd, risk, reasons, requested_by, status, scope,
   decided_by, decided_at, decision_reason, project, grantable, requester_id, command_sha256, version`;
 
+/** Bytes of a row's text columns: what a list of approvals costs to read and send. */
+const ROW_TEXT_BYTES =
+  'length(command) + length(reasons) + length(cwd) + length(project) + length(decision_reason) + length(session_id) + length(agent) + 512';
+
+/** Most stored text one list of approvals reads (the newest first; always at least one request). */
+export const LIST_MAX_BYTES = 32 * 1024 * 1024;
+
 /** approvals row as ClickHouse returns it. */
 interface ApprovalRow extends Omit<Approval, 'reasons' | 'decided_at' | 'risk' | 'grantable' | 'signature'> {
   risk: number | string;
@@ -217,14 +224,38 @@ export function createApprovalsRepo(db: Db, database: string, opts: { exclusive?
     /** The approval with its row version (pass it to `decide` to spare that read). */
     getVersioned,
     /** Newest first; `requester` limits the list to one token's requests (what a runner may see). */
-    async list(q: { status?: ApprovalStatus; limit?: number; requester?: string } = {}): Promise<Approval[]> {
+    /**
+     * Newest first, at most `limit`, and at most `maxBytes` of stored text (default LIST_MAX_BYTES; at least one
+     * request whatever its size). A runner can store thousands of requests of up to ~160 KB each (the command,
+     * reasons, paths; ~1 MB each before reasons were bounded): read whole, a list of them held gigabytes (4.8 GB RSS for 32 lists of 58 MB at once). The sizes
+     * are read first; only the requests within the budget are read whole.
+     */
+    async list(
+      q: { status?: ApprovalStatus; limit?: number; requester?: string; maxBytes?: number } = {},
+    ): Promise<Approval[]> {
+      const where = `({status:String} = '' OR status = {status:String})
+           AND ({requester:String} = '' OR requester_id = {requester:String})`;
+      const params = { status: q.status ?? '', limit: q.limit ?? 100, requester: q.requester ?? '' };
+      const sizes = await db.query<{ id: string; n: string | number }>(
+        'approvals.list-sizes',
+        `SELECT id, ${ROW_TEXT_BYTES} AS n FROM ${table} FINAL WHERE ${where}
+         ORDER BY created_at DESC, id DESC LIMIT {limit:UInt32}`,
+        params,
+      );
+      const budget = q.maxBytes ?? LIST_MAX_BYTES;
+      const ids: string[] = [];
+      let total = 0;
+      for (const r of sizes) {
+        total += Number(r.n);
+        if (ids.length > 0 && total > budget) break;
+        ids.push(r.id);
+      }
+      if (ids.length === 0) return [];
       const rows = await db.query<ApprovalRow>(
         'approvals.list',
-        `SELECT ${COLUMNS} FROM ${table} FINAL
-         WHERE ({status:String} = '' OR status = {status:String})
-           AND ({requester:String} = '' OR requester_id = {requester:String})
-         ORDER BY created_at DESC, id DESC LIMIT {limit:UInt32}`,
-        { status: q.status ?? '', limit: q.limit ?? 100, requester: q.requester ?? '' },
+        `SELECT ${COLUMNS} FROM ${table} FINAL WHERE id IN {ids:Array(String)} AND ${where}
+         ORDER BY created_at DESC, id DESC`,
+        { ...params, ids },
       );
       return rows.map(rowToApproval);
     },

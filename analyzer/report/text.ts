@@ -7,12 +7,12 @@
  */
 export function inert(value: unknown, opts: { csv?: boolean } = {}): string {
   const s = value === null || value === undefined ? '' : String(value);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  const shown = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code < 0x100
-      ? `\\x${code.toString(16).padStart(2, '0')}`
-      : `\\u${code.toString(16).padStart(4, '0')}`;
+  // Controls, every format character (bidi, zero-width, tag characters), unassigned and lone surrogates: a
+  // command with `cu<U+200B>rl` read as `curl` in a spreadsheet before (only controls and bidi were escaped).
+  const shown = s.replace(/[\p{Cc}\p{Cf}\p{Cn}\p{Cs}\p{Zl}\p{Zp}]/gu, (c) => {
+    const code = c.codePointAt(0) ?? 0;
+    if (code < 0x100) return `\\x${code.toString(16).padStart(2, '0')}`;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
   return opts.csv && /^[=+\-@]/.test(shown) ? `'${shown}` : shown;
 }

@@ -68,6 +68,9 @@ export function isFinal(a: Pick<Approval, 'status'>): boolean {
 export const MAX_PENDING_PER_TOKEN = 64;
 
 /** Thrown by create when the caller already has MAX_PENDING_PER_TOKEN requests pending (the route: 429). */
+/** Most stored text a runner's list of its own approvals reads (store lists are bounded for everyone). */
+export const RUNNER_LIST_BYTES = 1024 * 1024;
+
 export class TooManyPending extends Error {
   constructor(readonly limit: number) {
     super(`this token already has ${limit} approval requests pending: wait for decisions (or their expiry)`);

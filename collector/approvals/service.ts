@@ -19,6 +19,7 @@ import {
   isFinal,
   MAX_PENDING_PER_TOKEN,
   ownedBy,
+  RUNNER_LIST_BYTES,
   TooManyPending,
 } from './service-types.js';
 import { recordUnrecorded } from './unrecorded.js';
@@ -163,7 +164,10 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       const want = limit ?? 100;
       // Held requests may be read back and left out below: asked for that many more, so a page is never short
       // for them (a short page would say where a held request's decision went).
-      const q = { status, limit: want + heldBefore().length, ...(requester ? { requester } : {}) };
+      // A runner lists only its own requests, and at most 1 MiB of them: 32 lists at once of its own ~900 expired
+      // 64 KB requests took `ward serve` to 4.8 GB (it reads a request by id; analysts keep the store's bound).
+      const mine = requester ? { requester, maxBytes: RUNNER_LIST_BYTES } : {};
+      const q = { status, limit: want + heldBefore().length, ...mine };
       let rows = await store.approvals.list(q);
       // A decision being stored with its audit record: listed only once its record is stored, as for get (read
       // again a few times while decisions land; then the last read's final rows wait for their records).
@@ -343,7 +347,8 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       const late = await recordUnrecorded(store, { hold, audited, keepRecording, finished });
       if (late) log(`recorded ${late} approval decision(s) whose audit record was missing after a restart`);
       const expired = await sweep();
-      for (const a of await store.approvals.list({ status: 'pending', limit: 10_000 })) schedule(a);
+      for (const a of await store.approvals.list({ status: 'pending', limit: 10_000, maxBytes: Infinity }))
+        schedule(a);
       if (expired)
         log(`expired ${expired} approval request(s) whose deadline passed while the server was down`);
       if (!lifetime.signal.aborted) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createBrowserSessions,
   readSessionCookie,
+  readSessionCookies,
   SESSION_COOKIE,
   sessionCookie,
 } from './browser-session.js';
@@ -40,5 +41,22 @@ describe('browser sessions', () => {
     expect(sessionCookie('id', 60, true)).toBe(
       `${SESSION_COOKIE}=id; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure`,
     );
+  });
+
+  it('read every session cookie sent (a page on another port can set one with a longer path, sent first)', () => {
+    expect(readSessionCookies(`${SESSION_COOKIE}=tossed; a=1; ${SESSION_COOKIE}=real-1`)).toEqual([
+      'tossed',
+      'real-1',
+    ]);
+    expect(readSessionCookies(Array(30).fill(`${SESSION_COOKIE}=x`).join('; '))).toHaveLength(16);
+  });
+
+  it('are not kept alive by a look that does not use them (touch=false)', () => {
+    let t = 0;
+    const s = createBrowserSessions({ idleMs: 1000, now: () => t });
+    const { id } = s.open('tok');
+    for (t = 500; t <= 1000; t += 500) expect(s.get(id, false)).not.toBeNull();
+    t = 1600;
+    expect(s.get(id)).toBeNull();
   });
 });

@@ -58,8 +58,8 @@ export function createBrowserSessions(opts: BrowserSessionOptions = {}) {
       sessions.set(id, { token, csrf, created: t, lastSeen: t });
       return { id, csrf };
     },
-    /** The live session for a cookie value, or null (unknown, idle too long, too old). */
-    get(id: string): BrowserSession | null {
+    /** The live session for a cookie value, or null (unknown, idle too long, too old); `touch` marks it used. */
+    get(id: string, touch = true): BrowserSession | null {
       const e = sessions.get(id);
       if (!e) return null;
       const t = now();
@@ -67,7 +67,7 @@ export function createBrowserSessions(opts: BrowserSessionOptions = {}) {
         sessions.delete(id);
         return null;
       }
-      e.lastSeen = t;
+      if (touch) e.lastSeen = t;
       return { token: e.token, csrf: e.csrf };
     },
     close(id: string): void {
@@ -99,18 +99,21 @@ export function sessionCookie(id: string, maxAgeS: number, secure: boolean): str
   ].join('; ');
 }
 
-/** The session id from a Cookie header, or undefined. */
-export function readSessionCookie(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
+/** Every well-formed session id in a Cookie header, in the order sent. */
+export function readSessionCookies(header: string | undefined): string[] {
+  const out: string[] = [];
+  for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === SESSION_COOKIE) {
-      const v = part.slice(eq + 1).trim();
-      return /^[\w-]{1,128}$/.test(v) ? v : undefined;
-    }
+    if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    const v = part.slice(eq + 1).trim();
+    if (/^[\w-]{1,128}$/.test(v) && out.length < 16) out.push(v);
   }
-  return undefined;
+  return out;
+}
+
+/** The first session id in a Cookie header, or undefined. */
+export function readSessionCookie(header: string | undefined): string | undefined {
+  return readSessionCookies(header)[0];
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -127,24 +130,42 @@ export function isSameOrigin(origin: string | undefined, host: string | undefine
 
 /**
  * The API token behind a request's session cookie, or undefined when it carries none (or cookies may not
- * be used here). Throws 401 for an ended session, 403 for a state change that does not prove it comes from
- * Ward's own page: a cookie rides along with any request the browser makes, so a POST needs the same Origin
- * and the session's CSRF token, which only that page can read.
+ * be used here). Throws 401 for an ended session, 403 for a request that does not prove it comes from Ward's
+ * own page. Browsers keep cookies apart by host, not by port: every server on 127.0.0.1 (a dev server an agent
+ * started) receives Ward's cookie. So the cookie alone opens nothing, reads included: each request also carries
+ * the session's key in the `x-ward-csrf` header, which only Ward's page holds (in its origin's storage), and a
+ * state change must also name Ward's origin.
  */
 export function browserSessionToken(
   c: Context,
   sessions: BrowserSessions | undefined,
   refuseCookies = false,
 ): string | undefined {
-  const sid = readSessionCookie(c.req.header('cookie'));
-  if (sid === undefined || !sessions || refuseCookies) return undefined;
-  const session = sessions.get(sid);
-  if (!session) throw new HTTPException(401, { message: 'browser session expired: log in again' });
-  if (!SAFE_METHODS.has(c.req.method)) {
-    if (!isSameOrigin(c.req.header('origin'), c.req.header('host')))
-      throw new HTTPException(403, { message: 'cross-origin request refused (Origin does not match)' });
-    if (!sameSecret(c.req.header(CSRF_HEADER) ?? '', session.csrf))
-      throw new HTTPException(403, { message: `missing or wrong ${CSRF_HEADER} header` });
+  const sids = readSessionCookies(c.req.header('cookie'));
+  if (sids.length === 0 || !sessions || refuseCookies) return undefined;
+  if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(c.req.header('origin'), c.req.header('host')))
+    throw new HTTPException(403, { message: 'cross-origin request refused (Origin does not match)' });
+  const proven = provenSession(c, sessions);
+  if (proven) return proven.session.token;
+  if (!sids.some((id) => sessions.get(id, false)))
+    throw new HTTPException(401, { message: 'browser session expired: log in again' });
+  throw new HTTPException(403, { message: `missing or wrong ${CSRF_HEADER} header` });
+}
+
+/**
+ * The live session of a request that carries both its cookie and its key (the header), or null. Every session
+ * cookie sent is tried: a page on another port of this host can set a `ward_session` cookie of its own with a
+ * longer path, which the browser then sends first. Only a proven session counts as used (a cookie replayed
+ * without the key does not keep it alive).
+ */
+export function provenSession(
+  c: Context,
+  sessions: BrowserSessions,
+): { id: string; session: BrowserSession } | null {
+  const key = c.req.header(CSRF_HEADER) ?? '';
+  for (const id of readSessionCookies(c.req.header('cookie'))) {
+    const session = sessions.get(id, false);
+    if (session && sameSecret(key, session.csrf)) return { id, session: sessions.get(id) ?? session };
   }
-  return session.token;
+  return null;
 }

@@ -75,20 +75,26 @@ describe('browser login (cookie session)', () => {
       { actor: 'ann', action: 'login', target: 'ui', details: { role: 'analyst', via: 'link' } },
     ]);
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/');
+    // The session's key goes to the page in the fragment (never sent to a server), not in a cookie.
+    const key = /^\/#session=([\w-]{40,})$/.exec(res.headers.get('location') ?? '')?.[1] as string;
+    expect(key).toBeDefined();
     const cookie = res.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[\\w-]{40,};`));
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
     expect(cookie).not.toContain('analyst-token');
-    const me = await app.request(req('/api/me', { headers: { cookie: cookie.split(';')[0] as string } }));
+    const sid = cookie.split(';')[0] as string;
+    const me = await app.request(req('/api/me', { headers: { cookie: sid, 'x-ward-csrf': key } }));
     expect(await me.json()).toMatchObject({
       authenticated: true,
       name: 'ann',
       role: 'analyst',
-      csrf: expect.any(String),
+      csrf: key,
       features: ['alerts'],
     });
+    // The cookie alone (what any server on this host receives) is no login and never yields the key.
+    const cookieOnly = await app.request(req('/api/me', { headers: { cookie: sid } }));
+    expect(await cookieOnly.json()).toEqual({ authenticated: false });
     const anonymous = await app.request(req('/api/me'));
     expect(anonymous.status).toBe(200);
     expect(await anonymous.json()).toEqual({ authenticated: false });
@@ -109,10 +115,12 @@ describe('browser login (cookie session)', () => {
     expect((await login(app, 'runner-token-0123456789')).res.status).toBe(401);
   });
 
-  it('lets the cookie read the API; a state change needs the same Origin and the CSRF header', async () => {
+  it('lets the cookie with its key read the API; a state change also needs the same Origin', async () => {
     const { app } = appWith();
     const { cookie, body } = await login(app);
-    expect((await app.request(req('/api/probe', { headers: { cookie } }))).status).toBe(200);
+    expect((await app.request(req('/api/probe', { headers: { cookie } }))).status).toBe(403);
+    const read = req('/api/probe', { headers: { cookie, 'x-ward-csrf': body.csrf } });
+    expect((await app.request(read)).status).toBe(200);
     const post = (headers: Record<string, string>) =>
       app.request(req('/api/probe', { method: 'POST', headers: { cookie, ...headers } }));
     expect((await post({})).status).toBe(403);
@@ -134,17 +142,20 @@ describe('browser login (cookie session)', () => {
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
     expect(audited.map((e) => `${e.actor} ${e.action}`)).toEqual(['admin login', 'admin logout']);
-    expect((await app.request(req('/api/probe', { headers: { cookie } }))).status).toBe(401);
+    expect(
+      (await app.request(req('/api/probe', { headers: { cookie, 'x-ward-csrf': body.csrf } }))).status,
+    ).toBe(401);
 
     const again = await login(app);
+    const withKey = { cookie: again.cookie, 'x-ward-csrf': again.body.csrf };
     revoked.add('analyst-token-0123456789');
     // Token lookups are cached for 5 s: past that, the revocation reaches the session.
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       vi.setSystemTime(Date.now() + 6_000);
-      const me = await app.request(req('/api/me', { headers: { cookie: again.cookie } }));
+      const me = await app.request(req('/api/me', { headers: withKey }));
       expect(await me.json()).toEqual({ authenticated: false });
-      expect((await app.request(req('/api/probe', { headers: { cookie: again.cookie } }))).status).toBe(401);
+      expect((await app.request(req('/api/probe', { headers: withKey }))).status).toBe(401);
     } finally {
       vi.useRealTimers();
     }
@@ -165,11 +176,12 @@ describe('browser login (cookie session)', () => {
   it('ends an idle session', async () => {
     let t = 0;
     const { app } = appWith(undefined, () => t);
-    const { cookie } = await login(app);
+    const { cookie, body } = await login(app);
+    const headers = { cookie, 'x-ward-csrf': body.csrf };
     t = 500;
-    expect((await app.request(req('/api/probe', { headers: { cookie } }))).status).toBe(200);
+    expect((await app.request(req('/api/probe', { headers }))).status).toBe(200);
     t = 2000;
-    expect((await app.request(req('/api/probe', { headers: { cookie } }))).status).toBe(401);
+    expect((await app.request(req('/api/probe', { headers }))).status).toBe(401);
   });
 });
 

@@ -6,6 +6,7 @@ import type { Authorize, Principal } from '../middleware/auth.js';
 import {
   type BrowserSessions,
   isSameOrigin,
+  provenSession,
   readSessionCookie,
   sessionCookie,
 } from '../middleware/browser-session.js';
@@ -65,29 +66,35 @@ export function loginRoutes(deps: LoginDeps) {
     return c.json(who);
   });
   // Always 200: "not logged in" is an answer, not an error (the login page asks before anyone logged in).
+  // The cookie alone is not a login: any server on this host gets it (ports do not keep cookies apart), so
+  // the page proves itself with the session's key (x-ward-csrf), which it got at login and keeps in its
+  // origin's storage. Without the key this answers "not logged in" and never the key itself.
   app.get('/me', async (c) => {
     c.header('cache-control', 'no-store');
-    const sid = readSessionCookie(c.req.header('cookie'));
-    const session = sid === undefined ? null : deps.sessions.get(sid);
-    const principal = session ? await deps.authorize.principal(session.token) : null;
-    if (!session || !principal) {
-      if (sid !== undefined) deps.sessions.close(sid);
+    const proven = provenSession(c, deps.sessions);
+    const principal = proven ? await deps.authorize.principal(proven.session.token) : null;
+    if (!proven || !principal) {
+      if (proven) deps.sessions.close(proven.id);
       return c.json({ authenticated: false });
     }
     return c.json({
       authenticated: true,
       ...principal,
-      csrf: session.csrf,
+      csrf: proven.session.csrf,
       features: deps.features?.() ?? [],
     });
   });
+  // Ends the session only for its own page (Origin and key): a cookie replayed from elsewhere cannot log the
+  // analyst out. The cookie is cleared either way.
   app.post('/logout', async (c) => {
     if (!isSameOrigin(c.req.header('origin'), c.req.header('host')))
       throw new HTTPException(403, { message: 'cross-origin request refused (Origin does not match)' });
     const sid = readSessionCookie(c.req.header('cookie'));
-    const session = sid === undefined ? null : deps.sessions.get(sid);
-    if (sid !== undefined) deps.sessions.close(sid);
-    const who = session ? await deps.authorize.principal(session.token) : null;
+    const proven = provenSession(c, deps.sessions);
+    if (sid !== undefined && !proven)
+      throw new HTTPException(403, { message: 'missing or wrong x-ward-csrf header' });
+    if (proven) deps.sessions.close(proven.id);
+    const who = proven ? await deps.authorize.principal(proven.session.token) : null;
     if (who) await deps.audit?.({ actor: who.name, action: 'logout', target: 'ui' });
     c.header('set-cookie', sessionCookie('', 0, isHttps(c)));
     return c.body(null, 204);

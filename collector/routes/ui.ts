@@ -49,8 +49,8 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 
 /**
  * GET / and the UI's routes (index.html), /assets/* (hashed files, cached for good). `/?token=…` (the URL
- * `ward serve` prints) trades the token for a session cookie and redirects to `/`, so the token leaves the
- * address bar before the page loads.
+ * `ward serve` prints) trades the token for a session cookie and redirects to `/#session=<key>`, so the token
+ * leaves the address bar before the page loads.
  */
 export function uiRoutes(deps: LoginDeps & { dir: string | undefined }) {
   const assets = loadAssets(deps.dir);
@@ -73,7 +73,10 @@ export function uiRoutes(deps: LoginDeps & { dir: string | undefined }) {
     if (site !== undefined && site !== 'none' && site !== 'same-origin')
       return c.redirect('/login?error=cross-site', 303);
     const who = token.length <= 512 ? await openBrowserSession(c, deps, token, 'link') : null;
-    return c.redirect(who ? '/' : '/login?error=invalid-token', 303);
+    if (!who) return c.redirect('/login?error=invalid-token', 303);
+    // The session's key rides in the fragment, which the browser never sends anywhere: the page keeps it in
+    // its origin's storage and drops it from the address bar (the cookie alone opens nothing).
+    return c.redirect(`/#session=${encodeURIComponent(who.csrf)}`, 303);
   });
   for (const route of UI_ROUTES) {
     app.get(`/${route}`, page);

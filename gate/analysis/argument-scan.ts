@@ -1,7 +1,9 @@
 import type { Call } from './call.js';
+import { RUNS_COMMAND } from './code-idioms.js';
 import { report } from './context.js';
 import { touch } from './effects.js';
 import { hostOf, judgeHost } from './network.js';
+import { writtenOperand } from './operand-shapes.js';
 import { classifyPath, isSecretFileName, type Zone } from './paths.js';
 import { WARD_ADMIN_TEXT } from './programs/ward.js';
 import { UNKNOWN } from './script.js';
@@ -20,14 +22,13 @@ const INTERPRETER_PATH =
   /(?:^|[\s=:!,;'"(|&{`])((?:\/usr)?(?:\/local)?\/s?bin\/(?:python[\d.]*|perl[\d.]*|ruby[\d.]*|node|nodejs|php[\d.]*|lua[\d.]*|tclsh[\d.]*|expect|busybox|env))(?=$|[\s,;'")|&}#<>])/;
 /** A bare shell named as a command inside a longer argument: `sh -c`, `bash -i`, `exec sh`, `!sh`. */
 const SHELL_WORD =
-  /(?:^|[\s=;'"(|&{`!]|\bexec\s+)((?:ba|da|z|k|c|tc|a|fi)?sh)(?:\s+-[a-z]*[ci]\b|\s*(?:$|[<>'";|&)]|\s+\d?[<>]&?))/;
-/** Code that runs commands, in any argument: `system(`, `exec(`, `popen(`, `os.execute(`, `spawn(`. */
-const CODE_RUNS =
-  /\b(?:system|exec[lv]?p?e?|popen|spawn|execute|shell_exec|passthru|proc_open|pcntl_exec|Runtime\.getRuntime)\s*\(|\bos\.(?:system|popen|exec\w*)\b|\bIO\.popen\b|\bsubprocess\b|\bchild_process\b/;
+  /(?:^|[\s=:;'"(|&{`!]|\bexec\s+)((?:ba|da|z|k|c|tc|a|fi)?sh)(?:\s+-[a-z]*[ci]\b|\s*(?:$|[<>'";|&)]|\s+\d?[<>]&?))/;
+/** Code that runs commands, in any argument (see code-idioms.ts). */
+const CODE_RUNS = RUNS_COMMAND;
 /** A shared library or plugin named as an argument. */
 const LIBRARY = /(?:^|[\s=:,'"])([^\s=:,'"]*\.(?:so(?:\.\d+)*|dylib|dll))(?=$|[\s,'"])/;
 /** An address that listens on every interface. */
-const LISTEN_ALL = /(?:^|[\s=])(0\.0\.0\.0(?::\d+)?|\[::\](?::\d+)?|:::\d+|\*:\d+)(?=$|[\s/])/;
+const LISTEN_ALL = /(?:^|[\s=:])(0\.0\.0\.0(?::\d+)?|\[::\](?::\d+)?|:::\d+|\*:\d+)(?=$|[\s/])/;
 /** `user@host.tld` (not an email inside a sentence: the whole argument). */
 const USER_AT_HOST = /^[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,}|\d+\.\d+\.\d+\.\d+)(?::\S*)?$/i;
 /** `host:port` with a numeric port, as a whole argument or an option's value. */
@@ -56,7 +57,7 @@ const SHELLS = /^(sh|bash|zsh|dash|ksh|mksh|ash|fish|csh|tcsh|yash|elvish)$/;
  * Programs whose arguments are data rather than things to run (`ls -l /bin/sh`, `grep '/bin/bash'
  * /etc/passwd`, `echo sh -c x`): a shell path among their arguments is not handed over to be run.
  */
-const DATA_ARGS = new Set([
+export const DATA_ARGS = new Set([
   'ls',
   'file',
   'stat',
@@ -155,7 +156,7 @@ const LIBRARY_ARGS =
   /^(gcc|g\+\+|cc|c\+\+|clang|clang\+\+|ld|ld\.\w+|lld|ar|nm|objdump|readelf|ldd|file|strip|patchelf|otool|install_name_tool|cp|mv|ln|ls|rm|stat|strings|size|cmake|make|ninja|tar|zip|unzip|chmod|chown|find|du|md5sum|sha\d+sum|git|rsync|scp|docker|podman|upx)$/;
 
 /** Programs whose own handler already judges the hosts they reach. */
-const NET_MODELLED =
+export const NET_MODELLED =
   /^(curl|wget|http|https|xh|ssh|scp|sftp|sshpass|ftp|rsync|nc|ncat|netcat|socat|telnet|ping|ping6|dig|host|nslookup|git|npm|pnpm|yarn|pip|pip3|uv|cargo|go|gem|docker|podman|kubectl|helm|gh|glab|aws|gcloud|az|nmap|masscan|zmap|traceroute|mtr|whois|openssl)$/;
 
 /** Code that serves the network: `http.server`, `createServer`, `.listen(`, `TCPServer`. */
@@ -228,6 +229,11 @@ const OWN_KIND: [RegExp, RegExp][] = [
     /\.(pem|key|p12|pfx|jks|keystore|crt|cer)$|(^|\/)id_\w+$/i,
   ],
   [/^(terraform|tofu|terragrunt)$/, /\.tfstate(\.backup)?$/],
+  // Encrypting a project's secrets is what these are for; decrypting one prints it (credentials.ts).
+  [
+    /^(sops|ansible-vault)$/,
+    /(^|\/)(secrets?|credentials?)[\w.-]*\.(ya?ml|json|env|ini|toml)$|(^|\/)\.env(\.\w+)?$/,
+  ],
 ];
 
 /** Zones a relative argument of an unknown program is judged in: secrets, and places that run what is written. */
@@ -290,7 +296,8 @@ export function scanPathArguments(c: Call): void {
     // Installed programs and libraries are public: inspecting them reads nothing private.
     if (/^\/(usr|bin|sbin|lib\w*|opt)\//.test(value) && !OUTPUT_OPTION.test(option)) continue;
     if (seen.has(value)) continue;
-    touch(c.ctx, value, OUTPUT_OPTION.test(option) ? 'write' : 'read', c.cwd);
+    const writes = OUTPUT_OPTION.test(option) || (!DATA_ARGS.has(c.name) && writtenOperand(c, value));
+    touch(c.ctx, value, writes ? 'write' : 'read', c.cwd);
   }
 }
 

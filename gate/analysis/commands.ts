@@ -1,7 +1,13 @@
 import { posix } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { KNOWN_PROGRAMS, PROJECT_JS_TOOLS } from '../catalogue/programs.js';
-import { scanArguments, scanPathArguments, scanWrittenText } from './argument-scan.js';
+import {
+  DATA_ARGS,
+  NET_MODELLED,
+  scanArguments,
+  scanPathArguments,
+  scanWrittenText,
+} from './argument-scan.js';
 import type { Call, Handler } from './call.js';
 import { operands, optionValue } from './call.js';
 import { type AnalysisContext, probe, report } from './context.js';
@@ -10,15 +16,18 @@ import { touch } from './effects.js';
 import { analyzeAssignments } from './env-assignments.js';
 import { filteredHarmlessly } from './env-filter.js';
 import { evaluatedAgain } from './evaluated-again.js';
+import { runScriptOperand, runWrappedShell } from './operand-shapes.js';
 import { applyOptionEffects } from './option-effects.js';
 import { forParser, parserViews, unterminatedHereDoc } from './parser-input.js';
 import { foundFileLine } from './piped-lines.js';
 import { plainCommand } from './plain-command.js';
 import { CREDENTIAL_PROGRAMS } from './programs/credentials.js';
+import { DESKTOP_PROGRAMS } from './programs/desktop.js';
 import { DISCOVERY, DISCOVERY_PROGRAMS } from './programs/discovery.js';
 import { ENVIRONMENT_PROGRAMS, environmentInAnyCommand } from './programs/environment.js';
 import { FILE_PROGRAMS } from './programs/files.js';
 import { GIT_PROGRAMS } from './programs/git.js';
+import { INFRA_PROGRAMS } from './programs/infra.js';
 import { INTERPRETER_PROGRAMS } from './programs/interpreters.js';
 import { NET_PROGRAMS } from './programs/net.js';
 import { PACKAGE_PROGRAMS } from './programs/packages.js';
@@ -47,10 +56,14 @@ const TABLES = [
   ENVIRONMENT_PROGRAMS,
   CREDENTIAL_PROGRAMS,
   TOOL_FILE_PROGRAMS,
+  DESKTOP_PROGRAMS,
 ];
 const HANDLERS = new Map<string, Handler[]>();
 for (const table of TABLES)
   for (const [name, h] of Object.entries(table)) HANDLERS.set(name, [...(HANDLERS.get(name) ?? []), h]);
+// Infrastructure clients without a model of their own are judged by the shape of their subcommands.
+for (const [name, h] of Object.entries(INFRA_PROGRAMS))
+  if (!SYSTEM_PROGRAMS[name]) HANDLERS.set(name, [...(HANDLERS.get(name) ?? []), h]);
 
 const MAX_DEPTH = 6;
 
@@ -308,6 +321,10 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     [];
   const call = makeCall(name, args, cmd, ctx);
   for (const h of handlers) h(call);
+  if (!DATA_ARGS.has(name)) {
+    if (handlers.length === 0 && !PASS_THROUGH[name] && !NET_MODELLED.test(name)) runWrappedShell(call);
+    runScriptOperand(call, (path) => touch(ctx, path, 'exec', cmd.cwd));
+  }
   environmentInAnyCommand(call);
   if (cmd.assigns.length > 0 && name !== '')
     for (const h of HANDLERS.get('') ?? []) h(makeCall('', [], cmd, ctx));

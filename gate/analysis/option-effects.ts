@@ -3,7 +3,7 @@ import type { Call } from './call.js';
 import { report } from './context.js';
 import { touch } from './effects.js';
 import { hostOf } from './network.js';
-import { OPTION_EFFECTS, type OptionRow } from './option-table.js';
+import { ANY_PROGRAM_OPTIONS, OPTION_EFFECTS, type OptionRow } from './option-table.js';
 import { classifyPath } from './paths.js';
 
 export { type Effect, OPTION_EFFECTS, type OptionRow } from './option-table.js';
@@ -14,8 +14,7 @@ for (const row of OPTION_EFFECTS)
 
 /** Applies the option table to one call: what its options and script commands run, load, read or write. */
 export function applyOptionEffects(c: Call): void {
-  const rows = BY_PROGRAM.get(c.name);
-  if (!rows) return;
+  const rows = [...(BY_PROGRAM.get(c.name) ?? []), ...ANY_PROGRAM_OPTIONS];
   for (const row of rows) {
     if (row.script) {
       const texts = [
@@ -87,6 +86,12 @@ function apply(c: Call, row: OptionRow, shown: string, target: string): void {
     case 'runs-editor':
       report(c.ctx, 'exec.option-command', detail);
       break;
+    case 'runs-file':
+      touch(c.ctx, target, 'exec', c.cwd);
+      break;
+    case 'unsafe':
+      report(c.ctx, 'evade.disable-security', detail);
+      break;
     case 'loads':
       report(c.ctx, 'exec.library-load', detail);
       break;
@@ -119,6 +124,8 @@ const SINGLE_DASH_LONG = new Set([
   'xterm',
   'convert',
   'magick',
+  'pwsh',
+  'powershell',
 ]);
 
 /**

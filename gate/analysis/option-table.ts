@@ -4,9 +4,19 @@
  * - `runs-editor`: its value is an editor/debugger command, which can escape to a shell;
  * - `loads`: its value is a shared library or plugin loaded into the process;
  * - `reads` / `writes`: its value is a path the program reads or writes;
- * - `connects`: its value is a remote endpoint.
+ * - `connects`: its value is a remote endpoint;
+ * - `runs-file`: its value is a script or plugin file the program runs (judged as running that file);
+ * - `unsafe`: the flag turns off the program's own sandbox or safety checks.
  */
-export type Effect = 'runs' | 'runs-editor' | 'loads' | 'reads' | 'writes' | 'connects';
+export type Effect =
+  | 'runs'
+  | 'runs-editor'
+  | 'runs-file'
+  | 'loads'
+  | 'reads'
+  | 'writes'
+  | 'connects'
+  | 'unsafe';
 
 /**
  * One row: for these programs, an option whose name matches `option` (given as `-o v`, `-ov` for one-letter
@@ -43,6 +53,8 @@ const TEX = [
   'context',
   'latexmk',
 ];
+const IMAGEMAGICK = ['convert', 'magick', 'mogrify', 'composite', 'montage', 'identify', 'display'];
+const SQLITE_LIKE = ['sqlite3', 'duckdb', 'litecli', 'sqlcipher', 'spatialite'];
 const SSH_RUNS =
   /^(?:ProxyCommand|LocalCommand|KnownHostsCommand|RemoteCommand|ssh_command|ssh_cmd|ControlPath)\s*[= ]\s*(.+)$/i;
 
@@ -120,7 +132,10 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
     effect: 'runs',
   },
   // editors, pagers, debuggers
-  { programs: VIM_LIKE, option: /^(-c|--cmd|-S|-u)$/, effect: 'runs-editor' },
+  { programs: VIM_LIKE, option: /^(-c|--cmd|-S)$/, effect: 'runs-editor' },
+  // `-u NONE` / `-u NORC` start without any start-up file; any other value is one that runs.
+  { programs: VIM_LIKE, option: /^-u$/, value: /^(?!(?:NONE|NORC|DEFAULTS)$)(.+)$/, effect: 'runs-editor' },
+  { programs: ['kak'], option: /^(-e|-E)$/, effect: 'runs-editor' },
   { programs: VIM_LIKE, option: /^\+(?!\d*$)(.+)$/, value: /^$/, effect: 'runs-editor' },
   {
     programs: ['emacs', 'emacsclient'],
@@ -172,7 +187,7 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   },
   // databases
   {
-    programs: ['mysql', 'mariadb'],
+    programs: ['mysql', 'mariadb', 'mycli', 'mysqlsh'],
     option: /^(-e|--execute)$/,
     value: /((?:\\!|system\s).*)/i,
     effect: 'runs',
@@ -189,10 +204,16 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
     value: /(\\!.*|\\o\s*\|.*|COPY\b.*PROGRAM.*)/i,
     effect: 'runs',
   },
-  { programs: ['sqlite3'], script: /^\s*\.(?:shell|system)\s+(.+)$/m, effect: 'runs' },
-  { programs: ['sqlite3'], script: /^\s*\.(?:output|once|save|backup)\s+(\/\S+)/m, effect: 'writes' },
-  { programs: ['sqlite3'], script: /^\s*\.(?:load)\s+(\S+)/m, effect: 'loads' },
-  { programs: ['sqlite3'], script: /^\s*\.(?:read|import)\s+(\/\S+)/m, effect: 'reads' },
+  { programs: SQLITE_LIKE, script: /^\s*\.(?:shell|system)\s+(.+)$/m, effect: 'runs' },
+  { programs: SQLITE_LIKE, script: /^\s*\.(?:output|once|save|backup)\s+(\/\S+)/m, effect: 'writes' },
+  { programs: SQLITE_LIKE, script: /^\s*\.(?:load)\s+(\S+)/m, effect: 'loads' },
+  { programs: SQLITE_LIKE, script: /^\s*\.(?:read|import)\s+(\/\S+)/m, effect: 'reads' },
+  // SQL that loads an extension from a file (`LOAD '/tmp/x.duckdb_extension'`, `SELECT load_extension('x')`).
+  {
+    programs: SQLITE_LIKE,
+    script: /\b(?:LOAD|load_extension\s*\()\s*['"]((?:\/|~\/|\.{1,2}\/)[^'"\s]+)/i,
+    effect: 'loads',
+  },
   // languages with their own command escapes
   { programs: ['m4'], script: /\b((?:esys|sys)cmd\s*\([^\n]*)/, effect: 'runs' },
   // sed's own commands: `e` runs, `r`/`R` read, `w`/`W` write; the `s` command's `e` and `w` flags too.
@@ -230,6 +251,13 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
     effect: 'reads',
   },
   { programs: ['dc'], script: /(!.+)/, effect: 'runs' },
+  // ImageMagick's scripting coders run a file of drawing and file commands; `text:@FILE` reads FILE.
+  { programs: IMAGEMAGICK, script: /^(?:msl|ephemeral|mvg):(.+)$/i, effect: 'runs-file' },
+  { programs: IMAGEMAGICK, script: /^(?:text|caption|label):@(.+)$/i, effect: 'reads' },
+  { programs: ['gnuplot'], script: /(?:^|[;\n])\s*!\s*(\S[^\n;]*)/, effect: 'runs' },
+  { programs: ['pwsh', 'powershell'], option: /^-(?:e|ec|enc|encodedcommand)$/i, effect: 'runs-editor' },
+  // Ad-hoc commands on every host of an inventory (the default module runs its argument as a command).
+  { programs: ['ansible'], option: /^(-a|--args)$/, effect: 'runs' },
   { programs: ['expect'], option: /^-c$/, value: /((?:spawn|exec|system)\b.*)/, effect: 'runs' },
   { programs: ['tmate'], option: /^-c$/, effect: 'runs' },
   { programs: ['script'], option: /^(-c|--command)$/, effect: 'runs', helper: true },
@@ -274,3 +302,68 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   },
   { programs: ['env'], option: /^(-S|--split-string)$/, effect: 'runs' },
 ];
+
+/**
+ * Options whose name alone says what they do, whatever the program (`pandoc --lua-filter=…`, `mpv --script=…`,
+ * `gs -dNOSAFER`, `duckdb -unsigned`, `agent --dangerously-skip-permissions`): the next program with such an
+ * option needs no row of its own.
+ */
+export const ANY_PROGRAM_OPTIONS: readonly OptionRow[] = [
+  {
+    programs: ['*'],
+    option:
+      /^--?(?:script|scripts|lua-filter|filter|plugin|plugins|init-file|init-script|rcfile|rc-file|load|preload|startup-script|setup-file|extension)$/,
+    value:
+      /^((?:\/|~\/|\.\.\/)\S*\.\w+|\S+\.(?:lua|js|mjs|cjs|ts|py|rb|pl|sh|bash|ps1|groovy|scm|rkt|lisp|clj|tcl|vim|el|php|jl|r|R))$/,
+    effect: 'runs-file',
+  },
+  {
+    programs: ['*'],
+    option:
+      /^--?(?:rulesdir|rules-dir|plugins?-dir|plugin-path|scripts?-dir|hooks?-dir|extensions?-dir|load-path)$/,
+    value: /^((?:\/|~\/|\.\.\/)\S*)$/,
+    effect: 'runs-file',
+  },
+  {
+    programs: ['*'],
+    option: /^--(?:exec|exec-command|exec-cmd|hook|[\w-]+-hook|prepare|cleanup|conclude)$/,
+    effect: 'runs',
+    helper: true,
+  },
+  {
+    programs: ['*'],
+    option:
+      /^-(?:dNOSAFER|dDELAYSAFER|unsigned|-allow-unsigned[\w-]*|-no-sandbox|-disable-sandbox|-dangerously[\w-]*|-yolo|-unsafe-perm)$/,
+    value: /^$/,
+    effect: 'unsafe',
+  },
+];
+
+/** Interpreters of other languages and the options that give them code on the command line. */
+export const INLINE_CODE_FLAGS: Record<string, readonly string[]> = {
+  erl: ['-eval'],
+  elixir: ['-e', '--eval'],
+  iex: ['-e', '--eval'],
+  scala: ['-e'],
+  groovy: ['-e'],
+  kotlin: ['-e'],
+  clojure: ['-e', '--eval'],
+  clj: ['-e', '--eval'],
+  ghc: ['-e'],
+  ghci: ['-e'],
+  racket: ['-e', '--eval'],
+  guile: ['-c'],
+  sbcl: ['--eval'],
+  clisp: ['-x'],
+  ecl: ['-eval'],
+  R: ['-e'],
+  Rscript: ['-e'],
+  julia: ['-e', '-E', '--eval', '--print'],
+  octave: ['--eval'],
+  'octave-cli': ['--eval'],
+  pwsh: ['-c', '-Command', '-command'],
+  powershell: ['-c', '-Command', '-command'],
+  jrunscript: ['-e'],
+  bun: ['-e', '--eval', '-p', '--print'],
+  gnuplot: ['-e'],
+};

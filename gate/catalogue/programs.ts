@@ -61,14 +61,15 @@ const GROUPS: Record<string, string> = {
     autoconf automake autoreconf libtool configure gdb lldb valgrind perf strace ltrace ccache distcc
     emcc zig swift swiftc xcodebuild pod carthage vcpkg conan`,
   other_langs: `perl cpan cpanm lua luarocks R Rscript julia elixir mix iex erl rebar3 ghc ghci cabal stack
-    ocaml opam dune nim crystal dart flutter haskell tclsh`,
+    ocaml opam dune nim crystal dart flutter haskell tclsh runghc racket raco guile sbcl clisp ecl
+    octave octave-cli gnuplot pwsh powershell jrunscript`,
   containers: `docker docker-compose podman podman-compose buildah skopeo nerdctl ctr crictl kind minikube k3d
     kubectl kubectx kubens k9s helm helmfile kustomize skaffold tilt stern terraform tofu terragrunt pulumi
     packer vagrant ansible ansible-playbook ansible-galaxy aws gcloud gsutil az doctl flyctl heroku
     eksctl istioctl linkerd argocd kubeseal sops vault consul nomad`,
   databases: `psql pg_dump pg_restore pg_ctl createdb dropdb mysql mysqldump mysqladmin sqlite3 redis-cli
     mongosh mongo mongodump mongorestore clickhouse clickhouse-client duckdb influx cqlsh`,
-  editors: `vi vim nvim view vimdiff nano pico emacs ed ex code subl`,
+  editors: `vi vim nvim view vimdiff nano pico emacs ed ex code subl kak hx helix micro`,
   pkgsys: `apt apt-get apt-cache dpkg dpkg-query yum dnf rpm zypper pacman apk brew port snap flatpak nix
     nix-env nix-shell`,
   more_dev: `which whereis pax lpr lp mogrify gsed ggrep gfind gxargs uuencode uudecode mail mailx ipcs ipcrm
@@ -144,7 +145,7 @@ const GROUPS: Record<string, string> = {
   misc: `bc dc expr seq shuf yes sleep true false tput banner figlet cowsay say notify-send base64 uuidgen
     openssl gpg gpg2 age pass htpasswd md5 sha256 mkcert certutil convert magick ffmpeg ffprobe
     pandoc pdftotext gs qpdf exiftool identify optipng pngquant svgo sqlfluff hadolint shellcheck shfmt
-    markdownlint actionlint yamllint taplo direnv asdf mise just task pv parallel hyperfine tokei cloc
+    markdownlint actionlint yamllint ansible-lint taplo mpv crudini direnv asdf mise just task pv parallel hyperfine tokei cloc
     scc sloccount ctags`,
 };
 
@@ -162,6 +163,23 @@ export const PROJECT_JS_TOOLS: ReadonlySet<string> = new Set(
           w,
         ),
     ),
+);
+
+/**
+ * Clients of infrastructure and data stores: containers and clusters, clouds, databases, object storage. Their
+ * subcommands act on things elsewhere, so a destroying verb or a remote command is judged by its shape.
+ */
+export const INFRA_CLIENTS: ReadonlySet<string> = new Set(
+  [
+    GROUPS.containers,
+    GROUPS.databases,
+    `rclone s3cmd mc azcopy b2 etcdctl fly flyctl heroku dropuser wrangler vercel netlify firebase supabase prisma
+    drizzle-kit typeorm sequelize knex serverless sls sam cdk cdktf copilot amplify eb ecs-cli sst bq cockroach
+    usql sqlcmd pgcli mycli litecli railway render adb fastboot`,
+  ]
+    .join(' ')
+    .split(/\s+/)
+    .filter((w) => w !== ''),
 );
 
 /** Every catalogued program name. */

@@ -53,6 +53,12 @@ export const TAXONOMY = {
   'destroy.git-history': t('destructive', 'T1485', 0.6, 'deletes or rewrites a shared branch'),
   'destroy.git-metadata': t('destructive', 'T1485', 0.6, 'moves or deletes the repository’s .git directory'),
   'destroy.cloud-delete': t('destructive', 'T1485', 0.7, 'deletes cloud resources'),
+  'destroy.data-store': t(
+    'destructive',
+    'T1485',
+    0.7,
+    'destroys a database, a bucket or infrastructure through its client',
+  ),
   // writes
   'write.system': t(
     'filesystem',
@@ -158,6 +164,7 @@ export const TAXONOMY = {
   ),
   'collect.sniff': t('credential-access', 'T1040', 0.7, 'captures network traffic'),
   'collect.keylog': t('collection', 'T1056.001', 0.7, 'installs a command or keystroke logger hook'),
+  'collect.screen': t('collection', 'T1113', 0.6, 'captures the screen, the camera or the microphone'),
   // exfiltration and network
   'net.upload': t('exfiltration', 'T1048', 0.6, 'sends local data to a remote endpoint'),
   'net.dns-exfil': t('exfiltration', 'T1048', 0.7, 'encodes data into DNS queries'),

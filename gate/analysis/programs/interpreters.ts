@@ -1,9 +1,11 @@
 import { writtenText } from '../argument-scan.js';
 import { type Call, type Handler, operands, optionValue } from '../call.js';
 import { guardedLiteralsWritten, inPlaceEdits, moduleFiles, scanEnvironmentDump } from '../code-effects.js';
+import { RUNS_COMMAND, RUNS_COMMAND_BARE } from '../code-idioms.js';
 import { report } from '../context.js';
 import { touch } from '../effects.js';
 import { scanHomeJoins } from '../home-paths.js';
+import { INLINE_CODE_FLAGS } from '../option-table.js';
 import { isSecretFileName } from '../paths.js';
 import { bindPositional } from '../positional.js';
 import { scanPython } from '../python.js';
@@ -206,9 +208,9 @@ const inlineCode =
       return;
     }
     const runs =
-      /child_process|\bexecSync\b|\bspawn\w*\(|\bsystem\s*\(|\bexec\s*\(|`[^`]*`|\bqx\b|\bpopen\b|\bIO\.popen|shell_exec|passthru|proc_open/.test(
-        code,
-      );
+      RUNS_COMMAND.test(code) ||
+      RUNS_COMMAND_BARE.test(code) ||
+      /\bexecSync\b|\bspawn\w*\(|`[^`]*`|\bqx\b|\bpopen\b/.test(code);
     const network =
       /\bnet\.(connect|createConnection)|require\(['"](net|tls|dgram|https?)['"]\)|\bSocket\b|IO::Socket|fsockopen|TCPSocket|\bhttps?\.(get|request)|\bfetch\s*\(|LWP|Net::|open-uri|Net::HTTP/.test(
         code,
@@ -308,6 +310,9 @@ export const INTERPRETER_PROGRAMS: Record<string, Handler> = {
   ruby: inlineCode(['-e']),
   php: inlineCode(['-r']),
   lua: inlineCode(['-e']),
+  // Languages without a parser here: their inline code is read for the idioms that start processes, reach
+  // the network or touch files (code-idioms.ts), the same scan as the scripting languages above.
+  ...Object.fromEntries(Object.entries(INLINE_CODE_FLAGS).map(([name, flags]) => [name, inlineCode(flags)])),
   swift,
   osascript: swift,
   eval: evalHandler,

@@ -362,6 +362,14 @@ export const SYSTEM_PROGRAMS: Record<string, Handler> = {
       report(c.ctx, 'read.secret', 'gpg exports secret keys');
   },
   chflags: always('perm.hide'),
+  journalctl: (c) => {
+    if (c.args.some((a) => /^--(vacuum-\w+|rotate)\b/.test(a)))
+      report(c.ctx, 'evade.logs', 'journalctl drops logs');
+  },
+  xattr: (c) => {
+    if (c.args.includes('com.apple.quarantine') && c.args.some((a) => /^-\w*[dc]/.test(a)))
+      report(c.ctx, 'evade.disable-security', 'xattr removes the Gatekeeper quarantine');
+  },
   chattr: always('perm.hide'),
   setfile: always('perm.hide'),
   SetFile: always('perm.hide'),

@@ -11,13 +11,14 @@ function recorder(status = 200, body: unknown = {}) {
 }
 
 describe('API client', () => {
-  it('sends the CSRF token on writes only, and the query without empty values', async () => {
+  it('sends the session key on every call, reads included, and the query without empty values', async () => {
     const { calls, f } = recorder();
     const api = createApi({ fetch: f, csrf: () => 'csrf-1' });
     await api.get('/sessions', { agent: 'codex', user: '', limit: 5 });
     await api.post('/approvals/a%2Fb/decision', { decision: 'deny' });
     expect(calls[0]?.url).toBe('/api/sessions?agent=codex&limit=5');
-    expect((calls[0]!.init.headers as Record<string, string>)['x-ward-csrf']).toBeUndefined();
+    // A read needs the key too: the cookie reaches every server on the host, the key only Ward's page.
+    expect((calls[0]!.init.headers as Record<string, string>)['x-ward-csrf']).toBe('csrf-1');
     expect((calls[1]!.init.headers as Record<string, string>)['x-ward-csrf']).toBe('csrf-1');
     expect(calls[1]!.init.credentials).toBe('same-origin');
   });

@@ -17,7 +17,7 @@ export type Query = Record<string, string | number | boolean | undefined | null>
 
 export interface ApiOptions {
   fetch?: typeof fetch;
-  /** The session's CSRF token, sent on every state-changing request. */
+  /** The session's key, sent as x-ward-csrf on every request (the cookie alone opens nothing). */
   csrf: () => string;
   /** Called on 401: the session ended (expired, logged out elsewhere, token revoked). */
   onUnauthorized?: () => void;
@@ -52,7 +52,7 @@ export function apiUrl(path: string, query: Query = {}): string {
   return `/api${path}${s ? `?${s}` : ''}`;
 }
 
-/** The browser's client for Ward's JSON API: same-origin, cookie session, CSRF header on writes. */
+/** The browser's client for Ward's JSON API: same-origin, cookie session plus its key on every call. */
 export function createApi(opts: ApiOptions) {
   const f = opts.fetch ?? ((input, init) => fetch(input, init));
   async function call<T>(method: string, path: string, query: Query, body?: unknown): Promise<T> {
@@ -60,11 +60,8 @@ export function createApi(opts: ApiOptions) {
     // Answered here, as the server would: no request, so no 404 in the console for a part not installed.
     if (feature && opts.has && !opts.has(feature))
       throw new ApiError(404, `no route for ${method} /api${path}`);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (method !== 'GET') {
-      headers['x-ward-csrf'] = opts.csrf();
-      if (body !== undefined) headers['content-type'] = 'application/json';
-    }
+    const headers: Record<string, string> = { accept: 'application/json', 'x-ward-csrf': opts.csrf() };
+    if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await f(apiUrl(path, query), {
       method,
       headers,
@@ -89,8 +86,22 @@ export function createApi(opts: ApiOptions) {
   return {
     get: <T>(path: string, query: Query = {}) => call<T>('GET', path, query),
     post: <T>(path: string, body: unknown, query: Query = {}) => call<T>('POST', path, query, body),
-    /** A URL to download (CSV, PDF): same-origin GET, the cookie authenticates it. */
+    /** A URL of the API (shown as a download link; fetched with `download`, which sends the key). */
     url: apiUrl,
+    /** Fetches a file (CSV, PDF) with the session's key and hands it to the browser as a download. */
+    async download(path: string, query: Query): Promise<void> {
+      const res = await f(apiUrl(path, query), {
+        headers: { 'x-ward-csrf': opts.csrf() },
+        credentials: 'same-origin',
+      });
+      if (res.status === 401) opts.onUnauthorized?.();
+      if (!res.ok) throw new ApiError(res.status, `${res.status} ${res.statusText}`);
+      const named = /filename="([\w.-]{1,200})"/.exec(res.headers.get('content-disposition') ?? '');
+      const href = URL.createObjectURL(await res.blob());
+      const a = Object.assign(document.createElement('a'), { href, download: named?.[1] ?? 'ward-download' });
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(href), 60_000);
+    },
   };
 }
 export type Api = ReturnType<typeof createApi>;

@@ -1,16 +1,15 @@
 /** One piece of agent text: plain text, or a control/invisible character shown as a visible marker. */
 export type InertSegment = { kind: 'text'; text: string } | { kind: 'ctrl'; text: string; title: string };
 
-// C0 controls but tab and newline, DEL and C1, and the invisible or direction-changing characters an
-// attacker uses to make a command read differently from what runs: bidi embeddings, overrides and
-// isolates (Trojan Source), zero-width characters, line/paragraph separators, variation selectors and
-// Unicode tag characters (invisible ASCII smuggling), lone surrogates.
-// Written as text: the pattern is made of the very characters linters flag in a regex literal.
-// biome-ignore lint/complexity/useRegexLiterals: see above.
-const SPECIAL = new RegExp(
-  String.raw`[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u2028-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB]|[\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]`,
-  'gu',
-);
+// Everything but tab and newline that is not plain visible text: controls (C0, DEL, C1), every format
+// character (bidi embeddings, overrides, isolates and marks: Trojan Source; zero-width characters; musical,
+// shorthand and hieroglyph format controls), every default-ignorable code point (variation selectors, Hangul
+// fillers, tag characters: invisible ASCII smuggling), unassigned code points (a font may draw them as
+// nothing), lone surrogates, line/paragraph separators, and spaces other than U+0020 and the braille blank:
+// they look like a space but the shell reads them as part of a word, and a wall of them pushes what follows
+// out of view. The set is Unicode's properties, not a hand list: a list missed U+1D173 and U+FFF0.
+const SPECIAL =
+  /(?![\t\n ])[\p{Cc}\p{Cf}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Zs}\p{Default_Ignorable_Code_Point}\u2800]/gu;
 
 const NAMED: Record<string, string> = {
   '\u001b': 'escape (ANSI sequence)',
@@ -33,6 +32,7 @@ const NAMED: Record<string, string> = {
   '\u200e': 'left-to-right mark',
   '\u200f': 'right-to-left mark',
   '\ufeff': 'byte order mark',
+  '\u00a0': 'no-break space',
 };
 
 const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0');

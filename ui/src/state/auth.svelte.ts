@@ -1,16 +1,42 @@
 import { errorText } from '../lib/api.js';
 import type { Me } from '../lib/types.js';
 
-/** Who is logged in. The session itself is an HttpOnly cookie: this page never sees the token again. */
+/** Where the session's key is kept: this origin's storage (scheme, host and port), unlike a cookie. */
+const KEY = 'ward.session-key';
+
+/** Storage that forgets everything (no window: server rendering, tests). */
+const NO_STORAGE: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = {
+  getItem: () => null,
+  setItem: () => {},
+  removeItem: () => {},
+};
+
+/**
+ * Who is logged in. The session is an HttpOnly cookie plus a key this page keeps in its origin's storage and
+ * sends as `x-ward-csrf` on every call: browsers send cookies to every port of a host, so a page an agent serves
+ * on 127.0.0.1 gets the cookie, but never the key. This page never sees the token again.
+ */
 export class Auth {
   me = $state<Me | null>(null);
   status = $state<'unknown' | 'in' | 'out'>('unknown');
   error = $state('');
 
-  constructor(private readonly f: typeof fetch = (i, init) => fetch(i, init)) {}
+  constructor(
+    private readonly f: typeof fetch = (i, init) => fetch(i, init),
+    private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = NO_STORAGE,
+  ) {}
 
+  /** The session's key (sent as x-ward-csrf on every API call), or '' before login. */
   get csrf(): string {
-    return this.me?.csrf ?? '';
+    return this.me?.csrf ?? this.storage.getItem(KEY) ?? '';
+  }
+
+  /** Takes the key the login link's redirect put in the fragment (`#session=…`); returns the fragment left. */
+  adopt(hash: string): string {
+    const m = /^#session=([\w-]{1,128})$/.exec(hash);
+    if (!m) return hash;
+    this.storage.setItem(KEY, m[1] as string);
+    return '';
   }
 
   /** Whether the server has an optional API group (alerts, overview, risk, stream, reports, audit, …). */
@@ -20,7 +46,10 @@ export class Auth {
 
   async check(): Promise<void> {
     try {
-      const res = await this.f('/api/me', { credentials: 'same-origin' });
+      const res = await this.f('/api/me', {
+        credentials: 'same-origin',
+        headers: { 'x-ward-csrf': this.csrf },
+      });
       const body = res.ok ? ((await res.json()) as { authenticated?: boolean } & Partial<Me>) : {};
       if (body.authenticated) {
         this.me = {
@@ -53,18 +82,25 @@ export class Auth {
       this.error = body.error ?? `login failed (${res.status})`;
       return false;
     }
+    const body = (await res.json().catch(() => ({}))) as { csrf?: string };
+    this.storage.setItem(KEY, body.csrf ?? '');
     // The login answer has no feature list: ask /api/me, which has.
     await this.check();
     return this.status === 'in';
   }
 
   async logout(): Promise<void> {
-    await this.f('/api/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => undefined);
+    await this.f('/api/logout', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'x-ward-csrf': this.csrf },
+    }).catch(() => undefined);
     this.ended();
   }
 
   /** The server said 401: the session is over. */
   ended(): void {
+    this.storage.removeItem(KEY);
     this.me = null;
     this.status = 'out';
   }

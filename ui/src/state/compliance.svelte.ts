@@ -1,4 +1,4 @@
-import type { Api } from '../lib/api.js';
+import { type Api, errorText } from '../lib/api.js';
 import type { AuditVerify, RetentionAnswer } from '../lib/types.js';
 import { Resource } from './resource.svelte.js';
 
@@ -28,6 +28,8 @@ export class ComplianceState {
   preview = new Resource<Record<string, unknown>>();
   audit = new Resource<AuditVerify>();
   retention = new Resource<RetentionAnswer>();
+  /** Why the last export failed ('' when it did not). */
+  exportError = $state('');
   #key = '';
 
   constructor(private readonly api: Api) {}
@@ -54,8 +56,18 @@ export class ComplianceState {
     ]);
   }
 
-  /** The download URL of the report in one format (same-origin GET: the session cookie authenticates it). */
+  /** The download URL of the report in one format (what the export link shows). */
   exportUrl(format: 'json' | 'csv' | 'pdf'): string {
     return this.api.url('/reports/compliance', { ...this.scope, format });
+  }
+
+  /** Downloads the report in one format (fetched with the session's key: the cookie alone opens nothing). */
+  async exportFile(format: 'json' | 'csv' | 'pdf'): Promise<void> {
+    this.exportError = '';
+    try {
+      await this.api.download('/reports/compliance', { ...this.scope, format });
+    } catch (err) {
+      this.exportError = errorText(err);
+    }
   }
 }

@@ -11,7 +11,11 @@ export class LiveFeed {
   #listeners = new Map<string, Set<Listener>>();
   #abort: AbortController | undefined;
 
-  constructor(private readonly f: typeof fetch = (i, init) => fetch(i, init)) {}
+  constructor(
+    /** The session's key (x-ward-csrf): the stream needs it like every API call. */
+    private readonly key: () => string = () => '',
+    private readonly f: typeof fetch = (i, init) => fetch(i, init),
+  ) {}
 
   on(event: string, fn: Listener): () => void {
     const set = this.#listeners.get(event) ?? new Set<Listener>();
@@ -43,7 +47,7 @@ export class LiveFeed {
       try {
         const res = await this.f('/api/stream', {
           credentials: 'same-origin',
-          headers: { accept: 'text/event-stream' },
+          headers: { accept: 'text/event-stream', 'x-ward-csrf': this.key() },
           signal,
         });
         if (res.status === 404 || res.status === 403) {

@@ -1,0 +1,107 @@
+/**
+ * What the shape of a program's operands says, whatever the program: a shell handed `-c CMD` among them runs
+ * CMD (`perf stat sh -c …`, `rr record bash -c …`), and a file in a place whose files run later (a shell
+ * start-up file, a git hook, a service, the agent's configuration) named as the destination of a copy-shaped
+ * command or of a mutating verb is written there (`lz4 -d x .git/hooks/pre-commit`, `unrar x a.rar
+ * ~/.config/autostart/`, `dasel put -f ~/.claude/settings.json …`). Used for programs whose handler does not
+ * already say which operand is which.
+ */
+import { type Call, operands } from './call.js';
+import { classifyPath, type Zone } from './paths.js';
+import { UNKNOWN } from './script.js';
+
+/** A shell by name or by path. */
+const SHELL = /^(?:(?:\/usr)?(?:\/local)?\/s?bin\/)?(?:ba|da|z|k|mk|a|fi|y|c|tc)?sh$/;
+/** A flag cluster with `c`: the shell's next operand is its command string. */
+const DASH_C = /^-[a-zA-Z]*c[a-zA-Z]*$/;
+
+/** `prog … sh -c CMD …`: analyses `sh -c CMD …` as the command it runs. True when one was found. */
+export function runWrappedShell(c: Call): boolean {
+  for (let i = 0; i < c.args.length - 1; i++)
+    if (SHELL.test(c.args[i] ?? '') && DASH_C.test(c.args[i + 1] ?? '')) {
+      c.run(c.args.slice(i));
+      return true;
+    }
+  return false;
+}
+
+const zoneOf = (c: Call, p: string): Zone => classifyPath(p, { workspace: c.ctx.workspace, cwd: c.cwd }).zone;
+
+/** Places whose files are run or obeyed later: writing one is persistence or a change of the guard rails. */
+const RUNS_LATER = new Set<Zone>([
+  'shell-rc',
+  'cron',
+  'service',
+  'pam',
+  'sudoers',
+  'git-hook',
+  'exec-config',
+  'env-script',
+  'agent-config',
+  'python-startup',
+  'kernel',
+]);
+
+/** Subcommands that change the file they are given (`put`, `set`, `x` for extract, `copyto`…). */
+const MUTATING_VERB =
+  /^(?:put|set|write|add|append|insert|update|upsert|edit|modify|replace|patch|merge|apply|copy|copyto|cp|mv|move|moveto|sync|restore|extract|x|e|unpack|decompress|d)$/;
+
+/** Flags that make a program change the files it is given (`--set`, `-i`, `--in-place`, `--fix`). */
+const MUTATING_FLAG =
+  /^(?:-i|--in-place|--inplace|--set|--put|--add|--append|--write|-w|--merge|--del|--delete|--fix|--overwrite)$/;
+
+/**
+ * True when `value`, an operand of `c`, is where the program writes: the last operand of several (the
+ * destination of a copy or an extraction), or any operand of a mutating verb or flag, and only where what is
+ * written runs later.
+ */
+export function writtenOperand(c: Call, value: string): boolean {
+  if (value.includes(UNKNOWN)) return false;
+  const runsLater = (p: string) => {
+    const zone = classifyPath(p, { workspace: c.ctx.workspace, cwd: c.cwd }).zone;
+    // A dotfile of the home directory (`~/.gitconfig`, `~/.npmrc`) configures programs run later too.
+    return RUNS_LATER.has(zone) || (zone === 'home' && /(?:^|\/)\.[^./]/.test(p));
+  };
+  // A directory destination (`~/.config/autostart/`) is judged by what lands in it.
+  if (!runsLater(value) && !runsLater(`${value.replace(/\/+$/, '')}/x`)) return false;
+  const ops = operands(c.args);
+  if (ops.length >= 2 && ops.at(-1) === value) return true;
+  return ops.some((o) => MUTATING_VERB.test(o)) || c.args.some((a) => MUTATING_FLAG.test(a));
+}
+
+/** Subcommands that run the script named after them (`k6 run x.js`, `tool exec x.lua`). */
+const RUN_VERB = /^(?:run|exec|execute|eval|script|load|play|bench)$/;
+/** Options whose value is a file the program writes. */
+const OUTPUT =
+  /^--?(?:o|out|output|outfile|outFile|out-file|outdir|outDir|out-dir|output-\w+|dest|destination|target|save|log|log-file|dump|declarationDir)$/;
+/** Options whose value is a file of settings or steps the program follows. */
+const PLAN_OPTION =
+  /^(?:-[cfpFWt]|--(?:config|conf|config-file|file|project|project-config|workflows?|testfile|test-plan|plan|playbook|recipe|rcfile|settings|profile|env-file|jobfile|taskfile|justfile|makefile))$/;
+/** A file of code, by its extension. */
+const CODE_FILE =
+  /\.(?:js|mjs|cjs|ts|py|rb|pl|lua|sh|bash|ps1|groovy|kts|r|jl|php|tcl|scm|rkt|lisp|clj|exs|erl)$/i;
+
+/**
+ * `prog run FILE`, `locust -f /tmp/x.py`, `redis-cli --eval /tmp/x.lua`: a file of code given to a program is
+ * code it runs, judged as running it (in the workspace that is the project's own code; elsewhere it asks).
+ * The files after a run verb, and any code file given as an option's value.
+ */
+export function runScriptOperand(c: Call, touchExec: (path: string) => void): void {
+  const ops = operands(c.args);
+  const at = ops.findIndex((o) => RUN_VERB.test(o));
+  if (at >= 0) for (const o of ops.slice(at + 1, at + 4)) if (CODE_FILE.test(o)) touchExec(o);
+  for (let i = 0; i < c.args.length; i++) {
+    const a = c.args[i] ?? '';
+    const eq = /^(--?[\w-]+)=(.+)$/.exec(a);
+    const option = eq ? eq[1] : c.args[i - 1];
+    // What an output option names is written, not run (`tsc --outFile x.js`): the path scan judges it.
+    if (option === undefined || !/^--?[\w-]+$/.test(option) || OUTPUT.test(option)) continue;
+    const value = eq ? eq[2] : a;
+    if (!value || value.startsWith('-') || value.includes(UNKNOWN)) continue;
+    if (CODE_FILE.test(value)) touchExec(value);
+    // A project, workflow or test-plan file from a temporary directory is a plan of commands someone dropped
+    // there (`act -W /tmp/wf.yml`, `jmeter -t /tmp/x.jmx`, `tmuxinator start x -p /tmp/x.yml`, `make -f`).
+    else if (PLAN_OPTION.test(option) && /\/[^/]+\.\w+$/.test(value) && zoneOf(c, value) === 'temp')
+      touchExec(value);
+  }
+}

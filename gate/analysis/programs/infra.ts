@@ -1,0 +1,62 @@
+/**
+ * Clients of infrastructure, deployments, data stores and devices (the catalogue's INFRA_CLIENTS), judged by
+ * the shape of their subcommands rather than one rule per client:
+ * - a destroying verb, also as the head of a subcommand or a flag (`pulumi destroy`, `b2 delete-bucket`, `-purge`, `rclone purge`, `sam delete`, `heroku pg:reset`, `redis-cli FLUSHALL`,
+ *   `etcdctl del --prefix`, `db.dropDatabase()`, `DROP TABLE`) destroys what the client manages;
+ * - `exec` / `ssh` / `shell` / `run-command` runs a command on another machine, container or device;
+ * - `env` / `config` / `secrets` alone or with a reading verb prints the stored configuration, secrets and all.
+ * Clients with a handler of their own (docker, kubectl, aws…) keep it: commands.ts adds this one to the rest.
+ */
+import { INFRA_CLIENTS } from '../../catalogue/programs.js';
+import type { Handler } from '../call.js';
+import { report } from '../context.js';
+
+const DESTROY_VERB =
+  /^(?:destroy|purge|flushall|flushdb|nuke|wipe|dropdb|dropuser|terminate|reset|delete|remove|rm|rb|drop|flash|erase)$/i;
+/** Destroying statements in a client's query language. */
+const DESTROY_STATEMENT =
+  /\bdrop(?:Database|Collection)\s*\(|\bdrop\s+(?:database|table|schema|keyspace|collection|bucket)\b|\btruncate\s+table\b|\bdel(?:ete)?\s+--(?:prefix|from-key)\b/i;
+/** A destroying verb given as a flag (`nomad job stop -purge`). */
+const DESTROY_FLAG = /^--?(?:purge|force-delete|delete-all|drop|wipe|destroy)$/;
+const REMOTE_VERB = /^(?:exec|ssh|shell|run-command|send-command|start-session)$/;
+const CONFIG_WORD = /^(?:env|config|secrets?|vars|variables)$/;
+const READ_VERB = /^(?:list|ls|get|show|export|pull|download|print|dump|reveal|decrypt)$/;
+
+/**
+ * The subcommand words: the first operands (`-h prod FLUSHALL` too: a client's options come first as often as
+ * last), split at `:` (`pg:reset`, `env:list`), each with whether nothing but options follows it.
+ */
+function subcommands(args: readonly string[]): { word: string; last: boolean }[] {
+  const words: { word: string; last: boolean }[] = [];
+  for (let i = 0; i < args.length && words.length < 6; i++) {
+    const a = args[i] ?? '';
+    if (a.startsWith('-')) continue;
+    const parts = a.split(':').filter((w) => w !== '');
+    const last = args.slice(i + 1).every((x) => x.startsWith('-')) || (args[i + 1] ?? '').startsWith('-');
+    parts.forEach((word, j) => {
+      words.push({ word, last: j === parts.length - 1 && last });
+    });
+  }
+  return words;
+}
+
+const infraClient: Handler = (c) => {
+  const text = `${c.name} ${c.args.join(' ')}`.slice(0, 100);
+  const words = subcommands(c.args);
+  if (
+    DESTROY_VERB.test(c.name) ||
+    words.some((w) => DESTROY_VERB.test(w.word.split('-')[0] ?? '')) ||
+    c.args.some((a) => DESTROY_FLAG.test(a)) ||
+    DESTROY_STATEMENT.test(text)
+  )
+    report(c.ctx, 'destroy.data-store', text);
+  if (words.slice(0, 3).some((w) => REMOTE_VERB.test(w.word))) report(c.ctx, 'net.remote-shell', text);
+  const k = words.findIndex((w) => CONFIG_WORD.test(w.word));
+  const at = words[k];
+  if (at && (READ_VERB.test(words[k + 1]?.word ?? '') || at.last))
+    report(c.ctx, 'read.stored-credential', text);
+};
+
+export const INFRA_PROGRAMS: Record<string, Handler> = Object.fromEntries(
+  [...INFRA_CLIENTS].map((name) => [name, infraClient]),
+);
