@@ -65,11 +65,18 @@ const SECRET_WORDS = [
   'refresh_token',
 ].map(ci);
 
-/** A cheap necessary condition for a pattern to match `s` (`lower` is `s.toLowerCase()`). */
-export type Trigger = (s: string, lower: string) => boolean;
+/**
+ * A cheap necessary condition for a pattern to match: a case-sensitive regex source (`cased`) or words
+ * (`words`, lower case) any ASCII spelling of which the text holds. Data, not code, so that the redactor can
+ * join every pattern's condition into one test that most texts fail at once.
+ */
+export interface Trigger {
+  cased?: string;
+  words?: readonly string[];
+}
 
 /** Substrings every secret word contains (lower case). */
-const SECRET_TRIGGERS = ['pass', 'pwd', 'secret', 'token', 'key'];
+const SECRET_TRIGGERS = ['pass', 'pwd', 'secret', 'token', 'key'] as const;
 
 const SPECIFIC_PREFIXES =
   'sk-|gh[pousr]_|github_pat_|glpat-|xox|xapp-|[sr]k_live_|[sr]k_test_|npm_|pypi-AgE|hf_|SG\\.|AKIA|ASIA|AIza|eyJ';
@@ -93,72 +100,72 @@ const PEM_CUT = `(?:${PEM_SEP}(?:${PEM_HEADER}|[A-Za-z0-9+/=]{16,}))*(?:${PEM_SE
 
 /**
  * Built-in patterns, most specific first (the first alternative matching at a position wins). `trigger`
- * is a cheap necessary condition (on the text and its lower-case copy): only patterns whose trigger
+ * is a cheap necessary condition: only patterns whose trigger holds
  * holds go into the one regex pass over a string, which keeps long, secret-free texts fast.
  */
 export const BUILTIN_PATTERNS: Record<RedactionKind, { source: string; trigger: Trigger }> = {
   // A block cut off by truncation still counts as far as its body goes.
   'private-key': {
     source: `-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----(?:${PEM_TO_END}-----END (?:[A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----|${PEM_CUT})`,
-    trigger: (s) => s.includes('-----BEGIN '),
+    trigger: { cased: '-----BEGIN ' },
   },
-  'anthropic-key': { source: '\\bsk-ant-[A-Za-z0-9_-]{20,}', trigger: (s) => s.includes('sk-ant-') },
+  'anthropic-key': { source: '\\bsk-ant-[A-Za-z0-9_-]{20,}', trigger: { cased: 'sk-ant-' } },
   // Legacy `sk-` + 48 and project/service keys; a digit is required so hyphenated prose does not match.
   'openai-key': {
     source: '\\bsk-(?:proj-|svcacct-|admin-)?(?=[A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]{20,}',
-    trigger: (s) => s.includes('sk-'),
+    trigger: { cased: 'sk-' },
   },
-  'google-api-key': { source: '\\bAIza[0-9A-Za-z_-]{35}', trigger: (s) => s.includes('AIza') },
+  'google-api-key': { source: '\\bAIza[0-9A-Za-z_-]{35}', trigger: { cased: 'AIza' } },
   'github-token': {
     source: '\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})',
-    trigger: (s) => /gh[pousr]_|github_pat_/.test(s),
+    trigger: { cased: 'gh[pousr]_|github_pat_' },
   },
-  'gitlab-token': { source: '\\bglpat-[A-Za-z0-9_-]{20,}', trigger: (s) => s.includes('glpat-') },
+  'gitlab-token': { source: '\\bglpat-[A-Za-z0-9_-]{20,}', trigger: { cased: 'glpat-' } },
   // Bot, user, app and configuration tokens (xoxb-, xoxp-, xapp-, xoxe-…; digits first, so `xoxo-hugs` is prose),
   // and incoming-webhook URLs (the URL is the credential).
   'slack-token': {
     source:
       '\\b(?:xox[abposre](?:\\.[a-z]+)?-[0-9]+-[A-Za-z0-9-]{8,}|xapp-[0-9]-[A-Za-z0-9-]{10,}|hooks\\.slack\\.com/services/[A-Za-z0-9/_-]{20,})',
-    trigger: (s) => /xox|xapp-|hooks\.slack\.com/.test(s),
+    trigger: { cased: 'xox|xapp-|hooks\\.slack\\.com' },
   },
   // Secret and restricted keys, live and test (publishable pk_ keys are public by design).
   'stripe-key': {
     source: '\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}',
-    trigger: (s) => /[sr]k_(?:live|test)_/.test(s),
+    trigger: { cased: '[sr]k_(?:live|test)_' },
   },
-  'npm-token': { source: '\\bnpm_[A-Za-z0-9]{36}\\b', trigger: (s) => s.includes('npm_') },
-  'pypi-token': { source: '\\bpypi-AgE[A-Za-z0-9_-]{50,}', trigger: (s) => s.includes('pypi-AgE') },
-  'huggingface-token': { source: '\\bhf_[A-Za-z0-9]{30,}\\b', trigger: (s) => s.includes('hf_') },
+  'npm-token': { source: '\\bnpm_[A-Za-z0-9]{36}\\b', trigger: { cased: 'npm_' } },
+  'pypi-token': { source: '\\bpypi-AgE[A-Za-z0-9_-]{50,}', trigger: { cased: 'pypi-AgE' } },
+  'huggingface-token': { source: '\\bhf_[A-Za-z0-9]{30,}\\b', trigger: { cased: 'hf_' } },
   'sendgrid-key': {
     source: '\\bSG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{16,64}',
-    trigger: (s) => s.includes('SG.'),
+    trigger: { cased: 'SG\\.' },
   },
   'aws-access-key-id': {
     source: '\\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\\b',
-    trigger: (s) => /AKIA|ASIA|ABIA|ACCA/.test(s),
+    trigger: { cased: 'AKIA|ASIA|ABIA|ACCA' },
   },
   'aws-secret-key': {
     source: `${KEEP}(?:${ci('aws')}[-_]?)?${ci('secret')}[-_]?(?:${ci('access')}[-_]?)?${ci('key')}["']?\\s*[=:]\\s*["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])`,
-    trigger: (_s, lower) => lower.includes('secret'),
+    trigger: { words: ['secret'] },
   },
   jwt: {
     source: '\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*',
-    trigger: (s) => s.includes('eyJ'),
+    trigger: { cased: 'eyJ' },
   },
   // scheme://user:password@host: keep scheme, user and the @.
   'url-password': {
     source: `${KEEP}\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s:@/?#]+:)[^\\s@/?#${SHELL_SYNTAX}]+(?=@)`,
-    trigger: (s) => s.includes('://'),
+    trigger: { cased: '://' },
   },
   authorization: {
     source: `${KEEP}(?:${ci('authorization')}["']?\\s*[:=]\\s*["']?(?:(?:${ci('bearer')}|${ci('basic')}|${ci('token')}|${ci('digest')})\\s+)?|\\b${ci('bearer')}\\s+))[A-Za-z0-9._~+/-]{8,}=*`,
-    trigger: (_s, lower) => lower.includes('authorization') || lower.includes('bearer'),
+    trigger: { words: ['authorization', 'bearer'] },
   },
   // key = value with a secret-sounding key. Values that are placeholders ($VAR, <x>, ***) or short are kept;
   // a value that is itself a known token is left to its specific pattern (a better marker).
   'secret-assignment': {
     source: `${KEEP}(?<![A-Za-z0-9])(?:${SECRET_WORDS.join('|')})["']?\\s*[=:]\\s*["']?)(?![$<*%{]|${SPECIFIC_PREFIXES})(?=[^\\s"'&,;${SHELL_SYNTAX}]*[A-Za-z])[^\\s"'&,;${SHELL_SYNTAX}]{6,}`,
-    trigger: (_s, lower) => SECRET_TRIGGERS.some((w) => lower.includes(w)),
+    trigger: { words: SECRET_TRIGGERS },
   },
 };
 

@@ -194,6 +194,22 @@ describe('createRedactor: command text keeps its structure (the analyzer reads t
   });
 });
 
+describe('createRedactor: one test of every trigger turns clean texts away first', () => {
+  const r = createRedactor();
+  it('keywords count in any ASCII case, as the patterns spell them', () => {
+    expect(r.text('PaSsWoRd=hunter2hunter2')).toBe('PaSsWoRd=[REDACTED:secret-assignment]');
+    expect(r.text('AUTHORIZATION: BEARER abcdefgh12345678')).toContain('[REDACTED:authorization]');
+  });
+  it('a look-alike keyword the patterns cannot match is left as it is, as before', () => {
+    // Cyrillic а in "pаssword": no pattern spells it, so no trigger needs to hold.
+    expect(r.text('p\u0430ssword=hunter2hunter2')).toBe('p\u0430ssword=hunter2hunter2');
+  });
+  it('a custom pattern has no trigger: every text goes through the pass', () => {
+    const custom = createRedactor({ custom: [{ name: 'ticket', regex: 'TCK-[0-9]{6}' }] });
+    expect(custom.text('see TCK-123456 now')).toBe('see [REDACTED:ticket] now');
+  });
+});
+
 describe('createRedactor: service tokens with shapes of their own', () => {
   // Shaped like each service's credentials, valid for nothing.
   const r = createRedactor();

@@ -19,7 +19,26 @@ interface Entry {
   keepsPrefix: boolean;
   marker: string;
   /** Custom patterns have none: they are always in the pass. */
-  trigger: Trigger | null;
+  trigger: ((s: string) => boolean) | null;
+}
+
+/** Any ASCII spelling of any of `words` (the patterns spell their keywords in ASCII only: see ci()). */
+function wordsSource(words: readonly string[]): RegExp {
+  return new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+}
+
+/** A trigger (patterns.ts) as one test, and the test that holds when any of `triggers` does. */
+function triggerTest(t: Trigger): (s: string) => boolean {
+  const cased = t.cased === undefined ? null : new RegExp(t.cased);
+  const words = t.words === undefined || t.words.length === 0 ? null : wordsSource(t.words);
+  return (s) => (cased !== null && cased.test(s)) || (words !== null && words.test(s));
+}
+
+function anyTrigger(triggers: readonly Trigger[]): (s: string) => boolean {
+  return triggerTest({
+    cased: triggers.flatMap((t) => (t.cased === undefined ? [] : [`(?:${t.cased})`])).join('|') || undefined,
+    words: triggers.flatMap((t) => t.words ?? []),
+  });
 }
 
 /**
@@ -36,7 +55,7 @@ export function createRedactor(config?: RedactionConfigInput): Redactor {
   for (const c of cfg.custom) raw.push({ kind: c.name, source: c.regex, trigger: null });
   const entries: Entry[] = raw.map((e, i) => ({
     kind: e.kind,
-    trigger: e.trigger,
+    trigger: e.trigger === null ? null : triggerTest(e.trigger),
     marker: redactionMarker(e.kind),
     ...compileSource(e.source, i),
   }));
@@ -69,14 +88,17 @@ export function createRedactor(config?: RedactionConfigInput): Redactor {
     return pass;
   };
 
+  // With built-in patterns only, one test of every trigger at once turns most texts away.
+  const triggers = raw.flatMap((e) => (e.trigger === null ? [] : [e.trigger]));
+  const any = triggers.length === raw.length ? anyTrigger(triggers) : () => true;
+
   const scan = (s: string): string => {
     // Strings too short to hold any secret skip the regex engine.
-    if (s.length < 8) return s;
-    const lower = s.toLowerCase();
+    if (s.length < 8 || !any(s)) return s;
     const active: number[] = [];
     for (let i = 0; i < entries.length; i++) {
       const t = entries[i]!.trigger;
-      if (t === null || t(s, lower)) active.push(i);
+      if (t === null || t(s)) active.push(i);
     }
     if (active.length === 0) return s;
     const pass = passFor(active);
