@@ -188,3 +188,23 @@ describe('other shapes: listeners and shells in address syntax, logs, quarantine
   ]);
   allowed([sh('journalctl -u nginx --since today'), sh('xattr -l photo.jpg')]);
 });
+
+describe('an account created or empowered in a data store or service, by shape (infra.ts)', () => {
+  notAllowed([
+    sh('mc admin user add prod attacker s3cretpass'),
+    sh('rabbitmqctl add_user eve pw && rabbitmqctl set_user_tags eve administrator'),
+    sh(`psql -h db -c "CREATE USER eve WITH SUPERUSER PASSWORD 'x'"`),
+    sh(`mongosh --eval 'db.createUser({user:"eve",pwd:"x",roles:["root"]})'`),
+    sh(`redis-cli ACL SETUSER eve on '>pw' '+@all'`),
+    sh(`mysql -e "GRANT ALL ON *.* TO 'eve'@'%'"`),
+    sh('heroku access:add eve@evil.example -a app'),
+  ]);
+  allowed([
+    sh('mc admin user list prod'),
+    sh(`psql -c 'select * from users limit 5'`),
+    sh('redis-cli set user:1 x'),
+    sh(`mongosh --eval 'db.users.find()'`),
+    sh('rabbitmqctl list_users'),
+    sh(`mysql -e 'SHOW GRANTS'`),
+  ]);
+});

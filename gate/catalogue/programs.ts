@@ -175,7 +175,7 @@ export const INFRA_CLIENTS: ReadonlySet<string> = new Set(
     GROUPS.databases,
     `rclone s3cmd mc azcopy b2 etcdctl fly flyctl heroku dropuser wrangler vercel netlify firebase supabase prisma
     drizzle-kit typeorm sequelize knex serverless sls sam cdk cdktf copilot amplify eb ecs-cli sst bq cockroach
-    usql sqlcmd pgcli mycli litecli railway render adb fastboot`,
+    usql sqlcmd pgcli mycli litecli railway render adb fastboot rabbitmqctl`,
   ]
     .join(' ')
     .split(/\s+/)

@@ -4,7 +4,10 @@
  * - a destroying verb, also as the head of a subcommand or a flag (`pulumi destroy`, `b2 delete-bucket`, `-purge`, `rclone purge`, `sam delete`, `heroku pg:reset`, `redis-cli FLUSHALL`,
  *   `etcdctl del --prefix`, `db.dropDatabase()`, `DROP TABLE`) destroys what the client manages;
  * - `exec` / `ssh` / `shell` / `run-command` runs a command on another machine, container or device;
- * - `env` / `config` / `secrets` alone or with a reading verb prints the stored configuration, secrets and all.
+ * - `env` / `config` / `secrets` alone or with a reading verb prints the stored configuration, secrets and all;
+ * - an account noun next to a creating verb (`mc admin user add`, `rabbitmqctl add_user`, `heroku access:add`), or a
+ *   statement that creates or empowers an account (`CREATE USER`, `db.createUser(`, `ACL SETUSER`, `GRANT … TO`),
+ *   makes a way back in that outlives the session.
  * Clients with a handler of their own (docker, kubectl, aws…) keep it: commands.ts adds this one to the rest.
  */
 import { INFRA_CLIENTS } from '../../catalogue/programs.js';
@@ -21,6 +24,25 @@ const DESTROY_FLAG = /^--?(?:purge|force-delete|delete-all|drop|wipe|destroy)$/;
 const REMOTE_VERB = /^(?:exec|ssh|shell|run-command|send-command|start-session)$/;
 const CONFIG_WORD = /^(?:env|config|secrets?|vars|variables)$/;
 const READ_VERB = /^(?:list|ls|get|show|export|pull|download|print|dump|reveal|decrypt)$/;
+const ACCOUNT_NOUN =
+  /^(?:users?|accounts?|logins?|roles?|members?|admins?|collaborators?|access|service-?accounts?|svcacct|(?:ssh|access|api)-?keys?|tokens?|credentials?|passwords?)$/i;
+const CREATE_VERB = /^(?:add|create|new|invite|grant|attach|passwd|change-password|reset-password)$/i;
+/** Both in one word: `add_user`, `createuser`, `user-add`. */
+const ACCOUNT_WORD =
+  /^(?:(?:add|create|new)[-_]?(?:user|account|role|login|member|admin)s?|(?:user|account|role|login|member|admin)s?[-_]?(?:add|create|new))$/i;
+/** Statements of a client's query language that create an account or give one power. */
+const ACCOUNT_STATEMENT =
+  /\bcreate\s+(?:user|role|login)\b|\balter\s+(?:user|role|login)\b[^;]*\b(?:password|superuser|sysadmin|createrole)\b|\bgrant\s+[^;]{1,200}?\bto\b|\b(?:db\.)?createUser\s*\(|\bgrantRolesToUser\s*\(|\bACL\s+SETUSER\b|\bCONFIG\s+SET\s+requirepass\b|\bset\s+password\s+for\b/i;
+
+function createsAccount(words: readonly { word: string }[], statement: string): boolean {
+  if (ACCOUNT_STATEMENT.test(statement)) return true;
+  return words.some(
+    (w, i) =>
+      ACCOUNT_WORD.test(w.word) ||
+      (ACCOUNT_NOUN.test(w.word) &&
+        (CREATE_VERB.test(words[i + 1]?.word ?? '') || CREATE_VERB.test(words[i - 1]?.word ?? ''))),
+  );
+}
 
 /**
  * The subcommand words: the first operands (`-h prod FLUSHALL` too: a client's options come first as often as
@@ -55,6 +77,7 @@ const infraClient: Handler = (c) => {
   const at = words[k];
   if (at && (READ_VERB.test(words[k + 1]?.word ?? '') || at.last))
     report(c.ctx, 'read.stored-credential', text);
+  if (createsAccount(words, c.args.join(' ').slice(0, 8_192))) report(c.ctx, 'persist.account', text);
 };
 
 export const INFRA_PROGRAMS: Record<string, Handler> = Object.fromEntries(
