@@ -74,6 +74,11 @@ export async function runSandboxCommand(
   // One short parse never profits from V8's optimizing WASM compiler (cli/baseline-wasm.ts).
   if (cmd === 'exec') await (await import('./baseline-wasm.js')).useBaselineWasmOnly();
   const runner = await import('../sandbox-runner/fast.js');
+  // What this process inherited open (a pipe or file its parent left) would reach the sandbox through bwrap.
+  if (!values.unsandboxed) {
+    const channel = Number(env.processEnv.NODE_CHANNEL_FD);
+    runner.closeInheritedFds(Number.isInteger(channel) ? [channel] : []);
+  }
   return runner.runSandboxCommand(
     {
       cmd,

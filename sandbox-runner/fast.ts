@@ -11,6 +11,7 @@ export {
   SETUP_FAILED_EXIT,
 } from './command/run-sandbox-command.js';
 export * from './hooks/index.js';
+export { closeInheritedFds } from './sandbox/inherited-fds.js';
 export { type ExportOptions, exportCommandSpan } from './telemetry/export-span.js';
 export {
   type CommandSpanRecord,

@@ -3,11 +3,16 @@ import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { SandboxPolicy } from '../gate/fast.js';
 import type { NetworkAttempt } from '../schema/fast.js';
-import { diffSnapshots, type FileChange, takeSnapshot } from './sandbox/file-snapshot.js';
+import { diffSnapshots, type FileChange, type FileSnapshot, takeSnapshot } from './sandbox/file-snapshot.js';
 import { resolveLayout, type SandboxLayout, SandboxSetupError } from './sandbox/layout.js';
 import { rlimitPrefix } from './sandbox/limits.js';
 import type { NetworkPort, NetworkProxyHandle } from './sandbox/network-port.js';
-import { type IndexSeen, neutralizePlantedRepositories } from './sandbox/planted-repositories.js';
+import {
+  fingerprintRepositories,
+  type IndexSeen,
+  nestedRepositories,
+  neutralizePlantedRepositories,
+} from './sandbox/planted-repositories.js';
 import { type PreparedSandbox, prepareSandbox, type SandboxNetwork } from './sandbox/prepared-sandbox.js';
 import { runProcess } from './sandbox/run-process.js';
 import { buildSandboxEnv } from './sandbox/sandbox-env.js';
@@ -17,6 +22,7 @@ import {
   violationsFromGit,
   violationsFromStderr,
 } from './sandbox/violations.js';
+import { type AttemptLog, createAttemptLog } from './telemetry/attempt-log.js';
 
 /** What the runner needs from its host process (the CLI passes these; nothing here reads process.env). */
 export interface RunnerDeps {
@@ -151,7 +157,7 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
   let proxy: Promise<NetworkProxyHandle> | undefined;
   // Indexes as of the last check: only a changed index is read again.
   const indexSeen: IndexSeen = new Map();
-  let attempts: NetworkAttempt[] = [];
+  let attempts: AttemptLog = createAttemptLog();
 
   async function network(): Promise<SandboxNetwork | undefined> {
     if (!proxied || !deps.network || deps.unsandboxed) return undefined;
@@ -161,7 +167,7 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
       ...(deps.denyNetwork ? { deny: deps.denyNetwork } : {}),
       ...(deps.decideNetwork ? { decide: deps.decideNetwork } : {}),
       ...(deps.decideNetworkTimeoutMs ? { decideTimeoutMs: deps.decideNetworkTimeoutMs } : {}),
-      onAttempt: (a) => attempts.push(a),
+      onAttempt: (a) => attempts.add(a),
     });
     return net.sandboxNetworkSetup((await proxy).socketDir);
   }
@@ -171,7 +177,12 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
     if (argv.length === 0) throw new Error('nothing to run: the command is empty');
     const cwd = resolve(layout.workspace, opts.cwd ?? layout.workspace);
     const before = policy.trackFiles ? takeSnapshot(layout.writable) : undefined;
-    attempts = [];
+    // Nested repositories as they were: one whose config or hooks the command changes is judged again after.
+    const reposBefore =
+      sandbox && before
+        ? fingerprintRepositories(nestedRepositories(layout, before.entries.keys()))
+        : undefined;
+    attempts = createAttemptLog();
     const net = await network();
     const wrapped = sandbox
       ? sandbox.wrap(argv, cwd, net)
@@ -181,7 +192,15 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
     const midRun: SandboxViolation[] = [];
     const watch =
       sandbox && (opts.stdio ?? 'pipe') === 'inherit'
-        ? setInterval(() => midRun.push(...neutralizePlantedRepositories(layout, [], indexSeen)), 2000)
+        ? setInterval(
+            () =>
+              midRun.push(
+                ...checked('planted repositories', () =>
+                  neutralizePlantedRepositories(layout, [], indexSeen),
+                ),
+              ),
+            2000,
+          )
         : undefined;
     watch?.unref();
     const outcome = await runProcess({
@@ -189,6 +208,7 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
       env: { ...env, ...(net?.env ?? {}), PWD: cwd },
       cwd,
       fdData: wrapped.fdData,
+      ...(wrapped.startMarker ? { startMarker: true } : {}),
       stdio: opts.stdio ?? 'pipe',
       stdin: opts.stdin ?? 'ignore',
       ...(opts.stdout ? { stdout: opts.stdout } : {}),
@@ -211,7 +231,8 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
       exitCode = 137;
     }
     // bwrap itself reports setup failures (exit 1, message prefixed "bwrap:"): never pass that off as a result.
-    if (sandbox && outcome.stderr.startsWith('bwrap:')) {
+    // Only when the command never started: its own "bwrap: …" must not hide its run (no span, no changes).
+    if (sandbox && !outcome.started && outcome.stderr.startsWith('bwrap:')) {
       throw new SandboxSetupError(`bubblewrap failed: ${outcome.stderr.split('\n')[0]}`);
     }
     const killedBy: KilledBy = outcome.timedOut
@@ -222,19 +243,45 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
           ? 'cpu_limit'
           : null;
 
-    const after = before ? takeSnapshot(layout.writable) : undefined;
-    const fileChanges = before && after ? diffSnapshots(before, after) : [];
-    const violations = [
-      ...violationsFromStderr(outcome.stderr),
-      ...violationsFromFileChanges(fileChanges, layout.writable, layout.watchedMissing),
-      ...(sandbox ? violationsFromGit(layout, fileChanges) : []),
-      ...midRun,
-      ...(sandbox ? neutralizePlantedRepositories(layout, fileChanges, indexSeen) : []),
-    ];
+    // The command has run: from here on nothing it left behind may turn its run into "nothing was run" (no
+    // span). A check that fails is itself recorded, and the rest still reported.
+    const files = { after: undefined as FileSnapshot | undefined, changes: [] as FileChange[] };
+    const violations = checked('file changes', () => {
+      files.after = before && takeSnapshot(layout.writable);
+      files.changes = before && files.after ? diffSnapshots(before, files.after) : [];
+      // A directory the command made unreadable hides what it wrote there (an agent hook, a planted .git).
+      const locked = (files.after?.unreadable ?? []).filter((d) => !before?.unreadable.includes(d));
+      return locked.slice(0, 20).map((d) => ({
+        kind: 'check_failed' as const,
+        detail: `could not read ${d} after the command: what it holds is not seen`,
+      }));
+    });
+    const fileChanges = files.changes;
+    // What Ward saw itself first; what the command's own error output suggests (it can print anything) last.
     if (killedBy === 'timeout')
       violations.push({ kind: 'timeout', detail: `killed after ${policy.limits.timeoutS}s` });
     if (killedBy === 'cpu_limit')
       violations.push({ kind: 'cpu_limit', detail: `over ${policy.limits.cpuS}s of CPU` });
+    violations.push(
+      ...midRun,
+      ...(sandbox
+        ? checked('planted repositories', () =>
+            neutralizePlantedRepositories(
+              layout,
+              fileChanges,
+              indexSeen,
+              reposBefore && files.after
+                ? { before: reposBefore, after: nestedRepositories(layout, files.after.entries.keys()) }
+                : undefined,
+            ),
+          )
+        : []),
+      ...(sandbox ? checked('git metadata', () => violationsFromGit(layout, fileChanges)) : []),
+      ...checked('protected paths', () =>
+        violationsFromFileChanges(fileChanges, layout.writable, layout.watchedMissing),
+      ),
+      ...violationsFromStderr(outcome.stderr),
+    );
 
     return {
       argv,
@@ -251,9 +298,9 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
       stderr: outcome.stderr,
       outputTruncated: outcome.truncated,
       fileChanges,
-      filesTruncated: !!(before?.truncated || after?.truncated),
+      filesTruncated: !!(before?.truncated || files.after?.truncated),
       violations,
-      networkAttempts: attempts,
+      networkAttempts: attempts.list(),
       limitsBy: sandbox?.limitsBy ?? 'rlimits',
     };
   }
@@ -268,6 +315,20 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
       proxy = undefined;
     },
   };
+}
+
+/** A check after (or during) the command; one that throws is recorded as such instead of ending the run. */
+function checked(what: string, check: () => SandboxViolation[]): SandboxViolation[] {
+  try {
+    return check();
+  } catch (err) {
+    return [
+      {
+        kind: 'check_failed',
+        detail: `${what}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500),
+      },
+    ];
+  }
 }
 
 function safeHomedir(): string | undefined {

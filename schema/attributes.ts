@@ -68,6 +68,8 @@ export const WARD = {
   sandboxed: 'ward.sandboxed',
   networkAttempts: 'ward.network.attempts',
   fileChanges: 'ward.file_changes',
+  /** File changes beyond those listed in ward.file_changes (a span stays well under the server's body limit). */
+  fileChangesOmitted: 'ward.file_changes.omitted',
   killedBy: 'ward.killed_by',
   violationKind: 'ward.violation.kind',
   violationDetail: 'ward.violation.detail',

@@ -330,6 +330,14 @@ export function createApprovalsRepo(db: Db, database: string, opts: { exclusive?
       );
       return rows.map(rowToApproval);
     },
+    /** How many requests are pending (the overview's number: counted, not read). */
+    async pendingCount(): Promise<number> {
+      const [row] = await db.query<{ n: string }>(
+        'approvals.pending-count',
+        `SELECT count() AS n FROM ${table} FINAL WHERE status = 'pending'`,
+      );
+      return Number(row?.n ?? 0);
+    },
     /** The earliest deadline among pending requests, or null when none is pending. */
     async nextDeadline(): Promise<string | null> {
       const [row] = await db.query<{ t: string | null; n: string }>(

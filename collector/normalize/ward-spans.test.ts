@@ -102,6 +102,34 @@ describe('Ward runner spans', () => {
     ]);
   });
 
+  it("the runner's own file_changes (JSON text of { path, change }) gives one file_write per path", () => {
+    const changes = JSON.stringify([
+      { path: '/w/.git/hooks/pre-commit', change: 'created', kind: 'file', size: 9 },
+      { path: '/w/old.txt', change: 'deleted', kind: 'file', size: 1 },
+    ]);
+    const evs = normalizeTraces(
+      tracesRequest(WARD_RESOURCE, [
+        span('ward.exec', { [WARD.command]: 'sh x', [WARD.exitCode]: 0, [WARD.fileChanges]: changes }),
+      ]),
+    );
+    expect(evs.map((e) => [e.kind, e.target])).toEqual([
+      ['command', ''],
+      ['file_write', '/w/.git/hooks/pre-commit'],
+      ['file_write', '/w/old.txt'],
+    ]);
+    const broken = normalizeTraces(
+      tracesRequest(WARD_RESOURCE, [span('ward.exec', { [WARD.command]: 'x', [WARD.fileChanges]: '[{"pa' })]),
+    );
+    expect(broken.map((e) => e.kind)).toEqual(['command']);
+    // A list cut short keeps its whole entries.
+    const cut = normalizeTraces(
+      tracesRequest(WARD_RESOURCE, [
+        span('ward.exec', { [WARD.command]: 'x', [WARD.fileChanges]: changes.slice(0, changes.length - 20) }),
+      ]),
+    );
+    expect(cut.map((e) => e.target)).toEqual(['', '/w/.git/hooks/pre-commit', '/w/old.txt']);
+  });
+
   it('ward.network and ward.approval spans', () => {
     const evs = normalizeTraces(
       tracesRequest(WARD_RESOURCE, [

@@ -139,11 +139,9 @@ function execDrafts({ span, attrs }: SpanInput): Draft[] {
     if (d.kind === 'file_write') fileEvents++;
     drafts.push(d);
   });
-  // Without per-file events, a `ward.file_changes` list of paths gives one file_write each.
-  const changes = attrs[WARD.fileChanges];
-  if (fileEvents === 0 && Array.isArray(changes)) {
-    changes.forEach((path, i) => {
-      const target = valueToString(path);
+  // Without per-file events, a `ward.file_changes` list gives one file_write each.
+  if (fileEvents === 0) {
+    changedPaths(attrs[WARD.fileChanges]).forEach((target, i) => {
       if (target === '') return;
       drafts.push({
         kind: 'file_write',
@@ -155,6 +153,32 @@ function execDrafts({ span, attrs }: SpanInput): Draft[] {
     });
   }
   return drafts;
+}
+
+/** Files the runner lists per command (sandbox-runner/telemetry/span-record.ts). */
+const MAX_CHANGED_PATHS = 5_000;
+/** One `"path":"…"` member of a list cut short: the JSON string literal, escapes and all. */
+const CUT_PATH_ENTRY = /"path":("(?:[^"\\]|\\.)*")/g;
+
+/**
+ * The paths of a `ward.file_changes` value: the runner sends the list as JSON text of `{ path, change }` objects
+ * (an OTLP attribute holds no objects); an array of paths counts too. Anything else lists nothing.
+ */
+function changedPaths(value: unknown): string[] {
+  let list: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      list = JSON.parse(value);
+    } catch {
+      // Cut short on the way (a value past the decode limits): the entries that arrived whole still count.
+      return [...value.matchAll(CUT_PATH_ENTRY)].slice(0, MAX_CHANGED_PATHS).map((m) => JSON.parse(m[1] as string));
+    }
+  }
+  if (!Array.isArray(list)) return [];
+  return list.slice(0, MAX_CHANGED_PATHS).map((c) => {
+    const path = c !== null && typeof c === 'object' && !Array.isArray(c) ? (c as { path?: unknown }).path : c;
+    return typeof path === 'string' ? path : valueToString(path);
+  });
 }
 
 export function normalizeWardSpan(input: SpanInput): Draft[] | null {

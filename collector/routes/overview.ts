@@ -18,7 +18,7 @@ export function overviewRoutes(deps: {
     const [base, bySeverity, pending, riskiest] = await Promise.all([
       deps.store.analyzer.overview(from, to),
       deps.store.alerts.countBySeverity(from, to),
-      deps.store.approvals.list({ status: 'pending', limit: 10_000, maxBytes: Number.POSITIVE_INFINITY }),
+      deps.store.approvals.pendingCount(),
       deps.store.analyzer.riskiest(from, to, 10),
     ]);
     const alerts_by_severity = Object.fromEntries(SEVERITIES.map((s) => [s, bySeverity[s] ?? 0])) as Record<
@@ -28,7 +28,7 @@ export function overviewRoutes(deps: {
     return c.json({
       events_per_minute: base.events_per_minute,
       alerts_by_severity,
-      pending_approvals: pending.length,
+      pending_approvals: pending,
       riskiest_sessions: riskiest,
       agents: base.agents,
       repos: base.repos,

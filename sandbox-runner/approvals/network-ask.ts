@@ -21,8 +21,17 @@ export interface NetworkAskOptions {
   denyHosts: readonly string[];
   /** Longest wait for a human per host and port (ms), default 120 s. */
   waitMs?: number;
+  /** Distinct hosts and ports asked about in the runner's life (default MAX_HOSTS_ASKED); later ones are refused. */
+  maxAsks?: number;
   stderr?: { write(s: string): unknown };
 }
+
+/**
+ * Hosts one runner may ask a human about. Each distinct name is a new request: a command connecting to
+ * a1.example, a2.example, … would fill the human's queue (and the token's 64 pending requests, so the user's own
+ * asks get 429) with noise to approve the one that matters in. Past the bound, unlisted hosts are refused.
+ */
+export const MAX_HOSTS_ASKED = 32;
 
 /** How the proxy words each refusal (one ladder, askHuman; the words are the network's). */
 const NETWORK_REFUSAL: Record<AskStep, (o: GateOutcome) => string> = {
@@ -64,6 +73,8 @@ export function createNetworkAsk(o: NetworkAskOptions): NetworkAsk {
   const out = o.stderr ?? { write: () => {} };
   const waitMs = o.waitMs ?? 120_000;
   const answers = new Map<string, Promise<'allow' | 'deny'>>();
+  const maxAsks = o.maxAsks ?? MAX_HOSTS_ASKED;
+  let overLimit = 0;
   const refuse = (target: string, why: string): 'deny' => {
     out.write(`ward: network: refused ${target}: ${why}\n`);
     return 'deny';
@@ -106,6 +117,15 @@ export function createNetworkAsk(o: NetworkAskOptions): NetworkAsk {
       const key = `${host}:${port}`;
       let answer = answers.get(key);
       if (!answer) {
+        if (answers.size >= maxAsks) {
+          // Said once, not per host: the refusals themselves are recorded as network attempts.
+          if (overLimit++ === 0)
+            refuse(
+              key,
+              `already asked about ${maxAsks} hosts in this run; further unlisted hosts are refused unasked`,
+            );
+          return Promise.resolve('deny');
+        }
         answer = ask(host, port).catch(() => 'deny' as const);
         answers.set(key, answer);
       }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { discoverPolicyLayers, loadPolicy, type ResolvedPolicy, withOverrides } from '../../gate/fast.js';
+import { inert } from '../../schema/fast.js';
 import type { ApprovalPort } from '../../schema/index.js';
 import { createNetworkAsk, type NetworkAsk } from '../approvals/network-ask.js';
 import type { Runner, RunResult } from '../runner.js';
@@ -122,7 +123,7 @@ export async function runSandboxCommand(c: SandboxCommand, deps: SandboxCommandD
   try {
     runner = await createCommandRunner(c, deps, policy, span, (await runnerLoading).createRunner);
   } catch (err) {
-    say(`ward ${c.cmd}: ${(err as Error).message}\nnothing was run; see \`ward doctor\`\n`);
+    say(`ward ${c.cmd}: ${inert((err as Error).message)}\nnothing was run; see \`ward doctor\`\n`);
     return SETUP_FAILED_EXIT;
   }
   if (c.unsandboxed) say(`ward ${c.cmd}: running UNSANDBOXED (--unsandboxed); this is recorded\n`);
@@ -147,14 +148,16 @@ export async function runSandboxCommand(c: SandboxCommand, deps: SandboxCommandD
       abort: abort.signal,
     });
   } catch (err) {
-    say(`ward ${c.cmd}: ${(err as Error).message}\nnothing was run; see \`ward doctor\`\n`);
+    say(`ward ${c.cmd}: ${inert((err as Error).message)}\nnothing was run; see \`ward doctor\`\n`);
     return SETUP_FAILED_EXIT;
   } finally {
     for (const [sig, h] of handlers) deps.signals?.off(sig, h);
     await runner.close();
   }
 
-  for (const v of result.violations.slice(0, 5)) say(`ward: sandbox ${v.kind}: ${v.detail}\n`);
+  // A detail is a path or an error line the command chose: `\r`, ESC sequences or newlines in it would erase or
+  // rewrite Ward's own warning on the user's terminal.
+  for (const v of result.violations.slice(0, 5)) say(`ward: sandbox ${v.kind}: ${inert(v.detail)}\n`);
   await deps.reportSpan?.(commandSpanRecord(result, span));
   return received ? 128 + SIGNALS[received] : result.exitCode;
 }

@@ -22,6 +22,8 @@ export interface FileSnapshot {
   roots: string[];
   entries: Map<string, Entry>;
   truncated: boolean;
+  /** Directories that could not be listed (a command can `chmod 000` one): what is inside them is unknown. */
+  unreadable: string[];
 }
 
 /** One change a command made in a writable root. */
@@ -38,20 +40,29 @@ export interface FileChange {
 export function takeSnapshot(roots: readonly string[]): FileSnapshot {
   const entries = new Map<string, Entry>();
   let truncated = false;
-  const walk = (dir: string): void => {
+  const unreadable: string[] = [];
+  // A stack, not recursion, and every stat guarded: a command can nest directories thousands deep, past the
+  // call stack and past PATH_MAX (ENAMETOOLONG), and a snapshot that throws would end the run unreported.
+  const pending = [...roots];
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
     let names: import('node:fs').Dirent[];
     try {
       names = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') unreadable.push(dir);
+      continue;
     }
     for (const d of names) {
-      if (entries.size >= SNAPSHOT_MAX_ENTRIES) {
-        truncated = true;
-        return;
-      }
+      if (entries.size >= SNAPSHOT_MAX_ENTRIES)
+        return { roots: [...roots], entries, truncated: true, unreadable };
       const path = join(dir, d.name);
-      const st = lstatSync(path, { throwIfNoEntry: false });
+      let st: import('node:fs').Stats | undefined;
+      try {
+        st = lstatSync(path, { throwIfNoEntry: false });
+      } catch {
+        truncated = true;
+        continue;
+      }
       if (!st) continue;
       const kind = st.isFile()
         ? 'file'
@@ -61,11 +72,10 @@ export function takeSnapshot(roots: readonly string[]): FileSnapshot {
             ? 'symlink'
             : 'other';
       entries.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, kind });
-      if (kind === 'dir' && !SNAPSHOT_SKIP_DIRS.has(d.name)) walk(path);
+      if (kind === 'dir' && !SNAPSHOT_SKIP_DIRS.has(d.name)) pending.push(path);
     }
-  };
-  for (const root of roots) walk(root);
-  return { roots: [...roots], entries, truncated };
+  }
+  return { roots: [...roots], entries, truncated, unreadable };
 }
 
 function hash(path: string, size: number): string | undefined {
@@ -94,8 +104,11 @@ export function diffSnapshots(before: FileSnapshot, after: FileSnapshot): FileCh
       out.push(withHash('modified'));
     }
   }
+  // What sits in a directory that can no longer be listed is unknown, not deleted.
+  const hidden = (path: string) => after.unreadable.some((d) => path.startsWith(`${d}/`));
   for (const [path, was] of before.entries) {
-    if (!after.entries.has(path)) out.push({ path, change: 'deleted', kind: was.kind, size: was.size });
+    if (!after.entries.has(path) && !hidden(path))
+      out.push({ path, change: 'deleted', kind: was.kind, size: was.size });
   }
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }

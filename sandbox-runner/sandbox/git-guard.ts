@@ -63,6 +63,14 @@ function readText(path: string): string | undefined {
   }
 }
 
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The directory a `.git` file names (`gitdir: PATH`, relative to the file's directory), if any. */
 export function gitfileTarget(dotGit: string): string | undefined {
   const m = /^gitdir:\s*(.+?)\s*$/m.exec(readText(dotGit) ?? '');
@@ -158,8 +166,11 @@ export function guardGit(root: string, ctx: { writable: readonly string[]; home:
     if (existsSync(p)) guard.readOnly.push(p);
   };
 
-  const protectGitDir = (dir: string): void => {
-    if (done.has(dir) || !inWritable(dir) || kind(dir) !== 'dir') return;
+  const protectGitDir = (named: string): void => {
+    // Judged by where it really is: `gitdir: link/home/me` with `link -> ../..` is lexically in the work tree,
+    // and binding it (or writing commondir into it) would open the real home.
+    const dir = realPath(named);
+    if (dir === undefined || done.has(dir) || !inWritable(dir) || kind(dir) !== 'dir') return;
     done.add(dir);
     guard.mountPoints.push(dir);
     guard.gitDirs.push(dir);
@@ -210,11 +221,12 @@ export function guardGit(root: string, ctx: { writable: readonly string[]; home:
     let gitDir: string | undefined;
     if (k === 'dir') {
       protectGitDir(dotGit);
-      gitDir = dotGit;
+      gitDir = realPath(dotGit);
     } else if (k === 'file') {
       guard.readOnly.push(dotGit);
-      gitDir = gitfileTarget(dotGit);
-      if (gitDir) protectGitDir(gitDir);
+      const target = gitfileTarget(dotGit);
+      if (target) protectGitDir(target);
+      gitDir = target === undefined ? undefined : realPath(target);
     }
     if (gitDir && guard.gitDirs.includes(gitDir) && !guard.workTrees.some((w) => w.gitDir === gitDir)) {
       const workTree = dirname(dotGit);

@@ -71,8 +71,26 @@ export function liveHooks(gitDir: string): string[] {
   }
 }
 
-/** Why a repository (its `.git` entry) would run code for whoever uses git in it, or undefined. */
-export function repositoryRunsCode(dotGit: string): string | undefined {
+/**
+ * What a repository's runnable parts are now (its `.git` file, config, commondir and live hooks, by content
+ * or size and time), to notice a change between two checks; '' when there is no repository.
+ */
+export function repositoryFingerprint(dotGit: string): string {
+  const dirs = gitDirsOf(dotGit);
+  if (dirs.length === 0) return '';
+  const parts = [kind(dotGit) === 'file' ? (readText(dotGit) ?? '') : ''];
+  for (const d of dirs) {
+    parts.push(readText(join(d, 'config')) ?? '', readText(join(d, 'commondir')) ?? '');
+    for (const hook of liveHooks(d)) {
+      const st = lstatSync(join(d, 'hooks', hook), { throwIfNoEntry: false });
+      parts.push(`${hook}:${st?.size}:${st?.mtimeMs}:${st?.ino}`);
+    }
+  }
+  return parts.join('\0');
+}
+
+/** The git directory a `.git` entry names, and its common directory when it has another; [] when none. */
+function gitDirsOf(dotGit: string): string[] {
   let k = kind(dotGit);
   let path = dotGit;
   if (k === 'symlink') {
@@ -80,14 +98,18 @@ export function repositoryRunsCode(dotGit: string): string | undefined {
       path = realpathSync(dotGit);
       k = kind(path);
     } catch {
-      return undefined;
+      return [];
     }
   }
   const gitDir = k === 'file' ? gitfileTarget(path) : k === 'dir' ? path : undefined;
-  if (!gitDir) return undefined;
+  if (!gitDir) return [];
   const common = readText(join(gitDir, 'commondir'))?.trim();
-  const dirs = [gitDir, ...(common && common !== '.' ? [resolve(gitDir, common)] : [])];
-  for (const d of dirs) {
+  return [gitDir, ...(common && common !== '.' ? [resolve(gitDir, common)] : [])];
+}
+
+/** Why a repository (its `.git` entry) would run code for whoever uses git in it, or undefined. */
+export function repositoryRunsCode(dotGit: string): string | undefined {
+  for (const d of gitDirsOf(dotGit)) {
     const setting = execCapableSetting(readText(join(d, 'config')) ?? '');
     if (setting) return `its config sets ${setting}`;
     const hooks = liveHooks(d);

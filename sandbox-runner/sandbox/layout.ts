@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SandboxPolicy } from '../../gate/fast.js';
 import { guardGit } from './git-guard.js';
 import { type HomeMounts, persistencePathIn, resolveHomeMounts, visibleInSandbox } from './home-layout.js';
+import { pinnablePaths, selfMountPaths } from './mount-paths.js';
 import { HIDDEN_ABSOLUTE, HIDDEN_IN_HOME, READ_ONLY_IN_WRITABLE } from './protected-paths.js';
 import { hostUnixSockets } from './unix-sockets.js';
 
@@ -167,14 +168,18 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
   for (const p of [...policy.readOnly.filter((q) => isAbsolute(q)), ...(ctx.extraReadOnly ?? [])]) {
     if (existsSync(p)) readOnly.push(p);
   }
+  const writableAreas = [
+    ...writable,
+    ...homeMounts.mounts.flatMap((m) => (m.op === 'bind' && m.writable ? [m.src] : [])),
+  ];
   return {
     workspace,
     writable,
     hidden,
     home: homeMounts,
-    readOnly: [...new Set(readOnly)],
+    readOnly: pinnablePaths(readOnly, writableAreas),
     watchedMissing: [...new Set(watchedMissing)],
-    mountPoints: [...new Set(mountPoints)],
+    mountPoints: selfMountPaths(mountPoints, writable),
     gitDirs: [...new Set(gitDirs)],
     gitWorkTrees,
     dotGits,

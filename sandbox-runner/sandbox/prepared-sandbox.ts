@@ -2,10 +2,12 @@ import type { SandboxLimits } from '../../gate/fast.js';
 import type { SandboxLayout } from './layout.js';
 import { prepareLinuxSandbox } from './linux/linux-sandbox.js';
 
-/** A command ready to spawn: full argv and the bytes for its extra fds (3, 4, …). */
+/** A command ready to spawn: full argv and the bytes for its extra fds (3, 4, …; 4, 5, … with startMarker). */
 export interface WrappedCommand {
   argv: string[];
   fdData: Buffer[];
+  /** fd 3 is a pipe the sandbox writes one byte to once it is set up, just before the command starts. */
+  startMarker?: boolean;
 }
 
 /** What the network proxy adds inside the sandbox (see network-port.ts). */

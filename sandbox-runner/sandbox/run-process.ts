@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { killTree } from './kill-tree.js';
 
 /** How to start one (already wrapped) process. */
@@ -7,8 +7,10 @@ export interface ProcessSpec {
   argv: string[];
   env: Record<string, string>;
   cwd: string;
-  /** Bytes written to fds 3, 4, … of the child (e.g. the seccomp program), then closed. */
+  /** Bytes written to fds 3, 4, … of the child (e.g. the seccomp program), then closed (4, 5, … with startMarker). */
   fdData: Buffer[];
+  /** fd 3 is a pipe the child writes a byte to when the command proper starts (outcome.started). */
+  startMarker?: boolean;
   /** 'inherit': the child owns the terminal (interactive). 'pipe': output is captured and teed. */
   stdio: 'inherit' | 'pipe';
   /** stdin in 'pipe' mode: the parent's, or none. */
@@ -30,6 +32,8 @@ export interface ProcessOutcome {
   truncated: boolean;
   durationMs: number;
   startTimeMs: number;
+  /** With startMarker: whether the marker byte arrived (the sandbox was set up and the command started). */
+  started: boolean;
   spawnError?: Error;
 }
 
@@ -70,7 +74,11 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
     const child = spawn(spec.argv[0]!, spec.argv.slice(1), {
       cwd: spec.cwd,
       env: spec.env,
-      stdio: [...base, ...spec.fdData.map(() => 'pipe' as const)] as ('inherit' | 'pipe' | 'ignore')[],
+      stdio: [
+        ...base,
+        ...(spec.startMarker ? ['pipe' as const] : []),
+        ...spec.fdData.map(() => 'pipe' as const),
+      ] as ('inherit' | 'pipe' | 'ignore')[],
       detached: true,
     });
     let timedOut = false;
@@ -106,8 +114,17 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
     };
     spec.abort?.addEventListener('abort', onAbort, { once: true });
     if (spec.abort?.aborted) onAbort();
+    let started = false;
+    const firstData = spec.startMarker ? 4 : 3;
+    if (spec.startMarker) {
+      const marker = child.stdio[3] as Readable | null;
+      marker?.on('error', () => {});
+      marker?.on('data', () => {
+        started = true;
+      });
+    }
     spec.fdData.forEach((data, i) => {
-      const stream = child.stdio[3 + i] as Writable | null;
+      const stream = child.stdio[firstData + i] as Writable | null;
       stream?.on('error', () => {});
       stream?.end(data);
     });
@@ -138,6 +155,7 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
           truncated: out.truncated || err.truncated,
           durationMs: performance.now() - t0,
           startTimeMs,
+          started,
           ...(spawnError ? { spawnError } : {}),
         }),
       );

@@ -20,7 +20,9 @@ export type ViolationKind =
   | 'protected_path_changed'
   | 'protected_path_busy'
   | 'git_metadata_changed'
-  | 'git_repository_created';
+  | 'git_repository_created'
+  /** Ward could not finish a check of what the command left (a path too deep to stat, say): look by hand. */
+  | 'check_failed';
 
 export interface SandboxViolation {
   kind: ViolationKind;

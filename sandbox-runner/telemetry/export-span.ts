@@ -66,6 +66,9 @@ export async function exportCommandSpan(
       'host.name': opts.hostName,
     }),
     spanProcessors: [new sdk.SimpleSpanProcessor(exporter)],
+    // The SDK keeps the last 128 events and drops the oldest: a command's 128 network attempts would push its
+    // violations out. The record is bounded where it is made (span-record.ts), so keep every event of it.
+    spanLimits: { eventCountLimit: Math.max(128, record.events.length) },
   });
   const span = provider.getTracer('ward.sandbox-runner', opts.serviceVersion).startSpan(WARD_SPANS.command, {
     kind: api.SpanKind.INTERNAL,

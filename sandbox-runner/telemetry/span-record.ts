@@ -106,7 +106,16 @@ export interface CommandSpanRecord {
   error: boolean;
 }
 
-/** Maps a run result to the ward.exec span: GenAI semconv where it fits, ward.* for the rest. */
+/** File changes listed in a span; the rest are counted (ward.file_changes.omitted). */
+export const MAX_LISTED_FILE_CHANGES = 5_000;
+/** Violation events in a span; one more event says how many were left out. */
+export const MAX_LISTED_VIOLATIONS = 500;
+
+/**
+ * Maps a run result to the ward.exec span: GenAI semconv where it fits, ward.* for the rest. Bounded whatever
+ * the command did: a span over the server's body limit (200,000 files written, say) is refused whole, and the
+ * command goes unrecorded.
+ */
 export function commandSpanRecord(result: RunResult, ctx: SpanContext): CommandSpanRecord {
   const endTimeMs = result.startTimeMs + result.durationMs;
   const attributes: Record<string, AttrValue> = {
@@ -116,18 +125,26 @@ export function commandSpanRecord(result: RunResult, ctx: SpanContext): CommandS
     [WARD.durationMs]: Math.round(result.durationMs * 1000) / 1000,
     [WARD.sandboxed]: result.sandboxed,
     [WARD.networkAttempts]: JSON.stringify(result.networkAttempts),
-    [WARD.fileChanges]: JSON.stringify(result.fileChanges),
+    [WARD.fileChanges]: JSON.stringify(result.fileChanges.slice(0, MAX_LISTED_FILE_CHANGES)),
   };
+  if (result.fileChanges.length > MAX_LISTED_FILE_CHANGES)
+    attributes[WARD.fileChangesOmitted] = result.fileChanges.length - MAX_LISTED_FILE_CHANGES;
   if (result.signal) attributes[WARD.signal] = result.signal;
   if (result.killedBy) attributes[WARD.killedBy] = result.killedBy;
   attributes[WARD.ran] = true;
   decisionAttributes(ctx, attributes);
 
-  const events: CommandSpanRecord['events'] = result.violations.map((v) => ({
+  const violation = (kind: string, detail: string): CommandSpanRecord['events'][number] => ({
     name: WARD_SPAN_EVENTS.violation,
     timeMs: endTimeMs,
-    attributes: { [WARD.violationKind]: v.kind, [WARD.violationDetail]: v.detail },
-  }));
+    attributes: { [WARD.violationKind]: kind, [WARD.violationDetail]: detail },
+  });
+  const events = result.violations.slice(0, MAX_LISTED_VIOLATIONS).map((v) => violation(v.kind, v.detail));
+  const omitted = result.violations.slice(MAX_LISTED_VIOLATIONS);
+  if (omitted[0]) {
+    const kinds = [...new Set(omitted.map((v) => v.kind))].join(', ');
+    events.push(violation(omitted[0].kind, `${omitted.length} more violations not listed (${kinds})`));
+  }
   if (!result.sandboxed) {
     events.push({
       name: WARD_SPAN_EVENTS.violation,

@@ -26,13 +26,33 @@ export const BWRAP_ISOLATION = [
  */
 export function bwrapArgs(
   layout: SandboxLayout,
-  opts: { seccompFd: number; infoFd?: number; firstCopyFd?: number },
+  opts: { seccompFd: number; infoFd?: number; firstCopyFd?: number; memoryBytes?: number },
 ): string[] {
-  const a: string[] = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
+  const ram = tmpfsSizes(layout, opts.memoryBytes ?? DEFAULT_MEMORY_BYTES);
+  // /dev is bwrap's own tmpfs, unsized: read-only but for a sized /dev/shm (device nodes work on a read-only fs).
+  const a: string[] = [
+    '--ro-bind',
+    '/',
+    '/',
+    '--dev',
+    '/dev',
+    '--size',
+    ram.shm,
+    '--tmpfs',
+    '/dev/shm',
+    '--remount-ro',
+    '/dev',
+    '--proc',
+    '/proc',
+    '--size',
+    ram.tmp,
+    '--tmpfs',
+    '/tmp',
+  ];
   // An empty home with the allow-list bound back in, before the writable roots (a workspace may live in it).
   let copyFd = opts.firstCopyFd ?? opts.seccompFd + 1;
   for (const m of layout.home.mounts) {
-    if (m.op === 'tmpfs') a.push('--perms', '0700', '--tmpfs', m.dest);
+    if (m.op === 'tmpfs') a.push('--perms', '0700', '--size', ram.home, '--tmpfs', m.dest);
     else if (m.op === 'bind') a.push(m.writable ? '--bind' : '--ro-bind', m.src, m.dest);
     else a.push('--perms', '0600', '--file', String(copyFd++), m.dest);
   }
@@ -47,6 +67,25 @@ export function bwrapArgs(
   a.push(...BWRAP_ISOLATION, '--seccomp', String(opts.seccompFd));
   if (opts.infoFd !== undefined) a.push('--info-fd', String(opts.infoFd));
   return a;
+}
+
+const DEFAULT_MEMORY_BYTES = 4096 * 1024 * 1024;
+
+/**
+ * Sizes of the writable tmpfs mounts, which live in the host's RAM and are charged to no rlimit: unsized, each
+ * may take half the machine's memory (a command filled /tmp with 6 GB under a 4 GB memory limit, and /tmp,
+ * /dev, /dev/shm and each home are one such half each). Together they get the command's memory limit: half
+ * for /tmp, an eighth for /dev/shm, the remaining three eighths shared by the home tmpfs mounts.
+ */
+function tmpfsSizes(layout: SandboxLayout, memoryBytes: number): { tmp: string; shm: string; home: string } {
+  const homes = Math.max(1, layout.home.mounts.filter((m) => m.op === 'tmpfs').length);
+  const page = 4096;
+  const size = (n: number) => String(Math.max(16 * page, Math.floor(n / page) * page));
+  return {
+    tmp: size(memoryBytes / 2),
+    shm: size(memoryBytes / 8),
+    home: size((memoryBytes * 3) / 8 / homes),
+  };
 }
 
 /** The files whose bytes bwrap reads for the home's copies, in fd order. */

@@ -9,7 +9,20 @@ import { type CommandCgroup, createCommandCgroup, detectCgroupBase } from './cgr
 import { buildSeccompFilter } from './seccomp-bpf.js';
 
 export const DEFAULT_BWRAP_PATH = '/usr/bin/bwrap';
-const SECCOMP_FD = 3;
+/** Written once the sandbox is set up (see STARTED); the seccomp program and the home copies follow it. */
+const STARTED_FD = 3;
+const SECCOMP_FD = 4;
+/**
+ * Inside the sandbox, before the command: one byte on fd 3, which is then closed, so the command neither holds
+ * it nor can take back that it started. Without the byte Ward knows bwrap failed before anything ran; a
+ * command printing "bwrap: …" first cannot pass its run off as a setup failure (no span, "nothing was run").
+ */
+const STARTED = [
+  '/bin/sh',
+  '-c',
+  `printf . >&${STARTED_FD} && exec ${STARTED_FD}>&- && exec "$@"`,
+  'ward-started',
+];
 
 function executable(path: string): boolean {
   try {
@@ -36,7 +49,14 @@ export function prepareLinuxSandbox(
     throw new SandboxSetupError(`${PRLIMIT_PATH} not found (needed for resource limits); install util-linux`);
   }
   const seccomp = buildSeccompFilter();
-  const prefix = [bwrap, ...bwrapArgs(layout, { seccompFd: SECCOMP_FD, firstCopyFd: SECCOMP_FD + 1 })];
+  const prefix = [
+    bwrap,
+    ...bwrapArgs(layout, {
+      seccompFd: SECCOMP_FD,
+      firstCopyFd: SECCOMP_FD + 1,
+      memoryBytes: limits.memoryMb * 1024 * 1024,
+    }),
+  ];
   const copySources = homeCopySources(layout);
   const limitArgv = rlimitPrefix(limits);
   const cgroupBase = opts.useCgroup === false ? undefined : detectCgroupBase();
@@ -46,12 +66,12 @@ export function prepareLinuxSandbox(
     platform: 'linux',
     limitsBy: cgroupBase ? `rlimits+cgroup-${cgroupBase.version}` : 'rlimits',
     wrap(argv, cwd, net): WrappedCommand {
-      const inner = [...limitArgv, ...(net ? net.wrapCommand(argv) : argv)];
+      const inner = [...STARTED, ...limitArgv, ...(net ? net.wrapCommand(argv) : argv)];
       const outer = [...prefix, ...(net?.bwrapArgs ?? []), '--chdir', cwd, '--', ...inner];
       if (cgroupBase) cgroup ??= createCommandCgroup(cgroupBase, limits);
       // The copies are read now, so each command starts from the agent's current state.
       const copies = copySources.map(readOrEmpty);
-      return { argv: cgroup ? cgroup.wrap(outer) : outer, fdData: [seccomp, ...copies] };
+      return { argv: cgroup ? cgroup.wrap(outer) : outer, fdData: [seccomp, ...copies], startMarker: true };
     },
     close() {
       cgroup?.remove();
