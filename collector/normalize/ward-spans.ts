@@ -171,12 +171,15 @@ function changedPaths(value: unknown): string[] {
       list = JSON.parse(value);
     } catch {
       // Cut short on the way (a value past the decode limits): the entries that arrived whole still count.
-      return [...value.matchAll(CUT_PATH_ENTRY)].slice(0, MAX_CHANGED_PATHS).map((m) => JSON.parse(m[1] as string));
+      return [...value.matchAll(CUT_PATH_ENTRY)]
+        .slice(0, MAX_CHANGED_PATHS)
+        .map((m) => JSON.parse(m[1] as string));
     }
   }
   if (!Array.isArray(list)) return [];
   return list.slice(0, MAX_CHANGED_PATHS).map((c) => {
-    const path = c !== null && typeof c === 'object' && !Array.isArray(c) ? (c as { path?: unknown }).path : c;
+    const path =
+      c !== null && typeof c === 'object' && !Array.isArray(c) ? (c as { path?: unknown }).path : c;
     return typeof path === 'string' ? path : valueToString(path);
   });
 }
