@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 /**
  * OTLP/JSON requests waiting to reach the server. A request is written before it is sent (".pending") and
@@ -12,6 +12,8 @@ export interface Spool {
   save(body: Uint8Array): string;
   /** Marks a saved request sent (deletes it). */
   done(file: string): void;
+  /** Moves a request the server refused for good into `rejected/` (kept for a look, never resent). */
+  reject(file: string): void;
   /** Every waiting request (including ones left by earlier runs). */
   list(): string[];
 }
@@ -34,6 +36,14 @@ export function createSpool(dir: string): Spool {
         // already sent by a concurrent run
       }
     },
+    reject(file) {
+      try {
+        mkdirSync(join(dir, 'rejected'), { recursive: true, mode: 0o700 });
+        renameSync(file, join(dir, 'rejected', basename(file)));
+      } catch {
+        // taken by a concurrent run
+      }
+    },
     list() {
       try {
         return readdirSync(dir)
@@ -47,15 +57,25 @@ export function createSpool(dir: string): Spool {
   };
 }
 
-/** Resends spooled requests (oldest first, at most `max`) as OTLP/JSON; stops at the first failure. */
+/**
+ * Answers that refuse the request itself (malformed, too large, wrong type): sending it again never helps, and
+ * left in line it would hold back every request behind it (a file planted in the spool would blind the runner).
+ */
+const REFUSED_FOR_GOOD = new Set([400, 413, 415, 422]);
+
+/**
+ * Resends spooled requests (oldest first, at most `max`) as OTLP/JSON. A request refused for good is moved aside
+ * and the next one goes on; any other failure (server down, busy, token refused) stops until the next run.
+ */
 export async function drainSpool(
   spool: Spool,
   url: string,
   headers: Record<string, string>,
   opts: { max?: number; timeoutMs?: number; except?: string } = {},
-): Promise<{ sent: number; left: number }> {
+): Promise<{ sent: number; rejected: number; left: number }> {
   const files = spool.list().filter((f) => f !== opts.except);
   let sent = 0;
+  let rejected = 0;
   for (const file of files.slice(0, opts.max ?? 20)) {
     try {
       const res = await fetch(url, {
@@ -64,6 +84,12 @@ export async function drainSpool(
         body: readFileSync(file),
         signal: AbortSignal.timeout(opts.timeoutMs ?? 2000),
       });
+      await res.arrayBuffer().catch(() => undefined);
+      if (REFUSED_FOR_GOOD.has(res.status)) {
+        spool.reject(file);
+        rejected++;
+        continue;
+      }
       if (!res.ok) break;
       spool.done(file);
       sent++;
@@ -71,5 +97,5 @@ export async function drainSpool(
       break;
     }
   }
-  return { sent, left: files.length - sent };
+  return { sent, rejected, left: files.length - sent - rejected };
 }
