@@ -5,6 +5,12 @@
  * `;` inside it is a field boundary in some spreadsheet locales, so the CSV writer (`csvCell`) quotes any
  * cell holding one.
  */
+/**
+ * A cell a spreadsheet may read as a formula: = + - @ first, also after spaces (some spreadsheets trim them) and
+ * in their full-width forms (＝ ＋ － ＠, which East Asian input methods type and some spreadsheets accept).
+ */
+const FORMULA_START = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/u;
+
 export function inert(value: unknown, opts: { csv?: boolean } = {}): string {
   const s = value === null || value === undefined ? '' : String(value);
   // Controls, every format character (bidi, zero-width, tag characters), unassigned and lone surrogates: a
@@ -14,7 +20,7 @@ export function inert(value: unknown, opts: { csv?: boolean } = {}): string {
     if (code < 0x100) return `\\x${code.toString(16).padStart(2, '0')}`;
     return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
-  return opts.csv && /^[=+\-@]/.test(shown) ? `'${shown}` : shown;
+  return opts.csv && FORMULA_START.test(shown) ? `'${shown}` : shown;
 }
 
 /** Milliseconds as a short human duration, or "n/a". */
