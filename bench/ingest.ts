@@ -296,7 +296,7 @@ async function main(): Promise<number> {
       `  server event loop lag: p99 ${fmt(lagP99, 1)} ms   max ${fmt(lagMax, 1)} ms (10 s windows from /healthz)`,
       `  server memory:    peak RSS ${fmt(peakRss)} MiB (incl. the embedded engine), max heap used ${fmt(heapMax)} MiB`,
       cpu
-        ? `  server CPU:       ${fmt(cpu.totalUs, 1)} µs per record (Node's threads ${fmt(cpu.nodeUs, 1)}, the engine's ${fmt(cpu.engineUs, 1)}; with the analyzer and the steady traffic)`
+        ? `  server CPU:       ${fmt(cpu.totalUs, 1)} µs per record (Node's threads ${fmt(cpu.nodeUs, 1)}: main ${fmt(cpu.mainUs, 1)}, ingest workers ${fmt(cpu.workersUs, 1)}, V8's helpers and libuv's pool, where chDB runs its statements, ${fmt(cpu.poolUs, 1)}; the engine's named threads ${fmt(cpu.engineUs, 1)}; with the analyzer and the steady traffic)`
         : '  server CPU:       not measured (no /proc)',
       `  load generator:   ${fmt(steady.ownCpuUs / acked, 1)} µs of CPU per record on the same cores (${fmt(steady.ownCpuUs / 1e6 / elapsed, 2)} of a core)`,
       `  stored:           otel_logs ${fmt(stored)} rows, agent_events ${fmt(events)} rows`,
