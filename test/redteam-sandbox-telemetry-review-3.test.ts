@@ -40,20 +40,16 @@ describe.runIf(canSandbox)(
     // rm(1): Node's recursive rmSync fails on the tree past PATH_MAX one test leaves.
     afterEach(() => execFileSync('rm', ['-rf', base]));
 
-    const runner = () =>
-      createRunner(withOverrides(defaultSandboxPolicy(), { limits: { timeoutS: 30 } }), {
-        cwd: ws,
-        home,
-        processEnv: env,
-      });
-
-    it('a command that prints "bwrap: …" first is not passed off as a setup failure: it ran and is reported', async () => {
+    /** Runs `argv` as `ward exec` does; its exit code, what it wrote to stderr, the spans it reported. */
+    const recorded = async (argv: string[]) => {
       const spans: CommandSpanRecord[] = [];
       const stderr = new PassThrough();
       let err = '';
-      stderr.on('data', (b: Buffer) => (err += b));
+      stderr.on('data', (b: Buffer) => {
+        err += b;
+      });
       const code = await runSandboxCommand(
-        { cmd: 'exec', argv: ['sh', '-c', "echo 'bwrap: Can'\\''t mount proc' >&2; echo x > evil.txt"] },
+        { cmd: 'exec', argv },
         {
           cwd: ws,
           home,
@@ -66,6 +62,21 @@ describe.runIf(canSandbox)(
           dataDirs: async () => [],
         },
       );
+      return { code, err, spans };
+    };
+    const runner = () =>
+      createRunner(withOverrides(defaultSandboxPolicy(), { limits: { timeoutS: 30 } }), {
+        cwd: ws,
+        home,
+        processEnv: env,
+      });
+
+    it('a command that prints "bwrap: …" first is not passed off as a setup failure: it ran and is reported', async () => {
+      const { code, err, spans } = await recorded([
+        'sh',
+        '-c',
+        "echo 'bwrap: Can'\\''t mount proc' >&2; echo x > evil.txt",
+      ]);
       // Before: exit 125 "nothing was run; see `ward doctor`" and no span, while evil.txt had been written.
       expect(existsSync(join(ws, 'evil.txt'))).toBe(true);
       expect(code).toBe(0);
@@ -76,29 +87,12 @@ describe.runIf(canSandbox)(
     });
 
     it('a directory tree nested past PATH_MAX does not turn the run into "nothing was run" (no span)', async () => {
-      const spans: CommandSpanRecord[] = [];
       writeFileSync(
         join(ws, 'deep.sh'),
         // 30 levels of 200-character names: a path of 6,000 characters, past PATH_MAX (4,096).
         "echo staged > loot.txt\nn=$(printf '%0200d' 0); i=0\nwhile [ $i -lt 30 ]; do mkdir $n && cd $n || break; i=$((i+1)); done\n",
       );
-      const stderr = new PassThrough();
-      let err = '';
-      stderr.on('data', (b: Buffer) => (err += b));
-      const code = await runSandboxCommand(
-        { cmd: 'exec', argv: ['sh', 'deep.sh'] },
-        {
-          cwd: ws,
-          home,
-          processEnv: env,
-          stdout: new PassThrough(),
-          stderr,
-          reportSpan: async (r) => {
-            spans.push(r);
-          },
-          dataDirs: async () => [],
-        },
-      );
+      const { code, err, spans } = await recorded(['sh', 'deep.sh']);
       // Before: the snapshot's lstat threw ENAMETOOLONG: exit 125, "nothing was run; see `ward doctor`", no span.
       expect(err).not.toContain('nothing was run');
       expect(code).toBe(0);
