@@ -208,3 +208,26 @@ describe('an account created or empowered in a data store or service, by shape (
     sh(`mysql -e 'SHOW GRANTS'`),
   ]);
 });
+
+describe("a catalogued program's own `token create` asks; Ward's admin words elsewhere still deny (ward.ts)", () => {
+  it('vault and npm mint credentials of their own: ask, as account changes, not as Ward', () => {
+    for (const c of ['vault token create -policy=root', 'npm token create --read-only']) {
+      const d = decide(sh(c));
+      expect(d.decision).toBe('ask');
+      expect(d.reasons.map((r) => r.rule_id)).toContain('persist.account');
+      expect(d.reasons.map((r) => r.rule_id)).not.toContain('evade.ward-admin');
+    }
+  });
+  it('the same words after a path, an unknown name or a script are taken for a renamed copy of Ward', () => {
+    for (const c of [
+      './vault token create --role admin',
+      'foo token create --role admin',
+      'node x.mjs approvals approve abc',
+      'npx x token create --role admin',
+    ]) {
+      const d = decide(sh(c));
+      expect(d.decision).toBe('deny');
+      expect(d.reasons.map((r) => r.rule_id)).toContain('evade.ward-admin');
+    }
+  });
+});

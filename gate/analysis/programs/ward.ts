@@ -5,6 +5,7 @@
  * Found wherever the CLI is started: `ward`, `node bin/ward.mjs`, `npx ward`, `yarn ward`, `bun run ward`,
  * `tsx cli/ward.ts`, `node -r x node_modules/.bin/ward`, or its words written into a script.
  */
+import { KNOWN_PROGRAMS } from '../../catalogue/programs.js';
 import { type AnalysisContext, report } from '../context.js';
 import { UNKNOWN } from '../script.js';
 
@@ -35,7 +36,11 @@ export function wardInArgv(ctx: AnalysisContext, argv: readonly string[]): void 
     // The CLI under another name (`cp bin/ward.mjs x.mjs && node x.mjs …`, a symlink): its admin verbs still say
     // what it is.
     const at = argv.findIndex((_a, i) => i > 0 && ADMIN_VERBS.test(argv.slice(i).join(' ')));
-    if (at > 0) report(ctx, 'evade.ward-admin', `${name} ${argv.slice(at).join(' ')}`.slice(0, 100));
+    if (at <= 0) return;
+    // A catalogued program's own subcommand (`vault token create`, `npm token create`) mints a credential of its
+    // own: that asks. A path, an unknown name or a script before the words is taken for Ward's CLI.
+    const own = at === 1 && !(argv[0] ?? '').includes('/') && KNOWN_PROGRAMS.has(name);
+    report(ctx, own ? 'persist.account' : 'evade.ward-admin', `${name} ${argv.slice(at).join(' ')}`.slice(0, 100));
     return;
   }
   const args = argv.slice(start + 1);
