@@ -8,4 +8,11 @@ if (!existsSync(entry)) {
   process.stderr.write('ward: not built yet; run `npm run build` in the Ward checkout first\n');
   process.exit(2);
 }
-await import(entry);
+try {
+  await import(entry);
+} catch (err) {
+  // A bundle half-written by a rebuild or an upgrade. For `ward hook`, exit 2: the agents run the tool when
+  // their hook exits with any other error, and block it on 2.
+  process.stderr.write(`ward: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(process.argv[2] === 'hook' ? 2 : 1);
+}

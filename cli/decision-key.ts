@@ -1,5 +1,30 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { WardEnv } from './env.js';
+
+/** A PEM public key is a few hundred bytes. */
+const MAX_KEY_BYTES = 64 * 1024;
+
+/**
+ * The file's text, read only if it is a regular file of at most MAX_KEY_BYTES: opened non-blocking, since a
+ * FIFO put at the path would block `ward hook` in open() (synchronously: no timer fires) until the agent's
+ * hook timeout, which lets the tool run; /dev/zero would never end.
+ */
+function readSmallFile(file: string): string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > MAX_KEY_BYTES) throw new Error(`larger than ${MAX_KEY_BYTES} bytes`);
+    const buf = Buffer.alloc(MAX_KEY_BYTES + 1);
+    let size = 0;
+    for (let n = -1; n !== 0 && size < buf.length; size += n)
+      n = readSync(fd, buf, size, buf.length - size, size);
+    if (size > MAX_KEY_BYTES) throw new Error(`larger than ${MAX_KEY_BYTES} bytes`);
+    return buf.subarray(0, size).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * The server's pinned decision key for runners: WARD_DECISION_KEY names the PEM file the server wrote
@@ -10,7 +35,7 @@ export function pinnedDecisionKey(env: WardEnv): { decisionKey?: string } {
   const file = env.processEnv.WARD_DECISION_KEY;
   if (!file) return {};
   try {
-    return { decisionKey: readFileSync(file, 'utf8') };
+    return { decisionKey: readSmallFile(file) };
   } catch (err) {
     throw new Error(`cannot read WARD_DECISION_KEY ${file}: ${(err as Error).message}`);
   }

@@ -59,34 +59,58 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  await (await import('./baseline-wasm.js')).useBaselineWasmOnly();
   const agent = positionals[0] as HookAgent;
   if (!AGENTS.includes(agent)) {
     process.stderr.write(`ward hook: unknown agent '${positionals[0] ?? ''}'\n${USAGE}`);
     return 2;
   }
   const waitS = values.timeout === undefined ? 300 : Number(values.timeout);
-  // Nothing printed is "no objection". Should the answer never come (a promise nothing settles: a socket a
-  // server took over), the event loop empties and the process would end silent: it denies instead.
+  // Nothing printed is "no objection", and every agent runs the tool when its hook exits with an error, is
+  // killed at the agent's timeout or prints broken JSON; only exit code 2 blocks in all three. So an answer
+  // that never comes is a deny with exit 2: the event loop emptying (a promise nothing settles), an uncaught
+  // error, and a deadline before the agent's own timeout (`ward install` gives a --wait hook the wait + 30 s;
+  // the server's answers can each take their whole timeout: signals 10 s, grants 10 s, request 15 s, the
+  // last poll 10 s past the wait).
   let answered = false;
-  const silent = () => {
+  const giveUp = (why: string, exit: boolean) => {
     if (answered) return;
     answered = true;
-    writeSync(1, `${denyJson(agent, 'the hook ended without an answer')}\n`);
+    writeSync(1, `${denyJson(agent, why)}\n`);
+    writeSync(2, `Ward: ${why}\n`);
+    process.exitCode = 2;
+    if (exit) process.exit(2);
   };
-  process.once('beforeExit', silent);
+  process.once('beforeExit', () => giveUp('the hook ended without an answer', false));
+  const failed = (err: unknown) =>
+    giveUp(`the hook failed (${err instanceof Error ? err.message : String(err)})`, true);
+  process.on('uncaughtException', failed);
+  process.on('unhandledRejection', failed);
+  const deadlineS = values.wait ? Math.min(waitS, 3600) + HOOK_DEADLINE_MARGIN_S : HOOK_DEADLINE_S;
+  setTimeout(
+    () => giveUp(`no answer within ${deadlineS} s (before the agent's own hook timeout)`, true),
+    deadlineS * 1000,
+  ).unref();
   let out: string;
   try {
+    await (await import('./baseline-wasm.js')).useBaselineWasmOnly();
     if (!(waitS > 0 && waitS <= 3600)) throw new Error('--timeout must be 1..3600 seconds');
     out = await answer(agent, await readStdin(), { ...values, waitS }, env);
   } catch (err) {
     out = denyJson(agent, err instanceof Error ? err.message : String(err));
   }
-  process.off('beforeExit', silent);
+  if (answered) return 2;
   answered = true;
   if (out !== '') process.stdout.write(`${out}\n`);
   return 0;
 }
+
+/**
+ * How long a hook without --wait may take: under the shortest default hook timeout of the three agents
+ * (Gemini CLI: 60 s), and well over what it needs (the server's signals are cut at 10 s).
+ */
+const HOOK_DEADLINE_S = 40;
+/** A --wait hook answers this long after its wait at the latest: `ward install` gives it the wait + 30 s. */
+const HOOK_DEADLINE_MARGIN_S = 20;
 
 const OPTIONS = {
   wait: { type: 'boolean', default: false },
@@ -137,7 +161,14 @@ async function answer(
     loadGate: async (input) => {
       const cwd = projectDir || input.cwd || process.cwd();
       const gate = await hooks.loadHookGate({ cwd, home: env.home, policyFile: o.policy, mode: o.mode });
-      const signals = asking ? await asking.signals() : {};
+      // A server without a token gives no floor: the user's and project's policy, which the agent can write,
+      // would decide alone. Gemini CLI drops every variable named *TOKEN*/*KEY* from a hook's environment when
+      // it redacts it (a setting, or any GitHub Actions run): what the gate would allow asks instead.
+      const signals = asking
+        ? await asking.signals()
+        : server
+          ? { riskUnknown: `WARD_SERVER is set but WARD_TOKEN is not: the Ward server cannot be asked` }
+          : {};
       const held = <D extends Parameters<NonNullable<typeof asking>['decided']>[0]>(d: D): D =>
         asking ? asking.decided(d) : d;
       return {

@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
@@ -15,7 +15,7 @@ const USAGE = `usage: ward install <claude-code|codex|gemini-cli> [--project DIR
   gemini-cli:  DIR/.gemini/settings.json or ~/.gemini/settings.json with --user (project hooks run only in
                folders Gemini CLI trusts)
   --wait           on Ward's "ask", wait for a human in Ward (the hook needs WARD_SERVER and WARD_TOKEN)
-  --ward-command   how the agent starts Ward (default: ward)
+  --ward-command   how the agent starts Ward (default: the absolute path of ward on PATH)
   --codex-command  how to start Codex to record trust (default: codex)
 `;
 
@@ -24,7 +24,7 @@ const OPTIONS = {
   user: { type: 'boolean', default: false },
   wait: { type: 'boolean', default: false },
   timeout: { type: 'string' },
-  'ward-command': { type: 'string', default: 'ward' },
+  'ward-command': { type: 'string' },
   'codex-command': { type: 'string', default: 'codex' },
   'trust-project': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
@@ -78,7 +78,10 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       ? join(codexHome, target.file)
       : join(env.home, target.dir, target.file)
     : join(project, target.dir, target.file);
-  const wardCommand = values['ward-command'] ?? 'ward';
+  // The hook's program by its absolute path: a bare `ward` is looked up on the agent's PATH at every tool call,
+  // and a `ward` the agent writes into an earlier PATH directory (~/.local/bin) would answer for Ward.
+  const onPathAt = firstOnPath('ward', env.processEnv.PATH);
+  const wardCommand = values['ward-command'] ?? onPathAt ?? 'ward';
   const command = `${wardCommand} hook ${agent}${values.wait ? ` --wait${values.timeout ? ` --timeout ${waitS}` : ''}` : ''}`;
   const { installHook } = await import('../sandbox-runner/index.js');
   let result: import('../sandbox-runner/index.js').InstallResult;
@@ -105,10 +108,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       ? `installed \`${command}\` as a ${target.event} hook in ${file}\n`
       : `already installed in ${file}; nothing changed\n`,
   );
-  const onPath = (env.processEnv.PATH ?? '')
-    .split(delimiter)
-    .some((d) => d && existsSync(join(d, wardCommand)));
-  if (wardCommand === 'ward' && !onPath) {
+  if (wardCommand === 'ward') {
     process.stderr.write(
       "note: `ward` is not on PATH; run `npm link` in the Ward checkout or pass --ward-command 'node /path/to/bin/ward.mjs'\n",
     );
@@ -135,6 +135,16 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       'note: Gemini CLI runs project hooks only in folders it trusts (trust this folder in Gemini CLI, or use --user)\n',
     );
   return 0;
+}
+
+/** The first `name` on PATH as an absolute path a shell reads as one word, or undefined. */
+function firstOnPath(name: string, path: string | undefined): string | undefined {
+  for (const d of (path ?? '').split(delimiter)) {
+    if (!isAbsolute(d)) continue; // a relative PATH entry is wherever the agent's shell stands
+    const file = join(d, name);
+    if (existsSync(file)) return /^[\w@%+=:,./-]+$/.test(file) ? file : undefined;
+  }
+  return undefined;
 }
 
 /**

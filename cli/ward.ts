@@ -154,6 +154,7 @@ main().then(
   },
   (err: unknown) => {
     process.stderr.write(`ward: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    // An agent runs the tool when its hook exits 1; 2 is the exit code all three take as "blocked".
+    process.exitCode = process.argv[2] === 'hook' ? 2 : 1;
   },
 );

@@ -35,6 +35,7 @@ import { SYSTEM_PROGRAMS } from './programs/system.js';
 import { TOOL_FILE_PROGRAMS } from './programs/tool-files.js';
 import { wardInArgv } from './programs/ward.js';
 import { collectCommands, display, type SimpleCommand, UNKNOWN } from './script.js';
+import { copiesTerminal, startsTerminalShell } from './terminal-shells.js';
 import { joinCwd } from './variables.js';
 import {
   FETCH_AND_RUN,
@@ -344,12 +345,14 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     (!head.includes('/') || SYSTEM_PATH.test(head)) &&
     (name !== 'php' || args.length === 0 || args.includes('-a')) &&
     cmd.stdinText === undefined &&
-    !cmd.pipeFrom &&
+    (!cmd.pipeFrom || copiesTerminal(cmd.pipeFrom)) &&
     args.every((a) => a.startsWith('-') && !NOT_INTERACTIVE.test(a)) &&
     !args.some((a) => /^-[a-zA-Z]*[cemEr]$|^--(command|eval|execute)/.test(a)) &&
     !(name === 'tmux' || name === 'screen' || name === 'script' ? args.length > 0 : false)
   )
     report(ctx, 'exec.interactive-shell', args.length > 0 ? `${name} ${args.join(' ')}` : name);
+  else if (startsTerminalShell(name, args) && (!head.includes('/') || SYSTEM_PATH.test(head)))
+    report(ctx, 'exec.interactive-shell', `${name} ${args.join(' ')}`.slice(0, 80));
 }
 
 /** Runs `text` as shell text when it is one argument, or as an argv otherwise (`nix-shell --run 'x'`). */

@@ -170,7 +170,31 @@ export async function startFakeModel(
     const names = new Set(tools.map((t) => String(t.name ?? '')));
     const id = `resp_${results.length}`;
     let item: Json;
-    if (call && names.has('exec_command'))
+    const custom = new Set(tools.filter((t) => t.type === 'custom').map((t) => String(t.name ?? '')));
+    if (call?.tool && custom.has(call.tool.name))
+      // A freeform tool (Codex's apply_patch): its input is the text itself.
+      item = {
+        type: 'custom_tool_call',
+        id: `ctc_${results.length}`,
+        call_id: `call_${results.length}`,
+        name: call.tool.name,
+        input: String(call.tool.input.input ?? ''),
+        status: 'completed',
+      };
+    else if (call?.tool)
+      item = {
+        type: 'function_call',
+        id: `fc_${results.length}`,
+        call_id: `call_${results.length}`,
+        name: call.tool.name,
+        // "{{session}}": the id of the process the agent's last output said is still running (Codex's write_stdin).
+        arguments: JSON.stringify(call.tool.input).replaceAll(
+          '"{{session}}"',
+          [...outputs.join('\n').matchAll(/session ID (\d+)/g)].at(-1)?.[1] ?? '0',
+        ),
+        status: 'completed',
+      };
+    else if (call && names.has('exec_command'))
       item = {
         type: 'function_call',
         id: `fc_${results.length}`,

@@ -40,7 +40,11 @@ export function wardInArgv(ctx: AnalysisContext, argv: readonly string[]): void 
     // A catalogued program's own subcommand (`vault token create`, `npm token create`) mints a credential of its
     // own: that asks. A path, an unknown name or a script before the words is taken for Ward's CLI.
     const own = at === 1 && !(argv[0] ?? '').includes('/') && KNOWN_PROGRAMS.has(name);
-    report(ctx, own ? 'persist.account' : 'evade.ward-admin', `${name} ${argv.slice(at).join(' ')}`.slice(0, 100));
+    report(
+      ctx,
+      own ? 'persist.account' : 'evade.ward-admin',
+      `${name} ${argv.slice(at).join(' ')}`.slice(0, 100),
+    );
     return;
   }
   const args = argv.slice(start + 1);
