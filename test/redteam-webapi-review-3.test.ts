@@ -227,8 +227,13 @@ describe.runIf(canRun)('red team (web UI, browser side): the agent against a log
     );
     const p = await ctx.newPage();
     await p.goto(`${site.origin}/login-csrf`);
-    await Promise.all([p.waitForURL(`${ward.url}/**`), p.click('#l')]);
-    expect(new URL(p.url()).search).toBe('?error=cross-site');
+    // The server sends the link to the login page with the error (the page itself then goes on to Ann's home,
+    // since she is still logged in: so the request is watched, not the address bar after it).
+    const [refused] = await Promise.all([
+      p.waitForRequest((r) => r.url().startsWith(`${ward.url}/login`)),
+      p.click('#l'),
+    ]);
+    expect(new URL(refused.url()).search).toBe('?error=cross-site');
     await p.goto(`${site.origin}/login-csrf`);
     await Promise.all([
       p.waitForURL(`${ward.url}/**`),
