@@ -231,3 +231,13 @@ describe("a catalogued program's own `token create` asks; Ward's admin words els
     }
   });
 });
+
+describe('trusting code to run later is judged as running it (direnv allow, mise trust)', () => {
+  notAllowed([
+    sh('direnv allow /tmp/evil'),
+    sh('direnv allow ~/other-project'),
+    sh('cd /tmp/x && direnv allow'),
+    sh('mise trust /tmp/evil/.mise.toml'),
+  ]);
+  allowed([sh('direnv allow'), sh('direnv allow .'), sh('mise trust'), sh('direnv status')]);
+});

@@ -69,6 +69,12 @@ export function writtenOperand(c: Call, value: string): boolean {
   return ops.some((o) => MUTATING_VERB.test(o)) || c.args.some((a) => MUTATING_FLAG.test(a));
 }
 
+/**
+ * Subcommands that mark a folder or file as trusted, so that its code runs later without asking (`direnv allow
+ * DIR`: its `.envrc` runs at the next `cd` there; `mise trust FILE`). The folder is the current one without an
+ * operand.
+ */
+const TRUST_VERB = /^(?:allow|permit|trust)$/;
 /** Subcommands that run the script named after them (`k6 run x.js`, `tool exec x.lua`). */
 const RUN_VERB = /^(?:run|exec|execute|eval|script|load|play|bench)$/;
 /** Options whose value is a file the program writes. */
@@ -84,10 +90,12 @@ const CODE_FILE =
 /**
  * `prog run FILE`, `locust -f /tmp/x.py`, `redis-cli --eval /tmp/x.lua`: a file of code given to a program is
  * code it runs, judged as running it (in the workspace that is the project's own code; elsewhere it asks).
- * The files after a run verb, and any code file given as an option's value.
+ * The files after a run verb, and any code file given as an option's value; what a trust verb names.
  */
 export function runScriptOperand(c: Call, touchExec: (path: string) => void): void {
   const ops = operands(c.args);
+  // Trusting code to run later is judged as running it: the project's own stays allowed, elsewhere it asks.
+  if (TRUST_VERB.test(ops[0] ?? '')) for (const t of ops.length > 1 ? ops.slice(1, 4) : [c.cwd ?? '.']) touchExec(t);
   const at = ops.findIndex((o) => RUN_VERB.test(o));
   if (at >= 0) for (const o of ops.slice(at + 1, at + 4)) if (CODE_FILE.test(o)) touchExec(o);
   for (let i = 0; i < c.args.length; i++) {
