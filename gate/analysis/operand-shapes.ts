@@ -95,7 +95,8 @@ const CODE_FILE =
 export function runScriptOperand(c: Call, touchExec: (path: string) => void): void {
   const ops = operands(c.args);
   // Trusting code to run later is judged as running it: the project's own stays allowed, elsewhere it asks.
-  if (TRUST_VERB.test(ops[0] ?? '')) for (const t of ops.length > 1 ? ops.slice(1, 4) : [c.cwd ?? '.']) touchExec(t);
+  if (TRUST_VERB.test(ops[0] ?? ''))
+    for (const t of ops.length > 1 ? ops.slice(1, 4) : [c.cwd ?? '.']) touchExec(t);
   const at = ops.findIndex((o) => RUN_VERB.test(o));
   if (at >= 0) for (const o of ops.slice(at + 1, at + 4)) if (CODE_FILE.test(o)) touchExec(o);
   for (let i = 0; i < c.args.length; i++) {
