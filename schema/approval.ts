@@ -20,7 +20,11 @@ export type RiskReason = z.infer<typeof RiskReason>;
 
 /** A string cut to `max` characters (code points), with "…" where it was cut. */
 const cut = (max: number) =>
-  z.string().transform((s) => (s.length <= max ? s : `${Array.from(s).slice(0, max).join('')}…`));
+  z.string().transform((s) => {
+    if (s.length <= max) return s;
+    const points = Array.from(s);
+    return points.length <= max ? s : `${points.slice(0, max).join('')}…`;
+  });
 
 /**
  * A reason as a runner sends it, each text cut to a bound: a runner could otherwise send 64 reasons of ~16 KB

@@ -171,9 +171,11 @@ function changedPaths(value: unknown): string[] {
       list = JSON.parse(value);
     } catch {
       // Cut short on the way (a value past the decode limits): the entries that arrived whole still count.
-      return [...value.matchAll(CUT_PATH_ENTRY)]
-        .slice(0, MAX_CHANGED_PATHS)
-        .map((m) => JSON.parse(m[1] as string));
+      const paths: string[] = [];
+      for (const m of value.matchAll(CUT_PATH_ENTRY)) {
+        if (paths.push(JSON.parse(m[1] as string)) >= MAX_CHANGED_PATHS) break;
+      }
+      return paths;
     }
   }
   if (!Array.isArray(list)) return [];
