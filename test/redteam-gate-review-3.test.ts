@@ -224,6 +224,10 @@ describe("a catalogued program's own `token create` asks; Ward's admin words els
       'foo token create --role admin',
       'node x.mjs approvals approve abc',
       'npx x token create --role admin',
+      // A copy of Ward named after a catalogued program (put on PATH earlier): its flags and approval words say what it is.
+      'vault token create --name x --role admin',
+      'npm token create --role=analyst',
+      'npm approvals approve abc',
     ]) {
       const d = decide(sh(c));
       expect(d.decision).toBe('deny');

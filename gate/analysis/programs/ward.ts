@@ -15,6 +15,8 @@ const CHANGES = /^(approvals\s+(?!list\b)\S|alerts\s+(?!(list|show)\b)\S|token\b
 const READS_AS_ADMIN = /^(approvals|alerts|report|audit|analyze)\b/;
 /** The words of Ward's deciding and minting commands, whatever program is given them. */
 const ADMIN_VERBS = /^(?:approvals\s+(?:approve|deny)|token\s+(?:create|revoke))\s+\S/;
+/** The flags of Ward's `token create`: another program's `token` subcommand that takes them is Ward. */
+const WARD_TOKEN_FLAG = /^--(?:role|name)(?:=|$)/;
 /** The CLI itself: the command, its bin link, its entry scripts. */
 const WARD_ENTRY = /(^|\/)(ward|ward\.m?js|ward\.ts)$/;
 /** Programs that start another program named among their arguments (runtimes, package runners, wrappers). */
@@ -37,9 +39,15 @@ export function wardInArgv(ctx: AnalysisContext, argv: readonly string[]): void 
     // what it is.
     const at = argv.findIndex((_a, i) => i > 0 && ADMIN_VERBS.test(argv.slice(i).join(' ')));
     if (at <= 0) return;
-    // A catalogued program's own subcommand (`vault token create`, `npm token create`) mints a credential of its
-    // own: that asks. A path, an unknown name or a script before the words is taken for Ward's CLI.
-    const own = at === 1 && !(argv[0] ?? '').includes('/') && KNOWN_PROGRAMS.has(name);
+    // A catalogued program's own `token` subcommand (`vault token create`, `npm token create`) mints a credential
+    // of its own: that asks. Ward's own flags (`--role`, `--name`), its approval words, a path, an unknown name
+    // or a script before the words are taken for Ward's CLI (a copy the agent named `vault` and put on PATH).
+    const own =
+      at === 1 &&
+      !(argv[0] ?? '').includes('/') &&
+      KNOWN_PROGRAMS.has(name) &&
+      argv[1] === 'token' &&
+      !argv.some((a) => WARD_TOKEN_FLAG.test(a));
     report(
       ctx,
       own ? 'persist.account' : 'evade.ward-admin',
