@@ -54,6 +54,12 @@ describe('drainSpool', () => {
     expect(readFileSync(join(spool.dir, 'rejected', aside[0] as string), 'utf8')).toBe('{"poison":true}');
   });
 
+  it('requests saved within one millisecond are listed in the order they were saved', () => {
+    const bodies = Array.from({ length: 200 }, (_, i) => `{"span":${i}}`);
+    const spool = spoolWith(bodies);
+    expect(spool.list().map((f) => readFileSync(f, 'utf8'))).toEqual(bodies);
+  });
+
   it('a busy or refusing server keeps everything for the next run', async () => {
     for (const code of [429, 503, 401]) {
       const spool = spoolWith(['{"span":1}', '{"span":2}']);

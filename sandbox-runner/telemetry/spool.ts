@@ -18,12 +18,17 @@ export interface Spool {
   list(): string[];
 }
 
+/** Saves within one millisecond keep their order: names sort by time, then by this run's count. */
+let saved = 0;
+
 export function createSpool(dir: string): Spool {
   return {
     dir,
     save(body) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const file = join(dir, `${Date.now()}-${randomBytes(4).toString('hex')}.otlp.json`);
+      saved += 1;
+      const order = `${Date.now()}-${String(saved).padStart(10, '0')}`;
+      const file = join(dir, `${order}-${randomBytes(4).toString('hex')}.otlp.json`);
       const tmp = `${file}.tmp`;
       writeFileSync(tmp, body, { mode: 0o600 });
       renameSync(tmp, file);
