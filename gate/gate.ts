@@ -17,8 +17,11 @@ import type { ResolvedPolicy } from './policy/load.js';
 import { type CompiledRule, strictest } from './policy/rules.js';
 import type { Decision } from './policy/schema.js';
 import { joinFacts, sendOf } from './read-then-send.js';
+import { judgeShellText } from './shell-judgement.js';
 import { type RuleId, TAXONOMY } from './taxonomy/rules.js';
-import { analyzeToolCall, shellPathFindings, TOOL_RULES, toolAccess } from './tools/index.js';
+import { analyzeToolCall, TOOL_RULES, toolAccess } from './tools/index.js';
+import { resolveToolPath } from './tools/tool-paths.js';
+import { type ReadText, writtenScriptReasons } from './written-scripts.js';
 
 export interface GateInput {
   command: string;
@@ -88,6 +91,8 @@ export async function createGate(opts: {
   dataDir?: string;
   /** Resolves symlinks of a path's longest existing prefix (the caller's I/O; the gate does none). */
   realpath?: (path: string) => string | undefined;
+  /** Reads a file the call writes, to judge a script's edit in place (the caller's I/O; without it, pieces). */
+  readText?: ReadText;
 }): Promise<Gate> {
   const deferred = opts.deferParser ? deferredShellParser() : undefined;
   const parser = deferred ?? (await initShellParser());
@@ -121,6 +126,21 @@ export async function createGate(opts: {
         });
       }
       toolFacts = { argvs: [], paths: t.paths, hosts: t.hosts };
+      // A script or build file written now and run by a later call is judged now, as its commands typed.
+      const w = writtenScriptReasons(access, input.toolInput ?? {}, {
+        parser,
+        policy,
+        workspace,
+        home: opts.home ?? '',
+        cwd: input.cwd,
+        resolve: (p) => {
+          const abs = resolveToolPath(p, { workspace, home: opts.home ?? '', cwd: input.cwd }) ?? p;
+          return opts.realpath?.(abs) ?? abs;
+        },
+        readText: opts.readText,
+      });
+      risk = Math.max(risk, w.risk);
+      reasons.push(...w.reasons);
     }
     // An unknown tool (an MCP server's) that takes a command line gets that line analysed like the shell's.
     const shellText = shell
@@ -138,58 +158,17 @@ export async function createGate(opts: {
       reasons.push(reason('cred.written-out', written.join(', ')));
     }
     if (shellText !== undefined) {
-      try {
-        analysis = analyzeCommandLine(shellText, {
-          parser,
-          workspace,
-          hosts: policy.hosts,
-          cwd: input.cwd,
-        });
-      } catch (err) {
-        if (err instanceof ParserNotReady) throw err;
-        analysis = {
-          findings: [
-            {
-              rule: 'exec.unparseable',
-              detail: `analysis failed: ${err instanceof Error ? err.message : String(err)}`,
-            },
-          ],
-          facts: { argvs: [], paths: [], hosts: [] },
-        };
-      }
-      for (const f of analysis.findings) {
-        risk = Math.max(risk, TAXONOMY[f.rule].risk);
-        reasons.push(reason(f.rule, f.detail));
-      }
-      for (const f of shellPathFindings(analysis.facts.paths, { workspace, home: opts.home ?? '' })) {
-        const r = TOOL_RULES[f.rule];
-        risk = Math.max(risk, r.risk);
-        reasons.push({
-          rule_id: f.rule,
-          category: r.category,
-          attack_id: r.attack,
-          detail: `${r.reason}: ${f.detail}`,
-        });
-      }
-      // A raw socket (nc, /dev/tcp) carries whatever is piped into it: an upload channel too.
-      const categories = new Set(analysis.findings.map((f) => TAXONOMY[f.rule].category));
-      if (written.length > 0) categories.add('credential-access');
-      const sends =
-        categories.has('exfiltration') || analysis.findings.some((f) => f.rule === 'net.raw-socket');
-      if (categories.has('credential-access') && sends) {
-        risk = Math.max(risk, TAXONOMY['exfil.secret-upload'].risk);
-        reasons.push(reason('exfil.secret-upload', 'secret read and upload together'));
-      }
-      for (const h of analysis.facts.hosts)
-        if (policy.hosts.deny.some((p) => hostMatches(h.toLowerCase(), p))) {
-          risk = Math.max(risk, 0.95);
-          reasons.push({
-            rule_id: 'net.denied-host',
-            category: 'network',
-            attack_id: 'T1071',
-            detail: `host ${h} is on the deny list`,
-          });
-        }
+      const judged = judgeShellText(shellText, {
+        parser,
+        policy,
+        workspace,
+        home: opts.home ?? '',
+        cwd: input.cwd,
+        credentialWritten: written.length > 0,
+      });
+      analysis = judged.analysis;
+      risk = Math.max(risk, judged.risk);
+      reasons.push(...judged.reasons);
     }
     const t = policy.thresholds;
     const facts = joinFacts(analysis?.facts ?? null, toolFacts); // a tool's own and its command line's

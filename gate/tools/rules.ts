@@ -47,6 +47,12 @@ export const TOOL_RULES = {
     0.95,
     'writes a scheduled task, service, PAM or sudoers file',
   ),
+  'tool.write-script': r(
+    'execution',
+    'T1059.004',
+    0.85,
+    'writes a script, build file or package script with commands that would be asked about if typed (split across calls to dodge the gate)',
+  ),
   'tool.write-system': r('filesystem', '', 0.7, 'writes a system location outside the workspace'),
   'tool.write-outside': r('filesystem', '', 0.5, 'writes outside the workspace'),
   'tool.write-unresolved': r('filesystem', '', 0.5, 'writes a path the gate cannot resolve'),

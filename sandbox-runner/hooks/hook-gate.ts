@@ -8,6 +8,7 @@ import {
 } from '../../gate/fast.js';
 import type { GateVerdict } from '../approvals/ask-human.js';
 import { describeToolCall, type ToolRequest } from './answer-hook.js';
+import { readTextFile } from './read-text.js';
 import { resolveExisting } from './resolve-existing.js';
 
 /** Where the hook finds its policy (the same discovery as ward exec: org < user < project < --mode). */
@@ -40,6 +41,7 @@ export async function loadHookGate(o: HookPolicyOptions): Promise<HookGate> {
     deferParser: true,
     home: o.home,
     realpath: resolveExisting,
+    readText: readTextFile,
   });
   return { ...gate, autoApprove: policy.hooks.autoApprove };
 }

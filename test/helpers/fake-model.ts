@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /** One scripted shell command the fake model asks the agent to run, one per turn, in order. */
 export interface ScriptedCall {
-  /** `{{url}}` stands for the fake model's own address (it serves `files`). */
+  /** `{{url}}` stands for the fake model's own address (it serves `files`), here and in `tool.input`. */
   command: string;
   /** Instead of the shell: this tool with these arguments, named as the agent under test names it. */
   tool?: { name: string; input: Record<string, unknown> };
@@ -73,7 +73,12 @@ export async function startFakeModel(
   let base = '';
   const next = (done: number): ScriptedCall | undefined => {
     const call = script[done];
-    return call && { ...call, command: call.command.replaceAll('{{url}}', base) };
+    if (!call) return undefined;
+    const tool = call.tool && {
+      ...call.tool,
+      input: JSON.parse(JSON.stringify(call.tool.input).replaceAll('{{url}}', base)) as Json,
+    };
+    return { ...call, command: call.command.replaceAll('{{url}}', base), ...(tool ? { tool } : {}) };
   };
   const sse = (res: ServerResponse) =>
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });

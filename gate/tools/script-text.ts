@@ -1,0 +1,116 @@
+import { posix } from 'node:path';
+
+/** Files whose text a developer tool runs as shell commands later. */
+export type ScriptKind = 'shell' | 'make' | 'package-json' | 'just';
+
+const SHELL_NAME = /\.(?:sh|bash|zsh|ksh|dash|ash|command|bats)$/i;
+/** `#!/bin/sh`, `#!/usr/bin/env bash`, `#!/usr/bin/env -S bash -e`: a shell runs the file. */
+const SHELL_SHEBANG = /^#![ \t]*(?:\S*\/)?(?:env[ \t]+(?:-\S+[ \t]+)*)?(?:ba|z|k|da|a|mk)?sh(?:\s|$)/;
+
+/** What runs the file at `path` whose text starts as `head`, if a shell runs its commands. */
+export function scriptKind(path: string, head: string): ScriptKind | undefined {
+  const name = posix.basename(path);
+  if (name === 'package.json') return 'package-json';
+  if (/^(?:GNUmakefile|[Mm]akefile)$|\.mk$/.test(name)) return 'make';
+  if (/^\.?[Jj]ustfile$|\.just$/.test(name)) return 'just';
+  if (SHELL_NAME.test(name) || SHELL_SHEBANG.test(head.slice(0, 256))) return 'shell';
+  return undefined;
+}
+
+/** Lines with their `\` continuations joined, as make and a shell read them. */
+function logicalLines(text: string): string[] {
+  return text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
+}
+
+/**
+ * A make recipe line as the shell gets it: make's own references stand for unknown words (`$(CC)`,
+ * `$@`), `$$` is the shell's `$`, and `$(shell …)` is a command.
+ */
+function makeToShell(line: string): string {
+  return line
+    .split('$$')
+    .map((part) =>
+      part
+        .replace(/\$[({](?!shell\s)[a-z-]+\s[^()]*[)}]/g, '${MAKE_FUNCTION}')
+        .replace(/\$\(shell\s/g, '$(')
+        .replace(/\$[({]([A-Za-z_][\w.-]*)[)}]/g, (_, v: string) => `\${${v.replace(/[.-]/g, '_')}}`)
+        .replace(/\$[@<^*?%+|]/g, '${MAKE_AUTOMATIC}'),
+    )
+    .join('$');
+}
+
+/** A just recipe line as the shell gets it: `{{expr}}` stands for an unknown word. */
+function justToShell(line: string): string {
+  return line.replace(/\{\{[^{}]*\}\}/g, '${JUST_VALUE}');
+}
+
+/** `"name": "value"` pairs of JSON text, whole or a piece of it, values unescaped. */
+function jsonPairs(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const m of text.matchAll(/"((?:[^"\\\n]|\\.){0,256})"\s*:\s*"((?:[^"\\\n]|\\.)*)"/g)) {
+    try {
+      out.push([JSON.parse(`"${m[1]}"`) as string, JSON.parse(`"${m[2]}"`) as string]);
+    } catch {
+      // not a JSON string: not a value npm reads
+    }
+    if (out.length >= 1024) break;
+  }
+  return out;
+}
+
+/** Fields of package.json that are never commands (a fragment's pairs may come from anywhere in it). */
+const PACKAGE_DATA = new Set([
+  'name',
+  'version',
+  'description',
+  'license',
+  'author',
+  'homepage',
+  'main',
+  'module',
+  'types',
+  'typings',
+  'type',
+  'url',
+  'email',
+  'directory',
+  'node',
+  'npm',
+  'packageManager',
+]);
+
+/**
+ * The command lines a file of this kind hands to a shell: a shell script whole, each make or just recipe line
+ * (a `$(shell …)` anywhere), each package.json script. `whole`: the text is the whole file, not a piece.
+ */
+export function commandsOf(kind: ScriptKind, text: string, whole: boolean): string[] {
+  switch (kind) {
+    case 'shell':
+      return [text];
+    case 'make':
+      return logicalLines(text).flatMap((l) => {
+        if (/^\t/.test(l)) return [makeToShell(l.replace(/^\t[ \t@+-]*/, ''))];
+        const shell = /\$\(shell\s/.test(l) ? l.slice(l.indexOf('$(shell')) : '';
+        return shell ? [makeToShell(`echo ${shell}`)] : [];
+      });
+    case 'just':
+      return logicalLines(text)
+        .filter((l) => /^[ \t]+\S/.test(l))
+        .map((l) => justToShell(l.replace(/^[ \t]+[@-]*/, '')));
+    case 'package-json': {
+      if (whole) {
+        try {
+          const scripts = (JSON.parse(text) as { scripts?: unknown }).scripts;
+          if (typeof scripts === 'object' && scripts !== null)
+            return Object.values(scripts).filter((v): v is string => typeof v === 'string');
+          return [];
+        } catch {
+          // not JSON yet: read its pairs like a piece
+        }
+      }
+      return jsonPairs(text)
+        .filter(([k, v]) => !PACKAGE_DATA.has(k) && /\s|[|;&<>$`]/.test(v.trim()))
+        .map(([, v]) => v);
+    }
+  }
+}
