@@ -1,11 +1,11 @@
 import { posix } from 'node:path';
 import type { RiskReason } from '../schema/index.js';
 import { analysisBudgetMs, MAX_ANALYSED_CHARS, type ShellParser } from './analysis/index.js';
+import { commandsOf, scriptKind, UNJUDGED } from './analysis/script-kinds.js';
 import type { ResolvedPolicy } from './policy/load.js';
 import { judgeShellText, reason, type ShellJudgement, toolReason } from './shell-judgement.js';
 import { type FileWritten, filesWrittenByPatch, filesWrittenByTool } from './tools/files-written.js';
 import { TOOL_RULES, type ToolAccess } from './tools/index.js';
-import { commandsOf, scriptKind } from './tools/script-text.js';
 
 /** Reads up to `maxBytes` of a file as text (the caller's I/O; the gate does none), undefined when unreadable. */
 export type ReadText = (path: string, maxBytes: number) => string | undefined;
@@ -25,13 +25,6 @@ export interface WrittenScriptOptions {
 const MOST = TOOL_RULES['tool.write-script'].risk;
 /** The reasons a script's finding shows at most. */
 const SHOWN = 3;
-
-/**
- * Findings that say only that the gate cannot tell (a program it has no model of, a command or address known at
- * run time, a piece that does not parse): in a script they are everyday (its own functions, `$(CC)`, `"$URL"`),
- * and only what the gate can tell is risky makes a write ask.
- */
-const UNJUDGED = new Set(['exec.unknown-program', 'exec.dynamic', 'exec.unparseable', 'net.fetch-unknown']);
 
 interface Scored {
   r: RiskReason;

@@ -7,6 +7,7 @@ import { writtenOperand } from './operand-shapes.js';
 import { classifyPath, isSecretFileName, type Zone } from './paths.js';
 import { WARD_ADMIN_TEXT } from './programs/ward.js';
 import { UNKNOWN } from './script.js';
+import { judgeScriptWritten } from './script-written.js';
 
 /**
  * Behaviour read from the arguments alone, whatever the program: a shell or interpreter handed over to be
@@ -177,9 +178,11 @@ export function scanWrittenText(c: Call): void {
     c.name === 'echo' || c.name === 'printf'
       ? c.args.join(' ')
       : c.name === 'cat' || c.name === 'tee'
-        ? (c.cmd.stdinText ?? (c.cmd.pipeFrom ? c.cmd.pipeFrom.argv.slice(1).join(' ') : ''))
+        ? (c.cmd.stdinText ??
+          (c.cmd.pipeFrom ? (c.cmd.pipeFrom.stdinText ?? c.cmd.pipeFrom.argv.slice(1).join(' ')) : ''))
         : '';
   rememberWritten(c, text);
+  for (const target of writeTargets(c)) judgeScriptWritten(c, target, shownText(c, text));
   const body = text.replace(/^#!\S*/gm, '');
   const shell = SHELL_PATH.exec(body);
   if (shell) report(c.ctx, 'exec.shell-arg', `${shell[1]} written into a file by ${c.name}`);
@@ -193,14 +196,24 @@ export function scanWrittenText(c: Call): void {
 function rememberWritten(c: Call, text: string): void {
   const target = c.cmd.redirects.find((r) => /^>>?$|^>\|$/.test(r.op) && r.fd !== '2')?.target;
   if (!target || target.includes(UNKNOWN) || text === '') return;
-  // printf and (in dash, or with -e) echo turn escapes into the characters they name.
-  const shown =
-    c.name === 'printf' || c.name === 'echo'
-      ? text.replace(/\\(n|t|\\)/g, (_m, e: string) => (e === 'n' ? '\n' : e === 't' ? '\t' : '\\'))
-      : text;
+  const shown = shownText(c, text);
   const path = classifyPath(target, { workspace: c.ctx.workspace, cwd: c.cwd }).path;
   c.ctx.written ??= new Map();
   c.ctx.written.set(path, (c.ctx.written.get(path) ?? '') + shown.slice(0, 65_536));
+}
+
+/** printf and (in dash, or with -e) echo turn escapes into the characters they name. */
+function shownText(c: Call, text: string): string {
+  return c.name === 'printf' || c.name === 'echo'
+    ? text.replace(/\\(n|t|\\)/g, (_m, e: string) => (e === 'n' ? '\n' : e === 't' ? '\t' : '\\'))
+    : text;
+}
+
+/** The files a command writes its text into: redirects of its output, and `tee`'s operands. */
+function writeTargets(c: Call): string[] {
+  const out = c.cmd.redirects.filter((r) => /^>>?$|^>\|$/.test(r.op) && r.fd !== '2').map((r) => r.target);
+  if (c.name === 'tee') out.push(...c.args.filter((a) => !a.startsWith('-')));
+  return out.filter((t) => t !== '' && !t.includes(UNKNOWN)).slice(0, 16);
 }
 
 /** What this command line wrote into `file` before (see rememberWritten), or undefined. */

@@ -222,6 +222,19 @@ export const TAXONOMY = {
   ),
   'exec.unknown-program': t('execution', 'T1204.002', 0.45, 'runs a program the gate has no model of'),
   'exec.shell-arg': t('execution', 'T1059.004', 0.6, 'runs a shell given as an argument'),
+  // A script written by this command and run by a later one: as risky as its commands typed, never a deny.
+  'exec.script-written': t(
+    'execution',
+    'T1059.004',
+    0.85,
+    'writes a script, build file or package script whose commands would be refused or asked about in any mode',
+  ),
+  'exec.script-written-ask': t(
+    'execution',
+    'T1059.004',
+    0.5,
+    'writes a script, build file or package script with commands that would be asked about if typed',
+  ),
   'exec.interpreter-arg': t(
     'execution',
     'T1059',

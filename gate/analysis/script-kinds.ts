@@ -1,5 +1,17 @@
 import { posix } from 'node:path';
 
+/**
+ * Findings that say only that the gate cannot tell (a program it has no model of, a command or address known at
+ * run time, a piece that does not parse): in a script they are everyday (its own functions, `$(CC)`, `"$URL"`),
+ * and only what the gate can tell is risky makes writing it ask.
+ */
+export const UNJUDGED: ReadonlySet<string> = new Set([
+  'exec.unknown-program',
+  'exec.dynamic',
+  'exec.unparseable',
+  'net.fetch-unknown',
+]);
+
 /** Files whose text a developer tool runs as shell commands later. */
 export type ScriptKind = 'shell' | 'make' | 'package-json' | 'just';
 
