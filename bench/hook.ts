@@ -81,12 +81,10 @@ async function measure(env: NodeJS.ProcessEnv, withServer: NodeJS.ProcessEnv): P
     });
     const r = await run(['bin/ward.mjs', 'hook', 'claude-code'], body, env);
     if (r.code !== 0) throw new Error(`hook exited ${r.code}: ${r.out}`);
-    // No output: no objection, the agent's own permission system decides.
+    // `{}`: no objection, the agent's own permission system decides.
     const d =
-      r.out.trim() === ''
-        ? 'defer'
-        : (JSON.parse(r.out) as { hookSpecificOutput: { permissionDecision: string } }).hookSpecificOutput
-            .permissionDecision;
+      (JSON.parse(r.out) as { hookSpecificOutput?: { permissionDecision: string } }).hookSpecificOutput
+        ?.permissionDecision ?? 'defer';
     decisions[d] = (decisions[d] ?? 0) + 1;
     hook.push(r.ms);
     const s = await run(

@@ -8,7 +8,7 @@ const MAX_INPUT = 4 * 1024 * 1024;
 
 const USAGE = `usage: ward hook <claude-code|codex|gemini-cli> [--wait] [--policy FILE] [--mode MODE] [--server URL] [--timeout S]
   A PreToolUse (Gemini CLI: BeforeTool) command hook: reads the agent's hook JSON on stdin and answers deny
-  or ask on stdout; where the gate has no objection it prints nothing, so the agent's own permission system
+  or ask on stdout; where the gate has no objection it prints {}, so the agent's own permission system
   decides (unless the org or user policy sets hooks.auto_approve: true).
   --wait     on Ward's "ask", create a Ward approval and wait for a human (needs WARD_SERVER / --server)
   With a server and WARD_TOKEN, the server's view of the session (the analyzer's risk, a secret read lately)
@@ -41,7 +41,7 @@ function denyJson(agent: string, reason: string): string {
 }
 
 /**
- * `ward hook claude-code|codex|gemini-cli`: always exits 0, with a JSON answer (deny, ask) or none (no
+ * `ward hook claude-code|codex|gemini-cli`: always exits 0, with a JSON answer (deny, ask) or `{}` (no
  * objection: the agent's own permission system decides); anything that goes wrong is a deny with the
  * reason (fail closed). Imports stay lazy: start-up is the
  * hook's whole latency budget.
@@ -100,7 +100,9 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   }
   if (answered) return 2;
   answered = true;
-  if (out !== '') process.stdout.write(`${out}\n`);
+  // Always a JSON object: `{}` is "no objection". The wrapper `ward install` writes lets a call run only on
+  // exit 0 with an object on stdout, so an emptied ward file or a stand-in `node` that prints nothing blocks.
+  process.stdout.write(`${out || '{}'}\n`);
   return 0;
 }
 

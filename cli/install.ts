@@ -15,7 +15,8 @@ const USAGE = `usage: ward install <claude-code|codex|gemini-cli> [--project DIR
   gemini-cli:  DIR/.gemini/settings.json or ~/.gemini/settings.json with --user (project hooks run only in
                folders Gemini CLI trusts)
   --wait           on Ward's "ask", wait for a human in Ward (the hook needs WARD_SERVER and WARD_TOKEN)
-  --ward-command   how the agent starts Ward (default: the absolute path of ward on PATH)
+  --ward-command   how the agent starts Ward, as shell words (default: the absolute path of ward on PATH)
+  The hook runs under /bin/sh: anything but Ward's answer (killed, crashed, not found) blocks the tool call.
   --codex-command  how to start Codex to record trust (default: codex)
 `;
 
@@ -36,11 +37,6 @@ const TARGETS = {
   codex: { dir: '.codex', file: 'hooks.json', event: 'PreToolUse', matcher: '*' },
   'gemini-cli': { dir: '.gemini', file: 'settings.json', event: 'BeforeTool', matcher: '*' },
 } as const;
-
-/** Recognises Ward's hook command for an agent, whatever path Ward was started from. */
-export function wardHookPattern(agent: string): RegExp {
-  return new RegExp(`(^|[\\s/])ward(\\.mjs)?\\s+hook\\s+${agent}\\b`);
-}
 
 /** `ward install claude-code|codex|gemini-cli`. */
 export async function main(args: string[], env: WardEnv): Promise<number> {
@@ -78,12 +74,19 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       ? join(codexHome, target.file)
       : join(env.home, target.dir, target.file)
     : join(project, target.dir, target.file);
+  const { installHook, isWardHookCommand, shellQuote, wardHookCommand } = await import(
+    '../sandbox-runner/index.js'
+  );
   // The hook's program by its absolute path: a bare `ward` is looked up on the agent's PATH at every tool call,
   // and a `ward` the agent writes into an earlier PATH directory (~/.local/bin) would answer for Ward.
-  const onPathAt = firstOnPath('ward', env.processEnv.PATH);
+  const onPathAt = firstOnPath('ward', env.processEnv.PATH, shellQuote);
   const wardCommand = values['ward-command'] ?? onPathAt ?? 'ward';
-  const command = `${wardCommand} hook ${agent}${values.wait ? ` --wait${values.timeout ? ` --timeout ${waitS}` : ''}` : ''}`;
-  const { installHook } = await import('../sandbox-runner/index.js');
+  // Wrapped: a hook killed or crashed before it answers blocks the call (the agents run it on any exit but 2).
+  const command = wardHookCommand(
+    wardCommand,
+    agent,
+    values.wait ? ['--wait', ...(values.timeout ? ['--timeout', String(waitS)] : [])] : [],
+  );
   let result: import('../sandbox-runner/index.js').InstallResult;
   try {
     result = installHook(file, {
@@ -93,7 +96,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       ...(agent === 'gemini-cli' ? { name: 'ward', timeoutUnit: 'ms' as const } : {}),
       // The agent must let a waiting hook outlive Ward's own deadline.
       ...(values.wait ? { timeoutS: waitS + 30 } : {}),
-      isOurs: (c) => wardHookPattern(agent).test(c),
+      isOurs: (c) => isWardHookCommand(c, agent),
     });
   } catch (err) {
     process.stderr.write(
@@ -137,12 +140,16 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   return 0;
 }
 
-/** The first `name` on PATH as an absolute path a shell reads as one word, or undefined. */
-function firstOnPath(name: string, path: string | undefined): string | undefined {
+/** The first `name` on PATH as an absolute path, quoted as one shell word, or undefined. */
+function firstOnPath(
+  name: string,
+  path: string | undefined,
+  quote: (word: string) => string,
+): string | undefined {
   for (const d of (path ?? '').split(delimiter)) {
     if (!isAbsolute(d)) continue; // a relative PATH entry is wherever the agent's shell stands
     const file = join(d, name);
-    if (existsSync(file)) return /^[\w@%+=:,./-]+$/.test(file) ? file : undefined;
+    if (existsSync(file)) return quote(file);
   }
   return undefined;
 }

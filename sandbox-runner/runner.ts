@@ -3,9 +3,11 @@ import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { SandboxPolicy } from '../gate/fast.js';
 import type { NetworkAttempt } from '../schema/fast.js';
+import { shellQuote } from './hooks/hook-command.js';
 import { diffSnapshots, type FileChange, type FileSnapshot, takeSnapshot } from './sandbox/file-snapshot.js';
 import { resolveLayout, type SandboxLayout, SandboxSetupError } from './sandbox/layout.js';
 import { rlimitPrefix } from './sandbox/limits.js';
+import { type CgroupUsage, JOIN_FAILED } from './sandbox/linux/cgroup.js';
 import type { NetworkPort, NetworkProxyHandle } from './sandbox/network-port.js';
 import {
   fingerprintRepositories,
@@ -67,7 +69,7 @@ export interface RunOptions {
   captureBytes?: number;
 }
 
-export type KilledBy = 'timeout' | 'abort' | 'cpu_limit' | null;
+export type KilledBy = 'timeout' | 'abort' | 'cpu_limit' | 'memory_limit' | null;
 
 /** Everything known about one command after it ran. */
 export interface RunResult {
@@ -90,12 +92,17 @@ export interface RunResult {
   filesTruncated: boolean;
   violations: SandboxViolation[];
   networkAttempts: NetworkAttempt[];
+  /** How the limits were enforced for this command (e.g. whether a cgroup bounded its memory in total). */
   limitsBy: string;
+  /** The most memory the whole sandbox held at once, when a cgroup measured it. */
+  memoryPeakBytes?: number;
 }
 
 export interface Runner {
   readonly layout: SandboxLayout;
   readonly policy: SandboxPolicy;
+  /** How limits are enforced here: `cgroup-…` bounds each run's memory in total; `rlimits` only per process. */
+  readonly limitsBy: string;
   /** Runs one command (argv, or a string for /bin/sh -c) in a fresh sandbox. */
   run(command: string | string[], opts?: RunOptions): Promise<RunResult>;
   /** Stops the network proxy if one was started. */
@@ -120,10 +127,6 @@ const SIGNALS: Record<number, string> = {
   31: 'SIGSYS',
 };
 const SIGNUM = Object.fromEntries(Object.entries(SIGNALS).map(([n, s]) => [s, Number(n)]));
-
-function shellQuote(a: string): string {
-  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`;
-}
 
 /**
  * A resident runner: resolves the policy, builds the bwrap argv and the seccomp program once, then runs
@@ -186,7 +189,7 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
     const net = await network();
     const wrapped = sandbox
       ? sandbox.wrap(argv, cwd, net)
-      : { argv: [...rlimitPrefix(policy.limits), ...argv], fdData: [] };
+      : { argv: [...rlimitPrefix(policy.limits), ...argv], fdData: [], limitsBy: 'rlimits' };
     // A whole agent session (the terminal passed through) may run for hours while the user runs git next to
     // it: check for planted repositories as it goes, not only at the end.
     const midRun: SandboxViolation[] = [];
@@ -203,6 +206,7 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
           )
         : undefined;
     watch?.unref();
+    let usage: CgroupUsage | undefined;
     const outcome = await runProcess({
       argv: wrapped.argv,
       env: { ...env, ...(net?.env ?? {}), PWD: cwd },
@@ -216,6 +220,8 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
       timeoutMs: policy.limits.timeoutS * 1000,
       ...(opts.abort ? { abort: opts.abort } : {}),
       captureBytes: opts.captureBytes ?? 1024 * 1024,
+    }).finally(async () => {
+      usage = await wrapped.release?.();
     });
     if (watch) clearInterval(watch);
     if (outcome.spawnError) {
@@ -235,13 +241,20 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
     if (sandbox && !outcome.started && outcome.stderr.startsWith('bwrap:')) {
       throw new SandboxSetupError(`bubblewrap failed: ${outcome.stderr.split('\n')[0]}`);
     }
+    if (sandbox && !outcome.started && outcome.stderr.startsWith(JOIN_FAILED)) {
+      throw new SandboxSetupError(`the sandbox's cgroup: ${outcome.stderr.split('\n')[0]}`);
+    }
+    // The kernel's OOM killer ended a process of this sandbox (the cgroup's count, not the command's word).
+    const oom = (usage?.oomKills ?? 0) > 0;
     const killedBy: KilledBy = outcome.timedOut
       ? 'timeout'
       : outcome.aborted
         ? 'abort'
         : signal === 'SIGXCPU'
           ? 'cpu_limit'
-          : null;
+          : oom && signal === 'SIGKILL'
+            ? 'memory_limit'
+            : null;
 
     // The command has run: from here on nothing it left behind may turn its run into "nothing was run" (no
     // span). A check that fails is itself recorded, and the rest still reported.
@@ -262,6 +275,11 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
       violations.push({ kind: 'timeout', detail: `killed after ${policy.limits.timeoutS}s` });
     if (killedBy === 'cpu_limit')
       violations.push({ kind: 'cpu_limit', detail: `over ${policy.limits.cpuS}s of CPU` });
+    if (oom)
+      violations.push({
+        kind: 'memory_limit',
+        detail: `${usage?.oomKills} process(es) killed by the OOM killer at the sandbox's ${policy.limits.memoryMb} MB limit`,
+      });
     violations.push(
       ...midRun,
       ...(sandbox
@@ -301,13 +319,15 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
       filesTruncated: !!(before?.truncated || files.after?.truncated),
       violations,
       networkAttempts: attempts.list(),
-      limitsBy: sandbox?.limitsBy ?? 'rlimits',
+      limitsBy: wrapped.limitsBy,
+      ...(usage?.peakBytes !== undefined ? { memoryPeakBytes: usage.peakBytes } : {}),
     };
   }
 
   return {
     layout,
     policy,
+    limitsBy: sandbox?.limitsBy ?? 'rlimits (unsandboxed)',
     run,
     async close() {
       sandbox?.close();

@@ -71,6 +71,10 @@ export const WARD = {
   /** File changes beyond those listed in ward.file_changes (a span stays well under the server's body limit). */
   fileChangesOmitted: 'ward.file_changes.omitted',
   killedBy: 'ward.killed_by',
+  /** How the sandbox's limits were enforced: a cgroup bounding it in total, or per-process rlimits only. */
+  limitsBy: 'ward.limits_by',
+  /** The most memory the whole sandbox held at once (its cgroup's peak), when measured. */
+  memoryPeakBytes: 'ward.memory.peak_bytes',
   violationKind: 'ward.violation.kind',
   violationDetail: 'ward.violation.detail',
   netHost: 'ward.net.host',

@@ -128,7 +128,7 @@ describe.runIf(has('claude'))(
     it("where Ward has no objection it defers: Claude Code's own prompt still refuses in -p mode", async () => {
       const s = await setup();
       await ward(['install', 'claude-code', '--ward-command', WARD], s.project, { HOME: s.home });
-      // The gate allows this workspace write and the hook says nothing (before: "allow", skipping the prompt).
+      // The gate allows this workspace write and the hook says nothing, `{}` (before: "allow", skipping the prompt).
       const hook = await runWithStdin(
         ['hook', 'claude-code'],
         JSON.stringify({
@@ -140,7 +140,7 @@ describe.runIf(has('claude'))(
         }),
         s.home,
       );
-      expect(hook).toBe('');
+      expect(hook).toBe('{}\n');
       const model = await startFakeModel([{ command: 'ls -la' }, { command: 'touch made-by-agent.txt' }]);
       models.push(model);
       const r = await run(join(BIN, 'claude'), ['-p', 'go', '--output-format', 'json'], s.project, {

@@ -283,7 +283,7 @@ describe.runIf(bwrapWorks())('ward exec and ward hook use the grants of their se
     // The grant clears Ward's objection without asking again; with nothing to object to, the hook stays
     // silent and the agent's own guard decides (Ward never answers "allow" unless auto-approve is on).
     expect(hook.code).toBe(0);
-    expect(hook.stdout.trim()).toBe('');
+    expect(hook.stdout.trim()).toBe('{}');
     expect(await approvalsOf('p-s3')).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ import {
   codex,
   codexModel,
   eachFailure,
-  FAIL_OPEN,
+  FAIL_CLOSED,
   gemini,
   installCodex,
   slowWard,
@@ -49,37 +49,48 @@ async function model(script: Parameters<typeof startFakeModel>[0]): Promise<Fake
 }
 
 describe('what the real agents do when their hook fails (a stand-in hook)', () => {
-  it.runIf(has('claude'))('Claude Code runs the tool unless the hook exits 2', async () => {
-    const s = await scenario();
-    closing.push(s.model);
-    const w = standInWard(s.root);
-    await ward(['install', 'claude-code', '--ward-command', w.command], s.project, { HOME: s.home });
-    expect(await eachFailure(s, model, (url) => claude(s, url), w.use)).toEqual(FAIL_OPEN);
-  });
-  it.runIf(has('codex'))('Codex runs the tool unless the hook exits 2', async () => {
-    const s = await scenario();
-    closing.push(s.model);
-    const w = standInWard(s.root);
-    codexModel(s, s.model.url);
-    expect((await installCodex(s, w.command)).code).toBe(0);
-    const go = (url: string) => {
-      codexModel(s, url);
-      return codex(s);
-    };
-    expect(await eachFailure(s, model, go, w.use)).toEqual(FAIL_OPEN);
-  });
-  it.runIf(has('gemini'))('Gemini CLI runs the tool unless the hook exits 2', async () => {
-    const s = await scenario();
-    closing.push(s.model);
-    const w = standInWard(s.root);
-    mkdirSync(join(s.home, '.gemini'), { recursive: true });
-    writeFileSync(
-      join(s.home, '.gemini', 'settings.json'),
-      JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }),
-    );
-    await ward(['install', 'gemini-cli', '--user', '--ward-command', w.command], s.project, { HOME: s.home });
-    expect(await eachFailure(s, model, (url) => gemini(s, url), w.use)).toEqual(FAIL_OPEN);
-  });
+  it.runIf(has('claude'))(
+    'Claude Code ran the tool unless the hook exited 2; installed by Ward, a crash or broken JSON blocks',
+    async () => {
+      const s = await scenario();
+      closing.push(s.model);
+      const w = standInWard(s.root);
+      await ward(['install', 'claude-code', '--ward-command', w.command], s.project, { HOME: s.home });
+      expect(await eachFailure(s, model, (url) => claude(s, url), w.use)).toEqual(FAIL_CLOSED);
+    },
+  );
+  it.runIf(has('codex'))(
+    'Codex ran the tool unless the hook exited 2; installed by Ward, a crash or broken JSON blocks',
+    async () => {
+      const s = await scenario();
+      closing.push(s.model);
+      const w = standInWard(s.root);
+      codexModel(s, s.model.url);
+      expect((await installCodex(s, w.command)).code).toBe(0);
+      const go = (url: string) => {
+        codexModel(s, url);
+        return codex(s);
+      };
+      expect(await eachFailure(s, model, go, w.use)).toEqual(FAIL_CLOSED);
+    },
+  );
+  it.runIf(has('gemini'))(
+    'Gemini CLI ran the tool unless the hook exited 2; installed by Ward, a crash or broken JSON blocks',
+    async () => {
+      const s = await scenario();
+      closing.push(s.model);
+      const w = standInWard(s.root);
+      mkdirSync(join(s.home, '.gemini'), { recursive: true });
+      writeFileSync(
+        join(s.home, '.gemini', 'settings.json'),
+        JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }),
+      );
+      await ward(['install', 'gemini-cli', '--user', '--ward-command', w.command], s.project, {
+        HOME: s.home,
+      });
+      expect(await eachFailure(s, model, (url) => gemini(s, url), w.use)).toEqual(FAIL_CLOSED);
+    },
+  );
 });
 
 describe('the real `ward hook`: it answers before the agent gives up on it', () => {

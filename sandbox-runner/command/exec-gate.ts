@@ -4,11 +4,8 @@ import { inert } from '../../schema/fast.js';
 import type { ApprovalPort } from '../../schema/index.js';
 import { askHuman, REFUSED_EXIT, summarizeReasons } from '../approvals/ask-human.js';
 import { decideWithGrants } from '../approvals/with-grants.js';
+import { shellQuote } from '../hooks/hook-command.js';
 import { type SpanDecision, spanDecision } from '../telemetry/span-record.js';
-
-function shellQuote(a: string): string {
-  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`;
-}
 
 /** The command line the gate judges for an argv (one argument is already a command line). */
 export function commandLine(argv: readonly string[]): string {

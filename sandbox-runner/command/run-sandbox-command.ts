@@ -54,6 +54,8 @@ export interface SandboxCommandDeps {
   dataDirs: (workspace: string) => Promise<string[]>;
   /** Where SIGINT/SIGTERM/SIGHUP come from (the process); they stop the command, exit 128+n. */
   signals?: { on(sig: SignalName, h: () => void): unknown; off(sig: SignalName, h: () => void): unknown };
+  /** false: no cgroup even where one could be made (per-process limits only, and said so). */
+  useCgroup?: boolean;
 }
 
 /**
@@ -127,6 +129,11 @@ export async function runSandboxCommand(c: SandboxCommand, deps: SandboxCommandD
     return SETUP_FAILED_EXIT;
   }
   if (c.unsandboxed) say(`ward ${c.cmd}: running UNSANDBOXED (--unsandboxed); this is recorded\n`);
+  // Per-process limits alone let a command fork its way past the memory limit: never leave that unsaid.
+  const perProcessOnly = (by: string) => !c.unsandboxed && !by.startsWith('cgroup-');
+  const limitsNote = (by: string) =>
+    say(`ward ${c.cmd}: note: limits are ${inert(by)}; see \`ward doctor\`\n`);
+  if (perProcessOnly(runner.limitsBy)) limitsNote(runner.limitsBy);
 
   const abort = new AbortController();
   let received: SignalName | undefined;
@@ -155,6 +162,8 @@ export async function runSandboxCommand(c: SandboxCommand, deps: SandboxCommandD
     await runner.close();
   }
 
+  // A group that could not be made for this run (the kernel refused) is said too, after the fact.
+  if (perProcessOnly(result.limitsBy) && !perProcessOnly(runner.limitsBy)) limitsNote(result.limitsBy);
   // A detail is a path or an error line the command chose: `\r`, ESC sequences or newlines in it would erase or
   // rewrite Ward's own warning on the user's terminal.
   for (const v of result.violations.slice(0, 5)) say(`ward: sandbox ${v.kind}: ${inert(v.detail)}\n`);
@@ -199,6 +208,7 @@ async function createCommandRunner(
     ...(c.policyFile ? { extraReadOnly: [resolve(deps.cwd, c.policyFile)] } : {}),
     ...(c.cmd === 'run' ? { agent: span.agent } : {}),
     dataDirs: await deps.dataDirs(workspace),
+    ...(deps.useCgroup === false ? { useCgroup: false } : {}),
   });
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { defaultSandboxPolicy } from '../../gate/fast.js';
 import { createRunner } from '../runner.js';
 import { PRLIMIT_PATH } from '../sandbox/limits.js';
-import { detectCgroupBase } from '../sandbox/linux/cgroup.js';
+import { detectCgroupPlan } from '../sandbox/linux/cgroup-detect.js';
 import { DEFAULT_BWRAP_PATH } from '../sandbox/linux/linux-sandbox.js';
 import type { NetworkPort } from '../sandbox/network-port.js';
 import { HIDDEN_IN_HOME } from '../sandbox/protected-paths.js';
@@ -92,6 +92,7 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<Check[]> {
   });
 
   const ws = mkdtempSync(join(tmpdir(), 'ward-doctor-'));
+  let limitsBy: string | undefined;
   try {
     const runner = createRunner(defaultSandboxPolicy(), {
       cwd: ws,
@@ -125,6 +126,7 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<Check[]> {
           : `readable in the sandbox: ${exposed.map((p) => `~/${p}`).join(', ')}`,
       fix: 'remove the parent directory from sandbox.home (readOnly/writable) in your policy, or add the path to sandbox.hidden',
     });
+    limitsBy = r.limitsBy;
     const filtered = /Seccomp:\s+2/.test(r.stdout) && /NoNewPrivs:\s+1/.test(r.stdout);
     out.push({
       name: 'seccomp',
@@ -147,20 +149,18 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<Check[]> {
     rmSync(ws, { recursive: true, force: true });
   }
 
+  // What bounds a sandbox's memory in total (not per process): the test command above ran under it.
   const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
-  const cg = detectCgroupBase();
+  const plan = detectCgroupPlan();
+  const bounded = limitsBy?.startsWith('cgroup-') ?? false;
   out.push({
-    name: 'cgroup v2',
-    ok: v2 && cg?.version === 'v2',
+    name: 'cgroup',
+    ok: bounded,
     severity: 'recommended',
-    detail: v2
-      ? cg
-        ? `delegated at ${cg.base}`
-        : 'cgroup v2 without a delegated pids controller: limits are rlimits only'
-      : `cgroup v1/hybrid: limits are rlimits${cg ? ` plus a v1 pids group under ${cg.base}` : ''}`,
+    detail: `${limitsBy ?? 'no sandbox ran'}${plan?.memory ? ` (groups under ${plan.memory})` : ''}`,
     fix: v2
-      ? 'run Ward in a delegated scope: systemd-run --user --scope -p Delegate=yes ward …'
-      : 'boot with systemd.unified_cgroup_hierarchy=1 (add it to GRUB_CMDLINE_LINUX, then update-grub and reboot)',
+      ? 'run Ward where it may create cgroups with the memory controller: systemd-run --user --scope -p Delegate=yes ward …, or as root'
+      : 'as root on cgroup v1, Ward needs a writable memory hierarchy; or boot with systemd.unified_cgroup_hierarchy=1 and delegate (systemd-run --user --scope -p Delegate=yes ward …)',
   });
 
   out.push(bareRepositoryCheck(deps));

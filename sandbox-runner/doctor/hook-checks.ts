@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join, sep } from 'node:path';
 import { listCodexHooks, openCodexAppServer } from '../hooks/codex-app-server.js';
+import { hookProgram, isWardHookCommand, isWrappedHookCommand } from '../hooks/hook-command.js';
 import type { Check } from './checks.js';
 
 const CODEX_TOOLS = ['Bash', 'apply_patch'];
@@ -26,24 +27,47 @@ function readJson(file: string): Json | undefined {
   }
 }
 
-const wardHook = (agent: string) => new RegExp(`(^|[\\s/])ward(\\.mjs)?\\s+hook\\s+${agent}\\b`);
-
-/** Ward's hook handlers under hooks.<event> of a settings object: their matcher and command. */
+/** Ward's hook handlers under hooks.<event> of a settings object: their matcher, command and timeout. */
 function wardHandlers(settings: Json | undefined, event: string, agent: string) {
+  return handlers(settings, event)
+    .filter(({ h }) => typeof h.command === 'string' && isWardHookCommand(h.command, agent))
+    .map(({ matcher, h }) => ({
+      matcher,
+      command: h.command as string,
+      timeout: typeof h.timeout === 'number' ? h.timeout : undefined,
+    }));
+}
+
+function handlers(settings: Json | undefined, event: string): { matcher: string; h: Json }[] {
   const groups = isObj(settings?.hooks) ? (settings.hooks as Json)[event] : undefined;
   if (!Array.isArray(groups)) return [];
   return groups.flatMap((g) =>
     isObj(g) && Array.isArray(g.hooks)
       ? (g.hooks as unknown[])
-          .filter(
-            (h): h is Json => isObj(h) && typeof h.command === 'string' && wardHook(agent).test(h.command),
-          )
-          .map((h) => ({
-            matcher: typeof g.matcher === 'string' ? g.matcher : '',
-            command: h.command as string,
-          }))
+          .filter(isObj)
+          .map((h) => ({ matcher: typeof g.matcher === 'string' ? g.matcher : '', h }))
       : [],
   );
+}
+
+/**
+ * HTTP hooks (Claude Code's `type: "http"`) that call Ward's hook endpoint: the agent runs the tool when the
+ * server is down, slow or unreachable, so they are reported as failing open. Ward installs none.
+ */
+function wardHttpHooks(settings: Json | undefined, event: string, file: string): string[] {
+  return handlers(settings, event)
+    .filter(({ h }) => h.type === 'http' && typeof h.url === 'string' && /\/api\/hooks\//.test(h.url))
+    .map(
+      ({ h }) =>
+        `an http hook to Ward's endpoint (${String(h.url)}) in ${file}: the agent runs the tool whenever the server cannot answer; use \`ward hook\` (ward install) instead`,
+    );
+}
+
+/** How long Ward's hook may take before it answers by itself (cli/hook.ts: 40 s, or the wait + 20 s). */
+function wardDeadlineS(command: string): number {
+  if (!/\s--wait\b/.test(command)) return 40;
+  const t = /\s--timeout\s+'?(\d+)/.exec(command);
+  return Math.min(Number(t?.[1] ?? 300), 3600) + 20;
 }
 
 /** Whether a hook matcher (a tool-name pattern) covers a tool. */
@@ -58,7 +82,7 @@ function covers(matcher: string, tool: string): boolean {
 
 /** Whether the hook's program can be started: an absolute path that exists, or a name on PATH. */
 function resolvable(command: string, env: HookCheckDeps['processEnv']): boolean {
-  const program = command.trim().split(/\s+/)[0] ?? '';
+  const program = hookProgram(command);
   if (program.includes('/')) return existsSync(program);
   return (env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, program)));
 }
@@ -73,17 +97,36 @@ export async function checkAgentHooks(deps: HookCheckDeps): Promise<Check[]> {
   return [checkClaude(deps), await checkCodex(deps), checkGemini(deps)];
 }
 
+type Found = { where: string; matcher: string; command: string; timeout?: number | undefined };
+
 function verdict(
   name: string,
-  found: { where: string; matcher: string; command: string }[],
+  found: Found[],
   problems: string[],
   fix: string,
   tools: readonly string[],
   env: HookCheckDeps['processEnv'],
+  o: {
+    /** Gemini CLI counts hook timeouts in milliseconds. */
+    timeoutScale?: number;
+    /** Http hooks to Ward's endpoint: failing open whether or not Ward's own hook is installed. */
+    httpHooks?: string[];
+  } = {},
 ): Check {
-  if (found.length === 0)
+  const timeoutScale = o.timeoutScale ?? 1;
+  if (found.length === 0 && !o.httpHooks?.length)
     return { name, ok: true, severity: 'recommended', detail: `not installed (${fix})` };
+  problems.unshift(...(o.httpHooks ?? []));
   for (const f of found) {
+    if (!isWrappedHookCommand(f.command))
+      problems.push(
+        `\`${f.command}\` in ${f.where} is an older install: the agent runs the tool when that hook is killed or crashes`,
+      );
+    const deadline = wardDeadlineS(f.command);
+    if (f.timeout !== undefined && f.timeout / timeoutScale <= deadline)
+      problems.push(
+        `the hook's timeout in ${f.where} (${f.timeout / timeoutScale} s) ends before Ward's own deadline (${deadline} s): the agent kills a slow hook and runs the tool`,
+      );
     const missed = tools.filter((t) => !covers(f.matcher, t));
     if (missed.length > 0)
       problems.push(
@@ -103,7 +146,7 @@ function verdict(
     name,
     ok: false,
     severity: 'recommended',
-    detail: `installed but inactive: ${problems.join('; ')}`,
+    detail: `installed but inactive or failing open: ${problems.join('; ')}`,
     fix,
   };
 }
@@ -120,6 +163,7 @@ function checkClaude(d: HookCheckDeps): Check {
   const problems = files
     .filter((f) => readJson(f)?.disableAllHooks === true)
     .map((f) => `disableAllHooks is set in ${f}`);
+  const httpHooks = files.flatMap((f) => wardHttpHooks(readJson(f), 'PreToolUse', f));
   return verdict(
     'claude-code hook',
     found,
@@ -127,6 +171,7 @@ function checkClaude(d: HookCheckDeps): Check {
     'ward install claude-code',
     ['Bash', 'Read', 'Write', 'WebFetch'],
     d.processEnv,
+    { httpHooks },
   );
 }
 
@@ -143,7 +188,7 @@ function checkGemini(d: HookCheckDeps): Check {
     if (
       isObj(cfg) &&
       Array.isArray(cfg.disabled) &&
-      cfg.disabled.some((n) => n === 'ward' || (typeof n === 'string' && wardHook('gemini-cli').test(n)))
+      cfg.disabled.some((n) => n === 'ward' || (typeof n === 'string' && isWardHookCommand(n, 'gemini-cli')))
     )
       problems.push(`Ward's hook is in hooksConfig.disabled in ${f}`);
   }
@@ -156,6 +201,10 @@ function checkGemini(d: HookCheckDeps): Check {
     'ward install gemini-cli --user',
     ['run_shell_command', 'read_file', 'write_file', 'web_fetch'],
     d.processEnv,
+    {
+      timeoutScale: 1000,
+      httpHooks: [user, project].flatMap((f) => wardHttpHooks(readJson(f), 'BeforeTool', f)),
+    },
   );
 }
 

@@ -16,6 +16,13 @@ export {
 } from './answer-hook.js';
 export { answerHookCall, type HookCallOptions } from './hook-call.js';
 export {
+  hookProgram,
+  isWardHookCommand,
+  isWrappedHookCommand,
+  shellQuote,
+  wardHookCommand,
+} from './hook-command.js';
+export {
   gateInputFor,
   type HookGate,
   type HookPolicyOptions,

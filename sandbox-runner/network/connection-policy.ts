@@ -10,9 +10,12 @@ export type ResolveFn = (host: string) => Promise<string[]>;
 /** The policy's deny list: why this canonical host and port is refused, or null. Checked before anything else. */
 export type DenyFn = (host: string, port: number) => string | null;
 
-/** The outcome for one requested host and port. `host` is the canonical form used for matching. */
+/**
+ * The outcome for one requested host and port. `host` is the canonical form used for matching; `entry` is
+ * the allow entry that matched (none when approved).
+ */
 export type Verdict =
-  | { decision: 'allow'; host: string; reason: string; addresses: string[] }
+  | { decision: 'allow'; host: string; reason: string; addresses: string[]; entry?: AllowEntry }
   | { decision: 'deny'; host: string; reason: string; address?: string };
 
 export interface ConnectionPolicyDeps {
@@ -105,6 +108,6 @@ export function createConnectionPolicy(
         }
       }
     }
-    return { decision: 'allow', host, reason, addresses };
+    return { decision: 'allow', host, reason, addresses, entry };
   };
 }

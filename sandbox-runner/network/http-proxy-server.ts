@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { parsePort } from './allow-entry.js';
+import { canonicalHostname, parsePort } from './allow-entry.js';
 import { startAttempt } from './attempt-recorder.js';
+import { canonicalIp } from './ip-literal.js';
 import { type Opened, openUpstream } from './open-upstream.js';
 import type { ProxyContext } from './proxy-context.js';
-import { tunnel } from './tunnel.js';
+import { rawResponse } from './raw-response.js';
+import { runTunnel } from './run-tunnel.js';
 
 /** Largest request head accepted; bigger gets 431. */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -44,14 +46,6 @@ function endToEndHeaders(raw: readonly string[]): string[] {
   return out;
 }
 
-function rawResponse(status: string, body = ''): string {
-  const text = body === '' ? '' : `ward proxy: ${body}\n`;
-  return (
-    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-    `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`
-  );
-}
-
 /** Splits a CONNECT authority `host:port` or `[v6]:port`; null when malformed. */
 export function parseAuthority(s: string): { host: string; port: number } | null {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s/@]+)):([0-9]{1,5})$/.exec(s);
@@ -84,9 +78,29 @@ async function handleConnect(
     return;
   }
   socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-  if (head.length > 0) opened.socket.write(head);
-  await tunnel(socket, opened.socket, ctx.idleTimeoutMs);
-  attempt.end();
+  await runTunnel(ctx, attempt, socket, opened, target.port, head);
+}
+
+const canonicalHost = (h: string): string | null => canonicalIp(h) ?? canonicalHostname(h);
+
+/**
+ * Why the request's Host header disagrees with its absolute URL (only the URL is checked and used, so a
+ * different Host would be a request meant for another site), or null. A missing Host (HTTP/1.0) is fine.
+ */
+export function hostHeaderMismatch(
+  rawHeaders: readonly string[],
+  urlHost: string,
+  urlPort: number,
+): string | null {
+  const values = rawHeaders.filter((_, i) => i % 2 === 1 && rawHeaders[i - 1]!.toLowerCase() === 'host');
+  if (values.length === 0) return null;
+  if (values.length > 1) return 'more than one Host header';
+  const value = values[0]!.trim();
+  const m = /^(?:(\[[0-9a-fA-F:.]+\])|([^:[\]\s/@]+))(?::([0-9]{1,5}))?$/.exec(value);
+  const host = m === null ? null : canonicalHost(m[1] ?? m[2] ?? '');
+  const port = m?.[3] === undefined ? 80 : parsePort(m[3]);
+  if (host !== null && host === canonicalHost(urlHost) && port === urlPort) return null;
+  return `Host header ${JSON.stringify(value.slice(0, 100))} does not match the URL's ${urlHost}:${urlPort}`;
 }
 
 function sendError(res: ServerResponse, status: string, body: string): void {
@@ -112,6 +126,13 @@ async function handleForward(ctx: ProxyContext, req: IncomingMessage, res: Serve
   }
   const port = url.port === '' ? 80 : Number(url.port);
   const attempt = startAttempt(ctx.onAttempt, 'http', url.hostname, port);
+  const mismatch = hostHeaderMismatch(req.rawHeaders, url.hostname, port);
+  if (mismatch !== null) {
+    attempt.decided({ decision: 'deny', reason: mismatch });
+    sendError(res, '403', mismatch);
+    attempt.end();
+    return;
+  }
   const opened = await openUpstream(ctx, attempt, req.socket, url.hostname, port);
   if (!opened.ok) {
     sendError(res, STATUS[opened.failure], opened.reason);

@@ -200,7 +200,7 @@ describe('HTTP proxy over the unix socket', () => {
     it('forwards an absolute-URI GET to an allowed origin', async () => {
       const { events, path } = await start();
       const url = `http://127.0.0.1:${origin.port}/hi?x=1`;
-      const head = `GET ${url} HTTP/1.1\r\nHost: elsewhere.test\r\nProxy-Connection: keep-alive\r\nConnection: close\r\n\r\n`;
+      const head = `GET ${url} HTTP/1.1\r\nHost: 127.0.0.1:${origin.port}\r\nProxy-Connection: keep-alive\r\nConnection: close\r\n\r\n`;
       const res = await rawHttp(path, head);
       expect(res).toMatch(/^HTTP\/1.1 200/);
       expect(res).toContain(`origin GET /hi?x=1 host=127.0.0.1:${origin.port}`);
@@ -220,10 +220,23 @@ describe('HTTP proxy over the unix socket', () => {
       const body = 'x'.repeat(3000);
       const res = await rawHttp(
         path,
-        `POST http://127.0.0.1:${origin.port}/up HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+        `POST http://127.0.0.1:${origin.port}/up HTTP/1.1\r\nHost: 127.0.0.1:${origin.port}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
       );
       expect(res).toContain(`origin POST /up host=127.0.0.1:${origin.port} body=3000`);
       expect((await events.waitFor(1))[0]!.bytes_out).toBeGreaterThan(3000);
+    });
+
+    it('refuses a Host header naming another host or port, or two Host headers, with 403 and an event', async () => {
+      const { events, path } = await start();
+      const url = `http://127.0.0.1:${origin.port}/`;
+      const get = (host: string) => `GET ${url} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`;
+      expect(await rawHttp(path, get('evil.example'))).toMatch(/^HTTP\/1.1 403[\s\S]*does not match/);
+      expect(await rawHttp(path, get(`127.0.0.1:${origin.port}\r\nHost: evil.example`))).toMatch(
+        /^HTTP\/1.1 403[\s\S]*more than one Host header/,
+      );
+      expect(await rawHttp(path, get('127.0.0.1'))).toMatch(/^HTTP\/1.1 403/); // port 80 implied
+      const attempts = await events.waitFor(3);
+      expect(attempts.every((a) => a.decision === 'deny' && a.resolved_ip === '')).toBe(true);
     });
 
     it('denies an absolute URI to a host outside the allowlist', async () => {

@@ -1,11 +1,15 @@
 import type { Socket } from 'node:net';
+import type { AllowEntry } from './allow-entry.js';
 import type { AttemptRecorder } from './attempt-recorder.js';
 import { connectUpstream, UpstreamError } from './connect-upstream.js';
 import type { ProxyContext } from './proxy-context.js';
 
-/** An upstream connection, or why there is none: denied by policy, refused by the host, or unreachable. */
+/**
+ * An upstream connection (with the canonical host and the allow entry that let it through, none when a
+ * human approved it), or why there is none: denied by policy, refused by the host, or unreachable.
+ */
 export type Opened =
-  | { ok: true; socket: Socket; address: string }
+  | { ok: true; socket: Socket; address: string; host: string; entry?: AllowEntry }
   | { ok: false; failure: 'denied' | 'refused' | 'unreachable'; reason: string };
 
 /**
@@ -40,7 +44,7 @@ export async function openUpstream(
     ctx.track(socket);
     attempt.upstream(socket, address);
     if (client.destroyed) socket.destroy();
-    return { ok: true, socket, address };
+    return { ok: true, socket, address, host: verdict.host, entry: verdict.entry };
   } catch (err) {
     const reason = `${verdict.reason}; ${err instanceof Error ? err.message : String(err)}`;
     attempt.decided({ decision: 'allow', reason });

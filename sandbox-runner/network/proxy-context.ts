@@ -10,6 +10,8 @@ export interface ProxyContext {
   track: (socket: Socket) => void;
   /** True once close() has begun: no new upstream connections. */
   closing: () => boolean;
+  /** Ports whose tunnels must open with a TLS ClientHello naming the tunnel's host. */
+  tlsPorts: readonly number[];
   idleTimeoutMs: number;
   handshakeTimeoutMs: number;
   connectTimeoutMs: number;

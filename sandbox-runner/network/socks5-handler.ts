@@ -2,8 +2,8 @@ import type { Socket } from 'node:net';
 import { startAttempt } from './attempt-recorder.js';
 import { openUpstream } from './open-upstream.js';
 import type { ProxyContext } from './proxy-context.js';
+import { runTunnel } from './run-tunnel.js';
 import { SocketReader } from './socket-reader.js';
-import { tunnel } from './tunnel.js';
 
 // RFC 1928 reply codes.
 const REP = {
@@ -80,7 +80,5 @@ export async function handleSocks5(socket: Socket, ctx: ProxyContext): Promise<v
   }
   const early = reader.release();
   socket.write(reply(REP.ok));
-  if (early.length > 0) opened.socket.write(early);
-  await tunnel(socket, opened.socket, ctx.idleTimeoutMs);
-  attempt.end();
+  await runTunnel(ctx, attempt, socket, opened, target.port, early);
 }

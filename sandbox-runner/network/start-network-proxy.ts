@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllowEntry } from './allow-entry.js';
+import { DEFAULT_PORTS, parseAllowEntry } from './allow-entry.js';
 import type { OnAttempt } from './attempt-recorder.js';
 import {
   createConnectionPolicy,
@@ -32,7 +32,13 @@ export interface NetworkProxyOptions {
   decideTimeoutMs?: number;
   /** Tunnels and forwarded requests end after this long without a byte either way (default 5 min). */
   idleTimeoutMs?: number;
-  /** Time allowed for a request head or SOCKS handshake (default 10 s). */
+  /**
+   * Ports whose CONNECT/SOCKS tunnels must open with a TLS ClientHello whose server name is the requested
+   * host (default 80 and 443, the ports an entry covers without naming one). On other ports, which an entry
+   * or approval must name, any protocol passes, but a ClientHello is still checked.
+   */
+  tlsPorts?: readonly number[];
+  /** Time allowed for a request head, SOCKS handshake or tunnel's ClientHello (default 10 s). */
   handshakeTimeoutMs?: number;
   /** Time allowed for each upstream TCP connect (default 10 s). */
   connectTimeoutMs?: number;
@@ -84,6 +90,7 @@ export async function startNetworkProxy(opts: NetworkProxyOptions): Promise<Netw
       socket.once('close', () => sockets.delete(socket));
     },
     closing: () => aborter.signal.aborted,
+    tlsPorts: opts.tlsPorts ?? DEFAULT_PORTS,
     idleTimeoutMs: opts.idleTimeoutMs ?? 300_000,
     handshakeTimeoutMs: opts.handshakeTimeoutMs ?? 10_000,
     connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,

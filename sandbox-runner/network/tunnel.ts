@@ -3,11 +3,23 @@ import type { Socket } from 'node:net';
 
 const closed = (s: Socket): Promise<unknown> => (s.closed ? Promise.resolve() : once(s, 'close'));
 
+/** The client's first bytes once admitted (and whether it already half-closed), or null when refused. */
+export type Admit = () => Promise<{ bytes: Buffer; ended: boolean } | null>;
+
+const admitAll: Admit = async () => ({ bytes: Buffer.alloc(0), ended: false });
+
 /**
  * Pipes bytes both ways (half-close respected) until both sockets have closed. Either side's error, or
- * `idleMs` without a byte in either direction, ends both.
+ * `idleMs` without a byte in either direction, ends both. Upstream bytes flow at once; client bytes only
+ * once `admit` has judged the client's opening (a refusal has already answered the client: the upstream
+ * is dropped without a byte from the client).
  */
-export async function tunnel(client: Socket, upstream: Socket, idleMs: number): Promise<void> {
+export async function tunnel(
+  client: Socket,
+  upstream: Socket,
+  idleMs: number,
+  admit = admitAll,
+): Promise<void> {
   const endBoth = () => {
     client.destroy();
     upstream.destroy();
@@ -22,10 +34,18 @@ export async function tunnel(client: Socket, upstream: Socket, idleMs: number): 
   client.once('close', () => upstream.destroy());
   upstream.once('close', () => client.end());
   if (client.destroyed || upstream.destroyed) endBoth();
-  client.pipe(upstream);
   upstream.pipe(client);
-  client.resume();
   try {
+    const opening = await admit();
+    if (opening === null) {
+      upstream.unpipe(client);
+      upstream.destroy();
+    } else {
+      if (opening.bytes.length > 0) upstream.write(opening.bytes);
+      if (opening.ended) upstream.end();
+      else client.pipe(upstream);
+      client.resume();
+    }
     await Promise.all([closed(client), closed(upstream)]);
   } finally {
     clearTimeout(idle);

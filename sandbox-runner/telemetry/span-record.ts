@@ -131,6 +131,8 @@ export function commandSpanRecord(result: RunResult, ctx: SpanContext): CommandS
     attributes[WARD.fileChangesOmitted] = result.fileChanges.length - MAX_LISTED_FILE_CHANGES;
   if (result.signal) attributes[WARD.signal] = result.signal;
   if (result.killedBy) attributes[WARD.killedBy] = result.killedBy;
+  if (result.sandboxed) attributes[WARD.limitsBy] = result.limitsBy;
+  if (result.memoryPeakBytes !== undefined) attributes[WARD.memoryPeakBytes] = result.memoryPeakBytes;
   attributes[WARD.ran] = true;
   decisionAttributes(ctx, attributes);
 

@@ -5,7 +5,8 @@ import { SandboxSetupError } from '../layout.js';
 import { PRLIMIT_PATH, rlimitPrefix } from '../limits.js';
 import type { PreparedSandbox, WrappedCommand } from '../prepared-sandbox.js';
 import { bwrapArgs, homeCopySources } from './bwrap-args.js';
-import { type CommandCgroup, createCommandCgroup, detectCgroupBase } from './cgroup.js';
+import { createSandboxCgroup, type SandboxCgroup } from './cgroup.js';
+import { describeLimits, detectCgroupPlan } from './cgroup-detect.js';
 import { buildSeccompFilter } from './seccomp-bpf.js';
 
 export const DEFAULT_BWRAP_PATH = '/usr/bin/bwrap';
@@ -33,7 +34,10 @@ function executable(path: string): boolean {
   }
 }
 
-/** Linux: bubblewrap + seccomp + rlimits (+ a pids cgroup when this process may create one). */
+/**
+ * Linux: bubblewrap + seccomp + rlimits, and (when this process may create one) a cgroup per command that
+ * bounds the memory, swap and processes of everything the command starts, together.
+ */
 export function prepareLinuxSandbox(
   layout: SandboxLayout,
   limits: SandboxLimits,
@@ -59,24 +63,34 @@ export function prepareLinuxSandbox(
   ];
   const copySources = homeCopySources(layout);
   const limitArgv = rlimitPrefix(limits);
-  const cgroupBase = opts.useCgroup === false ? undefined : detectCgroupBase();
-  // One group per runner (created on first use): mkdir/rmdir per command would double the warm cost.
-  let cgroup: CommandCgroup | undefined;
+  const plan = opts.useCgroup === false ? undefined : detectCgroupPlan();
+  const limitsBy = describeLimits(plan);
   return {
     platform: 'linux',
-    limitsBy: cgroupBase ? `rlimits+cgroup-${cgroupBase.version}` : 'rlimits',
+    limitsBy,
     wrap(argv, cwd, net): WrappedCommand {
+      // A group per command: its limit is the command's alone, and its OOM count and peak are this run's.
+      let cgroup: SandboxCgroup | undefined;
+      let by = limitsBy;
+      try {
+        cgroup = plan ? createSandboxCgroup(plan, limits) : undefined;
+      } catch (err) {
+        by = `rlimits (memory per process only: the cgroup could not be made: ${(err as Error).message})`;
+      }
       const inner = [...STARTED, ...limitArgv, ...(net ? net.wrapCommand(argv) : argv)];
-      const outer = [...prefix, ...(net?.bwrapArgs ?? []), '--chdir', cwd, '--', ...inner];
-      if (cgroupBase) cgroup ??= createCommandCgroup(cgroupBase, limits);
+      const views = [...(net?.bwrapArgs ?? []), ...(cgroup?.bwrapArgs ?? [])];
+      const outer = [...prefix, ...views, '--chdir', cwd, '--', ...inner];
       // The copies are read now, so each command starts from the agent's current state.
       const copies = copySources.map(readOrEmpty);
-      return { argv: cgroup ? cgroup.wrap(outer) : outer, fdData: [seccomp, ...copies], startMarker: true };
+      return {
+        argv: cgroup ? cgroup.wrap(outer) : outer,
+        fdData: [seccomp, ...copies],
+        startMarker: true,
+        limitsBy: by,
+        ...(cgroup ? { release: () => cgroup.release() } : {}),
+      };
     },
-    close() {
-      cgroup?.remove();
-      cgroup = undefined;
-    },
+    close() {},
   };
 }
 
