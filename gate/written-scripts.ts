@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { RiskReason } from '../schema/index.js';
 import { analysisBudgetMs, MAX_ANALYSED_CHARS, type ShellParser } from './analysis/index.js';
-import { commandsOf, scriptKind, UNJUDGED } from './analysis/script-kinds.js';
+import { commandsOf, leastRisk, scriptKind, UNJUDGED } from './analysis/script-kinds.js';
 import type { ResolvedPolicy } from './policy/load.js';
 import { judgeShellText, reason, type ShellJudgement, toolReason } from './shell-judgement.js';
 import { type FileWritten, filesWrittenByPatch, filesWrittenByTool } from './tools/files-written.js';
@@ -81,7 +81,7 @@ export function writtenScriptReasons(
       const found = new Map<string, Scored>();
       const keep = (j: ShellJudgement) =>
         j.reasons.forEach((r, i) => {
-          if (!UNJUDGED.has(r.rule_id))
+          if (!UNJUDGED.has(r.rule_id) && (j.risks[i] ?? 1) >= leastRisk(kind))
             found.set(`${r.rule_id}\u0000${r.detail}`, { r, risk: j.risks[i] ?? 1 });
         });
       for (const text of texts) {

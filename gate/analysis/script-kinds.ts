@@ -13,11 +13,22 @@ export const UNJUDGED: ReadonlySet<string> = new Set([
 ]);
 
 /** Files whose text a developer tool runs as shell commands later. */
-export type ScriptKind = 'shell' | 'make' | 'package-json' | 'just';
+export type ScriptKind = 'shell' | 'make' | 'package-json' | 'just' | 'python';
 
 const SHELL_NAME = /\.(?:sh|bash|zsh|ksh|dash|ash|command|bats)$/i;
 /** `#!/bin/sh`, `#!/usr/bin/env bash`, `#!/usr/bin/env -S bash -e`: a shell runs the file. */
 const SHELL_SHEBANG = /^#![ \t]*(?:\S*\/)?(?:env[ \t]+(?:-\S+[ \t]+)*)?(?:ba|z|k|da|a|mk)?sh(?:\s|$)/;
+
+const PYTHON_SHEBANG = /^#![ \t]*(?:\S*\/)?(?:env[ \t]+(?:-\S+[ \t]+)*)?python[\d.]*(?:\s|$)/;
+
+/**
+ * The least risk a finding needs to count, by kind. Code does much that a command line seldom does (starts
+ * processes, reads files, talks to services): in Python only what would be refused or asked in any mode counts
+ * (a hook turned off, a key sent out, a download run).
+ */
+export function leastRisk(kind: ScriptKind): number {
+  return kind === 'python' ? 0.7 : 0;
+}
 
 /** What runs the file at `path` whose text starts as `head`, if a shell runs its commands. */
 export function scriptKind(path: string, head: string): ScriptKind | undefined {
@@ -26,6 +37,7 @@ export function scriptKind(path: string, head: string): ScriptKind | undefined {
   if (/^(?:GNUmakefile|[Mm]akefile)$|\.mk$/.test(name)) return 'make';
   if (/^\.?[Jj]ustfile$|\.just$/.test(name)) return 'just';
   if (SHELL_NAME.test(name) || SHELL_SHEBANG.test(head.slice(0, 256))) return 'shell';
+  if (/\.pyw?$/i.test(name) || PYTHON_SHEBANG.test(head.slice(0, 256))) return 'python';
   return undefined;
 }
 
@@ -99,6 +111,9 @@ export function commandsOf(kind: ScriptKind, text: string, whole: boolean): stri
   switch (kind) {
     case 'shell':
       return [text];
+    case 'python':
+      // Judged as the same code given to `python3 -c` (the gate's Python scan).
+      return [`python3 -c '${text.replaceAll("'", "'\\''")}'`];
     case 'make':
       return logicalLines(text).flatMap((l) => {
         if (/^\t/.test(l)) return [makeToShell(l.replace(/^\t[ \t@+-]*/, ''))];

@@ -1,7 +1,7 @@
 import { TAXONOMY } from '../taxonomy/rules.js';
 import type { Call } from './call.js';
 import { report } from './context.js';
-import { commandsOf, scriptKind, UNJUDGED } from './script-kinds.js';
+import { commandsOf, leastRisk, scriptKind, UNJUDGED } from './script-kinds.js';
 
 /** The findings a written script shows at most in its detail. */
 const SHOWN = 3;
@@ -17,7 +17,8 @@ export function judgeScriptWritten(c: Call, target: string, text: string): void 
   const found = new Map<string, number>();
   for (const command of commandsOf(kind, text, true).slice(0, 256))
     for (const f of c.trial(command))
-      if (!UNJUDGED.has(f.rule)) found.set(`${f.rule}: ${f.detail}`, TAXONOMY[f.rule].risk);
+      if (!UNJUDGED.has(f.rule) && TAXONOMY[f.rule].risk >= leastRisk(kind))
+        found.set(`${f.rule}: ${f.detail}`, TAXONOMY[f.rule].risk);
   if (found.size === 0) return;
   const top = Math.max(...found.values());
   if (top < 0.4) return;
