@@ -3,6 +3,7 @@ import { RUNS_COMMAND } from './code-idioms.js';
 import { report } from './context.js';
 import { touch } from './effects.js';
 import { hostOf, judgeHost } from './network.js';
+import { notAPath } from './not-paths.js';
 import { writtenOperand } from './operand-shapes.js';
 import { classifyPath, isSecretFileName, type Zone } from './paths.js';
 import { WARD_ADMIN_TEXT } from './programs/ward.js';
@@ -308,7 +309,7 @@ export function scanPathArguments(c: Call): void {
     } else if (SEARCH_DIR_OPTION.test(option)) continue;
     // Installed programs and libraries are public: inspecting them reads nothing private.
     if (/^\/(usr|bin|sbin|lib\w*|opt)\//.test(value) && !OUTPUT_OPTION.test(option)) continue;
-    if (seen.has(value)) continue;
+    if (seen.has(value) || notAPath(c, i, option, value)) continue;
     const writes = OUTPUT_OPTION.test(option) || (!DATA_ARGS.has(c.name) && writtenOperand(c, value));
     touch(c.ctx, value, writes ? 'write' : 'read', c.cwd);
   }
@@ -373,6 +374,8 @@ function endpoint(c: Call, arg: string): void {
       if (path) touch(c.ctx, path, 'read', c.cwd);
       return;
     }
+    // A bucket's URL (`s3://b`, `gs://b`) names the bucket: the client talks to its provider's endpoint.
+    if (BUCKET_SCHEME.test(url[1] ?? '')) return;
     host = (url[2] ?? '').toLowerCase();
   } else {
     const at = USER_AT_HOST.exec(arg);
@@ -389,4 +392,5 @@ function endpoint(c: Call, arg: string): void {
     report(c.ctx, 'net.remote-endpoint', `${c.name} ${clip(arg)}`);
 }
 
+const BUCKET_SCHEME = /^(?:s3|s3a|s3n|gs|gcs|az|abfss?|wasbs?|r2|b2|oss|cos|swift|minio)$/i;
 const clip = (s: string) => (s.length > 80 ? `${s.slice(0, 80)}…` : s);

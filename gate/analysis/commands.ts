@@ -16,6 +16,7 @@ import { touch } from './effects.js';
 import { analyzeAssignments } from './env-assignments.js';
 import { filteredHarmlessly } from './env-filter.js';
 import { evaluatedAgain } from './evaluated-again.js';
+import { judgeLastingChanges } from './lasting-changes.js';
 import { runScriptOperand, runWrappedShell } from './operand-shapes.js';
 import { applyOptionEffects } from './option-effects.js';
 import { forParser, parserViews, unterminatedHereDoc } from './parser-input.js';
@@ -327,6 +328,7 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
     runScriptOperand(call, (path) => touch(ctx, path, 'exec', cmd.cwd));
   }
   environmentInAnyCommand(call);
+  judgeLastingChanges(call);
   if (cmd.assigns.length > 0 && name !== '')
     for (const h of HANDLERS.get('') ?? []) h(makeCall('', [], cmd, ctx));
   applyOptionEffects(call);

@@ -83,6 +83,47 @@ const OUTPUT =
 /** Options whose value is a file of settings or steps the program follows. */
 const PLAN_OPTION =
   /^(?:-[cfpFWt]|--(?:config|conf|config-file|file|project|project-config|workflows?|testfile|test-plan|plan|playbook|recipe|rcfile|settings|profile|env-file|jobfile|taskfile|justfile|makefile))$/;
+/** Of those, the ones unambiguous enough to judge a plan from the home directory or elsewhere by. */
+const WIDE_PLAN_OPTION =
+  /^(?:-[fcbW]|-chdir|--(?:config|config-file|file|project|project-config|workflows?|testfile|test-plan|plan|playbook|recipe|rcfile|jobfile|taskfile|justfile|makefile|build-file|buildfile|manifest-path|pom))$/;
+/** Options naming the directory whose plan a run or apply verb carries out (`terraform -chdir=D apply`). */
+const DIR_OPTION =
+  /^(?:-chdir|--(?:chdir|prefix|cwd|dir|project-dir|working-dir|terragrunt-working-dir|app-dir|root-dir))$/;
+/** Verbs that carry out the plan, script or file of steps named after them (or in the directory given). */
+const APPLY_VERB = /^(?:apply|run|exec|execute|play|playbook|build|up|sync|deploy|plan-apply|start)$/;
+/** A file of steps a tool carries out, by its name: a saved plan, a playbook, a makefile, a manifest. */
+const PLAN_NAME =
+  /(?:^|[._-])(?:tf)?plan(?:\.(?:out|bin|json))?$|\.(?:pkr\.hcl|pkr\.json|hcl|tf|nix|sql|jmx|ya?ml|json|toml|xml|gradle|kts|mk)$|^(?:GNUmakefile|[Mm]akefile|[Jj]ustfile|\.justfile|Rakefile|Vagrantfile|Dockerfile|Containerfile|Tiltfile|Earthfile|Procfile|tox\.ini|noxfile\.py)$/;
+/** A client's command that runs a file of statements (`sqlite3 db '.read f.sql'`, psql's `\i f`, `source f`). */
+const INCLUDE_STATEMENT = /(?:^|[;\n]\s*)(?:\.read|\\ir?|\\include|source)\s+['"]?([^\s'";]+)/;
+
+/**
+ * A plan outside the workspace and not in a temporary directory is still someone else's (another project's,
+ * another user's, a file the agent left there earlier): carried out here it is code nobody reviewed, judged
+ * as running it. In the workspace it is the project's own.
+ */
+function runsPlanElsewhere(c: Call, touchExec: (path: string) => void): void {
+  const outside = (p: string) =>
+    p.includes('/') && !p.includes('://') && !p.includes(UNKNOWN) && zoneOf(c, p) !== 'workspace';
+  const plan = (p: string) =>
+    outside(p) && (PLAN_NAME.test(p.slice(p.lastIndexOf('/') + 1)) || CODE_FILE.test(p));
+  const before = c.args.includes('--') ? c.args.slice(0, c.args.indexOf('--')) : c.args;
+  const words = before.filter((a) => !a.startsWith('-'));
+  const named = /-(?:playbook|run|apply|exec)$/.test(c.name);
+  const verb = named ? -1 : words.findIndex((w) => APPLY_VERB.test(w));
+  if (verb >= 0 || named) for (const w of words.slice(verb + 1, verb + 4)) if (plan(w)) touchExec(w);
+  for (let i = 0; i < before.length; i++) {
+    const a = before[i] ?? '';
+    const eq = /^(--?[\w-]+)=(.+)$/.exec(a);
+    const option = eq ? (eq[1] ?? '') : a;
+    const value = eq ? (eq[2] ?? '') : (before[i + 1] ?? '');
+    if (WIDE_PLAN_OPTION.test(option) && plan(value)) touchExec(value);
+    if (DIR_OPTION.test(option) && verb >= 0 && outside(`${value.replace(/\/+$/, '')}/x`)) touchExec(value);
+    const include = INCLUDE_STATEMENT.exec(a);
+    if (include?.[1] && outside(include[1])) touchExec(include[1]);
+  }
+}
+
 /** A file of code, by its extension. */
 const CODE_FILE =
   /\.(?:js|mjs|cjs|ts|py|rb|pl|lua|sh|bash|ps1|groovy|kts|r|jl|php|tcl|scm|rkt|lisp|clj|exs|erl)$/i;
@@ -97,6 +138,7 @@ export function runScriptOperand(c: Call, touchExec: (path: string) => void): vo
   // Trusting code to run later is judged as running it: the project's own stays allowed, elsewhere it asks.
   if (TRUST_VERB.test(ops[0] ?? ''))
     for (const t of ops.length > 1 ? ops.slice(1, 4) : [c.cwd ?? '.']) touchExec(t);
+  runsPlanElsewhere(c, touchExec);
   const at = ops.findIndex((o) => RUN_VERB.test(o));
   if (at >= 0) for (const o of ops.slice(at + 1, at + 4)) if (CODE_FILE.test(o)) touchExec(o);
   for (let i = 0; i < c.args.length; i++) {

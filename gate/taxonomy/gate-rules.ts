@@ -24,6 +24,6 @@ export const GATE_RULES = {
     'collection',
     'T1074.001',
     0.5,
-    'stages files that .gitignore keeps out of commits (such as .env) with git add --force',
+    'copies files that .gitignore keeps out of commits (such as .env) into git (git add --force, git stash --all)',
   ),
 } as const satisfies Record<string, TaxonomyEntry>;

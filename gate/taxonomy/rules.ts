@@ -290,6 +290,12 @@ export const TAXONOMY = {
   ),
   'persist.login-hook': t('persistence', 'T1037', 0.7, 'changes boot or logon initialisation'),
   'persist.account': t('persistence', 'T1136.001', 0.7, 'creates or changes a user account'),
+  'persist.account-key': t(
+    'persistence',
+    'T1098.001',
+    0.7,
+    'adds a key or token to an account: a way in that outlives the session',
+  ),
   'persist.pam': t('persistence', 'T1556.003', 0.85, 'changes PAM authentication'),
   'persist.python-startup': t(
     'persistence',
@@ -359,6 +365,18 @@ export const TAXONOMY = {
     'installs or runs a package from a registry, whose install scripts run here',
   ),
   'supply.cpan': t('supply-chain', 'T1195.002', 0.5, 'runs an interactive package shell'),
+  'supply.package-source': t(
+    'supply-chain',
+    'T1195.002',
+    0.6,
+    'points a package manager at another registry or index, or turns its checks off',
+  ),
+  'supply.install-elsewhere': t(
+    'supply-chain',
+    'T1072',
+    0.6,
+    'installs an app, extension or plugin on a device or into a tool, where it runs later unasked',
+  ),
   // impact
   'impact.encrypt': t('impact', 'T1486', 0.5, 'encrypts files with a password'),
   // discovery

@@ -4,6 +4,17 @@ import { behaviourCases } from '../behaviour.case.js';
 describe('history-destroying git forms, pushes to unknown remotes, installs from registries', () => {
   behaviourCases([
     {
+      rule: 'collect.force-add',
+      yes: ['git stash --all', 'git stash push -a -m wip', 'git stash -ua', 'git add -f .env'],
+      no: [
+        'git stash',
+        'git stash -u',
+        'git stash push --include-untracked',
+        'git stash list',
+        'git stash pop',
+      ],
+    },
+    {
       rule: 'destroy.git-history',
       yes: [
         'git push origin --delete main',

@@ -63,6 +63,10 @@ const git: Handler = (c) => {
     if (wide && rest.some((a) => a === '--force' || /^-[a-zA-Z]*f[a-zA-Z]*$/.test(a)))
       report(c.ctx, 'collect.force-add', `git ${sub} ${rest.join(' ')}`.slice(0, 100));
   }
+  // `git stash --all` puts ignored files (.env, keys) into a stash commit, from where a push of `stash@{0}`
+  // sends them, and deletes them from the tree: `--include-untracked` leaves ignored files alone.
+  if (sub === 'stash' && rest.some((a) => a === '--all' || /^-[a-zA-Z]*a[a-zA-Z]*$/.test(a)))
+    report(c.ctx, 'collect.force-add', `git stash ${rest.join(' ')}`.slice(0, 100));
   // `git grep --no-index` and `--untracked` print lines of files git does not track, secrets included.
   if (sub === 'grep' && rest.some((a) => a === '--no-index' || a === '--untracked'))
     for (const p of rest.includes('--') ? rest.slice(rest.indexOf('--') + 1).slice(0, 64) : [])

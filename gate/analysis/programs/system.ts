@@ -3,6 +3,7 @@ import { type Handler, operands } from '../call.js';
 import { probe, report } from '../context.js';
 import { touch } from '../effects.js';
 import { UNKNOWN } from '../script.js';
+import { secretsIntoContainer } from './container-env.js';
 
 export const always =
   (rule: RuleId, detail?: string): Handler =>
@@ -48,6 +49,8 @@ const container: Handler = (c) => {
   const sub = CONTAINER_GROUPS.test(group) ? (verb ?? '') : group;
   if (CONTAINER_READ.test(sub)) return;
   const shown = `${c.name} ${c.args.join(' ')}`.trim().slice(0, 120);
+  if (/^(run|create|exec)$/.test(sub) && group !== 'compose')
+    secretsIntoContainer(c, c.args.slice(c.args.indexOf(sub) + 1));
   // `compose up` runs whatever the compose file (which the agent can write) mounts: not contained.
   if (!CONTAINER_CONTAINED.test(sub) || (group === 'compose' && !COMPOSE_CONTAINED.test(sub))) {
     report(c.ctx, 'exec.container', shown);
@@ -315,6 +318,9 @@ export const SYSTEM_PROGRAMS: Record<string, Handler> = {
   docker: container,
   podman: container,
   nerdctl: container,
+  // The standalone compose programs read the same compose file as `docker compose`.
+  'docker-compose': (c) => container({ ...c, name: 'docker', args: ['compose', ...c.args] }),
+  'podman-compose': (c) => container({ ...c, name: 'podman', args: ['compose', ...c.args] }),
   kubectl: (c) => {
     const [sub, verb] = c.args.filter((a) => !a.startsWith('-'));
     // Reading the cluster, waiting on it and forwarding a local port change no workload.
