@@ -4,11 +4,13 @@
  */
 import { type TaxonomyEntry, t } from './entry.js';
 import { GATE_RULES } from './gate-rules.js';
+import { SCRIPT_RULES } from './script-rules.js';
 
 export { CATEGORIES, type Category, type TaxonomyEntry } from './entry.js';
 
 export const TAXONOMY = {
   ...GATE_RULES,
+  ...SCRIPT_RULES,
   // destructive
   'destroy.rm-root': t(
     'destructive',
@@ -222,19 +224,6 @@ export const TAXONOMY = {
   ),
   'exec.unknown-program': t('execution', 'T1204.002', 0.45, 'runs a program the gate has no model of'),
   'exec.shell-arg': t('execution', 'T1059.004', 0.6, 'runs a shell given as an argument'),
-  // A script written by this command and run by a later one: as risky as its commands typed, never a deny.
-  'exec.script-written': t(
-    'execution',
-    'T1059.004',
-    0.85,
-    'writes a script, build file or package script whose commands would be refused or asked about in any mode',
-  ),
-  'exec.script-written-ask': t(
-    'execution',
-    'T1059.004',
-    0.5,
-    'writes a script, build file or package script with commands that would be asked about if typed',
-  ),
   'exec.interpreter-arg': t(
     'execution',
     'T1059',
