@@ -127,7 +127,7 @@ export async function createGate(opts: {
       }
       toolFacts = { argvs: [], paths: t.paths, hosts: t.hosts };
       // A script or build file written now and run by a later call is judged now, as its commands typed.
-      const w = writtenScriptReasons(access, input.toolInput ?? {}, {
+      const w = writtenScriptReasons(input.tool, access, input.toolInput ?? {}, {
         parser,
         policy,
         workspace,

@@ -26,6 +26,10 @@ const MOST = TOOL_RULES['tool.write-script'].risk;
 /** The reasons a script's finding shows at most. */
 const SHOWN = 3;
 
+/** An MCP tool that writes files by its name (`mcp__filesystem__write_file`, `edit_file`, `create_file`). */
+const MCP_WRITES =
+  /(?:^|[_\-.])(?:write|edit|create|append|save|put)(?:[_\-.]?(?:file|text|to_file))?(?:$|[_\-.])/i;
+
 interface Scored {
   r: RiskReason;
   risk: number;
@@ -48,6 +52,7 @@ function applyEdits(before: string, f: FileWritten): string | undefined {
  * applied to it; without, each piece is judged on its own.
  */
 export function writtenScriptReasons(
+  tool: string,
   access: ToolAccess,
   input: Record<string, unknown>,
   o: WrittenScriptOptions,
@@ -61,7 +66,11 @@ export function writtenScriptReasons(
           ? input.input
           : '';
   const files =
-    access === 'patch' ? filesWrittenByPatch(patch) : access === 'write' ? filesWrittenByTool(input) : [];
+    access === 'patch'
+      ? filesWrittenByPatch(patch)
+      : access === 'write' || (access === 'unknown' && MCP_WRITES.test(tool))
+        ? filesWrittenByTool(input)
+        : [];
   const deadline = performance.now() + analysisBudgetMs(MAX_ANALYSED_CHARS / 4);
   let budget = MAX_ANALYSED_CHARS;
   let risk = 0;

@@ -22,9 +22,10 @@ export function filesWrittenByTool(input: Record<string, unknown>): FileWritten[
   const content = CONTENT_KEYS.map((k) => str(input[k])).find((c) => c !== undefined);
   const edits: FileWritten['edits'] = [];
   const addEdit = (e: Record<string, unknown>) => {
-    const replacement = str(e.new_string) ?? str(e.new_str) ?? str(e.code_edit) ?? str(e.replacement);
+    const replacement =
+      str(e.new_string) ?? str(e.new_str) ?? str(e.newText) ?? str(e.code_edit) ?? str(e.replacement);
     if (replacement === undefined) return;
-    const old = str(e.old_string) ?? str(e.old_str);
+    const old = str(e.old_string) ?? str(e.old_str) ?? str(e.oldText);
     const all =
       e.replace_all === true || (typeof e.expected_replacements === 'number' && e.expected_replacements > 1);
     edits.push({
