@@ -1,12 +1,5 @@
 import type { RiskReason } from '../schema/index.js';
-import {
-  type Analysis,
-  analyzeCommandLine,
-  deferredShellParser,
-  initShellParser,
-  ParserNotReady,
-} from './analysis/index.js';
-import { hostMatches } from './analysis/network.js';
+import { type Analysis, deferredShellParser, initShellParser, ParserNotReady } from './analysis/index.js';
 import { containedBySandbox } from './containment.js';
 import { argumentText, credentialsWrittenOut } from './credential-literal.js';
 import { escalationReason } from './escalation.js';
@@ -17,6 +10,7 @@ import type { ResolvedPolicy } from './policy/load.js';
 import { type CompiledRule, strictest } from './policy/rules.js';
 import type { Decision } from './policy/schema.js';
 import { joinFacts, sendOf } from './read-then-send.js';
+import { scriptReader } from './script-reader.js';
 import { judgeShellText } from './shell-judgement.js';
 import { type RuleId, TAXONOMY } from './taxonomy/rules.js';
 import { analyzeToolCall, TOOL_RULES, toolAccess } from './tools/index.js';
@@ -165,6 +159,9 @@ export async function createGate(opts: {
         home: opts.home ?? '',
         cwd: input.cwd,
         credentialWritten: written.length > 0,
+        // A script the command runs is judged by what it holds now, however it was written (a name no kind
+        // marks, `cp`, `mv`, `sed -i`): the write may have escaped the write-time judgement.
+        readScript: opts.readText && scriptReader(opts.readText, opts.home ?? ''),
       });
       analysis = judged.analysis;
       risk = Math.max(risk, judged.risk);

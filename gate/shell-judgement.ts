@@ -34,6 +34,8 @@ export interface ShellJudgeOptions {
   credentialWritten?: boolean;
   /** When the analysis must end (`performance.now()` time); default: the text's own budget. */
   deadline?: number;
+  /** Reads a script the text runs (`sh x`, `./x`), to judge what it holds; see AnalysisContext.readScript. */
+  readScript?: ((path: string) => string | undefined) | undefined;
 }
 
 /**
@@ -49,6 +51,7 @@ export function judgeShellText(text: string, o: ShellJudgeOptions): ShellJudgeme
       hosts: o.policy.hosts,
       cwd: o.cwd,
       ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
+      readScript: o.readScript,
     });
   } catch (err) {
     if (err instanceof ParserNotReady) throw err;

@@ -112,7 +112,11 @@ export function writtenScriptReasons(
     const now =
       after !== undefined
         ? judge(commandsOf(kind, after, true))
-        : judge(f.edits.flatMap((e) => commandsOf(kind, e.new, false)));
+        : // A piece of a recipe line or of a package script is a command, or part of one, as it stands.
+          judge([
+            ...f.edits.flatMap((e) => commandsOf(kind, e.new, false)),
+            ...(kind === 'shell' ? [] : f.edits.map((e) => e.new)),
+          ]);
     const then = known && after !== undefined ? judge(commandsOf(kind, before, true)) : new Map();
     const added = [...now].filter(([k]) => !then.has(k)).map(([, v]) => v);
     if (added.length === 0) continue;

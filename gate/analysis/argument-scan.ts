@@ -223,6 +223,15 @@ export function writtenText(c: Call, file: string): string | undefined {
   return c.ctx.written.get(classifyPath(file, { workspace: c.ctx.workspace, cwd: c.cwd }).path);
 }
 
+/** What this command line wrote into `file`, or else the file's text now (the caller's reader), or undefined. */
+export function writtenOrRead(c: Call, file: string): string | undefined {
+  if (file.includes(UNKNOWN)) return undefined;
+  return (
+    writtenText(c, file) ??
+    c.ctx.readScript?.(classifyPath(file, { workspace: c.ctx.workspace, cwd: c.cwd }).path)
+  );
+}
+
 /** Options whose value is a file the program writes. */
 const OUTPUT_OPTION =
   /^(-o|-O|-out|--output|--out|--outfile|--outFile|--out-file|--output-file|--output-dir|--outdir|--outDir|--out-dir|--log-file|--logfile|--log|--dump|--save|--write|--target|--dest|--destination)$/;

@@ -32,10 +32,12 @@ import { INFRA_PROGRAMS } from './programs/infra.js';
 import { INTERPRETER_PROGRAMS } from './programs/interpreters.js';
 import { NET_PROGRAMS } from './programs/net.js';
 import { PACKAGE_PROGRAMS } from './programs/packages.js';
+import { PROJECT_SCRIPT_PROGRAMS } from './programs/project-scripts.js';
 import { SYSTEM_PROGRAMS } from './programs/system.js';
 import { TOOL_FILE_PROGRAMS } from './programs/tool-files.js';
 import { wardInArgv } from './programs/ward.js';
 import { collectCommands, display, type SimpleCommand, UNKNOWN } from './script.js';
+import { judgeFileCopied, judgeScriptRun } from './script-written.js';
 import { copiesTerminal, startsTerminalShell } from './terminal-shells.js';
 import { joinCwd } from './variables.js';
 import {
@@ -54,6 +56,7 @@ const TABLES = [
   SYSTEM_PROGRAMS,
   DISCOVERY_PROGRAMS,
   PACKAGE_PROGRAMS,
+  PROJECT_SCRIPT_PROGRAMS,
   INTERPRETER_PROGRAMS,
   ENVIRONMENT_PROGRAMS,
   CREDENTIAL_PROGRAMS,
@@ -223,8 +226,11 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
   const name = posix.basename(head);
   ctx.facts.argvs.push(argv);
   wardInArgv(ctx, argv);
-  if (head.includes('/')) touch(ctx, head, 'exec', cmd.cwd);
   const args = argv.slice(1);
+  if (head.includes('/')) {
+    touch(ctx, head, 'exec', cmd.cwd);
+    judgeScriptRun(makeCall(name, args, cmd, ctx), head, 'exec');
+  }
   if (name === 'sudo' || name === 'doas' || name === 'pkexec') {
     if (args.includes('-l') || args.includes('--list')) report(ctx, 'disc.privileges', 'sudo -l');
     report(ctx, 'priv.sudo', `${name} ${args.join(' ')}`.slice(0, 100));
@@ -335,6 +341,7 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
   scanArguments(call);
   if (!FILE_PROGRAMS[name]) scanPathArguments(call);
   scanWrittenText(call);
+  judgeFileCopied(call);
   const console = INTERACTIVE_SUBCOMMANDS[name];
   if (console && args.some((a) => console.test(a)))
     report(ctx, 'exec.interactive-shell', `${name} ${args.join(' ')}`.slice(0, 80));

@@ -20,6 +20,13 @@ export interface AnalysisContext {
   remotesSet?: Set<string>;
   /** Text this command line writes into files (by resolved path), for the commands after it that run or apply them. */
   written?: Map<string, string>;
+  /**
+   * Reads a file a command runs as a script (`sh x`, `. x`, `./x`), by resolved path ('~' kept): the caller's
+   * I/O, shared by every reading of one decision. Undefined when unreadable or without a reader.
+   */
+  readScript?: (path: string) => string | undefined;
+  /** Scripts being judged now (a script that runs itself is read once). */
+  running?: Set<string>;
 }
 
 export interface Facts {

@@ -3,6 +3,7 @@ import { analyzeShell } from './commands.js';
 import { type Facts, report } from './context.js';
 import type { HostPolicy } from './network.js';
 import { type ShellParser, shellParseCancelled, shellParserBroken } from './parser.js';
+import { classifyPath } from './paths.js';
 
 export type { Facts } from './context.js';
 export {
@@ -35,6 +36,17 @@ export function analysisBudgetMs(chars: number): number {
   return 1_000 + (2 * chars) / 1024;
 }
 
+/**
+ * The reader limited to the project's files and temporary ones: a script elsewhere asks on its own (a write
+ * there asks first), and a secret (`sh ~/.aws/credentials`, `cp .env x.sh`) is never read into a reason.
+ */
+function scriptsOnly(read: (path: string) => string | undefined, workspace: string) {
+  return (path: string) => {
+    const zone = classifyPath(path, { workspace }).zone;
+    return zone === 'workspace' || zone === 'temp' ? read(path) : undefined;
+  };
+}
+
 /** Analyses one shell command line: what it runs, which paths it reads and writes, which hosts it reaches. */
 export function analyzeCommandLine(
   command: string,
@@ -45,6 +57,8 @@ export function analyzeCommandLine(
     cwd?: string | undefined;
     /** When the analysis must end (a `performance.now()` time); default: its budget for the text's length. */
     deadline?: number;
+    /** Reads a script a command runs (see AnalysisContext.readScript); without it, such scripts are unseen. */
+    readScript?: ((path: string) => string | undefined) | undefined;
   },
 ): Analysis {
   const facts: Facts = { argvs: [], paths: [], hosts: [] };
@@ -74,7 +88,17 @@ export function analyzeCommandLine(
       return parsed;
     },
   };
-  const ctx = { workspace: opts.workspace, hosts: opts.hosts, parser, depth: 0, findings: [], facts };
+  const ctx = {
+    workspace: opts.workspace,
+    hosts: opts.hosts,
+    parser,
+    depth: 0,
+    findings: [],
+    facts,
+    ...(opts.readScript
+      ? { readScript: scriptsOnly(opts.readScript, opts.workspace), running: new Set<string>() }
+      : {}),
+  };
   analyzeShell(text, ctx);
   // What was found stands; what the budget cut short may hide more.
   if (cancelled || performance.now() > deadline)

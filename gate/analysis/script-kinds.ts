@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { logicalLines, makeCommands } from './make-commands.js';
 
 /**
  * Findings that say only that the gate cannot tell (a program it has no model of, a command or address known at
@@ -17,9 +18,10 @@ export type ScriptKind = 'shell' | 'make' | 'package-json' | 'just' | 'python';
 
 const SHELL_NAME = /\.(?:sh|bash|zsh|ksh|dash|ash|command|bats)$/i;
 /** `#!/bin/sh`, `#!/usr/bin/env bash`, `#!/usr/bin/env -S bash -e`: a shell runs the file. */
-const SHELL_SHEBANG = /^#![ \t]*(?:\S*\/)?(?:env[ \t]+(?:-\S+[ \t]+)*)?(?:ba|z|k|da|a|mk)?sh(?:\s|$)/;
+export const SHELL_SHEBANG =
+  /^#![ \t]*(?:\S*\/)?(?:(?:env|busybox)[ \t]+(?:-\S+[ \t]+)*)?(?:ba|z|k|da|a|mk)?sh(?:\s|$)/;
 
-const PYTHON_SHEBANG = /^#![ \t]*(?:\S*\/)?(?:env[ \t]+(?:-\S+[ \t]+)*)?python[\d.]*(?:\s|$)/;
+const PYTHON_SHEBANG = /^#![ \t]*(?:\S*\/)?(?:(?:env|busybox)[ \t]+(?:-\S+[ \t]+)*)?python[\d.]*(?:\s|$)/;
 
 /**
  * The least risk a finding needs to count, by kind. Code does much that a command line seldom does (starts
@@ -35,37 +37,36 @@ export function scriptKind(path: string, head: string): ScriptKind | undefined {
   const name = posix.basename(path);
   if (name === 'package.json') return 'package-json';
   if (/^(?:GNUmakefile|[Mm]akefile)$|\.mk$/.test(name)) return 'make';
-  if (/^\.?[Jj]ustfile$|\.just$/.test(name)) return 'just';
-  if (SHELL_NAME.test(name) || SHELL_SHEBANG.test(head.slice(0, 256))) return 'shell';
-  if (/\.pyw?$/i.test(name) || PYTHON_SHEBANG.test(head.slice(0, 256))) return 'python';
+  if (/^\.?justfile$|\.just$/i.test(name)) return 'just';
+  const start = head.replace(/^\uFEFF/, '').slice(0, 256);
+  if (SHELL_NAME.test(name) || SHELL_SHEBANG.test(start)) return 'shell';
+  if (/\.pyw?$/i.test(name) || PYTHON_SHEBANG.test(start)) return 'python';
   return undefined;
-}
-
-/** Lines with their `\` continuations joined, as make and a shell read them. */
-function logicalLines(text: string): string[] {
-  return text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
-}
-
-/**
- * A make recipe line as the shell gets it: make's own references stand for unknown words (`$(CC)`,
- * `$@`), `$$` is the shell's `$`, and `$(shell …)` is a command.
- */
-function makeToShell(line: string): string {
-  return line
-    .split('$$')
-    .map((part) =>
-      part
-        .replace(/\$[({](?!shell\s)[a-z-]+\s[^()]*[)}]/g, '${MAKE_FUNCTION}')
-        .replace(/\$\(shell\s/g, '$(')
-        .replace(/\$[({]([A-Za-z_][\w.-]*)[)}]/g, (_, v: string) => `\${${v.replace(/[.-]/g, '_')}}`)
-        .replace(/\$[@<^*?%+|]/g, '${MAKE_AUTOMATIC}'),
-    )
-    .join('$');
 }
 
 /** A just recipe line as the shell gets it: `{{expr}}` stands for an unknown word. */
 function justToShell(line: string): string {
   return line.replace(/\{\{[^{}]*\}\}/g, '${JUST_VALUE}');
+}
+
+/**
+ * A justfile's recipe lines, and the backticks of its assignments (run when the file loads); a `set shell`
+ * other than a POSIX shell runs each line (`set shell := ["python3", "-c"]`).
+ */
+function justCommands(text: string): string[] {
+  const lines = logicalLines(text);
+  const set = lines.map((l) => /^set\s+shell\s*:=\s*\[(.*)\]/.exec(l)?.[1]).find((v) => v !== undefined);
+  const shell = [...(set ?? '').matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2] ?? '');
+  const posixShell = shell.length === 0 || /^(?:\S*\/)?(?:ba|da|z|k)?sh$/.test(shell[0] ?? '');
+  const quote = (t: string) => `'${t.replace(/'/g, `'\\''`)}'`;
+  const recipes = lines
+    .filter((l) => /^[ \t]+\S/.test(l))
+    .map((l) => justToShell(l.replace(/^[ \t]+[@-]*/, '')))
+    .map((l) => (posixShell ? l : `${shell.join(' ')} ${quote(l)}`));
+  const backticks = lines
+    .filter((l) => !/^[ \t]/.test(l))
+    .flatMap((l) => [...l.matchAll(/`([^`]+)`/g)].map((m) => justToShell(m[1] ?? '')));
+  return [...recipes, ...backticks];
 }
 
 /** `"name": "value"` pairs of JSON text, whole or a piece of it, values unescaped. */
@@ -104,6 +105,30 @@ const PACKAGE_DATA = new Set([
 ]);
 
 /**
+ * The scripts of package.json text by name (undefined when it is not JSON), with the package's `config` put in
+ * where a script names it (npm gives it to scripts as `$npm_package_config_NAME`).
+ */
+export function packageScripts(text: string): Record<string, string> | undefined {
+  let json: { scripts?: unknown; config?: unknown };
+  try {
+    json = JSON.parse(text) as typeof json;
+  } catch {
+    return undefined;
+  }
+  if (typeof json !== 'object' || json === null) return {};
+  const { scripts, config } = json;
+  if (typeof scripts !== 'object' || scripts === null) return {};
+  const values = typeof config === 'object' && config !== null ? (config as Record<string, unknown>) : {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(scripts))
+    if (typeof v === 'string')
+      out[k] = v.replace(/\$\{?npm_package_config_(\w+)\}?/g, (m, n: string) =>
+        typeof values[n] === 'string' ? (values[n] as string) : m,
+      );
+  return out;
+}
+
+/**
  * The command lines a file of this kind hands to a shell: a shell script whole, each make or just recipe line
  * (a `$(shell …)` anywhere), each package.json script. `whole`: the text is the whole file, not a piece.
  */
@@ -115,26 +140,13 @@ export function commandsOf(kind: ScriptKind, text: string, whole: boolean): stri
       // Judged as the same code given to `python3 -c` (the gate's Python scan).
       return [`python3 -c '${text.replaceAll("'", "'\\''")}'`];
     case 'make':
-      return logicalLines(text).flatMap((l) => {
-        if (/^\t/.test(l)) return [makeToShell(l.replace(/^\t[ \t@+-]*/, ''))];
-        const shell = /\$\(shell\s/.test(l) ? l.slice(l.indexOf('$(shell')) : '';
-        return shell ? [makeToShell(`echo ${shell}`)] : [];
-      });
+      return makeCommands(text);
     case 'just':
-      return logicalLines(text)
-        .filter((l) => /^[ \t]+\S/.test(l))
-        .map((l) => justToShell(l.replace(/^[ \t]+[@-]*/, '')));
+      return justCommands(text);
     case 'package-json': {
-      if (whole) {
-        try {
-          const scripts = (JSON.parse(text) as { scripts?: unknown }).scripts;
-          if (typeof scripts === 'object' && scripts !== null)
-            return Object.values(scripts).filter((v): v is string => typeof v === 'string');
-          return [];
-        } catch {
-          // not JSON yet: read its pairs like a piece
-        }
-      }
+      // Not JSON yet (a piece, or a file being written): its pairs are read like a piece.
+      const scripts = whole ? packageScripts(text) : undefined;
+      if (scripts) return Object.values(scripts);
       return jsonPairs(text)
         .filter(([k, v]) => !PACKAGE_DATA.has(k) && /\s|[|;&<>$`]/.test(v.trim()))
         .map(([, v]) => v);

@@ -15,4 +15,17 @@ export const SCRIPT_RULES = {
     0.5,
     'writes a script, build file or package script with commands that would be asked about if typed',
   ),
+  // A script a command runs, read as it is now: its commands typed, asked about, whatever wrote it.
+  'exec.script-run': t(
+    'execution',
+    'T1059.004',
+    0.85,
+    'runs a script whose commands would be refused or asked about in any mode if typed',
+  ),
+  'exec.script-run-ask': t(
+    'execution',
+    'T1059.004',
+    0.5,
+    'runs a script with commands that would be asked about if typed',
+  ),
 } as const;

@@ -1,10 +1,13 @@
 /** Archivers, compressors and patch tools: what they read, write and collect from outside the workspace. */
+
+import { filesWrittenByPatch } from '../../tools/files-written.js';
 import { pathsInPatch } from '../../tools/patch-paths.js';
-import { writtenText } from '../argument-scan.js';
+import { writtenOrRead } from '../argument-scan.js';
 import { type Call, type Handler, hasFlag, operands, optionValue } from '../call.js';
 import { probe, report } from '../context.js';
 import { touch } from '../effects.js';
 import { display, UNKNOWN } from '../script.js';
+import { judgePiecesWritten, judgeScriptWritten } from '../script-written.js';
 import { pipedText } from './script-tools.js';
 
 const tar: Handler = (c) => {
@@ -51,12 +54,20 @@ const patch: Handler = (c) => {
   const [file, patchFile] = operands(c.args, PATCH_VALUE);
   if (input) touch(c.ctx, input, 'read', c.cwd);
   if (patchFile) touch(c.ctx, patchFile, 'read', c.cwd);
+  // `patch run.sh fix.diff`: the lines the patch adds go into the file named.
+  const named = file && patchFile ? writtenOrRead(c, patchFile) : undefined;
+  if (file && named !== undefined)
+    judgePiecesWritten(
+      c,
+      file,
+      filesWrittenByPatch(named).flatMap((f) => f.content ?? f.edits.map((e) => e.new)),
+    );
   if (out) touch(c.ctx, out, 'write', c.cwd);
   else if (file) touch(c.ctx, dir && !file.startsWith('/') ? `${dir}/${file}` : file, 'write', c.cwd);
   else {
     // `patch -p1 < fix.patch` where this command line wrote fix.patch: its text names the files.
     const from = input ?? c.cmd.redirects.find((r) => r.op === '<')?.target;
-    patchedFiles(c, c.cmd.stdinText ?? (from ? writtenText(c, from) : undefined), strip, dir);
+    patchedFiles(c, c.cmd.stdinText ?? (from ? writtenOrRead(c, from) : undefined), strip, dir);
   }
 };
 
@@ -75,6 +86,18 @@ const applyPatch: Handler = (c) => {
 export function patchedFiles(c: Call, text: string | undefined, strip: number, dir?: string): void {
   const base = dir ? dir.replace(/\/+$/, '') : '.';
   const names = text ? pathsInPatch(text) : [];
+  // What the patch adds to a script, build file or package.json is judged as written there.
+  for (const f of text ? filesWrittenByPatch(text).slice(0, 64) : []) {
+    const parts = f.path.split('/');
+    const target = `${base}/${parts.slice(Math.min(Math.max(0, strip - 1), parts.length - 1)).join('/')}`;
+    if (f.content !== undefined) judgeScriptWritten(c, target, f.content);
+    else
+      judgePiecesWritten(
+        c,
+        target,
+        f.edits.map((e) => e.new),
+      );
+  }
   if (names.length === 0) {
     // Any file under DIR, dot files (start-up scripts, configuration) included.
     if (dir) touch(c.ctx, `${base}/.${UNKNOWN}`, 'write', c.cwd);

@@ -1,6 +1,6 @@
 /** Git: history-destroying and hook-planting subcommands, pushes to URLs, and the paths git writes. */
 
-import { writtenText } from '../argument-scan.js';
+import { writtenOrRead } from '../argument-scan.js';
 import { type Call, type Handler, operands, optionValue } from '../call.js';
 import { report } from '../context.js';
 import { touch } from '../effects.js';
@@ -84,7 +84,7 @@ const git: Handler = (c) => {
     if (sub === 'apply' && !rest.some((a) => /^(--stat|--numstat|--summary|--check)$/.test(a))) {
       // A patch file this command line wrote (`printf '--- a/.claude/…' > fix.patch && git apply fix.patch`).
       const file = operands(rest, ['--directory', '-p', '--exclude', '--include'])[0];
-      patchedFiles(c, c.cmd.stdinText ?? (file ? writtenText(c, file) : undefined), 0, dir);
+      patchedFiles(c, c.cmd.stdinText ?? (file ? writtenOrRead(c, file) : undefined), 0, dir);
     }
   }
   // Paths git writes: a clone's directory, files checked out or restored from another commit.

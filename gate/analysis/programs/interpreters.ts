@@ -10,6 +10,7 @@ import { isSecretFileName } from '../paths.js';
 import { bindPositional } from '../positional.js';
 import { scanPython } from '../python.js';
 import { UNKNOWN } from '../script.js';
+import { judgeScriptRun } from '../script-written.js';
 import { producedText } from './script-tools.js';
 import { WARD_IMPORT } from './ward.js';
 
@@ -87,6 +88,7 @@ const shellHandler: Handler = (c) => {
     // A script this command line wrote a moment ago runs what it wrote (`printf '…' > t.sh && sh t.sh`).
     const written = writtenText(c, script);
     if (written !== undefined) c.shell(written);
+    else judgeScriptRun(c, script, 'shell');
     return;
   }
   const stdin = stdinText(c);
@@ -105,6 +107,7 @@ const sourceHandler: Handler = (c) => {
     touch(c.ctx, f, 'exec', c.cwd);
     const written = writtenText(c, f);
     if (written !== undefined) c.shell(written);
+    else judgeScriptRun(c, f, 'shell');
     return;
   }
   const stdin = stdinText(c);

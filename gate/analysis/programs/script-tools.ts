@@ -7,6 +7,7 @@ import { probe, report } from '../context.js';
 import { touch } from '../effects.js';
 import { classifyPath, projectSecretNamed, SECRET_NAME, secretUnder } from '../paths.js';
 import { type SimpleCommand, UNKNOWN } from '../script.js';
+import { judgePiecesWritten, sedInsertedText } from '../script-written.js';
 
 const find: Handler = (c) => {
   const starts: string[] = [];
@@ -253,6 +254,19 @@ const sed: Handler = (c) => {
   const files = explicit ? ops : ops.slice(1);
   const inPlace = c.args.some((a) => /^-[a-zA-Z]*i/.test(a) || a.startsWith('--in-place'));
   for (const p of files) touch(c.ctx, p, inPlace ? 'write' : 'read', c.cwd);
+  if (!inPlace) return;
+  // What an in-place edit puts into a script or build file is judged as written there.
+  const scripts = explicit
+    ? c.args.flatMap((a, i) =>
+        c.args[i - 1] === '-e' || c.args[i - 1] === '--expression'
+          ? [a]
+          : a.startsWith('--expression=')
+            ? [a.slice(13)]
+            : [],
+      )
+    : ops.slice(0, 1);
+  const pieces = scripts.flatMap(sedInsertedText);
+  for (const p of files.slice(0, 16)) judgePiecesWritten(c, p, pieces);
 };
 
 const awk: Handler = (c) => {
