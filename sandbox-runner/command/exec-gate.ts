@@ -5,6 +5,7 @@ import type { ApprovalPort } from '../../schema/index.js';
 import { askHuman, REFUSED_EXIT, summarizeReasons } from '../approvals/ask-human.js';
 import { decideWithGrants } from '../approvals/with-grants.js';
 import { shellQuote } from '../hooks/hook-command.js';
+import { readTextFile } from '../hooks/read-text.js';
 import { type SpanDecision, spanDecision } from '../telemetry/span-record.js';
 
 /** The command line the gate judges for an argv (one argument is already a command line). */
@@ -57,7 +58,13 @@ export async function gateExec(
   let verdict: GateDecision;
   try {
     // Deferred: a command of plain words is decided without loading the shell grammar at all.
-    const gate = await createGate({ policy, workspace: o.workspace, deferParser: true });
+    // The reader: a script the command runs is judged as it is now (`sh notes.txt`, `npm test`, `make`).
+    const gate = await createGate({
+      policy,
+      workspace: o.workspace,
+      deferParser: true,
+      readText: readTextFile,
+    });
     verdict = await decideWithGrants(
       (grants) =>
         gate.decideAsync({
