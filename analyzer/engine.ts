@@ -6,6 +6,7 @@ import type { DetectContext, DetectorMeta, Hit, StreamDetector } from './detecto
 import type { BaselineDetector } from './detectors/baseline-activity.js';
 import { type Observation, observe, wantedAnalysis } from './observation.js';
 import { fuseRisk } from './risk.js';
+import { restoreEvidence } from './session-restore.js';
 import type { SessionState } from './session-state.js';
 import { SessionStates } from './session-states.js';
 
@@ -163,15 +164,23 @@ export function createEngine(o: EngineOptions) {
       touched.push(state);
       if (isCold) cold.push(id);
     }
-    // A session new to this process replays what the store already has of it (restart, eviction, another worker).
+    // A session new to this process replays what the store already has of it (restart, eviction, another worker):
+    // its newest events, and what its stored alerts say it found before them (folded in after scoring).
     const withHistory = new Set<string>();
+    const storedFindings = new Map<string, Alert[]>();
     if (cold.length > 0 && before) {
       for (let i = 0; i < cold.length; i += 500) {
-        const history = await store.analyzer.sessionHistory(cold.slice(i, i + 500), before, historyCap);
+        const chunk = cold.slice(i, i + 500);
+        const [history, found] = await Promise.all([
+          store.analyzer.sessionHistory(chunk, before, historyCap),
+          store.alerts.bySessions(chunk),
+        ]);
         for (const e of history) {
           bySession.get(e.session_id)?.unshift(e);
           withHistory.add(e.session_id);
         }
+        for (const a of found)
+          storedFindings.set(a.session_id, [...(storedFindings.get(a.session_id) ?? []), a]);
       }
     }
     // Brand-new sessions grow the fleet now (the periodic count catches up with everything else).
@@ -294,6 +303,8 @@ export function createEngine(o: EngineOptions) {
         }
       }
     }
+
+    for (const s of touched) restoreEvidence(s, storedFindings.get(s.id) ?? [], meta);
 
     // Alerts and risk for sessions whose evidence changed.
     const changed = touched.filter((s) => s.touched);

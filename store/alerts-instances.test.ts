@@ -114,7 +114,7 @@ describe('alerts written by several instances', () => {
     ]);
   });
 
-  it('a later detection of an acknowledged alert keeps its first time and its triage', async () => {
+  it("a later detection of a resolved alert keeps its first time and the analyst's change, and opens it again", async () => {
     const store = await testStore('ward_alerts_instances');
     const repo = createAlertsRepo(store.db, store.config.database);
     const id = `inst-${Date.now()}-c`;
@@ -124,10 +124,16 @@ describe('alerts written by several instances', () => {
     for (let i = 0; i < 3; i++)
       await repo.putDetections([makeAlert(id, { time: new Date().toISOString(), evidence_count: 2 + i })]);
     const now = await repo.get(id);
-    expect(now).toMatchObject({ status: 'resolved', evidence_count: 4 });
+    // New actions after it was resolved open it again (review 4: a closed alert hid every later finding of its
+    // detector in that session), once: the writes after it find it open.
+    expect(now).toMatchObject({ status: 'open', evidence_count: 4 });
     expect(Date.parse(now?.time ?? '')).toBe(Date.parse(first.time));
-    // Each detection rewrote the alert's row; the change stays one note and one transition, not one per write.
-    expect(now?.notes).toHaveLength(1);
-    expect(now?.history).toHaveLength(1);
+    // Each detection rewrote the alert's row; the analyst's change stays one note and one transition, and the
+    // reopening one more, not one per write.
+    expect(now?.notes.map((n) => n.by)).toEqual(['ana', 'ward-analyzer']);
+    expect(now?.history.map((h) => [h.from, h.to])).toEqual([
+      ['open', 'resolved'],
+      ['resolved', 'open'],
+    ]);
   });
 });

@@ -49,14 +49,20 @@ function decodeCursor(s: string): Cursor {
 }
 
 // Sort keys as fixed SQL (never built from input): a number per row, ties broken by alert_id.
+// `time` lists by the latest evidence ("Last seen" in the UI). By the first, an agent that sent one made-up finding
+// stamped weeks back had every later finding of that detector in its session, the real one too, listed weeks back.
 const SORT_KEYS = {
-  time: 'toFloat64(toUnixTimestamp64Milli(time))',
+  time: 'toFloat64(toUnixTimestamp64Milli(last_seen))',
   severity: `toFloat64(indexOf(['${SEVERITIES.join("','")}'], severity))`,
   risk: 'score',
 } as const;
 
 const sortValue = (a: Alert, sort: keyof typeof SORT_KEYS): number =>
-  sort === 'time' ? Date.parse(a.time) : sort === 'severity' ? SEVERITIES.indexOf(a.severity) + 1 : a.score;
+  sort === 'time'
+    ? Date.parse(a.last_seen)
+    : sort === 'severity'
+      ? SEVERITIES.indexOf(a.severity) + 1
+      : a.score;
 
 /**
  * Alerts as versioned rows (ReplacingMergeTree on updated_at) that only the analyzer (and seeding) writes, each
@@ -118,6 +124,39 @@ export function createAlertsRepo(db: Db, database: string) {
     return out;
   }
 
+  /**
+   * A closed alert (resolved, false positive) whose detector found new actions opens again, as a change of its own
+   * by `ward-analyzer`. One alert holds a detector's findings in a session, so a session that had its first, harmless
+   * looking credential read closed as a false positive had every later read, the real one too, join a closed alert
+   * that no open queue listed. `changes` gets the new change (the alerts are returned as they then stand).
+   */
+  async function reopenOnNewActions(
+    written: readonly Alert[],
+    stored: ReadonlyMap<string, Alert>,
+    changes: Map<string, TriageChange[]>,
+  ): Promise<void> {
+    const rows = [];
+    for (const a of written) {
+      const s = stored.get(a.alert_id);
+      if (!s || a.evidence_count <= s.evidence_count) continue;
+      const now = standing(a, changes.get(a.alert_id) ?? []);
+      if (now.status !== 'resolved' && now.status !== 'false_positive') continue;
+      const note = `${a.evidence_count - s.evidence_count} new action(s) after it was ${now.status === 'resolved' ? 'resolved' : 'closed as a false positive'}, the latest at ${a.last_seen}`;
+      const c: TriageChange = {
+        time: nextVersion(now.updated_at),
+        change_id: randomUUID(),
+        by: 'ward-analyzer',
+        status: 'open',
+        note,
+      };
+      // Not a triage (the compliance report times analysts), though it moves the status.
+      rows.push(changeToRow(a, c, false));
+      changes.set(a.alert_id, [...(changes.get(a.alert_id) ?? []), c]);
+    }
+    if (rows.length === 0) return;
+    await db.insert('alerts.reopen', 'alert_triage', rows, { insert_distributed_sync: 1 });
+  }
+
   const listed = alertsWithTriage(database);
 
   return {
@@ -144,6 +183,7 @@ export function createAlertsRepo(db: Db, database: string) {
           return { ...a, time, status, assignee, notes, history, updated_at };
         }),
       );
+      await reopenOnNewActions(written, stored, changes);
       return written.map((a) => standing(a, changes.get(a.alert_id) ?? []));
     },
     /**

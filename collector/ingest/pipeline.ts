@@ -40,15 +40,27 @@ export function createIngest(deps: IngestDeps) {
     encoding: OtlpEncoding,
     /** Who sent it (a token id): the writer's queue takes only a share from one sender. */
     sender = '',
+    /** The sender's token name, stamped on the events beside its id. */
+    senderName = '',
   ): Promise<IngestResult> {
-    const hash = createHash('sha256').update(signal).update(body).digest('hex');
+    // A body is a duplicate of what the same token sent (a retry), not of another token's: the first copy sent
+    // would otherwise stand for both, stamped with whoever sent it first.
+    const h = createHash('sha256').update(signal);
+    if (sender) h.update(`\u0000${sender}\u0000`);
+    const hash = h.update(body).digest('hex');
     if (deps.receipts.has(hash) || (deps.seen && (await deps.seen(hash).catch(() => false)))) {
       deps.receipts.add(hash);
       return { accepted: 0, rejected: 0, message: '', duplicate: true };
     }
     // The parts hold the receipt row too (the store's codec adds it), so an acknowledged body is
     // recognised after a restart.
-    const prepared = await deps.prepare(signal, body, encoding, hash);
+    const prepared = await deps.prepare(
+      signal,
+      body,
+      encoding,
+      hash,
+      sender ? { id: sender, name: senderName || sender } : undefined,
+    );
     if (deps.journal) {
       // Room first, in line behind earlier requests while the writer is full (503 if none comes in time):
       // exporters slow down rather than fail. The rows go into the writer once durable.

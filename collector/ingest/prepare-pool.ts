@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { createRedactor, type RedactionConfigInput } from '../../schema/fast.js';
 import type { OtlpSignal } from '../../schema/index.js';
 import type { IngestCodec } from '../../store/fast.js';
+import type { NormalizeContext } from '../normalize/index.js';
 import {
   OtlpDecodeError,
   type OtlpDecodeOptions,
@@ -11,6 +12,8 @@ import {
 import { type PreparedRequest, prepareRequest } from './prepare.js';
 import type { TimeWindowOptions } from './time-rule.js';
 
+type Sender = NonNullable<NormalizeContext['sender']>;
+
 export interface PrepareJob {
   id: number;
   signal: OtlpSignal;
@@ -18,6 +21,8 @@ export interface PrepareJob {
   encoding: OtlpEncoding;
   /** SHA-256 of the signal and body: the receipt row's key. */
   bodyHash: string;
+  /** The token the request came with (its events carry it). */
+  sender?: Sender | undefined;
 }
 
 export type PrepareReply =
@@ -67,6 +72,7 @@ export type Prepare = (
   body: Uint8Array,
   encoding: OtlpEncoding,
   bodyHash: string,
+  sender?: Sender,
 ) => Promise<PreparedRequest>;
 
 interface Slot {
@@ -85,9 +91,9 @@ export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare;
       ...(opts.limits ? { limits: opts.limits } : {}),
     };
     return {
-      prepare: async (signal, body, encoding, bodyHash) => {
+      prepare: async (signal, body, encoding, bodyHash, sender) => {
         try {
-          return prepareRequest(signal, body, encoding, redactor, prepareOpts, Date.now(), bodyHash);
+          return prepareRequest(signal, body, encoding, redactor, prepareOpts, Date.now(), bodyHash, sender);
         } catch (err) {
           if (err instanceof OtlpDecodeError) throw err;
           throw new PrepareError(err instanceof Error ? err.message : String(err));
@@ -158,7 +164,7 @@ export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare;
   let closed = false;
   for (let i = 0; i < opts.size; i++) slots.push(spawn());
   return {
-    prepare(signal, body, encoding, bodyHash) {
+    prepare(signal, body, encoding, bodyHash, sender) {
       if (closed) return Promise.reject(new Error('prepare pool closed'));
       let slot = slots[0] as Slot;
       for (const s of slots) if (s.busy < slot.busy) slot = s;
@@ -166,7 +172,7 @@ export function createPreparePool(opts: PreparePoolOptions): { prepare: Prepare;
       slot.busy++;
       return new Promise<PreparedRequest>((resolve, reject) => {
         slot.pending.set(id, { resolve, reject });
-        const job: PrepareJob = { id, signal, body, encoding, bodyHash };
+        const job: PrepareJob = { id, signal, body, encoding, bodyHash, sender };
         // Hand the body over instead of copying it when it owns its whole buffer (it is not used again here).
         const buf = body.buffer;
         const owns =

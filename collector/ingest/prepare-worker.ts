@@ -34,6 +34,7 @@ parentPort?.on('message', (job: PrepareJob) => {
       opts,
       Date.now(),
       job.bodyHash,
+      job.sender,
     );
     reply = { id: job.id, ok: true, result };
   } catch (err) {

@@ -1,7 +1,12 @@
 import type { Redactor } from '../../schema/fast.js';
 import type { OtlpSignal } from '../../schema/index.js';
 import { encodeIngest, type IngestCodec, type IngestPart } from '../../store/fast.js';
-import { normalizeLogs, normalizeMetrics, normalizeTraces } from '../normalize/index.js';
+import {
+  type NormalizeContext,
+  normalizeLogs,
+  normalizeMetrics,
+  normalizeTraces,
+} from '../normalize/index.js';
 import {
   decodeLogs,
   decodeMetrics,
@@ -85,11 +90,13 @@ export function prepareRequest(
   opts: PrepareOptions,
   nowMs: number = Date.now(),
   bodyHash = '',
+  /** The token the request came with: stamped on its events (collector/normalize/build.ts). */
+  sender?: NormalizeContext['sender'],
 ): PreparedRequest {
   const redactor = memoize(base);
   const timeOpts = opts.time ?? DEFAULT_TIME_WINDOW;
   const window = timeWindow(nowMs, timeOpts);
-  const ctx = { redact: redactor };
+  const ctx: NormalizeContext = { redact: redactor, sender };
   const store = { codec: opts.codec, redact: (s: string) => redactor.text(s), receivedAtMs: nowMs };
   let out: { encoded: ReturnType<typeof encodeIngest>; time: { rejected: number; message: string } };
   if (signal === 'logs') {

@@ -70,7 +70,25 @@ export interface RecordBase {
 export interface BuildContext {
   redact: Redactor;
   eventId: (parts: readonly IdPart[]) => string;
+  /** The token the request came with (id and name), stamped on every event; none outside the server. */
+  sender?: Sender | undefined;
 }
+
+/** Who sent a request: its token's id and name, as the server authenticated it. */
+export interface Sender {
+  id: string;
+  name: string;
+}
+
+/** The sender's stamp on each event: `ward.ingest.token_id`, `ward.ingest.token_name`. */
+export const SENDER_ATTRS = { id: 'ward.ingest.token_id', name: 'ward.ingest.token_name' } as const;
+
+/**
+ * What only Ward writes on an event: the sender's stamp and the hook endpoint's record of a decision. A record that
+ * carries keys of these names (any runner can send any attributes) has them dropped, so an event sent into another
+ * runner's session cannot claim that runner's token or pass for a decision the hook endpoint recorded.
+ */
+const SERVER_PREFIXES = ['ward.ingest.', 'ward.hook.'];
 
 const SESSION_KEYS = [OTEL.sessionId, 'conversation.id', 'gen_ai.conversation.id', WARD.sessionId];
 const USER_KEYS = [OTEL.userId, OTEL.userEmail, OTEL.userName];
@@ -214,6 +232,11 @@ export function buildEvent(ctx: BuildContext, base: RecordBase, d: Draft): Agent
   e.raw_table = base.rawTable;
   e.raw_time = nanosToIso(base.rawNanos);
   e.attributes = safeAttributes(ctx.redact, [attrs, d.extra], consumed);
+  for (const k in e.attributes) if (SERVER_PREFIXES.some((p) => k.startsWith(p))) delete e.attributes[k];
+  if (ctx.sender) {
+    e.attributes[SENDER_ATTRS.id] = boundedId(ctx.sender.id);
+    e.attributes[SENDER_ATTRS.name] = boundedId(ctx.sender.name);
+  }
   e.missing = [...missing];
   return e;
 }

@@ -7,7 +7,7 @@ import type {
   OtlpTracesRequest,
 } from '../../schema/index.js';
 import { resourceInfo } from './agent.js';
-import { type BuildContext, buildEvent, type Draft, type RecordBase } from './build.js';
+import { type BuildContext, buildEvent, type Draft, type RecordBase, type Sender } from './build.js';
 import { claudeEventName, normalizeClaudeLog, normalizeClaudeSpan } from './claude-code.js';
 import { normalizeCodexLog, normalizeCodexSpan } from './codex.js';
 import { createEventIds, type IdPart, idText, sourceKey } from './event-id.js';
@@ -23,12 +23,22 @@ import { normalizeWardSpan } from './ward-spans.js';
 export interface NormalizeContext {
   /** Applied to every stored free text (command, target, attribute values, prompts). */
   redact: Redactor;
+  /** The token the request came with: stamped on every event, and part of every event id. */
+  sender?: Sender | undefined;
 }
 
 let defaultRedactor: Redactor | undefined;
 function context(ctx: NormalizeContext | undefined): BuildContext {
   defaultRedactor ??= createRedactor();
-  return { redact: ctx?.redact ?? defaultRedactor, eventId: createEventIds() };
+  const ids = createEventIds();
+  const sender = ctx?.sender;
+  return {
+    redact: ctx?.redact ?? defaultRedactor,
+    // With the sender in the id, a copy of a record that another token sends is another row: it can neither
+    // replace the first (agent_events keeps one row per time and id) nor put its own token's stamp on it.
+    eventId: sender ? (parts) => ids([...parts, `sender\u001f${sender.id}`]) : ids,
+    sender,
+  };
 }
 
 const LOG_NORMALIZERS: Record<string, LogNormalizer> = {

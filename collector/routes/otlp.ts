@@ -51,7 +51,8 @@ export function otlpRoutes(deps: OtlpRoutesDeps) {
     async function receive(c: Context) {
       // The sender is the token (every open loopback sender is `loopback`; with open loopback ingest no share
       // applies, since a token does not tell agents apart there: admissionBounds).
-      const sender = (c.get('principal') as { id?: string } | undefined)?.id ?? '';
+      const principal = c.get('principal') as { id?: string; name?: string } | undefined;
+      const sender = principal?.id ?? '';
       const ticket = deps.admission?.enter(sender);
       if (ticket === null) {
         await discardBody(c.req.raw, deps.maxBodyBytes);
@@ -65,12 +66,18 @@ export function otlpRoutes(deps: OtlpRoutesDeps) {
         );
       }
       try {
-        return await handle(c, signal, sender, ticket?.reserve);
+        return await handle(c, signal, sender, principal?.name ?? '', ticket?.reserve);
       } finally {
         ticket?.release();
       }
     };
-  const handle = async (c: Context, signal: OtlpSignal, sender: string, reserve?: (n: number) => boolean) => {
+  const handle = async (
+    c: Context,
+    signal: OtlpSignal,
+    sender: string,
+    senderName: string,
+    reserve?: (n: number) => boolean,
+  ) => {
     let body: Uint8Array;
     let encoding: OtlpEncoding;
     try {
@@ -85,7 +92,7 @@ export function otlpRoutes(deps: OtlpRoutesDeps) {
       throw err;
     }
     try {
-      const result = await deps.ingest(signal, body, encoding, sender);
+      const result = await deps.ingest(signal, body, encoding, sender, senderName);
       const partial = result.rejected ? { rejected: result.rejected, message: result.message } : undefined;
       const res = encodeExportResponse(signal, encoding, partial);
       return c.body(res.body as Uint8Array<ArrayBuffer>, 200, { 'content-type': res.contentType });

@@ -1,0 +1,56 @@
+import { type Alert, SEVERITIES, type Severity } from '../schema/index.js';
+import type { DetectorMeta } from './detector.js';
+import type { SessionState } from './session-state.js';
+
+/** Event ids an alert links, as SessionState keeps them: the first half and the latest half. */
+const HALF = 100;
+const MAX_FACTORS = 20;
+const rank = (s: Severity | undefined) => (s ? SEVERITIES.indexOf(s) : -1);
+
+/**
+ * Folds a forgotten session's stored alerts into the state it was rebuilt with. A session the engine forgot
+ * (more sessions than it holds, a restart) is rebuilt from its newest events only, so what it found earlier is
+ * not found again: an agent that sent thousands of harmless calls after a credential read, then made the engine
+ * forget its session with a flood of decoy sessions, had its risk rewritten from 0.98 to 0.6 and its alert
+ * relinked to the later events. What was found stays found: each finding is at least what its alert says (its
+ * actions, first events, first time, severity, factors). Nothing is marked changed: an alert is written again
+ * only when the batch's own findings grow it.
+ */
+export function restoreEvidence(
+  state: SessionState,
+  alerts: readonly Alert[],
+  meta: ReadonlyMap<string, DetectorMeta>,
+): void {
+  for (const a of alerts) {
+    const m = meta.get(a.rule_id);
+    if (!m || a.session_id !== state.id) continue;
+    const firstMs = Date.parse(a.first_seen);
+    const lastMs = Date.parse(a.last_seen);
+    const ev = state.evidence.get(a.rule_id);
+    if (!ev) {
+      state.evidence.set(a.rule_id, {
+        detector: a.rule_id,
+        actionKeys: new Set(),
+        recentKeys: [],
+        actions: a.evidence_count,
+        eventIds: a.event_ids.slice(0, 2 * HALF),
+        factors: a.explanation.slice(0, MAX_FACTORS),
+        firstMs: Number.isFinite(firstMs) ? firstMs : Number.POSITIVE_INFINITY,
+        lastMs: Number.isFinite(lastMs) ? lastMs : 0,
+        severity: a.severity,
+        value: '',
+        changed: false,
+      });
+      continue;
+    }
+    ev.actions = Math.max(ev.actions, a.evidence_count);
+    if (firstMs < ev.firstMs) {
+      ev.firstMs = firstMs;
+      ev.eventIds = [...new Set([...a.event_ids.slice(0, HALF), ...ev.eventIds.slice(-HALF)])];
+    }
+    if (lastMs > ev.lastMs) ev.lastMs = lastMs;
+    if (rank(a.severity) > rank(ev.severity ?? m.severity)) ev.severity = a.severity;
+    for (const f of a.explanation)
+      if (ev.factors.length < MAX_FACTORS && !ev.factors.some((x) => x.text === f.text)) ev.factors.push(f);
+  }
+}
