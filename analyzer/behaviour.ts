@@ -66,6 +66,29 @@ export function isEgress(obs: Observation): boolean {
   return t.remote.length > 0 || t.egressTag;
 }
 
+/** Programs that, given only a URL, fetch it and send nothing of the machine's. */
+const PLAIN_FETCHERS = new Set(['curl', 'wget']);
+/** Text in a command that can put the machine's data into a fetch: substitution, variables, files, bodies, pipes into it, a query. */
+const DATA_IN_FETCH =
+  /\$[({\w]|`|@|<|\|\s*(curl|wget)\b|\s-(d|F|T|X|e|H|b|u|-data[\w-]*|-form[\w-]*|-upload-file|-post-(file|data)|-method|-body-(file|data)|-header|-cookie|-user|-referer|-user-agent|A)\b|\?|#|https?:\/\/[^\s/]*@/i;
+/** A host label or path segment that could be data rather than a name: long, or mixing letters and digits. */
+const TOKEN_SEGMENT = /[/.](?=[\w+=-]*\d)(?=[\w+=-]*[a-z])[\w+=-]{16,}|[/.][\w+=-]{40,}/i;
+
+/**
+ * Whether an egress could carry the machine's data. Only a plain fetch of a fixed URL is taken to carry none:
+ * curl or wget alone, no substitution, variable, file, body, header, pipe into it, query string, or token-like
+ * host label (DNS carries it too) or path segment. Anything else (another program, a file tool's fetch whose URL is not in the event) may.
+ */
+export function carriesData(obs: Observation): boolean {
+  if (obs.actionClass !== 'exec') return true;
+  const f = obs.facts;
+  if (f.tags.some(isSendingRule)) return true;
+  const senders = f.sending ?? [];
+  if (senders.length === 0 || !senders.every((s) => PLAIN_FETCHERS.has(s))) return true;
+  const cmd = obs.event.command;
+  return DATA_IN_FETCH.test(cmd) || TOKEN_SEGMENT.test(cmd);
+}
+
 /** Deletes, overwrites or rewrites beyond the workspace's ordinary churn. */
 export function isDestructive(obs: Observation): boolean {
   return obs.actionClass === 'exec' && traits(obs.facts).destructive;

@@ -1,5 +1,5 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
 
@@ -74,13 +74,15 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       ? join(codexHome, target.file)
       : join(env.home, target.dir, target.file)
     : join(project, target.dir, target.file);
-  const { installHook, isWardHookCommand, shellQuote, wardHookCommand } = await import(
+  const { firstOnPath, installHook, isWardHookCommand, pinnedWardCommand, wardHookCommand } = await import(
     '../sandbox-runner/index.js'
   );
   // The hook's program by its absolute path: a bare `ward` is looked up on the agent's PATH at every tool call,
-  // and a `ward` the agent writes into an earlier PATH directory (~/.local/bin) would answer for Ward.
-  const onPathAt = firstOnPath('ward', env.processEnv.PATH, shellQuote);
-  const wardCommand = values['ward-command'] ?? onPathAt ?? 'ward';
+  // and a `ward` the agent writes into an earlier PATH directory (~/.local/bin) would answer for Ward. So would
+  // a `node` there, found by ward.mjs's `#!/usr/bin/env node`: the interpreter is pinned too.
+  const onPathAt = firstOnPath('ward', env.processEnv.PATH);
+  const wardCommand =
+    values['ward-command'] ?? (onPathAt ? pinnedWardCommand(onPathAt, env.processEnv.PATH) : 'ward');
   // Wrapped: a hook killed or crashed before it answers blocks the call (the agents run it on any exit but 2).
   const command = wardHookCommand(
     wardCommand,
@@ -138,20 +140,6 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       'note: Gemini CLI runs project hooks only in folders it trusts (trust this folder in Gemini CLI, or use --user)\n',
     );
   return 0;
-}
-
-/** The first `name` on PATH as an absolute path, quoted as one shell word, or undefined. */
-function firstOnPath(
-  name: string,
-  path: string | undefined,
-  quote: (word: string) => string,
-): string | undefined {
-  for (const d of (path ?? '').split(delimiter)) {
-    if (!isAbsolute(d)) continue; // a relative PATH entry is wherever the agent's shell stands
-    const file = join(d, name);
-    if (existsSync(file)) return quote(file);
-  }
-  return undefined;
 }
 
 /**

@@ -17,6 +17,7 @@ function stepDuration(step: Step, rng: Rng): number {
   if (step.do === 'prompt') return 0;
   if (step.do === 'read') return rng.int(4, 40);
   if (step.do === 'edit') return rng.int(10, 90);
+  if (step.do === 'tool') return rng.int(20, 2_000);
   if (/\b(test|pytest|ci|install)\b/.test(step.cmd)) return rng.int(3_000, 14_000);
   return rng.int(30, 1_500);
 }

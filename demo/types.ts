@@ -32,7 +32,12 @@ export type Step =
       maybe?: number;
     }
   | { do: 'read'; path: string; maybe?: number }
-  | { do: 'edit'; path: string; approval?: Approval };
+  | { do: 'edit'; path: string; approval?: Approval }
+  /**
+   * Any other tool by Claude Code's name (Grep, WebFetch, Write, Glob): Gemini plays it as its own tool
+   * (search_file_content, web_fetch, write_file, glob); Codex, which has no such tools, runs `shell` instead.
+   */
+  | { do: 'tool'; name: string; input: Record<string, string>; shell?: string; approval?: Approval };
 
 /** A session script, written once and played by any agent listed in the cast. */
 export interface Story {

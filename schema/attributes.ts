@@ -108,3 +108,9 @@ export const WARD_SPAN_EVENTS = {
   network: 'ward.network_attempt',
   fileChange: 'ward.file_change',
 } as const;
+
+/**
+ * Where the analyzer's scoring read puts a file write's arguments (the agent's tool_input, function_args or
+ * arguments): the one attribute it reads, so a rule can look at what was written, not only where.
+ */
+export const WRITE_ARGUMENTS = 'ward.write_arguments';

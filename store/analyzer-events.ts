@@ -1,4 +1,4 @@
-import { type AgentEvent, EVENT_KINDS } from '../schema/index.js';
+import { type AgentEvent, EVENT_KINDS, WRITE_ARGUMENTS } from '../schema/index.js';
 import { RowBinaryReader } from './rowbinary/reader.js';
 
 // ISO text made by ClickHouse: one flat string per value (the engine compares and sorts them a lot; a string
@@ -9,6 +9,28 @@ const iso = (col: string) => `concat(replaceOne(toString(${col}), ' ', 'T'), 'Z'
  * The columns scoring reads, in RowBinary order: no raw attributes (they hold tool output and dominate the row),
  * no trace ids, host or version. Times as Ward's canonical ISO text.
  */
+/**
+ * The one attribute scoring reads, in a query of its own over the batch's file writes only (the attributes
+ * column dominates the row; the kind index skips granules without writes): a write's arguments, what was
+ * written, at most 64 KiB (a longer value arrives cut, which its readers take as unknown).
+ */
+export const WRITE_ARGS_SELECT = `event_id, substring(multiIf(
+    attributes['tool_input'] != '', attributes['tool_input'],
+    attributes['function_args'] != '', attributes['function_args'],
+    attributes['arguments']), 1, 65536) AS args`;
+
+/** Puts each write's arguments (rows of `SELECT ${WRITE_ARGS_SELECT}`) on its event as WRITE_ARGUMENTS. */
+export function attachWriteArguments(
+  events: readonly IngestedEvent[],
+  rows: readonly { event_id: string; args: string }[],
+): void {
+  const byId = new Map(rows.filter((r) => r.args !== '').map((r) => [r.event_id, r.args]));
+  for (const { event } of events) {
+    const args = event.kind === 'file_write' ? byId.get(event.event_id) : undefined;
+    if (args !== undefined) event.attributes = { [WRITE_ARGUMENTS]: args };
+  }
+}
+
 export const SCORE_SELECT = `event_id, ${iso('time')}, toString(agent), session_id, user_id, repo, cwd, toString(kind),
   toString(event_name), toString(tool), call_id, command, target, toString(decision), toString(decision_source),
   exit_code, duration_ms, bytes_in, bytes_out, success, arrayMap(x -> toString(x), missing),

@@ -1,5 +1,11 @@
 import { type AgentEvent, RiskFactor, type SessionRisk, Suppression } from '../schema/index.js';
-import { decodeScoreRows, type IngestedEvent, SCORE_SELECT } from './analyzer-events.js';
+import {
+  attachWriteArguments,
+  decodeScoreRows,
+  type IngestedEvent,
+  SCORE_SELECT,
+  WRITE_ARGS_SELECT,
+} from './analyzer-events.js';
 import { createLateRowQueries } from './analyzer-late.js';
 import { createMetricsQueries } from './analyzer-metrics.js';
 import type { Db } from './db.js';
@@ -135,7 +141,21 @@ export function createAnalyzerRepo(db: Db, database: string) {
          ORDER BY ingested_at, event_id LIMIT {limit:UInt32}`,
         { t, id, ut: upper, limit },
       );
-      return decodeScoreRows(buf);
+      const out = decodeScoreRows(buf);
+      const writes = out.filter((e) => e.event.kind === 'file_write').map((e) => e.event.event_id);
+      if (writes.length > 0)
+        attachWriteArguments(
+          out,
+          await db.query<{ event_id: string; args: string }>(
+            'analyzer.write-arguments',
+            `SELECT ${WRITE_ARGS_SELECT} FROM ${events}
+             WHERE ingested_at >= parseDateTime64BestEffort({t:String}, 3, 'UTC')
+               AND ingested_at <= parseDateTime64BestEffort({ut:String}, 3, 'UTC')
+               AND kind = 'file_write' AND event_id IN {ids:Array(String)}`,
+            { t, ut: upper, ids: writes },
+          ),
+        );
+      return out;
     },
 
     /** Events stored after a watermark, not yet scored (all of them when there is none): the analyzer's backlog. */

@@ -9,6 +9,7 @@ import { newBinaryThenNetwork } from './sequence-new-binary-network.js';
 import { refusalBurst } from './sequence-refusal-burst.js';
 import { sensitiveReadThenEgress } from './sequence-sensitive-read-egress.js';
 import { sigmaDetectors } from './sigma-rules.js';
+import { typosquatInstall } from './supply-typosquat.js';
 
 /** The code detectors (sequences and novelty); Sigma rules come from YAML files. */
 export const CODE_DETECTORS: readonly StreamDetector[] = [
@@ -20,6 +21,7 @@ export const CODE_DETECTORS: readonly StreamDetector[] = [
   novelBinary,
   novelDomain,
   novelPathClass,
+  typosquatInstall,
 ];
 
 export const BASELINE_DETECTORS: readonly BaselineDetector[] = [baselineActivity];

@@ -1,5 +1,5 @@
 import { READ_THEN_SEND_WINDOW_S } from '../../gate/index.js';
-import { describe, isEgress, isSensitiveRead, remoteHosts } from '../behaviour.js';
+import { carriesData, describe, isEgress, isSensitiveRead, remoteHosts } from '../behaviour.js';
 import { NO_HITS, type StreamDetector } from '../detector.js';
 
 const thresholds = { window_s: READ_THEN_SEND_WINDOW_S } as const;
@@ -38,7 +38,9 @@ export const sensitiveReadThenEgress: StreamDetector = {
   observe(obs, s) {
     const windowMs = thresholds.window_s * 1000;
     if (isSensitiveRead(obs)) s.mark('sensitive-read', obs);
-    if (isEgress(obs)) s.mark('egress', obs);
+    // A plain fetch of a fixed URL (docs, a release file) takes nothing with it: not the "ship" half.
+    const ships = isEgress(obs) && carriesData(obs);
+    if (ships) s.mark('egress', obs);
     const reads = s.marksOf('sensitive-read');
     const egress = s.marksOf('egress');
     if (reads.length === 0 || egress.length === 0) return NO_HITS;
@@ -48,7 +50,7 @@ export const sensitiveReadThenEgress: StreamDetector = {
           .filter((e) => e.timeMs >= obs.timeMs && e.timeMs - obs.timeMs <= windowMs)
           .map((e) => [obs, e.obs] as const)
       : [];
-    if (isEgress(obs))
+    if (ships)
       for (const r of reads)
         if (obs.timeMs >= r.timeMs && obs.timeMs - r.timeMs <= windowMs) pairs.push([r.obs, obs] as const);
     return pairs.map(([read, out]) => ({

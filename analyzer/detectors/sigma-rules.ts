@@ -33,6 +33,8 @@ export function sigmaMatcher(rules: readonly SigmaRule[]): (obs: Observation) =>
   const extra = (Object.keys(PLAIN_FIELDS) as (keyof typeof PLAIN_FIELDS)[])
     .filter((f) => used.has(f))
     .map((f) => PLAIN_FIELDS[f]);
+  // What a write wrote is not in the input key: two writes of one path with different text match differently.
+  const content = used.has('content');
   const memo = new Map<string, ReadonlySet<SigmaRule>>();
   let lastObs: Observation | undefined;
   let last: ReadonlySet<SigmaRule> = new Set();
@@ -40,6 +42,7 @@ export function sigmaMatcher(rules: readonly SigmaRule[]): (obs: Observation) =>
     if (obs === lastObs) return last;
     let key = obs.inputKey;
     for (const f of extra) key += `\0${obs.event[f]}`;
+    if (content && obs.actionClass === 'write') key += `\0${obs.fields.content}`;
     let r = memo.get(key);
     if (r === undefined) {
       const fields = obs.fields;

@@ -36,6 +36,7 @@ export const RULE_FIELDS = [
   'tags',
   'category',
   'attack',
+  'content',
 ] as const;
 
 const TOP_KEYS = new Set([

@@ -47,6 +47,14 @@ function toolCallOf(plan: SessionPlan, ps: SessionPlan['steps'][number]): ToolCa
       success: true,
       resultBytes: 2_400,
     };
+  if (s.do === 'tool')
+    return {
+      tool: s.name,
+      approval: s.approval ?? 'auto',
+      input: s.input,
+      success: true,
+      resultBytes: 1_600,
+    };
   if (s.do === 'edit') {
     const { oldText, newText } = patchOf(s.path);
     return {

@@ -26,6 +26,8 @@ export function shellOf(
   const s = ps.step;
   if (s.do === 'shell')
     return { cmd: s.cmd, output: s.output ?? '', exit: s.exit ?? 0, approval: s.approval ?? 'auto' };
+  if (s.do === 'tool' && s.shell !== undefined)
+    return { cmd: s.shell, output: '', exit: 0, approval: s.approval ?? 'auto' };
   if (s.do === 'read')
     return { cmd: `sed -n '1,200p' ${s.path}`, output: `// ${s.path}\n…`, exit: 0, approval: 'auto' };
   return null;

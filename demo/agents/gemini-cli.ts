@@ -10,6 +10,20 @@ import { deploymentAttrs, iso, patchOf, ran, usage } from './common.js';
 
 const MODEL = 'gemini-2.5-pro';
 
+/** Gemini's own tool for a Claude Code tool name, and its argument shape. */
+const GEMINI_TOOL: Record<string, { name: string; args: (i: Record<string, string>) => Attrs }> = {
+  WebFetch: {
+    name: 'web_fetch',
+    args: (i) => ({ prompt: `${i.prompt ?? 'Summarise'} ${i.url ?? ''}`.trim() }),
+  },
+  Grep: {
+    name: 'search_file_content',
+    args: (i) => ({ pattern: i.pattern ?? '', ...(i.path ? { path: i.path } : {}) }),
+  },
+  Glob: { name: 'glob', args: (i) => ({ pattern: i.pattern ?? '', ...(i.path ? { path: i.path } : {}) }) },
+  Write: { name: 'write_file', args: (i) => ({ file_path: i.file_path ?? '', content: i.content ?? '' }) },
+};
+
 export function geminiCliTelemetry(plan: SessionPlan): SessionTelemetry {
   const { rng } = plan;
   const logs: LogSpec[] = [];
@@ -70,10 +84,15 @@ export function geminiCliTelemetry(plan: SessionPlan): SessionTelemetry {
     let name: string;
     let args: Attrs;
     let approval: Approval = step.do === 'read' ? 'auto' : (step.approval ?? 'auto');
+    const own = step.do === 'tool' ? GEMINI_TOOL[step.name] : undefined;
     let success: boolean;
     if (step.do === 'shell') {
       name = 'run_shell_command';
       args = { command: step.cmd, description: `Run ${step.cmd.split(' ')[0]}` };
+      success = ran(approval);
+    } else if (step.do === 'tool') {
+      name = own?.name ?? step.name.toLowerCase();
+      args = own ? own.args(step.input) : step.input;
       success = ran(approval);
     } else if (step.do === 'read') {
       name = 'read_file';

@@ -5,6 +5,7 @@ import { inert } from '../../schema/fast.js';
 import type { ApprovalPort } from '../../schema/index.js';
 import { createNetworkAsk, type NetworkAsk } from '../approvals/network-ask.js';
 import type { Runner, RunResult } from '../runner.js';
+import { limitsIncomplete } from '../sandbox/linux/cgroup-detect.js';
 import {
   type CommandSpanRecord,
   commandSpanRecord,
@@ -130,7 +131,7 @@ export async function runSandboxCommand(c: SandboxCommand, deps: SandboxCommandD
   }
   if (c.unsandboxed) say(`ward ${c.cmd}: running UNSANDBOXED (--unsandboxed); this is recorded\n`);
   // Per-process limits alone let a command fork its way past the memory limit: never leave that unsaid.
-  const perProcessOnly = (by: string) => !c.unsandboxed && !by.startsWith('cgroup-');
+  const perProcessOnly = (by: string) => !c.unsandboxed && limitsIncomplete(by);
   const limitsNote = (by: string) =>
     say(`ward ${c.cmd}: note: limits are ${inert(by)}; see \`ward doctor\`\n`);
   if (perProcessOnly(runner.limitsBy)) limitsNote(runner.limitsBy);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { defaultSandboxPolicy } from '../../gate/fast.js';
 import { createRunner } from '../runner.js';
 import { PRLIMIT_PATH } from '../sandbox/limits.js';
-import { detectCgroupPlan } from '../sandbox/linux/cgroup-detect.js';
+import { detectCgroupPlan, limitsIncomplete } from '../sandbox/linux/cgroup-detect.js';
 import { DEFAULT_BWRAP_PATH } from '../sandbox/linux/linux-sandbox.js';
 import type { NetworkPort } from '../sandbox/network-port.js';
 import { HIDDEN_IN_HOME } from '../sandbox/protected-paths.js';
@@ -152,7 +152,7 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<Check[]> {
   // What bounds a sandbox's memory in total (not per process): the test command above ran under it.
   const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
   const plan = detectCgroupPlan();
-  const bounded = limitsBy?.startsWith('cgroup-') ?? false;
+  const bounded = limitsBy !== undefined && !limitsIncomplete(limitsBy);
   out.push({
     name: 'cgroup',
     ok: bounded,

@@ -1,7 +1,12 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join, sep } from 'node:path';
 import { listCodexHooks, openCodexAppServer } from '../hooks/codex-app-server.js';
-import { hookProgram, isWardHookCommand, isWrappedHookCommand } from '../hooks/hook-command.js';
+import {
+  hookProgram,
+  isWardHookCommand,
+  isWrappedHookCommand,
+  pathLookupProblem,
+} from '../hooks/hook-command.js';
 import type { Check } from './checks.js';
 
 const CODEX_TOOLS = ['Bash', 'apply_patch'];
@@ -27,6 +32,22 @@ function readJson(file: string): Json | undefined {
   }
 }
 
+/** A handler's timeout: a number, none, or NaN for anything else (Claude Code then drops the settings' hooks). */
+function timeoutOf(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  return typeof v === 'number' ? v : Number.NaN;
+}
+
+/**
+ * Why the agent would not wait for this handler's answer, or null: a type other than `command` (Claude Code
+ * drops the settings' hooks), or `async` (run in the background: the tool runs before any answer).
+ */
+function handlerShapeProblem(h: Json): string | null {
+  if (h.type !== 'command') return `its type is ${JSON.stringify(h.type)}, not "command"`;
+  const bg = Object.keys(h).filter((k) => /^async/i.test(k) && h[k] !== false && h[k] !== undefined);
+  return bg.length > 0 ? `${bg.join(', ')} runs it in the background: the tool runs before its answer` : null;
+}
+
 /** Ward's hook handlers under hooks.<event> of a settings object: their matcher, command and timeout. */
 function wardHandlers(settings: Json | undefined, event: string, agent: string) {
   return handlers(settings, event)
@@ -34,7 +55,8 @@ function wardHandlers(settings: Json | undefined, event: string, agent: string) 
     .map(({ matcher, h }) => ({
       matcher,
       command: h.command as string,
-      timeout: typeof h.timeout === 'number' ? h.timeout : undefined,
+      timeout: timeoutOf(h.timeout),
+      shape: handlerShapeProblem(h),
     }));
 }
 
@@ -61,6 +83,33 @@ function wardHttpHooks(settings: Json | undefined, event: string, file: string):
       ({ h }) =>
         `an http hook to Ward's endpoint (${String(h.url)}) in ${file}: the agent runs the tool whenever the server cannot answer; use \`ward hook\` (ward install) instead`,
     );
+}
+
+/**
+ * Variables that load code into the hook's processes before Ward's own runs (node's NODE_OPTIONS `--require`,
+ * the dynamic loader's LD_PRELOAD, LD_AUDIT…, macOS's DYLD_*): an agent's settings `env`, or the `.env` Gemini
+ * CLI loads, sets them for every hook, so a `{}` printed by that code answers for Ward from the next session.
+ */
+const HOOK_ENV = /^(NODE_OPTIONS|LD_\w+|DYLD_\w+)$/;
+
+function hookEnvProblems(names: string[], where: string): string[] {
+  const hits = names.filter((n) => HOOK_ENV.test(n));
+  return hits.length === 0
+    ? []
+    : [
+        `${where} sets ${hits.join(', ')} for every hook: code loaded that way runs before Ward's and can answer for it`,
+      ];
+}
+
+/** Names a dotenv file assigns (KEY=…, export KEY=…). */
+function dotenvNames(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return [...text.matchAll(/^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/gm)].map((m) => m[1]!);
 }
 
 /** How long Ward's hook may take before it answers by itself (cli/hook.ts: 40 s, or the wait + 20 s). */
@@ -97,7 +146,13 @@ export async function checkAgentHooks(deps: HookCheckDeps): Promise<Check[]> {
   return [checkClaude(deps), await checkCodex(deps), checkGemini(deps)];
 }
 
-type Found = { where: string; matcher: string; command: string; timeout?: number | undefined };
+type Found = {
+  where: string;
+  matcher: string;
+  command: string;
+  timeout?: number | undefined;
+  shape?: string | null;
+};
 
 function verdict(
   name: string,
@@ -123,7 +178,10 @@ function verdict(
         `\`${f.command}\` in ${f.where} is an older install: the agent runs the tool when that hook is killed or crashes`,
       );
     const deadline = wardDeadlineS(f.command);
-    if (f.timeout !== undefined && f.timeout / timeoutScale <= deadline)
+    if (f.shape) problems.push(`Ward's hook in ${f.where}: ${f.shape}`);
+    if (f.timeout !== undefined && Number.isNaN(f.timeout))
+      problems.push(`the hook's timeout in ${f.where} is not a number: the agent drops the hook`);
+    else if (f.timeout !== undefined && f.timeout / timeoutScale <= deadline)
       problems.push(
         `the hook's timeout in ${f.where} (${f.timeout / timeoutScale} s) ends before Ward's own deadline (${deadline} s): the agent kills a slow hook and runs the tool`,
       );
@@ -134,6 +192,11 @@ function verdict(
       );
     if (!resolvable(f.command, env))
       problems.push(`\`${f.command}\` in ${f.where}: program not found on PATH`);
+    const lookup = pathLookupProblem(f.command);
+    if (lookup !== null)
+      problems.push(
+        `${lookup} (${f.where}): a program of that name the agent writes into an earlier PATH directory answers for Ward; re-run ward install`,
+      );
   }
   if (problems.length === 0)
     return {
@@ -163,6 +226,10 @@ function checkClaude(d: HookCheckDeps): Check {
   const problems = files
     .filter((f) => readJson(f)?.disableAllHooks === true)
     .map((f) => `disableAllHooks is set in ${f}`);
+  for (const f of files) {
+    const env = readJson(f)?.env;
+    if (isObj(env)) problems.push(...hookEnvProblems(Object.keys(env), `\`env\` in ${f}`));
+  }
   const httpHooks = files.flatMap((f) => wardHttpHooks(readJson(f), 'PreToolUse', f));
   return verdict(
     'claude-code hook',
@@ -192,6 +259,14 @@ function checkGemini(d: HookCheckDeps): Check {
     )
       problems.push(`Ward's hook is in hooksConfig.disabled in ${f}`);
   }
+  // Gemini CLI loads one .env into its own environment (the project's first, then the home's).
+  for (const f of [
+    join(d.project, '.gemini', '.env'),
+    join(d.project, '.env'),
+    join(d.home, '.gemini', '.env'),
+    join(d.home, '.env'),
+  ])
+    problems.push(...hookEnvProblems(dotenvNames(f), f));
   if (found.some((f) => f.where === project) && !found.some((f) => f.where === user) && !geminiTrusts(d))
     problems.push(`Gemini CLI does not trust ${d.project}, so it ignores the project's hooks`);
   return verdict(

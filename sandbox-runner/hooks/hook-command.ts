@@ -7,6 +7,9 @@
  * the script is the same text for every install and the ward command stays readable in the settings file.
  */
 
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+
 /** $0 of the wrapper: names it in its messages and marks the command as Ward's wrapped hook. */
 const WRAPPER_NAME = 'ward-hook';
 
@@ -49,4 +52,68 @@ export function hookProgram(command: string): string {
   const quoted = /^'((?:[^']|'\\'')*)'/.exec(rest);
   if (quoted) return (quoted[1] ?? '').replaceAll(`'\\''`, "'");
   return rest.split(/\s+/)[0] ?? '';
+}
+
+/** The first `name` in an absolute PATH directory (a relative entry is wherever the agent stands), or undefined. */
+export function firstOnPath(name: string, path: string | undefined): string | undefined {
+  for (const d of (path ?? '').split(delimiter)) {
+    if (!isAbsolute(d)) continue;
+    const file = join(d, name);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/**
+ * The program a script's `#!/usr/bin/env [-S] program args…` line has env look up on PATH, with its
+ * arguments; null for any other file (a binary, an absolute interpreter, unreadable).
+ */
+export function envShebang(file: string): { program: string; args: string[] } | null {
+  let head = '';
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(256);
+      head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('latin1');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  const m = /^#!\s*(\S*\/)?env[ \t]+([^\n]*)/.exec(head);
+  if (!m) return null;
+  const words = (m[2] ?? '').trim().split(/[ \t]+/);
+  if (words[0] === '-S') words.shift();
+  const program = words.shift();
+  return program && !program.startsWith('-') && !program.includes('=') ? { program, args: words } : null;
+}
+
+/**
+ * Shell words that start the ward script `file` without any PATH look-up at hook time: a script that starts
+ * its interpreter through `/usr/bin/env node` (Ward's own bin/ward.mjs) has env find `node` on the agent's
+ * PATH at every tool call, so a `node` the agent writes into an earlier PATH directory (~/.local/bin) would
+ * answer `{}` for Ward. The interpreter is pinned by its absolute path now, as the script's own line asks.
+ */
+export function pinnedWardCommand(file: string, path: string | undefined): string {
+  const env = envShebang(file);
+  const interpreter = env && firstOnPath(env.program, path);
+  if (!env || !interpreter) return shellQuote(file);
+  return [interpreter, ...env.args, file].map(shellQuote).join(' ');
+}
+
+/**
+ * Why a hook command makes the agent's PATH pick its program at every call (a program written into an earlier
+ * PATH directory would answer for Ward), or null: a bare program name, or a script whose interpreter is found
+ * through `/usr/bin/env`.
+ */
+export function pathLookupProblem(command: string): string | null {
+  const program = hookProgram(command);
+  if (program === '') return null;
+  if (!program.includes('/')) return `\`${program}\` is looked up on PATH at every tool call`;
+  if (/\/env$/.test(program)) return `${program} looks the program it starts up on PATH at every tool call`;
+  const env = envShebang(program);
+  return env
+    ? `${program} starts \`${env.program}\` through /usr/bin/env, which looks it up on PATH at every tool call`
+    : null;
 }

@@ -16,9 +16,12 @@ export {
 } from './answer-hook.js';
 export { answerHookCall, type HookCallOptions } from './hook-call.js';
 export {
+  firstOnPath,
   hookProgram,
   isWardHookCommand,
   isWrappedHookCommand,
+  pathLookupProblem,
+  pinnedWardCommand,
   shellQuote,
   wardHookCommand,
 } from './hook-command.js';

@@ -6,6 +6,7 @@ import type { ProxyContext } from './proxy-context.js';
 import { rawResponse } from './raw-response.js';
 import { tunnel } from './tunnel.js';
 import { admitTunnel, type TunnelRule } from './tunnel-admission.js';
+import { watchUpgrades } from './upgrade-watch.js';
 
 /** TLS fatal alert access_denied (RFC 8446 §6.2), so a refused TLS client fails with a clear error. */
 const TLS_ACCESS_DENIED = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x31]);
@@ -42,7 +43,15 @@ export async function runTunnel(
   await tunnel(client, opened.socket, ctx.idleTimeoutMs, async () => {
     const first = await admitTunnel(client, rule, ctx.handshakeTimeoutMs, early);
     if (!first.ok) return refuse(first.reason, first.tls);
-    if (first.helloEnd === 0) return first;
+    // Not TLS (a port an entry names): a later switch to TLS (STARTTLS, SSLRequest) is judged the same way.
+    if (first.helloEnd === 0)
+      return {
+        ...first,
+        watch: watchUpgrades(opened.socket, rule, ctx.handshakeTimeoutMs, (reason) => {
+          refuse(reason, true);
+          opened.socket.destroy();
+        }),
+      };
     // A server that answers with a HelloRetryRequest reads a second ClientHello, which a client could
     // send already now with another name: what follows the first waits for the server's answer.
     const answer = awaitServerAnswer(opened.socket, ctx.handshakeTimeoutMs);

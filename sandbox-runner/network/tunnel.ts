@@ -1,10 +1,14 @@
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
+import type { Transform } from 'node:stream';
 
 const closed = (s: Socket): Promise<unknown> => (s.closed ? Promise.resolve() : once(s, 'close'));
 
-/** The client's first bytes once admitted (and whether it already half-closed), or null when refused. */
-export type Admit = () => Promise<{ bytes: Buffer; ended: boolean } | null>;
+/**
+ * The client's first bytes once admitted (and whether it already half-closed), or null when refused; `watch`
+ * (optional) is what the client's later bytes go through on their way upstream.
+ */
+export type Admit = () => Promise<{ bytes: Buffer; ended: boolean; watch?: Transform } | null>;
 
 const admitAll: Admit = async () => ({ bytes: Buffer.alloc(0), ended: false });
 
@@ -43,6 +47,7 @@ export async function tunnel(
     } else {
       if (opening.bytes.length > 0) upstream.write(opening.bytes);
       if (opening.ended) upstream.end();
+      else if (opening.watch) client.pipe(opening.watch).pipe(upstream);
       else client.pipe(upstream);
       client.resume();
     }

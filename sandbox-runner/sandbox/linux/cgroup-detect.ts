@@ -150,12 +150,34 @@ export function detectCgroupPlan(src?: CgroupSources): CgroupPlan | undefined {
   }
 }
 
-/** One line for `ward doctor`, the span (ward.limits_by) and `ward run`'s note: what bounds the sandbox. */
-export function describeLimits(plan: CgroupPlan | undefined): string {
+/**
+ * Said when nothing bounds the number of processes: the kernel does not apply RLIMIT_NPROC to root (uid 0
+ * outside the sandbox's user namespace), so without a pids group a fork bomb run by a root Ward (a container, CI)
+ * is bounded by nothing of Ward's.
+ */
+export const PROCESSES_UNBOUNDED = 'processes unbounded: RLIMIT_NPROC does not bind root, and no pids cgroup';
+
+/**
+ * Said whenever no memory cgroup bounds the run: RLIMIT_DATA counts a process's private memory only, so shared
+ * mappings (mmap MAP_SHARED|MAP_ANONYMOUS, memfd_create, SysV shm) hold any amount (1 GB under a 256 MB limit).
+ */
+export const SHARED_UNBOUNDED = 'shared memory (MAP_SHARED, memfd) not bounded at all';
+
+/** Whether a `limitsBy` line leaves memory or processes bounded per process only, or not at all. */
+export function limitsIncomplete(by: string): boolean {
+  return !by.startsWith('cgroup-') || by.includes(PROCESSES_UNBOUNDED);
+}
+
+/**
+ * One line for `ward doctor`, the span (ward.limits_by) and `ward run`'s note: what bounds the sandbox.
+ * `uid`: this process's (root is not bound by RLIMIT_NPROC).
+ */
+export function describeLimits(plan: CgroupPlan | undefined, uid = process.getuid?.()): string {
+  const unbounded = uid === 0 && !plan?.pids ? `; ${PROCESSES_UNBOUNDED}` : '';
   if (!plan?.memory) {
     const pids = plan?.pids ? `; processes in total by a cgroup-${plan.version} pids group` : '';
-    return `rlimits (memory per process only: no memory cgroup Ward may use${pids})`;
+    return `rlimits (memory per process only: no memory cgroup Ward may use; ${SHARED_UNBOUNDED}${pids}${unbounded})`;
   }
   const parts = [plan.swap ? 'memory+swap' : 'memory (swap not capped)', ...(plan.pids ? ['pids'] : [])];
-  return `cgroup-${plan.version}(${parts.join(',')})+rlimits`;
+  return `cgroup-${plan.version}(${parts.join(',')})+rlimits${unbounded ? ` (${unbounded.slice(2)})` : ''}`;
 }

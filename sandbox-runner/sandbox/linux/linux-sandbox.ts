@@ -6,7 +6,7 @@ import { PRLIMIT_PATH, rlimitPrefix } from '../limits.js';
 import type { PreparedSandbox, WrappedCommand } from '../prepared-sandbox.js';
 import { bwrapArgs, homeCopySources } from './bwrap-args.js';
 import { createSandboxCgroup, type SandboxCgroup } from './cgroup.js';
-import { describeLimits, detectCgroupPlan } from './cgroup-detect.js';
+import { describeLimits, detectCgroupPlan, PROCESSES_UNBOUNDED, SHARED_UNBOUNDED } from './cgroup-detect.js';
 import { buildSeccompFilter } from './seccomp-bpf.js';
 
 export const DEFAULT_BWRAP_PATH = '/usr/bin/bwrap';
@@ -75,7 +75,8 @@ export function prepareLinuxSandbox(
       try {
         cgroup = plan ? createSandboxCgroup(plan, limits) : undefined;
       } catch (err) {
-        by = `rlimits (memory per process only: the cgroup could not be made: ${(err as Error).message})`;
+        const root = process.getuid?.() === 0 ? `; ${PROCESSES_UNBOUNDED}` : '';
+        by = `rlimits (memory per process only: the cgroup could not be made: ${(err as Error).message}; ${SHARED_UNBOUNDED}${root})`;
       }
       const inner = [...STARTED, ...limitArgv, ...(net ? net.wrapCommand(argv) : argv)];
       const views = [...(net?.bwrapArgs ?? []), ...(cgroup?.bwrapArgs ?? [])];
