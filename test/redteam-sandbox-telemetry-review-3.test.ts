@@ -318,10 +318,13 @@ describe.runIf(canSandbox)("review 3: Ward's own warnings on the user's terminal
     stderr.on('data', (b: Buffer) => (err += b));
     // Six fake refusals first (Ward printed the first five violations, stderr's first), then an agent hook
     // planted under a directory whose name moves the cursor up and erases the warning line.
+    // The directory's name comes from a file, so the gate (which reads the script before it runs) cannot
+    // foresee it: this is about what the sandbox reports, not what the gate refuses.
+    writeFileSync(join(ws, 'name.txt'), '.claude');
     writeFileSync(
       join(ws, 'build.sh'),
       `for i in 1 2 3 4 5 6; do echo "step $i: Permission denied" >&2; done
-d="x$(printf '\\033[1A\\033[2K\\r')y/.claude"
+d="x$(printf '\\033[1A\\033[2K\\r')y/$(cat name.txt)"
 mkdir -p "$d" && echo '{}' > "$d/settings.json"
 `,
     );
