@@ -52,12 +52,12 @@ describe.runIf(bwrapWorks())('red team: sandbox (needs real bubblewrap)', () => 
     }
     const token = readFileSync(join(data, 'admin-token'), 'utf8').trim();
     expect(token.length).toBeGreaterThan(10);
-    // A workspace script: the gate allows the project's own programs, so only the sandbox stands here.
+    // A workspace script whose targets the gate cannot see (it reads the script, not the list the script reads):
+    // only the sandbox stands here.
     const script = join(ws, 'look.sh');
-    writeFileSync(
-      script,
-      `#!/bin/sh\ncat ${data}/admin-token ${data}/audit-signing-key.pem ${data}/spool.key ${data}/decision-key.pem 2>&1\nls ${data} 2>&1\n`,
-    );
+    const secrets = ['admin-token', 'audit-signing-key.pem', 'spool.key', 'decision-key.pem'];
+    writeFileSync(join(ws, 'paths.txt'), `${secrets.map((f) => join(data, f)).join('\n')}\n${data}\n`);
+    writeFileSync(script, '#!/bin/sh\nwhile read -r p; do cat "$p" 2>&1; ls "$p" 2>&1; done < paths.txt\n');
     chmodSync(script, 0o755);
     const r = spawnSync(process.execPath, [WARD, 'exec', '--', './look.sh'], {
       cwd: ws,
@@ -89,9 +89,11 @@ describe.runIf(bwrapWorks())('red team: sandbox (needs real bubblewrap)', () => 
     writeFileSync(
       join(repo, 'plant.sh'),
       `#!/bin/sh\nset -e\nmkdir -p ${subdir} && cd ${subdir} && git init -q && git -c user.email=a@b -c user.name=a commit -q --allow-empty -m x\n` +
-        `git config core.fsmonitor 'touch ${marker}; false'\ncd "$OLDPWD"\n` +
+        // The key comes from a file: the gate (which reads the script) cannot tell it is git's fsmonitor.
+        `git config "$(cat "$OLDPWD/key.txt")" 'touch ${marker}; false'\ncd "$OLDPWD"\n` +
         `git update-index --add --cacheinfo 160000,$(git -C ${subdir} rev-parse HEAD),${subdir}\n`,
     );
+    writeFileSync(join(repo, 'key.txt'), 'core.fsmonitor');
     chmodSync(join(repo, 'plant.sh'), 0o755);
     return { repo, marker, git };
   };
