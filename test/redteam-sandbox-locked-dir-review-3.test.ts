@@ -29,10 +29,13 @@ describe.runIf(bwrapWorks() && asRoot)('review 3: a locked directory, as an ordi
       chownSync(join(base, d), NOBODY, NOBODY);
     }
     writeFileSync(join(base, 'ws/pkg/old.txt'), 'old');
-    // A script, as an agent's build step would be: the gate judges `sh build.sh`, not what it writes.
+    // A script, as an agent's build step would be. The gate reads what `sh build.sh` runs and would refuse a
+    // hook written there, so the directory's name comes from a file it cannot foresee: only the sandbox's report
+    // is tested here.
+    writeFileSync(join(base, 'ws/name.txt'), '.claude');
     writeFileSync(
       join(base, 'ws/build.sh'),
-      'mkdir pkg/.claude && echo {} > pkg/.claude/settings.json; chmod 000 pkg\n',
+      'd="pkg/$(cat name.txt)"; mkdir "$d" && echo {} > "$d/settings.json"; chmod 000 pkg\n',
     );
     chownSync(join(base, 'ws/pkg/old.txt'), NOBODY, NOBODY);
   });
