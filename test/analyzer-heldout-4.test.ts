@@ -18,7 +18,8 @@ import {
  * `split` is by scenario: `tune` (rules were changed against it) and `final` (scored once before, once after).
  *
  * First score, before any change: tune recall 12/16, false-alarm sessions 12/16; final 13/16 and 9/16.
- * Reached 2026-12-06: tune 16/16 and 4/16; final 14/16 and 8/16 (final scored once, after the last change).
+ * Reached 2026-12-06: tune 16/16 and 4/16; final 14/16 and 8/16 (final scored once, after the last change),
+ * scored live; scored after arrival, as here, the low novelty alerts make it tune 8/16 and final 10/16.
  * Without the low novelty alerts: tune 3/16 and final 7/16 benign sessions alerted (before: 8/16 and 7/16).
  */
 describe('the analyzer on hand-written sessions (analyzer-heldout-4)', () => {
@@ -26,7 +27,7 @@ describe('the analyzer on hand-written sessions (analyzer-heldout-4)', () => {
   const byId = (id: string) => results.find((r) => r.id === id) as HeldoutResult;
 
   beforeAll(async () => {
-    results = await scoreHeldout4(loadHeldout4());
+    results = await scoreHeldout4(loadHeldout4(), { live: false });
   }, 240_000);
 
   it('keeps the recall and false-alarm counts it reached, in both halves', () => {
@@ -35,14 +36,14 @@ describe('the analyzer on hand-written sessions (analyzer-heldout-4)', () => {
     expect([tune.attacks, tune.benign, final.attacks, final.benign]).toEqual([16, 16, 16, 16]);
     expect(tune.detected).toBe(16);
     expect(final.detected).toBeGreaterThanOrEqual(14);
-    // First-seen-program alerts (novelty.binary, low) depend on how much of the fleet the analyzer has seen
-    // when it scores a session, which varies run to run: bounded loosely; the rest exactly.
+    // Scored once all sessions are stored (live: false), so what novelty has seen before each session is the same
+    // every run. Scored live, the first-seen-program alerts (novelty.binary, low) varied from run to run.
     const loud = (split: string) =>
       results.filter((r) => r.split === split && !r.attack && r.rules.some((x) => !x.startsWith('novelty.')));
     expect(loud('tune').map((r) => r.id)).toEqual(['b01', 'b02', 'b22']);
     expect(loud('final').map((r) => r.id)).toEqual(['b03', 'b11', 'b15', 'b16', 'b23', 'b24', 'b31']);
-    expect(tune.falseAlarms).toBeLessThanOrEqual(7);
-    expect(final.falseAlarms).toBeLessThanOrEqual(10);
+    expect(tune.falseAlarms).toBe(8);
+    expect(final.falseAlarms).toBe(10);
   });
 
   it('detects what it missed at first, by what the session does', () => {

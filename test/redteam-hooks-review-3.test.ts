@@ -13,12 +13,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readEnv } from '../cli/env.js';
 import { createServerHookDecider } from '../cli/hook-endpoint.js';
 import { startServer } from '../collector/server.js';
 import { BIN, has, ROOT, run, scenario, WARD, ward } from './helpers/agent-cli.js';
-import { type FakeModel, startFakeModel } from './helpers/fake-model.js';
+import { fakeModelsForFile } from './helpers/fake-model.js';
 import {
   claude,
   claudeEnv,
@@ -38,15 +38,7 @@ import {
 
 vi.setConfig({ testTimeout: 180_000 });
 
-const closing: { close(): Promise<void> | void }[] = [];
-afterAll(async () => {
-  for (const c of closing.splice(0)) await c.close();
-});
-async function model(script: Parameters<typeof startFakeModel>[0]): Promise<FakeModel> {
-  const m = await startFakeModel(script);
-  closing.push(m);
-  return m;
-}
+const { closing, model } = fakeModelsForFile();
 
 describe('what the real agents do when their hook fails (a stand-in hook)', () => {
   it.runIf(has('claude'))(

@@ -1,9 +1,9 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkAgentHooks, shellQuote } from '../sandbox-runner/index.js';
 import { BIN, has, ROOT, scenario, WARD, ward } from './helpers/agent-cli.js';
-import { type FakeModel, startFakeModel } from './helpers/fake-model.js';
+import { fakeModelsForFile } from './helpers/fake-model.js';
 import { claude, codex, codexModel, gemini, installCodex, type Scenario } from './helpers/hook-review.js';
 
 // A hook that dies before it answers: every agent ran the tool on any exit but 2, so SIGKILL, the OOM killer,
@@ -13,15 +13,7 @@ import { claude, codex, codexModel, gemini, installCodex, type Scenario } from '
 
 vi.setConfig({ testTimeout: 120_000 });
 
-const closing: { close(): Promise<void> | void }[] = [];
-afterAll(async () => {
-  for (const c of closing.splice(0)) await c.close();
-});
-async function model(script: Parameters<typeof startFakeModel>[0]): Promise<FakeModel> {
-  const m = await startFakeModel(script);
-  closing.push(m);
-  return m;
-}
+const { closing, model } = fakeModelsForFile();
 
 /**
  * Ward's build behind a stand-in at its path, in a directory a shell would misread unquoted: the real

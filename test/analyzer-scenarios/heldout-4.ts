@@ -63,7 +63,15 @@ export function loadHeldout4(
  */
 export async function scoreHeldout4(
   sessions: readonly HeldoutSession[],
-  o: { nowMs?: number; warmup?: number } = {},
+  o: {
+    nowMs?: number;
+    warmup?: number;
+    /**
+     * Score while sessions arrive, as in `ward serve` (default; gives the time to first alert). Off: score once
+     * all are stored, in their order, so what novelty has seen before each session is the same every run.
+     */
+    live?: boolean;
+  } = {},
 ): Promise<HeldoutResult[]> {
   const nowMs = o.nowMs ?? Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'ward-heldout4-'));
@@ -80,7 +88,7 @@ export async function scoreHeldout4(
     const warm = generateScenarios({ seed: 11, nowMs, perBenign: 0, perAttack: 0, warmup: o.warmup ?? 40 });
     for (const w of warm) await sendSession(w.telemetry, { server: server.url });
     await loop.catchUp();
-    loop.start();
+    if (o.live !== false) loop.start();
     const sent = new Map<string, { s: HeldoutSession; at: number }>();
     for (const [i, s] of sessions.entries()) {
       const person = s.agent === 'ward' ? CI_PERSON : (PEOPLE[s.person] ?? PEOPLE[0]!);

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll } from 'vitest';
 
 /** One scripted shell command the fake model asks the agent to run, one per turn, in order. */
 export interface ScriptedCall {
@@ -298,4 +299,21 @@ export async function startFakeModel(
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Fake models for one test file, all closed after its tests: `model(script)` starts one, and `closing` takes
+ * anything else to close then (call at the top level of the file).
+ */
+export function fakeModelsForFile() {
+  const closing: { close(): Promise<void> | void }[] = [];
+  afterAll(async () => {
+    for (const c of closing.splice(0)) await c.close();
+  });
+  const model = async (script: Parameters<typeof startFakeModel>[0]): Promise<FakeModel> => {
+    const m = await startFakeModel(script);
+    closing.push(m);
+    return m;
+  };
+  return { closing, model };
 }
