@@ -187,6 +187,22 @@ describe('a script written by one call and run by the next is judged when writte
       expect(call(g, 'Write', { file_path: `${W}/tool.py`, content }).decision, content).toBe('allow');
   });
 
+  it("reads only the project's and temporary files: an edit of a script elsewhere is judged by its pieces", async () => {
+    const asked: string[] = [];
+    const g = await createGate({
+      policy: await loadPolicy({}),
+      workspace: W,
+      home: '/home/dev',
+      readText: (p) => {
+        asked.push(p);
+        return '#!/bin/sh\nT=secret-value\n';
+      },
+    });
+    call(g, 'Edit', { file_path: '/home/dev/ops/deploy.sh', old_string: 'a', new_string: 'echo "$T"' });
+    call(g, 'Edit', { file_path: `${W}/deploy.sh`, old_string: 'a', new_string: 'echo "$T"' });
+    expect(asked).toEqual([`${W}/deploy.sh`]);
+  });
+
   it('never denies a write for what it would do: the script asks even when its commands would be denied', async () => {
     const d = call(await gateWith(), 'Write', {
       file_path: `${W}/x.sh`,

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { RiskReason } from '../schema/index.js';
 import { analysisBudgetMs, MAX_ANALYSED_CHARS, type ShellParser } from './analysis/index.js';
+import { classifyPath } from './analysis/paths.js';
 import { commandsOf, leastRisk, scriptKind, UNJUDGED } from './analysis/script-kinds.js';
 import type { ResolvedPolicy } from './policy/load.js';
 import { judgeShellText, reason, type ShellJudgement, toolReason } from './shell-judgement.js';
@@ -77,7 +78,11 @@ export function writtenScriptReasons(
   const reasons: RiskReason[] = [];
   for (const f of files) {
     const path = o.resolve(f.path);
-    const before = o.readText?.(path, MAX_ANALYSED_CHARS + 1);
+    // Only the project's and temporary files are read, as for a script a command runs: a reason must not carry
+    // what a file elsewhere (a key, a config under ~) holds.
+    const zone = classifyPath(path, { workspace: o.workspace }).zone;
+    const readable = zone === 'workspace' || zone === 'temp';
+    const before = readable ? o.readText?.(path, MAX_ANALYSED_CHARS + 1) : undefined;
     const known = before !== undefined && before.length <= MAX_ANALYSED_CHARS;
     const after =
       f.content ??
