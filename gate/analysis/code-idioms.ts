@@ -24,3 +24,7 @@ export const RUNS_COMMAND = new RegExp(
  * code, since a shell's own `exec "$@"` reads the same.
  */
 export const RUNS_COMMAND_BARE = /\b(?:system|exec|spawn)\s+["'$]/;
+
+/** A shell (absolute path) inside an argument: `/bin/sh`, `exec=/bin/bash`, `!/bin/sh`, `'/bin/sh -i'`. */
+export const SHELL_PATH =
+  /(?:^|[\s=:!,;'"(|&{`@%])((?:\/usr)?(?:\/local)?\/s?bin\/(?:ba|da|z|k|mk|c|tc|a|fi|y|r|el|x|nu)?sh)(?=$|[\s,;'")|&}#<>`])/;

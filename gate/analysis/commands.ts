@@ -1,13 +1,7 @@
 import { posix } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { KNOWN_PROGRAMS, PROJECT_JS_TOOLS } from '../catalogue/programs.js';
-import {
-  DATA_ARGS,
-  NET_MODELLED,
-  scanArguments,
-  scanPathArguments,
-  scanWrittenText,
-} from './argument-scan.js';
+import { DATA_ARGS, NET_MODELLED, scanArguments, scanPathArguments } from './argument-scan.js';
 import type { Call, Handler } from './call.js';
 import { operands, optionValue } from './call.js';
 import { type AnalysisContext, probe, report } from './context.js';
@@ -48,6 +42,7 @@ import {
   RUNNERS,
   SKIP_OPERANDS,
 } from './wrappers.js';
+import { scanWrittenText } from './written-text.js';
 
 const TABLES = [
   FILE_PROGRAMS,

@@ -2,12 +2,12 @@
 
 import { filesWrittenByPatch } from '../../tools/files-written.js';
 import { pathsInPatch } from '../../tools/patch-paths.js';
-import { writtenOrRead } from '../argument-scan.js';
 import { type Call, type Handler, hasFlag, operands, optionValue } from '../call.js';
 import { probe, report } from '../context.js';
 import { touch } from '../effects.js';
 import { display, UNKNOWN } from '../script.js';
 import { judgePiecesWritten, judgeScriptWritten } from '../script-written.js';
+import { writtenOrRead } from '../written-text.js';
 import { pipedText } from './script-tools.js';
 
 const tar: Handler = (c) => {

@@ -1,11 +1,11 @@
 /** Git: history-destroying and hook-planting subcommands, pushes to URLs, and the paths git writes. */
 
-import { writtenOrRead } from '../argument-scan.js';
 import { type Call, type Handler, operands, optionValue } from '../call.js';
 import { report } from '../context.js';
 import { touch } from '../effects.js';
 import { isSecretFileName } from '../paths.js';
 import { UNKNOWN } from '../script.js';
+import { writtenOrRead } from '../written-text.js';
 import { patchedFiles } from './archives.js';
 import { destination } from './net.js';
 

@@ -1,4 +1,3 @@
-import { writtenText } from '../argument-scan.js';
 import { type Call, type Handler, operands, optionValue } from '../call.js';
 import { guardedLiteralsWritten, inPlaceEdits, moduleFiles, scanEnvironmentDump } from '../code-effects.js';
 import { RUNS_COMMAND, RUNS_COMMAND_BARE } from '../code-idioms.js';
@@ -11,6 +10,7 @@ import { bindPositional } from '../positional.js';
 import { scanPython } from '../python.js';
 import { UNKNOWN } from '../script.js';
 import { judgeScriptRun } from '../script-written.js';
+import { writtenText } from '../written-text.js';
 import { producedText } from './script-tools.js';
 import { WARD_IMPORT } from './ward.js';
 
