@@ -3,6 +3,7 @@ import type { RiskReason } from '../schema/index.js';
 import { analysisBudgetMs, MAX_ANALYSED_CHARS, type ShellParser } from './analysis/index.js';
 import { classifyPath } from './analysis/paths.js';
 import { commandsOf, leastRisk, scriptKind, UNJUDGED } from './analysis/script-kinds.js';
+import { shownFindings } from './analysis/script-written.js';
 import type { ResolvedPolicy } from './policy/load.js';
 import { judgeShellText, reason, type ShellJudgement, toolReason } from './shell-judgement.js';
 import { type FileWritten, filesWrittenByPatch, filesWrittenByTool } from './tools/files-written.js';
@@ -24,8 +25,6 @@ export interface WrittenScriptOptions {
 
 /** A written script asks as its commands would, but never denies: writing is not running. */
 const MOST = TOOL_RULES['tool.write-script'].risk;
-/** The reasons a script's finding shows at most. */
-const SHOWN = 3;
 
 /** An MCP tool that writes files by its name (`mcp__filesystem__write_file`, `edit_file`, `create_file`). */
 const MCP_WRITES =
@@ -127,16 +126,8 @@ export function writtenScriptReasons(
     if (added.length === 0) continue;
     const top = Math.min(MOST, Math.max(...added.map((a) => a.risk)));
     risk = Math.max(risk, top);
-    const shown = added
-      .sort((a, b) => b.risk - a.risk)
-      .slice(0, SHOWN)
-      .map((a) => `${a.r.rule_id}: ${a.r.detail}`);
-    reasons.push(
-      toolReason(
-        'tool.write-script',
-        `${path} (${kind}): ${shown.join('; ')}${added.length > SHOWN ? `; ${added.length - SHOWN} more` : ''}`,
-      ),
-    );
+    const shown = shownFindings(new Map(added.map((a) => [`${a.r.rule_id}: ${a.r.detail}`, a.risk])));
+    reasons.push(toolReason('tool.write-script', `${path} (${kind}): ${shown}`));
   }
   return { risk, reasons };
 }

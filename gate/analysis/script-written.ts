@@ -37,7 +37,7 @@ function reportWritten(c: Call, target: string, kind: ScriptKind, commands: stri
 }
 
 /** The most risky findings first, at most SHOWN of them, and how many more. */
-function shownFindings(found: Map<string, number>): string {
+export function shownFindings(found: Map<string, number>): string {
   const shown = [...found]
     .sort((a, b) => b[1] - a[1])
     .slice(0, SHOWN)
@@ -78,12 +78,12 @@ export function judgeScriptRun(c: Call, file: string, how: 'shell' | 'exec'): vo
 }
 
 /** Reports what the commands of a script run now would do typed, when they would ask; `key` guards recursion. */
-export function reportRun(c: Call, key: string, label: string, commands: string[]): void {
+export function reportRun(c: Call, key: string, label: string, commands: string[], least = 0): void {
   const { running } = c.ctx;
   if (!running || running.has(key) || c.ctx.depth > 4) return;
   running.add(key);
   try {
-    const found = scriptFindings(c, commands);
+    const found = scriptFindings(c, commands, least);
     const top = found.size === 0 ? 0 : Math.max(...found.values());
     if (top < 0.4) return;
     const detail = `${label} run by ${c.name}: ${shownFindings(found)}`;
@@ -91,6 +91,19 @@ export function reportRun(c: Call, key: string, label: string, commands: string[
   } finally {
     running.delete(key);
   }
+}
+
+/**
+ * `python3 notes.txt`: the code a Python interpreter is given in a file (any name: one no kind marks was never
+ * judged when written), read as it is now and judged as `python3 -c` of it, counting what would be risky in any
+ * mode as for a Python file written.
+ */
+export function judgePythonRun(c: Call, file: string): void {
+  if (file.includes(UNKNOWN) || c.ctx.depth > 4) return;
+  const path = classifyPath(file, { workspace: c.ctx.workspace, cwd: c.cwd }).path;
+  const text = c.ctx.written?.get(path) ?? c.ctx.readScript?.(path);
+  if (text === undefined || text.trim() === '') return;
+  reportRun(c, path, file, commandsOf('python', text, true), leastRisk('python'));
 }
 
 /** Programs that put a file's text under another name, and their options that take a value. */

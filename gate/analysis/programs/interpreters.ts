@@ -9,7 +9,7 @@ import { isSecretFileName } from '../paths.js';
 import { bindPositional } from '../positional.js';
 import { scanPython } from '../python.js';
 import { UNKNOWN } from '../script.js';
-import { judgeScriptRun } from '../script-written.js';
+import { judgePythonRun, judgeScriptRun } from '../script-written.js';
 import { writtenText } from '../written-text.js';
 import { producedText } from './script-tools.js';
 import { WARD_IMPORT } from './ward.js';
@@ -159,6 +159,7 @@ const python: Handler = (c) => {
   const script = operands(c.args, ['-W', '-X', '-Q'])[0];
   if (script && script !== '-') {
     touch(c.ctx, script, 'exec', c.cwd);
+    judgePythonRun(c, script);
     return;
   }
   const stdin = stdinText(c);
