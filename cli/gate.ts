@@ -70,7 +70,15 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   }
   for (const note of policy.notes) process.stderr.write(`ward gate: note: ${note}\n`);
   // No `contained`: these are the answers without a sandbox around the command (what agent hooks get).
-  const gate = await createGate({ policy, workspace, home: env.home });
+  // `check` answers as the hook would: symlinks resolved, the scripts a call writes or runs read as they are now.
+  // `eval` scores labelled rows, never this machine's files.
+  const io = sub === 'check' ? await import('../sandbox-runner/fast.js') : undefined;
+  const gate = await createGate({
+    policy,
+    workspace,
+    home: env.home,
+    ...(io ? { realpath: io.resolveExisting, readText: io.readTextFile } : {}),
+  });
 
   if (sub === 'check') {
     const text = parsed.rest.length > 0 ? parsed.rest.join(' ') : parsed.positionals.join(' ');

@@ -34,4 +34,5 @@ export {
   loadHookGate,
 } from './hook-gate.js';
 export { type ParsedHookInput, PreToolUseInput, parseHookInput } from './hook-input.js';
+export { readTextFile } from './read-text.js';
 export { resolveExisting } from './resolve-existing.js';
