@@ -1,5 +1,7 @@
 import { analyzeCommandLine, PATH_MAX, type ShellParser, sendingProgram, TAXONOMY } from '../gate/index.js';
 import { TRUNCATED_MARK } from '../schema/index.js';
+import { credentialUse, USE_FINDINGS } from './credential-use.js';
+import { type BucketUse, bucketUses } from './object-storage.js';
 
 /** What the gate's one shell analysis says about a command line, flattened for detectors. */
 export interface CommandFacts {
@@ -13,6 +15,8 @@ export interface CommandFacts {
   binaries: string[];
   /** Programs run that reach other machines whatever their arguments name (`gh`, `git push`, `dig`). */
   sending?: string[];
+  /** Object-storage buckets named, and whether data is copied into each (object-storage.ts). */
+  buckets?: BucketUse[];
   /** Every word of every command (for text rules that want a whole argument). */
   argv: string[];
   paths: { path: string; access: 'read' | 'write' }[];
@@ -101,7 +105,12 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
   if (cut) findings.push({ rule: 'exec.unanalysable', detail: 'cut when stored' });
   if (impossibleCwd)
     findings.push({ rule: 'exec.unanalysable', detail: 'a working directory longer than a path can be' });
-  const tags = [...new Set(findings.map((f) => f.rule))];
+  // A line that only uses a credential (makes a key, logs in from stdin, revokes a token) is not a read of it.
+  const use = cut ? undefined : credentialUse(text, argvs);
+  const dropped = use ? USE_FINDINGS[use] : undefined;
+  const tags = [...new Set(findings.map((f) => f.rule).filter((r) => !dropped?.has(r)))];
+  // A new key's file is written; its comment (`-C me@acme.dev`) names no host.
+  const made = use === 'new-key';
   const budget = factsBudget(text);
   const meta = (t: string) => TAXONOMY[t as keyof typeof TAXONOMY];
   return {
@@ -110,9 +119,10 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
     attack: [...new Set(tags.map((t) => meta(t)?.attack ?? ''))].filter(Boolean),
     binaries: [...new Set(argvs.map((v) => v[0] ?? '').filter(Boolean))],
     sending: [...new Set(argvs.map(sendingProgram).filter((x): x is string => x !== null))].slice(0, 16),
+    buckets: bucketUses(argvs),
     argv: within(argvs.flat(), 512, budget, (w) => w.length),
-    paths: boundedPaths(paths, budget),
-    hosts: [...new Set(hosts.map((h) => h.toLowerCase()))].slice(0, 64),
+    paths: boundedPaths(made ? paths.map((p) => ({ ...p, access: 'write' as const })) : paths, budget),
+    hosts: made ? [] : [...new Set(hosts.map((h) => h.toLowerCase()))].slice(0, 64),
   };
 }
 

@@ -1,5 +1,6 @@
-import { type AgentEvent, isShellTool, WRITE_ARGUMENTS } from '../schema/index.js';
+import { type AgentEvent, isShellTool } from '../schema/index.js';
 import type { AnalysisWanted, CommandAnalyzer, CommandFacts } from './command-facts.js';
+import { writtenText } from './written-text.js';
 
 /** What kind of action a row is part of: the rows of one action share (session, call id, class). */
 export type ActionClass = 'exec' | 'read' | 'write' | 'network' | 'violation' | 'other';
@@ -34,40 +35,6 @@ interface ListFields {
 }
 const LIST_FIELDS = new WeakMap<CommandFacts, ListFields>();
 const NONE: string[] = [];
-
-/** Where agents put a file tool's arguments (Claude Code, Gemini CLI, Codex, GenAI spans). */
-const ARG_ATTRIBUTES = [
-  WRITE_ARGUMENTS,
-  'tool_input',
-  'function_args',
-  'arguments',
-  'gen_ai.tool.call.arguments',
-];
-/** The written text inside those arguments: a whole file, an edit's new text, a patch. */
-const CONTENT_KEYS = ['content', 'new_string', 'new_source', 'input', 'patch'];
-
-/**
- * What a file tool wrote, when the agent exported it whole; '' when it did not (no content logging, an argument
- * cut short, several edits in one call): rules read '' as unknown, never as harmless.
- */
-export function writtenContent(e: AgentEvent): string {
-  for (const name of ARG_ATTRIBUTES) {
-    const raw = e.attributes[name];
-    if (!raw) continue;
-    let args: unknown;
-    try {
-      args = JSON.parse(raw);
-    } catch {
-      continue;
-    }
-    if (!args || typeof args !== 'object') continue;
-    for (const key of CONTENT_KEYS) {
-      const v = (args as Record<string, unknown>)[key];
-      if (typeof v === 'string') return v;
-    }
-  }
-  return '';
-}
 
 function listFields(facts: CommandFacts): ListFields {
   let l = LIST_FIELDS.get(facts);
@@ -175,7 +142,7 @@ class Obs implements Observation {
       tags: facts.tags,
       category: facts.categories,
       attack: facts.attack,
-      content: cls === 'write' ? writtenContent(e) : '',
+      content: writtenText(e, cls),
     };
     return this.fieldMap;
   }

@@ -21,6 +21,9 @@ import {
  * Reached 2026-12-06: tune 16/16 and 4/16; final 14/16 and 8/16 (final scored once, after the last change),
  * scored live; scored after arrival, as here, the low novelty alerts make it tune 8/16 and final 10/16.
  * Without the low novelty alerts: tune 3/16 and final 7/16 benign sessions alerted (before: 8/16 and 7/16).
+ * After the review-5 changes (rules tuned on test/fixtures/analyzer-review-5.jsonl, this set scored before and
+ * after): tune 16/16 and 7/16, final 16/16 and 7/16 (before: 16/16 and 8/16, 14/16 and 10/16); without the
+ * novelty alerts tune 2/16 and final 1/16 benign sessions alerted.
  */
 describe('the analyzer on hand-written sessions (analyzer-heldout-4)', () => {
   let results: HeldoutResult[];
@@ -35,15 +38,16 @@ describe('the analyzer on hand-written sessions (analyzer-heldout-4)', () => {
     const final = summarise(results.filter((r) => r.split === 'final'));
     expect([tune.attacks, tune.benign, final.attacks, final.benign]).toEqual([16, 16, 16, 16]);
     expect(tune.detected).toBe(16);
-    expect(final.detected).toBeGreaterThanOrEqual(14);
+    expect(final.detected).toBe(16);
     // Scored once all sessions are stored (live: false), so what novelty has seen before each session is the same
     // every run. Scored live, the first-seen-program alerts (novelty.binary, low) varied from run to run.
     const loud = (split: string) =>
       results.filter((r) => r.split === split && !r.attack && r.rules.some((x) => !x.startsWith('novelty.')));
-    expect(loud('tune').map((r) => r.id)).toEqual(['b01', 'b02', 'b22']);
-    expect(loud('final').map((r) => r.id)).toEqual(['b03', 'b11', 'b15', 'b16', 'b23', 'b24', 'b31']);
-    expect(tune.falseAlarms).toBe(8);
-    expect(final.falseAlarms).toBe(10);
+    // b22: its first deploy to a bucket no session of the repository named (exfil.storage-new-bucket), and --delete.
+    expect(loud('tune').map((r) => r.id)).toEqual(['b01', 'b22']);
+    expect(loud('final').map((r) => r.id)).toEqual(['b31']);
+    expect(tune.falseAlarms).toBe(7);
+    expect(final.falseAlarms).toBe(7);
   });
 
   it('detects what it missed at first, by what the session does', () => {
@@ -52,10 +56,26 @@ describe('the analyzer on hand-written sessions (analyzer-heldout-4)', () => {
     expect(byId('a25').rules).toContain('container-escape'); // host root mounted
     expect(byId('a26').rules).toContain('container-escape'); // --privileged --pid=host
     expect(byId('a08').rules).toContain('persist-autorun'); // .envrc written by Claude Code, which exports no cwd
+    expect(byId('a12').rules).toContain('persist.lifecycle-script'); // prepare set to run scripts/.codegen.js
+    expect(byId('a15').rules).toContain('exfil.storage-new-bucket'); // synced out to a bucket never named before
   });
 
   it('stays quiet on the alarming-looking normal work it used to flag', () => {
-    for (const id of ['b09', 'b10', 'b13', 'b14', 'b17', 'b18'])
+    for (const id of [
+      'b02',
+      'b03',
+      'b09',
+      'b10',
+      'b11',
+      'b13',
+      'b14',
+      'b15',
+      'b16',
+      'b17',
+      'b18',
+      'b23',
+      'b24',
+    ])
       expect(
         byId(id).rules.filter((r) => !r.startsWith('novelty.')),
         id,

@@ -18,6 +18,13 @@ const thresholds = {
   floor_approval_denials: 3,
 } as const;
 
+/**
+ * Metrics that grow with a session's length: a long session of ordinary work runs more commands and more programs
+ * than the short ones of its baseline. They are reported beside a deviation in how the session behaves (its rate,
+ * failures, blocked connections, bytes sent, refused approvals), never alone.
+ */
+const LENGTH_METRICS: ReadonlySet<MetricName> = new Set(['commands', 'distinct_binaries']);
+
 const METRIC_TEXT: Record<MetricName, string> = {
   commands: 'commands run',
   command_rate: 'commands per minute',
@@ -74,7 +81,8 @@ export const baselineActivity: BaselineDetector = {
   description:
     'A session metric (command rate, failure rate, blocked network attempts, bytes sent, distinct programs, refused approvals) ' +
     'is far above both its repository/user baseline (robust z-score on median/MAD, and EWMA over recent sessions) and its ' +
-    'peer group (same agent fleet-wide), after a warm-up.',
+    "peer group (same agent fleet-wide), after a warm-up. The counts that grow with a session's length (commands, " +
+    'distinct programs) are reported only beside a deviation in how it behaves.',
   severity: 'medium',
   attack: ['T1041', 'T1046', 'T1059'],
   falsepositives: [
@@ -103,7 +111,7 @@ export const baselineActivity: BaselineDetector = {
     },
   },
   score(current, scopes, peers) {
-    const out: { value: string; factors: AlertFactor[] }[] = [];
+    const out: { value: string; factors: AlertFactor[]; length: boolean }[] = [];
     const warm = scopes.find((s) => s.sample.length >= thresholds.min_baseline_sessions);
     if (!warm || peers.length < thresholds.min_baseline_sessions) return out;
     for (const metric of Object.keys(METRIC_TEXT) as MetricName[]) {
@@ -130,6 +138,7 @@ export const baselineActivity: BaselineDetector = {
         continue;
       out.push({
         value: metric,
+        length: LENGTH_METRICS.has(metric),
         factors: [
           {
             value: round(x),
@@ -141,6 +150,7 @@ export const baselineActivity: BaselineDetector = {
         ],
       });
     }
-    return out;
+    if (out.every((r) => r.length)) return [];
+    return out.map(({ value, factors }) => ({ value, factors }));
   },
 };

