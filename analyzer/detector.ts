@@ -1,6 +1,7 @@
 import type { AgentEvent, AlertFactor, Severity } from '../schema/index.js';
 import type { Observation } from './observation.js';
 import type { SessionState } from './session-state.js';
+import type { SightingView } from './sightings.js';
 
 export type DetectorKind = 'signature' | 'novelty' | 'baseline' | 'sequence';
 
@@ -43,10 +44,12 @@ export const NO_HITS: Hit[] = Object.freeze([]) as unknown as Hit[];
 
 /** Lookups a streaming detector may make (all synchronous: the engine preloads what they need). */
 export interface DetectContext {
-  /** Other sessions that saw a novelty key, and a sample of their agent/user/repo. */
-  sighting(key: string, self: string): { others: number; sample: [string, string, string, string][] };
+  /** Tokens other than the session's own that sent a novelty key, and a sample of where they saw it. */
+  sighting(key: string, session: SessionState): SightingView;
   /** Distinct sessions in the store (novelty's warm-up). */
   fleetSessions: number;
+  /** Distinct tokens novelty has sightings from (its warm-up and the fleet share's denominator). */
+  fleetSenders: number;
 }
 
 /** A detector that looks at each observation as it arrives, with its session's state. */

@@ -1,5 +1,5 @@
-import type { AgentEvent, Alert, Suppression } from '../schema/index.js';
-import type { IngestedEvent, SessionMetrics, Sighting, Store, Watermark } from '../store/index.js';
+import { type AgentEvent, type Alert, type Suppression, senderOf } from '../schema/index.js';
+import type { IngestedEvent, SessionMetrics, SightingRow, Store, Watermark } from '../store/index.js';
 import { buildAlert, detectionChanged } from './alert-build.js';
 import type { AnalysisWanted, CommandAnalyzer } from './command-facts.js';
 import type { DetectContext, DetectorMeta, Hit, StreamDetector } from './detector.js';
@@ -9,6 +9,7 @@ import { fuseRisk } from './risk.js';
 import { restoreEvidence } from './session-restore.js';
 import type { SessionState } from './session-state.js';
 import { SessionStates } from './session-states.js';
+import { createSightings } from './sightings.js';
 
 export interface EngineOptions {
   store: Pick<Store, 'analyzer' | 'alerts'>;
@@ -33,7 +34,6 @@ export interface BatchResult {
 
 const BASELINE_TTL_MS = 60_000;
 type BaselineScope = 'agent' | 'user_id' | 'repo';
-const MAX_SIGHTINGS_CACHE = 100_000;
 const MAX_SEEN_PER_SESSION = 20_000;
 const NO_KEYS: string[] = [];
 const ACTION_KINDS = new Set<AgentEvent['kind']>([
@@ -56,7 +56,7 @@ export function createEngine(o: EngineOptions) {
   const { store } = o;
   const historyCap = o.historyCap ?? 5000;
   const sessions = new SessionStates(o.maxSessions ?? 5000, o.maxMarkChars ?? 32 * 2 ** 20);
-  const sightings = new Map<string, { sessions: number; sample: [string, string, string, string][] }>();
+  const sightings = createSightings(store.analyzer);
   let baselineCache:
     | { at: number; byScope: Record<BaselineScope, Map<string, SessionMetrics[]>> }
     | undefined;
@@ -64,15 +64,13 @@ export function createEngine(o: EngineOptions) {
   let suppressions: Suppression[] = [];
   let suppressionsAt = 0;
   let fleet = { n: 0, at: 0 };
+  // Tokens novelty has sightings from: the store's, and those of the events scored since it was read.
+  let fleetSenders = new Set<string>();
 
   const ctx: DetectContext = {
-    sighting(key, self) {
-      const s = sightings.get(key);
-      if (!s) return { others: 0, sample: [] };
-      const mine = s.sample.some((x) => x[0] === self) ? 1 : 0;
-      return { others: Math.max(0, s.sessions - mine), sample: s.sample.filter((x) => x[0] !== self) };
-    },
+    sighting: (key, session) => sightings.view(key, session),
     fleetSessions: 0,
+    fleetSenders: 0,
   };
 
   function suppressed(hit: Hit, s: SessionState): boolean {
@@ -90,22 +88,12 @@ export function createEngine(o: EngineOptions) {
       suppressionsAt = now;
     }
     if (now - fleet.at > 5_000) {
-      fleet = { n: await store.analyzer.sessionCount(), at: now };
+      const size = await store.analyzer.fleetSize();
+      fleet = { n: size.sessions, at: now };
+      fleetSenders = new Set(size.senders);
     }
     ctx.fleetSessions = fleet.n;
-  }
-
-  async function preloadSightings(keys: Set<string>): Promise<void> {
-    const missing = [...keys].filter((k) => !sightings.has(k));
-    for (let i = 0; i < missing.length; i += 1000) {
-      const chunk = missing.slice(i, i + 1000);
-      const found = new Map<string, Sighting>((await store.analyzer.sightings(chunk)).map((s) => [s.key, s]));
-      for (const k of chunk) {
-        const s = found.get(k);
-        sightings.set(k, s ? { sessions: s.sessions, sample: s.sample } : { sessions: 0, sample: [] });
-      }
-    }
-    while (sightings.size > MAX_SIGHTINGS_CACHE) sightings.delete(sightings.keys().next().value as string);
+    ctx.fleetSenders = fleetSenders.size;
   }
 
   /**
@@ -224,6 +212,9 @@ export function createEngine(o: EngineOptions) {
         state.agent ||= e.agent;
         state.user ||= e.user_id;
         state.repo ||= e.repo;
+        const sender = senderOf(e);
+        state.senders.add(sender);
+        fleetSenders.add(sender);
         // Model calls, prompts and other non-actions carry nothing a detector reads.
         if (!ACTION_KINDS.has(e.kind)) continue;
         const ob = observe(e, o.analyzer);
@@ -234,17 +225,11 @@ export function createEngine(o: EngineOptions) {
       }
       work.push({ state, obs, keys: obsKeys });
     }
-    await preloadSightings(keys);
+    ctx.fleetSenders = fleetSenders.size;
+    await sightings.preload(keys);
 
     // Pass 2: detectors, in event-time order per session.
-    const newSightings: {
-      key: string;
-      session_id: string;
-      agent: string;
-      user_id: string;
-      repo: string;
-      time: string;
-    }[] = [];
+    const newSightings: SightingRow[] = [];
     for (const { state, obs, keys: obsKeys } of work) {
       for (let i = 0; i < obs.length; i++) {
         const ob = obs[i] as Observation;
@@ -260,19 +245,17 @@ export function createEngine(o: EngineOptions) {
             state.sighted.add(k);
             if (state.sighted.size > MAX_SEEN_PER_SESSION)
               state.sighted.delete(state.sighted.values().next().value as string);
-            const s = sightings.get(k) ?? { sessions: 0, sample: [] };
-            if (s.sample.some((x) => x[0] === state.id)) continue;
-            s.sessions += 1;
-            if (s.sample.length < 50) s.sample.push([state.id, state.agent, state.user, state.repo]);
-            sightings.set(k, s);
-            newSightings.push({
+            const row: SightingRow = {
               key: k,
               session_id: state.id,
+              sender: senderOf(ob.event),
               agent: state.agent,
               user_id: state.user,
               repo: state.repo,
               time: ob.event.time,
-            });
+            };
+            sightings.add(row);
+            newSightings.push(row);
           }
         }
       }

@@ -8,7 +8,11 @@ import { markChars, markOf } from './mark.js';
 import type { Observation } from './observation.js';
 import { SessionState } from './session-state.js';
 
-const CTX: DetectContext = { sighting: () => ({ others: 0, sample: [] }), fleetSessions: 0 };
+const CTX: DetectContext = {
+  sighting: () => ({ others: 0, sample: [] }),
+  fleetSessions: 0,
+  fleetSenders: 0,
+};
 let n = 0;
 function observation(command: string, o: { denied?: boolean; categories?: string[]; hosts?: string[] } = {}) {
   n++;

@@ -67,6 +67,8 @@ export class SessionState {
   readonly noted = new Set<string>();
   /** Novelty keys this session already counted in the fleet's sightings (once per session, however often). */
   readonly sighted = new Set<string>();
+  /** Tokens that sent this session's events: their sightings never make its behaviour familiar. */
+  readonly senders = new Set<string>();
   agent = '';
   user = '';
   repo = '';

@@ -3,7 +3,9 @@
  * Ward server's OTLP endpoint, scored by the analyzer running inside it as in `ward serve`. Prints session-level
  * and per-detector precision/recall, false alerts per 100 benign sessions and p95 event-to-alert time, for the
  * families detectors were tuned on and for the held-out ones.
- * Options: --seed N (default 7), --benign N per benign family (default 15), --attack N per attack family (8).
+ * Options: --seed N (default 7), --benign N per benign family (default 15), --attack N per attack family (8),
+ * --runner-tokens: each person's sessions sent with a runner token of their own, as a team's runners send them
+ * (novelty counts other tokens' sightings only, so with one sender for all it stays silent).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { startServer } from '../collector/index.js';
 import { sendSession } from '../demo/index.js';
 import type { Alert } from '../schema/index.js';
 import { generateScenarios } from '../test/analyzer-scenarios/generate.js';
+import { createRunnerTokens } from '../test/analyzer-scenarios/runner-tokens.js';
 import { type SentSession, scoreEval } from '../test/analyzer-scenarios/score.js';
 
 const { values } = parseArgs({
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     benign: { type: 'string', default: '15' },
     attack: { type: 'string', default: '8' },
     json: { type: 'boolean', default: false },
+    'runner-tokens': { type: 'boolean', default: false },
   },
 });
 
@@ -46,13 +50,18 @@ const sessions = generateScenarios({
   warmup: 40,
 });
 process.stderr.write(`sending ${sessions.length} labelled sessions to ${server.url}…\n`);
+const runnerToken = createRunnerTokens(server.store);
+const people = new Set<string>();
 const sent: SentSession[] = [];
 let next = 0;
 const worker = async () => {
   while (next < sessions.length) {
     const s = sessions[next++];
     if (!s) break;
-    await sendSession(s.telemetry, { server: server.url });
+    const person = s.telemetry.plan.person.user;
+    people.add(person);
+    const token = values['runner-tokens'] ? await runnerToken(person) : undefined;
+    await sendSession(s.telemetry, { server: server.url, ...(token ? { token } : {}) });
     sent.push({
       sessionId: s.telemetry.plan.sessionId,
       family: s.family,
@@ -93,7 +102,7 @@ if (values.json) {
 } else {
   const p = (n: number) => `${(100 * n).toFixed(1)}%`;
   const out = [
-    `analyzer eval: ${report.sessions.attack} attack + ${report.sessions.benign} benign sessions (seed ${values.seed}, sent in ${(sendMs / 1000).toFixed(1)} s)`,
+    `analyzer eval: ${report.sessions.attack} attack + ${report.sessions.benign} benign sessions (seed ${values.seed}, sent in ${(sendMs / 1000).toFixed(1)} s${values['runner-tokens'] ? `, ${people.size} runner tokens` : ''})`,
     '',
     `session level: recall ${p(report.session.recall)}  precision ${p(report.session.precision)}  false alerts per 100 benign sessions ${report.session.falseAlertsPer100Benign.toFixed(2)}`,
     ...Object.entries(report.bySplit).map(

@@ -18,8 +18,21 @@ export const EventsQuery = z.object({
 });
 export type EventsQuery = z.infer<typeof EventsQuery>;
 
+/**
+ * An event as the API serves it: with the time the server stored it. The sender chooses `time` (inside the
+ * accepted window, hours in the past or minutes ahead), so a reader needs both to tell a late arrival.
+ */
+export const ReceivedEvent = AgentEvent.extend({
+  received_at: z
+    .string()
+    .describe(
+      'When the server stored the event (ISO 8601 UTC, milliseconds); `time` is what the sender claimed',
+    ),
+});
+export type ReceivedEvent = z.infer<typeof ReceivedEvent>;
+
 export const EventsPage = z.object({
-  events: z.array(AgentEvent),
+  events: z.array(ReceivedEvent),
   next_cursor: z.string().nullable(),
 });
 export type EventsPage = z.infer<typeof EventsPage>;
@@ -52,7 +65,7 @@ export type SessionSummary = z.infer<typeof SessionSummary>;
 /** GET /api/sessions/:id */
 export const SessionTimeline = z.object({
   session: SessionSummary,
-  events: z.array(AgentEvent),
+  events: z.array(ReceivedEvent),
   truncated: z.boolean(),
 });
 export type SessionTimeline = z.infer<typeof SessionTimeline>;

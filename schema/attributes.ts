@@ -114,3 +114,20 @@ export const WARD_SPAN_EVENTS = {
  * arguments): the one attribute it reads, so a rule can look at what was written, not only where.
  */
 export const WRITE_ARGUMENTS = 'ward.write_arguments';
+
+/**
+ * What only the server writes on an event: the id and name of the token that sent it. OTLP ingest stamps
+ * `ward.ingest.*` on every event (and drops keys of these names a record carries), the hook endpoint's record of
+ * a decision carries `ward.hook.*`, and an approval's rows carry the token that requested it as `ward.ingest.*`.
+ */
+export const SENDER_ATTRS = {
+  id: 'ward.ingest.token_id',
+  name: 'ward.ingest.token_name',
+  hookId: 'ward.hook.token_id',
+  hookName: 'ward.hook.token_name',
+} as const;
+
+/** The id of the token that sent an event; '' for one the server made without a request (or stored before). */
+export function senderOf(e: { attributes: Readonly<Record<string, string>> }): string {
+  return e.attributes[SENDER_ATTRS.id] || e.attributes[SENDER_ATTRS.hookId] || '';
+}

@@ -27,8 +27,11 @@ export function roleAllows(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }
 
-/** Permissions that read per-requester rows (approvals, grants): some roles see only their own rows. */
-export const ROW_SCOPED_PERMISSIONS: readonly Permission[] = ['readApproval', 'readGrants'];
+/**
+ * Permissions that read per-requester rows (approvals, grants, a session's risk): some roles see only their own
+ * rows.
+ */
+export const ROW_SCOPED_PERMISSIONS: readonly Permission[] = ['readApproval', 'readGrants', 'readRisk'];
 
-/** Roles that see only the rows their own token requested, where a permission is row-scoped. */
+/** Roles that see only the rows their own token requested (or the sessions it started), where row-scoped. */
 export const OWN_ROWS_ONLY: readonly Role[] = ['runner'];

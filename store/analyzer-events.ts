@@ -1,4 +1,4 @@
-import { type AgentEvent, EVENT_KINDS, WRITE_ARGUMENTS } from '../schema/index.js';
+import { type AgentEvent, EVENT_KINDS, SENDER_ATTRS, WRITE_ARGUMENTS } from '../schema/index.js';
 import { RowBinaryReader } from './rowbinary/reader.js';
 
 // ISO text made by ClickHouse: one flat string per value (the engine compares and sorts them a lot; a string
@@ -6,11 +6,11 @@ import { RowBinaryReader } from './rowbinary/reader.js';
 const iso = (col: string) => `concat(replaceOne(toString(${col}), ' ', 'T'), 'Z')`;
 
 /**
- * The columns scoring reads, in RowBinary order: no raw attributes (they hold tool output and dominate the row),
- * no trace ids, host or version. Times as Ward's canonical ISO text.
+ * The columns scoring reads, in RowBinary order: no raw attributes (they hold tool output and dominate the row;
+ * the sending token is a column of its own), no trace ids, host or version. Times as Ward's canonical ISO text.
  */
 /**
- * The one attribute scoring reads, in a query of its own over the batch's file writes only (the attributes
+ * The one attribute value scoring reads, in a query of its own over the batch's file writes only (the attributes
  * column dominates the row; the kind index skips granules without writes): a write's arguments, what was
  * written, at most 64 KiB (a longer value arrives cut, which its readers take as unknown).
  */
@@ -27,14 +27,14 @@ export function attachWriteArguments(
   const byId = new Map(rows.filter((r) => r.args !== '').map((r) => [r.event_id, r.args]));
   for (const { event } of events) {
     const args = event.kind === 'file_write' ? byId.get(event.event_id) : undefined;
-    if (args !== undefined) event.attributes = { [WRITE_ARGUMENTS]: args };
+    if (args !== undefined) event.attributes = { ...event.attributes, [WRITE_ARGUMENTS]: args };
   }
 }
 
 export const SCORE_SELECT = `event_id, ${iso('time')}, toString(agent), session_id, user_id, repo, cwd, toString(kind),
   toString(event_name), toString(tool), call_id, command, target, toString(decision), toString(decision_source),
   exit_code, duration_ms, bytes_in, bytes_out, success, arrayMap(x -> toString(x), missing),
-  ${iso('ingested_at')}`;
+  ${iso('ingested_at')}, toString(sender)`;
 
 const KINDS = new Set<string>(EVENT_KINDS);
 
@@ -75,6 +75,7 @@ export function decodeScoreRows(buf: Buffer): IngestedEvent[] {
     const success = r.nullable(bool);
     const missing = r.strings();
     const ingestedAt = r.lowCardinality();
+    const sender = r.lowCardinality();
     out.push({
       event: {
         event_id,
@@ -103,7 +104,8 @@ export function decodeScoreRows(buf: Buffer): IngestedEvent[] {
         span_id: '',
         raw_table: '',
         raw_time: time,
-        attributes: {},
+        // The one attribute scoring reads besides a write's arguments: who sent the event (novelty counts it).
+        attributes: sender === '' ? {} : { [SENDER_ATTRS.id]: sender },
         missing,
       },
       ingestedAt,

@@ -8,6 +8,7 @@ import {
 } from './analyzer-events.js';
 import { createLateRowQueries } from './analyzer-late.js';
 import { createMetricsQueries } from './analyzer-metrics.js';
+import { createSightingQueries } from './analyzer-sightings.js';
 import type { Db } from './db.js';
 import { type AgentEventRow, rowToEvent } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
@@ -18,20 +19,13 @@ const EVENT_COLUMNS = `event_id, time, agent, agent_version, session_id, user_id
 
 export { type IngestGroup, idFingerprint } from './analyzer-late.js';
 export { type MetricName, SESSION_METRICS, type SessionMetrics } from './analyzer-metrics.js';
+export type { Sighting, SightingPlace, SightingRow } from './analyzer-sightings.js';
 export type { IngestedEvent };
 
 /** Where the analyzer has read up to: the ingest time and event id of the last event it scored. */
 export interface Watermark {
   ingestedAt: string;
   eventId: string;
-}
-
-/** What novelty needs to know about a value: how many sessions saw it, and a sample of where. */
-export interface Sighting {
-  key: string;
-  sessions: number;
-  /** Up to 50 sessions that saw it: [session, agent, user, repo]. */
-  sample: [string, string, string, string][];
 }
 
 interface SuppressionRow extends Omit<Suppression, 'created_at'> {
@@ -79,6 +73,7 @@ export function createAnalyzerRepo(db: Db, database: string) {
   return {
     ...createMetricsQueries(db, events),
     ...createLateRowQueries(db, events),
+    ...createSightingQueries(db, database, events),
     getState,
     setState,
     /**
@@ -210,55 +205,6 @@ export function createAnalyzerRepo(db: Db, database: string) {
         { s: sessions, t: upTo.ingestedAt, id: upTo.eventId, cap },
       );
       return rows.map(rowToEvent).reverse();
-    },
-
-    /** Records that sessions saw values (novelty's memory); repeated sightings collapse. */
-    async addSightings(
-      rows: readonly {
-        key: string;
-        session_id: string;
-        agent: string;
-        user_id: string;
-        repo: string;
-        time: string;
-      }[],
-    ): Promise<void> {
-      // One ready JSONEachRow payload: the embedded engine takes it without copying it into the SQL text.
-      let payload = '';
-      for (const r of rows) {
-        payload += `${JSON.stringify({
-          key: r.key,
-          session_id: r.session_id,
-          agent: r.agent,
-          user_id: r.user_id,
-          repo: r.repo,
-          time: r.time,
-        })}\n`;
-      }
-      await db.insertJsonEachRow('analyzer.sightings.add', 'analyzer_sightings', Buffer.from(payload));
-    },
-    async sightings(keys: readonly string[]): Promise<Sighting[]> {
-      if (keys.length === 0) return [];
-      const rows = await db.query<{
-        key: string;
-        sessions: string;
-        sample: [string, string, string, string][];
-      }>(
-        'analyzer.sightings.get',
-        `SELECT key, uniqExact(session_id) AS sessions,
-           groupArray(50)((session_id, toString(agent), user_id, repo)) AS sample
-         FROM "${database}".analyzer_sightings FINAL WHERE key IN {k:Array(String)} GROUP BY key`,
-        { k: keys },
-      );
-      return rows.map((r) => ({ key: r.key, sessions: Number(r.sessions), sample: r.sample }));
-    },
-    /** Distinct sessions the store holds (novelty's warm-up). */
-    async sessionCount(): Promise<number> {
-      const [row] = await db.query<{ n: string }>(
-        'analyzer.session-count',
-        `SELECT uniq(session_id) AS n FROM ${events} WHERE session_id != ''`,
-      );
-      return Number(row?.n ?? 0);
     },
 
     async putRisk(

@@ -1,6 +1,6 @@
 import type { EventsQuery } from '../schema/index.js';
 import type { Db, Params } from './db.js';
-import { type AgentEventRow, EVENT_READ_COLUMNS } from './rows/agent-events.js';
+import { type AgentEventRow, RECEIVED_EVENT_COLUMNS } from './rows/agent-events.js';
 
 // The page's keys first, from the key and filter columns only: agent_events is sorted by (time, event_id), so
 // newest-first reads in order and stops at the page. Then the page's full rows, found by their key range. No
@@ -55,7 +55,7 @@ export async function readEventsPage(
   if (!first || !last) return [];
   return db.query<AgentEventRow>(
     'events.query.rows',
-    `SELECT ${EVENT_READ_COLUMNS} FROM ${table}
+    `SELECT ${RECEIVED_EVENT_COLUMNS} FROM ${table}
      WHERE time >= {lo:DateTime64(9, 'UTC')} AND time <= {hi:DateTime64(9, 'UTC')} AND event_id IN {ids:Array(String)}
      ORDER BY time DESC, event_id DESC LIMIT 1 BY time, event_id`,
     { lo: last.t, hi: first.t, ids: keys.map((k) => k.id) },

@@ -9,7 +9,14 @@ import type {
 import type { Db } from './db.js';
 import { readEventsPage } from './events-page.js';
 import { restoreElidedAttributes } from './raw-attributes.js';
-import { type AgentEventRow, EVENT_READ_COLUMNS, eventToRow, rowToEvent } from './rows/agent-events.js';
+import {
+  type AgentEventRow,
+  EVENT_READ_COLUMNS,
+  eventToRow,
+  RECEIVED_EVENT_COLUMNS,
+  rowToEvent,
+  rowToReceivedEvent,
+} from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
 import { summarizeTimeline } from './session-summary.js';
 
@@ -93,7 +100,7 @@ export function createEventsRepo(db: Db, database: string) {
       const rows = await readEventsPage(db, table, q, cursor, q.limit + 1);
       const page = rows.slice(0, q.limit);
       await restoreElidedAttributes(db, database, page);
-      const events = page.map(rowToEvent);
+      const events = page.map(rowToReceivedEvent);
       const last = events[events.length - 1];
       const next = rows.length > q.limit && last ? encodeCursor({ t: last.time, id: last.event_id }) : null;
       return { events, next_cursor: next };
@@ -108,6 +115,20 @@ export function createEventsRepo(db: Db, database: string) {
       if (!row) return null;
       await restoreElidedAttributes(db, database, [row]);
       return rowToEvent(row);
+    },
+
+    /**
+     * The token whose event of a session reached the store first ('' when none did, or it carried none): the
+     * session's runner. Any token can send events into a session it names, but only after that one.
+     */
+    async firstSender(session: string): Promise<string> {
+      const [row] = await db.query<{ sender: string }>(
+        'events.first-sender',
+        `SELECT toString(argMin(sender, (ingested_at, event_id))) AS sender FROM ${table}
+         WHERE session_id = {s:String}`,
+        { s: session },
+      );
+      return row?.sender ?? '';
     },
 
     async sessions(q: SessionsQuery): Promise<SessionSummary[]> {
@@ -129,7 +150,7 @@ export function createEventsRepo(db: Db, database: string) {
     async session(id: string): Promise<SessionTimeline | null> {
       const rows = await db.query<AgentEventRow>(
         'events.session.timeline',
-        `SELECT ${COLUMNS} FROM ${table} FINAL WHERE session_id = {id:String}
+        `SELECT ${RECEIVED_EVENT_COLUMNS} FROM ${table} FINAL WHERE session_id = {id:String}
          ORDER BY time ASC, event_id ASC LIMIT {limit:UInt32}`,
         { id, limit: TIMELINE_LIMIT + 1 },
       );
@@ -147,7 +168,7 @@ export function createEventsRepo(db: Db, database: string) {
       }
       if (!session) return null;
       await restoreElidedAttributes(db, database, timeline);
-      return { session, events: timeline.map(rowToEvent), truncated };
+      return { session, events: timeline.map(rowToReceivedEvent), truncated };
     },
   };
 }

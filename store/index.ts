@@ -33,6 +33,8 @@ export {
   SESSION_METRICS,
   type SessionMetrics,
   type Sighting,
+  type SightingPlace,
+  type SightingRow,
   type Watermark,
 } from './analyzer.js';
 export type { ApprovalResolution, ApprovalsRepo, ResolveResult, VersionedApproval } from './approvals.js';

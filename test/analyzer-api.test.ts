@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AnalyzerLoop, CODE_DETECTORS, createAnalyzer } from '../analyzer/index.js';
 import { readEnv } from '../cli/env.js';
 import { createServerHookDecider } from '../cli/hook-endpoint.js';
+import { TOKEN_ID_LENGTH } from '../collector/middleware/auth.js';
 import { startServer, type WardServer } from '../collector/server.js';
-import type { AgentEvent, Alert } from '../schema/index.js';
+import { type AgentEvent, type Alert, SENDER_ATTRS } from '../schema/index.js';
+import { hashToken } from '../store/index.js';
 import { fixtureEvents } from './helpers/analyzer.js';
 import { makeEvent } from './helpers/events.js';
 
@@ -48,6 +50,8 @@ function claudeAction(session: string, call: string, command: string, atMs: numb
     command,
     decision: 'allow' as const,
     time: new Date(atMs).toISOString(),
+    // Stored directly, stamped as the collector stamps what the runner's token sends: the runner's sessions.
+    attributes: { [SENDER_ATTRS.id]: hashToken(RUNNER).slice(0, TOKEN_ID_LENGTH) },
   };
   return [
     makeEvent({ ...common, kind: 'tool_decision', event_name: 'claude_code.tool_decision' }),

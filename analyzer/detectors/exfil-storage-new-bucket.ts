@@ -63,7 +63,7 @@ export const storageNewBucket: StreamDetector = {
       const key = keyOf(b.bucket);
       // Named by this session before this action (the engine counts a value as seen from the next action on).
       if (s.sighted.has(key)) return NO_HITS;
-      const repoSessions = s.repo ? ctx.sighting(key, s.id).sample.filter((x) => x[3] === s.repo).length : 0;
+      const repoSessions = s.repo ? ctx.sighting(key, s).sample.filter((x) => x[3] === s.repo).length : 0;
       if (repoSessions >= thresholds.repo_sessions_to_know) return NO_HITS;
       return [
         {

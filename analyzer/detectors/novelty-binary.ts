@@ -2,7 +2,12 @@ import { intentOf, isEgress } from '../behaviour.js';
 import { NO_HITS, type StreamDetector } from '../detector.js';
 import { noveltyHit, perFacts, quote, warmFleet } from './novelty.js';
 
-const thresholds = { min_fleet_sessions: 100, max_fleet_share: 0.02 } as const;
+const thresholds = {
+  min_fleet_sessions: 100,
+  min_other_senders: 1,
+  min_common_senders: 2,
+  max_fleet_share: 0.02,
+} as const;
 
 const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 // Shells and the basic userland are on every machine: running one is never "a new program".

@@ -2,7 +2,12 @@ import { remoteHosts, remoteHostsOf } from '../behaviour.js';
 import { NO_HITS, type StreamDetector } from '../detector.js';
 import { noveltyHit, perFacts, quote, warmFleet } from './novelty.js';
 
-const thresholds = { min_fleet_sessions: 100, max_fleet_share: 0.02 } as const;
+const thresholds = {
+  min_fleet_sessions: 100,
+  min_other_senders: 1,
+  min_common_senders: 2,
+  max_fleet_share: 0.02,
+} as const;
 
 /** Data sent to, or a blocked connection to, a host the fleet has (almost) never contacted. */
 const domainKeys = perFacts((f) => remoteHostsOf(f).map((h) => `dom:${h}`));

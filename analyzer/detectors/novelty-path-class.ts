@@ -1,7 +1,12 @@
 import { NO_HITS, type StreamDetector } from '../detector.js';
 import { noveltyHit, perFacts, warmFleet } from './novelty.js';
 
-const thresholds = { min_fleet_sessions: 100, max_fleet_share: 0.05 } as const;
+const thresholds = {
+  min_fleet_sessions: 100,
+  min_other_senders: 1,
+  min_common_senders: 2,
+  max_fleet_share: 0.05,
+} as const;
 
 // Path classes are the gate's own classification of a path (one analysis in the project).
 const CLASSES: Record<string, string> = {

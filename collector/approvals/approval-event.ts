@@ -5,6 +5,7 @@ import {
   type Decision,
   emptyAgentEvent,
   type GrantRecord,
+  SENDER_ATTRS,
   toCanonicalIso,
   WARD,
 } from '../../schema/index.js';
@@ -37,6 +38,8 @@ export function approvalEvent(a: Approval, step: ApprovalStep): AgentEvent {
   };
   if (a.scope) attributes[WARD.approvalScope] = a.scope;
   if (a.decided_by) attributes[WARD.approvalDecidedBy] = a.decided_by;
+  // The runner's token sent the request: it is the row's sender, as for the telemetry that token sends.
+  if (a.requester_id) attributes[SENDER_ATTRS.id] = a.requester_id;
   if (a.decision_reason) attributes[WARD.approvalReason] = a.decision_reason;
   return {
     ...emptyAgentEvent(),
@@ -82,6 +85,7 @@ export function grantEvent(g: GrantRecord, a: Approval): AgentEvent {
       [WARD.grantScope]: g.scope,
       [WARD.risk]: String(g.max_risk),
       ...(g.reason ? { [WARD.approvalReason]: g.reason } : {}),
+      ...(g.requester_id ? { [SENDER_ATTRS.id]: g.requester_id } : {}),
     },
   };
 }

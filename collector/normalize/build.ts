@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redactor } from '../../schema/fast.js';
 import { valueToString } from '../../schema/fast.js';
 import type { AgentEvent, Decision, EventKind, OtlpAttributes, OtlpSignal } from '../../schema/index.js';
-import { emptyAgentEvent, OTEL, TRUNCATED_MARK, WARD } from '../../schema/index.js';
+import { emptyAgentEvent, OTEL, SENDER_ATTRS, TRUNCATED_MARK, WARD } from '../../schema/index.js';
 import type { ResourceInfo } from './agent.js';
 import type { IdPart } from './event-id.js';
 import { isoToNanos, isSetNanos, nanosToIso } from './time.js';
@@ -79,9 +79,6 @@ export interface Sender {
   id: string;
   name: string;
 }
-
-/** The sender's stamp on each event: `ward.ingest.token_id`, `ward.ingest.token_name`. */
-export const SENDER_ATTRS = { id: 'ward.ingest.token_id', name: 'ward.ingest.token_name' } as const;
 
 /**
  * What only Ward writes on an event: the sender's stamp and the hook endpoint's record of a decision. A record that

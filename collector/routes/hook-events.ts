@@ -1,6 +1,6 @@
 import { hash, randomUUID } from 'node:crypto';
 import type { Redactor } from '../../schema/fast.js';
-import { type AgentEvent, type Decision, emptyAgentEvent } from '../../schema/index.js';
+import { type AgentEvent, type Decision, emptyAgentEvent, SENDER_ATTRS } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
 import { SENDER_SHARE } from '../ingest/admission.js';
 import { createSenderShare } from '../ingest/sender-share.js';
@@ -113,8 +113,8 @@ export function createHookRecorder(o: HookRecorderOptions) {
         decision_source: 'ward-hook',
         attributes: {
           'ward.hook.reason': safeText(o.redact, seen.reason),
-          'ward.hook.token_id': boundedId(sender),
-          'ward.hook.token_name': boundedId(senderName),
+          [SENDER_ATTRS.hookId]: boundedId(sender),
+          [SENDER_ATTRS.hookName]: boundedId(senderName),
         },
       };
       queue.push({ sender, event });

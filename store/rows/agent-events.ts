@@ -1,4 +1,4 @@
-import { type AgentEvent, EventKind, toCanonicalIso } from '../../schema/index.js';
+import { type AgentEvent, EventKind, type ReceivedEvent, toCanonicalIso } from '../../schema/index.js';
 import { clickhouseTimeToIso, toNumberOrNull } from './common.js';
 import { elideAttributes, type RawRowsRef, type StoredAttributes } from './elide.js';
 
@@ -11,12 +11,17 @@ export interface AgentEventRow
   bytes_out: string | number | null;
   /** Elided attribute keys → hashes of their full values (64-bit ints come back as strings). */
   attributes_ref?: Record<string, string | number>;
+  /** When the store received the row (read for the API's listings only). */
+  ingested_at?: string;
 }
 
 /** agent_events columns a full event is read from (with the references readers resolve; store/raw-attributes.ts). */
 export const EVENT_READ_COLUMNS = `event_id, time, agent, agent_version, session_id, user_id, host, repo, cwd, kind,
   event_name, tool, call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in,
   bytes_out, success, trace_id, span_id, raw_table, raw_time, attributes, missing, attributes_ref`;
+
+/** EVENT_READ_COLUMNS and the time the store received the row (`rowToReceivedEvent`). */
+export const RECEIVED_EVENT_COLUMNS = `${EVENT_READ_COLUMNS}, ingested_at`;
 
 /** AgentEvent → insertable row (ISO times are parsed by ClickHouse's best_effort input format). */
 export function eventToRow(e: AgentEvent): Record<string, unknown> {
@@ -47,7 +52,7 @@ export function eventsToRows(events: readonly AgentEvent[], raw?: RawRowsRef): R
 
 export function rowToEvent(r: AgentEventRow): AgentEvent {
   const kind = EventKind.safeParse(r.kind);
-  const { attributes_ref: _ref, ...rest } = r;
+  const { attributes_ref: _ref, ingested_at: _at, ...rest } = r;
   return {
     ...rest,
     time: clickhouseTimeToIso(r.time),
@@ -59,4 +64,9 @@ export function rowToEvent(r: AgentEventRow): AgentEvent {
     bytes_out: toNumberOrNull(r.bytes_out),
     success: r.success === null ? null : Boolean(r.success),
   };
+}
+
+/** A row of `RECEIVED_EVENT_COLUMNS` → the event as the API serves it, with the time it was received. */
+export function rowToReceivedEvent(r: AgentEventRow): ReceivedEvent {
+  return { ...rowToEvent(r), received_at: r.ingested_at ? clickhouseTimeToIso(r.ingested_at) : '' };
 }

@@ -10,12 +10,14 @@ import {
   PEOPLE,
   planSession,
   REPOS,
+  type SessionTelemetry,
   type Step,
   sendSession,
   sessionTelemetry,
 } from '../../demo/index.js';
 import type { Severity } from '../../schema/index.js';
 import { generateScenarios } from './generate.js';
+import { createRunnerTokens } from './runner-tokens.js';
 
 /**
  * The analyzer-heldout-4 set (test/fixtures/analyzer-heldout-4.jsonl): sessions written by hand in the demo's
@@ -89,7 +91,11 @@ export async function scoreHeldout4(
   });
   try {
     const warm = generateScenarios({ seed: 11, nowMs, perBenign: 0, perAttack: 0, warmup: o.warmup ?? 40 });
-    for (const w of warm) await sendSession(w.telemetry, { server: server.url });
+    // Each person's sessions through a runner token of their own, as a team's runners send them.
+    const runnerToken = createRunnerTokens(server.store);
+    const send = async (t: SessionTelemetry) =>
+      sendSession(t, { server: server.url, token: await runnerToken(t.plan.person.user) });
+    for (const w of warm) await send(w.telemetry);
     await loop.catchUp();
     if (o.live !== false) loop.start();
     const sent = new Map<string, { s: HeldoutSession; at: number }>();
@@ -106,7 +112,7 @@ export async function scoreHeldout4(
         nowMs,
       );
       const t = sessionTelemetry(plan);
-      await sendSession(t, { server: server.url });
+      await send(t);
       sent.set(plan.sessionId, { s, at: Date.now() });
     }
     await loop.stop();

@@ -1,5 +1,5 @@
 import type { Fixture } from '../../analyzer/index.js';
-import type { AgentEvent } from '../../schema/index.js';
+import { type AgentEvent, SENDER_ATTRS } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
 import { makeEvent } from './events.js';
 
@@ -12,6 +12,8 @@ export function fixtureEvents(
 ): AgentEvent[] {
   const base = o.baseMs ?? Date.now() - 3_600_000;
   const out: AgentEvent[] = [];
+  // Each session is sent by a token of its own, as runners send them: novelty and the repo's history count
+  // other tokens only (analyzer/sightings.ts).
   const emit = (session: string, events: Fixture['session'], startMs: number) => {
     for (const { t, ...f } of events) {
       seq++;
@@ -25,6 +27,7 @@ export function fixtureEvents(
           call_id: `call_${seq}`,
           time: new Date(startMs + (t ?? 0) * 1000).toISOString(),
           ...f,
+          attributes: { [SENDER_ATTRS.id]: `token-${session}`, ...f.attributes },
         }),
       );
     }

@@ -43,3 +43,52 @@ export function claudeLogsBody(records: readonly object[]): string {
     ],
   });
 }
+
+/** One session of Claude Code's Bash tool decisions, for `claudeSessionsBody`. */
+export interface ClaudeSession {
+  id: string;
+  repo?: string;
+  commands: readonly string[];
+  /** When the first command ran (ms; default an hour ago); each next one a second later. */
+  startMs?: number;
+}
+
+let calls = 0;
+
+/** An OTLP/JSON logs body as Claude Code sends it: one resource per session (with its repo), a Bash decision per command. */
+export function claudeSessionsBody(sessions: readonly ClaudeSession[]): string {
+  return JSON.stringify({
+    resourceLogs: sessions.map((s) => ({
+      resource: {
+        attributes: [
+          attr('service.name', 'claude-code'),
+          attr('service.version', '2.1.197'),
+          ...(s.repo ? [attr('vcs.repository.url.full', s.repo)] : []),
+        ],
+      },
+      scopeLogs: [
+        {
+          scope: { name: 'com.anthropic.claude_code.events' },
+          logRecords: s.commands.map((command, i) => {
+            calls++;
+            const ms = (s.startMs ?? Date.now() - 3_600_000) + i * 1000;
+            return {
+              timeUnixNano: String(BigInt(ms) * 1_000_000n + BigInt(calls % 1_000_000)),
+              attributes: [
+                attr('session.id', s.id),
+                attr('user.id', 'dev@acme.example'),
+                attr('event.name', 'tool_decision'),
+                attr('decision', 'accept'),
+                attr('source', 'config'),
+                attr('tool_name', 'Bash'),
+                attr('tool_use_id', `toolu_${s.id}_${calls}`),
+                attr('tool_parameters', JSON.stringify({ bash_command: command, full_command: command })),
+              ],
+              body: { stringValue: 'claude_code.tool_decision' },
+            };
+          }),
+        },
+      ],
+    })),
+  });
+}

@@ -91,3 +91,53 @@ describe('Badge', () => {
     expect(body).not.toContain('onclick');
   });
 });
+
+describe('TimelineRow', () => {
+  const row = async (time: string, received_at: string) => {
+    const { default: TimelineRow } = await import('./TimelineRow.svelte');
+    const event = {
+      event_id: 'e1',
+      time,
+      received_at,
+      agent: 'codex',
+      agent_version: '',
+      session_id: 's',
+      user_id: '',
+      host: '',
+      repo: '',
+      cwd: '',
+      kind: 'command' as const,
+      event_name: '',
+      tool: 'shell',
+      call_id: '',
+      command: 'ls',
+      target: '',
+      decision: '' as const,
+      decision_source: '',
+      exit_code: null,
+      duration_ms: null,
+      bytes_in: null,
+      bytes_out: null,
+      success: null,
+      trace_id: '',
+      span_id: '',
+      raw_table: '' as const,
+      raw_time: time,
+      attributes: {},
+      missing: [],
+    };
+    const props = { event, lane: 'command' as const, evidence: false, expanded: false, raw: undefined };
+    return textOf(render(TimelineRow, { props: { ...props, onToggle: () => {} } }).body);
+  };
+
+  it('marks an event that arrived more than a minute off the time it claims, either way', async () => {
+    expect(await row('2026-12-04T07:00:00.000000000Z', '2026-12-04T10:00:30.000Z')).toContain(
+      'arrived 3 h later',
+    );
+    expect(await row('2026-12-04T10:05:00.000000000Z', '2026-12-04T10:00:00.000Z')).toContain(
+      'arrived 5 min before its time',
+    );
+    for (const received of ['2026-12-04T10:00:59.000Z', ''])
+      expect(await row('2026-12-04T10:00:00.000000000Z', received)).not.toContain('arrived');
+  });
+});

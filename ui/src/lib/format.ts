@@ -15,14 +15,30 @@ export function shortTime(iso: string, now = Date.now()): string {
       });
 }
 
+/** Whole seconds as "40 s", "12 min", "3 h", "2 d". */
+function span(s: number): string {
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  if (s < 86400) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400)} d`;
+}
+
 /** "3 min ago", "2 h ago". */
 export function ago(iso: string, now = Date.now()): string {
   const s = Math.round((now - Date.parse(iso)) / 1000);
   if (Number.isNaN(s)) return '';
-  if (s < 60) return `${Math.max(0, s)} s ago`;
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86400)} d ago`;
+  return `${span(Math.max(0, s))} ago`;
+}
+
+/**
+ * How far an event's arrival is from the time its sender claims, when more than a minute: "arrived 3 h later"
+ * (held back, or backdated), "arrived 5 min before its time" (dated ahead); '' otherwise, or when the server did
+ * not say when it arrived.
+ */
+export function arrivalGap(time: string, receivedAt: string | undefined): string {
+  const late = Math.round((Date.parse(receivedAt ?? '') - Date.parse(time)) / 1000);
+  if (!Number.isFinite(late) || Math.abs(late) <= 60) return '';
+  return late > 0 ? `arrived ${span(late)} later` : `arrived ${span(-late)} before its time`;
 }
 
 /** Milliseconds as "850 ms" / "3.2 s". */

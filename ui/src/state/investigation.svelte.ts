@@ -1,5 +1,12 @@
 import type { Api } from '../lib/api.js';
-import type { AgentEvent, AlertRecord, RawEvent, RiskAnswer, SessionTimeline } from '../lib/types.js';
+import type {
+  AgentEvent,
+  AlertRecord,
+  RawEvent,
+  ReceivedEvent,
+  RiskAnswer,
+  SessionTimeline,
+} from '../lib/types.js';
 import { Resource } from './resource.svelte.js';
 
 /** Timeline groups the investigation can show or hide. */
@@ -70,7 +77,7 @@ export class InvestigationState {
     return new Set((this.alerts.data ?? []).flatMap((a) => a.event_ids));
   }
 
-  get events(): AgentEvent[] {
+  get events(): ReceivedEvent[] {
     const all = this.timeline.data?.events ?? [];
     return this.hidden.size === 0 ? all : all.filter((e) => !this.hidden.has(laneOf(e.kind)));
   }

@@ -1,7 +1,7 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../lib/api.js';
-import type { AgentEvent, SessionSummary } from '../lib/types.js';
+import type { ReceivedEvent, SessionSummary } from '../lib/types.js';
 import { ComplianceState } from '../state/compliance.svelte.js';
 import { InvestigationState } from '../state/investigation.svelte.js';
 import { OverviewState, overviewFromBasics } from '../state/overview.svelte.js';
@@ -34,7 +34,7 @@ const session: SessionSummary = {
   denied: 1,
   kinds: { command: 1 },
 };
-const event = (over: Partial<AgentEvent>): AgentEvent => ({
+const event = (over: Partial<ReceivedEvent>): ReceivedEvent => ({
   event_id: 'e1',
   time: '2026-12-04T10:01:00.000000000Z',
   agent: 'codex',
@@ -63,6 +63,7 @@ const event = (over: Partial<AgentEvent>): AgentEvent => ({
   raw_time: '2026-12-04T10:01:00.000000000Z',
   attributes: {},
   missing: [],
+  received_at: '2026-12-04T10:01:00.250Z',
   ...over,
 });
 

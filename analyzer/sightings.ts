@@ -1,0 +1,80 @@
+import type { Sighting, SightingPlace, SightingRow, Store } from '../store/index.js';
+import type { SessionState } from './session-state.js';
+
+/** Where other tokens saw a value: [sender, agent, user, repo]. */
+export type SightingSample = [string, string, string, string];
+
+/** What novelty may count of a value for one session: the tokens other than its own that saw it, and where. */
+export interface SightingView {
+  others: number;
+  sample: SightingSample[];
+}
+
+interface Known {
+  senders: number;
+  places: Map<string, SightingPlace[]>;
+}
+
+const MAX_CACHE = 100_000;
+const MAX_SENDERS = 50;
+const MAX_PLACES = 20;
+const NONE: SightingView = Object.freeze({ others: 0, sample: [] }) as unknown as SightingView;
+
+/**
+ * Novelty's sightings as the engine holds them: per value, the distinct tokens that sent it and a sample of where
+ * each saw it (preloaded from the store per batch, grown by what the batch sees). A session's own tokens never
+ * count for it: an agent holds its runner's token and can send sessions of its own making, claiming any repo.
+ */
+export function createSightings(store: Pick<Store['analyzer'], 'sightings'>) {
+  const known = new Map<string, Known>();
+
+  return {
+    /** Reads the values not held yet (one query per 1000). */
+    async preload(keys: Set<string>): Promise<void> {
+      const missing = [...keys].filter((k) => !known.has(k));
+      for (let i = 0; i < missing.length; i += 1000) {
+        const chunk = missing.slice(i, i + 1000);
+        const found = new Map<string, Sighting>((await store.sightings(chunk)).map((s) => [s.key, s]));
+        for (const k of chunk) {
+          const s = found.get(k);
+          known.set(k, { senders: s?.senders ?? 0, places: new Map(s?.sample ?? []) });
+        }
+      }
+      while (known.size > MAX_CACHE) known.delete(known.keys().next().value as string);
+    },
+
+    /** The value as `session` may count it: other tokens only. */
+    view(key: string, session: SessionState): SightingView {
+      const k = known.get(key);
+      if (!k) return NONE;
+      let others = k.senders;
+      const sample: SightingSample[] = [];
+      for (const [sender, places] of k.places) {
+        if (session.senders.has(sender)) others--;
+        else for (const [agent, user, repo] of places) sample.push([sender, agent, user, repo]);
+      }
+      // Past the sample, the session's own tokens may be among the senders not listed: counted as if they were.
+      if (k.senders > k.places.size) for (const s of session.senders) if (!k.places.has(s)) others--;
+      return { others: Math.max(0, others), sample };
+    },
+
+    /** Notes that `row.sender` sent the value for a session (the row is the store's to keep). */
+    add(row: SightingRow): void {
+      let k = known.get(row.key);
+      if (!k) {
+        k = { senders: 0, places: new Map() };
+        known.set(row.key, k);
+      }
+      let places = k.places.get(row.sender);
+      if (!places) {
+        if (k.places.size >= MAX_SENDERS) return;
+        places = [];
+        k.places.set(row.sender, places);
+        k.senders++;
+      }
+      const seen = places.some((p) => p[0] === row.agent && p[1] === row.user_id && p[2] === row.repo);
+      if (!seen && places.length < MAX_PLACES) places.push([row.agent, row.user_id, row.repo]);
+    },
+  };
+}
+export type Sightings = ReturnType<typeof createSightings>;
