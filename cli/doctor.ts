@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { inert } from '../schema/fast.js';
 import { parseCommandArgs } from './args.js';
 import type { WardEnv } from './env.js';
@@ -36,7 +38,13 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       loadNetwork: () => import('../sandbox-runner/index.js'),
     })),
     ...(await checkServer({ server, token: env.token })),
-    ...(await checkAgentHooks({ home: env.home, project, processEnv: env.processEnv, codexCommand })),
+    ...(await checkAgentHooks({
+      home: env.home,
+      project,
+      processEnv: env.processEnv,
+      codexCommand,
+      ward: { entry: wardEntry(), node: process.execPath },
+    })),
   ];
   for (const c of checks) {
     const mark = c.ok ? 'ok  ' : c.severity === 'required' ? 'FAIL' : 'warn';
@@ -50,4 +58,17 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       : '\nWard can sandbox commands here.\n',
   );
   return failed.length ? 1 : 0;
+}
+
+/**
+ * This Ward's entry script, what `ward install` has hooks run: bin/ward.mjs in the nearest directory above this
+ * module that has one (the bundle runs from dist/cli or dist/chunks, the sources from cli/).
+ */
+function wardEntry(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; dirname(dir) !== dir; dir = dirname(dir)) {
+    const entry = join(dir, 'bin', 'ward.mjs');
+    if (existsSync(entry)) return entry;
+  }
+  return join(here, 'bin', 'ward.mjs');
 }

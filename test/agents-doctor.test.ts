@@ -37,10 +37,15 @@ function fresh() {
   };
   const check = async () =>
     Object.fromEntries(
-      (await checkAgentHooks({ home, project, processEnv, codexCommand: join(BIN, 'codex') })).map((c) => [
-        c.name,
-        c,
-      ]),
+      (
+        await checkAgentHooks({
+          home,
+          project,
+          processEnv,
+          codexCommand: join(BIN, 'codex'),
+          ward: { entry: join(ROOT, 'bin', 'ward.mjs'), node: process.execPath },
+        })
+      ).map((c) => [c.name, c]),
     );
   return { home, project, install, check };
 }

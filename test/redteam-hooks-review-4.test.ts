@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { delimiter, dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { checkAgentHooks, shellQuote } from '../sandbox-runner/index.js';
-import { BIN, has, ROOT, scenario, WARD, ward } from './helpers/agent-cli.js';
+import { BIN, has, ROOT, scenario, WARD, WARD_PROGRAM, ward } from './helpers/agent-cli.js';
 import { fakeModelsForFile } from './helpers/fake-model.js';
 import { claude, codex, codexModel, gemini, installCodex, type Scenario } from './helpers/hook-review.js';
 
@@ -139,6 +139,7 @@ const doctor = async (s: Scenario) =>
         project: s.project,
         processEnv: { PATH: '/usr/bin:/bin' },
         codexCommand: 'codex',
+        ward: WARD_PROGRAM,
       })
     ).map((c) => [c.name, c]),
   );

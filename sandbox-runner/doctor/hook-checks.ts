@@ -3,11 +3,14 @@ import { delimiter, dirname, join, sep } from 'node:path';
 import { listCodexHooks, openCodexAppServer } from '../hooks/codex-app-server.js';
 import {
   hookProgram,
+  isPreviousWrapperCommand,
   isWardHookCommand,
   isWrappedHookCommand,
   pathLookupProblem,
 } from '../hooks/hook-command.js';
 import type { Check } from './checks.js';
+import { claudeSettingsProblem } from './claude-settings.js';
+import { type WardProgram, wardProgramProblem } from './ward-program.js';
 
 const CODEX_TOOLS = ['Bash', 'apply_patch'];
 
@@ -18,6 +21,8 @@ export interface HookCheckDeps {
   processEnv: Readonly<Record<string, string | undefined>>;
   /** How to start Codex to ask which hooks it runs. */
   codexCommand: string;
+  /** This Ward: the only program a hook that calls itself Ward's may run. */
+  ward: WardProgram;
 }
 
 type Json = Record<string, unknown>;
@@ -138,9 +143,9 @@ function resolvable(command: string, env: HookCheckDeps['processEnv']): boolean 
 
 /**
  * For each agent: is Ward's hook installed, and would the agent really run it? An installed hook the agent
- * skips (Codex: not trusted or changed since; Claude Code: hooks disabled; Gemini CLI: hooks disabled or a
- * project folder it does not trust; any: a matcher that misses the shell, a command that is not found)
- * is reported with the fix.
+ * skips (Codex: not trusted or changed since; Claude Code: hooks disabled, or a settings file it skips as a
+ * whole; Gemini CLI: hooks disabled or a project folder it does not trust; any: a matcher that misses the
+ * shell, a command that is not found) or that runs something other than this Ward is reported with the fix.
  */
 export async function checkAgentHooks(deps: HookCheckDeps): Promise<Check[]> {
   return [checkClaude(deps), await checkCodex(deps), checkGemini(deps)];
@@ -155,12 +160,12 @@ type Found = {
 };
 
 function verdict(
-  name: string,
+  agent: string,
   found: Found[],
   problems: string[],
   fix: string,
   tools: readonly string[],
-  env: HookCheckDeps['processEnv'],
+  d: HookCheckDeps,
   o: {
     /** Gemini CLI counts hook timeouts in milliseconds. */
     timeoutScale?: number;
@@ -168,12 +173,18 @@ function verdict(
     httpHooks?: string[];
   } = {},
 ): Check {
+  const name = `${agent} hook`;
   const timeoutScale = o.timeoutScale ?? 1;
   if (found.length === 0 && !o.httpHooks?.length)
     return { name, ok: true, severity: 'recommended', detail: `not installed (${fix})` };
   problems.unshift(...(o.httpHooks ?? []));
   for (const f of found) {
-    if (!isWrappedHookCommand(f.command))
+    if (isPreviousWrapperCommand(f.command)) {
+      if (agent === 'gemini-cli')
+        problems.push(
+          `Ward's hook in ${f.where} runs under the wrapper before this one: Gemini CLI fills in its $a and $s from variables of its environment, and a={} with s=0 there answer {} for Ward; re-run ward install`,
+        );
+    } else if (!isWrappedHookCommand(f.command))
       problems.push(
         `\`${f.command}\` in ${f.where} is an older install: the agent runs the tool when that hook is killed or crashes`,
       );
@@ -190,13 +201,20 @@ function verdict(
       problems.push(
         `the matcher '${f.matcher}' in ${f.where} misses ${missed.join(', ')} (an older install)`,
       );
-    if (!resolvable(f.command, env))
+    if (!resolvable(f.command, d.processEnv))
       problems.push(`\`${f.command}\` in ${f.where}: program not found on PATH`);
     const lookup = pathLookupProblem(f.command);
     if (lookup !== null)
       problems.push(
         `${lookup} (${f.where}): a program of that name the agent writes into an earlier PATH directory answers for Ward; re-run ward install`,
       );
+    const notWard = wardProgramProblem(f.command, agent, {
+      ward: d.ward,
+      project: d.project,
+      path: d.processEnv.PATH,
+    });
+    if (notWard !== null)
+      problems.push(`Ward's hook in ${f.where} is not Ward's: ${notWard}; re-run ward install`);
   }
   if (problems.length === 0)
     return {
@@ -226,18 +244,22 @@ function checkClaude(d: HookCheckDeps): Check {
   const problems = files
     .filter((f) => readJson(f)?.disableAllHooks === true)
     .map((f) => `disableAllHooks is set in ${f}`);
+  for (const f of new Set(found.map((h) => h.where))) {
+    const invalid = claudeSettingsProblem(readJson(f) ?? {});
+    if (invalid !== null) problems.push(`Claude Code skips all of ${f}, Ward's hook with it: ${invalid}`);
+  }
   for (const f of files) {
     const env = readJson(f)?.env;
     if (isObj(env)) problems.push(...hookEnvProblems(Object.keys(env), `\`env\` in ${f}`));
   }
   const httpHooks = files.flatMap((f) => wardHttpHooks(readJson(f), 'PreToolUse', f));
   return verdict(
-    'claude-code hook',
+    'claude-code',
     found,
     problems,
     'ward install claude-code',
     ['Bash', 'Read', 'Write', 'WebFetch'],
-    d.processEnv,
+    d,
     { httpHooks },
   );
 }
@@ -270,12 +292,12 @@ function checkGemini(d: HookCheckDeps): Check {
   if (found.some((f) => f.where === project) && !found.some((f) => f.where === user) && !geminiTrusts(d))
     problems.push(`Gemini CLI does not trust ${d.project}, so it ignores the project's hooks`);
   return verdict(
-    'gemini-cli hook',
+    'gemini-cli',
     found,
     problems,
     'ward install gemini-cli --user',
     ['run_shell_command', 'read_file', 'write_file', 'web_fetch'],
-    d.processEnv,
+    d,
     {
       timeoutScale: 1000,
       httpHooks: [user, project].flatMap((f) => wardHttpHooks(readJson(f), 'BeforeTool', f)),
@@ -301,8 +323,7 @@ async function checkCodex(d: HookCheckDeps): Promise<Check> {
   const written = files.flatMap((f) =>
     wardHandlers(readJson(f), 'PreToolUse', 'codex').map((h) => ({ ...h, where: f })),
   );
-  if (written.length === 0)
-    return verdict(name, [], [], 'ward install codex --user', CODEX_TOOLS, d.processEnv);
+  if (written.length === 0) return verdict('codex', [], [], 'ward install codex --user', CODEX_TOOLS, d);
   let server: Awaited<ReturnType<typeof openCodexAppServer>>;
   try {
     server = await openCodexAppServer({ codex: d.codexCommand, env: { ...d.processEnv }, cwd: d.project });
@@ -335,12 +356,12 @@ async function checkCodex(d: HookCheckDeps): Promise<Check> {
     }
     const user = written.some((w) => w.where === files[0]);
     return verdict(
-      name,
+      'codex',
       written,
       problems,
       `ward install codex ${user ? '--user' : '--trust-project'} (records trust for Ward's hook as written)`,
       CODEX_TOOLS,
-      d.processEnv,
+      d,
     );
   } catch (err) {
     return {

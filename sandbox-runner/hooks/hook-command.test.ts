@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   hookProgram,
+  hookWords,
   isWardHookCommand,
   isWrappedHookCommand,
   shellQuote,
@@ -72,6 +73,23 @@ describe('the wrapped hook command: only an answer lets the tool run', () => {
     );
     expect(isWrappedHookCommand('/usr/local/bin/ward hook codex')).toBe(false);
     expect(hookProgram('/usr/local/bin/ward hook codex')).toBe('/usr/local/bin/ward');
+  });
+
+  it('reads the words a hook command runs as far as a shell takes them as plain words', () => {
+    expect(
+      hookWords(wardHookCommand(shellQuote(`/opt/it's a "ward" $dir/ward`), 'codex', ['--wait'])),
+    ).toEqual({
+      words: [`/opt/it's a "ward" $dir/ward`, 'hook', 'codex', '--wait'],
+      rest: '',
+    });
+    // Braces, `;`, a newline, double quotes, `$`: whatever a shell may read otherwise ends the words.
+    expect(hookWords(wardHookCommand('/usr/bin/printf {} /usr/local/bin/ward', 'codex'))).toEqual({
+      words: ['/usr/bin/printf'],
+      rest: '{} /usr/local/bin/ward hook codex',
+    });
+    expect(hookWords('/usr/local/bin/ward hook codex\nprintf x').rest).toBe('codex\nprintf x');
+    expect(hookWords('/usr/local/bin/ward "hook" codex').words).toEqual(['/usr/local/bin/ward']);
+    expect(hookWords('/usr/local/bin/ward hook $AGENT').rest).toBe('$AGENT');
   });
 
   it('a re-install replaces an older, bare command', () => {

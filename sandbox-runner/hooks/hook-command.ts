@@ -13,14 +13,29 @@ import { delimiter, isAbsolute, join } from 'node:path';
 /** $0 of the wrapper: names it in its messages and marks the command as Ward's wrapped hook. */
 const WRAPPER_NAME = 'ward-hook';
 
+/**
+ * No `$name` or `${…}` in it: Gemini CLI replaces those in its settings with variables of its environment
+ * before it runs a hook, and with `a={}` and `s=0` there the wrapper before this one answered `{}` for every
+ * call. Only `"$@"`, `$?` and `$*` (`set --` keeps Ward's answer as the one positional parameter).
+ */
 const WRAPPER_SCRIPT = [
-  'a=$("$@"); s=$?',
-  'case $s$a in 0{*}) printf "%s\\n" "$a"; exit 0;; esac',
-  '[ $s = 2 ] || echo "Ward: the hook gave no answer (exit status $s); the tool call is blocked" >&2',
+  'set -- "$("$@" || { case $? in 2) ;; *) echo "Ward: the hook gave no answer (exit status $?); the tool call is blocked" >&2;; esac; echo " x"; })"',
+  'case "$*" in "{"*"}") printf "%s\\n" "$*"; exit 0;; *" x") exit 2;; esac',
+  'echo "Ward: the hook gave no answer (exit status 0); the tool call is blocked" >&2',
   'exit 2',
 ].join('; ');
 
 const WRAPPER_PREFIX = `/bin/sh -c ${shellQuote(WRAPPER_SCRIPT)} ${WRAPPER_NAME} `;
+
+/** The wrapper `ward install` wrote before: safe in Claude Code and Codex, not where Gemini CLI fills in `$a`, `$s`. */
+const PREVIOUS_WRAPPER_PREFIX = `/bin/sh -c ${shellQuote(
+  [
+    'a=$("$@"); s=$?',
+    'case $s$a in 0{*}) printf "%s\\n" "$a"; exit 0;; esac',
+    '[ $s = 2 ] || echo "Ward: the hook gave no answer (exit status $s); the tool call is blocked" >&2',
+    'exit 2',
+  ].join('; '),
+)} ${WRAPPER_NAME} `;
 
 /** One word for a POSIX shell: as is when it cannot be misread, else single-quoted. */
 export function shellQuote(word: string): string {
@@ -46,12 +61,34 @@ export function isWrappedHookCommand(command: string): boolean {
   return command.startsWith(WRAPPER_PREFIX);
 }
 
+/** Whether Ward's hook command runs under the wrapper before the current one (see WRAPPER_SCRIPT). */
+export function isPreviousWrapperCommand(command: string): boolean {
+  return command.startsWith(PREVIOUS_WRAPPER_PREFIX);
+}
+
+/**
+ * The words a hook command runs (under the wrapper: the ward command and its arguments), unquoted, as far as
+ * they are plain words: characters a shell takes as they are, single-quoted text and `\'` (what shellQuote
+ * writes). `rest` is the text from the first thing a shell would read otherwise (`;`, `|`, `$`, `"`, `{}`…),
+ * empty when the whole command is plain words.
+ */
+export function hookWords(command: string): { words: string[]; rest: string } {
+  const prefix = [WRAPPER_PREFIX, PREVIOUS_WRAPPER_PREFIX].find((p) => command.startsWith(p)) ?? '';
+  let text = command.slice(prefix.length).replace(/^[ \t]+/, '');
+  const words: string[] = [];
+  for (;;) {
+    // A word, then blanks (not a newline: that ends a command) or the end.
+    const m = /^((?:[\w@%+=:,./-]+|'[^']*'|\\')+)(?:[ \t]+|$)/.exec(text);
+    if (!m) return { words, rest: text };
+    words.push((m[1] ?? '').replace(/'([^']*)'|\\(')/g, '$1$2'));
+    text = text.slice(m[0].length);
+  }
+}
+
 /** The program a hook command starts first (unquoted): under the wrapper, the ward command's first word. */
 export function hookProgram(command: string): string {
-  const rest = isWrappedHookCommand(command) ? command.slice(WRAPPER_PREFIX.length) : command.trim();
-  const quoted = /^'((?:[^']|'\\'')*)'/.exec(rest);
-  if (quoted) return (quoted[1] ?? '').replaceAll(`'\\''`, "'");
-  return rest.split(/\s+/)[0] ?? '';
+  const { words, rest } = hookWords(command);
+  return words[0] ?? rest.split(/\s+/)[0] ?? '';
 }
 
 /** The first `name` in an absolute PATH directory (a relative entry is wherever the agent stands), or undefined. */

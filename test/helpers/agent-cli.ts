@@ -8,6 +8,8 @@ import { startFakeModel } from './fake-model.js';
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'node_modules', '.bin');
 export const WARD = `${process.execPath} ${join(ROOT, 'bin', 'ward.mjs')}`;
+/** This Ward as doctor knows it: the entry script `WARD` runs and the node that runs it. */
+export const WARD_PROGRAM = { entry: join(ROOT, 'bin', 'ward.mjs'), node: process.execPath };
 export const has = (name: string) => existsSync(join(BIN, name));
 
 export interface Run {

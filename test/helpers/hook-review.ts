@@ -23,11 +23,12 @@ export const claude = (s: Scenario, url: string, extra: Record<string, string> =
     s.project,
     { ...claudeEnv(s, url), ...extra },
   );
-export const gemini = (s: Scenario, url: string) =>
+export const gemini = (s: Scenario, url: string, extra: Record<string, string> = {}) =>
   run(process.execPath, [join(BIN, 'gemini'), '-p', 'go', '--skip-trust', '--yolo'], s.project, {
     HOME: s.home,
     GOOGLE_GEMINI_BASE_URL: url,
     GEMINI_API_KEY: 'fake',
+    ...extra,
   });
 export const codex = (s: Scenario) =>
   run(
