@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { RiskReason } from '../schema/index.js';
 import { analysisBudgetMs, MAX_ANALYSED_CHARS, type ShellParser } from './analysis/index.js';
 import { classifyPath } from './analysis/paths.js';
-import { commandsOf, leastRisk, scriptKind, UNJUDGED } from './analysis/script-kinds.js';
+import { commandsOf, isCode, leastRisk, scriptKind, UNJUDGED } from './analysis/script-kinds.js';
 import { shownFindings } from './analysis/script-written.js';
 import type { ResolvedPolicy } from './policy/load.js';
 import { judgeShellText, reason, type ShellJudgement, toolReason } from './shell-judgement.js';
@@ -116,12 +116,15 @@ export function writtenScriptReasons(
     const now =
       after !== undefined
         ? judge(commandsOf(kind, after, true))
-        : // A piece of a recipe line or of a package script is a command, or part of one, as it stands.
+        : // A piece of a recipe line or of a package script is a command, or part of one, as it stands; a
+          // piece of code is not.
           judge([
             ...f.edits.flatMap((e) => commandsOf(kind, e.new, false)),
-            ...(kind === 'shell' ? [] : f.edits.map((e) => e.new)),
+            ...(kind === 'shell' || isCode(kind) ? [] : f.edits.map((e) => e.new)),
           ]);
-    const then = known && after !== undefined ? judge(commandsOf(kind, before, true)) : new Map();
+    // What the file held before matters only when there is something now to tell apart from it.
+    const then =
+      known && after !== undefined && now.size > 0 ? judge(commandsOf(kind, before, true)) : new Map();
     const added = [...now].filter(([k]) => !then.has(k)).map(([, v]) => v);
     if (added.length === 0) continue;
     const top = Math.min(MOST, Math.max(...added.map((a) => a.risk)));

@@ -1,5 +1,5 @@
 import type { Call } from './call.js';
-import { RUNS_COMMAND, SHELL_PATH } from './code-idioms.js';
+import { isWebRoute, RUNS_COMMAND, SHELL_PATH } from './code-idioms.js';
 import { report } from './context.js';
 import { touch } from './effects.js';
 import { hostOf, judgeHost } from './network.js';
@@ -287,10 +287,11 @@ export function scanArguments(c: Call): void {
       if (code) report(c.ctx, 'exec.interpreter-arg', `${code[0].trim()} in ${clip(arg)}`);
       const serves = SERVES.exec(arg);
       if (serves) report(c.ctx, 'net.listen', `${serves[0].trim()} in ${clip(arg)}`);
-      // A quoted absolute path inside code (`open("/x")`, `File.read('/x')`) is a file the code touches.
+      // A quoted absolute path inside code (`open("/x")`, `File.read('/x')`) is a file the code touches; a web
+      // route (`'/api/tokens'`) is not.
       if (arg.length > 1 && /[(;{]/.test(arg))
         for (const m of arg.matchAll(/(['"])((?:\/|~\/)[^'"\s]+)\1/g))
-          touch(c.ctx, m[2] ?? '', 'read', c.cwd);
+          if (!isWebRoute(arg, m.index ?? 0, m[2] ?? '')) touch(c.ctx, m[2] ?? '', 'read', c.cwd);
     }
     if (!LIBRARY_ARGS.test(c.name)) {
       const lib = LIBRARY.exec(arg);

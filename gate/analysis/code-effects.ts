@@ -75,7 +75,7 @@ const GUARDED_LITERAL =
   /['"`]((?:~\/)?\.(?:claude|codex|gemini|ward|husky|vscode)(?:\/[^'"`\s]*)?|(?:~\/)?\.mcp\.json|~\/\.(?:bashrc|zshrc|profile|bash_profile|ssh\/authorized_keys))['"`]/g;
 /** Code that writes, moves or removes files (whatever names them). */
 const CHANGES_FILES =
-  /\b(?:writeFile\w*|appendFile\w*|createWriteStream|rename\w*|rmSync|rmdir\w*|unlink\w*|copyFile\w*|cpSync|write_text|write_bytes|File\.write|IO\.write|file_put_contents|shutil\.\w+|os\.(?:remove|rename|replace|unlink|makedirs))\b|\bopen\s*\([^;]*?,\s*['"][wax]/;
+  /\b(?:writeFile\w*|writeTextFile\w*|Bun\.write|appendFile\w*|createWriteStream|rename\w*|rmSync|rmdir\w*|unlink\w*|copyFile\w*|cpSync|write_text|write_bytes|File\.write|IO\.write|file_put_contents|shutil\.\w+|os\.(?:remove|rename|replace|unlink|makedirs))\b|\bopen\s*\([^;]*?,\s*['"](?:[wax]|\+?>)/;
 
 /**
  * Code that changes files and names a guarded place in a string, however the path is put together
@@ -85,4 +85,34 @@ const CHANGES_FILES =
 export function guardedLiteralsWritten(c: Call, code: string): void {
   if (!CHANGES_FILES.test(code)) return;
   for (const m of code.matchAll(GUARDED_LITERAL)) touch(c.ctx, m[1] ?? '', 'write', c.cwd);
+}
+
+/** Calls that run text as code: `eval(x)`, `new Function(x)`, `vm.runInThisContext(x)`, Perl's `eval $x`, `instance_eval`. */
+const EVALUATES =
+  /\beval\s*\(?\s*(?![\s'"{(])|\b(?:new\s+)?Function\s*\(|\bvm\.(?:runIn\w+|compileFunction)\s*\(|\bnew\s+vm\.Script\s*\(|\b(?:instance|class|module)_eval\s*\(?\s*|\bbinding\.eval\s*\(?/g;
+/** Code that fetches over HTTP. */
+const FETCHES =
+  /\bfetch\s*\(|\bhttps?\.(?:get|request)\b|['"](?:node:)?https?['"]|\baxios\b|\bgot\s*\(|\bundici\b|LWP::|HTTP::Tiny|Mojo::UserAgent|Net::HTTP|open-uri|URI\.open|Faraday|HTTParty/;
+/** What a fetch gives: a response's text, LWP's content, `Net::HTTP.get`, open-uri's `URI.open`. */
+const FETCHED =
+  /\bfetch\s*\(|\.(?:text|arrayBuffer)\s*\(\s*\)|\bhttps?\.get\b|\baxios\b|\bgot\s*\(|->(?:decoded_)?content\b|\bget(?:store)?\s*\(|LWP|HTTP::Tiny|Net::HTTP|URI\.open|URI\([^)]*\)\.read|\bopen\s*\(\s*['"]https?:/;
+
+/**
+ * Code that runs what it fetched (`new Function(await (await fetch(u)).text())()`, `eval(get($u))`): the text a
+ * call evaluates is a fetch's, directly or through a name set to one (or added to from a response's `data`).
+ */
+export function runsFetchedCode(code: string): boolean {
+  if (!FETCHES.test(code)) return false;
+  for (const m of [...code.matchAll(EVALUATES)].slice(0, 32)) {
+    const arg = /^[^;\n]{0,300}/.exec(code.slice((m.index ?? 0) + m[0].length))?.[0] ?? '';
+    if (FETCHED.test(arg.split(/[)}]/)[0] ?? '')) return true;
+    const name = /^\s*([$@]?[A-Za-z_][\w$]*)/.exec(arg)?.[1];
+    if (!name) continue;
+    const quoted = name.replace(/\$/g, '\\$');
+    for (const a of code.matchAll(
+      new RegExp(`(?<![\\w$@])${quoted}\\s*([+.]?)=(?!=)\\s*([^;\\n]{0,300})`, 'g'),
+    ))
+      if (FETCHED.test(a[2] ?? '') || (a[1] && /\bon\s*\(\s*['"]data['"]/.test(code))) return true;
+  }
+  return false;
 }

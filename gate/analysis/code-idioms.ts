@@ -28,3 +28,19 @@ export const RUNS_COMMAND_BARE = /\b(?:system|exec|spawn)\s+["'$]/;
 /** A shell (absolute path) inside an argument: `/bin/sh`, `exec=/bin/bash`, `!/bin/sh`, `'/bin/sh -i'`. */
 export const SHELL_PATH =
   /(?:^|[\s=:!,;'"(|&{`@%])((?:\/usr)?(?:\/local)?\/s?bin\/(?:ba|da|z|k|mk|c|tc|a|fi|y|r|el|x|nu)?sh)(?=$|[\s,;'")|&}#<>`])/;
+
+/** A root directory of the system, home, a dot file or directory on the way, or a name with an extension. */
+const FILESYSTEM_PLACE =
+  /^(?:~\/|\/(?:etc|home|root|Users|var|tmp|proc|sys|dev|usr|opt|private|Library|System|Volumes|run|srv|mnt|media|boot|lib\w*|s?bin|snap|nix)(?:\/|$)|\/.*(?:\/\.|\.\w+$))/;
+/** What comes right before a web route in code: a router's or a client's call, a `url:`. */
+const ROUTE_BEFORE =
+  /(?:\.(?:get|post|put|patch|delete|all|use|route|head|options|call|request)\s*\(\s*(?:['"][A-Z]+['"]\s*,\s*)?|\bfetch\s*\(\s*|\b(?:url|href|endpoint|route)\s*[:=]\s*)$/i;
+
+/**
+ * Whether the absolute path quoted at `at` in code is a web route rather than a file (`app.post('/tokens', …)`,
+ * `server.call('GET', '/api/secrets')`): given to a router's or a client's call, and named like no place in the
+ * filesystem.
+ */
+export function isWebRoute(code: string, at: number, path: string): boolean {
+  return !FILESYSTEM_PLACE.test(path) && ROUTE_BEFORE.test(code.slice(Math.max(0, at - 48), at));
+}

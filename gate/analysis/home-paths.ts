@@ -8,9 +8,11 @@ const HOME_REF =
 const PART = /^\.?[\w@.+-]+(?:\/[\w@.+-]+)*$/;
 /** Constants that are arguments, not path parts (encodings, open modes, the home directory itself). */
 const NOT_A_PART = /^(~|HOME|utf-?8|ascii|latin-?1|base64|hex|binary|[rwa]b?\+?)$/i;
-/** Signs that the code writes rather than reads. */
+/** Signs that the code writes (as well as reads): Perl's `open(F, '>', …)` and `">$file"` among them. */
 const WRITES =
-  /write_text|write_bytes|writeFile|appendFile|['"][wa]\+?b?['"]|File\.write|>>?\s*\$|open\s*\(\s*[^,)]*,\s*['"][wa]/;
+  /write_text|write_bytes|writeFile|writeTextFile|Bun\.write|appendFile|['"][wa]\+?b?['"]|['"]\+?>{1,2}['"]|File\.write|(?<!=)>>?\s*\$|open\s*\(\s*[^,)]*,\s*['"][wa]/;
+/** A string that starts with the home directory put in (`${os.homedir()}/…`, `"$ENV{HOME}/…"`, `"#{Dir.home}/…"`). */
+const HOME_FIRST = /^(?:\$\{[^{}]*\}|#\{[^{}]*\}|\$ENV\{[^{}]*\}|\$\w+)(?=\/)/;
 
 /**
  * A path built at run time from the home directory and string parts (`Path.home().joinpath('.ssh','id_rsa')`,
@@ -22,10 +24,11 @@ export function scanHomeJoins(code: string, ctx: AnalysisContext): void {
   if (!HOME_REF.test(code)) return;
   const parts: string[] = [];
   for (const m of code.matchAll(/(['"`])((?:\\.|(?!\1)[^\n\\])*)\1/g)) {
-    const lit = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
+    const lit = (m[2] ?? '').replace(HOME_FIRST, '').replace(/^\/+|\/+$/g, '');
     parts.push(PART.test(lit) && !NOT_A_PART.test(lit) ? lit : '');
   }
-  const access = WRITES.test(code) ? 'write' : 'read';
+  // Code that writes may still only read the place it names (a key it sends, a file it writes elsewhere).
+  const accesses = WRITES.test(code) ? (['write', 'read'] as const) : (['read'] as const);
   // Secrets and start-up files live in dot files and dot directories right under home: start there, and
   // prefer the longest run (`.ssh` + `id_rsa`) so the reason names the file.
   for (let i = 0; i < parts.length && i < 256; i++) {
@@ -34,16 +37,18 @@ export function scanHomeJoins(code: string, ctx: AnalysisContext): void {
       const run = parts.slice(i, j);
       if (run.some((p) => p === '')) continue;
       const path = `~/${run.join('/')}`;
-      const side = probe(ctx);
-      touch(side, path, access);
-      const hit = side.findings.find((f) =>
-        access === 'read'
-          ? f.rule.startsWith('read.') && f.rule !== 'read.system' && f.rule !== 'read.outside'
-          : f.rule.startsWith('persist.') || f.rule === 'evade.disable-security',
-      );
-      if (hit) {
-        report(ctx, hit.rule, `${hit.detail} (a path built from the home directory)`);
-        return;
+      for (const access of accesses) {
+        const side = probe(ctx);
+        touch(side, path, access);
+        const hit = side.findings.find((f) =>
+          access === 'read'
+            ? f.rule.startsWith('read.') && f.rule !== 'read.system' && f.rule !== 'read.outside'
+            : f.rule.startsWith('persist.') || f.rule === 'evade.disable-security',
+        );
+        if (hit) {
+          report(ctx, hit.rule, `${hit.detail} (a path built from the home directory)`);
+          return;
+        }
       }
     }
   }

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { isWebRoute } from './code-idioms.js';
 import { type AnalysisContext, probe, report } from './context.js';
 import { touch } from './effects.js';
 import { scanHomeJoins } from './home-paths.js';
@@ -54,8 +55,13 @@ export function scanPython(code: string, ctx: AnalysisContext, shell: (text: str
     }
   }
   scanHomeJoins(code, ctx);
-  // Any absolute path literal naming a secret is a read we may not have followed through variables.
-  for (const lit of consts.literals) if (/^(\/|~)/.test(lit)) touchSecretOnly(ctx, lit);
+  // Any absolute path literal naming a secret (a place in the filesystem, not a web route) is a read we may not
+  // have followed through variables.
+  for (const lit of consts.literals) {
+    if (!/^(\/|~)/.test(lit)) continue;
+    const at = Math.max(code.indexOf(`'${lit}`), code.indexOf(`"${lit}`));
+    if (!isWebRoute(code, at, lit)) touchSecretOnly(ctx, lit);
+  }
 
   const runsCommands =
     /(?<![\w.])(?:Popen|check_output|check_call|getoutput|getstatusoutput)\s*\(|\b(?:os\.(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?|posix_spawn)|subprocess\.\w+|pty\.spawn|commands\.getoutput)\s*\(/.test(

@@ -13,26 +13,62 @@ export const UNJUDGED: ReadonlySet<string> = new Set([
   'net.fetch-unknown',
 ]);
 
-/** Files whose text a developer tool runs as shell commands later. */
-export type ScriptKind = 'shell' | 'make' | 'package-json' | 'just' | 'python';
+/** Files whose text a developer tool runs as shell commands later, or an interpreter runs as code. */
+export type ScriptKind = 'shell' | 'make' | 'package-json' | 'just' | CodeKind;
+
+/** Languages whose code the gate reads as it reads the same code given inline (`python3 -c`, `node -e`). */
+export type CodeKind = 'python' | 'node' | 'perl' | 'ruby';
+
+/** The interpreter that runs inline code of each language, and how it is given the code. */
+const INLINE: Record<CodeKind, string> = {
+  python: 'python3 -c',
+  node: 'node -e',
+  perl: 'perl -e',
+  ruby: 'ruby -e',
+};
+
+/** Names of code files by language: JavaScript and TypeScript, Perl, Ruby (and the Ruby that rake and bundler load). */
+const CODE_NAMES: [RegExp, CodeKind][] = [
+  [/\.pyw?$/i, 'python'],
+  [/\.(?:[mc]?js|[mc]?ts)$/i, 'node'],
+  [/\.(?:pl|pm)$/i, 'perl'],
+  [/\.(?:rb|rake|gemspec)$|^(?:Rakefile|Gemfile)$/, 'ruby'],
+];
 
 const SHELL_NAME = /\.(?:sh|bash|zsh|ksh|dash|ash|command|bats)$/i;
 /** `#!/bin/sh`, `#!/usr/bin/env bash`, `#!/usr/bin/env -S bash -e`: a shell runs the file. */
 export const SHELL_SHEBANG =
   /^#![ \t]*(?:\S*\/)?(?:(?:env|busybox)[ \t]+(?:-\S+[ \t]+)*)?(?:ba|z|k|da|a|mk)?sh(?:\s|$)/;
 
-const PYTHON_SHEBANG = /^#![ \t]*(?:\S*\/)?(?:(?:env|busybox)[ \t]+(?:-\S+[ \t]+)*)?python[\d.]*(?:\s|$)/;
+/** The program a `#!` line names (`#!/usr/bin/env -S deno run -A`: deno), when it is one the gate reads code of. */
+const CODE_SHEBANG =
+  /^#![ \t]*(?:\S*\/)?(?:(?:env|busybox)[ \t]+(?:-\S+[ \t]+)*)?(python[\d.]*|node|nodejs|deno|bun|tsx|ts-node|zx|perl[\d.]*|ruby[\d.]*)(?:\s|$)/;
+
+/** The language of the code a `#!` line runs, when the gate reads it. */
+export function shebangCode(head: string): CodeKind | undefined {
+  const program = CODE_SHEBANG.exec(head.replace(/^\uFEFF/, ''))?.[1];
+  if (program === undefined) return undefined;
+  if (program.startsWith('python')) return 'python';
+  if (program.startsWith('perl')) return 'perl';
+  if (program.startsWith('ruby')) return 'ruby';
+  return 'node';
+}
+
+/** Whether a kind is code an interpreter runs, rather than command lines a shell runs. */
+export function isCode(kind: ScriptKind): kind is CodeKind {
+  return kind in INLINE;
+}
 
 /**
  * The least risk a finding needs to count, by kind. Code does much that a command line seldom does (starts
- * processes, reads files, talks to services): in Python only what would be refused or asked in any mode counts
+ * processes, reads files, talks to services): in code only what would be refused or asked in any mode counts
  * (a hook turned off, a key sent out, a download run).
  */
 export function leastRisk(kind: ScriptKind): number {
-  return kind === 'python' ? 0.7 : 0;
+  return isCode(kind) ? 0.7 : 0;
 }
 
-/** What runs the file at `path` whose text starts as `head`, if a shell runs its commands. */
+/** What runs the file at `path` whose text starts as `head`: a shell its commands, or an interpreter whose code the gate reads. */
 export function scriptKind(path: string, head: string): ScriptKind | undefined {
   const name = posix.basename(path);
   if (name === 'package.json') return 'package-json';
@@ -40,8 +76,7 @@ export function scriptKind(path: string, head: string): ScriptKind | undefined {
   if (/^\.?justfile$|\.just$/i.test(name)) return 'just';
   const start = head.replace(/^\uFEFF/, '').slice(0, 256);
   if (SHELL_NAME.test(name) || SHELL_SHEBANG.test(start)) return 'shell';
-  if (/\.pyw?$/i.test(name) || PYTHON_SHEBANG.test(start)) return 'python';
-  return undefined;
+  return shebangCode(start) ?? CODE_NAMES.find(([re]) => re.test(name))?.[1];
 }
 
 /** A just recipe line as the shell gets it: `{{expr}}` stands for an unknown word. */
@@ -137,8 +172,11 @@ export function commandsOf(kind: ScriptKind, text: string, whole: boolean): stri
     case 'shell':
       return [text];
     case 'python':
-      // Judged as the same code given to `python3 -c` (the gate's Python scan).
-      return [`python3 -c '${text.replaceAll("'", "'\\''")}'`];
+    case 'node':
+    case 'perl':
+    case 'ruby':
+      // Judged as the same code given inline (`python3 -c`, `node -e`: the gate's scan of that language).
+      return [`${INLINE[kind]} '${text.replaceAll("'", "'\\''")}'`];
     case 'make':
       return makeCommands(text);
     case 'just':

@@ -5,11 +5,14 @@ import { report } from './context.js';
 import { classifyPath } from './paths.js';
 import { UNKNOWN } from './script.js';
 import {
+  type CodeKind,
   commandsOf,
+  isCode,
   leastRisk,
   type ScriptKind,
   SHELL_SHEBANG,
   scriptKind,
+  shebangCode,
   UNJUDGED,
 } from './script-kinds.js';
 
@@ -71,9 +74,12 @@ export function judgeScriptRun(c: Call, file: string, how: 'shell' | 'exec'): vo
   const text = readScript(path);
   if (text === undefined || text.trim() === '') return;
   const head = text.replace(/^\uFEFF/, '').slice(0, 256);
-  // A program the kernel runs: a binary or another interpreter's script is not shell text.
-  if (how === 'exec' && (head.includes('\u0000') || (head.startsWith('#!') && !SHELL_SHEBANG.test(head))))
+  // A program the kernel runs: a binary is not shell text, and another interpreter's script is its code.
+  if (how === 'exec' && (head.includes('\u0000') || (head.startsWith('#!') && !SHELL_SHEBANG.test(head)))) {
+    const kind = head.includes('\u0000') ? undefined : shebangCode(head);
+    if (kind) reportRun(c, path, file, commandsOf(kind, text, true), leastRisk(kind));
     return;
+  }
   reportRun(c, path, file, [text]);
 }
 
@@ -94,16 +100,16 @@ export function reportRun(c: Call, key: string, label: string, commands: string[
 }
 
 /**
- * `python3 notes.txt`: the code a Python interpreter is given in a file (any name: one no kind marks was never
- * judged when written), read as it is now and judged as `python3 -c` of it, counting what would be risky in any
- * mode as for a Python file written.
+ * `python3 notes.txt`, `node x.js`, `perl -w x.pl`, `ruby x.rb`: the code an interpreter is given in a file (any
+ * name: one no kind marks was never judged when written), read as it is now and judged as the same code given
+ * inline (`python3 -c`, `node -e`), counting what would be risky in any mode as for a code file written.
  */
-export function judgePythonRun(c: Call, file: string): void {
+export function judgeCodeRun(c: Call, file: string, kind: CodeKind): void {
   if (file.includes(UNKNOWN) || c.ctx.depth > 4) return;
   const path = classifyPath(file, { workspace: c.ctx.workspace, cwd: c.cwd }).path;
   const text = c.ctx.written?.get(path) ?? c.ctx.readScript?.(path);
   if (text === undefined || text.trim() === '') return;
-  reportRun(c, path, file, commandsOf('python', text, true), leastRisk('python'));
+  reportRun(c, path, file, commandsOf(kind, text, true), leastRisk(kind));
 }
 
 /** Programs that put a file's text under another name, and their options that take a value. */
@@ -161,11 +167,12 @@ export function judgePiecesWritten(c: Call, file: string, pieces: string[]): voi
   const path = classifyPath(file, { workspace: c.ctx.workspace, cwd: c.cwd }).path;
   const kind = scriptKind(file, c.ctx.written?.get(path) ?? c.ctx.readScript?.(path) ?? pieces[0] ?? '');
   if (!kind) return;
-  // A piece of a recipe line or of a package script is a command, or part of one, as it stands.
+  // A piece of a recipe line or of a package script is a command, or part of one, as it stands; a piece of
+  // code is not.
   const texts = pieces.filter((p) => p.trim() !== '').slice(0, 64);
   reportWritten(c, file, kind, [
     ...texts.flatMap((p) => commandsOf(kind, p, false)),
-    ...(kind === 'shell' ? [] : texts),
+    ...(kind === 'shell' || isCode(kind) ? [] : texts),
   ]);
 }
 

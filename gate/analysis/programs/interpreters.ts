@@ -1,57 +1,16 @@
-import { type Call, type Handler, operands, optionValue } from '../call.js';
-import { guardedLiteralsWritten, inPlaceEdits, moduleFiles, scanEnvironmentDump } from '../code-effects.js';
-import { RUNS_COMMAND, RUNS_COMMAND_BARE } from '../code-idioms.js';
+import { type Handler, operands, optionValue } from '../call.js';
+import { guardedLiteralsWritten, moduleFiles, scanEnvironmentDump } from '../code-effects.js';
 import { report } from '../context.js';
 import { touch } from '../effects.js';
-import { scanHomeJoins } from '../home-paths.js';
 import { INLINE_CODE_FLAGS } from '../option-table.js';
-import { isSecretFileName } from '../paths.js';
 import { bindPositional } from '../positional.js';
 import { scanPython } from '../python.js';
 import { UNKNOWN } from '../script.js';
-import { judgePythonRun, judgeScriptRun } from '../script-written.js';
+import { judgeCodeRun, judgeScriptRun } from '../script-written.js';
 import { writtenText } from '../written-text.js';
-import { producedText } from './script-tools.js';
-import { WARD_IMPORT } from './ward.js';
-
-const DOWNLOADERS = /^(curl|wget|fetch|http|aria2c)$/;
-const DECODERS = /^(base64|base32|basenc|xxd|openssl|uudecode|gunzip|zcat|rev)$/;
-
-/**
- * The text an interpreter reads on standard input when it is given in the command itself: a here-document or
- * here-string of its own, or one that `cat` (no file operands) passes on through a pipe
- * (`cat <<EOF | bash`).
- */
-function stdinText(c: Call): string | undefined {
-  if (c.cmd.stdinText !== undefined) return c.cmd.stdinText;
-  const from = c.cmd.pipeFrom;
-  const passes = from && from.argv[0] === 'cat' && from.argv.slice(1).every((a) => a === '-');
-  return passes ? from.stdinText : undefined;
-}
-
-/** What feeds standard input of an interpreter reading a script from a pipe. */
-function stdinSource(c: Call): void {
-  let from = c.cmd.pipeFrom;
-  // A bare `cat` passes on what it reads: the text comes from the command before it (`echo … | cat | bash`).
-  while (from?.argv[0] === 'cat' && from.argv.length === 1 && from.pipeFrom) from = from.pipeFrom;
-  if (!from) return;
-  const producer = from.argv[0] ?? '';
-  const upstream = (cmd = from): string[] =>
-    cmd.pipeFrom ? [...upstream(cmd.pipeFrom), cmd.argv[0] ?? ''] : [cmd.argv[0] ?? ''];
-  const chain = upstream();
-  if (chain.some((p) => DOWNLOADERS.test(p))) {
-    report(c.ctx, 'supply.curl-sh', `${chain.join(' | ')} | ${c.name}`);
-    report(c.ctx, 'exec.download-pipe', `${producer} output runs in ${c.name}`);
-  } else if (chain.some((p) => DECODERS.test(p))) {
-    report(c.ctx, 'exec.decode-pipe', `${chain.join(' | ')} | ${c.name}`);
-  } else if (producer === 'echo' || producer === 'printf' || producer === 'yes') {
-    const text = producedText(from);
-    if (text.includes(UNKNOWN)) report(c.ctx, 'exec.dynamic', `${c.name} runs text built at run time`);
-    else c.shell(text);
-  } else if (producer !== 'cat' || from.argv.length > 1) {
-    report(c.ctx, 'exec.dynamic', `${c.name} runs the output of ${producer}`);
-  }
-}
+import { CODE_FILE_RUNNERS } from './code-files.js';
+import { DECODES, inlineCode } from './inline-code.js';
+import { stdinSource, stdinText } from './stdin-code.js';
 
 /**
  * The command string of `sh -c CMD`, also in clusters (`bash -lc CMD`, `sh -ec CMD`): the first operand; and
@@ -159,106 +118,13 @@ const python: Handler = (c) => {
   const script = operands(c.args, ['-W', '-X', '-Q'])[0];
   if (script && script !== '-') {
     touch(c.ctx, script, 'exec', c.cwd);
-    judgePythonRun(c, script);
+    judgeCodeRun(c, script, 'python');
     return;
   }
   const stdin = stdinText(c);
   if (stdin !== undefined) scanPython(stdin, c.ctx, shell);
   else if (c.cmd.pipeFrom) stdinSource(c);
 };
-
-/** The code argument of `-e CODE`, also inside short clusters such as perl's `-lne CODE`. */
-function inlineCodeArg(args: string[], flags: readonly string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? '';
-    if (flags.includes(a)) return args[i + 1];
-    if (/^-[a-zA-Z]+$/.test(a) && flags.some((f) => f.length === 2 && a.endsWith(f.slice(1))))
-      return args[i + 1];
-    const long = flags.find((f) => f.startsWith('--') && a.startsWith(`${f}=`));
-    if (long) return a.slice(long.length + 1);
-    // `perl -e'code'`: the code glued to its flag.
-    const glued = flags.find(
-      (f) => f.length === 2 && a.startsWith(f) && a.length > 2 && !/^-[a-zA-Z]+$/.test(a),
-    );
-    if (glued) return a.slice(2);
-  }
-  return undefined;
-}
-
-const DECODES =
-  /decode_base64|b64decode|base64\.decode|atob\s*\(|Buffer\.from\([^)]*['"]base64|unpack\(\s*['"]m|\.unpack1?\(\s*['"]m|Base64\.decode/;
-
-/** A call that opens a file for reading, its relative name, and what follows (an open's mode). */
-const READ_CALL =
-  /\b(readFile\w*|createReadStream|File\.(?:read|open|readlines|foreach|binread)|IO\.(?:read|readlines)|file_get_contents|file|fopen|open)(?:\s*\(\s*|\s+)(?:(?:my\s+)?[\w$]+\s*,\s*)?(?:['"][<+]{1,2}['"]\s*,\s*)?['"]<?\s*([\w.-][^'"\s]*)['"]([^)]{0,20})/g;
-
-/** A call that writes or removes a file named relative to the working directory (the name is group 2). */
-const WRITE_CALL =
-  /\b(writeFile\w*|appendFile\w*|createWriteStream|copyFile\w*\s*\(\s*['"][^'"]*['"]\s*,|rename\w*\s*\(\s*['"][^'"]*['"]\s*,|unlink\w*|rm\w*|File\.(?:write|delete|unlink)|IO\.write|file_put_contents|unlink|fopen\s*\(\s*['"][^'"]+['"]\s*,\s*['"][wax])\s*\(?\s*['"]([\w.-][^'"\s]*)['"]/g;
-
-/** The first argument of a rename, a move or a tree removal, named relative to the working directory. */
-const MOVED_FROM =
-  /\b(?:rename\w*|move|mv|rmtree|rm_rf|rm_r|rmdirSync|rmSync|rmdir|remove_dir_all)\s*\(?\s*['"]([\w.~-][^'"\s]*)['"]/g;
-
-/** node/perl/ruby/php inline code: a keyword scan for commands, sockets, HTTP and file writes. */
-const inlineCode =
-  (flags: readonly string[]): Handler =>
-  (c) => {
-    const code = inlineCodeArg(c.args, flags) ?? stdinText(c);
-    if (code === undefined) {
-      const script = operands(c.args, ['-I', '-M', '-r', '-e', '-E'])[0];
-      if (script && script !== '-') touch(c.ctx, script, 'exec', c.cwd);
-      else if (c.cmd.pipeFrom) stdinSource(c);
-      return;
-    }
-    const runs =
-      RUNS_COMMAND.test(code) ||
-      RUNS_COMMAND_BARE.test(code) ||
-      /\bexecSync\b|\bspawn\w*\(|`[^`]*`|\bqx\b|\bpopen\b/.test(code);
-    const network =
-      /\bnet\.(connect|createConnection)|require\(['"](net|tls|dgram|https?)['"]\)|\bSocket\b|IO::Socket|fsockopen|TCPSocket|\bhttps?\.(get|request)|\bfetch\s*\(|LWP|Net::|open-uri|Net::HTTP/.test(
-        code,
-      );
-    if (runs && network && /\/bin\/(ba|z|da)?sh|\bsh\b.*-i|\bpipe\(|STDIN|stdin|dup2|\bsocket\b/i.test(code))
-      report(c.ctx, 'revshell.interpreter', `${c.name} code wires a socket to a shell`);
-    else if (runs) report(c.ctx, 'exec.interpreter-code', `${c.name} code runs commands`);
-    if (network) report(c.ctx, 'net.raw-socket', `${c.name} code uses the network`);
-    if (/\beval\s*\(\s*(?!['"])/.test(code))
-      report(c.ctx, 'exec.interpreter-code', `${c.name} evaluates run-time code`);
-    if (DECODES.test(code)) report(c.ctx, 'evade.obfuscated', `${c.name} one-liner decodes hidden content`);
-    scanHomeJoins(code, c.ctx);
-    // A project's secret opened for reading by a name relative to the working directory (`readFileSync('.env')`,
-    // `File.read("id_rsa")`); writing, removing or naming one in a message is not reading it.
-    for (const m of code.matchAll(READ_CALL)) {
-      const rel = m[2] ?? '';
-      if (isSecretFileName(rel.slice(rel.lastIndexOf('/') + 1)) && !/^\s*,\s*['"][wax]/.test(m[3] ?? ''))
-        touch(c.ctx, rel, 'read', c.cwd);
-    }
-    // Written by a relative name (`writeFileSync('.claude/settings.json', …)`): a write where it lands, as the
-    // shell's (the agent's own hook configuration, Ward's, git hooks are protected places).
-    for (const m of code.matchAll(WRITE_CALL)) touch(c.ctx, m[2] ?? '', 'write', c.cwd);
-    // A rename's or a move's source is gone from where it was (`fs.renameSync('.claude', …)`, `rename ".claude", …`).
-    for (const m of code.matchAll(MOVED_FROM)) touch(c.ctx, m[1] ?? '', 'delete', c.cwd, true);
-    scanEnvironmentDump(c, code);
-    inPlaceEdits(c, code);
-    guardedLiteralsWritten(c, code);
-    if (WARD_IMPORT.test(code)) report(c.ctx, 'read.agent-credentials', `${c.name} code loads Ward's CLI`);
-    // `perl -ne 'print' .env`, `ruby -ne …`: a line loop reads the files named after its code.
-    const at = c.args.indexOf(code);
-    if (at > 0 && c.args.slice(0, at).some((a) => /^-[a-zA-Z]*[np][a-zA-Z]*$/.test(a)))
-      for (const f of c.args
-        .slice(at + 1)
-        .filter((a) => !a.startsWith('-'))
-        .slice(0, 256))
-        touch(c.ctx, f, 'read', c.cwd);
-    for (const m of code.matchAll(/['"]((?:\/|~\/)[^'"\s]+)['"]/g)) {
-      const path = m[1] ?? '';
-      const writes = new RegExp(
-        `(writeFile\\w*|appendFile\\w*|unlink\\w*|rm\\w*|open\\s*\\([^)]*['"]>{1,2})[^;]*${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
-      ).test(code);
-      touch(c.ctx, path, writes ? 'write' : 'read', c.cwd);
-    }
-  };
 
 const evalHandler: Handler = (c) => {
   const text = c.args.join(' ');
@@ -308,15 +174,21 @@ export const INTERPRETER_PROGRAMS: Record<string, Handler> = {
   python3: python,
   pypy: python,
   pypy3: python,
-  node: inlineCode(['-e', '--eval', '-p', '--print']),
-  deno: inlineCode(['eval']),
-  perl: inlineCode(['-e', '-E']),
-  ruby: inlineCode(['-e']),
   php: inlineCode(['-r']),
   lua: inlineCode(['-e']),
   // Languages without a parser here: their inline code is read for the idioms that start processes, reach
   // the network or touch files (code-idioms.ts), the same scan as the scripting languages above.
   ...Object.fromEntries(Object.entries(INLINE_CODE_FLAGS).map(([name, flags]) => [name, inlineCode(flags)])),
+  // The same scan, and the code files they run judged as that code given inline.
+  node: inlineCode(['-e', '--eval', '-p', '--print'], CODE_FILE_RUNNERS.node),
+  nodejs: inlineCode(['-e', '--eval', '-p', '--print'], CODE_FILE_RUNNERS.node),
+  bun: inlineCode(INLINE_CODE_FLAGS.bun ?? [], CODE_FILE_RUNNERS.bun),
+  deno: inlineCode(['eval'], CODE_FILE_RUNNERS.deno),
+  tsx: inlineCode(['-e', '--eval', '-p', '--print'], CODE_FILE_RUNNERS.tsx),
+  'ts-node': inlineCode(['-e', '--eval', '-p', '--print'], CODE_FILE_RUNNERS['ts-node']),
+  zx: inlineCode(['--eval'], CODE_FILE_RUNNERS.zx),
+  perl: inlineCode(['-e', '-E'], CODE_FILE_RUNNERS.perl),
+  ruby: inlineCode(['-e'], CODE_FILE_RUNNERS.ruby),
   swift,
   osascript: swift,
   eval: evalHandler,
