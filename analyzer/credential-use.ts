@@ -15,7 +15,8 @@ export type CredentialUse = 'new-key' | 'stdin-login' | 'revoke';
 
 /** The findings each shape stands for, as the gate names them. */
 export const USE_FINDINGS: Readonly<Record<CredentialUse, ReadonlySet<string>>> = {
-  'new-key': new Set(['read.ssh-key', 'read.secret', 'net.remote-endpoint']),
+  // The gate reads a new key in ~/.ssh as a write there (asked about, as any write in the home's dotfiles).
+  'new-key': new Set(['read.ssh-key', 'read.secret', 'net.remote-endpoint', 'write.home']),
   'stdin-login': new Set(['read.env-secrets', 'read.stored-credential']),
   revoke: new Set(['persist.account', 'persist.account-key']),
 };

@@ -152,9 +152,9 @@ export const DATA_ARGS = new Set([
 const LIBRARY_ARGS =
   /^(gcc|g\+\+|cc|c\+\+|clang|clang\+\+|ld|ld\.\w+|lld|ar|nm|objdump|readelf|ldd|file|strip|patchelf|otool|install_name_tool|cp|mv|ln|ls|rm|stat|strings|size|cmake|make|ninja|tar|zip|unzip|chmod|chown|find|du|md5sum|sha\d+sum|git|rsync|scp|docker|podman|upx)$/;
 
-/** Programs whose own handler already judges the hosts they reach. */
+/** Programs whose own handler already judges the hosts they reach (ssh-keygen reaches none: `-C` is a comment). */
 export const NET_MODELLED =
-  /^(curl|wget|http|https|xh|ssh|scp|sftp|sshpass|ftp|rsync|nc|ncat|netcat|socat|telnet|ping|ping6|dig|host|nslookup|git|npm|pnpm|yarn|pip|pip3|uv|cargo|go|gem|docker|podman|kubectl|helm|gh|glab|aws|gcloud|az|nmap|masscan|zmap|traceroute|mtr|whois|openssl)$/;
+  /^(curl|wget|http|https|xh|ssh|ssh-keygen|scp|sftp|sshpass|ftp|rsync|nc|ncat|netcat|socat|telnet|ping|ping6|dig|host|nslookup|git|npm|pnpm|yarn|pip|pip3|uv|cargo|go|gem|docker|podman|kubectl|helm|gh|glab|aws|gcloud|az|nmap|masscan|zmap|traceroute|mtr|whois|openssl)$/;
 
 /** Code that serves the network: `http.server`, `createServer`, `.listen(`, `TCPServer`. */
 const SERVES =

@@ -7,10 +7,11 @@
  */
 import { INFRA_CLIENTS } from '../catalogue/programs.js';
 import type { Call } from './call.js';
+import { storageUpload } from './storage-uploads.js';
 
 /** Verbs whose next operand is a key of the store, not a local file. */
 const KEY_VERB = /^(?:get|watch|put|set|lock|elect|lease|compare|exists|ttl|type)$/i;
-/** Verbs that copy between a local file and the store when another operand is remote (`s3cmd put f s3://b`). */
+/** Verbs that copy between a local file and the store when another operand is remote (`s3cmd put f s3://b`, `mc put f a/b`). */
 const COPY_LIKE = /^(?:put|set)$/i;
 /** Top-level directories real systems have (Linux, macOS, containers): a one-word value there is a path. */
 const REAL_ROOTS =
@@ -31,5 +32,9 @@ export function notAPath(c: Call, i: number, option: string, value: string): boo
   }
   const prev = c.args[i - 1] ?? '';
   if (!KEY_VERB.test(prev)) return false;
-  return !(COPY_LIKE.test(prev) && c.args.some((a) => /^[a-z][\w+.-]*:\/\//i.test(a)));
+  // A copy into storage (`s3cmd put f s3://b`, `mc put f alias/b`): the word after `put` is the local file.
+  return !(
+    COPY_LIKE.test(prev) &&
+    (c.args.some((a) => /^[a-z][\w+.-]*:\/\//i.test(a)) || storageUpload(c) !== undefined)
+  );
 }

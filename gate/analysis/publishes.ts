@@ -3,15 +3,13 @@
  * (`gh repo create x --source . --push`), a public gist, a sync or copy of local files into object storage
  * (`rclone copy . remote:b`, `s3cmd sync ./ s3://b/`, `mc mirror . alias/b`, `azcopy copy . URL`), and a
  * deployment (`netlify deploy --prod`): uploads, asked about like `scp` and `rsync` to another host. A git
- * remote the project already has (`git push`) is not asked about.
+ * remote the project already has (`git push`) is not asked about. A storage client's words are read as the
+ * client reads them (storage-uploads.ts), so no option's value passes for a source or a destination.
  */
 import type { Call } from './call.js';
 import { report } from './context.js';
+import { storageUpload } from './storage-uploads.js';
 
-/** Verbs that copy their first operand to their last. */
-const COPY_VERB = /^(?:cp|copy|copyto|sync|mirror|put|upload|moveto|mv|move)$/i;
-/** A local path: `.`, `./x`, `../x`, `/x`, `~/x` (a bare word is as often a remote alias). */
-const LOCAL = /^(?:\.{1,2}(?:\/.*)?|\/.*|~(?:\/.*)?)$/;
 /** Containers and clusters: their copies stay on this machine or are judged by their own handler. */
 const LOCAL_COPIES = /^(?:docker|podman|nerdctl|kubectl|oc|lxc|incus|multipass|vagrant|minikube|kind)$/;
 
@@ -32,19 +30,9 @@ export function publishesFiles(c: Call, storageClient: boolean): void {
   if (gist >= 0 && /^(?:create|new)$/.test(words[gist + 1] ?? '') && has(/^(?:--public|-p)$/))
     report(c.ctx, 'net.upload', `${shown} (a public gist)`);
   if (!storageClient || LOCAL_COPIES.test(c.name)) return;
-  const verb = words.findIndex((w) => COPY_VERB.test(w));
-  if (verb >= 0 && verb < 3) {
-    const ops = words.slice(verb + 1);
-    const dest = ops.at(-1) ?? '';
-    // The destination names a place (`remote:b`, `alias/b`, `s3://b`), not a value (`etcdctl put /k on`).
-    if (
-      ops.length >= 2 &&
-      ops.slice(0, -1).some((o) => LOCAL.test(o)) &&
-      !LOCAL.test(dest) &&
-      /[/:]/.test(dest)
-    )
-      report(c.ctx, 'net.upload', `${shown} (local files to ${dest})`);
-  }
+  // Read as the client reads its options and operands: an option's value is neither source nor destination.
+  const upload = storageUpload(c);
+  if (upload) report(c.ctx, 'net.upload', `${shown} (${upload.source} to ${upload.destination})`);
   // A deployment uploads the project's files to the provider's hosts, like a copy into storage.
   if (words.slice(0, 2).some((w) => /^(?:deploy|publish)$/.test(w)))
     report(c.ctx, 'net.upload', `${shown} (a deployment)`);

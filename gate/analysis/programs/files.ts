@@ -5,6 +5,7 @@ import { projectSecretNamed } from '../paths.js';
 import { display } from '../script.js';
 import { ARCHIVE_PROGRAMS } from './archives.js';
 import { SCRIPT_TOOL_PROGRAMS } from './script-tools.js';
+import { SSH_KEYGEN_PROGRAMS } from './ssh-keygen.js';
 
 const readAll =
   (withValue: readonly string[] = []): Handler =>
@@ -335,4 +336,5 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   chgrp: chown,
   dd,
   ...ARCHIVE_PROGRAMS,
+  ...SSH_KEYGEN_PROGRAMS,
 };

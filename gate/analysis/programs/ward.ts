@@ -40,14 +40,16 @@ export function wardInArgv(ctx: AnalysisContext, argv: readonly string[]): void 
     const at = argv.findIndex((_a, i) => i > 0 && ADMIN_VERBS.test(argv.slice(i).join(' ')));
     if (at <= 0) return;
     // A catalogued program's own `token` subcommand (`vault token create`, `npm token create`) mints a credential
-    // of its own: that asks. Ward's own flags (`--role`, `--name`), its approval words, a path, an unknown name
-    // or a script before the words are taken for Ward's CLI (a copy the agent named `vault` and put on PATH).
+    // of its own: that asks; revoking one (`npm token revoke ID`) takes access away and leaves no way in. Ward's
+    // own flags (`--role`, `--name`), its approval words, a path, an unknown name or a script before the words
+    // are taken for Ward's CLI (a copy the agent named `vault` and put on PATH).
     const own =
       at === 1 &&
       !(argv[0] ?? '').includes('/') &&
       KNOWN_PROGRAMS.has(name) &&
       argv[1] === 'token' &&
       !argv.some((a) => WARD_TOKEN_FLAG.test(a));
+    if (own && argv[2] === 'revoke') return;
     report(
       ctx,
       own ? 'persist.account' : 'evade.ward-admin',
