@@ -1,10 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Alert } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
-import { fixtureEvents } from '../../test/helpers/analyzer.js';
+import { alertRulesPerCase } from '../../test/helpers/analyzer.js';
 import { testStore } from '../../test/helpers/store.js';
 import type { FixtureEvent } from '../detector.js';
-import { createAnalyzer } from '../index.js';
 
 /**
  * The rules changed for the review-5 set, on the edges the sessions do not reach, through the real engine and
@@ -50,30 +48,11 @@ const CASES: Record<string, FixtureEvent[]> = {
 
 describe('rules changed for the review-5 set', () => {
   let store: Store;
-  const rules = new Map<string, string[]>();
+  let rules = new Map<string, string[]>();
 
   beforeAll(async () => {
     store = await testStore('ward_rules_review_5');
-    const events = Object.entries(CASES).flatMap(([id, session]) =>
-      fixtureEvents({ session }, { session: `r5-${id}`, user: 'dev', repo: `https://git.example/r5/${id}` }),
-    );
-    await store.events.insert(events);
-    const { loop } = await createAnalyzer({ store, lease: false });
-    while ((await loop.runOnce()) > 0) {
-      // catch up
-    }
-    for (const id of Object.keys(CASES)) {
-      const { alerts } = await store.alerts.list({
-        session: `r5-${id}`,
-        sort: 'time',
-        order: 'asc',
-        limit: 50,
-      });
-      rules.set(
-        id,
-        alerts.map((a: Alert) => a.rule_id),
-      );
-    }
+    rules = await alertRulesPerCase(store, CASES, 'r5', (id) => `https://git.example/r5/${id}`);
   }, 120_000);
 
   const fires = (id: string, rule: string) => expect(rules.get(id), id).toContain(rule);

@@ -1,4 +1,4 @@
-import type { Fixture } from '../../analyzer/index.js';
+import { createAnalyzer, type Fixture } from '../../analyzer/index.js';
 import { type AgentEvent, SENDER_ATTRS } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
 import { makeEvent } from './events.js';
@@ -70,4 +70,38 @@ export async function alertRows(store: Store, sessions: string[]) {
     { s: sessions },
   );
   return rows.map((r) => ({ ...r, ids: Number(r.ids), versions: Number(r.versions) }));
+}
+
+/**
+ * Stores each case as a session of its own (`${prefix}-${id}`, repo `repoOf(id)`), runs the analyzer until it has
+ * caught up, and returns the rule ids each session alerted on.
+ */
+export async function alertRulesPerCase(
+  store: Store,
+  cases: Record<string, Fixture['session']>,
+  prefix: string,
+  repoOf: (id: string) => string,
+): Promise<Map<string, string[]>> {
+  const events = Object.entries(cases).flatMap(([id, session]) =>
+    fixtureEvents({ session }, { session: `${prefix}-${id}`, user: 'dev', repo: repoOf(id) }),
+  );
+  await store.events.insert(events);
+  const { loop } = await createAnalyzer({ store, lease: false });
+  while ((await loop.runOnce()) > 0) {
+    // catch up
+  }
+  const rules = new Map<string, string[]>();
+  for (const id of Object.keys(cases)) {
+    const { alerts } = await store.alerts.list({
+      session: `${prefix}-${id}`,
+      sort: 'time',
+      order: 'asc',
+      limit: 50,
+    });
+    rules.set(
+      id,
+      alerts.map((a) => a.rule_id),
+    );
+  }
+  return rules;
 }
