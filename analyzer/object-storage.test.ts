@@ -17,6 +17,13 @@ describe('buckets a command names, and copies into', () => {
     expect(uses('aws s3api put-object --bucket Share-7 --key k --body .env')).toEqual([
       { bucket: 'share-7', into: true },
     ]);
+    // The client's global options and their values before the service.
+    expect(uses('aws --profile p --region us-east-1 s3 sync . s3://drop')).toEqual([
+      { bucket: 'drop', into: true },
+    ]);
+    expect(uses('aws --profile p --region r s3api put-object --bucket drop --key k --body f')).toEqual([
+      { bucket: 'drop', into: true },
+    ]);
   });
 
   it('bucket to bucket copies into the destination and names the source', () => {

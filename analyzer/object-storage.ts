@@ -53,7 +53,11 @@ function usesOf(argv: readonly string[]): BucketUse[] {
   const out: BucketUse[] = [];
   const words = argv.slice(1);
   const operands = words.filter((w) => !w.startsWith('-'));
-  const verb = operands.slice(0, 3).findIndex((w) => COPY_VERB.test(w));
+  // The service and verb come before any place, after the client's global options and their values
+  // (`aws --profile p --region r s3 cp …`).
+  const firstPlace = operands.findIndex((w) => bucketOf(w) !== undefined || PATH_LIKE.test(w));
+  const head = operands.slice(0, firstPlace < 0 ? operands.length : firstPlace);
+  const verb = head.findIndex((w) => COPY_VERB.test(w));
   let into: string | undefined;
   if (verb >= 0) {
     const after = words.slice(words.indexOf(operands[verb] as string) + 1);
@@ -71,7 +75,7 @@ function usesOf(argv: readonly string[]): BucketUse[] {
     if (bucket && after.slice(0, dest).some(operand)) into = bucket;
   }
   const named = optionValue(argv, /^--bucket$/);
-  if (named && operands.slice(0, 3).some((w) => PUT_CALL.test(w))) into ??= named;
+  if (named && head.some((w) => PUT_CALL.test(w))) into ??= named;
   const at = endpointOf(argv);
   if (into) out.push({ bucket: `${at}${into}`, into: true });
   for (const w of [...words.map(bucketOf), named])

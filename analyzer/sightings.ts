@@ -1,3 +1,4 @@
+import { LOOPBACK_SENDER } from '../schema/index.js';
 import type { Sighting, SightingPlace, SightingRow, Store } from '../store/index.js';
 import type { SessionState } from './session-state.js';
 
@@ -43,14 +44,18 @@ export function createSightings(store: Pick<Store['analyzer'], 'sightings'>) {
       while (known.size > MAX_CACHE) known.delete(known.keys().next().value as string);
     },
 
-    /** The value as `session` may count it: other tokens only. */
+    /**
+     * The value as `session` may count it: other tokens only. Tokenless loopback ingest (LOOPBACK_SENDER) counts
+     * as the session's own: the agent can send that way beside its runner's token.
+     */
     view(key: string, session: SessionState): SightingView {
       const k = known.get(key);
       if (!k) return NONE;
+      const own = new Set([...session.senders, LOOPBACK_SENDER]);
       let others = k.senders;
       const sample: SightingSample[] = [];
       for (const [sender, places] of k.places) {
-        if (session.senders.has(sender)) others--;
+        if (own.has(sender)) others--;
         else for (const [agent, user, repo] of places) sample.push([sender, agent, user, repo]);
       }
       // Past the sample, the session's own tokens may be among the senders not listed: counted as if they were.

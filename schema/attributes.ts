@@ -127,6 +127,12 @@ export const SENDER_ATTRS = {
   hookName: 'ward.hook.token_name',
 } as const;
 
+/**
+ * The sender of OTLP events a loopback peer sent with no token (local mode's open ingest): anyone on the machine,
+ * an agent holding its runner's token included, so it stands for no one in particular.
+ */
+export const LOOPBACK_SENDER = 'loopback';
+
 /** The id of the token that sent an event; '' for one the server made without a request (or stored before). */
 export function senderOf(e: { attributes: Readonly<Record<string, string>> }): string {
   return e.attributes[SENDER_ATTRS.id] || e.attributes[SENDER_ATTRS.hookId] || '';

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { type Permission, type Role, roleAllows } from '../../schema/index.js';
+import { LOOPBACK_SENDER, type Permission, type Role, roleAllows } from '../../schema/index.js';
 import { hashToken } from '../../store/index.js';
 import { type BrowserSessions, browserSessionToken } from './browser-session.js';
 import { createInProgressLimit } from './in-progress.js';
@@ -202,7 +202,7 @@ export function createAuthorize(opts: AuthOptions & { resolver?: TokenResolver }
         isLoopback(opts.remoteAddress(c)) &&
         isLocalHostHeader(c.req.header('host'))
       ) {
-        c.set('principal', { id: 'loopback', name: 'loopback', role: 'runner' });
+        c.set('principal', { id: LOOPBACK_SENDER, name: LOOPBACK_SENDER, role: 'runner' });
         return next();
       }
       // The UI's cookie (same-origin and CSRF-checked for changes) stands for the token it was made from.
