@@ -193,16 +193,6 @@ export const ServerConfig = z.object({
         .default(16 * 1024 * 1024)
         .describe('Payload bytes per insert; a larger request is inserted alone'),
       flushIntervalMs: z.number().int().min(1).default(25),
-      lingerMs: z
-        .number()
-        .int()
-        .min(0)
-        .max(5_000)
-        .optional()
-        .describe(
-          'With --ingest-ack journal: how long a partial batch waits for more rows after an insert, so that a ' +
-            'busy server inserts full batches (default 250; 0 inserts at once). Reads of events never wait for it',
-        ),
       maxQueuedRows: z.number().int().min(1).default(400_000),
       maxQueuedBytes: z
         .number()

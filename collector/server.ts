@@ -18,7 +18,7 @@ import { loadDecisionKey } from './decision-key.js';
 import { createLagMonitor } from './event-loop-lag.js';
 import { admissionBounds, createAdmission, writerShares } from './ingest/admission.js';
 import { limitConnections, listening } from './ingest/connection-limits.js';
-import { journalWriting, openIngestJournal, readBarrier, storeJournaled } from './ingest/journal-wiring.js';
+import { openIngestJournal, readBarrier, storeJournaled } from './ingest/journal-wiring.js';
 import { createIngest } from './ingest/pipeline.js';
 import { createPreparePool, INGEST_YOUNG_GENERATION_MB } from './ingest/prepare-pool.js';
 import { createReceiptSet } from './ingest/receipts.js';
@@ -192,7 +192,7 @@ export async function startServer(
   const replayTimer = setInterval(() => void replaySpool(), 10_000);
   replayTimer.unref();
 
-  const { ack = 'stored', lingerMs, ...batch } = config.batch;
+  const { ack = 'stored', ...batch } = config.batch;
   const journal = ack === 'journal' ? await openIngestJournal(config.dataDir, spoolKey, log) : null;
   const writer = createBatchingWriter({
     sink,
@@ -201,7 +201,7 @@ export async function startServer(
     ...writerShares(batch, openIngest),
     onError: (err, table) =>
       log(`insert into ${table} failed: ${err instanceof Error ? err.message : String(err)}`),
-    ...(journal ? journalWriting(journal, lingerMs) : {}),
+    ...(journal ? { onStored: journal.stored, onLost: journal.lost } : {}),
   });
   const onLate = journal && (await storeJournaled(journal, writer, log));
   const receipts = createReceiptSet();

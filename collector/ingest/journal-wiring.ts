@@ -10,11 +10,6 @@ const READS_INGEST: ReadonlySet<string> = new Set(['readEvents', 'exportReports'
  * first insert of a new table part missed it, and the read answered without rows it had acknowledged.
  */
 const READ_BARRIER_MS = 5_000;
-/**
- * How long a partial batch waits for more rows after an insert (writer.ts lingerMs): under saturation inserts
- * then grow from ~11k raw rows towards the writer's byte bound (bench:ingest).
- */
-const JOURNAL_LINGER_MS = 250;
 /** How long one replayed record may wait for room in the writer at start. */
 const REPLAY_ROOM_MS = 10 * 60_000;
 
@@ -25,11 +20,6 @@ export function openIngestJournal(
   log: (msg: string) => void,
 ): Promise<Journal> {
   return openJournal({ dir: join(dataDir, 'journal'), key, log });
-}
-
-/** The writer's options for rows the journal holds: report what is stored or lost, and let partial batches wait. */
-export function journalWriting(journal: Journal, lingerMs = JOURNAL_LINGER_MS) {
-  return { onStored: journal.stored, onLost: journal.lost, lingerMs };
 }
 
 /**

@@ -12,17 +12,64 @@ export { BackPressureError, WriterClosedError };
 
 import { createWaitingLine, whenReady } from './waiting-line.js';
 
-export type {
-  PayloadFormat,
-  Reservation,
-  Sink,
-  Spool,
-  WriterOptions,
-  WriterPart,
-  WriterStats,
-} from './writer-types.js';
+/** How a payload is serialized: newline-terminated JSONEachRow, or RowBinary in the store's column layout. */
+export type PayloadFormat = 'JSONEachRow' | 'RowBinary';
 
-import type { PayloadFormat, Reservation, WriterOptions, WriterPart, WriterStats } from './writer-types.js';
+/** Stores a payload of `rows` rows into `table`. */
+export type Sink = (table: string, payload: Uint8Array, rows: number, format: PayloadFormat) => Promise<void>;
+
+export interface Spool {
+  /** Durably keeps a payload that could not be stored (fsynced before it resolves). */
+  write(table: string, payload: Uint8Array, format: PayloadFormat, rows: number): Promise<void>;
+}
+
+/** Rows of one table, serialized. */
+export interface WriterPart {
+  table: string;
+  format: PayloadFormat;
+  payload: Uint8Array;
+  rows: number;
+}
+
+export interface WriterOptions {
+  sink: Sink;
+  spool?: Spool;
+  /** Rows per insert; bounds how long one engine call holds the event loop. */
+  maxBatchRows?: number;
+  /**
+   * Payload bytes per insert (a request larger than this is inserted alone): the engine's memory for an insert
+   * grows with it (inserts of large rows took 120-190 MiB each in bench:flood).
+   */
+  maxBatchBytes?: number;
+  /** Longest a row waits for company before it is flushed. */
+  flushIntervalMs?: number;
+  /** Rows waiting or being inserted above which new work is refused (503 + Retry-After). */
+  maxQueuedRows?: number;
+  /** Payload bytes waiting or being inserted above which new work is refused (rows vary in size). */
+  maxQueuedBytes?: number;
+  /** Of those, what one sender may hold (default: all of them); one holding nothing is taken as above. */
+  maxSenderQueuedBytes?: number;
+  /** Of the rows, what one sender may hold (default: all of them). */
+  maxSenderQueuedRows?: number;
+  /** Attempts per batch before it goes to the spool. */
+  attempts?: number;
+  onError?: (err: unknown, table: string) => void;
+  /**
+   * After each batch of `table` is stored or spooled: the highest journal sequence number in it. Batches of a
+   * table settle in the order their rows were committed, so every row of that table up to `seq` is safe.
+   */
+  onStored?: (table: string, seq: number) => void;
+  /** A batch of `table` was neither stored nor spooled: rows from `seq` on are kept only where they came from. */
+  onLost?: (table: string, seq: number) => void;
+}
+
+/** Room held for rows about to be committed (journal mode): counted against the bounds until committed. */
+export interface Reservation {
+  /** Queues the rows under journal sequence `seq`; resolves once all of them are stored or spooled. */
+  commit(seq: number): Promise<void>;
+  /** Gives the room back (the rows were not made durable). */
+  cancel(): void;
+}
 
 interface Ticket {
   remaining: number;
@@ -38,8 +85,6 @@ interface Entry {
   ticket: Ticket;
   /** Journal sequence number (0 without a journal). */
   seq: number;
-  /** Its place in its queue (1, 2, …): entries up to a queue's `urgentThrough` are flushed without lingering. */
-  n: number;
   settled: boolean;
   sender: string;
 }
@@ -54,16 +99,25 @@ interface TableQueue {
   /** The last entry of the batch being inserted. */
   inFlight: Entry | null;
   timer: NodeJS.Timeout | null;
-  /** Entries pushed so far, and the last of them a flush, barrier or timer asked for at once. */
-  pushed: number;
-  urgentThrough: number;
+}
+
+export interface WriterStats {
+  queuedRows: number;
+  inFlightRows: number;
+  /** Payload bytes queued or being inserted. */
+  pendingBytes: number;
+  storedRows: number;
+  spooledRows: number;
+  failedBatches: number;
+  flushes: number;
+  /** Per table: inserts that stored rows, and the rows they stored (their ratio is the insert size ingest reaches). */
+  inserts: Record<string, { count: number; rows: number }>;
 }
 
 export function createBatchingWriter(opts: WriterOptions) {
   const maxBatchRows = opts.maxBatchRows ?? 20_000;
   const maxBatchBytes = opts.maxBatchBytes ?? 16 * 2 ** 20;
   const flushIntervalMs = opts.flushIntervalMs ?? 25;
-  const lingerMs = opts.lingerMs ?? 0;
   const maxQueuedRows = opts.maxQueuedRows ?? 400_000;
   const maxQueuedBytes = opts.maxQueuedBytes ?? 32 * 2 ** 20;
   const shares = createSenderShare({
@@ -95,17 +149,7 @@ export function createBatchingWriter(opts: WriterOptions) {
     const key = `${format}:${table}`;
     let q = queues.get(key);
     if (!q) {
-      q = {
-        table,
-        format,
-        entries: [],
-        rows: 0,
-        flushing: null,
-        inFlight: null,
-        timer: null,
-        pushed: 0,
-        urgentThrough: 0,
-      };
+      q = { table, format, entries: [], rows: 0, flushing: null, inFlight: null, timer: null };
       queues.set(key, q);
     }
     return q;
@@ -141,8 +185,7 @@ export function createBatchingWriter(opts: WriterOptions) {
     }
   }
 
-  /** Inserts what `q` holds, batch by batch; true if it stopped early to let a partial batch linger. */
-  async function flushQueue(q: TableQueue): Promise<boolean> {
+  async function flushQueue(q: TableQueue): Promise<void> {
     if (q.timer) {
       clearTimeout(q.timer);
       q.timer = null;
@@ -190,27 +233,7 @@ export function createBatchingWriter(opts: WriterOptions) {
         serveWaiting();
         for (const wake of [...barriers]) wake();
       }
-      if (lingerMs > 0 && !fullOrAsked(q)) return true; // scheduleFlush's timer takes the rest
     }
-    return false;
-  }
-
-  /**
-   * Is the next insert of `q` due now: a full batch waits, its first entry was asked for at once, or the
-   * writer is half full (lingering then would make senders wait for room)?
-   */
-  function fullOrAsked(q: TableQueue): boolean {
-    const next = q.entries[0];
-    if (next === undefined) return false;
-    const room = maxQueuedBytes - stats.pendingBytes - reservedBytes;
-    return (
-      q.rows >= maxBatchRows || next.n <= q.urgentThrough || waiting.length > 0 || room < maxQueuedBytes / 2
-    );
-  }
-
-  /** A sender waits for room: lingering queues insert now. */
-  function hurry(): void {
-    for (const q of queues.values()) if (q.entries.length > 0) scheduleFlush(q, true);
   }
 
   /** The last entry of the batch `q` is inserting (queues keep it until it settles). */
@@ -218,22 +241,16 @@ export function createBatchingWriter(opts: WriterOptions) {
     return q.inFlight ? [q.inFlight] : [];
   }
 
-  function scheduleFlush(q: TableQueue, now: boolean, waitMs = flushIntervalMs): void {
-    if (now) q.urgentThrough = q.pushed;
+  function scheduleFlush(q: TableQueue, now: boolean): void {
     if (q.flushing) return; // the running flush loop drains what arrives meanwhile
     if (now || q.rows >= maxBatchRows) {
-      let lingered = false;
-      q.flushing = flushQueue(q)
-        .then((l) => {
-          lingered = l;
-        })
-        .finally(() => {
-          q.flushing = null;
-          if (q.entries.length > 0) scheduleFlush(q, false, lingered ? lingerMs : flushIntervalMs);
-        });
+      q.flushing = flushQueue(q).finally(() => {
+        q.flushing = null;
+        if (q.entries.length > 0) scheduleFlush(q, false);
+      });
       return;
     }
-    if (!q.timer) q.timer = setTimeout(() => scheduleFlush(q, true), waitMs);
+    if (!q.timer) q.timer = setTimeout(() => scheduleFlush(q, true), flushIntervalMs);
   }
 
   /** Would the rows stay within the bounds? (An empty writer takes anything once.) */
@@ -259,16 +276,7 @@ export function createBatchingWriter(opts: WriterOptions) {
       for (const p of parts) {
         const q = queue(p.table, p.format);
         const bytes = p.payload.byteLength;
-        q.entries.push({
-          payload: p.payload,
-          bytes,
-          rows: p.rows,
-          ticket,
-          seq,
-          settled: false,
-          sender,
-          n: ++q.pushed,
-        });
+        q.entries.push({ payload: p.payload, bytes, rows: p.rows, ticket, seq, settled: false, sender });
         stats.pendingBytes += bytes;
         shares.add(sender, bytes, p.rows);
         q.rows += p.rows;
@@ -335,7 +343,6 @@ export function createBatchingWriter(opts: WriterOptions) {
       // Callers in line hold their prepared rows: at most another queue's worth of bytes may wait, or a flood
       // of requests prepared while the writer is full would hold memory the bounds above do not count.
       if (waitMs <= 0 || waiting.bytes + bytes > maxQueuedBytes) return Promise.reject(refusal());
-      if (lingerMs > 0) hurry();
       return waiting.join({ rows, bytes }, waitMs, grant, refusal, serveWaiting);
     },
 
