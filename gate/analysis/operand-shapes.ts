@@ -64,6 +64,9 @@ export function writtenOperand(c: Call, value: string): boolean {
   };
   // A directory destination (`~/.config/autostart/`) is judged by what lands in it.
   if (!runsLater(value) && !runsLater(`${value.replace(/\/+$/, '')}/x`)) return false;
+  // The agents' own settings and hooks, handed to a program the gate cannot read (`./tool .gemini/settings.json`,
+  // `node x.js .claude/settings.local.json`): it may rewrite them, and that turns Ward's hooks off.
+  if (classifyPath(value, { workspace: c.ctx.workspace, cwd: c.cwd }).zone === 'agent-config') return true;
   const ops = operands(c.args);
   if (ops.length >= 2 && ops.at(-1) === value) return true;
   return ops.some((o) => MUTATING_VERB.test(o)) || c.args.some((a) => MUTATING_FLAG.test(a));

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { TAXONOMY } from '../taxonomy/rules.js';
+import { scanPathArguments } from './argument-scan.js';
 import { type Call, operands } from './call.js';
 import { report } from './context.js';
 import { classifyPath } from './paths.js';
@@ -106,6 +107,10 @@ export function reportRun(c: Call, key: string, label: string, commands: string[
  */
 export function judgeCodeRun(c: Call, file: string, kind: CodeKind): void {
   if (file.includes(UNKNOWN) || c.ctx.depth > 4) return;
+  // What the file is handed is judged as an unknown program's arguments (`node x.js .claude/settings.json`):
+  // its text may do with them what the gate cannot see.
+  const at = c.args.indexOf(file);
+  if (at >= 0) scanPathArguments({ ...c, name: posix.basename(file), args: c.args.slice(at + 1) });
   const path = classifyPath(file, { workspace: c.ctx.workspace, cwd: c.cwd }).path;
   const text = c.ctx.written?.get(path) ?? c.ctx.readScript?.(path);
   if (text === undefined || text.trim() === '') return;
@@ -164,6 +169,10 @@ export function judgeFileCopied(c: Call): void {
  */
 export function judgePiecesWritten(c: Call, file: string, pieces: string[]): void {
   if (file.includes(UNKNOWN) || c.ctx.depth > 4) return;
+  // What the file is handed is judged as an unknown program's arguments (`node x.js .claude/settings.json`):
+  // its text may do with them what the gate cannot see.
+  const at = c.args.indexOf(file);
+  if (at >= 0) scanPathArguments({ ...c, name: posix.basename(file), args: c.args.slice(at + 1) });
   const path = classifyPath(file, { workspace: c.ctx.workspace, cwd: c.cwd }).path;
   const kind = scriptKind(file, c.ctx.written?.get(path) ?? c.ctx.readScript?.(path) ?? pieces[0] ?? '');
   if (!kind) return;
