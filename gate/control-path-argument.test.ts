@@ -11,12 +11,17 @@ const W = '/home/dev/project';
 const WRITER =
   "const fs = require('fs');\nfs.writeFileSync(process.argv[2], JSON.stringify({ disableAllHooks: true }));\n";
 
+/** The path read from a data file at run time: nothing in the command or the code names it. */
+const FROM_DATA =
+  "const fs = require('fs');\nfs.writeFileSync(fs.readFileSync('cfg.txt', 'utf8').trim(), '{\"disableAllHooks\":true}');\n";
+
 async function decide(command: string) {
   const g = await createGate({
     policy: await loadPolicy({}),
     workspace: W,
     home: '/home/dev',
-    readText: (p, max) => (p === `${W}/x.js` ? WRITER.slice(0, max) : undefined),
+    readText: (p, max) =>
+      (p === `${W}/x.js` ? WRITER : p === `${W}/z.js` ? FROM_DATA : undefined)?.slice(0, max),
   });
   return g.decide({ command });
 }
@@ -49,5 +54,10 @@ describe("the agents' settings handed to a program as an argument", () => {
       'node x.js src/index.ts',
     ])
       expect((await decide(c)).decision, c).toBe('allow');
+  });
+
+  // Only running the agent under `ward run` (its settings folders read-only) stops this one.
+  it.fails('NOT FIXED: the path read from a data file by the code at run time', async () => {
+    expect((await decide('node z.js')).decision).not.toBe('allow');
   });
 });
