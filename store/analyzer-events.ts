@@ -12,14 +12,29 @@ const iso = (col: string) => `concat(replaceOne(toString(${col}), ' ', 'T'), 'Z'
 /**
  * The one attribute value scoring reads, in a query of its own over the batch's file writes only (the attributes
  * column dominates the row; the kind index skips granules without writes): a write's arguments, what was
- * written, at most 64 KiB (a longer value arrives cut, which its readers take as unknown).
+ * written, at most 64 KiB (a longer value arrives cut, which its readers take as unknown). A value agent_events
+ * keeps only as a reference to its raw row (over 256 characters: store/rows/elide.ts) comes with what puts it
+ * back (store/analyzer-write-args.ts).
  */
-export const WRITE_ARGS_SELECT = `event_id, substring(multiIf(
-    attributes['tool_input'] != '', attributes['tool_input'],
-    attributes['function_args'] != '', attributes['function_args'],
-    attributes['arguments']), 1, 65536) AS args`;
+export const WRITE_ARGS_SELECT = `event_id, multiIf(
+    attributes['tool_input'] != '', 'tool_input',
+    attributes['function_args'] != '', 'function_args',
+    'arguments') AS arg_key, substring(attributes[arg_key], 1, 65536) AS args,
+  mapFilter((k, v) -> k = arg_key, attributes_ref) AS ref, trace_id, span_id, raw_table, raw_time`;
 
-/** Puts each write's arguments (rows of `SELECT ${WRITE_ARGS_SELECT}`) on its event as WRITE_ARGUMENTS. */
+/** A row of `SELECT ${WRITE_ARGS_SELECT}`. */
+export interface WriteArgsRow {
+  event_id: string;
+  arg_key: string;
+  args: string;
+  ref: Record<string, string | number>;
+  trace_id: string;
+  span_id: string;
+  raw_table: string;
+  raw_time: string;
+}
+
+/** Puts each write's arguments (rows of `SELECT ${WRITE_ARGS_SELECT}`, put back) on its event as WRITE_ARGUMENTS. */
 export function attachWriteArguments(
   events: readonly IngestedEvent[],
   rows: readonly { event_id: string; args: string }[],

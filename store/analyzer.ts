@@ -5,10 +5,12 @@ import {
   type IngestedEvent,
   SCORE_SELECT,
   WRITE_ARGS_SELECT,
+  type WriteArgsRow,
 } from './analyzer-events.js';
 import { createLateRowQueries } from './analyzer-late.js';
 import { createMetricsQueries } from './analyzer-metrics.js';
 import { createSightingQueries } from './analyzer-sightings.js';
+import { restoreWriteArguments } from './analyzer-write-args.js';
 import type { Db } from './db.js';
 import { type AgentEventRow, rowToEvent } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
@@ -141,13 +143,17 @@ export function createAnalyzerRepo(db: Db, database: string) {
       if (writes.length > 0)
         attachWriteArguments(
           out,
-          await db.query<{ event_id: string; args: string }>(
-            'analyzer.write-arguments',
-            `SELECT ${WRITE_ARGS_SELECT} FROM ${events}
+          await restoreWriteArguments(
+            db,
+            database,
+            await db.query<WriteArgsRow>(
+              'analyzer.write-arguments',
+              `SELECT ${WRITE_ARGS_SELECT} FROM ${events}
              WHERE ingested_at >= parseDateTime64BestEffort({t:String}, 3, 'UTC')
                AND ingested_at <= parseDateTime64BestEffort({ut:String}, 3, 'UTC')
                AND kind = 'file_write' AND event_id IN {ids:Array(String)}`,
-            { t, ut: upper, ids: writes },
+              { t, ut: upper, ids: writes },
+            ),
           ),
         );
       return out;

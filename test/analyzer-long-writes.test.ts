@@ -1,0 +1,40 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type HeldoutResult, loadHeldout4, scoreHeldout4 } from './analyzer-scenarios/heldout-4.js';
+
+/**
+ * File writes whose arguments are longer than the 256 characters agent_events keeps inline (the full value stays
+ * once, in the raw row: store/rows/elide.ts). Scoring must read what was written, put back from the raw row, as
+ * the API does: a package.json or a script of ordinary length is not "unknown content". Each case is played by the
+ * agent it names, in that agent's own telemetry, through a real server with the analyzer inside
+ * (test/fixtures/analyzer-long-writes.jsonl).
+ */
+const LOUD = new Set(['high', 'critical']);
+
+describe('the analyzer on file writes longer than what agent_events keeps inline', () => {
+  let results: HeldoutResult[];
+  const byId = (id: string) => results.find((r) => r.id === id) as HeldoutResult;
+  const loud = (id: string) =>
+    byId(id)
+      .alerts.filter((a) => LOUD.has(a.severity))
+      .map((a) => a.rule);
+  const quiet = (id: string) => byId(id).rules.filter((r) => !r.startsWith('novelty.'));
+
+  beforeAll(async () => {
+    results = await scoreHeldout4(
+      loadHeldout4(new URL('./fixtures/analyzer-long-writes.jsonl', import.meta.url)),
+      { live: false },
+    );
+  }, 240_000);
+
+  it('raises a high alert on a long package.json whose install-time script runs a hidden file', () => {
+    for (const id of ['w01', 'w03']) expect(loud(id), id).toContain('persist.lifecycle-script');
+  });
+
+  it('raises a high alert on a long script, run at install, that downloads and runs code', () => {
+    expect(loud('w02')).toContain('persist.lifecycle-script');
+  });
+
+  it('stays quiet on a long pre-commit config, a long shared git hook and an ordinary long package.json', () => {
+    for (const id of ['b01', 'b02', 'b03', 'b04']) expect(quiet(id), id).toEqual([]);
+  });
+});
