@@ -1,11 +1,20 @@
 import { type AgentEvent, type Alert, type Suppression, senderOf } from '../schema/index.js';
-import type { IngestedEvent, SessionMetrics, SightingRow, Store, Watermark } from '../store/index.js';
+import type {
+  IngestedEvent,
+  SenderRisk,
+  SessionMetrics,
+  SightingRow,
+  Store,
+  Watermark,
+} from '../store/index.js';
 import { buildAlert, detectionChanged } from './alert-build.js';
+import { replaceFactors } from './baseline-evidence.js';
 import type { AnalysisWanted, CommandAnalyzer } from './command-facts.js';
 import type { DetectContext, DetectorMeta, Hit, StreamDetector } from './detector.js';
 import type { BaselineDetector } from './detectors/baseline-activity.js';
 import { type Observation, observe, wantedAnalysis } from './observation.js';
 import { fuseRisk } from './risk.js';
+import { partsBatch, partsStore, tokenSenders } from './sender-risk.js';
 import { restoreEvidence } from './session-restore.js';
 import type { SessionState } from './session-state.js';
 import { SessionStates } from './session-states.js';
@@ -119,11 +128,24 @@ export function createEngine(o: EngineOptions) {
     return byScope;
   }
 
+  /** Scores each token's events of contested sessions apart (sender-risk.ts); made when one first is. */
+  let parts: Engine | undefined;
+
   /** Scores one batch of newly stored events; `before` is the watermark the batch starts after. */
   async function processBatch(
     batch: readonly IngestedEvent[],
     before: Watermark | null,
   ): Promise<BatchResult> {
+    const result = await scoreBatch(batch, before);
+    const partEvents = partsBatch(batch, (id) => sessions.get(id));
+    if (partEvents.length > 0) {
+      parts ??= createEngine({ ...o, store: partsStore(store), baselines: [] });
+      await parts.processBatch(partEvents, before);
+    }
+    return result;
+  }
+
+  async function scoreBatch(batch: readonly IngestedEvent[], before: Watermark | null): Promise<BatchResult> {
     const now = Date.now();
     await refresh(now);
     const bySession = new Map<string, AgentEvent[]>();
@@ -303,6 +325,8 @@ export function createEngine(o: EngineOptions) {
     );
     const toWrite: Alert[] = [];
     const risks: Parameters<Store['analyzer']['putRisk']>[0][number][] = [];
+    // A session's only token reads its whole risk; those of a session two tokens sent into, their parts' (above).
+    const senderRisks: SenderRisk[] = [];
     for (const s of changed) {
       const findings = [...s.evidence.values()].flatMap((ev) => {
         const m = meta.get(ev.detector);
@@ -319,6 +343,8 @@ export function createEngine(o: EngineOptions) {
       });
       const { risk, factors } = fuseRisk(findings);
       risks.push({ session_id: s.id, agent: s.agent, user_id: s.user, repo: s.repo, risk, factors });
+      const tokens = tokenSenders(s);
+      if (tokens.length === 1) senderRisks.push({ session_id: s.id, sender: tokens[0] as string, risk });
       for (const ev of s.evidence.values()) {
         const m = meta.get(ev.detector);
         if (!m) continue;
@@ -332,6 +358,7 @@ export function createEngine(o: EngineOptions) {
     const [written] = await Promise.all([
       toWrite.length > 0 ? store.alerts.putDetections(toWrite) : [],
       store.analyzer.putRisk(risks),
+      store.analyzer.putSenderRisk(senderRisks),
       sightingsWrite,
     ]);
     result.alerts = written;
@@ -352,31 +379,3 @@ export function createEngine(o: EngineOptions) {
   };
 }
 export type Engine = ReturnType<typeof createEngine>;
-
-/** Baseline evidence is a snapshot: the latest factors per metric replace the earlier ones. */
-function replaceFactors(
-  s: SessionState,
-  detector: string,
-  factors: Hit['factors'],
-  startMs: number,
-  value: string,
-): void {
-  const ev = s.evidence.get(detector);
-  if (ev) {
-    const rules = new Set(factors.map((f) => f.rule));
-    const kept = ev.factors.filter((f) => !rules.has(f.rule));
-    const before = JSON.stringify(ev.factors);
-    ev.factors = [...kept, ...factors];
-    if (JSON.stringify(ev.factors) !== before) {
-      ev.changed = true;
-      s.touched = true;
-    }
-    return;
-  }
-  s.record(detector, [], factors, value);
-  const created = s.evidence.get(detector);
-  if (created) {
-    created.firstMs = startMs;
-    created.lastMs = startMs;
-  }
-}

@@ -133,6 +133,14 @@ export const SENDER_ATTRS = {
  */
 export const LOOPBACK_SENDER = 'loopback';
 
+/**
+ * Whether a sender is a token of its own: not tokenless loopback ingest (anyone on the machine), not '' (the
+ * server's own events, or stored before senders were). A session more than one such sender named is contested.
+ */
+export function isTokenSender(sender: string): boolean {
+  return sender !== '' && sender !== LOOPBACK_SENDER;
+}
+
 /** The id of the token that sent an event; '' for one the server made without a request (or stored before). */
 export function senderOf(e: { attributes: Readonly<Record<string, string>> }): string {
   return e.attributes[SENDER_ATTRS.id] || e.attributes[SENDER_ATTRS.hookId] || '';

@@ -53,6 +53,11 @@ export const SCORE_SELECT = `event_id, ${iso('time')}, toString(agent), session_
 
 const KINDS = new Set<string>(EVENT_KINDS);
 
+/** The columns a session's history is replayed from (a session the engine rebuilds). */
+export const HISTORY_COLUMNS = `event_id, time, agent, agent_version, session_id, user_id, host, repo, cwd, kind, event_name,
+  tool, call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
+  trace_id, span_id, raw_table, raw_time, attributes, missing`;
+
 /** An event with the time the store received it (the analyzer's watermark runs on ingest time). */
 export interface IngestedEvent {
   event: AgentEvent;

@@ -2,6 +2,7 @@ import { type AgentEvent, RiskFactor, type SessionRisk, Suppression } from '../s
 import {
   attachWriteArguments,
   decodeScoreRows,
+  HISTORY_COLUMNS,
   type IngestedEvent,
   SCORE_SELECT,
   WRITE_ARGS_SELECT,
@@ -9,18 +10,16 @@ import {
 } from './analyzer-events.js';
 import { createLateRowQueries } from './analyzer-late.js';
 import { createMetricsQueries } from './analyzer-metrics.js';
+import { createSenderRiskQueries } from './analyzer-sender-risk.js';
 import { createSightingQueries } from './analyzer-sightings.js';
 import { restoreWriteArguments } from './analyzer-write-args.js';
 import type { Db } from './db.js';
 import { type AgentEventRow, rowToEvent } from './rows/agent-events.js';
 import { clickhouseTimeToIso } from './rows/common.js';
 
-const EVENT_COLUMNS = `event_id, time, agent, agent_version, session_id, user_id, host, repo, cwd, kind, event_name, tool,
-  call_id, command, target, decision, decision_source, exit_code, duration_ms, bytes_in, bytes_out, success,
-  trace_id, span_id, raw_table, raw_time, attributes, missing`;
-
 export { type IngestGroup, idFingerprint } from './analyzer-late.js';
 export { type MetricName, SESSION_METRICS, type SessionMetrics } from './analyzer-metrics.js';
+export type { SenderRisk } from './analyzer-sender-risk.js';
 export type { Sighting, SightingPlace, SightingRow } from './analyzer-sightings.js';
 export type { IngestedEvent };
 
@@ -76,6 +75,7 @@ export function createAnalyzerRepo(db: Db, database: string) {
     ...createMetricsQueries(db, events),
     ...createLateRowQueries(db, events),
     ...createSightingQueries(db, database, events),
+    ...createSenderRiskQueries(db, database, version),
     getState,
     setState,
     /**
@@ -204,7 +204,7 @@ export function createAnalyzerRepo(db: Db, database: string) {
       if (sessions.length === 0) return [];
       const rows = await db.query<AgentEventRow>(
         'analyzer.session-history',
-        `SELECT ${EVENT_COLUMNS} FROM ${events}
+        `SELECT ${HISTORY_COLUMNS} FROM ${events}
          WHERE session_id IN {s:Array(String)}
            AND (ingested_at, event_id) <= (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})
          ORDER BY session_id, time DESC LIMIT {cap:UInt32} BY session_id`,

@@ -1,10 +1,11 @@
-import type {
-  AgentEvent,
-  EventsPage,
-  EventsQuery,
-  SessionSummary,
-  SessionsQuery,
-  SessionTimeline,
+import {
+  type AgentEvent,
+  type EventsPage,
+  type EventsQuery,
+  LOOPBACK_SENDER,
+  type SessionSummary,
+  type SessionsQuery,
+  type SessionTimeline,
 } from '../schema/index.js';
 import type { Db } from './db.js';
 import { readEventsPage } from './events-page.js';
@@ -118,17 +119,17 @@ export function createEventsRepo(db: Db, database: string) {
     },
 
     /**
-     * The token whose event of a session reached the store first ('' when none did, or it carried none): the
-     * session's runner. Any token can send events into a session it names, but only after that one.
+     * The tokens that sent events into a session, each once (not tokenless loopback ingest, not the server's own
+     * events): more than one, and the session is contested (session ids are the clients' to choose).
      */
-    async firstSender(session: string): Promise<string> {
-      const [row] = await db.query<{ sender: string }>(
-        'events.first-sender',
-        `SELECT toString(argMin(sender, (ingested_at, event_id))) AS sender FROM ${table}
-         WHERE session_id = {s:String}`,
-        { s: session },
+    async tokenSenders(session: string): Promise<string[]> {
+      const rows = await db.query<{ sender: string }>(
+        'events.token-senders',
+        `SELECT DISTINCT toString(sender) AS sender FROM ${table}
+         WHERE session_id = {s:String} AND sender NOT IN ('', {loopback:String})`,
+        { s: session, loopback: LOOPBACK_SENDER },
       );
-      return row?.sender ?? '';
+      return rows.map((r) => r.sender);
     },
 
     async sessions(q: SessionsQuery): Promise<SessionSummary[]> {

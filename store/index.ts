@@ -31,6 +31,7 @@ export {
   idFingerprint,
   type MetricName,
   SESSION_METRICS,
+  type SenderRisk,
   type SessionMetrics,
   type Sighting,
   type SightingPlace,

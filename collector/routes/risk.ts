@@ -1,14 +1,17 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { OWN_ROWS_ONLY } from '../../schema/index.js';
+import { OWN_ROWS_ONLY, type SessionRisk } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
 import type { Authorize } from '../middleware/auth.js';
 
 /**
  * GET /api/risk?session=ID — the session's fused risk. Runners get the number only (the factors would tell a
- * hostile agent which of its actions were noticed), and only of a session their token started: of any other,
- * what an unknown session gets (an agent holds its runner's token and would learn whether other runners' sessions
- * were noticed).
+ * hostile agent which of its actions were noticed), and only of what their own token sent into the session (with
+ * the tokenless events: loopback ingest, the server's own): of a session it sent nothing into, what an unknown
+ * session gets. Session ids are the clients' to choose, so another token may have named the session too, before
+ * or after (an agent holding its runner's token, under an id it predicts): the session is then contested and each
+ * token reads the risk the analyzer found in its own events (session_sender_risk), never what the other's add.
+ * Analysts and admins read the whole session.
  */
 export function riskRoutes(deps: { store: Pick<Store, 'analyzer' | 'events'>; authorize: Authorize }) {
   const app = new Hono();
@@ -17,13 +20,20 @@ export function riskRoutes(deps: { store: Pick<Store, 'analyzer' | 'events'>; au
     if (session === '' || session.length > 256)
       throw new HTTPException(400, { message: 'session is required (at most 256 characters)' });
     const caller = c.get('principal');
-    const ownOnly = (OWN_ROWS_ONLY as readonly string[]).includes(caller.role);
-    const unknown = { session_id: session, risk: 0, factors: [] };
-    if (ownOnly && (await deps.store.events.firstSender(session)) !== caller.id) return c.json(unknown);
-    const found = (await deps.store.analyzer.risk(session)) ?? unknown;
-    // Shown as before (0) when the stored risk is not a number; the hook endpoint's gate takes it as unknown.
-    const r = Number.isFinite(found.risk) ? found : { ...found, risk: 0 };
-    return c.json(ownOnly ? { ...r, factors: [] } : r);
+    const unknown: SessionRisk = { session_id: session, risk: 0, factors: [] };
+    const whole = async () => (await deps.store.analyzer.risk(session)) ?? unknown;
+    if (!(OWN_ROWS_ONLY as readonly string[]).includes(caller.role)) return c.json(shown(await whole()));
+    const senders = await deps.store.events.tokenSenders(session);
+    if (!senders.includes(caller.id)) return c.json(unknown);
+    // The only token of the session: its whole risk is what its own (and tokenless) events justify.
+    if (senders.length === 1) return c.json({ ...shown(await whole()), factors: [] });
+    const own = await deps.store.analyzer.senderRisk(session, caller.id);
+    return c.json(shown({ ...unknown, risk: own ?? 0 }));
   });
   return app;
+}
+
+/** Shown as before (0) when the stored risk is not a number; the hook endpoint's gate takes it as unknown. */
+function shown(r: SessionRisk): SessionRisk {
+  return Number.isFinite(r.risk) ? r : { ...r, risk: 0 };
 }

@@ -18,6 +18,7 @@ import { migration as m63 } from './0063-ingest-wide-parts.js';
 import { migration as m64 } from './0064-alert-triage.js';
 import { migration as m65 } from './0065-session-secret-reads.js';
 import { migration as m66 } from './0066-event-sender.js';
+import { migration as m67 } from './0067-sender-risk.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m64,
   m65,
   m66,
+  m67,
 ];

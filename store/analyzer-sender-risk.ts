@@ -1,0 +1,72 @@
+import { type AgentEvent, LOOPBACK_SENDER } from '../schema/index.js';
+import { HISTORY_COLUMNS } from './analyzer-events.js';
+import type { Db } from './db.js';
+import { type AgentEventRow, rowToEvent } from './rows/agent-events.js';
+
+/** One token's risk of one session: the risk of the events it sent there (with the tokenless ones). */
+export interface SenderRisk {
+  session_id: string;
+  sender: string;
+  risk: number;
+}
+
+/**
+ * Session risk per sending token (session_sender_risk): what a runner reads of a session its token sent into, and
+ * the history the analyzer replays to score one token's events of a session apart from another's.
+ */
+export function createSenderRiskQueries(db: Db, database: string, version: () => string) {
+  const events = `"${database}".agent_events`;
+  const table = `"${database}".session_sender_risk`;
+  return {
+    async putSenderRisk(rows: readonly SenderRisk[]): Promise<void> {
+      if (rows.length === 0) return;
+      // Not a number is stored as NaN (quoted), so it reads back as unknown, as in session_risk.
+      await db.insert(
+        'analyzer.sender-risk.put',
+        'session_sender_risk',
+        rows.map((r) => ({ ...r, risk: Number.isFinite(r.risk) ? r.risk : 'nan', updated_at: version() })),
+      );
+    },
+
+    /** The risk of what `sender` sent into the session (null when the analyzer wrote none). */
+    async senderRisk(session: string, sender: string): Promise<number | null> {
+      const [row] = await db.query<{ risk: number | string | null }>(
+        'analyzer.sender-risk.get',
+        `SELECT risk FROM ${table} FINAL WHERE session_id = {s:String} AND sender = {sender:String}`,
+        { s: session, sender },
+      );
+      if (!row) return null;
+      return row.risk === null ? Number.NaN : Number(row.risk);
+    },
+
+    /**
+     * Events of sessions sent by the given tokens or by none (loopback ingest, the server's own), received at or
+     * before a point: the newest `cap` per session and sender, oldest first. Each token's history is capped apart,
+     * so one sender's flood does not push another's events out of it.
+     */
+    async senderHistory(
+      sessions: readonly string[],
+      senders: readonly string[],
+      upTo: { ingestedAt: string; eventId: string },
+      cap: number,
+    ): Promise<AgentEvent[]> {
+      if (sessions.length === 0) return [];
+      const rows = await db.query<AgentEventRow>(
+        'analyzer.sender-history',
+        `SELECT ${HISTORY_COLUMNS} FROM ${events}
+         WHERE session_id IN {s:Array(String)}
+           AND sender IN {senders:Array(String)}
+           AND (ingested_at, event_id) <= (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})
+         ORDER BY session_id, sender, time DESC LIMIT {cap:UInt32} BY session_id, sender`,
+        {
+          s: sessions,
+          senders: [...senders, '', LOOPBACK_SENDER],
+          t: upTo.ingestedAt,
+          id: upTo.eventId,
+          cap,
+        },
+      );
+      return rows.map(rowToEvent).reverse();
+    },
+  };
+}
