@@ -22,7 +22,8 @@ describe('the analyzer on file writes longer than what agent_events keeps inline
   beforeAll(async () => {
     results = await scoreHeldout4(
       loadHeldout4(new URL('./fixtures/analyzer-long-writes.jsonl', import.meta.url)),
-      { live: false },
+      // A small warm-up fleet: what is judged here is each write's content, not what the fleet makes familiar.
+      { live: false, warmup: 8 },
     );
   }, 240_000);
 
