@@ -8,6 +8,7 @@ import type { ResolvedPolicy } from './policy/load.js';
 import { judgeShellText, reason, type ShellJudgement, toolReason } from './shell-judgement.js';
 import { type FileWritten, filesWrittenByPatch, filesWrittenByTool } from './tools/files-written.js';
 import { TOOL_RULES, type ToolAccess } from './tools/index.js';
+import { writtenConfigReason } from './written-config.js';
 
 /** Reads up to `maxBytes` of a file as text (the caller's I/O; the gate does none), undefined when unreadable. */
 export type ReadText = (path: string, maxBytes: number) => string | undefined;
@@ -46,7 +47,8 @@ function applyEdits(before: string, f: FileWritten): string | undefined {
 }
 
 /**
- * What the scripts, build files and package scripts a write or patch call writes would do when run: judged as
+ * What the scripts, build files and package scripts a write or patch call writes would do when run (and what a
+ * package manager's config it writes makes the manager run: written-config.ts): judged as
  * the gate judges those commands typed, and only what the call adds (a script that already held a `curl | sh`
  * asks again only when the call adds another finding). With the file's current text the call's edits are
  * applied to it; without, each piece is judged on its own.
@@ -86,6 +88,16 @@ export function writtenScriptReasons(
     const after =
       f.content ??
       (known ? (applyEdits(before, f) ?? `${before}\n${f.edits.map((e) => e.new).join('\n')}`) : undefined);
+    const config = writtenConfigReason(
+      path,
+      known ? before : undefined,
+      after !== undefined ? [after] : f.edits.map((e) => e.new),
+      o.policy.hosts,
+    );
+    if (config) {
+      risk = Math.max(risk, config.risk);
+      reasons.push(config.reason);
+    }
     const kind = scriptKind(path, after ?? before ?? f.edits[0]?.new ?? '');
     if (!kind) continue;
     const dir = posix.dirname(path);

@@ -205,6 +205,10 @@ describe('in-place edits, patches and the project scripts a build runs are judge
     ])
       expect(g.decide({ command: cmd }).decision, cmd).toBe('allow');
   });
+  // Closed since (was `it.fails`): more of the package managers' config lines in redteam-scripts-review-5.
+  it('.npmrc `script-shell=python3` makes package scripts Python the gate reads as shell: it asks', async () => {
+    expect(write(await gateWith(), '.npmrc', 'script-shell=python3\n').decision).toBe('ask');
+  });
   it('the server sees an Edit piece of a recipe or package script alone: it is judged as a command', async () => {
     const g = await gateWith();
     for (const file of ['Makefile', 'package.json']) {
@@ -231,8 +235,5 @@ describe('residual routes around the judgement', () => {
       },
     });
     expect(d.decision).toBe('ask');
-  });
-  it.fails('.npmrc `script-shell=python3` makes package scripts Python the gate reads as shell', async () => {
-    expect(write(await gateWith(), '.npmrc', 'script-shell=python3\n').decision).toBe('ask');
   });
 });

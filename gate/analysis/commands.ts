@@ -28,6 +28,7 @@ import { NET_PROGRAMS } from './programs/net.js';
 import { PACKAGE_PROGRAMS } from './programs/packages.js';
 import { PROJECT_SCRIPT_PROGRAMS } from './programs/project-scripts.js';
 import { SYSTEM_PROGRAMS } from './programs/system.js';
+import { TASK_RUNNER_PROGRAMS } from './programs/task-runners.js';
 import { TOOL_FILE_PROGRAMS } from './programs/tool-files.js';
 import { wardInArgv } from './programs/ward.js';
 import { collectCommands, display, type SimpleCommand, UNKNOWN } from './script.js';
@@ -52,6 +53,7 @@ const TABLES = [
   DISCOVERY_PROGRAMS,
   PACKAGE_PROGRAMS,
   PROJECT_SCRIPT_PROGRAMS,
+  TASK_RUNNER_PROGRAMS,
   INTERPRETER_PROGRAMS,
   ENVIRONMENT_PROGRAMS,
   CREDENTIAL_PROGRAMS,

@@ -9,7 +9,7 @@
  */
 import type { Call } from './call.js';
 import { report } from './context.js';
-import { hostOf, judgeHost } from './network.js';
+import { type HostPolicy, hostOf, judgeHost } from './network.js';
 import { classifyPath } from './paths.js';
 import { UNKNOWN } from './script.js';
 
@@ -32,12 +32,29 @@ const INSTEAD_OF = /^url\.(.+)\.(?:push)?insteadof$/i;
 /** Package managers' config files: what is written there decides where packages come from. */
 export const PACKAGE_CONFIG =
   /(?:^|\/)(?:\.npmrc|\.yarnrc|\.yarnrc\.yml|\.?bunfig\.toml|pip\.conf|pip\.ini|\.cargo\/config(?:\.toml)?|\.condarc|\.gemrc|\.bundle\/config|nuget\.config|\.pypirc|uv\.toml|poetry\.toml|pdm\.toml|\.pdm\.toml|go\.env|\.bowerrc|\.mvn\/maven\.config|settings\.xml|gradle\.properties)$/i;
-/** Lines of such a file that run a program or point elsewhere whatever their value. */
-const ALWAYS_KEY =
-  /^\s*(?:script-shell|node-options|onload-script|yarnPath|plugins?|init-module|rustc-wrapper|runner|replace-with|globalconfig|userconfig)\s*[=:]/im;
+/**
+ * Keys whose value is a program the package manager runs later, or code it loads: the shell that runs every
+ * package script (npm, pnpm and yarn 1 read `script-shell` from `.npmrc`, yarn 1 from `.yarnrc` too), yarn's own
+ * code (`yarnPath`, yarn 1's `yarn-path`), plugins, Node's options, another config file, a source replaced.
+ */
+const PROGRAM_KEY =
+  /^(?:script-shell|shell|git|editor|browser|node-options|onload-script|yarnPath|yarn-path|plugins?|init-module|rustc-wrapper|runner|replace-with|globalconfig|userconfig)$/i;
+/** A standard shell, which runs package scripts as they are read (`script-shell=/bin/bash`). */
+const STANDARD_SHELL = /^(?:(?:\/usr)?\/bin\/)?(?:ba|da|z|k)?sh$/;
+/** `key=value`, `key: value` (YAML), `key "value"` (`.yarnrc`), the key quoted or not. */
+const CONFIG_LINE = /^\s*(["']?)([\w.@/:-]+?)\1(?:\s*[=:]|\s+(?=\S))\s*(.*?)\s*$/;
+
+/** The key of a config line that runs a program whatever its value, if it is one. */
+function programKey(line: string): string | undefined {
+  const m = CONFIG_LINE.exec(line);
+  const key = m?.[2] ?? '';
+  if (!PROGRAM_KEY.test(key)) return undefined;
+  const value = (m?.[3] ?? '').replace(/^(["'])(.*)\1$/, '$2');
+  return /^(?:script-)?shell$/i.test(key) && STANDARD_SHELL.test(value) ? undefined : key;
+}
 
 /** True when `value` of `key` names a host the policy does not allow, or turns a check off. */
-function redirects(c: Call, value: string | undefined, key = ''): boolean {
+function redirects(hosts: HostPolicy, value: string | undefined, key = ''): boolean {
   if (value === undefined) return false;
   const v = value.trim().replace(/^['"]|['"]$/g, '');
   if (CHECK_KEY.test(key)) return DISABLES.test(v);
@@ -45,7 +62,7 @@ function redirects(c: Call, value: string | undefined, key = ''): boolean {
   // GOPROXY and friends take a list (`https://proxy.golang.org,direct`).
   return v.split(/[,|\s]+/).some((part) => {
     const dest = hostOf(part.replace(/^(?:sparse|git|registry)\+/, ''));
-    return dest !== null && judgeHost(dest.host, c.ctx.hosts) !== 'allowed';
+    return dest !== null && judgeHost(dest.host, hosts) !== 'allowed';
   });
 }
 
@@ -68,14 +85,18 @@ function pairs(words: readonly string[]): [string, string | undefined, string | 
   return out;
 }
 
-/** Whether text (a config file's lines) points a source elsewhere or turns a check off. */
-export function configTextRedirects(c: Call, text: string): boolean {
-  if (ALWAYS_KEY.test(text)) return true;
-  for (const line of text.split(/\n/)) {
+/**
+ * What in text (a config file's lines) makes the package manager run another program, point a source elsewhere
+ * or turn a check off: the key that does, or undefined. Only the key is told: a value may hold a token.
+ */
+export function configTextFinding(hosts: HostPolicy, text: string): string | undefined {
+  for (const line of text.split(/\n/).slice(0, 4096)) {
+    const program = programKey(line);
+    if (program !== undefined) return program;
     const kv = keyValue(line);
-    if (kv && (isSourceKey(kv[0]) || CHECK_KEY.test(kv[0])) && redirects(c, kv[1], kv[0])) return true;
+    if (kv && (isSourceKey(kv[0]) || CHECK_KEY.test(kv[0])) && redirects(hosts, kv[1], kv[0])) return kv[0];
   }
-  return false;
+  return undefined;
 }
 
 /** Reports a command that changes where packages come from (argv, environment or the file it writes). */
@@ -87,7 +108,7 @@ export function changesPackageSource(
 ): void {
   const shown = `${c.name} ${c.args.join(' ')}`.trim().slice(0, 120);
   for (const a of c.cmd.assigns)
-    if ((isSourceKey(a.name) || CHECK_KEY.test(a.name)) && redirects(c, a.value, a.name)) {
+    if ((isSourceKey(a.name) || CHECK_KEY.test(a.name)) && redirects(c.ctx.hosts, a.value, a.name)) {
       report(c.ctx, 'supply.package-source', `${a.name}=${a.value}`.slice(0, 120));
       break;
     }
@@ -96,7 +117,7 @@ export function changesPackageSource(
   if (PACKAGE_CONFIG.test(path)) {
     // Text known (echo, printf, a here-document) is judged by its lines; a copy or a download cannot be
     // (a program's own output, `cargo vendor > .cargo/config.toml`, is the program's to write).
-    if (text === undefined ? copied : configTextRedirects(c, text))
+    if (text === undefined ? copied : configTextFinding(c.ctx.hosts, text) !== undefined)
       report(c.ctx, 'supply.package-source', `${shown} writes ${writtenTo}`.slice(0, 140));
     return;
   }
@@ -105,9 +126,10 @@ export function changesPackageSource(
   for (const [key, value, next] of pairs(words)) {
     const insteadOf = INSTEAD_OF.exec(key);
     if (
-      (insteadOf && redirects(c, insteadOf[1])) ||
-      (CHECK_KEY.test(key) && redirects(c, value, key)) ||
-      (isSourceKey(key) && (redirects(c, value) || (!/^https?:/.test(value ?? '') && redirects(c, next))))
+      (insteadOf && redirects(c.ctx.hosts, insteadOf[1])) ||
+      (CHECK_KEY.test(key) && redirects(c.ctx.hosts, value, key)) ||
+      (isSourceKey(key) &&
+        (redirects(c.ctx.hosts, value) || (!/^https?:/.test(value ?? '') && redirects(c.ctx.hosts, next))))
     ) {
       report(c.ctx, 'supply.package-source', shown);
       return;
@@ -118,7 +140,7 @@ export function changesPackageSource(
   if (
     at >= 0 &&
     words.slice(Math.max(0, at - 1), at + 2).some((w) => ADDS_SOURCE.test(w)) &&
-    words.slice(at + 1).some((w) => hostOf(w) !== null && redirects(c, w))
+    words.slice(at + 1).some((w) => hostOf(w) !== null && redirects(c.ctx.hosts, w))
   )
     report(c.ctx, 'supply.package-source', shown);
 }

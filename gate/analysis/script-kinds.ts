@@ -1,5 +1,8 @@
 import { posix } from 'node:path';
 import { logicalLines, makeCommands } from './make-commands.js';
+import { procfileCommands } from './procfile-commands.js';
+import { looksLikeTaskfile, taskfileCommands } from './taskfile-commands.js';
+import { toxCommands } from './tox-commands.js';
 
 /**
  * Findings that say only that the gate cannot tell (a program it has no model of, a command or address known at
@@ -13,8 +16,20 @@ export const UNJUDGED: ReadonlySet<string> = new Set([
   'net.fetch-unknown',
 ]);
 
-/** Files whose text a developer tool runs as shell commands later, or an interpreter runs as code. */
-export type ScriptKind = 'shell' | 'make' | 'package-json' | 'just' | CodeKind;
+/**
+ * Files whose text a developer tool runs as shell commands later, or an interpreter runs as code. Not a
+ * Dockerfile: its `RUN` lines run at `docker build`, inside a container, and the container daemon asks whenever
+ * it is used. Not `.envrc`: direnv runs it whole, and any write of it asks (tool.write-exec-config).
+ */
+export type ScriptKind =
+  | 'shell'
+  | 'make'
+  | 'package-json'
+  | 'just'
+  | 'taskfile'
+  | 'procfile'
+  | 'tox'
+  | CodeKind;
 
 /** Languages whose code the gate reads as it reads the same code given inline (`python3 -c`, `node -e`). */
 export type CodeKind = 'python' | 'node' | 'perl' | 'ruby';
@@ -68,12 +83,16 @@ export function leastRisk(kind: ScriptKind): number {
   return isCode(kind) ? 0.7 : 0;
 }
 
-/** What runs the file at `path` whose text starts as `head`: a shell its commands, or an interpreter whose code the gate reads. */
+/** What runs the file at `path` whose text is `head` (its start may do): a shell its commands, or an interpreter whose code the gate reads. */
 export function scriptKind(path: string, head: string): ScriptKind | undefined {
   const name = posix.basename(path);
   if (name === 'package.json') return 'package-json';
   if (/^(?:GNUmakefile|[Mm]akefile)$|\.mk$/.test(name)) return 'make';
   if (/^\.?justfile$|\.just$/i.test(name)) return 'just';
+  if (/^Procfile(?:\.[\w.-]+)?$/.test(name)) return 'procfile';
+  if (name === 'tox.ini') return 'tox';
+  if (/^taskfile(?:\.dist)?\.ya?ml$/i.test(name) || (/\.ya?ml$/i.test(name) && looksLikeTaskfile(head)))
+    return 'taskfile';
   const start = head.replace(/^\uFEFF/, '').slice(0, 256);
   if (SHELL_NAME.test(name) || SHELL_SHEBANG.test(start)) return 'shell';
   return shebangCode(start) ?? CODE_NAMES.find(([re]) => re.test(name))?.[1];
@@ -165,7 +184,8 @@ export function packageScripts(text: string): Record<string, string> | undefined
 
 /**
  * The command lines a file of this kind hands to a shell: a shell script whole, each make or just recipe line
- * (a `$(shell …)` anywhere), each package.json script. `whole`: the text is the whole file, not a piece.
+ * (a `$(shell …)` anywhere), each package.json script, each go-task, Procfile or tox command. `whole`: the text
+ * is the whole file, not a piece.
  */
 export function commandsOf(kind: ScriptKind, text: string, whole: boolean): string[] {
   switch (kind) {
@@ -181,6 +201,12 @@ export function commandsOf(kind: ScriptKind, text: string, whole: boolean): stri
       return makeCommands(text);
     case 'just':
       return justCommands(text);
+    case 'taskfile':
+      return taskfileCommands(text, whole);
+    case 'procfile':
+      return procfileCommands(text);
+    case 'tox':
+      return toxCommands(text);
     case 'package-json': {
       // Not JSON yet (a piece, or a file being written): its pairs are read like a piece.
       const scripts = whole ? packageScripts(text) : undefined;

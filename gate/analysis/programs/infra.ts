@@ -13,9 +13,12 @@
 import { INFRA_CLIENTS } from '../../catalogue/programs.js';
 import type { Handler } from '../call.js';
 import { report } from '../context.js';
+import { STORAGE_CLIENTS } from '../storage-clients.js';
 
 const DESTROY_VERB =
-  /^(?:destroy|purge|flushall|flushdb|nuke|wipe|dropdb|dropuser|terminate|reset|delete|remove|rm|rb|drop|flash|erase)$/i;
+  /^(?:destroy|purge|flushall|flushdb|nuke|wipe|dropdb|dropuser|terminate|reset|delete|deletefile|remove|rm|rb|drop|flash|erase)$/i;
+/** Verbs whose operands are places to copy from and to (`rclone copy . drop:b`): a place is named, not done. */
+const COPY_VERB = /^(?:cp|copy|copyto|sync|bisync|mirror|put|upload|move|moveto|mv|rcat)$/i;
 /** Destroying statements in a client's query language. */
 const DESTROY_STATEMENT =
   /\bdrop(?:Database|Collection)\s*\(|\bdrop\s+(?:database|table|schema|keyspace|collection|bucket)\b|\btruncate\s+table\b|\bdel(?:ete)?\s+--(?:prefix|from-key)\b/i;
@@ -46,13 +49,17 @@ function createsAccount(words: readonly { word: string }[], statement: string): 
 
 /**
  * The subcommand words: the first operands (`-h prod FLUSHALL` too: a client's options come first as often as
- * last), split at `:` (`pg:reset`, `env:list`), each with whether nothing but options follows it.
+ * last), split at `:` (`pg:reset`, `env:list`), each with whether nothing but options follows it. A place in
+ * storage as the client names it (`drop:b`, rclone's remote `drop`) is no subcommand, nor is any operand after a
+ * copying verb: a remote or folder may have any name.
  */
-function subcommands(args: readonly string[]): { word: string; last: boolean }[] {
+function subcommands(program: string, args: readonly string[]): { word: string; last: boolean }[] {
   const words: { word: string; last: boolean }[] = [];
+  const place = STORAGE_CLIENTS[program]?.place;
   for (let i = 0; i < args.length && words.length < 6; i++) {
     const a = args[i] ?? '';
-    if (a.startsWith('-')) continue;
+    if (a.startsWith('-') || place?.(a) === 'remote') continue;
+    if (words.some((w) => COPY_VERB.test(w.word))) break;
     const parts = a.split(':').filter((w) => w !== '');
     const last = args.slice(i + 1).every((x) => x.startsWith('-')) || (args[i + 1] ?? '').startsWith('-');
     parts.forEach((word, j) => {
@@ -64,7 +71,7 @@ function subcommands(args: readonly string[]): { word: string; last: boolean }[]
 
 const infraClient: Handler = (c) => {
   const text = `${c.name} ${c.args.join(' ')}`.slice(0, 100);
-  const words = subcommands(c.args);
+  const words = subcommands(c.name, c.args);
   if (
     DESTROY_VERB.test(c.name) ||
     words.some((w) => DESTROY_VERB.test(w.word.split('-')[0] ?? '')) ||
