@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { filesRun, isHidden, samePath, scriptsInManifest, scriptsSetByWords } from './lifecycle-scripts.js';
+import {
+  filesRun,
+  isHidden,
+  manifestDependencies,
+  packagesRun,
+  samePath,
+  scriptsInManifest,
+  scriptsSetByWords,
+} from './lifecycle-scripts.js';
 
 describe('install-time package scripts', () => {
   it('are read from npm pkg set, set-script and jq words, only for hooks that run unasked', () => {
@@ -42,5 +50,23 @@ describe('install-time package scripts', () => {
     expect(isHidden('.github/.ci/check.js')).toBe(true);
     expect(samePath('/home/a/src/app/scripts/gen.sh', 'scripts/gen.sh')).toBe(true);
     expect(samePath('/home/a/src/app/myscripts/gen.sh', 'scripts/gen.sh')).toBe(false);
+  });
+});
+
+describe('what install-time scripts run', () => {
+  it("reads a file's text run as code", () => {
+    expect(filesRun('sh -c "$(cat .cache/.engine)"')).toContain('.cache/.engine');
+    expect(filesRun('bash -c "$(<.devenv)"').filter(isHidden)).toEqual(['.devenv']);
+    expect(filesRun('cat tools/.x | sh')).toContain('tools/.x');
+  });
+
+  it('reads packages a runner fetches, and those it only finds installed', () => {
+    expect(packagesRun('npx --yes cache-warm@latest')).toEqual([{ name: 'cache-warm', fetches: true }]);
+    expect(packagesRun('pnpm dlx github:a/b')).toEqual([{ name: 'github:a/b', fetches: true }]);
+    expect(packagesRun('npx prisma generate')).toEqual([{ name: 'prisma', fetches: false }]);
+    expect(packagesRun('npx --no-install patch-package')).toEqual([]);
+    expect(manifestDependencies('{"scripts":{"prepare":"x"},"devDependencies":{"prisma":"^5.1.0"}}')).toEqual(
+      ['prisma'],
+    );
   });
 });

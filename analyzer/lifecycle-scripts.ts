@@ -65,12 +65,31 @@ export function scriptsInManifest(text: string): LifecycleScript[] {
   return out;
 }
 
+/** A shell or interpreter that runs the code it reads on standard input or in `-c`/`-e` text. */
+const RUNS_TEXT = String.raw`(?:(?:ba|z|da|k)?sh|node(?:js)?|python[\d.]*|perl|ruby|php|deno|bun)`;
+/**
+ * A file whose text is handed to a shell or interpreter as code: read into a substitution (`sh -c "$(cat .x)"`,
+ * `bash -c "$(<.x)"`, `` eval `cat .x` ``), piped into one (`cat .x | sh`), or given as its input (`sh < .x`).
+ */
+const CONTENT_RUN = [
+  /\$\(\s*(?:cat\s+(?:--\s+)?|<\s*)["']?([^\s()`'"|;&<>]+)["']?\s*\)/g,
+  /`\s*(?:cat\s+(?:--\s+)?|<\s*)["']?([^\s`'"|;&<>]+)["']?\s*`/g,
+  new RegExp(String.raw`\bcat\s+(?:--\s+)?["']?([^\s|;&<>'"]+)["']?\s*\|\s*${RUNS_TEXT}\b`, 'g'),
+  new RegExp(String.raw`(?:^|[;&|(]\s*)${RUNS_TEXT}\b[^;&|<>(]*<\s*["']?([^\s|;&<>'"()]+)`, 'g'),
+];
+
+/** The files whose text a script runs as code (`sh -c "$(cat .x)"`, `cat .x | sh`, `sh < .x`). */
+function contentRun(run: string): string[] {
+  return CONTENT_RUN.flatMap((re) => [...run.matchAll(re)].map((m) => m[1] ?? ''));
+}
+
 /**
  * The files a script's command runs: each command's program when it is a path, the file an interpreter (or `.`)
- * is given, and the files its options load first (`node --require=./.cache/x.js build.js`).
+ * is given, the files its options load first (`node --require=./.cache/x.js build.js`), and the files whose text
+ * it runs as code (`sh -c "$(cat .x)"`).
  */
 export function filesRun(run: string): string[] {
-  const out: string[] = [];
+  const out: string[] = contentRun(run);
   for (const part of run.split(/&&|\|\||[;|&]/)) {
     const words = part.trim().split(/\s+/).map(unquote).filter(Boolean);
     const program = words[0] ?? '';
@@ -104,4 +123,87 @@ export function isHidden(file: string): boolean {
 export function samePath(written: string, ran: string): boolean {
   const w = written.replace(/^(?:\.\/)+/, '');
   return w === ran || w.endsWith(`/${ran}`) || ran.endsWith(`/${w}`);
+}
+
+/** A package a script runs through a package runner (`npx x`, `npm exec x`, `pnpm dlx x`, `bunx x`). */
+export interface PackageRun {
+  /** The package's name as the registry knows it (scope kept, version and tag dropped). */
+  name: string;
+  /**
+   * The runner is told to fetch it: it always does (`dlx`, `bunx`), it is told to install without asking (`-y`,
+   * `--package`), or the spec names a version, tag, URL, git host or tarball rather than an installed package.
+   */
+  fetches: boolean;
+}
+
+/** Runners that install what they are given, whatever the project has. */
+const ALWAYS_FETCH = /^(?:bunx|pnpx)$/;
+/** `npx`'s and `npm exec`'s options that take a value (the spec is the first operand after them). */
+const RUNNER_VALUE = /^(?:-p|--package|-c|--call|-w|--workspace|--registry|--cache|--userconfig)$/;
+/** A spec that is not a bare package name: a version or tag, a URL or git host, `user/repo`, a tarball or a path. */
+const FETCH_SPEC = /^(?:@[^/]+\/)?[^@/:]+@|:|^[^@.][^/]*\/|\.(?:tgz|tar\.gz)$|^[./~]/;
+const specName = (spec: string) => spec.replace(/^(@[^/@]+\/[^@]+|[^@]+)@.*$/, '$1').toLowerCase();
+
+/** The packages one command's words run through a package runner, from its program on. */
+function packageRunOf(words: readonly string[]): PackageRun | undefined {
+  const program = (words[0] ?? '').replace(/^.*\//, '');
+  let i = 1;
+  let fetches = ALWAYS_FETCH.test(program);
+  if (/^(?:npm|pnpm|yarn|bun)$/.test(program)) {
+    const verb = words[1] ?? '';
+    if ((program === 'npm' && (verb === 'exec' || verb === 'x')) || (program === 'bun' && verb === 'x'))
+      i = 2;
+    else if (verb === 'dlx') {
+      i = 2;
+      fetches = true;
+    } else return undefined;
+  } else if (program !== 'npx' && !fetches) return undefined;
+  let spec: string | undefined;
+  for (; i < words.length; i++) {
+    const w = words[i] as string;
+    if (w === '--') {
+      spec ??= words[i + 1];
+      break;
+    }
+    const eq = w.indexOf('=');
+    const flag = eq < 0 ? w : w.slice(0, eq);
+    // Only what the project has: nothing is fetched.
+    if (/^(?:--no|--no-install|--offline|--prefer-offline)$/.test(w) && !fetches) return undefined;
+    if (/^(?:-y|--yes)$/.test(w)) fetches = true;
+    else if (/^(?:-p|--package)$/.test(flag)) {
+      fetches = true;
+      spec = eq < 0 ? words[++i] : w.slice(eq + 1);
+    } else if (RUNNER_VALUE.test(flag)) {
+      if (eq < 0) i++;
+    } else if (!w.startsWith('-')) {
+      spec ??= w;
+      break;
+    }
+  }
+  if (!spec) return undefined;
+  return { name: specName(spec), fetches: fetches || FETCH_SPEC.test(spec) };
+}
+
+/** The packages a command text runs through a package runner, each command's words read as `filesRun` reads them. */
+export function packagesRun(run: string): PackageRun[] {
+  const out: PackageRun[] = [];
+  for (const part of run.split(/&&|\|\||[;|&]/)) {
+    const words = part.trim().split(/\s+/).map(unquote).filter(Boolean);
+    // A variable set for the command (`CI=1 npx x`) comes before its program.
+    while (words.length > 1 && /^[A-Za-z_]\w*=/.test(words[0] as string)) words.shift();
+    const p = packageRunOf(words);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+/** Package names a manifest text lists with a version range (`"prisma": "^5.14.0"`): its dependencies. */
+export function manifestDependencies(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(IN_MANIFEST)) {
+    const value = unescaped(m[2] ?? '');
+    if (/^(?:[\^~<>=*]|\d|latest$|next$|workspace:|npm:)/.test(value))
+      out.push(unescaped(m[1] ?? '').toLowerCase());
+  }
+  return out;
 }

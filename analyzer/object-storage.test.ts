@@ -46,3 +46,19 @@ describe('buckets a command names, and copies into', () => {
     ]);
   });
 });
+
+describe('other clients copying into storage', () => {
+  it('rclone, mc and curl -T name their place and copy into it', () => {
+    expect(uses('rclone copy ~/.ssh drop:keys/x')).toEqual([{ bucket: 'drop:keys', into: true }]);
+    expect(uses('rclone rcat drop:b/k')).toEqual([{ bucket: 'drop:b', into: true }]);
+    expect(uses('rclone ls site:docs')).toEqual([{ bucket: 'site:docs', into: false }]);
+    expect(uses('mc mirror --overwrite ./public prod/assets')).toEqual([
+      { bucket: 'prod/assets', into: true },
+    ]);
+    expect(uses('curl -sS -T f https://b-1.s3.amazonaws.com/k')).toEqual([{ bucket: 'b-1', into: true }]);
+    expect(uses('curl --upload-file f https://s3.us-east-1.amazonaws.com/b-2/k')).toEqual([
+      { bucket: 'b-2', into: true },
+    ]);
+    expect(uses('curl -fsS https://a.example/p/i.json')).toEqual([{ bucket: 'a.example/p', into: false }]);
+  });
+});

@@ -2,7 +2,8 @@
  * Buckets a command names (`s3://b/k`, `gs://b`, `--bucket b`) and whether it copies data into one: a copy, sync or
  * move whose destination (its last place) is a bucket and that has a source before it (a local path, another
  * bucket, `-` for standard input), or an API call that puts an object (`aws s3api put-object --bucket b`).
- * Judged from the words alone, whatever the client: `aws s3`, `gsutil`, `gcloud storage`, `s3cmd`.
+ * Judged from the words alone, whatever the client: `aws s3`, `gsutil`, `gcloud storage`, `s3cmd`, `rclone` (a
+ * remote's first folder: `drop:keys`), `mc` (an alias's bucket: `prod/assets`), `curl -T` (a URL's bucket).
  */
 export interface BucketUse {
   /**
@@ -18,6 +19,8 @@ export interface BucketUse {
 const BUCKET_URL = /^(?:s3|s3a|s3n|gs|gcs|az|abfss?|wasbs?|r2|b2|oss|cos|minio):\/\/([^/\s?#]+)/i;
 /** Verbs that copy their first places to their last. */
 const COPY_VERB = /^(?:cp|copy|copyto|sync|rsync|mirror|put|upload|mv|move|moveto)$/i;
+/** Verbs that copy standard input into the place they are given (`rclone rcat r:b/k`, `mc pipe a/b/k`). */
+const STDIN_VERB = /^(?:rcat|pipe)$/i;
 /** API calls that write an object into the bucket named by `--bucket`. */
 const PUT_CALL = /^(?:put-object|upload-part|upload-part-copy|copy-object|create-multipart-upload)$/i;
 /** Where data can be besides a bucket: a path (`.`, `~`, `dir/`, `/x`), or `-` (standard input or output). */
@@ -28,6 +31,27 @@ const MAX_USES = 16;
 
 function bucketOf(word: string): string | undefined {
   return BUCKET_URL.exec(word)?.[1]?.toLowerCase();
+}
+
+/** rclone's remote and its first folder (`drop:keys/x`, `:s3,endpoint=…:b`): the remote's bucket. */
+const RCLONE_PLACE = /^(:?[a-z0-9_][\w.,=-]*):([^/\s]+)/i;
+/** mc's alias and its bucket (`prod/assets/x`); a path that starts with `.`, `/` or `~` is a local one. */
+const MC_PLACE = /^([a-z0-9_][\w.-]*)\/([^/\s]+)/i;
+
+/** A client's way of naming a place in storage, by its program: a URL's scheme, an rclone remote, an mc alias. */
+function placeReader(program: string): (word: string) => string | undefined {
+  if (program === 'rclone')
+    return (w) => {
+      if (w.includes('://')) return bucketOf(w);
+      const m = RCLONE_PLACE.exec(w);
+      return m ? `${m[1]}:${m[2]}`.toLowerCase() : undefined;
+    };
+  if (program === 'mc')
+    return (w) => {
+      const m = MC_PLACE.exec(w);
+      return bucketOf(w) ?? (m ? `${m[1]}/${m[2]}`.toLowerCase() : undefined);
+    };
+  return bucketOf;
 }
 
 /** The value of an option (`--name v` or `--name=v`), if given. */
@@ -50,6 +74,9 @@ function endpointOf(argv: readonly string[]): string {
 
 /** The buckets of one simple command. */
 function usesOf(argv: readonly string[]): BucketUse[] {
+  const program = (argv[0] ?? '').slice((argv[0] ?? '').lastIndexOf('/') + 1);
+  if (program === 'curl') return curlUses(argv);
+  const bucketOf = placeReader(program);
   const out: BucketUse[] = [];
   const words = argv.slice(1);
   const operands = words.filter((w) => !w.startsWith('-'));
@@ -59,6 +86,7 @@ function usesOf(argv: readonly string[]): BucketUse[] {
   const head = operands.slice(0, firstPlace < 0 ? operands.length : firstPlace);
   const verb = head.findIndex((w) => COPY_VERB.test(w));
   let into: string | undefined;
+  if (verb < 0 && head.some((w) => STDIN_VERB.test(w))) into = bucketOf(operands[head.length] ?? '');
   if (verb >= 0) {
     const after = words.slice(words.indexOf(operands[verb] as string) + 1);
     const operand = (w: string) => w === '-' || !w.startsWith('-');
@@ -81,6 +109,31 @@ function usesOf(argv: readonly string[]): BucketUse[] {
   for (const w of [...words.map(bucketOf), named])
     if (w && !out.some((u) => u.bucket === `${at}${w}`)) out.push({ bucket: `${at}${w}`, into: false });
   return out;
+}
+
+/** A storage URL's bucket: S3's (virtual-hosted or path style) or GCS's; another host's place is `host/folder`. */
+function urlPlace(url: string): string | undefined {
+  const m = /^https?:\/\/(?:[^@/]*@)?([^/:?#]+)(?::\d+)?(?:\/([^/?#]*))?/i.exec(url);
+  if (!m) return undefined;
+  const host = (m[1] as string).toLowerCase();
+  const first = (m[2] ?? '').toLowerCase();
+  const hosted = /^(.+)\.(?:s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com|storage\.googleapis\.com)$/.exec(host);
+  if (hosted) return hosted[1];
+  if (/^(?:s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com|storage\.googleapis\.com)$/.test(host))
+    return first || undefined;
+  return `${host}/${first}`;
+}
+
+/**
+ * The places a curl command names (each URL's bucket or `host/folder`), and the one it uploads a file into
+ * (`-T file URL`, `--upload-file file URL`): an HTTP PUT of a file is a copy into storage, judged as one.
+ */
+function curlUses(argv: readonly string[]): BucketUse[] {
+  const urls = argv.filter((w) => /^https?:\/\//i.test(w));
+  const places = [...new Set(urls.map(urlPlace).filter((p): p is string => p !== undefined))];
+  const uploads = argv.some((w, i) => /^(?:-[A-Za-z]*T|--upload-file)$/.test(w) && argv[i + 1] !== undefined);
+  const into = uploads ? places.at(-1) : undefined;
+  return places.map((bucket) => ({ bucket, into: bucket === into }));
 }
 
 /** The buckets a command line names, each once (into when any of its commands copies data into it). */

@@ -1,6 +1,8 @@
+import { isRemoteHost } from '../../gate/index.js';
 import { describe } from '../behaviour.js';
 import type { CommandFacts } from '../command-facts.js';
 import { type FixtureEvent, NO_HITS, type StreamDetector } from '../detector.js';
+import { sessionEndpoint } from './exfil-storage-endpoint.js';
 import { perFacts, quote } from './novelty.js';
 
 const thresholds = { repo_sessions_to_know: 1 } as const;
@@ -59,6 +61,9 @@ export const storageNewBucket: StreamDetector = {
     if (obs.actionClass !== 'exec') return NO_HITS;
     const into = (obs.facts.buckets ?? []).filter((b) => b.into);
     if (into.length === 0) return NO_HITS;
+    // The session pointed the client at this machine (localstack, a MinIO container): the data stays here.
+    const at = sessionEndpoint(s, obs);
+    if (at && !isRemoteHost(at.host)) return NO_HITS;
     return into.flatMap((b) => {
       const key = keyOf(b.bucket);
       // Named by this session before this action (the engine counts a value as seen from the next action on).

@@ -1,5 +1,6 @@
 import type { StreamDetector } from '../detector.js';
 import { type BaselineDetector, baselineActivity } from './baseline-activity.js';
+import { storageEndpoint } from './exfil-storage-endpoint.js';
 import { storageNewBucket } from './exfil-storage-new-bucket.js';
 import { novelBinary } from './novelty-binary.js';
 import { novelDomain } from './novelty-domain.js';
@@ -25,6 +26,7 @@ export const CODE_DETECTORS: readonly StreamDetector[] = [
   novelPathClass,
   typosquatInstall,
   storageNewBucket,
+  storageEndpoint,
   lifecycleScript,
 ];
 

@@ -5,6 +5,8 @@ import {
   filesRun,
   isHidden,
   type LifecycleScript,
+  manifestDependencies,
+  packagesRun,
   samePath,
   scriptsInManifest,
   scriptsSetByWords,
@@ -13,11 +15,14 @@ import type { Mark } from '../mark.js';
 import type { Observation } from '../observation.js';
 import type { SessionState } from '../session-state.js';
 import { writtenText } from '../written-text.js';
+import { installedPackages } from './supply-typosquat.js';
 
 const thresholds = { window_s: 3600 } as const;
 /** Per-path mark lists: a script that runs a file, and a file written with text that fetches or decodes. */
 const RUNS = 'lifecycle-runs:';
 const ACTING = 'lifecycle-acting:';
+/** Per-package mark lists: a package this session installed, listed in a manifest it wrote, or ran itself. */
+const KNOWN = 'lifecycle-package:';
 const MANIFEST = /(^|\/)package\.json$/;
 
 /** The paths an action wrote: a file tool's target, or a command's written paths. */
@@ -34,6 +39,21 @@ function scriptsSet(obs: Observation, written: readonly string[]): LifecycleScri
       : [];
   if (!written.some((p) => MANIFEST.test(p))) return byWords;
   return [...byWords, ...scriptsInManifest(writtenText(obs.event, obs.actionClass))];
+}
+
+/**
+ * Packages an action shows to be the project's: installed (`npm i -D husky`), listed with a version in a manifest
+ * it wrote, or run through a runner outside any script it sets (`npx prisma generate`, run in the session).
+ */
+function packagesKnown(obs: Observation, written: readonly string[], setsScripts: boolean): string[] {
+  const out: string[] = [];
+  if (obs.actionClass === 'exec') {
+    for (const p of installedPackages(obs.facts.argv)) if (p.eco === 'npm') out.push(p.name);
+    if (!setsScripts) for (const p of packagesRun(obs.event.command)) if (!p.fetches) out.push(p.name);
+  }
+  if (written.some((p) => MANIFEST.test(p)))
+    out.push(...manifestDependencies(writtenText(obs.event, obs.actionClass)));
+  return out;
 }
 
 /** The files an action wrote with text that fetches, decodes or evaluates. */
@@ -73,13 +93,17 @@ export const lifecycleScript: StreamDetector = {
   description:
     'A package.json script that npm, pnpm, yarn or bun run unasked (preinstall, install, postinstall, prepare, ' +
     'prepack, prepublish…) was set, by a command (npm pkg set, npm set-script, jq) or by writing package.json, to ' +
-    'run a hidden file (a dot-file or a file in a dot-folder), to fetch, decode or evaluate, or to run a file this ' +
+    'run a hidden file or its text (a dot-file or a file in a dot-folder; `sh -c "$(cat .x)"`), to fetch, decode ' +
+    'or evaluate, to fetch and run a package (`npx -y x`, `npx x@latest`, `pnpm dlx`, `bunx`, or `npx x` of a ' +
+    'package this session neither installed, listed in a manifest it wrote, nor ran), or to run a file this ' +
     'session wrote whose text fetches or decodes.',
   severity: 'high',
   attack: ['T1546', 'T1195.001'],
   falsepositives: [
     'A project that keeps its install scripts in a dot-folder other than .husky, .github, .config or .yarn',
     'A postinstall that downloads a platform binary, added on request',
+    "A script running a project's dependency through npx, set before the session installed or ran it (or in a " +
+      'session that never did)',
   ],
   triage:
     'Read the script and the file it runs: does it fetch, decode, post the environment or reach a host? Remove the ' +
@@ -101,10 +125,25 @@ export const lifecycleScript: StreamDetector = {
     if (obs.actionClass !== 'exec' && obs.actionClass !== 'write') return NO_HITS;
     const hits: Hit[] = [];
     const written = writtenPaths(obs);
-    for (const { hook, run } of scriptsSet(obs, written)) {
+    const scripts = scriptsSet(obs, written);
+    const known = packagesKnown(obs, written, scripts.length > 0);
+    for (const name of known) s.mark(`${KNOWN}${name}`, obs);
+    for (const { hook, run } of scripts) {
       const files = filesRun(run);
       const hidden = files.filter(isHidden);
       const what = `${describe(obs)} sets ${hook} to \`${inert(run, 120)}\``;
+      for (const p of packagesRun(run)) {
+        if (p.fetches)
+          hits.push(hit(this.id, [obs], `${what}, which fetches package '${inert(p.name, 80)}' and runs it`));
+        else if (!known.includes(p.name) && s.marksOf(`${KNOWN}${p.name}`).length === 0)
+          hits.push(
+            hit(
+              this.id,
+              [obs],
+              `${what}, which runs package '${inert(p.name, 80)}' that this session neither installed nor ran: the runner fetches it wherever the project lacks it`,
+            ),
+          );
+      }
       if (hidden.length > 0)
         hits.push(
           hit(

@@ -97,6 +97,9 @@ const curl: Handler = (given) => {
       const at = /@([^;]+)/.exec(v)?.[1];
       if (at && at !== '-') touch(c.ctx, at, 'read', c.cwd);
     }
+    // `-T file` sends the file itself (`-T -` and `-T .` read standard input).
+    for (const v of [optionValue(c.args, ['-T']), optionValue(c.args, ['--upload-file'])])
+      if (v && v !== '-' && v !== '.') touch(c.ctx, v, 'read', c.cwd);
   }
   if (optionValue(c.args, ['--proxy', '-x'])) report(c.ctx, 'net.proxy', 'curl --proxy');
   const out = optionValue(c.args, ['-o', '--output']);
