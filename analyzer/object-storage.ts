@@ -13,6 +13,11 @@ export interface BucketUse {
   bucket: string;
   /** Data is copied into it by this command. */
   into: boolean;
+  /**
+   * What is copied into it, as written (paths, `-`, other buckets' URLs, and any word an unknown option may take as
+   * its value, read as a source): the first MAX_SOURCES, when `into`.
+   */
+  sources?: string[];
 }
 
 /** A bucket's URL: the scheme of an object store and the bucket. */
@@ -28,6 +33,13 @@ const PATH_LIKE = /^(?:-|\.{1,2}|~|.*\/.*)$/;
 /** A filter pattern (`--exclude 'node_modules/*'`), not a place. */
 const GLOB = /[*?[]/;
 const MAX_USES = 16;
+const MAX_SOURCES = 8;
+/**
+ * Options whose value is a filter, a header or a setting, never what is copied (`--exclude '.git/*'`,
+ * `--content-type text/html`); the value of any other option before the destination may be a source.
+ */
+const VALUE_OPTION =
+  /^(?:--(?:exclude|include|content-type|cache-control|content-disposition|content-encoding|content-language|acl|storage-class|sse|sse-kms-key-id|metadata|metadata-directive|expires|grants|website-redirect|profile|region|endpoint-url|page-size|source-region|checksum-algorithm|key|bucket)|-[xh])$/;
 
 function bucketOf(word: string): string | undefined {
   return BUCKET_URL.exec(word)?.[1]?.toLowerCase();
@@ -87,6 +99,7 @@ function usesOf(argv: readonly string[]): BucketUse[] {
   const verb = head.findIndex((w) => COPY_VERB.test(w));
   let into: string | undefined;
   if (verb < 0 && head.some((w) => STDIN_VERB.test(w))) into = bucketOf(operands[head.length] ?? '');
+  let sources: string[] = [];
   if (verb >= 0) {
     const after = words.slice(words.indexOf(operands[verb] as string) + 1);
     const operand = (w: string) => w === '-' || !w.startsWith('-');
@@ -100,12 +113,19 @@ function usesOf(argv: readonly string[]): BucketUse[] {
       if (bucketOf(w) || (!afterOption && PATH_LIKE.test(w))) dest = i;
     });
     const bucket = dest >= 0 ? bucketOf(after[dest] as string) : undefined;
-    if (bucket && after.slice(0, dest).some(operand)) into = bucket;
+    if (bucket && after.slice(0, dest).some(operand)) {
+      into = bucket;
+      sources = after.slice(0, dest).filter((w, i) => operand(w) && !VALUE_OPTION.test(after[i - 1] ?? ''));
+    }
   }
   const named = optionValue(argv, /^--bucket$/);
-  if (named && head.some((w) => PUT_CALL.test(w))) into ??= named;
+  if (named && head.some((w) => PUT_CALL.test(w)) && !into) {
+    into = named;
+    const body = optionValue(argv, /^--body$/);
+    sources = body ? [body] : [];
+  }
   const at = endpointOf(argv);
-  if (into) out.push({ bucket: `${at}${into}`, into: true });
+  if (into) out.push({ bucket: `${at}${into}`, into: true, sources: sources.slice(0, MAX_SOURCES) });
   for (const w of [...words.map(bucketOf), named])
     if (w && !out.some((u) => u.bucket === `${at}${w}`)) out.push({ bucket: `${at}${w}`, into: false });
   return out;
@@ -131,9 +151,20 @@ function urlPlace(url: string): string | undefined {
 function curlUses(argv: readonly string[]): BucketUse[] {
   const urls = argv.filter((w) => /^https?:\/\//i.test(w));
   const places = [...new Set(urls.map(urlPlace).filter((p): p is string => p !== undefined))];
-  const uploads = argv.some((w, i) => /^(?:-[A-Za-z]*T|--upload-file)$/.test(w) && argv[i + 1] !== undefined);
-  const into = uploads ? places.at(-1) : undefined;
-  return places.map((bucket) => ({ bucket, into: bucket === into }));
+  // What -T/--upload-file sends (`-T f`, `-sT f`, `--upload-file=f`): the copy's sources.
+  const sources: string[] = [];
+  argv.forEach((w, i) => {
+    const eq = /^--upload-file=(.*)$/.exec(w);
+    if (eq) sources.push(eq[1] as string);
+    else if (/^(?:-[A-Za-z]*T|--upload-file)$/.test(w) && argv[i + 1] !== undefined)
+      sources.push(argv[i + 1] as string);
+  });
+  const into = sources.length > 0 ? places.at(-1) : undefined;
+  return places.map((bucket) =>
+    bucket === into
+      ? { bucket, into: true, sources: sources.slice(0, MAX_SOURCES) }
+      : { bucket, into: false },
+  );
 }
 
 /** The buckets a command line names, each once (into when any of its commands copies data into it). */
@@ -143,7 +174,10 @@ export function bucketUses(argvs: readonly (readonly string[])[]): BucketUse[] {
     for (const u of usesOf(argv)) {
       const seen = out.get(u.bucket);
       if (!seen) out.set(u.bucket, u);
-      else if (u.into) seen.into = true;
+      else if (u.into) {
+        seen.into = true;
+        seen.sources = [...(seen.sources ?? []), ...(u.sources ?? [])].slice(0, MAX_SOURCES);
+      }
       if (out.size >= MAX_USES) return [...out.values()];
     }
   return [...out.values()];

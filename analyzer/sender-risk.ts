@@ -70,12 +70,18 @@ export function partsStore(store: Parts): Parts {
         upTo,
         cap,
       );
-      return history.flatMap((e) => {
-        const sender = senderOf(e);
+      const firstReceived = new Map<string, string>();
+      for (const p of parts) {
+        const first = history.firstReceived.get(p.session);
+        if (first !== undefined) firstReceived.set(partId(p.session, p.sender), first);
+      }
+      const events = history.events.flatMap((ie) => {
+        const sender = senderOf(ie.event);
         return parts
-          .filter((p) => p.session === e.session_id && (p.sender === sender || !isTokenSender(sender)))
-          .map((p) => ({ ...e, session_id: partId(p.session, p.sender) }));
+          .filter((p) => p.session === ie.event.session_id && (p.sender === sender || !isTokenSender(sender)))
+          .map((p) => ({ ...ie, event: { ...ie.event, session_id: partId(p.session, p.sender) } }));
       });
+      return { events, firstReceived };
     },
     async putRisk(rows) {
       await store.analyzer.putSenderRisk(

@@ -67,8 +67,19 @@ export class SessionState {
   readonly noted = new Set<string>();
   /** Novelty keys this session already counted in the fleet's sightings (once per session, however often). */
   readonly sighted = new Set<string>();
-  /** Tokens that sent this session's events: their sightings never make its behaviour familiar. */
+  /**
+   * Tokens that sent this session's events: their sightings make its behaviour familiar only from other sessions
+   * received well before `firstReceivedMs` (analyzer/sightings.ts).
+   */
   readonly senders = new Set<string>();
+  /** When the store received this session's first event (ms; Infinity until one is read). */
+  firstReceivedMs = Number.POSITIVE_INFINITY;
+
+  /** Notes that the store received one of this session's events at `iso` (a time that does not parse is left out). */
+  noteReceived(iso: string): void {
+    const ms = Date.parse(iso);
+    if (ms < this.firstReceivedMs) this.firstReceivedMs = ms;
+  }
   agent = '';
   user = '';
   repo = '';

@@ -1,7 +1,8 @@
-import { type AgentEvent, LOOPBACK_SENDER } from '../schema/index.js';
-import { HISTORY_COLUMNS } from './analyzer-events.js';
+import { LOOPBACK_SENDER } from '../schema/index.js';
+import { HISTORY_COLUMNS, type IngestedEvent } from './analyzer-events.js';
 import type { Db } from './db.js';
 import { type AgentEventRow, rowToEvent } from './rows/agent-events.js';
+import { clickhouseTimeToIso } from './rows/common.js';
 
 /** One token's risk of one session: the risk of the events it sent there (with the tokenless ones). */
 export interface SenderRisk {
@@ -49,14 +50,19 @@ export function createSenderRiskQueries(db: Db, database: string, version: () =>
       senders: readonly string[],
       upTo: { ingestedAt: string; eventId: string },
       cap: number,
-    ): Promise<AgentEvent[]> {
-      if (sessions.length === 0) return [];
-      const rows = await db.query<AgentEventRow>(
+    ): Promise<{ events: IngestedEvent[]; firstReceived: Map<string, string> }> {
+      const firstReceived = new Map<string, string>();
+      if (sessions.length === 0) return { events: [], firstReceived };
+      const rows = await db.query<AgentEventRow & { ingested_at: string; first_received: string }>(
         'analyzer.sender-history',
-        `SELECT ${HISTORY_COLUMNS} FROM ${events}
-         WHERE session_id IN {s:Array(String)}
-           AND sender IN {senders:Array(String)}
-           AND (ingested_at, event_id) <= (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})
+        `SELECT ${HISTORY_COLUMNS}, ingested_at, first_received FROM (
+           SELECT ${HISTORY_COLUMNS}, ingested_at, sender,
+                  min(ingested_at) OVER (PARTITION BY session_id) AS first_received
+           FROM ${events}
+           WHERE session_id IN {s:Array(String)}
+             AND (ingested_at, event_id) <= (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})
+         )
+         WHERE sender IN {senders:Array(String)}
          ORDER BY session_id, sender, time DESC LIMIT {cap:UInt32} BY session_id, sender`,
         {
           s: sessions,
@@ -66,7 +72,12 @@ export function createSenderRiskQueries(db: Db, database: string, version: () =>
           cap,
         },
       );
-      return rows.map(rowToEvent).reverse();
+      for (const r of rows) firstReceived.set(r.session_id, clickhouseTimeToIso(r.first_received));
+      const out = rows.map(({ first_received: _first, ...r }) => ({
+        event: rowToEvent(r),
+        ingestedAt: clickhouseTimeToIso(r.ingested_at),
+      }));
+      return { events: out.reverse(), firstReceived };
     },
   };
 }

@@ -1,14 +1,17 @@
 import type { Db } from './db.js';
 
-/** Where one token saw a value: [agent, user, repo]. */
-export type SightingPlace = [string, string, string];
+/**
+ * Where one token saw a value: [agent, user, repo, when the first such sighting's event was received (ms), the
+ * session it came from].
+ */
+export type SightingPlace = [string, string, string, number, string];
 
 /** What novelty needs to know about a value: how many sending tokens saw it, and a sample of where. */
 export interface Sighting {
   key: string;
   /** Distinct tokens whose events showed the value. */
   senders: number;
-  /** Up to 50 of those tokens, each with up to 20 places it saw the value. */
+  /** Up to 50 of those tokens, each with up to 20 places it saw the value (the earliest received first). */
   sample: [string, SightingPlace[]][];
 }
 
@@ -21,6 +24,8 @@ export interface SightingRow {
   user_id: string;
   repo: string;
   time: string;
+  /** When the store received the event that showed the value (ISO). */
+  received: string;
 }
 
 /**
@@ -43,6 +48,7 @@ export function createSightingQueries(db: Db, database: string, events: string) 
           user_id: r.user_id,
           repo: r.repo,
           time: r.time,
+          received: r.received,
         })}\n`;
       }
       await db.insertJsonEachRow('analyzer.sightings.add', 'analyzer_sightings', Buffer.from(payload));
@@ -50,16 +56,29 @@ export function createSightingQueries(db: Db, database: string, events: string) 
 
     async sightings(keys: readonly string[]): Promise<Sighting[]> {
       if (keys.length === 0) return [];
-      const rows = await db.query<{ key: string; senders: string; sample: [string, SightingPlace[]][] }>(
+      type Place = [string, string, string, string | number, string];
+      const rows = await db.query<{ key: string; senders: string; sample: [string, Place[]][] }>(
         'analyzer.sightings.get',
         `SELECT key, count() AS senders, groupArray(50)((sender, places)) AS sample
          FROM (
-           SELECT key, toString(sender) AS sender, groupUniqArray(20)((toString(agent), user_id, repo)) AS places
-           FROM ${table} FINAL WHERE key IN {k:Array(String)} GROUP BY key, sender
+           SELECT key, sender, arraySlice(arraySort(p -> p.4, groupArray(1000)(place)), 1, 20) AS places
+           FROM (
+             SELECT key, toString(sender) AS sender,
+               (toString(agent), user_id, repo, toUnixTimestamp64Milli(min(received)), argMin(session_id, received))
+                 AS place
+             FROM ${table} FINAL WHERE key IN {k:Array(String)} GROUP BY key, sender, agent, user_id, repo
+           ) GROUP BY key, sender
          ) GROUP BY key`,
         { k: keys },
       );
-      return rows.map((r) => ({ key: r.key, senders: Number(r.senders), sample: r.sample }));
+      return rows.map((r) => ({
+        key: r.key,
+        senders: Number(r.senders),
+        sample: r.sample.map(([sender, places]) => [
+          sender,
+          places.map(([a, u, repo, at, session]): SightingPlace => [a, u, repo, Number(at), session]),
+        ]),
+      }));
     },
 
     /**

@@ -1,4 +1,4 @@
-import { type AgentEvent, RiskFactor, type SessionRisk, Suppression } from '../schema/index.js';
+import { RiskFactor, type SessionRisk, Suppression } from '../schema/index.js';
 import {
   attachWriteArguments,
   decodeScoreRows,
@@ -199,18 +199,32 @@ export function createAnalyzerRepo(db: Db, database: string) {
       return rows.length > 0;
     },
 
-    /** Events of sessions received at or before a point (a session's history when its state is rebuilt). */
-    async sessionHistory(sessions: readonly string[], upTo: Watermark, cap: number): Promise<AgentEvent[]> {
-      if (sessions.length === 0) return [];
-      const rows = await db.query<AgentEventRow>(
+    /**
+     * Events of sessions received at or before a point (a session's history when its state is rebuilt), each with
+     * when it was received, and when each session's first event was (of all its events, not only those replayed).
+     */
+    async sessionHistory(
+      sessions: readonly string[],
+      upTo: Watermark,
+      cap: number,
+    ): Promise<{ events: IngestedEvent[]; firstReceived: Map<string, string> }> {
+      const firstReceived = new Map<string, string>();
+      if (sessions.length === 0) return { events: [], firstReceived };
+      const rows = await db.query<AgentEventRow & { ingested_at: string; first_received: string }>(
         'analyzer.session-history',
-        `SELECT ${HISTORY_COLUMNS} FROM ${events}
+        `SELECT ${HISTORY_COLUMNS}, ingested_at, min(ingested_at) OVER (PARTITION BY session_id) AS first_received
+         FROM ${events}
          WHERE session_id IN {s:Array(String)}
            AND (ingested_at, event_id) <= (parseDateTime64BestEffort({t:String}, 3, 'UTC'), {id:String})
          ORDER BY session_id, time DESC LIMIT {cap:UInt32} BY session_id`,
         { s: sessions, t: upTo.ingestedAt, id: upTo.eventId, cap },
       );
-      return rows.map(rowToEvent).reverse();
+      for (const r of rows) firstReceived.set(r.session_id, clickhouseTimeToIso(r.first_received));
+      const out = rows.map(({ first_received: _first, ...r }) => ({
+        event: rowToEvent(r),
+        ingestedAt: clickhouseTimeToIso(r.ingested_at),
+      }));
+      return { events: out.reverse(), firstReceived };
     },
 
     async putRisk(

@@ -1,5 +1,6 @@
 import { isRemoteHost } from '../../gate/index.js';
 import { describe } from '../behaviour.js';
+import { copiesBuildOutput } from '../build-output.js';
 import type { CommandFacts } from '../command-facts.js';
 import { type FixtureEvent, NO_HITS, type StreamDetector } from '../detector.js';
 import { sessionEndpoint } from './exfil-storage-endpoint.js';
@@ -18,16 +19,19 @@ const deploy = (bucket: string, t: number): FixtureEvent => ({
 });
 
 /**
- * Data copied into object storage this repository never used. What counts as the project's own bucket is what
- * the session or the repository already named: an earlier action of this session (a listing, a download, an
- * earlier upload) or another session of the same repository. Anything else is a place the data was taken to.
+ * Data copied into object storage this repository never used. What counts as the project's own bucket is what the
+ * repository's other sessions named (other tokens', or its own token's received well before: analyzer/sightings.ts).
+ * A bucket only this session named before (a listing, `mb`, an `echo`) proves nothing, the session being the one
+ * watched: it passes for a first deployment only when what is copied is the project's build output
+ * (analyzer/build-output.ts), not the workspace, the home directory, a secret, an archive or another bucket.
  */
 export const storageNewBucket: StreamDetector = {
   id: 'exfil.storage-new-bucket',
   title: 'Data copied to a bucket this repository never used',
   description:
     'A command copies files or data into an object-storage bucket (aws s3 cp/sync, gsutil, gcloud storage, s3cmd, ' +
-    's3api put-object) that neither an earlier action of this session nor another session of this repository named. ' +
+    's3api put-object) that no earlier session of this repository named; or, when only this session named it before, ' +
+    'copies more than build output (the workspace, the home directory, a secret, an archive, another bucket). ' +
     "The project's own buckets are the ones its sessions list, read from and deploy to; a new one is where the data " +
     'was taken.',
   severity: 'high',
@@ -35,6 +39,8 @@ export const storageNewBucket: StreamDetector = {
   falsepositives: [
     "A repository's first deployment to its bucket (acknowledge it once: the repository's later sessions know it)",
     'A session that uploads to a bucket without listing or reading it first, when no earlier session did either',
+    "A first deployment of the repository's root (`sync . s3://site`), an archive (`build/lambda.zip`) or a hidden " +
+      'build folder (`.next/`), even after listing the bucket',
   ],
   triage:
     'Whose bucket is it (account, profile, ACL)? What was copied: the workspace, home, a secret, data pulled from ' +
@@ -67,9 +73,13 @@ export const storageNewBucket: StreamDetector = {
     return into.flatMap((b) => {
       const key = keyOf(b.bucket);
       // Named by this session before this action (the engine counts a value as seen from the next action on).
-      if (s.sighted.has(key)) return NO_HITS;
+      const namedHere = s.sighted.has(key);
+      if (namedHere && copiesBuildOutput(b, obs.facts)) return NO_HITS;
       const repoSessions = s.repo ? ctx.sighting(key, s).sample.filter((x) => x[3] === s.repo).length : 0;
       if (repoSessions >= thresholds.repo_sessions_to_know) return NO_HITS;
+      const where = namedHere
+        ? 'a bucket only this session named before, with more than build output'
+        : 'a bucket neither this session nor this repository named before';
       return [
         {
           detector: this.id,
@@ -79,7 +89,7 @@ export const storageNewBucket: StreamDetector = {
             {
               rule: `${this.id}:${key}`,
               value: repoSessions,
-              text: `${describe(obs)} copies data into ${quote(b.bucket)}, a bucket neither this session nor this repository named before${obs.denied ? ' (refused)' : ''}`,
+              text: `${describe(obs)} copies data into ${quote(b.bucket)}, ${where}${obs.denied ? ' (refused)' : ''}`,
             },
           ],
         },

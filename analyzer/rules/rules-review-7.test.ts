@@ -14,6 +14,11 @@ const ART = 'https://artifacts.acme.dev/payments-api';
 const CASES: Record<string, FixtureEvent[]> = {
   'curl-put-known': [
     cmd(`curl -fsS ${ART}/index.json`),
+    cmd(`curl -fsS -T dist/app.js ${ART}/1.4/app.js`, 30),
+  ],
+  // Only this session named the place: an archive's content is not told by its name (analyzer/build-output.ts).
+  'curl-put-archive-known': [
+    cmd(`curl -fsS ${ART}/index.json`),
     cmd(`curl -fsS -T build.tar.gz ${ART}/1.4/b.tgz`, 30),
   ],
   'curl-put-secret-known': [
@@ -78,6 +83,7 @@ describe('rules changed for the review-7 set', () => {
   it('a curl that only PUTs a file is judged as a copy into storage; a secret or a form upload stays loud', () => {
     quiet('curl-put-known', 'exfil-channel');
     quiet('curl-put-known', 'exfil.storage-new-bucket');
+    fires('curl-put-archive-known', 'exfil.storage-new-bucket');
     fires('curl-put-secret-known', 'exfil-channel');
     fires('curl-put-new', 'exfil.storage-new-bucket');
     fires('curl-form-known', 'exfil-channel');

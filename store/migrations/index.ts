@@ -19,6 +19,7 @@ import { migration as m64 } from './0064-alert-triage.js';
 import { migration as m65 } from './0065-session-secret-reads.js';
 import { migration as m66 } from './0066-event-sender.js';
 import { migration as m67 } from './0067-sender-risk.js';
+import { migration as m68 } from './0068-sighting-received.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m65,
   m66,
   m67,
+  m68,
 ];

@@ -1,6 +1,7 @@
 import { createAnalyzer, type Fixture } from '../../analyzer/index.js';
 import { type AgentEvent, SENDER_ATTRS } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
+import { eventToRow } from '../../store/rows/agent-events.js';
 import { makeEvent } from './events.js';
 
 let seq = 0;
@@ -37,6 +38,19 @@ export function fixtureEvents(
   });
   emit(o.session, fixture.session, base);
   return out;
+}
+
+/**
+ * Stores events as received at `receivedMs` (the store's `ingested_at`, which ingest sets to the time of the insert):
+ * a session that arrived earlier than this test ran, or later than another.
+ */
+export async function insertReceivedAt(store: Store, events: readonly AgentEvent[], receivedMs: number) {
+  const ingested_at = new Date(receivedMs).toISOString();
+  await store.db.insert(
+    'test.insert-received-at',
+    'agent_events',
+    events.map((e) => ({ ...eventToRow(e), ingested_at })),
+  );
 }
 
 /** An attack session (credential read, upload, shell rc persistence): each action reported twice (a log and a span with the same call id). */
