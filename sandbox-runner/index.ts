@@ -3,6 +3,14 @@
  * (through ./fast.ts) the approval flow and agent hooks. The sandbox policy belongs to the gate (gate/).
  */
 export { type Check, type DoctorDeps, runDoctorChecks } from './doctor/checks.js';
+export { CLAUDE_SETTINGS, claudeSettingsProblem } from './doctor/claude-settings.js';
+export {
+  type Fields,
+  isOneOf,
+  type Kind,
+  mismatch,
+  type ScalarName,
+} from './doctor/claude-settings-kinds.js';
 export { checkAgentHooks, type HookCheckDeps } from './doctor/hook-checks.js';
 export { checkServer } from './doctor/server-check.js';
 export * from './fast.js';

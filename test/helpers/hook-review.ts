@@ -9,14 +9,16 @@ import type { FakeModel, startFakeModel } from './fake-model.js';
 // `ward` that fails on request, and a Ward server slow in every way the hook tolerates one at a time.
 
 export type Scenario = Awaited<ReturnType<typeof scenario>>;
-export const claudeEnv = (s: Scenario, url: string) => ({
+/** What claudeEnv and claude need of a scenario: its home and project. */
+type Dirs = Pick<Scenario, 'home' | 'project'>;
+export const claudeEnv = (s: Dirs, url: string) => ({
   HOME: s.home,
   ANTHROPIC_BASE_URL: url,
   ANTHROPIC_API_KEY: 'fake',
   IS_SANDBOX: '1',
   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
 });
-export const claude = (s: Scenario, url: string, extra: Record<string, string> = {}) =>
+export const claude = (s: Dirs, url: string, extra: Record<string, string> = {}) =>
   run(
     join(BIN, 'claude'),
     ['-p', 'go', '--output-format', 'json', '--permission-mode', 'bypassPermissions'],
