@@ -17,6 +17,8 @@ const USAGE = `usage: ward install <claude-code|codex|gemini-cli> [--project DIR
   --wait           on Ward's "ask", wait for a human in Ward (the hook needs WARD_SERVER and WARD_TOKEN)
   --ward-command   how the agent starts Ward, as shell words (default: the absolute path of ward on PATH)
   The hook runs under /bin/sh: anything but Ward's answer (killed, crashed, not found) blocks the tool call.
+  claude-code also gets permissions.defaultMode "dontAsk" and disableBypassPermissionsMode "disable": a hook
+  killed by a signal counts as no answer, so only Ward's allow (or your allow rules) runs a tool.
   --codex-command  how to start Codex to record trust (default: codex)
 `;
 
@@ -74,9 +76,14 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       ? join(codexHome, target.file)
       : join(env.home, target.dir, target.file)
     : join(project, target.dir, target.file);
-  const { firstOnPath, installHook, isWardHookCommand, pinnedWardCommand, wardHookCommand } = await import(
-    '../sandbox-runner/index.js'
-  );
+  const {
+    firstOnPath,
+    installHook,
+    isWardHookCommand,
+    pinnedWardCommand,
+    requireHookAllow,
+    wardHookCommand,
+  } = await import('../sandbox-runner/index.js');
   // The hook's program by its absolute path: a bare `ward` is looked up on the agent's PATH at every tool call,
   // and a `ward` the agent writes into an earlier PATH directory (~/.local/bin) would answer for Ward. So would
   // a `node` there, found by ward.mjs's `#!/usr/bin/env node`: the interpreter is pinned too.
@@ -99,6 +106,9 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       // The agent must let a waiting hook outlive Ward's own deadline.
       ...(values.wait ? { timeoutS: waitS + 30 } : {}),
       isOurs: (c) => isWardHookCommand(c, agent),
+      // Claude Code runs the tool when its hook is killed; in dontAsk mode, with bypass mode disabled, only
+      // the hook's allow runs it.
+      ...(agent === 'claude-code' ? { also: requireHookAllow } : {}),
     });
   } catch (err) {
     process.stderr.write(
@@ -113,6 +123,11 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       ? `installed \`${command}\` as a ${target.event} hook in ${file}\n`
       : `already installed in ${file}; nothing changed\n`,
   );
+  if (agent === 'claude-code' && result.changed) {
+    process.stderr.write(
+      `note: Claude Code now runs in dontAsk mode with bypass mode disabled${result.replaced ? ` (it was in ${result.replaced} mode)` : ''}: a tool runs only when Ward's hook answers allow (or an allow rule of yours matches), so a killed hook blocks the call, and what Ward would ask about is refused unless the hook waits for a human in Ward (--wait)\n`,
+    );
+  }
   if (wardCommand === 'ward') {
     process.stderr.write(
       "note: `ward` is not on PATH; run `npm link` in the Ward checkout or pass --ward-command 'node /path/to/bin/ward.mjs'\n",

@@ -143,10 +143,17 @@ describe.runIf(has('claude'))(
       expect(hook).toBe('{}\n');
       const model = await startFakeModel([{ command: 'ls -la' }, { command: 'touch made-by-agent.txt' }]);
       models.push(model);
-      const r = await run(join(BIN, 'claude'), ['-p', 'go', '--output-format', 'json'], s.project, {
-        ...env(s),
-        ANTHROPIC_BASE_URL: model.url,
-      });
+      // `ward install` sets dontAsk mode, where Ward answers allow (nothing else would run the call): in the
+      // default mode an operator starts Claude Code in, Ward still defers.
+      const r = await run(
+        join(BIN, 'claude'),
+        ['-p', 'go', '--output-format', 'json', '--permission-mode', 'default'],
+        s.project,
+        {
+          ...env(s),
+          ANTHROPIC_BASE_URL: model.url,
+        },
+      );
       expect(model.results()[0]?.output).toContain('README.md');
       // Ward allowed the write (workspace) but did not answer "allow": Claude Code asked, and -p denies.
       expect(JSON.parse(r.out.slice(r.out.indexOf('{'))).permission_denials).toEqual([

@@ -4,7 +4,15 @@ import { describe, expect, it, vi } from 'vitest';
 import { checkAgentHooks, shellQuote } from '../sandbox-runner/index.js';
 import { BIN, has, ROOT, scenario, WARD, WARD_PROGRAM, ward } from './helpers/agent-cli.js';
 import { fakeModelsForFile } from './helpers/fake-model.js';
-import { claude, codex, codexModel, gemini, installCodex, type Scenario } from './helpers/hook-review.js';
+import {
+  claude,
+  codex,
+  codexModel,
+  gemini,
+  HOOK_KILLER,
+  installCodex,
+  type Scenario,
+} from './helpers/hook-review.js';
 
 // A hook that dies before it answers: every agent ran the tool on any exit but 2, so SIGKILL, the OOM killer,
 // a crash of node, node missing or the ward file emptied let the call through. `ward install` now wraps
@@ -182,7 +190,7 @@ describe.runIf(has('claude'))('Claude Code: hooks the agent or a user set up aro
     expect(m.results()[0]?.output).toMatch(/Ward: denied by policy/);
   });
 
-  it('a timeout shorter than the hook takes runs the tool (even past a deny); doctor now flags such a timeout', async () => {
+  it('a timeout shorter than the hook takes ran the tool (even past a deny); in dontAsk mode it is refused, and doctor flags such a timeout', async () => {
     const s = await scenario();
     closing.push(s.model);
     const late = join(s.root, 'late', 'ward');
@@ -197,7 +205,9 @@ describe.runIf(has('claude'))('Claude Code: hooks the agent or a user set up aro
     writeFileSync(file, JSON.stringify(settings));
     const m = await model([{ command: 'touch ran-timeout' }]);
     await claude(s, m.url);
-    expect(existsSync(join(s.project, 'ran-timeout'))).toBe(true);
+    // Under bypassPermissions the tool ran; in the dontAsk mode `ward install` sets, a hook killed at its
+    // timeout allows nothing.
+    expect(existsSync(join(s.project, 'ran-timeout'))).toBe(false);
     expect((await doctor(s))['claude-code hook']).toMatchObject({
       ok: false,
       detail: expect.stringContaining("(1 s) ends before Ward's own deadline (40 s)"),
@@ -253,36 +263,21 @@ describe.runIf(has('claude'))('Claude Code: hooks the agent or a user set up aro
     expect((await doctor(s))['claude-code hook']).toMatchObject({ ok: true });
   });
 
-  it('NOT FIXED: a process the agent left behind SIGKILLs the wrapper itself, and the tool runs', async () => {
+  it('under bypassPermissions (an install before Claude Code was put in dontAsk mode), a process the agent left behind SIGKILLs the wrapper itself, and the tool runs', async () => {
     const s = await scenario();
     closing.push(s.model);
     await ward(['install', 'claude-code', '--ward-command', WARD], s.project, { HOME: s.home });
-    // Detached, it outlives its Bash call and SIGKILLs the hooks Claude Code starts for this project (their
-    // environment names it), the wrapper and `ward hook` alike. In JavaScript, which the gate reads now: killing
-    // processes and reading /proc are what everyday tools do too, and count for nothing in a code file.
-    const killer = [
-      "const fs = require('fs');",
-      'if (!process.env.KILLER) {',
-      "  require('child_process').spawn(process.execPath, [__filename], { detached: true, stdio: 'ignore', env: { ...process.env, KILLER: '1' } }).unref();",
-      '  process.exit(0);',
-      '}',
-      "const mine = Buffer.from('CLAUDE_PROJECT_DIR=' + process.cwd() + '\\0');",
-      "const hook = Buffer.from('hook\\0claude-code');",
-      'const end = Date.now() + 10000;',
-      'const sweep = () => {',
-      "  for (const pid of fs.readdirSync('/proc').filter((p) => /^\\d+$/.test(p)))",
-      '    try {',
-      "      if (fs.readFileSync('/proc/' + pid + '/cmdline').includes(hook) && fs.readFileSync('/proc/' + pid + '/environ').includes(mine))",
-      "        process.kill(Number(pid), 'SIGKILL');",
-      '    } catch {}',
-      '  if (Date.now() < end) setTimeout(sweep, 2);',
-      '};',
-      'sweep();',
-    ].join('\n');
+    // Without the permissions `ward install` writes now, the helper's --permission-mode bypassPermissions
+    // holds: Ward's hook is the only guard, and a killed hook is a yes. Fixed for an install since
+    // (test/redteam-hooks-killed-hook.test.ts); doctor flags this one.
+    const file = join(s.project, '.claude', 'settings.json');
+    const { permissions: _, ...before } = readSettings(file) as Settings & { permissions?: unknown };
+    writeFileSync(file, JSON.stringify(before));
+    expect((await doctor(s))['claude-code mode']).toMatchObject({ ok: false });
     const m = await model([
       {
         command: '',
-        tool: { name: 'Write', input: { file_path: join(s.project, 'k.js'), content: killer } },
+        tool: { name: 'Write', input: { file_path: join(s.project, 'k.js'), content: HOOK_KILLER } },
       },
       { command: 'node k.js' },
       { command: BAD('ran-killed-wrapper') },

@@ -9,6 +9,7 @@ import {
   pathLookupProblem,
 } from '../hooks/hook-command.js';
 import type { Check } from './checks.js';
+import { checkClaudePermissions } from './claude-permissions-check.js';
 import { claudeSettingsProblem } from './claude-settings.js';
 import { type WardProgram, wardProgramProblem } from './ward-program.js';
 
@@ -148,7 +149,7 @@ function resolvable(command: string, env: HookCheckDeps['processEnv']): boolean 
  * shell, a command that is not found) or that runs something other than this Ward is reported with the fix.
  */
 export async function checkAgentHooks(deps: HookCheckDeps): Promise<Check[]> {
-  return [checkClaude(deps), await checkCodex(deps), checkGemini(deps)];
+  return [checkClaude(deps), ...checkClaudePermissions(deps), await checkCodex(deps), checkGemini(deps)];
 }
 
 type Found = {

@@ -133,6 +133,27 @@ describe('answering a PreToolUse hook', () => {
       ).toMatchObject({ decision: 'deny', reason: expect.stringContaining('ci mode never waits') });
   });
 
+  it("in Claude Code's dontAsk mode, answers allow where it has no objection and turns its ask into a deny", async () => {
+    // There Claude Code refuses whatever no hook allows: saying nothing would refuse an allowed call, and an
+    // ask is refused without a word of why.
+    const dontAsk = input({ permission_mode: 'dontAsk' });
+    const allowed = await answerHook(dontAsk, {
+      agent: 'claude-code',
+      decide: gate('allow').decide,
+      wait: false,
+    });
+    expect(claudeCodeOutput(allowed!)).toMatchObject({ hookSpecificOutput: { permissionDecision: 'allow' } });
+    expect(
+      await answerHook(dontAsk, { agent: 'claude-code', decide: gate('ask').decide, wait: false }),
+    ).toEqual({ decision: 'deny', reason: expect.stringMatching(/needs approval .*dontAsk mode.*--wait/) });
+    expect(
+      await answerHook(dontAsk, { agent: 'claude-code', decide: gate('deny').decide, wait: false }),
+    ).toMatchObject({ decision: 'deny' });
+    // Only Claude Code's own mode counts: Codex never answers allow.
+    const codex = await answerHook(dontAsk, { agent: 'codex', decide: gate('allow').decide, wait: false });
+    expect(codexOutput(codex!)).toBeNull();
+  });
+
   it('treats every shell tool of the one list (schema/) as shell text, whatever its case', async () => {
     for (const tool of ['Bash', 'shell', 'EXEC_COMMAND', 'run_shell_command', 'container.exec']) {
       const g = gate('allow');

@@ -4,6 +4,7 @@ import type { ApprovalPort, GrantRecord } from '../../schema/index.js';
 import { askHuman, type GateOutcome, type GateVerdict, summarizeReasons } from '../approvals/ask-human.js';
 import { decideWithGrants } from '../approvals/with-grants.js';
 import type { HookAgentName, HookAnswer } from './answer.js';
+import { hookAllowRequired } from './claude-permission-mode.js';
 import { BEFORE_TOOL_EVENTS, type PreToolUseInput, parseHookInput } from './hook-input.js';
 
 /** One tool call as the gate sees it: shell text for Bash, the tool name and arguments otherwise. */
@@ -106,11 +107,14 @@ export async function answerToolCall(
         `ward: waiting for approval ${id}${url ? ` at ${url}` : ''} (${summarizeReasons(verdict.reasons)})`,
       ),
   });
-  return hookAnswer(outcome, o);
+  // Claude Code in dontAsk mode refuses what a hook does not allow: there Ward's "no objection" is an allow,
+  // and Ward's ask, which Claude Code would turn into a refusal without a word, is a deny that says why.
+  const allowRequired = o.agent === 'claude-code' && hookAllowRequired(input.permission_mode);
+  return hookAnswer(outcome, { ...o, autoApprove: o.autoApprove || allowRequired }, allowRequired);
 }
 
 /** The hook's words for the final decision (the ladder itself is askHuman's). */
-function hookAnswer(outcome: GateOutcome, o: AnswerHookOptions): HookAnswer {
+function hookAnswer(outcome: GateOutcome, o: AnswerHookOptions, cannotAsk: boolean): HookAnswer {
   const { verdict } = outcome;
   if (outcome.run && outcome.step === 'gate')
     return {
@@ -121,9 +125,11 @@ function hookAnswer(outcome: GateOutcome, o: AnswerHookOptions): HookAnswer {
     return { decision: 'allow', reason: `Ward: approved in Ward (${outcome.approvalId}): ${outcome.reason}` };
   if (outcome.step === 'no-port' && !o.wait) {
     const why = summarizeReasons(verdict.reasons);
-    if (o.agent === 'claude-code')
+    if (o.agent === 'claude-code' && !cannotAsk)
       return { decision: 'ask', reason: `Ward asks for approval (risk ${verdict.risk.toFixed(2)}): ${why}` };
-    return deny(`needs approval (${why}); install the hook with --wait to ask a human in Ward`);
+    return deny(
+      `needs approval (${why}); ${cannotAsk ? 'Claude Code runs in dontAsk mode, where it cannot ask: ' : ''}install the hook with --wait to ask a human in Ward`,
+    );
   }
   if (outcome.step === 'waited')
     return deny(`${outcome.status} in Ward (${outcome.approvalId}): ${outcome.detail}`);

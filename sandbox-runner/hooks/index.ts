@@ -14,6 +14,12 @@ export {
   type ToolRequest,
   toToolRequest,
 } from './answer-hook.js';
+export {
+  HOOK_ALLOW_MODE,
+  HOOK_ALLOW_PERMISSIONS,
+  hookAllowRequired,
+  requireHookAllow,
+} from './claude-permission-mode.js';
 export { answerHookCall, type HookCallOptions } from './hook-call.js';
 export {
   firstOnPath,

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+type Json = Record<string, unknown>;
+
 /**
  * One hook Ward puts under hooks.<event> of an agent's settings (.claude/settings.json, .codex/hooks.json,
  * .gemini/settings.json).
@@ -17,6 +19,8 @@ export interface HookSpec {
   name?: string;
   /** Recognizes a hook entry as Ward's own, old or new (e.g. /\bward(\.mjs)? hook claude-code\b/). */
   isOurs: (command: string) => boolean;
+  /** Settings the hook needs beside it (Claude Code: a permission mode that requires its allow), merged after. */
+  also?: (settings: Json) => { settings: Json; changed: boolean; replaced?: string };
 }
 
 export interface InstallResult {
@@ -24,9 +28,9 @@ export interface InstallResult {
   changed: boolean;
   /** Where a malformed settings file was moved before a fresh one was written. */
   backup?: string;
+  /** A value `also` replaced (Claude Code: the permission mode that was set). */
+  replaced?: string;
 }
-
-type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -111,11 +115,19 @@ export function installHook(file: string, spec: HookSpec, now: () => Date = () =
       current = parsed as Json;
     }
   }
-  const { settings, changed } = mergeHook(current, spec);
+  const hook = mergeHook(current, spec);
+  const also = spec.also?.(hook.settings);
+  const settings = also?.settings ?? hook.settings;
+  const changed = hook.changed || also?.changed === true;
   if (!changed && !backup) return { file, changed: false };
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.ward-tmp-${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o644 });
   renameSync(tmp, file);
-  return { file, changed: true, ...(backup ? { backup } : {}) };
+  return {
+    file,
+    changed: true,
+    ...(backup ? { backup } : {}),
+    ...(also?.replaced ? { replaced: also.replaced } : {}),
+  };
 }
