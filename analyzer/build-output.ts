@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { CommandFacts } from './command-facts.js';
 import type { BucketUse } from './object-storage.js';
 
@@ -27,4 +28,41 @@ export function copiesBuildOutput(use: BucketUse, facts: CommandFacts): boolean 
   const sources = use.sources ?? [];
   if (sources.length === 0 || !sources.every(isBuildOutputPath)) return false;
   return !facts.categories.some((c) => c === 'credential-access' || c === 'collection');
+}
+
+const FILLED = 'filled:';
+/** Most folders one command is said to fill from elsewhere (its write paths inside the working directory). */
+const MAX_FILLED = 8;
+
+const inside = (cwd: string, p: string) => cwd !== '' && (p === cwd || p.startsWith(`${cwd}/`));
+
+/**
+ * The places in the working directory a command fills from outside it (`cp -r ~/.ssh dist/`, `ln -sfn ~ public`,
+ * `tar -xf /tmp/h.tar -C dist`): each of its write paths inside the working directory, when the command also names
+ * a path outside it. Counted as seen by the session (its sighted keys) from its next action on.
+ */
+export function filledKeys(facts: CommandFacts, cwd: string): string[] {
+  if (!facts.paths.some((p) => p.path.startsWith('~') || (p.path.startsWith('/') && !inside(cwd, p.path))))
+    return [];
+  return facts.paths
+    .filter((p) => p.access === 'write' && inside(cwd, p.path) && p.path !== cwd)
+    .slice(0, MAX_FILLED)
+    .map((p) => `${FILLED}${p.path}`);
+}
+
+/**
+ * Whether a copy's sources hold what the session put there from outside the working directory (a source is, is
+ * under or holds a place `filledKeys` named): the build folder the session filled from the home directory, or made
+ * a link to it, is not the project's build output whatever its name.
+ */
+export function sourcesFilled(use: BucketUse, cwd: string, sighted: ReadonlySet<string>): boolean {
+  const sources = (use.sources ?? []).map((s) => posix.resolve(cwd || '/', s));
+  if (sources.length === 0) return false;
+  for (const k of sighted) {
+    if (!k.startsWith(FILLED)) continue;
+    const place = k.slice(FILLED.length);
+    if (sources.some((s) => place === s || place.startsWith(`${s}/`) || s.startsWith(`${place}/`)))
+      return true;
+  }
+  return false;
 }

@@ -1,6 +1,6 @@
 import { isRemoteHost } from '../../gate/index.js';
 import { describe } from '../behaviour.js';
-import { copiesBuildOutput } from '../build-output.js';
+import { copiesBuildOutput, filledKeys, sourcesFilled } from '../build-output.js';
 import type { CommandFacts } from '../command-facts.js';
 import { type FixtureEvent, NO_HITS, type StreamDetector } from '../detector.js';
 import { sessionEndpoint } from './exfil-storage-endpoint.js';
@@ -23,7 +23,8 @@ const deploy = (bucket: string, t: number): FixtureEvent => ({
  * repository's other sessions named (other tokens', or its own token's received well before: analyzer/sightings.ts).
  * A bucket only this session named before (a listing, `mb`, an `echo`) proves nothing, the session being the one
  * watched: it passes for a first deployment only when what is copied is the project's build output
- * (analyzer/build-output.ts), not the workspace, the home directory, a secret, an archive or another bucket.
+ * (analyzer/build-output.ts), not the workspace, the home directory, a secret, an archive or another bucket, nor a
+ * folder the session filled or linked from outside the working directory.
  */
 export const storageNewBucket: StreamDetector = {
   id: 'exfil.storage-new-bucket',
@@ -61,7 +62,9 @@ export const storageNewBucket: StreamDetector = {
     },
   },
   keys(obs) {
-    return obs.actionClass === 'exec' ? bucketKeys(obs.facts) : [];
+    if (obs.actionClass !== 'exec') return [];
+    const filled = filledKeys(obs.facts, obs.event.cwd);
+    return filled.length === 0 ? bucketKeys(obs.facts) : [...bucketKeys(obs.facts), ...filled];
   },
   observe(obs, s, ctx) {
     if (obs.actionClass !== 'exec') return NO_HITS;
@@ -74,7 +77,8 @@ export const storageNewBucket: StreamDetector = {
       const key = keyOf(b.bucket);
       // Named by this session before this action (the engine counts a value as seen from the next action on).
       const namedHere = s.sighted.has(key);
-      if (namedHere && copiesBuildOutput(b, obs.facts)) return NO_HITS;
+      if (namedHere && copiesBuildOutput(b, obs.facts) && !sourcesFilled(b, obs.event.cwd, s.sighted))
+        return NO_HITS;
       const repoSessions = s.repo ? ctx.sighting(key, s).sample.filter((x) => x[3] === s.repo).length : 0;
       if (repoSessions >= thresholds.repo_sessions_to_know) return NO_HITS;
       const where = namedHere

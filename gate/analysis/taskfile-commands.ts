@@ -42,8 +42,52 @@ function flowItems(inside: string): string[] {
     .filter((s) => s !== '');
 }
 
+/** YAML's escapes in a double-quoted scalar (`\x6D`, `\u006d`, `\U0000006d`, `\t`, …) read. */
+function yamlUnescape(s: string): string {
+  const named: Record<string, string> = {
+    0: '\0',
+    a: '\x07',
+    b: '\b',
+    t: '\t',
+    n: '\n',
+    v: '\v',
+    f: '\f',
+    r: '\r',
+  };
+  Object.assign(named, { e: '\x1b', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029' });
+  return s.replace(
+    /\\(?:x([\da-fA-F]{2})|u([\da-fA-F]{4})|U([\da-fA-F]{8})|([\s\S]))/g,
+    (_, x, u, U, c: string) => {
+      const hex = x ?? u ?? U;
+      if (hex !== undefined) return String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff));
+      return named[c] ?? c;
+    },
+  );
+}
+
+/**
+ * The text with its mapping keys written plainly, as go-task's YAML reader reads them: a double-quoted key's
+ * escapes read (`"c\x6Dds":`), a tag or an anchor before a key dropped (`!!str cmds:`, `&k cmds:`), and an
+ * explicit key (`? cmds` then `: - x`) put as `cmds:` with its value under it.
+ */
+function plainKeys(text: string): string {
+  return text
+    .replace(/"((?:[^"\\\n]|\\.)*)"(?=[ \t]*:(?:\s|$))/g, (_, k: string) => JSON.stringify(yamlUnescape(k)))
+    .replace(/(^|[\s{,[])(?:(?:![^\s]*|&[\w.-]+)[ \t]+)+(?=["']?[\w.-]+["']?[ \t]*:(?:\s|$))/gm, '$1')
+    .replace(
+      /^([ \t]*)\?[ \t]+([^\n]*)\n\1:(?:[ \t]+([^\n]*))?$/gm,
+      (_, ind: string, k: string, v?: string) =>
+        v === undefined
+          ? `${ind}${k}:`
+          : /^-(?:\s|$)/.test(v)
+            ? `${ind}${k}:\n${ind}  ${v}`
+            : `${ind}${k}: ${v}`,
+    );
+}
+
 /** The commands of Taskfile text; `whole` false: a piece, whose list items may be commands of any key. */
-export function taskfileCommands(text: string, whole: boolean): string[] {
+export function taskfileCommands(raw: string, whole: boolean): string[] {
+  const text = plainKeys(raw);
   const lines = text.split(/\r?\n/);
   const out: string[] = [];
   const anchors = new Map<string, string>();
@@ -81,8 +125,9 @@ export function taskfileCommands(text: string, whole: boolean): string[] {
     return [text, j];
   };
   const push = (command: string) => {
-    if (command.trim() !== '') out.push(taskToShell(command));
+    if (command.trim() !== '') out.push(command);
   };
+  const values = new Map<string, string>();
   for (let i = 0; i < lines.length && out.length < 1024; i++) {
     const line = lines[i] ?? '';
     if (/^\s*(?:#|$)|^(?:---|\.\.\.)\s*$/.test(line)) continue;
@@ -101,8 +146,13 @@ export function taskfileCommands(text: string, whole: boolean): string[] {
       const name = key[2] ?? '';
       parents.push({ indent, key: name });
       if (!COMMAND_KEY.test(name) && !COMMAND_LIST.test(name)) {
-        // Its value is passed over, whatever lines it goes on to (a `summary: |` block is not tasks).
-        if (key[3]?.trim()) i = valueAt(key[3], i, indent)[1];
+        // Its value is passed over, whatever lines it goes on to (a `summary: |` block is not tasks), and kept
+        // for a command that names it (`vars: {P: …}` run as `cmds: ['{{.P}}']`).
+        if (key[3]?.trim()) {
+          const [value, end] = valueAt(key[3], i, indent);
+          i = end;
+          if (!value.startsWith('[') && !values.has(name)) values.set(name, value);
+        }
         continue;
       }
       const [value, end] = valueAt(key[3] ?? '', i, indent);
@@ -120,10 +170,16 @@ export function taskfileCommands(text: string, whole: boolean): string[] {
   }
   for (const m of text.matchAll(FLOW_LIST)) for (const c of flowItems(m[2] ?? '')) push(c);
   for (const m of text.matchAll(FLOW_VALUE)) push(scalar(m[2] ?? ''));
-  return [...new Set(out)];
+  // A template naming a variable the file sets (`{{.P}}`, `{{ .P }}`) is that variable's text; others are unknown.
+  const filled = out.map((c) =>
+    taskToShell(c.replace(/\{\{-?\s*\.([\w]+)\s*-?\}\}/g, (m, n: string) => values.get(n) ?? m)),
+  );
+  return [...new Set(filled)];
 }
 
 /** A YAML file with go-task's shape (a top-level `tasks:` and `version:`), whatever its name (`includes:`). */
 export function looksLikeTaskfile(text: string): boolean {
-  return /^tasks[ \t]*:/m.test(text) && /^version[ \t]*:/m.test(text);
+  if (/^tasks[ \t]*:/m.test(text) && /^version[ \t]*:/m.test(text)) return true;
+  // The same as JSON or a flow mapping (YAML reads JSON): `{"version": "3", "tasks": {…}}`.
+  return /^\s*\{/.test(text) && /["']?\btasks["']?\s*:/.test(text) && /["']?\bversion["']?\s*:/.test(text);
 }

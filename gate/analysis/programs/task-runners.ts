@@ -4,6 +4,7 @@
  * caller's reader) and all its commands are judged as typed, whatever wrote them (a `sed -i`, a `cp`, an edit
  * the server saw only a piece of): which task runs is the runner's to choose (`includes`, dependencies).
  */
+import { posix } from 'node:path';
 import { type Call, type Handler, optionValue } from '../call.js';
 import { classifyPath } from '../paths.js';
 import { UNKNOWN } from '../script.js';
@@ -62,9 +63,38 @@ const runs =
       const text = c.ctx.written?.get(path) ?? c.ctx.readScript(path);
       if (text === undefined) continue;
       reportRun(c, path, path, commandsOf(r.kind, text, true));
+      if (r.kind === 'taskfile') runIncluded(c, path, text);
       return;
     }
   };
+
+/**
+ * The Taskfiles a Taskfile includes (`includes: {ci: ./ci/steps.yml}`, `taskfile: ./ci`), read as they are now:
+ * `task ci:x` runs their commands, and a file of any shape (JSON, no `version:`) was not judged as one when written.
+ */
+function runIncluded(c: Call, from: string, text: string, depth = 0): void {
+  const read = c.ctx.readScript;
+  if (!read || depth > 3) return;
+  const dir = posix.dirname(from);
+  const named = [
+    ...text.matchAll(
+      /^[ \t]+(?:["']?[\w.:-]+["']?|taskfile)[ \t]*:[ \t]*["']?([^\s"'{}#,]+\.ya?ml|\.{1,2}\/[^\s"'{}#,]*)/gm,
+    ),
+    ...text.matchAll(/["']?taskfile["']?\s*:\s*["']?([^\s"'{},#]+)/g),
+  ].map((m) => m[1] ?? '');
+  for (const name of new Set(named)) {
+    if (name === '' || name.includes('{{') || REMOTE.test(name)) continue;
+    const target = posix.resolve(dir, name);
+    for (const p of /\.ya?ml$/i.test(target) ? [target] : TASK.names.map((n) => `${target}/${n}`)) {
+      const included = c.ctx.written?.get(p) ?? read(p);
+      if (included === undefined) continue;
+      reportRun(c, p, p, commandsOf('taskfile', included, true));
+      runIncluded(c, p, included, depth + 1);
+      break;
+    }
+  }
+}
+const REMOTE = /^[a-z][\w+.-]*:\/\//i;
 
 /** Handlers of the task runners, by name. */
 export const TASK_RUNNER_PROGRAMS: Record<string, Handler> = {
