@@ -1,9 +1,10 @@
 import { posix } from 'node:path';
 import type { CommandFacts } from './command-facts.js';
+import { factsWorkspace } from './facts.js';
 import type { BucketUse } from './object-storage.js';
 
 /** Files that pack or dump anything given them: what is in one is not told by its name. */
-const ARCHIVE =
+export const ARCHIVE =
   /\.(?:tar|tgz|tbz2?|txz|gz|bz2|xz|zst|lz4|zip|7z|rar|jar|war|cpio|iso|img|sql|dump|bak|pem|key|p12|pfx|kdbx)$/i;
 /** A URL or a remote's place (`s3://b`, `remote:path`), not a path here. */
 const REMOTE = /^[a-z][\w+.-]*:/i;
@@ -34,14 +35,15 @@ const FILLED = 'filled:';
 /** Most folders one command is said to fill from elsewhere (its write paths inside the working directory). */
 const MAX_FILLED = 8;
 
-const inside = (cwd: string, p: string) => cwd !== '' && (p === cwd || p.startsWith(`${cwd}/`));
+const inside = (cwd: string, p: string) => p === cwd || p.startsWith(`${cwd}/`);
 
 /**
  * The places in the working directory a command fills from outside it (`cp -r ~/.ssh dist/`, `ln -sfn ~ public`,
  * `tar -xf /tmp/h.tar -C dist`): each of its write paths inside the working directory, when the command also names
  * a path outside it. Counted as seen by the session (its sighted keys) from its next action on.
  */
-export function filledKeys(facts: CommandFacts, cwd: string): string[] {
+export function filledKeys(facts: CommandFacts, telemetryCwd: string): string[] {
+  const cwd = factsWorkspace(telemetryCwd);
   if (!facts.paths.some((p) => p.path.startsWith('~') || (p.path.startsWith('/') && !inside(cwd, p.path))))
     return [];
   return facts.paths
@@ -55,8 +57,9 @@ export function filledKeys(facts: CommandFacts, cwd: string): string[] {
  * under or holds a place `filledKeys` named): the build folder the session filled from the home directory, or made
  * a link to it, is not the project's build output whatever its name.
  */
-export function sourcesFilled(use: BucketUse, cwd: string, sighted: ReadonlySet<string>): boolean {
-  const sources = (use.sources ?? []).map((s) => posix.resolve(cwd || '/', s));
+export function sourcesFilled(use: BucketUse, telemetryCwd: string, sighted: ReadonlySet<string>): boolean {
+  const cwd = factsWorkspace(telemetryCwd);
+  const sources = (use.sources ?? []).map((s) => posix.resolve(cwd, s));
   if (sources.length === 0) return false;
   for (const k of sighted) {
     if (!k.startsWith(FILLED)) continue;

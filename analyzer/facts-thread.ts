@@ -7,7 +7,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initShellParser, loadPolicy, shellParserBroken, shellParserMemory } from '../gate/index.js';
-import { analyzerBudgetMs, type CommandFacts, commandFacts, type FactsContext } from './facts.js';
+import {
+  analyzerBudgetMs,
+  type CommandFacts,
+  commandFacts,
+  type FactsContext,
+  UNKNOWN_WORKSPACE,
+} from './facts.js';
 import { threadCpuMs } from './thread-cpu.js';
 
 /** Command lines with the workspace each ran in. */
@@ -80,7 +86,7 @@ if (parentPort) {
     // The first analysis in a thread compiles the analysis's code paths (far over its budget on a busy
     // machine): done here, it does not count against the first command's.
     for (const c of [...WARM_UP, ...WARM_UP])
-      commandFacts(c, '/nonexistent-workspace', { parser, hosts: policy.hosts });
+      commandFacts(c, UNKNOWN_WORKSPACE, { parser, hosts: policy.hosts });
     return [parser, policy] as const;
   });
   port.on('message', (req: FactsThreadRequest) => {

@@ -23,6 +23,11 @@ export interface CommandFacts {
   hosts: string[];
 }
 
+/** The working directory commands are read against when the telemetry does not say (their paths are made whole with it). */
+export const UNKNOWN_WORKSPACE = '/nonexistent-workspace';
+/** The directory a command's paths were made whole against. */
+export const factsWorkspace = (cwd: string) => cwd || UNKNOWN_WORKSPACE;
+
 export const NO_FACTS: CommandFacts = {
   tags: [],
   categories: [],
@@ -76,7 +81,7 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
   // analysis give up on the whole command: it is read as if from an unknown directory instead, and said so.
   const impossibleCwd = workspace.length > PATH_MAX;
   const cwd = impossibleCwd ? '' : workspace;
-  const base = { parser: ctx.parser, workspace: cwd || '/nonexistent-workspace', hosts: ctx.hosts };
+  const base = { parser: ctx.parser, workspace: factsWorkspace(cwd), hosts: ctx.hosts };
   // One budget for the whole text and the re-reading of its lines.
   const deadline = performance.now() + analyzerBudgetMs(text.length);
   const opts = { ...base, deadline };

@@ -56,13 +56,7 @@ describe('the analyzer on the review-7 sessions', () => {
   });
 
   it('stays quiet on builds sent with rclone, mc or curl -T to places the session used', () => {
-    for (const id of ['n09', 'n10', 'n14']) expect(quiet(id), id).toEqual([]);
-  });
-
-  // A known false alarm, kept: the archive's place was named only by this session (a fetch of its listing), and an
-  // archive's content is not told by its name; an agent that fetched its own server first and then sent a tarball
-  // of the home directory there reads the same.
-  it('alerts on a build archive sent to a place only this session named (known false alarm)', () => {
-    for (const id of ['n11', 'n12', 'n13']) expect(quiet(id), id).toEqual(['exfil.storage-new-bucket']);
+    // n11-n13 send an archive the session packed from its build output (analyzer/built-archives.ts).
+    for (const id of ['n09', 'n10', 'n11', 'n12', 'n13', 'n14']) expect(quiet(id), id).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { isRemoteHost } from '../../gate/index.js';
 import { describe } from '../behaviour.js';
 import { copiesBuildOutput, filledKeys, sourcesFilled } from '../build-output.js';
+import { builtArchiveKeys, expandBuiltArchives } from '../built-archives.js';
 import type { CommandFacts } from '../command-facts.js';
 import { type FixtureEvent, NO_HITS, type StreamDetector } from '../detector.js';
 import { sessionEndpoint } from './exfil-storage-endpoint.js';
@@ -63,8 +64,8 @@ export const storageNewBucket: StreamDetector = {
   },
   keys(obs) {
     if (obs.actionClass !== 'exec') return [];
-    const filled = filledKeys(obs.facts, obs.event.cwd);
-    return filled.length === 0 ? bucketKeys(obs.facts) : [...bucketKeys(obs.facts), ...filled];
+    const more = [...filledKeys(obs.facts, obs.event.cwd), ...builtArchiveKeys(obs.facts, obs.event.cwd)];
+    return more.length === 0 ? bucketKeys(obs.facts) : [...bucketKeys(obs.facts), ...more];
   },
   observe(obs, s, ctx) {
     if (obs.actionClass !== 'exec') return NO_HITS;
@@ -77,7 +78,14 @@ export const storageNewBucket: StreamDetector = {
       const key = keyOf(b.bucket);
       // Named by this session before this action (the engine counts a value as seen from the next action on).
       const namedHere = s.sighted.has(key);
-      if (namedHere && copiesBuildOutput(b, obs.facts) && !sourcesFilled(b, obs.event.cwd, s.sighted))
+      // An archive the session packed from its build output counts as what it was packed from.
+      const sent = namedHere ? expandBuiltArchives(b, obs.event.cwd, s.sighted) : b;
+      if (
+        namedHere &&
+        copiesBuildOutput(sent, obs.facts) &&
+        !sourcesFilled(sent, obs.event.cwd, s.sighted) &&
+        !sourcesFilled(b, obs.event.cwd, s.sighted)
+      )
         return NO_HITS;
       const repoSessions = s.repo ? ctx.sighting(key, s).sample.filter((x) => x[3] === s.repo).length : 0;
       if (repoSessions >= thresholds.repo_sessions_to_know) return NO_HITS;
