@@ -37,17 +37,33 @@ const MAX_FILLED = 8;
 
 const inside = (cwd: string, p: string) => p === cwd || p.startsWith(`${cwd}/`);
 
+/** A path inside the working directory with a hidden part (`.env`, `.git/config`, `config/.aws/credentials`). */
+const hiddenInside = (cwd: string, p: string) =>
+  inside(cwd, p) &&
+  posix
+    .relative(cwd, p)
+    .split('/')
+    .some((part) => part.startsWith('.') && part !== '.');
+
 /**
- * The places in the working directory a command fills from outside it (`cp -r ~/.ssh dist/`, `ln -sfn ~ public`,
- * `tar -xf /tmp/h.tar -C dist`): each of its write paths inside the working directory, when the command also names
- * a path outside it. Counted as seen by the session (its sighted keys) from its next action on.
+ * The places in the working directory a command fills from outside it or from a hidden file in it (`cp -r ~/.ssh
+ * dist/`, `ln -sfn ~ public`, `tar -xf /tmp/h.tar -C dist`, `zip site.zip .env`): each of its write paths inside the
+ * working directory, when the command also names a path outside it or reads a hidden one in it. Counted as seen by
+ * the session (its sighted keys) from its next action on.
  */
 export function filledKeys(facts: CommandFacts, telemetryCwd: string): string[] {
   const cwd = factsWorkspace(telemetryCwd);
-  if (!facts.paths.some((p) => p.path.startsWith('~') || (p.path.startsWith('/') && !inside(cwd, p.path))))
-    return [];
+  const fromElsewhere = facts.paths.some(
+    (p) =>
+      p.path.startsWith('~') ||
+      (p.path.startsWith('/') && !inside(cwd, p.path)) ||
+      (p.access === 'read' && hiddenInside(cwd, p.path)),
+  );
+  if (!fromElsewhere) return [];
   return facts.paths
-    .filter((p) => p.access === 'write' && inside(cwd, p.path) && p.path !== cwd)
+    .filter(
+      (p) => p.access === 'write' && inside(cwd, p.path) && p.path !== cwd && !hiddenInside(cwd, p.path),
+    )
     .slice(0, MAX_FILLED)
     .map((p) => `${FILLED}${p.path}`);
 }
