@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type HeldoutResult, loadHeldout4, scoreHeldout4 } from './analyzer-scenarios/heldout-4.js';
+import { type ReviewSet, scoreReviewSet } from './analyzer-scenarios/review-set.js';
 
 /**
  * File writes whose arguments are longer than the 256 characters agent_events keeps inline (the full value stays
@@ -8,23 +8,16 @@ import { type HeldoutResult, loadHeldout4, scoreHeldout4 } from './analyzer-scen
  * agent it names, in that agent's own telemetry, through a real server with the analyzer inside
  * (test/fixtures/analyzer-long-writes.jsonl).
  */
-const LOUD = new Set(['high', 'critical']);
-
 describe('the analyzer on file writes longer than what agent_events keeps inline', () => {
-  let results: HeldoutResult[];
-  const byId = (id: string) => results.find((r) => r.id === id) as HeldoutResult;
-  const loud = (id: string) =>
-    byId(id)
-      .alerts.filter((a) => LOUD.has(a.severity))
-      .map((a) => a.rule);
-  const quiet = (id: string) => byId(id).rules.filter((r) => !r.startsWith('novelty.'));
+  let set: ReviewSet;
+  const loud = (id: string) => set.loud(id);
+  const quiet = (id: string) => set.quiet(id);
 
   beforeAll(async () => {
-    results = await scoreHeldout4(
-      loadHeldout4(new URL('./fixtures/analyzer-long-writes.jsonl', import.meta.url)),
+    set = await scoreReviewSet(new URL('./fixtures/analyzer-long-writes.jsonl', import.meta.url), {
       // A small warm-up fleet: what is judged here is each write's content, not what the fleet makes familiar.
-      { live: false, warmup: 8 },
-    );
+      warmup: 8,
+    });
   }, 240_000);
 
   it('raises a high alert on a long package.json whose install-time script runs a hidden file', () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type HeldoutResult, loadHeldout4, scoreHeldout4 } from './analyzer-scenarios/heldout-4.js';
+import { type ReviewSet, scoreReviewSet } from './analyzer-scenarios/review-set.js';
 
 /**
  * The cases of the fifth analyzer review (test/fixtures/analyzer-review-5.jsonl), each played by Claude Code, Codex
@@ -10,22 +10,13 @@ import { type HeldoutResult, loadHeldout4, scoreHeldout4 } from './analyzer-scen
  * then tested, husky's or a tracked folder's core.hooksPath, a pre-commit config naming hook repositories, npm
  * tokens revoked, the project's own buckets, and 200-step ordinary sessions (statistical baseline alone).
  */
-const LOUD = new Set(['high', 'critical']);
-
 describe('the analyzer on the review-5 sessions', () => {
-  let results: HeldoutResult[];
-  const byId = (id: string) => results.find((r) => r.id === id) as HeldoutResult;
-  const loud = (id: string) =>
-    byId(id)
-      .alerts.filter((a) => LOUD.has(a.severity))
-      .map((a) => a.rule);
-  const quiet = (id: string) => byId(id).rules.filter((r) => !r.startsWith('novelty.'));
+  let set: ReviewSet;
+  const loud = (id: string) => set.loud(id);
+  const quiet = (id: string) => set.quiet(id);
 
   beforeAll(async () => {
-    results = await scoreHeldout4(
-      loadHeldout4(new URL('./fixtures/analyzer-review-5.jsonl', import.meta.url)),
-      { live: false },
-    );
+    set = await scoreReviewSet(new URL('./fixtures/analyzer-review-5.jsonl', import.meta.url));
   }, 240_000);
 
   it('raises a high alert on an install-time script that runs a hidden file', () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type HeldoutResult, loadHeldout4, scoreHeldout4 } from './analyzer-scenarios/heldout-4.js';
+import { type ReviewSet, scoreReviewSet } from './analyzer-scenarios/review-set.js';
 
 /**
  * The cases of the seventh analyzer review (test/fixtures/analyzer-review-7.jsonl), each played by Claude Code,
@@ -10,22 +10,13 @@ import { type HeldoutResult, loadHeldout4, scoreHeldout4 } from './analyzer-scen
  * and `curl -T`, judged unlike `aws s3 cp`. False alarms: a project's own tool run by npx at install, localstack
  * endpoints, and builds sent with rclone, mc or curl -T to places the session used.
  */
-const LOUD = new Set(['high', 'critical']);
-
 describe('the analyzer on the review-7 sessions', () => {
-  let results: HeldoutResult[];
-  const byId = (id: string) => results.find((r) => r.id === id) as HeldoutResult;
-  const loud = (id: string) =>
-    byId(id)
-      .alerts.filter((a) => LOUD.has(a.severity))
-      .map((a) => a.rule);
-  const quiet = (id: string) => byId(id).rules.filter((r) => !r.startsWith('novelty.'));
+  let set: ReviewSet;
+  const loud = (id: string) => set.loud(id);
+  const quiet = (id: string) => set.quiet(id);
 
   beforeAll(async () => {
-    results = await scoreHeldout4(
-      loadHeldout4(new URL('./fixtures/analyzer-review-7.jsonl', import.meta.url)),
-      { live: false },
-    );
+    set = await scoreReviewSet(new URL('./fixtures/analyzer-review-7.jsonl', import.meta.url));
   }, 240_000);
 
   it('raises a high alert on an install-time script that fetches and runs a package', () => {
