@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOOK_ALLOW_MODE } from '../hooks/claude-permission-mode.js';
 import { isWardHookCommand } from '../hooks/hook-command.js';
 import type { Check } from './checks.js';
+import { isObj, type Json, readJson } from './json-file.js';
 
 /**
  * Whether Claude Code would run a tool that Ward's hook did not allow. Claude Code runs the tool when its hook
@@ -10,18 +11,6 @@ import type { Check } from './checks.js';
  * dontAsk mode, with bypass mode disabled and no broad allow rule, does such a call stay refused
  * (sandbox-runner/hooks/claude-permission-mode.ts).
  */
-
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function readJson(file: string): Json | undefined {
-  try {
-    const v: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return isObj(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Managed settings: managed-settings.json, then managed-settings.d/*.json, in the directory Claude Code reads. */
 function managedFiles(dir: string): string[] {

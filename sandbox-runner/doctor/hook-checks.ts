@@ -11,6 +11,7 @@ import {
 import type { Check } from './checks.js';
 import { checkClaudePermissions } from './claude-permissions-check.js';
 import { claudeSettingsProblem } from './claude-settings.js';
+import { isObj, type Json, readJson } from './json-file.js';
 import { type WardProgram, wardProgramProblem } from './ward-program.js';
 
 const CODEX_TOOLS = ['Bash', 'apply_patch'];
@@ -24,18 +25,6 @@ export interface HookCheckDeps {
   codexCommand: string;
   /** This Ward: the only program a hook that calls itself Ward's may run. */
   ward: WardProgram;
-}
-
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function readJson(file: string): Json | undefined {
-  try {
-    const v: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return isObj(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A handler's timeout: a number, none, or NaN for anything else (Claude Code then drops the settings' hooks). */
