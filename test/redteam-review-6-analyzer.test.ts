@@ -7,9 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureEvent } from '../analyzer/detector.js';
-import { createAnalyzer } from '../analyzer/index.js';
-import type { Alert } from '../schema/index.js';
-import { fixtureEvents } from './helpers/analyzer.js';
+import { loudRulesPerCase } from './helpers/analyzer.js';
 import { testStore } from './helpers/store.js';
 
 const write = (target: string, content: string): FixtureEvent => ({
@@ -163,31 +161,10 @@ const CASES: Record<string, { session: FixtureEvent[]; history?: FixtureEvent[][
 };
 
 describe('review 6: the analyzer changes of review 5, attacked', () => {
-  const rules = new Map<string, string[]>();
+  let rules = new Map<string, string[]>();
 
   beforeAll(async () => {
-    const store = await testStore('ward_redteam_review_6_analyzer');
-    await store.events.insert(
-      Object.entries(CASES).flatMap(([id, f]) =>
-        fixtureEvents(f, { session: `rr6-${id}`, user: 'dev', repo: `https://git.example/rr6/${id}` }),
-      ),
-    );
-    const { loop } = await createAnalyzer({ store, lease: false });
-    while ((await loop.runOnce()) > 0) {
-      // catch up
-    }
-    for (const id of Object.keys(CASES)) {
-      const { alerts } = await store.alerts.list({
-        session: `rr6-${id}`,
-        sort: 'time',
-        order: 'asc',
-        limit: 50,
-      });
-      rules.set(
-        id,
-        alerts.filter((a: Alert) => a.severity === 'high' || a.severity === 'critical').map((a) => a.rule_id),
-      );
-    }
+    rules = await loudRulesPerCase(await testStore('ward_redteam_review_6_analyzer'), CASES, 'rr6');
   }, 120_000);
 
   const loud = (id: string) => expect(rules.get(id), id).not.toEqual([]);

@@ -119,3 +119,42 @@ export async function alertRulesPerCase(
   }
   return rules;
 }
+
+/**
+ * Stores each case (a fixture: its session and history) as a session of its own (`${prefix}-${id}`, a repository of
+ * its own), runs the analyzer until it has caught up, and returns the detectors of each session's high and
+ * critical alerts.
+ */
+export async function loudRulesPerCase(
+  store: Store,
+  cases: Record<string, Fixture>,
+  prefix: string,
+): Promise<Map<string, string[]>> {
+  await store.events.insert(
+    Object.entries(cases).flatMap(([id, f]) =>
+      fixtureEvents(f, {
+        session: `${prefix}-${id}`,
+        user: 'dev',
+        repo: `https://git.example/${prefix}/${id}`,
+      }),
+    ),
+  );
+  const { loop } = await createAnalyzer({ store, lease: false });
+  while ((await loop.runOnce()) > 0) {
+    // catch up
+  }
+  const rules = new Map<string, string[]>();
+  for (const id of Object.keys(cases)) {
+    const { alerts } = await store.alerts.list({
+      session: `${prefix}-${id}`,
+      sort: 'time',
+      order: 'asc',
+      limit: 50,
+    });
+    rules.set(
+      id,
+      alerts.filter((a) => a.severity === 'high' || a.severity === 'critical').map((a) => a.rule_id),
+    );
+  }
+  return rules;
+}
