@@ -12,6 +12,7 @@ import { replaceFactors } from './baseline-evidence.js';
 import type { AnalysisWanted, CommandAnalyzer } from './command-facts.js';
 import type { DetectContext, DetectorMeta, Hit, StreamDetector } from './detector.js';
 import type { BaselineDetector } from './detectors/baseline-activity.js';
+import { metricsDue, noteMetricsRead } from './metrics-schedule.js';
 import { type Observation, observe, wantedAnalysis } from './observation.js';
 import { fuseRisk } from './risk.js';
 import { partsBatch, partsStore, tokenSenders } from './sender-risk.js';
@@ -67,7 +68,7 @@ export function createEngine(o: EngineOptions) {
   const sessions = new SessionStates(o.maxSessions ?? 5000, o.maxMarkChars ?? 32 * 2 ** 20);
   const sightings = createSightings(store.analyzer);
   let baselineCache:
-    | { at: number; byScope: Record<BaselineScope, Map<string, SessionMetrics[]>> }
+    | { at: number; tookMs: number; byScope: Record<BaselineScope, Map<string, SessionMetrics[]>> }
     | undefined;
   const meta = new Map<string, DetectorMeta>([...o.detectors, ...o.baselines].map((d) => [d.id, d]));
   let suppressions: Suppression[] = [];
@@ -110,9 +111,16 @@ export function createEngine(o: EngineOptions) {
    * for a minute; re-read every few seconds while the fleet is still small.
    */
   async function baselineSamples(now: number): Promise<Record<BaselineScope, Map<string, SessionMetrics[]>>> {
-    const ttl = ctx.fleetSessions >= 500 ? BASELINE_TTL_MS : 5_000;
+    // The read goes over every session of the last 30 days: however small the fleet, it is made again only after
+    // 20 times as long as it took, so it never takes more than a twentieth of the store's time.
+    const ttl = Math.max(
+      ctx.fleetSessions >= 500 ? BASELINE_TTL_MS : 5_000,
+      20 * (baselineCache?.tookMs ?? 0),
+    );
     if (baselineCache && now - baselineCache.at < ttl) return baselineCache.byScope;
+    const started = performance.now();
     const rows = await store.analyzer.baselineSamples(201);
+    const tookMs = performance.now() - started;
     const byScope = {} as Record<BaselineScope, Map<string, SessionMetrics[]>>;
     for (const scope of ['agent', 'user_id', 'repo'] as const) {
       const byValue = new Map<string, SessionMetrics[]>();
@@ -124,7 +132,7 @@ export function createEngine(o: EngineOptions) {
       }
       byScope[scope] = byValue;
     }
-    baselineCache = { at: now, byScope };
+    baselineCache = { at: now, byScope, tookMs };
     return byScope;
   }
 
@@ -206,9 +214,12 @@ export function createEngine(o: EngineOptions) {
     // Store reads that do not depend on this batch's scoring start now: the store works on its own threads while
     // the detectors run here. (The batch's events are already stored.) Not the stored alerts: an analyst may
     // triage one while the batch is scored, and the alert written back carries the status it was read with.
-    const touchedIds = touched.map((s) => s.id);
-    const metricsRead =
-      o.baselines.length > 0 && touchedIds.length > 0 ? store.analyzer.sessionMetrics(touchedIds) : undefined;
+    // Only sessions whose metrics are due (analyzer/metrics-schedule.ts): each read goes over the session whole.
+    const metricsIds =
+      o.baselines.length > 0
+        ? touched.filter((s) => metricsDue(s.metrics, bySession.get(s.id)?.length ?? 0, now)).map((s) => s.id)
+        : [];
+    const metricsRead = metricsIds.length > 0 ? store.analyzer.sessionMetrics(metricsIds) : undefined;
     // Not awaited on every path: keep a failure from being an unhandled rejection (it surfaces where awaited).
     metricsRead?.catch(() => {});
 
@@ -296,12 +307,13 @@ export function createEngine(o: EngineOptions) {
     sightingsWrite?.catch(() => {});
 
     // Baselines: whole-session metrics from ClickHouse against their scope and peer group.
-    if (o.baselines.length > 0 && touched.length > 0) {
-      const metrics = (await metricsRead) ?? [];
+    if (metricsRead) {
+      const metrics = await metricsRead;
       const { repo: byRepo, user_id: byUser, agent: byAgent } = await baselineSamples(now);
       for (const m of metrics) {
         const state = sessions.get(m.session_id);
         if (!state) continue;
+        noteMetricsRead(state.metrics, m.events, now);
         // A session is not part of its own baseline.
         const others = (l: SessionMetrics[] | undefined) =>
           (l ?? []).filter((x) => x.session_id !== m.session_id);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AlertFactor, Severity } from '../schema/index.js';
 import { type Mark, markChars, markOf } from './mark.js';
+import { neverRead } from './metrics-schedule.js';
 import type { Observation } from './observation.js';
 
 export type { Mark } from './mark.js';
@@ -72,6 +73,8 @@ export class SessionState {
    * received well before `firstReceivedMs` (analyzer/sightings.ts).
    */
   readonly senders = new Set<string>();
+  /** When its whole-session metrics were read, and what it got since (analyzer/metrics-schedule.ts). */
+  readonly metrics = neverRead();
   /** When the store received this session's first event (ms; Infinity until one is read). */
   firstReceivedMs = Number.POSITIVE_INFINITY;
 

@@ -8,6 +8,8 @@ export interface SessionMetrics {
   user_id: string;
   repo: string;
   start: string;
+  /** The session's stored rows (what one read of its metrics goes over). */
+  events: number;
   commands: number;
   command_rate: number;
   failure_rate: number;
@@ -37,7 +39,7 @@ const IS_EXEC = `(kind IN ('command', 'tool_call', 'tool_decision', 'tool_result
   AND (command != '' OR tool IN ('exec_command', 'shell', 'Bash', 'run_shell_command', 'ward.exec')))`;
 
 const METRICS_SELECT = `session_id, any(agent) AS s_agent, anyIf(user_id, user_id != '') AS s_user,
-  anyIf(repo, repo != '') AS s_repo, min(time) AS start,
+  anyIf(repo, repo != '') AS s_repo, min(time) AS start, count() AS events,
   uniqExactIf(${ACTION}, ${IS_EXEC}) AS commands,
   commands / greatest(1, dateDiff('second', min(time), max(time)) / 60) AS command_rate,
   uniqExactIf(${ACTION}, ${IS_EXEC} AND (exit_code NOT IN (0) OR success = false)) / greatest(1, commands) AS failure_rate,
@@ -52,6 +54,7 @@ interface MetricsRow {
   s_user: string;
   s_repo: string;
   start: string;
+  events: string | number;
   commands: string | number;
   command_rate: string | number;
   failure_rate: string | number;
@@ -68,6 +71,7 @@ function rowToMetrics(r: MetricsRow): SessionMetrics {
     user_id: r.s_user ?? '',
     repo: r.s_repo ?? '',
     start: clickhouseTimeToIso(r.start),
+    events: Number(r.events),
     commands: Number(r.commands),
     command_rate: Number(r.command_rate),
     failure_rate: Number(r.failure_rate),

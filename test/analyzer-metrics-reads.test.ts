@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCommandAnalyzer } from '../analyzer/command-facts.js';
+import { BASELINE_DETECTORS, createAnalyzerLoop, createEngine, streamDetectors } from '../analyzer/index.js';
+import type { SessionMetrics, Store } from '../store/index.js';
+import { makeEvent } from './helpers/events.js';
+import { testStore } from './helpers/store.js';
+
+/**
+ * A session's whole-session metrics (the baselines' input) are one ClickHouse aggregate over all its events. Read
+ * again for every batch that touched the session, a session flooded in small batches made the analyzer re-read it
+ * whole each time: the rows read grew with the square of its size (the attacker's flood held the analyzer back
+ * twice: once with its events, once with their re-reads).
+ */
+describe("the baselines' session metrics under a flood", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** The store, counting the session rows the metrics reads covered (each read covers the session whole). */
+  function counted(store: Store) {
+    const reads: SessionMetrics[] = [];
+    const watched = {
+      ...store,
+      analyzer: {
+        ...store.analyzer,
+        sessionMetrics: async (ids: readonly string[]) => {
+          const got = await store.analyzer.sessionMetrics(ids);
+          reads.push(...got);
+          return got;
+        },
+      },
+    };
+    return { watched, reads };
+  }
+
+  const at = (i: number) => new Date(Date.now() - 3_000_000 + i * 10).toISOString();
+  const cmd = (session: string, i: number, command = `ls dir${i % 7}`) =>
+    makeEvent({ session_id: session, agent: 'codex', call_id: `${session}-${i}`, command, time: at(i) });
+
+  it('rows read for metrics grow with the session, not with its square', async () => {
+    const store = await testStore('ward_analyzer_metrics_reads');
+    const { watched, reads } = counted(store);
+    const engine = createEngine({
+      store: watched,
+      analyzer: await createCommandAnalyzer({ run: 'inline' }),
+      detectors: streamDetectors(),
+      baselines: BASELINE_DETECTORS,
+    });
+    const loop = createAnalyzerLoop({ store, engine, lease: false, name: 'metrics-flood' });
+    const BATCHES = 50;
+    const PER_BATCH = 40;
+    for (let b = 0; b < BATCHES; b++) {
+      await store.events.insert(Array.from({ length: PER_BATCH }, (_, k) => cmd('flood', b * PER_BATCH + k)));
+      while ((await loop.runOnce()) > 0) {}
+    }
+    const total = BATCHES * PER_BATCH;
+    const mine = reads.filter((m) => m.session_id === 'flood');
+    // Each read covered the session whole: the sum of its command counts at each read is the rows re-read.
+    const reread = mine.reduce((n, m) => n + m.commands, 0);
+    // Re-read on every batch that would be ~ total² / (2 × PER_BATCH) = 51,000 rows; growth by a quarter, ~5 ×.
+    expect(reread).toBeLessThanOrEqual(6 * total);
+    expect(mine.length).toBeLessThan(BATCHES / 2);
+    // The last read is recent: it saw at least four fifths of the session.
+    expect(mine.at(-1)?.commands ?? 0).toBeGreaterThanOrEqual(0.8 * total);
+  }, 120_000);
+
+  it('a grown session with a few new events is read again once its metrics are a while old', async () => {
+    const store = await testStore('ward_analyzer_metrics_reads');
+    const { watched, reads } = counted(store);
+    const engine = createEngine({
+      store: watched,
+      analyzer: await createCommandAnalyzer({ run: 'inline' }),
+      detectors: streamDetectors(),
+      baselines: BASELINE_DETECTORS,
+    });
+    const loop = createAnalyzerLoop({ store, engine, lease: false, name: 'metrics-age' });
+    await store.events.insert(Array.from({ length: 400 }, (_, i) => cmd('big', i)));
+    while ((await loop.runOnce()) > 0) {}
+    const first = reads.filter((m) => m.session_id === 'big').length;
+    expect(first).toBe(1);
+    // A few more events at once: too few to read the whole session again.
+    await store.events.insert([cmd('big', 400)]);
+    while ((await loop.runOnce()) > 0) {}
+    expect(reads.filter((m) => m.session_id === 'big').length).toBe(first);
+    // Later (the engine's clock only), one more event: the metrics are old, the session is read again.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 60_000 });
+    await store.events.insert([cmd('big', 401)]);
+    while ((await loop.runOnce()) > 0) {}
+    const last = reads.filter((m) => m.session_id === 'big');
+    expect(last.length).toBe(first + 1);
+    expect(last.at(-1)?.commands).toBe(402);
+  });
+
+  it('the fleet-wide baseline read is made again only after 20 times as long as it took', async () => {
+    const store = await testStore('ward_analyzer_metrics_reads');
+    let samples = 0;
+    const slow = {
+      ...store,
+      analyzer: {
+        ...store.analyzer,
+        baselineSamples: async (n: number) => {
+          samples++;
+          // A large store: the read over every session of the last 30 days takes a second.
+          await new Promise((r) => setTimeout(r, 1_000));
+          return store.analyzer.baselineSamples(n);
+        },
+      },
+    };
+    const engine = createEngine({
+      store: slow,
+      analyzer: await createCommandAnalyzer({ run: 'inline' }),
+      detectors: streamDetectors(),
+      baselines: BASELINE_DETECTORS,
+    });
+    const loop = createAnalyzerLoop({ store, engine, lease: false, name: 'baseline-pace' });
+    const start = Date.now();
+    const step = async (session: string, laterMs: number) => {
+      vi.useFakeTimers({ toFake: ['Date'], now: start + laterMs });
+      await store.events.insert([cmd(session, 0)]);
+      while ((await loop.runOnce()) > 0) {}
+    };
+    await step('pace-1', 0);
+    expect(samples).toBe(1);
+    // Past the small fleet's 5 s, within 20 × 1 s: the samples read a moment ago are used.
+    await step('pace-2', 10_000);
+    expect(samples).toBe(1);
+    await step('pace-3', 25_000);
+    expect(samples).toBe(2);
+  });
+});
