@@ -14,6 +14,7 @@ import type { DetectContext, DetectorMeta, Hit, StreamDetector } from './detecto
 import type { BaselineDetector } from './detectors/baseline-activity.js';
 import { metricsDue, noteMetricsRead } from './metrics-schedule.js';
 import { type Observation, observe, wantedAnalysis } from './observation.js';
+import { readAgain } from './read-pace.js';
 import { fuseRisk } from './risk.js';
 import { partsBatch, partsStore, tokenSenders } from './sender-risk.js';
 import { restoreEvidence } from './session-restore.js';
@@ -73,7 +74,7 @@ export function createEngine(o: EngineOptions) {
   const meta = new Map<string, DetectorMeta>([...o.detectors, ...o.baselines].map((d) => [d.id, d]));
   let suppressions: Suppression[] = [];
   let suppressionsAt = 0;
-  let fleet = { n: 0, at: 0 };
+  let fleet = { n: 0, at: 0, tookMs: 0 };
   // Tokens novelty has sightings from: the store's, and those of the events scored since it was read.
   let fleetSenders = new Set<string>();
 
@@ -97,9 +98,10 @@ export function createEngine(o: EngineOptions) {
       suppressions = await store.analyzer.suppressions();
       suppressionsAt = now;
     }
-    if (now - fleet.at > 5_000) {
+    if (readAgain(fleet.at, fleet.tookMs, 5_000, now)) {
+      const started = performance.now();
       const size = await store.analyzer.fleetSize();
-      fleet = { n: size.sessions, at: now };
+      fleet = { n: size.sessions, at: now, tookMs: performance.now() - started };
       fleetSenders = new Set(size.senders);
     }
     ctx.fleetSessions = fleet.n;
@@ -111,13 +113,10 @@ export function createEngine(o: EngineOptions) {
    * for a minute; re-read every few seconds while the fleet is still small.
    */
   async function baselineSamples(now: number): Promise<Record<BaselineScope, Map<string, SessionMetrics[]>>> {
-    // The read goes over every session of the last 30 days: however small the fleet, it is made again only after
-    // 20 times as long as it took, so it never takes more than a twentieth of the store's time.
-    const ttl = Math.max(
-      ctx.fleetSessions >= 500 ? BASELINE_TTL_MS : 5_000,
-      20 * (baselineCache?.tookMs ?? 0),
-    );
-    if (baselineCache && now - baselineCache.at < ttl) return baselineCache.byScope;
+    // The read goes over every session of the last 30 days: paced by its cost however small the fleet.
+    const ttl = ctx.fleetSessions >= 500 ? BASELINE_TTL_MS : 5_000;
+    if (baselineCache && !readAgain(baselineCache.at, baselineCache.tookMs, ttl, now))
+      return baselineCache.byScope;
     const started = performance.now();
     const rows = await store.analyzer.baselineSamples(201);
     const tookMs = performance.now() - started;
