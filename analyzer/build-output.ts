@@ -56,7 +56,8 @@ export function filledKeys(facts: CommandFacts, telemetryCwd: string): string[] 
   const fromElsewhere = facts.paths.some(
     (p) =>
       p.path.startsWith('~') ||
-      (p.path.startsWith('/') && !inside(cwd, p.path)) ||
+      // `2>/dev/null` discards; reading it gives nothing.
+      (p.path.startsWith('/') && !inside(cwd, p.path) && p.path !== '/dev/null') ||
       (p.access === 'read' && hiddenInside(cwd, p.path)),
   );
   if (!fromElsewhere) return [];
@@ -66,6 +67,24 @@ export function filledKeys(facts: CommandFacts, telemetryCwd: string): string[] 
     )
     .slice(0, MAX_FILLED)
     .map((p) => `${FILLED}${p.path}`);
+}
+
+/**
+ * The places the commands an action sets for a later run would fill from outside the working directory
+ * (`npm pkg set scripts.build="cp -r ~/.ssh dist/k"`, a Makefile's recipe: `CommandFacts.later`), counted as
+ * filled from when they are set, whichever runner then runs them; one that could not be read fills the whole
+ * working directory.
+ */
+export function laterFilledKeys(facts: CommandFacts, telemetryCwd: string): string[] {
+  if (!facts.later) return [];
+  const keys = new Set<string>();
+  for (const l of facts.later) {
+    const filled = l.tags.includes('exec.unanalysable')
+      ? [`${FILLED}${factsWorkspace(telemetryCwd)}`]
+      : filledKeys(l, telemetryCwd);
+    for (const k of filled) keys.add(k);
+  }
+  return [...keys].slice(0, MAX_FILLED);
 }
 
 /**

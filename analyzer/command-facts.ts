@@ -57,6 +57,7 @@ function factsChars(f: CommandFacts): number {
     n += b.bucket.length;
     for (const w of b.sources ?? []) n += w.length;
   }
+  for (const l of f.later ?? []) n += factsChars(l);
   return n;
 }
 

@@ -13,7 +13,7 @@ import type { AnalysisWanted, CommandAnalyzer } from './command-facts.js';
 import type { DetectContext, DetectorMeta, Hit, StreamDetector } from './detector.js';
 import type { BaselineDetector } from './detectors/baseline-activity.js';
 import { metricsDue, noteMetricsRead } from './metrics-schedule.js';
-import { type Observation, observe, wantedAnalysis } from './observation.js';
+import { type Observation, observe, wantedAnalyses } from './observation.js';
 import { readAgain } from './read-pace.js';
 import { fuseRisk } from './risk.js';
 import { partsBatch, partsStore, tokenSenders } from './sender-risk.js';
@@ -228,8 +228,7 @@ export function createEngine(o: EngineOptions) {
     for (const events of bySession.values())
       for (const e of events) {
         if (!ACTION_KINDS.has(e.kind)) continue;
-        const w = wantedAnalysis(e);
-        if (w) wanted.push(w);
+        wanted.push(...wantedAnalyses(e));
       }
     await o.analyzer.prepare(wanted);
 

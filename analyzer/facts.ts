@@ -1,7 +1,9 @@
 import { analyzeCommandLine, PATH_MAX, type ShellParser, sendingProgram, TAXONOMY } from '../gate/index.js';
 import { TRUNCATED_MARK } from '../schema/index.js';
+import { isRecipeFile, runsSetLater } from './build-recipes.js';
 import { credentialUse, USE_FINDINGS } from './credential-use.js';
 import { type BucketUse, bucketUses } from './object-storage.js';
+import { shellWrittenText } from './written-text.js';
 
 /** What the gate's one shell analysis says about a command line, flattened for detectors. */
 export interface CommandFacts {
@@ -21,6 +23,12 @@ export interface CommandFacts {
   argv: string[];
   paths: { path: string; access: 'read' | 'write' }[];
   hosts: string[];
+  /**
+   * What the commands this one sets for a later run would do, each analysed as if run here: package scripts it
+   * sets, recipe lines it writes into a Makefile (analyzer/build-recipes.ts). Only those that name a path, or
+   * that could not be read (`exec.unanalysable`: among them a recipe file changed with text not known).
+   */
+  later?: CommandFacts[];
 }
 
 /** The working directory commands are read against when the telemetry does not say (their paths are made whole with it). */
@@ -81,10 +89,49 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
   // analysis give up on the whole command: it is read as if from an unknown directory instead, and said so.
   const impossibleCwd = workspace.length > PATH_MAX;
   const cwd = impossibleCwd ? '' : workspace;
-  const base = { parser: ctx.parser, workspace: factsWorkspace(cwd), hosts: ctx.hosts };
-  // One budget for the whole text and the re-reading of its lines.
+  // One budget for the whole text, the re-reading of its lines and the commands it sets for later.
   const deadline = performance.now() + analyzerBudgetMs(text.length);
-  const opts = { ...base, deadline };
+  const opts = { parser: ctx.parser, workspace: factsWorkspace(cwd), hosts: ctx.hosts, deadline };
+  const facts = readFacts(text, opts, cut, impossibleCwd);
+  const later = laterFacts(text, cut, facts, opts);
+  return later.length > 0 ? { ...facts, later } : facts;
+}
+
+type AnalysisOptions = Parameters<typeof analyzeCommandLine>[1] & { deadline: number };
+
+/** Commands set for later runs that one command's facts keep at most (more are said unanalysable). */
+const MAX_LATER = 32;
+
+/**
+ * The commands a command sets for later runs (analyzer/build-recipes.ts), each read as a command in the directory
+ * it would run in, within the command's own budget. A command cut when stored, or a recipe file changed with text
+ * that is not known, sets something unknown: said unanalysable.
+ */
+function laterFacts(text: string, cut: boolean, facts: CommandFacts, opts: AnalysisOptions): CommandFacts[] {
+  if (facts.argv.length === 0) return [];
+  const written = facts.paths.filter((p) => p.access === 'write').map((p) => p.path);
+  // The text a recipe file is written with, read only when one is written (most commands write none).
+  const literal = cut || !written.some(isRecipeFile) ? '' : shellWrittenText(text);
+  const set = runsSetLater([facts.argv], written, literal, opts.workspace);
+  const out: CommandFacts[] = [];
+  if (set.unknown || (cut && set.runs.length > 0)) out.push(unanalysedFacts());
+  for (const run of set.runs) {
+    if (out.length >= MAX_LATER) {
+      out.push(unanalysedFacts());
+      break;
+    }
+    const f = readFacts(run.command, { ...opts, workspace: factsWorkspace(run.workspace) }, false, false);
+    if (f.paths.length > 0 || f.tags.includes('exec.unanalysable')) out.push(f);
+  }
+  return out;
+}
+
+/**
+ * One text's facts, read with `opts` (its deadline included). `cut`: the text was cut when stored;
+ * `impossibleCwd`: it is read from an unknown directory, its own being longer than a path can be.
+ */
+function readFacts(text: string, opts: AnalysisOptions, cut: boolean, impossibleCwd: boolean): CommandFacts {
+  const deadline = opts.deadline;
   const findings: Analysis['findings'] = [];
   const argvs: string[][] = [];
   const paths: Analysis['facts']['paths'] = [];

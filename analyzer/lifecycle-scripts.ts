@@ -33,17 +33,21 @@ export const TOOL_FOLDERS: ReadonlySet<string> = new Set(['.husky', '.github', '
 
 const unquote = (s: string) => s.trim().replace(/^(["'])([\s\S]*)\1$/, '$2');
 
-/** The install-time scripts a command's words set. */
-export function scriptsSetByWords(argv: readonly string[]): LifecycleScript[] {
+/** Every package script a command's words set, whatever its name (`hook` is the script's name). */
+export function scriptAssignments(argv: readonly string[]): LifecycleScript[] {
   const out: LifecycleScript[] = [];
   argv.forEach((w, i) => {
     const m = SET_IN_WORD.exec(w);
-    if (m && HOOK.test(m[1] ?? '')) out.push({ hook: m[1] as string, run: unquote(m[2] ?? '') });
-    // `npm set-script <hook> <command>` (npm 7-8).
-    if (w === 'set-script' && HOOK.test(argv[i + 1] ?? ''))
-      out.push({ hook: argv[i + 1] as string, run: argv[i + 2] ?? '' });
+    if (m) out.push({ hook: m[1] as string, run: unquote(m[2] ?? '') });
+    // `npm set-script <name> <command>` (npm 7-8).
+    if (w === 'set-script' && argv[i + 1]) out.push({ hook: argv[i + 1] as string, run: argv[i + 2] ?? '' });
   });
   return out;
+}
+
+/** The install-time scripts a command's words set. */
+export function scriptsSetByWords(argv: readonly string[]): LifecycleScript[] {
+  return scriptAssignments(argv).filter((s) => HOOK.test(s.hook));
 }
 
 /** A JSON string's text with its escapes read as JSON reads them (as written when JSON would not read it). */
@@ -55,14 +59,16 @@ function unescaped(s: string): string {
   }
 }
 
+/** Every string member in package.json text (a whole file or an edit's fragment), key and value as JSON reads them. */
+export function manifestStrings(text: string): [key: string, value: string][] {
+  return [...text.matchAll(IN_MANIFEST)].map((m) => [unescaped(m[1] ?? ''), unescaped(m[2] ?? '')]);
+}
+
 /** The install-time scripts in package.json text. */
 export function scriptsInManifest(text: string): LifecycleScript[] {
-  const out: LifecycleScript[] = [];
-  for (const m of text.matchAll(IN_MANIFEST)) {
-    const hook = unescaped(m[1] ?? '');
-    if (HOOK.test(hook)) out.push({ hook, run: unescaped(m[2] ?? '') });
-  }
-  return out;
+  return manifestStrings(text)
+    .filter(([hook]) => HOOK.test(hook))
+    .map(([hook, run]) => ({ hook, run }));
 }
 
 /** A shell or interpreter that runs the code it reads on standard input or in `-c`/`-e` text. */
@@ -197,13 +203,12 @@ export function packagesRun(run: string): PackageRun[] {
   return out;
 }
 
+/** A value that is a dependency's version range, tag or protocol (`^5.14.0`, `latest`, `workspace:*`). */
+export const VERSION_RANGE = /^(?:[\^~<>=*]|\d|latest$|next$|workspace:|npm:)/;
+
 /** Package names a manifest text lists with a version range (`"prisma": "^5.14.0"`): its dependencies. */
 export function manifestDependencies(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(IN_MANIFEST)) {
-    const value = unescaped(m[2] ?? '');
-    if (/^(?:[\^~<>=*]|\d|latest$|next$|workspace:|npm:)/.test(value))
-      out.push(unescaped(m[1] ?? '').toLowerCase());
-  }
-  return out;
+  return manifestStrings(text)
+    .filter(([, value]) => VERSION_RANGE.test(value))
+    .map(([name]) => name.toLowerCase());
 }

@@ -1,6 +1,8 @@
 import { type AgentEvent, isShellTool } from '../schema/index.js';
+import { isRecipeFile, recipeWriteCommand } from './build-recipes.js';
 import type { AnalysisWanted, CommandAnalyzer, CommandFacts } from './command-facts.js';
-import { writtenText } from './written-text.js';
+import { unanalysedFacts } from './facts.js';
+import { writtenContent, writtenText } from './written-text.js';
 
 /** What kind of action a row is part of: the rows of one action share (session, call id, class). */
 export type ActionClass = 'exec' | 'read' | 'write' | 'network' | 'violation' | 'other';
@@ -148,9 +150,8 @@ class Obs implements Observation {
   }
 }
 
-/** The analysis `observe` will ask of the analyzer for this event (prepared ahead for a whole batch). */
-export function wantedAnalysis(e: AgentEvent): AnalysisWanted | undefined {
-  const cls = actionClass(e);
+/** The analysis `observe` will ask of the analyzer for this event's action. */
+function wantedAnalysis(e: AgentEvent, cls: ActionClass): AnalysisWanted | undefined {
   if (cls === 'exec') return { command: e.command, workspace: e.cwd };
   if (!e.target) return undefined;
   if (cls === 'read') return { file: 'read', path: e.target, workspace: e.cwd };
@@ -159,16 +160,41 @@ export function wantedAnalysis(e: AgentEvent): AnalysisWanted | undefined {
 }
 
 /**
+ * A file tool's write of a build recipe (package.json, a Makefile…: analyzer/build-recipes.ts): undefined when it
+ * writes none; else the shell write of its text, whose analysis reads what the recipe sets a build to run, or ''
+ * when the text is not known (not exported, several files at once).
+ */
+function recipeWrite(e: AgentEvent, cls: ActionClass): string | undefined {
+  if (cls !== 'write' || !e.target.split(/, (?=[/~.\w])/).some(isRecipeFile)) return undefined;
+  const text = writtenContent(e);
+  return text === '' ? '' : (recipeWriteCommand(e.target, text) ?? '');
+}
+
+/** The analyses `observe` will ask of the analyzer for this event (prepared ahead for a whole batch). */
+export function wantedAnalyses(e: AgentEvent): AnalysisWanted[] {
+  const cls = actionClass(e);
+  const wanted = wantedAnalysis(e, cls);
+  const recipe = recipeWrite(e, cls);
+  return [...(wanted ? [wanted] : []), ...(recipe ? [{ command: recipe, workspace: e.cwd }] : [])];
+}
+
+/**
  * Enriches one event. Shell text goes through the gate's analysis; a file tool's path goes through the same
  * analysis as the equivalent shell read or append, so there is one place that knows which paths matter.
  */
 export function observe(e: AgentEvent, analyzer: CommandAnalyzer): Observation {
   const cls = actionClass(e);
-  const wanted = wantedAnalysis(e);
+  const wanted = wantedAnalysis(e, cls);
   let facts: CommandFacts;
   if (!wanted) facts = analyzer.analyze('', e.cwd);
   else if ('command' in wanted) facts = analyzer.analyze(wanted.command, wanted.workspace);
   else facts = analyzer.analyzeFile(wanted.file, wanted.path, wanted.workspace);
+  // What a recipe the write sets a build to run, as a shell write of the same text would say.
+  const recipe = recipeWrite(e, cls);
+  if (recipe !== undefined) {
+    const later = recipe === '' ? [unanalysedFacts()] : (analyzer.analyze(recipe, e.cwd).later ?? []);
+    if (later.length > 0) facts = { ...facts, later };
+  }
   if (cls === 'network') {
     const host = hostOf(e.target);
     facts = { ...facts, hosts: host ? [host] : [] };

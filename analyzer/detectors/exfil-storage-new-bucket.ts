@@ -1,6 +1,6 @@
 import { isRemoteHost } from '../../gate/index.js';
 import { describe } from '../behaviour.js';
-import { copiesBuildOutput, filledKeys, sourcesFilled } from '../build-output.js';
+import { copiesBuildOutput, filledKeys, laterFilledKeys, sourcesFilled } from '../build-output.js';
 import { builtArchiveKeys, expandBuiltArchives } from '../built-archives.js';
 import type { CommandFacts } from '../command-facts.js';
 import { type FixtureEvent, NO_HITS, type StreamDetector } from '../detector.js';
@@ -25,7 +25,8 @@ const deploy = (bucket: string, t: number): FixtureEvent => ({
  * A bucket only this session named before (a listing, `mb`, an `echo`) proves nothing, the session being the one
  * watched: it passes for a first deployment only when what is copied is the project's build output
  * (analyzer/build-output.ts), not the workspace, the home directory, a secret, an archive or another bucket, nor a
- * folder the session filled or linked from outside the working directory.
+ * folder the session filled or linked from outside the working directory, or set a build to fill so (a package
+ * script or Makefile recipe it set or wrote: analyzer/build-recipes.ts).
  */
 export const storageNewBucket: StreamDetector = {
   id: 'exfil.storage-new-bucket',
@@ -43,6 +44,9 @@ export const storageNewBucket: StreamDetector = {
     'A session that uploads to a bucket without listing or reading it first, when no earlier session did either',
     "A first deployment of the repository's root (`sync . s3://site`), an archive (`build/lambda.zip`) or a hidden " +
       'build folder (`.next/`), even after listing the bucket',
+    'A first deployment after the session changed package.json or a Makefile in a way the telemetry does not show ' +
+      '(`sed -i`, a file tool whose content is not exported), or set a build script that copies from outside ' +
+      'the working directory',
   ],
   triage:
     'Whose bucket is it (account, profile, ACL)? What was copied: the workspace, home, a secret, data pulled from ' +
@@ -63,8 +67,14 @@ export const storageNewBucket: StreamDetector = {
     },
   },
   keys(obs) {
+    // A file tool's write of a build recipe fills what the recipe would (analyzer/build-recipes.ts).
+    if (obs.actionClass === 'write') return laterFilledKeys(obs.facts, obs.event.cwd);
     if (obs.actionClass !== 'exec') return [];
-    const more = [...filledKeys(obs.facts, obs.event.cwd), ...builtArchiveKeys(obs.facts, obs.event.cwd)];
+    const more = [
+      ...filledKeys(obs.facts, obs.event.cwd),
+      ...laterFilledKeys(obs.facts, obs.event.cwd),
+      ...builtArchiveKeys(obs.facts, obs.event.cwd),
+    ];
     return more.length === 0 ? bucketKeys(obs.facts) : [...bucketKeys(obs.facts), ...more];
   },
   observe(obs, s, ctx) {
