@@ -110,8 +110,8 @@ export function createServerHookDecider(
   /**
    * The gate for one call with what the server knows of its session: the analyzer's risk (above the policy's
    * escalation threshold, allow becomes ask), whether it is behind, and a secret the session read lately
-   * (remembered here: the analyzer scores it seconds later). `read()` is what this call read of secrets, once
-   * decided (null: nothing, or it was denied).
+   * (remembered here: the analyzer scores it seconds later); `signals`, those as the caller may read them.
+   * `note()` remembers what this call read of secrets, once decided (nothing, or it was denied: false).
    */
   async function prepare(input: Input, ctx: Ctx) {
     policy ??= serverPolicy(env, policyAudit, layers);
@@ -125,11 +125,19 @@ export function createServerHookDecider(
     const earlier =
       reads.earlier(caller, session) ??
       (ctx.sharedReads ? await sharedEarlier(ctx.sharedReads, caller, session) : undefined);
-    const signals = {
-      sessionRisk: ctx.sessionRisk ?? 0,
+    const known = {
       ...(ctx.riskUnknown ? { riskUnknown: ctx.riskUnknown } : {}),
       ...(earlier ? { readEarlier: earlier } : {}),
     };
+    // The gate decides on the whole session's risk; the caller reads what it may of it (its own part of a session
+    // other tokens sent into), and the gate's reasons then do not tell the whole number.
+    const withheld = ctx.riskShown !== undefined;
+    const signals = {
+      sessionRisk: ctx.sessionRisk ?? 0,
+      ...(withheld ? { riskWithheld: true } : {}),
+      ...known,
+    };
+    const shown = { sessionRisk: ctx.riskShown ?? ctx.sessionRisk ?? 0, ...known };
     let read: string | null = null;
     const seen = (d: GateDecision) => {
       read = d.decision === 'deny' ? null : secretReadOf(d.reasons);
@@ -157,7 +165,7 @@ export function createServerHookDecider(
       if (read === null) return Promise.resolve(false);
       return remember(ctx, caller, session, read).then(() => true);
     };
-    return { gate, signals, autoApprove: resolved.hooks.autoApprove, note };
+    return { gate, signals: shown, autoApprove: resolved.hooks.autoApprove, note };
   }
 
   /** Notes a read in memory, and in the store before the answer goes out (the next call may reach another instance). */

@@ -10,6 +10,11 @@ export interface SessionSignals {
   /** Why the session's risk cannot be trusted now (the analyzer has not scored its latest events). */
   riskUnknown?: string;
   /**
+   * The caller may not read the session's whole risk (other tokens sent into the session; it reads its own part):
+   * an escalation says the risk is above the threshold, not what it is.
+   */
+  riskWithheld?: boolean;
+  /**
    * A secret this session read a moment ago, as its caller remembers it (`cat .env`, 12 s ago): a call that
    * sends anything out is asked for, though the analyzer may not have scored the read yet.
    */
@@ -36,7 +41,9 @@ export function sessionEscalation(
   if (score > threshold)
     return {
       rule_id: 'policy.escalated',
-      detail: `session anomaly score ${round(score)} is above ${threshold}`,
+      detail: s.riskWithheld
+        ? `the risk of this session, with what other tokens sent into it, is above ${threshold}`
+        : `session anomaly score ${round(score)} is above ${threshold}`,
     };
   if (s.readEarlier && sends)
     return {

@@ -107,6 +107,15 @@ describe('auto-escalation from the session score', () => {
     expect(d.reasons.at(-1)?.detail).toMatch(/session anomaly score 0.8 is above 0.6/);
   });
 
+  it('escalates on a risk the caller may not read without telling it', async () => {
+    const gate = await gateWith({ escalation: { threshold: 0.6 } });
+    const d = gate.decide({ command: 'ls', sessionRisk: 0.83, riskWithheld: true });
+    expect(d).toMatchObject({ decision: 'ask', escalated: true });
+    expect(d.reasons.at(-1)?.detail).toMatch(/with what other tokens sent into it, is above 0\.6/);
+    expect(JSON.stringify(d)).not.toContain('0.83');
+    expect(gate.decide({ command: 'ls', sessionRisk: 0.5, riskWithheld: true }).decision).toBe('allow');
+  });
+
   it('never relaxes a deny', async () => {
     const gate = await gateWith();
     expect(gate.decide({ command: 'rm -rf /', sessionScore: 1 }).decision).toBe('deny');

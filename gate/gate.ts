@@ -33,6 +33,8 @@ export interface GateInput {
    * the gate would allow it asks for instead, as above the escalation threshold.
    */
   riskUnknown?: string;
+  /** The caller may not read the session's whole risk (another token sent into it): reasons do not tell it. */
+  riskWithheld?: boolean;
   /** A secret this session read earlier (its caller remembers, see read-then-send.ts): allowed sends ask. */
   readEarlier?: string;
   /** "Always allow" grants of this session and project (the server's GrantRecord carries an `id`). */

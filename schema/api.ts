@@ -59,6 +59,12 @@ export const SessionSummary = z.object({
   commands: z.number(),
   denied: z.number(),
   kinds: z.record(z.string(), z.number()),
+  senders: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'ids of the tokens that sent events into the session (not loopback ingest, not the server itself), sorted; more than one: the session is contested (another token named its id)',
+    ),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 

@@ -29,15 +29,18 @@ export function createSenderRiskQueries(db: Db, database: string, version: () =>
       );
     },
 
-    /** The risk of what `sender` sent into the session (null when the analyzer wrote none). */
-    async senderRisk(session: string, sender: string): Promise<number | null> {
-      const [row] = await db.query<{ risk: number | string | null }>(
+    /**
+     * The risk of each token's part of a session as the analyzer wrote it: the only token's whole risk, or each
+     * token's part of a contested session.
+     */
+    async senderRisks(session: string): Promise<Map<string, number>> {
+      const rows = await db.query<{ sender: string; risk: number | string | null }>(
         'analyzer.sender-risk.get',
-        `SELECT risk FROM ${table} FINAL WHERE session_id = {s:String} AND sender = {sender:String}`,
-        { s: session, sender },
+        `SELECT toString(sender) AS sender, risk FROM ${table} FINAL WHERE session_id = {s:String}`,
+        { s: session },
       );
-      if (!row) return null;
-      return row.risk === null ? Number.NaN : Number(row.risk);
+      // ClickHouse writes a NaN Float64 as null in JSON: a risk that is not a number stays NaN (unknown).
+      return new Map(rows.map((r) => [r.sender, r.risk === null ? Number.NaN : Number(r.risk)]));
     },
 
     /**

@@ -58,6 +58,7 @@ interface SessionRow {
   commands: string | number;
   denied: string | number;
   kinds: Record<string, string | number>;
+  senders: string[];
 }
 
 function rowToSession(r: SessionRow): SessionSummary {
@@ -73,6 +74,7 @@ function rowToSession(r: SessionRow): SessionSummary {
     commands: Number(r.commands),
     denied: Number(r.denied),
     kinds: Object.fromEntries(Object.entries(r.kinds).map(([k, v]) => [k, Number(v)])),
+    senders: r.senders,
   };
 }
 
@@ -83,8 +85,23 @@ export function createEventsRepo(db: Db, database: string) {
   const sessionSelect = `SELECT session_id, any(agent) AS s_agent, anyIf(user_id, user_id != '') AS s_user, anyIf(host, host != '') AS s_host,
       anyIf(repo, repo != '') AS s_repo, min(time) AS first_time, max(time) AS last_time, count() AS events,
       countIf(kind = 'command') AS commands, countIf(decision = 'deny') AS denied,
-      sumMap(map(kind, toUInt64(1))) AS kinds
+      sumMap(map(kind, toUInt64(1))) AS kinds,
+      arraySort(groupUniqArrayIf(toString(sender), sender NOT IN ('', {loopback:String}))) AS senders
     FROM ${table} FINAL`;
+
+  /**
+   * The tokens that sent events into a session, each once (not tokenless loopback ingest, not the server's own
+   * events): more than one, and the session is contested (session ids are the clients' to choose).
+   */
+  async function tokenSenders(session: string): Promise<string[]> {
+    const rows = await db.query<{ sender: string }>(
+      'events.token-senders',
+      `SELECT DISTINCT toString(sender) AS sender FROM ${table}
+       WHERE session_id = {s:String} AND sender NOT IN ('', {loopback:String})`,
+      { s: session, loopback: LOOPBACK_SENDER },
+    );
+    return rows.map((r) => r.sender);
+  }
 
   return {
     /**
@@ -118,19 +135,7 @@ export function createEventsRepo(db: Db, database: string) {
       return rowToEvent(row);
     },
 
-    /**
-     * The tokens that sent events into a session, each once (not tokenless loopback ingest, not the server's own
-     * events): more than one, and the session is contested (session ids are the clients' to choose).
-     */
-    async tokenSenders(session: string): Promise<string[]> {
-      const rows = await db.query<{ sender: string }>(
-        'events.token-senders',
-        `SELECT DISTINCT toString(sender) AS sender FROM ${table}
-         WHERE session_id = {s:String} AND sender NOT IN ('', {loopback:String})`,
-        { s: session, loopback: LOOPBACK_SENDER },
-      );
-      return rows.map((r) => r.sender);
-    },
+    tokenSenders,
 
     async sessions(q: SessionsQuery): Promise<SessionSummary[]> {
       const rows = await db.query<SessionRow>(
@@ -143,27 +148,36 @@ export function createEventsRepo(db: Db, database: string) {
          GROUP BY session_id
          ORDER BY last_time DESC
          LIMIT {limit:UInt32}`,
-        { agent: q.agent ?? '', from: q.from ?? '', to: q.to ?? '', limit: q.limit },
+        {
+          agent: q.agent ?? '',
+          from: q.from ?? '',
+          to: q.to ?? '',
+          limit: q.limit,
+          loopback: LOOPBACK_SENDER,
+        },
       );
       return rows.map(rowToSession);
     },
 
     async session(id: string): Promise<SessionTimeline | null> {
-      const rows = await db.query<AgentEventRow>(
-        'events.session.timeline',
-        `SELECT ${RECEIVED_EVENT_COLUMNS} FROM ${table} FINAL WHERE session_id = {id:String}
-         ORDER BY time ASC, event_id ASC LIMIT {limit:UInt32}`,
-        { id, limit: TIMELINE_LIMIT + 1 },
-      );
+      const [rows, senders] = await Promise.all([
+        db.query<AgentEventRow>(
+          'events.session.timeline',
+          `SELECT ${RECEIVED_EVENT_COLUMNS} FROM ${table} FINAL WHERE session_id = {id:String}
+           ORDER BY time ASC, event_id ASC LIMIT {limit:UInt32}`,
+          { id, limit: TIMELINE_LIMIT + 1 },
+        ),
+        tokenSenders(id),
+      ]);
       const truncated = rows.length > TIMELINE_LIMIT;
       const timeline = rows.slice(0, TIMELINE_LIMIT);
       // The whole session is in hand unless it was cut: summarize it here instead of reading it again.
-      let session = truncated ? null : summarizeTimeline(id, timeline);
+      let session = truncated ? null : summarizeTimeline(id, timeline, senders.sort());
       if (truncated) {
         const [summary] = await db.query<SessionRow>(
           'events.session.summary',
           `${sessionSelect} WHERE session_id = {id:String} GROUP BY session_id`,
-          { id },
+          { id, loopback: LOOPBACK_SENDER },
         );
         session = summary ? rowToSession(summary) : null;
       }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LOOPBACK_SENDER, SENDER_ATTRS } from '../schema/index.js';
 import { makeEvent } from '../test/helpers/events.js';
 import { testStore } from '../test/helpers/store.js';
 
@@ -17,6 +18,15 @@ describe('session summary from the timeline', () => {
         host: i < 3 ? '' : 'box-1',
         user_id: i < 5 ? '' : 'bob',
         repo: i < 2 ? '' : 'git@x:r.git',
+        // Two tokens sent into it (one through a hook call), and tokenless loopback ingest: listed are the tokens.
+        attributes:
+          i % 5 === 0
+            ? { [SENDER_ATTRS.id]: 'token-b' }
+            : i % 5 === 1
+              ? { [SENDER_ATTRS.hookId]: 'token-a' }
+              : i % 5 === 2
+                ? { [SENDER_ATTRS.id]: LOOPBACK_SENDER }
+                : {},
       }),
     );
     await store.events.insert(small);
@@ -37,11 +47,13 @@ describe('session summary from the timeline', () => {
     expect(tl?.truncated).toBe(false);
     expect(tl?.session).toEqual(sql('S-sum'));
     expect(tl?.session.events).toBe(40);
+    expect(tl?.session.senders).toEqual(['token-a', 'token-b']);
 
     const cut = await store.events.session('S-big');
     expect(cut?.truncated).toBe(true);
     expect(cut?.events).toHaveLength(5000);
     expect(cut?.session).toEqual(sql('S-big'));
     expect(cut?.session.events).toBe(5001);
+    expect(cut?.session.senders).toEqual([]);
   });
 });

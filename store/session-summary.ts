@@ -6,7 +6,12 @@ import { clickhouseTimeToIso } from './rows/common.js';
  * A session's summary from its whole timeline (rows in time order, each event once): the same numbers the
  * summary query computes, without reading the session's rows a second time.
  */
-export function summarizeTimeline(id: string, rows: readonly AgentEventRow[]): SessionSummary | null {
+export function summarizeTimeline(
+  id: string,
+  rows: readonly AgentEventRow[],
+  /** The tokens that sent into the session (read apart: a row's sender is not among the timeline's columns). */
+  senders: string[],
+): SessionSummary | null {
   const first = rows[0];
   const last = rows[rows.length - 1];
   if (!first || !last) return null;
@@ -34,5 +39,6 @@ export function summarizeTimeline(id: string, rows: readonly AgentEventRow[]): S
     commands,
     denied,
     kinds,
+    senders,
   };
 }

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readEnv } from '../cli/env.js';
 import { createServerHookDecider } from '../cli/hook-endpoint.js';
+import { TOKEN_ID_LENGTH } from '../collector/middleware/auth.js';
 import { startServer, type WardServer } from '../collector/server.js';
+import { hashToken } from '../store/index.js';
 import { runWard } from './helpers/cli.js';
 
 // `ward hook` (the command hook `ward install` puts in front of every tool call) decided with its own policy
@@ -118,6 +120,9 @@ describe('ward hook with a server: the session counts', () => {
         repo: '',
       },
     ]);
+    // As the analyzer writes it for a session only this runner's token sent into: its part is the whole.
+    const runner = hashToken(RUNNER).slice(0, TOKEN_ID_LENGTH);
+    await server.store.analyzer.putSenderRisk([{ session_id: 'cli-escalated', sender: runner, risk: 0.95 }]);
     const d = await hook('cli-escalated', 'Bash', { command: 'ls -la' }, withServer());
     expect(d).toMatchObject({
       decision: 'ask',

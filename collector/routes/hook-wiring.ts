@@ -3,13 +3,15 @@ import type { Store } from '../../store/index.js';
 import { createHookRecorder } from './hook-events.js';
 import { createRiskBehind } from './hook-risk.js';
 import { hookRoutes } from './hooks.js';
+import { createRiskView } from './risk-view.js';
 import { createSharedReads } from './shared-reads.js';
 
 type HookDeps = Parameters<typeof hookRoutes>[0];
 
 /**
- * The server's hook endpoint with what it draws on from the store: the analyzer's session risk, whether the
- * analyzer is behind the session, and the recorder of each decided tool call (flushed when the server stops).
+ * The server's hook endpoint with what it draws on from the store: the analyzer's session risk (and what the
+ * caller may read of it), whether the analyzer is behind the session, and the recorder of each decided tool call
+ * (flushed when the server stops).
  */
 export function serverHooks(
   o: Pick<HookDeps, 'decide' | 'service' | 'authorize' | 'holdLimit'> & {
@@ -30,7 +32,7 @@ export function serverHooks(
     service: o.service,
     authorize: o.authorize,
     ...(o.holdLimit ? { holdLimit: o.holdLimit } : {}),
-    riskOf: async (session) => (await o.store.analyzer.risk(session))?.risk ?? 0,
+    riskOf: createRiskView(o.store),
     riskBehind: createRiskBehind({ store: o.store, behindMs: o.riskBehindMs }),
     recorder,
     sharedReads,

@@ -122,7 +122,13 @@ describe("a session's risk that cannot be read", () => {
       });
       return d.decision === 'allow' ? {} : { decision: d.decision, reason: d.reasons.at(-1)?.rule_id ?? '' };
     };
-    const a = mount(decide, { riskOf, riskBehind: async () => null });
+    const a = mount(decide, {
+      riskOf: async (session) => {
+        const r = await riskOf(session);
+        return { whole: r, shown: r };
+      },
+      riskBehind: async () => null,
+    });
     return async (command: string) => {
       const res = await a.request('/api/hooks/claude-code', {
         method: 'POST',

@@ -4,10 +4,11 @@ import { HTTPException } from 'hono/http-exception';
 import { type ApprovalPort, ApprovalRequestInput } from '../../schema/index.js';
 import type { SessionRead } from '../../store/index.js';
 import type { ApprovalService, Caller } from '../approvals/index.js';
-import type { Authorize } from '../middleware/auth.js';
+import type { Authorize, Principal } from '../middleware/auth.js';
 import type { HoldLimit } from '../middleware/hold-limit.js';
 import { boundedId } from '../normalize/index.js';
 import type { HookCallSeen, HookRecorder } from './hook-events.js';
+import type { RiskView } from './risk-view.js';
 
 /**
  * The secrets sessions read lately as the store keeps them (store/session-reads.ts): what other instances noted,
@@ -39,6 +40,12 @@ export type HookDecider = ((
     approvals: ApprovalPort;
     /** The analyzer's risk 0..1 for the call's session (0 when unknown): above the policy's threshold, allow becomes ask. */
     sessionRisk?: number;
+    /**
+     * What the caller may read of that risk when it is not all of it (a runner's own part of a session other tokens
+     * sent into, as GET /api/risk answers it): `signals` carry it, and no reason tells the whole number. The
+     * decision is still the whole session's.
+     */
+    riskShown?: number;
     /** Why that risk cannot be trusted now (events of the session not yet scored): allow becomes ask. */
     riskUnknown?: string;
     /** Answer "deny" with this reason at once, without analysing the call (its token is over a limit). */
@@ -122,8 +129,8 @@ export function hookRoutes(deps: {
   authorize: Authorize;
   /** Caps hook calls held open (a hook may wait for a human) per token and in total. */
   holdLimit?: HoldLimit;
-  /** The session's fused risk from the analyzer. */
-  riskOf?: (session: string) => Promise<number>;
+  /** The session's fused risk from the analyzer, and what the caller may read of it (risk-view.ts). */
+  riskOf?: (session: string, caller: Principal) => Promise<RiskView>;
   /** Why the analyzer's risk for the session is behind its events (null when it is not). */
   riskBehind?: (session: string) => Promise<string | null>;
   /** Records each decided tool call as an agent event (by the caller's token id). */
@@ -200,13 +207,14 @@ export function hookRoutes(deps: {
       // A risk that cannot be read is unknown, not 0: 0 would let a session the analyzer had escalated (a
       // credential read, then an upload) be decided on the command alone while the store fails its lookups.
       let riskUnknown: string | null = null;
-      const sessionRisk =
+      const risk: RiskView =
         session && deps.riskOf
-          ? await deps.riskOf(session).catch(() => {
+          ? await deps.riskOf(session, c.get('principal')).catch(() => {
               riskUnknown = "the session's risk could not be read";
-              return 0;
+              return { whole: 0, shown: 0 };
             })
-          : 0;
+          : { whole: 0, shown: 0 };
+      const sessionRisk = risk.whole ?? 0;
       // A risk the analyzer has fallen behind on (an agent flooding ingest holds it back) is not trusted: an
       // agent could read a credential, flood, and upload before the analyzer scored the read. A check that fails
       // counts as behind.
@@ -222,6 +230,7 @@ export function hookRoutes(deps: {
             waitMs: waitS * 1000,
             approvals,
             sessionRisk,
+            ...(Object.is(risk.shown, sessionRisk) ? {} : { riskShown: risk.shown }),
             ...(riskUnknown ? { riskUnknown } : {}),
             caller,
             ...(signalsOnly ? { signalsOnly } : {}),

@@ -3,32 +3,25 @@ import { HTTPException } from 'hono/http-exception';
 import { OWN_ROWS_ONLY, type SessionRisk } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
 import type { Authorize } from '../middleware/auth.js';
+import { createRiskView } from './risk-view.js';
 
 /**
  * GET /api/risk?session=ID — the session's fused risk. Runners get the number only (the factors would tell a
- * hostile agent which of its actions were noticed), and only of what their own token sent into the session (with
- * the tokenless events: loopback ingest, the server's own): of a session it sent nothing into, what an unknown
- * session gets. Session ids are the clients' to choose, so another token may have named the session too, before
- * or after (an agent holding its runner's token, under an id it predicts): the session is then contested and each
- * token reads the risk the analyzer found in its own events (session_sender_risk), never what the other's add.
- * Analysts and admins read the whole session.
+ * hostile agent which of its actions were noticed), and only of what their own token sent into the session
+ * (risk-view.ts: of a contested session, their own part). Analysts and admins read the whole session.
  */
 export function riskRoutes(deps: { store: Pick<Store, 'analyzer' | 'events'>; authorize: Authorize }) {
   const app = new Hono();
+  const view = createRiskView(deps.store);
   app.get('/risk', deps.authorize('readRisk'), async (c) => {
     const session = c.req.query('session') ?? '';
     if (session === '' || session.length > 256)
       throw new HTTPException(400, { message: 'session is required (at most 256 characters)' });
     const caller = c.get('principal');
     const unknown: SessionRisk = { session_id: session, risk: 0, factors: [] };
-    const whole = async () => (await deps.store.analyzer.risk(session)) ?? unknown;
-    if (!(OWN_ROWS_ONLY as readonly string[]).includes(caller.role)) return c.json(shown(await whole()));
-    const senders = await deps.store.events.tokenSenders(session);
-    if (!senders.includes(caller.id)) return c.json(unknown);
-    // The only token of the session: its whole risk is what its own (and tokenless) events justify.
-    if (senders.length === 1) return c.json({ ...shown(await whole()), factors: [] });
-    const own = await deps.store.analyzer.senderRisk(session, caller.id);
-    return c.json(shown({ ...unknown, risk: own ?? 0 }));
+    if (!(OWN_ROWS_ONLY as readonly string[]).includes(caller.role))
+      return c.json(shown((await deps.store.analyzer.risk(session)) ?? unknown));
+    return c.json(shown({ ...unknown, risk: (await view(session, caller)).shown }));
   });
   return app;
 }

@@ -101,6 +101,14 @@ describe('every view renders from its state (catches a component used but not im
     const body = strip(render(InvestigationView, { props: { model, setQuery: noop } }).body);
     expect(body).toContain('Alerts not available');
     expect(body).toContain('Session risk not available');
+    expect(body).not.toContain('Contested');
+    model.timeline.data = {
+      session: { ...session, senders: ['0a1b', '2c3d'] },
+      events: [],
+      truncated: false,
+    };
+    const contested = strip(render(InvestigationView, { props: { model, setQuery: noop } }).body);
+    expect(contested).toMatch(/Contested: sent by 2 tokens \(<bdo[^>]*>0a1b, 2c3d/);
   });
 
   it('ComplianceView with the report preview, audit status and export links', () => {
