@@ -58,19 +58,38 @@ describe('a Taskfile whose commands the reader misread', () => {
   });
 });
 
-describe('files a runner reads beside the one the gate reads (NOT FIXED)', () => {
+describe('files a runner reads beside the one the gate reads', () => {
   // tox substitutes `{[section]key}` from another section, reads its config from pyproject.toml, setup.cfg or
-  // tox.toml when there is no tox.ini, and just imports other files by any name: none of them is read.
-  it.fails('NOT FIXED: tox substituting a command from another section', async () => {
+  // tox.toml when there is no tox.ini, and just imports other files by any name: each is read as the runner reads it.
+  it('tox substituting a command from another section', async () => {
     const tox = `[base]\ncmd = bash -c "${P}"\n[testenv]\nallowlist_externals = *\ncommands = {[base]cmd}\n`;
     expect(write(await gateWith(), 'tox.ini', tox).decision).toBe('ask');
+    expect((await at({ 'tox.ini': tox })).decide({ command: 'tox' }).decision).toBe('ask');
   });
-  it.fails('NOT FIXED: tox configured in tox.toml or pyproject.toml', async () => {
+  it('tox configured in tox.toml or pyproject.toml', async () => {
     const toml = `[env_run_base]\ncommands = [["bash", "-c", "${P}"]]\n`;
     expect((await at({ 'tox.toml': toml })).decide({ command: 'tox' }).decision).toBe('ask');
+    expect(write(await gateWith(), 'tox.toml', toml).decision).toBe('ask');
+    const pyproject = `[project]\nname = "x"\n\n[tool.tox.env_run_base]\ncommands = [["bash", "-c", "${P}"]]\n`;
+    expect((await at({ 'pyproject.toml': pyproject })).decide({ command: 'tox' }).decision).toBe('ask');
+    expect(write(await gateWith(), 'pyproject.toml', pyproject).decision).toBe('ask');
   });
-  it.fails('NOT FIXED: a justfile importing recipes from a file of another name', async () => {
+  it('a justfile importing recipes from a file of another name', async () => {
     const g = await at({ justfile: `import 'ci/recipes.txt'\n`, 'ci/recipes.txt': `x:\n    ${P}\n` });
     expect(g.decide({ command: 'just x' }).decision).toBe('ask');
+  });
+
+  it('everyday tox.toml, pyproject.toml and justfiles that import stay allowed', async () => {
+    const toml = `requires = ["tox>=4.21"]\nenv_list = ["3.12", "lint"]\n\n[env_run_base]\ndeps = ["pytest"]\ncommands = [["pytest", { replace = "posargs", default = ["tests"], extend = true }]]\n\n[env.lint]\nskip_install = true\ndeps = ["ruff"]\ncommands = [["ruff", "check", "."]]\n`;
+    expect(write(await gateWith(), 'tox.toml', toml).decision).toBe('allow');
+    expect((await at({ 'tox.toml': toml })).decide({ command: 'tox' }).decision).toBe('allow');
+    const just = `import 'ci.just'\nmod docs\n\nbuild:\n    cargo build\n`;
+    const g = await at({
+      justfile: just,
+      'ci.just': 'test:\n    cargo test --all\n',
+      'docs/mod.just': 'serve:\n    mdbook serve\n',
+    });
+    expect(g.decide({ command: 'just test' }).decision).toBe('allow');
+    expect(g.decide({ command: 'just docs::serve' }).decision).toBe('allow');
   });
 });

@@ -3,6 +3,7 @@ import { logicalLines, makeCommands } from './make-commands.js';
 import { procfileCommands } from './procfile-commands.js';
 import { looksLikeTaskfile, taskfileCommands } from './taskfile-commands.js';
 import { toxCommands } from './tox-commands.js';
+import { readToxToml } from './tox-toml.js';
 
 /**
  * Findings that say only that the gate cannot tell (a program it has no model of, a command or address known at
@@ -29,6 +30,8 @@ export type ScriptKind =
   | 'taskfile'
   | 'procfile'
   | 'tox'
+  | 'tox-toml'
+  | 'pyproject'
   | CodeKind;
 
 /** Languages whose code the gate reads as it reads the same code given inline (`python3 -c`, `node -e`). */
@@ -90,7 +93,10 @@ export function scriptKind(path: string, head: string): ScriptKind | undefined {
   if (/^(?:GNUmakefile|[Mm]akefile)$|\.mk$/.test(name)) return 'make';
   if (/^\.?justfile$|\.just$/i.test(name)) return 'just';
   if (/^Procfile(?:\.[\w.-]+)?$/.test(name)) return 'procfile';
-  if (name === 'tox.ini') return 'tox';
+  // tox reads tox.ini, setup.cfg's `[tox:tox]` and `[testenv…]`, pyproject.toml's `[tool.tox]` and tox.toml.
+  if (name === 'tox.ini' || name === 'setup.cfg') return 'tox';
+  if (name === 'tox.toml') return 'tox-toml';
+  if (name === 'pyproject.toml') return 'pyproject';
   if (/^taskfile(?:\.dist)?\.ya?ml$/i.test(name) || (/\.ya?ml$/i.test(name) && looksLikeTaskfile(head)))
     return 'taskfile';
   const start = head.replace(/^\uFEFF/, '').slice(0, 256);
@@ -184,8 +190,8 @@ export function packageScripts(text: string): Record<string, string> | undefined
 
 /**
  * The command lines a file of this kind hands to a shell: a shell script whole, each make or just recipe line
- * (a `$(shell …)` anywhere), each package.json script, each go-task, Procfile or tox command. `whole`: the text
- * is the whole file, not a piece.
+ * (a `$(shell …)` anywhere), each package.json script, each go-task, Procfile or tox command (tox.ini,
+ * setup.cfg, tox.toml, pyproject.toml's `tool.tox`). `whole`: the text is the whole file, not a piece.
  */
 export function commandsOf(kind: ScriptKind, text: string, whole: boolean): string[] {
   switch (kind) {
@@ -207,6 +213,9 @@ export function commandsOf(kind: ScriptKind, text: string, whole: boolean): stri
       return procfileCommands(text);
     case 'tox':
       return toxCommands(text);
+    case 'tox-toml':
+    case 'pyproject':
+      return readToxToml(text, kind === 'pyproject', whole)?.commands ?? [];
     case 'package-json': {
       // Not JSON yet (a piece, or a file being written): its pairs are read like a piece.
       const scripts = whole ? packageScripts(text) : undefined;

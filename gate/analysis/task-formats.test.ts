@@ -78,7 +78,7 @@ describe('Procfile and tox.ini text', () => {
     expect(scriptKind('/p/Procfile.dev', '')).toBe('procfile');
   });
 
-  it('tox runs commands, commands_pre/_post and its install templates; substitutions are unknown words', () => {
+  it('tox runs commands, commands_pre/_post and its install templates; what only the run knows is an unknown word', () => {
     const text = [
       '[tox]',
       'envlist = py312',
@@ -95,7 +95,8 @@ describe('Procfile and tox.ini text', () => {
     ].join('\n');
     expect(toxCommands(text)).toEqual([
       'python -m pip check',
-      `pytest \${TOX_VALUE}`,
+      // Without arguments given to tox, `{posargs:tests}` is its default.
+      'pytest tests',
       'python -c "import sys"        --flag',
       `python -m pip install \${TOX_VALUE} \${TOX_VALUE}`,
       'not tox',

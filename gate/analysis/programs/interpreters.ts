@@ -109,7 +109,8 @@ const python: Handler = (c) => {
   }
   const mod = optionValue(c.args, ['-m']);
   if (mod !== undefined) {
-    if (/^pip$/.test(mod)) c.run(['pip', ...c.args.slice(c.args.indexOf('-m') + 2)]);
+    // Modules that are a program the gate reads (`python -m tox` runs the project's tox configuration).
+    if (/^(?:pip|tox)$/.test(mod)) c.run([mod, ...c.args.slice(c.args.indexOf('-m') + 2)]);
     if (/^(http\.server|SimpleHTTPServer|smtpd|pty)$/.test(mod))
       report(c.ctx, 'net.raw-socket', `python -m ${mod}`);
     moduleFiles(c, mod);
