@@ -33,6 +33,17 @@ describe("the baselines' session metrics under a flood", () => {
     return { watched, reads };
   }
 
+  /** The analyzer scoring `store`'s events, its engine reading through `reads`. */
+  async function scoring(store: Store, reads: Pick<Store, 'analyzer' | 'alerts'>, name: string) {
+    const engine = createEngine({
+      store: reads,
+      analyzer: await createCommandAnalyzer({ run: 'inline' }),
+      detectors: streamDetectors(),
+      baselines: BASELINE_DETECTORS,
+    });
+    return createAnalyzerLoop({ store, engine, lease: false, name });
+  }
+
   const at = (i: number) => new Date(Date.now() - 3_000_000 + i * 10).toISOString();
   const cmd = (session: string, i: number, command = `ls dir${i % 7}`) =>
     makeEvent({ session_id: session, agent: 'codex', call_id: `${session}-${i}`, command, time: at(i) });
@@ -40,13 +51,7 @@ describe("the baselines' session metrics under a flood", () => {
   it('rows read for metrics grow with the session, not with its square', async () => {
     const store = await testStore('ward_analyzer_metrics_reads');
     const { watched, reads } = counted(store);
-    const engine = createEngine({
-      store: watched,
-      analyzer: await createCommandAnalyzer({ run: 'inline' }),
-      detectors: streamDetectors(),
-      baselines: BASELINE_DETECTORS,
-    });
-    const loop = createAnalyzerLoop({ store, engine, lease: false, name: 'metrics-flood' });
+    const loop = await scoring(store, watched, 'metrics-flood');
     const BATCHES = 50;
     const PER_BATCH = 40;
     for (let b = 0; b < BATCHES; b++) {
@@ -67,13 +72,7 @@ describe("the baselines' session metrics under a flood", () => {
   it('a grown session with a few new events is read again once its metrics are a while old', async () => {
     const store = await testStore('ward_analyzer_metrics_reads');
     const { watched, reads } = counted(store);
-    const engine = createEngine({
-      store: watched,
-      analyzer: await createCommandAnalyzer({ run: 'inline' }),
-      detectors: streamDetectors(),
-      baselines: BASELINE_DETECTORS,
-    });
-    const loop = createAnalyzerLoop({ store, engine, lease: false, name: 'metrics-age' });
+    const loop = await scoring(store, watched, 'metrics-age');
     await store.events.insert(Array.from({ length: 400 }, (_, i) => cmd('big', i)));
     while ((await loop.runOnce()) > 0) {}
     const first = reads.filter((m) => m.session_id === 'big').length;
@@ -112,13 +111,7 @@ describe("the baselines' session metrics under a flood", () => {
         },
       },
     };
-    const engine = createEngine({
-      store: slow,
-      analyzer: await createCommandAnalyzer({ run: 'inline' }),
-      detectors: streamDetectors(),
-      baselines: BASELINE_DETECTORS,
-    });
-    const loop = createAnalyzerLoop({ store, engine, lease: false, name: 'baseline-pace' });
+    const loop = await scoring(store, slow, 'baseline-pace');
     const start = Date.now();
     const step = async (session: string, laterMs: number) => {
       vi.useFakeTimers({ toFake: ['Date'], now: start + laterMs });
