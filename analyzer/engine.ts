@@ -12,7 +12,7 @@ import { replaceFactors } from './baseline-evidence.js';
 import type { AnalysisWanted, CommandAnalyzer } from './command-facts.js';
 import type { DetectContext, DetectorMeta, Hit, StreamDetector } from './detector.js';
 import type { BaselineDetector } from './detectors/baseline-activity.js';
-import { metricsDue, noteMetricsRead } from './metrics-schedule.js';
+import { metricsDue, metricsOverdue, noteMetricsRead } from './metrics-schedule.js';
 import { type Observation, observe, wantedAnalyses } from './observation.js';
 import { readAgain } from './read-pace.js';
 import { fuseRisk } from './risk.js';
@@ -46,6 +46,8 @@ export interface BatchResult {
 const BASELINE_TTL_MS = 60_000;
 type BaselineScope = 'agent' | 'user_id' | 'repo';
 const MAX_SEEN_PER_SESSION = 20_000;
+/** Sessions read again per turn for overdue metrics alone (the rest on the next turns). */
+const MAX_OVERDUE_PER_TURN = 500;
 const NO_KEYS: string[] = [];
 const ACTION_KINDS = new Set<AgentEvent['kind']>([
   'tool_call',
@@ -152,7 +154,26 @@ export function createEngine(o: EngineOptions) {
     return result;
   }
 
-  async function scoreBatch(batch: readonly IngestedEvent[], before: Watermark | null): Promise<BatchResult> {
+  /**
+   * Held sessions whose metrics left events out and are old enough to be read again though nothing new came
+   * (analyzer/metrics-schedule.ts): a session's last step must reach the baselines even when it is its last.
+   */
+  function metricsOverdueIds(now: number): string[] {
+    const due: string[] = [];
+    if (o.baselines.length === 0) return due;
+    for (const s of sessions.values()) {
+      if (due.length >= MAX_OVERDUE_PER_TURN) break;
+      if (metricsOverdue(s.metrics, now)) due.push(s.id);
+    }
+    return due;
+  }
+
+  /** `overdue`: held sessions scored with the batch though it has none of their events (their metrics are due). */
+  async function scoreBatch(
+    batch: readonly IngestedEvent[],
+    before: Watermark | null,
+    overdue: readonly string[] = [],
+  ): Promise<BatchResult> {
     const now = Date.now();
     await refresh(now);
     const bySession = new Map<string, AgentEvent[]>();
@@ -184,6 +205,10 @@ export function createEngine(o: EngineOptions) {
       const { state, cold: isCold } = sessions.take(id);
       touched.push(state);
       if (isCold) cold.push(id);
+    }
+    for (const id of overdue) {
+      const state = sessions.get(id);
+      if (state && !bySession.has(id)) touched.push(state);
     }
     // A session new to this process replays what the store already has of it (restart, eviction, another worker):
     // its newest events, and what its stored alerts say it found before them (folded in after scoring).
@@ -388,6 +413,14 @@ export function createEngine(o: EngineOptions) {
 
   return {
     processBatch,
+    /**
+     * Scores the held sessions whose metrics are overdue without new events (the loop's turn found nothing new, or
+     * ended): reads their metrics again and writes what the baselines then find.
+     */
+    async processOverdue(before: Watermark | null): Promise<BatchResult> {
+      const due = metricsOverdueIds(Date.now());
+      return due.length > 0 ? scoreBatch([], before, due) : { alerts: [], risks: [], sessions: 0 };
+    },
     /** Ends a batch's command analysis in progress (its processBatch rejects) and the analysis thread. */
     stop: () => o.analyzer.stop(),
     /** Analysis threads replaced so far (hostile text past its deadline, or a grammar that failed). */

@@ -295,6 +295,11 @@ export function createAnalyzerLoop(o: LoopOptions) {
       // A batch read ahead but not scored (stop, or an error): its read is simply dropped.
       next?.catch(() => {});
     }
+    // Sessions whose metrics left out their last events, now due though they sent nothing more.
+    if (!stopped && o.engine.processOverdue) {
+      const result = await o.engine.processOverdue(watermark);
+      if (result.alerts.length > 0 || result.risks.length > 0) o.onBatch?.(result);
+    }
     return total;
   }
 

@@ -35,6 +35,11 @@ export class SessionStates {
     return this.sessions.get(id);
   }
 
+  /** The held sessions, least recently scored first. */
+  values(): IterableIterator<SessionState> {
+    return this.sessions.values();
+  }
+
   get size(): number {
     return this.sessions.size;
   }
