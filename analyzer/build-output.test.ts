@@ -38,5 +38,7 @@ describe('build output, as a copy into a bucket only the session named may send'
     expect(copiesBuildOutput({ ...use, sources: ['dist', '.'] }, NO_FACTS)).toBe(false);
     expect(copiesBuildOutput({ ...use, sources: [] }, NO_FACTS)).toBe(false);
     expect(copiesBuildOutput(use, { ...NO_FACTS, categories: ['credential-access'] })).toBe(false);
+    // More sources than are listed: the ones not listed are not known.
+    expect(copiesBuildOutput({ ...use, moreSources: true }, NO_FACTS)).toBe(false);
   });
 });

@@ -27,13 +27,23 @@ export function isBuildOutputPath(source: string): boolean {
  */
 export function copiesBuildOutput(use: BucketUse, facts: CommandFacts): boolean {
   const sources = use.sources ?? [];
-  if (sources.length === 0 || !sources.every(isBuildOutputPath)) return false;
+  // Sources past those listed are not known: any could be the secret.
+  if (use.moreSources || sources.length === 0 || !sources.every(isBuildOutputPath)) return false;
   return !facts.categories.some((c) => c === 'credential-access' || c === 'collection');
 }
 
 const FILLED = 'filled:';
-/** Most folders one command is said to fill from elsewhere (its write paths inside the working directory). */
+/**
+ * Most folders one command is said to fill from elsewhere (its write paths inside the working directory); one that
+ * fills more is said to fill the whole working directory (`mkdir -p a b c d && cp -r ~/.ssh dist/k` named dist/k
+ * ninth, after each folder twice, and it was not remembered).
+ */
 const MAX_FILLED = 8;
+/** The places filled, each once; past MAX_FILLED, the working directory itself. */
+const filledPlaces = (places: Iterable<string>, cwd: string): string[] => {
+  const distinct = [...new Set(places)];
+  return (distinct.length > MAX_FILLED ? [cwd] : distinct).map((p) => `${FILLED}${p}`);
+};
 
 const inside = (cwd: string, p: string) => p === cwd || p.startsWith(`${cwd}/`);
 
@@ -61,12 +71,12 @@ export function filledKeys(facts: CommandFacts, telemetryCwd: string): string[] 
       (p.access === 'read' && hiddenInside(cwd, p.path)),
   );
   if (!fromElsewhere) return [];
-  return facts.paths
+  const places = facts.paths
     .filter(
       (p) => p.access === 'write' && inside(cwd, p.path) && p.path !== cwd && !hiddenInside(cwd, p.path),
     )
-    .slice(0, MAX_FILLED)
-    .map((p) => `${FILLED}${p.path}`);
+    .map((p) => p.path);
+  return filledPlaces(places, cwd);
 }
 
 /**
@@ -77,14 +87,13 @@ export function filledKeys(facts: CommandFacts, telemetryCwd: string): string[] 
  */
 export function laterFilledKeys(facts: CommandFacts, telemetryCwd: string): string[] {
   if (!facts.later) return [];
-  const keys = new Set<string>();
-  for (const l of facts.later) {
-    const filled = l.tags.includes('exec.unanalysable')
-      ? [`${FILLED}${factsWorkspace(telemetryCwd)}`]
-      : filledKeys(l, telemetryCwd);
-    for (const k of filled) keys.add(k);
-  }
-  return [...keys].slice(0, MAX_FILLED);
+  const cwd = factsWorkspace(telemetryCwd);
+  const places = facts.later.flatMap((l) =>
+    l.tags.includes('exec.unanalysable')
+      ? [cwd]
+      : filledKeys(l, telemetryCwd).map((k) => k.slice(FILLED.length)),
+  );
+  return places.length === 0 ? [] : filledPlaces(places, cwd);
 }
 
 /**
@@ -92,7 +101,7 @@ export function laterFilledKeys(facts: CommandFacts, telemetryCwd: string): stri
  * under or holds a place `filledKeys` named): the build folder the session filled from the home directory, or made
  * a link to it, is not the project's build output whatever its name.
  */
-export function sourcesFilled(use: BucketUse, telemetryCwd: string, sighted: ReadonlySet<string>): boolean {
+export function sourcesFilled(use: BucketUse, telemetryCwd: string, sighted: Iterable<string>): boolean {
   const cwd = factsWorkspace(telemetryCwd);
   const sources = (use.sources ?? []).map((s) => posix.resolve(cwd, s));
   if (sources.length === 0) return false;

@@ -87,6 +87,18 @@ describe('what a set recipe fills, read through the gate analysis', () => {
     ).toEqual([]);
   });
 
+  it('a command that fills more folders than it is remembered by fills the working directory', () => {
+    const fills = (command: string) => filledKeys(commandFacts(command, CWD, ctx), CWD);
+    // `mkdir -p` names each folder twice: each place is said once.
+    expect(fills('mkdir -p a1 a2 a3 a4 && cp -r ~/Documents dist/k')).toEqual([
+      ...['a1', 'a2', 'a3', 'a4', 'dist/k', 'dist/k/Documents'].map((p) => `filled:${CWD}/${p}`),
+    ]);
+    expect(fills('mkdir -p a1 a2 a3 a4 a5 a6 a7 a8 && cp -r ~/Documents dist/k')).toEqual([`filled:${CWD}`]);
+    expect(later('npm pkg set scripts.build="mkdir -p a b c d e f g h && cp -r ~/.ssh dist/k"')).toEqual([
+      `filled:${CWD}`,
+    ]);
+  });
+
   it('a plain script fills nothing; a recipe changed with text not known fills the working directory', () => {
     expect(later('npm pkg set scripts.build="tsc -p ." scripts.clean="rm -rf dist 2>/dev/null"')).toEqual([]);
     expect(later(`cat > Makefile <<'EOF'\nbuild:\n\tnpm ci\n\tnpx vite build --outDir dist\nEOF`)).toEqual(

@@ -40,7 +40,7 @@ export function builtArchiveKeys(facts: CommandFacts, telemetryCwd: string): str
 export function expandBuiltArchives(
   use: BucketUse,
   telemetryCwd: string,
-  sighted: ReadonlySet<string>,
+  sighted: Iterable<string>,
 ): BucketUse {
   const cwd = factsWorkspace(telemetryCwd);
   const sources = use.sources ?? [];

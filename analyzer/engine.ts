@@ -45,7 +45,6 @@ export interface BatchResult {
 
 const BASELINE_TTL_MS = 60_000;
 type BaselineScope = 'agent' | 'user_id' | 'repo';
-const MAX_SEEN_PER_SESSION = 20_000;
 /** Sessions read again per turn for overdue metrics alone (the rest on the next turns). */
 const MAX_OVERDUE_PER_TURN = 500;
 const NO_KEYS: string[] = [];
@@ -221,11 +220,16 @@ export function createEngine(o: EngineOptions) {
           store.analyzer.sessionHistory(chunk, before, historyCap),
           store.alerts.bySessions(chunk),
         ]);
+        const replayed = new Map<string, number>();
         for (const { event: e, ingestedAt } of history.events) {
           bySession.get(e.session_id)?.unshift(e);
           receivedAt.set(e, ingestedAt);
           withHistory.add(e.session_id);
+          replayed.set(e.session_id, (replayed.get(e.session_id) ?? 0) + 1);
         }
+        // Rebuilt from its newest events only: what the session sighted before them (a folder it filled from
+        // outside) is unknown, and an agent can send that many events to push it out.
+        for (const s of touched) if ((replayed.get(s.id) ?? -1) >= historyCap) s.sighted.markIncomplete();
         for (const [id, at] of history.firstReceived) firstReceived.set(id, at);
         for (const a of found)
           storedFindings.set(a.session_id, [...(storedFindings.get(a.session_id) ?? []), a]);
@@ -269,10 +273,7 @@ export function createEngine(o: EngineOptions) {
       state.noteReceived(firstReceived.get(state.id) ?? '');
       for (const e of events) {
         state.noteReceived(receivedAt.get(e) ?? '');
-        if (state.seen.has(e.event_id)) continue;
-        state.seen.add(e.event_id);
-        if (state.seen.size > MAX_SEEN_PER_SESSION)
-          state.seen.delete(state.seen.values().next().value as string);
+        if (!state.seen.add(e.event_id)) continue;
         state.agent ||= e.agent;
         state.user ||= e.user_id;
         state.repo ||= e.repo;
@@ -305,10 +306,7 @@ export function createEngine(o: EngineOptions) {
         // After the detectors: a value counts as seen by this session from its next action on.
         for (const l of obsKeys[i] as string[][]) {
           for (const k of l) {
-            if (state.sighted.has(k)) continue;
-            state.sighted.add(k);
-            if (state.sighted.size > MAX_SEEN_PER_SESSION)
-              state.sighted.delete(state.sighted.values().next().value as string);
+            if (!state.sighted.add(k)) continue;
             const row: SightingRow = {
               key: k,
               session_id: state.id,

@@ -18,6 +18,20 @@ describe('buckets a command names, and copies into', () => {
       { bucket: 'evil', into: true, sources: ['.'] },
     ]);
     expect(uses('aws s3 cp - s3://b/k')).toEqual([{ bucket: 'b', into: true, sources: ['-'] }]);
+    // Eight sources are listed; a copy of more says so (the ninth may be anything).
+    const files = Array.from({ length: 9 }, (_, i) => `dist/f${i}`);
+    expect(uses(`gsutil cp ${files.slice(0, 8).join(' ')} gs://b/`)).toEqual([
+      { bucket: 'b', into: true, sources: files.slice(0, 8) },
+    ]);
+    expect(uses(`gsutil cp ${files.join(' ')} gs://b/`)).toEqual([
+      { bucket: 'b', into: true, sources: files.slice(0, 8), moreSources: true },
+    ]);
+    expect(
+      bucketUses([
+        ['gsutil', 'cp', ...files.slice(0, 5), 'gs://b/'],
+        ['aws', 's3', 'cp', ...files.slice(5), 's3://b/'],
+      ]),
+    ).toEqual([{ bucket: 'b', into: true, sources: files.slice(0, 8), moreSources: true }]);
     expect(uses('aws s3api put-object --bucket Share-7 --key k --body .env')).toEqual([
       { bucket: 'share-7', into: true, sources: ['.env'] },
     ]);

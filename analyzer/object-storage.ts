@@ -18,6 +18,8 @@ export interface BucketUse {
    * its value, read as a source): the first MAX_SOURCES, when `into`.
    */
   sources?: string[];
+  /** It copies more sources than `sources` lists. */
+  moreSources?: true;
 }
 
 /** A bucket's URL: the scheme of an object store and the bucket. */
@@ -40,6 +42,13 @@ const MAX_SOURCES = 8;
  */
 const VALUE_OPTION =
   /^(?:--(?:exclude|include|content-type|cache-control|content-disposition|content-encoding|content-language|acl|storage-class|sse|sse-kms-key-id|metadata|metadata-directive|expires|grants|website-redirect|profile|region|endpoint-url|page-size|source-region|checksum-algorithm|key|bucket)|-[xh])$/;
+
+/** A copy into `bucket` of `sources`, the first MAX_SOURCES listed (and said to be more when there are). */
+function copyInto(bucket: string, sources: readonly string[]): BucketUse {
+  const use: BucketUse = { bucket, into: true, sources: sources.slice(0, MAX_SOURCES) };
+  if (sources.length > MAX_SOURCES) use.moreSources = true;
+  return use;
+}
 
 function bucketOf(word: string): string | undefined {
   return BUCKET_URL.exec(word)?.[1]?.toLowerCase();
@@ -125,7 +134,7 @@ function usesOf(argv: readonly string[]): BucketUse[] {
     sources = body ? [body] : [];
   }
   const at = endpointOf(argv);
-  if (into) out.push({ bucket: `${at}${into}`, into: true, sources: sources.slice(0, MAX_SOURCES) });
+  if (into) out.push(copyInto(`${at}${into}`, sources));
   for (const w of [...words.map(bucketOf), named])
     if (w && !out.some((u) => u.bucket === `${at}${w}`)) out.push({ bucket: `${at}${w}`, into: false });
   return out;
@@ -160,11 +169,7 @@ function curlUses(argv: readonly string[]): BucketUse[] {
       sources.push(argv[i + 1] as string);
   });
   const into = sources.length > 0 ? places.at(-1) : undefined;
-  return places.map((bucket) =>
-    bucket === into
-      ? { bucket, into: true, sources: sources.slice(0, MAX_SOURCES) }
-      : { bucket, into: false },
-  );
+  return places.map((bucket) => (bucket === into ? copyInto(bucket, sources) : { bucket, into: false }));
 }
 
 /** The buckets a command line names, each once (into when any of its commands copies data into it). */
@@ -175,8 +180,9 @@ export function bucketUses(argvs: readonly (readonly string[])[]): BucketUse[] {
       const seen = out.get(u.bucket);
       if (!seen) out.set(u.bucket, u);
       else if (u.into) {
-        seen.into = true;
-        seen.sources = [...(seen.sources ?? []), ...(u.sources ?? [])].slice(0, MAX_SOURCES);
+        const more = seen.moreSources || u.moreSources;
+        const merged = copyInto(u.bucket, [...(seen.sources ?? []), ...(u.sources ?? [])]);
+        out.set(u.bucket, more ? { ...merged, moreSources: true } : merged);
       }
       if (out.size >= MAX_USES) return [...out.values()];
     }

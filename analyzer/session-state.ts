@@ -3,6 +3,7 @@ import type { AlertFactor, Severity } from '../schema/index.js';
 import { type Mark, markChars, markOf } from './mark.js';
 import { neverRead } from './metrics-schedule.js';
 import type { Observation } from './observation.js';
+import { SessionKeys } from './session-keys.js';
 
 export type { Mark } from './mark.js';
 
@@ -51,6 +52,15 @@ const MAX_MARKS = 200;
  */
 const MAX_SESSION_MARK_CHARS = 2 ** 20;
 const MAX_MARK_LISTS = 256;
+/**
+ * Event ids, sighted and noted values each set of a session holds (analyzer/session-keys.ts), and their characters
+ * (a value is at most a stored command's 8 KiB). A session sights one value per distinct host, program, bucket,
+ * folder filled from outside or archive packed, far fewer than this; past either bound the sets say they overflowed
+ * and the storage detector stops trusting what the session did not do.
+ */
+const SESSION_KEYS = 20_000;
+const SESSION_KEY_CHARS = 2 ** 21;
+const sessionKeys = () => new SessionKeys(SESSION_KEYS, SESSION_KEY_CHARS);
 
 interface Held {
   list: string;
@@ -60,14 +70,19 @@ interface Held {
 
 /** Per-session memory of the scorer: bounded, and rebuilt from the store when evicted. */
 export class SessionState {
-  readonly seen = new Set<string>();
+  /** Event ids scored (a replay or an overlapping read skips them). */
+  readonly seen = sessionKeys();
   readonly evidence = new Map<string, Evidence>();
   /** Marks per sequence detector (sensitive reads, egress, denials, destructive actions, new binaries…). */
   readonly marks = new Map<string, Mark[]>();
   /** Values this session already recorded for novelty (so each is looked at once). */
-  readonly noted = new Set<string>();
-  /** Novelty keys this session already counted in the fleet's sightings (once per session, however often). */
-  readonly sighted = new Set<string>();
+  readonly noted = sessionKeys();
+  /**
+   * Novelty keys this session already counted in the fleet's sightings (once per session, however often), and what
+   * the storage detector remembers of it: buckets named, folders filled from outside, archives packed. Overflowed
+   * when it forgot some, or when the session was rebuilt from its newest events only.
+   */
+  readonly sighted = sessionKeys();
   /**
    * Tokens that sent this session's events: their sightings make its behaviour familiar only from other sessions
    * received well before `firstReceivedMs` (analyzer/sightings.ts).

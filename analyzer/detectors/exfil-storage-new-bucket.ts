@@ -26,7 +26,8 @@ const deploy = (bucket: string, t: number): FixtureEvent => ({
  * watched: it passes for a first deployment only when what is copied is the project's build output
  * (analyzer/build-output.ts), not the workspace, the home directory, a secret, an archive or another bucket, nor a
  * folder the session filled or linked from outside the working directory, or set a build to fill so (a package
- * script or Makefile recipe it set or wrote: analyzer/build-recipes.ts).
+ * script or Makefile recipe it set or wrote: analyzer/build-recipes.ts). What the session did not do is known only
+ * while its memory of it is whole (analyzer/session-keys.ts): once that overflowed, nothing passes for build output.
  */
 export const storageNewBucket: StreamDetector = {
   id: 'exfil.storage-new-bucket',
@@ -47,6 +48,8 @@ export const storageNewBucket: StreamDetector = {
     'A first deployment after the session changed package.json or a Makefile in a way the telemetry does not show ' +
       '(`sed -i`, a file tool whose content is not exported), or set a build script that copies from outside ' +
       'the working directory',
+    'A first deployment in a session Ward does not remember whole: one that named over 20,000 distinct hosts, ' +
+      'programs, buckets or filled folders, or that Ward rebuilt (after a restart) from its newest 5,000 events',
   ],
   triage:
     'Whose bucket is it (account, profile, ACL)? What was copied: the workspace, home, a secret, data pulled from ' +
@@ -88,10 +91,13 @@ export const storageNewBucket: StreamDetector = {
       const key = keyOf(b.bucket);
       // Named by this session before this action (the engine counts a value as seen from the next action on).
       const namedHere = s.sighted.has(key);
+      // Its memory of the session overflowed: a folder may have been filled from outside and forgotten since.
+      const unknown = s.sighted.overflowed;
       // An archive the session packed from its build output counts as what it was packed from.
       const sent = namedHere ? expandBuiltArchives(b, obs.event.cwd, s.sighted) : b;
       if (
         namedHere &&
+        !unknown &&
         copiesBuildOutput(sent, obs.facts) &&
         !sourcesFilled(sent, obs.event.cwd, s.sighted) &&
         !sourcesFilled(b, obs.event.cwd, s.sighted)
@@ -99,9 +105,11 @@ export const storageNewBucket: StreamDetector = {
         return NO_HITS;
       const repoSessions = s.repo ? ctx.sighting(key, s).sample.filter((x) => x[3] === s.repo).length : 0;
       if (repoSessions >= thresholds.repo_sessions_to_know) return NO_HITS;
-      const where = namedHere
-        ? 'a bucket only this session named before, with more than build output'
-        : 'a bucket neither this session nor this repository named before';
+      const where = !namedHere
+        ? 'a bucket neither this session nor this repository named before'
+        : unknown
+          ? 'a bucket only this session named before, in a session too long to tell what it put in its build output'
+          : 'a bucket only this session named before, with more than build output';
       return [
         {
           detector: this.id,
