@@ -8,6 +8,7 @@
  * replace-with` in `.cargo/config.toml`). Every later install then runs code that host serves.
  */
 import type { Call } from './call.js';
+import { configEntries, runsProgram } from './config-keys.js';
 import { report } from './context.js';
 import { type HostPolicy, hostOf, judgeHost } from './network.js';
 import { classifyPath } from './paths.js';
@@ -21,7 +22,7 @@ const isSourceKey = (key: string) =>
   SOURCE_KEY.test(key) || SOURCE_KEY.test(key.slice(key.lastIndexOf('.') + 1));
 /** Keys and variables that switch a package manager's checks (TLS, checksums, signatures). */
 const CHECK_KEY =
-  /^(?:strict[-_]ssl|enable[-_]?strict[-_]?ssl|ssl[-_]verify|verify[-_]ssl|npm[-_]config[-_]strict[-_]ssl|node[-_]tls[-_]reject[-_]unauthorized|go(?:nosumdb|nosumcheck|insecure|sumdb|flags))$/i;
+  /^(?:strict[-_]?ssl|enable[-_]?strict[-_]?ssl|ssl[-_]?verify|verify[-_]?ssl|npm[-_]config[-_]strict[-_]ssl|node[-_]tls[-_]reject[-_]unauthorized|go(?:nosumdb|nosumcheck|insecure|sumdb|flags))$/i;
 /** Values that turn a check off (`strict-ssl false`, `GOSUMDB=off`, `GOFLAGS=-insecure`, `GONOSUMDB=*`). */
 const DISABLES = /^(?:false|0|no|off|\*)$|-insecure\b/i;
 /** Verbs that add a source named after them (`poetry source add x URL`, `dotnet nuget add source URL`). */
@@ -31,28 +32,7 @@ const INSTEAD_OF = /^url\.(.+)\.(?:push)?insteadof$/i;
 
 /** Package managers' config files: what is written there decides where packages come from. */
 export const PACKAGE_CONFIG =
-  /(?:^|\/)(?:\.npmrc|\.yarnrc|\.yarnrc\.yml|\.?bunfig\.toml|pip\.conf|pip\.ini|\.cargo\/config(?:\.toml)?|\.condarc|\.gemrc|\.bundle\/config|nuget\.config|\.pypirc|uv\.toml|poetry\.toml|pdm\.toml|\.pdm\.toml|go\.env|\.bowerrc|\.mvn\/maven\.config|settings\.xml|gradle\.properties)$/i;
-/**
- * Keys whose value is a program the package manager runs later, or code it loads: the shell that runs every
- * package script (npm, pnpm and yarn 1 read `script-shell` from `.npmrc`, yarn 1 from `.yarnrc` too), yarn's own
- * code (`yarnPath`, yarn 1's `yarn-path`), plugins, Node's options, another config file, a source replaced.
- */
-const PROGRAM_KEY =
-  /^(?:script-shell|shell|git|editor|browser|node-options|onload-script|yarnPath|yarn-path|plugins?|init-module|rustc-wrapper|runner|replace-with|globalconfig|userconfig)$/i;
-/** A standard shell, which runs package scripts as they are read (`script-shell=/bin/bash`). */
-const STANDARD_SHELL = /^(?:(?:\/usr)?\/bin\/)?(?:ba|da|z|k)?sh$/;
-/** `key=value`, `key: value` (YAML), `key "value"` (`.yarnrc`), the key quoted or not. */
-const CONFIG_LINE = /^\s*(["']?)([\w.@/:-]+?)\1(?:\s*[=:]|\s+(?=\S))\s*(.*?)\s*$/;
-
-/** The key of a config line that runs a program whatever its value, if it is one. */
-function programKey(line: string): string | undefined {
-  const m = CONFIG_LINE.exec(line);
-  const key = m?.[2] ?? '';
-  if (!PROGRAM_KEY.test(key)) return undefined;
-  const value = (m?.[3] ?? '').replace(/^(["'])(.*)\1$/, '$2');
-  return /^(?:script-)?shell$/i.test(key) && STANDARD_SHELL.test(value) ? undefined : key;
-}
-
+  /(?:^|\/)(?:\.npmrc|\.yarnrc|\.yarnrc\.yml|\.?bunfig\.toml|pip\.conf|pip\.ini|pnpm-workspace\.ya?ml|pnpm\/(?:rc|config\.ya?ml)|\.cargo\/config(?:\.toml)?|\.condarc|\.gemrc|\.bundle\/config|nuget\.config|\.pypirc|uv\.toml|poetry\.toml|pdm\.toml|\.pdm\.toml|go\.env|\.bowerrc|\.mvn\/maven\.config|settings\.xml|gradle\.properties)$/i;
 /** True when `value` of `key` names a host the policy does not allow, or turns a check off. */
 function redirects(hosts: HostPolicy, value: string | undefined, key = ''): boolean {
   if (value === undefined) return false;
@@ -61,7 +41,7 @@ function redirects(hosts: HostPolicy, value: string | undefined, key = ''): bool
   if (v.includes(UNKNOWN)) return true;
   // GOPROXY and friends take a list (`https://proxy.golang.org,direct`).
   return v.split(/[,|\s]+/).some((part) => {
-    const dest = hostOf(part.replace(/^(?:sparse|git|registry)\+/, ''));
+    const dest = hostOf(part.replace(/^["'{[]+|["'}\]]+$/g, '').replace(/^(?:sparse|git|registry)\+/, ''));
     return dest !== null && judgeHost(dest.host, hosts) !== 'allowed';
   });
 }
@@ -90,13 +70,31 @@ function pairs(words: readonly string[]): [string, string | undefined, string | 
  * or turn a check off: the key that does, or undefined. Only the key is told: a value may hold a token.
  */
 export function configTextFinding(hosts: HostPolicy, text: string): string | undefined {
+  const sets = (key: string, value: string) =>
+    (isSourceKey(key) || CHECK_KEY.test(key)) && redirects(hosts, value, key);
+  for (const entries of configEntries(text))
+    for (const e of entries) if (runsProgram(e.key, e.value) || sets(e.key, e.value)) return e.key;
   for (const line of text.split(/\n/).slice(0, 4096)) {
-    const program = programKey(line);
-    if (program !== undefined) return program;
     const kv = keyValue(line);
-    if (kv && (isSourceKey(kv[0]) || CHECK_KEY.test(kv[0])) && redirects(hosts, kv[1], kv[0])) return kv[0];
+    if (kv && sets(...kv)) return kv[0];
   }
   return undefined;
+}
+
+/** Variables a package manager reads its config from (`npm_config_script_shell`, `YARN_YARN_PATH`): the key. */
+const CONFIG_VARIABLE = /^(?:(?:npm|pnpm|yarn)_config_|yarn_)(.+)$/i;
+
+/** `npm config set KEY VALUE`, `npm set KEY=VALUE`, `pnpm config set --location project KEY VALUE`: the pair. */
+function configSet(c: Call): [string, string] | undefined {
+  if (!/^(?:npm|pnpm|yarn)$/.test(c.name)) return undefined;
+  const words = c.args.filter(
+    (a, i) => !a.startsWith('-') && !/^--?(?:location|L)$/.test(c.args[i - 1] ?? ''),
+  );
+  const at = words.indexOf('set');
+  if (at < 0 || at > 1 || (at === 1 && !/^(?:config|c)$/.test(words[0] ?? ''))) return undefined;
+  const key = words[at + 1] ?? '';
+  const eq = key.indexOf('=');
+  return eq > 0 ? [key.slice(0, eq), key.slice(eq + 1)] : [key, words[at + 2] ?? ''];
 }
 
 /** Reports a command that changes where packages come from (argv, environment or the file it writes). */
@@ -107,11 +105,18 @@ export function changesPackageSource(
   copied: boolean,
 ): void {
   const shown = `${c.name} ${c.args.join(' ')}`.trim().slice(0, 120);
-  for (const a of c.cmd.assigns)
-    if ((isSourceKey(a.name) || CHECK_KEY.test(a.name)) && redirects(c.ctx.hosts, a.value, a.name)) {
+  for (const a of c.cmd.assigns) {
+    const key = CONFIG_VARIABLE.exec(a.name)?.[1];
+    if (
+      (key !== undefined && runsProgram(key, a.value)) ||
+      ((isSourceKey(a.name) || CHECK_KEY.test(a.name)) && redirects(c.ctx.hosts, a.value, a.name))
+    ) {
       report(c.ctx, 'supply.package-source', `${a.name}=${a.value}`.slice(0, 120));
       break;
     }
+  }
+  const set = configSet(c);
+  if (set && runsProgram(...set)) report(c.ctx, 'supply.package-source', shown);
   const path =
     writtenTo === undefined ? '' : classifyPath(writtenTo, { workspace: c.ctx.workspace, cwd: c.cwd }).path;
   if (PACKAGE_CONFIG.test(path)) {

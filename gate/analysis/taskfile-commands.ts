@@ -6,6 +6,8 @@
  * POSIX shell interpreter; `{{.VAR}}` is known at run time.
  */
 
+import { plainKeys } from './yaml-keys.js';
+
 /** Keys whose value is a command. */
 const COMMAND_KEY = /^(?:cmd|sh|defer)$/;
 /** Keys whose list items are commands. */
@@ -40,49 +42,6 @@ function flowItems(inside: string): string[] {
   return [...inside.matchAll(/\s*("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^,]+)\s*(?:,|$)/g)]
     .map((m) => scalar(m[1] ?? ''))
     .filter((s) => s !== '');
-}
-
-/** YAML's escapes in a double-quoted scalar (`\x6D`, `\u006d`, `\U0000006d`, `\t`, …) read. */
-function yamlUnescape(s: string): string {
-  const named: Record<string, string> = {
-    0: '\0',
-    a: '\x07',
-    b: '\b',
-    t: '\t',
-    n: '\n',
-    v: '\v',
-    f: '\f',
-    r: '\r',
-  };
-  Object.assign(named, { e: '\x1b', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029' });
-  return s.replace(
-    /\\(?:x([\da-fA-F]{2})|u([\da-fA-F]{4})|U([\da-fA-F]{8})|([\s\S]))/g,
-    (_, x, u, U, c: string) => {
-      const hex = x ?? u ?? U;
-      if (hex !== undefined) return String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff));
-      return named[c] ?? c;
-    },
-  );
-}
-
-/**
- * The text with its mapping keys written plainly, as go-task's YAML reader reads them: a double-quoted key's
- * escapes read (`"c\x6Dds":`), a tag or an anchor before a key dropped (`!!str cmds:`, `&k cmds:`), and an
- * explicit key (`? cmds` then `: - x`) put as `cmds:` with its value under it.
- */
-function plainKeys(text: string): string {
-  return text
-    .replace(/"((?:[^"\\\n]|\\.)*)"(?=[ \t]*:(?:\s|$))/g, (_, k: string) => JSON.stringify(yamlUnescape(k)))
-    .replace(/(^|[\s{,[])(?:(?:![^\s]*|&[\w.-]+)[ \t]+)+(?=["']?[\w.-]+["']?[ \t]*:(?:\s|$))/gm, '$1')
-    .replace(
-      /^([ \t]*)\?[ \t]+([^\n]*)\n\1:(?:[ \t]+([^\n]*))?$/gm,
-      (_, ind: string, k: string, v?: string) =>
-        v === undefined
-          ? `${ind}${k}:`
-          : /^-(?:\s|$)/.test(v)
-            ? `${ind}${k}:\n${ind}  ${v}`
-            : `${ind}${k}: ${v}`,
-    );
 }
 
 /** The commands of Taskfile text; `whole` false: a piece, whose list items may be commands of any key. */
