@@ -31,6 +31,11 @@ export interface EngineOptions {
   maxSessions?: number;
   /** Characters the sessions' marks may hold in all (default 32 Mi); beyond, the oldest sessions are forgotten. */
   maxMarkChars?: number;
+  /**
+   * Characters the sessions' key sets (event ids scored, values sighted and noted) may hold in all (default 32 Mi,
+   * ~80 MB at most); beyond, the oldest sessions are forgotten.
+   */
+  maxKeyChars?: number;
   /** Events replayed per session when its state is rebuilt. */
   historyCap?: number;
   log?: (msg: string) => void;
@@ -67,7 +72,11 @@ const ACTION_KINDS = new Set<AgentEvent['kind']>([
 export function createEngine(o: EngineOptions) {
   const { store } = o;
   const historyCap = o.historyCap ?? 5000;
-  const sessions = new SessionStates(o.maxSessions ?? 5000, o.maxMarkChars ?? 32 * 2 ** 20);
+  const sessions = new SessionStates(
+    o.maxSessions ?? 5000,
+    o.maxMarkChars ?? 32 * 2 ** 20,
+    o.maxKeyChars ?? 32 * 2 ** 20,
+  );
   const sightings = createSightings(store.analyzer);
   let baselineCache:
     | { at: number; tookMs: number; byScope: Record<BaselineScope, Map<string, SessionMetrics[]>> }

@@ -10,9 +10,11 @@ export class SessionKeys implements Iterable<string> {
   private chars = 0;
   private lost = false;
 
+  /** `shared`: the characters all the engine's sessions' sets hold, kept up to date until `detach`. */
   constructor(
     private readonly maxKeys: number,
     private readonly maxChars: number,
+    private shared?: { keyChars: number },
   ) {}
 
   has(key: string): boolean {
@@ -23,14 +25,25 @@ export class SessionKeys implements Iterable<string> {
   add(key: string): boolean {
     if (this.keys.has(key)) return false;
     this.keys.add(key);
-    this.chars += key.length;
+    this.count(key.length);
     while (this.keys.size > 0 && (this.keys.size > this.maxKeys || this.chars > this.maxChars)) {
       const oldest = this.keys.values().next().value as string;
       this.keys.delete(oldest);
-      this.chars -= oldest.length;
+      this.count(-oldest.length);
       this.lost = true;
     }
     return true;
+  }
+
+  private count(chars: number): void {
+    this.chars += chars;
+    if (this.shared) this.shared.keyChars += chars;
+  }
+
+  /** Takes this set's characters out of the shared count (its session is forgotten); later adds are not counted. */
+  detach(): void {
+    if (this.shared) this.shared.keyChars -= this.chars;
+    this.shared = undefined;
   }
 
   /** Says the set lacks keys it was never given (its session was rebuilt from its newest events only). */

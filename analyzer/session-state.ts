@@ -25,9 +25,10 @@ export interface Evidence {
   changed: boolean;
 }
 
-/** The characters the marks of an engine's sessions hold, all together. */
+/** The characters the marks, and the key sets, of an engine's sessions hold, all together. */
 export interface MarkBudget {
   chars: number;
+  keyChars: number;
 }
 
 /**
@@ -60,7 +61,7 @@ const MAX_MARK_LISTS = 256;
  */
 const SESSION_KEYS = 20_000;
 const SESSION_KEY_CHARS = 2 ** 21;
-const sessionKeys = () => new SessionKeys(SESSION_KEYS, SESSION_KEY_CHARS);
+const sessionKeys = (budget: MarkBudget) => new SessionKeys(SESSION_KEYS, SESSION_KEY_CHARS, budget);
 
 interface Held {
   list: string;
@@ -71,18 +72,18 @@ interface Held {
 /** Per-session memory of the scorer: bounded, and rebuilt from the store when evicted. */
 export class SessionState {
   /** Event ids scored (a replay or an overlapping read skips them). */
-  readonly seen = sessionKeys();
+  readonly seen: SessionKeys;
   readonly evidence = new Map<string, Evidence>();
   /** Marks per sequence detector (sensitive reads, egress, denials, destructive actions, new binaries…). */
   readonly marks = new Map<string, Mark[]>();
   /** Values this session already recorded for novelty (so each is looked at once). */
-  readonly noted = sessionKeys();
+  readonly noted: SessionKeys;
   /**
    * Novelty keys this session already counted in the fleet's sightings (once per session, however often), and what
    * the storage detector remembers of it: buckets named, folders filled from outside, archives packed. Overflowed
    * when it forgot some, or when the session was rebuilt from its newest events only.
    */
-  readonly sighted = sessionKeys();
+  readonly sighted: SessionKeys;
   /**
    * Tokens that sent this session's events: their sightings make its behaviour familiar only from other sessions
    * received well before `firstReceivedMs` (analyzer/sightings.ts).
@@ -111,8 +112,12 @@ export class SessionState {
 
   constructor(
     readonly id: string,
-    private readonly budget: MarkBudget = { chars: 0 },
-  ) {}
+    private readonly budget: MarkBudget = { chars: 0, keyChars: 0 },
+  ) {
+    this.seen = sessionKeys(budget);
+    this.noted = sessionKeys(budget);
+    this.sighted = sessionKeys(budget);
+  }
 
   mark(list: string, obs: Observation): void {
     let l = this.marks.get(list);
@@ -165,6 +170,7 @@ export class SessionState {
   release(): void {
     if (!this.released) this.budget.chars -= this.markChars;
     this.released = true;
+    for (const keys of [this.seen, this.noted, this.sighted]) keys.detach();
   }
 
   marksOf(list: string): readonly Mark[] {

@@ -103,3 +103,31 @@ describe('the memory of a finding', () => {
     expect(ev?.actions).toBe(10_000);
   });
 });
+
+describe("the memory of sessions' key sets, all sessions together", () => {
+  // Each session's event ids, sighted and noted values are bounded (2 Mi characters a set), but 5,000 sessions of
+  // an agent's distinct long values were not: tens of gigabytes in theory. The engine's sessions share one budget.
+  it('forgets the least recently scored sessions once their keys hold more than the budget', () => {
+    const states = new SessionStates(1_000, 2 ** 30, 10_000);
+    for (let i = 0; i < 30; i++) {
+      const { state } = states.take(`s${i}`);
+      for (let k = 0; k < 10; k++) state.seen.add(`${i}-${k}-${'v'.repeat(100)}`);
+    }
+    // Each session holds ~1,000 characters: about ten fit, the newest.
+    expect(states.keyChars()).toBeLessThanOrEqual(10_000 + 1_100);
+    expect(states.size).toBeLessThanOrEqual(11);
+    expect(states.get('s29')).toBeDefined();
+    expect(states.get('s0')).toBeUndefined();
+  });
+
+  it('a forgotten session gives its share back, and what it adds after is not counted', () => {
+    const states = new SessionStates(1, 2 ** 30, 2 ** 30);
+    const { state: a } = states.take('a');
+    a.noted.add('x'.repeat(500));
+    expect(states.keyChars()).toBe(500);
+    states.take('b'); // past one session: a is forgotten (a batch may still be scoring it)
+    expect(states.keyChars()).toBe(0);
+    a.sighted.add('y'.repeat(500));
+    expect(states.keyChars()).toBe(0);
+  });
+});

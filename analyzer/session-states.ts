@@ -2,16 +2,18 @@ import { type MarkBudget, SessionState } from './session-state.js';
 
 /**
  * The sessions an engine holds in memory, least recently scored first. The oldest are forgotten (and rebuilt
- * from the store if they come back) while there are more than `maxSessions` or their marks hold more than
- * `maxMarkChars` characters in all; never the one being scored.
+ * from the store if they come back) while there are more than `maxSessions`, their marks hold more than
+ * `maxMarkChars` characters in all or their key sets more than `maxKeyChars`; never the one being scored.
  */
 export class SessionStates {
   private readonly sessions = new Map<string, SessionState>();
-  private readonly budget: MarkBudget = { chars: 0 };
+  private readonly budget: MarkBudget = { chars: 0, keyChars: 0 };
 
+  /** `maxKeyChars`: what all the sessions' key sets (event ids, sighted and noted values) may hold together. */
   constructor(
     private readonly maxSessions: number,
     private readonly maxMarkChars: number,
+    private readonly maxKeyChars: number = 32 * 2 ** 20,
   ) {}
 
   /** The session's state, made the most recent; `cold` when it was not held (new, or forgotten). */
@@ -22,7 +24,9 @@ export class SessionStates {
     this.sessions.set(id, state);
     while (
       this.sessions.size > 1 &&
-      (this.sessions.size > this.maxSessions || this.budget.chars > this.maxMarkChars)
+      (this.sessions.size > this.maxSessions ||
+        this.budget.chars > this.maxMarkChars ||
+        this.budget.keyChars > this.maxKeyChars)
     ) {
       const [oldest, s] = this.sessions.entries().next().value as [string, SessionState];
       s.release();
@@ -42,6 +46,11 @@ export class SessionStates {
 
   get size(): number {
     return this.sessions.size;
+  }
+
+  /** The characters all held sessions' key sets hold. */
+  keyChars(): number {
+    return this.budget.keyChars;
   }
 
   /** The characters all held sessions' marks hold. */
