@@ -52,6 +52,8 @@ const BASELINE_TTL_MS = 60_000;
 type BaselineScope = 'agent' | 'user_id' | 'repo';
 /** Sessions read again per turn for overdue metrics alone (the rest on the next turns). */
 const MAX_OVERDUE_PER_TURN = 500;
+/** Of those, sessions forgotten from memory (each rebuilt from the store first). */
+const MAX_FORGOTTEN_PER_TURN = 50;
 const NO_KEYS: string[] = [];
 const ACTION_KINDS = new Set<AgentEvent['kind']>([
   'tool_call',
@@ -167,8 +169,9 @@ export function createEngine(o: EngineOptions) {
    * (analyzer/metrics-schedule.ts): a session's last step must reach the baselines even when it is its last.
    */
   function metricsOverdueIds(now: number): string[] {
-    const due: string[] = [];
-    if (o.baselines.length === 0) return due;
+    if (o.baselines.length === 0) return [];
+    // Forgotten ones first (each is rebuilt from the store: fewer per turn), then those held.
+    const due = sessions.takeForgottenDue(MAX_FORGOTTEN_PER_TURN);
     for (const s of sessions.values()) {
       if (due.length >= MAX_OVERDUE_PER_TURN) break;
       if (metricsOverdue(s.metrics, now)) due.push(s.id);
@@ -215,8 +218,14 @@ export function createEngine(o: EngineOptions) {
       if (isCold) cold.push(id);
     }
     for (const id of overdue) {
-      const state = sessions.get(id);
-      if (state && !bySession.has(id)) touched.push(state);
+      if (bySession.has(id)) continue;
+      const held = sessions.get(id);
+      if (held) touched.push(held);
+      else {
+        // Forgotten meanwhile: rebuilt from the store like any session that comes back.
+        touched.push(sessions.take(id).state);
+        cold.push(id);
+      }
     }
     // A session new to this process replays what the store already has of it (restart, eviction, another worker):
     // its newest events, and what its stored alerts say it found before them (folded in after scoring).

@@ -1,5 +1,7 @@
 import { type MarkBudget, SessionState } from './session-state.js';
 
+const MAX_FORGOTTEN_DUE = 10_000;
+
 /**
  * The sessions an engine holds in memory, least recently scored first. The oldest are forgotten (and rebuilt
  * from the store if they come back) while there are more than `maxSessions`, their marks hold more than
@@ -8,6 +10,11 @@ import { type MarkBudget, SessionState } from './session-state.js';
 export class SessionStates {
   private readonly sessions = new Map<string, SessionState>();
   private readonly budget: MarkBudget = { chars: 0, keyChars: 0 };
+  /**
+   * Sessions forgotten while their metrics left events out (analyzer/metrics-schedule.ts), oldest first: they are
+   * rebuilt to read them, else an agent's last step, then a flood of other sessions, would never reach them.
+   */
+  private readonly forgottenDue = new Set<string>();
 
   /** `maxKeyChars`: what all the sessions' key sets (event ids, sighted and noted values) may hold together. */
   constructor(
@@ -20,6 +27,7 @@ export class SessionStates {
   take(id: string): { state: SessionState; cold: boolean } {
     const hit = this.sessions.get(id);
     this.sessions.delete(id);
+    this.forgottenDue.delete(id);
     const state = hit ?? new SessionState(id, this.budget);
     this.sessions.set(id, state);
     while (
@@ -31,8 +39,25 @@ export class SessionStates {
       const [oldest, s] = this.sessions.entries().next().value as [string, SessionState];
       s.release();
       this.sessions.delete(oldest);
+      if (s.metrics.since > 0) {
+        this.forgottenDue.add(oldest);
+        // Past the bound the oldest entry goes: ten thousand sessions forgotten within one turn of the analyzer.
+        if (this.forgottenDue.size > MAX_FORGOTTEN_DUE)
+          this.forgottenDue.delete(this.forgottenDue.values().next().value as string);
+      }
     }
     return { state, cold: !hit };
+  }
+
+  /** Up to `n` of the sessions forgotten with metrics due, taken out of the list (oldest first). */
+  takeForgottenDue(n: number): string[] {
+    const out: string[] = [];
+    for (const id of this.forgottenDue) {
+      if (out.length >= n) break;
+      out.push(id);
+    }
+    for (const id of out) this.forgottenDue.delete(id);
+    return out;
   }
 
   get(id: string): SessionState | undefined {
