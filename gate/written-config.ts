@@ -1,5 +1,5 @@
 import type { RiskReason } from '../schema/index.js';
-import { configEntries } from './analysis/config-keys.js';
+import { configEntries, MAX_CONFIG_LINES } from './analysis/config-keys.js';
 import type { HostPolicy } from './analysis/network.js';
 import { configTextFinding, PACKAGE_CONFIG } from './analysis/package-sources.js';
 import { reason } from './shell-judgement.js';
@@ -21,11 +21,28 @@ export function writtenConfigReason(
   if (!PACKAGE_CONFIG.test(path)) return undefined;
   const had = new Set((before ?? '').split('\n').map((l) => l.trim()));
   const lines = texts.join('\n').split('\n');
+  // Each line's own keys read once (a line looks up to 200 lines above it for its key), and no more lines read
+  // than config text is: past them the text is judged unread.
+  const keyed: boolean[] = [];
+  let reads = 0;
+  const hasKey = (i: number) => {
+    if (keyed[i] === undefined) {
+      reads++;
+      keyed[i] = (configEntries(lines[i] ?? '')[0] ?? []).length > 0;
+    }
+    return keyed[i];
+  };
+  const depth = lines.map((l) => (l.trim() === '' ? -1 : indent(l)));
   // A line the call adds to a value over several lines that the file already held is judged with its key.
-  const added = lines.flatMap((l, i) =>
-    had.has(l.trim()) ? [] : before === undefined ? [l] : [...ownerOf(lines, i), l],
-  );
-  const key = configTextFinding(hosts, added.join('\n'));
+  const added: string[] = [];
+  for (let i = 0; i < lines.length && reads <= 2 * MAX_CONFIG_LINES; i++) {
+    const l = lines[i] ?? '';
+    if (!had.has(l.trim())) added.push(...(before === undefined ? [] : ownerOf(lines, i, hasKey, depth)), l);
+  }
+  const key =
+    reads > 2 * MAX_CONFIG_LINES
+      ? `more than ${MAX_CONFIG_LINES} lines`
+      : configTextFinding(hosts, added.join('\n'));
   if (key === undefined) return undefined;
   return {
     risk: TAXONOMY['supply.package-source'].risk,
@@ -37,17 +54,18 @@ const indent = (line: string) => line.length - line.trimStart().length;
 
 /**
  * The line whose value line i goes on, when line i is no key of its own (an item of a list or an array over
- * several lines, `preload = [` … `"./x.ts",`): the nearest line above it, no deeper, that has a key.
+ * several lines, `preload = [` … `"./x.ts",`): the nearest line above it, no deeper, that has a key (`depth`:
+ * each line's indent, -1 for a blank one).
  */
-function ownerOf(lines: string[], i: number): string[] {
+function ownerOf(lines: string[], i: number, hasKey: (i: number) => boolean, depth: number[]): string[] {
   const line = lines[i] ?? '';
-  const own = configEntries(line)[0] ?? [];
-  if (own.length > 0 && !/^\s*-\s/.test(line)) return [];
+  if (hasKey(i) && !/^\s*-\s/.test(line)) return [];
+  const own = indent(line);
   for (let j = i - 1; j >= 0 && j >= i - 200; j--) {
     const above = lines[j] ?? '';
-    if (/^\s*\[/.test(above)) break; // a TOML or ini section starts here
-    if (above.trim() !== '' && indent(above) <= indent(line) && (configEntries(above)[0] ?? []).length > 0)
-      return [above];
+    const d = depth[j] ?? -1;
+    if (d >= 0 && above[d] === '[') break; // a TOML or ini section starts here
+    if (d >= 0 && d <= own && hasKey(j)) return [above];
   }
   return [];
 }

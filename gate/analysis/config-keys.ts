@@ -93,9 +93,12 @@ function lineEntries(line: string): ConfigEntry[] {
   return out;
 }
 
-/** The entries of config text, line by line (the first 4096 lines), its YAML keys written plainly first. */
+/** How many lines of config text are read: a manager reads them all, so text past them is judged unread. */
+export const MAX_CONFIG_LINES = 4096;
+
+/** The entries of config text, line by line (the first MAX_CONFIG_LINES), its YAML keys written plainly first. */
 export function configEntries(text: string): ConfigEntry[][] {
-  return plainKeys(text).split(/\r?\n/).slice(0, 4096).map(lineEntries);
+  return plainKeys(text).split(/\r?\n/).slice(0, MAX_CONFIG_LINES).map(lineEntries);
 }
 
 /**

@@ -8,7 +8,7 @@
  * replace-with` in `.cargo/config.toml`). Every later install then runs code that host serves.
  */
 import type { Call } from './call.js';
-import { configEntries, runsProgram } from './config-keys.js';
+import { configEntries, MAX_CONFIG_LINES, runsProgram } from './config-keys.js';
 import { report } from './context.js';
 import { type HostPolicy, hostOf, judgeHost } from './network.js';
 import { classifyPath } from './paths.js';
@@ -70,11 +70,15 @@ function pairs(words: readonly string[]): [string, string | undefined, string | 
  * or turn a check off: the key that does, or undefined. Only the key is told: a value may hold a token.
  */
 export function configTextFinding(hosts: HostPolicy, text: string): string | undefined {
+  // npm reads a key on line 5,000 as on line 1 (`script-shell` after 4,100 comments): text past what is read
+  // is not taken for harmless.
+  if (text.split('\n', MAX_CONFIG_LINES + 1).length > MAX_CONFIG_LINES)
+    return `more than ${MAX_CONFIG_LINES} lines`;
   const sets = (key: string, value: string) =>
     (isSourceKey(key) || CHECK_KEY.test(key)) && redirects(hosts, value, key);
   for (const entries of configEntries(text))
     for (const e of entries) if (runsProgram(e.key, e.value) || sets(e.key, e.value)) return e.key;
-  for (const line of text.split(/\n/).slice(0, 4096)) {
+  for (const line of text.split(/\n/, MAX_CONFIG_LINES)) {
     const kv = keyValue(line);
     if (kv && sets(...kv)) return kv[0];
   }

@@ -34,18 +34,26 @@ export function yamlUnescape(s: string): string {
  * its value under it.
  */
 export function plainKeys(text: string): string {
-  return text
-    .replace(/"((?:[^"\\\n]|\\.){0,256})"(?=[ \t]*:(?:\s|$))/g, (_, k: string) =>
-      JSON.stringify(yamlUnescape(k)),
-    )
-    .replace(/(^|[\s{,[])(?:(?:![^\s]*|&[\w.-]+)[ \t]+){1,2}(?=["']?[\w.-]+["']?[ \t]*:(?:\s|$))/gm, '$1')
-    .replace(
-      /^([ \t]*)\?[ \t]+([^\n]*)\n\1:(?:[ \t]+([^\n]*))?$/gm,
-      (_, ind: string, k: string, v?: string) =>
-        v === undefined
-          ? `${ind}${k}:`
-          : /^-(?:\s|$)/.test(v)
-            ? `${ind}${k}:\n${ind}  ${v}`
-            : `${ind}${k}: ${v}`,
-    );
+  return (
+    text
+      // A key's quote opens a line, a list item or a flow entry: not every `"` of `\"\"\"…` is read 256 on.
+      .replace(/(?<=^|[\s{,[])"((?:[^"\\\n]|\\.){0,256})"(?=[ \t]*:(?:\s|$))/g, (_, k: string) =>
+        JSON.stringify(yamlUnescape(k)),
+      )
+      // A tag ends at a flow indicator (YAML's ns-tag-char has none), so a line of `{!{!{!` is read once, not
+      // once from each `{` to the line's end (a square of the line's length: minutes for 256 KiB).
+      .replace(
+        /(^|[\s{,[])(?:(?:!(?:<[^\s>]*>|[^\s,[\]{}]*)|&[\w.-]+)[ \t]+){1,2}(?=["']?[\w.-]+["']?[ \t]*:(?:\s|$))/gm,
+        '$1',
+      )
+      .replace(
+        /^([ \t]*)\?[ \t]+([^\n]*)\n\1:(?:[ \t]+([^\n]*))?$/gm,
+        (_, ind: string, k: string, v?: string) =>
+          v === undefined
+            ? `${ind}${k}:`
+            : /^-(?:\s|$)/.test(v)
+              ? `${ind}${k}:\n${ind}  ${v}`
+              : `${ind}${k}: ${v}`,
+      )
+  );
 }
