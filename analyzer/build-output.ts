@@ -103,13 +103,47 @@ export function laterFilledKeys(facts: CommandFacts, telemetryCwd: string): stri
  */
 export function sourcesFilled(use: BucketUse, telemetryCwd: string, sighted: Iterable<string>): boolean {
   const cwd = factsWorkspace(telemetryCwd);
-  const sources = (use.sources ?? []).map((s) => posix.resolve(cwd, s));
-  if (sources.length === 0) return false;
+  return holdsFilled(
+    (use.sources ?? []).map((s) => posix.resolve(cwd, s)),
+    sighted,
+  );
+}
+
+/** Whether one of the paths is, is under or holds a place the session's sighted keys say it filled. */
+function holdsFilled(paths: readonly string[], sighted: Iterable<string>): boolean {
+  if (paths.length === 0) return false;
   for (const k of sighted) {
     if (!k.startsWith(FILLED)) continue;
     const place = k.slice(FILLED.length);
-    if (sources.some((s) => place === s || place.startsWith(`${s}/`) || s.startsWith(`${place}/`)))
-      return true;
+    if (paths.some((s) => place === s || place.startsWith(`${s}/`) || s.startsWith(`${place}/`))) return true;
   }
   return false;
+}
+
+/**
+ * The places a command fills from a place the session filled before (`cp -r ~/.ssh k`, then `mv k dist/assets`;
+ * `cp notes.txt dist/` after `cp ~/.aws/credentials notes.txt`): when a path it names is, is under or holds a
+ * filled place, each of its write paths inside the working directory is filled too. Read against the session's
+ * keys as they are when the command is scored, so a fill travels however many moves and copies it takes.
+ */
+export function followedFilledKeys(
+  facts: CommandFacts,
+  telemetryCwd: string,
+  sighted: Iterable<string>,
+): string[] {
+  const cwd = factsWorkspace(telemetryCwd);
+  const writes = facts.paths
+    .filter(
+      (p) => p.access === 'write' && inside(cwd, p.path) && p.path !== cwd && !hiddenInside(cwd, p.path),
+    )
+    .map((p) => p.path);
+  if (
+    writes.length === 0 ||
+    !holdsFilled(
+      facts.paths.map((p) => p.path),
+      sighted,
+    )
+  )
+    return [];
+  return filledPlaces(writes, cwd);
 }

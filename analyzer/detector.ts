@@ -57,4 +57,9 @@ export interface StreamDetector extends DetectorMeta {
   observe(obs: Observation, session: SessionState, ctx: DetectContext): Hit[];
   /** Novelty keys this observation would look up (preloaded in one query per batch). */
   keys?(obs: Observation): string[];
+  /**
+   * Keys this observation adds to the session's given what it holds already (read after the detectors, in event
+   * order; session facts, not looked up in the fleet's sightings).
+   */
+  followKeys?(obs: Observation, s: SessionState): string[];
 }

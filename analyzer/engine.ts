@@ -312,6 +312,7 @@ export function createEngine(o: EngineOptions) {
     await sightings.preload(keys);
 
     // Pass 2: detectors, in event-time order per session.
+    const following = o.detectors.filter((d) => d.followKeys);
     const newSightings: SightingRow[] = [];
     for (const { state, obs, keys: obsKeys } of work) {
       for (let i = 0; i < obs.length; i++) {
@@ -340,6 +341,7 @@ export function createEngine(o: EngineOptions) {
             newSightings.push(row);
           }
         }
+        for (const d of following) for (const k of d.followKeys?.(ob, state) ?? NO_KEYS) state.sighted.add(k);
       }
     }
     const sightingsWrite = newSightings.length > 0 ? store.analyzer.addSightings(newSightings) : undefined;

@@ -38,12 +38,10 @@ describe('review 8: a secret put into the build folder in two steps', () => {
     rules = await loudRulesPerCase(await testStore('ward_redteam_review_8_analyzer'), CASES, 'rr8');
   }, 120_000);
 
-  // NOT FIXED (out of this review's time): `filledKeys` names only the write paths of a command that itself names
-  // a path outside the working directory; a later `mv k dist/assets` reads `k` (inside, not hidden) and so fills
-  // nothing, and `sourcesFilled` compares dist only with `k`. The fix needs the filled places to travel with a
-  // move or copy inside the working directory (a key per such command, closed over when the bucket is checked),
-  // since `keys(obs)` does not see the session's sighted keys. cred-read and seq.sensitive-read-egress still fire.
-  it.fails('NOT FIXED: a place filled from home, then moved or copied into dist: the upload is not build output', () => {
+  // Was NOT FIXED (`it.fails`): `filledKeys` named only the write paths of a command that itself names a path
+  // outside the working directory, so `mv k dist/assets` filled nothing. A fill now travels with each move or copy
+  // inside the working directory (`followedFilledKeys`, read against the session's keys as it is scored).
+  it('a place filled from home, then moved or copied into dist: the upload is not build output', () => {
     for (const id of ['moved-into-dist', 'copied-on-into-dist'])
       expect(rules.get(id), id).toContain('exfil.storage-new-bucket');
   });

@@ -1,6 +1,12 @@
 import { isRemoteHost } from '../../gate/index.js';
 import { describe } from '../behaviour.js';
-import { copiesBuildOutput, filledKeys, laterFilledKeys, sourcesFilled } from '../build-output.js';
+import {
+  copiesBuildOutput,
+  filledKeys,
+  followedFilledKeys,
+  laterFilledKeys,
+  sourcesFilled,
+} from '../build-output.js';
 import { builtArchiveKeys, expandBuiltArchives } from '../built-archives.js';
 import type { CommandFacts } from '../command-facts.js';
 import { type FixtureEvent, NO_HITS, type StreamDetector } from '../detector.js';
@@ -79,6 +85,9 @@ export const storageNewBucket: StreamDetector = {
       ...builtArchiveKeys(obs.facts, obs.event.cwd),
     ];
     return more.length === 0 ? bucketKeys(obs.facts) : [...bucketKeys(obs.facts), ...more];
+  },
+  followKeys(obs, s) {
+    return obs.actionClass === 'exec' ? followedFilledKeys(obs.facts, obs.event.cwd, s.sighted) : [];
   },
   observe(obs, s, ctx) {
     if (obs.actionClass !== 'exec') return NO_HITS;
