@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGate, type Gate, loadPolicy } from '../gate/index.js';
+import { edit, gateWith, W, write } from './helpers/gate-files.js';
 
 // A package manager's config names a program it runs later (the shell of every package script, a module
 // preloaded into every run): the agent writes the key in a spelling the gate does not know, and a later
@@ -12,22 +12,6 @@ import { createGate, type Gate, loadPolicy } from '../gate/index.js';
 // (`preload`, `[test] preload`, `[install.security] scanner`, `[run] shell` = "system" | "bun") and
 // pnpm.io/settings (pnpm-workspace.yaml `scriptShell`, `nodeOptions`, `pnpmfile`, `dangerouslyAllowAllBuilds`).
 
-const W = '/home/dev/project';
-const gateWith = async (files: Record<string, string> = {}): Promise<Gate> =>
-  createGate({
-    policy: await loadPolicy({}),
-    workspace: W,
-    home: '/home/dev',
-    readText: (p, max) => files[p]?.slice(0, max),
-  });
-const write = (g: Gate, file: string, content: string) =>
-  g.decide({ command: 'Write', tool: 'Write', toolInput: { file_path: `${W}/${file}`, content } });
-const edit = (g: Gate, file: string, old: string, now: string) =>
-  g.decide({
-    command: 'Edit',
-    tool: 'Edit',
-    toolInput: { file_path: `${W}/${file}`, old_string: old, new_string: now },
-  });
 /** `printf '%s\n' 'text' >> file`, the text quoted for the shell. */
 const append = (file: string, text: string) => `printf '%s\\n' '${text.replaceAll("'", `'\\''`)}' >> ${file}`;
 

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createGate, type Gate, loadPolicy } from '../gate/index.js';
+import { gateWith, W, write } from './helpers/gate-files.js';
 
 // Review 8, the gate's readers of package managers' config (pnpm-workspace.yaml, .npmrc, bunfig.toml) and of
 // Taskfiles: the agent writes text that makes the reader slow (the collector answers every session's hooks on
 // one thread) or puts its key where the reader stops reading.
 
-const W = '/home/dev/project';
-const gateWith = async (files: Record<string, string> = {}): Promise<Gate> =>
-  createGate({
-    policy: await loadPolicy({}),
-    workspace: W,
-    home: '/home/dev',
-    readText: (p, max) => files[p]?.slice(0, max),
-  });
-const write = (g: Gate, file: string, content: string) =>
-  g.decide({ command: 'Write', tool: 'Write', toolInput: { file_path: `${W}/${file}`, content } });
 /** The decision and how long it took, in ms. */
 async function timed<T>(f: () => T | Promise<T>): Promise<[T, number]> {
   const t = performance.now();
