@@ -81,8 +81,9 @@ describe('migration 46 rebuilds agent_events sorted by time', () => {
       'm46-018',
       'm46-037',
     ]);
-    const session = await store.events.session('s-3');
-    expect(session?.events).toHaveLength(10);
+    // The table is as migration 46 leaves it (later migrations' columns, such as the sender, are not there yet).
+    const session = await store.events.query({ session: 's-3', limit: 100 });
+    expect(session.events).toHaveLength(10);
   });
 
   it('plans only the clean-up once the table is sorted by time', async () => {
