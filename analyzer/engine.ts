@@ -1,18 +1,11 @@
 import { type AgentEvent, type Alert, type Suppression, senderOf } from '../schema/index.js';
-import type {
-  IngestedEvent,
-  SenderRisk,
-  SessionMetrics,
-  SightingRow,
-  Store,
-  Watermark,
-} from '../store/index.js';
+import type { IngestedEvent, SenderRisk, SightingRow, Store, Watermark } from '../store/index.js';
 import { buildAlert, detectionChanged } from './alert-build.js';
-import { replaceFactors } from './baseline-evidence.js';
+import { createBaselineScoring } from './baseline-scoring.js';
 import type { AnalysisWanted, CommandAnalyzer } from './command-facts.js';
 import type { DetectContext, DetectorMeta, Hit, StreamDetector } from './detector.js';
 import type { BaselineDetector } from './detectors/baseline-activity.js';
-import { metricsDue, metricsOverdue, noteMetricsRead } from './metrics-schedule.js';
+import { metricsDue } from './metrics-schedule.js';
 import { type Observation, observe, wantedAnalyses } from './observation.js';
 import { readAgain } from './read-pace.js';
 import { fuseRisk } from './risk.js';
@@ -48,8 +41,6 @@ export interface BatchResult {
   sessions: number;
 }
 
-const BASELINE_TTL_MS = 60_000;
-type BaselineScope = 'agent' | 'user_id' | 'repo';
 /** Sessions read again per turn for overdue metrics alone (the rest on the next turns). */
 const MAX_OVERDUE_PER_TURN = 500;
 /** Of those, sessions forgotten from memory (each rebuilt from the store first). */
@@ -80,9 +71,7 @@ export function createEngine(o: EngineOptions) {
     o.maxKeyChars ?? 32 * 2 ** 20,
   );
   const sightings = createSightings(store.analyzer);
-  let baselineCache:
-    | { at: number; tookMs: number; byScope: Record<BaselineScope, Map<string, SessionMetrics[]>> }
-    | undefined;
+  const baselineScoring = createBaselineScoring(store, o.baselines);
   const meta = new Map<string, DetectorMeta>([...o.detectors, ...o.baselines].map((d) => [d.id, d]));
   let suppressions: Suppression[] = [];
   let suppressionsAt = 0;
@@ -120,33 +109,6 @@ export function createEngine(o: EngineOptions) {
     ctx.fleetSenders = fleetSenders.size;
   }
 
-  /**
-   * Baseline samples per scope value, for all scope types and values at once (one ClickHouse aggregate), kept
-   * for a minute; re-read every few seconds while the fleet is still small.
-   */
-  async function baselineSamples(now: number): Promise<Record<BaselineScope, Map<string, SessionMetrics[]>>> {
-    // The read goes over every session of the last 30 days: paced by its cost however small the fleet.
-    const ttl = ctx.fleetSessions >= 500 ? BASELINE_TTL_MS : 5_000;
-    if (baselineCache && !readAgain(baselineCache.at, baselineCache.tookMs, ttl, now))
-      return baselineCache.byScope;
-    const started = performance.now();
-    const rows = await store.analyzer.baselineSamples(201);
-    const tookMs = performance.now() - started;
-    const byScope = {} as Record<BaselineScope, Map<string, SessionMetrics[]>>;
-    for (const scope of ['agent', 'user_id', 'repo'] as const) {
-      const byValue = new Map<string, SessionMetrics[]>();
-      for (const m of rows[scope]) {
-        const v = scope === 'agent' ? m.agent : scope === 'user_id' ? m.user_id : m.repo;
-        const l = byValue.get(v);
-        if (l) l.push(m);
-        else byValue.set(v, [m]);
-      }
-      byScope[scope] = byValue;
-    }
-    baselineCache = { at: now, byScope, tookMs };
-    return byScope;
-  }
-
   /** Scores each token's events of contested sessions apart (sender-risk.ts); made when one first is. */
   let parts: Engine | undefined;
 
@@ -162,21 +124,6 @@ export function createEngine(o: EngineOptions) {
       await parts.processBatch(partEvents, before);
     }
     return result;
-  }
-
-  /**
-   * Held sessions whose metrics left events out and are old enough to be read again though nothing new came
-   * (analyzer/metrics-schedule.ts): a session's last step must reach the baselines even when it is its last.
-   */
-  function metricsOverdueIds(now: number): string[] {
-    if (o.baselines.length === 0) return [];
-    // Forgotten ones first (each is rebuilt from the store: fewer per turn), then those held.
-    const due = sessions.takeForgottenDue(MAX_FORGOTTEN_PER_TURN);
-    for (const s of sessions.values()) {
-      if (due.length >= MAX_OVERDUE_PER_TURN) break;
-      if (metricsOverdue(s.metrics, now)) due.push(s.id);
-    }
-    return due;
   }
 
   /** `overdue`: held sessions scored with the batch though it has none of their events (their metrics are due). */
@@ -348,29 +295,13 @@ export function createEngine(o: EngineOptions) {
     sightingsWrite?.catch(() => {});
 
     // Baselines: whole-session metrics from ClickHouse against their scope and peer group.
-    if (metricsRead) {
-      const metrics = await metricsRead;
-      const { repo: byRepo, user_id: byUser, agent: byAgent } = await baselineSamples(now);
-      for (const m of metrics) {
-        const state = sessions.get(m.session_id);
-        if (!state) continue;
-        noteMetricsRead(state.metrics, m.events, now);
-        // A session is not part of its own baseline.
-        const others = (l: SessionMetrics[] | undefined) =>
-          (l ?? []).filter((x) => x.session_id !== m.session_id);
-        const scopes = [
-          { scope: 'repo' as const, sample: others(byRepo.get(m.repo)) },
-          { scope: 'user' as const, sample: others(byUser.get(m.user_id)) },
-        ];
-        for (const b of o.baselines) {
-          for (const r of b.score(m, scopes, others(byAgent.get(m.agent)))) {
-            const hit: Hit = { detector: b.id, evidence: [], factors: r.factors, value: r.value };
-            if (suppressed(hit, state)) continue;
-            replaceFactors(state, b.id, r.factors, Date.parse(m.start), r.value);
-          }
-        }
-      }
-    }
+    if (metricsRead)
+      await baselineScoring.score(await metricsRead, {
+        now,
+        fleetSessions: ctx.fleetSessions,
+        session: (id) => sessions.get(id),
+        suppressed,
+      });
 
     for (const s of touched) restoreEvidence(s, storedFindings.get(s.id) ?? [], meta);
 
@@ -436,7 +367,10 @@ export function createEngine(o: EngineOptions) {
      * ended): reads their metrics again and writes what the baselines then find.
      */
     async processOverdue(before: Watermark | null): Promise<BatchResult> {
-      const due = metricsOverdueIds(Date.now());
+      const due =
+        o.baselines.length > 0
+          ? sessions.metricsOverdue(Date.now(), MAX_OVERDUE_PER_TURN, MAX_FORGOTTEN_PER_TURN)
+          : [];
       return due.length > 0 ? scoreBatch([], before, due) : { alerts: [], risks: [], sessions: 0 };
     },
     /** Ends a batch's command analysis in progress (its processBatch rejects) and the analysis thread. */

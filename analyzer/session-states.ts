@@ -1,3 +1,4 @@
+import { metricsOverdue } from './metrics-schedule.js';
 import { type MarkBudget, SessionState } from './session-state.js';
 
 const MAX_FORGOTTEN_DUE = 10_000;
@@ -49,24 +50,28 @@ export class SessionStates {
     return { state, cold: !hit };
   }
 
-  /** Up to `n` of the sessions forgotten with metrics due, taken out of the list (oldest first). */
-  takeForgottenDue(n: number): string[] {
-    const out: string[] = [];
+  /**
+   * Sessions whose metrics left events out and are old enough to be read again though nothing new came
+   * (analyzer/metrics-schedule.ts): up to `maxForgotten` forgotten ones first (each is rebuilt from the store;
+   * taken out of the list), then held ones, `max` in all. A session's last step must reach the baselines even when
+   * it is its last.
+   */
+  metricsOverdue(now: number, max: number, maxForgotten: number): string[] {
+    const due: string[] = [];
     for (const id of this.forgottenDue) {
-      if (out.length >= n) break;
-      out.push(id);
+      if (due.length >= maxForgotten) break;
+      due.push(id);
     }
-    for (const id of out) this.forgottenDue.delete(id);
-    return out;
+    for (const id of due) this.forgottenDue.delete(id);
+    for (const s of this.sessions.values()) {
+      if (due.length >= max) break;
+      if (metricsOverdue(s.metrics, now)) due.push(s.id);
+    }
+    return due;
   }
 
   get(id: string): SessionState | undefined {
     return this.sessions.get(id);
-  }
-
-  /** The held sessions, least recently scored first. */
-  values(): IterableIterator<SessionState> {
-    return this.sessions.values();
   }
 
   get size(): number {
