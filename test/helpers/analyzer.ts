@@ -87,10 +87,42 @@ export async function alertRows(store: Store, sessions: string[]) {
 }
 
 /**
+ * Stores the cases' events, runs the analyzer until it has caught up, and returns for each case the rule ids of its
+ * session's (`${prefix}-${id}`) alerts that `keep` keeps.
+ */
+async function scoreCases(
+  store: Store,
+  events: AgentEvent[],
+  ids: string[],
+  prefix: string,
+  keep: (a: { severity: string }) => boolean,
+): Promise<Map<string, string[]>> {
+  await store.events.insert(events);
+  const { loop } = await createAnalyzer({ store, lease: false });
+  while ((await loop.runOnce()) > 0) {
+    // catch up
+  }
+  const rules = new Map<string, string[]>();
+  for (const id of ids) {
+    const { alerts } = await store.alerts.list({
+      session: `${prefix}-${id}`,
+      sort: 'time',
+      order: 'asc',
+      limit: 50,
+    });
+    rules.set(
+      id,
+      alerts.filter(keep).map((a) => a.rule_id),
+    );
+  }
+  return rules;
+}
+
+/**
  * Stores each case as a session of its own (`${prefix}-${id}`, repo `repoOf(id)`), runs the analyzer until it has
  * caught up, and returns the rule ids each session alerted on.
  */
-export async function alertRulesPerCase(
+export function alertRulesPerCase(
   store: Store,
   cases: Record<string, Fixture['session']>,
   prefix: string,
@@ -99,25 +131,7 @@ export async function alertRulesPerCase(
   const events = Object.entries(cases).flatMap(([id, session]) =>
     fixtureEvents({ session }, { session: `${prefix}-${id}`, user: 'dev', repo: repoOf(id) }),
   );
-  await store.events.insert(events);
-  const { loop } = await createAnalyzer({ store, lease: false });
-  while ((await loop.runOnce()) > 0) {
-    // catch up
-  }
-  const rules = new Map<string, string[]>();
-  for (const id of Object.keys(cases)) {
-    const { alerts } = await store.alerts.list({
-      session: `${prefix}-${id}`,
-      sort: 'time',
-      order: 'asc',
-      limit: 50,
-    });
-    rules.set(
-      id,
-      alerts.map((a) => a.rule_id),
-    );
-  }
-  return rules;
+  return scoreCases(store, events, Object.keys(cases), prefix, () => true);
 }
 
 /**
@@ -125,36 +139,23 @@ export async function alertRulesPerCase(
  * its own), runs the analyzer until it has caught up, and returns the detectors of each session's high and
  * critical alerts.
  */
-export async function loudRulesPerCase(
+export function loudRulesPerCase(
   store: Store,
   cases: Record<string, Fixture>,
   prefix: string,
 ): Promise<Map<string, string[]>> {
-  await store.events.insert(
-    Object.entries(cases).flatMap(([id, f]) =>
-      fixtureEvents(f, {
-        session: `${prefix}-${id}`,
-        user: 'dev',
-        repo: `https://git.example/${prefix}/${id}`,
-      }),
-    ),
-  );
-  const { loop } = await createAnalyzer({ store, lease: false });
-  while ((await loop.runOnce()) > 0) {
-    // catch up
-  }
-  const rules = new Map<string, string[]>();
-  for (const id of Object.keys(cases)) {
-    const { alerts } = await store.alerts.list({
+  const events = Object.entries(cases).flatMap(([id, f]) =>
+    fixtureEvents(f, {
       session: `${prefix}-${id}`,
-      sort: 'time',
-      order: 'asc',
-      limit: 50,
-    });
-    rules.set(
-      id,
-      alerts.filter((a) => a.severity === 'high' || a.severity === 'critical').map((a) => a.rule_id),
-    );
-  }
-  return rules;
+      user: 'dev',
+      repo: `https://git.example/${prefix}/${id}`,
+    }),
+  );
+  return scoreCases(
+    store,
+    events,
+    Object.keys(cases),
+    prefix,
+    (a) => a.severity === 'high' || a.severity === 'critical',
+  );
 }
