@@ -32,7 +32,9 @@ export function copiesBuildOutput(use: BucketUse, facts: CommandFacts): boolean 
   return !facts.categories.some((c) => c === 'credential-access' || c === 'collection');
 }
 
-const FILLED = 'filled:';
+/** The prefix of a sighted key naming a place the session filled from outside the working directory. */
+export const FILLED_KEY = 'filled:';
+const FILLED = FILLED_KEY;
 /**
  * Most folders one command is said to fill from elsewhere (its write paths inside the working directory); one that
  * fills more is said to fill the whole working directory (`mkdir -p a b c d && cp -r ~/.ssh dist/k` named dist/k

@@ -10,12 +10,30 @@ export class SessionKeys implements Iterable<string> {
   private chars = 0;
   private lost = false;
 
-  /** `shared`: the characters all the engine's sessions' sets hold, kept up to date until `detach`. */
+  /** Keys of each `indexed` prefix, kept apart so that a check of one kind does not go over all the others. */
+  private readonly byPrefix: Map<string, Set<string>>;
+
+  /**
+   * `shared`: the characters all the engine's sessions' sets hold, kept up to date until `detach`. `indexed`:
+   * prefixes whose keys `withPrefix` lists without a pass over the whole set.
+   */
   constructor(
     private readonly maxKeys: number,
     private readonly maxChars: number,
     private shared?: { keyChars: number },
-  ) {}
+    indexed: readonly string[] = [],
+  ) {
+    this.byPrefix = new Map(indexed.map((p) => [p, new Set<string>()]));
+  }
+
+  /** The keys starting with `prefix` (at once for an indexed prefix, else by a pass over the set). */
+  withPrefix(prefix: string): Iterable<string> {
+    return this.byPrefix.get(prefix) ?? [...this.keys].filter((k) => k.startsWith(prefix));
+  }
+
+  private index(key: string, add: boolean): void {
+    for (const [p, set] of this.byPrefix) if (key.startsWith(p)) add ? set.add(key) : set.delete(key);
+  }
 
   has(key: string): boolean {
     return this.keys.has(key);
@@ -25,10 +43,12 @@ export class SessionKeys implements Iterable<string> {
   add(key: string): boolean {
     if (this.keys.has(key)) return false;
     this.keys.add(key);
+    this.index(key, true);
     this.count(key.length);
     while (this.keys.size > 0 && (this.keys.size > this.maxKeys || this.chars > this.maxChars)) {
       const oldest = this.keys.values().next().value as string;
       this.keys.delete(oldest);
+      this.index(oldest, false);
       this.count(-oldest.length);
       this.lost = true;
     }

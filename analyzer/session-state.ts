@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AlertFactor, Severity } from '../schema/index.js';
+import { FILLED_KEY } from './build-output.js';
 import { type Mark, markChars, markOf } from './mark.js';
 import { neverRead } from './metrics-schedule.js';
 import type { Observation } from './observation.js';
@@ -61,7 +62,8 @@ const MAX_MARK_LISTS = 256;
  */
 const SESSION_KEYS = 20_000;
 const SESSION_KEY_CHARS = 2 ** 21;
-const sessionKeys = (budget: MarkBudget) => new SessionKeys(SESSION_KEYS, SESSION_KEY_CHARS, budget);
+const sessionKeys = (budget: MarkBudget, indexed: readonly string[] = []) =>
+  new SessionKeys(SESSION_KEYS, SESSION_KEY_CHARS, budget, indexed);
 
 interface Held {
   list: string;
@@ -116,7 +118,8 @@ export class SessionState {
   ) {
     this.seen = sessionKeys(budget);
     this.noted = sessionKeys(budget);
-    this.sighted = sessionKeys(budget);
+    // Folders filled from outside are checked on every write command (analyzer/build-output.ts): indexed.
+    this.sighted = sessionKeys(budget, [FILLED_KEY]);
   }
 
   mark(list: string, obs: Observation): void {

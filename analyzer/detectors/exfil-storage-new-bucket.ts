@@ -2,6 +2,7 @@ import { isRemoteHost } from '../../gate/index.js';
 import { describe } from '../behaviour.js';
 import {
   copiesBuildOutput,
+  FILLED_KEY,
   filledKeys,
   followedFilledKeys,
   laterFilledKeys,
@@ -87,7 +88,9 @@ export const storageNewBucket: StreamDetector = {
     return more.length === 0 ? bucketKeys(obs.facts) : [...bucketKeys(obs.facts), ...more];
   },
   followKeys(obs, s) {
-    return obs.actionClass === 'exec' ? followedFilledKeys(obs.facts, obs.event.cwd, s.sighted) : [];
+    return obs.actionClass === 'exec'
+      ? followedFilledKeys(obs.facts, obs.event.cwd, s.sighted.withPrefix(FILLED_KEY))
+      : [];
   },
   observe(obs, s, ctx) {
     if (obs.actionClass !== 'exec') return NO_HITS;
@@ -108,8 +111,8 @@ export const storageNewBucket: StreamDetector = {
         namedHere &&
         !unknown &&
         copiesBuildOutput(sent, obs.facts) &&
-        !sourcesFilled(sent, obs.event.cwd, s.sighted) &&
-        !sourcesFilled(b, obs.event.cwd, s.sighted)
+        !sourcesFilled(sent, obs.event.cwd, s.sighted.withPrefix(FILLED_KEY)) &&
+        !sourcesFilled(b, obs.event.cwd, s.sighted.withPrefix(FILLED_KEY))
       )
         return NO_HITS;
       const repoSessions = s.repo ? ctx.sighting(key, s).sample.filter((x) => x[3] === s.repo).length : 0;
