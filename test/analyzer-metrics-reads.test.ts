@@ -120,6 +120,26 @@ describe("the baselines' session metrics under a flood", () => {
     expect(readsOf().at(-1)?.commands).toBe(401);
   });
 
+  // Attacker's next step: the last small step, then `ward serve` killed (the agent runs as the same user in local
+  // mode) before the 15 s pass. The analyzer that starts again holds no session; its first turn looks back over
+  // what was stored just before its watermark (analyzer/loop.ts), so the session is rebuilt and read whole.
+  it('a restart right after the last step does not keep that step from the metrics', async () => {
+    const store = await testStore('ward_analyzer_metrics_reads');
+    const { watched, reads } = counted(store);
+    const readsOf = () => reads.filter((m) => m.session_id === 'restarted');
+    const before = await scoring(store, watched, 'metrics-restart');
+    await store.events.insert(Array.from({ length: 400 }, (_, i) => cmd('restarted', i)));
+    while ((await before.runOnce()) > 0) {}
+    await store.events.insert([cmd('restarted', 400)]);
+    while ((await before.runOnce()) > 0) {}
+    expect(readsOf().length).toBe(1);
+    // Killed; a new analyzer with the same name (watermark) starts later.
+    const after = await scoring(store, watched, 'metrics-restart');
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 60_000 });
+    await after.runOnce();
+    expect(readsOf().at(-1)?.commands).toBe(401);
+  });
+
   it('the fleet-wide reads are made again only after 20 times as long as they took', async () => {
     const store = await testStore('ward_analyzer_metrics_reads');
     let samples = 0;
