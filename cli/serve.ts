@@ -174,7 +174,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
       `Ward is listening on ${server.url}`,
       `  OTLP/HTTP:  ${server.url}/v1/logs  /v1/traces  /v1/metrics`,
       `  API:        ${server.url}/api/events  /api/sessions  /api/alerts`,
-      `  UI:         ${server.url}/  (log in with the admin URL below)`,
+      `  UI:         ${server.url}/  (log in with the admin token below)`,
       `  store:      ${server.storeMode}`,
       ack === 'journal'
         ? `  ingest:     acknowledged once fsynced to ${join(dataDir, 'journal')} (--ingest-ack journal)`
