@@ -12,7 +12,7 @@ import { fuseRisk } from './risk.js';
 import { partsBatch, partsStore, tokenSenders } from './sender-risk.js';
 import { restoreEvidence } from './session-restore.js';
 import type { SessionState } from './session-state.js';
-import { SessionStates } from './session-states.js';
+import { MAX_FORGOTTEN_DUE, SessionStates } from './session-states.js';
 import { createSightings } from './sightings.js';
 
 export interface EngineOptions {
@@ -372,6 +372,16 @@ export function createEngine(o: EngineOptions) {
           ? sessions.metricsOverdue(Date.now(), MAX_OVERDUE_PER_TURN, MAX_FORGOTTEN_PER_TURN)
           : [];
       return due.length > 0 ? scoreBatch([], before, due) : { alerts: [], risks: [], sessions: 0 };
+    },
+    /**
+     * An analyzer starting again: the sessions received after `after` up to the watermark it starts from may have
+     * metrics that left their last events out (held in memory by the run that stopped); each is read on a later
+     * turn, as a session forgotten is.
+     */
+    async resume(after: string, upTo: Watermark): Promise<void> {
+      if (o.baselines.length === 0) return;
+      const ids = await store.analyzer.sessionsReceived(after, upTo.ingestedAt, MAX_FORGOTTEN_DUE);
+      for (const id of ids.reverse()) sessions.noteDue(id);
     },
     /** Ends a batch's command analysis in progress (its processBatch rejects) and the analysis thread. */
     stop: () => o.analyzer.stop(),

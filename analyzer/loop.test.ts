@@ -26,6 +26,7 @@ function memoryStore(all: IngestedEvent[]): Pick<Store, 'analyzer'> {
   return {
     analyzer: {
       watermark: async () => null,
+      watermarkMetricsFrom: async () => null,
       setWatermark: async () => {},
       ingestCounts: async () => new Map(),
       unseenFrom: async () => new Date().toISOString(),

@@ -8,6 +8,8 @@ import {
   type Watermark,
 } from '../store/index.js';
 import type { BatchResult, Engine } from './engine.js';
+import { METRICS_MAX_AGE_MS } from './metrics-schedule.js';
+import { MetricsTrail } from './metrics-trail.js';
 
 export interface LoopOptions {
   store: Pick<Store, 'analyzer'>;
@@ -224,10 +226,25 @@ export function createAnalyzerLoop(o: LoopOptions) {
     return reread;
   }
 
+  /** Where the watermark stood a while ago: kept with it, for the metrics a restart would leave behind. */
+  let trail: MetricsTrail | undefined;
+  /**
+   * The first turn: the watermark, and the sessions whose metrics the run before may have left behind (those
+   * received since where its watermark stood the metrics' longest wait before it stopped; without that mark, that
+   * long before the watermark by ingest time).
+   */
+  async function begin(): Promise<Watermark | null> {
+    const w = await o.store.analyzer.watermark(name);
+    const from = await o.store.analyzer.watermarkMetricsFrom(name);
+    trail = new MetricsTrail(from);
+    if (w && o.engine.resume) await o.engine.resume(from ?? earlier(w.ingestedAt, METRICS_MAX_AGE_MS), w);
+    return w;
+  }
+
   /** Scores everything stored so far; returns the number of events past the previous watermark. */
   async function runOnce(): Promise<number> {
     if (!(await holdLease())) return 0;
-    watermark ??= await o.store.analyzer.watermark(name);
+    if (watermark === undefined) watermark = await begin();
     let from: Watermark | null = watermark;
     if (watermark && Date.now() - lastLateCheck >= lateCheckMs) from = (await lateCheck(watermark)) ?? from;
     const start = watermark;
@@ -263,7 +280,8 @@ export function createAnalyzerLoop(o: LoopOptions) {
           (from.ingestedAt === watermark.ingestedAt && from.eventId > watermark.eventId)
         ) {
           watermark = from;
-          await o.store.analyzer.setWatermark(name, watermark);
+          trail?.note(watermark.ingestedAt, Date.now());
+          await o.store.analyzer.setWatermark(name, watermark, trail?.metricsFrom(Date.now()) ?? undefined);
         }
         for (const b of batch) {
           if (isNew(b.ingestedAt, b.event.event_id)) total++;

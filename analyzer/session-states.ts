@@ -1,7 +1,7 @@
 import { metricsOverdue } from './metrics-schedule.js';
 import { type MarkBudget, SessionState } from './session-state.js';
 
-const MAX_FORGOTTEN_DUE = 10_000;
+export const MAX_FORGOTTEN_DUE = 10_000;
 
 /**
  * The sessions an engine holds in memory, least recently scored first. The oldest are forgotten (and rebuilt
@@ -40,14 +40,21 @@ export class SessionStates {
       const [oldest, s] = this.sessions.entries().next().value as [string, SessionState];
       s.release();
       this.sessions.delete(oldest);
-      if (s.metrics.since > 0) {
-        this.forgottenDue.add(oldest);
-        // Past the bound the oldest entry goes: ten thousand sessions forgotten within one turn of the analyzer.
-        if (this.forgottenDue.size > MAX_FORGOTTEN_DUE)
-          this.forgottenDue.delete(this.forgottenDue.values().next().value as string);
-      }
+      if (s.metrics.since > 0) this.noteDue(oldest);
     }
     return { state, cold: !hit };
+  }
+
+  /**
+   * A session not held whose metrics may have left events out (forgotten, or scored by an analyzer that stopped
+   * since): it is rebuilt from the store and read on a later turn.
+   */
+  noteDue(id: string): void {
+    if (this.sessions.has(id)) return;
+    this.forgottenDue.add(id);
+    // Past the bound the oldest entry goes: ten thousand sessions forgotten within one turn of the analyzer.
+    if (this.forgottenDue.size > MAX_FORGOTTEN_DUE)
+      this.forgottenDue.delete(this.forgottenDue.values().next().value as string);
   }
 
   /**

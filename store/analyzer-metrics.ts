@@ -97,6 +97,22 @@ export function createMetricsQueries(db: Db, events: string) {
     },
 
     /**
+     * Sessions with events received after `after` and up to `upTo` (ingest time), those received last first, at
+     * most `limit`: after a restart, the sessions whose metrics may have left their last events out.
+     */
+    async sessionsReceived(after: string, upTo: string, limit: number): Promise<string[]> {
+      const rows = await db.query<{ session_id: string }>(
+        'analyzer.sessions-received',
+        `SELECT session_id FROM ${events}
+         WHERE ingested_at > parseDateTime64BestEffort({a:String}, 3, 'UTC')
+           AND ingested_at <= parseDateTime64BestEffort({u:String}, 3, 'UTC') AND session_id != ''
+         GROUP BY session_id ORDER BY max(ingested_at) DESC LIMIT {n:UInt32}`,
+        { a: after, u: upTo, n: limit },
+      );
+      return rows.map((r) => r.session_id);
+    },
+
+    /**
      * Baseline samples for every scope at once: each session's metrics are aggregated once (last 30 days), then
      * the most recent `perScope` sessions are kept per repo, per user and per agent. One pass over the events
      * instead of one per scope type.

@@ -94,8 +94,22 @@ export function createAnalyzerRepo(db: Db, database: string) {
       }
       return null;
     },
-    setWatermark(name: string, w: Watermark): Promise<void> {
-      return setState(`watermark:${name}`, JSON.stringify(w));
+    /**
+     * `metricsFrom`: the watermark's ingest time as it was a while before (analyzer/metrics-trail.ts), kept with it
+     * so that a restart knows which sessions' metrics may be behind.
+     */
+    setWatermark(name: string, w: Watermark, metricsFrom?: string): Promise<void> {
+      return setState(`watermark:${name}`, JSON.stringify(metricsFrom ? { ...w, metricsFrom } : w));
+    },
+    /** The `metricsFrom` kept with the watermark (null when none is, or it does not read as a time). */
+    async watermarkMetricsFrom(name: string): Promise<string | null> {
+      const v = await getState(`watermark:${name}`);
+      try {
+        const m = v ? (JSON.parse(v) as { metricsFrom?: unknown }).metricsFrom : undefined;
+        return typeof m === 'string' && !Number.isNaN(Date.parse(m)) ? m : null;
+      } catch {
+        return null;
+      }
     },
 
     /**

@@ -140,6 +140,77 @@ describe("the baselines' session metrics under a flood", () => {
     expect(readsOf().at(-1)?.commands).toBe(401);
   });
 
+  // Its next step: the last small step, then other sessions' traffic for longer than the loop looks back, then the
+  // restart. The look-back no longer reaches the step, so the new analyzer must find the session another way.
+  it('a restart after the last step and a while of other traffic still reads that step into the metrics', async () => {
+    const store = await testStore('ward_analyzer_metrics_reads');
+    const { watched, reads } = counted(store);
+    const readsOf = () => reads.filter((m) => m.session_id === 'quiet');
+    const scoringShort = async () => {
+      const engine = createEngine({
+        store: watched,
+        analyzer: await createCommandAnalyzer({ run: 'inline' }),
+        detectors: streamDetectors(),
+        baselines: BASELINE_DETECTORS,
+      });
+      return createAnalyzerLoop({
+        store,
+        engine,
+        lease: false,
+        name: 'metrics-restart-late',
+        overlapMs: 100,
+      });
+    };
+    const before = await scoringShort();
+    await store.events.insert(Array.from({ length: 400 }, (_, i) => cmd('quiet', i)));
+    while ((await before.runOnce()) > 0) {}
+    await store.events.insert([cmd('quiet', 400)]);
+    while ((await before.runOnce()) > 0) {}
+    expect(readsOf().length).toBe(1);
+    // Other sessions go on until the engine's clock (the one that stamps ingest times) is past the look-back: its
+    // overlap and the slack before what the last check could not see.
+    const stepAt = Date.now();
+    for (let i = 0; Date.now() - stepAt < 1_500 || i < 3; i++) {
+      await store.events.insert([cmd(`other-${i}`, 0)]);
+      while ((await before.runOnce()) > 0) {}
+    }
+    const after = await scoringShort();
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 60_000 });
+    await after.runOnce();
+    expect(readsOf().at(-1)?.commands).toBe(401);
+  });
+
+  // A backlog scored late: by ingest time the last step may be well before the watermark, so the restart reads from
+  // where the watermark stood the metrics' longest wait before it stopped, kept with the watermark.
+  it('the watermark keeps where it stood 15 s before, and a restart reads the sessions received since', async () => {
+    const store = await testStore('ward_analyzer_metrics_reads');
+    const asked: string[] = [];
+    const spied = {
+      ...store,
+      analyzer: {
+        ...store.analyzer,
+        sessionsReceived: async (after: string, upTo: string, limit: number) => {
+          asked.push(after);
+          return store.analyzer.sessionsReceived(after, upTo, limit);
+        },
+      },
+    };
+    const before = await scoring(store, spied, 'metrics-trail');
+    await store.events.insert(Array.from({ length: 400 }, (_, i) => cmd('backlog', i)));
+    while ((await before.runOnce()) > 0) {}
+    const scoredTo = await store.analyzer.watermark('metrics-trail');
+    await store.events.insert([cmd('backlog', 400)]);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 20_000 });
+    while ((await before.runOnce()) > 0) {}
+    expect(await store.analyzer.watermarkMetricsFrom('metrics-trail')).toBe(scoredTo?.ingestedAt);
+    const after = await scoring(store, spied, 'metrics-trail');
+    await after.runOnce();
+    expect(asked).toEqual([scoredTo?.ingestedAt]);
+    expect(await store.analyzer.sessionsReceived(asked[0] as string, new Date().toISOString(), 10)).toContain(
+      'backlog',
+    );
+  });
+
   it('the fleet-wide reads are made again only after 20 times as long as they took', async () => {
     const store = await testStore('ward_analyzer_metrics_reads');
     let samples = 0;
