@@ -153,8 +153,8 @@ describe('Ward runner spans', () => {
     );
     expect(evs.map((e) => [e.kind, e.target, e.decision, e.decision_source, e.command])).toEqual([
       ['network', '[::1]:8080', 'allow', 'ward-proxy', ''],
-      ['approval', '', 'deny', 'denied', 'git push --force'],
-      ['approval', '', 'deny', 'timeout', ''],
+      ['tool_decision', '', 'deny', 'denied', 'git push --force'],
+      ['tool_decision', '', 'deny', 'timeout', ''],
     ]);
     expect(evs[0]?.bytes_in).toBe(512);
     expect(evs[1]?.attributes[WARD.approvalId]).toBe('ap-1');

@@ -12,7 +12,8 @@ import { int, num, str } from './values.js';
 /**
  * Ward's own runner spans. `ward.exec` gives one `command` event, plus one `network` event per
  * network-attempt span event, one `sandbox_violation` per violation event and one `file_write` per file
- * change. Tolerant: an attribute the runner did not set becomes null / '' and is named in `missing`.
+ * change; `ward.approval` gives a `tool_decision` (the sender's report, not the server's approval record).
+ * Tolerant: an attribute the runner did not set becomes null / '' and is named in `missing`.
  */
 
 function commandText(attrs: OtlpAttributes): string {
@@ -200,9 +201,12 @@ export function normalizeWardSpan(input: SpanInput): Draft[] | null {
       ];
     case WARD_SPANS.approval: {
       const raw = str(attrs, WARD.approvalStatus, WARD.decision);
+      // A decision its sender reports, never an approval: kind `approval` is what the server's approval service
+      // recorded (who decided, when). Ward's runner sends no such span; taken for one, a runner token could put
+      // "approved by alice" into a timeline beside the real records.
       return [
         {
-          kind: 'approval',
+          kind: 'tool_decision',
           event_name: span.name,
           command: commandText(attrs),
           decision: decisionOf(raw),

@@ -82,7 +82,10 @@ export interface AgentHomeProfile {
   writable: readonly string[];
   /** Entries of `dir` kept read-only even though they are files (config the agent must not rewrite). */
   readOnly: readonly string[];
-  /** Entries of `dir` left out: scratch the agent recreates in the tmpfs (discarded). */
+  /**
+   * Entries of `dir` left out: scratch the agent recreates in the tmpfs (discarded), and session data whose
+   * content the agent later runs (outside Ward, it would run what the sandbox wrote).
+   */
   ephemeral: readonly string[];
   /** Files directly in $HOME copied in writable, changes discarded (e.g. ~/.claude.json). */
   copiedFromHome: readonly string[];
@@ -99,14 +102,15 @@ export const AGENT_HOME_PROFILES: Readonly<Record<string, AgentHomeProfile>> = {
       'todos',
       'shell-snapshots',
       'statsig',
-      'session-env',
       'file-history',
       'plans',
       'debug',
       'history.jsonl',
     ],
     readOnly: ['settings.json', 'settings.local.json', 'CLAUDE.md'],
-    ephemeral: [],
+    // session-env/<session>/*-hook-N.sh is sourced before each Bash command of that session, and --resume keeps
+    // the id: kept, it would run what the sandbox wrote there when the user resumes the session outside Ward.
+    ephemeral: ['session-env'],
     // ~/.claude.json holds MCP servers (commands run at start): a private copy, never written back.
     copiedFromHome: ['.claude.json'],
     credentials: ['.credentials.json'],
@@ -122,9 +126,11 @@ export const AGENT_HOME_PROFILES: Readonly<Record<string, AgentHomeProfile>> = {
   },
   gemini: {
     dir: '.gemini',
-    writable: ['tmp', 'history'],
+    writable: ['tmp'],
     readOnly: ['settings.json', 'GEMINI.md'],
-    ephemeral: [],
+    // history/<project> are the checkpoint shadow git repositories Gemini runs `git add .` in: kept, a filter
+    // driver the sandbox wrote into one would run outside Ward at the user's next checkpoint.
+    ephemeral: ['history'],
     copiedFromHome: [],
     credentials: ['oauth_creds.json', 'mcp-oauth-tokens.json', '.env'],
   },
