@@ -61,7 +61,8 @@ const hiddenInside = (cwd: string, p: string) =>
  * The places in the working directory a command fills from outside it or from a hidden file in it (`cp -r ~/.ssh
  * dist/`, `ln -sfn ~ public`, `tar -xf /tmp/h.tar -C dist`, `zip site.zip .env`): each of its write paths inside the
  * working directory, when the command also names a path outside it or reads a hidden one in it. Counted as seen by
- * the session (its sighted keys) from its next action on.
+ * the session (its sighted keys) from its next action on. A command whose paths were not all kept fills the whole
+ * working directory.
  */
 export function filledKeys(facts: CommandFacts, telemetryCwd: string): string[] {
   const cwd = factsWorkspace(telemetryCwd);
@@ -73,6 +74,9 @@ export function filledKeys(facts: CommandFacts, telemetryCwd: string): string[] 
       (p.access === 'read' && hiddenInside(cwd, p.path)),
   );
   if (!fromElsewhere) return [];
+  // Paths the facts left out (analyzer/facts-bounds.ts keeps those outside first, then writes) may be written:
+  // the whole working directory is said filled.
+  if (facts.cut?.includes('paths')) return filledPlaces([cwd], cwd);
   const places = facts.paths
     .filter(
       (p) => p.access === 'write' && inside(cwd, p.path) && p.path !== cwd && !hiddenInside(cwd, p.path),

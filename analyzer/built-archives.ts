@@ -22,7 +22,8 @@ const inside = (cwd: string, p: string) => p === cwd || p.startsWith(`${cwd}/`);
  */
 export function builtArchiveKeys(facts: CommandFacts, telemetryCwd: string): string[] {
   const cwd = factsWorkspace(telemetryCwd);
-  if (facts.paths.length === 0) return [];
+  // A command whose words or paths were not all kept may pack something else too: not remembered.
+  if (facts.paths.length === 0 || facts.cut?.some((l) => l === 'paths' || l === 'argv')) return [];
   if (facts.categories.some((c) => c === 'credential-access' || c === 'collection')) return [];
   if (facts.argv.some((w) => NAMES_ELSEWHERE.test(w))) return [];
   if (facts.paths.some((p) => !p.path.startsWith('/') || !inside(cwd, p.path))) return [];

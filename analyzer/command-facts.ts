@@ -28,13 +28,30 @@ export interface CommandAnalyzer {
 }
 
 const QUOTE = (p: string) => `'${p.replace(/'/g, `'\\''`)}'`;
-/** The shell equivalent of a file tool's access, analysed in its place. */
-const fileCommand = (access: 'read' | 'write', path: string) =>
-  // A patch's files come joined in one target (`a, b`): each is read or written.
-  path
-    .split(/, (?=[/~.\w])/)
-    .slice(0, 64)
-    .map((p) => (access === 'read' ? `cat -- ${QUOTE(p)}` : `echo x >> ${QUOTE(p)}`))
+/** Files of one patch analysed at most. */
+const MAX_PATCH_FILES = 64;
+/**
+ * How likely a file of a patch is to matter, most first: one in the home directory or with a hidden part
+ * (`~/.bashrc`, `.envrc`, `.git/hooks/x`), then one outside the working directory, then the rest.
+ */
+const rank = (p: string, workspace: string) =>
+  p.startsWith('~') || /(^|\/)\./.test(p) ? 0 : p.startsWith('/') && !p.startsWith(`${workspace}/`) ? 1 : 2;
+/**
+ * The files a file tool's target names: a patch's come joined in one target (`a, b`). Past MAX_PATCH_FILES, those
+ * likeliest to matter first, and said cut.
+ */
+function patchFiles(path: string, workspace: string): { files: string[]; cut: boolean } {
+  const files = path.split(/, (?=[/~.\w])/);
+  if (files.length <= MAX_PATCH_FILES) return { files, cut: false };
+  const ranked = files
+    .map((p, i) => ({ p, i, r: rank(p, workspace) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i);
+  return { files: ranked.slice(0, MAX_PATCH_FILES).map((x) => x.p), cut: true };
+}
+/** The shell equivalent of a file tool's access, analysed in its place: each file read or written. */
+const fileCommand = (access: 'read' | 'write', path: string, workspace: string) =>
+  patchFiles(path, workspace)
+    .files.map((p) => (access === 'read' ? `cat -- ${QUOTE(p)}` : `echo x >> ${QUOTE(p)}`))
     .join('; ');
 
 /** Longer command lines are one-offs: not kept, so the cache's memory stays bounded whatever the agent sends. */
@@ -109,7 +126,7 @@ export async function createCommandAnalyzer(o: CommandAnalyzerOptions = {}): Pro
       const next = new Map<string, Map<string, CommandFacts | null>>();
       const missing: [string, string][] = [];
       for (const w of wanted) {
-        const command = 'command' in w ? w.command : fileCommand(w.file, w.path);
+        const command = 'command' in w ? w.command : fileCommand(w.file, w.path, w.workspace);
         if (command === '') continue;
         const inner = next.get(w.workspace) ?? new Map<string, CommandFacts | null>();
         next.set(w.workspace, inner);
@@ -132,7 +149,11 @@ export async function createCommandAnalyzer(o: CommandAnalyzerOptions = {}): Pro
       const c = files[access];
       const hit = c.get(workspace, path);
       if (hit) return hit;
-      const facts = analyzer.analyze(fileCommand(access, path), workspace);
+      const read = analyzer.analyze(fileCommand(access, path, workspace), workspace);
+      // A patch of more files than were analysed: its paths are not all known.
+      const facts: CommandFacts = patchFiles(path, workspace).cut
+        ? { ...read, cut: [...new Set([...(read.cut ?? []), 'paths' as const])] }
+        : read;
       if (path.length + workspace.length <= MAX_CACHED)
         c.set(workspace, path, facts, workspace.length + path.length + factsChars(facts));
       return facts;

@@ -2,6 +2,7 @@ import { analyzeCommandLine, PATH_MAX, type ShellParser, sendingProgram, TAXONOM
 import { TRUNCATED_MARK } from '../schema/index.js';
 import { isRecipeFile, runsSetLater } from './build-recipes.js';
 import { credentialUse, USE_FINDINGS } from './credential-use.js';
+import { type FactsList, factsBudget, keptHosts, keptPaths, keptWords, MAX_SENDING } from './facts-bounds.js';
 import { type BucketUse, bucketUses } from './object-storage.js';
 import { shellWrittenText } from './written-text.js';
 
@@ -29,6 +30,11 @@ export interface CommandFacts {
    * that could not be read (`exec.unanalysable`: among them a recipe file changed with text not known).
    */
   later?: CommandFacts[];
+  /**
+   * The lists that hold less than the command named (analyzer/facts-bounds.ts: each keeps first what most likely
+   * matters). A detector that reads a list named here takes what it lacks as unknown, not as absent.
+   */
+  cut?: FactsList[];
 }
 
 /** The working directory commands are read against when the telemetry does not say (their paths are made whole with it). */
@@ -51,7 +57,7 @@ export interface FactsContext {
   hosts: { allow: string[]; deny: string[] };
 }
 
-/** Lines of a text that does not parse as a whole that are read again (more are not). */
+/** Lines of a text that does not parse as a whole that are read again one by one (the rest only roughly). */
 const MAX_RECOVERED_LINES = 1000;
 /** Most lines one command of such a text may span (a quote, a continuation or a loop across lines). */
 const MAX_COMMAND_LINES = 256;
@@ -92,9 +98,9 @@ export function commandFacts(command: string, workspace: string, ctx: FactsConte
   // One budget for the whole text, the re-reading of its lines and the commands it sets for later.
   const deadline = performance.now() + analyzerBudgetMs(text.length);
   const opts = { parser: ctx.parser, workspace: factsWorkspace(cwd), hosts: ctx.hosts, deadline };
-  const facts = readFacts(text, opts, cut, impossibleCwd);
-  const later = laterFacts(text, cut, facts, opts);
-  return later.length > 0 ? { ...facts, later } : facts;
+  const read = readFacts(text, opts, cut, impossibleCwd);
+  const later = laterFacts(text, cut, read, opts);
+  return later.length > 0 ? { ...read.facts, later } : read.facts;
 }
 
 type AnalysisOptions = Parameters<typeof analyzeCommandLine>[1] & { deadline: number };
@@ -107,12 +113,13 @@ const MAX_LATER = 32;
  * it would run in, within the command's own budget. A command cut when stored, or a recipe file changed with text
  * that is not known, sets something unknown: said unanalysable.
  */
-function laterFacts(text: string, cut: boolean, facts: CommandFacts, opts: AnalysisOptions): CommandFacts[] {
-  if (facts.argv.length === 0) return [];
-  const written = facts.paths.filter((p) => p.access === 'write').map((p) => p.path);
+function laterFacts(text: string, cut: boolean, read: Read, opts: AnalysisOptions): CommandFacts[] {
+  if (read.argvs.length === 0) return [];
+  // Every word and path the command named, not only those its facts keep: a script set past them still runs.
+  const written = read.paths.filter((p) => p.access === 'write').map((p) => p.path);
   // The text a recipe file is written with, read only when one is written (most commands write none).
   const literal = cut || !written.some(isRecipeFile) ? '' : shellWrittenText(text);
-  const set = runsSetLater([facts.argv], written, literal, opts.workspace);
+  const set = runsSetLater([read.argvs.flat()], written, literal, opts.workspace);
   const out: CommandFacts[] = [];
   if (set.unknown || (cut && set.runs.length > 0)) out.push(unanalysedFacts());
   for (const run of set.runs) {
@@ -120,17 +127,29 @@ function laterFacts(text: string, cut: boolean, facts: CommandFacts, opts: Analy
       out.push(unanalysedFacts());
       break;
     }
-    const f = readFacts(run.command, { ...opts, workspace: factsWorkspace(run.workspace) }, false, false);
+    const f = readFacts(
+      run.command,
+      { ...opts, workspace: factsWorkspace(run.workspace) },
+      false,
+      false,
+    ).facts;
     if (f.paths.length > 0 || f.tags.includes('exec.unanalysable')) out.push(f);
   }
   return out;
+}
+
+/** One text's facts, and every word and path it named (its facts keep them within bounds). */
+interface Read {
+  facts: CommandFacts;
+  argvs: string[][];
+  paths: Analysis['facts']['paths'];
 }
 
 /**
  * One text's facts, read with `opts` (its deadline included). `cut`: the text was cut when stored;
  * `impossibleCwd`: it is read from an unknown directory, its own being longer than a path can be.
  */
-function readFacts(text: string, opts: AnalysisOptions, cut: boolean, impossibleCwd: boolean): CommandFacts {
+function readFacts(text: string, opts: AnalysisOptions, cut: boolean, impossibleCwd: boolean): Read {
   const deadline = opts.deadline;
   const findings: Analysis['findings'] = [];
   const argvs: string[][] = [];
@@ -152,7 +171,12 @@ function readFacts(text: string, opts: AnalysisOptions, cut: boolean, impossible
         findings.push({ rule: 'exec.unanalysable', detail: 'its lines could not all be read' });
       unread = lines.unread;
     }
-    for (const piece of unread.flatMap(roughReading)) add(analyzeCommandLine(piece, opts));
+    // Each piece alone, as far as MAX_ROUGH_PIECES; the rest together, in one reading made first, while the budget
+    // lasts (a step put after hundreds of slow pieces is still read; pieces the budget does not reach are said so).
+    const pieces = unread.flatMap(roughReading);
+    if (pieces.length > MAX_ROUGH_PIECES)
+      add(analyzeCommandLine(pieces.slice(MAX_ROUGH_PIECES).join('\n'), opts));
+    for (const piece of pieces.slice(0, MAX_ROUGH_PIECES)) add(analyzeCommandLine(piece, opts));
   }
   if (cut) findings.push({ rule: 'exec.unanalysable', detail: 'cut when stored' });
   if (impossibleCwd)
@@ -165,56 +189,35 @@ function readFacts(text: string, opts: AnalysisOptions, cut: boolean, impossible
   const made = use === 'new-key';
   const budget = factsBudget(text);
   const meta = (t: string) => TAXONOMY[t as keyof typeof TAXONOMY];
-  return {
+  const senders = [...new Set(argvs.map(sendingProgram).filter((x): x is string => x !== null))];
+  const words = keptWords(argvs, budget);
+  const kept = keptPaths(
+    made ? paths.map((p) => ({ ...p, access: 'write' as const })) : paths,
+    opts.workspace,
+    budget,
+  );
+  const named = made ? { hosts: [], cut: false } : keptHosts(hosts, opts.hosts.allow);
+  const lists: FactsList[] = [];
+  if (named.cut) lists.push('hosts');
+  if (words.cut) lists.push('argv');
+  if (kept.cut) lists.push('paths');
+  if (senders.length > MAX_SENDING) lists.push('sending');
+  const facts: CommandFacts = {
     tags,
     categories: [...new Set(tags.map((t) => meta(t)?.category ?? ''))].filter(Boolean),
     attack: [...new Set(tags.map((t) => meta(t)?.attack ?? ''))].filter(Boolean),
     binaries: [...new Set(argvs.map((v) => v[0] ?? '').filter(Boolean))],
-    sending: [...new Set(argvs.map(sendingProgram).filter((x): x is string => x !== null))].slice(0, 16),
+    sending: senders.slice(0, MAX_SENDING),
     buckets: bucketUses(argvs),
-    argv: within(argvs.flat(), 512, budget, (w) => w.length),
-    paths: boundedPaths(made ? paths.map((p) => ({ ...p, access: 'write' as const })) : paths, budget),
-    hosts: made ? [] : [...new Set(hosts.map((h) => h.toLowerCase()))].slice(0, 64),
+    argv: words.argv,
+    paths: kept.paths,
+    hosts: named.hosts,
+    ...(lists.length > 0 ? { cut: lists } : {}),
   };
+  return { facts, argvs, paths };
 }
 
 type Analysis = ReturnType<typeof analyzeCommandLine>;
-
-/**
- * Characters a command's words, or its paths, may hold in its facts: about twice the command. Relative paths are
- * made whole against the working directory, so 256 short names in a 4,000-character directory were a million
- * characters of facts per event (an attacker's flood of them took `ward serve` past 3 GiB). The findings (tags)
- * are made from every path, whatever is kept here.
- */
-const factsBudget = (text: string) => 2 * text.length + 8_192;
-
-/**
- * The paths, as found when they fit (256 and the budget); else shortest first, so that what a long working
- * directory made long goes before a path named outright (`~/.ssh/id_rsa`).
- */
-function boundedPaths(paths: Analysis['facts']['paths'], budget: number): Analysis['facts']['paths'] {
-  let chars = 0;
-  for (const p of paths) chars += p.path.length;
-  if (paths.length <= 256 && chars <= budget) return paths;
-  return within(
-    [...paths].sort((a, b) => a.path.length - b.path.length),
-    256,
-    budget,
-    (p) => p.path.length,
-  );
-}
-
-/** The first items, at most `max` of them and `budget` characters in all. */
-function within<T>(items: readonly T[], max: number, budget: number, chars: (t: T) => number): T[] {
-  const out: T[] = [];
-  let used = 0;
-  for (const item of items) {
-    used += chars(item);
-    if (out.length >= max || used > budget) break;
-    out.push(item);
-  }
-  return out;
-}
 
 /**
  * Reads a text that does not parse as a whole the way bash runs it: command by command, each from the line it
@@ -244,8 +247,10 @@ function recoverLines(
   let i = 0;
   let read = 0;
   while (i < lines.length) {
-    if (read >= MAX_RECOVERED_LINES || performance.now() > deadline)
-      return { parsed, unread, complete: false };
+    if (performance.now() > deadline) return { parsed, unread, complete: false };
+    // Past the lines read one by one, the rest is read roughly (its pieces together: `readFacts`), and said so.
+    if (read >= MAX_RECOVERED_LINES)
+      return { parsed, unread: [...unread, ...lines.slice(i)], complete: false };
     if ((lines[i] as string).trim() === '') {
       i++;
       continue;
@@ -296,7 +301,7 @@ const KEYWORDS = new Set([
   'esac',
 ]);
 
-/** Pieces of text the grammar could not read that are read roughly, at most. */
+/** Pieces of text the grammar could not read that are each read roughly alone (the rest are read together). */
 const MAX_ROUGH_PIECES = 256;
 
 /**
@@ -323,7 +328,6 @@ export function roughReading(text: string): string[] {
     out.push(
       words.map((w) => (/^[\w./:+,@=~%-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`)).join(' '),
     );
-    if (out.length >= MAX_ROUGH_PIECES) break;
   }
   return out;
 }

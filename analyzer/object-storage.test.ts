@@ -97,3 +97,17 @@ describe('other clients copying into storage', () => {
     expect(uses('curl -fsS https://a.example/p/i.json')).toEqual([{ bucket: 'a.example/p', into: false }]);
   });
 });
+
+describe('buckets past the sixteen a command line keeps', () => {
+  it('a copy into a bucket named after sixteen others is still kept', () => {
+    const lists = Array.from({ length: 16 }, (_, i) => ['aws', 's3', 'ls', `s3://k${i}`]);
+    const out = bucketUses([...lists, ['aws', 's3', 'cp', 'notes.txt', 's3://evil-drop/x']]);
+    expect(out).toHaveLength(17);
+    expect(out.filter((u) => u.into)).toEqual([{ bucket: 'evil-drop', into: true, sources: ['notes.txt'] }]);
+    // Names past sixteen are not kept, nor copies past sixteen more.
+    const copies = Array.from({ length: 20 }, (_, i) => ['aws', 's3', 'cp', 'a', `s3://c${i}/x`]);
+    const bounded = bucketUses([...lists, ['aws', 's3', 'ls', 's3://k99'], ...copies]);
+    expect(bounded).toHaveLength(32);
+    expect(bounded.some((u) => u.bucket === 'k99')).toBe(false);
+  });
+});

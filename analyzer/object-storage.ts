@@ -172,19 +172,29 @@ function curlUses(argv: readonly string[]): BucketUse[] {
   return places.map((bucket) => (bucket === into ? copyInto(bucket, sources) : { bucket, into: false }));
 }
 
-/** The buckets a command line names, each once (into when any of its commands copies data into it). */
+/**
+ * The buckets a command line names, each once (into when any of its commands copies data into it): at most MAX_USES
+ * named, and past them still up to MAX_USES copied into (a copy put after sixteen other names is still judged).
+ */
 export function bucketUses(argvs: readonly (readonly string[])[]): BucketUse[] {
   const out = new Map<string, BucketUse>();
+  let copies = 0;
   for (const argv of argvs)
     for (const u of usesOf(argv)) {
       const seen = out.get(u.bucket);
-      if (!seen) out.set(u.bucket, u);
-      else if (u.into) {
+      if (!seen) {
+        if (out.size >= MAX_USES && !(u.into && copies < MAX_USES)) continue;
+        out.set(u.bucket, u);
+        if (u.into) copies++;
+      } else if (u.into) {
+        if (!seen.into) {
+          if (copies >= MAX_USES) continue;
+          copies++;
+        }
         const more = seen.moreSources || u.moreSources;
         const merged = copyInto(u.bucket, [...(seen.sources ?? []), ...(u.sources ?? [])]);
         out.set(u.bucket, more ? { ...merged, moreSources: true } : merged);
       }
-      if (out.size >= MAX_USES) return [...out.values()];
     }
   return [...out.values()];
 }

@@ -1,5 +1,7 @@
 import { remoteHosts, remoteHostsOf } from '../behaviour.js';
-import { NO_HITS, type StreamDetector } from '../detector.js';
+import { type Hit, NO_HITS, type StreamDetector } from '../detector.js';
+import { MAX_HOSTS } from '../facts-bounds.js';
+import type { Observation } from '../observation.js';
 import { noveltyHit, perFacts, quote, warmFleet } from './novelty.js';
 
 const thresholds = {
@@ -68,16 +70,42 @@ export const novelDomain: StreamDetector = {
       for (const h of remoteHosts(obs)) s.noted.add(`${this.id}\0dom:${h}`);
       return NO_HITS;
     }
-    return remoteHosts(obs).flatMap((h) =>
-      noveltyHit(
-        { id: this.id, thresholds },
-        'repo',
-        `dom:${h}`,
-        `${obs.denied ? 'blocked connection' : 'upload'} to ${quote(h)}`,
-        obs,
-        s,
-        ctx,
-      ),
-    );
+    const unread =
+      obs.actionClass === 'exec' && obs.facts.cut?.includes('hosts') ? [unreadHosts(this.id, obs)] : [];
+    return remoteHosts(obs)
+      .flatMap((h) =>
+        noveltyHit(
+          { id: this.id, thresholds },
+          'repo',
+          `dom:${h}`,
+          `${obs.denied ? 'blocked connection' : 'upload'} to ${quote(h)}`,
+          obs,
+          s,
+          ctx,
+        ),
+      )
+      .concat(unread);
   },
 };
+
+/**
+ * An upload to more hosts than a command's facts keep (the likeliest to matter first: analyzer/facts-bounds.ts):
+ * the others were never compared with what the repository contacted, so one of them may be new. Said whatever the
+ * fleet's warm-up, for an upload to that many hosts at once is itself unusual.
+ */
+function unreadHosts(id: string, obs: Observation): Hit {
+  return {
+    detector: id,
+    evidence: [obs],
+    value: 'dom:*',
+    factors: [
+      {
+        rule: `${id}:hosts-not-all-read`,
+        value: MAX_HOSTS,
+        text:
+          `upload naming more than ${MAX_HOSTS} hosts: not all read (${MAX_HOSTS} kept), so the others were ` +
+          'never compared with the hosts this repository contacted',
+      },
+    ],
+  };
+}

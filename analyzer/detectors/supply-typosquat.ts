@@ -1,4 +1,8 @@
 import { NO_HITS, type StreamDetector } from '../detector.js';
+import { cutCommandStart, MAX_WORDS } from '../facts-bounds.js';
+
+/** Said as the name of a package when an install's list goes on past what the facts kept. */
+const UNREAD = '…[not read]';
 
 /**
  * Widely used package names per ecosystem (data: the names a typosquat imitates). A name one edit away from one
@@ -65,6 +69,12 @@ export function installedPackages(argv: readonly string[]): { eco: 'npm' | 'pypi
     if (verb === undefined) continue;
     for (let i = verb + 1; i < argv.length && !ecoOf(argv[i] as string); i++) {
       const a = argv[i] as string;
+      // Where the facts cut some command's words: when it is this install's, its packages go on unread.
+      const start = cutCommandStart(argv, i);
+      if (start !== undefined) {
+        if (start <= k) out.push({ eco, name: UNREAD });
+        break;
+      }
       if (a.startsWith('-')) {
         if (
           /^-(r|c|e|i)$|^--(requirement|constraint|editable|index-url|extra-index-url|registry|prefix|target)$/.test(
@@ -113,21 +123,25 @@ export const typosquatInstall: StreamDetector = {
   },
   observe(obs) {
     if (obs.actionClass !== 'exec') return NO_HITS;
-    const hits = installedPackages(obs.facts.argv).flatMap(({ eco, name }) => {
-      const like = imitated(eco, name);
+    const installed = installedPackages(obs.facts.argv);
+    const hits = installed.flatMap(({ eco, name }) => {
+      const like = name === UNREAD ? null : imitated(eco, name);
       return like ? [{ name, like }] : [];
     });
-    if (hits.length === 0) return NO_HITS;
-    return [
-      {
-        detector: this.id,
-        evidence: [obs],
-        factors: hits.map((h) => ({
-          rule: this.id,
-          value: 1,
-          text: `installs \`${h.name}\`, one edit from \`${h.like}\``,
-        })),
-      },
-    ];
+    // An install whose list of packages the facts cut (analyzer/facts-bounds.ts): those past the cut are unknown.
+    const unread = installed.some((p) => p.name === UNREAD);
+    if (hits.length === 0 && !unread) return NO_HITS;
+    const factors = hits.map((h) => ({
+      rule: this.id,
+      value: 1,
+      text: `installs \`${h.name}\`, one edit from \`${h.like}\``,
+    }));
+    if (unread)
+      factors.push({
+        rule: `${this.id}:not-read`,
+        value: 1,
+        text: `installs a list of packages not read to its end (past ${MAX_WORDS} words): those past it were not checked`,
+      });
+    return [{ detector: this.id, evidence: [obs], factors }];
   },
 };

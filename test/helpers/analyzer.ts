@@ -1,5 +1,5 @@
 import { createAnalyzer, type Fixture } from '../../analyzer/index.js';
-import { type AgentEvent, SENDER_ATTRS } from '../../schema/index.js';
+import { type AgentEvent, type Alert, SENDER_ATTRS } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
 import { eventToRow } from '../../store/rows/agent-events.js';
 import { makeEvent } from './events.js';
@@ -97,12 +97,23 @@ async function scoreCases(
   prefix: string,
   keep: (a: { severity: string }) => boolean,
 ): Promise<Map<string, string[]>> {
+  const alerts = await scoredAlerts(store, events, ids, prefix);
+  return new Map([...alerts].map(([id, list]) => [id, list.filter(keep).map((a) => a.rule_id)]));
+}
+
+/** Stores the events, runs the analyzer until it has caught up, and returns each case's session's alerts. */
+async function scoredAlerts(
+  store: Store,
+  events: AgentEvent[],
+  ids: string[],
+  prefix: string,
+): Promise<Map<string, Alert[]>> {
   await store.events.insert(events);
   const { loop } = await createAnalyzer({ store, lease: false });
   while ((await loop.runOnce()) > 0) {
     // catch up
   }
-  const rules = new Map<string, string[]>();
+  const out = new Map<string, Alert[]>();
   for (const id of ids) {
     const { alerts } = await store.alerts.list({
       session: `${prefix}-${id}`,
@@ -110,12 +121,28 @@ async function scoreCases(
       order: 'asc',
       limit: 50,
     });
-    rules.set(
-      id,
-      alerts.filter(keep).map((a) => a.rule_id),
-    );
+    out.set(id, alerts);
   }
-  return rules;
+  return out;
+}
+
+/**
+ * Stores each case (a fixture: its session and history) as a session of its own (`${prefix}-${id}`, a repository of
+ * its own), runs the analyzer until it has caught up, and returns each session's alerts, of every severity.
+ */
+export function alertsPerCase(
+  store: Store,
+  cases: Record<string, Fixture>,
+  prefix: string,
+): Promise<Map<string, Alert[]>> {
+  const events = Object.entries(cases).flatMap(([id, f]) =>
+    fixtureEvents(f, {
+      session: `${prefix}-${id}`,
+      user: 'dev',
+      repo: `https://git.example/${prefix}/${id}`,
+    }),
+  );
+  return scoredAlerts(store, events, Object.keys(cases), prefix);
 }
 
 /**
