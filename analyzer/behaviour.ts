@@ -89,6 +89,17 @@ export function carriesData(obs: Observation): boolean {
   return DATA_IN_FETCH.test(cmd) || TOKEN_SEGMENT.test(cmd);
 }
 
+/**
+ * An upload by itself: a finding that sends data out, to a remote host or whatever the host (`exfil.*`). A push or
+ * a publish to the project's usual service is not one; what a detector takes as the second step of a sequence
+ * whose first it may have forgotten.
+ */
+export function uploads(obs: Observation): boolean {
+  const tags = obs.facts.tags;
+  if (!tags.some(isSendingRule)) return false;
+  return remoteHosts(obs).length > 0 || tags.some((t) => t.startsWith('exfil.'));
+}
+
 /** Deletes, overwrites or rewrites beyond the workspace's ordinary churn. */
 export function isDestructive(obs: Observation): boolean {
   return obs.actionClass === 'exec' && traits(obs.facts).destructive;

@@ -10,7 +10,7 @@ import { type Observation, observe, wantedAnalyses } from './observation.js';
 import { readAgain } from './read-pace.js';
 import { fuseRisk } from './risk.js';
 import { partsBatch, partsStore, tokenSenders } from './sender-risk.js';
-import { restoreEvidence } from './session-restore.js';
+import { markCappedReplays, restoreEvidence } from './session-restore.js';
 import type { SessionState } from './session-state.js';
 import { MAX_FORGOTTEN_DUE, SessionStates } from './session-states.js';
 import { createSightings } from './sightings.js';
@@ -185,16 +185,12 @@ export function createEngine(o: EngineOptions) {
           store.analyzer.sessionHistory(chunk, before, historyCap),
           store.alerts.bySessions(chunk),
         ]);
-        const replayed = new Map<string, number>();
         for (const { event: e, ingestedAt } of history.events) {
           bySession.get(e.session_id)?.unshift(e);
           receivedAt.set(e, ingestedAt);
           withHistory.add(e.session_id);
-          replayed.set(e.session_id, (replayed.get(e.session_id) ?? 0) + 1);
         }
-        // Rebuilt from its newest events only: what the session sighted before them (a folder it filled from
-        // outside) is unknown, and an agent can send that many events to push it out.
-        for (const s of touched) if ((replayed.get(s.id) ?? -1) >= historyCap) s.sighted.markIncomplete();
+        markCappedReplays(history.events, touched, historyCap);
         for (const [id, at] of history.firstReceived) firstReceived.set(id, at);
         for (const a of found)
           storedFindings.set(a.session_id, [...(storedFindings.get(a.session_id) ?? []), a]);

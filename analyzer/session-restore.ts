@@ -1,4 +1,4 @@
-import { type Alert, SEVERITIES, type Severity } from '../schema/index.js';
+import { type AgentEvent, type Alert, SEVERITIES, type Severity } from '../schema/index.js';
 import type { DetectorMeta } from './detector.js';
 import type { SessionState } from './session-state.js';
 
@@ -53,4 +53,28 @@ export function restoreEvidence(
     for (const f of a.explanation)
       if (ev.factors.length < MAX_FACTORS && !ev.factors.some((x) => x.text === f.text)) ev.factors.push(f);
   }
+}
+
+/**
+ * Sessions rebuilt from their newest `cap` events only (`events`: the replayed history): what each sighted before
+ * them (a folder it filled from outside) is unknown, and so are the first steps of its sequences; an agent can send
+ * that many events to push them out.
+ */
+export function markCappedReplays(
+  events: readonly { event: AgentEvent }[],
+  sessions: readonly SessionState[],
+  cap: number,
+): void {
+  const replayed = new Map<string, number>();
+  const oldest = new Map<string, number>();
+  for (const { event: e } of events) {
+    replayed.set(e.session_id, (replayed.get(e.session_id) ?? 0) + 1);
+    const ms = Date.parse(e.time);
+    if (ms < (oldest.get(e.session_id) ?? Number.POSITIVE_INFINITY)) oldest.set(e.session_id, ms);
+  }
+  for (const s of sessions)
+    if ((replayed.get(s.id) ?? -1) >= cap) {
+      s.sighted.markIncomplete();
+      s.lost.rebuiltFrom(oldest.get(s.id) ?? Number.POSITIVE_INFINITY);
+    }
 }

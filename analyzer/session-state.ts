@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AlertFactor, Severity } from '../schema/index.js';
 import { FILLED_KEY } from './build-output.js';
 import { type Mark, markChars, markOf } from './mark.js';
+import { MarkLosses } from './mark-losses.js';
 import { neverRead } from './metrics-schedule.js';
 import type { Observation } from './observation.js';
 import { SessionKeys } from './session-keys.js';
@@ -78,6 +79,8 @@ export class SessionState {
   readonly evidence = new Map<string, Evidence>();
   /** Marks per sequence detector (sensitive reads, egress, denials, destructive actions, new binaries…). */
   readonly marks = new Map<string, Mark[]>();
+  /** What the marks lost (forgotten past the bounds, or never replayed): for detectors to fail closed on. */
+  readonly lost = new MarkLosses();
   /** Values this session already recorded for novelty (so each is looked at once). */
   readonly noted: SessionKeys;
   /**
@@ -156,6 +159,7 @@ export class SessionState {
     const h = this.held.get(mark);
     if (!h) return;
     this.held.delete(mark);
+    this.lost.forgot(h.list, mark.timeMs);
     this.markChars -= h.chars;
     if (!this.released) this.budget.chars -= h.chars;
     const l = this.marks.get(h.list);

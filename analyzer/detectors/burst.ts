@@ -1,5 +1,6 @@
 import { describe } from '../behaviour.js';
 import { type Hit, NO_HITS } from '../detector.js';
+import { lossNote } from '../mark-losses.js';
 import type { Observation } from '../observation.js';
 import type { SessionState } from '../session-state.js';
 
@@ -16,7 +17,12 @@ export function burstHit(
   s.mark(o.list, obs);
   const windowMs = o.windowS * 1000;
   const near = s.marksOf(o.list).filter((m) => Math.abs(m.timeMs - obs.timeMs) <= windowMs);
-  if (near.length < o.min) return NO_HITS;
+  // Marks of the list forgotten within the window count as near (each forgotten one, or as many as it takes when the
+  // session was rebuilt from its newest events): the burst may have been pushed out of memory on purpose.
+  const loss = near.length < o.min ? s.lost.since(o.list, obs.timeMs - windowMs) : undefined;
+  const count = loss?.rebuilt ? o.min : near.length + (loss?.forgotten ?? 0);
+  if (count < o.min) return NO_HITS;
+  const note = loss ? `; ${lossNote(loss, `some of the ${o.what}`)}` : '';
   return [
     {
       detector,
@@ -26,7 +32,7 @@ export function burstHit(
           rule: detector,
           value: near.length,
           baseline: o.min,
-          text: `${near.length} ${o.what} within ${o.windowS} s, latest ${describe(obs)}`,
+          text: `${near.length} ${o.what} within ${o.windowS} s, latest ${describe(obs)}${note}`,
         },
       ],
     },

@@ -2,6 +2,7 @@ import { isRemoteHost } from '../../gate/index.js';
 import { describe, inert } from '../behaviour.js';
 import { type Hit, NO_HITS, type StreamDetector } from '../detector.js';
 import type { Mark } from '../mark.js';
+import { lossNote } from '../mark-losses.js';
 import type { Observation } from '../observation.js';
 import type { SessionState } from '../session-state.js';
 import {
@@ -55,6 +56,9 @@ function settingNow(
   return best;
 }
 
+const runsAws = (obs: Observation) =>
+  obs.actionClass === 'exec' && obs.facts.binaries.some((b) => /(?:^|\/)aws$/.test(b));
+
 /** The profile a command's client uses (`--profile p`, `--profile=p`), else the default. */
 function profileOf(argv: readonly string[]): string {
   for (let i = 0; i < argv.length; i++) {
@@ -70,7 +74,7 @@ function profileOf(argv: readonly string[]): string {
  * host and the action that set it, or undefined (the provider's own service).
  */
 export function sessionEndpoint(s: SessionState, obs: Observation): { host: string; mark: Mark } | undefined {
-  if (obs.actionClass !== 'exec' || !obs.facts.binaries.some((b) => /(?:^|\/)aws$/.test(b))) return undefined;
+  if (!runsAws(obs)) return undefined;
   const setting = ['env-s3', 'env', `config:${profileOf(obs.facts.argv)}`]
     .map((scope) => settingNow(s, scope, obs))
     .find((x) => x !== undefined && x.url !== '');
@@ -95,6 +99,7 @@ export const storageEndpoint: StreamDetector = {
   attack: ['T1537', 'T1567.002'],
   falsepositives: [
     'A project whose storage is another provider or a shared MinIO (R2, Wasabi, a team server), set in the session',
+    'A copy after the analyzer forgot a local endpoint the session set (a flood of written paths): said so in the alert',
   ],
   triage:
     'Whose service is the endpoint? What was copied? Check ~/.aws/config and the environment the agent left behind, ' +
@@ -123,7 +128,8 @@ export const storageEndpoint: StreamDetector = {
     const into = (obs.facts.buckets ?? []).filter((b) => b.into && !b.bucket.includes('/'));
     if (into.length === 0) return NO_HITS;
     const at = sessionEndpoint(s, obs);
-    if (!at || !isRemoteHost(at.host)) return NO_HITS;
+    if (!at) return forgottenSetting(this.id, s, obs, into);
+    if (!isRemoteHost(at.host)) return NO_HITS;
     const { host, mark } = at;
     const hit: Hit = {
       detector: this.id,
@@ -138,3 +144,28 @@ export const storageEndpoint: StreamDetector = {
     return [hit];
   },
 };
+
+/**
+ * A copy into a bucket by an `aws` command naming no endpoint, after the session's memory forgot endpoint settings
+ * it made within the window: the setting may point the copy anywhere, so it is taken to. (A session rebuilt from
+ * its newest events alone is not enough: copies into AWS are common in long sessions, and nothing says it set one.)
+ */
+function forgottenSetting(
+  id: string,
+  s: SessionState,
+  obs: Observation,
+  into: readonly { bucket: string }[],
+): Hit[] {
+  if (!runsAws(obs)) return NO_HITS;
+  const loss = s.lost.since(SET, obs.timeMs - thresholds.window_s * 1000);
+  if (!loss || loss.forgotten === 0) return NO_HITS;
+  const note = lossNote({ ...loss, rebuilt: false }, 'an endpoint this session set for the client');
+  const buckets = into.map((b) => `'${inert(b.bucket, 80)}'`).join(', ');
+  return [
+    {
+      detector: id,
+      evidence: [obs],
+      factors: [{ rule: id, text: `${describe(obs)} copies into ${buckets}; ${note}` }],
+    },
+  ];
+}

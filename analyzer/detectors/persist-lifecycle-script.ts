@@ -12,6 +12,7 @@ import {
   scriptsSetByWords,
 } from '../lifecycle-scripts.js';
 import type { Mark } from '../mark.js';
+import { lossNote } from '../mark-losses.js';
 import type { Observation } from '../observation.js';
 import type { SessionState } from '../session-state.js';
 import { writtenText } from '../written-text.js';
@@ -76,6 +77,16 @@ function marked(
   return out;
 }
 
+/**
+ * Why a pair's other half, none of whose marks is left, is taken as present: marks of its lists were forgotten
+ * within the window (a flood of written paths). Not for a session rebuilt from its newest events alone: nothing
+ * says it wrote such a file, and a long session setting a script to run a project file is not rare enough.
+ */
+function forgotten(s: SessionState, prefix: string, obs: Observation, what: string): string | undefined {
+  const loss = s.lost.since(prefix, obs.timeMs - thresholds.window_s * 1000);
+  return loss && loss.forgotten > 0 ? lossNote({ ...loss, rebuilt: false }, what) : undefined;
+}
+
 const hit = (id: string, evidence: Observation[], text: string): Hit => ({
   detector: id,
   evidence,
@@ -104,6 +115,8 @@ export const lifecycleScript: StreamDetector = {
     'A postinstall that downloads a platform binary, added on request',
     "A script running a project's dependency through npx, set before the session installed or ran it (or in a " +
       'session that never did)',
+    'A script set to run a file after the analyzer forgot which files the session wrote to fetch or decode (a ' +
+      'flood of written paths): said so in the alert',
   ],
   triage:
     'Read the script and the file it runs: does it fetch, decode, post the environment or reach a host? Remove the ' +
@@ -155,14 +168,20 @@ export const lifecycleScript: StreamDetector = {
       else if (ACTS.test(run)) hits.push(hit(this.id, [obs], `${what}, which fetches, decodes or evaluates`));
       for (const f of files) {
         s.mark(`${RUNS}${f}`, obs);
-        for (const m of marked(s, ACTING, obs, (w) => samePath(w, f)))
+        const acting = marked(s, ACTING, obs, (w) => samePath(w, f));
+        for (const m of acting)
           hits.push(
             hit(this.id, [m.obs, obs], `${what}; the session wrote '${inert(f, 80)}' to fetch or decode`),
           );
+        const lost =
+          acting.length === 0 &&
+          forgotten(s, ACTING, obs, `a write of '${inert(f, 80)}' that fetches or decodes`);
+        if (lost) hits.push(hit(this.id, [obs], `${what}; ${lost}`));
       }
     }
     for (const path of actingWrites(obs, written)) {
       s.mark(`${ACTING}${path}`, obs);
+      // Not failed closed the other way: text that fetches is any text with a URL, common; setting a script is not.
       for (const m of marked(s, RUNS, obs, (f) => samePath(path, f)))
         hits.push(
           hit(

@@ -1,6 +1,7 @@
 import { describe, intentOf } from '../behaviour.js';
 import { NO_HITS, type StreamDetector } from '../detector.js';
 import { commandKey } from '../mark.js';
+import { lossNote } from '../mark-losses.js';
 
 const thresholds = { window_s: 900 } as const;
 
@@ -13,7 +14,11 @@ export const denialThenVariantRetry: StreamDetector = {
     '(same risk category). Prompt-injected agents route around refusals this way.',
   severity: 'high',
   attack: ['T1562', 'T1059'],
-  falsepositives: ['A person who refused a command and then approved a safer variant of the same operation'],
+  falsepositives: [
+    'A person who refused a command and then approved a safer variant of the same operation',
+    'A risky command in a session whose refusals within the window the analyzer forgot (hundreds of them, or a ' +
+      'session rebuilt from its newest events after a flood): said so in the alert',
+  ],
   triage:
     'Compare the denied and the retried command: does the retry achieve what was refused? Who approved it?',
   thresholds,
@@ -60,6 +65,22 @@ export const denialThenVariantRetry: StreamDetector = {
           },
         ],
       });
+    }
+    if (hits.length === 0) {
+      // No refusal left matches, but some within the window may have been forgotten: a risky command is taken to
+      // retry one.
+      const loss = s.lost.since('denied', obs.timeMs - thresholds.window_s * 1000);
+      if (loss)
+        hits.push({
+          detector: this.id,
+          evidence: [obs],
+          factors: [
+            {
+              rule: this.id,
+              text: `${describe(obs)} ran with a risky intent (${intent.join(', ')}); ${lossNote(loss, 'a refusal of the same intent before it')}`,
+            },
+          ],
+        });
     }
     return hits;
   },

@@ -1,5 +1,6 @@
 import { describe, isEgress, remoteHosts } from '../behaviour.js';
 import { NO_HITS, type StreamDetector } from '../detector.js';
+import { lossNote } from '../mark-losses.js';
 import type { Observation } from '../observation.js';
 
 const thresholds = { window_s: 1800 } as const;
@@ -18,7 +19,11 @@ export const newBinaryThenNetwork: StreamDetector = {
     'it wrote and then reached a remote host.',
   severity: 'high',
   attack: ['T1105', 'T1204.002'],
-  falsepositives: ['Installing a release binary by hand (download, chmod +x, run --version)'],
+  falsepositives: [
+    'Installing a release binary by hand (download, chmod +x, run --version)',
+    'Running a program the session wrote outside the workspace in a session whose network activity within the ' +
+      'window the analyzer forgot (a session rebuilt from its newest events after a flood): said so in the alert',
+  ],
   triage:
     'Find where the file came from (the earlier download), hash it, and check what it connected to after it ran.',
   thresholds,
@@ -57,15 +62,18 @@ export const newBinaryThenNetwork: StreamDetector = {
         .filter((n) => Math.abs(n.timeMs - obs.timeMs) <= windowMs && n.obs.actionKey !== obs.actionKey)
         .map((n) => n.obs);
       const around: Observation[] = egress ? [obs] : net;
-      if (around.length === 0) continue;
+      // No network is left in the window, but some may have been forgotten (the download before it, typically).
+      const loss = around.length === 0 ? s.lost.since('net', obs.timeMs - windowMs) : undefined;
+      if (around.length === 0 && !loss) continue;
       const hosts = [...new Set(around.flatMap(remoteHosts))];
+      const lost = loss ? `; ${lossNote(loss, 'network activity around it')}` : '';
       hits.push({
         detector: this.id,
         evidence: [written.obs, obs, ...around.slice(0, 3)],
         factors: [
           {
             rule: this.id,
-            text: `${describe(obs)} runs ${bin}, written by ${describe(written.obs)}${hosts.length ? `; network: ${hosts.join(', ')}` : ''}`,
+            text: `${describe(obs)} runs ${bin}, written by ${describe(written.obs)}${hosts.length ? `; network: ${hosts.join(', ')}` : ''}${lost}`,
           },
         ],
       });

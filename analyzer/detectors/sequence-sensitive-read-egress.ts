@@ -1,6 +1,8 @@
 import { READ_THEN_SEND_WINDOW_S } from '../../gate/index.js';
-import { carriesData, describe, isEgress, isSensitiveRead, remoteHosts } from '../behaviour.js';
-import { NO_HITS, type StreamDetector } from '../detector.js';
+import { carriesData, describe, isEgress, isSensitiveRead, remoteHosts, uploads } from '../behaviour.js';
+import { type Hit, NO_HITS, type StreamDetector } from '../detector.js';
+import { lossNote } from '../mark-losses.js';
+import type { Observation } from '../observation.js';
 
 const thresholds = { window_s: READ_THEN_SEND_WINDOW_S } as const;
 
@@ -16,6 +18,8 @@ export const sensitiveReadThenEgress: StreamDetector = {
   falsepositives: [
     'Deploy scripts that read a cloud credential and then call that cloud API',
     'Publishing a package with a token from ~/.npmrc',
+    'An upload to a remote host in a session whose earlier reads the analyzer forgot (a flood, or a long session ' +
+      'rebuilt after a restart): said so in the alert',
   ],
   triage:
     'Open both actions: is the remote host the owner of the credential (e.g. the cloud API) or an unrelated paste/upload service? Rotate the credential if in doubt.',
@@ -43,6 +47,15 @@ export const sensitiveReadThenEgress: StreamDetector = {
     if (ships) s.mark('egress', obs);
     const reads = s.marksOf('sensitive-read');
     const egress = s.marksOf('egress');
+    if (
+      ships &&
+      uploads(obs) &&
+      !reads.some((r) => obs.timeMs >= r.timeMs && obs.timeMs - r.timeMs <= windowMs)
+    ) {
+      // No read is left in the window, but one may have been forgotten: an upload by itself is taken to follow it.
+      const loss = s.lost.since('sensitive-read', obs.timeMs - windowMs);
+      if (loss) return [forgottenRead(this.id, obs, lossNote(loss, 'a credential or key read before it'))];
+    }
     if (reads.length === 0 || egress.length === 0) return NO_HITS;
     // Only pairs involving this observation: earlier ones were reported when they arrived.
     const pairs = isSensitiveRead(obs)
@@ -66,3 +79,15 @@ export const sensitiveReadThenEgress: StreamDetector = {
     }));
   },
 };
+
+/** An upload whose read may have been forgotten (its only evidence is the upload). */
+function forgottenRead(id: string, out: Observation, note: string): Hit {
+  const hosts = remoteHosts(out);
+  return {
+    detector: id,
+    evidence: [out],
+    factors: [
+      { rule: id, text: `${describe(out)}${hosts.length ? ` to ${hosts.join(', ')}` : ''}; ${note}` },
+    ],
+  };
+}
