@@ -42,7 +42,7 @@ const UPLOAD_FLAGS = [
 ];
 
 /** curl's short flags that take a value (`-sd@.env` sends .env). */
-const CURL_VALUE_LETTERS = 'oHXuAewxmbcrKdFTE';
+const CURL_VALUE_LETTERS = 'oHXuAewxmbcrKdFTEYyz';
 
 const curl: Handler = (given) => {
   const c = { ...given, args: splitClusters(given.args, CURL_VALUE_LETTERS) };
@@ -73,6 +73,31 @@ const curl: Handler = (given) => {
     '--retry',
     '-K',
     '--config',
+    // Values that name no place to connect to (a value left among the operands was taken for a URL:
+    // `--proto '=https'` made a host `=https`). Not `--resolve`, `--connect-to`, `--unix-socket`, `--interface`
+    // or `--dns-servers`: they change where the connection goes, and are judged as destinations.
+    '--proto',
+    '--proto-redir',
+    '--proto-default',
+    '--user-agent',
+    '--referer',
+    '--max-redirs',
+    '--retry-delay',
+    '--retry-max-time',
+    '--limit-rate',
+    '--max-filesize',
+    '--tls-max',
+    '--ciphers',
+    '--keepalive-time',
+    '--expect100-timeout',
+    '-Y',
+    '--speed-limit',
+    '-y',
+    '--speed-time',
+    '-z',
+    '--time-cond',
+    '-E',
+    '--capath',
     ...UPLOAD_FLAGS,
   ];
   const urls = operands(c.args, withValue);
