@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { RiskReason } from '../schema/index.js';
 import { analysisBudgetMs, MAX_ANALYSED_CHARS, type ShellParser } from './analysis/index.js';
 import { classifyPath } from './analysis/paths.js';
-import { commandsOf, isCode, leastRisk, scriptKind, UNJUDGED } from './analysis/script-kinds.js';
+import { commandsOf, isProgramCode, leastRisk, scriptKind, UNJUDGED } from './analysis/script-kinds.js';
 import { shownFindings } from './analysis/script-written.js';
 import type { ResolvedPolicy } from './policy/load.js';
 import { judgeShellText, reason, type ShellJudgement, toolReason } from './shell-judgement.js';
@@ -132,7 +132,7 @@ export function writtenScriptReasons(
           // piece of code is not.
           judge([
             ...f.edits.flatMap((e) => commandsOf(kind, e.new, false)),
-            ...(kind === 'shell' || isCode(kind) ? [] : f.edits.map((e) => e.new)),
+            ...(kind === 'shell' || isProgramCode(kind) ? [] : f.edits.map((e) => e.new)),
           ]);
     // What the file held before matters only when there is something now to tell apart from it.
     const then =

@@ -16,6 +16,7 @@ import { applyOptionEffects } from './option-effects.js';
 import { forParser, parserViews, unterminatedHereDoc } from './parser-input.js';
 import { foundFileLine } from './piped-lines.js';
 import { plainCommand } from './plain-command.js';
+import { BUILD_TOOL_PROGRAMS } from './programs/build-tools.js';
 import { CREDENTIAL_PROGRAMS } from './programs/credentials.js';
 import { DESKTOP_PROGRAMS } from './programs/desktop.js';
 import { DISCOVERY, DISCOVERY_PROGRAMS } from './programs/discovery.js';
@@ -27,6 +28,7 @@ import { INTERPRETER_PROGRAMS } from './programs/interpreters.js';
 import { NET_PROGRAMS } from './programs/net.js';
 import { PACKAGE_PROGRAMS } from './programs/packages.js';
 import { PROJECT_SCRIPT_PROGRAMS } from './programs/project-scripts.js';
+import { PYTHON_RUNNER_PROGRAMS, RUNNER_CONFIG } from './programs/python-runners.js';
 import { SYSTEM_PROGRAMS } from './programs/system.js';
 import { TASK_RUNNER_PROGRAMS } from './programs/task-runners.js';
 import { TOOL_FILE_PROGRAMS } from './programs/tool-files.js';
@@ -54,6 +56,8 @@ const TABLES = [
   PACKAGE_PROGRAMS,
   PROJECT_SCRIPT_PROGRAMS,
   TASK_RUNNER_PROGRAMS,
+  PYTHON_RUNNER_PROGRAMS,
+  BUILD_TOOL_PROGRAMS,
   INTERPRETER_PROGRAMS,
   ENVIRONMENT_PROGRAMS,
   CREDENTIAL_PROGRAMS,
@@ -267,7 +271,10 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
   if (runner) {
     const i = args.findIndex((a) => runner.test(a));
     if (i >= 0 && (i === 0 || args.slice(0, i).every((a) => a.startsWith('-')))) {
+      // `pdm run build`: the project's scripts are judged, and a word naming one runs it, not a program.
+      const scripts = RUNNER_CONFIG[name]?.(makeCall(name, args, cmd, ctx));
       let rest = args.slice(i + 1);
+      if (scripts?.includes(rest.find((a) => !a.startsWith('-')) ?? '')) return;
       while (rest[0]?.startsWith('-') && rest[0] !== '--') {
         if (rest[0] === '-m' || rest[0] === '--module') {
           rest = ['python', ...rest];

@@ -78,6 +78,17 @@ export function scanPython(code: string, ctx: AnalysisContext, shell: (text: str
         .join(' ');
     shell(text);
   }
+  // A task runner's session or context runs its arguments (nox's `session.run("sh", "-c", …)`, invoke's and
+  // fabric's `c.run("…")`): one argument is a command line, several are its words; a keyword argument is none.
+  for (const m of code.matchAll(
+    /\b(?:session|s|c|ctx|context|conn)\.(?:run|run_always|run_install|sudo|local)\(/g,
+  )) {
+    const args = callArgs(code, (m.index ?? 0) + m[0].length).filter((a) => a !== '' && !/^\w+\s*=/.test(a));
+    const words = args.map((a) => value(a));
+    if (words.length === 1 && words[0] !== undefined) shell(words[0]);
+    else if (words.length > 1)
+      shell(words.map((w) => (w === undefined ? '"$UNKNOWN"' : `'${w.replaceAll("'", `'\\''`)}'`)).join(' '));
+  }
   const socket =
     /\bsocket\.socket\s*\(|\bcreate_connection\s*\(|(?<![\w.])socket\s*\(\s*(?:socket\.)?AF_/.test(code);
   const remoteInput = /\.recv(?:from)?\s*\(|\.makefile\s*\(/.test(code);

@@ -1,6 +1,9 @@
 import { posix } from 'node:path';
+import { type BuildLanguage, buildCodeCommands } from './build-code.js';
+import { readCargoConfig } from './cargo-config.js';
 import { logicalLines, makeCommands } from './make-commands.js';
 import { procfileCommands } from './procfile-commands.js';
+import { readPythonTasks } from './python-tasks.js';
 import { looksLikeTaskfile, taskfileCommands } from './taskfile-commands.js';
 import { toxCommands } from './tox-commands.js';
 import { readToxToml } from './tox-toml.js';
@@ -32,6 +35,10 @@ export type ScriptKind =
   | 'tox'
   | 'tox-toml'
   | 'pyproject'
+  | 'poe-tasks'
+  | 'hatch-toml'
+  | 'cargo-config'
+  | BuildLanguage
   | CodeKind;
 
 /** Languages whose code the gate reads as it reads the same code given inline (`python3 -c`, `node -e`). */
@@ -77,13 +84,18 @@ export function isCode(kind: ScriptKind): kind is CodeKind {
   return kind in INLINE;
 }
 
+/** Whether a kind is code (an interpreter's, or a build's: Rust, Groovy, Kotlin), not lines of commands. */
+export function isProgramCode(kind: ScriptKind): boolean {
+  return isCode(kind) || kind === 'rust' || kind === 'groovy' || kind === 'kotlin';
+}
+
 /**
  * The least risk a finding needs to count, by kind. Code does much that a command line seldom does (starts
  * processes, reads files, talks to services): in code only what would be refused or asked in any mode counts
  * (a hook turned off, a key sent out, a download run).
  */
 export function leastRisk(kind: ScriptKind): number {
-  return isCode(kind) ? 0.7 : 0;
+  return isProgramCode(kind) ? 0.7 : 0;
 }
 
 /** What runs the file at `path` whose text is `head` (its start may do): a shell its commands, or an interpreter whose code the gate reads. */
@@ -97,6 +109,13 @@ export function scriptKind(path: string, head: string): ScriptKind | undefined {
   if (name === 'tox.ini' || name === 'setup.cfg') return 'tox';
   if (name === 'tox.toml') return 'tox-toml';
   if (name === 'pyproject.toml') return 'pyproject';
+  // poe the poet's and hatch's own files; cargo's configuration; Rust (a build script), Gradle's scripts.
+  if (name === 'poe_tasks.toml') return 'poe-tasks';
+  if (name === 'hatch.toml') return 'hatch-toml';
+  if (/(?:^|\/)\.cargo\/config(?:\.toml)?$/.test(path)) return 'cargo-config';
+  if (/\.rs$/.test(name)) return 'rust';
+  if (/\.gradle\.kts$/.test(name)) return 'kotlin';
+  if (/\.gradle$/.test(name)) return 'groovy';
   if (/^taskfile(?:\.dist)?\.ya?ml$/i.test(name) || (/\.ya?ml$/i.test(name) && looksLikeTaskfile(head)))
     return 'taskfile';
   const start = head.replace(/^\uFEFF/, '').slice(0, 256);
@@ -191,7 +210,9 @@ export function packageScripts(text: string): Record<string, string> | undefined
 /**
  * The command lines a file of this kind hands to a shell: a shell script whole, each make or just recipe line
  * (a `$(shell …)` anywhere), each package.json script, each go-task, Procfile or tox command (tox.ini,
- * setup.cfg, tox.toml, pyproject.toml's `tool.tox`). `whole`: the text is the whole file, not a piece.
+ * setup.cfg, tox.toml, pyproject.toml's `tool.tox`), each poe, pdm or hatch task (python-tasks.ts), what cargo's
+ * configuration runs (cargo-config.ts), the command lines the strings of Rust or Gradle code make
+ * (build-code.ts). `whole`: the text is the whole file, not a piece.
  */
 export function commandsOf(kind: ScriptKind, text: string, whole: boolean): string[] {
   switch (kind) {
@@ -214,8 +235,22 @@ export function commandsOf(kind: ScriptKind, text: string, whole: boolean): stri
     case 'tox':
       return toxCommands(text);
     case 'tox-toml':
+      return readToxToml(text, false, whole)?.commands ?? [];
     case 'pyproject':
-      return readToxToml(text, kind === 'pyproject', whole)?.commands ?? [];
+      return [
+        ...(readToxToml(text, true, whole)?.commands ?? []),
+        ...(readPythonTasks(text, whole ? 'pyproject.toml' : '', ['poe', 'pdm', 'hatch'])?.commands ?? []),
+      ];
+    case 'poe-tasks':
+      return readPythonTasks(text, whole ? 'poe_tasks.toml' : '', ['poe'])?.commands ?? [];
+    case 'hatch-toml':
+      return readPythonTasks(text, whole ? 'hatch.toml' : '', ['hatch'])?.commands ?? [];
+    case 'cargo-config':
+      return readCargoConfig(text).commands;
+    case 'rust':
+    case 'groovy':
+    case 'kotlin':
+      return buildCodeCommands(text, kind);
     case 'package-json': {
       // Not JSON yet (a piece, or a file being written): its pairs are read like a piece.
       const scripts = whole ? packageScripts(text) : undefined;

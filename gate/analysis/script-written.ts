@@ -8,7 +8,7 @@ import { UNKNOWN } from './script.js';
 import {
   type CodeKind,
   commandsOf,
-  isCode,
+  isProgramCode,
   leastRisk,
   type ScriptKind,
   SHELL_SHEBANG,
@@ -20,10 +20,13 @@ import {
 /** The findings a written script shows at most in its detail. */
 const SHOWN = 3;
 
+/** The most commands of one script judged (a runner that hands over more asks: the rest is unread). */
+export const MAX_JUDGED = 256;
+
 /** The findings these commands of a script would raise typed, but those that only say "cannot tell". */
 function scriptFindings(c: Call, commands: string[], least = 0): Map<string, number> {
   const found = new Map<string, number>();
-  for (const command of commands.slice(0, 256))
+  for (const command of commands.slice(0, MAX_JUDGED))
     for (const f of c.trial(command))
       if (!UNJUDGED.has(f.rule) && TAXONOMY[f.rule].risk >= least)
         found.set(`${f.rule}: ${f.detail}`, TAXONOMY[f.rule].risk);
@@ -181,7 +184,7 @@ export function judgePiecesWritten(c: Call, file: string, pieces: string[]): voi
   const texts = pieces.filter((p) => p.trim() !== '').slice(0, 64);
   reportWritten(c, file, kind, [
     ...texts.flatMap((p) => commandsOf(kind, p, false)),
-    ...(kind === 'shell' || isCode(kind) ? [] : texts),
+    ...(kind === 'shell' || isProgramCode(kind) ? [] : texts),
   ]);
 }
 

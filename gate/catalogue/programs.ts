@@ -44,7 +44,7 @@ const GROUPS: Record<string, string> = {
     dotenv storybook changeset semantic-release lint-staged knip depcheck madge size-limit serve http-server
     wrangler vercel netlify firebase supabase prisma drizzle-kit typeorm sequelize knex`,
   python: `python python2 python3 pypy pypy3 pip pip2 pip3 pipx pipenv poetry uv uvx pdm hatch rye conda mamba
-    micromamba virtualenv venv pyenv pytest py.test tox nox coverage mypy pyright pylint flake8 ruff black
+    micromamba virtualenv venv pyenv pytest py.test tox nox poe coverage mypy pyright pylint flake8 ruff black
     isort autopep8 yapf bandit pydocstyle pycodestyle pyflakes sphinx-build mkdocs jupyter ipython
     jupyter-notebook jupyter-lab django-admin flask uvicorn gunicorn celery alembic streamlit twine
     pre-commit cookiecutter pip-compile pip-sync`,

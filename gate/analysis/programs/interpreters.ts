@@ -110,7 +110,8 @@ const python: Handler = (c) => {
   const mod = optionValue(c.args, ['-m']);
   if (mod !== undefined) {
     // Modules that are a program the gate reads (`python -m tox` runs the project's tox configuration).
-    if (/^(?:pip|tox)$/.test(mod)) c.run([mod, ...c.args.slice(c.args.indexOf('-m') + 2)]);
+    if (/^(?:pip|tox|nox|pdm|hatch|poethepoet)$/.test(mod))
+      c.run([mod === 'poethepoet' ? 'poe' : mod, ...c.args.slice(c.args.indexOf('-m') + 2)]);
     if (/^(http\.server|SimpleHTTPServer|smtpd|pty)$/.test(mod))
       report(c.ctx, 'net.raw-socket', `python -m ${mod}`);
     moduleFiles(c, mod);
