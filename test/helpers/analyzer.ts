@@ -126,6 +126,17 @@ async function scoredAlerts(
   return out;
 }
 
+/** Each case's events as a session of its own (`${prefix}-${id}`), in a repository of its own. */
+function caseEvents(cases: Record<string, Fixture>, prefix: string) {
+  return Object.entries(cases).flatMap(([id, f]) =>
+    fixtureEvents(f, {
+      session: `${prefix}-${id}`,
+      user: 'dev',
+      repo: `https://git.example/${prefix}/${id}`,
+    }),
+  );
+}
+
 /**
  * Stores each case (a fixture: its session and history) as a session of its own (`${prefix}-${id}`, a repository of
  * its own), runs the analyzer until it has caught up, and returns each session's alerts, of every severity.
@@ -135,14 +146,7 @@ export function alertsPerCase(
   cases: Record<string, Fixture>,
   prefix: string,
 ): Promise<Map<string, Alert[]>> {
-  const events = Object.entries(cases).flatMap(([id, f]) =>
-    fixtureEvents(f, {
-      session: `${prefix}-${id}`,
-      user: 'dev',
-      repo: `https://git.example/${prefix}/${id}`,
-    }),
-  );
-  return scoredAlerts(store, events, Object.keys(cases), prefix);
+  return scoredAlerts(store, caseEvents(cases, prefix), Object.keys(cases), prefix);
 }
 
 /**
@@ -171,16 +175,9 @@ export function loudRulesPerCase(
   cases: Record<string, Fixture>,
   prefix: string,
 ): Promise<Map<string, string[]>> {
-  const events = Object.entries(cases).flatMap(([id, f]) =>
-    fixtureEvents(f, {
-      session: `${prefix}-${id}`,
-      user: 'dev',
-      repo: `https://git.example/${prefix}/${id}`,
-    }),
-  );
   return scoreCases(
     store,
-    events,
+    caseEvents(cases, prefix),
     Object.keys(cases),
     prefix,
     (a) => a.severity === 'high' || a.severity === 'critical',
