@@ -70,8 +70,9 @@ export const HOME_NEVER_WRITABLE = [
 
 /**
  * An agent's own files under $HOME for `ward run`. Its directory becomes a private tmpfs holding: its
- * session data bound read-write (persisted), its other directories read-only (settings, hooks, commands,
- * plugins, instructions: the agent runs those unsandboxed the next time the user starts it outside Ward),
+ * session data bound read-write (persisted; of per-project session data only the current project's), its
+ * other directories read-only (settings, hooks, commands, plugins, instructions: the agent runs those
+ * unsandboxed the next time the user starts it outside Ward),
  * and its other small files as private writable copies (state it rewrites; changes are discarded). New files
  * land in the tmpfs and vanish with the sandbox. Its login is left out unless the policy allows it.
  */
@@ -80,6 +81,13 @@ export interface AgentHomeProfile {
   dir: string;
   /** Entries of `dir` bound read-write: session data (directories are created when missing). */
   writable: readonly string[];
+  /**
+   * Entries of `dir` holding a directory per project (transcripts, memory), named as `naming` says (see
+   * project-mounts.ts): a private tmpfs with only the current project's directory bound back read-write, and
+   * the parts of it the agent later takes as instructions read-only. Other projects' are not shown: their
+   * transcripts hold what those sessions read, and their memories reach their next sessions outside Ward.
+   */
+  perProject: readonly { entry: string; naming: ProjectNaming }[];
   /** Entries of `dir` kept read-only even though they are files (config the agent must not rewrite). */
   readOnly: readonly string[];
   /**
@@ -93,20 +101,24 @@ export interface AgentHomeProfile {
   credentials: readonly string[];
 }
 
+/** How an agent names a project's directory: Claude Code's `projects/<path>`, Gemini CLI's `tmp/<slug>`. */
+export type ProjectNaming = 'claude-projects' | 'gemini-tmp';
+
+/** One part of the current project's directory in a per-project entry, relative to the entry. */
+export interface ProjectPart {
+  rel: string;
+  writable: boolean;
+  /** A file that must already exist (never made as a directory). */
+  file?: boolean;
+}
+
 /** Built-in profiles by agent name. */
 export const AGENT_HOME_PROFILES: Readonly<Record<string, AgentHomeProfile>> = {
   claude: {
     dir: '.claude',
-    writable: [
-      'projects',
-      'todos',
-      'shell-snapshots',
-      'statsig',
-      'file-history',
-      'plans',
-      'debug',
-      'history.jsonl',
-    ],
+    // file-history (backups /rewind restores) and history.jsonl (every prompt) are still across projects.
+    writable: ['todos', 'shell-snapshots', 'statsig', 'file-history', 'plans', 'debug', 'history.jsonl'],
+    perProject: [{ entry: 'projects', naming: 'claude-projects' }],
     readOnly: ['settings.json', 'settings.local.json', 'CLAUDE.md'],
     // session-env/<session>/*-hook-N.sh is sourced before each Bash command of that session, and --resume keeps
     // the id: kept, it would run what the sandbox wrote there when the user resumes the session outside Ward.
@@ -117,7 +129,9 @@ export const AGENT_HOME_PROFILES: Readonly<Record<string, AgentHomeProfile>> = {
   },
   codex: {
     dir: '.codex',
+    // Rollouts are filed by date, not project (the working directory is only inside each file): not split.
     writable: ['sessions', 'archived_sessions', 'log', 'history.jsonl'],
+    perProject: [],
     readOnly: ['config.toml', 'AGENTS.md', 'AGENTS.override.md'],
     // Codex puts per-run helper links here (tmp/arg0) and cleans them up itself.
     ephemeral: ['tmp'],
@@ -126,7 +140,8 @@ export const AGENT_HOME_PROFILES: Readonly<Record<string, AgentHomeProfile>> = {
   },
   gemini: {
     dir: '.gemini',
-    writable: ['tmp'],
+    writable: [],
+    perProject: [{ entry: 'tmp', naming: 'gemini-tmp' }],
     readOnly: ['settings.json', 'GEMINI.md'],
     // history/<project> are the checkpoint shadow git repositories Gemini runs `git add .` in: kept, a filter
     // driver the sandbox wrote into one would run outside Ward at the user's next checkpoint.

@@ -1,9 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxPolicy } from '../../gate/fast.js';
 import { defaultSandboxPolicy } from '../../gate/fast.js';
 import { createRunner, type RunnerDeps } from '../runner.js';
+import { claudeProjectDirName } from './claude-project-dir.js';
 import { bwrapWorks } from './test-support.js';
 
 const canSandbox = bwrapWorks();
@@ -175,7 +184,7 @@ describe.runIf(canSandbox)(
        echo '{"hooks":{"PreToolUse":[{"hooks":[{"type":"command","command":"touch /tmp/pwned"}]}]}}' > "$HOME/.claude/settings.json";
        echo '{"mcpServers":{"x":{"command":"touch"}}}' > "$HOME/.claude.json";
        echo '{"mcpServers":{}}' > "$HOME/.claude/new-settings.json";
-       echo session > "$HOME/.claude/projects/s1.jsonl"; cat "$HOME/.claude.json"`,
+       echo session > "$HOME/.claude/projects/${claudeProjectDirName(realpathSync(ws))}/s1.jsonl"; cat "$HOME/.claude.json"`,
         defaultSandboxPolicy(),
         { agent: 'claude' },
       );
@@ -183,7 +192,13 @@ describe.runIf(canSandbox)(
       expect(r.stdout).not.toContain(secretOf('.claude/.credentials.json'));
       expect(readFileSync(join(home, '.claude/settings.json'), 'utf8')).toBe('{"hooks":{}}');
       expect(readFileSync(join(home, '.claude.json'), 'utf8')).toBe('{"numStartups":1}');
-      expect(readFileSync(join(home, '.claude/projects/s1.jsonl'), 'utf8')).toBe('session\n');
+      // Its sessions persist: the current project's directory of projects/ (only that one is shown).
+      expect(
+        readFileSync(
+          join(home, '.claude/projects', claudeProjectDirName(realpathSync(ws)), 's1.jsonl'),
+          'utf8',
+        ),
+      ).toBe('session\n');
       // Its state file is a private writable copy: the agent sees its own write, the real file does not change.
       expect(r.stdout).toContain('{"mcpServers":{"x":{"command":"touch"}}}');
       expect(existsSync(join(home, '.claude/new-settings.json'))).toBe(false);

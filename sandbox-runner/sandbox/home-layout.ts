@@ -7,6 +7,7 @@ import {
   HOME_NEVER_WRITABLE,
   HOME_READ_ONLY,
 } from './home-allow.js';
+import { projectEntryMounts } from './project-mounts.js';
 
 /** One mount of the sandbox's home, applied in order (parents before children). */
 export type HomeMount =
@@ -98,7 +99,12 @@ function readlinkOrEmpty(p: string): string {
 }
 
 /** The agent's directory as described in AgentHomeProfile: tmpfs, then each entry bound or copied. */
-function agentMounts(home: string, profile: AgentHomeProfile, showLogin: boolean): HomeMount[] {
+function agentMounts(
+  home: string,
+  profile: AgentHomeProfile,
+  showLogin: boolean,
+  project: string | undefined,
+): HomeMount[] {
   const dir = join(home, profile.dir);
   const out: HomeMount[] = [];
   for (const name of profile.copiedFromHome) {
@@ -106,9 +112,10 @@ function agentMounts(home: string, profile: AgentHomeProfile, showLogin: boolean
     if (src && statSync(src).isFile() && statSync(src).size <= MAX_COPY_BYTES)
       out.push({ op: 'copy', src, dest: join(home, name) });
   }
-  if (!realOrUndefined(dir)) return out;
+  const realDir = realOrUndefined(dir);
+  if (!realDir) return out;
   out.push({ op: 'tmpfs', dest: dir });
-  for (const name of profile.writable) {
+  for (const name of [...profile.writable, ...profile.perProject.map((p) => p.entry)]) {
     // Session directories: make them, so what the agent records persists.
     if (!/\.\w+$/.test(name)) {
       try {
@@ -128,6 +135,12 @@ function agentMounts(home: string, profile: AgentHomeProfile, showLogin: boolean
     const dest = join(dir, name);
     const src = realOrUndefined(dest);
     if (!src || within(home, src) || profile.ephemeral.includes(name)) continue;
+    const perProject = profile.perProject.find((p) => p.entry === name);
+    if (perProject) {
+      if (statSync(src).isDirectory())
+        out.push(...projectEntryMounts(src, dest, perProject.naming, { project, agentDir: realDir }));
+      continue;
+    }
     if (profile.credentials.includes(name)) {
       if (showLogin) out.push({ op: 'bind', src, dest, writable: false });
       continue;
@@ -148,7 +161,14 @@ function agentMounts(home: string, profile: AgentHomeProfile, showLogin: boolean
  */
 export function resolveHomeMounts(
   policy: SandboxPolicy['home'],
-  ctx: { homes: readonly string[]; path?: string; execPath?: string; agent?: string },
+  ctx: {
+    homes: readonly string[];
+    path?: string | undefined;
+    execPath?: string | undefined;
+    agent?: string | undefined;
+    /** The agent's working directory (a real path): which of its per-project directories it sees. */
+    project?: string | undefined;
+  },
 ): HomeMounts {
   const profile = agentProfile(ctx.agent);
   const showLogin = !!profile && policy.agentCredentials;
@@ -188,7 +208,7 @@ export function resolveHomeMounts(
       const safe = writable && !persistencePathIn(dest, [home]) && !persistencePathIn(src, [home]);
       result.mounts.push({ op: 'bind', src, dest, writable: safe });
     }
-    if (profile) result.mounts.push(...agentMounts(home, profile, showLogin));
+    if (profile) result.mounts.push(...agentMounts(home, profile, showLogin, ctx.project));
   }
   // Parents before children (a writable session dir inside a read-only config dir stays writable); at the
   // same place a tmpfs first.

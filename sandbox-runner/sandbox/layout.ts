@@ -108,6 +108,8 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
     path: ctx.path,
     execPath: ctx.execPath,
     agent: ctx.agent,
+    // `ward run` starts the agent in the workspace: its per-project session data is the workspace's.
+    project: workspace,
   });
   const hiddenInHome = HIDDEN_IN_HOME.filter((rel) => !homeMounts.shownCredentials.includes(rel as string));
   const hiddenCandidates = [
