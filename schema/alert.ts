@@ -106,6 +106,12 @@ export const SessionRisk = z.object({
   session_id: z.string(),
   risk: z.number().min(0).max(1),
   factors: z.array(RiskFactor),
+  senders: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'analysts and admins only: ids of the tokens that sent events into the session (not loopback ingest), sorted; an approval whose requester is not among them names a session its agent did not send',
+    ),
 });
 export type SessionRisk = z.infer<typeof SessionRisk>;
 

@@ -91,14 +91,18 @@ export function createEventsRepo(db: Db, database: string) {
 
   /**
    * The tokens that sent events into a session, each once (not tokenless loopback ingest, not the server's own
-   * events): more than one, and the session is contested (session ids are the clients' to choose).
+   * events): more than one, and the session is contested (session ids are the clients' to choose). `actionsOnly`
+   * leaves out the approval records a request wrote there.
    */
-  async function tokenSenders(session: string): Promise<string[]> {
+  async function tokenSenders(session: string, actionsOnly = false): Promise<string[]> {
+    // `actionsOnly`: not the approval records the server writes into the session a request names (stamped with
+    // the requester), only what the tokens sent.
     const rows = await db.query<{ sender: string }>(
       'events.token-senders',
       `SELECT DISTINCT toString(sender) AS sender FROM ${table}
-       WHERE session_id = {s:String} AND sender NOT IN ('', {loopback:String})`,
-      { s: session, loopback: LOOPBACK_SENDER },
+       WHERE session_id = {s:String} AND sender NOT IN ('', {loopback:String})
+         AND ({actions:UInt8} = 0 OR kind != 'approval')`,
+      { s: session, loopback: LOOPBACK_SENDER, actions: actionsOnly ? 1 : 0 },
     );
     return rows.map((r) => r.sender);
   }

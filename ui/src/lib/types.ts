@@ -63,6 +63,8 @@ export interface RiskAnswer {
   session_id: string;
   risk: number;
   factors: { detector: string; weight: number; text: string }[];
+  /** Ids of the tokens that sent the session's events (analysts; not loopback ingest). */
+  senders?: string[];
 }
 
 export interface Overview {

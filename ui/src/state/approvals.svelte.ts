@@ -48,6 +48,19 @@ export class ApprovalsState {
     if (!this.pending.some((a) => a.id === this.selectedId)) this.select(this.pending[0]?.id ?? '');
   }
 
+  /**
+   * Whose session a request names, by the tokens that sent its events (the runner names it itself): `other` when
+   * tokens sent it and the requester is not among them (the risk and actions shown are another agent's), `shared`
+   * when other tokens sent into it too; `unknown` while not read, or when only tokenless loopback ingest sent it.
+   */
+  sessionOwner(a: Approval): 'own' | 'other' | 'shared' | 'unknown' {
+    const r = this.risk.data;
+    const senders = r && r.session_id === a.session_id ? r.senders : undefined;
+    if (!senders || senders.length === 0 || !a.requester_id) return 'unknown';
+    if (!senders.includes(a.requester_id)) return 'other';
+    return senders.length > 1 ? 'shared' : 'own';
+  }
+
   /** Selects a request and loads its session's risk and last actions. */
   select(id: string): void {
     if (id === this.selectedId && this.risk.data) return;

@@ -69,6 +69,27 @@ describe('views (server-rendered from a state object; they never fetch)', () => 
     expect(body).toContain('Deny');
   });
 
+  it('ApprovalsView says when the session a request names was sent by other tokens than the one asking', () => {
+    const model = new ApprovalsState(api);
+    model.queue.data = [approval()];
+    model.selectedId = 'a1';
+    const strip = (b: string) => b.replace(/<!--[\s\S]*?-->/g, '');
+    // A calm session of another agent's, named by a runner whose own session is not that calm.
+    model.risk.data = { session_id: 's1', risk: 0.05, factors: [], senders: ['tok-other'] };
+    expect(strip(render(ApprovalsView, { props: { model, live: false } }).body)).toMatch(
+      /data-testid="session-owner"[^>]*>\s*Not the requester's session/,
+    );
+    model.risk.data = { session_id: 's1', risk: 0.05, factors: [], senders: ['tok-other', 'tok-runner-1'] };
+    expect(strip(render(ApprovalsView, { props: { model, live: false } }).body)).toMatch(
+      /Contested session: 1 other/,
+    );
+    // Its own session, or one only tokenless loopback ingest sent: nothing said.
+    for (const senders of [['tok-runner-1'], []]) {
+      model.risk.data = { session_id: 's1', risk: 0.05, factors: [], senders };
+      expect(render(ApprovalsView, { props: { model, live: false } }).body).not.toContain('session-owner');
+    }
+  });
+
   it('ApprovalsView says so when nothing waits', () => {
     const model = new ApprovalsState(api);
     model.queue.data = [];
