@@ -96,6 +96,15 @@ describe('other clients copying into storage', () => {
     ]);
     expect(uses('curl -fsS https://a.example/p/i.json')).toEqual([{ bucket: 'a.example/p', into: false }]);
   });
+
+  // curl pairs each -T with a URL in order: the file goes to the first, not the last. Judged by the last, a secret
+  // put to a drop named first passed as a copy into the project's own place named after it.
+  it('curl -T with several URLs counts a copy into each (whichever one the file goes to)', () => {
+    expect(uses('curl -T notes.txt https://drop.example/in/x https://artifacts.acme.dev/site/x')).toEqual([
+      { bucket: 'drop.example/in', into: true, sources: ['notes.txt'] },
+      { bucket: 'artifacts.acme.dev/site', into: true, sources: ['notes.txt'] },
+    ]);
+  });
 });
 
 describe('buckets past the sixteen a command line keeps', () => {

@@ -154,8 +154,9 @@ function urlPlace(url: string): string | undefined {
 }
 
 /**
- * The places a curl command names (each URL's bucket or `host/folder`), and the one it uploads a file into
- * (`-T file URL`, `--upload-file file URL`): an HTTP PUT of a file is a copy into storage, judged as one.
+ * The places a curl command names (each URL's bucket or `host/folder`), and those it may upload a file into
+ * (`-T file URL`, `--upload-file file URL`, each of them when it names several): an HTTP PUT of a file is a copy
+ * into storage, judged as one.
  */
 function curlUses(argv: readonly string[]): BucketUse[] {
   const urls = argv.filter((w) => /^https?:\/\//i.test(w));
@@ -168,8 +169,9 @@ function curlUses(argv: readonly string[]): BucketUse[] {
     else if (/^(?:-[A-Za-z]*T|--upload-file)$/.test(w) && argv[i + 1] !== undefined)
       sources.push(argv[i + 1] as string);
   });
-  const into = sources.length > 0 ? places.at(-1) : undefined;
-  return places.map((bucket) => (bucket === into ? copyInto(bucket, sources) : { bucket, into: false }));
+  // curl pairs each -T with a URL in order (the first file to the first URL); with globs and `--next` that is not
+  // told from the words, so a command that uploads counts as a copy into every place it names.
+  return places.map((bucket) => (sources.length > 0 ? copyInto(bucket, sources) : { bucket, into: false }));
 }
 
 /**
