@@ -229,9 +229,8 @@ export function createAnalyzerLoop(o: LoopOptions) {
   /** Where the watermark stood a while ago: kept with it, for the metrics a restart would leave behind. */
   let trail: MetricsTrail | undefined;
   /**
-   * The first turn: the watermark, and the sessions whose metrics the run before may have left behind (those
-   * received since where its watermark stood the metrics' longest wait before it stopped; without that mark, that
-   * long before the watermark by ingest time).
+   * The first turn: the watermark, and the sessions whose metrics the run before may have left behind (received
+   * after the mark kept with its watermark, else the metrics' longest wait before the watermark by ingest time).
    */
   async function begin(): Promise<Watermark | null> {
     const w = await o.store.analyzer.watermark(name);
