@@ -6,28 +6,16 @@
  * (ui/src/views/views.test.ts). A runner never learns the senders. Over real HTTP to a real server (embedded
  * ClickHouse), runner spans sent through OTLP with each token.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type WardServer } from '../collector/server.js';
 import type { Approval, SessionRisk } from '../schema/index.js';
+import { kv, startTokenServer, type TokenServer } from './helpers/token-server.js';
 
 const CALM_RUNNER = 'runner-calm-foreign-session-token';
 const LOUD_RUNNER = 'runner-loud-foreign-session-token';
 const ANALYST = 'analyst-foreign-session-token';
 
-let server: WardServer;
-let dataDir: string;
-
-const kv = (key: string, value: string) => ({ key, value: { stringValue: value } });
-
-async function api(token: string, path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${server.url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-  });
-}
+let ward: TokenServer;
+const api = (token: string, path: string, init?: RequestInit) => ward.api(token, path, init);
 
 /** One `ward.exec` runner span of `command` into `session`, sent with `token`. */
 async function exec(token: string, session: string, command: string, span: string): Promise<void> {
@@ -65,15 +53,14 @@ async function risk(token: string, session: string): Promise<SessionRisk> {
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'ward-foreign-session-'));
-  server = await startServer({ host: '127.0.0.1', port: 0, dataDir });
-  await server.store.tokens.add(CALM_RUNNER, 'calm runner', 'runner');
-  await server.store.tokens.add(LOUD_RUNNER, 'loud runner', 'runner');
-  await server.store.tokens.add(ANALYST, 'alice', 'analyst');
+  ward = await startTokenServer('ward-foreign-session', [
+    [CALM_RUNNER, 'calm runner', 'runner'],
+    [LOUD_RUNNER, 'loud runner', 'runner'],
+    [ANALYST, 'alice', 'analyst'],
+  ]);
 }, 120_000);
 afterAll(async () => {
-  await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await ward?.close();
 });
 
 describe('an approval that names another agent’s session', () => {

@@ -65,6 +65,12 @@ async function inSandbox(agent: string, script: string) {
   }
 }
 
+/** The real Claude Code, printing one turn as JSON with permissions bypassed, against the fake model at `url`. */
+function claudePrint(s: { home: string; project: string }, url: string, more: string[]) {
+  const args = ['-p', 'go', '--output-format', 'json', '--permission-mode', 'bypassPermissions', ...more];
+  return run(join(BIN, 'claude'), args, s.project, claudeEnv(s, url));
+}
+
 describe.runIf(has('claude'))(
   'Claude Code runs a session-env file of the session it resumes (the fact)',
   () => {
@@ -73,21 +79,7 @@ describe.runIf(has('claude'))(
       mkdirSync(s.home, { recursive: true });
       mkdirSync(s.project, { recursive: true });
       const first = await startFakeModel([{ command: 'echo first' }]);
-      const started = await run(
-        join(BIN, 'claude'),
-        [
-          '-p',
-          'go',
-          '--output-format',
-          'json',
-          '--permission-mode',
-          'bypassPermissions',
-          '--session-id',
-          SESSION,
-        ],
-        s.project,
-        claudeEnv(s, first.url),
-      );
+      const started = await claudePrint(s, first.url, ['--session-id', SESSION]);
       expect(started.code, started.out).toBe(0);
       const marker = join(root, 'RAN-ON-RESUME');
       mkdirSync(join(s.home, '.claude', 'session-env', SESSION), { recursive: true });
@@ -96,21 +88,7 @@ describe.runIf(has('claude'))(
         `touch ${marker}\n`,
       );
       const again = await startFakeModel([{ command: 'echo first' }, { command: 'echo second' }]);
-      const resumed = await run(
-        join(BIN, 'claude'),
-        [
-          '-p',
-          'go',
-          '--output-format',
-          'json',
-          '--permission-mode',
-          'bypassPermissions',
-          '--resume',
-          SESSION,
-        ],
-        s.project,
-        claudeEnv(s, again.url),
-      );
+      const resumed = await claudePrint(s, again.url, ['--resume', SESSION]);
       expect(resumed.code, resumed.out).toBe(0);
       expect(resumed.out).toContain(SESSION);
       expect(existsSync(marker)).toBe(true);

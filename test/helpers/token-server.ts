@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type WardServer } from '../../collector/server.js';
+import type { Role } from '../../schema/index.js';
+
+/** An OTLP string attribute. */
+export const kv = (key: string, value: string) => ({ key, value: { stringValue: value } });
+
+/** A real server on loopback (embedded ClickHouse, its own data dir) with the given tokens, and calls to it. */
+export async function startTokenServer(prefix: string, tokens: readonly [string, string, Role][]) {
+  const dataDir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const server: WardServer = await startServer({ host: '127.0.0.1', port: 0, dataDir });
+  for (const [token, name, role] of tokens) await server.store.tokens.add(token, name, role);
+  return {
+    server,
+    /** A JSON request with `token` as its bearer. */
+    api(token: string, path: string, init: RequestInit = {}): Promise<Response> {
+      return fetch(`${server.url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+    },
+    async close(): Promise<void> {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+export type TokenServer = Awaited<ReturnType<typeof startTokenServer>>;
