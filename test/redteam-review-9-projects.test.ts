@@ -9,7 +9,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import {
+  copyFileSync,
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -130,8 +132,25 @@ async function inSandbox(
 }
 
 const portOf = (url: string) => Number(new URL(url).port);
-// Its real path: the sandbox has a private /tmp, where a test checkout's node_modules link may live.
-const CLAUDE = has('claude') ? realpathSync(join(BIN, 'claude')) : '';
+/**
+ * The CLI where the sandbox can run it. The sandbox has a private /tmp, and a checkout (or its node_modules) may
+ * live under /tmp (`git clone . /tmp/fresh`): then it is linked into the project, which the sandbox shows.
+ */
+function visibleClaude(project: string): string {
+  const real = realpathSync(join(BIN, 'claude'));
+  if (!real.startsWith(`${realpathSync(tmpdir())}/`)) return real;
+  const dir = join(project, '.test-bin');
+  mkdirSync(dir, { recursive: true });
+  const to = join(dir, 'claude');
+  if (!existsSync(to)) {
+    try {
+      linkSync(real, to);
+    } catch {
+      copyFileSync(real, to);
+    }
+  }
+  return to;
+}
 
 describe.runIf(canSandbox && has('claude'))('ward run claude: the current project in the sandbox', () => {
   let s: { home: string; project: string };
@@ -146,6 +165,7 @@ describe.runIf(canSandbox && has('claude'))('ward run claude: the current projec
   it('a session run in the sandbox resumes in the next sandbox, and its transcript stays', async () => {
     const args = ['-p', 'go', '--output-format', 'json', '--permission-mode', 'bypassPermissions'];
     const first = await startFakeModel([{ command: 'echo review9-first-turn' }]);
+    const CLAUDE = visibleClaude(s.project);
     const one = await inSandbox(s, 'claude', [CLAUDE, ...args, '--session-id', SESSION], {
       env: claudeEnv(s, first.url),
       modelPort: portOf(first.url),
