@@ -65,6 +65,18 @@ export function hasFlag(args: string[], short: string, long?: string): boolean {
   );
 }
 
+/** Every value of an option given as `-o v`, `-ov`, `--opt v` or `--opt=v`, in order. */
+export function optionValues(args: string[], names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const v = optionValue([args[i] ?? '', args[i + 1] ?? ''], names);
+    if (v === undefined) continue;
+    out.push(v);
+    if (names.includes(args[i] ?? '')) i++;
+  }
+  return out;
+}
+
 /** Value of an option given as `-o v`, `-ov`, `--opt v` or `--opt=v`. */
 export function optionValue(args: string[], names: readonly string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {

@@ -1,4 +1,12 @@
-import { type Call, type Handler, hasFlag, operands, optionValue, splitClusters } from '../call.js';
+import {
+  type Call,
+  type Handler,
+  hasFlag,
+  operands,
+  optionValue,
+  optionValues,
+  splitClusters,
+} from '../call.js';
 import { report } from '../context.js';
 import { dataInHost, dataInUrl } from '../data-carried.js';
 import { touch } from '../effects.js';
@@ -73,9 +81,13 @@ const curl: Handler = (given) => {
     '--retry',
     '-K',
     '--config',
+    // Where the connection really goes, judged below (left among the operands, `--connect-to localhost:80:evil:80`
+    // read as a URL of `localhost`).
+    '--resolve',
+    '--connect-to',
+    '--preproxy',
     // Values that name no place to connect to (a value left among the operands was taken for a URL:
-    // `--proto '=https'` made a host `=https`). Not `--resolve`, `--connect-to`, `--unix-socket`, `--interface`
-    // or `--dns-servers`: they change where the connection goes, and are judged as destinations.
+    // `--proto '=https'` made a host `=https`).
     '--proto',
     '--proto-redir',
     '--proto-default',
@@ -112,6 +124,7 @@ const curl: Handler = (given) => {
     if (scheme !== 'file') destination(c, scheme ? u : `http://${u}`);
   }
   if (urls.length === 0) report(c.ctx, 'net.fetch-unknown', 'curl destination not given');
+  for (const place of curlReroutes(c.args)) destination(c, place, true);
   const method = optionValue(c.args, ['-X', '--request'])?.toUpperCase();
   const uploads = UPLOAD_FLAGS.map((f) => optionValue(c.args, [f])).filter(
     (v): v is string => v !== undefined,
@@ -136,6 +149,26 @@ const curl: Handler = (given) => {
     if (/^(-H|--header)$/.test(c.args[i] ?? '') && c.args[i + 1]?.startsWith('@'))
       touch(c.ctx, (c.args[i + 1] as string).slice(1), 'read', c.cwd);
 };
+
+/**
+ * Where curl connects instead of the URL's host: a proxy (`-x`, `--proxy`, `--preproxy`), the address a name is
+ * resolved to (`--resolve host:port:addr[,addr]`), the host connected to (`--connect-to h1:p1:h2:p2`). A URL of
+ * `localhost` with one of these sends elsewhere.
+ */
+function curlReroutes(args: string[]): string[] {
+  const out: string[] = [];
+  for (const p of optionValues(args, ['-x', '--proxy', '--preproxy']))
+    out.push(/^[a-z][a-z0-9+.-]*:\/\//i.test(p) ? p : `http://${p}`);
+  for (const r of optionValues(args, ['--resolve'])) {
+    const addrs = /^\+?(?:\[[^\]]*\]|[^:]*):[^:]*:(.*)$/.exec(r)?.[1] ?? '';
+    for (const a of addrs.split(',')) if (a) out.push(a.replace(/^\[|\]$/g, ''));
+  }
+  for (const t of optionValues(args, ['--connect-to'])) {
+    const host = /^(?:\[[^\]]*\]|[^:]*):[^:]*:(\[[^\]]*\]|[^:]*)/.exec(t)?.[1] ?? '';
+    if (host) out.push(host.replace(/^\[|\]$/g, ''));
+  }
+  return out;
+}
 
 const wget: Handler = (c) => {
   const withValue = [
