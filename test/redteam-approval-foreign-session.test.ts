@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Approval, SessionRisk } from '../schema/index.js';
-import { kv, startTokenServer, type TokenServer } from './helpers/token-server.js';
+import { startTokenServer, type TokenServer, wardSpanBody } from './helpers/token-server.js';
 
 const CALM_RUNNER = 'runner-calm-foreign-session-token';
 const LOUD_RUNNER = 'runner-loud-foreign-session-token';
@@ -19,29 +19,7 @@ const api = (token: string, path: string, init?: RequestInit) => ward.api(token,
 
 /** One `ward.exec` runner span of `command` into `session`, sent with `token`. */
 async function exec(token: string, session: string, command: string, span: string): Promise<void> {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  const body = {
-    resourceSpans: [
-      {
-        resource: { attributes: [kv('service.name', 'ward')] },
-        scopeSpans: [
-          {
-            spans: [
-              {
-                traceId: '0af7651916cd43dd8448eb211c80319c',
-                spanId: span,
-                name: 'ward.exec',
-                kind: 1,
-                startTimeUnixNano: String(now - 1_000_000_000n),
-                endTimeUnixNano: String(now),
-                attributes: [kv('ward.session.id', session), kv('ward.command', command)],
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  };
+  const body = wardSpanBody('ward.exec', span, { 'ward.session.id': session, 'ward.command': command });
   const sent = await api(token, '/v1/traces', { method: 'POST', body: JSON.stringify(body) });
   expect(sent.status, await sent.text()).toBe(200);
 }
@@ -91,5 +69,13 @@ describe('an approval that names another agent’s session', () => {
     expect((await risk(ANALYST, 'loud-session')).senders).toEqual([request?.requester_id]);
     // A runner learns no token ids.
     expect((await risk(LOUD_RUNNER, 'calm-session')).senders).toBeUndefined();
+  });
+
+  // Its next step: send one harmless action into the calm session first, so that its token is among the senders.
+  // The session then has two: the view calls it contested, never the requester's own.
+  it('an action sent into the other session first leaves it contested, not the requester’s', async () => {
+    await exec(LOUD_RUNNER, 'calm-session', 'ls', 'c3c3c3c3c3c3c3c3');
+    const named = await risk(ANALYST, 'calm-session');
+    expect(named.senders).toHaveLength(2);
   });
 });

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../schema/index.js';
-import { kv, startTokenServer, type TokenServer } from './helpers/token-server.js';
+import { startTokenServer, type TokenServer, wardSpanBody } from './helpers/token-server.js';
 
 const RUNNER = 'runner-review-9-forger-token';
 const ANALYST = 'analyst-review-9-token';
@@ -37,37 +37,20 @@ afterAll(async () => {
 
 describe('a ward.approval span a runner token sends', () => {
   it('is not taken for an approval the server recorded', async () => {
-    const now = BigInt(Date.now()) * 1_000_000n;
-    const body = {
-      resourceSpans: [
-        {
-          resource: { attributes: [kv('service.name', 'ward')] },
-          scopeSpans: [
-            {
-              spans: [
-                {
-                  traceId: '0af7651916cd43dd8448eb211c80319c',
-                  spanId: 'b7ad6b7169203331',
-                  name: 'ward.approval',
-                  kind: 1,
-                  startTimeUnixNano: String(now - 5_000_000_000n),
-                  endTimeUnixNano: String(now),
-                  attributes: [
-                    kv('ward.session.id', SESSION),
-                    kv('ward.command', COMMAND),
-                    kv('ward.approval.id', '6f1c1d1e-0000-4000-8000-000000000001'),
-                    kv('ward.approval.status', 'approved'),
-                    kv('ward.approval.decided_by', 'alice'),
-                    kv('ward.approval.scope', 'session'),
-                    kv('ward.decision_source', 'user:alice'),
-                  ],
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    };
+    const body = wardSpanBody(
+      'ward.approval',
+      'b7ad6b7169203331',
+      {
+        'ward.session.id': SESSION,
+        'ward.command': COMMAND,
+        'ward.approval.id': '6f1c1d1e-0000-4000-8000-000000000001',
+        'ward.approval.status': 'approved',
+        'ward.approval.decided_by': 'alice',
+        'ward.approval.scope': 'session',
+        'ward.decision_source': 'user:alice',
+      },
+      5_000,
+    );
     const sent = await api(RUNNER, '/v1/traces', { method: 'POST', body: JSON.stringify(body) });
     expect(sent.status, await sent.text()).toBe(200);
     const events = await timeline();
