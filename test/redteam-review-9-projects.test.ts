@@ -5,13 +5,12 @@
  * only the current project's directory is bound, its memory read-only (sandbox-runner/sandbox/project-mounts.ts).
  * That depends on naming the directory exactly as the agent does: checked here against the real Claude Code and
  * Gemini CLI (node_modules/.bin) with the fake model, and a Claude Code session run inside the real sandbox
- * still resumes. Codex files its sessions by date, not project: not fixed (it.fails below).
+ * still resumes. Codex files its sessions by date, not project: its whole directory is now per project
+ * (sandbox-runner/sandbox/agent-state.ts, redteam-agent-state.test.ts).
  */
 import { execFileSync } from 'node:child_process';
 import {
-  copyFileSync,
   existsSync,
-  linkSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -22,15 +21,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSandboxPolicy, withOverrides } from '../gate/fast.js';
-import * as network from '../sandbox-runner/network/index.js';
-import { createRunner } from '../sandbox-runner/runner.js';
 import { claudeMemoryRoot, claudeProjectDirName } from '../sandbox-runner/sandbox/claude-project-dir.js';
 import { geminiProjectSlug } from '../sandbox-runner/sandbox/gemini-project-dir.js';
 import { bwrapWorks } from '../sandbox-runner/sandbox/test-support.js';
 import { BIN, has, run } from './helpers/agent-cli.js';
+import { inSandbox, portOf, visibleClaude } from './helpers/agent-sandbox.js';
 import { startFakeModel } from './helpers/fake-model.js';
 import { claudeEnv } from './helpers/hook-review.js';
 
@@ -103,60 +100,6 @@ describe.runIf(has('gemini'))('Gemini CLI uses the tmp directory Ward picks (the
     expect(registry.projects[project], `${JSON.stringify(registry)}\n${ran.code} ${ran.out}`).toBe(slug);
   }, 200_000);
 });
-
-/** A `ward run <agent>`-style runner: the agent's home profile, network only to the fake model. */
-async function inSandbox(
-  s: { home: string; project: string },
-  agent: string,
-  argv: string[],
-  opts: { env?: Record<string, string>; modelPort?: number } = {},
-) {
-  const env = {
-    PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
-    LANG: 'C.UTF-8',
-    HOME: s.home,
-  };
-  const policy = {
-    ...withOverrides(defaultSandboxPolicy(), {
-      allowNet: opts.modelPort ? [`127.0.0.1:${opts.modelPort}`] : [],
-    }),
-    // As a user's policy passes the agent its model settings.
-    env: Object.keys(opts.env ?? {}),
-  };
-  const runner = createRunner(policy, {
-    cwd: s.project,
-    home: s.home,
-    processEnv: { ...env, ...opts.env },
-    agent,
-    ...(opts.modelPort ? { network } : {}),
-  });
-  try {
-    return await runner.run(argv);
-  } finally {
-    await runner.close();
-  }
-}
-
-const portOf = (url: string) => Number(new URL(url).port);
-/**
- * The CLI where the sandbox can run it. The sandbox has a private /tmp, and a checkout (or its node_modules) may
- * live under /tmp (`git clone . /tmp/fresh`): then it is linked into the project, which the sandbox shows.
- */
-function visibleClaude(project: string): string {
-  const real = realpathSync(join(BIN, 'claude'));
-  if (!real.startsWith(`${realpathSync(tmpdir())}/`)) return real;
-  const dir = join(project, '.test-bin');
-  mkdirSync(dir, { recursive: true });
-  const to = join(dir, 'claude');
-  if (!existsSync(to)) {
-    try {
-      linkSync(real, to);
-    } catch {
-      copyFileSync(real, to);
-    }
-  }
-  return to;
-}
 
 describe.runIf(canSandbox && has('claude'))('ward run claude: the current project in the sandbox', () => {
   let s: { home: string; project: string };
@@ -239,11 +182,11 @@ describe.runIf(canSandbox)('ward run gemini: other projects’ chats and memorie
 });
 
 describe.runIf(canSandbox)('ward run codex: other projects’ sessions', () => {
-  // NOT FIXED: Codex files rollouts as sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl, every project together
-  // (the working directory is only inside each file), and history.jsonl holds every prompt: both are bound
-  // read-write whole, so the sandbox reads what other projects' sessions saw. Splitting them needs Codex to
-  // file sessions by project (or Ward to give up `codex resume` inside the sandbox).
-  it.fails('a secret from another project’s rollout is not readable in the sandbox', async () => {
+  // Was (it.fails): Codex files rollouts as sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl, every project
+  // together (the working directory is only inside each file), and history.jsonl holds every prompt: both were
+  // bound read-write whole, so the sandbox read what other projects' sessions saw. Now the sandbox's ~/.codex is
+  // the project's own state directory (more in redteam-agent-state.test.ts).
+  it('a secret from another project’s rollout is not readable in the sandbox', async () => {
     const s = { home: join(root, 'codex-home'), project: join(root, 'codex-project') };
     mkdirSync(s.project);
     const day = join(s.home, '.codex', 'sessions', '2026', '01', '02');

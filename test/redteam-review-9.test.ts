@@ -233,8 +233,8 @@ describe.runIf(canSandbox)('ward run claude: other projects’ transcripts and m
   });
 
   // Was: a sandboxed agent read every other project's transcripts (the secrets those sessions read or were
-  // pasted). file-history (backups /rewind restores into other projects) and history.jsonl are still shared
-  // across projects, as are Codex's sessions/ (see redteam-review-9-projects.test.ts).
+  // pasted). file-history (backups /rewind restores into other projects) and history.jsonl, and Codex's
+  // sessions/, are now the project's own too (redteam-agent-state.test.ts).
   it('a secret from another project’s transcript is not readable in the sandbox', async () => {
     mkdirSync(join(home, '.claude', 'projects', '-srv-other-app'), { recursive: true });
     writeFileSync(

@@ -70,17 +70,25 @@ export const HOME_NEVER_WRITABLE = [
 
 /**
  * An agent's own files under $HOME for `ward run`. Its directory becomes a private tmpfs holding: its
- * session data bound read-write (persisted; of per-project session data only the current project's), its
- * other directories read-only (settings, hooks, commands, plugins, instructions: the agent runs those
- * unsandboxed the next time the user starts it outside Ward),
- * and its other small files as private writable copies (state it rewrites; changes are discarded). New files
- * land in the tmpfs and vanish with the sandbox. Its login is left out unless the policy allows it.
+ * state that is not filed by project from the project's own state directory (agent-state.ts: Ward's, kept
+ * across runs of this project, never shown to another project nor read by the agent outside Ward), of
+ * per-project session data only the current project's, its other directories read-only (settings, hooks,
+ * commands, plugins, instructions: the agent runs those unsandboxed the next time the user starts it outside
+ * Ward), and its other small files as private writable copies (state it rewrites; changes are discarded). New
+ * files land in the tmpfs and vanish with the sandbox. Its login is left out unless the policy allows it.
  */
 export interface AgentHomeProfile {
   /** The agent's directory, relative to $HOME. */
   dir: string;
-  /** Entries of `dir` bound read-write: session data (directories are created when missing). */
-  writable: readonly string[];
+  /**
+   * Entries of `dir` taken from the project's state directory instead of the real one, bound read-write
+   * (directories, and files named like `x.ext`, are made when missing): data of every project's sessions
+   * together, which the sandbox would read (what other sessions saw) or write for another session, or the
+   * user's agent outside Ward, to load later. `'all'`: the whole directory is the project's state
+   * directory, and of the real one only `readOnly` and `credentials` are shown (for an agent that keeps
+   * everything in its directory's root: databases of every thread, rollouts filed by date).
+   */
+  projectState: 'all' | readonly string[];
   /**
    * Entries of `dir` holding a directory per project (transcripts, memory), named as `naming` says (see
    * project-mounts.ts): a private tmpfs with only the current project's directory bound back read-write, and
@@ -88,7 +96,11 @@ export interface AgentHomeProfile {
    * transcripts hold what those sessions read, and their memories reach their next sessions outside Ward.
    */
   perProject: readonly { entry: string; naming: ProjectNaming }[];
-  /** Entries of `dir` kept read-only even though they are files (config the agent must not rewrite). */
+  /**
+   * Entries of `dir` kept read-only even though they are files (config the agent must not rewrite); a
+   * leading `*` matches any beginning. With `projectState: 'all'`, the only entries of the real directory
+   * shown, and never taken from the state directory (whatever the sandbox left there is removed first).
+   */
   readOnly: readonly string[];
   /**
    * Entries of `dir` left out: scratch the agent recreates in the tmpfs (discarded), and session data whose
@@ -116,8 +128,10 @@ export interface ProjectPart {
 export const AGENT_HOME_PROFILES: Readonly<Record<string, AgentHomeProfile>> = {
   claude: {
     dir: '.claude',
-    // file-history (backups /rewind restores) and history.jsonl (every prompt) are still across projects.
-    writable: ['todos', 'shell-snapshots', 'statsig', 'file-history', 'plans', 'debug', 'history.jsonl'],
+    // Filed by session or not at all, every project's together: history.jsonl (every prompt), file-history/
+    // (backups /rewind writes back into the session's project), shell-snapshots/ (sourced before each Bash
+    // command of its session), plans/ and todos/ (read back by their session), debug logs, feature gates.
+    projectState: ['history.jsonl', 'file-history', 'shell-snapshots', 'plans', 'todos', 'debug', 'statsig'],
     perProject: [{ entry: 'projects', naming: 'claude-projects' }],
     readOnly: ['settings.json', 'settings.local.json', 'CLAUDE.md'],
     // session-env/<session>/*-hook-N.sh is sourced before each Bash command of that session, and --resume keeps
@@ -129,10 +143,29 @@ export const AGENT_HOME_PROFILES: Readonly<Record<string, AgentHomeProfile>> = {
   },
   codex: {
     dir: '.codex',
-    // Rollouts are filed by date, not project (the working directory is only inside each file): not split.
-    writable: ['sessions', 'archived_sessions', 'log', 'history.jsonl'],
+    // Codex (checked against 0.171) keeps every project's state in its directory's root: rollouts filed by
+    // date (the working directory only inside each file), history.jsonl, SQLite databases of every thread's
+    // items, titles, goals, memories and logs, memories/ (summaries of past sessions it loads into new ones).
+    projectState: 'all',
     perProject: [],
-    readOnly: ['config.toml', 'AGENTS.md', 'AGENTS.override.md'],
+    // What the user wrote for Codex to load: settings and profiles (MCP servers, providers, hooks' trust),
+    // hooks, exec-policy rules, skills, prompts, plugins, instructions, and the .env it loads into its own
+    // environment.
+    readOnly: [
+      'config.toml',
+      '*.config.toml',
+      'requirements.toml',
+      'managed_config.toml',
+      'hooks.json',
+      'rules',
+      'skills',
+      'prompts',
+      'plugins',
+      'AGENTS.md',
+      'AGENTS.override.md',
+      'instructions.md',
+      '.env',
+    ],
     // Codex puts per-run helper links here (tmp/arg0) and cleans them up itself.
     ephemeral: ['tmp'],
     copiedFromHome: [],
@@ -140,7 +173,7 @@ export const AGENT_HOME_PROFILES: Readonly<Record<string, AgentHomeProfile>> = {
   },
   gemini: {
     dir: '.gemini',
-    writable: [],
+    projectState: [],
     perProject: [{ entry: 'tmp', naming: 'gemini-tmp' }],
     readOnly: ['settings.json', 'GEMINI.md'],
     // history/<project> are the checkpoint shadow git repositories Gemini runs `git add .` in: kept, a filter

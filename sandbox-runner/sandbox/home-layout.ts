@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { SandboxPolicy } from '../../gate/fast.js';
+import { entryMatches, projectStateDir, projectStateMounts } from './agent-state.js';
 import {
   AGENT_HOME_PROFILES,
   type AgentHomeProfile,
@@ -98,12 +99,16 @@ function readlinkOrEmpty(p: string): string {
   }
 }
 
-/** The agent's directory as described in AgentHomeProfile: tmpfs, then each entry bound or copied. */
+/**
+ * The agent's directory as described in AgentHomeProfile: tmpfs (or, for `projectState: 'all'`, the project's
+ * state directory), then each entry bound or copied. Without `keepState` (or a project) its state is scratch.
+ */
 function agentMounts(
   home: string,
   profile: AgentHomeProfile,
   showLogin: boolean,
   project: string | undefined,
+  keepState: boolean,
 ): HomeMount[] {
   const dir = join(home, profile.dir);
   const out: HomeMount[] = [];
@@ -114,15 +119,19 @@ function agentMounts(
   }
   const realDir = realOrUndefined(dir);
   if (!realDir) return out;
-  out.push({ op: 'tmpfs', dest: dir });
-  for (const name of [...profile.writable, ...profile.perProject.map((p) => p.entry)]) {
+  const state = keepState && project ? projectStateDir(home, profile, project) : undefined;
+  const whole = profile.projectState === 'all';
+  out.push(
+    whole && state ? { op: 'bind', src: state, dest: dir, writable: true } : { op: 'tmpfs', dest: dir },
+  );
+  const stored = profile.projectState === 'all' ? [] : profile.projectState;
+  if (state) out.push(...projectStateMounts(state, dir, stored));
+  for (const { entry } of profile.perProject) {
     // Session directories: make them, so what the agent records persists.
-    if (!/\.\w+$/.test(name)) {
-      try {
-        mkdirSync(join(dir, name), { recursive: true });
-      } catch {
-        // not ours to create; the agent then writes into the tmpfs
-      }
+    try {
+      mkdirSync(join(dir, entry), { recursive: true });
+    } catch {
+      // not ours to create; the agent then writes into the tmpfs
     }
   }
   let names: string[] = [];
@@ -134,7 +143,7 @@ function agentMounts(
   for (const name of names) {
     const dest = join(dir, name);
     const src = realOrUndefined(dest);
-    if (!src || within(home, src) || profile.ephemeral.includes(name)) continue;
+    if (!src || within(home, src) || profile.ephemeral.includes(name) || stored.includes(name)) continue;
     const perProject = profile.perProject.find((p) => p.entry === name);
     if (perProject) {
       if (statSync(src).isDirectory())
@@ -145,10 +154,11 @@ function agentMounts(
       if (showLogin) out.push({ op: 'bind', src, dest, writable: false });
       continue;
     }
+    const readOnly = entryMatches(name, profile.readOnly);
+    // The rest of a directory kept whole per project holds every project's state: not shown.
+    if (whole && !readOnly) continue;
     const st = statSync(src);
-    if (profile.writable.includes(name)) out.push({ op: 'bind', src, dest, writable: true });
-    else if (st.isFile() && st.size <= MAX_COPY_BYTES && !profile.readOnly.includes(name))
-      out.push({ op: 'copy', src, dest });
+    if (st.isFile() && st.size <= MAX_COPY_BYTES && !readOnly) out.push({ op: 'copy', src, dest });
     else out.push({ op: 'bind', src, dest, writable: false });
   }
   return out;
@@ -208,7 +218,9 @@ export function resolveHomeMounts(
       const safe = writable && !persistencePathIn(dest, [home]) && !persistencePathIn(src, [home]);
       result.mounts.push({ op: 'bind', src, dest, writable: safe });
     }
-    if (profile) result.mounts.push(...agentMounts(home, profile, showLogin, ctx.project));
+    // The agent's state is kept per project for the home it runs with (the first); in another it is scratch.
+    const keepState = rawHome === ctx.homes[0];
+    if (profile) result.mounts.push(...agentMounts(home, profile, showLogin, ctx.project, keepState));
   }
   // Parents before children (a writable session dir inside a read-only config dir stays writable); at the
   // same place a tmpfs first.

@@ -33,10 +33,10 @@ export function projectEntryMounts(
 }
 
 /**
- * True when `rel` under `base` is there with no symlink on the way: directories made when missing, a `file`
- * part an existing regular file.
+ * True when `rel` under `base` is there with no symlink on the way: directories made when missing (with
+ * `mode`), a `file` part an existing regular file.
  */
-function realPart(base: string, rel: string, file: boolean): boolean {
+export function realPart(base: string, rel: string, file: boolean, mode?: number): boolean {
   const parts = rel.split('/');
   let p = base;
   try {
@@ -44,7 +44,7 @@ function realPart(base: string, rel: string, file: boolean): boolean {
       if (!part || part === '.' || part === '..') return false;
       p = join(p, part);
       const last = i === parts.length - 1;
-      if (!lstatSync(p, { throwIfNoEntry: false }) && !(last && file)) mkdirSync(p);
+      if (!lstatSync(p, { throwIfNoEntry: false }) && !(last && file)) mkdirSync(p, { mode });
       const st = lstatSync(p);
       if (last && file ? !st.isFile() : !st.isDirectory()) return false;
     }
