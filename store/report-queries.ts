@@ -1,23 +1,26 @@
 import { alertsWithTriage } from './alert-triage.js';
-import type { Db, Params } from './db.js';
-import { clickhouseTimeToIso } from './rows/common.js';
+import type { Db } from './db.js';
+import { createArrivalsQuery } from './report-arrivals.js';
+import {
+  cut,
+  EVENT_SCOPE,
+  isCut,
+  iso,
+  type Num,
+  n,
+  nOrNull,
+  type ReportScope,
+  scopeParams,
+  shown,
+  T,
+} from './report-sql.js';
 
-/** Period and scope of a compliance report. Empty lists mean "all". */
-export interface ReportScope {
-  from: string;
-  to: string;
-  agents: string[];
-  repos: string[];
-  users: string[];
-}
+export type { ReportScope } from './report-sql.js';
 
-type Num = number | string;
-const n = (v: Num | null | undefined): number => (v === null || v === undefined ? 0 : Number(v));
-const nOrNull = (v: Num | null | undefined): number | null =>
-  v === null || v === undefined ? null : Number(v);
-const iso = (t: string | null | undefined): string => (t ? clickhouseTimeToIso(t) : '');
-
-/** Agent activity over the period (one row per agent). */
+/**
+ * Agent activity over the period (one row per agent): the events received in it; `first_time` and `last_time`
+ * are the earliest and latest times those events claim (outside the period for a late or early arrival).
+ */
 export interface AgentActivityRow {
   agent: string;
   events: number;
@@ -38,34 +41,11 @@ export interface AgentActivityRow {
 }
 
 /**
- * Agent text is cut in the query (a report never carries a whole 8 KiB command), and the cut is never silent:
- * `cut` selects the first `max` characters as `alias` and whether more followed as `alias_cut`, and `shown`
- * ends cut text in '…', so a command padded past the cut cannot pass for a complete, harmless one.
- */
-const cut = (expr: string, max: number, alias: string) =>
-  `substringUTF8(${expr}, 1, ${max}) AS ${alias}, lengthUTF8(${expr}) > ${max} AS ${alias}_cut`;
-const isCut = (v: unknown): boolean => Number(v) === 1 || v === true;
-const shown = (text: unknown, wasCut: unknown): string => `${String(text ?? '')}${isCut(wasCut) ? '…' : ''}`;
-
-const T = (p: string) => `parseDateTime64BestEffort({${p}:String}, 3, 'UTC')`;
-const EVENT_SCOPE = `time >= ${T('from')} AND time < ${T('to')}
-  AND (empty({agents:Array(String)}) OR has({agents:Array(String)}, agent))
-  AND (empty({repos:Array(String)}) OR has({repos:Array(String)}, repo))
-  AND (empty({users:Array(String)}) OR has({users:Array(String)}, user_id))`;
-
-/**
  * Every aggregation a compliance report needs, computed in ClickHouse (the report never pulls raw events).
  * Lists are capped and ordered totally, so the same data always gives the same rows.
  */
 export function createReportRepo(db: Db, database: string) {
   const q = (t: string) => `"${database}".${t}`;
-  const params = (s: ReportScope): Params => ({
-    from: s.from,
-    to: s.to,
-    agents: s.agents,
-    repos: s.repos,
-    users: s.users,
-  });
   // Approvals and alerts carry agent and session; repo and user come from the session's events.
   const sessionScope = `(agent = '' OR empty({agents:Array(String)}) OR has({agents:Array(String)}, agent))
     AND ((empty({repos:Array(String)}) AND empty({users:Array(String)})) OR session_id IN (
@@ -85,7 +65,7 @@ export function createReportRepo(db: Db, database: string) {
            countIf(user_id != '') AS with_user, countIf(host != '') AS with_host,
            min(time) AS first_time, max(time) AS last_time
          FROM ${q('agent_events')} FINAL WHERE ${EVENT_SCOPE} GROUP BY a ORDER BY a`,
-        params(s),
+        scopeParams(s),
       );
       return rows.map((r) => ({
         agent: String(r.a),
@@ -107,20 +87,26 @@ export function createReportRepo(db: Db, database: string) {
       }));
     },
 
-    /** Events and denials per UTC day. */
+    /** Events and denials per UTC day they were received. */
     async daily(s: ReportScope): Promise<{ day: string; events: number; denied: number }[]> {
       const rows = await db.query<{ d: string; e: Num; x: Num }>(
         'report.daily',
-        `SELECT toString(toDate(time)) AS d, count() AS e, countIf(decision = 'deny' OR kind = 'sandbox_violation') AS x
+        `SELECT toString(toDate(ingested_at)) AS d, count() AS e, countIf(decision = 'deny' OR kind = 'sandbox_violation') AS x
          FROM ${q('agent_events')} FINAL WHERE ${EVENT_SCOPE} GROUP BY d ORDER BY d`,
-        params(s),
+        scopeParams(s),
       );
       return rows.map((r) => ({ day: r.d, events: n(r.e), denied: n(r.x) }));
     },
 
+    /**
+     * Events received in the period whose claimed time is outside it or far from their arrival (late
+     * arrivals, claims ahead), with both times, and each agent's claimed-versus-received skew.
+     */
+    arrivals: createArrivalsQuery(db, database),
+
     /** Denied actions and sandbox violations: counts by agent, kind and source, and the first `limit`. */
     async blocked(s: ReportScope, limit = 500) {
-      const p = params(s);
+      const p = scopeParams(s);
       const where = `${EVENT_SCOPE} AND (decision = 'deny' OR kind = 'sandbox_violation')`;
       const groups = await db.query<{ a: string; k: string; src: string; c: Num }>(
         'report.blocked.groups',
@@ -130,7 +116,7 @@ export function createReportRepo(db: Db, database: string) {
       );
       const items = await db.query<Record<string, string | Num>>(
         'report.blocked.items',
-        `SELECT toString(time) AS t, agent AS a, session_id AS sid, user_id AS u, repo AS r, kind AS k, tool AS tl,
+        `SELECT toString(time) AS t, toString(ingested_at) AS rt, agent AS a, session_id AS sid, user_id AS u, repo AS r, kind AS k, tool AS tl,
            ${cut('command', 300, 'cmd')}, ${cut('target', 200, 'tg')}, decision_source AS src, event_id AS id
          FROM ${q('agent_events')} FINAL WHERE ${where} ORDER BY time, event_id LIMIT {limit:UInt32}`,
         { ...p, limit },
@@ -139,6 +125,7 @@ export function createReportRepo(db: Db, database: string) {
         groups: groups.map((g) => ({ agent: g.a, kind: g.k, source: g.src, count: n(g.c) })),
         items: items.map((r) => ({
           time: iso(String(r.t)),
+          received_at: iso(String(r.rt)),
           agent: String(r.a ?? ''),
           session_id: String(r.sid ?? ''),
           user: String(r.u ?? ''),
@@ -156,7 +143,7 @@ export function createReportRepo(db: Db, database: string) {
 
     /** Approvals requested in the period: totals, per decider, time to decision, and the first `limit`. */
     async approvals(s: ReportScope, limit = 2000) {
-      const p = params(s);
+      const p = scopeParams(s);
       const base = `SELECT *, if(decided_at IS NULL, NULL, dateDiff('millisecond', created_at, decided_at)) AS ms
         FROM ${q('approvals')} FINAL
         WHERE created_at >= ${T('from')} AND created_at < ${T('to')} AND ${sessionScope}`;
@@ -241,7 +228,7 @@ export function createReportRepo(db: Db, database: string) {
      * latest version).
      */
     async alerts(s: ReportScope, limit = 2000) {
-      const p = params(s);
+      const p = scopeParams(s);
       const base = `SELECT alert_id, time, rule_id, title, severity, session_id, agent, status, assignee, updated_at,
           if(status = 'open', NULL, dateDiff('millisecond', time, ifNull(triaged_at, base_updated_at))) AS ms
         FROM ${alertsWithTriage(database)} WHERE time >= ${T('from')} AND time < ${T('to')} AND ${sessionScope}`;
@@ -302,7 +289,7 @@ export function createReportRepo(db: Db, database: string) {
         'report.grants',
         `SELECT scope AS sc, count() AS c, countIf(revoked = 1) AS rv FROM ${q('grants')} FINAL
          WHERE created_at >= ${T('from')} AND created_at < ${T('to')} GROUP BY sc ORDER BY sc`,
-        params(s),
+        scopeParams(s),
       );
       return rows.map((r) => ({ scope: r.sc, made: n(r.c), revoked: n(r.rv) }));
     },
@@ -313,7 +300,7 @@ export function createReportRepo(db: Db, database: string) {
         'report.audit.actions',
         `SELECT action AS a, count() AS c FROM ${q('audit_chain')}
          WHERE time >= ${T('from')} AND time < ${T('to')} GROUP BY a ORDER BY a`,
-        params(s),
+        scopeParams(s),
       );
       return rows.map((r) => ({ action: r.a, count: n(r.c) }));
     },
@@ -324,7 +311,7 @@ export function createReportRepo(db: Db, database: string) {
         'report.audit.heads',
         `SELECT writer AS w, count() AS c, max(seq) AS m FROM ${q('audit_chain')}
          WHERE time >= ${T('from')} AND time < ${T('to')} GROUP BY w ORDER BY w`,
-        params(s),
+        scopeParams(s),
       );
       return rows.map((r) => ({ writer: r.w, records: n(r.c), last_seq: n(r.m) }));
     },
@@ -346,7 +333,7 @@ export function createReportRepo(db: Db, database: string) {
              max(time) AS t
            FROM ${q('audit_chain')} WHERE action = 'policy.loaded' AND time < ${T('from')} GROUP BY src
          ) GROUP BY dg ORDER BY min(t), dg`,
-        params(s),
+        scopeParams(s),
       );
       return rows.map((r) => ({
         digest: r.dg,

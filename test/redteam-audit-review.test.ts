@@ -18,7 +18,7 @@ import { reportTables } from '../analyzer/report/tables.js';
 import type { Approval, AuditRecord } from '../schema/index.js';
 import { auditHash, checkpointBody, genesisHash } from '../store/audit.js';
 import { createStore, loadOrCreateSigner, type ReportScope, type Store } from '../store/index.js';
-import { makeEvent } from './helpers/events.js';
+import { insertReceived, makeEvent } from './helpers/events.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
@@ -213,7 +213,7 @@ describe('R1: CSV cells under a ";" list separator', () => {
 
   it('gives no field starting with = + - @ in the exported zip', async () => {
     const s = await fresh('rt_r1');
-    await s.events.insert([
+    await insertReceived(s, [
       makeEvent({
         time: '2026-11-03T09:02:00Z',
         session_id: 's-csv',

@@ -7,7 +7,7 @@ import { auditRoutes } from '../collector/routes/audit.js';
 import { reportRoutes } from '../collector/routes/reports.js';
 import type { Role } from '../schema/index.js';
 import type { Store } from '../store/index.js';
-import { makeEvent } from './helpers/events.js';
+import { insertReceived, makeEvent } from './helpers/events.js';
 import { testStore } from './helpers/store.js';
 
 const TOKENS: Record<string, { name: string; role: Role }> = {
@@ -23,7 +23,8 @@ const Q = 'from=2026-11-01T00:00:00Z&to=2026-11-08T00:00:00Z';
 
 beforeAll(async () => {
   store = await testStore();
-  await store.events.insert([
+  // Received when they claim to have happened (reports place events by receive time).
+  await insertReceived(store, [
     makeEvent({ time: '2026-11-02T10:00:00Z', session_id: 's1', user_id: 'u', command: 'ls' }),
     makeEvent({
       time: '2026-11-02T10:01:00Z',
@@ -89,6 +90,7 @@ describe('compliance report and audit API', () => {
       );
       expect(verifyReport(ba, inHeader, [store.signer.publicKey])).toMatchObject({ ok: true, trusted: true });
       expect(Buffer.from(ba).equals(Buffer.from(bb))).toBe(true);
+      if (format === 'json') expect(JSON.parse(Buffer.from(ba).toString()).summary.events).toBe(2);
       const env = await (
         await get(`/reports/compliance?${Q}&format=${format}&agent=codex&envelope=1`, 'compliance-tok')
       ).json();

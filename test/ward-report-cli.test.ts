@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReportService } from '../cli/report-service.js';
 import { startServer, type WardServer } from '../collector/server.js';
 import { SIGNING_KEY_FILE } from '../store/index.js';
-import { makeEvent } from './helpers/events.js';
+import { insertReceived, makeEvent } from './helpers/events.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
@@ -22,7 +22,8 @@ beforeAll(async () => {
   server = await startServer({ port: 0, dataDir, store: { database: 'ward_report_cli' } }, () => {}, {
     reports: createReportService,
   });
-  await server.store.events.insert([
+  // Received when they claim to have happened (reports place events by receive time).
+  await insertReceived(server.store, [
     makeEvent({ time: '2026-11-02T10:00:00Z', session_id: 's1', user_id: 'u', command: 'npm test' }),
     makeEvent({
       time: '2026-11-02T10:01:00Z',
@@ -154,11 +155,13 @@ describe('ward report and ward audit', () => {
   it('prints the versioned JSON Schema of the report', async () => {
     const schema = JSON.parse((await ward(['report', 'schema'])).stdout);
     expect(schema).toMatchObject({
-      $id: 'ward.compliance-report/1.1.0',
+      $id: 'ward.compliance-report/1.2.0',
       type: 'object',
       additionalProperties: false,
     });
-    expect(schema.required).toEqual(expect.arrayContaining(['summary', 'approvals', 'controls', 'audit']));
+    expect(schema.required).toEqual(
+      expect.arrayContaining(['summary', 'arrivals', 'approvals', 'controls', 'audit']),
+    );
   });
 
   it('explains bad arguments', async () => {

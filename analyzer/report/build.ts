@@ -1,7 +1,13 @@
 import type { AuditVerifyReport } from '../../schema/index.js';
 import type { ReportScope, Store } from '../../store/index.js';
 import { mapControls } from './controls.js';
-import { type AuditSection, type ComplianceReport, REPORT_SCHEMA, REPORT_SCHEMA_VERSION } from './model.js';
+import {
+  ARRIVAL_SKEW_MS,
+  type AuditSection,
+  type ComplianceReport,
+  REPORT_SCHEMA,
+  REPORT_SCHEMA_VERSION,
+} from './model.js';
 
 /** What the builder reads: the report aggregations, retention and the audit chain. */
 export type ReportStore = Pick<Store, 'reports' | 'retention' | 'audit'>;
@@ -9,7 +15,7 @@ export type ReportStore = Pick<Store, 'reports' | 'retention' | 'audit'>;
 /** Called after each step of a long build (the CLI's progress bar). */
 export type Progress = (done: number, total: number, step: string) => void;
 
-const STEPS = 10;
+const STEPS = 11;
 
 function auditSection(
   actions: AuditSection['actions'],
@@ -32,7 +38,9 @@ function auditSection(
 
 /**
  * Gathers a compliance report for a period and scope. Everything in it is a function of the stored data
- * (no clock reads), so the same period over the same data gives the same report.
+ * (no clock reads), so the same period over the same data gives the same report. Events are those Ward
+ * received in the period (not those claiming a time in it, which an agent can choose after the period's
+ * report is out): once the period has ended, its report stays the same.
  */
 export async function buildComplianceReport(
   store: ReportStore,
@@ -48,6 +56,7 @@ export async function buildComplianceReport(
   const r = store.reports;
   const agent_activity = await step('agent activity', r.agentActivity(scope));
   const daily = await step('daily activity', r.daily(scope));
+  const arrivals = await step('arrival times', r.arrivals(scope, ARRIVAL_SKEW_MS));
   const approvals = await step('approvals', r.approvals(scope));
   const blocked = await step('blocked actions', r.blocked(scope));
   const alerts = await step('alerts', r.alerts(scope));
@@ -94,9 +103,11 @@ export async function buildComplianceReport(
       alerts: alerts.total,
       alerts_open: alerts.by_status.open ?? 0,
       audit_chain_ok: audit.chain_ok,
+      late_arrivals: arrivals.late_arrivals,
     },
     agent_activity,
     daily,
+    arrivals,
     approvals,
     blocked,
     alerts,

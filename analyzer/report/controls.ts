@@ -52,6 +52,11 @@ export function mapControls(r: Facts): ControlFinding[] {
     shortRetention.length > 0 &&
     `retention below ${shortRetention[0]?.required_days} days for ${shortRetention.map((t) => t.table).join(', ')}`;
   const noEvents = s.events === 0 && 'no agent events recorded in the period for this scope';
+  const ar = r.arrivals;
+  const offPeriod = ar.late_arrivals + ar.claimed_ahead;
+  const arrivalGap =
+    offPeriod > 0 &&
+    `${offPeriod} event(s) received in the period claim a time outside it (${ar.late_arrivals} before, ${ar.claimed_ahead} after or ahead of arrival): review them under arrival times`;
   const noAlerts =
     al.total === 0 &&
     'no alerts in the period: the data cannot show that detection ran (no detector run records are kept)';
@@ -109,12 +114,15 @@ export function mapControls(r: Facts): ControlFinding[] {
       [
         s.events > 0 &&
           `events carry user id in ${pct(withUser, s.events)} and host in ${pct(withHost, s.events)} of cases`,
+        s.events > 0 &&
+          'each event keeps the time it claims and the time Ward received it; reports place it by the latter',
         chain,
         retentionEvidence,
       ],
       [
         noEvents,
         s.events > 0 && withUser < s.events && `${s.events - withUser} events without a user id`,
+        arrivalGap,
         chainGap,
         retentionGap,
       ],

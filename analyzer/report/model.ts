@@ -2,7 +2,13 @@ import type { AgentActivityRow, ReportRepo, RetentionStatus } from '../../store/
 
 /** Version of the report's JSON shape (semver: a new field is minor, a changed or removed one is major). */
 export const REPORT_SCHEMA = 'ward.compliance-report';
-export const REPORT_SCHEMA_VERSION = '1.1.0';
+export const REPORT_SCHEMA_VERSION = '1.2.0';
+
+/**
+ * How far an event's claimed time may be from the time Ward received it before the report flags it: clocks
+ * and exporters' batching delays stay under it (the session timeline marks the same minute).
+ */
+export const ARRIVAL_SKEW_MS = 60_000;
 
 type Awaited2<F> = F extends (...a: never[]) => Promise<infer R> ? R : never;
 
@@ -44,9 +50,13 @@ export interface ComplianceReport {
     alerts: number;
     alerts_open: number;
     audit_chain_ok: boolean;
+    /** Events received in the period claiming a time before it (listed under `arrivals`). */
+    late_arrivals: number;
   };
   agent_activity: AgentActivityRow[];
   daily: Awaited2<ReportRepo['daily']>;
+  /** Claimed against received times: events are placed by when Ward received them; these are flagged. */
+  arrivals: Awaited2<ReportRepo['arrivals']>;
   approvals: Awaited2<ReportRepo['approvals']>;
   blocked: Awaited2<ReportRepo['blocked']>;
   alerts: Awaited2<ReportRepo['alerts']>;
@@ -61,6 +71,7 @@ export interface ComplianceReport {
 export const SECTIONS = [
   ['summary', 'Summary'],
   ['agent_activity', 'Agent activity'],
+  ['arrivals', 'Arrival times: late and early events'],
   ['approvals', 'Approvals and human oversight'],
   ['blocked', 'Blocked actions and sandbox violations'],
   ['alerts', 'Alerts and triage'],

@@ -10,6 +10,8 @@ const INTRO: Record<string, string> = {
     "Counts over the period and scope. Every figure below comes from Ward's store; the JSON format holds the same data.",
   agent_activity:
     'What each agent did: events, sessions, commands, tool calls, and what the gate asked about or denied.',
+  arrivals:
+    'Events count in the period Ward received them in, a time the agent cannot set. Each also carries the time it claims; one claiming a time before this period (a late arrival: that earlier report could not show it), after it, or far from its arrival is listed here with both times.',
   approvals:
     'Every request sent to a human: who decided, why, and how long it took. Expired requests were denied by timeout.',
   blocked: 'Actions the gate denied and sandbox violations (blocked file, process or network access).',

@@ -30,6 +30,7 @@ export const ComplianceReportSchema = z.strictObject({
     alerts: int,
     alerts_open: int,
     audit_chain_ok: z.boolean(),
+    late_arrivals: int.describe('events received in the period claiming a time before it'),
   }),
   agent_activity: z.array(
     z.strictObject({
@@ -51,7 +52,49 @@ export const ComplianceReportSchema = z.strictObject({
       last_time: z.string(),
     }),
   ),
-  daily: z.array(z.strictObject({ day: z.string(), events: int, denied: int })),
+  daily: z
+    .array(z.strictObject({ day: z.string(), events: int, denied: int }))
+    .describe('per UTC day of receipt'),
+  arrivals: z
+    .strictObject({
+      skew_tolerance_ms: int.describe('claimed time this far from the receive time is not flagged'),
+      late_arrivals: int.describe('claim a time before the period they were received in'),
+      claimed_ahead: int.describe('claim a time after the period, or beyond the tolerance after arrival'),
+      backdated: int.describe('claim a time in the period but beyond the tolerance before arrival'),
+      by_agent: z.array(
+        z.strictObject({
+          agent: z.string(),
+          events: int,
+          late_arrivals: int,
+          claimed_ahead: int,
+          backdated: int,
+          p50_skew_ms: z.number().int().describe('median of received minus claimed time'),
+          max_late_ms: int,
+          max_ahead_ms: int,
+        }),
+      ),
+      items: z.array(
+        z.strictObject({
+          flag: z.enum(['late_arrival', 'claimed_ahead', 'backdated']),
+          time: z.string().describe('the time the event claims (its OTel timestamp)'),
+          received_at: z.string().describe('when Ward stored it: what places it in this period'),
+          skew_ms: z.number().int().describe('received minus claimed; negative: claims the future'),
+          agent: z.string(),
+          session_id: z.string(),
+          user: z.string(),
+          repo: z.string(),
+          kind: z.string(),
+          command: z.string(),
+          command_truncated: z
+            .boolean()
+            .describe("longer than 300 characters: `command` is its first 300 followed by '…'"),
+          event_id: z.string(),
+        }),
+      ),
+    })
+    .describe(
+      'events are placed by the time Ward received them; those whose claimed time is outside the period or far from their arrival are flagged (first 500 by receive time)',
+    ),
   approvals: z.strictObject({
     requested: int,
     approved: int,
@@ -94,6 +137,7 @@ export const ComplianceReportSchema = z.strictObject({
     items: z.array(
       z.strictObject({
         time: z.string(),
+        received_at: z.string(),
         agent: z.string(),
         session_id: z.string(),
         user: z.string(),

@@ -5,7 +5,7 @@ import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Approval } from '../../schema/index.js';
 import type { ReportScope, Signer, Store } from '../../store/index.js';
-import { makeEvent } from '../../test/helpers/events.js';
+import { insertReceived, makeEvent } from '../../test/helpers/events.js';
 import { testStore } from '../../test/helpers/store.js';
 import {
   buildComplianceReport,
@@ -58,7 +58,8 @@ beforeAll(async () => {
   store = await testStore('ward_report');
   const ev = (time: string, f: Parameters<typeof makeEvent>[0]) =>
     makeEvent({ time, user_id: 'alice', repo: 'r1', host: 'h1', session_id: 's1', ...f });
-  await store.events.insert([
+  // Each received when it claims to have happened, as live telemetry is.
+  await insertReceived(store, [
     ev('2026-11-02T10:00:00Z', { command: 'npm test' }),
     ev('2026-11-02T10:01:00Z', { command: 'git status' }),
     ev('2026-11-02T10:02:00Z', { command: 'ls' }),
@@ -191,6 +192,7 @@ describe('compliance report over a known data set', () => {
       alerts: 2,
       alerts_open: 1,
       audit_chain_ok: true,
+      late_arrivals: 0,
     });
     expect(
       r.agent_activity.map((a) => [a.agent, a.events, a.sessions, a.denied, a.violations, a.with_user]),
@@ -287,11 +289,11 @@ describe('compliance report over a known data set', () => {
     expect(Buffer.from(reportToCsvZip(a)).equals(Buffer.from(reportToCsvZip(b)))).toBe(true);
     expect(Buffer.from(await reportToPdf(a)).equals(Buffer.from(await reportToPdf(b)))).toBe(true);
     const json = JSON.parse(new TextDecoder().decode(reportToJson(a)));
-    expect(json).toMatchObject({ schema: 'ward.compliance-report', schema_version: '1.1.0' });
+    expect(json).toMatchObject({ schema: 'ward.compliance-report', schema_version: '1.2.0' });
     // The file matches the versioned, strict schema: no undocumented field.
     expect(ComplianceReportSchema.safeParse(json).error?.issues).toBeUndefined();
     expect(ComplianceReportSchema.safeParse({ ...json, extra: 1 }).success).toBe(false);
-    expect(reportJsonSchema()).toMatchObject({ $id: 'ward.compliance-report/1.1.0', type: 'object' });
+    expect(reportJsonSchema()).toMatchObject({ $id: 'ward.compliance-report/1.2.0', type: 'object' });
     expect(JSON.stringify(json)).not.toMatch(/generated/);
   });
 

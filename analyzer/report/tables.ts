@@ -1,4 +1,6 @@
+import { arrivalTables } from './arrival-tables.js';
 import type { ComplianceReport } from './model.js';
+import { cutNote, notes } from './table-notes.js';
 import { duration } from './text.js';
 
 /** A section as a plain table: the CSV files and the PDF tables are both rendered from these. */
@@ -15,14 +17,6 @@ export interface Table {
 }
 
 const kv = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => [k, v]);
-const notes = (...parts: (string | undefined)[]) => parts.filter(Boolean).join('; ') || undefined;
-/** The report cuts commands at 300 characters (their text then ends in '…'); the PDF says so under the table. */
-const cutNote = (items: readonly { command_truncated: boolean }[]) => {
-  const n = items.filter((i) => i.command_truncated).length;
-  return n > 0
-    ? `${n} command(s) longer than 300 characters cut: shown up to the cut, ending in '…'`
-    : undefined;
-};
 
 /** Every table of the report, in document order. */
 export function reportTables(r: ComplianceReport): Table[] {
@@ -51,6 +45,7 @@ export function reportTables(r: ComplianceReport): Table[] {
         ['alerts', s.alerts],
         ['alerts open', s.alerts_open],
         ['audit chain intact', s.audit_chain_ok],
+        ['late arrivals (claiming a time before the period)', s.late_arrivals],
         ['report schema', `${r.schema} ${r.schema_version}`],
       ],
     },
@@ -98,6 +93,7 @@ export function reportTables(r: ComplianceReport): Table[] {
       columns: ['day', 'events', 'blocked'],
       rows: r.daily.map((d) => [d.day, d.events, d.denied]),
     },
+    ...arrivalTables(r),
     {
       name: 'approvals_summary',
       section: 'approvals',
@@ -171,6 +167,7 @@ export function reportTables(r: ComplianceReport): Table[] {
       title: 'Blocked actions and sandbox violations',
       columns: [
         'time',
+        'received at',
         'agent',
         'session',
         'user',
@@ -184,6 +181,7 @@ export function reportTables(r: ComplianceReport): Table[] {
       ],
       rows: r.blocked.items.map((b) => [
         b.time,
+        b.received_at,
         b.agent,
         b.session_id,
         b.user,

@@ -14,3 +14,15 @@ export function makeEvent(fields: Partial<AgentEvent>): AgentEvent {
   e.raw_time = fields.raw_time ? toCanonicalIso(fields.raw_time) : e.time;
   return e;
 }
+
+/**
+ * `events` stored as if Ward received each at `receivedAt(e)` (default: the time it claims, as live telemetry
+ * arrives). Reports place events by their receive time, which a store insert otherwise sets to now.
+ */
+export async function insertReceived(
+  store: { events: { insert(events: readonly AgentEvent[]): Promise<void> } },
+  events: readonly AgentEvent[],
+  receivedAt: (e: AgentEvent) => string = (e) => e.time,
+): Promise<void> {
+  await store.events.insert(events.map((e) => ({ ...e, ingested_at: toCanonicalIso(receivedAt(e)) })));
+}

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type WardServer } from '../../collector/server.js';
+import { type ServerPlugins, startServer, type WardServer } from '../../collector/server.js';
 import type { Role } from '../../schema/index.js';
 
 /** An OTLP string attribute. */
@@ -29,10 +29,17 @@ export function wardSpanBody(name: string, spanId: string, attrs: Record<string,
   };
 }
 
-/** A real server on loopback (embedded ClickHouse, its own data dir) with the given tokens, and calls to it. */
-export async function startTokenServer(prefix: string, tokens: readonly [string, string, Role][]) {
+/**
+ * A real server on loopback (embedded ClickHouse, its own data dir) with the given tokens, and calls to it;
+ * `plugins` as the composition root passes them (e.g. the report builders).
+ */
+export async function startTokenServer(
+  prefix: string,
+  tokens: readonly [string, string, Role][],
+  plugins: ServerPlugins = {},
+) {
   const dataDir = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  const server: WardServer = await startServer({ host: '127.0.0.1', port: 0, dataDir });
+  const server: WardServer = await startServer({ host: '127.0.0.1', port: 0, dataDir }, () => {}, plugins);
   for (const [token, name, role] of tokens) await server.store.tokens.add(token, name, role);
   return {
     server,

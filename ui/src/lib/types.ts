@@ -83,6 +83,29 @@ export interface AuditVerify {
   checkpoints: { seq: number; time: string; signed: boolean; valid: boolean }[];
 }
 
+/** An event of the compliance report whose claimed time is outside its period or far from its arrival. */
+export interface ReportArrival {
+  flag: 'late_arrival' | 'claimed_ahead' | 'backdated';
+  /** The time the event claims. */
+  time: string;
+  /** When Ward received it: what places it in the report's period. */
+  received_at: string;
+  skew_ms: number;
+  agent: string;
+  session_id: string;
+  command: string;
+  event_id: string;
+}
+
+/** The compliance report's `arrivals` section (the fields the view shows). */
+export interface ReportArrivals {
+  skew_tolerance_ms: number;
+  late_arrivals: number;
+  claimed_ahead: number;
+  backdated: number;
+  items: ReportArrival[];
+}
+
 export interface RetentionAnswer {
   tables: { table: string; days: number; required_days: number; ok: boolean }[];
 }

@@ -134,6 +134,62 @@ describe('every view renders from its state (catches a component used but not im
     expect(body).toMatch(/href="\/api\/reports\/compliance\?[^"]*format=pdf"/);
   });
 
+  it('ComplianceView lists late arrivals with the flag, both times and how far apart they are', () => {
+    const model = new ComplianceState(api);
+    const item = {
+      agent: 'codex',
+      session_id: 's-1',
+      user: '',
+      repo: '',
+      kind: 'command',
+      command_truncated: false,
+    };
+    model.preview.data = {
+      summary: { events: 2, late_arrivals: 1 },
+      arrivals: {
+        skew_tolerance_ms: 60_000,
+        late_arrivals: 1,
+        claimed_ahead: 1,
+        backdated: 0,
+        by_agent: [],
+        items: [
+          {
+            ...item,
+            flag: 'late_arrival',
+            time: '2026-11-03T09:00:00.000000000Z',
+            received_at: '2026-11-10T09:00:00.000Z',
+            skew_ms: 7 * 86_400_000,
+            command: 'rm -rf evidence',
+            event_id: 'e-late',
+          },
+          {
+            ...item,
+            flag: 'claimed_ahead',
+            time: '2026-11-10T11:00:00.000000000Z',
+            received_at: '2026-11-10T09:00:00.000Z',
+            skew_ms: -7_200_000,
+            command: 'echo ahead',
+            event_id: 'e-ahead',
+          },
+        ],
+      },
+    };
+    const body = strip(render(ComplianceView, { props: { model, setQuery: noop } }).body);
+    expect(body).toMatch(/counted in the period Ward received them in/);
+    expect(body).toMatch(/1 late arrival\(s\)/);
+    const rows = body.slice(body.indexOf('data-testid="arrivals"')).split('<tr');
+    const late = rows.find((r) => r.includes('rm -rf evidence')) ?? '';
+    expect(late).toContain('late arrival');
+    expect(late).toContain('2026-11-03 09:00:00 UTC');
+    expect(late).toContain('2026-11-10 09:00:00 UTC');
+    expect(late).toContain('arrived 7 d later');
+    const ahead = rows.find((r) => r.includes('echo ahead')) ?? '';
+    expect(ahead).toContain('claimed ahead');
+    expect(ahead).toContain('arrived 2 h before its time');
+    // Shown once, as its own table: not also dumped as JSON among the generic sections.
+    expect(body).not.toContain('"late_arrival"');
+  });
+
   it('PoliciesView with the effective policy and a gate decision', () => {
     const model = new PolicyState(api);
     const src = { layer: 'default' as const, file: '' };
