@@ -89,19 +89,37 @@ describe('git subcommands that run the command text they are given', () => {
       expect(existsSync(join(root, `M-${m}`)), m).toBe(true);
   });
 
-  // NOT FIXED: git.ts reads none of these (only `rebase --exec`, through another rule). Fix: take the option
-  // value (`-x`, `--exec`, `--extcmd`, `foreach`'s and `bisect run`'s words) as a command line and judge it as
-  // typed, like `sh -c`; `bisect run PROGRAM ARGS` and `difftool -t TOOL` as running PROGRAM.
-  it.fails('ATTACK WORKS: the gate allows each with curl | sh as its command', () => {
-    expect(
-      allowed([
-        `git rebase -x "${PAYLOAD}" HEAD~1`,
-        `git bisect start HEAD HEAD~1 && git bisect run sh -c "${PAYLOAD}"`,
-        `git difftool -y -x "${PAYLOAD}" HEAD`,
-        `git difftool --extcmd="${PAYLOAD}" HEAD`,
-        `git submodule foreach "${PAYLOAD}"`,
-      ]),
-    ).toEqual([]);
+  // FIXED (git-commands.ts): the value of `-x`/`--exec`/`--extcmd`, and `foreach`'s and `bisect run`'s words, are
+  // judged as the command line they are, typed here.
+  it('closed: the gate denies each with curl | sh as its command, as it denies the pipe typed', () => {
+    const attacks = [
+      `git rebase -x "${PAYLOAD}" HEAD~1`,
+      `git rebase -ix "${PAYLOAD}" HEAD~1`,
+      `git bisect start HEAD HEAD~1 && git bisect run sh -c "${PAYLOAD}"`,
+      `git difftool -y -x "${PAYLOAD}" HEAD`,
+      `git difftool -yx "${PAYLOAD}" HEAD`,
+      `git difftool --extcmd="${PAYLOAD}" HEAD`,
+      `git submodule foreach "${PAYLOAD}"`,
+      `git submodule --quiet foreach --recursive "${PAYLOAD}"`,
+    ];
+    expect(attacks.filter((command) => gate.decide({ command }).decision !== 'deny')).toEqual([]);
+  });
+
+  it('the same commands running everyday command lines stay allowed', () => {
+    const everyday = [
+      'git rebase -x "npm test" HEAD~3',
+      'git rebase --exec "npm test" HEAD~3',
+      'git rebase -i HEAD~3',
+      'git bisect start HEAD HEAD~5 && git bisect run npm test',
+      'git bisect good',
+      'git bisect bad HEAD',
+      'git difftool -y -x "diff -u" HEAD',
+      'git difftool -t meld HEAD',
+      'git submodule foreach git pull',
+      "git submodule foreach 'git checkout main'",
+      'git submodule update --init --recursive',
+    ];
+    expect(everyday.filter((command) => gate.decide({ command }).decision !== 'allow')).toEqual([]);
   });
 });
 
@@ -120,19 +138,19 @@ describe('git runs a program named by configuration given on its own command lin
       expect(existsSync(join(root, `M-${m}`)), m).toBe(true);
   });
 
-  // NOT FIXED: for `-c` git.ts:115 asks only about core.hooksPath/sshCommand/fsmonitor (some other keys ask
-  // through their value's text); GIT_RUNS_KEY (git.ts:127) judges only `git config`, and lacks pager.<cmd> and
-  // sendemail.sendmailCmd/headerCmd. send-email's --sendmail-cmd/--to-cmd/--cc-cmd/--header-cmd and a path as
-  // --smtp-server, and --exec-path (git runs git-remote-https from there), are not read. Fix: judge every
-  // `-c KEY=VALUE`, `--config-env=KEY=VAR` and GIT_CONFIG_KEY_n/VALUE_n with GIT_RUNS_KEY/GIT_EDITOR_KEY (a
-  // `--config-env` value is unknown: ask), and those options as commands or programs run.
-  it.fails('ATTACK WORKS: the gate allows them', () => {
+  // FIXED (git-config-keys.ts): one table of the keys git runs, applied to `-c`, `--config-env`, GIT_CONFIG_KEY_n/
+  // VALUE_n, GIT_CONFIG_PARAMETERS, `clone -c` and `git config`; send-email's command options judged as command
+  // lines, a path as --smtp-server and --exec-path outside the system asked (git-commands.ts).
+  it('closed: the gate asks or denies them', () => {
     expect(
       allowed([
         'git -c diff.external=./tools/d.sh diff',
         `git -c pager.log="sh -c '${PAYLOAD}'" log`,
         'git --config-env=core.pager=EVIL log',
+        'git --config-env core.pager=EVIL log',
         `GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.pager GIT_CONFIG_VALUE_0="${PAYLOAD}" git log`,
+        'export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=diff.external GIT_CONFIG_VALUE_0=./d.sh; git diff',
+        `GIT_CONFIG_PARAMETERS="'core.pager'='./p.sh'" git log`,
         'git -c include.path=/tmp/c status',
         'git -c interactive.diffFilter=./f.sh add -p',
         `git send-email --sendmail-cmd="${PAYLOAD}" --to=x@example.com 0001.patch`,
@@ -140,8 +158,33 @@ describe('git runs a program named by configuration given on its own command lin
         'git -c sendemail.sendmailCmd=./m.sh send-email --to x@example.com 0001.patch',
         'git send-email --smtp-server=./m.sh --to=x@example.com 0001.patch',
         'git --exec-path=./bin fetch https://github.com/x/y',
+        'git clone -c core.hooksPath=./h https://github.com/x/y',
       ]),
     ).toEqual([]);
+    for (const command of [
+      `git -c pager.log="sh -c '${PAYLOAD}'" log`,
+      `GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.pager GIT_CONFIG_VALUE_0="${PAYLOAD}" git log`,
+      `git send-email --to-cmd="${PAYLOAD}" 0001.patch`,
+    ])
+      expect(gate.decide({ command }).decision, command).toBe('deny');
+  });
+
+  it('everyday settings on the command line stay allowed', () => {
+    const everyday = [
+      'git -c core.pager=cat log',
+      'git -c pager.branch=false branch',
+      'V=less git --config-env=core.pager=V log',
+      'GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.pager GIT_CONFIG_VALUE_0=cat git log',
+      'GIT_CONFIG_GLOBAL=/dev/null git status',
+      'git -c credential.helper= fetch',
+      'git -c user.name=x -c user.email=x@example.com commit -m y',
+      'git -c protocol.file.allow=always submodule update --init',
+      'git config --global core.editor vim',
+      'git config --global interactive.diffFilter "diff-so-fancy --patch"',
+      'git commit -m "docs: explain the core.editor setting"',
+      'git send-email --smtp-server=smtp.example.com --to=x@example.com 0001.patch',
+    ];
+    expect(everyday.filter((command) => gate.decide({ command }).decision !== 'allow')).toEqual([]);
   });
 });
 
@@ -155,13 +198,15 @@ describe('git writes outside the workspace', () => {
     expect(readFileSync(join(home, '.profile'), 'utf8')).toContain('M-bashrc');
   });
 
-  // NOT FIXED: git.ts:111 takes checkout/restore paths from the current directory, not from --work-tree; the
-  // output options of diff/log/show/format-patch/archive/bundle and `worktree add` are not writes. Fix: resolve
-  // paths against --work-tree (or GIT_WORK_TREE), and count those options' values as writes.
-  it.fails('ATTACK WORKS: the gate allows writes to ~/.bashrc and ~/.config/autostart through git', () => {
+  // FIXED (git-invocation.ts, git-paths.ts): paths resolve against the work tree (--work-tree, GIT_WORK_TREE; `:/x`
+  // from its top), a work tree outside the workspace is written by the subcommands that check files out, and the
+  // output options and `worktree add`/`bundle create`/`init` destinations are writes.
+  it('closed: the gate asks for writes to ~/.bashrc and ~/.config/autostart through git', () => {
     expect(
       allowed([
         'git --work-tree="$HOME" checkout HEAD -- :/.bashrc',
+        'git --work-tree $HOME checkout -f HEAD',
+        'GIT_WORK_TREE=~ git reset --hard',
         'git --work-tree=$HOME restore --source HEAD .profile',
         'git diff --output=$HOME/.bashrc HEAD~1',
         'git log -1 -p --output=$HOME/.bashrc',
@@ -169,22 +214,43 @@ describe('git writes outside the workspace', () => {
         'git format-patch -o ~/.config/autostart -1',
         'git archive -o ~/.bashrc HEAD',
         'git worktree add ~/.config/autostart',
+        'git bundle create ~/.bashrc HEAD',
       ]),
     ).toEqual([]);
+  });
+
+  it('the same options writing inside the workspace stay allowed', () => {
+    const everyday = [
+      'git checkout main -- src/a.ts',
+      'git restore :/',
+      'git --work-tree=. checkout HEAD -- a.txt',
+      'git diff --output=changes.patch HEAD~1',
+      'git format-patch -o patches -3',
+      'git archive -o build/src.zip HEAD',
+      'git worktree add ../project/wt-feature -b feature',
+    ];
+    expect(everyday.filter((command) => gate.decide({ command }).decision !== 'allow')).toEqual([]);
   });
 });
 
 describe('git takes a secret file into the repository through an option', () => {
-  // `git add .env` counts as reading it (git.ts:55); these do the same and are allowed. A push then sends it.
-  // Fix: read the values of commit/tag/notes `-F`/`--file` and hash-object's operands like `git add`'s.
-  it.fails('ATTACK WORKS: commit -F, tag -F, notes -F and hash-object -w of a key are allowed', () => {
+  // `git add .env` counts as reading it; FIXED (git-paths.ts): commit/tag/notes/merge `-F`/`--file`, hash-object
+  // -w's and update-index --add's operands, archive --add-file and `config -f FILE --list` are reads like it.
+  it('closed: commit -F, tag -F, notes -F and hash-object -w of a key ask, as cat of it does', () => {
+    expect(gate.decide({ command: 'cat ~/.ssh/id_rsa' }).decision).not.toBe('allow');
     expect(
       allowed([
         'git commit --allow-empty -F ~/.ssh/id_rsa',
+        'git commit -aF ~/.ssh/id_rsa',
         'git tag -F ~/.aws/credentials v9',
         'git notes add -F ~/.ssh/id_ed25519',
         'git hash-object -w ~/.ssh/id_rsa',
+        'git archive --add-file=~/.ssh/id_rsa -o out.tar HEAD',
+        'git config -f ~/.aws/credentials --list',
       ]),
     ).toEqual([]);
+    expect(
+      allowed(['git commit -F msg.txt', 'git tag -a v1 -F notes/v1.md', 'git hash-object -w src/a.ts']),
+    ).toHaveLength(3);
   });
 });

@@ -1,6 +1,7 @@
 import type { Call } from './call.js';
 import { report } from './context.js';
 import { classifyPath } from './paths.js';
+import { gitAssignments } from './programs/git-env.js';
 import { UNKNOWN } from './script.js';
 
 /**
@@ -9,7 +10,7 @@ import { UNKNOWN } from './script.js';
  * system's. Setting one is how `git status` or `pnpm build` gets turned into an attacker's program.
  */
 const NAMES_A_COMMAND =
-  /^(PAGER|MANPAGER|GIT_PAGER|SYSTEMD_PAGER|PSQL_PAGER|EDITOR|VISUAL|GIT_EDITOR|GIT_SEQUENCE_EDITOR|SUDO_EDITOR|FCEDIT|BROWSER|SHELL|BASH_ENV|ENV|ZDOTDIR|PROMPT_COMMAND|GIT_SSH|GIT_SSH_COMMAND|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|GIT_EXTERNAL_DIFF|GIT_PROXY_COMMAND|GIT_EXEC_PATH|GIT_CONFIG_GLOBAL|GIT_CONFIG|LESSOPEN|LESSCLOSE|PYTHONSTARTUP|PERL5DB|[A-Z0-9_]*_(?:COMMAND|CMD|PROGRAM|PROG|EXEC|EXECUTABLE|HOOK|BIN|BINARY|EDITOR|PAGER|SHELL|WRAPPER|LAUNCHER))$/;
+  /^(PAGER|MANPAGER|GIT_PAGER|SYSTEMD_PAGER|PSQL_PAGER|EDITOR|VISUAL|GIT_EDITOR|GIT_SEQUENCE_EDITOR|SUDO_EDITOR|FCEDIT|BROWSER|SHELL|BASH_ENV|ENV|ZDOTDIR|PROMPT_COMMAND|GIT_SSH|GIT_SSH_COMMAND|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|GIT_EXTERNAL_DIFF|GIT_PROXY_COMMAND|GIT_EXEC_PATH|LESSOPEN|LESSCLOSE|PYTHONSTARTUP|PERL5DB|[A-Z0-9_]*_(?:COMMAND|CMD|PROGRAM|PROG|EXEC|EXECUTABLE|HOOK|BIN|BINARY|EDITOR|PAGER|SHELL|WRAPPER|LAUNCHER))$/;
 /** Variables whose value is loaded as code into the processes that follow. */
 const LOADS_CODE =
   /^(LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES|DYLD_LIBRARY_PATH|DYLD_FRAMEWORK_PATH)$/;
@@ -34,6 +35,8 @@ const TOOL_DIRS =
 
 /** Judges the variable assignments of one command (`X=1 cmd`, `export X=1`, `X=1`). */
 export function analyzeAssignments(c: Call): void {
+  // Git's settings, config files and work tree given through the environment (GIT_CONFIG_KEY_n…).
+  gitAssignments(c);
   for (const { name, value } of c.cmd.assigns) {
     const shown = `${name}=${value.replaceAll(UNKNOWN, '$…')}`.slice(0, 120);
     if (LOADS_CODE.test(name) && value !== '') {

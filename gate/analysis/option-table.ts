@@ -108,23 +108,7 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   { programs: ['rsync'], option: /^--rsync-path$/, effect: 'runs' },
   { programs: ['ssh-keyscan', 'dig', 'nslookup'], option: /^-f$/, effect: 'reads' },
   { programs: ['wc', 'du'], option: /^--files0-from$/, effect: 'reads' },
-  // version control
-  {
-    programs: ['git'],
-    option: /^-c$/,
-    value:
-      /^((?:core\.(?:pager|sshCommand|fsmonitor|editor|hooksPath|askPass|gitProxy)|sequence\.editor|gpg\.(?:\w+\.)?program|diff\.[^.=]+\.(?:textconv|command)|merge\.[^.=]+\.driver|filter\.[^.=]+\.(?:clean|smudge|process)|credential\.helper|alias\.[^=]+=\s*!|uploadpack\.packObjectsHook|protocol\.ext\.allow|http\.proxy)\b.*)$/i,
-    effect: 'runs',
-  },
-  { programs: ['git'], option: /^(--upload-pack|--receive-pack|--exec)$/, value: /(.+)/, effect: 'runs' },
-  {
-    programs: ['git'],
-    script:
-      /(?:^|\s)((?:core\.(?:pager|sshCommand|fsmonitor|editor|askPass)|sequence\.editor|credential\.helper|gpg\.program|diff\.\S+\.textconv|filter\.\S+\.(?:clean|smudge))\s+(\S.*))$/i,
-    effect: 'runs',
-    // An everyday editor or pager (`core.editor vim`) is what the key is for; `git config` judges the rest.
-    helper: true,
-  },
+  // version control (git's settings and the commands it is given: programs/git-config-keys.ts, git-commands.ts)
   {
     programs: ['hg'],
     option: /^--config$/,

@@ -1,17 +1,23 @@
-/** Git: history-destroying and hook-planting subcommands, pushes to URLs, and the paths git writes. */
+/**
+ * Git: history-destroying subcommands, pushes to URLs, settings of keys git runs (git-config-keys.ts), commands
+ * it is given to run (git-commands.ts), and the paths it writes and reads (git-paths.ts).
+ */
 
-import { type Call, type Handler, operands, optionValue } from '../call.js';
+import { type Call, type Handler, operands, optionValues } from '../call.js';
 import { report } from '../context.js';
-import { touch } from '../effects.js';
 import { isSecretFileName } from '../paths.js';
-import { UNKNOWN } from '../script.js';
-import { writtenOrRead } from '../written-text.js';
-import { patchedFiles } from './archives.js';
+import { gitGivenCommands } from './git-commands.js';
+import { gitConfig, judgeGitSetting } from './git-config-keys.js';
+import { gitInvocation } from './git-invocation.js';
+import { gitPaths } from './git-paths.js';
 import { destination } from './net.js';
 
 const git: Handler = (c) => {
-  const sub = operands(c.args, ['-C', '-c', '--git-dir', '--work-tree'])[0];
-  const rest = c.args.slice(c.args.indexOf(sub ?? '') + 1);
+  const inv = gitInvocation(c);
+  const { sub, rest } = inv;
+  for (const s of inv.settings) judgeGitSetting(c, s, 'option');
+  gitGivenCommands(c, inv);
+  gitPaths(c, inv);
   if (sub === 'push') gitPush(c, rest);
   if (sub === 'branch') {
     const del = rest.some(
@@ -36,7 +42,14 @@ const git: Handler = (c) => {
     report(c.ctx, 'destroy.git-reset-hard', `git clean ${rest.join(' ')}`);
   if ((sub === 'commit' || sub === 'push' || sub === 'merge') && rest.includes('--no-verify'))
     report(c.ctx, 'evade.disable-security', `git ${sub} --no-verify skips hooks`);
-  if (sub === 'config') gitConfig(c, rest);
+  if (sub === 'config') gitConfig(c, rest, inv.base);
+  // `git clone -c KEY=VALUE` writes the setting into the new repository's config.
+  if (sub === 'clone')
+    for (const text of optionValues(rest, ['-c', '--config'])) {
+      const eq = text.indexOf('=');
+      const [key, value] = eq < 0 ? [text, 'true'] : [text.slice(0, eq), text.slice(eq + 1)];
+      judgeGitSetting(c, { key, value, shown: `git clone --config ${text}` }, 'lasting');
+    }
   if (sub === 'remote' && /^(add|set-url)$/.test(rest[0] ?? '')) {
     const name = operands(rest.slice(1), ['-t', '-m', '--push'])[0];
     if (name) {
@@ -44,18 +57,9 @@ const git: Handler = (c) => {
       c.ctx.remotesSet.add(name);
     }
   }
-  // A file's content from history is that file read: `git show HEAD:.env`, `git cat-file -p HEAD:.env`, and
-  // the paths after `--` of a patch (`git log -p -- .env`, `git show HEAD -- .env`).
-  if (sub === 'show' || sub === 'cat-file')
-    for (const op of operands(rest).slice(0, 8)) {
-      const at = op.indexOf(':');
-      if (at >= 0 && at < op.length - 1) touch(c.ctx, op.slice(at + 1), 'read', c.cwd);
-    }
-  // `git add .env` copies the file into the repository, from where a push sends it: a read of what it names.
+  // `--force` adds what .gitignore keeps out: with `.`, `-A`, a directory or a pattern that is every ignored
+  // `.env` below it (one named file that is not a secret is what the developer meant).
   if (sub === 'add' || sub === 'stage') {
-    for (const p of operands(rest).slice(0, 256)) touch(c.ctx, p, 'read', c.cwd);
-    // `--force` adds what .gitignore keeps out: with `.`, `-A`, a directory or a pattern that is every ignored
-    // `.env` below it (one named file that is not a secret is what the developer meant).
     const ops = operands(rest);
     const wide =
       ops.length === 0 ||
@@ -67,91 +71,11 @@ const git: Handler = (c) => {
   // sends them, and deletes them from the tree: `--include-untracked` leaves ignored files alone.
   if (sub === 'stash' && rest.some((a) => a === '--all' || /^-[a-zA-Z]*a[a-zA-Z]*$/.test(a)))
     report(c.ctx, 'collect.force-add', `git stash ${rest.join(' ')}`.slice(0, 100));
-  // `git grep --no-index` and `--untracked` print lines of files git does not track, secrets included.
-  if (sub === 'grep' && rest.some((a) => a === '--no-index' || a === '--untracked'))
-    for (const p of rest.includes('--') ? rest.slice(rest.indexOf('--') + 1).slice(0, 64) : [])
-      touch(c.ctx, p, 'read', c.cwd);
-  const patch = sub === 'show' || sub === 'diff' || rest.some((a) => /^(-p|-u|--patch)$/.test(a));
-  if (patch && (sub === 'log' || sub === 'show' || sub === 'diff') && rest.includes('--'))
-    for (const p of rest.slice(rest.indexOf('--') + 1).slice(0, 8)) touch(c.ctx, p, 'read', c.cwd);
-  // `git diff --no-index A B` compares any two files, printing both: a reader like cat.
-  if (sub === 'diff' && rest.includes('--no-index'))
-    for (const p of operands(rest).slice(0, 8)) touch(c.ctx, p, 'read', c.cwd);
-  // git apply keeps to the work tree unless told otherwise; an inline patch shows which files it writes.
-  if (sub === 'apply' || sub === 'am') {
-    const dir = optionValue(rest, ['--directory']);
-    if (rest.includes('--unsafe-paths')) touch(c.ctx, `/${UNKNOWN}`, 'write', c.cwd);
-    if (sub === 'apply' && !rest.some((a) => /^(--stat|--numstat|--summary|--check)$/.test(a))) {
-      // A patch file this command line wrote (`printf '--- a/.claude/…' > fix.patch && git apply fix.patch`).
-      const file = operands(rest, ['--directory', '-p', '--exclude', '--include'])[0];
-      patchedFiles(c, c.cmd.stdinText ?? (file ? writtenOrRead(c, file) : undefined), 0, dir);
-    }
-  }
-  // Paths git writes: a clone's directory, files checked out or restored from another commit.
-  if (sub === 'clone') {
-    const ops = operands(rest, [
-      '-b',
-      '--branch',
-      '-o',
-      '--origin',
-      '--depth',
-      '-c',
-      '--config',
-      '--reference',
-      '--separate-git-dir',
-      '-u',
-      '--upload-pack',
-      '--template',
-      '-j',
-      '--jobs',
-      '--filter',
-    ]);
-    if (ops.length >= 2) touch(c.ctx, ops[ops.length - 1] as string, 'write', c.cwd);
-  }
-  if ((sub === 'checkout' || sub === 'restore') && rest.includes('--'))
-    for (const p of rest.slice(rest.indexOf('--') + 1).slice(0, 64)) touch(c.ctx, p, 'write', c.cwd);
-  else if (sub === 'restore')
-    for (const p of operands(rest, ['-s', '--source']).slice(0, 64)) touch(c.ctx, p, 'write', c.cwd);
-  if (c.args.some((a) => /core\.hooksPath|core\.sshCommand|core\.fsmonitor/i.test(a) && a.includes('=')))
-    report(c.ctx, 'persist.git-hook', 'git -c runs a configured program');
   // The subcommands that reach a URL they are given (ls-remote too: it connects, and its URL carries what it is
   // given to that host; push has its own rule).
   if (/^(?:clone|fetch|pull|remote|submodule|ls-remote)$/.test(sub ?? ''))
     for (const a of rest) if (/^[a-z]+:\/\/|^[^/\s]+@[^/\s]+:/.test(a)) destination(c, a);
 };
-
-/**
- * Config keys whose value git runs (or whose file it reads config from) on later git commands, outside any
- * sandbox: setting one is planting a hook, whatever the value looks like.
- */
-const GIT_RUNS_KEY =
-  /^(?:core\.(?:hooksPath|fsmonitor|sshCommand|askPass|gitProxy)|gpg\.(?:[^.]+\.)?program|diff\.external|diff\.[^.]+\.(?:textconv|command)|merge\.[^.]+\.driver|filter\.[^.]+\.(?:clean|smudge|process)|credential\.(?:[^.]+\.)?helper|uploadpack\.packObjectsHook|include\.path|includeIf\..+\.path|interactive\.diffFilter|sendemail\.(?:smtpServer|toCmd|ccCmd))$/i;
-/** Editor and pager keys: an everyday editor or pager is what they are for; anything else is a planted command. */
-const GIT_EDITOR_KEY = /^(?:core\.(?:editor|pager)|sequence\.editor|pager\.[^.]+)$/i;
-const EVERYDAY_EDITOR =
-  /^(?:vim?|nvim|nano|emacs|micro|hx|helix|code(?: -w| --wait)?|subl(?: -w| --wait)?|less(?: -[A-Za-z]+)*|more|cat|delta|diff-so-fancy|false|true)$/;
-/** Options of `git config` that take a value (so the value is not the key). */
-const GIT_CONFIG_VALUE_OPTIONS = ['-f', '--file', '--blob', '--type', '--default', '--comment', '--value'];
-
-/** `git config [set] KEY VALUE`: keys git later runs (fsmonitor, hooksPath, filters, `!` aliases, includes). */
-function gitConfig(c: Call, rest: string[]): void {
-  const words: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i] as string;
-    if (GIT_CONFIG_VALUE_OPTIONS.includes(a)) i++;
-    else if (!a.startsWith('-')) words.push(a);
-  }
-  if (/^(set|add|replace-all)$/.test(words[0] ?? '')) words.shift();
-  const [key = '', value] = words;
-  const shown = `git config ${rest.join(' ')}`.slice(0, 120);
-  if (value === undefined) return;
-  if (
-    GIT_RUNS_KEY.test(key) ||
-    (/^alias\./i.test(key) && value.trim().startsWith('!')) ||
-    (GIT_EDITOR_KEY.test(key) && !EVERYDAY_EDITOR.test(value.trim()))
-  )
-    report(c.ctx, 'persist.git-hook', shown);
-}
 
 /** Branches whose loss or rewrite hurts everyone who shares the repository. */
 const PROTECTED_BRANCH =
