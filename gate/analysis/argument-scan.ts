@@ -2,6 +2,7 @@ import type { Call } from './call.js';
 import { isWebRoute, RUNS_COMMAND, SHELL_PATH } from './code-idioms.js';
 import { report } from './context.js';
 import { touch } from './effects.js';
+import { judgeListening } from './listeners.js';
 import { hostOf, judgeHost } from './network.js';
 import { notAPath } from './not-paths.js';
 import { writtenOperand } from './operand-shapes.js';
@@ -254,6 +255,7 @@ export function scanPathArguments(c: Call): void {
 
 /** Scans every argument of one call for behaviour that does not depend on knowing the program. */
 export function scanArguments(c: Call): void {
+  judgeListening(c);
   // Their arguments are a command, analysed where it runs (`xargs grep ksh`, `watch lynx URL`); a shell
   // path among them still says a shell is run with whatever items come in (`xargs -a /dev/null /bin/sh`).
   if (ARGV_RUNNERS.has(c.name)) {

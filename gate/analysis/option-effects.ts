@@ -4,15 +4,21 @@ import { report } from './context.js';
 import { touch } from './effects.js';
 import { hostOf } from './network.js';
 import { ANY_PROGRAM_OPTIONS, OPTION_EFFECTS, type OptionRow } from './option-table.js';
+import { judgeOutputFiles, OUTPUT_OPTIONS } from './output-files.js';
 import { classifyPath } from './paths.js';
+import { judgeProcessAttach } from './process-attach.js';
 
 export { type Effect, OPTION_EFFECTS, type OptionRow } from './option-table.js';
 
 const BY_PROGRAM = new Map<string, OptionRow[]>();
-for (const row of OPTION_EFFECTS)
+for (const row of [...OPTION_EFFECTS, ...OUTPUT_OPTIONS])
   for (const p of row.programs) BY_PROGRAM.set(p, [...(BY_PROGRAM.get(p) ?? []), row]);
 
-/** Applies the option table to one call: what its options and script commands run, load, read or write. */
+/**
+ * Applies the option table to one call: what its options and script commands run, load, read or write, the
+ * files its options or operands name as its output (output-files.ts), and the running process it attaches to
+ * (process-attach.ts). Every call passes here, a wrapper's (`strace -p`, `time -o`) as well as a handler's.
+ */
 export function applyOptionEffects(c: Call): void {
   const rows = [...(BY_PROGRAM.get(c.name) ?? []), ...ANY_PROGRAM_OPTIONS];
   for (const row of rows) {
@@ -34,8 +40,12 @@ export function applyOptionEffects(c: Call): void {
       continue;
     }
     if (row.value?.source === '^$') {
-      // A flag: its presence is the effect (`--shell-escape`, vim's `+cmd`).
-      for (const a of c.args) if ((row.option as RegExp).test(a)) apply(c, row, `${c.name} ${a}`, a);
+      // A flag: its presence is the effect (`--shell-escape`, vim's `+cmd`); a value attached to it is the
+      // option's first capture group (gawk's `--dump-variables=FILE`).
+      for (const a of c.args) {
+        const m = (row.option as RegExp).exec(a);
+        if (m) apply(c, row, `${c.name} ${a}`, firstGroup(m) ?? a);
+      }
       continue;
     }
     for (const { name, value } of optionValues(c.args, row.option as RegExp, !SINGLE_DASH_LONG.has(c.name))) {
@@ -45,6 +55,8 @@ export function applyOptionEffects(c: Call): void {
       apply(c, row, `${c.name} ${name}${value ? ` ${value}` : ''}`, target === '' ? name : target);
     }
   }
+  judgeOutputFiles(c);
+  judgeProcessAttach(c);
 }
 
 /** A remote-shell transport named alone (`rsync -e ssh`): it goes where the outer command's operands say. */

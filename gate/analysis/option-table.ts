@@ -58,7 +58,10 @@ const SQLITE_LIKE = ['sqlite3', 'duckdb', 'litecli', 'sqlcipher', 'spatialite'];
 const SSH_RUNS =
   /^(?:ProxyCommand|LocalCommand|KnownHostsCommand|RemoteCommand|ssh_command|ssh_cmd|ControlPath)\s*[= ]\s*(.+)$/i;
 
-/** The option table. The next program that runs what its options say is a row here, not a new function. */
+/**
+ * The option table. The next program that runs what its options say is a row here, not a new function. Options
+ * that name a file the program writes are rows of OUTPUT_OPTIONS (output-files.ts).
+ */
 export const OPTION_EFFECTS: readonly OptionRow[] = [
   // archivers
   {
@@ -85,8 +88,7 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
     effect: 'connects',
   },
   { programs: ['zip'], option: /^(-TT|--unzip-command)$/, effect: 'runs' },
-  // Where an archive is extracted to is written (`unzip x.zip -d ~` drops ~/.bashrc like `tar -C ~` does).
-  { programs: ['unzip', '7z', '7za', 'bsdtar'], option: /^(-d|-o|-C)$/, effect: 'writes' },
+  { programs: ['sort'], option: /^--compress-program$/, effect: 'runs', helper: true },
   // remote copy and shells
   { programs: SSH_LIKE, option: /^-o$/, value: SSH_RUNS, effect: 'runs' },
   {
@@ -270,7 +272,6 @@ export const OPTION_EFFECTS: readonly OptionRow[] = [
   { programs: ['yt-dlp', 'youtube-dl'], option: /^--(exec|exec-before-download)$/, effect: 'runs' },
   { programs: ['aria2c'], option: /^--on-\S+$/, effect: 'runs' },
   { programs: ['aria2c'], option: /^(-i|--input-file)$/, effect: 'reads' },
-  { programs: ['rlwrap', 'strace', 'ltrace'], option: /^(-l|-o)$/, effect: 'writes' },
   { programs: ['xdotool'], script: /^(exec)$/, effect: 'runs' },
   { programs: ['pidstat'], option: /^-e$/, effect: 'runs' },
   { programs: ['dmsetup'], option: /^--exec$/, effect: 'runs' },

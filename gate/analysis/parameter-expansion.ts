@@ -1,3 +1,4 @@
+import { locationOf } from './location-variables.js';
 import type { Env } from './words.js';
 
 /**
@@ -5,7 +6,8 @@ import type { Env } from './words.js';
  * (`${x:-~}`), pattern replacement and trimming of a known value (`${x/a/~}`, `${x%pat}`), substrings
  * (`${x:0}`) and array elements (`${x[1]}`). Returns undefined when the value is known only at run time. An
  * unknown variable with a literal default or alternative takes the literal: it is the value the text chose,
- * and the one a deny must see (`rm -rf ${FOO:-~}`).
+ * and the one a deny must see (`rm -rf ${FOO:-~}`). A variable that names where credentials live is that
+ * place (`${KUBECONFIG:-x}`, location-variables.ts).
  */
 export function foldExpansion(text: string, env: Env, unknown: string): string | undefined {
   const element = /^\$\{(\w+)\[(\d+)\]\}$/.exec(text);
@@ -15,7 +17,7 @@ export function foldExpansion(text: string, env: Env, unknown: string): string |
   const [, name = '', op = '', given = ''] = m;
   const rest = given.replace(/\$\{?HOME\}?(?!\w)/g, '~');
   if (/[$`'"]/.test(rest)) return undefined;
-  const raw = name === 'HOME' ? '~' : env.get(name);
+  const raw = name === 'HOME' ? '~' : (env.get(name) ?? locationOf(name));
   const value = raw === undefined || raw.includes(unknown) ? undefined : raw;
   switch (op) {
     case ':-':

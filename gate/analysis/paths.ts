@@ -78,11 +78,11 @@ const ZONES: [Zone, RegExp][] = [
   [
     'secret',
     new RegExp(
-      String.raw`/\.(aws|azure|oci|gnupg|password-store|docker/config\.json|kube/config|netrc|git-credentials|pgpass|my\.cnf|npmrc|pypirc|vault-token)(/|$)` +
+      String.raw`/\.(aws|azure|oci|gnupg|password-store|docker/config\.json|kube/config|netrc|git-credentials|pgpass|my\.cnf|npmrc|pypirc|vault-token|boto)(/|$)` +
         String.raw`|/\.config/(gcloud|gh)(/|$)|^/etc/ssl/private|^/proc/[^/]+/(task/[^/]+/)?(environ|mem|maps)$|^/dev/k?mem$|^/proc/kcore$` +
         // Tools' own credential files: Maven, Gradle, Composer, Stripe, ngrok, Fly, Netlify, Firebase, Supabase,
-        // Wrangler, the desktop keyring.
-        String.raw`|/\.m2/settings(-security)?\.xml$|/\.gradle/gradle\.properties$|/\.composer/auth\.json$|/\.config/(stripe|ngrok|netlify|configstore|rclone)/|/\.fly/config\.yml$|/\.netlify/|/\.supabase/access-token$|/\.wrangler/config/|/\.local/share/keyrings/` +
+        // Wrangler, SOPS's age keys, the desktop keyring.
+        String.raw`|/\.m2/settings(-security)?\.xml$|/\.gradle/gradle\.properties$|/\.composer/auth\.json$|/\.config/(stripe|ngrok|netlify|configstore|rclone|sops)/|/\.fly/config\.yml$|/\.netlify/|/\.supabase/access-token$|/\.wrangler/config/|/\.local/share/keyrings/` +
         String.raw`|\.(pem|p12|pfx|key)$|/credentials(\.json|\.db)?$|/(secrets?|tokens?)(\.[a-z]+)?$`,
     ),
   ],

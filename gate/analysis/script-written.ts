@@ -147,22 +147,32 @@ export function judgeFileCopied(c: Call): void {
   const sources = dir !== undefined ? ops : ops.slice(0, -1);
   const dest = dir ?? ops.at(-1);
   if (!dest || sources.length === 0) return;
-  const where = { workspace: c.ctx.workspace, cwd: c.cwd };
   for (const src of sources.slice(0, 16)) {
-    const from = classifyPath(src, where).path;
-    const text = c.ctx.written?.get(from) ?? c.ctx.readScript?.(from);
-    if (text === undefined) continue;
     // The destination is a file, or a directory the file goes into under its own name.
     const targets =
       dir !== undefined || sources.length > 1 || dest.endsWith('/') || dest === '.'
         ? [`${dest.replace(/\/+$/, '')}/${posix.basename(src)}`]
         : [dest, `${dest.replace(/\/+$/, '')}/${posix.basename(src)}`];
-    for (const t of targets) {
-      c.ctx.written ??= new Map();
-      c.ctx.written.set(classifyPath(t, where).path, text.slice(0, 65_536));
-    }
-    judgeScriptWritten(c, targets[0] ?? dest, text);
+    judgeTextCopied(c, src, targets);
   }
+}
+
+/**
+ * The text of `src` (written earlier in this command line, or read now by the caller's reader) lands in
+ * `targets` (by a copy, or a line tool's output file): judged as written into the first, and kept for the
+ * commands after this one that run any of them.
+ */
+export function judgeTextCopied(c: Call, src: string, targets: readonly string[]): void {
+  if (src.includes(UNKNOWN) || c.ctx.depth > 4) return;
+  const where = { workspace: c.ctx.workspace, cwd: c.cwd };
+  const from = classifyPath(src, where).path;
+  const text = c.ctx.written?.get(from) ?? c.ctx.readScript?.(from);
+  if (text === undefined || targets[0] === undefined) return;
+  for (const t of targets) {
+    c.ctx.written ??= new Map();
+    c.ctx.written.set(classifyPath(t, where).path, text.slice(0, 65_536));
+  }
+  judgeScriptWritten(c, targets[0], text);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { decodeAnsiC } from './ansi-c.js';
+import { locationOf } from './location-variables.js';
 import { foldExpansion } from './parameter-expansion.js';
 
 /** Marks a part of a word only known at run time (a variable we could not resolve, a substitution). */
@@ -62,11 +63,11 @@ export function evalWord(node: Node, s: { env: Env }): string {
         s.env.set(name.text, UNKNOWN);
         return UNKNOWN;
       }
-      if (name.text === 'HOME' && (node.type === 'simple_expansion' || node.namedChildCount === 1))
-        return '~';
-      const known = s.env.get(name.text);
-      if (known !== undefined && (node.type === 'simple_expansion' || node.namedChildCount === 1))
-        return known;
+      const plain = node.type === 'simple_expansion' || node.namedChildCount === 1;
+      if (name.text === 'HOME' && plain) return '~';
+      // A variable the text did not set that names where credentials live is that place (location-variables.ts).
+      const known = s.env.get(name.text) ?? locationOf(name.text);
+      if (known !== undefined && plain) return known;
       return (node.type === 'expansion' ? foldExpansion(node.text, s.env, UNKNOWN) : undefined) ?? UNKNOWN;
     }
     case 'command_substitution': {

@@ -134,6 +134,12 @@ export const TAXONOMY = {
     'reads Ward’s or a coding agent’s own credentials or data',
   ),
   'read.history': t('credential-access', 'T1552.003', 0.5, 'reads shell history, which often holds secrets'),
+  'proc.attach': t(
+    'credential-access',
+    'T1055.008',
+    0.75,
+    'attaches a debugger or tracer to another running process, whose memory and data it reads and can change',
+  ),
   'cred.written-out': t('credential-access', 'T1552', 0.6, 'carries a credential written out'),
   'read.whole-fs': t('collection', 'T1005', 0.5, 'reads recursively across the whole filesystem'),
   'read.secret-tree': t(

@@ -128,6 +128,13 @@ const split: Handler = (c) => {
 const cpio: Handler = (c) => {
   const ops = operands(c.args, ['-H', '-F', '-O', '-I', '-E', '-R', '-D']);
   if (hasFlag(c.args, 'p') && ops[0]) touch(c.ctx, ops[0], 'write', c.cwd);
+  // Copy-in (`cpio -idv < x.cpio`) keeps the archive's absolute and `../` names unless told not to, as `tar -P`
+  // does: the archive says where each file lands.
+  if (hasFlag(c.args, 'i', '--extract')) {
+    const dir = optionValue(c.args, ['-D', '--directory']);
+    if (dir) touch(c.ctx, dir, 'write', c.cwd);
+    if (!c.args.includes('--no-absolute-filenames')) touch(c.ctx, `/${UNKNOWN}`, 'write', c.cwd);
+  }
   // `echo /etc/shadow | cpio -o`: the file list comes from standard input; static names are files read.
   if (hasFlag(c.args, 'o', '--create') || hasFlag(c.args, 'p'))
     for (const f of pipedText(c).split(/\s+/)) if (f !== '') touch(c.ctx, f, 'read', c.cwd);

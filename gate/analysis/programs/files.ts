@@ -1,16 +1,21 @@
 import { type Call, type Handler, hasFlag, operands, optionValue } from '../call.js';
 import { probe, report } from '../context.js';
 import { touch } from '../effects.js';
+import { outputOperands, UNIQ_VALUED, XXD_VALUED } from '../output-files.js';
 import { projectSecretNamed } from '../paths.js';
 import { display } from '../script.js';
 import { ARCHIVE_PROGRAMS } from './archives.js';
+import { RENAME_PROGRAMS } from './rename.js';
 import { SCRIPT_TOOL_PROGRAMS } from './script-tools.js';
 import { SSH_KEYGEN_PROGRAMS } from './ssh-keygen.js';
 
+/** Every operand is read, but those that name the program's output (`uniq IN OUT`: output-files.ts). */
 const readAll =
   (withValue: readonly string[] = []): Handler =>
   (c) => {
-    for (const p of operands(c.args, withValue)) if (p !== '-') touch(c.ctx, p, 'read', c.cwd);
+    const written = outputOperands(c);
+    for (const p of operands(c.args, withValue))
+      if (p !== '-' && !written.includes(p)) touch(c.ctx, p, 'read', c.cwd);
   };
 const patternFirst =
   (withValue: readonly string[]): Handler =>
@@ -228,6 +233,17 @@ const jq: Handler = (c) => {
   for (const p of fromFile !== undefined ? ops : ops.slice(1)) touch(c.ctx, p, 'read', c.cwd);
 };
 
+const SORT_VALUED = [
+  ...['-k', '-t', '-o', '-S', '-T', '--key', '--field-separator', '--output', '--buffer-size', '--sort'],
+  ...['--temporary-directory', '--compress-program', '--parallel', '--batch-size', '--random-source'],
+];
+const COLUMN_VALUED = [
+  ...['-n', '-O', '-N', '-l', '-E', '-H', '-R', '-T', '-W', '-r', '-i', '-p', '-c', '-o', '-s'],
+  ...['--table-name', '--table-order', '--table-columns', '--table-columns-limit', '--table-noextreme'],
+  ...['--table-hide', '--table-right', '--table-truncate', '--table-wrap', '--tree', '--tree-id'],
+  ...['--tree-parent', '--output-width', '--output-separator', '--separator'],
+];
+
 export const FILE_PROGRAMS: Record<string, Handler> = {
   ...SCRIPT_TOOL_PROGRAMS,
   jq,
@@ -241,7 +257,7 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   view: readAll(),
   nl: readAll(['-s', '-w', '-b', '-v', '-i']),
   od: readAll(['-t', '-N', '-j', '-A', '-w']),
-  xxd: readAll(['-l', '-s', '-c', '-g']),
+  xxd: readAll(XXD_VALUED),
   hexdump: readAll(['-n', '-s', '-e']),
   strings: readAll(['-n']),
   // Digests and counts print a number, not the content: they are judged like `stat` (where they look).
@@ -253,8 +269,9 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   cksum: digest,
   sum: digest,
   wc: digest,
-  sort: readAll(['-k', '-t', '-o', '-S', '-T']),
-  uniq: readAll(['-f', '-s', '-w']),
+  // Where sort writes (`-o FILE`) is the option table's (output-files.ts); what it runs (`--compress-program`) too.
+  sort: readAll(SORT_VALUED),
+  uniq: readAll(UNIQ_VALUED),
   cut: readAll(['-d', '-f', '-c', '-b']),
   paste: readAll(['-d']),
   fold: readAll(['-w']),
@@ -274,7 +291,8 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   cmp: readAll(),
   comm: readAll(),
   join: readAll(['-t', '-1', '-2', '-o', '-j']),
-  column: readAll(['-t', '-s', '-c']),
+  // util-linux column: `-t` (--table) and `-x`, `-d`, `-e`, `-L`, `-J` take no value; BSD's `-c` and `-s` do.
+  column: readAll(COLUMN_VALUED),
   readelf: readAll(),
   objdump: readAll(),
   pr: readAll(),
@@ -336,5 +354,6 @@ export const FILE_PROGRAMS: Record<string, Handler> = {
   chgrp: chown,
   dd,
   ...ARCHIVE_PROGRAMS,
+  ...RENAME_PROGRAMS,
   ...SSH_KEYGEN_PROGRAMS,
 };
