@@ -77,7 +77,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     policy,
     workspace,
     home: env.home,
-    ...(io ? { realpath: io.resolveExisting, readText: io.readTextFile } : {}),
+    ...(io ? { realpath: io.resolveExisting, readText: io.readTextFile, listDir: io.listDirectory } : {}),
   });
 
   if (sub === 'check') {

@@ -10,12 +10,12 @@ import type { ResolvedPolicy } from './policy/load.js';
 import { type CompiledRule, strictest } from './policy/rules.js';
 import type { Decision } from './policy/schema.js';
 import { joinFacts, sendOf } from './read-then-send.js';
-import { scriptReader } from './script-reader.js';
+import { dirLister, scriptReader } from './script-reader.js';
 import { judgeShellText } from './shell-judgement.js';
 import { type RuleId, TAXONOMY } from './taxonomy/rules.js';
 import { analyzeToolCall, TOOL_RULES, toolAccess } from './tools/index.js';
 import { resolveToolPath } from './tools/tool-paths.js';
-import { type ReadText, writtenScriptReasons } from './written-scripts.js';
+import { type ListDir, type ReadText, writtenScriptReasons } from './written-scripts.js';
 
 export interface GateInput {
   command: string;
@@ -89,6 +89,8 @@ export async function createGate(opts: {
   realpath?: (path: string) => string | undefined;
   /** Reads a file the call writes, to judge a script's edit in place (the caller's I/O; without it, pieces). */
   readText?: ReadText;
+  /** Lists a directory a build tool finds its files in by a pattern (the caller's I/O; without it, unknown). */
+  listDir?: ListDir;
 }): Promise<Gate> {
   const deferred = opts.deferParser ? deferredShellParser() : undefined;
   const parser = deferred ?? (await initShellParser());
@@ -164,6 +166,7 @@ export async function createGate(opts: {
         // A script the command runs is judged by what it holds now, however it was written (a name no kind
         // marks, `cp`, `mv`, `sed -i`): the write may have escaped the write-time judgement.
         readScript: opts.readText && scriptReader(opts.readText, opts.home ?? ''),
+        listDir: opts.listDir && dirLister(opts.listDir, opts.home ?? ''),
       });
       analysis = judged.analysis;
       risk = Math.max(risk, judged.risk);

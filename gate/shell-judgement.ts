@@ -36,6 +36,8 @@ export interface ShellJudgeOptions {
   deadline?: number;
   /** Reads a script the text runs (`sh x`, `./x`), to judge what it holds; see AnalysisContext.readScript. */
   readScript?: ((path: string) => string | undefined) | undefined;
+  /** Lists a directory a build tool finds files in by a pattern; see AnalysisContext.listDir. */
+  listDir?: ((dir: string) => string[] | undefined) | undefined;
 }
 
 /**
@@ -52,6 +54,7 @@ export function judgeShellText(text: string, o: ShellJudgeOptions): ShellJudgeme
       cwd: o.cwd,
       ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
       readScript: o.readScript,
+      listDir: o.listDir,
     });
   } catch (err) {
     if (err instanceof ParserNotReady) throw err;

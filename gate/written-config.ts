@@ -2,6 +2,8 @@ import type { RiskReason } from '../schema/index.js';
 import { configEntries, MAX_CONFIG_LINES } from './analysis/config-keys.js';
 import type { HostPolicy } from './analysis/network.js';
 import { configTextFinding, PACKAGE_CONFIG } from './analysis/package-sources.js';
+import { xmlSources } from './analysis/xml-sources.js';
+import { parseXml } from './analysis/xml-text.js';
 import { reason } from './shell-judgement.js';
 import { TAXONOMY } from './taxonomy/rules.js';
 
@@ -18,6 +20,7 @@ export function writtenConfigReason(
   texts: string[],
   hosts: HostPolicy,
 ): { risk: number; reason: RiskReason } | undefined {
+  if (/(?:^|\/)pom\.xml$/.test(path)) return pomSourceReason(path, before, texts, hosts);
   if (!PACKAGE_CONFIG.test(path)) return undefined;
   const had = new Set((before ?? '').split('\n').map((l) => l.trim()));
   const lines = texts.join('\n').split('\n');
@@ -47,6 +50,22 @@ export function writtenConfigReason(
   return {
     risk: TAXONOMY['supply.package-source'].risk,
     reason: reason('supply.package-source', `${path} sets ${key}`),
+  };
+}
+
+/** A pom's repositories elsewhere that the call adds (all of a piece's, when the file is not known whole). */
+function pomSourceReason(
+  path: string,
+  before: string | undefined,
+  texts: string[],
+  hosts: HostPolicy,
+): { risk: number; reason: RiskReason } | undefined {
+  const had = new Set(before === undefined ? [] : xmlSources(parseXml(before), hosts).map(([, why]) => why));
+  const added = texts.flatMap((t) => xmlSources(parseXml(t), hosts)).find(([, why]) => !had.has(why));
+  if (!added) return undefined;
+  return {
+    risk: TAXONOMY['supply.package-source'].risk,
+    reason: reason('supply.package-source', `${path} adds a ${added[0]} ${added[1]}`),
   };
 }
 

@@ -13,6 +13,9 @@ import { writtenConfigReason } from './written-config.js';
 /** Reads up to `maxBytes` of a file as text (the caller's I/O; the gate does none), undefined when unreadable. */
 export type ReadText = (path: string, maxBytes: number) => string | undefined;
 
+/** The entries of a directory, a directory's name ending in `/` (the caller's I/O), undefined when unlistable. */
+export type ListDir = (dir: string) => string[] | undefined;
+
 export interface WrittenScriptOptions {
   parser: ShellParser;
   policy: ResolvedPolicy;

@@ -1,6 +1,7 @@
 /**
  * Code that a build runs and the gate has no language model of: Rust (a package's build.rs, run by every
- * `cargo build`), Groovy and Kotlin (Gradle's build, settings and init scripts, run by every `gradle` task). A
+ * `cargo build`), Groovy and Kotlin (Gradle's build, settings and init scripts, run by every `gradle` task), Java
+ * (the plugins and tasks of buildSrc and of included builds, compiled and run by the build). A
  * token scan, not a parser: it reads the string literals of the code and hands back the command lines they make,
  * to be judged as typed. Each literal is a command line on its own (`sh -c "…"` holds one whole), a run of
  * literals as one call's arguments is another (`commandLine 'curl', '-d', '@…'`, `Command::new("curl")
@@ -33,8 +34,8 @@ function readEscapes(body: string, interpolates: boolean): string {
   return t;
 }
 
-/** The languages read: Groovy quotes strings with `'` too; in Rust and Kotlin `'x'` is one character. */
-export type BuildLanguage = 'rust' | 'groovy' | 'kotlin';
+/** The languages read: Groovy quotes strings with `'` too; in Rust, Kotlin and Java `'x'` is one character. */
+export type BuildLanguage = 'rust' | 'groovy' | 'kotlin' | 'java';
 
 /** The string literals of the code, in order (Rust's raw strings, Groovy's and Kotlin's triple quotes too). */
 function literals(code: string, lang: BuildLanguage): Literal[] {

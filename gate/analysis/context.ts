@@ -25,6 +25,12 @@ export interface AnalysisContext {
    * I/O, shared by every reading of one decision. Undefined when unreadable or without a reader.
    */
   readScript?: (path: string) => string | undefined;
+  /**
+   * The entries of a directory (a directory's name ends in `/`), by resolved path ('~' kept): the caller's I/O,
+   * for the files a tool finds by a pattern (`members = ["crates/*"]`, `init.d/*.gradle`). Undefined when the
+   * directory is absent or unlistable, or without a lister (then a pattern's files are unknown).
+   */
+  listDir?: (dir: string) => string[] | undefined;
   /** Scripts being judged now (a script that runs itself is read once). */
   running?: Set<string>;
 }

@@ -59,6 +59,8 @@ export function analyzeCommandLine(
     deadline?: number;
     /** Reads a script a command runs (see AnalysisContext.readScript); without it, such scripts are unseen. */
     readScript?: ((path: string) => string | undefined) | undefined;
+    /** Lists a directory (see AnalysisContext.listDir); without it, what a pattern names is unknown. */
+    listDir?: ((dir: string) => string[] | undefined) | undefined;
   },
 ): Analysis {
   const facts: Facts = { argvs: [], paths: [], hosts: [] };
@@ -98,6 +100,7 @@ export function analyzeCommandLine(
     ...(opts.readScript
       ? { readScript: scriptsOnly(opts.readScript, opts.workspace), running: new Set<string>() }
       : {}),
+    ...(opts.listDir ? { listDir: opts.listDir } : {}),
   };
   analyzeShell(text, ctx);
   // What was found stands; what the budget cut short may hide more.

@@ -10,9 +10,12 @@
 import type { Call } from './call.js';
 import { configEntries, MAX_CONFIG_LINES, runsProgram } from './config-keys.js';
 import { report } from './context.js';
+import { jvmLoadFinding } from './jvm-options.js';
 import { type HostPolicy, hostOf, judgeHost } from './network.js';
 import { classifyPath } from './paths.js';
 import { UNKNOWN } from './script.js';
+import { wrapperTextFinding } from './wrapper-distribution.js';
+import { xmlSourceFinding } from './xml-sources.js';
 
 /** Config keys and environment variables that say where packages come from. */
 const SOURCE_KEY =
@@ -32,7 +35,13 @@ const INSTEAD_OF = /^url\.(.+)\.(?:push)?insteadof$/i;
 
 /** Package managers' config files: what is written there decides where packages come from. */
 export const PACKAGE_CONFIG =
-  /(?:^|\/)(?:\.npmrc|\.yarnrc|\.yarnrc\.yml|\.?bunfig\.toml|pip\.conf|pip\.ini|pnpm-workspace\.ya?ml|pnpm\/(?:rc|config\.ya?ml)|\.cargo\/config(?:\.toml)?|\.condarc|\.gemrc|\.bundle\/config|nuget\.config|\.pypirc|uv\.toml|poetry\.toml|pdm\.toml|\.pdm\.toml|go\.env|\.bowerrc|\.mvn\/maven\.config|settings\.xml|gradle\.properties)$/i;
+  /(?:^|\/)(?:\.npmrc|\.yarnrc|\.yarnrc\.yml|\.?bunfig\.toml|pip\.conf|pip\.ini|pnpm-workspace\.ya?ml|pnpm\/(?:rc|config\.ya?ml)|\.cargo\/config(?:\.toml)?|\.condarc|\.gemrc|\.bundle\/config|nuget\.config|\.pypirc|uv\.toml|poetry\.toml|pdm\.toml|\.pdm\.toml|go\.env|\.bowerrc|\.mvn\/(?:maven|jvm)\.config|settings\.xml|gradle\.properties|(?:maven|gradle)-wrapper\.properties)$/i;
+/**
+ * Maven's local repository (whose jars its plugins and extensions are) in a directory the agent fills: relative
+ * (the project's) or temporary.
+ */
+const AGENT_REPOSITORY =
+  /(?:^|\s)-D\s*maven\.repo\.local=["']?(?![/~$"'])|(?:^|\s)-D\s*maven\.repo\.local=["']?\/(?:tmp|var\/tmp|dev\/shm)\//m;
 /** True when `value` of `key` names a host the policy does not allow, or turns a check off. */
 function redirects(hosts: HostPolicy, value: string | undefined, key = ''): boolean {
   if (value === undefined) return false;
@@ -82,7 +91,14 @@ export function configTextFinding(hosts: HostPolicy, text: string): string | und
     const kv = keyValue(line);
     if (kv && sets(...kv)) return kv[0];
   }
-  return undefined;
+  // Maven's and Gradle's: a JVM option that loads code (`-javaagent:`, `-Dmaven.ext.class.path=`), a local
+  // repository the agent fills, the distribution a wrapper downloads, a repository or mirror of settings.xml.
+  return (
+    jvmLoadFinding(text) ??
+    (AGENT_REPOSITORY.test(text) ? 'maven.repo.local' : undefined) ??
+    (wrapperTextFinding(text, hosts) && 'distributionUrl') ??
+    xmlSourceFinding(text, hosts)
+  );
 }
 
 /** Variables a package manager reads its config from (`npm_config_script_shell`, `YARN_YARN_PATH`): the key. */

@@ -340,6 +340,16 @@ function depthBelow(dir: string, sample: string): number {
   return parts(sample) - parts(dir === '' ? '/' : dir);
 }
 
+/** Whether a bracket expression reads as a regular expression's character set. */
+function validSet(set: string): boolean {
+  try {
+    new RegExp(set);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function globRegex(glob: string, dotStart = false): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
@@ -350,12 +360,17 @@ export function globRegex(glob: string, dotStart = false): RegExp {
     else if (ch === '?') re += atStart ? '[^/.]' : '[^/]';
     else if (ch === '[') {
       const end = glob.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
+      const set =
+        end < 0
+          ? undefined
+          : `[${glob
+              .slice(i + 1, end)
+              .replace(/^!/, '^')
+              .replace(/\\/g, '\\\\')}]`;
+      // A bracket that is no valid set (`[z-a]`, code in a word: `["git", "rev-parse"]`) matches itself, as in bash.
+      if (set === undefined || !validSet(set)) re += '\\[';
       else {
-        re += `[${glob
-          .slice(i + 1, end)
-          .replace(/^!/, '^')
-          .replace(/\\/g, '\\\\')}]`;
+        re += set;
         i = end;
       }
     } else re += ch.replace(/[.+^${}()|\\/]/g, '\\$&');

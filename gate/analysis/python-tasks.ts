@@ -19,6 +19,8 @@ export interface PythonTasks {
   unreadable: boolean;
   /** The names `pdm run NAME` and `hatch run [ENV:]NAME` run as the file's scripts. */
   scripts: string[];
+  /** The modules a poe `script` or pdm `call` imports to call a function of (`mypkg.app` of `mypkg.app:main`). */
+  modules: string[];
 }
 
 /** The most command lines one file gives. */
@@ -43,7 +45,7 @@ function roots(doc: TomlTable, file: string, tools: readonly PythonTaskTool[]): 
   return out.filter((v): v is TomlValue => v !== undefined);
 }
 
-function collect(v: TomlValue, key: string, out: Set<string>, depth = 0): void {
+function collect(v: TomlValue, key: string, out: Set<string>, modules: Set<string>, depth = 0): void {
   if (out.size >= MAX_COMMANDS || depth > 16) return;
   if (typeof v === 'string') {
     if (v.trim() === '') return;
@@ -51,12 +53,13 @@ function collect(v: TomlValue, key: string, out: Set<string>, depth = 0): void {
       // `pkg.mod:main(1)`: the function of a module, called; an expression as it stands.
       const call = /^([\w.]+):(\w+)(\(.*\))?$/s.exec(v.trim());
       out.add(py(call ? `import ${call[1]}; ${call[1]}.${call[2]}${call[3] ?? '()'}` : v));
+      if (call && key !== 'expr') modules.add(call[1] ?? '');
     } else out.add(v);
   } else if (Array.isArray(v)) {
     const words = v.filter((w): w is string => typeof w === 'string');
     if (words.length > 1 && words.length === v.length) out.add(words.map(quote).join(' '));
-    for (const w of v) collect(w, key, out, depth + 1);
-  } else if (isTomlTable(v)) for (const [k, w] of v) collect(w, k, out, depth + 1);
+    for (const w of v) collect(w, key, out, modules, depth + 1);
+  } else if (isTomlTable(v)) for (const [k, w] of v) collect(w, k, out, modules, depth + 1);
 }
 
 /**
@@ -73,13 +76,19 @@ export function readPythonTasks(
     // A file the tool reads that is not TOML (a piece mis-closed, a spelling the reader does not take).
     if (file === '') return undefined;
     const named = file !== 'pyproject.toml' || tools.some((t) => new RegExp(String.raw`\b${t}\b`).test(text));
-    return named ? { commands: [], unreadable: true, scripts: [] } : undefined;
+    return named ? { commands: [], unreadable: true, scripts: [], modules: [] } : undefined;
   }
   const found = roots(doc, file, tools);
   if (found.length === 0) return undefined;
   const out = new Set<string>();
-  for (const r of found) collect(r, '', out);
-  return { commands: [...out], unreadable: false, scripts: scriptNames(doc, file, tools) };
+  const modules = new Set<string>();
+  for (const r of found) collect(r, '', out, modules);
+  return {
+    commands: [...out],
+    unreadable: false,
+    scripts: scriptNames(doc, file, tools),
+    modules: [...modules],
+  };
 }
 
 /** pdm's script names; hatch's, bare and after their environment's name. */

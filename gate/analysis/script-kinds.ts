@@ -1,7 +1,10 @@
 import { posix } from 'node:path';
 import { type BuildLanguage, buildCodeCommands } from './build-code.js';
 import { readCargoConfig } from './cargo-config.js';
+import { readProperties } from './java-properties.js';
+import { optionWords, readJvmOptions } from './jvm-options.js';
 import { logicalLines, makeCommands } from './make-commands.js';
+import { readPom } from './maven-pom.js';
 import { procfileCommands } from './procfile-commands.js';
 import { readPythonTasks } from './python-tasks.js';
 import { looksLikeTaskfile, taskfileCommands } from './taskfile-commands.js';
@@ -38,6 +41,10 @@ export type ScriptKind =
   | 'poe-tasks'
   | 'hatch-toml'
   | 'cargo-config'
+  | 'maven-pom'
+  | 'maven-config'
+  | 'jvm-config'
+  | 'gradle-properties'
   | BuildLanguage
   | CodeKind;
 
@@ -84,9 +91,9 @@ export function isCode(kind: ScriptKind): kind is CodeKind {
   return kind in INLINE;
 }
 
-/** Whether a kind is code (an interpreter's, or a build's: Rust, Groovy, Kotlin), not lines of commands. */
+/** Whether a kind is code (an interpreter's, or a build's: Rust, Groovy, Kotlin, Java), not lines of commands. */
 export function isProgramCode(kind: ScriptKind): boolean {
-  return isCode(kind) || kind === 'rust' || kind === 'groovy' || kind === 'kotlin';
+  return isCode(kind) || kind === 'rust' || kind === 'groovy' || kind === 'kotlin' || kind === 'java';
 }
 
 /**
@@ -113,9 +120,16 @@ export function scriptKind(path: string, head: string): ScriptKind | undefined {
   if (name === 'poe_tasks.toml') return 'poe-tasks';
   if (name === 'hatch.toml') return 'hatch-toml';
   if (/(?:^|\/)\.cargo\/config(?:\.toml)?$/.test(path)) return 'cargo-config';
+  // Maven's pom and the options .mvn holds, Gradle's properties (the JVM options of its daemon).
+  if (name === 'pom.xml') return 'maven-pom';
+  if (/(?:^|\/)\.mvn\/maven\.config$/.test(path)) return 'maven-config';
+  if (/(?:^|\/)\.mvn\/jvm\.config$/.test(path)) return 'jvm-config';
+  if (name === 'gradle.properties') return 'gradle-properties';
   if (/\.rs$/.test(name)) return 'rust';
-  if (/\.gradle\.kts$/.test(name)) return 'kotlin';
-  if (/\.gradle$/.test(name)) return 'groovy';
+  // Gradle's scripts; the Kotlin, Groovy and Java a build compiles and runs (buildSrc, an included build's).
+  if (/\.(?:gradle\.kts|kts?)$/.test(name)) return 'kotlin';
+  if (/\.(?:gradle|groovy)$/.test(name)) return 'groovy';
+  if (/\.java$/.test(name)) return 'java';
   if (/^taskfile(?:\.dist)?\.ya?ml$/i.test(name) || (/\.ya?ml$/i.test(name) && looksLikeTaskfile(head)))
     return 'taskfile';
   const start = head.replace(/^\uFEFF/, '').slice(0, 256);
@@ -247,9 +261,23 @@ export function commandsOf(kind: ScriptKind, text: string, whole: boolean): stri
       return readPythonTasks(text, whole ? 'hatch.toml' : '', ['hatch'])?.commands ?? [];
     case 'cargo-config':
       return readCargoConfig(text).commands;
+    case 'maven-pom':
+      return readPom(text, 'pom.xml', { allow: [], deny: [] }).commands;
+    case 'maven-config':
+      // More of every mvn command line's options: judged as typed with it.
+      return [
+        `mvn ${optionWords(text)
+          .map((w) => `'${w.replaceAll("'", "'\\''")}'`)
+          .join(' ')}`,
+      ];
+    case 'jvm-config':
+      return readJvmOptions(optionWords(text)).commands;
+    case 'gradle-properties':
+      return readJvmOptions(optionWords(readProperties(text).get('org.gradle.jvmargs') ?? '')).commands;
     case 'rust':
     case 'groovy':
     case 'kotlin':
+    case 'java':
       return buildCodeCommands(text, kind);
     case 'package-json': {
       // Not JSON yet (a piece, or a file being written): its pairs are read like a piece.

@@ -5,6 +5,7 @@ import type { ApprovalPort } from '../../schema/index.js';
 import { askHuman, REFUSED_EXIT, summarizeReasons } from '../approvals/ask-human.js';
 import { decideWithGrants } from '../approvals/with-grants.js';
 import { shellQuote } from '../hooks/hook-command.js';
+import { listDirectory } from '../hooks/list-dir.js';
 import { readTextFile } from '../hooks/read-text.js';
 import { type SpanDecision, spanDecision } from '../telemetry/span-record.js';
 
@@ -64,6 +65,7 @@ export async function gateExec(
       workspace: o.workspace,
       deferParser: true,
       readText: readTextFile,
+      listDir: listDirectory,
     });
     verdict = await decideWithGrants(
       (grants) =>

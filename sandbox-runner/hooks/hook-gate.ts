@@ -8,6 +8,7 @@ import {
 } from '../../gate/fast.js';
 import type { GateVerdict } from '../approvals/ask-human.js';
 import { describeToolCall, type ToolRequest } from './answer-hook.js';
+import { listDirectory } from './list-dir.js';
 import { readTextFile } from './read-text.js';
 import { resolveExisting } from './resolve-existing.js';
 
@@ -42,6 +43,7 @@ export async function loadHookGate(o: HookPolicyOptions): Promise<HookGate> {
     home: o.home,
     realpath: resolveExisting,
     readText: readTextFile,
+    listDir: listDirectory,
   });
   return { ...gate, autoApprove: policy.hooks.autoApprove };
 }

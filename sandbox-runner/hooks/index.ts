@@ -40,5 +40,6 @@ export {
   loadHookGate,
 } from './hook-gate.js';
 export { type ParsedHookInput, PreToolUseInput, parseHookInput } from './hook-input.js';
+export { listDirectory } from './list-dir.js';
 export { readTextFile } from './read-text.js';
 export { resolveExisting } from './resolve-existing.js';

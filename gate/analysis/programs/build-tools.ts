@@ -1,46 +1,40 @@
 /**
  * Build tools that run code the project holds, read as it is now (the caller's reader) or as this command line
  * wrote it, and judged as its commands typed whatever wrote it:
- * - `cargo`: the build script (build.rs, or `[package] build`) of the package, of the workspace's members and
- *   of the path dependencies it names, run by every build; what `.cargo/config.toml` (and `.cargo/config`) in
- *   the working directory and each one above, and a `--config` value, make cargo run (cargo-config.ts).
- * - `gradle`, `gradlew`: the settings script found from the project directory up, the build script, those of
- *   the projects the settings include and of buildSrc, the scripts they `apply from:`, and the init scripts
- *   (`-I`, `~/.gradle/init.gradle`): Groovy or Kotlin, read for the commands their strings make (build-code.ts).
+ * - `cargo`: the build script (build.rs, or `[package] build`) of every package the build reaches: the package,
+ *   the workspace's members (a glob by the caller's lister: unlistable asks), the path crates it depends on,
+ *   patches (`[patch.*]`, `[replace]`) or shares (`[workspace.dependencies]`); the library of a proc-macro and
+ *   of a build-dependency (and what those depend on), which run at build time; each crate with the modules and
+ *   includes its root names (rust-crate-files.ts). And what `.cargo/config.toml` (and `.cargo/config`) in the
+ *   working directory and each one above, and a `--config` value, make cargo run (cargo-config.ts).
+ * - `gradle`, `gradlew`: gradle.ts; `mvn`, `mvnw`: maven.ts.
  * - `pnpm`: the hooks file `.pnpmfile.cjs` (or `.mjs`) it loads when it resolves packages, as JavaScript.
- * Code the gate reads counts as code does (only what would be risky in any mode asks); a configuration that
- * does not read as TOML asks.
+ * A configuration that does not read as TOML asks.
  */
 import { posix } from 'node:path';
 import { type Call, type Handler, optionValue } from '../call.js';
 import { buildScriptOf, type CargoConfig, cargoConfigValue, readCargoConfig } from '../cargo-config.js';
 import { report } from '../context.js';
 import { classifyPath } from '../paths.js';
+import { crateFiles } from '../rust-crate-files.js';
 import { UNKNOWN } from '../script.js';
-import { commandsOf, leastRisk, type ScriptKind } from '../script-kinds.js';
-import { MAX_JUDGED, reportRun } from '../script-written.js';
-import { isTomlTable, parseToml, type TomlValue } from '../toml-text.js';
-import { startDir, textAt, upFrom } from './python-runners.js';
+import { isTomlTable, parseToml, type TomlTable, type TomlValue } from '../toml-text.js';
+import { GRADLE_PROGRAMS } from './gradle.js';
+import { MAVEN_PROGRAMS } from './maven.js';
+import {
+  codeAt,
+  globDirs,
+  join,
+  judgeCode,
+  judgeHanded,
+  startDir,
+  textAt,
+  unlisted,
+  upFrom,
+} from './project-files.js';
 
-/** How many manifests or scripts one command follows. */
+/** How many manifests one command follows. */
 const MAX_FILES = 32;
-
-const join = (dir: string, name: string) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
-
-/** Judges the commands a file hands over; more than the gate judges asks, as the rest is unread. */
-function judgeHanded(c: Call, path: string, commands: string[], least = 0): void {
-  reportRun(c, path, path, commands, least);
-  if (commands.length > MAX_JUDGED)
-    report(c.ctx, 'exec.script-run-ask', `${path} run by ${c.name}: more commands than the gate reads`);
-}
-
-/** Judges the code file at `path` when it reads, as `kind`; its text. */
-function judgeCode(c: Call, path: string, kind: ScriptKind): string | undefined {
-  const text = textAt(c, path);
-  if (text === undefined || text.trim() === '') return text;
-  judgeHanded(c, path, commandsOf(kind, text, true), leastRisk(kind));
-  return text;
-}
 
 function judgeConfig(c: Call, label: string, reading: CargoConfig): void {
   judgeHanded(c, label, reading.commands);
@@ -48,27 +42,69 @@ function judgeConfig(c: Call, label: string, reading: CargoConfig): void {
     report(c.ctx, 'exec.script-run-ask', `${label} run by cargo: does not read as TOML`);
 }
 
-/** The directories of a manifest's workspace members (no glob) and path dependencies. */
-function packagesNamed(doc: Map<string, TomlValue>): string[] {
+/** A package the build reaches: its directory, and whether its library runs at build time (`host`). */
+interface Reached {
+  dir: string;
+  host: boolean;
+}
+
+/** The `path` of each dependency-like entry of a table (`foo = { path = "…" }`). */
+function paths(t: TomlValue | undefined): string[] {
+  if (!isTomlTable(t)) return [];
   const out: string[] = [];
+  for (const d of t.values()) {
+    const path = isTomlTable(d) ? d.get('path') : undefined;
+    if (typeof path === 'string') out.push(path);
+  }
+  return out;
+}
+
+/**
+ * The packages a manifest names, relative to its directory: its workspace's members (each glob expanded by the
+ * lister: undefined when it cannot be), its path dependencies (a build-dependency's library runs at build
+ * time), patches, replacements and the workspace's shared dependencies.
+ */
+function packagesNamed(c: Call, dir: string, doc: TomlTable, host: boolean): Reached[] | undefined {
+  const out: Reached[] = [];
   const ws = doc.get('workspace');
   const members = isTomlTable(ws) ? ws.get('members') : undefined;
   if (Array.isArray(members))
-    for (const m of members) if (typeof m === 'string' && !/[*?[]/.test(m)) out.push(m);
-  const tables: TomlValue[] = [];
-  for (const k of ['dependencies', 'dev-dependencies', 'build-dependencies']) tables.push(doc.get(k) ?? null);
+    for (const m of members) {
+      if (typeof m !== 'string') continue;
+      const dirs = /[*?[]/.test(m) ? globDirs(c, dir, m) : [posix.resolve(dir, m)];
+      if (dirs === undefined) return undefined;
+      for (const d of dirs) out.push({ dir: d, host });
+    }
+  const named = (t: TomlValue | undefined, isHost: boolean) => {
+    for (const p of paths(t)) out.push({ dir: posix.resolve(dir, p), host: isHost });
+  };
+  const tables = (t: TomlValue | undefined) => {
+    named(isTomlTable(t) ? t.get('dependencies') : undefined, host);
+    named(isTomlTable(t) ? t.get('dev-dependencies') : undefined, host);
+    named(isTomlTable(t) ? t.get('build-dependencies') : undefined, true);
+  };
+  tables(doc);
   const target = doc.get('target');
-  if (isTomlTable(target))
-    for (const t of target.values())
-      if (isTomlTable(t))
-        for (const k of ['dependencies', 'build-dependencies']) tables.push(t.get(k) ?? null);
-  for (const t of tables)
-    if (isTomlTable(t))
-      for (const d of t.values()) {
-        const path = isTomlTable(d) ? d.get('path') : undefined;
-        if (typeof path === 'string') out.push(path);
-      }
+  if (isTomlTable(target)) for (const t of target.values()) tables(t);
+  named(isTomlTable(ws) ? ws.get('dependencies') : undefined, host);
+  const patch = doc.get('patch');
+  if (isTomlTable(patch)) for (const source of patch.values()) named(source, host);
+  named(doc.get('replace'), host);
   return out;
+}
+
+/** The library root a manifest compiles (`[lib] path`, else src/lib.rs), and whether it is a proc-macro. */
+function libraryOf(doc: TomlTable): { root: string; procMacro: boolean } {
+  const lib = doc.get('lib');
+  const path = isTomlTable(lib) ? lib.get('path') : undefined;
+  const pm = isTomlTable(lib) ? (lib.get('proc-macro') ?? lib.get('proc_macro')) : undefined;
+  return { root: typeof path === 'string' ? path : 'src/lib.rs', procMacro: pm === true };
+}
+
+/** Judges a crate's files from `root`, as Rust (an unreadable root that is there asks). */
+function judgeCrate(c: Call, root: string): void {
+  if (codeAt(c, root, 'compiled and run') === undefined) return;
+  for (const f of crateFiles(root, (p) => textAt(c, p))) judgeCode(c, f.path, 'rust');
 }
 
 const runsCargo: Handler = (c: Call) => {
@@ -99,91 +135,32 @@ const runsCargo: Handler = (c: Call) => {
     : upFrom(start)
         .map((d) => join(d, 'Cargo.toml'))
         .find((p) => textAt(c, p) !== undefined);
-  const queue = first ? [first] : [];
-  const seen = new Set<string>();
+  const queue: { manifest: string; host: boolean }[] = first ? [{ manifest: first, host: false }] : [];
+  // A member's build is its workspace's: the root's patches and shared dependencies apply to it.
+  const root = first
+    ? upFrom(posix.dirname(first))
+        .slice(1)
+        .map((d) => join(d, 'Cargo.toml'))
+        .find((p) => /^\s*\[workspace\b/m.test(textAt(c, p) ?? ''))
+    : undefined;
+  if (root) queue.push({ manifest: root, host: false });
+  const seen = new Map<string, boolean>();
   while (queue.length > 0 && seen.size < MAX_FILES) {
-    const manifest = queue.shift() as string;
-    if (seen.has(manifest)) continue;
-    seen.add(manifest);
-    const text = textAt(c, manifest);
+    const { manifest, host } = queue.shift() as { manifest: string; host: boolean };
+    // A package reached again as a build-time one is read again for its library.
+    if (seen.has(manifest) && (seen.get(manifest) || !host)) continue;
+    seen.set(manifest, host);
+    const text = codeAt(c, manifest, 'built');
     const doc = text === undefined ? undefined : parseToml(text);
     if (!doc) continue;
     const dir = posix.dirname(manifest);
     const script = buildScriptOf(doc);
-    if (script !== undefined) judgeCode(c, posix.resolve(dir, script), 'rust');
-    for (const p of packagesNamed(doc)) queue.push(posix.resolve(dir, p, 'Cargo.toml'));
-  }
-};
-
-/** `include 'a', ':b:c'`, `include(":app")`: the projects' directories; `includeBuild("x")`: the builds'. */
-function included(settings: string): { projects: string[]; builds: string[] } {
-  const strings = (list: string) => [...list.matchAll(/["']([^"'\n]+)["']/g)].map((m) => m[1] ?? '');
-  const projects: string[] = [];
-  const builds: string[] = [];
-  for (const m of settings.matchAll(/\binclude(Build|Flat)?\s*\(?\s*((?:["'][^"'\n]+["']\s*,?\s*)+)/g))
-    for (const s of strings(m[2] ?? ''))
-      if (m[1] === 'Build') builds.push(s);
-      else projects.push(m[1] === 'Flat' ? `../${s}` : s.replace(/^:/, '').replaceAll(':', '/'));
-  return { projects, builds };
-}
-
-const kindOf = (path: string): ScriptKind => (path.endsWith('.kts') ? 'kotlin' : 'groovy');
-
-const runsGradle: Handler = (c: Call) => {
-  if (!c.ctx.readScript && !c.ctx.written) return;
-  const start = startDir(c, ['-p', '--project-dir']);
-  if (start === undefined) return;
-  const where = { workspace: c.ctx.workspace, cwd: c.cwd };
-  const seen = new Set<string>();
-  let read = 0;
-  const judge = (path: string, depth = 0) => {
-    if (seen.has(path) || read >= MAX_FILES) return undefined;
-    seen.add(path);
-    const text = judgeCode(c, path, kindOf(path));
-    if (text !== undefined) read++;
-    // `apply from: 'gradle/ci.gradle'`, `apply(from = "ci.gradle.kts")`: that script runs too.
-    if (text !== undefined && depth < 3)
-      for (const m of text.matchAll(/\bfrom\s*[:=]\s*(?:file\(\s*)?["']([^"'\n$]+)["']/g)) {
-        const name = m[1] ?? '';
-        if (!/^[a-z][\w+.-]*:\/\//i.test(name)) judge(posix.resolve(posix.dirname(path), name), depth + 1);
-      }
-    return text;
-  };
-  const both = (dir: string, base: string) => [join(dir, `${base}.gradle`), join(dir, `${base}.gradle.kts`)];
-  for (const [i, a] of c.args.entries()) {
-    const v = a === '-I' || a === '--init-script' ? c.args[i + 1] : /^-I./.test(a) ? a.slice(2) : undefined;
-    if (v !== undefined && !v.includes(UNKNOWN)) judge(classifyPath(v, where).path);
-  }
-  for (const p of ['~/.gradle/init.gradle', '~/.gradle/init.gradle.kts']) judge(p);
-  const settingsNamed = optionValue(c.args, ['-c', '--settings-file']);
-  const buildNamed = optionValue(c.args, ['-b', '--build-file']);
-  const project = (dir: string, settingsPath?: string) => {
-    let root = dir;
-    let settings: string | undefined;
-    for (const d of settingsPath ? [] : upFrom(dir)) {
-      const found = both(d, 'settings').find((p) => judge(p) !== undefined);
-      if (found) {
-        settings = textAt(c, found);
-        root = d;
-        break;
-      }
-    }
-    if (settingsPath) settings = judge(settingsPath);
-    for (const p of both(join(root, 'buildSrc'), 'build')) judge(p);
-    for (const p of both(join(root, 'buildSrc'), 'settings')) judge(p);
-    const inc = included(settings ?? '');
-    for (const sub of inc.projects) for (const p of both(posix.resolve(root, sub), 'build')) judge(p);
-    return { root, builds: inc.builds };
-  };
-  const main = project(
-    start,
-    settingsNamed && !settingsNamed.includes(UNKNOWN) ? classifyPath(settingsNamed, where).path : undefined,
-  );
-  if (buildNamed && !buildNamed.includes(UNKNOWN)) judge(classifyPath(buildNamed, where).path);
-  for (const p of both(start, 'build')) judge(p);
-  for (const b of main.builds.slice(0, 8)) {
-    const dir = posix.resolve(main.root, b);
-    for (const p of [...both(dir, 'settings'), ...both(dir, 'build')]) judge(p);
+    if (script !== undefined) judgeCrate(c, posix.resolve(dir, script));
+    const lib = libraryOf(doc);
+    if ((host || lib.procMacro) && doc.has('package')) judgeCrate(c, posix.resolve(dir, lib.root));
+    const reached = packagesNamed(c, dir, doc, host || lib.procMacro);
+    if (reached === undefined) unlisted(c, `${manifest}'s workspace members`);
+    for (const p of reached ?? []) queue.push({ manifest: join(p.dir, 'Cargo.toml'), host: p.host });
   }
 };
 
@@ -201,7 +178,7 @@ const runsPnpmfile: Handler = (c: Call) => {
 /** Handlers of the build tools, by name. */
 export const BUILD_TOOL_PROGRAMS: Record<string, Handler> = {
   cargo: runsCargo,
-  gradle: runsGradle,
-  gradlew: runsGradle,
+  ...GRADLE_PROGRAMS,
+  ...MAVEN_PROGRAMS,
   pnpm: runsPnpmfile,
 };

@@ -1,8 +1,10 @@
+import { posix } from 'node:path';
 import { type Handler, operands, optionValue } from '../call.js';
 import { guardedLiteralsWritten, moduleFiles, scanEnvironmentDump } from '../code-effects.js';
 import { report } from '../context.js';
 import { touch } from '../effects.js';
 import { INLINE_CODE_FLAGS } from '../option-table.js';
+import { classifyPath } from '../paths.js';
 import { bindPositional } from '../positional.js';
 import { scanPython } from '../python.js';
 import { UNKNOWN } from '../script.js';
@@ -10,6 +12,7 @@ import { judgeCodeRun, judgeScriptRun } from '../script-written.js';
 import { writtenText } from '../written-text.js';
 import { CODE_FILE_RUNNERS } from './code-files.js';
 import { DECODES, inlineCode } from './inline-code.js';
+import { judgePythonModule } from './python-builds.js';
 import { stdinSource, stdinText } from './stdin-code.js';
 
 /**
@@ -48,12 +51,17 @@ const shellHandler: Handler = (c) => {
     const written = writtenText(c, script);
     if (written !== undefined) c.shell(written);
     else judgeScriptRun(c, script, 'shell');
+    // A build tool's wrapper script given to a shell (`sh gradlew build`) runs the build as `./gradlew` does.
+    if (WRAPPER_SCRIPT.test(posix.basename(script))) c.run(c.args.slice(c.args.indexOf(script)));
     return;
   }
   const stdin = stdinText(c);
   if (stdin !== undefined) c.shell(stdin);
   else stdinSource(c);
 };
+
+/** The build tools' wrapper scripts, whose run the gate judges as the tool's (gradle.ts, maven.ts). */
+const WRAPPER_SCRIPT = /^(?:gradlew|mvnw)$/;
 
 /** Files that are the shell's own standard input when sourced. */
 const STDIN_FILE = /^(?:-|\/dev\/stdin|\/dev\/fd\/0|\/proc\/self\/fd\/0)$/;
@@ -97,6 +105,9 @@ const rebinds: Handler = (c) => {
     report(c.ctx, 'exec.dynamic', 'aliases expand: a command name may run another command');
 };
 
+/** Modules run as the program the gate reads under another name. */
+const MODULE_PROGRAMS: Record<string, string> = { poethepoet: 'poe', build: 'pyproject-build' };
+
 const python: Handler = (c) => {
   const code = optionValue(c.args, ['-c']);
   const shell = (t: string) => c.shell(t);
@@ -110,8 +121,11 @@ const python: Handler = (c) => {
   const mod = optionValue(c.args, ['-m']);
   if (mod !== undefined) {
     // Modules that are a program the gate reads (`python -m tox` runs the project's tox configuration).
-    if (/^(?:pip|tox|nox|pdm|hatch|poethepoet)$/.test(mod))
-      c.run([mod === 'poethepoet' ? 'poe' : mod, ...c.args.slice(c.args.indexOf('-m') + 2)]);
+    if (/^(?:pip|tox|nox|pdm|hatch|poethepoet|build|uv)$/.test(mod))
+      c.run([MODULE_PROGRAMS[mod] ?? mod, ...c.args.slice(c.args.indexOf('-m') + 2)]);
+    // A module of the project (the working directory is the first place Python looks): its code runs.
+    else
+      judgePythonModule(c, mod, [classifyPath('.', { workspace: c.ctx.workspace, cwd: c.cwd }).path], true);
     if (/^(http\.server|SimpleHTTPServer|smtpd|pty)$/.test(mod))
       report(c.ctx, 'net.raw-socket', `python -m ${mod}`);
     moduleFiles(c, mod);

@@ -6,7 +6,8 @@
  * `[tool.hatch.envs]`, hatch.toml's `[envs]`). The file is read as it is now (the caller's reader), or as this
  * command line wrote it, and all its tasks are judged as typed, whatever wrote them: which task runs is the
  * tool's to choose. poe, pdm and hatch look for the project in the directories above too. A file of theirs
- * that does not read as TOML asks.
+ * that does not read as TOML asks. A poe `script` or pdm `call` imports a project module, whose code is judged;
+ * a hatch or pdm command that builds the project runs its build hooks (python-builds.ts).
  */
 import { posix } from 'node:path';
 import { type Call, type Handler, optionValue } from '../call.js';
@@ -16,32 +17,8 @@ import { type PythonTaskTool, readPythonTasks } from '../python-tasks.js';
 import { UNKNOWN } from '../script.js';
 import { commandsOf, leastRisk } from '../script-kinds.js';
 import { MAX_JUDGED, reportRun } from '../script-written.js';
-
-/** How many directories above the working directory a project's search is followed. */
-const MAX_LEVELS = 32;
-
-/** The text of the file at `path` as this command line wrote it, or as it is now. */
-export const textAt = (c: Call, path: string): string | undefined =>
-  c.ctx.written?.get(path) ?? c.ctx.readScript?.(path);
-
-/** The directory an option names (or the working directory), resolved; undefined when known only at run time. */
-export function startDir(c: Call, options: readonly string[]): string | undefined {
-  const dir = optionValue(c.args, options) ?? '.';
-  if (dir.includes(UNKNOWN)) return undefined;
-  return classifyPath(dir, { workspace: c.ctx.workspace, cwd: c.cwd }).path;
-}
-
-/** Each directory from `dir` up to the root, at most MAX_LEVELS above it. */
-export function upFrom(dir: string): string[] {
-  const out = [dir];
-  for (let at = dir; out.length <= MAX_LEVELS && posix.dirname(at) !== at; ) {
-    at = posix.dirname(at);
-    out.push(at);
-  }
-  return out;
-}
-
-const join = (dir: string, name: string) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
+import { join, startDir, textAt, upFrom } from './project-files.js';
+import { judgeProjectBuild, judgePythonModule, PYTHON_BUILD_PROGRAMS, UV_RUN } from './python-builds.js';
 
 /** Reports what the tasks of `tools` in the file at `path` run; their script names when the file is theirs. */
 function judgeTasks(c: Call, path: string, tools: readonly PythonTaskTool[]): string[] | undefined {
@@ -54,6 +31,9 @@ function judgeTasks(c: Call, path: string, tools: readonly PythonTaskTool[]): st
     report(c.ctx, 'exec.script-run-ask', `${path} run by ${c.name}: more tasks than the gate reads`);
   if (reading.unreadable)
     report(c.ctx, 'exec.script-run-ask', `${path} run by ${c.name}: does not read as TOML`);
+  // A poe `script` or pdm `call`: the project module it imports (under the project, or its src/).
+  const dir = posix.dirname(path);
+  for (const m of reading.modules.slice(0, 16)) judgePythonModule(c, m, [dir, join(dir, 'src')]);
   // poe's `include = "tasks.toml"` / `[[tool.poe.include]] path = …`: the tasks of those files too.
   if (tools.includes('poe'))
     for (const m of text.matchAll(/(?:include|path)\s*=\s*\[?\s*((?:["'][^"'\n]+["']\s*,?\s*)+)/g))
@@ -71,10 +51,11 @@ function judgeTasks(c: Call, path: string, tools: readonly PythonTaskTool[]): st
 
 /**
  * A tool that reads `names` in the project directory it finds from `options` up: judges them, and says which
- * script names they define (undefined when no file of the tool's was found).
+ * script names they define (undefined when no file of the tool's was found). `builds`: the subcommands that
+ * build the project (its editable install too), whose build hooks run (python-builds.ts).
  */
 const projectTool =
-  (tools: readonly PythonTaskTool[], names: readonly string[], options: readonly string[]) =>
+  (tools: readonly PythonTaskTool[], names: readonly string[], options: readonly string[], builds?: RegExp) =>
   (c: Call): string[] | undefined => {
     if (!c.ctx.readScript && !c.ctx.written) return undefined;
     const start = startDir(c, options);
@@ -86,7 +67,10 @@ const projectTool =
         if (s) scripts = [...(scripts ?? []), ...s];
       }
       // The project is the first directory with a pyproject.toml (or a file of the tool's own).
-      if (scripts || names.some((n) => textAt(c, join(dir, n)) !== undefined)) return scripts;
+      if (scripts || names.some((n) => textAt(c, join(dir, n)) !== undefined)) {
+        if (builds?.test(c.args.find((a) => !a.startsWith('-')) ?? '')) judgeProjectBuild(c, dir);
+        return scripts;
+      }
     }
     return undefined;
   };
@@ -101,8 +85,19 @@ const runsNoxfile: Handler = (c: Call) => {
   reportRun(c, path, path, commandsOf('python', text, true), leastRisk('python'));
 };
 
-const PDM = projectTool(['pdm'], ['pyproject.toml'], ['-p', '--project']);
-const HATCH = projectTool(['hatch'], ['pyproject.toml', 'hatch.toml'], []);
+const PDM = projectTool(
+  ['pdm'],
+  ['pyproject.toml'],
+  ['-p', '--project'],
+  /^(?:build|install|i|sync|add|remove|update|lock)$/,
+);
+// Every hatch command that makes an environment (installing the project) or reads its metadata or version.
+const HATCH = projectTool(
+  ['hatch'],
+  ['pyproject.toml', 'hatch.toml'],
+  [],
+  /^(?:build|run|env|shell|test|version|clean|dep|project)$/,
+);
 
 const POE = projectTool(['poe'], ['pyproject.toml', 'poe_tasks.toml'], ['-C', '--directory', '--root']);
 
@@ -112,10 +107,16 @@ export const PYTHON_RUNNER_PROGRAMS: Record<string, Handler> = {
   poe: (c) => void POE(c),
   pdm: (c) => void PDM(c),
   hatch: (c) => void HATCH(c),
+  ...PYTHON_BUILD_PROGRAMS,
 };
 
 /**
  * Of these, the ones whose `run` the gate also reads as a wrapped command (`pdm run pytest`): judges the
- * project's scripts and says the names they define (`pdm run start` runs the script, not a program `start`).
+ * project's scripts and says the names they define (`pdm run start` runs the script, not a program `start`);
+ * `uv run` defines none, but builds the project first.
  */
-export const RUNNER_CONFIG: Record<string, (c: Call) => string[] | undefined> = { pdm: PDM, hatch: HATCH };
+export const RUNNER_CONFIG: Record<string, (c: Call) => string[] | undefined> = {
+  pdm: PDM,
+  hatch: HATCH,
+  uv: UV_RUN,
+};
