@@ -55,6 +55,12 @@ export interface DetectContext {
 /** A detector that looks at each observation as it arrives, with its session's state. */
 export interface StreamDetector extends DetectorMeta {
   observe(obs: Observation, session: SessionState, ctx: DetectContext): Hit[];
+  /**
+   * Families of its mark lists (a list, or a per-path prefix such as `written:`) that sessions keep in the store:
+   * first steps a session rebuilt from its newest events has back (analyzer/session-steps.ts). For first steps
+   * that are rare and whose absence keeps the detector quiet.
+   */
+  storedMarks?: readonly string[];
   /** Novelty keys this observation would look up (preloaded in one query per batch). */
   keys?(obs: Observation): string[];
   /**

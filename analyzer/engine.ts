@@ -10,9 +10,10 @@ import { type Observation, observe, wantedAnalyses } from './observation.js';
 import { readAgain } from './read-pace.js';
 import { fuseRisk } from './risk.js';
 import { partsBatch, partsStore, tokenSenders } from './sender-risk.js';
-import { markCappedReplays, restoreEvidence } from './session-restore.js';
+import { readStoredPast, restoreEvidence } from './session-restore.js';
 import type { SessionState } from './session-state.js';
 import { MAX_FORGOTTEN_DUE, SessionStates } from './session-states.js';
+import { stepsKeptFrom, writeSteps } from './session-steps.js';
 import { createSightings } from './sightings.js';
 
 export interface EngineOptions {
@@ -69,7 +70,9 @@ export function createEngine(o: EngineOptions) {
     o.maxSessions ?? 5000,
     o.maxMarkChars ?? 32 * 2 ** 20,
     o.maxKeyChars ?? 32 * 2 ** 20,
+    new Set(o.detectors.flatMap((d) => d.storedMarks ?? [])),
   );
+  const stepsFrom = stepsKeptFrom(store.analyzer);
   const sightings = createSightings(store.analyzer);
   const baselineScoring = createBaselineScoring(store, o.baselines);
   const meta = new Map<string, DetectorMeta>([...o.detectors, ...o.baselines].map((d) => [d.id, d]));
@@ -134,6 +137,7 @@ export function createEngine(o: EngineOptions) {
   ): Promise<BatchResult> {
     const now = Date.now();
     await refresh(now);
+    const keptFrom = await stepsFrom(before === null);
     const bySession = new Map<string, AgentEvent[]>();
     // When the store received each event: a session's own tokens' sightings count only from well before its first.
     const receivedAt = new Map<AgentEvent, string>();
@@ -146,7 +150,7 @@ export function createEngine(o: EngineOptions) {
       else bySession.set(event.session_id, [event]);
     }
     const touched: SessionState[] = [];
-    const cold: string[] = [];
+    const cold: SessionState[] = [];
     // Sessions in order of their first event: novelty's "seen before" follows time, not the batch's row order.
     const firstTime = new Map<string, string>();
     for (const [id, events] of bySession) {
@@ -162,7 +166,7 @@ export function createEngine(o: EngineOptions) {
     for (const id of order) {
       const { state, cold: isCold } = sessions.take(id);
       touched.push(state);
-      if (isCold) cold.push(id);
+      if (isCold) cold.push(state);
     }
     for (const id of overdue) {
       if (bySession.has(id)) continue;
@@ -170,34 +174,30 @@ export function createEngine(o: EngineOptions) {
       if (held) touched.push(held);
       else {
         // Forgotten meanwhile: rebuilt from the store like any session that comes back.
-        touched.push(sessions.take(id).state);
-        cold.push(id);
+        const { state } = sessions.take(id);
+        touched.push(state);
+        cold.push(state);
       }
     }
     // A session new to this process replays what the store already has of it (restart, eviction, another worker):
-    // its newest events, and what its stored alerts say it found before them (folded in after scoring).
+    // its newest events, the first steps it kept, and what its stored alerts say it found before them (folded in
+    // after scoring). The replayed events' first steps were kept when they were scored first.
     const withHistory = new Set<string>();
-    const storedFindings = new Map<string, Alert[]>();
+    const replayed = new Set<AgentEvent>();
+    let storedFindings = new Map<string, Alert[]>();
     if (cold.length > 0 && before) {
-      for (let i = 0; i < cold.length; i += 500) {
-        const chunk = cold.slice(i, i + 500);
-        const [history, found] = await Promise.all([
-          store.analyzer.sessionHistory(chunk, before, historyCap),
-          store.alerts.bySessions(chunk),
-        ]);
-        for (const { event: e, ingestedAt } of history.events) {
-          bySession.get(e.session_id)?.unshift(e);
-          receivedAt.set(e, ingestedAt);
-          withHistory.add(e.session_id);
-        }
-        markCappedReplays(history.events, touched, historyCap);
-        for (const [id, at] of history.firstReceived) firstReceived.set(id, at);
-        for (const a of found)
-          storedFindings.set(a.session_id, [...(storedFindings.get(a.session_id) ?? []), a]);
+      const past = await readStoredPast(store, cold, before, historyCap, keptFrom);
+      for (const { event: e, ingestedAt } of past.events) {
+        bySession.get(e.session_id)?.unshift(e);
+        receivedAt.set(e, ingestedAt);
+        withHistory.add(e.session_id);
+        replayed.add(e);
       }
+      for (const [id, at] of past.firstReceived) firstReceived.set(id, at);
+      storedFindings = past.findings;
     }
     // Brand-new sessions grow the fleet now (the periodic count catches up with everything else).
-    fleet.n += cold.filter((id) => !withHistory.has(id)).length;
+    fleet.n += cold.filter((s) => !withHistory.has(s.id)).length;
     ctx.fleetSessions = fleet.n;
 
     // Store reads that do not depend on this batch's scoring start now: the store works on its own threads while
@@ -260,6 +260,7 @@ export function createEngine(o: EngineOptions) {
     for (const { state, obs, keys: obsKeys } of work) {
       for (let i = 0; i < obs.length; i++) {
         const ob = obs[i] as Observation;
+        state.replaying = replayed.has(ob.event);
         for (const d of o.detectors) {
           for (const hit of d.observe(ob, state, ctx)) {
             if (!suppressed(hit, state)) state.record(hit.detector, hit.evidence, hit.factors, hit.value);
@@ -286,9 +287,13 @@ export function createEngine(o: EngineOptions) {
         }
         for (const d of following) for (const k of d.followKeys?.(ob, state) ?? NO_KEYS) state.sighted.add(k);
       }
+      state.replaying = false;
     }
-    const sightingsWrite = newSightings.length > 0 ? store.analyzer.addSightings(newSightings) : undefined;
-    sightingsWrite?.catch(() => {});
+    const sightingsWrite = Promise.all([
+      newSightings.length > 0 ? store.analyzer.addSightings(newSightings) : undefined,
+      writeSteps(store.analyzer, touched),
+    ]);
+    sightingsWrite.catch(() => {});
 
     // Baselines: whole-session metrics from ClickHouse against their scope and peer group.
     if (metricsRead)

@@ -128,6 +128,7 @@ export function keptWords(
 interface FactPath {
   path: string;
   access: 'read' | 'write';
+  ran?: true;
 }
 
 /**

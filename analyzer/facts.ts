@@ -22,7 +22,8 @@ export interface CommandFacts {
   buckets?: BucketUse[];
   /** Every word of every command (for text rules that want a whole argument). */
   argv: string[];
-  paths: { path: string; access: 'read' | 'write' }[];
+  /** Paths read or written; one a command runs (a program, a script) counts as written and says `ran`. */
+  paths: { path: string; access: 'read' | 'write'; ran?: true }[];
   hosts: string[];
   /**
    * What the commands this one sets for a later run would do, each analysed as if run here: package scripts it

@@ -4,7 +4,7 @@
  * never had the older ones; an agent can cause either on purpose (300 written paths, 5,000 model calls and an
  * eviction) between the two steps of a sequence. Kept per family of lists (a detector's own list, or the prefix of
  * per-path lists: `written:`, `storage-endpoint:`), as a count and the newest forgotten time: bounded, whatever
- * the session sends.
+ * the session sends. A rebuild lacks nothing of the families whose marks the store kept (analyzer/session-steps.ts).
  */
 
 /** What may have been forgotten of a family of lists within a window: for a detector to fail closed on. */
@@ -32,6 +32,8 @@ export class MarkLosses {
   private readonly byFamily = new Map<string, { count: number; newestMs: number }>();
   /** Events older than this were not replayed when the session was rebuilt (-Infinity: never rebuilt short). */
   private rebuiltBeforeMs = Number.NEGATIVE_INFINITY;
+  /** Families whose marks the rebuild had back whole from the store (analyzer/session-steps.ts). */
+  private whole: ReadonlySet<string> | undefined;
 
   /** Notes that a mark of `list` made at `timeMs` was forgotten. */
   forgot(list: string, timeMs: number): void {
@@ -45,9 +47,13 @@ export class MarkLosses {
     }
   }
 
-  /** Notes that the session was rebuilt from its events at or after `oldestMs` only (the store keeps them by time). */
-  rebuiltFrom(oldestMs: number): void {
+  /**
+   * Notes that the session was rebuilt from its events at or after `oldestMs` only (the store keeps them by time),
+   * its marks of the families `whole` excepted: those were had back from the store.
+   */
+  rebuiltFrom(oldestMs: number, whole: ReadonlySet<string> = new Set()): void {
     if (oldestMs > this.rebuiltBeforeMs) this.rebuiltBeforeMs = oldestMs;
+    this.whole = this.whole ? new Set([...this.whole].filter((f) => whole.has(f))) : whole;
   }
 
   /**
@@ -60,7 +66,7 @@ export class MarkLosses {
       const f = this.byFamily.get(family);
       if (f && f.newestMs >= sinceMs) forgotten += f.count;
     }
-    const rebuilt = this.rebuiltBeforeMs >= sinceMs;
+    const rebuilt = this.rebuiltBeforeMs >= sinceMs && !this.whole?.has(familyOf(list));
     return forgotten > 0 || rebuilt ? { forgotten, rebuilt } : undefined;
   }
 }

@@ -1,6 +1,8 @@
 import { type AgentEvent, type Alert, SEVERITIES, type Severity } from '../schema/index.js';
+import type { IngestedEvent, StepRow, Store, Watermark } from '../store/index.js';
 import type { DetectorMeta } from './detector.js';
 import type { SessionState } from './session-state.js';
+import { MAX_STEPS } from './session-steps.js';
 
 /** Event ids an alert links, as SessionState keeps them: the first half and the latest half. */
 const HALF = 100;
@@ -75,6 +77,67 @@ export function markCappedReplays(
   for (const s of sessions)
     if ((replayed.get(s.id) ?? -1) >= cap) {
       s.sighted.markIncomplete();
-      s.lost.rebuiltFrom(oldest.get(s.id) ?? Number.POSITIVE_INFINITY);
+      s.lost.rebuiltFrom(oldest.get(s.id) ?? Number.POSITIVE_INFINITY, s.steps.whole);
     }
+}
+
+/**
+ * Holds again the first steps sessions kept in the store (`rows`) as they are rebuilt. A session's steps are whole
+ * when the store received all of it after the analyzer began keeping them (`stepsFrom`), or none of it before.
+ */
+export function restoreSteps(
+  sessions: readonly SessionState[],
+  rows: readonly StepRow[],
+  firstReceived: ReadonlyMap<string, string>,
+  stepsFrom: string,
+): void {
+  const from = Date.parse(stepsFrom);
+  const bySession = new Map<string, StepRow[]>();
+  for (const r of rows) bySession.set(r.session_id, [...(bySession.get(r.session_id) ?? []), r]);
+  for (const s of sessions) {
+    const first = firstReceived.get(s.id);
+    s.restoreSteps(bySession.get(s.id) ?? [], first === undefined || Date.parse(first) > from);
+  }
+}
+
+/** What the store holds of sessions an engine rebuilds. */
+export interface StoredPast {
+  /** Their newest events (each session's last `cap`), oldest first. */
+  events: IngestedEvent[];
+  /** When the store received each one's first event. */
+  firstReceived: Map<string, string>;
+  /** Their stored alerts. */
+  findings: Map<string, Alert[]>;
+}
+
+/**
+ * Reads what the store holds of sessions new to this engine (`states`, rebuilt with it) up to `upTo`: their newest
+ * `cap` events, when each was first received, their stored alerts, and the first steps each kept (held again at
+ * once; `stepsFrom`: when the analyzer began keeping them). A session whose replay is cut notes what it may lack.
+ */
+export async function readStoredPast(
+  store: Pick<Store, 'analyzer' | 'alerts'>,
+  states: readonly SessionState[],
+  upTo: Watermark,
+  cap: number,
+  stepsFrom: string,
+): Promise<StoredPast> {
+  const out: StoredPast = { events: [], firstReceived: new Map(), findings: new Map() };
+  for (let i = 0; i < states.length; i += 500) {
+    const chunk = states.slice(i, i + 500);
+    const ids = chunk.map((s) => s.id);
+    const [history, found] = await Promise.all([
+      store.analyzer.sessionHistory(ids, upTo, cap),
+      store.alerts.bySessions(ids),
+    ]);
+    // Only a session the store had events of can have kept steps (most new to the engine are new to the store).
+    const known = ids.filter((id) => history.firstReceived.has(id));
+    const steps = known.length > 0 ? await store.analyzer.sessionSteps(known, MAX_STEPS + 1) : [];
+    restoreSteps(chunk, steps, history.firstReceived, stepsFrom);
+    markCappedReplays(history.events, chunk, cap);
+    for (const e of history.events) out.events.push(e);
+    for (const [id, at] of history.firstReceived) out.firstReceived.set(id, at);
+    for (const a of found) out.findings.set(a.session_id, [...(out.findings.get(a.session_id) ?? []), a]);
+  }
+  return out;
 }

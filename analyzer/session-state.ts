@@ -6,6 +6,7 @@ import { MarkLosses } from './mark-losses.js';
 import { neverRead } from './metrics-schedule.js';
 import type { Observation } from './observation.js';
 import { SessionKeys } from './session-keys.js';
+import { SessionSteps } from './session-steps.js';
 
 export type { Mark } from './mark.js';
 
@@ -65,6 +66,7 @@ const SESSION_KEYS = 20_000;
 const SESSION_KEY_CHARS = 2 ** 21;
 const sessionKeys = (budget: MarkBudget, indexed: readonly string[] = []) =>
   new SessionKeys(SESSION_KEYS, SESSION_KEY_CHARS, budget, indexed);
+const NO_FAMILIES: ReadonlySet<string> = new Set();
 
 interface Held {
   list: string;
@@ -81,6 +83,10 @@ export class SessionState {
   readonly marks = new Map<string, Mark[]>();
   /** What the marks lost (forgotten past the bounds, or never replayed): for detectors to fail closed on. */
   readonly lost = new MarkLosses();
+  /** The first steps it keeps in the store, of the mark families detectors keep there (analyzer/session-steps.ts). */
+  readonly steps: SessionSteps;
+  /** The action being scored is replayed history: its marks were kept in the store when it was scored first. */
+  replaying = false;
   /** Values this session already recorded for novelty (so each is looked at once). */
   readonly noted: SessionKeys;
   /**
@@ -115,10 +121,13 @@ export class SessionState {
   /** Forgotten by the engine (a batch may still be scoring it): its marks no longer count in the budget. */
   private released = false;
 
+  /** `stepFamilies`: the families of mark lists kept in the store (detectors' `storedMarks`). */
   constructor(
     readonly id: string,
     private readonly budget: MarkBudget = { chars: 0, keyChars: 0 },
+    stepFamilies: ReadonlySet<string> = NO_FAMILIES,
   ) {
+    this.steps = new SessionSteps(id, stepFamilies);
     this.seen = sessionKeys(budget);
     this.noted = sessionKeys(budget);
     // Folders filled from outside are checked on every write command (analyzer/build-output.ts): indexed.
@@ -126,13 +135,24 @@ export class SessionState {
   }
 
   mark(list: string, obs: Observation): void {
+    if (this.marks.get(list)?.some((m) => m.obs.actionKey === obs.actionKey)) return;
+    const mark = markOf(obs);
+    if (!this.replaying) this.steps.noted(list, mark);
+    this.hold(list, mark);
+  }
+
+  /** Holds again the marks the session kept in the store (`rows`), as it is rebuilt (analyzer/session-steps.ts). */
+  restoreSteps(rows: Parameters<SessionSteps['restore']>[0], covered: boolean): void {
+    for (const { list, mark } of this.steps.restore(rows, covered))
+      if (!this.marks.get(list)?.some((m) => m.obs.actionKey === mark.obs.actionKey)) this.hold(list, mark);
+  }
+
+  private hold(list: string, mark: Mark): void {
     let l = this.marks.get(list);
     if (!l) {
       l = [];
       this.marks.set(list, l);
     }
-    if (l.some((m) => m.obs.actionKey === obs.actionKey)) return;
-    const mark = markOf(obs);
     const chars = markChars(mark);
     l.push(mark);
     this.held.set(mark, { list, mark, chars });

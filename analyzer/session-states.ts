@@ -17,11 +17,15 @@ export class SessionStates {
    */
   private readonly forgottenDue = new Set<string>();
 
-  /** `maxKeyChars`: what all the sessions' key sets (event ids, sighted and noted values) may hold together. */
+  /**
+   * `maxKeyChars`: what all the sessions' key sets (event ids, sighted and noted values) may hold together;
+   * `stepFamilies`: the families of mark lists the sessions keep in the store (analyzer/session-steps.ts).
+   */
   constructor(
     private readonly maxSessions: number,
     private readonly maxMarkChars: number,
     private readonly maxKeyChars: number = 32 * 2 ** 20,
+    private readonly stepFamilies: ReadonlySet<string> = new Set(),
   ) {}
 
   /** The session's state, made the most recent; `cold` when it was not held (new, or forgotten). */
@@ -29,7 +33,7 @@ export class SessionStates {
     const hit = this.sessions.get(id);
     this.sessions.delete(id);
     this.forgottenDue.delete(id);
-    const state = hit ?? new SessionState(id, this.budget);
+    const state = hit ?? new SessionState(id, this.budget, this.stepFamilies);
     this.sessions.set(id, state);
     while (
       this.sessions.size > 1 &&

@@ -12,6 +12,7 @@ import { createLateRowQueries } from './analyzer-late.js';
 import { createMetricsQueries } from './analyzer-metrics.js';
 import { createSenderRiskQueries } from './analyzer-sender-risk.js';
 import { createSightingQueries } from './analyzer-sightings.js';
+import { createStepQueries } from './analyzer-steps.js';
 import { restoreWriteArguments } from './analyzer-write-args.js';
 import type { Db } from './db.js';
 import { type AgentEventRow, rowToEvent } from './rows/agent-events.js';
@@ -21,6 +22,7 @@ export { type IngestGroup, idFingerprint } from './analyzer-late.js';
 export { type MetricName, SESSION_METRICS, type SessionMetrics } from './analyzer-metrics.js';
 export type { SenderRisk } from './analyzer-sender-risk.js';
 export type { Sighting, SightingPlace, SightingRow } from './analyzer-sightings.js';
+export { STEPS_FROM_STATE, type StepRow } from './analyzer-steps.js';
 export type { IngestedEvent };
 
 /** Where the analyzer has read up to: the ingest time and event id of the last event it scored. */
@@ -76,6 +78,7 @@ export function createAnalyzerRepo(db: Db, database: string) {
     ...createLateRowQueries(db, events),
     ...createSightingQueries(db, database, events),
     ...createSenderRiskQueries(db, database, version),
+    ...createStepQueries(db, database, version),
     getState,
     setState,
     /**

@@ -36,6 +36,8 @@ export {
   type Sighting,
   type SightingPlace,
   type SightingRow,
+  STEPS_FROM_STATE,
+  type StepRow,
   type Watermark,
 } from './analyzer.js';
 export type { ApprovalResolution, ApprovalsRepo, ResolveResult, VersionedApproval } from './approvals.js';

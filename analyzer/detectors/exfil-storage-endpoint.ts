@@ -99,13 +99,16 @@ export const storageEndpoint: StreamDetector = {
   attack: ['T1537', 'T1567.002'],
   falsepositives: [
     'A project whose storage is another provider or a shared MinIO (R2, Wasabi, a team server), set in the session',
-    'A copy after the analyzer forgot a local endpoint the session set (a flood of written paths): said so in the alert',
+    'A copy after the analyzer forgot a local endpoint the session set (a flood of written paths, more settings than ' +
+      'the store keeps, or a restart of a session begun before the analyzer kept them): said so in the alert',
   ],
   triage:
     'Whose service is the endpoint? What was copied? Check ~/.aws/config and the environment the agent left behind, ' +
     "and every copy after the setting: each went to that service, not the project's bucket.",
   thresholds,
   kind: 'sequence',
+  // The settings a session made: a rebuilt session has them back from the store, a local one included.
+  storedMarks: [SET],
   fixtures: {
     positive: {
       session: [
@@ -147,8 +150,9 @@ export const storageEndpoint: StreamDetector = {
 
 /**
  * A copy into a bucket by an `aws` command naming no endpoint, after the session's memory forgot endpoint settings
- * it made within the window: the setting may point the copy anywhere, so it is taken to. (A session rebuilt from
- * its newest events alone is not enough: copies into AWS are common in long sessions, and nothing says it set one.)
+ * it made within the window, or was rebuilt without the store having them all back (analyzer/session-steps.ts):
+ * the setting may point the copy anywhere, so it is taken to. A session the store had them back for is judged by
+ * them, as if never forgotten.
  */
 function forgottenSetting(
   id: string,
@@ -158,8 +162,8 @@ function forgottenSetting(
 ): Hit[] {
   if (!runsAws(obs)) return NO_HITS;
   const loss = s.lost.since(SET, obs.timeMs - thresholds.window_s * 1000);
-  if (!loss || loss.forgotten === 0) return NO_HITS;
-  const note = lossNote({ ...loss, rebuilt: false }, 'an endpoint this session set for the client');
+  if (!loss) return NO_HITS;
+  const note = lossNote(loss, 'an endpoint this session set for the client');
   const buckets = into.map((b) => `'${inert(b.bucket, 80)}'`).join(', ');
   return [
     {

@@ -79,12 +79,12 @@ function marked(
 
 /**
  * Why a pair's other half, none of whose marks is left, is taken as present: marks of its lists were forgotten
- * within the window (a flood of written paths). Not for a session rebuilt from its newest events alone: nothing
- * says it wrote such a file, and a long session setting a script to run a project file is not rare enough.
+ * within the window (a flood of written paths), or the session was rebuilt without the store having them all back
+ * (analyzer/session-steps.ts). A session the store had them back for is judged by them.
  */
 function forgotten(s: SessionState, prefix: string, obs: Observation, what: string): string | undefined {
   const loss = s.lost.since(prefix, obs.timeMs - thresholds.window_s * 1000);
-  return loss && loss.forgotten > 0 ? lossNote({ ...loss, rebuilt: false }, what) : undefined;
+  return loss ? lossNote(loss, what) : undefined;
 }
 
 const hit = (id: string, evidence: Observation[], text: string): Hit => ({
@@ -116,13 +116,16 @@ export const lifecycleScript: StreamDetector = {
     "A script running a project's dependency through npx, set before the session installed or ran it (or in a " +
       'session that never did)',
     'A script set to run a file after the analyzer forgot which files the session wrote to fetch or decode (a ' +
-      'flood of written paths): said so in the alert',
+      'flood of written paths, more such files than the store keeps, or a restart of a session begun before the ' +
+      'analyzer kept them): said so in the alert',
   ],
   triage:
     'Read the script and the file it runs: does it fetch, decode, post the environment or reach a host? Remove the ' +
     'script before anyone runs npm install, and check CI runs since.',
   thresholds,
   kind: 'sequence',
+  // Files written to fetch and the files scripts were set to run: a rebuilt session has them back from the store.
+  storedMarks: [ACTING, RUNS],
   fixtures: {
     positive: {
       session: [{ kind: 'command', command: 'npm pkg set scripts.prepare="node .cache/.x.js"', t: 0 }],

@@ -17,12 +17,15 @@ export const denialThenVariantRetry: StreamDetector = {
   falsepositives: [
     'A person who refused a command and then approved a safer variant of the same operation',
     'A risky command in a session whose refusals within the window the analyzer forgot (hundreds of them, or a ' +
-      'session rebuilt from its newest events after a flood): said so in the alert',
+      'session begun before the analyzer kept refusals in the store, rebuilt from its newest events after a ' +
+      'flood): said so in the alert',
   ],
   triage:
     'Compare the denied and the retried command: does the retry achieve what was refused? Who approved it?',
   thresholds,
   kind: 'sequence',
+  // Refusals are rare, and without one the detector stays quiet: a rebuilt session has them back from the store.
+  storedMarks: ['denied'],
   fixtures: {
     positive: {
       session: [

@@ -17,6 +17,7 @@ export const destructiveBurst: StreamDetector = {
     'List what was deleted or rewritten and whether any of it ran; restore from backup or the remote if it did.',
   thresholds,
   kind: 'sequence',
+  storedMarks: ['destructive'],
   fixtures: {
     positive: {
       session: [

@@ -1,11 +1,13 @@
 import { describe, isEgress, remoteHosts } from '../behaviour.js';
 import { NO_HITS, type StreamDetector } from '../detector.js';
-import { lossNote } from '../mark-losses.js';
+import { lossNote, type MarkLoss } from '../mark-losses.js';
 import type { Observation } from '../observation.js';
 
 const thresholds = { window_s: 1800 } as const;
 
 const norm = (p: string) => p.replace(/^~(?=\/)/, '$HOME');
+/** The system's program directories (as the gate's): a session does not write programs there. */
+const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin\/|^\/opt\/homebrew\/bin\/|^\/usr\/libexec\//;
 
 /**
  * A program the session itself put on disk (downloaded or written, outside the workspace's build outputs) runs,
@@ -23,6 +25,8 @@ export const newBinaryThenNetwork: StreamDetector = {
     'Installing a release binary by hand (download, chmod +x, run --version)',
     'Running a program the session wrote outside the workspace in a session whose network activity within the ' +
       'window the analyzer forgot (a session rebuilt from its newest events after a flood): said so in the alert',
+    'Running a program from outside the workspace after the analyzer forgot which paths the session wrote (a flood ' +
+      'of written paths, or a rebuild): said so in the alert',
   ],
   triage:
     'Find where the file came from (the earlier download), hash it, and check what it connected to after it ran.',
@@ -48,15 +52,26 @@ export const newBinaryThenNetwork: StreamDetector = {
     const egress = isEgress(obs);
     if (egress) s.mark('net', obs);
     const workspace = obs.event.cwd;
+    // Build outputs inside the workspace are the project's own programs.
+    const outside = (p: string) => !(workspace !== '' && p.startsWith(`${workspace}/`));
     for (const p of obs.facts.paths) {
-      if (p.access !== 'write') continue;
-      // Build outputs inside the workspace are the project's own programs.
-      if (!(workspace !== '' && p.path.startsWith(`${workspace}/`))) s.mark(`written:${norm(p.path)}`, obs);
+      // A path only run is not written: `./x` run twice is no download run.
+      if (p.access === 'write' && !p.ran && outside(p.path)) s.mark(`written:${norm(p.path)}`, obs);
     }
+    // Programs run by their path from where the session may have written them.
+    const ranOutside = new Set(
+      obs.facts.paths
+        .filter((p) => p.ran && outside(p.path) && !SYSTEM_BIN.test(p.path))
+        .map((p) => norm(p.path)),
+    );
     const hits = [];
     for (const bin of obs.facts.binaries) {
-      const written = s.marksOf(`written:${norm(bin)}`)[0];
-      if (!written) continue;
+      const key = norm(bin);
+      const written = s.marksOf(`written:${key}`)[0];
+      // No write of it is left, but writes within the window may have been forgotten (a flood, a rebuild).
+      const lostWrite =
+        !written && ranOutside.has(key) ? s.lost.since('written:', obs.timeMs - windowMs) : undefined;
+      if (!written && !lostWrite) continue;
       const net = s
         .marksOf('net')
         .filter((n) => Math.abs(n.timeMs - obs.timeMs) <= windowMs && n.obs.actionKey !== obs.actionKey)
@@ -67,13 +82,16 @@ export const newBinaryThenNetwork: StreamDetector = {
       if (around.length === 0 && !loss) continue;
       const hosts = [...new Set(around.flatMap(remoteHosts))];
       const lost = loss ? `; ${lossNote(loss, 'network activity around it')}` : '';
+      const by = written
+        ? `written by ${describe(written.obs)}`
+        : lossNote(lostWrite as MarkLoss, 'a write of it by this session');
       hits.push({
         detector: this.id,
-        evidence: [written.obs, obs, ...around.slice(0, 3)],
+        evidence: [...(written ? [written.obs] : []), obs, ...around.slice(0, 3)],
         factors: [
           {
             rule: this.id,
-            text: `${describe(obs)} runs ${bin}, written by ${describe(written.obs)}${hosts.length ? `; network: ${hosts.join(', ')}` : ''}${lost}`,
+            text: `${describe(obs)} runs ${bin}, ${by}${hosts.length ? `; network: ${hosts.join(', ')}` : ''}${lost}`,
           },
         ],
       });

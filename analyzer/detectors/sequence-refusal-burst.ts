@@ -20,6 +20,7 @@ export const refusalBurst: StreamDetector = {
     'Read the refused actions (and the prompt before them): was the agent steered somewhere else, or pushing on?',
   thresholds,
   kind: 'sequence',
+  storedMarks: ['refused'],
   fixtures: {
     positive: {
       session: [

@@ -37,7 +37,8 @@ export interface AnalysisContext {
 
 export interface Facts {
   argvs: string[][];
-  paths: { path: string; access: 'read' | 'write' }[];
+  /** A path run (a program, a script given to a shell) counts as written, and says `ran`. */
+  paths: { path: string; access: 'read' | 'write'; ran?: true }[];
   hosts: string[];
 }
 

@@ -105,6 +105,7 @@ export function touch(
   ctx.facts.paths.push({
     path,
     access: access === 'read' || access === 'list' || access === 'meta' ? 'read' : 'write',
+    ...(access === 'exec' ? { ran: true as const } : {}),
   });
   switch (access) {
     case 'read':

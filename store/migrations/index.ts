@@ -20,6 +20,7 @@ import { migration as m65 } from './0065-session-secret-reads.js';
 import { migration as m66 } from './0066-event-sender.js';
 import { migration as m67 } from './0067-sender-risk.js';
 import { migration as m68 } from './0068-sighting-received.js';
+import { migration as m69 } from './0069-analyzer-steps.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -48,4 +49,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m66,
   m67,
   m68,
+  m69,
 ];
