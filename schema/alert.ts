@@ -39,7 +39,9 @@ export const Alert = z.object({
   alert_id: z
     .string()
     .describe('Deterministic: a hash of session and detector, so re-runs update, never duplicate'),
-  time: z.string().describe('When the alert was first raised (its first evidence)'),
+  time: z
+    .string()
+    .describe("The claimed time of its first evidence event (the sender's timestamp), fixed once raised"),
   rule_id: z.string().describe('The detector id'),
   title: z.string(),
   severity: Severity,
@@ -60,6 +62,12 @@ export const Alert = z.object({
   last_seen: z.string(),
   evidence_count: z.number().int().describe('Distinct actions (session, call id, kind), never rows'),
   updated_at: z.string(),
+  raised_at: z
+    .string()
+    .optional()
+    .describe(
+      'When Ward first stored the alert, kept by its later versions: what places it in a compliance report (set by the store)',
+    ),
 });
 export type Alert = z.infer<typeof Alert>;
 

@@ -119,7 +119,10 @@ export function createAlertsRepo(db: Db, database: string) {
   }
 
   async function put(alerts: readonly Alert[]): Promise<Alert[]> {
-    const out = alerts.map((a) => ({ ...a, updated_at: nextVersion(a.updated_at) }));
+    const out = alerts.map((a) => {
+      const updated_at = nextVersion(a.updated_at);
+      return { ...a, updated_at, raised_at: a.raised_at ?? updated_at };
+    });
     await db.insert('alerts.put', 'alerts', out.map(alertToRow));
     return out;
   }
@@ -162,11 +165,15 @@ export function createAlertsRepo(db: Db, database: string) {
   return {
     get,
     getMany,
-    /** Writes new versions of alerts as given (seeding, imports), as their first triage; returns them as stored. */
+    /**
+     * Writes new versions of alerts as given (seeding, imports), as their first triage; one without `raised_at` is
+     * raised by this write. Returns them as stored.
+     */
     put,
     /**
-     * The analyzer's new detections: each keeps the time it was raised and its first triage as stored, and is
-     * returned with the analysts' changes read just before the write.
+     * The analyzer's new detections: each keeps the time it was raised (`raised_at`, its first version's write,
+     * and `time`, its first evidence's claimed time) and its first triage as stored, and is returned with the
+     * analysts' changes read just before the write. A new one is raised by this write, whatever it carries.
      */
     async putDetections(alerts: readonly Alert[]): Promise<Alert[]> {
       const rows = await rowsOf(
@@ -178,9 +185,12 @@ export function createAlertsRepo(db: Db, database: string) {
       const written = await put(
         alerts.map((a) => {
           const s = stored.get(a.alert_id);
-          if (!s) return a;
-          const { time, status, assignee, notes, history, updated_at } = s;
-          return { ...a, time, status, assignee, notes, history, updated_at };
+          if (!s) {
+            const { raised_at: _unset, ...raised } = a;
+            return raised;
+          }
+          const { time, status, assignee, notes, history, updated_at, raised_at } = s;
+          return { ...a, time, status, assignee, notes, history, updated_at, raised_at };
         }),
       );
       await reopenOnNewActions(written, stored, changes);

@@ -4,8 +4,9 @@ import { type AgentEventRow, RECEIVED_EVENT_COLUMNS } from './rows/agent-events.
 
 // The page's keys first, from the key and filter columns only: agent_events is sorted by (time, event_id), so
 // newest-first reads in order and stops at the page. Then the page's full rows, found by their key range. No
-// FINAL: it would read and merge every row before the limit. A retried export not merged away yet shows as a
-// repeated key, dropped here (its rows are equal).
+// FINAL: it would read and merge every row before the limit. A retried export or a re-sent copy not merged away
+// yet shows as a repeated key, dropped here; its first arrival is the row kept, as merges keep it (they differ
+// only in their receive time).
 const FILTERS = `({agent:String} = '' OR agent = {agent:String})
   AND ({session:String} = '' OR session_id = {session:String})
   AND ({kind:String} = '' OR kind = {kind:String})
@@ -57,7 +58,7 @@ export async function readEventsPage(
     'events.query.rows',
     `SELECT ${RECEIVED_EVENT_COLUMNS} FROM ${table}
      WHERE time >= {lo:DateTime64(9, 'UTC')} AND time <= {hi:DateTime64(9, 'UTC')} AND event_id IN {ids:Array(String)}
-     ORDER BY time DESC, event_id DESC LIMIT 1 BY time, event_id`,
+     ORDER BY time DESC, event_id DESC, ingested_at LIMIT 1 BY time, event_id`,
     { lo: last.t, hi: first.t, ids: keys.map((k) => k.id) },
   );
 }

@@ -223,15 +223,18 @@ export function createReportRepo(db: Db, database: string) {
     },
 
     /**
-     * Alerts raised in the period with their current disposition. Time to triage is the time from the alert
-     * to its analysts' latest change (for an alert triaged before changes were rows of their own, its row's
+     * Alerts raised in the period (`raised_at`: when Ward first stored the alert, never the claimed time of its
+     * evidence, which the agent sets), with their current disposition. Time to triage is the time from raising
+     * to the analysts' latest change (for an alert triaged before changes were rows of their own, its row's
      * latest version).
      */
     async alerts(s: ReportScope, limit = 2000) {
       const p = scopeParams(s);
-      const base = `SELECT alert_id, time, rule_id, title, severity, session_id, agent, status, assignee, updated_at,
-          if(status = 'open', NULL, dateDiff('millisecond', time, ifNull(triaged_at, base_updated_at))) AS ms
-        FROM ${alertsWithTriage(database)} WHERE time >= ${T('from')} AND time < ${T('to')} AND ${sessionScope}`;
+      const base = `SELECT alert_id, time, raised_at, rule_id, title, severity, session_id, agent, status, assignee,
+          updated_at,
+          if(status = 'open', NULL, dateDiff('millisecond', raised_at, ifNull(triaged_at, base_updated_at))) AS ms
+        FROM ${alertsWithTriage(database)}
+        WHERE raised_at >= ${T('from')} AND raised_at < ${T('to')} AND ${sessionScope}`;
       const byStatus = await db.query<{ k: string; c: Num }>(
         'report.alerts.status',
         `SELECT status AS k, count() AS c FROM (${base}) GROUP BY k ORDER BY k`,
@@ -255,9 +258,9 @@ export function createReportRepo(db: Db, database: string) {
       );
       const items = await db.query<Record<string, string | Num | null>>(
         'report.alerts.items',
-        `SELECT alert_id AS i, toString(time) AS t, rule_id AS r, ${cut('title', 200, 'ti')}, severity AS sv,
-           agent AS a, session_id AS sid, status AS st, assignee AS asg, ms AS d
-         FROM (${base}) ORDER BY time, alert_id LIMIT {limit:UInt32}`,
+        `SELECT alert_id AS i, toString(time) AS t, toString(raised_at) AS rt, rule_id AS r, ${cut('title', 200, 'ti')},
+           severity AS sv, agent AS a, session_id AS sid, status AS st, assignee AS asg, ms AS d
+         FROM (${base}) ORDER BY raised_at, alert_id LIMIT {limit:UInt32}`,
         { ...p, limit },
       );
       const kv = (rows: { k: string; c: Num }[]) => Object.fromEntries(rows.map((r) => [r.k, n(r.c)]));
@@ -271,6 +274,7 @@ export function createReportRepo(db: Db, database: string) {
         items: items.map((r) => ({
           alert_id: String(r.i),
           time: iso(String(r.t)),
+          raised_at: iso(String(r.rt)),
           rule_id: String(r.r),
           title: shown(r.ti, r.ti_cut),
           severity: String(r.sv),

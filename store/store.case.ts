@@ -48,6 +48,21 @@ export function storeContract(
     expect(Math.abs(Date.now() - Date.parse(received_at))).toBeLessThan(60_000);
   });
 
+  it('keeps the first arrival of an event sent again later, before and after merges', async () => {
+    const store = await open();
+    const e = makeEvent({ session_id: 'S-resent', time: '2026-11-26T10:30:00.000Z', command: 'id' });
+    const arriving = (at: string) => ({ ...e, ingested_at: at }) as AgentEvent;
+    await store.events.insert([arriving('2026-11-26T10:30:01.000Z')]);
+    await store.events.insert([arriving('2026-11-27T08:00:00.000Z')]);
+    const received = async () => [
+      ...(await store.events.query({ session: 'S-resent', limit: 10 })).events.map((x) => x.received_at),
+      ...((await store.events.session('S-resent'))?.events.map((x) => x.received_at) ?? []),
+    ];
+    expect(await received()).toEqual(['2026-11-26T10:30:01.000Z', '2026-11-26T10:30:01.000Z']);
+    await store.storage.optimize('agent_events');
+    expect(await received()).toEqual(['2026-11-26T10:30:01.000Z', '2026-11-26T10:30:01.000Z']);
+  });
+
   it('filters and pages through events newest first with a cursor', async () => {
     const store = await open();
     const events = Array.from({ length: 25 }, (_, i) =>

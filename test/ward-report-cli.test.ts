@@ -155,7 +155,7 @@ describe('ward report and ward audit', () => {
   it('prints the versioned JSON Schema of the report', async () => {
     const schema = JSON.parse((await ward(['report', 'schema'])).stdout);
     expect(schema).toMatchObject({
-      $id: 'ward.compliance-report/1.2.0',
+      $id: 'ward.compliance-report/1.3.0',
       type: 'object',
       additionalProperties: false,
     });

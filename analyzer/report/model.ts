@@ -2,7 +2,7 @@ import type { AgentActivityRow, ReportRepo, RetentionStatus } from '../../store/
 
 /** Version of the report's JSON shape (semver: a new field is minor, a changed or removed one is major). */
 export const REPORT_SCHEMA = 'ward.compliance-report';
-export const REPORT_SCHEMA_VERSION = '1.2.0';
+export const REPORT_SCHEMA_VERSION = '1.3.0';
 
 /**
  * How far an event's claimed time may be from the time Ward received it before the report flags it: clocks

@@ -164,7 +164,10 @@ export const ComplianceReportSchema = z.strictObject({
     items: z.array(
       z.strictObject({
         alert_id: z.string(),
-        time: z.string(),
+        time: z.string().describe('the time its first evidence event claims (its OTel timestamp)'),
+        raised_at: z
+          .string()
+          .describe('when Ward raised it (first stored it): what places it in this period'),
         rule_id: z.string(),
         title: z.string(),
         severity: z.string(),

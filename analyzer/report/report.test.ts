@@ -289,11 +289,11 @@ describe('compliance report over a known data set', () => {
     expect(Buffer.from(reportToCsvZip(a)).equals(Buffer.from(reportToCsvZip(b)))).toBe(true);
     expect(Buffer.from(await reportToPdf(a)).equals(Buffer.from(await reportToPdf(b)))).toBe(true);
     const json = JSON.parse(new TextDecoder().decode(reportToJson(a)));
-    expect(json).toMatchObject({ schema: 'ward.compliance-report', schema_version: '1.2.0' });
+    expect(json).toMatchObject({ schema: 'ward.compliance-report', schema_version: '1.3.0' });
     // The file matches the versioned, strict schema: no undocumented field.
     expect(ComplianceReportSchema.safeParse(json).error?.issues).toBeUndefined();
     expect(ComplianceReportSchema.safeParse({ ...json, extra: 1 }).success).toBe(false);
-    expect(reportJsonSchema()).toMatchObject({ $id: 'ward.compliance-report/1.2.0', type: 'object' });
+    expect(reportJsonSchema()).toMatchObject({ $id: 'ward.compliance-report/1.3.0', type: 'object' });
     expect(JSON.stringify(json)).not.toMatch(/generated/);
   });
 

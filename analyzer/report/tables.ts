@@ -225,7 +225,8 @@ export function reportTables(r: ComplianceReport): Table[] {
       section: 'alerts',
       title: 'Alerts with disposition',
       columns: [
-        'time',
+        'raised at',
+        'claimed time',
         'alert id',
         'rule',
         'title',
@@ -237,6 +238,7 @@ export function reportTables(r: ComplianceReport): Table[] {
         'time to triage',
       ],
       rows: al.items.map((x) => [
+        x.raised_at,
         x.time,
         x.alert_id,
         x.rule_id,
@@ -248,7 +250,7 @@ export function reportTables(r: ComplianceReport): Table[] {
         x.assignee,
         duration(x.triage_ms),
       ]),
-      note: 'time to triage: from the alert to its latest status change',
+      note: 'placed by when Ward raised the alert; claimed time: what its first evidence event claims; time to triage: from raising to the latest status change',
     },
     {
       name: 'grants',

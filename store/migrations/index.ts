@@ -21,6 +21,8 @@ import { migration as m66 } from './0066-event-sender.js';
 import { migration as m67 } from './0067-sender-risk.js';
 import { migration as m68 } from './0068-sighting-received.js';
 import { migration as m69 } from './0069-analyzer-steps.js';
+import { migration as m70 } from './0070-agent-events-earliest-arrival.js';
+import { migration as m71 } from './0071-alert-raised-at.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -50,4 +52,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m67,
   m68,
   m69,
+  m70,
+  m71,
 ];

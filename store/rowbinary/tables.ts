@@ -43,7 +43,8 @@ export const OTEL_LOGS_LAYOUT = layout('otel_logs', [
   ['EventName', 'String'],
 ]);
 
-// ingested_at (DEFAULT now64(3)) is left out so ClickHouse fills it.
+// ingested_at (DEFAULT now64(3)) is left out so ClickHouse fills it; sender and arrival_rank are MATERIALIZED (an
+// insert cannot name them) and computed from attributes and ingested_at.
 const AGENT_EVENTS_COLUMNS: readonly [string, string][] = [
   ['event_id', 'String'],
   ['time', "DateTime64(9, 'UTC')"],

@@ -28,10 +28,11 @@ export interface AlertRow {
   last_seen: string;
   evidence_count: number | string;
   base_updated_at: string;
+  raised_at: string;
 }
 
 const SHARED = `alert_id, time, rule_id, title, severity, attack_ids, session_id, agent, user_id, repo, detectors,
-  event_ids, explanation, score, notes, history, first_seen, last_seen, evidence_count`;
+  event_ids, explanation, score, notes, history, first_seen, last_seen, evidence_count, raised_at`;
 
 /** AlertRow's columns from the `alerts` table itself. */
 export const ALERT_ROW_COLUMNS = `${SHARED}, status AS base_status, assignee AS base_assignee,
@@ -80,6 +81,7 @@ export function rowToBaseAlert(r: AlertRow): Alert {
     last_seen: clickhouseTimeToIso(r.last_seen),
     evidence_count: Number(r.evidence_count),
     updated_at: clickhouseTimeToIso(r.base_updated_at),
+    raised_at: clickhouseTimeToIso(r.raised_at),
   });
 }
 
