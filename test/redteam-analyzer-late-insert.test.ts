@@ -258,20 +258,16 @@ describe('red team: a late row on an ingest time where a merge took a row away',
     await ingestJsonLogs(store, enc(claudeLogsBody([first])), Date.now());
     await loop.catchUp();
     await busy();
-    // The sender sends the record again (same time and id) with a new one, at a later ingest time; the merge keeps
-    // the first copy (agent_events keeps the earliest arrival of a key), and the second insert's ingest time has
-    // one row fewer than the analyzer read there.
+    // The record again (same time and id) with a new one, later: the merge keeps the first copy (the earliest
+    // arrival of a key), and the second insert's ingest time has one row fewer than the analyzer read there.
     await ingestJsonLogs(
       store,
       enc(claudeLogsBody([first, claudeToolDecision('rt-late-merge', 'git log', 3)])),
       Date.now(),
     );
     await loop.catchUp();
-    const [latest] = await store.db.query<{ ms: string }>(
-      't',
-      `SELECT toUnixTimestamp64Milli(max(ingested_at)) AS ms FROM ${db}.agent_events WHERE session_id = {s:String}`,
-      { s: 'rt-late-merge' },
-    );
+    const sql = `SELECT toUnixTimestamp64Milli(max(ingested_at)) AS ms FROM ${db}.agent_events WHERE session_id = {s:String}`;
+    const [latest] = await store.db.query<{ ms: string }>('t', sql, { s: 'rt-late-merge' });
     t = new Date(Number(latest?.ms)).toISOString();
     await store.db.command('t', `OPTIMIZE TABLE ${db}.agent_events FINAL`);
     const [c] = await store.db.query<{ n: string }>(
