@@ -2,14 +2,14 @@ import { posix } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { KNOWN_PROGRAMS, PROJECT_JS_TOOLS } from '../catalogue/programs.js';
 import { DATA_ARGS, NET_MODELLED, scanArguments, scanPathArguments } from './argument-scan.js';
-import type { Call, Handler } from './call.js';
-import { operands, optionValue } from './call.js';
+import { type Call, type Handler, operands, optionValue } from './call.js';
 import { type AnalysisContext, probe, report } from './context.js';
 import { repairDocumentationSyntax, withoutPrompt } from './doc-syntax.js';
 import { touch } from './effects.js';
 import { analyzeAssignments } from './env-assignments.js';
 import { filteredHarmlessly } from './env-filter.js';
 import { evaluatedAgain } from './evaluated-again.js';
+import { gnuArgs } from './gnu-options.js';
 import { judgeLastingChanges } from './lasting-changes.js';
 import { runScriptOperand, runWrappedShell } from './operand-shapes.js';
 import { applyOptionEffects } from './option-effects.js';
@@ -379,7 +379,7 @@ const SYSTEM_PATH = /^\/(usr\/(local\/)?)?s?bin\//;
 function makeCall(name: string, args: string[], cmd: SimpleCommand, ctx: AnalysisContext): Call {
   return {
     name,
-    args,
+    args: gnuArgs(name, args),
     cmd,
     ctx,
     cwd: cmd.cwd,

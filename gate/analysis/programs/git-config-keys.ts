@@ -75,6 +75,10 @@ export const GIT_KEYS: readonly GitKeyRow[] = [
   { key: /^url\..+\.(?:push)?insteadOf$/i, use: 'redirect' },
 ];
 
+/** An alias expansion that gives git a program or settings to run (`rebase -x`, `bisect run`, `-c k=v`). */
+const HANDS_A_COMMAND =
+  /(?:^|\s)(?:-x|--exec|--extcmd|-c|--config-env|--exec-path|--upload-pack|--receive-pack|run|foreach)(?:[\s=]|$)/;
+
 /**
  * How the setting arrived: `lasting` (written to a config file: every later git command runs it), `option`
  * (this command's own options), `env` (the environment of this command and those after it).
@@ -113,7 +117,15 @@ export function judgeGitSetting(c: Call, s: GitSetting, arrival: Arrival): void 
     destination(c, s.key.replace(/^url\.|\.(?:push)?insteadOf$/gi, ''));
     return;
   }
-  if (row.use === 'bang' && !value.startsWith('!')) return;
+  if (row.use === 'bang' && !value.startsWith('!')) {
+    // Any other alias is a git command line that git reads again, global options included: `rebase -x …`,
+    // `-c core.fsmonitor=./x status`, `-c alias.y='!…' y`. It is judged as that command; kept in a config file,
+    // one that hands git a program to run runs it at every later use, as a `!` alias does.
+    if (!/^alias\./i.test(s.key)) return;
+    if (arrival === 'lasting' && HANDS_A_COMMAND.test(value)) report(c.ctx, RULE.lasting, shown);
+    c.shell(`git ${value}`);
+    return;
+  }
   if (row.everyday?.test(value)) return;
   report(c.ctx, RULE[arrival], shown);
   if (row.use !== 'command' && row.use !== 'bang') return;

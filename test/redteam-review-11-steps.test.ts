@@ -1,0 +1,36 @@
+/**
+ * Review 11 (attacker): analyzer_steps (migration 69, store/analyzer-steps.ts) against an ingest token that opens
+ * sessions at will. Each session's rows are bounded (MAX_STEPS per family, analyzer/session-steps.ts), but the
+ * table has no TTL and no place in store/retention.ts: every session the agent ever opened keeps its rows (each a
+ * mark: the refused command, the path written, the endpoint set) after the session's own events have expired.
+ * The embedded ClickHouse, migrated and with retention applied as `ward serve` applies it.
+ */
+import { describe, expect, it } from 'vitest';
+import { testStore } from './helpers/store.js';
+
+describe('analyzer_steps outlives the events it was taken from', () => {
+  // Was ATTACK WORKS (closed: analyzer_steps is a retention companion of agent_events): the agent sends refusals (or deletes, storage endpoints) under fresh session ids; each session
+  // adds up to MAX_STEPS+1 rows per family to analyzer_steps, kept forever (no TTL, not a RETENTION_TABLES
+  // companion), so the table grows with the number of sessions without bound and holds what the agent did
+  // (commands, paths, hosts) past the retention the operator set for agent_events (a compliance breach of the
+  // configured retention, and disk growth an ingest token drives). Fix: make analyzer_steps a companion of
+  // agent_events in store/retention.ts (`TTL toDateTime(time) + toIntervalDay(days)`), as alert_triage is of
+  // alerts.
+  it('closed: the table carries the events’ TTL once retention is applied (was: none)', async () => {
+    const store = await testStore('ward_review_11_steps');
+    const [events] = await store.db.query<{ q: string }>(
+      'test.ddl',
+      `SELECT create_table_query AS q FROM system.tables WHERE database = {db:String} AND name = 'agent_events'`,
+      { db: store.config.database },
+    );
+    // Control: the events' own table has its retention.
+    expect(events?.q).toMatch(/TTL toDateTime\(time\) \+ toIntervalDay\(\d+\)/);
+    const [steps] = await store.db.query<{ q: string }>(
+      'test.ddl',
+      `SELECT create_table_query AS q FROM system.tables WHERE database = {db:String} AND name = 'analyzer_steps'`,
+      { db: store.config.database },
+    );
+    expect(steps?.q).toContain('CREATE TABLE');
+    expect(steps?.q).toMatch(/TTL toDateTime\(time\) \+ toIntervalDay\(\d+\)/);
+  });
+});
