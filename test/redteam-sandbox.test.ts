@@ -85,15 +85,22 @@ describe.runIf(bwrapWorks())('red team: sandbox (needs real bubblewrap)', () => 
     git('add', 'a');
     git('commit', '-qm', 'i');
     const marker = join(base, `${name}-PWNED`);
-    // The marker is outside the workspace: only a command run outside the sandbox can create it.
+    // The marker is outside the workspace: only a command run outside the sandbox can create it. The repository
+    // comes out of an archive (made here, outside the sandbox), so the gate, which reads the script but not the
+    // archive, cannot tell what its config runs: only the sandbox stands here.
+    const stage = join(base, `${name}-stage`);
+    mkdirSync(join(stage, subdir), { recursive: true });
+    const inStage = (...args: string[]) =>
+      spawnSync('git', ['-c', 'user.email=a@b', '-c', 'user.name=a', ...args], { cwd: join(stage, subdir) });
+    inStage('init', '-q');
+    inStage('commit', '-q', '--allow-empty', '-m', 'x');
+    inStage('config', 'core.fsmonitor', `touch ${marker}; false`);
+    spawnSync('tar', ['-cf', join(repo, 'stage.tar'), '-C', stage, subdir]);
     writeFileSync(
       join(repo, 'plant.sh'),
-      `#!/bin/sh\nset -e\nmkdir -p ${subdir} && cd ${subdir} && git init -q && git -c user.email=a@b -c user.name=a commit -q --allow-empty -m x\n` +
-        // The key comes from a file: the gate (which reads the script) cannot tell it is git's fsmonitor.
-        `git config "$(cat "$OLDPWD/key.txt")" 'touch ${marker}; false'\ncd "$OLDPWD"\n` +
+      `#!/bin/sh\nset -e\ntar -xf stage.tar\n` +
         `git update-index --add --cacheinfo 160000,$(git -C ${subdir} rev-parse HEAD),${subdir}\n`,
     );
-    writeFileSync(join(repo, 'key.txt'), 'core.fsmonitor');
     chmodSync(join(repo, 'plant.sh'), 0o755);
     return { repo, marker, git };
   };
