@@ -1,88 +1,75 @@
 import { splitClusters } from './call.js';
+import LONG_OPTIONS from './long-options.json' with { type: 'json' };
+import { GIT_TAKES_VALUE } from './programs/git-invocation.js';
 
 /**
- * GNU programs read their options with getopt_long: a long option may be any prefix of its name that names no
- * other (`sort --out F`, `--outp=F`, `--o=F` are `--output`), and a short option's value may be glued to a
- * cluster of flags (`sort -uoF`). The gate's tables name the full spellings; the arguments of these programs are
- * spelled out first, so every table and handler sees `--output F` whatever was typed. An ambiguous prefix is left
- * as it is (getopt refuses it and the program does not run).
+ * Most command-line parsers take any prefix of a long option that names no other for the whole of it: glibc's
+ * getopt_long and argp (`sort --out F`, `tar --to-comm=CMD`, `sed --in-pl`), curl (`--upload-fi`), git's
+ * parse-options (`git rebase --exe CMD`). The gate's tables name the full spellings, so the arguments of every
+ * such program are spelled out first and each table and handler sees the option whatever was typed. An ambiguous
+ * prefix is left as it is (the parser refuses it and the program does not run). Which programs take prefixes and
+ * their options come from the programs themselves (long-options.json, scripts/long-options.mjs); gawk, not
+ * installed where that ran, is listed here from its manual.
+ *
+ * A short option's value may also be glued to a cluster of flags (`sort -uoF`): for the programs in SPECS the
+ * cluster is split.
  */
 interface GnuSpec {
-  /** Every long option, without the dashes. */
-  long: readonly string[];
   /** Short options that take a value. */
   valued: string;
 }
 
+/** gawk 5's long options (The GNU Awk User's Guide, "Command-Line Options"). */
+const GAWK = [
+  ...['assign', 'characters-as-bytes', 'traditional', 'copyright', 'debug', 'dump-variables', 'exec'],
+  ...['field-separator', 'file', 'gen-pot', 'help', 'include', 'csv', 'load', 'lint', 'bignum'],
+  ...['use-lc-numeric', 'non-decimal-data', 'optimize', 'no-optimize', 'profile', 'posix', 'pretty-print'],
+  ...['re-interval', 'sandbox', 'source', 'trace', 'lint-old', 'version', 'persist'],
+];
+
+const PROGRAMS: Readonly<Record<string, readonly string[]>> = { ...LONG_OPTIONS.programs, gawk: GAWK };
+const GIT: Readonly<Record<string, readonly string[]>> = LONG_OPTIONS.git;
+
 const SPECS: Readonly<Record<string, GnuSpec>> = {
-  sort: {
-    long: [
-      ...[
-        'ignore-leading-blanks',
-        'dictionary-order',
-        'ignore-case',
-        'general-numeric-sort',
-        'ignore-nonprinting',
-      ],
-      ...[
-        'month-sort',
-        'human-numeric-sort',
-        'numeric-sort',
-        'random-sort',
-        'random-source',
-        'reverse',
-        'sort',
-      ],
-      ...['version-sort', 'batch-size', 'check', 'compress-program', 'debug', 'files0-from', 'key', 'merge'],
-      ...['output', 'stable', 'buffer-size', 'field-separator', 'temporary-directory', 'parallel', 'unique'],
-      ...['zero-terminated', 'help', 'version'],
-    ],
-    valued: 'ktSTo',
-  },
-  shuf: {
-    long: [
-      'echo',
-      'input-range',
-      'head-count',
-      'output',
-      'random-source',
-      'repeat',
-      'zero-terminated',
-      'help',
-      'version',
-    ],
-    valued: 'ino',
-  },
-  uniq: {
-    long: [
-      ...['count', 'repeated', 'all-repeated', 'skip-fields', 'group', 'ignore-case', 'skip-chars', 'unique'],
-      ...['zero-terminated', 'check-chars', 'help', 'version'],
-    ],
-    valued: 'fsw',
-  },
-  iconv: {
-    long: ['from-code', 'to-code', 'list', 'output', 'silent', 'verbose', 'help', 'usage', 'version'],
-    valued: 'fto',
-  },
+  sort: { valued: 'ktSTo' },
+  shuf: { valued: 'ino' },
+  uniq: { valued: 'fsw' },
+  iconv: { valued: 'fto' },
 };
 
 /** The long option `name` (no dashes) stands for: itself, the one long option it begins, or itself if several. */
-function longName(name: string, spec: GnuSpec): string {
-  if (spec.long.includes(name)) return name;
-  const matches = spec.long.filter((l) => l.startsWith(name));
+function longName(name: string, long: readonly string[]): string {
+  if (long.includes(name)) return name;
+  const matches = long.filter((l) => l.startsWith(name));
   return matches.length === 1 ? (matches[0] as string) : name;
 }
 
-/** `args` of program `name` spelled out as described above (unchanged for a program without a spec). */
-export function gnuArgs(name: string, args: string[]): string[] {
-  const spec = SPECS[name];
-  if (!spec) return args;
+/** Each `--prefix[=value]` of `args` before `--` spelled out against `long`. */
+function spellOut(args: readonly string[], long: readonly string[]): string[] {
   const out: string[] = [];
   let end = false;
   for (const a of args) {
     if (!end && a === '--') end = true;
     const m = !end && a.length > 2 ? /^--([^=]+)(=.*)?$/s.exec(a) : null;
-    out.push(m ? `--${longName(m[1] as string, spec)}${m[2] ?? ''}` : a);
+    out.push(m ? `--${longName(m[1] as string, long)}${m[2] ?? ''}` : a);
   }
-  return splitClusters(out, spec.valued);
+  return out;
+}
+
+/** git's arguments with the command's options spelled out (git's own options before it take no prefixes). */
+function gitArgs(args: string[]): string[] {
+  let i = 0;
+  while (i < args.length && (args[i] as string).startsWith('-') && args[i] !== '--')
+    i += GIT_TAKES_VALUE.has(args[i] as string) ? 2 : 1;
+  const long = GIT[args[i] ?? ''];
+  return long ? [...args.slice(0, i + 1), ...spellOut(args.slice(i + 1), long)] : args;
+}
+
+/** `args` of program `name` spelled out as described above (unchanged for a program that takes no prefixes). */
+export function gnuArgs(name: string, args: string[]): string[] {
+  if (name === 'git') return gitArgs(args);
+  const long = Object.hasOwn(PROGRAMS, name) ? PROGRAMS[name] : undefined;
+  const spelled = long ? spellOut(args, long) : args;
+  const spec = Object.hasOwn(SPECS, name) ? SPECS[name] : undefined;
+  return spec ? splitClusters(spelled, spec.valued) : spelled;
 }

@@ -34,7 +34,14 @@ export interface GitInvocation {
 }
 
 /** Global options that take the next word as their value. */
-const TAKES_VALUE = new Set(['-C', '-c', '--config-env', '--git-dir', '--work-tree', '--namespace']);
+export const GIT_TAKES_VALUE: ReadonlySet<string> = new Set([
+  '-C',
+  '-c',
+  '--config-env',
+  '--git-dir',
+  '--work-tree',
+  '--namespace',
+]);
 
 /** Splits `KEY=VALUE` (a KEY alone is boolean true to git). */
 function setting(option: string, text: string, value?: (rhs: string) => string | undefined): GitSetting {
@@ -65,7 +72,7 @@ export function gitInvocation(c: Call): GitInvocation {
     if (!a.startsWith('-')) break;
     const eq = a.indexOf('=');
     const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
-    const value = name !== a ? a.slice(eq + 1) : TAKES_VALUE.has(a) ? args[++i] : undefined;
+    const value = name !== a ? a.slice(eq + 1) : GIT_TAKES_VALUE.has(a) ? args[++i] : undefined;
     if (value === undefined) continue;
     if (name === '-C') dir = from(dir, value);
     else if (name === '-c') settings.push(setting(name, value));
