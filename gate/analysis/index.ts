@@ -4,6 +4,7 @@ import { type Facts, report } from './context.js';
 import type { HostPolicy } from './network.js';
 import { type ShellParser, shellParseCancelled, shellParserBroken } from './parser.js';
 import { classifyPath } from './paths.js';
+import { GIT_HOOK_NAMES } from './programs/git-repository.js';
 
 export type { Facts } from './context.js';
 export {
@@ -38,14 +39,27 @@ export function analysisBudgetMs(chars: number): number {
 
 /**
  * The reader limited to the project's files and temporary ones: a script elsewhere asks on its own (a write
- * there asks first), and a secret (`sh ~/.aws/credentials`, `cp .env x.sh`) is never read into a reason.
+ * there asks first), and a secret (`sh ~/.aws/credentials`, `cp .env x.sh`) is never read into a reason. A git
+ * repository's own files that make git run programs (its configuration, hooks, worktree links) are read
+ * wherever the repository is, and a file of the project named as a git hook (`core.hooksPath` may name any of its directories):
+ * each git command is judged with them (programs/git-repository.ts).
  */
 function scriptsOnly(read: (path: string) => string | undefined, workspace: string) {
   return (path: string) => {
     const zone = classifyPath(path, { workspace }).zone;
-    return zone === 'workspace' || zone === 'temp' ? read(path) : undefined;
+    if (zone === 'workspace' || zone === 'temp') return read(path);
+    const hook =
+      path.startsWith(`${workspace}/`) && GIT_HOOK_NAMES.has(path.slice(path.lastIndexOf('/') + 1));
+    return (GIT_METADATA.test(path) || hook) && !SECRET_ZONES.has(zone) ? read(path) : undefined;
   };
 }
+
+/** A repository's configuration, worktree links and hooks. */
+const GIT_METADATA = /\/\.git(?:\/(?:config|config\.worktree|commondir|HEAD|hooks\/[^/]+))?$/;
+const SECRET_ZONES: ReadonlySet<string> = new Set([
+  ...['password-db', 'ssh-key', 'history', 'browser', 'keychain', 'secret', 'project-secret', 'agent-secret'],
+  ...['device', 'kernel', 'sensitive'],
+]);
 
 /** Analyses one shell command line: what it runs, which paths it reads and writes, which hosts it reaches. */
 export function analyzeCommandLine(

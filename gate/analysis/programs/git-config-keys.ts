@@ -21,7 +21,7 @@ import { destination } from './net.js';
  */
 type Use = 'command' | 'bang' | 'hooks' | 'config' | 'transport' | 'proxy' | 'redirect';
 
-interface GitKeyRow {
+export interface GitKeyRow {
   key: RegExp;
   use: Use;
   /** Values that are what the key is for. */
@@ -62,6 +62,12 @@ export const GIT_KEYS: readonly GitKeyRow[] = [
     use: 'command',
     everyday: /^(?![/.~])|^\/usr\/(?:local\/)?s?bin\/(?:sendmail|msmtp)$/,
   },
+  // What `git lfs install --local` writes.
+  {
+    key: /^filter\.lfs\.(?:clean|smudge|process)$/i,
+    use: 'command',
+    everyday: /^git-lfs (?:clean -- %f|smudge -- %f|filter-process)$/,
+  },
   {
     key: /^(?:core\.(?:sshCommand|askPass|gitProxy|alternateRefsCommand)|gpg\.ssh\.defaultKeyCommand|diff\.external|diff\.[^.]+\.(?:textconv|command)|merge\.[^.]+\.driver|filter\.[^.]+\.(?:clean|smudge|process)|(?:diff|merge)tool\.[^.]+\.(?:cmd|path)|uploadpack\.packObjectsHook|sendemail\.(?:[^.]+\.)?(?:sendmailCmd|toCmd|ccCmd|headerCmd)|trailer\.[^.]+\.(?:command|cmd)|imap\.tunnel|(?:browser|man)\.[^.]+\.(?:cmd|path)|guitool\.[^.]+\.cmd|remote\.[^.]+\.(?:uploadpack|receivepack))$/i,
     use: 'command',
@@ -81,14 +87,16 @@ const HANDS_A_COMMAND =
 
 /**
  * How the setting arrived: `lasting` (written to a config file: every later git command runs it), `option`
- * (this command's own options), `env` (the environment of this command and those after it).
+ * (this command's own options), `env` (the environment of this command and those after it), `repository` (found
+ * in the configuration of the repository the command runs in, git-repository.ts).
  */
-export type Arrival = 'lasting' | 'option' | 'env';
+export type Arrival = 'lasting' | 'option' | 'env' | 'repository';
 
 const RULE: Record<Arrival, RuleId> = {
   lasting: 'persist.git-hook',
   option: 'exec.option-command',
   env: 'exec.env-command',
+  repository: 'persist.git-hook',
 };
 
 /** Judges one setting of a key against the table (see the file comment). */

@@ -31,6 +31,8 @@ export interface GitInvocation {
   settings: GitSetting[];
   /** `--exec-path=DIR`: git runs its own helper programs (git-remote-https, git-upload-pack…) from DIR. */
   execPath: string | undefined;
+  /** The repository's git directory when named (`--git-dir`, GIT_DIR), as seen from the caller's directory. */
+  gitDir: string | undefined;
 }
 
 /** Global options that take the next word as their value. */
@@ -63,6 +65,8 @@ export function gitInvocation(c: Call): GitInvocation {
   let dir = c.cwd;
   let workTree = c.cmd.assigns.find((a) => a.name === 'GIT_WORK_TREE')?.value;
   let execPath: string | undefined;
+  const gitDirSet = c.cmd.assigns.find((a) => a.name === 'GIT_DIR')?.value;
+  let gitDir = gitDirSet === undefined ? undefined : from(dir, gitDirSet);
   const settings: GitSetting[] = [];
   // `--config-env KEY=VAR`: the value is VAR's, when this command assigns it (`V=less git --config-env …`).
   const fromEnv = (name: string) => c.cmd.assigns.find((a) => a.name === name)?.value;
@@ -79,13 +83,14 @@ export function gitInvocation(c: Call): GitInvocation {
     else if (name === '--config-env') settings.push(setting(name, value, fromEnv));
     else if (name === '--work-tree') workTree = value;
     else if (name === '--exec-path') execPath = value;
+    else if (name === '--git-dir') gitDir = from(dir, value);
   }
   const sub = args[i];
   const tree = workTree === undefined ? undefined : from(dir, workTree);
   const base = tree === undefined || inside(c, dir, tree) ? dir : tree;
   // Without a named work tree, the top is the repository's: the workspace, or the directory -C names.
   const top = tree ?? (dir !== c.cwd ? dir : undefined);
-  return { sub, rest: args.slice(i + 1), dir, workTree: tree, base, top, settings, execPath };
+  return { sub, rest: args.slice(i + 1), dir, workTree: tree, base, top, settings, execPath, gitDir };
 }
 
 /** True when `dir` is provably `tree` or below it (git then resolves paths from `dir`). */

@@ -10,6 +10,7 @@ import { gitGivenCommands } from './git-commands.js';
 import { gitConfig, judgeGitSetting } from './git-config-keys.js';
 import { gitInvocation } from './git-invocation.js';
 import { gitPaths } from './git-paths.js';
+import { gitRepository } from './git-repository.js';
 import { destination } from './net.js';
 
 const git: Handler = (c) => {
@@ -17,6 +18,7 @@ const git: Handler = (c) => {
   const { sub, rest } = inv;
   for (const s of inv.settings) judgeGitSetting(c, s, 'option');
   gitGivenCommands(c, inv);
+  gitRepository(c, inv);
   gitPaths(c, inv);
   if (sub === 'push') gitPush(c, rest);
   if (sub === 'branch') {
