@@ -89,6 +89,10 @@ describe('a repository planted by an archive', () => {
     expect(decide('cd vendor && git commit -am fix')).not.toBe('allow');
     expect(decide('git --git-dir=vendor/.git --work-tree=vendor status')).not.toBe('allow');
     expect(decide('GIT_DIR=vendor/.git git status')).not.toBe('allow');
+    // Named for the git commands after it, however it is set.
+    expect(decide('export GIT_DIR=vendor/.git; git status')).not.toBe('allow');
+    expect(decide('GIT_DIR=vendor/.git; export GIT_DIR; git log')).not.toBe('allow');
+    expect(decide('env GIT_DIR=vendor/.git git status')).not.toBe('allow');
   });
 
   it('judges a hostile command in the configuration as given on the command line, a hook as the script run by hand', () => {

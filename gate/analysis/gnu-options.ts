@@ -27,7 +27,17 @@ const GAWK = [
   ...['re-interval', 'sandbox', 'source', 'trace', 'lint-old', 'version', 'persist'],
 ];
 
-const PROGRAMS: Readonly<Record<string, readonly string[]>> = { ...LONG_OPTIONS.programs, gawk: GAWK };
+/**
+ * Other names of the same programs: `awk` is gawk on many systems (mawk, Debian's, takes no such options and
+ * refuses them); GNU tar and sed where the system's own are BSD's.
+ */
+const PROGRAMS: Readonly<Record<string, readonly string[]>> = {
+  ...LONG_OPTIONS.programs,
+  gawk: GAWK,
+  awk: GAWK,
+  ...(LONG_OPTIONS.programs.tar ? { gtar: LONG_OPTIONS.programs.tar } : {}),
+  ...(LONG_OPTIONS.programs.sed ? { gsed: LONG_OPTIONS.programs.sed } : {}),
+};
 const GIT: Readonly<Record<string, readonly string[]>> = LONG_OPTIONS.git;
 
 const SPECS: Readonly<Record<string, GnuSpec>> = {

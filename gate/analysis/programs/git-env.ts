@@ -9,6 +9,7 @@ import { report } from '../context.js';
 import { touch } from '../effects.js';
 import { UNKNOWN } from '../script.js';
 import { judgeGitSetting } from './git-config-keys.js';
+import { gitRepositoryNamed } from './git-repository.js';
 
 /** `'key'='value'` pairs of GIT_CONFIG_PARAMETERS (git's own quoting: `'\''` is a quote). */
 const PARAMETER = /'((?:[^']|'\\'')*)'(?:='((?:[^']|'\\'')*)')?/g;
@@ -41,5 +42,7 @@ export function gitAssignments(c: Call): void {
       report(c.ctx, 'exec.env-command', `${name}=${v.replaceAll(UNKNOWN, '$…')}`.slice(0, 120));
     // On `git …` itself git-invocation.ts reads it; anywhere else it names where later git commands write.
     if (name === 'GIT_WORK_TREE' && c.name !== 'git' && v !== '') touch(c.ctx, v, 'write', c.cwd);
+    // The repository later git commands run in (on `git …` itself, git-repository.ts finds it by GIT_DIR).
+    if ((name === 'GIT_DIR' && c.name !== 'git') || name === 'GIT_COMMON_DIR') gitRepositoryNamed(c, v);
   }
 }

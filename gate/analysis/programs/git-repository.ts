@@ -85,8 +85,8 @@ interface Found {
   hooksPath?: string;
 }
 
-/** Subcommands that connect to a remote. */
-const CONNECTS = /^(?:fetch|pull|push|clone|ls-remote|remote|submodule|send-email|request-pull|archive)$/;
+/** Subcommands that connect to a remote ('' is any). */
+const CONNECTS = /^(?:|fetch|pull|push|clone|ls-remote|remote|submodule|send-email|request-pull|archive)$/;
 
 /** Judges one configuration file and the files it includes; returns what was learned about hooks. */
 function judgeConfigFile(c: Call, path: string, found: Found, depth: number): void {
@@ -154,14 +154,27 @@ function judgeHooks(c: Call, dir: string, sub: string): void {
 export function gitRepository(c: Call, inv: GitInvocation): void {
   if (!c.ctx.readScript || inv.sub === undefined || /^(?:init|clone|help|version)$/.test(inv.sub)) return;
   const gitDir = gitDirOf(c, inv);
-  if (gitDir === undefined) return;
-  const found: Found = { sub: inv.sub };
+  if (gitDir !== undefined) judgeRepository(c, gitDir, inv.sub);
+}
+
+/**
+ * A git directory named for the git commands after this one (`export GIT_DIR=x`, `GIT_COMMON_DIR=x`, `env
+ * GIT_DIR=x git …`): its configuration and every hook, as any git command may follow.
+ */
+export function gitRepositoryNamed(c: Call, dir: string): void {
+  if (!c.ctx.readScript || dir.includes(UNKNOWN)) return;
+  judgeRepository(c, classifyPath(dir, { workspace: c.ctx.workspace, cwd: c.cwd }).path, '');
+}
+
+/** Judges the repository whose git directory is `gitDir` for subcommand `sub` ('' for any). */
+function judgeRepository(c: Call, gitDir: string, sub: string): void {
+  const found: Found = { sub };
   // A linked worktree shares the main repository's configuration (its `commondir`).
   const common = textAt(c, posix.join(gitDir, 'commondir'))?.trim();
   const commonDir = common ? posix.resolve(gitDir, common) : gitDir;
   judgeConfigFile(c, posix.join(commonDir, 'config'), found, 0);
-  if (commonDir !== gitDir) judgeConfigFile(c, posix.join(gitDir, 'config.worktree'), found, 0);
-  if (READ_ONLY.test(inv.sub)) return;
+  judgeConfigFile(c, posix.join(gitDir, 'config.worktree'), found, 0);
+  if (READ_ONLY.test(sub)) return;
   const top = posix.basename(gitDir) === '.git' ? posix.dirname(gitDir) : gitDir;
   const hooks =
     found.hooksPath === undefined
@@ -169,5 +182,5 @@ export function gitRepository(c: Call, inv: GitInvocation): void {
       : found.hooksPath.startsWith('~/') || found.hooksPath.startsWith('/')
         ? found.hooksPath
         : posix.resolve(top, found.hooksPath);
-  judgeHooks(c, hooks, inv.sub);
+  judgeHooks(c, hooks, sub);
 }
