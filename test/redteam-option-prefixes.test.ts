@@ -7,41 +7,24 @@
  * take prefixes is judged through its shortest prefix the same as through its name.
  */
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import LONG_OPTIONS from '../gate/analysis/long-options.json' with { type: 'json' };
-import { createGate, type Gate, loadPolicy } from '../gate/index.js';
+import { gateOnDisk } from './helpers/gate-on-disk.js';
 
-let root: string;
-let home: string;
-let ws: string;
-let gate: Gate;
-beforeAll(async () => {
-  root = realpathSync(mkdtempSync(join(tmpdir(), 'ward-option-prefixes-')));
-  home = join(root, 'home');
-  ws = join(home, 'project');
-  mkdirSync(ws, { recursive: true });
-  writeFileSync(join(ws, 'notes.txt'), 'a\n');
-  gate = await createGate({ policy: await loadPolicy({ inline: {} }), workspace: ws, home });
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
+const disk = gateOnDisk('option-prefixes', ({ ws }) => writeFileSync(join(ws, 'notes.txt'), 'a\n'));
+const decision = disk.decide;
 const run = (file: string, args: string[]) =>
-  execFileSync(file, args, { cwd: ws, env: { PATH: '/usr/bin:/bin', HOME: home, LANG: 'C' }, stdio: 'pipe' });
-const decision = (command: string) => gate.decide({ command }).decision;
+  execFileSync(file, args, {
+    cwd: disk.ws,
+    env: { PATH: '/usr/bin:/bin', HOME: disk.home, LANG: 'C' },
+    stdio: 'pipe',
+  });
 
 describe('the real programs take the prefixes', () => {
   it('tar --to-comm runs its value for each member; sed --in-pl edits in place', () => {
+    const { ws, home } = disk;
     run('tar', ['-cf', 'a.tar', 'notes.txt']);
     run('tar', ['--to-comm=touch ran-by-tar', '-xf', 'a.tar']);
     expect(existsSync(join(ws, 'ran-by-tar'))).toBe(true);
@@ -51,6 +34,7 @@ describe('the real programs take the prefixes', () => {
   });
 
   it('git rebase --exe runs its value after each commit', () => {
+    const { ws, home } = disk;
     const repo = join(ws, 'repo');
     const git = (...args: string[]) =>
       execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
