@@ -116,9 +116,11 @@ describe("the configuration read as git reads it (each value checked with git's 
 
 describe('everyday repositories stay allowed', () => {
   it('a plain repository, git lfs, sample hooks and an empty value', () => {
-    expect(decide('git status')).toBe('allow');
-    expect(decide('git commit -am "fix"')).toBe('allow');
-    expect(decide('git log --oneline')).toBe('allow');
+    // (the workspace's own repository now holds this file's hostile ones: the plain case is a fresh one)
+    repo(join(disk.ws, 'plain'));
+    expect(decide('git -C plain status')).toBe('allow');
+    expect(decide('cd plain && git commit -am "fix"')).toBe('allow');
+    expect(decide('git -C plain log --oneline')).toBe('allow');
     const lfs = repo(join(disk.ws, 'lfs'));
     appendFileSync(
       join(lfs, '.git/config'),

@@ -17,6 +17,8 @@ import type { GitInvocation } from './git-invocation.js';
 const GIVEN_COMMAND: Record<string, { names: string[]; letters: string }> = {
   rebase: { names: ['-x', '--exec'], letters: 'xsX' },
   difftool: { names: ['-x', '--extcmd'], letters: 'xt' },
+  // `-O[CMD]`: the value only ever attached.
+  grep: { names: ['-O', '--open-files-in-pager'], letters: 'efABCmO' },
   'send-email': { names: ['--sendmail-cmd', '--to-cmd', '--cc-cmd', '--header-cmd'], letters: '' },
 };
 

@@ -69,7 +69,7 @@ export const GIT_KEYS: readonly GitKeyRow[] = [
     everyday: /^git-lfs (?:clean -- %f|smudge -- %f|filter-process)$/,
   },
   {
-    key: /^(?:core\.(?:sshCommand|askPass|gitProxy|alternateRefsCommand)|gpg\.ssh\.defaultKeyCommand|diff\.external|diff\.[^.]+\.(?:textconv|command)|merge\.[^.]+\.driver|filter\.[^.]+\.(?:clean|smudge|process)|(?:diff|merge)tool\.[^.]+\.(?:cmd|path)|uploadpack\.packObjectsHook|sendemail\.(?:[^.]+\.)?(?:sendmailCmd|toCmd|ccCmd|headerCmd)|trailer\.[^.]+\.(?:command|cmd)|imap\.tunnel|(?:browser|man)\.[^.]+\.(?:cmd|path)|guitool\.[^.]+\.cmd|remote\.[^.]+\.(?:uploadpack|receivepack))$/i,
+    key: /^(?:core\.(?:sshCommand|askPass|gitProxy|alternateRefsCommand)|gpg\.ssh\.defaultKeyCommand|diff\.external|diff\.[^.]+\.(?:textconv|command)|merge\.[^.]+\.driver|filter\.[^.]+\.(?:clean|smudge|process)|(?:diff|merge)tool\.[^.]+\.(?:cmd|path)|uploadpack\.packObjectsHook|sendemail\.(?:[^.]+\.)?(?:sendmailCmd|toCmd|ccCmd|headerCmd)|trailer\.[^.]+\.(?:command|cmd)|imap\.tunnel|(?:browser|man)\.[^.]+\.(?:cmd|path)|guitool\.[^.]+\.cmd|remote\.[^.]+\.(?:uploadpack|receivepack)|tar\.[^.]+\.command|instaweb\.httpd)$/i,
     use: 'command',
     everyday: /^$/,
   },

@@ -9,10 +9,13 @@ import { report } from '../context.js';
 import { touch } from '../effects.js';
 import { UNKNOWN } from '../script.js';
 import { judgeGitSetting } from './git-config-keys.js';
-import { gitRepositoryNamed } from './git-repository.js';
+import { gitConfigNamed, gitRepositoryNamed } from './git-repository.js';
 
 /** `'key'='value'` pairs of GIT_CONFIG_PARAMETERS (git's own quoting: `'\''` is a quote). */
 const PARAMETER = /'((?:[^']|'\\'')*)'(?:='((?:[^']|'\\'')*)')?/g;
+
+/** Commands whose assignments hold for the commands after them. */
+const SETS_FOR_LATER = /^(?:|export|declare|typeset|readonly|local)$/;
 
 /** Judges a command's assignments of git's variables (see the file comment). */
 export function gitAssignments(c: Call): void {
@@ -44,5 +47,17 @@ export function gitAssignments(c: Call): void {
     if (name === 'GIT_WORK_TREE' && c.name !== 'git' && v !== '') touch(c.ctx, v, 'write', c.cwd);
     // The repository later git commands run in (on `git …` itself, git-repository.ts finds it by GIT_DIR).
     if ((name === 'GIT_DIR' && c.name !== 'git') || name === 'GIT_COMMON_DIR') gitRepositoryNamed(c, v);
+    // Where git finds the user's own configuration (`HOME=. git status` reads ./.gitconfig).
+    if ((name === 'HOME' || name === 'XDG_CONFIG_HOME') && v !== '') {
+      const file = `${v.replace(/\/+$/, '')}/${name === 'HOME' ? '.gitconfig' : 'git/config'}`;
+      // Known only at run time, for git or for the commands after it (`export HOME=$PWD; git log`).
+      if (v.includes(UNKNOWN) && (c.name === 'git' || SETS_FOR_LATER.test(c.name)))
+        report(
+          c.ctx,
+          'exec.env-command',
+          `${name}=${v.replaceAll(UNKNOWN, '$…')}: git's own configuration from there`,
+        );
+      else gitConfigNamed(c, file);
+    }
   }
 }

@@ -10,6 +10,7 @@
 import { posix } from 'node:path';
 import type { Call } from '../call.js';
 import { report } from '../context.js';
+import { touch } from '../effects.js';
 import { classifyPath } from '../paths.js';
 import { UNKNOWN } from '../script.js';
 import { commandsOf, leastRisk, scriptKind } from '../script-kinds.js';
@@ -49,6 +50,15 @@ const HOOKS_RUN: Readonly<Record<string, ReadonlySet<string>>> = Object.fromEntr
     push: ['pre-push', ...REFS],
     'send-email': ['sendemail-validate'],
     status: ['post-index-change', 'fsmonitor-watchman'],
+    'receive-pack': [
+      'pre-receive',
+      'update',
+      'proc-receive',
+      'post-receive',
+      'post-update',
+      'push-to-checkout',
+      ...REFS,
+    ],
     add: ['post-index-change', 'fsmonitor-watchman'],
   }).map(([sub, hooks]) => [sub, new Set(hooks)]),
 );
@@ -57,24 +67,49 @@ const HOOKS_RUN: Readonly<Record<string, ReadonlySet<string>>> = Object.fromEntr
 const READ_ONLY =
   /^(?:log|show|diff|blame|annotate|grep|ls-files|ls-tree|ls-remote|cat-file|rev-parse|rev-list|describe|shortlog|show-ref|for-each-ref|config|help|version|var|check-ignore|check-attr|name-rev|whatchanged|reflog|count-objects|verify-commit|verify-tag|cherry|range-diff|merge-base|diff-tree|diff-files|diff-index)$/;
 
-/** The repository's git directory (resolved, `~` kept), or undefined when none is found or it is unknown. */
-function gitDirOf(c: Call, inv: GitInvocation): string | undefined {
-  const where = { workspace: c.ctx.workspace, cwd: c.cwd };
-  if (inv.gitDir !== undefined)
-    return inv.gitDir.includes(UNKNOWN) ? undefined : classifyPath(inv.gitDir, where).path;
+/** A repository as git finds it: its git directory and the top of its work tree (resolved, `~` kept). */
+interface Repository {
+  gitDir: string;
+  top: string;
+}
+
+/** What a `.git` file names (git takes everything after `gitdir: ` up to the final line ends, spaces kept). */
+function linkedDir(text: string): string | undefined {
+  const body = text.replace(/[\r\n]+$/, '');
+  return body.startsWith('gitdir: ') ? body.slice(8) : undefined;
+}
+
+/** The repository at directory `d`, when `d` holds one (a `.git` directory or file) or is a git directory. */
+function repositoryAt(c: Call, d: string): Repository | undefined {
+  const dotGit = posix.join(d, '.git');
+  // A worktree's or submodule's `.git` is a file naming the git directory.
+  const link = textAt(c, dotGit);
+  const named = link !== undefined ? linkedDir(link) : undefined;
+  if (named !== undefined) return { gitDir: posix.resolve(d, named), top: d };
+  // git takes a `.git` directory with a HEAD as the repository, with or without a config file.
+  const there = (name: string) =>
+    textAt(c, posix.join(dotGit, name)) !== undefined || listedFile(c, posix.join(dotGit, name));
+  if (there('HEAD') || there('config')) return { gitDir: dotGit, top: d };
+  // A bare repository, or the git directory itself.
+  if (textAt(c, posix.join(d, 'HEAD')) !== undefined && textAt(c, posix.join(d, 'config')) !== undefined)
+    return { gitDir: d, top: d };
+  return undefined;
+}
+
+/** The repository a command works in, or undefined when none is found or it is unknown. */
+function repositoryOf(c: Call, inv: GitInvocation): Repository | undefined {
+  // `inv.dir` and `c.cwd` are already the directory itself (joined to any earlier `cd`).
+  const where = { workspace: c.ctx.workspace, cwd: undefined };
   const start = inv.dir ?? c.cwd ?? c.ctx.workspace;
+  if (inv.gitDir !== undefined) {
+    if (inv.gitDir.includes(UNKNOWN)) return undefined;
+    const gitDir = classifyPath(inv.gitDir, where).path;
+    return { gitDir, top: start.includes(UNKNOWN) ? gitDir : classifyPath(start, where).path };
+  }
   if (start.includes(UNKNOWN)) return undefined;
   for (const d of upFrom(classifyPath(start, where).path)) {
-    const dotGit = posix.join(d, '.git');
-    // A worktree's or submodule's `.git` is a file naming the git directory.
-    const link = textAt(c, dotGit);
-    const named = link !== undefined ? /^gitdir:\s*(.+?)\s*$/m.exec(link)?.[1] : undefined;
-    if (named !== undefined) return posix.resolve(d, named);
-    if (textAt(c, posix.join(dotGit, 'config')) !== undefined || listedFile(c, posix.join(dotGit, 'config')))
-      return dotGit;
-    // A bare repository, or the git directory itself.
-    if (textAt(c, posix.join(d, 'HEAD')) !== undefined && textAt(c, posix.join(d, 'config')) !== undefined)
-      return d;
+    const found = repositoryAt(c, d);
+    if (found) return found;
   }
   return undefined;
 }
@@ -83,6 +118,10 @@ interface Found {
   /** The subcommand: where git's traffic goes matters only to those that connect. */
   sub: string;
   hooksPath?: string;
+  /** `core.worktree`: the work tree git checks files out into (relative to the git directory). */
+  worktree?: string;
+  /** `remote.<name>.url`, by name. */
+  remotes: Map<string, string>;
 }
 
 /** Subcommands that connect to a remote ('' is any). */
@@ -107,6 +146,15 @@ function judgeConfigFile(c: Call, path: string, found: Found, depth: number): vo
         report(c.ctx, 'persist.git-hook', `git's configuration ${path}: includes nested too deep to follow`);
         continue;
       }
+      // `~user/…` is another user's home: a place the gate does not resolve.
+      if (/^~[^/]/.test(value)) {
+        report(
+          c.ctx,
+          'persist.git-hook',
+          `git's configuration ${path}: includes ${value}, which the gate cannot resolve`,
+        );
+        continue;
+      }
       const named = value.startsWith('~/') ? value : posix.resolve(posix.dirname(path), value);
       judgeConfigFile(c, named, found, depth + 1);
       continue;
@@ -115,6 +163,9 @@ function judgeConfigFile(c: Call, path: string, found: Found, depth: number): vo
       found.hooksPath = value;
       continue;
     }
+    if (/^core\.worktree$/i.test(key)) found.worktree = value;
+    const remote = /^remote\.(.+)\.url$/i.exec(key)?.[1];
+    if (remote !== undefined) found.remotes.set(remote, value);
     // An alias is judged where a command uses it; a key git runs is judged now (this command may run it).
     const row = GIT_KEYS.find((r) => r.key.test(key));
     if (!row || /^alias\./i.test(key)) continue;
@@ -153,8 +204,12 @@ function judgeHooks(c: Call, dir: string, sub: string): void {
 /** See the file comment. */
 export function gitRepository(c: Call, inv: GitInvocation): void {
   if (!c.ctx.readScript || inv.sub === undefined || /^(?:init|clone|help|version)$/.test(inv.sub)) return;
-  const gitDir = gitDirOf(c, inv);
-  if (gitDir !== undefined) judgeRepository(c, gitDir, inv.sub);
+  const repo = repositoryOf(c, inv);
+  if (repo === undefined) return;
+  const found = judgeRepository(c, repo, inv.sub);
+  if (READ_ONLY.test(inv.sub) && inv.sub !== 'diff') return;
+  judgeNested(c, found.worktreeTop ?? repo.top, inv.sub);
+  if (inv.sub === 'push') judgePushTarget(c, inv, found);
 }
 
 /**
@@ -163,19 +218,50 @@ export function gitRepository(c: Call, inv: GitInvocation): void {
  */
 export function gitRepositoryNamed(c: Call, dir: string): void {
   if (!c.ctx.readScript || dir.includes(UNKNOWN)) return;
-  judgeRepository(c, classifyPath(dir, { workspace: c.ctx.workspace, cwd: c.cwd }).path, '');
+  const gitDir = classifyPath(dir, { workspace: c.ctx.workspace, cwd: c.cwd }).path;
+  judgeRepository(c, { gitDir, top: posix.dirname(gitDir) }, '');
 }
 
-/** Judges the repository whose git directory is `gitDir` for subcommand `sub` ('' for any). */
-function judgeRepository(c: Call, gitDir: string, sub: string): void {
-  const found: Found = { sub };
+/**
+ * A configuration file named for the git commands after this one as the user's own (`HOME=.`,
+ * `XDG_CONFIG_HOME=.`): its keys are judged as the repository's are.
+ */
+export function gitConfigNamed(c: Call, path: string): void {
+  if (!c.ctx.readScript || path.includes(UNKNOWN)) return;
+  const resolved = classifyPath(path, { workspace: c.ctx.workspace, cwd: c.cwd }).path;
+  judgeConfigFile(c, resolved, { sub: '', remotes: new Map() }, 0);
+}
+
+/** Judges a repository for subcommand `sub` ('' for any): its configuration and hooks. */
+function judgeRepository(c: Call, repo: Repository, sub: string): Found & { worktreeTop?: string } {
+  const { gitDir } = repo;
+  const found: Found = { sub, remotes: new Map() };
   // A linked worktree shares the main repository's configuration (its `commondir`).
   const common = textAt(c, posix.join(gitDir, 'commondir'))?.trim();
   const commonDir = common ? posix.resolve(gitDir, common) : gitDir;
   judgeConfigFile(c, posix.join(commonDir, 'config'), found, 0);
   judgeConfigFile(c, posix.join(gitDir, 'config.worktree'), found, 0);
-  if (READ_ONLY.test(sub)) return;
-  const top = posix.basename(gitDir) === '.git' ? posix.dirname(gitDir) : gitDir;
+  // `core.worktree` moves the work tree: what the command checks out is written there.
+  const worktreeTop =
+    found.worktree === undefined || found.worktree.includes(UNKNOWN)
+      ? undefined
+      : found.worktree.startsWith('~/')
+        ? found.worktree
+        : posix.resolve(gitDir, found.worktree);
+  if (worktreeTop !== undefined && !READ_ONLY.test(sub)) {
+    touch(c.ctx, worktreeTop, 'write', c.cwd, true);
+    // Anywhere but the workspace (the home directory above it too, wherever that is) is written by checkouts.
+    const ws = c.ctx.workspace;
+    if (worktreeTop !== ws && !worktreeTop.startsWith(`${ws}/`))
+      report(
+        c.ctx,
+        'write.outside',
+        `git ${sub}: core.worktree=${found.worktree} puts the work tree at ${worktreeTop}`,
+      );
+  }
+  if (READ_ONLY.test(sub)) return { ...found, worktreeTop };
+  // A relative hooks path is taken from the top of the work tree.
+  const top = worktreeTop ?? repo.top;
   const hooks =
     found.hooksPath === undefined
       ? posix.join(commonDir, 'hooks')
@@ -183,4 +269,55 @@ function judgeRepository(c: Call, gitDir: string, sub: string): void {
         ? found.hooksPath
         : posix.resolve(top, found.hooksPath);
   judgeHooks(c, hooks, sub);
+  return { ...found, worktreeTop };
+}
+
+/** How deep below the work tree's top nested repositories (submodules, gitlinks) are looked for. */
+const NESTED_DEPTH = 2;
+const MAX_NESTED_DIRS = 64;
+
+/**
+ * Repositories inside the work tree (submodules, and repositories recorded as gitlinks): `git status`, `diff`
+ * and the commands that recurse run their configuration too. Looked for a bounded way down.
+ */
+function judgeNested(c: Call, top: string, sub: string): void {
+  if (!c.ctx.listDir) return;
+  const queue: [string, number][] = [[top, 0]];
+  let listed = 0;
+  while (queue.length > 0 && listed < MAX_NESTED_DIRS) {
+    const [d, level] = queue.shift() as [string, number];
+    const names = c.ctx.listDir(d);
+    listed++;
+    if (!names) continue;
+    for (const n of names) {
+      if (!n.endsWith('/') || n === '.git/' || n === 'node_modules/') continue;
+      const child = posix.join(d, n.slice(0, -1));
+      const nested = repositoryAt(c, child);
+      if (nested) judgeRepository(c, nested, sub);
+      else if (level + 1 < NESTED_DEPTH) queue.push([child, level + 1]);
+    }
+  }
+}
+
+/**
+ * `git push` to a remote that is a repository on this machine (`remote.origin.url = ../x.git`): that
+ * repository's receiving hooks run. A URL with a scheme or `host:` is another machine's.
+ */
+function judgePushTarget(c: Call, inv: GitInvocation, found: Found): void {
+  const named = inv.rest.find((a) => !a.startsWith('-'));
+  const url =
+    found.remotes.get(named ?? 'origin') ?? (named !== undefined && /^[./~]/.test(named) ? named : undefined);
+  if (url === undefined || url.includes(UNKNOWN)) return;
+  const local = url.startsWith('file://')
+    ? url.slice(7)
+    : /^[a-z][\w+.-]*:|^[^/]*:/i.test(url)
+      ? undefined
+      : url;
+  if (local === undefined) return;
+  const from = inv.dir ?? c.cwd ?? c.ctx.workspace;
+  if (from.includes(UNKNOWN)) return;
+  const base = classifyPath(from, { workspace: c.ctx.workspace, cwd: undefined }).path;
+  const dir = local.startsWith('~/') || local.startsWith('/') ? local : posix.resolve(base, local);
+  const target = repositoryAt(c, dir) ?? { gitDir: dir, top: dir };
+  judgeRepository(c, target, 'receive-pack');
 }
