@@ -10,23 +10,9 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gateOnDisk } from './helpers/gate-on-disk.js';
+import { gitTools } from './helpers/git-repos.js';
 
-const ENV = { PATH: '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', LANG: 'C' };
-
-const git = (dir: string, ...args: string[]) =>
-  execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
-    env: { ...ENV, HOME: disk.home },
-    stdio: 'pipe',
-  }).toString();
-
-/** A repository at `dir` with one commit. */
-function repo(dir: string): string {
-  execFileSync('git', ['init', '-q', '-b', 'main', dir], { env: { ...ENV, HOME: disk.home } });
-  writeFileSync(join(dir, 'f.txt'), '1\n');
-  git(dir, 'add', 'f.txt');
-  git(dir, 'commit', '-qm', 'one');
-  return dir;
-}
+const { git, repo } = gitTools(() => disk.home);
 
 const disk = gateOnDisk('git-repository', ({ ws }) => repo(ws));
 const decide = disk.decide;

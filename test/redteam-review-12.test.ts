@@ -11,40 +11,20 @@ import {
   chmodSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
-  realpathSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGate, type Gate, loadPolicy } from '../gate/index.js';
-import { listDirectory } from '../sandbox-runner/hooks/list-dir.js';
-import { readTextFile } from '../sandbox-runner/hooks/read-text.js';
+import { describe, expect, it } from 'vitest';
+import { gateOnDisk } from './helpers/gate-on-disk.js';
+import { GIT_ENV, gitTools } from './helpers/git-repos.js';
 
-let root: string;
-let home: string;
-let ws: string;
-let gate: Gate;
-const ENV = { PATH: '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', LANG: 'C' };
-
-const gitIn = (dir: string, env: Record<string, string>, ...args: string[]) =>
-  execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
-    env: { ...ENV, HOME: home, ...env },
-    stdio: 'pipe',
-  }).toString();
-const git = (dir: string, ...args: string[]) => gitIn(dir, {}, ...args);
-
-/** A repository at `dir` with one commit. */
-function repo(dir: string): string {
-  execFileSync('git', ['init', '-q', '-b', 'main', dir], { env: { ...ENV, HOME: home } });
-  writeFileSync(join(dir, 'f.txt'), '1\n');
-  git(dir, 'add', 'f.txt');
-  git(dir, 'commit', '-qm', 'one');
-  return dir;
-}
+let root = '';
+let home = '';
+let ws = '';
+const ENV = GIT_ENV;
+const { git, gitIn, repo } = gitTools(() => home);
 
 function hook(path: string, body: string): void {
   mkdirSync(join(path, '..'), { recursive: true });
@@ -57,23 +37,11 @@ function hook(path: string, body: string): void {
 /** A marker file the attack's command creates (outside the workspace, so nothing else sees it). */
 const marker = (name: string) => join(root, `${name}-ran`);
 
-beforeAll(async () => {
-  root = realpathSync(mkdtempSync(join(tmpdir(), 'ward-review-12-')));
-  home = join(root, 'home');
-  ws = join(home, 'project');
-  mkdirSync(ws, { recursive: true });
+const disk = gateOnDisk('review-12', (d) => {
+  ({ root, home, ws } = d);
   repo(ws);
-  gate = await createGate({
-    policy: await loadPolicy({ inline: {} }),
-    workspace: ws,
-    home,
-    readText: readTextFile,
-    listDir: listDirectory,
-  });
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-const decide = (command: string) => gate.decide({ command }).decision;
+const decide = disk.decide;
 
 describe('where git finds its repository and configuration', () => {
   it('closed: a .git directory with hooks but no config file: git uses it, the gate judges the parent repository', () => {
