@@ -24,7 +24,7 @@ let root = '';
 let home = '';
 let ws = '';
 const ENV = GIT_ENV;
-const { git, gitIn, repo } = gitTools(() => home);
+const { git, repo } = gitTools(() => home);
 
 function hook(path: string, body: string): void {
   mkdirSync(join(path, '..'), { recursive: true });

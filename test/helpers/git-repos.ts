@@ -21,5 +21,5 @@ export function gitTools(home: () => string) {
     git(dir, 'commit', '-qm', 'one');
     return dir;
   };
-  return { git, gitIn, repo };
+  return { git, repo };
 }
