@@ -79,19 +79,31 @@ function linkedDir(text: string): string | undefined {
   return body.startsWith('gitdir: ') ? body.slice(8) : undefined;
 }
 
-/** The repository at directory `d`, when `d` holds one (a `.git` directory or file) or is a git directory. */
-function repositoryAt(c: Call, d: string): Repository | undefined {
+/**
+ * The repository at directory `d`, when `d` holds one (a `.git` directory or file) or, with `bare`, is a git
+ * directory itself.
+ */
+function repositoryAt(c: Call, d: string, bare: boolean): Repository | undefined {
   const dotGit = posix.join(d, '.git');
+  // git takes a `.git` directory with a HEAD as the repository, with or without a config file.
+  const names = c.ctx.listDir?.(dotGit);
+  if (names)
+    return names.includes('HEAD') || names.includes('config') ? { gitDir: dotGit, top: d } : undefined;
   // A worktree's or submodule's `.git` is a file naming the git directory.
   const link = textAt(c, dotGit);
   const named = link !== undefined ? linkedDir(link) : undefined;
   if (named !== undefined) return { gitDir: posix.resolve(d, named), top: d };
-  // git takes a `.git` directory with a HEAD as the repository, with or without a config file.
-  const there = (name: string) =>
-    textAt(c, posix.join(dotGit, name)) !== undefined || listedFile(c, posix.join(dotGit, name));
-  if (there('HEAD') || there('config')) return { gitDir: dotGit, top: d };
-  // A bare repository, or the git directory itself.
-  if (textAt(c, posix.join(d, 'HEAD')) !== undefined && textAt(c, posix.join(d, 'config')) !== undefined)
+  // Without a listing (no lister, or one that failed), by its files.
+  if (
+    textAt(c, posix.join(dotGit, 'HEAD')) !== undefined ||
+    textAt(c, posix.join(dotGit, 'config')) !== undefined
+  )
+    return { gitDir: dotGit, top: d };
+  if (
+    bare &&
+    textAt(c, posix.join(d, 'HEAD')) !== undefined &&
+    textAt(c, posix.join(d, 'config')) !== undefined
+  )
     return { gitDir: d, top: d };
   return undefined;
 }
@@ -108,7 +120,7 @@ function repositoryOf(c: Call, inv: GitInvocation): Repository | undefined {
   }
   if (start.includes(UNKNOWN)) return undefined;
   for (const d of upFrom(classifyPath(start, where).path)) {
-    const found = repositoryAt(c, d);
+    const found = repositoryAt(c, d, true);
     if (found) return found;
   }
   return undefined;
@@ -272,30 +284,27 @@ function judgeRepository(c: Call, repo: Repository, sub: string): Found & { work
   return { ...found, worktreeTop };
 }
 
-/** How deep below the work tree's top nested repositories (submodules, gitlinks) are looked for. */
-const NESTED_DEPTH = 2;
-const MAX_NESTED_DIRS = 64;
+/** The most directories at the work tree's top looked into for a nested repository. */
+const MAX_NESTED_DIRS = 128;
 
 /**
  * Repositories inside the work tree (submodules, and repositories recorded as gitlinks): `git status`, `diff`
- * and the commands that recurse run their configuration too. Looked for a bounded way down.
+ * and the commands that recurse run their configuration too. Those `.gitmodules` names and the directories at
+ * the work tree's top are looked into (a repository deeper down without a `.gitmodules` entry is not).
  */
 function judgeNested(c: Call, top: string, sub: string): void {
-  if (!c.ctx.listDir) return;
-  const queue: [string, number][] = [[top, 0]];
-  let listed = 0;
-  while (queue.length > 0 && listed < MAX_NESTED_DIRS) {
-    const [d, level] = queue.shift() as [string, number];
-    const names = c.ctx.listDir(d);
-    listed++;
-    if (!names) continue;
-    for (const n of names) {
-      if (!n.endsWith('/') || n === '.git/' || n === 'node_modules/') continue;
-      const child = posix.join(d, n.slice(0, -1));
-      const nested = repositoryAt(c, child);
-      if (nested) judgeRepository(c, nested, sub);
-      else if (level + 1 < NESTED_DEPTH) queue.push([child, level + 1]);
-    }
+  const dirs = new Set<string>();
+  const modules = textAt(c, posix.join(top, '.gitmodules'));
+  const entries = modules === undefined ? undefined : parseGitConfig(modules);
+  for (const { key, value } of entries ?? [])
+    if (/^submodule\..+\.path$/.test(key) && !value.includes(UNKNOWN)) dirs.add(posix.resolve(top, value));
+  for (const n of c.ctx.listDir?.(top) ?? [])
+    if (n.endsWith('/') && n !== '.git/' && n !== 'node_modules/') dirs.add(posix.join(top, n.slice(0, -1)));
+  let looked = 0;
+  for (const dir of dirs) {
+    if (++looked > MAX_NESTED_DIRS) return;
+    const nested = repositoryAt(c, dir, false);
+    if (nested) judgeRepository(c, nested, sub);
   }
 }
 
@@ -318,6 +327,6 @@ function judgePushTarget(c: Call, inv: GitInvocation, found: Found): void {
   if (from.includes(UNKNOWN)) return;
   const base = classifyPath(from, { workspace: c.ctx.workspace, cwd: undefined }).path;
   const dir = local.startsWith('~/') || local.startsWith('/') ? local : posix.resolve(base, local);
-  const target = repositoryAt(c, dir) ?? { gitDir: dir, top: dir };
+  const target = repositoryAt(c, dir, true) ?? { gitDir: dir, top: dir };
   judgeRepository(c, target, 'receive-pack');
 }
