@@ -139,7 +139,7 @@ interface Found {
 /** Subcommands that connect to a remote ('' is any). */
 const CONNECTS = /^(?:|fetch|pull|push|clone|ls-remote|remote|submodule|send-email|request-pull|archive)$/;
 
-/** Judges one configuration file and the files it includes; returns what was learned about hooks. */
+/** Judges one configuration file and the files it includes; what it learns of hooks, work tree and remotes goes in `found`. */
 function judgeConfigFile(c: Call, path: string, found: Found, depth: number): void {
   const text = textAt(c, path);
   if (text === undefined) {
