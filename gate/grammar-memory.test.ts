@@ -4,7 +4,8 @@ import { WASM_MAX_BYTES } from './analysis/parser.js';
 import { createGate } from './gate.js';
 import { loadPolicy } from './policy/load.js';
 
-// Its own file: the text below may end the grammar's module for the rest of the process.
+// Its own file and process (vitest-own-process): the text below may end the grammar's module for the rest of the
+// process.
 // 260 KB of documentation alternatives grew the grammar's memory to 2 GiB, aborted its module, and every later
 // parse in the process failed, which the gate read as "unparseable" (risk 0.5: allowed in autonomous mode).
 
