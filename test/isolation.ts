@@ -66,9 +66,9 @@ export function testIsolation(root: string): TestIsolation {
       if (!spec.startsWith('.')) continue;
       const target = resolveRelative(file, spec);
       if (!target) continue;
-      let set = importers.get(target);
-      if (!set) importers.set(target, (set = new Set()));
+      const set = importers.get(target) ?? new Set<string>();
       set.add(file);
+      importers.set(target, set);
       queue.push(target);
     }
   }
