@@ -85,7 +85,8 @@ describe('what the real agents do when their hook fails (a stand-in hook)', () =
   );
 });
 
-describe('the real `ward hook`: it answers before the agent gives up on it', () => {
+// Both wait out the hook's 21 s deadline: run side by side.
+describe.concurrent('the real `ward hook`: it answers before the agent gives up on it', () => {
   it.runIf(has('claude'))(
     'a slow Ward server made a --wait hook outlive the timeout `ward install` set, and Claude Code ran the tool',
     async () => {
@@ -109,6 +110,37 @@ describe('the real `ward hook`: it answers before the agent gives up on it', () 
     },
   );
 
+  it('an answer that never comes is a deny with exit 2 (the agents run the tool on any other exit)', async () => {
+    // A hook whose stdin never ends has no answer to give: the deadline (40 s without --wait) answers.
+    // Shortened here through the same path: --wait with --timeout 1 gives 21 s.
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'ward.mjs'), 'hook', 'codex', '--wait', '--timeout', '1'],
+      {
+        env: { PATH: process.env.PATH ?? '', HOME: ROOT },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    child.stdin.write('{"hook_event_name": "PreToolUse", ');
+    const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    clearTimeout(kill);
+    child.stdin.destroy();
+    expect(code).toBe(2);
+    expect(JSON.parse(out)).toMatchObject({
+      hookSpecificOutput: {
+        permissionDecision: 'deny',
+        permissionDecisionReason: expect.stringContaining('21 s'),
+      },
+    });
+  });
+});
+
+describe('the real `ward hook`: a decision key it cannot read', () => {
   it('a FIFO at WARD_DECISION_KEY blocked the hook in open() until the agent gave up; now it is a deny', () => {
     const dir = realpathSync(mkdtempSync(join(tmpdir(), 'ward-hooks-fifo-')));
     const fifo = join(dir, 'decision-key.pub.pem');
@@ -138,35 +170,6 @@ describe('the real `ward hook`: it answers before the agent gives up on it', () 
       hookSpecificOutput: {
         permissionDecision: 'deny',
         permissionDecisionReason: expect.stringContaining('not a regular file'),
-      },
-    });
-  });
-
-  it('an answer that never comes is a deny with exit 2 (the agents run the tool on any other exit)', async () => {
-    // A hook whose stdin never ends has no answer to give: the deadline (40 s without --wait) answers.
-    // Shortened here through the same path: --wait with --timeout 1 gives 21 s.
-    const child = spawn(
-      process.execPath,
-      [join(ROOT, 'bin', 'ward.mjs'), 'hook', 'codex', '--wait', '--timeout', '1'],
-      {
-        env: { PATH: process.env.PATH ?? '', HOME: ROOT },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-    });
-    child.stdin.write('{"hook_event_name": "PreToolUse", ');
-    const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
-    const code = await new Promise<number | null>((r) => child.on('close', r));
-    clearTimeout(kill);
-    child.stdin.destroy();
-    expect(code).toBe(2);
-    expect(JSON.parse(out)).toMatchObject({
-      hookSpecificOutput: {
-        permissionDecision: 'deny',
-        permissionDecisionReason: expect.stringContaining('21 s'),
       },
     });
   });
