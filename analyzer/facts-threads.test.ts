@@ -67,9 +67,9 @@ describe('analysis thread', () => {
   });
 
   it('a large batch goes to the thread in parts: sent whole, it ran the heap out of memory on receipt, again and again', async () => {
-    const t = make({ heapMb: 48 });
-    // 64 MiB of distinct commands at the 8 KiB the store keeps, against a 48 MiB heap.
-    const items = [...Array(8000)].map((_, i): [string, string] => [`: ${i} ${'a'.repeat(8180)}`, WS]);
+    const t = make({ heapMb: 24 });
+    // 32 MiB of distinct commands at the 8 KiB the store keeps, against a 24 MiB heap.
+    const items = [...Array(4000)].map((_, i): [string, string] => [`: ${i} ${'a'.repeat(8180)}`, WS]);
     const got = await t.analyse(items);
     expect(got).toHaveLength(items.length);
     expect(got.filter((f) => f.tags.includes('exec.unanalysable'))).toHaveLength(0);

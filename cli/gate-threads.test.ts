@@ -11,6 +11,8 @@ import { createGateThreads, GateBusyError, type GateThreads, gateThreadScript } 
 const script = gateThreadScript();
 // ~1 s of analysis on this machine (bench:gate-hostile "quoted $(a)"), far over the deadlines below.
 const HOSTILE = `echo "${'$(a)'.repeat(60_000)}"`;
+/** A third of it: enough to hold the one thread while the calls queue behind it (they queue at once). */
+const LONG = `echo "${'$(a)'.repeat(20_000)}"`;
 let threads: GateThreads | undefined;
 afterEach(async () => {
   await threads?.close();
@@ -56,7 +58,7 @@ describe('gate threads', () => {
     await t.decide('warm', '/w', { command: 'ls' });
     const order: string[] = [];
     const mine = [1, 2, 3].map((i) =>
-      t.decide('hostile', '/w', { command: HOSTILE }).then(() => order.push(`hostile-${i}`)),
+      t.decide('hostile', '/w', { command: LONG }).then(() => order.push(`hostile-${i}`)),
     );
     const other = t.decide('other', '/w', plain).then(() => order.push('other'));
     await Promise.all([...mine, other]);
@@ -87,7 +89,7 @@ describe('gate threads', () => {
   it('refuses a caller’s calls beyond its waiting limit at once, and only that caller’s', async () => {
     const t = make({ size: 1, perCaller: 2 });
     // One is on the thread and two may wait: the fourth call is refused without waiting.
-    const held = [1, 2, 3].map(() => t.decide('a', '/w', { command: HOSTILE }));
+    const held = [1, 2, 3].map(() => t.decide('a', '/w', { command: LONG }));
     await expect(t.decide('a', '/w', plain)).rejects.toBeInstanceOf(GateBusyError);
     const other = t.decide('b', '/w', plain);
     await Promise.all(held);
