@@ -1,12 +1,12 @@
 /**
  * Which test files may share a worker process with others, read from their code when vitest loads its config.
  *
- * A fresh process per file costs its start and the import of its module graph again (about 2.8 s a file on a
- * 2-core CI host, over a third of the suite). A file shares one only when nothing it does outlives it in the
- * process: it never reaches the embedded ClickHouse (`store/engine/`, one engine per process), and it does not
- * change what vitest does not put back between files (module mocks, stubbed globals or environment, fake timers,
- * the working directory, the process environment, its config). A file that changes something else for the rest
- * of its process says so with the marker `vitest-own-process` in a comment.
+ * A fresh process per file costs its start and the import of its module graph again (31 gate test files took
+ * 62 CPU-seconds in processes of their own, 30 sharing two). A file shares one only when nothing it does
+ * outlives it in the process: it never reaches the embedded ClickHouse (`store/engine/`, one engine per
+ * process), and it does not change what vitest does not put back between files (module mocks, stubbed globals
+ * or environment, fake timers, the working directory, the process environment, its config). A file that
+ * changes something else for the rest of its process says so with the marker `vitest-own-process` in a comment.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -18,7 +18,7 @@ const SKIPPED = new Set(['node_modules', 'dist', '.git', '.svelte-kit']);
 const LASTING =
   /\bvi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers|setConfig)\b|process\.chdir\(|process\.umask\(|process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env|Object\.assign\(process\.env|vitest-own-process/;
 
-/** A module that opens the embedded engine, or the chdb package itself. */
+/** Where the embedded engine is opened (the chdb package itself counts too). */
 const ENGINE_DIR = 'store/engine/';
 const IMPORTS = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
 
