@@ -298,11 +298,20 @@ function judgeNested(c: Call, top: string, sub: string): void {
   const entries = modules === undefined ? undefined : parseGitConfig(modules);
   for (const { key, value } of entries ?? [])
     if (/^submodule\..+\.path$/.test(key) && !value.includes(UNKNOWN)) dirs.add(posix.resolve(top, value));
-  for (const n of c.ctx.listDir?.(top) ?? [])
-    if (n.endsWith('/') && n !== '.git/' && n !== 'node_modules/') dirs.add(posix.join(top, n.slice(0, -1)));
-  let looked = 0;
+  // A lookup that cannot finish (a top too large to list, or more directories than are looked into) is not
+  // "nothing nested": an agent makes directories to hide a gitlink among them. Without a lister (no files read
+  // at all) only the `.gitmodules` names are looked into.
+  const unfinished = (why: string) =>
+    report(c.ctx, 'persist.git-hook', `git ${sub} in ${top}: nested repositories not looked for (${why})`);
+  if (c.ctx.listDir) {
+    const names = c.ctx.listDir(top);
+    if (!names) return unfinished('its top could not be listed');
+    for (const n of names)
+      if (n.endsWith('/') && n !== '.git/' && n !== 'node_modules/')
+        dirs.add(posix.join(top, n.slice(0, -1)));
+  }
+  if (dirs.size > MAX_NESTED_DIRS) return unfinished(`over ${MAX_NESTED_DIRS} directories to look into`);
   for (const dir of dirs) {
-    if (++looked > MAX_NESTED_DIRS) return;
     const nested = repositoryAt(c, dir, false);
     if (nested) judgeRepository(c, nested, sub);
   }
