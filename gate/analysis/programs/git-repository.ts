@@ -305,12 +305,18 @@ function judgeNested(c: Call, top: string, sub: string): void {
     report(c.ctx, 'persist.git-hook', `git ${sub} in ${top}: nested repositories not looked for (${why})`);
   if (c.ctx.listDir) {
     const names = c.ctx.listDir(top);
-    if (!names) return unfinished('its top could not be listed');
+    if (!names) {
+      unfinished('its top could not be listed');
+      return;
+    }
     for (const n of names)
       if (n.endsWith('/') && n !== '.git/' && n !== 'node_modules/')
         dirs.add(posix.join(top, n.slice(0, -1)));
   }
-  if (dirs.size > MAX_NESTED_DIRS) return unfinished(`over ${MAX_NESTED_DIRS} directories to look into`);
+  if (dirs.size > MAX_NESTED_DIRS) {
+    unfinished(`over ${MAX_NESTED_DIRS} directories to look into`);
+    return;
+  }
   for (const dir of dirs) {
     const nested = repositoryAt(c, dir, false);
     if (nested) judgeRepository(c, nested, sub);
