@@ -15,6 +15,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for a page or a server to catch up; vitest's 1 s default failed a Chromium test under CI's
+    // load (stop 37: the session timeline's rows came after the poll gave up). It returns as soon as it holds.
+    expect: { poll: { timeout: 15_000 } },
     projects: [
       // Files that leave nothing behind in their process run one after another in long-lived workers.
       { extends: true, test: { name: 'shared', include: shared, isolate: false } },
