@@ -25,7 +25,12 @@ const FOLDERS = [
  * ended without a verdict (killed by a signal, e.g. memory pressure on a loaded CI box) is run once more;
  * any other failure throws with everything depcruise said.
  */
-async function broken(cwd: string, paths: string[], again = true): Promise<string[]> {
+async function broken(cwd: string, paths: string[]): Promise<string[]> {
+  return (await violations(cwd, paths)).map((v) => v.split(' ')[0] as string);
+}
+
+/** As `broken`, each violation as `rule from-file`: several cases in one tree, told apart by their files. */
+async function violations(cwd: string, paths: string[], again = true): Promise<string[]> {
   try {
     await promisify(execFile)(
       DEPCRUISE,
@@ -38,9 +43,9 @@ async function broken(cwd: string, paths: string[], again = true): Promise<strin
     const e = err as { stdout?: string; stderr?: string; code?: number | string; signal?: string | null };
     // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
     const out = String(e.stdout ?? '').replace(/\x1b\[[0-9;]*m/g, '');
-    const names = [...out.matchAll(/error ([\w-]+):/g)].map((m) => m[1]!);
-    if (names.length > 0) return names;
-    if (again && e.signal) return broken(cwd, paths, false);
+    const found = [...out.matchAll(/error ([\w-]+): (\S+) →/g)].map((m) => `${m[1]} ${m[2]}`);
+    if (found.length > 0) return found;
+    if (again && e.signal) return violations(cwd, paths, false);
     throw new Error(
       `depcruise gave no verdict (code ${e.code}, signal ${e.signal}):\n${out}\n${String(e.stderr ?? '')}`,
     );
@@ -87,31 +92,26 @@ describe('import rules (STYLE.md layout, one public surface per folder)', () => 
   });
 
   it('let tests beside the code use test/helpers, and neither contract cases, benches nor shipped code', async () => {
+    // One tree, one run (each run of depcruise costs seconds): every case is its own file, told apart by name.
     const helper = "import { H } from '../test/helpers/store.js';\nexport const T = H;\n";
-    const allowed = scratch({
+    const dir = scratch({
       'test/helpers/store.ts': 'export const H = 1;\n',
+      // Allowed: a test beside the code.
       'store/own.test.ts': helper,
-    });
-    expect(await broken(allowed, ['store', 'test'])).toEqual([]);
-    for (const file of ['store/store.case.ts', 'collector/decode.bench.ts']) {
-      const refused = scratch({ 'test/helpers/store.ts': 'export const H = 1;\n', [file]: helper });
-      expect(await broken(refused, [file.split('/')[0] as string, 'test'])).toEqual([
-        'test-helpers-only-from-tests',
-      ]);
-    }
-    const shippedHelper = scratch({
-      'test/helpers/store.ts': 'export const H = 1;\n',
+      // Refused: a contract case and a bench beside the code, and shipped code.
+      'store/store.case.ts': helper,
+      'collector/decode.bench.ts': helper,
       'store/index.ts': helper,
-    });
-    expect((await broken(shippedHelper, ['store', 'test'])).sort()).toEqual([
-      'no-test-code-in-production',
-      'test-helpers-only-from-tests',
-    ]);
-    const shipped = scratch({
       // A contract case is still held to the matrix: store/ never imports collector/.
-      'store/store.case.ts': "import { C } from '../collector/index.js';\nexport const T = C;\n",
+      'store/matrix.case.ts': "import { C } from '../collector/index.js';\nexport const T = C;\n",
       'collector/index.ts': 'export const C = 1;\n',
     });
-    expect(await broken(shipped, ['store', 'collector'])).toEqual(['matrix-store']);
+    expect((await violations(dir, ['store', 'collector', 'test'])).sort()).toEqual([
+      'matrix-store store/matrix.case.ts',
+      'no-test-code-in-production store/index.ts',
+      'test-helpers-only-from-tests collector/decode.bench.ts',
+      'test-helpers-only-from-tests store/index.ts',
+      'test-helpers-only-from-tests store/store.case.ts',
+    ]);
   });
 });

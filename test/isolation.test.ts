@@ -30,10 +30,14 @@ describe('which test files share a worker process', () => {
       'x/cwd.test.ts': "process.chdir('/');\n",
       'x/marked.test.ts': '// vitest-own-process: breaks a module for the rest of its process\n',
       'x/pure.test.ts': "import { p } from '../lib/pure.js';\nconst same = process.env.TZ === 'UTC';\n",
+      // Types only are erased when compiled: they load nothing. A value beside a type still loads its module.
+      'x/types.test.ts':
+        "import type { Store } from '../store/index.js';\nexport type {\n  Store as S,\n} from '../store/index.js';\n",
+      'x/mixed.test.ts': "import { type Store, createStore } from '../store/index.js';\n",
       'node_modules/dep/x.test.ts': '',
     });
     expect(testIsolation(root)).toEqual({
-      shared: ['x/pure.test.ts'],
+      shared: ['x/pure.test.ts', 'x/types.test.ts'],
       isolated: [
         'x/chdb.test.ts',
         'x/cwd.test.ts',
@@ -41,6 +45,7 @@ describe('which test files share a worker process', () => {
         'x/env.test.ts',
         'x/far.test.ts',
         'x/marked.test.ts',
+        'x/mixed.test.ts',
         'x/mock.test.ts',
       ],
     });

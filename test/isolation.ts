@@ -21,6 +21,8 @@ const LASTING =
 /** Where the embedded engine is opened (the chdb package itself counts too). */
 const ENGINE_DIR = 'store/engine/';
 const IMPORTS = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
+/** Imports and re-exports of types only: erased when compiled, they load nothing. */
+const TYPE_ONLY = /^\s*(?:import|export)\s+type\s[^;]*?\bfrom\s*['"][^'"]+['"]/gm;
 
 function testFiles(root: string, dir = root, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -60,7 +62,7 @@ export function testIsolation(root: string): TestIsolation {
     const text = readFileSync(file, 'utf8');
     texts.set(file, text);
     if (relative(root, file).startsWith(ENGINE_DIR)) engine.add(file);
-    for (const m of text.matchAll(IMPORTS)) {
+    for (const m of text.replace(TYPE_ONLY, '').matchAll(IMPORTS)) {
       const spec = m[1] as string;
       if (spec === 'chdb' || spec.startsWith('chdb/')) engine.add(file);
       if (!spec.startsWith('.')) continue;
