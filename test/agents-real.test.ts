@@ -214,10 +214,13 @@ describe.runIf(has('claude'))(
       expect(denied).toContainEqual(expect.objectContaining({ tool_name: 'Bash', tool_input: gist }));
       // The server recorded the agent's calls, decided by its hook: the analyzer sees them.
       const stored = (server as WardServer).store.events;
-      await vi.waitFor(async () => {
-        const { events } = await stored.query({ agent: 'claude-code', limit: 9 });
-        expect(events.map((e) => e.event_name)).toContain('ward.hook.decision');
-      });
+      await vi.waitFor(
+        async () => {
+          const { events } = await stored.query({ agent: 'claude-code', limit: 9 });
+          expect(events.map((e) => e.event_name)).toContain('ward.hook.decision');
+        },
+        { timeout: 15_000, interval: 50 },
+      );
     });
   },
 );

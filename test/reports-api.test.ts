@@ -172,7 +172,7 @@ describe('compliance report and audit API', () => {
     const req = () =>
       slow.request(`/api/reports/compliance?${Q}`, { headers: { authorization: 'Bearer compliance-tok' } });
     const first = req();
-    await vi.waitFor(() => expect(started).toBe(1));
+    await vi.waitFor(() => expect(started).toBe(1), { timeout: 15_000, interval: 20 });
     const second = await req();
     expect(second.status).toBe(503);
     release();

@@ -327,7 +327,7 @@ describe('HTTP proxy over the unix socket', () => {
       const open = await httpConnect(path, `127.0.0.1:${echo.port}`);
       const asking = await connectPath(path);
       asking.write('CONNECT ask.test:443 HTTP/1.1\r\n\r\n');
-      await vi.waitFor(() => expect(decide).toHaveBeenCalled());
+      await vi.waitFor(() => expect(decide).toHaveBeenCalled(), { timeout: 15_000, interval: 20 });
       const closed = Promise.all([readToClose(open.socket), readToClose(asking)]);
       await proxy!.close();
       await closed;
