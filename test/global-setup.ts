@@ -12,14 +12,32 @@ declare module 'vitest' {
   }
 }
 
+/** What the run prepares once, however many projects call this setup. */
+interface Prepared {
+  template: Promise<string>;
+  users: number;
+}
+const PREPARED = Symbol.for('ward.test.global-setup');
+
+/** Builds dist/ (tests that spawn the `ward` CLI use the built bundle), then the store template. */
+async function prepare(root: string): Promise<string> {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  return buildStoreTemplate(root);
+}
+
 /**
- * Builds dist/ once before any test file runs (tests that spawn the `ward` CLI use the built bundle), then the
- * migrated store the tests' stores are copied from.
+ * Runs before any test file. vitest calls it for the root config and again for each project that extends it
+ * (three times here), all in its own process: the work is done once and handed to each project.
  */
 export default async function setup(project: TestProject): Promise<() => void> {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
-  const template = await buildStoreTemplate(root);
+  const g = globalThis as typeof globalThis & { [PREPARED]?: Prepared };
+  const prepared = g[PREPARED] ?? { template: prepare(root), users: 0 };
+  g[PREPARED] = prepared;
+  prepared.users++;
+  const template = await prepared.template;
   project.provide('wardStoreTemplate', template);
-  return () => rmSync(dirname(template), { recursive: true, force: true });
+  return () => {
+    if (--prepared.users === 0) rmSync(dirname(template), { recursive: true, force: true });
+  };
 }
