@@ -68,10 +68,7 @@ async function ingestedAt(session: string): Promise<string> {
   return new Date(Number(row?.ms)).toISOString();
 }
 
-/**
- * Scores until `session` has an alert or `ms` have passed. Late checks run every OVERLAP_MS (at most 2 s); the
- * wait is longer for a loaded machine (4 s ran out under three test workers on two cores) and ends at the alert.
- */
+/** Scores until `session` has an alert or `ms` have passed (late checks run every OVERLAP_MS; a loaded host is slow). */
 async function alertsOf(loop: AnalyzerLoop, session: string, ms = 10_000): Promise<string[]> {
   const deadline = Date.now() + ms;
   let rules: string[] = [];
