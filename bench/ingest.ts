@@ -145,7 +145,9 @@ async function main(): Promise<number> {
   const { server, log: serverLog } = spawnWardServe(WARD, {
     port,
     dataDir,
-    args: ['--ingest-ack', opts['ingest-ack']],
+    // Phase 2 sends approvals back to back from one runner token, far past the per-token rate a real agent
+    // needs (collector/approvals/ask-rate.ts): the benchmark measures the approval path, not that limit.
+    args: ['--ingest-ack', opts['ingest-ack'], '--approval-rate', '1000000/60'],
     nodeArgs: opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile] : [],
   });
   try {

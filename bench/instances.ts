@@ -60,7 +60,11 @@ async function main(): Promise<void> {
     dataDir: mkdtempSync(join(tmpdir(), 'ward-bench-instances-')),
     database: 'ward_bench_instances',
   });
-  const { servers, close } = await startInstances(base, 2, { adminToken: ADMIN });
+  // N rounds of two approvals from one runner token may pass the per-token rate (ask-rate.ts): not measured here.
+  const { servers, close } = await startInstances(base, 2, {
+    adminToken: ADMIN,
+    config: { approvalRate: { requests: 1_000_000, windowS: 60 } },
+  });
   const [A, B] = servers as [WardServer, WardServer];
   await base.tokens.add(ANALYST, 'ana', 'analyst');
   await base.tokens.add(RUNNER, 'runner', 'runner');

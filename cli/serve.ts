@@ -18,7 +18,7 @@ const API_RECENT_MS = 2_000;
  * `ward serve [--host H] [--port P] [--data DIR] [--clickhouse-url URL] [--cluster NAME] [--database DB]
  *  [--raw-ttl-days N] [--events-ttl-days N] [--retention TABLE=DAYS,...] [--demo]
  *  [--tls-cert FILE --tls-key FILE | --insecure-no-tls] [--require-ingest-token] [--allow-data-in-workspace]
- *  [--local-receipts] [--approval-poll-ms N] [--ingest-ack journal|stored]`
+ *  [--local-receipts] [--approval-poll-ms N] [--approval-rate REQUESTS/SECONDS] [--ingest-ack journal|stored]`
  */
 export async function main(args: string[], env: WardEnv): Promise<number> {
   const { values } = parseCommandArgs(args, {
@@ -40,6 +40,7 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
     // Several instances on one ClickHouse skip the per-request receipt lookup (docs/scale.md).
     'local-receipts': { type: 'boolean', default: false },
     'approval-poll-ms': { type: 'string' },
+    'approval-rate': { type: 'string' },
     'ingest-ack': { type: 'string' },
   });
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
@@ -59,6 +60,14 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
   ) {
     process.stderr.write(
       `ward serve: --approval-poll-ms must be an integer from 50 to 60000, got '${values['approval-poll-ms']}'\n`,
+    );
+    return 2;
+  }
+  const rate = values['approval-rate'];
+  const rateParts = rate === undefined ? undefined : /^(\d{1,9})\/(\d{1,9})$/.exec(rate);
+  if (rateParts === null) {
+    process.stderr.write(
+      `ward serve: --approval-rate must be REQUESTS/SECONDS (e.g. 120/600), got '${rate}'\n`,
     );
     return 2;
   }
@@ -110,6 +119,9 @@ export async function main(args: string[], env: WardEnv): Promise<number> {
         requireIngestToken: values['require-ingest-token'],
         ...(values['local-receipts'] ? { sharedReceipts: false } : {}),
         ...(approvalPollMs !== undefined ? { approvalPollMs } : {}),
+        ...(rateParts
+          ? { approvalRate: { requests: Number(rateParts[1]), windowS: Number(rateParts[2]) } }
+          : {}),
         ...(ack ? { batch: { ack } } : {}),
         store: {
           url: values['clickhouse-url'] ?? env.clickhouseUrl,

@@ -31,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   --demo               send the demo sessions once the server is up
   --ingest-ack MODE    stored (default): answer OTLP once ClickHouse stored the rows; journal: once fsynced to
                        DATA/journal (large inserts afterwards, replayed at the next start)
+  --approval-rate N/S  approval requests one token may make in S seconds (default 120/600); more get 429
 `,
     load: () => import('./serve.js'),
   },

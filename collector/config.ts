@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RedactionConfig } from '../schema/fast.js';
 import { StoreConfig } from '../store/index.js';
+import { DEFAULT_ASK_RATE } from './approvals/ask-rate.js';
 
 /** `ward serve` settings. */
 export const ServerConfig = z.object({
@@ -40,6 +41,16 @@ export const ServerConfig = z.object({
     .describe(
       'How often waiters re-read their approvals from the store (--approval-poll-ms): the delay of a decision ' +
         'made on another instance; one query per interval per instance while anything waits',
+    ),
+  approvalRate: z
+    .object({
+      requests: z.number().int().min(1).max(1_000_000).default(DEFAULT_ASK_RATE.requests),
+      windowS: z.number().int().min(1).max(86_400).default(DEFAULT_ASK_RATE.windowS),
+    })
+    .prefault({})
+    .describe(
+      'Approval requests one token may make per window (--approval-rate REQUESTS/SECONDS), each instance ' +
+        'counting its own; beyond it 429 with Retry-After, and a hook asking then denies',
     ),
   sharedReceipts: z
     .boolean()

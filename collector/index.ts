@@ -1,6 +1,7 @@
 /** The collector's public surface: the OTLP/HTTP server with its JSON API, and its pure OTLP pipeline pieces. */
 
-export { createServerRisk } from './approvals/index.js';
+export { createServerRisk, DEFAULT_ASK_RATE } from './approvals/index.js';
+export { ServerConfig } from './config.js';
 export { prepareRequest, type TablePayload, toJsonEachRow } from './ingest/prepare.js';
 export { DEFAULT_WORKER_LIMITS } from './ingest/prepare-pool.js';
 export * from './normalize/index.js';

@@ -269,6 +269,7 @@ export async function startServer(
     signDecision: decisionKey.sign,
     signGrant: decisionKey.signGrant,
     pollMs: config.approvalPollMs,
+    askRate: config.approvalRate,
     ...(plugins.grantRule ? { grantRule: plugins.grantRule } : {}),
   });
   await approvals.start();

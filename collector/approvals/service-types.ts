@@ -7,6 +7,7 @@ import {
   type SignedGrantFields,
 } from '../../schema/index.js';
 import type { Store } from '../../store/index.js';
+import type { AskRate } from './ask-rate.js';
 
 /** What the approval service needs: the store, and optional redaction, scoring, signing and timings. */
 export interface ApprovalServiceDeps {
@@ -41,6 +42,8 @@ export interface ApprovalServiceDeps {
   pollMs?: number;
   /** How often this instance expires overdue requests, whoever created them (ms, default 5000). */
   sweepMs?: number;
+  /** Approval requests one token may make per window (default DEFAULT_ASK_RATE, collector/approvals/ask-rate.ts). */
+  askRate?: AskRate;
 }
 
 /** Result of a decision: the final approval and the grant it made (or why none), or why there is none. */

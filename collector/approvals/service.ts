@@ -10,6 +10,7 @@ import type {
 import type { ApprovalResolution } from '../../store/index.js';
 import { createApprovalLifecycle } from './approval-lifecycle.js';
 import { createWrites } from './approval-writes.js';
+import { createAskRate } from './ask-rate.js';
 import { createGrantMaker } from './grant-maker.js';
 import {
   type ApprovalServiceDeps,
@@ -74,6 +75,17 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     present,
     keepRecording,
   });
+  const askRate = createAskRate(deps.askRate, (c) => {
+    const record = {
+      actor: c.name,
+      action: 'approval.rate-limited',
+      target: c.id,
+      details: { ...askRate.rate },
+    };
+    store.audit
+      .append(record)
+      .catch((err: unknown) => log(`audit of a token asking too often: ${String(err)}`));
+  });
   const grants = createGrantMaker({
     store,
     redact,
@@ -84,6 +96,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   return {
     /** A new pending request by `caller` (its token id is kept: separation of duties and visibility). */
     async create(input: ApprovalRequestInput, caller: Caller): Promise<Approval> {
+      await askRate.admit(caller); // before anything is read or written
       // Counted in the store, not here: a runner hopping between instances gets no fresh allowance. The count
       // after the insert below is the one that decides; this one only spares a full token the writes, so it
       // is skipped while this instance's last count for the token left room.

@@ -11,6 +11,7 @@ import {
 } from '../../schema/index.js';
 import {
   type ApprovalService,
+  AskingTooOften,
   AuditPendingError,
   type Caller,
   isFinal,
@@ -104,6 +105,10 @@ export function approvalRoutes(deps: {
     try {
       return c.json(await service.create(input.data, c.get('principal')), 201);
     } catch (err) {
+      if (err instanceof AskingTooOften) {
+        c.header('Retry-After', String(err.retryAfterS));
+        return c.json({ error: err.message }, 429);
+      }
       if (!(err instanceof TooManyPending)) throw err;
       c.header('Retry-After', '30');
       return c.json({ error: err.message }, 429);
