@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { type AllowEntry, canonicalHostname, matchAllowEntry } from './allow-entry.js';
 import { isForbiddenAddress } from './forbidden-address.js';
 import { canonicalIp } from './ip-literal.js';
+import { ownNetworkReason } from './own-address.js';
 import { withTimeout } from './with-timeout.js';
 
 /** Asks someone (the approval gate) whether a host the allowlist does not cover may be reached. */
@@ -37,6 +38,9 @@ export async function systemResolve(host: string): Promise<string[]> {
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/** Why the sandbox may not reach this canonical IP unless an entry names it: forbidden, or this machine's. */
+const refusal = (ip: string): string | null => isForbiddenAddress(ip) ?? ownNetworkReason(ip);
+
 /**
  * Decides one connection. Order: validate, the deny list, refuse forbidden IP literals, allow entries, then
  * ask; only a
@@ -47,8 +51,10 @@ export function createConnectionPolicy(
   deps: ConnectionPolicyDeps,
 ): (host: string, port: number) => Promise<Verdict> {
   return async function decideConnection(rawHost, port) {
-    const ip = canonicalIp(rawHost);
-    const host = ip ?? canonicalHostname(rawHost);
+    const name = canonicalHostname(rawHost);
+    // `10.0.0.1.` is a valid name spelling of the IP: judged as the IP, not asked about and looked up.
+    const ip = canonicalIp(rawHost) ?? (name === null ? null : canonicalIp(name));
+    const host = ip ?? name;
     if (host === null) return { decision: 'deny', host: rawHost.toLowerCase(), reason: 'invalid host name' };
     if (!Number.isInteger(port) || port < 1 || port > 65_535) {
       return { decision: 'deny', host, reason: 'invalid port' };
@@ -58,7 +64,7 @@ export function createConnectionPolicy(
     const entry = matchAllowEntry(deps.entries, host, port);
     const explicit = entry !== undefined && !entry.wildcard;
     if (ip !== null && !explicit) {
-      const bad = isForbiddenAddress(ip);
+      const bad = refusal(ip);
       if (bad !== null) {
         return { decision: 'deny', host, reason: `${bad} address not explicitly allowed`, address: ip };
       }
@@ -102,7 +108,7 @@ export function createConnectionPolicy(
         return { decision: 'deny', host, reason: 'resolver returned a non-IP address' };
       if (!explicit) {
         for (const a of addresses) {
-          const bad = isForbiddenAddress(a);
+          const bad = refusal(a);
           if (bad !== null)
             return { decision: 'deny', host, reason: `resolves to ${bad} address`, address: a };
         }

@@ -84,6 +84,14 @@ export function isForbiddenAddress(ip: string): string | null {
   return null;
 }
 
+/** The IPv4 address a canonical IPv6 address carries in its low 32 bits (mapped, NAT64, …), or null. */
+export function embeddedIpv4(ip: string): string | null {
+  if (isIP(ip) !== 6) return null;
+  const addr = ipaddr.IPv6.parse(ip);
+  const form = EMBEDDED.find(([cidr]) => addr.match(cidr));
+  return form === undefined ? null : v4From(addr.parts[6], addr.parts[7]).toString();
+}
+
 function v4From(hi = 0, lo = 0): ipaddr.IPv4 {
   return new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
 }

@@ -1,4 +1,11 @@
-import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { canonicalHostname, parsePort } from './allow-entry.js';
@@ -29,6 +36,9 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
+
+/** Request headers the proxy sets itself on a forwarded request. */
+const OURS = new Set(['host', 'content-length', 'transfer-encoding']);
 
 /** Raw header pairs without hop-by-hop headers (including those the Connection header names). */
 function endToEndHeaders(raw: readonly string[]): string[] {
@@ -105,7 +115,9 @@ export function hostHeaderMismatch(
 
 function sendError(res: ServerResponse, status: string, body: string): void {
   const text = `ward proxy: ${body}\n`;
-  res.writeHead(Number(status.slice(0, 3)), {
+  const code = Number(status.slice(0, 3));
+  // Its own reason phrase: one an upstream answer left on `res` may be what writeHead refused.
+  res.writeHead(code, STATUS_CODES[code] ?? '', {
     'content-type': 'text/plain; charset=utf-8',
     connection: 'close',
   });
@@ -145,11 +157,16 @@ async function handleForward(ctx: ProxyContext, req: IncomingMessage, res: Serve
     upstream.destroy();
     attempt.end();
   });
-  // Host names what was checked, whatever the client put there.
+  // Host names what was checked, whatever the client put there. The body's framing is the one this parser
+  // read, set here: without it (Transfer-Encoding is hop-by-hop, and a client may name Content-Length in
+  // Connection) Node sends a GET/HEAD/DELETE/OPTIONS body bare, which the upstream reads as a second request.
   const headers = endToEndHeaders(req.rawHeaders).filter(
-    (_, i, all) => all[i - (i % 2)]!.toLowerCase() !== 'host',
+    (_, i, all) => !OURS.has(all[i - (i % 2)]!.toLowerCase()),
   );
   headers.push('Host', url.host, 'Connection', 'close');
+  if (req.headers['transfer-encoding'] !== undefined) headers.push('Transfer-Encoding', 'chunked');
+  else if (req.headers['content-length'] !== undefined)
+    headers.push('Content-Length', req.headers['content-length']);
   const forward = request({
     createConnection: () => upstream,
     method: req.method,
@@ -158,7 +175,19 @@ async function handleForward(ctx: ProxyContext, req: IncomingMessage, res: Serve
     setHost: false,
   });
   forward.on('response', (reply) => {
-    res.writeHead(reply.statusCode ?? 502, reply.statusMessage, endToEndHeaders(reply.rawHeaders));
+    try {
+      res.writeHead(reply.statusCode ?? 502, reply.statusMessage, endToEndHeaders(reply.rawHeaders));
+    } catch (err) {
+      // Node's parser accepts what writeHead refuses (a status under 100, a control byte in the reason): a
+      // throw here would be uncaught, in the runner's process.
+      upstream.destroy();
+      sendError(
+        res,
+        '502',
+        `upstream answer not relayed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      return;
+    }
     reply.pipe(res);
     reply.on('error', () => res.destroy());
   });

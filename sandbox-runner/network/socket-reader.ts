@@ -1,11 +1,19 @@
 import type { Socket } from 'node:net';
 
-/** Reads exact byte counts from a socket for a small binary handshake, then hands the socket back. */
+/**
+ * Reads exact byte counts from a socket for a small binary handshake, then hands the socket back. A client
+ * that sends more than `limit` bytes ahead of what was read is dropped (the socket is destroyed): it would
+ * otherwise pile up memory for as long as the handshake's answer takes.
+ */
 export class SocketReader {
   private buffered = Buffer.alloc(0);
   private waiter: (() => void) | undefined;
   private done = false;
   private readonly onData = (chunk: Buffer) => {
+    if (this.buffered.length + chunk.length > this.limit) {
+      this.socket.destroy();
+      return;
+    }
     this.buffered = Buffer.concat([this.buffered, chunk]);
     this.wake();
   };
@@ -14,7 +22,10 @@ export class SocketReader {
     this.wake();
   };
 
-  constructor(private readonly socket: Socket) {
+  constructor(
+    private readonly socket: Socket,
+    private readonly limit: number,
+  ) {
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('close', this.onEnd);

@@ -4,6 +4,7 @@ import { openUpstream } from './open-upstream.js';
 import type { ProxyContext } from './proxy-context.js';
 import { runTunnel } from './run-tunnel.js';
 import { SocketReader } from './socket-reader.js';
+import { MAX_OPENING_BYTES } from './tunnel-admission.js';
 
 // RFC 1928 reply codes.
 const REP = {
@@ -52,7 +53,8 @@ async function readRequest(reader: SocketReader, socket: Socket): Promise<Target
 /** Serves one SOCKS5 client: no-auth, CONNECT only; every request is decided and recorded. */
 export async function handleSocks5(socket: Socket, ctx: ProxyContext): Promise<void> {
   socket.on('error', () => socket.destroy());
-  const reader = new SocketReader(socket);
+  // The request is at most 262 bytes; what follows it is the tunnel's opening, judged within the same bound.
+  const reader = new SocketReader(socket, MAX_OPENING_BYTES);
   const handshake = setTimeout(() => socket.destroy(), ctx.handshakeTimeoutMs);
   let target: Target | null;
   try {

@@ -42,6 +42,11 @@ export interface NetworkProxyOptions {
   handshakeTimeoutMs?: number;
   /** Time allowed for each upstream TCP connect (default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * Most connections open at once on each of the two sockets (default 512); more are closed at once, so the
+   * sandbox cannot run this process out of file descriptors (each tunnel holds two).
+   */
+  maxConnections?: number;
   /** Parent of the private socket directory (default: the OS temp dir). */
   tmpDir?: string;
 }
@@ -102,6 +107,8 @@ export async function startNetworkProxy(opts: NetworkProxyOptions): Promise<Netw
     ctx.track(socket);
     handleSocks5(socket, ctx).catch(() => socket.destroy());
   });
+  http.maxConnections = opts.maxConnections ?? 512;
+  socks.maxConnections = opts.maxConnections ?? 512;
   try {
     await chmod(socketDir, 0o700);
     await writeFile(join(socketDir, RELAY_FILE), RELAY_SOURCE, { mode: 0o444 });
