@@ -1,6 +1,7 @@
 import { hostMatches } from '../../gate/fast.js';
 import type { RiskReason } from '../../schema/index.js';
 import { type AskPort, type AskStep, askHuman, type GateOutcome } from './ask-human.js';
+import { createDeniedAddresses } from './denied-address.js';
 
 /** Ports of the web protocols: traffic there is C2-like (T1071); anything else an alternative channel (T1048). */
 const WEB_PORTS = new Set([80, 443, 8080, 8443]);
@@ -19,6 +20,8 @@ export interface NetworkAskOptions {
   project: string;
   /** The policy's `network.deny_hosts` patterns (`evil.example`, `*.example.com`). */
   denyHosts: readonly string[];
+  /** Looks up the deny list's exact names, to refuse their addresses unasked (default: the system resolver). */
+  resolve?: (host: string) => Promise<string[]>;
   /** Longest wait for a human per host and port (ms), default 120 s. */
   waitMs?: number;
   /** Distinct hosts and ports asked about in the runner's life (default MAX_HOSTS_ASKED); later ones are refused. */
@@ -80,8 +83,12 @@ export function createNetworkAsk(o: NetworkAskOptions): NetworkAsk {
     return 'deny';
   };
 
+  const deniedAddress = createDeniedAddresses(o.denyHosts, o.resolve);
+
   async function ask(host: string, port: number): Promise<'allow' | 'deny'> {
     const target = `${host}:${port}`;
+    const named = await deniedAddress(host);
+    if (named !== null) return refuse(target, `an address of ${named}, on the policy's deny list`);
     const outcome = await askHuman(
       { decision: 'ask', risk: 0.5, reasons: [connectReason(host, port)], mode: o.mode, grantable: false },
       {

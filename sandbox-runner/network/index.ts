@@ -1,6 +1,7 @@
 export { type AllowEntry, DEFAULT_PORTS, parseAllowEntry } from './allow-entry.js';
-export type { DecideFn, DenyFn, ResolveFn } from './connection-policy.js';
+export { type DecideFn, type DenyFn, type ResolveFn, systemResolve } from './connection-policy.js';
 export { isForbiddenAddress } from './forbidden-address.js';
+export { canonicalIp } from './ip-literal.js';
 export {
   RELAY_FAILED_EXIT,
   SANDBOX_HTTP_PORT,
