@@ -12,6 +12,8 @@ import { startServer, type WardServer } from '../collector/server.js';
 // and run the tool): the hook answers 200 with a deny, without analysing the call.
 
 const RUNNER = 'runner-over-limit-token-0123456789';
+/** Its own token for the rate (the requests held open above count against RUNNER's). */
+const ASKER = 'runner-ask-rate-token-0123456789ab';
 let server: WardServer;
 
 beforeAll(async () => {
@@ -21,6 +23,7 @@ beforeAll(async () => {
       dataDir: mkdtempSync(join(tmpdir(), 'ward-hook-over-limit-')),
       store: { database: 'ward_hook_over_limit' },
       limits: { apiPerToken: 2, heldPerToken: 1 },
+      approvalRate: { requests: 2, windowS: 600 },
     },
     () => {},
     {
@@ -28,6 +31,7 @@ beforeAll(async () => {
     },
   );
   await server.store.tokens.add(RUNNER, 'laptop', 'runner');
+  await server.store.tokens.add(ASKER, 'asker', 'runner');
 }, 120_000);
 afterAll(async () => {
   await server?.close();
@@ -61,10 +65,10 @@ function slowPost(): { end: () => Promise<number> } {
   };
 }
 
-async function hook(command: string) {
-  const res = await fetch(`${server.url}/api/hooks/claude-code`, {
+async function hook(command: string, query = '', token = RUNNER) {
+  const res = await fetch(`${server.url}/api/hooks/claude-code${query}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${RUNNER}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       session_id: 'hol',
       cwd: '/tmp',
@@ -153,5 +157,27 @@ describe('a hook call with a body over the API limit', () => {
     } as RequestInit);
     expect(streamed.status).toBe(200);
     expect(JSON.stringify(await streamed.json())).toMatch(/"permissionDecision":"deny".*over 1 MiB/);
+  }, 60_000);
+});
+
+describe('a hook call that would ask, past the token approval-request rate', () => {
+  it('is answered 200 with a deny that says why, and makes no request', async () => {
+    // Within the rate (2 here): each asks a human, nobody answers within the second, so each is denied by its expiry.
+    const wait = '?wait=1&timeout_s=1';
+    for (let i = 0; i < 2; i++) {
+      const asked = await hook(`git push --force origin main-${i}`, wait, ASKER);
+      expect(asked).toMatchObject({ status: 200, decision: 'deny' });
+      expect(asked.reason).not.toMatch(/approval requests in the last/);
+    }
+    const over = await hook('git push --force origin main-2', wait, ASKER);
+    expect(over).toMatchObject({ status: 200, decision: 'deny' });
+    expect(over.reason).toMatch(/approval requests in the last 600 s/);
+    const made = await server.store.approvals.list({ limit: 100 });
+    expect(
+      made
+        .filter((a) => a.requested_by === 'asker')
+        .map((a) => a.command)
+        .sort(),
+    ).toEqual(['git push --force origin main-0', 'git push --force origin main-1']);
   }, 60_000);
 });

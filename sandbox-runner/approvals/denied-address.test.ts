@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDeniedAddresses } from './denied-address.js';
-import { createNetworkAsk } from './network-ask.js';
+import { recordingNetworkAsk } from './network-ask-test-support.js';
 
 // Found in attacker pass 14: the deny list matched the name asked for only. A command connecting to a denied
 // host by its IP literal became an approval request ("connect 203.0.113.7:443") a human could approve.
@@ -17,28 +17,9 @@ const resolve = async (host: string) => {
 
 describe('the deny list against an IP literal', () => {
   it('refuses the addresses of a denied name, unasked; asks about other addresses as before', async () => {
-    const requested: string[] = [];
-    const port = {
-      async request(input: { command: string }) {
-        requested.push(input.command);
-        return { id: `A${requested.length}` };
-      },
-      async waitForDecision() {
-        return { status: 'approved' as const, reason: 'a human who sees only a number' };
-      },
-    };
-    const messages: string[] = [];
-    const ask = createNetworkAsk({
-      client: async () => port as never,
-      mode: 'balanced',
-      session: 's',
-      agent: 'a',
-      cwd: '/w',
-      project: '/w',
+    const { ask, requested, messages } = recordingNetworkAsk('approved', {
       denyHosts: ['paste.example', '*.wild.example', 'gone.example'],
       resolve,
-      waitMs: 1000,
-      stderr: { write: (s: string) => messages.push(s) },
     });
     expect(await ask.decide('203.0.113.7', 443)).toBe('deny');
     expect(await ask.decide('2001:db8::7', 443)).toBe('deny');

@@ -3,29 +3,9 @@ import { describe, expect, it } from 'vitest';
 /** Review 3 (2026-12-06): the network ask against a command that names host after host. */
 describe("review 3: --ask-net cannot flood the human's approval queue", () => {
   it('a command naming 200 distinct hosts makes at most MAX_HOSTS_ASKED requests; the rest are refused unasked', async () => {
-    const { createNetworkAsk, MAX_HOSTS_ASKED } = await import('./network-ask.js');
-    const requested: string[] = [];
-    const port = {
-      async request(input: { command: string }) {
-        requested.push(input.command);
-        return { id: `A${requested.length}` };
-      },
-      async waitForDecision() {
-        return { status: 'denied' as const, reason: 'noise' };
-      },
-    };
-    const messages: string[] = [];
-    const ask = createNetworkAsk({
-      client: async () => port as never,
-      mode: 'balanced',
-      session: 's',
-      agent: 'a',
-      cwd: '/w',
-      project: '/w',
-      denyHosts: [],
-      waitMs: 1000,
-      stderr: { write: (s: string) => messages.push(s) },
-    });
+    const { MAX_HOSTS_ASKED } = await import('./network-ask.js');
+    const { recordingNetworkAsk } = await import('./network-ask-test-support.js');
+    const { ask, requested, messages } = recordingNetworkAsk('denied');
     // Before: one approval request per name, a1.noise.example … a200.noise.example, all in the human's queue.
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) => ask.decide(`a${i}.noise.example`, 443)),
