@@ -19,12 +19,12 @@ import {
   type EngineErrorData,
   type EngineReply,
   type EngineRequest,
-  type EngineSettings,
   type EngineWorkerData,
   IDENTIFIER,
   type InteractiveRequest,
   READY_ID,
 } from './protocol.js';
+import { createSettingsReset } from './settings-reset.js';
 
 type Chdb = ReturnType<typeof createChdbConnection>;
 
@@ -56,12 +56,24 @@ async function readAll(stream: AsyncIterable<unknown>): Promise<Uint8Array> {
   return new Uint8Array(all);
 }
 
+/** The engine's defaults of settings Ward names (checked as identifiers, then written into the statement). */
+async function readDefaults(conn: Chdb, names: readonly string[]): Promise<Map<string, string>> {
+  if (!names.every((n) => IDENTIFIER.test(n)))
+    throw new Error(`not a setting name: ${JSON.stringify(names)}`);
+  const query = `SELECT name, default FROM system.settings WHERE name IN (${names.map((n) => `'${n}'`).join(', ')}) FORMAT JSONEachRow`;
+  const text = Buffer.from(await readAll((await conn.query({ query })).stream)).toString('utf8');
+  const rows = text.split('\n').filter((l) => l.trim() !== '');
+  return new Map(
+    rows.map((l) => JSON.parse(l) as { name: string; default: string }).map((r) => [r.name, r.default]),
+  );
+}
+/** Settings a statement changed are set back for the next statement on its connection that does not name them. */
+const settle = createSettingsReset(readDefaults);
+
 async function interactive(conn: Chdb, r: InteractiveRequest): Promise<Uint8Array | undefined> {
   // Background work (the analyzer's reads, reports, audit verification) runs at ingest's lower OS priority:
   // an approval's statements and the API get the CPU first.
-  const settings: EngineSettings | undefined = r.background
-    ? { ...r.settings, os_thread_priority: 10 }
-    : r.settings;
+  const settings = await settle(conn, r.background ? { ...r.settings, os_thread_priority: 10 } : r.settings);
   const base = {
     query: r.query,
     ...(r.params ? { query_params: r.params } : {}),
@@ -106,7 +118,7 @@ async function bulk(conn: Chdb, r: BulkRequest): Promise<void> {
       table: r.table,
       values: r.payload,
       format: 'JSONEachRow',
-      settings: r.settings,
+      settings: (await settle(conn, r.settings)) ?? {},
     });
     return;
   }
@@ -122,7 +134,7 @@ async function bulk(conn: Chdb, r: BulkRequest): Promise<void> {
     const structure = layout.structure.replaceAll("'", "\\'");
     // The layout names its table: a layout key may be a variant of it (agent_events_legacy).
     const head = `INSERT INTO ${database}.${layout.table} (${columns}) SELECT * FROM file(`;
-    const settings = { clickhouse_settings: r.settings };
+    const settings = { clickhouse_settings: await settle(conn, r.settings) };
     if (PLAIN_PATH.test(path)) {
       await conn.command({ query: `${head}'${path}', 'RowBinary', '${structure}')`, ...settings });
     } else {
