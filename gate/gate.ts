@@ -37,8 +37,11 @@ export interface GateInput {
   riskWithheld?: boolean;
   /** A secret this session read earlier (its caller remembers, see read-then-send.ts): allowed sends ask. */
   readEarlier?: string;
-  /** "Always allow" grants of this session and project (the server's GrantRecord carries an `id`). */
-  grants?: readonly (Grant & { id?: string })[];
+  /**
+   * "Always allow" grants of this session and project (the server's GrantRecord carries an `id`), each with the
+   * command approved: a grant without it lifts nothing.
+   */
+  grants?: readonly (Grant & { id?: string; command?: string })[];
   /** 'sandbox': the command runs inside Ward's sandbox (ward exec), which contains some harms. */
   contained?: 'sandbox';
 }
@@ -67,6 +70,12 @@ export interface Gate {
 const CARRIES = new Set(['fetch', 'search-web', 'unknown']);
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** The risk a reason's rule carries (a rule the gate does not know counts as the highest). */
+const riskOfRule = (id: string) =>
+  (TAXONOMY as Record<string, { risk: number }>)[id]?.risk ??
+  (TOOL_RULES as Record<string, { risk: number }>)[id]?.risk ??
+  1;
 
 function reason(rule: RuleId, detail: string): RiskReason {
   const t = TAXONOMY[rule];
@@ -221,9 +230,30 @@ export async function createGate(opts: {
     const synthetic = input.cwd && input.cwd !== workspace && analysis?.facts.argvs[0]?.[0] === 'cd' ? 1 : 0;
     const argvs = analysis?.facts.argvs.slice(synthetic) ?? [];
     const argv = argvs[0] ?? [];
-    const singleCommand = argvs.length === 1;
-    if (decision === 'ask' && input.grants && singleCommand && matched.every((r) => r.decision === 'allow')) {
-      const g = input.grants.find((g) => g.prefix.every((w, i) => argv[i] === w) && risk <= g.max_risk);
+    // `NAME=value cmd` is not the command a grant was made for (its argv hides the assignment).
+    const singleCommand = argvs.length === 1 && !analysis?.facts.assigned;
+    // Only a shell command, as grants are only offered for one: not a tool call whose arguments hold a
+    // command line (an MCP tool running it elsewhere, on another host, is not the command approved).
+    if (
+      decision === 'ask' &&
+      input.grants &&
+      input.tool === undefined &&
+      singleCommand &&
+      matched.every((r) => r.decision === 'allow')
+    ) {
+      // Each kind of risk that asks (a rule at or above the ask threshold) must be one the approved command had:
+      // a grant for a download is not one for writing ~/.local/bin/git, however equal their scores.
+      const asking = (rs: readonly RiskReason[]) =>
+        new Set(rs.filter((r) => riskOfRule(r.rule_id) >= t.ask).map((r) => r.rule_id));
+      const kinds = asking(reasons);
+      const approvedKinds = (command: string | undefined) => {
+        if (!command) return false;
+        const had = asking(decide({ command, ...(input.cwd ? { cwd: input.cwd } : {}) }).reasons);
+        return [...kinds].every((id) => had.has(id));
+      };
+      const g = input.grants.find(
+        (g) => g.prefix.every((w, i) => argv[i] === w) && risk <= g.max_risk && approvedKinds(g.command),
+      );
       if (g) {
         decision = 'allow';
         reasons.push({
@@ -237,11 +267,7 @@ export async function createGate(opts: {
 
     let containedBy: 'sandbox' | undefined;
     if (decision === 'ask' && input.contained === 'sandbox') {
-      const riskOf = (id: string) =>
-        (TAXONOMY as Record<string, { risk: number }>)[id]?.risk ??
-        (TOOL_RULES as Record<string, { risk: number }>)[id]?.risk ??
-        1;
-      const what = containedBySandbox(reasons, riskOf, facts, {
+      const what = containedBySandbox(reasons, riskOfRule, facts, {
         askThreshold: t.ask,
         workspace,
         writable: policy.sandbox.writable ?? [],

@@ -12,12 +12,15 @@ export function createGrantRule(): GrantRule {
   return async (command) => {
     parser ??= initShellParser();
     let argvs: string[][];
+    let assigned = false;
     try {
-      argvs = analyzeCommandLine(command, {
+      const { facts } = analyzeCommandLine(command, {
         parser: await parser,
         workspace: '/',
         hosts: { allow: [], deny: [] },
-      }).facts.argvs;
+      });
+      argvs = facts.argvs;
+      assigned = facts.assigned === true;
     } catch (err) {
       return { ok: false, reason: `the command could not be analysed (${(err as Error).message})` };
     }
@@ -25,6 +28,7 @@ export function createGrantRule(): GrantRule {
     const prefix = grantPrefix(argvs[0] ?? []);
     const refused = refuseReason(prefix);
     if (refused) return { ok: false, reason: refused };
+    if (assigned) return { ok: false, reason: 'commands with environment assignments cannot be granted' };
     if (argvs.length !== 1)
       return { ok: false, reason: 'only a single simple command can be granted, not a pipeline or list' };
     return { ok: true, prefix };

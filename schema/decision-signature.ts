@@ -29,9 +29,13 @@ export function decisionSignatureMessage(a: SignedDecisionFields): string {
   ]);
 }
 
-export const GRANT_SIGNATURE_VERSION = 'ward-grant/v1';
+export const GRANT_SIGNATURE_VERSION = 'ward-grant/v2';
 
-/** The fields of a grant its signature covers: what it allows, where, and for whose requests. */
+/**
+ * The fields of a grant its signature covers: what it allows (prefix, ceiling, the approved command), where, for
+ * whose requests, and when it was served (a grant list signed while a grant was live, kept and served again
+ * after its revocation, is then stale).
+ */
 export interface SignedGrantFields {
   id: string;
   scope: string;
@@ -40,6 +44,10 @@ export interface SignedGrantFields {
   prefix: readonly string[];
   max_risk: number;
   requester_id: string;
+  /** The approved command (as served, redacted): the kinds of risk the grant covers are that command's. */
+  command: string;
+  /** ISO time the server served it; absent (never signed so) on a grant that was not served signed. */
+  served_at?: string | undefined;
 }
 
 /** The exact bytes (UTF-8 of this string) of a grant that are signed with Ed25519. */
@@ -53,5 +61,7 @@ export function grantSignatureMessage(g: SignedGrantFields): string {
     g.prefix,
     g.max_risk,
     g.requester_id,
+    g.command,
+    g.served_at ?? '',
   ]);
 }

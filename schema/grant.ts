@@ -37,6 +37,10 @@ export const GrantRecord = Grant.extend({
     .string()
     .optional()
     .describe("Ed25519 signature (base64) by the server's decision key, made when served"),
+  served_at: z
+    .string()
+    .optional()
+    .describe('ISO time the server served and signed the grant: a pinned runner refuses one served long ago'),
 });
 export type GrantRecord = z.infer<typeof GrantRecord>;
 

@@ -32,22 +32,24 @@ export function createGrantsRepo(db: Db, database: string) {
   return {
     async create(g: GrantRecord): Promise<void> {
       // A signature is made when served and never stored.
-      const { granted_at, signature: _served, ...rest } = g;
+      const { granted_at, signature: _signed, served_at: _served, ...rest } = g;
       await db.insert('grants.create', 'grants', [
         { ...rest, created_at: granted_at, revoked: 0, version: Date.now() },
       ]);
     },
     /** Revokes a live grant (a new row version); false when there is none with that id. */
     async revoke(id: string): Promise<GrantRecord | null> {
-      const rows = await db.query<GrantRow & { revoked: number }>(
+      const rows = await db.query<GrantRow & { revoked: number; version: number | string }>(
         'grants.revoke.read',
-        `SELECT ${COLUMNS}, revoked FROM ${table} FINAL WHERE id = {id:String} AND revoked = 0`,
+        `SELECT ${COLUMNS}, revoked, version FROM ${table} FINAL WHERE id = {id:String} AND revoked = 0`,
         { id },
       );
       const [row] = rows;
       if (!row) return null;
-      const { revoked: _r, ...rest } = row;
-      await db.insert('grants.revoke', 'grants', [{ ...rest, revoked: 1, version: Date.now() }]);
+      const { revoked: _r, version, ...rest } = row;
+      // Above the live row's version whatever this instance's clock says: a lower one would lose to it.
+      const next = Math.max(Date.now(), Number(version) + 1);
+      await db.insert('grants.revoke', 'grants', [{ ...rest, revoked: 1, version: next }]);
       return rowToGrant(rest);
     },
     /**

@@ -308,7 +308,10 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       const requester = caller && ownedBy(caller);
       const found = await store.grants.active({ ...q, ...(requester !== undefined ? { requester } : {}) });
       const signGrant = deps.signGrant;
-      return signGrant ? found.map((g) => ({ ...g, signature: signGrant(g) })) : found;
+      if (!signGrant) return found;
+      // Signed with the time it is served: a runner refuses a list kept from before a revocation.
+      const served_at = new Date().toISOString();
+      return found.map((g) => ({ ...g, served_at, signature: signGrant({ ...g, served_at }) }));
     },
 
     onFinal,

@@ -226,6 +226,7 @@ function runArgv(argv: string[], cmd: SimpleCommand, ctx: AnalysisContext): void
   }
   const name = posix.basename(head);
   ctx.facts.argvs.push(argv);
+  if (cmd.assigns.length > 0) ctx.facts.assigned = true;
   wardInArgv(ctx, argv);
   const args = argv.slice(1);
   if (head.includes('/')) {

@@ -40,6 +40,11 @@ export interface Facts {
   /** A path run (a program, a script given to a shell) counts as written, and says `ran`. */
   paths: { path: string; access: 'read' | 'write'; ran?: true }[];
   hosts: string[];
+  /**
+   * A command that ran had variables set in front of it (`WGETRC=./rc wget …`): its argv above does not show
+   * them, so an "always allow" grant, made for the command without them, must not match it.
+   */
+  assigned?: true;
 }
 
 export function report(ctx: AnalysisContext, rule: RuleId, detail: string): void {

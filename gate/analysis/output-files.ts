@@ -32,6 +32,19 @@ export const OUTPUT_OPTIONS: readonly OptionRow[] = [
     value: /^$/,
     effect: 'writes',
   },
+  // curl and wget write what the server sent (headers, cookies, a trace of the body) where these say: `-D
+  // ~/.bashrc` is a start-up file the server writes; `--output-dir` is where `-O` saves.
+  {
+    programs: ['curl'],
+    option:
+      /^(-c|--cookie-jar|-D|--dump-header|--trace|--trace-ascii|--stderr|--etag-save|--hsts|--alt-svc|--libcurl|--output-dir)$/,
+    effect: 'writes',
+  },
+  {
+    programs: ['wget'],
+    option: /^(-o|--output-file|-a|--append-output|--save-cookies|--hsts-file|--warc-file)$/,
+    effect: 'writes',
+  },
   // Where an archive is extracted to is written (`unzip x.zip -d ~` drops ~/.bashrc like `tar -C ~` does).
   { programs: ['unzip', '7z', '7za', 'bsdtar'], option: /^(-d|-o|-C)$/, effect: 'writes' },
 ];

@@ -39,6 +39,7 @@ describe('always-allow grants', () => {
         granted_by: 'ann',
         granted_at: '2026-01-02T03:04:05.000Z',
         reason: 'dev server',
+        command: 'kill -9 42',
       },
     });
     expect(grantPrefix(['git', 'push', '--force'])).toEqual(['git', 'push']);

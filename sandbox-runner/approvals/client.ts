@@ -62,8 +62,8 @@ export function createApprovalClient(opts: ApprovalClientOptions): ApprovalClien
   const retryDelayMs = opts.retryDelayMs ?? 500;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const decisionKey = opts.decisionKey ? parseDecisionKey(opts.decisionKey) : undefined;
-  // The command of each request this client made, to check a signed decision names exactly it.
-  const requested = new Map<string, string>();
+  // What each request this client made asked for, and when: a signed decision must name exactly it.
+  const requested = new Map<string, { command: string; session: string; requestedAt: number }>();
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
 
   async function call<T>(
@@ -134,9 +134,10 @@ export function createApprovalClient(opts: ApprovalClientOptions): ApprovalClien
 
     /** Creates a pending request. Throws ApprovalClientError: the caller must then refuse to run. */
     async request(input: z.input<typeof ApprovalRequestInput>): Promise<Approval> {
+      const requestedAt = Date.now();
       const a = await call('POST', '/api/approvals', input, 15_000, undefined, APPROVAL);
       if (requested.size > 10_000) requested.clear();
-      requested.set(a.id, input.command);
+      requested.set(a.id, { command: input.command, session: input.session_id, requestedAt });
       return a;
     },
 
@@ -146,7 +147,11 @@ export function createApprovalClient(opts: ApprovalClientOptions): ApprovalClien
       const grants = (await call('GET', `/api/grants?${query}`, undefined, 10_000, undefined, GRANTS)).grants;
       if (!decisionKey) return grants;
       // With a pinned key only grants the server signed for this token, session and project count.
-      const expected = { ...q, requesterId: opts.token ? tokenIdOf(opts.token) : undefined };
+      const expected = {
+        ...q,
+        requesterId: opts.token ? tokenIdOf(opts.token) : undefined,
+        now: Date.now(),
+      };
       return grants.filter((g) => grantProblem(g, expected, decisionKey) === null);
     },
 
@@ -175,11 +180,11 @@ export function createApprovalClient(opts: ApprovalClientOptions): ApprovalClien
           );
           failures = 0;
           if (a.status === 'approved' && decisionKey) {
-            const command = requested.get(id);
+            const asked = requested.get(id);
             const problem =
-              command === undefined
+              asked === undefined
                 ? 'this client did not make the request, so it cannot check the decision'
-                : decisionProblem(a, { id, command }, decisionKey);
+                : decisionProblem(a, { id, ...asked }, decisionKey);
             if (problem) return { status: 'denied', reason: `not run: ${problem}` };
           }
           if (a.status === 'approved')

@@ -12,6 +12,7 @@ import { dataInHost, dataInUrl } from '../data-carried.js';
 import { touch } from '../effects.js';
 import { hostOf, isWebService, judgeHost } from '../network.js';
 import { UNKNOWN } from '../script.js';
+import { WGETRC_PROXY, wgetArgs } from './wget-options.js';
 
 /** Judges one destination against the network policy. */
 export function destination(c: Call, arg: string, bareHost = false): void {
@@ -143,7 +144,11 @@ const curl: Handler = (given) => {
   const out = optionValue(c.args, ['-o', '--output']);
   if (out && out !== '-') touch(c.ctx, out, 'write', c.cwd);
   const cfg = optionValue(c.args, ['-K', '--config']);
-  if (cfg) touch(c.ctx, cfg, 'read', c.cwd);
+  if (cfg) {
+    if (cfg !== '-') touch(c.ctx, cfg, 'read', c.cwd);
+    // Options read from a file the gate does not see (or standard input) can upload any file, anywhere.
+    report(c.ctx, 'net.upload', `curl --config ${cfg}: its options are read from a file`);
+  }
   // `-H @file` sends the file's lines as headers.
   for (let i = 0; i < c.args.length; i++)
     if (/^(-H|--header)$/.test(c.args[i] ?? '') && c.args[i + 1]?.startsWith('@'))
@@ -170,7 +175,8 @@ function curlReroutes(args: string[]): string[] {
   return out;
 }
 
-const wget: Handler = (c) => {
+const wget: Handler = (given) => {
+  const c = { ...given, args: wgetArgs(given.args) };
   const withValue = [
     '-O',
     '--output-document',
@@ -187,13 +193,22 @@ const wget: Handler = (c) => {
     '-T',
     '--timeout',
     '--body-data',
+    '--body-file',
     '--method',
+    '--config',
+    '--execute',
   ];
   for (const u of operands(c.args, withValue)) destination(c, /^[a-z]+:\/\//i.test(u) ? u : `http://${u}`);
-  const post = optionValue(c.args, ['--post-data', '--post-file', '--body-data']);
+  const post = optionValue(c.args, ['--post-data', '--post-file', '--body-data', '--body-file']);
   if (post !== undefined) report(c.ctx, 'net.upload', 'wget --post');
-  const pf = optionValue(c.args, ['--post-file']);
-  if (pf) touch(c.ctx, pf, 'read', c.cwd);
+  for (const pf of optionValues(c.args, ['--post-file', '--body-file'])) touch(c.ctx, pf, 'read', c.cwd);
+  // Options read from a file the gate does not see (the agent may have written it) can send any file.
+  const rc = optionValue(c.args, ['--config']);
+  if (rc) report(c.ctx, 'net.upload', `wget --config ${rc}: its options are read from a file`);
+  for (const proxy of optionValues(c.args, [WGETRC_PROXY])) {
+    report(c.ctx, 'net.proxy', 'wget -e http_proxy');
+    destination(c, /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`);
+  }
   const out = optionValue(c.args, ['-O', '--output-document']);
   if (out && out !== '-') touch(c.ctx, out, 'write', c.cwd);
   const dir = optionValue(c.args, ['-P', '--directory-prefix']);
