@@ -251,17 +251,15 @@ describe('a signed decision replayed by a spoofed server', () => {
     return out.approval as Approval;
   }
 
+  const ask = (client: ReturnType<typeof pinned>, session: string, command: string) =>
+    client.request({ session_id: session, agent: 'ward', command, risk: 0.45, timeout_s: 60 });
+  /** The runner's verdict on the answer its server gives to a request it just made. */
+  const answerTo = async (client: ReturnType<typeof pinned>, session: string, command: string) =>
+    client.waitForDecision((await ask(client, session, command)).id, { timeoutMs: 5_000 });
+
   it("another session's approval of the same command is not this request's approval", async () => {
     replay = await approvedOnce('rt15-victim', 'kill -9 4242');
-    const client = pinned(fakeUrl);
-    const a = await client.request({
-      session_id: 'rt15-attacker',
-      agent: 'ward',
-      command: 'kill -9 4242',
-      risk: 0.45,
-      timeout_s: 60,
-    });
-    const out = await client.waitForDecision(a.id, { timeoutMs: 5_000 });
+    const out = await answerTo(pinned(fakeUrl), 'rt15-attacker', 'kill -9 4242');
     expect(out.status).toBe('denied');
     expect(out.reason).toMatch(/another session/);
   });
@@ -271,28 +269,14 @@ describe('a signed decision replayed by a spoofed server', () => {
     // Ten minutes later the agent runs the same command again and answers the runner itself with the old answer.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 10 * 60_000);
-    const client = pinned(fakeUrl);
-    const a = await client.request({
-      session_id: 'rt15-same',
-      agent: 'ward',
-      command: 'kill -9 4243',
-      risk: 0.45,
-      timeout_s: 60,
-    });
-    const out = await client.waitForDecision(a.id, { timeoutMs: 5_000 });
+    const out = await answerTo(pinned(fakeUrl), 'rt15-same', 'kill -9 4243');
     expect(out.status).toBe('denied');
     expect(out.reason).toMatch(/before this request/);
   });
 
   it('the genuine answer to this request still counts', async () => {
     const client = pinned();
-    const a = await client.request({
-      session_id: 'rt15-ok',
-      agent: 'ward',
-      command: 'kill -9 4244',
-      risk: 0.45,
-      timeout_s: 60,
-    });
+    const a = await ask(client, 'rt15-ok', 'kill -9 4244');
     await decide(a.id, { decision: 'approve' });
     expect((await client.waitForDecision(a.id, { timeoutMs: 10_000 })).status).toBe('approved');
   });

@@ -374,7 +374,6 @@ function c0(rest: string[], cmd: SimpleCommand, ctx: AnalysisContext): void {
   if (rest.length === 1) analyzeShell(rest[0] ?? '', ctx);
   else if (rest.length > 1) runArgv(rest, cmd, ctx);
 }
-
 const SYSTEM_PATH = /^\/(usr\/(local\/)?)?s?bin\//;
 
 function makeCall(name: string, args: string[], cmd: SimpleCommand, ctx: AnalysisContext): Call {
