@@ -3,6 +3,9 @@ import type { EngineSettings } from './protocol.js';
 /** Reads the engine's defaults of the named settings (`system.settings`), as text, on the connection given. */
 export type ReadDefaults<C> = (conn: C, names: readonly string[]) => Promise<Map<string, string>>;
 
+/** Marks a name the engine has no setting for. */
+const UNKNOWN = Symbol('unknown setting');
+
 /**
  * chDB keeps the settings a statement sends (as `SET …;` before it) on its connection for every statement
  * after it. So an insert that names no deduplication token inherits the last one given on that connection,
@@ -12,7 +15,7 @@ export type ReadDefaults<C> = (conn: C, names: readonly string[]) => Promise<Map
  */
 export function createSettingsReset<C extends object>(readDefaults: ReadDefaults<C>) {
   const changed = new WeakMap<C, ReadonlySet<string>>();
-  const known = new Map<string, string>();
+  const known = new Map<string, string | typeof UNKNOWN>();
   return async function settle(
     conn: C,
     settings: EngineSettings | undefined,
@@ -26,14 +29,12 @@ export function createSettingsReset<C extends object>(readDefaults: ReadDefaults
     const missing = stale.filter((k) => !known.has(k));
     if (missing.length > 0) {
       const read = await readDefaults(conn, missing);
-      for (const k of missing) {
-        const d = read.get(k);
-        if (d === undefined) throw new Error(`the engine has no setting ${JSON.stringify(k)} to set back`);
-        known.set(k, d);
-      }
+      for (const k of missing) known.set(k, read.get(k) ?? UNKNOWN);
     }
-    // Recorded before the statement runs: its settings are applied even when the statement then fails.
+    // Recorded before the statement runs: its settings are applied even when the statement then fails. A name
+    // the engine does not know was refused with its statement, so nothing of it is left to set back.
     changed.set(conn, new Set(named));
-    return { ...Object.fromEntries(stale.map((k) => [k, known.get(k) as string])), ...settings };
+    const back = stale.filter((k) => known.get(k) !== UNKNOWN).map((k) => [k, known.get(k) as string]);
+    return back.length === 0 ? settings : { ...Object.fromEntries(back), ...settings };
   };
 }
