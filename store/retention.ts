@@ -19,13 +19,16 @@ export type RetentionTable = keyof typeof RETENTION_TABLES;
 
 /**
  * Tables kept exactly as long as another: an alert's triage changes (`alert_triage`) with the alerts, the
- * sessions' first steps the analyzer keeps (`analyzer_steps`: commands, paths and hosts) with the events they
- * came from. Each is applied and recorded under its own name, so a table added after its leader's retention was
- * set gets it too.
+ * sessions' first steps the analyzer keeps (`analyzer_steps`: commands, paths and hosts) and novelty's memory of
+ * where each value was seen (`analyzer_sightings`) with the events they came from. Each is applied and recorded
+ * under its own name, so a table added after its leader's retention was set gets it too.
  */
 const COMPANIONS: Partial<Record<RetentionTable, { table: string; expr: string }[]>> = {
   alerts: [{ table: 'alert_triage', expr: 'toDateTime(alert_time)' }],
-  agent_events: [{ table: 'analyzer_steps', expr: 'toDateTime(time)' }],
+  agent_events: [
+    { table: 'analyzer_steps', expr: 'toDateTime(time)' },
+    { table: 'analyzer_sightings', expr: 'toDateTime(time)' },
+  ],
 };
 export const RETENTION_TABLE_NAMES = Object.keys(RETENTION_TABLES) as RetentionTable[];
 

@@ -148,17 +148,25 @@ describe('a grant covers the kinds of risk the human approved, not anything else
     expect(gate.decide({ command: 'curl -s https://example.com/d.csv', cwd: ws, grants }).decision).toBe(
       'allow',
     );
-    // Each is a 0.45 ask like the approved fetch, but for writing a program into the home directory
-    // (`git` in ~/.local/bin runs instead of the real one for the human from then on).
+    // A program written into a home PATH directory (`git` in ~/.local/bin runs instead of the real one for the
+    // human from then on) was a 0.45 ask like the approved fetch; since the twenty-third sitting it is rated as
+    // persistence (0.6), above the grant's ceiling.
     for (const command of [
       `curl https://example.com/git -o ${HOME}/.local/bin/git`,
       `curl -O --output-dir ${HOME}/.local/bin https://example.com/git`,
       `curl https://example.com/ls -o ${HOME}/bin/ls`,
     ]) {
       const alone = gate.decide({ command, cwd: ws });
-      expect(alone.risk, command).toBeLessThanOrEqual(grants[0]?.max_risk ?? 0);
+      expect(
+        alone.reasons.map((r) => r.rule_id),
+        command,
+      ).toContain('persist.path-program');
       expect(gate.decide({ command, cwd: ws, grants }).decision, command).toBe('ask');
     }
+    // The same score and another kind of risk: a plugin written into the home directory's configuration.
+    const plugin = `curl https://example.com/p.js -o ${HOME}/.config/app/plugins/p.js`;
+    expect(gate.decide({ command: plugin, cwd: ws }).risk).toBeLessThanOrEqual(grants[0]?.max_risk ?? 0);
+    expect(gate.decide({ command: plugin, cwd: ws, grants }).decision).toBe('ask');
   });
 });
 

@@ -33,4 +33,18 @@ describe('analyzer_steps outlives the events it was taken from', () => {
     expect(steps?.q).toContain('CREATE TABLE');
     expect(steps?.q).toMatch(/TTL toDateTime\(time\) \+ toIntervalDay\(\d+\)/);
   });
+
+  // Was ATTACK WORKS (closed the same way, twenty-third sitting): novelty's memory (analyzer_sightings) keeps one
+  // row per session for every value the session showed (a command's program, a path, a host), so fresh session ids
+  // grow it without bound and it keeps what the agent did past the events' retention. A companion of agent_events.
+  it('closed: novelty’s sightings carry the events’ TTL too (was: none)', async () => {
+    const store = await testStore('ward_review_11_sightings');
+    const [sightings] = await store.db.query<{ q: string }>(
+      'test.ddl',
+      `SELECT create_table_query AS q FROM system.tables WHERE database = {db:String} AND name = 'analyzer_sightings'`,
+      { db: store.config.database },
+    );
+    expect(sightings?.q).toContain('CREATE TABLE');
+    expect(sightings?.q).toMatch(/TTL toDateTime\(time\) \+ toIntervalDay\(\d+\)/);
+  });
 });

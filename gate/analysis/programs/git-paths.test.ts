@@ -23,11 +23,17 @@ describe('paths git writes and reads, resolved as git resolves them', () => {
       ],
     },
     {
+      // A work tree checked out into a PATH directory puts its files where commands are looked up.
+      rule: 'persist.path-program',
+      yes: ['git worktree add ~/.local/bin', 'git --work-tree=$HOME/bin checkout -f HEAD'],
+      no: ['git worktree add wt -b topic', 'git --work-tree=$HOME/bin status'],
+    },
+    {
       rule: 'write.home',
       yes: [
         'git --work-tree=$HOME reset --hard',
         'git --work-tree=~/.config stash pop',
-        'git worktree add ~/.local/bin',
+        'git worktree add ~/.local/share/wt',
         'git format-patch --output-directory ~/.config/autostart -1',
         'git init ~/.config/x',
         'export GIT_WORK_TREE=~; git checkout -f HEAD',

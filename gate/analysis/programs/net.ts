@@ -111,6 +111,9 @@ const curl: Handler = (given) => {
     '--time-cond',
     '-E',
     '--capath',
+    // Files curl writes what it got into (output-files.ts judges the writes).
+    ...['-D', '--dump-header', '--cookie-jar', '--trace', '--trace-ascii', '--stderr', '--etag-save'],
+    ...['--etag-compare', '--hsts', '--alt-svc', '--libcurl', '--output-dir', '--netrc-file'],
     ...UPLOAD_FLAGS,
   ];
   const urls = operands(c.args, withValue);
@@ -197,8 +200,16 @@ const wget: Handler = (given) => {
     '--method',
     '--config',
     '--execute',
+    ...['-i', '--input-file', '-B', '--base', '--output-file', '--append-output', '--save-cookies'],
+    ...['--load-cookies', '--hsts-file', '--warc-file'],
   ];
   for (const u of operands(c.args, withValue)) destination(c, /^[a-z]+:\/\//i.test(u) ? u : `http://${u}`);
+  // The URL list is read, and its lines are requested (after `--base`, wherever that points): a list that is a key
+  // file sends the key line by line.
+  for (const list of optionValues(c.args, ['-i', '--input-file']))
+    if (list !== '-' && !/^[a-z]+:\/\//i.test(list)) touch(c.ctx, list, 'read', c.cwd);
+  for (const base of optionValues(c.args, ['-B', '--base']))
+    destination(c, /^[a-z]+:\/\//i.test(base) ? base : `http://${base}`);
   const post = optionValue(c.args, ['--post-data', '--post-file', '--body-data', '--body-file']);
   if (post !== undefined) report(c.ctx, 'net.upload', 'wget --post');
   for (const pf of optionValues(c.args, ['--post-file', '--body-file'])) touch(c.ctx, pf, 'read', c.cwd);
@@ -211,6 +222,10 @@ const wget: Handler = (given) => {
   }
   const out = optionValue(c.args, ['-O', '--output-document']);
   if (out && out !== '-') touch(c.ctx, out, 'write', c.cwd);
+  // What wget writes besides the document (output-files.ts reads these as options; here also as `-e logfile=…`).
+  for (const f of optionValues(c.args, ['--output-file', '--append-output', '--save-cookies', '--hsts-file']))
+    touch(c.ctx, f, 'write', c.cwd);
+  for (const f of optionValues(c.args, ['--warc-file'])) touch(c.ctx, `${f}.warc.gz`, 'write', c.cwd);
   const dir = optionValue(c.args, ['-P', '--directory-prefix']);
   if (dir) touch(c.ctx, dir, 'write', c.cwd);
 };

@@ -22,6 +22,15 @@ const WGETRC_OPTIONS: Record<string, string> = {
   dirprefix: '--directory-prefix',
   header: '--header',
   method: '--method',
+  // Files wget writes (its log, the cookies and HSTS entries the server sent, a WARC of the traffic) or reads
+  // (the URL list, whose lines go out after `base`).
+  logfile: '--output-file',
+  savecookies: '--save-cookies',
+  hstsfile: '--hsts-file',
+  warcfile: '--warc-file',
+  input: '--input-file',
+  base: '--base',
+  loadcookies: '--load-cookies',
   // No option of its own: the handler judges it as a reroute (wget has only `--no-proxy`).
   httpproxy: WGETRC_PROXY,
   httpsproxy: WGETRC_PROXY,
