@@ -4,7 +4,7 @@ import { containedBySandbox } from './containment.js';
 import { argumentText, credentialsWrittenOut } from './credential-literal.js';
 import { escalationReason } from './escalation.js';
 import { knownSafe } from './known-safe.js';
-import { grantPrefix, refuseReason } from './policy/grant-prefix.js';
+import { grantPrefix, installRefusal, refuseReason } from './policy/grant-prefix.js';
 import type { Grant } from './policy/grants.js';
 import type { ResolvedPolicy } from './policy/load.js';
 import { type CompiledRule, strictest } from './policy/rules.js';
@@ -247,7 +247,8 @@ export async function createGate(opts: {
         new Set(rs.filter((r) => riskOfRule(r.rule_id) >= t.ask).map((r) => r.rule_id));
       const kinds = asking(reasons);
       const approvedKinds = (command: string | undefined) => {
-        if (!command) return false;
+        // A grant made before installs were refused grants covers no install either.
+        if (!command || installRefusal(kinds)) return false;
         const had = asking(decide({ command, ...(input.cwd ? { cwd: input.cwd } : {}) }).reasons);
         return [...kinds].every((id) => had.has(id));
       };
@@ -308,6 +309,7 @@ export async function createGate(opts: {
       !escalated &&
       singleCommand &&
       refuseReason(grantPrefix(argv)) === null &&
+      installRefusal(reasons.map((r) => r.rule_id)) === null &&
       input.tool === undefined;
     return {
       decision,

@@ -74,6 +74,22 @@ async function sessionGrantFor(session: string, command: string): Promise<GrantR
   return grants;
 }
 
+/** A session grant as a server made it before installs were refused (unsigned: the gate is given it directly). */
+function madeBefore(prefix: string[], command: string, session: string): GrantRecord {
+  const at = new Date().toISOString();
+  return {
+    ...{
+      id: `g-${session}`,
+      prefix,
+      max_risk: 0.45,
+      scope: 'session',
+      session_id: session,
+      granted_by: 'ann',
+    },
+    ...{ granted_at: at, reason: '', project: ws, approval_id: `a-${session}`, command, requester_id: '' },
+  };
+}
+
 describe('a session grant for a plain download does not cover a download told to do more in a hidden way', () => {
   it('wget -e (wgetrc commands) cannot upload a secret or write a login file under a grant for wget URL', async () => {
     const grants = await sessionGrantFor('rt15-wget', 'wget https://example.com/data.csv');
@@ -118,8 +134,8 @@ describe('a session grant does not cover the granted program with variables set 
   it('an assignment that points the program at files or servers the agent chose is asked about again', async () => {
     const wget = await sessionGrantFor('rt15-env-wget', 'wget https://example.com/b.csv');
     const curl = await sessionGrantFor('rt15-env-curl', 'curl https://example.com/b.csv');
-    const pip = await sessionGrantFor('rt15-env-pip', 'pip install requests');
-    expect(gate.decide({ command: 'pip install requests', cwd: ws, grants: pip }).decision).toBe('allow');
+    // Installs are no longer granted (below): a grant for `pip install` as a server of then made it.
+    const pip = [madeBefore(['pip', 'install'], 'pip install requests', 'rt15-env-pip')];
     // The gate strips `NAME=value` from the argv it matches grants against, and judges only the names it knows
     // (LD_PRELOAD, PATH, PAGER…): these read a config file the agent wrote, or install from its index.
     for (const [command, grants] of [
@@ -303,5 +319,46 @@ describe('revoking a grant', () => {
     vi.useRealTimers();
     expect(res.status).toBe(204);
     expect(await pinned().grants({ session: 'rt15-skew', project: ws })).toEqual([]);
+  });
+});
+
+// Twenty-third sitting, carried from pass 15's notes: `pip install` (`cargo install`, `gem install`, `apt-get
+// install`) could be granted for the session, unlike npm, and the grant then ran any package's install code unasked.
+describe('a grant never covers installing packages', () => {
+  it('the gate offers none, the server makes none, and one made before covers no other package', async () => {
+    for (const command of [
+      'pip install requests',
+      'cargo install ripgrep',
+      'gem install rails',
+      'apt-get install jq',
+    ])
+      expect(gate.decide({ command, cwd: ws }), command).toMatchObject({ decision: 'ask', grantable: false });
+    // A runner that says it is grantable anyway: the human's "for the session" makes no grant, and says why.
+    const first = gate.decide({ command: 'pip install requests', cwd: ws });
+    const a = await pinned().request({
+      session_id: 'rt23-pip',
+      agent: 'ward',
+      command: 'pip install requests',
+      risk: first.risk,
+      reasons: first.reasons,
+      project: ws,
+      grantable: true,
+      timeout_s: 60,
+    });
+    const res = await fetch(`${server.url}/api/approvals/${a.id}/decision`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ANALYST}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ decision: 'approve', scope: 'session' }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { grant: unknown; no_grant_reason: string };
+    expect(body.grant).toBeNull();
+    expect(body.no_grant_reason).toMatch(/installing a package/);
+    expect(await pinned().grants({ session: 'rt23-pip', project: ws })).toHaveLength(0);
+    // A grant from before this change (as a server of then served it): the next package still asks.
+    const old = madeBefore(['pip', 'install'], 'pip install requests', 'rt23-pip');
+    expect(gate.decide({ command: 'pip install reqeusts-helper', cwd: ws, grants: [old] }).decision).toBe(
+      'ask',
+    );
   });
 });

@@ -18,3 +18,22 @@ export function refuseReason(prefix: readonly string[]): string | null {
   if (program.includes('=')) return 'commands with environment assignments cannot be granted';
   return null;
 }
+
+/** Kinds of risk whose next use runs other code: what the next package installs is that package's own program. */
+const INSTALLS = new Set([
+  'supply.package-install',
+  'supply.system-pkg',
+  'supply.untrusted-source',
+  'supply.install-elsewhere',
+]);
+
+/**
+ * Why a command with these kinds of risk may never be granted (it installs packages), or null. A grant for
+ * `pip install requests` would let `pip install <any package>` run that package's install code unasked.
+ */
+export function installRefusal(kinds: Iterable<string>): string | null {
+  for (const k of kinds)
+    if (INSTALLS.has(k))
+      return 'installing a package runs that package’s own code, so approving one says nothing about the next';
+  return null;
+}
