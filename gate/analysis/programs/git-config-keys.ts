@@ -17,9 +17,9 @@ import { destination } from './net.js';
 /**
  * How git uses a key's value: a command line it hands to a shell; a command only when it starts with `!`
  * (aliases); a directory of hooks; a file of more configuration; a switch that lets URLs run commands
- * (`ext::sh -c …`); a host its traffic goes through; a URL that stands in for another.
+ * (`ext::sh -c …`); a host its traffic goes through; a URL that stands in for another; a remote's address.
  */
-type Use = 'command' | 'bang' | 'hooks' | 'config' | 'transport' | 'proxy' | 'redirect';
+type Use = 'command' | 'bang' | 'hooks' | 'config' | 'transport' | 'proxy' | 'redirect' | 'remote';
 
 export interface GitKeyRow {
   key: RegExp;
@@ -79,6 +79,8 @@ export const GIT_KEYS: readonly GitKeyRow[] = [
   { key: /^protocol\.(?:ext\.)?allow$/i, use: 'transport', everyday: /^never$/ },
   { key: /^(?:https?\.(?:.+\.)?proxy|remote\.[^.]+\.proxy)$/i, use: 'proxy' },
   { key: /^url\..+\.(?:push)?insteadOf$/i, use: 'redirect' },
+  // Where a remote's fetches and pushes go: `git config remote.origin.pushurl URL` is `git remote set-url --push`.
+  { key: /^remote\.[^.]+\.(?:url|pushurl)$/i, use: 'remote' },
 ];
 
 /** An alias expansion that gives git a program or settings to run (`rebase -x`, `bisect run`, `-c k=v`). */
@@ -119,6 +121,10 @@ export function judgeGitSetting(c: Call, s: GitSetting, arrival: Arrival): void 
   // Where git's traffic goes: through the proxy, or to the URL that stands in for the one typed.
   if (row.use === 'proxy') {
     destination(c, value, true);
+    return;
+  }
+  if (row.use === 'remote') {
+    destination(c, value);
     return;
   }
   if (row.use === 'redirect') {

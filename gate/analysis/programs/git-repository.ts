@@ -11,12 +11,14 @@ import { posix } from 'node:path';
 import type { Call } from '../call.js';
 import { report } from '../context.js';
 import { touch } from '../effects.js';
+import { hostOf } from '../network.js';
 import { classifyPath } from '../paths.js';
 import { UNKNOWN } from '../script.js';
 import { commandsOf, leastRisk, scriptKind } from '../script-kinds.js';
 import { GIT_KEYS, judgeGitSetting } from './git-config-keys.js';
 import { parseGitConfig } from './git-config-text.js';
 import type { GitInvocation } from './git-invocation.js';
+import { destination } from './net.js';
 import { codeAt, judgeHanded, listedFile, textAt, upFrom } from './project-files.js';
 
 /** How deep `include.path` is followed (git stops at 10). */
@@ -134,6 +136,8 @@ interface Found {
   worktree?: string;
   /** `remote.<name>.url`, by name. */
   remotes: Map<string, string>;
+  /** `remote.<name>.pushurl`, by name: where a push goes instead of the url. */
+  pushUrls?: Map<string, string>;
 }
 
 /** Subcommands that connect to a remote ('' is any). */
@@ -178,9 +182,12 @@ function judgeConfigFile(c: Call, path: string, found: Found, depth: number): vo
     if (/^core\.worktree$/i.test(key)) found.worktree = value;
     const remote = /^remote\.(.+)\.url$/i.exec(key)?.[1];
     if (remote !== undefined) found.remotes.set(remote, value);
+    const pushRemote = /^remote\.(.+)\.pushurl$/i.exec(key)?.[1];
+    if (pushRemote !== undefined) (found.pushUrls ??= new Map()).set(pushRemote, value);
     // An alias is judged where a command uses it; a key git runs is judged now (this command may run it).
     const row = GIT_KEYS.find((r) => r.key.test(key));
-    if (!row || /^alias\./i.test(key)) continue;
+    // A remote's address is judged by the push that uses it (judgePushTarget), not by every git command.
+    if (!row || /^alias\./i.test(key) || row.use === 'remote') continue;
     if (
       (row.use === 'proxy' || row.use === 'redirect' || row.use === 'transport') &&
       !CONNECTS.test(found.sub)
@@ -329,8 +336,13 @@ function judgeNested(c: Call, top: string, sub: string): void {
  */
 function judgePushTarget(c: Call, inv: GitInvocation, found: Found): void {
   const named = inv.rest.find((a) => !a.startsWith('-'));
-  const url =
-    found.remotes.get(named ?? 'origin') ?? (named !== undefined && /^[./~]/.test(named) ? named : undefined);
+  const fetchUrl = found.remotes.get(named ?? 'origin');
+  const pushUrl = found.pushUrls?.get(named ?? 'origin');
+  // A push that goes to another host than the remote fetches from (`pushurl` set apart): judged as a destination,
+  // as `git remote set-url --push` is where it is set.
+  if (pushUrl !== undefined && hostOf(pushUrl)?.host !== hostOf(fetchUrl ?? '')?.host)
+    destination(c, pushUrl);
+  const url = pushUrl ?? fetchUrl ?? (named !== undefined && /^[./~]/.test(named) ? named : undefined);
   if (url === undefined || url.includes(UNKNOWN)) return;
   const local = url.startsWith('file://')
     ? url.slice(7)
