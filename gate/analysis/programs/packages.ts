@@ -1,5 +1,6 @@
 import { type Handler, operands } from '../call.js';
 import { report } from '../context.js';
+import { judgePathInstall, PATH_INSTALL_PROGRAMS } from './path-installs.js';
 import { always } from './system.js';
 
 const pkg =
@@ -176,4 +177,12 @@ for (const name of Object.keys(INSTALLS)) {
         installs(c);
       }
     : installs;
+}
+// Installs that put programs on the user's PATH (path-installs.ts), besides what they install.
+for (const name of PATH_INSTALL_PROGRAMS) {
+  const prev = PACKAGE_PROGRAMS[name];
+  PACKAGE_PROGRAMS[name] = (c) => {
+    prev?.(c);
+    judgePathInstall(c);
+  };
 }
