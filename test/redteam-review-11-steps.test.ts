@@ -8,6 +8,18 @@
 import { describe, expect, it } from 'vitest';
 import { testStore } from './helpers/store.js';
 
+const EVENTS_TTL = /TTL toDateTime\(time\) \+ toIntervalDay\(\d+\)/;
+
+/** A table's CREATE statement as the engine shows it. */
+async function createQuery(store: Awaited<ReturnType<typeof testStore>>, table: string): Promise<string> {
+  const [row] = await store.db.query<{ q: string }>(
+    'test.ddl',
+    'SELECT create_table_query AS q FROM system.tables WHERE database = {db:String} AND name = {t:String}',
+    { db: store.config.database, t: table },
+  );
+  return row?.q ?? '';
+}
+
 describe('analyzer_steps outlives the events it was taken from', () => {
   // Was ATTACK WORKS (closed: analyzer_steps is a retention companion of agent_events): the agent sends refusals (or deletes, storage endpoints) under fresh session ids; each session
   // adds up to MAX_STEPS+1 rows per family to analyzer_steps, kept forever (no TTL, not a RETENTION_TABLES
@@ -18,33 +30,19 @@ describe('analyzer_steps outlives the events it was taken from', () => {
   // alerts.
   it('closed: the table carries the events’ TTL once retention is applied (was: none)', async () => {
     const store = await testStore('ward_review_11_steps');
-    const [events] = await store.db.query<{ q: string }>(
-      'test.ddl',
-      `SELECT create_table_query AS q FROM system.tables WHERE database = {db:String} AND name = 'agent_events'`,
-      { db: store.config.database },
-    );
     // Control: the events' own table has its retention.
-    expect(events?.q).toMatch(/TTL toDateTime\(time\) \+ toIntervalDay\(\d+\)/);
-    const [steps] = await store.db.query<{ q: string }>(
-      'test.ddl',
-      `SELECT create_table_query AS q FROM system.tables WHERE database = {db:String} AND name = 'analyzer_steps'`,
-      { db: store.config.database },
-    );
-    expect(steps?.q).toContain('CREATE TABLE');
-    expect(steps?.q).toMatch(/TTL toDateTime\(time\) \+ toIntervalDay\(\d+\)/);
+    expect(await createQuery(store, 'agent_events')).toMatch(EVENTS_TTL);
+    const steps = await createQuery(store, 'analyzer_steps');
+    expect(steps).toContain('CREATE TABLE');
+    expect(steps).toMatch(EVENTS_TTL);
   });
 
   // Was ATTACK WORKS (closed the same way, twenty-third sitting): novelty's memory (analyzer_sightings) keeps one
   // row per session for every value the session showed (a command's program, a path, a host), so fresh session ids
   // grow it without bound and it keeps what the agent did past the events' retention. A companion of agent_events.
   it('closed: novelty’s sightings carry the events’ TTL too (was: none)', async () => {
-    const store = await testStore('ward_review_11_sightings');
-    const [sightings] = await store.db.query<{ q: string }>(
-      'test.ddl',
-      `SELECT create_table_query AS q FROM system.tables WHERE database = {db:String} AND name = 'analyzer_sightings'`,
-      { db: store.config.database },
-    );
-    expect(sightings?.q).toContain('CREATE TABLE');
-    expect(sightings?.q).toMatch(/TTL toDateTime\(time\) \+ toIntervalDay\(\d+\)/);
+    const sightings = await createQuery(await testStore('ward_review_11_sightings'), 'analyzer_sightings');
+    expect(sightings).toContain('CREATE TABLE');
+    expect(sightings).toMatch(EVENTS_TTL);
   });
 });
