@@ -17,9 +17,19 @@ import { destination } from './net.js';
 /**
  * How git uses a key's value: a command line it hands to a shell; a command only when it starts with `!`
  * (aliases); a directory of hooks; a file of more configuration; a switch that lets URLs run commands
- * (`ext::sh -c …`); a host its traffic goes through; a URL that stands in for another; a remote's address.
+ * (`ext::sh -c …`); a host its traffic goes through; a URL that stands in for another; a remote's address; the
+ * directory git checks files out into.
  */
-type Use = 'command' | 'bang' | 'hooks' | 'config' | 'transport' | 'proxy' | 'redirect' | 'remote';
+type Use =
+  | 'command'
+  | 'bang'
+  | 'hooks'
+  | 'config'
+  | 'transport'
+  | 'proxy'
+  | 'redirect'
+  | 'remote'
+  | 'worktree';
 
 export interface GitKeyRow {
   key: RegExp;
@@ -81,6 +91,8 @@ export const GIT_KEYS: readonly GitKeyRow[] = [
   { key: /^url\..+\.(?:push)?insteadOf$/i, use: 'redirect' },
   // Where a remote's fetches and pushes go: `git config remote.origin.pushurl URL` is `git remote set-url --push`.
   { key: /^remote\.[^.]+\.(?:url|pushurl)$/i, use: 'remote' },
+  // `git config core.worktree ~`: every later checkout, reset or stash writes the repository's files there.
+  { key: /^core\.worktree$/i, use: 'worktree' },
 ];
 
 /** An alias expansion that gives git a program or settings to run (`rebase -x`, `bisect run`, `-c k=v`). */
@@ -121,6 +133,11 @@ export function judgeGitSetting(c: Call, s: GitSetting, arrival: Arrival): void 
   // Where git's traffic goes: through the proxy, or to the URL that stands in for the one typed.
   if (row.use === 'proxy') {
     destination(c, value, true);
+    return;
+  }
+  if (row.use === 'worktree') {
+    // A relative value is relative to the git directory (`..` is the repository's top).
+    touch(c.ctx, /^[/~]/.test(value) ? value : `.git/${value}`, 'write', c.cwd);
     return;
   }
   if (row.use === 'remote') {

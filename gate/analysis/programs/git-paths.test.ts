@@ -37,11 +37,15 @@ describe('paths git writes and reads, resolved as git resolves them', () => {
         'git format-patch --output-directory ~/.config/autostart -1',
         'git init ~/.config/x',
         'export GIT_WORK_TREE=~; git checkout -f HEAD',
+        // Set for the git commands after it (relative to the git directory: `..` is the repository's top).
+        'git config core.worktree ~',
+        'git -c core.worktree=$HOME/.config status',
       ],
       no: [
         'git --work-tree=$HOME status',
         'GIT_WORK_TREE=~ git log',
         'export GIT_WORK_TREE=.',
+        'git config core.worktree ..',
         'git worktree add wt -b topic',
         'git init',
       ],

@@ -186,8 +186,9 @@ function judgeConfigFile(c: Call, path: string, found: Found, depth: number): vo
     if (pushRemote !== undefined) (found.pushUrls ??= new Map()).set(pushRemote, value);
     // An alias is judged where a command uses it; a key git runs is judged now (this command may run it).
     const row = GIT_KEYS.find((r) => r.key.test(key));
-    // A remote's address is judged by the push that uses it (judgePushTarget), not by every git command.
-    if (!row || /^alias\./i.test(key) || row.use === 'remote') continue;
+    // A remote's address is judged by the push that uses it (judgePushTarget), the work tree by what git writes
+    // there (below), not by every git command.
+    if (!row || /^alias\./i.test(key) || row.use === 'remote' || row.use === 'worktree') continue;
     if (
       (row.use === 'proxy' || row.use === 'redirect' || row.use === 'transport') &&
       !CONNECTS.test(found.sub)
