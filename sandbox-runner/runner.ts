@@ -128,6 +128,9 @@ const SIGNALS: Record<number, string> = {
 };
 const SIGNUM = Object.fromEntries(Object.entries(SIGNALS).map(([n, s]) => [s, Number(n)]));
 
+const SNAPSHOT_CUT =
+  'the writable roots hold more entries than Ward lists after a command: repositories planted and protected names created past them were not checked';
+
 /**
  * A resident runner: resolves the policy, builds the bwrap argv and the seccomp program once, then runs
  * each command in a fresh sandbox. Throws SandboxSetupError (fail closed) when it cannot sandbox.
@@ -264,10 +267,15 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
       files.changes = before && files.after ? diffSnapshots(before, files.after) : [];
       // A directory the command made unreadable hides what it wrote there (an agent hook, a planted .git).
       const locked = (files.after?.unreadable ?? []).filter((d) => !before?.unreadable.includes(d));
-      return locked.slice(0, 20).map((d) => ({
-        kind: 'check_failed' as const,
-        detail: `could not read ${d} after the command: what it holds is not seen`,
-      }));
+      // Past the snapshot's bound (a command can make 200 000 files first) a planted repository is not seen.
+      const cut = files.after?.truncated ? [{ kind: 'check_failed' as const, detail: SNAPSHOT_CUT }] : [];
+      return [
+        ...cut,
+        ...locked.slice(0, 20).map((d) => ({
+          kind: 'check_failed' as const,
+          detail: `could not read ${d} after the command: what it holds is not seen`,
+        })),
+      ];
     });
     const fileChanges = files.changes;
     // What Ward saw itself first; what the command's own error output suggests (it can print anything) last.

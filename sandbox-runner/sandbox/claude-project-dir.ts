@@ -1,6 +1,7 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ProjectPart } from './home-allow.js';
+import { readRegularText } from './regular-file.js';
 
 const MAX_NAME = 200;
 
@@ -35,12 +36,18 @@ export function claudeMemoryRoot(project: string): string {
 /** A linked worktree's main repository, checked both ways as Claude Code does; else `root` itself. */
 function mainWorktree(root: string): string {
   try {
-    const dotGit = readFileSync(join(root, '.git'), 'utf8').trim();
+    // Files the sandbox may have made (a pipe would hang the runner): read as regular files only.
+    const read = (p: string): string => {
+      const text = readRegularText(p);
+      if (typeof text !== 'string') throw new Error(`${p}: not a regular file`);
+      return text.trim();
+    };
+    const dotGit = read(join(root, '.git'));
     if (!dotGit.startsWith('gitdir:')) return root;
     const gitDir = resolve(root, dotGit.slice(7).trim());
-    const common = resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim());
+    const common = resolve(gitDir, read(join(gitDir, 'commondir')));
     if (resolve(dirname(gitDir)) !== join(common, 'worktrees')) return root;
-    const back = realpathSync(readFileSync(join(gitDir, 'gitdir'), 'utf8').trim());
+    const back = realpathSync(read(join(gitDir, 'gitdir')));
     if (back !== join(realpathSync(root), '.git')) return root;
     return basename(common) === '.git' ? dirname(common) : common;
   } catch {

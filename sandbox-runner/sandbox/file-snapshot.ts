@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { readRegularFile } from './regular-file.js';
 
 /**
  * Directories not descended into: dependency trees and VCS internals are large and churn on every install;
@@ -36,6 +37,20 @@ export interface FileChange {
   sha256?: string;
 }
 
+/** Records one path's entry (not following a link); its kind, or 'error' when it could not be stat'ed. */
+function recordEntry(entries: Map<string, Entry>, path: string): Entry['kind'] | 'error' | undefined {
+  let st: import('node:fs').Stats | undefined;
+  try {
+    st = lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return 'error';
+  }
+  if (!st) return undefined;
+  const kind = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
+  entries.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, kind });
+  return kind;
+}
+
 /** Records (path, size, mtime, inode) of everything under the roots, skipping SNAPSHOT_SKIP_DIRS. */
 export function takeSnapshot(roots: readonly string[]): FileSnapshot {
   const entries = new Map<string, Entry>();
@@ -56,23 +71,13 @@ export function takeSnapshot(roots: readonly string[]): FileSnapshot {
       if (entries.size >= SNAPSHOT_MAX_ENTRIES)
         return { roots: [...roots], entries, truncated: true, unreadable };
       const path = join(dir, d.name);
-      let st: import('node:fs').Stats | undefined;
-      try {
-        st = lstatSync(path, { throwIfNoEntry: false });
-      } catch {
-        truncated = true;
-        continue;
-      }
-      if (!st) continue;
-      const kind = st.isFile()
-        ? 'file'
-        : st.isDirectory()
-          ? 'dir'
-          : st.isSymbolicLink()
-            ? 'symlink'
-            : 'other';
-      entries.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, kind });
-      if (kind === 'dir' && !SNAPSHOT_SKIP_DIRS.has(d.name)) pending.push(path);
+      const kind = recordEntry(entries, path);
+      if (kind === 'error') truncated = true;
+      if (kind !== 'dir') continue;
+      if (!SNAPSHOT_SKIP_DIRS.has(d.name)) pending.push(path);
+      // Not descended into, but a repository planted right there (.venv/.git) is one an editor's scan of the
+      // workspace finds and runs git in: its `.git` is recorded, so the runner judges it like any other.
+      else if (d.name !== '.git') recordEntry(entries, join(path, '.git'));
     }
   }
   return { roots: [...roots], entries, truncated, unreadable };
@@ -80,11 +85,9 @@ export function takeSnapshot(roots: readonly string[]): FileSnapshot {
 
 function hash(path: string, size: number): string | undefined {
   if (size >= HASH_MAX_BYTES) return undefined;
-  try {
-    return createHash('sha256').update(readFileSync(path)).digest('hex');
-  } catch {
-    return undefined;
-  }
+  // Swapped for a pipe since the snapshot (a second sandbox in the same workspace): not read.
+  const bytes = readRegularFile(path, HASH_MAX_BYTES);
+  return bytes ? createHash('sha256').update(bytes).digest('hex') : undefined;
 }
 
 /** What changed between two snapshots; paths are reported absolute. Directories count only when created/deleted. */

@@ -1,6 +1,7 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ProjectPart } from './home-allow.js';
+import { readRegularText } from './regular-file.js';
 
 const MARKER = '.project_root';
 const SLUG = /^[a-z0-9-]+$/;
@@ -50,7 +51,8 @@ export function geminiProjectSlug(project: string, geminiDir: string): string | 
 function readMarker(marker: string): string | undefined | null {
   try {
     if (!lstatSync(marker, { throwIfNoEntry: false })) return undefined;
-    return readFileSync(marker, 'utf8').trim();
+    // In a directory the sandbox writes: never a pipe (it would hang the next run).
+    return readRegularText(marker)?.trim() ?? null;
   } catch {
     return null;
   }

@@ -1,14 +1,7 @@
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { indexGitlinks } from './git-index.js';
+import { readRegularText } from './regular-file.js';
 
 /**
  * How one writable root's git metadata is protected. Git runs code named by its config (core.fsmonitor,
@@ -55,12 +48,9 @@ function kind(path: string): 'dir' | 'file' | 'symlink' | undefined {
   return st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : 'file';
 }
 
+/** A file the sandbox may have written, never a pipe or device (see regular-file.ts); else undefined. */
 function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readRegularText(path) ?? undefined;
 }
 
 function realPath(path: string): string | undefined {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from './regular-file.js';
 
 const GITLINK = 0o160000;
 const MAX_INDEX_BYTES = 256 * 1024 * 1024;
@@ -10,13 +10,9 @@ const MAX_INDEX_BYTES = 256 * 1024 * 1024;
  * Returns [] for an unreadable or malformed index (the check is best effort; nothing here runs git).
  */
 export function indexGitlinks(indexPath: string, hashBytes = 20): string[] {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(indexPath);
-  } catch {
-    return [];
-  }
-  if (buf.length < 12 || buf.length > MAX_INDEX_BYTES || buf.toString('latin1', 0, 4) !== 'DIRC') return [];
+  // Never a pipe or a device the sandbox put in its place (see regular-file.ts).
+  const buf = readRegularFile(indexPath, MAX_INDEX_BYTES);
+  if (!buf || buf.length < 12 || buf.toString('latin1', 0, 4) !== 'DIRC') return [];
   const version = buf.readUInt32BE(4);
   const count = buf.readUInt32BE(8);
   if (version < 2 || version > 4) return [];

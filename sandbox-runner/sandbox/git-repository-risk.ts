@@ -1,13 +1,10 @@
-import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gitfileTarget } from './git-guard.js';
+import { readRegularText } from './regular-file.js';
 
 function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readRegularText(path) ?? undefined;
 }
 
 function kind(path: string): 'dir' | 'file' | 'symlink' | undefined {
@@ -107,10 +104,25 @@ function gitDirsOf(dotGit: string): string[] {
   return [gitDir, ...(common && common !== '.' ? [resolve(gitDir, common)] : [])];
 }
 
+/** True when `path` (followed) is missing, a directory or a regular file. */
+function plainEntry(path: string): boolean {
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return !st || st.isDirectory() || st.isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Why a repository (its `.git` entry) would run code for whoever uses git in it, or undefined. */
 export function repositoryRunsCode(dotGit: string): string | undefined {
+  // A `.git` or config that is there but is no regular file (a pipe, a device) is not read (regular-file.ts):
+  // git would hang on it or read whatever is fed to it, so it counts as one that runs code.
+  if (!plainEntry(dotGit)) return 'its .git is neither a directory nor a regular file';
   for (const d of gitDirsOf(dotGit)) {
-    const setting = execCapableSetting(readText(join(d, 'config')) ?? '');
+    const config = readRegularText(join(d, 'config'));
+    if (config === null) return 'its config is not a regular file Ward could read';
+    const setting = execCapableSetting(config ?? '');
     if (setting) return `its config sets ${setting}`;
     const hooks = liveHooks(d);
     if (hooks.length > 0) return `it has hooks (${hooks.slice(0, 3).join(', ')})`;

@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SandboxPolicy } from '../../gate/fast.js';
+import { direnvLoadedFiles } from './direnv-guard.js';
 import { guardGit } from './git-guard.js';
 import { type HomeMounts, persistencePathIn, resolveHomeMounts, visibleInSandbox } from './home-layout.js';
 import { pinnablePaths, selfMountPaths } from './mount-paths.js';
@@ -161,7 +162,13 @@ export function resolveLayout(policy: SandboxPolicy, ctx: LayoutContext): Sandbo
     // Ward's project policy dir: a command that could create .ward/policy.yaml could write itself
     // allow rules for the next command. An empty, pinned .ward/ closes that.
     if (!existsSync(join(root, '.ward'))) mkdirSync(join(root, '.ward'), { mode: 0o755 });
-    for (const rel of [...READ_ONLY_IN_WRITABLE, ...policy.readOnly.filter((p) => !isAbsolute(p))]) {
+    // What the root's .envrc sources runs on the next `cd` as the .envrc does, but `direnv allow` never sees it.
+    const sourced = direnvLoadedFiles(root).map((p) => relative(root, p));
+    for (const rel of [
+      ...READ_ONLY_IN_WRITABLE,
+      ...policy.readOnly.filter((p) => !isAbsolute(p)),
+      ...sourced,
+    ]) {
       const path = join(root, rel);
       if (existsSync(path)) readOnly.push(path);
       else watchedMissing.push(rel);

@@ -87,8 +87,16 @@ export const READ_ONLY_IN_WRITABLE = [
   // Run by tools the user starts later, outside the sandbox: direnv and mise on entering the directory,
   // editors' tasks and settings, Mercurial's hooks, the agents' own project settings, hooks and MCP servers.
   '.envrc',
+  // mise reads all of these on entering the directory ([env] templates, _.source, hooks); trust is per path.
   '.mise.toml',
   'mise.toml',
+  '.mise.local.toml',
+  'mise.local.toml',
+  '.mise/config.toml',
+  'mise/config.toml',
+  '.config/mise.toml',
+  '.config/mise',
+  '.rtx.toml',
   '.hg/hgrc',
   '.vscode',
   '.idea',
