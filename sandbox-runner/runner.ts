@@ -54,6 +54,8 @@ export interface RunnerDeps {
   /** Ward's data directories (admin token, database, spool), hidden from the sandbox wherever they are. */
   dataDirs?: string[];
   useCgroup?: boolean;
+  /** Entries a workspace snapshot holds at most (default SNAPSHOT_MAX_ENTRIES); past it the run says so. */
+  snapshotMaxEntries?: number;
 }
 
 /** Per-command options. */
@@ -182,7 +184,7 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
     const argv = typeof command === 'string' ? ['/bin/sh', '-c', command] : command;
     if (argv.length === 0) throw new Error('nothing to run: the command is empty');
     const cwd = resolve(layout.workspace, opts.cwd ?? layout.workspace);
-    const before = policy.trackFiles ? takeSnapshot(layout.writable) : undefined;
+    const before = policy.trackFiles ? takeSnapshot(layout.writable, deps.snapshotMaxEntries) : undefined;
     // Nested repositories as they were: one whose config or hooks the command changes is judged again after.
     const reposBefore =
       sandbox && before
@@ -263,7 +265,7 @@ export function createRunner(policy: SandboxPolicy, deps: RunnerDeps): Runner {
     // span). A check that fails is itself recorded, and the rest still reported.
     const files = { after: undefined as FileSnapshot | undefined, changes: [] as FileChange[] };
     const violations = checked('file changes', () => {
-      files.after = before && takeSnapshot(layout.writable);
+      files.after = before && takeSnapshot(layout.writable, deps.snapshotMaxEntries);
       files.changes = before && files.after ? diffSnapshots(before, files.after) : [];
       // A directory the command made unreadable hides what it wrote there (an agent hook, a planted .git).
       const locked = (files.after?.unreadable ?? []).filter((d) => !before?.unreadable.includes(d));

@@ -52,7 +52,7 @@ function recordEntry(entries: Map<string, Entry>, path: string): Entry['kind'] |
 }
 
 /** Records (path, size, mtime, inode) of everything under the roots, skipping SNAPSHOT_SKIP_DIRS. */
-export function takeSnapshot(roots: readonly string[]): FileSnapshot {
+export function takeSnapshot(roots: readonly string[], maxEntries = SNAPSHOT_MAX_ENTRIES): FileSnapshot {
   const entries = new Map<string, Entry>();
   let truncated = false;
   const unreadable: string[] = [];
@@ -68,8 +68,7 @@ export function takeSnapshot(roots: readonly string[]): FileSnapshot {
       continue;
     }
     for (const d of names) {
-      if (entries.size >= SNAPSHOT_MAX_ENTRIES)
-        return { roots: [...roots], entries, truncated: true, unreadable };
+      if (entries.size >= maxEntries) return { roots: [...roots], entries, truncated: true, unreadable };
       const path = join(dir, d.name);
       const kind = recordEntry(entries, path);
       if (kind === 'error') truncated = true;
