@@ -7,7 +7,7 @@
  * the script is the same text for every install and the ward command stays readable in the settings file.
  */
 
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 
 /** $0 of the wrapper: names it in its messages and marks the command as Ward's wrapped hook. */
@@ -108,8 +108,10 @@ export function firstOnPath(name: string, path: string | undefined): string | un
 export function envShebang(file: string): { program: string; args: string[] } | null {
   let head = '';
   try {
-    const fd = openSync(file, 'r');
+    // Without blocking, and only a regular file: a named pipe put on PATH as `ward` would wait for ever.
+    const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     try {
+      if (!fstatSync(fd).isFile()) return null;
       const buf = Buffer.alloc(256);
       head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('latin1');
     } finally {
