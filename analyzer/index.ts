@@ -40,6 +40,8 @@ export async function createAnalyzer(
     rulesDir?: string;
     /** Where command analysis runs (default: its own thread when built; see createCommandAnalyzer). */
     analysis?: 'thread' | 'inline';
+    /** Events replayed per session when its state is rebuilt (default 5,000; see createEngine). */
+    historyCap?: number;
   } & Omit<LoopOptions, 'store' | 'engine'>,
 ) {
   const engine = createEngine({
@@ -50,6 +52,7 @@ export async function createAnalyzer(
     }),
     detectors: streamDetectors(o.rulesDir),
     baselines: BASELINE_DETECTORS,
+    ...(o.historyCap ? { historyCap: o.historyCap } : {}),
     ...(o.log ? { log: o.log } : {}),
   });
   const loop = createAnalyzerLoop({ ...o, store: o.store, engine });

@@ -8,6 +8,7 @@ import {
   type Gate,
   type GateDecision,
   type PolicyLayers,
+  type ReadMemoryOptions,
   type ResolvedPolicy,
   secretReadOf,
 } from '../gate/fast.js';
@@ -43,6 +44,8 @@ export function createServerHookDecider(
   env: WardEnv,
   policyAudit?: PolicyAudit,
   layers: PolicyLayers = serverLayers(env),
+  /** The bounds of the memory of secrets read (read-memory.ts defaults). */
+  readMemory: ReadMemoryOptions = {},
 ): HookDecider {
   let policy: Promise<ResolvedPolicy> | undefined;
   // Decisions run on threads of their own (gate-threads.ts): never on the event loop approvals share, one
@@ -58,7 +61,7 @@ export function createServerHookDecider(
     : undefined;
   // The secrets each session read lately: a later call of the session that sends anything out asks at once,
   // before the analyzer has scored the read (read-then-send.ts).
-  const reads = createReadMemory();
+  const reads = createReadMemory(readMemory);
   // The store's copy (store/session-reads.ts): loaded into memory once, for the reads noted before a restart;
   // looked up on a miss when other instances note reads too.
   let warmed: Promise<void> | undefined;

@@ -17,7 +17,7 @@ export { loadPolicy, type PolicyLayers, type ResolvedPolicy } from './policy/loa
 export { strictest } from './policy/rules.js';
 export { DEFAULT_LIMITS, defaultSandboxPolicy, withOverrides } from './policy/sandbox-defaults.js';
 export type { SandboxLimits, SandboxPolicy, SandboxPolicyInput } from './policy/sandbox-policy.js';
-export { createReadMemory, type ReadMemory } from './read-memory.js';
+export { createReadMemory, type ReadMemory, type ReadMemoryOptions } from './read-memory.js';
 export {
   isRemoteHost,
   isSendingRule,

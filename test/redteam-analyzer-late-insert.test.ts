@@ -37,7 +37,7 @@ async function busy(count = 1): Promise<void> {
   await ingestJsonLogs(store, enc(claudeLogsBody(records)), Date.now());
 }
 
-/** Stores the attack command of `session` aside; `slowInsert` puts it into agent_events, taking ~4 s. */
+/** Stores the attack command of `session` aside; `slowInsert` puts it into agent_events, slowly. */
 async function stageAttack(session: string): Promise<void> {
   await store.db.command('t', `DROP TABLE IF EXISTS ${db}.late_stage`);
   await store.db.command('t', `CREATE TABLE ${db}.late_stage AS ${db}.agent_events`);
@@ -50,11 +50,12 @@ async function stageAttack(session: string): Promise<void> {
   await store.db.command('t', `TRUNCATE TABLE ${db}.agent_events`);
 }
 
-function slowInsert(): Promise<void> {
+/** Inserts the staged row in `seconds`: the engine evaluates the condition twice, each time sleeping half. */
+function slowInsert(seconds: number): Promise<void> {
   return store.db.command(
     't',
     `INSERT INTO ${db}.agent_events (${columns}) SELECT ${columns} FROM ${db}.late_stage
-     WHERE sleepEachRow(4) = 0
+     WHERE sleepEachRow(${seconds / 2}) = 0
      SETTINGS max_block_size = 1, function_sleep_max_microseconds_per_block = 5000000`,
   );
 }
@@ -126,7 +127,7 @@ describe('red team: a slow insert carrying an attack command, the analyzer scori
     await loop.catchUp();
     // The slow insert and, while it runs, other sessions' events stored and scored every ~100 ms.
     let committed = false;
-    const slow = slowInsert().finally(() => {
+    const slow = slowInsert(4).finally(() => {
       committed = true;
     });
     while (!committed) {
@@ -182,7 +183,7 @@ describe('red team: the slow insert inside one long read of a flood', () => {
       }
     })();
     await pause(1_000);
-    await slowInsert();
+    await slowInsert(4);
     watermarkAtCommit = (await store.analyzer.watermark('flood'))?.ingestedAt ?? '';
     flooding = false;
     await flood;
@@ -209,10 +210,10 @@ describe('red team: the slow insert commits while the analyzer restarts', () => 
     await busy();
     await first.loop.catchUp();
     let committed = false;
-    const slow = slowInsert().finally(() => {
+    const slow = slowInsert(6).finally(() => {
       committed = true;
     });
-    // The first analyzer scores other sessions while the insert runs, then stops before it commits.
+    // The first analyzer scores other sessions while the insert runs, then stops (at 2.5 s) well before it commits.
     const stopAt = Date.now() + 2_500;
     while (Date.now() < stopAt) {
       await busy();

@@ -49,7 +49,9 @@ describe('red team: hostile telemetry against the in-server analyzer (real ward 
     await send([claude('rt-hidden', `cd /tmp\n${EXFIL}\necho "$(`, 0), ...hostile]);
 
     // While the analyzer works through the batch (all the events are one batch), the server keeps answering:
-    // the longest wait for /healthz, until it says the batch was scored.
+    // the longest wait for /healthz, until it says the batch was scored. Asked again 25 ms after each answer: a
+    // hold of the thread still meets a request within its first 25 ms, and asking back to back took a core of
+    // the two from the server (scoring took ~38 s instead of ~20).
     let longest = 0;
     const t0 = performance.now();
     for (;;) {
@@ -60,6 +62,7 @@ describe('red team: hostile telemetry against the in-server analyzer (real ward 
       longest = Math.max(longest, performance.now() - s);
       if (health.analyzer?.scoredUpTo) break;
       expect(performance.now() - t0, 'the batch was never scored').toBeLessThan(240_000);
+      await new Promise((r) => setTimeout(r, 25));
     }
     const hidden = await alertsOf('rt-hidden');
     // Scored on the event loop, 300 such texts held it for 20-40 s on this machine in one stretch (100: 7-13 s).

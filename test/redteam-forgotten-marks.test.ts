@@ -4,9 +4,9 @@
  * (analyzer/session-state.ts: 200 marks a list, 256 lists, 1 Mi characters; a session rebuilt after eviction or a
  * restart replays its newest 5,000 events only). Each path written outside the workspace is a list of its own and
  * those go first, so 300 writes push out every per-path mark (a written program, an endpoint setting, a file that
- * fetches); 5,000 model calls and a restart push out everything. A forgotten first step must not make the second
- * one quiet when the second is itself of the detector's risky kind. Each session is stored in the embedded
- * ClickHouse and scored by the real analyzer loop.
+ * fetches); as many model calls as a restart replays (HISTORY, set smaller here) and a restart push out
+ * everything. A forgotten first step must not make the second one quiet when the second is itself of the
+ * detector's risky kind. Each session is stored in the embedded ClickHouse and scored by the real analyzer loop.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureEvent } from '../analyzer/detector.js';
@@ -214,7 +214,7 @@ describe('a session rebuilt from its newest events does not make the second step
     }));
   }, 180_000);
 
-  it('a key read, 5,000 model calls, a restart, then an upload: loud', () => {
+  it('a key read, the replayed model calls, a restart, then an upload: loud', () => {
     expect(rules.get('read-whole')).toContain('seq.sensitive-read-egress');
     expect(rules.get('read-rebuilt')).toContain('seq.sensitive-read-egress');
     // The analyst is told that the read is not in the alert because it was forgotten.
@@ -224,15 +224,15 @@ describe('a session rebuilt from its newest events does not make the second step
     expect(texts.get('read-whole/seq.sensitive-read-egress')).not.toMatch(/forgotten/);
   });
 
-  it('a program downloaded, 5,000 model calls, a restart, then the program run: loud', () => {
+  it('a program downloaded, the replayed model calls, a restart, then the program run: loud', () => {
     expect(rules.get('binary-rebuilt')).toContain('seq.new-binary-network');
   });
 
-  it('a refused command, 5,000 model calls, a restart, then a variant of it: loud', () => {
+  it('a refused command, the replayed model calls, a restart, then a variant of it: loud', () => {
     expect(rules.get('retry-rebuilt')).toContain('seq.denial-retry');
   });
 
-  it('two deletes outside the workspace, 5,000 model calls, a restart, then a third: loud', () => {
+  it('two deletes outside the workspace, the replayed model calls, a restart, then a third: loud', () => {
     expect(rules.get('destructive-rebuilt')).toContain('seq.destructive-burst');
   });
 

@@ -223,6 +223,9 @@ describe("a catalogued program's own `token create` asks; Ward's admin words els
       './vault token create --role admin',
       'foo token create --role admin',
       'node x.mjs approvals approve abc',
+      // The words padded or run together across arguments (the gate reads them to the third word).
+      `node x.mjs approvals '' approve ' ' '' abc`,
+      `node x.mjs 'token  create' '' --role`,
       'npx x token create --role admin',
       // A copy of Ward named after a catalogued program (put on PATH earlier): its flags and approval words say what it is.
       'vault token create --name x --role admin',

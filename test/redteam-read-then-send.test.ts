@@ -11,6 +11,8 @@ import { startServer, type WardServer } from '../collector/server.js';
 // session's risk. Nothing here runs the analyzer: the server's hook endpoint must ask on its own.
 
 const RUNNER = 'runner-token-for-read-then-send-test';
+/** Sessions one token's reads are kept for (1,000 by default): the flood below fills it, so a smaller one. */
+const PER_TOKEN = 100;
 const OTHER = 'other-runner-token-for-read-then-send-test';
 let server: WardServer;
 let dataDir: string;
@@ -21,7 +23,9 @@ beforeAll(async () => {
   workspace = join(dataDir, 'project');
   // riskBehindMs 0: the asks here must come from the read, not from an analyzer that never runs.
   server = await startServer({ host: '127.0.0.1', port: 0, dataDir, riskBehindMs: 0 }, () => {}, {
-    hookDecider: createServerHookDecider(readEnv({ HOME: dataDir })),
+    hookDecider: createServerHookDecider(readEnv({ HOME: dataDir }), undefined, undefined, {
+      perCaller: PER_TOKEN,
+    }),
   });
   await server.store.tokens.add(RUNNER, 'runner', 'runner');
   await server.store.tokens.add(OTHER, 'other', 'runner');
@@ -124,16 +128,16 @@ describe('red team: read a secret, then send it before the analyzer scores the r
     expect(decision(await bash('codex', 'refused-read', SEND))).toBe('no objection');
   });
 
-  it('reading secrets in a thousand decoy sessions does not push the real read out of memory', async () => {
+  it('reading secrets in more decoy sessions than Ward keeps does not push the real read out of memory', async () => {
     expect(decision(await bash('claude-code', 'real', 'cat .env'))).toBe('ask');
     // Eight at a time: the token's line at the gate holds eight.
-    const decoys = Array.from({ length: 1_000 }, (_, i) => `decoy-${i}`);
+    const decoys = Array.from({ length: PER_TOKEN }, (_, i) => `decoy-${i}`);
     for (let i = 0; i < decoys.length; i += 8)
       await Promise.all(decoys.slice(i, i + 8).map((s) => bash('claude-code', s, 'cat .env')));
     const send = await bash('claude-code', 'real', SEND);
     expect(decision(send)).toBe('ask');
     expect(send.hookSpecificOutput?.permissionDecisionReason).toMatch(
-      /than Ward keeps \(1000 for this token\)/,
+      /than Ward keeps \(100 for this token\)/,
     );
     // The flood is this token's: another token's sessions are not asked for their sends.
     expect(decision(await bash('claude-code', 'unrelated', SEND, OTHER))).toBe('no objection');

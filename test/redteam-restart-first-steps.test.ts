@@ -1,10 +1,10 @@
 /**
- * Red team and false alerts across a restart: a session rebuilt from its newest 5,000 events (analyzer/engine.ts
+ * Red team and false alerts across a restart: a session rebuilt from its newest events (5,000; analyzer/engine.ts
  * historyCap) has none of its older actions in the replay. The first step of a sequence made before them must
  * still count (an endpoint the agent pointed the AWS client at, a file written to fetch that an install script then
  * runs), and a session that took no first step (never refused, never deleted anything) must not be alerted as if
  * it might have. Each session is stored in the embedded ClickHouse, scored by a real analyzer, then scored again by
- * a new one (a restart) after 5,000 more events.
+ * a new one (a restart) after more events than it replays (HISTORY: the replay is set smaller here, see there).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureEvent } from '../analyzer/detector.js';
@@ -74,7 +74,7 @@ describe('after a restart, a session that took no first step is not alerted as i
     expect(every.get('never-refused')).not.toContain('seq.denial-retry');
   });
 
-  it('a variant of a command refused before the 5,000 events: loud, paired with the refusal itself', () => {
+  it('a variant of a command refused before the replayed events: loud, paired with the refusal itself', () => {
     expect(loud.get('refused-then-variant')).toContain('seq.denial-retry');
     const text = texts.get('refused-then-variant/seq.denial-retry');
     expect(text).toMatch(/rm -f ~\/\.bash_history.* was refused/);
@@ -93,7 +93,7 @@ describe('after a restart, a session that took no first step is not alerted as i
   });
 });
 
-describe('after a restart, the first step made before the 5,000 events still counts', () => {
+describe('after a restart, the first step made before the replayed events still counts', () => {
   let loud = new Map<string, string[]>();
   let texts = new Map<string, string>();
 
@@ -134,7 +134,7 @@ describe('after a restart, the first step made before the 5,000 events still cou
     }));
   }, 180_000);
 
-  it('an endpoint set in the environment or the config, 5,000 events, a restart, then a copy: loud', () => {
+  it('an endpoint set in the environment or the config, the replayed events, a restart, then a copy: loud', () => {
     expect(loud.get('endpoint-env')).toContain('exfil.storage-endpoint');
     expect(loud.get('endpoint-config')).toContain('exfil.storage-endpoint');
     // Paired with the setting itself, not taken as possibly forgotten.
@@ -143,7 +143,7 @@ describe('after a restart, the first step made before the 5,000 events still cou
     );
   });
 
-  it('70 local settings, then a remote one, 5,000 events, a restart, then a copy: loud, saying why', () => {
+  it('70 local settings, then a remote one, the replayed events, a restart, then a copy: loud, saying why', () => {
     expect(loud.get('endpoint-after-70')).toContain('exfil.storage-endpoint');
     expect(texts.get('endpoint-after-70/exfil.storage-endpoint')).toMatch(
       /an endpoint this session set for the client may have been forgotten \(the session was rebuilt/,
@@ -156,7 +156,7 @@ describe('after a restart, the first step made before the 5,000 events still cou
     expect(loud.get('no-endpoint')).not.toContain('exfil.storage-endpoint');
   });
 
-  it('a file written to post the environment, 5,000 events, a restart, then an install script runs it: loud', () => {
+  it('a file written to post the environment, the replayed events, a restart, then an install script runs it: loud', () => {
     expect(loud.get('hook-runs-fetcher')).toContain('persist.lifecycle-script');
     expect(texts.get('hook-runs-fetcher/persist.lifecycle-script')).toMatch(
       /the session wrote 'scripts\/setup\.js' to fetch or decode/,

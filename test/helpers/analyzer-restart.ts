@@ -4,16 +4,21 @@ import { createAnalyzer } from '../../analyzer/index.js';
 import type { Store } from '../../store/index.js';
 import { fixtureEvents } from './analyzer.js';
 
-/** What the analyzer replays of a session it does not hold (analyzer/engine.ts: historyCap). */
-export const HISTORY = 5_000;
+/**
+ * What the analyzer replays of a session it does not hold (analyzer/engine.ts: historyCap, 5,000 by default), set
+ * smaller for these analyzers: what is tested is a first step older than the replay, not the replay's size, and
+ * rebuilding each session from 5,000 events took most of a file's half minute. redteam-session-overflow.test.ts
+ * rebuilds one at the default.
+ */
+export const HISTORY = 300;
 
 /** The agent's own telemetry, model calls newer than the first step: as many as a forgotten session is rebuilt from. */
 export const calls = (n: number, t: number): FixtureEvent[] =>
   Array.from({ length: n }, (_, i): FixtureEvent => ({ kind: 'llm_request', t: t + i * 0.01 }));
 
-/** A fresh analyzer (a restart) scores what is stored: the number of events it read. */
+/** A fresh analyzer (a restart, replaying HISTORY events of a session) scores what is stored: the events it read. */
 export async function drain(store: Store): Promise<number> {
-  const { loop } = await createAnalyzer({ store, lease: false, analysis: 'inline' });
+  const { loop } = await createAnalyzer({ store, lease: false, analysis: 'inline', historyCap: HISTORY });
   let n = 0;
   for (let read = await loop.runOnce(); read > 0; read = await loop.runOnce()) n += read;
   return n;

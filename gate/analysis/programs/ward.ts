@@ -37,7 +37,7 @@ export function wardInArgv(ctx: AnalysisContext, argv: readonly string[]): void 
   if (start < 0) {
     // The CLI under another name (`cp bin/ward.mjs x.mjs && node x.mjs …`, a symlink): its admin verbs still say
     // what it is.
-    const at = argv.findIndex((_a, i) => i > 0 && ADMIN_VERBS.test(argv.slice(i).join(' ')));
+    const at = argv.findIndex((_a, i) => i > 0 && ADMIN_VERBS.test(firstWords(argv, i)));
     if (at <= 0) return;
     // A catalogued program's own `token` subcommand (`vault token create`, `npm token create`) mints a credential
     // of its own: that asks; revoking one (`npm token revoke ID`) takes access away and leaves no way in. Ward's
@@ -68,6 +68,17 @@ export function wardInArgv(ctx: AnalysisContext, argv: readonly string[]): void 
   else if (READS_AS_ADMIN.test(text)) report(ctx, 'read.agent-credentials', `ward ${text}`.slice(0, 100));
   else if (args.some((a) => a.includes(UNKNOWN)))
     report(ctx, 'read.agent-credentials', 'ward with arguments known only at run time');
+}
+
+/**
+ * `argv.slice(i).join(' ')` as far as ADMIN_VERBS reads it: to its third word. Joining the whole rest for every
+ * `i` was quadratic (a 60 KB `echo` took the gate seconds). Arguments are joined with a space, so no word spans two.
+ */
+function firstWords(argv: readonly string[], i: number): string {
+  let j = i;
+  for (let words = 0; j < argv.length && words < 3; j++)
+    words += /\S+(?:\s+\S+){0,2}/.exec(argv[j] ?? '')?.[0].split(/\s+/).length ?? 0;
+  return argv.slice(i, j).join(' ');
 }
 
 /** Code that loads the CLI itself (`import('./dist/cli/ward.js')` after setting `process.argv`). */
