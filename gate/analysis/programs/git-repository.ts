@@ -183,7 +183,10 @@ function judgeConfigFile(c: Call, path: string, found: Found, depth: number): vo
     const remote = /^remote\.(.+)\.url$/i.exec(key)?.[1];
     if (remote !== undefined) found.remotes.set(remote, value);
     const pushRemote = /^remote\.(.+)\.pushurl$/i.exec(key)?.[1];
-    if (pushRemote !== undefined) (found.pushUrls ??= new Map()).set(pushRemote, value);
+    if (pushRemote !== undefined) {
+      found.pushUrls ??= new Map();
+      found.pushUrls.set(pushRemote, value);
+    }
     // An alias is judged where a command uses it; a key git runs is judged now (this command may run it).
     const row = GIT_KEYS.find((r) => r.key.test(key));
     // A remote's address is judged by the push that uses it (judgePushTarget), the work tree by what git writes
