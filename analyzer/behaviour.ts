@@ -1,6 +1,7 @@
 import { isRemoteHost, isSendingRule } from '../gate/index.js';
 import type { CommandFacts } from './command-facts.js';
 import type { Observation } from './observation.js';
+import { toolArguments } from './written-text.js';
 
 /** Gate categories that make an action's intent worth remembering (a retry of it is a retry of an attack). */
 export const RISKY_CATEGORIES = new Set([
@@ -80,6 +81,7 @@ const TOKEN_SEGMENT = /[/.](?=[\w+=-]*\d)(?=[\w+=-]*[a-z])[\w+=-]{16,}|[/.][\w+=
  * host label (DNS carries it too) or path segment. Anything else (another program, a file tool's fetch whose URL is not in the event) may.
  */
 export function carriesData(obs: Observation): boolean {
+  if (obs.actionClass === 'network') return !fetchesFixedUrl(obs);
   if (obs.actionClass !== 'exec') return true;
   const f = obs.facts;
   if (f.tags.some(isSendingRule)) return true;
@@ -87,6 +89,32 @@ export function carriesData(obs: Observation): boolean {
   if (senders.length === 0 || !senders.every((s) => PLAIN_FETCHERS.has(s))) return true;
   const cmd = obs.event.command;
   return DATA_IN_FETCH.test(cmd) || TOKEN_SEGMENT.test(cmd);
+}
+
+/** Arguments of a fetch tool that go to the model or shape the reply, not to the host (`prompt`, `max_length`). */
+const PLAIN_VALUE = /^(\d+|true|false)$/;
+
+/**
+ * A fetch tool's call (WebFetch, web_fetch, an MCP fetch) whose exported arguments are only fixed URLs, judged as
+ * a plain curl of them is: no query, fragment, credentials or token-like segment, and nothing else sent (a
+ * `prompt` goes to the model that reads the page; numbers and flags shape the reply). Unknown arguments carry.
+ */
+function fetchesFixedUrl(obs: Observation): boolean {
+  for (const args of toolArguments(obs.event)) {
+    const urls: string[] = [];
+    for (const [key, v] of Object.entries(args)) {
+      if (typeof v === 'number' || typeof v === 'boolean') continue;
+      if (typeof v !== 'string') return false;
+      if (key === 'url') urls.push(v);
+      else if (key === 'prompt') urls.push(...(v.match(/https?:\/\/\S+/g) ?? []));
+      else if (!PLAIN_VALUE.test(v)) return false;
+    }
+    return (
+      urls.length > 0 &&
+      urls.every((u) => /^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/i.test(u) && !TOKEN_SEGMENT.test(u))
+    );
+  }
+  return false;
 }
 
 /**

@@ -18,8 +18,8 @@ const ARG_ATTRIBUTES = [
 /** The written text inside those arguments: a whole file, an edit's new text, a patch. */
 const CONTENT_KEYS = ['content', 'new_string', 'new_source', 'input', 'patch'];
 
-/** A file tool's written text, from its exported arguments ('' when not exported). */
-export function writtenContent(e: AgentEvent): string {
+/** A tool call's exported arguments, each attribute that holds them parsed (none when not exported). */
+export function* toolArguments(e: AgentEvent): Generator<Record<string, unknown>> {
   for (const name of ARG_ATTRIBUTES) {
     const raw = e.attributes[name];
     if (!raw) continue;
@@ -29,12 +29,17 @@ export function writtenContent(e: AgentEvent): string {
     } catch {
       continue;
     }
-    if (!args || typeof args !== 'object') continue;
+    if (args && typeof args === 'object' && !Array.isArray(args)) yield args as Record<string, unknown>;
+  }
+}
+
+/** A file tool's written text, from its exported arguments ('' when not exported). */
+export function writtenContent(e: AgentEvent): string {
+  for (const args of toolArguments(e))
     for (const key of CONTENT_KEYS) {
-      const v = (args as Record<string, unknown>)[key];
+      const v = args[key];
       if (typeof v === 'string') return v;
     }
-  }
   return '';
 }
 

@@ -110,8 +110,9 @@ export const WARD_SPAN_EVENTS = {
 } as const;
 
 /**
- * Where the analyzer's scoring read puts a file write's arguments (the agent's tool_input, function_args or
- * arguments): the one attribute it reads, so a rule can look at what was written, not only where.
+ * Where the analyzer's scoring read puts a file write's or a fetch's arguments (the agent's tool_input,
+ * function_args or arguments): the one attribute it reads, so a rule can look at what was written, not only where,
+ * and at what a fetch sent, not only to whom.
  */
 export const WRITE_ARGUMENTS = 'ward.write_arguments';
 

@@ -34,14 +34,20 @@ export interface WriteArgsRow {
   raw_time: string;
 }
 
-/** Puts each write's arguments (rows of `SELECT ${WRITE_ARGS_SELECT}`, put back) on its event as WRITE_ARGUMENTS. */
+/**
+ * The kinds of event whose arguments scoring reads: a write's (what was written) and a fetch's (what a web or MCP
+ * fetch sent: a fixed URL, or data in it). Both are few among a session's events.
+ */
+export const ARGUMENT_KINDS: readonly string[] = ['file_write', 'network'];
+
+/** Puts each write's or fetch's arguments (rows of `SELECT ${WRITE_ARGS_SELECT}`, put back) on its event as WRITE_ARGUMENTS. */
 export function attachWriteArguments(
   events: readonly IngestedEvent[],
   rows: readonly { event_id: string; args: string }[],
 ): void {
   const byId = new Map(rows.filter((r) => r.args !== '').map((r) => [r.event_id, r.args]));
   for (const { event } of events) {
-    const args = event.kind === 'file_write' ? byId.get(event.event_id) : undefined;
+    const args = ARGUMENT_KINDS.includes(event.kind) ? byId.get(event.event_id) : undefined;
     if (args !== undefined) event.attributes = { ...event.attributes, [WRITE_ARGUMENTS]: args };
   }
 }

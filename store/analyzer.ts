@@ -1,5 +1,6 @@
 import { RiskFactor, type SessionRisk, Suppression } from '../schema/index.js';
 import {
+  ARGUMENT_KINDS,
   attachWriteArguments,
   decodeScoreRows,
   HISTORY_COLUMNS,
@@ -156,7 +157,7 @@ export function createAnalyzerRepo(db: Db, database: string) {
         { t, id, ut: upper, limit },
       );
       const out = decodeScoreRows(buf);
-      const writes = out.filter((e) => e.event.kind === 'file_write').map((e) => e.event.event_id);
+      const writes = out.filter((e) => ARGUMENT_KINDS.includes(e.event.kind)).map((e) => e.event.event_id);
       if (writes.length > 0)
         attachWriteArguments(
           out,
@@ -168,8 +169,8 @@ export function createAnalyzerRepo(db: Db, database: string) {
               `SELECT ${WRITE_ARGS_SELECT} FROM ${events}
              WHERE ingested_at >= parseDateTime64BestEffort({t:String}, 3, 'UTC')
                AND ingested_at <= parseDateTime64BestEffort({ut:String}, 3, 'UTC')
-               AND kind = 'file_write' AND event_id IN {ids:Array(String)}`,
-              { t, ut: upper, ids: writes },
+               AND kind IN {kinds:Array(String)} AND event_id IN {ids:Array(String)}`,
+              { t, ut: upper, ids: writes, kinds: ARGUMENT_KINDS },
             ),
           ),
         );

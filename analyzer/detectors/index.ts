@@ -1,5 +1,7 @@
 import type { StreamDetector } from '../detector.js';
 import { type BaselineDetector, baselineActivity } from './baseline-activity.js';
+import { unwatchedAgent } from './evade-unwatched-agent.js';
+import { pushRedirectedRemote } from './exfil-push-redirected-remote.js';
 import { storageEndpoint } from './exfil-storage-endpoint.js';
 import { storageNewBucket } from './exfil-storage-new-bucket.js';
 import { novelBinary } from './novelty-binary.js';
@@ -28,6 +30,8 @@ export const CODE_DETECTORS: readonly StreamDetector[] = [
   storageNewBucket,
   storageEndpoint,
   lifecycleScript,
+  pushRedirectedRemote,
+  unwatchedAgent,
 ];
 
 export const BASELINE_DETECTORS: readonly BaselineDetector[] = [baselineActivity];

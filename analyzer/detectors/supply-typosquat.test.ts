@@ -36,5 +36,7 @@ describe('typosquat names', () => {
     expect(imitated('npm', 'axios')).toBeNull();
     expect(imitated('npm', 'vue2')).toBeNull();
     expect(imitated('pypi', 'flask-login')).toBeNull();
+    // psycopg 3 is its own widely used package, one edit from psycopg2.
+    expect(imitated('pypi', 'psycopg')).toBeNull();
   });
 });

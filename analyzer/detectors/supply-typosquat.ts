@@ -22,8 +22,9 @@ const POPULAR: Readonly<Record<'npm' | 'pypi', readonly string[]>> = {
   pypi: (
     'requests numpy pandas scipy matplotlib django flask fastapi urllib3 setuptools boto3 botocore ' +
     'python-dateutil pyyaml certifi idna charset-normalizer cryptography pillow jinja2 click pytest ' +
-    'tensorflow torch scikit-learn beautifulsoup4 selenium sqlalchemy psycopg2 psycopg2-binary pymongo redis ' +
-    'celery colorama tqdm openai pydantic httpx aiohttp attrs lxml paramiko pyjwt python-dotenv uvicorn ' +
+    'tensorflow torch scikit-learn beautifulsoup4 selenium sqlalchemy psycopg psycopg-binary psycopg2 ' +
+    'psycopg2-binary pymongo redis celery colorama tqdm openai pydantic httpx aiohttp attrs lxml paramiko ' +
+    'pyjwt python-dotenv uvicorn ' +
     'gunicorn werkzeug keras xgboost lightgbm seaborn plotly transformers huggingface-hub datasets ' +
     'opencv-python pyarrow polars black ruff mypy flake8 isort poetry virtualenv pip wheel twine docker ' +
     'kubernetes google-cloud-storage azure-storage-blob'

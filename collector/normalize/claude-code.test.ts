@@ -106,6 +106,33 @@ describe('Claude Code logs', () => {
     ]);
   });
 
+  it("MCP and other tools given a file's path read it, or write it when their name says so; listing reads nothing", () => {
+    const call = (tool_name: string, input: Record<string, string>) =>
+      claudeLog('tool_result', { tool_name, tool_input: JSON.stringify(input) });
+    const evs = normalizeLogs(
+      logsRequest(CLAUDE_RESOURCE, [
+        call('mcp__filesystem__read_text_file', { path: '/home/u/.config/gh/hosts.yml' }),
+        call('mcp__github__get_file_contents', { owner: 'acme', repo: 'x', path: 'src/a.ts' }),
+        call('mcp__filesystem__write_file', { path: '/w/notes.md', content: 'x' }),
+        call('mcp__filesystem__list_directory', { path: '/home/u/.ssh' }),
+        call('mcp__github__create_issue', { owner: 'acme', repo: 'x', title: 't', body: 'b' }),
+        claudeLog('tool_result', {
+          tool_name: 'mcp_tool',
+          tool_parameters: '{"mcp_server_name":"fs","mcp_tool_name":"edit_file"}',
+          tool_input: '{"path":"/w/c.ts"}',
+        }),
+      ]),
+    );
+    expect(evs.map((e) => [e.kind, e.target])).toEqual([
+      ['file_read', '/home/u/.config/gh/hosts.yml'],
+      ['file_read', 'src/a.ts'],
+      ['file_write', '/w/notes.md'],
+      ['tool_result', ''],
+      ['tool_result', ''],
+      ['file_write', '/w/c.ts'],
+    ]);
+  });
+
   it('prompt, api_request, api_error, unknown events', () => {
     const evs = normalizeLogs(
       logsRequest(CLAUDE_RESOURCE, [

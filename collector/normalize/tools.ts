@@ -113,5 +113,29 @@ export function classifyTool(tool: string, args: JsonObject | null): ToolFacts {
   // by a list of names.
   const url = hostPort(firstString(args, ['url', 'uri', 'href']));
   if (url !== '') return { kind: 'network', command: '', target: url, missing: [] };
-  return { kind: null, command: '', target: '', missing: [] };
+  return otherToolFile(tool, args) ?? { kind: null, command: '', target: '', missing: [] };
+}
+
+/** The tool's own name: an MCP tool's after its server (`mcp__filesystem__read_text_file` → `read_text_file`). */
+const ownName = (tool: string, args: JsonObject | null) => {
+  const named = args?.mcp_tool_name;
+  return typeof named === 'string' && named !== '' ? named : tool.replace(/^mcp_+.*?_{2,}/, '');
+};
+/** Verbs in a tool's name that say it changes a file, or only names files (as the gate reads unknown tools). */
+const WRITE_VERB =
+  /(^|[_\-.]|[a-z](?=[A-Z]))(write|edit|create|update|delete|remove|move|rename|put|save|patch|append|mkdir|insert|replace|copy)/i;
+const LIST_VERB = /(^|[_\-.]|[a-z](?=[A-Z]))(list|ls|glob|find|search|tree|stat|info|exists|watch)/i;
+
+/**
+ * Any other tool (an MCP server's, an extension's) given a file's path reads it, or writes it when its name says
+ * so: `read_text_file`, `get_file_contents`, `open` read what they name as the agents' own Read does. A tool that
+ * only names files (lists, searches by name, stats) reads none. By the arguments, not by a list of tool names.
+ */
+function otherToolFile(tool: string, args: JsonObject | null): ToolFacts | null {
+  const target = firstString(args, ['file_path', 'absolute_path', 'path', 'paths', 'file_paths', 'filename']);
+  if (target === '' || /^[a-z][\w+.-]*:\/\//i.test(target)) return null;
+  const name = ownName(tool, args);
+  if (WRITE_VERB.test(name)) return { kind: 'file_write', command: '', target, missing: [] };
+  if (LIST_VERB.test(name)) return null;
+  return { kind: 'file_read', command: '', target, missing: [] };
 }

@@ -177,8 +177,13 @@ const CASES: Record<string, { rule: string; yes: string[]; no: string[] }[]> = {
     },
     {
       rule: 'evade.disable-logging',
-      yes: ['systemctl stop rsyslog', 'auditctl -e 0'],
-      no: ['systemctl status rsyslog'],
+      yes: [
+        'systemctl stop rsyslog',
+        'auditctl -e 0',
+        'systemctl --user disable otel-collector.service',
+        'sudo systemctl stop fluent-bit',
+      ],
+      no: ['systemctl status rsyslog', 'systemctl --user restart otel-collector', 'systemctl stop hotel-api'],
     },
     {
       rule: 'evade.disable-security',

@@ -106,8 +106,11 @@ const container: Handler = (c) => {
   }
 };
 
+/** Services that log or watch (telemetry collectors and shippers too: stopping one blinds whoever reads it). */
 const LOGGING =
-  /syslog|rsyslog|journald|auditd|audit|syslog-ng|osquery|falcon|carbonblack|sentinel|santa|wazuh|ossec|elastic-agent|mdatp|sysmon/i;
+  /syslog|rsyslog|journald|auditd|audit|syslog-ng|osquery|falcon|carbonblack|sentinel|santa|wazuh|ossec|elastic-agent|mdatp|sysmon|\botel|opentelemetry|fluent-?bit|fluentd|promtail|datadog-agent|splunk/i;
+/** Of those, the ones that keep logs or telemetry (the rest are security tools). */
+const LOG_KEEPING = /syslog|journald|audit|\botel|opentelemetry|fluent|promtail|datadog-agent|splunk/i;
 
 const serviceControl: Handler = (c) => {
   const verb = c.args.find((a) => !a.startsWith('-')) ?? '';
@@ -123,7 +126,7 @@ const serviceControl: Handler = (c) => {
   )
     report(
       c.ctx,
-      /syslog|journald|audit/i.test(target) ? 'evade.disable-logging' : 'evade.disable-security',
+      LOG_KEEPING.test(target) ? 'evade.disable-logging' : 'evade.disable-security',
       `${c.name} ${verb} ${target}`,
     );
   else
