@@ -246,9 +246,10 @@ export async function createGate(opts: {
       const asking = (rs: readonly RiskReason[]) =>
         new Set(rs.filter((r) => riskOfRule(r.rule_id) >= t.ask).map((r) => r.rule_id));
       const kinds = asking(reasons);
+      // A grant made before installs were refused grants covers no install either.
+      const installs = installRefusal(kinds) !== null;
       const approvedKinds = (command: string | undefined) => {
-        // A grant made before installs were refused grants covers no install either.
-        if (!command || installRefusal(kinds)) return false;
+        if (!command || installs) return false;
         const had = asking(decide({ command, ...(input.cwd ? { cwd: input.cwd } : {}) }).reasons);
         return [...kinds].every((id) => had.has(id));
       };

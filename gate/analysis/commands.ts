@@ -6,7 +6,7 @@ import { type Call, type Handler, operands, optionValue } from './call.js';
 import { type AnalysisContext, probe, report } from './context.js';
 import { repairDocumentationSyntax, withoutPrompt } from './doc-syntax.js';
 import { touch } from './effects.js';
-import { analyzeAssignments } from './env-assignments.js';
+import { analyzeAssignments, setsVariables } from './env-assignments.js';
 import { filteredHarmlessly } from './env-filter.js';
 import { evaluatedAgain } from './evaluated-again.js';
 import { gnuArgs } from './gnu-options.js';
@@ -166,7 +166,7 @@ const NOT_INTERACTIVE = /^(-V|-v|--version|-h|--help|-n|--syntax-check|-ls|list|
 
 export function analyzeCommand(cmd: SimpleCommand, ctx: AnalysisContext): void {
   analyzeRedirects(cmd, ctx);
-  if (cmd.assigns.length > 0)
+  if (cmd.assigns.length > 0 || setsVariables(cmd.argv[0]))
     analyzeAssignments(makeCall(posix.basename(cmd.argv[0] ?? ''), cmd.argv.slice(1), cmd, ctx));
   runArgv(cmd.argv, cmd, ctx);
 }

